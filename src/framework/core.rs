@@ -1,0 +1,399 @@
+//! The provider core: every tfplugin5 RPC as a protocol-free method on decoded values.
+//!
+//! `protocol::server` decodes a request, calls one method here and encodes the answer; all of
+//! Terraform's rules live here instead: unknown type names, plan rules, the shape and
+//! consistency of results, state upgrades, and the cancellation token behind Stop.
+//! No prost types past this line.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use tokio_util::sync::CancellationToken;
+
+use super::diag::{AttrPath, Diagnostics};
+use super::plan;
+use super::resource::*;
+use super::schema::Schema;
+use super::validate::validate_block;
+use crate::client::OcpClient;
+use crate::value::{decode_json, Value};
+
+/// One registered resource type with its cached schema.
+pub struct ResourceEntry {
+    /// The implementation.
+    pub imp: Arc<dyn Resource>,
+    /// Its schema, built once.
+    pub schema: Schema,
+}
+
+/// One registered data source with its cached schema.
+pub struct DataSourceEntry {
+    /// The implementation.
+    pub imp: Arc<dyn DataSource>,
+    /// Its schema, built once.
+    pub schema: Schema,
+}
+
+/// How the provider block turns into a client (see `crate::provider`).
+#[tonic::async_trait]
+pub trait Configurer: Send + Sync {
+    /// The provider block's schema.
+    fn schema(&self) -> Schema;
+    /// Checks a provider block that may hold unknowns.
+    fn validate(&self, config: &Value, diags: &mut Diagnostics);
+    /// Builds the client from a provider block. Returns None (with or without diagnostics)
+    /// when no client can be built yet, e.g. because values are unknown during plan.
+    async fn configure(&self, config: &Value, diags: &mut Diagnostics) -> Option<OcpClient>;
+}
+
+/// Everything one provider process serves.
+pub struct ProviderCore {
+    configurer: Box<dyn Configurer>,
+    provider_schema: Schema,
+    resources: BTreeMap<&'static str, ResourceEntry>,
+    data_sources: BTreeMap<&'static str, DataSourceEntry>,
+    client: RwLock<Option<OcpClient>>,
+    stop: CancellationToken,
+}
+
+fn unknown_type(diags: &mut Diagnostics, kind: &str, name: &str) {
+    diags.error(
+        format!("Unknown {kind} Type"),
+        format!("terraform-provider-ocp has no {} named {name:?}.", kind.to_lowercase()),
+    );
+}
+
+impl ProviderCore {
+    /// Builds the core from the provider block's configurer and the registered types.
+    pub fn new(
+        configurer: Box<dyn Configurer>,
+        resources: Vec<Arc<dyn Resource>>,
+        data_sources: Vec<Arc<dyn DataSource>>,
+    ) -> ProviderCore {
+        ProviderCore {
+            provider_schema: configurer.schema(),
+            configurer,
+            resources: resources
+                .into_iter()
+                .map(|imp| (imp.type_name(), ResourceEntry { schema: imp.schema(), imp }))
+                .collect(),
+            data_sources: data_sources
+                .into_iter()
+                .map(|imp| (imp.type_name(), DataSourceEntry { schema: imp.schema(), imp }))
+                .collect(),
+            client: RwLock::new(None),
+            stop: CancellationToken::new(),
+        }
+    }
+
+    /// The provider block's schema.
+    pub fn provider_schema(&self) -> &Schema {
+        &self.provider_schema
+    }
+
+    /// Every resource type, by name.
+    pub fn resources(&self) -> &BTreeMap<&'static str, ResourceEntry> {
+        &self.resources
+    }
+
+    /// Every data source, by name.
+    pub fn data_sources(&self) -> &BTreeMap<&'static str, DataSourceEntry> {
+        &self.data_sources
+    }
+
+    /// The schema of a resource type, or an error diagnostic.
+    pub fn resource_schema(&self, name: &str, diags: &mut Diagnostics) -> Option<&Schema> {
+        let s = self.resources.get(name).map(|e| &e.schema);
+        if s.is_none() {
+            unknown_type(diags, "Resource", name);
+        }
+        s
+    }
+
+    /// The schema of a data source, or an error diagnostic.
+    pub fn data_source_schema(&self, name: &str, diags: &mut Diagnostics) -> Option<&Schema> {
+        let s = self.data_sources.get(name).map(|e| &e.schema);
+        if s.is_none() {
+            unknown_type(diags, "Data Source", name);
+        }
+        s
+    }
+
+    fn ctx(&self) -> Ctx {
+        let client = self.client.read().ok().and_then(|c| c.clone());
+        Ctx::new(client, self.stop.clone())
+    }
+
+    /// The token that fires on Stop.
+    pub fn stop_token(&self) -> CancellationToken {
+        self.stop.clone()
+    }
+
+    /// Stop: cancels every wait in flight. Terraform then expects those calls to return.
+    pub fn stop(&self) {
+        log::info!("Stop received: cancelling operations in flight");
+        self.stop.cancel();
+    }
+
+    /// PrepareProviderConfig: validation of the provider block.
+    pub fn validate_provider(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        validate_block(&self.provider_schema.block, config, &AttrPath::default(), &mut diags);
+        self.configurer.validate(config, &mut diags);
+        diags
+    }
+
+    /// Configure: builds the shared client.
+    pub async fn configure(&self, config: &Value) -> Diagnostics {
+        let mut diags = self.validate_provider(config);
+        if diags.has_errors() {
+            return diags;
+        }
+        if let Some(client) = self.configurer.configure(config, &mut diags).await {
+            if let Ok(mut slot) = self.client.write() {
+                *slot = Some(client);
+            }
+        }
+        diags
+    }
+
+    /// ValidateResourceTypeConfig.
+    pub fn validate_resource(&self, name: &str, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        if let Some(e) = self.resources.get(name) {
+            validate_block(&e.schema.block, config, &AttrPath::default(), &mut diags);
+            e.imp.validate(config, &mut diags);
+        } else {
+            unknown_type(&mut diags, "Resource", name);
+        }
+        diags
+    }
+
+    /// ValidateDataSourceConfig.
+    pub fn validate_data_source(&self, name: &str, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        if let Some(e) = self.data_sources.get(name) {
+            validate_block(&e.schema.block, config, &AttrPath::default(), &mut diags);
+            e.imp.validate(config, &mut diags);
+        } else {
+            unknown_type(&mut diags, "Data Source", name);
+        }
+        diags
+    }
+
+    /// UpgradeResourceState: stored JSON of schema `version` → a value of the current schema.
+    pub fn upgrade_resource_state(&self, name: &str, version: i64, json: &[u8], flatmap_only: bool) -> (Value, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let Some(e) = self.resources.get(name) else {
+            unknown_type(&mut diags, "Resource", name);
+            return (Value::Null, diags);
+        };
+        if json.is_empty() {
+            if flatmap_only {
+                diags.error(
+                    "Unable to Upgrade Resource State",
+                    "This state was written by Terraform 0.11 or older (flatmap format), which terraform-provider-ocp never wrote. Remove the resource from state and import it again.",
+                );
+            }
+            return (Value::Null, diags);
+        }
+        let ty = e.schema.value_type();
+        let bytes = if version == e.schema.version {
+            json.to_vec()
+        } else if version > e.schema.version {
+            diags.error(
+                "Unable to Upgrade Resource State",
+                format!("The state of this {name} was written by a newer provider (schema version {version}, this provider knows {}). Upgrade terraform-provider-ocp.", e.schema.version),
+            );
+            return (Value::Null, diags);
+        } else {
+            let parsed: serde_json::Value = match serde_json::from_slice(json) {
+                Ok(v) => v,
+                Err(err) => {
+                    diags.error("Unable to Upgrade Resource State", format!("The stored state is not valid JSON: {err}."));
+                    return (Value::Null, diags);
+                }
+            };
+            let Some(up) = e.imp.upgrade_state(version, parsed, &mut diags) else {
+                return (Value::Null, diags);
+            };
+            up.to_string().into_bytes()
+        };
+        match decode_json(&bytes, &ty) {
+            Ok(v) => (e.schema.block.conform(&v), diags),
+            Err(err) => {
+                diags.error(
+                    "Unable to Upgrade Resource State",
+                    format!("The stored state of this {name} does not match schema version {}: {err}.", e.schema.version),
+                );
+                (Value::Null, diags)
+            }
+        }
+    }
+
+    /// ReadResource: `None` means the object is gone.
+    pub async fn read_resource(&self, name: &str, state: Value, private: Vec<u8>) -> (Option<Value>, Vec<u8>, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let Some(e) = self.resources.get(name) else {
+            unknown_type(&mut diags, "Resource", name);
+            return (Some(state), private, diags);
+        };
+        if state.is_null() {
+            return (None, private, diags);
+        }
+        let timeout = e.schema.timeout(&state, "read");
+        let mut resp = ReadResponse { state: Some(state.clone()), private: private.clone(), diags };
+        e.imp.read(&self.ctx(), ReadRequest { state: state.clone(), private, timeout }, &mut resp).await;
+        let mut diags = resp.diags;
+        if diags.has_errors() {
+            // A failed refresh keeps what Terraform has.
+            return (Some(state), resp.private, diags);
+        }
+        let new = resp.state.map(|s| finish_state(&e.schema, s, &mut diags, "Read"));
+        (new, resp.private, diags)
+    }
+
+    /// PlanResourceChange.
+    pub fn plan_resource_change(
+        &self,
+        name: &str,
+        prior: &Value,
+        proposed: &Value,
+        config: &Value,
+        prior_private: &[u8],
+    ) -> PlanResponse {
+        let mut resp = PlanResponse {
+            planned: proposed.clone(),
+            requires_replace: Vec::new(),
+            private: prior_private.to_vec(),
+            diags: Diagnostics::new(),
+        };
+        let Some(e) = self.resources.get(name) else {
+            unknown_type(&mut resp.diags, "Resource", name);
+            return resp;
+        };
+        if proposed.is_null() {
+            // Destroy: nothing to plan (Terraform 1.0.3 does not ask, later versions may).
+            return resp;
+        }
+        let (planned, replace) = plan::plan(&e.schema, prior, proposed, config);
+        resp.planned = planned;
+        resp.requires_replace = replace;
+        e.imp.modify_plan(&PlanRequest { prior, config, prior_private }, &mut resp);
+        resp
+    }
+
+    /// ApplyResourceChange: returns the new state (null when the object is gone) and private.
+    pub async fn apply_resource_change(
+        &self,
+        name: &str,
+        prior: Value,
+        planned: Value,
+        config: Value,
+        private: Vec<u8>,
+    ) -> (Value, Vec<u8>, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let Some(e) = self.resources.get(name) else {
+            unknown_type(&mut diags, "Resource", name);
+            return (prior, private, diags);
+        };
+        let ctx = self.ctx();
+        if planned.is_null() {
+            let timeout = e.schema.timeout(&prior, "delete");
+            let mut resp = DeleteResponse::default();
+            e.imp.delete(&ctx, DeleteRequest { state: prior.clone(), private: private.clone(), timeout }, &mut resp).await;
+            if resp.diags.has_errors() {
+                // The object may still exist: keep it in state.
+                return (prior, private, resp.diags);
+            }
+            return (Value::Null, Vec::new(), resp.diags);
+        }
+        if prior.is_null() {
+            let timeout = e.schema.timeout(&planned, "create");
+            let mut resp = CreateResponse { state: Value::Null, private: private.clone(), diags };
+            e.imp
+                .create(&ctx, CreateRequest { plan: planned.clone(), config, private, timeout }, &mut resp)
+                .await;
+            let mut diags = resp.diags;
+            if resp.state.is_null() {
+                if !diags.has_errors() {
+                    diags.bug("Unable to Create Resource", format!("{name} create returned no state and no error."));
+                }
+                return (Value::Null, resp.private, diags);
+            }
+            let state = finish_applied(&e.schema, &planned, resp.state, &mut diags, "create");
+            return (state, resp.private, diags);
+        }
+        let timeout = e.schema.timeout(&planned, "update");
+        let mut resp = UpdateResponse { state: prior.clone(), private: private.clone(), diags };
+        e.imp
+            .update(&ctx, UpdateRequest { prior, plan: planned.clone(), config, private, timeout }, &mut resp)
+            .await;
+        let mut diags = resp.diags;
+        let state = finish_applied(&e.schema, &planned, resp.state, &mut diags, "update");
+        (state, resp.private, diags)
+    }
+
+    /// ImportResourceState: the imported objects (one here) as (type, state, private).
+    pub async fn import_resource_state(&self, name: &str, id: &str) -> (Vec<(String, Value, Vec<u8>)>, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let Some(e) = self.resources.get(name) else {
+            unknown_type(&mut diags, "Resource", name);
+            return (Vec::new(), diags);
+        };
+        let mut resp = ImportResponse::default();
+        e.imp.import(&self.ctx(), id, &mut resp).await;
+        diags.extend(resp.diags);
+        if diags.has_errors() {
+            return (Vec::new(), diags);
+        }
+        match resp.state {
+            Some(s) => {
+                let s = finish_state(&e.schema, s, &mut diags, "Import");
+                (vec![(name.to_string(), s, resp.private)], diags)
+            }
+            None => {
+                diags.bug("Unable to Import Resource", format!("{name} import returned no state."));
+                (Vec::new(), diags)
+            }
+        }
+    }
+
+    /// ReadDataSource.
+    pub async fn read_data_source(&self, name: &str, config: Value) -> (Value, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let Some(e) = self.data_sources.get(name) else {
+            unknown_type(&mut diags, "Data Source", name);
+            return (config, diags);
+        };
+        let mut resp = DataReadResponse { state: config.clone(), diags };
+        e.imp.read(&self.ctx(), DataReadRequest { config }, &mut resp).await;
+        let mut diags = resp.diags;
+        let state = finish_state(&e.schema, resp.state, &mut diags, "Read");
+        (state, diags)
+    }
+}
+
+/// Shapes a result to the schema and removes unknowns (Terraform refuses them in state),
+/// reporting a leftover unknown as a provider bug.
+fn finish_state(schema: &Schema, state: Value, diags: &mut Diagnostics, op: &str) -> Value {
+    let mut s = schema.block.conform(&state);
+    if plan::strip_unknowns(&mut s) && !diags.has_errors() {
+        diags.bug(format!("Unexpected Unknown Value After {op}"), "The provider left a value unknown.");
+    }
+    s
+}
+
+/// `finish_state` plus the check that the result keeps every value known in the plan.
+fn finish_applied(schema: &Schema, planned: &Value, state: Value, diags: &mut Diagnostics, op: &str) -> Value {
+    let s = finish_state(schema, state, diags, op);
+    if !diags.has_errors() {
+        if let Some(path) = plan::first_inconsistency(planned, &s, &AttrPath::default()) {
+            diags.bug(
+                "Provider Produced Inconsistent Result",
+                format!("After {op}, attribute {path} differs from the planned value."),
+            );
+        }
+    }
+    s
+}

@@ -1,0 +1,254 @@
+//! The Resource and DataSource traits, with their request/response structs.
+//!
+//! A resource file implements these and never touches protocol or codec code. Values are
+//! whole objects of the resource's schema (`crate::value::Value::Object`). Requests carry what
+//! Terraform sent; responses are pre-filled with safe defaults, so a method only sets what it
+//! changes. The framework (`framework::core`) enforces Terraform's consistency rules around
+//! these calls.
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::diag::Diagnostics;
+use super::schema::Schema;
+use crate::client::OcpClient;
+use crate::value::Value;
+
+/// What every CRUD call gets besides its request: the configured OCP client and the
+/// cancellation token that fires when Terraform sends Stop (Ctrl-C).
+#[derive(Clone)]
+pub struct Ctx {
+    client: Option<OcpClient>,
+    /// Fires on the Stop RPC; long waits must select on it.
+    pub cancel: CancellationToken,
+}
+
+impl Ctx {
+    /// A context with an optional client (None before Configure).
+    pub fn new(client: Option<OcpClient>, cancel: CancellationToken) -> Ctx {
+        Ctx { client, cancel }
+    }
+
+    /// The shared OCP client, or an error diagnostic when the provider was not configured
+    /// (which Terraform never allows for CRUD calls, so it reports a bug).
+    pub fn client(&self, diags: &mut Diagnostics) -> Option<&OcpClient> {
+        if self.client.is_none() {
+            diags.bug(
+                "Provider Not Configured",
+                "An operation needed OCP before the provider block was configured.",
+            );
+        }
+        self.client.as_ref()
+    }
+}
+
+/// Input of `Resource::modify_plan`.
+pub struct PlanRequest<'a> {
+    /// State before the change; `Value::Null` on create.
+    pub prior: &'a Value,
+    /// The configuration (may hold unknowns).
+    pub config: &'a Value,
+    /// Private bytes stored with the prior state.
+    pub prior_private: &'a [u8],
+}
+
+/// Output of planning; the framework fills it before `modify_plan` runs.
+pub struct PlanResponse {
+    /// The planned new state (defaults applied, computed values unknown where they may change).
+    pub planned: Value,
+    /// Attributes whose change forces replacement (from the schema, plus what the resource adds).
+    pub requires_replace: Vec<super::diag::AttrPath>,
+    /// Private bytes handed to apply.
+    pub private: Vec<u8>,
+    /// Messages for the user.
+    pub diags: Diagnostics,
+}
+
+/// Input of `Resource::create`.
+pub struct CreateRequest {
+    /// The planned state, wholly known except computed attributes.
+    pub plan: Value,
+    /// The configuration.
+    pub config: Value,
+    /// Private bytes from the plan.
+    pub private: Vec<u8>,
+    /// Time allowed (the `timeouts.create` value or the schema's default).
+    pub timeout: Duration,
+}
+
+/// Output of `Resource::create`.
+pub struct CreateResponse {
+    /// The new state. Starts null; set it (with the OCP id) as soon as OCP accepts the create,
+    /// before waiting on anything, so a later error still leaves the object in state (R1).
+    pub state: Value,
+    /// Private bytes to store with the state (e.g. the OCP task id).
+    pub private: Vec<u8>,
+    /// Messages for the user.
+    pub diags: Diagnostics,
+}
+
+/// Input of `Resource::read`.
+pub struct ReadRequest {
+    /// The state Terraform holds.
+    pub state: Value,
+    /// Private bytes stored with it.
+    pub private: Vec<u8>,
+    /// Time allowed (the `timeouts.read` value or the schema's default).
+    pub timeout: Duration,
+}
+
+/// Output of `Resource::read`.
+pub struct ReadResponse {
+    /// The refreshed state; starts as the current state. `None` means the object is gone.
+    pub state: Option<Value>,
+    /// Private bytes; starts as the stored ones.
+    pub private: Vec<u8>,
+    /// Messages for the user.
+    pub diags: Diagnostics,
+}
+
+impl ReadResponse {
+    /// Reports the object as gone (after a confirmed not-found): Terraform removes it from state.
+    pub fn remove(&mut self) {
+        self.state = None;
+    }
+}
+
+/// Input of `Resource::update`.
+pub struct UpdateRequest {
+    /// State before the change.
+    pub prior: Value,
+    /// The planned state.
+    pub plan: Value,
+    /// The configuration.
+    pub config: Value,
+    /// Private bytes from the plan.
+    pub private: Vec<u8>,
+    /// Time allowed (the `timeouts.update` value or the schema's default).
+    pub timeout: Duration,
+}
+
+/// Output of `Resource::update`.
+pub struct UpdateResponse {
+    /// The new state. Starts as the prior state: on partial failure, set it to what now exists.
+    pub state: Value,
+    /// Private bytes; starts as the planned ones.
+    pub private: Vec<u8>,
+    /// Messages for the user.
+    pub diags: Diagnostics,
+}
+
+/// Input of `Resource::delete`.
+pub struct DeleteRequest {
+    /// The state to destroy.
+    pub state: Value,
+    /// Private bytes stored with it.
+    pub private: Vec<u8>,
+    /// Time allowed (the `timeouts.delete` value or the schema's default).
+    pub timeout: Duration,
+}
+
+/// Output of `Resource::delete`.
+#[derive(Default)]
+pub struct DeleteResponse {
+    /// Messages for the user; with an error the object stays in state.
+    pub diags: Diagnostics,
+}
+
+/// Output of `Resource::import`.
+#[derive(Default)]
+pub struct ImportResponse {
+    /// A partial state (at least the attributes `read` needs); other attributes may be left out.
+    pub state: Option<Value>,
+    /// Private bytes to store.
+    pub private: Vec<u8>,
+    /// Messages for the user.
+    pub diags: Diagnostics,
+}
+
+/// A managed resource type (`ocp_tenant`, …).
+#[tonic::async_trait]
+pub trait Resource: Send + Sync {
+    /// Full type name, e.g. `ocp_tenant`.
+    fn type_name(&self) -> &'static str;
+
+    /// The schema. Called once per process; the framework caches it.
+    fn schema(&self) -> Schema;
+
+    /// Checks beyond per-attribute validators (combinations of attributes). The config may hold
+    /// unknowns: skip checks that need them.
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Adjusts a plan after the framework's generic rules (defaults, unknown computed values,
+    /// schema replacements). Not called when the object is being destroyed.
+    fn modify_plan(&self, _req: &PlanRequest<'_>, _resp: &mut PlanResponse) {}
+
+    /// Creates the object in OCP. See `CreateResponse::state` for the rule on recording ids.
+    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse);
+
+    /// Reads the object from OCP. Called on refresh and after import.
+    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse);
+
+    /// Changes the object in place to match the plan.
+    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse);
+
+    /// Deletes the object; an object already gone counts as deleted.
+    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse);
+
+    /// Turns a `terraform import` id into a partial state. The default refuses import.
+    async fn import(&self, _ctx: &Ctx, _id: &str, resp: &mut ImportResponse) {
+        resp.diags.error(
+            "Import Not Supported",
+            format!("{} cannot be imported.", self.type_name()),
+        );
+    }
+
+    /// Rewrites state stored under an older schema version into the shape of the current
+    /// version (JSON as Terraform stored it). The default refuses every older version.
+    fn upgrade_state(
+        &self,
+        from_version: i64,
+        _state: serde_json::Value,
+        diags: &mut Diagnostics,
+    ) -> Option<serde_json::Value> {
+        diags.bug(
+            "Unable to Upgrade Resource State",
+            format!(
+                "{} has no upgrade from schema version {from_version}.",
+                self.type_name()
+            ),
+        );
+        None
+    }
+}
+
+/// Input of `DataSource::read`.
+pub struct DataReadRequest {
+    /// The configuration, wholly known.
+    pub config: Value,
+}
+
+/// Output of `DataSource::read`.
+pub struct DataReadResponse {
+    /// The result; starts as the configuration. Computed attributes must all be set.
+    pub state: Value,
+    /// Messages for the user.
+    pub diags: Diagnostics,
+}
+
+/// A data source (`ocp_cluster`, …).
+#[tonic::async_trait]
+pub trait DataSource: Send + Sync {
+    /// Full type name, e.g. `ocp_cluster`.
+    fn type_name(&self) -> &'static str;
+
+    /// The schema. Called once per process; the framework caches it.
+    fn schema(&self) -> Schema;
+
+    /// Checks beyond per-attribute validators. The config may hold unknowns.
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Reads from OCP.
+    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse);
+}

@@ -1,0 +1,261 @@
+//! Validators for configured values, and the walk that applies them to a whole config.
+//!
+//! Every validator skips null and unknown values: unknowns are checked again once known
+//! (Terraform validates before and after references resolve), and nulls are Terraform's
+//! business (required/optional is enforced by Terraform core from the schema).
+
+use super::diag::{AttrPath, Diagnostics};
+use super::schema::{Block, Nesting};
+use super::timeouts::parse_duration;
+use crate::value::Value;
+
+/// A check on one configured, known, non-null value.
+pub trait Validator: Send + Sync {
+    /// A sentence for the docs, e.g. "one of `MYSQL`, `ORACLE`".
+    fn description(&self) -> String;
+    /// Adds an error naming `path` when `v` is not acceptable.
+    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics);
+}
+
+fn invalid(diags: &mut Diagnostics, path: &AttrPath, detail: String) {
+    diags.attr_error(path.clone(), "Invalid Attribute Value", detail);
+}
+
+/// The string must be one of the given values (exact, case-sensitive).
+pub struct OneOf(pub &'static [&'static str]);
+
+impl Validator for OneOf {
+    fn description(&self) -> String {
+        let list: Vec<String> = self.0.iter().map(|s| format!("`{s}`")).collect();
+        format!("one of {}", list.join(", "))
+    }
+    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
+        if let Some(s) = v.as_str() {
+            if !self.0.contains(&s) {
+                invalid(
+                    diags,
+                    path,
+                    format!("Attribute {path} must be {}, got {s:?}.", self.description()),
+                );
+            }
+        }
+    }
+}
+
+/// The string length (in characters) must lie in `min..=max`.
+pub struct Length(pub usize, pub usize);
+
+impl Validator for Length {
+    fn description(&self) -> String {
+        format!("between {} and {} characters long", self.0, self.1)
+    }
+    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
+        if let Some(s) = v.as_str() {
+            let n = s.chars().count();
+            if n < self.0 || n > self.1 {
+                invalid(
+                    diags,
+                    path,
+                    format!(
+                        "Attribute {path} must be {}, got {n} characters.",
+                        self.description()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The number must lie in `min..=max`.
+pub struct IntBetween(pub i64, pub i64);
+
+impl Validator for IntBetween {
+    fn description(&self) -> String {
+        format!("between {} and {}", self.0, self.1)
+    }
+    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
+        if let Some(n) = v.as_number() {
+            let ok = n.to_i64().is_some_and(|i| i >= self.0 && i <= self.1);
+            if !ok {
+                invalid(
+                    diags,
+                    path,
+                    format!("Attribute {path} must be {}, got {n}.", self.description()),
+                );
+            }
+        }
+    }
+}
+
+/// The string must be an absolute `http://` or `https://` URL with a host.
+pub struct HttpUrl;
+
+impl Validator for HttpUrl {
+    fn description(&self) -> String {
+        "an `http://` or `https://` URL".to_string()
+    }
+    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
+        if let Some(s) = v.as_str() {
+            let rest = s
+                .strip_prefix("https://")
+                .or_else(|| s.strip_prefix("http://"));
+            let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+            if host.is_none_or(|h| h.is_empty() || h.contains(' ')) {
+                invalid(
+                    diags,
+                    path,
+                    format!(
+                        "Attribute {path} must be {}, such as \"http://ocp.example.com:8080\", got {s:?}.",
+                        self.description()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The string must be a duration such as `30s`, `10m`, `1h30m`.
+pub struct DurationString;
+
+impl Validator for DurationString {
+    fn description(&self) -> String {
+        "a duration such as `30s`, `10m` or `1h30m`".to_string()
+    }
+    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
+        if let Some(s) = v.as_str() {
+            if let Err(e) = parse_duration(s) {
+                invalid(
+                    diags,
+                    path,
+                    format!("Attribute {path} must be {}: {e}.", self.description()),
+                );
+            }
+        }
+    }
+}
+
+/// The string must not be empty or only spaces.
+pub struct NotBlank;
+
+impl Validator for NotBlank {
+    fn description(&self) -> String {
+        "not empty".to_string()
+    }
+    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
+        if v.as_str().is_some_and(|s| s.trim().is_empty()) {
+            invalid(diags, path, format!("Attribute {path} must not be empty."));
+        }
+    }
+}
+
+/// Applies every attribute's validators to a configuration value of `block`, recursing into
+/// nested blocks, so each error carries the exact path (`zone[1].unit_spec`).
+pub fn validate_block(block: &Block, value: &Value, path: &AttrPath, diags: &mut Diagnostics) {
+    if value.is_null() || value.is_unknown() {
+        return;
+    }
+    for (name, attr) in &block.attributes {
+        if let Some(v) = value.get(name) {
+            attr.validate_value(&path.attr(name), v, diags);
+        }
+    }
+    for (name, nested) in &block.blocks {
+        let Some(v) = value.get(name) else { continue };
+        let p = path.attr(name);
+        match nested.nesting {
+            Nesting::Single | Nesting::Group => validate_block(&nested.block, v, &p, diags),
+            Nesting::List | Nesting::Set => {
+                for (i, item) in v.elements().iter().enumerate() {
+                    // Set elements cannot be addressed; stop at the block for them.
+                    let ip = if nested.nesting == Nesting::List {
+                        p.index(i)
+                    } else {
+                        p.clone()
+                    };
+                    validate_block(&nested.block, item, &ip, diags);
+                }
+            }
+            Nesting::Map => {
+                if let Value::Map(m) = v {
+                    for (k, item) in m {
+                        validate_block(&nested.block, item, &p.key(k.clone()), diags);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::{Attr, NestedBlock};
+    use std::collections::BTreeMap;
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    #[test]
+    fn validators_skip_null_and_unknown_values() {
+        let mut d = Diagnostics::new();
+        let p = AttrPath::root("mode");
+        OneOf(&["MYSQL"]).validate(&p, &Value::Null, &mut d);
+        OneOf(&["MYSQL"]).validate(&p, &Value::Unknown, &mut d);
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn errors_point_at_the_nested_attribute() {
+        let block = Block::new("t").block(
+            "zone",
+            NestedBlock::list(Block::new("z").attr(
+                "replica_type",
+                Attr::string().required().validate(OneOf(&["FULL", "READONLY"])).doc("d"),
+            )),
+        );
+        let cfg = obj(&[(
+            "zone",
+            Value::List(vec![
+                obj(&[("replica_type", Value::string("FULL"))]),
+                obj(&[("replica_type", Value::string("full"))]),
+            ]),
+        )]);
+        let mut d = Diagnostics::new();
+        validate_block(&block, &cfg, &AttrPath::default(), &mut d);
+        assert_eq!(d.0.len(), 1);
+        assert_eq!(d.0[0].path.as_ref().map(|p| p.to_string()).as_deref(), Some("zone[1].replica_type"));
+        assert!(d.0[0].detail.contains("\"full\""));
+    }
+
+    #[test]
+    fn urls_need_a_scheme_and_a_host() {
+        let p = AttrPath::root("endpoint");
+        for (s, ok) in [
+            ("http://127.0.0.1:8080", true),
+            ("https://ocp.example.com", true),
+            ("ocp.example.com", false),
+            ("http://", false),
+            ("ftp://x", false),
+        ] {
+            let mut d = Diagnostics::new();
+            HttpUrl.validate(&p, &Value::string(s), &mut d);
+            assert_eq!(d.is_empty(), ok, "{s}");
+        }
+    }
+
+    #[test]
+    fn integer_attributes_reject_fractions() {
+        let a = Attr::int().optional().doc("d");
+        let mut d = Diagnostics::new();
+        let n = crate::value::Number::parse("1.5").map(Value::Number).unwrap_or(Value::Null);
+        a.validate_value(&AttrPath::root("max_retries"), &n, &mut d);
+        assert!(d.has_errors());
+        assert!(d.0[0].detail.contains("whole number"));
+    }
+}

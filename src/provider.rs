@@ -1,0 +1,161 @@
+//! The `provider "ocp"` block: its schema, environment fallbacks, and the shared client it
+//! configures.
+//!
+//! Each setting comes from the block, else from its environment variable (`OCP_ENDPOINT`,
+//! `OCP_USERNAME`, `OCP_PASSWORD`), else its default. A missing or invalid setting is an error
+//! naming the attribute. Configure checks the credentials once, so wrong ones give a single
+//! diagnostic naming the endpoint and the user, never the password.
+
+use std::time::Duration;
+
+use crate::client::{ClientConfig, OcpClient, Secret};
+use crate::framework::core::Configurer;
+use crate::framework::timeouts::parse_duration;
+use crate::framework::validate::{DurationString, HttpUrl, IntBetween, NotBlank};
+use crate::framework::{Attr, AttrPath, Diagnostics, Schema};
+use crate::value::Value;
+
+/// Default per-request timeout.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default number of retries of a failed idempotent request.
+pub const DEFAULT_MAX_RETRIES: i64 = 4;
+
+/// The provider block.
+pub struct OcpProvider;
+
+/// A setting from the block or its environment variable. `Err(())` means unknown (plan time).
+fn setting(config: &Value, attr: &str, env: Option<&str>) -> Result<Option<String>, ()> {
+    match config.get(attr) {
+        Some(Value::Unknown) => Err(()),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        _ => Ok(env.and_then(|e| std::env::var(e).ok()).filter(|s| !s.is_empty())),
+    }
+}
+
+#[tonic::async_trait]
+impl Configurer for OcpProvider {
+    fn schema(&self) -> Schema {
+        Schema::new("The OCP provider manages OceanBase clusters, tenants and their objects through OceanBase Cloud Platform (OCP).")
+            .attr("endpoint", Attr::string().optional().validate(HttpUrl).doc(
+                "Base URL of OCP, such as `http://ocp.example.com:8080`. Falls back to the `OCP_ENDPOINT` environment variable. Required one way or the other.",
+            ))
+            .attr("username", Attr::string().optional().validate(NotBlank).doc(
+                "OCP login user, such as `admin`. Falls back to `OCP_USERNAME`. Required one way or the other.",
+            ))
+            .attr("password", Attr::string().optional().sensitive().doc(
+                "Password of the OCP user. Falls back to `OCP_PASSWORD`. Required one way or the other. Never logged or shown.",
+            ))
+            .attr("ca_cert_file", Attr::string().optional().validate(NotBlank).doc(
+                "Path of a PEM file with the certificate authority that signed OCP's HTTPS certificate, when it is not in the system's trust store.",
+            ))
+            .attr("insecure", Attr::bool().optional().doc(
+                "Skip verification of OCP's HTTPS certificate. Default `false`. Only for test installations: it lets anyone in the path read the credentials.",
+            ))
+            .attr("request_timeout", Attr::string().optional().validate(DurationString).doc(
+                "Time allowed for one HTTP request to OCP, such as `30s`. Default `30s`. Long operations are bounded by each resource's `timeouts` instead.",
+            ))
+            .attr("max_retries", Attr::int().optional().validate(IntBetween(0, 20)).doc(
+                "How many times a request that failed with a transient error (HTTP 429, 5xx, connection reset, timeout) is retried, with exponential backoff. Default `4`. Creates are never retried blindly: the provider looks the object up first.",
+            ))
+    }
+
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    async fn configure(&self, config: &Value, diags: &mut Diagnostics) -> Option<OcpClient> {
+        let (Ok(endpoint), Ok(username), Ok(password)) = (
+            setting(config, "endpoint", Some("OCP_ENDPOINT")),
+            setting(config, "username", Some("OCP_USERNAME")),
+            setting(config, "password", Some("OCP_PASSWORD")),
+        ) else {
+            log::debug!("provider configuration not yet known; configuring later");
+            return None;
+        };
+        let missing = |diags: &mut Diagnostics, attr: &str, env: &str| {
+            diags.attr_error(
+                AttrPath::root(attr),
+                "Missing Provider Setting",
+                format!("The provider needs `{attr}`: set it in the provider \"ocp\" block or in the {env} environment variable."),
+            )
+        };
+        if endpoint.is_none() {
+            missing(diags, "endpoint", "OCP_ENDPOINT");
+        }
+        if username.is_none() {
+            missing(diags, "username", "OCP_USERNAME");
+        }
+        if password.is_none() {
+            missing(diags, "password", "OCP_PASSWORD");
+        }
+        let (Some(endpoint), Some(username), Some(password)) = (endpoint, username, password) else {
+            return None;
+        };
+        if config.get("endpoint").is_none_or(Value::is_null) {
+            // The block's own value was validated by the schema; check the environment's too.
+            let mut d = Diagnostics::new();
+            crate::framework::validate::Validator::validate(&HttpUrl, &AttrPath::root("endpoint"), &Value::string(endpoint.clone()), &mut d);
+            if d.has_errors() {
+                diags.attr_error(
+                    AttrPath::root("endpoint"),
+                    "Invalid Provider Setting",
+                    format!("OCP_ENDPOINT must be an http:// or https:// URL such as \"http://ocp.example.com:8080\", got {endpoint:?}."),
+                );
+                return None;
+            }
+        }
+        let ca_cert_pem = match config.get("ca_cert_file").and_then(Value::as_str) {
+            None => None,
+            Some(path) => match std::fs::read(path) {
+                Ok(pem) => Some(pem),
+                Err(e) => {
+                    diags.attr_error(
+                        AttrPath::root("ca_cert_file"),
+                        "Unable to Read CA Certificate",
+                        format!("The file {path:?} could not be read: {e}."),
+                    );
+                    return None;
+                }
+            },
+        };
+        let request_timeout = config
+            .get("request_timeout")
+            .and_then(Value::as_str)
+            .and_then(|s| parse_duration(s).ok())
+            .unwrap_or(DEFAULT_REQUEST_TIMEOUT);
+        let max_retries = config
+            .get("max_retries")
+            .and_then(Value::as_i64)
+            .unwrap_or(DEFAULT_MAX_RETRIES);
+        let cfg = ClientConfig {
+            endpoint: endpoint.clone(),
+            username: username.clone(),
+            password: Secret::new(password),
+            ca_cert_pem,
+            insecure: config.get("insecure").and_then(Value::as_bool).unwrap_or(false),
+            request_timeout,
+            max_retries: u32::try_from(max_retries).unwrap_or(0),
+            user_agent: format!("terraform-provider-ocp/{}", env!("CARGO_PKG_VERSION")),
+        };
+        let client = match OcpClient::new(cfg) {
+            Ok(c) => c,
+            Err(e) => {
+                let (summary, detail) = e.summary_detail();
+                let path = match &e {
+                    crate::client::ClientError::Config { field, .. } => Some(AttrPath::root(*field)),
+                    _ => None,
+                };
+                match path {
+                    Some(p) => diags.attr_error(p, summary, detail),
+                    None => diags.error(summary, detail),
+                }
+                return None;
+            }
+        };
+        if let Err(e) = client.check_auth().await {
+            let (summary, detail) = e.summary_detail();
+            diags.error(summary, detail);
+            return None;
+        }
+        log::info!("configured for OCP at {endpoint} as {username}");
+        Some(client)
+    }
+}
