@@ -310,6 +310,11 @@ mod tests {
         for k in ["id", "status", "mode"] {
             *config.get_mut(k).unwrap() = Value::Null;
         }
+        if let Some(Value::List(z)) = config.get_mut("zone") {
+            for zone in z {
+                *zone.get_mut("used").unwrap() = Value::Null;
+            }
+        }
         let (planned, replace) = plan(&schema(), &p, &proposed, &config);
         assert_eq!(planned.get("id"), Some(&Value::string("7")));
         assert_eq!(planned.get("status"), Some(&Value::Unknown));

@@ -149,11 +149,6 @@ impl Type {
     pub(crate) fn from_json_value(json: &serde_json::Value) -> Result<Type, CodecError> {
         type_from_json(json, 0)
     }
-
-    /// A noun phrase for error messages, in cty's style ("string", "list of number", "object").
-    fn friendly(&self) -> String {
-        self.to_string()
-    }
 }
 
 /// Prints cty's friendly type name: `string`, `list of number`, `map of set of string`,
@@ -666,7 +661,7 @@ fn dedup_set(elems: Vec<Value>) -> Vec<Value> {
 }
 
 /// One step of a path to a nested value, for error messages.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PathStep {
     /// An object attribute (printed `.name`).
     Attr(String),
@@ -770,7 +765,7 @@ fn quote_excerpt(s: &str) -> String {
 
 /// The "X is required, found Y" message both codecs use for a value of the wrong shape.
 fn mismatch(ty: &Type, found: &str) -> CodecError {
-    CodecError::new(format!("{} is required, found {found}", ty.friendly()))
+    CodecError::new(format!("{ty} is required, found {found}"))
 }
 
 /// Error for nesting beyond [`MAX_DEPTH`].
@@ -854,9 +849,7 @@ pub(crate) mod test_strategies {
             Type::String => text().prop_map(Value::String).boxed(),
             Type::Number => arb_number().prop_map(Value::Number).boxed(),
             Type::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
-            Type::Dynamic => arb_type(false)
-                .prop_flat_map(|t| arb_value(&t))
-                .boxed(),
+            Type::Dynamic => arb_type(false).prop_flat_map(|t| arb_value(&t)).boxed(),
             Type::List(e) => vec(arb_value(e), 0..4).prop_map(Value::List).boxed(),
             Type::Set(e) => vec(arb_value(e), 0..4).prop_map(Value::set).boxed(),
             Type::Map(e) => btree_map(text(), arb_value(e), 0..4)
@@ -967,19 +960,17 @@ mod tests {
             b"42",
             b"[\"list\",\"string\"] x",
         ] {
-            assert!(Type::from_json(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+            assert!(
+                Type::from_json(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
     #[test]
     fn type_json_nesting_is_limited_to_max_depth() {
-        let nest = |n: usize| {
-            format!(
-                "{}\"string\"{}",
-                "[\"list\",".repeat(n),
-                "]".repeat(n)
-            )
-        };
+        let nest = |n: usize| format!("{}\"string\"{}", "[\"list\",".repeat(n), "]".repeat(n));
         assert!(Type::from_json(nest(MAX_DEPTH).as_bytes()).is_ok());
         assert!(Type::from_json(nest(MAX_DEPTH + 1).as_bytes()).is_err());
         // Far beyond serde_json's own recursion limit: still an error, not a crash.
@@ -988,7 +979,10 @@ mod tests {
 
     #[test]
     fn type_display_uses_friendly_names() {
-        assert_eq!(Type::map(Type::set(Type::String)).to_string(), "map of set of string");
+        assert_eq!(
+            Type::map(Type::set(Type::String)).to_string(),
+            "map of set of string"
+        );
         assert_eq!(Type::object([("a", Type::Bool)]).to_string(), "object");
     }
 
@@ -1002,7 +996,10 @@ mod tests {
             Value::Set(vec![Value::from_i64(1)])
         );
         assert_ne!(a, Value::Set(vec![Value::from_i64(1), Value::from("x")]));
-        assert_ne!(a, Value::List(vec![Value::from_i64(1), Value::from("x"), Value::Null]));
+        assert_ne!(
+            a,
+            Value::List(vec![Value::from_i64(1), Value::from("x"), Value::Null])
+        );
         let nested_a = Value::set([Value::set([Value::from_i64(1), Value::from_i64(2)])]);
         let nested_b = Value::set([Value::set([Value::from_i64(2), Value::from_i64(1)])]);
         assert_eq!(nested_a, nested_b);
@@ -1020,7 +1017,10 @@ mod tests {
             Value::object([("a", Value::from_i64(2))]),
             Value::object([("a", num("2.000"))])
         );
-        assert_ne!(Value::list([Value::from("a")]), Value::list([Value::from("b")]));
+        assert_ne!(
+            Value::list([Value::from("a")]),
+            Value::list([Value::from("b")])
+        );
     }
 
     #[test]
@@ -1056,7 +1056,10 @@ mod tests {
         assert_eq!(v.get("half").and_then(Value::as_i64), None);
         assert_eq!(v.get("big").and_then(Value::as_i64), None);
         assert_eq!(v.get("ok").and_then(Value::as_bool), Some(true));
-        assert_eq!(v.get("ids").map(Value::elements).map(<[Value]>::len), Some(1));
+        assert_eq!(
+            v.get("ids").map(Value::elements).map(<[Value]>::len),
+            Some(1)
+        );
         assert_eq!(v.get("missing"), None);
         assert_eq!(Value::from("x").get("x"), None);
         assert!(Value::Null.elements().is_empty());
@@ -1079,9 +1082,15 @@ mod tests {
         let obj = Value::object([("a", Value::Null), ("b", Value::Tuple(vec![]))]);
         assert_eq!(
             obj.implied_type(),
-            Ok(Type::object([("a", Type::Dynamic), ("b", Type::Tuple(vec![]))]))
+            Ok(Type::object([
+                ("a", Type::Dynamic),
+                ("b", Type::Tuple(vec![]))
+            ]))
         );
-        assert_eq!(Value::map::<&str>([]).implied_type(), Ok(Type::map(Type::Dynamic)));
+        assert_eq!(
+            Value::map::<&str>([]).implied_type(),
+            Ok(Type::map(Type::Dynamic))
+        );
         let bad = Value::list([Value::from("a"), Value::from_i64(1)]);
         let err = bad.implied_type().unwrap_err();
         assert_eq!(err.path, vec![PathStep::Index(1)]);
@@ -1093,7 +1102,10 @@ mod tests {
             .prefixed(PathStep::Attr("name".into()))
             .prefixed(PathStep::Index(1))
             .prefixed(PathStep::Attr("zones".into()));
-        assert_eq!(e.to_string(), ".zones[1].name: string is required, found bool");
+        assert_eq!(
+            e.to_string(),
+            ".zones[1].name: string is required, found bool"
+        );
         let k = CodecError::new("bad").prefixed(PathStep::Key("a \"b\"".into()));
         assert_eq!(k.to_string(), r#"["a \"b\""]: bad"#);
         assert_eq!(CodecError::new("whole").to_string(), "whole");

@@ -126,7 +126,12 @@ impl<'a> Reader<'a> {
             0xc7 => self.len8()?,
             0xc8 => self.len16()?,
             0xc9 => self.len32()?,
-            other => return Err(CodecError::new(format!("{} is not an extension", describe(other)))),
+            other => {
+                return Err(CodecError::new(format!(
+                    "{} is not an extension",
+                    describe(other)
+                )))
+            }
         };
         self.byte()?; // extension type id
         self.take(data_len)?;
@@ -454,7 +459,8 @@ fn encode(v: &Value, ty: &Type, out: &mut Vec<u8>, depth: usize) -> Result<(), C
         (Type::List(e), Value::List(xs)) | (Type::Set(e), Value::Set(xs)) => {
             rmp::encode::write_array_len(out, len32(xs.len())?).map_err(write_err)?;
             for (i, x) in xs.iter().enumerate() {
-                encode(x, e, out, depth + 1).map_err(|err| err.prefixed(PathStep::Index(i as u64)))?;
+                encode(x, e, out, depth + 1)
+                    .map_err(|err| err.prefixed(PathStep::Index(i as u64)))?;
             }
             Ok(())
         }
@@ -468,7 +474,8 @@ fn encode(v: &Value, ty: &Type, out: &mut Vec<u8>, depth: usize) -> Result<(), C
             }
             rmp::encode::write_array_len(out, len32(xs.len())?).map_err(write_err)?;
             for (i, (x, t)) in xs.iter().zip(types).enumerate() {
-                encode(x, t, out, depth + 1).map_err(|err| err.prefixed(PathStep::Index(i as u64)))?;
+                encode(x, t, out, depth + 1)
+                    .map_err(|err| err.prefixed(PathStep::Index(i as u64)))?;
             }
             Ok(())
         }
@@ -476,7 +483,8 @@ fn encode(v: &Value, ty: &Type, out: &mut Vec<u8>, depth: usize) -> Result<(), C
             rmp::encode::write_map_len(out, len32(entries.len())?).map_err(write_err)?;
             for (k, x) in entries {
                 write_str(out, k)?;
-                encode(x, e, out, depth + 1).map_err(|err| err.prefixed(PathStep::Key(k.clone())))?;
+                encode(x, e, out, depth + 1)
+                    .map_err(|err| err.prefixed(PathStep::Key(k.clone())))?;
             }
             Ok(())
         }
@@ -528,7 +536,11 @@ mod tests {
         let expected = hex(expected_hex);
         let got = encode_msgpack(&v, &ty).expect("encodes");
         assert_eq!(got, expected, "encoding {v:?} as {ty:?}");
-        assert_eq!(decode_msgpack(&expected, &ty), Ok(v), "decoding {expected_hex}");
+        assert_eq!(
+            decode_msgpack(&expected, &ty),
+            Ok(v),
+            "decoding {expected_hex}"
+        );
     }
 
     fn example_type() -> Type {
@@ -578,8 +590,14 @@ mod tests {
         }
         golden(Value::from(long.as_str()), Type::String, &expected);
         // bin is accepted on decode
-        assert_eq!(decode_msgpack(&hex("c4 01 78"), &Type::String), Ok(Value::from("x")));
-        assert_eq!(decode_msgpack(&hex("da 00 01 78"), &Type::String), Ok(Value::from("x")));
+        assert_eq!(
+            decode_msgpack(&hex("c4 01 78"), &Type::String),
+            Ok(Value::from("x"))
+        );
+        assert_eq!(
+            decode_msgpack(&hex("da 00 01 78"), &Type::String),
+            Ok(Value::from("x"))
+        );
     }
 
     #[test]
@@ -593,9 +611,21 @@ mod tests {
         golden(Value::from_i64(-32), Type::Number, "e0");
         golden(Value::from_i64(-33), Type::Number, "d0 df");
         golden(Value::from_i64(-1000), Type::Number, "d1 fc 18");
-        golden(Value::from_i64(i64::MIN), Type::Number, "d3 80 00 00 00 00 00 00 00");
-        golden(Value::from_i64(i64::MAX), Type::Number, "cf 7f ff ff ff ff ff ff ff");
-        golden(Value::from_u64(u64::MAX), Type::Number, "cf ff ff ff ff ff ff ff ff");
+        golden(
+            Value::from_i64(i64::MIN),
+            Type::Number,
+            "d3 80 00 00 00 00 00 00 00",
+        );
+        golden(
+            Value::from_i64(i64::MAX),
+            Type::Number,
+            "cf 7f ff ff ff ff ff ff ff",
+        );
+        golden(
+            Value::from_u64(u64::MAX),
+            Type::Number,
+            "cf ff ff ff ff ff ff ff ff",
+        );
         golden(num("1e2"), Type::Number, "64");
     }
 
@@ -606,7 +636,11 @@ mod tests {
         // 0.1 has no exact float64: cty writes the decimal string.
         golden(num("0.1"), Type::Number, "a3 30 2e 31");
         // 2^70 is an exact float64 (as in cty: Int64 inexact, Float64 exact).
-        golden(num("1180591620717411303424"), Type::Number, "cb 44 50 00 00 00 00 00 00");
+        golden(
+            num("1180591620717411303424"),
+            Type::Number,
+            "cb 44 50 00 00 00 00 00 00",
+        );
     }
 
     #[test]
@@ -685,7 +719,10 @@ mod tests {
         ]);
         golden(v.clone(), ty.clone(), "83 a1 42 c0 a1 61 c3 a1 62 c2");
         // any key order is accepted on decode
-        assert_eq!(decode_msgpack(&hex("83 a1 62 c2 a1 61 c3 a1 42 c0"), &ty), Ok(v));
+        assert_eq!(
+            decode_msgpack(&hex("83 a1 62 c2 a1 61 c3 a1 42 c0"), &ty),
+            Ok(v)
+        );
     }
 
     #[test]
@@ -734,7 +771,11 @@ mod tests {
 
     #[test]
     fn dynamic_collections_infer_one_element_type() {
-        let v = Value::list([Value::Null, Value::list([]), Value::list([Value::from("a")])]);
+        let v = Value::list([
+            Value::Null,
+            Value::list([]),
+            Value::list([Value::from("a")]),
+        ]);
         let bytes = encode_msgpack(&v, &Type::Dynamic).unwrap();
         let mut expected = vec![0x92, 0xc4];
         let tj = br#"["list",["list","string"]]"#;
@@ -770,9 +811,14 @@ mod tests {
 
     #[test]
     fn set_duplicates_are_merged_keeping_the_first() {
-        let v = decode_msgpack(&hex("94 01 02 cb 3f f0 00 00 00 00 00 00 02"), &Type::set(Type::Number))
-            .unwrap();
-        let Value::Set(elems) = v else { panic!("set expected") };
+        let v = decode_msgpack(
+            &hex("94 01 02 cb 3f f0 00 00 00 00 00 00 02"),
+            &Type::set(Type::Number),
+        )
+        .unwrap();
+        let Value::Set(elems) = v else {
+            panic!("set expected")
+        };
         assert_eq!(elems, vec![Value::from_i64(1), Value::from_i64(2)]);
     }
 
@@ -786,7 +832,10 @@ mod tests {
     #[test]
     fn objects_missing_an_attribute_are_rejected() {
         let e = decode_err("82 a2 69 64 a1 78 a4 73 69 7a 65 03", &example_type());
-        assert_eq!(e.message, "an object with 3 attributes is required (2 given)");
+        assert_eq!(
+            e.message,
+            "an object with 3 attributes is required (2 given)"
+        );
     }
 
     #[test]
@@ -796,22 +845,25 @@ mod tests {
             &example_type(),
         );
         assert_eq!(e.message, "unsupported attribute \"tagZ\"");
-        let dup = decode_err("83 a2 69 64 a1 78 a2 69 64 a1 78 a4 73 69 7a 65 03", &example_type());
+        let dup = decode_err(
+            "83 a2 69 64 a1 78 a2 69 64 a1 78 a4 73 69 7a 65 03",
+            &example_type(),
+        );
         assert_eq!(dup.message, "duplicate attribute \"id\"");
     }
 
     #[test]
     fn values_of_the_wrong_kind_are_rejected_with_their_path() {
-        let ty = Type::object([(
-            "zones",
-            Type::list(Type::object([("name", Type::String)])),
-        )]);
+        let ty = Type::object([("zones", Type::list(Type::object([("name", Type::String)])))]);
         // {zones: [{name: "a"}, {name: true}]}
         let e = decode_err(
             "81 a5 7a 6f 6e 65 73 92 81 a4 6e 61 6d 65 a1 61 81 a4 6e 61 6d 65 c3",
             &ty,
         );
-        assert_eq!(e.to_string(), ".zones[1].name: string is required, found a bool");
+        assert_eq!(
+            e.to_string(),
+            ".zones[1].name: string is required, found a bool"
+        );
         let e = decode_err("81 a1 6b c3", &Type::map(Type::Number));
         assert_eq!(e.to_string(), "[\"k\"]: number is required, found a bool");
         assert!(decode_msgpack(&hex("a1 78"), &Type::Number).is_err());
@@ -830,7 +882,10 @@ mod tests {
     fn truncated_input_is_rejected() {
         let full = hex("83 a2 69 64 a1 78 a4 73 69 7a 65 03 a4 74 61 67 73 c0");
         for cut in 0..full.len() {
-            assert!(decode_msgpack(&full[..cut], &example_type()).is_err(), "cut at {cut}");
+            assert!(
+                decode_msgpack(&full[..cut], &example_type()).is_err(),
+                "cut at {cut}"
+            );
         }
         for h in ["cd 00", "cb 3f", "d4 00", "c7 05 00 01", "d9", "a3 61 62"] {
             assert!(decode_msgpack(&hex(h), &Type::Number).is_err(), "{h}");
@@ -850,7 +905,10 @@ mod tests {
             ("92 c6 ff ff ff ff 22", Type::Dynamic),
         ] {
             let e = decode_err(h, &ty);
-            assert!(e.message.contains("exceeds") || e.message.contains("required"), "{h}: {e}");
+            assert!(
+                e.message.contains("exceeds") || e.message.contains("required"),
+                "{h}: {e}"
+            );
         }
     }
 
@@ -881,18 +939,29 @@ mod tests {
 
         let mut deep = vec![0x91; MAX_DEPTH + 1];
         deep.push(0x01);
-        let e = decode_err(&deep.iter().map(|b| format!("{b:02x} ")).collect::<String>(), &nested_list_type(MAX_DEPTH + 1));
+        let e = decode_msgpack(&deep, &nested_list_type(MAX_DEPTH + 1)).unwrap_err();
         assert!(e.message.contains("nested"), "{e}");
         let value = (0..=MAX_DEPTH).fold(Value::from_i64(1), |v, _| Value::list([v]));
         assert!(encode_msgpack(&value, &nested_list_type(MAX_DEPTH + 1)).is_err());
+    }
 
-        // Dynamic wrappers count as levels too.
-        let mut wrapped = Vec::new();
-        for _ in 0..=MAX_DEPTH {
-            wrapped.extend_from_slice(&hex("92 c4 09 22 64 79 6e 61 6d 69 63 22"));
-        }
-        wrapped.push(0x01);
-        assert!(decode_msgpack(&wrapped, &Type::Dynamic).is_err());
+    #[test]
+    fn dynamic_wrappers_count_towards_the_nesting_limit() {
+        // `levels` wrappers: levels-1 of type "dynamic", the innermost of type "number".
+        let wrapped = |levels: usize| {
+            let mut bytes = Vec::new();
+            for _ in 1..levels {
+                bytes.extend_from_slice(&hex("92 c4 09 22 64 79 6e 61 6d 69 63 22"));
+            }
+            bytes.extend_from_slice(&hex("92 c4 08 22 6e 75 6d 62 65 72 22 07"));
+            bytes
+        };
+        assert_eq!(
+            decode_msgpack(&wrapped(MAX_DEPTH), &Type::Dynamic),
+            Ok(Value::from_i64(7))
+        );
+        let e = decode_msgpack(&wrapped(MAX_DEPTH + 1), &Type::Dynamic).unwrap_err();
+        assert!(e.message.contains("nested"), "{e}");
     }
 
     #[test]
@@ -912,7 +981,10 @@ mod tests {
         let partial = Value::object([("id", Value::from("x")), ("size", Value::from_i64(1))]);
         let e = encode_msgpack(&partial, &example_type()).unwrap_err();
         assert_eq!(e.path, vec![PathStep::Attr("tags".into())]);
-        assert!(e.to_string().starts_with(".tags: attribute is missing"), "{e}");
+        assert!(
+            e.to_string().starts_with(".tags: attribute is missing"),
+            "{e}"
+        );
 
         let extra = Value::object([
             ("id", Value::Null),

@@ -352,8 +352,24 @@ mod tests {
     #[test]
     fn invalid_or_oversized_text_does_not_parse() {
         for bad in [
-            "", "-", "+", ".", "e5", "1e", "1e+", "1.2.3", "1x", " 1", "1 ", "inf", "NaN", "0x10",
-            "1_000", "--1", "1e1.5", "1e99999999999999999999",
+            "",
+            "-",
+            "+",
+            ".",
+            "e5",
+            "1e",
+            "1e+",
+            "1.2.3",
+            "1x",
+            " 1",
+            "1 ",
+            "inf",
+            "NaN",
+            "0x10",
+            "1_000",
+            "--1",
+            "1e1.5",
+            "1e99999999999999999999",
         ] {
             assert!(Number::parse(bad).is_none(), "{bad:?} should not parse");
         }
@@ -365,7 +381,10 @@ mod tests {
         assert!(Number::parse(&"7".repeat(MAX_SIGNIFICANT_DIGITS + 1)).is_none());
         // Leading and trailing zeros are not significant.
         let padded = format!("{}1{}", "0".repeat(10_000), "0".repeat(100));
-        assert_eq!(Number::parse(&padded).unwrap().to_string(), format!("1{}", "0".repeat(100)));
+        assert_eq!(
+            Number::parse(&padded).unwrap().to_string(),
+            format!("1{}", "0".repeat(100))
+        );
     }
 
     #[test]
@@ -428,5 +447,37 @@ mod tests {
             s.finish()
         };
         assert_eq!(h(&n("1.50")), h(&n("15e-1")));
+    }
+
+    mod properties {
+        use super::super::super::test_strategies::arb_number;
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn display_is_plain_and_parses_back_to_the_same_number(x in arb_number()) {
+                let text = x.to_string();
+                prop_assert!(!text.contains(['e', 'E', '+']), "{}", text);
+                prop_assert_eq!(Number::parse(&text), Some(x));
+            }
+
+            #[test]
+            fn finite_floats_convert_without_loss(f in any::<f64>().prop_filter("finite", |f| f.is_finite())) {
+                let shortest = Number::from_f64(f).expect("finite");
+                prop_assert_eq!(shortest.to_f64(), f);
+                let exact = Number::from_f64_exact(f).expect("finite");
+                prop_assert_eq!(exact.to_f64(), f);
+                prop_assert_eq!(exact.exact_f64(), Some(f));
+            }
+
+            #[test]
+            fn machine_integers_convert_without_loss(i in any::<i64>(), u in any::<u64>()) {
+                prop_assert_eq!(Number::from_i64(i).to_i64(), Some(i));
+                prop_assert_eq!(Number::from_u64(u).to_u64(), Some(u));
+                prop_assert_eq!(Number::from_i64(i).to_string(), i.to_string());
+                prop_assert_eq!(Number::from_i64(i).cmp(&Number::from_u64(u)), i128::from(i).cmp(&i128::from(u)));
+            }
+        }
     }
 }

@@ -1,1 +1,149 @@
-fn main() {}
+//! `ocp-sim` command line: run the OCP simulator until SIGTERM / SIGINT.
+//!
+//! ```text
+//! ocp-sim --listen 127.0.0.1:PORT --username U --password P [--task-seconds S]
+//! ```
+//!
+//! The first stdout line is exactly `ocp-sim listening on http://ADDR` (ADDR = bound ip:port,
+//! so port 0 reveals the picked port), flushed immediately.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use ocp_sim::{Sim, SimConfig};
+
+const HELP: &str = "\
+ocp-sim: simulator of the OceanBase Cloud Platform (OCP) REST API v2
+
+USAGE:
+    ocp-sim [--listen ADDR] [--username U] [--password P] [--task-seconds S]
+
+OPTIONS:
+    --listen ADDR         ip:port to bind; port 0 picks a free port [default: 127.0.0.1:8080]
+    --username U          HTTP Basic user name [default: admin]
+    --password P          HTTP Basic password [default: aaAA11__]
+    --task-seconds S      total duration of one async task, seconds (float) [default: 2]
+    -h, --help            print this help
+
+The first stdout line is `ocp-sim listening on http://ADDR`. Runs until SIGTERM or SIGINT.
+Admin API (no auth): /_sim/faults, /_sim/tasks/fail_next, /_sim/tasks/stuck_next,
+/_sim/requests, /_sim/config (see the crate README).
+";
+
+struct Args {
+    listen: SocketAddr,
+    cfg: SimConfig,
+}
+
+enum Parsed {
+    Run(Args),
+    Help,
+}
+
+fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
+    let mut listen: SocketAddr = ([127, 0, 0, 1], 8080).into();
+    let mut cfg = SimConfig::default();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        if flag == "-h" || flag == "--help" {
+            return Ok(Parsed::Help);
+        }
+        let mut value = || -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("missing value for {flag}"))
+        };
+        match flag.as_str() {
+            "--listen" => {
+                let v = value()?;
+                listen = v
+                    .parse()
+                    .map_err(|e| format!("invalid --listen {v:?}: {e} (expected ip:port)"))?;
+            }
+            "--username" => cfg.username = value()?,
+            "--password" => cfg.password = value()?,
+            "--task-seconds" => {
+                let v = value()?;
+                let s: f64 = v
+                    .parse()
+                    .map_err(|_| format!("invalid --task-seconds {v:?}: expected a number"))?;
+                if !(s.is_finite() && s >= 0.0) {
+                    return Err(format!("invalid --task-seconds {v:?}: must be >= 0"));
+                }
+                cfg.task_seconds = s;
+            }
+            other => return Err(format!("unknown argument {other:?} (see --help)")),
+        }
+    }
+    Ok(Parsed::Run(Args { listen, cfg }))
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Parsed::Run(a)) => a,
+        Ok(Parsed::Help) => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("ocp-sim: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("ocp-sim: cannot bind {}: {e}", args.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let user = args.cfg.username.clone();
+    let secs = args.cfg.task_seconds;
+    let sim = match Sim::start_on(listener, args.cfg).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ocp-sim: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "ocp-sim listening on {}", sim.url());
+    let _ = out.flush();
+    drop(out);
+    eprintln!(
+        "ocp-sim: user {user:?}, tasks take {secs} s; admin API under {}/_sim/",
+        sim.url()
+    );
+    wait_for_signal().await;
+    eprintln!("ocp-sim: shutting down");
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), sim.stop()).await;
+    ExitCode::SUCCESS
+}

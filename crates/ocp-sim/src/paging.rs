@@ -47,15 +47,13 @@ pub fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex_val(bytes[i + 1]), hex_val(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h * 16 + l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex_val(bytes[i + 1]), hex_val(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -338,11 +336,18 @@ mod tests {
 
     #[test]
     fn sorts_and_pages() {
-        let items = vec![json!({"id": 3, "n": "b"}), json!({"id": 1, "n": "c"}), json!({"id": 2, "n": "a"})];
+        let items = vec![
+            json!({"id": 3, "n": "b"}),
+            json!({"id": 1, "n": "c"}),
+            json!({"id": 2, "n": "a"}),
+        ];
         let q = Query::parse(Some("sort=n,desc&size=2&page=2"));
         let v = page_of(items.clone(), &q).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(v["contents"], json!([{"id": 2, "n": "a"}]));
-        assert_eq!(v["page"], json!({"number": 2, "size": 2, "totalElements": 3, "totalPages": 2}));
+        assert_eq!(
+            v["page"],
+            json!({"number": 2, "size": 2, "totalElements": 3, "totalPages": 2})
+        );
         assert!(page_of(items, &Query::parse(Some("sort=nope,asc"))).is_err());
     }
 }

@@ -440,16 +440,16 @@ impl Store {
 
     /// Cluster by id or 404 `OB_CLUSTER_NOT_FOUND`.
     pub fn cluster(&self, id: i64) -> Result<&Cluster, ApiError> {
-        self.clusters
-            .get(&id)
-            .ok_or_else(|| ApiError::not_found("OB_CLUSTER", format!("OB cluster not found: id={id}")))
+        self.clusters.get(&id).ok_or_else(|| {
+            ApiError::not_found("OB_CLUSTER", format!("OB cluster not found: id={id}"))
+        })
     }
 
     /// Mutable cluster by id or 404.
     pub fn cluster_mut(&mut self, id: i64) -> Result<&mut Cluster, ApiError> {
-        self.clusters
-            .get_mut(&id)
-            .ok_or_else(|| ApiError::not_found("OB_CLUSTER", format!("OB cluster not found: id={id}")))
+        self.clusters.get_mut(&id).ok_or_else(|| {
+            ApiError::not_found("OB_CLUSTER", format!("OB cluster not found: id={id}"))
+        })
     }
 
     /// Zone of a cluster by name or 404 `OB_ZONE_NOT_FOUND`.
@@ -482,7 +482,9 @@ impl Store {
 
     /// Servers of a cluster, id order.
     pub fn servers_of(&self, cluster_id: i64) -> impl Iterator<Item = &Server> {
-        self.servers.values().filter(move |s| s.cluster_id == cluster_id)
+        self.servers
+            .values()
+            .filter(move |s| s.cluster_id == cluster_id)
     }
 
     /// Servers of a zone, id order.
@@ -509,10 +511,15 @@ impl Store {
             .filter(|u| u.server_id == server_id)
             .filter_map(|u| {
                 let tenant = self.tenants.get(&u.tenant_id)?;
-                let zone = tenant.zones.iter().find(|z| z.resource_pool_id == u.resource_pool_id)?;
+                let zone = tenant
+                    .zones
+                    .iter()
+                    .find(|z| z.resource_pool_id == u.resource_pool_id)?;
                 self.unit_spec_by_name(&zone.unit_spec_name)
             })
-            .fold((0.0, 0.0), |(c, m), spec| (c + spec.max_cpu, m + spec.max_memory_gb))
+            .fold((0.0, 0.0), |(c, m), spec| {
+                (c + spec.max_cpu, m + spec.max_memory_gb)
+            })
     }
 
     /// Free CPU cores and memory GB on a server.
@@ -605,9 +612,15 @@ impl Store {
             );
             hosts.push(id);
         }
-        for (i, (min, mem)) in [(1.0, 4.0), (2.0, 8.0), (4.0, 16.0), (8.0, 32.0), (12.0, 48.0)]
-            .iter()
-            .enumerate()
+        for (i, (min, mem)) in [
+            (1.0, 4.0),
+            (2.0, 8.0),
+            (4.0, 16.0),
+            (8.0, 32.0),
+            (12.0, 48.0),
+        ]
+        .iter()
+        .enumerate()
         {
             let id = self.next_id(IdKind::UnitSpec);
             self.unit_specs.insert(
@@ -798,12 +811,12 @@ impl SharedState {
         relock(&self.inner.faults).add(fault);
     }
 
-    /// The next `n` `/api/v2` requests fail with `status` and an error envelope.
+    /// The next `n` requests (outside `/_sim/`) fail with `status` and an error envelope.
     pub fn fail_next_requests(&self, n: u32, status: u16) {
         self.add_fault(HttpFault::fail(n, status));
     }
 
-    /// The next `n` `/api/v2` responses are delayed by `delay_ms`.
+    /// The next `n` responses (outside `/_sim/`) are delayed by `delay_ms`.
     pub fn delay_next_requests(&self, n: u32, delay_ms: u64) {
         self.add_fault(HttpFault::delay(n, delay_ms));
     }
@@ -827,15 +840,19 @@ impl SharedState {
     /// The next created task fails at its `subtask`-th subtask (1-based, seriesId order) and
     /// that subtask's log ends with `message`.
     pub fn fail_next_task(&self, subtask: usize, message: impl Into<String>) {
-        relock(&self.inner.store).task_faults.push_back(TaskFault::FailAt {
-            subtask: subtask.max(1),
-            message: message.into(),
-        });
+        relock(&self.inner.store)
+            .task_faults
+            .push_back(TaskFault::FailAt {
+                subtask: subtask.max(1),
+                message: message.into(),
+            });
     }
 
     /// The next created task never finishes: its last subtask stays `RUNNING` until cancelled.
     pub fn stuck_next_task(&self) {
-        relock(&self.inner.store).task_faults.push_back(TaskFault::Stuck);
+        relock(&self.inner.store)
+            .task_faults
+            .push_back(TaskFault::Stuck);
     }
 
     /// Record a request (used by the middleware); returns its sequence number.
@@ -848,7 +865,7 @@ impl SharedState {
         relock(&self.inner.requests).set_status(seq, status);
     }
 
-    /// Number of `/api/v2` requests received since start or the last reset.
+    /// Number of requests (outside `/_sim/`) received since start or the last reset.
     pub fn request_count(&self) -> u64 {
         relock(&self.inner.requests).count()
     }

@@ -1,0 +1,135 @@
+//! The simulator admin API under `/_sim/` (a prefix real OCP does not have).
+//!
+//! No authentication, no OCP envelope, not counted in the request log and never subject to
+//! injected HTTP faults. Answers are plain JSON; a bad body gives 400 `{"error": "..."}`.
+//!
+//! | Method + path | Body | Effect / answer |
+//! |---|---|---|
+//! | `POST /_sim/faults` | `{"fail_next": N, "status": 500, "retry_after": S?, "message": "..."?, "path_prefix": "/api/v2/..."?, "method": "GET"?}` | the next N matching requests (any path outside `/_sim/`) get `status` (400..=599, default 500) with an error envelope, plus `Retry-After: S` when given |
+//! | `POST /_sim/faults` | `{"delay_ms": M, "count": N?, "path_prefix"?, "method"?}` | the next N (default 1) matching responses are delayed by M ms (both kinds may be given in one body) |
+//! | `GET /_sim/faults` | — | `{"faults": [...armed rules...], "task_faults": n}` |
+//! | `DELETE /_sim/faults` | — | clears all HTTP rules and all armed task faults |
+//! | `POST /_sim/tasks/fail_next` | `{"subtask": K?, "message": "..."?}` | the next created task fails at its K-th subtask (1-based, default 1, clamped to the last); the failed subtask's log ends with `message` (default `Injected failure`) |
+//! | `POST /_sim/tasks/stuck_next` | — | the next created task never finishes: its last subtask stays `RUNNING` until cancelled |
+//! | `GET /_sim/requests` | — | `{"count": n, "by_route": {"GET /api/v2/ob/clusters/{id}": 2, ...}, "recent": [{method, path, query, status}]}`; route keys template all-digit segments as `{id}` |
+//! | `DELETE /_sim/requests` | — | resets the counters |
+//! | `POST /_sim/config` | `{"task_seconds": S}` | duration of tasks created from now on |
+//!
+//! Task faults are queued: each `fail_next` / `stuck_next` call arms one upcoming task.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::faults::{FailTaskRequest, FaultRequest};
+use crate::state::SharedState;
+
+/// Routes of the admin API.
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route(
+            "/_sim/faults",
+            get(list_faults).post(add_faults).delete(clear_faults),
+        )
+        .route("/_sim/tasks/fail_next", post(fail_next_task))
+        .route("/_sim/tasks/stuck_next", post(stuck_next_task))
+        .route("/_sim/requests", get(requests).delete(reset_requests))
+        .route("/_sim/config", post(config))
+}
+
+fn bad(msg: impl std::fmt::Display) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": msg.to_string()})),
+    )
+        .into_response()
+}
+
+fn parse<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| format!("invalid body: {e}"))
+}
+
+fn faults_json(st: &SharedState) -> Value {
+    let task_faults = st.with_store(|s| s.task_faults.len());
+    json!({"faults": st.faults(), "task_faults": task_faults})
+}
+
+async fn list_faults(State(st): State<SharedState>) -> Json<Value> {
+    Json(faults_json(&st))
+}
+
+async fn add_faults(State(st): State<SharedState>, body: Bytes) -> Response {
+    let req: FaultRequest = match parse(&body) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    match req.into_rules() {
+        Ok(rules) => {
+            for r in rules {
+                st.add_fault(r);
+            }
+            Json(faults_json(&st)).into_response()
+        }
+        Err(e) => bad(e),
+    }
+}
+
+async fn clear_faults(State(st): State<SharedState>) -> Json<Value> {
+    st.clear_faults();
+    Json(faults_json(&st))
+}
+
+async fn fail_next_task(State(st): State<SharedState>, body: Bytes) -> Response {
+    let req: FailTaskRequest = match parse(&body) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    st.fail_next_task(
+        req.subtask.unwrap_or(1),
+        req.message.unwrap_or_else(|| "Injected failure".into()),
+    );
+    Json(faults_json(&st)).into_response()
+}
+
+async fn stuck_next_task(State(st): State<SharedState>) -> Json<Value> {
+    st.stuck_next_task();
+    Json(faults_json(&st))
+}
+
+async fn requests(State(st): State<SharedState>) -> Json<Value> {
+    Json(st.requests_json())
+}
+
+async fn reset_requests(State(st): State<SharedState>) -> Json<Value> {
+    st.reset_requests();
+    Json(st.requests_json())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigRequest {
+    task_seconds: Option<f64>,
+}
+
+async fn config(State(st): State<SharedState>, body: Bytes) -> Response {
+    let req: ConfigRequest = match parse(&body) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    if let Some(s) = req.task_seconds {
+        if !(s.is_finite() && s >= 0.0) {
+            return bad("task_seconds must be a finite number >= 0");
+        }
+        st.set_task_seconds(s);
+    }
+    let secs = st.with_store(|s| s.task_seconds);
+    Json(json!({"task_seconds": secs})).into_response()
+}

@@ -1,0 +1,108 @@
+//! Regions, IDCs, host types and hosts (read side, §3.7).
+//!
+//! | Method + path | Notes |
+//! |---|---|
+//! | `GET /api/v2/compute/regions`, `GET .../regions/{id}` | `{id, name, description, createTime, updateTime}` |
+//! | `GET /api/v2/compute/idcs`, `GET .../idcs/{id}` | `{id, name, description, regionId, regionName, createTime, updateTime}` |
+//! | `GET /api/v2/compute/hostTypes`, `GET .../hostTypes/{id}` | `{id, name, description, createTime, updateTime}` |
+//! | `GET /api/v2/compute/hosts`, `GET .../hosts/{hostId}` | host object; a free host has `clusterId: null` |
+//!
+//! Lists are paged (§1.4); the reference documents no filters for them, so none are applied.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::routing::get;
+use axum::Router;
+
+use crate::envelope::{parse_id, Api, ApiError, ApiResult};
+use crate::paging::{page_of, Query};
+use crate::render;
+use crate::state::SharedState;
+
+/// Routes of this family.
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/api/v2/compute/regions", get(list_regions))
+        .route("/api/v2/compute/regions/{id}", get(get_region))
+        .route("/api/v2/compute/idcs", get(list_idcs))
+        .route("/api/v2/compute/idcs/{id}", get(get_idc))
+        .route("/api/v2/compute/hostTypes", get(list_host_types))
+        .route("/api/v2/compute/hostTypes/{id}", get(get_host_type))
+        .route("/api/v2/compute/hosts", get(list_hosts))
+        .route("/api/v2/compute/hosts/{id}", get(get_host))
+}
+
+async fn list_regions(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+    let q = Query::parse(raw.as_deref());
+    let store = st.lock();
+    let items = store.regions.values().map(render::region).collect();
+    Ok(Api::data(page_of(items, &q)?))
+}
+
+async fn get_region(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+    let id = parse_id(&id, "region")?;
+    let store = st.lock();
+    let r = store
+        .regions
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found("REGION", format!("region not found: id={id}")))?;
+    Ok(Api::data(render::region(r)))
+}
+
+async fn list_idcs(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+    let q = Query::parse(raw.as_deref());
+    let store = st.lock();
+    let items = store
+        .idcs
+        .values()
+        .map(|i| render::idc(&store, i))
+        .collect();
+    Ok(Api::data(page_of(items, &q)?))
+}
+
+async fn get_idc(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+    let id = parse_id(&id, "IDC")?;
+    let store = st.lock();
+    let i = store
+        .idcs
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found("IDC", format!("IDC not found: id={id}")))?;
+    Ok(Api::data(render::idc(&store, i)))
+}
+
+async fn list_host_types(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+    let q = Query::parse(raw.as_deref());
+    let store = st.lock();
+    let items = store.host_types.values().map(render::host_type).collect();
+    Ok(Api::data(page_of(items, &q)?))
+}
+
+async fn get_host_type(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+    let id = parse_id(&id, "host type")?;
+    let store = st.lock();
+    let t = store
+        .host_types
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found("HOST_TYPE", format!("host type not found: id={id}")))?;
+    Ok(Api::data(render::host_type(t)))
+}
+
+async fn list_hosts(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+    let q = Query::parse(raw.as_deref());
+    let store = st.lock();
+    let items = store
+        .hosts
+        .values()
+        .map(|h| render::host(&store, h))
+        .collect();
+    Ok(Api::data(page_of(items, &q)?))
+}
+
+async fn get_host(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+    let id = parse_id(&id, "host")?;
+    let store = st.lock();
+    let h = store
+        .hosts
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found("HOST", format!("host not found: id={id}")))?;
+    Ok(Api::data(render::host(&store, h)))
+}

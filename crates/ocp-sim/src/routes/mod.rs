@@ -1,0 +1,26 @@
+//! `/api/v2` route families and the `/_sim` admin API.
+//!
+//! Each family lives in its own file and exposes `routes() -> Router<SharedState>`; new families
+//! (tenant writes, databases, users/roles, host writes, backup) are added the same way and
+//! merged in [`api`]. Async writes use the task engine ([`crate::tasks::TaskSpec`]).
+
+use axum::Router;
+
+use crate::state::SharedState;
+
+pub mod admin;
+pub mod clusters;
+pub mod compute;
+pub mod system;
+pub mod tasks;
+pub mod tenants;
+
+/// All `/api/v2` routes.
+pub fn api() -> Router<SharedState> {
+    Router::new()
+        .merge(system::routes())
+        .merge(clusters::routes())
+        .merge(tenants::routes())
+        .merge(compute::routes())
+        .merge(tasks::routes())
+}

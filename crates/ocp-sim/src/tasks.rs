@@ -1,0 +1,1031 @@
+//! The async task engine (§2).
+//!
+//! An async write builds a [`TaskSpec`] (name, subtasks, target ids, lock keys, context and
+//! hooks) and calls [`Store::submit_task`]; the handler then answers with
+//! [`Store::task_json`] as `data` (the newer TaskInstance format, §5 #6: `subtasks`, `creator`
+//! as a string, `context` as an object).
+//!
+//! ## Timing
+//!
+//! A run takes `task_seconds` in total, split evenly across the task's subtasks. Progress is
+//! computed lazily from timestamps whenever the store is locked ([`Store::advance`]), so there are
+//! no background threads: subtasks run one at a time in seriesId order (`RUNNING`, later ones
+//! `PENDING`); each start/finish time is the *scheduled* instant, not the time of the read.
+//!
+//! ## Hooks and resource state
+//!
+//! `on_start` runs at submission and again when a retry/skip resumes the task (put the resource in
+//! its transitional status, e.g. cluster `STOPPING`); `on_success` when the last subtask succeeds;
+//! `on_failure` when a subtask fails or is cancelled; `on_rollback` when a rollback completes.
+//!
+//! ## Locks (§5 #21)
+//!
+//! Lock keys are `/`-separated paths such as `cluster/1000001` or `cluster/1000001/zone/zone1`.
+//! Two keys conflict when equal or when one is a path prefix of the other. While a task is
+//! `RUNNING`, any new async write (or retry/rollback/skip) with a conflicting key is refused with
+//! 400 `RESOURCE_BUSY`. Failed tasks hold no lock.
+//!
+//! ## Failure, retry, rollback, skip, cancel (§2.5)
+//!
+//! * Failure (injected with [`crate::faults::TaskFault`]): the subtask and the task become
+//!   `FAILED`, `finishTime` is set, later subtasks stay `PENDING`, the reason is the last line of
+//!   the failed subtask's log (§5 #4: no error field is added to the task).
+//! * Retry (task `FAILED` only): the same task goes back to `RUNNING` with operation `RETRY`; the
+//!   failed and the pending subtasks run again (the failed one with operation `RETRY`).
+//! * Rollback (task `FAILED`, `prohibitRollback == false`): operation `ROLLBACK`, the executed
+//!   subtasks (successful and failed) are rolled back one by one in reverse seriesId order (each
+//!   `RUNNING` then `SUCCESSFUL` with operation `ROLLBACK`); when done the task is `SUCCESSFUL`
+//!   with operation `ROLLBACK` and `on_rollback` restores the resource. (Our decision: OCP's
+//!   final status of a rolled back task is not documented; clients must look at `operation`.)
+//! * Subtask skip (subtask `FAILED`): it becomes `SUCCESSFUL` with operation `SKIP` and the task
+//!   resumes with the remaining subtasks (operation `SKIP`).
+//! * Subtask cancel (subtask `RUNNING`): it becomes `FAILED` with operation `CANCEL`, the task
+//!   `FAILED`; a stuck task is released this way.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use crate::envelope::ApiError;
+use crate::faults::TaskFault;
+use crate::state::{IdKind, Store};
+use crate::util;
+
+/// IP reported as the task `executor` (the OCP node running the task).
+pub const EXECUTOR: &str = "172.16.0.2";
+
+/// A state-changing callback run by the task engine with the store locked.
+pub type Hook = Box<dyn FnMut(&mut Store) + Send>;
+
+/// Task instance status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskStatus {
+    /// Running (also while a retry/rollback runs).
+    Running,
+    /// Finished with a failed subtask.
+    Failed,
+    /// All subtasks succeeded (or the rollback completed).
+    Successful,
+}
+
+impl TaskStatus {
+    /// OCP spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Running => "RUNNING",
+            TaskStatus::Failed => "FAILED",
+            TaskStatus::Successful => "SUCCESSFUL",
+        }
+    }
+}
+
+/// Subtask instance status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubtaskStatus {
+    /// Not started.
+    Pending,
+    /// Executing.
+    Running,
+    /// Failed or cancelled.
+    Failed,
+    /// Done (or skipped / rolled back).
+    Successful,
+}
+
+impl SubtaskStatus {
+    /// OCP spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubtaskStatus::Pending => "PENDING",
+            SubtaskStatus::Running => "RUNNING",
+            SubtaskStatus::Failed => "FAILED",
+            SubtaskStatus::Successful => "SUCCESSFUL",
+        }
+    }
+}
+
+/// Task / subtask operation (§2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// First execution.
+    Execute,
+    /// Retry after a failure.
+    Retry,
+    /// Rollback after a failure.
+    Rollback,
+    /// Failed subtask skipped.
+    Skip,
+    /// Running subtask cancelled.
+    Cancel,
+}
+
+impl Operation {
+    /// OCP spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Execute => "EXECUTE",
+            Operation::Retry => "RETRY",
+            Operation::Rollback => "ROLLBACK",
+            Operation::Skip => "SKIP",
+            Operation::Cancel => "CANCEL",
+        }
+    }
+}
+
+/// One step of a task to be created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubtaskSpec {
+    /// Name, also used as description.
+    pub name: String,
+    /// Java class name, e.g. `com.alipay.ocp.service.task.business.cluster.StopObserverTask`.
+    pub class_name: String,
+}
+
+/// Everything needed to create a task. Build with [`TaskSpec::new`] and the builder methods.
+pub struct TaskSpec {
+    /// Task name, e.g. `Stop OB cluster`.
+    pub name: String,
+    /// Steps in execution (seriesId) order; at least one (a default step is added if empty).
+    pub subtasks: Vec<SubtaskSpec>,
+    /// `clusterId` of the task.
+    pub cluster_id: Option<i64>,
+    /// `tenantId` of the task.
+    pub tenant_id: Option<i64>,
+    /// `hostId` of the task.
+    pub host_id: Option<i64>,
+    /// Lock keys (see the module docs).
+    pub locks: Vec<String>,
+    /// `context.stringMap`.
+    pub string_map: BTreeMap<String, String>,
+    /// `context.listMap`.
+    pub list_map: BTreeMap<String, Vec<Value>>,
+    /// `prohibitRollback`.
+    pub prohibit_rollback: bool,
+    /// Runs at submission and when a retry/skip resumes the task.
+    pub on_start: Option<Hook>,
+    /// Runs when the task succeeds.
+    pub on_success: Option<Hook>,
+    /// Runs when a subtask fails or is cancelled.
+    pub on_failure: Option<Hook>,
+    /// Runs when a rollback completes.
+    pub on_rollback: Option<Hook>,
+}
+
+impl TaskSpec {
+    /// A task named `name` with no subtasks yet.
+    pub fn new(name: impl Into<String>) -> Self {
+        TaskSpec {
+            name: name.into(),
+            subtasks: Vec::new(),
+            cluster_id: None,
+            tenant_id: None,
+            host_id: None,
+            locks: Vec::new(),
+            string_map: BTreeMap::new(),
+            list_map: BTreeMap::new(),
+            prohibit_rollback: false,
+            on_start: None,
+            on_success: None,
+            on_failure: None,
+            on_rollback: None,
+        }
+    }
+
+    /// Append a subtask (`class` = fully qualified Java class name, shown as `className`).
+    pub fn subtask(mut self, name: &str, class: &str) -> Self {
+        self.subtasks.push(SubtaskSpec {
+            name: name.to_string(),
+            class_name: class.to_string(),
+        });
+        self
+    }
+
+    /// Set `clusterId` and the `cluster_id` context entry.
+    pub fn cluster(mut self, id: i64) -> Self {
+        self.cluster_id = Some(id);
+        self.string_map.insert("cluster_id".into(), id.to_string());
+        self
+    }
+
+    /// Set `tenantId` and the `tenant_id` context entry.
+    pub fn tenant(mut self, id: i64) -> Self {
+        self.tenant_id = Some(id);
+        self.string_map.insert("tenant_id".into(), id.to_string());
+        self
+    }
+
+    /// Set `hostId` and the `host_id` context entry.
+    pub fn host(mut self, id: i64) -> Self {
+        self.host_id = Some(id);
+        self.string_map.insert("host_id".into(), id.to_string());
+        self
+    }
+
+    /// Add a lock key.
+    pub fn lock(mut self, key: impl Into<String>) -> Self {
+        self.locks.push(key.into());
+        self
+    }
+
+    /// Add a `context.stringMap` entry.
+    pub fn string(mut self, key: &str, value: impl ToString) -> Self {
+        self.string_map.insert(key.to_string(), value.to_string());
+        self
+    }
+
+    /// Add a `context.listMap` entry.
+    pub fn list(mut self, key: &str, values: Vec<Value>) -> Self {
+        self.list_map.insert(key.to_string(), values);
+        self
+    }
+
+    /// Set `prohibitRollback`.
+    pub fn prohibit_rollback(mut self, yes: bool) -> Self {
+        self.prohibit_rollback = yes;
+        self.string_map
+            .insert("prohibit_rollback".into(), yes.to_string());
+        self
+    }
+
+    /// Set the start hook.
+    pub fn on_start(mut self, f: impl FnMut(&mut Store) + Send + 'static) -> Self {
+        self.on_start = Some(Box::new(f));
+        self
+    }
+
+    /// Set the success hook.
+    pub fn on_success(mut self, f: impl FnMut(&mut Store) + Send + 'static) -> Self {
+        self.on_success = Some(Box::new(f));
+        self
+    }
+
+    /// Set the failure hook.
+    pub fn on_failure(mut self, f: impl FnMut(&mut Store) + Send + 'static) -> Self {
+        self.on_failure = Some(Box::new(f));
+        self
+    }
+
+    /// Set the rollback hook.
+    pub fn on_rollback(mut self, f: impl FnMut(&mut Store) + Send + 'static) -> Self {
+        self.on_rollback = Some(Box::new(f));
+        self
+    }
+}
+
+/// A subtask instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subtask {
+    /// Subtask instance id.
+    pub id: i64,
+    /// Execution order, 1-based.
+    pub series_id: i64,
+    /// Name.
+    pub name: String,
+    /// Java class name.
+    pub class_name: String,
+    /// Status.
+    pub status: SubtaskStatus,
+    /// Last operation.
+    pub operation: Operation,
+    /// Number of executions.
+    pub run_time: u32,
+    /// Timeout seconds.
+    pub timeout: u32,
+    /// Epoch ms.
+    pub create_time: i64,
+    /// Epoch ms of the last start.
+    pub start_time: Option<i64>,
+    /// Epoch ms of the last finish.
+    pub finish_time: Option<i64>,
+    /// Log lines.
+    pub log: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Run {
+    start: i64,
+    order: Vec<usize>,
+    done: usize,
+    op: Operation,
+}
+
+#[derive(Default)]
+struct Hooks {
+    on_start: Option<Hook>,
+    on_success: Option<Hook>,
+    on_failure: Option<Hook>,
+    on_rollback: Option<Hook>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HookKind {
+    Start,
+    Success,
+    Failure,
+    Rollback,
+}
+
+/// A task instance.
+pub struct Task {
+    /// Task instance id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// `MANUAL`.
+    pub task_type: String,
+    /// Status.
+    pub status: TaskStatus,
+    /// Last operation.
+    pub operation: Operation,
+    /// Login that created it.
+    pub creator: String,
+    /// `clusterId`.
+    pub cluster_id: Option<i64>,
+    /// `tenantId`.
+    pub tenant_id: Option<i64>,
+    /// `hostId`.
+    pub host_id: Option<i64>,
+    /// Lock keys.
+    pub locks: Vec<String>,
+    /// `context.stringMap`.
+    pub string_map: BTreeMap<String, String>,
+    /// `context.listMap`.
+    pub list_map: BTreeMap<String, Vec<Value>>,
+    /// `prohibitRollback`.
+    pub prohibit_rollback: bool,
+    /// `taskDefinitionId`.
+    pub task_definition_id: i64,
+    /// Epoch ms.
+    pub create_time: i64,
+    /// Epoch ms.
+    pub start_time: i64,
+    /// Epoch ms when it last reached a final status.
+    pub finish_time: Option<i64>,
+    /// Subtasks in seriesId order.
+    pub subtasks: Vec<Subtask>,
+    per_ms: f64,
+    run: Option<Run>,
+    fail_at: Option<(usize, String)>,
+    stuck: bool,
+    hooks: Hooks,
+}
+
+impl std::fmt::Debug for Task {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Task")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("status", &self.status)
+            .field("operation", &self.operation)
+            .field("subtasks", &self.subtasks)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Nothing,
+    Failed,
+    Succeeded,
+    RolledBack,
+}
+
+fn short_class(class: &str) -> &str {
+    class.rsplit('.').next().unwrap_or(class)
+}
+
+fn log_line(ts: i64, level: &str, task_id: i64, class: &str, msg: &str) -> String {
+    format!(
+        "{} {:<5} [task-executor-{}] {} - {}",
+        util::log_ts(ts),
+        level,
+        task_id % 16,
+        short_class(class),
+        msg
+    )
+}
+
+impl Subtask {
+    fn log(&mut self, ts: i64, level: &str, task_id: i64, msg: &str) {
+        let line = log_line(ts, level, task_id, &self.class_name, msg);
+        self.log.push(line);
+    }
+}
+
+fn conflicts(a: &str, b: &str) -> bool {
+    a == b
+        || a.strip_prefix(b).is_some_and(|r| r.starts_with('/'))
+        || b.strip_prefix(a).is_some_and(|r| r.starts_with('/'))
+}
+
+fn context_text(map: &BTreeMap<String, String>) -> String {
+    map.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Task {
+    fn at(&self, run: &Run, i: usize) -> i64 {
+        run.start + (self.per_ms * i as f64).round() as i64
+    }
+
+    fn start_subtask(&mut self, idx: usize, ts: i64, op: Operation) {
+        let id = self.id;
+        let ctx = context_text(&self.string_map);
+        let Some(sub) = self.subtasks.get_mut(idx) else {
+            return;
+        };
+        let op = match op {
+            Operation::Rollback => Operation::Rollback,
+            _ if sub.run_time > 0 => Operation::Retry,
+            _ => Operation::Execute,
+        };
+        sub.status = SubtaskStatus::Running;
+        sub.operation = op;
+        sub.run_time += 1;
+        sub.start_time = Some(ts);
+        sub.finish_time = None;
+        let msg = format!(
+            "Start to {} subtask, taskInstanceId={}, subtaskInstanceId={}, name={}, runTime={}",
+            op.as_str().to_ascii_lowercase(),
+            id,
+            sub.id,
+            sub.name,
+            sub.run_time
+        );
+        sub.log(ts, "INFO", id, &msg);
+        sub.log(ts, "INFO", id, &format!("Context: {{{ctx}}}"));
+    }
+
+    /// Advance this task to `now`.
+    fn step(&mut self, now: i64) -> Outcome {
+        let Some(run) = self.run.clone() else {
+            return Outcome::Nothing;
+        };
+        let n = run.order.len();
+        let mut done = run.done;
+        while done < n {
+            let idx = run.order[done];
+            let s_start = self.at(&run, done);
+            let s_end = self.at(&run, done + 1);
+            if s_start > now {
+                break;
+            }
+            if self.subtasks[idx].status != SubtaskStatus::Running {
+                self.start_subtask(idx, s_start, run.op);
+            }
+            let rollback = run.op == Operation::Rollback;
+            if self.stuck && !rollback && done == n - 1 {
+                break;
+            }
+            if s_end > now {
+                break;
+            }
+            let id = self.id;
+            let fail = match &self.fail_at {
+                Some((at, msg)) if *at == idx && !rollback => Some(msg.clone()),
+                _ => None,
+            };
+            let sub = &mut self.subtasks[idx];
+            sub.finish_time = Some(s_end);
+            let elapsed = s_end - s_start;
+            if let Some(msg) = fail {
+                sub.status = SubtaskStatus::Failed;
+                sub.log(s_end, "ERROR", id, &msg);
+                sub.log(
+                    s_end,
+                    "ERROR",
+                    id,
+                    &format!("Subtask {} failed, elapsed {} ms", sub.name, elapsed),
+                );
+                self.status = TaskStatus::Failed;
+                self.finish_time = Some(s_end);
+                self.run = None;
+                self.fail_at = None;
+                return Outcome::Failed;
+            }
+            sub.status = SubtaskStatus::Successful;
+            let what = if rollback { "rolled back" } else { "finished" };
+            sub.log(
+                s_end,
+                "INFO",
+                id,
+                &format!(
+                    "Subtask {} {what} successfully, elapsed {elapsed} ms",
+                    sub.name
+                ),
+            );
+            done += 1;
+        }
+        if done == n {
+            let end = self.at(&run, n).max(run.start);
+            self.status = TaskStatus::Successful;
+            self.finish_time = Some(end);
+            self.run = None;
+            return if run.op == Operation::Rollback {
+                Outcome::RolledBack
+            } else {
+                Outcome::Succeeded
+            };
+        }
+        if let Some(r) = self.run.as_mut() {
+            r.done = done;
+        }
+        Outcome::Nothing
+    }
+
+    /// True while the task holds its locks.
+    pub fn is_running(&self) -> bool {
+        self.status == TaskStatus::Running
+    }
+
+    fn begin_run(&mut self, now: i64, order: Vec<usize>, op: Operation) {
+        self.status = TaskStatus::Running;
+        self.operation = op;
+        self.finish_time = None;
+        self.run = Some(Run {
+            start: now,
+            order,
+            done: 0,
+            op,
+        });
+    }
+}
+
+impl Store {
+    /// Advance every running task to `now`, running hooks for tasks that finish.
+    pub fn advance(&mut self, now: i64) {
+        let ids: Vec<i64> = self
+            .tasks
+            .iter()
+            .filter(|(_, t)| t.run.is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            let outcome = match self.tasks.get_mut(&id) {
+                Some(t) => t.step(now),
+                None => continue,
+            };
+            match outcome {
+                Outcome::Nothing => {}
+                Outcome::Failed => self.run_hook(id, HookKind::Failure),
+                Outcome::Succeeded => self.run_hook(id, HookKind::Success),
+                Outcome::RolledBack => self.run_hook(id, HookKind::Rollback),
+            }
+        }
+    }
+
+    fn run_hook(&mut self, id: i64, kind: HookKind) {
+        let Some(task) = self.tasks.get_mut(&id) else {
+            return;
+        };
+        let slot = match kind {
+            HookKind::Start => &mut task.hooks.on_start,
+            HookKind::Success => &mut task.hooks.on_success,
+            HookKind::Failure => &mut task.hooks.on_failure,
+            HookKind::Rollback => &mut task.hooks.on_rollback,
+        };
+        let Some(mut hook) = slot.take() else {
+            return;
+        };
+        hook(self);
+        if let Some(task) = self.tasks.get_mut(&id) {
+            let slot = match kind {
+                HookKind::Start => &mut task.hooks.on_start,
+                HookKind::Success => &mut task.hooks.on_success,
+                HookKind::Failure => &mut task.hooks.on_failure,
+                HookKind::Rollback => &mut task.hooks.on_rollback,
+            };
+            *slot = Some(hook);
+        }
+    }
+
+    /// The running task (other than `except`) holding a lock that conflicts with `locks`.
+    pub fn busy_task(&self, locks: &[String], except: Option<i64>) -> Option<&Task> {
+        self.tasks.values().find(|t| {
+            t.is_running()
+                && Some(t.id) != except
+                && t.locks
+                    .iter()
+                    .any(|held| locks.iter().any(|want| conflicts(held, want)))
+        })
+    }
+
+    /// 400 `RESOURCE_BUSY` if a running task holds a conflicting lock (§5 #21).
+    pub fn ensure_not_busy(&self, locks: &[String]) -> Result<(), ApiError> {
+        self.ensure_not_busy_except(locks, None)
+    }
+
+    fn ensure_not_busy_except(
+        &self,
+        locks: &[String],
+        except: Option<i64>,
+    ) -> Result<(), ApiError> {
+        match self.busy_task(locks, except) {
+            Some(t) => Err(ApiError::busy(format!(
+                "resource busy: task {} ({}) is still running on {}",
+                t.id,
+                t.name,
+                t.locks.join(", ")
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Create and start a task; returns its id. Consumes the next armed task fault, if any.
+    pub fn submit_task(&mut self, spec: TaskSpec) -> Result<i64, ApiError> {
+        self.ensure_not_busy(&spec.locks)?;
+        let now = util::now_ms();
+        let id = self.next_id(IdKind::Task);
+        let mut specs = spec.subtasks;
+        if specs.is_empty() {
+            specs.push(SubtaskSpec {
+                name: spec.name.clone(),
+                class_name: "com.alipay.ocp.service.task.business.common.NoopTask".into(),
+            });
+        }
+        let n = specs.len();
+        let mut subtasks = Vec::with_capacity(n);
+        for (i, s) in specs.into_iter().enumerate() {
+            let sid = self.next_id(IdKind::Subtask);
+            subtasks.push(Subtask {
+                id: sid,
+                series_id: i as i64 + 1,
+                name: s.name,
+                class_name: s.class_name,
+                status: SubtaskStatus::Pending,
+                operation: Operation::Execute,
+                run_time: 0,
+                timeout: 3600,
+                create_time: now,
+                start_time: None,
+                finish_time: None,
+                log: Vec::new(),
+            });
+        }
+        let (fail_at, stuck) = match self.task_faults.pop_front() {
+            Some(TaskFault::FailAt { subtask, message }) => {
+                (Some((subtask.clamp(1, n) - 1, message)), false)
+            }
+            Some(TaskFault::Stuck) => (None, true),
+            None => (None, false),
+        };
+        let definition = self.task_definition_id(&spec.name);
+        let mut task = Task {
+            id,
+            name: spec.name,
+            task_type: "MANUAL".into(),
+            status: TaskStatus::Running,
+            operation: Operation::Execute,
+            creator: self.creator.clone(),
+            cluster_id: spec.cluster_id,
+            tenant_id: spec.tenant_id,
+            host_id: spec.host_id,
+            locks: spec.locks,
+            string_map: spec.string_map,
+            list_map: spec.list_map,
+            prohibit_rollback: spec.prohibit_rollback,
+            task_definition_id: definition,
+            create_time: now,
+            start_time: now,
+            finish_time: None,
+            subtasks,
+            per_ms: self.task_seconds * 1000.0 / n as f64,
+            run: None,
+            fail_at,
+            stuck,
+            hooks: Hooks {
+                on_start: spec.on_start,
+                on_success: spec.on_success,
+                on_failure: spec.on_failure,
+                on_rollback: spec.on_rollback,
+            },
+        };
+        task.begin_run(now, (0..n).collect(), Operation::Execute);
+        self.tasks.insert(id, task);
+        self.run_hook(id, HookKind::Start);
+        self.advance(now);
+        Ok(id)
+    }
+
+    /// Task by id or 404 `TASK_INSTANCE_NOT_FOUND`.
+    pub fn task(&self, id: i64) -> Result<&Task, ApiError> {
+        self.tasks.get(&id).ok_or_else(|| {
+            ApiError::not_found("TASK_INSTANCE", format!("task instance not found: id={id}"))
+        })
+    }
+
+    fn task_mut(&mut self, id: i64) -> Result<&mut Task, ApiError> {
+        self.tasks.get_mut(&id).ok_or_else(|| {
+            ApiError::not_found("TASK_INSTANCE", format!("task instance not found: id={id}"))
+        })
+    }
+
+    /// Index of a subtask of a task or 404 `SUBTASK_INSTANCE_NOT_FOUND`.
+    pub fn subtask_index(&self, id: i64, sid: i64) -> Result<usize, ApiError> {
+        self.task(id)?
+            .subtasks
+            .iter()
+            .position(|s| s.id == sid)
+            .ok_or_else(|| {
+                ApiError::not_found(
+                    "SUBTASK_INSTANCE",
+                    format!(
+                        "subtask instance not found: taskInstanceId={id}, subtaskInstanceId={sid}"
+                    ),
+                )
+            })
+    }
+
+    /// Retry a failed task (§2.5): failed and pending subtasks run again; subtasks that had run
+    /// before are executed with operation `RETRY`, the others with `EXECUTE`.
+    pub fn retry_task(&mut self, id: i64) -> Result<(), ApiError> {
+        let task = self.task(id)?;
+        if task.status != TaskStatus::Failed {
+            return Err(ApiError::illegal_state(format!(
+                "task {id} is {}, only FAILED tasks can be retried",
+                task.status.as_str()
+            )));
+        }
+        let locks = task.locks.clone();
+        self.ensure_not_busy_except(&locks, Some(id))?;
+        let now = util::now_ms();
+        let task = self.task_mut(id)?;
+        let order: Vec<usize> = (0..task.subtasks.len())
+            .filter(|i| task.subtasks[*i].status != SubtaskStatus::Successful)
+            .collect();
+        for i in &order {
+            let sub = &mut task.subtasks[*i];
+            if sub.status == SubtaskStatus::Failed {
+                sub.status = SubtaskStatus::Pending;
+                sub.operation = Operation::Retry;
+            }
+        }
+        task.begin_run(now, order, Operation::Retry);
+        self.run_hook(id, HookKind::Start);
+        self.advance(now);
+        Ok(())
+    }
+
+    /// Roll back a failed task (§2.5).
+    pub fn rollback_task(&mut self, id: i64) -> Result<(), ApiError> {
+        let task = self.task(id)?;
+        if task.status != TaskStatus::Failed {
+            return Err(ApiError::illegal_state(format!(
+                "task {id} is {}, only FAILED tasks can be rolled back",
+                task.status.as_str()
+            )));
+        }
+        if task.prohibit_rollback {
+            return Err(ApiError::illegal_state(format!(
+                "task {id} does not allow rollback (prohibitRollback=true)"
+            )));
+        }
+        let locks = task.locks.clone();
+        self.ensure_not_busy_except(&locks, Some(id))?;
+        let now = util::now_ms();
+        let task = self.task_mut(id)?;
+        let order: Vec<usize> = (0..task.subtasks.len())
+            .rev()
+            .filter(|i| {
+                matches!(
+                    task.subtasks[*i].status,
+                    SubtaskStatus::Successful | SubtaskStatus::Failed
+                )
+            })
+            .collect();
+        for i in &order {
+            let sub = &mut task.subtasks[*i];
+            sub.status = SubtaskStatus::Pending;
+            sub.operation = Operation::Rollback;
+        }
+        task.begin_run(now, order, Operation::Rollback);
+        self.advance(now);
+        Ok(())
+    }
+
+    /// Retry one failed subtask: retries the whole task (OCP re-runs the failed subtasks).
+    pub fn retry_subtask(&mut self, id: i64, sid: i64) -> Result<(), ApiError> {
+        let idx = self.subtask_index(id, sid)?;
+        let status = self.task(id)?.subtasks[idx].status;
+        if status != SubtaskStatus::Failed {
+            return Err(ApiError::illegal_state(format!(
+                "subtask {sid} is {}, only FAILED subtasks can be retried",
+                status.as_str()
+            )));
+        }
+        self.retry_task(id)
+    }
+
+    /// Skip a failed subtask and resume the task.
+    pub fn skip_subtask(&mut self, id: i64, sid: i64) -> Result<(), ApiError> {
+        let idx = self.subtask_index(id, sid)?;
+        let task = self.task(id)?;
+        let status = task.subtasks[idx].status;
+        if status != SubtaskStatus::Failed || task.status != TaskStatus::Failed {
+            return Err(ApiError::illegal_state(format!(
+                "subtask {sid} is {}, only FAILED subtasks can be skipped",
+                status.as_str()
+            )));
+        }
+        let locks = task.locks.clone();
+        self.ensure_not_busy_except(&locks, Some(id))?;
+        let now = util::now_ms();
+        let creator = self.creator.clone();
+        let task = self.task_mut(id)?;
+        let tid = task.id;
+        let sub = &mut task.subtasks[idx];
+        sub.status = SubtaskStatus::Successful;
+        sub.operation = Operation::Skip;
+        sub.finish_time = Some(now);
+        sub.log(now, "WARN", tid, &format!("Subtask skipped by {creator}"));
+        let order: Vec<usize> = (0..task.subtasks.len())
+            .filter(|i| task.subtasks[*i].status == SubtaskStatus::Pending)
+            .collect();
+        task.begin_run(now, order, Operation::Skip);
+        self.run_hook(id, HookKind::Start);
+        self.advance(now);
+        Ok(())
+    }
+
+    /// Cancel a running subtask: it and the task become `FAILED`.
+    pub fn cancel_subtask(&mut self, id: i64, sid: i64) -> Result<(), ApiError> {
+        let idx = self.subtask_index(id, sid)?;
+        let status = self.task(id)?.subtasks[idx].status;
+        if status != SubtaskStatus::Running {
+            return Err(ApiError::illegal_state(format!(
+                "subtask {sid} is {}, only RUNNING subtasks can be cancelled",
+                status.as_str()
+            )));
+        }
+        let now = util::now_ms();
+        let creator = self.creator.clone();
+        let task = self.task_mut(id)?;
+        let tid = task.id;
+        let sub = &mut task.subtasks[idx];
+        sub.status = SubtaskStatus::Failed;
+        sub.operation = Operation::Cancel;
+        sub.finish_time = Some(now);
+        sub.log(now, "WARN", tid, &format!("Subtask cancelled by {creator}"));
+        task.status = TaskStatus::Failed;
+        task.finish_time = Some(now);
+        task.run = None;
+        task.stuck = false;
+        self.run_hook(id, HookKind::Failure);
+        Ok(())
+    }
+
+    /// Subtask as JSON (SubtaskInstance, §2.3).
+    pub fn subtask_json(&self, task: &Task, idx: usize) -> Value {
+        let Some(s) = task.subtasks.get(idx) else {
+            return Value::Null;
+        };
+        let up: Vec<i64> = idx
+            .checked_sub(1)
+            .and_then(|p| task.subtasks.get(p))
+            .map(|p| p.id)
+            .into_iter()
+            .collect();
+        let down: Vec<i64> = task
+            .subtasks
+            .get(idx + 1)
+            .map(|p| p.id)
+            .into_iter()
+            .collect();
+        json!({
+            "id": s.id,
+            "seriesId": s.series_id,
+            "name": s.name,
+            "description": s.name,
+            "className": s.class_name,
+            "timeout": s.timeout,
+            "status": s.status.as_str(),
+            "operation": s.operation.as_str(),
+            "executor": EXECUTOR,
+            "runTime": s.run_time,
+            "context": "",
+            "createTime": util::iso(s.create_time),
+            "startTime": s.start_time.map(util::iso),
+            "finishTime": s.finish_time.map(util::iso),
+            "upstreams": up,
+            "downstreams": down,
+        })
+    }
+
+    /// Task as JSON: the newer TaskInstance format (§5 #6). `detail` adds `context` and `subtasks`
+    /// (WrappedTaskInstance); list items are the basic form.
+    pub fn task_json(&self, task: &Task, detail: bool) -> Value {
+        let mut m = Map::new();
+        m.insert("id".into(), json!(task.id));
+        m.insert("name".into(), json!(task.name));
+        m.insert("type".into(), json!(task.task_type));
+        m.insert("status".into(), json!(task.status.as_str()));
+        m.insert("operation".into(), json!(task.operation.as_str()));
+        m.insert("creator".into(), json!(task.creator));
+        m.insert("executor".into(), json!(EXECUTOR));
+        if let Some(id) = task.cluster_id {
+            m.insert("clusterId".into(), json!(id));
+        }
+        if let Some(id) = task.tenant_id {
+            m.insert("tenantId".into(), json!(id));
+        }
+        if let Some(id) = task.host_id {
+            m.insert("hostId".into(), json!(id));
+        }
+        m.insert("createTime".into(), json!(util::iso(task.create_time)));
+        m.insert("startTime".into(), json!(util::iso(task.start_time)));
+        m.insert("finishTime".into(), json!(task.finish_time.map(util::iso)));
+        m.insert("prohibitRollback".into(), json!(task.prohibit_rollback));
+        m.insert("taskDefinitionId".into(), json!(task.task_definition_id));
+        if detail {
+            m.insert(
+                "context".into(),
+                json!({
+                    "listMap": task.list_map,
+                    "stringMap": task.string_map,
+                    "parallel": false,
+                    "parallelIdx": -1,
+                }),
+            );
+            let subs: Vec<Value> = (0..task.subtasks.len())
+                .map(|i| self.subtask_json(task, i))
+                .collect();
+            m.insert("subtasks".into(), Value::Array(subs));
+        }
+        Value::Object(m)
+    }
+
+    /// Task by id as detail JSON (convenience for handlers).
+    pub fn task_detail(&self, id: i64) -> Result<Value, ApiError> {
+        let t = self.task(id)?;
+        Ok(self.task_json(t, true))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::SimConfig;
+
+    fn store(secs: f64) -> Store {
+        Store::empty(&SimConfig {
+            task_seconds: secs,
+            ..SimConfig::default()
+        })
+    }
+
+    #[test]
+    fn lock_conflicts() {
+        assert!(conflicts("cluster/1", "cluster/1"));
+        assert!(conflicts("cluster/1", "cluster/1/zone/zone1"));
+        assert!(conflicts("cluster/1/zone/zone1", "cluster/1"));
+        assert!(!conflicts("cluster/1", "cluster/12"));
+        assert!(!conflicts("cluster/1/zone/zone1", "cluster/1/zone/zone2"));
+    }
+
+    #[test]
+    fn zero_second_task_succeeds_at_once_and_runs_hooks() {
+        let mut s = store(0.0);
+        let spec = TaskSpec::new("T")
+            .subtask("a", "x.A")
+            .subtask("b", "x.B")
+            .on_success(|st: &mut Store| st.creator = "done".into());
+        let id = s.submit_task(spec).unwrap_or_else(|e| panic!("{e}"));
+        let t = s.task(id).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.status, TaskStatus::Successful);
+        assert!(t
+            .subtasks
+            .iter()
+            .all(|x| x.status == SubtaskStatus::Successful));
+        assert_eq!(s.creator, "done");
+    }
+
+    #[test]
+    fn progress_is_lazy_and_ordered() {
+        let mut s = store(100.0);
+        let id = s
+            .submit_task(
+                TaskSpec::new("T")
+                    .subtask("a", "x.A")
+                    .subtask("b", "x.B")
+                    .lock("r/1"),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let start = s.tasks[&id].start_time;
+        let st = |s: &Store| -> Vec<SubtaskStatus> {
+            s.tasks[&id].subtasks.iter().map(|x| x.status).collect()
+        };
+        assert_eq!(st(&s), vec![SubtaskStatus::Running, SubtaskStatus::Pending]);
+        assert!(s.ensure_not_busy(&["r/1/x".into()]).is_err());
+        s.advance(start + 50_001);
+        assert_eq!(
+            st(&s),
+            vec![SubtaskStatus::Successful, SubtaskStatus::Running]
+        );
+        s.advance(start + 100_001);
+        assert_eq!(s.tasks[&id].status, TaskStatus::Successful);
+        assert_eq!(s.tasks[&id].finish_time, Some(start + 100_000));
+        assert!(s.ensure_not_busy(&["r/1".into()]).is_ok());
+    }
+}

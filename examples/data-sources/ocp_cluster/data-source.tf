@@ -1,0 +1,7 @@
+data "ocp_cluster" "demo" {
+  name = "demo-cluster"
+}
+
+output "zone_names" {
+  value = [for z in data.ocp_cluster.demo.zones : z.name]
+}

@@ -1,0 +1,346 @@
+//! Clusters, zones and OBServers (ocp-api.md §3.1-3.3, §5 #12-13).
+//!
+//! Paths that the reference marks as inferred, kept here in one place: `GET
+//! /api/v2/ob/clusters/{id}` and `POST .../{id}/start|restart` (§5 #12), `DELETE
+//! .../zones/{zoneName}` and `POST .../zones/{zoneName}/start|stop|restart` (§3.2, §5 #12). The
+//! cluster object's zone/server shape is §5 #13's proposed answer; every field but `id` and
+//! `name` is optional here so that a differing OCP still decodes.
+
+use serde::{Deserialize, Serialize};
+
+use super::{not_found_as_none, path_segment};
+use crate::client::de::{de_i64, de_opt_i64, de_opt_string, de_string, de_vec};
+use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
+
+/// Base path of the cluster family.
+const CLUSTERS: &str = "/api/v2/ob/clusters";
+
+/// An OceanBase cluster as OCP reports it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cluster {
+    /// OCP id (path parameter of every cluster call).
+    #[serde(deserialize_with = "de_i64")]
+    pub id: i64,
+    /// Cluster name, unique in OCP.
+    #[serde(default, deserialize_with = "de_string")]
+    pub name: String,
+    /// OceanBase's own cluster id.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub ob_cluster_id: Option<i64>,
+    /// `PRIMARY` or `STANDBY`.
+    #[serde(
+        default,
+        rename = "type",
+        alias = "clusterType",
+        deserialize_with = "de_opt_string"
+    )]
+    pub cluster_type: Option<String>,
+    /// `RUNNING`, `CREATING`, `STOPPED`, ...
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub status: Option<String>,
+    /// OceanBase version, e.g. `4.2.1.0`.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub ob_version: Option<String>,
+    /// Full build version, when OCP reports it.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub full_version: Option<String>,
+    /// CPU architecture, when OCP reports it.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub architecture: Option<String>,
+    /// ISO-8601 creation time.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub create_time: Option<String>,
+    /// Zones with their servers (may be empty in list answers of some OCP versions).
+    #[serde(default, deserialize_with = "de_vec")]
+    pub zones: Vec<ClusterZone>,
+}
+
+/// A zone of a cluster.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterZone {
+    /// Zone name, e.g. `zone1`.
+    #[serde(default, alias = "zoneName", deserialize_with = "de_string")]
+    pub name: String,
+    /// IDC name.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub idc_name: Option<String>,
+    /// Region name.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub region_name: Option<String>,
+    /// Zone status, when reported.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub status: Option<String>,
+    /// OBServers of the zone.
+    #[serde(default, deserialize_with = "de_vec")]
+    pub servers: Vec<Server>,
+}
+
+/// An OBServer.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Server {
+    /// OCP server id (distinct from the host id, §3.3).
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub id: Option<i64>,
+    /// IP address.
+    #[serde(default, alias = "svrIp", deserialize_with = "de_opt_string")]
+    pub ip: Option<String>,
+    /// SQL port.
+    #[serde(default, alias = "sqlPort", deserialize_with = "de_opt_i64")]
+    pub port: Option<i64>,
+    /// RPC port, when reported.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub svr_port: Option<i64>,
+    /// Server status.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub status: Option<String>,
+    /// Zone of the server.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub zone_name: Option<String>,
+    /// Host id (the id used in add/delete bodies, §3.3).
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub host_id: Option<i64>,
+    /// IDC name.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub idc_name: Option<String>,
+    /// Region name.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub region_name: Option<String>,
+}
+
+/// A `{name, value}` startup parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameValue {
+    /// Parameter name.
+    pub name: String,
+    /// Parameter value.
+    pub value: String,
+}
+
+/// One zone of a create-cluster body (§3.1).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateClusterZone {
+    /// Zone name.
+    pub name: String,
+    /// IDC **name**.
+    pub idc_name: String,
+    /// Host ids from `/api/v2/compute/hosts`.
+    pub servers: Vec<i64>,
+    /// e.g. `x86_64`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<String>,
+    /// Per-zone package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rpm_name: Option<String>,
+    /// RootServer host id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_server: Option<i64>,
+}
+
+/// The create-cluster body (§3.1). The root password is a [`Secret`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateClusterRequest {
+    /// Cluster name (the natural key).
+    pub name: String,
+    /// `PRIMARY` or `STANDBY`.
+    #[serde(rename = "type")]
+    pub cluster_type: String,
+    /// root@sys password.
+    pub password: Secret,
+    /// OB server package name.
+    pub rpm_name: String,
+    /// Primary zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_zone: Option<String>,
+    /// Zones.
+    pub zones: Vec<CreateClusterZone>,
+    /// Startup parameters.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub startup_parameters: Vec<NameValue>,
+    /// OB-internal cluster id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ob_cluster_id: Option<i64>,
+    /// Full version, e.g. `4.3.3.0-200000142024073011`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_version: Option<String>,
+}
+
+/// The add-zone body (§3.2).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddZoneRequest {
+    /// Zone name (the natural key).
+    pub name: String,
+    /// IDC name.
+    pub idc_name: String,
+    /// Host ids.
+    pub servers: Vec<i64>,
+    /// e.g. `x86_64`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<String>,
+    /// Startup parameters.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub startup_parameters: Vec<NameValue>,
+}
+
+/// An async operation on a whole cluster or one zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LifecycleAction {
+    /// `POST .../start`.
+    Start,
+    /// `POST .../stop`.
+    Stop,
+    /// `POST .../restart`.
+    Restart,
+}
+
+impl LifecycleAction {
+    fn segment(self) -> &'static str {
+        match self {
+            LifecycleAction::Start => "start",
+            LifecycleAction::Stop => "stop",
+            LifecycleAction::Restart => "restart",
+        }
+    }
+}
+
+impl OcpClient {
+    /// The cluster with OCP id `id`, or `None` when OCP answers 404.
+    pub async fn find_cluster(&self, id: i64) -> Result<Option<Cluster>, ClientError> {
+        not_found_as_none(self.get(&format!("{CLUSTERS}/{id}"), &[]).await)
+    }
+
+    /// The cluster named exactly `name` (OCP's `name` filter is a keyword match, so the list
+    /// is filtered again here), read in full with [`OcpClient::find_cluster`].
+    pub async fn find_cluster_by_name(&self, name: &str) -> Result<Option<Cluster>, ClientError> {
+        let found = self
+            .list_clusters(Some(name))
+            .await?
+            .into_iter()
+            .find(|c| c.name == name);
+        match found {
+            Some(c) => self.find_cluster(c.id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Every cluster, optionally with OCP's `name` keyword filter (all pages).
+    pub async fn list_clusters(
+        &self,
+        name_filter: Option<&str>,
+    ) -> Result<Vec<Cluster>, ClientError> {
+        let mut q: Vec<(&str, String)> = Vec::new();
+        if let Some(n) = name_filter {
+            q.push(("name", n.to_owned()));
+        }
+        self.list_all(CLUSTERS, &q).await
+    }
+
+    /// Zones of a cluster with their servers.
+    pub async fn list_zones(&self, cluster_id: i64) -> Result<Vec<ClusterZone>, ClientError> {
+        self.list_all(&format!("{CLUSTERS}/{cluster_id}/zones"), &[])
+            .await
+    }
+
+    /// OBServers of a cluster.
+    pub async fn list_servers(&self, cluster_id: i64) -> Result<Vec<Server>, ClientError> {
+        self.list_all(&format!("{CLUSTERS}/{cluster_id}/servers"), &[])
+            .await
+    }
+
+    /// OBServers of one zone.
+    pub async fn list_zone_servers(
+        &self,
+        cluster_id: i64,
+        zone_name: &str,
+    ) -> Result<Vec<Server>, ClientError> {
+        self.list_all(
+            &format!(
+                "{CLUSTERS}/{cluster_id}/zones/{}/servers",
+                path_segment(zone_name)
+            ),
+            &[],
+        )
+        .await
+    }
+
+    /// `POST /api/v2/ob/clusters` (async). Never repeated blindly: a lost answer or "already
+    /// exists" leads to a look-up by name and, if found, `Created::Adopted(cluster)`.
+    pub async fn create_cluster(
+        &self,
+        req: &CreateClusterRequest,
+    ) -> Result<Created<TaskInstance, Cluster>, ClientError> {
+        self.post_create(CLUSTERS, req, || self.find_cluster_by_name(&req.name))
+            .await
+    }
+
+    /// `DELETE /api/v2/ob/clusters/{id}` (async).
+    pub async fn delete_cluster(&self, id: i64) -> Result<TaskInstance, ClientError> {
+        self.delete(&format!("{CLUSTERS}/{id}")).await
+    }
+
+    /// Start, stop or restart a cluster (async; sent once, never repeated).
+    pub async fn cluster_action(
+        &self,
+        id: i64,
+        action: LifecycleAction,
+    ) -> Result<TaskInstance, ClientError> {
+        self.post_once(&format!("{CLUSTERS}/{id}/{}", action.segment()), &())
+            .await
+    }
+
+    /// `POST .../zones` (async); adopts an existing zone of the same name.
+    pub async fn add_zone(
+        &self,
+        cluster_id: i64,
+        req: &AddZoneRequest,
+    ) -> Result<Created<TaskInstance, ClusterZone>, ClientError> {
+        let lookup = || async {
+            Ok(self
+                .list_zones(cluster_id)
+                .await?
+                .into_iter()
+                .find(|z| z.name == req.name))
+        };
+        self.post_create(&format!("{CLUSTERS}/{cluster_id}/zones"), req, lookup)
+            .await
+    }
+
+    /// `DELETE .../zones/{zoneName}` (async; path inferred, §5 #12).
+    pub async fn delete_zone(
+        &self,
+        cluster_id: i64,
+        zone_name: &str,
+    ) -> Result<TaskInstance, ClientError> {
+        self.delete(&format!(
+            "{CLUSTERS}/{cluster_id}/zones/{}",
+            path_segment(zone_name)
+        ))
+        .await
+    }
+
+    /// Start, stop or restart one zone (async; sent once; paths inferred, §5 #12).
+    pub async fn zone_action(
+        &self,
+        cluster_id: i64,
+        zone_name: &str,
+        action: LifecycleAction,
+    ) -> Result<TaskInstance, ClientError> {
+        self.post_once(
+            &format!(
+                "{CLUSTERS}/{cluster_id}/zones/{}/{}",
+                path_segment(zone_name),
+                action.segment()
+            ),
+            &(),
+        )
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,108 @@
+//! Tests of the cluster calls against the simulator's seeded `demo-cluster`.
+
+use serde_json::json;
+
+use super::*;
+use crate::client::testutil::TestSim;
+
+#[tokio::test]
+async fn find_cluster_of_an_unknown_id_is_none() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    let found = client
+        .find_cluster(987_654_321)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(found.is_none());
+}
+
+#[tokio::test]
+async fn find_cluster_by_name_returns_demo_cluster_with_three_zones() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    let c = client
+        .find_cluster_by_name("demo-cluster")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("demo-cluster not found"));
+    assert_eq!(c.name, "demo-cluster");
+    assert_eq!(c.status.as_deref(), Some("RUNNING"));
+    assert_eq!(c.zones.len(), 3);
+    assert!(c.zones.iter().all(|z| z.servers.len() == 1), "{c:?}");
+    assert!(c.zones[0].servers[0].ip.is_some());
+    assert!(client
+        .find_cluster_by_name("demo")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .is_none());
+    let by_id = client
+        .find_cluster(c.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(by_id.as_ref(), Some(&c));
+}
+
+#[tokio::test]
+async fn zones_and_servers_of_a_cluster_are_listed() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    let id = sim.demo_cluster_id(&client).await;
+    let zones = client
+        .list_zones(id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(),
+        ["zone1", "zone2", "zone3"]
+    );
+    let servers = client
+        .list_servers(id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(servers.len(), 3);
+    assert!(servers.iter().all(|s| s.id.is_some() && s.port.is_some()));
+    let z1 = client
+        .list_zone_servers(id, "zone1")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(z1.len(), 1);
+    assert_eq!(z1[0].zone_name.as_deref(), Some("zone1"));
+    let all = client
+        .list_clusters(None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(all.iter().any(|c| c.id == id));
+}
+
+#[test]
+fn a_cluster_with_missing_optional_fields_decodes() {
+    let c: Cluster =
+        serde_json::from_value(json!({"id": 5, "name": "x", "zones": null, "obClusterId": null}))
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.id, 5);
+    assert!(c.zones.is_empty() && c.ob_cluster_id.is_none());
+}
+
+#[test]
+fn the_create_cluster_body_has_ocp_field_names_and_the_password() {
+    let req = CreateClusterRequest {
+        name: "c1".into(),
+        cluster_type: "PRIMARY".into(),
+        password: Secret::new("pw"),
+        rpm_name: "oceanbase.rpm".into(),
+        zones: vec![CreateClusterZone {
+            name: "zone1".into(),
+            idc_name: "hz1".into(),
+            servers: vec![1],
+            ..CreateClusterZone::default()
+        }],
+        ..CreateClusterRequest::default()
+    };
+    let v = serde_json::to_value(&req).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        v,
+        json!({"name": "c1", "type": "PRIMARY", "password": "pw", "rpmName": "oceanbase.rpm",
+               "zones": [{"name": "zone1", "idcName": "hz1", "servers": [1]}]})
+    );
+    assert!(!format!("{req:?}").contains("\"pw\""));
+}

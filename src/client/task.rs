@@ -1,0 +1,551 @@
+//! OCP async tasks: the [`TaskInstance`] model and the one task waiter (design rule R3).
+//!
+//! Parsing is tolerant of both formats OCP has used (ocp-api.md §2.2, §5 #6): `subtasks` or the
+//! older `tasks`, `creator` as a string or as `{id, name}`, `context` as an object or a Java
+//! `Context(...)` string, ids as numbers or numeric strings, `null` wherever a value may be
+//! missing. Unknown fields are ignored.
+//!
+//! [`OcpClient::wait_task`] polls `GET /api/v2/tasks/instances/{id}` until the task is
+//! `SUCCESSFUL` or `FAILED`; every other status counts as still running (§2.5, §5 #5). A failed
+//! task is reported with its failed subtask and the tail of that subtask's log, where OCP keeps
+//! the reason (§5 #4). The waiter is bounded by a deadline and stops promptly when its
+//! cancellation token fires.
+
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use super::de::{de_opt_bool, de_opt_i64, de_opt_string, de_string, de_vec, de_vec_i64};
+use super::error::ClientError;
+use super::OcpClient;
+
+/// Task status meaning the task finished successfully.
+pub const STATUS_SUCCESSFUL: &str = "SUCCESSFUL";
+/// Task status meaning the task failed.
+pub const STATUS_FAILED: &str = "FAILED";
+/// Subtask status of the subtask currently executing.
+pub const STATUS_RUNNING: &str = "RUNNING";
+
+/// Most lines kept from a failed subtask's log.
+const LOG_TAIL_LINES: usize = 20;
+/// Most characters kept from a failed subtask's log.
+const LOG_TAIL_CHARS: usize = 4000;
+/// Fraction of the elapsed time used as the next poll interval (keeps the waiting overhead
+/// near 5 % of a task's duration while the interval is below the cap).
+const POLL_FRACTION: f64 = 0.05;
+/// Extra time a poll may take when it starts right at the deadline.
+const FINAL_POLL_GRACE: Duration = Duration::from_secs(2);
+/// Bound on fetching a failed subtask's log.
+const LOG_FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// One step of a task (§2.3; also the items of the older `tasks` list).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SubtaskInstance {
+    /// Subtask instance id (absent in some abridged samples).
+    #[serde(deserialize_with = "de_opt_i64")]
+    pub id: Option<i64>,
+    /// Name, e.g. `Prepare stop observer`.
+    #[serde(deserialize_with = "de_string")]
+    pub name: String,
+    /// Description (often equal to the name).
+    #[serde(deserialize_with = "de_opt_string")]
+    pub description: Option<String>,
+    /// Execution order; array order is not execution order.
+    #[serde(deserialize_with = "de_opt_i64")]
+    pub series_id: Option<i64>,
+    /// `PENDING`, `READY`, `RUNNING`, `CANCELING`, `FAILED`, `SUCCESSFUL`.
+    #[serde(deserialize_with = "de_string")]
+    pub status: String,
+    /// `EXECUTE`, `RETRY`, `ROLLBACK`, `SKIP`, `CANCEL`.
+    #[serde(deserialize_with = "de_opt_string")]
+    pub operation: Option<String>,
+    /// Java class of the step.
+    #[serde(deserialize_with = "de_opt_string")]
+    pub class_name: Option<String>,
+    /// OCP node running it.
+    #[serde(deserialize_with = "de_opt_string")]
+    pub executor: Option<String>,
+    /// Number of executions.
+    #[serde(deserialize_with = "de_opt_i64")]
+    pub run_time: Option<i64>,
+    /// Timeout in seconds.
+    #[serde(deserialize_with = "de_opt_i64")]
+    pub timeout: Option<i64>,
+    /// ISO-8601 times.
+    #[serde(deserialize_with = "de_opt_string")]
+    pub create_time: Option<String>,
+    /// When the last execution started.
+    #[serde(deserialize_with = "de_opt_string")]
+    pub start_time: Option<String>,
+    /// When the last execution finished.
+    #[serde(deserialize_with = "de_opt_string")]
+    pub finish_time: Option<String>,
+    /// DAG predecessors (older samples).
+    #[serde(deserialize_with = "de_vec_i64")]
+    pub upstreams: Vec<i64>,
+    /// DAG successors (older samples).
+    #[serde(deserialize_with = "de_vec_i64")]
+    pub downstreams: Vec<i64>,
+}
+
+impl SubtaskInstance {
+    /// A label for messages: the name, else the description, else the class, else the id.
+    pub fn label(&self) -> String {
+        if !self.name.is_empty() {
+            return self.name.clone();
+        }
+        if let Some(d) = self.description.as_ref().filter(|d| !d.is_empty()) {
+            return d.clone();
+        }
+        if let Some(c) = self.class_name.as_ref().filter(|c| !c.is_empty()) {
+            return c.rsplit('.').next().unwrap_or(c).to_owned();
+        }
+        self.id
+            .map_or_else(|| "unnamed subtask".to_owned(), |i| format!("subtask {i}"))
+    }
+}
+
+/// The target object of a task in the older format (`cluster: {id, name, obClusterId}`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TaskTarget {
+    /// OCP id of the object.
+    #[serde(deserialize_with = "de_opt_i64")]
+    pub id: Option<i64>,
+    /// Its name.
+    #[serde(deserialize_with = "de_opt_string")]
+    pub name: Option<String>,
+}
+
+/// An OCP task instance (§2.2), in either format.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(try_from = "RawTaskInstance")]
+pub struct TaskInstance {
+    /// Task instance id (the poll key).
+    pub id: i64,
+    /// Name, e.g. `Stop OB cluster` (empty if OCP sent none).
+    pub name: String,
+    /// `RUNNING`, `FAILED`, `SUCCESSFUL` (others possible, treated as running).
+    pub status: String,
+    /// `EXECUTE`, `RETRY`, `ROLLBACK`, `SKIP`, `CANCEL`.
+    pub operation: Option<String>,
+    /// `MANUAL`, `SYS_ONECE`, ...
+    pub task_type: Option<String>,
+    /// Target cluster (`clusterId`, or `cluster.id` in the older format).
+    pub cluster_id: Option<i64>,
+    /// Target tenant (`tenantId`, or `tenant.id`).
+    pub tenant_id: Option<i64>,
+    /// Target host.
+    pub host_id: Option<i64>,
+    /// Login that started the task (`creator` string or `creator.name`).
+    pub creator: Option<String>,
+    /// OCP node executing the task.
+    pub executor: Option<String>,
+    /// The task context as sent: an object (newer) or a string (older).
+    pub context: Option<Value>,
+    /// Steps of the task (`subtasks` or the older `tasks`).
+    pub subtasks: Vec<SubtaskInstance>,
+    /// ISO-8601 times.
+    pub create_time: Option<String>,
+    /// When the task started.
+    pub start_time: Option<String>,
+    /// When the task finished.
+    pub finish_time: Option<String>,
+    /// Whether OCP forbids rolling the task back.
+    pub prohibit_rollback: Option<bool>,
+    /// Task definition id (detail view).
+    pub task_definition_id: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawTaskInstance {
+    #[serde(deserialize_with = "de_opt_i64")]
+    id: Option<i64>,
+    #[serde(deserialize_with = "de_string")]
+    name: String,
+    #[serde(deserialize_with = "de_string")]
+    status: String,
+    #[serde(deserialize_with = "de_opt_string")]
+    operation: Option<String>,
+    #[serde(rename = "type", deserialize_with = "de_opt_string")]
+    task_type: Option<String>,
+    #[serde(deserialize_with = "de_opt_i64")]
+    cluster_id: Option<i64>,
+    #[serde(deserialize_with = "de_opt_i64")]
+    tenant_id: Option<i64>,
+    #[serde(deserialize_with = "de_opt_i64")]
+    host_id: Option<i64>,
+    cluster: Option<Value>,
+    tenant: Option<Value>,
+    creator: Option<Value>,
+    #[serde(deserialize_with = "de_opt_string")]
+    executor: Option<String>,
+    context: Option<Value>,
+    #[serde(deserialize_with = "de_vec")]
+    subtasks: Vec<SubtaskInstance>,
+    #[serde(deserialize_with = "de_vec")]
+    tasks: Vec<SubtaskInstance>,
+    #[serde(deserialize_with = "de_opt_string")]
+    create_time: Option<String>,
+    #[serde(deserialize_with = "de_opt_string")]
+    start_time: Option<String>,
+    #[serde(deserialize_with = "de_opt_string")]
+    finish_time: Option<String>,
+    #[serde(deserialize_with = "de_opt_bool")]
+    prohibit_rollback: Option<bool>,
+    #[serde(deserialize_with = "de_opt_i64")]
+    task_definition_id: Option<i64>,
+}
+
+fn target_id(v: Option<Value>) -> Option<i64> {
+    v.and_then(|v| serde_json::from_value::<TaskTarget>(v).ok())
+        .and_then(|t| t.id)
+}
+
+impl TryFrom<RawTaskInstance> for TaskInstance {
+    type Error = String;
+
+    fn try_from(raw: RawTaskInstance) -> Result<Self, Self::Error> {
+        let id = raw
+            .id
+            .ok_or_else(|| "the task instance has no id".to_owned())?;
+        // `creator` is a string in newer answers and `{id, name}` in older ones (§5 #6).
+        let creator = match raw.creator {
+            Some(Value::String(n)) => Some(n),
+            Some(Value::Object(o)) => o.get("name").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        };
+        let subtasks = if raw.subtasks.is_empty() {
+            raw.tasks
+        } else {
+            raw.subtasks
+        };
+        Ok(TaskInstance {
+            id,
+            name: raw.name,
+            status: raw.status,
+            operation: raw.operation,
+            task_type: raw.task_type,
+            cluster_id: raw.cluster_id.or_else(|| target_id(raw.cluster)),
+            tenant_id: raw.tenant_id.or_else(|| target_id(raw.tenant)),
+            host_id: raw.host_id,
+            creator,
+            executor: raw.executor,
+            context: raw.context.filter(|c| !c.is_null()),
+            subtasks,
+            create_time: raw.create_time,
+            start_time: raw.start_time,
+            finish_time: raw.finish_time,
+            prohibit_rollback: raw.prohibit_rollback,
+            task_definition_id: raw.task_definition_id,
+        })
+    }
+}
+
+fn series_key(s: &SubtaskInstance, pos: usize) -> (i64, usize) {
+    (s.series_id.unwrap_or(i64::MAX), pos)
+}
+
+impl TaskInstance {
+    /// Whether the task finished successfully.
+    pub fn is_successful(&self) -> bool {
+        self.status.eq_ignore_ascii_case(STATUS_SUCCESSFUL)
+    }
+
+    /// Whether the task failed.
+    pub fn is_failed(&self) -> bool {
+        self.status.eq_ignore_ascii_case(STATUS_FAILED)
+    }
+
+    /// Whether the task reached a final status (any other status means "still running",
+    /// §5 #5).
+    pub fn is_terminal(&self) -> bool {
+        self.is_successful() || self.is_failed()
+    }
+
+    /// The failed subtask: the one with status `FAILED` and the lowest `seriesId`.
+    pub fn failed_subtask(&self) -> Option<&SubtaskInstance> {
+        self.lowest_with_status(STATUS_FAILED)
+    }
+
+    /// The running subtask with the lowest `seriesId`, if any.
+    pub fn running_subtask(&self) -> Option<&SubtaskInstance> {
+        self.lowest_with_status(STATUS_RUNNING)
+    }
+
+    fn lowest_with_status(&self, status: &str) -> Option<&SubtaskInstance> {
+        self.subtasks
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.status.eq_ignore_ascii_case(status))
+            .min_by_key(|(i, s)| series_key(s, *i))
+            .map(|(_, s)| s)
+    }
+
+    /// A label for messages: the name, or `task <id>`.
+    pub fn label(&self) -> String {
+        if self.name.is_empty() {
+            format!("task {}", self.id)
+        } else {
+            self.name.clone()
+        }
+    }
+}
+
+/// How [`OcpClient::wait_task`] waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitOptions {
+    /// Overall deadline, from the resource's `timeouts`.
+    pub timeout: Duration,
+    /// First poll interval.
+    pub initial_interval: Duration,
+    /// Largest poll interval.
+    pub max_interval: Duration,
+}
+
+impl WaitOptions {
+    /// The defaults with another deadline.
+    pub fn with_timeout(timeout: Duration) -> Self {
+        WaitOptions {
+            timeout,
+            ..WaitOptions::default()
+        }
+    }
+
+    /// The pause before the next poll, `elapsed` after the wait began: 5 % of the elapsed
+    /// time, kept between `initial_interval` and `max_interval`, with up to 20 % jitter
+    /// downwards (so concurrent waiters spread out and the bound still holds).
+    pub fn interval_after(&self, elapsed: Duration) -> Duration {
+        let lo = self.initial_interval;
+        let hi = self.max_interval.max(lo);
+        let base = elapsed.mul_f64(POLL_FRACTION).clamp(lo, hi);
+        base.mul_f64(0.8 + 0.2 * fastrand::f64())
+    }
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            timeout: Duration::from_secs(30 * 60),
+            initial_interval: Duration::from_millis(150),
+            max_interval: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Keeps the last `LOG_TAIL_LINES` lines and `LOG_TAIL_CHARS` characters of a log.
+pub fn log_tail(log: &str) -> String {
+    let lines: Vec<&str> = log.trim_end().lines().collect();
+    let start = lines.len().saturating_sub(LOG_TAIL_LINES);
+    let tail = lines[start..].join("\n");
+    let count = tail.chars().count();
+    if count > LOG_TAIL_CHARS {
+        let skip = count - LOG_TAIL_CHARS;
+        format!("…{}", tail.chars().skip(skip).collect::<String>())
+    } else {
+        tail
+    }
+}
+
+/// The text of a subtask log answer. §2.4 only says "log text" (path inferred); the simulator
+/// sends a JSON string. Objects with a `log`/`logContent`/`content` member and arrays of lines
+/// are accepted too.
+fn log_text(data: Value) -> String {
+    match data {
+        Value::String(s) => s,
+        Value::Array(lines) => lines
+            .iter()
+            .map(|l| match l {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Value::Object(mut o) => ["log", "logContent", "content", "message"]
+            .iter()
+            .find_map(|k| o.remove(*k))
+            .map(log_text)
+            .unwrap_or_default(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+impl OcpClient {
+    /// `GET /api/v2/tasks/instances/{id}`; 404 is an error (use [`OcpClient::find_task`] to
+    /// treat it as absence).
+    pub async fn get_task(&self, task_id: i64) -> Result<TaskInstance, ClientError> {
+        self.get(&format!("/api/v2/tasks/instances/{task_id}"), &[])
+            .await
+    }
+
+    /// The task, or `None` when OCP does not know it (404).
+    pub async fn find_task(&self, task_id: i64) -> Result<Option<TaskInstance>, ClientError> {
+        match self.get_task(task_id).await {
+            Ok(t) => Ok(Some(t)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The full log of one subtask as text (§2.4, path inferred).
+    pub async fn subtask_log(&self, task_id: i64, subtask_id: i64) -> Result<String, ClientError> {
+        let data: Value = self
+            .get(
+                &format!("/api/v2/tasks/instances/{task_id}/subtasks/{subtask_id}/log"),
+                &[],
+            )
+            .await?;
+        Ok(log_text(data))
+    }
+
+    /// `POST /api/v2/tasks/instances/{id}/retry`: re-runs the failed subtasks (§2.4). Sent once.
+    pub async fn retry_task(&self, task_id: i64) -> Result<TaskInstance, ClientError> {
+        self.post_once(&format!("/api/v2/tasks/instances/{task_id}/retry"), &())
+            .await
+    }
+
+    /// The [`ClientError::TaskFailed`] for a failed task: names the failed subtask and carries
+    /// the tail of its log (fetched here; a log that cannot be read is mentioned instead).
+    pub async fn task_failure(&self, task: &TaskInstance) -> ClientError {
+        let failed = task.failed_subtask();
+        let log_tail = match failed.and_then(|s| s.id) {
+            Some(sid) => {
+                match tokio::time::timeout(LOG_FETCH_TIMEOUT, self.subtask_log(task.id, sid)).await
+                {
+                    Ok(Ok(text)) => log_tail(&text),
+                    Ok(Err(e)) => {
+                        format!(
+                            "(the subtask log could not be read: {})",
+                            e.summary_detail().0
+                        )
+                    }
+                    Err(_) => "(the subtask log could not be read in time)".to_owned(),
+                }
+            }
+            None => String::new(),
+        };
+        ClientError::TaskFailed {
+            task_id: task.id,
+            task_name: task.label(),
+            subtask_id: failed.and_then(|s| s.id),
+            subtask_name: failed.map(SubtaskInstance::label),
+            log_tail,
+        }
+    }
+
+    /// Waits for task `task_id` to finish (design rule R3).
+    ///
+    /// * `SUCCESSFUL` → `Ok(task)`.
+    /// * `FAILED` → [`ClientError::TaskFailed`] with the failed subtask and its log tail.
+    /// * Deadline (`opts.timeout`) passed → [`ClientError::TaskTimeout`].
+    /// * `cancel` fired → [`ClientError::Cancelled`] at once (the task keeps running in OCP).
+    /// * Transient poll errors (5xx, 429, resets, timeouts) are logged and polling goes on;
+    ///   other errors (401, 403, 404 for an unknown task) end the wait.
+    ///
+    /// Any status other than `SUCCESSFUL`/`FAILED` means "keep waiting" (§5 #5). The poll
+    /// interval is [`WaitOptions::interval_after`] the elapsed time. Progress is logged at
+    /// info level whenever the running subtask changes.
+    pub async fn wait_task(
+        &self,
+        task_id: i64,
+        opts: &WaitOptions,
+        cancel: &CancellationToken,
+    ) -> Result<TaskInstance, ClientError> {
+        let start = Instant::now();
+        let deadline = start
+            .checked_add(opts.timeout)
+            .unwrap_or_else(|| start + Duration::from_secs(365 * 24 * 3600));
+        let mut last: Option<TaskInstance> = None;
+        let mut last_running: Option<(Option<i64>, String)> = None;
+        let mut polls: u32 = 0;
+        loop {
+            let poll_limit = deadline.max(Instant::now() + FINAL_POLL_GRACE);
+            let polled = tokio::select! {
+                biased;
+                () = cancel.cancelled() => return Err(ClientError::Cancelled { task_id: Some(task_id) }),
+                r = tokio::time::timeout_at(poll_limit.into(), self.get_task(task_id)) => r,
+            };
+            polls += 1;
+            match polled {
+                Ok(Ok(task)) => {
+                    if let Some(sub) = task.running_subtask() {
+                        let key = (sub.id, sub.label());
+                        if last_running.as_ref() != Some(&key) {
+                            let pos = task
+                                .subtasks
+                                .iter()
+                                .position(|s| std::ptr::eq(s, sub))
+                                .map_or(0, |p| p + 1);
+                            log::info!(
+                                "OCP task {task_id} ({}): running subtask {} \"{}\" ({}/{})",
+                                task.label(),
+                                sub.id.map_or_else(|| "?".to_owned(), |i| i.to_string()),
+                                key.1,
+                                sub.series_id.map_or(pos as i64, |s| s),
+                                task.subtasks.len()
+                            );
+                            last_running = Some(key);
+                        }
+                    }
+                    if task.is_successful() {
+                        log::info!(
+                            "OCP task {task_id} ({}) succeeded after {} ({polls} polls)",
+                            task.label(),
+                            super::error::human_duration(start.elapsed())
+                        );
+                        return Ok(task);
+                    }
+                    if task.is_failed() {
+                        log::warn!("OCP task {task_id} ({}) failed", task.label());
+                        let err = tokio::select! {
+                            biased;
+                            () = cancel.cancelled() => ClientError::TaskFailed {
+                                task_id,
+                                task_name: task.label(),
+                                subtask_id: task.failed_subtask().and_then(|s| s.id),
+                                subtask_name: task.failed_subtask().map(SubtaskInstance::label),
+                                log_tail: String::new(),
+                            },
+                            e = self.task_failure(&task) => e,
+                        };
+                        return Err(err);
+                    }
+                    last = Some(task);
+                }
+                Ok(Err(e)) if e.is_retryable() => {
+                    log::warn!(
+                        "polling OCP task {task_id} failed transiently ({}); still waiting",
+                        e.summary_detail().0
+                    );
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_elapsed) => {}
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(ClientError::TaskTimeout {
+                    task_id,
+                    task_name: last
+                        .as_ref()
+                        .map_or_else(|| format!("task {task_id}"), TaskInstance::label),
+                    last_status: last.map(|t| t.status).unwrap_or_default(),
+                    elapsed: start.elapsed(),
+                });
+            }
+            let pause = opts.interval_after(start.elapsed()).min(deadline - now);
+            tokio::select! {
+                biased;
+                () = cancel.cancelled() => return Err(ClientError::Cancelled { task_id: Some(task_id) }),
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,503 @@
+//! Tests of the HTTP layer against the in-process simulator: authentication, transport
+//! failures, retries, creates that must not be repeated blindly, and paging.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::testutil::{assert_no_password, LossyFront, TestSim, TlsFront, PASSWORD, USER};
+use super::*;
+
+#[test]
+fn endpoints_are_validated_and_normalised() {
+    let ok = |s: &str| validate_endpoint(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+    assert_eq!(ok("http://ocp:8080"), "http://ocp:8080");
+    assert_eq!(ok(" https://ocp.example.com/ "), "https://ocp.example.com");
+    assert_eq!(ok("http://[::1]:8080/"), "http://[::1]:8080");
+    for bad in [
+        "",
+        "ocp:8080",
+        "ftp://ocp",
+        "http://ocp:8080/api/v2",
+        "http://admin:pw@ocp:8080",
+        "http://ocp:8080/?x=1",
+        "not a url",
+    ] {
+        match validate_endpoint(bad) {
+            Err(ClientError::Config { field, message }) => {
+                assert_eq!(field, "endpoint", "{bad}");
+                assert!(!message.is_empty());
+            }
+            other => panic!("{bad:?} gave {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_bad_ca_bundle_is_a_config_error_naming_the_attribute() {
+    let mut cfg = ClientConfig::new("https://ocp:8443", "admin", "pw");
+    cfg.ca_cert_pem = Some(b"not a certificate".to_vec());
+    match OcpClient::new(cfg) {
+        Err(ClientError::Config { field, message }) => {
+            assert_eq!(field, "ca_cert_file");
+            assert!(message.contains("certificate"), "{message}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn debug_of_config_and_client_hides_the_password() {
+    let cfg = ClientConfig::new("http://ocp:8080", "admin", PASSWORD);
+    let client = OcpClient::new(cfg.clone()).unwrap_or_else(|e| panic!("{e}"));
+    let text = format!("{cfg:?} {client:?}");
+    assert!(!text.contains(PASSWORD), "{text}");
+    assert!(text.contains("***"), "{text}");
+}
+
+#[tokio::test]
+async fn check_auth_succeeds_with_the_right_credentials() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    client.check_auth().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(client.username(), USER);
+    assert_eq!(client.endpoint(), sim.sim.url());
+}
+
+#[tokio::test]
+async fn wrong_credentials_give_unauthorized_naming_endpoint_and_user_but_not_the_password() {
+    let sim = TestSim::start(0.3).await;
+    // The client's password is the canary; the simulator expects another one.
+    let server = ocp_sim::Sim::start(ocp_sim::SimConfig {
+        username: USER.into(),
+        password: "something-else".into(),
+        task_seconds: 0.3,
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let client = sim.client_with(|c| c.endpoint = server.url());
+    let err = match client.check_auth().await {
+        Err(e) => e,
+        Ok(()) => panic!("expected 401"),
+    };
+    match &err {
+        ClientError::Unauthorized {
+            endpoint, username, ..
+        } => {
+            assert_eq!(endpoint, &server.url());
+            assert_eq!(username, USER);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let text = err.to_string();
+    assert!(text.contains(&server.url()), "{text}");
+    assert!(text.contains("\"admin\""), "{text}");
+    assert!(!err.is_retryable());
+    assert_no_password(&err);
+}
+
+#[tokio::test]
+async fn a_closed_port_gives_a_transport_error_quickly() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        l.local_addr().unwrap_or_else(|e| panic!("{e}")).port()
+    };
+    let client = OcpClient::new(ClientConfig::new(
+        format!("http://127.0.0.1:{port}"),
+        USER,
+        PASSWORD,
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let started = Instant::now();
+    let err = match client.check_auth().await {
+        Err(e) => e,
+        Ok(()) => panic!("expected a transport error"),
+    };
+    assert!(
+        matches!(
+            err,
+            ClientError::Transport {
+                kind: TransportKind::Connect,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains(&format!("127.0.0.1:{port}")),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "connect errors are not retried"
+    );
+    assert_no_password(&err);
+    println!("closed port: {err}");
+}
+
+#[tokio::test]
+async fn get_is_retried_through_injected_503s() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    let id = sim.demo_cluster_id(&client).await;
+    sim.reset_requests().await;
+    sim.fault(json!({"fail_next": 2, "status": 503, "path_prefix": "/api/v2/ob/clusters/", "method": "GET"}))
+        .await;
+    let cluster: Value = client
+        .get(&format!("/api/v2/ob/clusters/{id}"), &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cluster["name"], "demo-cluster");
+    assert_eq!(sim.count("GET /api/v2/ob/clusters/{id}").await, 3);
+}
+
+#[tokio::test]
+async fn get_honours_retry_after_on_429() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    sim.reset_requests().await;
+    sim.fault(json!({"fail_next": 1, "status": 429, "retry_after": 1, "path_prefix": "/api/v2/ob/clusters"}))
+        .await;
+    let started = Instant::now();
+    let list: Vec<Value> = client
+        .list_all("/api/v2/ob/clusters", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let waited = started.elapsed();
+    assert!(!list.is_empty());
+    assert!(
+        waited >= Duration::from_millis(950),
+        "waited only {waited:?}"
+    );
+    assert_eq!(sim.count("GET /api/v2/ob/clusters").await, 2);
+}
+
+#[tokio::test]
+async fn retries_give_up_after_max_retries_with_the_last_error() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client_with(|c| c.max_retries = 2);
+    sim.reset_requests().await;
+    sim.fault(json!({"fail_next": 10, "status": 502, "message": "upstream down", "path_prefix": "/api/v2/ob/clusters"}))
+        .await;
+    let err = match client.get::<Value>("/api/v2/ob/clusters", &[]).await {
+        Err(e) => e,
+        Ok(v) => panic!("expected failure, got {v}"),
+    };
+    match &err {
+        ClientError::Api {
+            http_status,
+            trace_id,
+            ..
+        } => {
+            assert_eq!(*http_status, 502);
+            assert!(trace_id.is_some());
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(err.is_retryable());
+    assert_eq!(sim.count("GET /api/v2/ob/clusters").await, 3);
+    assert_no_password(&err);
+    sim.clear_faults().await;
+}
+
+#[tokio::test]
+async fn client_errors_are_not_retried() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    sim.reset_requests().await;
+    let err = match client
+        .get::<Value>("/api/v2/ob/clusters", &[("size", "0".into())])
+        .await
+    {
+        Err(e) => e,
+        Ok(v) => panic!("expected 400, got {v}"),
+    };
+    assert!(
+        matches!(
+            err,
+            ClientError::Api {
+                http_status: 400,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(sim.count("GET /api/v2/ob/clusters").await, 1);
+}
+
+#[tokio::test]
+async fn a_slow_answer_times_out_and_is_retried() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client_with(|c| c.request_timeout = Duration::from_millis(300));
+    sim.reset_requests().await;
+    sim.fault(json!({"delay_ms": 1000, "count": 1, "path_prefix": "/api/v2/ob/clusters"}))
+        .await;
+    let list: Vec<Value> = client
+        .list_all("/api/v2/ob/clusters", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!list.is_empty());
+    assert_eq!(sim.count("GET /api/v2/ob/clusters").await, 2);
+
+    let client = sim.client_with(|c| {
+        c.request_timeout = Duration::from_millis(200);
+        c.max_retries = 0;
+    });
+    sim.fault(json!({"delay_ms": 1000, "count": 1, "path_prefix": "/api/v2/ob/clusters"}))
+        .await;
+    match client.get::<Value>("/api/v2/ob/clusters", &[]).await {
+        Err(ClientError::Timeout { after, .. }) => assert_eq!(after, Duration::from_millis(200)),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn post_create_adopts_via_lookup_after_an_injected_500_without_a_second_post() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    let id = sim.demo_cluster_id(&client).await;
+    sim.reset_requests().await;
+    let path = format!("/api/v2/ob/clusters/{id}/restart");
+    sim.fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
+        .await;
+    let lookups = AtomicU32::new(0);
+    let created = client
+        .post_create::<_, TaskInstance, _, _, _>(&path, &(), || async {
+            lookups.fetch_add(1, Ordering::SeqCst);
+            client.find_cluster_by_name("demo-cluster").await
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    match created {
+        Created::Adopted(c) => assert_eq!(c.name, "demo-cluster"),
+        Created::New(t) => panic!("expected adoption, got a new task {t:?}"),
+    }
+    assert_eq!(lookups.load(Ordering::SeqCst), 1);
+    assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 1);
+}
+
+#[tokio::test]
+async fn post_create_retries_the_post_only_after_the_lookup_finds_nothing() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    let id = sim.demo_cluster_id(&client).await;
+    sim.reset_requests().await;
+    let path = format!("/api/v2/ob/clusters/{id}/restart");
+    sim.fault(json!({"fail_next": 1, "status": 503, "path_prefix": path, "method": "POST"}))
+        .await;
+    let lookups = AtomicU32::new(0);
+    let created = client
+        .post_create::<_, TaskInstance, _, _, ()>(&path, &(), || async {
+            lookups.fetch_add(1, Ordering::SeqCst);
+            Ok(None)
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    match created {
+        Created::New(t) => assert!(t.id > 0 && !t.name.is_empty(), "{t:?}"),
+        Created::Adopted(()) => panic!("nothing to adopt"),
+    }
+    assert_eq!(lookups.load(Ordering::SeqCst), 1);
+    assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 2);
+}
+
+#[tokio::test]
+async fn post_create_answered_already_exists_without_a_match_says_import_it() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    sim.reset_requests().await;
+    sim.fault(
+        json!({"fail_next": 1, "status": 409, "message": "cluster c1 already exists",
+                     "path_prefix": "/api/v2/ob/clusters", "method": "POST"}),
+    )
+    .await;
+    let err = match client
+        .post_create::<_, Value, _, _, ()>(
+            "/api/v2/ob/clusters",
+            &json!({"name": "c1"}),
+            || async { Ok(None) },
+        )
+        .await
+    {
+        Err(e) => e,
+        Ok(c) => panic!("expected an error, got {c:?}"),
+    };
+    assert!(matches!(err, ClientError::AlreadyExists { .. }), "{err:?}");
+    assert!(err.to_string().contains("terraform import"), "{err}");
+    assert_eq!(sim.count("POST /api/v2/ob/clusters").await, 1);
+}
+
+#[tokio::test]
+async fn post_create_gives_up_after_max_retries_when_nothing_is_found() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client_with(|c| c.max_retries = 1);
+    let id = sim.demo_cluster_id(&client).await;
+    sim.reset_requests().await;
+    let path = format!("/api/v2/ob/clusters/{id}/restart");
+    sim.fault(json!({"fail_next": 5, "status": 500, "path_prefix": path, "method": "POST"}))
+        .await;
+    let res = client
+        .post_create::<_, Value, _, _, ()>(&path, &(), || async { Ok(None) })
+        .await;
+    assert!(
+        matches!(
+            res,
+            Err(ClientError::Api {
+                http_status: 500,
+                ..
+            })
+        ),
+        "{res:?}"
+    );
+    assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 2);
+    sim.clear_faults().await;
+}
+
+#[tokio::test]
+async fn list_all_pages_through_more_items_than_one_page() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    let id = sim.demo_cluster_id(&client).await;
+    sim.reset_requests().await;
+    let zones: Vec<Value> = client
+        .list_all(
+            &format!("/api/v2/ob/clusters/{id}/zones"),
+            &[("size", "1".into())],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = zones.iter().filter_map(|z| z["name"].as_str()).collect();
+    assert_eq!(names, ["zone1", "zone2", "zone3"]);
+    assert_eq!(sim.count("GET /api/v2/ob/clusters/{id}/zones").await, 3);
+}
+
+#[tokio::test]
+async fn absent_data_decodes_as_unit_or_none() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    // `/api/v2/time` has data; decoding it as Value works, and as Option<Value> gives Some.
+    let t: Option<String> = client
+        .get("/api/v2/time", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(t.is_some());
+    assert!(decode::<()>("GET", "/x", None).is_ok());
+    assert!(matches!(decode::<Option<i64>>("GET", "/x", None), Ok(None)));
+    assert!(matches!(
+        decode::<i64>("GET", "/x", Some(json!("abc"))),
+        Err(ClientError::Decode { .. })
+    ));
+}
+
+#[tokio::test]
+async fn unknown_paths_are_not_found() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    let err = match client.get::<Value>("/api/v2/no/such/thing", &[]).await {
+        Err(e) => e,
+        Ok(v) => panic!("unexpected {v}"),
+    };
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(err.trace_id().is_some());
+}
+
+#[tokio::test]
+async fn an_untrusted_tls_certificate_is_a_transport_error_that_explains_the_fix() {
+    let sim = TestSim::start(0.3).await;
+    let front = TlsFront::start(sim.sim.addr()).await;
+    let client = sim.client_with(|c| c.endpoint = front.url.clone());
+    let err = match client.check_auth().await {
+        Err(e) => e,
+        Ok(()) => panic!("a self-signed certificate must not be trusted by default"),
+    };
+    assert!(
+        matches!(
+            err,
+            ClientError::Transport {
+                kind: TransportKind::Tls,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("certificate") && text.contains("ca_cert_file"),
+        "{text}"
+    );
+    assert!(!err.is_retryable());
+    assert_no_password(&err);
+    println!("untrusted TLS: {text}");
+}
+
+#[tokio::test]
+async fn a_tls_endpoint_is_trusted_with_its_ca_certificate_or_with_insecure() {
+    let sim = TestSim::start(0.3).await;
+    let front = TlsFront::start(sim.sim.addr()).await;
+    let with_ca = sim.client_with(|c| {
+        c.endpoint = front.url.clone();
+        c.ca_cert_pem = Some(front.ca_pem.clone().into_bytes());
+    });
+    with_ca.check_auth().await.unwrap_or_else(|e| panic!("{e}"));
+    let insecure = sim.client_with(|c| {
+        c.endpoint = front.url.clone();
+        c.insecure = true;
+    });
+    insecure
+        .check_auth()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[tokio::test]
+async fn a_get_whose_answer_was_lost_is_retried() {
+    let sim = TestSim::start(0.3).await;
+    let front = LossyFront::start(sim.sim.addr(), 1).await;
+    let client = sim.client_with(|c| c.endpoint = front.url.clone());
+    sim.reset_requests().await;
+    let list: Vec<Value> = client
+        .list_all("/api/v2/ob/clusters", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!list.is_empty());
+    assert_eq!(sim.count("GET /api/v2/ob/clusters").await, 2);
+}
+
+#[tokio::test]
+async fn post_create_adopts_what_a_post_with_a_lost_answer_created() {
+    let sim = TestSim::start(0.5).await;
+    let id = sim.demo_cluster_id(&sim.client()).await;
+    let front = LossyFront::start(sim.sim.addr(), 1).await;
+    let client = sim.client_with(|c| c.endpoint = front.url.clone());
+    sim.reset_requests().await;
+    let path = format!("/api/v2/ob/clusters/{id}/restart");
+    let lookup = || async {
+        let running: Vec<TaskInstance> = client
+            .list_all(
+                "/api/v2/tasks/instances",
+                &[("clusterId", id.to_string()), ("status", "RUNNING".into())],
+            )
+            .await?;
+        Ok(running.into_iter().next())
+    };
+    let created = client
+        .post_create::<_, TaskInstance, _, _, _>(&path, &(), lookup)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let task = match created {
+        Created::Adopted(t) => t,
+        Created::New(t) => panic!("the lost POST must not be repeated, got new task {t:?}"),
+    };
+    assert_eq!(task.cluster_id, Some(id));
+    assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 1);
+    let done = client
+        .wait_task(
+            task.id,
+            &WaitOptions::default(),
+            &tokio_util::sync::CancellationToken::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(done.is_successful());
+}

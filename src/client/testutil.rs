@@ -1,0 +1,277 @@
+//! Test support: an in-process `ocp-sim` on `127.0.0.1:0`, clients pointed at it, and the
+//! simulator's admin API (`/_sim/...`: faults, task faults, request counters).
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::{ClientConfig, ClientError, OcpClient, Secret};
+
+/// User of the test simulator.
+pub(crate) const USER: &str = "admin";
+/// Password of the test simulator: distinctive, so a leak is easy to find.
+pub(crate) const PASSWORD: &str = "Tr0ub4dor&3-leak-canary";
+
+/// A running simulator plus a plain HTTP client for its admin API.
+pub(crate) struct TestSim {
+    pub(crate) sim: ocp_sim::Sim,
+    admin: reqwest::Client,
+}
+
+impl TestSim {
+    /// Starts a simulator whose tasks take `task_seconds`.
+    pub(crate) async fn start(task_seconds: f64) -> TestSim {
+        let sim = ocp_sim::Sim::start(ocp_sim::SimConfig {
+            username: USER.into(),
+            password: PASSWORD.into(),
+            task_seconds,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("sim did not start: {e}"));
+        TestSim {
+            sim,
+            admin: reqwest::Client::new(),
+        }
+    }
+
+    /// The configuration of a client for this simulator (3 retries, 5 s per request).
+    pub(crate) fn config(&self) -> ClientConfig {
+        ClientConfig {
+            endpoint: self.sim.url(),
+            username: USER.into(),
+            password: Secret::new(PASSWORD),
+            ca_cert_pem: None,
+            insecure: false,
+            request_timeout: Duration::from_secs(5),
+            max_retries: 3,
+            user_agent: String::new(),
+        }
+    }
+
+    /// A client with [`TestSim::config`].
+    pub(crate) fn client(&self) -> OcpClient {
+        self.client_with(|_| {})
+    }
+
+    /// A client with [`TestSim::config`] changed by `f`.
+    pub(crate) fn client_with(&self, f: impl FnOnce(&mut ClientConfig)) -> OcpClient {
+        let mut cfg = self.config();
+        f(&mut cfg);
+        OcpClient::new(cfg).unwrap_or_else(|e| panic!("client: {e}"))
+    }
+
+    async fn admin(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut rb = self
+            .admin
+            .request(method, format!("{}{path}", self.sim.url()));
+        if let Some(b) = body {
+            rb = rb
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let resp = rb
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("admin {path}: {e}"));
+        let status = resp.status();
+        let text = resp.text().await.unwrap_or_default();
+        assert!(status.is_success(), "admin {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// `POST /_sim/faults`.
+    pub(crate) async fn fault(&self, body: Value) {
+        self.admin(reqwest::Method::POST, "/_sim/faults", Some(body))
+            .await;
+    }
+
+    /// `DELETE /_sim/faults`.
+    pub(crate) async fn clear_faults(&self) {
+        self.admin(reqwest::Method::DELETE, "/_sim/faults", None)
+            .await;
+    }
+
+    /// `POST /_sim/tasks/fail_next`.
+    pub(crate) async fn fail_next_task(&self, subtask: u32, message: &str) {
+        self.admin(
+            reqwest::Method::POST,
+            "/_sim/tasks/fail_next",
+            Some(json!({"subtask": subtask, "message": message})),
+        )
+        .await;
+    }
+
+    /// `POST /_sim/tasks/stuck_next`.
+    pub(crate) async fn stuck_next_task(&self) {
+        self.admin(reqwest::Method::POST, "/_sim/tasks/stuck_next", None)
+            .await;
+    }
+
+    /// `GET /_sim/requests`.
+    pub(crate) async fn requests(&self) -> Value {
+        self.admin(reqwest::Method::GET, "/_sim/requests", None)
+            .await
+    }
+
+    /// How many requests the simulator saw for a route key such as
+    /// `GET /api/v2/ob/clusters/{id}`.
+    pub(crate) async fn count(&self, route: &str) -> u64 {
+        self.requests().await["by_route"][route]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    /// `DELETE /_sim/requests`.
+    pub(crate) async fn reset_requests(&self) {
+        self.admin(reqwest::Method::DELETE, "/_sim/requests", None)
+            .await;
+    }
+
+    /// OCP id of the seeded `demo-cluster`.
+    pub(crate) async fn demo_cluster_id(&self, client: &OcpClient) -> i64 {
+        let list: Vec<Value> = client
+            .list_all("/api/v2/ob/clusters", &[("name", "demo-cluster".into())])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        list.iter()
+            .find(|c| c["name"] == "demo-cluster")
+            .and_then(|c| c["id"].as_i64())
+            .unwrap_or_else(|| panic!("no demo-cluster in {list:?}"))
+    }
+}
+
+/// Asserts that no text of `err` (Display, Debug, summary, detail) contains the password.
+pub(crate) fn assert_no_password(err: &ClientError) {
+    let (summary, detail) = err.summary_detail();
+    for text in [format!("{err}"), format!("{err:?}"), summary, detail] {
+        assert!(
+            !text.contains(PASSWORD),
+            "the password leaked into an error text: {text}"
+        );
+    }
+}
+
+/// A TLS terminator in front of a simulator: accepts HTTPS on `127.0.0.1` with a fresh
+/// self-signed certificate for `127.0.0.1` and forwards the plain bytes to the simulator.
+/// Dropping it stops accepting.
+pub(crate) struct TlsFront {
+    /// `https://127.0.0.1:<port>`.
+    pub(crate) url: String,
+    /// PEM of the self-signed certificate (the CA to trust).
+    pub(crate) ca_pem: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TlsFront {
+    /// Starts the front for the simulator at `backend`.
+    pub(crate) async fn start(backend: std::net::SocketAddr) -> TlsFront {
+        use std::sync::Arc;
+
+        let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()])
+            .unwrap_or_else(|e| panic!("rcgen: {e}"));
+        let ca_pem = ck.cert.pem();
+        let cert = ck.cert.der().clone();
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(ck.signing_key.serialize_der().into());
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let cfg = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap_or_else(|e| panic!("rustls: {e}"))
+            .with_no_client_auth()
+            .with_single_cert(vec![cert], key)
+            .unwrap_or_else(|e| panic!("rustls: {e}"));
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(cfg));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        let port = listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .port();
+        let task = tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(tcp).await else {
+                        return;
+                    };
+                    let Ok(mut up) = tokio::net::TcpStream::connect(backend).await else {
+                        return;
+                    };
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut up).await;
+                });
+            }
+        });
+        TlsFront {
+            url: format!("https://127.0.0.1:{port}"),
+            ca_pem,
+            task,
+        }
+    }
+}
+
+impl Drop for TlsFront {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A TCP relay in front of a simulator that loses the answers on its first `lose_first`
+/// connections: the request reaches the simulator and is handled, then the connection is
+/// closed before any byte of the answer reaches the client (a lost response). Later
+/// connections are relayed unchanged.
+pub(crate) struct LossyFront {
+    /// `http://127.0.0.1:<port>`.
+    pub(crate) url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl LossyFront {
+    /// Starts the relay for the simulator at `backend`.
+    pub(crate) async fn start(backend: std::net::SocketAddr, lose_first: usize) -> LossyFront {
+        use tokio::io::AsyncReadExt as _;
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        let port = listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .port();
+        let task = tokio::spawn(async move {
+            let mut n = 0usize;
+            while let Ok((mut client, _)) = listener.accept().await {
+                let lose = n < lose_first;
+                n += 1;
+                tokio::spawn(async move {
+                    let Ok(mut up) = tokio::net::TcpStream::connect(backend).await else {
+                        return;
+                    };
+                    if !lose {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut up).await;
+                        return;
+                    }
+                    let (mut client_read, client_write) = client.into_split();
+                    let (mut up_read, mut up_write) = up.into_split();
+                    let forward = tokio::spawn(async move {
+                        let _ = tokio::io::copy(&mut client_read, &mut up_write).await;
+                    });
+                    // The first byte of the answer means the request was handled.
+                    let mut first = [0u8; 1];
+                    let _ = up_read.read(&mut first).await;
+                    forward.abort();
+                    drop(client_write);
+                });
+            }
+        });
+        LossyFront {
+            url: format!("http://127.0.0.1:{port}"),
+            task,
+        }
+    }
+}
+
+impl Drop for LossyFront {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

@@ -1,0 +1,12 @@
+//! End-to-end tests: the real Terraform v1.0.3 drives the real plugin binary against the OCP
+//! simulator. One test binary; one module per family; helpers in `support/`.
+//!
+//! Terraform comes from `TERRAFORM` or `.tools/terraform` (installed by `scripts/test.sh`).
+//! If it is missing the tests fail and say how to install it: they are never skipped.
+
+mod clusters;
+mod docs;
+mod examples;
+mod protocol;
+mod provider_config;
+mod support;

@@ -1,0 +1,112 @@
+//! The provider block: validation, environment fallbacks, credentials and transport errors.
+
+use crate::support::*;
+
+fn cluster_config(provider_block: &str) -> String {
+    format!("{REQUIRED_PROVIDERS}\n{provider_block}\ndata \"ocp_clusters\" \"all\" {{}}\n")
+}
+
+#[test]
+fn validate_names_the_attribute_path_of_a_bad_value() {
+    let tf = TfProject::new().file(
+        "main.tf",
+        &cluster_config("provider \"ocp\" {\n  endpoint = \"ocp.example.com\"\n  max_retries = 99\n  request_timeout = \"10 parsecs\"\n}\n"),
+    );
+    tf.init();
+    let r = tf.run(&["validate", "-no-color"]).failure();
+    let err = r.stderr;
+    assert!(err.contains("Invalid Attribute Value"), "{err}");
+    assert!(err.contains("endpoint = \"ocp.example.com\""), "points at endpoint:\n{err}");
+    assert!(err.contains("max_retries = 99"), "points at max_retries:\n{err}");
+    assert!(err.contains("request_timeout"), "points at request_timeout:\n{err}");
+}
+
+#[test]
+fn unknown_attributes_and_wrong_types_are_rejected_with_their_path() {
+    let tf = TfProject::new().file(
+        "main.tf",
+        &format!("{REQUIRED_PROVIDERS}\ndata \"ocp_cluster\" \"x\" {{\n  name = \"demo-cluster\"\n  colour = \"blue\"\n}}\ndata \"ocp_cluster\" \"y\" {{\n  id = \"seven\"\n}}\n"),
+    );
+    tf.init();
+    let r = tf.run(&["validate", "-no-color"]).failure();
+    assert!(r.stderr.contains("Unsupported argument"), "{}", r.all());
+    assert!(r.stderr.contains("colour"), "{}", r.all());
+    assert!(r.stderr.contains("Incorrect attribute value type") || r.stderr.contains("a number is required"), "{}", r.all());
+}
+
+#[test]
+fn a_missing_endpoint_is_an_error_naming_the_attribute() {
+    let tf = TfProject::new().file("main.tf", &cluster_config("provider \"ocp\" {\n  username = \"admin\"\n  password = \"x\"\n}\n"));
+    tf.init();
+    let r = tf.run(&["plan", "-no-color"]).failure();
+    assert!(r.stderr.contains("Missing Provider Setting"), "{}", r.all());
+    assert!(r.stderr.contains("OCP_ENDPOINT"), "{}", r.all());
+}
+
+#[test]
+fn wrong_credentials_give_one_diagnostic_naming_endpoint_and_user_but_not_the_password() {
+    let sim = start_sim(0.2);
+    let wrong = "Wrong-Pa55-Guess";
+    let tf = TfProject::new()
+        .file("main.tf", &cluster_config("provider \"ocp\" {}\n"))
+        .with_sim(&sim)
+        .env("OCP_PASSWORD", wrong)
+        .env("TF_LOG", "TRACE");
+    tf.init();
+    let r = tf.run(&["plan", "-no-color"]).failure();
+    let errors = r.stderr.matches("Error: ").count();
+    assert_eq!(errors, 1, "exactly one diagnostic:\n{}", r.stderr);
+    assert!(r.stderr.contains(&sim.url()), "names the endpoint:\n{}", r.stderr);
+    assert!(r.stderr.contains("\"admin\"") || r.stderr.contains("admin"), "names the user:\n{}", r.stderr);
+    assert!(!r.all().contains(wrong), "the password leaked (with TF_LOG=TRACE):\n{}", r.all());
+}
+
+#[test]
+fn an_unreachable_endpoint_is_one_clear_error() {
+    // A port nothing listens on: bind one, then free it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let tf = TfProject::new()
+        .file("main.tf", &cluster_config("provider \"ocp\" {\n  max_retries = 0\n}\n"))
+        .env("OCP_ENDPOINT", &format!("http://127.0.0.1:{port}"))
+        .env("OCP_USERNAME", SIM_USER)
+        .env("OCP_PASSWORD", SIM_PASSWORD);
+    tf.init();
+    let r = tf.run(&["plan", "-no-color"]).failure();
+    assert_eq!(r.stderr.matches("Error: ").count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("127.0.0.1:{port}")), "{}", r.stderr);
+    assert_no_secret(&r.all());
+}
+
+#[test]
+fn settings_in_the_block_override_the_environment() {
+    let sim = start_sim(0.2);
+    let tf = TfProject::new()
+        .file(
+            "main.tf",
+            &cluster_config(&format!(
+                "provider \"ocp\" {{\n  endpoint = \"{}\"\n  username = \"{SIM_USER}\"\n  password = \"{SIM_PASSWORD}\"\n}}\n",
+                sim.url()
+            )),
+        )
+        .env("OCP_ENDPOINT", "http://127.0.0.1:1")
+        .env("OCP_PASSWORD", "wrong");
+    tf.init();
+    tf.run(&["plan", "-no-color"]).success();
+}
+
+#[test]
+fn the_password_is_sensitive_in_the_schema() {
+    let tf = TfProject::new().file("main.tf", &cluster_config("provider \"ocp\" {}\n"));
+    tf.init();
+    let r = tf.run(&["providers", "schema", "-json"]).success();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let p = &v["provider_schemas"]["registry.terraform.io/oceanbase/ocp"];
+    assert_eq!(p["provider"]["block"]["attributes"]["password"]["sensitive"], true);
+    for name in ["ocp_cluster", "ocp_clusters"] {
+        let attrs = p["data_source_schemas"][name]["block"]["attributes"].as_object().unwrap();
+        for (attr, a) in attrs {
+            assert!(a["description"].as_str().is_some_and(|d| !d.is_empty()), "{name}.{attr} has a description");
+        }
+    }
+    assert_eq!(p["data_source_schemas"]["ocp_cluster"]["block"]["attributes"]["zones"]["computed"], true);
+}

