@@ -15,7 +15,10 @@ use crate::value::Type;
 /// Every doc file as (path relative to `docs/`, content).
 pub fn render_all(core: &ProviderCore, examples: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    out.insert("index.md".to_string(), render_index(core.provider_schema(), examples));
+    out.insert(
+        "index.md".to_string(),
+        render_index(core.provider_schema(), examples),
+    );
     for (name, e) in core.resources() {
         out.insert(
             format!("resources/{}.md", name.trim_start_matches("ocp_")),
@@ -44,23 +47,46 @@ fn render_index(schema: &Schema, examples: &Path) -> String {
     let mut s = front_matter("ocp Provider", &schema.block.description);
     let _ = writeln!(s, "# ocp Provider\n\n{}\n", schema.block.description);
     if let Some(ex) = read_example(examples, "provider/provider.tf") {
-        let _ = writeln!(s, "## Example Usage\n\n```terraform\n{}```\n", ensure_nl(&ex));
+        let _ = writeln!(
+            s,
+            "## Example Usage\n\n```terraform\n{}```\n",
+            ensure_nl(&ex)
+        );
     }
     s.push_str(&render_schema(&schema.block));
     s
 }
 
 fn render_page(name: &str, kind: &str, schema: &Schema, examples: &Path) -> String {
-    let dir = if kind == "Resource" { "resources" } else { "data-sources" };
-    let file = if kind == "Resource" { "resource.tf" } else { "data-source.tf" };
-    let mut s = front_matter(&format!("{name} {kind} - terraform-provider-ocp"), &schema.block.description);
+    let dir = if kind == "Resource" {
+        "resources"
+    } else {
+        "data-sources"
+    };
+    let file = if kind == "Resource" {
+        "resource.tf"
+    } else {
+        "data-source.tf"
+    };
+    let mut s = front_matter(
+        &format!("{name} {kind} - terraform-provider-ocp"),
+        &schema.block.description,
+    );
     let _ = writeln!(s, "# {name} ({kind})\n\n{}\n", schema.block.description);
     if let Some(ex) = read_example(examples, &format!("{dir}/{name}/{file}")) {
-        let _ = writeln!(s, "## Example Usage\n\n```terraform\n{}```\n", ensure_nl(&ex));
+        let _ = writeln!(
+            s,
+            "## Example Usage\n\n```terraform\n{}```\n",
+            ensure_nl(&ex)
+        );
     }
     s.push_str(&render_schema(&schema.block));
     if let Some(ex) = read_example(examples, &format!("{dir}/{name}/import.sh")) {
-        let _ = writeln!(s, "\n## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}```", ensure_nl(&ex));
+        let _ = writeln!(
+            s,
+            "\n## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}```",
+            ensure_nl(&ex)
+        );
     }
     s
 }
@@ -102,16 +128,25 @@ fn render_schema(block: &Block) -> String {
     let mut nested = Vec::new();
     render_block_lists(block, "", &mut s, &mut nested);
     while let Some((anchor, title, item)) = nested.pop() {
-        let _ = write!(s, "\n<a id=\"{anchor}\"></a>\n### Nested Schema for `{title}`\n");
+        let _ = write!(
+            s,
+            "\n<a id=\"{anchor}\"></a>\n### Nested Schema for `{title}`\n"
+        );
         match item {
-            NestedItem::Block(b) => render_block_lists(b, &format!("{title}."), &mut s, &mut nested),
+            NestedItem::Block(b) => {
+                render_block_lists(b, &format!("{title}."), &mut s, &mut nested)
+            }
             NestedItem::Object(attrs) => {
                 s.push_str("\nRead-Only:\n\n");
                 for (n, t) in attrs {
                     let _ = writeln!(s, "- `{n}` ({})", type_name(t));
                     if let Some(inner) = object_of(t) {
-                        let anchor = format!("nestedobjatt--{}{n}", title.replace('.', "--") + "--");
-                        nested.insert(0, (anchor, format!("{title}.{n}"), NestedItem::Object(inner)));
+                        let anchor =
+                            format!("nestedobjatt--{}{n}", title.replace('.', "--") + "--");
+                        nested.insert(
+                            0,
+                            (anchor, format!("{title}.{n}"), NestedItem::Object(inner)),
+                        );
                     }
                 }
             }
@@ -119,6 +154,9 @@ fn render_schema(block: &Block) -> String {
     }
     s
 }
+
+/// Picks the attributes of one docs section.
+type AttrFilter = fn(&crate::framework::Attr) -> bool;
 
 enum NestedItem<'a> {
     Block(&'a Block),
@@ -131,7 +169,7 @@ fn render_block_lists<'a>(
     s: &mut String,
     nested: &mut Vec<(String, String, NestedItem<'a>)>,
 ) {
-    let groups: [(&str, fn(&crate::framework::Attr) -> bool); 3] = [
+    let groups: [(&str, AttrFilter); 3] = [
         ("Required", |a| a.required),
         ("Optional", |a| a.optional),
         ("Read-Only", |a| a.computed && !a.optional),
@@ -140,7 +178,12 @@ fn render_block_lists<'a>(
     for (title, pick) in groups {
         let mut lines = Vec::new();
         for (name, a) in block.attributes.iter().filter(|(_, a)| pick(a)) {
-            let mut line = format!("- `{name}` ({}{}) {}", type_name(&a.ty), if a.sensitive { ", Sensitive" } else { "" }, a.description);
+            let mut line = format!(
+                "- `{name}` ({}{}) {}",
+                type_name(&a.ty),
+                if a.sensitive { ", Sensitive" } else { "" },
+                a.description
+            );
             if let Some(obj) = object_of(&a.ty) {
                 let anchor = format!("nestedatt--{}{name}", prefix.replace('.', "--"));
                 let _ = write!(line, " (see [below for nested schema](#{anchor}))");
@@ -171,7 +214,11 @@ fn render_block_lists<'a>(
                     "- `{name}` ({kind}{limits}) {} (see [below for nested schema](#{anchor}))",
                     b.block.description
                 ));
-                new_nested.push((anchor, format!("{prefix}{name}"), NestedItem::Block(&b.block)));
+                new_nested.push((
+                    anchor,
+                    format!("{prefix}{name}"),
+                    NestedItem::Block(&b.block),
+                ));
             }
         }
         if !lines.is_empty() {

@@ -96,7 +96,12 @@ mod tests {
 
     #[test]
     fn lines_are_hclog_json_with_escaped_messages() {
-        let l = format_line(log::Level::Info, "t", "say \"hi\"\nbye", "2026-01-01T00:00:00Z");
+        let l = format_line(
+            log::Level::Info,
+            "t",
+            "say \"hi\"\nbye",
+            "2026-01-01T00:00:00Z",
+        );
         let v: serde_json::Value = serde_json::from_str(&l).unwrap();
         assert_eq!(v["@level"], "info");
         assert_eq!(v["@message"], "say \"hi\"\nbye");

@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let debug = std::env::args().skip(1).any(|a| a == "--debug" || a == "-debug");
+    let debug = std::env::args()
+        .skip(1)
+        .any(|a| a == "--debug" || a == "-debug");
     if !debug && !terraform_provider_ocp::protocol::check_magic_cookie() {
         eprintln!(
             "terraform-provider-ocp is a Terraform plugin: Terraform starts it itself.\n\
@@ -14,7 +16,10 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     terraform_provider_ocp::logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("terraform-provider-ocp: cannot start the async runtime: {e}");

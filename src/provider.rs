@@ -28,7 +28,9 @@ fn setting(config: &Value, attr: &str, env: Option<&str>) -> Result<Option<Strin
     match config.get(attr) {
         Some(Value::Unknown) => Err(()),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        _ => Ok(env.and_then(|e| std::env::var(e).ok()).filter(|s| !s.is_empty())),
+        _ => Ok(env
+            .and_then(|e| std::env::var(e).ok())
+            .filter(|s| !s.is_empty())),
     }
 }
 
@@ -86,13 +88,19 @@ impl Configurer for OcpProvider {
         if password.is_none() {
             missing(diags, "password", "OCP_PASSWORD");
         }
-        let (Some(endpoint), Some(username), Some(password)) = (endpoint, username, password) else {
+        let (Some(endpoint), Some(username), Some(password)) = (endpoint, username, password)
+        else {
             return None;
         };
         if config.get("endpoint").is_none_or(Value::is_null) {
             // The block's own value was validated by the schema; check the environment's too.
             let mut d = Diagnostics::new();
-            crate::framework::validate::Validator::validate(&HttpUrl, &AttrPath::root("endpoint"), &Value::string(endpoint.clone()), &mut d);
+            crate::framework::validate::Validator::validate(
+                &HttpUrl,
+                &AttrPath::root("endpoint"),
+                &Value::string(endpoint.clone()),
+                &mut d,
+            );
             if d.has_errors() {
                 diags.attr_error(
                     AttrPath::root("endpoint"),
@@ -130,7 +138,10 @@ impl Configurer for OcpProvider {
             username: username.clone(),
             password: Secret::new(password),
             ca_cert_pem,
-            insecure: config.get("insecure").and_then(Value::as_bool).unwrap_or(false),
+            insecure: config
+                .get("insecure")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             request_timeout,
             max_retries: u32::try_from(max_retries).unwrap_or(0),
             user_agent: format!("terraform-provider-ocp/{}", env!("CARGO_PKG_VERSION")),
@@ -140,7 +151,9 @@ impl Configurer for OcpProvider {
             Err(e) => {
                 let (summary, detail) = e.summary_detail();
                 let path = match &e {
-                    crate::client::ClientError::Config { field, .. } => Some(AttrPath::root(*field)),
+                    crate::client::ClientError::Config { field, .. } => {
+                        Some(AttrPath::root(*field))
+                    }
                     _ => None,
                 };
                 match path {

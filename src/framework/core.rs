@@ -59,7 +59,10 @@ pub struct ProviderCore {
 fn unknown_type(diags: &mut Diagnostics, kind: &str, name: &str) {
     diags.error(
         format!("Unknown {kind} Type"),
-        format!("terraform-provider-ocp has no {} named {name:?}.", kind.to_lowercase()),
+        format!(
+            "terraform-provider-ocp has no {} named {name:?}.",
+            kind.to_lowercase()
+        ),
     );
 }
 
@@ -75,11 +78,27 @@ impl ProviderCore {
             configurer,
             resources: resources
                 .into_iter()
-                .map(|imp| (imp.type_name(), ResourceEntry { schema: imp.schema(), imp }))
+                .map(|imp| {
+                    (
+                        imp.type_name(),
+                        ResourceEntry {
+                            schema: imp.schema(),
+                            imp,
+                        },
+                    )
+                })
                 .collect(),
             data_sources: data_sources
                 .into_iter()
-                .map(|imp| (imp.type_name(), DataSourceEntry { schema: imp.schema(), imp }))
+                .map(|imp| {
+                    (
+                        imp.type_name(),
+                        DataSourceEntry {
+                            schema: imp.schema(),
+                            imp,
+                        },
+                    )
+                })
                 .collect(),
             client: RwLock::new(None),
             stop: CancellationToken::new(),
@@ -138,7 +157,12 @@ impl ProviderCore {
     /// PrepareProviderConfig: validation of the provider block.
     pub fn validate_provider(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        validate_block(&self.provider_schema.block, config, &AttrPath::default(), &mut diags);
+        validate_block(
+            &self.provider_schema.block,
+            config,
+            &AttrPath::default(),
+            &mut diags,
+        );
         self.configurer.validate(config, &mut diags);
         diags
     }
@@ -182,7 +206,13 @@ impl ProviderCore {
     }
 
     /// UpgradeResourceState: stored JSON of schema `version` → a value of the current schema.
-    pub fn upgrade_resource_state(&self, name: &str, version: i64, json: &[u8], flatmap_only: bool) -> (Value, Diagnostics) {
+    pub fn upgrade_resource_state(
+        &self,
+        name: &str,
+        version: i64,
+        json: &[u8],
+        flatmap_only: bool,
+    ) -> (Value, Diagnostics) {
         let mut diags = Diagnostics::new();
         let Some(e) = self.resources.get(name) else {
             unknown_type(&mut diags, "Resource", name);
@@ -210,7 +240,10 @@ impl ProviderCore {
             let parsed: serde_json::Value = match serde_json::from_slice(json) {
                 Ok(v) => v,
                 Err(err) => {
-                    diags.error("Unable to Upgrade Resource State", format!("The stored state is not valid JSON: {err}."));
+                    diags.error(
+                        "Unable to Upgrade Resource State",
+                        format!("The stored state is not valid JSON: {err}."),
+                    );
                     return (Value::Null, diags);
                 }
             };
@@ -224,7 +257,10 @@ impl ProviderCore {
             Err(err) => {
                 diags.error(
                     "Unable to Upgrade Resource State",
-                    format!("The stored state of this {name} does not match schema version {}: {err}.", e.schema.version),
+                    format!(
+                        "The stored state of this {name} does not match schema version {}: {err}.",
+                        e.schema.version
+                    ),
                 );
                 (Value::Null, diags)
             }
@@ -232,7 +268,12 @@ impl ProviderCore {
     }
 
     /// ReadResource: `None` means the object is gone.
-    pub async fn read_resource(&self, name: &str, state: Value, private: Vec<u8>) -> (Option<Value>, Vec<u8>, Diagnostics) {
+    pub async fn read_resource(
+        &self,
+        name: &str,
+        state: Value,
+        private: Vec<u8>,
+    ) -> (Option<Value>, Vec<u8>, Diagnostics) {
         let mut diags = Diagnostics::new();
         let Some(e) = self.resources.get(name) else {
             unknown_type(&mut diags, "Resource", name);
@@ -242,14 +283,30 @@ impl ProviderCore {
             return (None, private, diags);
         }
         let timeout = e.schema.timeout(&state, "read");
-        let mut resp = ReadResponse { state: Some(state.clone()), private: private.clone(), diags };
-        e.imp.read(&self.ctx(), ReadRequest { state: state.clone(), private, timeout }, &mut resp).await;
+        let mut resp = ReadResponse {
+            state: Some(state.clone()),
+            private: private.clone(),
+            diags,
+        };
+        e.imp
+            .read(
+                &self.ctx(),
+                ReadRequest {
+                    state: state.clone(),
+                    private,
+                    timeout,
+                },
+                &mut resp,
+            )
+            .await;
         let mut diags = resp.diags;
         if diags.has_errors() {
             // A failed refresh keeps what Terraform has.
             return (Some(state), resp.private, diags);
         }
-        let new = resp.state.map(|s| finish_state(&e.schema, s, &mut diags, "Read"));
+        let new = resp
+            .state
+            .map(|s| finish_state(&e.schema, s, &mut diags, "Read"));
         (new, resp.private, diags)
     }
 
@@ -279,7 +336,14 @@ impl ProviderCore {
         let (planned, replace) = plan::plan(&e.schema, prior, proposed, config);
         resp.planned = planned;
         resp.requires_replace = replace;
-        e.imp.modify_plan(&PlanRequest { prior, config, prior_private }, &mut resp);
+        e.imp.modify_plan(
+            &PlanRequest {
+                prior,
+                config,
+                prior_private,
+            },
+            &mut resp,
+        );
         resp
     }
 
@@ -301,7 +365,17 @@ impl ProviderCore {
         if planned.is_null() {
             let timeout = e.schema.timeout(&prior, "delete");
             let mut resp = DeleteResponse::default();
-            e.imp.delete(&ctx, DeleteRequest { state: prior.clone(), private: private.clone(), timeout }, &mut resp).await;
+            e.imp
+                .delete(
+                    &ctx,
+                    DeleteRequest {
+                        state: prior.clone(),
+                        private: private.clone(),
+                        timeout,
+                    },
+                    &mut resp,
+                )
+                .await;
             if resp.diags.has_errors() {
                 // The object may still exist: keep it in state.
                 return (prior, private, resp.diags);
@@ -310,14 +384,30 @@ impl ProviderCore {
         }
         if prior.is_null() {
             let timeout = e.schema.timeout(&planned, "create");
-            let mut resp = CreateResponse { state: Value::Null, private: private.clone(), diags };
+            let mut resp = CreateResponse {
+                state: Value::Null,
+                private: private.clone(),
+                diags,
+            };
             e.imp
-                .create(&ctx, CreateRequest { plan: planned.clone(), config, private, timeout }, &mut resp)
+                .create(
+                    &ctx,
+                    CreateRequest {
+                        plan: planned.clone(),
+                        config,
+                        private,
+                        timeout,
+                    },
+                    &mut resp,
+                )
                 .await;
             let mut diags = resp.diags;
             if resp.state.is_null() {
                 if !diags.has_errors() {
-                    diags.bug("Unable to Create Resource", format!("{name} create returned no state and no error."));
+                    diags.bug(
+                        "Unable to Create Resource",
+                        format!("{name} create returned no state and no error."),
+                    );
                 }
                 return (Value::Null, resp.private, diags);
             }
@@ -325,9 +415,23 @@ impl ProviderCore {
             return (state, resp.private, diags);
         }
         let timeout = e.schema.timeout(&planned, "update");
-        let mut resp = UpdateResponse { state: prior.clone(), private: private.clone(), diags };
+        let mut resp = UpdateResponse {
+            state: prior.clone(),
+            private: private.clone(),
+            diags,
+        };
         e.imp
-            .update(&ctx, UpdateRequest { prior, plan: planned.clone(), config, private, timeout }, &mut resp)
+            .update(
+                &ctx,
+                UpdateRequest {
+                    prior,
+                    plan: planned.clone(),
+                    config,
+                    private,
+                    timeout,
+                },
+                &mut resp,
+            )
             .await;
         let mut diags = resp.diags;
         let state = finish_applied(&e.schema, &planned, resp.state, &mut diags, "update");
@@ -335,7 +439,11 @@ impl ProviderCore {
     }
 
     /// ImportResourceState: the imported objects (one here) as (type, state, private).
-    pub async fn import_resource_state(&self, name: &str, id: &str) -> (Vec<(String, Value, Vec<u8>)>, Diagnostics) {
+    pub async fn import_resource_state(
+        &self,
+        name: &str,
+        id: &str,
+    ) -> (Vec<(String, Value, Vec<u8>)>, Diagnostics) {
         let mut diags = Diagnostics::new();
         let Some(e) = self.resources.get(name) else {
             unknown_type(&mut diags, "Resource", name);
@@ -353,7 +461,10 @@ impl ProviderCore {
                 (vec![(name.to_string(), s, resp.private)], diags)
             }
             None => {
-                diags.bug("Unable to Import Resource", format!("{name} import returned no state."));
+                diags.bug(
+                    "Unable to Import Resource",
+                    format!("{name} import returned no state."),
+                );
                 (Vec::new(), diags)
             }
         }
@@ -366,8 +477,13 @@ impl ProviderCore {
             unknown_type(&mut diags, "Data Source", name);
             return (config, diags);
         };
-        let mut resp = DataReadResponse { state: config.clone(), diags };
-        e.imp.read(&self.ctx(), DataReadRequest { config }, &mut resp).await;
+        let mut resp = DataReadResponse {
+            state: config.clone(),
+            diags,
+        };
+        e.imp
+            .read(&self.ctx(), DataReadRequest { config }, &mut resp)
+            .await;
         let mut diags = resp.diags;
         let state = finish_state(&e.schema, resp.state, &mut diags, "Read");
         (state, diags)
@@ -379,13 +495,22 @@ impl ProviderCore {
 fn finish_state(schema: &Schema, state: Value, diags: &mut Diagnostics, op: &str) -> Value {
     let mut s = schema.block.conform(&state);
     if plan::strip_unknowns(&mut s) && !diags.has_errors() {
-        diags.bug(format!("Unexpected Unknown Value After {op}"), "The provider left a value unknown.");
+        diags.bug(
+            format!("Unexpected Unknown Value After {op}"),
+            "The provider left a value unknown.",
+        );
     }
     s
 }
 
 /// `finish_state` plus the check that the result keeps every value known in the plan.
-fn finish_applied(schema: &Schema, planned: &Value, state: Value, diags: &mut Diagnostics, op: &str) -> Value {
+fn finish_applied(
+    schema: &Schema,
+    planned: &Value,
+    state: Value,
+    diags: &mut Diagnostics,
+    op: &str,
+) -> Value {
     let s = finish_state(schema, state, diags, op);
     if !diags.has_errors() {
         if let Some(path) = plan::first_inconsistency(planned, &s, &AttrPath::default()) {
@@ -422,7 +547,12 @@ mod tests {
     struct Toy;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
     #[tonic::async_trait]
@@ -433,7 +563,10 @@ mod tests {
         fn schema(&self) -> Schema {
             Schema::new("toy")
                 .version(2)
-                .attr("id", Attr::string().computed().use_state_for_unknown().doc("d"))
+                .attr(
+                    "id",
+                    Attr::string().computed().use_state_for_unknown().doc("d"),
+                )
                 .attr("name", Attr::string().required().doc("d"))
                 .timeouts(&[("create", Duration::from_secs(60))])
         }
@@ -477,7 +610,12 @@ mod tests {
         async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
             resp.state = Some(obj(&[("id", Value::string(id))]));
         }
-        fn upgrade_state(&self, from: i64, mut state: serde_json::Value, _d: &mut Diagnostics) -> Option<serde_json::Value> {
+        fn upgrade_state(
+            &self,
+            from: i64,
+            mut state: serde_json::Value,
+            _d: &mut Diagnostics,
+        ) -> Option<serde_json::Value> {
             // Version 1 called the attribute `title`.
             assert_eq!(from, 1);
             let title = state.as_object_mut()?.remove("title")?;
@@ -491,21 +629,39 @@ mod tests {
     }
 
     fn planned(core: &ProviderCore, name: &str) -> Value {
-        let config = obj(&[("id", Value::Null), ("name", Value::string(name)), ("timeouts", Value::Null)]);
-        core.plan_resource_change("ocp_toy", &Value::Null, &config, &config, &[]).planned
+        let config = obj(&[
+            ("id", Value::Null),
+            ("name", Value::string(name)),
+            ("timeouts", Value::Null),
+        ]);
+        core.plan_resource_change("ocp_toy", &Value::Null, &config, &config, &[])
+            .planned
     }
 
     fn rt() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
     }
 
     #[test]
     fn a_create_that_fails_after_ocp_accepted_it_still_returns_the_object() {
         let c = core();
         let plan = planned(&c, "fail-after-create");
-        let (state, private, diags) = rt().block_on(c.apply_resource_change("ocp_toy", Value::Null, plan.clone(), plan, vec![]));
+        let (state, private, diags) = rt().block_on(c.apply_resource_change(
+            "ocp_toy",
+            Value::Null,
+            plan.clone(),
+            plan,
+            vec![],
+        ));
         assert!(diags.has_errors());
-        assert_eq!(state.get("id"), Some(&Value::string("42")), "Terraform records (and taints) it");
+        assert_eq!(
+            state.get("id"),
+            Some(&Value::string("42")),
+            "Terraform records (and taints) it"
+        );
         assert_eq!(private, b"task=9");
     }
 
@@ -513,7 +669,13 @@ mod tests {
     fn a_result_that_contradicts_the_plan_is_reported_as_a_bug() {
         let c = core();
         let plan = planned(&c, "bad");
-        let (_, _, diags) = rt().block_on(c.apply_resource_change("ocp_toy", Value::Null, plan.clone(), plan, vec![]));
+        let (_, _, diags) = rt().block_on(c.apply_resource_change(
+            "ocp_toy",
+            Value::Null,
+            plan.clone(),
+            plan,
+            vec![],
+        ));
         assert!(diags.0[0].summary.contains("Inconsistent"));
         assert!(diags.0[0].detail.contains("name"));
     }
@@ -525,7 +687,10 @@ mod tests {
         let rt = rt();
         let c2 = c.clone();
         let (state, _, diags) = rt.block_on(async move {
-            let task = tokio::spawn(async move { c2.apply_resource_change("ocp_toy", Value::Null, plan.clone(), plan, vec![]).await });
+            let task = tokio::spawn(async move {
+                c2.apply_resource_change("ocp_toy", Value::Null, plan.clone(), plan, vec![])
+                    .await
+            });
             tokio::time::sleep(Duration::from_millis(20)).await;
             c.stop();
             task.await.unwrap()
@@ -537,12 +702,32 @@ mod tests {
     #[test]
     fn a_failed_delete_keeps_the_object_and_a_good_one_returns_null() {
         let c = core();
-        let state = obj(&[("id", Value::string("1")), ("name", Value::string("undeletable")), ("timeouts", Value::Null)]);
-        let (s, _, d) = rt().block_on(c.apply_resource_change("ocp_toy", state.clone(), Value::Null, Value::Null, vec![]));
+        let state = obj(&[
+            ("id", Value::string("1")),
+            ("name", Value::string("undeletable")),
+            ("timeouts", Value::Null),
+        ]);
+        let (s, _, d) = rt().block_on(c.apply_resource_change(
+            "ocp_toy",
+            state.clone(),
+            Value::Null,
+            Value::Null,
+            vec![],
+        ));
         assert!(d.has_errors());
         assert_eq!(s, state);
-        let state = obj(&[("id", Value::string("1")), ("name", Value::string("x")), ("timeouts", Value::Null)]);
-        let (s, _, d) = rt().block_on(c.apply_resource_change("ocp_toy", state, Value::Null, Value::Null, vec![]));
+        let state = obj(&[
+            ("id", Value::string("1")),
+            ("name", Value::string("x")),
+            ("timeouts", Value::Null),
+        ]);
+        let (s, _, d) = rt().block_on(c.apply_resource_change(
+            "ocp_toy",
+            state,
+            Value::Null,
+            Value::Null,
+            vec![],
+        ));
         assert!(!d.has_errors());
         assert!(s.is_null());
     }
@@ -561,7 +746,11 @@ mod tests {
     #[test]
     fn read_of_a_gone_object_returns_none() {
         let c = core();
-        let state = obj(&[("id", Value::string("gone")), ("name", Value::string("x")), ("timeouts", Value::Null)]);
+        let state = obj(&[
+            ("id", Value::string("gone")),
+            ("name", Value::string("x")),
+            ("timeouts", Value::Null),
+        ]);
         let (s, _, d) = rt().block_on(c.read_resource("ocp_toy", state, vec![]));
         assert!(s.is_none() && d.is_empty());
     }

@@ -166,7 +166,10 @@ mod tests {
     fn paths_render_as_users_write_them() {
         let p = AttrPath::root("zone").index(1).attr("unit_spec");
         assert_eq!(p.to_string(), "zone[1].unit_spec");
-        assert_eq!(AttrPath::root("tags").key("env").to_string(), "tags[\"env\"]");
+        assert_eq!(
+            AttrPath::root("tags").key("env").to_string(),
+            "tags[\"env\"]"
+        );
     }
 
     #[test]
@@ -174,6 +177,8 @@ mod tests {
         let mut d = Diagnostics::new();
         d.bug("Unexpected Value", "x was unknown after apply.");
         assert!(d.has_errors());
-        assert!(d.0[0].detail.contains("This is a bug in terraform-provider-ocp"));
+        assert!(d.0[0]
+            .detail
+            .contains("This is a bug in terraform-provider-ocp"));
     }
 }

@@ -25,7 +25,13 @@ pub fn plan(
         mark_computed_unknown(&schema.block, &mut planned, config, &Value::Null);
     } else if planned != *prior {
         mark_computed_unknown(&schema.block, &mut planned, config, prior);
-        replace_paths(&schema.block, prior, &planned, &AttrPath::default(), &mut replace);
+        replace_paths(
+            &schema.block,
+            prior,
+            &planned,
+            &AttrPath::default(),
+            &mut replace,
+        );
     }
     (planned, replace)
 }
@@ -81,6 +87,9 @@ fn mark_computed_unknown(block: &Block, planned: &mut Value, config: &Value, pri
     }
 }
 
+/// A visitor of one block object with its config and prior counterparts.
+type ElementFn<'a> = dyn FnMut(&Block, &mut Value, &Value, Option<&Value>) + 'a;
+
 /// Calls `f` on each block object inside a nested block value, with the matching config
 /// element (same index for lists, same key for maps, equal-by-config for sets) and prior one.
 fn for_each_element(
@@ -88,10 +97,12 @@ fn for_each_element(
     v: &mut Value,
     config: &Value,
     prior: Option<&Value>,
-    f: &mut dyn FnMut(&Block, &mut Value, &Value, Option<&Value>),
+    f: &mut ElementFn<'_>,
 ) {
     match (nested.nesting, v) {
-        (Nesting::Single | Nesting::Group, v @ Value::Object(_)) => f(&nested.block, v, config, prior),
+        (Nesting::Single | Nesting::Group, v @ Value::Object(_)) => {
+            f(&nested.block, v, config, prior)
+        }
         (Nesting::List, Value::List(items)) => {
             for (i, item) in items.iter_mut().enumerate() {
                 let c = config.elements().get(i).unwrap_or(&Value::Null);
@@ -137,13 +148,22 @@ fn for_each_element(
 }
 
 fn configured_attrs_match(block: &Block, config: &Value, item: &Value) -> bool {
-    block.attributes.iter().all(|(name, _)| match config.get(name) {
-        None | Some(Value::Null) => true,
-        Some(c) => item.get(name) == Some(c),
-    })
+    block
+        .attributes
+        .iter()
+        .all(|(name, _)| match config.get(name) {
+            None | Some(Value::Null) => true,
+            Some(c) => item.get(name) == Some(c),
+        })
 }
 
-fn replace_paths(block: &Block, prior: &Value, planned: &Value, path: &AttrPath, out: &mut Vec<AttrPath>) {
+fn replace_paths(
+    block: &Block,
+    prior: &Value,
+    planned: &Value,
+    path: &AttrPath,
+    out: &mut Vec<AttrPath>,
+) {
     for (name, attr) in &block.attributes {
         if attr.requires_replace && prior.get(name) != planned.get(name) {
             out.push(path.attr(name));
@@ -196,14 +216,18 @@ pub fn first_inconsistency(planned: &Value, new: &Value, path: &AttrPath) -> Opt
         (Value::Object(a), Value::Object(b)) => a.iter().find_map(|(k, pv)| {
             first_inconsistency(pv, b.get(k).unwrap_or(&Value::Null), &path.attr(k.clone()))
         }),
-        (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) if a.len() == b.len() => a
-            .iter()
-            .zip(b)
-            .enumerate()
-            .find_map(|(i, (x, y))| first_inconsistency(x, y, &path.index(i))),
+        (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b))
+            if a.len() == b.len() =>
+        {
+            a.iter()
+                .zip(b)
+                .enumerate()
+                .find_map(|(i, (x, y))| first_inconsistency(x, y, &path.index(i)))
+        }
         (Value::Map(a), Value::Map(b)) if a.len() == b.len() => a.iter().find_map(|(k, pv)| {
-            b.get(k)
-                .map_or(Some(path.key(k.clone())), |nv| first_inconsistency(pv, nv, &path.key(k.clone())))
+            b.get(k).map_or(Some(path.key(k.clone())), |nv| {
+                first_inconsistency(pv, nv, &path.key(k.clone()))
+            })
         }),
         (Value::Set(a), Value::Set(b)) if !planned.is_wholly_known() => {
             (a.len() != b.len()).then(|| path.clone())
@@ -219,10 +243,12 @@ pub fn strip_unknowns(v: &mut Value) -> bool {
             *v = Value::Null;
             true
         }
-        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-            items.iter_mut().fold(false, |acc, i| strip_unknowns(i) | acc)
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => items
+            .iter_mut()
+            .fold(false, |acc, i| strip_unknowns(i) | acc),
+        Value::Map(m) | Value::Object(m) => {
+            m.values_mut().fold(false, |acc, i| strip_unknowns(i) | acc)
         }
-        Value::Map(m) | Value::Object(m) => m.values_mut().fold(false, |acc, i| strip_unknowns(i) | acc),
         _ => false,
     }
 }
@@ -234,14 +260,28 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<BTreeMap<_, _>>())
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        )
     }
 
     fn schema() -> Schema {
         Schema::new("t")
-            .attr("id", Attr::string().computed().use_state_for_unknown().doc("d"))
+            .attr(
+                "id",
+                Attr::string().computed().use_state_for_unknown().doc("d"),
+            )
             .attr("name", Attr::string().required().doc("d"))
-            .attr("mode", Attr::string().default(Value::string("MYSQL")).requires_replace().doc("d"))
+            .attr(
+                "mode",
+                Attr::string()
+                    .default(Value::string("MYSQL"))
+                    .requires_replace()
+                    .doc("d"),
+            )
             .attr("status", Attr::string().computed().doc("d"))
             .block(
                 "zone",
@@ -255,7 +295,11 @@ mod tests {
     }
 
     fn zone(name: &str, units: i64, used: Value) -> Value {
-        obj(&[("name", Value::string(name)), ("units", Value::from_i64(units)), ("used", used)])
+        obj(&[
+            ("name", Value::string(name)),
+            ("units", Value::from_i64(units)),
+            ("used", used),
+        ])
     }
 
     #[test]
@@ -272,7 +316,10 @@ mod tests {
         assert_eq!(planned.get("mode"), Some(&Value::string("MYSQL")));
         assert_eq!(planned.get("id"), Some(&Value::Unknown));
         assert_eq!(planned.get("status"), Some(&Value::Unknown));
-        assert_eq!(planned.get("zone").map(|z| z.elements()[0].get("used")), Some(Some(&Value::Unknown)));
+        assert_eq!(
+            planned.get("zone").map(|z| z.elements()[0].get("used")),
+            Some(Some(&Value::Unknown))
+        );
         assert!(replace.is_empty());
     }
 
@@ -282,7 +329,13 @@ mod tests {
             ("name", Value::string("a")),
             ("mode", Value::string("MYSQL")),
             ("status", Value::string("NORMAL")),
-            ("zone", Value::List(vec![zone("z1", 1, Value::string("1C")), zone("z2", 1, Value::string("1C"))])),
+            (
+                "zone",
+                Value::List(vec![
+                    zone("z1", 1, Value::string("1C")),
+                    zone("z2", 1, Value::string("1C")),
+                ]),
+            ),
         ])
     }
 
@@ -319,7 +372,11 @@ mod tests {
         assert_eq!(planned.get("id"), Some(&Value::string("7")));
         assert_eq!(planned.get("status"), Some(&Value::Unknown));
         let zones = planned.get("zone").unwrap().elements();
-        assert_eq!(zones[0].get("used"), Some(&Value::string("1C")), "unchanged zone keeps its values");
+        assert_eq!(
+            zones[0].get("used"),
+            Some(&Value::string("1C")),
+            "unchanged zone keeps its values"
+        );
         assert_eq!(zones[1].get("used"), Some(&Value::Unknown));
         assert!(replace.is_empty());
     }
@@ -339,13 +396,22 @@ mod tests {
         let planned = obj(&[("id", Value::Unknown), ("name", Value::string("a"))]);
         let good = obj(&[("id", Value::string("1")), ("name", Value::string("a"))]);
         let bad = obj(&[("id", Value::string("1")), ("name", Value::string("A"))]);
-        assert_eq!(first_inconsistency(&planned, &good, &AttrPath::default()), None);
-        assert_eq!(first_inconsistency(&planned, &bad, &AttrPath::default()), Some(AttrPath::root("name")));
+        assert_eq!(
+            first_inconsistency(&planned, &good, &AttrPath::default()),
+            None
+        );
+        assert_eq!(
+            first_inconsistency(&planned, &bad, &AttrPath::default()),
+            Some(AttrPath::root("name"))
+        );
     }
 
     #[test]
     fn unknowns_are_stripped_at_any_depth() {
-        let mut v = obj(&[("a", Value::List(vec![Value::Unknown])), ("b", Value::string("x"))]);
+        let mut v = obj(&[
+            ("a", Value::List(vec![Value::Unknown])),
+            ("b", Value::string("x")),
+        ]);
         assert!(strip_unknowns(&mut v));
         assert!(v.is_wholly_known());
         assert!(!strip_unknowns(&mut v));

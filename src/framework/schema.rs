@@ -188,9 +188,14 @@ impl Block {
             let flags = (a.required, a.optional, a.computed);
             if !matches!(
                 flags,
-                (true, false, false) | (false, true, false) | (false, false, true) | (false, true, true)
+                (true, false, false)
+                    | (false, true, false)
+                    | (false, false, true)
+                    | (false, true, true)
             ) {
-                out.push(format!("{path}: must be required, optional, computed or optional+computed"));
+                out.push(format!(
+                    "{path}: must be required, optional, computed or optional+computed"
+                ));
             }
             if a.default.is_some() && !(a.optional && a.computed) {
                 out.push(format!("{path}: a default needs optional+computed"));
@@ -210,8 +215,7 @@ impl Block {
 
 fn valid_name(n: &str) -> bool {
     !n.is_empty()
-        && n
-            .chars()
+        && n.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 

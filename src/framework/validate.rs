@@ -35,7 +35,10 @@ impl Validator for OneOf {
                 invalid(
                     diags,
                     path,
-                    format!("Attribute {path} must be {}, got {s:?}.", self.description()),
+                    format!(
+                        "Attribute {path} must be {}, got {s:?}.",
+                        self.description()
+                    ),
                 );
             }
         }
@@ -214,10 +217,15 @@ mod tests {
     fn errors_point_at_the_nested_attribute() {
         let block = Block::new("t").block(
             "zone",
-            NestedBlock::list(Block::new("z").attr(
-                "replica_type",
-                Attr::string().required().validate(OneOf(&["FULL", "READONLY"])).doc("d"),
-            )),
+            NestedBlock::list(
+                Block::new("z").attr(
+                    "replica_type",
+                    Attr::string()
+                        .required()
+                        .validate(OneOf(&["FULL", "READONLY"]))
+                        .doc("d"),
+                ),
+            ),
         );
         let cfg = obj(&[(
             "zone",
@@ -229,7 +237,10 @@ mod tests {
         let mut d = Diagnostics::new();
         validate_block(&block, &cfg, &AttrPath::default(), &mut d);
         assert_eq!(d.0.len(), 1);
-        assert_eq!(d.0[0].path.as_ref().map(|p| p.to_string()).as_deref(), Some("zone[1].replica_type"));
+        assert_eq!(
+            d.0[0].path.as_ref().map(|p| p.to_string()).as_deref(),
+            Some("zone[1].replica_type")
+        );
         assert!(d.0[0].detail.contains("\"full\""));
     }
 
@@ -253,7 +264,9 @@ mod tests {
     fn integer_attributes_reject_fractions() {
         let a = Attr::int().optional().doc("d");
         let mut d = Diagnostics::new();
-        let n = crate::value::Number::parse("1.5").map(Value::Number).unwrap_or(Value::Null);
+        let n = crate::value::Number::parse("1.5")
+            .map(Value::Number)
+            .unwrap_or(Value::Null);
         a.validate_value(&AttrPath::root("max_retries"), &n, &mut d);
         assert!(d.has_errors());
         assert!(d.0[0].detail.contains("whole number"));

@@ -69,7 +69,9 @@ pub fn path_to_proto(p: &AttrPath) -> pb::AttributePath {
             .map(|s| pb::attribute_path::Step {
                 selector: Some(match s {
                     PathStep::Attr(a) => Selector::AttributeName(a.clone()),
-                    PathStep::Index(i) => Selector::ElementKeyInt(i64::try_from(*i).unwrap_or(i64::MAX)),
+                    PathStep::Index(i) => {
+                        Selector::ElementKeyInt(i64::try_from(*i).unwrap_or(i64::MAX))
+                    }
                     PathStep::Key(k) => Selector::ElementKeyString(k.clone()),
                 }),
             })
@@ -96,7 +98,12 @@ fn diag_to_proto(d: &Diagnostic) -> pb::Diagnostic {
 
 /// Decodes a DynamicValue against `ty`: msgpack when present, else JSON, else null.
 /// Undecodable bytes become an error diagnostic naming `what`, never a panic.
-pub fn decode_dynamic(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str, diags: &mut Diagnostics) -> Option<Value> {
+pub fn decode_dynamic(
+    dv: Option<&pb::DynamicValue>,
+    ty: &Type,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
     let Some(dv) = dv else {
         return Some(Value::Null);
     };
@@ -123,9 +130,15 @@ pub fn decode_dynamic(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str, diag
 /// reported as a diagnostic.
 pub fn encode_dynamic(v: &Value, ty: &Type, diags: &mut Diagnostics) -> Option<pb::DynamicValue> {
     match encode_msgpack(v, ty) {
-        Ok(msgpack) => Some(pb::DynamicValue { msgpack, json: Vec::new() }),
+        Ok(msgpack) => Some(pb::DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        }),
         Err(e) => {
-            diags.bug("Unable to Encode Value", format!("A value did not match its schema: {e}."));
+            diags.bug(
+                "Unable to Encode Value",
+                format!("A value did not match its schema: {e}."),
+            );
             None
         }
     }
@@ -140,11 +153,18 @@ mod tests {
     fn schemas_carry_type_json_and_nesting() {
         let s = Schema::new("r")
             .attr("tags", Attr::map(Type::String).optional().doc("t"))
-            .block("zone", NestedBlock::list(Block::new("z").attr("name", Attr::string().required().doc("n"))).items(1, 0));
+            .block(
+                "zone",
+                NestedBlock::list(Block::new("z").attr("name", Attr::string().required().doc("n")))
+                    .items(1, 0),
+            );
         let p = schema_to_proto(&s);
         let b = p.block.unwrap();
         assert_eq!(b.attributes[0].r#type, br#"["map","string"]"#.to_vec());
-        assert_eq!(b.block_types[0].nesting, pb::schema::nested_block::NestingMode::List as i32);
+        assert_eq!(
+            b.block_types[0].nesting,
+            pb::schema::nested_block::NestingMode::List as i32
+        );
         assert_eq!(b.block_types[0].min_items, 1);
     }
 
@@ -162,7 +182,10 @@ mod tests {
     #[test]
     fn undecodable_bytes_are_a_diagnostic() {
         let mut d = Diagnostics::new();
-        let dv = pb::DynamicValue { msgpack: vec![0xc1, 0xff], json: vec![] };
+        let dv = pb::DynamicValue {
+            msgpack: vec![0xc1, 0xff],
+            json: vec![],
+        };
         assert!(decode_dynamic(Some(&dv), &Type::String, "config", &mut d).is_none());
         assert!(d.has_errors());
     }
@@ -171,7 +194,13 @@ mod tests {
     fn empty_dynamic_values_decode_as_null() {
         let mut d = Diagnostics::new();
         let dv = pb::DynamicValue::default();
-        assert_eq!(decode_dynamic(Some(&dv), &Type::String, "x", &mut d), Some(Value::Null));
-        assert_eq!(decode_dynamic(None, &Type::String, "x", &mut d), Some(Value::Null));
+        assert_eq!(
+            decode_dynamic(Some(&dv), &Type::String, "x", &mut d),
+            Some(Value::Null)
+        );
+        assert_eq!(
+            decode_dynamic(None, &Type::String, "x", &mut d),
+            Some(Value::Null)
+        );
     }
 }

@@ -27,7 +27,8 @@ use crate::framework::core::ProviderCore;
 /// Environment variable holding go-plugin's magic cookie.
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
 /// The value Terraform sets it to.
-pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+pub const MAGIC_COOKIE_VALUE: &str =
+    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 /// The only application protocol this plugin speaks.
 const PROTOCOL_VERSION: u32 = 5;
 /// Largest gRPC message accepted or sent (Terraform allows large states and configs).
@@ -41,7 +42,9 @@ pub fn check_magic_cookie() -> bool {
 /// The protocol version to announce: 5, warning when Terraform did not offer it.
 fn negotiate() -> u32 {
     if let Ok(list) = std::env::var("PLUGIN_PROTOCOL_VERSIONS") {
-        let offered = list.split(',').any(|v| v.trim() == PROTOCOL_VERSION.to_string());
+        let offered = list
+            .split(',')
+            .any(|v| v.trim() == PROTOCOL_VERSION.to_string());
         if !offered {
             log::warn!("Terraform offered plugin protocol versions {list:?}; this plugin only speaks {PROTOCOL_VERSION}");
         }
@@ -61,7 +64,11 @@ impl Connected for Conn {
 }
 
 impl AsyncRead for Conn {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         match self.get_mut() {
             Conn::Plain(s) => Pin::new(s).poll_read(cx, buf),
             Conn::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
@@ -70,7 +77,11 @@ impl AsyncRead for Conn {
 }
 
 impl AsyncWrite for Conn {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
         match self.get_mut() {
             Conn::Plain(s) => Pin::new(s).poll_write(cx, buf),
             Conn::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
@@ -100,7 +111,11 @@ impl Drop for SocketFile {
 }
 
 fn socket_path() -> PathBuf {
-    std::env::temp_dir().join(format!("plugin-ocp-{}-{:x}", std::process::id(), fastrand::u64(..)))
+    std::env::temp_dir().join(format!(
+        "plugin-ocp-{}-{:x}",
+        std::process::id(),
+        fastrand::u64(..)
+    ))
 }
 
 /// Serves the plugin until Terraform calls Shutdown (or, in `debug` mode, until Ctrl-C).
@@ -114,7 +129,8 @@ pub async fn serve(core: ProviderCore, debug: bool) -> Result<(), String> {
     }
 
     let path = socket_path();
-    let listener = UnixListener::bind(&path).map_err(|e| format!("binding {}: {e}", path.display()))?;
+    let listener =
+        UnixListener::bind(&path).map_err(|e| format!("binding {}: {e}", path.display()))?;
     let _socket = SocketFile(path.clone());
 
     let tls = match std::env::var("PLUGIN_CLIENT_CERT") {
@@ -133,7 +149,9 @@ pub async fn serve(core: ProviderCore, debug: bool) -> Result<(), String> {
         .await;
 
     let (conn_tx, conn_rx) = mpsc::channel::<std::io::Result<Conn>>(16);
-    let acceptor = tls.as_ref().map(|t| tokio_rustls::TlsAcceptor::from(t.config.clone()));
+    let acceptor = tls
+        .as_ref()
+        .map(|t| tokio_rustls::TlsAcceptor::from(t.config.clone()));
     tokio::spawn(async move {
         loop {
             let (stream, _) = match listener.accept().await {
@@ -172,8 +190,12 @@ pub async fn serve(core: ProviderCore, debug: bool) -> Result<(), String> {
         .add_service(provider)
         .add_service(ProvisionerServer::new(NoProvisioners))
         .add_service(health)
-        .add_service(GrpcControllerServer::new(Controller { shutdown: shutdown_tx.clone() }))
-        .add_service(GrpcStdioServer::new(Stdio { open: stdio_open.clone() }));
+        .add_service(GrpcControllerServer::new(Controller {
+            shutdown: shutdown_tx.clone(),
+        }))
+        .add_service(GrpcStdioServer::new(Stdio {
+            open: stdio_open.clone(),
+        }));
 
     let mut shutdown_wait = shutdown_rx.clone();
     let serving = tokio::spawn(server.serve_with_incoming_shutdown(
@@ -192,10 +214,16 @@ pub async fn serve(core: ProviderCore, debug: bool) -> Result<(), String> {
         );
     } else {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "1|{version}|unix|{}|grpc|{cert}", path.display()).map_err(|e| format!("writing the handshake: {e}"))?;
-        out.flush().map_err(|e| format!("writing the handshake: {e}"))?;
+        writeln!(out, "1|{version}|unix|{}|grpc|{cert}", path.display())
+            .map_err(|e| format!("writing the handshake: {e}"))?;
+        out.flush()
+            .map_err(|e| format!("writing the handshake: {e}"))?;
     }
-    log::debug!("plugin serving on {} (tls: {})", path.display(), tls.is_some());
+    log::debug!(
+        "plugin serving on {} (tls: {})",
+        path.display(),
+        tls.is_some()
+    );
 
     if debug {
         tokio::select! {

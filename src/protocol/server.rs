@@ -10,7 +10,9 @@ use tokio::sync::{mpsc, watch};
 use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 
-use super::convert::{decode_dynamic, diags_to_proto, encode_dynamic, path_to_proto, schema_to_proto};
+use super::convert::{
+    decode_dynamic, diags_to_proto, encode_dynamic, path_to_proto, schema_to_proto,
+};
 use super::proto::plugin as gp;
 use super::proto::tfplugin5 as pb;
 use crate::framework::core::ProviderCore;
@@ -49,7 +51,10 @@ type Resp<T> = Result<Response<T>, Status>;
 
 #[tonic::async_trait]
 impl pb::provider_server::Provider for ProviderService {
-    async fn get_schema(&self, _r: Request<pb::get_provider_schema::Request>) -> Resp<pb::get_provider_schema::Response> {
+    async fn get_schema(
+        &self,
+        _r: Request<pb::get_provider_schema::Request>,
+    ) -> Resp<pb::get_provider_schema::Response> {
         log::debug!("GetSchema");
         Ok(Response::new(self.schema.clone()))
     }
@@ -61,7 +66,9 @@ impl pb::provider_server::Provider for ProviderService {
         let r = r.into_inner();
         let mut diags = Diagnostics::new();
         let ty = self.core.provider_schema().value_type();
-        if let Some(config) = decode_dynamic(r.config.as_ref(), &ty, "provider configuration", &mut diags) {
+        if let Some(config) =
+            decode_dynamic(r.config.as_ref(), &ty, "provider configuration", &mut diags)
+        {
             diags.extend(self.core.validate_provider(&config));
         }
         Ok(Response::new(pb::prepare_provider_config::Response {
@@ -77,11 +84,18 @@ impl pb::provider_server::Provider for ProviderService {
         let r = r.into_inner();
         let mut diags = Diagnostics::new();
         if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
-            if let Some(config) = decode_dynamic(r.config.as_ref(), &schema.value_type(), "configuration", &mut diags) {
+            if let Some(config) = decode_dynamic(
+                r.config.as_ref(),
+                &schema.value_type(),
+                "configuration",
+                &mut diags,
+            ) {
                 diags.extend(self.core.validate_resource(&r.type_name, &config));
             }
         }
-        Ok(Response::new(pb::validate_resource_type_config::Response { diagnostics: diags_to_proto(&diags) }))
+        Ok(Response::new(pb::validate_resource_type_config::Response {
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
     async fn validate_data_source_config(
@@ -91,11 +105,18 @@ impl pb::provider_server::Provider for ProviderService {
         let r = r.into_inner();
         let mut diags = Diagnostics::new();
         if let Some(schema) = self.core.data_source_schema(&r.type_name, &mut diags) {
-            if let Some(config) = decode_dynamic(r.config.as_ref(), &schema.value_type(), "configuration", &mut diags) {
+            if let Some(config) = decode_dynamic(
+                r.config.as_ref(),
+                &schema.value_type(),
+                "configuration",
+                &mut diags,
+            ) {
                 diags.extend(self.core.validate_data_source(&r.type_name, &config));
             }
         }
-        Ok(Response::new(pb::validate_data_source_config::Response { diagnostics: diags_to_proto(&diags) }))
+        Ok(Response::new(pb::validate_data_source_config::Response {
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
     async fn upgrade_resource_state(
@@ -108,7 +129,12 @@ impl pb::provider_server::Provider for ProviderService {
         let mut upgraded_state = None;
         if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
             let ty = schema.value_type();
-            let (v, d) = self.core.upgrade_resource_state(&r.type_name, r.version, &raw.json, !raw.flatmap.is_empty());
+            let (v, d) = self.core.upgrade_resource_state(
+                &r.type_name,
+                r.version,
+                &raw.json,
+                !raw.flatmap.is_empty(),
+            );
             diags.extend(d);
             if !diags.has_errors() {
                 upgraded_state = encode_dynamic(&v, &ty, &mut diags);
@@ -125,13 +151,20 @@ impl pb::provider_server::Provider for ProviderService {
         log::info!("Configure (Terraform {})", r.terraform_version);
         let mut diags = Diagnostics::new();
         let ty = self.core.provider_schema().value_type();
-        if let Some(config) = decode_dynamic(r.config.as_ref(), &ty, "provider configuration", &mut diags) {
+        if let Some(config) =
+            decode_dynamic(r.config.as_ref(), &ty, "provider configuration", &mut diags)
+        {
             diags.extend(self.core.configure(&config).await);
         }
-        Ok(Response::new(pb::configure::Response { diagnostics: diags_to_proto(&diags) }))
+        Ok(Response::new(pb::configure::Response {
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
-    async fn read_resource(&self, r: Request<pb::read_resource::Request>) -> Resp<pb::read_resource::Response> {
+    async fn read_resource(
+        &self,
+        r: Request<pb::read_resource::Request>,
+    ) -> Resp<pb::read_resource::Response> {
         let r = r.into_inner();
         let mut diags = Diagnostics::new();
         let mut resp = pb::read_resource::Response {
@@ -141,13 +174,20 @@ impl pb::provider_server::Provider for ProviderService {
         };
         if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
             let ty = schema.value_type();
-            if let Some(state) = decode_dynamic(r.current_state.as_ref(), &ty, "current state", &mut diags) {
-                let (new, private, d) = self.core.read_resource(&r.type_name, state, r.private).await;
+            if let Some(state) =
+                decode_dynamic(r.current_state.as_ref(), &ty, "current state", &mut diags)
+            {
+                let (new, private, d) = self
+                    .core
+                    .read_resource(&r.type_name, state, r.private)
+                    .await;
                 diags.extend(d);
                 resp.private = private;
                 match new {
                     None => resp.new_state = encode_dynamic(&Value::Null, &ty, &mut diags),
-                    Some(v) if !diags.has_errors() => resp.new_state = encode_dynamic(&v, &ty, &mut diags),
+                    Some(v) if !diags.has_errors() => {
+                        resp.new_state = encode_dynamic(&v, &ty, &mut diags)
+                    }
                     Some(_) => {}
                 }
             }
@@ -172,10 +212,21 @@ impl pb::provider_server::Provider for ProviderService {
         if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
             let ty = schema.value_type();
             let prior = decode_dynamic(r.prior_state.as_ref(), &ty, "prior state", &mut diags);
-            let proposed = decode_dynamic(r.proposed_new_state.as_ref(), &ty, "proposed new state", &mut diags);
+            let proposed = decode_dynamic(
+                r.proposed_new_state.as_ref(),
+                &ty,
+                "proposed new state",
+                &mut diags,
+            );
             let config = decode_dynamic(r.config.as_ref(), &ty, "configuration", &mut diags);
             if let (Some(prior), Some(proposed), Some(config)) = (prior, proposed, config) {
-                let p = self.core.plan_resource_change(&r.type_name, &prior, &proposed, &config, &r.prior_private);
+                let p = self.core.plan_resource_change(
+                    &r.type_name,
+                    &prior,
+                    &proposed,
+                    &config,
+                    &r.prior_private,
+                );
                 diags.extend(p.diags);
                 resp.planned_state = encode_dynamic(&p.planned, &ty, &mut diags);
                 resp.requires_replace = p.requires_replace.iter().map(path_to_proto).collect();
@@ -201,7 +252,8 @@ impl pb::provider_server::Provider for ProviderService {
         if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
             let ty = schema.value_type();
             let prior = decode_dynamic(r.prior_state.as_ref(), &ty, "prior state", &mut diags);
-            let planned = decode_dynamic(r.planned_state.as_ref(), &ty, "planned state", &mut diags);
+            let planned =
+                decode_dynamic(r.planned_state.as_ref(), &ty, "planned state", &mut diags);
             let config = decode_dynamic(r.config.as_ref(), &ty, "configuration", &mut diags);
             if let (Some(prior), Some(planned), Some(config)) = (prior, planned, config) {
                 let (new, private, d) = self
@@ -244,13 +296,18 @@ impl pb::provider_server::Provider for ProviderService {
         }))
     }
 
-    async fn read_data_source(&self, r: Request<pb::read_data_source::Request>) -> Resp<pb::read_data_source::Response> {
+    async fn read_data_source(
+        &self,
+        r: Request<pb::read_data_source::Request>,
+    ) -> Resp<pb::read_data_source::Response> {
         let r = r.into_inner();
         let mut diags = Diagnostics::new();
         let mut state = None;
         if let Some(schema) = self.core.data_source_schema(&r.type_name, &mut diags) {
             let ty = schema.value_type();
-            if let Some(config) = decode_dynamic(r.config.as_ref(), &ty, "configuration", &mut diags) {
+            if let Some(config) =
+                decode_dynamic(r.config.as_ref(), &ty, "configuration", &mut diags)
+            {
                 let (v, d) = self.core.read_data_source(&r.type_name, config).await;
                 diags.extend(d);
                 if !diags.has_errors() {
@@ -258,12 +315,17 @@ impl pb::provider_server::Provider for ProviderService {
                 }
             }
         }
-        Ok(Response::new(pb::read_data_source::Response { state, diagnostics: diags_to_proto(&diags) }))
+        Ok(Response::new(pb::read_data_source::Response {
+            state,
+            diagnostics: diags_to_proto(&diags),
+        }))
     }
 
     async fn stop(&self, _r: Request<pb::stop::Request>) -> Resp<pb::stop::Response> {
         self.core.stop();
-        Ok(Response::new(pb::stop::Response { error: String::new() }))
+        Ok(Response::new(pb::stop::Response {
+            error: String::new(),
+        }))
     }
 }
 
@@ -295,22 +357,30 @@ impl pb::provisioner_server::Provisioner for NoProvisioners {
         &self,
         _r: Request<pb::validate_provisioner_config::Request>,
     ) -> Resp<pb::validate_provisioner_config::Response> {
-        Ok(Response::new(pb::validate_provisioner_config::Response { diagnostics: no_provisioner() }))
+        Ok(Response::new(pb::validate_provisioner_config::Response {
+            diagnostics: no_provisioner(),
+        }))
     }
 
-    type ProvisionResourceStream =
-        Pin<Box<dyn Stream<Item = Result<pb::provision_resource::Response, Status>> + Send + 'static>>;
+    type ProvisionResourceStream = Pin<
+        Box<dyn Stream<Item = Result<pb::provision_resource::Response, Status>> + Send + 'static>,
+    >;
 
     async fn provision_resource(
         &self,
         _r: Request<pb::provision_resource::Request>,
     ) -> Resp<Self::ProvisionResourceStream> {
-        let item = pb::provision_resource::Response { output: String::new(), diagnostics: no_provisioner() };
+        let item = pb::provision_resource::Response {
+            output: String::new(),
+            diagnostics: no_provisioner(),
+        };
         Ok(Response::new(Box::pin(tokio_stream::once(Ok(item)))))
     }
 
     async fn stop(&self, _r: Request<pb::stop::Request>) -> Resp<pb::stop::Response> {
-        Ok(Response::new(pb::stop::Response { error: String::new() }))
+        Ok(Response::new(pb::stop::Response {
+            error: String::new(),
+        }))
     }
 }
 
@@ -329,11 +399,14 @@ impl gp::grpc_controller_server::GrpcController for Controller {
     }
 }
 
+/// The sending side of one open stdio stream.
+pub type StdioSender = mpsc::Sender<Result<gp::StdioData, Status>>;
+
 /// go-plugin's GRPCStdio. This plugin writes its logs to stderr itself, so the stream carries
 /// nothing; it stays open until shutdown as Terraform expects, then ends.
 pub struct Stdio {
     /// Senders kept alive until shutdown; dropping them ends the streams.
-    pub open: Arc<Mutex<Vec<mpsc::Sender<Result<gp::StdioData, Status>>>>>,
+    pub open: Arc<Mutex<Vec<StdioSender>>>,
 }
 
 #[tonic::async_trait]
@@ -345,6 +418,8 @@ impl gp::grpc_stdio_server::GrpcStdio for Stdio {
         if let Ok(mut open) = self.open.lock() {
             open.push(tx);
         }
-        Ok(Response::new(tokio_stream::wrappers::ReceiverStream::new(rx)))
+        Ok(Response::new(tokio_stream::wrappers::ReceiverStream::new(
+            rx,
+        )))
     }
 }

@@ -10,11 +10,16 @@ use std::sync::Arc;
 
 use base64::Engine;
 use rustls::client::danger::HandshakeSignatureValid;
-use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::crypto::{
+    verify_tls12_signature, verify_tls13_signature, CryptoProvider, WebPkiSupportedAlgorithms,
+};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, Error, ServerConfig, SignatureScheme};
+use rustls::{
+    CertificateError, DigitallySignedStruct, DistinguishedName, Error, ServerConfig,
+    SignatureScheme,
+};
 
 /// A TLS server configuration and the certificate to announce in the handshake line.
 pub struct ServerTls {
@@ -40,7 +45,9 @@ pub fn server_tls(client_cert_pem: &str) -> Result<ServerTls, String> {
     params
         .distinguished_name
         .push(rcgen::DnType::OrganizationName, "terraform-provider-ocp");
-    params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "localhost");
     params.extended_key_usages = vec![
         rcgen::ExtendedKeyUsagePurpose::ServerAuth,
         rcgen::ExtendedKeyUsagePurpose::ClientAuth,
@@ -97,7 +104,9 @@ impl ClientCertVerifier for PinnedClientCert {
         if end_entity.as_ref() == self.pinned.as_ref() {
             Ok(ClientCertVerified::assertion())
         } else {
-            Err(Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure))
+            Err(Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            ))
         }
     }
 
@@ -144,7 +153,9 @@ mod tests {
         let tls = server_tls(&client_pem()).unwrap();
         assert!(!tls.cert_b64.contains('='));
         assert!(tls.cert_b64.len() > 50);
-        let der = base64::engine::general_purpose::STANDARD_NO_PAD.decode(&tls.cert_b64).unwrap();
+        let der = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(&tls.cert_b64)
+            .unwrap();
         assert_eq!(der[0], 0x30, "DER SEQUENCE");
     }
 
@@ -157,12 +168,19 @@ mod tests {
     #[test]
     fn only_the_pinned_certificate_is_accepted_and_p521_is_offered() {
         let pem = client_pem();
-        let pinned = CertificateDer::from_pem_slice(pem.as_bytes()).unwrap().into_owned();
+        let pinned = CertificateDer::from_pem_slice(pem.as_bytes())
+            .unwrap()
+            .into_owned();
         let other = CertificateDer::from_pem_slice(client_pem().as_bytes()).unwrap();
-        let v = PinnedClientCert { pinned: pinned.clone(), algorithms: crypto_provider().signature_verification_algorithms };
+        let v = PinnedClientCert {
+            pinned: pinned.clone(),
+            algorithms: crypto_provider().signature_verification_algorithms,
+        };
         assert!(v.verify_client_cert(&pinned, &[], UnixTime::now()).is_ok());
         assert!(v.verify_client_cert(&other, &[], UnixTime::now()).is_err());
-        assert!(v.supported_verify_schemes().contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
+        assert!(v
+            .supported_verify_schemes()
+            .contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
         assert!(v.client_auth_mandatory());
     }
 }

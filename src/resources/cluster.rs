@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::client::api::cluster::{Cluster, ClusterZone, Server};
 use crate::framework::validate::NotBlank;
-use crate::framework::{Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource, Schema};
+use crate::framework::{
+    Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource, Schema,
+};
 use crate::value::{Type, Value};
 
 use super::report;
@@ -65,7 +67,10 @@ fn zone_value(z: &ClusterZone) -> Value {
         ("name".to_string(), Value::string(z.name.clone())),
         ("idc_name".to_string(), opt_str(&z.idc_name)),
         ("region_name".to_string(), opt_str(&z.region_name)),
-        ("servers".to_string(), Value::List(z.servers.iter().map(server_value).collect())),
+        (
+            "servers".to_string(),
+            Value::List(z.servers.iter().map(server_value).collect()),
+        ),
     ]))
 }
 
@@ -79,7 +84,10 @@ fn cluster_fields(c: &Cluster) -> BTreeMap<String, Value> {
         ("status".to_string(), opt_str(&c.status)),
         ("ob_version".to_string(), opt_str(&c.ob_version)),
         ("create_time".to_string(), opt_str(&c.create_time)),
-        ("zones".to_string(), Value::List(c.zones.iter().map(zone_value).collect())),
+        (
+            "zones".to_string(),
+            Value::List(c.zones.iter().map(zone_value).collect()),
+        ),
     ])
 }
 
@@ -116,12 +124,22 @@ impl DataSource for ClusterDataSource {
     }
 
     async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else { return };
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
         let id = req.config.get("id").and_then(Value::as_i64);
         let name = req.config.get("name").and_then(Value::as_str);
         let (found, path, what) = match (id, name) {
-            (Some(id), _) => (client.find_cluster(id).await, AttrPath::root("id"), format!("id {id}")),
-            (None, Some(name)) => (client.find_cluster_by_name(name).await, AttrPath::root("name"), format!("name {name:?}")),
+            (Some(id), _) => (
+                client.find_cluster(id).await,
+                AttrPath::root("id"),
+                format!("id {id}"),
+            ),
+            (None, Some(name)) => (
+                client.find_cluster_by_name(name).await,
+                AttrPath::root("name"),
+                format!("name {name:?}"),
+            ),
             (None, None) => return,
         };
         let cluster = match found {
@@ -168,13 +186,21 @@ impl DataSource for ClustersDataSource {
     }
 
     async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else { return };
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
         let name = req.config.get("name").and_then(Value::as_str);
         match client.list_clusters(name).await {
             Ok(list) => {
-                let clusters = list.iter().map(|c| Value::Object(cluster_fields(c))).collect();
+                let clusters = list
+                    .iter()
+                    .map(|c| Value::Object(cluster_fields(c)))
+                    .collect();
                 resp.state = Value::Object(BTreeMap::from([
-                    ("name".to_string(), req.config.get("name").cloned().unwrap_or(Value::Null)),
+                    (
+                        "name".to_string(),
+                        req.config.get("name").cloned().unwrap_or(Value::Null),
+                    ),
                     ("clusters".to_string(), Value::List(clusters)),
                 ]));
             }

@@ -14,7 +14,10 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
 
 /// Every data source this provider serves.
 pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
-    vec![Arc::new(cluster::ClusterDataSource), Arc::new(cluster::ClustersDataSource)]
+    vec![
+        Arc::new(cluster::ClusterDataSource),
+        Arc::new(cluster::ClustersDataSource),
+    ]
 }
 
 /// Turns a client error into one diagnostic, the same way for every resource: the summary

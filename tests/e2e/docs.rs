@@ -14,7 +14,10 @@ fn docs_are_up_to_date_with_the_schemas() {
             stale.push(rel.clone());
         }
     }
-    assert!(stale.is_empty(), "docs are stale: {stale:?}. Run `cargo run --bin ocp-docs` and commit the result.");
+    assert!(
+        stale.is_empty(),
+        "docs are stale: {stale:?}. Run `cargo run --bin ocp-docs` and commit the result."
+    );
     assert!(rendered.contains_key("index.md"));
     assert!(rendered.contains_key("data-sources/cluster.md"));
 }

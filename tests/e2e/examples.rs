@@ -12,7 +12,11 @@ fn quickstart_applies_and_prints_the_zones() {
         .with_sim(&sim);
     tf.init();
     let r = tf.apply().success();
-    assert!(r.stdout.contains("zone1") && r.stdout.contains("zone3"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("zone1") && r.stdout.contains("zone3"),
+        "{}",
+        r.stdout
+    );
     let out = tf.outputs();
     let zones = out["zones"]["value"].as_object().unwrap();
     assert_eq!(zones.len(), 3);

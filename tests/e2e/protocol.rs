@@ -19,7 +19,10 @@ const PLUGIN: &str = env!("CARGO_BIN_EXE_terraform-provider-ocp");
 
 #[test]
 fn running_by_hand_says_it_is_a_plugin_and_exits_non_zero() {
-    let out = Command::new(PLUGIN).env_remove(MAGIC_COOKIE_KEY).output().unwrap();
+    let out = Command::new(PLUGIN)
+        .env_remove(MAGIC_COOKIE_KEY)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is a Terraform plugin"), "{err}");
@@ -51,8 +54,14 @@ fn start_plugin(tls: bool) -> Plugin {
     let t0 = Instant::now();
     let mut child = cmd.spawn().unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    Plugin { child, line: line.trim_end().to_string(), started: t0.elapsed() }
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    Plugin {
+        child,
+        line: line.trim_end().to_string(),
+        started: t0.elapsed(),
+    }
 }
 
 #[test]
@@ -63,7 +72,11 @@ fn the_handshake_line_announces_protocol_5_on_a_unix_socket_with_an_unpadded_cer
     assert_eq!(&parts[..3], &["1", "5", "unix"]);
     assert_eq!(parts[4], "grpc");
     assert!(std::path::Path::new(parts[3]).exists(), "socket exists");
-    assert!(parts[5].len() > 50 && !parts[5].contains('='), "unpadded base64 DER: {}", parts[5]);
+    assert!(
+        parts[5].len() > 50 && !parts[5].contains('='),
+        "unpadded base64 DER: {}",
+        parts[5]
+    );
     eprintln!("start-to-handshake (mTLS): {:?}", p.started);
     p.child.kill().unwrap();
     p.child.wait().unwrap();
@@ -85,12 +98,22 @@ fn a_client_certificate_that_does_not_parse_stops_the_plugin() {
 fn sigint_is_ignored_and_shutdown_exits_cleanly() {
     let mut p = start_plugin(false);
     let parts: Vec<String> = p.line.split('|').map(str::to_string).collect();
-    assert_eq!(parts[5], "", "plaintext when Terraform sends no certificate");
+    assert_eq!(
+        parts[5], "",
+        "plaintext when Terraform sends no certificate"
+    );
     let socket = parts[3].clone();
     let pid = p.child.id().to_string();
-    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
     std::thread::sleep(Duration::from_millis(200));
-    assert!(p.child.try_wait().unwrap().is_none(), "the plugin survived SIGINT");
+    assert!(
+        p.child.try_wait().unwrap().is_none(),
+        "the plugin survived SIGINT"
+    );
 
     runtime().block_on(async {
         let path = socket.clone();
@@ -98,7 +121,11 @@ fn sigint_is_ignored_and_shutdown_exits_cleanly() {
             .unwrap()
             .connect_with_connector(tower::service_fn(move |_| {
                 let path = path.clone();
-                async move { Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(tokio::net::UnixStream::connect(path).await?)) }
+                async move {
+                    Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(
+                        tokio::net::UnixStream::connect(path).await?,
+                    ))
+                }
             }))
             .await
             .unwrap();
@@ -110,11 +137,17 @@ fn sigint_is_ignored_and_shutdown_exits_cleanly() {
         if let Some(s) = p.child.try_wait().unwrap() {
             break s;
         }
-        assert!(t0.elapsed() < Duration::from_secs(2), "the plugin did not exit within 2 s of Shutdown");
+        assert!(
+            t0.elapsed() < Duration::from_secs(2),
+            "the plugin did not exit within 2 s of Shutdown"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "{status:?}");
-    assert!(!std::path::Path::new(&socket).exists(), "socket file removed");
+    assert!(
+        !std::path::Path::new(&socket).exists(),
+        "socket file removed"
+    );
 }
 
 fn service() -> ProviderService {
@@ -122,12 +155,18 @@ fn service() -> ProviderService {
 }
 
 fn msgpack(bytes: &[u8]) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue { msgpack: bytes.to_vec(), json: vec![] })
+    Some(pb::DynamicValue {
+        msgpack: bytes.to_vec(),
+        json: vec![],
+    })
 }
 
 #[test]
 fn get_schema_lists_the_provider_block_and_data_sources() {
-    let r = runtime().block_on(service().get_schema(Request::new(pb::get_provider_schema::Request {}))).unwrap().into_inner();
+    let r = runtime()
+        .block_on(service().get_schema(Request::new(pb::get_provider_schema::Request {})))
+        .unwrap()
+        .into_inner();
     assert!(r.provider.is_some());
     assert!(r.data_source_schemas.contains_key("ocp_cluster"));
     assert!(r.data_source_schemas.contains_key("ocp_clusters"));
@@ -138,21 +177,38 @@ fn get_schema_lists_the_provider_block_and_data_sources() {
 fn undecodable_values_are_error_diagnostics_not_panics() {
     let svc = service();
     let rt = runtime();
-    for bytes in [&[0xc1u8][..], &[0x81, 0xa1], &[0xdf, 0xff, 0xff, 0xff, 0xff], &[0x92, 0xc0]] {
+    for bytes in [
+        &[0xc1u8][..],
+        &[0x81, 0xa1],
+        &[0xdf, 0xff, 0xff, 0xff, 0xff],
+        &[0x92, 0xc0],
+    ] {
         let r = rt
-            .block_on(svc.validate_data_source_config(Request::new(pb::validate_data_source_config::Request {
-                type_name: "ocp_cluster".into(),
-                config: msgpack(bytes),
-            })))
+            .block_on(svc.validate_data_source_config(Request::new(
+                pb::validate_data_source_config::Request {
+                    type_name: "ocp_cluster".into(),
+                    config: msgpack(bytes),
+                },
+            )))
             .unwrap()
             .into_inner();
         assert_eq!(r.diagnostics.len(), 1, "{bytes:?}");
-        assert_eq!(r.diagnostics[0].severity, pb::diagnostic::Severity::Error as i32);
+        assert_eq!(
+            r.diagnostics[0].severity,
+            pb::diagnostic::Severity::Error as i32
+        );
         let r = rt
-            .block_on(svc.prepare_provider_config(Request::new(pb::prepare_provider_config::Request { config: msgpack(bytes) })))
+            .block_on(svc.prepare_provider_config(Request::new(
+                pb::prepare_provider_config::Request {
+                    config: msgpack(bytes),
+                },
+            )))
             .unwrap()
             .into_inner();
-        assert_eq!(r.diagnostics[0].severity, pb::diagnostic::Severity::Error as i32);
+        assert_eq!(
+            r.diagnostics[0].severity,
+            pb::diagnostic::Severity::Error as i32
+        );
     }
 }
 
@@ -172,28 +228,37 @@ fn unknown_type_names_are_error_diagnostics() {
     assert!(r.diagnostics[0].summary.contains("Unknown Resource Type"));
     assert_eq!(r.private, b"keep", "private is echoed");
     let r = rt
-        .block_on(svc.plan_resource_change(Request::new(pb::plan_resource_change::Request {
-            type_name: "ocp_nothing".into(),
-            ..Default::default()
-        })))
+        .block_on(
+            svc.plan_resource_change(Request::new(pb::plan_resource_change::Request {
+                type_name: "ocp_nothing".into(),
+                ..Default::default()
+            })),
+        )
         .unwrap()
         .into_inner();
     assert!(!r.legacy_type_system);
-    assert_eq!(r.diagnostics[0].severity, pb::diagnostic::Severity::Error as i32);
+    assert_eq!(
+        r.diagnostics[0].severity,
+        pb::diagnostic::Severity::Error as i32
+    );
     let r = rt
-        .block_on(svc.upgrade_resource_state(Request::new(pb::upgrade_resource_state::Request {
-            type_name: "ocp_nothing".into(),
-            version: 0,
-            raw_state: None,
-        })))
+        .block_on(
+            svc.upgrade_resource_state(Request::new(pb::upgrade_resource_state::Request {
+                type_name: "ocp_nothing".into(),
+                version: 0,
+                raw_state: None,
+            })),
+        )
         .unwrap()
         .into_inner();
     assert_eq!(r.diagnostics.len(), 1);
     let r = rt
-        .block_on(svc.import_resource_state(Request::new(pb::import_resource_state::Request {
-            type_name: "ocp_nothing".into(),
-            id: "1".into(),
-        })))
+        .block_on(
+            svc.import_resource_state(Request::new(pb::import_resource_state::Request {
+                type_name: "ocp_nothing".into(),
+                id: "1".into(),
+            })),
+        )
         .unwrap()
         .into_inner();
     assert!(r.imported_resources.is_empty());
@@ -210,18 +275,35 @@ fn provider_config_errors_carry_the_attribute_path() {
     *cfg.get_mut("username").unwrap() = Value::Unknown;
     let bytes = encode_msgpack(&cfg, &ty).unwrap();
     let r = runtime()
-        .block_on(service().prepare_provider_config(Request::new(pb::prepare_provider_config::Request { config: msgpack(&bytes) })))
+        .block_on(service().prepare_provider_config(Request::new(
+            pb::prepare_provider_config::Request {
+                config: msgpack(&bytes),
+            },
+        )))
         .unwrap()
         .into_inner();
-    assert_eq!(r.diagnostics.len(), 1, "unknown values are not errors: {:?}", r.diagnostics);
+    assert_eq!(
+        r.diagnostics.len(),
+        1,
+        "unknown values are not errors: {:?}",
+        r.diagnostics
+    );
     let step = &r.diagnostics[0].attribute.as_ref().unwrap().steps[0];
-    assert_eq!(step.selector, Some(pb::attribute_path::step::Selector::AttributeName("endpoint".into())));
+    assert_eq!(
+        step.selector,
+        Some(pb::attribute_path::step::Selector::AttributeName(
+            "endpoint".into()
+        ))
+    );
 }
 
 #[test]
 fn stop_answers_at_once_and_provisioners_say_there_are_none() {
     let rt = runtime();
-    let r = rt.block_on(service().stop(Request::new(pb::stop::Request {}))).unwrap().into_inner();
+    let r = rt
+        .block_on(service().stop(Request::new(pb::stop::Request {})))
+        .unwrap()
+        .into_inner();
     assert_eq!(r.error, "");
     let r = rt
         .block_on(NoProvisioners.get_schema(Request::new(pb::get_provisioner_schema::Request {})))

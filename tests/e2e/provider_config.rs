@@ -16,9 +16,18 @@ fn validate_names_the_attribute_path_of_a_bad_value() {
     let r = tf.run(&["validate", "-no-color"]).failure();
     let err = r.stderr;
     assert!(err.contains("Invalid Attribute Value"), "{err}");
-    assert!(err.contains("endpoint = \"ocp.example.com\""), "points at endpoint:\n{err}");
-    assert!(err.contains("max_retries = 99"), "points at max_retries:\n{err}");
-    assert!(err.contains("request_timeout"), "points at request_timeout:\n{err}");
+    assert!(
+        err.contains("endpoint = \"ocp.example.com\""),
+        "points at endpoint:\n{err}"
+    );
+    assert!(
+        err.contains("max_retries = 99"),
+        "points at max_retries:\n{err}"
+    );
+    assert!(
+        err.contains("request_timeout"),
+        "points at request_timeout:\n{err}"
+    );
 }
 
 #[test]
@@ -31,12 +40,20 @@ fn unknown_attributes_and_wrong_types_are_rejected_with_their_path() {
     let r = tf.run(&["validate", "-no-color"]).failure();
     assert!(r.stderr.contains("Unsupported argument"), "{}", r.all());
     assert!(r.stderr.contains("colour"), "{}", r.all());
-    assert!(r.stderr.contains("Incorrect attribute value type") || r.stderr.contains("a number is required"), "{}", r.all());
+    assert!(
+        r.stderr.contains("Incorrect attribute value type")
+            || r.stderr.contains("a number is required"),
+        "{}",
+        r.all()
+    );
 }
 
 #[test]
 fn a_missing_endpoint_is_an_error_naming_the_attribute() {
-    let tf = TfProject::new().file("main.tf", &cluster_config("provider \"ocp\" {\n  username = \"admin\"\n  password = \"x\"\n}\n"));
+    let tf = TfProject::new().file(
+        "main.tf",
+        &cluster_config("provider \"ocp\" {\n  username = \"admin\"\n  password = \"x\"\n}\n"),
+    );
     tf.init();
     let r = tf.run(&["plan", "-no-color"]).failure();
     assert!(r.stderr.contains("Missing Provider Setting"), "{}", r.all());
@@ -56,24 +73,47 @@ fn wrong_credentials_give_one_diagnostic_naming_endpoint_and_user_but_not_the_pa
     let r = tf.run(&["plan", "-no-color"]).failure();
     let errors = r.stderr.matches("Error: ").count();
     assert_eq!(errors, 1, "exactly one diagnostic:\n{}", r.stderr);
-    assert!(r.stderr.contains(&sim.url()), "names the endpoint:\n{}", r.stderr);
-    assert!(r.stderr.contains("\"admin\"") || r.stderr.contains("admin"), "names the user:\n{}", r.stderr);
-    assert!(!r.all().contains(wrong), "the password leaked (with TF_LOG=TRACE):\n{}", r.all());
+    assert!(
+        r.stderr.contains(&sim.url()),
+        "names the endpoint:\n{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("\"admin\"") || r.stderr.contains("admin"),
+        "names the user:\n{}",
+        r.stderr
+    );
+    assert!(
+        !r.all().contains(wrong),
+        "the password leaked (with TF_LOG=TRACE):\n{}",
+        r.all()
+    );
 }
 
 #[test]
 fn an_unreachable_endpoint_is_one_clear_error() {
     // A port nothing listens on: bind one, then free it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let tf = TfProject::new()
-        .file("main.tf", &cluster_config("provider \"ocp\" {\n  max_retries = 0\n}\n"))
+        .file(
+            "main.tf",
+            &cluster_config("provider \"ocp\" {\n  max_retries = 0\n}\n"),
+        )
         .env("OCP_ENDPOINT", &format!("http://127.0.0.1:{port}"))
         .env("OCP_USERNAME", SIM_USER)
         .env("OCP_PASSWORD", SIM_PASSWORD);
     tf.init();
     let r = tf.run(&["plan", "-no-color"]).failure();
     assert_eq!(r.stderr.matches("Error: ").count(), 1, "{}", r.stderr);
-    assert!(r.stderr.contains(&format!("127.0.0.1:{port}")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        r.stderr
+    );
     assert_no_secret(&r.all());
 }
 
@@ -101,12 +141,23 @@ fn the_password_is_sensitive_in_the_schema() {
     let r = tf.run(&["providers", "schema", "-json"]).success();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let p = &v["provider_schemas"]["registry.terraform.io/oceanbase/ocp"];
-    assert_eq!(p["provider"]["block"]["attributes"]["password"]["sensitive"], true);
+    assert_eq!(
+        p["provider"]["block"]["attributes"]["password"]["sensitive"],
+        true
+    );
     for name in ["ocp_cluster", "ocp_clusters"] {
-        let attrs = p["data_source_schemas"][name]["block"]["attributes"].as_object().unwrap();
+        let attrs = p["data_source_schemas"][name]["block"]["attributes"]
+            .as_object()
+            .unwrap();
         for (attr, a) in attrs {
-            assert!(a["description"].as_str().is_some_and(|d| !d.is_empty()), "{name}.{attr} has a description");
+            assert!(
+                a["description"].as_str().is_some_and(|d| !d.is_empty()),
+                "{name}.{attr} has a description"
+            );
         }
     }
-    assert_eq!(p["data_source_schemas"]["ocp_cluster"]["block"]["attributes"]["zones"]["computed"], true);
+    assert_eq!(
+        p["data_source_schemas"]["ocp_cluster"]["block"]["attributes"]["zones"]["computed"],
+        true
+    );
 }

