@@ -25,6 +25,20 @@ pub fn level_from(value: Option<&str>) -> LevelFilter {
     }
 }
 
+/// hclog's timestamp layout, `2006-01-02T15:04:05.000000Z07:00` in Go terms. go-plugin parses
+/// `@timestamp` with exactly this layout: a line whose timestamp has another precision is not
+/// recognised as JSON and loses its level.
+const TIMESTAMP: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+);
+
+/// The hclog timestamp of a UTC instant.
+pub fn timestamp(t: time::OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(TIMESTAMP)
+        .unwrap_or_default()
+}
+
 /// One hclog JSON line (without the newline).
 pub fn format_line(level: log::Level, target: &str, message: &str, timestamp: &str) -> String {
     let level = match level {
@@ -58,9 +72,7 @@ impl Log for HclogLogger {
         if !(target.starts_with("terraform_provider_ocp") || self.level == LevelFilter::Trace) {
             return;
         }
-        let ts = time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
+        let ts = timestamp(time::OffsetDateTime::now_utc());
         let line = format_line(record.level(), target, &record.args().to_string(), &ts);
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{line}");
@@ -92,6 +104,12 @@ mod tests {
         assert_eq!(level_from(Some("WARN")), LevelFilter::Warn);
         assert_eq!(level_from(Some("bogus")), LevelFilter::Off);
         assert_eq!(level_from(None), LevelFilter::Off);
+    }
+
+    #[test]
+    fn timestamps_have_the_microsecond_layout_go_plugin_parses() {
+        let t = time::macros::datetime!(2026-11-23 12:59:23.637123947 UTC);
+        assert_eq!(timestamp(t), "2026-11-23T12:59:23.637123Z");
     }
 
     #[test]

@@ -175,7 +175,9 @@ pub async fn serve(core: ProviderCore, debug: bool) -> Result<(), String> {
                             Ok(s) => {
                                 let _ = tx.send(Ok(Conn::Tls(Box::new(s)))).await;
                             }
-                            Err(e) => log::error!("TLS handshake with Terraform failed: {e}"),
+                            // Terraform's gRPC client may dial once more while closing; an
+                            // aborted handshake is only worth a debug line.
+                            Err(e) => log::debug!("TLS handshake with Terraform failed: {e}"),
                         }
                     });
                 }
@@ -239,7 +241,7 @@ pub async fn serve(core: ProviderCore, debug: bool) -> Result<(), String> {
     if let Ok(mut open) = stdio_open.lock() {
         open.clear();
     }
-    core.stop();
+    core.stop_token().cancel();
     let _ = tokio::time::timeout(Duration::from_millis(1000), serving).await;
     Ok(())
 }

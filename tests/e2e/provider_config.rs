@@ -161,3 +161,54 @@ fn the_password_is_sensitive_in_the_schema() {
         true
     );
 }
+
+#[test]
+fn ocp_errors_that_outlast_the_retries_are_one_diagnostic() {
+    let sim = start_sim(0.2);
+    sim.state()
+        .add_fault(ocp_sim::HttpFault::fail(1000, 503).path_prefix("/api/v2/ob/clusters/"));
+    let tf = TfProject::new()
+        .file(
+            "main.tf",
+            &format!("{REQUIRED_PROVIDERS}\nprovider \"ocp\" {{\n  max_retries = 1\n}}\ndata \"ocp_cluster\" \"x\" {{ id = 1000001 }}\n"),
+        )
+        .with_sim(&sim);
+    tf.init();
+    let r = tf.run(&["plan", "-no-color"]).failure();
+    assert_eq!(r.stderr.matches("Error: ").count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("Unable to Read Cluster"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("503"),
+        "names OCP's answer:\n{}",
+        r.stderr
+    );
+    let requests = sim
+        .state()
+        .requests_by_route()
+        .get("GET /api/v2/ob/clusters/{id}")
+        .copied();
+    assert_eq!(requests, Some(2), "one try and one retry");
+}
+
+#[test]
+fn provider_logs_reach_terraform_with_their_levels_and_without_secrets() {
+    let sim = start_sim(0.2);
+    let tf = TfProject::new()
+        .file("main.tf", &cluster_config("provider \"ocp\" {}\n"))
+        .with_sim(&sim)
+        .env("TF_LOG_PROVIDER", "INFO");
+    tf.init();
+    let r = tf.run(&["plan", "-no-color"]).success();
+    assert!(
+        r.stderr
+            .contains("[INFO]  provider.terraform-provider-ocp_v0.1.0: configured for OCP at"),
+        "INFO lines keep their level:\n{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("[DEBUG] provider.terraform-provider-ocp"),
+        "DEBUG is filtered out at INFO:\n{}",
+        r.stderr
+    );
+    assert_no_secret(&r.all());
+}
