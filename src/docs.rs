@@ -1,5 +1,5 @@
 //! Renders `docs/` from the registered schemas, in the tfplugindocs layout the Terraform
-//! Registry shows: `index.md`, `resources/<name>.md`, `data-sources/<name>.md`. Examples come
+//! Registry shows: `index.md`, `resources/<type>.md`, `data-sources/<type>.md` (full type names, e.g. `ocp_tenant.md`). Examples come
 //! from `examples/` (`provider/provider.tf`, `resources/<type>/resource.tf` and `import.sh`,
 //! `data-sources/<type>/data-source.tf`). `cargo run --bin ocp-docs` writes the files; a test
 //! fails when the committed docs differ from what this renders.
@@ -21,13 +21,13 @@ pub fn render_all(core: &ProviderCore, examples: &Path) -> BTreeMap<String, Stri
     );
     for (name, e) in core.resources() {
         out.insert(
-            format!("resources/{}.md", name.trim_start_matches("ocp_")),
+            format!("resources/{name}.md"),
             render_page(name, "Resource", &e.schema, examples),
         );
     }
     for (name, e) in core.data_sources() {
         out.insert(
-            format!("data-sources/{}.md", name.trim_start_matches("ocp_")),
+            format!("data-sources/{name}.md"),
             render_page(name, "Data Source", &e.schema, examples),
         );
     }

@@ -19,7 +19,7 @@ fn docs_are_up_to_date_with_the_schemas() {
         "docs are stale: {stale:?}. Run `cargo run --bin ocp-docs` and commit the result."
     );
     assert!(rendered.contains_key("index.md"));
-    assert!(rendered.contains_key("data-sources/cluster.md"));
+    assert!(rendered.contains_key("data-sources/ocp_cluster.md"));
 }
 
 #[test]
