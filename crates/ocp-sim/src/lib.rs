@@ -33,6 +33,7 @@ pub mod render;
 pub mod routes;
 pub mod state;
 pub mod tasks;
+pub mod tenant_rules;
 pub mod util;
 
 pub use envelope::{Api, ApiError, ApiResult};

@@ -297,9 +297,10 @@ pub struct Tenant {
     pub ob_tenant_id: Option<i64>,
     /// `MYSQL` / `ORACLE`.
     pub mode: String,
-    /// `NORMAL`, `CREATING`, ...
+    /// `NORMAL`, `CREATING`, `FAILED` (create failed), `DELETING`, `MODIFYING` (see
+    /// [`crate::routes::tenant_writes`]).
     pub status: String,
-    /// Primary zone priority string.
+    /// Primary zone priority string (`RANDOM` when created without one).
     pub primary_zone: String,
     /// Locked flag.
     pub locked: bool,
@@ -355,6 +356,23 @@ pub struct Unit {
     pub status: String,
 }
 
+/// Capacity held on a server by a running tenant task for units that will exist (or grow) when
+/// the task succeeds (add/modify replica). Released when the task succeeds (the units then
+/// account for it) or fails.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reservation {
+    /// Server whose capacity is held.
+    pub server_id: i64,
+    /// CPU cores held.
+    pub cpu: f64,
+    /// Memory GB held.
+    pub memory_gb: f64,
+}
+
+/// First OB tenant id handed to a user tenant: OceanBase 4.x gives user tenants even ids from
+/// 1002 (odd ids 1001, 1003, ... are their meta tenants), `sys` is 1 (§4.1 note).
+pub const FIRST_OB_TENANT_ID: i64 = 1002;
+
 /// The whole simulated world.
 pub struct Store {
     /// Clusters by id.
@@ -387,6 +405,10 @@ pub struct Store {
     pub creator: String,
     /// Address of this simulator, shown as `ocpClusterView.address`.
     pub ocp_address: String,
+    /// Capacity held by running tenant tasks, by tenant id (see [`Reservation`]).
+    pub reservations: BTreeMap<i64, Vec<Reservation>>,
+    /// Next OB tenant id ([`FIRST_OB_TENANT_ID`], step 2; never reused).
+    pub next_ob_tenant_id: i64,
     next_ids: BTreeMap<IdKind, i64>,
 }
 
@@ -409,6 +431,8 @@ impl Store {
             task_seconds: sanitize_seconds(cfg.task_seconds),
             creator: cfg.username.clone(),
             ocp_address: "http://127.0.0.1:8080".into(),
+            reservations: BTreeMap::new(),
+            next_ob_tenant_id: FIRST_OB_TENANT_ID,
             next_ids: BTreeMap::new(),
         }
     }
@@ -426,6 +450,28 @@ impl Store {
         let id = *next;
         *next += 1;
         id
+    }
+
+    /// The id [`Store::next_id`] would hand out next, without taking it.
+    pub fn peek_id(&self, kind: IdKind) -> i64 {
+        self.next_ids
+            .get(&kind)
+            .copied()
+            .unwrap_or_else(|| kind.base())
+    }
+
+    /// Hand out the next OB tenant id (1002, 1004, ...).
+    pub fn alloc_ob_tenant_id(&mut self) -> i64 {
+        let id = self.next_ob_tenant_id;
+        self.next_ob_tenant_id += 2;
+        id
+    }
+
+    /// Remove a tenant with its units and reservations (no-op when absent).
+    pub fn remove_tenant(&mut self, tenant_id: i64) {
+        self.tenants.remove(&tenant_id);
+        self.units.retain(|_, u| u.tenant_id != tenant_id);
+        self.reservations.remove(&tenant_id);
     }
 
     /// Task definition id for a task name (stable per name).
@@ -504,9 +550,17 @@ impl Store {
     }
 
     /// CPU cores and memory GB assigned to units on a server. Units reserve their spec's
-    /// `maxCpu` and `maxMemory` (conservative accounting, so capacity runs out like a real cluster).
+    /// `maxCpu` and `maxMemory` (conservative accounting, so capacity runs out like a real cluster);
+    /// running add/modify-replica tasks add their [`Reservation`]s.
     pub fn server_assigned(&self, server_id: i64) -> (f64, f64) {
-        self.units
+        let (rc, rm) = self
+            .reservations
+            .values()
+            .flatten()
+            .filter(|r| r.server_id == server_id)
+            .fold((0.0, 0.0), |(c, m), r| (c + r.cpu, m + r.memory_gb));
+        let (uc, um) = self
+            .units
             .values()
             .filter(|u| u.server_id == server_id)
             .filter_map(|u| {
@@ -519,7 +573,8 @@ impl Store {
             })
             .fold((0.0, 0.0), |(c, m), spec| {
                 (c + spec.max_cpu, m + spec.max_memory_gb)
-            })
+            });
+        (uc + rc, um + rm)
     }
 
     /// Free CPU cores and memory GB on a server.

@@ -6,6 +6,7 @@
 //! for with [`super::OcpClient::wait_task`].
 
 pub mod cluster;
+pub mod tenant;
 
 use super::ClientError;
 

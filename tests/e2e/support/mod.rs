@@ -233,3 +233,67 @@ pub(crate) fn assert_no_secret(text: &str) {
         "the password leaked into output:\n{text}"
     );
 }
+
+/// Calls OCP's API on a simulator directly, as an operator would behind Terraform's back.
+/// Returns the envelope's `data`, panicking on an error envelope.
+pub(crate) fn ocp_call(
+    sim: &Sim,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> serde_json::Value {
+    let url = format!("{}{path}", sim.url());
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    runtime().block_on(async move {
+        let mut req = reqwest::Client::new()
+            .request(method, url)
+            .basic_auth(SIM_USER, Some(SIM_PASSWORD));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("call ocp-sim");
+        let env: serde_json::Value = resp.json().await.expect("envelope");
+        assert_eq!(env["successful"], true, "OCP call failed: {env}");
+        env["data"].clone()
+    })
+}
+
+/// Arms a simulator admin knob (`/_sim/...`).
+pub(crate) fn sim_admin(sim: &Sim, path: &str, body: serde_json::Value) {
+    let url = format!("{}{path}", sim.url());
+    runtime().block_on(async move {
+        let resp = reqwest::Client::new()
+            .post(url)
+            .json(&body)
+            .send()
+            .await
+            .expect("call ocp-sim admin");
+        assert!(
+            resp.status().is_success(),
+            "admin call failed: {}",
+            resp.status()
+        );
+    });
+}
+
+/// Names of the tenants of demo-cluster, as OCP lists them.
+pub(crate) fn tenant_names(sim: &Sim) -> Vec<String> {
+    let data = ocp_call(sim, "GET", "/api/v2/ob/tenants?size=2000", None);
+    data["contents"]
+        .as_array()
+        .expect("contents")
+        .iter()
+        .filter_map(|t| t["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// `terraform show -json` of the state: the attribute values of one resource address.
+pub(crate) fn state_values(tf: &TfProject, address: &str) -> serde_json::Value {
+    let r = tf.run(&["show", "-json"]).success();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("show json");
+    v["values"]["root_module"]["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["address"] == address))
+        .map(|r| r["values"].clone())
+        .unwrap_or(serde_json::Value::Null)
+}

@@ -13,6 +13,7 @@ pub mod clusters;
 pub mod compute;
 pub mod system;
 pub mod tasks;
+pub mod tenant_writes;
 pub mod tenants;
 
 /// All `/api/v2` routes.

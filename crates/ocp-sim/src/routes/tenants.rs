@@ -1,4 +1,6 @@
-//! Tenants (read side, §3.4) and the unit spec catalogue (§5 #11).
+//! Tenants (read side, §3.4) and the unit spec catalogue (§5 #11). The tenant writes
+//! (create, delete, modify*, lock/unlock, changePassword, replicas) are implemented in
+//! [`super::tenant_writes`] and routed here.
 //!
 //! | Method + path | Notes |
 //! |---|---|
@@ -9,7 +11,7 @@
 //! | `GET /api/v2/ob/unitSpecs` | paged unit spec catalogue. **Path is our decision** (§5 #11: "not in scope of docs found; simulator ships a fixed catalogue") |
 
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use serde_json::Value;
 
@@ -18,15 +20,60 @@ use crate::paging::{contains_ci, in_list, page_of, str_of, Query};
 use crate::render;
 use crate::state::SharedState;
 
+use super::tenant_writes as w;
+
 /// Routes of this family.
 pub fn routes() -> Router<SharedState> {
     Router::new()
         .route("/api/v2/ob/tenants", get(list_all_tenants))
         .route(
             "/api/v2/ob/clusters/{id}/tenants",
-            get(list_cluster_tenants),
+            get(list_cluster_tenants).post(w::create_tenant),
         )
-        .route("/api/v2/ob/clusters/{id}/tenants/{tid}", get(get_tenant))
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/createTenant",
+            post(w::create_tenant),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/{tid}",
+            get(get_tenant).delete(w::delete_tenant),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyWhitelist",
+            post(w::modify_whitelist),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyPrimaryZone",
+            post(w::modify_primary_zone),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/{tid}/changePassword",
+            post(w::change_password),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/{tid}/lock",
+            post(w::lock_tenant),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/{tid}/unlock",
+            post(w::unlock_tenant),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyDescription",
+            post(w::modify_description),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/{tid}/addReplica",
+            post(w::add_replica),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/{tid}/deleteReplica",
+            post(w::delete_replica),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyReplica",
+            post(w::modify_replica),
+        )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}/units",
             get(list_units),

@@ -1,0 +1,1351 @@
+//! Tenants (ocp-api.md §3.4, §4.1, §5 #1, #2, #7-#11, #20, #21) and the unit spec catalogue.
+//!
+//! Paths and shapes the reference does not settle, kept here in one place:
+//!
+//! | Call | Path / shape | Why |
+//! |---|---|---|
+//! | create | `POST .../tenants/createTenant` | §5 #1 (OCP 4.x docs; older OCP: `POST .../tenants`) |
+//! | delete | `DELETE .../tenants/{tenantId}`, async | §5 #7 (inferred) |
+//! | unlock | `POST .../tenants/{tenantId}/unlock`, sync | §5 #8 (inferred) |
+//! | primary zone | `POST .../tenants/{tenantId}/modifyPrimaryZone` `{primaryZone}`, async **or** sync | §5 #9: path inferred, sync/async unknown: a task is returned when OCP sends one ([`task_in_data`]) |
+//! | description | `POST .../tenants/{tenantId}/modifyDescription` `{description}` | **our decision**: not in the reference at all |
+//! | tenant detail | §3.4.2 object plus `whitelist`, `charset`, `collation`, `zones[{name, replicaType, resourcePool{unitSpecName, unitCount}}]` | §5 #10 (inferred; every field but `id` is optional here) |
+//! | unit specs | `GET /api/v2/ob/unitSpecs` | §5 #11: no OCP API found; our decision, shared with the simulator |
+//! | tenant being deleted | status `DELETING` ([`DELETING`]) | §3.4.2 names only `NORMAL`/`CREATING`; our decision, shared with the simulator |
+//!
+//! Retrying (design rule R2): create goes through [`OcpClient::post_create`] with
+//! [`OcpClient::find_tenant_by_name`] as the look-up (tenant name is the natural key in a
+//! cluster, §1.5); the async modify calls (primary zone, replicas) are sent once
+//! ([`OcpClient::post_once`]); delete uses the client's DELETE (retried on transient failures
+//! like every DELETE), reads a 404 as "already gone" and, when a repeated DELETE is refused as
+//! busy, adopts the delete task already running; the synchronous actions (whitelist,
+//! description, lock, unlock, password) are idempotent and use
+//! [`OcpClient::post_idempotent`].
+//!
+//! Secrets: the root password of a create and the new password of `changePassword` travel as
+//! [`Secret`]. The client never logs bodies; on top of that, an OCP error message that echoes
+//! the password has it replaced by `***` before the error leaves this module.
+
+use serde::ser::SerializeSeq;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{json, Value};
+
+use super::not_found_as_none;
+use crate::client::de::{de_i64, de_opt_bool, de_opt_i64, de_opt_string, de_string, de_vec};
+use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
+
+/// Base path of the cluster family (tenants live under a cluster).
+const CLUSTERS: &str = "/api/v2/ob/clusters";
+/// List of the tenants of every cluster (§3.4.3).
+const ALL_TENANTS: &str = "/api/v2/ob/tenants";
+/// Last segment of the create path (§5 #1: the OCP 4.x spelling).
+const CREATE_TENANT: &str = "createTenant";
+/// Action of the description change: our decision, not in the reference.
+const MODIFY_DESCRIPTION: &str = "modifyDescription";
+/// Action of the primary zone change (§5 #9, path inferred).
+const MODIFY_PRIMARY_ZONE: &str = "modifyPrimaryZone";
+/// Status of a tenant while its delete task runs. §3.4.2 names only `NORMAL` and `CREATING`
+/// (the others are open, §5): our decision, shared with the simulator.
+const DELETING: &str = "DELETING";
+/// Unit spec catalogue (§5 #11, our decision).
+const UNIT_SPECS: &str = "/api/v2/ob/unitSpecs";
+
+/// A tenant as OCP reports it (§3.4.2; the detail view adds the §5 #10 fields).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tenant {
+    /// OCP tenant id (path parameter of every tenant call).
+    #[serde(deserialize_with = "de_i64")]
+    pub id: i64,
+    /// Tenant name, unique in its cluster.
+    #[serde(default, deserialize_with = "de_string")]
+    pub name: String,
+    /// OCP id of the cluster.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub cluster_id: Option<i64>,
+    /// Cluster name.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub cluster_name: Option<String>,
+    /// OceanBase's own cluster id.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub ob_cluster_id: Option<i64>,
+    /// `MYSQL` or `ORACLE`.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub mode: Option<String>,
+    /// `NORMAL`, `CREATING`, ... (other values unknown, §3.4.2).
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub status: Option<String>,
+    /// ISO-8601 creation time.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub create_time: Option<String>,
+    /// Primary zone priority string, e.g. `zone1;zone2,zone3`.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub primary_zone: Option<String>,
+    /// Zones with a replica, comma-separated.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub zone_list: Option<String>,
+    /// OB locality, e.g. `FULL{1}@zone1`.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub locality: Option<String>,
+    /// Whether the tenant is locked.
+    #[serde(default, deserialize_with = "de_opt_bool")]
+    pub locked: Option<bool>,
+    /// Whether the tenant is read-only.
+    #[serde(default, deserialize_with = "de_opt_bool")]
+    pub readonly: Option<bool>,
+    /// OceanBase version.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub ob_version: Option<String>,
+    /// Free text.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub description: Option<String>,
+    /// OceanBase's own tenant id (null while creating).
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub ob_tenant_id: Option<i64>,
+    /// Character set (detail view).
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub charset: Option<String>,
+    /// Collation (detail view).
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub collation: Option<String>,
+    /// IP whitelist as OCP returns it: one comma-separated string (detail view, §5 #10).
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub whitelist: Option<String>,
+    /// Replicas per zone (detail view only, §5 #10; empty in list answers).
+    #[serde(default, deserialize_with = "de_vec")]
+    pub zones: Vec<TenantZone>,
+}
+
+/// One replica of a tenant (§5 #10, mirroring the create body).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantZone {
+    /// Zone name.
+    #[serde(default, alias = "zoneName", deserialize_with = "de_string")]
+    pub name: String,
+    /// `FULL`, `LOGONLY`, `READONLY`.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub replica_type: Option<String>,
+    /// The zone's resource pool.
+    #[serde(default, deserialize_with = "de_opt_resource_pool")]
+    pub resource_pool: Option<ResourcePool>,
+}
+
+/// The resource pool of one replica.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourcePool {
+    /// Unit spec name, e.g. `S1`.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub unit_spec_name: Option<String>,
+    /// Units in the zone.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub unit_count: Option<i64>,
+}
+
+/// A resource pool of unexpected shape (not an object) reads as absent.
+fn de_opt_resource_pool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ResourcePool>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(v @ Value::Object(_)) => serde_json::from_value(v).ok(),
+        _ => None,
+    })
+}
+
+/// Accepts a number, a numeric string or null.
+fn de_opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// One replica to create, add or modify: zone, replica type and resource pool.
+///
+/// Serialised in two shapes, both built here: `{name, replicaType, resourcePool{unitSpecName,
+/// unitCount}}` in the create body's `zones[]` (§3.4.1) and `{zoneName, replicaType,
+/// resourcePool{...}}` in addReplica/modifyReplica (§3.4).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReplicaSpec {
+    /// Zone name.
+    pub zone_name: String,
+    /// `FULL`, `LOGONLY`, `READONLY`.
+    pub replica_type: String,
+    /// Unit spec name, e.g. `S1`.
+    pub unit_spec_name: String,
+    /// Units in the zone.
+    pub unit_count: i64,
+}
+
+/// `resourcePool` of both replica shapes.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PoolBody<'a> {
+    unit_spec_name: &'a str,
+    unit_count: i64,
+}
+
+impl ReplicaSpec {
+    fn pool(&self) -> PoolBody<'_> {
+        PoolBody {
+            unit_spec_name: &self.unit_spec_name,
+            unit_count: self.unit_count,
+        }
+    }
+}
+
+/// A replica in the create body's `zones[]` (§3.4.1): `{name, replicaType, resourcePool}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateZoneBody<'a> {
+    name: &'a str,
+    replica_type: &'a str,
+    resource_pool: PoolBody<'a>,
+}
+
+/// A replica in the addReplica/modifyReplica arrays (§3.4): `{zoneName, replicaType,
+/// resourcePool}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReplicaBody<'a> {
+    zone_name: &'a str,
+    replica_type: &'a str,
+    resource_pool: PoolBody<'a>,
+}
+
+impl<'a> From<&'a ReplicaSpec> for ReplicaBody<'a> {
+    fn from(r: &'a ReplicaSpec) -> Self {
+        ReplicaBody {
+            zone_name: &r.zone_name,
+            replica_type: &r.replica_type,
+            resource_pool: r.pool(),
+        }
+    }
+}
+
+/// Serialises `CreateTenant::zones` in the create shape.
+fn ser_create_zones<S: Serializer>(zones: &[ReplicaSpec], s: S) -> Result<S::Ok, S::Error> {
+    let mut seq = s.serialize_seq(Some(zones.len()))?;
+    for z in zones {
+        seq.serialize_element(&CreateZoneBody {
+            name: &z.zone_name,
+            replica_type: &z.replica_type,
+            resource_pool: z.pool(),
+        })?;
+    }
+    seq.end()
+}
+
+/// Body of create-tenant (§3.4.1). The root password is a [`Secret`]: `Debug` shows `***`,
+/// the JSON body carries the real value (the client never logs bodies).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateTenant {
+    /// Tenant name (the natural key in the cluster).
+    pub name: String,
+    /// `MYSQL` or `ORACLE`.
+    pub mode: String,
+    /// Primary zone priority string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_zone: Option<String>,
+    /// Character set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// Collation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// Free text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// IP whitelist, comma-separated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub whitelist: Option<String>,
+    /// Password of `root` (MySQL) or `SYS` (Oracle).
+    pub root_password: Secret,
+    /// Store the password in the caller's OCP credential vault.
+    pub save_to_credential: bool,
+    /// One replica per zone, sent as `zones[{name, replicaType, resourcePool}]`.
+    #[serde(serialize_with = "ser_create_zones")]
+    pub zones: Vec<ReplicaSpec>,
+}
+
+/// Filters of the tenant lists (§3.4, §3.4.3). `name` is OCP's case-insensitive keyword;
+/// `mode` and `status` may be comma lists (`NORMAL,CREATING`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TenantFilter {
+    /// Name keyword.
+    pub name: Option<String>,
+    /// `MYSQL`, `ORACLE` or a comma list.
+    pub mode: Option<String>,
+    /// Status or a comma list.
+    pub status: Option<String>,
+}
+
+impl TenantFilter {
+    fn query(&self) -> Vec<(&'static str, String)> {
+        [
+            ("name", &self.name),
+            ("mode", &self.mode),
+            ("status", &self.status),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v.clone())))
+        .collect()
+    }
+}
+
+/// A unit spec of the catalogue (§5 #11; shape as the simulator serves it, memory in GB).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitSpec {
+    /// Catalogue id.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub id: Option<i64>,
+    /// Name used in replica specs, e.g. `S1`.
+    #[serde(default, deserialize_with = "de_string")]
+    pub name: String,
+    /// Most CPU cores of a unit.
+    #[serde(default, deserialize_with = "de_opt_f64")]
+    pub max_cpu: Option<f64>,
+    /// Least CPU cores of a unit.
+    #[serde(default, deserialize_with = "de_opt_f64")]
+    pub min_cpu: Option<f64>,
+    /// Most memory of a unit, GB.
+    #[serde(default, deserialize_with = "de_opt_f64")]
+    pub max_memory: Option<f64>,
+    /// Least memory of a unit, GB.
+    #[serde(default, deserialize_with = "de_opt_f64")]
+    pub min_memory: Option<f64>,
+    /// Free text, e.g. `2C8G`.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub description: Option<String>,
+}
+
+/// The task in the `data` of an answer that may or may not carry one (§5 #9 primary zone:
+/// sync or async unknown; §5 #7 delete). The one place that decides: `data` is a task when it
+/// is an object with an `id` and at least one field only a TaskInstance has (§2.2). A tenant
+/// object, `true` or no `data` at all means "no task".
+fn task_in_data(
+    method: &'static str,
+    path: &str,
+    data: Value,
+) -> Result<Option<TaskInstance>, ClientError> {
+    const TASK_ONLY: [&str; 7] = [
+        "subtasks",
+        "tasks",
+        "operation",
+        "taskDefinitionId",
+        "prohibitRollback",
+        "executor",
+        "creator",
+    ];
+    let is_task = data.get("id").is_some_and(|id| !id.is_null())
+        && TASK_ONLY.iter().any(|k| data.get(*k).is_some());
+    if !is_task {
+        return Ok(None);
+    }
+    serde_json::from_value(data)
+        .map(Some)
+        .map_err(|e| ClientError::Decode {
+            method,
+            path: path.to_owned(),
+            message: format!("the task in the answer has an unexpected shape ({e})"),
+        })
+}
+
+/// Replaces `secret` in the OCP-provided texts of `err` by `***` (rule R5), should OCP echo
+/// a tenant password in an error message. Secrets shorter than 3 characters are not masked
+/// (same rule as the provider password in the envelope parser).
+fn mask_secret(err: ClientError, secret: &Secret) -> ClientError {
+    let s = secret.expose();
+    if s.len() < 3 {
+        return err;
+    }
+    let clean = |m: String| {
+        if m.contains(s) {
+            m.replace(s, "***")
+        } else {
+            m
+        }
+    };
+    match err {
+        ClientError::Api {
+            method,
+            path,
+            http_status,
+            code,
+            message,
+            trace_id,
+        } => ClientError::Api {
+            method,
+            path,
+            http_status,
+            code,
+            message: clean(message),
+            trace_id,
+        },
+        ClientError::NotFound {
+            method,
+            path,
+            message,
+            trace_id,
+        } => ClientError::NotFound {
+            method,
+            path,
+            message: clean(message),
+            trace_id,
+        },
+        ClientError::Forbidden {
+            method,
+            path,
+            username,
+            message,
+            trace_id,
+        } => ClientError::Forbidden {
+            method,
+            path,
+            username,
+            message: clean(message),
+            trace_id,
+        },
+        ClientError::AlreadyExists {
+            method,
+            path,
+            code,
+            message,
+            trace_id,
+        } => ClientError::AlreadyExists {
+            method,
+            path,
+            code,
+            message: clean(message),
+            trace_id,
+        },
+        ClientError::Decode {
+            method,
+            path,
+            message,
+        } => ClientError::Decode {
+            method,
+            path,
+            message: clean(message),
+        },
+        other => other,
+    }
+}
+
+fn tenant_path(cluster_id: i64, tenant_id: i64) -> String {
+    format!("{CLUSTERS}/{cluster_id}/tenants/{tenant_id}")
+}
+
+impl OcpClient {
+    /// `GET .../clusters/{id}/tenants/{tenantId}`: the tenant with its detail fields, or
+    /// `None` when OCP answers 404.
+    pub async fn find_tenant(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+    ) -> Result<Option<Tenant>, ClientError> {
+        not_found_as_none(self.get(&tenant_path(cluster_id, tenant_id), &[]).await)
+    }
+
+    /// The tenant named exactly `name` in the cluster. OCP's `name` filter is a keyword
+    /// match, so the list is compared again here; the match is read in full with
+    /// [`OcpClient::find_tenant`]. `None` also when the cluster itself is unknown (404).
+    pub async fn find_tenant_by_name(
+        &self,
+        cluster_id: i64,
+        name: &str,
+    ) -> Result<Option<Tenant>, ClientError> {
+        let filter = TenantFilter {
+            name: Some(name.to_owned()),
+            ..TenantFilter::default()
+        };
+        let found = not_found_as_none(self.list_tenants(Some(cluster_id), &filter).await)?
+            .into_iter()
+            .flatten()
+            .find(|t| t.name == name);
+        match found {
+            Some(t) => self.find_tenant(cluster_id, t.id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Every tenant (all pages) with OCP's filters: those of one cluster when `cluster_id` is
+    /// `Some` (`GET .../clusters/{id}/tenants`), else of every cluster (`GET
+    /// /api/v2/ob/tenants`). List items carry no detail fields (`zones` is empty).
+    pub async fn list_tenants(
+        &self,
+        cluster_id: Option<i64>,
+        filter: &TenantFilter,
+    ) -> Result<Vec<Tenant>, ClientError> {
+        let path = match cluster_id {
+            Some(id) => format!("{CLUSTERS}/{id}/tenants"),
+            None => ALL_TENANTS.to_owned(),
+        };
+        self.list_all(&path, &filter.query()).await
+    }
+
+    /// `POST .../tenants/createTenant` (async, §5 #1). Never repeated blindly: a lost answer
+    /// or "already exists" leads to [`OcpClient::find_tenant_by_name`] and, if found,
+    /// `Created::Adopted(tenant)` (the caller checks that it matches the plan). The task
+    /// carries the new `tenantId` (§5 #2).
+    pub async fn create_tenant(
+        &self,
+        cluster_id: i64,
+        body: &CreateTenant,
+    ) -> Result<Created<TaskInstance, Tenant>, ClientError> {
+        let path = format!("{CLUSTERS}/{cluster_id}/tenants/{CREATE_TENANT}");
+        self.post_create(&path, body, || {
+            self.find_tenant_by_name(cluster_id, &body.name)
+        })
+        .await
+        .map_err(|e| mask_secret(e, &body.root_password))
+    }
+
+    /// `DELETE .../tenants/{tenantId}` (async, §5 #7). Retried on transient failures like
+    /// every DELETE. `Ok(None)` means there is nothing to wait for: the tenant is already gone
+    /// (404), or OCP answered without a task.
+    ///
+    /// A repeated DELETE whose first answer was lost meets the task its first attempt started
+    /// and is refused as busy (§5 #21). So when OCP refuses the DELETE, the tenant is looked
+    /// up: gone → `Ok(None)`; being deleted ([`DELETING`]) → the running task on the tenant,
+    /// to wait for; anything else → OCP's refusal.
+    pub async fn delete_tenant(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+    ) -> Result<Option<TaskInstance>, ClientError> {
+        let path = tenant_path(cluster_id, tenant_id);
+        let refused = match self.delete::<Value>(&path).await {
+            Ok(data) => return task_in_data("DELETE", &path, data),
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e @ ClientError::Api { .. }) => e,
+            Err(e) => return Err(e),
+        };
+        match self.find_tenant(cluster_id, tenant_id).await {
+            Ok(None) => Ok(None),
+            Ok(Some(t)) if t.status.as_deref() == Some(DELETING) => {
+                match self.running_tenant_task(cluster_id, tenant_id).await {
+                    Ok(Some(task)) => {
+                        log::info!(
+                            "DELETE {path}: tenant {tenant_id} is already being deleted by task {}; \
+                             waiting for that task",
+                            task.id
+                        );
+                        Ok(Some(task))
+                    }
+                    _ => Err(refused),
+                }
+            }
+            _ => Err(refused),
+        }
+    }
+
+    /// The newest unfinished task on a tenant (`GET /api/v2/tasks/instances` with the
+    /// `clusterId`, `tenantId` and `status` filters of §2.4; the tenant is compared again here).
+    async fn running_tenant_task(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+    ) -> Result<Option<TaskInstance>, ClientError> {
+        let q = [
+            ("clusterId", cluster_id.to_string()),
+            ("tenantId", tenant_id.to_string()),
+            ("status", "RUNNING".to_owned()),
+        ];
+        let tasks: Vec<TaskInstance> = self.list_all("/api/v2/tasks/instances", &q).await?;
+        Ok(tasks
+            .into_iter()
+            .filter(|t| t.tenant_id == Some(tenant_id) && !t.is_terminal())
+            .max_by_key(|t| t.id))
+    }
+
+    /// `POST .../modifyWhitelist {whitelist}` (sync, idempotent). `whitelist` is OCP's
+    /// comma-separated string.
+    pub async fn modify_tenant_whitelist(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        whitelist: &str,
+    ) -> Result<(), ClientError> {
+        let path = format!("{}/modifyWhitelist", tenant_path(cluster_id, tenant_id));
+        self.post_idempotent::<_, Value>(&path, &json!({ "whitelist": whitelist }))
+            .await
+            .map(drop)
+    }
+
+    /// `POST .../modifyPrimaryZone {primaryZone}` (§5 #9: path inferred, sync or async
+    /// unknown). Sent once. Returns the task when OCP sent one, `None` for an answer without.
+    pub async fn modify_tenant_primary_zone(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        primary_zone: &str,
+    ) -> Result<Option<TaskInstance>, ClientError> {
+        let path = format!(
+            "{}/{MODIFY_PRIMARY_ZONE}",
+            tenant_path(cluster_id, tenant_id)
+        );
+        let data: Value = self
+            .post_once(&path, &json!({ "primaryZone": primary_zone }))
+            .await?;
+        task_in_data("POST", &path, data)
+    }
+
+    /// `POST .../modifyDescription {description}` (sync, idempotent). **Our decision**: the
+    /// reference has no call for the description; the simulator implements this one.
+    pub async fn modify_tenant_description(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        description: &str,
+    ) -> Result<(), ClientError> {
+        let path = format!(
+            "{}/{MODIFY_DESCRIPTION}",
+            tenant_path(cluster_id, tenant_id)
+        );
+        self.post_idempotent::<_, Value>(&path, &json!({ "description": description }))
+            .await
+            .map(drop)
+    }
+
+    /// `POST .../changePassword {newPassword, saveToCredential: false}` (sync; repeating it
+    /// sets the same value). The password is never logged nor echoed in an error.
+    pub async fn change_tenant_password(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        new_password: &Secret,
+    ) -> Result<(), ClientError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body<'a> {
+            new_password: &'a Secret,
+            save_to_credential: bool,
+        }
+        let path = format!("{}/changePassword", tenant_path(cluster_id, tenant_id));
+        let body = Body {
+            new_password,
+            save_to_credential: false,
+        };
+        self.post_idempotent::<_, Value>(&path, &body)
+            .await
+            .map(drop)
+            .map_err(|e| mask_secret(e, new_password))
+    }
+
+    /// `POST .../lock` (sync, idempotent).
+    pub async fn lock_tenant(&self, cluster_id: i64, tenant_id: i64) -> Result<(), ClientError> {
+        let path = format!("{}/lock", tenant_path(cluster_id, tenant_id));
+        self.post_idempotent::<_, Value>(&path, &()).await.map(drop)
+    }
+
+    /// `POST .../unlock` (sync, idempotent; path inferred, §5 #8).
+    pub async fn unlock_tenant(&self, cluster_id: i64, tenant_id: i64) -> Result<(), ClientError> {
+        let path = format!("{}/unlock", tenant_path(cluster_id, tenant_id));
+        self.post_idempotent::<_, Value>(&path, &()).await.map(drop)
+    }
+
+    /// `POST .../addReplica` with an array of `{zoneName, replicaType, resourcePool}` (async;
+    /// sent once).
+    pub async fn add_tenant_replicas(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        replicas: &[ReplicaSpec],
+    ) -> Result<TaskInstance, ClientError> {
+        let body: Vec<ReplicaBody<'_>> = replicas.iter().map(ReplicaBody::from).collect();
+        self.post_once(
+            &format!("{}/addReplica", tenant_path(cluster_id, tenant_id)),
+            &body,
+        )
+        .await
+    }
+
+    /// `POST .../deleteReplica` with an array of `{zoneName}` (async; sent once).
+    pub async fn delete_tenant_replicas(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        zones: &[String],
+    ) -> Result<TaskInstance, ClientError> {
+        let body: Vec<Value> = zones.iter().map(|z| json!({ "zoneName": z })).collect();
+        self.post_once(
+            &format!("{}/deleteReplica", tenant_path(cluster_id, tenant_id)),
+            &body,
+        )
+        .await
+    }
+
+    /// `POST .../modifyReplica` with an array of `{zoneName, replicaType, resourcePool}`
+    /// (unit spec, unit count, replica type; async; sent once).
+    pub async fn modify_tenant_replicas(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        replicas: &[ReplicaSpec],
+    ) -> Result<TaskInstance, ClientError> {
+        let body: Vec<ReplicaBody<'_>> = replicas.iter().map(ReplicaBody::from).collect();
+        self.post_once(
+            &format!("{}/modifyReplica", tenant_path(cluster_id, tenant_id)),
+            &body,
+        )
+        .await
+    }
+
+    /// The unit spec catalogue, `GET /api/v2/ob/unitSpecs` (§5 #11: our decision).
+    pub async fn list_unit_specs(&self) -> Result<Vec<UnitSpec>, ClientError> {
+        self.list_all(UNIT_SPECS, &[]).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+    use tokio_util::sync::CancellationToken;
+
+    use super::*;
+    use crate::client::testutil::{assert_no_password, LossyFront, TestSim};
+    use crate::client::WaitOptions;
+
+    /// A simulator, a client and the OCP id of the seeded `demo-cluster`.
+    async fn setup() -> (TestSim, OcpClient, i64) {
+        let sim = TestSim::start(0.3).await;
+        let client = sim.client();
+        let id = sim.demo_cluster_id(&client).await;
+        (sim, client, id)
+    }
+
+    fn replica(zone: &str, spec: &str, count: i64) -> ReplicaSpec {
+        ReplicaSpec {
+            zone_name: zone.into(),
+            replica_type: "FULL".into(),
+            unit_spec_name: spec.into(),
+            unit_count: count,
+        }
+    }
+
+    fn create_body(name: &str, zones: &[&str]) -> CreateTenant {
+        CreateTenant {
+            name: name.into(),
+            mode: "MYSQL".into(),
+            primary_zone: Some(zones.join(";")),
+            charset: Some("utf8mb4".into()),
+            collation: Some("utf8mb4_general_ci".into()),
+            description: Some("made by a test".into()),
+            whitelist: Some("%".into()),
+            root_password: Secret::new("Tenant_Root#pw-42"),
+            save_to_credential: false,
+            zones: zones.iter().map(|z| replica(z, "S1", 1)).collect(),
+        }
+    }
+
+    async fn wait(client: &OcpClient, task: &TaskInstance) -> TaskInstance {
+        let done = client
+            .wait_task(
+                task.id,
+                &WaitOptions::with_timeout(Duration::from_secs(60)),
+                &CancellationToken::new(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(done.is_successful(), "{done:?}");
+        done
+    }
+
+    /// Creates a tenant, waits for its task, returns it read in full.
+    async fn create_ready(client: &OcpClient, cluster_id: i64, body: &CreateTenant) -> Tenant {
+        let task = match client
+            .create_tenant(cluster_id, body)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+        {
+            Created::New(t) => t,
+            Created::Adopted(t) => panic!("nothing to adopt, got {t:?}"),
+        };
+        let done = wait(client, &task).await;
+        let id = done
+            .tenant_id
+            .unwrap_or_else(|| panic!("the create task carries no tenantId (§5 #2): {done:?}"));
+        let t = client
+            .find_tenant(cluster_id, id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("tenant {id} not found after its create task"));
+        assert_eq!(t.name, body.name);
+        t
+    }
+
+    async fn find(client: &OcpClient, cluster_id: i64, id: i64) -> Tenant {
+        client
+            .find_tenant(cluster_id, id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("tenant {id} not found"))
+    }
+
+    fn zone_specs(t: &Tenant) -> Vec<(String, Option<String>, Option<i64>)> {
+        t.zones
+            .iter()
+            .map(|z| {
+                let pool = z.resource_pool.clone().unwrap_or_default();
+                (z.name.clone(), pool.unit_spec_name, pool.unit_count)
+            })
+            .collect()
+    }
+
+    // ---- pure unit tests ----
+
+    #[test]
+    fn the_create_body_has_ocp_field_names_and_debug_hides_the_password() {
+        let body = create_body("t1", &["zone1", "zone2"]);
+        let v = serde_json::to_value(&body).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            v,
+            json!({
+                "name": "t1", "mode": "MYSQL", "primaryZone": "zone1;zone2",
+                "charset": "utf8mb4", "collation": "utf8mb4_general_ci",
+                "description": "made by a test", "whitelist": "%",
+                "rootPassword": "Tenant_Root#pw-42", "saveToCredential": false,
+                "zones": [
+                    {"name": "zone1", "replicaType": "FULL", "resourcePool": {"unitSpecName": "S1", "unitCount": 1}},
+                    {"name": "zone2", "replicaType": "FULL", "resourcePool": {"unitSpecName": "S1", "unitCount": 1}}
+                ]
+            })
+        );
+        let dbg = format!("{body:?}");
+        assert!(!dbg.contains("Tenant_Root#pw-42"), "{dbg}");
+        assert!(dbg.contains("***"), "{dbg}");
+        let minimal = CreateTenant {
+            name: "t2".into(),
+            mode: "ORACLE".into(),
+            root_password: Secret::new("x"),
+            ..CreateTenant::default()
+        };
+        let v = serde_json::to_value(&minimal).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            v,
+            json!({"name": "t2", "mode": "ORACLE", "rootPassword": "x",
+                   "saveToCredential": false, "zones": []})
+        );
+    }
+
+    #[test]
+    fn replica_bodies_use_zone_name() {
+        let r = replica("zone3", "S2", 2);
+        let v = serde_json::to_value(ReplicaBody::from(&r)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            v,
+            json!({"zoneName": "zone3", "replicaType": "FULL",
+                   "resourcePool": {"unitSpecName": "S2", "unitCount": 2}})
+        );
+    }
+
+    #[test]
+    fn the_s2_sample_tenant_decodes_and_odd_fields_are_tolerated() {
+        let t: Tenant = serde_json::from_value(json!({
+            "clusterId": 6000004, "clusterName": "ob3233", "clusterStatus": "RUNNING",
+            "clusterType": "PRIMARY", "createTime": "2025-03-20T12:09:15+08:00",
+            "id": 6000006, "locality": "FULL{1}@zone1", "locked": false, "mode": "MYSQL",
+            "name": "sys", "obClusterId": 1658110574, "obTenantId": 1, "obVersion": "3.2.3.3",
+            "ocpClusterView": {"id": 10086}, "primaryZone": "zone1", "readonly": false,
+            "role": "PRIMARY", "status": "NORMAL", "syncStatus": "VALID", "zoneList": "zone1"
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.id, 6_000_006);
+        assert_eq!(t.ob_tenant_id, Some(1));
+        assert_eq!(t.zone_list.as_deref(), Some("zone1"));
+        assert!(t.zones.is_empty() && t.whitelist.is_none());
+        let t: Tenant = serde_json::from_value(json!({
+            "id": "7", "name": "x", "obTenantId": null, "locked": "true", "zones": [
+                {"zoneName": "zone1", "replicaType": "FULL", "resourcePool": {"unitSpecName": "S1", "unitCount": "2"}},
+                {"name": "zone2", "resourcePool": "broken"}
+            ]
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.id, 7);
+        assert_eq!(t.locked, Some(true));
+        assert_eq!(
+            zone_specs(&t),
+            [
+                ("zone1".to_owned(), Some("S1".to_owned()), Some(2)),
+                ("zone2".to_owned(), None, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn only_task_shaped_data_counts_as_a_task() {
+        let p = "/x";
+        let none = |v: Value| {
+            task_in_data("POST", p, v)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_none()
+        };
+        assert!(none(Value::Null));
+        assert!(none(json!(true)));
+        assert!(none(
+            json!({"id": 5, "name": "t1", "status": "NORMAL", "mode": "MYSQL"})
+        ));
+        let task = task_in_data(
+            "POST",
+            p,
+            json!({"id": 9, "name": "Modify primary zone", "status": "RUNNING",
+                   "operation": "EXECUTE", "subtasks": []}),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("a task was expected"));
+        assert_eq!(task.id, 9);
+    }
+
+    #[test]
+    fn an_echoed_tenant_password_is_masked() {
+        let err = ClientError::Api {
+            method: "POST",
+            path: "/p".into(),
+            http_status: 400,
+            code: Some("ILLEGAL_ARGUMENT".into()),
+            message: "password Tenant_Root#pw-42 is too weak".into(),
+            trace_id: None,
+        };
+        let masked = mask_secret(err, &Secret::new("Tenant_Root#pw-42"));
+        let text = format!("{masked} {masked:?}");
+        assert!(!text.contains("Tenant_Root#pw-42"), "{text}");
+        assert!(text.contains("password *** is too weak"), "{text}");
+    }
+
+    // ---- reads against the simulator ----
+
+    #[tokio::test]
+    async fn the_sys_tenant_is_found_by_id_and_by_name() {
+        let (_sim, client, cid) = setup().await;
+        let sys = client
+            .find_tenant_by_name(cid, "sys")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("sys not found"));
+        assert_eq!(sys.name, "sys");
+        assert_eq!(sys.cluster_id, Some(cid));
+        assert_eq!(sys.status.as_deref(), Some("NORMAL"));
+        assert_eq!(sys.mode.as_deref(), Some("MYSQL"));
+        assert_eq!(sys.ob_tenant_id, Some(1));
+        assert_eq!(sys.whitelist.as_deref(), Some("%"));
+        assert_eq!(sys.charset.as_deref(), Some("utf8mb4"));
+        assert_eq!(
+            zone_specs(&sys),
+            ["zone1", "zone2", "zone3"].map(|z| (z.to_owned(), Some("S0".to_owned()), Some(1)))
+        );
+        assert!(sys
+            .zones
+            .iter()
+            .all(|z| z.replica_type.as_deref() == Some("FULL")));
+        let by_id = find(&client, cid, sys.id).await;
+        assert_eq!(by_id, sys);
+    }
+
+    #[tokio::test]
+    async fn unknown_tenants_are_none() {
+        let (_sim, client, cid) = setup().await;
+        let sys = client
+            .find_tenant_by_name(cid, "sys")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("sys not found"));
+        for (c, t) in [(cid, 987_654_321), (987_654_321, sys.id)] {
+            let found = client
+                .find_tenant(c, t)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(found.is_none(), "cluster {c} tenant {t}: {found:?}");
+        }
+        for name in ["nope", "sy", "SYS", ""] {
+            let found = client
+                .find_tenant_by_name(cid, name)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(found.is_none(), "{name:?}: {found:?}");
+        }
+        let found = client
+            .find_tenant_by_name(987_654_321, "sys")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(found.is_none());
+    }
+
+    #[tokio::test]
+    async fn tenants_are_listed_with_filters() {
+        let (_sim, client, cid) = setup().await;
+        let names = |list: Vec<Tenant>| list.into_iter().map(|t| t.name).collect::<Vec<_>>();
+        let all = client
+            .list_tenants(None, &TenantFilter::default())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(all
+            .iter()
+            .any(|t| t.name == "sys" && t.cluster_id == Some(cid)));
+        assert!(
+            all.iter().all(|t| t.zones.is_empty()),
+            "list items carry no detail"
+        );
+        let cases = [
+            (Some(cid), TenantFilter::default(), true),
+            (
+                Some(cid),
+                TenantFilter {
+                    name: Some("SY".into()),
+                    ..TenantFilter::default()
+                },
+                true,
+            ),
+            (
+                None,
+                TenantFilter {
+                    status: Some("NORMAL,CREATING".into()),
+                    mode: Some("MYSQL".into()),
+                    ..TenantFilter::default()
+                },
+                true,
+            ),
+            (
+                Some(cid),
+                TenantFilter {
+                    mode: Some("ORACLE".into()),
+                    ..TenantFilter::default()
+                },
+                false,
+            ),
+            (
+                None,
+                TenantFilter {
+                    status: Some("CREATING".into()),
+                    ..TenantFilter::default()
+                },
+                false,
+            ),
+            (
+                Some(cid),
+                TenantFilter {
+                    name: Some("nomatch".into()),
+                    ..TenantFilter::default()
+                },
+                false,
+            ),
+        ];
+        for (c, f, has_sys) in cases {
+            let got = names(
+                client
+                    .list_tenants(c, &f)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}")),
+            );
+            assert_eq!(
+                got.contains(&"sys".to_owned()),
+                has_sys,
+                "{c:?} {f:?}: {got:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_unit_spec_catalogue_is_listed() {
+        let (_sim, client, _) = setup().await;
+        let specs = client
+            .list_unit_specs()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+        assert!(names.contains(&"S0") && names.contains(&"S1"), "{names:?}");
+        let s1 = specs
+            .iter()
+            .find(|s| s.name == "S1")
+            .unwrap_or_else(|| panic!("no S1"));
+        assert!(
+            s1.id.is_some() && s1.max_cpu.is_some() && s1.max_memory.is_some(),
+            "{s1:?}"
+        );
+    }
+
+    // ---- writes against the simulator ----
+
+    #[tokio::test]
+    async fn a_created_tenant_becomes_normal_with_its_zones() {
+        let (_sim, client, cid) = setup().await;
+        let body = create_body("t_create", &["zone1", "zone2", "zone3"]);
+        let t = create_ready(&client, cid, &body).await;
+        assert_eq!(t.status.as_deref(), Some("NORMAL"));
+        assert_eq!(t.mode.as_deref(), Some("MYSQL"));
+        assert_eq!(t.primary_zone.as_deref(), Some("zone1;zone2;zone3"));
+        assert_eq!(t.description.as_deref(), Some("made by a test"));
+        assert_eq!(t.whitelist.as_deref(), Some("%"));
+        assert_eq!(
+            zone_specs(&t),
+            ["zone1", "zone2", "zone3"].map(|z| (z.to_owned(), Some("S1".to_owned()), Some(1)))
+        );
+        let by_name = client
+            .find_tenant_by_name(cid, "t_create")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(by_name.as_ref(), Some(&t));
+    }
+
+    #[tokio::test]
+    async fn create_adopts_via_lookup_after_an_injected_500_with_one_post() {
+        let (sim, client, cid) = setup().await;
+        let body = create_body("t_adopt", &["zone1"]);
+        let existing = create_ready(&client, cid, &body).await;
+        sim.reset_requests().await;
+        let path = format!("/api/v2/ob/clusters/{cid}/tenants/createTenant");
+        sim.fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
+            .await;
+        match client
+            .create_tenant(cid, &body)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+        {
+            Created::Adopted(t) => assert_eq!(t, existing),
+            Created::New(t) => panic!("expected adoption, got a new task {t:?}"),
+        }
+        assert_eq!(
+            sim.count("POST /api/v2/ob/clusters/{id}/tenants/createTenant")
+                .await,
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn create_adopts_the_tenant_a_post_with_a_lost_answer_created() {
+        let sim = TestSim::start(0.5).await;
+        let cid = sim.demo_cluster_id(&sim.client()).await;
+        let front = LossyFront::start(sim.sim.addr(), 1).await;
+        let client = sim.client_with(|c| c.endpoint = front.url.clone());
+        sim.reset_requests().await;
+        let body = create_body("t_lost", &["zone1"]);
+        let t = match client
+            .create_tenant(cid, &body)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+        {
+            Created::Adopted(t) => t,
+            Created::New(t) => panic!("the lost POST must not be repeated, got {t:?}"),
+        };
+        assert_eq!(t.name, "t_lost");
+        assert_eq!(
+            sim.count("POST /api/v2/ob/clusters/{id}/tenants/createTenant")
+                .await,
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn a_create_refused_by_ocp_keeps_the_password_out_of_the_error() {
+        let (_sim, client, cid) = setup().await;
+        let mut body = create_body("t_bad", &["zone1"]);
+        body.zones[0].unit_spec_name = "NO_SUCH_SPEC".into();
+        let err = match client.create_tenant(cid, &body).await {
+            Err(e) => e,
+            Ok(c) => panic!("expected a refusal, got {c:?}"),
+        };
+        assert!(
+            matches!(
+                err,
+                ClientError::Api {
+                    http_status: 400,
+                    ..
+                }
+            ),
+            "an unknown unit spec is a 400 (§5 #11): {err:?}"
+        );
+        let text = format!("{err} {err:?}");
+        assert!(!text.contains("Tenant_Root#pw-42"), "{text}");
+        assert_no_password(&err);
+    }
+
+    #[tokio::test]
+    async fn a_deleted_tenant_is_gone_and_deleting_again_is_none() {
+        let (_sim, client, cid) = setup().await;
+        let t = create_ready(&client, cid, &create_body("t_delete", &["zone1"])).await;
+        let task = client
+            .delete_tenant(cid, t.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("delete returned no task"));
+        wait(&client, &task).await;
+        let found = client
+            .find_tenant(cid, t.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(found.is_none(), "{found:?}");
+        let again = client
+            .delete_tenant(cid, t.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(again.is_none(), "{again:?}");
+    }
+
+    #[tokio::test]
+    async fn a_delete_whose_answer_was_lost_returns_the_running_delete_task() {
+        let sim = TestSim::start(1.0).await;
+        let plain = sim.client();
+        let cid = sim.demo_cluster_id(&plain).await;
+        let t = create_ready(&plain, cid, &create_body("t_lostdel", &["zone1"])).await;
+        let front = LossyFront::start(sim.sim.addr(), 1).await;
+        let client = sim.client_with(|c| c.endpoint = front.url.clone());
+        sim.reset_requests().await;
+        let task = client
+            .delete_tenant(cid, t.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("the delete task was expected"));
+        assert_eq!(task.tenant_id, Some(t.id), "{task:?}");
+        assert_eq!(
+            sim.count("DELETE /api/v2/ob/clusters/{id}/tenants/{id}")
+                .await,
+            2,
+            "the lost DELETE is repeated once, like every DELETE"
+        );
+        wait(&plain, &task).await;
+        let found = plain
+            .find_tenant(cid, t.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(found.is_none(), "{found:?}");
+    }
+
+    #[tokio::test]
+    async fn a_delete_refused_while_another_task_runs_is_an_error() {
+        let (_sim, client, cid) = setup().await;
+        let t = create_ready(&client, cid, &create_body("t_busy", &["zone1"])).await;
+        let add = client
+            .add_tenant_replicas(cid, t.id, &[replica("zone2", "S1", 1)])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let res = client.delete_tenant(cid, t.id).await;
+        match &res {
+            Err(ClientError::Api {
+                http_status: 400, ..
+            }) => {}
+            other => panic!("expected OCP's busy refusal, got {other:?}"),
+        }
+        wait(&client, &add).await;
+    }
+
+    #[tokio::test]
+    async fn a_failed_primary_zone_change_is_not_repeated() {
+        let (sim, client, cid) = setup().await;
+        let t = create_ready(&client, cid, &create_body("t_once", &["zone1", "zone2"])).await;
+        sim.reset_requests().await;
+        let path = format!(
+            "/api/v2/ob/clusters/{cid}/tenants/{}/modifyPrimaryZone",
+            t.id
+        );
+        sim.fault(json!({"fail_next": 1, "status": 503, "path_prefix": path, "method": "POST"}))
+            .await;
+        let res = client
+            .modify_tenant_primary_zone(cid, t.id, "zone2;zone1")
+            .await;
+        assert!(res.is_err(), "{res:?}");
+        assert_eq!(
+            sim.count("POST /api/v2/ob/clusters/{id}/tenants/{id}/modifyPrimaryZone")
+                .await,
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn sync_actions_round_trip() {
+        let (sim, client, cid) = setup().await;
+        let t = create_ready(&client, cid, &create_body("t_sync", &["zone1"])).await;
+        let ok = |r: Result<(), ClientError>| r.unwrap_or_else(|e| panic!("{e}"));
+
+        ok(client
+            .modify_tenant_whitelist(cid, t.id, "10.0.0.0/8,192.168.1.%")
+            .await);
+        assert_eq!(
+            find(&client, cid, t.id).await.whitelist.as_deref(),
+            Some("10.0.0.0/8,192.168.1.%")
+        );
+
+        ok(client
+            .modify_tenant_description(cid, t.id, "new words")
+            .await);
+        assert_eq!(
+            find(&client, cid, t.id).await.description.as_deref(),
+            Some("new words")
+        );
+
+        ok(client.lock_tenant(cid, t.id).await);
+        assert_eq!(find(&client, cid, t.id).await.locked, Some(true));
+        ok(client.lock_tenant(cid, t.id).await);
+        ok(client.unlock_tenant(cid, t.id).await);
+        assert_eq!(find(&client, cid, t.id).await.locked, Some(false));
+
+        let pw = Secret::new("Changed_Pw#77");
+        ok(client.change_tenant_password(cid, t.id, &pw).await);
+        let stored = sim
+            .sim
+            .state()
+            .lock()
+            .tenants
+            .get(&t.id)
+            .map(|x| x.root_password.clone());
+        assert_eq!(stored.as_deref(), Some("Changed_Pw#77"));
+    }
+
+    #[tokio::test]
+    async fn replicas_are_added_modified_and_deleted() {
+        let (_sim, client, cid) = setup().await;
+        let t = create_ready(&client, cid, &create_body("t_rep", &["zone1", "zone2"])).await;
+
+        let task = client
+            .add_tenant_replicas(cid, t.id, &[replica("zone3", "S1", 1)])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        wait(&client, &task).await;
+        let got = find(&client, cid, t.id).await;
+        assert_eq!(
+            zone_specs(&got),
+            ["zone1", "zone2", "zone3"].map(|z| (z.to_owned(), Some("S1".to_owned()), Some(1)))
+        );
+
+        let task = client
+            .modify_tenant_replicas(cid, t.id, &[replica("zone3", "S2", 1)])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        wait(&client, &task).await;
+        let got = find(&client, cid, t.id).await;
+        assert_eq!(
+            zone_specs(&got)[2],
+            ("zone3".to_owned(), Some("S2".to_owned()), Some(1))
+        );
+
+        let pz = client
+            .modify_tenant_primary_zone(cid, t.id, "zone2;zone1")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        if let Some(task) = pz {
+            wait(&client, &task).await;
+        }
+        assert_eq!(
+            find(&client, cid, t.id).await.primary_zone.as_deref(),
+            Some("zone2;zone1")
+        );
+
+        let task = client
+            .delete_tenant_replicas(cid, t.id, &["zone3".to_owned()])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        wait(&client, &task).await;
+        let got = find(&client, cid, t.id).await;
+        assert_eq!(
+            got.zones
+                .iter()
+                .map(|z| z.name.as_str())
+                .collect::<Vec<_>>(),
+            ["zone1", "zone2"]
+        );
+        assert_eq!(got.status.as_deref(), Some("NORMAL"));
+    }
+}

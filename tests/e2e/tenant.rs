@@ -1,0 +1,455 @@
+//! `ocp_tenant` through real Terraform: the whole lifecycle, drift, import, failures.
+
+use serde_json::json;
+
+use crate::support::*;
+
+const ROOT_PW: &str = "Tenant_Pa55-word";
+
+fn tenant_config(name: &str, body: &str) -> String {
+    format!(
+        r#"{REQUIRED_PROVIDERS}
+provider "ocp" {{}}
+variable "pw" {{
+  type      = string
+  sensitive = true
+}}
+data "ocp_cluster" "demo" {{
+  name = "demo-cluster"
+}}
+resource "ocp_tenant" "t" {{
+  cluster_id    = data.ocp_cluster.demo.id
+  name          = "{name}"
+  root_password = var.pw
+{body}
+}}
+"#
+    )
+}
+
+fn project(sim: &ocp_sim::Sim, hcl: &str) -> TfProject {
+    let tf = TfProject::new()
+        .file("main.tf", hcl)
+        .with_sim(sim)
+        .env("TF_VAR_pw", ROOT_PW);
+    tf.init();
+    tf
+}
+
+fn set_main(tf: &TfProject, hcl: &str) {
+    std::fs::write(tf.path().join("main.tf"), hcl).unwrap();
+}
+
+const APP: &str = r#"  primary_zone = "zone1;zone2"
+  whitelist    = ["10.0.0.0/8", "127.0.0.1"]
+  description  = "orders service"
+  zone {
+    name      = "zone1"
+    unit_spec = "S1"
+  }
+  zone {
+    name       = "zone2"
+    unit_spec  = "S1"
+    unit_count = UNITS
+  }
+  WHITELIST_EXTRA"#;
+
+fn app(units: u32, extra_whitelist: bool, more: &str) -> String {
+    let body = APP
+        .replace("UNITS", &units.to_string())
+        .replace("WHITELIST_EXTRA", if extra_whitelist { "" } else { "" });
+    let body = if extra_whitelist {
+        body.replace(
+            r#"["10.0.0.0/8", "127.0.0.1"]"#,
+            r#"["127.0.0.1", "10.0.0.0/8", "192.168.1.0/24"]"#,
+        )
+    } else {
+        body
+    };
+    tenant_config("app", &format!("{body}\n{more}"))
+}
+
+fn plan_exit(tf: &TfProject) -> (Option<i32>, String) {
+    let r = tf.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    (r.code, r.all())
+}
+
+#[test]
+fn tenant_lifecycle_create_update_drift_import_destroy() {
+    let sim = start_sim(0.3);
+    let tf = project(&sim, &app(1, false, ""));
+
+    let r = tf.apply().success();
+    assert!(
+        r.stdout.contains("1 added, 0 changed, 0 destroyed"),
+        "{}",
+        r.stdout
+    );
+    assert_no_secret(&r.all());
+    assert!(
+        !r.all().contains(ROOT_PW),
+        "the tenant password leaked:\n{}",
+        r.all()
+    );
+    let s = state_values(&tf, "ocp_tenant.t");
+    assert_eq!(s["status"], "NORMAL");
+    assert!(s["ob_tenant_id"].as_i64().unwrap() >= 1001);
+    assert_eq!(s["zone"].as_array().unwrap().len(), 2);
+    assert_eq!(s["zone"][1]["replica_type"], "FULL", "default applied");
+    let id = s["id"].as_i64().unwrap();
+    let cluster_id = s["cluster_id"].as_i64().unwrap();
+
+    let (code, out) = plan_exit(&tf);
+    assert_eq!(code, Some(0), "a fresh apply leaves an empty plan:\n{out}");
+
+    // In place: whitelist (reordered plus one entry) and a unit count.
+    set_main(&tf, &app(2, true, ""));
+    let r = tf.run(&["plan", "-no-color"]).success();
+    assert!(
+        r.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("forces replacement"), "{}", r.stdout);
+    let r = tf.apply().success();
+    assert!(
+        r.stdout.contains("0 added, 1 changed, 0 destroyed"),
+        "{}",
+        r.stdout
+    );
+    let detail = ocp_call(
+        &sim,
+        "GET",
+        &format!("/api/v2/ob/clusters/{cluster_id}/tenants/{id}"),
+        None,
+    );
+    let zone2 = detail["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["name"] == "zone2")
+        .unwrap()
+        .clone();
+    assert_eq!(zone2["resourcePool"]["unitCount"], 2);
+    assert!(detail["whitelist"]
+        .as_str()
+        .unwrap()
+        .contains("192.168.1.0/24"));
+    assert_eq!(plan_exit(&tf).0, Some(0));
+
+    // Drift: someone opens the whitelist through OCP's API.
+    ocp_call(
+        &sim,
+        "POST",
+        &format!("/api/v2/ob/clusters/{cluster_id}/tenants/{id}/modifyWhitelist"),
+        Some(json!({"whitelist": "%"})),
+    );
+    let (code, out) = plan_exit(&tf);
+    assert_eq!(code, Some(2), "drift is a change:\n{out}");
+    assert!(out.contains("~ whitelist"), "names the whitelist:\n{out}");
+    for other in ["unit_count", "description", "primary_zone", "root_password"] {
+        assert!(
+            !out.contains(&format!("~ {other}")),
+            "only the whitelist drifted, not {other}:\n{out}"
+        );
+    }
+    tf.apply().success();
+    assert_eq!(plan_exit(&tf).0, Some(0), "apply repaired the drift");
+
+    // Import into a fresh state: same attributes (but the write-only password), empty plan.
+    let imported = TfProject::new()
+        .file(
+            "main.tf",
+            &app(
+                2,
+                true,
+                "  lifecycle {\n    ignore_changes = [root_password]\n  }",
+            ),
+        )
+        .with_sim(&sim)
+        .env("TF_VAR_pw", ROOT_PW);
+    imported.init();
+    imported
+        .run(&[
+            "import",
+            "-no-color",
+            "ocp_tenant.t",
+            &format!("{cluster_id}/{id}"),
+        ])
+        .success();
+    let mut a = state_values(&tf, "ocp_tenant.t");
+    let mut b = state_values(&imported, "ocp_tenant.t");
+    for v in [&mut a, &mut b] {
+        v.as_object_mut().unwrap().remove("root_password");
+        v.as_object_mut().unwrap().remove("timeouts");
+    }
+    assert_eq!(a, b, "imported state matches the created one");
+    let (code, out) = plan_exit(&imported);
+    assert_eq!(code, Some(0), "empty plan after import:\n{out}");
+    // The name form of the import id works too.
+    let by_name = TfProject::new()
+        .file("main.tf", &app(2, true, ""))
+        .with_sim(&sim)
+        .env("TF_VAR_pw", ROOT_PW);
+    by_name.init();
+    by_name
+        .run(&["import", "-no-color", "ocp_tenant.t", "demo-cluster/app"])
+        .success();
+    assert_eq!(state_values(&by_name, "ocp_tenant.t")["id"], id);
+
+    let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
+    assert!(r.stdout.contains("1 destroyed"), "{}", r.stdout);
+    assert!(
+        !tenant_names(&sim).contains(&"app".to_string()),
+        "the tenant is gone from OCP"
+    );
+}
+
+#[test]
+fn a_tenant_deleted_outside_terraform_is_planned_for_creation() {
+    let sim = start_sim(0.2);
+    let tf = project(
+        &sim,
+        &tenant_config(
+            "gone",
+            "  zone {\n    name      = \"zone1\"\n    unit_spec = \"S0\"\n  }",
+        ),
+    );
+    tf.apply().success();
+    let s = state_values(&tf, "ocp_tenant.t");
+    let (cluster_id, id) = (s["cluster_id"].as_i64().unwrap(), s["id"].as_i64().unwrap());
+    ocp_call(
+        &sim,
+        "DELETE",
+        &format!("/api/v2/ob/clusters/{cluster_id}/tenants/{id}"),
+        None,
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let r = tf.run(&["plan", "-no-color"]).success();
+    assert!(
+        r.stdout.contains("1 to add, 0 to change, 0 to destroy"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_failed_create_task_leaves_the_tenant_tainted_and_names_the_subtask() {
+    let sim = start_sim(0.3);
+    sim_admin(
+        &sim,
+        "/_sim/tasks/fail_next",
+        json!({"subtask": 2, "message": "observer 172.16.0.12 is out of disk"}),
+    );
+    let tf = project(
+        &sim,
+        &tenant_config(
+            "broken",
+            "  zone {\n    name      = \"zone1\"\n    unit_spec = \"S0\"\n  }",
+        ),
+    );
+    let r = tf.apply().failure();
+    assert!(
+        r.stderr.contains("out of disk"),
+        "the subtask's log is in the diagnostic:\n{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("subtask"), "{}", r.stderr);
+    let list = tf.run(&["state", "list"]).success();
+    assert!(
+        list.stdout.contains("ocp_tenant.t"),
+        "the tenant is recorded in state"
+    );
+    let r = tf.run(&["plan", "-no-color"]).success();
+    assert!(
+        r.stdout.contains("is tainted, so must be replaced"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_create_that_times_out_keeps_the_id_in_state() {
+    let sim = start_sim(0.3);
+    sim_admin(&sim, "/_sim/tasks/stuck_next", json!({}));
+    let tf = project(
+        &sim,
+        &tenant_config("slow", "  zone {\n    name      = \"zone1\"\n    unit_spec = \"S0\"\n  }\n  timeouts {\n    create = \"2s\"\n  }"),
+    );
+    let t0 = std::time::Instant::now();
+    let r = tf.apply().failure();
+    assert!(t0.elapsed() < std::time::Duration::from_secs(30));
+    assert!(
+        r.stderr.to_lowercase().contains("timed out") || r.stderr.contains("timeout"),
+        "{}",
+        r.stderr
+    );
+    let s = state_values(&tf, "ocp_tenant.t");
+    assert!(s["id"].as_i64().is_some(), "the id is kept: {s}");
+}
+
+#[test]
+fn bad_input_is_reported_at_plan_time_on_the_attribute() {
+    let tf = TfProject::new().file(
+        "main.tf",
+        &format!(
+            r#"{REQUIRED_PROVIDERS}
+resource "ocp_tenant" "a" {{
+  cluster_id    = 1
+  name          = "2bad"
+  root_password = "x"
+  mode          = "ORACLE"
+  charset       = "binary"
+  whitelist     = ["10.0.0.300"]
+  zone {{
+    name       = "zone1"
+    unit_spec  = "S1"
+    unit_count = -1
+  }}
+}}
+"#
+        ),
+    );
+    tf.init();
+    let r = tf.run(&["validate", "-no-color"]).failure();
+    for (summary, attr) in [
+        ("Invalid Tenant Name", "name"),
+        ("Invalid Character Set", "charset"),
+        ("Invalid Whitelist Entry", "whitelist"),
+        ("Invalid Attribute Value", "unit_count"),
+    ] {
+        assert!(r.stderr.contains(summary), "{summary}:\n{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("  {attr} ")) || r.stderr.contains(&format!(" {attr} = ")),
+            "points at {attr}:\n{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn an_unknown_zone_is_ocps_error_on_the_zone_and_nothing_is_recorded() {
+    let sim = start_sim(0.2);
+    let tf = project(
+        &sim,
+        &tenant_config(
+            "nozone",
+            "  zone {\n    name      = \"zone9\"\n    unit_spec = \"S0\"\n  }",
+        ),
+    );
+    let r = tf.apply().failure();
+    assert!(r.stderr.contains("zone9"), "{}", r.stderr);
+    assert!(r.stderr.contains("Unable to Create Tenant"), "{}", r.stderr);
+    assert!(!tenant_names(&sim).contains(&"nozone".to_string()));
+    let list = tf.run(&["state", "list"]);
+    assert!(
+        !list.stdout.contains("ocp_tenant.t"),
+        "nothing half-created in state"
+    );
+}
+
+#[test]
+fn deletion_protection_blocks_destroy_until_turned_off() {
+    let sim = start_sim(0.2);
+    let zone = "  zone {\n    name      = \"zone1\"\n    unit_spec = \"S0\"\n  }";
+    let tf = project(
+        &sim,
+        &tenant_config("keep", &format!("{zone}\n  deletion_protection = true")),
+    );
+    tf.apply().success();
+    let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).failure();
+    assert!(r.stderr.contains("Protected From Deletion"), "{}", r.stderr);
+    assert!(tenant_names(&sim).contains(&"keep".to_string()));
+    set_main(
+        &tf,
+        &tenant_config("keep", &format!("{zone}\n  deletion_protection = false")),
+    );
+    tf.apply().success();
+    tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
+    assert!(!tenant_names(&sim).contains(&"keep".to_string()));
+}
+
+#[test]
+fn changing_the_mode_or_name_forces_replacement() {
+    let sim = start_sim(0.2);
+    let zone = "  zone {\n    name      = \"zone1\"\n    unit_spec = \"S0\"\n  }";
+    let tf = project(&sim, &tenant_config("modal", zone));
+    tf.apply().success();
+    set_main(
+        &tf,
+        &tenant_config("modal", &format!("{zone}\n  mode = \"ORACLE\"")),
+    );
+    let r = tf.run(&["plan", "-no-color"]).success();
+    assert!(r.stdout.contains("must be replaced"), "{}", r.stdout);
+    assert!(r.stdout.contains("forces replacement"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("1 to add, 0 to change, 1 to destroy"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn replicas_are_added_and_removed_in_place() {
+    let sim = start_sim(0.2);
+    let z = |n: &str| format!("  zone {{\n    name      = \"{n}\"\n    unit_spec = \"S0\"\n  }}\n");
+    let tf = project(&sim, &tenant_config("grow", &z("zone1")));
+    tf.apply().success();
+    set_main(
+        &tf,
+        &tenant_config("grow", &format!("{}{}", z("zone1"), z("zone3"))),
+    );
+    let r = tf.apply().success();
+    assert!(
+        r.stdout.contains("0 added, 1 changed, 0 destroyed"),
+        "{}",
+        r.stdout
+    );
+    let s = state_values(&tf, "ocp_tenant.t");
+    assert!(s["locality"].as_str().unwrap().contains("zone3"), "{s}");
+    assert_eq!(plan_exit(&tf).0, Some(0));
+    set_main(&tf, &tenant_config("grow", &z("zone3")));
+    let r = tf.apply().success();
+    assert!(
+        r.stdout.contains("0 added, 1 changed, 0 destroyed"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        state_values(&tf, "ocp_tenant.t")["zone"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(plan_exit(&tf).0, Some(0));
+}
+
+#[test]
+fn tenant_data_sources_read_and_list() {
+    let sim = start_sim(0.2);
+    let tf = TfProject::new()
+        .file(
+            "main.tf",
+            &format!(
+                r#"{REQUIRED_PROVIDERS}
+data "ocp_cluster" "demo" {{ name = "demo-cluster" }}
+data "ocp_tenant" "sys" {{
+  cluster_id = data.ocp_cluster.demo.id
+  name       = "sys"
+}}
+data "ocp_tenants" "all" {{}}
+output "sys_id" {{ value = data.ocp_tenant.sys.ob_tenant_id }}
+output "zones" {{ value = length(data.ocp_tenant.sys.zones) }}
+output "names" {{ value = [for t in data.ocp_tenants.all.tenants : t.name] }}
+"#
+            ),
+        )
+        .with_sim(&sim);
+    tf.init();
+    tf.apply().success();
+    let out = tf.outputs();
+    assert_eq!(out["sys_id"]["value"], 1);
+    assert_eq!(out["zones"]["value"], 3);
+    assert_eq!(out["names"]["value"], json!(["sys"]));
+}
