@@ -19,6 +19,8 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
     vec![
         Arc::new(cluster::ClusterDataSource),
         Arc::new(cluster::ClustersDataSource),
+        Arc::new(tenant::TenantDataSource),
+        Arc::new(tenant::TenantsDataSource),
     ]
 }
 

@@ -41,7 +41,7 @@ fn set_main(tf: &TfProject, hcl: &str) {
 }
 
 const APP: &str = r#"  primary_zone = "zone1;zone2"
-  whitelist    = ["10.0.0.0/8", "127.0.0.1"]
+  whitelist    = WHITELIST
   description  = "orders service"
   zone {
     name      = "zone1"
@@ -51,21 +51,19 @@ const APP: &str = r#"  primary_zone = "zone1;zone2"
     name       = "zone2"
     unit_spec  = "S1"
     unit_count = UNITS
-  }
-  WHITELIST_EXTRA"#;
+  }"#;
 
+/// The lifecycle test's tenant: `units` in zone2, and with `extra_whitelist` the whitelist
+/// reordered plus one network.
 fn app(units: u32, extra_whitelist: bool, more: &str) -> String {
+    let whitelist = if extra_whitelist {
+        r#"["127.0.0.1", "10.0.0.0/8", "192.168.1.0/24"]"#
+    } else {
+        r#"["10.0.0.0/8", "127.0.0.1"]"#
+    };
     let body = APP
         .replace("UNITS", &units.to_string())
-        .replace("WHITELIST_EXTRA", if extra_whitelist { "" } else { "" });
-    let body = if extra_whitelist {
-        body.replace(
-            r#"["10.0.0.0/8", "127.0.0.1"]"#,
-            r#"["127.0.0.1", "10.0.0.0/8", "192.168.1.0/24"]"#,
-        )
-    } else {
-        body
-    };
+        .replace("WHITELIST", whitelist);
     tenant_config("app", &format!("{body}\n{more}"))
 }
 

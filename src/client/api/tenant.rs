@@ -7,11 +7,11 @@
 //! | create | `POST .../tenants/createTenant` | §5 #1 (OCP 4.x docs; older OCP: `POST .../tenants`) |
 //! | delete | `DELETE .../tenants/{tenantId}`, async | §5 #7 (inferred) |
 //! | unlock | `POST .../tenants/{tenantId}/unlock`, sync | §5 #8 (inferred) |
-//! | primary zone | `POST .../tenants/{tenantId}/modifyPrimaryZone` `{primaryZone}`, async **or** sync | §5 #9: path inferred, sync/async unknown: a task is returned when OCP sends one ([`task_in_data`]) |
+//! | primary zone | `POST .../tenants/{tenantId}/modifyPrimaryZone` `{primaryZone}`, async **or** sync | §5 #9: path inferred, sync/async unknown: a task is returned when OCP sends one |
 //! | description | `POST .../tenants/{tenantId}/modifyDescription` `{description}` | **our decision**: not in the reference at all |
 //! | tenant detail | §3.4.2 object plus `whitelist`, `charset`, `collation`, `zones[{name, replicaType, resourcePool{unitSpecName, unitCount}}]` | §5 #10 (inferred; every field but `id` is optional here) |
 //! | unit specs | `GET /api/v2/ob/unitSpecs` | §5 #11: no OCP API found; our decision, shared with the simulator |
-//! | tenant being deleted | status `DELETING` ([`DELETING`]) | §3.4.2 names only `NORMAL`/`CREATING`; our decision, shared with the simulator |
+//! | tenant being deleted | status `DELETING` | §3.4.2 names only `NORMAL`/`CREATING`; our decision, shared with the simulator |
 //!
 //! Retrying (design rule R2): create goes through [`OcpClient::post_create`] with
 //! [`OcpClient::find_tenant_by_name`] as the look-up (tenant name is the natural key in a
@@ -509,7 +509,7 @@ impl OcpClient {
     ///
     /// A repeated DELETE whose first answer was lost meets the task its first attempt started
     /// and is refused as busy (§5 #21). So when OCP refuses the DELETE, the tenant is looked
-    /// up: gone → `Ok(None)`; being deleted ([`DELETING`]) → the running task on the tenant,
+    /// up: gone → `Ok(None)`; being deleted (status `DELETING`) → the running task on the tenant,
     /// to wait for; anything else → OCP's refusal.
     pub async fn delete_tenant(
         &self,
