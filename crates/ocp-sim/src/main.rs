@@ -24,6 +24,7 @@ OPTIONS:
     --username U          HTTP Basic user name [default: admin]
     --password P          HTTP Basic password [default: aaAA11__]
     --task-seconds S      total duration of one async task, seconds (float) [default: 2]
+    --server-capacity C:M CPU cores and memory GB each OBServer offers to units [default: 16:64]
     -h, --help            print this help
 
 The first stdout line is `ocp-sim listening on http://ADDR`. Runs until SIGTERM or SIGINT.
@@ -34,6 +35,8 @@ Admin API (no auth): /_sim/faults, /_sim/tasks/fail_next, /_sim/tasks/stuck_next
 struct Args {
     listen: SocketAddr,
     cfg: SimConfig,
+    /// `--server-capacity`: CPU cores and memory GB per OBServer.
+    capacity: Option<(f64, f64)>,
 }
 
 enum Parsed {
@@ -44,6 +47,7 @@ enum Parsed {
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
     let mut listen: SocketAddr = ([127, 0, 0, 1], 8080).into();
     let mut cfg = SimConfig::default();
+    let mut capacity = None;
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
@@ -77,10 +81,28 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
                 }
                 cfg.task_seconds = s;
             }
+            "--server-capacity" => {
+                let v = value()?;
+                let parsed = v
+                    .split_once(':')
+                    .and_then(|(c, m)| Some((c.parse::<f64>().ok()?, m.parse::<f64>().ok()?)));
+                match parsed {
+                    Some((c, m)) if c.is_finite() && m.is_finite() && c > 0.0 && m > 0.0 => {
+                        capacity = Some((c, m))
+                    }
+                    _ => return Err(format!(
+                        "invalid --server-capacity {v:?}: expected CPU:MEMORY_GB such as 400:1600"
+                    )),
+                }
+            }
             other => return Err(format!("unknown argument {other:?} (see --help)")),
         }
     }
-    Ok(Parsed::Run(Args { listen, cfg }))
+    Ok(Parsed::Run(Args {
+        listen,
+        cfg,
+        capacity,
+    }))
 }
 
 async fn wait_for_signal() {
@@ -127,6 +149,7 @@ async fn main() -> ExitCode {
     };
     let user = args.cfg.username.clone();
     let secs = args.cfg.task_seconds;
+    let capacity = args.capacity;
     let sim = match Sim::start_on(listener, args.cfg).await {
         Ok(s) => s,
         Err(e) => {
@@ -134,6 +157,9 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some((cpu, mem)) = capacity {
+        sim.state().set_server_capacity(cpu, mem);
+    }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "ocp-sim listening on {}", sim.url());
     let _ = out.flush();

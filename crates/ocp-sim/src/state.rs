@@ -861,6 +861,16 @@ impl SharedState {
         self.lock().task_seconds = sanitize_seconds(seconds);
     }
 
+    /// Sets the capacity every OBServer offers to units (CPU cores and memory GB), e.g. to
+    /// hold hundreds of tenants in load tests. The seed gives each server 16 cores and 64 GB.
+    pub fn set_server_capacity(&self, cpu: f64, memory_gb: f64) {
+        let mut store = self.lock();
+        for server in store.servers.values_mut() {
+            server.cpu_total = cpu;
+            server.memory_total_gb = memory_gb;
+        }
+    }
+
     /// Arm an HTTP fault rule (see [`HttpFault`]).
     pub fn add_fault(&self, fault: HttpFault) {
         relock(&self.inner.faults).add(fault);

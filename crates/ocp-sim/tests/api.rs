@@ -802,6 +802,8 @@ async fn binary_prints_listening_line_first() {
             "p1",
             "--task-seconds",
             "0.5",
+            "--server-capacity",
+            "400:1600",
         ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -839,6 +841,20 @@ async fn binary_prints_listening_line_first() {
         .await
         .expect("request");
     assert_eq!(r.status().as_u16(), 401);
+    let servers: Value = http
+        .get(format!("http://{addr}/api/v2/ob/clusters/1000001/servers"))
+        .basic_auth("u1", Some("p1"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        servers["data"]["contents"][0]["stats"]["cpuCoreTotal"].as_f64(),
+        Some(400.0),
+        "--server-capacity sets every server's capacity: {servers}"
+    );
     let _ = child.kill();
     let _ = child.wait();
 
