@@ -90,9 +90,11 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
                     Some((c, m)) if c.is_finite() && m.is_finite() && c > 0.0 && m > 0.0 => {
                         capacity = Some((c, m))
                     }
-                    _ => return Err(format!(
+                    _ => {
+                        return Err(format!(
                         "invalid --server-capacity {v:?}: expected CPU:MEMORY_GB such as 400:1600"
-                    )),
+                    ))
+                    }
                 }
             }
             other => return Err(format!("unknown argument {other:?} (see --help)")),
