@@ -45,28 +45,26 @@ fn cluster_type() -> Type {
 
 const ZONES_DOC: &str = "Zones of the cluster in OCP's order, each with `name`, `idc_name`, `region_name` and `servers` (the OBServers of the zone: OCP server `id`, `ip`, SQL `port` and `status`).";
 
-fn opt_str(s: &Option<String>) -> Value {
-    s.as_ref().map_or(Value::Null, |v| Value::string(v.clone()))
-}
-
-fn opt_i64(n: Option<i64>) -> Value {
-    n.map_or(Value::Null, Value::from_i64)
-}
-
 fn server_value(s: &Server) -> Value {
     Value::Object(BTreeMap::from([
-        ("id".to_string(), opt_i64(s.id)),
-        ("ip".to_string(), opt_str(&s.ip)),
-        ("port".to_string(), opt_i64(s.port)),
-        ("status".to_string(), opt_str(&s.status)),
+        ("id".to_string(), Value::opt_i64(s.id)),
+        ("ip".to_string(), Value::opt_string(s.ip.clone())),
+        ("port".to_string(), Value::opt_i64(s.port)),
+        ("status".to_string(), Value::opt_string(s.status.clone())),
     ]))
 }
 
 fn zone_value(z: &ClusterZone) -> Value {
     Value::Object(BTreeMap::from([
         ("name".to_string(), Value::string(z.name.clone())),
-        ("idc_name".to_string(), opt_str(&z.idc_name)),
-        ("region_name".to_string(), opt_str(&z.region_name)),
+        (
+            "idc_name".to_string(),
+            Value::opt_string(z.idc_name.clone()),
+        ),
+        (
+            "region_name".to_string(),
+            Value::opt_string(z.region_name.clone()),
+        ),
         (
             "servers".to_string(),
             Value::List(z.servers.iter().map(server_value).collect()),
@@ -79,11 +77,20 @@ fn cluster_fields(c: &Cluster) -> BTreeMap<String, Value> {
     BTreeMap::from([
         ("id".to_string(), Value::from_i64(c.id)),
         ("name".to_string(), Value::string(c.name.clone())),
-        ("ob_cluster_id".to_string(), opt_i64(c.ob_cluster_id)),
-        ("type".to_string(), opt_str(&c.cluster_type)),
-        ("status".to_string(), opt_str(&c.status)),
-        ("ob_version".to_string(), opt_str(&c.ob_version)),
-        ("create_time".to_string(), opt_str(&c.create_time)),
+        ("ob_cluster_id".to_string(), Value::opt_i64(c.ob_cluster_id)),
+        (
+            "type".to_string(),
+            Value::opt_string(c.cluster_type.clone()),
+        ),
+        ("status".to_string(), Value::opt_string(c.status.clone())),
+        (
+            "ob_version".to_string(),
+            Value::opt_string(c.ob_version.clone()),
+        ),
+        (
+            "create_time".to_string(),
+            Value::opt_string(c.create_time.clone()),
+        ),
         (
             "zones".to_string(),
             Value::List(c.zones.iter().map(zone_value).collect()),
