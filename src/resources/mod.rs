@@ -7,11 +7,24 @@ use crate::client::{ClientError, OcpClient, TaskInstance, WaitOptions};
 use crate::framework::{AttrPath, Ctx, DataSource, Diagnostics, Resource};
 
 pub mod cluster;
+pub mod database;
+pub mod db_grant;
+pub mod db_role;
+pub mod db_user;
+pub mod import_id;
+pub mod ownership;
+pub mod privileges;
 pub mod tenant;
 
 /// Every managed resource type this provider serves.
 pub fn all_resources() -> Vec<Arc<dyn Resource>> {
-    vec![Arc::new(tenant::TenantResource)]
+    vec![
+        Arc::new(tenant::TenantResource),
+        Arc::new(database::DatabaseResource),
+        Arc::new(db_user::DbUserResource),
+        Arc::new(db_role::DbRoleResource),
+        Arc::new(db_grant::DbGrantResource),
+    ]
 }
 
 /// Every data source this provider serves.
@@ -21,6 +34,10 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(cluster::ClustersDataSource),
         Arc::new(tenant::TenantDataSource),
         Arc::new(tenant::TenantsDataSource),
+        Arc::new(database::DatabasesDataSource),
+        Arc::new(db_user::DbUserDataSource),
+        Arc::new(db_user::DbUsersDataSource),
+        Arc::new(db_role::DbRoleDataSource),
     ]
 }
 
@@ -64,4 +81,55 @@ pub fn task_private(task_id: i64) -> Vec<u8> {
     serde_json::json!({ "task_id": task_id })
         .to_string()
         .into_bytes()
+}
+
+/// Names of databases, users and roles inside a tenant: a letter followed by letters, digits
+/// or underscores, at most 64 characters (the rule this provider and the simulator share).
+pub struct DbObjectName;
+
+impl crate::framework::validate::Validator for DbObjectName {
+    fn description(&self) -> String {
+        "a letter followed by letters, digits or underscores, at most 64 characters".into()
+    }
+    fn validate(&self, path: &AttrPath, v: &crate::value::Value, diags: &mut Diagnostics) {
+        let Some(s) = v.as_str() else { return };
+        let ok = s.len() <= 64
+            && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            diags.attr_error(
+                path.clone(),
+                "Invalid Name",
+                format!(
+                    "Attribute {path} must be {}, got {s:?}.",
+                    self.description()
+                ),
+            );
+        }
+    }
+}
+
+/// The `(cluster_id, tenant_id)` of a value of a resource that lives in a tenant.
+pub fn tenant_of(v: &crate::value::Value) -> Option<(i64, i64)> {
+    Some((
+        v.get("cluster_id")?.as_i64()?,
+        v.get("tenant_id")?.as_i64()?,
+    ))
+}
+
+/// The `cluster_id` and `tenant_id` attributes every in-tenant resource starts with.
+pub fn tenant_attrs(s: crate::framework::Schema, what: &str) -> crate::framework::Schema {
+    use crate::framework::Attr;
+    s.attr(
+        "cluster_id",
+        Attr::int().required().requires_replace().doc(format!(
+            "OCP id of the cluster that hosts the tenant. Changing it replaces the {what}."
+        )),
+    )
+    .attr(
+        "tenant_id",
+        Attr::int().required().requires_replace().doc(format!(
+            "OCP id of the tenant, e.g. `ocp_tenant.app.id`. Changing it replaces the {what}."
+        )),
+    )
 }

@@ -5,6 +5,7 @@
 //! If it is missing the tests fail and say how to install it: they are never skipped.
 
 mod clusters;
+mod db;
 mod docs;
 mod examples;
 mod protocol;

@@ -10,6 +10,8 @@
 //! * Every `/api/v2/**` request needs HTTP Basic auth ([`SimConfig`]) and is answered with the
 //!   OCP envelope ([`envelope`]); lists are paged ([`paging`]).
 //! * Async writes return TaskInstances driven by the task engine ([`tasks`]).
+//! * Databases, OB users, roles and privileges of tenants: [`db_objects`] (model, shapes) and
+//!   [`routes::db_objects`] (HTTP).
 //! * `/_sim/**` is the simulator's own admin API (fault injection, request counters,
 //!   [`routes::admin`]); the same knobs are methods of [`SharedState`].
 //!
@@ -26,6 +28,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine as _;
 
+pub mod db_objects;
 pub mod envelope;
 pub mod faults;
 pub mod paging;

@@ -22,6 +22,7 @@
 //! | resource pool | 1008001 | sys pools 1008001..1008003 |
 //! | unit | 1009001 | sys units 1009001..1009003 |
 //! | unit spec | 1010001 | `S0`..`S4` = 1010001..1010005 |
+//! | database (MySQL tenants) | 1011001 | — |
 //! | task instance | 2000001 | — |
 //! | subtask instance | 3000001 | — |
 //! | task definition | 4000001 | one per task name |
@@ -29,6 +30,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::db_objects::TenantObjects;
 use crate::envelope::ApiError;
 use crate::faults::{HttpFault, HttpFaults, RequestLog, TaskFault};
 use crate::tasks::Task;
@@ -86,6 +88,8 @@ pub enum IdKind {
     Unit,
     /// Unit spec.
     UnitSpec,
+    /// Database of a MySQL tenant.
+    Database,
     /// Task instance.
     Task,
     /// Subtask instance.
@@ -107,6 +111,7 @@ impl IdKind {
             IdKind::ResourcePool => 1_008_001,
             IdKind::Unit => 1_009_001,
             IdKind::UnitSpec => 1_010_001,
+            IdKind::Database => 1_011_001,
             IdKind::Task => 2_000_001,
             IdKind::Subtask => 3_000_001,
             IdKind::TaskDefinition => 4_000_001,
@@ -409,6 +414,8 @@ pub struct Store {
     pub reservations: BTreeMap<i64, Vec<Reservation>>,
     /// Next OB tenant id ([`FIRST_OB_TENANT_ID`], step 2; never reused).
     pub next_ob_tenant_id: i64,
+    /// Databases, users, roles and objects by tenant id (see [`crate::db_objects`]).
+    pub tenant_objects: BTreeMap<i64, TenantObjects>,
     next_ids: BTreeMap<IdKind, i64>,
 }
 
@@ -433,6 +440,7 @@ impl Store {
             ocp_address: "http://127.0.0.1:8080".into(),
             reservations: BTreeMap::new(),
             next_ob_tenant_id: FIRST_OB_TENANT_ID,
+            tenant_objects: BTreeMap::new(),
             next_ids: BTreeMap::new(),
         }
     }
@@ -467,11 +475,31 @@ impl Store {
         id
     }
 
-    /// Remove a tenant with its units and reservations (no-op when absent).
+    /// Remove a tenant with its units, reservations, databases, users and roles (no-op when
+    /// absent).
     pub fn remove_tenant(&mut self, tenant_id: i64) {
         self.tenants.remove(&tenant_id);
+        self.tenant_objects.remove(&tenant_id);
         self.units.retain(|_, u| u.tenant_id != tenant_id);
         self.reservations.remove(&tenant_id);
+    }
+
+    /// Seed the built-in users and roles of a tenant (`root`; or `SYS`, `SYSTEM`, `CONNECT`,
+    /// `RESOURCE`, `DBA`, `PUBLIC`), replacing whatever it had. Called where tenants are created.
+    pub fn seed_tenant_objects(&mut self, tenant_id: i64) {
+        if let Some(t) = self.tenants.get(&tenant_id) {
+            let objs = TenantObjects::seeded(t);
+            self.tenant_objects.insert(tenant_id, objs);
+        }
+    }
+
+    /// Databases, users and roles of an existing tenant. Seeds them first when the tenant has
+    /// none yet (tenants inserted directly into the store by tests or other families).
+    pub fn objects_mut(&mut self, tenant_id: i64) -> &mut TenantObjects {
+        if !self.tenant_objects.contains_key(&tenant_id) {
+            self.seed_tenant_objects(tenant_id);
+        }
+        self.tenant_objects.entry(tenant_id).or_default()
     }
 
     /// Task definition id for a task name (stable per name).
@@ -784,6 +812,7 @@ impl Store {
                 create_time: ct + 600_000,
             },
         );
+        self.seed_tenant_objects(tenant);
     }
 }
 

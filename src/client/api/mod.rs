@@ -6,7 +6,9 @@
 //! for with [`super::OcpClient::wait_task`].
 
 pub mod cluster;
+pub mod db;
 pub mod tenant;
+pub mod user;
 
 use super::ClientError;
 

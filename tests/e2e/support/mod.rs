@@ -191,6 +191,11 @@ impl TfProject {
 
     /// Runs terraform with these arguments.
     pub(crate) fn run(&self, args: &[&str]) -> Run {
+        self.run_with(&[], args)
+    }
+
+    /// Runs terraform with these arguments and extra environment variables for this run only.
+    pub(crate) fn run_with(&self, extra_env: &[(&str, &str)], args: &[&str]) -> Run {
         let mut cmd = Command::new(terraform_bin());
         cmd.args(args)
             .current_dir(self.dir.path())
@@ -204,6 +209,9 @@ impl TfProject {
             .env_remove("TF_LOG")
             .env_remove("TF_LOG_PROVIDER");
         for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra_env {
             cmd.env(k, v);
         }
         Run::from(cmd.output().expect("run terraform"))

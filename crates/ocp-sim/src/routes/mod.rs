@@ -11,6 +11,7 @@ use crate::state::SharedState;
 pub mod admin;
 pub mod clusters;
 pub mod compute;
+pub mod db_objects;
 pub mod system;
 pub mod tasks;
 pub mod tenant_writes;
@@ -22,6 +23,7 @@ pub fn api() -> Router<SharedState> {
         .merge(system::routes())
         .merge(clusters::routes())
         .merge(tenants::routes())
+        .merge(db_objects::routes())
         .merge(compute::routes())
         .merge(tasks::routes())
 }

@@ -80,7 +80,7 @@ pub const NORMAL: &str = "NORMAL";
 
 const EPS: f64 = 1e-9;
 
-fn lock_key(cluster_id: i64, tenant_id: i64) -> String {
+pub(crate) fn lock_key(cluster_id: i64, tenant_id: i64) -> String {
     format!("cluster/{cluster_id}/tenant/{tenant_id}")
 }
 
@@ -95,12 +95,13 @@ fn set_status(s: &mut Store, tenant_id: i64, status: &str) {
     }
 }
 
-fn ids(id: &str, tid: &str) -> Result<(i64, i64), ApiError> {
+pub(crate) fn ids(id: &str, tid: &str) -> Result<(i64, i64), ApiError> {
     Ok((parse_id(id, "cluster")?, parse_id(tid, "tenant")?))
 }
 
 /// Shared preconditions of writes on an existing tenant; returns clones of cluster and tenant.
-fn writable(
+/// Also used by the database/user/role writes ([`super::db_objects`]).
+pub(crate) fn writable(
     store: &Store,
     cid: i64,
     tid: i64,
@@ -541,6 +542,8 @@ pub(crate) async fn create_tenant(
             create_time: now,
         },
     );
+    // Built-in users/roles exist from the start (root, or SYS/SYSTEM and the Oracle roles).
+    store.seed_tenant_objects(tid);
     let server_ips: Vec<Value> = placed
         .iter()
         .flatten()
@@ -626,7 +629,7 @@ pub(crate) async fn delete_tenant(
 // ---------------------------------------------------------------------------------------------
 // Synchronous modifications
 
-fn body_object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
+pub(crate) fn body_object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
     let v: Value = parse_body(body)?;
     match v {
         Value::Object(m) => Ok(m),

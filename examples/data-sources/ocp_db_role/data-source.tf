@@ -1,0 +1,29 @@
+variable "tenant_root_password" {
+  type      = string
+  sensitive = true
+}
+
+data "ocp_cluster" "demo" {
+  name = "demo-cluster"
+}
+
+resource "ocp_tenant" "hr" {
+  cluster_id    = data.ocp_cluster.demo.id
+  name          = "hr_roles"
+  mode          = "ORACLE"
+  root_password = var.tenant_root_password
+  zone {
+    name      = "zone1"
+    unit_spec = "S0"
+  }
+}
+
+data "ocp_db_role" "connect" {
+  cluster_id = ocp_tenant.hr.cluster_id
+  tenant_id  = ocp_tenant.hr.id
+  name       = "CONNECT"
+}
+
+output "connect_privileges" {
+  value = data.ocp_db_role.connect.global_privileges
+}

@@ -1,0 +1,1067 @@
+//! The `ocp_db_user` resource and the `ocp_db_user` / `ocp_db_users` data sources.
+//! API: ocp-api.md §3.6 and seed S1 (users, passwords, lock, privilege calls); all synchronous.
+//!
+//! Privileges written here are authoritative: Terraform owns the user's whole list for each
+//! privilege attribute that is set, and removes what OCP has beyond it. An attribute left out
+//! is not managed (it shows what OCP has), which is how `ocp_db_grant` can add to a user
+//! without a fight. Mixing the two for one user is a plan-time warning (`super::ownership`).
+
+use std::collections::BTreeMap;
+
+use crate::client::api::user::{
+    CreateDbUser, DbObject, DbPrivilege, DbUser, Grantee, ObjectPrivilege, PrivilegeOp,
+    PrivilegeScope,
+};
+use crate::client::{ClientError, Created, OcpClient, Secret};
+use crate::framework::{
+    Attr, AttrPath, CreateRequest, CreateResponse, Ctx, DataReadRequest, DataReadResponse,
+    DataSource, DeleteRequest, DeleteResponse, Diagnostics, ImportResponse, PlanRequest,
+    PlanResponse, ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse,
+};
+use crate::value::{Type, Value};
+
+use super::privileges::{
+    self, canonical, delta, present, set_value, strings, Mode, Scope, OBJECT_TYPES,
+};
+use super::{import_id, ownership, report, tenant_attrs, tenant_of, DbObjectName};
+
+const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<username>\"";
+
+fn db_priv_type() -> Type {
+    Type::object([
+        ("database", Type::String),
+        ("privileges", Type::set(Type::String)),
+    ])
+}
+
+fn obj_priv_type() -> Type {
+    Type::object([
+        ("object_type", Type::String),
+        ("schema", Type::String),
+        ("object_name", Type::String),
+        ("privileges", Type::set(Type::String)),
+    ])
+}
+
+/// The `ocp_db_user` resource.
+pub struct DbUserResource;
+
+/// The strings of an attribute the user manages (None when null or unknown).
+pub(crate) fn managed<'a>(v: &'a Value, attr: &str) -> Option<Vec<&'a str>> {
+    match v.get(attr) {
+        None | Some(Value::Null) | Some(Value::Unknown) => None,
+        Some(x) => Some(strings(x)),
+    }
+}
+
+/// Database privileges of a value, by database name.
+fn db_privs_of(v: &Value) -> Option<BTreeMap<String, Vec<&str>>> {
+    let x = v
+        .get("db_privileges")
+        .filter(|x| !x.is_null() && !x.is_unknown())?;
+    Some(
+        x.elements()
+            .iter()
+            .filter_map(|e| {
+                Some((
+                    e.get("database")?.as_str()?.to_string(),
+                    strings(e.get("privileges")?),
+                ))
+            })
+            .collect(),
+    )
+}
+
+/// An object as (type, schema, name) in OCP's (upper) case.
+type ObjKey = (String, String, String);
+
+/// Object privileges of a value, by object.
+fn obj_privs_of(v: &Value) -> Option<BTreeMap<ObjKey, Vec<&str>>> {
+    let x = v
+        .get("object_privileges")
+        .filter(|x| !x.is_null() && !x.is_unknown())?;
+    Some(
+        x.elements()
+            .iter()
+            .filter_map(|e| {
+                let s = |a: &str| {
+                    e.get(a)
+                        .and_then(Value::as_str)
+                        .map(str::to_ascii_uppercase)
+                };
+                Some((
+                    (s("object_type")?, s("schema")?, s("object_name")?),
+                    strings(e.get("privileges")?),
+                ))
+            })
+            .collect(),
+    )
+}
+
+/// Names compared as OCP compares them: Oracle names are case-insensitive (stored upper case).
+pub(crate) fn same_name(mode: Mode, a: &str, b: &str) -> bool {
+    match mode {
+        Mode::Oracle => a.eq_ignore_ascii_case(b),
+        Mode::Mysql => a == b,
+    }
+}
+
+/// A role list as state records it: the user's spelling for roles OCP has, plus OCP's extras.
+pub(crate) fn present_roles(
+    mode: Mode,
+    mine: Option<&[&str]>,
+    actual: &[String],
+    authoritative: bool,
+) -> Vec<String> {
+    let Some(mine) = mine else {
+        return actual.to_vec();
+    };
+    let mut out: Vec<String> = mine
+        .iter()
+        .filter(|m| actual.iter().any(|a| same_name(mode, a, m)))
+        .map(|s| s.to_string())
+        .collect();
+    if authoritative {
+        out.extend(
+            actual
+                .iter()
+                .filter(|a| !mine.iter().any(|m| same_name(mode, a, m)))
+                .cloned(),
+        );
+    }
+    out
+}
+
+fn state_from(u: &DbUser, base: &Value, mode: Mode, cluster_id: i64, tenant_id: i64) -> Value {
+    let mut s = base.clone();
+    if !matches!(s, Value::Object(_)) {
+        s = Value::object(Vec::<(String, Value)>::new());
+    }
+    let username = match base.get("username").and_then(Value::as_str) {
+        Some(mine) if same_name(mode, mine, &u.username) => mine.to_string(),
+        _ => u.username.clone(),
+    };
+    s.set_attr(
+        "id",
+        Value::string(import_id::join(&[
+            cluster_id.to_string(),
+            tenant_id.to_string(),
+            username.clone(),
+        ])),
+    );
+    s.set_attr("cluster_id", Value::from_i64(cluster_id));
+    s.set_attr("tenant_id", Value::from_i64(tenant_id));
+    s.set_attr("username", Value::string(username));
+    s.set_attr("locked", Value::Bool(u.locked.unwrap_or(false)));
+    s.set_attr(
+        "tenant_mode",
+        Value::string(if mode == Mode::Oracle {
+            "ORACLE"
+        } else {
+            "MYSQL"
+        }),
+    );
+    s.set_attr("create_time", Value::opt_string(u.create_time.clone()));
+    let global = present(
+        mode,
+        Scope::Global,
+        managed(base, "global_privileges").as_deref(),
+        &u.global_privileges,
+        true,
+    );
+    s.set_attr("global_privileges", set_value(&global));
+    let roles = present_roles(mode, managed(base, "roles").as_deref(), &u.roles, true);
+    s.set_attr("roles", set_value(&roles));
+
+    let mine_db = db_privs_of(base);
+    let db = u
+        .db_privileges
+        .iter()
+        .filter(|d| !d.privileges.is_empty())
+        .map(|d| {
+            let mine = mine_db.as_ref().and_then(|m| m.get(&d.db_name));
+            let privs = present(
+                mode,
+                Scope::Database,
+                mine.map(Vec::as_slice),
+                &d.privileges,
+                true,
+            );
+            Value::object([
+                ("database", Value::string(d.db_name.clone())),
+                ("privileges", set_value(&privs)),
+            ])
+        })
+        .collect::<Vec<_>>();
+    s.set_attr("db_privileges", Value::Set(db));
+
+    let mine_obj = obj_privs_of(base);
+    let mine_spelling = |want: &ObjKey| {
+        base.get("object_privileges").and_then(|x| {
+            x.elements().iter().find(|e| {
+                let g = |a: &str| {
+                    e.get(a)
+                        .and_then(Value::as_str)
+                        .map(str::to_ascii_uppercase)
+                };
+                (g("object_type"), g("schema"), g("object_name"))
+                    == (
+                        Some(want.0.clone()),
+                        Some(want.1.clone()),
+                        Some(want.2.clone()),
+                    )
+            })
+        })
+    };
+    let obj = u
+        .object_privileges
+        .iter()
+        .filter(|o| !o.privileges.is_empty())
+        .map(|o| {
+            let key = (
+                o.object.object_type.to_ascii_uppercase(),
+                o.object.schema_name.to_ascii_uppercase(),
+                o.object.object_name.to_ascii_uppercase(),
+            );
+            let mine = mine_obj.as_ref().and_then(|m| m.get(&key));
+            let privs = present(
+                mode,
+                Scope::Object,
+                mine.map(Vec::as_slice),
+                &o.privileges,
+                true,
+            );
+            let spelled = mine_spelling(&key);
+            let pick = |a: &str, ocp: &str| {
+                spelled
+                    .and_then(|e| e.get(a).cloned())
+                    .unwrap_or_else(|| Value::string(ocp))
+            };
+            Value::object([
+                ("object_type", pick("object_type", &o.object.object_type)),
+                ("schema", pick("schema", &o.object.schema_name)),
+                ("object_name", pick("object_name", &o.object.object_name)),
+                ("privileges", set_value(&privs)),
+            ])
+        })
+        .collect::<Vec<_>>();
+    s.set_attr("object_privileges", Value::Set(obj));
+    s
+}
+
+/// The tenant's mode: from state when recorded, else from OCP.
+pub(crate) async fn tenant_mode(
+    client: &OcpClient,
+    v: &Value,
+    cluster_id: i64,
+    tenant_id: i64,
+) -> Result<Mode, ClientError> {
+    if let Some(m) = Mode::of_state(v) {
+        return Ok(m);
+    }
+    let t = client.find_tenant(cluster_id, tenant_id).await?;
+    Ok(Mode::from_ocp(t.as_ref().and_then(|t| t.mode.as_deref())))
+}
+
+/// Plan-time checks shared by users and roles: privilege names and object types.
+pub(crate) fn validate_privileges(config: &Value, diags: &mut Diagnostics) {
+    let check = |diags: &mut Diagnostics, path: AttrPath, scope: Scope, items: Vec<&str>| {
+        let bad = privileges::unknown(scope, items);
+        if !bad.is_empty() {
+            diags.attr_error(
+                path.clone(),
+                "Unknown Privilege",
+                format!("Attribute {path} holds {bad:?}, which OCP does not know for this scope. Known: {:?} (MySQL) and {:?} (Oracle).", privileges::vocabulary(Mode::Mysql, scope), privileges::vocabulary(Mode::Oracle, scope)),
+            );
+        }
+    };
+    if let Some(g) = managed(config, "global_privileges") {
+        check(diags, AttrPath::root("global_privileges"), Scope::Global, g);
+    }
+    if let Some(x) = config.get("db_privileges") {
+        for e in x.elements() {
+            if let Some(p) = e.get("privileges") {
+                check(
+                    diags,
+                    AttrPath::root("db_privileges"),
+                    Scope::Database,
+                    strings(p),
+                );
+            }
+        }
+    }
+    if let Some(x) = config.get("object_privileges") {
+        for e in x.elements() {
+            if let Some(t) = e.get("object_type").and_then(Value::as_str) {
+                if !OBJECT_TYPES.contains(&t.to_ascii_uppercase().as_str()) {
+                    diags.attr_error(
+                        AttrPath::root("object_privileges"),
+                        "Unknown Object Type",
+                        format!("object_type must be one of {OBJECT_TYPES:?}, got {t:?}."),
+                    );
+                }
+            }
+            if let Some(p) = e.get("privileges") {
+                check(
+                    diags,
+                    AttrPath::root("object_privileges"),
+                    Scope::Object,
+                    strings(p),
+                );
+            }
+        }
+    }
+}
+
+/// Keeps the prior value of a privilege attribute in the plan when the configuration means
+/// the same thing in another spelling (`all` for the expanded list, `create view`), so that
+/// spelling never causes a perpetual diff.
+pub(crate) fn keep_equivalent(
+    req: &PlanRequest<'_>,
+    resp: &mut PlanResponse,
+    attr: &str,
+    scope: Scope,
+) {
+    let Some(mode) = Mode::of_state(req.prior) else {
+        return;
+    };
+    let (Some(cfg), Some(prior)) = (managed(req.config, attr), managed(req.prior, attr)) else {
+        return;
+    };
+    if privileges::expand(mode, scope, cfg) == privileges::expand(mode, scope, prior) {
+        if let Some(p) = req.prior.get(attr) {
+            resp.planned.set_attr(attr, p.clone());
+        }
+    }
+}
+
+/// Keeps the prior value of a name (scalar) in the plan when OCP treats the configured one as
+/// the same name: Oracle names are case-insensitive, so `app_owner` and an imported
+/// `APP_OWNER` must not force a replacement.
+pub(crate) fn keep_same_name(req: &PlanRequest<'_>, resp: &mut PlanResponse, attr: &str) {
+    let Some(mode) = Mode::of_state(req.prior) else {
+        return;
+    };
+    let (Some(cfg), Some(prior)) = (
+        req.config.get(attr).and_then(Value::as_str),
+        req.prior.get(attr).and_then(Value::as_str),
+    ) else {
+        return;
+    };
+    if cfg != prior && same_name(mode, cfg, prior) {
+        resp.planned.set_attr(attr, Value::string(prior));
+        resp.requires_replace.retain(|p| *p != AttrPath::root(attr));
+    }
+}
+
+/// Like `keep_equivalent` for a set of role names.
+pub(crate) fn keep_same_names(req: &PlanRequest<'_>, resp: &mut PlanResponse, attr: &str) {
+    let Some(mode) = Mode::of_state(req.prior) else {
+        return;
+    };
+    let (Some(cfg), Some(prior)) = (managed(req.config, attr), managed(req.prior, attr)) else {
+        return;
+    };
+    let covers = |a: &[&str], b: &[&str]| a.iter().all(|x| b.iter().any(|y| same_name(mode, x, y)));
+    if cfg.len() == prior.len() && covers(&cfg, &prior) && covers(&prior, &cfg) {
+        if let Some(p) = req.prior.get(attr) {
+            resp.planned.set_attr(attr, p.clone());
+        }
+    }
+}
+
+/// Like `keep_equivalent` for `db_privileges` and `object_privileges`: the same objects with
+/// privilege lists of the same meaning keep the prior value.
+fn keep_equivalent_nested(req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+    let Some(mode) = Mode::of_state(req.prior) else {
+        return;
+    };
+    fn same<K: Ord>(
+        mode: Mode,
+        a: &BTreeMap<K, Vec<&str>>,
+        b: &BTreeMap<K, Vec<&str>>,
+        scope: Scope,
+    ) -> bool {
+        a.len() == b.len()
+            && a.iter().all(|(k, v)| {
+                b.get(k).is_some_and(|w| {
+                    privileges::expand(mode, scope, v.iter().copied())
+                        == privileges::expand(mode, scope, w.iter().copied())
+                })
+            })
+    }
+    if let (Some(c), Some(p)) = (db_privs_of(req.config), db_privs_of(req.prior)) {
+        if same(mode, &c, &p, Scope::Database) {
+            if let Some(v) = req.prior.get("db_privileges") {
+                resp.planned.set_attr("db_privileges", v.clone());
+            }
+        }
+    }
+    if let (Some(c), Some(p)) = (obj_privs_of(req.config), obj_privs_of(req.prior)) {
+        if same(mode, &c, &p, Scope::Object) {
+            if let Some(v) = req.prior.get("object_privileges") {
+                resp.planned.set_attr("object_privileges", v.clone());
+            }
+        }
+    }
+}
+
+async fn apply_privileges(
+    client: &OcpClient,
+    c: i64,
+    t: i64,
+    grantee: Grantee<'_>,
+    mode: Mode,
+    prior: &Value,
+    plan: &Value,
+) -> Result<(), (&'static str, ClientError)> {
+    if let Some(want) = managed(plan, "global_privileges") {
+        let have = managed(prior, "global_privileges").unwrap_or_default();
+        let (grant, revoke) = delta(mode, Scope::Global, have, want);
+        if !grant.is_empty() {
+            client
+                .change_privileges(
+                    c,
+                    t,
+                    grantee,
+                    PrivilegeOp::Grant,
+                    PrivilegeScope::Global(&grant),
+                )
+                .await
+                .map_err(|e| ("global_privileges", e))?;
+        }
+        if !revoke.is_empty() {
+            client
+                .change_privileges(
+                    c,
+                    t,
+                    grantee,
+                    PrivilegeOp::Revoke,
+                    PrivilegeScope::Global(&revoke),
+                )
+                .await
+                .map_err(|e| ("global_privileges", e))?;
+        }
+    }
+    if let Some(want) = db_privs_of(plan) {
+        let have = db_privs_of(prior).unwrap_or_default();
+        let (mut grants, mut revokes) = (Vec::new(), Vec::new());
+        for db in want
+            .keys()
+            .chain(have.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let (g, r) = delta(
+                mode,
+                Scope::Database,
+                have.get(db).cloned().unwrap_or_default(),
+                want.get(db).cloned().unwrap_or_default(),
+            );
+            if !g.is_empty() {
+                grants.push(DbPrivilege {
+                    db_name: db.clone(),
+                    privileges: g,
+                });
+            }
+            if !r.is_empty() {
+                revokes.push(DbPrivilege {
+                    db_name: db.clone(),
+                    privileges: r,
+                });
+            }
+        }
+        if !grants.is_empty() {
+            client
+                .change_privileges(
+                    c,
+                    t,
+                    grantee,
+                    PrivilegeOp::Grant,
+                    PrivilegeScope::Db(&grants),
+                )
+                .await
+                .map_err(|e| ("db_privileges", e))?;
+        }
+        if !revokes.is_empty() {
+            client
+                .change_privileges(
+                    c,
+                    t,
+                    grantee,
+                    PrivilegeOp::Revoke,
+                    PrivilegeScope::Db(&revokes),
+                )
+                .await
+                .map_err(|e| ("db_privileges", e))?;
+        }
+    }
+    if let Some(want) = obj_privs_of(plan) {
+        let have = obj_privs_of(prior).unwrap_or_default();
+        let (mut grants, mut revokes) = (Vec::new(), Vec::new());
+        for key in want
+            .keys()
+            .chain(have.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let (g, r) = delta(
+                mode,
+                Scope::Object,
+                have.get(key).cloned().unwrap_or_default(),
+                want.get(key).cloned().unwrap_or_default(),
+            );
+            let object = DbObject {
+                object_type: key.0.clone(),
+                schema_name: key.1.clone(),
+                object_name: key.2.clone(),
+            };
+            if !g.is_empty() {
+                grants.push(ObjectPrivilege {
+                    object: object.clone(),
+                    privileges: g,
+                });
+            }
+            if !r.is_empty() {
+                revokes.push(ObjectPrivilege {
+                    object,
+                    privileges: r,
+                });
+            }
+        }
+        if !grants.is_empty() {
+            client
+                .change_privileges(
+                    c,
+                    t,
+                    grantee,
+                    PrivilegeOp::Grant,
+                    PrivilegeScope::Object(&grants),
+                )
+                .await
+                .map_err(|e| ("object_privileges", e))?;
+        }
+        if !revokes.is_empty() {
+            client
+                .change_privileges(
+                    c,
+                    t,
+                    grantee,
+                    PrivilegeOp::Revoke,
+                    PrivilegeScope::Object(&revokes),
+                )
+                .await
+                .map_err(|e| ("object_privileges", e))?;
+        }
+    }
+    if let Some(want) = managed(plan, "roles") {
+        let have = managed(prior, "roles").unwrap_or_default();
+        let grant: Vec<String> = want
+            .iter()
+            .filter(|w| !have.iter().any(|h| same_name(mode, h, w)))
+            .map(|s| s.to_string())
+            .collect();
+        let revoke: Vec<String> = have
+            .iter()
+            .filter(|h| !want.iter().any(|w| same_name(mode, h, w)))
+            .map(|s| s.to_string())
+            .collect();
+        if !grant.is_empty() {
+            client
+                .change_privileges(
+                    c,
+                    t,
+                    grantee,
+                    PrivilegeOp::Grant,
+                    PrivilegeScope::Roles(&grant),
+                )
+                .await
+                .map_err(|e| ("roles", e))?;
+        }
+        if !revoke.is_empty() {
+            client
+                .change_privileges(
+                    c,
+                    t,
+                    grantee,
+                    PrivilegeOp::Revoke,
+                    PrivilegeScope::Roles(&revoke),
+                )
+                .await
+                .map_err(|e| ("roles", e))?;
+        }
+    }
+    Ok(())
+}
+
+fn privilege_attrs(s: Schema, who: &str) -> Schema {
+    s.attr("global_privileges", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc(format!(
+        "Global privileges (MySQL mode, e.g. `SELECT`, `CREATE_VIEW`) or system privileges (Oracle mode, e.g. `CREATE_SESSION`, `CREATE_TABLE`) of the {who}. When set, Terraform owns the whole list: privileges granted outside it are revoked. `ALL` means every privilege of the mode. Spelling is free (`create view` = `CREATE_VIEW`). Left out, the list is not managed and shows what OCP has."
+    )))
+    .attr("roles", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc(format!(
+        "Roles granted to the {who} (Oracle mode), e.g. `CONNECT`. When set, Terraform owns the whole list. Left out, the list is not managed."
+    )))
+}
+
+#[tonic::async_trait]
+impl Resource for DbUserResource {
+    fn type_name(&self) -> &'static str {
+        "ocp_db_user"
+    }
+
+    fn schema(&self) -> Schema {
+        let s = tenant_attrs(Schema::new("A database user of a tenant. In Oracle mode a user is also a schema. Privileges set here are authoritative for the user; use `ocp_db_grant` instead to add privileges without owning the whole list, and do not mix the two for one user."), "user")
+            .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<tenant_id>/<username>`, also the import id."))
+            .attr("username", Attr::string().required().requires_replace().validate(DbObjectName).doc("User name: a letter followed by letters, digits or underscores, at most 64 characters. Oracle-mode tenants store it in upper case. Changing it replaces the user."))
+            .attr("password", Attr::string().required().sensitive().doc("The user's password (8 to 32 characters with at least three of upper case, lower case, digits and specials). OCP never returns it. Changed in place through OCP's change-password call."))
+            .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the account is locked. Default `false`. Changed in place."));
+        privilege_attrs(s, "user")
+            .attr("db_privileges", Attr::set(db_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on databases (MySQL mode): a set of `{ database, privileges }`, privileges from `ALTER`, `CREATE`, `DELETE`, `DROP`, `INSERT`, `SELECT`, `UPDATE`, `INDEX`, `CREATE_VIEW`, `SHOW_VIEW` or `ALL`. When set, Terraform owns every database's list."))
+            .attr("object_privileges", Attr::set(obj_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on objects (Oracle mode): a set of `{ object_type, schema, object_name, privileges }` with `object_type` one of `TABLE`, `VIEW`, `STORED_PROCEDURE` and privileges from `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `ALTER`, `INDEX`, `REFERENCES`, `EXECUTE`. When set, Terraform owns the list."))
+            .attr("tenant_mode", Attr::string().computed().use_state_for_unknown().doc("Mode of the tenant (`MYSQL` or `ORACLE`), read from OCP."))
+            .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the user was created (ISO-8601 with offset)."))
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        validate_privileges(config, diags);
+    }
+
+    fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+        keep_equivalent(req, resp, "global_privileges", Scope::Global);
+        keep_equivalent_nested(req, resp);
+        keep_same_names(req, resp, "roles");
+        keep_same_name(req, resp, "username");
+        let authoritative = [
+            "global_privileges",
+            "db_privileges",
+            "object_privileges",
+            "roles",
+        ]
+        .iter()
+        .any(|a| req.config.get(a).is_some_and(|v| !v.is_null()));
+        if authoritative {
+            ownership::note_authoritative(req.config, &mut resp.diags);
+        }
+    }
+
+    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let plan = &req.plan;
+        let (Some((c, t)), Some(username), Some(password)) = (
+            tenant_of(plan),
+            plan.get("username").and_then(Value::as_str),
+            plan.get("password").and_then(Value::as_str),
+        ) else {
+            return resp.diags.bug(
+                "Unable to Create Database User",
+                "The plan lacks cluster_id, tenant_id, username or password.",
+            );
+        };
+        let mode = match tenant_mode(client, plan, c, t).await {
+            Ok(m) => m,
+            Err(e) => {
+                return report(
+                    &mut resp.diags,
+                    "Create Database User",
+                    Some(AttrPath::root("tenant_id")),
+                    &e,
+                )
+            }
+        };
+        let canon = |v: Option<Vec<&str>>| {
+            v.unwrap_or_default()
+                .into_iter()
+                .map(canonical)
+                .collect::<Vec<_>>()
+        };
+        let body = CreateDbUser {
+            username: username.to_string(),
+            password: Secret::new(password),
+            global_privileges: canon(managed(plan, "global_privileges")),
+            db_privileges: db_privs_of(plan)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(db, p)| DbPrivilege {
+                    db_name: db,
+                    privileges: p.into_iter().map(canonical).collect(),
+                })
+                .collect(),
+            roles: managed(plan, "roles")
+                .unwrap_or_default()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        };
+        let user = match client.create_db_user(c, t, &body).await {
+            Ok(Created::New(u)) | Ok(Created::Adopted(u)) => u,
+            Err(e) => {
+                let msg = e.to_string().to_ascii_lowercase();
+                let path = if msg.contains("password") {
+                    Some(AttrPath::root("password"))
+                } else if msg.contains("privilege") {
+                    Some(AttrPath::root(
+                        if msg.contains("db") || msg.contains("database") {
+                            "db_privileges"
+                        } else {
+                            "global_privileges"
+                        },
+                    ))
+                } else if msg.contains("role") {
+                    Some(AttrPath::root("roles"))
+                } else if msg.contains("username") || msg.contains("name") {
+                    Some(AttrPath::root("username"))
+                } else {
+                    None
+                };
+                return report(&mut resp.diags, "Create Database User", path, &e);
+            }
+        };
+        // Recorded before anything else can fail (R1).
+        let mut state = plan.clone();
+        state.set_attr(
+            "tenant_mode",
+            Value::string(if mode == Mode::Oracle {
+                "ORACLE"
+            } else {
+                "MYSQL"
+            }),
+        );
+        state.set_attr(
+            "id",
+            Value::string(import_id::join(&[
+                c.to_string(),
+                t.to_string(),
+                username.to_string(),
+            ])),
+        );
+        resp.state = state.clone();
+        // Object privileges have no place in the create body (S1): grant them now.
+        if obj_privs_of(plan).is_some_and(|m| !m.is_empty()) {
+            let prior = Value::object([("object_privileges", Value::Set(Vec::new()))]);
+            if let Err((attr, e)) = apply_privileges(
+                client,
+                c,
+                t,
+                Grantee::User(&user.username),
+                mode,
+                &prior,
+                &Value::object([(
+                    "object_privileges",
+                    plan.get("object_privileges")
+                        .cloned()
+                        .unwrap_or(Value::Null),
+                )]),
+            )
+            .await
+            {
+                return report(
+                    &mut resp.diags,
+                    "Grant Object Privileges",
+                    Some(AttrPath::root(attr)),
+                    &e,
+                );
+            }
+        }
+        if plan.get("locked").and_then(Value::as_bool) == Some(true) {
+            if let Err(e) = client.lock_db_user(c, t, &user.username).await {
+                return report(
+                    &mut resp.diags,
+                    "Lock Database User",
+                    Some(AttrPath::root("locked")),
+                    &e,
+                );
+            }
+        }
+        match client.find_db_user(c, t, &user.username).await {
+            Ok(Some(u)) => resp.state = state_from(&u, &state, mode, c, t),
+            Ok(None) => resp.diags.error(
+                "Unable to Create Database User",
+                format!("User {username:?} was not found right after OCP created it."),
+            ),
+            Err(e) => report(&mut resp.diags, "Read Database User After Create", None, &e),
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let (Some((c, t)), Some(username)) = (
+            tenant_of(&req.state),
+            req.state.get("username").and_then(Value::as_str),
+        ) else {
+            return;
+        };
+        let mode = match tenant_mode(client, &req.state, c, t).await {
+            Ok(m) => m,
+            Err(e) => return report(&mut resp.diags, "Read Database User", None, &e),
+        };
+        match client.find_db_user(c, t, username).await {
+            Ok(Some(u)) => resp.state = Some(state_from(&u, &req.state, mode, c, t)),
+            Ok(None) => resp.remove(),
+            Err(e) if e.is_not_found() => resp.remove(),
+            Err(e) => report(&mut resp.diags, "Read Database User", None, &e),
+        }
+    }
+
+    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let (prior, plan) = (&req.prior, &req.plan);
+        let (Some((c, t)), Some(username)) = (
+            tenant_of(prior),
+            prior.get("username").and_then(Value::as_str),
+        ) else {
+            return;
+        };
+        let mode = Mode::of_state(prior).unwrap_or(Mode::Mysql);
+        let mut base = plan.clone();
+        let result = update_user(client, c, t, username, mode, prior, plan).await;
+        if let Err((attr, e)) = &result {
+            if *attr == "password" {
+                base.set_attr(
+                    "password",
+                    prior.get("password").cloned().unwrap_or(Value::Null),
+                );
+            }
+            report(
+                &mut resp.diags,
+                "Update Database User",
+                Some(AttrPath::root(*attr)),
+                e,
+            );
+        }
+        match client.find_db_user(c, t, username).await {
+            Ok(Some(u)) => resp.state = state_from(&u, &base, mode, c, t),
+            Ok(None) => resp.diags.error(
+                "Unable to Update Database User",
+                format!("User {username:?} disappeared during the update."),
+            ),
+            Err(e) => report(&mut resp.diags, "Read Database User After Update", None, &e),
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let (Some((c, t)), Some(username)) = (
+            tenant_of(&req.state),
+            req.state.get("username").and_then(Value::as_str),
+        ) else {
+            return;
+        };
+        match client.delete_db_user(c, t, username).await {
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => {}
+            Err(e) => report(&mut resp.diags, "Delete Database User", None, &e),
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
+        match import_id::tenant_scoped(id, IMPORT_FORM) {
+            Ok((c, t, rest)) if rest.len() == 1 => {
+                resp.state = Some(Value::object([
+                    ("cluster_id", Value::from_i64(c)),
+                    ("tenant_id", Value::from_i64(t)),
+                    ("username", Value::string(rest[0].clone())),
+                    ("locked", Value::Bool(false)),
+                ]))
+            }
+            Ok(_) => resp.diags.error(
+                "Invalid Import ID",
+                format!(
+                    "Expected an import id of the form {IMPORT_FORM}, got {id:?}: too many parts."
+                ),
+            ),
+            Err(e) => resp.diags.error("Invalid Import ID", e),
+        }
+    }
+}
+
+/// The in-place changes of a user, in an order OCP accepts: OCP refuses grants to a locked
+/// user, so a locked user is unlocked for the privilege changes and locked again after.
+async fn update_user(
+    client: &OcpClient,
+    c: i64,
+    t: i64,
+    username: &str,
+    mode: Mode,
+    prior: &Value,
+    plan: &Value,
+) -> Result<(), (&'static str, ClientError)> {
+    if prior.get("password") != plan.get("password") {
+        if let Some(p) = plan.get("password").and_then(Value::as_str) {
+            client
+                .change_db_user_password(c, t, username, &Secret::new(p))
+                .await
+                .map_err(|e| ("password", e))?;
+        }
+    }
+    let was_locked = prior.get("locked").and_then(Value::as_bool) == Some(true);
+    let want_locked = plan.get("locked").and_then(Value::as_bool) == Some(true);
+    let privileges_change = [
+        "global_privileges",
+        "db_privileges",
+        "object_privileges",
+        "roles",
+    ]
+    .iter()
+    .any(|a| prior.get(a) != plan.get(a));
+    if was_locked && (privileges_change || !want_locked) {
+        client
+            .unlock_db_user(c, t, username)
+            .await
+            .map_err(|e| ("locked", e))?;
+    }
+    if privileges_change {
+        apply_privileges(client, c, t, Grantee::User(username), mode, prior, plan).await?;
+    }
+    if want_locked && (!was_locked || privileges_change) {
+        client
+            .lock_db_user(c, t, username)
+            .await
+            .map_err(|e| ("locked", e))?;
+    }
+    Ok(())
+}
+
+fn user_summary_type() -> Type {
+    Type::object([
+        ("username", Type::String),
+        ("locked", Type::Bool),
+        ("global_privileges", Type::set(Type::String)),
+        ("db_privileges", Type::set(db_priv_type())),
+        ("object_privileges", Type::set(obj_priv_type())),
+        ("roles", Type::set(Type::String)),
+        ("create_time", Type::String),
+    ])
+}
+
+fn user_summary(u: &DbUser, mode: Mode) -> Value {
+    let s = state_from(u, &Value::Null, mode, 0, 0);
+    Value::object(
+        [
+            "username",
+            "locked",
+            "global_privileges",
+            "db_privileges",
+            "object_privileges",
+            "roles",
+            "create_time",
+        ]
+        .map(|a| (a, s.get(a).cloned().unwrap_or(Value::Null))),
+    )
+}
+
+/// `data "ocp_db_user"`: one user of a tenant.
+pub struct DbUserDataSource;
+
+#[tonic::async_trait]
+impl DataSource for DbUserDataSource {
+    fn type_name(&self) -> &'static str {
+        "ocp_db_user"
+    }
+
+    fn schema(&self) -> Schema {
+        let mut s = Schema::new("Reads one database user of a tenant with its privileges.")
+            .attr(
+                "cluster_id",
+                Attr::int()
+                    .required()
+                    .doc("OCP id of the cluster that hosts the tenant."),
+            )
+            .attr(
+                "tenant_id",
+                Attr::int().required().doc("OCP id of the tenant."),
+            )
+            .attr("username", Attr::string().required().doc("User name."));
+        if let Type::Object(attrs) = user_summary_type() {
+            for (name, ty) in attrs.into_iter().filter(|(n, _)| n != "username") {
+                s = s.attr(&name, Attr::of(ty).computed().doc(match name.as_str() {
+                    "locked" => "Whether the account is locked.",
+                    "global_privileges" => "Global (MySQL) or system (Oracle) privileges, in OCP's spelling.",
+                    "db_privileges" => "Privileges on databases (MySQL mode): `{ database, privileges }`.",
+                    "object_privileges" => "Privileges on objects (Oracle mode): `{ object_type, schema, object_name, privileges }`.",
+                    "roles" => "Roles granted to the user (Oracle mode).",
+                    _ => "When the user was created (ISO-8601 with offset).",
+                }));
+            }
+        }
+        s
+    }
+
+    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let (Some((c, t)), Some(username)) = (
+            tenant_of(&req.config),
+            req.config.get("username").and_then(Value::as_str),
+        ) else {
+            return;
+        };
+        let mode = match tenant_mode(client, &Value::Null, c, t).await {
+            Ok(m) => m,
+            Err(e) => return report(&mut resp.diags, "Read Database User", None, &e),
+        };
+        match client.find_db_user(c, t, username).await {
+            Ok(Some(u)) => {
+                let mut s = user_summary(&u, mode);
+                s.set_attr("cluster_id", Value::from_i64(c));
+                s.set_attr("tenant_id", Value::from_i64(t));
+                s.set_attr("username", Value::string(username));
+                resp.state = s;
+            }
+            Ok(None) => resp.diags.attr_error(
+                AttrPath::root("username"),
+                "User Not Found",
+                format!("Tenant {t} has no user {username:?}."),
+            ),
+            Err(e) => report(&mut resp.diags, "Read Database User", None, &e),
+        }
+    }
+}
+
+/// `data "ocp_db_users"`: every user of a tenant.
+pub struct DbUsersDataSource;
+
+#[tonic::async_trait]
+impl DataSource for DbUsersDataSource {
+    fn type_name(&self) -> &'static str {
+        "ocp_db_users"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new("Lists the database users of a tenant with their privileges.")
+            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
+            .attr("tenant_id", Attr::int().required().doc("OCP id of the tenant."))
+            .attr("users", Attr::list(user_summary_type()).computed().doc("The users by name, each with `username`, `locked`, `global_privileges`, `db_privileges`, `object_privileges`, `roles` and `create_time`."))
+    }
+
+    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let Some((c, t)) = tenant_of(&req.config) else {
+            return;
+        };
+        let mode = match tenant_mode(client, &Value::Null, c, t).await {
+            Ok(m) => m,
+            Err(e) => return report(&mut resp.diags, "List Database Users", None, &e),
+        };
+        match client.list_db_users(c, t).await {
+            Ok(mut users) => {
+                users.sort_by(|a, b| a.username.cmp(&b.username));
+                let mut s = req.config.clone();
+                s.set_attr(
+                    "users",
+                    Value::List(users.iter().map(|u| user_summary(u, mode)).collect()),
+                );
+                resp.state = s;
+            }
+            Err(e) => report(&mut resp.diags, "List Database Users", None, &e),
+        }
+    }
+}

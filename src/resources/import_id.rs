@@ -1,0 +1,86 @@
+//! The one grammar of composite import ids: parts joined by `/`, where a part that holds a
+//! `/` or a `\` writes it as `\/` or `\\`. Every resource with a composite id (databases,
+//! users, roles, grants) builds and parses its id here, so the escape rule is the same
+//! everywhere and a bad id always gets an error that prints the expected form.
+
+/// Joins parts into an id, escaping `\` and `/` inside parts.
+pub fn join<S: AsRef<str>>(parts: &[S]) -> String {
+    parts
+        .iter()
+        .map(|p| p.as_ref().replace('\\', "\\\\").replace('/', "\\/"))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Splits an id into its unescaped parts. Errors on a dangling `\` or an unknown escape.
+pub fn split(id: &str) -> Result<Vec<String>, String> {
+    let mut parts = vec![String::new()];
+    let mut chars = id.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e @ ('\\' | '/')) => parts.last_mut().map(|p| p.push(e)).unwrap_or_default(),
+                Some(e) => {
+                    return Err(format!(
+                        "unknown escape \"\\{e}\" (only \"\\/\" and \"\\\\\" are allowed)"
+                    ))
+                }
+                None => return Err("the id ends with a lone \"\\\"".into()),
+            },
+            '/' => parts.push(String::new()),
+            c => parts.last_mut().map(|p| p.push(c)).unwrap_or_default(),
+        }
+    }
+    Ok(parts)
+}
+
+/// Splits an id that must start with `<cluster_id>/<tenant_id>`: returns the two OCP ids and
+/// the remaining parts, or an error sentence that names `form`, the expected shape.
+pub fn tenant_scoped(id: &str, form: &str) -> Result<(i64, i64, Vec<String>), String> {
+    let bad = |why: &str| {
+        format!("Expected an import id of the form {form} (escape \"/\" inside a name as \"\\/\" and \"\\\" as \"\\\\\"), got {id:?}: {why}.")
+    };
+    let parts = split(id).map_err(|e| bad(&e))?;
+    if parts.len() < 3 {
+        return Err(bad("too few parts"));
+    }
+    let cluster = parts[0]
+        .parse::<i64>()
+        .map_err(|_| bad("the cluster id is not a number"))?;
+    let tenant = parts[1]
+        .parse::<i64>()
+        .map_err(|_| bad("the tenant id is not a number"))?;
+    if parts[2..].iter().any(String::is_empty) {
+        return Err(bad("a part is empty"));
+    }
+    Ok((cluster, tenant, parts[2..].to_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_names_holding_the_separator() {
+        let parts = ["1", "2", "a/b", "c\\d", "plain"];
+        let id = join(&parts);
+        assert_eq!(id, "1/2/a\\/b/c\\\\d/plain");
+        assert_eq!(split(&id).unwrap(), parts);
+    }
+
+    #[test]
+    fn bad_ids_print_the_expected_form() {
+        let form = "\"<cluster_id>/<tenant_id>/<username>\"";
+        let e = tenant_scoped("1/x/app", form).unwrap_err();
+        assert!(e.contains(form) && e.contains("tenant id"), "{e}");
+        assert!(tenant_scoped("1/2", form).unwrap_err().contains("too few"));
+        assert!(tenant_scoped("1/2/", form).unwrap_err().contains("empty"));
+        assert!(tenant_scoped("1/2/a\\x", form)
+            .unwrap_err()
+            .contains("unknown escape"));
+        assert_eq!(
+            tenant_scoped("1/2/app", form).unwrap(),
+            (1, 2, vec!["app".to_string()])
+        );
+    }
+}

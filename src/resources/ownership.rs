@@ -1,0 +1,93 @@
+//! Who owns a user's privileges. `ocp_db_user` (and `ocp_db_role`) privileges are
+//! authoritative; `ocp_db_grant` is additive. Both on one user fight: every apply of the user
+//! revokes what the grant added. Terraform plans every resource of a configuration in one
+//! provider process, so this process-wide note of what was planned lets the second of the two
+//! plans warn, naming the user.
+
+use std::sync::Mutex;
+
+use crate::framework::Diagnostics;
+use crate::value::Value;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Authoritative,
+    Additive,
+}
+
+struct Entry {
+    tenant: Option<(i64, i64)>,
+    grantee: String,
+    kind: Kind,
+}
+
+static PLANNED: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+
+fn note(tenant: Option<(i64, i64)>, grantee: Option<&str>, kind: Kind, diags: &mut Diagnostics) {
+    let Some(grantee) = grantee else { return };
+    let Ok(mut planned) = PLANNED.lock() else {
+        return;
+    };
+    let clash = planned.iter().any(|e| {
+        e.kind != kind
+            && e.grantee.eq_ignore_ascii_case(grantee)
+            && match (e.tenant, tenant) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+    });
+    if clash {
+        diags.warning(
+            "Privileges Managed in Two Places",
+            format!(
+                "The privileges of {grantee:?} are set on its ocp_db_user or ocp_db_role, which owns the whole list, and also added by an ocp_db_grant. Each apply of the user would revoke what the grant adds. Manage this user's privileges in one place: either on the user or with grants."
+            ),
+        );
+    }
+    planned.push(Entry {
+        tenant,
+        grantee: grantee.to_string(),
+        kind,
+    });
+}
+
+/// Notes a user or role whose configuration sets privileges authoritatively.
+pub fn note_authoritative(config: &Value, diags: &mut Diagnostics) {
+    let name = config
+        .get("username")
+        .or_else(|| config.get("name"))
+        .and_then(Value::as_str);
+    note(super::tenant_of(config), name, Kind::Authoritative, diags);
+}
+
+/// Notes a grant to a user or role.
+pub fn note_additive(config: &Value, grantee: Option<&str>, diags: &mut Diagnostics) {
+    note(super::tenant_of(config), grantee, Kind::Additive, diags);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grant_to_a_user_with_authoritative_privileges_warns() {
+        let cfg = Value::object([
+            ("cluster_id", Value::from_i64(1)),
+            ("tenant_id", Value::from_i64(99)),
+            ("username", Value::string("mixed_user")),
+        ]);
+        let mut d = Diagnostics::new();
+        note_authoritative(&cfg, &mut d);
+        assert!(d.is_empty());
+        let grant = Value::object([
+            ("cluster_id", Value::from_i64(1)),
+            ("tenant_id", Value::Unknown),
+        ]);
+        note_additive(&grant, Some("MIXED_USER"), &mut d);
+        assert_eq!(d.0.len(), 1);
+        assert!(d.0[0].detail.contains("mixed_user") || d.0[0].detail.contains("MIXED_USER"));
+        let mut d = Diagnostics::new();
+        note_additive(&grant, Some("someone_else"), &mut d);
+        assert!(d.is_empty());
+    }
+}

@@ -1,0 +1,335 @@
+//! Privilege names: OCP's vocabulary per tenant mode and scope, the spelling users may write,
+//! and how a set written by the user is compared with what OCP reports.
+//!
+//! OCP spells privileges in upper case with underscores (`CREATE_VIEW`, S1 §4.3) and stores
+//! `ALL` expanded to every privilege of its scope. Users may write `create view`, `ALL` or
+//! `ALL PRIVILEGES`; the provider compares by meaning and keeps the user's spelling in state,
+//! so no spelling causes a perpetual diff. The lists below are the vocabulary this provider and
+//! the simulator share (ocp-api.md §3.6 names the calls, not every privilege).
+
+use std::collections::BTreeSet;
+
+use crate::value::Value;
+
+/// MySQL-mode global privileges.
+pub const MYSQL_GLOBAL: &[&str] = &[
+    "ALTER",
+    "CREATE",
+    "DELETE",
+    "DROP",
+    "INSERT",
+    "SELECT",
+    "UPDATE",
+    "INDEX",
+    "CREATE_VIEW",
+    "SHOW_VIEW",
+    "CREATE_USER",
+    "PROCESS",
+    "SUPER",
+    "SHOW_DB",
+    "GRANT_OPTION",
+    "FILE",
+    "REPLICATION_SLAVE",
+    "REPLICATION_CLIENT",
+];
+/// MySQL-mode database privileges.
+pub const MYSQL_DB: &[&str] = &[
+    "ALTER",
+    "CREATE",
+    "DELETE",
+    "DROP",
+    "INSERT",
+    "SELECT",
+    "UPDATE",
+    "INDEX",
+    "CREATE_VIEW",
+    "SHOW_VIEW",
+];
+/// Oracle-mode system privileges (the `globalPrivileges` of Oracle users and roles).
+pub const ORACLE_SYSTEM: &[&str] = &[
+    "CREATE_SESSION",
+    "ALTER_SESSION",
+    "CREATE_TABLE",
+    "CREATE_VIEW",
+    "CREATE_SEQUENCE",
+    "CREATE_PROCEDURE",
+    "CREATE_SYNONYM",
+    "CREATE_TRIGGER",
+    "CREATE_TYPE",
+    "CREATE_ANY_TABLE",
+    "ALTER_ANY_TABLE",
+    "DROP_ANY_TABLE",
+    "SELECT_ANY_TABLE",
+    "INSERT_ANY_TABLE",
+    "UPDATE_ANY_TABLE",
+    "DELETE_ANY_TABLE",
+    "CREATE_USER",
+    "ALTER_USER",
+    "DROP_USER",
+    "CREATE_ROLE",
+    "GRANT_ANY_PRIVILEGE",
+    "GRANT_ANY_ROLE",
+];
+/// Oracle-mode object privileges.
+pub const ORACLE_OBJECT: &[&str] = &[
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "ALTER",
+    "INDEX",
+    "REFERENCES",
+    "EXECUTE",
+];
+/// Object types OCP knows (S1 `dbObject`).
+pub const OBJECT_TYPES: &[&str] = &["TABLE", "VIEW", "STORED_PROCEDURE"];
+
+/// Tenant compatibility mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// MySQL mode.
+    Mysql,
+    /// Oracle mode.
+    Oracle,
+}
+
+impl Mode {
+    /// The mode OCP names (`MYSQL`, `ORACLE`); anything else is MySQL, OCP's default.
+    pub fn from_ocp(s: Option<&str>) -> Mode {
+        if s.is_some_and(|m| m.eq_ignore_ascii_case("ORACLE")) {
+            Mode::Oracle
+        } else {
+            Mode::Mysql
+        }
+    }
+
+    /// The mode recorded in a state value's `tenant_mode`, if known.
+    pub fn of_state(v: &Value) -> Option<Mode> {
+        v.get("tenant_mode")
+            .and_then(Value::as_str)
+            .map(|m| Mode::from_ocp(Some(m)))
+    }
+}
+
+/// Where a privilege applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Global (MySQL) or system (Oracle) privileges.
+    Global,
+    /// Privileges on one database (MySQL).
+    Database,
+    /// Privileges on one object (Oracle).
+    Object,
+}
+
+/// The privileges OCP knows for a mode and scope.
+pub fn vocabulary(mode: Mode, scope: Scope) -> &'static [&'static str] {
+    match (mode, scope) {
+        (Mode::Mysql, Scope::Global) => MYSQL_GLOBAL,
+        (Mode::Mysql, _) => MYSQL_DB,
+        (Mode::Oracle, Scope::Global) => ORACLE_SYSTEM,
+        (Mode::Oracle, _) => ORACLE_OBJECT,
+    }
+}
+
+/// OCP's spelling of a privilege name: upper case, spaces as underscores, `ALL PRIVILEGES`
+/// as `ALL`.
+pub fn canonical(p: &str) -> String {
+    let c = p
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("_")
+        .to_ascii_uppercase();
+    if c == "ALL_PRIVILEGES" {
+        "ALL".into()
+    } else {
+        c
+    }
+}
+
+/// The canonical set a list means, with `ALL` expanded for the scope.
+pub fn expand<'a>(
+    mode: Mode,
+    scope: Scope,
+    items: impl IntoIterator<Item = &'a str>,
+) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for i in items {
+        let c = canonical(i);
+        if c == "ALL" {
+            out.extend(vocabulary(mode, scope).iter().map(|s| s.to_string()));
+        } else {
+            out.insert(c);
+        }
+    }
+    out
+}
+
+/// Names in `items` that no mode knows for `scope` (checked at plan time, before the tenant's
+/// mode is known; OCP refuses names of the other mode at apply).
+pub fn unknown<'a>(scope: Scope, items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let modes: &[Mode] = match scope {
+        Scope::Global => &[Mode::Mysql, Mode::Oracle],
+        Scope::Database => &[Mode::Mysql],
+        Scope::Object => &[Mode::Oracle],
+    };
+    items
+        .into_iter()
+        .filter(|i| {
+            let c = canonical(i);
+            c != "ALL"
+                && !modes
+                    .iter()
+                    .any(|m| vocabulary(*m, scope).contains(&c.as_str()))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// The strings of a set value (known elements only).
+pub fn strings(v: &Value) -> Vec<&str> {
+    v.elements().iter().filter_map(Value::as_str).collect()
+}
+
+/// A set value of strings.
+pub fn set_value<S: AsRef<str>>(items: &[S]) -> Value {
+    Value::set(items.iter().map(|s| Value::string(s.as_ref())))
+}
+
+/// What state records for a privilege list, given what the user wrote (`mine`, None when the
+/// attribute is not managed yet) and what OCP reports (`actual`, OCP's expanded spelling).
+///
+/// Authoritative lists (on users and roles) mirror OCP: the user's spelling when it means
+/// exactly what OCP has, else the entries of `mine` OCP still has plus OCP's extras, so the
+/// plan shows precisely what drifted. Additive lists (grants) keep only the entries of `mine`
+/// OCP still has.
+pub fn present(
+    mode: Mode,
+    scope: Scope,
+    mine: Option<&[&str]>,
+    actual: &[String],
+    authoritative: bool,
+) -> Vec<String> {
+    let have = expand(mode, scope, actual.iter().map(String::as_str));
+    let Some(mine) = mine else {
+        return have.into_iter().collect();
+    };
+    if authoritative && expand(mode, scope, mine.iter().copied()) == have {
+        return mine.iter().map(|s| s.to_string()).collect();
+    }
+    let kept: Vec<&str> = mine
+        .iter()
+        .copied()
+        .filter(|m| expand(mode, scope, [*m]).is_subset(&have))
+        .collect();
+    let mut out: Vec<String> = kept.iter().map(|s| s.to_string()).collect();
+    if authoritative {
+        let covered = expand(mode, scope, kept.iter().copied());
+        out.extend(have.difference(&covered).cloned());
+    }
+    out
+}
+
+/// The grants and revokes that turn `from` into `to` (canonical, `ALL` expanded): the smallest
+/// change, never a revoke-all-then-grant.
+pub fn delta<'a>(
+    mode: Mode,
+    scope: Scope,
+    from: impl IntoIterator<Item = &'a str>,
+    to: impl IntoIterator<Item = &'a str>,
+) -> (Vec<String>, Vec<String>) {
+    let (a, b) = (expand(mode, scope, from), expand(mode, scope, to));
+    (
+        b.difference(&a).cloned().collect(),
+        a.difference(&b).cloned().collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_users_write_map_to_ocps() {
+        assert_eq!(canonical("create view"), "CREATE_VIEW");
+        assert_eq!(canonical(" all  privileges "), "ALL");
+        assert_eq!(canonical("Select"), "SELECT");
+    }
+
+    #[test]
+    fn all_expands_per_mode_and_scope() {
+        assert_eq!(
+            expand(Mode::Mysql, Scope::Database, ["ALL"]).len(),
+            MYSQL_DB.len()
+        );
+        assert!(expand(Mode::Oracle, Scope::Global, ["all privileges"]).contains("CREATE_SESSION"));
+    }
+
+    #[test]
+    fn authoritative_lists_keep_the_users_spelling_when_equal() {
+        let actual: Vec<String> = MYSQL_DB.iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            present(Mode::Mysql, Scope::Database, Some(&["all"]), &actual, true),
+            vec!["all"]
+        );
+        let actual = vec!["SELECT".to_string(), "CREATE_VIEW".to_string()];
+        assert_eq!(
+            present(
+                Mode::Mysql,
+                Scope::Global,
+                Some(&["select", "create view"]),
+                &actual,
+                true
+            ),
+            vec!["select", "create view"]
+        );
+    }
+
+    #[test]
+    fn drift_shows_exactly_what_changed() {
+        // INSERT was revoked outside Terraform and DROP granted.
+        let actual = vec!["SELECT".to_string(), "DROP".to_string()];
+        let auth = present(
+            Mode::Mysql,
+            Scope::Global,
+            Some(&["SELECT", "INSERT"]),
+            &actual,
+            true,
+        );
+        assert_eq!(auth, vec!["SELECT", "DROP"]);
+        let additive = present(
+            Mode::Mysql,
+            Scope::Global,
+            Some(&["SELECT", "INSERT"]),
+            &actual,
+            false,
+        );
+        assert_eq!(additive, vec!["SELECT"]);
+    }
+
+    #[test]
+    fn changes_are_the_smallest_grant_and_revoke() {
+        let (grant, revoke) = delta(
+            Mode::Mysql,
+            Scope::Global,
+            ["SELECT", "INSERT"],
+            ["select", "update"],
+        );
+        assert_eq!(grant, vec!["UPDATE"]);
+        assert_eq!(revoke, vec!["INSERT"]);
+    }
+
+    #[test]
+    fn unknown_names_are_caught_before_the_mode_is_known() {
+        assert_eq!(
+            unknown(Scope::Global, ["SELECT", "create table", "FLY"]),
+            vec!["FLY"]
+        );
+        assert_eq!(
+            unknown(Scope::Database, ["EXECUTE"]),
+            vec!["EXECUTE"],
+            "EXECUTE is an Oracle object privilege"
+        );
+        assert!(unknown(Scope::Object, ["EXECUTE"]).is_empty());
+    }
+}
