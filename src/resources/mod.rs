@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crate::client::{ClientError, OcpClient, TaskInstance, WaitOptions};
 use crate::framework::{AttrPath, Ctx, DataSource, Diagnostics, Resource};
 
+pub mod backup;
 pub mod cluster;
 pub mod database;
 pub mod db_grant;
@@ -24,6 +25,7 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(db_user::DbUserResource),
         Arc::new(db_role::DbRoleResource),
         Arc::new(db_grant::DbGrantResource),
+        Arc::new(backup::BackupPolicyResource),
     ]
 }
 
@@ -38,6 +40,8 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(db_user::DbUserDataSource),
         Arc::new(db_user::DbUsersDataSource),
         Arc::new(db_role::DbRoleDataSource),
+        Arc::new(backup::BackupPolicyDataSource),
+        Arc::new(backup::BackupTasksDataSource),
     ]
 }
 
@@ -73,6 +77,25 @@ pub async fn wait(
             &ctx.cancel,
         )
         .await
+}
+
+/// Waits on several OCP tasks in turn (e.g. a backup call's `taskIdList`), sharing one deadline.
+pub async fn wait_ids(
+    client: &OcpClient,
+    ctx: &Ctx,
+    ids: &[i64],
+    deadline: Instant,
+) -> Result<(), ClientError> {
+    for id in ids {
+        client
+            .wait_task(
+                *id,
+                &WaitOptions::with_timeout(remaining(deadline)),
+                &ctx.cancel,
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// Private state a resource keeps beside its state: the OCP task last started for it, so a

@@ -4,6 +4,7 @@
 //! Terraform comes from `TERRAFORM` or `.tools/terraform` (installed by `scripts/test.sh`).
 //! If it is missing the tests fail and say how to install it: they are never skipped.
 
+mod backup;
 mod clusters;
 mod db;
 mod docs;

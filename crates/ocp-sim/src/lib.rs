@@ -12,6 +12,11 @@
 //! * Async writes return TaskInstances driven by the task engine ([`tasks`]).
 //! * Databases, OB users, roles and privileges of tenants: [`db_objects`] (model, shapes) and
 //!   [`routes::db_objects`] (HTTP).
+//! * Backup strategies, schedules, backupNow and backup task lists: [`backup`] (model, rules,
+//!   shapes) and [`routes::backup`] (HTTP).
+//! * Regions, IDCs, host types, credentials, hosts and the cluster topology writes (create/delete
+//!   cluster, zones, OBServers): [`infra`] (rules, models) and [`routes::compute_writes`] /
+//!   [`routes::cluster_writes`] (HTTP).
 //! * `/_sim/**` is the simulator's own admin API (fault injection, request counters,
 //!   [`routes::admin`]); the same knobs are methods of [`SharedState`].
 //!
@@ -28,9 +33,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine as _;
 
+pub mod backup;
 pub mod db_objects;
 pub mod envelope;
 pub mod faults;
+pub mod infra;
 pub mod paging;
 pub mod render;
 pub mod routes;

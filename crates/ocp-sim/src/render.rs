@@ -48,7 +48,8 @@ pub fn host_type(t: &HostType) -> Value {
     })
 }
 
-/// Host item (§3.7). `clusterId`/`clusterName`/`serverId` are `null` for a free host (sim).
+/// Host item (§3.7). `clusterId`/`clusterName`/`serverId` are `null` and `used` is false for a
+/// free host (sim); `publishPorts` is the comma-joined port mappings of a container host or null.
 pub fn host(store: &Store, h: &Host) -> Value {
     let idc = store.idcs.get(&h.idc_id);
     let region = idc.and_then(|i| store.regions.get(&i.region_id));
@@ -76,10 +77,12 @@ pub fn host(store: &Store, h: &Host) -> Value {
         "typeId": h.type_id,
         "typeName": store.host_types.get(&h.type_id).map(|t| t.name.clone()),
         "credentialId": h.credential_id,
-        "vpcId": 1,
+        "vpcId": crate::infra::CLASSIC_VPC,
+        "publishPorts": (!h.publish_ports.is_empty()).then(|| h.publish_ports.join(",")),
         "clusterId": cluster.map(|c| c.id),
         "clusterName": cluster.map(|c| c.name.clone()),
         "serverId": server.map(|s| s.id),
+        "used": server.is_some(),
         "createTime": util::iso(h.create_time),
         "updateTime": util::iso(h.update_time),
     })

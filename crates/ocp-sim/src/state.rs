@@ -14,7 +14,7 @@
 //! |---|---|---|
 //! | cluster | 1000001 | `demo-cluster` = 1000001 |
 //! | tenant | 1002001 | `sys` = 1002001 |
-//! | host | 1003001 | 1003001..1003003 (in use), 1003004..1003006 (free) |
+//! | host | 1003001 | 1003001..1003003 (in use), 1003004..1003009 (free) |
 //! | OBServer | 1004001 | 1004001..1004003 |
 //! | region | 1005001 | `cn-hangzhou` = 1005001 |
 //! | IDC | 1006001 | `hz1`, `hz2`, `hz3` = 1006001..1006003 |
@@ -23,9 +23,11 @@
 //! | unit | 1009001 | sys units 1009001..1009003 |
 //! | unit spec | 1010001 | `S0`..`S4` = 1010001..1010005 |
 //! | database (MySQL tenants) | 1011001 | — |
+//! | SSH credential | 1013001 | — (see [`crate::infra`]) |
 //! | task instance | 2000001 | — |
 //! | subtask instance | 3000001 | — |
 //! | task definition | 4000001 | one per task name |
+//! | backup strategy / data-backup row / log-backup row | 1030001 / 5000001 / 5100001 | — (counters in [`crate::backup::BackupState`]) |
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -90,6 +92,8 @@ pub enum IdKind {
     UnitSpec,
     /// Database of a MySQL tenant.
     Database,
+    /// SSH credential (`/api/v2/profiles/me/credentials`, see [`crate::infra`]).
+    Credential,
     /// Task instance.
     Task,
     /// Subtask instance.
@@ -112,6 +116,7 @@ impl IdKind {
             IdKind::Unit => 1_009_001,
             IdKind::UnitSpec => 1_010_001,
             IdKind::Database => 1_011_001,
+            IdKind::Credential => 1_013_001,
             IdKind::Task => 2_000_001,
             IdKind::Subtask => 3_000_001,
             IdKind::TaskDefinition => 4_000_001,
@@ -187,6 +192,8 @@ pub struct Host {
     pub type_id: i64,
     /// SSH credential id, if any.
     pub credential_id: Option<i64>,
+    /// Port mappings of a container host (`publishPorts`, batchCreate §3.7); empty otherwise.
+    pub publish_ports: Vec<String>,
     /// Serial number.
     pub serial_number: Option<String>,
     /// Free text.
@@ -414,8 +421,15 @@ pub struct Store {
     pub reservations: BTreeMap<i64, Vec<Reservation>>,
     /// Next OB tenant id ([`FIRST_OB_TENANT_ID`], step 2; never reused).
     pub next_ob_tenant_id: i64,
+    /// SSH credentials by id (see [`crate::infra`]).
+    pub credentials: BTreeMap<i64, crate::infra::Credential>,
+    /// CPU cores and memory GB a newly deployed OBServer offers to units (16:64, or what
+    /// [`SharedState::set_server_capacity`] set last).
+    pub server_capacity: (f64, f64),
     /// Databases, users, roles and objects by tenant id (see [`crate::db_objects`]).
     pub tenant_objects: BTreeMap<i64, TenantObjects>,
+    /// Backup strategies, schedules and backup task rows (see [`crate::backup`]).
+    pub backup: crate::backup::BackupState,
     next_ids: BTreeMap<IdKind, i64>,
 }
 
@@ -441,6 +455,9 @@ impl Store {
             reservations: BTreeMap::new(),
             next_ob_tenant_id: FIRST_OB_TENANT_ID,
             tenant_objects: BTreeMap::new(),
+            backup: crate::backup::BackupState::default(),
+            credentials: BTreeMap::new(),
+            server_capacity: (16.0, 64.0),
             next_ids: BTreeMap::new(),
         }
     }
@@ -666,9 +683,10 @@ impl Store {
                 update_time: t0 + 120_000,
             },
         );
-        // Hosts .11-.13 run the demo cluster, .14-.16 are free (one per IDC).
+        // Hosts .11-.13 run the demo cluster, .14-.19 are free (two per IDC), enough for a
+        // 3-zone cluster plus an added zone / OBServer (see [`crate::infra`]).
         let mut hosts = Vec::new();
-        for i in 0..6u32 {
+        for i in 0..9u32 {
             let id = self.next_id(IdKind::Host);
             let idc = idcs[(i % 3) as usize];
             self.hosts.insert(
@@ -683,6 +701,7 @@ impl Store {
                     idc_id: idc,
                     type_id: host_type,
                     credential_id: None,
+                    publish_ports: Vec::new(),
                     serial_number: Some(format!("SN-OB-{:04}", 1001 + i)),
                     description: None,
                     architecture: "x86_64".into(),
@@ -890,10 +909,24 @@ impl SharedState {
         self.lock().task_seconds = sanitize_seconds(seconds);
     }
 
+    /// Set the wall time between two scheduled data backups of an enabled backup schedule
+    /// (at least 0.01 s); a value that is not a positive finite number restores the default,
+    /// `max(1, 5 × task_seconds)` seconds. See [`crate::backup`].
+    pub fn set_backup_period_seconds(&self, seconds: f64) {
+        crate::backup::set_period(&mut self.lock(), Some(seconds), util::now_ms());
+    }
+
+    /// The backup period in effect, in seconds.
+    pub fn backup_period_seconds(&self) -> f64 {
+        crate::backup::period_ms(&self.lock()) as f64 / 1000.0
+    }
+
     /// Sets the capacity every OBServer offers to units (CPU cores and memory GB), e.g. to
     /// hold hundreds of tenants in load tests. The seed gives each server 16 cores and 64 GB.
+    /// OBServers deployed later (cluster create, add zone/OBServer) get the same capacity.
     pub fn set_server_capacity(&self, cpu: f64, memory_gb: f64) {
         let mut store = self.lock();
+        store.server_capacity = (cpu, memory_gb);
         for server in store.servers.values_mut() {
             server.cpu_total = cpu;
             server.memory_total_gb = memory_gb;

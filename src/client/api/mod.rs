@@ -5,6 +5,7 @@
 //! adopted, design rule R2), and async operations return the [`super::TaskInstance`] to wait
 //! for with [`super::OcpClient::wait_task`].
 
+pub mod backup;
 pub mod cluster;
 pub mod db;
 pub mod tenant;

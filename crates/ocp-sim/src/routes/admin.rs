@@ -14,6 +14,7 @@
 //! | `GET /_sim/requests` | — | `{"count": n, "by_route": {"GET /api/v2/ob/clusters/{id}": 2, ...}, "recent": [{method, path, query, status}]}`; route keys template all-digit segments as `{id}` |
 //! | `DELETE /_sim/requests` | — | resets the counters |
 //! | `POST /_sim/config` | `{"task_seconds": S}` | duration of tasks created from now on |
+//! | `POST /_sim/config` | `{"backup_period_seconds": P}` | wall time between scheduled data backups (P > 0, at least 0.01; `0` restores the default `max(1, 5 × task_seconds)`), see [`crate::backup`]; the answer shows both settings |
 //!
 //! Task faults are queued: each `fail_next` / `stuck_next` call arms one upcoming task.
 
@@ -117,6 +118,7 @@ async fn reset_requests(State(st): State<SharedState>) -> Json<Value> {
 #[serde(deny_unknown_fields)]
 struct ConfigRequest {
     task_seconds: Option<f64>,
+    backup_period_seconds: Option<f64>,
 }
 
 async fn config(State(st): State<SharedState>, body: Bytes) -> Response {
@@ -124,12 +126,21 @@ async fn config(State(st): State<SharedState>, body: Bytes) -> Response {
         Ok(r) => r,
         Err(e) => return bad(e),
     };
+    if let Some(p) = req.backup_period_seconds {
+        if !(p.is_finite() && p >= 0.0) {
+            return bad("backup_period_seconds must be a finite number >= 0 (0 = default)");
+        }
+    }
     if let Some(s) = req.task_seconds {
         if !(s.is_finite() && s >= 0.0) {
             return bad("task_seconds must be a finite number >= 0");
         }
         st.set_task_seconds(s);
     }
+    if let Some(p) = req.backup_period_seconds {
+        st.set_backup_period_seconds(p);
+    }
     let secs = st.with_store(|s| s.task_seconds);
-    Json(json!({"task_seconds": secs})).into_response()
+    let period = st.backup_period_seconds();
+    Json(json!({"task_seconds": secs, "backup_period_seconds": period})).into_response()
 }

@@ -5,9 +5,12 @@
 //! | `GET /api/v2/compute/regions`, `GET .../regions/{id}` | `{id, name, description, createTime, updateTime}` |
 //! | `GET /api/v2/compute/idcs`, `GET .../idcs/{id}` | `{id, name, description, regionId, regionName, createTime, updateTime}` |
 //! | `GET /api/v2/compute/hostTypes`, `GET .../hostTypes/{id}` | `{id, name, description, createTime, updateTime}` |
-//! | `GET /api/v2/compute/hosts`, `GET .../hosts/{hostId}` | host object; a free host has `clusterId: null` |
+//! | `GET /api/v2/compute/hosts`, `GET .../hosts/{hostId}` | host object; a free host has `clusterId: null`, `used: false` |
 //!
-//! Lists are paged (§1.4); the reference documents no filters for them, so none are applied.
+//! Lists are paged (§1.4). The reference documents no filters; the host list takes `status`,
+//! `keyword`, `includedServiceType`, `excludedServiceType` (OCP "Query hosts" page) and `idcId`,
+//! `typeId`, `used` (sim), see [`crate::infra::HostFilter`]. The writes are in
+//! [`super::compute_writes`].
 
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::get;
@@ -88,10 +91,12 @@ async fn get_host_type(State(st): State<SharedState>, Path(id): Path<String>) ->
 
 async fn list_hosts(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
     let q = Query::parse(raw.as_deref());
+    let filter = crate::infra::HostFilter::parse(&q)?;
     let store = st.lock();
     let items = store
         .hosts
         .values()
+        .filter(|h| filter.matches(&store, h))
         .map(|h| render::host(&store, h))
         .collect();
     Ok(Api::data(page_of(items, &q)?))

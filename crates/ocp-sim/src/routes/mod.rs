@@ -9,8 +9,11 @@ use axum::Router;
 use crate::state::SharedState;
 
 pub mod admin;
+pub mod backup;
+pub mod cluster_writes;
 pub mod clusters;
 pub mod compute;
+pub mod compute_writes;
 pub mod db_objects;
 pub mod system;
 pub mod tasks;
@@ -25,5 +28,8 @@ pub fn api() -> Router<SharedState> {
         .merge(tenants::routes())
         .merge(db_objects::routes())
         .merge(compute::routes())
+        .merge(compute_writes::routes())
+        .merge(cluster_writes::routes())
         .merge(tasks::routes())
+        .merge(backup::routes())
 }

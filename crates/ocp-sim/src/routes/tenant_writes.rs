@@ -137,8 +137,11 @@ struct Planner {
 
 impl Planner {
     fn new(store: &Store, cluster_id: i64) -> Self {
+        // OBServers being deployed, removed or whose deployment failed ([`crate::infra`]) hold
+        // no units and must not receive any.
         let servers = store
             .servers_of(cluster_id)
+            .filter(|s| !crate::infra::is_unplaceable_server_status(&s.status))
             .map(|s| {
                 let (c, m) = store.server_free(s.id);
                 let ip = store
