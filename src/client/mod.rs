@@ -379,6 +379,20 @@ impl OcpClient {
         decode("PUT", path, data)
     }
 
+    /// PATCH `path` with a JSON body; returns `data`. Retried like PUT: OCP's PATCH calls
+    /// replace a whole object (ocp-api.md §5 #27), so repeating one is safe.
+    pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let bytes = encode("PATCH", path, body)?;
+        let data = self
+            .execute(Method::PATCH, path, &[], Some(bytes.as_slice()))
+            .await?;
+        decode("PATCH", path, data)
+    }
+
     /// DELETE `path`; returns `data` (`()`/`Option` accept an absent one). Retried on
     /// transient failures.
     pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {

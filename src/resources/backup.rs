@@ -553,7 +553,7 @@ impl Resource for BackupPolicyResource {
             .attr("cleanup_enabled", Attr::bool().default(Value::Bool(false)).doc("Whether expired backups are cleaned up on a schedule. Default `false`."))
             .attr("cleanup_time", Attr::string().optional().validate(ScheduleTime).doc("Time of day of the cleanup (logical backup), in the format of `schedule.time`."))
             .attr("log_backup", Attr::bool().default(Value::Bool(false)).doc("Whether log backup (archiving) runs, for point-in-time restore. Default `false`."))
-            .attr("status", Attr::string().computed().use_state_for_unknown().doc("Status of the most recent data backup as OCP reports it (`DOING`, `DONE`, `FAILED`, ...), null before the first one."))
+            .attr("status", Attr::string().computed().doc("Status of the most recent data backup as OCP reports it (`DOING`, `DONE`, `FAILED`, ...), null before the first one."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the strategy was created."))
             .attr("update_time", Attr::string().computed().doc("When the strategy was last changed."))
             .block("schedule", NestedBlock::single(schedule_block()).items(1, 1))

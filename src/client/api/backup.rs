@@ -61,7 +61,6 @@
 
 use std::collections::BTreeMap;
 
-use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -641,21 +640,6 @@ fn mask_secrets<'a>(
     err
 }
 
-/// PATCH `path` with `body`, retried on transient failures like the client's PUT (a full
-/// replacement is safe to repeat). A private helper of this family: the shared client has no
-/// PATCH verb of its own.
-async fn patch<B: Serialize + ?Sized>(
-    client: &OcpClient,
-    path: &str,
-    body: &B,
-) -> Result<Value, ClientError> {
-    let bytes = crate::client::encode("PATCH", path, body)?;
-    let data = client
-        .execute(Method::PATCH, path, &[], Some(bytes.as_slice()))
-        .await?;
-    Ok(data.unwrap_or(Value::Null))
-}
-
 impl OcpClient {
     /// `GET .../backup/config/backupStrategy`: the target's strategy, or `None` when OCP
     /// answers without a strategy id (not configured, §3.8.1), without `data`, or 404 (also
@@ -707,7 +691,7 @@ impl OcpClient {
         body: &StrategyBody,
     ) -> Result<Vec<i64>, ClientError> {
         let path = backup_path(target, BackupCall::Strategy);
-        patch(self, &path, body)
+        self.patch::<_, Value>(&path, body)
             .await
             .and_then(|data| write_result("PATCH", &path, data))
             .map_err(|e| mask_secrets(e, body.secrets()))
