@@ -12,10 +12,10 @@ use crate::framework::{
 use crate::value::{Type, Value};
 
 use super::db_user::{
-    keep_equivalent, keep_same_name, keep_same_names, managed, present_roles, same_name,
-    tenant_mode, validate_privileges,
+    apply_privileges, keep_equivalent, keep_same_name, keep_same_names, managed, present_roles,
+    same_name, tenant_mode, validate_privileges,
 };
-use super::privileges::{canonical, delta, present, set_value, Mode, Scope};
+use super::privileges::{canonical, present, set_value, Mode, Scope};
 use super::{import_id, ownership, report, tenant_attrs, tenant_of, DbObjectName};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<role_name>\"";
@@ -203,50 +203,9 @@ impl Resource for DbRoleResource {
             return;
         };
         let mode = Mode::of_state(prior).unwrap_or(Mode::Oracle);
-        let grantee = Grantee::Role(name);
-        use crate::client::api::user::{PrivilegeOp, PrivilegeScope};
-        let mut failed = None;
-        if let Some(want) = managed(plan, "global_privileges") {
-            let (grant, revoke) = delta(
-                mode,
-                Scope::Global,
-                managed(prior, "global_privileges").unwrap_or_default(),
-                want,
-            );
-            for (op, list) in [(PrivilegeOp::Grant, grant), (PrivilegeOp::Revoke, revoke)] {
-                if failed.is_none() && !list.is_empty() {
-                    if let Err(e) = client
-                        .change_privileges(c, t, grantee, op, PrivilegeScope::Global(&list))
-                        .await
-                    {
-                        failed = Some(("global_privileges", e));
-                    }
-                }
-            }
-        }
-        if let Some(want) = managed(plan, "roles") {
-            let have = managed(prior, "roles").unwrap_or_default();
-            let grant: Vec<String> = want
-                .iter()
-                .filter(|w| !have.iter().any(|h| same_name(mode, h, w)))
-                .map(|s| s.to_string())
-                .collect();
-            let revoke: Vec<String> = have
-                .iter()
-                .filter(|h| !want.iter().any(|w| same_name(mode, h, w)))
-                .map(|s| s.to_string())
-                .collect();
-            for (op, list) in [(PrivilegeOp::Grant, grant), (PrivilegeOp::Revoke, revoke)] {
-                if failed.is_none() && !list.is_empty() {
-                    if let Err(e) = client
-                        .change_privileges(c, t, grantee, op, PrivilegeScope::Roles(&list))
-                        .await
-                    {
-                        failed = Some(("roles", e));
-                    }
-                }
-            }
-        }
+        let failed = apply_privileges(client, c, t, Grantee::Role(name), mode, prior, plan)
+            .await
+            .err();
         if let Some((attr, e)) = &failed {
             report(
                 &mut resp.diags,

@@ -406,7 +406,9 @@ fn keep_equivalent_nested(req: &PlanRequest<'_>, resp: &mut PlanResponse) {
     }
 }
 
-async fn apply_privileges(
+/// Grants what the plan adds and then revokes what it removes, for every privilege attribute
+/// the plan manages (the smallest change; attributes a schema lacks are skipped).
+pub(crate) async fn apply_privileges(
     client: &OcpClient,
     c: i64,
     t: i64,
