@@ -8,6 +8,7 @@ use crate::framework::{AttrPath, Ctx, DataSource, Diagnostics, Resource};
 
 pub mod backup;
 pub mod cluster;
+pub mod compute;
 pub mod database;
 pub mod db_grant;
 pub mod db_role;
@@ -26,6 +27,9 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(db_role::DbRoleResource),
         Arc::new(db_grant::DbGrantResource),
         Arc::new(backup::BackupPolicyResource),
+        Arc::new(compute::CatalogueResource(compute::Kind::Region)),
+        Arc::new(compute::CatalogueResource(compute::Kind::Idc)),
+        Arc::new(compute::CatalogueResource(compute::Kind::HostType)),
     ]
 }
 
@@ -42,6 +46,12 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(db_role::DbRoleDataSource),
         Arc::new(backup::BackupPolicyDataSource),
         Arc::new(backup::BackupTasksDataSource),
+        Arc::new(compute::CatalogueDataSource(compute::Kind::Region)),
+        Arc::new(compute::CatalogueListDataSource(compute::Kind::Region)),
+        Arc::new(compute::CatalogueDataSource(compute::Kind::Idc)),
+        Arc::new(compute::CatalogueListDataSource(compute::Kind::Idc)),
+        Arc::new(compute::CatalogueDataSource(compute::Kind::HostType)),
+        Arc::new(compute::CatalogueListDataSource(compute::Kind::HostType)),
     ]
 }
 

@@ -6,6 +6,7 @@
 
 mod backup;
 mod clusters;
+mod compute;
 mod db;
 mod docs;
 mod examples;

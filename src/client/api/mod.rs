@@ -7,6 +7,7 @@
 
 pub mod backup;
 pub mod cluster;
+pub mod compute;
 pub mod db;
 pub mod tenant;
 pub mod user;

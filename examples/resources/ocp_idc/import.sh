@@ -1,0 +1,3 @@
+# By OCP id or by name
+terraform import ocp_idc.sh1 1006004
+terraform import ocp_idc.sh1 sh1

@@ -1,0 +1,4 @@
+resource "ocp_region" "shanghai" {
+  name        = "cn-shanghai"
+  description = "East China"
+}

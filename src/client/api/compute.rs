@@ -1,0 +1,1097 @@
+//! Regions, IDCs, host types, SSH credentials and hosts (ocp-api.md §3.7, §4.6, §5 #17, #18,
+//! #20). Every call here is synchronous except adding a host, which returns an `Add host` task.
+//!
+//! Paths and shapes the reference does not settle, kept here in one place:
+//!
+//! | Call | Path / shape | Why |
+//! |---|---|---|
+//! | get / delete region, IDC, host type | `GET`/`DELETE /api/v2/compute/{regions,idcs,hostTypes}/{id}` | §3.7 (paths inferred) |
+//! | delete credential | `DELETE /api/v2/profiles/me/credentials/{id}` | inferred (not in §3.7); shared with the simulator |
+//! | host list filters | see [`HostFilter::query`] | §3.7 names none; `status` is from the OCP "Query hosts" page, `idcId`/`typeId`/`used` are the simulator's. Every filter is applied again here, since OCP ignores unknown query parameters (§5 #23) |
+//! | add host | `POST .../hosts/batchCreate` with one host; the task in `data.contents[0]` carries `hostId` | §3.7, §5 #17 (else the host is looked up by IP) |
+//! | delete host | `DELETE .../hosts/{hostId}`, sync | §3.7, §5 #18: a task in the answer is logged, not waited for |
+//!
+//! Verbs: `find_*` returns `None` for a 404 (or no exact match); `list_*` reads every page;
+//! `delete_*` returns `false` when the object was already gone (404, also after a repeated DELETE
+//! whose first answer was lost).
+//!
+//! Retrying (design rule R2): every create goes through [`OcpClient::post_create`] with a
+//! look-up by the natural key (the name; the IP for hosts). A lost answer or OCP's "already
+//! exists" (§5 #20) leads to the look-up; an object found by exact name is adopted. The simulator
+//! compares names case-insensitively, so a duplicate that differs only in case is not found by
+//! the exact look-up and surfaces as [`ClientError::AlreadyExists`].
+//!
+//! Secrets: the SSH password travels as [`Secret`] (`Debug` prints `***`); the client never logs
+//! bodies, and an OCP error message that echoes it has it replaced by `***` before the error
+//! leaves this module. OCP never returns the passphrase.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::not_found_as_none;
+use crate::client::de::{de_i64, de_opt_bool, de_opt_i64, de_opt_string, de_string};
+use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
+
+/// Regions (§3.7).
+const REGIONS: &str = "/api/v2/compute/regions";
+/// IDCs (§3.7).
+const IDCS: &str = "/api/v2/compute/idcs";
+/// Host types (§3.7).
+const HOST_TYPES: &str = "/api/v2/compute/hostTypes";
+/// Hosts (§3.7).
+const HOSTS: &str = "/api/v2/compute/hosts";
+/// Batch create of hosts (§3.7).
+const HOSTS_BATCH_CREATE: &str = "/api/v2/compute/hosts/batchCreate";
+/// The caller's credential vault (§3.7).
+const CREDENTIALS: &str = "/api/v2/profiles/me/credentials";
+
+/// A region (§3.7, §4.6).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Region {
+    /// OCP region id.
+    #[serde(deserialize_with = "de_i64")]
+    pub id: i64,
+    /// Region name, unique.
+    #[serde(default, deserialize_with = "de_string")]
+    pub name: String,
+    /// Free text.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub description: Option<String>,
+    /// ISO-8601 creation time (null in the §4.6 create answer).
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub create_time: Option<String>,
+    /// ISO-8601 update time.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub update_time: Option<String>,
+}
+
+/// An IDC (data centre) of a region (§3.7, §4.6).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Idc {
+    /// OCP IDC id.
+    #[serde(deserialize_with = "de_i64")]
+    pub id: i64,
+    /// IDC name, unique.
+    #[serde(default, deserialize_with = "de_string")]
+    pub name: String,
+    /// Free text.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub description: Option<String>,
+    /// Id of its region.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub region_id: Option<i64>,
+    /// Name of its region.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub region_name: Option<String>,
+    /// ISO-8601 creation time.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub create_time: Option<String>,
+    /// ISO-8601 update time.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub update_time: Option<String>,
+}
+
+/// A host type (§3.7).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostType {
+    /// OCP host type id.
+    #[serde(deserialize_with = "de_i64")]
+    pub id: i64,
+    /// Host type name, unique (no hyphens, §3.7).
+    #[serde(default, deserialize_with = "de_string")]
+    pub name: String,
+    /// Free text.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub description: Option<String>,
+    /// ISO-8601 creation time.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub create_time: Option<String>,
+    /// ISO-8601 update time.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub update_time: Option<String>,
+}
+
+/// A host (§3.7; the reference names only `id` and `innerIpAddress`, the other fields are those
+/// the simulator renders, after the OCP "Query hosts" page). Every field but `id` is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Host {
+    /// OCP host id.
+    #[serde(deserialize_with = "de_i64")]
+    pub id: i64,
+    /// Display name: the alias, else the IP.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub name: Option<String>,
+    /// Inner (management) IP address, the natural key.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub inner_ip_address: Option<String>,
+    /// Public IP address.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub public_ip_address: Option<String>,
+    /// Alias given when the host was added.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub alias: Option<String>,
+    /// `NEW` while the `Add host` task runs, then `ONLINE`, ...
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub status: Option<String>,
+    /// SSH port.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub ssh_port: Option<i64>,
+    /// `DEDICATED_PHYSICAL_MACHINE` or `DEDICATED_CONTAINER`.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub kind: Option<String>,
+    /// CPU architecture, e.g. `x86_64`.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub architecture: Option<String>,
+    /// Operating system.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub operating_system: Option<String>,
+    /// Serial number.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub serial_number: Option<String>,
+    /// Free text.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub description: Option<String>,
+    /// CPU cores.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub cpu_count: Option<i64>,
+    /// Memory, GB.
+    #[serde(default, rename = "memorySizeGB", deserialize_with = "de_opt_i64")]
+    pub memory_size_gb: Option<i64>,
+    /// Id of its IDC.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub idc_id: Option<i64>,
+    /// Name of its IDC.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub idc_name: Option<String>,
+    /// Id of its region.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub region_id: Option<i64>,
+    /// Name of its region.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub region_name: Option<String>,
+    /// Id of its host type.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub type_id: Option<i64>,
+    /// Name of its host type.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub type_name: Option<String>,
+    /// Id of the SSH credential it was added with.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub credential_id: Option<i64>,
+    /// VPC id (1 = classic network).
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub vpc_id: Option<i64>,
+    /// Port mappings of a container host, comma-joined.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub publish_ports: Option<String>,
+    /// Cluster whose OBServer runs on the host; `None` for a free host.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub cluster_id: Option<i64>,
+    /// Name of that cluster.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub cluster_name: Option<String>,
+    /// The OBServer on the host.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub server_id: Option<i64>,
+    /// Whether an OBServer runs on the host.
+    #[serde(default, deserialize_with = "de_opt_bool")]
+    pub used: Option<bool>,
+    /// ISO-8601 creation time.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub create_time: Option<String>,
+    /// ISO-8601 update time.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub update_time: Option<String>,
+}
+
+impl Host {
+    /// Whether no OBServer runs on the host (no cluster, not `used`).
+    pub fn is_free(&self) -> bool {
+        self.cluster_id.is_none() && self.server_id.is_none() && self.used != Some(true)
+    }
+}
+
+/// Filters of [`OcpClient::list_hosts`]; `None` = no filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostFilter {
+    /// Hosts of this IDC.
+    pub idc_id: Option<i64>,
+    /// Hosts of this host type.
+    pub type_id: Option<i64>,
+    /// Status, or a comma list (`ONLINE,NEW`), compared case-insensitively.
+    pub status: Option<String>,
+    /// `Some(true)`: only hosts without an OBServer; `Some(false)`: only hosts with one.
+    pub free: Option<bool>,
+}
+
+impl HostFilter {
+    /// The one mapping of the filters to query parameters. §3.7 documents none: `status` is
+    /// from the OCP "Query hosts" page; `idcId`, `typeId` and `used` (= not free) are the
+    /// simulator's (README "Endpoints"). A real OCP may ignore any of them (§5 #23), so
+    /// [`HostFilter::matches`] applies them again to the answer.
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut q = Vec::new();
+        if let Some(id) = self.idc_id {
+            q.push(("idcId", id.to_string()));
+        }
+        if let Some(id) = self.type_id {
+            q.push(("typeId", id.to_string()));
+        }
+        if let Some(s) = &self.status {
+            q.push(("status", s.clone()));
+        }
+        if let Some(free) = self.free {
+            q.push(("used", (!free).to_string()));
+        }
+        q
+    }
+
+    /// Whether `h` passes every given filter (a host without the field does not pass).
+    fn matches(&self, h: &Host) -> bool {
+        self.idc_id.is_none_or(|id| h.idc_id == Some(id))
+            && self.type_id.is_none_or(|id| h.type_id == Some(id))
+            && self.status.as_deref().is_none_or(|list| {
+                h.status.as_deref().is_some_and(|s| {
+                    list.split(',')
+                        .any(|want| want.trim().eq_ignore_ascii_case(s))
+                })
+            })
+            && self.free.is_none_or(|free| h.is_free() == free)
+    }
+}
+
+/// One host to add with `batchCreate` (§3.7).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddHost {
+    /// Inner IP address (the natural key of a host).
+    pub inner_ip_address: String,
+    /// SSH port, e.g. 22.
+    pub ssh_port: i64,
+    /// `DEDICATED_PHYSICAL_MACHINE` or `DEDICATED_CONTAINER`.
+    pub kind: String,
+    /// IDC id.
+    pub idc_id: i64,
+    /// Host type id.
+    pub type_id: i64,
+    /// SSH credential id ([`OcpClient::create_host_credential`]).
+    pub credential_id: i64,
+    /// Alias (allowed for a single host only, which this always is).
+    pub alias: Option<String>,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// `hostBasicDataList[]` item.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HostBasicData<'a> {
+    inner_ip_address: &'a str,
+}
+
+/// The `batchCreate` body (§3.7) for one host.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BatchCreateBody<'a> {
+    host_basic_data_list: [HostBasicData<'a>; 1],
+    ssh_port: i64,
+    kind: &'a str,
+    idc_id: i64,
+    type_id: i64,
+    credential_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alias: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+}
+
+impl<'a> From<&'a AddHost> for BatchCreateBody<'a> {
+    fn from(h: &'a AddHost) -> Self {
+        BatchCreateBody {
+            host_basic_data_list: [HostBasicData {
+                inner_ip_address: &h.inner_ip_address,
+            }],
+            ssh_port: h.ssh_port,
+            kind: &h.kind,
+            idc_id: h.idc_id,
+            type_id: h.type_id,
+            credential_id: h.credential_id,
+            alias: h.alias.as_deref(),
+            description: h.description.as_deref(),
+        }
+    }
+}
+
+/// `{name, description}` of a region or host type; `regionId` for an IDC.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NamedBody<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region_id: Option<i64>,
+}
+
+/// `sshCredentialProperty` of a credential (§3.7). `Debug` shows the passphrase as `***`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SshCredentialProperty<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    username: &'a str,
+    passphrase: &'a Secret,
+    host_id_list: [i64; 0],
+}
+
+/// The create-credential body (§3.7).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CredentialBody<'a> {
+    validate: bool,
+    target_type: &'static str,
+    name: &'a str,
+    ssh_credential_property: SshCredentialProperty<'a>,
+}
+
+/// A credential as listed (the passphrase is never returned).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Credential {
+    #[serde(deserialize_with = "de_i64")]
+    id: i64,
+    #[serde(default, deserialize_with = "de_string")]
+    name: String,
+}
+
+/// `data.id` of a create answer.
+#[derive(Deserialize)]
+struct IdOnly {
+    #[serde(deserialize_with = "de_i64")]
+    id: i64,
+}
+
+/// Replaces `secret` in the OCP-provided texts of `err` by `***` (rule R5), should OCP echo
+/// the SSH password in an error message. Secrets shorter than 3 characters are not masked
+/// (same rule as the provider password in the envelope parser).
+fn mask_secret(mut err: ClientError, secret: &Secret) -> ClientError {
+    let s = secret.expose();
+    if s.len() < 3 {
+        return err;
+    }
+    let clean = |t: &mut String| {
+        if t.contains(s) {
+            *t = t.replace(s, "***");
+        }
+    };
+    match &mut err {
+        ClientError::Api { message, code, .. }
+        | ClientError::AlreadyExists { message, code, .. } => {
+            clean(message);
+            if let Some(c) = code {
+                clean(c);
+            }
+        }
+        ClientError::NotFound { message, .. }
+        | ClientError::Forbidden { message, .. }
+        | ClientError::Decode { message, .. }
+        | ClientError::Transport { message, .. } => clean(message),
+        _ => {}
+    }
+    err
+}
+
+/// The `Add host` task of a `batchCreate` answer: `data.contents[0]` (§3.7); a bare array or a
+/// single task as `data` are accepted too.
+fn first_task(path: &str, data: Value) -> Result<TaskInstance, ClientError> {
+    let bad = |message: String| ClientError::Decode {
+        method: "POST",
+        path: path.to_owned(),
+        message,
+    };
+    let mut items = match data {
+        Value::Object(mut o) if o.contains_key("contents") => match o.remove("contents") {
+            Some(Value::Array(a)) => a,
+            _ => return Err(bad("data.contents is not a list of tasks".into())),
+        },
+        Value::Array(a) => a,
+        v @ Value::Object(_) => vec![v],
+        _ => return Err(bad("the answer carries no Add host task".into())),
+    };
+    if items.len() > 1 {
+        log::warn!(
+            "POST {path}: OCP returned {} tasks for one host; using the first",
+            items.len()
+        );
+    }
+    if items.is_empty() {
+        return Err(bad("data.contents is empty: no Add host task".into()));
+    }
+    serde_json::from_value(items.swap_remove(0))
+        .map_err(|e| bad(format!("the Add host task has an unexpected shape ({e})")))
+}
+
+/// Unwraps a create whose look-up returns the same type as the answer.
+fn created<T: std::fmt::Debug>(path: &str, c: Created<T, T>) -> T {
+    match c {
+        Created::New(v) => v,
+        Created::Adopted(v) => {
+            log::info!("POST {path}: adopted the existing object {v:?}");
+            v
+        }
+    }
+}
+
+impl OcpClient {
+    /// `DELETE path`: `true` when deleted, `false` when OCP answers 404 (already gone).
+    /// Returns the answer's `data` for callers that look at it.
+    async fn delete_gone(&self, path: &str) -> Result<Option<Value>, ClientError> {
+        match self.delete::<Value>(path).await {
+            Ok(data) => Ok(Some(data)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    // ---- regions -----------------------------------------------------------------------
+
+    /// Every region (all pages).
+    pub async fn list_regions(&self) -> Result<Vec<Region>, ClientError> {
+        self.list_all(REGIONS, &[]).await
+    }
+
+    /// `GET /api/v2/compute/regions/{id}`, `None` on 404.
+    pub async fn find_region(&self, id: i64) -> Result<Option<Region>, ClientError> {
+        not_found_as_none(self.get(&format!("{REGIONS}/{id}"), &[]).await)
+    }
+
+    /// The region named exactly `name` (the list has no documented name filter).
+    pub async fn find_region_by_name(&self, name: &str) -> Result<Option<Region>, ClientError> {
+        Ok(self
+            .list_regions()
+            .await?
+            .into_iter()
+            .find(|r| r.name == name))
+    }
+
+    /// `POST /api/v2/compute/regions {name, description}` (sync). A lost answer or "already
+    /// exists" adopts the region of that exact name (its description may differ: compare).
+    pub async fn create_region(
+        &self,
+        name: &str,
+        description: Option<&str>,
+    ) -> Result<Region, ClientError> {
+        let body = NamedBody {
+            name,
+            description,
+            region_id: None,
+        };
+        let c = self
+            .post_create(REGIONS, &body, || self.find_region_by_name(name))
+            .await?;
+        Ok(created(REGIONS, c))
+    }
+
+    /// `DELETE /api/v2/compute/regions/{id}` (sync); `false` when already gone.
+    pub async fn delete_region(&self, id: i64) -> Result<bool, ClientError> {
+        Ok(self
+            .delete_gone(&format!("{REGIONS}/{id}"))
+            .await?
+            .is_some())
+    }
+
+    // ---- IDCs --------------------------------------------------------------------------
+
+    /// Every IDC (all pages).
+    pub async fn list_idcs(&self) -> Result<Vec<Idc>, ClientError> {
+        self.list_all(IDCS, &[]).await
+    }
+
+    /// `GET /api/v2/compute/idcs/{id}`, `None` on 404.
+    pub async fn find_idc(&self, id: i64) -> Result<Option<Idc>, ClientError> {
+        not_found_as_none(self.get(&format!("{IDCS}/{id}"), &[]).await)
+    }
+
+    /// The IDC named exactly `name`.
+    pub async fn find_idc_by_name(&self, name: &str) -> Result<Option<Idc>, ClientError> {
+        Ok(self.list_idcs().await?.into_iter().find(|i| i.name == name))
+    }
+
+    /// `POST /api/v2/compute/idcs {name, description, regionId}` (sync). A lost answer or
+    /// "already exists" adopts the IDC of that exact name (its region may differ: compare).
+    pub async fn create_idc(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        region_id: i64,
+    ) -> Result<Idc, ClientError> {
+        let body = NamedBody {
+            name,
+            description,
+            region_id: Some(region_id),
+        };
+        let c = self
+            .post_create(IDCS, &body, || self.find_idc_by_name(name))
+            .await?;
+        Ok(created(IDCS, c))
+    }
+
+    /// `DELETE /api/v2/compute/idcs/{id}` (sync); `false` when already gone.
+    pub async fn delete_idc(&self, id: i64) -> Result<bool, ClientError> {
+        Ok(self.delete_gone(&format!("{IDCS}/{id}")).await?.is_some())
+    }
+
+    // ---- host types --------------------------------------------------------------------
+
+    /// Every host type (all pages).
+    pub async fn list_host_types(&self) -> Result<Vec<HostType>, ClientError> {
+        self.list_all(HOST_TYPES, &[]).await
+    }
+
+    /// `GET /api/v2/compute/hostTypes/{id}`, `None` on 404.
+    pub async fn find_host_type(&self, id: i64) -> Result<Option<HostType>, ClientError> {
+        not_found_as_none(self.get(&format!("{HOST_TYPES}/{id}"), &[]).await)
+    }
+
+    /// The host type named exactly `name`.
+    pub async fn find_host_type_by_name(
+        &self,
+        name: &str,
+    ) -> Result<Option<HostType>, ClientError> {
+        Ok(self
+            .list_host_types()
+            .await?
+            .into_iter()
+            .find(|t| t.name == name))
+    }
+
+    /// `POST /api/v2/compute/hostTypes {name, description}` (sync); adopts like
+    /// [`OcpClient::create_region`].
+    pub async fn create_host_type(
+        &self,
+        name: &str,
+        description: Option<&str>,
+    ) -> Result<HostType, ClientError> {
+        let body = NamedBody {
+            name,
+            description,
+            region_id: None,
+        };
+        let c = self
+            .post_create(HOST_TYPES, &body, || self.find_host_type_by_name(name))
+            .await?;
+        Ok(created(HOST_TYPES, c))
+    }
+
+    /// `DELETE /api/v2/compute/hostTypes/{id}` (sync); `false` when already gone.
+    pub async fn delete_host_type(&self, id: i64) -> Result<bool, ClientError> {
+        Ok(self
+            .delete_gone(&format!("{HOST_TYPES}/{id}"))
+            .await?
+            .is_some())
+    }
+
+    // ---- credentials -------------------------------------------------------------------
+
+    /// The HOST credential named exactly `name` (`GET .../credentials?targetType=HOST`).
+    async fn find_host_credential_by_name(&self, name: &str) -> Result<Option<i64>, ClientError> {
+        let list: Vec<Credential> = self
+            .list_all(CREDENTIALS, &[("targetType", "HOST".to_owned())])
+            .await?;
+        Ok(list.into_iter().find(|c| c.name == name).map(|c| c.id))
+    }
+
+    /// `POST /api/v2/profiles/me/credentials` with an SSH password credential (`targetType
+    /// HOST`, `validate: false`, no hosts); returns `data.id`. The password is never logged
+    /// and is masked should OCP echo it in an error.
+    ///
+    /// A lost answer or "already exists" adopts the HOST credential of that exact name. OCP
+    /// never returns a passphrase, so an adopted credential's password cannot be checked:
+    /// callers should use names unique to the object they manage.
+    pub async fn create_host_credential(
+        &self,
+        name: &str,
+        username: &str,
+        password: &Secret,
+    ) -> Result<i64, ClientError> {
+        let body = CredentialBody {
+            validate: false,
+            target_type: "HOST",
+            name,
+            ssh_credential_property: SshCredentialProperty {
+                kind: "PASSWORD",
+                username,
+                passphrase: password,
+                host_id_list: [],
+            },
+        };
+        let c = self
+            .post_create::<_, IdOnly, _, _, _>(CREDENTIALS, &body, || {
+                self.find_host_credential_by_name(name)
+            })
+            .await
+            .map_err(|e| mask_secret(e, password))?;
+        Ok(match c {
+            Created::New(d) => d.id,
+            Created::Adopted(id) => {
+                log::warn!(
+                    "POST {CREDENTIALS}: adopted the existing HOST credential {name:?} (id {id}); \
+                     its password cannot be read back"
+                );
+                id
+            }
+        })
+    }
+
+    /// `DELETE /api/v2/profiles/me/credentials/{id}` (sync, path inferred); `false` when
+    /// already gone.
+    pub async fn delete_credential(&self, id: i64) -> Result<bool, ClientError> {
+        Ok(self
+            .delete_gone(&format!("{CREDENTIALS}/{id}"))
+            .await?
+            .is_some())
+    }
+
+    // ---- hosts -------------------------------------------------------------------------
+
+    /// Every host passing `filter` (all pages; the filters are sent and applied again here).
+    pub async fn list_hosts(&self, filter: &HostFilter) -> Result<Vec<Host>, ClientError> {
+        let hosts: Vec<Host> = self.list_all(HOSTS, &filter.query()).await?;
+        Ok(hosts.into_iter().filter(|h| filter.matches(h)).collect())
+    }
+
+    /// `GET /api/v2/compute/hosts/{hostId}`, `None` on 404.
+    pub async fn find_host(&self, id: i64) -> Result<Option<Host>, ClientError> {
+        not_found_as_none(self.get(&format!("{HOSTS}/{id}"), &[]).await)
+    }
+
+    /// The host whose `innerIpAddress` is exactly `ip`. Sends OCP's `keyword` filter ("Query
+    /// hosts" page; a substring match) to narrow the list, then compares exactly.
+    pub async fn find_host_by_ip(&self, ip: &str) -> Result<Option<Host>, ClientError> {
+        let hosts: Vec<Host> = self.list_all(HOSTS, &[("keyword", ip.to_owned())]).await?;
+        Ok(hosts
+            .into_iter()
+            .find(|h| h.inner_ip_address.as_deref() == Some(ip)))
+    }
+
+    /// `POST /api/v2/compute/hosts/batchCreate` with ONE host (§3.7): `New((host id, Add host
+    /// task))`, the id from the task's `hostId` (§5 #17) or else a look-up by IP. A lost answer
+    /// or "already exists" (the IP is registered) adopts the host of that IP (its IDC, type,
+    /// ... may differ: compare).
+    pub async fn add_host(
+        &self,
+        body: &AddHost,
+    ) -> Result<Created<(i64, TaskInstance), Host>, ClientError> {
+        let ip = body.inner_ip_address.as_str();
+        let req = BatchCreateBody::from(body);
+        let data: Value = match self
+            .post_create(HOSTS_BATCH_CREATE, &req, || self.find_host_by_ip(ip))
+            .await?
+        {
+            Created::New(d) => d,
+            Created::Adopted(h) => return Ok(Created::Adopted(h)),
+        };
+        let task = first_task(HOSTS_BATCH_CREATE, data)?;
+        let host_id = match task.host_id {
+            Some(id) => id,
+            None => self
+                .find_host_by_ip(ip)
+                .await?
+                .map(|h| h.id)
+                .ok_or_else(|| ClientError::Decode {
+                    method: "POST",
+                    path: HOSTS_BATCH_CREATE.to_owned(),
+                    message: format!(
+                        "OCP accepted host {ip} (task {}) but neither the task's hostId nor a \
+                         look-up by IP gives its id",
+                        task.id
+                    ),
+                })?,
+        };
+        Ok(Created::New((host_id, task)))
+    }
+
+    /// `DELETE /api/v2/compute/hosts/{hostId}` (sync, §3.7); `false` when already gone. Should
+    /// OCP answer with a cleanup task (§5 #18), it is logged, not waited for.
+    pub async fn delete_host(&self, id: i64) -> Result<bool, ClientError> {
+        let path = format!("{HOSTS}/{id}");
+        let Some(data) = self.delete_gone(&path).await? else {
+            return Ok(false);
+        };
+        if let Some(task_id) = data.get("id").and_then(Value::as_i64) {
+            log::info!("DELETE {path}: OCP answered with task {task_id}; not waiting for it");
+        }
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio_util::sync::CancellationToken;
+
+    use super::*;
+    use crate::client::testutil::{assert_no_password, LossyFront, TestSim};
+    use crate::client::WaitOptions;
+
+    /// SSH password of the tests: distinctive, so a leak is easy to find.
+    const SSH_PASSWORD: &str = "Ssh#Pass-w0rd-canary-77";
+
+    fn assert_no_ssh_password(err: &ClientError) {
+        assert_no_password(err);
+        let (summary, detail) = err.summary_detail();
+        for text in [format!("{err}"), format!("{err:?}"), summary, detail] {
+            assert!(
+                !text.contains(SSH_PASSWORD),
+                "the SSH password leaked: {text}"
+            );
+        }
+    }
+
+    async fn sim() -> (TestSim, OcpClient) {
+        let sim = TestSim::start(0.3).await;
+        let client = sim.client();
+        (sim, client)
+    }
+
+    fn ok<T>(r: Result<T, ClientError>) -> T {
+        r.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn bodies_have_ocp_field_names_and_debug_hides_the_password() {
+        let pw = Secret::new(SSH_PASSWORD);
+        let body = CredentialBody {
+            validate: false,
+            target_type: "HOST",
+            name: "c1",
+            ssh_credential_property: SshCredentialProperty {
+                kind: "PASSWORD",
+                username: "root",
+                passphrase: &pw,
+                host_id_list: [],
+            },
+        };
+        assert!(!format!("{body:?}").contains(SSH_PASSWORD));
+        let v = serde_json::to_value(&body).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            v,
+            serde_json::json!({"validate": false, "targetType": "HOST", "name": "c1",
+                "sshCredentialProperty": {"type": "PASSWORD", "username": "root",
+                    "passphrase": SSH_PASSWORD, "hostIdList": []}})
+        );
+        let add = AddHost {
+            inner_ip_address: "10.0.0.1".into(),
+            ssh_port: 22,
+            kind: "DEDICATED_PHYSICAL_MACHINE".into(),
+            idc_id: 1,
+            type_id: 2,
+            credential_id: 3,
+            alias: Some("a".into()),
+            description: None,
+        };
+        let v = serde_json::to_value(BatchCreateBody::from(&add)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            v,
+            serde_json::json!({"hostBasicDataList": [{"innerIpAddress": "10.0.0.1"}],
+                "sshPort": 22, "kind": "DEDICATED_PHYSICAL_MACHINE", "idcId": 1, "typeId": 2,
+                "credentialId": 3, "alias": "a"})
+        );
+    }
+
+    #[test]
+    fn host_filter_maps_free_to_used_and_checks_again() {
+        let f = HostFilter {
+            idc_id: Some(7),
+            type_id: None,
+            status: Some("ONLINE,NEW".into()),
+            free: Some(true),
+        };
+        assert_eq!(
+            f.query(),
+            vec![
+                ("idcId", "7".to_owned()),
+                ("status", "ONLINE,NEW".to_owned()),
+                ("used", "false".to_owned())
+            ]
+        );
+        let mut h = Host {
+            id: 1,
+            idc_id: Some(7),
+            status: Some("online".into()),
+            used: Some(false),
+            ..Host::default()
+        };
+        assert!(f.matches(&h));
+        h.cluster_id = Some(5);
+        assert!(!f.matches(&h));
+        h.cluster_id = None;
+        h.status = Some("OFFLINE".into());
+        assert!(!f.matches(&h));
+    }
+
+    #[test]
+    fn odd_shapes_decode_and_the_4_6_sample_region_reads() {
+        let r: Region = serde_json::from_value(serde_json::json!(
+            {"createTime": null, "id": 3000003, "name": "shanghai", "updateTime": null}))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.id, 3_000_003);
+        assert_eq!(r.description, None);
+        let i: Idc = serde_json::from_value(serde_json::json!(
+            {"id": "1000002", "name": "test-idc", "regionId": "1000002", "regionName": "testregion"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(i.region_id, Some(1_000_002));
+        let h: Host = serde_json::from_value(serde_json::json!(
+            {"id": 5, "sshPort": "22", "used": "false", "memorySizeGB": 64, "extra": [1]}))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(h.ssh_port, Some(22));
+        assert_eq!(h.used, Some(false));
+        assert_eq!(h.memory_size_gb, Some(64));
+    }
+
+    #[test]
+    fn an_echoed_ssh_password_is_masked() {
+        let err = ClientError::Api {
+            method: "POST",
+            path: CREDENTIALS.into(),
+            http_status: 400,
+            code: Some("ILLEGAL_ARGUMENT".into()),
+            message: format!("bad passphrase {SSH_PASSWORD}"),
+            trace_id: None,
+        };
+        let masked = mask_secret(err, &Secret::new(SSH_PASSWORD));
+        assert_no_ssh_password(&masked);
+        assert!(format!("{masked}").contains("***"));
+    }
+
+    #[tokio::test]
+    async fn seeded_objects_are_found_and_unknown_ids_are_none() {
+        let (_sim, client) = sim().await;
+        let r = ok(client.find_region_by_name("cn-hangzhou").await)
+            .unwrap_or_else(|| panic!("no cn-hangzhou"));
+        assert_eq!(ok(client.find_region(r.id).await), Some(r.clone()));
+        let idcs = ok(client.list_idcs().await);
+        assert!(idcs.iter().any(|i| i.name == "hz1"
+            && i.region_id == Some(r.id)
+            && i.region_name.as_deref() == Some("cn-hangzhou")));
+        let t = ok(client.find_host_type_by_name("standard").await)
+            .unwrap_or_else(|| panic!("no standard"));
+        assert_eq!(ok(client.find_host_type(t.id).await), Some(t));
+        assert!(ok(client.find_region(987_654_321).await).is_none());
+        assert!(ok(client.find_idc(987_654_321).await).is_none());
+        assert!(ok(client.find_host_type(987_654_321).await).is_none());
+        assert!(ok(client.find_host(987_654_321).await).is_none());
+        assert!(ok(client.find_region_by_name("cn-hang").await).is_none());
+        let h = ok(client.find_host_by_ip("172.16.0.11").await)
+            .unwrap_or_else(|| panic!("no 172.16.0.11"));
+        assert_eq!(h.inner_ip_address.as_deref(), Some("172.16.0.11"));
+        assert!(!h.is_free(), "{h:?}");
+        assert!(ok(client.find_host_by_ip("172.16.0.1").await).is_none());
+    }
+
+    #[tokio::test]
+    async fn region_idc_and_host_type_create_find_delete() {
+        let (_sim, client) = sim().await;
+        let region = ok(client.create_region("tf-region", Some("r")).await);
+        assert_eq!(region.name, "tf-region");
+        assert_eq!(region.description.as_deref(), Some("r"));
+        assert_eq!(
+            ok(client.find_region(region.id).await).map(|r| r.id),
+            Some(region.id)
+        );
+        // A duplicate name adopts the existing region (post_create's look-up).
+        let again = ok(client.create_region("tf-region", None).await);
+        assert_eq!(again.id, region.id);
+        // Differing only in case: OCP (sim) says duplicate, the exact look-up finds nothing.
+        let err = client
+            .create_region("TF-REGION", None)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("a case-variant duplicate was accepted"));
+        assert!(err.is_already_exists(), "{err:?}");
+
+        let idc = ok(client.create_idc("tf_idc", None, region.id).await);
+        assert_eq!(idc.region_id, Some(region.id));
+        assert_eq!(idc.region_name.as_deref(), Some("tf-region"));
+        assert_eq!(
+            ok(client.find_idc_by_name("tf_idc").await).map(|i| i.id),
+            Some(idc.id)
+        );
+        assert_eq!(
+            ok(client.create_idc("tf_idc", None, region.id).await).id,
+            idc.id
+        );
+        // A region with IDCs cannot go.
+        let err = client
+            .delete_region(region.id)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("deleted a region in use"));
+        assert!(!err.is_not_found(), "{err:?}");
+
+        let ht = ok(client.create_host_type("tf_type", Some("t")).await);
+        assert_eq!(
+            ok(client.find_host_type(ht.id).await).map(|t| t.name),
+            Some("tf_type".into())
+        );
+        assert_eq!(ok(client.create_host_type("tf_type", None).await).id, ht.id);
+
+        assert!(ok(client.delete_host_type(ht.id).await));
+        assert!(!ok(client.delete_host_type(ht.id).await));
+        assert!(ok(client.find_host_type(ht.id).await).is_none());
+        assert!(ok(client.delete_idc(idc.id).await));
+        assert!(!ok(client.delete_idc(idc.id).await));
+        assert!(ok(client.delete_region(region.id).await));
+        assert!(!ok(client.delete_region(region.id).await));
+        assert!(ok(client.find_region_by_name("tf-region").await).is_none());
+    }
+
+    #[tokio::test]
+    async fn credential_create_adopt_and_delete_keep_the_password_out() {
+        let (_sim, client) = sim().await;
+        let pw = Secret::new(SSH_PASSWORD);
+        let id = ok(client.create_host_credential("tf-cred", "root", &pw).await);
+        assert!(id > 0);
+        assert_eq!(
+            ok(client.create_host_credential("tf-cred", "root", &pw).await),
+            id
+        );
+        // A refused create: the error never carries the password.
+        let err = client
+            .create_host_credential("bad\u{1}name", "root", &pw)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("a control character was accepted"));
+        assert_no_ssh_password(&err);
+        let err = client
+            .create_host_credential("tf-cred2", "", &pw)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("an empty user name was accepted"));
+        assert_no_ssh_password(&err);
+        assert!(ok(client.delete_credential(id).await));
+        assert!(!ok(client.delete_credential(id).await));
+    }
+
+    #[tokio::test]
+    async fn a_host_is_added_found_listed_and_deleted() {
+        let (_sim, client) = sim().await;
+        let idc = ok(client.find_idc_by_name("hz1").await).unwrap_or_else(|| panic!("no hz1"));
+        let ht = ok(client.find_host_type_by_name("standard").await)
+            .unwrap_or_else(|| panic!("no standard"));
+        let cred = ok(client
+            .create_host_credential("tf-host-cred", "admin", &Secret::new(SSH_PASSWORD))
+            .await);
+        let add = AddHost {
+            inner_ip_address: "172.16.1.50".into(),
+            ssh_port: 22,
+            kind: "DEDICATED_PHYSICAL_MACHINE".into(),
+            idc_id: idc.id,
+            type_id: ht.id,
+            credential_id: cred,
+            alias: Some("tf-host".into()),
+            description: Some("made by a test".into()),
+        };
+        let (host_id, task) = match ok(client.add_host(&add).await) {
+            Created::New(v) => v,
+            Created::Adopted(h) => panic!("nothing to adopt, got {h:?}"),
+        };
+        assert_eq!(task.host_id, Some(host_id));
+        let done = ok(client
+            .wait_task(
+                task.id,
+                &WaitOptions::with_timeout(Duration::from_secs(60)),
+                &CancellationToken::new(),
+            )
+            .await);
+        assert!(done.is_successful(), "{done:?}");
+
+        let h = ok(client.find_host(host_id).await).unwrap_or_else(|| panic!("host gone"));
+        assert_eq!(h.inner_ip_address.as_deref(), Some("172.16.1.50"));
+        assert_eq!(h.status.as_deref(), Some("ONLINE"));
+        assert_eq!(h.alias.as_deref(), Some("tf-host"));
+        assert_eq!(h.ssh_port, Some(22));
+        assert_eq!(h.idc_id, Some(idc.id));
+        assert_eq!(h.idc_name.as_deref(), Some("hz1"));
+        assert_eq!(h.region_name.as_deref(), Some("cn-hangzhou"));
+        assert_eq!(h.type_id, Some(ht.id));
+        assert_eq!(h.credential_id, Some(cred));
+        assert!(h.is_free(), "{h:?}");
+        assert_eq!(
+            ok(client.find_host_by_ip("172.16.1.50").await),
+            Some(h.clone())
+        );
+
+        // Adding the same IP again adopts the registered host.
+        match ok(client.add_host(&add).await) {
+            Created::Adopted(a) => assert_eq!(a.id, host_id),
+            Created::New(v) => panic!("registered twice: {v:?}"),
+        }
+
+        // Free hosts: the six seeded ones plus the new one; used ones are the cluster's.
+        let free = ok(client
+            .list_hosts(&HostFilter {
+                free: Some(true),
+                ..HostFilter::default()
+            })
+            .await);
+        assert_eq!(free.len(), 7, "{free:?}");
+        assert!(free.iter().all(Host::is_free));
+        assert!(free.iter().any(|x| x.id == host_id));
+        let used = ok(client
+            .list_hosts(&HostFilter {
+                free: Some(false),
+                ..HostFilter::default()
+            })
+            .await);
+        assert_eq!(used.len(), 3, "{used:?}");
+        assert!(used.iter().all(|x| x.cluster_id.is_some()));
+        let free_hz1 = ok(client
+            .list_hosts(&HostFilter {
+                idc_id: Some(idc.id),
+                type_id: Some(ht.id),
+                status: Some("ONLINE".into()),
+                free: Some(true),
+            })
+            .await);
+        assert_eq!(free_hz1.len(), 3, "{free_hz1:?}");
+
+        assert!(ok(client.delete_host(host_id).await));
+        assert!(!ok(client.delete_host(host_id).await));
+        assert!(ok(client.find_host(host_id).await).is_none());
+        assert!(ok(client.find_host_by_ip("172.16.1.50").await).is_none());
+        assert!(ok(client.delete_credential(cred).await));
+    }
+
+    #[tokio::test]
+    async fn add_host_adopts_the_host_a_post_with_a_lost_answer_registered() {
+        let (sim, client) = sim().await;
+        let cred = ok(client
+            .create_host_credential("tf-lossy-cred", "admin", &Secret::new(SSH_PASSWORD))
+            .await);
+        let front = LossyFront::start(sim.sim.addr(), 1).await;
+        let lossy = sim.client_with(|c| c.endpoint = front.url.clone());
+        let add = AddHost {
+            inner_ip_address: "172.16.1.60".into(),
+            ssh_port: 22,
+            kind: "DEDICATED_PHYSICAL_MACHINE".into(),
+            idc_id: 1_006_002,
+            type_id: 1_007_001,
+            credential_id: cred,
+            alias: None,
+            description: None,
+        };
+        match ok(lossy.add_host(&add).await) {
+            Created::Adopted(h) => {
+                assert_eq!(h.inner_ip_address.as_deref(), Some("172.16.1.60"));
+                assert_eq!(h.idc_name.as_deref(), Some("hz2"));
+            }
+            Created::New(v) => panic!("the lost answer was not noticed: {v:?}"),
+        }
+        assert_eq!(sim.count("POST /api/v2/compute/hosts/batchCreate").await, 1);
+    }
+}
