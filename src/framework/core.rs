@@ -344,6 +344,14 @@ impl ProviderCore {
             },
             &mut resp,
         );
+        if !resp.requires_replace.is_empty() {
+            let paths: Vec<String> = resp
+                .requires_replace
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
+            log::debug!("{name}: changes at {paths:?} require replacement");
+        }
         resp
     }
 

@@ -13,10 +13,12 @@ pub mod database;
 pub mod db_grant;
 pub mod db_role;
 pub mod db_user;
+pub mod host;
 pub mod import_id;
 pub mod ownership;
 pub mod privileges;
 pub mod tenant;
+pub mod topology;
 
 /// Every managed resource type this provider serves.
 pub fn all_resources() -> Vec<Arc<dyn Resource>> {
@@ -30,6 +32,9 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(compute::CatalogueResource(compute::Kind::Region)),
         Arc::new(compute::CatalogueResource(compute::Kind::Idc)),
         Arc::new(compute::CatalogueResource(compute::Kind::HostType)),
+        Arc::new(host::HostResource),
+        Arc::new(topology::ClusterResource),
+        Arc::new(topology::ZoneResource),
     ]
 }
 
@@ -52,6 +57,8 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(compute::CatalogueListDataSource(compute::Kind::Idc)),
         Arc::new(compute::CatalogueDataSource(compute::Kind::HostType)),
         Arc::new(compute::CatalogueListDataSource(compute::Kind::HostType)),
+        Arc::new(host::HostDataSource),
+        Arc::new(host::HostsDataSource),
     ]
 }
 

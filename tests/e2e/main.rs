@@ -10,6 +10,8 @@ mod compute;
 mod db;
 mod docs;
 mod examples;
+mod full_stack;
+mod host;
 mod protocol;
 mod provider_config;
 mod support;

@@ -310,6 +310,34 @@ impl OcpClient {
             .await
     }
 
+    /// `POST .../servers {zoneName, servers}` (async, §3.3): adds OBServers on these hosts to a
+    /// zone. Sent once, never repeated blindly (the caller re-reads the zone after a failure).
+    pub async fn add_servers(
+        &self,
+        cluster_id: i64,
+        zone_name: &str,
+        host_ids: &[i64],
+    ) -> Result<TaskInstance, ClientError> {
+        let body = serde_json::json!({ "zoneName": zone_name, "servers": host_ids });
+        self.post_once(&format!("{CLUSTERS}/{cluster_id}/servers"), &body)
+            .await
+    }
+
+    /// `POST .../servers/batchDelete {servers}` (async, §3.3): removes the OBServers on these
+    /// hosts. Sent once.
+    pub async fn delete_servers(
+        &self,
+        cluster_id: i64,
+        host_ids: &[i64],
+    ) -> Result<TaskInstance, ClientError> {
+        let body = serde_json::json!({ "servers": host_ids });
+        self.post_once(
+            &format!("{CLUSTERS}/{cluster_id}/servers/batchDelete"),
+            &body,
+        )
+        .await
+    }
+
     /// `DELETE .../zones/{zoneName}` (async; path inferred, §5 #12).
     pub async fn delete_zone(
         &self,

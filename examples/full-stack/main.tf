@@ -1,0 +1,103 @@
+# A whole deployment in one configuration: region, IDCs, host type, hosts, a
+# cluster with three zones, and a tenant. Terraform orders creation and
+# destruction from the references alone (no depends_on).
+terraform {
+  required_providers {
+    ocp = {
+      source = "oceanbase/ocp"
+    }
+  }
+}
+
+provider "ocp" {}
+
+variable "host_ssh_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "cluster_root_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "tenant_root_password" {
+  type      = string
+  sensitive = true
+}
+
+locals {
+  # zone => (IDC, host IP)
+  zones = {
+    zone1 = { idc = "sh1", ip = "10.10.1.11" }
+    zone2 = { idc = "sh2", ip = "10.10.2.11" }
+    zone3 = { idc = "sh3", ip = "10.10.3.11" }
+  }
+}
+
+resource "ocp_region" "east" {
+  name        = "cn-shanghai"
+  description = "East China"
+}
+
+resource "ocp_idc" "dc" {
+  for_each  = toset([for z in local.zones : z.idc])
+  name      = each.key
+  region_id = ocp_region.east.id
+}
+
+resource "ocp_host_type" "ob" {
+  name        = "ob_16c64g"
+  description = "OBServer hosts, 16 cores, 64 GB"
+}
+
+resource "ocp_host" "ob" {
+  for_each     = local.zones
+  ip           = each.value.ip
+  idc_id       = ocp_idc.dc[each.value.idc].id
+  host_type_id = ocp_host_type.ob.id
+  ssh_username = "admin"
+  ssh_password = var.host_ssh_password
+}
+
+resource "ocp_cluster" "orders" {
+  name          = "orders-cluster"
+  rpm_name      = "oceanbase-4.2.1.0-100000102023092807.el7.x86_64.rpm"
+  root_password = var.cluster_root_password
+
+  dynamic "zone" {
+    for_each = local.zones
+    content {
+      name     = zone.key
+      idc_name = ocp_idc.dc[zone.value.idc].name
+      servers  = [ocp_host.ob[zone.key].id]
+    }
+  }
+}
+
+resource "ocp_tenant" "orders" {
+  cluster_id    = ocp_cluster.orders.id
+  name          = "orders"
+  primary_zone  = "zone1;zone2,zone3"
+  root_password = var.tenant_root_password
+
+  dynamic "zone" {
+    for_each = local.zones
+    content {
+      name      = zone.key
+      unit_spec = "S1"
+    }
+  }
+}
+
+output "cluster" {
+  value = {
+    id         = ocp_cluster.orders.id
+    status     = ocp_cluster.orders.status
+    ob_version = ocp_cluster.orders.ob_version
+  }
+}
+
+output "tenant_locality" {
+  value = ocp_tenant.orders.locality
+}

@@ -1,0 +1,725 @@
+//! The `ocp_cluster` and `ocp_zone` resources: creating an OceanBase cluster on hosts OCP
+//! knows, and adding or removing zones afterwards.
+//!
+//! API: ocp-api.md §3.1 (create-cluster body), §3.2 (zones), §3.3 (OBServers), §5 #2, #12,
+//! #13. Cluster creation, deletion, zone and server changes are async OCP tasks.
+//!
+//! Why two resources: the `zone` blocks of `ocp_cluster` are the zones the cluster is created
+//! with (OCP's create call takes them) and changing them replaces the cluster; zones added
+//! later are `ocp_zone` resources, whose servers change in place. The cluster's state only
+//! tracks its own zones, so the two never fight over a zone.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use crate::client::api::cluster::{
+    AddZoneRequest, Cluster, ClusterZone, CreateClusterRequest, CreateClusterZone, NameValue,
+};
+use crate::client::{ClientError, Created, OcpClient, Secret};
+use crate::framework::validate::{NotBlank, OneOf};
+use crate::framework::{
+    Attr, AttrPath, Block, CreateRequest, CreateResponse, Ctx, DeleteRequest, DeleteResponse,
+    Diagnostics, ImportResponse, NestedBlock, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
+    Resource, Schema, UpdateRequest, UpdateResponse,
+};
+use crate::value::{Type, Value};
+
+use super::{import_id, report, task_private, wait};
+
+/// The `ocp_cluster` resource.
+pub struct ClusterResource;
+
+fn host_ids(v: &Value) -> Vec<i64> {
+    v.elements().iter().filter_map(Value::as_i64).collect()
+}
+
+fn zone_value(z: &ClusterZone) -> Value {
+    Value::object([
+        ("name", Value::string(z.name.clone())),
+        ("idc_name", Value::opt_string(z.idc_name.clone())),
+        (
+            "servers",
+            Value::List(
+                z.servers
+                    .iter()
+                    .filter_map(|s| s.host_id)
+                    .map(Value::from_i64)
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
+/// The state for cluster `c`: its own zones (those in `base`, in the user's order; all of
+/// them after an import) and the configuration OCP does not return.
+fn cluster_state(c: &Cluster, base: &Value) -> Value {
+    let mut s = base.clone();
+    if !matches!(s, Value::Object(_)) {
+        s = Value::object(Vec::<(String, Value)>::new());
+    }
+    s.set_attr("id", Value::from_i64(c.id));
+    s.set_attr("name", Value::string(c.name.clone()));
+    s.set_attr(
+        "type",
+        Value::string(c.cluster_type.clone().unwrap_or_else(|| "PRIMARY".into())),
+    );
+    s.set_attr("ob_cluster_id", Value::opt_i64(c.ob_cluster_id));
+    s.set_attr("status", Value::opt_string(c.status.clone()));
+    s.set_attr("ob_version", Value::opt_string(c.ob_version.clone()));
+    s.set_attr("create_time", Value::opt_string(c.create_time.clone()));
+    s.set_attr("full_version", Value::opt_string(c.full_version.clone()));
+    // OCP does not return the package name. After an import there is none in state: name the
+    // package the way OCP's OBServer packages are named, from the build OCP reports; the plan
+    // then takes any package of that same build as equal (see `modify_plan`).
+    if base.get("rpm_name").is_none_or(Value::is_null) {
+        if let Some(fv) = &c.full_version {
+            let arch = c.architecture.clone().unwrap_or_else(|| "x86_64".into());
+            s.set_attr(
+                "rpm_name",
+                Value::string(format!("oceanbase-{fv}.el7.{arch}.rpm")),
+            );
+        }
+    }
+    let mine: Vec<String> = base
+        .get("zone")
+        .map(|z| {
+            z.elements()
+                .iter()
+                .filter_map(|e| e.get("name").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let zones: Vec<Value> = if mine.is_empty() {
+        c.zones.iter().map(zone_value).collect()
+    } else {
+        mine.iter()
+            .filter_map(|n| c.zones.iter().find(|z| &z.name == n))
+            .map(zone_value)
+            .collect()
+    };
+    s.set_attr("zone", Value::List(zones));
+    s
+}
+
+fn zone_block() -> Block {
+    Block::new("A zone the cluster is created with, and its OBServers. Changing these replaces the cluster; add zones later with `ocp_zone`.")
+        .attr("name", Attr::string().required().validate(NotBlank).doc("Zone name, unique in the cluster, such as `zone1`."))
+        .attr("idc_name", Attr::string().required().validate(NotBlank).doc("Name (not id) of the IDC the zone's hosts are in, e.g. `ocp_idc.hz1.name`."))
+        .attr("servers", Attr::list(Type::Number).required().doc("Ids of the hosts that run the zone's OBServers, e.g. `[ocp_host.a.id]`. At least one; each host free and in the zone's IDC."))
+}
+
+#[tonic::async_trait]
+impl Resource for ClusterResource {
+    fn type_name(&self) -> &'static str {
+        "ocp_cluster"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new("An OceanBase cluster created by OCP on hosts it knows. Creation runs as a long OCP task that Terraform waits on. The `zone` blocks are the zones it is created with; add zones later with `ocp_zone`.")
+            .attr("id", Attr::int().computed().use_state_for_unknown().doc("OCP id of the cluster; also the import id (the name works too)."))
+            .attr("name", Attr::string().required().requires_replace().validate(NotBlank).doc("Cluster name, unique in OCP. Changing it replaces the cluster."))
+            .attr("type", Attr::string().default(Value::string("PRIMARY")).requires_replace().validate(OneOf(&["PRIMARY", "STANDBY"])).doc("`PRIMARY` or `STANDBY`. Default `PRIMARY`. Changing it replaces the cluster."))
+            .attr("rpm_name", Attr::string().required().requires_replace().validate(NotBlank).doc("The OBServer package OCP installs, which decides the OceanBase version, such as `oceanbase-4.2.1.0-100000102023092807.el7.x86_64.rpm`. Changing it replaces the cluster."))
+            .attr("root_password", Attr::string().required().sensitive().doc("Password of `root@sys`. OCP never returns it, and OCP's API documents no call to change it: set it at creation; a later change is refused at plan time."))
+            .attr("primary_zone", Attr::string().optional().requires_replace().doc("Zone priority of the sys tenant's leaders, e.g. `zone1;zone2,zone3`. Changing it replaces the cluster."))
+            .attr("ob_cluster_id", Attr::int().computed().use_state_for_unknown().doc("OceanBase's own cluster id."))
+            .attr("status", Attr::string().computed().doc("Cluster status as OCP reports it, such as `RUNNING`."))
+            .attr("ob_version", Attr::string().computed().use_state_for_unknown().doc("OceanBase version installed."))
+            .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When OCP created the cluster."))
+            .attr("full_version", Attr::string().computed().use_state_for_unknown().doc("Full build version OCP reports, such as `4.2.1.0-100000102023092807`."))
+            .block("zone", NestedBlock::list(zone_block()).items(1, 0).requires_replace())
+            .block(
+                "startup_parameter",
+                NestedBlock::list(
+                    Block::new("An OBServer startup parameter (OCP's `startupParameters`). Changing them replaces the cluster. Blocks rather than a map: Terraform 1.0 turns an absent map into an empty one under `ignore_changes`, which would look like a change.")
+                        .attr("name", Attr::string().required().validate(NotBlank).doc("Parameter name, such as `memory_limit`."))
+                        .attr("value", Attr::string().required().doc("Parameter value, such as `32G`.")),
+                )
+                .requires_replace(),
+            )
+            .timeouts(&[("create", Duration::from_secs(60 * 60)), ("delete", Duration::from_secs(30 * 60))])
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        let mut names = BTreeSet::new();
+        let mut hosts = BTreeSet::new();
+        for (i, z) in config
+            .get("zone")
+            .map(Value::elements)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            let p = AttrPath::root("zone").index(i);
+            if let Some(n) = z.get("name").and_then(Value::as_str) {
+                if !names.insert(n.to_string()) {
+                    diags.attr_error(
+                        p.attr("name"),
+                        "Duplicate Zone",
+                        format!("Zone {n:?} appears twice; zone names are unique in a cluster."),
+                    );
+                }
+            }
+            if let Some(s) = z.get("servers").filter(|s| s.is_wholly_known()) {
+                if s.elements().is_empty() {
+                    diags.attr_error(
+                        p.attr("servers"),
+                        "Zone Without Servers",
+                        "A zone needs at least one host for its OBServers.",
+                    );
+                }
+                for h in host_ids(s) {
+                    if !hosts.insert(h) {
+                        diags.attr_error(p.attr("servers"), "Host Used Twice", format!("Host {h} is listed in more than one place; each host runs one OBServer."));
+                    }
+                }
+            }
+        }
+    }
+
+    fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+        // A package of the same build as the running one is the same version: keep the prior
+        // name (it may have been derived on import) rather than replace the cluster.
+        if let (Some(cfg), Some(prior), Some(fv)) = (
+            req.config.get("rpm_name").and_then(Value::as_str),
+            req.prior.get("rpm_name").and_then(Value::as_str),
+            req.prior.get("full_version").and_then(Value::as_str),
+        ) {
+            if cfg != prior && cfg.contains(fv) && prior.contains(fv) {
+                resp.planned.set_attr("rpm_name", Value::string(prior));
+                resp.requires_replace
+                    .retain(|p| *p != AttrPath::root("rpm_name"));
+            }
+        }
+        let prior = req.prior.get("root_password").unwrap_or(&Value::Null);
+        if !prior.is_null()
+            && req.config.get("root_password") != Some(prior)
+            && req
+                .config
+                .get("root_password")
+                .is_some_and(|v| !v.is_unknown())
+        {
+            resp.diags.attr_error(
+                AttrPath::root("root_password"),
+                "Cannot Change the Cluster Root Password",
+                "OCP's API documents no call to change root@sys's password. Change it in OCP, then set the new value here with `terraform state rm` and `terraform import`, or keep the old value.",
+            );
+        }
+    }
+
+    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let deadline = Instant::now() + req.timeout;
+        let p = &req.plan;
+        let s = |a: &str| p.get(a).and_then(Value::as_str).map(str::to_string);
+        let zones: Vec<CreateClusterZone> = p
+            .get("zone")
+            .map(Value::elements)
+            .unwrap_or(&[])
+            .iter()
+            .map(|z| CreateClusterZone {
+                name: z
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                idc_name: z
+                    .get("idc_name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                servers: z.get("servers").map(host_ids).unwrap_or_default(),
+                ..CreateClusterZone::default()
+            })
+            .collect();
+        let body = CreateClusterRequest {
+            name: s("name").unwrap_or_default(),
+            cluster_type: s("type").unwrap_or_else(|| "PRIMARY".into()),
+            password: Secret::new(s("root_password").unwrap_or_default()),
+            rpm_name: s("rpm_name").unwrap_or_default(),
+            primary_zone: s("primary_zone"),
+            zones,
+            startup_parameters: p
+                .get("startup_parameter")
+                .map(Value::elements)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|b| {
+                    Some(NameValue {
+                        name: b.get("name")?.as_str()?.to_string(),
+                        value: b.get("value")?.as_str()?.to_string(),
+                    })
+                })
+                .collect(),
+            ..CreateClusterRequest::default()
+        };
+        let (id, task) = match client.create_cluster(&body).await {
+            Ok(Created::New(t)) => match t.cluster_id {
+                Some(id) => (id, Some(t)),
+                None => match client.find_cluster_by_name(&body.name).await {
+                    Ok(Some(c)) => (c.id, Some(t)),
+                    _ => return resp.diags.error("Unable to Create Cluster", format!("OCP accepted the create (task {}) but cluster {:?} was not found. Check OCP, then import it.", t.id, body.name)),
+                },
+            },
+            Ok(Created::Adopted(c)) => {
+                if c.status.as_deref() == Some("RUNNING") || c.status.as_deref() == Some("CREATING") {
+                    log::info!("adopting cluster {} ({}) found after an interrupted create", c.id, c.name);
+                    (c.id, None)
+                } else {
+                    return resp.diags.attr_error(AttrPath::root("name"), "Cluster Already Exists", format!("OCP already has a cluster named {:?} (id {}). Import it with `terraform import`.", c.name, c.id));
+                }
+            }
+            Err(e) => return report(&mut resp.diags, "Create Cluster", error_path(&e), &e),
+        };
+        let mut state = p.clone();
+        state.set_attr("id", Value::from_i64(id));
+        resp.state = state.clone();
+        if let Some(t) = &task {
+            resp.private = task_private(t.id);
+            if let Err(e) = wait(client, ctx, t, deadline).await {
+                return report(&mut resp.diags, "Create Cluster", None, &e);
+            }
+        }
+        match client.find_cluster(id).await {
+            Ok(Some(c)) => resp.state = cluster_state(&c, &state),
+            Ok(None) => resp.diags.error(
+                "Unable to Create Cluster",
+                format!("Cluster {id} was not found right after its task succeeded."),
+            ),
+            Err(e) => report(&mut resp.diags, "Read Cluster After Create", None, &e),
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let Some(id) = req.state.get("id").and_then(Value::as_i64) else {
+            return;
+        };
+        match client.find_cluster(id).await {
+            Ok(Some(c)) => resp.state = Some(cluster_state(&c, &req.state)),
+            Ok(None) => resp.remove(),
+            Err(e) => report(&mut resp.diags, "Read Cluster", None, &e),
+        }
+    }
+
+    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
+        // Only the root password (after an import) or `timeouts` can change in place; neither
+        // reaches OCP.
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let Some(id) = req.prior.get("id").and_then(Value::as_i64) else {
+            return;
+        };
+        match client.find_cluster(id).await {
+            Ok(Some(c)) => resp.state = cluster_state(&c, &req.plan),
+            Ok(None) => resp.diags.error(
+                "Unable to Update Cluster",
+                format!("Cluster {id} disappeared."),
+            ),
+            Err(e) => report(&mut resp.diags, "Read Cluster", None, &e),
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let deadline = Instant::now() + req.timeout;
+        let Some(id) = req.state.get("id").and_then(Value::as_i64) else {
+            return;
+        };
+        let task = match client.delete_cluster(id).await {
+            Ok(t) => t,
+            Err(e) if e.is_not_found() => return,
+            Err(e) => return report(&mut resp.diags, "Delete Cluster", None, &e),
+        };
+        if let Err(e) = wait(client, ctx, &task, deadline).await {
+            return report(&mut resp.diags, "Delete Cluster", None, &e);
+        }
+        if let Ok(Some(c)) = client.find_cluster(id).await {
+            resp.diags.error(
+                "Unable to Delete Cluster",
+                format!(
+                    "OCP's delete task {} succeeded but cluster {id} still exists (status {:?}).",
+                    task.id,
+                    c.status.unwrap_or_default()
+                ),
+            );
+        }
+    }
+
+    async fn import(&self, ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let found = match id.parse::<i64>() {
+            Ok(n) => client.find_cluster(n).await,
+            Err(_) => client.find_cluster_by_name(id).await,
+        };
+        match found {
+            Ok(Some(c)) => resp.state = Some(Value::object([("id", Value::from_i64(c.id))])),
+            Ok(None) => resp.diags.error("Cannot Import Non-Existent Cluster", format!("OCP has no cluster with id or name {id:?}. Expected \"<cluster_id>\" or \"<cluster_name>\".")),
+            Err(e) => report(&mut resp.diags, "Import Cluster", None, &e),
+        }
+    }
+}
+
+/// The attribute an OCP create error is about, from OCP's message (§5 #3: no field names).
+fn error_path(e: &ClientError) -> Option<AttrPath> {
+    let ClientError::Api { message, .. } = e else {
+        return None;
+    };
+    let m = message.to_ascii_lowercase();
+    let attr = if m.contains("rpm") || m.contains("version") || m.contains("package") {
+        "rpm_name"
+    } else if m.contains("password") {
+        "root_password"
+    } else if m.contains("zone") || m.contains("server") || m.contains("host") || m.contains("idc")
+    {
+        "zone"
+    } else if m.contains("name") {
+        "name"
+    } else {
+        return None;
+    };
+    Some(AttrPath::root(attr))
+}
+
+/// The `ocp_zone` resource.
+pub struct ZoneResource;
+
+const ZONE_IMPORT: &str = "\"<cluster_id>/<zone_name>\"";
+
+fn zone_of(client_zones: Vec<ClusterZone>, name: &str) -> Option<ClusterZone> {
+    client_zones.into_iter().find(|z| z.name == name)
+}
+
+fn zone_state(c: i64, z: &ClusterZone, base: &Value) -> Value {
+    let mut s = base.clone();
+    if !matches!(s, Value::Object(_)) {
+        s = Value::object(Vec::<(String, Value)>::new());
+    }
+    s.set_attr(
+        "id",
+        Value::string(import_id::join(&[c.to_string(), z.name.clone()])),
+    );
+    s.set_attr("cluster_id", Value::from_i64(c));
+    s.set_attr("name", Value::string(z.name.clone()));
+    s.set_attr("idc_name", Value::opt_string(z.idc_name.clone()));
+    s.set_attr("region_name", Value::opt_string(z.region_name.clone()));
+    let have: Vec<i64> = z.servers.iter().filter_map(|s| s.host_id).collect();
+    // The user's order when it holds the same hosts.
+    let mine = base.get("servers").map(host_ids).unwrap_or_default();
+    let same = mine.len() == have.len() && mine.iter().all(|h| have.contains(h));
+    let order = if same { mine } else { have };
+    s.set_attr(
+        "servers",
+        Value::List(order.into_iter().map(Value::from_i64).collect()),
+    );
+    s
+}
+
+async fn read_zone(
+    client: &OcpClient,
+    c: i64,
+    name: &str,
+) -> Result<Option<ClusterZone>, ClientError> {
+    match client.list_zones(c).await {
+        Ok(z) => Ok(zone_of(z, name)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[tonic::async_trait]
+impl Resource for ZoneResource {
+    fn type_name(&self) -> &'static str {
+        "ocp_zone"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new("A zone added to an existing cluster, with its OBServers. OCP refuses to remove a zone that still holds tenant replicas. (Zones written in `ocp_cluster` are the ones the cluster is created with; this resource is for zones added later.)")
+            .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<zone_name>`, also the import id."))
+            .attr("cluster_id", Attr::int().required().requires_replace().doc("OCP id of the cluster, e.g. `ocp_cluster.main.id`. Changing it replaces the zone."))
+            .attr("name", Attr::string().required().requires_replace().validate(NotBlank).doc("Zone name, unique in the cluster. Changing it replaces the zone."))
+            .attr("idc_name", Attr::string().required().requires_replace().validate(NotBlank).doc("Name of the IDC of the zone's hosts. Changing it replaces the zone."))
+            .attr("servers", Attr::list(Type::Number).required().doc("Ids of the hosts running the zone's OBServers. Adding or removing hosts adds or removes OBServers in place (OCP refuses to remove one that holds tenant units)."))
+            .attr("region_name", Attr::string().computed().use_state_for_unknown().doc("Region of the zone's IDC."))
+            .timeouts(&[("create", Duration::from_secs(30 * 60)), ("update", Duration::from_secs(30 * 60)), ("delete", Duration::from_secs(30 * 60))])
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        if config
+            .get("servers")
+            .is_some_and(|s| s.is_wholly_known() && s.elements().is_empty())
+        {
+            diags.attr_error(
+                AttrPath::root("servers"),
+                "Zone Without Servers",
+                "A zone needs at least one host for its OBServers.",
+            );
+        }
+    }
+
+    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let deadline = Instant::now() + req.timeout;
+        let p = &req.plan;
+        let (Some(c), Some(name), Some(idc)) = (
+            p.get("cluster_id").and_then(Value::as_i64),
+            p.get("name").and_then(Value::as_str),
+            p.get("idc_name").and_then(Value::as_str),
+        ) else {
+            return;
+        };
+        let body = AddZoneRequest {
+            name: name.to_string(),
+            idc_name: idc.to_string(),
+            servers: p.get("servers").map(host_ids).unwrap_or_default(),
+            ..AddZoneRequest::default()
+        };
+        let task = match client.add_zone(c, &body).await {
+            Ok(Created::New(t)) => Some(t),
+            Ok(Created::Adopted(z)) if z.idc_name.as_deref() == Some(idc) => None,
+            Ok(Created::Adopted(_)) => return resp.diags.attr_error(AttrPath::root("name"), "Zone Already Exists", format!("Cluster {c} already has a zone {name:?} in another IDC. Import it with `terraform import ocp_zone.<name> {c}/{name}`.")),
+            Err(e) => return report(&mut resp.diags, "Create Zone", error_path(&e).map(|_| AttrPath::root("servers")), &e),
+        };
+        let mut state = p.clone();
+        state.set_attr(
+            "id",
+            Value::string(import_id::join(&[c.to_string(), name.to_string()])),
+        );
+        resp.state = state.clone();
+        if let Some(t) = &task {
+            resp.private = task_private(t.id);
+            if let Err(e) = wait(client, ctx, t, deadline).await {
+                return report(&mut resp.diags, "Create Zone", None, &e);
+            }
+        }
+        match read_zone(client, c, name).await {
+            Ok(Some(z)) => resp.state = zone_state(c, &z, &state),
+            Ok(None) => resp.diags.error(
+                "Unable to Create Zone",
+                format!("Zone {name:?} was not found right after its task succeeded."),
+            ),
+            Err(e) => report(&mut resp.diags, "Read Zone After Create", None, &e),
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let (Some(c), Some(name)) = (
+            req.state.get("cluster_id").and_then(Value::as_i64),
+            req.state.get("name").and_then(Value::as_str),
+        ) else {
+            return;
+        };
+        match read_zone(client, c, name).await {
+            Ok(Some(z)) => resp.state = Some(zone_state(c, &z, &req.state)),
+            Ok(None) => resp.remove(),
+            Err(e) => report(&mut resp.diags, "Read Zone", None, &e),
+        }
+    }
+
+    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let deadline = Instant::now() + req.timeout;
+        let (Some(c), Some(name)) = (
+            req.prior.get("cluster_id").and_then(Value::as_i64),
+            req.prior.get("name").and_then(Value::as_str),
+        ) else {
+            return;
+        };
+        let have = req.prior.get("servers").map(host_ids).unwrap_or_default();
+        let want = req.plan.get("servers").map(host_ids).unwrap_or_default();
+        let added: Vec<i64> = want.iter().filter(|h| !have.contains(h)).copied().collect();
+        let removed: Vec<i64> = have.iter().filter(|h| !want.contains(h)).copied().collect();
+        // Add before removing, so the zone never runs short of OBServers.
+        if !added.is_empty() {
+            match client.add_servers(c, name, &added).await {
+                Ok(t) => {
+                    resp.private = task_private(t.id);
+                    if let Err(e) = wait(client, ctx, &t, deadline).await {
+                        report(
+                            &mut resp.diags,
+                            "Add OBServers",
+                            Some(AttrPath::root("servers")),
+                            &e,
+                        );
+                    }
+                }
+                Err(e) => report(
+                    &mut resp.diags,
+                    "Add OBServers",
+                    Some(AttrPath::root("servers")),
+                    &e,
+                ),
+            }
+        }
+        if !removed.is_empty() && !resp.diags.has_errors() {
+            match client.delete_servers(c, &removed).await {
+                Ok(t) => {
+                    resp.private = task_private(t.id);
+                    if let Err(e) = wait(client, ctx, &t, deadline).await {
+                        report(
+                            &mut resp.diags,
+                            "Remove OBServers",
+                            Some(AttrPath::root("servers")),
+                            &e,
+                        );
+                    }
+                }
+                Err(e) => report(
+                    &mut resp.diags,
+                    "Remove OBServers",
+                    Some(AttrPath::root("servers")),
+                    &e,
+                ),
+            }
+        }
+        match read_zone(client, c, name).await {
+            Ok(Some(z)) => resp.state = zone_state(c, &z, &req.plan),
+            Ok(None) => resp.diags.error(
+                "Unable to Update Zone",
+                format!("Zone {name:?} disappeared during the update."),
+            ),
+            Err(e) => report(&mut resp.diags, "Read Zone After Update", None, &e),
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let deadline = Instant::now() + req.timeout;
+        let (Some(c), Some(name)) = (
+            req.state.get("cluster_id").and_then(Value::as_i64),
+            req.state.get("name").and_then(Value::as_str),
+        ) else {
+            return;
+        };
+        let task = match client.delete_zone(c, name).await {
+            Ok(t) => t,
+            Err(e) if e.is_not_found() => return,
+            Err(e) => return report(&mut resp.diags, "Delete Zone", None, &e),
+        };
+        if let Err(e) = wait(client, ctx, &task, deadline).await {
+            report(&mut resp.diags, "Delete Zone", None, &e);
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
+        let parts = import_id::split(id);
+        match parts.as_deref() {
+            Ok([c, name]) if c.parse::<i64>().is_ok() && !name.is_empty() => {
+                resp.state = Some(Value::object([
+                    ("cluster_id", Value::from_i64(c.parse().unwrap_or_default())),
+                    ("name", Value::string(name.clone())),
+                ]))
+            }
+            _ => resp.diags.error(
+                "Invalid Import ID",
+                format!("Expected an import id of the form {ZONE_IMPORT}, got {id:?}."),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cluster() -> Cluster {
+        serde_json::from_value(serde_json::json!({
+            "id": 7, "name": "c", "status": "RUNNING", "obVersion": "4.2.1.0",
+            "zones": [
+                {"name": "zone1", "idcName": "sh1", "servers": [{"id": 1, "hostId": 11}]},
+                {"name": "zone2", "idcName": "sh2", "servers": [{"id": 2, "hostId": 12}]},
+                {"name": "zone4", "idcName": "sh1", "servers": [{"id": 3, "hostId": 13}]}
+            ]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_cluster_tracks_only_its_own_zones_in_the_users_order() {
+        let base = Value::object([(
+            "zone",
+            Value::List(vec![
+                Value::object([("name", Value::string("zone2"))]),
+                Value::object([("name", Value::string("zone1"))]),
+            ]),
+        )]);
+        let s = cluster_state(&cluster(), &base);
+        let names: Vec<&str> = s
+            .get("zone")
+            .unwrap()
+            .elements()
+            .iter()
+            .filter_map(|z| z.get("name").and_then(Value::as_str))
+            .collect();
+        assert_eq!(names, ["zone2", "zone1"], "zone4 belongs to an ocp_zone");
+        assert_eq!(
+            s.get("zone").unwrap().elements()[0].get("servers"),
+            Some(&Value::List(vec![Value::from_i64(12)]))
+        );
+        let imported = cluster_state(&cluster(), &Value::object([("id", Value::from_i64(7))]));
+        assert_eq!(
+            imported.get("zone").unwrap().elements().len(),
+            3,
+            "an import takes every zone"
+        );
+    }
+
+    #[test]
+    fn ocp_errors_point_at_the_attribute_they_name() {
+        let e = |m: &str| ClientError::Api {
+            method: "POST",
+            path: "/x".into(),
+            http_status: 400,
+            code: None,
+            message: m.into(),
+            trace_id: None,
+        };
+        assert_eq!(
+            error_path(&e("unknown rpmName \"x\"")),
+            Some(AttrPath::root("rpm_name"))
+        );
+        assert_eq!(
+            error_path(&e("host 1003001 is already used")),
+            Some(AttrPath::root("zone"))
+        );
+        assert_eq!(error_path(&e("boom")), None);
+    }
+
+    #[test]
+    fn zone_import_ids_need_a_numeric_cluster() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let ctx = Ctx::new(None, tokio_util::sync::CancellationToken::new());
+        let mut r = ImportResponse::default();
+        rt.block_on(ZoneResource.import(&ctx, "1000001/zone4", &mut r));
+        assert_eq!(
+            r.state
+                .as_ref()
+                .and_then(|s| s.get("name"))
+                .and_then(Value::as_str),
+            Some("zone4")
+        );
+        let mut r = ImportResponse::default();
+        rt.block_on(ZoneResource.import(&ctx, "demo/zone4", &mut r));
+        assert!(r.diags.0[0].detail.contains("<cluster_id>/<zone_name>"));
+    }
+}
