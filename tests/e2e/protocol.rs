@@ -311,3 +311,122 @@ fn stop_answers_at_once_and_provisioners_say_there_are_none() {
         .into_inner();
     assert!(r.diagnostics[0].detail.contains("no provisioners"));
 }
+
+/// Opens a TLS connection to the plugin's socket; `client` is the certificate and key to
+/// present (None: none). Returns whether the handshake and one HTTP/2 preface round trip
+/// succeeded.
+fn tls_connects(
+    socket: &str,
+    server_cert_b64: &str,
+    client: Option<(&str, &rcgen::KeyPair)>,
+) -> bool {
+    use base64::Engine;
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let der = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(server_cert_b64)
+        .unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(CertificateDer::from(der)).unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots);
+    let mut config = match client {
+        Some((pem, key)) => builder
+            .with_client_auth_cert(
+                vec![CertificateDer::from_pem_slice(pem.as_bytes()).unwrap()],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+            )
+            .unwrap(),
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    runtime().block_on(async move {
+        let Ok(stream) = tokio::net::UnixStream::connect(socket).await else {
+            return false;
+        };
+        let Ok(mut tls) = connector
+            .connect(ServerName::try_from("localhost").unwrap(), stream)
+            .await
+        else {
+            return false;
+        };
+        // TLS 1.3 reports a refused client certificate only on the first read.
+        if tls
+            .write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+            .await
+            .is_err()
+        {
+            return false;
+        }
+        let mut buf = [0u8; 9];
+        matches!(
+            tokio::time::timeout(Duration::from_secs(5), tls.read_exact(&mut buf)).await,
+            Ok(Ok(_))
+        )
+    })
+}
+
+#[test]
+fn mtls_refuses_clients_without_terraforms_certificate() {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
+    let pem = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap()
+        .pem();
+    let other_key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
+    let other_pem = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .self_signed(&other_key)
+        .unwrap()
+        .pem();
+
+    let mut child = Command::new(PLUGIN)
+        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "5")
+        .env("PLUGIN_CLIENT_CERT", &pem)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let parts: Vec<String> = line.trim_end().split('|').map(str::to_string).collect();
+    let (socket, cert) = (parts[3].clone(), parts[5].clone());
+
+    assert!(
+        tls_connects(&socket, &cert, Some((&pem, &key))),
+        "the certificate Terraform passed is accepted"
+    );
+    assert!(
+        !tls_connects(&socket, &cert, None),
+        "a client without a certificate is refused"
+    );
+    assert!(
+        !tls_connects(&socket, &cert, Some((&other_pem, &other_key))),
+        "another certificate is refused"
+    );
+    let plaintext_refused = runtime().block_on(async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut s = tokio::net::UnixStream::connect(&socket).await.unwrap();
+        let _ = s.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await;
+        let mut buf = [0u8; 9];
+        // The TLS server answers a plaintext HTTP/2 preface with an alert or a closed stream,
+        // never with an HTTP/2 SETTINGS frame.
+        match tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf)).await {
+            Ok(Ok(n)) => n == 0 || buf[0] == 0x15,
+            _ => true,
+        }
+    });
+    assert!(plaintext_refused, "plaintext gRPC is refused");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
