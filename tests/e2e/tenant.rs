@@ -451,3 +451,49 @@ output "names" {{ value = [for t in data.ocp_tenants.all.tenants : t.name] }}
     assert_eq!(out["zones"]["value"], 3);
     assert_eq!(out["names"]["value"], json!(["sys"]));
 }
+
+#[test]
+fn ctrl_c_during_a_create_wait_returns_promptly_and_keeps_the_id() {
+    let sim = start_sim(0.3);
+    sim_admin(&sim, "/_sim/tasks/stuck_next", json!({}));
+    let tf = project(
+        &sim,
+        &tenant_config(
+            "interrupted",
+            "  zone {\n    name      = \"zone1\"\n    unit_spec = \"S0\"\n  }",
+        ),
+    );
+    let mut child = tf.spawn(&["apply", "-no-color", "-input=false", "-auto-approve"]);
+    // Wait until OCP has the tenant (the create was accepted and the wait began).
+    let t0 = std::time::Instant::now();
+    while !tenant_names(&sim).contains(&"interrupted".to_string()) {
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(30),
+            "the create never reached OCP"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Ctrl-C in a terminal: SIGINT to the whole process group (terraform and the plugin, which
+    // ignores it and waits for Terraform's Stop).
+    let group = format!("-{}", child.id());
+    assert!(std::process::Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .unwrap()
+        .success());
+    let sent = std::time::Instant::now();
+    let status = child.wait().unwrap();
+    let latency = sent.elapsed();
+    eprintln!("Ctrl-C to terraform exit: {latency:?}");
+    assert!(!status.success(), "an interrupted create is an error");
+    assert!(
+        latency < std::time::Duration::from_secs(5),
+        "terraform (and the provider) returned promptly: {latency:?}"
+    );
+    let s = state_values(&tf, "ocp_tenant.t");
+    assert!(
+        s["id"].as_i64().is_some(),
+        "the state holds the id of the tenant OCP is building: {s}"
+    );
+}

@@ -217,6 +217,28 @@ impl TfProject {
         Run::from(cmd.output().expect("run terraform"))
     }
 
+    /// Starts terraform with these arguments without waiting (its output is discarded), in a
+    /// process group of its own whose id is the child's pid.
+    pub(crate) fn spawn(&self, args: &[&str]) -> std::process::Child {
+        let mut cmd = Command::new(terraform_bin());
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env("TF_CLI_CONFIG_FILE", cli_config())
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_INPUT", "0")
+            .env_remove("TF_LOG")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        // Its own process group, so a test can send Ctrl-C the way a terminal does: to the
+        // whole group (Terraform's panicwrap parent does not forward a signal sent to it alone).
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd.spawn().expect("spawn terraform")
+    }
+
     /// `terraform init`, which must succeed.
     pub(crate) fn init(&self) -> Run {
         self.run(&["init", "-no-color", "-input=false"]).success()
