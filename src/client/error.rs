@@ -192,6 +192,36 @@ impl ClientError {
         matches!(self, ClientError::NotFound { .. })
     }
 
+    /// Replaces `secret` in the OCP-provided texts of this error by `***` (rule R5), should OCP
+    /// echo a password or key in an error message. Secrets shorter than 3 characters are not
+    /// masked (the same rule as the provider password in the envelope parser).
+    pub fn mask(mut self, secret: &super::Secret) -> ClientError {
+        let s = secret.expose();
+        if s.len() < 3 {
+            return self;
+        }
+        let clean = |t: &mut String| {
+            if t.contains(s) {
+                *t = t.replace(s, "***");
+            }
+        };
+        match &mut self {
+            ClientError::Api { message, code, .. }
+            | ClientError::AlreadyExists { message, code, .. } => {
+                clean(message);
+                if let Some(c) = code {
+                    clean(c);
+                }
+            }
+            ClientError::NotFound { message, .. }
+            | ClientError::Forbidden { message, .. }
+            | ClientError::Decode { message, .. }
+            | ClientError::Transport { message, .. } => clean(message),
+            _ => {}
+        }
+        self
+    }
+
     /// Whether repeating the same request may succeed (the one classification, see
     /// [`super::retry::is_retryable`]).
     pub fn is_retryable(&self) -> bool {

@@ -6,33 +6,6 @@ use crate::support::*;
 
 const SECRET: &str = "Oss-Secret-Key-123";
 
-fn make_tenant(sim: &ocp_sim::Sim, name: &str) -> i64 {
-    let task = ocp_call(
-        sim,
-        "POST",
-        "/api/v2/ob/clusters/1000001/tenants/createTenant",
-        Some(json!({
-            "name": name, "mode": "MYSQL", "rootPassword": "Tenant_Pa55-word",
-            "zones": [{"name": "zone1", "replicaType": "FULL", "resourcePool": {"unitSpecName": "S0", "unitCount": 1}}]
-        })),
-    );
-    let id = task["tenantId"].as_i64().expect("tenantId");
-    for _ in 0..100 {
-        if ocp_call(
-            sim,
-            "GET",
-            &format!("/api/v2/ob/clusters/1000001/tenants/{id}"),
-            None,
-        )["status"]
-            == "NORMAL"
-        {
-            return id;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("tenant {name} did not become NORMAL");
-}
-
 fn policy(tenant: i64, time: &str, day4: &str, extra: &str) -> String {
     format!(
         r#"{REQUIRED_PROVIDERS}
@@ -80,7 +53,7 @@ fn strategy(sim: &ocp_sim::Sim, tenant: i64) -> serde_json::Value {
 #[test]
 fn backup_policy_lifecycle_update_drift_import_destroy() {
     let sim = start_sim(0.05);
-    let tenant = make_tenant(&sim, "bk");
+    let tenant = make_tenant(&sim, "bk", "MYSQL");
     let tf = TfProject::new()
         .file("main.tf", &policy(tenant, "02:00", "INCREMENTAL", ""))
         .with_sim(&sim)
@@ -225,7 +198,7 @@ fn backup_policy_lifecycle_update_drift_import_destroy() {
 #[test]
 fn backup_tasks_show_that_scheduled_backups_run() {
     let sim = start_sim(0.05);
-    let tenant = make_tenant(&sim, "bkruns");
+    let tenant = make_tenant(&sim, "bkruns", "MYSQL");
     sim_admin(&sim, "/_sim/config", json!({"backup_period_seconds": 1}));
     let tf = TfProject::new()
         .file("main.tf", &policy(tenant, "02:00", "INCREMENTAL", ""))

@@ -4,36 +4,8 @@ use serde_json::json;
 
 use crate::support::*;
 
-const TENANT_PW: &str = "Tenant_Pa55-word";
 const USER_PW: &str = "User_Pa55-word1";
 const USER_PW2: &str = "User_Pa55-word2";
-
-/// Creates a tenant through OCP's API (outside Terraform) and waits until it is NORMAL.
-fn make_tenant(sim: &ocp_sim::Sim, name: &str, mode: &str) -> i64 {
-    let task = ocp_call(
-        sim,
-        "POST",
-        "/api/v2/ob/clusters/1000001/tenants/createTenant",
-        Some(json!({
-            "name": name, "mode": mode, "rootPassword": TENANT_PW,
-            "zones": [{"name": "zone1", "replicaType": "FULL", "resourcePool": {"unitSpecName": "S0", "unitCount": 1}}]
-        })),
-    );
-    let id = task["tenantId"].as_i64().expect("tenantId");
-    for _ in 0..100 {
-        let t = ocp_call(
-            sim,
-            "GET",
-            &format!("/api/v2/ob/clusters/1000001/tenants/{id}"),
-            None,
-        );
-        if t["status"] == "NORMAL" {
-            return id;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("tenant {name} did not become NORMAL");
-}
 
 /// Users, roles and databases of a tenant, as OCP lists them (to compare before and after).
 fn inventory(sim: &ocp_sim::Sim, tenant: i64, oracle: bool) -> serde_json::Value {

@@ -606,40 +606,6 @@ fn failure_reason(r: &OpsResult) -> String {
     }
 }
 
-/// Replaces every secret of `secrets` in the OCP-provided texts of `err` by `***` (rule R5).
-/// Secrets shorter than 3 characters are not masked (same rule as the provider password).
-fn mask_secrets<'a>(
-    mut err: ClientError,
-    secrets: impl Iterator<Item = &'a Secret>,
-) -> ClientError {
-    for secret in secrets {
-        let s = secret.expose();
-        if s.len() < 3 {
-            continue;
-        }
-        let clean = |t: &mut String| {
-            if t.contains(s) {
-                *t = t.replace(s, "***");
-            }
-        };
-        match &mut err {
-            ClientError::Api { message, code, .. }
-            | ClientError::AlreadyExists { message, code, .. } => {
-                clean(message);
-                if let Some(c) = code {
-                    clean(c);
-                }
-            }
-            ClientError::NotFound { message, .. }
-            | ClientError::Forbidden { message, .. }
-            | ClientError::Decode { message, .. }
-            | ClientError::Transport { message, .. } => clean(message),
-            _ => {}
-        }
-    }
-    err
-}
-
 impl OcpClient {
     /// `GET .../backup/config/backupStrategy`: the target's strategy, or `None` when OCP
     /// answers without a strategy id (not configured, §3.8.1), without `data`, or 404 (also
@@ -679,7 +645,7 @@ impl OcpClient {
             }
             Err(e) => Err(e),
         };
-        res.map_err(|e| mask_secrets(e, body.secrets()))
+        res.map_err(|e| body.secrets().fold(e, ClientError::mask))
     }
 
     /// `PATCH .../backup/config/backupStrategy` with the complete strategy (§5 #27; cluster
@@ -694,7 +660,7 @@ impl OcpClient {
         self.patch::<_, Value>(&path, body)
             .await
             .and_then(|data| write_result("PATCH", &path, data))
-            .map_err(|e| mask_secrets(e, body.secrets()))
+            .map_err(|e| body.secrets().fold(e, ClientError::mask))
     }
 
     /// `DELETE .../backup/config/backupStrategy` (cluster path inferred, §5 #16).
@@ -977,7 +943,7 @@ mod tests {
         let err = write_result("POST", "/x", data)
             .err()
             .unwrap_or_else(|| panic!("expected an error"));
-        let err = mask_secrets(err, body.secrets());
+        let err = body.secrets().fold(err, ClientError::mask);
         let text = format!("{err} {err:?} {:?}", err.summary_detail());
         assert!(!text.contains(KEY_SECRET), "{text}");
         assert!(text.contains("***"), "{text}");

@@ -374,36 +374,6 @@ struct IdOnly {
     id: i64,
 }
 
-/// Replaces `secret` in the OCP-provided texts of `err` by `***` (rule R5), should OCP echo
-/// the SSH password in an error message. Secrets shorter than 3 characters are not masked
-/// (same rule as the provider password in the envelope parser).
-fn mask_secret(mut err: ClientError, secret: &Secret) -> ClientError {
-    let s = secret.expose();
-    if s.len() < 3 {
-        return err;
-    }
-    let clean = |t: &mut String| {
-        if t.contains(s) {
-            *t = t.replace(s, "***");
-        }
-    };
-    match &mut err {
-        ClientError::Api { message, code, .. }
-        | ClientError::AlreadyExists { message, code, .. } => {
-            clean(message);
-            if let Some(c) = code {
-                clean(c);
-            }
-        }
-        ClientError::NotFound { message, .. }
-        | ClientError::Forbidden { message, .. }
-        | ClientError::Decode { message, .. }
-        | ClientError::Transport { message, .. } => clean(message),
-        _ => {}
-    }
-    err
-}
-
 /// The `Add host` task of a `batchCreate` answer: `data.contents[0]` (§3.7); a bare array or a
 /// single task as `data` are accepted too.
 fn first_task(path: &str, data: Value) -> Result<TaskInstance, ClientError> {
@@ -633,7 +603,7 @@ impl OcpClient {
                 self.find_host_credential_by_name(name)
             })
             .await
-            .map_err(|e| mask_secret(e, password))?;
+            .map_err(|e| e.mask(password))?;
         Ok(match c {
             Created::New(d) => d.id,
             Created::Adopted(id) => {
@@ -863,7 +833,7 @@ mod tests {
             message: format!("bad passphrase {SSH_PASSWORD}"),
             trace_id: None,
         };
-        let masked = mask_secret(err, &Secret::new(SSH_PASSWORD));
+        let masked = err.mask(&Secret::new(SSH_PASSWORD));
         assert_no_ssh_password(&masked);
         assert!(format!("{masked}").contains("***"));
     }

@@ -353,87 +353,6 @@ fn task_in_data(
         })
 }
 
-/// Replaces `secret` in the OCP-provided texts of `err` by `***` (rule R5), should OCP echo
-/// a tenant password in an error message. Secrets shorter than 3 characters are not masked
-/// (same rule as the provider password in the envelope parser).
-fn mask_secret(err: ClientError, secret: &Secret) -> ClientError {
-    let s = secret.expose();
-    if s.len() < 3 {
-        return err;
-    }
-    let clean = |m: String| {
-        if m.contains(s) {
-            m.replace(s, "***")
-        } else {
-            m
-        }
-    };
-    match err {
-        ClientError::Api {
-            method,
-            path,
-            http_status,
-            code,
-            message,
-            trace_id,
-        } => ClientError::Api {
-            method,
-            path,
-            http_status,
-            code,
-            message: clean(message),
-            trace_id,
-        },
-        ClientError::NotFound {
-            method,
-            path,
-            message,
-            trace_id,
-        } => ClientError::NotFound {
-            method,
-            path,
-            message: clean(message),
-            trace_id,
-        },
-        ClientError::Forbidden {
-            method,
-            path,
-            username,
-            message,
-            trace_id,
-        } => ClientError::Forbidden {
-            method,
-            path,
-            username,
-            message: clean(message),
-            trace_id,
-        },
-        ClientError::AlreadyExists {
-            method,
-            path,
-            code,
-            message,
-            trace_id,
-        } => ClientError::AlreadyExists {
-            method,
-            path,
-            code,
-            message: clean(message),
-            trace_id,
-        },
-        ClientError::Decode {
-            method,
-            path,
-            message,
-        } => ClientError::Decode {
-            method,
-            path,
-            message: clean(message),
-        },
-        other => other,
-    }
-}
-
 fn tenant_path(cluster_id: i64, tenant_id: i64) -> String {
     format!("{CLUSTERS}/{cluster_id}/tenants/{tenant_id}")
 }
@@ -500,7 +419,7 @@ impl OcpClient {
             self.find_tenant_by_name(cluster_id, &body.name)
         })
         .await
-        .map_err(|e| mask_secret(e, &body.root_password))
+        .map_err(|e| e.mask(&body.root_password))
     }
 
     /// `DELETE .../tenants/{tenantId}` (async, §5 #7). Retried on transient failures like
@@ -632,7 +551,7 @@ impl OcpClient {
         self.post_idempotent::<_, Value>(&path, &body)
             .await
             .map(drop)
-            .map_err(|e| mask_secret(e, new_password))
+            .map_err(|e| e.mask(new_password))
     }
 
     /// `POST .../lock` (sync, idempotent).
@@ -911,7 +830,7 @@ mod tests {
             message: "password Tenant_Root#pw-42 is too weak".into(),
             trace_id: None,
         };
-        let masked = mask_secret(err, &Secret::new("Tenant_Root#pw-42"));
+        let masked = err.mask(&Secret::new("Tenant_Root#pw-42"));
         let text = format!("{masked} {masked:?}");
         assert!(!text.contains("Tenant_Root#pw-42"), "{text}");
         assert!(text.contains("password *** is too weak"), "{text}");

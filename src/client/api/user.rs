@@ -281,36 +281,6 @@ fn role_path(cluster_id: i64, tenant_id: i64, role: &str) -> String {
     Grantee::Role(role).path(cluster_id, tenant_id)
 }
 
-/// Replaces `secret` in the OCP-provided texts of `err` by `***` (rule R5), should OCP echo
-/// a password in an error message. Secrets shorter than 3 characters are not masked (same
-/// rule as the provider password in the envelope parser).
-fn mask_secret(mut err: ClientError, secret: &Secret) -> ClientError {
-    let s = secret.expose();
-    if s.len() < 3 {
-        return err;
-    }
-    let clean = |t: &mut String| {
-        if t.contains(s) {
-            *t = t.replace(s, "***");
-        }
-    };
-    match &mut err {
-        ClientError::Api { message, code, .. }
-        | ClientError::AlreadyExists { message, code, .. } => {
-            clean(message);
-            if let Some(c) = code {
-                clean(c);
-            }
-        }
-        ClientError::NotFound { message, .. }
-        | ClientError::Forbidden { message, .. }
-        | ClientError::Decode { message, .. }
-        | ClientError::Transport { message, .. } => clean(message),
-        _ => {}
-    }
-    err
-}
-
 /// The object in a create's answer, or, when the answer carries none (no `data`, or `data`
 /// without the `key` name field), the object looked up after the create. OCP accepted the
 /// create either way; a look-up that finds nothing is reported as an unreadable answer.
@@ -429,7 +399,7 @@ impl OcpClient {
             Ok(Created::Adopted(u)) => Ok(Created::Adopted(u)),
             Err(e) => Err(e),
         };
-        res.map_err(|e| mask_secret(e, &body.password))
+        res.map_err(|e| e.mask(&body.password))
     }
 
     /// `DELETE .../users/{username}`: `true` when deleted, `false` when it was already gone.
@@ -475,7 +445,7 @@ impl OcpClient {
         self.post_idempotent::<_, Value>(&path, &body)
             .await
             .map(drop)
-            .map_err(|e| mask_secret(e, new_password))
+            .map_err(|e| e.mask(new_password))
     }
 
     /// `POST .../users/{username}/lock` (no body, idempotent).
@@ -877,7 +847,7 @@ mod tests {
             message: format!("password {USER_PW} is too weak"),
             trace_id: None,
         };
-        let masked = mask_secret(err, &Secret::new(USER_PW));
+        let masked = err.mask(&Secret::new(USER_PW));
         assert_hidden(&masked, USER_PW);
         assert!(format!("{masked}").contains("password *** is too weak"));
         let short = ClientError::Decode {
@@ -885,7 +855,7 @@ mod tests {
             path: "/p".into(),
             message: "ab cd".into(),
         };
-        assert!(format!("{}", mask_secret(short, &Secret::new("ab"))).contains("ab cd"));
+        assert!(format!("{}", short.mask(&Secret::new("ab"))).contains("ab cd"));
     }
 
     #[test]

@@ -327,3 +327,30 @@ pub(crate) fn state_values(tf: &TfProject, address: &str) -> serde_json::Value {
         .map(|r| r["values"].clone())
         .unwrap_or(serde_json::Value::Null)
 }
+
+/// Creates a tenant through OCP's API (outside Terraform) and waits until it is NORMAL.
+pub(crate) fn make_tenant(sim: &ocp_sim::Sim, name: &str, mode: &str) -> i64 {
+    let task = ocp_call(
+        sim,
+        "POST",
+        "/api/v2/ob/clusters/1000001/tenants/createTenant",
+        Some(serde_json::json!({
+            "name": name, "mode": mode, "rootPassword": "Tenant_Pa55-word",
+            "zones": [{"name": "zone1", "replicaType": "FULL", "resourcePool": {"unitSpecName": "S0", "unitCount": 1}}]
+        })),
+    );
+    let id = task["tenantId"].as_i64().expect("tenantId");
+    for _ in 0..100 {
+        let t = ocp_call(
+            sim,
+            "GET",
+            &format!("/api/v2/ob/clusters/1000001/tenants/{id}"),
+            None,
+        );
+        if t["status"] == "NORMAL" {
+            return id;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("tenant {name} did not become NORMAL");
+}
