@@ -171,8 +171,14 @@ fn backup_policy_lifecycle_update_drift_import_destroy() {
         "{}",
         r.stdout
     );
-    let changed: Vec<&str> = r
+    // Only the planned actions: the refresh note above them may list a backup that the
+    // simulated schedule finished meanwhile (`status`), which is not a planned change.
+    let actions = r
         .stdout
+        .split("Terraform will perform the following actions:")
+        .nth(1)
+        .unwrap_or("");
+    let changed: Vec<&str> = actions
         .lines()
         .map(str::trim)
         .filter(|l| {
