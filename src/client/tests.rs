@@ -73,6 +73,7 @@ async fn wrong_credentials_give_unauthorized_naming_endpoint_and_user_but_not_th
         username: USER.into(),
         password: "something-else".into(),
         task_seconds: 0.3,
+        ..Default::default()
     })
     .await
     .unwrap_or_else(|e| panic!("{e}"));

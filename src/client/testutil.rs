@@ -25,6 +25,7 @@ impl TestSim {
             username: USER.into(),
             password: PASSWORD.into(),
             task_seconds,
+            ..Default::default()
         })
         .await
         .unwrap_or_else(|e| panic!("sim did not start: {e}"));

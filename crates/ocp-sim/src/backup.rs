@@ -131,7 +131,9 @@ pub fn strategy_not_found(obj: BackupObject) -> ApiError {
 }
 
 /// What a strategy / backup row belongs to: a cluster, or a tenant of a cluster.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct BackupObject {
     /// OCP cluster id.
     pub cluster_id: i64,
@@ -193,7 +195,7 @@ impl BackupObject {
 }
 
 /// Credentials of an object store (§5 #16 names). `accessKeySecret` is never rendered.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AccessKey {
     /// `endpoint`.
     pub endpoint: String,
@@ -219,7 +221,7 @@ impl std::fmt::Debug for AccessKey {
 }
 
 /// `obBackupServiceStorageConfig` (§3.8.2).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorageConfig {
     /// `configName`.
     pub config_name: String,
@@ -238,7 +240,7 @@ pub struct StorageConfig {
 }
 
 /// `obBackupScheduleConfig` without the `backupScheduleEnabled` switch (kept on the strategy).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScheduleConfig {
     /// `WEEK` / `MONTH`.
     pub mode: String,
@@ -257,7 +259,7 @@ pub struct ScheduleConfig {
 }
 
 /// `obBackupThresholdConfig` (C-ui names, §3.8.2).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Thresholds {
     /// `dataBackupTimeoutMinutes`.
     pub data_backup_timeout_minutes: Option<i64>,
@@ -277,7 +279,7 @@ const THRESHOLD_FIELDS: [&str; 4] = [
 ];
 
 /// The configurable part of a strategy (a StrategyBody, §3.8.2).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StrategyConfig {
     /// `backupMode`.
     pub backup_mode: String,
@@ -292,7 +294,7 @@ pub struct StrategyConfig {
 }
 
 /// A running schedule: runs are due at `anchor + k × period_ms`, `k = emitted + 1, ...`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Sched {
     anchor: i64,
     emitted: u64,
@@ -300,7 +302,7 @@ struct Sched {
 }
 
 /// A configured backup strategy (`OcpBackupStrategy`, §3.8.3).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Strategy {
     /// Strategy id.
     pub id: i64,
@@ -320,7 +322,7 @@ pub struct Strategy {
 }
 
 /// One data backup (`dataBackupTasks` item; our shape, §3.8.1 leaves the wrapper unreadable).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DataBackupRow {
     /// Row id.
     pub id: i64,
@@ -339,7 +341,7 @@ pub struct DataBackupRow {
 }
 
 /// One log-backup (archiving) run (`logBackupTasks` item; our shape).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LogBackupRow {
     /// Row id.
     pub id: i64,
@@ -352,9 +354,10 @@ pub struct LogBackupRow {
 }
 
 /// Everything of the backup family, held in [`Store::backup`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct BackupState {
     /// Strategies by object.
+    #[serde(with = "crate::persist::pairs")]
     pub strategies: BTreeMap<BackupObject, Strategy>,
     /// Data-backup rows by id.
     pub data_rows: BTreeMap<i64, DataBackupRow>,
@@ -362,6 +365,7 @@ pub struct BackupState {
     pub log_rows: BTreeMap<i64, LogBackupRow>,
     /// Backup period set by the knob (seconds); `None` = `max(1, 5 × task_seconds)`.
     pub period_override_seconds: Option<f64>,
+    #[serde(with = "crate::persist::pairs")]
     backup_set_ids: BTreeMap<BackupObject, i64>,
     next_strategy: i64,
     next_data_row: i64,
@@ -514,6 +518,10 @@ pub fn advance(store: &mut Store, now: i64) {
         }
         s.sched = Some(sched);
         let backup_mode = s.config.backup_mode.clone();
+        if !starts.is_empty() {
+            store.dirty = true;
+        }
+        let b = &mut store.backup;
         for (start, mode) in starts {
             b.push_data_row(obj, &backup_mode, &mode, start, start + duration);
         }

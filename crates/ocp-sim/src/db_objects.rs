@@ -52,6 +52,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::envelope::ApiError;
@@ -135,6 +136,38 @@ pub const ORACLE_OBJECT: [&str; 8] = [
 
 /// Object types of `dbObject` (S1).
 pub const OBJECT_TYPES: [&str; 3] = ["TABLE", "VIEW", "STORED_PROCEDURE"];
+
+/// [`ObjectKey`] as saved in a state file (the object type as an owned string).
+#[derive(Deserialize)]
+struct ObjectKeyRepr {
+    schema: String,
+    name: String,
+    object_type: String,
+}
+
+impl<'de> Deserialize<'de> for ObjectKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let repr = ObjectKeyRepr::deserialize(d)?;
+        ObjectKey::try_from(repr).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<ObjectKeyRepr> for ObjectKey {
+    type Error = String;
+
+    fn try_from(r: ObjectKeyRepr) -> Result<Self, String> {
+        let object_type = OBJECT_TYPES
+            .iter()
+            .find(|t| **t == r.object_type)
+            .copied()
+            .ok_or_else(|| format!("unknown object type {:?}", r.object_type))?;
+        Ok(ObjectKey {
+            schema: r.schema,
+            name: r.name,
+            object_type,
+        })
+    }
+}
 
 /// Built-in MySQL user (seeded, cannot be deleted).
 pub const MYSQL_ROOT: &str = "root";
@@ -275,7 +308,7 @@ pub fn parse_privileges(field: &str, list: &[Value], scope: Scope) -> Result<Pri
 }
 
 /// An Oracle schema object (the `object` of an object privilege). Ordered by schema, name, type.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct ObjectKey {
     /// Owner (an Oracle user name, upper case).
     pub schema: String,
@@ -293,20 +326,21 @@ impl ObjectKey {
 }
 
 /// Privileges and roles held by a user or role.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Grants {
     /// Global (MySQL) or system (Oracle) privileges.
     pub global: PrivSet,
     /// MySQL database privileges by database name (entries are never empty).
     pub db: BTreeMap<String, PrivSet>,
     /// Oracle object privileges by object (entries are never empty).
+    #[serde(with = "crate::persist::pairs")]
     pub objects: BTreeMap<ObjectKey, PrivSet>,
     /// Oracle roles granted.
     pub roles: BTreeSet<String>,
 }
 
 /// Where a user's password lives.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub enum Password {
     /// The tenant's root password (`root` / `SYS`): changing one changes the other.
     TenantRoot,
@@ -324,7 +358,7 @@ impl std::fmt::Debug for Password {
 }
 
 /// An OB user of a tenant.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObUser {
     /// Name as stored (Oracle: upper case).
     pub name: String,
@@ -339,7 +373,7 @@ pub struct ObUser {
 }
 
 /// An Oracle role of a tenant.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObRole {
     /// Name (upper case).
     pub name: String,
@@ -350,7 +384,7 @@ pub struct ObRole {
 }
 
 /// A database of a MySQL tenant.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Database {
     /// OCP id.
     pub id: i64,
@@ -369,7 +403,7 @@ pub struct Database {
 }
 
 /// Databases, users, roles and granted-on objects of one tenant.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TenantObjects {
     /// Users by stored name.
     pub users: BTreeMap<String, ObUser>,

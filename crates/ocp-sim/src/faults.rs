@@ -1,27 +1,62 @@
 //! Fault injection and request accounting (simulator-only; real OCP has none of this).
 //!
 //! * [`HttpFault`]: rules applied by the middleware to every request outside `/_sim/`, before
-//!   authentication: fail the next N matching requests with a status and an error envelope
-//!   (429/503 may carry `Retry-After`), or delay the next N matching responses.
-//!   A rule matches when its optional `method` equals the request method (case-insensitive)
-//!   and the request path starts with its optional `path_prefix`. The first matching failure
-//!   rule and the first matching delay rule each consume one of their `remaining` uses.
+//!   authentication. A rule matches when its optional `method` equals the request method
+//!   (case-insensitive) and the request path starts with its optional `path_prefix`. Kinds
+//!   ([`FaultKind`]):
+//!   * `Fail`: the next N matching requests get a status and an error envelope (429/503 may
+//!     carry `Retry-After`); the handler does not run.
+//!   * `Fraction`: each matching request fails with probability `fraction` (deterministic
+//!     splitmix64 stream seeded by `seed`), status drawn uniformly from `statuses`; unlimited
+//!     unless a count is given.
+//!   * `Delay`: the next N matching responses are delayed; phase `before` (default) sleeps
+//!     before the handler runs, `after` runs the handler first and sleeps before answering.
+//!   * `Reset`: the next N matching requests get their connection closed without any HTTP
+//!     answer; phase `before` (default) skips the handler, `after` runs it fully first.
+//!   * `Garbage`: the next N matching requests are answered with a body that is not an OCP
+//!     envelope (default: truncated JSON); phase as for `Reset`.
+//!
+//!   Per request, [`HttpFaults::plan`] takes (in rule order) the first matching `before` delay,
+//!   the first matching "instead of the handler" rule (`Fail`, a hit of `Fraction`, `Reset`/
+//!   `Garbage` with phase `before`) and, only when none of those hit, the first matching
+//!   `after` delay and the first matching `after` `Reset`/`Garbage`. Each taken rule uses up one
+//!   of its `remaining` uses.
 //! * [`TaskFault`]: armed for the next created task (FIFO): fail at a subtask, or never finish.
-//! * [`RequestLog`]: counts every request outside `/_sim/` (also the faulted, unauthorised and
-//!   unknown-path ones) by route key `"METHOD /path"` where every all-digit path segment is replaced by
-//!   `{id}` (e.g. `GET /api/v2/ob/clusters/{id}/zones/zone1/servers`; zone names stay raw),
-//!   and keeps the last [`RECENT_LIMIT`] requests with raw path, query and status.
+//! * [`RequestLog`]: counts every request outside `/_sim/` (also the faulted, reset,
+//!   unauthorised and unknown-path ones) by route key `"METHOD /path"` where every all-digit path
+//!   segment is replaced by `{id}` (e.g. `GET /api/v2/ob/clusters/{id}/zones/zone1/servers`; zone
+//!   names stay raw), and keeps the last [`RECENT_LIMIT`] requests with raw path, query and status.
 
 use std::collections::{BTreeMap, VecDeque};
 
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
 
 use crate::envelope::ApiError;
 
+/// `remaining` of a rule without a limit (shown as `null`).
+pub const UNLIMITED: u32 = u32::MAX;
+
+/// Default seed of `Fraction` rules.
+pub const DEFAULT_SEED: u64 = 0x5EED_0CE5_0000_0001;
+
+/// Default body of `Garbage` rules: truncated JSON.
+pub const DEFAULT_GARBAGE_BODY: &str = r#"{"success": tru"#;
+
+/// When a `Delay`, `Reset` or `Garbage` rule acts relative to the handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Before the handler, which then does not run (`Reset`, `Garbage`) or runs late (`Delay`).
+    #[default]
+    Before,
+    /// After the handler ran to completion (its state changes are applied).
+    After,
+}
+
 /// What a rule does to a matching request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum FaultKind {
     /// Answer with `status` and an error envelope instead of processing the request.
@@ -33,20 +68,66 @@ pub enum FaultKind {
         /// `error.message`; a generic text when absent.
         message: Option<String>,
     },
-    /// Sleep before processing the request.
+    /// Fail each matching request with probability `fraction`.
+    Fraction {
+        /// Probability of a failure, 0 < f ≤ 1.
+        fraction: f64,
+        /// Statuses drawn uniformly (each 400..=599, at least one).
+        statuses: Vec<u16>,
+        /// `Retry-After` seconds, sent on every injected failure when present.
+        retry_after: Option<u64>,
+        /// `error.message`; a generic text when absent.
+        message: Option<String>,
+        /// Seed of the random stream.
+        seed: u64,
+        /// Failures injected so far.
+        injected: u64,
+        /// Current state of the splitmix64 stream.
+        #[serde(skip)]
+        rng: u64,
+    },
+    /// Sleep before (or after) processing the request.
     Delay {
         /// Delay in milliseconds.
         delay_ms: u64,
+        /// `before` (default): sleep, then run the handler; `after`: run the handler, then
+        /// sleep before answering.
+        phase: Phase,
+    },
+    /// Close the connection without any answer.
+    Reset {
+        /// `before`: the handler does not run; `after`: it runs fully first.
+        phase: Phase,
+    },
+    /// Answer with a body that is not an OCP envelope.
+    Garbage {
+        /// HTTP status (default 200).
+        status: u16,
+        /// The body.
+        body: String,
+        /// `Content-Type` header.
+        content_type: String,
+        /// `before`: the handler does not run; `after`: it runs fully first.
+        phase: Phase,
     },
 }
 
+fn ser_remaining<S: Serializer>(n: &u32, s: S) -> Result<S::Ok, S::Error> {
+    if *n == UNLIMITED {
+        s.serialize_none()
+    } else {
+        s.serialize_u32(*n)
+    }
+}
+
 /// One HTTP fault rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HttpFault {
     /// What to do.
     #[serde(flatten)]
     pub kind: FaultKind,
-    /// How many more requests this rule applies to.
+    /// How many more requests this rule applies to ([`UNLIMITED`], shown as `null`: no limit).
+    #[serde(serialize_with = "ser_remaining")]
     pub remaining: u32,
     /// Only requests with this method (any when `None`).
     pub method: Option<String>,
@@ -55,35 +136,119 @@ pub struct HttpFault {
 }
 
 impl HttpFault {
+    fn with_kind(kind: FaultKind, remaining: u32) -> Self {
+        HttpFault {
+            kind,
+            remaining,
+            method: None,
+            path_prefix: None,
+        }
+    }
+
     /// Fail the next `n` requests with `status`.
     pub fn fail(n: u32, status: u16) -> Self {
-        HttpFault {
-            kind: FaultKind::Fail {
+        Self::with_kind(
+            FaultKind::Fail {
                 status,
                 retry_after: None,
                 message: None,
             },
-            remaining: n,
-            method: None,
-            path_prefix: None,
-        }
+            n,
+        )
     }
 
-    /// Delay the next `n` requests by `delay_ms`.
+    /// Delay the next `n` requests by `delay_ms` (before the handler runs).
     pub fn delay(n: u32, delay_ms: u64) -> Self {
-        HttpFault {
-            kind: FaultKind::Delay { delay_ms },
-            remaining: n,
-            method: None,
-            path_prefix: None,
-        }
+        Self::with_kind(
+            FaultKind::Delay {
+                delay_ms,
+                phase: Phase::Before,
+            },
+            n,
+        )
     }
 
-    /// Add a `Retry-After` (only meaningful for failure rules).
+    /// Fail every matching request with probability `fraction` (clamped to 0..=1), the status
+    /// drawn uniformly from `statuses` (503 when empty); no limit (see [`HttpFault::limit`]),
+    /// seed [`DEFAULT_SEED`] (see [`HttpFault::seed`]).
+    pub fn fraction(fraction: f64, statuses: Vec<u16>) -> Self {
+        let statuses = if statuses.is_empty() {
+            vec![503]
+        } else {
+            statuses
+        };
+        let fraction = if fraction.is_finite() {
+            fraction.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        Self::with_kind(
+            FaultKind::Fraction {
+                fraction,
+                statuses,
+                retry_after: None,
+                message: None,
+                seed: DEFAULT_SEED,
+                injected: 0,
+                rng: DEFAULT_SEED,
+            },
+            UNLIMITED,
+        )
+    }
+
+    /// Close the connection of the next `n` requests without an answer.
+    pub fn reset(n: u32, phase: Phase) -> Self {
+        Self::with_kind(FaultKind::Reset { phase }, n)
+    }
+
+    /// Answer the next `n` requests with `status` and `body` (not an OCP envelope), content
+    /// type `application/json`.
+    pub fn garbage(n: u32, status: u16, body: impl Into<String>) -> Self {
+        Self::with_kind(
+            FaultKind::Garbage {
+                status,
+                body: body.into(),
+                content_type: "application/json".into(),
+                phase: Phase::Before,
+            },
+            n,
+        )
+    }
+
+    /// Add a `Retry-After` (only meaningful for `Fail` and `Fraction` rules).
     pub fn retry_after(mut self, secs: u64) -> Self {
-        if let FaultKind::Fail { retry_after, .. } = &mut self.kind {
-            *retry_after = Some(secs);
+        match &mut self.kind {
+            FaultKind::Fail { retry_after, .. } | FaultKind::Fraction { retry_after, .. } => {
+                *retry_after = Some(secs)
+            }
+            _ => {}
         }
+        self
+    }
+
+    /// Seed of a `Fraction` rule's random stream.
+    pub fn seed(mut self, value: u64) -> Self {
+        if let FaultKind::Fraction { seed, rng, .. } = &mut self.kind {
+            *seed = value;
+            *rng = value;
+        }
+        self
+    }
+
+    /// Set the phase of a `Delay`, `Reset` or `Garbage` rule.
+    pub fn phase(mut self, value: Phase) -> Self {
+        match &mut self.kind {
+            FaultKind::Delay { phase, .. }
+            | FaultKind::Reset { phase }
+            | FaultKind::Garbage { phase, .. } => *phase = value,
+            _ => {}
+        }
+        self
+    }
+
+    /// Limit the rule to `n` more uses (for `Fraction`: injected failures).
+    pub fn limit(mut self, n: u32) -> Self {
+        self.remaining = n;
         self
     }
 
@@ -110,6 +275,21 @@ impl HttpFault {
                 .as_deref()
                 .is_none_or(|p| path.starts_with(p))
     }
+
+    fn use_once(&mut self) {
+        if self.remaining != UNLIMITED {
+            self.remaining = self.remaining.saturating_sub(1);
+        }
+    }
+}
+
+/// Next value of a splitmix64 stream.
+pub fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// Body of `POST /_sim/faults`.
@@ -118,54 +298,237 @@ impl HttpFault {
 pub struct FaultRequest {
     /// Fail this many matching requests.
     pub fail_next: Option<u32>,
-    /// Status for `fail_next` (default 500).
+    /// Fail each matching request with this probability (0 < f ≤ 1).
+    pub fail_fraction: Option<f64>,
+    /// Close the connection of this many matching requests without an answer.
+    pub reset_next: Option<u32>,
+    /// Alias of `reset_next` with phase `after`: apply the request, drop the answer.
+    pub drop_response_next: Option<u32>,
+    /// Answer this many matching requests with a body that is not an envelope.
+    pub garbage_next: Option<u32>,
+    /// Status for `fail_next` (default 500), `fail_fraction` (default 503) or `garbage_next`
+    /// (default 200).
     pub status: Option<u16>,
-    /// `Retry-After` seconds for `fail_next`.
+    /// Statuses drawn uniformly by `fail_fraction`.
+    pub statuses: Option<Vec<u16>>,
+    /// `Retry-After` seconds for `fail_next` / `fail_fraction`.
     pub retry_after: Option<u64>,
-    /// `error.message` for `fail_next`.
+    /// `error.message` for `fail_next` / `fail_fraction`.
     pub message: Option<String>,
+    /// Seed of `fail_fraction`'s random stream.
+    pub seed: Option<u64>,
     /// Delay matching responses by this many ms.
     pub delay_ms: Option<u64>,
-    /// How many responses to delay (default 1).
+    /// How many responses to delay (default 1); for `fail_fraction`: the most failures to
+    /// inject (no limit when absent).
     pub count: Option<u32>,
+    /// `before` / `after` for `delay_ms`, `reset_next`, `garbage_next`.
+    pub phase: Option<Phase>,
+    /// Body for `garbage_next`.
+    pub body: Option<String>,
+    /// `Content-Type` for `garbage_next` (default `application/json`).
+    pub content_type: Option<String>,
     /// Path prefix filter.
     pub path_prefix: Option<String>,
     /// Method filter.
     pub method: Option<String>,
 }
 
+fn check_error_status(field: &str, status: u16) -> Result<(), String> {
+    if (400..=599).contains(&status) {
+        Ok(())
+    } else {
+        Err(format!("{field} must be 400..=599, got {status}"))
+    }
+}
+
 impl FaultRequest {
-    /// Turn the request into rules; a body with neither `fail_next` nor `delay_ms` is an error.
+    /// Turn the request into rules. One kind per body (`fail_next` may be combined with
+    /// `delay_ms`, as before); fields that do not apply to the chosen kind are refused.
     pub fn into_rules(self) -> Result<Vec<HttpFault>, String> {
+        let kinds = [
+            ("fail_next", self.fail_next.is_some()),
+            ("fail_fraction", self.fail_fraction.is_some()),
+            ("reset_next", self.reset_next.is_some()),
+            ("drop_response_next", self.drop_response_next.is_some()),
+            ("garbage_next", self.garbage_next.is_some()),
+        ];
+        let given: Vec<&str> = kinds.iter().filter(|k| k.1).map(|k| k.0).collect();
+        if given.len() > 1 {
+            return Err(format!(
+                "give one fault kind per body, got {}",
+                given.join(", ")
+            ));
+        }
+        let kind = given.first().copied();
+        if kind.is_none() && self.delay_ms.is_none() {
+            return Err(
+                "expected fail_next, fail_fraction, delay_ms, reset_next, drop_response_next or garbage_next"
+                    .into(),
+            );
+        }
+        if self.delay_ms.is_some() && !matches!(kind, None | Some("fail_next")) {
+            return Err(format!(
+                "delay_ms cannot be combined with {}",
+                given.join(", ")
+            ));
+        }
+        let only = |field: &str, present: bool, allowed: &[&str]| -> Result<(), String> {
+            if present && !kind.is_some_and(|k| allowed.contains(&k)) {
+                return Err(format!("{field} only applies to {}", allowed.join(" / ")));
+            }
+            Ok(())
+        };
+        only("statuses", self.statuses.is_some(), &["fail_fraction"])?;
+        only("seed", self.seed.is_some(), &["fail_fraction"])?;
+        only("body", self.body.is_some(), &["garbage_next"])?;
+        only(
+            "content_type",
+            self.content_type.is_some(),
+            &["garbage_next"],
+        )?;
+        if self.phase.is_some()
+            && self.delay_ms.is_none()
+            && !matches!(
+                kind,
+                Some("reset_next" | "drop_response_next" | "garbage_next")
+            )
+        {
+            return Err(
+                "phase only applies to delay_ms / reset_next / drop_response_next / garbage_next"
+                    .into(),
+            );
+        }
+        let filtered = |rule: HttpFault| HttpFault {
+            method: self.method.clone(),
+            path_prefix: self.path_prefix.clone(),
+            ..rule
+        };
         let mut rules = Vec::new();
         if let Some(n) = self.fail_next {
             let status = self.status.unwrap_or(500);
-            if !(400..=599).contains(&status) {
-                return Err(format!("status must be 400..=599, got {status}"));
-            }
-            rules.push(HttpFault {
-                kind: FaultKind::Fail {
+            check_error_status("status", status)?;
+            rules.push(filtered(HttpFault::with_kind(
+                FaultKind::Fail {
                     status,
                     retry_after: self.retry_after,
                     message: self.message.clone(),
                 },
-                remaining: n,
-                method: self.method.clone(),
-                path_prefix: self.path_prefix.clone(),
-            });
+                n,
+            )));
+        }
+        if let Some(f) = self.fail_fraction {
+            if !(f.is_finite() && f > 0.0 && f <= 1.0) {
+                return Err(format!("fail_fraction must be > 0 and <= 1, got {f}"));
+            }
+            let statuses = match (&self.statuses, self.status) {
+                (Some(_), Some(_)) => return Err("give status or statuses, not both".into()),
+                (Some(list), None) => list.clone(),
+                (None, Some(s)) => vec![s],
+                (None, None) => vec![503],
+            };
+            if statuses.is_empty() {
+                return Err("statuses must not be empty".into());
+            }
+            for s in &statuses {
+                check_error_status("statuses", *s)?;
+            }
+            let mut rule = HttpFault::fraction(f, statuses)
+                .seed(self.seed.unwrap_or(DEFAULT_SEED))
+                .limit(self.count.unwrap_or(UNLIMITED));
+            if let FaultKind::Fraction {
+                retry_after,
+                message,
+                ..
+            } = &mut rule.kind
+            {
+                *retry_after = self.retry_after;
+                message.clone_from(&self.message);
+            }
+            rules.push(filtered(rule));
+        }
+        if let Some(n) = self.reset_next {
+            rules.push(filtered(HttpFault::reset(
+                n,
+                self.phase.unwrap_or_default(),
+            )));
+        }
+        if let Some(n) = self.drop_response_next {
+            if self.phase == Some(Phase::Before) {
+                return Err("drop_response_next always has phase after (use reset_next)".into());
+            }
+            rules.push(filtered(HttpFault::reset(n, Phase::After)));
+        }
+        if let Some(n) = self.garbage_next {
+            let status = self.status.unwrap_or(200);
+            if !(200..=599).contains(&status) {
+                return Err(format!("status must be 200..=599, got {status}"));
+            }
+            rules.push(filtered(HttpFault::with_kind(
+                FaultKind::Garbage {
+                    status,
+                    body: self
+                        .body
+                        .clone()
+                        .unwrap_or_else(|| DEFAULT_GARBAGE_BODY.into()),
+                    content_type: self
+                        .content_type
+                        .clone()
+                        .unwrap_or_else(|| "application/json".into()),
+                    phase: self.phase.unwrap_or_default(),
+                },
+                n,
+            )));
         }
         if let Some(ms) = self.delay_ms {
-            rules.push(HttpFault {
-                kind: FaultKind::Delay { delay_ms: ms },
-                remaining: self.count.unwrap_or(1),
-                method: self.method,
-                path_prefix: self.path_prefix,
-            });
-        }
-        if rules.is_empty() {
-            return Err("expected fail_next or delay_ms".into());
+            let count = self.count.unwrap_or(1);
+            rules.push(filtered(HttpFault::with_kind(
+                FaultKind::Delay {
+                    delay_ms: ms,
+                    phase: self.phase.unwrap_or_default(),
+                },
+                count,
+            )));
         }
         Ok(rules)
+    }
+}
+
+/// What an injected fault does to the answer of one request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultAction {
+    /// Answer with this error envelope.
+    Error(ApiError),
+    /// Close the connection without an answer.
+    Reset,
+    /// Answer with a body that is not an envelope.
+    Garbage {
+        /// HTTP status.
+        status: u16,
+        /// Body.
+        body: String,
+        /// `Content-Type`.
+        content_type: String,
+    },
+}
+
+/// The faults taken for one request (see the module docs for the selection).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FaultPlan {
+    /// Sleep this long before the handler.
+    pub delay_before: Option<u64>,
+    /// Instead of the handler (which then does not run).
+    pub before: Option<FaultAction>,
+    /// Sleep this long after the handler, before answering.
+    pub delay_after: Option<u64>,
+    /// Replaces the handler's answer (after it ran).
+    pub after: Option<FaultAction>,
+}
+
+impl FaultPlan {
+    /// True when the handler must run to completion before the answer is changed or delayed.
+    pub fn acts_after(&self) -> bool {
+        self.before.is_none() && (self.delay_after.is_some() || self.after.is_some())
     }
 }
 
@@ -186,6 +549,19 @@ fn fault_code(status: u16) -> &'static str {
     }
 }
 
+fn fault_error(status: u16, retry_after: Option<u64>, message: Option<&String>) -> ApiError {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut e = ApiError::new(
+        code,
+        fault_code(status),
+        message
+            .cloned()
+            .unwrap_or_else(|| format!("simulated fault: HTTP {status}")),
+    );
+    e.retry_after = retry_after;
+    e
+}
+
 impl HttpFaults {
     /// Add a rule (rules with `remaining == 0` are ignored).
     pub fn add(&mut self, rule: HttpFault) {
@@ -204,47 +580,139 @@ impl HttpFaults {
         &self.rules
     }
 
-    /// Consume the faults for one request: `(delay_ms, error)`.
+    /// Consume the faults for one request: `(delay before the handler, error instead of it)`.
+    /// Kept for callers of the first version; see [`HttpFaults::plan`].
     pub fn take(&mut self, method: &str, path: &str) -> (Option<u64>, Option<ApiError>) {
-        let mut delay = None;
-        let mut error = None;
+        let plan = self.plan(method, path);
+        let error = match plan.before {
+            Some(FaultAction::Error(e)) => Some(e),
+            _ => None,
+        };
+        (plan.delay_before, error)
+    }
+
+    /// Consume the faults for one request (see the module docs).
+    pub fn plan(&mut self, method: &str, path: &str) -> FaultPlan {
+        let mut plan = FaultPlan::default();
         for rule in &mut self.rules {
             if !rule.matches(method, path) {
                 continue;
             }
-            match &rule.kind {
-                FaultKind::Delay { delay_ms } if delay.is_none() => {
-                    delay = Some(*delay_ms);
-                    rule.remaining -= 1;
+            let taken = match &mut rule.kind {
+                FaultKind::Delay {
+                    delay_ms,
+                    phase: Phase::Before,
+                } if plan.delay_before.is_none() => {
+                    plan.delay_before = Some(*delay_ms);
+                    true
                 }
                 FaultKind::Fail {
                     status,
                     retry_after,
                     message,
-                } if error.is_none() => {
-                    let code =
-                        StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                    let mut e = ApiError::new(
-                        code,
-                        fault_code(*status),
-                        message
-                            .clone()
-                            .unwrap_or_else(|| format!("simulated fault: HTTP {status}")),
-                    );
-                    e.retry_after = *retry_after;
-                    error = Some(e);
-                    rule.remaining -= 1;
+                } if plan.before.is_none() => {
+                    plan.before = Some(FaultAction::Error(fault_error(
+                        *status,
+                        *retry_after,
+                        message.as_ref(),
+                    )));
+                    true
                 }
-                _ => {}
+                FaultKind::Fraction {
+                    fraction,
+                    statuses,
+                    retry_after,
+                    message,
+                    injected,
+                    rng,
+                    ..
+                } if plan.before.is_none() => {
+                    let draw = (splitmix64(rng) >> 11) as f64 / (1u64 << 53) as f64;
+                    if draw < *fraction {
+                        let pick = splitmix64(rng) % statuses.len().max(1) as u64;
+                        let status = statuses.get(pick as usize).copied().unwrap_or(503);
+                        *injected += 1;
+                        plan.before = Some(FaultAction::Error(fault_error(
+                            status,
+                            *retry_after,
+                            message.as_ref(),
+                        )));
+                        true
+                    } else {
+                        false
+                    }
+                }
+                FaultKind::Reset {
+                    phase: Phase::Before,
+                } if plan.before.is_none() => {
+                    plan.before = Some(FaultAction::Reset);
+                    true
+                }
+                FaultKind::Garbage {
+                    status,
+                    body,
+                    content_type,
+                    phase: Phase::Before,
+                } if plan.before.is_none() => {
+                    plan.before = Some(FaultAction::Garbage {
+                        status: *status,
+                        body: body.clone(),
+                        content_type: content_type.clone(),
+                    });
+                    true
+                }
+                _ => false,
+            };
+            if taken {
+                rule.use_once();
+            }
+        }
+        if plan.before.is_none() {
+            for rule in &mut self.rules {
+                if !rule.matches(method, path) {
+                    continue;
+                }
+                let taken = match &rule.kind {
+                    FaultKind::Delay {
+                        delay_ms,
+                        phase: Phase::After,
+                    } if plan.delay_after.is_none() => {
+                        plan.delay_after = Some(*delay_ms);
+                        true
+                    }
+                    FaultKind::Reset {
+                        phase: Phase::After,
+                    } if plan.after.is_none() => {
+                        plan.after = Some(FaultAction::Reset);
+                        true
+                    }
+                    FaultKind::Garbage {
+                        status,
+                        body,
+                        content_type,
+                        phase: Phase::After,
+                    } if plan.after.is_none() => {
+                        plan.after = Some(FaultAction::Garbage {
+                            status: *status,
+                            body: body.clone(),
+                            content_type: content_type.clone(),
+                        });
+                        true
+                    }
+                    _ => false,
+                };
+                if taken {
+                    rule.use_once();
+                }
             }
         }
         self.rules.retain(|r| r.remaining > 0);
-        (delay, error)
+        plan
     }
 }
 
 /// A fault armed for the next created task.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TaskFault {
     /// Fail at the `subtask`-th subtask (1-based, seriesId order; clamped to the last one).
     FailAt {
@@ -277,6 +745,7 @@ struct Recorded {
     path: String,
     query: Option<String>,
     status: Option<u16>,
+    dropped: bool,
 }
 
 /// Request counters.
@@ -313,6 +782,7 @@ impl RequestLog {
             path: path.to_string(),
             query: query.map(String::from),
             status: None,
+            dropped: false,
         });
         while self.recent.len() > RECENT_LIMIT {
             self.recent.pop_front();
@@ -324,6 +794,14 @@ impl RequestLog {
     pub fn set_status(&mut self, seq: u64, status: u16) {
         if let Some(r) = self.recent.iter_mut().rev().find(|r| r.seq == seq) {
             r.status = Some(status);
+        }
+    }
+
+    /// Mark a recorded request as answered by closing the connection (no status).
+    pub fn set_dropped(&mut self, seq: u64) {
+        if let Some(r) = self.recent.iter_mut().rev().find(|r| r.seq == seq) {
+            r.dropped = true;
+            r.status = None;
         }
     }
 
@@ -342,12 +820,21 @@ impl RequestLog {
         *self = RequestLog::default();
     }
 
-    /// `{"count": n, "by_route": {...}, "recent": [{method, path, query, status}]}`.
+    /// `{"count": n, "by_route": {...}, "recent": [{method, path, query, status, dropped}]}`
+    /// (`status` null and `dropped` true when the connection was closed without an answer).
     pub fn to_json(&self) -> Value {
         let recent: Vec<Value> = self
             .recent
             .iter()
-            .map(|r| json!({"method": r.method, "path": r.path, "query": r.query, "status": r.status}))
+            .map(|r| {
+                json!({
+                    "method": r.method,
+                    "path": r.path,
+                    "query": r.query,
+                    "status": r.status,
+                    "dropped": r.dropped,
+                })
+            })
             .collect();
         json!({"count": self.count, "by_route": self.by_route, "recent": recent})
     }
@@ -385,5 +872,72 @@ mod tests {
         assert_eq!(d, Some(5));
         assert!(e.is_none());
         assert!(f.rules().is_empty());
+    }
+
+    #[test]
+    fn fraction_stream_is_deterministic_and_limited() {
+        let run = |seed: u64| -> Vec<Option<u16>> {
+            let mut f = HttpFaults::default();
+            f.add(HttpFault::fraction(0.5, vec![500, 429]).seed(seed));
+            (0..64)
+                .map(|_| match f.plan("GET", "/x").before {
+                    Some(FaultAction::Error(e)) => Some(e.status.as_u16()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let a = run(42);
+        assert_eq!(a, run(42));
+        assert_ne!(a, run(43));
+        let hits = a.iter().flatten().count();
+        assert!((16..=48).contains(&hits), "{hits}");
+        assert!(a.contains(&Some(500)) && a.contains(&Some(429)));
+
+        let mut f = HttpFaults::default();
+        f.add(HttpFault::fraction(1.0, vec![]).limit(2).retry_after(1));
+        for _ in 0..2 {
+            match f.plan("GET", "/x").before {
+                Some(FaultAction::Error(e)) => {
+                    assert_eq!((e.status.as_u16(), e.retry_after), (503, Some(1)))
+                }
+                other => panic!("expected an error, got {other:?}"),
+            }
+        }
+        assert_eq!(f.plan("GET", "/x"), FaultPlan::default());
+        assert!(f.rules().is_empty());
+    }
+
+    #[test]
+    fn plan_orders_phases() {
+        let mut f = HttpFaults::default();
+        f.add(HttpFault::reset(1, Phase::After));
+        f.add(HttpFault::delay(1, 7).phase(Phase::After));
+        f.add(HttpFault::delay(2, 3));
+        f.add(HttpFault::garbage(1, 200, "[1]").method("POST"));
+        // The POST gets the garbage instead of the handler: the after rules stay armed.
+        let p = f.plan("POST", "/a");
+        assert_eq!(p.delay_before, Some(3));
+        assert!(matches!(p.before, Some(FaultAction::Garbage { .. })));
+        assert!(!p.acts_after());
+        assert_eq!((p.delay_after, p.after), (None, None));
+        // The GET runs the handler, then waits and is dropped.
+        let p = f.plan("GET", "/a");
+        assert_eq!(p.delay_before, Some(3));
+        assert_eq!(p.before, None);
+        assert_eq!(p.delay_after, Some(7));
+        assert_eq!(p.after, Some(FaultAction::Reset));
+        assert!(p.acts_after());
+        assert!(f.rules().is_empty());
+    }
+
+    #[test]
+    fn unlimited_rules_list_remaining_as_null() {
+        let rule = HttpFault::fraction(0.25, vec![502]);
+        let v = serde_json::to_value(&rule).unwrap_or_default();
+        assert_eq!(v["remaining"], Value::Null);
+        assert_eq!(v["kind"], "fraction");
+        assert_eq!(v["seed"], DEFAULT_SEED);
+        let v = serde_json::to_value(HttpFault::fail(2, 500)).unwrap_or_default();
+        assert_eq!(v["remaining"], 2);
     }
 }

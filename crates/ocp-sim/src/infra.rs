@@ -80,7 +80,7 @@ pub fn is_unplaceable_server_status(status: &str) -> bool {
 // Credentials
 
 /// An SSH credential of the current user (`/api/v2/profiles/me/credentials`, §3.7).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Credential {
     /// OCP id ([`IdKind::Credential`]).
     pub id: i64,

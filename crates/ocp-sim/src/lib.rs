@@ -21,13 +21,20 @@
 //!   [`routes::admin`]); the same knobs are methods of [`SharedState`].
 //!
 //! Middleware order for a request: request accounting (outermost) → injected HTTP faults →
-//! authentication → routing. So faulted and unauthorised requests are counted, and injected
-//! faults hit before authentication, like a proxy in front of OCP would.
+//! state saving (`--state-file`, [`persist`]) → authentication → routing. So faulted, reset and
+//! unauthorised requests are counted, injected faults hit before authentication, like a proxy
+//! in front of OCP would, and a request whose answer is dropped after the handler ran has its
+//! state saved first.
+//!
+//! [`Sim`] serves with its own accept loop (hyper HTTP/1.1, optionally TLS via rustls) so that a
+//! fault can close a connection without any answer ([`DropConnection`]).
 
 use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{header, Method, Uri};
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -39,6 +46,7 @@ pub mod envelope;
 pub mod faults;
 pub mod infra;
 pub mod paging;
+pub mod persist;
 pub mod render;
 pub mod routes;
 pub mod state;
@@ -47,7 +55,7 @@ pub mod tenant_rules;
 pub mod util;
 
 pub use envelope::{Api, ApiError, ApiResult};
-pub use faults::{FaultKind, HttpFault, TaskFault};
+pub use faults::{FaultKind, HttpFault, Phase, TaskFault};
 pub use state::{SharedState, SimConfig, Store};
 pub use tasks::{TaskSpec, TaskStatus};
 
@@ -62,6 +70,18 @@ fn is_admin(path: &str) -> bool {
     path == "/_sim" || path.starts_with("/_sim/")
 }
 
+/// Marker in the extensions of a response whose connection must be closed without sending
+/// it (injected `Reset` faults). [`Sim`]'s server honours it; when [`app`] is embedded in
+/// another server, such a response is an empty 502.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DropConnection;
+
+fn dropped_response() -> Response {
+    let mut resp = StatusCode::BAD_GATEWAY.into_response();
+    resp.extensions_mut().insert(DropConnection);
+    resp
+}
+
 /// Outermost layer: sets the request start time (for `duration`) and counts API requests.
 async fn accounting(State(st): State<SharedState>, req: Request, next: Next) -> Response {
     let start = std::time::Instant::now();
@@ -70,25 +90,83 @@ async fn accounting(State(st): State<SharedState>, req: Request, next: Next) -> 
         .then(|| st.record_request(req.method().as_str(), &path, req.uri().query()));
     let resp = envelope::REQUEST_START.scope(start, next.run(req)).await;
     if let Some(seq) = seq {
-        st.record_status(seq, resp.status().as_u16());
+        if resp.extensions().get::<DropConnection>().is_some() {
+            st.record_dropped(seq);
+        } else {
+            st.record_status(seq, resp.status().as_u16());
+        }
     }
     resp
 }
 
-/// Injected HTTP faults (delay, then failure).
+fn action_response(action: faults::FaultAction) -> Response {
+    match action {
+        faults::FaultAction::Error(e) => e.into_response(),
+        faults::FaultAction::Reset => dropped_response(),
+        faults::FaultAction::Garbage {
+            status,
+            body,
+            content_type,
+        } => {
+            let code = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let mut resp = (code, body).into_response();
+            let ct = HeaderValue::from_str(&content_type)
+                .unwrap_or_else(|_| HeaderValue::from_static("application/json"));
+            resp.headers_mut().insert(header::CONTENT_TYPE, ct);
+            resp
+        }
+    }
+}
+
+/// Injected HTTP faults: delay, then an answer instead of the handler; or the handler run to
+/// completion (in its own task, so it finishes even if the client goes away), then a delay
+/// and/or a replaced answer.
 async fn inject_faults(State(st): State<SharedState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if is_admin(path) {
         return next.run(req).await;
     }
-    let (delay, error) = st.take_faults(req.method().as_str(), path);
-    if let Some(ms) = delay {
+    let plan = st.take_faults(req.method().as_str(), path);
+    if let Some(ms) = plan.delay_before {
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
-    match error {
-        Some(e) => e.into_response(),
-        None => next.run(req).await,
+    if let Some(action) = plan.before {
+        return action_response(action);
     }
+    if !plan.acts_after() {
+        return next.run(req).await;
+    }
+    let start = envelope::REQUEST_START.try_with(|s| *s).ok();
+    let handler = next.run(req);
+    let task = tokio::spawn(async move {
+        match start {
+            Some(s) => envelope::REQUEST_START.scope(s, handler).await,
+            None => handler.await,
+        }
+    });
+    let resp = match task.await {
+        Ok(r) => r,
+        Err(_) => ApiError::internal("the request handler failed").into_response(),
+    };
+    if let Some(ms) = plan.delay_after {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+    match plan.after {
+        Some(action) => action_response(action),
+        None => resp,
+    }
+}
+
+/// Saves the state after requests that changed it (`--state-file`): any non-GET answered 2xx,
+/// or any request during which task progress changed the state.
+async fn persist_state(State(st): State<SharedState>, req: Request, next: Next) -> Response {
+    if st.state_file().is_none() || is_admin(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let read_only = req.method() == Method::GET || req.method() == Method::HEAD;
+    let resp = next.run(req).await;
+    st.persist_after_request(!read_only && resp.status().is_success());
+    resp
 }
 
 /// HTTP Basic authentication on `/api/v2/**` (§1.2 A). AK/SK signatures (§1.2 B) are not
@@ -151,9 +229,164 @@ pub fn app(state: SharedState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .layer(middleware::from_fn_with_state(state.clone(), persist_state))
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults))
         .layer(middleware::from_fn_with_state(state.clone(), accounting))
         .with_state(state)
+}
+
+/// Error returned to hyper for a response marked [`DropConnection`]: hyper then closes the
+/// connection without writing anything.
+#[derive(Debug)]
+struct ConnectionDropped;
+
+impl std::fmt::Display for ConnectionDropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for ConnectionDropped {}
+
+/// Serve one connection until it ends, or gracefully stop it once `close` turns true.
+async fn serve_connection<I>(io: I, router: Router, mut close: tokio::sync::watch::Receiver<bool>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+        let mut router = router.clone();
+        async move {
+            let resp = match tower_service::Service::call(&mut router, req).await {
+                Ok(r) => r,
+                Err(never) => match never {},
+            };
+            if resp.extensions().get::<DropConnection>().is_some() {
+                Err(ConnectionDropped)
+            } else {
+                Ok(resp)
+            }
+        }
+    });
+    // No timer: like `axum::serve`, no header read timeout on idle keep-alive connections.
+    let conn = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(io, svc);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = async { let _ = close.wait_for(|c| *c).await; } => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.as_mut().await;
+        }
+    }
+}
+
+/// Accept loop: serve every connection (TLS first when configured) until `shutdown`, then stop
+/// accepting, let open connections finish their in-flight request and wait for them.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    mut shutdown: tokio::sync::oneshot::Receiver<()>,
+) -> std::io::Result<()> {
+    let (close_tx, close_rx) = tokio::sync::watch::channel(false);
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut shutdown => break,
+            r = listener.accept() => r,
+        };
+        let tcp = match accepted {
+            Ok((tcp, _)) => tcp,
+            Err(_) => {
+                // E.g. too many open files: back off instead of spinning.
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = tcp.set_nodelay(true);
+        let router = router.clone();
+        let close = close_rx.clone();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            match tls {
+                None => serve_connection(hyper_util::rt::TokioIo::new(tcp), router, close).await,
+                Some(acceptor) => {
+                    let handshake = tokio::time::timeout(
+                        std::time::Duration::from_secs(10),
+                        acceptor.accept(tcp),
+                    )
+                    .await;
+                    if let Ok(Ok(stream)) = handshake {
+                        serve_connection(hyper_util::rt::TokioIo::new(stream), router, close).await;
+                    }
+                }
+            }
+        });
+    }
+    drop(listener);
+    drop(close_rx);
+    let _ = close_tx.send(true);
+    close_tx.closed().await;
+    Ok(())
+}
+
+fn invalid_input(msg: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, msg)
+}
+
+/// A TLS acceptor for a PEM certificate chain and a PEM private key (PKCS#8, PKCS#1 or SEC1),
+/// with rustls' aws-lc-rs provider, HTTP/1.1 only.
+pub fn tls_acceptor(cert: &Path, key: &Path) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| {
+            invalid_input(format!(
+                "cannot read the TLS certificate {}: {e}",
+                cert.display()
+            ))
+        })?;
+    if certs.is_empty() {
+        return Err(invalid_input(format!(
+            "no PEM certificate found in {}",
+            cert.display()
+        )));
+    }
+    let private_key = PrivateKeyDer::from_pem_file(key).map_err(|e| {
+        invalid_input(format!(
+            "cannot read the TLS private key {}: {e}",
+            key.display()
+        ))
+    })?;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| invalid_input(format!("TLS setup failed: {e}")))?
+        .with_no_client_auth()
+        .with_single_cert(certs, private_key)
+        .map_err(|e| {
+            invalid_input(format!(
+                "the TLS certificate {} and key {} do not form a usable pair: {e}",
+                cert.display(),
+                key.display()
+            ))
+        })?;
+    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(cfg)))
+}
+
+fn tls_from_config(cfg: &SimConfig) -> std::io::Result<Option<tokio_rustls::TlsAcceptor>> {
+    match (&cfg.tls_cert, &cfg.tls_key) {
+        (None, None) => Ok(None),
+        (Some(cert), Some(key)) => tls_acceptor(cert, key).map(Some),
+        (Some(_), None) => Err(invalid_input(
+            "a TLS certificate needs a private key (--tls-key / SimConfig::tls_key)".into(),
+        )),
+        (None, Some(_)) => Err(invalid_input(
+            "a TLS private key needs a certificate (--tls-cert / SimConfig::tls_cert)".into(),
+        )),
+    }
 }
 
 /// A running simulator; dropping it stops the server (gracefully: no new connections, open
@@ -161,6 +394,7 @@ pub fn app(state: SharedState) -> Router {
 #[derive(Debug)]
 pub struct Sim {
     addr: SocketAddr,
+    tls: bool,
     state: SharedState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -174,24 +408,23 @@ impl Sim {
     }
 
     /// Serve on an already bound listener in the background on the current tokio runtime.
+    /// Fails when the TLS files or the state file cannot be used.
     pub async fn start_on(
         listener: tokio::net::TcpListener,
         cfg: SimConfig,
     ) -> std::io::Result<Sim> {
         let addr = listener.local_addr()?;
-        let state = SharedState::new(cfg);
-        state.with_store(|s| s.ocp_address = format!("http://{addr}"));
+        let tls = tls_from_config(&cfg)?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let state = SharedState::try_new(cfg)?;
+        state.with_store(|s| s.ocp_address = format!("{scheme}://{addr}"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = app(state.clone());
-        let handle = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await
-        });
+        let is_tls = tls.is_some();
+        let handle = tokio::spawn(serve(listener, router, tls, rx));
         Ok(Sim {
             addr,
+            tls: is_tls,
             state,
             shutdown: Some(tx),
             handle: Some(handle),
@@ -203,9 +436,10 @@ impl Sim {
         self.addr
     }
 
-    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    /// Base URL, e.g. `http://127.0.0.1:41234` (`https://...` when serving TLS).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Handle on the state, to inspect/mutate the store, inject faults and read counters.

@@ -2,22 +2,28 @@
 //!
 //! ```text
 //! ocp-sim --listen 127.0.0.1:PORT --username U --password P [--task-seconds S]
+//!         [--state-file PATH] [--tls-cert PEM --tls-key PEM]
+//!         [--fail-fraction F [--fail-statuses 500,502,503,429] [--retry-after S] [--fault-seed N]]
 //! ```
 //!
-//! The first stdout line is exactly `ocp-sim listening on http://ADDR` (ADDR = bound ip:port,
-//! so port 0 reveals the picked port), flushed immediately.
+//! The first stdout line is exactly `ocp-sim listening on http://ADDR` (`https://` with TLS;
+//! ADDR = bound ip:port, so port 0 reveals the picked port), flushed immediately.
 
 use std::io::Write as _;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ocp_sim::{Sim, SimConfig};
+use ocp_sim::faults::DEFAULT_SEED;
+use ocp_sim::{HttpFault, Sim, SimConfig};
 
 const HELP: &str = "\
 ocp-sim: simulator of the OceanBase Cloud Platform (OCP) REST API v2
 
 USAGE:
     ocp-sim [--listen ADDR] [--username U] [--password P] [--task-seconds S]
+            [--state-file PATH] [--tls-cert PEM --tls-key PEM]
+            [--fail-fraction F [--fail-statuses LIST] [--retry-after S] [--fault-seed N]]
 
 OPTIONS:
     --listen ADDR         ip:port to bind; port 0 picks a free port [default: 127.0.0.1:8080]
@@ -25,11 +31,21 @@ OPTIONS:
     --password P          HTTP Basic password [default: aaAA11__]
     --task-seconds S      total duration of one async task, seconds (float) [default: 2]
     --server-capacity C:M CPU cores and memory GB each OBServer offers to units [default: 16:64]
+    --state-file PATH     keep the whole state in PATH: loaded at start when it exists
+                          (instead of the seed), rewritten atomically after every change, so
+                          a restart (even after SIGKILL) continues where it stopped
+    --tls-cert PEM        serve HTTPS with this PEM certificate chain (needs --tls-key)
+    --tls-key PEM         PEM private key of --tls-cert (needs --tls-cert)
+    --fail-fraction F     fail each API request with probability F (0 < F <= 1) with an
+                          error envelope, from the start and until DELETE /_sim/faults
+    --fail-statuses LIST  statuses drawn uniformly by --fail-fraction [default: 503]
+    --retry-after S       Retry-After seconds on --fail-fraction failures
+    --fault-seed N        seed of --fail-fraction's random stream (deterministic)
     -h, --help            print this help
 
-The first stdout line is `ocp-sim listening on http://ADDR`. Runs until SIGTERM or SIGINT.
-Admin API (no auth): /_sim/faults, /_sim/tasks/fail_next, /_sim/tasks/stuck_next,
-/_sim/requests, /_sim/config (see the crate README).
+The first stdout line is `ocp-sim listening on http://ADDR` (https:// with --tls-cert).
+Runs until SIGTERM or SIGINT. Admin API (no auth): /_sim/faults, /_sim/tasks/fail_next,
+/_sim/tasks/stuck_next, /_sim/requests, /_sim/config (see the crate README).
 ";
 
 struct Args {
@@ -37,10 +53,22 @@ struct Args {
     cfg: SimConfig,
     /// `--server-capacity`: CPU cores and memory GB per OBServer.
     capacity: Option<(f64, f64)>,
+    /// `--fail-fraction` and its companions, as a rule armed at start.
+    fault: Option<HttpFault>,
+}
+
+fn parse_statuses(v: &str) -> Result<Vec<u16>, String> {
+    let list: Result<Vec<u16>, _> = v.split(',').map(|s| s.trim().parse::<u16>()).collect();
+    match list {
+        Ok(l) if !l.is_empty() && l.iter().all(|s| (400..=599).contains(s)) => Ok(l),
+        _ => Err(format!(
+            "invalid --fail-statuses {v:?}: expected a comma list of statuses 400..=599"
+        )),
+    }
 }
 
 enum Parsed {
-    Run(Args),
+    Run(Box<Args>),
     Help,
 }
 
@@ -48,6 +76,10 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
     let mut listen: SocketAddr = ([127, 0, 0, 1], 8080).into();
     let mut cfg = SimConfig::default();
     let mut capacity = None;
+    let mut fraction: Option<f64> = None;
+    let mut statuses: Option<Vec<u16>> = None;
+    let mut retry_after: Option<u64> = None;
+    let mut seed: Option<u64> = None;
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
@@ -97,14 +129,65 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
                     }
                 }
             }
+            "--state-file" => cfg.state_file = Some(PathBuf::from(value()?)),
+            "--tls-cert" => cfg.tls_cert = Some(PathBuf::from(value()?)),
+            "--tls-key" => cfg.tls_key = Some(PathBuf::from(value()?)),
+            "--fail-fraction" => {
+                let v = value()?;
+                match v.parse::<f64>() {
+                    Ok(f) if f.is_finite() && f > 0.0 && f <= 1.0 => fraction = Some(f),
+                    _ => {
+                        return Err(format!(
+                            "invalid --fail-fraction {v:?}: expected a number > 0 and <= 1"
+                        ))
+                    }
+                }
+            }
+            "--fail-statuses" => statuses = Some(parse_statuses(&value()?)?),
+            "--retry-after" => {
+                let v = value()?;
+                retry_after =
+                    Some(v.parse().map_err(|_| {
+                        format!("invalid --retry-after {v:?}: expected whole seconds")
+                    })?);
+            }
+            "--fault-seed" => {
+                let v = value()?;
+                seed = Some(
+                    v.parse()
+                        .map_err(|_| format!("invalid --fault-seed {v:?}: expected an integer"))?,
+                );
+            }
             other => return Err(format!("unknown argument {other:?} (see --help)")),
         }
     }
-    Ok(Parsed::Run(Args {
+    match (&cfg.tls_cert, &cfg.tls_key) {
+        (Some(_), None) => return Err("--tls-cert needs --tls-key".into()),
+        (None, Some(_)) => return Err("--tls-key needs --tls-cert".into()),
+        _ => {}
+    }
+    let fault = match fraction {
+        Some(f) => {
+            let mut rule = HttpFault::fraction(f, statuses.unwrap_or_default())
+                .seed(seed.unwrap_or(DEFAULT_SEED));
+            if let Some(s) = retry_after {
+                rule = rule.retry_after(s);
+            }
+            Some(rule)
+        }
+        None if statuses.is_some() || retry_after.is_some() || seed.is_some() => {
+            return Err(
+                "--fail-statuses, --retry-after and --fault-seed need --fail-fraction".into(),
+            )
+        }
+        None => None,
+    };
+    Ok(Parsed::Run(Box::new(Args {
         listen,
         cfg,
         capacity,
-    }))
+        fault,
+    })))
 }
 
 async fn wait_for_signal() {
@@ -132,7 +215,7 @@ async fn wait_for_signal() {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
-        Ok(Parsed::Run(a)) => a,
+        Ok(Parsed::Run(a)) => *a,
         Ok(Parsed::Help) => {
             print!("{HELP}");
             return ExitCode::SUCCESS;
@@ -152,6 +235,7 @@ async fn main() -> ExitCode {
     let user = args.cfg.username.clone();
     let secs = args.cfg.task_seconds;
     let capacity = args.capacity;
+    let fault = args.fault;
     let sim = match Sim::start_on(listener, args.cfg).await {
         Ok(s) => s,
         Err(e) => {
@@ -161,6 +245,12 @@ async fn main() -> ExitCode {
     };
     if let Some((cpu, mem)) = capacity {
         sim.state().set_server_capacity(cpu, mem);
+        if let Err(e) = sim.state().save_state() {
+            eprintln!("ocp-sim: cannot save the state: {e}");
+        }
+    }
+    if let Some(rule) = fault {
+        sim.state().add_fault(rule);
     }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "ocp-sim listening on {}", sim.url());

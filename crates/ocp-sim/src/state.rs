@@ -30,11 +30,14 @@
 //! | backup strategy / data-backup row / log-backup row | 1030001 / 5000001 / 5100001 | — (counters in [`crate::backup::BackupState`]) |
 
 use std::collections::{BTreeMap, VecDeque};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
 
 use crate::db_objects::TenantObjects;
 use crate::envelope::ApiError;
-use crate::faults::{HttpFault, HttpFaults, RequestLog, TaskFault};
+use crate::faults::{FaultPlan, HttpFault, HttpFaults, Phase, RequestLog, TaskFault};
 use crate::tasks::Task;
 use crate::util;
 
@@ -46,7 +49,7 @@ pub const DEFAULT_PASSWORD: &str = "aaAA11__";
 pub const DEFAULT_TASK_SECONDS: f64 = 2.0;
 
 /// Simulator configuration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SimConfig {
     /// HTTP Basic user name accepted on `/api/v2/**`.
     pub username: String,
@@ -54,21 +57,31 @@ pub struct SimConfig {
     pub password: String,
     /// Total wall time of one async task run, in seconds (split evenly across its subtasks).
     pub task_seconds: f64,
+    /// Keep the state in this file (`--state-file`): loaded at start when it exists (instead
+    /// of the seed), saved atomically after every state change (see [`crate::persist`]).
+    pub state_file: Option<PathBuf>,
+    /// PEM certificate chain for HTTPS (`--tls-cert`; needs [`SimConfig::tls_key`]).
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS (`--tls-key`; needs [`SimConfig::tls_cert`]).
+    pub tls_key: Option<PathBuf>,
 }
 
 impl Default for SimConfig {
-    /// `admin` / `aaAA11__`, tasks take 2 s.
+    /// `admin` / `aaAA11__`, tasks take 2 s, no state file, plain HTTP.
     fn default() -> Self {
         SimConfig {
             username: DEFAULT_USERNAME.into(),
             password: DEFAULT_PASSWORD.into(),
             task_seconds: DEFAULT_TASK_SECONDS,
+            state_file: None,
+            tls_cert: None,
+            tls_key: None,
         }
     }
 }
 
 /// Kinds of ids handed out by the store (see the module docs for the ranges).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum IdKind {
     /// OB cluster.
     Cluster,
@@ -125,7 +138,7 @@ impl IdKind {
 }
 
 /// A region (`/api/v2/compute/regions`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Region {
     /// OCP id.
     pub id: i64,
@@ -140,7 +153,7 @@ pub struct Region {
 }
 
 /// An IDC (`/api/v2/compute/idcs`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Idc {
     /// OCP id.
     pub id: i64,
@@ -157,7 +170,7 @@ pub struct Idc {
 }
 
 /// A host type (`/api/v2/compute/hostTypes`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HostType {
     /// OCP id.
     pub id: i64,
@@ -172,7 +185,7 @@ pub struct HostType {
 }
 
 /// A compute host (`/api/v2/compute/hosts`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Host {
     /// OCP id.
     pub id: i64,
@@ -213,7 +226,7 @@ pub struct Host {
 }
 
 /// An OB cluster.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cluster {
     /// OCP id.
     pub id: i64,
@@ -242,7 +255,7 @@ pub struct Cluster {
 }
 
 /// A zone of a cluster (addressed by name, §1.5).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Zone {
     /// Zone name, e.g. `zone1`.
     pub name: String,
@@ -253,7 +266,7 @@ pub struct Zone {
 }
 
 /// An OBServer (one per host).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Server {
     /// OCP server id (distinct from the host id, §3.3).
     pub id: i64,
@@ -278,7 +291,7 @@ pub struct Server {
 }
 
 /// An entry of OCP's unit spec catalogue (§5 #11).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitSpec {
     /// OCP id.
     pub id: i64,
@@ -297,7 +310,7 @@ pub struct UnitSpec {
 }
 
 /// A tenant.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tenant {
     /// OCP id.
     pub id: i64,
@@ -337,7 +350,7 @@ pub struct Tenant {
 }
 
 /// One replica of a tenant (§5 #10 shape).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TenantZone {
     /// Zone name.
     pub name: String,
@@ -352,7 +365,7 @@ pub struct TenantZone {
 }
 
 /// A unit of a tenant placed on a server.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
     /// OCP id.
     pub id: i64,
@@ -371,7 +384,7 @@ pub struct Unit {
 /// Capacity held on a server by a running tenant task for units that will exist (or grow) when
 /// the task succeeds (add/modify replica). Released when the task succeeds (the units then
 /// account for it) or fails.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reservation {
     /// Server whose capacity is held.
     pub server_id: i64,
@@ -385,7 +398,8 @@ pub struct Reservation {
 /// 1002 (odd ids 1001, 1003, ... are their meta tenants), `sys` is 1 (§4.1 note).
 pub const FIRST_OB_TENANT_ID: i64 = 1002;
 
-/// The whole simulated world.
+/// The whole simulated world (serialisable: see [`crate::persist`]).
+#[derive(Serialize, Deserialize)]
 pub struct Store {
     /// Clusters by id.
     pub clusters: BTreeMap<i64, Cluster>,
@@ -431,6 +445,10 @@ pub struct Store {
     /// Backup strategies, schedules and backup task rows (see [`crate::backup`]).
     pub backup: crate::backup::BackupState,
     next_ids: BTreeMap<IdKind, i64>,
+    /// Set when a task outcome (or a scheduled backup) changed the state outside a write
+    /// request; cleared when the state is saved (`--state-file`).
+    #[serde(skip)]
+    pub(crate) dirty: bool,
 }
 
 impl Store {
@@ -459,6 +477,7 @@ impl Store {
             credentials: BTreeMap::new(),
             server_capacity: (16.0, 64.0),
             next_ids: BTreeMap::new(),
+            dirty: false,
         }
     }
 
@@ -848,6 +867,10 @@ struct Inner {
     store: Mutex<Store>,
     faults: Mutex<HttpFaults>,
     requests: Mutex<RequestLog>,
+    /// Where the state is saved (`None`: not persisted).
+    state_file: Option<PathBuf>,
+    /// Serialises saves so that an older snapshot never overwrites a newer one.
+    save_lock: Mutex<()>,
 }
 
 /// Cheap-to-clone handle on the simulator state, shared by the router and by tests.
@@ -869,21 +892,92 @@ fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl SharedState {
-    /// Fresh seeded state.
+    /// Fresh seeded state, or the state of [`SimConfig::state_file`] when that file exists.
+    /// A state file that cannot be loaded or written is reported on stderr and the state is
+    /// then seeded and not saved; use [`SharedState::try_new`] to get the error instead.
     pub fn new(config: SimConfig) -> Self {
-        let store = Store::seeded(&config);
-        Self::with_store_value(config, store)
+        match Self::try_new(config.clone()) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("ocp-sim: {e}; starting from the seed without a state file");
+                let store = Store::seeded(&config);
+                Self::build(config, store, None)
+            }
+        }
     }
 
-    /// State around a caller-built store (e.g. [`Store::empty`]).
+    /// Like [`SharedState::new`], but a state file that cannot be read, parsed or written is an
+    /// error. When [`SimConfig::state_file`] is set, the state is saved once at once (so the
+    /// file exists from the start). The login, `task_seconds` and task creator come from
+    /// `config`, not from the file.
+    pub fn try_new(config: SimConfig) -> std::io::Result<Self> {
+        let Some(path) = config.state_file.clone() else {
+            let store = Store::seeded(&config);
+            return Ok(Self::build(config, store, None));
+        };
+        let store = match crate::persist::load(&path)? {
+            Some(mut store) => {
+                store.task_seconds = sanitize_seconds(config.task_seconds);
+                store.creator = config.username.clone();
+                store
+            }
+            None => Store::seeded(&config),
+        };
+        let state = Self::build(config, store, Some(path));
+        state.save_state()?;
+        Ok(state)
+    }
+
+    /// State around a caller-built store (e.g. [`Store::empty`]); never persisted.
     pub fn with_store_value(config: SimConfig, store: Store) -> Self {
+        Self::build(config, store, None)
+    }
+
+    fn build(config: SimConfig, store: Store, state_file: Option<PathBuf>) -> Self {
         SharedState {
             inner: Arc::new(Inner {
                 config,
                 store: Mutex::new(store),
                 faults: Mutex::new(HttpFaults::default()),
                 requests: Mutex::new(RequestLog::default()),
+                state_file,
+                save_lock: Mutex::new(()),
             }),
+        }
+    }
+
+    /// The file the state is saved to, if any.
+    pub fn state_file(&self) -> Option<&Path> {
+        self.inner.state_file.as_deref()
+    }
+
+    /// Save the state to [`SharedState::state_file`] now (atomically; running tasks are first
+    /// advanced to now). Returns `Ok(false)` when there is no state file.
+    pub fn save_state(&self) -> std::io::Result<bool> {
+        let Some(path) = self.inner.state_file.as_deref() else {
+            return Ok(false);
+        };
+        let _order = relock(&self.inner.save_lock);
+        let bytes = {
+            let mut store = self.lock();
+            store.dirty = false;
+            crate::persist::to_bytes(&store)?
+        };
+        crate::persist::write_atomic(path, &bytes)?;
+        Ok(true)
+    }
+
+    /// After a request (used by the middleware): save when it wrote (`wrote`) or when task
+    /// progress changed the state since the last save. Errors are reported on stderr.
+    pub(crate) fn persist_after_request(&self, wrote: bool) {
+        if self.inner.state_file.is_none() {
+            return;
+        }
+        let dirty = relock(&self.inner.store).dirty;
+        if wrote || dirty {
+            if let Err(e) = self.save_state() {
+                eprintln!("ocp-sim: cannot save the state: {e}");
+            }
         }
     }
 
@@ -953,9 +1047,28 @@ impl SharedState {
         relock(&self.inner.faults).rules().to_vec()
     }
 
+    /// Every matching request (outside `/_sim/`) fails with probability `fraction`, the status
+    /// drawn uniformly from `statuses` (503 when empty), until [`SharedState::clear_faults`].
+    /// Deterministic for a given `seed`.
+    pub fn fail_fraction(&self, fraction: f64, statuses: Vec<u16>, seed: u64) {
+        self.add_fault(HttpFault::fraction(fraction, statuses).seed(seed));
+    }
+
+    /// The next `n` requests (outside `/_sim/`) get their connection closed without an answer;
+    /// with [`Phase::After`] the handler runs fully first (e.g. a create is applied).
+    pub fn reset_next_requests(&self, n: u32, phase: Phase) {
+        self.add_fault(HttpFault::reset(n, phase));
+    }
+
+    /// The next `n` requests (outside `/_sim/`) are answered with `status` and `body` (not an
+    /// OCP envelope) instead of being processed.
+    pub fn garbage_next_requests(&self, n: u32, status: u16, body: impl Into<String>) {
+        self.add_fault(HttpFault::garbage(n, status, body));
+    }
+
     /// Take the HTTP faults matching one request (used by the middleware).
-    pub(crate) fn take_faults(&self, method: &str, path: &str) -> (Option<u64>, Option<ApiError>) {
-        relock(&self.inner.faults).take(method, path)
+    pub(crate) fn take_faults(&self, method: &str, path: &str) -> FaultPlan {
+        relock(&self.inner.faults).plan(method, path)
     }
 
     /// Clear all HTTP fault rules and all armed task faults.
@@ -990,6 +1103,11 @@ impl SharedState {
     /// Record the status of a recorded request (used by the middleware).
     pub(crate) fn record_status(&self, seq: u64, status: u16) {
         relock(&self.inner.requests).set_status(seq, status);
+    }
+
+    /// Record that a request's connection was closed without an answer (used by the middleware).
+    pub(crate) fn record_dropped(&self, seq: u64) {
+        relock(&self.inner.requests).set_dropped(seq);
     }
 
     /// Number of requests (outside `/_sim/`) received since start or the last reset.

@@ -18,6 +18,10 @@
 //! its transitional status, e.g. cluster `STOPPING`); `on_success` when the last subtask succeeds;
 //! `on_failure` when a subtask fails or is cancelled; `on_rollback` when a rollback completes.
 //!
+//! The routes express their hooks as data, an [`Effect`] run with a [`HookKind`], so that a task
+//! saved with the state (`--state-file`, [`crate::persist`]) still applies them after a restart.
+//! Closure hooks ([`TaskSpec::on_start`], ...) run after the effect and are not saved.
+//!
 //! ## Locks (§5 #21)
 //!
 //! Lock keys are `/`-separated paths such as `cluster/1000001` or `cluster/1000001/zone/zone1`.
@@ -44,6 +48,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::envelope::ApiError;
@@ -54,11 +59,55 @@ use crate::util;
 /// IP reported as the task `executor` (the OCP node running the task).
 pub const EXECUTOR: &str = "172.16.0.2";
 
-/// A state-changing callback run by the task engine with the store locked.
+/// A state-changing callback run by the task engine with the store locked. Closures are not
+/// saved by `--state-file` (see [`Effect`] for the serialisable form the routes use).
 pub type Hook = Box<dyn FnMut(&mut Store) + Send>;
 
-/// Task instance status.
+/// The moment a task hook runs (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookKind {
+    /// At submission and when a retry/skip resumes the task.
+    Start,
+    /// When the last subtask succeeds.
+    Success,
+    /// When a subtask fails or is cancelled.
+    Failure,
+    /// When a rollback completes.
+    Rollback,
+}
+
+/// The side effects of a task on the resources, as data, so that a task saved with the state
+/// (`--state-file`) still applies them after a restart. Each route family defines its own
+/// effect type holding what its hooks need; [`Effect::run`] dispatches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Tenant create/delete/modify tasks ([`crate::routes::tenant_writes`]).
+    Tenant(crate::routes::tenant_writes::TenantEffect),
+    /// Cluster create/delete, zone and OBServer tasks ([`crate::routes::cluster_writes`]).
+    Topology(crate::routes::cluster_writes::TopologyEffect),
+    /// Cluster and zone start/stop/restart ([`crate::routes::clusters`]).
+    Power(crate::routes::clusters::PowerEffect),
+    /// `Add host` ([`crate::routes::compute_writes`]).
+    Host(crate::routes::compute_writes::HostEffect),
+    /// `Tenant data backup` / `Cluster data backup` ([`crate::routes::backup`]).
+    BackupNow(crate::routes::backup::BackupNowEffect),
+}
+
+impl Effect {
+    /// Apply the effect of task `task_id` at the moment `kind`.
+    pub fn run(&self, kind: HookKind, store: &mut Store, task_id: i64) {
+        match self {
+            Effect::Tenant(e) => e.run(kind, store),
+            Effect::Topology(e) => e.run(kind, store),
+            Effect::Power(e) => e.run(kind, store),
+            Effect::Host(e) => e.run(kind, store),
+            Effect::BackupNow(e) => e.run(kind, store, task_id),
+        }
+    }
+}
+
+/// Task instance status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TaskStatus {
     /// Running (also while a retry/rollback runs).
     Running,
@@ -80,7 +129,7 @@ impl TaskStatus {
 }
 
 /// Subtask instance status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SubtaskStatus {
     /// Not started.
     Pending,
@@ -105,7 +154,7 @@ impl SubtaskStatus {
 }
 
 /// Task / subtask operation (§2.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Operation {
     /// First execution.
     Execute,
@@ -169,6 +218,8 @@ pub struct TaskSpec {
     pub on_failure: Option<Hook>,
     /// Runs when a rollback completes.
     pub on_rollback: Option<Hook>,
+    /// Serialisable side effects (run before the closure hooks; saved with the task).
+    pub effect: Option<Effect>,
 }
 
 impl TaskSpec {
@@ -188,7 +239,14 @@ impl TaskSpec {
             on_success: None,
             on_failure: None,
             on_rollback: None,
+            effect: None,
         }
+    }
+
+    /// Set the serialisable side effects (see [`Effect`]).
+    pub fn effect(mut self, effect: impl Into<Effect>) -> Self {
+        self.effect = Some(effect.into());
+        self
     }
 
     /// Append a subtask (`class` = fully qualified Java class name, shown as `className`).
@@ -273,7 +331,7 @@ impl TaskSpec {
 }
 
 /// A subtask instance.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subtask {
     /// Subtask instance id.
     pub id: i64,
@@ -301,7 +359,7 @@ pub struct Subtask {
     pub log: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Run {
     start: i64,
     order: Vec<usize>,
@@ -317,15 +375,9 @@ struct Hooks {
     on_rollback: Option<Hook>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum HookKind {
-    Start,
-    Success,
-    Failure,
-    Rollback,
-}
-
-/// A task instance.
+/// A task instance. Serialisable with its [`Effect`] and injected faults; closure hooks are
+/// not saved.
+#[derive(Serialize, Deserialize)]
 pub struct Task {
     /// Task instance id.
     pub id: i64,
@@ -367,6 +419,8 @@ pub struct Task {
     run: Option<Run>,
     fail_at: Option<(usize, String)>,
     stuck: bool,
+    effect: Option<Effect>,
+    #[serde(skip)]
     hooks: Hooks,
 }
 
@@ -567,6 +621,9 @@ impl Store {
                 Some(t) => t.step(now),
                 None => continue,
             };
+            if outcome != Outcome::Nothing {
+                self.dirty = true;
+            }
             match outcome {
                 Outcome::Nothing => {}
                 Outcome::Failed => self.run_hook(id, HookKind::Failure),
@@ -577,6 +634,12 @@ impl Store {
     }
 
     fn run_hook(&mut self, id: i64, kind: HookKind) {
+        let Some(task) = self.tasks.get_mut(&id) else {
+            return;
+        };
+        if let Some(effect) = task.effect.clone() {
+            effect.run(kind, self, id);
+        }
         let Some(task) = self.tasks.get_mut(&id) else {
             return;
         };
@@ -695,6 +758,7 @@ impl Store {
             run: None,
             fail_at,
             stuck,
+            effect: spec.effect,
             hooks: Hooks {
                 on_start: spec.on_start,
                 on_success: spec.on_success,

@@ -6,7 +6,11 @@
 //! | Method + path | Body | Effect / answer |
 //! |---|---|---|
 //! | `POST /_sim/faults` | `{"fail_next": N, "status": 500, "retry_after": S?, "message": "..."?, "path_prefix": "/api/v2/..."?, "method": "GET"?}` | the next N matching requests (any path outside `/_sim/`) get `status` (400..=599, default 500) with an error envelope, plus `Retry-After: S` when given |
-//! | `POST /_sim/faults` | `{"delay_ms": M, "count": N?, "path_prefix"?, "method"?}` | the next N (default 1) matching responses are delayed by M ms (both kinds may be given in one body) |
+//! | `POST /_sim/faults` | `{"delay_ms": M, "count": N?, "phase": "before"\|"after"?, "path_prefix"?, "method"?}` | the next N (default 1) matching responses are delayed by M ms: `before` (default) sleeps and then runs the handler, `after` runs the handler first (its changes are applied even if the client gives up) and answers M ms later; `fail_next` and `delay_ms` may be given in one body |
+//! | `POST /_sim/faults` | `{"fail_fraction": F, "statuses": [500, 502, 503, 429]?, "status": 503?, "retry_after": S?, "message"?, "seed": N?, "count": N?, "path_prefix"?, "method"?}` | each matching request fails with probability F (0 < F ≤ 1), status drawn uniformly from `statuses` (or the single `status`, default 503), error envelope, `Retry-After: S` on every injected failure when given; deterministic per `seed`; at most `count` failures (no limit when absent); stays until `DELETE /_sim/faults` |
+//! | `POST /_sim/faults` | `{"reset_next": N, "phase": "before"\|"after"?, "path_prefix"?, "method"?}` | the next N matching requests get their connection closed without any HTTP answer; `before` (default): the handler does not run; `after`: it runs fully first |
+//! | `POST /_sim/faults` | `{"drop_response_next": N, "path_prefix"?, "method"?}` | alias of `reset_next` with `phase: "after"` (apply the request, drop its answer) |
+//! | `POST /_sim/faults` | `{"garbage_next": N, "body": "..."?, "content_type": "..."?, "status": 200?, "phase"?, "path_prefix"?, "method"?}` | the next N matching requests are answered with `status` (200..=599, default 200) and `body` (default truncated JSON `{"success": tru`), `Content-Type` default `application/json`; phase as for `reset_next` |
 //! | `GET /_sim/faults` | — | `{"faults": [...armed rules...], "task_faults": n}` |
 //! | `DELETE /_sim/faults` | — | clears all HTTP rules and all armed task faults |
 //! | `POST /_sim/tasks/fail_next` | `{"subtask": K?, "message": "..."?}` | the next created task fails at its K-th subtask (1-based, default 1, clamped to the last); the failed subtask's log ends with `message` (default `Injected failure`) |
@@ -16,7 +20,9 @@
 //! | `POST /_sim/config` | `{"task_seconds": S}` | duration of tasks created from now on |
 //! | `POST /_sim/config` | `{"backup_period_seconds": P}` | wall time between scheduled data backups (P > 0, at least 0.01; `0` restores the default `max(1, 5 × task_seconds)`), see [`crate::backup`]; the answer shows both settings |
 //!
-//! Task faults are queued: each `fail_next` / `stuck_next` call arms one upcoming task.
+//! One fault kind per `POST /_sim/faults` body (except `fail_next` + `delay_ms`); fields that do
+//! not apply to the kind are refused with 400. Task faults are queued: each `fail_next` /
+//! `stuck_next` call arms one upcoming task.
 
 use axum::body::Bytes;
 use axum::extract::State;

@@ -34,13 +34,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::{get, post};
 use axum::Router;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::backup::{self as bk, BackupObject};
 use crate::envelope::{parse_body, parse_id, Api, ApiError, ApiResult};
 use crate::paging::{in_list, page_of, Query};
-use crate::state::{IdKind, SharedState, Store};
-use crate::tasks::TaskSpec;
+use crate::state::{SharedState, Store};
+use crate::tasks::{HookKind, TaskSpec};
 use crate::util;
 
 use super::tenant_writes::{lock_key, NORMAL};
@@ -267,10 +268,43 @@ async fn backup_now(State(st): State<SharedState>, Path(p): Params, body: Bytes)
     ] {
         spec = spec.subtask(n, &format!("{PKG}.{class}"));
     }
-    // The task id is known before submission (ids are handed out under the store lock).
-    let task_id = store.peek_id(IdKind::Task);
-    let (mode, data_mode) = (req.backup_mode.clone(), req.data_backup_mode.clone());
-    let spec = spec.on_success(move |s: &mut Store| {
+    let spec = spec.effect(BackupNowEffect {
+        object: obj,
+        backup_mode: req.backup_mode.clone(),
+        data_backup_mode: req.data_backup_mode.clone(),
+    });
+    let id = store.submit_task(spec)?;
+    Ok(Api::data(bk::common_response(
+        bk::BACKUP_NOW,
+        obj,
+        Some(vec![id]),
+    )))
+}
+
+/// The side effect of a backupNow task (see [`crate::tasks::Effect`]): on success, a data-backup
+/// row spanning the task's run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupNowEffect {
+    /// What is backed up.
+    pub object: BackupObject,
+    /// `backupMode`.
+    pub backup_mode: String,
+    /// `dataBackupMode`.
+    pub data_backup_mode: String,
+}
+
+impl From<BackupNowEffect> for crate::tasks::Effect {
+    fn from(e: BackupNowEffect) -> Self {
+        crate::tasks::Effect::BackupNow(e)
+    }
+}
+
+impl BackupNowEffect {
+    /// Apply the effect of task `task_id` at the moment `kind` (only success does something).
+    pub fn run(&self, kind: HookKind, s: &mut Store, task_id: i64) {
+        if kind != HookKind::Success {
+            return;
+        }
         let Some((start, end)) = s
             .tasks
             .get(&task_id)
@@ -278,15 +312,15 @@ async fn backup_now(State(st): State<SharedState>, Path(p): Params, body: Bytes)
         else {
             return;
         };
-        bk::record_backup_now(s, obj, &mode, &data_mode, start, end);
-    });
-    let id = store.submit_task(spec)?;
-    debug_assert_eq!(id, task_id);
-    Ok(Api::data(bk::common_response(
-        bk::BACKUP_NOW,
-        obj,
-        Some(vec![id]),
-    )))
+        bk::record_backup_now(
+            s,
+            self.object,
+            &self.backup_mode,
+            &self.data_backup_mode,
+            start,
+            end,
+        );
+    }
 }
 
 /// `startTime` / `endTime` window (UTC `YYYY-MM-DDThh:mm:ssZ`, §3.8.1) of the task lists.

@@ -49,6 +49,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, post};
 use axum::Router;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::envelope::{parse_body, parse_id, Api, ApiError, ApiResult};
@@ -56,7 +57,7 @@ use crate::infra::{self, ObPackage, CREATING, DELETING, FAILED, RUNNING};
 use crate::state::{
     Cluster, IdKind, Reservation, SharedState, Store, Tenant, TenantZone, Unit, UnitSpec, Zone,
 };
-use crate::tasks::TaskSpec;
+use crate::tasks::{HookKind, TaskSpec};
 use crate::tenant_rules::{self as rules, invalid, required};
 use crate::util;
 
@@ -116,8 +117,8 @@ fn cluster_task(c: &Cluster, name: &str) -> TaskSpec {
 }
 
 /// Statuses of (parts of) a cluster, restored when a removal fails or is rolled back.
-#[derive(Debug, Clone)]
-struct Statuses {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statuses {
     cluster_id: i64,
     cluster: Option<String>,
     zones: Vec<(String, String)>,
@@ -190,6 +191,184 @@ impl Statuses {
             if let Some(srv) = s.servers.get_mut(id) {
                 srv.status = status.to_string();
             }
+        }
+    }
+}
+
+/// The side effects of cluster topology tasks (see [`crate::tasks::Effect`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TopologyEffect {
+    /// `Create OB cluster`: everything `CREATING`; success `RUNNING` (sys `NORMAL`, obTenantId
+    /// 1); failure `FAILED`; rollback removes the cluster.
+    CreateCluster {
+        /// The new cluster.
+        cluster_id: i64,
+        /// Its sys tenant.
+        sys_tenant_id: i64,
+    },
+    /// `Delete primary|standby OB cluster`.
+    DeleteCluster {
+        /// The cluster.
+        cluster_id: i64,
+        /// Statuses restored on failure/rollback.
+        snapshot: Statuses,
+    },
+    /// `Add zone` (with `addReplicaParams` tenants).
+    AddZone {
+        /// The cluster.
+        cluster_id: i64,
+        /// The new zone.
+        zone: String,
+        /// The new zone and its OBServers.
+        snapshot: Statuses,
+        /// Tenant replicas added in the zone.
+        replicas: Vec<NewReplica>,
+    },
+    /// `Delete zone`.
+    DeleteZone {
+        /// The cluster.
+        cluster_id: i64,
+        /// The zone.
+        zone: String,
+        /// Statuses restored on failure/rollback.
+        snapshot: Statuses,
+    },
+    /// `Add OBServer`.
+    AddServers {
+        /// The new OBServers.
+        snapshot: Statuses,
+        /// Their ids (removed by a rollback).
+        servers: Vec<i64>,
+    },
+    /// `Delete OBServer`.
+    DeleteServers {
+        /// Statuses restored on failure/rollback.
+        snapshot: Statuses,
+        /// The OBServers removed on success.
+        servers: Vec<i64>,
+    },
+}
+
+impl From<TopologyEffect> for crate::tasks::Effect {
+    fn from(e: TopologyEffect) -> Self {
+        crate::tasks::Effect::Topology(e)
+    }
+}
+
+impl TopologyEffect {
+    /// Apply the effect at the moment `kind`.
+    pub fn run(&self, kind: HookKind, s: &mut Store) {
+        match self {
+            TopologyEffect::CreateCluster {
+                cluster_id: cid,
+                sys_tenant_id: tid,
+            } => {
+                let (cid, tid) = (*cid, *tid);
+                match kind {
+                    HookKind::Start => {
+                        set_cluster_all(s, cid, CREATING);
+                        set_tenant_status(s, tid, CREATING);
+                    }
+                    HookKind::Success => {
+                        set_cluster_all(s, cid, RUNNING);
+                        if let Some(t) = s.tenants.get_mut(&tid) {
+                            t.status = "NORMAL".into();
+                            // OceanBase's sys tenant is always tenant 1 (§4.1).
+                            t.ob_tenant_id = Some(1);
+                        }
+                        for u in s.units.values_mut().filter(|u| u.tenant_id == tid) {
+                            u.status = "NORMAL".into();
+                        }
+                    }
+                    HookKind::Failure => {
+                        set_cluster_all(s, cid, FAILED);
+                        set_tenant_status(s, tid, FAILED);
+                    }
+                    HookKind::Rollback => remove_cluster(s, cid),
+                }
+            }
+            TopologyEffect::DeleteCluster {
+                cluster_id,
+                snapshot,
+            } => match kind {
+                HookKind::Start => snapshot.set(s, DELETING),
+                HookKind::Success => remove_cluster(s, *cluster_id),
+                HookKind::Failure | HookKind::Rollback => snapshot.restore(s),
+            },
+            TopologyEffect::AddZone {
+                cluster_id,
+                zone,
+                snapshot,
+                replicas,
+            } => match kind {
+                HookKind::Start => {
+                    snapshot.set(s, CREATING);
+                    for r in replicas {
+                        set_tenant_status(s, r.tenant_id, "MODIFYING");
+                        s.reservations.insert(r.tenant_id, r.reservations.clone());
+                    }
+                }
+                HookKind::Success => {
+                    snapshot.set(s, RUNNING);
+                    for r in replicas {
+                        s.reservations.remove(&r.tenant_id);
+                        let exists = s
+                            .tenants
+                            .get(&r.tenant_id)
+                            .is_some_and(|t| t.zones.iter().any(|z| z.name == r.zone.name));
+                        if !exists {
+                            for sid in &r.servers {
+                                let uid = s.next_id(IdKind::Unit);
+                                s.units.insert(
+                                    uid,
+                                    Unit {
+                                        id: uid,
+                                        tenant_id: r.tenant_id,
+                                        resource_pool_id: r.zone.resource_pool_id,
+                                        server_id: *sid,
+                                        zone_name: r.zone.name.clone(),
+                                        status: "NORMAL".into(),
+                                    },
+                                );
+                            }
+                        }
+                        if let Some(t) = s.tenants.get_mut(&r.tenant_id) {
+                            if !exists {
+                                t.zones.push(r.zone.clone());
+                            }
+                            t.status = "NORMAL".into();
+                        }
+                    }
+                }
+                HookKind::Failure => {
+                    snapshot.set(s, FAILED);
+                    for r in replicas {
+                        s.reservations.remove(&r.tenant_id);
+                        set_tenant_status(s, r.tenant_id, "NORMAL");
+                    }
+                }
+                HookKind::Rollback => remove_zone(s, *cluster_id, zone),
+            },
+            TopologyEffect::DeleteZone {
+                cluster_id,
+                zone,
+                snapshot,
+            } => match kind {
+                HookKind::Start => snapshot.set(s, DELETING),
+                HookKind::Success => remove_zone(s, *cluster_id, zone),
+                HookKind::Failure | HookKind::Rollback => snapshot.restore(s),
+            },
+            TopologyEffect::AddServers { snapshot, servers } => match kind {
+                HookKind::Start => snapshot.set(s, CREATING),
+                HookKind::Success => snapshot.set(s, RUNNING),
+                HookKind::Failure => snapshot.set(s, FAILED),
+                HookKind::Rollback => s.servers.retain(|id, _| !servers.contains(id)),
+            },
+            TopologyEffect::DeleteServers { snapshot, servers } => match kind {
+                HookKind::Start => snapshot.set(s, DELETING),
+                HookKind::Success => s.servers.retain(|id, _| !servers.contains(id)),
+                HookKind::Failure | HookKind::Rollback => snapshot.restore(s),
+            },
         }
     }
 }
@@ -557,26 +736,10 @@ async fn create_cluster(State(st): State<SharedState>, body: Bytes) -> ApiResult
     .list("host_ids", ids_json(&host_ids))
     .list("server_ids", ids_json(&server_ids))
     .list("startup_parameters", params_json(&req.params))
-    .on_start(move |s: &mut Store| {
-        set_cluster_all(s, cid, CREATING);
-        set_tenant_status(s, tid, CREATING);
-    })
-    .on_success(move |s: &mut Store| {
-        set_cluster_all(s, cid, RUNNING);
-        if let Some(t) = s.tenants.get_mut(&tid) {
-            t.status = "NORMAL".into();
-            // OceanBase's sys tenant is always tenant 1 (§4.1).
-            t.ob_tenant_id = Some(1);
-        }
-        for u in s.units.values_mut().filter(|u| u.tenant_id == tid) {
-            u.status = "NORMAL".into();
-        }
-    })
-    .on_failure(move |s: &mut Store| {
-        set_cluster_all(s, cid, FAILED);
-        set_tenant_status(s, tid, FAILED);
-    })
-    .on_rollback(move |s: &mut Store| remove_cluster(s, cid));
+    .effect(TopologyEffect::CreateCluster {
+        cluster_id: cid,
+        sys_tenant_id: tid,
+    });
     match store.submit_task(spec) {
         Ok(task) => Ok(Api::data(store.task_detail(task)?)),
         Err(e) => {
@@ -611,7 +774,6 @@ async fn delete_cluster(State(st): State<SharedState>, Path(id): Path<String>) -
         .map(|t| t.name.clone())
         .collect();
     let snap = Statuses::take(&store, cid, true, &zone_names, &servers);
-    let (snap1, snap2) = (snap.clone(), snap.clone());
     let name = if c.cluster_type == "STANDBY" {
         "Delete standby OB cluster"
     } else {
@@ -633,10 +795,10 @@ async fn delete_cluster(State(st): State<SharedState>, Path(id): Path<String>) -
     .list("host_ids", ids_json(&hosts))
     .list("server_ids", ids_json(&servers))
     .list("tenant_names", names_json(&tenants))
-    .on_start(move |s: &mut Store| snap.set(s, DELETING))
-    .on_success(move |s: &mut Store| remove_cluster(s, cid))
-    .on_failure(move |s: &mut Store| snap1.restore(s))
-    .on_rollback(move |s: &mut Store| snap2.restore(s));
+    .effect(TopologyEffect::DeleteCluster {
+        cluster_id: cid,
+        snapshot: snap,
+    });
     let task = store.submit_task(spec)?;
     Ok(Api::data(store.task_detail(task)?))
 }
@@ -797,8 +959,9 @@ fn place_on_new_servers(
 }
 
 /// A replica added by an add-zone task: the tenant zone and the servers of its units.
-#[derive(Debug, Clone)]
-struct NewReplica {
+/// A tenant replica added by `Add zone` (`addReplicaParams`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewReplica {
     tenant_id: i64,
     zone: TenantZone,
     servers: Vec<i64>,
@@ -888,13 +1051,6 @@ async fn add_zone(State(st): State<SharedState>, Path(id): Path<String>, body: B
     }
     let zone_names = vec![z.name.clone()];
     let snap = Statuses::take(&store, cid, false, &zone_names, &servers);
-    let (snap_start, snap_ok, snap_fail) = (snap.clone(), snap.clone(), snap);
-    let (rep_start, rep_ok, rep_fail) = (
-        new_replicas.clone(),
-        new_replicas.clone(),
-        new_replicas.clone(),
-    );
-    let zn = z.name.clone();
     let mut spec = cluster_task(&c, "Add zone")
         .lock(zone_lock(cid, &z.name))
         .string("zone_name", &z.name)
@@ -920,54 +1076,12 @@ async fn add_zone(State(st): State<SharedState>, Path(id): Path<String>, body: B
         steps.push(("Add tenant replicas", "zone.AddTenantReplicaTask"));
     }
     steps.push(("Update zone status", "zone.UpdateZoneStatusTask"));
-    let spec = with_subtasks(spec, &steps)
-        .on_start(move |s: &mut Store| {
-            snap_start.set(s, CREATING);
-            for r in &rep_start {
-                set_tenant_status(s, r.tenant_id, "MODIFYING");
-                s.reservations.insert(r.tenant_id, r.reservations.clone());
-            }
-        })
-        .on_success(move |s: &mut Store| {
-            snap_ok.set(s, RUNNING);
-            for r in &rep_ok {
-                s.reservations.remove(&r.tenant_id);
-                let exists = s
-                    .tenants
-                    .get(&r.tenant_id)
-                    .is_some_and(|t| t.zones.iter().any(|z| z.name == r.zone.name));
-                if !exists {
-                    for sid in &r.servers {
-                        let uid = s.next_id(IdKind::Unit);
-                        s.units.insert(
-                            uid,
-                            Unit {
-                                id: uid,
-                                tenant_id: r.tenant_id,
-                                resource_pool_id: r.zone.resource_pool_id,
-                                server_id: *sid,
-                                zone_name: r.zone.name.clone(),
-                                status: "NORMAL".into(),
-                            },
-                        );
-                    }
-                }
-                if let Some(t) = s.tenants.get_mut(&r.tenant_id) {
-                    if !exists {
-                        t.zones.push(r.zone.clone());
-                    }
-                    t.status = "NORMAL".into();
-                }
-            }
-        })
-        .on_failure(move |s: &mut Store| {
-            snap_fail.set(s, FAILED);
-            for r in &rep_fail {
-                s.reservations.remove(&r.tenant_id);
-                set_tenant_status(s, r.tenant_id, "NORMAL");
-            }
-        })
-        .on_rollback(move |s: &mut Store| remove_zone(s, cid, &zn));
+    let spec = with_subtasks(spec, &steps).effect(TopologyEffect::AddZone {
+        cluster_id: cid,
+        zone: z.name.clone(),
+        snapshot: snap,
+        replicas: new_replicas.clone(),
+    });
     match store.submit_task(spec) {
         Ok(task) => Ok(Api::data(store.task_detail(task)?)),
         Err(e) => {
@@ -1039,8 +1153,6 @@ async fn delete_zone(
         .collect();
     let zone_names = vec![zone.clone()];
     let snap = Statuses::take(&store, cid, false, &zone_names, &servers);
-    let (snap1, snap2) = (snap.clone(), snap.clone());
-    let zn = zone.clone();
     let spec = with_subtasks(
         cluster_task(&c, "Delete zone")
             .lock(zone_lock(cid, &zone))
@@ -1059,10 +1171,11 @@ async fn delete_zone(
             ),
         ],
     )
-    .on_start(move |s: &mut Store| snap.set(s, DELETING))
-    .on_success(move |s: &mut Store| remove_zone(s, cid, &zn))
-    .on_failure(move |s: &mut Store| snap1.restore(s))
-    .on_rollback(move |s: &mut Store| snap2.restore(s));
+    .effect(TopologyEffect::DeleteZone {
+        cluster_id: cid,
+        zone: zone.clone(),
+        snapshot: snap,
+    });
     let task = store.submit_task(spec)?;
     Ok(Api::data(store.task_detail(task)?))
 }
@@ -1119,8 +1232,6 @@ async fn add_servers(
         .map(|h| infra::new_server(&mut store, cid, &z.name, *h, CREATING))
         .collect();
     let snap = Statuses::take(&store, cid, false, &[], &servers);
-    let (s1, s2, s3) = (snap.clone(), snap.clone(), snap);
-    let removed = servers.clone();
     let spec = with_subtasks(
         cluster_task(&c, "Add OBServer")
             .lock(zone_lock(cid, &z.name))
@@ -1139,11 +1250,9 @@ async fn add_servers(
             ("Add OBServer to zone", "server.AddObserverTask"),
         ],
     )
-    .on_start(move |s: &mut Store| s1.set(s, CREATING))
-    .on_success(move |s: &mut Store| s2.set(s, RUNNING))
-    .on_failure(move |s: &mut Store| s3.set(s, FAILED))
-    .on_rollback(move |s: &mut Store| {
-        s.servers.retain(|id, _| !removed.contains(id));
+    .effect(TopologyEffect::AddServers {
+        snapshot: snap,
+        servers: servers.clone(),
     });
     match store.submit_task(spec) {
         Ok(task) => Ok(Api::data(store.task_detail(task)?)),
@@ -1246,8 +1355,6 @@ async fn batch_delete_servers(
         .map(|z| z.status.clone())
         .unwrap_or_default();
     let snap = Statuses::take(&store, cid, false, &[], &servers);
-    let (s1, s2, s3) = (snap.clone(), snap.clone(), snap);
-    let removed = servers.clone();
     let mut spec = cluster_task(&c, "Delete OBServer")
         .string("target_zone_status", target_zone_status)
         .list("zone_names", names_json(&zones))
@@ -1271,12 +1378,10 @@ async fn batch_delete_servers(
             ),
         ],
     )
-    .on_start(move |s: &mut Store| s1.set(s, DELETING))
-    .on_success(move |s: &mut Store| {
-        s.servers.retain(|id, _| !removed.contains(id));
-    })
-    .on_failure(move |s: &mut Store| s2.restore(s))
-    .on_rollback(move |s: &mut Store| s3.restore(s));
+    .effect(TopologyEffect::DeleteServers {
+        snapshot: snap,
+        servers: servers.clone(),
+    });
     let task = store.submit_task(spec)?;
     Ok(Api::data(store.task_detail(task)?))
 }

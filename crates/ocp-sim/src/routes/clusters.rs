@@ -26,13 +26,14 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::{get, post};
 use axum::Router;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::envelope::{parse_id, Api, ApiError, ApiResult};
 use crate::paging::{contains_ci, in_list, page_of, str_of, Query};
 use crate::render;
 use crate::state::{SharedState, Store};
-use crate::tasks::TaskSpec;
+use crate::tasks::{HookKind, TaskSpec};
 use crate::util;
 
 /// Routes of this family.
@@ -149,10 +150,13 @@ async fn list_servers(
 }
 
 /// Power operations on a cluster or a zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Action {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// Start.
     Start,
+    /// Stop.
     Stop,
+    /// Restart.
     Restart,
 }
 
@@ -230,8 +234,8 @@ fn zone_subtasks(action: Action) -> [(&'static str, String); 3] {
 
 /// Statuses of a cluster, its zones and servers, restored when an operation fails or is
 /// rolled back.
-#[derive(Debug, Clone)]
-struct Snapshot {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
     cluster_id: i64,
     /// `None` for a zone operation: the cluster status is left alone.
     cluster_status: Option<String>,
@@ -277,6 +281,43 @@ impl Snapshot {
                 s.status = st.clone();
             }
         }
+    }
+}
+
+/// The side effects of power tasks (see [`crate::tasks::Effect`]): transitional statuses at
+/// start, final statuses on success, the snapshot restored on failure or rollback.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PowerEffect {
+    /// The cluster.
+    pub cluster_id: i64,
+    /// The zone of a zone operation (`None`: the whole cluster).
+    pub zone: Option<String>,
+    /// What is done.
+    pub action: Action,
+    /// Statuses before the task.
+    pub snapshot: Snapshot,
+}
+
+impl From<PowerEffect> for crate::tasks::Effect {
+    fn from(e: PowerEffect) -> Self {
+        crate::tasks::Effect::Power(e)
+    }
+}
+
+impl PowerEffect {
+    /// Apply the effect at the moment `kind`.
+    pub fn run(&self, kind: HookKind, s: &mut Store) {
+        let zone = self.zone.as_deref();
+        let status = match kind {
+            HookKind::Start => self.action.transitional(),
+            HookKind::Success => self.action.final_status(),
+            HookKind::Failure | HookKind::Rollback => {
+                self.snapshot.restore(s);
+                return;
+            }
+        };
+        let cluster_status = zone.is_none().then_some(status);
+        set_status(s, self.cluster_id, zone, cluster_status, status);
     }
 }
 
@@ -379,28 +420,12 @@ fn cluster_action(st: &SharedState, id: &str, action: Action) -> ApiResult {
     };
     let snap =
         Snapshot::take(&store, id, None).ok_or_else(|| ApiError::internal("cluster vanished"))?;
-    let snap2 = snap.clone();
-    let mut spec = base_spec(&store, name, id, None)?
-        .on_start(move |s: &mut Store| {
-            set_status(
-                s,
-                id,
-                None,
-                Some(action.transitional()),
-                action.transitional(),
-            )
-        })
-        .on_success(move |s: &mut Store| {
-            set_status(
-                s,
-                id,
-                None,
-                Some(action.final_status()),
-                action.final_status(),
-            )
-        })
-        .on_failure(move |s: &mut Store| snap.restore(s))
-        .on_rollback(move |s: &mut Store| snap2.restore(s));
+    let mut spec = base_spec(&store, name, id, None)?.effect(PowerEffect {
+        cluster_id: id,
+        zone: None,
+        action,
+        snapshot: snap,
+    });
     for (n, class) in cluster_subtasks(action) {
         spec = spec.subtask(n, &class);
     }
@@ -453,14 +478,12 @@ fn zone_action(st: &SharedState, id: &str, zone: &str, action: Action) -> ApiRes
     };
     let snap = Snapshot::take(&store, id, Some(zone))
         .ok_or_else(|| ApiError::internal("cluster vanished"))?;
-    let snap2 = snap.clone();
-    let zn = zone.to_string();
-    let (zn1, zn2) = (zn.clone(), zn.clone());
-    let mut spec = base_spec(&store, name, id, Some(zone))?
-        .on_start(move |s: &mut Store| set_status(s, id, Some(&zn1), None, action.transitional()))
-        .on_success(move |s: &mut Store| set_status(s, id, Some(&zn2), None, action.final_status()))
-        .on_failure(move |s: &mut Store| snap.restore(s))
-        .on_rollback(move |s: &mut Store| snap2.restore(s));
+    let mut spec = base_spec(&store, name, id, Some(zone))?.effect(PowerEffect {
+        cluster_id: id,
+        zone: Some(zone.to_string()),
+        action,
+        snapshot: snap,
+    });
     for (n, class) in zone_subtasks(action) {
         spec = spec.subtask(n, &class);
     }

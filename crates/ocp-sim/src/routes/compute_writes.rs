@@ -36,6 +36,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::{delete, get, post};
 use axum::Router;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::envelope::{parse_body, parse_id, Api, ApiError, ApiResult};
@@ -43,7 +44,7 @@ use crate::infra::{self, Credential};
 use crate::paging::{contains_ci, in_list, page_of, str_of, Query};
 use crate::render;
 use crate::state::{Host, HostType, IdKind, Idc, Region, SharedState, Store};
-use crate::tasks::TaskSpec;
+use crate::tasks::{HookKind, TaskSpec};
 use crate::tenant_rules::{self as rules, invalid, required};
 use crate::util;
 
@@ -545,6 +546,33 @@ fn set_host_status(s: &mut Store, id: i64, status: &str) {
     }
 }
 
+/// The side effects of `Add host` (see [`crate::tasks::Effect`]): `NEW` while running and on
+/// failure, `ONLINE` on success; a rollback removes the host.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostEffect {
+    /// The host.
+    pub host_id: i64,
+}
+
+impl From<HostEffect> for crate::tasks::Effect {
+    fn from(e: HostEffect) -> Self {
+        crate::tasks::Effect::Host(e)
+    }
+}
+
+impl HostEffect {
+    /// Apply the effect at the moment `kind`.
+    pub fn run(&self, kind: HookKind, s: &mut Store) {
+        match kind {
+            HookKind::Start | HookKind::Failure => {
+                set_host_status(s, self.host_id, infra::HOST_NEW)
+            }
+            HookKind::Success => set_host_status(s, self.host_id, infra::HOST_ONLINE),
+            HookKind::Rollback => remove_host(s, self.host_id),
+        }
+    }
+}
+
 fn remove_host(s: &mut Store, id: i64) {
     s.hosts.remove(&id);
     for c in s.credentials.values_mut() {
@@ -598,10 +626,7 @@ async fn batch_create_hosts(State(st): State<SharedState>, body: Bytes) -> ApiRe
             .string("ssh_port", req.ssh_port)
             .string("host_kind", &req.kind)
             .prohibit_rollback(false)
-            .on_start(move |s: &mut Store| set_host_status(s, hid, infra::HOST_NEW))
-            .on_success(move |s: &mut Store| set_host_status(s, hid, infra::HOST_ONLINE))
-            .on_failure(move |s: &mut Store| set_host_status(s, hid, infra::HOST_NEW))
-            .on_rollback(move |s: &mut Store| remove_host(s, hid));
+            .effect(HostEffect { host_id: hid });
         for (n, class) in [
             ("Check host", "CheckHostTask"),
             ("Install OCP agent", "InstallAgentTask"),

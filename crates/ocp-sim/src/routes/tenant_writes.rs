@@ -55,13 +55,14 @@ use std::collections::BTreeMap;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::envelope::{parse_body, parse_id, Api, ApiError, ApiResult};
 use crate::state::{
     Cluster, IdKind, Reservation, SharedState, Store, Tenant, TenantZone, Unit, UnitSpec,
 };
-use crate::tasks::TaskSpec;
+use crate::tasks::{HookKind, TaskSpec};
 use crate::tenant_rules::{self as rules, invalid};
 use crate::util;
 
@@ -92,6 +93,211 @@ fn not_enough(message: impl Into<String>) -> ApiError {
 fn set_status(s: &mut Store, tenant_id: i64, status: &str) {
     if let Some(t) = s.tenants.get_mut(&tenant_id) {
         t.status = status.to_string();
+    }
+}
+
+/// A replica planned by addReplica (units on the planned servers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedReplica {
+    /// Zone name.
+    pub zone: String,
+    /// Replica type.
+    pub replica_type: String,
+    /// Unit spec name.
+    pub unit_spec: String,
+    /// Units in the zone.
+    pub unit_count: u32,
+    /// Servers of the units (planned at request time).
+    pub servers: Vec<i64>,
+}
+
+/// What an asynchronous tenant modification applies when it succeeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Modification {
+    /// modifyPrimaryZone.
+    PrimaryZone {
+        /// The new primary zone string.
+        primary_zone: String,
+    },
+    /// addReplica.
+    AddReplicas {
+        /// New replicas.
+        plan: Vec<PlannedReplica>,
+    },
+    /// deleteReplica.
+    DeleteReplicas {
+        /// Zones whose replicas go.
+        zones: Vec<String>,
+    },
+    /// modifyReplica.
+    ModifyReplicas {
+        /// Owning cluster.
+        cluster_id: i64,
+        /// Zone changes.
+        changes: Vec<ZoneChange>,
+    },
+}
+
+impl Modification {
+    fn apply(&self, s: &mut Store, tid: i64) {
+        match self {
+            Modification::PrimaryZone { primary_zone } => {
+                if let Some(t) = s.tenants.get_mut(&tid) {
+                    t.primary_zone = primary_zone.clone();
+                }
+            }
+            Modification::AddReplicas { plan } => {
+                for p in plan {
+                    let has = s
+                        .tenants
+                        .get(&tid)
+                        .is_none_or(|t| t.zones.iter().any(|z| z.name == p.zone));
+                    if has {
+                        continue;
+                    }
+                    let pool = s.next_id(IdKind::ResourcePool);
+                    if let Some(t) = s.tenants.get_mut(&tid) {
+                        t.zones.push(TenantZone {
+                            name: p.zone.clone(),
+                            replica_type: p.replica_type.clone(),
+                            resource_pool_id: pool,
+                            unit_spec_name: p.unit_spec.clone(),
+                            unit_count: p.unit_count,
+                        });
+                    }
+                    for sid in &p.servers {
+                        add_unit(s, tid, pool, *sid, &p.zone);
+                    }
+                }
+            }
+            Modification::DeleteReplicas { zones } => {
+                if let Some(t) = s.tenants.get_mut(&tid) {
+                    t.zones.retain(|z| !zones.contains(&z.name));
+                }
+                s.units
+                    .retain(|_, u| !(u.tenant_id == tid && zones.contains(&u.zone_name)));
+            }
+            Modification::ModifyReplicas {
+                cluster_id,
+                changes,
+            } => apply_zone_changes(s, *cluster_id, tid, changes),
+        }
+    }
+}
+
+/// The side effects of tenant tasks (see [`crate::tasks::Effect`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TenantEffect {
+    /// `Create tenant`: `CREATING`; success `NORMAL` with a new obTenantId; failure `FAILED`;
+    /// rollback removes the tenant.
+    Create {
+        /// The tenant.
+        tenant_id: i64,
+    },
+    /// `Delete tenant`: `DELETING`; success removes it; failure/rollback restore `former`.
+    Delete {
+        /// The tenant.
+        tenant_id: i64,
+        /// Status before the task.
+        former: String,
+    },
+    /// Asynchronous modifications: `MODIFYING` holding `reserve`; success applies `apply`.
+    Modify {
+        /// The tenant.
+        tenant_id: i64,
+        /// Status before the task (restored at the end).
+        former: String,
+        /// Capacity held while the task runs.
+        reserve: Vec<Reservation>,
+        /// What success applies.
+        apply: Modification,
+    },
+}
+
+impl From<TenantEffect> for crate::tasks::Effect {
+    fn from(e: TenantEffect) -> Self {
+        crate::tasks::Effect::Tenant(e)
+    }
+}
+
+impl TenantEffect {
+    /// Apply the effect at the moment `kind`.
+    pub fn run(&self, kind: HookKind, s: &mut Store) {
+        match (self, kind) {
+            (TenantEffect::Create { tenant_id }, HookKind::Start) => {
+                set_status(s, *tenant_id, CREATING)
+            }
+            (TenantEffect::Create { tenant_id }, HookKind::Success) => {
+                let tid = *tenant_id;
+                let needs_id = s
+                    .tenants
+                    .get(&tid)
+                    .is_some_and(|t| t.ob_tenant_id.is_none());
+                let ob = needs_id.then(|| s.alloc_ob_tenant_id());
+                if let Some(t) = s.tenants.get_mut(&tid) {
+                    t.status = NORMAL.into();
+                    if ob.is_some() {
+                        t.ob_tenant_id = ob;
+                    }
+                }
+                for u in s.units.values_mut().filter(|u| u.tenant_id == tid) {
+                    u.status = NORMAL.into();
+                }
+            }
+            (TenantEffect::Create { tenant_id }, HookKind::Failure) => {
+                set_status(s, *tenant_id, FAILED)
+            }
+            (TenantEffect::Create { tenant_id }, HookKind::Rollback) => s.remove_tenant(*tenant_id),
+            (TenantEffect::Delete { tenant_id, .. }, HookKind::Start) => {
+                set_status(s, *tenant_id, DELETING)
+            }
+            (TenantEffect::Delete { tenant_id, .. }, HookKind::Success) => {
+                s.remove_tenant(*tenant_id)
+            }
+            (
+                TenantEffect::Delete { tenant_id, former },
+                HookKind::Failure | HookKind::Rollback,
+            ) => set_status(s, *tenant_id, former),
+            (
+                TenantEffect::Modify {
+                    tenant_id, reserve, ..
+                },
+                HookKind::Start,
+            ) => {
+                set_status(s, *tenant_id, MODIFYING);
+                if !reserve.is_empty() {
+                    s.reservations.insert(*tenant_id, reserve.clone());
+                }
+            }
+            (
+                TenantEffect::Modify {
+                    tenant_id,
+                    former,
+                    apply,
+                    ..
+                },
+                HookKind::Success,
+            ) => {
+                s.reservations.remove(tenant_id);
+                apply.apply(s, *tenant_id);
+                set_status(s, *tenant_id, former);
+            }
+            (
+                TenantEffect::Modify {
+                    tenant_id, former, ..
+                },
+                HookKind::Failure,
+            ) => {
+                s.reservations.remove(tenant_id);
+                set_status(s, *tenant_id, former);
+            }
+            (
+                TenantEffect::Modify {
+                    tenant_id, former, ..
+                },
+                HookKind::Rollback,
+            ) => set_status(s, *tenant_id, former),
+        }
     }
 }
 
@@ -564,25 +770,7 @@ pub(crate) async fn create_tenant(
     .string("tenant_mode", &req.mode)
     .list("zone_names", zone_list(&zone_names))
     .list("server_ips", server_ips)
-    .on_start(move |s: &mut Store| set_status(s, tid, CREATING))
-    .on_success(move |s: &mut Store| {
-        let needs_id = s
-            .tenants
-            .get(&tid)
-            .is_some_and(|t| t.ob_tenant_id.is_none());
-        let ob = needs_id.then(|| s.alloc_ob_tenant_id());
-        if let Some(t) = s.tenants.get_mut(&tid) {
-            t.status = NORMAL.into();
-            if ob.is_some() {
-                t.ob_tenant_id = ob;
-            }
-        }
-        for u in s.units.values_mut().filter(|u| u.tenant_id == tid) {
-            u.status = NORMAL.into();
-        }
-    })
-    .on_failure(move |s: &mut Store| set_status(s, tid, FAILED))
-    .on_rollback(move |s: &mut Store| s.remove_tenant(tid));
+    .effect(TenantEffect::Create { tenant_id: tid });
     match store.submit_task(spec) {
         Ok(task) => Ok(Api::data(store.task_detail(task)?)),
         Err(e) => {
@@ -609,7 +797,6 @@ pub(crate) async fn delete_tenant(
         ));
     }
     let former = t.status.clone();
-    let former2 = former.clone();
     let zone_names: Vec<String> = t.zones.iter().map(|z| z.name.clone()).collect();
     let spec = with_subtasks(
         tenant_task(&c, tid, &t.name, "Delete tenant", Some(&former)),
@@ -621,10 +808,10 @@ pub(crate) async fn delete_tenant(
         ],
     )
     .list("zone_names", zone_list(&zone_names))
-    .on_start(move |s: &mut Store| set_status(s, tid, DELETING))
-    .on_success(move |s: &mut Store| s.remove_tenant(tid))
-    .on_failure(move |s: &mut Store| set_status(s, tid, &former))
-    .on_rollback(move |s: &mut Store| set_status(s, tid, &former2));
+    .effect(TenantEffect::Delete {
+        tenant_id: tid,
+        former,
+    });
     let task = store.submit_task(spec)?;
     Ok(Api::data(store.task_detail(task)?))
 }
@@ -754,29 +941,18 @@ fn submit_modify(
     subtasks: &[(&str, &str)],
     zone_names: &[String],
     reserve: Vec<Reservation>,
-    mut apply: impl FnMut(&mut Store) + Send + 'static,
+    apply: Modification,
 ) -> ApiResult {
     let tid = t.id;
     let former = t.status.clone();
-    let (f1, f2, f3) = (former.clone(), former.clone(), former.clone());
     let spec = with_subtasks(tenant_task(c, tid, &t.name, name, Some(&former)), subtasks)
         .list("zone_names", zone_list(zone_names))
-        .on_start(move |s: &mut Store| {
-            set_status(s, tid, MODIFYING);
-            if !reserve.is_empty() {
-                s.reservations.insert(tid, reserve.clone());
-            }
-        })
-        .on_success(move |s: &mut Store| {
-            s.reservations.remove(&tid);
-            apply(s);
-            set_status(s, tid, &f1);
-        })
-        .on_failure(move |s: &mut Store| {
-            s.reservations.remove(&tid);
-            set_status(s, tid, &f2);
-        })
-        .on_rollback(move |s: &mut Store| set_status(s, tid, &f3));
+        .effect(TenantEffect::Modify {
+            tenant_id: tid,
+            former,
+            reserve,
+            apply,
+        });
     let task = store.submit_task(spec)?;
     Ok(Api::data(store.task_detail(task)?))
 }
@@ -821,11 +997,7 @@ pub(crate) async fn modify_primary_zone(
         ],
         &names,
         Vec::new(),
-        move |s: &mut Store| {
-            if let Some(t) = s.tenants.get_mut(&tid) {
-                t.primary_zone = pz.clone();
-            }
-        },
+        Modification::PrimaryZone { primary_zone: pz },
     )
 }
 
@@ -911,29 +1083,19 @@ pub(crate) async fn add_replica(
         ],
         &names,
         reserve,
-        move |s: &mut Store| {
-            for (zone, rt, spec, n, servers) in &plan {
-                let has = s
-                    .tenants
-                    .get(&tid)
-                    .is_none_or(|t| t.zones.iter().any(|z| &z.name == zone));
-                if has {
-                    continue;
-                }
-                let pool = s.next_id(IdKind::ResourcePool);
-                if let Some(t) = s.tenants.get_mut(&tid) {
-                    t.zones.push(TenantZone {
-                        name: zone.clone(),
-                        replica_type: rt.clone(),
-                        resource_pool_id: pool,
-                        unit_spec_name: spec.clone(),
-                        unit_count: *n,
-                    });
-                }
-                for sid in servers {
-                    add_unit(s, tid, pool, *sid, zone);
-                }
-            }
+        Modification::AddReplicas {
+            plan: plan
+                .into_iter()
+                .map(
+                    |(zone, replica_type, unit_spec, unit_count, servers)| PlannedReplica {
+                        zone,
+                        replica_type,
+                        unit_spec,
+                        unit_count,
+                        servers,
+                    },
+                )
+                .collect(),
         },
     )
 }
@@ -1009,25 +1171,23 @@ pub(crate) async fn delete_replica(
         ],
         &names,
         Vec::new(),
-        move |s: &mut Store| {
-            if let Some(t) = s.tenants.get_mut(&tid) {
-                t.zones.retain(|z| !dels.contains(&z.name));
-            }
-            s.units
-                .retain(|_, u| !(u.tenant_id == tid && dels.contains(&u.zone_name)));
-        },
+        Modification::DeleteReplicas { zones: dels },
     )
 }
 
 /// One planned zone change of modifyReplica.
-#[derive(Debug, Clone)]
-struct ZoneChange {
-    zone: String,
-    replica_type: String,
-    unit_spec: String,
-    unit_count: u32,
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ZoneChange {
+    /// Zone name.
+    pub zone: String,
+    /// New replica type.
+    pub replica_type: String,
+    /// New unit spec name.
+    pub unit_spec: String,
+    /// New unit count.
+    pub unit_count: u32,
     /// Servers of the units to add (planned at request time).
-    add_servers: Vec<i64>,
+    pub add_servers: Vec<i64>,
 }
 
 /// `POST .../{tenantId}/modifyReplica` `[{zoneName*, replicaType, resourcePool{unitSpecName,
@@ -1170,7 +1330,10 @@ pub(crate) async fn modify_replica(
         ],
         &names,
         reserve,
-        move |s: &mut Store| apply_zone_changes(s, cid, tid, &changes),
+        Modification::ModifyReplicas {
+            cluster_id: cid,
+            changes,
+        },
     )
 }
 
