@@ -15,7 +15,12 @@ cargo fmt --all -- --check
 echo "==> cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-echo "==> cargo test (unit, protocol, simulator, client and end-to-end tests)"
-cargo test --workspace --locked -- --test-threads="${TEST_THREADS:-4}"
+echo "==> cargo test (unit, protocol, simulator, client, end-to-end and the short fault suite)"
+rows="$(mktemp)"
+trap 'rm -f "$rows"' EXIT
+FAULT_SUITE_OUT="$rows" cargo test --workspace --locked -- --test-threads="${TEST_THREADS:-4}"
+
+echo "==> fault suite, short form (the full form: ./scripts/fault-suite.sh)"
+"$ROOT/scripts/fault-suite.sh" --print "$rows"
 
 echo "==> all tests passed"

@@ -112,7 +112,7 @@ impl Configurer for OcpProvider {
         }
         let ca_cert_pem = match config.get("ca_cert_file").and_then(Value::as_str) {
             None => None,
-            Some(path) => match std::fs::read(path) {
+            Some(path) => match tokio::fs::read(path).await {
                 Ok(pem) => Some(pem),
                 Err(e) => {
                     diags.attr_error(
@@ -133,15 +133,23 @@ impl Configurer for OcpProvider {
             .get("max_retries")
             .and_then(Value::as_i64)
             .unwrap_or(DEFAULT_MAX_RETRIES);
+        let insecure = config
+            .get("insecure")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if insecure && endpoint.starts_with("https://") {
+            diags.attr_warning(
+                AttrPath::root("insecure"),
+                "OCP Certificate Not Verified",
+                format!("insecure = true: the provider does not check the HTTPS certificate of {endpoint}, so anyone between Terraform and OCP can read the OCP credentials. Use ca_cert_file instead outside test installations."),
+            );
+        }
         let cfg = ClientConfig {
             endpoint: endpoint.clone(),
             username: username.clone(),
             password: Secret::new(password),
             ca_cert_pem,
-            insecure: config
-                .get("insecure")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            insecure,
             request_timeout,
             max_retries: u32::try_from(max_retries).unwrap_or(0),
             user_agent: format!("terraform-provider-ocp/{}", env!("CARGO_PKG_VERSION")),

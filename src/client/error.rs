@@ -187,6 +187,16 @@ fn code_part(code: &Option<String>) -> String {
 }
 
 impl ClientError {
+    /// The OCP task a wait stopped following while it still ran (the deadline passed or
+    /// Terraform sent Stop); that task may yet finish.
+    pub fn unfinished_task(&self) -> Option<i64> {
+        match self {
+            ClientError::TaskTimeout { task_id, .. } => Some(*task_id),
+            ClientError::Cancelled { task_id } => *task_id,
+            _ => None,
+        }
+    }
+
     /// Whether this is a 404 from OCP (the object is gone).
     pub fn is_not_found(&self) -> bool {
         matches!(self, ClientError::NotFound { .. })

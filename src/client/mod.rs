@@ -15,6 +15,7 @@
 //! wording of diagnostics to the resources.
 
 pub mod api;
+pub mod coalesce;
 mod de;
 pub mod envelope;
 pub mod error;
@@ -130,6 +131,8 @@ impl<T, L> Created<T, L> {
 #[derive(Clone)]
 pub struct OcpClient {
     inner: Arc<Inner>,
+    /// Reads for a refresh, which may be served from coalesced lists (`for_refresh`).
+    refresh: bool,
 }
 
 struct Inner {
@@ -140,6 +143,7 @@ struct Inner {
     password: Secret,
     policy: RetryPolicy,
     request_timeout: Duration,
+    coalescer: coalesce::Coalescer,
 }
 
 impl fmt::Debug for OcpClient {
@@ -326,8 +330,56 @@ impl OcpClient {
                 password: cfg.password,
                 policy: RetryPolicy::new(cfg.max_retries),
                 request_timeout: cfg.request_timeout,
+                coalescer: coalesce::Coalescer::default(),
             }),
+            refresh: false,
         })
+    }
+
+    /// The same client (same pool, same coalesced lists) for the reads of a refresh
+    /// (ReadResource), which may be served from one list call per family (`coalesce`).
+    pub fn for_refresh(&self) -> OcpClient {
+        OcpClient {
+            inner: self.inner.clone(),
+            refresh: true,
+        }
+    }
+
+    /// For a refresh read: the item of `list_path` that `is_it` picks, from a list fetched
+    /// once for all the refresh reads of that path. `None` when the read should ask OCP for
+    /// the one object instead: not a refresh, the first read of the list, an item missing
+    /// from the list, or a list that could not be read or decoded.
+    pub async fn coalesced_item<T: DeserializeOwned>(
+        &self,
+        list_path: &str,
+        is_it: impl Fn(&Value) -> bool,
+    ) -> Option<T> {
+        if !self.refresh {
+            return None;
+        }
+        let coalesce::Plan::List(cell) = self.inner.coalescer.plan(list_path) else {
+            return None;
+        };
+        let fetched = cell
+            .get_or_init(|| async {
+                let q = [("size", coalesce::PAGE_SIZE.to_string())];
+                self.list_all::<Value>(list_path, &q).await.map(Arc::new)
+            })
+            .await;
+        match fetched {
+            Ok(items) => {
+                let item = items.iter().find(|v| is_it(v))?;
+                serde_json::from_value(item.clone()).ok()
+            }
+            Err(e) => {
+                log::debug!(
+                    "coalesced list {list_path} not read ({}); reading directly",
+                    e.summary_detail().0
+                );
+                self.inner.coalescer.forget(list_path, &cell);
+                None
+            }
+        }
     }
 
     /// The normalised endpoint (`scheme://host[:port]`).
@@ -613,6 +665,24 @@ impl OcpClient {
 
     /// One HTTP exchange: send, read the body (bounded), parse the envelope.
     async fn send_once(
+        &self,
+        method: &Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&[u8]>,
+    ) -> Result<Option<Value>, Failure> {
+        if *method == Method::GET {
+            return self.exchange(method, path, query, body).await;
+        }
+        // A write: lists it may change stop serving reads, before and after (coalesce.rs).
+        self.inner.coalescer.invalidate(path);
+        let r = self.exchange(method, path, query, body).await;
+        self.inner.coalescer.invalidate(path);
+        r
+    }
+
+    /// One HTTP exchange with OCP.
+    async fn exchange(
         &self,
         method: &Method,
         path: &str,

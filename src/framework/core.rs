@@ -11,6 +11,7 @@ use std::sync::{Arc, RwLock};
 use tokio_util::sync::CancellationToken;
 
 use super::diag::{AttrPath, Diagnostics};
+use super::pending;
 use super::plan;
 use super::resource::*;
 use super::schema::Schema;
@@ -140,6 +141,16 @@ impl ProviderCore {
 
     fn ctx(&self) -> Ctx {
         let client = self.client.read().ok().and_then(|c| c.clone());
+        Ctx::new(client, self.stop.clone())
+    }
+
+    /// The context of a refresh: its reads may be served from coalesced lists.
+    fn refresh_ctx(&self) -> Ctx {
+        let client = self
+            .client
+            .read()
+            .ok()
+            .and_then(|c| c.as_ref().map(OcpClient::for_refresh));
         Ctx::new(client, self.stop.clone())
     }
 
@@ -283,6 +294,13 @@ impl ProviderCore {
             return (None, private, diags);
         }
         let timeout = e.schema.timeout(&state, "read");
+        let ctx = self.refresh_ctx();
+        let private = match ctx.client_opt() {
+            Some(c) if pending::pending_of(&private).is_some() => {
+                pending::refresh(c, private).await
+            }
+            _ => private,
+        };
         let mut resp = ReadResponse {
             state: Some(state.clone()),
             private: private.clone(),
@@ -290,7 +308,7 @@ impl ProviderCore {
         };
         e.imp
             .read(
-                &self.ctx(),
+                &ctx,
                 ReadRequest {
                     state: state.clone(),
                     private,
@@ -344,6 +362,11 @@ impl ProviderCore {
             },
             &mut resp,
         );
+        if !prior.is_null() {
+            if let Some(p) = pending::pending_of(prior_private) {
+                plan_pending(&e.schema, &p, &mut resp);
+            }
+        }
         if !resp.requires_replace.is_empty() {
             let paths: Vec<String> = resp
                 .requires_replace
@@ -419,9 +442,24 @@ impl ProviderCore {
                 }
                 return (Value::Null, resp.private, diags);
             }
-            let state = finish_applied(&e.schema, &planned, resp.state, &mut diags, "create");
+            let mut state = resp.state;
+            if pending::pending_of(&resp.private).is_some() {
+                // Still being built by OCP: computed values come with the next read.
+                plan::strip_unknowns(&mut state);
+            }
+            let state = finish_applied(&e.schema, &planned, state, &mut diags, "create");
             return (state, resp.private, diags);
         }
+        let private = match pending::pending_of(&private) {
+            None => private,
+            Some(p) => match finish_pending(&ctx, &e.schema, &planned, p, private).await {
+                Ok(private) => private,
+                Err((private, d)) => {
+                    diags.extend(d);
+                    return (prior, private, diags);
+                }
+            },
+        };
         let timeout = e.schema.timeout(&planned, "update");
         let mut resp = UpdateResponse {
             state: prior.clone(),
@@ -496,6 +534,103 @@ impl ProviderCore {
         let state = finish_state(&e.schema, resp.state, &mut diags, "Read");
         (state, diags)
     }
+}
+
+/// Plans what a pending task needs (see `pending`): the marker attribute becomes unknown, so
+/// Terraform plans an update whose apply waits for the task, or, when OCP reported the task
+/// that creates the object FAILED, a replacement.
+fn plan_pending(schema: &Schema, p: &pending::Pending, resp: &mut PlanResponse) {
+    if !schema
+        .block
+        .attributes
+        .iter()
+        .any(|(n, _)| n == pending::MARKER)
+    {
+        return;
+    }
+    let ids = task_list(&p.tasks);
+    resp.planned.set_attr(pending::MARKER, Value::Unknown);
+    match (&p.failed, p.op) {
+        (Some(reason), pending::Op::Create) => {
+            resp.requires_replace.push(AttrPath::root(pending::MARKER));
+            resp.diags.warning(
+                "OCP Task Failed After The Create Stopped Waiting",
+                format!("The OCP task {ids} that creates this object failed after the last apply stopped waiting for it, so the object is replaced.\n\n{reason}"),
+            );
+        }
+        (Some(reason), pending::Op::Update) => resp.diags.warning(
+            "OCP Task Failed After The Update Stopped Waiting",
+            format!("The OCP task {ids} that updated this object failed after the last apply stopped waiting for it; apply makes the change again.\n\n{reason}"),
+        ),
+        (None, op) => resp.diags.warning(
+            "OCP Task Still Running",
+            format!("The OCP task {ids} that {} this object was still running when the last apply stopped waiting for it. Apply waits for it to finish before anything else, instead of submitting it again.", op.verb()),
+        ),
+    }
+}
+
+fn task_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Before an update: waits on the pending tasks (with the timeout of the operation that
+/// started them). `Ok` carries the private bytes without them; `Err` the bytes to keep
+/// and the error for the user.
+async fn finish_pending(
+    ctx: &Ctx,
+    schema: &Schema,
+    planned: &Value,
+    p: pending::Pending,
+    private: Vec<u8>,
+) -> Result<Vec<u8>, (Vec<u8>, Diagnostics)> {
+    let mut diags = Diagnostics::new();
+    let summary = "Unable to Finish Pending OCP Task";
+    let mut private = private;
+    if p.failed.is_some() {
+        // A failed update is applied again by the update itself; a failed create is
+        // planned as a replacement and never reaches an update.
+        pending::Private::edit(&mut private, |x| x.set_done(p.tasks.first().copied()));
+        return Ok(private);
+    }
+    let Some(client) = ctx.client(&mut diags) else {
+        return Err((private, diags));
+    };
+    let deadline = std::time::Instant::now() + schema.timeout(planned, p.op.timeout_key());
+    for (i, id) in p.tasks.iter().enumerate() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let opts = crate::client::WaitOptions::with_timeout(left);
+        match client.wait_task(*id, &opts, &ctx.cancel).await {
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => {}
+            Err(e) => {
+                let (_, detail) = e.summary_detail();
+                let rest = p.tasks[i..].to_vec();
+                let failed = matches!(e, crate::client::ClientError::TaskFailed { .. });
+                pending::Private::edit(&mut private, |x| match (failed, p.op) {
+                    (true, pending::Op::Update) => x.set_done(Some(*id)),
+                    (true, pending::Op::Create) => {
+                        x.set_pending(p.op, rest);
+                        if let Some(q) = x.pending.as_mut() {
+                            q.failed = Some(detail.clone());
+                        }
+                    }
+                    (false, _) => x.set_pending(p.op, rest),
+                });
+                let next = if failed {
+                    ""
+                } else {
+                    "\n\nThe task stays recorded: the next apply waits for it again."
+                };
+                diags.error(summary, format!("{detail}{next}"));
+                return Err((private, diags));
+            }
+        }
+    }
+    pending::Private::edit(&mut private, |x| x.set_done(p.tasks.last().copied()));
+    Ok(private)
 }
 
 /// Shapes a result to the schema and removes unknowns (Terraform refuses them in state),

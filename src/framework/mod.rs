@@ -4,6 +4,7 @@
 
 pub mod core;
 pub mod diag;
+pub mod pending;
 pub mod plan;
 pub mod resource;
 pub mod schema;

@@ -41,6 +41,11 @@ impl Ctx {
         }
         self.client.as_ref()
     }
+
+    /// The shared OCP client when the provider is configured.
+    pub fn client_opt(&self) -> Option<&OcpClient> {
+        self.client.as_ref()
+    }
 }
 
 /// Input of `Resource::modify_plan`.

@@ -23,6 +23,8 @@ pub struct Schema {
     pub block: Block,
     /// Default duration of each operation named in the `timeouts` block.
     pub timeout_defaults: Vec<(&'static str, Duration)>,
+    /// The value type, derived once on first use (every RPC decodes with it).
+    ty: std::sync::OnceLock<Type>,
 }
 
 impl Schema {
@@ -32,6 +34,7 @@ impl Schema {
             version: 0,
             block: Block::new(description),
             timeout_defaults: Vec::new(),
+            ty: std::sync::OnceLock::new(),
         }
     }
 
@@ -44,12 +47,14 @@ impl Schema {
     /// Adds an attribute.
     pub fn attr(mut self, name: &str, attr: Attr) -> Schema {
         self.block = self.block.attr(name, attr);
+        self.ty = std::sync::OnceLock::new();
         self
     }
 
     /// Adds a nested block.
     pub fn block(mut self, name: &str, nested: NestedBlock) -> Schema {
         self.block = self.block.block(name, nested);
+        self.ty = std::sync::OnceLock::new();
         self
     }
 
@@ -58,6 +63,7 @@ impl Schema {
     pub fn timeouts(mut self, ops: &[(&'static str, Duration)]) -> Schema {
         self.block = self.block.block(timeouts::BLOCK, timeouts::block(ops));
         self.timeout_defaults = ops.to_vec();
+        self.ty = std::sync::OnceLock::new();
         self
     }
 
@@ -74,8 +80,8 @@ impl Schema {
     }
 
     /// The value type of the whole object.
-    pub fn value_type(&self) -> Type {
-        self.block.implied_type()
+    pub fn value_type(&self) -> &Type {
+        self.ty.get_or_init(|| self.block.implied_type())
     }
 
     /// Problems in the schema itself (missing descriptions, contradictory flags). Tests call it

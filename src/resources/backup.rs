@@ -22,7 +22,8 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{import_id, report, wait_ids};
+use super::{import_id, report, wait_ids, wait_tasks, Waited};
+use crate::framework::pending::Op;
 
 /// The UTC offset of schedule times written without one. Every OCP sample shows `+08:00`
 /// (China Standard Time, OCP's default server zone); this is an assumption kept here only.
@@ -588,8 +589,19 @@ impl Resource for BackupPolicyResource {
         let mut state = req.plan.clone();
         state.set_attr("id", Value::string(id_of(target)));
         resp.state = state.clone();
-        if let Err(e) = wait_ids(client, ctx, &tasks, deadline).await {
-            return report(&mut resp.diags, "Create Backup Policy", None, &e);
+        let w = wait_tasks(
+            client,
+            ctx,
+            Op::Create,
+            &tasks,
+            deadline,
+            &mut resp.private,
+            &mut resp.diags,
+            "Create Backup Policy",
+        )
+        .await;
+        if w != Waited::Done {
+            return;
         }
         let want = req
             .plan
@@ -658,9 +670,17 @@ impl Resource for BackupPolicyResource {
                 .await
             {
                 Ok(tasks) => {
-                    if let Err(e) = wait_ids(client, ctx, &tasks, deadline).await {
-                        report(&mut resp.diags, "Update Backup Policy", None, &e);
-                    }
+                    wait_tasks(
+                        client,
+                        ctx,
+                        Op::Update,
+                        &tasks,
+                        deadline,
+                        &mut resp.private,
+                        &mut resp.diags,
+                        "Update Backup Policy",
+                    )
+                    .await;
                 }
                 Err(e) => report(&mut resp.diags, "Update Backup Policy", None, &e),
             }

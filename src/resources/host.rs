@@ -24,7 +24,8 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{remaining, report, wait};
+use super::{remaining, report, wait_tasks, Waited};
+use crate::framework::pending::{self, Op};
 
 /// Host kinds OCP knows (§3.7).
 const KINDS: &[&str] = &["DEDICATED_PHYSICAL_MACHINE", "DEDICATED_CONTAINER"];
@@ -104,17 +105,26 @@ struct Private {
 }
 
 impl Private {
+    /// Stored in the framework's private state (`framework::pending`), beside its task record.
     fn encode(&self) -> Vec<u8> {
-        serde_json::json!({ "task_id": self.task_id, "credential_id": self.credential_id })
-            .to_string()
-            .into_bytes()
+        let mut b = Vec::new();
+        pending::Private::edit(&mut b, |p| {
+            p.task_id = self.task_id;
+            if let Some(c) = self.credential_id {
+                p.extra.insert("credential_id".into(), c.into());
+            }
+        });
+        b
     }
 
     fn decode(bytes: &[u8]) -> Private {
-        let v: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
+        let p = pending::Private::parse(bytes);
         Private {
-            task_id: v.get("task_id").and_then(serde_json::Value::as_i64),
-            credential_id: v.get("credential_id").and_then(serde_json::Value::as_i64),
+            task_id: p.task_id,
+            credential_id: p
+                .extra
+                .get("credential_id")
+                .and_then(serde_json::Value::as_i64),
         }
     }
 }
@@ -377,7 +387,7 @@ impl Resource for HostResource {
         // state, where Terraform marks it tainted.
         state.set_attr("id", Value::from_i64(host_id));
         state.set_attr("credential_id", Value::opt_i64(host_cred));
-        let mut private = Private {
+        let private = Private {
             task_id: task.as_ref().map(|t| t.id),
             credential_id: owned,
         };
@@ -385,8 +395,9 @@ impl Resource for HostResource {
         resp.private = private.encode();
         match &task {
             Some(task) => {
-                if let Err(e) = wait(client, ctx, task, deadline).await {
-                    return report(&mut resp.diags, "Create Host", None, &e);
+                let w = wait_tasks(client, ctx, Op::Create, &[task.id], deadline, &mut resp.private, &mut resp.diags, "Create Host").await;
+                if w != Waited::Done {
+                    return;
                 }
             }
             None => match wait_until_online(client, ctx, host_id, deadline).await {
@@ -400,8 +411,6 @@ impl Resource for HostResource {
                 Err(e) => return report(&mut resp.diags, "Create Host", None, &e),
             },
         }
-        private.task_id = None;
-        resp.private = private.encode();
         match client.find_host(host_id).await {
             Ok(Some(h)) => resp.state = state_from(&h, &state),
             Ok(None) => resp.diags.error(

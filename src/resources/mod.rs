@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::client::{ClientError, OcpClient, TaskInstance, WaitOptions};
+use crate::framework::pending::{Op, Private};
 use crate::framework::{AttrPath, Ctx, DataSource, Diagnostics, Resource};
 
 pub mod backup;
@@ -118,9 +119,87 @@ pub async fn wait_ids(
 /// Private state a resource keeps beside its state: the OCP task last started for it, so a
 /// later run can tell whether that task finished (design rule R1).
 pub fn task_private(task_id: i64) -> Vec<u8> {
-    serde_json::json!({ "task_id": task_id })
-        .to_string()
-        .into_bytes()
+    let mut b = Vec::new();
+    Private::edit(&mut b, |p| p.set_done(Some(task_id)));
+    b
+}
+
+/// How the wait of a create or update on its OCP tasks ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waited {
+    /// Every task succeeded.
+    Done,
+    /// The timeout passed or Terraform sent Stop while a task ran: the tasks left are
+    /// recorded as pending in `private`. A create returns at once without an error (its
+    /// state already holds the id); an update has an error in `diags`.
+    Pending,
+    /// A task failed or could not be followed; `diags` has the error.
+    Failed,
+}
+
+/// Waits on the OCP tasks a create or update started, in order, until `deadline`, and
+/// records in `private` what a later run needs: the last task, or the tasks still running
+/// when the wait ended early, so the next apply waits for them instead of submitting the
+/// work again (`framework::pending`). `action` names the operation in messages
+/// ("Create Tenant").
+#[allow(clippy::too_many_arguments)]
+pub async fn wait_tasks(
+    client: &OcpClient,
+    ctx: &Ctx,
+    op: Op,
+    tasks: &[i64],
+    deadline: Instant,
+    private: &mut Vec<u8>,
+    diags: &mut Diagnostics,
+    action: &str,
+) -> Waited {
+    Private::edit(private, |p| p.set_done(tasks.last().copied()));
+    for (i, id) in tasks.iter().enumerate() {
+        let opts = WaitOptions::with_timeout(remaining(deadline));
+        match client.wait_task(*id, &opts, &ctx.cancel).await {
+            Ok(_) => {}
+            Err(e) if e.unfinished_task().is_some() => {
+                pend(op, tasks[i..].to_vec(), &e, private, diags, action);
+                return Waited::Pending;
+            }
+            Err(e) => {
+                Private::edit(private, |p| p.set_done(Some(*id)));
+                report(diags, action, None, &e);
+                return Waited::Failed;
+            }
+        }
+    }
+    Waited::Done
+}
+
+/// Records `tasks` (whose wait ended with `e`, a timeout or Stop) as pending, and tells the
+/// user: a warning for a create (which must not fail, or Terraform taints an object OCP is
+/// still building), an error for an update.
+pub fn pend(
+    op: Op,
+    tasks: Vec<i64>,
+    e: &ClientError,
+    private: &mut Vec<u8>,
+    diags: &mut Diagnostics,
+    action: &str,
+) {
+    let ids = tasks
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    Private::edit(private, |p| p.set_pending(op, tasks));
+    let (_, detail) = e.summary_detail();
+    match op {
+        Op::Create => diags.warning(
+            format!("{action}: OCP Task Still Running"),
+            format!("{detail}\n\nThe object is recorded in state and is not tainted. The next `terraform plan` shows its `status` as known after apply, and `terraform apply` waits for OCP task {ids} to finish instead of creating the object again. Raise `timeouts.create` if this object needs longer."),
+        ),
+        Op::Update => diags.error(
+            format!("Unable to {action}"),
+            format!("{detail}\n\nThe next apply waits for OCP task {ids} to finish before changing anything else."),
+        ),
+    }
 }
 
 /// Names of databases, users and roles inside a tenant: a letter followed by letters, digits

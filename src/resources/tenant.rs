@@ -19,7 +19,8 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{remaining, report, task_private, wait};
+use super::{pend, remaining, report, task_private, wait, wait_tasks, Waited};
+use crate::framework::pending::Op;
 
 /// Tenant modes OCP knows (§3.4.1).
 const MODES: &[&str] = &["MYSQL", "ORACLE"];
@@ -494,9 +495,19 @@ impl Resource for TenantResource {
         state.set_attr("id", Value::from_i64(tenant_id));
         resp.state = state.clone();
         if let Some(task) = &task {
-            resp.private = task_private(task.id);
-            if let Err(e) = wait(client, ctx, task, deadline).await {
-                return report(&mut resp.diags, "Create Tenant", None, &e);
+            let w = wait_tasks(
+                client,
+                ctx,
+                Op::Create,
+                &[task.id],
+                deadline,
+                &mut resp.private,
+                &mut resp.diags,
+                "Create Tenant",
+            )
+            .await;
+            if w != Waited::Done {
+                return;
             }
         } else {
             match wait_until_normal(client, ctx, cluster_id, tenant_id, deadline).await {
@@ -555,7 +566,17 @@ impl Resource for TenantResource {
                     prior.get("root_password").cloned().unwrap_or(Value::Null),
                 );
             }
-            report(&mut resp.diags, "Update Tenant", step.path(), &e);
+            match e.unfinished_task() {
+                Some(t) => pend(
+                    Op::Update,
+                    vec![t],
+                    &e,
+                    &mut resp.private,
+                    &mut resp.diags,
+                    "Update Tenant",
+                ),
+                None => report(&mut resp.diags, "Update Tenant", step.path(), &e),
+            }
         }
         match read_back(client, &base, &mut resp.diags, "Update").await {
             Some(s) => resp.state = s,

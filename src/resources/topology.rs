@@ -24,7 +24,8 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{import_id, report, task_private, wait};
+use super::{import_id, report, wait, wait_tasks, Waited};
+use crate::framework::pending::Op;
 
 /// The `ocp_cluster` resource.
 pub struct ClusterResource;
@@ -277,9 +278,19 @@ impl Resource for ClusterResource {
         state.set_attr("id", Value::from_i64(id));
         resp.state = state.clone();
         if let Some(t) = &task {
-            resp.private = task_private(t.id);
-            if let Err(e) = wait(client, ctx, t, deadline).await {
-                return report(&mut resp.diags, "Create Cluster", None, &e);
+            let w = wait_tasks(
+                client,
+                ctx,
+                Op::Create,
+                &[t.id],
+                deadline,
+                &mut resp.private,
+                &mut resp.diags,
+                "Create Cluster",
+            )
+            .await;
+            if w != Waited::Done {
+                return;
             }
         }
         match client.find_cluster(id).await {
@@ -412,6 +423,7 @@ fn zone_state(c: i64, z: &ClusterZone, base: &Value) -> Value {
     s.set_attr("name", Value::string(z.name.clone()));
     s.set_attr("idc_name", Value::opt_string(z.idc_name.clone()));
     s.set_attr("region_name", Value::opt_string(z.region_name.clone()));
+    s.set_attr("status", Value::opt_string(z.status.clone()));
     let have: Vec<i64> = z.servers.iter().filter_map(|s| s.host_id).collect();
     // The user's order when it holds the same hosts.
     let mine = base.get("servers").map(host_ids).unwrap_or_default();
@@ -450,6 +462,7 @@ impl Resource for ZoneResource {
             .attr("idc_name", Attr::string().required().requires_replace().validate(NotBlank).doc("Name of the IDC of the zone's hosts. Changing it replaces the zone."))
             .attr("servers", Attr::list(Type::Number).required().doc("Ids of the hosts running the zone's OBServers. Adding or removing hosts adds or removes OBServers in place (OCP refuses to remove one that holds tenant units)."))
             .attr("region_name", Attr::string().computed().use_state_for_unknown().doc("Region of the zone's IDC."))
+            .attr("status", Attr::string().computed().doc("Zone status as OCP reports it, such as `RUNNING`."))
             .timeouts(&[("create", Duration::from_secs(30 * 60)), ("update", Duration::from_secs(30 * 60)), ("delete", Duration::from_secs(30 * 60))])
     }
 
@@ -498,9 +511,19 @@ impl Resource for ZoneResource {
         );
         resp.state = state.clone();
         if let Some(t) = &task {
-            resp.private = task_private(t.id);
-            if let Err(e) = wait(client, ctx, t, deadline).await {
-                return report(&mut resp.diags, "Create Zone", None, &e);
+            let w = wait_tasks(
+                client,
+                ctx,
+                Op::Create,
+                &[t.id],
+                deadline,
+                &mut resp.private,
+                &mut resp.diags,
+                "Create Zone",
+            )
+            .await;
+            if w != Waited::Done {
+                return;
             }
         }
         match read_zone(client, c, name).await {
@@ -549,15 +572,17 @@ impl Resource for ZoneResource {
         if !added.is_empty() {
             match client.add_servers(c, name, &added).await {
                 Ok(t) => {
-                    resp.private = task_private(t.id);
-                    if let Err(e) = wait(client, ctx, &t, deadline).await {
-                        report(
-                            &mut resp.diags,
-                            "Add OBServers",
-                            Some(AttrPath::root("servers")),
-                            &e,
-                        );
-                    }
+                    wait_tasks(
+                        client,
+                        ctx,
+                        Op::Update,
+                        &[t.id],
+                        deadline,
+                        &mut resp.private,
+                        &mut resp.diags,
+                        "Add OBServers",
+                    )
+                    .await;
                 }
                 Err(e) => report(
                     &mut resp.diags,
@@ -570,15 +595,17 @@ impl Resource for ZoneResource {
         if !removed.is_empty() && !resp.diags.has_errors() {
             match client.delete_servers(c, &removed).await {
                 Ok(t) => {
-                    resp.private = task_private(t.id);
-                    if let Err(e) = wait(client, ctx, &t, deadline).await {
-                        report(
-                            &mut resp.diags,
-                            "Remove OBServers",
-                            Some(AttrPath::root("servers")),
-                            &e,
-                        );
-                    }
+                    wait_tasks(
+                        client,
+                        ctx,
+                        Op::Update,
+                        &[t.id],
+                        deadline,
+                        &mut resp.private,
+                        &mut resp.diags,
+                        "Remove OBServers",
+                    )
+                    .await;
                 }
                 Err(e) => report(
                     &mut resp.diags,

@@ -10,6 +10,7 @@ mod compute;
 mod db;
 mod docs;
 mod examples;
+mod faults;
 mod full_stack;
 mod host;
 mod protocol;

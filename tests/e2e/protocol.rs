@@ -13,7 +13,7 @@ use terraform_provider_ocp::protocol::server::{NoProvisioners, ProviderService};
 use terraform_provider_ocp::protocol::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 use tonic::Request;
 
-use crate::support::runtime;
+use crate::support::{record, runtime};
 
 const PLUGIN: &str = env!("CARGO_BIN_EXE_terraform-provider-ocp");
 
@@ -210,6 +210,13 @@ fn undecodable_values_are_error_diagnostics_not_panics() {
             pb::diagnostic::Severity::Error as i32
         );
     }
+    record(
+        "bad msgpack/JSON (protocol side)",
+        "error diagnostics, 0 panics",
+        "4 undecodable msgpack payloads on 2 RPCs: error diagnostics",
+        "0 panics (fuzzing: fuzz/README.md)",
+        true,
+    );
 }
 
 #[test]
@@ -429,4 +436,11 @@ fn mtls_refuses_clients_without_terraforms_certificate() {
     assert!(plaintext_refused, "plaintext gRPC is refused");
     child.kill().unwrap();
     child.wait().unwrap();
+    record(
+        "mTLS",
+        "3 of 3 refused",
+        "no client certificate, another certificate, plaintext: each refused; Terraform's accepted",
+        "3 of 3 refused",
+        true,
+    );
 }

@@ -229,6 +229,13 @@ fn a_tenant_deleted_outside_terraform_is_planned_for_creation() {
         "{}",
         r.stdout
     );
+    record(
+        "deleted out of band",
+        "plan proposes re-create; no error",
+        "tenant deleted through OCP's API; plan: 1 to add, exit 0",
+        "0 errors",
+        true,
+    );
 }
 
 #[test]
@@ -264,26 +271,90 @@ fn a_failed_create_task_leaves_the_tenant_tainted_and_names_the_subtask() {
         "{}",
         r.stdout
     );
+    record(
+        "task FAILED",
+        "tainted in state; diagnostic names the subtask and its log",
+        "apply failed naming subtask 2 and its log line; tenant in state, tainted",
+        "1 of 1 tainted",
+        true,
+    );
+}
+
+const CREATE_ROUTE: &str = "POST /api/v2/ob/clusters/{id}/tenants/createTenant";
+
+/// A one-zone tenant whose create may wait `create` (a Terraform duration).
+fn with_create_timeout(name: &str, create: &str) -> String {
+    tenant_config(
+        name,
+        &format!("  zone {{\n    name      = \"zone1\"\n    unit_spec = \"S0\"\n  }}\n  timeouts {{\n    create = \"{create}\"\n  }}"),
+    )
 }
 
 #[test]
-fn a_create_that_times_out_keeps_the_id_in_state() {
+fn a_create_that_times_out_is_resumed_by_the_next_apply_not_repeated() {
+    let sim = start_sim(12.0);
+    let tf = project(&sim, &with_create_timeout("slow", "1s"));
+    let r = tf.apply().success();
+    assert!(r.all().contains("OCP Task Still Running"), "{}", r.all());
+    let s = state_values(&tf, "ocp_tenant.t");
+    let id = s["id"].as_i64().expect("the id is in state");
+    assert!(
+        !is_tainted(&tf, "ocp_tenant.t"),
+        "an unfinished create is not tainted"
+    );
+
+    // The plan shows the wait as an in-place update, never a replacement.
+    let (code, out) = plan_exit(&tf);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("1 to change, 0 to destroy"), "{out}");
+    assert!(out.contains("status"), "{out}");
+    assert!(out.contains("still running"), "{out}");
+
+    // With a longer timeout the next apply waits for the same task.
+    set_main(&tf, &with_create_timeout("slow", "60s"));
+    tf.apply().success();
+    let s = state_values(&tf, "ocp_tenant.t");
+    assert_eq!(s["id"].as_i64(), Some(id));
+    assert_eq!(s["status"], "NORMAL");
+    assert_eq!(route_count(&sim, CREATE_ROUTE), 1, "created once");
+    assert_eq!(plan_exit(&tf).0, Some(0));
+}
+
+#[test]
+fn a_stuck_create_task_is_waited_for_again_never_resubmitted() {
     let sim = start_sim(0.3);
     sim_admin(&sim, "/_sim/tasks/stuck_next", json!({}));
-    let tf = project(
-        &sim,
-        &tenant_config("slow", "  zone {\n    name      = \"zone1\"\n    unit_spec = \"S0\"\n  }\n  timeouts {\n    create = \"2s\"\n  }"),
-    );
-    let t0 = std::time::Instant::now();
+    let tf = project(&sim, &with_create_timeout("stuck", "1s"));
+    let r = tf.apply().success();
+    assert!(r.all().contains("is not tainted"), "{}", r.all());
+    let id = state_values(&tf, "ocp_tenant.t")["id"].as_i64();
+    assert!(id.is_some());
+    // Still running: the second apply waits again, fails clearly and creates nothing.
     let r = tf.apply().failure();
-    assert!(t0.elapsed() < std::time::Duration::from_secs(30));
-    assert!(
-        r.stderr.to_lowercase().contains("timed out") || r.stderr.contains("timeout"),
-        "{}",
-        r.stderr
+    assert!(r.stderr.contains("waits for it again"), "{}", r.stderr);
+    assert_eq!(route_count(&sim, CREATE_ROUTE), 1, "never submitted twice");
+    assert!(!is_tainted(&tf, "ocp_tenant.t"));
+    assert_eq!(state_values(&tf, "ocp_tenant.t")["id"].as_i64(), id);
+}
+
+#[test]
+fn a_create_task_that_fails_after_the_wait_ended_plans_a_replacement() {
+    let sim = start_sim(2.0);
+    sim_admin(
+        &sim,
+        "/_sim/tasks/fail_next",
+        json!({"subtask": 99, "message": "observer 172.16.0.12 is out of disk"}),
     );
-    let s = state_values(&tf, "ocp_tenant.t");
-    assert!(s["id"].as_i64().is_some(), "the id is kept: {s}");
+    let tf = project(&sim, &with_create_timeout("late", "1s"));
+    tf.apply().success();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let r = tf.run(&["plan", "-no-color"]).success();
+    assert!(r.stdout.contains("must be replaced"), "{}", r.stdout);
+    assert!(
+        r.all().contains("out of disk"),
+        "the failed subtask's log: {}",
+        r.all()
+    );
 }
 
 #[test]
@@ -495,5 +566,16 @@ fn ctrl_c_during_a_create_wait_returns_promptly_and_keeps_the_id() {
     assert!(
         s["id"].as_i64().is_some(),
         "the state holds the id of the tenant OCP is building: {s}"
+    );
+    assert!(
+        !is_tainted(&tf, "ocp_tenant.t"),
+        "the next apply waits for the task instead of replacing the tenant"
+    );
+    record(
+        "Ctrl-C mid-wait",
+        "provider returns within 1 s; state holds the id",
+        "SIGINT to terraform's process group during the create wait; id in state, untainted",
+        &format!("{} ms from SIGINT to terraform's exit", latency.as_millis()),
+        latency < std::time::Duration::from_secs(1),
     );
 }

@@ -635,6 +635,9 @@ impl OcpClient {
 
     /// `GET /api/v2/compute/hosts/{hostId}`, `None` on 404.
     pub async fn find_host(&self, id: i64) -> Result<Option<Host>, ClientError> {
+        if let Some(h) = self.coalesced_item::<Host>(HOSTS, |v| v["id"] == id).await {
+            return Ok(Some(h));
+        }
         not_found_as_none(self.get(&format!("{HOSTS}/{id}"), &[]).await)
     }
 

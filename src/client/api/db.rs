@@ -130,6 +130,13 @@ impl OcpClient {
         if name.is_empty() {
             return Ok(None);
         }
+        let list = databases_path(cluster_id, tenant_id);
+        if let Some(d) = self
+            .coalesced_item::<Database>(&list, |v| v["dbName"] == name)
+            .await
+        {
+            return Ok(Some(d));
+        }
         Ok(
             not_found_as_none(self.list_databases(cluster_id, tenant_id).await)?
                 .into_iter()

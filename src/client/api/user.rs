@@ -357,6 +357,13 @@ impl OcpClient {
         if username.is_empty() {
             return Ok(None);
         }
+        let list = format!("{}/users", tenant_path(cluster_id, tenant_id));
+        if let Some(u) = self
+            .coalesced_item::<DbUser>(&list, |v| v["username"] == username)
+            .await
+        {
+            return Ok(Some(u));
+        }
         let path = user_path(cluster_id, tenant_id, username);
         Ok(not_found_as_none(self.get::<Option<DbUser>>(&path, &[]).await)?.flatten())
     }
@@ -490,6 +497,13 @@ impl OcpClient {
     ) -> Result<Option<DbRole>, ClientError> {
         if role.is_empty() {
             return Ok(None);
+        }
+        let list = format!("{}/roles", tenant_path(cluster_id, tenant_id));
+        if let Some(r) = self
+            .coalesced_item::<DbRole>(&list, |v| v["roleName"] == role)
+            .await
+        {
+            return Ok(Some(r));
         }
         let path = role_path(cluster_id, tenant_id, role);
         Ok(not_found_as_none(self.get::<Option<DbRole>>(&path, &[]).await)?.flatten())
@@ -1085,6 +1099,72 @@ mod tests {
             )
             .await);
         assert!(find_user(&f, "app").await.global_privileges.is_empty());
+    }
+
+    #[tokio::test]
+    async fn refresh_reads_share_one_list_and_a_read_after_a_write_sees_it() {
+        let f = tenant("MYSQL", "t_coalesce").await;
+        create_db(&f, "d1").await;
+        let names: Vec<String> = (0..30).map(|i| format!("u{i}")).collect();
+        for n in &names {
+            create_user(&f, &mysql_user(n)).await;
+        }
+        let refresh = f.client.for_refresh();
+        f.sim.reset_requests().await;
+        // All at once, as Terraform's concurrent ReadResource calls come.
+        let mut reads = tokio::task::JoinSet::new();
+        for n in &names {
+            let (c, n, cid, tid) = (refresh.clone(), n.clone(), f.cid, f.tid);
+            reads.spawn(async move { c.find_db_user(cid, tid, &n).await });
+        }
+        while let Some(r) = reads.join_next().await {
+            assert!(matches!(r, Ok(Ok(Some(_)))), "{r:?}");
+        }
+        let list = f
+            .sim
+            .count("GET /api/v2/ob/clusters/{id}/tenants/{id}/users")
+            .await;
+        let single = f
+            .sim
+            .count("GET /api/v2/ob/clusters/{id}/tenants/{id}/users/u0")
+            .await;
+        let total = f.sim.requests().await["count"].as_u64().unwrap();
+        assert_eq!(list, 1, "one list call for 30 refresh reads");
+        assert!(total <= 2, "{total} requests for 30 reads");
+        assert!(single <= 1);
+        // A write through any clone drops the list: the next read sees the change.
+        f.client
+            .change_privileges(
+                f.cid,
+                f.tid,
+                Grantee::User("u1"),
+                PrivilegeOp::Grant,
+                PrivilegeScope::Global(&strings(&["INSERT"])),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let u1 = ok(refresh.find_db_user(f.cid, f.tid, "u1").await).unwrap();
+        assert!(
+            u1.global_privileges.contains(&"INSERT".to_string()),
+            "{u1:?}"
+        );
+        f.client
+            .delete_db_user(f.cid, f.tid, "u2")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for _ in 0..2 {
+            assert_eq!(ok(refresh.find_db_user(f.cid, f.tid, "u2").await), None);
+        }
+        // Reads that are not a refresh never use the list.
+        f.sim.reset_requests().await;
+        find_user(&f, "u3").await;
+        find_user(&f, "u4").await;
+        assert_eq!(
+            f.sim
+                .count("GET /api/v2/ob/clusters/{id}/tenants/{id}/users")
+                .await,
+            0
+        );
     }
 
     #[tokio::test]

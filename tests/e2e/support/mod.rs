@@ -48,6 +48,7 @@ pub(crate) fn start_sim(task_seconds: f64) -> Sim {
             username: SIM_USER.to_string(),
             password: SIM_PASSWORD.to_string(),
             task_seconds,
+            ..SimConfig::default()
         }))
         .expect("start ocp-sim")
 }
@@ -353,4 +354,71 @@ pub(crate) fn make_tenant(sim: &ocp_sim::Sim, name: &str, mode: &str) -> i64 {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     panic!("tenant {name} did not become NORMAL");
+}
+
+/// How many requests the simulator counted for one route key, e.g.
+/// `POST /api/v2/ob/clusters/{id}/tenants/createTenant` (`GET /_sim/requests`).
+pub(crate) fn route_count(sim: &Sim, route: &str) -> u64 {
+    let url = format!("{}/_sim/requests", sim.url());
+    let v: serde_json::Value = runtime().block_on(async move {
+        reqwest::get(url)
+            .await
+            .expect("call ocp-sim admin")
+            .json()
+            .await
+            .expect("requests json")
+    });
+    v["by_route"][route].as_u64().unwrap_or(0)
+}
+
+/// Whether Terraform's state marks `address` (a root-module `type.name`) tainted.
+pub(crate) fn is_tainted(tf: &TfProject, address: &str) -> bool {
+    let raw = std::fs::read_to_string(tf.path().join("terraform.tfstate")).expect("state file");
+    let v: serde_json::Value = serde_json::from_str(&raw).expect("state json");
+    let (ty, name) = address.split_once('.').expect("type.name");
+    v["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["mode"] == "managed" && r["type"] == ty && r["name"] == name)
+        .flat_map(|r| r["instances"].as_array().cloned().unwrap_or_default())
+        .any(|i| i["status"] == "tainted")
+}
+
+/// Clears a simulator admin knob (`DELETE /_sim/...`).
+pub(crate) fn sim_admin_delete(sim: &Sim, path: &str) {
+    let url = format!("{}{path}", sim.url());
+    runtime().block_on(async move {
+        let resp = reqwest::Client::new()
+            .delete(url)
+            .send()
+            .await
+            .expect("call ocp-sim admin");
+        assert!(
+            resp.status().is_success(),
+            "admin call failed: {}",
+            resp.status()
+        );
+    });
+}
+
+/// Records one row of the fault suite's table: printed to stderr, and appended as a JSON line
+/// to `$FAULT_SUITE_OUT` when set (`scripts/fault-suite.sh` prints the table from it). Call
+/// it after the row's assertions, so only a row whose test got that far is recorded.
+pub(crate) fn record(row: &str, expected: &str, observed: &str, figure: &str, holds: bool) {
+    eprintln!("fault-suite | {row} | {expected} | {observed} | {figure} | holds={holds}");
+    if let Ok(path) = std::env::var("FAULT_SUITE_OUT") {
+        use std::io::Write;
+        let line = serde_json::json!({
+            "row": row, "expected": expected, "observed": observed,
+            "figure": figure, "holds": holds,
+        });
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(f, "{line}");
+        }
+    }
 }
