@@ -14,8 +14,9 @@
 //! * A non-2xx answer whose body is not JSON (an HTML page from a proxy) is an API error named
 //!   by its HTTP status; a 2xx answer that is not a JSON object is a [`ClientError::Decode`].
 //!
-//! Error texts never quote the body; only the structured `error.message` is kept (shortened,
-//! with the provider password masked should OCP ever echo it).
+//! Error texts never quote the body; only the structured `error.message` (shortened),
+//! `error.code` and `traceId` are kept, each with the provider password masked should OCP ever
+//! echo it.
 
 use serde_json::{Map, Value};
 
@@ -205,14 +206,35 @@ fn reason_phrase(status: u16) -> &'static str {
     }
 }
 
-fn clean_message(raw: Option<&str>, status: u16, mask: Option<&str>) -> String {
-    let mut m = match raw {
-        Some(s) if !s.trim().is_empty() => s.trim().to_owned(),
-        _ => reason_phrase(status).to_owned(),
+/// `text` with every occurrence of `mask` (when it has at least 3 bytes) replaced by `***`
+/// (or, for a secret containing `*`, by three of a character it does not contain).
+///
+/// When the secret itself contains `*`, a plain `replace(secret, "***")` can join the stars
+/// with the neighbouring characters into a new occurrence (secret `a**`: `aa**` becomes `a***`,
+/// which still shows `a**`). The replacement is therefore three times a character that does not
+/// occur in the secret: then an occurrence in the result could only lie in text left untouched,
+/// i.e. it was already an occurrence in `text` and was replaced. One pass, linear time.
+fn mask_secret(text: &str, mask: Option<&str>) -> String {
+    let Some(secret) = mask.filter(|s| s.len() >= 3) else {
+        return text.to_owned();
     };
-    if let Some(secret) = mask.filter(|s| s.len() >= 3) {
-        m = m.replace(secret, "***");
+    if !text.contains(secret) {
+        return text.to_owned();
     }
+    let filler = std::iter::once('*')
+        .chain(['#', '~', 'x'])
+        .chain('\u{a1}'..=char::MAX)
+        .find(|c| !secret.contains(*c))
+        .unwrap_or('\u{fffd}');
+    text.replace(secret, &String::from(filler).repeat(3))
+}
+
+fn clean_message(raw: Option<&str>, status: u16, mask: Option<&str>) -> String {
+    let m = match raw {
+        Some(s) if !s.trim().is_empty() => s.trim(),
+        _ => reason_phrase(status),
+    };
+    let mut m = mask_secret(m, mask);
     if m.chars().count() > MAX_MESSAGE_CHARS {
         m = m.chars().take(MAX_MESSAGE_CHARS).collect::<String>() + "…";
     }
@@ -227,7 +249,8 @@ fn error_for(ctx: &CallContext<'_>, http_status: u16, env: &Envelope) -> ClientE
         http_status
     };
     let message = clean_message(env.error_message.as_deref(), status, ctx.mask);
-    let trace_id = env.trace_id.clone();
+    let trace_id = env.trace_id.as_deref().map(|t| mask_secret(t, ctx.mask));
+    let code = env.error_code.as_deref().map(|c| mask_secret(c, ctx.mask));
     match status {
         401 => ClientError::Unauthorized {
             endpoint: ctx.endpoint.to_owned(),
@@ -251,7 +274,7 @@ fn error_for(ctx: &CallContext<'_>, http_status: u16, env: &Envelope) -> ClientE
             method: ctx.method,
             path: ctx.path.to_owned(),
             http_status: status,
-            code: env.error_code.clone(),
+            code,
             message,
             trace_id,
         },
@@ -400,6 +423,194 @@ mod tests {
         match parse_response(&CTX, 400, body) {
             Err(ClientError::Api { message, .. }) => assert_eq!(message, "pw *** weak"),
             other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_password_echoed_in_error_code_or_trace_id_is_masked() {
+        // Found by fuzz/fuzz_targets/envelope.rs: only error.message was masked.
+        let body = br#"{"successful":false,"status":500,"traceId":"t-S3cret!pw",
+            "error":{"code":"S3cret!pw","message":"x"}}"#;
+        match parse_response(&CTX, 500, body) {
+            Err(ClientError::Api { code, trace_id, .. }) => {
+                assert_eq!(code.as_deref(), Some("***"));
+                assert_eq!(trace_id.as_deref(), Some("t-***"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let body = br#"{"successful":false,"status":401,"traceId":"S3cret!pw"}"#;
+        match parse_response(&CTX, 401, body) {
+            Err(ClientError::Unauthorized { trace_id, .. }) => {
+                assert_eq!(trace_id.as_deref(), Some("***"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn masking_a_password_with_stars_cannot_form_it_again() {
+        // Found while writing fuzz/fuzz_targets/envelope.rs's password check:
+        // `"aa**".replace("a**", "***")` is "a***", which still shows the password `a**`.
+        let ctx = CallContext {
+            mask: Some("a**"),
+            ..CTX
+        };
+        let body = br#"{"successful":false,"error":{"code":"aa**","message":"pw aa** bad"}}"#;
+        match parse_response(&ctx, 400, body) {
+            Err(ClientError::Api { code, message, .. }) => {
+                assert_eq!(code.as_deref(), Some("a###"));
+                assert_eq!(message, "pw a### bad");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(mask_secret("a*#~x*", Some("*#~x")), "a\u{a1}\u{a1}\u{a1}*");
+        assert_eq!(mask_secret("****", Some("***")), "###*");
+        assert_eq!(mask_secret("S3cret!pw", Some("pw")), "S3cret!pw");
+        assert_eq!(mask_secret("S3cret!pw", None), "S3cret!pw");
+    }
+
+    mod props {
+        use super::*;
+        use proptest::collection::vec;
+        use proptest::option;
+        use proptest::prelude::*;
+
+        fn text() -> BoxedStrategy<String> {
+            prop_oneof![
+                Just(String::new()),
+                Just("S3cret!pw".to_owned()),
+                Just("a**".to_owned()),
+                "[a*S3cret!pw ]{0,12}",
+                any::<String>(),
+            ]
+            .boxed()
+        }
+
+        fn scalar() -> BoxedStrategy<Value> {
+            prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(Value::from),
+                any::<u16>().prop_map(|n| Value::from(u64::from(n) + 100)),
+                text().prop_map(Value::String),
+            ]
+            .boxed()
+        }
+
+        /// JSON objects shaped like OCP envelopes (every member optional, of any plausible
+        /// kind), serialized.
+        fn envelope_body() -> BoxedStrategy<Vec<u8>> {
+            let error = prop_oneof![
+                scalar(),
+                (
+                    option::of(scalar()),
+                    option::of(scalar()),
+                    option::of(scalar())
+                )
+                    .prop_map(|(code, message, msg)| {
+                        let mut e = Map::new();
+                        e.extend(code.map(|v| ("code".to_owned(), v)));
+                        e.extend(message.map(|v| ("message".to_owned(), v)));
+                        e.extend(msg.map(|v| ("msg".to_owned(), v)));
+                        Value::Object(e)
+                    }),
+            ]
+            .boxed();
+            (
+                option::of(scalar()),
+                option::of(
+                    prop_oneof![scalar(), Just(serde_json::json!({"contents": []}))].boxed(),
+                ),
+                option::of(scalar()),
+                option::of(error),
+                option::of(scalar()),
+                option::of(scalar()),
+            )
+                .prop_map(|(successful, data, status, error, message, trace_id)| {
+                    let mut o = Map::new();
+                    for (k, v) in [
+                        ("successful", successful),
+                        ("data", data),
+                        ("status", status),
+                        ("error", error),
+                        ("message", message),
+                        ("traceId", trace_id),
+                    ] {
+                        o.extend(v.map(|v| (k.to_owned(), v)));
+                    }
+                    serde_json::to_vec(&Value::Object(o)).unwrap_or_default()
+                })
+                .boxed()
+        }
+
+        fn body() -> BoxedStrategy<Vec<u8>> {
+            prop_oneof![
+                vec(any::<u8>(), 0..256),
+                vec(
+                    prop_oneof![
+                        Just(b'{'),
+                        Just(b'}'),
+                        Just(b'"'),
+                        Just(b':'),
+                        Just(b','),
+                        Just(b' '),
+                        any::<u8>()
+                    ],
+                    0..64
+                ),
+                envelope_body(),
+            ]
+            .boxed()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+            #[test]
+            fn parse_response_never_panics_and_keeps_the_password_out(
+                status in prop_oneof![any::<u16>(), 100u16..600],
+                body in body(),
+                mask in option::of(text()),
+            ) {
+                let ctx = CallContext { mask: mask.as_deref(), ..CTX };
+                let http_ok = (200..300).contains(&status);
+                match parse_response(&ctx, status, &body) {
+                    Ok(data) => {
+                        prop_assert!(http_ok, "HTTP {} accepted", status);
+                        prop_assert!(data.is_none_or(|d| !d.is_null()));
+                    }
+                    Err(e) => {
+                        let _ = e.to_string();
+                        let texts: Vec<&String> = match &e {
+                            ClientError::Api { code, message, trace_id, .. } => {
+                                [Some(message), code.as_ref(), trace_id.as_ref()]
+                                    .into_iter()
+                                    .flatten()
+                                    .collect()
+                            }
+                            ClientError::NotFound { message, trace_id, .. }
+                            | ClientError::Forbidden { message, trace_id, .. } => {
+                                [Some(message), trace_id.as_ref()].into_iter().flatten().collect()
+                            }
+                            ClientError::Unauthorized { trace_id, .. } => {
+                                trace_id.iter().collect()
+                            }
+                            ClientError::Decode { .. } => {
+                                prop_assert!(http_ok, "decode error for HTTP {}", status);
+                                Vec::new()
+                            }
+                            other => {
+                                return Err(TestCaseError::fail(format!("unexpected {other:?}")))
+                            }
+                        };
+                        if let Some(secret) = mask.as_deref().filter(|s| s.len() >= 3) {
+                            for t in &texts {
+                                prop_assert!(!t.contains(secret), "{:?} shows in {:?}", secret, t);
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
