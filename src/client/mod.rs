@@ -144,6 +144,8 @@ struct Inner {
     policy: RetryPolicy,
     request_timeout: Duration,
     coalescer: coalesce::Coalescer,
+    /// Modes of the tenants seen, by (cluster id, tenant id) (`tenant_mode`).
+    modes: std::sync::Mutex<std::collections::HashMap<(i64, i64), String>>,
 }
 
 impl fmt::Debug for OcpClient {
@@ -331,9 +333,20 @@ impl OcpClient {
                 policy: RetryPolicy::new(cfg.max_retries),
                 request_timeout: cfg.request_timeout,
                 coalescer: coalesce::Coalescer::default(),
+                modes: Default::default(),
             }),
             refresh: false,
         })
+    }
+
+    fn cached_mode(&self, cluster_id: i64, tenant_id: i64) -> Option<String> {
+        let modes = self.inner.modes.lock().unwrap_or_else(|p| p.into_inner());
+        modes.get(&(cluster_id, tenant_id)).cloned()
+    }
+
+    fn remember_mode(&self, cluster_id: i64, tenant_id: i64, mode: &str) {
+        let mut modes = self.inner.modes.lock().unwrap_or_else(|p| p.into_inner());
+        modes.insert((cluster_id, tenant_id), mode.to_owned());
     }
 
     /// The same client (same pool, same coalesced lists) for the reads of a refresh

@@ -263,7 +263,7 @@ impl ProviderCore {
             };
             up.to_string().into_bytes()
         };
-        match decode_json(&bytes, &ty) {
+        match decode_json(&bytes, ty) {
             Ok(v) => (e.schema.block.conform(&v), diags),
             Err(err) => {
                 diags.error(

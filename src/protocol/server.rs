@@ -67,7 +67,7 @@ impl pb::provider_server::Provider for ProviderService {
         let mut diags = Diagnostics::new();
         let ty = self.core.provider_schema().value_type();
         if let Some(config) =
-            decode_dynamic(r.config.as_ref(), &ty, "provider configuration", &mut diags)
+            decode_dynamic(r.config.as_ref(), ty, "provider configuration", &mut diags)
         {
             diags.extend(self.core.validate_provider(&config));
         }
@@ -86,7 +86,7 @@ impl pb::provider_server::Provider for ProviderService {
         if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
             if let Some(config) = decode_dynamic(
                 r.config.as_ref(),
-                &schema.value_type(),
+                schema.value_type(),
                 "configuration",
                 &mut diags,
             ) {
@@ -107,7 +107,7 @@ impl pb::provider_server::Provider for ProviderService {
         if let Some(schema) = self.core.data_source_schema(&r.type_name, &mut diags) {
             if let Some(config) = decode_dynamic(
                 r.config.as_ref(),
-                &schema.value_type(),
+                schema.value_type(),
                 "configuration",
                 &mut diags,
             ) {
@@ -137,7 +137,7 @@ impl pb::provider_server::Provider for ProviderService {
             );
             diags.extend(d);
             if !diags.has_errors() {
-                upgraded_state = encode_dynamic(&v, &ty, &mut diags);
+                upgraded_state = encode_dynamic(&v, ty, &mut diags);
             }
         }
         Ok(Response::new(pb::upgrade_resource_state::Response {
@@ -152,7 +152,7 @@ impl pb::provider_server::Provider for ProviderService {
         let mut diags = Diagnostics::new();
         let ty = self.core.provider_schema().value_type();
         if let Some(config) =
-            decode_dynamic(r.config.as_ref(), &ty, "provider configuration", &mut diags)
+            decode_dynamic(r.config.as_ref(), ty, "provider configuration", &mut diags)
         {
             diags.extend(self.core.configure(&config).await);
         }
@@ -175,7 +175,7 @@ impl pb::provider_server::Provider for ProviderService {
         if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
             let ty = schema.value_type();
             if let Some(state) =
-                decode_dynamic(r.current_state.as_ref(), &ty, "current state", &mut diags)
+                decode_dynamic(r.current_state.as_ref(), ty, "current state", &mut diags)
             {
                 let (new, private, d) = self
                     .core
@@ -184,9 +184,9 @@ impl pb::provider_server::Provider for ProviderService {
                 diags.extend(d);
                 resp.private = private;
                 match new {
-                    None => resp.new_state = encode_dynamic(&Value::Null, &ty, &mut diags),
+                    None => resp.new_state = encode_dynamic(&Value::Null, ty, &mut diags),
                     Some(v) if !diags.has_errors() => {
-                        resp.new_state = encode_dynamic(&v, &ty, &mut diags)
+                        resp.new_state = encode_dynamic(&v, ty, &mut diags)
                     }
                     Some(_) => {}
                 }
@@ -211,14 +211,14 @@ impl pb::provider_server::Provider for ProviderService {
         };
         if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
             let ty = schema.value_type();
-            let prior = decode_dynamic(r.prior_state.as_ref(), &ty, "prior state", &mut diags);
+            let prior = decode_dynamic(r.prior_state.as_ref(), ty, "prior state", &mut diags);
             let proposed = decode_dynamic(
                 r.proposed_new_state.as_ref(),
-                &ty,
+                ty,
                 "proposed new state",
                 &mut diags,
             );
-            let config = decode_dynamic(r.config.as_ref(), &ty, "configuration", &mut diags);
+            let config = decode_dynamic(r.config.as_ref(), ty, "configuration", &mut diags);
             if let (Some(prior), Some(proposed), Some(config)) = (prior, proposed, config) {
                 let p = self.core.plan_resource_change(
                     &r.type_name,
@@ -228,7 +228,7 @@ impl pb::provider_server::Provider for ProviderService {
                     &r.prior_private,
                 );
                 diags.extend(p.diags);
-                resp.planned_state = encode_dynamic(&p.planned, &ty, &mut diags);
+                resp.planned_state = encode_dynamic(&p.planned, ty, &mut diags);
                 resp.requires_replace = p.requires_replace.iter().map(path_to_proto).collect();
                 resp.planned_private = p.private;
             }
@@ -251,17 +251,16 @@ impl pb::provider_server::Provider for ProviderService {
         };
         if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
             let ty = schema.value_type();
-            let prior = decode_dynamic(r.prior_state.as_ref(), &ty, "prior state", &mut diags);
-            let planned =
-                decode_dynamic(r.planned_state.as_ref(), &ty, "planned state", &mut diags);
-            let config = decode_dynamic(r.config.as_ref(), &ty, "configuration", &mut diags);
+            let prior = decode_dynamic(r.prior_state.as_ref(), ty, "prior state", &mut diags);
+            let planned = decode_dynamic(r.planned_state.as_ref(), ty, "planned state", &mut diags);
+            let config = decode_dynamic(r.config.as_ref(), ty, "configuration", &mut diags);
             if let (Some(prior), Some(planned), Some(config)) = (prior, planned, config) {
                 let (new, private, d) = self
                     .core
                     .apply_resource_change(&r.type_name, prior, planned, config, r.planned_private)
                     .await;
                 diags.extend(d);
-                resp.new_state = encode_dynamic(&new, &ty, &mut diags);
+                resp.new_state = encode_dynamic(&new, ty, &mut diags);
                 resp.private = private;
             }
         }
@@ -281,7 +280,7 @@ impl pb::provider_server::Provider for ProviderService {
             let (objs, d) = self.core.import_resource_state(&r.type_name, &r.id).await;
             diags.extend(d);
             for (type_name, state, private) in objs {
-                if let Some(state) = encode_dynamic(&state, &ty, &mut diags) {
+                if let Some(state) = encode_dynamic(&state, ty, &mut diags) {
                     imported.push(pb::import_resource_state::ImportedResource {
                         type_name,
                         state: Some(state),
@@ -305,13 +304,12 @@ impl pb::provider_server::Provider for ProviderService {
         let mut state = None;
         if let Some(schema) = self.core.data_source_schema(&r.type_name, &mut diags) {
             let ty = schema.value_type();
-            if let Some(config) =
-                decode_dynamic(r.config.as_ref(), &ty, "configuration", &mut diags)
+            if let Some(config) = decode_dynamic(r.config.as_ref(), ty, "configuration", &mut diags)
             {
                 let (v, d) = self.core.read_data_source(&r.type_name, config).await;
                 diags.extend(d);
                 if !diags.has_errors() {
-                    state = encode_dynamic(&v, &ty, &mut diags);
+                    state = encode_dynamic(&v, ty, &mut diags);
                 }
             }
         }

@@ -259,8 +259,8 @@ pub(crate) async fn tenant_mode(
     if let Some(m) = Mode::of_state(v) {
         return Ok(m);
     }
-    let t = client.find_tenant(cluster_id, tenant_id).await?;
-    Ok(Mode::from_ocp(t.as_ref().and_then(|t| t.mode.as_deref())))
+    let mode = client.tenant_mode(cluster_id, tenant_id).await?;
+    Ok(Mode::from_ocp(mode.as_deref()))
 }
 
 /// Plan-time checks shared by users and roles: privilege names and object types.

@@ -280,7 +280,7 @@ fn provider_config_errors_carry_the_attribute_path() {
     let mut cfg = core.provider_schema().block.empty_value();
     *cfg.get_mut("endpoint").unwrap() = Value::string("not a url");
     *cfg.get_mut("username").unwrap() = Value::Unknown;
-    let bytes = encode_msgpack(&cfg, &ty).unwrap();
+    let bytes = encode_msgpack(&cfg, ty).unwrap();
     let r = runtime()
         .block_on(service().prepare_provider_config(Request::new(
             pb::prepare_provider_config::Request {

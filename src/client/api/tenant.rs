@@ -368,6 +368,27 @@ impl OcpClient {
         not_found_as_none(self.get(&tenant_path(cluster_id, tenant_id), &[]).await)
     }
 
+    /// The tenant's mode (`MYSQL`, `ORACLE`), `None` when OCP does not know the tenant. A
+    /// tenant's mode never changes and ids are not reused, so each tenant is asked once per
+    /// process: creating N users in a tenant costs one tenant read, not N.
+    pub async fn tenant_mode(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+    ) -> Result<Option<String>, ClientError> {
+        if let Some(m) = self.cached_mode(cluster_id, tenant_id) {
+            return Ok(Some(m));
+        }
+        let mode = self
+            .find_tenant(cluster_id, tenant_id)
+            .await?
+            .and_then(|t| t.mode);
+        if let Some(m) = &mode {
+            self.remember_mode(cluster_id, tenant_id, m);
+        }
+        Ok(mode)
+    }
+
     /// The tenant named exactly `name` in the cluster. OCP's `name` filter is a keyword
     /// match, so the list is compared again here; the match is read in full with
     /// [`OcpClient::find_tenant`]. `None` also when the cluster itself is unknown (404).
