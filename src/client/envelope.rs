@@ -214,7 +214,7 @@ fn reason_phrase(status: u16) -> &'static str {
 /// which still shows `a**`). The replacement is therefore three times a character that does not
 /// occur in the secret: then an occurrence in the result could only lie in text left untouched,
 /// i.e. it was already an occurrence in `text` and was replaced. One pass, linear time.
-fn mask_secret(text: &str, mask: Option<&str>) -> String {
+pub(crate) fn mask_secret(text: &str, mask: Option<&str>) -> String {
     let Some(secret) = mask.filter(|s| s.len() >= 3) else {
         return text.to_owned();
     };

@@ -207,26 +207,42 @@ impl ClientError {
     /// masked (the same rule as the provider password in the envelope parser).
     pub fn mask(mut self, secret: &super::Secret) -> ClientError {
         let s = secret.expose();
-        if s.len() < 3 {
-            return self;
-        }
-        let clean = |t: &mut String| {
-            if t.contains(s) {
-                *t = t.replace(s, "***");
+        let clean = |t: &mut String| *t = super::envelope::mask_secret(t, Some(s));
+        let clean_opt = |t: &mut Option<String>| {
+            if let Some(t) = t {
+                clean(t);
             }
         };
         match &mut self {
-            ClientError::Api { message, code, .. }
-            | ClientError::AlreadyExists { message, code, .. } => {
-                clean(message);
-                if let Some(c) = code {
-                    clean(c);
-                }
+            ClientError::Api {
+                message,
+                code,
+                trace_id,
+                ..
             }
-            ClientError::NotFound { message, .. }
-            | ClientError::Forbidden { message, .. }
-            | ClientError::Decode { message, .. }
-            | ClientError::Transport { message, .. } => clean(message),
+            | ClientError::AlreadyExists {
+                message,
+                code,
+                trace_id,
+                ..
+            } => {
+                clean(message);
+                clean_opt(code);
+                clean_opt(trace_id);
+            }
+            ClientError::NotFound {
+                message, trace_id, ..
+            }
+            | ClientError::Forbidden {
+                message, trace_id, ..
+            } => {
+                clean(message);
+                clean_opt(trace_id);
+            }
+            ClientError::Unauthorized { trace_id, .. } => clean_opt(trace_id),
+            ClientError::Decode { message, .. } | ClientError::Transport { message, .. } => {
+                clean(message)
+            }
             _ => {}
         }
         self
@@ -482,6 +498,29 @@ impl std::error::Error for ClientError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mask_hides_a_secret_in_every_text_even_with_stars_in_it() {
+        let secret = crate::client::Secret::new("a**b");
+        let e = ClientError::Api {
+            method: "POST",
+            path: "/x".into(),
+            http_status: 400,
+            code: Some("aa**b".into()),
+            message: "bad a**b".into(),
+            trace_id: Some("t-a**b".into()),
+        }
+        .mask(&secret);
+        let shown = format!("{e:?} {}", e.summary_detail().1);
+        assert!(!shown.contains("a**b"), "{shown}");
+        let e = ClientError::Unauthorized {
+            endpoint: "http://ocp".into(),
+            username: "admin".into(),
+            trace_id: Some("a**b".into()),
+        }
+        .mask(&secret);
+        assert!(!format!("{e:?}").contains("a**b"));
+    }
 
     #[test]
     fn human_duration_picks_readable_units() {
