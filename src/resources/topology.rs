@@ -265,11 +265,16 @@ impl Resource for ClusterResource {
                 },
             },
             Ok(Created::Adopted(c)) => {
-                if c.status.as_deref() == Some("RUNNING") || c.status.as_deref() == Some("CREATING") {
-                    log::info!("adopting cluster {} ({}) found after an interrupted create", c.id, c.name);
-                    (c.id, None)
-                } else {
-                    return resp.diags.attr_error(AttrPath::root("name"), "Cluster Already Exists", format!("OCP already has a cluster named {:?} (id {}). Import it with `terraform import`.", c.name, c.id));
+                let live = c.status.as_deref() == Some("RUNNING") || c.status.as_deref() == Some("CREATING");
+                match (live, differs_from_plan(&c, p)) {
+                    (true, None) => {
+                        log::info!("adopting cluster {} ({}) found after an interrupted create", c.id, c.name);
+                        (c.id, None)
+                    }
+                    (_, why) => {
+                        let why = why.map(|w| format!(", and {w}")).unwrap_or_default();
+                        return resp.diags.attr_error(AttrPath::root("name"), "Cluster Already Exists", format!("OCP already has a cluster named {:?} (id {}, status {:?}){why}. Choose another name, or bring it under Terraform with `terraform import ocp_cluster.<name> {}`.", c.name, c.id, c.status.as_deref().unwrap_or(""), c.id));
+                    }
                 }
             }
             Err(e) => return report(&mut resp.diags, "Create Cluster", error_path(&e), &e),
@@ -399,6 +404,29 @@ fn error_path(e: &ClientError) -> Option<AttrPath> {
         return None;
     };
     Some(AttrPath::root(attr))
+}
+
+/// Why an existing cluster found under the planned name is not the one this create made
+/// (design rule R2: adopt only what matches the plan): a planned zone it lacks, or a zone whose
+/// OBServers run on other hosts. `None` when it matches.
+fn differs_from_plan(c: &Cluster, plan: &Value) -> Option<String> {
+    let zones = plan.get("zone").map(Value::elements).unwrap_or(&[]);
+    for z in zones {
+        let name = z.get("name").and_then(Value::as_str).unwrap_or_default();
+        let Some(have) = c.zones.iter().find(|h| h.name == name) else {
+            return Some(format!("it has no zone {name:?}"));
+        };
+        let mut want = z.get("servers").map(host_ids).unwrap_or_default();
+        let mut got: Vec<i64> = have.servers.iter().filter_map(|s| s.host_id).collect();
+        want.sort_unstable();
+        got.sort_unstable();
+        if want != got {
+            return Some(format!(
+                "its zone {name:?} runs on hosts {got:?}, not {want:?}"
+            ));
+        }
+    }
+    None
 }
 
 /// The `ocp_zone` resource.

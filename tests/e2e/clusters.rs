@@ -73,3 +73,86 @@ fn a_cluster_selector_is_required() {
     let r = tf.run(&["validate", "-no-color"]).failure();
     assert!(r.stderr.contains("Missing Cluster Selector"), "{}", r.all());
 }
+
+/// Bad infrastructure input: OCP's refusal comes back on the attribute, and nothing is left
+/// behind in OCP or in state.
+#[test]
+fn refused_cluster_and_host_input_names_the_attribute_and_leaves_nothing() {
+    let sim = start_sim(0.05);
+    let cluster = |name: &str, host: i64| {
+        format!(
+            r#"{REQUIRED_PROVIDERS}
+resource "ocp_cluster" "c" {{
+  name          = "{name}"
+  rpm_name      = "oceanbase-4.2.1.0-100000102023092807.el7.x86_64.rpm"
+  root_password = "Cluster_Pa55-word"
+  zone {{
+    name     = "zone1"
+    idc_name = "hz1"
+    servers  = [{host}]
+  }}
+}}
+"#
+        )
+    };
+    let clusters = |sim: &ocp_sim::Sim| {
+        ocp_call(sim, "GET", "/api/v2/ob/clusters?size=100", None)["contents"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    // 1003001 (172.16.0.11) already runs an OBServer of demo-cluster.
+    let tf = TfProject::new()
+        .file("main.tf", &cluster("orders", 1003001))
+        .with_sim(&sim);
+    tf.init();
+    let r = tf.apply().failure();
+    assert!(
+        r.stderr.contains("Unable to Create Cluster"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("demo-cluster"),
+        "names the cluster using the host: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("zone"),
+        "points at the zone: {}",
+        r.stderr
+    );
+    assert_eq!(clusters(&sim), 1, "no cluster was created");
+    assert!(tf.run(&["state", "list"]).stdout.trim().is_empty());
+
+    // A cluster name OCP already has, on a free host: refused on `name`, with an import hint.
+    std::fs::write(tf.path().join("main.tf"), cluster("demo-cluster", 1003004)).unwrap();
+    let r = tf.apply().failure();
+    assert!(r.stderr.contains("demo-cluster"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("import"),
+        "suggests an import: {}",
+        r.stderr
+    );
+    assert_eq!(clusters(&sim), 1);
+
+    // A host type OCP does not know: refused on `host_type_id`, no host added.
+    let hosts_before = ocp_call(&sim, "GET", "/api/v2/compute/hosts?size=100", None)["contents"]
+        .as_array()
+        .map_or(0, Vec::len);
+    std::fs::write(
+        tf.path().join("main.tf"),
+        format!("{REQUIRED_PROVIDERS}\nresource \"ocp_host\" \"h\" {{\n  ip           = \"10.0.0.41\"\n  idc_id       = 1006001\n  host_type_id = 4242\n  ssh_username = \"admin\"\n  ssh_password = \"Ssh_Pa55-word\"\n}}\n"),
+    )
+    .unwrap();
+    let r = tf.apply().failure();
+    assert!(
+        r.stderr.contains("host_type_id"),
+        "points at host_type_id: {}",
+        r.stderr
+    );
+    let hosts_after = ocp_call(&sim, "GET", "/api/v2/compute/hosts?size=100", None)["contents"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(hosts_before, hosts_after, "no host was added");
+    assert!(tf.run(&["state", "list"]).stdout.trim().is_empty());
+}
