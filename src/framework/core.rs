@@ -548,7 +548,7 @@ fn plan_pending(schema: &Schema, p: &pending::Pending, resp: &mut PlanResponse) 
     {
         return;
     }
-    let ids = task_list(&p.tasks);
+    let ids = pending::ids_text(&p.tasks);
     resp.planned.set_attr(pending::MARKER, Value::Unknown);
     match (&p.failed, p.op) {
         (Some(reason), pending::Op::Create) => {
@@ -567,13 +567,6 @@ fn plan_pending(schema: &Schema, p: &pending::Pending, resp: &mut PlanResponse) 
             format!("The OCP task {ids} that {} this object was still running when the last apply stopped waiting for it. Apply waits for it to finish before anything else, instead of submitting it again.", op.verb()),
         ),
     }
-}
-
-fn task_list(ids: &[i64]) -> String {
-    ids.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Before an update: waits on the pending tasks (with the timeout of the operation that
@@ -599,35 +592,27 @@ async fn finish_pending(
         return Err((private, diags));
     };
     let deadline = std::time::Instant::now() + schema.timeout(planned, p.op.timeout_key());
-    for (i, id) in p.tasks.iter().enumerate() {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let opts = crate::client::WaitOptions::with_timeout(left);
-        match client.wait_task(*id, &opts, &ctx.cancel).await {
-            Ok(_) => {}
-            Err(e) if e.is_not_found() => {}
-            Err(e) => {
-                let (_, detail) = e.summary_detail();
-                let rest = p.tasks[i..].to_vec();
-                let failed = matches!(e, crate::client::ClientError::TaskFailed { .. });
-                pending::Private::edit(&mut private, |x| match (failed, p.op) {
-                    (true, pending::Op::Update) => x.set_done(Some(*id)),
-                    (true, pending::Op::Create) => {
-                        x.set_pending(p.op, rest);
-                        if let Some(q) = x.pending.as_mut() {
-                            q.failed = Some(detail.clone());
-                        }
-                    }
-                    (false, _) => x.set_pending(p.op, rest),
-                });
-                let next = if failed {
-                    ""
-                } else {
-                    "\n\nThe task stays recorded: the next apply waits for it again."
-                };
-                diags.error(summary, format!("{detail}{next}"));
-                return Err((private, diags));
+    if let Err((i, e)) = pending::wait_all(client, &ctx.cancel, &p.tasks, deadline, true).await {
+        let (_, detail) = e.summary_detail();
+        let rest = p.tasks[i..].to_vec();
+        let failed = matches!(e, crate::client::ClientError::TaskFailed { .. });
+        pending::Private::edit(&mut private, |x| match (failed, p.op) {
+            (true, pending::Op::Update) => x.set_done(Some(p.tasks[i])),
+            (true, pending::Op::Create) => {
+                x.set_pending(p.op, rest);
+                if let Some(q) = x.pending.as_mut() {
+                    q.failed = Some(detail.clone());
+                }
             }
-        }
+            (false, _) => x.set_pending(p.op, rest),
+        });
+        let next = if failed {
+            ""
+        } else {
+            "\n\nThe task stays recorded: the next apply waits for it again."
+        };
+        diags.error(summary, format!("{detail}{next}"));
+        return Err((private, diags));
     }
     pending::Private::edit(&mut private, |x| x.set_done(p.tasks.last().copied()));
     Ok(private)

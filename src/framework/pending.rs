@@ -23,7 +23,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::OcpClient;
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::client::{ClientError, OcpClient, WaitOptions};
 
 /// The attribute that carries a pending task into the plan. Every resource that waits on OCP
 /// tasks has a computed `status`.
@@ -131,6 +135,35 @@ impl Private {
 /// The pending tasks recorded in private bytes, if any.
 pub fn pending_of(bytes: &[u8]) -> Option<Pending> {
     Private::parse(bytes).pending
+}
+
+/// Waits on `tasks` in order, all within `deadline`, cancelled by `cancel` (Terraform's Stop).
+/// `Err((i, e))`: `tasks[i]` did not succeed (failed, timed out, cancelled, unreadable).
+/// With `unknown_is_done`, a task OCP no longer knows counts as finished.
+pub async fn wait_all(
+    client: &OcpClient,
+    cancel: &CancellationToken,
+    tasks: &[i64],
+    deadline: Instant,
+    unknown_is_done: bool,
+) -> Result<(), (usize, ClientError)> {
+    for (i, id) in tasks.iter().enumerate() {
+        let opts = WaitOptions::with_timeout(deadline.saturating_duration_since(Instant::now()));
+        match client.wait_task(*id, &opts, cancel).await {
+            Ok(_) => {}
+            Err(e) if unknown_is_done && e.is_not_found() => {}
+            Err(e) => return Err((i, e)),
+        }
+    }
+    Ok(())
+}
+
+/// Task ids for messages: `12, 13`.
+pub fn ids_text(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Brings recorded pending tasks up to date with OCP (step 2 above): drops the finished and

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::client::{ClientError, OcpClient, TaskInstance, WaitOptions};
-use crate::framework::pending::{Op, Private};
+use crate::framework::pending::{self, Op, Private};
 use crate::framework::{AttrPath, Ctx, DataSource, Diagnostics, Resource};
 
 pub mod backup;
@@ -104,16 +104,9 @@ pub async fn wait_ids(
     ids: &[i64],
     deadline: Instant,
 ) -> Result<(), ClientError> {
-    for id in ids {
-        client
-            .wait_task(
-                *id,
-                &WaitOptions::with_timeout(remaining(deadline)),
-                &ctx.cancel,
-            )
-            .await?;
-    }
-    Ok(())
+    pending::wait_all(client, &ctx.cancel, ids, deadline, false)
+        .await
+        .map_err(|(_, e)| e)
 }
 
 /// Private state a resource keeps beside its state: the OCP task last started for it, so a
@@ -154,22 +147,18 @@ pub async fn wait_tasks(
     action: &str,
 ) -> Waited {
     Private::edit(private, |p| p.set_done(tasks.last().copied()));
-    for (i, id) in tasks.iter().enumerate() {
-        let opts = WaitOptions::with_timeout(remaining(deadline));
-        match client.wait_task(*id, &opts, &ctx.cancel).await {
-            Ok(_) => {}
-            Err(e) if e.unfinished_task().is_some() => {
-                pend(op, tasks[i..].to_vec(), &e, private, diags, action);
-                return Waited::Pending;
-            }
-            Err(e) => {
-                Private::edit(private, |p| p.set_done(Some(*id)));
-                report(diags, action, None, &e);
-                return Waited::Failed;
-            }
+    match pending::wait_all(client, &ctx.cancel, tasks, deadline, false).await {
+        Ok(()) => Waited::Done,
+        Err((i, e)) if e.unfinished_task().is_some() => {
+            pend(op, tasks[i..].to_vec(), &e, private, diags, action);
+            Waited::Pending
+        }
+        Err((i, e)) => {
+            Private::edit(private, |p| p.set_done(Some(tasks[i])));
+            report(diags, action, None, &e);
+            Waited::Failed
         }
     }
-    Waited::Done
 }
 
 /// Records `tasks` (whose wait ended with `e`, a timeout or Stop) as pending, and tells the
@@ -183,11 +172,7 @@ pub fn pend(
     diags: &mut Diagnostics,
     action: &str,
 ) {
-    let ids = tasks
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let ids = pending::ids_text(&tasks);
     Private::edit(private, |p| p.set_pending(op, tasks));
     let (_, detail) = e.summary_detail();
     match op {
