@@ -364,7 +364,7 @@ impl ProviderCore {
         );
         if !prior.is_null() {
             if let Some(p) = pending::pending_of(prior_private) {
-                plan_pending(&e.schema, &p, &mut resp);
+                plan_pending(&e.schema, &p, prior, config, &mut resp);
             }
         }
         if !resp.requires_replace.is_empty() {
@@ -539,7 +539,13 @@ impl ProviderCore {
 /// Plans what a pending task needs (see `pending`): the marker attribute becomes unknown, so
 /// Terraform plans an update whose apply waits for the task, or, when OCP reported the task
 /// that creates the object FAILED, a replacement.
-fn plan_pending(schema: &Schema, p: &pending::Pending, resp: &mut PlanResponse) {
+fn plan_pending(
+    schema: &Schema,
+    p: &pending::Pending,
+    prior: &Value,
+    config: &Value,
+    resp: &mut PlanResponse,
+) {
     if !schema
         .block
         .attributes
@@ -550,6 +556,8 @@ fn plan_pending(schema: &Schema, p: &pending::Pending, resp: &mut PlanResponse) 
     }
     let ids = pending::ids_text(&p.tasks);
     resp.planned.set_attr(pending::MARKER, Value::Unknown);
+    // Whatever the task still does may change any computed value, as an update would.
+    plan::mark_computed_unknown(&schema.block, &mut resp.planned, config, prior);
     match (&p.failed, p.op) {
         (Some(reason), pending::Op::Create) => {
             resp.requires_replace.push(AttrPath::root(pending::MARKER));

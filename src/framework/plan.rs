@@ -57,7 +57,7 @@ fn apply_defaults(block: &Block, planned: &mut Value, config: &Value) {
 
 /// Sets computed attributes whose configuration is null to unknown, in objects that differ
 /// from `prior` (all of them when `prior` is null).
-fn mark_computed_unknown(block: &Block, planned: &mut Value, config: &Value, prior: &Value) {
+pub fn mark_computed_unknown(block: &Block, planned: &mut Value, config: &Value, prior: &Value) {
     if !prior.is_null() && planned == prior {
         return;
     }

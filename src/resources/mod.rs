@@ -126,7 +126,7 @@ pub enum Waited {
     /// recorded as pending in `private`. A create returns at once without an error (its
     /// state already holds the id); an update has an error in `diags`.
     Pending,
-    /// A task failed or could not be followed; `diags` has the error.
+    /// OCP reported a task FAILED; `diags` has the error.
     Failed,
 }
 
@@ -149,7 +149,10 @@ pub async fn wait_tasks(
     Private::edit(private, |p| p.set_done(tasks.last().copied()));
     match pending::wait_all(client, &ctx.cancel, tasks, deadline, false).await {
         Ok(()) => Waited::Done,
-        Err((i, e)) if e.unfinished_task().is_some() => {
+        // Only OCP's word that a task FAILED ends it; any other end of the wait (deadline,
+        // Stop, OCP unreachable or answering oddly) leaves a task that may still run, which
+        // must be waited for again, not created a second time.
+        Err((i, e)) if !matches!(e, ClientError::TaskFailed { .. }) => {
             pend(op, tasks[i..].to_vec(), &e, private, diags, action);
             Waited::Pending
         }
@@ -161,7 +164,7 @@ pub async fn wait_tasks(
     }
 }
 
-/// Records `tasks` (whose wait ended with `e`, a timeout or Stop) as pending, and tells the
+/// Records `tasks` (whose wait ended with `e` before OCP said how they ended) as pending, and tells the
 /// user: a warning for a create (which must not fail, or Terraform taints an object OCP is
 /// still building), an error for an update.
 pub fn pend(
