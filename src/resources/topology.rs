@@ -483,7 +483,7 @@ impl Resource for ZoneResource {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new("A zone added to an existing cluster, with its OBServers. OCP refuses to remove a zone that still holds tenant replicas. (Zones written in `ocp_cluster` are the ones the cluster is created with; this resource is for zones added later.)")
+        Schema::new("A zone added to an existing cluster, with its OBServers. OCP refuses to remove a zone that still holds tenant replicas. (Zones written in `ocp_cluster` are the ones the cluster is created with; this resource is for zones added later.)\n\nOBServers are the `servers` list of their zone rather than a resource of their own: OCP adds OBServers to a named zone by host id and creates a zone together with its first OBServers, each OBServer belongs to exactly one zone and one host, and a zone cannot be empty. One list of host ids per zone reads the way a deployment is drawn, and a change of servers shows in the plan as one in-place change of that list.")
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<zone_name>`, also the import id."))
             .attr("cluster_id", Attr::int().required().requires_replace().doc("OCP id of the cluster, e.g. `ocp_cluster.main.id`. Changing it replaces the zone."))
             .attr("name", Attr::string().required().requires_replace().validate(NotBlank).doc("Zone name, unique in the cluster. Changing it replaces the zone."))

@@ -34,3 +34,32 @@ fn every_schema_documents_every_attribute() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[test]
+fn every_resource_has_an_example_and_an_import_id_and_every_data_source_an_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let core = terraform_provider_ocp::provider_core();
+    let mut missing = Vec::new();
+    for name in core.resources().keys() {
+        for file in ["resource.tf", "import.sh"] {
+            let rel = format!("resources/{name}/{file}");
+            if !root.join(&rel).is_file() {
+                missing.push(rel);
+            }
+        }
+        let import = std::fs::read_to_string(root.join(format!("resources/{name}/import.sh")))
+            .unwrap_or_default();
+        if !import.contains(&format!("terraform import {name}.")) {
+            missing.push(format!(
+                "resources/{name}/import.sh: a `terraform import {name}.` line"
+            ));
+        }
+    }
+    for name in core.data_sources().keys() {
+        let rel = format!("data-sources/{name}/data-source.tf");
+        if !root.join(&rel).is_file() {
+            missing.push(rel);
+        }
+    }
+    assert!(missing.is_empty(), "examples missing: {missing:#?}");
+}
