@@ -38,7 +38,7 @@ use self::envelope::CallContext;
 pub use self::error::{ClientError, TransportKind};
 pub use self::retry::RetryPolicy;
 pub use self::secret::Secret;
-pub use self::task::{SubtaskInstance, TaskInstance, WaitOptions};
+pub use self::task::{SubtaskInstance, TaskInstance, TaskScope, WaitOptions};
 
 /// Default `User-Agent`.
 pub const DEFAULT_USER_AGENT: &str = concat!("terraform-provider-ocp/", env!("CARGO_PKG_VERSION"));

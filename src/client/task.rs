@@ -375,6 +375,74 @@ fn log_text(data: Value) -> String {
     }
 }
 
+/// The task in the `data` of an answer that may or may not carry one (§5 #9 primary zone:
+/// sync or async unknown; §5 #7 delete). The one place that decides: `data` is a task when it
+/// is an object with an `id` and at least one field only a TaskInstance has (§2.2). A tenant
+/// object, `true` or no `data` at all means "no task".
+pub(crate) fn task_in_data(
+    method: &'static str,
+    path: &str,
+    data: Value,
+) -> Result<Option<TaskInstance>, ClientError> {
+    const TASK_ONLY: [&str; 7] = [
+        "subtasks",
+        "tasks",
+        "operation",
+        "taskDefinitionId",
+        "prohibitRollback",
+        "executor",
+        "creator",
+    ];
+    let is_task = data.get("id").is_some_and(|id| !id.is_null())
+        && TASK_ONLY.iter().any(|k| data.get(*k).is_some());
+    if !is_task {
+        return Ok(None);
+    }
+    serde_json::from_value(data)
+        .map(Some)
+        .map_err(|e| ClientError::Decode {
+            method,
+            path: path.to_owned(),
+            message: format!("the task in the answer has an unexpected shape ({e})"),
+        })
+}
+
+/// The status OCP shows on an object (tenant, cluster, zone) while its delete task runs. The
+/// reference names no such value for tenants (§3.4.2) and lists `DELETING` among the cluster
+/// statuses (§5 #13); our decision for all three, shared with the simulator.
+pub const OBJECT_DELETING: &str = "DELETING";
+
+/// The object whose tasks [`OcpClient::running_tasks`] asks for, by the filters of OCP's task
+/// list (§2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskScope {
+    /// Tasks on a cluster (its zones, servers and tenants included): `clusterId`.
+    Cluster(i64),
+    /// Tasks on one tenant: `clusterId` and `tenantId`.
+    Tenant(i64, i64),
+}
+
+impl TaskScope {
+    fn query(self) -> Vec<(&'static str, String)> {
+        match self {
+            TaskScope::Cluster(c) => vec![("clusterId", c.to_string())],
+            TaskScope::Tenant(c, t) => {
+                vec![("clusterId", c.to_string()), ("tenantId", t.to_string())]
+            }
+        }
+    }
+
+    /// Whether `task` is about this object; a list item that does not say is taken on the
+    /// word of OCP's filter.
+    fn covers(self, task: &TaskInstance) -> bool {
+        let same = |have: Option<i64>, want: i64| have.is_none_or(|h| h == want);
+        match self {
+            TaskScope::Cluster(c) => same(task.cluster_id, c),
+            TaskScope::Tenant(c, t) => same(task.cluster_id, c) && same(task.tenant_id, t),
+        }
+    }
+}
+
 impl OcpClient {
     /// `GET /api/v2/tasks/instances/{id}`; 404 is an error (use [`OcpClient::find_task`] to
     /// treat it as absence).
@@ -389,6 +457,65 @@ impl OcpClient {
             Ok(t) => Ok(Some(t)),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
+        }
+    }
+
+    /// The tasks OCP still runs on one object: `GET /api/v2/tasks/instances` (§2.4) with
+    /// `scope` as the filter and `status=RUNNING`. Items are checked again here against
+    /// `scope` and their status, so an OCP that ignores a filter cannot widen the answer.
+    pub async fn running_tasks(&self, scope: TaskScope) -> Result<Vec<TaskInstance>, ClientError> {
+        let mut query = scope.query();
+        query.push(("status", STATUS_RUNNING.to_owned()));
+        let tasks: Vec<TaskInstance> = self.list_all("/api/v2/tasks/instances", &query).await?;
+        Ok(tasks
+            .into_iter()
+            .filter(|t| !t.is_terminal() && scope.covers(t))
+            .collect())
+    }
+
+    /// `DELETE path` of an object OCP removes with an async task, joining a delete already
+    /// under way. `Ok(None)`: nothing to wait for (404: already gone; or an answer without a
+    /// task). A DELETE that meets a running delete task is refused as busy (§5 #21): a repeated
+    /// DELETE whose first answer was lost, or the next destroy after one that timed out or was
+    /// interrupted. So when OCP refuses, `status` looks the object up: gone (`Ok(None)`) →
+    /// `Ok(None)`; [`OBJECT_DELETING`] → the newest running task on `scope`, to wait for;
+    /// anything else (e.g. another change still running) → OCP's refusal as it was.
+    pub(crate) async fn delete_joining<F, Fut>(
+        &self,
+        path: &str,
+        scope: TaskScope,
+        status: F,
+    ) -> Result<Option<TaskInstance>, ClientError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Option<Option<String>>, ClientError>>,
+    {
+        let refused = match self.delete::<Value>(path).await {
+            Ok(data) => return task_in_data("DELETE", path, data),
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e @ ClientError::Api { .. }) => e,
+            Err(e) => return Err(e),
+        };
+        match status().await {
+            Ok(None) => Ok(None),
+            Ok(Some(Some(s))) if s == OBJECT_DELETING => {
+                match self
+                    .running_tasks(scope)
+                    .await
+                    .map(|ts| ts.into_iter().max_by_key(|t| t.id))
+                {
+                    Ok(Some(task)) => {
+                        log::info!(
+                            "DELETE {path}: already being deleted by OCP task {} ({}); waiting for that task",
+                            task.id,
+                            task.label()
+                        );
+                        Ok(Some(task))
+                    }
+                    _ => Err(refused),
+                }
+            }
+            _ => Err(refused),
         }
     }
 

@@ -75,6 +75,20 @@ pub fn report(diags: &mut Diagnostics, action: &str, path: Option<AttrPath>, err
     }
 }
 
+/// [`report`] for a delete. When the wait stopped while OCP's task still runs (timeout or
+/// Stop), says that the object stays in state and that the next destroy picks the task up
+/// (see [`OcpClient::delete_joining`]).
+pub fn report_delete(diags: &mut Diagnostics, action: &str, err: &ClientError) {
+    let (_, mut detail) = err.summary_detail();
+    if err.unfinished_task().is_some() {
+        detail.push_str(
+            "\n\nThe object stays in Terraform's state. Running terraform destroy (or apply) \
+             again waits for this task to end instead of starting a second delete.",
+        );
+    }
+    diags.error(format!("Unable to {action}"), detail);
+}
+
 /// The time left of an operation that must end by `deadline` (zero once it has passed).
 pub fn remaining(deadline: Instant) -> Duration {
     deadline.saturating_duration_since(Instant::now())

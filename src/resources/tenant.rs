@@ -19,7 +19,7 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{pend, remaining, report, task_private, wait, wait_tasks, Waited};
+use super::{pend, remaining, report, report_delete, task_private, wait, wait_tasks, Waited};
 use crate::framework::pending::Op;
 
 /// Tenant modes OCP knows (§3.4.1).
@@ -611,10 +611,10 @@ impl Resource for TenantResource {
         let task = match client.delete_tenant(cluster_id, id).await {
             Ok(None) => return, // already gone
             Ok(Some(t)) => t,
-            Err(e) => return report(&mut resp.diags, "Delete Tenant", None, &e),
+            Err(e) => return report_delete(&mut resp.diags, "Delete Tenant", &e),
         };
         if let Err(e) = wait(client, ctx, &task, deadline).await {
-            return report(&mut resp.diags, "Delete Tenant", None, &e);
+            return report_delete(&mut resp.diags, "Delete Tenant", &e);
         }
         match client.find_tenant(cluster_id, id).await {
             Ok(None) => {}

@@ -24,7 +24,7 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{import_id, report, wait, wait_tasks, Waited};
+use super::{import_id, report, report_delete, wait, wait_tasks, Waited};
 use crate::framework::pending::Op;
 
 /// The `ocp_cluster` resource.
@@ -350,12 +350,12 @@ impl Resource for ClusterResource {
             return;
         };
         let task = match client.delete_cluster(id).await {
-            Ok(t) => t,
-            Err(e) if e.is_not_found() => return,
-            Err(e) => return report(&mut resp.diags, "Delete Cluster", None, &e),
+            Ok(Some(t)) => t,
+            Ok(None) => return,
+            Err(e) => return report_delete(&mut resp.diags, "Delete Cluster", &e),
         };
         if let Err(e) = wait(client, ctx, &task, deadline).await {
-            return report(&mut resp.diags, "Delete Cluster", None, &e);
+            return report_delete(&mut resp.diags, "Delete Cluster", &e);
         }
         if let Ok(Some(c)) = client.find_cluster(id).await {
             resp.diags.error(
@@ -665,12 +665,24 @@ impl Resource for ZoneResource {
             return;
         };
         let task = match client.delete_zone(c, name).await {
-            Ok(t) => t,
-            Err(e) if e.is_not_found() => return,
-            Err(e) => return report(&mut resp.diags, "Delete Zone", None, &e),
+            Ok(Some(t)) => t,
+            Ok(None) => return,
+            Err(e) => return report_delete(&mut resp.diags, "Delete Zone", &e),
         };
         if let Err(e) = wait(client, ctx, &task, deadline).await {
-            report(&mut resp.diags, "Delete Zone", None, &e);
+            return report_delete(&mut resp.diags, "Delete Zone", &e);
+        }
+        if let Ok(zones) = client.list_zones(c).await {
+            if let Some(z) = zones.into_iter().find(|z| z.name == name) {
+                resp.diags.error(
+                    "Unable to Delete Zone",
+                    format!(
+                        "OCP task {} ended but zone {name:?} of cluster {c} still exists (status {:?}). Run terraform destroy again once OCP has finished with it.",
+                        task.id,
+                        z.status.unwrap_or_default()
+                    ),
+                );
+            }
         }
     }
 

@@ -156,3 +156,63 @@ resource "ocp_cluster" "c" {{
     assert_eq!(hosts_before, hosts_after, "no host was added");
     assert!(tf.run(&["state", "list"]).stdout.trim().is_empty());
 }
+
+/// A destroy whose wait on OCP's zone-delete task timed out is finished by the next destroy,
+/// which waits for that task rather than failing on OCP's "resource busy" refusal; OCP runs
+/// one delete task for the zone.
+#[test]
+fn a_zone_destroy_that_times_out_is_finished_by_the_next_destroy() {
+    let sim = start_sim(0.2);
+    let example = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/resources/ocp_zone/resource.tf"),
+    )
+    .unwrap();
+    let with_delete = |d: &str| example.replace("delete = \"30m\"", &format!("delete = \"{d}\""));
+    assert!(with_delete("2s").contains("delete = \"2s\""));
+    let tf = TfProject::new()
+        .file("versions.tf", REQUIRED_PROVIDERS)
+        .file("main.tf", &with_delete("2s"))
+        .with_sim(&sim);
+    tf.init();
+    tf.apply().success();
+
+    sim_admin(
+        &sim,
+        "/_sim/config",
+        serde_json::json!({"task_seconds": 8.0}),
+    );
+    let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).failure();
+    assert!(r.stderr.contains("did not finish within"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("instead of starting a second delete"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(state_values(&tf, "ocp_zone.zone4")["name"], "zone4");
+
+    // Raise the timeout (destroy reads it from state), then destroy again.
+    std::fs::write(tf.path().join("main.tf"), with_delete("60s")).unwrap();
+    tf.apply().success();
+    let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
+    assert!(r.stdout.contains("1 destroyed"), "{}", r.all());
+    let zones = ocp_call(&sim, "GET", "/api/v2/ob/clusters/1000001/zones", None);
+    assert!(!zones.to_string().contains("zone4"), "{zones}");
+    let tasks = ocp_call(
+        &sim,
+        "GET",
+        "/api/v2/tasks/instances?clusterId=1000001&size=100",
+        None,
+    );
+    let names: Vec<&str> = tasks["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    let deletes = names
+        .iter()
+        .filter(|n| n.to_ascii_lowercase().contains("delete"))
+        .count();
+    assert_eq!(deletes, 1, "one delete task: {names:?}");
+}

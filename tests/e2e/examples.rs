@@ -57,6 +57,14 @@ fn resource_and_data_source_examples_apply_and_destroy() {
         tf.init();
         let r = tf.apply();
         assert!(r.ok, "example {} failed:\n{}", dir.display(), r.all());
+        let r = tf.run(&["plan", "-no-color", "-detailed-exitcode"]);
+        assert_eq!(
+            r.code,
+            Some(0),
+            "example {} plans changes right after its apply:\n{}",
+            dir.display(),
+            r.all()
+        );
         let r = tf.run(&["destroy", "-no-color", "-auto-approve"]);
         assert!(
             r.ok,

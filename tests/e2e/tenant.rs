@@ -338,6 +338,53 @@ fn a_stuck_create_task_is_waited_for_again_never_resubmitted() {
 }
 
 #[test]
+fn a_destroy_that_times_out_is_finished_by_the_next_destroy_with_one_delete_task() {
+    let sim = start_sim(0.2);
+    let with_delete = |d: &str| {
+        tenant_config(
+            "gone",
+            &format!("  zone {{\n    name      = \"zone1\"\n    unit_spec = \"S0\"\n  }}\n  timeouts {{\n    delete = \"{d}\"\n  }}"),
+        )
+    };
+    let tf = project(&sim, &with_delete("2s"));
+    tf.apply().success();
+    let id = state_values(&tf, "ocp_tenant.t")["id"].as_i64().unwrap();
+
+    // OCP's delete task outlives the delete timeout: the tenant stays in state, and the
+    // diagnostic says the next destroy picks the task up.
+    sim_admin(&sim, "/_sim/config", json!({"task_seconds": 8.0}));
+    let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).failure();
+    assert!(r.stderr.contains("did not finish within"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("instead of starting a second delete"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(state_values(&tf, "ocp_tenant.t")["id"].as_i64(), Some(id));
+
+    // Raise the timeout (destroy reads it from state), then destroy again: it waits for the
+    // same task, which OCP still runs; no second delete task is started.
+    set_main(&tf, &with_delete("60s"));
+    tf.apply().success();
+    let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
+    assert!(r.stdout.contains("1 destroyed"), "{}", r.all());
+    assert!(!tenant_names(&sim).contains(&"gone".to_string()));
+    let tasks = ocp_call(
+        &sim,
+        "GET",
+        &format!("/api/v2/tasks/instances?tenantId={id}&size=100"),
+        None,
+    );
+    let deletes = tasks["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["name"].as_str().unwrap_or("").contains("Delete tenant"))
+        .count();
+    assert_eq!(deletes, 1, "one delete task: {tasks}");
+}
+
+#[test]
 fn a_create_task_that_fails_after_the_wait_ended_plans_a_replacement() {
     let sim = start_sim(2.0);
     sim_admin(

@@ -3,16 +3,15 @@ variable "cluster_root_password" {
   sensitive = true
 }
 
-# One free host in each of the IDCs hz1, hz2 and hz3 (hosts OCP knows but no cluster uses).
-data "ocp_idc" "dc" {
-  for_each = toset(["hz1", "hz2", "hz3"])
-  name     = each.key
-}
-
-data "ocp_hosts" "free" {
-  for_each = data.ocp_idc.dc
-  idc_id   = each.value.id
-  free     = true
+# Hosts OCP knows that no cluster uses yet, one per IDC (pinned by IP, so the plan stays
+# the same once the cluster runs on them).
+data "ocp_host" "ob" {
+  for_each = {
+    zone1 = "172.16.0.14"
+    zone2 = "172.16.0.15"
+    zone3 = "172.16.0.16"
+  }
+  ip = each.value
 }
 
 resource "ocp_cluster" "orders" {
@@ -21,13 +20,13 @@ resource "ocp_cluster" "orders" {
   root_password = var.cluster_root_password
   primary_zone  = "zone1;zone2,zone3"
 
-  # One zone per IDC, each with one OBServer on the first free host there.
+  # One zone per host, in the host's IDC, with one OBServer on it.
   dynamic "zone" {
-    for_each = { zone1 = "hz1", zone2 = "hz2", zone3 = "hz3" }
+    for_each = data.ocp_host.ob
     content {
       name     = zone.key
-      idc_name = zone.value
-      servers  = [data.ocp_hosts.free[zone.value].hosts[0].id]
+      idc_name = zone.value.idc_name
+      servers  = [zone.value.id]
     }
   }
 

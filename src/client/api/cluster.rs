@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{not_found_as_none, path_segment};
 use crate::client::de::{de_i64, de_opt_i64, de_opt_string, de_string, de_vec};
-use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
+use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance, TaskScope};
 
 /// Base path of the cluster family.
 const CLUSTERS: &str = "/api/v2/ob/clusters";
@@ -278,9 +278,14 @@ impl OcpClient {
             .await
     }
 
-    /// `DELETE /api/v2/ob/clusters/{id}` (async).
-    pub async fn delete_cluster(&self, id: i64) -> Result<TaskInstance, ClientError> {
-        self.delete(&format!("{CLUSTERS}/{id}")).await
+    /// `DELETE /api/v2/ob/clusters/{id}` (async), joining a delete already under way (see
+    /// [`OcpClient::delete_joining`]): `Ok(None)` when the cluster is already gone.
+    pub async fn delete_cluster(&self, id: i64) -> Result<Option<TaskInstance>, ClientError> {
+        let path = format!("{CLUSTERS}/{id}");
+        self.delete_joining(&path, TaskScope::Cluster(id), || async {
+            Ok(self.find_cluster(id).await?.map(|c| c.status))
+        })
+        .await
     }
 
     /// Start, stop or restart a cluster (async; sent once, never repeated).
@@ -338,16 +343,24 @@ impl OcpClient {
         .await
     }
 
-    /// `DELETE .../zones/{zoneName}` (async; path inferred, §5 #12).
+    /// `DELETE .../zones/{zoneName}` (async; path inferred, §5 #12), joining a delete already
+    /// under way (see [`OcpClient::delete_joining`]; OCP's task list has no zone filter, so the
+    /// task joined is the newest running on the cluster, and the caller confirms the zone is
+    /// gone). `Ok(None)` when the zone is already gone.
     pub async fn delete_zone(
         &self,
         cluster_id: i64,
         zone_name: &str,
-    ) -> Result<TaskInstance, ClientError> {
-        self.delete(&format!(
-            "{CLUSTERS}/{cluster_id}/zones/{}",
-            path_segment(zone_name)
-        ))
+    ) -> Result<Option<TaskInstance>, ClientError> {
+        let path = format!("{CLUSTERS}/{cluster_id}/zones/{}", path_segment(zone_name));
+        self.delete_joining(&path, TaskScope::Cluster(cluster_id), || async {
+            Ok(self
+                .list_zones(cluster_id)
+                .await?
+                .into_iter()
+                .find(|z| z.name == zone_name)
+                .map(|z| z.status))
+        })
         .await
     }
 

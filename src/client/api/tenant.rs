@@ -11,7 +11,7 @@
 //! | description | `POST .../tenants/{tenantId}/modifyDescription` `{description}` | **our decision**: not in the reference at all |
 //! | tenant detail | §3.4.2 object plus `whitelist`, `charset`, `collation`, `zones[{name, replicaType, resourcePool{unitSpecName, unitCount}}]` | §5 #10 (inferred; every field but `id` is optional here) |
 //! | unit specs | `GET /api/v2/ob/unitSpecs` | §5 #11: no OCP API found; our decision, shared with the simulator |
-//! | tenant being deleted | status `DELETING` | §3.4.2 names only `NORMAL`/`CREATING`; our decision, shared with the simulator |
+//! | tenant being deleted | status `DELETING` ([`crate::client::task::OBJECT_DELETING`]) | §3.4.2 names only `NORMAL`/`CREATING`; our decision, shared with the simulator |
 //!
 //! Retrying (design rule R2): create goes through [`OcpClient::post_create`] with
 //! [`OcpClient::find_tenant_by_name`] as the look-up (tenant name is the natural key in a
@@ -32,7 +32,8 @@ use serde_json::{json, Value};
 
 use super::not_found_as_none;
 use crate::client::de::{de_i64, de_opt_bool, de_opt_i64, de_opt_string, de_string, de_vec};
-use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
+use crate::client::task::task_in_data;
+use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance, TaskScope};
 
 /// Base path of the cluster family (tenants live under a cluster).
 const CLUSTERS: &str = "/api/v2/ob/clusters";
@@ -46,7 +47,6 @@ const MODIFY_DESCRIPTION: &str = "modifyDescription";
 const MODIFY_PRIMARY_ZONE: &str = "modifyPrimaryZone";
 /// Status of a tenant while its delete task runs. §3.4.2 names only `NORMAL` and `CREATING`
 /// (the others are open, §5): our decision, shared with the simulator.
-const DELETING: &str = "DELETING";
 /// Unit spec catalogue (§5 #11, our decision).
 const UNIT_SPECS: &str = "/api/v2/ob/unitSpecs";
 
@@ -321,38 +321,6 @@ pub struct UnitSpec {
     pub description: Option<String>,
 }
 
-/// The task in the `data` of an answer that may or may not carry one (§5 #9 primary zone:
-/// sync or async unknown; §5 #7 delete). The one place that decides: `data` is a task when it
-/// is an object with an `id` and at least one field only a TaskInstance has (§2.2). A tenant
-/// object, `true` or no `data` at all means "no task".
-fn task_in_data(
-    method: &'static str,
-    path: &str,
-    data: Value,
-) -> Result<Option<TaskInstance>, ClientError> {
-    const TASK_ONLY: [&str; 7] = [
-        "subtasks",
-        "tasks",
-        "operation",
-        "taskDefinitionId",
-        "prohibitRollback",
-        "executor",
-        "creator",
-    ];
-    let is_task = data.get("id").is_some_and(|id| !id.is_null())
-        && TASK_ONLY.iter().any(|k| data.get(*k).is_some());
-    if !is_task {
-        return Ok(None);
-    }
-    serde_json::from_value(data)
-        .map(Some)
-        .map_err(|e| ClientError::Decode {
-            method,
-            path: path.to_owned(),
-            message: format!("the task in the answer has an unexpected shape ({e})"),
-        })
-}
-
 fn tenant_path(cluster_id: i64, tenant_id: i64) -> String {
     format!("{CLUSTERS}/{cluster_id}/tenants/{tenant_id}")
 }
@@ -443,62 +411,22 @@ impl OcpClient {
         .map_err(|e| e.mask(&body.root_password))
     }
 
-    /// `DELETE .../tenants/{tenantId}` (async, §5 #7). Retried on transient failures like
-    /// every DELETE. `Ok(None)` means there is nothing to wait for: the tenant is already gone
-    /// (404), or OCP answered without a task.
-    ///
-    /// A repeated DELETE whose first answer was lost meets the task its first attempt started
-    /// and is refused as busy (§5 #21). So when OCP refuses the DELETE, the tenant is looked
-    /// up: gone → `Ok(None)`; being deleted (status `DELETING`) → the running task on the tenant,
-    /// to wait for; anything else → OCP's refusal.
+    /// `DELETE .../tenants/{tenantId}` (async, §5 #7), joining a delete already under way
+    /// (see [`OcpClient::delete_joining`]): `Ok(None)` when the tenant is already gone or OCP
+    /// answered without a task.
     pub async fn delete_tenant(
         &self,
         cluster_id: i64,
         tenant_id: i64,
     ) -> Result<Option<TaskInstance>, ClientError> {
-        let path = tenant_path(cluster_id, tenant_id);
-        let refused = match self.delete::<Value>(&path).await {
-            Ok(data) => return task_in_data("DELETE", &path, data),
-            Err(e) if e.is_not_found() => return Ok(None),
-            Err(e @ ClientError::Api { .. }) => e,
-            Err(e) => return Err(e),
-        };
-        match self.find_tenant(cluster_id, tenant_id).await {
-            Ok(None) => Ok(None),
-            Ok(Some(t)) if t.status.as_deref() == Some(DELETING) => {
-                match self.running_tenant_task(cluster_id, tenant_id).await {
-                    Ok(Some(task)) => {
-                        log::info!(
-                            "DELETE {path}: tenant {tenant_id} is already being deleted by task {}; \
-                             waiting for that task",
-                            task.id
-                        );
-                        Ok(Some(task))
-                    }
-                    _ => Err(refused),
-                }
-            }
-            _ => Err(refused),
-        }
-    }
-
-    /// The newest unfinished task on a tenant (`GET /api/v2/tasks/instances` with the
-    /// `clusterId`, `tenantId` and `status` filters of §2.4; the tenant is compared again here).
-    async fn running_tenant_task(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-    ) -> Result<Option<TaskInstance>, ClientError> {
-        let q = [
-            ("clusterId", cluster_id.to_string()),
-            ("tenantId", tenant_id.to_string()),
-            ("status", "RUNNING".to_owned()),
-        ];
-        let tasks: Vec<TaskInstance> = self.list_all("/api/v2/tasks/instances", &q).await?;
-        Ok(tasks
-            .into_iter()
-            .filter(|t| t.tenant_id == Some(tenant_id) && !t.is_terminal())
-            .max_by_key(|t| t.id))
+        let scope = TaskScope::Tenant(cluster_id, tenant_id);
+        self.delete_joining(&tenant_path(cluster_id, tenant_id), scope, || async {
+            Ok(self
+                .find_tenant(cluster_id, tenant_id)
+                .await?
+                .map(|t| t.status))
+        })
+        .await
     }
 
     /// `POST .../modifyWhitelist {whitelist}` (sync, idempotent). `whitelist` is OCP's

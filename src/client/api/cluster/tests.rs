@@ -106,3 +106,61 @@ fn the_create_cluster_body_has_ocp_field_names_and_the_password() {
     );
     assert!(!format!("{req:?}").contains("\"pw\""));
 }
+
+/// A DELETE of a zone or cluster that meets the delete task its lost first attempt started is
+/// refused as busy; the client finds the zone/cluster `DELETING` and returns that task.
+#[tokio::test]
+async fn a_delete_whose_answer_was_lost_joins_the_running_delete_task() {
+    let sim = TestSim::start(0.6).await;
+    let plain = sim.client();
+    let cid = sim.demo_cluster_id(&plain).await;
+    let add = AddZoneRequest {
+        name: "zone4".into(),
+        idc_name: "hz1".into(),
+        servers: vec![1_003_004],
+        ..AddZoneRequest::default()
+    };
+    let Created::New(task) = plain
+        .add_zone(cid, &add)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+    else {
+        panic!("a new zone was expected")
+    };
+    let opts = crate::client::WaitOptions::with_timeout(std::time::Duration::from_secs(30));
+    let cancel = tokio_util::sync::CancellationToken::new();
+    plain
+        .wait_task(task.id, &opts, &cancel)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let front = crate::client::testutil::LossyFront::start(sim.sim.addr(), 1).await;
+    let client = sim.client_with(|c| c.endpoint = front.url.clone());
+    sim.reset_requests().await;
+    let task = client
+        .delete_zone(cid, "zone4")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("the running delete task was expected"));
+    assert_eq!(
+        sim.count("DELETE /api/v2/ob/clusters/{id}/zones/zone4")
+            .await,
+        2,
+        "the lost DELETE is repeated once, like every DELETE"
+    );
+    plain
+        .wait_task(task.id, &opts, &cancel)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let zones = plain
+        .list_zones(cid)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(zones.iter().all(|z| z.name != "zone4"), "{zones:?}");
+    // Gone: deleting again has nothing to wait for.
+    let again = plain
+        .delete_zone(cid, "zone4")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.is_none(), "{again:?}");
+}
