@@ -419,179 +419,132 @@ pub(crate) async fn apply_privileges(
 ) -> Result<(), (&'static str, ClientError)> {
     if let Some(want) = managed(plan, "global_privileges") {
         let have = managed(prior, "global_privileges").unwrap_or_default();
-        let (grant, revoke) = delta(mode, Scope::Global, have, want);
-        if !grant.is_empty() {
-            client
-                .change_privileges(
-                    c,
-                    t,
-                    grantee,
-                    PrivilegeOp::Grant,
-                    PrivilegeScope::Global(&grant),
-                )
-                .await
-                .map_err(|e| ("global_privileges", e))?;
-        }
-        if !revoke.is_empty() {
-            client
-                .change_privileges(
-                    c,
-                    t,
-                    grantee,
-                    PrivilegeOp::Revoke,
-                    PrivilegeScope::Global(&revoke),
-                )
-                .await
-                .map_err(|e| ("global_privileges", e))?;
-        }
+        let (g, r) = delta(mode, Scope::Global, have, want);
+        grant_then_revoke(
+            client,
+            c,
+            t,
+            grantee,
+            "global_privileges",
+            PrivilegeScope::Global(&g),
+            PrivilegeScope::Global(&r),
+        )
+        .await?;
     }
     if let Some(want) = db_privs_of(plan) {
         let have = db_privs_of(prior).unwrap_or_default();
-        let (mut grants, mut revokes) = (Vec::new(), Vec::new());
-        for db in want
-            .keys()
-            .chain(have.keys())
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            let (g, r) = delta(
-                mode,
-                Scope::Database,
-                have.get(db).cloned().unwrap_or_default(),
-                want.get(db).cloned().unwrap_or_default(),
-            );
-            if !g.is_empty() {
-                grants.push(DbPrivilege {
-                    db_name: db.clone(),
-                    privileges: g,
-                });
+        let (g, r) = keyed_delta(mode, Scope::Database, &have, &want, |db, privileges| {
+            DbPrivilege {
+                db_name: db.clone(),
+                privileges,
             }
-            if !r.is_empty() {
-                revokes.push(DbPrivilege {
-                    db_name: db.clone(),
-                    privileges: r,
-                });
-            }
-        }
-        if !grants.is_empty() {
-            client
-                .change_privileges(
-                    c,
-                    t,
-                    grantee,
-                    PrivilegeOp::Grant,
-                    PrivilegeScope::Db(&grants),
-                )
-                .await
-                .map_err(|e| ("db_privileges", e))?;
-        }
-        if !revokes.is_empty() {
-            client
-                .change_privileges(
-                    c,
-                    t,
-                    grantee,
-                    PrivilegeOp::Revoke,
-                    PrivilegeScope::Db(&revokes),
-                )
-                .await
-                .map_err(|e| ("db_privileges", e))?;
-        }
+        });
+        grant_then_revoke(
+            client,
+            c,
+            t,
+            grantee,
+            "db_privileges",
+            PrivilegeScope::Db(&g),
+            PrivilegeScope::Db(&r),
+        )
+        .await?;
     }
     if let Some(want) = obj_privs_of(plan) {
         let have = obj_privs_of(prior).unwrap_or_default();
-        let (mut grants, mut revokes) = (Vec::new(), Vec::new());
-        for key in want
-            .keys()
-            .chain(have.keys())
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            let (g, r) = delta(
-                mode,
-                Scope::Object,
-                have.get(key).cloned().unwrap_or_default(),
-                want.get(key).cloned().unwrap_or_default(),
-            );
-            let object = DbObject {
-                object_type: key.0.clone(),
-                schema_name: key.1.clone(),
-                object_name: key.2.clone(),
-            };
-            if !g.is_empty() {
-                grants.push(ObjectPrivilege {
-                    object: object.clone(),
-                    privileges: g,
-                });
+        let (g, r) = keyed_delta(mode, Scope::Object, &have, &want, |key, privileges| {
+            ObjectPrivilege {
+                object: DbObject {
+                    object_type: key.0.clone(),
+                    schema_name: key.1.clone(),
+                    object_name: key.2.clone(),
+                },
+                privileges,
             }
-            if !r.is_empty() {
-                revokes.push(ObjectPrivilege {
-                    object,
-                    privileges: r,
-                });
-            }
-        }
-        if !grants.is_empty() {
-            client
-                .change_privileges(
-                    c,
-                    t,
-                    grantee,
-                    PrivilegeOp::Grant,
-                    PrivilegeScope::Object(&grants),
-                )
-                .await
-                .map_err(|e| ("object_privileges", e))?;
-        }
-        if !revokes.is_empty() {
-            client
-                .change_privileges(
-                    c,
-                    t,
-                    grantee,
-                    PrivilegeOp::Revoke,
-                    PrivilegeScope::Object(&revokes),
-                )
-                .await
-                .map_err(|e| ("object_privileges", e))?;
-        }
+        });
+        grant_then_revoke(
+            client,
+            c,
+            t,
+            grantee,
+            "object_privileges",
+            PrivilegeScope::Object(&g),
+            PrivilegeScope::Object(&r),
+        )
+        .await?;
     }
     if let Some(want) = managed(plan, "roles") {
         let have = managed(prior, "roles").unwrap_or_default();
-        let grant: Vec<String> = want
-            .iter()
-            .filter(|w| !have.iter().any(|h| same_name(mode, h, w)))
-            .map(|s| s.to_string())
-            .collect();
-        let revoke: Vec<String> = have
-            .iter()
-            .filter(|h| !want.iter().any(|w| same_name(mode, h, w)))
-            .map(|s| s.to_string())
-            .collect();
-        if !grant.is_empty() {
-            client
-                .change_privileges(
-                    c,
-                    t,
-                    grantee,
-                    PrivilegeOp::Grant,
-                    PrivilegeScope::Roles(&grant),
-                )
-                .await
-                .map_err(|e| ("roles", e))?;
-        }
-        if !revoke.is_empty() {
-            client
-                .change_privileges(
-                    c,
-                    t,
-                    grantee,
-                    PrivilegeOp::Revoke,
-                    PrivilegeScope::Roles(&revoke),
-                )
-                .await
-                .map_err(|e| ("roles", e))?;
-        }
+        let missing = |from: &[&str], other: &[&str]| -> Vec<String> {
+            from.iter()
+                .filter(|x| !other.iter().any(|o| same_name(mode, o, x)))
+                .map(|x| x.to_string())
+                .collect()
+        };
+        let (g, r) = (missing(&want, &have), missing(&have, &want));
+        grant_then_revoke(
+            client,
+            c,
+            t,
+            grantee,
+            "roles",
+            PrivilegeScope::Roles(&g),
+            PrivilegeScope::Roles(&r),
+        )
+        .await?;
     }
     Ok(())
+}
+
+/// Grants `grant`, then revokes `revoke` (the client skips a call that holds nothing); an
+/// error carries `attr`, the attribute it is about.
+async fn grant_then_revoke(
+    client: &OcpClient,
+    c: i64,
+    t: i64,
+    grantee: Grantee<'_>,
+    attr: &'static str,
+    grant: PrivilegeScope<'_>,
+    revoke: PrivilegeScope<'_>,
+) -> Result<(), (&'static str, ClientError)> {
+    for (op, scope) in [(PrivilegeOp::Grant, grant), (PrivilegeOp::Revoke, revoke)] {
+        client
+            .change_privileges(c, t, grantee, op, scope)
+            .await
+            .map_err(|e| (attr, e))?;
+    }
+    Ok(())
+}
+
+/// The grants and revokes, per key (database, object), that turn `have` into `want`; keys in
+/// either map count, and `item` builds one entry of OCP's body from a key and its privileges.
+fn keyed_delta<K: Ord, T>(
+    mode: Mode,
+    scope: Scope,
+    have: &BTreeMap<K, Vec<&str>>,
+    want: &BTreeMap<K, Vec<&str>>,
+    item: impl Fn(&K, Vec<String>) -> T,
+) -> (Vec<T>, Vec<T>) {
+    let (mut grants, mut revokes) = (Vec::new(), Vec::new());
+    for key in want
+        .keys()
+        .chain(have.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let (g, r) = delta(
+            mode,
+            scope,
+            have.get(key).cloned().unwrap_or_default(),
+            want.get(key).cloned().unwrap_or_default(),
+        );
+        if !g.is_empty() {
+            grants.push(item(key, g));
+        }
+        if !r.is_empty() {
+            revokes.push(item(key, r));
+        }
+    }
+    (grants, revokes)
 }
 
 fn privilege_attrs(s: Schema, who: &str) -> Schema {

@@ -24,7 +24,7 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{remaining, report, wait_tasks, Waited};
+use super::{poll_until_ready, report, wait_tasks, Waited};
 use crate::framework::pending::{self, Op};
 
 /// Host kinds OCP knows (§3.7).
@@ -228,29 +228,17 @@ async fn wait_until_online(
     id: i64,
     deadline: Instant,
 ) -> Result<bool, ClientError> {
-    let mut pause = Duration::from_millis(200);
-    loop {
-        match client.find_host(id).await? {
-            Some(h) if h.status.as_deref() != Some("NEW") => return Ok(true),
-            Some(_) => {}
-            None => {
-                return Err(ClientError::NotFound {
-                    method: "GET",
-                    path: format!("/api/v2/compute/hosts/{id}"),
-                    message: "the adopted host disappeared while it was being added".into(),
-                    trace_id: None,
-                })
-            }
-        }
-        if remaining(deadline).is_zero() {
-            return Ok(false);
-        }
-        tokio::select! {
-            _ = ctx.cancel.cancelled() => return Ok(false),
-            _ = tokio::time::sleep(pause.min(remaining(deadline))) => {}
-        }
-        pause = (pause * 2).min(Duration::from_secs(5));
-    }
+    poll_until_ready(
+        ctx,
+        deadline,
+        "host",
+        format!("/api/v2/compute/hosts/{id}"),
+        || async {
+            let h = client.find_host(id).await?;
+            Ok(h.map(|h| h.status.as_deref() != Some("NEW")))
+        },
+    )
+    .await
 }
 
 /// The `ocp_host` resource.

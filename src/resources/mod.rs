@@ -123,6 +123,46 @@ pub async fn wait_ids(
         .map_err(|(_, e)| e)
 }
 
+/// Polls an object whose OCP task is unknown (one adopted after a lost create answer) until
+/// `probe` says it is ready: `Ok(Some(true))` ready, `Ok(Some(false))` not yet, `Ok(None)`
+/// gone (an error naming `what` and `path`). Backs off from 200 ms to 5 s; `Ok(false)` when
+/// the deadline passes or Terraform sends Stop first.
+pub async fn poll_until_ready<F, Fut>(
+    ctx: &Ctx,
+    deadline: Instant,
+    what: &str,
+    path: String,
+    mut probe: F,
+) -> Result<bool, ClientError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<bool>, ClientError>>,
+{
+    let mut pause = Duration::from_millis(200);
+    loop {
+        match probe().await? {
+            Some(true) => return Ok(true),
+            Some(false) => {}
+            None => {
+                return Err(ClientError::NotFound {
+                    method: "GET",
+                    path,
+                    message: format!("the adopted {what} disappeared before it was ready"),
+                    trace_id: None,
+                })
+            }
+        }
+        if remaining(deadline).is_zero() {
+            return Ok(false);
+        }
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return Ok(false),
+            _ = tokio::time::sleep(pause.min(remaining(deadline))) => {}
+        }
+        pause = (pause * 2).min(Duration::from_secs(5));
+    }
+}
+
 /// Private state a resource keeps beside its state: the OCP task last started for it, so a
 /// later run can tell whether that task finished (design rule R1).
 pub fn task_private(task_id: i64) -> Vec<u8> {

@@ -19,7 +19,9 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{pend, remaining, report, report_delete, task_private, wait, wait_tasks, Waited};
+use super::{
+    pend, poll_until_ready, report, report_delete, task_private, wait, wait_tasks, Waited,
+};
 use crate::framework::pending::Op;
 
 /// Tenant modes OCP knows (§3.4.1).
@@ -828,29 +830,17 @@ async fn wait_until_normal(
     id: i64,
     deadline: Instant,
 ) -> Result<bool, ClientError> {
-    let mut pause = Duration::from_millis(200);
-    loop {
-        match client.find_tenant(cluster_id, id).await? {
-            Some(t) if t.status.as_deref() == Some("NORMAL") => return Ok(true),
-            Some(_) => {}
-            None => {
-                return Err(ClientError::NotFound {
-                    method: "GET",
-                    path: format!("/api/v2/ob/clusters/{cluster_id}/tenants/{id}"),
-                    message: "the adopted tenant disappeared while it was being created".into(),
-                    trace_id: None,
-                })
-            }
-        }
-        if remaining(deadline).is_zero() {
-            return Ok(false);
-        }
-        tokio::select! {
-            _ = ctx.cancel.cancelled() => return Ok(false),
-            _ = tokio::time::sleep(pause.min(remaining(deadline))) => {}
-        }
-        pause = (pause * 2).min(Duration::from_secs(5));
-    }
+    poll_until_ready(
+        ctx,
+        deadline,
+        "tenant",
+        format!("/api/v2/ob/clusters/{cluster_id}/tenants/{id}"),
+        || async {
+            let t = client.find_tenant(cluster_id, id).await?;
+            Ok(t.map(|t| t.status.as_deref() == Some("NORMAL")))
+        },
+    )
+    .await
 }
 
 /// The attribute an OCP create error is about, read from OCP's error message (OCP gives no

@@ -161,6 +161,15 @@ pub enum PrivilegeScope<'a> {
 }
 
 impl PrivilegeScope<'_> {
+    /// Whether there is nothing to grant or revoke.
+    fn is_empty(self) -> bool {
+        match self {
+            PrivilegeScope::Global(l) | PrivilegeScope::Roles(l) => l.is_empty(),
+            PrivilegeScope::Db(l) => l.is_empty(),
+            PrivilegeScope::Object(l) => l.is_empty(),
+        }
+    }
+
     /// Last part of the action name: `grant` + `GlobalPrivilege`.
     fn action_suffix(self) -> &'static str {
         match self {
@@ -168,14 +177,6 @@ impl PrivilegeScope<'_> {
             PrivilegeScope::Db(_) => "DbPrivilege",
             PrivilegeScope::Object(_) => "ObjectPrivilege",
             PrivilegeScope::Roles(_) => "Role",
-        }
-    }
-
-    fn is_empty(self) -> bool {
-        match self {
-            PrivilegeScope::Global(l) | PrivilegeScope::Roles(l) => l.is_empty(),
-            PrivilegeScope::Db(l) => l.is_empty(),
-            PrivilegeScope::Object(l) => l.is_empty(),
         }
     }
 
