@@ -127,6 +127,11 @@ pub async fn serve(core: ProviderCore, debug: bool) -> Result<(), String> {
     if !debug {
         ignore_sigint()?;
     }
+    // SIGTERM (a supervisor or a user ending the process) stops serving like Shutdown does, so
+    // the socket file is removed; only SIGKILL can leave it behind. Installed before the
+    // handshake line, so no SIGTERM can arrive unhandled once Terraform knows the socket.
+    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| format!("installing the SIGTERM handler: {e}"))?;
 
     let path = socket_path();
     let listener =
@@ -227,15 +232,12 @@ pub async fn serve(core: ProviderCore, debug: bool) -> Result<(), String> {
         tls.is_some()
     );
 
-    if debug {
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = shutdown_rx.wait_for(|v| *v) => {}
-        }
-        let _ = shutdown_tx.send(true);
-    } else {
-        let _ = shutdown_rx.wait_for(|v| *v).await;
+    tokio::select! {
+        _ = async { tokio::signal::ctrl_c().await }, if debug => {}
+        _ = sigterm.recv() => log::info!("SIGTERM received; shutting down"),
+        _ = shutdown_rx.wait_for(|v| *v) => {}
     }
+    let _ = shutdown_tx.send(true);
     // End the stdio streams so the graceful shutdown does not wait on them, then give
     // in-flight calls a moment; Terraform kills the process 2 s after Shutdown.
     if let Ok(mut open) = stdio_open.lock() {

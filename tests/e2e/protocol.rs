@@ -64,6 +64,13 @@ fn start_plugin(tls: bool) -> Plugin {
     }
 }
 
+/// Ends a plugin the way a supervisor would (SIGTERM), so it removes its socket file.
+fn terminate(child: &mut std::process::Child) {
+    let pid = child.id().to_string();
+    let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    child.wait().unwrap();
+}
+
 #[test]
 fn the_handshake_line_announces_protocol_5_on_a_unix_socket_with_an_unpadded_certificate() {
     let mut p = start_plugin(true);
@@ -78,8 +85,36 @@ fn the_handshake_line_announces_protocol_5_on_a_unix_socket_with_an_unpadded_cer
         parts[5]
     );
     eprintln!("start-to-handshake (mTLS): {:?}", p.started);
-    p.child.kill().unwrap();
-    p.child.wait().unwrap();
+    terminate(&mut p.child);
+}
+
+#[test]
+fn sigterm_exits_cleanly_and_removes_the_socket_file() {
+    let mut p = start_plugin(true);
+    let socket = p.line.split('|').nth(3).unwrap().to_string();
+    assert!(std::path::Path::new(&socket).exists(), "{}", p.line);
+    let pid = p.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let t0 = Instant::now();
+    let status = loop {
+        if let Some(s) = p.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(3),
+            "the plugin did not exit within 3 s of SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(
+        !std::path::Path::new(&socket).exists(),
+        "socket file {socket} removed"
+    );
 }
 
 #[test]
@@ -434,8 +469,7 @@ fn mtls_refuses_clients_without_terraforms_certificate() {
         }
     });
     assert!(plaintext_refused, "plaintext gRPC is refused");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    terminate(&mut child);
     record(
         "mTLS",
         "3 of 3 refused",
