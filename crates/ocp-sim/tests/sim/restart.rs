@@ -1,13 +1,12 @@
 //! `--state-file`: the state survives a restart (also a SIGKILL), tasks resume by wall clock.
 
-mod support;
-
 use std::path::Path;
 use std::time::Duration;
 
 use ocp_sim::{Sim, SimConfig};
 use serde_json::{json, Value};
-use support::{tenant_body, Client, TempDir, TENANTS};
+
+use crate::support::{run_bin, spawn_bin, tenant_body, Client, TempDir, TENANTS};
 
 const SYS_BACKUP: &str = "/api/v2/ob/clusters/1000001/tenants/1002001/backup";
 const CREDENTIALS: &str = "/api/v2/profiles/me/credentials";
@@ -22,11 +21,6 @@ async fn start(file: &Path, task_seconds: f64) -> (Sim, Client) {
     .expect("start sim");
     let c = Client::new(&sim);
     (sim, c)
-}
-
-fn ok(r: &support::Resp, what: &str) -> Value {
-    assert_eq!(r.status, 200, "{what}: {}", r.text);
-    r.body["data"].clone()
 }
 
 fn oss_strategy() -> Value {
@@ -64,14 +58,14 @@ fn hosts_body(ip: &str, credential: i64) -> Value {
 
 /// `(host id, task id)` of a one-host batchCreate.
 async fn add_host(c: &Client, ip: &str, credential: i64) -> (i64, i64) {
-    let d = ok(
-        &c.post(
+    let d = c
+        .post(
             "/api/v2/compute/hosts/batchCreate",
             hosts_body(ip, credential),
         )
-        .await,
-        "batchCreate",
-    );
+        .await
+        .ok()
+        .clone();
     (
         d["contents"][0]["hostId"].as_i64().expect("host id"),
         d["contents"][0]["id"].as_i64().expect("task id"),
@@ -79,14 +73,14 @@ async fn add_host(c: &Client, ip: &str, credential: i64) -> (i64, i64) {
 }
 
 async fn create_tenant(c: &Client, name: &str) -> (i64, i64) {
-    let d = ok(
-        &c.post(
+    let d = c
+        .post(
             &format!("{TENANTS}/createTenant"),
             tenant_body(name, "MYSQL"),
         )
-        .await,
-        "createTenant",
-    );
+        .await
+        .ok()
+        .clone();
     (
         d["tenantId"].as_i64().expect("tenant id"),
         d["id"].as_i64().expect("task id"),
@@ -107,14 +101,14 @@ async fn restart_with_state_file_keeps_everything_and_resumes_tasks() {
     assert!(file.exists(), "the state is saved at start");
     // An Oracle tenant with users and an object privilege.
     let (ora, task) = {
-        let d = ok(
-            &c.post(
+        let d = c
+            .post(
                 &format!("{TENANTS}/createTenant"),
                 tenant_body("ora", "ORACLE"),
             )
-            .await,
-            "create ora",
-        );
+            .await
+            .ok()
+            .clone();
         (
             d["tenantId"].as_i64().expect("id"),
             d["id"].as_i64().expect("task"),
@@ -123,11 +117,9 @@ async fn restart_with_state_file_keeps_everything_and_resumes_tasks() {
     assert_eq!(c.wait_task(task).await["status"], "SUCCESSFUL");
     let users = format!("{TENANTS}/{ora}/users");
     for u in ["owner", "reader"] {
-        ok(
-            &c.post(&users, json!({"username": u, "password": "User_pw_123"}))
-                .await,
-            "create user",
-        );
+        c.post(&users, json!({"username": u, "password": "User_pw_123"}))
+            .await
+            .ok();
     }
     let r = c
         .post(
@@ -144,25 +136,23 @@ async fn restart_with_state_file_keeps_everything_and_resumes_tasks() {
     );
     let objects = c.data(&format!("{TENANTS}/{ora}/objects")).await;
     // A backup strategy (a map keyed by backup object) and a credential.
-    ok(
-        &c.post(
-            &format!("{SYS_BACKUP}/config/backupStrategy"),
-            oss_strategy(),
-        )
-        .await,
-        "strategy",
-    );
+    c.post(
+        &format!("{SYS_BACKUP}/config/backupStrategy"),
+        oss_strategy(),
+    )
+    .await
+    .ok();
     let strategy = c.data(&format!("{SYS_BACKUP}/config/backupStrategy")).await;
-    let cred = ok(
-        &c.post(
+    let cred = c
+        .post(
             CREDENTIALS,
             json!({"targetType": "HOST", "name": "ssh",
                    "sshCredentialProperty": {"type": "PASSWORD", "username": "root",
                                              "passphrase": "Ssh_pw_1"}}),
         )
-        .await,
-        "credential",
-    )["id"]
+        .await
+        .ok()
+        .clone()["id"]
         .as_i64()
         .expect("credential id");
     // A failed task and a stuck one (task faults persist with their task).
@@ -189,15 +179,15 @@ async fn restart_with_state_file_keeps_everything_and_resumes_tasks() {
             .status,
         200
     );
-    let backup = ok(
-        &c.post(
+    let backup = c
+        .post(
             &format!("{SYS_BACKUP}/backupNow"),
             json!({"backupMode": "PHYSICAL_BACKUP", "dataBackupMode": "FULL_BACKUP",
                    "obBackupServiceStorageConfig": oss_strategy()["obBackupServiceStorageConfig"]}),
         )
-        .await,
-        "backupNow",
-    );
+        .await
+        .ok()
+        .clone();
     let backup_task = backup["backupObjectOpsResultList"][0]["taskIdList"][0]
         .as_i64()
         .expect("backup task");
@@ -212,7 +202,7 @@ async fn restart_with_state_file_keeps_everything_and_resumes_tasks() {
     let (sim_b, c) = start(&file, 0.2).await;
     assert_eq!(sim_b.state().request_count(), 0, "counters are not kept");
     assert_eq!(c.get("/_sim/faults").await.body["task_faults"], 0);
-    let t = c.tenant("t1").await.expect("t1 survived");
+    let t = c.tenant_named("t1").await.expect("t1 survived");
     assert_eq!(t["id"], t1);
     assert!(
         ["CREATING", "NORMAL"].contains(&t["status"].as_str().unwrap_or("")),
@@ -221,7 +211,7 @@ async fn restart_with_state_file_keeps_everything_and_resumes_tasks() {
     // The tasks resume by wall clock with their effects.
     let done = c.wait_task(t1_task).await;
     assert_eq!(done["status"], "SUCCESSFUL", "{done}");
-    let t = c.tenant("t1").await.expect("t1");
+    let t = c.tenant_named("t1").await.expect("t1");
     assert_eq!(t["status"], "NORMAL");
     assert!(t["obTenantId"].as_i64().is_some(), "{t}");
     assert_eq!(c.wait_task(backup_task).await["status"], "SUCCESSFUL");
@@ -251,14 +241,12 @@ async fn restart_with_state_file_keeps_everything_and_resumes_tasks() {
         "{log}"
     );
     assert_eq!(host_status(&c, failed_host).await, "NEW");
-    ok(
-        &c.post(
-            &format!("/api/v2/tasks/instances/{failed_task}/retry"),
-            json!({}),
-        )
-        .await,
-        "retry",
-    );
+    c.post(
+        &format!("/api/v2/tasks/instances/{failed_task}/retry"),
+        json!({}),
+    )
+    .await
+    .ok();
     assert_eq!(c.wait_task(failed_task).await["status"], "SUCCESSFUL");
     assert_eq!(host_status(&c, failed_host).await, "ONLINE");
     // The stuck task is still stuck (long past its duration); cancelling releases it.
@@ -297,7 +285,7 @@ async fn restart_with_state_file_keeps_everything_and_resumes_tasks() {
     drop(sim_b);
     tokio::time::sleep(Duration::from_millis(800)).await;
     let (_sim_c, c) = start(&file, 0.2).await;
-    let t = c.tenant("t3").await.expect("t3");
+    let t = c.tenant_named("t3").await.expect("t3");
     assert_eq!(t["status"], "NORMAL", "{t}");
     assert_eq!(c.task(t3_task).await["status"], "SUCCESSFUL");
     // ... and that completion was saved by the GET that observed it.
@@ -336,7 +324,7 @@ async fn state_file_errors_are_clear() {
     assert!(err.to_string().contains("state.json"), "{err}");
 
     let bad_arg = bad.to_string_lossy().into_owned();
-    let (ok, stderr) = support::run_bin(&["--listen", "127.0.0.1:0", "--state-file", &bad_arg]);
+    let (ok, stderr) = run_bin(&["--listen", "127.0.0.1:0", "--state-file", &bad_arg]);
     assert!(!ok);
     assert!(stderr.contains("cannot load state file"), "{stderr}");
 }
@@ -365,7 +353,7 @@ async fn cli_restart_after_sigkill_on_the_same_port() {
     };
     let first: Vec<String> = args("127.0.0.1:0");
     let first: Vec<&str> = first.iter().map(String::as_str).collect();
-    let (mut child, url) = support::spawn_bin(&first).await;
+    let (mut child, url) = spawn_bin(&first).await;
     let addr = url.strip_prefix("http://").expect("http url").to_string();
     let c = Client::at(&url, "u1", "p1");
     let (tid, task) = create_tenant(&c, "k1").await;
@@ -375,13 +363,13 @@ async fn cli_restart_after_sigkill_on_the_same_port() {
 
     let again: Vec<String> = args(&addr);
     let again: Vec<&str> = again.iter().map(String::as_str).collect();
-    let (mut child, url2) = support::spawn_bin(&again).await;
+    let (mut child, url2) = spawn_bin(&again).await;
     assert_eq!(url2, url, "same address");
     let c = Client::at(&url2, "u1", "p1");
-    let t = c.tenant("k1").await.expect("k1 survived the SIGKILL");
+    let t = c.tenant_named("k1").await.expect("k1 survived the SIGKILL");
     assert_eq!(t["id"], tid);
     assert_eq!(c.wait_task(task).await["status"], "SUCCESSFUL");
-    assert_eq!(c.tenant("k1").await.expect("k1")["status"], "NORMAL");
+    assert_eq!(c.tenant_named("k1").await.expect("k1")["status"], "NORMAL");
     let _ = child.kill();
     let _ = child.wait();
 }

@@ -2,102 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use ocp_sim::{Sim, SimConfig};
 use serde_json::{json, Value};
 
-const CLUSTER: i64 = 1_000_001;
-
-struct Client {
-    http: reqwest::Client,
-    base: String,
-    user: String,
-    pass: String,
-}
-
-struct Resp {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Value,
-}
-
-impl Client {
-    fn new(sim: &Sim) -> Self {
-        let cfg = sim.state().config().clone();
-        Client {
-            http: reqwest::Client::new(),
-            base: sim.url(),
-            user: cfg.username,
-            pass: cfg.password,
-        }
-    }
-
-    async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-        auth: bool,
-    ) -> Resp {
-        let mut req = self.http.request(method, format!("{}{}", self.base, path));
-        if auth {
-            req = req.basic_auth(&self.user, Some(&self.pass));
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.expect("request failed");
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let text = resp.text().await.expect("body");
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Resp {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn get(&self, path: &str) -> Resp {
-        self.send(reqwest::Method::GET, path, None, true).await
-    }
-
-    async fn post(&self, path: &str) -> Resp {
-        self.send(reqwest::Method::POST, path, None, true).await
-    }
-
-    async fn admin(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
-        self.send(method, path, body, false).await
-    }
-
-    async fn data(&self, path: &str) -> Value {
-        let r = self.get(path).await;
-        assert_eq!(r.status, 200, "GET {path}: {}", r.body);
-        r.body["data"].clone()
-    }
-
-    async fn wait_task(&self, id: i64) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let t = self.data(&format!("/api/v2/tasks/instances/{id}")).await;
-            if t["status"] != "RUNNING" {
-                return t;
-            }
-            assert!(Instant::now() < deadline, "task {id} did not finish: {t}");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-async fn sim(task_seconds: f64) -> (Sim, Client) {
-    let sim = Sim::start(SimConfig {
-        task_seconds,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("start sim");
-    let c = Client::new(&sim);
-    (sim, c)
-}
+use crate::support::{sim, spawn_bin, statuses, Client, CLUSTER};
 
 fn assert_envelope(body: &Value, status: u16) {
     assert_eq!(body["status"], status, "{body}");
@@ -126,34 +33,25 @@ fn assert_envelope(body: &Value, status: u16) {
 async fn unauthorized_requests_get_401_envelope() {
     let (_sim, c) = sim(2.0).await;
     let r = c
-        .send(reqwest::Method::GET, "/api/v2/ob/clusters", None, false)
+        .send_anonymous(reqwest::Method::GET, "/api/v2/ob/clusters")
         .await;
     assert_eq!(r.status, 401);
     assert_envelope(&r.body, 401);
     assert_eq!(r.body["error"]["code"], "UNAUTHORIZED");
     assert!(r.headers.get("www-authenticate").is_some());
 
-    let bad = Client {
-        http: reqwest::Client::new(),
-        base: c.base.clone(),
-        user: "admin".into(),
-        pass: "wrong".into(),
-    };
+    let bad = Client::at(&c.base, "admin", "wrong");
     let r = bad.get("/api/v2/time").await;
     assert_eq!(r.status, 401);
     assert_envelope(&r.body, 401);
 
     // Unknown paths under /api/v2 need auth first, then give a 404 envelope.
-    let r = c
-        .send(reqwest::Method::GET, "/api/v2/nope", None, false)
-        .await;
+    let r = c.send_anonymous(reqwest::Method::GET, "/api/v2/nope").await;
     assert_eq!(r.status, 401);
     let r = c.get("/api/v2/nope").await;
     assert_eq!(r.status, 404);
     assert_envelope(&r.body, 404);
-    let r = c
-        .send(reqwest::Method::DELETE, "/api/v2/time", None, true)
-        .await;
+    let r = c.delete("/api/v2/time").await;
     assert_eq!(r.status, 405);
     assert_envelope(&r.body, 405);
 }
@@ -380,19 +278,12 @@ async fn tenants_units_and_compute() {
     assert_eq!(c.get("/api/v2/compute/hosts/1004001").await.status, 404);
 }
 
-fn statuses(task: &Value) -> Vec<String> {
-    task["subtasks"]
-        .as_array()
-        .expect("subtasks")
-        .iter()
-        .map(|s| s["status"].as_str().unwrap_or("?").to_string())
-        .collect()
-}
-
 #[tokio::test]
 async fn task_lifecycle_progress_busy_and_success() {
     let (_sim, c) = sim(1.2).await;
-    let r = c.post(&format!("/api/v2/ob/clusters/{CLUSTER}/stop")).await;
+    let r = c
+        .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/stop"))
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_envelope(&r.body, 200);
     let task = &r.body["data"];
@@ -426,7 +317,7 @@ async fn task_lifecycle_progress_busy_and_success() {
     // Busy: a second async write on the same resource.
     for path in ["stop", "restart", "zones/zone1/stop"] {
         let r = c
-            .post(&format!("/api/v2/ob/clusters/{CLUSTER}/{path}"))
+            .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/{path}"))
             .await;
         assert_eq!(r.status, 400, "{path}: {}", r.body);
         assert_eq!(r.body["error"]["code"], "RESOURCE_BUSY");
@@ -473,10 +364,12 @@ async fn task_lifecycle_progress_busy_and_success() {
     );
 
     // Stopping again is an illegal state; starting works.
-    let r = c.post(&format!("/api/v2/ob/clusters/{CLUSTER}/stop")).await;
+    let r = c
+        .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/stop"))
+        .await;
     assert_eq!(r.body["error"]["code"], "ILLEGAL_STATE");
     let r = c
-        .post(&format!("/api/v2/ob/clusters/{CLUSTER}/start"))
+        .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/start"))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let id = r.body["data"]["id"].as_i64().expect("id");
@@ -492,7 +385,7 @@ async fn task_lifecycle_progress_busy_and_success() {
 async fn zone_operations() {
     let (_sim, c) = sim(0.1).await;
     let r = c
-        .post(&format!("/api/v2/ob/clusters/{CLUSTER}/zones/zone1/stop"))
+        .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/zones/zone1/stop"))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["data"]["name"], "Stop OB zone");
@@ -505,15 +398,15 @@ async fn zone_operations() {
     assert_eq!(cl["zones"][0]["servers"][0]["status"], "STOPPED");
     assert_eq!(cl["zones"][1]["status"], "RUNNING");
     let r = c
-        .post(&format!("/api/v2/ob/clusters/{CLUSTER}/zones/zone2/stop"))
+        .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/zones/zone2/stop"))
         .await;
     assert_eq!(r.body["error"]["code"], "ILLEGAL_STATE");
     let r = c
-        .post(&format!("/api/v2/ob/clusters/{CLUSTER}/zones/zone9/stop"))
+        .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/zones/zone9/stop"))
         .await;
     assert_eq!(r.status, 404);
     let r = c
-        .post(&format!("/api/v2/ob/clusters/{CLUSTER}/zones/zone1/start"))
+        .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/zones/zone1/start"))
         .await;
     let id = r.body["data"]["id"].as_i64().expect("id");
     assert_eq!(c.wait_task(id).await["status"], "SUCCESSFUL");
@@ -528,14 +421,15 @@ async fn injected_task_failure_log_and_retry() {
     // Long enough that the retried run is still going when we look at it, even on a busy box.
     let (_sim, c) = sim(0.8).await;
     let r = c
-        .admin(
-            reqwest::Method::POST,
+        .post(
             "/_sim/tasks/fail_next",
-            Some(json!({"subtask": 2, "message": "observer 172.16.0.12:2882 did not stop within 600s"})),
+            json!({"subtask": 2, "message": "observer 172.16.0.12:2882 did not stop within 600s"}),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let r = c.post(&format!("/api/v2/ob/clusters/{CLUSTER}/stop")).await;
+    let r = c
+        .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/stop"))
+        .await;
     let id = r.body["data"]["id"].as_i64().expect("id");
     let t = c.wait_task(id).await;
     assert_eq!(t["status"], "FAILED");
@@ -569,7 +463,9 @@ async fn injected_task_failure_log_and_retry() {
     );
 
     // Retrying a running/successful task is refused; retrying the failed one works.
-    let r = c.post(&format!("/api/v2/tasks/instances/{id}/retry")).await;
+    let r = c
+        .post_empty(&format!("/api/v2/tasks/instances/{id}/retry"))
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["data"]["id"], id);
     assert_eq!(r.body["data"]["status"], "RUNNING");
@@ -581,7 +477,9 @@ async fn injected_task_failure_log_and_retry() {
         c.data(&format!("/api/v2/ob/clusters/{CLUSTER}")).await["status"],
         "STOPPING"
     );
-    let r2 = c.post(&format!("/api/v2/tasks/instances/{id}/retry")).await;
+    let r2 = c
+        .post_empty(&format!("/api/v2/tasks/instances/{id}/retry"))
+        .await;
     assert_eq!(r2.status, 400);
     let t = c.wait_task(id).await;
     assert_eq!(t["status"], "SUCCESSFUL");
@@ -597,12 +495,12 @@ async fn rollback_and_skip() {
     // Rollback restores the former state.
     sim.state().fail_next_task(3, "boom");
     let r = c
-        .post(&format!("/api/v2/ob/clusters/{CLUSTER}/restart"))
+        .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/restart"))
         .await;
     let id = r.body["data"]["id"].as_i64().expect("id");
     assert_eq!(c.wait_task(id).await["status"], "FAILED");
     let r = c
-        .post(&format!("/api/v2/tasks/instances/{id}/rollback"))
+        .post_empty(&format!("/api/v2/tasks/instances/{id}/rollback"))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["data"]["operation"], "ROLLBACK");
@@ -614,19 +512,21 @@ async fn rollback_and_skip() {
         "RUNNING"
     );
     let r = c
-        .post(&format!("/api/v2/tasks/instances/{id}/rollback"))
+        .post_empty(&format!("/api/v2/tasks/instances/{id}/rollback"))
         .await;
     assert_eq!(r.status, 400);
 
     // Skip the failed subtask: the task continues and succeeds.
     sim.state().fail_next_task(1, "precheck failed");
-    let r = c.post(&format!("/api/v2/ob/clusters/{CLUSTER}/stop")).await;
+    let r = c
+        .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/stop"))
+        .await;
     let id = r.body["data"]["id"].as_i64().expect("id");
     let t = c.wait_task(id).await;
     assert_eq!(statuses(&t), ["FAILED", "PENDING", "PENDING", "PENDING"]);
     let sid = t["subtasks"][0]["id"].as_i64().expect("sid");
     let r = c
-        .post(&format!("/api/v2/tasks/instances/{id}/subtasks/{sid}/skip"))
+        .post_empty(&format!("/api/v2/tasks/instances/{id}/subtasks/{sid}/skip"))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["data"]["status"], "SUCCESSFUL");
@@ -642,11 +542,11 @@ async fn rollback_and_skip() {
 #[tokio::test]
 async fn stuck_task_cancel_and_subtask_retry() {
     let (_sim, c) = sim(0.1).await;
-    let r = c
-        .admin(reqwest::Method::POST, "/_sim/tasks/stuck_next", None)
-        .await;
+    let r = c.post_empty("/_sim/tasks/stuck_next").await;
     assert_eq!(r.status, 200);
-    let r = c.post(&format!("/api/v2/ob/clusters/{CLUSTER}/stop")).await;
+    let r = c
+        .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/stop"))
+        .await;
     let id = r.body["data"]["id"].as_i64().expect("id");
     tokio::time::sleep(Duration::from_millis(400)).await;
     let t = c.data(&format!("/api/v2/tasks/instances/{id}")).await;
@@ -657,7 +557,7 @@ async fn stuck_task_cancel_and_subtask_retry() {
     );
     let sid = t["subtasks"][3]["id"].as_i64().expect("sid");
     let r = c
-        .post(&format!(
+        .post_empty(&format!(
             "/api/v2/tasks/instances/{id}/subtasks/{sid}/cancel"
         ))
         .await;
@@ -667,7 +567,7 @@ async fn stuck_task_cancel_and_subtask_retry() {
     let t = c.data(&format!("/api/v2/tasks/instances/{id}")).await;
     assert_eq!(t["status"], "FAILED");
     let r = c
-        .post(&format!(
+        .post_empty(&format!(
             "/api/v2/tasks/instances/{id}/subtasks/{sid}/retry"
         ))
         .await;
@@ -679,11 +579,7 @@ async fn stuck_task_cancel_and_subtask_retry() {
 async fn http_fault_injection() {
     let (sim, c) = sim(2.0).await;
     let r = c
-        .admin(
-            reqwest::Method::POST,
-            "/_sim/faults",
-            Some(json!({"fail_next": 2, "status": 500})),
-        )
+        .post("/_sim/faults", json!({"fail_next": 2, "status": 500}))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     for _ in 0..2 {
@@ -694,11 +590,7 @@ async fn http_fault_injection() {
     assert_eq!(c.get("/api/v2/ob/clusters").await.status, 200);
 
     let r = c
-        .admin(
-            reqwest::Method::POST,
-            "/_sim/faults",
-            Some(json!({"fail_next": 1, "status": 429, "retry_after": 3, "path_prefix": "/api/v2/tasks", "method": "GET"})),
-        )
+        .post("/_sim/faults", json!({"fail_next": 1, "status": 429, "retry_after": 3, "path_prefix": "/api/v2/tasks", "method": "GET"}))
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(
@@ -717,11 +609,7 @@ async fn http_fault_injection() {
 
     // Delay.
     let r = c
-        .admin(
-            reqwest::Method::POST,
-            "/_sim/faults",
-            Some(json!({"delay_ms": 300, "count": 1})),
-        )
+        .post("/_sim/faults", json!({"delay_ms": 300, "count": 1}))
         .await;
     assert_eq!(r.status, 200);
     let t0 = Instant::now();
@@ -736,23 +624,13 @@ async fn http_fault_injection() {
 
     // Clear, in-process setters, bad admin bodies.
     sim.state().fail_next_requests(5, 503);
-    let r = c.admin(reqwest::Method::DELETE, "/_sim/faults", None).await;
+    let r = c.delete("/_sim/faults").await;
     assert_eq!(r.status, 200);
     assert_eq!(c.get("/api/v2/time").await.status, 200);
-    let r = c
-        .admin(
-            reqwest::Method::POST,
-            "/_sim/faults",
-            Some(json!({"nope": 1})),
-        )
-        .await;
+    let r = c.post("/_sim/faults", json!({"nope": 1})).await;
     assert_eq!(r.status, 400);
     let r = c
-        .admin(
-            reqwest::Method::POST,
-            "/_sim/faults",
-            Some(json!({"fail_next": 1, "status": 200})),
-        )
+        .post("/_sim/faults", json!({"fail_next": 1, "status": 200}))
         .await;
     assert_eq!(r.status, 400);
     sim.state().fail_next_requests(1, 502);
@@ -768,9 +646,8 @@ async fn request_counters() {
         "/api/v2/ob/clusters/{CLUSTER}/zones/zone1/servers?size=5"
     ))
     .await;
-    c.send(reqwest::Method::GET, "/api/v2/time", None, false)
-        .await;
-    let r = c.admin(reqwest::Method::GET, "/_sim/requests", None).await;
+    c.send_anonymous(reqwest::Method::GET, "/api/v2/time").await;
+    let r = c.get("/_sim/requests").await;
     assert_eq!(r.body["count"], 4, "{}", r.body);
     assert_eq!(r.body["by_route"]["GET /api/v2/ob/clusters"], 1);
     assert_eq!(r.body["by_route"]["GET /api/v2/ob/clusters/{id}"], 1);
@@ -782,48 +659,29 @@ async fn request_counters() {
     assert_eq!(recent[2]["query"], "size=5");
     assert_eq!(recent[3]["status"], 401);
     assert_eq!(sim.state().route_count("GET /api/v2/time"), 1);
-    let r = c
-        .admin(reqwest::Method::DELETE, "/_sim/requests", None)
-        .await;
+    let r = c.delete("/_sim/requests").await;
     assert_eq!(r.body["count"], 0);
     assert_eq!(sim.state().request_count(), 0);
 }
 
 #[tokio::test]
 async fn binary_prints_listening_line_first() {
-    use std::io::BufRead as _;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ocp-sim"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--username",
-            "u1",
-            "--password",
-            "p1",
-            "--task-seconds",
-            "0.5",
-            "--server-capacity",
-            "400:1600",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn ocp-sim");
-    let stdout = child.stdout.take().expect("stdout");
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .map(|_| line)
-    })
-    .await
-    .expect("join")
-    .expect("read line");
-    let addr = line
-        .trim_end()
-        .strip_prefix("ocp-sim listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
+    let (mut child, url) = spawn_bin(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--username",
+        "u1",
+        "--password",
+        "p1",
+        "--task-seconds",
+        "0.5",
+        "--server-capacity",
+        "400:1600",
+    ])
+    .await;
+    let addr = url
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("unexpected URL {url:?}"));
     let sock: std::net::SocketAddr = addr.parse().expect("socket addr");
     assert_ne!(sock.port(), 0);
     let http = reqwest::Client::new();

@@ -1,11 +1,10 @@
 //! HTTPS with `--tls-cert` / `--tls-key` (rustls).
 
-mod support;
-
 use std::path::PathBuf;
 
 use ocp_sim::{Phase, Sim, SimConfig};
-use support::{Client, TempDir};
+
+use crate::support::{run_bin, spawn_bin, Client, TempDir};
 
 /// A self-signed certificate for 127.0.0.1 and localhost: (dir, cert path, key path, cert PEM).
 fn certificate() -> (TempDir, PathBuf, PathBuf, String) {
@@ -98,12 +97,12 @@ async fn tls_configuration_errors_are_clear() {
     assert!(err.to_string().contains("pair"), "{err}");
 
     let cert_arg = cert.to_string_lossy().into_owned();
-    let (ok, stderr) = support::run_bin(&["--listen", "127.0.0.1:0", "--tls-cert", &cert_arg]);
+    let (ok, stderr) = run_bin(&["--listen", "127.0.0.1:0", "--tls-cert", &cert_arg]);
     assert!(!ok);
     assert!(stderr.contains("--tls-key"), "{stderr}");
     let missing_arg = missing.to_string_lossy().into_owned();
     let key_arg = key.to_string_lossy().into_owned();
-    let (ok, stderr) = support::run_bin(&[
+    let (ok, stderr) = run_bin(&[
         "--listen",
         "127.0.0.1:0",
         "--tls-cert",
@@ -120,7 +119,7 @@ async fn cli_prints_the_https_url() {
     let (_dir, cert, key, pem) = certificate();
     let cert_arg = cert.to_string_lossy().into_owned();
     let key_arg = key.to_string_lossy().into_owned();
-    let (mut child, url) = support::spawn_bin(&[
+    let (mut child, url) = spawn_bin(&[
         "--listen",
         "127.0.0.1:0",
         "--tls-cert",

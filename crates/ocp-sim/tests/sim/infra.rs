@@ -1,11 +1,11 @@
 //! End-to-end tests of the infrastructure writes: regions, IDCs, host types, credentials, hosts
 //! (§3.7) and the cluster topology (create/delete cluster, zones, OBServers; §3.1-§3.3).
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use ocp_sim::{Sim, SimConfig};
 use serde_json::{json, Value};
+
+use crate::support::{sim, Client};
 
 const DEMO: i64 = 1_000_001;
 const REGION: i64 = 1_005_001;
@@ -20,110 +20,7 @@ const CLUSTER_PW: &str = "Cluster_pw_1";
 const SSH_PW: &str = "Ssh_secret_9";
 const TENANT_PW: &str = "Tenant_pw_1";
 
-struct Client {
-    http: reqwest::Client,
-    base: String,
-    user: String,
-    pass: String,
-    /// Every response body seen, to check that no password ever leaks.
-    seen: Arc<Mutex<Vec<String>>>,
-}
-
-struct Resp {
-    status: u16,
-    body: Value,
-}
-
-impl Resp {
-    fn code(&self) -> &str {
-        self.body["error"]["code"].as_str().unwrap_or("")
-    }
-
-    fn message(&self) -> &str {
-        self.body["error"]["message"].as_str().unwrap_or("")
-    }
-
-    fn ok(&self) -> &Value {
-        assert_eq!(self.status, 200, "{}", self.body);
-        &self.body["data"]
-    }
-
-    fn task_id(&self) -> i64 {
-        self.ok()["id"].as_i64().expect("task id")
-    }
-
-    /// 400 with `code` and a message starting with (or containing) `needle`.
-    #[track_caller]
-    fn assert_400(&self, code: &str, needle: &str) {
-        assert_eq!(self.status, 400, "{}", self.body);
-        assert_eq!(self.code(), code, "{}", self.body);
-        assert!(
-            self.message().contains(needle),
-            "message {:?} should name {needle:?}",
-            self.message()
-        );
-    }
-}
-
 impl Client {
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
-        let mut req = self
-            .http
-            .request(method, format!("{}{}", self.base, path))
-            .basic_auth(&self.user, Some(&self.pass));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.expect("request failed");
-        let status = resp.status().as_u16();
-        let text = resp.text().await.expect("body");
-        self.seen.lock().expect("lock").push(text.clone());
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Resp { status, body }
-    }
-
-    async fn get(&self, path: &str) -> Resp {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Resp {
-        self.send(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    async fn delete(&self, path: &str) -> Resp {
-        self.send(reqwest::Method::DELETE, path, None).await
-    }
-
-    async fn data(&self, path: &str) -> Value {
-        let r = self.get(path).await;
-        assert_eq!(r.status, 200, "GET {path}: {}", r.body);
-        r.body["data"].clone()
-    }
-
-    async fn total(&self, path: &str) -> u64 {
-        self.data(path).await["page"]["totalElements"]
-            .as_u64()
-            .expect("totalElements")
-    }
-
-    async fn wait_task(&self, id: i64) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let t = self.data(&format!("/api/v2/tasks/instances/{id}")).await;
-            if t["status"] != "RUNNING" {
-                return t;
-            }
-            assert!(Instant::now() < deadline, "task {id} did not finish: {t}");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    async fn wait_ok(&self, id: i64) -> Value {
-        let t = self.wait_task(id).await;
-        assert_eq!(t["status"], "SUCCESSFUL", "{t}");
-        t
-    }
-
     async fn host(&self, id: i64) -> Value {
         self.data(&format!("/api/v2/compute/hosts/{id}")).await
     }
@@ -142,16 +39,9 @@ impl Client {
     }
 
     fn assert_no_secret(&self, secrets: &[&str]) {
-        for body in self.seen.lock().expect("lock").iter() {
-            for p in secrets {
-                assert!(!body.contains(p), "secret {p} leaked in {body}");
-            }
-            assert!(
-                !body.contains("\"passphrase\""),
-                "passphrase leaked in {body}"
-            );
-            assert!(!body.contains("\"password\""), "password leaked in {body}");
-        }
+        let mut needles = secrets.to_vec();
+        needles.extend(["\"passphrase\"", "\"password\""]);
+        self.assert_no_leak(&needles);
     }
 }
 
@@ -170,24 +60,6 @@ fn names(list: &Value, key: &str) -> Vec<String> {
         .iter()
         .map(|v| v[key].as_str().unwrap_or("?").to_string())
         .collect()
-}
-
-async fn sim(task_seconds: f64) -> (Sim, Client) {
-    let sim = Sim::start(SimConfig {
-        task_seconds,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("start sim");
-    let cfg = sim.state().config().clone();
-    let c = Client {
-        http: reqwest::Client::new(),
-        base: sim.url(),
-        user: cfg.username,
-        pass: cfg.password,
-        seen: Arc::new(Mutex::new(Vec::new())),
-    };
-    (sim, c)
 }
 
 fn cluster_body(name: &str, zones: &[(&str, &str, &[i64])]) -> Value {
@@ -250,13 +122,13 @@ async fn regions_idcs_host_types_create_delete_and_rules() {
     );
     c.post("/api/v2/compute/regions", json!({"name": "CN-Shanghai"}))
         .await
-        .assert_400("DUPLICATE_NAME", "cn-shanghai");
+        .assert_err(400, "DUPLICATE_NAME", "cn-shanghai");
     c.post("/api/v2/compute/regions", json!({"description": "x"}))
         .await
-        .assert_400("ILLEGAL_ARGUMENT", "name is required");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "name is required");
     c.post("/api/v2/compute/regions", json!({"name": "-x"}))
         .await
-        .assert_400("ILLEGAL_ARGUMENT", "invalid name");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "invalid name");
     assert_eq!(c.total("/api/v2/compute/regions").await, 2);
 
     // IDCs.
@@ -276,16 +148,16 @@ async fn regions_idcs_host_types_create_delete_and_rules() {
         json!({"name": "sh2", "regionId": 1_005_999}),
     )
     .await
-    .assert_400("ILLEGAL_ARGUMENT", "invalid regionId");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "invalid regionId");
     c.post("/api/v2/compute/idcs", json!({"name": "sh2"}))
         .await
-        .assert_400("ILLEGAL_ARGUMENT", "regionId is required");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "regionId is required");
     c.post(
         "/api/v2/compute/idcs",
         json!({"name": "HZ1", "regionId": REGION}),
     )
     .await
-    .assert_400("DUPLICATE_NAME", "hz1");
+    .assert_err(400, "DUPLICATE_NAME", "hz1");
     assert_eq!(c.total("/api/v2/compute/idcs").await, 4);
 
     // Host types: no hyphens (C-inst).
@@ -298,25 +170,25 @@ async fn regions_idcs_host_types_create_delete_and_rules() {
     let ht = r.ok()["id"].as_i64().expect("host type id");
     c.post("/api/v2/compute/hostTypes", json!({"name": "big-box"}))
         .await
-        .assert_400("ILLEGAL_ARGUMENT", "hyphen");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "hyphen");
     c.post("/api/v2/compute/hostTypes", json!({"name": "Standard"}))
         .await
-        .assert_400("DUPLICATE_NAME", "standard");
+        .assert_err(400, "DUPLICATE_NAME", "standard");
     assert_eq!(c.total("/api/v2/compute/hostTypes").await, 2);
 
     // In-use rules name what still uses the object.
     c.delete(&format!("/api/v2/compute/regions/{rid}"))
         .await
-        .assert_400("ILLEGAL_STATE", "sh1");
+        .assert_err(400, "ILLEGAL_STATE", "sh1");
     c.delete(&format!("/api/v2/compute/regions/{REGION}"))
         .await
-        .assert_400("ILLEGAL_STATE", "hz1");
+        .assert_err(400, "ILLEGAL_STATE", "hz1");
     c.delete(&format!("/api/v2/compute/idcs/{HZ1}"))
         .await
-        .assert_400("ILLEGAL_STATE", "172.16.0.11");
+        .assert_err(400, "ILLEGAL_STATE", "172.16.0.11");
     c.delete(&format!("/api/v2/compute/hostTypes/{HOST_TYPE}"))
         .await
-        .assert_400("ILLEGAL_STATE", "172.16.0.11");
+        .assert_err(400, "ILLEGAL_STATE", "172.16.0.11");
 
     // No modify calls (S0 lists none).
     let r = c
@@ -371,13 +243,14 @@ async fn credentials_create_list_delete_without_passphrase() {
     bad["targetType"] = json!("OB");
     c.post(path, bad)
         .await
-        .assert_400("ILLEGAL_ARGUMENT", "invalid targetType");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "invalid targetType");
     let mut bad = credential_body("x");
     bad["sshCredentialProperty"]
         .as_object_mut()
         .expect("obj")
         .remove("passphrase");
-    c.post(path, bad).await.assert_400(
+    c.post(path, bad).await.assert_err(
+        400,
         "ILLEGAL_ARGUMENT",
         "sshCredentialProperty.passphrase is required",
     );
@@ -385,12 +258,14 @@ async fn credentials_create_list_delete_without_passphrase() {
     bad["sshCredentialProperty"]["type"] = json!("PRIVATE_KEY");
     c.post(path, bad)
         .await
-        .assert_400("ILLEGAL_ARGUMENT", "sshCredentialProperty.type");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "sshCredentialProperty.type");
     let mut bad = credential_body("x");
     bad["sshCredentialProperty"]["hostIdList"] = json!([1_003_999]);
-    c.post(path, bad)
-        .await
-        .assert_400("ILLEGAL_ARGUMENT", "sshCredentialProperty.hostIdList[0]");
+    c.post(path, bad).await.assert_err(
+        400,
+        "ILLEGAL_ARGUMENT",
+        "sshCredentialProperty.hostIdList[0]",
+    );
     assert_eq!(c.total(path).await, 0);
 
     let r = c.post(path, credential_body("ssh-root")).await;
@@ -404,7 +279,7 @@ async fn credentials_create_list_delete_without_passphrase() {
     );
     c.post(path, credential_body("SSH-ROOT"))
         .await
-        .assert_400("DUPLICATE_NAME", "ssh-root");
+        .assert_err(400, "DUPLICATE_NAME", "ssh-root");
 
     let list = c.data(&format!("{path}?targetType=HOST")).await;
     assert_eq!(ids(&list), vec![id]);
@@ -562,7 +437,7 @@ async fn hosts_batch_create_rules_filters_and_delete() {
         ),
     ];
     for (body, code, needle) in cases {
-        c.post(path, body).await.assert_400(code, needle);
+        c.post(path, body).await.assert_err(400, code, needle);
     }
     assert_eq!(c.total(total).await, 9);
     assert_eq!(c.total("/api/v2/tasks/instances").await, 0);
@@ -594,17 +469,17 @@ async fn hosts_batch_create_rules_filters_and_delete() {
     // A host being added is locked; its credential is in use.
     c.delete(&format!("/api/v2/compute/hosts/{}", new_hosts[0]))
         .await
-        .assert_400("RESOURCE_BUSY", "Add host");
+        .assert_err(400, "RESOURCE_BUSY", "Add host");
     c.delete(&format!("/api/v2/profiles/me/credentials/{cred}"))
         .await
-        .assert_400("ILLEGAL_STATE", "10.0.0.1");
+        .assert_err(400, "ILLEGAL_STATE", "10.0.0.1");
     // A NEW host cannot run an OBServer yet.
     c.post(
         &format!("/api/v2/ob/clusters/{DEMO}/servers"),
         json!({"zoneName": "zone1", "servers": [new_hosts[0]]}),
     )
     .await
-    .assert_400("ILLEGAL_ARGUMENT", "servers[0]");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "servers[0]");
     for t in &tasks {
         c.wait_ok(t["id"].as_i64().expect("id")).await;
     }
@@ -667,9 +542,11 @@ async fn hosts_batch_create_rules_filters_and_delete() {
             .code(),
         "HOST_NOT_FOUND"
     );
-    c.delete("/api/v2/compute/hosts/1003001")
-        .await
-        .assert_400("ILLEGAL_STATE", "demo-cluster");
+    c.delete("/api/v2/compute/hosts/1003001").await.assert_err(
+        400,
+        "ILLEGAL_STATE",
+        "demo-cluster",
+    );
     assert_eq!(c.delete("/api/v2/compute/hosts/1003999").await.status, 404);
     // Once its hosts are gone the credential can be deleted.
     assert_eq!(
@@ -785,11 +662,11 @@ async fn cluster_create_shows_progress_then_runs_with_sys_tenant() {
         tenant_body("early", &["zone1"]),
     )
     .await
-    .assert_400("RESOURCE_BUSY", "Create OB cluster");
+    .assert_err(400, "RESOURCE_BUSY", "Create OB cluster");
     // The cluster lock refuses a second task.
     c.delete(&format!("/api/v2/ob/clusters/{cid}"))
         .await
-        .assert_400("RESOURCE_BUSY", "Create OB cluster");
+        .assert_err(400, "RESOURCE_BUSY", "Create OB cluster");
 
     // Subtasks progress while the task runs.
     let tid = task["id"].as_i64().expect("id");
@@ -999,7 +876,7 @@ async fn cluster_create_rules_create_nothing() {
     ];
     for (b, code, needle) in cases {
         let r = c.post("/api/v2/ob/clusters", b).await;
-        r.assert_400(code, needle);
+        r.assert_err(400, code, needle);
         assert!(!r.message().contains(CLUSTER_PW));
     }
     assert_eq!(c.total("/api/v2/ob/clusters").await, 1);
@@ -1072,7 +949,7 @@ async fn cluster_delete_frees_hosts_and_removes_tenants() {
         json!({}),
     )
     .await
-    .assert_400("RESOURCE_BUSY", "Delete primary OB cluster");
+    .assert_err(400, "RESOURCE_BUSY", "Delete primary OB cluster");
     c.wait_ok(task["id"].as_i64().expect("id")).await;
     assert_eq!(
         c.get(&format!("/api/v2/ob/clusters/{cid}")).await.code(),
@@ -1133,25 +1010,25 @@ async fn zone_add_delete_and_units_rule() {
         json!({"name": "zone1", "idcName": "hz1", "servers": [FREE_HZ1[0]]}),
     )
     .await
-    .assert_400("DUPLICATE_NAME", "zone1");
+    .assert_err(400, "DUPLICATE_NAME", "zone1");
     c.post(
         &zones,
         json!({"name": "zone4", "idcName": "hz1", "servers": []}),
     )
     .await
-    .assert_400("ILLEGAL_ARGUMENT", "invalid servers");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "invalid servers");
     c.post(
         &zones,
         json!({"name": "zone4", "idcName": "nowhere", "servers": [FREE_HZ1[0]]}),
     )
     .await
-    .assert_400("ILLEGAL_ARGUMENT", "invalid idcName");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "invalid idcName");
     c.post(
         &zones,
         json!({"name": "zone4", "idcName": "hz1", "servers": [1_003_002]}),
     )
     .await
-    .assert_400("ILLEGAL_ARGUMENT", "invalid servers[0]");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "invalid servers[0]");
     c.post(
         &zones,
         json!({"name": "zone4", "idcName": "hz1", "servers": [FREE_HZ1[0]],
@@ -1159,7 +1036,7 @@ async fn zone_add_delete_and_units_rule() {
                                      "resourcePool": {"unitSpecName": "S0", "unitCount": 1}}]}),
     )
     .await
-    .assert_400("ILLEGAL_ARGUMENT", "addReplicaParams[0].tenantName");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "addReplicaParams[0].tenantName");
     assert_eq!(c.total(&zones).await, 3);
 
     // Add zone4 (§3.2 sample body shape).
@@ -1180,7 +1057,7 @@ async fn zone_add_delete_and_units_rule() {
     // The zone is locked while it is being added.
     c.delete(&format!("{zones}/zone4"))
         .await
-        .assert_400("RESOURCE_BUSY", "Add zone");
+        .assert_err(400, "RESOURCE_BUSY", "Add zone");
     c.wait_ok(task["id"].as_i64().expect("id")).await;
     let cl = c.data(&format!("/api/v2/ob/clusters/{DEMO}")).await;
     assert_eq!(cl["zones"][3]["status"], "RUNNING");
@@ -1189,7 +1066,7 @@ async fn zone_add_delete_and_units_rule() {
     // A zone holding units cannot be deleted: the message names the tenants.
     c.delete(&format!("{zones}/zone1"))
         .await
-        .assert_400("ILLEGAL_STATE", "sys");
+        .assert_err(400, "ILLEGAL_STATE", "sys");
     let base = format!("/api/v2/ob/clusters/{DEMO}/tenants");
     let r = c
         .post(
@@ -1201,7 +1078,7 @@ async fn zone_add_delete_and_units_rule() {
     c.wait_ok(r.task_id()).await;
     c.delete(&format!("{zones}/zone4"))
         .await
-        .assert_400("ILLEGAL_STATE", "t1");
+        .assert_err(400, "ILLEGAL_STATE", "t1");
     let r = c
         .post(
             &format!("{base}/{t1}/deleteReplica"),
@@ -1254,7 +1131,11 @@ async fn zone_add_delete_and_units_rule() {
                                      "resourcePool": {"unitSpecName": "S4", "unitCount": 2}}]}),
     )
     .await
-    .assert_400("RESOURCE_NOT_ENOUGH", "addReplicaParams[0].resourcePool");
+    .assert_err(
+        400,
+        "RESOURCE_NOT_ENOUGH",
+        "addReplicaParams[0].resourcePool",
+    );
     assert_eq!(c.total(&zones).await, 4);
     c.assert_no_secret(&[TENANT_PW]);
 }
@@ -1267,7 +1148,7 @@ async fn last_zone_cannot_be_deleted() {
         .await;
     c.delete(&format!("/api/v2/ob/clusters/{cid}/zones/z1"))
         .await
-        .assert_400("ILLEGAL_STATE", "last zone");
+        .assert_err(400, "ILLEGAL_STATE", "last zone");
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -1283,28 +1164,28 @@ async fn servers_add_and_batch_delete() {
         json!({"zoneName": "zone9", "servers": [FREE_HZ1[1]]}),
     )
     .await
-    .assert_400("ILLEGAL_ARGUMENT", "invalid zoneName");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "invalid zoneName");
     c.post(
         &servers,
         json!({"zoneName": "zone1", "servers": [FREE_HZ2[1]]}),
     )
     .await
-    .assert_400("ILLEGAL_ARGUMENT", "IDC");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "IDC");
     c.post(
         &servers,
         json!({"zoneName": "zone1", "servers": [1_003_001]}),
     )
     .await
-    .assert_400("ILLEGAL_ARGUMENT", "invalid servers[0]");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "invalid servers[0]");
     c.post(&servers, json!({"zoneName": "zone1"}))
         .await
-        .assert_400("ILLEGAL_ARGUMENT", "servers is required");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "servers is required");
     c.post(
         &servers,
         json!({"zoneName": "zone1", "servers": [FREE_HZ1[1], FREE_HZ1[1]]}),
     )
     .await
-    .assert_400("ILLEGAL_ARGUMENT", "invalid servers[1]");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "invalid servers[1]");
     assert_eq!(c.total(&servers).await, 3);
 
     // Add an OBServer to zone1.
@@ -1325,7 +1206,7 @@ async fn servers_add_and_batch_delete() {
         json!({"zoneName": "zone1", "servers": [FREE_HZ1[0]]}),
     )
     .await
-    .assert_400("RESOURCE_BUSY", "Add OBServer");
+    .assert_err(400, "RESOURCE_BUSY", "Add OBServer");
     let r2 = c
         .post(
             &servers,
@@ -1348,13 +1229,15 @@ async fn servers_add_and_batch_delete() {
     let del = format!("{servers}/batchDelete");
     c.post(&del, json!({"servers": [1_003_001]}))
         .await
-        .assert_400("ILLEGAL_STATE", "sys");
+        .assert_err(400, "ILLEGAL_STATE", "sys");
     c.post(&del, json!({"servers": [FREE_HZ3[0]]}))
         .await
-        .assert_400("ILLEGAL_ARGUMENT", "invalid servers[0]");
-    c.post(&del, json!({"servers": []}))
-        .await
-        .assert_400("ILLEGAL_ARGUMENT", "invalid servers");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "invalid servers[0]");
+    c.post(&del, json!({"servers": []})).await.assert_err(
+        400,
+        "ILLEGAL_ARGUMENT",
+        "invalid servers",
+    );
     let r = c
         .post(&del, json!({"servers": [FREE_HZ1[1], FREE_HZ2[0]]}))
         .await;
@@ -1379,7 +1262,7 @@ async fn servers_add_and_batch_delete() {
     c.wait_ok(r.task_id()).await;
     c.post(&del, json!({"servers": [FREE_HZ3[0]]}))
         .await
-        .assert_400("ILLEGAL_STATE", "last OBServer");
+        .assert_err(400, "ILLEGAL_STATE", "last OBServer");
 }
 
 #[tokio::test]

@@ -1,16 +1,14 @@
 //! End-to-end tests of databases, OB users, roles, privileges and objects (§3.5, §3.6).
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use ocp_sim::{Sim, SimConfig};
 use serde_json::{json, Value};
 
-const SYS: i64 = 1_002_001;
-const TENANTS: &str = "/api/v2/ob/clusters/1000001/tenants";
+use crate::support::{sim, Client, SYS, TENANTS};
+
 const ROOT_PW: &str = "Tenant_pw_1";
 const USER_PW: &str = "User_pw_22";
 const NEW_PW: &str = "Changed_pw_333";
+/// Passwords are write-only: no response body ever carries one or a `password` member.
+const LEAKS: [&str; 5] = [ROOT_PW, USER_PW, NEW_PW, "Root_sys_123", "\"password\""];
 
 const MYSQL_GLOBAL: [&str; 18] = [
     "ALTER",
@@ -45,93 +43,7 @@ const MYSQL_DB: [&str; 10] = [
     "SHOW_VIEW",
 ];
 
-struct Client {
-    http: reqwest::Client,
-    base: String,
-    user: String,
-    pass: String,
-    /// Every response body seen, to check that no password ever leaks.
-    seen: Arc<Mutex<Vec<String>>>,
-}
-
-struct Resp {
-    status: u16,
-    body: Value,
-}
-
-impl Resp {
-    fn code(&self) -> &str {
-        self.body["error"]["code"].as_str().unwrap_or("")
-    }
-
-    fn message(&self) -> &str {
-        self.body["error"]["message"].as_str().unwrap_or("")
-    }
-
-    #[track_caller]
-    fn ok(&self) -> &Value {
-        assert_eq!(self.status, 200, "{}", self.body);
-        assert_eq!(self.body["successful"], true);
-        &self.body["data"]
-    }
-
-    #[track_caller]
-    fn no_data(&self) {
-        assert_eq!(self.status, 200, "{}", self.body);
-        assert!(self.body.get("data").is_none(), "{}", self.body);
-    }
-
-    #[track_caller]
-    fn err(&self, status: u16, code: &str, needle: &str) {
-        assert_eq!(self.status, status, "{}", self.body);
-        assert_eq!(self.code(), code, "{}", self.body);
-        assert_eq!(self.body["successful"], false);
-        assert!(
-            self.message().contains(needle),
-            "message {:?} lacks {needle:?}",
-            self.message()
-        );
-    }
-}
-
 impl Client {
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
-        let mut req = self
-            .http
-            .request(method, format!("{}{}", self.base, path))
-            .basic_auth(&self.user, Some(&self.pass));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.expect("request failed");
-        let status = resp.status().as_u16();
-        let text = resp.text().await.expect("body");
-        self.seen.lock().expect("lock").push(text.clone());
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Resp { status, body }
-    }
-
-    async fn get(&self, path: &str) -> Resp {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Resp {
-        self.send(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    async fn put(&self, path: &str, body: Value) -> Resp {
-        self.send(reqwest::Method::PUT, path, Some(body)).await
-    }
-
-    async fn delete(&self, path: &str) -> Resp {
-        self.send(reqwest::Method::DELETE, path, None).await
-    }
-
-    async fn data(&self, path: &str) -> Value {
-        let r = self.get(path).await;
-        r.ok().clone()
-    }
-
     /// `data.contents` of a tenant-level list (no `page`, §5 #24).
     async fn contents(&self, path: &str) -> Vec<Value> {
         let d = self.data(path).await;
@@ -139,20 +51,8 @@ impl Client {
         d["contents"].as_array().expect("contents").clone()
     }
 
-    async fn wait_task(&self, id: i64) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let t = self.data(&format!("/api/v2/tasks/instances/{id}")).await;
-            if t["status"] != "RUNNING" {
-                return t;
-            }
-            assert!(Instant::now() < deadline, "task {id} did not finish: {t}");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
     /// Create a tenant in `mode` (one S0 replica in zone1) and wait for it; returns its base path.
-    async fn tenant(&self, name: &str, mode: &str) -> String {
+    async fn new_tenant(&self, name: &str, mode: &str) -> String {
         let r = self
             .post(
                 &format!("{TENANTS}/createTenant"),
@@ -163,40 +63,10 @@ impl Client {
                 }),
             )
             .await;
-        let task = r.ok()["id"].as_i64().expect("task id");
         let tid = r.ok()["tenantId"].as_i64().expect("tenantId");
-        assert_eq!(self.wait_task(task).await["status"], "SUCCESSFUL");
+        self.wait_ok(r.task_id()).await;
         format!("{TENANTS}/{tid}")
     }
-
-    fn assert_no_password(&self) {
-        let seen = self.seen.lock().expect("lock");
-        assert!(!seen.is_empty());
-        for body in seen.iter() {
-            for p in [ROOT_PW, USER_PW, NEW_PW, "Root_sys_123"] {
-                assert!(!body.contains(p), "password {p} leaked in {body}");
-            }
-            assert!(!body.contains("\"password\""), "password field in {body}");
-        }
-    }
-}
-
-async fn sim() -> (Sim, Client) {
-    let sim = Sim::start(SimConfig {
-        task_seconds: 0.1,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("start sim");
-    let cfg = sim.state().config().clone();
-    let c = Client {
-        http: reqwest::Client::new(),
-        base: sim.url(),
-        user: cfg.username,
-        pass: cfg.password,
-        seen: Arc::default(),
-    };
-    (sim, c)
 }
 
 fn strs(v: &Value) -> Vec<String> {
@@ -219,7 +89,7 @@ fn names(items: &[Value], field: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn mysql_seeded_root() {
-    let (_sim, c) = sim().await;
+    let (_sim, c) = sim(0.1).await;
     let sys = format!("{TENANTS}/{SYS}");
     let users = c.contents(&format!("{sys}/users")).await;
     assert_eq!(names(&users, "username"), ["root"]);
@@ -236,9 +106,9 @@ async fn mysql_seeded_root() {
     // Case-sensitive on MySQL.
     c.get(&format!("{sys}/users/ROOT"))
         .await
-        .err(404, "OB_USER_NOT_FOUND", "ROOT");
+        .assert_err(404, "OB_USER_NOT_FOUND", "ROOT");
     // A tenant created through createTenant gets root too; no databases, no objects.
-    let t = c.tenant("my1", "MYSQL").await;
+    let t = c.new_tenant("my1", "MYSQL").await;
     assert_eq!(
         names(&c.contents(&format!("{t}/users")).await, "username"),
         ["root"]
@@ -247,7 +117,7 @@ async fn mysql_seeded_root() {
     assert!(c.contents(&format!("{t}/objects")).await.is_empty());
     c.delete(&format!("{t}/users/root"))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "root");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "root");
     // root's password is the tenant's root password: changing it works, nothing echoes it.
     c.post(
         &format!("{t}/users/root/changePassword"),
@@ -255,13 +125,13 @@ async fn mysql_seeded_root() {
     )
     .await
     .no_data();
-    c.assert_no_password();
+    c.assert_no_leak(&LEAKS);
 }
 
 #[tokio::test]
 async fn mysql_databases() {
-    let (_sim, c) = sim().await;
-    let t = c.tenant("dbt", "MYSQL").await;
+    let (_sim, c) = sim(0.1).await;
+    let t = c.new_tenant("dbt", "MYSQL").await;
     let dbs = format!("{t}/databases");
     let d = c.post(&dbs, json!({"dbName": "sales"})).await.ok().clone();
     assert!(d["id"].as_i64().is_some_and(|id| id >= 1_011_001), "{d}");
@@ -293,28 +163,30 @@ async fn mysql_databases() {
 
     c.post(&dbs, json!({"dbName": "sales"}))
         .await
-        .err(400, "DUPLICATE_NAME", "sales");
+        .assert_err(400, "DUPLICATE_NAME", "sales");
     c.post(&dbs, json!({}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "dbName is required");
-    c.post(&dbs, json!({"dbName": "1abc"}))
-        .await
-        .err(400, "ILLEGAL_ARGUMENT", "invalid dbName");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "dbName is required");
+    c.post(&dbs, json!({"dbName": "1abc"})).await.assert_err(
+        400,
+        "ILLEGAL_ARGUMENT",
+        "invalid dbName",
+    );
     c.post(&dbs, json!({"dbName": "mysql"}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "reserved");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "reserved");
     c.post(&dbs, json!({"dbName": "x", "collation": "gbk_bin"}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "invalid collation");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "invalid collation");
     c.post(&dbs, json!({"dbName": "x", "charset": "latin1"}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "invalid charset");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "invalid charset");
     c.post(&dbs, json!({"dbName": "x", "primaryZone": "zone2"}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "invalid primaryZone");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "invalid primaryZone");
     c.post(&dbs, json!({"dbName": "x", "readonly": "yes"}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "invalid readonly");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "invalid readonly");
 
     // PUT: primaryZone and readonly change; charset/collation/dbName cannot.
     let m = c
@@ -337,27 +209,27 @@ async fn mysql_databases() {
     assert_eq!(m["readonly"], true);
     c.put(&format!("{dbs}/sales"), json!({"collation": "utf8mb4_bin"}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "invalid collation");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "invalid collation");
     c.put(&format!("{dbs}/sales"), json!({"charset": "gbk"}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "invalid charset");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "invalid charset");
     c.put(&format!("{dbs}/nope"), json!({"readonly": false}))
         .await
-        .err(404, "OB_DATABASE_NOT_FOUND", "nope");
+        .assert_err(404, "OB_DATABASE_NOT_FOUND", "nope");
     c.put(&format!("{dbs}/Sales"), json!({"readonly": false}))
         .await
-        .err(404, "OB_DATABASE_NOT_FOUND", "Sales");
+        .assert_err(404, "OB_DATABASE_NOT_FOUND", "Sales");
     c.delete(&format!("{dbs}/nope"))
         .await
-        .err(404, "OB_DATABASE_NOT_FOUND", "nope");
+        .assert_err(404, "OB_DATABASE_NOT_FOUND", "nope");
     c.delete(&format!("{dbs}/Archive")).await.no_data();
     assert_eq!(names(&c.contents(&dbs).await, "dbName"), ["sales"]);
 }
 
 #[tokio::test]
 async fn mysql_user_privileges() {
-    let (_sim, c) = sim().await;
-    let t = c.tenant("privs", "MYSQL").await;
+    let (_sim, c) = sim(0.1).await;
+    let t = c.new_tenant("privs", "MYSQL").await;
     for db in ["d1", "d2", "d3"] {
         c.post(&format!("{t}/databases"), json!({"dbName": db}))
             .await
@@ -441,22 +313,22 @@ async fn mysql_user_privileges() {
         json!({"globalPrivileges": ["SELECT", "FLY"]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "globalPrivileges[1]: \"FLY\"");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "globalPrivileges[1]: \"FLY\"");
     c.post(
         &format!("{u}/grantGlobalPrivilege"),
         json!({"globalPrivileges": ["CREATE_SESSION"]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "CREATE_SESSION");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "CREATE_SESSION");
     c.post(
         &format!("{u}/grantGlobalPrivilege"),
         json!({"globalPrivileges": []}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "globalPrivileges");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "globalPrivileges");
     c.post(&format!("{u}/grantGlobalPrivilege"), json!({}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "globalPrivileges is required");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "globalPrivileges is required");
     c.post(
         &format!("{u}/modifyGlobalPrivilege"),
         json!({"globalPrivileges": []}),
@@ -512,7 +384,7 @@ async fn mysql_user_privileges() {
         json!({"dbPrivileges": [{"dbName": "d1", "privileges": ["SUPER"]}]}),
     )
     .await
-    .err(
+    .assert_err(
         400,
         "ILLEGAL_ARGUMENT",
         "dbPrivileges[0].privileges[0]: \"SUPER\" is not a valid MySQL database privilege",
@@ -522,20 +394,20 @@ async fn mysql_user_privileges() {
         json!({"dbPrivileges": [{"dbName": "nowhere", "privileges": ["SELECT"]}]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "dbPrivileges[0].dbName");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "dbPrivileges[0].dbName");
     c.post(
         &format!("{u}/grantDbPrivilege"),
         json!({"dbPrivileges": [{"dbName": "d1", "privileges": []}]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "dbPrivileges[0].privileges");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "dbPrivileges[0].privileges");
     c.post(
         &users,
         json!({"username": "bad", "password": USER_PW,
                "dbPrivileges": [{"dbName": "zz", "privileges": ["SELECT"]}]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "dbPrivileges[0].dbName");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "dbPrivileges[0].dbName");
 
     // Deleting a database removes its privileges.
     c.delete(&format!("{t}/databases/d1")).await.no_data();
@@ -547,7 +419,7 @@ async fn mysql_user_privileges() {
     // Oracle-only calls are refused on MySQL.
     c.post(&format!("{u}/grantRole"), json!({"roles": ["DBA"]}))
         .await
-        .err(
+        .assert_err(
             400,
             "ILLEGAL_ARGUMENT",
             "roles are supported only by Oracle-mode tenants",
@@ -557,13 +429,13 @@ async fn mysql_user_privileges() {
         json!({"objectPrivileges": [{"object": {"objectType": "TABLE", "objectName": "t", "schemaName": "app"}, "privileges": ["SELECT"]}]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "object privileges are supported only by Oracle-mode tenants");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "object privileges are supported only by Oracle-mode tenants");
     c.post(
         &users,
         json!({"username": "r", "password": USER_PW, "roles": ["DBA"]}),
     )
     .await
-    .err(
+    .assert_err(
         400,
         "ILLEGAL_ARGUMENT",
         "roles are supported only by Oracle-mode tenants",
@@ -581,19 +453,19 @@ async fn mysql_user_privileges() {
             None => c.get(&path).await,
             Some(b) => c.post(&path, b).await,
         };
-        r.err(
+        r.assert_err(
             400,
             "ILLEGAL_ARGUMENT",
             "roles are supported only by Oracle-mode tenants",
         );
     }
-    c.assert_no_password();
+    c.assert_no_leak(&LEAKS);
 }
 
 #[tokio::test]
 async fn mysql_users_lifecycle_and_errors() {
-    let (sim, c) = sim().await;
-    let t = c.tenant("life", "MYSQL").await;
+    let (sim, c) = sim(0.1).await;
+    let t = c.new_tenant("life", "MYSQL").await;
     let users = format!("{t}/users");
     c.post(&users, json!({"username": "bob", "password": USER_PW}))
         .await
@@ -604,46 +476,46 @@ async fn mysql_users_lifecycle_and_errors() {
         .ok();
     c.post(&users, json!({"username": "bob", "password": USER_PW}))
         .await
-        .err(400, "DUPLICATE_NAME", "bob");
+        .assert_err(400, "DUPLICATE_NAME", "bob");
     assert_eq!(
         names(&c.contents(&users).await, "username"),
         ["Bob", "bob", "root"]
     );
     c.post(&users, json!({"username": "_x", "password": USER_PW}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "invalid username");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "invalid username");
     c.post(
         &users,
         json!({"username": "a".repeat(65), "password": USER_PW}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "invalid username");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "invalid username");
     c.post(&users, json!({"username": "weak", "password": "password"}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "invalid password");
-    c.post(&users, json!({"username": "nopw"})).await.err(
-        400,
-        "ILLEGAL_ARGUMENT",
-        "password is required",
-    );
+        .assert_err(400, "ILLEGAL_ARGUMENT", "invalid password");
+    c.post(&users, json!({"username": "nopw"}))
+        .await
+        .assert_err(400, "ILLEGAL_ARGUMENT", "password is required");
     c.get(&format!("{users}/ghost"))
         .await
-        .err(404, "OB_USER_NOT_FOUND", "ghost");
+        .assert_err(404, "OB_USER_NOT_FOUND", "ghost");
     c.post(&format!("{users}/ghost/lock"), json!({}))
         .await
-        .err(404, "OB_USER_NOT_FOUND", "ghost");
+        .assert_err(404, "OB_USER_NOT_FOUND", "ghost");
     c.delete(&format!("{users}/ghost"))
         .await
-        .err(404, "OB_USER_NOT_FOUND", "ghost");
+        .assert_err(404, "OB_USER_NOT_FOUND", "ghost");
     c.post(&format!("{users}/bob/fly"), json!({}))
         .await
-        .err(404, "NOT_FOUND", "/fly");
-    c.get(&format!("{TENANTS}/1002999/users"))
-        .await
-        .err(404, "OB_TENANT_NOT_FOUND", "1002999");
+        .assert_err(404, "NOT_FOUND", "/fly");
+    c.get(&format!("{TENANTS}/1002999/users")).await.assert_err(
+        404,
+        "OB_TENANT_NOT_FOUND",
+        "1002999",
+    );
     c.get(&format!("{TENANTS}/abc/users"))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "abc");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "abc");
 
     // Lock: grants refused, revoke/changePassword work; unlock restores grants.
     let bob = format!("{users}/bob");
@@ -655,13 +527,13 @@ async fn mysql_users_lifecycle_and_errors() {
         json!({"globalPrivileges": ["SELECT"]}),
     )
     .await
-    .err(400, "ILLEGAL_STATE", "user bob is locked");
+    .assert_err(400, "ILLEGAL_STATE", "user bob is locked");
     c.post(
         &format!("{bob}/modifyGlobalPrivilege"),
         json!({"globalPrivileges": ["SELECT"]}),
     )
     .await
-    .err(400, "ILLEGAL_STATE", "user bob is locked");
+    .assert_err(400, "ILLEGAL_STATE", "user bob is locked");
     c.post(
         &format!("{bob}/revokeGlobalPrivilege"),
         json!({"globalPrivileges": ["SELECT"]}),
@@ -679,16 +551,16 @@ async fn mysql_users_lifecycle_and_errors() {
         json!({"newPassword": "short1A"}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "invalid newPassword");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "invalid newPassword");
     c.post(
         &format!("{bob}/changePassword"),
         json!({"newPassword": "alllowercase"}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "invalid newPassword");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "invalid newPassword");
     c.post(&format!("{bob}/changePassword"), json!({}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "newPassword is required");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "newPassword is required");
     c.post(&format!("{bob}/unlock"), json!({})).await.no_data();
     assert_eq!(c.data(&bob).await["locked"], false);
     c.post(
@@ -700,14 +572,18 @@ async fn mysql_users_lifecycle_and_errors() {
     // A locked user can be deleted.
     c.post(&format!("{bob}/lock"), json!({})).await.no_data();
     c.delete(&bob).await.no_data();
-    c.get(&bob).await.err(404, "OB_USER_NOT_FOUND", "bob");
+    c.get(&bob)
+        .await
+        .assert_err(404, "OB_USER_NOT_FOUND", "bob");
 
     // Request counting and fault injection cover the new routes.
     let st = sim.state();
     st.reset_requests();
     c.get(&users).await.ok();
     st.fail_next_requests(1, 503);
-    c.get(&users).await.err(503, "SERVICE_UNAVAILABLE", "");
+    c.get(&users)
+        .await
+        .assert_err(503, "SERVICE_UNAVAILABLE", "");
     let key = format!("GET {TENANTS}/{{id}}/users").replace("1000001", "{id}");
     assert_eq!(st.route_count(&key), 2, "{:?}", st.requests_by_route());
     assert_eq!(
@@ -719,13 +595,13 @@ async fn mysql_users_lifecycle_and_errors() {
         st.route_count("GET /api/v2/ob/clusters/{id}/tenants/{id}/users/Bob"),
         1
     );
-    c.assert_no_password();
+    c.assert_no_leak(&LEAKS);
 }
 
 #[tokio::test]
 async fn writes_need_a_normal_idle_tenant() {
-    let (sim, c) = sim().await;
-    let t = c.tenant("busy", "MYSQL").await;
+    let (sim, c) = sim(0.1).await;
+    let t = c.new_tenant("busy", "MYSQL").await;
     // A running tenant task holds the tenant lock.
     sim.state().stuck_next_task();
     let r = c
@@ -740,13 +616,13 @@ async fn writes_need_a_normal_idle_tenant() {
         json!({"username": "u", "password": USER_PW}),
     )
     .await
-    .err(400, "RESOURCE_BUSY", "");
+    .assert_err(400, "RESOURCE_BUSY", "");
     c.post(&format!("{t}/databases"), json!({"dbName": "d"}))
         .await
-        .err(400, "RESOURCE_BUSY", "");
+        .assert_err(400, "RESOURCE_BUSY", "");
     c.post(&format!("{t}/users/root/lock"), json!({}))
         .await
-        .err(400, "RESOURCE_BUSY", "");
+        .assert_err(400, "RESOURCE_BUSY", "");
     // Reads still work.
     assert_eq!(c.contents(&format!("{t}/users")).await.len(), 1);
     // Cancel the stuck subtask: the task fails, the tenant is NORMAL again.
@@ -787,7 +663,7 @@ async fn writes_need_a_normal_idle_tenant() {
         json!({"username": "u", "password": USER_PW}),
     )
     .await
-    .err(400, "ILLEGAL_STATE", "FAILED");
+    .assert_err(400, "ILLEGAL_STATE", "FAILED");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -795,8 +671,8 @@ async fn writes_need_a_normal_idle_tenant() {
 
 #[tokio::test]
 async fn oracle_seeded_users_and_roles() {
-    let (_sim, c) = sim().await;
-    let t = c.tenant("ora1", "ORACLE").await;
+    let (_sim, c) = sim(0.1).await;
+    let t = c.new_tenant("ora1", "ORACLE").await;
     let users = c.contents(&format!("{t}/users")).await;
     assert_eq!(names(&users, "username"), ["SYS", "SYSTEM"]);
     for u in &users {
@@ -817,16 +693,20 @@ async fn oracle_seeded_users_and_roles() {
     assert_eq!(c.data(&format!("{t}/roles/dba")).await["roleName"], "DBA");
     c.get(&format!("{t}/roles/nope"))
         .await
-        .err(404, "OB_ROLE_NOT_FOUND", "nope");
+        .assert_err(404, "OB_ROLE_NOT_FOUND", "nope");
     for builtin in ["SYS", "system"] {
-        c.delete(&format!("{t}/users/{builtin}"))
-            .await
-            .err(400, "ILLEGAL_ARGUMENT", "built-in");
+        c.delete(&format!("{t}/users/{builtin}")).await.assert_err(
+            400,
+            "ILLEGAL_ARGUMENT",
+            "built-in",
+        );
     }
     for builtin in ["CONNECT", "resource", "DBA", "PUBLIC"] {
-        c.delete(&format!("{t}/roles/{builtin}"))
-            .await
-            .err(400, "ILLEGAL_ARGUMENT", "built-in");
+        c.delete(&format!("{t}/roles/{builtin}")).await.assert_err(
+            400,
+            "ILLEGAL_ARGUMENT",
+            "built-in",
+        );
     }
     // Databases belong to MySQL tenants.
     for r in [
@@ -842,7 +722,7 @@ async fn oracle_seeded_users_and_roles() {
         )
         .await,
     ] {
-        r.err(
+        r.assert_err(
             400,
             "ILLEGAL_ARGUMENT",
             "supported only by MySQL-mode tenants",
@@ -854,14 +734,14 @@ async fn oracle_seeded_users_and_roles() {
                "dbPrivileges": [{"dbName": "d", "privileges": ["SELECT"]}]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "database privileges");
-    c.assert_no_password();
+    .assert_err(400, "ILLEGAL_ARGUMENT", "database privileges");
+    c.assert_no_leak(&LEAKS);
 }
 
 #[tokio::test]
 async fn oracle_users_and_roles() {
-    let (_sim, c) = sim().await;
-    let t = c.tenant("ora2", "ORACLE").await;
+    let (_sim, c) = sim(0.1).await;
+    let t = c.new_tenant("ora2", "ORACLE").await;
     let users = format!("{t}/users");
     let roles = format!("{t}/roles");
     let alice = c
@@ -884,19 +764,19 @@ async fn oracle_users_and_roles() {
     assert_eq!(c.data(&format!("{users}/Alice")).await, alice);
     c.post(&users, json!({"username": "ALICE", "password": USER_PW}))
         .await
-        .err(400, "DUPLICATE_NAME", "ALICE");
+        .assert_err(400, "DUPLICATE_NAME", "ALICE");
     c.post(
         &users,
         json!({"username": "u2", "password": USER_PW, "globalPrivileges": ["SELECT"]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "Oracle system privilege");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "Oracle system privilege");
     c.post(
         &users,
         json!({"username": "u2", "password": USER_PW, "roles": ["GHOST"]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "roles[0]");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "roles[0]");
 
     // Roles CRUD with role-to-role grants.
     let r1 = c
@@ -919,35 +799,35 @@ async fn oracle_users_and_roles() {
     .ok();
     c.post(&roles, json!({"roleName": "App_Read"}))
         .await
-        .err(400, "DUPLICATE_NAME", "APP_READ");
+        .assert_err(400, "DUPLICATE_NAME", "APP_READ");
     c.post(&roles, json!({"roleName": "alice"}))
         .await
-        .err(400, "DUPLICATE_NAME", "ALICE");
+        .assert_err(400, "DUPLICATE_NAME", "ALICE");
     c.post(&users, json!({"username": "app_read", "password": USER_PW}))
         .await
-        .err(400, "DUPLICATE_NAME", "APP_READ");
+        .assert_err(400, "DUPLICATE_NAME", "APP_READ");
     c.post(&roles, json!({"roleName": "selfish", "roles": ["SELFISH"]}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "itself");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "itself");
     // Cycles: APP_WRITE includes APP_READ, so APP_READ cannot receive APP_WRITE.
     c.post(
         &format!("{roles}/app_read/grantRole"),
         json!({"roles": ["app_write"]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "cycle");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "cycle");
     c.post(
         &format!("{roles}/app_read/modifyRole"),
         json!({"roles": ["CONNECT", "APP_WRITE"]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "cycle");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "cycle");
     c.post(
         &format!("{roles}/app_read/grantRole"),
         json!({"roles": ["app_read"]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "itself");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "itself");
     c.post(
         &format!("{roles}/app_write/grantRole"),
         json!({"roles": ["dba"]}),
@@ -993,7 +873,7 @@ async fn oracle_users_and_roles() {
         json!({"dbPrivileges": []}),
     )
     .await
-    .err(404, "NOT_FOUND", "grantDbPrivilege");
+    .assert_err(404, "NOT_FOUND", "grantDbPrivilege");
 
     // Roles for users: grant/revoke/modify; unknown role refused.
     let a = format!("{users}/alice");
@@ -1006,7 +886,7 @@ async fn oracle_users_and_roles() {
     assert_eq!(c.data(&a).await["roles"], json!(["APP_WRITE", "CONNECT"]));
     c.post(&format!("{a}/grantRole"), json!({"roles": ["GHOST"]}))
         .await
-        .err(400, "ILLEGAL_ARGUMENT", "GHOST");
+        .assert_err(400, "ILLEGAL_ARGUMENT", "GHOST");
     c.post(
         &format!("{a}/modifyRole"),
         json!({"roles": ["app_read", "app_write"]}),
@@ -1018,7 +898,7 @@ async fn oracle_users_and_roles() {
     c.post(&format!("{a}/lock"), json!({})).await.no_data();
     c.post(&format!("{a}/grantRole"), json!({"roles": ["dba"]}))
         .await
-        .err(400, "ILLEGAL_STATE", "user ALICE is locked");
+        .assert_err(400, "ILLEGAL_STATE", "user ALICE is locked");
     c.post(&format!("{a}/revokeRole"), json!({"roles": ["app_write"]}))
         .await
         .no_data();
@@ -1036,18 +916,18 @@ async fn oracle_users_and_roles() {
     );
     c.delete(&format!("{roles}/app_read"))
         .await
-        .err(404, "OB_ROLE_NOT_FOUND", "app_read");
+        .assert_err(404, "OB_ROLE_NOT_FOUND", "app_read");
     assert_eq!(
         names(&c.contents(&roles).await, "roleName"),
         ["APP_WRITE", "CONNECT", "DBA", "PUBLIC", "RESOURCE"]
     );
-    c.assert_no_password();
+    c.assert_no_leak(&LEAKS);
 }
 
 #[tokio::test]
 async fn oracle_object_privileges() {
-    let (_sim, c) = sim().await;
-    let t = c.tenant("ora3", "ORACLE").await;
+    let (_sim, c) = sim(0.1).await;
+    let t = c.new_tenant("ora3", "ORACLE").await;
     let users = format!("{t}/users");
     for u in ["owner", "reader"] {
         c.post(&users, json!({"username": u, "password": USER_PW}))
@@ -1082,19 +962,19 @@ async fn oracle_object_privileges() {
         json!({"objectPrivileges": [obj("TABLE", "orders", json!(["EXECUTE"]))]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "objectPrivileges[0].privileges[0]");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "objectPrivileges[0].privileges[0]");
     c.post(
         &format!("{r}/grantObjectPrivilege"),
         json!({"objectPrivileges": [obj("STORED_PROCEDURE", "p_calc", json!(["SELECT"]))]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "STORED_PROCEDURE");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "STORED_PROCEDURE");
     c.post(
         &format!("{r}/grantObjectPrivilege"),
         json!({"objectPrivileges": [obj("INDEX", "x", json!(["SELECT"]))]}),
     )
     .await
-    .err(
+    .assert_err(
         400,
         "ILLEGAL_ARGUMENT",
         "objectPrivileges[0].object.objectType",
@@ -1105,7 +985,7 @@ async fn oracle_object_privileges() {
                                      "privileges": ["SELECT"]}]}),
     )
     .await
-    .err(400, "ILLEGAL_ARGUMENT", "objectPrivileges[0].object.schemaName");
+    .assert_err(400, "ILLEGAL_ARGUMENT", "objectPrivileges[0].object.schemaName");
     // ALL on a table expands to the seven table privileges; modify replaces per object.
     c.post(
         &format!("{r}/grantObjectPrivilege"),
@@ -1188,5 +1068,5 @@ async fn oracle_object_privileges() {
     )
     .await
     .no_data();
-    c.assert_no_password();
+    c.assert_no_leak(&LEAKS);
 }

@@ -1,90 +1,27 @@
 //! End-to-end tests of the backup endpoints (§3.8): strategies, schedules, backupNow, task lists.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ocp_sim::{Sim, SimConfig};
 use serde_json::{json, Value};
 
-const CLUSTER: i64 = 1_000_001;
-const SYS: i64 = 1_002_001;
+use crate::support::{sim, Client, CLUSTER, SYS};
+
 const T: &str = "/api/v2/ob/clusters/1000001/tenants/1002001/backup";
 const C: &str = "/api/v2/ob/clusters/1000001/backup";
 const OSS_SECRET: &str = "SK-SECRET-oss-0001";
 const S3_SECRET: &str = "SK-SECRET-s3-0002";
 const COS_SECRET: &str = "SK-SECRET-cos-0003";
-
-struct Client {
-    http: reqwest::Client,
-    base: String,
-    user: String,
-    pass: String,
-    /// Every response body seen, to check that no secret ever leaks.
-    seen: Arc<Mutex<Vec<String>>>,
-}
-
-struct Resp {
-    status: u16,
-    body: Value,
-}
-
-impl Resp {
-    fn code(&self) -> &str {
-        self.body["error"]["code"].as_str().unwrap_or("")
-    }
-
-    fn message(&self) -> &str {
-        self.body["error"]["message"].as_str().unwrap_or("")
-    }
-
-    fn ok(&self) -> &Value {
-        assert_eq!(self.status, 200, "{}", self.body);
-        assert_eq!(self.body["successful"], true, "{}", self.body);
-        &self.body["data"]
-    }
-}
+/// Secrets are write-only: no response body ever carries one (§5 #27). The member never appears
+/// as a JSON key (error messages may name the field).
+const LEAKS: [&str; 5] = [
+    OSS_SECRET,
+    S3_SECRET,
+    COS_SECRET,
+    "SK-SECRET",
+    "\"accessKeySecret\"",
+];
 
 impl Client {
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
-        let mut req = self
-            .http
-            .request(method, format!("{}{}", self.base, path))
-            .basic_auth(&self.user, Some(&self.pass));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.expect("request failed");
-        let status = resp.status().as_u16();
-        let text = resp.text().await.expect("body");
-        self.seen.lock().expect("lock").push(text.clone());
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Resp { status, body }
-    }
-
-    async fn get(&self, path: &str) -> Resp {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Resp {
-        self.send(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    async fn post_empty(&self, path: &str) -> Resp {
-        self.send(reqwest::Method::POST, path, None).await
-    }
-
-    async fn patch(&self, path: &str, body: Value) -> Resp {
-        self.send(reqwest::Method::PATCH, path, Some(body)).await
-    }
-
-    async fn delete(&self, path: &str) -> Resp {
-        self.send(reqwest::Method::DELETE, path, None).await
-    }
-
-    async fn data(&self, path: &str) -> Value {
-        self.get(path).await.ok().clone()
-    }
-
     async fn strategy(&self, base: &str) -> Value {
         self.data(&format!("{base}/config/backupStrategy")).await
     }
@@ -95,52 +32,6 @@ impl Client {
             .await;
         d["contents"].as_array().expect("contents").clone()
     }
-
-    async fn wait_task(&self, id: i64) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let t = self.data(&format!("/api/v2/tasks/instances/{id}")).await;
-            if t["status"] != "RUNNING" {
-                return t;
-            }
-            assert!(Instant::now() < deadline, "task {id} did not finish: {t}");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    /// Secrets are write-only: no response body ever carries one (§5 #27).
-    fn assert_no_secrets(&self) {
-        let seen = self.seen.lock().expect("lock");
-        assert!(!seen.is_empty());
-        for body in seen.iter() {
-            for s in [OSS_SECRET, S3_SECRET, COS_SECRET, "SK-SECRET"] {
-                assert!(!body.contains(s), "secret {s} leaked in {body}");
-            }
-            // The member never appears as a JSON key (error messages may name the field).
-            assert!(
-                !body.contains("\"accessKeySecret\""),
-                "accessKeySecret leaked in {body}"
-            );
-        }
-    }
-}
-
-async fn sim(task_seconds: f64) -> (Sim, Client) {
-    let sim = Sim::start(SimConfig {
-        task_seconds,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("start sim");
-    let cfg = sim.state().config().clone();
-    let c = Client {
-        http: reqwest::Client::new(),
-        base: sim.url(),
-        user: cfg.username,
-        pass: cfg.password,
-        seen: Arc::default(),
-    };
-    (sim, c)
 }
 
 /// A complete OSS StrategyBody (the §3.8.2 example).
@@ -369,7 +260,7 @@ async fn tenant_strategy_create_get_modify_delete() {
     // Re-create gets a new id.
     c.post(&path, oss_body()).await.ok();
     assert_ne!(c.strategy(T).await["id"], id);
-    c.assert_no_secrets();
+    c.assert_no_leak(&LEAKS);
 }
 
 #[tokio::test]
@@ -475,7 +366,7 @@ async fn cluster_strategy_create_get_modify_delete() {
     check_common(c.delete(&path).await.ok(), "DELETE_BACKUP_STRATEGY", None);
     assert!(c.strategy(C).await.get("id").is_none());
     assert_eq!(c.delete(&path).await.code(), "BACKUP_STRATEGY_NOT_FOUND");
-    c.assert_no_secrets();
+    c.assert_no_leak(&LEAKS);
 }
 
 #[tokio::test]
@@ -850,9 +741,7 @@ async fn every_validation_rule_is_a_400_naming_the_field() {
     }
     // Malformed JSON.
     let r = c
-        .http
-        .post(format!("{}{path}", c.base))
-        .basic_auth(&c.user, Some(&c.pass))
+        .request(reqwest::Method::POST, &path)
         .header("content-type", "application/json")
         .body("{not json")
         .send()
@@ -889,7 +778,7 @@ async fn every_validation_rule_is_a_400_naming_the_field() {
         json!([{"backupType": "LOG", "nodeType": "LEADER", "nodeList": ["zone1", "zone2"]}])
     );
     c.patch(&path, file).await.ok();
-    c.assert_no_secrets();
+    c.assert_no_leak(&LEAKS);
 }
 
 /// Scheduled data backups appear while the schedule runs and stop after stopSchedule; the log
@@ -900,15 +789,10 @@ async fn schedule_produces_rows_and_log_backup_follows_it() {
     let path = strategy_path(T);
     // The knob over the admin API (default would be max(1, 5 × 0.1) = 1 s).
     let r = c
-        .http
-        .post(format!("{}/_sim/config", c.base))
-        .json(&json!({"backup_period_seconds": 0.25}))
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(r.status().as_u16(), 200);
-    let v: Value = r.json().await.expect("json");
-    assert_eq!(v["backup_period_seconds"], 0.25);
+        .post("/_sim/config", json!({"backup_period_seconds": 0.25}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["backup_period_seconds"], 0.25);
     assert!((sim.state().backup_period_seconds() - 0.25).abs() < 1e-9);
 
     c.post(&path, oss_body()).await.ok();
@@ -1076,7 +960,7 @@ async fn schedule_produces_rows_and_log_backup_follows_it() {
     // Deleting the strategy keeps the history.
     c.delete(&path).await.ok();
     assert_eq!(c.rows(T, "dataBackupTasks", "").await.len(), stopped);
-    c.assert_no_secrets();
+    c.assert_no_leak(&LEAKS);
 }
 
 #[tokio::test]
@@ -1118,7 +1002,7 @@ async fn cluster_schedule_via_state_knob() {
     // Reset to the default: max(1, 5 × 0.1) = 1 s.
     sim.state().set_backup_period_seconds(0.0);
     assert!((sim.state().backup_period_seconds() - 1.0).abs() < 1e-9);
-    c.assert_no_secrets();
+    c.assert_no_leak(&LEAKS);
 }
 
 fn backup_now_body(mode: &str) -> Value {
@@ -1242,7 +1126,7 @@ async fn backup_now_runs_a_task_then_adds_a_done_row() {
         let id = t["id"].as_i64().expect("id");
         c.data(&format!("/api/v2/tasks/instances/{id}")).await;
     }
-    c.assert_no_secrets();
+    c.assert_no_leak(&LEAKS);
 }
 
 #[tokio::test]
@@ -1338,7 +1222,7 @@ async fn unknown_objects_and_preconditions() {
     }
     assert!(c.strategy(T).await.get("id").is_none());
     assert!(c.strategy(C).await.get("id").is_none());
-    c.assert_no_secrets();
+    c.assert_no_leak(&LEAKS);
 }
 
 #[tokio::test]
@@ -1368,5 +1252,5 @@ async fn deleted_tenant_loses_its_strategy() {
     let r = c.get(&strategy_path(&base)).await;
     assert_eq!(r.status, 404);
     assert_eq!(r.code(), "OB_TENANT_NOT_FOUND");
-    c.assert_no_secrets();
+    c.assert_no_leak(&LEAKS);
 }

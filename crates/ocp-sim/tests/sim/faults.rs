@@ -1,23 +1,11 @@
 //! Fault knobs over HTTP: fraction failures, connection resets, delayed and malformed answers.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
-use ocp_sim::{HttpFault, Phase, Sim, SimConfig};
+use ocp_sim::{HttpFault, Phase};
 use serde_json::{json, Value};
-use support::{tenant_body, Client, TENANTS};
 
-async fn sim(task_seconds: f64) -> (Sim, Client) {
-    let sim = Sim::start(SimConfig {
-        task_seconds,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("start sim");
-    let c = Client::new(&sim);
-    (sim, c)
-}
+use crate::support::{run_bin, sim, spawn_bin, tenant_body, Client, Resp, TENANTS};
 
 /// Statuses of `n` GETs of `/api/v2/time`, checking every injected failure's envelope and
 /// `Retry-After`.
@@ -98,7 +86,7 @@ async fn fail_fraction_never_reaches_the_handler_and_respects_filters() {
         .await;
     assert_eq!(r.status, 503, "{}", r.text);
     assert_eq!(r.body["error"]["code"], "SERVICE_UNAVAILABLE");
-    assert!(c.tenant("ff1").await.is_none(), "no side effect");
+    assert!(c.tenant_named("ff1").await.is_none(), "no side effect");
     c.clear_faults().await;
     let r = c
         .post(
@@ -135,7 +123,7 @@ async fn fault_bodies_are_validated() {
 }
 
 /// A reqwest error from a closed connection: not an HTTP status, not a timeout.
-fn assert_closed(r: Result<support::Resp, reqwest::Error>, what: &str) {
+fn assert_closed(r: Result<Resp, reqwest::Error>, what: &str) {
     match r {
         Ok(r) => panic!(
             "{what}: expected a closed connection, got HTTP {}",
@@ -167,7 +155,10 @@ async fn reset_before_closes_the_connection_without_running_the_handler() {
         )
         .await;
     assert_closed(r, "reset before");
-    assert!(c.tenant("rs1").await.is_none(), "the handler did not run");
+    assert!(
+        c.tenant_named("rs1").await.is_none(),
+        "the handler did not run"
+    );
     // Used up: the next one goes through.
     let r = c
         .post(
@@ -224,7 +215,7 @@ async fn drop_response_applies_the_request_then_closes_the_connection() {
             )
             .await;
         assert_closed(r, &name);
-        let t = c.tenant(&name).await.expect("the create was applied");
+        let t = c.tenant_named(&name).await.expect("the create was applied");
         assert!(["CREATING", "NORMAL"].contains(&t["status"].as_str().unwrap_or("")));
         // Its task exists and finishes.
         let tasks = c
@@ -272,7 +263,7 @@ async fn delay_after_runs_the_handler_even_when_the_client_gives_up() {
     );
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(
-        c.tenant("late1").await.is_some(),
+        c.tenant_named("late1").await.is_some(),
         "applied before the delay"
     );
 
@@ -302,7 +293,7 @@ async fn delay_after_runs_the_handler_even_when_the_client_gives_up() {
     );
     tokio::time::sleep(Duration::from_millis(1800)).await;
     assert!(
-        c.tenant("late2").await.is_none(),
+        c.tenant_named("late2").await.is_none(),
         "the handler of an abandoned request does not run"
     );
 }
@@ -347,7 +338,7 @@ async fn garbage_answers_are_not_envelopes() {
         )
         .await;
     assert_eq!(r.status, 200);
-    assert!(c.tenant("g1").await.is_none());
+    assert!(c.tenant_named("g1").await.is_none());
     c.fault(json!({"garbage_next": 1, "method": "POST", "phase": "after", "body": "[1,2]"}))
         .await;
     let r = c
@@ -357,7 +348,7 @@ async fn garbage_answers_are_not_envelopes() {
         )
         .await;
     assert_eq!((r.status, r.text.as_str()), (200, "[1,2]"));
-    assert!(c.tenant("g2").await.is_some());
+    assert!(c.tenant_named("g2").await.is_some());
     assert_eq!(c.get("/api/v2/time").await.body["successful"], true);
 }
 
@@ -388,7 +379,7 @@ async fn existing_fault_json_and_builders_still_work() {
 
 #[tokio::test]
 async fn cli_fail_fraction_arms_a_rule_at_start() {
-    let (mut child, url) = support::spawn_bin(&[
+    let (mut child, url) = spawn_bin(&[
         "--listen",
         "127.0.0.1:0",
         "--fail-fraction",
@@ -437,7 +428,7 @@ async fn cli_fail_fraction_arms_a_rule_at_start() {
         &["--fail-fraction", "1", "--fail-statuses", "200"],
         &["--fault-seed", "x"],
     ] {
-        let (ok, err) = support::run_bin(args);
+        let (ok, err) = run_bin(args);
         assert!(!ok, "{args:?} accepted");
         assert!(err.contains("ocp-sim:"), "{err}");
     }
@@ -469,7 +460,10 @@ async fn stuck_task_stays_running_and_failed_subtask_log_is_served() {
         );
         assert!(t["finishTime"].is_null());
     }
-    assert_eq!(c.tenant("st1").await.expect("st1")["status"], "CREATING");
+    assert_eq!(
+        c.tenant_named("st1").await.expect("st1")["status"],
+        "CREATING"
+    );
     // Cancelling its running subtask releases it (and the cluster lock).
     let t = c.task(id).await;
     let last = t["subtasks"][3]["id"].clone();

@@ -1,114 +1,31 @@
 //! End-to-end tests of the tenant write endpoints (create, delete, modify*, replicas).
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use ocp_sim::{Sim, SimConfig};
 use serde_json::{json, Value};
 
-const CLUSTER: i64 = 1_000_001;
-const SYS: i64 = 1_002_001;
-const BASE: &str = "/api/v2/ob/clusters/1000001/tenants";
+use crate::support::{sim, statuses, Client, CLUSTER, SYS, TENANTS};
+
 const PASSWORD: &str = "Tenant_pw_1";
 
-struct Client {
-    http: reqwest::Client,
-    base: String,
-    user: String,
-    pass: String,
-    /// Every response body seen, to check that no password ever leaks.
-    seen: Arc<Mutex<Vec<String>>>,
-}
-
-struct Resp {
-    status: u16,
-    body: Value,
-}
-
-impl Resp {
-    fn code(&self) -> &str {
-        self.body["error"]["code"].as_str().unwrap_or("")
-    }
-
-    fn message(&self) -> &str {
-        self.body["error"]["message"].as_str().unwrap_or("")
-    }
-
-    fn task_id(&self) -> i64 {
-        assert_eq!(self.status, 200, "{}", self.body);
-        self.body["data"]["id"].as_i64().expect("task id")
-    }
-}
-
 impl Client {
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
-        let mut req = self
-            .http
-            .request(method, format!("{}{}", self.base, path))
-            .basic_auth(&self.user, Some(&self.pass));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.expect("request failed");
-        let status = resp.status().as_u16();
-        let text = resp.text().await.expect("body");
-        self.seen.lock().expect("lock").push(text.clone());
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Resp { status, body }
-    }
-
-    async fn get(&self, path: &str) -> Resp {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Resp {
-        self.send(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    async fn delete(&self, path: &str) -> Resp {
-        self.send(reqwest::Method::DELETE, path, None).await
-    }
-
-    async fn data(&self, path: &str) -> Value {
-        let r = self.get(path).await;
-        assert_eq!(r.status, 200, "GET {path}: {}", r.body);
-        r.body["data"].clone()
-    }
-
     async fn tenant(&self, tid: i64) -> Value {
-        self.data(&format!("{BASE}/{tid}")).await
+        self.data(&format!("{TENANTS}/{tid}")).await
     }
 
     async fn tenant_count(&self) -> u64 {
-        self.data(&format!("{BASE}?size=2000")).await["page"]["totalElements"]
-            .as_u64()
-            .expect("total")
+        self.total(&format!("{TENANTS}?size=2000")).await
     }
 
     async fn task_count(&self) -> u64 {
-        self.data("/api/v2/tasks/instances").await["page"]["totalElements"]
-            .as_u64()
-            .expect("total")
-    }
-
-    async fn wait_task(&self, id: i64) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let t = self.data(&format!("/api/v2/tasks/instances/{id}")).await;
-            if t["status"] != "RUNNING" {
-                return t;
-            }
-            assert!(Instant::now() < deadline, "task {id} did not finish: {t}");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        self.total("/api/v2/tasks/instances").await
     }
 
     /// Create a tenant and wait for its task; returns the tenant id.
     async fn create_ok(&self, body: Value) -> i64 {
-        let r = self.post(&format!("{BASE}/createTenant"), body).await;
-        let task = r.task_id();
-        let tid = r.body["data"]["tenantId"].as_i64().expect("tenantId");
-        assert_eq!(self.wait_task(task).await["status"], "SUCCESSFUL");
+        let r = self.post(&format!("{TENANTS}/createTenant"), body).await;
+        let tid = r.ok()["tenantId"].as_i64().expect("tenantId");
+        self.wait_ok(r.task_id()).await;
         tid
     }
 
@@ -124,34 +41,10 @@ impl Client {
     }
 
     fn assert_no_password(&self, passwords: &[&str]) {
-        for body in self.seen.lock().expect("lock").iter() {
-            for p in passwords {
-                assert!(!body.contains(p), "password {p} leaked in {body}");
-            }
-            assert!(
-                !body.contains("rootPassword"),
-                "rootPassword leaked in {body}"
-            );
-        }
+        let mut needles = passwords.to_vec();
+        needles.push("rootPassword");
+        self.assert_no_leak(&needles);
     }
-}
-
-async fn sim(task_seconds: f64) -> (Sim, Client) {
-    let sim = Sim::start(SimConfig {
-        task_seconds,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("start sim");
-    let cfg = sim.state().config().clone();
-    let c = Client {
-        http: reqwest::Client::new(),
-        base: sim.url(),
-        user: cfg.username,
-        pass: cfg.password,
-        seen: Arc::default(),
-    };
-    (sim, c)
 }
 
 fn zone(name: &str, replica_type: &str, spec: &str, count: i64) -> Value {
@@ -174,19 +67,10 @@ fn body(name: &str) -> Value {
     })
 }
 
-fn statuses(task: &Value) -> Vec<String> {
-    task["subtasks"]
-        .as_array()
-        .expect("subtasks")
-        .iter()
-        .map(|s| s["status"].as_str().unwrap_or("?").to_string())
-        .collect()
-}
-
 #[tokio::test]
 async fn create_creating_then_normal_with_ob_tenant_id() {
     let (sim, c) = sim(0.6).await;
-    let r = c.post(&format!("{BASE}/createTenant"), body("t1")).await;
+    let r = c.post(&format!("{TENANTS}/createTenant"), body("t1")).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let task = &r.body["data"];
     assert_eq!(task["name"], "Create tenant");
@@ -216,21 +100,21 @@ async fn create_creating_then_normal_with_ob_tenant_id() {
     assert_eq!(t["status"], "CREATING");
     assert!(t["obTenantId"].is_null(), "{t}");
     // Visible in the lists while creating.
-    let l = c.data(&format!("{BASE}?status=CREATING")).await;
+    let l = c.data(&format!("{TENANTS}?status=CREATING")).await;
     assert_eq!(l["contents"][0]["id"], tid);
     let l = c.data("/api/v2/ob/tenants?name=t1").await;
     assert_eq!(l["page"]["totalElements"], 1);
     // A second write on the same tenant is busy.
     let r = c
         .post(
-            &format!("{BASE}/{tid}/modifyWhitelist"),
+            &format!("{TENANTS}/{tid}/modifyWhitelist"),
             json!({"whitelist": "%"}),
         )
         .await;
     assert_eq!(r.status, 400);
     assert_eq!(r.code(), "RESOURCE_BUSY", "{}", r.body);
     assert_eq!(
-        c.delete(&format!("{BASE}/{tid}")).await.code(),
+        c.delete(&format!("{TENANTS}/{tid}")).await.code(),
         "RESOURCE_BUSY"
     );
 
@@ -264,7 +148,7 @@ async fn create_creating_then_normal_with_ob_tenant_id() {
     ] {
         assert!(t.get(f).is_some(), "missing {f}");
     }
-    let units = c.data(&format!("{BASE}/{tid}/units")).await;
+    let units = c.data(&format!("{TENANTS}/{tid}/units")).await;
     assert_eq!(units["page"]["totalElements"], 2);
     assert_eq!(units["contents"][0]["status"], "NORMAL");
     // sys uses S0 (1C), t1 uses S1 (2C) on zone1 and zone2 only.
@@ -275,7 +159,7 @@ async fn create_creating_then_normal_with_ob_tenant_id() {
     sim.state().set_task_seconds(0.05);
     let r = c
         .post(
-            BASE,
+            TENANTS,
             json!({"name": "ora1", "mode": "ORACLE", "collation": "utf8mb4_general_ci",
                    "rootPassword": "Oracle_pw_22", "zones": [zone("zone3", "FULL", "S0", 1)]}),
         )
@@ -385,7 +269,7 @@ async fn create_validations_give_400_and_create_nothing() {
         (with("description", json!(["x"])), "description"),
     ];
     for (b, field) in cases {
-        let r = c.post(&format!("{BASE}/createTenant"), b.clone()).await;
+        let r = c.post(&format!("{TENANTS}/createTenant"), b.clone()).await;
         assert_eq!(r.status, 400, "{field}: {b} -> {}", r.body);
         assert_eq!(r.code(), "ILLEGAL_ARGUMENT", "{field}: {}", r.body);
         assert_eq!(r.body["successful"], false);
@@ -400,11 +284,11 @@ async fn create_validations_give_400_and_create_nothing() {
     let mut b = body("v1");
     b["mode"] = json!("ORACLE");
     b["charset"] = json!("binary");
-    let r = c.post(&format!("{BASE}/createTenant"), b).await;
+    let r = c.post(&format!("{TENANTS}/createTenant"), b).await;
     assert_eq!(r.status, 400);
     assert!(r.message().contains("charset"));
     // Malformed JSON and a non-object body.
-    let r = c.post(&format!("{BASE}/createTenant"), json!([1])).await;
+    let r = c.post(&format!("{TENANTS}/createTenant"), json!([1])).await;
     assert_eq!(r.status, 400);
     assert_eq!(c.tenant_count().await, tenants);
     assert_eq!(c.task_count().await, tasks);
@@ -425,7 +309,7 @@ async fn duplicate_names() {
     c.create_ok(body("dup1")).await;
     let n = c.tenant_count().await;
     for name in ["dup1", "DUP1", "sys"] {
-        let r = c.post(&format!("{BASE}/createTenant"), body(name)).await;
+        let r = c.post(&format!("{TENANTS}/createTenant"), body(name)).await;
         assert_eq!(r.status, 400, "{}", r.body);
         assert_eq!(r.code(), "DUPLICATE_NAME");
         assert!(r.message().contains(name), "{}", r.message());
@@ -441,13 +325,17 @@ async fn capacity_exhaustion_delete_frees_capacity() {
                "zones": [zone("zone1", "FULL", "S4", 1), zone("zone2", "FULL", "S4", 1),
                          zone("zone3", "FULL", "S4", 1)]})
     };
-    let r = c.post(&format!("{BASE}/createTenant"), big("big1")).await;
+    let r = c
+        .post(&format!("{TENANTS}/createTenant"), big("big1"))
+        .await;
     let t1 = r.body["data"]["tenantId"].as_i64().expect("tid");
     let task = r.task_id();
     // Capacity is reserved at once, even while creating.
     assert!((c.free_cpu(1).await - 3.0).abs() < 1e-6);
     let n = c.tenant_count().await;
-    let r = c.post(&format!("{BASE}/createTenant"), big("big2")).await;
+    let r = c
+        .post(&format!("{TENANTS}/createTenant"), big("big2"))
+        .await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert_eq!(r.code(), "RESOURCE_NOT_ENOUGH");
     assert!(r.message().contains("zones[0]"), "{}", r.message());
@@ -464,7 +352,7 @@ async fn capacity_exhaustion_delete_frees_capacity() {
     }
     let r = c
         .post(
-            &format!("{BASE}/createTenant"),
+            &format!("{TENANTS}/createTenant"),
             json!({"name": "small9", "rootPassword": PASSWORD,
                    "zones": [zone("zone1", "FULL", "S0", 1)]}),
         )
@@ -472,20 +360,20 @@ async fn capacity_exhaustion_delete_frees_capacity() {
     assert_eq!(r.code(), "RESOURCE_NOT_ENOUGH");
 
     // Delete: DELETING while running, then 404 and the capacity is back.
-    let r = c.delete(&format!("{BASE}/{t1}")).await;
+    let r = c.delete(&format!("{TENANTS}/{t1}")).await;
     assert_eq!(r.body["data"]["name"], "Delete tenant");
     assert_eq!(r.body["data"]["tenantId"], t1);
     let task = r.task_id();
     assert_eq!(c.tenant(t1).await["status"], "DELETING");
-    let r = c.delete(&format!("{BASE}/{t1}")).await;
+    let r = c.delete(&format!("{TENANTS}/{t1}")).await;
     assert_eq!(r.code(), "RESOURCE_BUSY");
     assert_eq!(c.wait_task(task).await["status"], "SUCCESSFUL");
-    let r = c.get(&format!("{BASE}/{t1}")).await;
+    let r = c.get(&format!("{TENANTS}/{t1}")).await;
     assert_eq!(r.status, 404);
     assert_eq!(r.code(), "OB_TENANT_NOT_FOUND");
     assert_eq!(r.body["successful"], false);
     assert!((c.free_cpu(2).await - 15.0).abs() < 1e-6);
-    let r = c.delete(&format!("{BASE}/{t1}")).await;
+    let r = c.delete(&format!("{TENANTS}/{t1}")).await;
     assert_eq!(r.status, 404);
     c.create_ok(big("big2")).await;
 }
@@ -493,14 +381,14 @@ async fn capacity_exhaustion_delete_frees_capacity() {
 #[tokio::test]
 async fn sys_rules_and_cluster_state() {
     let (_sim, c) = sim(0.6).await;
-    let r = c.delete(&format!("{BASE}/{SYS}")).await;
+    let r = c.delete(&format!("{TENANTS}/{SYS}")).await;
     assert_eq!(r.status, 400);
     assert!(r.message().contains("sys"));
-    let r = c.post(&format!("{BASE}/{SYS}/lock"), json!(null)).await;
+    let r = c.post(&format!("{TENANTS}/{SYS}/lock"), json!(null)).await;
     assert_eq!(r.status, 400);
     let r = c
         .post(
-            &format!("{BASE}/{SYS}/deleteReplica"),
+            &format!("{TENANTS}/{SYS}/deleteReplica"),
             json!([{"zoneName": "zone3"}]),
         )
         .await;
@@ -510,22 +398,26 @@ async fn sys_rules_and_cluster_state() {
         .post(&format!("/api/v2/ob/clusters/{CLUSTER}/stop"), json!(null))
         .await;
     let task = r.task_id();
-    let r = c.post(&format!("{BASE}/createTenant"), body("late")).await;
+    let r = c
+        .post(&format!("{TENANTS}/createTenant"), body("late"))
+        .await;
     assert_eq!(r.code(), "RESOURCE_BUSY", "{}", r.body);
     let r = c
         .post(
-            &format!("{BASE}/{SYS}/modifyWhitelist"),
+            &format!("{TENANTS}/{SYS}/modifyWhitelist"),
             json!({"whitelist": "%"}),
         )
         .await;
     assert_eq!(r.code(), "RESOURCE_BUSY");
     c.wait_task(task).await;
-    let r = c.post(&format!("{BASE}/createTenant"), body("late")).await;
+    let r = c
+        .post(&format!("{TENANTS}/createTenant"), body("late"))
+        .await;
     assert_eq!(r.status, 400);
     assert_eq!(r.code(), "ILLEGAL_STATE", "{}", r.body);
     let r = c
         .post(
-            &format!("{BASE}/{SYS}/changePassword"),
+            &format!("{TENANTS}/{SYS}/changePassword"),
             json!({"newPassword": PASSWORD}),
         )
         .await;
@@ -533,7 +425,7 @@ async fn sys_rules_and_cluster_state() {
     // Description is OCP metadata only: allowed while the cluster is stopped.
     let r = c
         .post(
-            &format!("{BASE}/{SYS}/modifyDescription"),
+            &format!("{TENANTS}/{SYS}/modifyDescription"),
             json!({"description": "d"}),
         )
         .await;
@@ -545,7 +437,7 @@ async fn sys_rules_and_cluster_state() {
 async fn sync_modifications() {
     let (_sim, c) = sim(0.05).await;
     let tid = c.create_ok(body("m1")).await;
-    let p = |what: &str| format!("{BASE}/{tid}/{what}");
+    let p = |what: &str| format!("{TENANTS}/{tid}/{what}");
 
     let r = c
         .post(
@@ -610,7 +502,7 @@ async fn sync_modifications() {
 
     // A locked tenant can be deleted (our decision).
     assert_eq!(c.post(&p("lock"), json!(null)).await.status, 200);
-    let r = c.delete(&format!("{BASE}/{tid}")).await;
+    let r = c.delete(&format!("{TENANTS}/{tid}")).await;
     assert_eq!(c.wait_task(r.task_id()).await["status"], "SUCCESSFUL");
     let r = c.post(&p("unlock"), json!(null)).await;
     assert_eq!(r.status, 404);
@@ -623,7 +515,7 @@ async fn modify_primary_zone_async() {
     let tid = c.create_ok(body("pz1")).await;
     let r = c
         .post(
-            &format!("{BASE}/{tid}/modifyPrimaryZone"),
+            &format!("{TENANTS}/{tid}/modifyPrimaryZone"),
             json!({"primaryZone": "zone2,zone1"}),
         )
         .await;
@@ -638,7 +530,7 @@ async fn modify_primary_zone_async() {
     );
     let r = c
         .post(
-            &format!("{BASE}/{tid}/modifyPrimaryZone"),
+            &format!("{TENANTS}/{tid}/modifyPrimaryZone"),
             json!({"primaryZone": "zone1"}),
         )
         .await;
@@ -653,14 +545,14 @@ async fn modify_primary_zone_async() {
         json!({"primaryZone": "zone1,zone1"}),
     ] {
         let r = c
-            .post(&format!("{BASE}/{tid}/modifyPrimaryZone"), bad)
+            .post(&format!("{TENANTS}/{tid}/modifyPrimaryZone"), bad)
             .await;
         assert_eq!(r.status, 400, "{}", r.body);
         assert!(r.message().contains("primaryZone"), "{}", r.message());
     }
     let r = c
         .post(
-            &format!("{BASE}/{tid}/modifyPrimaryZone"),
+            &format!("{TENANTS}/{tid}/modifyPrimaryZone"),
             json!({"primaryZone": "random"}),
         )
         .await;
@@ -672,7 +564,7 @@ async fn modify_primary_zone_async() {
 async fn replicas_add_modify_delete() {
     let (_sim, c) = sim(0.6).await;
     let tid = c.create_ok(body("r1")).await;
-    let p = |what: &str| format!("{BASE}/{tid}/{what}");
+    let p = |what: &str| format!("{TENANTS}/{tid}/{what}");
 
     // Add a READONLY replica in zone3.
     let r = c
@@ -703,7 +595,9 @@ async fn replicas_add_modify_delete() {
     assert_eq!(t["zoneList"], "zone1,zone2,zone3");
     assert_eq!(t["zones"][2]["resourcePool"]["unitSpecName"], "S2");
     assert!((c.free_cpu(3).await - 11.0).abs() < 1e-6);
-    let u = c.data(&format!("{BASE}/{tid}/units?zoneName=zone3")).await;
+    let u = c
+        .data(&format!("{TENANTS}/{tid}/units?zoneName=zone3"))
+        .await;
     assert_eq!(u["page"]["totalElements"], 1);
 
     // addReplica validations.
@@ -755,7 +649,9 @@ async fn replicas_add_modify_delete() {
     assert_eq!(t["zones"][1]["resourcePool"]["unitSpecName"], "S2");
     assert_eq!(t["zones"][1]["resourcePool"]["unitCount"], 2);
     assert!((c.free_cpu(2).await - 7.0).abs() < 1e-6);
-    let u = c.data(&format!("{BASE}/{tid}/units?zoneName=zone2")).await;
+    let u = c
+        .data(&format!("{TENANTS}/{tid}/units?zoneName=zone2"))
+        .await;
     assert_eq!(u["page"]["totalElements"], 2);
 
     // Type change: zone3 READONLY -> FULL; zone1 (primary) cannot become READONLY.
@@ -833,7 +729,7 @@ async fn replicas_add_modify_delete() {
     assert!((c.free_cpu(3).await - 15.0).abs() < 1e-6);
     let r = c
         .post(
-            &format!("{BASE}/{tid}/modifyPrimaryZone"),
+            &format!("{TENANTS}/{tid}/modifyPrimaryZone"),
             json!({"primaryZone": "zone1"}),
         )
         .await;
@@ -860,7 +756,7 @@ async fn failed_create_is_listed_and_rollback_removes_it() {
         )
         .await;
     assert_eq!(r.status, 200);
-    let r = c.post(&format!("{BASE}/createTenant"), body("f1")).await;
+    let r = c.post(&format!("{TENANTS}/createTenant"), body("f1")).await;
     let tid = r.body["data"]["tenantId"].as_i64().expect("tid");
     let task = r.task_id();
     let t = c.wait_task(task).await;
@@ -880,19 +776,19 @@ async fn failed_create_is_listed_and_rollback_removes_it() {
     let t = c.tenant(tid).await;
     assert_eq!(t["status"], "FAILED");
     assert!(t["obTenantId"].is_null());
-    let l = c.data(&format!("{BASE}?name=f1")).await;
+    let l = c.data(&format!("{TENANTS}?name=f1")).await;
     assert_eq!(l["page"]["totalElements"], 1);
     assert_eq!(l["contents"][0]["status"], "FAILED");
     // Modifications need NORMAL; the name stays taken.
     let r = c
         .post(
-            &format!("{BASE}/{tid}/modifyWhitelist"),
+            &format!("{TENANTS}/{tid}/modifyWhitelist"),
             json!({"whitelist": "%"}),
         )
         .await;
     assert_eq!(r.code(), "ILLEGAL_STATE");
     assert_eq!(
-        c.post(&format!("{BASE}/createTenant"), body("f1"))
+        c.post(&format!("{TENANTS}/createTenant"), body("f1"))
             .await
             .code(),
         "DUPLICATE_NAME"
@@ -906,7 +802,7 @@ async fn failed_create_is_listed_and_rollback_removes_it() {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(c.wait_task(task).await["operation"], "ROLLBACK");
-    assert_eq!(c.get(&format!("{BASE}/{tid}")).await.status, 404);
+    assert_eq!(c.get(&format!("{TENANTS}/{tid}")).await.status, 404);
     assert!((c.free_cpu(1).await - 15.0).abs() < 1e-6);
 
     // A second failed create, then retry: CREATING again and finally NORMAL.
@@ -916,7 +812,7 @@ async fn failed_create_is_listed_and_rollback_removes_it() {
         Some(json!({})),
     )
     .await;
-    let r = c.post(&format!("{BASE}/createTenant"), body("f2")).await;
+    let r = c.post(&format!("{TENANTS}/createTenant"), body("f2")).await;
     let tid = r.body["data"]["tenantId"].as_i64().expect("tid");
     let task = r.task_id();
     assert_eq!(c.wait_task(task).await["status"], "FAILED");
@@ -940,19 +836,19 @@ async fn failed_create_is_listed_and_rollback_removes_it() {
         Some(json!({})),
     )
     .await;
-    let r = c.post(&format!("{BASE}/createTenant"), body("f3")).await;
+    let r = c.post(&format!("{TENANTS}/createTenant"), body("f3")).await;
     let tid = r.body["data"]["tenantId"].as_i64().expect("tid");
     c.wait_task(r.task_id()).await;
-    let r = c.delete(&format!("{BASE}/{tid}")).await;
+    let r = c.delete(&format!("{TENANTS}/{tid}")).await;
     c.wait_task(r.task_id()).await;
-    assert_eq!(c.get(&format!("{BASE}/{tid}")).await.status, 404);
+    assert_eq!(c.get(&format!("{TENANTS}/{tid}")).await.status, 404);
 }
 
 #[tokio::test]
 async fn failed_modifications_leave_tenant_unchanged() {
     let (sim, c) = sim(0.4).await;
     let tid = c.create_ok(body("fm1")).await;
-    let p = |what: &str| format!("{BASE}/{tid}/{what}");
+    let p = |what: &str| format!("{TENANTS}/{tid}/{what}");
 
     // addReplica fails: NORMAL again, no zone3, reservation released; rollback keeps it so.
     sim.state().fail_next_task(3, "locality change timed out");
@@ -1009,7 +905,7 @@ async fn failed_modifications_leave_tenant_unchanged() {
 
     // Stuck delete: DELETING until cancelled, then NORMAL again.
     sim.state().stuck_next_task();
-    let r = c.delete(&format!("{BASE}/{tid}")).await;
+    let r = c.delete(&format!("{TENANTS}/{tid}")).await;
     let task = r.task_id();
     tokio::time::sleep(Duration::from_millis(700)).await;
     let t = c.data(&format!("/api/v2/tasks/instances/{task}")).await;
@@ -1055,21 +951,21 @@ async fn list_filters_and_paging_over_many_tenants() {
         )
         .await;
     }
-    let d = c.data(&format!("{BASE}?size=10&page=3")).await;
+    let d = c.data(&format!("{TENANTS}?size=10&page=3")).await;
     assert_eq!(
         d["page"],
         json!({"number": 3, "size": 10, "totalElements": 26, "totalPages": 3})
     );
     assert_eq!(d["contents"].as_array().expect("contents").len(), 6);
     assert_eq!(d["contents"][5]["name"], "pg24");
-    let d = c.data(&format!("{BASE}?mode=ORACLE&size=100")).await;
+    let d = c.data(&format!("{TENANTS}?mode=ORACLE&size=100")).await;
     assert_eq!(d["page"]["totalElements"], 5);
-    let d = c.data(&format!("{BASE}?name=PG1&sort=name,desc")).await;
+    let d = c.data(&format!("{TENANTS}?name=PG1&sort=name,desc")).await;
     assert_eq!(d["page"]["totalElements"], 10);
     assert_eq!(d["contents"][0]["name"], "pg19");
-    let d = c.data(&format!("{BASE}?status=NORMAL&size=2000")).await;
+    let d = c.data(&format!("{TENANTS}?status=NORMAL&size=2000")).await;
     assert_eq!(d["page"]["totalElements"], 26);
-    let d = c.data(&format!("{BASE}?status=CREATING,DELETING")).await;
+    let d = c.data(&format!("{TENANTS}?status=CREATING,DELETING")).await;
     assert_eq!(d["page"]["totalElements"], 0);
     let d = c
         .data("/api/v2/ob/tenants?mode=MYSQL&name=pg&size=5&page=4")
@@ -1077,7 +973,7 @@ async fn list_filters_and_paging_over_many_tenants() {
     assert_eq!(d["page"]["totalElements"], 20);
     assert_eq!(d["contents"].as_array().expect("contents").len(), 5);
     // Zero-second tasks: everything is NORMAL with distinct, increasing OB tenant ids.
-    let all = c.data(&format!("{BASE}?size=2000")).await;
+    let all = c.data(&format!("{TENANTS}?size=2000")).await;
     let ob: Vec<i64> = all["contents"]
         .as_array()
         .expect("contents")
@@ -1093,7 +989,7 @@ async fn list_filters_and_paging_over_many_tenants() {
 async fn request_counter_and_faults_on_tenant_routes() {
     let (sim, c) = sim(0.05).await;
     sim.state().fail_next_requests(1, 503);
-    let r = c.post(&format!("{BASE}/createTenant"), body("x1")).await;
+    let r = c.post(&format!("{TENANTS}/createTenant"), body("x1")).await;
     assert_eq!(r.status, 503);
     assert_eq!(
         c.tenant_count().await,
@@ -1101,9 +997,10 @@ async fn request_counter_and_faults_on_tenant_routes() {
         "a faulted create creates nothing"
     );
     let tid = c.create_ok(body("x1")).await;
-    c.post(&format!("{BASE}/{tid}/lock"), json!(null)).await;
-    c.post(&format!("{BASE}/{tid}/addReplica"), json!([])).await;
-    c.delete(&format!("{BASE}/{tid}")).await;
+    c.post(&format!("{TENANTS}/{tid}/lock"), json!(null)).await;
+    c.post(&format!("{TENANTS}/{tid}/addReplica"), json!([]))
+        .await;
+    c.delete(&format!("{TENANTS}/{tid}")).await;
     let st = sim.state();
     assert_eq!(
         st.route_count("POST /api/v2/ob/clusters/{id}/tenants/createTenant"),
@@ -1122,9 +1019,11 @@ async fn request_counter_and_faults_on_tenant_routes() {
         1
     );
     // Non-numeric tenant id → 400; unknown tenant → 404.
-    let r = c.post(&format!("{BASE}/abc/lock"), json!(null)).await;
+    let r = c.post(&format!("{TENANTS}/abc/lock"), json!(null)).await;
     assert_eq!(r.status, 400);
-    let r = c.post(&format!("{BASE}/1002999/lock"), json!(null)).await;
+    let r = c
+        .post(&format!("{TENANTS}/1002999/lock"), json!(null))
+        .await;
     assert_eq!(r.status, 404);
     assert_eq!(r.code(), "OB_TENANT_NOT_FOUND");
 }
