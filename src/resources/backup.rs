@@ -545,7 +545,7 @@ impl Resource for BackupPolicyResource {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new("The backup strategy of a tenant, or of a cluster when `tenant_id` is left out: schedule, storage, retention and alert thresholds. OCP's modify call replaces the whole strategy, so every change sends every setting.")
+        Schema::new("The backup strategy of a tenant, or of a cluster when `tenant_id` is left out: schedule, storage, retention and alert thresholds. OCP's modify call replaces the whole strategy, so every change sends every setting.\n\n**What rests on OCP's documentation and what is inferred.** Reading a strategy, starting its schedule, creating a cluster's strategy, and modifying, stopping and deleting a tenant's strategy use calls OCP documents. Creating a tenant's strategy, and modifying, stopping and deleting a cluster's strategy, use the same `.../backup/config/backupStrategy` paths with the methods OCP documents for the other kind, because OCP's published pages do not show them. The name of the storage secret field (`accessKeySecret`) and the shape of the answer to create and modify are inferred too. Should a real OCP refuse one of these calls with 404 or 405, the error names the call.")
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<tenant_id>` for a tenant policy, `<cluster_id>` for a cluster policy; also the import id."))
             .attr("cluster_id", Attr::int().required().requires_replace().doc("OCP id of the cluster. Changing it replaces the policy."))
             .attr("tenant_id", Attr::int().optional().requires_replace().doc("OCP id of the tenant; leave out for a cluster policy. Changing it replaces the policy."))
@@ -840,7 +840,7 @@ impl DataSource for BackupTasksDataSource {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new("Recent data-backup and log-backup tasks of a tenant (or of a cluster without `tenant_id`), so a CI job can check that backups actually run.")
+        Schema::new("Recent data-backup and log-backup tasks of a tenant (or of a cluster without `tenant_id`), so a CI job can check that backups actually run.\n\nThe tenant task lists use calls OCP documents; the cluster task lists use the same paths under the cluster, inferred because OCP's published pages do not show them.")
             .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster."))
             .attr("tenant_id", Attr::int().optional().doc("OCP id of the tenant; leave out for the cluster's tasks."))
             .attr("data_backups", Attr::list(data_task_type()).computed().doc("Data backups, newest first: `id`, `backup_set_id`, `mode` (`FULL` or `INCREMENTAL`), `status` (`DOING`, `DONE`, `FAILED`, ...), `start_time`, `end_time`."))
