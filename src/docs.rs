@@ -84,12 +84,25 @@ fn render_page(name: &str, kind: &str, schema: &Schema, examples: &Path) -> Stri
     if let Some(ex) = read_example(examples, &format!("{dir}/{name}/import.sh")) {
         let _ = writeln!(
             s,
-            "\n## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}```",
+            "\n## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}```\n\n{IMPORT_NOTE}",
             ensure_nl(&ex)
         );
     }
     s
 }
+
+/// How an object that exists already comes under Terraform: the same for every resource
+/// (design rule R2, `resources::refuse_existing`).
+const IMPORT_NOTE: &str = "Terraform never takes over an object it did not create. When OCP \
+already has the object a create names (made by hand, by another tool, or by another Terraform \
+state), the apply fails with an `Already Exists` error that names the object and prints the \
+`terraform import` command with its id; nothing is recorded in state, so no later destroy can \
+delete it. Run that command to manage the object here. A `timeouts` block, which an import \
+cannot know, shows as added on the first plan after an import; applying it changes nothing in \
+OCP.\n\nThe same rule makes replacements safe: with `lifecycle { create_before_destroy = true \
+}`, a replacement that keeps the object's name (its key in OCP) fails at the create, and the \
+existing object stays untouched and in state. Change the name in the same apply, or drop \
+`create_before_destroy` so that the old object is deleted first.\n";
 
 fn ensure_nl(s: &str) -> String {
     if s.ends_with('\n') {

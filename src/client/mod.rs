@@ -111,19 +111,56 @@ impl fmt::Debug for ClientConfig {
 }
 
 /// The outcome of [`OcpClient::post_create`].
+///
+/// Design rule R2 in one place: an object is adopted only when this same create sent the POST,
+/// got no answer (lost, reset, timed out, 5xx), and a look-up then found it. An object that
+/// existed before the create is [`Created::Existing`], which every resource turns into an error
+/// naming the object and the `terraform import` command, never into state. (ocp-api.md §5 #20
+/// proposes that "the provider imports instead of recreating"; R2 sharpens that: the *user*
+/// imports, Terraform never takes over an object on its own.)
 #[derive(Debug, Clone, PartialEq)]
 pub enum Created<T, L> {
     /// OCP accepted the create; its answer.
     New(T),
-    /// The create's answer was lost or OCP said "already exists", and the caller's look-up
-    /// found the object: adopt it.
+    /// This call's own POST got no answer, and the look-up found the object: this call made
+    /// it. The caller still checks that it matches the plan before recording it.
     Adopted(L),
+    /// The object existed before this call: the look-up before the first POST found it, or
+    /// OCP answered the first POST "already exists" and the look-up found it. Never adopt it.
+    Existing(L),
 }
 
 impl<T, L> Created<T, L> {
     /// Whether the object was adopted rather than created by this call.
     pub fn is_adopted(&self) -> bool {
         matches!(self, Created::Adopted(_))
+    }
+}
+
+#[cfg(test)]
+impl<T: fmt::Debug, L: fmt::Debug> Created<T, L> {
+    /// The answer of a create that made the object; panics otherwise.
+    pub(crate) fn expect_new(self) -> T {
+        match self {
+            Created::New(t) => t,
+            other => panic!("expected a new object, got {other:?}"),
+        }
+    }
+
+    /// The object adopted after a lost answer; panics otherwise.
+    pub(crate) fn expect_adopted(self) -> L {
+        match self {
+            Created::Adopted(l) => l,
+            other => panic!("expected adoption after a lost answer, got {other:?}"),
+        }
+    }
+
+    /// The object found to exist before the create; panics otherwise.
+    pub(crate) fn expect_existing(self) -> L {
+        match self {
+            Created::Existing(l) => l,
+            other => panic!("expected an object that existed before, got {other:?}"),
+        }
     }
 }
 
@@ -494,11 +531,15 @@ impl OcpClient {
         decode("POST", path, data)
     }
 
-    /// POST that creates something; never retried blindly (design rule R2).
+    /// POST that creates something; never retried blindly and never adopting what existed
+    /// before (design rule R2, see [`Created`]).
     ///
+    /// * First `lookup()`: found → `Created::Existing` without any POST.
     /// * Success: `Created::New(data)`.
-    /// * "Already exists" (409, or 400 saying so): `lookup()`; found → `Created::Adopted`,
-    ///   not found → [`ClientError::AlreadyExists`] with an "import it" hint.
+    /// * "Already exists" (409, or 400 saying so): `lookup()`; found → `Created::Existing`,
+    ///   or `Created::Adopted` when an earlier POST of this call got no answer (it may have
+    ///   made the object); not found → [`ClientError::AlreadyExists`] with an "import it"
+    ///   hint.
     /// * Transient failure (5xx, 429, reset, timeout, lost answer): `lookup()`; found →
     ///   `Created::Adopted`; not found → back off and POST again, at most `max_retries`
     ///   times; if the look-up itself fails, the POST's error is returned (not knowing whether
@@ -517,6 +558,12 @@ impl OcpClient {
         Fut: Future<Output = Result<Option<L>, ClientError>>,
     {
         let bytes = encode("POST", path, body)?;
+        if let Some(found) = lookup().await? {
+            log::info!("POST {path}: the object exists already; not creating or adopting it");
+            return Ok(Created::Existing(found));
+        }
+        // Whether a POST of this call may have made the object without telling us.
+        let mut unanswered = false;
         let mut attempt: u32 = 0;
         loop {
             let failure = match self
@@ -530,13 +577,15 @@ impl OcpClient {
             if err.is_already_exists() {
                 log::info!("POST {path}: OCP says the object already exists; looking it up");
                 return match lookup().await? {
-                    Some(found) => Ok(Created::Adopted(found)),
+                    Some(found) if unanswered => Ok(Created::Adopted(found)),
+                    Some(found) => Ok(Created::Existing(found)),
                     None => Err(into_already_exists(err)),
                 };
             }
             if !err.is_retryable() {
                 return Err(err);
             }
+            unanswered = true;
             log::warn!(
                 "POST {path} failed transiently ({}); looking the object up before any retry",
                 err.summary_detail().0

@@ -262,20 +262,67 @@ async fn post_create_adopts_via_lookup_after_an_injected_500_without_a_second_po
     let path = format!("/api/v2/ob/clusters/{id}/restart");
     sim.fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
         .await;
+    // The look-up finds nothing before the POST and the object after the failed one, as
+    // when the failed POST made it.
     let lookups = AtomicU32::new(0);
     let created = client
         .post_create::<_, TaskInstance, _, _, _>(&path, &(), || async {
-            lookups.fetch_add(1, Ordering::SeqCst);
+            if lookups.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Ok(None);
+            }
             client.find_cluster_by_name("demo-cluster").await
         })
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    match created {
-        Created::Adopted(c) => assert_eq!(c.name, "demo-cluster"),
-        Created::New(t) => panic!("expected adoption, got a new task {t:?}"),
-    }
-    assert_eq!(lookups.load(Ordering::SeqCst), 1);
+    assert_eq!(created.expect_adopted().name, "demo-cluster");
+    assert_eq!(lookups.load(Ordering::SeqCst), 2);
     assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 1);
+}
+
+#[tokio::test]
+async fn post_create_never_adopts_what_existed_before_and_sends_no_post() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    let id = sim.demo_cluster_id(&client).await;
+    sim.reset_requests().await;
+    let path = format!("/api/v2/ob/clusters/{id}/restart");
+    let created = client
+        .post_create::<_, TaskInstance, _, _, _>(&path, &(), || {
+            client.find_cluster_by_name("demo-cluster")
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(created.expect_existing().name, "demo-cluster");
+    assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 0);
+}
+
+#[tokio::test]
+async fn post_create_answered_already_exists_on_its_first_post_never_adopts() {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    sim.reset_requests().await;
+    sim.fault(
+        json!({"fail_next": 1, "status": 409, "message": "cluster demo-cluster already exists",
+                     "path_prefix": "/api/v2/ob/clusters", "method": "POST"}),
+    )
+    .await;
+    // Not there at the first look, there at the second: made by someone else in between.
+    let lookups = AtomicU32::new(0);
+    let created = client
+        .post_create::<_, Value, _, _, _>(
+            "/api/v2/ob/clusters",
+            &json!({"name": "demo-cluster"}),
+            || async {
+                if lookups.fetch_add(1, Ordering::SeqCst) == 0 {
+                    return Ok(None);
+                }
+                client.find_cluster_by_name("demo-cluster").await
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(created.expect_existing().name, "demo-cluster");
+    assert_eq!(sim.count("POST /api/v2/ob/clusters").await, 1);
 }
 
 #[tokio::test]
@@ -295,11 +342,10 @@ async fn post_create_retries_the_post_only_after_the_lookup_finds_nothing() {
         })
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    match created {
-        Created::New(t) => assert!(t.id > 0 && !t.name.is_empty(), "{t:?}"),
-        Created::Adopted(()) => panic!("nothing to adopt"),
-    }
-    assert_eq!(lookups.load(Ordering::SeqCst), 1);
+    let t = created.expect_new();
+    assert!(t.id > 0 && !t.name.is_empty(), "{t:?}");
+    // Once before the first POST, once after its failure.
+    assert_eq!(lookups.load(Ordering::SeqCst), 2);
     assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 2);
 }
 
@@ -469,7 +515,7 @@ async fn a_get_whose_answer_was_lost_is_retried() {
 async fn post_create_adopts_what_a_post_with_a_lost_answer_created() {
     let sim = TestSim::start(0.5).await;
     let id = sim.demo_cluster_id(&sim.client()).await;
-    let front = LossyFront::start(sim.sim.addr(), 1).await;
+    let front = LossyFront::losing_posts(sim.sim.addr(), 1).await;
     let client = sim.client_with(|c| c.endpoint = front.url.clone());
     sim.reset_requests().await;
     let path = format!("/api/v2/ob/clusters/{id}/restart");
@@ -486,10 +532,7 @@ async fn post_create_adopts_what_a_post_with_a_lost_answer_created() {
         .post_create::<_, TaskInstance, _, _, _>(&path, &(), lookup)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let task = match created {
-        Created::Adopted(t) => t,
-        Created::New(t) => panic!("the lost POST must not be repeated, got new task {t:?}"),
-    };
+    let task = created.expect_adopted();
     assert_eq!(task.cluster_id, Some(id));
     assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 1);
     let done = client

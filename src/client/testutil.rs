@@ -271,6 +271,79 @@ impl LossyFront {
     }
 }
 
+impl LossyFront {
+    /// Starts a relay that loses the answers to the first `lose_posts` POST requests, on
+    /// whatever connection they come (the client's keep-alive connections carry the GETs
+    /// of a create's look-ups too). A POST reaches the simulator and is handled; the
+    /// connection is then closed at the first byte of its answer. HTTP/1.1 without
+    /// pipelining: every earlier answer on the connection was complete before the POST went.
+    pub(crate) async fn losing_posts(
+        backend: std::net::SocketAddr,
+        lose_posts: usize,
+    ) -> LossyFront {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        let port = listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .port();
+        let lost = std::sync::Arc::new(AtomicUsize::new(0));
+        let task = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let lost = lost.clone();
+                tokio::spawn(async move {
+                    let Ok(up) = tokio::net::TcpStream::connect(backend).await else {
+                        return;
+                    };
+                    let (mut client_read, mut client_write) = client.into_split();
+                    let (mut up_read, mut up_write) = up.into_split();
+                    let losing = std::sync::Arc::new(AtomicBool::new(false));
+                    let flag = losing.clone();
+                    let forward = tokio::spawn(async move {
+                        let mut buf = vec![0u8; 16 * 1024];
+                        loop {
+                            let n = match client_read.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => n,
+                            };
+                            if buf[..n].starts_with(b"POST ")
+                                && lost.fetch_add(1, Ordering::SeqCst) < lose_posts
+                            {
+                                flag.store(true, Ordering::SeqCst);
+                            }
+                            if up_write.write_all(&buf[..n]).await.is_err() {
+                                return;
+                            }
+                        }
+                    });
+                    let mut buf = vec![0u8; 16 * 1024];
+                    loop {
+                        let n = match up_read.read(&mut buf).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => n,
+                        };
+                        if losing.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        if client_write.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                    forward.abort();
+                });
+            }
+        });
+        LossyFront {
+            url: format!("http://127.0.0.1:{port}"),
+            task,
+        }
+    }
+}
+
 impl Drop for LossyFront {
     fn drop(&mut self) {
         self.task.abort();

@@ -24,6 +24,12 @@ pub fn plan(
     if prior.is_null() {
         mark_computed_unknown(&schema.block, &mut planned, config, &Value::Null);
     } else if planned != *prior {
+        // A change of the `timeouts` block alone (e.g. the first plan after an import, which
+        // cannot know it) only records the new timeouts: nothing in OCP changes, so no
+        // computed value becomes unknown.
+        if without_timeouts(&planned) == without_timeouts(prior) {
+            return (planned, Vec::new());
+        }
         mark_computed_unknown(&schema.block, &mut planned, config, prior);
         replace_paths(
             &schema.block,
@@ -34,6 +40,15 @@ pub fn plan(
         );
     }
     (planned, replace)
+}
+
+/// An object value without its `timeouts` block (a setting of this provider, not of OCP).
+fn without_timeouts(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Value::Object(o) = &mut v {
+        o.remove(super::timeouts::BLOCK);
+    }
+    v
 }
 
 fn apply_defaults(block: &Block, planned: &mut Value, config: &Value) {
@@ -337,6 +352,32 @@ mod tests {
                 ]),
             ),
         ])
+    }
+
+    #[test]
+    fn a_change_of_timeouts_alone_keeps_every_computed_value() {
+        let s = schema().timeouts(&[("create", std::time::Duration::from_secs(60))]);
+        let p = prior();
+        let mut proposed = p.clone();
+        if let Value::Object(o) = &mut proposed {
+            o.insert("timeouts".into(), obj(&[("create", Value::string("30m"))]));
+        }
+        let mut config = proposed.clone();
+        for k in ["id", "status", "mode"] {
+            *config.get_mut(k).unwrap() = Value::Null;
+        }
+        let (planned, replace) = plan(&s, &p, &proposed, &config);
+        assert_eq!(planned.get("status"), Some(&Value::string("NORMAL")));
+        assert_eq!(
+            planned.get("timeouts").and_then(|t| t.get("create")),
+            Some(&Value::string("30m"))
+        );
+        assert!(replace.is_empty());
+        // Anything else changing as well: computed values become unknown as usual.
+        *proposed.get_mut("name").unwrap() = Value::string("b");
+        *config.get_mut("name").unwrap() = Value::string("b");
+        let (planned, _) = plan(&s, &p, &proposed, &config);
+        assert_eq!(planned.get("status"), Some(&Value::Unknown));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::client::api::backup::{
     AccessKey, BackupTarget, ScheduleConfig, StorageBaseInfo, StorageConfig, StrategyBody,
     ThresholdConfig,
 };
-use crate::client::{ClientError, OcpClient, Secret};
+use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
 use crate::framework::{
     Attr, AttrPath, Block, CreateRequest, CreateResponse, Ctx, DataReadRequest, DataReadResponse,
@@ -22,7 +22,7 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{import_id, report, wait_ids, wait_tasks, Waited};
+use super::{import_id, refuse_existing, report, wait_ids, wait_tasks, Existing, Waited};
 use crate::framework::pending::Op;
 
 /// The UTC offset of schedule times written without one. Every OCP sample shows `+08:00`
@@ -579,7 +579,32 @@ impl Resource for BackupPolicyResource {
             .create_backup_strategy(target, &body_of(&req.plan))
             .await
         {
-            Ok(t) => t,
+            Ok(Created::New(t)) => t,
+            // Made by this create's unanswered POST: read back below.
+            Ok(Created::Adopted(_)) => Vec::new(),
+            Ok(Created::Existing(st)) => {
+                let owner = match target.tenant_id {
+                    Some(t) => format!("tenant {t} of cluster {}", target.cluster_id),
+                    None => format!("cluster {}", target.cluster_id),
+                };
+                return refuse_existing(
+                    &mut resp.diags,
+                    Existing {
+                        type_name: "ocp_backup_policy",
+                        noun: "Backup Policy",
+                        what: format!(
+                            "a backup strategy{} for {owner}",
+                            st.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default()
+                        ),
+                        import_id: id_of(target),
+                        attr: if target.tenant_id.is_some() {
+                            "tenant_id"
+                        } else {
+                            "cluster_id"
+                        },
+                    },
+                );
+            }
             Err(e) => {
                 let path = (e.is_not_found() && target.tenant_id.is_some())
                     .then(|| AttrPath::root("tenant_id"));

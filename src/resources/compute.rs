@@ -7,7 +7,7 @@
 //! parameterised by [`Kind`].
 
 use crate::client::api::compute::{HostType, Idc, Region};
-use crate::client::{ClientError, OcpClient};
+use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::validate::{NotBlank, Validator};
 use crate::framework::{
     Attr, AttrPath, CreateRequest, CreateResponse, Ctx, DataReadRequest, DataReadResponse,
@@ -16,7 +16,7 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::report;
+use super::{refuse_existing, report, Existing};
 
 /// Which catalogue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,14 +160,21 @@ impl Kind {
         name: &str,
         description: Option<&str>,
         region_id: Option<i64>,
-    ) -> Result<Entry, ClientError> {
+    ) -> Result<Created<Entry, Entry>, ClientError> {
+        fn entry<T: Into<Entry>>(c: Created<T, T>) -> Created<Entry, Entry> {
+            match c {
+                Created::New(v) => Created::New(v.into()),
+                Created::Adopted(v) => Created::Adopted(v.into()),
+                Created::Existing(v) => Created::Existing(v.into()),
+            }
+        }
         Ok(match self {
-            Kind::Region => c.create_region(name, description).await?.into(),
-            Kind::Idc => c
-                .create_idc(name, description, region_id.unwrap_or_default())
-                .await?
-                .into(),
-            Kind::HostType => c.create_host_type(name, description).await?.into(),
+            Kind::Region => entry(c.create_region(name, description).await?),
+            Kind::Idc => entry(
+                c.create_idc(name, description, region_id.unwrap_or_default())
+                    .await?,
+            ),
+            Kind::HostType => entry(c.create_host_type(name, description).await?),
         })
     }
 
@@ -303,7 +310,30 @@ impl Resource for CatalogueResource {
         let description = req.plan.get("description").and_then(Value::as_str);
         let region_id = req.plan.get("region_id").and_then(Value::as_i64);
         match kind.create(client, name, description, region_id).await {
-            Ok(e) => resp.state = state_from(kind, &e, &req.plan),
+            Ok(Created::New(e)) => resp.state = state_from(kind, &e, &req.plan),
+            // Made by this create's unanswered POST: ours, if it is what was asked for.
+            Ok(Created::Adopted(e)) if kind != Kind::Idc || e.region_id == region_id => {
+                resp.state = state_from(kind, &e, &req.plan)
+            }
+            Ok(Created::Adopted(e) | Created::Existing(e)) => refuse_existing(
+                &mut resp.diags,
+                Existing {
+                    type_name: kind.type_name(),
+                    noun: kind.noun(),
+                    what: format!(
+                        "{} {:?} (OCP id {}){}",
+                        kind.noun().to_ascii_lowercase(),
+                        e.name,
+                        e.id,
+                        e.region_name
+                            .as_deref()
+                            .map(|r| format!(" in region {r:?}"))
+                            .unwrap_or_default()
+                    ),
+                    import_id: e.id.to_string(),
+                    attr: "name",
+                },
+            ),
             Err(e) => {
                 let m = e.to_string().to_ascii_lowercase();
                 let path = if m.contains("region") && kind == Kind::Idc {

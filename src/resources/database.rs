@@ -12,7 +12,7 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{import_id, report, tenant_attrs, tenant_of, DbObjectName};
+use super::{import_id, refuse_existing, report, tenant_attrs, tenant_of, DbObjectName, Existing};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
 
@@ -91,8 +91,28 @@ impl Resource for DatabaseResource {
         let db = match client.create_database(cluster_id, tenant_id, &body).await {
             Ok(Created::New(db)) => db,
             Ok(Created::Adopted(db)) => {
-                log::info!("adopting database {name} found after an interrupted create");
+                log::info!("adopting database {name}, made by this create's unanswered POST");
                 db
+            }
+            Ok(Created::Existing(db)) => {
+                return refuse_existing(
+                    &mut resp.diags,
+                    Existing {
+                        type_name: "ocp_database",
+                        noun: "Database",
+                        what: format!(
+                            "database {:?}{} in tenant {tenant_id} of cluster {cluster_id}",
+                            db.db_name,
+                            db.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default()
+                        ),
+                        import_id: import_id::join(&[
+                            cluster_id.to_string(),
+                            tenant_id.to_string(),
+                            db.db_name.clone(),
+                        ]),
+                        attr: "name",
+                    },
+                )
             }
             Err(e) => {
                 let path = e

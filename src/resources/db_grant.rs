@@ -27,7 +27,7 @@ use super::db_user::{
     tenant_mode,
 };
 use super::privileges::{self, delta, expand, present, set_value, Mode, Scope, OBJECT_TYPES};
-use super::{import_id, ownership, report, tenant_attrs, tenant_of};
+use super::{import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, Existing};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<user|role>/<grantee>/global\", \".../database/<database>\", \".../object/<type>/<schema>/<object>\" or \".../roles\"";
 
@@ -102,6 +102,23 @@ fn grantee<'a>(is_user: bool, name: &'a str) -> Grantee<'a> {
     } else {
         Grantee::Role(name)
     }
+}
+
+/// The entries of `list` (canonical) that `held` (OCP's answer) already has: roles by name
+/// regardless of case, privileges by their canonical spelling.
+fn already_held(mode: Mode, kind: &Kind, list: &[String], held: &[String]) -> Vec<String> {
+    if *kind == Kind::Roles {
+        return list
+            .iter()
+            .filter(|r| held.iter().any(|h| h.eq_ignore_ascii_case(r)))
+            .cloned()
+            .collect();
+    }
+    let held = expand(mode, kind.scope(), held.iter().map(String::as_str));
+    list.iter()
+        .filter(|p| held.contains(&privileges::canonical(p)))
+        .cloned()
+        .collect()
 }
 
 /// What OCP says the grantee holds in `kind`'s scope; None when the grantee is gone.
@@ -363,6 +380,45 @@ impl Resource for DbGrantResource {
         } else {
             expand(mode, kind.scope(), want).into_iter().collect()
         };
+        // A privilege the grantee holds already was not given by this grant, and destroying
+        // the grant would revoke it: never take it over (design rule R2).
+        let held = match actual(client, c, t, is_user, name, &kind).await {
+            Ok(Some(held)) => held,
+            Ok(None) => Vec::new(), // the grant call below reports the missing grantee
+            Err(e) => return report(&mut resp.diags, "Create Grant", None, &e),
+        };
+        let taken = already_held(mode, &kind, &list, &held);
+        if !taken.is_empty() {
+            let mut parts = vec![
+                c.to_string(),
+                t.to_string(),
+                if is_user { "user" } else { "role" }.to_string(),
+                name.to_string(),
+            ];
+            parts.extend(kind.id_parts());
+            let scope = match &kind {
+                Kind::Global => "globally".to_string(),
+                Kind::Roles => "as roles".to_string(),
+                Kind::Database(db) => format!("on database {db:?}"),
+                Kind::Object(o) => {
+                    format!("on {} {}.{}", o.object_type, o.schema_name, o.object_name)
+                }
+            };
+            return refuse_existing(
+                &mut resp.diags,
+                Existing {
+                    type_name: "ocp_db_grant",
+                    noun: "Grant",
+                    what: format!(
+                        "{} {name:?} in tenant {t} of cluster {c} holding {} {scope}",
+                        if is_user { "user" } else { "role" },
+                        taken.join(", ")
+                    ),
+                    import_id: import_id::join(&parts),
+                    attr,
+                },
+            );
+        }
         if let Err(e) = change(
             client,
             c,
@@ -570,6 +626,52 @@ impl Resource for DbGrantResource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn privileges_the_grantee_holds_already_are_found_in_any_spelling() {
+        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let db = Kind::Database("orders".into());
+        type Case<'a> = (&'a str, Kind, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+        let cases: &[Case<'_>] = &[
+            ("nothing held", db.clone(), &["SELECT"], &[], &[]),
+            (
+                "one of two held",
+                db.clone(),
+                &["SELECT", "INSERT"],
+                &["INSERT"],
+                &["INSERT"],
+            ),
+            (
+                "spelled with a space",
+                Kind::Global,
+                &["SHOW_VIEW"],
+                &["SHOW VIEW"],
+                &["SHOW_VIEW"],
+            ),
+            (
+                "ALL held covers each",
+                db.clone(),
+                &["SELECT"],
+                &["ALL"],
+                &["SELECT"],
+            ),
+            (
+                "roles by name in any case",
+                Kind::Roles,
+                &["CONNECT"],
+                &["connect"],
+                &["CONNECT"],
+            ),
+            ("other roles", Kind::Roles, &["DBA"], &["CONNECT"], &[]),
+        ];
+        for (name, kind, want, held, taken) in cases {
+            assert_eq!(
+                already_held(Mode::Mysql, kind, &list(want), &list(held)),
+                list(taken),
+                "{name}"
+            );
+        }
+    }
 
     fn grant(pairs: &[(&str, Value)]) -> Value {
         let mut v = Value::object([

@@ -16,7 +16,9 @@ use super::db_user::{
     same_name, tenant_mode, validate_privileges,
 };
 use super::privileges::{canonical, present, set_value, Mode, Scope};
-use super::{import_id, ownership, report, tenant_attrs, tenant_of, DbObjectName};
+use super::{
+    import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, DbObjectName, Existing,
+};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<role_name>\"";
 
@@ -140,6 +142,22 @@ impl Resource for DbRoleResource {
         };
         let role = match client.create_db_role(c, t, &body).await {
             Ok(Created::New(r)) | Ok(Created::Adopted(r)) => r,
+            Ok(Created::Existing(r)) => {
+                return refuse_existing(
+                    &mut resp.diags,
+                    Existing {
+                        type_name: "ocp_db_role",
+                        noun: "Database Role",
+                        what: format!("role {:?} in tenant {t} of cluster {c}", r.role_name),
+                        import_id: import_id::join(&[
+                            c.to_string(),
+                            t.to_string(),
+                            r.role_name.clone(),
+                        ]),
+                        attr: "name",
+                    },
+                )
+            }
             Err(e) => {
                 let m = e.to_string().to_ascii_lowercase();
                 let path = if m.contains("privilege") {

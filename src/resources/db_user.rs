@@ -23,7 +23,9 @@ use crate::value::{Type, Value};
 use super::privileges::{
     self, canonical, delta, present, set_value, strings, Mode, Scope, OBJECT_TYPES,
 };
-use super::{import_id, ownership, report, tenant_attrs, tenant_of, DbObjectName};
+use super::{
+    import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, DbObjectName, Existing,
+};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<username>\"";
 
@@ -649,6 +651,22 @@ impl Resource for DbUserResource {
         };
         let user = match client.create_db_user(c, t, &body).await {
             Ok(Created::New(u)) | Ok(Created::Adopted(u)) => u,
+            Ok(Created::Existing(u)) => {
+                return refuse_existing(
+                    &mut resp.diags,
+                    Existing {
+                        type_name: "ocp_db_user",
+                        noun: "Database User",
+                        what: format!("user {:?} in tenant {t} of cluster {c}", u.username),
+                        import_id: import_id::join(&[
+                            c.to_string(),
+                            t.to_string(),
+                            u.username.clone(),
+                        ]),
+                        attr: "username",
+                    },
+                )
+            }
             Err(e) => {
                 let msg = e.to_string().to_ascii_lowercase();
                 let path = if msg.contains("password") {

@@ -24,7 +24,7 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{poll_until_ready, report, wait_tasks, Waited};
+use super::{poll_until_ready, refuse_existing, report, wait_tasks, Existing, Waited};
 use crate::framework::pending::{self, Op};
 
 /// Host kinds OCP knows (§3.7).
@@ -244,6 +244,25 @@ async fn wait_until_online(
 /// The `ocp_host` resource.
 pub struct HostResource;
 
+/// Refuses to take over host `h`, registered in OCP before this create (design rule R2).
+fn refuse_host(diags: &mut Diagnostics, h: &Host, ip: &str) {
+    refuse_existing(
+        diags,
+        Existing {
+            type_name: "ocp_host",
+            noun: "Host",
+            what: format!(
+                "host {ip} (OCP id {}) in IDC {} with host type {}",
+                h.id,
+                h.idc_id.map_or("?".into(), |i| i.to_string()),
+                h.type_id.map_or("?".into(), |i| i.to_string()),
+            ),
+            import_id: h.id.to_string(),
+            attr: "ip",
+        },
+    );
+}
+
 #[tonic::async_trait]
 impl Resource for HostResource {
     fn type_name(&self) -> &'static str {
@@ -311,6 +330,13 @@ impl Resource for HostResource {
                 "The plan lacks ip, idc_id, host_type_id, ssh_username or ssh_password.",
             );
         };
+        // A host registered before this create is never taken over (R2); looking first also
+        // spares making an SSH credential only to drop it.
+        match client.find_host_by_ip(ip).await {
+            Ok(None) => {}
+            Ok(Some(h)) => return refuse_host(&mut resp.diags, &h, ip),
+            Err(e) => return report(&mut resp.diags, "Create Host", None, &e),
+        }
         let millis = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis())
@@ -344,31 +370,24 @@ impl Resource for HostResource {
         let mut state = plan.clone();
         let (host_id, task, owned, host_cred) = match created {
             Created::New((id, task)) => (id, Some(task), Some(cred_id), Some(cred_id)),
-            Created::Adopted(h) => {
-                // The IP is registered already: either our own add whose answer was lost (the
-                // host then carries our credential), or someone else's host.
-                let uses_ours = h.credential_id == Some(cred_id);
-                if h.idc_id != Some(idc_id) || h.type_id != Some(type_id) {
-                    if !uses_ours {
-                        drop_credential(client, cred_id).await;
-                    }
-                    return resp.diags.attr_error(
-                        AttrPath::root("ip"),
-                        "Host Already Exists",
-                        format!(
-                            "OCP already has host {ip} (id {}) in IDC {} with host type {}, not IDC {idc_id} with host type {type_id}. Use another IP, or bring it under Terraform with `terraform import ocp_host.<name> {}` and match its IDC and host type.",
-                            h.id,
-                            h.idc_id.map_or("?".into(), |i| i.to_string()),
-                            h.type_id.map_or("?".into(), |i| i.to_string()),
-                            h.id
-                        ),
-                    );
-                }
-                if !uses_ours {
+            // Found after this create's own POST went unanswered: ours only when it carries
+            // the credential made for it and sits where the plan puts it.
+            Created::Adopted(h)
+                if h.credential_id == Some(cred_id)
+                    && h.idc_id == Some(idc_id)
+                    && h.type_id == Some(type_id) =>
+            {
+                log::info!(
+                    "adopting host {} ({ip}), added by this create's unanswered POST",
+                    h.id
+                );
+                (h.id, None, Some(cred_id), Some(cred_id))
+            }
+            Created::Adopted(h) | Created::Existing(h) => {
+                if h.credential_id != Some(cred_id) {
                     drop_credential(client, cred_id).await;
                 }
-                log::info!("adopting host {} ({ip}), already registered in OCP", h.id);
-                (h.id, None, uses_ours.then_some(cred_id), h.credential_id)
+                return refuse_host(&mut resp.diags, &h, ip);
             }
         };
         // Record the host before waiting on anything (R1): any later failure leaves it in

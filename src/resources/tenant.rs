@@ -20,7 +20,8 @@ use crate::framework::{
 use crate::value::{Type, Value};
 
 use super::{
-    pend, poll_until_ready, report, report_delete, task_private, wait, wait_tasks, Waited,
+    pend, poll_until_ready, refuse_existing, report, report_delete, task_private, wait, wait_tasks,
+    Existing, Waited,
 };
 use crate::framework::pending::Op;
 
@@ -300,8 +301,9 @@ async fn read_back(
     }
 }
 
-/// Checks an adopted tenant (one that already existed under the planned name) against the
-/// plan: adopting someone else's tenant would put it under Terraform's control unasked (R2).
+/// Checks a tenant found after this create's POST went unanswered against the plan: one
+/// that differs was made by someone else in between, and adopting it would put it under
+/// Terraform's control unasked (R2).
 fn adoptable(t: &Tenant, plan: &Value) -> Result<(), String> {
     let mode = str_attr(plan, "mode").unwrap_or("MYSQL");
     if t.mode.as_deref().unwrap_or("MYSQL") != mode {
@@ -480,16 +482,25 @@ impl Resource for TenantResource {
                     }
                 },
             },
-            Created::Adopted(t) => {
-                if let Err(why) = adoptable(&t, plan) {
-                    return resp.diags.attr_error(
-                        AttrPath::root("name"),
-                        "Tenant Already Exists",
-                        format!("Cluster {cluster_id} already has a tenant named {name:?} (id {}), and {why}. Choose another name, or bring it under Terraform with `terraform import ocp_tenant.<name> {cluster_id}/{}`.", t.id, t.id),
-                    );
-                }
-                log::info!("adopting tenant {} ({name}) found after an interrupted create", t.id);
+            // Made by this create's own unanswered POST, and what the plan asks for.
+            Created::Adopted(t) if adoptable(&t, plan).is_ok() => {
+                log::info!("adopting tenant {} ({name}), made by this create's unanswered POST", t.id);
                 (t.id, None)
+            }
+            Created::Adopted(t) | Created::Existing(t) => {
+                return refuse_existing(
+                    &mut resp.diags,
+                    Existing {
+                        type_name: "ocp_tenant",
+                        noun: "Tenant",
+                        what: format!(
+                            "tenant {:?} (OCP id {}) in cluster {cluster_id}",
+                            t.name, t.id
+                        ),
+                        import_id: format!("{cluster_id}/{}", t.id),
+                        attr: "name",
+                    },
+                )
             }
         };
         // Record the tenant before waiting on anything (R1): any later failure leaves it in

@@ -24,7 +24,9 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{import_id, report, report_delete, wait, wait_tasks, Waited};
+use super::{
+    import_id, refuse_existing, report, report_delete, wait, wait_tasks, Existing, Waited,
+};
 use crate::framework::pending::Op;
 
 /// The `ocp_cluster` resource.
@@ -264,18 +266,25 @@ impl Resource for ClusterResource {
                     _ => return resp.diags.error("Unable to Create Cluster", format!("OCP accepted the create (task {}) but cluster {:?} was not found. Check OCP, then import it.", t.id, body.name)),
                 },
             },
-            Ok(Created::Adopted(c)) => {
-                let live = c.status.as_deref() == Some("RUNNING") || c.status.as_deref() == Some("CREATING");
-                match (live, differs_from_plan(&c, p)) {
-                    (true, None) => {
-                        log::info!("adopting cluster {} ({}) found after an interrupted create", c.id, c.name);
-                        (c.id, None)
-                    }
-                    (_, why) => {
-                        let why = why.map(|w| format!(", and {w}")).unwrap_or_default();
-                        return resp.diags.attr_error(AttrPath::root("name"), "Cluster Already Exists", format!("OCP already has a cluster named {:?} (id {}, status {:?}){why}. Choose another name, or bring it under Terraform with `terraform import ocp_cluster.<name> {}`.", c.name, c.id, c.status.as_deref().unwrap_or(""), c.id));
-                    }
-                }
+            // Made by this create's own unanswered POST, and what the plan asks for.
+            Ok(Created::Adopted(c))
+                if matches!(c.status.as_deref(), Some("RUNNING" | "CREATING"))
+                    && differs_from_plan(&c, p).is_none() =>
+            {
+                log::info!("adopting cluster {} ({}), made by this create's unanswered POST", c.id, c.name);
+                (c.id, None)
+            }
+            Ok(Created::Adopted(c) | Created::Existing(c)) => {
+                return refuse_existing(
+                    &mut resp.diags,
+                    Existing {
+                        type_name: "ocp_cluster",
+                        noun: "Cluster",
+                        what: format!("cluster {:?} (OCP id {}, status {:?})", c.name, c.id, c.status.as_deref().unwrap_or("")),
+                        import_id: c.id.to_string(),
+                        attr: "name",
+                    },
+                )
             }
             Err(e) => return report(&mut resp.diags, "Create Cluster", error_path(&e), &e),
         };
@@ -528,9 +537,32 @@ impl Resource for ZoneResource {
         };
         let task = match client.add_zone(c, &body).await {
             Ok(Created::New(t)) => Some(t),
+            // Made by this create's own unanswered POST, and where the plan puts it.
             Ok(Created::Adopted(z)) if z.idc_name.as_deref() == Some(idc) => None,
-            Ok(Created::Adopted(_)) => return resp.diags.attr_error(AttrPath::root("name"), "Zone Already Exists", format!("Cluster {c} already has a zone {name:?} in another IDC. Import it with `terraform import ocp_zone.<name> {c}/{name}`.")),
-            Err(e) => return report(&mut resp.diags, "Create Zone", error_path(&e).map(|_| AttrPath::root("servers")), &e),
+            Ok(Created::Adopted(z) | Created::Existing(z)) => {
+                return refuse_existing(
+                    &mut resp.diags,
+                    Existing {
+                        type_name: "ocp_zone",
+                        noun: "Zone",
+                        what: format!(
+                            "zone {:?} in IDC {:?} of cluster {c}",
+                            z.name,
+                            z.idc_name.as_deref().unwrap_or("")
+                        ),
+                        import_id: import_id::join(&[c.to_string(), z.name.clone()]),
+                        attr: "name",
+                    },
+                )
+            }
+            Err(e) => {
+                return report(
+                    &mut resp.diags,
+                    "Create Zone",
+                    error_path(&e).map(|_| AttrPath::root("servers")),
+                    &e,
+                )
+            }
         };
         let mut state = p.clone();
         state.set_attr(

@@ -180,7 +180,9 @@ fn a_zone_destroy_that_times_out_is_finished_by_the_next_destroy() {
     sim_admin(
         &sim,
         "/_sim/config",
-        serde_json::json!({"task_seconds": 8.0}),
+        // Long enough that the apply below still finds the delete running on a busy machine
+        // (a wall-clock guess until the simulator has a virtual clock).
+        serde_json::json!({"task_seconds": 20.0}),
     );
     let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).failure();
     assert!(r.stderr.contains("did not finish within"), "{}", r.stderr);

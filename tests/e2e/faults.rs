@@ -419,16 +419,42 @@ fn descendants(pid: u32) -> Vec<(u32, String)> {
     out
 }
 
+/// A plugin killed while OCP builds the object: Terraform never heard back, so its state
+/// lacks the object. The next apply must not take it over on its own (design rule R2): it
+/// names the object and the import command; after that import the plan is empty, and OCP
+/// holds one object. An `ocp_zone` (built by an OCP task, and with no write-only secret, so
+/// that an imported one plans empty).
 #[test]
 fn a_killed_plugin_leaves_nothing_that_the_next_apply_duplicates() {
     let sim = start_sim(3.0);
-    let tf = project(
-        &sim,
-        &format!("{}\n{}", header(""), tenant_hcl("t", "killed_tenant", None)),
-    );
+    // No `timeouts` block and no output: an import cannot know the one, and the other is
+    // not the resource's (with a `timeouts` block, the first plan after the import records
+    // it; see plan.rs).
+    let example = r#"
+data "ocp_host" "zone4" {
+  ip = "172.16.0.17"
+}
+
+resource "ocp_zone" "zone4" {
+  cluster_id = 1000001
+  name       = "zone4"
+  idc_name   = data.ocp_host.zone4.idc_name
+  servers    = [data.ocp_host.zone4.id]
+}
+"#;
+    let tf = project(&sim, &format!("{}\n{example}", header("")));
+    let zone4 = |sim: &ocp_sim::Sim| {
+        let zones = ocp_call(sim, "GET", "/api/v2/ob/clusters/1000001/zones", None);
+        let list = zones.get("contents").unwrap_or(&zones).clone();
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|z| z["name"] == "zone4")
+            .count()
+    };
     let mut child = tf.spawn(&["apply", "-no-color", "-input=false", "-auto-approve"]);
     let t0 = Instant::now();
-    while tenants_named(&sim, "killed_tenant").is_empty() {
+    while zone4(&sim) == 0 {
         assert!(
             t0.elapsed() < Duration::from_secs(60),
             "the create never reached OCP"
@@ -448,22 +474,28 @@ fn a_killed_plugin_leaves_nothing_that_the_next_apply_duplicates() {
     }
     let status = child.wait().unwrap();
     assert!(!status.success(), "terraform reports the dead plugin");
-    // Terraform never heard back, so its state lacks the tenant; the next apply finds it by
-    // name and adopts it once OCP finishes building it.
-    let r = tf.apply().success();
-    assert!(r.stdout.contains("1 added"), "{}", r.stdout);
-    let tenants = tenants_named(&sim, "killed_tenant");
-    assert_eq!(tenants.len(), 1, "{tenants:?}");
-    let creates = route_count(&sim, "POST /api/v2/ob/clusters/{id}/tenants/createTenant");
-    assert_eq!(plan_code(&tf), Some(0));
+    // Terraform never heard back, so its state lacks the zone. The next apply finds it by
+    // name and refuses to take it over: it says how to import it.
+    let r = tf.apply().failure();
+    let err = r.all();
+    assert!(err.contains("Zone Already Exists"), "{err}");
+    let import = "terraform import ocp_zone.<resource name> 1000001/zone4";
+    assert!(err.contains(import), "{err}");
+    let listed = tf.run(&["state", "list"]).stdout;
+    assert!(!listed.contains("ocp_zone.zone4"), "{listed}");
+    tf.run(&["import", "-no-color", "ocp_zone.zone4", "1000001/zone4"])
+        .success();
+    let plan = tf.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.code, Some(0), "{}", plan.all());
+    let zones = zone4(&sim);
+    assert_eq!(zones, 1);
+    let creates = route_count(&sim, "POST /api/v2/ob/clusters/{id}/zones");
+    assert_eq!(creates, 1);
     record(
         "plugin killed",
-        "next apply finds the object by name; no duplicate",
-        "SIGKILL mid-wait; next apply adopted the tenant; next plan empty",
-        &format!(
-            "{} tenant in OCP; {creates} create calls (the second answered \"exists\")",
-            tenants.len()
-        ),
+        "next apply names the object and the import command; after the import, the plan is empty; no duplicate",
+        "SIGKILL mid-wait on a zone's create task; next apply: `Zone Already Exists` with `terraform import ocp_zone.<resource name> 1000001/zone4`, nothing adopted; after that import the plan is empty",
+        &format!("{zones} zone in OCP; {creates} create call; 0 duplicates"),
         true,
     );
 }

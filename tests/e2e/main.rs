@@ -13,6 +13,7 @@ mod examples;
 mod faults;
 mod full_stack;
 mod host;
+mod ownership;
 mod protocol;
 mod provider_config;
 mod support;

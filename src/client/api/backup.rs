@@ -48,8 +48,8 @@
 //! # Retrying (design rule R2)
 //!
 //! * create: [`OcpClient::post_create`] with [`OcpClient::find_backup_strategy`] as the
-//!   look-up; a strategy found after a lost answer or an "already exists" is adopted (no
-//!   task ids: the caller compares what it reads with what it wants and modifies if needed).
+//!   look-up; a strategy the target had before is `Existing` (never adopted); one found
+//!   after this call's POST went unanswered is `Adopted` (no task ids: the caller reads it).
 //! * modify: a PATCH with the complete strategy leaves the same state when repeated, so it is
 //!   retried on transient failures like the client's PUT.
 //! * delete: the client's DELETE (retried on transient failures); a 404 means already gone.
@@ -624,25 +624,28 @@ impl OcpClient {
     /// `false` one is a [`ClientError::Api`] with the errorCode/hint).
     ///
     /// Never repeated blindly ([`OcpClient::post_create`] with
-    /// [`OcpClient::find_backup_strategy`] as the look-up): a strategy found after a lost
-    /// answer or an "already exists" is adopted and `Ok(vec![])` returned; the caller reads
-    /// it and modifies it when it differs from `body`.
+    /// [`OcpClient::find_backup_strategy`] as the look-up): `New(task ids)`; a strategy found
+    /// after this call's own POST went unanswered is `Adopted` (the caller reads it and
+    /// modifies it when it differs from `body`); a strategy the target had before is
+    /// `Existing` and must not be taken over (design rule R2).
     pub async fn create_backup_strategy(
         &self,
         target: BackupTarget,
         body: &StrategyBody,
-    ) -> Result<Vec<i64>, ClientError> {
+    ) -> Result<crate::client::Created<Vec<i64>, BackupStrategy>, ClientError> {
+        use crate::client::Created;
         let path = backup_path(target, BackupCall::Strategy);
         let lookup = || self.find_backup_strategy(target);
         let res = match self
             .post_create::<_, Value, _, _, _>(&path, body, lookup)
             .await
         {
-            Ok(crate::client::Created::New(data)) => write_result("POST", &path, data),
-            Ok(crate::client::Created::Adopted(_)) => {
-                log::info!("POST {path}: adopting the backup strategy OCP already has");
-                Ok(Vec::new())
+            Ok(Created::New(data)) => write_result("POST", &path, data).map(Created::New),
+            Ok(Created::Adopted(s)) => {
+                log::info!("POST {path}: adopting the backup strategy this call's lost POST made");
+                Ok(Created::Adopted(s))
             }
+            Ok(Created::Existing(s)) => Ok(Created::Existing(s)),
             Err(e) => Err(e),
         };
         res.map_err(|e| body.secrets().fold(e, ClientError::mask))
@@ -1080,7 +1083,7 @@ mod tests {
             assert_eq!(ok(c.find_backup_strategy(t).await), None, "{t:?}");
 
             let body = body_enabled(false);
-            let tasks = ok(c.create_backup_strategy(t, &body).await);
+            let tasks = ok(c.create_backup_strategy(t, &body).await).expect_new();
             wait_all(c, &tasks).await;
             let s = find(c, t).await;
             assert!(s.id.is_some(), "{s:?}");
@@ -1221,35 +1224,34 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_create_whose_answer_was_a_500_adopts_with_one_post() {
+    async fn a_strategy_that_existed_before_is_reported_and_no_post_is_sent() {
         let f = tenant("MYSQL", "t_bk_500").await;
         let t = BackupTarget::tenant(f.cid, f.tid);
-        ok(f.client.create_backup_strategy(t, &oss_body()).await);
+        ok(f.client.create_backup_strategy(t, &oss_body()).await).expect_new();
         f.sim.reset_requests().await;
         let path = backup_path(t, BackupCall::Strategy);
         f.sim
             .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
             .await;
-        let tasks = ok(f.client.create_backup_strategy(t, &oss_body()).await);
-        assert!(tasks.is_empty(), "{tasks:?}");
-        assert_eq!(f.sim.count(STRATEGY_ROUTE).await, 1);
+        let found = ok(f.client.create_backup_strategy(t, &oss_body()).await).expect_existing();
+        assert!(found.id.is_some(), "{found:?}");
+        assert_eq!(f.sim.count(STRATEGY_ROUTE).await, 0);
     }
 
     #[tokio::test]
     async fn a_create_whose_answer_was_lost_adopts_with_one_post() {
         let f = tenant("MYSQL", "t_bk_lost").await;
         let t = BackupTarget::tenant(f.cid, f.tid);
-        let front = LossyFront::start(f.sim.sim.addr(), 1).await;
+        let front = LossyFront::losing_posts(f.sim.sim.addr(), 1).await;
         let client = f.sim.client_with(|cfg| cfg.endpoint = front.url.clone());
         f.sim.reset_requests().await;
-        let tasks = ok(client.create_backup_strategy(t, &oss_body()).await);
-        assert!(tasks.is_empty(), "{tasks:?}");
-        assert_eq!(f.sim.count(STRATEGY_ROUTE).await, 1);
+        let adopted = ok(client.create_backup_strategy(t, &oss_body()).await).expect_adopted();
+        assert!(adopted.id.is_some(), "{adopted:?}");
+        // POST, then GET by the look-ups (before, and after the lost answer).
+        assert!(f.sim.count(STRATEGY_ROUTE).await >= 1);
         assert!(ok(f.client.find_backup_strategy(t).await).is_some());
-        // A second create finds the strategy through "already exists" and adopts it too.
-        f.sim.reset_requests().await;
-        assert!(ok(f.client.create_backup_strategy(t, &oss_body()).await).is_empty());
-        assert_eq!(f.sim.count(STRATEGY_ROUTE).await, 1);
+        // A second create finds the strategy it did not make: reported, never adopted.
+        ok(f.client.create_backup_strategy(t, &oss_body()).await).expect_existing();
     }
 
     #[tokio::test]
@@ -1380,7 +1382,10 @@ mod tests {
         let client = sim.client_with(|cfg| cfg.endpoint = url);
         let t = BackupTarget::tenant(1, 2);
         for res in [
-            client.create_backup_strategy(t, &oss_body()).await,
+            client
+                .create_backup_strategy(t, &oss_body())
+                .await
+                .map(|c| c.expect_new()),
             client.modify_backup_strategy(t, &oss_body()).await,
         ] {
             match res {
@@ -1410,8 +1415,8 @@ mod tests {
         ));
         assert_eq!(
             hits.load(std::sync::atomic::Ordering::SeqCst),
-            4,
-            "sent once each"
+            5,
+            "sent once each, plus the create's look-up before its POST"
         );
     }
 }

@@ -268,8 +268,8 @@ impl OcpClient {
         .await
     }
 
-    /// `POST /api/v2/ob/clusters` (async). Never repeated blindly: a lost answer or "already
-    /// exists" leads to a look-up by name and, if found, `Created::Adopted(cluster)`.
+    /// `POST /api/v2/ob/clusters` (async). Never repeated blindly, never adopting a cluster
+    /// that was there before ([`OcpClient::post_create`] with a look-up by name).
     pub async fn create_cluster(
         &self,
         req: &CreateClusterRequest,
@@ -298,7 +298,8 @@ impl OcpClient {
             .await
     }
 
-    /// `POST .../zones` (async); adopts an existing zone of the same name.
+    /// `POST .../zones` (async), through [`OcpClient::post_create`] with a look-up by zone
+    /// name: a zone of that name that was there before is `Existing`, never adopted.
     pub async fn add_zone(
         &self,
         cluster_id: i64,

@@ -16,8 +16,9 @@
 //! whose first answer was lost).
 //!
 //! Retrying (design rule R2): every create goes through [`OcpClient::post_create`] with a
-//! look-up by the natural key (the name; the IP for hosts). A lost answer or OCP's "already
-//! exists" (§5 #20) leads to the look-up; an object found by exact name is adopted. The simulator
+//! look-up by the natural key (the name; the IP for hosts): an object found before the POST, or
+//! after OCP's first answer "already exists" (§5 #20), is `Existing` and never adopted; one
+//! found after this call's POST went unanswered is `Adopted`. The simulator
 //! compares names case-insensitively, so a duplicate that differs only in case is not found by
 //! the exact look-up and surfaces as [`ClientError::AlreadyExists`].
 //!
@@ -404,15 +405,12 @@ fn first_task(path: &str, data: Value) -> Result<TaskInstance, ClientError> {
         .map_err(|e| bad(format!("the Add host task has an unexpected shape ({e})")))
 }
 
-/// Unwraps a create whose look-up returns the same type as the answer.
-fn created<T: std::fmt::Debug>(path: &str, c: Created<T, T>) -> T {
-    match c {
-        Created::New(v) => v,
-        Created::Adopted(v) => {
-            log::info!("POST {path}: adopted the existing object {v:?}");
-            v
-        }
+/// Logs an adoption (after this call's own lost POST, see [`Created`]).
+fn created<T: std::fmt::Debug>(path: &str, c: Created<T, T>) -> Created<T, T> {
+    if let Created::Adopted(v) = &c {
+        log::info!("POST {path}: adopted the object this call's unanswered POST made: {v:?}");
     }
+    c
 }
 
 impl OcpClient {
@@ -447,13 +445,15 @@ impl OcpClient {
             .find(|r| r.name == name))
     }
 
-    /// `POST /api/v2/compute/regions {name, description}` (sync). A lost answer or "already
-    /// exists" adopts the region of that exact name (its description may differ: compare).
+    /// `POST /api/v2/compute/regions {name, description}` (sync), through
+    /// [`OcpClient::post_create`]: a region of that exact name that was there before is
+    /// `Existing`; one found after this call's POST went unanswered is `Adopted` (its
+    /// description may differ: compare).
     pub async fn create_region(
         &self,
         name: &str,
         description: Option<&str>,
-    ) -> Result<Region, ClientError> {
+    ) -> Result<Created<Region, Region>, ClientError> {
         let body = NamedBody {
             name,
             description,
@@ -490,14 +490,15 @@ impl OcpClient {
         Ok(self.list_idcs().await?.into_iter().find(|i| i.name == name))
     }
 
-    /// `POST /api/v2/compute/idcs {name, description, regionId}` (sync). A lost answer or
-    /// "already exists" adopts the IDC of that exact name (its region may differ: compare).
+    /// `POST /api/v2/compute/idcs {name, description, regionId}` (sync); `Existing` and
+    /// `Adopted` as for [`OcpClient::create_region`] (an adopted IDC's region may differ:
+    /// compare).
     pub async fn create_idc(
         &self,
         name: &str,
         description: Option<&str>,
         region_id: i64,
-    ) -> Result<Idc, ClientError> {
+    ) -> Result<Created<Idc, Idc>, ClientError> {
         let body = NamedBody {
             name,
             description,
@@ -538,13 +539,13 @@ impl OcpClient {
             .find(|t| t.name == name))
     }
 
-    /// `POST /api/v2/compute/hostTypes {name, description}` (sync); adopts like
-    /// [`OcpClient::create_region`].
+    /// `POST /api/v2/compute/hostTypes {name, description}` (sync); `Existing` and
+    /// `Adopted` as for [`OcpClient::create_region`].
     pub async fn create_host_type(
         &self,
         name: &str,
         description: Option<&str>,
-    ) -> Result<HostType, ClientError> {
+    ) -> Result<Created<HostType, HostType>, ClientError> {
         let body = NamedBody {
             name,
             description,
@@ -578,9 +579,10 @@ impl OcpClient {
     /// HOST`, `validate: false`, no hosts); returns `data.id`. The password is never logged
     /// and is masked should OCP echo it in an error.
     ///
-    /// A lost answer or "already exists" adopts the HOST credential of that exact name. OCP
-    /// never returns a passphrase, so an adopted credential's password cannot be checked:
-    /// callers should use names unique to the object they manage.
+    /// A HOST credential of that exact name found after this call's POST went unanswered is
+    /// adopted; one that was there before is an [`ClientError::AlreadyExists`]. OCP never
+    /// returns a passphrase, so an adopted credential's password cannot be checked: callers
+    /// use names unique to the object they manage.
     pub async fn create_host_credential(
         &self,
         name: &str,
@@ -606,6 +608,16 @@ impl OcpClient {
             .map_err(|e| e.mask(password))?;
         Ok(match c {
             Created::New(d) => d.id,
+            // Names carry the IP and a timestamp: one that exists already is not ours.
+            Created::Existing(id) => {
+                return Err(ClientError::AlreadyExists {
+                    method: "POST",
+                    path: CREDENTIALS.to_owned(),
+                    code: None,
+                    message: format!("OCP already has a HOST credential named {name:?} (id {id})"),
+                    trace_id: None,
+                })
+            }
             Created::Adopted(id) => {
                 log::warn!(
                     "POST {CREDENTIALS}: adopted the existing HOST credential {name:?} (id {id}); \
@@ -651,9 +663,9 @@ impl OcpClient {
     }
 
     /// `POST /api/v2/compute/hosts/batchCreate` with ONE host (§3.7): `New((host id, Add host
-    /// task))`, the id from the task's `hostId` (§5 #17) or else a look-up by IP. A lost answer
-    /// or "already exists" (the IP is registered) adopts the host of that IP (its IDC, type,
-    /// ... may differ: compare).
+    /// task))`, the id from the task's `hostId` (§5 #17) or else a look-up by IP. A host of
+    /// that IP registered before is `Existing`; one found after this call's POST went
+    /// unanswered is `Adopted` (its IDC, type, ... may differ: compare).
     pub async fn add_host(
         &self,
         body: &AddHost,
@@ -666,6 +678,7 @@ impl OcpClient {
         {
             Created::New(d) => d,
             Created::Adopted(h) => return Ok(Created::Adopted(h)),
+            Created::Existing(h) => return Ok(Created::Existing(h)),
         };
         let task = first_task(HOSTS_BATCH_CREATE, data)?;
         let host_id = match task.host_id {
@@ -869,15 +882,16 @@ mod tests {
     #[tokio::test]
     async fn region_idc_and_host_type_create_find_delete() {
         let (_sim, client) = sim().await;
-        let region = ok(client.create_region("tf-region", Some("r")).await);
+        let region = ok(client.create_region("tf-region", Some("r")).await).expect_new();
         assert_eq!(region.name, "tf-region");
         assert_eq!(region.description.as_deref(), Some("r"));
         assert_eq!(
             ok(client.find_region(region.id).await).map(|r| r.id),
             Some(region.id)
         );
-        // A duplicate name adopts the existing region (post_create's look-up).
-        let again = ok(client.create_region("tf-region", None).await);
+        // A region that exists already is never adopted (design rule R2): it is reported,
+        // and no POST is sent.
+        let again = ok(client.create_region("tf-region", None).await).expect_existing();
         assert_eq!(again.id, region.id);
         // Differing only in case: OCP (sim) says duplicate, the exact look-up finds nothing.
         let err = client
@@ -887,7 +901,7 @@ mod tests {
             .unwrap_or_else(|| panic!("a case-variant duplicate was accepted"));
         assert!(err.is_already_exists(), "{err:?}");
 
-        let idc = ok(client.create_idc("tf_idc", None, region.id).await);
+        let idc = ok(client.create_idc("tf_idc", None, region.id).await).expect_new();
         assert_eq!(idc.region_id, Some(region.id));
         assert_eq!(idc.region_name.as_deref(), Some("tf-region"));
         assert_eq!(
@@ -895,7 +909,9 @@ mod tests {
             Some(idc.id)
         );
         assert_eq!(
-            ok(client.create_idc("tf_idc", None, region.id).await).id,
+            ok(client.create_idc("tf_idc", None, region.id).await)
+                .expect_existing()
+                .id,
             idc.id
         );
         // A region with IDCs cannot go.
@@ -906,12 +922,17 @@ mod tests {
             .unwrap_or_else(|| panic!("deleted a region in use"));
         assert!(!err.is_not_found(), "{err:?}");
 
-        let ht = ok(client.create_host_type("tf_type", Some("t")).await);
+        let ht = ok(client.create_host_type("tf_type", Some("t")).await).expect_new();
         assert_eq!(
             ok(client.find_host_type(ht.id).await).map(|t| t.name),
             Some("tf_type".into())
         );
-        assert_eq!(ok(client.create_host_type("tf_type", None).await).id, ht.id);
+        assert_eq!(
+            ok(client.create_host_type("tf_type", None).await)
+                .expect_existing()
+                .id,
+            ht.id
+        );
 
         assert!(ok(client.delete_host_type(ht.id).await));
         assert!(!ok(client.delete_host_type(ht.id).await));
@@ -924,15 +945,19 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn credential_create_adopt_and_delete_keep_the_password_out() {
+    async fn credential_create_refuse_existing_and_delete_keep_the_password_out() {
         let (_sim, client) = sim().await;
         let pw = Secret::new(SSH_PASSWORD);
         let id = ok(client.create_host_credential("tf-cred", "root", &pw).await);
         assert!(id > 0);
-        assert_eq!(
-            ok(client.create_host_credential("tf-cred", "root", &pw).await),
-            id
-        );
+        // One that exists already is someone else's: refused, never adopted (R2).
+        let err = client
+            .create_host_credential("tf-cred", "root", &pw)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("an existing credential was adopted"));
+        assert!(err.is_already_exists(), "{err:?}");
+        assert!(err.to_string().contains(&id.to_string()), "{err}");
         // A refused create: the error never carries the password.
         let err = client
             .create_host_credential("bad\u{1}name", "root", &pw)
@@ -969,10 +994,7 @@ mod tests {
             alias: Some("tf-host".into()),
             description: Some("made by a test".into()),
         };
-        let (host_id, task) = match ok(client.add_host(&add).await) {
-            Created::New(v) => v,
-            Created::Adopted(h) => panic!("nothing to adopt, got {h:?}"),
-        };
+        let (host_id, task) = ok(client.add_host(&add).await).expect_new();
         assert_eq!(task.host_id, Some(host_id));
         let done = ok(client
             .wait_task(
@@ -999,11 +1021,11 @@ mod tests {
             Some(h.clone())
         );
 
-        // Adding the same IP again adopts the registered host.
-        match ok(client.add_host(&add).await) {
-            Created::Adopted(a) => assert_eq!(a.id, host_id),
-            Created::New(v) => panic!("registered twice: {v:?}"),
-        }
+        // Adding the same IP again finds the registered host, which it never adopts.
+        assert_eq!(
+            ok(client.add_host(&add).await).expect_existing().id,
+            host_id
+        );
 
         // Free hosts: the six seeded ones plus the new one; used ones are the cluster's.
         let free = ok(client
@@ -1046,7 +1068,7 @@ mod tests {
         let cred = ok(client
             .create_host_credential("tf-lossy-cred", "admin", &Secret::new(SSH_PASSWORD))
             .await);
-        let front = LossyFront::start(sim.sim.addr(), 1).await;
+        let front = LossyFront::losing_posts(sim.sim.addr(), 1).await;
         let lossy = sim.client_with(|c| c.endpoint = front.url.clone());
         let add = AddHost {
             inner_ip_address: "172.16.1.60".into(),
@@ -1058,13 +1080,9 @@ mod tests {
             alias: None,
             description: None,
         };
-        match ok(lossy.add_host(&add).await) {
-            Created::Adopted(h) => {
-                assert_eq!(h.inner_ip_address.as_deref(), Some("172.16.1.60"));
-                assert_eq!(h.idc_name.as_deref(), Some("hz2"));
-            }
-            Created::New(v) => panic!("the lost answer was not noticed: {v:?}"),
-        }
+        let h = ok(lossy.add_host(&add).await).expect_adopted();
+        assert_eq!(h.inner_ip_address.as_deref(), Some("172.16.1.60"));
+        assert_eq!(h.idc_name.as_deref(), Some("hz2"));
         assert_eq!(sim.count("POST /api/v2/compute/hosts/batchCreate").await, 1);
     }
 }

@@ -145,9 +145,9 @@ impl OcpClient {
         )
     }
 
-    /// `POST .../databases` (§5 #14). Never repeated blindly: a lost answer or "already
-    /// exists" leads to [`OcpClient::find_database`] and, if found, `Created::Adopted`. An
-    /// answer without the database in `data` is completed by the same look-up.
+    /// `POST .../databases` (§5 #14). Never repeated blindly, never adopting a database that
+    /// was there before ([`OcpClient::post_create`] with [`OcpClient::find_database`] as the
+    /// look-up). An answer without the database in `data` is completed by the same look-up.
     pub async fn create_database(
         &self,
         cluster_id: i64,
@@ -164,6 +164,7 @@ impl OcpClient {
                 .await
                 .map(Created::New),
             Created::Adopted(d) => Ok(Created::Adopted(d)),
+            Created::Existing(d) => Ok(Created::Existing(d)),
         }
     }
 
@@ -289,10 +290,7 @@ mod tests {
             primary_zone: None,
             readonly: false,
         };
-        let created = match ok(c.create_database(cid, tid, &body).await) {
-            Created::New(d) => d,
-            Created::Adopted(d) => panic!("nothing to adopt, got {d:?}"),
-        };
+        let created = ok(c.create_database(cid, tid, &body).await).expect_new();
         assert_eq!(created.db_name, "d1");
         assert_eq!(created.charset.as_deref(), Some("utf8mb4"));
         assert_eq!(created.collation.as_deref(), Some("utf8mb4_bin"));
@@ -350,30 +348,25 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn create_database_adopts_after_an_injected_500_with_one_post() {
+    async fn create_database_reports_one_that_existed_before_and_sends_no_post() {
         let f = tenant("MYSQL", "t_db_adopt").await;
         let body = CreateDatabase {
             db_name: "d1".into(),
             ..CreateDatabase::default()
         };
-        let existing = match ok(f.client.create_database(f.cid, f.tid, &body).await) {
-            Created::New(d) => d,
-            Created::Adopted(d) => panic!("nothing to adopt, got {d:?}"),
-        };
+        let existing = ok(f.client.create_database(f.cid, f.tid, &body).await).expect_new();
         f.sim.reset_requests().await;
         let path = databases_path(f.cid, f.tid);
         f.sim
             .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
             .await;
-        match ok(f.client.create_database(f.cid, f.tid, &body).await) {
-            Created::Adopted(d) => assert_eq!(d.id, existing.id),
-            Created::New(d) => panic!("expected adoption, got {d:?}"),
-        }
+        let found = ok(f.client.create_database(f.cid, f.tid, &body).await).expect_existing();
+        assert_eq!(found.id, existing.id);
         assert_eq!(
             f.sim
                 .count("POST /api/v2/ob/clusters/{id}/tenants/{id}/databases")
                 .await,
-            1
+            0
         );
     }
 }

@@ -626,14 +626,11 @@ mod tests {
 
     /// Creates a tenant, waits for its task, returns it read in full.
     async fn create_ready(client: &OcpClient, cluster_id: i64, body: &CreateTenant) -> Tenant {
-        let task = match client
+        let task = client
             .create_tenant(cluster_id, body)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
-        {
-            Created::New(t) => t,
-            Created::Adopted(t) => panic!("nothing to adopt, got {t:?}"),
-        };
+            .expect_new();
         let done = wait(client, &task).await;
         let id = done
             .tenant_id
@@ -960,7 +957,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn create_adopts_via_lookup_after_an_injected_500_with_one_post() {
+    async fn create_reports_a_tenant_that_existed_before_and_sends_no_post() {
         let (sim, client, cid) = setup().await;
         let body = create_body("t_adopt", &["zone1"]);
         let existing = create_ready(&client, cid, &body).await;
@@ -968,18 +965,16 @@ mod tests {
         let path = format!("/api/v2/ob/clusters/{cid}/tenants/createTenant");
         sim.fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
             .await;
-        match client
+        let found = client
             .create_tenant(cid, &body)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
-        {
-            Created::Adopted(t) => assert_eq!(t, existing),
-            Created::New(t) => panic!("expected adoption, got a new task {t:?}"),
-        }
+            .expect_existing();
+        assert_eq!(found, existing);
         assert_eq!(
             sim.count("POST /api/v2/ob/clusters/{id}/tenants/createTenant")
                 .await,
-            1
+            0
         );
     }
 
@@ -987,18 +982,15 @@ mod tests {
     async fn create_adopts_the_tenant_a_post_with_a_lost_answer_created() {
         let sim = TestSim::start(0.5).await;
         let cid = sim.demo_cluster_id(&sim.client()).await;
-        let front = LossyFront::start(sim.sim.addr(), 1).await;
+        let front = LossyFront::losing_posts(sim.sim.addr(), 1).await;
         let client = sim.client_with(|c| c.endpoint = front.url.clone());
         sim.reset_requests().await;
         let body = create_body("t_lost", &["zone1"]);
-        let t = match client
+        let t = client
             .create_tenant(cid, &body)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
-        {
-            Created::Adopted(t) => t,
-            Created::New(t) => panic!("the lost POST must not be repeated, got {t:?}"),
-        };
+            .expect_adopted();
         assert_eq!(t.name, "t_lost");
         assert_eq!(
             sim.count("POST /api/v2/ob/clusters/{id}/tenants/createTenant")

@@ -386,9 +386,9 @@ impl OcpClient {
     }
 
     /// `POST .../users` (§3.6; the answer's `data` is the new user, §4.3). Never repeated
-    /// blindly: a lost answer or "already exists" leads to a look-up by name (as given, then
-    /// upper-cased) and, if found, `Created::Adopted(user)`. An answer without `data` is
-    /// completed by the same look-up. The password never appears in an error.
+    /// blindly and never adopting a user that was there before ([`OcpClient::post_create`],
+    /// look-up by name as given, then upper-cased). An answer without `data` is completed by
+    /// the same look-up. The password never appears in an error.
     pub async fn create_db_user(
         &self,
         cluster_id: i64,
@@ -405,6 +405,7 @@ impl OcpClient {
                 .await
                 .map(Created::New),
             Ok(Created::Adopted(u)) => Ok(Created::Adopted(u)),
+            Ok(Created::Existing(u)) => Ok(Created::Existing(u)),
             Err(e) => Err(e),
         };
         res.map_err(|e| e.mask(&body.password))
@@ -526,9 +527,9 @@ impl OcpClient {
         }
     }
 
-    /// `POST .../roles`. Never repeated blindly (look-up by name as given, then upper-cased;
-    /// found → `Created::Adopted`). An answer without the role in `data` is completed by the
-    /// same look-up.
+    /// `POST .../roles`. Never repeated blindly, never adopting a role that was there before
+    /// ([`OcpClient::post_create`], look-up by name as given, then upper-cased). An answer
+    /// without the role in `data` is completed by the same look-up.
     pub async fn create_db_role(
         &self,
         cluster_id: i64,
@@ -545,6 +546,7 @@ impl OcpClient {
                 .await
                 .map(Created::New),
             Created::Adopted(r) => Ok(Created::Adopted(r)),
+            Created::Existing(r) => Ok(Created::Existing(r)),
         }
     }
 
@@ -618,7 +620,7 @@ pub(crate) mod fixture {
 
     use crate::client::api::tenant::{CreateTenant, ReplicaSpec};
     use crate::client::testutil::TestSim;
-    use crate::client::{Created, OcpClient, Secret, WaitOptions};
+    use crate::client::{OcpClient, Secret, WaitOptions};
 
     /// A running simulator, a client, the demo cluster's id and a new tenant's id.
     pub(crate) struct TenantFixture {
@@ -649,14 +651,11 @@ pub(crate) mod fixture {
             }],
             ..CreateTenant::default()
         };
-        let task = match client
+        let task = client
             .create_tenant(cid, &body)
             .await
             .unwrap_or_else(|e| panic!("create tenant: {e}"))
-        {
-            Created::New(t) => t,
-            Created::Adopted(t) => panic!("nothing to adopt, got {t:?}"),
-        };
+            .expect_new();
         let done = client
             .wait_task(
                 task.id,
@@ -883,10 +882,7 @@ mod tests {
     // ---- against the simulator ----
 
     async fn create_user(f: &TenantFixture, body: &CreateDbUser) -> DbUser {
-        match ok(f.client.create_db_user(f.cid, f.tid, body).await) {
-            Created::New(u) => u,
-            Created::Adopted(u) => panic!("nothing to adopt, got {u:?}"),
-        }
+        ok(f.client.create_db_user(f.cid, f.tid, body).await).expect_new()
     }
 
     async fn find_user(f: &TenantFixture, name: &str) -> DbUser {
@@ -1169,7 +1165,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn create_user_adopts_after_an_injected_500_with_one_post() {
+    async fn create_user_reports_one_that_existed_before_and_sends_no_post() {
         let f = tenant("MYSQL", "t_adopt").await;
         create_db(&f, "d1").await;
         let body = mysql_user("app");
@@ -1179,15 +1175,13 @@ mod tests {
         f.sim
             .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
             .await;
-        match ok(f.client.create_db_user(f.cid, f.tid, &body).await) {
-            Created::Adopted(u) => assert_eq!(u, find_user(&f, &existing.username).await),
-            Created::New(u) => panic!("expected adoption, got {u:?}"),
-        }
+        let found = ok(f.client.create_db_user(f.cid, f.tid, &body).await).expect_existing();
+        assert_eq!(found, find_user(&f, &existing.username).await);
         assert_eq!(
             f.sim
                 .count("POST /api/v2/ob/clusters/{id}/tenants/{id}/users")
                 .await,
-            1
+            0
         );
     }
 
@@ -1249,7 +1243,7 @@ mod tests {
         let (c, cid, tid) = (&f.client, f.cid, f.tid);
 
         // Roles.
-        let base = match ok(c
+        let base = ok(c
             .create_db_role(
                 cid,
                 tid,
@@ -1260,12 +1254,9 @@ mod tests {
                 },
             )
             .await)
-        {
-            Created::New(r) => r,
-            Created::Adopted(r) => panic!("nothing to adopt, got {r:?}"),
-        };
+        .expect_new();
         assert_eq!(base.role_name, "R_BASE");
-        let app = match ok(c
+        let app = ok(c
             .create_db_role(
                 cid,
                 tid,
@@ -1276,10 +1267,7 @@ mod tests {
                 },
             )
             .await)
-        {
-            Created::New(r) => r,
-            Created::Adopted(r) => panic!("nothing to adopt, got {r:?}"),
-        };
+        .expect_new();
         assert_eq!(
             sorted(app.global_privileges),
             strings(&["CREATE_TABLE", "CREATE_VIEW"])
@@ -1426,7 +1414,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_oracle_create_whose_answer_failed_adopts_the_upper_cased_name() {
+    async fn an_oracle_role_that_exists_upper_cased_is_reported_not_created_again() {
         let f = tenant("ORACLE", "t_ora_adopt").await;
         let body = CreateDbRole {
             role_name: "r_low".into(),
@@ -1440,15 +1428,13 @@ mod tests {
         f.sim
             .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
             .await;
-        match ok(f.client.create_db_role(f.cid, f.tid, &body).await) {
-            Created::Adopted(r) => assert!(r.role_name.eq_ignore_ascii_case("r_low"), "{r:?}"),
-            Created::New(r) => panic!("expected adoption, got {r:?}"),
-        }
+        let r = ok(f.client.create_db_role(f.cid, f.tid, &body).await).expect_existing();
+        assert!(r.role_name.eq_ignore_ascii_case("r_low"), "{r:?}");
         assert_eq!(
             f.sim
                 .count("POST /api/v2/ob/clusters/{id}/tenants/{id}/roles")
                 .await,
-            1
+            0
         );
     }
 }
