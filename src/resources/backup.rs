@@ -171,7 +171,7 @@ fn thresholds_block() -> Block {
         .attr("data_backup_timeout_minutes", Attr::int().optional().validate(IntBetween(1, 100_000)).doc("Alert when one data backup runs longer than this many minutes."))
         .attr("log_backup_delay_seconds", Attr::int().optional().validate(IntBetween(1, 10_000_000)).doc("Alert when log backup lags by more than this many seconds."))
         .attr("no_successful_data_backup_alarm_days", Attr::int().optional().validate(IntBetween(1, 10_000)).doc("Alert when no data backup succeeded for this many days (at least the schedule's period)."))
-        .attr("lib_ob_log_expire_days", Attr::int().optional().validate(IntBetween(1, 10_000)).doc("Logical backup only: days to keep the log-backup component's own logs."))
+        .attr("lib_ob_log_expire_days", Attr::int().optional().validate(IntBetween(1, 10_000)).doc("Days to keep the log-backup component's own logs. `LOGICAL_BACKUP` only: physical backup has no such component, so setting it there is refused at plan time."))
 }
 
 /// Whose strategy a value describes.
@@ -503,6 +503,31 @@ fn validate_policy(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
+    // Settings OCP documents for logical backup only (ocp-api.md §3.8.2): with physical
+    // backup OceanBase cleans up by itself and OCP runs no log-backup component, so OCP need
+    // not keep them, and a create could not promise them back.
+    let mode = config.get("backup_mode");
+    let physical = mode.is_none_or(|m| m.is_null() || m.as_str() == Some("PHYSICAL_BACKUP"));
+    if physical {
+        let set = |v: Option<&Value>| v.is_some_and(|x| !x.is_null());
+        if set(config.get("cleanup_time")) {
+            diags.attr_error(
+                AttrPath::root("cleanup_time"),
+                "Cleanup Time Needs Logical Backup",
+                "OCP uses cleanup_time only for LOGICAL_BACKUP strategies: with physical backup OceanBase runs the cleanup itself (ocp-api.md §3.8.2). Remove cleanup_time, or set backup_mode = \"LOGICAL_BACKUP\".",
+            );
+        }
+        if set(config
+            .get("thresholds")
+            .and_then(|t| t.get("lib_ob_log_expire_days")))
+        {
+            diags.attr_error(
+                AttrPath::root("thresholds").attr("lib_ob_log_expire_days"),
+                "Log Component Setting Needs Logical Backup",
+                "OCP uses lib_ob_log_expire_days only for LOGICAL_BACKUP strategies, whose log-backup component keeps those logs (ocp-api.md §3.8.2). Remove it, or set backup_mode = \"LOGICAL_BACKUP\".",
+            );
+        }
+    }
     let st = storage_of(config);
     if let (Some(ty), Some(url)) = (
         st.get("type").and_then(Value::as_str),
@@ -552,7 +577,7 @@ impl Resource for BackupPolicyResource {
             .attr("backup_mode", Attr::string().default(Value::string("PHYSICAL_BACKUP")).validate(OneOf(&["PHYSICAL_BACKUP", "LOGICAL_BACKUP"])).doc("`PHYSICAL_BACKUP` or `LOGICAL_BACKUP`. Default `PHYSICAL_BACKUP`."))
             .attr("retention_days", Attr::int().optional().validate(IntBetween(1, 36_500)).doc("Days backups are kept before cleanup."))
             .attr("cleanup_enabled", Attr::bool().default(Value::Bool(false)).doc("Whether expired backups are cleaned up on a schedule. Default `false`."))
-            .attr("cleanup_time", Attr::string().optional().validate(ScheduleTime).doc("Time of day of the cleanup (logical backup), in the format of `schedule.time`."))
+            .attr("cleanup_time", Attr::string().optional().validate(ScheduleTime).doc("Time of day of the cleanup, in the format of `schedule.time`. `LOGICAL_BACKUP` only: with physical backup OceanBase runs the cleanup itself, so setting it there is refused at plan time."))
             .attr("log_backup", Attr::bool().default(Value::Bool(false)).doc("Whether log backup (archiving) runs, for point-in-time restore. Default `false`."))
             .attr("status", Attr::string().computed().doc("Status of the most recent data backup as OCP reports it (`DOING`, `DONE`, `FAILED`, ...), null before the first one."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the strategy was created."))

@@ -56,6 +56,21 @@ pub(crate) fn managed<'a>(v: &'a Value, attr: &str) -> Option<Vec<&'a str>> {
     }
 }
 
+/// The first privilege attribute set (non-empty) in `plan` that a tenant of `mode` has no
+/// place for: OCP takes database privileges only in MySQL mode, object privileges and roles
+/// only in Oracle mode (ocp-api.md §3.6).
+fn wrong_mode_attr(plan: &Value, mode: Mode) -> Option<&'static str> {
+    let set = |a: &str| {
+        plan.get(a)
+            .is_some_and(|x| !x.is_null() && !x.is_unknown() && !x.elements().is_empty())
+    };
+    let foreign: &[&'static str] = match mode {
+        Mode::Mysql => &["object_privileges", "roles"],
+        Mode::Oracle => &["db_privileges"],
+    };
+    foreign.iter().copied().find(|a| set(a))
+}
+
 /// Database privileges of a value, by database name.
 fn db_privs_of(v: &Value) -> Option<BTreeMap<String, Vec<&str>>> {
     let x = v
@@ -625,6 +640,19 @@ impl Resource for DbUserResource {
                 )
             }
         };
+        // Refused before OCP makes the user: after it, a grant the mode cannot take would
+        // fail on every apply, each time tainting and re-creating the user.
+        if let Some(attr) = wrong_mode_attr(plan, mode) {
+            let (have, need) = match mode {
+                Mode::Mysql => ("MYSQL", "ORACLE"),
+                Mode::Oracle => ("ORACLE", "MYSQL"),
+            };
+            return resp.diags.attr_error(
+                AttrPath::root(attr),
+                "Privileges Do Not Fit The Tenant Mode",
+                format!("Tenant {t} is a {have} tenant, and OCP takes `{attr}` only in {need} mode (ocp-api.md §3.6). Remove `{attr}`, or create the user in a {need} tenant. Nothing was created."),
+            );
+        }
         let canon = |v: Option<Vec<&str>>| {
             v.unwrap_or_default()
                 .into_iter()

@@ -338,7 +338,7 @@ impl Resource for TenantResource {
             .attr("whitelist", Attr::set(Type::String).optional().computed().use_state_for_unknown().validate(WhitelistEntries).doc("Client addresses allowed to connect: IPv4 addresses, networks such as `10.0.0.0/8`, patterns such as `10.10.10.%`, or `%` for any. A set: order never matters. Default: what OCP sets (`%`). Changed in place."))
             .attr("root_password", Attr::string().required().sensitive().doc("Password of the tenant's administrator (`root` in MySQL mode, `SYS` in Oracle mode): 8 to 32 characters with at least three of upper case, lower case, digits and specials `~!@#%^&*_-+=|(){}[]:;,.?/`. OCP never returns it, so Terraform cannot see changes made outside it. Changed in place."))
             .attr("description", Attr::string().optional().doc("Free-text description. Changed in place."))
-            .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the tenant is locked (clients cannot connect). Default `false`. Changed in place."))
+            .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the tenant is locked (clients cannot connect). Default `false`. Changed in place. At create, OCP's create call has no lock field, so a tenant created with `true` is locked through OCP's lock call right after its create task succeeds."))
             .attr("deletion_protection", Attr::bool().default(Value::Bool(false)).doc("While `true`, `terraform destroy` (or a replacement) fails with an error instead of deleting the tenant. Default `false`. Not sent to OCP."))
             .attr("status", Attr::string().computed().doc("Tenant status as OCP reports it, such as `NORMAL`."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When OCP created the tenant (ISO-8601 with offset)."))
@@ -534,9 +534,11 @@ impl Resource for TenantResource {
                 Err(e) => return report(&mut resp.diags, "Create Tenant", None, &e),
             }
         }
-        if let Some(s) = read_back(client, &state, &mut resp.diags, "Create").await {
-            resp.state = s;
-        }
+        let Some(created) = read_back(client, &state, &mut resp.diags, "Create").await else {
+            return;
+        };
+        resp.state = created;
+        lock_after_create(client, &state, resp).await;
     }
 
     async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
@@ -830,6 +832,32 @@ async fn apply_changes(
         r.map_err(|e| (Step::Lock, e))?;
     }
     Ok(())
+}
+
+/// `locked = true` at create: OCP's create-tenant body has no lock field (ocp-api.md §3.4.1),
+/// so the new tenant is locked with OCP's lock call (§3.4, synchronous) once its create task
+/// succeeded. The tenant is already in `resp.state` (R1): when the lock fails, it stays there
+/// as OCP has it (unlocked), and the error on `locked` makes Terraform taint it once.
+async fn lock_after_create(client: &OcpClient, base: &Value, resp: &mut CreateResponse) {
+    let want = base.get("locked").and_then(Value::as_bool) == Some(true);
+    let have = resp.state.get("locked").and_then(Value::as_bool) == Some(true);
+    if !want || have {
+        return;
+    }
+    let Some((cluster_id, id)) = ids(base) else {
+        return;
+    };
+    if let Err(e) = client.lock_tenant(cluster_id, id).await {
+        return report(
+            &mut resp.diags,
+            "Lock Tenant After Create",
+            Some(AttrPath::root("locked")),
+            &e,
+        );
+    }
+    if let Some(s) = read_back(client, base, &mut resp.diags, "Lock").await {
+        resp.state = s;
+    }
 }
 
 /// Polls an adopted tenant (whose create task is unknown) until OCP reports it NORMAL.

@@ -7,6 +7,7 @@
 mod backup;
 mod clusters;
 mod compute;
+mod create_time;
 mod db;
 mod docs;
 mod examples;
