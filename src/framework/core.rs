@@ -450,15 +450,31 @@ impl ProviderCore {
             let state = finish_applied(&e.schema, &planned, state, &mut diags, "create");
             return (state, resp.private, diags);
         }
-        let private = match pending::pending_of(&private) {
-            None => private,
-            Some(p) => match finish_pending(&ctx, &e.schema, &planned, p, private).await {
-                Ok(private) => private,
-                Err((private, d)) => {
-                    diags.extend(d);
-                    return (prior, private, diags);
+        let (prior, private) = match pending::pending_of(&private) {
+            None => (prior, private),
+            Some(p) => {
+                let tasks = p.tasks.clone();
+                let private = match finish_pending(&ctx, &e.schema, &planned, p, private).await {
+                    Ok(private) => private,
+                    Err((private, d)) => {
+                        diags.extend(d);
+                        return (prior, private, diags);
+                    }
+                };
+                // The prior state was read while the tasks ran: what they did is not in it.
+                // The update diffs OCP's object as it is now against the plan, so it submits
+                // only what is still missing, never what the tasks already did.
+                match reread(e, &ctx, &prior, private, &tasks).await {
+                    Ok((fresh, private, d)) => {
+                        diags.extend(d);
+                        (fresh, private)
+                    }
+                    Err((private, d)) => {
+                        diags.extend(d);
+                        return (prior, private, diags);
+                    }
                 }
-            },
+            }
         };
         let timeout = e.schema.timeout(&planned, "update");
         let mut resp = UpdateResponse {
@@ -626,6 +642,50 @@ async fn finish_pending(
     Ok(private)
 }
 
+/// After pending tasks finished: reads the object again through the resource's own `read`,
+/// so that the update starts from what OCP has now. `Ok` carries the fresh prior state, the
+/// private bytes and the read's warnings; `Err` the bytes to keep and the error (the read
+/// failed, or the object is gone: it is never re-created behind the user's back).
+async fn reread(
+    e: &ResourceEntry,
+    ctx: &Ctx,
+    prior: &Value,
+    private: Vec<u8>,
+    tasks: &[i64],
+) -> Result<(Value, Vec<u8>, Diagnostics), (Vec<u8>, Diagnostics)> {
+    let mut resp = ReadResponse {
+        state: Some(prior.clone()),
+        private: private.clone(),
+        diags: Diagnostics::new(),
+    };
+    let req = ReadRequest {
+        state: prior.clone(),
+        private,
+        timeout: e.schema.timeout(prior, "read"),
+    };
+    e.imp.read(ctx, req, &mut resp).await;
+    let mut diags = resp.diags;
+    if diags.has_errors() {
+        return Err((resp.private, diags));
+    }
+    match resp.state {
+        Some(s) => {
+            let s = finish_state(&e.schema, s, &mut diags, "Read");
+            Ok((s, resp.private, diags))
+        }
+        None => {
+            diags.error(
+                "Object Gone After Pending OCP Task",
+                format!(
+                    "The OCP task {} that the last apply stopped waiting for has ended, but OCP no longer has this object, so nothing was changed. Check OCP: the next `terraform plan` shows the object to be created again.",
+                    pending::ids_text(tasks)
+                ),
+            );
+            Err((resp.private, diags))
+        }
+    }
+}
+
 /// Shapes a result to the schema and removes unknowns (Terraform refuses them in state),
 /// reporting a leftover unknown as a provider bug.
 fn finish_state(schema: &Schema, state: Value, diags: &mut Diagnostics, op: &str) -> Value {
@@ -731,11 +791,25 @@ mod tests {
             }
         }
         async fn read(&self, _ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
-            if req.state.get("id").and_then(Value::as_str) == Some("gone") {
-                resp.remove();
+            match req.state.get("id").and_then(Value::as_str) {
+                Some("gone") => resp.remove(),
+                // OCP has moved on since the state was read (a pending task finished).
+                Some("stale") => {
+                    let mut s = req.state.clone();
+                    s.set_attr("name", Value::string("fresh"));
+                    resp.state = Some(s);
+                }
+                _ => {}
             }
         }
         async fn update(&self, _ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
+            if req.prior.get("id") == Some(&Value::string("stale"))
+                && req.prior.get("name") != Some(&Value::string("fresh"))
+            {
+                return resp
+                    .diags
+                    .error("Stale Prior", "the update got the old prior");
+            }
             resp.state = req.plan;
         }
         async fn delete(&self, _ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
@@ -902,6 +976,70 @@ mod tests {
         assert_eq!(v.get("name"), Some(&Value::string("n")));
         let (_, d) = c.upgrade_resource_state("ocp_toy", 3, br#"{"id":"5"}"#, false);
         assert!(d.0[0].detail.contains("newer provider"));
+    }
+
+    fn toy(id: &str, name: &str) -> Value {
+        obj(&[
+            ("id", Value::string(id)),
+            ("name", Value::string(name)),
+            ("timeouts", Value::Null),
+        ])
+    }
+
+    /// Private bytes with an update task that failed after the last apply stopped waiting
+    /// (finishing it needs no OCP call, so the core runs without a client).
+    fn failed_update_pending() -> Vec<u8> {
+        let mut b = Vec::new();
+        pending::Private::edit(&mut b, |p| {
+            p.set_pending(pending::Op::Update, vec![5]);
+            p.pending.as_mut().unwrap().failed = Some("boom".into());
+        });
+        b
+    }
+
+    #[test]
+    fn after_pending_tasks_the_update_starts_from_a_fresh_read() {
+        let c = core();
+        let plan = toy("stale", "wanted");
+        let (s, private, d) = rt().block_on(c.apply_resource_change(
+            "ocp_toy",
+            toy("stale", "old"),
+            plan.clone(),
+            plan.clone(),
+            failed_update_pending(),
+        ));
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(s, plan);
+        assert_eq!(pending::pending_of(&private), None, "nothing left pending");
+        // Without pending tasks the prior state is the one Terraform refreshed: no re-read.
+        let (_, _, d) = rt().block_on(c.apply_resource_change(
+            "ocp_toy",
+            toy("stale", "old"),
+            plan.clone(),
+            plan,
+            vec![],
+        ));
+        assert_eq!(d.0[0].summary, "Stale Prior");
+    }
+
+    #[test]
+    fn an_object_gone_after_its_pending_tasks_is_an_error_not_a_create() {
+        let c = core();
+        let prior = toy("gone", "old");
+        let plan = toy("gone", "wanted");
+        let (s, _, d) = rt().block_on(c.apply_resource_change(
+            "ocp_toy",
+            prior.clone(),
+            plan.clone(),
+            plan,
+            failed_update_pending(),
+        ));
+        assert_eq!(d.0[0].summary, "Object Gone After Pending OCP Task");
+        assert!(d.0[0].detail.contains("task 5"), "{}", d.0[0].detail);
+        assert_eq!(
+            s, prior,
+            "Terraform keeps what it had; the next refresh drops it"
+        );
     }
 
     #[test]
