@@ -10,7 +10,7 @@ use std::sync::{Arc, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
-use super::diag::{AttrPath, Diagnostics};
+use super::diag::{AttrPath, Diagnostics, Severity};
 use super::pending;
 use super::plan;
 use super::resource::*;
@@ -349,6 +349,22 @@ impl ProviderCore {
         };
         if proposed.is_null() {
             // Destroy: nothing to plan (Terraform 1.0.3 does not ask, later versions may).
+            return resp;
+        }
+        // Validation skips unknown values, and Terraform does not validate again in the apply
+        // walk, whose final plan may be the first to see a value known (a reference to an
+        // object the same apply creates). So the checks run again on the config as planned;
+        // only their errors count here (warnings were given at validation).
+        let mut checks = Diagnostics::new();
+        validate_block(&e.schema.block, config, &AttrPath::default(), &mut checks);
+        e.imp.validate(config, &mut checks);
+        if checks.has_errors() {
+            resp.diags.0.extend(
+                checks
+                    .0
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error),
+            );
             return resp;
         }
         let (planned, replace) = plan::plan(&e.schema, prior, proposed, config);
@@ -766,6 +782,13 @@ mod tests {
                 .attr("name", Attr::string().required().doc("d"))
                 .timeouts(&[("create", Duration::from_secs(60))])
         }
+        fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+            match config.get("name").and_then(Value::as_str) {
+                Some("refused") => diags.attr_error(AttrPath::root("name"), "Refused", "no"),
+                Some("noted") => diags.warning("Noted", "a warning of validation"),
+                _ => {}
+            }
+        }
         async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
             let mut state = req.plan.clone();
             *state.get_mut("id").unwrap() = Value::string("42");
@@ -1040,6 +1063,44 @@ mod tests {
             s, prior,
             "Terraform keeps what it had; the next refresh drops it"
         );
+    }
+
+    #[test]
+    fn the_plan_runs_validation_again_on_values_known_by_then() {
+        let c = core();
+        let config = |name: &str| {
+            obj(&[
+                ("id", Value::Null),
+                ("name", Value::string(name)),
+                ("timeouts", Value::Null),
+            ])
+        };
+        // Unknown at validation (a reference), known in the final plan of the apply walk.
+        let unknown = obj(&[
+            ("id", Value::Null),
+            ("name", Value::Unknown),
+            ("timeouts", Value::Null),
+        ]);
+        assert!(c.validate_resource("ocp_toy", &unknown).is_empty());
+        let r = c.plan_resource_change(
+            "ocp_toy",
+            &Value::Null,
+            &config("refused"),
+            &config("refused"),
+            &[],
+        );
+        assert_eq!(r.diags.0.len(), 1);
+        assert_eq!(r.diags.0[0].summary, "Refused");
+        assert_eq!(r.diags.0[0].path, Some(AttrPath::root("name")));
+        // Warnings were given by validation already: the plan does not repeat them.
+        let r = c.plan_resource_change(
+            "ocp_toy",
+            &Value::Null,
+            &config("noted"),
+            &config("noted"),
+            &[],
+        );
+        assert!(r.diags.is_empty(), "{:?}", r.diags);
     }
 
     #[test]
