@@ -10,7 +10,7 @@ use std::sync::{Arc, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
-use super::diag::{AttrPath, Diagnostics};
+use super::diag::{AttrPath, Diagnostics, Severity};
 use super::pending;
 use super::plan;
 use super::resource::*;
@@ -351,6 +351,22 @@ impl ProviderCore {
             // Destroy: nothing to plan (Terraform 1.0.3 does not ask, later versions may).
             return resp;
         }
+        // Validation skips unknown values, and Terraform does not validate again in the apply
+        // walk, whose final plan may be the first to see a value known (a reference to an
+        // object the same apply creates). So the checks run again on the config as planned;
+        // only their errors count here (warnings were given at validation).
+        let mut checks = Diagnostics::new();
+        validate_block(&e.schema.block, config, &AttrPath::default(), &mut checks);
+        e.imp.validate(config, &mut checks);
+        if checks.has_errors() {
+            resp.diags.0.extend(
+                checks
+                    .0
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error),
+            );
+            return resp;
+        }
         let (planned, replace) = plan::plan(&e.schema, prior, proposed, config);
         resp.planned = planned;
         resp.requires_replace = replace;
@@ -450,15 +466,31 @@ impl ProviderCore {
             let state = finish_applied(&e.schema, &planned, state, &mut diags, "create");
             return (state, resp.private, diags);
         }
-        let private = match pending::pending_of(&private) {
-            None => private,
-            Some(p) => match finish_pending(&ctx, &e.schema, &planned, p, private).await {
-                Ok(private) => private,
-                Err((private, d)) => {
-                    diags.extend(d);
-                    return (prior, private, diags);
+        let (prior, private) = match pending::pending_of(&private) {
+            None => (prior, private),
+            Some(p) => {
+                let tasks = p.tasks.clone();
+                let private = match finish_pending(&ctx, &e.schema, &planned, p, private).await {
+                    Ok(private) => private,
+                    Err((private, d)) => {
+                        diags.extend(d);
+                        return (prior, private, diags);
+                    }
+                };
+                // The prior state was read while the tasks ran: what they did is not in it.
+                // The update diffs OCP's object as it is now against the plan, so it submits
+                // only what is still missing, never what the tasks already did.
+                match reread(e, &ctx, &prior, private, &tasks).await {
+                    Ok((fresh, private, d)) => {
+                        diags.extend(d);
+                        (fresh, private)
+                    }
+                    Err((private, d)) => {
+                        diags.extend(d);
+                        return (prior, private, diags);
+                    }
                 }
-            },
+            }
         };
         let timeout = e.schema.timeout(&planned, "update");
         let mut resp = UpdateResponse {
@@ -626,6 +658,50 @@ async fn finish_pending(
     Ok(private)
 }
 
+/// After pending tasks finished: reads the object again through the resource's own `read`,
+/// so that the update starts from what OCP has now. `Ok` carries the fresh prior state, the
+/// private bytes and the read's warnings; `Err` the bytes to keep and the error (the read
+/// failed, or the object is gone: it is never re-created behind the user's back).
+async fn reread(
+    e: &ResourceEntry,
+    ctx: &Ctx,
+    prior: &Value,
+    private: Vec<u8>,
+    tasks: &[i64],
+) -> Result<(Value, Vec<u8>, Diagnostics), (Vec<u8>, Diagnostics)> {
+    let mut resp = ReadResponse {
+        state: Some(prior.clone()),
+        private: private.clone(),
+        diags: Diagnostics::new(),
+    };
+    let req = ReadRequest {
+        state: prior.clone(),
+        private,
+        timeout: e.schema.timeout(prior, "read"),
+    };
+    e.imp.read(ctx, req, &mut resp).await;
+    let mut diags = resp.diags;
+    if diags.has_errors() {
+        return Err((resp.private, diags));
+    }
+    match resp.state {
+        Some(s) => {
+            let s = finish_state(&e.schema, s, &mut diags, "Read");
+            Ok((s, resp.private, diags))
+        }
+        None => {
+            diags.error(
+                "Object Gone After Pending OCP Task",
+                format!(
+                    "The OCP task {} that the last apply stopped waiting for has ended, but OCP no longer has this object, so nothing was changed. Check OCP: the next `terraform plan` shows the object to be created again.",
+                    pending::ids_text(tasks)
+                ),
+            );
+            Err((resp.private, diags))
+        }
+    }
+}
+
 /// Shapes a result to the schema and removes unknowns (Terraform refuses them in state),
 /// reporting a leftover unknown as a provider bug.
 fn finish_state(schema: &Schema, state: Value, diags: &mut Diagnostics, op: &str) -> Value {
@@ -706,6 +782,13 @@ mod tests {
                 .attr("name", Attr::string().required().doc("d"))
                 .timeouts(&[("create", Duration::from_secs(60))])
         }
+        fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+            match config.get("name").and_then(Value::as_str) {
+                Some("refused") => diags.attr_error(AttrPath::root("name"), "Refused", "no"),
+                Some("noted") => diags.warning("Noted", "a warning of validation"),
+                _ => {}
+            }
+        }
         async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
             let mut state = req.plan.clone();
             *state.get_mut("id").unwrap() = Value::string("42");
@@ -731,11 +814,25 @@ mod tests {
             }
         }
         async fn read(&self, _ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
-            if req.state.get("id").and_then(Value::as_str) == Some("gone") {
-                resp.remove();
+            match req.state.get("id").and_then(Value::as_str) {
+                Some("gone") => resp.remove(),
+                // OCP has moved on since the state was read (a pending task finished).
+                Some("stale") => {
+                    let mut s = req.state.clone();
+                    s.set_attr("name", Value::string("fresh"));
+                    resp.state = Some(s);
+                }
+                _ => {}
             }
         }
         async fn update(&self, _ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
+            if req.prior.get("id") == Some(&Value::string("stale"))
+                && req.prior.get("name") != Some(&Value::string("fresh"))
+            {
+                return resp
+                    .diags
+                    .error("Stale Prior", "the update got the old prior");
+            }
             resp.state = req.plan;
         }
         async fn delete(&self, _ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
@@ -902,6 +999,108 @@ mod tests {
         assert_eq!(v.get("name"), Some(&Value::string("n")));
         let (_, d) = c.upgrade_resource_state("ocp_toy", 3, br#"{"id":"5"}"#, false);
         assert!(d.0[0].detail.contains("newer provider"));
+    }
+
+    fn toy(id: &str, name: &str) -> Value {
+        obj(&[
+            ("id", Value::string(id)),
+            ("name", Value::string(name)),
+            ("timeouts", Value::Null),
+        ])
+    }
+
+    /// Private bytes with an update task that failed after the last apply stopped waiting
+    /// (finishing it needs no OCP call, so the core runs without a client).
+    fn failed_update_pending() -> Vec<u8> {
+        let mut b = Vec::new();
+        pending::Private::edit(&mut b, |p| {
+            p.set_pending(pending::Op::Update, vec![5]);
+            p.pending.as_mut().unwrap().failed = Some("boom".into());
+        });
+        b
+    }
+
+    #[test]
+    fn after_pending_tasks_the_update_starts_from_a_fresh_read() {
+        let c = core();
+        let plan = toy("stale", "wanted");
+        let (s, private, d) = rt().block_on(c.apply_resource_change(
+            "ocp_toy",
+            toy("stale", "old"),
+            plan.clone(),
+            plan.clone(),
+            failed_update_pending(),
+        ));
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(s, plan);
+        assert_eq!(pending::pending_of(&private), None, "nothing left pending");
+        // Without pending tasks the prior state is the one Terraform refreshed: no re-read.
+        let (_, _, d) = rt().block_on(c.apply_resource_change(
+            "ocp_toy",
+            toy("stale", "old"),
+            plan.clone(),
+            plan,
+            vec![],
+        ));
+        assert_eq!(d.0[0].summary, "Stale Prior");
+    }
+
+    #[test]
+    fn an_object_gone_after_its_pending_tasks_is_an_error_not_a_create() {
+        let c = core();
+        let prior = toy("gone", "old");
+        let plan = toy("gone", "wanted");
+        let (s, _, d) = rt().block_on(c.apply_resource_change(
+            "ocp_toy",
+            prior.clone(),
+            plan.clone(),
+            plan,
+            failed_update_pending(),
+        ));
+        assert_eq!(d.0[0].summary, "Object Gone After Pending OCP Task");
+        assert!(d.0[0].detail.contains("task 5"), "{}", d.0[0].detail);
+        assert_eq!(
+            s, prior,
+            "Terraform keeps what it had; the next refresh drops it"
+        );
+    }
+
+    #[test]
+    fn the_plan_runs_validation_again_on_values_known_by_then() {
+        let c = core();
+        let config = |name: &str| {
+            obj(&[
+                ("id", Value::Null),
+                ("name", Value::string(name)),
+                ("timeouts", Value::Null),
+            ])
+        };
+        // Unknown at validation (a reference), known in the final plan of the apply walk.
+        let unknown = obj(&[
+            ("id", Value::Null),
+            ("name", Value::Unknown),
+            ("timeouts", Value::Null),
+        ]);
+        assert!(c.validate_resource("ocp_toy", &unknown).is_empty());
+        let r = c.plan_resource_change(
+            "ocp_toy",
+            &Value::Null,
+            &config("refused"),
+            &config("refused"),
+            &[],
+        );
+        assert_eq!(r.diags.0.len(), 1);
+        assert_eq!(r.diags.0[0].summary, "Refused");
+        assert_eq!(r.diags.0[0].path, Some(AttrPath::root("name")));
+        // Warnings were given by validation already: the plan does not repeat them.
+        let r = c.plan_resource_change(
+            "ocp_toy",
+            &Value::Null,
+            &config("noted"),
+            &config("noted"),
+            &[],
+        );
+        assert!(r.diags.is_empty(), "{:?}", r.diags);
     }
 
     #[test]

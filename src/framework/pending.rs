@@ -15,7 +15,10 @@
 //!    "known after apply" (an in-place update) with a warning naming the task; a failed
 //!    create instead plans a replacement, as a tainted object would get.
 //! 4. **Apply** of that update waits on the tasks first (with the create or update timeout),
-//!    then runs the resource's update as usual. Nothing is submitted to OCP twice.
+//!    then reads the object again through the resource's own `read` and runs the update from
+//!    that fresh prior state: the update diffs what OCP has now against the plan, so it
+//!    submits only what is still missing. Nothing is submitted to OCP twice. An object the
+//!    read finds gone is an error, never re-created within that apply.
 //!
 //! This behaviour is documented for users in `docs/guides/timeouts-and-resume.md`.
 

@@ -24,7 +24,7 @@ use crate::value::{Type, Value};
 
 use super::db_user::{
     keep_equivalent, keep_same_name, keep_same_names, managed, present_roles, same_name,
-    tenant_mode,
+    tenant_mode, validate_unique_roles,
 };
 use super::privileges::{self, delta, expand, present, set_value, Mode, Scope, OBJECT_TYPES};
 use super::{import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, Existing};
@@ -287,6 +287,7 @@ impl Resource for DbGrantResource {
             );
         }
         if set("roles") {
+            validate_unique_roles(config, diags);
             for other in ["privileges", "database", "object_name"] {
                 if set(other) {
                     diags.attr_error(AttrPath::root(other), "Conflicting Grant", format!("A grant of `roles` cannot also set `{other}`; use a separate ocp_db_grant."));

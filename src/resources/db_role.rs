@@ -13,7 +13,7 @@ use crate::value::{Type, Value};
 
 use super::db_user::{
     apply_privileges, keep_equivalent, keep_same_name, keep_same_names, managed, present_roles,
-    same_name, tenant_mode, validate_privileges,
+    same_name, tenant_mode, validate_privileges, validate_unique_roles,
 };
 use super::privileges::{canonical, present, set_value, Mode, Scope};
 use super::{
@@ -85,6 +85,7 @@ impl Resource for DbRoleResource {
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_privileges(config, diags);
+        validate_unique_roles(config, diags);
     }
 
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {

@@ -23,6 +23,7 @@ use crate::value::{Type, Value};
 use super::privileges::{
     self, canonical, delta, present, set_value, strings, Mode, Scope, OBJECT_TYPES,
 };
+use super::unique::{refuse_duplicates, Keyed};
 use super::{
     import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, DbObjectName, Existing,
 };
@@ -92,6 +93,18 @@ fn db_privs_of(v: &Value) -> Option<BTreeMap<String, Vec<&str>>> {
 /// An object as (type, schema, name) in OCP's (upper) case.
 type ObjKey = (String, String, String);
 
+/// The object an `object_privileges` entry names, as OCP compares objects: type, schema and
+/// name in upper case (OCP stores unquoted Oracle identifiers in upper case). `None` while a
+/// part is unknown or null.
+fn obj_key(e: &Value) -> Option<ObjKey> {
+    let s = |a: &str| {
+        e.get(a)
+            .and_then(Value::as_str)
+            .map(str::to_ascii_uppercase)
+    };
+    Some((s("object_type")?, s("schema")?, s("object_name")?))
+}
+
 /// Object privileges of a value, by object.
 fn obj_privs_of(v: &Value) -> Option<BTreeMap<ObjKey, Vec<&str>>> {
     let x = v
@@ -100,19 +113,106 @@ fn obj_privs_of(v: &Value) -> Option<BTreeMap<ObjKey, Vec<&str>>> {
     Some(
         x.elements()
             .iter()
-            .filter_map(|e| {
-                let s = |a: &str| {
-                    e.get(a)
-                        .and_then(Value::as_str)
-                        .map(str::to_ascii_uppercase)
-                };
-                Some((
-                    (s("object_type")?, s("schema")?, s("object_name")?),
-                    strings(e.get("privileges")?),
-                ))
-            })
+            .filter_map(|e| Some((obj_key(e)?, strings(e.get("privileges")?))))
             .collect(),
     )
+}
+
+/// The privileges of two entries together, for the "merge them" advice.
+fn merged_privileges(a: &Value, b: &Value) -> String {
+    let all: std::collections::BTreeSet<&str> = [a, b]
+        .iter()
+        .flat_map(|e| e.get("privileges").map(strings).unwrap_or_default())
+        .collect();
+    let list: Vec<String> = all.iter().map(|p| format!("{p:?}")).collect();
+    format!("[{}]", list.join(", "))
+}
+
+/// Plan-time check that `db_privileges` names each database once and `object_privileges`
+/// each object once: OCP keeps one privilege list per database or object, so a second entry
+/// would lose one list (and the next plan would show it missing again).
+fn validate_unique_privileges(config: &Value, diags: &mut Diagnostics) {
+    if let Some(x) = config.get("db_privileges").filter(|x| !x.is_unknown()) {
+        let items = x.elements();
+        let entries: Vec<Keyed<String>> = items
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Keyed {
+                path: AttrPath::root("db_privileges").index(i).attr("database"),
+                key: e
+                    .get("database")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            })
+            .collect();
+        refuse_duplicates(
+            &entries,
+            "Duplicate Database in db_privileges",
+            diags,
+            |d| {
+                format!(
+                "{} and {} both name database {:?}. OCP keeps one list of privileges per database, so one of the two lists would be lost. Merge them into one entry: {{ database = {:?}, privileges = {} }}.",
+                d.first.1,
+                d.second.1,
+                d.key,
+                d.key,
+                merged_privileges(&items[d.first.0], &items[d.second.0])
+            )
+            },
+        );
+    }
+    if let Some(x) = config.get("object_privileges").filter(|x| !x.is_unknown()) {
+        let items = x.elements();
+        let entries: Vec<Keyed<ObjKey>> = items
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Keyed {
+                path: AttrPath::root("object_privileges")
+                    .index(i)
+                    .attr("object_name"),
+                key: obj_key(e),
+            })
+            .collect();
+        refuse_duplicates(
+            &entries,
+            "Duplicate Object in object_privileges",
+            diags,
+            |d| {
+                let (ty, schema, name) = d.key;
+                format!(
+                "{} and {} both name {ty} {schema}.{name} (OCP stores unquoted Oracle names in upper case, so spellings that differ only by case name the same object). OCP keeps one list of privileges per object, so one of the two lists would be lost. Merge them into one entry with privileges = {}.",
+                d.first.1,
+                d.second.1,
+                merged_privileges(&items[d.first.0], &items[d.second.0])
+            )
+            },
+        );
+    }
+}
+
+/// Plan-time check that a `roles` set names each role once. Roles exist in Oracle-mode
+/// tenants only, where OCP stores names in upper case: `connect` and `CONNECT` are one role.
+pub(crate) fn validate_unique_roles(config: &Value, diags: &mut Diagnostics) {
+    let Some(x) = config.get("roles").filter(|x| !x.is_unknown()) else {
+        return;
+    };
+    let items = x.elements();
+    let entries: Vec<Keyed<String>> = items
+        .iter()
+        .map(|e| Keyed {
+            path: AttrPath::root("roles"),
+            key: e.as_str().map(str::to_ascii_uppercase),
+        })
+        .collect();
+    refuse_duplicates(&entries, "Duplicate Role", diags, |d| {
+        let shown = |i: usize| items[i].as_str().unwrap_or_default().to_string();
+        format!(
+            "roles holds {:?} and {:?}, which name the same role {:?} (OCP stores role names in upper case). Keep one of them.",
+            shown(d.first.0),
+            shown(d.second.0),
+            d.key
+        )
+    });
 }
 
 /// Names compared as OCP compares them: Oracle names are case-insensitive (stored upper case).
@@ -586,14 +686,16 @@ impl Resource for DbUserResource {
             .attr("password", Attr::string().required().sensitive().doc("The user's password (8 to 32 characters with at least three of upper case, lower case, digits and specials). OCP never returns it. Changed in place through OCP's change-password call."))
             .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the account is locked. Default `false`. Changed in place."));
         privilege_attrs(s, "user")
-            .attr("db_privileges", Attr::set(db_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on databases (MySQL mode): a set of `{ database, privileges }`, privileges from `ALTER`, `CREATE`, `DELETE`, `DROP`, `INSERT`, `SELECT`, `UPDATE`, `INDEX`, `CREATE_VIEW`, `SHOW_VIEW` or `ALL`. When set, Terraform owns every database's list."))
-            .attr("object_privileges", Attr::set(obj_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on objects (Oracle mode): a set of `{ object_type, schema, object_name, privileges }` with `object_type` one of `TABLE`, `VIEW`, `STORED_PROCEDURE` and privileges from `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `ALTER`, `INDEX`, `REFERENCES`, `EXECUTE`. When set, Terraform owns the list."))
+            .attr("db_privileges", Attr::set(db_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on databases (MySQL mode): a set of `{ database, privileges }`, privileges from `ALTER`, `CREATE`, `DELETE`, `DROP`, `INSERT`, `SELECT`, `UPDATE`, `INDEX`, `CREATE_VIEW`, `SHOW_VIEW` or `ALL`, one entry per database. When set, Terraform owns every database's list."))
+            .attr("object_privileges", Attr::set(obj_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on objects (Oracle mode): a set of `{ object_type, schema, object_name, privileges }` with `object_type` one of `TABLE`, `VIEW`, `STORED_PROCEDURE` and privileges from `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `ALTER`, `INDEX`, `REFERENCES`, `EXECUTE`, one entry per object (names compare as OCP stores them, in upper case). When set, Terraform owns the list."))
             .attr("tenant_mode", Attr::string().computed().use_state_for_unknown().doc("Mode of the tenant (`MYSQL` or `ORACLE`), read from OCP."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the user was created (ISO-8601 with offset)."))
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_privileges(config, diags);
+        validate_unique_privileges(config, diags);
+        validate_unique_roles(config, diags);
     }
 
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
@@ -1064,5 +1166,155 @@ impl DataSource for DbUsersDataSource {
             }
             Err(e) => report(&mut resp.diags, "List Database Users", None, &e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db(name: Value, privs: &[&str]) -> Value {
+        Value::object([("database", name), ("privileges", set_value(privs))])
+    }
+
+    fn object(ty: &str, schema: &str, name: &str, privs: &[&str]) -> Value {
+        Value::object([
+            ("object_type", Value::string(ty)),
+            ("schema", Value::string(schema)),
+            ("object_name", Value::string(name)),
+            ("privileges", set_value(privs)),
+        ])
+    }
+
+    /// The paths of the errors validation reports for a user with these attributes.
+    fn errors(attrs: Vec<(&str, Value)>) -> Vec<(String, String)> {
+        let mut d = Diagnostics::new();
+        DbUserResource.validate(&Value::object(attrs), &mut d);
+        d.0.iter()
+            .map(|x| {
+                (
+                    x.path.as_ref().map(|p| p.to_string()).unwrap_or_default(),
+                    x.detail.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_database_object_and_role_is_named_once() {
+        let s = Value::string;
+        /// (case name, attributes of the user, paths of the expected errors)
+        type Case = (&'static str, Vec<(&'static str, Value)>, Vec<&'static str>);
+        let cases: Vec<Case> = vec![
+            (
+                "distinct databases",
+                vec![(
+                    "db_privileges",
+                    Value::Set(vec![db(s("a"), &["SELECT"]), db(s("b"), &["SELECT"])]),
+                )],
+                vec![],
+            ),
+            (
+                "one database twice",
+                vec![(
+                    "db_privileges",
+                    Value::Set(vec![
+                        db(s("app"), &["SELECT"]),
+                        db(s("b"), &["SELECT"]),
+                        db(s("app"), &["INSERT"]),
+                    ]),
+                )],
+                vec!["db_privileges[2].database"],
+            ),
+            (
+                "MySQL database names are case-sensitive",
+                vec![(
+                    "db_privileges",
+                    Value::Set(vec![db(s("app"), &["SELECT"]), db(s("APP"), &["INSERT"])]),
+                )],
+                vec![],
+            ),
+            (
+                "an unknown database is checked later",
+                vec![(
+                    "db_privileges",
+                    Value::Set(vec![
+                        db(s("app"), &["SELECT"]),
+                        db(Value::Unknown, &["INSERT"]),
+                    ]),
+                )],
+                vec![],
+            ),
+            (
+                "an unknown list is checked later",
+                vec![("db_privileges", Value::Unknown)],
+                vec![],
+            ),
+            (
+                "an object spelled in another case",
+                vec![(
+                    "object_privileges",
+                    Value::Set(vec![
+                        object("TABLE", "APP", "ORDERS", &["SELECT"]),
+                        object("table", "app", "orders", &["INSERT"]),
+                    ]),
+                )],
+                vec!["object_privileges[1].object_name"],
+            ),
+            (
+                "same name, other type",
+                vec![(
+                    "object_privileges",
+                    Value::Set(vec![
+                        object("TABLE", "APP", "ORDERS", &["SELECT"]),
+                        object("VIEW", "APP", "ORDERS", &["SELECT"]),
+                    ]),
+                )],
+                vec![],
+            ),
+            (
+                "a role in two spellings",
+                vec![("roles", set_value(&["connect", "CONNECT", "RESOURCE"]))],
+                vec!["roles"],
+            ),
+        ];
+        for (name, attrs, want) in cases {
+            let got = errors(attrs);
+            let paths: Vec<&str> = got.iter().map(|(p, _)| p.as_str()).collect();
+            assert_eq!(paths, want, "{name}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn a_duplicate_names_both_entries_and_the_merged_entry() {
+        let got = errors(vec![(
+            "db_privileges",
+            Value::Set(vec![
+                db(Value::string("app"), &["SELECT"]),
+                db(Value::string("app"), &["INSERT"]),
+            ]),
+        )]);
+        let detail = &got[0].1;
+        assert!(
+            detail.contains("db_privileges[0].database and db_privileges[1].database"),
+            "{detail}"
+        );
+        assert!(
+            detail.contains(r#"{ database = "app", privileges = ["INSERT", "SELECT"] }"#),
+            "{detail}"
+        );
+        let got = errors(vec![(
+            "object_privileges",
+            Value::Set(vec![
+                object("TABLE", "APP", "ORDERS", &["SELECT"]),
+                object("TABLE", "app", "Orders", &["INSERT"]),
+            ]),
+        )]);
+        assert!(got[0].1.contains("TABLE APP.ORDERS"), "{}", got[0].1);
+        assert!(
+            got[0].1.contains("object_privileges[0].object_name"),
+            "{}",
+            got[0].1
+        );
     }
 }

@@ -20,6 +20,7 @@ pub mod ownership;
 pub mod privileges;
 pub mod tenant;
 pub mod topology;
+pub mod unique;
 
 /// Every managed resource type this provider serves.
 pub fn all_resources() -> Vec<Arc<dyn Resource>> {

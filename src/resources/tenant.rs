@@ -19,6 +19,7 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
+use super::unique::{refuse_duplicates, Keyed};
 use super::{
     pend, poll_until_ready, refuse_existing, report, report_delete, task_private, wait, wait_tasks,
     Existing, Waited,
@@ -94,6 +95,53 @@ fn valid_whitelist_entry(e: &str) -> bool {
         })
 }
 
+/// A whitelist entry by the clients it lets in, the way OceanBase matches them: octets
+/// without leading zeros, `/32` as the plain address, a network without its host bits,
+/// trailing `%` octets as the network they cover (`10.10.%.%` = `10.10.0.0/16`), and `/0` as
+/// `%`. `None` for an entry that is not valid (reported on its own).
+fn whitelist_key(e: &str) -> Option<String> {
+    if !valid_whitelist_entry(e) {
+        return None;
+    }
+    if e == "%" {
+        return Some("%".into());
+    }
+    let (addr, prefix) = match e.split_once('/') {
+        Some((a, p)) => (a, Some(p.parse::<u32>().ok()?)),
+        None => (e, None),
+    };
+    let octets: Vec<Option<u32>> = addr
+        .split('.')
+        .map(|o| if o == "%" { None } else { o.parse().ok() })
+        .collect();
+    let wild = octets.iter().rev().take_while(|o| o.is_none()).count();
+    let prefix = match prefix {
+        Some(p) => p,
+        None if octets[..4 - wild].iter().all(Option::is_some) => 32 - 8 * wild as u32,
+        // `%` in the middle (`10.%.0.1`): not a network; only the octets' spelling varies.
+        None => {
+            let parts: Vec<String> = octets
+                .iter()
+                .map(|o| o.map_or("%".into(), |n| n.to_string()))
+                .collect();
+            return Some(parts.join("."));
+        }
+    };
+    if prefix == 0 {
+        return Some("%".into());
+    }
+    let ip = octets
+        .iter()
+        .fold(0u32, |acc, o| (acc << 8) | o.unwrap_or(0));
+    let net = ip & (u32::MAX << (32 - prefix));
+    let text = std::net::Ipv4Addr::from(net).to_string();
+    Some(if prefix == 32 {
+        text
+    } else {
+        format!("{text}/{prefix}")
+    })
+}
+
 impl Validator for WhitelistEntries {
     fn description(&self) -> String {
         "IPv4 addresses, networks such as `10.0.0.0/8`, patterns such as `10.10.10.%`, or `%` for any".into()
@@ -115,6 +163,20 @@ impl Validator for WhitelistEntries {
                 ),
             );
         }
+        let items: Vec<&str> = v.elements().iter().filter_map(Value::as_str).collect();
+        let entries: Vec<Keyed<String>> = items
+            .iter()
+            .map(|e| Keyed {
+                path: path.clone(),
+                key: whitelist_key(e),
+            })
+            .collect();
+        refuse_duplicates(&entries, "Duplicate Whitelist Entry", diags, |d| {
+            format!(
+                "Attribute {path} holds {:?} and {:?}, which let in the same clients ({}): OCP treats them as one entry. Keep one of them.",
+                items[d.first.0], items[d.second.0], d.key
+            )
+        });
         if v.is_wholly_known() && v.elements().is_empty() && !v.is_null() {
             diags.attr_error(path.clone(), "Empty Whitelist", format!("Attribute {path} must hold at least one entry; use [\"%\"] to allow any client."));
         }
@@ -335,7 +397,7 @@ impl Resource for TenantResource {
             .attr("charset", Attr::string().default(Value::string("utf8mb4")).requires_replace().doc("Character set: `utf8mb4`, `gbk` or `gb18030`, and `binary` for MySQL mode. Default `utf8mb4`. Changing it replaces the tenant."))
             .attr("collation", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Collation of the character set, such as `utf8mb4_general_ci` (OCP's default for `utf8mb4`). Ignored by OCP for Oracle-mode tenants. Changing it replaces the tenant."))
             .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().doc("Zone priority for leaders: `,` separates zones of equal priority and `;` lowers the priority, e.g. `zone1;zone2,zone3`. Every zone named must have a `zone` block. Default: what OCP chooses. Changed in place."))
-            .attr("whitelist", Attr::set(Type::String).optional().computed().use_state_for_unknown().validate(WhitelistEntries).doc("Client addresses allowed to connect: IPv4 addresses, networks such as `10.0.0.0/8`, patterns such as `10.10.10.%`, or `%` for any. A set: order never matters. Default: what OCP sets (`%`). Changed in place."))
+            .attr("whitelist", Attr::set(Type::String).optional().computed().use_state_for_unknown().validate(WhitelistEntries).doc("Client addresses allowed to connect: IPv4 addresses, networks such as `10.0.0.0/8`, patterns such as `10.10.10.%`, or `%` for any. A set: order never matters; two entries that let in the same clients (`10.0.0.1` and `10.0.0.1/32`) are refused. Default: what OCP sets (`%`). Changed in place."))
             .attr("root_password", Attr::string().required().sensitive().doc("Password of the tenant's administrator (`root` in MySQL mode, `SYS` in Oracle mode): 8 to 32 characters with at least three of upper case, lower case, digits and specials `~!@#%^&*_-+=|(){}[]:;,.?/`. OCP never returns it, so Terraform cannot see changes made outside it. Changed in place."))
             .attr("description", Attr::string().optional().doc("Free-text description. Changed in place."))
             .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the tenant is locked (clients cannot connect). Default `false`. Changed in place. At create, OCP's create call has no lock field, so a tenant created with `true` is locked through OCP's lock call right after its create task succeeds."))
@@ -385,14 +447,21 @@ impl Resource for TenantResource {
             }
         }
         let zones = config.get("zone").map(Value::elements).unwrap_or(&[]);
-        let mut seen = BTreeSet::new();
-        for (i, z) in zones.iter().enumerate() {
-            if let Some(n) = str_attr(z, "name") {
-                if !seen.insert(n) {
-                    diags.attr_error(AttrPath::root("zone").index(i).attr("name"), "Duplicate Zone", format!("Zone {n:?} has two `zone` blocks; a tenant has at most one replica per zone."));
-                }
-            }
-        }
+        let named: Vec<Keyed<&str>> = zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| Keyed {
+                path: AttrPath::root("zone").index(i).attr("name"),
+                key: str_attr(z, "name"),
+            })
+            .collect();
+        refuse_duplicates(&named, "Duplicate Zone", diags, |d| {
+            format!(
+                "{} and {} both name zone {:?}; a tenant has at most one replica per zone. Keep one `zone` block for it.",
+                d.first.1, d.second.1, d.key
+            )
+        });
+        let seen: BTreeSet<&str> = named.iter().filter_map(|k| k.key).collect();
         let names_known = zones
             .iter()
             .all(|z| z.get("name").is_some_and(|n| !n.is_unknown()));
@@ -1142,6 +1211,82 @@ mod tests {
         ] {
             assert_eq!(valid_whitelist_entry(e), ok, "{e}");
         }
+    }
+
+    #[test]
+    fn whitelist_entries_are_compared_by_the_clients_they_let_in() {
+        for (name, a, b, same) in [
+            ("leading zeros", "10.0.0.1", "010.000.0.01", true),
+            (
+                "a /32 network is the address",
+                "10.0.0.1",
+                "10.0.0.1/32",
+                true,
+            ),
+            ("host bits of a network", "10.1.2.3/8", "10.0.0.0/8", true),
+            (
+                "trailing % octets are a network",
+                "10.10.%.%",
+                "10.10.0.0/16",
+                true,
+            ),
+            ("/0 lets in anyone", "0.0.0.0/0", "%", true),
+            ("all % octets let in anyone", "%.%.%.%", "%", true),
+            (
+                "a % in the middle keeps its place",
+                "10.%.0.1",
+                "10.%.00.1",
+                true,
+            ),
+            ("other addresses", "10.0.0.1", "10.0.0.2", false),
+            ("other prefixes", "10.0.0.0/8", "10.0.0.0/16", false),
+            ("an address in a network", "10.0.0.1", "10.0.0.0/8", false),
+            (
+                "a % in the middle is no network",
+                "10.%.0.1",
+                "10.0.0.0/8",
+                false,
+            ),
+        ] {
+            let (ka, kb) = (whitelist_key(a), whitelist_key(b));
+            assert!(ka.is_some() && kb.is_some(), "{name}");
+            assert_eq!(ka == kb, same, "{name}: {ka:?} {kb:?}");
+        }
+        assert_eq!(
+            whitelist_key("localhost"),
+            None,
+            "invalid entries have no key"
+        );
+    }
+
+    #[test]
+    fn a_whitelist_refuses_two_entries_for_the_same_clients() {
+        let p = AttrPath::root("whitelist");
+        let wl = |entries: &[&str]| Value::set(entries.iter().map(|e| Value::string(*e)));
+        let mut d = Diagnostics::new();
+        WhitelistEntries.validate(&p, &wl(&["10.0.0.1", "10.0.0.1/32", "%"]), &mut d);
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].path, Some(p.clone()));
+        assert!(
+            d.0[0].detail.contains(r#""10.0.0.1/32""#),
+            "{}",
+            d.0[0].detail
+        );
+        assert!(
+            d.0[0].detail.contains("Keep one of them"),
+            "{}",
+            d.0[0].detail
+        );
+        let mut d = Diagnostics::new();
+        WhitelistEntries.validate(&p, &wl(&["10.0.0.1", "10.0.0.0/8"]), &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        let mut d = Diagnostics::new();
+        let partly = Value::Set(vec![Value::string("10.0.0.1"), Value::Unknown]);
+        WhitelistEntries.validate(&p, &partly, &mut d);
+        assert!(
+            d.is_empty(),
+            "unknown entries are checked at plan time: {d:?}"
+        );
     }
 
     #[test]

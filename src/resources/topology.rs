@@ -9,7 +9,6 @@
 //! later are `ocp_zone` resources, whose servers change in place. The cluster's state only
 //! tracks its own zones, so the two never fight over a zone.
 
-use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use crate::client::api::cluster::{
@@ -24,6 +23,7 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
+use super::unique::{refuse_duplicates, Duplicate, Keyed};
 use super::{
     import_id, refuse_existing, report, report_delete, wait, wait_tasks, Existing, Waited,
 };
@@ -31,6 +31,14 @@ use crate::framework::pending::Op;
 
 /// The `ocp_cluster` resource.
 pub struct ClusterResource;
+
+/// The message for a host listed twice (a host runs one OBServer, in one zone).
+fn host_twice(d: &Duplicate<'_, i64>) -> String {
+    format!(
+        "{} and {} both name host {}; each host runs one OBServer, in one zone. Remove one of them.",
+        d.first.1, d.second.1, d.key
+    )
+}
 
 fn host_ids(v: &Value) -> Vec<i64> {
     v.elements().iter().filter_map(Value::as_i64).collect()
@@ -144,40 +152,41 @@ impl Resource for ClusterResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let mut names = BTreeSet::new();
-        let mut hosts = BTreeSet::new();
-        for (i, z) in config
-            .get("zone")
-            .map(Value::elements)
-            .unwrap_or(&[])
+        let zones = config.get("zone").map(Value::elements).unwrap_or(&[]);
+        let names: Vec<Keyed<&str>> = zones
             .iter()
             .enumerate()
-        {
-            let p = AttrPath::root("zone").index(i);
-            if let Some(n) = z.get("name").and_then(Value::as_str) {
-                if !names.insert(n.to_string()) {
-                    diags.attr_error(
-                        p.attr("name"),
-                        "Duplicate Zone",
-                        format!("Zone {n:?} appears twice; zone names are unique in a cluster."),
-                    );
-                }
-            }
+            .map(|(i, z)| Keyed {
+                path: AttrPath::root("zone").index(i).attr("name"),
+                key: z.get("name").and_then(Value::as_str),
+            })
+            .collect();
+        refuse_duplicates(&names, "Duplicate Zone", diags, |d| {
+            format!(
+                "{} and {} both name zone {:?}; zone names are unique in a cluster. Put all of the zone's hosts in one `zone` block.",
+                d.first.1, d.second.1, d.key
+            )
+        });
+        let mut hosts = Vec::new();
+        for (i, z) in zones.iter().enumerate() {
+            let p = AttrPath::root("zone").index(i).attr("servers");
             if let Some(s) = z.get("servers").filter(|s| s.is_wholly_known()) {
                 if s.elements().is_empty() {
                     diags.attr_error(
-                        p.attr("servers"),
+                        p.clone(),
                         "Zone Without Servers",
                         "A zone needs at least one host for its OBServers.",
                     );
                 }
-                for h in host_ids(s) {
-                    if !hosts.insert(h) {
-                        diags.attr_error(p.attr("servers"), "Host Used Twice", format!("Host {h} is listed in more than one place; each host runs one OBServer."));
-                    }
-                }
+            }
+            if let Some(s) = z.get("servers").filter(|s| !s.is_unknown()) {
+                hosts.extend(s.elements().iter().enumerate().map(|(j, h)| Keyed {
+                    path: p.index(j),
+                    key: h.as_i64(),
+                }));
             }
         }
+        refuse_duplicates(&hosts, "Host Used Twice", diags, host_twice);
     }
 
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
@@ -514,6 +523,18 @@ impl Resource for ZoneResource {
                 "A zone needs at least one host for its OBServers.",
             );
         }
+        if let Some(s) = config.get("servers").filter(|s| !s.is_unknown()) {
+            let hosts: Vec<Keyed<i64>> = s
+                .elements()
+                .iter()
+                .enumerate()
+                .map(|(j, h)| Keyed {
+                    path: AttrPath::root("servers").index(j),
+                    key: h.as_i64(),
+                })
+                .collect();
+            refuse_duplicates(&hosts, "Host Used Twice", diags, host_twice);
+        }
     }
 
     async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
@@ -778,6 +799,80 @@ mod tests {
             imported.get("zone").unwrap().elements().len(),
             3,
             "an import takes every zone"
+        );
+    }
+
+    fn error_paths(r: &dyn Resource, config: Value) -> Vec<String> {
+        let mut d = Diagnostics::new();
+        r.validate(&config, &mut d);
+        d.0.iter()
+            .map(|x| x.path.as_ref().map(|p| p.to_string()).unwrap_or_default())
+            .collect()
+    }
+
+    fn hosts(ids: &[Value]) -> Value {
+        Value::List(ids.to_vec())
+    }
+
+    #[test]
+    fn zones_and_hosts_are_each_named_once() {
+        let h = Value::from_i64;
+        let zone = |name: &str, servers: Value| {
+            Value::object([("name", Value::string(name)), ("servers", servers)])
+        };
+        let cluster = |zones: Vec<Value>| Value::object([("zone", Value::List(zones))]);
+        for (name, config, want) in [
+            (
+                "distinct",
+                cluster(vec![zone("z1", hosts(&[h(1)])), zone("z2", hosts(&[h(2)]))]),
+                vec![],
+            ),
+            (
+                "a zone twice",
+                cluster(vec![zone("z1", hosts(&[h(1)])), zone("z1", hosts(&[h(2)]))]),
+                vec!["zone[1].name"],
+            ),
+            (
+                "a host in two zones",
+                cluster(vec![
+                    zone("z1", hosts(&[h(1)])),
+                    zone("z2", hosts(&[h(3), h(1)])),
+                ]),
+                vec!["zone[1].servers[1]"],
+            ),
+            (
+                "a host twice in one zone",
+                cluster(vec![zone("z1", hosts(&[h(1), h(1)]))]),
+                vec!["zone[0].servers[1]"],
+            ),
+            (
+                "unknown hosts are checked at plan time",
+                cluster(vec![
+                    zone("z1", hosts(&[h(1), Value::Unknown])),
+                    zone("z2", Value::Unknown),
+                ]),
+                vec![],
+            ),
+        ] {
+            assert_eq!(error_paths(&ClusterResource, config), want, "{name}");
+        }
+        let zone4 = |servers: Value| Value::object([("servers", servers)]);
+        assert_eq!(
+            error_paths(&ZoneResource, zone4(hosts(&[h(1), h(2), h(1)]))),
+            vec!["servers[2]"]
+        );
+        assert!(error_paths(&ZoneResource, zone4(hosts(&[h(1), Value::Unknown]))).is_empty());
+        let mut d = Diagnostics::new();
+        ClusterResource.validate(
+            &cluster(vec![zone("z1", hosts(&[h(7)])), zone("z2", hosts(&[h(7)]))]),
+            &mut d,
+        );
+        assert!(
+            d.0[0]
+                .detail
+                .contains("zone[0].servers[0] and zone[1].servers[0] both name host 7"),
+            "{}",
+            d.0[0].detail
         );
     }
 

@@ -218,3 +218,90 @@ fn a_zone_destroy_that_times_out_is_finished_by_the_next_destroy() {
         .count();
     assert_eq!(deletes, 1, "one delete task: {names:?}");
 }
+
+/// `ocp_zone` "zone4" of demo-cluster on the hosts `servers` (IPs, all in IDC hz1), with
+/// `timeouts.update`.
+fn zone_with_servers(servers: &[&str], update: &str) -> String {
+    let hosts: String = servers
+        .iter()
+        .enumerate()
+        .map(|(i, ip)| format!("data \"ocp_host\" \"h{i}\" {{\n  ip = \"{ip}\"\n}}\n"))
+        .collect();
+    let ids: Vec<String> = (0..servers.len())
+        .map(|i| format!("data.ocp_host.h{i}.id"))
+        .collect();
+    format!(
+        "{REQUIRED_PROVIDERS}
+provider \"ocp\" {{}}
+data \"ocp_cluster\" \"demo\" {{
+  name = \"demo-cluster\"
+}}
+{hosts}
+resource \"ocp_zone\" \"z\" {{
+  cluster_id = data.ocp_cluster.demo.id
+  name       = \"zone4\"
+  idc_name   = data.ocp_host.h0.idc_name
+  servers    = [{}]
+
+  timeouts {{
+    update = \"{update}\"
+  }}
+}}
+",
+        ids.join(", ")
+    )
+}
+
+/// Adding an OBServer whose OCP task outlives `timeouts.update`: the update fails with the
+/// documented error, the next apply waits for that task and adds nothing twice.
+#[test]
+fn a_server_add_that_times_out_is_resumed_without_a_second_add() {
+    const ADD_SERVERS: &str = "POST /api/v2/ob/clusters/{id}/servers";
+    let sim = start_sim(0.2);
+    let tf = TfProject::new()
+        .file("main.tf", &zone_with_servers(&["172.16.0.17"], "1s"))
+        .with_sim(&sim);
+    tf.init();
+    tf.apply().success();
+    let write = |tf: &TfProject, cfg: &str| std::fs::write(tf.path().join("main.tf"), cfg).unwrap();
+
+    sim_admin(
+        &sim,
+        "/_sim/config",
+        serde_json::json!({"task_seconds": 4.0}),
+    );
+    write(
+        &tf,
+        &zone_with_servers(&["172.16.0.17", "172.16.0.14"], "1s"),
+    );
+    let r = tf.apply().failure();
+    assert!(r.stderr.contains("did not finish within"), "{}", r.all());
+    assert!(
+        r.stderr.contains("The next apply waits for OCP task"),
+        "{}",
+        r.all()
+    );
+    assert!(!r.stderr.contains("inconsistent"), "{}", r.all());
+    assert_eq!(route_count(&sim, ADD_SERVERS), 1);
+
+    write(
+        &tf,
+        &zone_with_servers(&["172.16.0.17", "172.16.0.14"], "60s"),
+    );
+    let r = tf.apply().success();
+    assert!(
+        r.all().contains("OCP Task Still Running"),
+        "this apply ran while OCP's task still did:\n{}",
+        r.all()
+    );
+    assert_eq!(
+        route_count(&sim, ADD_SERVERS),
+        1,
+        "the OBServer was added once"
+    );
+    let s = state_values(&tf, "ocp_zone.z");
+    assert_eq!(s["servers"].as_array().unwrap().len(), 2, "{s}");
+    assert_eq!(s["status"], "RUNNING", "{s}");
+    let r = tf.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+}

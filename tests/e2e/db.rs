@@ -459,3 +459,88 @@ resource "ocp_db_grant" "g" {{
         r.all()
     );
 }
+
+/// A user whose `db_privileges` name database "orders" twice, the second time through a
+/// reference (so `terraform validate` cannot see it): refused at plan time, naming both
+/// entries, before anything reaches OCP.
+#[test]
+fn a_database_named_twice_in_db_privileges_is_refused_before_apply() {
+    let sim = start_sim(0.05);
+    let tenant = make_tenant(&sim, "dbdup", "MYSQL");
+    let config = |privileges: &str| {
+        format!(
+            r#"{}
+resource "ocp_database" "orders" {{
+  cluster_id = local.cluster_id
+  tenant_id  = local.tenant_id
+  name       = "orders"
+}}
+locals {{
+  readers = [{{ database = "orders", privileges = ["SELECT"] }}]
+}}
+resource "ocp_db_user" "app" {{
+  cluster_id    = local.cluster_id
+  tenant_id     = local.tenant_id
+  username      = "app"
+  password      = var.user_pw
+  db_privileges = {privileges}
+}}
+"#,
+            header(tenant)
+        )
+    };
+    let twice = config(
+        r#"concat(local.readers, [{ database = ocp_database.orders.name, privileges = ["INSERT"] }])"#,
+    );
+    let tf = TfProject::new()
+        .file("main.tf", &twice)
+        .with_sim(&sim)
+        .env("TF_VAR_user_pw", USER_PW);
+    tf.init();
+    tf.run(&["validate", "-no-color"]).success();
+    let before = inventory(&sim, tenant, false);
+
+    let r = tf.apply().failure();
+    let err = r.stderr.clone();
+    assert!(
+        err.contains("Duplicate Database in db_privileges"),
+        "{}",
+        r.all()
+    );
+    assert!(
+        err.contains("db_privileges[0].database and db_privileges[1].database"),
+        "{err}"
+    );
+    assert!(err.contains("Merge them into one entry"), "{err}");
+    assert!(!err.contains("inconsistent"), "{err}");
+    assert_eq!(
+        inventory(&sim, tenant, false),
+        before,
+        "nothing reached OCP"
+    );
+
+    let merged =
+        config(r#"[{ database = ocp_database.orders.name, privileges = ["SELECT", "INSERT"] }]"#);
+    std::fs::write(tf.path().join("main.tf"), merged).unwrap();
+    tf.apply().success();
+    let users = ocp_call(
+        &sim,
+        "GET",
+        &format!("/api/v2/ob/clusters/1000001/tenants/{tenant}/users"),
+        None,
+    );
+    let app = users["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "app")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        app["dbPrivileges"],
+        json!([{"dbName": "orders", "privileges": ["INSERT", "SELECT"]}]),
+        "{users}"
+    );
+    let (code, out) = plan_code(&tf);
+    assert_eq!(code, Some(0), "{out}");
+}

@@ -626,3 +626,115 @@ fn ctrl_c_during_a_create_wait_returns_promptly_and_keeps_the_id() {
         latency < std::time::Duration::from_secs(1),
     );
 }
+
+const ADD_REPLICA_ROUTE: &str = "POST /api/v2/ob/clusters/{id}/tenants/{id}/addReplica";
+const WHITELIST_ROUTE: &str = "POST /api/v2/ob/clusters/{id}/tenants/{id}/modifyWhitelist";
+const LOCK_ROUTE: &str = "POST /api/v2/ob/clusters/{id}/tenants/{id}/lock";
+
+/// Tenant "resume" with an S0 replica in each of `zones`, `more` attributes and
+/// `timeouts.update`.
+fn with_update_timeout(zones: &[&str], more: &str, update: &str) -> String {
+    let mut body = String::new();
+    for z in zones {
+        body.push_str(&format!(
+            "  zone {{\n    name      = \"{z}\"\n    unit_spec = \"S0\"\n  }}\n"
+        ));
+    }
+    body.push_str(more);
+    body.push_str(&format!("\n  timeouts {{\n    update = \"{update}\"\n  }}"));
+    tenant_config("resume", &body)
+}
+
+/// Applies `cfg` with 4 s OCP tasks and `timeouts.update = "1s"`: the update must stop
+/// waiting with the documented error, the task recorded for the next apply.
+fn apply_until_update_timeout(sim: &ocp_sim::Sim, tf: &TfProject, cfg: &str) {
+    sim_admin(sim, "/_sim/config", json!({"task_seconds": 4.0}));
+    set_main(tf, cfg);
+    let r = tf.apply().failure();
+    let err = r.stderr.clone();
+    assert!(err.contains("did not finish within"), "{}", r.all());
+    assert!(
+        err.contains("The next apply waits for OCP task"),
+        "{}",
+        r.all()
+    );
+    assert!(!err.contains("inconsistent"), "{}", r.all());
+    assert!(!is_tainted(tf, "ocp_tenant.t"), "updates never taint");
+}
+
+/// The apply after an update that timed out: while OCP still runs the task it waits for it,
+/// then applies only what OCP does not have yet.
+fn resume_update(tf: &TfProject) {
+    let r = tf.apply().success();
+    assert!(
+        r.all().contains("OCP Task Still Running"),
+        "this apply ran while OCP's task still did, and said it waits for it:\n{}",
+        r.all()
+    );
+    assert!(
+        r.stdout.contains("0 added, 1 changed, 0 destroyed"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn an_update_of_replicas_that_times_out_is_resumed_without_a_second_add() {
+    let sim = start_sim(0.2);
+    let tf = project(&sim, &with_update_timeout(&["zone1"], "", "1s"));
+    tf.apply().success();
+
+    apply_until_update_timeout(
+        &sim,
+        &tf,
+        &with_update_timeout(&["zone1", "zone2"], "", "1s"),
+    );
+    assert_eq!(route_count(&sim, ADD_REPLICA_ROUTE), 1);
+
+    set_main(&tf, &with_update_timeout(&["zone1", "zone2"], "", "60s"));
+    resume_update(&tf);
+    assert_eq!(
+        route_count(&sim, ADD_REPLICA_ROUTE),
+        1,
+        "the replica was added once"
+    );
+    let s = state_values(&tf, "ocp_tenant.t");
+    assert_eq!(s["status"], "NORMAL", "{s}");
+    assert_eq!(s["zone"].as_array().unwrap().len(), 2, "{s}");
+    assert!(s["locality"].as_str().unwrap().contains("zone2"), "{s}");
+    let (code, out) = plan_exit(&tf);
+    assert_eq!(code, Some(0), "{out}");
+}
+
+/// An update of several steps that stopped in the middle (whitelist done, replica task still
+/// running, lock not started): the next apply posts neither the whitelist nor the replica
+/// again, and finishes with the lock.
+#[test]
+fn an_update_that_times_out_midway_posts_each_change_once() {
+    let sim = start_sim(0.2);
+    let before = r#"  whitelist = ["127.0.0.1"]"#;
+    let after = "  whitelist = [\"127.0.0.1\", \"10.0.0.0/8\"]\n  locked    = true";
+    let tf = project(&sim, &with_update_timeout(&["zone1"], before, "1s"));
+    tf.apply().success();
+
+    apply_until_update_timeout(
+        &sim,
+        &tf,
+        &with_update_timeout(&["zone1", "zone2"], after, "1s"),
+    );
+    assert_eq!(route_count(&sim, WHITELIST_ROUTE), 1);
+    assert_eq!(route_count(&sim, ADD_REPLICA_ROUTE), 1);
+    assert_eq!(route_count(&sim, LOCK_ROUTE), 0, "the lock comes after");
+
+    set_main(&tf, &with_update_timeout(&["zone1", "zone2"], after, "60s"));
+    resume_update(&tf);
+    for route in [WHITELIST_ROUTE, ADD_REPLICA_ROUTE, LOCK_ROUTE] {
+        assert_eq!(route_count(&sim, route), 1, "{route}");
+    }
+    let s = state_values(&tf, "ocp_tenant.t");
+    assert_eq!(s["locked"], true, "{s}");
+    assert_eq!(s["zone"].as_array().unwrap().len(), 2, "{s}");
+    assert_eq!(s["whitelist"], json!(["10.0.0.0/8", "127.0.0.1"]), "{s}");
+    let (code, out) = plan_exit(&tf);
+    assert_eq!(code, Some(0), "{out}");
+}
