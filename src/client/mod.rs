@@ -690,7 +690,14 @@ impl OcpClient {
         }
         items
             .into_iter()
-            .map(|v| decode("GET", path, Some(v)))
+            .enumerate()
+            .map(|(i, v)| {
+                de::decode_at(&format!("contents[{i}]"), v).map_err(|e| ClientError::Decode {
+                    method: "GET",
+                    path: path.to_owned(),
+                    message: format!("an item of the list has an unexpected shape ({e})"),
+                })
+            })
             .collect()
     }
 
@@ -974,7 +981,7 @@ fn decode<T: DeserializeOwned>(
     path: &str,
     data: Option<Value>,
 ) -> Result<T, ClientError> {
-    serde_json::from_value(data.unwrap_or(Value::Null)).map_err(|e| ClientError::Decode {
+    de::decode_at("", data.unwrap_or(Value::Null)).map_err(|e| ClientError::Decode {
         method,
         path: path.to_owned(),
         message: format!("the data has an unexpected shape ({e})"),

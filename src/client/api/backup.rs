@@ -66,7 +66,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::not_found_as_none;
-use crate::client::de::{de_opt_bool, de_opt_i64, de_opt_string, de_string, de_vec, de_vec_i64};
+use crate::client::de::{
+    de_opt_bool, de_opt_i64, de_opt_object, de_opt_string, de_string, de_vec, de_vec_i64,
+};
 use crate::client::{ClientError, OcpClient, Secret};
 
 /// Base path of the cluster family (§3.8.1: both bases start here).
@@ -475,18 +477,6 @@ pub struct BackupTask {
 // Tolerant decoding helpers
 // ---------------------------------------------------------------------------------------------
 
-/// An object of the expected shape, or `None` (null, or not an object).
-fn de_opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(v @ Value::Object(_)) => serde_json::from_value(v).ok(),
-        _ => None,
-    })
-}
-
 /// Like [`de_opt_object`], the default when absent.
 fn de_object_or_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
@@ -857,10 +847,20 @@ mod tests {
             "obBackupThresholdConfig": null,
             "obBackupServiceStorageConfig": {"configName": "oss-main", "obBackupStorageBaseInfo": {
                 "backupStorageType": "BACKUP_STORAGE_OSS", "storageUrl": "b/d",
-                "ossAccessKey": {"endpoint": "e", "accessKeyId": "AK", "accessKeySecret": KEY_SECRET},
-                "s3AccessKey": "garbage"}},
+                "ossAccessKey": {"endpoint": "e", "accessKeyId": "AK", "accessKeySecret": KEY_SECRET}}},
             "unknownField": [1, 2]
         });
+        // A member of unexpected shape is an error naming it, never read as absent (R6).
+        let mut broken = data.clone();
+        broken["obBackupServiceStorageConfig"]["obBackupStorageBaseInfo"]["s3AccessKey"] =
+            json!("garbage");
+        let e = crate::client::de::decode_at::<BackupStrategy>("", broken)
+            .err()
+            .unwrap_or_else(|| panic!("a broken s3AccessKey must not decode"));
+        assert!(
+            e.starts_with("obBackupServiceStorageConfig.obBackupStorageBaseInfo.s3AccessKey: "),
+            "{e}"
+        );
         let s: BackupStrategy = serde_json::from_value(data).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.id, Some(42));
         assert_eq!(s.tenant_id, Some(1001));

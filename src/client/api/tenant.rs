@@ -143,12 +143,9 @@ pub struct ResourcePool {
     pub unit_count: Option<i64>,
 }
 
-/// A resource pool of unexpected shape (not an object) reads as absent.
+/// A resource pool; one of unexpected shape is an error naming it (R6), never read as absent.
 fn de_opt_resource_pool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ResourcePool>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(v @ Value::Object(_)) => serde_json::from_value(v).ok(),
-        _ => None,
-    })
+    crate::client::de::de_opt_object(d)
 }
 
 /// Accepts a number, a numeric string or null.
@@ -727,7 +724,7 @@ mod tests {
         let t: Tenant = serde_json::from_value(json!({
             "id": "7", "name": "x", "obTenantId": null, "locked": "true", "zones": [
                 {"zoneName": "zone1", "replicaType": "FULL", "resourcePool": {"unitSpecName": "S1", "unitCount": "2"}},
-                {"name": "zone2", "resourcePool": "broken"}
+                {"name": "zone2"}
             ]
         }))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -740,6 +737,16 @@ mod tests {
                 ("zone2".to_owned(), None, None)
             ]
         );
+        // A replica of unexpected shape is an error that names it, never a replica read as
+        // absent (design rule R6).
+        let e = crate::client::de::decode_at::<Tenant>(
+            "",
+            json!({"id": 7, "name": "x", "zones": [{"name": "zone1"},
+                {"name": "zone2", "resourcePool": "broken"}]}),
+        )
+        .err()
+        .unwrap_or_else(|| panic!("a broken resource pool must not decode"));
+        assert!(e.starts_with("zones[1].resourcePool: "), "{e}");
     }
 
     #[test]

@@ -827,8 +827,8 @@ mod tests {
         assert!(u.db_privileges.is_empty() && u.object_privileges.is_empty() && u.roles.is_empty());
         assert_eq!(u.locked, Some(false));
         let u: DbUser = serde_json::from_value(json!({
-            "username": "U1", "locked": true, "roles": ["R1", 7, null],
-            "dbPrivileges": [{"dbName": "d1", "privileges": null}, "broken"],
+            "username": "U1", "locked": true, "roles": ["R1"],
+            "dbPrivileges": [{"dbName": "d1", "privileges": null}],
             "objectPrivileges": [{"object": {"objectType": "TABLE", "objectName": "T1",
                                              "schemaName": "U1", "fullName": "U1.T1"},
                                   "privileges": ["SELECT"]}]
@@ -837,6 +837,20 @@ mod tests {
         assert_eq!(u.roles, strings(&["R1"]));
         assert_eq!(u.db_privileges, vec![db_priv("d1", &[])]);
         assert_eq!(u.object_privileges[0].object.object_name, "T1");
+        // An element of unexpected shape is an error naming it, never skipped (R6): a role or
+        // privilege that vanished would read as drift.
+        for (body, at) in [
+            (json!({"username": "U1", "roles": ["R1", 7]}), "roles[1]: "),
+            (
+                json!({"username": "U1", "dbPrivileges": [{"dbName": "d1"}, "broken"]}),
+                "dbPrivileges[1]: ",
+            ),
+        ] {
+            let e = crate::client::de::decode_at::<DbUser>("", body)
+                .err()
+                .unwrap_or_else(|| panic!("{at} must not decode"));
+            assert!(e.starts_with(at), "{e}");
+        }
         let r: DbRole = serde_json::from_value(json!({"roleName": "R1", "globalPrivileges": null}))
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r.role_name, "R1");
