@@ -49,7 +49,7 @@ fn server_value(s: &Server) -> Value {
     Value::Object(BTreeMap::from([
         ("id".to_string(), Value::opt_i64(s.id)),
         ("ip".to_string(), Value::opt_string(s.ip.clone())),
-        ("port".to_string(), Value::opt_i64(s.port)),
+        ("port".to_string(), Value::opt_i64(s.sql_port)),
         ("status".to_string(), Value::opt_string(s.status.clone())),
     ]))
 }

@@ -78,36 +78,90 @@ pub struct ClusterZone {
 }
 
 /// An OBServer.
+///
+/// OCP spells its ports in more than one way; [`Server::from`] decides what each spelling means,
+/// in one place.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "RawServer")]
 pub struct Server {
     /// OCP server id (distinct from the host id, §3.3).
-    #[serde(default, deserialize_with = "de_opt_i64")]
     pub id: Option<i64>,
     /// IP address.
-    #[serde(default, alias = "svrIp", deserialize_with = "de_opt_string")]
     pub ip: Option<String>,
-    /// SQL port.
-    #[serde(default, alias = "sqlPort", deserialize_with = "de_opt_i64")]
-    pub port: Option<i64>,
-    /// RPC port, when reported.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub svr_port: Option<i64>,
+    /// SQL port (2881 by default), when reported.
+    pub sql_port: Option<i64>,
+    /// RPC port (2882 by default), when reported.
+    pub rpc_port: Option<i64>,
     /// Server status.
-    #[serde(default, deserialize_with = "de_opt_string")]
     pub status: Option<String>,
     /// Zone of the server.
-    #[serde(default, deserialize_with = "de_opt_string")]
     pub zone_name: Option<String>,
-    /// Host id (the id used in add/delete bodies, §3.3).
-    #[serde(default, deserialize_with = "de_opt_i64")]
+    /// Host id (the id used in add/delete bodies, §3.3), when reported.
     pub host_id: Option<i64>,
     /// IDC name.
-    #[serde(default, deserialize_with = "de_opt_string")]
     pub idc_name: Option<String>,
     /// Region name.
-    #[serde(default, deserialize_with = "de_opt_string")]
     pub region_name: Option<String>,
+}
+
+/// An OBServer as it comes over the wire: every spelling of every field, each optional
+/// (§5 #13 proposes `{id, ip, port, status}`; nothing more of the shape is documented).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawServer {
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    id: Option<i64>,
+    #[serde(default, deserialize_with = "de_opt_string")]
+    ip: Option<String>,
+    #[serde(default, deserialize_with = "de_opt_string")]
+    svr_ip: Option<String>,
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    port: Option<i64>,
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    sql_port: Option<i64>,
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    svr_port: Option<i64>,
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    rpc_port: Option<i64>,
+    #[serde(default, deserialize_with = "de_opt_string")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "de_opt_string")]
+    zone_name: Option<String>,
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    host_id: Option<i64>,
+    #[serde(default, deserialize_with = "de_opt_string")]
+    idc_name: Option<String>,
+    #[serde(default, deserialize_with = "de_opt_string")]
+    region_name: Option<String>,
+}
+
+impl From<RawServer> for Server {
+    /// The one place that decides what OCP's port spellings mean:
+    ///
+    /// - `sqlPort` is always the SQL port; `svrPort` and `rpcPort` are always the RPC port
+    ///   (OceanBase's own names: `svr_port` is the RPC port, `sql_port` the MySQL port).
+    /// - `port` alone is the SQL port: §5 #13's proposed server shape `{id, ip, port, status}`
+    ///   has one port, the one clients connect to (and the data sources document it so).
+    /// - `port` beside `sqlPort` is the RPC port: that is OCP's ObServer shape (`port` 2882,
+    ///   `sqlPort` 2881), where `port` is the server's identity (`ip:port`) for OceanBase.
+    fn from(r: RawServer) -> Self {
+        let sql_port = r.sql_port.or(r.port);
+        let rpc_port = r
+            .svr_port
+            .or(r.rpc_port)
+            .or(r.sql_port.and(r.port));
+        Server {
+            id: r.id,
+            ip: r.ip.or(r.svr_ip),
+            sql_port,
+            rpc_port,
+            status: r.status,
+            zone_name: r.zone_name,
+            host_id: r.host_id,
+            idc_name: r.idc_name,
+            region_name: r.region_name,
+        }
+    }
 }
 
 /// A `{name, value}` startup parameter.

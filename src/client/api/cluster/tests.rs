@@ -60,7 +60,7 @@ async fn zones_and_servers_of_a_cluster_are_listed() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(servers.len(), 3);
-    assert!(servers.iter().all(|s| s.id.is_some() && s.port.is_some()));
+    assert!(servers.iter().all(|s| s.id.is_some() && s.sql_port.is_some() && s.rpc_port.is_some()));
     let z1 = client
         .list_zone_servers(id, "zone1")
         .await
@@ -163,4 +163,64 @@ async fn a_delete_whose_answer_was_lost_joins_the_running_delete_task() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(again.is_none(), "{again:?}");
+}
+
+#[test]
+fn a_server_with_both_port_spellings_decodes_with_the_right_ports() {
+    // OCP's ObServer shape: `port` is the RPC port when `sqlPort` is beside it.
+    let s: Server = crate::client::de::decode_at(
+        "",
+        json!({"id": 1, "ip": "10.0.0.1", "port": 2882, "sqlPort": 2881, "hostId": 11}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((s.sql_port, s.rpc_port), (Some(2881), Some(2882)));
+    // §5 #13's shape: one `port`, the SQL port; `svrPort` is the RPC port.
+    let s: Server = crate::client::de::decode_at("", json!({"port": 2881, "svrPort": 2882}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((s.sql_port, s.rpc_port), (Some(2881), Some(2882)));
+    let s: Server = crate::client::de::decode_at("", json!({"port": 2881}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((s.sql_port, s.rpc_port), (Some(2881), None));
+    // The same inside a cluster: every server survives, none is dropped.
+    let c: Cluster = crate::client::de::decode_at(
+        "",
+        json!({"id": 5, "name": "c", "extInfo": {"x": 1}, "zones": [{"name": "zone1", "servers": [
+            {"id": 1, "ip": "10.0.0.1", "port": 2882, "sqlPort": 2881, "hostId": 11},
+            {"id": 2, "ip": "10.0.0.2", "port": 2882, "sqlPort": 2881, "hostId": 12}
+        ]}]}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.zones[0].servers.len(), 2);
+    assert_eq!(c.zones[0].servers[1].host_id, Some(12));
+}
+
+#[test]
+fn an_undecodable_list_element_is_an_error_naming_index_and_field() {
+    let e = crate::client::de::decode_at::<Cluster>(
+        "",
+        json!({"id": 5, "name": "c", "zones": [{"name": "zone1", "servers": []},
+            {"name": "zone2", "servers": [{"id": 1}, {"id": 2}, "10.0.0.3"]}]}),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("a server that is a string must not decode"));
+    assert!(e.starts_with("zones[1].servers[2]"), "{e}");
+    let e = crate::client::de::decode_at::<Vec<Cluster>>(
+        "",
+        json!([{"id": 1, "name": "a"}, {"id": "x", "name": "b"}]),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("an id that is not a number must not decode"));
+    assert!(e.starts_with("[1].id: expected an integer id"), "{e}");
+}
+
+#[test]
+fn a_list_answer_with_an_undecodable_item_is_an_error_naming_it() {
+    // `list_all` goes through the same decoding; a bad item is never skipped.
+    let e = crate::client::de::decode_at::<Vec<ClusterZone>>(
+        "contents",
+        json!([{"name": "zone1"}, {"name": "zone2", "servers": 7}]),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("servers that are a number must not decode"));
+    assert!(e.starts_with("contents[1].servers: invalid type"), "{e}");
 }
