@@ -27,7 +27,8 @@ use super::unique::{refuse_duplicates, Duplicate, Keyed};
 use super::{
     import_id, refuse_existing, report, report_delete, wait, wait_tasks, Existing, Waited,
 };
-use crate::framework::pending::Op;
+use crate::client::api::tenant::TenantFilter;
+use crate::framework::pending::{Op, Private};
 
 /// The `ocp_cluster` resource.
 pub struct ClusterResource;
@@ -61,9 +62,64 @@ fn zone_value(z: &ClusterZone) -> Value {
     ])
 }
 
-/// The state for cluster `c`: its own zones (those in `base`, in the user's order; all of
-/// them after an import) and the configuration OCP does not return.
-fn cluster_state(c: &Cluster, base: &Value) -> Value {
+/// A cluster as Read sees it: OCP's cluster object and the primary zone of its `sys` tenant
+/// (the cluster object documents no primary zone; the tenant object does, §3.4.2).
+struct Observed {
+    cluster: Cluster,
+    sys_primary_zone: Option<String>,
+}
+
+/// The private-state key an import sets: the configuration-only values (`startup_parameter`,
+/// and `rpm_name` when OCP reports no build) were not known when the state was made, so the
+/// first plan records the configured ones in place instead of replacing the cluster.
+const IMPORTED: &str = "imported";
+
+fn was_imported(private: &[u8]) -> bool {
+    Private::parse(private).extra.get(IMPORTED) == Some(&serde_json::Value::Bool(true))
+}
+
+/// The zone-priority groups of a primary zone string (`;` separates priorities, `,` joins
+/// equals), so that `zone1;zone2,zone3` equals `zone1; zone3,zone2`.
+fn primary_zone_groups(pz: &str) -> Vec<std::collections::BTreeSet<String>> {
+    pz.split(';')
+        .map(|g| {
+            g.split(',')
+                .map(|z| z.trim().to_string())
+                .filter(|z| !z.is_empty())
+                .collect()
+        })
+        .filter(|g: &std::collections::BTreeSet<String>| !g.is_empty())
+        .collect()
+}
+
+/// The cluster and its sys tenant's primary zone (`None` when OCP does not report one).
+async fn observe(client: &OcpClient, id: i64) -> Result<Option<Observed>, ClientError> {
+    let Some(cluster) = client.find_cluster(id).await? else {
+        return Ok(None);
+    };
+    let filter = TenantFilter {
+        name: Some("sys".into()),
+        ..TenantFilter::default()
+    };
+    let sys_primary_zone = match client.list_tenants(Some(id), &filter).await {
+        Ok(ts) => ts
+            .into_iter()
+            .find(|t| t.name == "sys")
+            .and_then(|t| t.primary_zone),
+        Err(e) if e.is_not_found() => None,
+        Err(e) => return Err(e),
+    };
+    Ok(Some(Observed {
+        cluster,
+        sys_primary_zone,
+    }))
+}
+
+/// The state for cluster `o`: its own zones (those in `base`, in the user's order; all of
+/// them after an import), the configuration OCP does not return (kept from `base`), and the
+/// sys tenant's primary zone (the value in `base` when OCP reports the same priorities, or none).
+fn cluster_state(o: &Observed, base: &Value) -> Value {
+    let c = &o.cluster;
     let mut s = base.clone();
     if !matches!(s, Value::Object(_)) {
         s = Value::object(Vec::<(String, Value)>::new());
@@ -79,9 +135,21 @@ fn cluster_state(c: &Cluster, base: &Value) -> Value {
     s.set_attr("ob_version", Value::opt_string(c.ob_version.clone()));
     s.set_attr("create_time", Value::opt_string(c.create_time.clone()));
     s.set_attr("full_version", Value::opt_string(c.full_version.clone()));
+    if let Some(pz) = &o.sys_primary_zone {
+        let kept = base
+            .get("primary_zone")
+            .and_then(Value::as_str)
+            .is_some_and(|b| primary_zone_groups(b) == primary_zone_groups(pz));
+        if !kept {
+            s.set_attr("primary_zone", Value::string(pz.clone()));
+        }
+    } else if s.get("primary_zone").is_none_or(Value::is_unknown) {
+        s.set_attr("primary_zone", Value::Null);
+    }
     // OCP does not return the package name. After an import there is none in state: name the
     // package the way OCP's OBServer packages are named, from the build OCP reports; the plan
-    // then takes any package of that same build as equal (see `modify_plan`).
+    // then takes any package of that same build as equal (see `modify_plan`). Without a
+    // reported build it stays unset, and the first plan records the configured one.
     if base.get("rpm_name").is_none_or(Value::is_null) {
         if let Some(fv) = &c.full_version {
             let arch = c.architecture.clone().unwrap_or_else(|| "x86_64".into());
@@ -132,7 +200,7 @@ impl Resource for ClusterResource {
             .attr("type", Attr::string().default(Value::string("PRIMARY")).requires_replace().validate(OneOf(&["PRIMARY", "STANDBY"])).doc("`PRIMARY` or `STANDBY`. Default `PRIMARY`. Changing it replaces the cluster."))
             .attr("rpm_name", Attr::string().required().requires_replace().validate(NotBlank).doc("The OBServer package OCP installs, which decides the OceanBase version, such as `oceanbase-4.2.1.0-100000102023092807.el7.x86_64.rpm`. Changing it replaces the cluster."))
             .attr("root_password", Attr::string().required().sensitive().doc("Password of `root@sys`. OCP never returns it, and OCP's API documents no call to change it: set it at creation; a later change is refused at plan time."))
-            .attr("primary_zone", Attr::string().optional().requires_replace().doc("Zone priority of the sys tenant's leaders, e.g. `zone1;zone2,zone3`. Changing it replaces the cluster."))
+            .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Zone priority of the sys tenant's leaders, e.g. `zone1;zone2,zone3`. Read back from the `sys` tenant; when not set, OCP's choice. Changing it replaces the cluster."))
             .attr("ob_cluster_id", Attr::int().computed().use_state_for_unknown().doc("OceanBase's own cluster id."))
             .attr("status", Attr::string().computed().doc("Cluster status as OCP reports it, such as `RUNNING`."))
             .attr("ob_version", Attr::string().computed().use_state_for_unknown().doc("OceanBase version installed."))
@@ -190,6 +258,34 @@ impl Resource for ClusterResource {
     }
 
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+        if !req.prior.is_null() {
+            // Values OCP does not return were not known to an import (or, for `rpm_name`,
+            // when OCP reports no build): recording the configured ones is no change to the
+            // cluster (design rule R6).
+            let imported = was_imported(req.prior_private);
+            // Not configured: OCP's choice, as last read (null when OCP reports none), never
+            // "unknown", which would replace the cluster.
+            if req.config.get("primary_zone").is_none_or(Value::is_null) {
+                let prior = req.prior.get("primary_zone").cloned();
+                resp.planned
+                    .set_attr("primary_zone", prior.unwrap_or(Value::Null));
+                resp.requires_replace
+                    .retain(|p| *p != AttrPath::root("primary_zone"));
+            }
+            if req.prior.get("rpm_name").is_none_or(Value::is_null) {
+                resp.requires_replace
+                    .retain(|p| *p != AttrPath::root("rpm_name"));
+            }
+            if imported
+                && req
+                    .prior
+                    .get("startup_parameter")
+                    .is_none_or(|v| v.elements().is_empty())
+            {
+                resp.requires_replace
+                    .retain(|p| *p != AttrPath::root("startup_parameter"));
+            }
+        }
         // A package of the same build as the running one is the same version: keep the prior
         // name (it may have been derived on import) rather than replace the cluster.
         if let (Some(cfg), Some(prior), Some(fv)) = (
@@ -216,6 +312,13 @@ impl Resource for ClusterResource {
                 "Cannot Change the Cluster Root Password",
                 "OCP's API documents no call to change root@sys's password. Change it in OCP, then set the new value here with `terraform state rm` and `terraform import`, or keep the old value.",
             );
+        }
+        // An in-place update sends nothing to OCP (it only records the root password after an
+        // import, values an import could not know, or `timeouts`): computed values stay.
+        if !req.prior.is_null() && resp.requires_replace.is_empty() {
+            if let Some(status) = req.prior.get("status") {
+                resp.planned.set_attr("status", status.clone());
+            }
         }
     }
 
@@ -316,8 +419,8 @@ impl Resource for ClusterResource {
                 return;
             }
         }
-        match client.find_cluster(id).await {
-            Ok(Some(c)) => resp.state = cluster_state(&c, &state),
+        match observe(client, id).await {
+            Ok(Some(o)) => resp.state = cluster_state(&o, &state),
             Ok(None) => resp.diags.error(
                 "Unable to Create Cluster",
                 format!("Cluster {id} was not found right after its task succeeded."),
@@ -333,24 +436,35 @@ impl Resource for ClusterResource {
         let Some(id) = req.state.get("id").and_then(Value::as_i64) else {
             return;
         };
-        match client.find_cluster(id).await {
-            Ok(Some(c)) => resp.state = Some(cluster_state(&c, &req.state)),
+        match observe(client, id).await {
+            Ok(Some(o)) => resp.state = Some(cluster_state(&o, &req.state)),
             Ok(None) => resp.remove(),
             Err(e) => report(&mut resp.diags, "Read Cluster", None, &e),
         }
     }
 
     async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
-        // Only the root password (after an import) or `timeouts` can change in place; neither
-        // reaches OCP.
+        // Only values OCP does not return (the root password, and after an import the
+        // startup parameters or package) or `timeouts` can change in place; none reaches OCP.
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
         let Some(id) = req.prior.get("id").and_then(Value::as_i64) else {
             return;
         };
-        match client.find_cluster(id).await {
-            Ok(Some(c)) => resp.state = cluster_state(&c, &req.plan),
+        match observe(client, id).await {
+            Ok(Some(o)) => {
+                let mut state = cluster_state(&o, &req.plan);
+                // The plan kept the status (nothing here changes the cluster); a change OCP
+                // made meanwhile shows at the next refresh, not as an inconsistent result.
+                if let Some(s) = req.plan.get("status").filter(|s| !s.is_unknown()) {
+                    state.set_attr("status", s.clone());
+                }
+                resp.state = state;
+                Private::edit(&mut resp.private, |p| {
+                    p.extra.remove(IMPORTED);
+                });
+            }
             Ok(None) => resp.diags.error(
                 "Unable to Update Cluster",
                 format!("Cluster {id} disappeared."),
@@ -396,7 +510,12 @@ impl Resource for ClusterResource {
             Err(_) => client.find_cluster_by_name(id).await,
         };
         match found {
-            Ok(Some(c)) => resp.state = Some(Value::object([("id", Value::from_i64(c.id))])),
+            Ok(Some(c)) => {
+                resp.state = Some(Value::object([("id", Value::from_i64(c.id))]));
+                Private::edit(&mut resp.private, |p| {
+                    p.extra.insert(IMPORTED.into(), serde_json::Value::Bool(true));
+                });
+            }
             Ok(None) => resp.diags.error("Cannot Import Non-Existent Cluster", format!("OCP has no cluster with id or name {id:?}. Expected \"<cluster_id>\" or \"<cluster_name>\".")),
             Err(e) => report(&mut resp.diags, "Import Cluster", None, &e),
         }
@@ -760,8 +879,8 @@ impl Resource for ZoneResource {
 mod tests {
     use super::*;
 
-    fn cluster() -> Cluster {
-        serde_json::from_value(serde_json::json!({
+    fn cluster() -> Observed {
+        observed(serde_json::json!({
             "id": 7, "name": "c", "status": "RUNNING", "obVersion": "4.2.1.0",
             "zones": [
                 {"name": "zone1", "idcName": "sh1", "servers": [{"id": 1, "hostId": 11}]},
@@ -769,7 +888,115 @@ mod tests {
                 {"name": "zone4", "idcName": "sh1", "servers": [{"id": 3, "hostId": 13}]}
             ]
         }))
-        .unwrap()
+    }
+
+    fn observed(c: serde_json::Value) -> Observed {
+        Observed {
+            cluster: serde_json::from_value(c).unwrap(),
+            sys_primary_zone: None,
+        }
+    }
+
+    fn plan_of(prior: &Value, config: &Value, private: &[u8]) -> PlanResponse {
+        let schema = ClusterResource.schema();
+        let (planned, requires_replace) =
+            crate::framework::plan::plan(&schema, prior, config, config);
+        let mut resp = PlanResponse {
+            planned,
+            requires_replace,
+            private: private.to_vec(),
+            diags: Diagnostics::new(),
+        };
+        ClusterResource.modify_plan(
+            &PlanRequest {
+                prior,
+                config,
+                prior_private: private,
+            },
+            &mut resp,
+        );
+        resp
+    }
+
+    /// The configuration of a one-zone cluster, as Terraform sends it.
+    fn config(rpm: &str, params: Vec<Value>) -> Value {
+        let schema = ClusterResource.schema();
+        schema.block.conform(&Value::object([
+            ("name", Value::string("c")),
+            ("type", Value::string("PRIMARY")),
+            ("rpm_name", Value::string(rpm)),
+            ("root_password", Value::string("Pa55_word-x")),
+            (
+                "zone",
+                Value::List(vec![Value::object([
+                    ("name", Value::string("zone1")),
+                    ("idc_name", Value::string("sh1")),
+                    ("servers", Value::List(vec![Value::from_i64(11)])),
+                ])]),
+            ),
+            ("startup_parameter", Value::List(params)),
+        ]))
+    }
+
+    #[test]
+    fn a_cluster_without_full_version_keeps_the_configured_rpm_name() {
+        let c = observed(serde_json::json!({"id": 7, "name": "c", "status": "RUNNING",
+            "zones": [{"name": "zone1", "idcName": "sh1", "servers": [{"id": 1, "hostId": 11}]}]}));
+        let rpm = "oceanbase-4.2.1.0-100000102023092807.el7.x86_64.rpm";
+        // Read keeps the configured package when OCP reports no build.
+        let s = cluster_state(&c, &config(rpm, vec![]));
+        assert_eq!(s.get("rpm_name").and_then(Value::as_str), Some(rpm));
+        // An import of it knows no package: the plan records the configured one in place and
+        // never replaces the cluster, nor makes its status unknown.
+        let mut private = Vec::new();
+        Private::edit(&mut private, |p| {
+            p.extra.insert(IMPORTED.into(), serde_json::Value::Bool(true));
+        });
+        let mut prior = cluster_state(&c, &Value::object([("id", Value::from_i64(7))]));
+        prior.set_attr("root_password", Value::Null);
+        let prior = ClusterResource.schema().block.conform(&prior);
+        assert!(prior.get("rpm_name").is_none_or(Value::is_null), "{prior:?}");
+        let params = vec![Value::object([
+            ("name", Value::string("memory_limit")),
+            ("value", Value::string("32G")),
+        ])];
+        let cfg = config(rpm, params.clone());
+        let mut proposed = cfg.clone();
+        for k in ["id", "status", "ob_version", "create_time", "full_version", "ob_cluster_id", "primary_zone"] {
+            proposed.set_attr(k, prior.get(k).cloned().unwrap_or(Value::Null));
+        }
+        let r = plan_of(&prior, &proposed, &private);
+        assert!(r.requires_replace.is_empty(), "{:?}", r.requires_replace);
+        assert_eq!(r.planned.get("status"), Some(&Value::string("RUNNING")));
+        assert_eq!(r.planned.get("rpm_name").and_then(Value::as_str), Some(rpm));
+        // Without the import's mark, new startup parameters still replace the cluster: they
+        // only take effect when it is created.
+        let r = plan_of(&prior, &proposed, &[]);
+        assert_eq!(r.requires_replace, vec![AttrPath::root("startup_parameter")]);
+    }
+
+    #[test]
+    fn the_primary_zone_is_read_from_the_sys_tenant_and_compared_by_priority() {
+        let mut o = cluster();
+        o.sys_primary_zone = Some("zone1; zone3,zone2".into());
+        let base = Value::object([("primary_zone", Value::string("zone1;zone2,zone3"))]);
+        assert_eq!(
+            cluster_state(&o, &base).get("primary_zone"),
+            Some(&Value::string("zone1;zone2,zone3")),
+            "the same priorities keep the configured spelling"
+        );
+        let base = Value::object([("primary_zone", Value::string("zone2;zone1,zone3"))]);
+        assert_eq!(
+            cluster_state(&o, &base).get("primary_zone"),
+            Some(&Value::string("zone1; zone3,zone2")),
+            "other priorities are drift"
+        );
+        o.sys_primary_zone = None;
+        assert_eq!(
+            cluster_state(&o, &base).get("primary_zone"),
+            Some(&Value::string("zone2;zone1,zone3")),
+            "kept when OCP does not report it"
+        );
     }
 
     #[test]

@@ -305,3 +305,80 @@ fn a_server_add_that_times_out_is_resumed_without_a_second_add() {
     let r = tf.run(&["plan", "-no-color", "-detailed-exitcode"]);
     assert_eq!(r.code, Some(0), "{}", r.all());
 }
+
+/// `examples/full-stack` with a cluster that also sets `primary_zone` and a startup parameter:
+/// after `state rm` and `import` of the cluster, the plan replaces nothing. The primary zone is
+/// read back from the sys tenant; the only changes are values OCP never returns (the root
+/// password and the startup parameters), recorded in place without an OCP call, and the
+/// cluster's `status` stays known. After that apply, the plan is empty.
+#[test]
+fn a_reimported_cluster_plans_no_replacement_and_keeps_its_status() {
+    let sim = start_sim(0.05);
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/full-stack");
+    let tf = TfProject::new()
+        .copy_dir(&example)
+        .with_sim(&sim)
+        .env("TF_VAR_host_ssh_password", "Ssh_Pa55-word")
+        .env("TF_VAR_cluster_root_password", "Cluster_Pa55-word")
+        .env("TF_VAR_tenant_root_password", "Tenant_Pa55-word");
+    let main = std::fs::read_to_string(tf.path().join("main.tf")).unwrap();
+    let cluster_line = "  root_password = var.cluster_root_password\n";
+    assert!(main.contains(cluster_line), "the example changed");
+    let main = main.replacen(
+        cluster_line,
+        &format!(
+            "{cluster_line}  primary_zone  = \"zone1;zone2,zone3\"\n  startup_parameter {{\n    name  = \"memory_limit\"\n    value = \"32G\"\n  }}\n"
+        ),
+        1,
+    );
+    std::fs::write(tf.path().join("main.tf"), main).unwrap();
+    tf.init();
+    tf.apply().success();
+    let id = state_values(&tf, "ocp_cluster.orders")["id"].as_i64().unwrap();
+    tf.run(&["state", "rm", "-no-color", "ocp_cluster.orders"])
+        .success();
+    tf.run(&["import", "-no-color", "ocp_cluster.orders", &id.to_string()])
+        .success();
+    let r = tf.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(r.code, Some(2), "{}", r.all());
+    assert!(
+        !r.stdout.contains("must be replaced") && !r.stdout.contains("forces replacement"),
+        "an unchanged cluster is never replaced after an import:\n{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("known after apply"),
+        "the cluster's status stays known:\n{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("0 to add, 1 to change, 0 to destroy")
+            && r.stdout.contains("root_password = (sensitive value)")
+            && r.stdout.contains("+ startup_parameter {"),
+        "only what OCP never returns is recorded:\n{}",
+        r.stdout
+    );
+    let actions = r
+        .stdout
+        .split("will perform the following actions")
+        .nth(1)
+        .unwrap_or_default();
+    let actions = actions.split("Plan:").next().unwrap_or_default();
+    let changed: Vec<&str> = actions
+        .lines()
+        .filter(|l| l.trim_start().starts_with(['~', '+', '-']) && !l.contains("resource \""))
+        .collect();
+    assert!(
+        changed.iter().all(|l| ["root_password", "startup_parameter", "name ", "value "]
+            .iter()
+            .any(|a| l.contains(a))),
+        "{changed:?}\n{}",
+        r.stdout
+    );
+    let before = route_count(&sim, "POST /api/v2/ob/clusters");
+    tf.apply().success();
+    assert_eq!(route_count(&sim, "POST /api/v2/ob/clusters"), before);
+    let r = tf.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(r.code, Some(0), "empty plan after recording:\n{}", r.all());
+    tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
+}

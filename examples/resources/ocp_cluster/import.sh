@@ -2,8 +2,10 @@
 terraform import ocp_cluster.orders 1000002
 terraform import ocp_cluster.orders orders-cluster
 
-# OCP returns neither the root password nor the package name. After an import the package
-# name is derived from the build OCP reports (any package of that build plans as equal),
-# and the first plan shows root_password as an in-place change that only records the
-# configured value in state. To skip it, add to the resource:
+# OCP returns neither the root password, the package name nor the startup parameters.
+# After an import the package name is derived from the build OCP reports (any package of
+# that build plans as equal), and primary_zone is read from the sys tenant. The first plan
+# shows root_password, and the startup_parameter blocks (and rpm_name when OCP reports no
+# build), as in-place changes that only record the configured values in state: nothing is
+# sent to OCP and the cluster is never replaced for them. To skip the password, add:
 #   lifecycle { ignore_changes = [root_password] }
