@@ -44,6 +44,7 @@ pub mod backup;
 pub mod db_objects;
 pub mod envelope;
 pub mod faults;
+pub mod shape_chaos;
 pub mod infra;
 pub mod paging;
 pub mod persist;
@@ -228,6 +229,10 @@ pub fn app(state: SharedState) -> Router {
         .merge(routes::admin::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            shape_chaos::rewrite,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(middleware::from_fn_with_state(state.clone(), persist_state))
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults))

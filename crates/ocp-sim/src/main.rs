@@ -24,6 +24,7 @@ USAGE:
     ocp-sim [--listen ADDR] [--username U] [--password P] [--task-seconds S]
             [--state-file PATH] [--tls-cert PEM --tls-key PEM]
             [--fail-fraction F [--fail-statuses LIST] [--retry-after S] [--fault-seed N]]
+            [--shape-chaos SEED]
 
 OPTIONS:
     --listen ADDR         ip:port to bind; port 0 picks a free port [default: 127.0.0.1:8080]
@@ -41,6 +42,9 @@ OPTIONS:
     --fail-statuses LIST  statuses drawn uniformly by --fail-fraction [default: 503]
     --retry-after S       Retry-After seconds on --fail-fraction failures
     --fault-seed N        seed of --fail-fraction's random stream (deterministic)
+    --shape-chaos SEED    reshape every JSON answer: omit fields the reference does not
+                          guarantee, add undocumented extras (extInfo, sqlPort beside port),
+                          return lists newest-first
     -h, --help            print this help
 
 The first stdout line is `ocp-sim listening on http://ADDR` (https:// with --tls-cert).
@@ -156,6 +160,13 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
                 seed = Some(
                     v.parse()
                         .map_err(|_| format!("invalid --fault-seed {v:?}: expected an integer"))?,
+                );
+            }
+            "--shape-chaos" => {
+                let v = value()?;
+                cfg.shape_chaos = Some(
+                    v.parse()
+                        .map_err(|_| format!("invalid --shape-chaos {v:?}: expected an integer"))?,
                 );
             }
             other => return Err(format!("unknown argument {other:?} (see --help)")),

@@ -64,6 +64,9 @@ pub struct SimConfig {
     pub tls_cert: Option<PathBuf>,
     /// PEM private key for HTTPS (`--tls-key`; needs [`SimConfig::tls_cert`]).
     pub tls_key: Option<PathBuf>,
+    /// Reshape every JSON answer with this seed (`--shape-chaos`; see [`crate::shape_chaos`]).
+    #[serde(default)]
+    pub shape_chaos: Option<u64>,
 }
 
 impl Default for SimConfig {
@@ -76,6 +79,7 @@ impl Default for SimConfig {
             state_file: None,
             tls_cert: None,
             tls_key: None,
+            shape_chaos: None,
         }
     }
 }
