@@ -332,3 +332,23 @@ pub fn tenant_attrs(s: crate::framework::Schema, what: &str) -> crate::framework
         )),
     )
 }
+
+/// Sets `attr` of state `s` to what OCP reported; when OCP left the field out, keeps the
+/// value `prior` holds (design rule R6: a field the reference does not guarantee is never read
+/// as "cleared"), or null when the prior has none or does not know it yet (a create).
+pub fn set_reported(
+    s: &mut crate::value::Value,
+    prior: &crate::value::Value,
+    attr: &str,
+    reported: Option<crate::value::Value>,
+) {
+    use crate::value::Value;
+    let v = match reported {
+        Some(v) => v,
+        None => match prior.get(attr) {
+            Some(p) if !p.is_unknown() => p.clone(),
+            _ => Value::Null,
+        },
+    };
+    s.set_attr(attr, v);
+}

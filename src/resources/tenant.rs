@@ -21,7 +21,8 @@ use crate::value::{Type, Value};
 
 use super::unique::{refuse_duplicates, Keyed};
 use super::{
-    pend, poll_until_ready, refuse_existing, report, report_delete, task_private, wait, wait_tasks,
+    pend, poll_until_ready, refuse_existing, report, report_delete, set_reported, task_private, wait,
+    wait_tasks,
     Existing, Waited,
 };
 use crate::framework::pending::Op;
@@ -258,43 +259,57 @@ fn state_from(t: &Tenant, prior: &Value) -> Value {
     if !matches!(s, Value::Object(_)) {
         s = Value::object(Vec::<(String, Value)>::new());
     }
-    let mode = t.mode.clone().unwrap_or_else(|| "MYSQL".into());
+    // Every field but `id` and `name` may be absent (R6): what OCP leaves out keeps the prior
+    // value (`set_reported`).
+    let mode = t
+        .mode
+        .clone()
+        .or_else(|| str_attr(prior, "mode").map(str::to_string))
+        .unwrap_or_else(|| "MYSQL".into());
     s.set_attr("id", Value::from_i64(t.id));
     if let Some(c) = t.cluster_id {
         s.set_attr("cluster_id", Value::from_i64(c));
     }
     s.set_attr("name", Value::string(t.name.clone()));
     s.set_attr("mode", Value::string(mode.clone()));
-    s.set_attr("charset", Value::opt_string(t.charset.clone()));
+    set_reported(&mut s, prior, "charset", t.charset.clone().map(Value::string));
     // OCP ignores the collation of Oracle tenants (§3.4.1): keep what the user wrote.
     let configured = prior
         .get("collation")
         .is_some_and(|c| !c.is_null() && !c.is_unknown());
     if mode != "ORACLE" || !configured {
-        s.set_attr("collation", Value::opt_string(t.collation.clone()));
+        set_reported(&mut s, prior, "collation", t.collation.clone().map(Value::string));
     }
-    let pz = match (t.primary_zone.as_deref(), str_attr(prior, "primary_zone")) {
-        (Some(ocp), Some(mine)) if same_primary_zone(ocp, mine) => Value::string(mine),
-        (ocp, _) => Value::opt_string(ocp),
-    };
-    s.set_attr("primary_zone", pz);
-    let wl = whitelist_value(t.whitelist.as_deref());
-    s.set_attr("whitelist", wl);
-    let desc = match t.description.as_deref() {
-        None | Some("") if str_attr(prior, "description") != Some("") => Value::Null,
-        d => Value::opt_string(d),
-    };
-    s.set_attr("description", desc);
-    s.set_attr("locked", Value::Bool(t.locked.unwrap_or(false)));
+    let pz = t.primary_zone.as_deref().map(|ocp| match str_attr(prior, "primary_zone") {
+        Some(mine) if same_primary_zone(ocp, mine) => Value::string(mine),
+        _ => Value::string(ocp),
+    });
+    set_reported(&mut s, prior, "primary_zone", pz);
+    let wl = t.whitelist.as_deref().map(|w| whitelist_value(Some(w)));
+    set_reported(&mut s, prior, "whitelist", wl);
+    let desc = t.description.as_deref().map(|d| match d {
+        "" if str_attr(prior, "description") != Some("") => Value::Null,
+        d => Value::string(d),
+    });
+    set_reported(&mut s, prior, "description", desc);
+    set_reported(&mut s, prior, "locked", t.locked.map(Value::Bool));
+    if s.get("locked").is_none_or(Value::is_null) {
+        s.set_attr("locked", Value::Bool(false));
+    }
     if prior.get("deletion_protection").is_none_or(Value::is_null) {
         s.set_attr("deletion_protection", Value::Bool(false));
     }
-    s.set_attr("status", Value::opt_string(t.status.clone()));
-    s.set_attr("create_time", Value::opt_string(t.create_time.clone()));
-    s.set_attr("ob_tenant_id", Value::opt_i64(t.ob_tenant_id));
-    s.set_attr("locality", Value::opt_string(t.locality.clone()));
-    s.set_attr("ob_version", Value::opt_string(t.ob_version.clone()));
-    s.set_attr("cluster_name", Value::opt_string(t.cluster_name.clone()));
+    set_reported(&mut s, prior, "status", t.status.clone().map(Value::string));
+    set_reported(&mut s, prior, "create_time", t.create_time.clone().map(Value::string));
+    set_reported(&mut s, prior, "ob_tenant_id", t.ob_tenant_id.map(Value::from_i64));
+    set_reported(&mut s, prior, "locality", t.locality.clone().map(Value::string));
+    set_reported(&mut s, prior, "ob_version", t.ob_version.clone().map(Value::string));
+    set_reported(&mut s, prior, "cluster_name", t.cluster_name.clone().map(Value::string));
+    if t.zones.is_empty() {
+        // No replicas reported (the detail fields are §5 #10, inferred): keep the prior ones.
+        set_reported(&mut s, prior, "zone", None);
+        return s;
+    }
 
     // Zones in the user's order; zones OCP has that the user did not write come last.
     let prior_order: Vec<&str> = prior
@@ -1441,6 +1456,37 @@ mod tests {
             "OCP's empty description is no description"
         );
         assert_eq!(s.get("whitelist").unwrap().elements().len(), 2);
+    }
+
+    #[test]
+    fn fields_ocp_leaves_out_keep_their_prior_values() {
+        // Only the S2 sample's fields (§4.1), without charset, whitelist, zones, description.
+        let t: Tenant = serde_json::from_value(serde_json::json!({
+            "id": 7, "name": "app", "clusterId": 1, "status": "NORMAL", "primaryZone": "zone1"
+        }))
+        .unwrap();
+        let prior = Value::object([
+            ("charset", Value::string("utf8mb4")),
+            ("collation", Value::string("utf8mb4_general_ci")),
+            ("whitelist", Value::set([Value::string("10.0.0.0/8")])),
+            ("description", Value::string("orders")),
+            ("mode", Value::string("ORACLE")),
+            ("locked", Value::Bool(true)),
+            ("locality", Value::Unknown),
+            (
+                "zone",
+                Value::List(vec![Value::object([
+                    ("name", Value::string("zone1")),
+                    ("unit_spec", Value::string("S0")),
+                ])]),
+            ),
+        ]);
+        let s = state_from(&t, &prior);
+        for a in ["charset", "collation", "whitelist", "description", "mode", "locked", "zone"] {
+            assert_eq!(s.get(a), prior.get(a), "{a}");
+        }
+        assert_eq!(s.get("locality"), Some(&Value::Null), "unknown at create: null");
+        assert_eq!(str_attr(&s, "status"), Some("NORMAL"));
     }
 
     #[test]

@@ -17,5 +17,6 @@ mod host;
 mod ownership;
 mod protocol;
 mod provider_config;
+mod shape_chaos;
 mod support;
 mod tenant;
