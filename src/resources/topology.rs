@@ -25,7 +25,8 @@ use crate::value::{Type, Value};
 
 use super::unique::{refuse_duplicates, Duplicate, Keyed};
 use super::{
-    import_id, refuse_existing, report, report_delete, wait, wait_tasks, Existing, Waited,
+    import_id, refuse_existing, report, report_delete, set_reported, wait, wait_tasks, Existing,
+    Waited,
 };
 use crate::client::api::tenant::TenantFilter;
 use crate::framework::pending::{Op, Private};
@@ -45,21 +46,32 @@ fn host_ids(v: &Value) -> Vec<i64> {
     v.elements().iter().filter_map(Value::as_i64).collect()
 }
 
-fn zone_value(z: &ClusterZone) -> Value {
-    Value::object([
-        ("name", Value::string(z.name.clone())),
-        ("idc_name", Value::opt_string(z.idc_name.clone())),
-        (
-            "servers",
-            Value::List(
-                z.servers
-                    .iter()
-                    .filter_map(|s| s.host_id)
-                    .map(Value::from_i64)
-                    .collect(),
-            ),
-        ),
-    ])
+/// The host ids of a zone's OBServers, `None` unless OCP names the host of every one of them
+/// (`hostId` is not in the reference's server shape, §5 #13: without it the zone's servers
+/// are not known from OCP, and Read keeps the prior list).
+fn reported_hosts(z: &ClusterZone) -> Option<Vec<i64>> {
+    if z.servers.is_empty() {
+        return None;
+    }
+    z.servers.iter().map(|s| s.host_id).collect()
+}
+
+/// A `zone` block for zone `z`, keeping from `prior` (the block in state) what OCP omits.
+fn zone_value(z: &ClusterZone, prior: Option<&Value>) -> Value {
+    let prior = prior.unwrap_or(&Value::Null);
+    let mut v = Value::object([("name", Value::string(z.name.clone()))]);
+    super::set_reported(
+        &mut v,
+        prior,
+        "idc_name",
+        z.idc_name.clone().map(Value::string),
+    );
+    let servers = reported_hosts(z).map(|h| Value::List(h.into_iter().map(Value::from_i64).collect()));
+    super::set_reported(&mut v, prior, "servers", servers);
+    if v.get("servers").is_none_or(Value::is_null) {
+        v.set_attr("servers", Value::List(Vec::new()));
+    }
+    v
 }
 
 /// A cluster as Read sees it: OCP's cluster object and the primary zone of its `sys` tenant
@@ -94,9 +106,17 @@ fn primary_zone_groups(pz: &str) -> Vec<std::collections::BTreeSet<String>> {
 
 /// The cluster and its sys tenant's primary zone (`None` when OCP does not report one).
 async fn observe(client: &OcpClient, id: i64) -> Result<Option<Observed>, ClientError> {
-    let Some(cluster) = client.find_cluster(id).await? else {
+    let Some(mut cluster) = client.find_cluster(id).await? else {
         return Ok(None);
     };
+    if cluster.zones.is_empty() {
+        // The cluster object's zones are §5 #13's proposal; the zone list is documented (§3.2).
+        cluster.zones = match client.list_zones(id).await {
+            Ok(z) => z,
+            Err(e) if e.is_not_found() => Vec::new(),
+            Err(e) => return Err(e),
+        };
+    }
     let filter = TenantFilter {
         name: Some("sys".into()),
         ..TenantFilter::default()
@@ -126,15 +146,15 @@ fn cluster_state(o: &Observed, base: &Value) -> Value {
     }
     s.set_attr("id", Value::from_i64(c.id));
     s.set_attr("name", Value::string(c.name.clone()));
-    s.set_attr(
-        "type",
-        Value::string(c.cluster_type.clone().unwrap_or_else(|| "PRIMARY".into())),
-    );
-    s.set_attr("ob_cluster_id", Value::opt_i64(c.ob_cluster_id));
-    s.set_attr("status", Value::opt_string(c.status.clone()));
-    s.set_attr("ob_version", Value::opt_string(c.ob_version.clone()));
-    s.set_attr("create_time", Value::opt_string(c.create_time.clone()));
-    s.set_attr("full_version", Value::opt_string(c.full_version.clone()));
+    set_reported(&mut s, base, "type", c.cluster_type.clone().map(Value::string));
+    if s.get("type").is_none_or(Value::is_null) {
+        s.set_attr("type", Value::string("PRIMARY"));
+    }
+    set_reported(&mut s, base, "ob_cluster_id", c.ob_cluster_id.map(Value::from_i64));
+    set_reported(&mut s, base, "status", c.status.clone().map(Value::string));
+    set_reported(&mut s, base, "ob_version", c.ob_version.clone().map(Value::string));
+    set_reported(&mut s, base, "create_time", c.create_time.clone().map(Value::string));
+    set_reported(&mut s, base, "full_version", c.full_version.clone().map(Value::string));
     if let Some(pz) = &o.sys_primary_zone {
         let kept = base
             .get("primary_zone")
@@ -159,21 +179,24 @@ fn cluster_state(o: &Observed, base: &Value) -> Value {
             );
         }
     }
-    let mine: Vec<String> = base
-        .get("zone")
-        .map(|z| {
-            z.elements()
-                .iter()
-                .filter_map(|e| e.get("name").and_then(Value::as_str).map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    let zones: Vec<Value> = if mine.is_empty() {
-        c.zones.iter().map(zone_value).collect()
+    let prior_zones = base.get("zone").map(Value::elements).unwrap_or(&[]);
+    let prior_zone = |n: &str| {
+        prior_zones
+            .iter()
+            .find(|e| e.get("name").and_then(Value::as_str) == Some(n))
+    };
+    if c.zones.is_empty() {
+        // OCP reported no zones at all (the zone shape is §5 #13, inferred): keep the prior.
+        return s;
+    }
+    let zones: Vec<Value> = if prior_zones.is_empty() {
+        c.zones.iter().map(|z| zone_value(z, None)).collect()
     } else {
-        mine.iter()
-            .filter_map(|n| c.zones.iter().find(|z| &z.name == n))
-            .map(zone_value)
+        prior_zones
+            .iter()
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .filter_map(|n| c.zones.iter().find(|z| z.name == n))
+            .map(|z| zone_value(z, prior_zone(&z.name)))
             .collect()
     };
     s.set_attr("zone", Value::List(zones));
@@ -586,12 +609,14 @@ fn zone_state(c: i64, z: &ClusterZone, base: &Value) -> Value {
     );
     s.set_attr("cluster_id", Value::from_i64(c));
     s.set_attr("name", Value::string(z.name.clone()));
-    s.set_attr("idc_name", Value::opt_string(z.idc_name.clone()));
-    s.set_attr("region_name", Value::opt_string(z.region_name.clone()));
-    s.set_attr("status", Value::opt_string(z.status.clone()));
-    let have: Vec<i64> = z.servers.iter().filter_map(|s| s.host_id).collect();
-    // The user's order when it holds the same hosts.
+    let prior = base;
+    set_reported(&mut s, prior, "idc_name", z.idc_name.clone().map(Value::string));
+    set_reported(&mut s, prior, "region_name", z.region_name.clone().map(Value::string));
+    set_reported(&mut s, prior, "status", z.status.clone().map(Value::string));
     let mine = base.get("servers").map(host_ids).unwrap_or_default();
+    // OCP does not name every OBServer's host: keep the prior list (R6).
+    let have: Vec<i64> = reported_hosts(z).unwrap_or_else(|| mine.clone());
+    // The user's order when it holds the same hosts.
     let same = mine.len() == have.len() && mine.iter().all(|h| have.contains(h));
     let order = if same { mine } else { have };
     s.set_attr(
@@ -973,6 +998,30 @@ mod tests {
         // only take effect when it is created.
         let r = plan_of(&prior, &proposed, &[]);
         assert_eq!(r.requires_replace, vec![AttrPath::root("startup_parameter")]);
+    }
+
+    #[test]
+    fn zones_and_servers_ocp_does_not_report_keep_their_prior_values() {
+        let prior = config("x.rpm", vec![]);
+        // No zones in the cluster object, nothing else reported.
+        let s = cluster_state(&observed(serde_json::json!({"id": 7, "name": "c"})), &prior);
+        assert_eq!(s.get("zone"), prior.get("zone"));
+        // The zone without its IDC, an OBServer without its host (only the documented `id`).
+        let o = observed(serde_json::json!({"id": 7, "name": "c",
+            "zones": [{"name": "zone1", "servers": [{"id": 1, "sqlPort": 2881, "port": 2882}]}]}));
+        let s = cluster_state(&o, &prior);
+        assert_eq!(s.get("zone"), prior.get("zone"));
+        // The same for an ocp_zone.
+        let z = &o.cluster.zones[0];
+        let base = Value::object([
+            ("idc_name", Value::string("sh1")),
+            ("servers", Value::List(vec![Value::from_i64(11)])),
+            ("status", Value::string("RUNNING")),
+        ]);
+        let zs = zone_state(7, z, &base);
+        for a in ["idc_name", "servers", "status"] {
+            assert_eq!(zs.get(a), base.get(a), "{a}");
+        }
     }
 
     #[test]
