@@ -112,8 +112,8 @@ const ALWAYS_PRESENT: &[(Kind, &[&str], &str)] = &[
     (Kind::HostType, &["id", "name"], "§3.7"),
     // §3.7: the credential create answers `data.id`.
     (Kind::Credential, &["id"], "§3.7"),
-    // §3.8.3: no field of OcpBackupStrategy is marked present (`id` may be absent).
-    (Kind::BackupStrategy, &[], "§3.8.3"),
+    // §3.8.3: `id` is "absent/null when no strategy", so present when there is one.
+    (Kind::BackupStrategy, &["id"], "§3.8.3"),
     // §3.8.3 sample and §3.8.4: the provider checks every `beSuccessful` and polls `taskIdList`.
     (
         Kind::BackupResult,
