@@ -22,7 +22,9 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{import_id, refuse_existing, report, wait_ids, wait_tasks, Existing, Waited};
+use super::{
+    import_id, refuse_existing, report, set_reported, wait_ids, wait_tasks, Existing, Waited,
+};
 use crate::framework::pending::Op;
 
 /// The UTC offset of schedule times written without one. Every OCP sample shows `+08:00`
@@ -236,7 +238,7 @@ fn body_of(plan: &Value) -> StrategyBody {
             backup_schedule_time: s(&sched, "time")
                 .and_then(|t| parse_time(&t))
                 .map(|t| ocp_time(&t)),
-            day_and_data_backup_model_map: days,
+            day_and_data_backup_model_map: Some(days),
             start_log_backup: plan.get("log_backup").and_then(Value::as_bool),
             clean_enabled: plan.get("cleanup_enabled").and_then(Value::as_bool),
             clean_schedule_time: s(plan, "cleanup_time")
@@ -251,14 +253,14 @@ fn body_of(plan: &Value) -> StrategyBody {
             lib_ob_log_expire_days: i(&th, "lib_ob_log_expire_days"),
         },
         ob_backup_service_storage_config: StorageConfig {
-            config_name: s(&st, "name").unwrap_or_default(),
-            ob_backup_storage_base_info: StorageBaseInfo {
-                backup_storage_type: ocp_storage_type(&ty),
-                storage_url: s(&st, "url").unwrap_or_default(),
+            config_name: Some(s(&st, "name").unwrap_or_default()),
+            ob_backup_storage_base_info: Some(StorageBaseInfo {
+                backup_storage_type: Some(ocp_storage_type(&ty)),
+                storage_url: Some(s(&st, "url").unwrap_or_default()),
                 oss_access_key: if ty == "OSS" { key.clone() } else { None },
                 s3_access_key: if ty == "S3" { key.clone() } else { None },
                 cos_access_key: if ty == "COS" { key } else { None },
-            },
+            }),
         },
     }
 }
@@ -278,117 +280,105 @@ fn state_from(
     out.set_attr("id", Value::string(id_of(target)));
     out.set_attr("cluster_id", Value::from_i64(target.cluster_id));
     out.set_attr("tenant_id", Value::opt_i64(target.tenant_id));
-    out.set_attr("backup_mode", Value::opt_string(st.backup_mode.clone()));
-    out.set_attr("create_time", Value::opt_string(st.create_time.clone()));
-    out.set_attr("update_time", Value::opt_string(st.update_time.clone()));
-    out.set_attr("status", Value::opt_string(status));
+    // No field of OcpBackupStrategy is guaranteed (§3.8.3): what OCP leaves out keeps the
+    // prior value (R6, `set_reported`), block by block and field by field.
+    set_reported(&mut out, base, "backup_mode", st.backup_mode.clone().map(Value::string));
+    set_reported(&mut out, base, "create_time", st.create_time.clone().map(Value::string));
+    set_reported(&mut out, base, "update_time", st.update_time.clone().map(Value::string));
+    set_reported(&mut out, base, "status", status.map(Value::string));
     let prior_sched = base.get("schedule").cloned().unwrap_or(Value::Null);
     let sc = st.ob_backup_schedule_config.clone().unwrap_or_default();
-    out.set_attr(
-        "schedule",
-        Value::object([
-            ("mode", Value::opt_string(sc.backup_schedule_mode.clone())),
-            (
-                "time",
-                time_value(
-                    sc.backup_schedule_time.as_deref(),
-                    prior_sched.get("time").and_then(Value::as_str),
-                ),
-            ),
-            (
-                "days",
-                Value::map(
-                    sc.day_and_data_backup_model_map
-                        .iter()
-                        .map(|(k, v)| (k.clone(), Value::string(user_day_mode(v)))),
-                ),
-            ),
-            (
-                "enabled",
-                Value::Bool(sc.backup_schedule_enabled.unwrap_or(false)),
-            ),
-        ]),
-    );
-    out.set_attr(
-        "log_backup",
-        Value::Bool(sc.start_log_backup.unwrap_or(false)),
-    );
-    out.set_attr(
-        "cleanup_enabled",
-        Value::Bool(sc.clean_enabled.unwrap_or(false)),
-    );
-    out.set_attr(
-        "cleanup_time",
-        time_value(
-            sc.clean_schedule_time.as_deref(),
-            base.get("cleanup_time").and_then(Value::as_str),
-        ),
-    );
-    out.set_attr(
-        "retention_days",
-        Value::opt_i64(sc.backup_data_retention_days),
-    );
-    let th = st.ob_backup_threshold_config.clone().unwrap_or_default();
-    let thresholds = Value::object([
-        (
-            "data_backup_timeout_minutes",
-            Value::opt_i64(th.data_backup_timeout_minutes),
-        ),
-        (
-            "log_backup_delay_seconds",
-            Value::opt_i64(th.log_backup_delay_seconds),
-        ),
-        (
-            "no_successful_data_backup_alarm_days",
-            Value::opt_i64(th.no_successful_data_backup_alarm_days),
-        ),
-        (
-            "lib_ob_log_expire_days",
-            Value::opt_i64(th.lib_ob_log_expire_days),
-        ),
-    ]);
-    let any_threshold = thresholds
-        .as_object()
-        .is_some_and(|m| m.values().any(|v| !v.is_null()));
-    // A block the user left out stays out while OCP reports no thresholds.
-    out.set_attr(
-        "thresholds",
-        if any_threshold || base.get("thresholds").is_some_and(|t| !t.is_null()) {
-            thresholds
-        } else {
-            Value::Null
-        },
-    );
-    let prior_storage = storage_of(base);
-    let storage = st.ob_backup_service_storage_config.clone().map(|sc| {
-        let info = sc.ob_backup_storage_base_info;
-        let key = info
-            .oss_access_key
-            .or(info.s3_access_key)
-            .or(info.cos_access_key)
-            .unwrap_or_default();
-        Value::object([
-            ("name", Value::string(sc.config_name)),
-            (
-                "type",
-                Value::string(user_storage_type(&info.backup_storage_type)),
-            ),
-            ("url", Value::string(info.storage_url)),
-            ("endpoint", Value::opt_string(key.endpoint)),
-            ("region", Value::opt_string(key.region)),
-            ("app_id", Value::opt_string(key.app_id)),
-            ("access_key_id", Value::opt_string(key.access_key_id)),
-            // Write-only: OCP never returns it (§5 #27).
-            (
-                "access_key_secret",
-                prior_storage
-                    .get("access_key_secret")
-                    .cloned()
-                    .unwrap_or(Value::Null),
-            ),
-        ])
+    let mut sched = Value::object(Vec::<(String, Value)>::new());
+    set_reported(&mut sched, &prior_sched, "mode", sc.backup_schedule_mode.clone().map(Value::string));
+    let time = sc.backup_schedule_time.as_deref().map(|t| {
+        time_value(Some(t), prior_sched.get("time").and_then(Value::as_str))
     });
-    out.set_attr("storage", Value::List(storage.into_iter().collect()));
+    set_reported(&mut sched, &prior_sched, "time", time);
+    let days = sc.day_and_data_backup_model_map.as_ref().map(|m| {
+        Value::map(
+            m.iter()
+                .map(|(k, v)| (k.clone(), Value::string(user_day_mode(v)))),
+        )
+    });
+    set_reported(&mut sched, &prior_sched, "days", days);
+    set_reported(&mut sched, &prior_sched, "enabled", sc.backup_schedule_enabled.map(Value::Bool));
+    if sched.get("enabled").is_none_or(Value::is_null) {
+        sched.set_attr("enabled", Value::Bool(false));
+    }
+    out.set_attr("schedule", sched);
+    set_reported(&mut out, base, "log_backup", sc.start_log_backup.map(Value::Bool));
+    set_reported(&mut out, base, "cleanup_enabled", sc.clean_enabled.map(Value::Bool));
+    for a in ["log_backup", "cleanup_enabled"] {
+        if out.get(a).is_none_or(Value::is_null) {
+            out.set_attr(a, Value::Bool(false));
+        }
+    }
+    let cleanup = sc.clean_schedule_time.as_deref().map(|t| {
+        time_value(Some(t), base.get("cleanup_time").and_then(Value::as_str))
+    });
+    set_reported(&mut out, base, "cleanup_time", cleanup);
+    set_reported(
+        &mut out,
+        base,
+        "retention_days",
+        sc.backup_data_retention_days.map(Value::from_i64),
+    );
+    let prior_th = base.get("thresholds").cloned().unwrap_or(Value::Null);
+    match st.ob_backup_threshold_config.clone() {
+        // None reported: the prior block (or none) stays.
+        None => set_reported(&mut out, base, "thresholds", None),
+        Some(th) => {
+            let mut thresholds = Value::object(Vec::<(String, Value)>::new());
+            for (a, v) in [
+                ("data_backup_timeout_minutes", th.data_backup_timeout_minutes),
+                ("log_backup_delay_seconds", th.log_backup_delay_seconds),
+                (
+                    "no_successful_data_backup_alarm_days",
+                    th.no_successful_data_backup_alarm_days,
+                ),
+                ("lib_ob_log_expire_days", th.lib_ob_log_expire_days),
+            ] {
+                set_reported(&mut thresholds, &prior_th, a, v.map(Value::from_i64));
+            }
+            let any_threshold = thresholds
+                .as_object()
+                .is_some_and(|m| m.values().any(|v| !v.is_null()));
+            // A block the user left out stays out while OCP reports no thresholds.
+            out.set_attr(
+                "thresholds",
+                if any_threshold || !prior_th.is_null() {
+                    thresholds
+                } else {
+                    Value::Null
+                },
+            );
+        }
+    }
+    let prior_storage = storage_of(base);
+    match st.ob_backup_service_storage_config.clone() {
+        None => set_reported(&mut out, base, "storage", None),
+        Some(sc) => {
+            let info = sc.ob_backup_storage_base_info.unwrap_or_default();
+            let key = info
+                .oss_access_key
+                .or(info.s3_access_key)
+                .or(info.cos_access_key)
+                .unwrap_or_default();
+            let mut v = Value::object(Vec::<(String, Value)>::new());
+            let p = &prior_storage;
+            set_reported(&mut v, p, "name", sc.config_name.map(Value::string));
+            let ty = info.backup_storage_type.as_deref().map(user_storage_type);
+            set_reported(&mut v, p, "type", ty.map(Value::string));
+            set_reported(&mut v, p, "url", info.storage_url.map(Value::string));
+            set_reported(&mut v, p, "endpoint", key.endpoint.map(Value::string));
+            set_reported(&mut v, p, "region", key.region.map(Value::string));
+            set_reported(&mut v, p, "app_id", key.app_id.map(Value::string));
+            set_reported(&mut v, p, "access_key_id", key.access_key_id.map(Value::string));
+            // Write-only: OCP never returns it (§5 #27).
+            set_reported(&mut v, p, "access_key_secret", None);
+            out.set_attr("storage", Value::List(vec![v]));
+        }
+    }
     out
 }
 
@@ -969,6 +959,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_strategy_with_only_its_id_keeps_every_prior_value() {
+        // No field of OcpBackupStrategy but `id` is guaranteed (§3.8.3).
+        let st: crate::client::api::backup::BackupStrategy =
+            serde_json::from_value(serde_json::json!({"id": 42, "extInfo": {}})).unwrap();
+        let base = Value::object([
+            ("backup_mode", Value::string("PHYSICAL_BACKUP")),
+            ("retention_days", Value::from_i64(7)),
+            ("log_backup", Value::Bool(true)),
+            (
+                "schedule",
+                Value::object([
+                    ("mode", Value::string("WEEK")),
+                    ("time", Value::string("02:00")),
+                    ("days", Value::map([("1".to_string(), Value::string("FULL"))])),
+                    ("enabled", Value::Bool(true)),
+                ]),
+            ),
+            (
+                "storage",
+                Value::List(vec![Value::object([
+                    ("name", Value::string("oss-main")),
+                    ("type", Value::string("OSS")),
+                    ("url", Value::string("b/t1")),
+                    ("access_key_secret", Value::string("SK")),
+                ])]),
+            ),
+        ]);
+        let target = BackupTarget::tenant(1, 2);
+        let s = state_from(&st, &base, target, None);
+        for a in ["backup_mode", "retention_days", "log_backup", "schedule", "storage"] {
+            assert_eq!(s.get(a), base.get(a), "{a}");
+        }
+    }
+
+    #[test]
     fn schedule_times_map_between_the_users_and_ocps_forms() {
         let t = parse_time("02:00").unwrap();
         assert_eq!(ocp_time(&t), "02:00:00.000+08:00");
@@ -1092,7 +1117,8 @@ mod tests {
         assert_eq!(
             b.ob_backup_schedule_config
                 .day_and_data_backup_model_map
-                .get("1")
+                .as_ref()
+                .and_then(|m| m.get("1"))
                 .map(String::as_str),
             Some("FULL_BACKUP")
         );
@@ -1104,10 +1130,12 @@ mod tests {
             b.ob_backup_schedule_config.backup_data_retention_days,
             Some(7)
         );
-        let info = &b
+        let info = b
             .ob_backup_service_storage_config
-            .ob_backup_storage_base_info;
-        assert_eq!(info.backup_storage_type, "BACKUP_STORAGE_OSS");
+            .ob_backup_storage_base_info
+            .as_ref()
+            .unwrap_or_else(|| panic!("the body always has the base info"));
+        assert_eq!(info.backup_storage_type.as_deref(), Some("BACKUP_STORAGE_OSS"));
         assert_eq!(
             info.oss_access_key
                 .as_ref()

@@ -61,13 +61,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::not_found_as_none;
 use crate::client::de::{
-    de_opt_bool, de_opt_i64, de_opt_object, de_opt_string, de_string, de_vec, de_vec_i64,
+    de_opt_bool, de_opt_i64, de_opt_object, de_opt_string, de_vec, de_vec_i64,
 };
 use crate::client::{ClientError, OcpClient, Secret};
 
@@ -221,9 +220,14 @@ pub struct ScheduleConfig {
         deserialize_with = "de_opt_string"
     )]
     pub backup_schedule_time: Option<String>,
-    /// Day number (as a string) → `FULL_BACKUP` / `INCREMENTAL_BACKUP` (§5 #28). Always sent.
-    #[serde(default, deserialize_with = "de_string_map")]
-    pub day_and_data_backup_model_map: BTreeMap<String, String>,
+    /// Day number (as a string) → `FULL_BACKUP` / `INCREMENTAL_BACKUP` (§5 #28). Always sent;
+    /// `None` when OCP's answer leaves it out.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string_map"
+    )]
+    pub day_and_data_backup_model_map: Option<BTreeMap<String, String>>,
     /// Log backup (archiving) on/off (C-ui).
     #[serde(
         default,
@@ -292,12 +296,20 @@ pub struct ThresholdConfig {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageConfig {
-    /// Name of the storage configuration.
-    #[serde(default, deserialize_with = "de_string")]
-    pub config_name: String,
-    /// Type, URL and keys.
-    #[serde(default, deserialize_with = "de_object_or_default")]
-    pub ob_backup_storage_base_info: StorageBaseInfo,
+    /// Name of the storage configuration (always sent; `None` when an answer leaves it out).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub config_name: Option<String>,
+    /// Type, URL and keys (always sent; `None` when an answer leaves it out).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_object"
+    )]
+    pub ob_backup_storage_base_info: Option<StorageBaseInfo>,
 }
 
 /// `obBackupStorageBaseInfo` (§3.8.2). Absent keys are not sent.
@@ -305,11 +317,19 @@ pub struct StorageConfig {
 #[serde(rename_all = "camelCase")]
 pub struct StorageBaseInfo {
     /// `BACKUP_STORAGE_FILE`, `BACKUP_STORAGE_OSS`, `BACKUP_STORAGE_COS`, `BACKUP_STORAGE_S3`.
-    #[serde(default, deserialize_with = "de_string")]
-    pub backup_storage_type: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub backup_storage_type: Option<String>,
     /// Directory without protocol prefix: `/obbackup/` (FILE) or `bucket/dir`.
-    #[serde(default, deserialize_with = "de_string")]
-    pub storage_url: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
+    pub storage_url: Option<String>,
     /// OSS key.
     #[serde(
         default,
@@ -407,7 +427,8 @@ impl StrategyBody {
     fn secrets(&self) -> impl Iterator<Item = &Secret> {
         self.ob_backup_service_storage_config
             .ob_backup_storage_base_info
-            .secrets()
+            .iter()
+            .flat_map(StorageBaseInfo::secrets)
     }
 }
 
@@ -477,13 +498,15 @@ pub struct BackupTask {
 // Tolerant decoding helpers
 // ---------------------------------------------------------------------------------------------
 
-/// Like [`de_opt_object`], the default when absent.
-fn de_object_or_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned + Default,
-{
-    de_opt_object(d).map(Option::unwrap_or_default)
+
+/// Like [`de_string_map`], `None` when absent or null.
+fn de_opt_string_map<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => de_string_map(v).map(Some).map_err(serde::de::Error::custom),
+    }
 }
 
 /// A map of strings; numbers and booleans as text, other values and a null map skipped.
@@ -732,10 +755,10 @@ mod tests {
                 backup_schedule_mode: Some("WEEK".into()),
                 backup_schedule_enabled: Some(true),
                 backup_schedule_time: Some("02:00:00.000+08:00".into()),
-                day_and_data_backup_model_map: [("1", "FULL_BACKUP"), ("4", "INCREMENTAL_BACKUP")]
+                day_and_data_backup_model_map: Some([("1", "FULL_BACKUP"), ("4", "INCREMENTAL_BACKUP")]
                     .into_iter()
                     .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect(),
+                    .collect()),
                 start_log_backup: Some(true),
                 clean_enabled: Some(true),
                 backup_data_retention_days: Some(7),
@@ -748,10 +771,10 @@ mod tests {
                 ..ThresholdConfig::default()
             },
             ob_backup_service_storage_config: StorageConfig {
-                config_name: "oss-main".into(),
-                ob_backup_storage_base_info: StorageBaseInfo {
-                    backup_storage_type: "BACKUP_STORAGE_OSS".into(),
-                    storage_url: "mybucket/ob/t1".into(),
+                config_name: Some("oss-main".into()),
+                ob_backup_storage_base_info: Some(StorageBaseInfo {
+                    backup_storage_type: Some("BACKUP_STORAGE_OSS".into()),
+                    storage_url: Some("mybucket/ob/t1".into()),
                     oss_access_key: Some(AccessKey {
                         endpoint: Some("oss-cn-hangzhou.aliyuncs.com".into()),
                         access_key_id: Some("AK".into()),
@@ -759,7 +782,7 @@ mod tests {
                         ..AccessKey::default()
                     }),
                     ..StorageBaseInfo::default()
-                },
+                }),
             },
         }
     }
@@ -873,14 +896,15 @@ mod tests {
         assert_eq!(sched.backup_data_retention_days, Some(7));
         assert_eq!(
             sched.day_and_data_backup_model_map,
-            BTreeMap::from([("2".to_owned(), "FULL_BACKUP".to_owned())])
+            Some(BTreeMap::from([("2".to_owned(), "FULL_BACKUP".to_owned())]))
         );
         assert!(s.ob_backup_threshold_config.is_none());
         let info = s
             .ob_backup_service_storage_config
             .clone()
             .unwrap_or_else(|| panic!("no storage"))
-            .ob_backup_storage_base_info;
+            .ob_backup_storage_base_info
+            .unwrap_or_else(|| panic!("no base info"));
         let key = info.oss_access_key.unwrap_or_else(|| panic!("no key"));
         assert_eq!(key.access_key_id.as_deref(), Some("AK"));
         assert_eq!(key.access_key_secret, None, "a secret is never read");
@@ -999,10 +1023,10 @@ mod tests {
                 backup_schedule_mode: Some("MONTH".into()),
                 backup_schedule_enabled: Some(false),
                 backup_schedule_time: Some("03:30:00.000+08:00".into()),
-                day_and_data_backup_model_map: [("1", "FULL_BACKUP"), ("15", "INCREMENTAL_BACKUP")]
+                day_and_data_backup_model_map: Some([("1", "FULL_BACKUP"), ("15", "INCREMENTAL_BACKUP")]
                     .into_iter()
                     .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect(),
+                    .collect()),
                 start_log_backup: Some(false),
                 clean_enabled: Some(false),
                 backup_data_retention_days: Some(14),
@@ -1015,12 +1039,12 @@ mod tests {
                 lib_ob_log_expire_days: Some(3),
             },
             ob_backup_service_storage_config: StorageConfig {
-                config_name: "nfs".into(),
-                ob_backup_storage_base_info: StorageBaseInfo {
-                    backup_storage_type: "BACKUP_STORAGE_FILE".into(),
-                    storage_url: "/obbackup/t1".into(),
+                config_name: Some("nfs".into()),
+                ob_backup_storage_base_info: Some(StorageBaseInfo {
+                    backup_storage_type: Some("BACKUP_STORAGE_FILE".into()),
+                    storage_url: Some("/obbackup/t1".into()),
                     ..StorageBaseInfo::default()
-                },
+                }),
             },
         }
     }
@@ -1028,7 +1052,11 @@ mod tests {
     /// What a find returns for a strategy created from `body`: the same members, no secret.
     fn as_read(body: &StrategyBody) -> (ScheduleConfig, ThresholdConfig, StorageConfig) {
         let mut storage = body.ob_backup_service_storage_config.clone();
-        if let Some(k) = storage.ob_backup_storage_base_info.oss_access_key.as_mut() {
+        if let Some(k) = storage
+            .ob_backup_storage_base_info
+            .as_mut()
+            .and_then(|i| i.oss_access_key.as_mut())
+        {
             k.access_key_secret = None;
         }
         let mut schedule = body.ob_backup_schedule_config.clone();
@@ -1282,8 +1310,7 @@ mod tests {
         let mut invalid = oss_body();
         invalid
             .ob_backup_schedule_config
-            .day_and_data_backup_model_map
-            .clear();
+            .day_and_data_backup_model_map = Some(BTreeMap::new());
         let mut errors = vec![
             c.create_backup_strategy(t, &invalid).await.err(),
             c.modify_backup_strategy(t, &oss_body()).await.err(),
