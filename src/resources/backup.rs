@@ -282,17 +282,38 @@ fn state_from(
     out.set_attr("tenant_id", Value::opt_i64(target.tenant_id));
     // No field of OcpBackupStrategy is guaranteed (§3.8.3): what OCP leaves out keeps the
     // prior value (R6, `set_reported`), block by block and field by field.
-    set_reported(&mut out, base, "backup_mode", st.backup_mode.clone().map(Value::string));
-    set_reported(&mut out, base, "create_time", st.create_time.clone().map(Value::string));
-    set_reported(&mut out, base, "update_time", st.update_time.clone().map(Value::string));
+    set_reported(
+        &mut out,
+        base,
+        "backup_mode",
+        st.backup_mode.clone().map(Value::string),
+    );
+    set_reported(
+        &mut out,
+        base,
+        "create_time",
+        st.create_time.clone().map(Value::string),
+    );
+    set_reported(
+        &mut out,
+        base,
+        "update_time",
+        st.update_time.clone().map(Value::string),
+    );
     set_reported(&mut out, base, "status", status.map(Value::string));
     let prior_sched = base.get("schedule").cloned().unwrap_or(Value::Null);
     let sc = st.ob_backup_schedule_config.clone().unwrap_or_default();
     let mut sched = Value::object(Vec::<(String, Value)>::new());
-    set_reported(&mut sched, &prior_sched, "mode", sc.backup_schedule_mode.clone().map(Value::string));
-    let time = sc.backup_schedule_time.as_deref().map(|t| {
-        time_value(Some(t), prior_sched.get("time").and_then(Value::as_str))
-    });
+    set_reported(
+        &mut sched,
+        &prior_sched,
+        "mode",
+        sc.backup_schedule_mode.clone().map(Value::string),
+    );
+    let time = sc
+        .backup_schedule_time
+        .as_deref()
+        .map(|t| time_value(Some(t), prior_sched.get("time").and_then(Value::as_str)));
     set_reported(&mut sched, &prior_sched, "time", time);
     let days = sc.day_and_data_backup_model_map.as_ref().map(|m| {
         Value::map(
@@ -301,21 +322,37 @@ fn state_from(
         )
     });
     set_reported(&mut sched, &prior_sched, "days", days);
-    set_reported(&mut sched, &prior_sched, "enabled", sc.backup_schedule_enabled.map(Value::Bool));
+    set_reported(
+        &mut sched,
+        &prior_sched,
+        "enabled",
+        sc.backup_schedule_enabled.map(Value::Bool),
+    );
     if sched.get("enabled").is_none_or(Value::is_null) {
         sched.set_attr("enabled", Value::Bool(false));
     }
     out.set_attr("schedule", sched);
-    set_reported(&mut out, base, "log_backup", sc.start_log_backup.map(Value::Bool));
-    set_reported(&mut out, base, "cleanup_enabled", sc.clean_enabled.map(Value::Bool));
+    set_reported(
+        &mut out,
+        base,
+        "log_backup",
+        sc.start_log_backup.map(Value::Bool),
+    );
+    set_reported(
+        &mut out,
+        base,
+        "cleanup_enabled",
+        sc.clean_enabled.map(Value::Bool),
+    );
     for a in ["log_backup", "cleanup_enabled"] {
         if out.get(a).is_none_or(Value::is_null) {
             out.set_attr(a, Value::Bool(false));
         }
     }
-    let cleanup = sc.clean_schedule_time.as_deref().map(|t| {
-        time_value(Some(t), base.get("cleanup_time").and_then(Value::as_str))
-    });
+    let cleanup = sc
+        .clean_schedule_time
+        .as_deref()
+        .map(|t| time_value(Some(t), base.get("cleanup_time").and_then(Value::as_str)));
     set_reported(&mut out, base, "cleanup_time", cleanup);
     set_reported(
         &mut out,
@@ -330,7 +367,10 @@ fn state_from(
         Some(th) => {
             let mut thresholds = Value::object(Vec::<(String, Value)>::new());
             for (a, v) in [
-                ("data_backup_timeout_minutes", th.data_backup_timeout_minutes),
+                (
+                    "data_backup_timeout_minutes",
+                    th.data_backup_timeout_minutes,
+                ),
                 ("log_backup_delay_seconds", th.log_backup_delay_seconds),
                 (
                     "no_successful_data_backup_alarm_days",
@@ -373,7 +413,12 @@ fn state_from(
             set_reported(&mut v, p, "endpoint", key.endpoint.map(Value::string));
             set_reported(&mut v, p, "region", key.region.map(Value::string));
             set_reported(&mut v, p, "app_id", key.app_id.map(Value::string));
-            set_reported(&mut v, p, "access_key_id", key.access_key_id.map(Value::string));
+            set_reported(
+                &mut v,
+                p,
+                "access_key_id",
+                key.access_key_id.map(Value::string),
+            );
             // Write-only: OCP never returns it (§5 #27).
             set_reported(&mut v, p, "access_key_secret", None);
             out.set_attr("storage", Value::List(vec![v]));
@@ -972,7 +1017,10 @@ mod tests {
                 Value::object([
                     ("mode", Value::string("WEEK")),
                     ("time", Value::string("02:00")),
-                    ("days", Value::map([("1".to_string(), Value::string("FULL"))])),
+                    (
+                        "days",
+                        Value::map([("1".to_string(), Value::string("FULL"))]),
+                    ),
                     ("enabled", Value::Bool(true)),
                 ]),
             ),
@@ -988,7 +1036,13 @@ mod tests {
         ]);
         let target = BackupTarget::tenant(1, 2);
         let s = state_from(&st, &base, target, None);
-        for a in ["backup_mode", "retention_days", "log_backup", "schedule", "storage"] {
+        for a in [
+            "backup_mode",
+            "retention_days",
+            "log_backup",
+            "schedule",
+            "storage",
+        ] {
             assert_eq!(s.get(a), base.get(a), "{a}");
         }
     }
@@ -1135,7 +1189,10 @@ mod tests {
             .ob_backup_storage_base_info
             .as_ref()
             .unwrap_or_else(|| panic!("the body always has the base info"));
-        assert_eq!(info.backup_storage_type.as_deref(), Some("BACKUP_STORAGE_OSS"));
+        assert_eq!(
+            info.backup_storage_type.as_deref(),
+            Some("BACKUP_STORAGE_OSS")
+        );
         assert_eq!(
             info.oss_access_key
                 .as_ref()

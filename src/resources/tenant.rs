@@ -21,9 +21,8 @@ use crate::value::{Type, Value};
 
 use super::unique::{refuse_duplicates, Keyed};
 use super::{
-    pend, poll_until_ready, refuse_existing, report, report_delete, set_reported, task_private, wait,
-    wait_tasks,
-    Existing, Waited,
+    pend, poll_until_ready, refuse_existing, report, report_delete, set_reported, task_private,
+    wait, wait_tasks, Existing, Waited,
 };
 use crate::framework::pending::Op;
 
@@ -272,18 +271,31 @@ fn state_from(t: &Tenant, prior: &Value) -> Value {
     }
     s.set_attr("name", Value::string(t.name.clone()));
     s.set_attr("mode", Value::string(mode.clone()));
-    set_reported(&mut s, prior, "charset", t.charset.clone().map(Value::string));
+    set_reported(
+        &mut s,
+        prior,
+        "charset",
+        t.charset.clone().map(Value::string),
+    );
     // OCP ignores the collation of Oracle tenants (§3.4.1): keep what the user wrote.
     let configured = prior
         .get("collation")
         .is_some_and(|c| !c.is_null() && !c.is_unknown());
     if mode != "ORACLE" || !configured {
-        set_reported(&mut s, prior, "collation", t.collation.clone().map(Value::string));
+        set_reported(
+            &mut s,
+            prior,
+            "collation",
+            t.collation.clone().map(Value::string),
+        );
     }
-    let pz = t.primary_zone.as_deref().map(|ocp| match str_attr(prior, "primary_zone") {
-        Some(mine) if same_primary_zone(ocp, mine) => Value::string(mine),
-        _ => Value::string(ocp),
-    });
+    let pz = t
+        .primary_zone
+        .as_deref()
+        .map(|ocp| match str_attr(prior, "primary_zone") {
+            Some(mine) if same_primary_zone(ocp, mine) => Value::string(mine),
+            _ => Value::string(ocp),
+        });
     set_reported(&mut s, prior, "primary_zone", pz);
     let wl = t.whitelist.as_deref().map(|w| whitelist_value(Some(w)));
     set_reported(&mut s, prior, "whitelist", wl);
@@ -300,11 +312,36 @@ fn state_from(t: &Tenant, prior: &Value) -> Value {
         s.set_attr("deletion_protection", Value::Bool(false));
     }
     set_reported(&mut s, prior, "status", t.status.clone().map(Value::string));
-    set_reported(&mut s, prior, "create_time", t.create_time.clone().map(Value::string));
-    set_reported(&mut s, prior, "ob_tenant_id", t.ob_tenant_id.map(Value::from_i64));
-    set_reported(&mut s, prior, "locality", t.locality.clone().map(Value::string));
-    set_reported(&mut s, prior, "ob_version", t.ob_version.clone().map(Value::string));
-    set_reported(&mut s, prior, "cluster_name", t.cluster_name.clone().map(Value::string));
+    set_reported(
+        &mut s,
+        prior,
+        "create_time",
+        t.create_time.clone().map(Value::string),
+    );
+    set_reported(
+        &mut s,
+        prior,
+        "ob_tenant_id",
+        t.ob_tenant_id.map(Value::from_i64),
+    );
+    set_reported(
+        &mut s,
+        prior,
+        "locality",
+        t.locality.clone().map(Value::string),
+    );
+    set_reported(
+        &mut s,
+        prior,
+        "ob_version",
+        t.ob_version.clone().map(Value::string),
+    );
+    set_reported(
+        &mut s,
+        prior,
+        "cluster_name",
+        t.cluster_name.clone().map(Value::string),
+    );
     if t.zones.is_empty() {
         // No replicas reported (the detail fields are §5 #10, inferred): keep the prior ones.
         set_reported(&mut s, prior, "zone", None);
@@ -1482,10 +1519,22 @@ mod tests {
             ),
         ]);
         let s = state_from(&t, &prior);
-        for a in ["charset", "collation", "whitelist", "description", "mode", "locked", "zone"] {
+        for a in [
+            "charset",
+            "collation",
+            "whitelist",
+            "description",
+            "mode",
+            "locked",
+            "zone",
+        ] {
             assert_eq!(s.get(a), prior.get(a), "{a}");
         }
-        assert_eq!(s.get("locality"), Some(&Value::Null), "unknown at create: null");
+        assert_eq!(
+            s.get("locality"),
+            Some(&Value::Null),
+            "unknown at create: null"
+        );
         assert_eq!(str_attr(&s, "status"), Some("NORMAL"));
     }
 

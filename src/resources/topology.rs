@@ -66,7 +66,8 @@ fn zone_value(z: &ClusterZone, prior: Option<&Value>) -> Value {
         "idc_name",
         z.idc_name.clone().map(Value::string),
     );
-    let servers = reported_hosts(z).map(|h| Value::List(h.into_iter().map(Value::from_i64).collect()));
+    let servers =
+        reported_hosts(z).map(|h| Value::List(h.into_iter().map(Value::from_i64).collect()));
     super::set_reported(&mut v, prior, "servers", servers);
     if v.get("servers").is_none_or(Value::is_null) {
         v.set_attr("servers", Value::List(Vec::new()));
@@ -146,15 +147,40 @@ fn cluster_state(o: &Observed, base: &Value) -> Value {
     }
     s.set_attr("id", Value::from_i64(c.id));
     s.set_attr("name", Value::string(c.name.clone()));
-    set_reported(&mut s, base, "type", c.cluster_type.clone().map(Value::string));
+    set_reported(
+        &mut s,
+        base,
+        "type",
+        c.cluster_type.clone().map(Value::string),
+    );
     if s.get("type").is_none_or(Value::is_null) {
         s.set_attr("type", Value::string("PRIMARY"));
     }
-    set_reported(&mut s, base, "ob_cluster_id", c.ob_cluster_id.map(Value::from_i64));
+    set_reported(
+        &mut s,
+        base,
+        "ob_cluster_id",
+        c.ob_cluster_id.map(Value::from_i64),
+    );
     set_reported(&mut s, base, "status", c.status.clone().map(Value::string));
-    set_reported(&mut s, base, "ob_version", c.ob_version.clone().map(Value::string));
-    set_reported(&mut s, base, "create_time", c.create_time.clone().map(Value::string));
-    set_reported(&mut s, base, "full_version", c.full_version.clone().map(Value::string));
+    set_reported(
+        &mut s,
+        base,
+        "ob_version",
+        c.ob_version.clone().map(Value::string),
+    );
+    set_reported(
+        &mut s,
+        base,
+        "create_time",
+        c.create_time.clone().map(Value::string),
+    );
+    set_reported(
+        &mut s,
+        base,
+        "full_version",
+        c.full_version.clone().map(Value::string),
+    );
     if let Some(pz) = &o.sys_primary_zone {
         let kept = base
             .get("primary_zone")
@@ -610,8 +636,18 @@ fn zone_state(c: i64, z: &ClusterZone, base: &Value) -> Value {
     s.set_attr("cluster_id", Value::from_i64(c));
     s.set_attr("name", Value::string(z.name.clone()));
     let prior = base;
-    set_reported(&mut s, prior, "idc_name", z.idc_name.clone().map(Value::string));
-    set_reported(&mut s, prior, "region_name", z.region_name.clone().map(Value::string));
+    set_reported(
+        &mut s,
+        prior,
+        "idc_name",
+        z.idc_name.clone().map(Value::string),
+    );
+    set_reported(
+        &mut s,
+        prior,
+        "region_name",
+        z.region_name.clone().map(Value::string),
+    );
     set_reported(&mut s, prior, "status", z.status.clone().map(Value::string));
     let mine = base.get("servers").map(host_ids).unwrap_or_default();
     // OCP does not name every OBServer's host: keep the prior list (R6).
@@ -965,8 +1001,10 @@ mod tests {
 
     #[test]
     fn a_cluster_without_full_version_keeps_the_configured_rpm_name() {
-        let c = observed(serde_json::json!({"id": 7, "name": "c", "status": "RUNNING",
-            "zones": [{"name": "zone1", "idcName": "sh1", "servers": [{"id": 1, "hostId": 11}]}]}));
+        let c = observed(
+            serde_json::json!({"id": 7, "name": "c", "status": "RUNNING",
+            "zones": [{"name": "zone1", "idcName": "sh1", "servers": [{"id": 1, "hostId": 11}]}]}),
+        );
         let rpm = "oceanbase-4.2.1.0-100000102023092807.el7.x86_64.rpm";
         // Read keeps the configured package when OCP reports no build.
         let s = cluster_state(&c, &config(rpm, vec![]));
@@ -975,19 +1013,31 @@ mod tests {
         // never replaces the cluster, nor makes its status unknown.
         let mut private = Vec::new();
         Private::edit(&mut private, |p| {
-            p.extra.insert(IMPORTED.into(), serde_json::Value::Bool(true));
+            p.extra
+                .insert(IMPORTED.into(), serde_json::Value::Bool(true));
         });
         let mut prior = cluster_state(&c, &Value::object([("id", Value::from_i64(7))]));
         prior.set_attr("root_password", Value::Null);
         let prior = ClusterResource.schema().block.conform(&prior);
-        assert!(prior.get("rpm_name").is_none_or(Value::is_null), "{prior:?}");
+        assert!(
+            prior.get("rpm_name").is_none_or(Value::is_null),
+            "{prior:?}"
+        );
         let params = vec![Value::object([
             ("name", Value::string("memory_limit")),
             ("value", Value::string("32G")),
         ])];
         let cfg = config(rpm, params.clone());
         let mut proposed = cfg.clone();
-        for k in ["id", "status", "ob_version", "create_time", "full_version", "ob_cluster_id", "primary_zone"] {
+        for k in [
+            "id",
+            "status",
+            "ob_version",
+            "create_time",
+            "full_version",
+            "ob_cluster_id",
+            "primary_zone",
+        ] {
             proposed.set_attr(k, prior.get(k).cloned().unwrap_or(Value::Null));
         }
         let r = plan_of(&prior, &proposed, &private);
@@ -997,7 +1047,10 @@ mod tests {
         // Without the import's mark, new startup parameters still replace the cluster: they
         // only take effect when it is created.
         let r = plan_of(&prior, &proposed, &[]);
-        assert_eq!(r.requires_replace, vec![AttrPath::root("startup_parameter")]);
+        assert_eq!(
+            r.requires_replace,
+            vec![AttrPath::root("startup_parameter")]
+        );
     }
 
     #[test]

@@ -334,7 +334,9 @@ fn a_reimported_cluster_plans_no_replacement_and_keeps_its_status() {
     std::fs::write(tf.path().join("main.tf"), main).unwrap();
     tf.init();
     tf.apply().success();
-    let id = state_values(&tf, "ocp_cluster.orders")["id"].as_i64().unwrap();
+    let id = state_values(&tf, "ocp_cluster.orders")["id"]
+        .as_i64()
+        .unwrap();
     tf.run(&["state", "rm", "-no-color", "ocp_cluster.orders"])
         .success();
     tf.run(&["import", "-no-color", "ocp_cluster.orders", &id.to_string()])
@@ -369,9 +371,11 @@ fn a_reimported_cluster_plans_no_replacement_and_keeps_its_status() {
         .filter(|l| l.trim_start().starts_with(['~', '+', '-']) && !l.contains("resource \""))
         .collect();
     assert!(
-        changed.iter().all(|l| ["root_password", "startup_parameter", "name ", "value "]
-            .iter()
-            .any(|a| l.contains(a))),
+        changed.iter().all(
+            |l| ["root_password", "startup_parameter", "name ", "value "]
+                .iter()
+                .any(|a| l.contains(a))
+        ),
         "{changed:?}\n{}",
         r.stdout
     );

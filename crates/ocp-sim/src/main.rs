@@ -164,10 +164,10 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
             }
             "--shape-chaos" => {
                 let v = value()?;
-                cfg.shape_chaos = Some(
-                    v.parse()
-                        .map_err(|_| format!("invalid --shape-chaos {v:?}: expected an integer"))?,
-                );
+                cfg.shape_chaos =
+                    Some(v.parse().map_err(|_| {
+                        format!("invalid --shape-chaos {v:?}: expected an integer")
+                    })?);
             }
             other => return Err(format!("unknown argument {other:?} (see --help)")),
         }

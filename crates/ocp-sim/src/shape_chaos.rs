@@ -60,7 +60,11 @@ enum Kind {
 /// The fields each kind keeps; all others are omitted. One table, with its sources.
 const ALWAYS_PRESENT: &[(Kind, &[&str], &str)] = &[
     // §3.1 "Cluster object fields (partly seen)"; zones/servers are §5 #13 (inferred).
-    (Kind::Cluster, &["id", "name", "obClusterId", "type", "status", "obVersion"], "§3.1"),
+    (
+        Kind::Cluster,
+        &["id", "name", "obClusterId", "type", "status", "obVersion"],
+        "§3.1",
+    ),
     // §1.5: zones are addressed by name; the zone shape is §5 #13 (inferred).
     (Kind::Zone, &["name"], "§1.5, §3.2"),
     // §3.3 note: OCP keeps a separate server id; the rest is §5 #13 (inferred).
@@ -69,9 +73,25 @@ const ALWAYS_PRESENT: &[(Kind, &[&str], &str)] = &[
     (
         Kind::Tenant,
         &[
-            "clusterId", "clusterName", "clusterStatus", "clusterType", "createTime", "id",
-            "locality", "locked", "mode", "name", "obClusterId", "obTenantId", "obVersion",
-            "ocpClusterView", "primaryZone", "readonly", "role", "status", "syncStatus",
+            "clusterId",
+            "clusterName",
+            "clusterStatus",
+            "clusterType",
+            "createTime",
+            "id",
+            "locality",
+            "locked",
+            "mode",
+            "name",
+            "obClusterId",
+            "obTenantId",
+            "obVersion",
+            "ocpClusterView",
+            "primaryZone",
+            "readonly",
+            "role",
+            "status",
+            "syncStatus",
             "zoneList",
         ],
         "§4.1",
@@ -80,8 +100,16 @@ const ALWAYS_PRESENT: &[(Kind, &[&str], &str)] = &[
     (
         Kind::Task,
         &[
-            "clusterId", "context", "creator", "executor", "id", "name", "operation",
-            "startTime", "status", "subtasks",
+            "clusterId",
+            "context",
+            "creator",
+            "executor",
+            "id",
+            "name",
+            "operation",
+            "startTime",
+            "status",
+            "subtasks",
         ],
         "§2.1, §2.5, §4.4",
     ),
@@ -98,14 +126,30 @@ const ALWAYS_PRESENT: &[(Kind, &[&str], &str)] = &[
     // §1.5: roles are addressed by name.
     (Kind::DbRole, &["roleName"], "§1.5, §3.6"),
     // §3.6: `dbObject` is `{objectType, objectName, schemaName}` (S1).
-    (Kind::DbObject, &["objectType", "objectName", "schemaName"], "§3.6"),
+    (
+        Kind::DbObject,
+        &["objectType", "objectName", "schemaName"],
+        "§3.6",
+    ),
     // §3.7: host items "include id, innerIpAddress" (C-inst).
     (Kind::Host, &["id", "innerIpAddress"], "§3.7"),
     // §4.6: the verbatim region and IDC answers.
-    (Kind::Region, &["createTime", "id", "name", "updateTime"], "§4.6"),
+    (
+        Kind::Region,
+        &["createTime", "id", "name", "updateTime"],
+        "§4.6",
+    ),
     (
         Kind::Idc,
-        &["createTime", "description", "id", "name", "regionId", "regionName", "updateTime"],
+        &[
+            "createTime",
+            "description",
+            "id",
+            "name",
+            "regionId",
+            "regionName",
+            "updateTime",
+        ],
         "§4.6",
     ),
     // §3.7: host type items "with id, name".
@@ -174,9 +218,9 @@ fn root_kind(method: &Method, path: &str, data: &Value) -> Kind {
         ["ob", "clusters", _, "servers"] | ["ob", "clusters", _, "zones", _, "servers"] => {
             Kind::Server
         }
-        ["ob", "tenants"] | ["ob", "clusters", _, "tenants"] | ["ob", "clusters", _, "tenants", _] => {
-            Kind::Tenant
-        }
+        ["ob", "tenants"]
+        | ["ob", "clusters", _, "tenants"]
+        | ["ob", "clusters", _, "tenants", _] => Kind::Tenant,
         ["ob", "clusters", _, "tenants", _, "databases", ..] => Kind::Database,
         ["ob", "clusters", _, "tenants", _, "users", ..] => Kind::DbUser,
         ["ob", "clusters", _, "tenants", _, "roles", ..] => Kind::DbRole,
@@ -309,7 +353,10 @@ mod tests {
             "zones": [{"name": "zone1", "idcName": "hz1"}]});
         rewrite_data(&Method::GET, "/api/v2/ob/clusters/1", &mut data, 7);
         let o = data.as_object().unwrap();
-        assert!(o.get("fullVersion").is_none() && o.get("zones").is_none(), "{data}");
+        assert!(
+            o.get("fullVersion").is_none() && o.get("zones").is_none(),
+            "{data}"
+        );
         assert_eq!(o["status"], "RUNNING");
         assert!(o.contains_key("extInfo"));
     }
@@ -333,8 +380,16 @@ mod tests {
     fn an_async_answer_is_a_task_wherever_it_comes_from() {
         let mut data = json!({"id": 9, "status": "RUNNING", "tenantId": 5, "name": "Create tenant",
             "subtasks": [{"id": 1, "status": "RUNNING", "className": "x", "description": "d"}]});
-        rewrite_data(&Method::POST, "/api/v2/ob/clusters/1/tenants/createTenant", &mut data, 7);
-        assert!(data.get("tenantId").is_none(), "§5 #2 is a proposed answer: {data}");
+        rewrite_data(
+            &Method::POST,
+            "/api/v2/ob/clusters/1/tenants/createTenant",
+            &mut data,
+            7,
+        );
+        assert!(
+            data.get("tenantId").is_none(),
+            "§5 #2 is a proposed answer: {data}"
+        );
         assert_eq!(data["id"], 9);
         assert!(data["subtasks"][0].get("status").is_none());
         assert_eq!(data["subtasks"][0]["description"], "d");
@@ -343,10 +398,25 @@ mod tests {
     #[test]
     fn every_kind_has_a_row_in_the_table() {
         for k in [
-            Kind::Cluster, Kind::Zone, Kind::Server, Kind::Tenant, Kind::Task, Kind::Subtask,
-            Kind::Database, Kind::DbUser, Kind::DbRole, Kind::DbObject, Kind::Host,
-            Kind::Region, Kind::Idc, Kind::HostType, Kind::Credential, Kind::BackupStrategy,
-            Kind::BackupResult, Kind::BackupOpsResult, Kind::BackupObject,
+            Kind::Cluster,
+            Kind::Zone,
+            Kind::Server,
+            Kind::Tenant,
+            Kind::Task,
+            Kind::Subtask,
+            Kind::Database,
+            Kind::DbUser,
+            Kind::DbRole,
+            Kind::DbObject,
+            Kind::Host,
+            Kind::Region,
+            Kind::Idc,
+            Kind::HostType,
+            Kind::Credential,
+            Kind::BackupStrategy,
+            Kind::BackupResult,
+            Kind::BackupOpsResult,
+            Kind::BackupObject,
         ] {
             assert!(kept(k).is_some(), "{k:?}");
         }

@@ -498,7 +498,6 @@ pub struct BackupTask {
 // Tolerant decoding helpers
 // ---------------------------------------------------------------------------------------------
 
-
 /// Like [`de_string_map`], `None` when absent or null.
 fn de_opt_string_map<'de, D: Deserializer<'de>>(
     d: D,
@@ -755,10 +754,12 @@ mod tests {
                 backup_schedule_mode: Some("WEEK".into()),
                 backup_schedule_enabled: Some(true),
                 backup_schedule_time: Some("02:00:00.000+08:00".into()),
-                day_and_data_backup_model_map: Some([("1", "FULL_BACKUP"), ("4", "INCREMENTAL_BACKUP")]
-                    .into_iter()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect()),
+                day_and_data_backup_model_map: Some(
+                    [("1", "FULL_BACKUP"), ("4", "INCREMENTAL_BACKUP")]
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                        .collect(),
+                ),
                 start_log_backup: Some(true),
                 clean_enabled: Some(true),
                 backup_data_retention_days: Some(7),
@@ -1023,10 +1024,12 @@ mod tests {
                 backup_schedule_mode: Some("MONTH".into()),
                 backup_schedule_enabled: Some(false),
                 backup_schedule_time: Some("03:30:00.000+08:00".into()),
-                day_and_data_backup_model_map: Some([("1", "FULL_BACKUP"), ("15", "INCREMENTAL_BACKUP")]
-                    .into_iter()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect()),
+                day_and_data_backup_model_map: Some(
+                    [("1", "FULL_BACKUP"), ("15", "INCREMENTAL_BACKUP")]
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                        .collect(),
+                ),
                 start_log_backup: Some(false),
                 clean_enabled: Some(false),
                 backup_data_retention_days: Some(14),

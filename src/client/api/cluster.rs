@@ -146,10 +146,7 @@ impl From<RawServer> for Server {
     ///   `sqlPort` 2881), where `port` is the server's identity (`ip:port`) for OceanBase.
     fn from(r: RawServer) -> Self {
         let sql_port = r.sql_port.or(r.port);
-        let rpc_port = r
-            .svr_port
-            .or(r.rpc_port)
-            .or(r.sql_port.and(r.port));
+        let rpc_port = r.svr_port.or(r.rpc_port).or(r.sql_port.and(r.port));
         Server {
             id: r.id,
             ip: r.ip.or(r.svr_ip),

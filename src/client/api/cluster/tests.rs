@@ -60,7 +60,9 @@ async fn zones_and_servers_of_a_cluster_are_listed() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(servers.len(), 3);
-    assert!(servers.iter().all(|s| s.id.is_some() && s.sql_port.is_some() && s.rpc_port.is_some()));
+    assert!(servers
+        .iter()
+        .all(|s| s.id.is_some() && s.sql_port.is_some() && s.rpc_port.is_some()));
     let z1 = client
         .list_zone_servers(id, "zone1")
         .await
@@ -178,8 +180,8 @@ fn a_server_with_both_port_spellings_decodes_with_the_right_ports() {
     let s: Server = crate::client::de::decode_at("", json!({"port": 2881, "svrPort": 2882}))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((s.sql_port, s.rpc_port), (Some(2881), Some(2882)));
-    let s: Server = crate::client::de::decode_at("", json!({"port": 2881}))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let s: Server =
+        crate::client::de::decode_at("", json!({"port": 2881})).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((s.sql_port, s.rpc_port), (Some(2881), None));
     // The same inside a cluster: every server survives, none is dropped.
     let c: Cluster = crate::client::de::decode_at(
