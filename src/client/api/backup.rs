@@ -508,20 +508,30 @@ fn de_opt_string_map<'de, D: Deserializer<'de>>(
     }
 }
 
-/// A map of strings; numbers and booleans as text, other values and a null map skipped.
+/// A map of strings; numbers and booleans as text; a null map is empty and a null value is no
+/// entry (a day without a backup). Any other value is an error naming its key, never skipped
+/// (R6: a day that vanished would read as drift).
 fn de_string_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(BTreeMap::new()),
         Some(Value::Object(m)) => m
             .into_iter()
             .filter_map(|(k, v)| match v {
-                Value::String(s) => Some((k, s)),
-                Value::Number(n) => Some((k, n.to_string())),
-                Value::Bool(b) => Some((k, b.to_string())),
-                _ => None,
+                Value::Null => None,
+                Value::String(s) => Some(Ok((k, s))),
+                Value::Number(n) => Some(Ok((k, n.to_string()))),
+                Value::Bool(b) => Some(Ok((k, b.to_string()))),
+                other => Some(Err(serde::de::Error::custom(format!(
+                    "[{k:?}]: expected a string, got {}",
+                    crate::client::envelope::json_kind(&other)
+                )))),
             })
             .collect(),
-        _ => BTreeMap::new(),
-    })
+        Some(other) => Err(serde::de::Error::custom(format!(
+            "expected a map, got {}",
+            crate::client::envelope::json_kind(&other)
+        ))),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -883,6 +893,15 @@ mod tests {
             .unwrap_or_else(|| panic!("a broken s3AccessKey must not decode"));
         assert!(
             e.starts_with("obBackupServiceStorageConfig.obBackupStorageBaseInfo.s3AccessKey: "),
+            "{e}"
+        );
+        let mut broken = data.clone();
+        broken["obBackupScheduleConfig"]["dayAndDataBackupModelMap"]["5"] = json!(["FULL"]);
+        let e = crate::client::de::decode_at::<BackupStrategy>("", broken)
+            .err()
+            .unwrap_or_else(|| panic!("a day that is a list must not decode"));
+        assert!(
+            e.starts_with("obBackupScheduleConfig.dayAndDataBackupModelMap[\"5\"]: "),
             "{e}"
         );
         let s: BackupStrategy = serde_json::from_value(data).unwrap_or_else(|e| panic!("{e}"));
