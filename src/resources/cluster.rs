@@ -149,6 +149,10 @@ impl DataSource for ClusterDataSource {
             ),
             (None, None) => return,
         };
+        let found = match found {
+            Ok(Some(c)) => client.with_zones(c).await.map(Some),
+            other => other,
+        };
         let cluster = match found {
             Ok(Some(c)) => c,
             Ok(None) => {

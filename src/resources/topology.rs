@@ -107,17 +107,10 @@ fn primary_zone_groups(pz: &str) -> Vec<std::collections::BTreeSet<String>> {
 
 /// The cluster and its sys tenant's primary zone (`None` when OCP does not report one).
 async fn observe(client: &OcpClient, id: i64) -> Result<Option<Observed>, ClientError> {
-    let Some(mut cluster) = client.find_cluster(id).await? else {
+    let Some(cluster) = client.find_cluster(id).await? else {
         return Ok(None);
     };
-    if cluster.zones.is_empty() {
-        // The cluster object's zones are §5 #13's proposal; the zone list is documented (§3.2).
-        cluster.zones = match client.list_zones(id).await {
-            Ok(z) => z,
-            Err(e) if e.is_not_found() => Vec::new(),
-            Err(e) => return Err(e),
-        };
-    }
+    let cluster = client.with_zones(cluster).await?;
     let filter = TenantFilter {
         name: Some("sys".into()),
         ..TenantFilter::default()

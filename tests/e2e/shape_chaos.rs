@@ -21,6 +21,11 @@ fn start_chaos_sim(seed: u64) -> Sim {
 
 /// Apply, an empty plan, destroy; the simulator really answers in chaos shapes.
 fn lifecycle(seed: u64, config: &str) {
+    lifecycle_checked(seed, config, |_| {});
+}
+
+/// [`lifecycle`], with `check` run on the applied project before the re-plan.
+fn lifecycle_checked(seed: u64, config: &str, check: impl Fn(&TfProject)) {
     let sim = start_chaos_sim(seed);
     let clusters = ocp_call(&sim, "GET", "/api/v2/ob/clusters", None);
     assert!(
@@ -33,6 +38,7 @@ fn lifecycle(seed: u64, config: &str) {
         .with_sim(&sim);
     tf.init();
     tf.apply().success();
+    check(&tf);
     let r = tf.run(&["plan", "-no-color", "-detailed-exitcode"]);
     assert_eq!(r.code, Some(0), "empty re-plan:\n{}", r.all());
     tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
@@ -93,7 +99,7 @@ resource "ocp_db_grant" "app_orders" {{
 
 #[test]
 fn cluster_zone_and_host_lifecycle() {
-    lifecycle(
+    lifecycle_checked(
         13,
         r#"
 data "ocp_idc" "hz1" {
@@ -132,7 +138,19 @@ resource "ocp_zone" "z2" {
   idc_name   = data.ocp_idc.hz1.name
   servers    = [ocp_host.b.id]
 }
+data "ocp_cluster" "c" {
+  id = ocp_zone.z2.cluster_id
+}
+output "zones" {
+  value = sort([for z in data.ocp_cluster.c.zones : z.name])
+}
 "#,
+        |tf| {
+            // The cluster object carries no zones here: the data source finds them in the
+            // documented zone list.
+            let out = tf.outputs();
+            assert_eq!(out["zones"]["value"], serde_json::json!(["zone1", "zone2"]));
+        },
     );
 }
 

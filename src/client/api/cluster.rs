@@ -279,6 +279,20 @@ impl OcpClient {
         }
     }
 
+    /// `c` with its zones: when the cluster object carries none (its zones are §5 #13's
+    /// proposal, not documented), they come from the documented zone list (§3.2). A 404 of
+    /// that list leaves the cluster without zones.
+    pub async fn with_zones(&self, mut c: Cluster) -> Result<Cluster, ClientError> {
+        if c.zones.is_empty() {
+            c.zones = match self.list_zones(c.id).await {
+                Ok(z) => z,
+                Err(e) if e.is_not_found() => Vec::new(),
+                Err(e) => return Err(e),
+            };
+        }
+        Ok(c)
+    }
+
     /// Every cluster, optionally with OCP's `name` keyword filter (all pages).
     pub async fn list_clusters(
         &self,
