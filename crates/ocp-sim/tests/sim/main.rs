@@ -9,5 +9,6 @@ mod db_objects;
 mod faults;
 mod infra;
 mod restart;
+mod shape_chaos;
 mod tenants;
 mod tls;
