@@ -352,7 +352,9 @@ fn a_destroy_that_times_out_is_finished_by_the_next_destroy_with_one_delete_task
 
     // OCP's delete task outlives the delete timeout: the tenant stays in state, and the
     // diagnostic says the next destroy picks the task up.
-    sim_admin(&sim, "/_sim/config", json!({"task_seconds": 8.0}));
+    // Long enough that the apply below still finds the delete running on a busy machine
+    // (a wall-clock guess until the simulator has a virtual clock).
+    sim_admin(&sim, "/_sim/config", json!({"task_seconds": 20.0}));
     let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).failure();
     assert!(r.stderr.contains("did not finish within"), "{}", r.stderr);
     assert!(
