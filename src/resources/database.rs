@@ -59,7 +59,7 @@ impl Resource for DatabaseResource {
             .attr("name", Attr::string().required().requires_replace().validate(DbObjectName).doc("Database name: a letter followed by letters, digits or underscores, at most 64 characters. Changing it replaces the database."))
             .attr("charset", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Character set, such as `utf8mb4`. Default: the tenant's. Changing it replaces the database."))
             .attr("collation", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Collation of the character set, such as `utf8mb4_bin`. Default: the character set's default. Changing it replaces the database."))
-            .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().doc("Zone priority of the database's leaders, in the tenant's primary-zone syntax. Default: the tenant's. Changed in place."))
+            .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().validate(super::PrimaryZoneSyntax).doc("Zone priority of the database's leaders, in the tenant's primary-zone syntax. Default: the tenant's. Changed in place."))
             .attr("read_only", Attr::bool().default(Value::Bool(false)).doc("Whether the database is read-only. Default `false`. Changed in place."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the database was created (ISO-8601 with offset)."))
     }

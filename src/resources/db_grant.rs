@@ -275,27 +275,37 @@ impl Resource for DbGrantResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let set = |a: &str| config.get(a).is_some_and(|v| !v.is_null());
-        if set("user") == set("role")
-            && !config.get("user").is_some_and(Value::is_unknown)
-            && !config.get("role").is_some_and(Value::is_unknown)
-        {
-            diags.attr_error(
-                AttrPath::root("user"),
-                "Invalid Grantee",
-                "Set exactly one of `user` and `role`.",
-            );
-        }
-        if set("roles") {
-            validate_unique_roles(config, diags);
-            for other in ["privileges", "database", "object_name"] {
-                if set(other) {
-                    diags.attr_error(AttrPath::root(other), "Conflicting Grant", format!("A grant of `roles` cannot also set `{other}`; use a separate ocp_db_grant."));
-                }
+        // Whether an attribute is set: `None` while unknown (it may still turn out null), so
+        // no rule judges a value that is not known yet.
+        let set = |a: &str| match config.get(a) {
+            Some(v) if v.is_unknown() => None,
+            Some(v) => Some(!v.is_null()),
+            None => Some(false),
+        };
+        let is = |a: &str| set(a) == Some(true);
+        if let (Some(u), Some(r)) = (set("user"), set("role")) {
+            if u == r {
+                diags.attr_error(
+                    AttrPath::root("user"),
+                    "Invalid Grantee",
+                    "Set exactly one of `user` and `role`.",
+                );
             }
-            return;
         }
-        if !set("privileges") {
+        match set("roles") {
+            None => return,
+            Some(true) => {
+                validate_unique_roles(config, diags);
+                for other in ["privileges", "database", "object_name"] {
+                    if is(other) {
+                        diags.attr_error(AttrPath::root(other), "Conflicting Grant", format!("A grant of `roles` cannot also set `{other}`; use a separate ocp_db_grant."));
+                    }
+                }
+                return;
+            }
+            Some(false) => {}
+        }
+        if set("privileges") == Some(false) {
             diags.attr_error(
                 AttrPath::root("privileges"),
                 "Missing Privileges",
@@ -303,22 +313,26 @@ impl Resource for DbGrantResource {
             );
         }
         let object = ["object_type", "object_schema", "object_name"];
-        let n = object.iter().filter(|a| set(a)).count();
-        if n != 0 && n != 3 {
-            for a in object.iter().filter(|a| !set(a)) {
+        let object_known = object.iter().all(|a| set(a).is_some());
+        let n = object.iter().filter(|a| is(a)).count();
+        if object_known && n != 0 && n != 3 {
+            for a in object.iter().filter(|a| !is(a)) {
                 diags.attr_error(AttrPath::root(*a), "Incomplete Object", format!("An object grant needs `object_type`, `object_schema` and `object_name`; `{a}` is missing."));
             }
         }
-        if n > 0 && set("database") {
+        if n > 0 && is("database") {
             diags.attr_error(
                 AttrPath::root("database"),
                 "Conflicting Grant",
                 "Set either `database` or the object, not both.",
             );
         }
+        if !object_known || set("database").is_none() {
+            return; // the scope the privileges are checked against is not known yet
+        }
         let scope = if n > 0 {
             Scope::Object
-        } else if set("database") {
+        } else if is("database") {
             Scope::Database
         } else {
             Scope::Global

@@ -20,7 +20,10 @@ pub mod ownership;
 pub mod privileges;
 pub mod tenant;
 pub mod topology;
+
 pub mod unique;
+#[cfg(test)]
+mod unknown_tests;
 
 /// Every managed resource type this provider serves.
 pub fn all_resources() -> Vec<Arc<dyn Resource>> {
@@ -301,6 +304,56 @@ impl crate::framework::validate::Validator for DbObjectName {
                 "Invalid Name",
                 format!(
                     "Attribute {path} must be {}, got {s:?}.",
+                    self.description()
+                ),
+            );
+        }
+    }
+}
+
+/// OCP's primary-zone syntax (§3.4.1): `RANDOM`, or zone names where `,` separates zones of
+/// equal priority and `;` lowers the priority (`zone1;zone2,zone3`). Refuses at plan time
+/// what OCP refuses at apply: an empty string, an empty group (a leading, trailing or doubled
+/// `;` or `,`), a zone named twice.
+pub struct PrimaryZoneSyntax;
+
+impl crate::framework::validate::Validator for PrimaryZoneSyntax {
+    fn description(&self) -> String {
+        "`RANDOM`, or zone names separated by `,` (equal priority) and `;` (lower priority), such as `zone1;zone2,zone3`".into()
+    }
+    fn validate(&self, path: &AttrPath, v: &crate::value::Value, diags: &mut Diagnostics) {
+        let Some(s) = v.as_str() else { return };
+        if s.trim().eq_ignore_ascii_case("RANDOM") {
+            return;
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let mut why = None;
+        for zone in s.split([';', ',']).map(str::trim) {
+            if zone.is_empty() {
+                why = Some(
+                    "it has an empty zone name (a leading, trailing or doubled `;` or `,`)"
+                        .to_string(),
+                );
+                break;
+            }
+            if !zone
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                why = Some(format!("{zone:?} is not a zone name"));
+                break;
+            }
+            if !seen.insert(zone) {
+                why = Some(format!("it names zone {zone:?} twice"));
+                break;
+            }
+        }
+        if let Some(why) = why {
+            diags.attr_error(
+                path.clone(),
+                "Invalid Primary Zone",
+                format!(
+                    "Attribute {path} must be {}, got {s:?}: {why}.",
                     self.description()
                 ),
             );

@@ -88,15 +88,21 @@ fn valid_whitelist_entry(e: &str) -> bool {
             return false;
         }
     }
+    // Decimal octets without leading zeros: OCP refuses `010.0.0.1` (read as octal by some
+    // parsers, so ambiguous).
     let octets: Vec<&str> = addr.split('.').collect();
     octets.len() == 4
         && octets.iter().all(|o| {
-            *o == "%" || (!o.is_empty() && o.len() <= 3 && o.parse::<u16>().is_ok_and(|n| n <= 255))
+            *o == "%"
+                || (!o.is_empty()
+                    && o.len() <= 3
+                    && !(o.len() > 1 && o.starts_with('0'))
+                    && o.parse::<u16>().is_ok_and(|n| n <= 255))
         })
 }
 
-/// A whitelist entry by the clients it lets in, the way OceanBase matches them: octets
-/// without leading zeros, `/32` as the plain address, a network without its host bits,
+/// A whitelist entry by the clients it lets in, the way OceanBase matches them: `/32` as
+/// the plain address, a network without its host bits,
 /// trailing `%` octets as the network they cover (`10.10.%.%` = `10.10.0.0/16`), and `/0` as
 /// `%`. `None` for an entry that is not valid (reported on its own).
 fn whitelist_key(e: &str) -> Option<String> {
@@ -181,6 +187,11 @@ impl Validator for WhitelistEntries {
             diags.attr_error(path.clone(), "Empty Whitelist", format!("Attribute {path} must hold at least one entry; use [\"%\"] to allow any client."));
         }
     }
+}
+
+/// Whether a primary zone is OCP's `RANDOM` (leaders spread over all zones).
+fn is_random(pz: &str) -> bool {
+    pz.trim().eq_ignore_ascii_case("RANDOM")
 }
 
 /// The zone names of a primary-zone string (`zone1;zone2,zone3`).
@@ -396,7 +407,7 @@ impl Resource for TenantResource {
             .attr("mode", Attr::string().default(Value::string("MYSQL")).requires_replace().validate(OneOf(MODES)).doc("Compatibility mode: `MYSQL` or `ORACLE`. Default `MYSQL`. Changing it replaces the tenant."))
             .attr("charset", Attr::string().default(Value::string("utf8mb4")).requires_replace().doc("Character set: `utf8mb4`, `gbk` or `gb18030`, and `binary` for MySQL mode. Default `utf8mb4`. Changing it replaces the tenant."))
             .attr("collation", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Collation of the character set, such as `utf8mb4_general_ci` (OCP's default for `utf8mb4`). Ignored by OCP for Oracle-mode tenants. Changing it replaces the tenant."))
-            .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().doc("Zone priority for leaders: `,` separates zones of equal priority and `;` lowers the priority, e.g. `zone1;zone2,zone3`. Every zone named must have a `zone` block. Default: what OCP chooses. Changed in place."))
+            .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().validate(super::PrimaryZoneSyntax).doc("Zone priority for leaders: `,` separates zones of equal priority and `;` lowers the priority, e.g. `zone1;zone2,zone3`, or `RANDOM` to spread leaders over every zone. Every zone named must have a `zone` block. Default: what OCP chooses (`RANDOM`); leaving it out later keeps the current value. Changed in place."))
             .attr("whitelist", Attr::set(Type::String).optional().computed().use_state_for_unknown().validate(WhitelistEntries).doc("Client addresses allowed to connect: IPv4 addresses, networks such as `10.0.0.0/8`, patterns such as `10.10.10.%`, or `%` for any. A set: order never matters; two entries that let in the same clients (`10.0.0.1` and `10.0.0.1/32`) are refused. Default: what OCP sets (`%`). Changed in place."))
             .attr("root_password", Attr::string().required().sensitive().doc("Password of the tenant's administrator (`root` in MySQL mode, `SYS` in Oracle mode): 8 to 32 characters with at least three of upper case, lower case, digits and specials `~!@#%^&*_-+=|(){}[]:;,.?/`. OCP never returns it, so Terraform cannot see changes made outside it. Changed in place."))
             .attr("description", Attr::string().optional().doc("Free-text description. Changed in place."))
@@ -462,10 +473,14 @@ impl Resource for TenantResource {
             )
         });
         let seen: BTreeSet<&str> = named.iter().filter_map(|k| k.key).collect();
-        let names_known = zones
-            .iter()
-            .all(|z| z.get("name").is_some_and(|n| !n.is_unknown()));
-        if let (Some(pz), true) = (str_attr(config, "primary_zone"), names_known) {
+        // A `zone` list not known yet (a `dynamic` block over a value known only at apply)
+        // is "not yet known", never "no zones".
+        let names_known = config.get("zone").is_none_or(|z| !z.is_unknown())
+            && zones
+                .iter()
+                .all(|z| z.get("name").is_some_and(|n| !n.is_unknown()));
+        let pz = str_attr(config, "primary_zone").filter(|pz| !is_random(pz));
+        if let (Some(pz), true) = (pz, names_known) {
             for z in primary_zone_names(pz) {
                 if !seen.contains(z) {
                     diags.attr_error(
@@ -1196,6 +1211,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn primary_zone_syntax_refuses_what_ocp_refuses_and_takes_random() {
+        use crate::framework::validate::Validator;
+        let cases: &[(&str, bool)] = &[
+            ("zone1", true),
+            ("zone1;zone2,zone3", true),
+            ("zone1 ; zone2", true),
+            ("RANDOM", true),
+            ("random", true),
+            ("", false),
+            ("   ", false),
+            ("zone1;", false),
+            (";zone1", false),
+            ("zone1;;zone2", false),
+            ("zone1,,zone2", false),
+            ("zone1;zone1", false),
+            ("zone/1", false),
+        ];
+        for (pz, ok) in cases {
+            let mut d = Diagnostics::new();
+            super::super::PrimaryZoneSyntax.validate(
+                &AttrPath::root("primary_zone"),
+                &Value::string(*pz),
+                &mut d,
+            );
+            assert_eq!(!d.has_errors(), *ok, "{pz:?}: {:?}", d.0);
+        }
+        // RANDOM never needs a zone block of that name.
+        let mut d = Diagnostics::new();
+        let config = Value::object([
+            ("primary_zone", Value::string("RANDOM")),
+            (
+                "zone",
+                Value::List(vec![Value::object([("name", Value::string("zone1"))])]),
+            ),
+        ]);
+        TenantResource.validate(&config, &mut d);
+        assert!(!d.has_errors(), "{:?}", d.0);
+    }
+
+    #[test]
     fn whitelist_entries_follow_ocp_rules() {
         for (e, ok) in [
             ("%", true),
@@ -1208,6 +1263,9 @@ mod tests {
             ("10.0.%.0/8", false),
             ("localhost", false),
             (" 10.0.0.1", false),
+            ("010.0.0.1", false),
+            ("10.0.0.01", false),
+            ("0.0.0.0", true),
         ] {
             assert_eq!(valid_whitelist_entry(e), ok, "{e}");
         }
@@ -1216,7 +1274,6 @@ mod tests {
     #[test]
     fn whitelist_entries_are_compared_by_the_clients_they_let_in() {
         for (name, a, b, same) in [
-            ("leading zeros", "10.0.0.1", "010.000.0.01", true),
             (
                 "a /32 network is the address",
                 "10.0.0.1",
@@ -1235,7 +1292,7 @@ mod tests {
             (
                 "a % in the middle keeps its place",
                 "10.%.0.1",
-                "10.%.00.1",
+                "10.%.0.1",
                 true,
             ),
             ("other addresses", "10.0.0.1", "10.0.0.2", false),
