@@ -98,29 +98,11 @@ impl Validator for NoHyphen {
 /// Catalogue names travel in paths and import ids: letters, digits, `_`, `-` and `.`, at most
 /// 64 characters. The reference gives no rule (§3.7); this is the stricter choice, so a name
 /// with `/`, spaces or other characters is refused at plan time rather than by OCP at apply.
-struct CatalogueName;
-
-impl Validator for CatalogueName {
-    fn description(&self) -> String {
-        "letters, digits, `_`, `-` and `.`, at most 64 characters".into()
-    }
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        let Some(s) = v.as_str() else { return };
-        let ok = s.len() <= 64
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        if !ok && !s.trim().is_empty() {
-            diags.attr_error(
-                path.clone(),
-                "Invalid Name",
-                format!(
-                    "Attribute {path} must be {}, got {s:?}.",
-                    self.description()
-                ),
-            );
-        }
-    }
-}
+const CATALOGUE_NAME: super::NameRule = super::NameRule {
+    letter_first: false,
+    punctuation: &['_', '-', '.'],
+    summary: "Invalid Name",
+};
 
 /// How an import id names a catalogue entry: `id:<n>` or `name:<s>` say it outright; a bare
 /// id of digits is looked up both ways (and must not match two entries); anything else is a
@@ -305,7 +287,7 @@ impl Resource for CatalogueResource {
             .required()
             .requires_replace()
             .validate(NotBlank)
-            .validate(CatalogueName);
+            .validate(CATALOGUE_NAME);
         let name = if kind == Kind::HostType {
             name.validate(NoHyphen)
         } else {
@@ -695,7 +677,7 @@ mod tests {
             (&"x".repeat(65)[..], false),
         ] {
             let mut d = Diagnostics::new();
-            CatalogueName.validate(&AttrPath::root("name"), &Value::string(name), &mut d);
+            CATALOGUE_NAME.validate(&AttrPath::root("name"), &Value::string(name), &mut d);
             assert_eq!(!d.has_errors(), ok, "{name:?}");
         }
     }

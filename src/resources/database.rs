@@ -12,7 +12,9 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{import_id, refuse_existing, report, tenant_attrs, tenant_of, DbObjectName, Existing};
+use super::{
+    import_id, refuse_existing, report, tenant_attrs, tenant_of, Existing, DB_OBJECT_NAME,
+};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
 
@@ -56,7 +58,7 @@ impl Resource for DatabaseResource {
     fn schema(&self) -> Schema {
         tenant_attrs(Schema::new("A database in a MySQL-mode tenant."), "database")
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<tenant_id>/<name>`, also the import id."))
-            .attr("name", Attr::string().required().requires_replace().validate(DbObjectName).doc("Database name: a letter followed by letters, digits or underscores, at most 64 characters. Changing it replaces the database."))
+            .attr("name", Attr::string().required().requires_replace().validate(DB_OBJECT_NAME).doc("Database name: a letter followed by letters, digits or underscores, at most 64 characters. Changing it replaces the database."))
             .attr("charset", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Character set, such as `utf8mb4`. Default: the tenant's. Changing it replaces the database."))
             .attr("collation", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Collation of the character set, such as `utf8mb4_bin`. Default: the character set's default. Changing it replaces the database."))
             .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().validate(super::PrimaryZoneSyntax).doc("Zone priority of the database's leaders, in the tenant's primary-zone syntax. Default: the tenant's. Changed in place."))

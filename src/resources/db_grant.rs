@@ -224,9 +224,8 @@ fn list_attr(kind: &Kind) -> &'static str {
     }
 }
 
-fn state_from(base: &Value, kind: &Kind, mode: Mode, c: i64, t: i64, held: &[String]) -> Value {
-    let mut s = base.clone();
-    let (is_user, name) = grantee_of(base).unwrap_or((true, ""));
+/// The grant's id, also its import id: `<cluster>/<tenant>/<user|role>/<grantee>/<scope...>`.
+fn grant_id(c: i64, t: i64, is_user: bool, name: &str, kind: &Kind) -> String {
     let mut parts = vec![
         c.to_string(),
         t.to_string(),
@@ -234,7 +233,13 @@ fn state_from(base: &Value, kind: &Kind, mode: Mode, c: i64, t: i64, held: &[Str
         name.to_string(),
     ];
     parts.extend(kind.id_parts());
-    s.set_attr("id", Value::string(import_id::join(&parts)));
+    import_id::join(&parts)
+}
+
+fn state_from(base: &Value, kind: &Kind, mode: Mode, c: i64, t: i64, held: &[String]) -> Value {
+    let mut s = base.clone();
+    let (is_user, name) = grantee_of(base).unwrap_or((true, ""));
+    s.set_attr("id", Value::string(grant_id(c, t, is_user, name, kind)));
     s.set_attr(
         "tenant_mode",
         Value::string(if mode == Mode::Oracle {
@@ -404,13 +409,6 @@ impl Resource for DbGrantResource {
         };
         let taken = already_held(mode, &kind, &list, &held);
         if !taken.is_empty() {
-            let mut parts = vec![
-                c.to_string(),
-                t.to_string(),
-                if is_user { "user" } else { "role" }.to_string(),
-                name.to_string(),
-            ];
-            parts.extend(kind.id_parts());
             let scope = match &kind {
                 Kind::Global => "globally".to_string(),
                 Kind::Roles => "as roles".to_string(),
@@ -429,7 +427,7 @@ impl Resource for DbGrantResource {
                         if is_user { "user" } else { "role" },
                         taken.join(", ")
                     ),
-                    import_id: import_id::join(&parts),
+                    import_id: grant_id(c, t, is_user, name, &kind),
                     attr,
                 },
             );

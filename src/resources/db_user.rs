@@ -25,7 +25,8 @@ use super::privileges::{
 };
 use super::unique::{refuse_duplicates, Keyed};
 use super::{
-    import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, DbObjectName, Existing,
+    import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, Existing,
+    DB_OBJECT_NAME,
 };
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<username>\"";
@@ -682,7 +683,7 @@ impl Resource for DbUserResource {
     fn schema(&self) -> Schema {
         let s = tenant_attrs(Schema::new("A database user of a tenant. In Oracle mode a user is also a schema. Privileges set here are authoritative for the user; use `ocp_db_grant` instead to add privileges without owning the whole list, and do not mix the two for one user."), "user")
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<tenant_id>/<username>`, also the import id."))
-            .attr("username", Attr::string().required().requires_replace().validate(DbObjectName).doc("User name: a letter followed by letters, digits or underscores, at most 64 characters. Oracle-mode tenants store it in upper case. Changing it replaces the user."))
+            .attr("username", Attr::string().required().requires_replace().validate(DB_OBJECT_NAME).doc("User name: a letter followed by letters, digits or underscores, at most 64 characters. Oracle-mode tenants store it in upper case. Changing it replaces the user."))
             .attr("password", Attr::string().required().sensitive().doc("The user's password (8 to 32 characters with at least three of upper case, lower case, digits and specials). OCP never returns it. Changed in place through OCP's change-password call."))
             .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the account is locked. Default `false`. Changed in place."));
         privilege_attrs(s, "user")

@@ -285,23 +285,52 @@ pub fn pend(
     }
 }
 
-/// Names of databases, users and roles inside a tenant: a letter followed by letters, digits
-/// or underscores, at most 64 characters (the rule this provider and the simulator share).
-pub struct DbObjectName;
+/// A name rule: an optional leading letter, then letters, digits and the given punctuation,
+/// at most 64 characters. One validator for every kind of name the provider checks.
+pub struct NameRule {
+    /// Whether the first character must be a letter.
+    pub letter_first: bool,
+    /// Punctuation allowed besides letters and digits.
+    pub punctuation: &'static [char],
+    /// The diagnostic's summary, e.g. `Invalid Tenant Name`.
+    pub summary: &'static str,
+}
 
-impl crate::framework::validate::Validator for DbObjectName {
+/// Names of tenants, databases, users and roles: a letter followed by letters, digits or
+/// underscores, at most 64 characters (the rule this provider and the simulator share).
+pub const DB_OBJECT_NAME: NameRule = NameRule {
+    letter_first: true,
+    punctuation: &['_'],
+    summary: "Invalid Name",
+};
+
+impl crate::framework::validate::Validator for NameRule {
     fn description(&self) -> String {
-        "a letter followed by letters, digits or underscores, at most 64 characters".into()
+        let extra: String = self
+            .punctuation
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if self.letter_first {
+            format!("a letter followed by letters, digits or {extra}, at most 64 characters")
+        } else {
+            format!("letters, digits and {extra}, at most 64 characters")
+        }
     }
     fn validate(&self, path: &AttrPath, v: &crate::value::Value, diags: &mut Diagnostics) {
         let Some(s) = v.as_str() else { return };
+        if s.trim().is_empty() && !self.letter_first {
+            return; // blank names are NotBlank's to report
+        }
         let ok = s.len() <= 64
-            && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            && (!self.letter_first || s.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || self.punctuation.contains(&c));
         if !ok {
             diags.attr_error(
                 path.clone(),
-                "Invalid Name",
+                self.summary,
                 format!(
                     "Attribute {path} must be {}, got {s:?}.",
                     self.description()

@@ -47,29 +47,10 @@ pub struct TenantResource;
 
 /// Tenant name: starts with a letter, then letters, digits or underscores, at most 64
 /// characters (our reading of OceanBase's rule, shared with the simulator).
-struct TenantName;
-
-impl Validator for TenantName {
-    fn description(&self) -> String {
-        "a letter followed by letters, digits or underscores, at most 64 characters".into()
-    }
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        let Some(s) = v.as_str() else { return };
-        let ok = s.len() <= 64
-            && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !ok {
-            diags.attr_error(
-                path.clone(),
-                "Invalid Tenant Name",
-                format!(
-                    "Attribute {path} must be {}, got {s:?}.",
-                    self.description()
-                ),
-            );
-        }
-    }
-}
+const TENANT_NAME: super::NameRule = super::NameRule {
+    summary: "Invalid Tenant Name",
+    ..super::DB_OBJECT_NAME
+};
 
 /// Whitelist entries as OCP accepts them: `%`, an IPv4 address, an IPv4 network `a.b.c.d/n`,
 /// or an address with `%` octets such as `10.10.10.%` (§3.4.1).
@@ -403,7 +384,7 @@ impl Resource for TenantResource {
         Schema::new("An OceanBase tenant in a cluster managed by OCP. Creation, deletion and replica changes run as OCP tasks that Terraform waits on.")
             .attr("id", Attr::int().computed().use_state_for_unknown().doc("OCP id of the tenant."))
             .attr("cluster_id", Attr::int().required().requires_replace().doc("OCP id of the cluster that hosts the tenant, e.g. `data.ocp_cluster.demo.id`. Changing it replaces the tenant."))
-            .attr("name", Attr::string().required().requires_replace().validate(TenantName).doc("Tenant name, unique in the cluster: a letter followed by letters, digits or underscores, at most 64 characters. Changing it replaces the tenant."))
+            .attr("name", Attr::string().required().requires_replace().validate(TENANT_NAME).doc("Tenant name, unique in the cluster: a letter followed by letters, digits or underscores, at most 64 characters. Changing it replaces the tenant."))
             .attr("mode", Attr::string().default(Value::string("MYSQL")).requires_replace().validate(OneOf(MODES)).doc("Compatibility mode: `MYSQL` or `ORACLE`. Default `MYSQL`. Changing it replaces the tenant."))
             .attr("charset", Attr::string().default(Value::string("utf8mb4")).requires_replace().doc("Character set: `utf8mb4`, `gbk` or `gb18030`, and `binary` for MySQL mode. Default `utf8mb4`. Changing it replaces the tenant."))
             .attr("collation", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Collation of the character set, such as `utf8mb4_general_ci` (OCP's default for `utf8mb4`). Ignored by OCP for Oracle-mode tenants. Changing it replaces the tenant."))
@@ -1380,7 +1361,7 @@ mod tests {
             ("", false),
         ] {
             let mut d = Diagnostics::new();
-            TenantName.validate(&p, &Value::string(n), &mut d);
+            TENANT_NAME.validate(&p, &Value::string(n), &mut d);
             assert_eq!(d.is_empty(), ok, "{n}");
         }
     }
