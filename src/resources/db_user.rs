@@ -20,9 +20,7 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::privileges::{
-    self, canonical, delta, present, set_value, strings, Mode, Scope, OBJECT_TYPES,
-};
+use super::privileges::{self, delta, present, set_value, strings, Mode, Scope, OBJECT_TYPES};
 use super::unique::{refuse_duplicates, Keyed};
 use super::{
     import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, DbObjectName, Existing,
@@ -755,22 +753,25 @@ impl Resource for DbUserResource {
                 format!("Tenant {t} is a {have} tenant, and OCP takes `{attr}` only in {need} mode (ocp-api.md §3.6). Remove `{attr}`, or create the user in a {need} tenant. Nothing was created."),
             );
         }
-        let canon = |v: Option<Vec<&str>>| {
-            v.unwrap_or_default()
-                .into_iter()
-                .map(canonical)
-                .collect::<Vec<_>>()
+        // OCP takes privilege names only (`ALL` is refused: "Invalid database privilege
+        // 'ALL'"), so `ALL` is expanded into the mode's list here; state keeps the user's
+        // spelling, which Read maps back (see `privileges::present`).
+        let names = |scope: Scope, v: Vec<&str>| -> Vec<String> {
+            privileges::expand(mode, scope, v).into_iter().collect()
         };
         let body = CreateDbUser {
             username: username.to_string(),
             password: Secret::new(password),
-            global_privileges: canon(managed(plan, "global_privileges")),
+            global_privileges: names(
+                Scope::Global,
+                managed(plan, "global_privileges").unwrap_or_default(),
+            ),
             db_privileges: db_privs_of(plan)
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(db, p)| DbPrivilege {
                     db_name: db,
-                    privileges: p.into_iter().map(canonical).collect(),
+                    privileges: names(Scope::Database, p),
                 })
                 .collect(),
             roles: managed(plan, "roles")
