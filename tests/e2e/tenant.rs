@@ -100,6 +100,17 @@ fn tenant_lifecycle_create_update_drift_import_destroy() {
     let (code, out) = plan_exit(&tf);
     assert_eq!(code, Some(0), "a fresh apply leaves an empty plan:\n{out}");
 
+    // OCP places one unit of a tenant per OBServer of a zone, which only OCP knows: two units
+    // in zone2 (one OBServer) are refused at apply, and the error points at that unit_count.
+    set_main(&tf, &app(2, false, ""));
+    let r = tf.apply().failure();
+    assert!(
+        r.all().contains("unit_count = 2") && r.all().contains("OBServer(s)"),
+        "{}",
+        r.all()
+    );
+    add_server(&sim, "zone2", 1_003_005);
+
     // In place: whitelist (reordered plus one entry) and a unit count.
     set_main(&tf, &app(2, true, ""));
     let r = tf.run(&["plan", "-no-color"]).success();
