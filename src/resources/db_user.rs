@@ -341,7 +341,7 @@ fn state_from(u: &DbUser, base: &Value, mode: Mode, cluster_id: i64, tenant_id: 
             let mine = mine_obj.as_ref().and_then(|m| m.get(&key));
             let privs = present(
                 mode,
-                Scope::Object,
+                Scope::of_object(&key.0),
                 mine.map(Vec::as_slice),
                 &o.privileges,
                 true,
@@ -495,25 +495,25 @@ fn keep_equivalent_nested(req: &PlanRequest<'_>, resp: &mut PlanResponse) {
         mode: Mode,
         a: &BTreeMap<K, Vec<&str>>,
         b: &BTreeMap<K, Vec<&str>>,
-        scope: Scope,
+        scope: impl Fn(&K) -> Scope,
     ) -> bool {
         a.len() == b.len()
             && a.iter().all(|(k, v)| {
                 b.get(k).is_some_and(|w| {
-                    privileges::expand(mode, scope, v.iter().copied())
-                        == privileges::expand(mode, scope, w.iter().copied())
+                    privileges::expand(mode, scope(k), v.iter().copied())
+                        == privileges::expand(mode, scope(k), w.iter().copied())
                 })
             })
     }
     if let (Some(c), Some(p)) = (db_privs_of(req.config), db_privs_of(req.prior)) {
-        if same(mode, &c, &p, Scope::Database) {
+        if same(mode, &c, &p, |_| Scope::Database) {
             if let Some(v) = req.prior.get("db_privileges") {
                 resp.planned.set_attr("db_privileges", v.clone());
             }
         }
     }
     if let (Some(c), Some(p)) = (obj_privs_of(req.config), obj_privs_of(req.prior)) {
-        if same(mode, &c, &p, Scope::Object) {
+        if same(mode, &c, &p, |k: &ObjKey| Scope::of_object(&k.0)) {
             if let Some(v) = req.prior.get("object_privileges") {
                 resp.planned.set_attr("object_privileges", v.clone());
             }
@@ -548,12 +548,16 @@ pub(crate) async fn apply_privileges(
     }
     if let Some(want) = db_privs_of(plan) {
         let have = db_privs_of(prior).unwrap_or_default();
-        let (g, r) = keyed_delta(mode, Scope::Database, &have, &want, |db, privileges| {
-            DbPrivilege {
+        let (g, r) = keyed_delta(
+            mode,
+            |_| Scope::Database,
+            &have,
+            &want,
+            |db, privileges| DbPrivilege {
                 db_name: db.clone(),
                 privileges,
-            }
-        });
+            },
+        );
         grant_then_revoke(
             client,
             c,
@@ -567,7 +571,8 @@ pub(crate) async fn apply_privileges(
     }
     if let Some(want) = obj_privs_of(plan) {
         let have = obj_privs_of(prior).unwrap_or_default();
-        let (g, r) = keyed_delta(mode, Scope::Object, &have, &want, |key, privileges| {
+        let scope = |k: &ObjKey| Scope::of_object(&k.0);
+        let (g, r) = keyed_delta(mode, scope, &have, &want, |key, privileges| {
             ObjectPrivilege {
                 object: DbObject {
                     object_type: key.0.clone(),
@@ -632,10 +637,11 @@ async fn grant_then_revoke(
 }
 
 /// The grants and revokes, per key (database, object), that turn `have` into `want`; keys in
-/// either map count, and `item` builds one entry of OCP's body from a key and its privileges.
+/// either map count, `scope` gives each key's scope (an object's type decides what `ALL`
+/// means), and `item` builds one entry of OCP's body from a key and its privileges.
 fn keyed_delta<K: Ord, T>(
     mode: Mode,
-    scope: Scope,
+    scope: impl Fn(&K) -> Scope,
     have: &BTreeMap<K, Vec<&str>>,
     want: &BTreeMap<K, Vec<&str>>,
     item: impl Fn(&K, Vec<String>) -> T,
@@ -648,7 +654,7 @@ fn keyed_delta<K: Ord, T>(
     {
         let (g, r) = delta(
             mode,
-            scope,
+            scope(key),
             have.get(key).cloned().unwrap_or_default(),
             want.get(key).cloned().unwrap_or_default(),
         );
@@ -685,7 +691,7 @@ impl Resource for DbUserResource {
             .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the account is locked. Default `false`. Changed in place."));
         privilege_attrs(s, "user")
             .attr("db_privileges", Attr::set(db_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on databases (MySQL mode): a set of `{ database, privileges }`, privileges from `ALTER`, `CREATE`, `DELETE`, `DROP`, `INSERT`, `SELECT`, `UPDATE`, `INDEX`, `CREATE_VIEW`, `SHOW_VIEW` or `ALL`, one entry per database. When set, Terraform owns every database's list."))
-            .attr("object_privileges", Attr::set(obj_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on objects (Oracle mode): a set of `{ object_type, schema, object_name, privileges }` with `object_type` one of `TABLE`, `VIEW`, `STORED_PROCEDURE` and privileges from `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `ALTER`, `INDEX`, `REFERENCES`, `EXECUTE`, one entry per object (names compare as OCP stores them, in upper case). When set, Terraform owns the list."))
+            .attr("object_privileges", Attr::set(obj_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on objects (Oracle mode): a set of `{ object_type, schema, object_name, privileges }` with `object_type` one of `TABLE`, `VIEW`, `STORED_PROCEDURE` and privileges from `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `ALTER`, `INDEX`, `REFERENCES` on tables and views, `EXECUTE` on stored procedures (OCP refuses the others), or `ALL` for that type's list, one entry per object (names compare as OCP stores them, in upper case). When set, Terraform owns the list."))
             .attr("tenant_mode", Attr::string().computed().use_state_for_unknown().doc("Mode of the tenant (`MYSQL` or `ORACLE`), read from OCP."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the user was created (ISO-8601 with offset)."))
     }

@@ -548,7 +548,8 @@ resource "ocp_db_user" "app" {{
 /// OCP refuses `ALL` in a create (`Invalid database privilege 'ALL'`, issue #15): the provider
 /// sends the mode's list instead, OCP holds every privilege, and state keeps `ALL` as written,
 /// so the plan after apply is empty. The shape of examples/resources/ocp_db_user, plus an
-/// Oracle user and role created with `ALL` system privileges.
+/// Oracle user and role created with `ALL` system privileges, and `ALL` on a table, a view and
+/// a stored procedure (which OCP grants different lists on).
 #[test]
 fn all_privileges_at_create_are_listed_for_ocp_and_kept_as_written() {
     let sim = start_sim(0.05);
@@ -595,6 +596,25 @@ resource "ocp_db_role" "ops" {{
   name              = "ops"
   global_privileges = ["ALL"]
 }}
+resource "ocp_db_user" "reader" {{
+  cluster_id = 1000001
+  tenant_id  = {ora}
+  username   = "reader"
+  password   = var.user_pw
+  object_privileges = [
+    {{ object_type = "TABLE", schema = ocp_db_user.owner.username, object_name = "orders", privileges = ["ALL"] }},
+    {{ object_type = "STORED_PROCEDURE", schema = ocp_db_user.owner.username, object_name = "p_calc", privileges = ["ALL"] }},
+  ]
+}}
+resource "ocp_db_grant" "ops_view" {{
+  cluster_id    = 1000001
+  tenant_id     = {ora}
+  role          = ocp_db_role.ops.name
+  object_type   = "VIEW"
+  object_schema = ocp_db_user.owner.username
+  object_name   = "v_orders"
+  privileges    = ["ALL"]
+}}
 "#
     );
     let tf = TfProject::new()
@@ -603,7 +623,7 @@ resource "ocp_db_role" "ops" {{
         .env("TF_VAR_user_pw", USER_PW);
     tf.init();
     let r = tf.apply().success();
-    assert!(r.stdout.contains("5 added"), "{}", r.stdout);
+    assert!(r.stdout.contains("7 added"), "{}", r.stdout);
     let (code, out) = plan_code(&tf);
     assert_eq!(code, Some(0), "empty plan after apply:\n{out}");
 
@@ -626,6 +646,27 @@ resource "ocp_db_role" "ops" {{
     assert_eq!(
         ops["globalPrivileges"].as_array().map(Vec::len),
         Some(22),
+        "{ops}"
+    );
+    // On objects ALL means what OCP grants on the type: EXECUTE only on a procedure, never on
+    // a table or view.
+    let reader = ocp_call(&sim, "GET", &format!("{}/users/READER", base(ora)), None);
+    assert_eq!(
+        reader["objectPrivileges"],
+        json!([
+            {"object": {"objectType": "TABLE", "objectName": "ORDERS", "schemaName": "OWNER", "fullName": "OWNER.ORDERS"},
+             "privileges": ["SELECT", "INSERT", "UPDATE", "DELETE", "ALTER", "INDEX", "REFERENCES"]},
+            {"object": {"objectType": "STORED_PROCEDURE", "objectName": "P_CALC", "schemaName": "OWNER", "fullName": "OWNER.P_CALC"},
+             "privileges": ["EXECUTE"]},
+        ]),
+        "{reader}"
+    );
+    let ops = ocp_call(&sim, "GET", &format!("{}/roles/OPS", base(ora)), None);
+    assert_eq!(
+        ops["objectPrivileges"][0]["privileges"]
+            .as_array()
+            .map(Vec::len),
+        Some(7),
         "{ops}"
     );
     let state = tf.run(&["show", "-no-color"]).success().stdout;
