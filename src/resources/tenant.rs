@@ -191,8 +191,14 @@ fn primary_zone_names(pz: &str) -> Vec<&str> {
         .collect()
 }
 
+/// A primary zone as OCP takes it: zone names joined by `,` and `;` without spaces (users may
+/// write `zone1; zone2`; state keeps their spelling, see [`same_primary_zone`]).
+pub(crate) fn ocp_primary_zone(pz: &str) -> String {
+    pz.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// Whether two primary-zone strings say the same thing (spacing aside).
-fn same_primary_zone(a: &str, b: &str) -> bool {
+pub(crate) fn same_primary_zone(a: &str, b: &str) -> bool {
     fn norm(s: &str) -> Vec<BTreeSet<&str>> {
         s.split(';')
             .map(|g| g.split(',').map(str::trim).collect())
@@ -214,12 +220,57 @@ fn whitelist_value(w: Option<&str>) -> Value {
     }
 }
 
+/// OCP's whitelist with each entry in the user's spelling (`prior`) when it is the same entry
+/// in OCP's spelling (`010.0.0.1` sent as `10.0.0.1`, see [`ocp_whitelist_entry`]).
+fn whitelist_in_users_spelling(w: Option<&str>, prior: Option<&Value>) -> Value {
+    let v = whitelist_value(w);
+    let mine: Vec<&str> = prior
+        .filter(|p| !p.is_null() && !p.is_unknown())
+        .map(|p| p.elements().iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if mine.is_empty() || v.is_null() {
+        return v;
+    }
+    Value::set(v.elements().iter().map(|e| {
+        let ocp = e.as_str().unwrap_or_default();
+        match mine.iter().find(|m| ocp_whitelist_entry(m) == ocp) {
+            Some(m) => Value::string(*m),
+            None => e.clone(),
+        }
+    }))
+}
+
+/// A valid whitelist entry in OCP's spelling: octets and prefix as plain numbers (`010.0.0.1`
+/// → `10.0.0.1`, `/08` → `/8`); OCP refuses leading zeros. State keeps the user's spelling
+/// (see [`whitelist_in_users_spelling`]).
+fn ocp_whitelist_entry(e: &str) -> String {
+    let (addr, prefix) = match e.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (e, None),
+    };
+    let num = |o: &str| o.parse::<u16>().map_or(o.to_string(), |n| n.to_string());
+    let addr = addr
+        .split('.')
+        .map(|o| if o == "%" { o.to_string() } else { num(o) })
+        .collect::<Vec<_>>()
+        .join(".");
+    match prefix {
+        Some(p) => format!("{addr}/{}", num(p)),
+        None => addr,
+    }
+}
+
 /// A set value as OCP's comma string (sorted, so the same set always gives the same string).
 fn whitelist_string(v: &Value) -> Option<String> {
     if v.is_null() {
         return None;
     }
-    let entries: BTreeSet<&str> = v.elements().iter().filter_map(Value::as_str).collect();
+    let entries: BTreeSet<String> = v
+        .elements()
+        .iter()
+        .filter_map(Value::as_str)
+        .map(ocp_whitelist_entry)
+        .collect();
     Some(entries.into_iter().collect::<Vec<_>>().join(","))
 }
 
@@ -278,7 +329,7 @@ fn state_from(t: &Tenant, prior: &Value) -> Value {
         (ocp, _) => Value::opt_string(ocp),
     };
     s.set_attr("primary_zone", pz);
-    let wl = whitelist_value(t.whitelist.as_deref());
+    let wl = whitelist_in_users_spelling(t.whitelist.as_deref(), prior.get("whitelist"));
     s.set_attr("whitelist", wl);
     let desc = match t.description.as_deref() {
         None | Some("") if str_attr(prior, "description") != Some("") => Value::Null,
@@ -521,7 +572,7 @@ impl Resource for TenantResource {
         let body = CreateTenant {
             name: name.to_string(),
             mode: str_attr(plan, "mode").unwrap_or("MYSQL").to_string(),
-            primary_zone: str_attr(plan, "primary_zone").map(str::to_string),
+            primary_zone: str_attr(plan, "primary_zone").map(ocp_primary_zone),
             charset: str_attr(plan, "charset").map(str::to_string),
             collation: str_attr(plan, "collation").map(str::to_string),
             description: str_attr(plan, "description").map(str::to_string),
@@ -881,7 +932,7 @@ async fn apply_changes(
         let same = str_attr(prior, "primary_zone").is_some_and(|p| same_primary_zone(p, pz));
         if !same {
             if let Some(t) = client
-                .modify_tenant_primary_zone(cluster_id, id, pz)
+                .modify_tenant_primary_zone(cluster_id, id, &ocp_primary_zone(pz))
                 .await
                 .map_err(|e| (Step::PrimaryZone, e))?
             {
@@ -1344,7 +1395,28 @@ mod tests {
     }
 
     #[test]
+    fn whitelist_entries_go_to_ocp_without_leading_zeros() {
+        assert_eq!(ocp_whitelist_entry("010.000.0.01/08"), "10.0.0.1/8");
+        assert_eq!(ocp_whitelist_entry("10.10.%.%"), "10.10.%.%");
+        assert_eq!(ocp_whitelist_entry("%"), "%");
+        let v = Value::set(["127.0.0.1", "010.0.0.0/8"].map(Value::string));
+        assert_eq!(
+            whitelist_string(&v).as_deref(),
+            Some("10.0.0.0/8,127.0.0.1")
+        );
+        // Read keeps the user's spelling of the entries OCP took, and shows OCP's extras.
+        let back = whitelist_in_users_spelling(Some("10.0.0.0/8,127.0.0.1,%"), Some(&v));
+        let mut got: Vec<&str> = back.elements().iter().filter_map(Value::as_str).collect();
+        got.sort();
+        assert_eq!(got, ["%", "010.0.0.0/8", "127.0.0.1"]);
+    }
+
+    #[test]
     fn primary_zones_compare_by_meaning() {
+        assert_eq!(
+            ocp_primary_zone(" zone1; zone2 , zone3"),
+            "zone1;zone2,zone3"
+        );
         assert!(same_primary_zone("zone1;zone2,zone3", "zone1; zone3,zone2"));
         assert!(!same_primary_zone("zone1;zone2", "zone2;zone1"));
         assert_eq!(

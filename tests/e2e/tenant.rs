@@ -749,3 +749,64 @@ fn an_update_that_times_out_midway_posts_each_change_once() {
     let (code, out) = plan_exit(&tf);
     assert_eq!(code, Some(0), "{out}");
 }
+
+/// OCP refuses spaces in a primary zone and leading zeros in whitelist entries (the strict
+/// simulator too, issue #15); users may write both. The provider sends OCP's spelling, keeps
+/// the user's in state (empty re-plan), on create and on update.
+#[test]
+fn primary_zone_spacing_and_whitelist_zeros_reach_ocp_in_its_spelling() {
+    let sim = start_sim(0.05);
+    let body = |pz: &str, wl: &str| {
+        format!(
+            r#"  primary_zone = "{pz}"
+  whitelist    = {wl}
+  zone {{
+    name      = "zone1"
+    unit_spec = "S0"
+  }}
+  zone {{
+    name      = "zone2"
+    unit_spec = "S0"
+  }}"#
+        )
+    };
+    let tf = project(
+        &sim,
+        &tenant_config(
+            "spelled",
+            &body("zone1; zone2", r#"["010.0.0.0/8", "127.0.0.1"]"#),
+        ),
+    );
+    tf.apply().success();
+    let (code, out) = plan_exit(&tf);
+    assert_eq!(code, Some(0), "empty plan after apply:\n{out}");
+    let id = state_values(&tf, "ocp_tenant.t")["id"].as_i64().unwrap();
+    let ocp = ocp_call(
+        &sim,
+        "GET",
+        &format!("/api/v2/ob/clusters/1000001/tenants/{id}"),
+        None,
+    );
+    assert_eq!(ocp["primaryZone"], "zone1;zone2");
+    assert_eq!(ocp["whitelist"], "10.0.0.0/8,127.0.0.1");
+
+    set_main(
+        &tf,
+        &tenant_config(
+            "spelled",
+            &body("zone2 , zone1", r#"["010.0.0.0/8", "192.168.001.0/24"]"#),
+        ),
+    );
+    tf.apply().success();
+    let (code, out) = plan_exit(&tf);
+    assert_eq!(code, Some(0), "empty plan after update:\n{out}");
+    let ocp = ocp_call(
+        &sim,
+        "GET",
+        &format!("/api/v2/ob/clusters/1000001/tenants/{id}"),
+        None,
+    );
+    assert_eq!(ocp["primaryZone"], "zone2,zone1");
+    assert_eq!(ocp["whitelist"], "10.0.0.0/8,192.168.1.0/24");
+    tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
+}
