@@ -12,6 +12,7 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
+use super::tenant::{ocp_primary_zone, same_primary_zone};
 use super::{
     import_id, refuse_existing, report, tenant_attrs, tenant_of, Existing, DB_OBJECT_NAME,
 };
@@ -43,7 +44,16 @@ fn state_from(db: &Database, base: &Value, cluster_id: i64, tenant_id: i64) -> V
     s.set_attr("name", Value::string(db.db_name.clone()));
     s.set_attr("charset", Value::opt_string(db.charset.clone()));
     s.set_attr("collation", Value::opt_string(db.collation.clone()));
-    s.set_attr("primary_zone", Value::opt_string(db.primary_zone.clone()));
+    // OCP takes the primary zone without spaces; the user's spelling stays when it means the
+    // same.
+    let pz = match (
+        db.primary_zone.as_deref(),
+        base.get("primary_zone").and_then(Value::as_str),
+    ) {
+        (Some(ocp), Some(mine)) if same_primary_zone(ocp, mine) => Value::string(mine),
+        _ => Value::opt_string(db.primary_zone.clone()),
+    };
+    s.set_attr("primary_zone", pz);
     s.set_attr("read_only", Value::Bool(db.readonly.unwrap_or(false)));
     s.set_attr("create_time", Value::opt_string(db.create_time.clone()));
     s
@@ -83,7 +93,7 @@ impl Resource for DatabaseResource {
             db_name: name.to_string(),
             charset: s("charset"),
             collation: s("collation"),
-            primary_zone: s("primary_zone"),
+            primary_zone: s("primary_zone").as_deref().map(ocp_primary_zone),
             readonly: req
                 .plan
                 .get("read_only")
@@ -171,7 +181,7 @@ impl Resource for DatabaseResource {
                     req.plan
                         .get("primary_zone")
                         .and_then(Value::as_str)
-                        .map(str::to_string)
+                        .map(ocp_primary_zone)
                 })
                 .flatten(),
             readonly: changed("read_only")

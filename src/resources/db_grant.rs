@@ -69,7 +69,7 @@ impl Kind {
         match self {
             Kind::Global | Kind::Roles => Scope::Global,
             Kind::Database(_) => Scope::Database,
-            Kind::Object(_) => Scope::Object,
+            Kind::Object(o) => Scope::of_object(&o.object_type),
         }
     }
 
@@ -270,7 +270,7 @@ impl Resource for DbGrantResource {
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("The import id: `<cluster_id>/<tenant_id>/<user|role>/<grantee>/` followed by `global`, `database/<database>`, `object/<type>/<schema>/<object>` or `roles`; a `/` inside a name is written `\\/` and a `\\` as `\\\\`."))
             .attr("user", Attr::string().optional().requires_replace().doc("The user receiving the grant. Set exactly one of `user` and `role`."))
             .attr("role", Attr::string().optional().requires_replace().doc("The role receiving the grant (Oracle mode). Set exactly one of `user` and `role`."))
-            .attr("privileges", Attr::set(Type::String).optional().doc("The privileges granted: global (MySQL) or system (Oracle) privileges, or, with `database` or `object_name`, privileges on it. `ALL` means every privilege of the scope; spelling is free (`create view` = `CREATE_VIEW`). Changed in place: added ones are granted, removed ones revoked."))
+            .attr("privileges", Attr::set(Type::String).optional().doc("The privileges granted: global (MySQL) or system (Oracle) privileges, or, with `database` or `object_name`, privileges on it. `ALL` means every privilege of the scope (on an object: of its type, `EXECUTE` alone for a `STORED_PROCEDURE`, all but `EXECUTE` for a `TABLE` or `VIEW`), sent to OCP as the list it means; spelling is free (`create view` = `CREATE_VIEW`). Changed in place: added ones are granted, removed ones revoked."))
             .attr("database", Attr::string().optional().requires_replace().doc("Grant `privileges` on this database (MySQL mode). Changing it replaces the grant."))
             .attr("object_type", Attr::string().optional().requires_replace().validate(OneOf(OBJECT_TYPES)).doc("Type of the object of an object grant (Oracle mode): `TABLE`, `VIEW` or `STORED_PROCEDURE`."))
             .attr("object_schema", Attr::string().optional().requires_replace().doc("Schema (owning user) of the object of an object grant."))

@@ -15,7 +15,7 @@ use super::db_user::{
     apply_privileges, keep_equivalent, keep_same_name, keep_same_names, managed, present_roles,
     same_name, tenant_mode, validate_privileges, validate_unique_roles,
 };
-use super::privileges::{canonical, present, set_value, Mode, Scope};
+use super::privileges::{self, present, set_value, Mode, Scope};
 use super::{
     import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, Existing,
     DB_OBJECT_NAME,
@@ -131,11 +131,14 @@ impl Resource for DbRoleResource {
         }
         let body = CreateDbRole {
             role_name: name.to_string(),
-            global_privileges: managed(plan, "global_privileges")
-                .unwrap_or_default()
-                .into_iter()
-                .map(canonical)
-                .collect(),
+            // OCP takes privilege names only: `ALL` is expanded here, state keeps it.
+            global_privileges: privileges::expand(
+                mode,
+                Scope::Global,
+                managed(plan, "global_privileges").unwrap_or_default(),
+            )
+            .into_iter()
+            .collect(),
             roles: managed(plan, "roles")
                 .unwrap_or_default()
                 .into_iter()

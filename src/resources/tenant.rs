@@ -183,8 +183,14 @@ fn primary_zone_names(pz: &str) -> Vec<&str> {
         .collect()
 }
 
+/// A primary zone as OCP takes it: zone names joined by `,` and `;` without spaces (users may
+/// write `zone1; zone2`; state keeps their spelling, see [`same_primary_zone`]).
+pub(crate) fn ocp_primary_zone(pz: &str) -> String {
+    pz.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// Whether two primary-zone strings say the same thing (spacing aside).
-fn same_primary_zone(a: &str, b: &str) -> bool {
+pub(crate) fn same_primary_zone(a: &str, b: &str) -> bool {
     fn norm(s: &str) -> Vec<BTreeSet<&str>> {
         s.split(';')
             .map(|g| g.split(',').map(str::trim).collect())
@@ -517,7 +523,7 @@ impl Resource for TenantResource {
         let body = CreateTenant {
             name: name.to_string(),
             mode: str_attr(plan, "mode").unwrap_or("MYSQL").to_string(),
-            primary_zone: str_attr(plan, "primary_zone").map(str::to_string),
+            primary_zone: str_attr(plan, "primary_zone").map(ocp_primary_zone),
             charset: str_attr(plan, "charset").map(str::to_string),
             collation: str_attr(plan, "collation").map(str::to_string),
             description: str_attr(plan, "description").map(str::to_string),
@@ -531,7 +537,14 @@ impl Resource for TenantResource {
         };
         let created = match client.create_tenant(cluster_id, &body).await {
             Ok(c) => c,
-            Err(e) => return report(&mut resp.diags, "Create Tenant", create_error_path(&e), &e),
+            Err(e) => {
+                return report(
+                    &mut resp.diags,
+                    "Create Tenant",
+                    create_error_path(&e, plan),
+                    &e,
+                )
+            }
         };
         let mut state = plan.clone();
         let (tenant_id, task) = match created {
@@ -655,7 +668,12 @@ impl Resource for TenantResource {
                     &mut resp.diags,
                     "Update Tenant",
                 ),
-                None => report(&mut resp.diags, "Update Tenant", step.path(), &e),
+                None => report(
+                    &mut resp.diags,
+                    "Update Tenant",
+                    unit_count_path(&e, &req.plan).or(step.path()),
+                    &e,
+                ),
             }
         }
         match read_back(client, &base, &mut resp.diags, "Update").await {
@@ -865,7 +883,7 @@ async fn apply_changes(
         let same = str_attr(prior, "primary_zone").is_some_and(|p| same_primary_zone(p, pz));
         if !same {
             if let Some(t) = client
-                .modify_tenant_primary_zone(cluster_id, id, pz)
+                .modify_tenant_primary_zone(cluster_id, id, &ocp_primary_zone(pz))
                 .await
                 .map_err(|e| (Step::PrimaryZone, e))?
             {
@@ -949,7 +967,36 @@ async fn wait_until_normal(
 
 /// The attribute an OCP create error is about, read from OCP's error message (OCP gives no
 /// structured field name, §5 #3).
-fn create_error_path(e: &ClientError) -> Option<AttrPath> {
+/// The `zone[i].unit_count` an OCP refusal of a unit count is about: OCP places one unit of a
+/// tenant per OBServer of a zone, which only OCP knows, so a `unit_count` above a zone's
+/// OBServers is refused at apply. The zone is found by the name the message gives
+/// (`zone zone2`), else by the index of `zones[i]` in a create body (built in plan order).
+fn unit_count_path(e: &ClientError, plan: &Value) -> Option<AttrPath> {
+    let ClientError::Api { message, .. } = e else {
+        return None;
+    };
+    if !message.contains("unitCount") {
+        return None;
+    }
+    let zones = plan.get("zone").map(Value::elements).unwrap_or(&[]);
+    let named = zones.iter().position(|z| {
+        z.get("name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| message.contains(&format!("zone {n} ")))
+    });
+    let indexed = || {
+        let rest = message.split("zones[").nth(1)?;
+        let i: usize = rest.split(']').next()?.parse().ok()?;
+        (i < zones.len()).then_some(i)
+    };
+    let i = named.or_else(indexed)?;
+    Some(AttrPath::root("zone").index(i).attr("unit_count"))
+}
+
+fn create_error_path(e: &ClientError, plan: &Value) -> Option<AttrPath> {
+    if let Some(p) = unit_count_path(e, plan) {
+        return Some(p);
+    }
     let ClientError::Api { message, .. } = e else {
         return None;
     };
@@ -1342,6 +1389,10 @@ mod tests {
 
     #[test]
     fn primary_zones_compare_by_meaning() {
+        assert_eq!(
+            ocp_primary_zone(" zone1; zone2 , zone3"),
+            "zone1;zone2,zone3"
+        );
         assert!(same_primary_zone("zone1;zone2,zone3", "zone1; zone3,zone2"));
         assert!(!same_primary_zone("zone1;zone2", "zone2;zone1"));
         assert_eq!(
@@ -1508,14 +1559,50 @@ mod tests {
             message: m.into(),
             trace_id: None,
         };
+        let none = Value::Null;
         assert_eq!(
-            create_error_path(&e("zone zone9 does not exist")),
+            create_error_path(&e("zone zone9 does not exist"), &none),
             Some(AttrPath::root("zone"))
         );
         assert_eq!(
-            create_error_path(&e("invalid whitelist entry")),
+            create_error_path(&e("invalid whitelist entry"), &none),
             Some(AttrPath::root("whitelist"))
         );
-        assert_eq!(create_error_path(&e("something else")), None);
+        assert_eq!(create_error_path(&e("something else"), &none), None);
+    }
+
+    #[test]
+    fn a_refused_unit_count_points_at_its_zone_block() {
+        let e = |m: &str| ClientError::Api {
+            method: "POST",
+            path: "/x".into(),
+            http_status: 400,
+            code: Some("ILLEGAL_ARGUMENT".into()),
+            message: m.into(),
+            trace_id: None,
+        };
+        let zone = |n: &str| Value::object([("name", Value::string(n))]);
+        let plan = Value::object([("zone", Value::List(vec![zone("zone1"), zone("zone2")]))]);
+        let want = Some(AttrPath::root("zone").index(1).attr("unit_count"));
+        // By the zone the message names (addReplica/modifyReplica bodies hold a subset).
+        assert_eq!(
+            unit_count_path(
+                &e("invalid [0].resourcePool.unitCount: 2 units per zone, but zone zone2 has 1 OBServer(s)"),
+                &plan
+            ),
+            want
+        );
+        // By the index of a create body, when no zone is named.
+        assert_eq!(
+            create_error_path(
+                &e("invalid zones[1].resourcePool.unitCount: too many units"),
+                &plan
+            ),
+            want
+        );
+        assert_eq!(
+            unit_count_path(&e("invalid zones[1].resourcePool.unitSpecName"), &plan),
+            None
+        );
     }
 }

@@ -9,5 +9,6 @@ mod db_objects;
 mod faults;
 mod infra;
 mod restart;
+mod strict;
 mod tenants;
 mod tls;
