@@ -54,6 +54,9 @@ pub struct ProviderCore {
     resources: BTreeMap<&'static str, ResourceEntry>,
     data_sources: BTreeMap<&'static str, DataSourceEntry>,
     client: RwLock<Option<OcpClient>>,
+    /// Provider settings that were unknown at the last Configure (during a plan, a setting
+    /// taken from an attribute of a resource not created yet): no client until they are known.
+    unknown_settings: RwLock<Vec<String>>,
     stop: CancellationToken,
 }
 
@@ -102,6 +105,7 @@ impl ProviderCore {
                 })
                 .collect(),
             client: RwLock::new(None),
+            unknown_settings: RwLock::new(Vec::new()),
             stop: CancellationToken::new(),
         }
     }
@@ -141,7 +145,15 @@ impl ProviderCore {
 
     fn ctx(&self) -> Ctx {
         let client = self.client.read().ok().and_then(|c| c.clone());
-        Ctx::new(client, self.stop.clone())
+        Ctx::new(client, self.stop.clone()).with_unknown_settings(self.unknown_settings())
+    }
+
+    /// The provider settings that were unknown at the last Configure.
+    fn unknown_settings(&self) -> Vec<String> {
+        self.unknown_settings
+            .read()
+            .map(|u| u.clone())
+            .unwrap_or_default()
     }
 
     /// The context of a refresh: its reads may be served from coalesced lists.
@@ -151,7 +163,7 @@ impl ProviderCore {
             .read()
             .ok()
             .and_then(|c| c.as_ref().map(OcpClient::for_refresh));
-        Ctx::new(client, self.stop.clone())
+        Ctx::new(client, self.stop.clone()).with_unknown_settings(self.unknown_settings())
     }
 
     /// The token that fires on Stop.
@@ -182,6 +194,25 @@ impl ProviderCore {
     pub async fn configure(&self, config: &Value) -> Diagnostics {
         let mut diags = self.validate_provider(config);
         if diags.has_errors() {
+            return diags;
+        }
+        // Settings known only after apply (another resource's attribute): Terraform configures
+        // the provider again once they are known. Until then there is no client, and whatever
+        // needs OCP says which settings it waits for (`Ctx::client`).
+        let unknown: Vec<String> = match config {
+            Value::Object(o) => o
+                .iter()
+                .filter(|(_, v)| v.is_unknown())
+                .map(|(k, _)| k.clone())
+                .collect(),
+            Value::Unknown => vec!["(the whole provider block)".to_string()],
+            _ => Vec::new(),
+        };
+        if let Ok(mut slot) = self.unknown_settings.write() {
+            slot.clone_from(&unknown);
+        }
+        if !unknown.is_empty() {
+            log::debug!("provider settings {unknown:?} not yet known; configuring later");
             return diags;
         }
         if let Some(client) = self.configurer.configure(config, &mut diags).await {
@@ -295,6 +326,18 @@ impl ProviderCore {
         }
         let timeout = e.schema.timeout(&state, "read");
         let ctx = self.refresh_ctx();
+        if ctx.client_opt().is_none() && !ctx.unknown_settings().is_empty() {
+            // OCP cannot be asked yet: the object stays as Terraform has it, and the plan
+            // says the refresh was skipped (Terraform configures again before apply).
+            diags.warning(
+                "Object Not Refreshed: Provider Settings Not Yet Known",
+                format!(
+                    "The provider \"ocp\" settings {} are known only after apply, so this plan could not read the object from OCP and uses the state as it is. Apply the resources those settings come from first (`terraform apply -target=...`), or set them from known values (variables or OCP_* environment variables), to see drift.",
+                    ctx.unknown_settings().join(", ")
+                ),
+            );
+            return (Some(state), private, diags);
+        }
         let private = match ctx.client_opt() {
             Some(c) if pending::pending_of(&private).is_some() => {
                 pending::refresh(c, private).await

@@ -20,6 +20,8 @@ use crate::value::Value;
 #[derive(Clone)]
 pub struct Ctx {
     client: Option<OcpClient>,
+    /// Provider settings unknown at Configure, which is why `client` is None.
+    unknown_settings: Vec<String>,
     /// Fires on the Stop RPC; long waits must select on it.
     pub cancel: CancellationToken,
 }
@@ -27,13 +29,37 @@ pub struct Ctx {
 impl Ctx {
     /// A context with an optional client (None before Configure).
     pub fn new(client: Option<OcpClient>, cancel: CancellationToken) -> Ctx {
-        Ctx { client, cancel }
+        Ctx {
+            client,
+            unknown_settings: Vec::new(),
+            cancel,
+        }
     }
 
-    /// The shared OCP client, or an error diagnostic when the provider was not configured
-    /// (which Terraform never allows for CRUD calls, so it reports a bug).
+    /// Notes the provider settings that were unknown at Configure.
+    pub fn with_unknown_settings(mut self, unknown: Vec<String>) -> Ctx {
+        self.unknown_settings = unknown;
+        self
+    }
+
+    /// Provider settings that were unknown at Configure (empty when all were known).
+    pub fn unknown_settings(&self) -> &[String] {
+        &self.unknown_settings
+    }
+
+    /// The shared OCP client, or an error diagnostic when there is none: because provider
+    /// settings are not yet known (they name those settings and what to do), or else because
+    /// the provider was never configured (which Terraform never allows: a bug).
     pub fn client(&self, diags: &mut Diagnostics) -> Option<&OcpClient> {
-        if self.client.is_none() {
+        if self.client.is_none() && !self.unknown_settings.is_empty() {
+            diags.error(
+                "Provider Settings Not Yet Known",
+                format!(
+                    "This needs OCP, but the provider \"ocp\" settings {} depend on values known only after apply (such as another resource's attribute), so OCP cannot be reached yet. Apply the resources those settings come from first with `terraform apply -target=<address>`, then run this again; or set the settings from values known at plan time (variables, or the OCP_ENDPOINT, OCP_USERNAME and OCP_PASSWORD environment variables).",
+                    self.unknown_settings.join(", ")
+                ),
+            );
+        } else if self.client.is_none() {
             diags.bug(
                 "Provider Not Configured",
                 "An operation needed OCP before the provider block was configured.",

@@ -495,11 +495,26 @@ impl Attr {
         }
         if self.integer {
             if let Some(n) = v.as_number() {
-                if n.to_i64().is_none() {
+                if !n.is_integer() {
                     diags.attr_error(
                         path.clone(),
                         "Invalid Attribute Value",
                         format!("Attribute {path} must be a whole number, got {n}."),
+                    );
+                    return;
+                }
+                if n.to_i64().is_none() {
+                    // The attribute's own range says more than the limit of 64 bits.
+                    let range = self
+                        .validators
+                        .iter()
+                        .map(|v| v.description())
+                        .find(|d| d.starts_with("between "))
+                        .unwrap_or_else(|| format!("between {} and {}", i64::MIN, i64::MAX));
+                    diags.attr_error(
+                        path.clone(),
+                        "Invalid Attribute Value",
+                        format!("Attribute {path} must be {range}, got {n}."),
                     );
                     return;
                 }

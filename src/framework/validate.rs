@@ -271,4 +271,29 @@ mod tests {
         assert!(d.has_errors());
         assert!(d.0[0].detail.contains("whole number"));
     }
+
+    #[test]
+    fn integers_beyond_64_bits_get_the_attributes_range() {
+        let big = crate::value::Number::parse("99999999999999999999")
+            .map(Value::Number)
+            .unwrap_or(Value::Null);
+        let ranged = Attr::int().optional().validate(IntBetween(0, 20)).doc("d");
+        let mut d = Diagnostics::new();
+        ranged.validate_value(&AttrPath::root("max_retries"), &big, &mut d);
+        assert_eq!(d.0.len(), 1, "{:?}", d.0);
+        assert!(
+            d.0[0].detail.contains("between 0 and 20"),
+            "{}",
+            d.0[0].detail
+        );
+        let plain = Attr::int().optional().doc("d");
+        let mut d = Diagnostics::new();
+        plain.validate_value(&AttrPath::root("id"), &big, &mut d);
+        assert!(
+            d.0[0].detail.contains(&i64::MAX.to_string()),
+            "{}",
+            d.0[0].detail
+        );
+        assert!(!d.0[0].detail.contains("whole number"), "{}", d.0[0].detail);
+    }
 }

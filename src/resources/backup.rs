@@ -544,7 +544,7 @@ fn validate_policy(config: &Value, diags: &mut Diagnostics) {
     let mode = config.get("backup_mode");
     let physical = mode.is_none_or(|m| m.is_null() || m.as_str() == Some("PHYSICAL_BACKUP"));
     if physical {
-        let set = |v: Option<&Value>| v.is_some_and(|x| !x.is_null());
+        let set = |v: Option<&Value>| v.is_some_and(|x| !x.is_null() && !x.is_unknown());
         if set(config.get("cleanup_time")) {
             diags.attr_error(
                 AttrPath::root("cleanup_time"),

@@ -95,6 +95,41 @@ impl Validator for NoHyphen {
     }
 }
 
+/// Catalogue names travel in paths and import ids: letters, digits, `_`, `-` and `.`, at most
+/// 64 characters. The reference gives no rule (§3.7); this is the stricter choice, so a name
+/// with `/`, spaces or other characters is refused at plan time rather than by OCP at apply.
+const CATALOGUE_NAME: super::NameRule = super::NameRule {
+    letter_first: false,
+    punctuation: &['_', '-', '.'],
+    summary: "Invalid Name",
+};
+
+/// How an import id names a catalogue entry: `id:<n>` or `name:<s>` say it outright; a bare
+/// id of digits is looked up both ways (and must not match two entries); anything else is a
+/// name.
+#[derive(Debug, PartialEq, Eq)]
+enum ImportKey<'a> {
+    Id(i64),
+    Name(&'a str),
+    Either(i64, &'a str),
+}
+
+fn import_key(id: &str) -> Result<ImportKey<'_>, String> {
+    if let Some(n) = id.strip_prefix("id:") {
+        return n
+            .parse()
+            .map(ImportKey::Id)
+            .map_err(|_| format!("\"id:\" must be followed by a number, got {id:?}"));
+    }
+    if let Some(n) = id.strip_prefix("name:") {
+        return Ok(ImportKey::Name(n));
+    }
+    Ok(match id.parse() {
+        Ok(n) => ImportKey::Either(n, id),
+        Err(_) => ImportKey::Name(id),
+    })
+}
+
 impl Kind {
     fn type_name(self) -> &'static str {
         match self {
@@ -251,7 +286,8 @@ impl Resource for CatalogueResource {
         let name = Attr::string()
             .required()
             .requires_replace()
-            .validate(NotBlank);
+            .validate(NotBlank)
+            .validate(CATALOGUE_NAME);
         let name = if kind == Kind::HostType {
             name.validate(NoHyphen)
         } else {
@@ -397,16 +433,43 @@ impl Resource for CatalogueResource {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let found = match id.parse::<i64>() {
-            Ok(n) => self.0.find(client, n).await,
-            Err(_) => self.0.find_by_name(client, id).await,
+        let key = match import_key(id) {
+            Ok(k) => k,
+            Err(why) => {
+                return resp.diags.error(
+                    "Invalid Import ID",
+                    format!(
+                        "{why}. Expected \"<id>\", \"<name>\", \"id:<id>\" or \"name:<name>\"."
+                    ),
+                )
+            }
+        };
+        let found = match key {
+            ImportKey::Id(n) => self.0.find(client, n).await,
+            ImportKey::Name(n) => self.0.find_by_name(client, n).await,
+            ImportKey::Either(n, name) => {
+                let by_id = self.0.find(client, n).await;
+                let by_name = self.0.find_by_name(client, name).await;
+                match (by_id, by_name) {
+                    (Ok(Some(a)), Ok(Some(b))) if a.id != b.id => {
+                        let noun = self.0.noun().to_lowercase();
+                        return resp.diags.error(
+                            "Ambiguous Import ID",
+                            format!("{id:?} is both the id of {noun} {:?} and the name of {noun} {} (id {}). Say which one: \"id:{id}\" or \"name:{id}\".", a.name, b.name, b.id),
+                        );
+                    }
+                    (Ok(Some(a)), _) => Ok(Some(a)),
+                    (Ok(None), b) => b,
+                    (Err(e), _) => Err(e),
+                }
+            }
         };
         match found {
             Ok(Some(e)) => resp.state = Some(Value::object([("id", Value::from_i64(e.id))])),
             Ok(None) => resp.diags.error(
                 "Cannot Import Non-Existent Object",
                 format!(
-                    "OCP has no {} with id or name {id:?}. Expected \"<id>\" or \"<name>\".",
+                    "OCP has no {} with id or name {id:?}. Expected \"<id>\", \"<name>\", \"id:<id>\" or \"name:<name>\".",
                     self.0.noun().to_lowercase()
                 ),
             ),
@@ -578,6 +641,44 @@ impl DataSource for CatalogueListDataSource {
                 None,
                 &e,
             ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_ids_name_an_entry_by_id_name_or_both() {
+        let cases: &[(&str, Result<ImportKey<'_>, ()>)] = &[
+            ("1005001", Ok(ImportKey::Either(1005001, "1005001"))),
+            ("cn-shanghai", Ok(ImportKey::Name("cn-shanghai"))),
+            ("id:1005001", Ok(ImportKey::Id(1005001))),
+            ("name:1005001", Ok(ImportKey::Name("1005001"))),
+            ("name:cn-shanghai", Ok(ImportKey::Name("cn-shanghai"))),
+            ("id:cn", Err(())),
+        ];
+        for (id, want) in cases {
+            assert_eq!(import_key(id).map_err(|_| ()), *want, "{id}");
+        }
+    }
+
+    #[test]
+    fn catalogue_names_refuse_what_cannot_travel_in_a_path() {
+        for (name, ok) in [
+            ("cn-hangzhou", true),
+            ("ob_16c64g", true),
+            ("hall.1", true),
+            ("1005001", true),
+            ("a/b", false),
+            ("two words", false),
+            ("ü", false),
+            (&"x".repeat(65)[..], false),
+        ] {
+            let mut d = Diagnostics::new();
+            CATALOGUE_NAME.validate(&AttrPath::root("name"), &Value::string(name), &mut d);
+            assert_eq!(!d.has_errors(), ok, "{name:?}");
         }
     }
 }

@@ -12,7 +12,10 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::{import_id, refuse_existing, report, tenant_attrs, tenant_of, DbObjectName, Existing};
+use super::tenant::{ocp_primary_zone, same_primary_zone};
+use super::{
+    import_id, refuse_existing, report, tenant_attrs, tenant_of, Existing, DB_OBJECT_NAME,
+};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
 
@@ -41,7 +44,16 @@ fn state_from(db: &Database, base: &Value, cluster_id: i64, tenant_id: i64) -> V
     s.set_attr("name", Value::string(db.db_name.clone()));
     s.set_attr("charset", Value::opt_string(db.charset.clone()));
     s.set_attr("collation", Value::opt_string(db.collation.clone()));
-    s.set_attr("primary_zone", Value::opt_string(db.primary_zone.clone()));
+    // OCP takes the primary zone without spaces; the user's spelling stays when it means the
+    // same.
+    let pz = match (
+        db.primary_zone.as_deref(),
+        base.get("primary_zone").and_then(Value::as_str),
+    ) {
+        (Some(ocp), Some(mine)) if same_primary_zone(ocp, mine) => Value::string(mine),
+        _ => Value::opt_string(db.primary_zone.clone()),
+    };
+    s.set_attr("primary_zone", pz);
     s.set_attr("read_only", Value::Bool(db.readonly.unwrap_or(false)));
     s.set_attr("create_time", Value::opt_string(db.create_time.clone()));
     s
@@ -56,10 +68,10 @@ impl Resource for DatabaseResource {
     fn schema(&self) -> Schema {
         tenant_attrs(Schema::new("A database in a MySQL-mode tenant."), "database")
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<tenant_id>/<name>`, also the import id."))
-            .attr("name", Attr::string().required().requires_replace().validate(DbObjectName).doc("Database name: a letter followed by letters, digits or underscores, at most 64 characters. Changing it replaces the database."))
+            .attr("name", Attr::string().required().requires_replace().validate(DB_OBJECT_NAME).doc("Database name: a letter followed by letters, digits or underscores, at most 64 characters. Changing it replaces the database."))
             .attr("charset", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Character set, such as `utf8mb4`. Default: the tenant's. Changing it replaces the database."))
             .attr("collation", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Collation of the character set, such as `utf8mb4_bin`. Default: the character set's default. Changing it replaces the database."))
-            .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().doc("Zone priority of the database's leaders, in the tenant's primary-zone syntax. Default: the tenant's. Changed in place."))
+            .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().validate(super::PrimaryZoneSyntax).doc("Zone priority of the database's leaders, in the tenant's primary-zone syntax. Default: the tenant's. Changed in place."))
             .attr("read_only", Attr::bool().default(Value::Bool(false)).doc("Whether the database is read-only. Default `false`. Changed in place."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the database was created (ISO-8601 with offset)."))
     }
@@ -81,7 +93,7 @@ impl Resource for DatabaseResource {
             db_name: name.to_string(),
             charset: s("charset"),
             collation: s("collation"),
-            primary_zone: s("primary_zone"),
+            primary_zone: s("primary_zone").as_deref().map(ocp_primary_zone),
             readonly: req
                 .plan
                 .get("read_only")
@@ -169,7 +181,7 @@ impl Resource for DatabaseResource {
                     req.plan
                         .get("primary_zone")
                         .and_then(Value::as_str)
-                        .map(str::to_string)
+                        .map(ocp_primary_zone)
                 })
                 .flatten(),
             readonly: changed("read_only")

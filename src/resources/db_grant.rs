@@ -69,7 +69,7 @@ impl Kind {
         match self {
             Kind::Global | Kind::Roles => Scope::Global,
             Kind::Database(_) => Scope::Database,
-            Kind::Object(_) => Scope::Object,
+            Kind::Object(o) => Scope::of_object(&o.object_type),
         }
     }
 
@@ -224,9 +224,8 @@ fn list_attr(kind: &Kind) -> &'static str {
     }
 }
 
-fn state_from(base: &Value, kind: &Kind, mode: Mode, c: i64, t: i64, held: &[String]) -> Value {
-    let mut s = base.clone();
-    let (is_user, name) = grantee_of(base).unwrap_or((true, ""));
+/// The grant's id, also its import id: `<cluster>/<tenant>/<user|role>/<grantee>/<scope...>`.
+fn grant_id(c: i64, t: i64, is_user: bool, name: &str, kind: &Kind) -> String {
     let mut parts = vec![
         c.to_string(),
         t.to_string(),
@@ -234,7 +233,13 @@ fn state_from(base: &Value, kind: &Kind, mode: Mode, c: i64, t: i64, held: &[Str
         name.to_string(),
     ];
     parts.extend(kind.id_parts());
-    s.set_attr("id", Value::string(import_id::join(&parts)));
+    import_id::join(&parts)
+}
+
+fn state_from(base: &Value, kind: &Kind, mode: Mode, c: i64, t: i64, held: &[String]) -> Value {
+    let mut s = base.clone();
+    let (is_user, name) = grantee_of(base).unwrap_or((true, ""));
+    s.set_attr("id", Value::string(grant_id(c, t, is_user, name, kind)));
     s.set_attr(
         "tenant_mode",
         Value::string(if mode == Mode::Oracle {
@@ -265,7 +270,7 @@ impl Resource for DbGrantResource {
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("The import id: `<cluster_id>/<tenant_id>/<user|role>/<grantee>/` followed by `global`, `database/<database>`, `object/<type>/<schema>/<object>` or `roles`; a `/` inside a name is written `\\/` and a `\\` as `\\\\`."))
             .attr("user", Attr::string().optional().requires_replace().doc("The user receiving the grant. Set exactly one of `user` and `role`."))
             .attr("role", Attr::string().optional().requires_replace().doc("The role receiving the grant (Oracle mode). Set exactly one of `user` and `role`."))
-            .attr("privileges", Attr::set(Type::String).optional().doc("The privileges granted: global (MySQL) or system (Oracle) privileges, or, with `database` or `object_name`, privileges on it. `ALL` means every privilege of the scope; spelling is free (`create view` = `CREATE_VIEW`). Changed in place: added ones are granted, removed ones revoked."))
+            .attr("privileges", Attr::set(Type::String).optional().doc("The privileges granted: global (MySQL) or system (Oracle) privileges, or, with `database` or `object_name`, privileges on it. `ALL` means every privilege of the scope (on an object: of its type, `EXECUTE` alone for a `STORED_PROCEDURE`, all but `EXECUTE` for a `TABLE` or `VIEW`), sent to OCP as the list it means; spelling is free (`create view` = `CREATE_VIEW`). Changed in place: added ones are granted, removed ones revoked."))
             .attr("database", Attr::string().optional().requires_replace().doc("Grant `privileges` on this database (MySQL mode). Changing it replaces the grant."))
             .attr("object_type", Attr::string().optional().requires_replace().validate(OneOf(OBJECT_TYPES)).doc("Type of the object of an object grant (Oracle mode): `TABLE`, `VIEW` or `STORED_PROCEDURE`."))
             .attr("object_schema", Attr::string().optional().requires_replace().doc("Schema (owning user) of the object of an object grant."))
@@ -275,27 +280,37 @@ impl Resource for DbGrantResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let set = |a: &str| config.get(a).is_some_and(|v| !v.is_null());
-        if set("user") == set("role")
-            && !config.get("user").is_some_and(Value::is_unknown)
-            && !config.get("role").is_some_and(Value::is_unknown)
-        {
-            diags.attr_error(
-                AttrPath::root("user"),
-                "Invalid Grantee",
-                "Set exactly one of `user` and `role`.",
-            );
-        }
-        if set("roles") {
-            validate_unique_roles(config, diags);
-            for other in ["privileges", "database", "object_name"] {
-                if set(other) {
-                    diags.attr_error(AttrPath::root(other), "Conflicting Grant", format!("A grant of `roles` cannot also set `{other}`; use a separate ocp_db_grant."));
-                }
+        // Whether an attribute is set: `None` while unknown (it may still turn out null), so
+        // no rule judges a value that is not known yet.
+        let set = |a: &str| match config.get(a) {
+            Some(v) if v.is_unknown() => None,
+            Some(v) => Some(!v.is_null()),
+            None => Some(false),
+        };
+        let is = |a: &str| set(a) == Some(true);
+        if let (Some(u), Some(r)) = (set("user"), set("role")) {
+            if u == r {
+                diags.attr_error(
+                    AttrPath::root("user"),
+                    "Invalid Grantee",
+                    "Set exactly one of `user` and `role`.",
+                );
             }
-            return;
         }
-        if !set("privileges") {
+        match set("roles") {
+            None => return,
+            Some(true) => {
+                validate_unique_roles(config, diags);
+                for other in ["privileges", "database", "object_name"] {
+                    if is(other) {
+                        diags.attr_error(AttrPath::root(other), "Conflicting Grant", format!("A grant of `roles` cannot also set `{other}`; use a separate ocp_db_grant."));
+                    }
+                }
+                return;
+            }
+            Some(false) => {}
+        }
+        if set("privileges") == Some(false) {
             diags.attr_error(
                 AttrPath::root("privileges"),
                 "Missing Privileges",
@@ -303,22 +318,26 @@ impl Resource for DbGrantResource {
             );
         }
         let object = ["object_type", "object_schema", "object_name"];
-        let n = object.iter().filter(|a| set(a)).count();
-        if n != 0 && n != 3 {
-            for a in object.iter().filter(|a| !set(a)) {
+        let object_known = object.iter().all(|a| set(a).is_some());
+        let n = object.iter().filter(|a| is(a)).count();
+        if object_known && n != 0 && n != 3 {
+            for a in object.iter().filter(|a| !is(a)) {
                 diags.attr_error(AttrPath::root(*a), "Incomplete Object", format!("An object grant needs `object_type`, `object_schema` and `object_name`; `{a}` is missing."));
             }
         }
-        if n > 0 && set("database") {
+        if n > 0 && is("database") {
             diags.attr_error(
                 AttrPath::root("database"),
                 "Conflicting Grant",
                 "Set either `database` or the object, not both.",
             );
         }
+        if !object_known || set("database").is_none() {
+            return; // the scope the privileges are checked against is not known yet
+        }
         let scope = if n > 0 {
             Scope::Object
-        } else if set("database") {
+        } else if is("database") {
             Scope::Database
         } else {
             Scope::Global
@@ -390,13 +409,6 @@ impl Resource for DbGrantResource {
         };
         let taken = already_held(mode, &kind, &list, &held);
         if !taken.is_empty() {
-            let mut parts = vec![
-                c.to_string(),
-                t.to_string(),
-                if is_user { "user" } else { "role" }.to_string(),
-                name.to_string(),
-            ];
-            parts.extend(kind.id_parts());
             let scope = match &kind {
                 Kind::Global => "globally".to_string(),
                 Kind::Roles => "as roles".to_string(),
@@ -415,7 +427,7 @@ impl Resource for DbGrantResource {
                         if is_user { "user" } else { "role" },
                         taken.join(", ")
                     ),
-                    import_id: import_id::join(&parts),
+                    import_id: grant_id(c, t, is_user, name, &kind),
                     attr,
                 },
             );

@@ -15,9 +15,10 @@ use super::db_user::{
     apply_privileges, keep_equivalent, keep_same_name, keep_same_names, managed, present_roles,
     same_name, tenant_mode, validate_privileges, validate_unique_roles,
 };
-use super::privileges::{canonical, present, set_value, Mode, Scope};
+use super::privileges::{self, present, set_value, Mode, Scope};
 use super::{
-    import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, DbObjectName, Existing,
+    import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, Existing,
+    DB_OBJECT_NAME,
 };
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<role_name>\"";
@@ -76,7 +77,7 @@ impl Resource for DbRoleResource {
     fn schema(&self) -> Schema {
         tenant_attrs(Schema::new("A role of an Oracle-mode tenant (OCP offers roles only in Oracle mode). Privileges and roles set here are authoritative for the role."), "role")
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<tenant_id>/<name>`, also the import id."))
-            .attr("name", Attr::string().required().requires_replace().validate(DbObjectName).doc("Role name; OCP stores it in upper case. Changing it replaces the role."))
+            .attr("name", Attr::string().required().requires_replace().validate(DB_OBJECT_NAME).doc("Role name; OCP stores it in upper case. Changing it replaces the role."))
             .attr("global_privileges", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc("System privileges of the role, e.g. `CREATE_SESSION`, `CREATE_TABLE`, or `ALL`. When set, Terraform owns the whole list. Left out, the list is not managed."))
             .attr("roles", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc("Roles granted to this role, e.g. `CONNECT`. When set, Terraform owns the whole list. Left out, the list is not managed."))
             .attr("tenant_mode", Attr::string().computed().use_state_for_unknown().doc("Mode of the tenant, read from OCP (always `ORACLE` for a role)."))
@@ -130,11 +131,14 @@ impl Resource for DbRoleResource {
         }
         let body = CreateDbRole {
             role_name: name.to_string(),
-            global_privileges: managed(plan, "global_privileges")
-                .unwrap_or_default()
-                .into_iter()
-                .map(canonical)
-                .collect(),
+            // OCP takes privilege names only: `ALL` is expanded here, state keeps it.
+            global_privileges: privileges::expand(
+                mode,
+                Scope::Global,
+                managed(plan, "global_privileges").unwrap_or_default(),
+            )
+            .into_iter()
+            .collect(),
             roles: managed(plan, "roles")
                 .unwrap_or_default()
                 .into_iter()

@@ -20,12 +20,11 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::privileges::{
-    self, canonical, delta, present, set_value, strings, Mode, Scope, OBJECT_TYPES,
-};
+use super::privileges::{self, delta, present, set_value, strings, Mode, Scope, OBJECT_TYPES};
 use super::unique::{refuse_duplicates, Keyed};
 use super::{
-    import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, DbObjectName, Existing,
+    import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, Existing,
+    DB_OBJECT_NAME,
 };
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<username>\"";
@@ -343,7 +342,7 @@ fn state_from(u: &DbUser, base: &Value, mode: Mode, cluster_id: i64, tenant_id: 
             let mine = mine_obj.as_ref().and_then(|m| m.get(&key));
             let privs = present(
                 mode,
-                Scope::Object,
+                Scope::of_object(&key.0),
                 mine.map(Vec::as_slice),
                 &o.privileges,
                 true,
@@ -497,25 +496,25 @@ fn keep_equivalent_nested(req: &PlanRequest<'_>, resp: &mut PlanResponse) {
         mode: Mode,
         a: &BTreeMap<K, Vec<&str>>,
         b: &BTreeMap<K, Vec<&str>>,
-        scope: Scope,
+        scope: impl Fn(&K) -> Scope,
     ) -> bool {
         a.len() == b.len()
             && a.iter().all(|(k, v)| {
                 b.get(k).is_some_and(|w| {
-                    privileges::expand(mode, scope, v.iter().copied())
-                        == privileges::expand(mode, scope, w.iter().copied())
+                    privileges::expand(mode, scope(k), v.iter().copied())
+                        == privileges::expand(mode, scope(k), w.iter().copied())
                 })
             })
     }
     if let (Some(c), Some(p)) = (db_privs_of(req.config), db_privs_of(req.prior)) {
-        if same(mode, &c, &p, Scope::Database) {
+        if same(mode, &c, &p, |_| Scope::Database) {
             if let Some(v) = req.prior.get("db_privileges") {
                 resp.planned.set_attr("db_privileges", v.clone());
             }
         }
     }
     if let (Some(c), Some(p)) = (obj_privs_of(req.config), obj_privs_of(req.prior)) {
-        if same(mode, &c, &p, Scope::Object) {
+        if same(mode, &c, &p, |k: &ObjKey| Scope::of_object(&k.0)) {
             if let Some(v) = req.prior.get("object_privileges") {
                 resp.planned.set_attr("object_privileges", v.clone());
             }
@@ -550,12 +549,16 @@ pub(crate) async fn apply_privileges(
     }
     if let Some(want) = db_privs_of(plan) {
         let have = db_privs_of(prior).unwrap_or_default();
-        let (g, r) = keyed_delta(mode, Scope::Database, &have, &want, |db, privileges| {
-            DbPrivilege {
+        let (g, r) = keyed_delta(
+            mode,
+            |_| Scope::Database,
+            &have,
+            &want,
+            |db, privileges| DbPrivilege {
                 db_name: db.clone(),
                 privileges,
-            }
-        });
+            },
+        );
         grant_then_revoke(
             client,
             c,
@@ -569,7 +572,8 @@ pub(crate) async fn apply_privileges(
     }
     if let Some(want) = obj_privs_of(plan) {
         let have = obj_privs_of(prior).unwrap_or_default();
-        let (g, r) = keyed_delta(mode, Scope::Object, &have, &want, |key, privileges| {
+        let scope = |k: &ObjKey| Scope::of_object(&k.0);
+        let (g, r) = keyed_delta(mode, scope, &have, &want, |key, privileges| {
             ObjectPrivilege {
                 object: DbObject {
                     object_type: key.0.clone(),
@@ -634,10 +638,11 @@ async fn grant_then_revoke(
 }
 
 /// The grants and revokes, per key (database, object), that turn `have` into `want`; keys in
-/// either map count, and `item` builds one entry of OCP's body from a key and its privileges.
+/// either map count, `scope` gives each key's scope (an object's type decides what `ALL`
+/// means), and `item` builds one entry of OCP's body from a key and its privileges.
 fn keyed_delta<K: Ord, T>(
     mode: Mode,
-    scope: Scope,
+    scope: impl Fn(&K) -> Scope,
     have: &BTreeMap<K, Vec<&str>>,
     want: &BTreeMap<K, Vec<&str>>,
     item: impl Fn(&K, Vec<String>) -> T,
@@ -650,7 +655,7 @@ fn keyed_delta<K: Ord, T>(
     {
         let (g, r) = delta(
             mode,
-            scope,
+            scope(key),
             have.get(key).cloned().unwrap_or_default(),
             want.get(key).cloned().unwrap_or_default(),
         );
@@ -682,12 +687,12 @@ impl Resource for DbUserResource {
     fn schema(&self) -> Schema {
         let s = tenant_attrs(Schema::new("A database user of a tenant. In Oracle mode a user is also a schema. Privileges set here are authoritative for the user; use `ocp_db_grant` instead to add privileges without owning the whole list, and do not mix the two for one user."), "user")
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<tenant_id>/<username>`, also the import id."))
-            .attr("username", Attr::string().required().requires_replace().validate(DbObjectName).doc("User name: a letter followed by letters, digits or underscores, at most 64 characters. Oracle-mode tenants store it in upper case. Changing it replaces the user."))
+            .attr("username", Attr::string().required().requires_replace().validate(DB_OBJECT_NAME).doc("User name: a letter followed by letters, digits or underscores, at most 64 characters. Oracle-mode tenants store it in upper case. Changing it replaces the user."))
             .attr("password", Attr::string().required().sensitive().doc("The user's password (8 to 32 characters with at least three of upper case, lower case, digits and specials). OCP never returns it. Changed in place through OCP's change-password call."))
             .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the account is locked. Default `false`. Changed in place."));
         privilege_attrs(s, "user")
             .attr("db_privileges", Attr::set(db_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on databases (MySQL mode): a set of `{ database, privileges }`, privileges from `ALTER`, `CREATE`, `DELETE`, `DROP`, `INSERT`, `SELECT`, `UPDATE`, `INDEX`, `CREATE_VIEW`, `SHOW_VIEW` or `ALL`, one entry per database. When set, Terraform owns every database's list."))
-            .attr("object_privileges", Attr::set(obj_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on objects (Oracle mode): a set of `{ object_type, schema, object_name, privileges }` with `object_type` one of `TABLE`, `VIEW`, `STORED_PROCEDURE` and privileges from `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `ALTER`, `INDEX`, `REFERENCES`, `EXECUTE`, one entry per object (names compare as OCP stores them, in upper case). When set, Terraform owns the list."))
+            .attr("object_privileges", Attr::set(obj_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on objects (Oracle mode): a set of `{ object_type, schema, object_name, privileges }` with `object_type` one of `TABLE`, `VIEW`, `STORED_PROCEDURE` and privileges from `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `ALTER`, `INDEX`, `REFERENCES` on tables and views, `EXECUTE` on stored procedures (OCP refuses the others), or `ALL` for that type's list, one entry per object (names compare as OCP stores them, in upper case). When set, Terraform owns the list."))
             .attr("tenant_mode", Attr::string().computed().use_state_for_unknown().doc("Mode of the tenant (`MYSQL` or `ORACLE`), read from OCP."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the user was created (ISO-8601 with offset)."))
     }
@@ -755,22 +760,25 @@ impl Resource for DbUserResource {
                 format!("Tenant {t} is a {have} tenant, and OCP takes `{attr}` only in {need} mode (ocp-api.md §3.6). Remove `{attr}`, or create the user in a {need} tenant. Nothing was created."),
             );
         }
-        let canon = |v: Option<Vec<&str>>| {
-            v.unwrap_or_default()
-                .into_iter()
-                .map(canonical)
-                .collect::<Vec<_>>()
+        // OCP takes privilege names only (`ALL` is refused: "Invalid database privilege
+        // 'ALL'"), so `ALL` is expanded into the mode's list here; state keeps the user's
+        // spelling, which Read maps back (see `privileges::present`).
+        let names = |scope: Scope, v: Vec<&str>| -> Vec<String> {
+            privileges::expand(mode, scope, v).into_iter().collect()
         };
         let body = CreateDbUser {
             username: username.to_string(),
             password: Secret::new(password),
-            global_privileges: canon(managed(plan, "global_privileges")),
+            global_privileges: names(
+                Scope::Global,
+                managed(plan, "global_privileges").unwrap_or_default(),
+            ),
             db_privileges: db_privs_of(plan)
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(db, p)| DbPrivilege {
                     db_name: db,
-                    privileges: p.into_iter().map(canonical).collect(),
+                    privileges: names(Scope::Database, p),
                 })
                 .collect(),
             roles: managed(plan, "roles")

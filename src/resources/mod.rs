@@ -20,7 +20,10 @@ pub mod ownership;
 pub mod privileges;
 pub mod tenant;
 pub mod topology;
+
 pub mod unique;
+#[cfg(test)]
+mod unknown_tests;
 
 /// Every managed resource type this provider serves.
 pub fn all_resources() -> Vec<Arc<dyn Resource>> {
@@ -282,25 +285,104 @@ pub fn pend(
     }
 }
 
-/// Names of databases, users and roles inside a tenant: a letter followed by letters, digits
-/// or underscores, at most 64 characters (the rule this provider and the simulator share).
-pub struct DbObjectName;
+/// A name rule: an optional leading letter, then letters, digits and the given punctuation,
+/// at most 64 characters. One validator for every kind of name the provider checks.
+pub struct NameRule {
+    /// Whether the first character must be a letter.
+    pub letter_first: bool,
+    /// Punctuation allowed besides letters and digits.
+    pub punctuation: &'static [char],
+    /// The diagnostic's summary, e.g. `Invalid Tenant Name`.
+    pub summary: &'static str,
+}
 
-impl crate::framework::validate::Validator for DbObjectName {
+/// Names of tenants, databases, users and roles: a letter followed by letters, digits or
+/// underscores, at most 64 characters (the rule this provider and the simulator share).
+pub const DB_OBJECT_NAME: NameRule = NameRule {
+    letter_first: true,
+    punctuation: &['_'],
+    summary: "Invalid Name",
+};
+
+impl crate::framework::validate::Validator for NameRule {
     fn description(&self) -> String {
-        "a letter followed by letters, digits or underscores, at most 64 characters".into()
+        let extra: String = self
+            .punctuation
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if self.letter_first {
+            format!("a letter followed by letters, digits or {extra}, at most 64 characters")
+        } else {
+            format!("letters, digits and {extra}, at most 64 characters")
+        }
     }
     fn validate(&self, path: &AttrPath, v: &crate::value::Value, diags: &mut Diagnostics) {
         let Some(s) = v.as_str() else { return };
+        if s.trim().is_empty() && !self.letter_first {
+            return; // blank names are NotBlank's to report
+        }
         let ok = s.len() <= 64
-            && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            && (!self.letter_first || s.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || self.punctuation.contains(&c));
         if !ok {
             diags.attr_error(
                 path.clone(),
-                "Invalid Name",
+                self.summary,
                 format!(
                     "Attribute {path} must be {}, got {s:?}.",
+                    self.description()
+                ),
+            );
+        }
+    }
+}
+
+/// OCP's primary-zone syntax (§3.4.1): `RANDOM`, or zone names where `,` separates zones of
+/// equal priority and `;` lowers the priority (`zone1;zone2,zone3`). Refuses at plan time
+/// what OCP refuses at apply: an empty string, an empty group (a leading, trailing or doubled
+/// `;` or `,`), a zone named twice.
+pub struct PrimaryZoneSyntax;
+
+impl crate::framework::validate::Validator for PrimaryZoneSyntax {
+    fn description(&self) -> String {
+        "`RANDOM`, or zone names separated by `,` (equal priority) and `;` (lower priority), such as `zone1;zone2,zone3`".into()
+    }
+    fn validate(&self, path: &AttrPath, v: &crate::value::Value, diags: &mut Diagnostics) {
+        let Some(s) = v.as_str() else { return };
+        if s.trim().eq_ignore_ascii_case("RANDOM") {
+            return;
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let mut why = None;
+        for zone in s.split([';', ',']).map(str::trim) {
+            if zone.is_empty() {
+                why = Some(
+                    "it has an empty zone name (a leading, trailing or doubled `;` or `,`)"
+                        .to_string(),
+                );
+                break;
+            }
+            if !zone
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                why = Some(format!("{zone:?} is not a zone name"));
+                break;
+            }
+            if !seen.insert(zone) {
+                why = Some(format!("it names zone {zone:?} twice"));
+                break;
+            }
+        }
+        if let Some(why) = why {
+            diags.attr_error(
+                path.clone(),
+                "Invalid Primary Zone",
+                format!(
+                    "Attribute {path} must be {}, got {s:?}: {why}.",
                     self.description()
                 ),
             );

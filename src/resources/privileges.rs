@@ -118,9 +118,39 @@ pub enum Scope {
     Global,
     /// Privileges on one database (MySQL).
     Database,
-    /// Privileges on one object (Oracle).
+    /// Privileges on one object (Oracle) of a type not known yet: every object privilege.
     Object,
+    /// Privileges on one table or view (Oracle): every object privilege but `EXECUTE`.
+    Table,
+    /// Privileges on one stored procedure (Oracle): `EXECUTE` only.
+    Procedure,
 }
+
+impl Scope {
+    /// The scope of an object of `object_type` (`TABLE`, `VIEW`, `STORED_PROCEDURE`, any
+    /// case): OCP grants `EXECUTE` only on stored procedures and the others only on tables and
+    /// views, so `ALL` means a different list for each.
+    pub fn of_object(object_type: &str) -> Scope {
+        if object_type.eq_ignore_ascii_case("STORED_PROCEDURE") {
+            Scope::Procedure
+        } else {
+            Scope::Table
+        }
+    }
+}
+
+/// Oracle object privileges on tables and views.
+const ORACLE_TABLE_OBJECT: &[&str] = &[
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "ALTER",
+    "INDEX",
+    "REFERENCES",
+];
+/// Oracle object privileges on stored procedures.
+const ORACLE_PROCEDURE_OBJECT: &[&str] = &["EXECUTE"];
 
 /// The privileges OCP knows for a mode and scope.
 pub fn vocabulary(mode: Mode, scope: Scope) -> &'static [&'static str] {
@@ -128,6 +158,8 @@ pub fn vocabulary(mode: Mode, scope: Scope) -> &'static [&'static str] {
         (Mode::Mysql, Scope::Global) => MYSQL_GLOBAL,
         (Mode::Mysql, _) => MYSQL_DB,
         (Mode::Oracle, Scope::Global) => ORACLE_SYSTEM,
+        (Mode::Oracle, Scope::Table) => ORACLE_TABLE_OBJECT,
+        (Mode::Oracle, Scope::Procedure) => ORACLE_PROCEDURE_OBJECT,
         (Mode::Oracle, _) => ORACLE_OBJECT,
     }
 }
@@ -171,7 +203,7 @@ pub fn unknown<'a>(scope: Scope, items: impl IntoIterator<Item = &'a str>) -> Ve
     let modes: &[Mode] = match scope {
         Scope::Global => &[Mode::Mysql, Mode::Oracle],
         Scope::Database => &[Mode::Mysql],
-        Scope::Object => &[Mode::Oracle],
+        Scope::Object | Scope::Table | Scope::Procedure => &[Mode::Oracle],
     };
     items
         .into_iter()
@@ -263,6 +295,16 @@ mod tests {
             MYSQL_DB.len()
         );
         assert!(expand(Mode::Oracle, Scope::Global, ["all privileges"]).contains("CREATE_SESSION"));
+    }
+
+    #[test]
+    fn all_on_an_object_means_what_ocp_grants_on_its_type() {
+        let table = expand(Mode::Oracle, Scope::of_object("table"), ["ALL"]);
+        assert_eq!(table.len(), 7);
+        assert!(!table.contains("EXECUTE"), "OCP refuses EXECUTE on a table");
+        let proc = expand(Mode::Oracle, Scope::of_object("STORED_PROCEDURE"), ["ALL"]);
+        assert_eq!(proc.into_iter().collect::<Vec<_>>(), ["EXECUTE"]);
+        assert!(unknown(Scope::Object, ["EXECUTE", "SELECT"]).is_empty());
     }
 
     #[test]

@@ -47,29 +47,10 @@ pub struct TenantResource;
 
 /// Tenant name: starts with a letter, then letters, digits or underscores, at most 64
 /// characters (our reading of OceanBase's rule, shared with the simulator).
-struct TenantName;
-
-impl Validator for TenantName {
-    fn description(&self) -> String {
-        "a letter followed by letters, digits or underscores, at most 64 characters".into()
-    }
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        let Some(s) = v.as_str() else { return };
-        let ok = s.len() <= 64
-            && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !ok {
-            diags.attr_error(
-                path.clone(),
-                "Invalid Tenant Name",
-                format!(
-                    "Attribute {path} must be {}, got {s:?}.",
-                    self.description()
-                ),
-            );
-        }
-    }
-}
+const TENANT_NAME: super::NameRule = super::NameRule {
+    summary: "Invalid Tenant Name",
+    ..super::DB_OBJECT_NAME
+};
 
 /// Whitelist entries as OCP accepts them: `%`, an IPv4 address, an IPv4 network `a.b.c.d/n`,
 /// or an address with `%` octets such as `10.10.10.%` (§3.4.1).
@@ -88,15 +69,21 @@ fn valid_whitelist_entry(e: &str) -> bool {
             return false;
         }
     }
+    // Decimal octets without leading zeros: OCP refuses `010.0.0.1` (read as octal by some
+    // parsers, so ambiguous).
     let octets: Vec<&str> = addr.split('.').collect();
     octets.len() == 4
         && octets.iter().all(|o| {
-            *o == "%" || (!o.is_empty() && o.len() <= 3 && o.parse::<u16>().is_ok_and(|n| n <= 255))
+            *o == "%"
+                || (!o.is_empty()
+                    && o.len() <= 3
+                    && !(o.len() > 1 && o.starts_with('0'))
+                    && o.parse::<u16>().is_ok_and(|n| n <= 255))
         })
 }
 
-/// A whitelist entry by the clients it lets in, the way OceanBase matches them: octets
-/// without leading zeros, `/32` as the plain address, a network without its host bits,
+/// A whitelist entry by the clients it lets in, the way OceanBase matches them: `/32` as
+/// the plain address, a network without its host bits,
 /// trailing `%` octets as the network they cover (`10.10.%.%` = `10.10.0.0/16`), and `/0` as
 /// `%`. `None` for an entry that is not valid (reported on its own).
 fn whitelist_key(e: &str) -> Option<String> {
@@ -183,6 +170,11 @@ impl Validator for WhitelistEntries {
     }
 }
 
+/// Whether a primary zone is OCP's `RANDOM` (leaders spread over all zones).
+fn is_random(pz: &str) -> bool {
+    pz.trim().eq_ignore_ascii_case("RANDOM")
+}
+
 /// The zone names of a primary-zone string (`zone1;zone2,zone3`).
 fn primary_zone_names(pz: &str) -> Vec<&str> {
     pz.split([',', ';'])
@@ -191,8 +183,14 @@ fn primary_zone_names(pz: &str) -> Vec<&str> {
         .collect()
 }
 
+/// A primary zone as OCP takes it: zone names joined by `,` and `;` without spaces (users may
+/// write `zone1; zone2`; state keeps their spelling, see [`same_primary_zone`]).
+pub(crate) fn ocp_primary_zone(pz: &str) -> String {
+    pz.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// Whether two primary-zone strings say the same thing (spacing aside).
-fn same_primary_zone(a: &str, b: &str) -> bool {
+pub(crate) fn same_primary_zone(a: &str, b: &str) -> bool {
     fn norm(s: &str) -> Vec<BTreeSet<&str>> {
         s.split(';')
             .map(|g| g.split(',').map(str::trim).collect())
@@ -444,11 +442,11 @@ impl Resource for TenantResource {
         Schema::new("An OceanBase tenant in a cluster managed by OCP. Creation, deletion and replica changes run as OCP tasks that Terraform waits on.")
             .attr("id", Attr::int().computed().use_state_for_unknown().doc("OCP id of the tenant."))
             .attr("cluster_id", Attr::int().required().requires_replace().doc("OCP id of the cluster that hosts the tenant, e.g. `data.ocp_cluster.demo.id`. Changing it replaces the tenant."))
-            .attr("name", Attr::string().required().requires_replace().validate(TenantName).doc("Tenant name, unique in the cluster: a letter followed by letters, digits or underscores, at most 64 characters. Changing it replaces the tenant."))
+            .attr("name", Attr::string().required().requires_replace().validate(TENANT_NAME).doc("Tenant name, unique in the cluster: a letter followed by letters, digits or underscores, at most 64 characters. Changing it replaces the tenant."))
             .attr("mode", Attr::string().default(Value::string("MYSQL")).requires_replace().validate(OneOf(MODES)).doc("Compatibility mode: `MYSQL` or `ORACLE`. Default `MYSQL`. Changing it replaces the tenant."))
             .attr("charset", Attr::string().default(Value::string("utf8mb4")).requires_replace().doc("Character set: `utf8mb4`, `gbk` or `gb18030`, and `binary` for MySQL mode. Default `utf8mb4`. Changing it replaces the tenant."))
             .attr("collation", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Collation of the character set, such as `utf8mb4_general_ci` (OCP's default for `utf8mb4`). Ignored by OCP for Oracle-mode tenants. Changing it replaces the tenant."))
-            .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().doc("Zone priority for leaders: `,` separates zones of equal priority and `;` lowers the priority, e.g. `zone1;zone2,zone3`. Every zone named must have a `zone` block. Default: what OCP chooses. Changed in place."))
+            .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().validate(super::PrimaryZoneSyntax).doc("Zone priority for leaders: `,` separates zones of equal priority and `;` lowers the priority, e.g. `zone1;zone2,zone3`, or `RANDOM` to spread leaders over every zone. Every zone named must have a `zone` block. Default: what OCP chooses (`RANDOM`); leaving it out later keeps the current value. Changed in place."))
             .attr("whitelist", Attr::set(Type::String).optional().computed().use_state_for_unknown().validate(WhitelistEntries).doc("Client addresses allowed to connect: IPv4 addresses, networks such as `10.0.0.0/8`, patterns such as `10.10.10.%`, or `%` for any. A set: order never matters; two entries that let in the same clients (`10.0.0.1` and `10.0.0.1/32`) are refused. Default: what OCP sets (`%`). Changed in place."))
             .attr("root_password", Attr::string().required().sensitive().doc("Password of the tenant's administrator (`root` in MySQL mode, `SYS` in Oracle mode): 8 to 32 characters with at least three of upper case, lower case, digits and specials `~!@#%^&*_-+=|(){}[]:;,.?/`. OCP never returns it, so Terraform cannot see changes made outside it. Changed in place."))
             .attr("description", Attr::string().optional().doc("Free-text description. Changed in place."))
@@ -514,10 +512,14 @@ impl Resource for TenantResource {
             )
         });
         let seen: BTreeSet<&str> = named.iter().filter_map(|k| k.key).collect();
-        let names_known = zones
-            .iter()
-            .all(|z| z.get("name").is_some_and(|n| !n.is_unknown()));
-        if let (Some(pz), true) = (str_attr(config, "primary_zone"), names_known) {
+        // A `zone` list not known yet (a `dynamic` block over a value known only at apply)
+        // is "not yet known", never "no zones".
+        let names_known = config.get("zone").is_none_or(|z| !z.is_unknown())
+            && zones
+                .iter()
+                .all(|z| z.get("name").is_some_and(|n| !n.is_unknown()));
+        let pz = str_attr(config, "primary_zone").filter(|pz| !is_random(pz));
+        if let (Some(pz), true) = (pz, names_known) {
             for z in primary_zone_names(pz) {
                 if !seen.contains(z) {
                     diags.attr_error(
@@ -573,7 +575,7 @@ impl Resource for TenantResource {
         let body = CreateTenant {
             name: name.to_string(),
             mode: str_attr(plan, "mode").unwrap_or("MYSQL").to_string(),
-            primary_zone: str_attr(plan, "primary_zone").map(str::to_string),
+            primary_zone: str_attr(plan, "primary_zone").map(ocp_primary_zone),
             charset: str_attr(plan, "charset").map(str::to_string),
             collation: str_attr(plan, "collation").map(str::to_string),
             description: str_attr(plan, "description").map(str::to_string),
@@ -587,7 +589,14 @@ impl Resource for TenantResource {
         };
         let created = match client.create_tenant(cluster_id, &body).await {
             Ok(c) => c,
-            Err(e) => return report(&mut resp.diags, "Create Tenant", create_error_path(&e), &e),
+            Err(e) => {
+                return report(
+                    &mut resp.diags,
+                    "Create Tenant",
+                    create_error_path(&e, plan),
+                    &e,
+                )
+            }
         };
         let mut state = plan.clone();
         let (tenant_id, task) = match created {
@@ -711,7 +720,12 @@ impl Resource for TenantResource {
                     &mut resp.diags,
                     "Update Tenant",
                 ),
-                None => report(&mut resp.diags, "Update Tenant", step.path(), &e),
+                None => report(
+                    &mut resp.diags,
+                    "Update Tenant",
+                    unit_count_path(&e, &req.plan).or(step.path()),
+                    &e,
+                ),
             }
         }
         match read_back(client, &base, &mut resp.diags, "Update").await {
@@ -921,7 +935,7 @@ async fn apply_changes(
         let same = str_attr(prior, "primary_zone").is_some_and(|p| same_primary_zone(p, pz));
         if !same {
             if let Some(t) = client
-                .modify_tenant_primary_zone(cluster_id, id, pz)
+                .modify_tenant_primary_zone(cluster_id, id, &ocp_primary_zone(pz))
                 .await
                 .map_err(|e| (Step::PrimaryZone, e))?
             {
@@ -1005,7 +1019,36 @@ async fn wait_until_normal(
 
 /// The attribute an OCP create error is about, read from OCP's error message (OCP gives no
 /// structured field name, §5 #3).
-fn create_error_path(e: &ClientError) -> Option<AttrPath> {
+/// The `zone[i].unit_count` an OCP refusal of a unit count is about: OCP places one unit of a
+/// tenant per OBServer of a zone, which only OCP knows, so a `unit_count` above a zone's
+/// OBServers is refused at apply. The zone is found by the name the message gives
+/// (`zone zone2`), else by the index of `zones[i]` in a create body (built in plan order).
+fn unit_count_path(e: &ClientError, plan: &Value) -> Option<AttrPath> {
+    let ClientError::Api { message, .. } = e else {
+        return None;
+    };
+    if !message.contains("unitCount") {
+        return None;
+    }
+    let zones = plan.get("zone").map(Value::elements).unwrap_or(&[]);
+    let named = zones.iter().position(|z| {
+        z.get("name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| message.contains(&format!("zone {n} ")))
+    });
+    let indexed = || {
+        let rest = message.split("zones[").nth(1)?;
+        let i: usize = rest.split(']').next()?.parse().ok()?;
+        (i < zones.len()).then_some(i)
+    };
+    let i = named.or_else(indexed)?;
+    Some(AttrPath::root("zone").index(i).attr("unit_count"))
+}
+
+fn create_error_path(e: &ClientError, plan: &Value) -> Option<AttrPath> {
+    if let Some(p) = unit_count_path(e, plan) {
+        return Some(p);
+    }
     let ClientError::Api { message, .. } = e else {
         return None;
     };
@@ -1248,6 +1291,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn primary_zone_syntax_refuses_what_ocp_refuses_and_takes_random() {
+        use crate::framework::validate::Validator;
+        let cases: &[(&str, bool)] = &[
+            ("zone1", true),
+            ("zone1;zone2,zone3", true),
+            ("zone1 ; zone2", true),
+            ("RANDOM", true),
+            ("random", true),
+            ("", false),
+            ("   ", false),
+            ("zone1;", false),
+            (";zone1", false),
+            ("zone1;;zone2", false),
+            ("zone1,,zone2", false),
+            ("zone1;zone1", false),
+            ("zone/1", false),
+        ];
+        for (pz, ok) in cases {
+            let mut d = Diagnostics::new();
+            super::super::PrimaryZoneSyntax.validate(
+                &AttrPath::root("primary_zone"),
+                &Value::string(*pz),
+                &mut d,
+            );
+            assert_eq!(!d.has_errors(), *ok, "{pz:?}: {:?}", d.0);
+        }
+        // RANDOM never needs a zone block of that name.
+        let mut d = Diagnostics::new();
+        let config = Value::object([
+            ("primary_zone", Value::string("RANDOM")),
+            (
+                "zone",
+                Value::List(vec![Value::object([("name", Value::string("zone1"))])]),
+            ),
+        ]);
+        TenantResource.validate(&config, &mut d);
+        assert!(!d.has_errors(), "{:?}", d.0);
+    }
+
+    #[test]
     fn whitelist_entries_follow_ocp_rules() {
         for (e, ok) in [
             ("%", true),
@@ -1260,6 +1343,9 @@ mod tests {
             ("10.0.%.0/8", false),
             ("localhost", false),
             (" 10.0.0.1", false),
+            ("010.0.0.1", false),
+            ("10.0.0.01", false),
+            ("0.0.0.0", true),
         ] {
             assert_eq!(valid_whitelist_entry(e), ok, "{e}");
         }
@@ -1268,7 +1354,6 @@ mod tests {
     #[test]
     fn whitelist_entries_are_compared_by_the_clients_they_let_in() {
         for (name, a, b, same) in [
-            ("leading zeros", "10.0.0.1", "010.000.0.01", true),
             (
                 "a /32 network is the address",
                 "10.0.0.1",
@@ -1287,7 +1372,7 @@ mod tests {
             (
                 "a % in the middle keeps its place",
                 "10.%.0.1",
-                "10.%.00.1",
+                "10.%.0.1",
                 true,
             ),
             ("other addresses", "10.0.0.1", "10.0.0.2", false),
@@ -1356,6 +1441,10 @@ mod tests {
 
     #[test]
     fn primary_zones_compare_by_meaning() {
+        assert_eq!(
+            ocp_primary_zone(" zone1; zone2 , zone3"),
+            "zone1;zone2,zone3"
+        );
         assert!(same_primary_zone("zone1;zone2,zone3", "zone1; zone3,zone2"));
         assert!(!same_primary_zone("zone1;zone2", "zone2;zone1"));
         assert_eq!(
@@ -1375,7 +1464,7 @@ mod tests {
             ("", false),
         ] {
             let mut d = Diagnostics::new();
-            TenantName.validate(&p, &Value::string(n), &mut d);
+            TENANT_NAME.validate(&p, &Value::string(n), &mut d);
             assert_eq!(d.is_empty(), ok, "{n}");
         }
     }
@@ -1565,14 +1654,50 @@ mod tests {
             message: m.into(),
             trace_id: None,
         };
+        let none = Value::Null;
         assert_eq!(
-            create_error_path(&e("zone zone9 does not exist")),
+            create_error_path(&e("zone zone9 does not exist"), &none),
             Some(AttrPath::root("zone"))
         );
         assert_eq!(
-            create_error_path(&e("invalid whitelist entry")),
+            create_error_path(&e("invalid whitelist entry"), &none),
             Some(AttrPath::root("whitelist"))
         );
-        assert_eq!(create_error_path(&e("something else")), None);
+        assert_eq!(create_error_path(&e("something else"), &none), None);
+    }
+
+    #[test]
+    fn a_refused_unit_count_points_at_its_zone_block() {
+        let e = |m: &str| ClientError::Api {
+            method: "POST",
+            path: "/x".into(),
+            http_status: 400,
+            code: Some("ILLEGAL_ARGUMENT".into()),
+            message: m.into(),
+            trace_id: None,
+        };
+        let zone = |n: &str| Value::object([("name", Value::string(n))]);
+        let plan = Value::object([("zone", Value::List(vec![zone("zone1"), zone("zone2")]))]);
+        let want = Some(AttrPath::root("zone").index(1).attr("unit_count"));
+        // By the zone the message names (addReplica/modifyReplica bodies hold a subset).
+        assert_eq!(
+            unit_count_path(
+                &e("invalid [0].resourcePool.unitCount: 2 units per zone, but zone zone2 has 1 OBServer(s)"),
+                &plan
+            ),
+            want
+        );
+        // By the index of a create body, when no zone is named.
+        assert_eq!(
+            create_error_path(
+                &e("invalid zones[1].resourcePool.unitCount: too many units"),
+                &plan
+            ),
+            want
+        );
+        assert_eq!(
+            unit_count_path(&e("invalid zones[1].resourcePool.unitSpecName"), &plan),
+            None
+        );
     }
 }

@@ -242,7 +242,7 @@ impl Resource for ClusterResource {
             .attr("type", Attr::string().default(Value::string("PRIMARY")).requires_replace().validate(OneOf(&["PRIMARY", "STANDBY"])).doc("`PRIMARY` or `STANDBY`. Default `PRIMARY`. Changing it replaces the cluster."))
             .attr("rpm_name", Attr::string().required().requires_replace().validate(NotBlank).doc("The OBServer package OCP installs, which decides the OceanBase version, such as `oceanbase-4.2.1.0-100000102023092807.el7.x86_64.rpm`. Changing it replaces the cluster."))
             .attr("root_password", Attr::string().required().sensitive().doc("Password of `root@sys`. OCP never returns it, and OCP's API documents no call to change it: set it at creation; a later change is refused at plan time."))
-            .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Zone priority of the sys tenant's leaders, e.g. `zone1;zone2,zone3`. Read back from the `sys` tenant; when not set, OCP's choice. Changing it replaces the cluster."))
+            .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().requires_replace().validate(super::PrimaryZoneSyntax).doc("Zone priority of the sys tenant's leaders, e.g. `zone1;zone2,zone3`. Read back from the `sys` tenant; when not set, OCP's choice. Changing it replaces the cluster."))
             .attr("ob_cluster_id", Attr::int().computed().use_state_for_unknown().doc("OceanBase's own cluster id."))
             .attr("status", Attr::string().computed().doc("Cluster status as OCP reports it, such as `RUNNING`."))
             .attr("ob_version", Attr::string().computed().use_state_for_unknown().doc("OceanBase version installed."))

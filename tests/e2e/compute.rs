@@ -120,3 +120,61 @@ fn bad_catalogue_input_names_the_attribute() {
         list.stdout
     );
 }
+
+/// Issue #15: a name made of digits that is also another region's id. A bare import id is
+/// refused as ambiguous (never the wrong region), `name:` and `id:` say which; a name OCP
+/// cannot take (`/`) is refused at plan time.
+#[test]
+fn issue_15_an_import_id_that_is_both_an_id_and_a_name_is_refused_as_ambiguous() {
+    let sim = start_sim(0.05);
+    let regions = ocp_call(&sim, "GET", "/api/v2/compute/regions?size=2000", None);
+    let other = regions["contents"][0].clone();
+    let other_id = other["id"].as_i64().unwrap().to_string();
+    let tf = TfProject::new()
+        .file(
+            "main.tf",
+            &format!(
+                "{REQUIRED_PROVIDERS}\nresource \"ocp_region\" \"digits\" {{\n  name = \"{other_id}\"\n}}\n"
+            ),
+        )
+        .with_sim(&sim);
+    tf.init();
+    tf.apply().success();
+    let mine = state_values(&tf, "ocp_region.digits")["id"]
+        .as_i64()
+        .unwrap();
+    assert_ne!(mine.to_string(), other_id);
+    tf.run(&["state", "rm", "ocp_region.digits"]).success();
+
+    let r = tf
+        .run(&["import", "-no-color", "ocp_region.digits", &other_id])
+        .failure();
+    assert!(r.stderr.contains("Ambiguous Import ID"), "{}", r.all());
+    assert!(
+        r.stderr.contains(&format!("name:{other_id}")),
+        "{}",
+        r.all()
+    );
+    tf.run(&[
+        "import",
+        "-no-color",
+        "ocp_region.digits",
+        &format!("name:{other_id}"),
+    ])
+    .success();
+    assert_eq!(
+        state_values(&tf, "ocp_region.digits")["id"].as_i64(),
+        Some(mine)
+    );
+    let plan = tf.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.code, Some(0), "{}", plan.all());
+
+    std::fs::write(
+        tf.path().join("main.tf"),
+        format!("{REQUIRED_PROVIDERS}\nresource \"ocp_region\" \"digits\" {{\n  name = \"east/1\"\n}}\n"),
+    )
+    .unwrap();
+    let r = tf.run(&["plan", "-no-color"]).failure();
+    assert!(r.stderr.contains("Invalid Name"), "{}", r.all());
+    assert!(r.stderr.contains("name = \"east/1\""), "{}", r.all());
+}

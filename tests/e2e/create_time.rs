@@ -236,6 +236,8 @@ fn tenant_and_in_tenant_arguments_are_honoured_at_create() {
     // Tenants made outside Terraform for the refused rows, each applied on its own.
     let my = make_tenant(&sim, "refuse_my", "MYSQL");
     let ora = make_tenant(&sim, "refuse_ora", "ORACLE");
+    // unit_count = 2 in zone1 needs two OBServers there (one unit per OBServer, as in OCP).
+    add_server(&sim, "zone1", 1_003_004);
     let rows = vec![
         honoured(
             "ocp_tenant",

@@ -544,3 +544,136 @@ resource "ocp_db_user" "app" {{
     let (code, out) = plan_code(&tf);
     assert_eq!(code, Some(0), "{out}");
 }
+
+/// OCP refuses `ALL` in a create (`Invalid database privilege 'ALL'`, issue #15): the provider
+/// sends the mode's list instead, OCP holds every privilege, and state keeps `ALL` as written,
+/// so the plan after apply is empty. The shape of examples/resources/ocp_db_user, plus an
+/// Oracle user and role created with `ALL` system privileges, and `ALL` on a table, a view and
+/// a stored procedure (which OCP grants different lists on).
+#[test]
+fn all_privileges_at_create_are_listed_for_ocp_and_kept_as_written() {
+    let sim = start_sim(0.05);
+    let my = make_tenant(&sim, "allmysql", "MYSQL");
+    let ora = make_tenant(&sim, "alloracle", "ORACLE");
+    let config = format!(
+        r#"{REQUIRED_PROVIDERS}
+variable "user_pw" {{
+  type      = string
+  sensitive = true
+}}
+resource "ocp_database" "orders" {{
+  cluster_id = 1000001
+  tenant_id  = {my}
+  name       = "orders"
+}}
+resource "ocp_db_user" "app" {{
+  cluster_id        = 1000001
+  tenant_id         = {my}
+  username          = "app"
+  password          = var.user_pw
+  global_privileges = ["SELECT", "CREATE VIEW"]
+  db_privileges = [
+    {{ database = ocp_database.orders.name, privileges = ["ALL"] }},
+  ]
+}}
+resource "ocp_db_user" "admin" {{
+  cluster_id        = 1000001
+  tenant_id         = {my}
+  username          = "admin"
+  password          = var.user_pw
+  global_privileges = ["all privileges"]
+}}
+resource "ocp_db_user" "owner" {{
+  cluster_id        = 1000001
+  tenant_id         = {ora}
+  username          = "owner"
+  password          = var.user_pw
+  global_privileges = ["ALL"]
+}}
+resource "ocp_db_role" "ops" {{
+  cluster_id        = 1000001
+  tenant_id         = {ora}
+  name              = "ops"
+  global_privileges = ["ALL"]
+}}
+resource "ocp_db_user" "reader" {{
+  cluster_id = 1000001
+  tenant_id  = {ora}
+  username   = "reader"
+  password   = var.user_pw
+  object_privileges = [
+    {{ object_type = "TABLE", schema = ocp_db_user.owner.username, object_name = "orders", privileges = ["ALL"] }},
+    {{ object_type = "STORED_PROCEDURE", schema = ocp_db_user.owner.username, object_name = "p_calc", privileges = ["ALL"] }},
+  ]
+}}
+resource "ocp_db_grant" "ops_view" {{
+  cluster_id    = 1000001
+  tenant_id     = {ora}
+  role          = ocp_db_role.ops.name
+  object_type   = "VIEW"
+  object_schema = ocp_db_user.owner.username
+  object_name   = "v_orders"
+  privileges    = ["ALL"]
+}}
+"#
+    );
+    let tf = TfProject::new()
+        .file("main.tf", &config)
+        .with_sim(&sim)
+        .env("TF_VAR_user_pw", USER_PW);
+    tf.init();
+    let r = tf.apply().success();
+    assert!(r.stdout.contains("7 added"), "{}", r.stdout);
+    let (code, out) = plan_code(&tf);
+    assert_eq!(code, Some(0), "empty plan after apply:\n{out}");
+
+    let base = |t: i64| format!("/api/v2/ob/clusters/1000001/tenants/{t}");
+    let app = ocp_call(&sim, "GET", &format!("{}/users/app", base(my)), None);
+    assert_eq!(
+        app["dbPrivileges"][0]["privileges"]
+            .as_array()
+            .map(Vec::len),
+        Some(10),
+        "OCP holds every MySQL database privilege: {app}"
+    );
+    let admin = ocp_call(&sim, "GET", &format!("{}/users/admin", base(my)), None);
+    assert_eq!(
+        admin["globalPrivileges"].as_array().map(Vec::len),
+        Some(18),
+        "{admin}"
+    );
+    let ops = ocp_call(&sim, "GET", &format!("{}/roles/OPS", base(ora)), None);
+    assert_eq!(
+        ops["globalPrivileges"].as_array().map(Vec::len),
+        Some(22),
+        "{ops}"
+    );
+    // On objects ALL means what OCP grants on the type: EXECUTE only on a procedure, never on
+    // a table or view.
+    let reader = ocp_call(&sim, "GET", &format!("{}/users/READER", base(ora)), None);
+    assert_eq!(
+        reader["objectPrivileges"],
+        json!([
+            {"object": {"objectType": "TABLE", "objectName": "ORDERS", "schemaName": "OWNER", "fullName": "OWNER.ORDERS"},
+             "privileges": ["SELECT", "INSERT", "UPDATE", "DELETE", "ALTER", "INDEX", "REFERENCES"]},
+            {"object": {"objectType": "STORED_PROCEDURE", "objectName": "P_CALC", "schemaName": "OWNER", "fullName": "OWNER.P_CALC"},
+             "privileges": ["EXECUTE"]},
+        ]),
+        "{reader}"
+    );
+    let ops = ocp_call(&sim, "GET", &format!("{}/roles/OPS", base(ora)), None);
+    assert_eq!(
+        ops["objectPrivileges"][0]["privileges"]
+            .as_array()
+            .map(Vec::len),
+        Some(7),
+        "{ops}"
+    );
+    let state = tf.run(&["show", "-no-color"]).success().stdout;
+    assert!(
+        state.contains("\"ALL\""),
+        "state keeps ALL as written:\n{state}"
+    );
+    assert!(state.contains("\"all privileges\""), "{state}");
+    tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
+}

@@ -212,3 +212,80 @@ fn provider_logs_reach_terraform_with_their_levels_and_without_secrets() {
     );
     assert_no_secret(&r.all());
 }
+
+/// Issue #15: a provider configured from a value known only after apply. Whatever needs OCP
+/// during the plan says which setting it waits for and how to go on, never "This is a bug";
+/// `-target` then a full apply converge; a later refresh with the settings unknown again
+/// keeps the state with a warning.
+#[test]
+fn issue_15_a_provider_configured_from_an_unknown_value_names_the_setting() {
+    let sim = start_sim(0.05);
+    let hcl = |with_data_source: bool| {
+        format!(
+            r#"{REQUIRED_PROVIDERS}
+variable "url" {{
+  type = string
+}}
+
+provider "ocp" {{
+  alias = "seed"
+}}
+
+resource "ocp_region" "seed" {{
+  provider = ocp.seed
+  name     = "seed-region"
+}}
+
+# Known only once the region exists.
+provider "ocp" {{
+  endpoint = ocp_region.seed.id > 0 ? var.url : var.url
+}}
+
+resource "ocp_host_type" "later" {{
+  name = "later_type"
+}}
+{}
+"#,
+            if with_data_source {
+                "data \"ocp_region\" \"hz\" {\n  name = \"cn-hangzhou\"\n}\n"
+            } else {
+                ""
+            }
+        )
+    };
+    let tf = TfProject::new()
+        .file("main.tf", &hcl(true))
+        .with_sim(&sim)
+        .env("TF_VAR_url", &sim.url());
+    tf.init();
+    let r = tf.run(&["plan", "-no-color"]).failure();
+    let err = r.all();
+    assert!(err.contains("Provider Settings Not Yet Known"), "{err}");
+    assert!(err.contains("endpoint"), "{err}");
+    assert!(err.contains("-target"), "{err}");
+    assert!(!err.contains("This is a bug"), "{err}");
+
+    tf.run(&[
+        "apply",
+        "-no-color",
+        "-auto-approve",
+        "-target=ocp_region.seed",
+    ])
+    .success();
+    tf.apply().success();
+    let r = tf.run(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+
+    // Replacing the region makes the setting unknown again: the refresh of the other
+    // resources is skipped with a warning, not a failure.
+    std::fs::write(
+        tf.path().join("main.tf"),
+        hcl(false).replace("seed-region", "seed-region-2"),
+    )
+    .unwrap();
+    let r = tf.run(&["plan", "-no-color"]).success();
+    let out = r.all();
+    assert!(out.contains("Object Not Refreshed"), "{out}");
+    assert!(!out.contains("This is a bug"), "{out}");
+    tf.apply().success();
+}

@@ -100,6 +100,17 @@ fn tenant_lifecycle_create_update_drift_import_destroy() {
     let (code, out) = plan_exit(&tf);
     assert_eq!(code, Some(0), "a fresh apply leaves an empty plan:\n{out}");
 
+    // OCP places one unit of a tenant per OBServer of a zone, which only OCP knows: two units
+    // in zone2 (one OBServer) are refused at apply, and the error points at that unit_count.
+    set_main(&tf, &app(2, false, ""));
+    let r = tf.apply().failure();
+    assert!(
+        r.all().contains("unit_count = 2") && r.all().contains("OBServer(s)"),
+        "{}",
+        r.all()
+    );
+    add_server(&sim, "zone2", 1_003_005);
+
     // In place: whitelist (reordered plus one entry) and a unit count.
     set_main(&tf, &app(2, true, ""));
     let r = tf.run(&["plan", "-no-color"]).success();
@@ -352,7 +363,9 @@ fn a_destroy_that_times_out_is_finished_by_the_next_destroy_with_one_delete_task
 
     // OCP's delete task outlives the delete timeout: the tenant stays in state, and the
     // diagnostic says the next destroy picks the task up.
-    sim_admin(&sim, "/_sim/config", json!({"task_seconds": 8.0}));
+    // Long enough that the apply below still finds the delete running on a busy machine
+    // (a wall-clock guess until the simulator has a virtual clock).
+    sim_admin(&sim, "/_sim/config", json!({"task_seconds": 20.0}));
     let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).failure();
     assert!(r.stderr.contains("did not finish within"), "{}", r.stderr);
     assert!(
@@ -737,4 +750,78 @@ fn an_update_that_times_out_midway_posts_each_change_once() {
     assert_eq!(s["whitelist"], json!(["10.0.0.0/8", "127.0.0.1"]), "{s}");
     let (code, out) = plan_exit(&tf);
     assert_eq!(code, Some(0), "{out}");
+}
+
+/// OCP refuses spaces in a primary zone and leading zeros in whitelist entries (the strict
+/// simulator too, issue #15); users may write both. The provider sends OCP's spelling, keeps
+/// the user's in state (empty re-plan), on create and on update.
+#[test]
+fn primary_zone_spacing_reaches_ocp_in_its_spelling_and_whitelist_zeros_are_refused() {
+    let sim = start_sim(0.05);
+    let body = |pz: &str, wl: &str| {
+        format!(
+            r#"  primary_zone = "{pz}"
+  whitelist    = {wl}
+  zone {{
+    name      = "zone1"
+    unit_spec = "S0"
+  }}
+  zone {{
+    name      = "zone2"
+    unit_spec = "S0"
+  }}"#
+        )
+    };
+    // Leading zeros: OCP refuses them, and reading them is ambiguous (octal to some
+    // parsers), so the plan refuses them rather than rewriting what the user wrote.
+    let tf = project(
+        &sim,
+        &tenant_config(
+            "spelled",
+            &body("zone1; zone2", r#"["010.0.0.0/8", "127.0.0.1"]"#),
+        ),
+    );
+    let r = tf.run(&["plan", "-no-color"]).failure();
+    assert!(r.stderr.contains("Invalid Whitelist Entry"), "{}", r.all());
+    assert!(r.stderr.contains("010.0.0.0/8"), "{}", r.all());
+
+    set_main(
+        &tf,
+        &tenant_config(
+            "spelled",
+            &body("zone1; zone2", r#"["10.0.0.0/8", "127.0.0.1"]"#),
+        ),
+    );
+    tf.apply().success();
+    let (code, out) = plan_exit(&tf);
+    assert_eq!(code, Some(0), "empty plan after apply:\n{out}");
+    let id = state_values(&tf, "ocp_tenant.t")["id"].as_i64().unwrap();
+    let ocp = ocp_call(
+        &sim,
+        "GET",
+        &format!("/api/v2/ob/clusters/1000001/tenants/{id}"),
+        None,
+    );
+    assert_eq!(ocp["primaryZone"], "zone1;zone2");
+    assert_eq!(ocp["whitelist"], "10.0.0.0/8,127.0.0.1");
+
+    set_main(
+        &tf,
+        &tenant_config(
+            "spelled",
+            &body("zone2 , zone1", r#"["10.0.0.0/8", "192.168.1.0/24"]"#),
+        ),
+    );
+    tf.apply().success();
+    let (code, out) = plan_exit(&tf);
+    assert_eq!(code, Some(0), "empty plan after update:\n{out}");
+    let ocp = ocp_call(
+        &sim,
+        "GET",
+        &format!("/api/v2/ob/clusters/1000001/tenants/{id}"),
+        None,
+    );
+    assert_eq!(ocp["primaryZone"], "zone2,zone1");
+    assert_eq!(ocp["whitelist"], "10.0.0.0/8,192.168.1.0/24");
+    tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
 }

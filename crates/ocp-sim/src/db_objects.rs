@@ -35,11 +35,11 @@
 //! | Oracle system (`globalPrivileges` of users and roles) | [`ORACLE_SYSTEM`] |
 //! | Oracle object (`objectPrivileges[].privileges`) | [`ORACLE_OBJECT`]; `EXECUTE` only on `STORED_PROCEDURE`, all others only on `TABLE`/`VIEW` |
 //!
-//! Input is normalised (our decision): case-insensitive, spaces and underscores are equivalent
-//! and runs of them collapse (`create view` = `CREATE_VIEW`). `ALL` or `ALL PRIVILEGES` means
-//! every privilege valid in that scope (for objects: for that object type) and is **stored
-//! expanded**, so a GET returns the expanded list. Anything else is 400 `ILLEGAL_ARGUMENT`
-//! naming the field, its index and the privilege.
+//! Requests must spell every privilege exactly as listed (OCP's names are Java enum constants:
+//! `create view` or `select` is refused, with a hint naming `CREATE_VIEW` / `SELECT`). `ALL` and
+//! `ALL PRIVILEGES` are not privilege names: OCP answers 400 `Invalid database privilege 'ALL'`,
+//! so callers list the privileges themselves. Anything else is 400 `ILLEGAL_ARGUMENT` naming
+//! the field, its index and the privilege.
 //!
 //! ## Names
 //!
@@ -227,11 +227,21 @@ impl Scope {
         }
     }
 
-    /// Every privilege valid in the scope (the expansion of `ALL`).
+    /// Every privilege valid in the scope.
     pub fn all(self) -> PrivSet {
         (0..self.vocab().len())
             .filter(|i| self.allows(*i))
             .collect()
+    }
+
+    /// How OCP's error names the scope (`Invalid database privilege 'ALL'`).
+    fn noun(self) -> &'static str {
+        match self {
+            Scope::MysqlGlobal => "global privilege",
+            Scope::MysqlDb => "database privilege",
+            Scope::OracleSystem => "system privilege",
+            Scope::OracleObject(_) => "object privilege",
+        }
     }
 
     fn label(self) -> String {
@@ -251,7 +261,8 @@ impl Scope {
 }
 
 /// Normalised spelling of a privilege or object type: upper case, runs of spaces/underscores
-/// become one `_`, trimmed (`" create  view"` → `CREATE_VIEW`).
+/// become one `_`, trimmed (`" create  view"` → `CREATE_VIEW`). Used only to tell the caller
+/// which name it probably meant; requests must carry OCP's exact spelling.
 pub fn normalise(raw: &str) -> String {
     raw.split(|c: char| c.is_whitespace() || c == '_')
         .filter(|p| !p.is_empty())
@@ -260,11 +271,20 @@ pub fn normalise(raw: &str) -> String {
         .join("_")
 }
 
-/// Parse a privilege list at `field` for `scope`. `ALL` / `ALL PRIVILEGES` expand; duplicates
-/// are merged; unknown or invalid privileges are 400 naming `field[i]` and the privilege.
+/// Parse a privilege list at `field` for `scope`. Names must be spelled exactly as in the
+/// scope's vocabulary (upper case, underscores); `ALL` / `ALL PRIVILEGES` is not a privilege
+/// name (OCP: `Invalid database privilege 'ALL'`); duplicates are merged; anything else is 400
+/// naming `field[i]` and the privilege.
 pub fn parse_privileges(field: &str, list: &[Value], scope: Scope) -> Result<PrivSet, ApiError> {
     let mut out = PrivSet::new();
     let vocab = scope.vocab();
+    let valid = || -> String {
+        (0..vocab.len())
+            .filter(|i| scope.allows(*i))
+            .map(|i| vocab[i])
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for (i, v) in list.iter().enumerate() {
         let f = format!("{field}[{i}]");
         let Some(raw) = v.as_str() else {
@@ -272,10 +292,16 @@ pub fn parse_privileges(field: &str, list: &[Value], scope: Scope) -> Result<Pri
         };
         let n = normalise(raw);
         if n == "ALL" || n == "ALL_PRIVILEGES" {
-            out.extend(scope.all());
-            continue;
+            return Err(invalid(
+                &f,
+                format!(
+                    "Invalid {} '{raw}': OCP takes privilege names only, list them instead (valid: {})",
+                    scope.noun(),
+                    valid()
+                ),
+            ));
         }
-        match vocab.iter().position(|p| *p == n) {
+        match vocab.iter().position(|p| *p == raw) {
             Some(idx) if scope.allows(idx) => {
                 out.insert(idx);
             }
@@ -289,16 +315,17 @@ pub fn parse_privileges(field: &str, list: &[Value], scope: Scope) -> Result<Pri
                 return Err(invalid(&f, format!("privilege {raw:?}: {reason}")));
             }
             None => {
-                let valid: Vec<&str> = (0..vocab.len())
-                    .filter(|i| scope.allows(*i))
-                    .map(|i| vocab[i])
-                    .collect();
+                let hint = if n != raw && vocab.contains(&n.as_str()) {
+                    format!(" (OCP spells it {n})")
+                } else {
+                    String::new()
+                };
                 return Err(invalid(
                     &f,
                     format!(
-                        "{raw:?} is not a valid {} (valid: {}, or ALL)",
+                        "{raw:?} is not a valid {}{hint} (valid: {})",
                         scope.label(),
-                        valid.join(", ")
+                        valid()
                     ),
                 ));
             }
@@ -645,24 +672,38 @@ mod tests {
     }
 
     #[test]
-    fn parses_and_expands() {
+    fn parses_exact_names_only() {
         let set = parse_privileges(
             "p",
-            &[json!("select"), json!("create view"), json!("SELECT")],
+            &[json!("SELECT"), json!("CREATE_VIEW"), json!("SELECT")],
             Scope::MysqlDb,
         )
         .expect("ok");
         assert_eq!(Scope::MysqlDb.names(&set), ["SELECT", "CREATE_VIEW"]);
-        let all =
-            parse_privileges("p", &[json!("all privileges")], Scope::MysqlGlobal).expect("ok");
-        assert_eq!(all.len(), MYSQL_GLOBAL.len());
+        let e = parse_privileges("p", &[json!("create view")], Scope::MysqlDb)
+            .expect_err("OCP's spelling only");
+        assert!(
+            e.message.contains("OCP spells it CREATE_VIEW"),
+            "{}",
+            e.message
+        );
+        for all in ["ALL", "all", "ALL PRIVILEGES"] {
+            let e = parse_privileges("p", &[json!("SELECT"), json!(all)], Scope::MysqlDb)
+                .expect_err("ALL is no privilege name");
+            assert!(
+                e.message
+                    .starts_with(&format!("invalid p[1]: Invalid database privilege '{all}'")),
+                "{}",
+                e.message
+            );
+        }
         let e = parse_privileges("p", &[json!("SUPER")], Scope::MysqlDb).expect_err("db scope");
         assert!(
             e.message.starts_with("invalid p[0]: \"SUPER\""),
             "{}",
             e.message
         );
-        let e = parse_privileges("p", &[json!("select")], Scope::OracleSystem).expect_err("sys");
+        let e = parse_privileges("p", &[json!("SELECT")], Scope::OracleSystem).expect_err("sys");
         assert!(
             e.message.contains("Oracle system privilege"),
             "{}",
@@ -676,8 +717,8 @@ mod tests {
         let table = Scope::OracleObject("TABLE");
         assert_eq!(proc.names(&proc.all()), ["EXECUTE"]);
         assert_eq!(table.all().len(), 7);
-        assert!(parse_privileges("p", &[json!("execute")], table).is_err());
-        assert!(parse_privileges("p", &[json!("select")], proc).is_err());
-        assert!(parse_privileges("p", &[json!("execute")], proc).is_ok());
+        assert!(parse_privileges("p", &[json!("EXECUTE")], table).is_err());
+        assert!(parse_privileges("p", &[json!("SELECT")], proc).is_err());
+        assert!(parse_privileges("p", &[json!("EXECUTE")], proc).is_ok());
     }
 }

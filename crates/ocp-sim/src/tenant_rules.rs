@@ -10,11 +10,11 @@
 //! | `mode`: `MYSQL` (default) or `ORACLE`, exact spelling (an enum in OCP's Java API) | §3.4.1 (default inferred) |
 //! | `charset`: MySQL `binary`, `utf8mb4`, `gbk`, `gb18030`; Oracle `utf8mb4`, `gbk`, `gb18030`; default `utf8mb4`; case-insensitive, stored lower case | §3.4.1 |
 //! | `collation`: must belong to the charset (see [`collations`]); default = the charset's first collation (`utf8mb4_general_ci` for `utf8mb4`, §3.4.1); ignored for Oracle tenants, which store `<charset>_bin` | §3.4.1, the per-charset lists and the Oracle value are our decision |
-//! | `whitelist`: comma list without spaces of `%`, IPv4, IPv4/prefix (0..=32), IPv4 with `%` octets (`10.10.10.%`); default `%` | §3.4.1 |
+//! | `whitelist`: comma list without spaces of `%`, IPv4, IPv4/prefix (0..=32), IPv4 with `%` octets (`10.10.10.%`), each entry once; default `%` | §3.4.1; "each entry once" is our decision (the stricter reading) |
 //! | root password: 8..=32 characters, at least three of upper case, lower case, digits and specials from `~!@#%^&*_-+=|(){}[]:;,.?/`; no other characters | §1.5, the newer of the two documented rules |
-//! | `primaryZone`: `RANDOM`, or zone names separated by `,` (same priority) and `;` (lower priority); every zone once, each a zone of the tenant holding a `FULL` replica (only full replicas can lead) | §3.4.1; the FULL rule and `RANDOM` are our decision (OceanBase semantics) |
+//! | `primaryZone`: `RANDOM`, or zone names separated by `,` (same priority) and `;` (lower priority), no spaces; every zone once, each a zone of the tenant holding a `FULL` replica (only full replicas can lead) | §3.4.1; the FULL rule, `RANDOM` and "no spaces" are our decision (OceanBase semantics, the stricter reading) |
 //! | `replicaType`: `FULL`, `LOGONLY`, `READONLY`; a tenant keeps at least one `FULL` replica | §3.4.1; the FULL rule is our decision |
-//! | `unitSpecName`: a name of the unit spec catalogue; `unitCount`: integer >= 1 | §3.4.1, §5 #11 |
+//! | `unitSpecName`: a name of the unit spec catalogue; `unitCount`: integer >= 1 and at most the OBServers of the zone that can hold units (one unit of a tenant per OBServer, see [`crate::routes::tenant_writes`]) | §3.4.1, §5 #11; the per-server rule is OCP's (issue #15) |
 
 use serde_json::{Map, Value};
 
@@ -273,10 +273,15 @@ pub fn check_whitelist(field: &str, wl: &str) -> Result<(), ApiError> {
             "entries are separated by commas without spaces",
         ));
     }
+    let mut seen: Vec<&str> = Vec::new();
     for (i, e) in wl.split(',').enumerate() {
         if e.is_empty() {
             return Err(invalid(field, format!("entry {} is empty", i + 1)));
         }
+        if seen.contains(&e) {
+            return Err(invalid(field, format!("entry {e:?} is listed twice")));
+        }
+        seen.push(e);
         if !whitelist_entry_ok(e) {
             return Err(invalid(
                 field,
@@ -353,9 +358,14 @@ pub fn check_primary_zone(
         return Ok(RANDOM.to_string());
     }
     let mut seen: Vec<&str> = Vec::new();
+    if pz.chars().any(char::is_whitespace) {
+        return Err(invalid(
+            field,
+            format!("{pz:?}: zone names are separated by , and ; without spaces"),
+        ));
+    }
     for group in pz.split(';') {
         for zone in group.split(',') {
-            let zone = zone.trim();
             if zone.is_empty() {
                 return Err(invalid(
                     field,
@@ -431,6 +441,7 @@ mod tests {
             "",
             "10.0.0.1, 10.0.0.2",
             "10.0.0.1,",
+            "10.0.0.1,10.0.0.2,10.0.0.1",
             "256.0.0.1",
             "10.0.0",
             "10.0.0.01",
@@ -507,7 +518,14 @@ mod tests {
             check_primary_zone("p", "random", &r).ok().as_deref(),
             Some("RANDOM")
         );
-        for bad in ["zone1;;zone2", "zone1,zone1", "zone9", "zone3", "zone1,"] {
+        for bad in [
+            "zone1;;zone2",
+            "zone1,zone1",
+            "zone9",
+            "zone3",
+            "zone1,",
+            "zone1; zone2",
+        ] {
             assert!(check_primary_zone("p", bad, &r).is_err(), "{bad}");
         }
         assert_eq!(

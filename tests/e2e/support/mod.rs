@@ -356,6 +356,28 @@ pub(crate) fn make_tenant(sim: &ocp_sim::Sim, name: &str, mode: &str) -> i64 {
     panic!("tenant {name} did not become NORMAL");
 }
 
+/// Adds the free host `host` to `zone` of the demo cluster as an OBServer, outside Terraform,
+/// and waits for the task. OCP places one unit of a tenant per OBServer of a zone, so a
+/// `unit_count` of 2 needs a second OBServer in the zone.
+pub(crate) fn add_server(sim: &ocp_sim::Sim, zone: &str, host: i64) {
+    let task = ocp_call(
+        sim,
+        "POST",
+        "/api/v2/ob/clusters/1000001/servers",
+        Some(serde_json::json!({"zoneName": zone, "servers": [host]})),
+    );
+    let id = task["id"].as_i64().expect("task id");
+    for _ in 0..200 {
+        let t = ocp_call(sim, "GET", &format!("/api/v2/tasks/instances/{id}"), None);
+        match t["status"].as_str() {
+            Some("SUCCESSFUL") => return,
+            Some("FAILED") => panic!("adding host {host} to {zone} failed: {t}"),
+            _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+    panic!("adding host {host} to {zone} did not finish");
+}
+
 /// How many requests the simulator counted for one route key, e.g.
 /// `POST /api/v2/ob/clusters/{id}/tenants/createTenant` (`GET /_sim/requests`).
 pub(crate) fn route_count(sim: &Sim, route: &str) -> u64 {

@@ -915,8 +915,9 @@ fn parse_add_replicas(
     Ok(out)
 }
 
-/// Place the units of `replicas` on the new zone's hosts (index into `hosts`), each unit on the
-/// host with the most free CPU that fits; 400 `RESOURCE_NOT_ENOUGH` otherwise.
+/// Place the units of `replicas` on the new zone's hosts (index into `hosts`), each unit of a
+/// tenant on its own host, the one with the most free CPU that fits; 400 `ILLEGAL_ARGUMENT` when
+/// `unitCount` exceeds the hosts, 400 `RESOURCE_NOT_ENOUGH` when the units do not fit.
 fn place_on_new_servers(
     store: &Store,
     hosts: usize,
@@ -927,13 +928,25 @@ fn place_on_new_servers(
     let mut free: Vec<(f64, f64)> = vec![(cpu, mem); hosts];
     let mut out = Vec::new();
     for r in replicas {
-        let mut placed = Vec::new();
+        // One unit of a tenant per OBServer of a zone (as in tenant_writes).
+        if r.count as usize > hosts {
+            return Err(invalid(
+                &format!("{}.unitCount", r.field),
+                format!(
+                    "{} units per zone, but the new zone {zone} has {hosts} OBServer(s); a tenant has at most one unit on each OBServer of a zone, so unitCount must be at most {hosts}",
+                    r.count
+                ),
+            ));
+        }
+        let mut placed: Vec<usize> = Vec::new();
         for _ in 0..r.count {
             let best = free
                 .iter()
                 .enumerate()
-                .filter(|(_, (c, m))| {
-                    *c + EPS >= r.spec.max_cpu && *m + EPS >= r.spec.max_memory_gb
+                .filter(|(i, (c, m))| {
+                    !placed.contains(i)
+                        && *c + EPS >= r.spec.max_cpu
+                        && *m + EPS >= r.spec.max_memory_gb
                 })
                 .fold(None::<(usize, f64)>, |best, (i, (c, _))| match best {
                     Some((_, bc)) if *c <= bc + EPS => best,

@@ -38,8 +38,8 @@
 //!   set; `dbPrivileges` / `objectPrivileges` replace the sets of the listed databases / objects
 //!   only, others are untouched, and an empty `privileges` list removes that entry. grant and
 //!   revoke need at least one entry and non-empty `privileges`; modify accepts empty lists.
-//! * `ALL` / `ALL PRIVILEGES` is stored expanded; spelling is normalised (see
-//!   [`crate::db_objects`]).
+//! * privileges and object types must be spelled exactly as OCP lists them; `ALL` /
+//!   `ALL PRIVILEGES` is refused in every request (see [`crate::db_objects`]).
 //! * grant and modify need existing targets: `dbName` an existing database, `schemaName` an
 //!   existing (Oracle) user, granted roles existing roles (else 400 `ILLEGAL_ARGUMENT`). The
 //!   object itself is **not** checked (tables are outside OCP's API); an object that received a
@@ -345,8 +345,7 @@ fn parse_object_entries(
             Some(x) => rules::object(x, &of)?,
         };
         let raw_type = rules::req_str(ob, &of, "objectType")?;
-        let norm = dbo::normalise(&raw_type);
-        let Some(object_type) = dbo::OBJECT_TYPES.iter().copied().find(|x| *x == norm) else {
+        let Some(object_type) = dbo::OBJECT_TYPES.iter().copied().find(|x| *x == raw_type) else {
             return Err(invalid(
                 &format!("{of}.objectType"),
                 format!("{raw_type:?}, expected TABLE, VIEW or STORED_PROCEDURE"),

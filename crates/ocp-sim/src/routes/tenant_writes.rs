@@ -44,8 +44,10 @@
 //! ## Capacity
 //!
 //! Each unit reserves its spec's `maxCpu`/`maxMemory` on one server of its zone (the server
-//! with the most free CPU that fits; units of one zone may share a server — OceanBase itself
-//! would require `unitCount` <= servers per zone, the simulator does not). Create reserves at
+//! with the most free CPU that fits). A tenant has at most one unit on each OBServer of a zone,
+//! as in OCP: `unitCount` above the zone's OBServers that can hold units is 400
+//! `ILLEGAL_ARGUMENT` naming `...resourcePool.unitCount`, and the units of one zone always sit
+//! on distinct servers. Create reserves at
 //! once. Add/modify replica hold a [`crate::state::Reservation`] for the growth while the task
 //! runs (units of removed zones / shrinking specs are released only on success); a retried task
 //! takes its reservation again without re-checking.
@@ -383,7 +385,24 @@ impl Planner {
         best
     }
 
-    /// Place `count` units of `spec` in `zone`, each on the server with the most free CPU that
+    /// OCP places at most one unit of a tenant on each OBServer of a zone, so a zone takes at
+    /// most as many units as it has OBServers: 400 `ILLEGAL_ARGUMENT` naming `field` (the
+    /// `unitCount`) otherwise. Servers being deployed, removed or failed do not count.
+    fn check_unit_count(&self, field: &str, zone: &str, count: u32) -> Result<(), ApiError> {
+        let servers = self.servers.values().filter(|(z, ..)| z == zone).count();
+        if count as usize > servers {
+            return Err(invalid(
+                field,
+                format!(
+                    "{count} units per zone, but zone {zone} has {servers} OBServer(s) that can hold units; a tenant has at most one unit on each OBServer of a zone, so unitCount must be at most {servers}"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Place `count` units of `spec` in `zone`, each on its own server (none of `occupied`, the
+    /// servers already holding a unit of the tenant there), the one with the most free CPU that
     /// fits; 400 `RESOURCE_NOT_ENOUGH` naming `field` when they do not fit.
     fn place(
         &mut self,
@@ -391,15 +410,20 @@ impl Planner {
         zone: &str,
         spec: &UnitSpec,
         count: u32,
+        occupied: &[i64],
     ) -> Result<Vec<i64>, ApiError> {
         let before = self.best_in_zone(zone);
-        let mut out = Vec::new();
+        let mut out: Vec<i64> = Vec::new();
         for _ in 0..count {
             let fit = self
                 .servers
                 .iter()
-                .filter(|(_, (z, c, m, _))| {
-                    z == zone && *c + EPS >= spec.max_cpu && *m + EPS >= spec.max_memory_gb
+                .filter(|(id, (z, c, m, _))| {
+                    z == zone
+                        && !out.contains(id)
+                        && !occupied.contains(id)
+                        && *c + EPS >= spec.max_cpu
+                        && *m + EPS >= spec.max_memory_gb
                 })
                 .fold(None::<(i64, f64)>, |best, (id, (_, c, _, _))| match best {
                     Some((_, bc)) if *c <= bc + EPS => best,
@@ -420,7 +444,7 @@ impl Planner {
                         None => format!("zone {zone} has no servers"),
                     };
                     return Err(not_enough(format!(
-                        "not enough resources for {field}: {count} unit(s) of {} need {} CPU cores and {} GB memory each in zone {zone}; {left}",
+                        "not enough resources for {field}: {count} unit(s) of {} need {} CPU cores and {} GB memory each, on distinct servers, in zone {zone}; {left}",
                         spec.name, spec.max_cpu, spec.max_memory_gb
                     )));
                 }
@@ -697,8 +721,11 @@ pub(crate) async fn create_tenant(
     let req = parse_create(&store, &c, &body)?;
     let mut planner = Planner::new(&store, cid);
     let mut placed = Vec::new();
+    for (r, _, count, prefix) in &req.zones {
+        planner.check_unit_count(&format!("{prefix}.resourcePool.unitCount"), &r.zone, *count)?;
+    }
     for (r, spec, count, prefix) in &req.zones {
-        placed.push(planner.place(prefix, &r.zone, spec, *count)?);
+        placed.push(planner.place(prefix, &r.zone, spec, *count, &[])?);
     }
 
     let tid = store.next_id(IdKind::Tenant);
@@ -1060,8 +1087,11 @@ pub(crate) async fn add_replica(
     let mut planner = Planner::new(&store, cid);
     let mut plan: Vec<(String, String, String, u32, Vec<i64>)> = Vec::new();
     let mut reserve = Vec::new();
+    for (zone, _, _, n, prefix) in &adds {
+        planner.check_unit_count(&format!("{prefix}.resourcePool.unitCount"), zone, *n)?;
+    }
     for (zone, rt, spec, n, prefix) in &adds {
-        let servers = planner.place(prefix, zone, spec, *n)?;
+        let servers = planner.place(prefix, zone, spec, *n, &[])?;
         reserve.extend(servers.iter().map(|sid| Reservation {
             server_id: *sid,
             cpu: spec.max_cpu,
@@ -1262,6 +1292,13 @@ pub(crate) async fn modify_replica(
         };
         let new_spec = r.unit_spec.clone().unwrap_or_else(|| old_spec.clone());
         let new_count = r.unit_count.unwrap_or(cur.unit_count);
+        if r.unit_count.is_some() {
+            planner.check_unit_count(
+                &format!("{prefix}.resourcePool.unitCount"),
+                &r.zone,
+                new_count,
+            )?;
+        }
         let units: Vec<&Unit> = store
             .units
             .values()
@@ -1295,6 +1332,7 @@ pub(crate) async fn modify_replica(
                 &r.zone,
                 &new_spec,
                 u32::try_from(add).unwrap_or(u32::MAX),
+                &units.iter().map(|u| u.server_id).collect::<Vec<_>>(),
             )?;
             reserve.extend(servers.iter().map(|sid| Reservation {
                 server_id: *sid,

@@ -241,9 +241,9 @@ async fn mysql_user_privileges() {
             &users,
             json!({
                 "username": "app", "password": USER_PW, "saveToCredential": true,
-                "globalPrivileges": ["select", "create view", "Select"],
-                "dbPrivileges": [{"dbName": "d1", "privileges": ["ALL"]},
-                                 {"dbName": "d2", "privileges": ["insert", "SELECT"]}],
+                "globalPrivileges": ["SELECT", "CREATE_VIEW", "SELECT"],
+                "dbPrivileges": [{"dbName": "d1", "privileges": MYSQL_DB},
+                                 {"dbName": "d2", "privileges": ["INSERT", "SELECT"]}],
             }),
         )
         .await
@@ -265,17 +265,17 @@ async fn mysql_user_privileges() {
     let u = format!("{users}/app");
     assert_eq!(c.data(&u).await, created);
 
-    // Global: grant ALL PRIVILEGES expands, revoke, modify replaces, idempotence.
+    // Global: grant, revoke, modify replaces, idempotence.
     c.post(
         &format!("{u}/grantGlobalPrivilege"),
-        json!({"globalPrivileges": ["all privileges"]}),
+        json!({"globalPrivileges": MYSQL_GLOBAL}),
     )
     .await
     .no_data();
     assert_eq!(strs(&c.data(&u).await["globalPrivileges"]), MYSQL_GLOBAL);
     c.post(
         &format!("{u}/revokeGlobalPrivilege"),
-        json!({"globalPrivileges": ["super", "Grant Option", "grant_option"]}),
+        json!({"globalPrivileges": ["SUPER", "GRANT_OPTION", "GRANT_OPTION"]}),
     )
     .await
     .no_data();
@@ -290,7 +290,7 @@ async fn mysql_user_privileges() {
     .no_data();
     c.post(
         &format!("{u}/modifyGlobalPrivilege"),
-        json!({"globalPrivileges": ["update", "SELECT"]}),
+        json!({"globalPrivileges": ["UPDATE", "SELECT"]}),
     )
     .await
     .no_data();
@@ -300,7 +300,7 @@ async fn mysql_user_privileges() {
     );
     c.post(
         &format!("{u}/grantGlobalPrivilege"),
-        json!({"globalPrivileges": ["select"]}),
+        json!({"globalPrivileges": ["SELECT"]}),
     )
     .await
     .no_data();
@@ -340,8 +340,8 @@ async fn mysql_user_privileges() {
     // Database privileges.
     c.post(
         &format!("{u}/grantDbPrivilege"),
-        json!({"dbPrivileges": [{"dbName": "d3", "privileges": ["show view", "select"]},
-                                {"dbName": "d2", "privileges": ["update"]}]}),
+        json!({"dbPrivileges": [{"dbName": "d3", "privileges": ["SHOW_VIEW", "SELECT"]},
+                                {"dbName": "d2", "privileges": ["UPDATE"]}]}),
     )
     .await
     .no_data();
@@ -354,14 +354,14 @@ async fn mysql_user_privileges() {
     );
     c.post(
         &format!("{u}/revokeDbPrivilege"),
-        json!({"dbPrivileges": [{"dbName": "d1", "privileges": ["drop", "alter"]},
-                                {"dbName": "nowhere", "privileges": ["select"]}]}),
+        json!({"dbPrivileges": [{"dbName": "d1", "privileges": ["DROP", "ALTER"]},
+                                {"dbName": "nowhere", "privileges": ["SELECT"]}]}),
     )
     .await
     .no_data();
     c.post(
         &format!("{u}/revokeDbPrivilege"),
-        json!({"dbPrivileges": [{"dbName": "d3", "privileges": ["ALL"]}]}),
+        json!({"dbPrivileges": [{"dbName": "d3", "privileges": ["SHOW_VIEW", "SELECT"]}]}),
     )
     .await
     .no_data();
@@ -369,7 +369,7 @@ async fn mysql_user_privileges() {
     c.post(
         &format!("{u}/modifyDbPrivilege"),
         json!({"dbPrivileges": [{"dbName": "d2", "privileges": []},
-                                {"dbName": "d3", "privileges": ["create"]}]}),
+                                {"dbName": "d3", "privileges": ["CREATE"]}]}),
     )
     .await
     .no_data();
@@ -748,7 +748,7 @@ async fn oracle_users_and_roles() {
         .post(
             &users,
             json!({"username": "alice", "password": USER_PW,
-                   "globalPrivileges": ["create table", "Create_Session"],
+                   "globalPrivileges": ["CREATE_TABLE", "CREATE_SESSION"],
                    "roles": ["connect", "resource"]}),
         )
         .await
@@ -782,7 +782,7 @@ async fn oracle_users_and_roles() {
     let r1 = c
         .post(
             &roles,
-            json!({"roleName": "app_read", "globalPrivileges": ["create view"], "roles": ["connect"]}),
+            json!({"roleName": "app_read", "globalPrivileges": ["CREATE_VIEW"], "roles": ["connect"]}),
         )
         .await
         .ok()
@@ -846,19 +846,19 @@ async fn oracle_users_and_roles() {
     .no_data();
     c.post(
         &format!("{roles}/app_write/grantGlobalPrivilege"),
-        json!({"globalPrivileges": ["select any table", "CREATE_SESSION"]}),
+        json!({"globalPrivileges": ["SELECT_ANY_TABLE", "CREATE_SESSION"]}),
     )
     .await
     .no_data();
     c.post(
         &format!("{roles}/app_write/revokeGlobalPrivilege"),
-        json!({"globalPrivileges": ["create session"]}),
+        json!({"globalPrivileges": ["CREATE_SESSION"]}),
     )
     .await
     .no_data();
     c.post(
         &format!("{roles}/app_write/modifyGlobalPrivilege"),
-        json!({"globalPrivileges": ["insert any table", "SELECT_ANY_TABLE"]}),
+        json!({"globalPrivileges": ["INSERT_ANY_TABLE", "SELECT_ANY_TABLE"]}),
     )
     .await
     .no_data();
@@ -941,8 +941,8 @@ async fn oracle_object_privileges() {
     };
     c.post(
         &format!("{r}/grantObjectPrivilege"),
-        json!({"objectPrivileges": [obj("TABLE", "orders", json!(["select", "Insert"])),
-                                    obj("stored procedure", "p_calc", json!(["all"]))]}),
+        json!({"objectPrivileges": [obj("TABLE", "orders", json!(["SELECT", "INSERT"])),
+                                    obj("STORED_PROCEDURE", "p_calc", json!(["EXECUTE"]))]}),
     )
     .await
     .no_data();
@@ -986,22 +986,22 @@ async fn oracle_object_privileges() {
     )
     .await
     .assert_err(400, "ILLEGAL_ARGUMENT", "objectPrivileges[0].object.schemaName");
-    // ALL on a table expands to the seven table privileges; modify replaces per object.
+    // The seven table privileges on a view; modify replaces per object.
     c.post(
         &format!("{r}/grantObjectPrivilege"),
-        json!({"objectPrivileges": [obj("VIEW", "v_orders", json!(["ALL PRIVILEGES"]))]}),
+        json!({"objectPrivileges": [obj("VIEW", "v_orders", json!(["SELECT", "INSERT", "UPDATE", "DELETE", "ALTER", "INDEX", "REFERENCES"]))]}),
     )
     .await
     .no_data();
     c.post(
         &format!("{r}/revokeObjectPrivilege"),
-        json!({"objectPrivileges": [obj("VIEW", "v_orders", json!(["references", "index"]))]}),
+        json!({"objectPrivileges": [obj("VIEW", "v_orders", json!(["REFERENCES", "INDEX"]))]}),
     )
     .await
     .no_data();
     c.post(
         &format!("{r}/modifyObjectPrivilege"),
-        json!({"objectPrivileges": [obj("TABLE", "orders", json!(["update"])),
+        json!({"objectPrivileges": [obj("TABLE", "orders", json!(["UPDATE"])),
                                     obj("STORED_PROCEDURE", "p_calc", json!([]))]}),
     )
     .await
@@ -1028,7 +1028,7 @@ async fn oracle_object_privileges() {
     .no_data();
     c.post(
         &format!("{t}/roles/auditor/modifyObjectPrivilege"),
-        json!({"objectPrivileges": [obj("TABLE", "audit_log", json!(["select", "delete"]))]}),
+        json!({"objectPrivileges": [obj("TABLE", "audit_log", json!(["SELECT", "DELETE"]))]}),
     )
     .await
     .no_data();

@@ -1123,18 +1123,33 @@ async fn zone_add_delete_and_units_rule() {
     );
     let units = c.data(&format!("{base}/{t1}/units?zoneName=zone5")).await;
     assert_eq!(units["contents"][0]["serverIp"], "172.16.0.18");
-    // Too big for a fresh zone: RESOURCE_NOT_ENOUGH.
+    // More units than the new zone has OBServers: one unit of a tenant per OBServer.
     c.post(
         &zones,
         json!({"name": "zone6", "idcName": "hz3", "servers": [FREE_HZ3[1]],
                "addReplicaParams": [{"tenantId": t1, "replicaType": "FULL",
-                                     "resourcePool": {"unitSpecName": "S4", "unitCount": 2}}]}),
+                                     "resourcePool": {"unitSpecName": "S0", "unitCount": 2}}]}),
+    )
+    .await
+    .assert_err(
+        400,
+        "ILLEGAL_ARGUMENT",
+        "addReplicaParams[0].resourcePool.unitCount: 2 units per zone, but the new zone zone6 has 1 OBServer(s)",
+    );
+    // Too big for a fresh zone: RESOURCE_NOT_ENOUGH (two S4 units of 12 cores on one server).
+    c.post(
+        &zones,
+        json!({"name": "zone6", "idcName": "hz3", "servers": [FREE_HZ3[1]],
+               "addReplicaParams": [{"tenantId": t1, "replicaType": "FULL",
+                                     "resourcePool": {"unitSpecName": "S4", "unitCount": 1}},
+                                    {"tenantName": "sys", "replicaType": "FULL",
+                                     "resourcePool": {"unitSpecName": "S4", "unitCount": 1}}]}),
     )
     .await
     .assert_err(
         400,
         "RESOURCE_NOT_ENOUGH",
-        "addReplicaParams[0].resourcePool",
+        "addReplicaParams[1].resourcePool",
     );
     assert_eq!(c.total(&zones).await, 4);
     c.assert_no_secret(&[TENANT_PW]);

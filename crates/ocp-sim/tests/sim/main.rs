@@ -10,5 +10,6 @@ mod faults;
 mod infra;
 mod restart;
 mod shape_chaos;
+mod strict;
 mod tenants;
 mod tls;

@@ -29,7 +29,18 @@ impl Client {
         tid
     }
 
-    /// Free CPU cores of the server of zone `n` (1-based).
+    /// Add the free host `host` as an OBServer of `zone` and wait for it.
+    async fn add_server(&self, zone: &str, host: i64) {
+        let r = self
+            .post(
+                &format!("/api/v2/ob/clusters/{CLUSTER}/servers"),
+                json!({"zoneName": zone, "servers": [host]}),
+            )
+            .await;
+        self.wait_ok(r.task_id()).await;
+    }
+
+    /// Free CPU cores of the (first) server of zone `n` (1-based).
     async fn free_cpu(&self, n: usize) -> f64 {
         let s = self
             .data(&format!(
@@ -625,13 +636,36 @@ async fn replicas_add_modify_delete() {
         assert!(r.message().contains(field), "{field}: {}", r.message());
     }
 
-    // Modify zone2: S1 -> S3 with 2 units does not fit: 13 free cores, +6 to grow the kept unit,
-    // +8 for the new one.
+    // Two units in zone2 need two OBServers there (one unit of a tenant per OBServer).
     let r = c
         .post(&p("modifyReplica"), json!([{"zoneName": "zone2",
-                                            "resourcePool": {"unitSpecName": "S3", "unitCount": 2}}]))
+                                            "resourcePool": {"unitSpecName": "S1", "unitCount": 2}}]))
+        .await;
+    r.assert_err(
+        400,
+        "ILLEGAL_ARGUMENT",
+        "[0].resourcePool.unitCount: 2 units per zone, but zone zone2 has 1 OBServer(s)",
+    );
+    c.add_server("zone2", 1_003_005).await;
+    // Modify zone2 to two S4 units: growing the kept unit (+10 of 13 free cores) fits, but the
+    // second unit needs 12 cores on the new server, which tenant `filler` (S3, 8 cores) has
+    // taken half of.
+    let filler = c
+        .post(
+            &format!("{TENANTS}/createTenant"),
+            json!({"name": "filler", "rootPassword": PASSWORD,
+                   "zones": [zone("zone2", "FULL", "S3", 1)]}),
+        )
+        .await;
+    c.wait_ok(filler.task_id()).await;
+    let r = c
+        .post(&p("modifyReplica"), json!([{"zoneName": "zone2",
+                                            "resourcePool": {"unitSpecName": "S4", "unitCount": 2}}]))
         .await;
     assert_eq!(r.code(), "RESOURCE_NOT_ENOUGH", "{}", r.body);
+    let filler_id = filler.body["data"]["tenantId"].as_i64().expect("tenantId");
+    let r = c.delete(&format!("{TENANTS}/{filler_id}")).await;
+    c.wait_ok(r.task_id()).await;
     let r = c
         .post(&p("modifyReplica"), json!([{"zoneName": "zone2",
                                             "resourcePool": {"unitSpecName": "S2", "unitCount": 2}}]))
@@ -641,18 +675,25 @@ async fn replicas_add_modify_delete() {
     let t = c.tenant(tid).await;
     assert_eq!(t["status"], "MODIFYING");
     assert_eq!(t["zones"][1]["resourcePool"]["unitSpecName"], "S1");
-    // 16 - 1 (sys) - 2 (S1) - 2 (growth to S2) - 4 (new S2 unit) = 7
-    assert!((c.free_cpu(2).await - 7.0).abs() < 1e-6);
+    // 16 - 1 (sys) - 2 (S1) - 2 (growth to S2) = 11; the new S2 unit goes to the other server.
+    assert!((c.free_cpu(2).await - 11.0).abs() < 1e-6);
     c.wait_task(task).await;
     let t = c.tenant(tid).await;
     assert_eq!(t["status"], "NORMAL");
     assert_eq!(t["zones"][1]["resourcePool"]["unitSpecName"], "S2");
     assert_eq!(t["zones"][1]["resourcePool"]["unitCount"], 2);
-    assert!((c.free_cpu(2).await - 7.0).abs() < 1e-6);
+    assert!((c.free_cpu(2).await - 11.0).abs() < 1e-6);
     let u = c
         .data(&format!("{TENANTS}/{tid}/units?zoneName=zone2"))
         .await;
     assert_eq!(u["page"]["totalElements"], 2);
+    let servers: std::collections::BTreeSet<&str> = u["contents"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .filter_map(|x| x["serverIp"].as_str())
+        .collect();
+    assert_eq!(servers.len(), 2, "one unit per OBServer: {u}");
 
     // Type change: zone3 READONLY -> FULL; zone1 (primary) cannot become READONLY.
     let r = c
