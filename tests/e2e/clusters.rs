@@ -268,7 +268,7 @@ fn a_server_add_that_times_out_is_resumed_without_a_second_add() {
     sim_admin(
         &sim,
         "/_sim/config",
-        serde_json::json!({"task_seconds": 4.0}),
+        serde_json::json!({"task_seconds": 10.0}),
     );
     write(
         &tf,

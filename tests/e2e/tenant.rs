@@ -661,7 +661,9 @@ fn with_update_timeout(zones: &[&str], more: &str, update: &str) -> String {
 /// Applies `cfg` with 4 s OCP tasks and `timeouts.update = "1s"`: the update must stop
 /// waiting with the documented error, the task recorded for the next apply.
 fn apply_until_update_timeout(sim: &ocp_sim::Sim, tf: &TfProject, cfg: &str) {
-    sim_admin(sim, "/_sim/config", json!({"task_seconds": 4.0}));
+    // Long enough that the next apply still finds the task running on a busy machine (a
+    // wall-clock guess until the simulator has a virtual clock, #17).
+    sim_admin(sim, "/_sim/config", json!({"task_seconds": 10.0}));
     set_main(tf, cfg);
     let r = tf.apply().failure();
     let err = r.stderr.clone();
