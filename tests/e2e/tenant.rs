@@ -658,7 +658,7 @@ fn with_update_timeout(zones: &[&str], more: &str, update: &str) -> String {
     tenant_config("resume", &body)
 }
 
-/// Applies `cfg` with 4 s OCP tasks and `timeouts.update = "1s"`: the update must stop
+/// Applies `cfg` with 10 s OCP tasks and `timeouts.update = "1s"`: the update must stop
 /// waiting with the documented error, the task recorded for the next apply.
 fn apply_until_update_timeout(sim: &ocp_sim::Sim, tf: &TfProject, cfg: &str) {
     // Long enough that the next apply still finds the task running on a busy machine (a
