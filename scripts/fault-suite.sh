@@ -3,7 +3,7 @@
 # provoked (failed and slow requests, lost answers, stuck and failed tasks, an OCP restart,
 # Ctrl-C, a killed plugin, malformed payloads, TLS), and prints one table: row, what must
 # hold, what was observed, the figure. The tests are tests/e2e/faults.rs plus the rows proven
-# in tenant.rs and protocol.rs.
+# in tenant.rs, ownership.rs and protocol.rs.
 #
 #   scripts/fault-suite.sh            the full form (e.g. 50 objects of each kind under faults)
 #   scripts/fault-suite.sh --short    the short form, the one ./scripts/test.sh runs
@@ -21,6 +21,7 @@ ROWS=(
   "OCP restart mid-apply"
   "Ctrl-C mid-wait"
   "plugin killed"
+  "object made outside Terraform"
   "deleted out of band"
   "bad msgpack/JSON (protocol side)"
   "bad msgpack/JSON (OCP side)"
@@ -35,6 +36,7 @@ TESTS=(
   tenant::a_failed_create_task_leaves_the_tenant_tainted_and_names_the_subtask
   tenant::ctrl_c_during_a_create_wait_returns_promptly_and_keeps_the_id
   tenant::a_tenant_deleted_outside_terraform_is_planned_for_creation
+  ownership::objects_made_outside_terraform_are_never_adopted_and_never_deleted
   protocol::mtls_refuses_clients_without_terraforms_certificate
   protocol::undecodable_values_are_error_diagnostics_not_panics
 )

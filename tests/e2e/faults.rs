@@ -6,7 +6,8 @@
 //! definition (e.g. 50 objects of each kind under 20 % failures).
 //!
 //! Rows proven elsewhere record from there: task FAILED (`tenant.rs`), Ctrl-C (`tenant.rs`),
-//! deleted out of band (`tenant.rs`), mTLS and undecodable protocol values (`protocol.rs`).
+//! deleted out of band (`tenant.rs`), object made outside Terraform (`ownership.rs`), mTLS and
+//! undecodable protocol values (`protocol.rs`).
 
 use std::time::{Duration, Instant};
 
