@@ -3,7 +3,9 @@
 //! ([`decode_json`], [`encode_json`]), exactly as Terraform (go-cty) writes and reads them
 //! (`tfplugin5.md` §3).
 //!
-//! This module owns only the value model and its codecs. It knows nothing about the plugin
+//! Typed models cross to and from values through [`from_value`] and [`to_value`] (serde).
+//!
+//! This module owns only the value model, its codecs and the serde bridge. It knows nothing about the plugin
 //! protocol: no prost/tonic types, no schemas, no diagnostics (a [`CodecError`] carries an
 //! attribute path that callers can turn into one).
 //!
@@ -16,10 +18,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 mod json;
+mod model;
 mod msgpack;
 mod number;
 
 pub use json::{decode_json, encode_json};
+pub use model::{from_value, to_value, Known, ModelError};
 pub use msgpack::{decode_msgpack, encode_msgpack};
 pub use number::{Number, MAX_EXPONENT, MAX_SIGNIFICANT_DIGITS};
 
