@@ -4,6 +4,7 @@
 
 pub mod core;
 pub mod diag;
+pub mod model;
 pub mod pending;
 pub mod plan;
 pub mod resource;
@@ -12,5 +13,6 @@ pub mod timeouts;
 pub mod validate;
 
 pub use diag::{AttrPath, Diagnostics};
+pub use model::{read_model, write_model};
 pub use resource::*;
 pub use schema::{Attr, Block, NestedBlock, Nesting, Schema};
