@@ -10,11 +10,12 @@ use crate::client::api::compute::{HostType, Idc, Region};
 use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::validate::{NotBlank, Validator};
 use crate::framework::{
-    Attr, AttrPath, CreateRequest, CreateResponse, Ctx, DataReadRequest, DataReadResponse,
-    DataSource, DeleteRequest, DeleteResponse, Diagnostics, ImportResponse, ReadRequest,
-    ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse,
+    read_model, write_model, Attr, AttrPath, CreateRequest, CreateResponse, Ctx, DataReadRequest,
+    DataReadResponse, DataSource, DeleteRequest, DeleteResponse, Diagnostics, ImportResponse,
+    ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse,
 };
-use crate::value::{Type, Value};
+use crate::value::{Known, Value};
+use serde::{Deserialize, Serialize};
 
 use super::{refuse_existing, report, Existing};
 
@@ -29,16 +30,71 @@ pub enum Kind {
     HostType,
 }
 
-/// One catalogue entry, whatever its kind.
-#[derive(Clone, Debug, Default)]
+/// One catalogue entry, whatever its kind; also its model: the state of the resource, the
+/// single data source, and one element of the list data source.
+#[derive(Clone, Debug, Default, Serialize)]
 struct Entry {
     id: i64,
     name: String,
     description: Option<String>,
+    /// IDCs only: always `None` for the other kinds, whose schemas lack the attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
     region_id: Option<i64>,
+    /// IDCs only, as `region_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     region_name: Option<String>,
     create_time: Option<String>,
     update_time: Option<String>,
+}
+
+/// What create takes from the plan (the computed attributes are unknown there).
+#[derive(Deserialize)]
+struct CreateArgs {
+    name: String,
+    description: Option<String>,
+    /// IDCs only.
+    region_id: Option<i64>,
+}
+
+/// What read and delete take from the prior state.
+#[derive(Deserialize)]
+struct Stored {
+    id: i64,
+    description: Option<String>,
+}
+
+/// The state an import leaves: the id; read fills in the rest.
+#[derive(Serialize)]
+struct Imported {
+    id: i64,
+}
+
+/// The selector of the single data sources; unknown while validating a configuration that
+/// takes it from another object.
+#[derive(Deserialize)]
+struct Selector {
+    id: Option<Known<i64>>,
+    name: Option<Known<String>>,
+}
+
+/// The argument of the list data sources (IDCs only).
+#[derive(Deserialize)]
+struct ListArgs {
+    region_id: Option<i64>,
+}
+
+/// The list data sources' state: the argument and the entries, under the attribute of the
+/// kind (the others are absent from its schema).
+#[derive(Default, Serialize)]
+struct ListModel {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    regions: Option<Vec<Entry>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    idcs: Option<Vec<Entry>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    host_types: Option<Vec<Entry>>,
 }
 
 impl From<Region> for Entry {
@@ -220,59 +276,29 @@ impl Kind {
             Kind::HostType => c.delete_host_type(id).await,
         }
     }
-
-    /// The attributes an entry reports, by name.
-    fn fields(self, e: &Entry) -> Vec<(&'static str, Value)> {
-        let mut f = vec![
-            ("id", Value::from_i64(e.id)),
-            ("name", Value::string(e.name.clone())),
-            ("description", Value::opt_string(e.description.clone())),
-            ("create_time", Value::opt_string(e.create_time.clone())),
-            ("update_time", Value::opt_string(e.update_time.clone())),
-        ];
-        if self == Kind::Idc {
-            f.push(("region_id", Value::opt_i64(e.region_id)));
-            f.push(("region_name", Value::opt_string(e.region_name.clone())));
-        }
-        f
-    }
-
-    fn entry_type(self) -> Type {
-        let mut attrs = vec![
-            ("id", Type::Number),
-            ("name", Type::String),
-            ("description", Type::String),
-            ("create_time", Type::String),
-            ("update_time", Type::String),
-        ];
-        if self == Kind::Idc {
-            attrs.push(("region_id", Type::Number));
-            attrs.push(("region_name", Type::String));
-        }
-        Type::object(attrs)
-    }
 }
 
 /// The `ocp_region`, `ocp_idc` or `ocp_host_type` resource.
 pub struct CatalogueResource(pub Kind);
 
-fn state_from(kind: Kind, e: &Entry, base: &Value) -> Value {
-    let mut s = base.clone();
-    if !matches!(s, Value::Object(_)) {
-        s = Value::object(Vec::<(String, Value)>::new());
-    }
-    for (k, v) in kind.fields(e) {
-        // OCP reports no description as null or "": keep what the user wrote for "no description".
-        if k == "description"
-            && v.as_str().is_none_or(str::is_empty)
-            && base.get(k).is_none_or(Value::is_null)
-        {
-            s.set_attr(k, Value::Null);
-            continue;
+impl CatalogueResource {
+    /// Records the entry a create made (or adopted) as the new state.
+    fn created(&self, e: Entry, description: Option<&str>, resp: &mut CreateResponse) {
+        let state = state_from(e, description);
+        if let Some(v) = write_model(&state, &self.schema(), &mut resp.diags) {
+            resp.state = v;
         }
-        s.set_attr(k, v);
     }
-    s
+}
+
+/// The state for entry `e`, where `base_description` is the description of the plan or prior
+/// state: OCP reports no description as null or "", so keep what the user wrote for "no
+/// description".
+fn state_from(mut e: Entry, base_description: Option<&str>) -> Entry {
+    if base_description.is_none() && e.description.as_deref().is_none_or(str::is_empty) {
+        e.description = None;
+    }
+    e
 }
 
 #[tonic::async_trait]
@@ -340,16 +366,18 @@ impl Resource for CatalogueResource {
             return;
         };
         let kind = self.0;
-        let Some(name) = req.plan.get("name").and_then(Value::as_str) else {
+        let Some(args) = read_model::<CreateArgs>(&req.plan, &mut resp.diags) else {
             return;
         };
-        let description = req.plan.get("description").and_then(Value::as_str);
-        let region_id = req.plan.get("region_id").and_then(Value::as_i64);
-        match kind.create(client, name, description, region_id).await {
-            Ok(Created::New(e)) => resp.state = state_from(kind, &e, &req.plan),
+        let (description, region_id) = (args.description.as_deref(), args.region_id);
+        match kind
+            .create(client, &args.name, description, region_id)
+            .await
+        {
+            Ok(Created::New(e)) => self.created(e, description, resp),
             // Made by this create's unanswered POST: ours, if it is what was asked for.
             Ok(Created::Adopted(e)) if kind != Kind::Idc || e.region_id == region_id => {
-                resp.state = state_from(kind, &e, &req.plan)
+                self.created(e, description, resp)
             }
             Ok(Created::Adopted(e) | Created::Existing(e)) => refuse_existing(
                 &mut resp.diags,
@@ -391,11 +419,14 @@ impl Resource for CatalogueResource {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let Some(id) = req.state.get("id").and_then(Value::as_i64) else {
+        let Some(stored) = read_model::<Stored>(&req.state, &mut resp.diags) else {
             return;
         };
-        match self.0.find(client, id).await {
-            Ok(Some(e)) => resp.state = Some(state_from(self.0, &e, &req.state)),
+        match self.0.find(client, stored.id).await {
+            Ok(Some(e)) => {
+                let state = state_from(e, stored.description.as_deref());
+                resp.state = write_model(&state, &self.schema(), &mut resp.diags);
+            }
             Ok(None) => resp.remove(),
             Err(e) => report(
                 &mut resp.diags,
@@ -416,10 +447,10 @@ impl Resource for CatalogueResource {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let Some(id) = req.state.get("id").and_then(Value::as_i64) else {
+        let Some(stored) = read_model::<Stored>(&req.state, &mut resp.diags) else {
             return;
         };
-        if let Err(e) = self.0.delete(client, id).await {
+        if let Err(e) = self.0.delete(client, stored.id).await {
             report(
                 &mut resp.diags,
                 &format!("Delete {}", self.0.noun()),
@@ -465,7 +496,9 @@ impl Resource for CatalogueResource {
             }
         };
         match found {
-            Ok(Some(e)) => resp.state = Some(Value::object([("id", Value::from_i64(e.id))])),
+            Ok(Some(e)) => {
+                resp.state = write_model(&Imported { id: e.id }, &self.schema(), &mut resp.diags)
+            }
             Ok(None) => resp.diags.error(
                 "Cannot Import Non-Existent Object",
                 format!(
@@ -538,9 +571,10 @@ impl DataSource for CatalogueDataSource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config.get("id").is_none_or(Value::is_null)
-            && config.get("name").is_none_or(Value::is_null)
-        {
+        let Some(selector) = read_model::<Selector>(config, diags) else {
+            return;
+        };
+        if selector.id.is_none() && selector.name.is_none() {
             diags.error(
                 format!("Missing {} Selector", self.0.noun()),
                 format!("Set `id` or `name` in data {:?}.", self.0.type_name()),
@@ -552,16 +586,22 @@ impl DataSource for CatalogueDataSource {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let (found, path) = match (
-            req.config.get("id").and_then(Value::as_i64),
-            req.config.get("name").and_then(Value::as_str),
-        ) {
+        let Some(selector) = read_model::<Selector>(&req.config, &mut resp.diags) else {
+            return;
+        };
+        let id = selector.id.and_then(Known::known);
+        let name = selector.name.and_then(Known::known);
+        let (found, path) = match (id, name) {
             (Some(id), _) => (self.0.find(client, id).await, "id"),
-            (None, Some(n)) => (self.0.find_by_name(client, n).await, "name"),
+            (None, Some(n)) => (self.0.find_by_name(client, &n).await, "name"),
             (None, None) => return,
         };
         match found {
-            Ok(Some(e)) => resp.state = Value::object(self.0.fields(&e)),
+            Ok(Some(e)) => {
+                if let Some(v) = write_model(&e, &self.schema(), &mut resp.diags) {
+                    resp.state = v;
+                }
+            }
             Ok(None) => resp.diags.attr_error(
                 AttrPath::root(path),
                 format!("{} Not Found", self.0.noun()),
@@ -616,24 +656,37 @@ impl DataSource for CatalogueListDataSource {
         } else {
             s
         };
-        s.attr(self.list_attr(), Attr::list(self.0.entry_type()).computed().doc("The entries in OCP's order (by id), each with `id`, `name`, `description`, `create_time`, `update_time` (and `region_id`, `region_name` for IDCs)."))
+        // Each element has the attributes of the single data source.
+        let entry = CatalogueDataSource(self.0).schema().value_type().clone();
+        s.attr(self.list_attr(), Attr::list(entry).computed().doc("The entries in OCP's order (by id), each with `id`, `name`, `description`, `create_time`, `update_time` (and `region_id`, `region_name` for IDCs)."))
     }
 
     async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let region = req.config.get("region_id").and_then(Value::as_i64);
+        let Some(args) = read_model::<ListArgs>(&req.config, &mut resp.diags) else {
+            return;
+        };
+        let region = args.region_id;
         match self.0.list(client).await {
             Ok(list) => {
-                let items = list
-                    .iter()
+                let entries = list
+                    .into_iter()
                     .filter(|e| region.is_none() || e.region_id == region)
-                    .map(|e| Value::object(self.0.fields(e)))
                     .collect();
-                let mut s = req.config.clone();
-                s.set_attr(self.list_attr(), Value::List(items));
-                resp.state = s;
+                let mut m = ListModel {
+                    region_id: region,
+                    ..ListModel::default()
+                };
+                *match self.0 {
+                    Kind::Region => &mut m.regions,
+                    Kind::Idc => &mut m.idcs,
+                    Kind::HostType => &mut m.host_types,
+                } = Some(entries);
+                if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
+                    resp.state = v;
+                }
             }
             Err(e) => report(
                 &mut resp.diags,
