@@ -97,6 +97,22 @@ struct ListModel {
     host_types: Option<Vec<Entry>>,
 }
 
+impl ListModel {
+    fn new(kind: Kind, region_id: Option<i64>, entries: Vec<Entry>) -> ListModel {
+        let mut m = ListModel {
+            region_id,
+            ..ListModel::default()
+        };
+        let list = match kind {
+            Kind::Region => &mut m.regions,
+            Kind::Idc => &mut m.idcs,
+            Kind::HostType => &mut m.host_types,
+        };
+        *list = Some(entries);
+        m
+    }
+}
+
 impl From<Region> for Entry {
     fn from(r: Region) -> Entry {
         Entry {
@@ -675,15 +691,7 @@ impl DataSource for CatalogueListDataSource {
                     .into_iter()
                     .filter(|e| region.is_none() || e.region_id == region)
                     .collect();
-                let mut m = ListModel {
-                    region_id: region,
-                    ..ListModel::default()
-                };
-                *match self.0 {
-                    Kind::Region => &mut m.regions,
-                    Kind::Idc => &mut m.idcs,
-                    Kind::HostType => &mut m.host_types,
-                } = Some(entries);
+                let m = ListModel::new(self.0, region, entries);
                 if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
                     resp.state = v;
                 }
@@ -714,6 +722,119 @@ mod tests {
         ];
         for (id, want) in cases {
             assert_eq!(import_key(id).map_err(|_| ()), *want, "{id}");
+        }
+    }
+
+    #[test]
+    fn the_models_fit_every_kinds_schemas() {
+        use crate::value::{from_value, to_value};
+        for kind in [Kind::Region, Kind::Idc, Kind::HostType] {
+            let idc = kind == Kind::Idc;
+            let e = Entry {
+                id: 7,
+                name: "n".into(),
+                region_id: idc.then_some(1),
+                region_name: idc.then(|| "r".to_string()),
+                ..Entry::default()
+            };
+            let resource = CatalogueResource(kind).schema();
+            let data = CatalogueDataSource(kind).schema();
+            let list = CatalogueListDataSource(kind);
+            let list_schema = list.schema();
+            for (what, got) in [
+                ("resource", to_value(&e, resource.value_type())),
+                (
+                    "import",
+                    to_value(&Imported { id: 7 }, resource.value_type()),
+                ),
+                ("data", to_value(&e, data.value_type())),
+                (
+                    "no region_name",
+                    to_value(
+                        &Entry {
+                            region_name: None,
+                            ..e.clone()
+                        },
+                        data.value_type(),
+                    ),
+                ),
+            ] {
+                let v = got.unwrap_or_else(|err| panic!("{kind:?} {what}: {err}"));
+                assert_eq!(
+                    v.get("id").and_then(Value::as_i64),
+                    Some(7),
+                    "{kind:?} {what}"
+                );
+            }
+            let m = ListModel::new(kind, idc.then_some(1), vec![e.clone()]);
+            let v = to_value(&m, list_schema.value_type())
+                .unwrap_or_else(|err| panic!("{kind:?} list: {err}"));
+            assert_eq!(v.get(list.list_attr()).map(|l| l.elements().len()), Some(1));
+
+            // Reading: the models take what they need and skip the unknown rest.
+            let mut plan = resource.block.empty_value();
+            if let Value::Object(attrs) = &mut plan {
+                for (k, v) in attrs.iter_mut() {
+                    *v = match k.as_str() {
+                        "name" => Value::string("n"),
+                        "region_id" => Value::from_i64(1),
+                        _ => Value::Unknown,
+                    };
+                }
+                attrs.insert("description".into(), Value::Null);
+            }
+            let args: CreateArgs = from_value(&plan).unwrap_or_else(|err| panic!("{err}"));
+            assert_eq!(
+                (args.name.as_str(), args.region_id),
+                ("n", idc.then_some(1))
+            );
+            let stored = to_value(&e, resource.value_type()).unwrap_or_else(|err| panic!("{err}"));
+            assert!(from_value::<Stored>(&stored).is_ok_and(|s| s.id == 7));
+            let config = data.block.empty_value();
+            assert!(
+                from_value::<Selector>(&config).is_ok_and(|s| s.id.is_none() && s.name.is_none())
+            );
+            assert!(from_value::<ListArgs>(&list_schema.block.empty_value()).is_ok());
+        }
+    }
+
+    #[test]
+    fn an_unknown_selector_counts_as_set() {
+        let ds = CatalogueDataSource(Kind::Region);
+        for (id, name, ok) in [
+            (Value::Null, Value::Null, false),
+            (Value::Unknown, Value::Null, true),
+            (Value::Null, Value::Unknown, true),
+            (Value::from_i64(1), Value::Null, true),
+            (Value::Null, Value::string("hz"), true),
+        ] {
+            let mut config = ds.schema().block.empty_value();
+            if let Value::Object(attrs) = &mut config {
+                attrs.insert("id".into(), id.clone());
+                attrs.insert("name".into(), name.clone());
+            }
+            let mut d = Diagnostics::new();
+            ds.validate(&config, &mut d);
+            assert_eq!(!d.has_errors(), ok, "{id:?} {name:?}");
+        }
+    }
+
+    #[test]
+    fn no_description_stays_as_the_user_wrote_it() {
+        let with = |d: Option<&str>| Entry {
+            description: d.map(String::from),
+            ..Entry::default()
+        };
+        for (ocp, base, want) in [
+            (None, None, None),
+            (Some(""), None, None),
+            (Some(""), Some(""), Some("")),
+            (None, Some(""), None),
+            (Some("x"), None, Some("x")),
+            (Some("x"), Some("y"), Some("x")),
+        ] {
+            let got = state_from(with(ocp), base).description;
+            assert_eq!(got.as_deref(), want, "{ocp:?} {base:?}");
         }
     }
 
