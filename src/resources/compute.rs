@@ -760,11 +760,8 @@ mod tests {
                 ),
             ] {
                 let v = got.unwrap_or_else(|err| panic!("{kind:?} {what}: {err}"));
-                assert_eq!(
-                    v.get("id").and_then(Value::as_i64),
-                    Some(7),
-                    "{kind:?} {what}"
-                );
+                let read = from_value::<Stored>(&v);
+                assert!(read.is_ok_and(|s| s.id == 7), "{kind:?} {what}");
             }
             let m = ListModel::new(kind, idc.then_some(1), vec![e.clone()]);
             let v = to_value(&m, list_schema.value_type())
