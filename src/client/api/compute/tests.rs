@@ -1,0 +1,371 @@
+//! Tests of `client::api::compute`, against the simulator where they call OCP.
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::*;
+use crate::client::testutil::{assert_no_password, LossyFront, TestSim};
+use crate::client::WaitOptions;
+
+/// SSH password of the tests: distinctive, so a leak is easy to find.
+const SSH_PASSWORD: &str = "Ssh#Pass-w0rd-canary-77";
+
+fn assert_no_ssh_password(err: &ClientError) {
+    assert_no_password(err);
+    let (summary, detail) = err.summary_detail();
+    for text in [format!("{err}"), format!("{err:?}"), summary, detail] {
+        assert!(
+            !text.contains(SSH_PASSWORD),
+            "the SSH password leaked: {text}"
+        );
+    }
+}
+
+async fn sim() -> (TestSim, OcpClient) {
+    let sim = TestSim::start(0.3).await;
+    let client = sim.client();
+    (sim, client)
+}
+
+fn ok<T>(r: Result<T, ClientError>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn bodies_have_ocp_field_names_and_debug_hides_the_password() {
+    let pw = Secret::new(SSH_PASSWORD);
+    let body = CredentialBody {
+        validate: false,
+        target_type: "HOST",
+        name: "c1",
+        ssh_credential_property: SshCredentialProperty {
+            kind: "PASSWORD",
+            username: "root",
+            passphrase: &pw,
+            host_id_list: [],
+        },
+    };
+    assert!(!format!("{body:?}").contains(SSH_PASSWORD));
+    let v = serde_json::to_value(&body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        v,
+        serde_json::json!({"validate": false, "targetType": "HOST", "name": "c1",
+            "sshCredentialProperty": {"type": "PASSWORD", "username": "root",
+                "passphrase": SSH_PASSWORD, "hostIdList": []}})
+    );
+    let add = AddHost {
+        inner_ip_address: "10.0.0.1".into(),
+        ssh_port: 22,
+        kind: "DEDICATED_PHYSICAL_MACHINE".into(),
+        idc_id: 1,
+        type_id: 2,
+        credential_id: 3,
+        alias: Some("a".into()),
+        description: None,
+    };
+    let v = serde_json::to_value(BatchCreateBody::from(&add)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        v,
+        serde_json::json!({"hostBasicDataList": [{"innerIpAddress": "10.0.0.1"}],
+            "sshPort": 22, "kind": "DEDICATED_PHYSICAL_MACHINE", "idcId": 1, "typeId": 2,
+            "credentialId": 3, "alias": "a"})
+    );
+}
+
+#[test]
+fn host_filter_maps_free_to_used_and_checks_again() {
+    let f = HostFilter {
+        idc_id: Some(7),
+        type_id: None,
+        status: Some("ONLINE,NEW".into()),
+        free: Some(true),
+    };
+    assert_eq!(
+        f.query(),
+        vec![
+            ("idcId", "7".to_owned()),
+            ("status", "ONLINE,NEW".to_owned()),
+            ("used", "false".to_owned())
+        ]
+    );
+    let mut h = Host {
+        id: 1,
+        idc_id: Some(7),
+        status: Some("online".into()),
+        used: Some(false),
+        ..Host::default()
+    };
+    assert!(f.matches(&h));
+    h.cluster_id = Some(5);
+    assert!(!f.matches(&h));
+    h.cluster_id = None;
+    h.status = Some("OFFLINE".into());
+    assert!(!f.matches(&h));
+}
+
+#[test]
+fn odd_shapes_decode_and_the_4_6_sample_region_reads() {
+    let r: Region = serde_json::from_value(serde_json::json!(
+        {"createTime": null, "id": 3000003, "name": "shanghai", "updateTime": null}))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.id, 3_000_003);
+    assert_eq!(r.description, None);
+    let i: Idc = serde_json::from_value(serde_json::json!(
+        {"id": "1000002", "name": "test-idc", "regionId": "1000002", "regionName": "testregion"}))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(i.region_id, Some(1_000_002));
+    let h: Host = serde_json::from_value(serde_json::json!(
+        {"id": 5, "sshPort": "22", "used": "false", "memorySizeGB": 64, "extra": [1]}))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(h.ssh_port, Some(22));
+    assert_eq!(h.used, Some(false));
+    assert_eq!(h.memory_size_gb, Some(64));
+}
+
+#[test]
+fn an_echoed_ssh_password_is_masked() {
+    let err = ClientError::Api {
+        method: "POST",
+        path: CREDENTIALS.into(),
+        http_status: 400,
+        code: Some("ILLEGAL_ARGUMENT".into()),
+        message: format!("bad passphrase {SSH_PASSWORD}"),
+        trace_id: None,
+    };
+    let masked = err.mask(&Secret::new(SSH_PASSWORD));
+    assert_no_ssh_password(&masked);
+    assert!(format!("{masked}").contains("***"));
+}
+
+#[tokio::test]
+async fn seeded_objects_are_found_and_unknown_ids_are_none() {
+    let (_sim, client) = sim().await;
+    let r = ok(client.find_region_by_name("cn-hangzhou").await)
+        .unwrap_or_else(|| panic!("no cn-hangzhou"));
+    assert_eq!(ok(client.find_region(r.id).await), Some(r.clone()));
+    let idcs = ok(client.list_idcs().await);
+    assert!(idcs.iter().any(|i| i.name == "hz1"
+        && i.region_id == Some(r.id)
+        && i.region_name.as_deref() == Some("cn-hangzhou")));
+    let t = ok(client.find_host_type_by_name("standard").await)
+        .unwrap_or_else(|| panic!("no standard"));
+    assert_eq!(ok(client.find_host_type(t.id).await), Some(t));
+    assert!(ok(client.find_region(987_654_321).await).is_none());
+    assert!(ok(client.find_idc(987_654_321).await).is_none());
+    assert!(ok(client.find_host_type(987_654_321).await).is_none());
+    assert!(ok(client.find_host(987_654_321).await).is_none());
+    assert!(ok(client.find_region_by_name("cn-hang").await).is_none());
+    let h =
+        ok(client.find_host_by_ip("172.16.0.11").await).unwrap_or_else(|| panic!("no 172.16.0.11"));
+    assert_eq!(h.inner_ip_address.as_deref(), Some("172.16.0.11"));
+    assert!(!h.is_free(), "{h:?}");
+    assert!(ok(client.find_host_by_ip("172.16.0.1").await).is_none());
+}
+
+#[tokio::test]
+async fn region_idc_and_host_type_create_find_delete() {
+    let (_sim, client) = sim().await;
+    let region = ok(client.create_region("tf-region", Some("r")).await).expect_new();
+    assert_eq!(region.name, "tf-region");
+    assert_eq!(region.description.as_deref(), Some("r"));
+    assert_eq!(
+        ok(client.find_region(region.id).await).map(|r| r.id),
+        Some(region.id)
+    );
+    // A region that exists already is never adopted (design rule R2): it is reported,
+    // and no POST is sent.
+    let again = ok(client.create_region("tf-region", None).await).expect_existing();
+    assert_eq!(again.id, region.id);
+    // Differing only in case: OCP (sim) says duplicate, the exact look-up finds nothing.
+    let err = client
+        .create_region("TF-REGION", None)
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("a case-variant duplicate was accepted"));
+    assert!(err.is_already_exists(), "{err:?}");
+
+    let idc = ok(client.create_idc("tf_idc", None, region.id).await).expect_new();
+    assert_eq!(idc.region_id, Some(region.id));
+    assert_eq!(idc.region_name.as_deref(), Some("tf-region"));
+    assert_eq!(
+        ok(client.find_idc_by_name("tf_idc").await).map(|i| i.id),
+        Some(idc.id)
+    );
+    assert_eq!(
+        ok(client.create_idc("tf_idc", None, region.id).await)
+            .expect_existing()
+            .id,
+        idc.id
+    );
+    // A region with IDCs cannot go.
+    let err = client
+        .delete_region(region.id)
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("deleted a region in use"));
+    assert!(!err.is_not_found(), "{err:?}");
+
+    let ht = ok(client.create_host_type("tf_type", Some("t")).await).expect_new();
+    assert_eq!(
+        ok(client.find_host_type(ht.id).await).map(|t| t.name),
+        Some("tf_type".into())
+    );
+    assert_eq!(
+        ok(client.create_host_type("tf_type", None).await)
+            .expect_existing()
+            .id,
+        ht.id
+    );
+
+    assert!(ok(client.delete_host_type(ht.id).await));
+    assert!(!ok(client.delete_host_type(ht.id).await));
+    assert!(ok(client.find_host_type(ht.id).await).is_none());
+    assert!(ok(client.delete_idc(idc.id).await));
+    assert!(!ok(client.delete_idc(idc.id).await));
+    assert!(ok(client.delete_region(region.id).await));
+    assert!(!ok(client.delete_region(region.id).await));
+    assert!(ok(client.find_region_by_name("tf-region").await).is_none());
+}
+
+#[tokio::test]
+async fn credential_create_refuse_existing_and_delete_keep_the_password_out() {
+    let (_sim, client) = sim().await;
+    let pw = Secret::new(SSH_PASSWORD);
+    let id = ok(client.create_host_credential("tf-cred", "root", &pw).await);
+    assert!(id > 0);
+    // One that exists already is someone else's: refused, never adopted (R2).
+    let err = client
+        .create_host_credential("tf-cred", "root", &pw)
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("an existing credential was adopted"));
+    assert!(err.is_already_exists(), "{err:?}");
+    assert!(err.to_string().contains(&id.to_string()), "{err}");
+    // A refused create: the error never carries the password.
+    let err = client
+        .create_host_credential("bad\u{1}name", "root", &pw)
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("a control character was accepted"));
+    assert_no_ssh_password(&err);
+    let err = client
+        .create_host_credential("tf-cred2", "", &pw)
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("an empty user name was accepted"));
+    assert_no_ssh_password(&err);
+    assert!(ok(client.delete_credential(id).await));
+    assert!(!ok(client.delete_credential(id).await));
+}
+
+#[tokio::test]
+async fn a_host_is_added_found_listed_and_deleted() {
+    let (_sim, client) = sim().await;
+    let idc = ok(client.find_idc_by_name("hz1").await).unwrap_or_else(|| panic!("no hz1"));
+    let ht = ok(client.find_host_type_by_name("standard").await)
+        .unwrap_or_else(|| panic!("no standard"));
+    let cred = ok(client
+        .create_host_credential("tf-host-cred", "admin", &Secret::new(SSH_PASSWORD))
+        .await);
+    let add = AddHost {
+        inner_ip_address: "172.16.1.50".into(),
+        ssh_port: 22,
+        kind: "DEDICATED_PHYSICAL_MACHINE".into(),
+        idc_id: idc.id,
+        type_id: ht.id,
+        credential_id: cred,
+        alias: Some("tf-host".into()),
+        description: Some("made by a test".into()),
+    };
+    let (host_id, task) = ok(client.add_host(&add).await).expect_new();
+    assert_eq!(task.host_id, Some(host_id));
+    let done = ok(client
+        .wait_task(
+            task.id,
+            &WaitOptions::with_timeout(Duration::from_secs(60)),
+            &CancellationToken::new(),
+        )
+        .await);
+    assert!(done.is_successful(), "{done:?}");
+
+    let h = ok(client.find_host(host_id).await).unwrap_or_else(|| panic!("host gone"));
+    assert_eq!(h.inner_ip_address.as_deref(), Some("172.16.1.50"));
+    assert_eq!(h.status.as_deref(), Some("ONLINE"));
+    assert_eq!(h.alias.as_deref(), Some("tf-host"));
+    assert_eq!(h.ssh_port, Some(22));
+    assert_eq!(h.idc_id, Some(idc.id));
+    assert_eq!(h.idc_name.as_deref(), Some("hz1"));
+    assert_eq!(h.region_name.as_deref(), Some("cn-hangzhou"));
+    assert_eq!(h.type_id, Some(ht.id));
+    assert_eq!(h.credential_id, Some(cred));
+    assert!(h.is_free(), "{h:?}");
+    assert_eq!(
+        ok(client.find_host_by_ip("172.16.1.50").await),
+        Some(h.clone())
+    );
+
+    // Adding the same IP again finds the registered host, which it never adopts.
+    assert_eq!(
+        ok(client.add_host(&add).await).expect_existing().id,
+        host_id
+    );
+
+    // Free hosts: the six seeded ones plus the new one; used ones are the cluster's.
+    let free = ok(client
+        .list_hosts(&HostFilter {
+            free: Some(true),
+            ..HostFilter::default()
+        })
+        .await);
+    assert_eq!(free.len(), 7, "{free:?}");
+    assert!(free.iter().all(Host::is_free));
+    assert!(free.iter().any(|x| x.id == host_id));
+    let used = ok(client
+        .list_hosts(&HostFilter {
+            free: Some(false),
+            ..HostFilter::default()
+        })
+        .await);
+    assert_eq!(used.len(), 3, "{used:?}");
+    assert!(used.iter().all(|x| x.cluster_id.is_some()));
+    let free_hz1 = ok(client
+        .list_hosts(&HostFilter {
+            idc_id: Some(idc.id),
+            type_id: Some(ht.id),
+            status: Some("ONLINE".into()),
+            free: Some(true),
+        })
+        .await);
+    assert_eq!(free_hz1.len(), 3, "{free_hz1:?}");
+
+    assert!(ok(client.delete_host(host_id).await));
+    assert!(!ok(client.delete_host(host_id).await));
+    assert!(ok(client.find_host(host_id).await).is_none());
+    assert!(ok(client.find_host_by_ip("172.16.1.50").await).is_none());
+    assert!(ok(client.delete_credential(cred).await));
+}
+
+#[tokio::test]
+async fn add_host_adopts_the_host_a_post_with_a_lost_answer_registered() {
+    let (sim, client) = sim().await;
+    let cred = ok(client
+        .create_host_credential("tf-lossy-cred", "admin", &Secret::new(SSH_PASSWORD))
+        .await);
+    let front = LossyFront::losing_posts(sim.sim.addr(), 1).await;
+    let lossy = sim.client_with(|c| c.endpoint = front.url.clone());
+    let add = AddHost {
+        inner_ip_address: "172.16.1.60".into(),
+        ssh_port: 22,
+        kind: "DEDICATED_PHYSICAL_MACHINE".into(),
+        idc_id: 1_006_002,
+        type_id: 1_007_001,
+        credential_id: cred,
+        alias: None,
+        description: None,
+    };
+    let h = ok(lossy.add_host(&add).await).expect_adopted();
+    assert_eq!(h.inner_ip_address.as_deref(), Some("172.16.1.60"));
+    assert_eq!(h.idc_name.as_deref(), Some("hz2"));
+    assert_eq!(sim.count("POST /api/v2/compute/hosts/batchCreate").await, 1);
+}

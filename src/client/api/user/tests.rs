@@ -1,0 +1,774 @@
+//! Tests of `client::api::user`, against the simulator where they call OCP.
+
+use serde_json::json;
+
+use super::fixture::{tenant, TenantFixture};
+use super::*;
+use crate::client::api::db::CreateDatabase;
+
+const USER_PW: &str = "Db_User#pw-2024";
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn db_priv(db: &str, privs: &[&str]) -> DbPrivilege {
+    DbPrivilege {
+        db_name: db.into(),
+        privileges: strings(privs),
+    }
+}
+
+/// Asserts that no text of `err` contains `secret`.
+fn assert_hidden(err: &ClientError, secret: &str) {
+    let (summary, detail) = err.summary_detail();
+    for text in [format!("{err}"), format!("{err:?}"), summary, detail] {
+        assert!(!text.contains(secret), "the password leaked: {text}");
+    }
+}
+
+fn ok<T>(r: Result<T, ClientError>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
+// ---- pure unit tests ----
+
+#[test]
+fn the_create_user_body_has_ocp_names_and_debug_hides_the_password() {
+    let body = CreateDbUser {
+        username: "app".into(),
+        password: Secret::new(USER_PW),
+        global_privileges: strings(&["SELECT"]),
+        db_privileges: vec![db_priv("d1", &["SELECT", "INSERT"])],
+        roles: vec![],
+    };
+    let v = serde_json::to_value(&body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        v,
+        json!({"username": "app", "password": USER_PW, "saveToCredential": false,
+               "globalPrivileges": ["SELECT"],
+               "dbPrivileges": [{"dbName": "d1", "privileges": ["SELECT", "INSERT"]}],
+               "roles": []})
+    );
+    let dbg = format!("{body:?}");
+    assert!(!dbg.contains(USER_PW), "{dbg}");
+    assert!(dbg.contains("***"), "{dbg}");
+    let role = CreateDbRole {
+        role_name: "R1".into(),
+        global_privileges: strings(&["CREATE_TABLE"]),
+        roles: strings(&["PUBLIC"]),
+    };
+    assert_eq!(
+        serde_json::to_value(&role).unwrap_or_else(|e| panic!("{e}")),
+        json!({"roleName": "R1", "globalPrivileges": ["CREATE_TABLE"], "roles": ["PUBLIC"]})
+    );
+}
+
+#[test]
+fn privilege_calls_have_ocp_action_names_and_bodies() {
+    let g = strings(&["SELECT"]);
+    let d = vec![db_priv("d1", &["SELECT"])];
+    let o = vec![ObjectPrivilege {
+        object: DbObject {
+            object_type: "TABLE".into(),
+            object_name: "T1".into(),
+            schema_name: "U1".into(),
+        },
+        privileges: strings(&["SELECT"]),
+    }];
+    let r = strings(&["R1"]);
+    let cases = [
+        (
+            PrivilegeOp::Grant,
+            PrivilegeScope::Global(&g),
+            "grantGlobalPrivilege",
+            json!({"globalPrivileges": ["SELECT"]}),
+        ),
+        (
+            PrivilegeOp::Revoke,
+            PrivilegeScope::Db(&d),
+            "revokeDbPrivilege",
+            json!({"dbPrivileges": [{"dbName": "d1", "privileges": ["SELECT"]}]}),
+        ),
+        (
+            PrivilegeOp::Modify,
+            PrivilegeScope::Object(&o),
+            "modifyObjectPrivilege",
+            json!({"objectPrivileges": [{"object": {"objectType": "TABLE", "objectName": "T1",
+                                                 "schemaName": "U1"},
+                                      "privileges": ["SELECT"]}]}),
+        ),
+        (
+            PrivilegeOp::Grant,
+            PrivilegeScope::Roles(&r),
+            "grantRole",
+            json!({"roles": ["R1"]}),
+        ),
+        (
+            PrivilegeOp::Revoke,
+            PrivilegeScope::Roles(&r),
+            "revokeRole",
+            json!({"roles": ["R1"]}),
+        ),
+        (
+            PrivilegeOp::Modify,
+            PrivilegeScope::Global(&g),
+            "modifyGlobalPrivilege",
+            json!({"globalPrivileges": ["SELECT"]}),
+        ),
+    ];
+    for (op, scope, action, body) in cases {
+        assert_eq!(privilege_action(op, scope), action);
+        assert_eq!(scope.body(), body, "{action}");
+    }
+    assert_eq!(
+        Grantee::User("a b/c").path(1, 2),
+        "/api/v2/ob/clusters/1/tenants/2/users/a%20b%2Fc"
+    );
+    assert_eq!(
+        Grantee::Role("R#1").path(1, 2),
+        "/api/v2/ob/clusters/1/tenants/2/roles/R%231"
+    );
+}
+
+#[test]
+fn users_roles_and_objects_decode_tolerantly() {
+    let u: DbUser = serde_json::from_value(json!({
+        "username": "user1", "globalPrivileges": ["SELECT", "CREATE"], "dbPrivileges": null,
+        "createTime": "2021-09-07T15:21:52.664003+08:00", "hostName": "%", "locked": "false"
+    }))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(u.username, "user1");
+    assert_eq!(u.global_privileges, strings(&["SELECT", "CREATE"]));
+    assert!(u.db_privileges.is_empty() && u.object_privileges.is_empty() && u.roles.is_empty());
+    assert_eq!(u.locked, Some(false));
+    let u: DbUser = serde_json::from_value(json!({
+        "username": "U1", "locked": true, "roles": ["R1"],
+        "dbPrivileges": [{"dbName": "d1", "privileges": null}],
+        "objectPrivileges": [{"object": {"objectType": "TABLE", "objectName": "T1",
+                                         "schemaName": "U1", "fullName": "U1.T1"},
+                              "privileges": ["SELECT"]}]
+    }))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(u.roles, strings(&["R1"]));
+    assert_eq!(u.db_privileges, vec![db_priv("d1", &[])]);
+    assert_eq!(u.object_privileges[0].object.object_name, "T1");
+    // An element of unexpected shape is an error naming it, never skipped (R6): a role or
+    // privilege that vanished would read as drift.
+    for (body, at) in [
+        (json!({"username": "U1", "roles": ["R1", 7]}), "roles[1]: "),
+        (
+            json!({"username": "U1", "dbPrivileges": [{"dbName": "d1"}, "broken"]}),
+            "dbPrivileges[1]: ",
+        ),
+    ] {
+        let e = crate::client::de::decode_at::<DbUser>("", body)
+            .err()
+            .unwrap_or_else(|| panic!("{at} must not decode"));
+        assert!(e.starts_with(at), "{e}");
+    }
+    let r: DbRole = serde_json::from_value(json!({"roleName": "R1", "globalPrivileges": null}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.role_name, "R1");
+    assert!(r.global_privileges.is_empty());
+    let o: DbObject = serde_json::from_value(json!({
+        "objectType": "VIEW", "objectName": "V1", "schemaName": "U1", "fullName": "U1.V1"
+    }))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        serde_json::to_value(&o).unwrap_or_else(|e| panic!("{e}")),
+        json!({"objectType": "VIEW", "objectName": "V1", "schemaName": "U1"})
+    );
+}
+
+#[test]
+fn an_echoed_user_password_is_masked() {
+    let err = ClientError::Api {
+        method: "POST",
+        path: "/p".into(),
+        http_status: 400,
+        code: Some("ILLEGAL_ARGUMENT".into()),
+        message: format!("password {USER_PW} is too weak"),
+        trace_id: None,
+    };
+    let masked = err.mask(&Secret::new(USER_PW));
+    assert_hidden(&masked, USER_PW);
+    assert!(format!("{masked}").contains("password *** is too weak"));
+    let short = ClientError::Decode {
+        method: "GET",
+        path: "/p".into(),
+        message: "ab cd".into(),
+    };
+    assert!(format!("{}", short.mask(&Secret::new("ab"))).contains("ab cd"));
+}
+
+#[test]
+fn upper_case_variants() {
+    assert_eq!(upper_variant("app").as_deref(), Some("APP"));
+    assert_eq!(upper_variant("APP"), None);
+    assert_eq!(upper_variant("A_1"), None);
+}
+
+// ---- against the simulator ----
+
+async fn create_user(f: &TenantFixture, body: &CreateDbUser) -> DbUser {
+    ok(f.client.create_db_user(f.cid, f.tid, body).await).expect_new()
+}
+
+async fn find_user(f: &TenantFixture, name: &str) -> DbUser {
+    ok(f.client.find_db_user(f.cid, f.tid, name).await)
+        .unwrap_or_else(|| panic!("user {name} not found"))
+}
+
+async fn find_role(f: &TenantFixture, name: &str) -> DbRole {
+    ok(f.client.find_db_role(f.cid, f.tid, name).await)
+        .unwrap_or_else(|| panic!("role {name} not found"))
+}
+
+async fn create_db(f: &TenantFixture, name: &str) {
+    let body = CreateDatabase {
+        db_name: name.into(),
+        ..CreateDatabase::default()
+    };
+    ok(f.client.create_database(f.cid, f.tid, &body).await);
+}
+
+async fn change(
+    f: &TenantFixture,
+    grantee: Grantee<'_>,
+    op: PrivilegeOp,
+    scope: PrivilegeScope<'_>,
+) {
+    ok(f.client
+        .change_privileges(f.cid, f.tid, grantee, op, scope)
+        .await);
+}
+
+fn mysql_user(name: &str) -> CreateDbUser {
+    CreateDbUser {
+        username: name.into(),
+        password: Secret::new(USER_PW),
+        global_privileges: strings(&["SELECT"]),
+        db_privileges: vec![db_priv("d1", &["SELECT", "INSERT"])],
+        roles: vec![],
+    }
+}
+
+fn db_privs_of(u: &DbUser, db: &str) -> Vec<String> {
+    sorted(
+        u.db_privileges
+            .iter()
+            .filter(|p| p.db_name == db)
+            .flat_map(|p| p.privileges.clone())
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn mysql_users_are_created_granted_locked_and_deleted() {
+    let f = tenant("MYSQL", "t_users").await;
+    let (c, cid, tid) = (&f.client, f.cid, f.tid);
+    create_db(&f, "d1").await;
+    create_db(&f, "d2").await;
+
+    let created = create_user(&f, &mysql_user("app")).await;
+    assert_eq!(created.username, "app");
+    assert_eq!(created.global_privileges, strings(&["SELECT"]));
+    assert_eq!(db_privs_of(&created, "d1"), strings(&["INSERT", "SELECT"]));
+    let found = find_user(&f, "app").await;
+    assert_eq!(found.username, "app");
+    assert_eq!(db_privs_of(&found, "d1"), strings(&["INSERT", "SELECT"]));
+    assert!(ok(c.list_db_users(cid, tid).await)
+        .iter()
+        .any(|u| u.username == "app"));
+    assert!(ok(c.find_db_user(cid, tid, "nobody").await).is_none());
+
+    let user = Grantee::User("app");
+    // Global scope.
+    change(
+        &f,
+        user,
+        PrivilegeOp::Grant,
+        PrivilegeScope::Global(&strings(&["CREATE"])),
+    )
+    .await;
+    assert_eq!(
+        sorted(find_user(&f, "app").await.global_privileges),
+        strings(&["CREATE", "SELECT"])
+    );
+    change(
+        &f,
+        user,
+        PrivilegeOp::Revoke,
+        PrivilegeScope::Global(&strings(&["SELECT"])),
+    )
+    .await;
+    assert_eq!(
+        find_user(&f, "app").await.global_privileges,
+        strings(&["CREATE"])
+    );
+    change(
+        &f,
+        user,
+        PrivilegeOp::Modify,
+        PrivilegeScope::Global(&strings(&["SELECT", "UPDATE"])),
+    )
+    .await;
+    assert_eq!(
+        sorted(find_user(&f, "app").await.global_privileges),
+        strings(&["SELECT", "UPDATE"])
+    );
+    // Database scope.
+    change(
+        &f,
+        user,
+        PrivilegeOp::Grant,
+        PrivilegeScope::Db(&[db_priv("d1", &["UPDATE"]), db_priv("d2", &["SELECT"])]),
+    )
+    .await;
+    let u = find_user(&f, "app").await;
+    assert_eq!(
+        db_privs_of(&u, "d1"),
+        strings(&["INSERT", "SELECT", "UPDATE"])
+    );
+    assert_eq!(db_privs_of(&u, "d2"), strings(&["SELECT"]));
+    change(
+        &f,
+        user,
+        PrivilegeOp::Revoke,
+        PrivilegeScope::Db(&[db_priv("d1", &["INSERT"])]),
+    )
+    .await;
+    assert_eq!(
+        db_privs_of(&find_user(&f, "app").await, "d1"),
+        strings(&["SELECT", "UPDATE"])
+    );
+    change(
+        &f,
+        user,
+        PrivilegeOp::Modify,
+        PrivilegeScope::Db(&[db_priv("d1", &["DELETE"])]),
+    )
+    .await;
+    let u = find_user(&f, "app").await;
+    assert_eq!(db_privs_of(&u, "d1"), strings(&["DELETE"]));
+    assert_eq!(
+        db_privs_of(&u, "d2"),
+        strings(&["SELECT"]),
+        "a modify leaves unlisted databases alone"
+    );
+    change(
+        &f,
+        user,
+        PrivilegeOp::Modify,
+        PrivilegeScope::Db(&[db_priv("d2", &[])]),
+    )
+    .await;
+    let u = find_user(&f, "app").await;
+    assert_eq!(u.db_privileges, vec![db_priv("d1", &["DELETE"])]);
+
+    // Lock, unlock (each twice: idempotent).
+    ok(c.lock_db_user(cid, tid, "app").await);
+    ok(c.lock_db_user(cid, tid, "app").await);
+    assert_eq!(find_user(&f, "app").await.locked, Some(true));
+    ok(c.unlock_db_user(cid, tid, "app").await);
+    ok(c.unlock_db_user(cid, tid, "app").await);
+    assert_eq!(find_user(&f, "app").await.locked, Some(false));
+
+    ok(
+        c.change_db_user_password(cid, tid, "app", &Secret::new("Other_Pw#2025-y"))
+            .await,
+    );
+    let stored = f
+        .sim
+        .sim
+        .state()
+        .lock()
+        .objects_mut(tid)
+        .users
+        .get("app")
+        .map(|u| u.password.clone());
+    assert_eq!(
+        stored,
+        Some(ocp_sim::db_objects::Password::Own("Other_Pw#2025-y".into()))
+    );
+
+    assert!(ok(c.delete_db_user(cid, tid, "app").await));
+    assert!(ok(c.find_db_user(cid, tid, "app").await).is_none());
+    assert!(!ok(c.delete_db_user(cid, tid, "app").await));
+}
+
+#[tokio::test]
+async fn an_empty_grant_or_revoke_sends_nothing() {
+    let f = tenant("MYSQL", "t_empty").await;
+    create_db(&f, "d1").await;
+    create_user(&f, &mysql_user("app")).await;
+    f.sim.reset_requests().await;
+    for op in [PrivilegeOp::Grant, PrivilegeOp::Revoke] {
+        ok(f.client
+            .change_privileges(
+                f.cid,
+                f.tid,
+                Grantee::User("app"),
+                op,
+                PrivilegeScope::Global(&[]),
+            )
+            .await);
+    }
+    assert_eq!(f.sim.requests().await["count"].as_u64(), Some(0));
+    ok(f.client
+        .change_privileges(
+            f.cid,
+            f.tid,
+            Grantee::User("app"),
+            PrivilegeOp::Modify,
+            PrivilegeScope::Global(&[]),
+        )
+        .await);
+    assert!(find_user(&f, "app").await.global_privileges.is_empty());
+}
+
+#[tokio::test]
+async fn refresh_reads_share_one_list_and_a_read_after_a_write_sees_it() {
+    let f = tenant("MYSQL", "t_coalesce").await;
+    create_db(&f, "d1").await;
+    let names: Vec<String> = (0..30).map(|i| format!("u{i}")).collect();
+    for n in &names {
+        create_user(&f, &mysql_user(n)).await;
+    }
+    let refresh = f.client.for_refresh();
+    f.sim.reset_requests().await;
+    // All at once, as Terraform's concurrent ReadResource calls come.
+    let mut reads = tokio::task::JoinSet::new();
+    for n in &names {
+        let (c, n, cid, tid) = (refresh.clone(), n.clone(), f.cid, f.tid);
+        reads.spawn(async move { c.find_db_user(cid, tid, &n).await });
+    }
+    while let Some(r) = reads.join_next().await {
+        assert!(matches!(r, Ok(Ok(Some(_)))), "{r:?}");
+    }
+    let list = f
+        .sim
+        .count("GET /api/v2/ob/clusters/{id}/tenants/{id}/users")
+        .await;
+    let single = f
+        .sim
+        .count("GET /api/v2/ob/clusters/{id}/tenants/{id}/users/u0")
+        .await;
+    let total = f.sim.requests().await["count"].as_u64().unwrap();
+    assert_eq!(list, 1, "one list call for 30 refresh reads");
+    assert!(total <= 2, "{total} requests for 30 reads");
+    assert!(single <= 1);
+    // A write through any clone drops the list: the next read sees the change.
+    f.client
+        .change_privileges(
+            f.cid,
+            f.tid,
+            Grantee::User("u1"),
+            PrivilegeOp::Grant,
+            PrivilegeScope::Global(&strings(&["INSERT"])),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let u1 = ok(refresh.find_db_user(f.cid, f.tid, "u1").await).unwrap();
+    assert!(
+        u1.global_privileges.contains(&"INSERT".to_string()),
+        "{u1:?}"
+    );
+    f.client
+        .delete_db_user(f.cid, f.tid, "u2")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..2 {
+        assert_eq!(ok(refresh.find_db_user(f.cid, f.tid, "u2").await), None);
+    }
+    // Reads that are not a refresh never use the list.
+    f.sim.reset_requests().await;
+    find_user(&f, "u3").await;
+    find_user(&f, "u4").await;
+    assert_eq!(
+        f.sim
+            .count("GET /api/v2/ob/clusters/{id}/tenants/{id}/users")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn create_user_reports_one_that_existed_before_and_sends_no_post() {
+    let f = tenant("MYSQL", "t_adopt").await;
+    create_db(&f, "d1").await;
+    let body = mysql_user("app");
+    let existing = create_user(&f, &body).await;
+    f.sim.reset_requests().await;
+    let path = format!("/api/v2/ob/clusters/{}/tenants/{}/users", f.cid, f.tid);
+    f.sim
+        .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
+        .await;
+    let found = ok(f.client.create_db_user(f.cid, f.tid, &body).await).expect_existing();
+    assert_eq!(found, find_user(&f, &existing.username).await);
+    assert_eq!(
+        f.sim
+            .count("POST /api/v2/ob/clusters/{id}/tenants/{id}/users")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_user_password_never_appears_in_an_error() {
+    let f = tenant("MYSQL", "t_secret").await;
+    create_db(&f, "d1").await;
+    let base = format!("/api/v2/ob/clusters/{}/tenants/{}/users", f.cid, f.tid);
+    // OCP echoing the password in its refusal of the create.
+    f.sim
+        .fault(
+            json!({"fail_next": 1, "status": 400, "path_prefix": base, "method": "POST",
+                      "message": format!("password {USER_PW} is not allowed")}),
+        )
+        .await;
+    let err = match f
+        .client
+        .create_db_user(f.cid, f.tid, &mysql_user("app"))
+        .await
+    {
+        Err(e) => e,
+        Ok(c) => panic!("expected a refusal, got {c:?}"),
+    };
+    assert_hidden(&err, USER_PW);
+    assert!(format!("{err}").contains("password ***"), "{err}");
+    // The simulator's own refusal of a weak password.
+    let mut weak = mysql_user("weak");
+    weak.password = Secret::new("weakpw");
+    match f.client.create_db_user(f.cid, f.tid, &weak).await {
+        Err(
+            e @ ClientError::Api {
+                http_status: 400, ..
+            },
+        ) => assert_hidden(&e, "weakpw"),
+        other => panic!("expected OCP's refusal of a weak password, got {other:?}"),
+    }
+    // And in the refusal of a password change.
+    create_user(&f, &mysql_user("app")).await;
+    let new_pw = "New_User#pw-77";
+    f.sim
+        .fault(json!({"fail_next": 1, "status": 400,
+                      "path_prefix": format!("{base}/app/changePassword"), "method": "POST",
+                      "message": format!("{new_pw} was used before")}))
+        .await;
+    let err = match f
+        .client
+        .change_db_user_password(f.cid, f.tid, "app", &Secret::new(new_pw))
+        .await
+    {
+        Err(e) => e,
+        Ok(()) => panic!("expected a refusal"),
+    };
+    assert_hidden(&err, new_pw);
+}
+
+#[tokio::test]
+async fn oracle_users_roles_and_object_privileges() {
+    let f = tenant("ORACLE", "t_ora").await;
+    let (c, cid, tid) = (&f.client, f.cid, f.tid);
+
+    // Roles.
+    let base = ok(c
+        .create_db_role(
+            cid,
+            tid,
+            &CreateDbRole {
+                role_name: "R_BASE".into(),
+                global_privileges: strings(&["CREATE_SESSION"]),
+                roles: vec![],
+            },
+        )
+        .await)
+    .expect_new();
+    assert_eq!(base.role_name, "R_BASE");
+    let app = ok(c
+        .create_db_role(
+            cid,
+            tid,
+            &CreateDbRole {
+                role_name: "R_APP".into(),
+                global_privileges: strings(&["CREATE_TABLE", "CREATE_VIEW"]),
+                roles: vec![],
+            },
+        )
+        .await)
+    .expect_new();
+    assert_eq!(
+        sorted(app.global_privileges),
+        strings(&["CREATE_TABLE", "CREATE_VIEW"])
+    );
+    let names: Vec<String> = ok(c.list_db_roles(cid, tid).await)
+        .into_iter()
+        .map(|r| r.role_name)
+        .collect();
+    assert!(
+        names.contains(&"R_BASE".to_owned()) && names.contains(&"R_APP".to_owned()),
+        "{names:?}"
+    );
+    assert!(ok(c.find_db_role(cid, tid, "R_NONE").await).is_none());
+
+    // Role to role.
+    let role = Grantee::Role("R_APP");
+    ok(c.change_privileges(
+        cid,
+        tid,
+        role,
+        PrivilegeOp::Grant,
+        PrivilegeScope::Roles(&strings(&["R_BASE"])),
+    )
+    .await);
+    assert_eq!(find_role(&f, "R_APP").await.roles, strings(&["R_BASE"]));
+    ok(c.change_privileges(
+        cid,
+        tid,
+        role,
+        PrivilegeOp::Revoke,
+        PrivilegeScope::Roles(&strings(&["R_BASE"])),
+    )
+    .await);
+    assert!(find_role(&f, "R_APP").await.roles.is_empty());
+    ok(c.change_privileges(
+        cid,
+        tid,
+        role,
+        PrivilegeOp::Modify,
+        PrivilegeScope::Global(&strings(&["CREATE_SESSION"])),
+    )
+    .await);
+    assert_eq!(
+        find_role(&f, "R_APP").await.global_privileges,
+        strings(&["CREATE_SESSION"])
+    );
+
+    // A user with system privileges and a role.
+    let body = CreateDbUser {
+        username: "APP_USER".into(),
+        password: Secret::new(USER_PW),
+        global_privileges: strings(&["CREATE_SESSION", "CREATE_TABLE"]),
+        db_privileges: vec![],
+        roles: strings(&["R_APP"]),
+    };
+    let u = create_user(&f, &body).await;
+    assert_eq!(u.username, "APP_USER");
+    let u = find_user(&f, "APP_USER").await;
+    assert_eq!(
+        sorted(u.global_privileges),
+        strings(&["CREATE_SESSION", "CREATE_TABLE"])
+    );
+    assert_eq!(u.roles, strings(&["R_APP"]));
+    let user = Grantee::User("APP_USER");
+    ok(c.change_privileges(
+        cid,
+        tid,
+        user,
+        PrivilegeOp::Grant,
+        PrivilegeScope::Roles(&strings(&["R_BASE"])),
+    )
+    .await);
+    assert_eq!(
+        sorted(find_user(&f, "APP_USER").await.roles),
+        strings(&["R_APP", "R_BASE"])
+    );
+    ok(c.change_privileges(
+        cid,
+        tid,
+        user,
+        PrivilegeOp::Modify,
+        PrivilegeScope::Roles(&strings(&["R_BASE"])),
+    )
+    .await);
+    assert_eq!(find_user(&f, "APP_USER").await.roles, strings(&["R_BASE"]));
+
+    // Object privileges, for the user and for a role.
+    // OCP lists the objects known to it; a table created by SQL is outside its API, so the
+    // simulator lists an object once it received a grant (schema = an existing user).
+    let object = DbObject {
+        object_type: "TABLE".into(),
+        object_name: "T1".into(),
+        schema_name: "APP_USER".into(),
+    };
+    let grant = [ObjectPrivilege {
+        object: object.clone(),
+        privileges: strings(&["SELECT"]),
+    }];
+    for grantee in [user, role] {
+        ok(c.change_privileges(
+            cid,
+            tid,
+            grantee,
+            PrivilegeOp::Grant,
+            PrivilegeScope::Object(&grant),
+        )
+        .await);
+    }
+    assert_eq!(ok(c.list_db_objects(cid, tid).await), vec![object.clone()]);
+    let held = find_user(&f, "APP_USER").await.object_privileges;
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(held[0].object, object);
+    assert_eq!(held[0].privileges, strings(&["SELECT"]));
+    assert_eq!(find_role(&f, "R_APP").await.object_privileges.len(), 1);
+    for grantee in [user, role] {
+        ok(c.change_privileges(
+            cid,
+            tid,
+            grantee,
+            PrivilegeOp::Revoke,
+            PrivilegeScope::Object(&grant),
+        )
+        .await);
+    }
+    assert!(find_user(&f, "APP_USER").await.object_privileges.is_empty());
+    assert!(find_role(&f, "R_APP").await.object_privileges.is_empty());
+
+    // Oracle stores unquoted names upper case.
+    let low = CreateDbUser {
+        username: "low_user".into(),
+        password: Secret::new(USER_PW),
+        global_privileges: strings(&["CREATE_SESSION"]),
+        ..CreateDbUser::default()
+    };
+    assert_eq!(create_user(&f, &low).await.username, "LOW_USER");
+    assert_eq!(find_user(&f, "LOW_USER").await.username, "LOW_USER");
+    assert!(ok(c.delete_db_user(cid, tid, "LOW_USER").await));
+
+    // Deletes.
+    assert!(ok(c.delete_db_user(cid, tid, "APP_USER").await));
+    assert!(ok(c.delete_db_role(cid, tid, "R_APP").await));
+    assert!(ok(c.find_db_role(cid, tid, "R_APP").await).is_none());
+    assert!(!ok(c.delete_db_role(cid, tid, "R_APP").await));
+}
+
+#[tokio::test]
+async fn an_oracle_role_that_exists_upper_cased_is_reported_not_created_again() {
+    let f = tenant("ORACLE", "t_ora_adopt").await;
+    let body = CreateDbRole {
+        role_name: "r_low".into(),
+        global_privileges: vec![],
+        roles: vec![],
+    };
+    let first = ok(f.client.create_db_role(f.cid, f.tid, &body).await);
+    assert!(!first.is_adopted(), "{first:?}");
+    f.sim.reset_requests().await;
+    let path = format!("/api/v2/ob/clusters/{}/tenants/{}/roles", f.cid, f.tid);
+    f.sim
+        .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
+        .await;
+    let r = ok(f.client.create_db_role(f.cid, f.tid, &body).await).expect_existing();
+    assert!(r.role_name.eq_ignore_ascii_case("r_low"), "{r:?}");
+    assert_eq!(
+        f.sim
+            .count("POST /api/v2/ob/clusters/{id}/tenants/{id}/roles")
+            .await,
+        0
+    );
+}
