@@ -4,6 +4,10 @@
 //! Terraform comes from `TERRAFORM` or `.tools/terraform` (installed by `scripts/test.sh`).
 //! If it is missing the tests fail and say how to install it: they are never skipped.
 
+// Test code may unwrap: a failed unwrap is a failed test (clippy.toml exempts #[test] fns
+// and #[cfg(test)] code, not the helpers of an integration test crate).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod backup;
 mod clusters;
 mod compute;
