@@ -1,3 +1,5 @@
+//! Tests of `client::envelope`: OCP's response envelope, its error shapes and secret masking.
+
 use super::*;
 
 const CTX: CallContext<'static> = CallContext {

@@ -1,3 +1,5 @@
+//! Tests of `framework::core`: the tfplugin5 RPCs on a toy provider, without the protocol.
+
 use super::*;
 use crate::framework::schema::Attr;
 use std::time::Duration;

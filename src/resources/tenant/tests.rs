@@ -1,3 +1,5 @@
+//! Tests of `resources::tenant`: validation, planning and mapping, without OCP.
+
 use super::*;
 
 #[test]

@@ -1,3 +1,5 @@
+//! Tests of `resources::topology`: planning and mapping of clusters and zones, without OCP.
+
 use super::*;
 
 fn cluster() -> Observed {
