@@ -340,6 +340,11 @@ impl crate::framework::validate::Validator for NameRule {
     }
 }
 
+/// Whether a primary zone is OCP's `RANDOM` (leaders spread over every zone).
+pub fn is_random_primary_zone(pz: &str) -> bool {
+    pz.trim().eq_ignore_ascii_case("RANDOM")
+}
+
 /// OCP's primary-zone syntax (§3.4.1): `RANDOM`, or zone names where `,` separates zones of
 /// equal priority and `;` lowers the priority (`zone1;zone2,zone3`). Refuses at plan time
 /// what OCP refuses at apply: an empty string, an empty group (a leading, trailing or doubled
@@ -352,7 +357,7 @@ impl crate::framework::validate::Validator for PrimaryZoneSyntax {
     }
     fn validate(&self, path: &AttrPath, v: &crate::value::Value, diags: &mut Diagnostics) {
         let Some(s) = v.as_str() else { return };
-        if s.trim().eq_ignore_ascii_case("RANDOM") {
+        if is_random_primary_zone(s) {
             return;
         }
         let mut seen = std::collections::BTreeSet::new();

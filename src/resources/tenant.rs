@@ -170,11 +170,6 @@ impl Validator for WhitelistEntries {
     }
 }
 
-/// Whether a primary zone is OCP's `RANDOM` (leaders spread over all zones).
-fn is_random(pz: &str) -> bool {
-    pz.trim().eq_ignore_ascii_case("RANDOM")
-}
-
 /// The zone names of a primary-zone string (`zone1;zone2,zone3`).
 fn primary_zone_names(pz: &str) -> Vec<&str> {
     pz.split([',', ';'])
@@ -518,7 +513,7 @@ impl Resource for TenantResource {
             && zones
                 .iter()
                 .all(|z| z.get("name").is_some_and(|n| !n.is_unknown()));
-        let pz = str_attr(config, "primary_zone").filter(|pz| !is_random(pz));
+        let pz = str_attr(config, "primary_zone").filter(|pz| !super::is_random_primary_zone(pz));
         if let (Some(pz), true) = (pz, names_known) {
             for z in primary_zone_names(pz) {
                 if !seen.contains(z) {
