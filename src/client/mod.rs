@@ -19,6 +19,7 @@ pub mod coalesce;
 mod de;
 pub mod envelope;
 pub mod error;
+pub mod field;
 pub mod retry;
 pub mod secret;
 pub mod task;
@@ -36,6 +37,7 @@ use serde_json::Value;
 
 use self::envelope::CallContext;
 pub use self::error::{ClientError, TransportKind};
+pub use self::field::{FieldStep, OcpField};
 pub use self::retry::RetryPolicy;
 pub use self::secret::Secret;
 pub use self::task::{SubtaskInstance, TaskInstance, TaskScope, WaitOptions};

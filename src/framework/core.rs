@@ -11,12 +11,12 @@ use std::sync::{Arc, RwLock};
 use tokio_util::sync::CancellationToken;
 
 use super::diag::{AttrPath, Diagnostics, Severity};
-use super::pending;
 use super::plan;
 use super::resource::*;
 use super::schema::Schema;
 use super::validate::validate_block;
 use crate::client::OcpClient;
+use crate::resources::lifecycle::pending;
 use crate::value::{decode_json, Value};
 
 /// One registered resource type with its cached schema.
@@ -339,7 +339,7 @@ impl ProviderCore {
             return (Some(state), private, diags);
         }
         let private = match ctx.client_opt() {
-            Some(c) if pending::pending_of(&private).is_some() => {
+            Some(c) if !e.imp.owns_pending() && pending::pending_of(&private).is_some() => {
                 pending::refresh(c, private).await
             }
             _ => private,
@@ -421,9 +421,9 @@ impl ProviderCore {
             },
             &mut resp,
         );
-        if !prior.is_null() {
+        if !prior.is_null() && !e.imp.owns_pending() {
             if let Some(p) = pending::pending_of(prior_private) {
-                plan_pending(&e.schema, &p, prior, config, &mut resp);
+                pending::plan(&e.schema, &p, prior, config, &mut resp);
             }
         }
         if !resp.requires_replace.is_empty() {
@@ -509,11 +509,12 @@ impl ProviderCore {
             let state = finish_applied(&e.schema, &planned, state, &mut diags, "create");
             return (state, resp.private, diags);
         }
-        let (prior, private) = match pending::pending_of(&private) {
+        let resumes = !e.imp.owns_pending();
+        let (prior, private) = match pending::pending_of(&private).filter(|_| resumes) {
             None => (prior, private),
             Some(p) => {
                 let tasks = p.tasks.clone();
-                let private = match finish_pending(&ctx, &e.schema, &planned, p, private).await {
+                let private = match pending::finish(&ctx, &e.schema, &planned, p, private).await {
                     Ok(private) => private,
                     Err((private, d)) => {
                         diags.extend(d);
@@ -609,96 +610,6 @@ impl ProviderCore {
         let state = finish_state(&e.schema, resp.state, &mut diags, "Read");
         (state, diags)
     }
-}
-
-/// Plans what a pending task needs (see `pending`): the marker attribute becomes unknown, so
-/// Terraform plans an update whose apply waits for the task, or, when OCP reported the task
-/// that creates the object FAILED, a replacement.
-fn plan_pending(
-    schema: &Schema,
-    p: &pending::Pending,
-    prior: &Value,
-    config: &Value,
-    resp: &mut PlanResponse,
-) {
-    if !schema
-        .block
-        .attributes
-        .iter()
-        .any(|(n, _)| n == pending::MARKER)
-    {
-        return;
-    }
-    let ids = pending::ids_text(&p.tasks);
-    resp.planned.set_attr(pending::MARKER, Value::Unknown);
-    // Whatever the task still does may change any computed value, as an update would.
-    plan::mark_computed_unknown(&schema.block, &mut resp.planned, config, prior);
-    match (&p.failed, p.op) {
-        (Some(reason), pending::Op::Create) => {
-            resp.requires_replace.push(AttrPath::root(pending::MARKER));
-            resp.diags.warning(
-                "OCP Task Failed After The Create Stopped Waiting",
-                format!("The OCP task {ids} that creates this object failed after the last apply stopped waiting for it, so the object is replaced.\n\n{reason}"),
-            );
-        }
-        (Some(reason), pending::Op::Update) => resp.diags.warning(
-            "OCP Task Failed After The Update Stopped Waiting",
-            format!("The OCP task {ids} that updated this object failed after the last apply stopped waiting for it; apply makes the change again.\n\n{reason}"),
-        ),
-        (None, op) => resp.diags.warning(
-            "OCP Task Still Running",
-            format!("The OCP task {ids} that {} this object was still running when the last apply stopped waiting for it. Apply waits for it to finish before anything else, instead of submitting it again.", op.verb()),
-        ),
-    }
-}
-
-/// Before an update: waits on the pending tasks (with the timeout of the operation that
-/// started them). `Ok` carries the private bytes without them; `Err` the bytes to keep
-/// and the error for the user.
-async fn finish_pending(
-    ctx: &Ctx,
-    schema: &Schema,
-    planned: &Value,
-    p: pending::Pending,
-    private: Vec<u8>,
-) -> Result<Vec<u8>, (Vec<u8>, Diagnostics)> {
-    let mut diags = Diagnostics::new();
-    let summary = "Unable to Finish Pending OCP Task";
-    let mut private = private;
-    if p.failed.is_some() {
-        // A failed update is applied again by the update itself; a failed create is
-        // planned as a replacement and never reaches an update.
-        pending::Private::edit(&mut private, |x| x.set_done(p.tasks.first().copied()));
-        return Ok(private);
-    }
-    let Some(client) = ctx.client(&mut diags) else {
-        return Err((private, diags));
-    };
-    let deadline = std::time::Instant::now() + schema.timeout(planned, p.op.timeout_key());
-    if let Err((i, e)) = pending::wait_all(client, &ctx.cancel, &p.tasks, deadline, true).await {
-        let (_, detail) = e.summary_detail();
-        let rest = p.tasks[i..].to_vec();
-        let failed = matches!(e, crate::client::ClientError::TaskFailed { .. });
-        pending::Private::edit(&mut private, |x| match (failed, p.op) {
-            (true, pending::Op::Update) => x.set_done(Some(p.tasks[i])),
-            (true, pending::Op::Create) => {
-                x.set_pending(p.op, rest);
-                if let Some(q) = x.pending.as_mut() {
-                    q.failed = Some(detail.clone());
-                }
-            }
-            (false, _) => x.set_pending(p.op, rest),
-        });
-        let next = if failed {
-            ""
-        } else {
-            "\n\nThe task stays recorded: the next apply waits for it again."
-        };
-        diags.error(summary, format!("{detail}{next}"));
-        return Err((private, diags));
-    }
-    pending::Private::edit(&mut private, |x| x.set_done(p.tasks.last().copied()));
-    Ok(private)
 }
 
 /// After pending tasks finished: reads the object again through the resource's own `read`,

@@ -5,7 +5,6 @@
 pub mod core;
 pub mod diag;
 pub mod model;
-pub mod pending;
 pub mod plan;
 pub mod resource;
 pub mod schema;

@@ -3,15 +3,16 @@
 //! synchronous). OCP can change a database's primary zone and read-only flag; the character
 //! set and collation are fixed at creation.
 
+use serde::{Deserialize, Serialize};
+
 use crate::client::api::db::{CreateDatabase, Database, ModifyDatabase};
-use crate::client::Created;
+use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::{
-    Attr, AttrPath, CreateRequest, CreateResponse, Ctx, DataReadRequest, DataReadResponse,
-    DataSource, DeleteRequest, DeleteResponse, ImportResponse, ReadRequest, ReadResponse, Resource,
-    Schema, UpdateRequest, UpdateResponse,
+    Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource, Schema,
 };
 use crate::value::{Type, Value};
 
+use super::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpObject};
 use super::tenant::{ocp_primary_zone, same_primary_zone};
 use super::{
     import_id, refuse_existing, report, tenant_attrs, tenant_of, Existing, DB_OBJECT_NAME,
@@ -22,48 +23,60 @@ const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
 /// The `ocp_database` resource.
 pub struct DatabaseResource;
 
-fn name_of(v: &Value) -> Option<&str> {
-    v.get("name").and_then(Value::as_str)
+/// The model of `ocp_database`: state, plan and import alike.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct DatabaseModel {
+    id: Option<String>,
+    cluster_id: i64,
+    tenant_id: i64,
+    name: String,
+    charset: Option<String>,
+    collation: Option<String>,
+    primary_zone: Option<String>,
+    read_only: bool,
+    create_time: Option<String>,
 }
 
-fn state_from(db: &Database, base: &Value, cluster_id: i64, tenant_id: i64) -> Value {
-    let mut s = base.clone();
-    if !matches!(s, Value::Object(_)) {
-        s = Value::object(Vec::<(String, Value)>::new());
+impl DatabaseModel {
+    /// The model of what OCP has, over `base` (the user's spelling of the primary zone stays
+    /// when it means the same as OCP's).
+    fn from_ocp(db: Database, base: &DatabaseModel) -> DatabaseModel {
+        let primary_zone = match (db.primary_zone, base.primary_zone.as_deref()) {
+            (Some(ocp), Some(mine)) if same_primary_zone(&ocp, mine) => Some(mine.to_string()),
+            (ocp, _) => ocp,
+        };
+        DatabaseModel {
+            id: Some(import_id::join(&[
+                base.cluster_id.to_string(),
+                base.tenant_id.to_string(),
+                db.db_name.clone(),
+            ])),
+            name: db.db_name,
+            charset: db.charset,
+            collation: db.collation,
+            primary_zone,
+            read_only: db.readonly.unwrap_or(false),
+            create_time: db.create_time,
+            ..base.clone()
+        }
     }
-    s.set_attr(
-        "id",
-        Value::string(import_id::join(&[
-            cluster_id.to_string(),
-            tenant_id.to_string(),
-            db.db_name.clone(),
-        ])),
-    );
-    s.set_attr("cluster_id", Value::from_i64(cluster_id));
-    s.set_attr("tenant_id", Value::from_i64(tenant_id));
-    s.set_attr("name", Value::string(db.db_name.clone()));
-    s.set_attr("charset", Value::opt_string(db.charset.clone()));
-    s.set_attr("collation", Value::opt_string(db.collation.clone()));
-    // OCP takes the primary zone without spaces; the user's spelling stays when it means the
-    // same.
-    let pz = match (
-        db.primary_zone.as_deref(),
-        base.get("primary_zone").and_then(Value::as_str),
-    ) {
-        (Some(ocp), Some(mine)) if same_primary_zone(ocp, mine) => Value::string(mine),
-        _ => Value::opt_string(db.primary_zone.clone()),
-    };
-    s.set_attr("primary_zone", pz);
-    s.set_attr("read_only", Value::Bool(db.readonly.unwrap_or(false)));
-    s.set_attr("create_time", Value::opt_string(db.create_time.clone()));
-    s
 }
+
+/// OCP's request fields and the attributes they come from.
+const FIELDS: &[(&str, &str)] = &[
+    ("dbName", "name"),
+    ("name", "name"),
+    ("charset", "charset"),
+    ("collation", "collation"),
+    ("primaryZone", "primary_zone"),
+    ("readonly", "read_only"),
+];
 
 #[tonic::async_trait]
-impl Resource for DatabaseResource {
-    fn type_name(&self) -> &'static str {
-        "ocp_database"
-    }
+impl OcpObject for DatabaseResource {
+    type Model = DatabaseModel;
+    const TYPE_NAME: &'static str = "ocp_database";
+    const NOUN: &'static str = "Database";
 
     fn schema(&self) -> Schema {
         tenant_attrs(Schema::new("A database in a MySQL-mode tenant."), "database")
@@ -76,42 +89,38 @@ impl Resource for DatabaseResource {
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the database was created (ISO-8601 with offset)."))
     }
 
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let (Some((cluster_id, tenant_id)), Some(name)) =
-            (tenant_of(&req.plan), name_of(&req.plan))
-        else {
-            return resp.diags.bug(
-                "Unable to Create Database",
-                "The plan lacks cluster_id, tenant_id or name.",
-            );
-        };
-        let s = |a: &str| req.plan.get(a).and_then(Value::as_str).map(str::to_string);
+    async fn create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &DatabaseModel,
+    ) -> Result<Born<DatabaseModel>, Fail> {
+        let (cluster_id, tenant_id) = (plan.cluster_id, plan.tenant_id);
         let body = CreateDatabase {
-            db_name: name.to_string(),
-            charset: s("charset"),
-            collation: s("collation"),
-            primary_zone: s("primary_zone").as_deref().map(ocp_primary_zone),
-            readonly: req
-                .plan
-                .get("read_only")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            db_name: plan.name.clone(),
+            charset: plan.charset.clone(),
+            collation: plan.collation.clone(),
+            primary_zone: plan.primary_zone.as_deref().map(ocp_primary_zone),
+            readonly: plan.read_only,
         };
-        let db = match client.create_database(cluster_id, tenant_id, &body).await {
-            Ok(Created::New(db)) => db,
-            Ok(Created::Adopted(db)) => {
-                log::info!("adopting database {name}, made by this create's unanswered POST");
-                db
+        match call
+            .client
+            .create_database(cluster_id, tenant_id, &body)
+            .await?
+        {
+            Created::New(db) => Ok(Born::done(DatabaseModel::from_ocp(db, plan))),
+            Created::Adopted(db) => {
+                log::info!(
+                    "adopting database {}, made by this create's unanswered POST",
+                    db.db_name
+                );
+                Ok(Born::done(DatabaseModel::from_ocp(db, plan)))
             }
-            Ok(Created::Existing(db)) => {
-                return refuse_existing(
-                    &mut resp.diags,
+            Created::Existing(db) => {
+                refuse_existing(
+                    call.diags,
                     Existing {
-                        type_name: "ocp_database",
-                        noun: "Database",
+                        type_name: Self::TYPE_NAME,
+                        noun: Self::NOUN,
                         what: format!(
                             "database {:?}{} in tenant {tenant_id} of cluster {cluster_id}",
                             db.db_name,
@@ -124,121 +133,72 @@ impl Resource for DatabaseResource {
                         ]),
                         attr: "name",
                     },
-                )
+                );
+                Err(Fail::Reported)
             }
-            Err(e) => {
-                let path = e
-                    .to_string()
-                    .to_ascii_lowercase()
-                    .contains("name")
-                    .then(|| AttrPath::root("name"));
-                return report(&mut resp.diags, "Create Database", path, &e);
-            }
-        };
-        resp.state = state_from(&db, &req.plan, cluster_id, tenant_id);
+        }
+    }
+
+    async fn read(
+        &self,
+        client: &OcpClient,
+        base: &DatabaseModel,
+    ) -> Result<Option<DatabaseModel>, ClientError> {
         // OCP's create answer may omit fields; the list is the source of truth (R4).
-        match client.find_database(cluster_id, tenant_id, name).await {
-            Ok(Some(db)) => resp.state = state_from(&db, &req.plan, cluster_id, tenant_id),
-            Ok(None) => resp.diags.error(
-                "Unable to Create Database",
-                format!("Database {name:?} was not found right after OCP created it."),
-            ),
-            Err(e) => report(&mut resp.diags, "Read Database After Create", None, &e),
-        }
+        let db = client
+            .find_database(base.cluster_id, base.tenant_id, &base.name)
+            .await?;
+        Ok(db.map(|db| DatabaseModel::from_ocp(db, base)))
     }
 
-    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let (Some((cluster_id, tenant_id)), Some(name)) =
-            (tenant_of(&req.state), name_of(&req.state))
-        else {
-            return;
-        };
-        match client.find_database(cluster_id, tenant_id, name).await {
-            Ok(Some(db)) => resp.state = Some(state_from(&db, &req.state, cluster_id, tenant_id)),
-            Ok(None) => resp.remove(),
-            // A tenant that is gone takes its databases with it.
-            Err(e) if e.is_not_found() => resp.remove(),
-            Err(e) => report(&mut resp.diags, "Read Database", None, &e),
-        }
-    }
-
-    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let (Some((cluster_id, tenant_id)), Some(name)) =
-            (tenant_of(&req.prior), name_of(&req.prior))
-        else {
-            return;
-        };
-        let changed = |a: &str| req.prior.get(a) != req.plan.get(a);
+    async fn update(
+        &self,
+        call: &mut Call<'_>,
+        prior: &DatabaseModel,
+        plan: &DatabaseModel,
+        _base: &mut DatabaseModel,
+    ) -> Result<(), Fail> {
         let body = ModifyDatabase {
-            primary_zone: changed("primary_zone")
-                .then(|| {
-                    req.plan
-                        .get("primary_zone")
-                        .and_then(Value::as_str)
-                        .map(ocp_primary_zone)
-                })
+            primary_zone: (prior.primary_zone != plan.primary_zone)
+                .then(|| plan.primary_zone.as_deref().map(ocp_primary_zone))
                 .flatten(),
-            readonly: changed("read_only")
-                .then(|| req.plan.get("read_only").and_then(Value::as_bool))
-                .flatten(),
+            readonly: (prior.read_only != plan.read_only).then_some(plan.read_only),
         };
         if body.primary_zone.is_some() || body.readonly.is_some() {
-            if let Err(e) = client
-                .modify_database(cluster_id, tenant_id, name, &body)
-                .await
-            {
-                return report(&mut resp.diags, "Update Database", None, &e);
-            }
+            call.client
+                .modify_database(prior.cluster_id, prior.tenant_id, &prior.name, &body)
+                .await?;
         }
-        match client.find_database(cluster_id, tenant_id, name).await {
-            Ok(Some(db)) => resp.state = state_from(&db, &req.plan, cluster_id, tenant_id),
-            Ok(None) => resp.diags.error(
-                "Unable to Update Database",
-                format!("Database {name:?} disappeared during the update."),
-            ),
-            Err(e) => report(&mut resp.diags, "Read Database After Update", None, &e),
+        Ok(())
+    }
+
+    async fn delete(&self, call: &mut Call<'_>, state: &DatabaseModel) -> Result<(), Fail> {
+        call.client
+            .delete_database(state.cluster_id, state.tenant_id, &state.name)
+            .await?;
+        Ok(())
+    }
+
+    async fn import(
+        &self,
+        _client: Option<&OcpClient>,
+        id: &str,
+    ) -> Result<DatabaseModel, ImportError> {
+        match import_id::tenant_scoped(id, IMPORT_FORM).map_err(ImportError::Invalid)? {
+            (cluster_id, tenant_id, rest) if rest.len() == 1 => Ok(DatabaseModel {
+                cluster_id,
+                tenant_id,
+                name: rest[0].clone(),
+                ..DatabaseModel::default()
+            }),
+            _ => Err(ImportError::Invalid(format!(
+                "Expected an import id of the form {IMPORT_FORM}, got {id:?}: too many parts."
+            ))),
         }
     }
 
-    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let (Some((cluster_id, tenant_id)), Some(name)) =
-            (tenant_of(&req.state), name_of(&req.state))
-        else {
-            return;
-        };
-        match client.delete_database(cluster_id, tenant_id, name).await {
-            Ok(_) => {}
-            Err(e) if e.is_not_found() => {}
-            Err(e) => report(&mut resp.diags, "Delete Database", None, &e),
-        }
-    }
-
-    async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
-        match import_id::tenant_scoped(id, IMPORT_FORM) {
-            Ok((c, t, rest)) if rest.len() == 1 => {
-                resp.state = Some(Value::object([
-                    ("cluster_id", Value::from_i64(c)),
-                    ("tenant_id", Value::from_i64(t)),
-                    ("name", Value::string(rest[0].clone())),
-                ]))
-            }
-            Ok(_) => resp.diags.error(
-                "Invalid Import ID",
-                format!(
-                    "Expected an import id of the form {IMPORT_FORM}, got {id:?}: too many parts."
-                ),
-            ),
-            Err(e) => resp.diags.error("Invalid Import ID", e),
-        }
+    fn attr_of(&self, err: &ClientError, _plan: &DatabaseModel) -> Option<AttrPath> {
+        attr_by_field(err, FIELDS)
     }
 }
 

@@ -25,7 +25,7 @@ use crate::framework::{
 use crate::value::{Type, Value};
 
 use super::{poll_until_ready, refuse_existing, report, wait_tasks, Existing, Waited};
-use crate::framework::pending::{self, Op};
+use crate::resources::lifecycle::pending::{self, Op};
 
 /// Host kinds OCP knows (§3.7).
 const KINDS: &[&str] = &["DEDICATED_PHYSICAL_MACHINE", "DEDICATED_CONTAINER"];
@@ -105,7 +105,7 @@ struct Private {
 }
 
 impl Private {
-    /// Stored in the framework's private state (`framework::pending`), beside its task record.
+    /// Stored in the framework's private state (`lifecycle::pending`), beside its task record.
     fn encode(&self) -> Vec<u8> {
         let mut b = Vec::new();
         pending::Private::edit(&mut b, |p| {

@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::client::{ClientError, OcpClient, TaskInstance, WaitOptions};
-use crate::framework::pending::{self, Op, Private};
 use crate::framework::{AttrPath, Ctx, DataSource, Diagnostics, Resource};
+use crate::resources::lifecycle::pending::{self, Op, Private};
 
 pub mod backup;
 pub mod cluster;
@@ -16,6 +16,7 @@ pub mod db_role;
 pub mod db_user;
 pub mod host;
 pub mod import_id;
+pub mod lifecycle;
 pub mod ownership;
 pub mod privileges;
 pub mod tenant;
@@ -29,7 +30,7 @@ mod unknown_tests;
 pub fn all_resources() -> Vec<Arc<dyn Resource>> {
     vec![
         Arc::new(tenant::TenantResource),
-        Arc::new(database::DatabaseResource),
+        Arc::new(lifecycle::Managed(database::DatabaseResource)),
         Arc::new(db_user::DbUserResource),
         Arc::new(db_role::DbRoleResource),
         Arc::new(db_grant::DbGrantResource),
@@ -228,7 +229,7 @@ pub enum Waited {
 /// Waits on the OCP tasks a create or update started, in order, until `deadline`, and
 /// records in `private` what a later run needs: the last task, or the tasks still running
 /// when the wait ended early, so the next apply waits for them instead of submitting the
-/// work again (`framework::pending`). `action` names the operation in messages
+/// work again (`lifecycle::pending`). `action` names the operation in messages
 /// ("Create Tenant").
 #[allow(clippy::too_many_arguments)]
 pub async fn wait_tasks(

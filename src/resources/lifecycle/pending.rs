@@ -31,6 +31,10 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::client::{ClientError, OcpClient, WaitOptions};
+use crate::framework::diag::{AttrPath, Diagnostics};
+use crate::framework::plan::mark_computed_unknown;
+use crate::framework::{Ctx, PlanResponse, Schema};
+use crate::value::Value;
 
 /// The attribute that carries a pending task into the plan. Every resource that waits on OCP
 /// tasks has a computed `status`.
@@ -205,6 +209,97 @@ pub async fn refresh(client: &OcpClient, bytes: Vec<u8>) -> Vec<u8> {
         private.pending = None;
     }
     private.to_bytes()
+}
+
+/// Plans what a pending task needs (see `pending`): the marker attribute becomes unknown, so
+/// Terraform plans an update whose apply waits for the task, or, when OCP reported the task
+/// that creates the object FAILED, a replacement.
+pub fn plan(schema: &Schema, p: &Pending, prior: &Value, config: &Value, resp: &mut PlanResponse) {
+    if !schema.block.attributes.iter().any(|(n, _)| n == MARKER) {
+        return;
+    }
+    let ids = ids_text(&p.tasks);
+    resp.planned.set_attr(MARKER, Value::Unknown);
+    // Whatever the task still does may change any computed value, as an update would.
+    mark_computed_unknown(&schema.block, &mut resp.planned, config, prior);
+    match (&p.failed, p.op) {
+        (Some(reason), Op::Create) => {
+            resp.requires_replace.push(AttrPath::root(MARKER));
+            resp.diags.warning(
+                "OCP Task Failed After The Create Stopped Waiting",
+                format!("The OCP task {ids} that creates this object failed after the last apply stopped waiting for it, so the object is replaced.\n\n{reason}"),
+            );
+        }
+        (Some(reason), Op::Update) => resp.diags.warning(
+            "OCP Task Failed After The Update Stopped Waiting",
+            format!("The OCP task {ids} that updated this object failed after the last apply stopped waiting for it; apply makes the change again.\n\n{reason}"),
+        ),
+        (None, op) => resp.diags.warning(
+            "OCP Task Still Running",
+            format!("The OCP task {ids} that {} this object was still running when the last apply stopped waiting for it. Apply waits for it to finish before anything else, instead of submitting it again.", op.verb()),
+        ),
+    }
+}
+
+/// Before an update: waits on the pending tasks (with the timeout of the operation that
+/// started them). `Ok` carries the private bytes without them; `Err` the bytes to keep
+/// and the error for the user.
+pub async fn finish(
+    ctx: &Ctx,
+    schema: &Schema,
+    planned: &Value,
+    p: Pending,
+    private: Vec<u8>,
+) -> Result<Vec<u8>, (Vec<u8>, Diagnostics)> {
+    let mut diags = Diagnostics::new();
+    let summary = "Unable to Finish Pending OCP Task";
+    let mut private = private;
+    if p.failed.is_some() {
+        // A failed update is applied again by the update itself; a failed create is
+        // planned as a replacement and never reaches an update.
+        Private::edit(&mut private, |x| x.set_done(p.tasks.first().copied()));
+        return Ok(private);
+    }
+    let Some(client) = ctx.client(&mut diags) else {
+        return Err((private, diags));
+    };
+    let deadline = std::time::Instant::now() + schema.timeout(planned, p.op.timeout_key());
+    if let Err((i, e)) = wait_all(client, &ctx.cancel, &p.tasks, deadline, true).await {
+        let (_, detail) = e.summary_detail();
+        let rest = p.tasks[i..].to_vec();
+        let failed = matches!(e, crate::client::ClientError::TaskFailed { .. });
+        Private::edit(&mut private, |x| match (failed, p.op) {
+            (true, Op::Update) => x.set_done(Some(p.tasks[i])),
+            (true, Op::Create) => {
+                x.set_pending(p.op, rest);
+                if let Some(q) = x.pending.as_mut() {
+                    q.failed = Some(detail.clone());
+                }
+            }
+            (false, _) => x.set_pending(p.op, rest),
+        });
+        let next = if failed {
+            ""
+        } else {
+            "\n\nThe task stays recorded: the next apply waits for it again."
+        };
+        diags.error(summary, format!("{detail}{next}"));
+        return Err((private, diags));
+    }
+    Private::edit(&mut private, |x| x.set_done(p.tasks.last().copied()));
+    Ok(private)
+}
+
+/// Reports an object a pending task's apply found gone: it is never re-created within that
+/// apply, behind the user's back.
+pub fn gone(diags: &mut Diagnostics, tasks: &[i64]) {
+    diags.error(
+        "Object Gone After Pending OCP Task",
+        format!(
+            "The OCP task {} that the last apply stopped waiting for has ended, but OCP no longer has this object, so nothing was changed. Check OCP: the next `terraform plan` shows the object to be created again.",
+            ids_text(tasks)
+        ),
+    );
 }
 
 #[cfg(test)]

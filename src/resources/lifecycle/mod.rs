@@ -1,0 +1,589 @@
+//! One lifecycle for every OCP object: the [`OcpObject`] trait a resource implements with typed
+//! models, and [`Managed`], the one adapter that turns it into the framework's
+//! [`Resource`].
+//!
+//! An object says only what is particular to it: how to create it (the OCP calls and the
+//! tasks they start), how to find it and turn what OCP has into its model, how to change and
+//! delete it, and what an import id names. The adapter owns everything the resources share,
+//! so it is written once:
+//!
+//! - the client guard (provider configured, settings known);
+//! - reading the plan, prior state and config into the model, and writing the model back as
+//!   a value of the schema's type over what Terraform holds (attributes the model leaves out,
+//!   such as `timeouts`, keep their values);
+//! - record-then-wait (design rule R1): the state with the OCP id is set before any task is
+//!   waited on; tasks are waited through [`Call::wait`], which records pending tasks in the
+//!   private bytes;
+//! - the read-back after every write (design rule R4: what OCP has is the truth);
+//! - "not found" on refresh removes the object; "not found" on delete counts as deleted;
+//! - refusal of objects that existed before the create (design rule R2), worded once by
+//!   [`super::refuse_existing`];
+//! - errors: an OCP rejection becomes one diagnostic on the attribute OCP's error names
+//!   ([`OcpObject::attr_of`] maps OCP's request fields to attributes);
+//! - resume of OCP tasks left running by an earlier apply (see [`pending`]).
+
+pub mod pending;
+
+use std::time::Instant;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::client::{ClientError, OcpClient};
+use crate::framework::plan::strip_unknowns;
+use crate::framework::{
+    AttrPath, CreateRequest, CreateResponse, Ctx, DeleteRequest, DeleteResponse, Diagnostics,
+    ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema,
+    UpdateRequest, UpdateResponse,
+};
+use crate::value::{from_value, to_value, Value};
+
+use pending::Op;
+
+/// How an operation of an object ended when it did not succeed.
+#[derive(Debug)]
+pub enum Fail {
+    /// OCP refused or could not be reached. The adapter reports it once, on the attribute
+    /// OCP's error names (see [`OcpObject::attr_of`]) or on `path` when the object knows
+    /// better.
+    Ocp {
+        /// The client's error.
+        err: ClientError,
+        /// The attribute it concerns, when the object knows it.
+        path: Option<AttrPath>,
+    },
+    /// Already reported in the call's diagnostics (a refusal, a failed or unfinished task).
+    Reported,
+}
+
+impl From<ClientError> for Fail {
+    fn from(err: ClientError) -> Fail {
+        Fail::Ocp { err, path: None }
+    }
+}
+
+impl Fail {
+    /// An OCP error that concerns attribute `path`.
+    pub fn at(err: ClientError, path: AttrPath) -> Fail {
+        Fail::Ocp {
+            err,
+            path: Some(path),
+        }
+    }
+}
+
+/// What one operation of an object gets: the OCP client, the operation's deadline, Stop,
+/// the private bytes and the diagnostics. Tasks are waited through [`Call::wait`].
+pub struct Call<'a> {
+    /// The shared OCP client.
+    pub client: &'a OcpClient,
+    /// The context (Stop's cancellation token).
+    pub ctx: &'a Ctx,
+    /// When the operation must end (its `timeouts` value from now).
+    pub deadline: Instant,
+    /// Private bytes stored with the state (task ids, and what the object keeps besides).
+    pub private: &'a mut Vec<u8>,
+    /// Messages for the user; an object adds warnings, or errors it then returns as
+    /// [`Fail::Reported`].
+    pub diags: &'a mut Diagnostics,
+    /// The operation in messages, e.g. `Create Tenant`.
+    pub action: String,
+    op: Op,
+}
+
+impl Call<'_> {
+    /// Waits on the OCP tasks this operation started, in order, until the deadline (design
+    /// rule R3). On success the last one is recorded as done. A task that FAILED is reported
+    /// with its subtask and log; a wait that ends early (timeout, Stop, OCP unreachable)
+    /// records the tasks still running as pending, so the next apply waits for them instead
+    /// of submitting the work again: a warning for a create (which must not be tainted while
+    /// OCP still builds it), an error for an update. Both end in [`Fail::Reported`].
+    pub async fn wait(&mut self, tasks: &[i64]) -> Result<(), Fail> {
+        match super::wait_tasks(
+            self.client,
+            self.ctx,
+            self.op,
+            tasks,
+            self.deadline,
+            self.private,
+            self.diags,
+            &self.action,
+        )
+        .await
+        {
+            super::Waited::Done => Ok(()),
+            super::Waited::Pending | super::Waited::Failed => Err(Fail::Reported),
+        }
+    }
+
+    /// Reports an error of the operation and returns [`Fail::Reported`].
+    pub fn error(&mut self, path: Option<AttrPath>, detail: impl Into<String>) -> Fail {
+        let summary = format!("Unable to {}", self.action);
+        match path {
+            Some(p) => self.diags.attr_error(p, summary, detail),
+            None => self.diags.error(summary, detail),
+        }
+        Fail::Reported
+    }
+
+    /// Whether tasks of this operation were left pending (the wait ended early).
+    pub fn left_pending(&self) -> bool {
+        pending::pending_of(self.private).is_some()
+    }
+}
+
+/// What a create left in OCP: the model to record at once (with the OCP id), and how to
+/// wait until the object is ready.
+pub struct Born<M> {
+    /// The state to record before waiting: the plan with the ids OCP gave.
+    pub state: M,
+    /// The OCP tasks to wait on, in order (none for a synchronous create).
+    pub tasks: Vec<i64>,
+}
+
+impl<M> Born<M> {
+    /// A create OCP finished in its answer.
+    pub fn done(state: M) -> Born<M> {
+        Born {
+            state,
+            tasks: Vec::new(),
+        }
+    }
+
+    /// A create whose OCP tasks are still to wait on.
+    pub fn waiting(state: M, tasks: Vec<i64>) -> Born<M> {
+        Born { state, tasks }
+    }
+}
+
+/// An OCP object managed by Terraform, written with one typed model. See the module docs for
+/// what the adapter does around these methods.
+///
+/// The model is one struct for plan, state and import: field names are attribute names;
+/// `Option` fields are null when unset. When it is read from a plan, values unknown until
+/// apply (computed attributes) read as null; the object's create and update treat `None` as
+/// "not set by the user, OCP decides". Attributes the model does not name (e.g. `timeouts`)
+/// keep what Terraform holds.
+#[tonic::async_trait]
+pub trait OcpObject: Send + Sync + 'static {
+    /// The model of the resource's state.
+    type Model: Serialize + DeserializeOwned + Default + Clone + Send + Sync;
+
+    /// The resource type, e.g. `ocp_database`.
+    const TYPE_NAME: &'static str;
+    /// The title-case noun for messages, e.g. `Database`.
+    const NOUN: &'static str;
+
+    /// The schema.
+    fn schema(&self) -> Schema;
+
+    /// Checks beyond per-attribute validators, on a config that may hold unknowns.
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Plan adjustments beyond the framework's rules (see [`Resource::modify_plan`]).
+    fn modify_plan(&self, _req: &PlanRequest<'_>, _resp: &mut PlanResponse) {}
+
+    /// Creates the object in OCP from the plan. Returns the model to record at once and the
+    /// tasks to wait on; an object that existed before is refused through
+    /// [`super::refuse_existing`] (and [`Fail::Reported`]).
+    async fn create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &Self::Model,
+    ) -> Result<Born<Self::Model>, Fail>;
+
+    /// After the create's tasks succeeded and the object was read back: further steps the
+    /// create needs (e.g. a lock OCP's create call cannot take). `state` is what is recorded;
+    /// change it to what OCP now has.
+    async fn after_create(
+        &self,
+        _call: &mut Call<'_>,
+        _plan: &Self::Model,
+        _state: &mut Self::Model,
+    ) -> Result<(), Fail> {
+        Ok(())
+    }
+
+    /// Finds the object `base` names and returns its model: what OCP has, with what OCP does
+    /// not return (passwords, the user's spelling of equivalent values) taken from `base`.
+    /// `None` when OCP no longer has it.
+    async fn read(
+        &self,
+        client: &OcpClient,
+        base: &Self::Model,
+    ) -> Result<Option<Self::Model>, ClientError>;
+
+    /// Changes the object in place from `prior` to `plan`. `base` starts as the plan and is
+    /// the base of the read-back that follows; on a partial failure, set back in it what did
+    /// not happen and OCP cannot report (a password).
+    async fn update(
+        &self,
+        call: &mut Call<'_>,
+        prior: &Self::Model,
+        plan: &Self::Model,
+        base: &mut Self::Model,
+    ) -> Result<(), Fail>;
+
+    /// Deletes the object and waits until OCP no longer has it. An object already gone is
+    /// deleted (the adapter treats a "not found" as success).
+    async fn delete(&self, call: &mut Call<'_>, state: &Self::Model) -> Result<(), Fail>;
+
+    /// Turns an import id into the model `read` then completes (ids only; everything else
+    /// may stay default). The client is there for ids that name objects by name.
+    async fn import(
+        &self,
+        client: Option<&OcpClient>,
+        id: &str,
+    ) -> Result<Self::Model, ImportError>;
+
+    /// The attribute an OCP error concerns, from the request field OCP's message names
+    /// ([`ClientError::field`]). The default knows none.
+    fn attr_of(&self, _err: &ClientError, _plan: &Self::Model) -> Option<AttrPath> {
+        None
+    }
+
+    /// Checks before a delete that need no OCP call (e.g. `deletion_protection`): an error
+    /// here keeps the object.
+    fn check_delete(&self, _state: &Self::Model, _diags: &mut Diagnostics) {}
+}
+
+/// Why an import id could not be used.
+#[derive(Debug)]
+pub enum ImportError {
+    /// The id is malformed or names nothing: the message says what was expected.
+    Invalid(String),
+    /// The id names no object in OCP.
+    NotFound(String),
+    /// OCP could not be asked.
+    Ocp(ClientError),
+}
+
+impl From<ClientError> for ImportError {
+    fn from(e: ClientError) -> ImportError {
+        ImportError::Ocp(e)
+    }
+}
+
+/// The adapter: an [`OcpObject`] as a framework [`Resource`].
+pub struct Managed<O: OcpObject>(pub O);
+
+/// Reads the model out of a value from Terraform; unknown values (computed attributes of a
+/// plan, known only after apply) read as null.
+fn model_of<M: DeserializeOwned>(v: &Value, diags: &mut Diagnostics) -> Option<M> {
+    let mut v = v.clone();
+    strip_unknowns(&mut v);
+    match from_value(&v) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            let detail = format!(
+                "The provider could not read its model of this object: {e}\n\nThis is a bug in terraform-provider-ocp; please report it with TF_LOG=trace output."
+            );
+            if e.path.is_empty() {
+                diags.error("Provider Model Mismatch", detail);
+            } else {
+                diags.attr_error(AttrPath(e.path.clone()), "Provider Model Mismatch", detail);
+            }
+            None
+        }
+    }
+}
+
+/// Writes `m` as a value of the schema's type over `base`: attributes the model does not
+/// write (no such field, or a field skipped when empty) keep `base`'s values.
+pub fn value_over<M: Serialize>(
+    m: &M,
+    schema: &Schema,
+    base: &Value,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    let named: Vec<String> = match serde_json::to_value(m) {
+        Ok(serde_json::Value::Object(o)) => o.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let mut v = match to_value(m, schema.value_type()) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.bug(
+                "Provider Model Mismatch",
+                format!("The provider could not write its model of this object: {e}"),
+            );
+            return None;
+        }
+    };
+    if let Value::Object(_) = base {
+        for (name, _) in &schema.block.attributes {
+            if !named.iter().any(|n| n == name) {
+                if let Some(b) = base.get(name) {
+                    v.set_attr(name, b.clone());
+                }
+            }
+        }
+        for (name, _) in &schema.block.blocks {
+            if !named.iter().any(|n| n == name) {
+                if let Some(b) = base.get(name) {
+                    v.set_attr(name, b.clone());
+                }
+            }
+        }
+    }
+    Some(v)
+}
+
+impl<O: OcpObject> Managed<O> {
+    fn action(verb: &str) -> String {
+        format!("{verb} {}", O::NOUN)
+    }
+
+    fn write(&self, m: &O::Model, base: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        value_over(m, &self.0.schema(), base, diags)
+    }
+
+    /// Reports a failure of an operation: an OCP error once, on the attribute it concerns.
+    fn report(&self, diags: &mut Diagnostics, action: &str, plan: &O::Model, f: Fail) {
+        if let Fail::Ocp { err, path } = f {
+            let path = path.or_else(|| self.0.attr_of(&err, plan));
+            if action.starts_with("Delete") {
+                super::report_delete(diags, action, &err);
+            } else {
+                super::report(diags, action, path, &err);
+            }
+        }
+    }
+
+    /// The read-back after a write: the object as OCP has it now, over `base`. An object
+    /// missing right after it was written is an error.
+    async fn read_back(
+        &self,
+        client: &OcpClient,
+        base: &O::Model,
+        diags: &mut Diagnostics,
+        verb: &str,
+    ) -> Option<O::Model> {
+        match self.0.read(client, base).await {
+            Ok(Some(m)) => Some(m),
+            Ok(None) => {
+                diags.error(
+                    format!("Unable to {}", Self::action(verb)),
+                    format!(
+                        "The {} was not found in OCP right after it was written; check OCP.",
+                        O::NOUN.to_lowercase()
+                    ),
+                );
+                None
+            }
+            Err(e) => {
+                super::report(diags, &format!("Read {} After {verb}", O::NOUN), None, &e);
+                None
+            }
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl<O: OcpObject> Resource for Managed<O> {
+    fn type_name(&self) -> &'static str {
+        O::TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        self.0.schema()
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        self.0.validate(config, diags)
+    }
+
+    fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+        self.0.modify_plan(req, resp);
+        if !req.prior.is_null() {
+            if let Some(p) = pending::pending_of(req.prior_private) {
+                pending::plan(&self.0.schema(), &p, req.prior, req.config, resp);
+            }
+        }
+    }
+
+    fn owns_pending(&self) -> bool {
+        true
+    }
+
+    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let Some(plan) = model_of::<O::Model>(&req.plan, &mut resp.diags) else {
+            return;
+        };
+        let action = Self::action("Create");
+        let mut call = Call {
+            client,
+            ctx,
+            deadline: Instant::now() + req.timeout,
+            private: &mut resp.private,
+            diags: &mut resp.diags,
+            action: action.clone(),
+            op: Op::Create,
+        };
+        let born = match self.0.create(&mut call, &plan).await {
+            Ok(b) => b,
+            Err(f) => return self.report(&mut resp.diags, &action, &plan, f),
+        };
+        // Record the object before waiting on anything (R1): any later failure leaves it in
+        // state, where Terraform marks it tainted.
+        let Some(recorded) = self.write(&born.state, &req.plan, call.diags) else {
+            return;
+        };
+        resp.state = recorded.clone();
+        if !born.tasks.is_empty() && call.wait(&born.tasks).await.is_err() {
+            if call.left_pending() {
+                // Still being built by OCP: computed values come with the next read.
+                let mut s = recorded;
+                strip_unknowns(&mut s);
+                resp.state = s;
+            }
+            return;
+        }
+        let Some(mut state) = self
+            .read_back(client, &born.state, call.diags, "Create")
+            .await
+        else {
+            return;
+        };
+        let after = self.0.after_create(&mut call, &plan, &mut state).await;
+        if let Some(v) = self.write(&state, &req.plan, call.diags) {
+            resp.state = v;
+        }
+        if let Err(f) = after {
+            self.report(&mut resp.diags, &action, &plan, f);
+        }
+    }
+
+    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        if pending::pending_of(&req.private).is_some() {
+            resp.private = pending::refresh(client, req.private.clone()).await;
+        }
+        let Some(base) = model_of::<O::Model>(&req.state, &mut resp.diags) else {
+            return;
+        };
+        match self.0.read(client, &base).await {
+            Ok(Some(m)) => resp.state = self.write(&m, &req.state, &mut resp.diags),
+            Ok(None) => {
+                log::info!("{} is gone from OCP; removing it from state", O::TYPE_NAME);
+                resp.remove();
+            }
+            Err(e) if e.is_not_found() => resp.remove(),
+            Err(e) => super::report(&mut resp.diags, &Self::action("Read"), None, &e),
+        }
+    }
+
+    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let mut prior_value = req.prior.clone();
+        if let Some(p) = pending::pending_of(&req.private) {
+            // Tasks an earlier apply left running: wait for them, then start from what OCP
+            // has now, so the update submits only what is still missing (see `pending`).
+            let tasks = p.tasks.clone();
+            let schema = self.0.schema();
+            match pending::finish(ctx, &schema, &req.plan, p, req.private.clone()).await {
+                Ok(private) => resp.private = private,
+                Err((private, d)) => {
+                    resp.private = private;
+                    return resp.diags.extend(d);
+                }
+            }
+            let Some(base) = model_of::<O::Model>(&req.prior, &mut resp.diags) else {
+                return;
+            };
+            match self.0.read(client, &base).await {
+                Ok(Some(m)) => match self.write(&m, &req.prior, &mut resp.diags) {
+                    Some(v) => prior_value = schema.block.conform(&v),
+                    None => return,
+                },
+                Ok(None) => return pending::gone(&mut resp.diags, &tasks),
+                Err(e) => return super::report(&mut resp.diags, &Self::action("Read"), None, &e),
+            }
+        }
+        let (Some(prior), Some(plan)) = (
+            model_of::<O::Model>(&prior_value, &mut resp.diags),
+            model_of::<O::Model>(&req.plan, &mut resp.diags),
+        ) else {
+            return;
+        };
+        let action = Self::action("Update");
+        let mut base = plan.clone();
+        let mut call = Call {
+            client,
+            ctx,
+            deadline: Instant::now() + req.timeout,
+            private: &mut resp.private,
+            diags: &mut resp.diags,
+            action: action.clone(),
+            op: Op::Update,
+        };
+        if let Err(f) = self.0.update(&mut call, &prior, &plan, &mut base).await {
+            self.report(call.diags, &action, &plan, f);
+        }
+        // Whatever happened, the state is what OCP has now.
+        if let Some(m) = self.read_back(client, &base, call.diags, "Update").await {
+            if let Some(v) = self.write(&m, &req.plan, call.diags) {
+                resp.state = v;
+            }
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
+        let Some(state) = model_of::<O::Model>(&req.state, &mut resp.diags) else {
+            return;
+        };
+        self.0.check_delete(&state, &mut resp.diags);
+        if resp.diags.has_errors() {
+            return;
+        }
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let mut private = req.private.clone();
+        let action = Self::action("Delete");
+        let mut call = Call {
+            client,
+            ctx,
+            deadline: Instant::now() + req.timeout,
+            private: &mut private,
+            diags: &mut resp.diags,
+            action: action.clone(),
+            op: Op::Update,
+        };
+        match self.0.delete(&mut call, &state).await {
+            Ok(()) => {}
+            Err(Fail::Ocp { err, .. }) if err.is_not_found() => {}
+            Err(f) => self.report(&mut resp.diags, &action, &state, f),
+        }
+    }
+
+    async fn import(&self, ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
+        match self.0.import(ctx.client_opt(), id).await {
+            Ok(m) => resp.state = self.write(&m, &Value::Null, &mut resp.diags),
+            Err(ImportError::Invalid(why)) => resp.diags.error("Invalid Import ID", why),
+            Err(ImportError::NotFound(why)) => {
+                resp.diags.error(format!("{} Not Found", O::NOUN), why)
+            }
+            Err(ImportError::Ocp(e)) => {
+                super::report(&mut resp.diags, &Self::action("Import"), None, &e)
+            }
+        }
+    }
+}
+
+/// The attribute an OCP error concerns, by a resource's table of OCP request fields (as
+/// [`ClientError::field`] reads them, matched on the last field name) and attributes.
+pub fn attr_by_field(err: &ClientError, table: &[(&str, &str)]) -> Option<AttrPath> {
+    let f = err.field()?;
+    table
+        .iter()
+        .find(|(field, _)| *field == f.leaf() || *field == f.root())
+        .map(|(_, attr)| AttrPath::root(*attr))
+}
