@@ -5,7 +5,7 @@
 //! `invalid zones[1].resourcePool.unitCount: …`, `idcId is required`, `… primaryZone …`.
 //! [`ClientError::field`] reads that name out of the message, once, here; each resource maps
 //! OCP's field names to its attributes with a table (see
-//! `resources::lifecycle::OcpObject::attr_of`), instead of guessing from words of the text.
+//! `lifecycle::OcpObject::attr_of`), instead of guessing from words of the text.
 
 use super::ClientError;
 

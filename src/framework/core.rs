@@ -16,7 +16,7 @@ use super::resource::*;
 use super::schema::Schema;
 use super::validate::validate_block;
 use crate::client::OcpClient;
-use crate::resources::lifecycle::pending;
+use crate::lifecycle::pending;
 use crate::value::{decode_json, Value};
 
 /// One registered resource type with its cached schema.

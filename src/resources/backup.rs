@@ -25,7 +25,7 @@ use crate::value::{Type, Value};
 use super::{
     import_id, refuse_existing, report, set_reported, wait_ids, wait_tasks, Existing, Waited,
 };
-use crate::resources::lifecycle::pending::Op;
+use crate::lifecycle::pending::Op;
 
 /// The UTC offset of schedule times written without one. Every OCP sample shows `+08:00`
 /// (China Standard Time, OCP's default server zone); this is an assumption kept here only.

@@ -12,11 +12,11 @@ use crate::framework::{
 };
 use crate::value::{Type, Value};
 
-use super::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpObject};
 use super::tenant::{ocp_primary_zone, same_primary_zone};
 use super::{
     import_id, refuse_existing, report, tenant_attrs, tenant_of, Existing, DB_OBJECT_NAME,
 };
+use crate::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpObject};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
 

@@ -25,7 +25,7 @@ use crate::framework::{
 use crate::value::{Type, Value};
 
 use super::{poll_until_ready, refuse_existing, report, wait_tasks, Existing, Waited};
-use crate::resources::lifecycle::pending::{self, Op};
+use crate::lifecycle::pending::{self, Op};
 
 /// Host kinds OCP knows (§3.7).
 const KINDS: &[&str] = &["DEDICATED_PHYSICAL_MACHINE", "DEDICATED_CONTAINER"];

@@ -24,7 +24,7 @@ use super::{
     pend, poll_until_ready, refuse_existing, report, report_delete, set_reported, task_private,
     wait, wait_tasks, Existing, Waited,
 };
-use crate::resources::lifecycle::pending::Op;
+use crate::lifecycle::pending::Op;
 
 /// Tenant modes OCP knows (§3.4.1).
 const MODES: &[&str] = &["MYSQL", "ORACLE"];

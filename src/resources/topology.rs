@@ -29,7 +29,7 @@ use super::{
     Waited,
 };
 use crate::client::api::tenant::TenantFilter;
-use crate::resources::lifecycle::pending::{Op, Private};
+use crate::lifecycle::pending::{Op, Private};
 
 /// The `ocp_cluster` resource.
 pub struct ClusterResource;

@@ -7,6 +7,9 @@
 //! delete it, and what an import id names. The adapter owns everything the resources share,
 //! so it is written once:
 //!
+//! It lives apart from `framework` (which knows nothing of OCP) and from `resources` (one file
+//! per OCP family, each an [`OcpObject`]).
+//!
 //! - the client guard (provider configured, settings known);
 //! - reading the plan, prior state and config into the model, and writing the model back as
 //!   a value of the schema's type over what Terraform holds (attributes the model leaves out,
@@ -17,7 +20,7 @@
 //! - the read-back after every write (design rule R4: what OCP has is the truth);
 //! - "not found" on refresh removes the object; "not found" on delete counts as deleted;
 //! - refusal of objects that existed before the create (design rule R2), worded once by
-//!   [`super::refuse_existing`];
+//!   [`refuse_existing`];
 //! - errors: an OCP rejection becomes one diagnostic on the attribute OCP's error names
 //!   ([`OcpObject::attr_of`] maps OCP's request fields to attributes);
 //! - resume of OCP tasks left running by an earlier apply (see [`pending`]).
@@ -29,7 +32,9 @@ use std::time::Instant;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::client::{ClientError, OcpClient};
+use std::time::Duration;
+
+use crate::client::{ClientError, OcpClient, TaskInstance, WaitOptions};
 use crate::framework::plan::strip_unknowns;
 use crate::framework::{
     AttrPath, CreateRequest, CreateResponse, Ctx, DeleteRequest, DeleteResponse, Diagnostics,
@@ -38,7 +43,7 @@ use crate::framework::{
 };
 use crate::value::{from_value, to_value, Value};
 
-use pending::Op;
+use pending::{Op, Private};
 
 /// How an operation of an object ended when it did not succeed.
 #[derive(Debug)]
@@ -99,7 +104,7 @@ impl Call<'_> {
     /// of submitting the work again: a warning for a create (which must not be tainted while
     /// OCP still builds it), an error for an update. Both end in [`Fail::Reported`].
     pub async fn wait(&mut self, tasks: &[i64]) -> Result<(), Fail> {
-        match super::wait_tasks(
+        match wait_tasks(
             self.client,
             self.ctx,
             self.op,
@@ -111,8 +116,8 @@ impl Call<'_> {
         )
         .await
         {
-            super::Waited::Done => Ok(()),
-            super::Waited::Pending | super::Waited::Failed => Err(Fail::Reported),
+            Waited::Done => Ok(()),
+            Waited::Pending | Waited::Failed => Err(Fail::Reported),
         }
     }
 
@@ -185,7 +190,7 @@ pub trait OcpObject: Send + Sync + 'static {
 
     /// Creates the object in OCP from the plan. Returns the model to record at once and the
     /// tasks to wait on; an object that existed before is refused through
-    /// [`super::refuse_existing`] (and [`Fail::Reported`]).
+    /// [`refuse_existing`] (and [`Fail::Reported`]).
     async fn create(
         &self,
         call: &mut Call<'_>,
@@ -343,9 +348,9 @@ impl<O: OcpObject> Managed<O> {
         if let Fail::Ocp { err, path } = f {
             let path = path.or_else(|| self.0.attr_of(&err, plan));
             if action.starts_with("Delete") {
-                super::report_delete(diags, action, &err);
+                report_delete(diags, action, &err);
             } else {
-                super::report(diags, action, path, &err);
+                report(diags, action, path, &err);
             }
         }
     }
@@ -372,7 +377,7 @@ impl<O: OcpObject> Managed<O> {
                 None
             }
             Err(e) => {
-                super::report(diags, &format!("Read {} After {verb}", O::NOUN), None, &e);
+                report(diags, &format!("Read {} After {verb}", O::NOUN), None, &e);
                 None
             }
         }
@@ -474,7 +479,7 @@ impl<O: OcpObject> Resource for Managed<O> {
                 resp.remove();
             }
             Err(e) if e.is_not_found() => resp.remove(),
-            Err(e) => super::report(&mut resp.diags, &Self::action("Read"), None, &e),
+            Err(e) => report(&mut resp.diags, &Self::action("Read"), None, &e),
         }
     }
 
@@ -504,7 +509,7 @@ impl<O: OcpObject> Resource for Managed<O> {
                     None => return,
                 },
                 Ok(None) => return pending::gone(&mut resp.diags, &tasks),
-                Err(e) => return super::report(&mut resp.diags, &Self::action("Read"), None, &e),
+                Err(e) => return report(&mut resp.diags, &Self::action("Read"), None, &e),
             }
         }
         let (Some(prior), Some(plan)) = (
@@ -571,9 +576,7 @@ impl<O: OcpObject> Resource for Managed<O> {
             Err(ImportError::NotFound(why)) => {
                 resp.diags.error(format!("{} Not Found", O::NOUN), why)
             }
-            Err(ImportError::Ocp(e)) => {
-                super::report(&mut resp.diags, &Self::action("Import"), None, &e)
-            }
+            Err(ImportError::Ocp(e)) => report(&mut resp.diags, &Self::action("Import"), None, &e),
         }
     }
 }
@@ -586,4 +589,222 @@ pub fn attr_by_field(err: &ClientError, table: &[(&str, &str)]) -> Option<AttrPa
         .iter()
         .find(|(field, _)| *field == f.leaf() || *field == f.root())
         .map(|(_, attr)| AttrPath::root(*attr))
+}
+
+/// Turns a client error into one diagnostic, the same way for every resource: the summary
+/// names the action ("Unable to Read Cluster"), the detail carries what OCP said (code,
+/// message, trace id) or the failed task's subtask and log.
+pub fn report(diags: &mut Diagnostics, action: &str, path: Option<AttrPath>, err: &ClientError) {
+    let (_, detail) = err.summary_detail();
+    let summary = format!("Unable to {action}");
+    match path {
+        Some(p) => diags.attr_error(p, summary, detail),
+        None => diags.error(summary, detail),
+    }
+}
+
+/// [`report`] for a delete. When the wait stopped while OCP's task still runs (timeout or
+/// Stop), says that the object stays in state and that the next destroy picks the task up
+/// (see [`OcpClient::delete_joining`]).
+pub fn report_delete(diags: &mut Diagnostics, action: &str, err: &ClientError) {
+    let (_, mut detail) = err.summary_detail();
+    if err.unfinished_task().is_some() {
+        detail.push_str(
+            "\n\nThe object stays in Terraform's state. Running terraform destroy (or apply) \
+             again waits for this task to end instead of starting a second delete.",
+        );
+    }
+    diags.error(format!("Unable to {action}"), detail);
+}
+
+/// An object OCP already had before a create (design rule R2): what the create refuses to
+/// take over, and how the user brings it under Terraform instead.
+pub struct Existing<'a> {
+    /// Resource type, e.g. `ocp_tenant`.
+    pub type_name: &'a str,
+    /// Title-case noun for the summary, e.g. `Tenant`.
+    pub noun: &'a str,
+    /// The object in words with its OCP id where it has one, e.g. `tenant "orders" (OCP id
+    /// 1002003) in cluster 1000001`.
+    pub what: String,
+    /// The id `terraform import` takes for it (the resource's documented import format).
+    pub import_id: String,
+    /// The attribute that names it (its natural key), e.g. `name`.
+    pub attr: &'a str,
+}
+
+/// Refuses a create whose object existed before it (design rule R2): one error on the natural
+/// key naming the object, its OCP id and the `terraform import` command. Nothing goes into
+/// state, so no later destroy or replacement can delete an object Terraform did not create.
+/// The one place every resource words this alike.
+pub fn refuse_existing(diags: &mut Diagnostics, e: Existing<'_>) {
+    diags.attr_error(
+        AttrPath::root(e.attr),
+        format!("{} Already Exists", e.noun),
+        format!(
+            "OCP already has {}, and this apply did not create it. Terraform never \
+             takes over an object it did not create, so it was left untouched and nothing was \
+             recorded in state.\n\nTo manage it with Terraform, import it into this resource \
+             (use the address Terraform shows with this error):\n\n    terraform import {}.<resource name> {}\n\n\
+             Otherwise choose another {}. With `create_before_destroy`, a replacement cannot \
+             keep the {} of the object it replaces: change it, or remove \
+             `create_before_destroy` so the old object is deleted first.",
+            e.what, e.type_name, e.import_id, e.attr, e.attr
+        ),
+    );
+}
+
+/// The time left of an operation that must end by `deadline` (zero once it has passed).
+pub fn remaining(deadline: Instant) -> Duration {
+    deadline.saturating_duration_since(Instant::now())
+}
+
+/// Waits on an OCP task until it succeeds, fails, the operation's deadline passes, or
+/// Terraform sends Stop. One place, so every resource waits alike (design rule R3).
+pub async fn wait(
+    client: &OcpClient,
+    ctx: &Ctx,
+    task: &TaskInstance,
+    deadline: Instant,
+) -> Result<TaskInstance, ClientError> {
+    client
+        .wait_task(
+            task.id,
+            &WaitOptions::with_timeout(remaining(deadline)),
+            &ctx.cancel,
+        )
+        .await
+}
+
+/// Waits on several OCP tasks in turn (e.g. a backup call's `taskIdList`), sharing one deadline.
+pub async fn wait_ids(
+    client: &OcpClient,
+    ctx: &Ctx,
+    ids: &[i64],
+    deadline: Instant,
+) -> Result<(), ClientError> {
+    pending::wait_all(client, &ctx.cancel, ids, deadline, false)
+        .await
+        .map_err(|(_, e)| e)
+}
+
+/// Polls an object whose OCP task is unknown (one adopted after a lost create answer) until
+/// `probe` says it is ready: `Ok(Some(true))` ready, `Ok(Some(false))` not yet, `Ok(None)`
+/// gone (an error naming `what` and `path`). Backs off from 200 ms to 5 s; `Ok(false)` when
+/// the deadline passes or Terraform sends Stop first.
+pub async fn poll_until_ready<F, Fut>(
+    ctx: &Ctx,
+    deadline: Instant,
+    what: &str,
+    path: String,
+    mut probe: F,
+) -> Result<bool, ClientError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<bool>, ClientError>>,
+{
+    let mut pause = Duration::from_millis(200);
+    loop {
+        match probe().await? {
+            Some(true) => return Ok(true),
+            Some(false) => {}
+            None => {
+                return Err(ClientError::NotFound {
+                    method: "GET",
+                    path,
+                    message: format!("the adopted {what} disappeared before it was ready"),
+                    trace_id: None,
+                })
+            }
+        }
+        if remaining(deadline).is_zero() {
+            return Ok(false);
+        }
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return Ok(false),
+            _ = tokio::time::sleep(pause.min(remaining(deadline))) => {}
+        }
+        pause = (pause * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// Private state a resource keeps beside its state: the OCP task last started for it, so a
+/// later run can tell whether that task finished (design rule R1).
+pub fn task_private(task_id: i64) -> Vec<u8> {
+    let mut b = Vec::new();
+    Private::edit(&mut b, |p| p.set_done(Some(task_id)));
+    b
+}
+
+/// How the wait of a create or update on its OCP tasks ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waited {
+    /// Every task succeeded.
+    Done,
+    /// The timeout passed or Terraform sent Stop while a task ran: the tasks left are
+    /// recorded as pending in `private`. A create returns at once without an error (its
+    /// state already holds the id); an update has an error in `diags`.
+    Pending,
+    /// OCP reported a task FAILED; `diags` has the error.
+    Failed,
+}
+
+/// Waits on the OCP tasks a create or update started, in order, until `deadline`, and
+/// records in `private` what a later run needs: the last task, or the tasks still running
+/// when the wait ended early, so the next apply waits for them instead of submitting the
+/// work again (`lifecycle::pending`). `action` names the operation in messages
+/// ("Create Tenant").
+#[allow(clippy::too_many_arguments)]
+pub async fn wait_tasks(
+    client: &OcpClient,
+    ctx: &Ctx,
+    op: Op,
+    tasks: &[i64],
+    deadline: Instant,
+    private: &mut Vec<u8>,
+    diags: &mut Diagnostics,
+    action: &str,
+) -> Waited {
+    Private::edit(private, |p| p.set_done(tasks.last().copied()));
+    match pending::wait_all(client, &ctx.cancel, tasks, deadline, false).await {
+        Ok(()) => Waited::Done,
+        // Only OCP's word that a task FAILED ends it; any other end of the wait (deadline,
+        // Stop, OCP unreachable or answering oddly) leaves a task that may still run, which
+        // must be waited for again, not created a second time.
+        Err((i, e)) if !matches!(e, ClientError::TaskFailed { .. }) => {
+            pend(op, tasks[i..].to_vec(), &e, private, diags, action);
+            Waited::Pending
+        }
+        Err((i, e)) => {
+            Private::edit(private, |p| p.set_done(Some(tasks[i])));
+            report(diags, action, None, &e);
+            Waited::Failed
+        }
+    }
+}
+
+/// Records `tasks` (whose wait ended with `e` before OCP said how they ended) as pending, and tells the
+/// user: a warning for a create (which must not fail, or Terraform taints an object OCP is
+/// still building), an error for an update.
+pub fn pend(
+    op: Op,
+    tasks: Vec<i64>,
+    e: &ClientError,
+    private: &mut Vec<u8>,
+    diags: &mut Diagnostics,
+    action: &str,
+) {
+    let ids = pending::ids_text(&tasks);
+    Private::edit(private, |p| p.set_pending(op, tasks));
+    let (_, detail) = e.summary_detail();
+    match op {
+        Op::Create => diags.warning(
+            format!("{action}: OCP Task Still Running"),
+            format!("{detail}\n\nThe object is recorded in state and is not tainted. The next `terraform plan` shows its `status` as known after apply, and `terraform apply` waits for OCP task {ids} to finish instead of creating the object again. Raise `timeouts.create` if this object needs longer."),
+        ),
+        Op::Update => diags.error(
+            format!("Unable to {action}"),
+            format!("{detail}\n\nThe next apply waits for OCP task {ids} to finish before changing anything else."),
+        ),
+    }
 }
