@@ -6,13 +6,14 @@
 //! naming the attribute. Configure checks the credentials once, so wrong ones give a single
 //! diagnostic naming the endpoint and the user, never the password.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::{ClientConfig, OcpClient, Secret};
 use crate::framework::core::Configurer;
 use crate::framework::timeouts::parse_duration;
 use crate::framework::validate::{DurationString, HttpUrl, IntBetween, NotBlank};
-use crate::framework::{Attr, AttrPath, Diagnostics, Schema};
+use crate::framework::{Attr, AttrPath, Diagnostics, ProviderData, Schema};
 use crate::value::Value;
 
 /// Default per-request timeout.
@@ -63,7 +64,11 @@ impl Configurer for OcpProvider {
 
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
 
-    async fn configure(&self, config: &Value, diags: &mut Diagnostics) -> Option<OcpClient> {
+    async fn configure(
+        &self,
+        config: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Arc<dyn ProviderData>> {
         let (Ok(endpoint), Ok(username), Ok(password)) = (
             setting(config, "endpoint", Some("OCP_ENDPOINT")),
             setting(config, "username", Some("OCP_USERNAME")),
@@ -177,6 +182,6 @@ impl Configurer for OcpProvider {
             return None;
         }
         log::info!("configured for OCP at {endpoint} as {username}");
-        Some(client)
+        Some(Arc::new(client))
     }
 }

@@ -15,7 +15,6 @@ use super::plan;
 use super::resource::*;
 use super::schema::Schema;
 use super::validate::validate_block;
-use crate::client::OcpClient;
 use crate::lifecycle::pending;
 use crate::value::{decode_json, Value};
 
@@ -44,7 +43,11 @@ pub trait Configurer: Send + Sync {
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
     /// Builds the client from a provider block. Returns None (with or without diagnostics)
     /// when no client can be built yet, e.g. because values are unknown during plan.
-    async fn configure(&self, config: &Value, diags: &mut Diagnostics) -> Option<OcpClient>;
+    async fn configure(
+        &self,
+        config: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Arc<dyn ProviderData>>;
 }
 
 /// Everything one provider process serves.
@@ -53,7 +56,7 @@ pub struct ProviderCore {
     provider_schema: Schema,
     resources: BTreeMap<&'static str, ResourceEntry>,
     data_sources: BTreeMap<&'static str, DataSourceEntry>,
-    client: RwLock<Option<OcpClient>>,
+    client: RwLock<Option<Arc<dyn ProviderData>>>,
     /// Provider settings that were unknown at the last Configure (during a plan, a setting
     /// taken from an attribute of a resource not created yet): no client until they are known.
     unknown_settings: RwLock<Vec<String>>,
@@ -162,7 +165,7 @@ impl ProviderCore {
             .client
             .read()
             .ok()
-            .and_then(|c| c.as_ref().map(OcpClient::for_refresh));
+            .and_then(|c| c.as_ref().map(|d| d.for_refresh()));
         Ctx::new(client, self.stop.clone()).with_unknown_settings(self.unknown_settings())
     }
 
@@ -326,7 +329,7 @@ impl ProviderCore {
         }
         let timeout = e.schema.timeout(&state, "read");
         let ctx = self.refresh_ctx();
-        if ctx.client_opt().is_none() && !ctx.unknown_settings().is_empty() {
+        if !ctx.is_configured() && !ctx.unknown_settings().is_empty() {
             // OCP cannot be asked yet: the object stays as Terraform has it, and the plan
             // says the refresh was skipped (Terraform configures again before apply).
             diags.warning(

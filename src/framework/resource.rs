@@ -6,31 +6,42 @@
 //! changes. The framework (`framework::core`) enforces Terraform's consistency rules around
 //! these calls.
 
+use std::any::Any;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
 use super::diag::Diagnostics;
 use super::schema::Schema;
-use crate::client::OcpClient;
 use crate::value::Value;
 
-/// What every CRUD call gets besides its request: the configured OCP client and the
+/// What the provider block configures, handed to every CRUD call (the framework's
+/// counterpart of terraform-plugin-framework's `ResourceData`): the framework only stores
+/// it; the layer above downcasts it to what it configured (`lifecycle` adds `Ctx::client`).
+pub trait ProviderData: Any + Send + Sync {
+    /// The data refreshes use: the same, or a variant tuned for many reads at once.
+    fn for_refresh(&self) -> Arc<dyn ProviderData>;
+    /// Itself, for downcasting.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// What every CRUD call gets besides its request: the configured provider data and the
 /// cancellation token that fires when Terraform sends Stop (Ctrl-C).
 #[derive(Clone)]
 pub struct Ctx {
-    client: Option<OcpClient>,
-    /// Provider settings unknown at Configure, which is why `client` is None.
+    data: Option<Arc<dyn ProviderData>>,
+    /// Provider settings unknown at Configure, which is why `data` is None.
     unknown_settings: Vec<String>,
     /// Fires on the Stop RPC; long waits must select on it.
     pub cancel: CancellationToken,
 }
 
 impl Ctx {
-    /// A context with an optional client (None before Configure).
-    pub fn new(client: Option<OcpClient>, cancel: CancellationToken) -> Ctx {
+    /// A context with optional provider data (None before Configure).
+    pub fn new(data: Option<Arc<dyn ProviderData>>, cancel: CancellationToken) -> Ctx {
         Ctx {
-            client,
+            data,
             unknown_settings: Vec::new(),
             cancel,
         }
@@ -47,11 +58,12 @@ impl Ctx {
         &self.unknown_settings
     }
 
-    /// The shared OCP client, or an error diagnostic when there is none: because provider
-    /// settings are not yet known (they name those settings and what to do), or else because
-    /// the provider was never configured (which Terraform never allows: a bug).
-    pub fn client(&self, diags: &mut Diagnostics) -> Option<&OcpClient> {
-        if self.client.is_none() && !self.unknown_settings.is_empty() {
+    /// The provider data as a `T`, or an error diagnostic when there is none: because
+    /// provider settings are not yet known (naming those settings and what to do), or else
+    /// because the provider was never configured (which Terraform never allows: a bug).
+    pub fn data<T: 'static>(&self, diags: &mut Diagnostics) -> Option<&T> {
+        let data = self.data_opt::<T>();
+        if data.is_none() && !self.unknown_settings.is_empty() {
             diags.error(
                 "Provider Settings Not Yet Known",
                 format!(
@@ -59,18 +71,23 @@ impl Ctx {
                     self.unknown_settings.join(", ")
                 ),
             );
-        } else if self.client.is_none() {
+        } else if data.is_none() {
             diags.bug(
                 "Provider Not Configured",
                 "An operation needed OCP before the provider block was configured.",
             );
         }
-        self.client.as_ref()
+        data
     }
 
-    /// The shared OCP client when the provider is configured.
-    pub fn client_opt(&self) -> Option<&OcpClient> {
-        self.client.as_ref()
+    /// The provider data as a `T` when the provider is configured.
+    pub fn data_opt<T: 'static>(&self) -> Option<&T> {
+        self.data.as_ref()?.as_any().downcast_ref::<T>()
+    }
+
+    /// Whether the provider is configured.
+    pub fn is_configured(&self) -> bool {
+        self.data.is_some()
     }
 }
 

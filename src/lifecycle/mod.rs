@@ -27,6 +27,8 @@
 
 pub mod pending;
 
+use std::any::Any;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::de::DeserializeOwned;
@@ -38,8 +40,8 @@ use crate::client::{ClientError, OcpClient, TaskInstance, WaitOptions};
 use crate::framework::plan::strip_unknowns;
 use crate::framework::{
     AttrPath, CreateRequest, CreateResponse, Ctx, DeleteRequest, DeleteResponse, Diagnostics,
-    ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema,
-    UpdateRequest, UpdateResponse,
+    ImportResponse, PlanRequest, PlanResponse, ProviderData, ReadRequest, ReadResponse, Resource,
+    Schema, UpdateRequest, UpdateResponse,
 };
 use crate::value::{from_value, to_value, Value};
 
@@ -806,5 +808,29 @@ pub fn pend(
             format!("Unable to {action}"),
             format!("{detail}\n\nThe next apply waits for OCP task {ids} to finish before changing anything else."),
         ),
+    }
+}
+
+/// The OCP client is what the provider block configures: the framework stores it as opaque
+/// provider data, and this layer gets it back.
+impl ProviderData for OcpClient {
+    fn for_refresh(&self) -> Arc<dyn ProviderData> {
+        Arc::new(OcpClient::for_refresh(self))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Ctx {
+    /// The shared OCP client, or an error diagnostic saying why there is none (see
+    /// [`Ctx::data`]).
+    pub fn client(&self, diags: &mut Diagnostics) -> Option<&OcpClient> {
+        self.data::<OcpClient>(diags)
+    }
+
+    /// The shared OCP client when the provider is configured.
+    pub fn client_opt(&self) -> Option<&OcpClient> {
+        self.data_opt::<OcpClient>()
     }
 }

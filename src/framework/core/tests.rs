@@ -12,7 +12,7 @@ impl Configurer for NoConfig {
         Schema::new("p")
     }
     fn validate(&self, _c: &Value, _d: &mut Diagnostics) {}
-    async fn configure(&self, _c: &Value, _d: &mut Diagnostics) -> Option<OcpClient> {
+    async fn configure(&self, _c: &Value, _d: &mut Diagnostics) -> Option<Arc<dyn ProviderData>> {
         None
     }
 }
