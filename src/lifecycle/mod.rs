@@ -261,6 +261,8 @@ pub enum ImportError {
     Invalid(String),
     /// The id names no object in OCP.
     NotFound(String),
+    /// The id could name more than one object: the message says how to say which.
+    Ambiguous(String),
     /// OCP could not be asked.
     Ocp(ClientError),
 }
@@ -318,17 +320,14 @@ pub fn value_over<M: Serialize>(
         }
     };
     if let Value::Object(_) = base {
-        for (name, _) in &schema.block.attributes {
+        let names = schema.block.attributes.iter().map(|(n, _)| n);
+        for name in names.chain(schema.block.blocks.iter().map(|(n, _)| n)) {
             if !named.iter().any(|n| n == name) {
                 if let Some(b) = base.get(name) {
-                    v.set_attr(name, b.clone());
-                }
-            }
-        }
-        for (name, _) in &schema.block.blocks {
-            if !named.iter().any(|n| n == name) {
-                if let Some(b) = base.get(name) {
-                    v.set_attr(name, b.clone());
+                    // A value still unknown in a plan is one OCP did not report: null.
+                    let mut b = b.clone();
+                    strip_unknowns(&mut b);
+                    v.set_attr(name, b);
                 }
             }
         }
@@ -575,6 +574,7 @@ impl<O: OcpObject> Resource for Managed<O> {
         match self.0.import(ctx.client_opt(), id).await {
             Ok(m) => resp.state = self.write(&m, &Value::Null, &mut resp.diags),
             Err(ImportError::Invalid(why)) => resp.diags.error("Invalid Import ID", why),
+            Err(ImportError::Ambiguous(why)) => resp.diags.error("Ambiguous Import ID", why),
             Err(ImportError::NotFound(why)) => {
                 resp.diags.error(format!("{} Not Found", O::NOUN), why)
             }

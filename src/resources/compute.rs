@@ -10,12 +10,13 @@ use crate::client::api::compute::{HostType, Idc, Region};
 use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::validate::{NotBlank, Validator};
 use crate::framework::{
-    read_model, write_model, Attr, AttrPath, CreateRequest, CreateResponse, Ctx, DataReadRequest,
-    DataReadResponse, DataSource, DeleteRequest, DeleteResponse, Diagnostics, ImportResponse,
-    ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse,
+    read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
+    Diagnostics, Schema,
 };
+use crate::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpObject};
 use crate::value::{Known, Value};
 use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
 
 use super::{refuse_existing, report, Existing};
 
@@ -32,41 +33,20 @@ pub enum Kind {
 
 /// One catalogue entry, whatever its kind; also its model: the state of the resource, the
 /// single data source, and one element of the list data source.
-#[derive(Clone, Debug, Default, Serialize)]
-struct Entry {
-    id: i64,
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Entry {
+    /// Null only in a plan, before OCP assigned it.
+    id: Option<i64>,
     name: String,
     description: Option<String>,
     /// IDCs only: always `None` for the other kinds, whose schemas lack the attribute.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     region_id: Option<i64>,
     /// IDCs only, as `region_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     region_name: Option<String>,
     create_time: Option<String>,
     update_time: Option<String>,
-}
-
-/// What create takes from the plan (the computed attributes are unknown there).
-#[derive(Deserialize)]
-struct CreateArgs {
-    name: String,
-    description: Option<String>,
-    /// IDCs only.
-    region_id: Option<i64>,
-}
-
-/// What read and delete take from the prior state.
-#[derive(Deserialize)]
-struct Stored {
-    id: i64,
-    description: Option<String>,
-}
-
-/// The state an import leaves: the id; read fills in the rest.
-#[derive(Serialize)]
-struct Imported {
-    id: i64,
 }
 
 /// The selector of the single data sources; unknown while validating a configuration that
@@ -116,7 +96,7 @@ impl ListModel {
 impl From<Region> for Entry {
     fn from(r: Region) -> Entry {
         Entry {
-            id: r.id,
+            id: Some(r.id),
             name: r.name,
             description: r.description,
             create_time: r.create_time,
@@ -129,7 +109,7 @@ impl From<Region> for Entry {
 impl From<Idc> for Entry {
     fn from(i: Idc) -> Entry {
         Entry {
-            id: i.id,
+            id: Some(i.id),
             name: i.name,
             description: i.description,
             region_id: i.region_id,
@@ -143,7 +123,7 @@ impl From<Idc> for Entry {
 impl From<HostType> for Entry {
     fn from(h: HostType) -> Entry {
         Entry {
-            id: h.id,
+            id: Some(h.id),
             name: h.name,
             description: h.description,
             create_time: h.create_time,
@@ -203,7 +183,7 @@ fn import_key(id: &str) -> Result<ImportKey<'_>, String> {
 }
 
 impl Kind {
-    fn type_name(self) -> &'static str {
+    const fn type_name(self) -> &'static str {
         match self {
             Kind::Region => "ocp_region",
             Kind::Idc => "ocp_idc",
@@ -211,7 +191,7 @@ impl Kind {
         }
     }
 
-    fn noun(self) -> &'static str {
+    const fn noun(self) -> &'static str {
         match self {
             Kind::Region => "Region",
             Kind::Idc => "IDC",
@@ -294,16 +274,42 @@ impl Kind {
     }
 }
 
-/// The `ocp_region`, `ocp_idc` or `ocp_host_type` resource.
-pub struct CatalogueResource(pub Kind);
+/// A catalogue kind as a type, so that each kind is its own resource type.
+pub trait CatalogueKind: Send + Sync + 'static {
+    /// The kind.
+    const KIND: Kind;
+}
 
-impl CatalogueResource {
-    /// Records the entry a create made (or adopted) as the new state.
-    fn created(&self, e: Entry, description: Option<&str>, resp: &mut CreateResponse) {
-        let state = state_from(e, description);
-        if let Some(v) = write_model(&state, &self.schema(), &mut resp.diags) {
-            resp.state = v;
-        }
+/// `ocp_region`.
+pub struct RegionKind;
+/// `ocp_idc`.
+pub struct IdcKind;
+/// `ocp_host_type`.
+pub struct HostTypeKind;
+
+impl CatalogueKind for RegionKind {
+    const KIND: Kind = Kind::Region;
+}
+impl CatalogueKind for IdcKind {
+    const KIND: Kind = Kind::Idc;
+}
+impl CatalogueKind for HostTypeKind {
+    const KIND: Kind = Kind::HostType;
+}
+
+/// The `ocp_region`, `ocp_idc` or `ocp_host_type` resource.
+pub struct CatalogueResource<K>(PhantomData<K>);
+
+impl<K> CatalogueResource<K> {
+    /// The resource of kind `K`.
+    pub fn new() -> Self {
+        CatalogueResource(PhantomData)
+    }
+}
+
+impl<K> Default for CatalogueResource<K> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -318,13 +324,13 @@ fn state_from(mut e: Entry, base_description: Option<&str>) -> Entry {
 }
 
 #[tonic::async_trait]
-impl Resource for CatalogueResource {
-    fn type_name(&self) -> &'static str {
-        self.0.type_name()
-    }
+impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
+    type Model = Entry;
+    const TYPE_NAME: &'static str = K::KIND.type_name();
+    const NOUN: &'static str = K::KIND.noun();
 
     fn schema(&self) -> Schema {
-        let kind = self.0;
+        let kind = K::KIND;
         let name = Attr::string()
             .required()
             .requires_replace()
@@ -377,158 +383,117 @@ impl Resource for CatalogueResource {
         )
     }
 
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let kind = self.0;
-        let Some(args) = read_model::<CreateArgs>(&req.plan, &mut resp.diags) else {
-            return;
-        };
-        let (description, region_id) = (args.description.as_deref(), args.region_id);
+    async fn create(&self, call: &mut Call<'_>, plan: &Entry) -> Result<Born<Entry>, Fail> {
+        let kind = K::KIND;
+        let description = plan.description.as_deref();
         match kind
-            .create(client, &args.name, description, region_id)
-            .await
+            .create(call.client, &plan.name, description, plan.region_id)
+            .await?
         {
-            Ok(Created::New(e)) => self.created(e, description, resp),
+            Created::New(e) => Ok(Born::done(state_from(e, description))),
             // Made by this create's unanswered POST: ours, if it is what was asked for.
-            Ok(Created::Adopted(e)) if kind != Kind::Idc || e.region_id == region_id => {
-                self.created(e, description, resp)
+            Created::Adopted(e) if kind != Kind::Idc || e.region_id == plan.region_id => {
+                Ok(Born::done(state_from(e, description)))
             }
-            Ok(Created::Adopted(e) | Created::Existing(e)) => refuse_existing(
-                &mut resp.diags,
-                Existing {
-                    type_name: kind.type_name(),
-                    noun: kind.noun(),
-                    what: format!(
-                        "{} {:?} (OCP id {}){}",
-                        kind.noun().to_ascii_lowercase(),
-                        e.name,
-                        e.id,
-                        e.region_name
-                            .as_deref()
-                            .map(|r| format!(" in region {r:?}"))
-                            .unwrap_or_default()
-                    ),
-                    import_id: e.id.to_string(),
-                    attr: "name",
-                },
-            ),
-            Err(e) => {
-                let m = e.to_string().to_ascii_lowercase();
-                let path = if m.contains("region") && kind == Kind::Idc {
-                    "region_id"
-                } else {
-                    "name"
-                };
-                report(
-                    &mut resp.diags,
-                    &format!("Create {}", kind.noun()),
-                    Some(AttrPath::root(path)),
-                    &e,
-                )
+            Created::Adopted(e) | Created::Existing(e) => {
+                refuse_existing(
+                    call.diags,
+                    Existing {
+                        type_name: Self::TYPE_NAME,
+                        noun: Self::NOUN,
+                        what: format!(
+                            "{} {:?} (OCP id {}){}",
+                            Self::NOUN.to_ascii_lowercase(),
+                            e.name,
+                            e.id.unwrap_or_default(),
+                            e.region_name
+                                .as_deref()
+                                .map(|r| format!(" in region {r:?}"))
+                                .unwrap_or_default()
+                        ),
+                        import_id: e.id.unwrap_or_default().to_string(),
+                        attr: "name",
+                    },
+                );
+                Err(Fail::Reported)
             }
         }
     }
 
-    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
+    async fn read(&self, client: &OcpClient, base: &Entry) -> Result<Option<Entry>, ClientError> {
+        let Some(id) = base.id else {
+            return Ok(None);
         };
-        let Some(stored) = read_model::<Stored>(&req.state, &mut resp.diags) else {
-            return;
-        };
-        match self.0.find(client, stored.id).await {
-            Ok(Some(e)) => {
-                let state = state_from(e, stored.description.as_deref());
-                resp.state = write_model(&state, &self.schema(), &mut resp.diags);
-            }
-            Ok(None) => resp.remove(),
-            Err(e) => report(
-                &mut resp.diags,
-                &format!("Read {}", self.0.noun()),
-                None,
-                &e,
-            ),
+        let found = K::KIND.find(client, id).await?;
+        Ok(found.map(|e| state_from(e, base.description.as_deref())))
+    }
+
+    async fn update(
+        &self,
+        _call: &mut Call<'_>,
+        _prior: &Entry,
+        _plan: &Entry,
+        _base: &mut Entry,
+    ) -> Result<(), Fail> {
+        // Every argument forces replacement, so an update only changes configuration-only
+        // values such as `timeouts`.
+        Ok(())
+    }
+
+    async fn delete(&self, call: &mut Call<'_>, state: &Entry) -> Result<(), Fail> {
+        if let Some(id) = state.id {
+            K::KIND.delete(call.client, id).await?;
         }
+        Ok(())
     }
 
-    async fn update(&self, _ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
-        // Every argument forces replacement, so an update only changes `timeouts`-like
-        // configuration-only values; keep the plan.
-        resp.state = req.plan;
-    }
-
-    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(stored) = read_model::<Stored>(&req.state, &mut resp.diags) else {
-            return;
-        };
-        if let Err(e) = self.0.delete(client, stored.id).await {
-            report(
-                &mut resp.diags,
-                &format!("Delete {}", self.0.noun()),
-                None,
-                &e,
-            );
-        }
-    }
-
-    async fn import(&self, ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let key = match import_key(id) {
-            Ok(k) => k,
-            Err(why) => {
-                return resp.diags.error(
-                    "Invalid Import ID",
-                    format!(
-                        "{why}. Expected \"<id>\", \"<name>\", \"id:<id>\" or \"name:<name>\"."
-                    ),
-                )
-            }
+    async fn import(&self, client: Option<&OcpClient>, id: &str) -> Result<Entry, ImportError> {
+        let kind = K::KIND;
+        let forms = "Expected \"<id>\", \"<name>\", \"id:<id>\" or \"name:<name>\".";
+        let key = import_key(id).map_err(|why| ImportError::Invalid(format!("{why}. {forms}")))?;
+        let Some(client) = client else {
+            return Err(ImportError::Invalid(
+                "The provider is not configured, so OCP cannot be asked for the object.".into(),
+            ));
         };
         let found = match key {
-            ImportKey::Id(n) => self.0.find(client, n).await,
-            ImportKey::Name(n) => self.0.find_by_name(client, n).await,
+            ImportKey::Id(n) => kind.find(client, n).await?,
+            ImportKey::Name(n) => kind.find_by_name(client, n).await?,
             ImportKey::Either(n, name) => {
-                let by_id = self.0.find(client, n).await;
-                let by_name = self.0.find_by_name(client, name).await;
-                match (by_id, by_name) {
-                    (Ok(Some(a)), Ok(Some(b))) if a.id != b.id => {
-                        let noun = self.0.noun().to_lowercase();
-                        return resp.diags.error(
-                            "Ambiguous Import ID",
-                            format!("{id:?} is both the id of {noun} {:?} and the name of {noun} {} (id {}). Say which one: \"id:{id}\" or \"name:{id}\".", a.name, b.name, b.id),
-                        );
+                match (
+                    kind.find(client, n).await?,
+                    kind.find_by_name(client, name).await?,
+                ) {
+                    (Some(a), Some(b)) if a.id != b.id => {
+                        let noun = kind.noun().to_lowercase();
+                        return Err(ImportError::Ambiguous(format!("{id:?} is both the id of {noun} {:?} and the name of {noun} {} (id {}). Say which one: \"id:{id}\" or \"name:{id}\".", a.name, b.name, b.id.unwrap_or_default())));
                     }
-                    (Ok(Some(a)), _) => Ok(Some(a)),
-                    (Ok(None), b) => b,
-                    (Err(e), _) => Err(e),
+                    (Some(a), _) => Some(a),
+                    (None, b) => b,
                 }
             }
         };
         match found {
-            Ok(Some(e)) => {
-                resp.state = write_model(&Imported { id: e.id }, &self.schema(), &mut resp.diags)
-            }
-            Ok(None) => resp.diags.error(
-                "Cannot Import Non-Existent Object",
-                format!(
-                    "OCP has no {} with id or name {id:?}. Expected \"<id>\", \"<name>\", \"id:<id>\" or \"name:<name>\".",
-                    self.0.noun().to_lowercase()
-                ),
-            ),
-            Err(e) => report(
-                &mut resp.diags,
-                &format!("Import {}", self.0.noun()),
-                None,
-                &e,
-            ),
+            Some(e) => Ok(Entry {
+                id: e.id,
+                ..Entry::default()
+            }),
+            None => Err(ImportError::NotFound(format!(
+                "OCP has no {} with id or name {id:?}. {forms}",
+                kind.noun().to_lowercase()
+            ))),
         }
+    }
+
+    fn attr_of(&self, err: &ClientError, _plan: &Entry) -> Option<AttrPath> {
+        // OCP's catalogue calls take only a name, a description and (IDCs) a region.
+        let by_field = attr_by_field(
+            err,
+            &[("regionId", "region_id"), ("description", "description")],
+        );
+        by_field
+            .filter(|p| K::KIND == Kind::Idc || *p != AttrPath::root("region_id"))
+            .or_else(|| Some(AttrPath::root("name")))
     }
 }
 
@@ -725,28 +690,38 @@ mod tests {
         }
     }
 
+    fn resource_schema(kind: Kind) -> Schema {
+        match kind {
+            Kind::Region => CatalogueResource::<RegionKind>::new().schema(),
+            Kind::Idc => CatalogueResource::<IdcKind>::new().schema(),
+            Kind::HostType => CatalogueResource::<HostTypeKind>::new().schema(),
+        }
+    }
+
     #[test]
     fn the_models_fit_every_kinds_schemas() {
+        use crate::framework::plan::strip_unknowns;
         use crate::value::{from_value, to_value};
         for kind in [Kind::Region, Kind::Idc, Kind::HostType] {
             let idc = kind == Kind::Idc;
             let e = Entry {
-                id: 7,
+                id: Some(7),
                 name: "n".into(),
                 region_id: idc.then_some(1),
                 region_name: idc.then(|| "r".to_string()),
                 ..Entry::default()
             };
-            let resource = CatalogueResource(kind).schema();
+            let resource = resource_schema(kind);
             let data = CatalogueDataSource(kind).schema();
             let list = CatalogueListDataSource(kind);
             let list_schema = list.schema();
+            let imported = Entry {
+                id: Some(7),
+                ..Entry::default()
+            };
             for (what, got) in [
                 ("resource", to_value(&e, resource.value_type())),
-                (
-                    "import",
-                    to_value(&Imported { id: 7 }, resource.value_type()),
-                ),
+                ("import", to_value(&imported, resource.value_type())),
                 ("data", to_value(&e, data.value_type())),
                 (
                     "no region_name",
@@ -760,15 +735,15 @@ mod tests {
                 ),
             ] {
                 let v = got.unwrap_or_else(|err| panic!("{kind:?} {what}: {err}"));
-                let read = from_value::<Stored>(&v);
-                assert!(read.is_ok_and(|s| s.id == 7), "{kind:?} {what}");
+                let read = from_value::<Entry>(&v);
+                assert!(read.is_ok_and(|s| s.id == Some(7)), "{kind:?} {what}");
             }
             let m = ListModel::new(kind, idc.then_some(1), vec![e.clone()]);
             let v = to_value(&m, list_schema.value_type())
                 .unwrap_or_else(|err| panic!("{kind:?} list: {err}"));
             assert_eq!(v.get(list.list_attr()).map(|l| l.elements().len()), Some(1));
 
-            // Reading: the models take what they need and skip the unknown rest.
+            // A plan: what is known until apply reads as null (as the lifecycle reads it).
             let mut plan = resource.block.empty_value();
             if let Value::Object(attrs) = &mut plan {
                 for (k, v) in attrs.iter_mut() {
@@ -780,13 +755,12 @@ mod tests {
                 }
                 attrs.insert("description".into(), Value::Null);
             }
-            let args: CreateArgs = from_value(&plan).unwrap_or_else(|err| panic!("{err}"));
+            strip_unknowns(&mut plan);
+            let args: Entry = from_value(&plan).unwrap_or_else(|err| panic!("{err}"));
             assert_eq!(
-                (args.name.as_str(), args.region_id),
-                ("n", idc.then_some(1))
+                (args.name.as_str(), args.region_id, args.id),
+                ("n", idc.then_some(1), None)
             );
-            let stored = to_value(&e, resource.value_type()).unwrap_or_else(|err| panic!("{err}"));
-            assert!(from_value::<Stored>(&stored).is_ok_and(|s| s.id == 7));
             let config = data.block.empty_value();
             assert!(
                 from_value::<Selector>(&config).is_ok_and(|s| s.id.is_none() && s.name.is_none())

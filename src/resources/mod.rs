@@ -37,9 +37,15 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(db_role::DbRoleResource),
         Arc::new(db_grant::DbGrantResource),
         Arc::new(backup::BackupPolicyResource),
-        Arc::new(compute::CatalogueResource(compute::Kind::Region)),
-        Arc::new(compute::CatalogueResource(compute::Kind::Idc)),
-        Arc::new(compute::CatalogueResource(compute::Kind::HostType)),
+        Arc::new(Managed(
+            compute::CatalogueResource::<compute::RegionKind>::new(),
+        )),
+        Arc::new(Managed(
+            compute::CatalogueResource::<compute::IdcKind>::new(),
+        )),
+        Arc::new(Managed(
+            compute::CatalogueResource::<compute::HostTypeKind>::new(),
+        )),
         Arc::new(host::HostResource),
         Arc::new(topology::ClusterResource),
         Arc::new(topology::ZoneResource),
