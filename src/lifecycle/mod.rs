@@ -834,3 +834,6 @@ impl Ctx {
         self.data_opt::<OcpClient>()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,373 @@
+//! Tests of the lifecycle adapter on a toy object through the provider core, with a client
+//! whose OCP is unreachable: what the adapter does without asking OCP (record-then-wait,
+//! pending resume, refusal, not-found, writing models over what Terraform holds).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::client::ClientConfig;
+use crate::framework::core::{Configurer, ProviderCore};
+use crate::framework::Attr;
+
+/// The toy's model; `size` is computed by "OCP".
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+struct ToyModel {
+    id: Option<String>,
+    name: String,
+    size: Option<i64>,
+    status: Option<String>,
+}
+
+/// A toy object whose behaviour follows its `name`: "taken" exists already, "building" has a
+/// task that cannot be waited on (OCP unreachable); ids "gone" and "stale" shape reads.
+struct Toy;
+
+#[tonic::async_trait]
+impl OcpObject for Toy {
+    type Model = ToyModel;
+    const TYPE_NAME: &'static str = "ocp_toy";
+    const NOUN: &'static str = "Toy";
+
+    fn schema(&self) -> Schema {
+        Schema::new("toy")
+            .attr(
+                "id",
+                Attr::string().computed().use_state_for_unknown().doc("d"),
+            )
+            .attr("name", Attr::string().required().doc("d"))
+            .attr("size", Attr::int().computed().doc("d"))
+            .attr("status", Attr::string().computed().doc("d"))
+            .timeouts(&[("create", Duration::from_millis(300))])
+    }
+
+    async fn create(&self, call: &mut Call<'_>, plan: &ToyModel) -> Result<Born<ToyModel>, Fail> {
+        let state = ToyModel {
+            id: Some("42".into()),
+            ..plan.clone()
+        };
+        match plan.name.as_str() {
+            "taken" => {
+                refuse_existing(
+                    call.diags,
+                    Existing {
+                        type_name: "ocp_toy",
+                        noun: "Toy",
+                        what: "toy \"taken\"".into(),
+                        import_id: "7".into(),
+                        attr: "name",
+                    },
+                );
+                Err(Fail::Reported)
+            }
+            "building" => Ok(Born::waiting(state, vec![77])),
+            _ => Ok(Born::done(state)),
+        }
+    }
+
+    async fn read(&self, _c: &OcpClient, base: &ToyModel) -> Result<Option<ToyModel>, ClientError> {
+        Ok(match base.id.as_deref() {
+            Some("gone") => None,
+            // OCP moved on since the state was read (a pending task finished).
+            Some("stale") if base.name == "old" => Some(ToyModel {
+                name: "fresh".into(),
+                size: Some(3),
+                status: Some("RUNNING".into()),
+                ..base.clone()
+            }),
+            _ => Some(ToyModel {
+                size: Some(3),
+                status: Some("RUNNING".into()),
+                ..base.clone()
+            }),
+        })
+    }
+
+    async fn update(
+        &self,
+        call: &mut Call<'_>,
+        prior: &ToyModel,
+        _plan: &ToyModel,
+        _base: &mut ToyModel,
+    ) -> Result<(), Fail> {
+        if prior.id.as_deref() == Some("stale") && prior.name != "fresh" {
+            return Err(call.error(None, "the update got the old prior"));
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, _call: &mut Call<'_>, state: &ToyModel) -> Result<(), Fail> {
+        match state.name.as_str() {
+            "vanished" => Err(ClientError::NotFound {
+                method: "DELETE",
+                path: "/toys/42".into(),
+                message: "no such toy".into(),
+                trace_id: None,
+            }
+            .into()),
+            _ => Ok(()),
+        }
+    }
+
+    async fn import(&self, _c: Option<&OcpClient>, id: &str) -> Result<ToyModel, ImportError> {
+        Ok(ToyModel {
+            id: Some(id.into()),
+            ..ToyModel::default()
+        })
+    }
+}
+
+/// A provider block that configures a client of an OCP nobody listens on.
+struct DeadOcp;
+
+#[tonic::async_trait]
+impl Configurer for DeadOcp {
+    fn schema(&self) -> Schema {
+        Schema::new("p")
+    }
+    fn validate(&self, _c: &Value, _d: &mut Diagnostics) {}
+    async fn configure(&self, _c: &Value, _d: &mut Diagnostics) -> Option<Arc<dyn ProviderData>> {
+        let mut cfg = ClientConfig::new("http://127.0.0.1:9", "admin", "pw");
+        cfg.max_retries = 0;
+        cfg.request_timeout = Duration::from_millis(100);
+        OcpClient::new(cfg)
+            .ok()
+            .map(|c| Arc::new(c) as Arc<dyn ProviderData>)
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn core() -> ProviderCore {
+    let c = ProviderCore::new(Box::new(DeadOcp), vec![Arc::new(Managed(Toy))], vec![]);
+    let d = rt().block_on(c.configure(&Value::object(Vec::<(String, Value)>::new())));
+    assert!(!d.has_errors(), "{d:?}");
+    c
+}
+
+fn toy(id: Option<&str>, name: &str) -> Value {
+    Value::object([
+        ("id", id.map(Value::string).unwrap_or(Value::Null)),
+        ("name", Value::string(name)),
+        ("size", Value::Null),
+        ("status", Value::Null),
+        ("timeouts", Value::Null),
+    ])
+}
+
+/// A toy as a refresh left it (computed values known).
+fn refreshed(id: &str, name: &str) -> Value {
+    let mut v = toy(Some(id), name);
+    v.set_attr("size", Value::from_i64(3));
+    v.set_attr("status", Value::string("RUNNING"));
+    v
+}
+
+fn plan_create(c: &ProviderCore, name: &str) -> Value {
+    let config = toy(None, name);
+    c.plan_resource_change("ocp_toy", &Value::Null, &config, &config, &[])
+        .planned
+}
+
+#[test]
+fn a_create_records_the_model_read_back_over_the_plan() {
+    let c = core();
+    let planned = plan_create(&c, "plain");
+    let (s, _, d) = rt().block_on(c.apply_resource_change(
+        "ocp_toy",
+        Value::Null,
+        planned.clone(),
+        toy(None, "plain"),
+        vec![],
+    ));
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(s.get("id"), Some(&Value::string("42")));
+    assert_eq!(s.get("size"), Some(&Value::from_i64(3)), "read back");
+    assert_eq!(s.get("timeouts"), Some(&Value::Null), "kept from the plan");
+}
+
+#[test]
+fn a_create_whose_task_cannot_be_waited_on_keeps_the_id_and_leaves_it_pending() {
+    let c = core();
+    let planned = plan_create(&c, "building");
+    let (s, private, d) = rt().block_on(c.apply_resource_change(
+        "ocp_toy",
+        Value::Null,
+        planned,
+        toy(None, "building"),
+        vec![],
+    ));
+    assert!(
+        !d.has_errors(),
+        "a create left pending is not tainted: {d:?}"
+    );
+    assert!(d.0[0].summary.contains("OCP Task Still Running"), "{d:?}");
+    assert_eq!(
+        s.get("id"),
+        Some(&Value::string("42")),
+        "recorded before the wait"
+    );
+    assert_eq!(s.get("size"), Some(&Value::Null), "unknowns stripped");
+    let p = pending::pending_of(&private).unwrap();
+    assert_eq!((p.op, p.tasks), (Op::Create, vec![77]));
+    // The next plan shows the pending task as a change of `status`.
+    let prior = s.clone();
+    let resp = c.plan_resource_change("ocp_toy", &prior, &prior, &toy(None, "building"), &private);
+    assert_eq!(resp.planned.get("status"), Some(&Value::Unknown));
+    assert!(resp
+        .diags
+        .0
+        .iter()
+        .any(|d| d.summary == "OCP Task Still Running"));
+}
+
+#[test]
+fn an_object_that_existed_before_is_refused_and_nothing_is_recorded() {
+    let c = core();
+    let planned = plan_create(&c, "taken");
+    let (s, _, d) = rt().block_on(c.apply_resource_change(
+        "ocp_toy",
+        Value::Null,
+        planned,
+        toy(None, "taken"),
+        vec![],
+    ));
+    assert!(s.is_null());
+    assert_eq!(d.0.len(), 1, "{d:?}");
+    assert_eq!(d.0[0].summary, "Toy Already Exists");
+}
+
+#[test]
+fn a_gone_object_leaves_state_and_a_vanished_one_counts_as_deleted() {
+    let c = core();
+    let (s, _, d) = rt().block_on(c.read_resource("ocp_toy", toy(Some("gone"), "x"), vec![]));
+    assert!(d.is_empty() && s.is_none(), "{d:?}");
+    let (s, _, d) = rt().block_on(c.apply_resource_change(
+        "ocp_toy",
+        toy(Some("42"), "vanished"),
+        Value::Null,
+        Value::Null,
+        vec![],
+    ));
+    assert!(d.is_empty() && s.is_null(), "{d:?}");
+}
+
+/// Private bytes with an update task that failed after the last apply stopped waiting
+/// (finishing it needs no OCP call).
+fn failed_update_pending() -> Vec<u8> {
+    let mut b = Vec::new();
+    Private::edit(&mut b, |p| {
+        p.set_pending(Op::Update, vec![5]);
+        if let Some(q) = p.pending.as_mut() {
+            q.failed = Some("boom".into());
+        }
+    });
+    b
+}
+
+#[test]
+fn after_pending_tasks_the_update_starts_from_a_fresh_read() {
+    let c = core();
+    let plan = refreshed("stale", "wanted");
+    let (s, private, d) = rt().block_on(c.apply_resource_change(
+        "ocp_toy",
+        refreshed("stale", "old"),
+        plan.clone(),
+        plan.clone(),
+        failed_update_pending(),
+    ));
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(s.get("name"), Some(&Value::string("wanted")));
+    assert_eq!(pending::pending_of(&private), None, "nothing left pending");
+    // Without pending tasks the prior state is the one Terraform refreshed: no re-read.
+    let (_, _, d) = rt().block_on(c.apply_resource_change(
+        "ocp_toy",
+        refreshed("stale", "old"),
+        plan.clone(),
+        plan,
+        vec![],
+    ));
+    assert_eq!(d.0[0].detail, "the update got the old prior");
+}
+
+#[test]
+fn an_object_gone_after_its_pending_tasks_is_an_error_not_a_create() {
+    let c = core();
+    let prior = refreshed("gone", "old");
+    let plan = refreshed("gone", "wanted");
+    let (s, _, d) = rt().block_on(c.apply_resource_change(
+        "ocp_toy",
+        prior.clone(),
+        plan.clone(),
+        plan,
+        failed_update_pending(),
+    ));
+    assert_eq!(d.0[0].summary, "Object Gone After Pending OCP Task");
+    assert!(d.0[0].detail.contains("task 5"), "{}", d.0[0].detail);
+    assert_eq!(
+        s, prior,
+        "Terraform keeps what it had; the next refresh drops it"
+    );
+}
+
+#[test]
+fn a_model_is_written_over_what_terraform_holds() {
+    let schema = Toy.schema();
+    let base = Value::object([
+        ("id", Value::Unknown),
+        ("name", Value::string("n")),
+        ("size", Value::Unknown),
+        ("status", Value::Unknown),
+        ("timeouts", Value::object([("create", Value::string("5m"))])),
+    ]);
+    #[derive(Serialize)]
+    struct Part {
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        size: Option<i64>,
+    }
+    let mut d = Diagnostics::new();
+    let part = Part {
+        name: "m".into(),
+        size: None,
+    };
+    let v = value_over(&part, &schema, &base, &mut d).unwrap();
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(v.get("name"), Some(&Value::string("m")));
+    assert_eq!(
+        v.get("size"),
+        Some(&Value::Null),
+        "a skipped unknown becomes null"
+    );
+    assert_eq!(v.get("id"), Some(&Value::Null));
+    assert_eq!(
+        v.get("timeouts").and_then(|t| t.get("create")),
+        Some(&Value::string("5m")),
+        "attributes the model does not name keep their values"
+    );
+}
+
+#[test]
+fn ocp_fields_map_to_attributes_by_table() {
+    let err = ClientError::Api {
+        method: "POST",
+        path: "/x".into(),
+        http_status: 400,
+        code: None,
+        message: "invalid zones[0].resourcePool.unitCount: too many".into(),
+        trace_id: None,
+    };
+    let table = [("unitCount", "unit_count"), ("name", "name")];
+    assert_eq!(
+        attr_by_field(&err, &table),
+        Some(AttrPath::root("unit_count"))
+    );
+    assert_eq!(attr_by_field(&err, &[("name", "name")]), None);
+}
