@@ -84,6 +84,21 @@ impl Schema {
         self.ty.get_or_init(|| self.block.implied_type())
     }
 
+    /// The object type of some of this schema's attributes: the element type of a list data
+    /// source whose entries are these objects, so it is never written a second time.
+    pub fn pick(&self, names: &[&str]) -> Type {
+        match self.value_type() {
+            Type::Object(attrs) => Type::Object(
+                attrs
+                    .iter()
+                    .filter(|(n, _)| names.contains(&n.as_str()))
+                    .map(|(n, t)| (n.clone(), t.clone()))
+                    .collect(),
+            ),
+            t => t.clone(),
+        }
+    }
+
     /// Problems in the schema itself (missing descriptions, contradictory flags). Tests call it
     /// for every registered schema, so a defect never reaches a user.
     pub fn check(&self) -> Vec<String> {

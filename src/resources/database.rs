@@ -8,14 +8,13 @@ use serde::{Deserialize, Serialize};
 use crate::client::api::db::{CreateDatabase, Database, ModifyDatabase};
 use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::{
-    Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource, Schema,
+    read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
+    Schema,
 };
-use crate::value::{Type, Value};
+use crate::value::Value;
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
-use super::{
-    import_id, refuse_existing, report, tenant_attrs, tenant_of, Existing, DB_OBJECT_NAME,
-};
+use super::{import_id, refuse_existing, report, tenant_attrs, Existing, DB_OBJECT_NAME};
 use crate::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpObject};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
@@ -205,6 +204,49 @@ impl OcpObject for DatabaseResource {
 /// `data "ocp_databases"`: the databases of a MySQL-mode tenant.
 pub struct DatabasesDataSource;
 
+/// The attributes of `ocp_database` each entry of `ocp_databases` has.
+const ENTRY_ATTRS: &[&str] = &[
+    "name",
+    "charset",
+    "collation",
+    "primary_zone",
+    "read_only",
+    "create_time",
+];
+
+/// The model of `ocp_databases`.
+#[derive(Serialize, Deserialize)]
+struct DatabasesModel {
+    cluster_id: i64,
+    tenant_id: i64,
+    #[serde(default)]
+    databases: Vec<DatabaseEntry>,
+}
+
+/// One entry of `ocp_databases`.
+#[derive(Serialize, Deserialize)]
+struct DatabaseEntry {
+    name: String,
+    charset: Option<String>,
+    collation: Option<String>,
+    primary_zone: Option<String>,
+    read_only: Option<bool>,
+    create_time: Option<String>,
+}
+
+impl From<Database> for DatabaseEntry {
+    fn from(d: Database) -> DatabaseEntry {
+        DatabaseEntry {
+            name: d.db_name,
+            charset: d.charset,
+            collation: d.collation,
+            primary_zone: d.primary_zone,
+            read_only: d.readonly,
+            create_time: d.create_time,
+        }
+    }
+}
+
 #[tonic::async_trait]
 impl DataSource for DatabasesDataSource {
     fn type_name(&self) -> &'static str {
@@ -212,46 +254,27 @@ impl DataSource for DatabasesDataSource {
     }
 
     fn schema(&self) -> Schema {
-        let db = Type::object([
-            ("name", Type::String),
-            ("charset", Type::String),
-            ("collation", Type::String),
-            ("primary_zone", Type::String),
-            ("read_only", Type::Bool),
-            ("create_time", Type::String),
-        ]);
+        let entry = DatabaseResource.schema().pick(ENTRY_ATTRS);
         Schema::new("Lists the databases of a MySQL-mode tenant.")
             .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
             .attr("tenant_id", Attr::int().required().doc("OCP id of the tenant."))
-            .attr("databases", Attr::list(db).computed().doc("The databases, by name: `name`, `charset`, `collation`, `primary_zone`, `read_only` and `create_time`."))
+            .attr("databases", Attr::list(entry).computed().doc("The databases, by name: `name`, `charset`, `collation`, `primary_zone`, `read_only` and `create_time`."))
     }
 
     async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let Some((cluster_id, tenant_id)) = tenant_of(&req.config) else {
+        let Some(mut m) = read_model::<DatabasesModel>(&req.config, &mut resp.diags) else {
             return;
         };
-        match client.list_databases(cluster_id, tenant_id).await {
+        match client.list_databases(m.cluster_id, m.tenant_id).await {
             Ok(mut list) => {
                 list.sort_by(|a, b| a.db_name.cmp(&b.db_name));
-                let dbs = list
-                    .iter()
-                    .map(|d| {
-                        Value::object([
-                            ("name", Value::string(d.db_name.clone())),
-                            ("charset", Value::opt_string(d.charset.clone())),
-                            ("collation", Value::opt_string(d.collation.clone())),
-                            ("primary_zone", Value::opt_string(d.primary_zone.clone())),
-                            ("read_only", Value::opt_bool(d.readonly)),
-                            ("create_time", Value::opt_string(d.create_time.clone())),
-                        ])
-                    })
-                    .collect();
-                let mut s = req.config.clone();
-                s.set_attr("databases", Value::List(dbs));
-                resp.state = s;
+                m.databases = list.into_iter().map(DatabaseEntry::from).collect();
+                if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
+                    resp.state = v;
+                }
             }
             Err(e) => report(&mut resp.diags, "List Databases", None, &e),
         }

@@ -63,3 +63,83 @@ fn every_resource_has_an_example_and_an_import_id_and_every_data_source_an_examp
     }
     assert!(missing.is_empty(), "examples missing: {missing:#?}");
 }
+
+/// `docs/contributing.md` walks a newcomer through adding a resource; this keeps it true.
+#[test]
+fn the_contributing_walkthrough_matches_the_code() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let guide = std::fs::read_to_string(root.join("docs/contributing.md")).unwrap();
+    // Every repository path the guide names exists.
+    let mut missing: Vec<String> = guide
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| {
+            [
+                "src/",
+                "crates/",
+                "tests/",
+                "examples/",
+                "docs/",
+                "scripts/",
+            ]
+            .iter()
+            .any(|p| s.starts_with(p))
+                && !s.contains('<')
+                && !s.contains(' ')
+        })
+        .filter(|s| !root.join(s).exists())
+        .map(str::to_string)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "paths named in docs/contributing.md that do not exist: {missing:?}"
+    );
+
+    // One registry line per resource, each through the lifecycle adapter.
+    let registry = std::fs::read_to_string(root.join("src/resources/mod.rs")).unwrap();
+    let body = registry
+        .split("pub fn all_resources()")
+        .nth(1)
+        .and_then(|b| b.split("\n}\n").next())
+        .unwrap();
+    let core = terraform_provider_ocp::provider_core();
+    let lines: Vec<&str> = body.lines().filter(|l| l.contains("Arc::new(")).collect();
+    assert_eq!(lines.len(), core.resources().len(), "{body}");
+    for l in &lines {
+        assert!(l.contains("Arc::new(Managed("), "not on the lifecycle: {l}");
+    }
+
+    // Every resource and data source has its example and its docs, and every example
+    // directory belongs to a registered type.
+    for (kind, names, file) in [
+        (
+            "resources",
+            core.resources().keys().copied().collect::<Vec<_>>(),
+            "resource.tf",
+        ),
+        (
+            "data-sources",
+            core.data_sources().keys().copied().collect(),
+            "data-source.tf",
+        ),
+    ] {
+        for name in &names {
+            for p in [
+                format!("examples/{kind}/{name}/{file}"),
+                format!("docs/{kind}/{name}.md"),
+            ] {
+                if !root.join(&p).is_file() {
+                    missing.push(p);
+                }
+            }
+        }
+        for dir in std::fs::read_dir(root.join("examples").join(kind)).unwrap() {
+            let dir = dir.unwrap().file_name().to_string_lossy().to_string();
+            if !names.contains(&dir.as_str()) {
+                missing.push(format!("a registered type for examples/{kind}/{dir}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}
