@@ -58,11 +58,20 @@ pub(crate) fn start_sim(task_seconds: f64) -> Sim {
 fn cli_config() -> &'static Path {
     static CFG: OnceLock<PathBuf> = OnceLock::new();
     CFG.get_or_init(|| {
-        let root = std::env::temp_dir().join(format!("ocp-e2e-{}", std::process::id()));
+        // One directory per checkout (named by the plugin's path), reused by every run: a
+        // static is never dropped, so a per-run directory would be left behind each time.
+        let plugin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-ocp"));
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&plugin, &mut h);
+        let key = std::hash::Hasher::finish(&h);
+        let root = std::env::temp_dir().join(format!("ocp-e2e-{key:016x}"));
         let dest = root.join("mirror/registry.terraform.io/oceanbase/ocp/0.1.0/linux_amd64");
         std::fs::create_dir_all(&dest).expect("mirror dir");
-        let plugin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-ocp"));
-        std::fs::copy(&plugin, dest.join("terraform-provider-ocp_v0.1.0")).expect("copy plugin");
+        // Copied beside, then renamed: a run that starts while another reads the mirror
+        // never sees half a binary.
+        let part = dest.join(format!(".plugin-{}", std::process::id()));
+        std::fs::copy(&plugin, &part).expect("copy plugin");
+        std::fs::rename(&part, dest.join("terraform-provider-ocp_v0.1.0")).expect("place plugin");
         let cfg = root.join("terraform.rc");
         std::fs::write(
             &cfg,
