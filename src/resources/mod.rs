@@ -33,8 +33,8 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
     vec![
         Arc::new(tenant::TenantResource),
         Arc::new(Managed(database::DatabaseResource)),
-        Arc::new(db_user::DbUserResource),
-        Arc::new(db_role::DbRoleResource),
+        Arc::new(Managed(db_user::DbUserResource)),
+        Arc::new(Managed(db_role::DbRoleResource)),
         Arc::new(db_grant::DbGrantResource),
         Arc::new(backup::BackupPolicyResource),
         Arc::new(Managed(

@@ -9,7 +9,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::value::Value;
+use serde::Deserialize;
+
+use crate::value::{from_value, Known, Value};
 
 /// MySQL-mode global privileges.
 pub const MYSQL_GLOBAL: &[&str] = &[
@@ -103,11 +105,28 @@ impl Mode {
         }
     }
 
+    /// The mode as OCP names it and state records it in `tenant_mode`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Mysql => "MYSQL",
+            Mode::Oracle => "ORACLE",
+        }
+    }
+
+    /// The mode a model recorded in its `tenant_mode`, if known.
+    pub fn recorded(tenant_mode: Option<&str>) -> Option<Mode> {
+        tenant_mode.map(|m| Mode::from_ocp(Some(m)))
+    }
+
     /// The mode recorded in a state value's `tenant_mode`, if known.
     pub fn of_state(v: &Value) -> Option<Mode> {
-        v.get("tenant_mode")
-            .and_then(Value::as_str)
-            .map(|m| Mode::from_ocp(Some(m)))
+        /// The one attribute read here.
+        #[derive(Deserialize)]
+        struct Recorded {
+            tenant_mode: Option<Known<String>>,
+        }
+        let r: Recorded = from_value(v).ok()?;
+        Mode::recorded(r.tenant_mode.and_then(Known::known).as_deref())
     }
 }
 
