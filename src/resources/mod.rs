@@ -41,8 +41,8 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(compute::CatalogueResource(compute::Kind::Idc)),
         Arc::new(compute::CatalogueResource(compute::Kind::HostType)),
         Arc::new(host::HostResource),
-        Arc::new(topology::ClusterResource),
-        Arc::new(topology::ZoneResource),
+        Arc::new(Managed(topology::ClusterResource)),
+        Arc::new(Managed(topology::ZoneResource)),
     ]
 }
 
