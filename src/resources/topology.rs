@@ -19,7 +19,7 @@ use crate::client::api::cluster::{
     AddZoneRequest, Cluster, ClusterZone, CreateClusterRequest, CreateClusterZone, NameValue,
 };
 use crate::client::api::tenant::TenantFilter;
-use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
+use crate::client::{ClientError, Created, OcpClient, OcpField, Secret, TaskInstance};
 use crate::framework::validate::{NotBlank, OneOf};
 use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
@@ -73,14 +73,16 @@ pub struct ClusterModel {
     startup_parameter: Vec<StartupParameter>,
 }
 
-/// What planning an `ocp_cluster` changes or compares, in its configuration and plan (where
-/// values may be unknown).
+/// What validating and planning an `ocp_cluster` looks at, in its configuration and plan
+/// (where values may be unknown); planning writes back all but `zone`.
 #[derive(Default, Serialize, Deserialize)]
 struct ClusterPlan {
     rpm_name: Option<Known<String>>,
     root_password: Option<Known<String>>,
     primary_zone: Option<Known<String>>,
     status: Option<Known<String>>,
+    #[serde(default, skip_serializing)]
+    zone: Option<Known<Vec<ZoneConfig>>>,
 }
 
 /// The host ids of a zone in a configuration: the list, or any of its hosts, may be unknown.
@@ -93,10 +95,9 @@ struct ZoneConfig {
     servers: Hosts,
 }
 
-/// The zones of an `ocp_cluster` configuration.
-#[derive(Deserialize)]
-struct ClusterConfig {
-    zone: Option<Known<Vec<ZoneConfig>>>,
+/// A value of a configuration or plan, when it is set and known.
+fn known<T>(v: &Option<Known<T>>) -> Option<&T> {
+    v.as_ref().and_then(Known::as_known)
 }
 
 /// The message for a host listed twice (a host runs one OBServer, in one zone).
@@ -115,7 +116,7 @@ fn check_servers(
     diags: &mut Diagnostics,
     hosts: &mut Vec<Keyed<i64>>,
 ) {
-    let Some(Known::Value(list)) = servers else {
+    let Some(list) = known(servers) else {
         return;
     };
     if list.is_empty() {
@@ -127,30 +128,25 @@ fn check_servers(
     }
     hosts.extend(list.iter().enumerate().map(|(j, h)| Keyed {
         path: path.index(j),
-        key: h.as_ref().and_then(Known::as_known).copied(),
+        key: known(h).copied(),
     }));
 }
 
-/// The host ids of a zone's OBServers, `None` unless OCP names the host of every one of them
-/// (`hostId` is not in the reference's server shape, §5 #13: without it the zone's servers
-/// are not known from OCP, and Read keeps the prior list).
-fn reported_hosts(z: &ClusterZone) -> Option<Vec<i64>> {
-    if z.servers.is_empty() {
-        return None;
+/// The hosts of zone `z` as the state records them: the hosts of its OBServers as OCP reports
+/// them, in the user's order (`mine`) when they are the same hosts. `mine` unless OCP names
+/// the host of every OBServer (`hostId` is not in the reference's server shape, §5 #13:
+/// without it the zone's servers are not known from OCP, and Read keeps the prior list, R6).
+fn servers_of(z: &ClusterZone, mine: &[i64]) -> Vec<i64> {
+    let have: Option<Vec<i64>> = z.servers.iter().map(|s| s.host_id).collect();
+    match have.filter(|h| !h.is_empty()) {
+        Some(h) if h.len() != mine.len() || mine.iter().any(|m| !h.contains(m)) => h,
+        _ => mine.to_vec(),
     }
-    z.servers.iter().map(|s| s.host_id).collect()
 }
 
-/// The hosts of zone `z` as the state records them: what OCP reports, in the user's order
-/// (`mine`) when it holds the same hosts; `mine` when OCP does not name every host (R6).
-fn servers_of(z: &ClusterZone, mine: &[i64]) -> Vec<i64> {
-    let have = reported_hosts(z).unwrap_or_else(|| mine.to_vec());
-    let same = mine.len() == have.len() && mine.iter().all(|h| have.contains(h));
-    if same {
-        mine.to_vec()
-    } else {
-        have
-    }
+/// What OCP reports, else what the state has (R6: a field OCP leaves out is not "cleared").
+fn or_mine(ocp: &Option<String>, mine: &Option<String>) -> Option<String> {
+    ocp.clone().or_else(|| mine.clone())
 }
 
 impl ZoneBlock {
@@ -158,10 +154,7 @@ impl ZoneBlock {
     fn from_ocp(z: &ClusterZone, prior: Option<&ZoneBlock>) -> ZoneBlock {
         ZoneBlock {
             name: z.name.clone(),
-            idc_name: z
-                .idc_name
-                .clone()
-                .or_else(|| prior.and_then(|p| p.idc_name.clone())),
+            idc_name: or_mine(&z.idc_name, &prior.and_then(|p| p.idc_name.clone())),
             servers: servers_of(z, prior.map_or(&[], |p| &p.servers)),
         }
     }
@@ -259,7 +252,7 @@ impl ClusterModel {
                 })
                 .collect()
         };
-        let or = |ocp: &Option<String>, mine: &Option<String>| ocp.clone().or(mine.clone());
+        let or = or_mine;
         ClusterModel {
             id: Some(c.id),
             name: c.name.clone(),
@@ -277,15 +270,18 @@ impl ClusterModel {
     }
 }
 
-/// The attribute of a `zone` block an OCP field inside `zones[i]` concerns.
-fn zone_attr(f: &crate::client::OcpField, zone: AttrPath) -> AttrPath {
-    match (f.leaf(), f.index_of("servers")) {
-        ("servers", Some(j)) => zone.attr("servers").index(j),
-        ("servers", None) => zone.attr("servers"),
-        ("name", _) => zone.attr("name"),
-        ("idcName", _) => zone.attr("idc_name"),
-        _ => zone,
-    }
+/// The attribute an OCP field of a zone's body names (`name`, `idcName`, `servers[j]`; the
+/// add-zone body §3.2, or `zones[i]` of the create-cluster body §3.1): an attribute of
+/// `zone` (a `zone` block), or of the `ocp_zone` itself when `zone` is `None`.
+fn zone_attr(f: &OcpField, zone: Option<AttrPath>) -> Option<AttrPath> {
+    let attr = |a: &str| zone.as_ref().map_or(AttrPath::root(a), |z| z.attr(a));
+    Some(match (f.leaf(), f.index_of("servers")) {
+        ("servers", Some(j)) => attr("servers").index(j),
+        ("servers", None) => attr("servers"),
+        ("name", _) => attr("name"),
+        ("idcName", _) => attr("idc_name"),
+        _ => return zone,
+    })
 }
 
 /// OCP's create-cluster fields (§3.1) and the attributes they come from; `zones[i]` and its
@@ -301,26 +297,15 @@ const CLUSTER_FIELDS: &[(&str, &str)] = &[
     ("primaryZone", "primary_zone"),
 ];
 
-/// Why an existing cluster found under the planned name is not the one this create made
-/// (design rule R2: adopt only what matches the plan): a planned zone it lacks, or a zone whose
-/// OBServers run on other hosts. `None` when it matches.
-fn differs_from_plan(c: &Cluster, plan: &ClusterModel) -> Option<String> {
-    for z in &plan.zone {
-        let Some(have) = c.zones.iter().find(|h| h.name == z.name) else {
-            return Some(format!("it has no zone {:?}", z.name));
-        };
-        let mut want = z.servers.clone();
-        let mut got: Vec<i64> = have.servers.iter().filter_map(|s| s.host_id).collect();
-        want.sort_unstable();
-        got.sort_unstable();
-        if want != got {
-            return Some(format!(
-                "its zone {:?} runs on hosts {got:?}, not {want:?}",
-                z.name
-            ));
-        }
-    }
-    None
+/// Whether an existing cluster found under the planned name is the one this create made
+/// (design rule R2: adopt only what matches the plan): it has every planned zone, and their
+/// OBServers run on the planned hosts.
+fn matches_plan(c: &Cluster, plan: &ClusterModel) -> bool {
+    plan.zone.iter().all(|z| {
+        let want: BTreeSet<i64> = z.servers.iter().copied().collect();
+        let hosts = |h: &ClusterZone| h.servers.iter().filter_map(|s| s.host_id).collect();
+        c.zones.iter().any(|h| h.name == z.name && want == hosts(h))
+    })
 }
 
 /// Drops `attr` from the attributes whose change replaces the object.
@@ -385,7 +370,7 @@ impl OcpObject for ClusterResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let Some(config) = read_model::<ClusterConfig>(config, diags) else {
+        let Some(config) = read_model::<ClusterPlan>(config, diags) else {
             return;
         };
         let zones = config.zone.and_then(Known::known).unwrap_or_default();
@@ -393,11 +378,7 @@ impl OcpObject for ClusterResource {
         let names: Vec<Keyed<&str>> = (zones.iter().enumerate())
             .map(|(i, z)| Keyed {
                 path: zone(i).attr("name"),
-                key: z
-                    .name
-                    .as_ref()
-                    .and_then(Known::as_known)
-                    .map(String::as_str),
+                key: known(&z.name).map(String::as_str),
             })
             .collect();
         refuse_duplicates(&names, "Duplicate Zone", diags, |d| {
@@ -424,15 +405,15 @@ impl OcpObject for ClusterResource {
         ) else {
             return;
         };
-        // Values OCP does not return were not known to an import (or, for `rpm_name`, when
-        // OCP reports no build): recording the configured ones is no change to the cluster
-        // (design rule R6).
         // Not configured: OCP's choice, as last read (null when OCP reports none), never
         // "unknown", which would replace the cluster.
         if config.primary_zone.is_none() {
             planned.primary_zone = prior.primary_zone.clone().map(Known::Value);
             keep_in_place(resp, "primary_zone");
         }
+        // Values OCP does not return were not known to an import (or, for `rpm_name`, when
+        // OCP reports no build): recording the configured ones is no change to the cluster
+        // (design rule R6).
         if prior.rpm_name.is_none() {
             keep_in_place(resp, "rpm_name");
         }
@@ -516,7 +497,7 @@ impl OcpObject for ClusterResource {
             // Made by this create's own unanswered POST, and what the plan asks for.
             Created::Adopted(c)
                 if matches!(c.status.as_deref(), Some("RUNNING" | "CREATING"))
-                    && differs_from_plan(&c, plan).is_none() =>
+                    && matches_plan(&c, plan) =>
             {
                 log::info!("adopting cluster {} ({}), made by this create's unanswered POST", c.id, c.name);
                 (c.id, Vec::new())
@@ -608,13 +589,12 @@ impl OcpObject for ClusterResource {
             Ok(n) => client.find_cluster(n).await?,
             Err(_) => client.find_cluster_by_name(id).await?,
         };
-        match found {
-            Some(c) => Ok(ClusterModel {
-                id: Some(c.id),
-                ..ClusterModel::default()
-            }),
-            None => Err(ImportError::NotFound(format!("OCP has no cluster with id or name {id:?}. Expected \"<cluster_id>\" or \"<cluster_name>\"."))),
-        }
+        let c = found.ok_or_else(|| ImportError::NotFound(format!("OCP has no cluster with id or name {id:?}. Expected \"<cluster_id>\" or \"<cluster_name>\".")))?;
+        let id = Some(c.id);
+        Ok(ClusterModel {
+            id,
+            ..ClusterModel::default()
+        })
     }
 
     fn import_private(&self, _state: &ClusterModel, private: &mut Vec<u8>) {
@@ -627,7 +607,7 @@ impl OcpObject for ClusterResource {
     fn attr_of(&self, err: &ClientError, _plan: &ClusterModel) -> Option<AttrPath> {
         let f = err.field()?;
         match f.index_of("zones") {
-            Some(i) => Some(zone_attr(&f, AttrPath::root("zone").index(i))),
+            Some(i) => zone_attr(&f, Some(AttrPath::root("zone").index(i))),
             None => attr_by_field(err, CLUSTER_FIELDS),
         }
     }
@@ -655,7 +635,7 @@ impl ZoneModel {
     /// The model of zone `z` of cluster `c`, keeping from `base` what OCP omits (R6) and the
     /// user's order of the same hosts.
     fn from_ocp(c: i64, z: &ClusterZone, base: &ZoneModel) -> ZoneModel {
-        let or = |ocp: &Option<String>, mine: &Option<String>| ocp.clone().or(mine.clone());
+        let or = or_mine;
         ZoneModel {
             id: Some(import_id::join(&[c.to_string(), z.name.clone()])),
             cluster_id: c,
@@ -667,13 +647,6 @@ impl ZoneModel {
         }
     }
 }
-
-/// OCP's add-zone fields (§3.2) and the attributes they come from.
-const ZONE_FIELDS: &[(&str, &str)] = &[
-    ("name", "name"),
-    ("idcName", "idc_name"),
-    ("servers", "servers"),
-];
 
 /// Waits on the task of an OBServer change of a zone (`action`, e.g. `Add OBServers`); OCP's
 /// refusal is reported on `servers`.
@@ -833,11 +806,7 @@ impl OcpObject for ZoneResource {
     }
 
     fn attr_of(&self, err: &ClientError, _plan: &ZoneModel) -> Option<AttrPath> {
-        let f = err.field()?;
-        match (f.root(), f.index_of("servers")) {
-            ("servers", Some(j)) => Some(AttrPath::root("servers").index(j)),
-            _ => attr_by_field(err, ZONE_FIELDS),
-        }
+        zone_attr(&err.field()?, None)
     }
 }
 
