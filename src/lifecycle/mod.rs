@@ -231,6 +231,18 @@ pub trait OcpObject: Send + Sync + 'static {
         base: &mut Self::Model,
     ) -> Result<(), Fail>;
 
+    /// After the update's calls succeeded and the object was read back: further steps the
+    /// update needs, or what the record keeps from the plan (e.g. a computed value OCP changed
+    /// meanwhile, when the update sent nothing to OCP). `state` is what is recorded.
+    async fn after_update(
+        &self,
+        _call: &mut Call<'_>,
+        _plan: &Self::Model,
+        _state: &mut Self::Model,
+    ) -> Result<(), Fail> {
+        Ok(())
+    }
+
     /// Deletes the object and waits until OCP no longer has it. An object already gone is
     /// deleted (the adapter treats a "not found" as success).
     async fn delete(&self, call: &mut Call<'_>, state: &Self::Model) -> Result<(), Fail>;
@@ -242,6 +254,10 @@ pub trait OcpObject: Send + Sync + 'static {
         client: Option<&OcpClient>,
         id: &str,
     ) -> Result<Self::Model, ImportError>;
+
+    /// What an import keeps in the private bytes beside the state it returns (e.g. a mark that
+    /// values OCP never returns were not known to it). The default keeps nothing.
+    fn import_private(&self, _state: &Self::Model, _private: &mut Vec<u8>) {}
 
     /// The attribute an OCP error concerns, from the request field OCP's message names
     /// ([`ClientError::field`]). The default knows none.
@@ -265,6 +281,9 @@ pub enum ImportError {
     Ambiguous(String),
     /// OCP could not be asked.
     Ocp(ClientError),
+    /// The id needs OCP (e.g. it names an object by name) and the provider cannot reach OCP
+    /// yet; reported as every operation without a client is.
+    NoClient,
 }
 
 impl From<ClientError> for ImportError {
@@ -530,11 +549,18 @@ impl<O: OcpObject> Resource for Managed<O> {
             action: action.clone(),
             op: Op::Update,
         };
-        if let Err(f) = self.0.update(&mut call, &prior, &plan, &mut base).await {
+        let updated = self.0.update(&mut call, &prior, &plan, &mut base).await;
+        let after = updated.is_ok();
+        if let Err(f) = updated {
             self.report(call.diags, &action, &plan, f);
         }
         // Whatever happened, the state is what OCP has now.
-        if let Some(m) = self.read_back(client, &base, call.diags, "Update").await {
+        if let Some(mut m) = self.read_back(client, &base, call.diags, "Update").await {
+            if after {
+                if let Err(f) = self.0.after_update(&mut call, &plan, &mut m).await {
+                    self.report(call.diags, &action, &plan, f);
+                }
+            }
             if let Some(v) = self.write(&m, &req.plan, call.diags) {
                 resp.state = v;
             }
@@ -572,7 +598,13 @@ impl<O: OcpObject> Resource for Managed<O> {
 
     async fn import(&self, ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
         match self.0.import(ctx.client_opt(), id).await {
-            Ok(m) => resp.state = self.write(&m, &Value::Null, &mut resp.diags),
+            Ok(m) => {
+                self.0.import_private(&m, &mut resp.private);
+                resp.state = self.write(&m, &Value::Null, &mut resp.diags)
+            }
+            Err(ImportError::NoClient) => {
+                ctx.client(&mut resp.diags);
+            }
             Err(ImportError::Invalid(why)) => resp.diags.error("Invalid Import ID", why),
             Err(ImportError::Ambiguous(why)) => resp.diags.error("Ambiguous Import ID", why),
             Err(ImportError::NotFound(why)) => {

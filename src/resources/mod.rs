@@ -47,8 +47,8 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
             compute::CatalogueResource::<compute::HostTypeKind>::new(),
         )),
         Arc::new(host::HostResource),
-        Arc::new(topology::ClusterResource),
-        Arc::new(topology::ZoneResource),
+        Arc::new(Managed(topology::ClusterResource)),
+        Arc::new(Managed(topology::ZoneResource)),
     ]
 }
 

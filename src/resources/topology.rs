@@ -1,5 +1,6 @@
 //! The `ocp_cluster` and `ocp_zone` resources: creating an OceanBase cluster on hosts OCP
-//! knows, and adding or removing zones afterwards.
+//! knows, and adding or removing zones afterwards. Both are [`OcpObject`]s: the lifecycle
+//! adapter records, waits, reads back and resumes; this file says what is particular to them.
 //!
 //! API: ocp-api.md §3.1 (create-cluster body), §3.2 (zones), §3.3 (OBServers), §5 #2, #12,
 //! #13. Cluster creation, deletion, zone and server changes are async OCP tasks.
@@ -9,30 +10,95 @@
 //! later are `ocp_zone` resources, whose servers change in place. The cluster's state only
 //! tracks its own zones, so the two never fight over a zone.
 
-use std::time::{Duration, Instant};
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
 
 use crate::client::api::cluster::{
     AddZoneRequest, Cluster, ClusterZone, CreateClusterRequest, CreateClusterZone, NameValue,
 };
-use crate::client::{ClientError, Created, OcpClient, Secret};
+use crate::client::api::tenant::TenantFilter;
+use crate::client::{ClientError, Created, OcpClient, OcpField, Secret, TaskInstance};
 use crate::framework::validate::{NotBlank, OneOf};
 use crate::framework::{
-    Attr, AttrPath, Block, CreateRequest, CreateResponse, Ctx, DeleteRequest, DeleteResponse,
-    Diagnostics, ImportResponse, NestedBlock, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
-    Resource, Schema, UpdateRequest, UpdateResponse,
+    read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
-use crate::value::{Type, Value};
+use crate::lifecycle::pending::Private;
+use crate::lifecycle::{
+    attr_by_field, report, value_over, wait, Born, Call, Fail, ImportError, OcpObject,
+};
+use crate::value::{Known, Type, Value};
 
 use super::unique::{refuse_duplicates, Duplicate, Keyed};
-use super::{
-    import_id, refuse_existing, report, report_delete, set_reported, wait, wait_tasks, Existing,
-    Waited,
-};
-use crate::client::api::tenant::TenantFilter;
-use crate::lifecycle::pending::{Op, Private};
+use super::{import_id, refuse_existing, Existing};
 
 /// The `ocp_cluster` resource.
 pub struct ClusterResource;
+
+/// A `zone` block of `ocp_cluster`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ZoneBlock {
+    name: String,
+    idc_name: Option<String>,
+    #[serde(default)]
+    servers: Vec<i64>,
+}
+
+/// A `startup_parameter` block of `ocp_cluster`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct StartupParameter {
+    name: String,
+    value: String,
+}
+
+/// The model of `ocp_cluster`: state, plan and import alike.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ClusterModel {
+    id: Option<i64>,
+    name: String,
+    #[serde(rename = "type")]
+    cluster_type: Option<String>,
+    rpm_name: Option<String>,
+    root_password: Option<String>,
+    primary_zone: Option<String>,
+    ob_cluster_id: Option<i64>,
+    status: Option<String>,
+    ob_version: Option<String>,
+    create_time: Option<String>,
+    full_version: Option<String>,
+    #[serde(default)]
+    zone: Vec<ZoneBlock>,
+    #[serde(default)]
+    startup_parameter: Vec<StartupParameter>,
+}
+
+/// What validating and planning an `ocp_cluster` looks at, in its configuration and plan
+/// (where values may be unknown); planning writes back all but `zone`.
+#[derive(Default, Serialize, Deserialize)]
+struct ClusterPlan {
+    rpm_name: Option<Known<String>>,
+    root_password: Option<Known<String>>,
+    primary_zone: Option<Known<String>>,
+    status: Option<Known<String>>,
+    #[serde(default, skip_serializing)]
+    zone: Option<Known<Vec<ZoneConfig>>>,
+}
+
+/// The host ids of a zone in a configuration: the list, or any of its hosts, may be unknown.
+type Hosts = Option<Known<Vec<Option<Known<i64>>>>>;
+
+/// A zone in a configuration: a `zone` block of `ocp_cluster`, or an `ocp_zone`.
+#[derive(Deserialize)]
+struct ZoneConfig {
+    name: Option<Known<String>>,
+    servers: Hosts,
+}
+
+/// A value of a configuration or plan, when it is set and known.
+fn known<T>(v: &Option<Known<T>>) -> Option<&T> {
+    v.as_ref().and_then(Known::as_known)
+}
 
 /// The message for a host listed twice (a host runs one OBServer, in one zone).
 fn host_twice(d: &Duplicate<'_, i64>) -> String {
@@ -42,37 +108,56 @@ fn host_twice(d: &Duplicate<'_, i64>) -> String {
     )
 }
 
-fn host_ids(v: &Value) -> Vec<i64> {
-    v.elements().iter().filter_map(Value::as_i64).collect()
+/// Checks the hosts of one zone, at `path`: a known list needs at least one; the known hosts
+/// join `hosts`, the input of the host-used-twice check.
+fn check_servers(
+    servers: &Hosts,
+    path: AttrPath,
+    diags: &mut Diagnostics,
+    hosts: &mut Vec<Keyed<i64>>,
+) {
+    let Some(list) = known(servers) else {
+        return;
+    };
+    if list.is_empty() {
+        diags.attr_error(
+            path.clone(),
+            "Zone Without Servers",
+            "A zone needs at least one host for its OBServers.",
+        );
+    }
+    hosts.extend(list.iter().enumerate().map(|(j, h)| Keyed {
+        path: path.index(j),
+        key: known(h).copied(),
+    }));
 }
 
-/// The host ids of a zone's OBServers, `None` unless OCP names the host of every one of them
-/// (`hostId` is not in the reference's server shape, §5 #13: without it the zone's servers
-/// are not known from OCP, and Read keeps the prior list).
-fn reported_hosts(z: &ClusterZone) -> Option<Vec<i64>> {
-    if z.servers.is_empty() {
-        return None;
+/// The hosts of zone `z` as the state records them: the hosts of its OBServers as OCP reports
+/// them, in the user's order (`mine`) when they are the same hosts. `mine` unless OCP names
+/// the host of every OBServer (`hostId` is not in the reference's server shape, §5 #13:
+/// without it the zone's servers are not known from OCP, and Read keeps the prior list, R6).
+fn servers_of(z: &ClusterZone, mine: &[i64]) -> Vec<i64> {
+    let have: Option<Vec<i64>> = z.servers.iter().map(|s| s.host_id).collect();
+    match have.filter(|h| !h.is_empty()) {
+        Some(h) if h.len() != mine.len() || mine.iter().any(|m| !h.contains(m)) => h,
+        _ => mine.to_vec(),
     }
-    z.servers.iter().map(|s| s.host_id).collect()
 }
 
-/// A `zone` block for zone `z`, keeping from `prior` (the block in state) what OCP omits.
-fn zone_value(z: &ClusterZone, prior: Option<&Value>) -> Value {
-    let prior = prior.unwrap_or(&Value::Null);
-    let mut v = Value::object([("name", Value::string(z.name.clone()))]);
-    super::set_reported(
-        &mut v,
-        prior,
-        "idc_name",
-        z.idc_name.clone().map(Value::string),
-    );
-    let servers =
-        reported_hosts(z).map(|h| Value::List(h.into_iter().map(Value::from_i64).collect()));
-    super::set_reported(&mut v, prior, "servers", servers);
-    if v.get("servers").is_none_or(Value::is_null) {
-        v.set_attr("servers", Value::List(Vec::new()));
+/// What OCP reports, else what the state has (R6: a field OCP leaves out is not "cleared").
+fn or_mine(ocp: &Option<String>, mine: &Option<String>) -> Option<String> {
+    ocp.clone().or_else(|| mine.clone())
+}
+
+impl ZoneBlock {
+    /// The block for zone `z`, keeping from `prior` (the block in state) what OCP omits.
+    fn from_ocp(z: &ClusterZone, prior: Option<&ZoneBlock>) -> ZoneBlock {
+        ZoneBlock {
+            name: z.name.clone(),
+            idc_name: or_mine(&z.idc_name, &prior.and_then(|p| p.idc_name.clone())),
+            servers: servers_of(z, prior.map_or(&[], |p| &p.servers)),
+        }
     }
-    v
 }
 
 /// A cluster as Read sees it: OCP's cluster object and the primary zone of its `sys` tenant
@@ -93,7 +178,7 @@ fn was_imported(private: &[u8]) -> bool {
 
 /// The zone-priority groups of a primary zone string (`;` separates priorities, `,` joins
 /// equals), so that `zone1;zone2,zone3` equals `zone1; zone3,zone2`.
-fn primary_zone_groups(pz: &str) -> Vec<std::collections::BTreeSet<String>> {
+fn primary_zone_groups(pz: &str) -> Vec<BTreeSet<String>> {
     pz.split(';')
         .map(|g| {
             g.split(',')
@@ -101,7 +186,7 @@ fn primary_zone_groups(pz: &str) -> Vec<std::collections::BTreeSet<String>> {
                 .filter(|z| !z.is_empty())
                 .collect()
         })
-        .filter(|g: &std::collections::BTreeSet<String>| !g.is_empty())
+        .filter(|g: &BTreeSet<String>| !g.is_empty())
         .collect()
 }
 
@@ -129,97 +214,120 @@ async fn observe(client: &OcpClient, id: i64) -> Result<Option<Observed>, Client
     }))
 }
 
-/// The state for cluster `o`: its own zones (those in `base`, in the user's order; all of
-/// them after an import), the configuration OCP does not return (kept from `base`), and the
-/// sys tenant's primary zone (the value in `base` when OCP reports the same priorities, or none).
-fn cluster_state(o: &Observed, base: &Value) -> Value {
-    let c = &o.cluster;
-    let mut s = base.clone();
-    if !matches!(s, Value::Object(_)) {
-        s = Value::object(Vec::<(String, Value)>::new());
-    }
-    s.set_attr("id", Value::from_i64(c.id));
-    s.set_attr("name", Value::string(c.name.clone()));
-    set_reported(
-        &mut s,
-        base,
-        "type",
-        c.cluster_type.clone().map(Value::string),
-    );
-    if s.get("type").is_none_or(Value::is_null) {
-        s.set_attr("type", Value::string("PRIMARY"));
-    }
-    set_reported(
-        &mut s,
-        base,
-        "ob_cluster_id",
-        c.ob_cluster_id.map(Value::from_i64),
-    );
-    set_reported(&mut s, base, "status", c.status.clone().map(Value::string));
-    set_reported(
-        &mut s,
-        base,
-        "ob_version",
-        c.ob_version.clone().map(Value::string),
-    );
-    set_reported(
-        &mut s,
-        base,
-        "create_time",
-        c.create_time.clone().map(Value::string),
-    );
-    set_reported(
-        &mut s,
-        base,
-        "full_version",
-        c.full_version.clone().map(Value::string),
-    );
-    if let Some(pz) = &o.sys_primary_zone {
-        let kept = base
-            .get("primary_zone")
-            .and_then(Value::as_str)
-            .is_some_and(|b| primary_zone_groups(b) == primary_zone_groups(pz));
-        if !kept {
-            s.set_attr("primary_zone", Value::string(pz.clone()));
-        }
-    } else if s.get("primary_zone").is_none_or(Value::is_unknown) {
-        s.set_attr("primary_zone", Value::Null);
-    }
-    // OCP does not return the package name. After an import there is none in state: name the
-    // package the way OCP's OBServer packages are named, from the build OCP reports; the plan
-    // then takes any package of that same build as equal (see `modify_plan`). Without a
-    // reported build it stays unset, and the first plan records the configured one.
-    if base.get("rpm_name").is_none_or(Value::is_null) {
-        if let Some(fv) = &c.full_version {
-            let arch = c.architecture.clone().unwrap_or_else(|| "x86_64".into());
-            s.set_attr(
-                "rpm_name",
-                Value::string(format!("oceanbase-{fv}.el7.{arch}.rpm")),
-            );
+impl ClusterModel {
+    /// The model of cluster `o` over `base`: its own zones (those in `base`, in the user's
+    /// order; all of them after an import), what OCP does not return or leaves out (kept from
+    /// `base`, R6), and the sys tenant's primary zone (the value in `base` when OCP reports
+    /// the same priorities, or none).
+    fn from_ocp(o: &Observed, base: &ClusterModel) -> ClusterModel {
+        let c = &o.cluster;
+        let primary_zone = match (&o.sys_primary_zone, &base.primary_zone) {
+            (Some(pz), Some(b)) if primary_zone_groups(b) == primary_zone_groups(pz) => {
+                Some(b.clone())
+            }
+            (Some(pz), _) => Some(pz.clone()),
+            (None, b) => b.clone(),
+        };
+        // OCP does not return the package name. After an import there is none in state: name
+        // the package the way OCP's OBServer packages are named, from the build OCP reports;
+        // the plan then takes any package of that same build as equal (see `modify_plan`).
+        // Without a reported build it stays unset, and the first plan records the configured one.
+        let rpm_name = base.rpm_name.clone().or_else(|| {
+            let arch = c.architecture.as_deref().unwrap_or("x86_64");
+            (c.full_version.as_ref()).map(|fv| format!("oceanbase-{fv}.el7.{arch}.rpm"))
+        });
+        let zone = if c.zones.is_empty() {
+            // OCP reported no zones at all (the zone shape is §5 #13, inferred): keep the prior.
+            base.zone.clone()
+        } else if base.zone.is_empty() {
+            c.zones
+                .iter()
+                .map(|z| ZoneBlock::from_ocp(z, None))
+                .collect()
+        } else {
+            (base.zone.iter())
+                .filter_map(|b| {
+                    let z = c.zones.iter().find(|z| z.name == b.name)?;
+                    Some(ZoneBlock::from_ocp(z, Some(b)))
+                })
+                .collect()
+        };
+        let or = or_mine;
+        ClusterModel {
+            id: Some(c.id),
+            name: c.name.clone(),
+            cluster_type: or(&c.cluster_type, &base.cluster_type).or(Some("PRIMARY".into())),
+            rpm_name,
+            primary_zone,
+            ob_cluster_id: c.ob_cluster_id.or(base.ob_cluster_id),
+            status: or(&c.status, &base.status),
+            ob_version: or(&c.ob_version, &base.ob_version),
+            create_time: or(&c.create_time, &base.create_time),
+            full_version: or(&c.full_version, &base.full_version),
+            zone,
+            ..base.clone()
         }
     }
-    let prior_zones = base.get("zone").map(Value::elements).unwrap_or(&[]);
-    let prior_zone = |n: &str| {
-        prior_zones
-            .iter()
-            .find(|e| e.get("name").and_then(Value::as_str) == Some(n))
-    };
-    if c.zones.is_empty() {
-        // OCP reported no zones at all (the zone shape is §5 #13, inferred): keep the prior.
-        return s;
-    }
-    let zones: Vec<Value> = if prior_zones.is_empty() {
-        c.zones.iter().map(|z| zone_value(z, None)).collect()
-    } else {
-        prior_zones
-            .iter()
-            .filter_map(|p| p.get("name").and_then(Value::as_str))
-            .filter_map(|n| c.zones.iter().find(|z| z.name == n))
-            .map(|z| zone_value(z, prior_zone(&z.name)))
-            .collect()
-    };
-    s.set_attr("zone", Value::List(zones));
-    s
+}
+
+/// The attribute an OCP field of a zone's body names (`name`, `idcName`, `servers[j]`; the
+/// add-zone body §3.2, or `zones[i]` of the create-cluster body §3.1): an attribute of
+/// `zone` (a `zone` block), or of the `ocp_zone` itself when `zone` is `None`.
+fn zone_attr(f: &OcpField, zone: Option<AttrPath>) -> Option<AttrPath> {
+    let attr = |a: &str| zone.as_ref().map_or(AttrPath::root(a), |z| z.attr(a));
+    Some(match (f.leaf(), f.index_of("servers")) {
+        ("servers", Some(j)) => attr("servers").index(j),
+        ("servers", None) => attr("servers"),
+        ("name", _) => attr("name"),
+        ("idcName", _) => attr("idc_name"),
+        _ => return zone,
+    })
+}
+
+/// OCP's create-cluster fields (§3.1) and the attributes they come from; `zones[i]` and its
+/// fields map to the `zone` block they came from (see [`zone_attr`]).
+const CLUSTER_FIELDS: &[(&str, &str)] = &[
+    ("zones", "zone"),
+    ("startupParameters", "startup_parameter"),
+    ("name", "name"),
+    ("type", "type"),
+    ("password", "root_password"),
+    ("rpmName", "rpm_name"),
+    ("fullVersion", "rpm_name"),
+    ("primaryZone", "primary_zone"),
+];
+
+/// Whether an existing cluster found under the planned name is the one this create made
+/// (design rule R2: adopt only what matches the plan): it has every planned zone, and their
+/// OBServers run on the planned hosts.
+fn matches_plan(c: &Cluster, plan: &ClusterModel) -> bool {
+    plan.zone.iter().all(|z| {
+        let want: BTreeSet<i64> = z.servers.iter().copied().collect();
+        let hosts = |h: &ClusterZone| h.servers.iter().filter_map(|s| s.host_id).collect();
+        c.zones.iter().any(|h| h.name == z.name && want == hosts(h))
+    })
+}
+
+/// Drops `attr` from the attributes whose change replaces the object.
+fn keep_in_place(resp: &mut PlanResponse, attr: &str) {
+    resp.requires_replace.retain(|p| *p != AttrPath::root(attr));
+}
+
+/// Reports an object OCP still has after its delete task ended.
+fn still_there(
+    call: &mut Call<'_>,
+    task: &TaskInstance,
+    what: &str,
+    status: Option<String>,
+) -> Fail {
+    call.error(
+        None,
+        format!(
+            "OCP task {} ended but {what} still exists (status {:?}). Run terraform destroy again once OCP has finished with it.",
+            task.id,
+            status.unwrap_or_default()
+        ),
+    )
 }
 
 fn zone_block() -> Block {
@@ -230,10 +338,10 @@ fn zone_block() -> Block {
 }
 
 #[tonic::async_trait]
-impl Resource for ClusterResource {
-    fn type_name(&self) -> &'static str {
-        "ocp_cluster"
-    }
+impl OcpObject for ClusterResource {
+    type Model = ClusterModel;
+    const TYPE_NAME: &'static str = "ocp_cluster";
+    const NOUN: &'static str = "Cluster";
 
     fn schema(&self) -> Schema {
         Schema::new("An OceanBase cluster created by OCP on hosts it knows. Creation runs as a long OCP task that Terraform waits on. The `zone` blocks are the zones it is created with; add zones later with `ocp_zone`.")
@@ -262,13 +370,15 @@ impl Resource for ClusterResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let zones = config.get("zone").map(Value::elements).unwrap_or(&[]);
-        let names: Vec<Keyed<&str>> = zones
-            .iter()
-            .enumerate()
+        let Some(config) = read_model::<ClusterPlan>(config, diags) else {
+            return;
+        };
+        let zones = config.zone.and_then(Known::known).unwrap_or_default();
+        let zone = |i: usize| AttrPath::root("zone").index(i);
+        let names: Vec<Keyed<&str>> = (zones.iter().enumerate())
             .map(|(i, z)| Keyed {
-                path: AttrPath::root("zone").index(i).attr("name"),
-                key: z.get("name").and_then(Value::as_str),
+                path: zone(i).attr("name"),
+                key: known(&z.name).map(String::as_str),
             })
             .collect();
         refuse_duplicates(&names, "Duplicate Zone", diags, |d| {
@@ -279,333 +389,228 @@ impl Resource for ClusterResource {
         });
         let mut hosts = Vec::new();
         for (i, z) in zones.iter().enumerate() {
-            let p = AttrPath::root("zone").index(i).attr("servers");
-            if let Some(s) = z.get("servers").filter(|s| s.is_wholly_known()) {
-                if s.elements().is_empty() {
-                    diags.attr_error(
-                        p.clone(),
-                        "Zone Without Servers",
-                        "A zone needs at least one host for its OBServers.",
-                    );
-                }
-            }
-            if let Some(s) = z.get("servers").filter(|s| !s.is_unknown()) {
-                hosts.extend(s.elements().iter().enumerate().map(|(j, h)| Keyed {
-                    path: p.index(j),
-                    key: h.as_i64(),
-                }));
-            }
+            check_servers(&z.servers, zone(i).attr("servers"), diags, &mut hosts);
         }
         refuse_duplicates(&hosts, "Host Used Twice", diags, host_twice);
     }
 
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
-        if !req.prior.is_null() {
-            // Values OCP does not return were not known to an import (or, for `rpm_name`,
-            // when OCP reports no build): recording the configured ones is no change to the
-            // cluster (design rule R6).
-            let imported = was_imported(req.prior_private);
-            // Not configured: OCP's choice, as last read (null when OCP reports none), never
-            // "unknown", which would replace the cluster.
-            if req.config.get("primary_zone").is_none_or(Value::is_null) {
-                let prior = req.prior.get("primary_zone").cloned();
-                resp.planned
-                    .set_attr("primary_zone", prior.unwrap_or(Value::Null));
-                resp.requires_replace
-                    .retain(|p| *p != AttrPath::root("primary_zone"));
-            }
-            if req.prior.get("rpm_name").is_none_or(Value::is_null) {
-                resp.requires_replace
-                    .retain(|p| *p != AttrPath::root("rpm_name"));
-            }
-            if imported
-                && req
-                    .prior
-                    .get("startup_parameter")
-                    .is_none_or(|v| v.elements().is_empty())
-            {
-                resp.requires_replace
-                    .retain(|p| *p != AttrPath::root("startup_parameter"));
-            }
+        if req.prior.is_null() {
+            return;
+        }
+        let (Some(prior), Some(config), Some(mut planned)) = (
+            read_model::<ClusterModel>(req.prior, &mut resp.diags),
+            read_model::<ClusterPlan>(req.config, &mut resp.diags),
+            read_model::<ClusterPlan>(&resp.planned, &mut resp.diags),
+        ) else {
+            return;
+        };
+        // Not configured: OCP's choice, as last read (null when OCP reports none), never
+        // "unknown", which would replace the cluster.
+        if config.primary_zone.is_none() {
+            planned.primary_zone = prior.primary_zone.clone().map(Known::Value);
+            keep_in_place(resp, "primary_zone");
+        }
+        // Values OCP does not return were not known to an import (or, for `rpm_name`, when
+        // OCP reports no build): recording the configured ones is no change to the cluster
+        // (design rule R6).
+        if prior.rpm_name.is_none() {
+            keep_in_place(resp, "rpm_name");
+        }
+        if was_imported(req.prior_private) && prior.startup_parameter.is_empty() {
+            keep_in_place(resp, "startup_parameter");
         }
         // A package of the same build as the running one is the same version: keep the prior
         // name (it may have been derived on import) rather than replace the cluster.
-        if let (Some(cfg), Some(prior), Some(fv)) = (
-            req.config.get("rpm_name").and_then(Value::as_str),
-            req.prior.get("rpm_name").and_then(Value::as_str),
-            req.prior.get("full_version").and_then(Value::as_str),
-        ) {
-            if cfg != prior && cfg.contains(fv) && prior.contains(fv) {
-                resp.planned.set_attr("rpm_name", Value::string(prior));
-                resp.requires_replace
-                    .retain(|p| *p != AttrPath::root("rpm_name"));
+        if let (Some(Known::Value(cfg)), Some(mine), Some(fv)) =
+            (&config.rpm_name, &prior.rpm_name, &prior.full_version)
+        {
+            if cfg != mine && cfg.contains(fv.as_str()) && mine.contains(fv.as_str()) {
+                planned.rpm_name = Some(Known::Value(mine.clone()));
+                keep_in_place(resp, "rpm_name");
             }
         }
-        let prior = req.prior.get("root_password").unwrap_or(&Value::Null);
-        if !prior.is_null()
-            && req.config.get("root_password") != Some(prior)
-            && req
-                .config
-                .get("root_password")
-                .is_some_and(|v| !v.is_unknown())
-        {
-            resp.diags.attr_error(
-                AttrPath::root("root_password"),
-                "Cannot Change the Cluster Root Password",
-                "OCP's API documents no call to change root@sys's password. Change it in OCP, then set the new value here with `terraform state rm` and `terraform import`, or keep the old value.",
-            );
+        if let Some(mine) = &prior.root_password {
+            let changed = match &config.root_password {
+                Some(Known::Unknown) => false,
+                Some(Known::Value(p)) => p != mine,
+                None => true,
+            };
+            if changed {
+                resp.diags.attr_error(
+                    AttrPath::root("root_password"),
+                    "Cannot Change the Cluster Root Password",
+                    "OCP's API documents no call to change root@sys's password. Change it in OCP, then set the new value here with `terraform state rm` and `terraform import`, or keep the old value.",
+                );
+            }
         }
         // An in-place update sends nothing to OCP (it only records the root password after an
         // import, values an import could not know, or `timeouts`): computed values stay.
-        if !req.prior.is_null() && resp.requires_replace.is_empty() {
-            if let Some(status) = req.prior.get("status") {
-                resp.planned.set_attr("status", status.clone());
-            }
+        if resp.requires_replace.is_empty() {
+            planned.status = prior.status.clone().map(Known::Value);
+        }
+        let schema = self.schema();
+        if let Some(v) = value_over(&planned, &schema, &resp.planned, &mut resp.diags) {
+            resp.planned = v;
         }
     }
 
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let deadline = Instant::now() + req.timeout;
-        let p = &req.plan;
-        let s = |a: &str| p.get(a).and_then(Value::as_str).map(str::to_string);
-        let zones: Vec<CreateClusterZone> = p
-            .get("zone")
-            .map(Value::elements)
-            .unwrap_or(&[])
-            .iter()
+    async fn create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &ClusterModel,
+    ) -> Result<Born<ClusterModel>, Fail> {
+        let zones = (plan.zone.iter())
             .map(|z| CreateClusterZone {
-                name: z
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-                idc_name: z
-                    .get("idc_name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-                servers: z.get("servers").map(host_ids).unwrap_or_default(),
+                name: z.name.clone(),
+                idc_name: z.idc_name.clone().unwrap_or_default(),
+                servers: z.servers.clone(),
                 ..CreateClusterZone::default()
             })
             .collect();
         let body = CreateClusterRequest {
-            name: s("name").unwrap_or_default(),
-            cluster_type: s("type").unwrap_or_else(|| "PRIMARY".into()),
-            password: Secret::new(s("root_password").unwrap_or_default()),
-            rpm_name: s("rpm_name").unwrap_or_default(),
-            primary_zone: s("primary_zone"),
+            name: plan.name.clone(),
+            cluster_type: plan
+                .cluster_type
+                .clone()
+                .unwrap_or_else(|| "PRIMARY".into()),
+            password: Secret::new(plan.root_password.clone().unwrap_or_default()),
+            rpm_name: plan.rpm_name.clone().unwrap_or_default(),
+            primary_zone: plan.primary_zone.clone(),
             zones,
-            startup_parameters: p
-                .get("startup_parameter")
-                .map(Value::elements)
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|b| {
-                    Some(NameValue {
-                        name: b.get("name")?.as_str()?.to_string(),
-                        value: b.get("value")?.as_str()?.to_string(),
-                    })
+            startup_parameters: (plan.startup_parameter.iter())
+                .map(|p| NameValue {
+                    name: p.name.clone(),
+                    value: p.value.clone(),
                 })
                 .collect(),
             ..CreateClusterRequest::default()
         };
-        let (id, task) = match client.create_cluster(&body).await {
-            Ok(Created::New(t)) => match t.cluster_id {
-                Some(id) => (id, Some(t)),
-                None => match client.find_cluster_by_name(&body.name).await {
-                    Ok(Some(c)) => (c.id, Some(t)),
-                    _ => return resp.diags.error("Unable to Create Cluster", format!("OCP accepted the create (task {}) but cluster {:?} was not found. Check OCP, then import it.", t.id, body.name)),
+        let (id, tasks) = match call.client.create_cluster(&body).await? {
+            Created::New(t) => match t.cluster_id {
+                Some(id) => (id, vec![t.id]),
+                None => match call.client.find_cluster_by_name(&body.name).await {
+                    Ok(Some(c)) => (c.id, vec![t.id]),
+                    _ => return Err(call.error(None, format!("OCP accepted the create (task {}) but cluster {:?} was not found. Check OCP, then import it.", t.id, body.name))),
                 },
             },
             // Made by this create's own unanswered POST, and what the plan asks for.
-            Ok(Created::Adopted(c))
+            Created::Adopted(c)
                 if matches!(c.status.as_deref(), Some("RUNNING" | "CREATING"))
-                    && differs_from_plan(&c, p).is_none() =>
+                    && matches_plan(&c, plan) =>
             {
                 log::info!("adopting cluster {} ({}), made by this create's unanswered POST", c.id, c.name);
-                (c.id, None)
+                (c.id, Vec::new())
             }
-            Ok(Created::Adopted(c) | Created::Existing(c)) => {
-                return refuse_existing(
-                    &mut resp.diags,
+            Created::Adopted(c) | Created::Existing(c) => {
+                refuse_existing(
+                    call.diags,
                     Existing {
-                        type_name: "ocp_cluster",
-                        noun: "Cluster",
+                        type_name: Self::TYPE_NAME,
+                        noun: Self::NOUN,
                         what: format!("cluster {:?} (OCP id {}, status {:?})", c.name, c.id, c.status.as_deref().unwrap_or("")),
                         import_id: c.id.to_string(),
                         attr: "name",
                     },
-                )
+                );
+                return Err(Fail::Reported);
             }
-            Err(e) => return report(&mut resp.diags, "Create Cluster", error_path(&e), &e),
         };
-        let mut state = p.clone();
-        state.set_attr("id", Value::from_i64(id));
-        resp.state = state.clone();
-        if let Some(t) = &task {
-            let w = wait_tasks(
-                client,
-                ctx,
-                Op::Create,
-                &[t.id],
-                deadline,
-                &mut resp.private,
-                &mut resp.diags,
-                "Create Cluster",
-            )
-            .await;
-            if w != Waited::Done {
-                return;
-            }
+        let state = ClusterModel {
+            id: Some(id),
+            ..plan.clone()
+        };
+        Ok(Born::waiting(state, tasks))
+    }
+
+    async fn read(
+        &self,
+        client: &OcpClient,
+        base: &ClusterModel,
+    ) -> Result<Option<ClusterModel>, ClientError> {
+        let Some(id) = base.id else {
+            return Ok(None);
+        };
+        Ok(observe(client, id)
+            .await?
+            .map(|o| ClusterModel::from_ocp(&o, base)))
+    }
+
+    /// Only values OCP does not return (the root password, and after an import the startup
+    /// parameters or package) or `timeouts` change in place; none reaches OCP.
+    async fn update(
+        &self,
+        _call: &mut Call<'_>,
+        _prior: &ClusterModel,
+        _plan: &ClusterModel,
+        _base: &mut ClusterModel,
+    ) -> Result<(), Fail> {
+        Ok(())
+    }
+
+    async fn after_update(
+        &self,
+        call: &mut Call<'_>,
+        plan: &ClusterModel,
+        state: &mut ClusterModel,
+    ) -> Result<(), Fail> {
+        // The plan kept the status (nothing here changes the cluster); a change OCP made
+        // meanwhile shows at the next refresh, not as an inconsistent result.
+        if plan.status.is_some() {
+            state.status = plan.status.clone();
         }
-        match observe(client, id).await {
-            Ok(Some(o)) => resp.state = cluster_state(&o, &state),
-            Ok(None) => resp.diags.error(
-                "Unable to Create Cluster",
-                format!("Cluster {id} was not found right after its task succeeded."),
-            ),
-            Err(e) => report(&mut resp.diags, "Read Cluster After Create", None, &e),
+        Private::edit(call.private, |p| {
+            p.extra.remove(IMPORTED);
+        });
+        Ok(())
+    }
+
+    async fn delete(&self, call: &mut Call<'_>, state: &ClusterModel) -> Result<(), Fail> {
+        let Some(id) = state.id else {
+            return Ok(());
+        };
+        let Some(task) = call.client.delete_cluster(id).await? else {
+            return Ok(());
+        };
+        wait(call.client, call.ctx, &task, call.deadline).await?;
+        match call.client.find_cluster(id).await {
+            Ok(Some(c)) => Err(still_there(call, &task, &format!("cluster {id}"), c.status)),
+            _ => Ok(()),
         }
     }
 
-    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(id) = req.state.get("id").and_then(Value::as_i64) else {
-            return;
-        };
-        match observe(client, id).await {
-            Ok(Some(o)) => resp.state = Some(cluster_state(&o, &req.state)),
-            Ok(None) => resp.remove(),
-            Err(e) => report(&mut resp.diags, "Read Cluster", None, &e),
-        }
-    }
-
-    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
-        // Only values OCP does not return (the root password, and after an import the
-        // startup parameters or package) or `timeouts` can change in place; none reaches OCP.
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(id) = req.prior.get("id").and_then(Value::as_i64) else {
-            return;
-        };
-        match observe(client, id).await {
-            Ok(Some(o)) => {
-                let mut state = cluster_state(&o, &req.plan);
-                // The plan kept the status (nothing here changes the cluster); a change OCP
-                // made meanwhile shows at the next refresh, not as an inconsistent result.
-                if let Some(s) = req.plan.get("status").filter(|s| !s.is_unknown()) {
-                    state.set_attr("status", s.clone());
-                }
-                resp.state = state;
-                Private::edit(&mut resp.private, |p| {
-                    p.extra.remove(IMPORTED);
-                });
-            }
-            Ok(None) => resp.diags.error(
-                "Unable to Update Cluster",
-                format!("Cluster {id} disappeared."),
-            ),
-            Err(e) => report(&mut resp.diags, "Read Cluster", None, &e),
-        }
-    }
-
-    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let deadline = Instant::now() + req.timeout;
-        let Some(id) = req.state.get("id").and_then(Value::as_i64) else {
-            return;
-        };
-        let task = match client.delete_cluster(id).await {
-            Ok(Some(t)) => t,
-            Ok(None) => return,
-            Err(e) => return report_delete(&mut resp.diags, "Delete Cluster", &e),
-        };
-        if let Err(e) = wait(client, ctx, &task, deadline).await {
-            return report_delete(&mut resp.diags, "Delete Cluster", &e);
-        }
-        if let Ok(Some(c)) = client.find_cluster(id).await {
-            resp.diags.error(
-                "Unable to Delete Cluster",
-                format!(
-                    "OCP's delete task {} succeeded but cluster {id} still exists (status {:?}).",
-                    task.id,
-                    c.status.unwrap_or_default()
-                ),
-            );
-        }
-    }
-
-    async fn import(&self, ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
+    async fn import(
+        &self,
+        client: Option<&OcpClient>,
+        id: &str,
+    ) -> Result<ClusterModel, ImportError> {
+        let client = client.ok_or(ImportError::NoClient)?;
         let found = match id.parse::<i64>() {
-            Ok(n) => client.find_cluster(n).await,
-            Err(_) => client.find_cluster_by_name(id).await,
+            Ok(n) => client.find_cluster(n).await?,
+            Err(_) => client.find_cluster_by_name(id).await?,
         };
-        match found {
-            Ok(Some(c)) => {
-                resp.state = Some(Value::object([("id", Value::from_i64(c.id))]));
-                Private::edit(&mut resp.private, |p| {
-                    p.extra.insert(IMPORTED.into(), serde_json::Value::Bool(true));
-                });
-            }
-            Ok(None) => resp.diags.error("Cannot Import Non-Existent Cluster", format!("OCP has no cluster with id or name {id:?}. Expected \"<cluster_id>\" or \"<cluster_name>\".")),
-            Err(e) => report(&mut resp.diags, "Import Cluster", None, &e),
+        let c = found.ok_or_else(|| ImportError::NotFound(format!("OCP has no cluster with id or name {id:?}. Expected \"<cluster_id>\" or \"<cluster_name>\".")))?;
+        let id = Some(c.id);
+        Ok(ClusterModel {
+            id,
+            ..ClusterModel::default()
+        })
+    }
+
+    fn import_private(&self, _state: &ClusterModel, private: &mut Vec<u8>) {
+        Private::edit(private, |p| {
+            p.extra
+                .insert(IMPORTED.into(), serde_json::Value::Bool(true));
+        });
+    }
+
+    fn attr_of(&self, err: &ClientError, _plan: &ClusterModel) -> Option<AttrPath> {
+        let f = err.field()?;
+        match f.index_of("zones") {
+            Some(i) => zone_attr(&f, Some(AttrPath::root("zone").index(i))),
+            None => attr_by_field(err, CLUSTER_FIELDS),
         }
     }
-}
-
-/// The attribute an OCP create error is about, from OCP's message (§5 #3: no field names).
-fn error_path(e: &ClientError) -> Option<AttrPath> {
-    let ClientError::Api { message, .. } = e else {
-        return None;
-    };
-    let m = message.to_ascii_lowercase();
-    let attr = if m.contains("rpm") || m.contains("version") || m.contains("package") {
-        "rpm_name"
-    } else if m.contains("password") {
-        "root_password"
-    } else if m.contains("zone") || m.contains("server") || m.contains("host") || m.contains("idc")
-    {
-        "zone"
-    } else if m.contains("name") {
-        "name"
-    } else {
-        return None;
-    };
-    Some(AttrPath::root(attr))
-}
-
-/// Why an existing cluster found under the planned name is not the one this create made
-/// (design rule R2: adopt only what matches the plan): a planned zone it lacks, or a zone whose
-/// OBServers run on other hosts. `None` when it matches.
-fn differs_from_plan(c: &Cluster, plan: &Value) -> Option<String> {
-    let zones = plan.get("zone").map(Value::elements).unwrap_or(&[]);
-    for z in zones {
-        let name = z.get("name").and_then(Value::as_str).unwrap_or_default();
-        let Some(have) = c.zones.iter().find(|h| h.name == name) else {
-            return Some(format!("it has no zone {name:?}"));
-        };
-        let mut want = z.get("servers").map(host_ids).unwrap_or_default();
-        let mut got: Vec<i64> = have.servers.iter().filter_map(|s| s.host_id).collect();
-        want.sort_unstable();
-        got.sort_unstable();
-        if want != got {
-            return Some(format!(
-                "its zone {name:?} runs on hosts {got:?}, not {want:?}"
-            ));
-        }
-    }
-    None
 }
 
 /// The `ocp_zone` resource.
@@ -613,65 +618,58 @@ pub struct ZoneResource;
 
 const ZONE_IMPORT: &str = "\"<cluster_id>/<zone_name>\"";
 
-fn zone_of(client_zones: Vec<ClusterZone>, name: &str) -> Option<ClusterZone> {
-    client_zones.into_iter().find(|z| z.name == name)
+/// The model of `ocp_zone`: state, plan and import alike.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ZoneModel {
+    id: Option<String>,
+    cluster_id: i64,
+    name: String,
+    idc_name: Option<String>,
+    #[serde(default)]
+    servers: Vec<i64>,
+    region_name: Option<String>,
+    status: Option<String>,
 }
 
-fn zone_state(c: i64, z: &ClusterZone, base: &Value) -> Value {
-    let mut s = base.clone();
-    if !matches!(s, Value::Object(_)) {
-        s = Value::object(Vec::<(String, Value)>::new());
+impl ZoneModel {
+    /// The model of zone `z` of cluster `c`, keeping from `base` what OCP omits (R6) and the
+    /// user's order of the same hosts.
+    fn from_ocp(c: i64, z: &ClusterZone, base: &ZoneModel) -> ZoneModel {
+        let or = or_mine;
+        ZoneModel {
+            id: Some(import_id::join(&[c.to_string(), z.name.clone()])),
+            cluster_id: c,
+            name: z.name.clone(),
+            idc_name: or(&z.idc_name, &base.idc_name),
+            servers: servers_of(z, &base.servers),
+            region_name: or(&z.region_name, &base.region_name),
+            status: or(&z.status, &base.status),
+        }
     }
-    s.set_attr(
-        "id",
-        Value::string(import_id::join(&[c.to_string(), z.name.clone()])),
-    );
-    s.set_attr("cluster_id", Value::from_i64(c));
-    s.set_attr("name", Value::string(z.name.clone()));
-    let prior = base;
-    set_reported(
-        &mut s,
-        prior,
-        "idc_name",
-        z.idc_name.clone().map(Value::string),
-    );
-    set_reported(
-        &mut s,
-        prior,
-        "region_name",
-        z.region_name.clone().map(Value::string),
-    );
-    set_reported(&mut s, prior, "status", z.status.clone().map(Value::string));
-    let mine = base.get("servers").map(host_ids).unwrap_or_default();
-    // OCP does not name every OBServer's host: keep the prior list (R6).
-    let have: Vec<i64> = reported_hosts(z).unwrap_or_else(|| mine.clone());
-    // The user's order when it holds the same hosts.
-    let same = mine.len() == have.len() && mine.iter().all(|h| have.contains(h));
-    let order = if same { mine } else { have };
-    s.set_attr(
-        "servers",
-        Value::List(order.into_iter().map(Value::from_i64).collect()),
-    );
-    s
 }
 
-async fn read_zone(
-    client: &OcpClient,
-    c: i64,
-    name: &str,
-) -> Result<Option<ClusterZone>, ClientError> {
-    match client.list_zones(c).await {
-        Ok(z) => Ok(zone_of(z, name)),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
+/// Waits on the task of an OBServer change of a zone (`action`, e.g. `Add OBServers`); OCP's
+/// refusal is reported on `servers`.
+async fn change_servers(
+    call: &mut Call<'_>,
+    action: &str,
+    task: Result<TaskInstance, ClientError>,
+) -> Result<(), Fail> {
+    call.action = action.to_string();
+    match task {
+        Ok(t) => call.wait(&[t.id]).await,
+        Err(e) => {
+            report(call.diags, action, Some(AttrPath::root("servers")), &e);
+            Err(Fail::Reported)
+        }
     }
 }
 
 #[tonic::async_trait]
-impl Resource for ZoneResource {
-    fn type_name(&self) -> &'static str {
-        "ocp_zone"
-    }
+impl OcpObject for ZoneResource {
+    type Model = ZoneModel;
+    const TYPE_NAME: &'static str = "ocp_zone";
+    const NOUN: &'static str = "Zone";
 
     fn schema(&self) -> Schema {
         Schema::new("A zone added to an existing cluster, with its OBServers. OCP refuses to remove a zone that still holds tenant replicas. (Zones written in `ocp_cluster` are the ones the cluster is created with; this resource is for zones added later.)\n\nOBServers are the `servers` list of their zone rather than a resource of their own: OCP adds OBServers to a named zone by host id and creates a zone together with its first OBServers, each OBServer belongs to exactly one zone and one host, and a zone cannot be empty. One list of host ids per zone reads the way a deployment is drawn, and a change of servers shows in the plan as one in-place change of that list.")
@@ -686,59 +684,37 @@ impl Resource for ZoneResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config
-            .get("servers")
-            .is_some_and(|s| s.is_wholly_known() && s.elements().is_empty())
-        {
-            diags.attr_error(
-                AttrPath::root("servers"),
-                "Zone Without Servers",
-                "A zone needs at least one host for its OBServers.",
-            );
-        }
-        if let Some(s) = config.get("servers").filter(|s| !s.is_unknown()) {
-            let hosts: Vec<Keyed<i64>> = s
-                .elements()
-                .iter()
-                .enumerate()
-                .map(|(j, h)| Keyed {
-                    path: AttrPath::root("servers").index(j),
-                    key: h.as_i64(),
-                })
-                .collect();
-            refuse_duplicates(&hosts, "Host Used Twice", diags, host_twice);
-        }
+        let Some(config) = read_model::<ZoneConfig>(config, diags) else {
+            return;
+        };
+        let mut hosts = Vec::new();
+        check_servers(
+            &config.servers,
+            AttrPath::root("servers"),
+            diags,
+            &mut hosts,
+        );
+        refuse_duplicates(&hosts, "Host Used Twice", diags, host_twice);
     }
 
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let deadline = Instant::now() + req.timeout;
-        let p = &req.plan;
-        let (Some(c), Some(name), Some(idc)) = (
-            p.get("cluster_id").and_then(Value::as_i64),
-            p.get("name").and_then(Value::as_str),
-            p.get("idc_name").and_then(Value::as_str),
-        ) else {
-            return;
-        };
+    async fn create(&self, call: &mut Call<'_>, plan: &ZoneModel) -> Result<Born<ZoneModel>, Fail> {
+        let c = plan.cluster_id;
         let body = AddZoneRequest {
-            name: name.to_string(),
-            idc_name: idc.to_string(),
-            servers: p.get("servers").map(host_ids).unwrap_or_default(),
+            name: plan.name.clone(),
+            idc_name: plan.idc_name.clone().unwrap_or_default(),
+            servers: plan.servers.clone(),
             ..AddZoneRequest::default()
         };
-        let task = match client.add_zone(c, &body).await {
-            Ok(Created::New(t)) => Some(t),
+        let tasks = match call.client.add_zone(c, &body).await? {
+            Created::New(t) => vec![t.id],
             // Made by this create's own unanswered POST, and where the plan puts it.
-            Ok(Created::Adopted(z)) if z.idc_name.as_deref() == Some(idc) => None,
-            Ok(Created::Adopted(z) | Created::Existing(z)) => {
-                return refuse_existing(
-                    &mut resp.diags,
+            Created::Adopted(z) if z.idc_name.as_ref() == Some(&body.idc_name) => Vec::new(),
+            Created::Adopted(z) | Created::Existing(z) => {
+                refuse_existing(
+                    call.diags,
                     Existing {
-                        type_name: "ocp_zone",
-                        noun: "Zone",
+                        type_name: Self::TYPE_NAME,
+                        noun: Self::NOUN,
                         what: format!(
                             "zone {:?} in IDC {:?} of cluster {c}",
                             z.name,
@@ -747,185 +723,90 @@ impl Resource for ZoneResource {
                         import_id: import_id::join(&[c.to_string(), z.name.clone()]),
                         attr: "name",
                     },
-                )
-            }
-            Err(e) => {
-                return report(
-                    &mut resp.diags,
-                    "Create Zone",
-                    error_path(&e).map(|_| AttrPath::root("servers")),
-                    &e,
-                )
+                );
+                return Err(Fail::Reported);
             }
         };
-        let mut state = p.clone();
-        state.set_attr(
-            "id",
-            Value::string(import_id::join(&[c.to_string(), name.to_string()])),
-        );
-        resp.state = state.clone();
-        if let Some(t) = &task {
-            let w = wait_tasks(
-                client,
-                ctx,
-                Op::Create,
-                &[t.id],
-                deadline,
-                &mut resp.private,
-                &mut resp.diags,
-                "Create Zone",
-            )
-            .await;
-            if w != Waited::Done {
-                return;
-            }
-        }
-        match read_zone(client, c, name).await {
-            Ok(Some(z)) => resp.state = zone_state(c, &z, &state),
-            Ok(None) => resp.diags.error(
-                "Unable to Create Zone",
-                format!("Zone {name:?} was not found right after its task succeeded."),
-            ),
-            Err(e) => report(&mut resp.diags, "Read Zone After Create", None, &e),
-        }
+        let state = ZoneModel {
+            id: Some(import_id::join(&[c.to_string(), plan.name.clone()])),
+            ..plan.clone()
+        };
+        Ok(Born::waiting(state, tasks))
     }
 
-    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let (Some(c), Some(name)) = (
-            req.state.get("cluster_id").and_then(Value::as_i64),
-            req.state.get("name").and_then(Value::as_str),
-        ) else {
-            return;
-        };
-        match read_zone(client, c, name).await {
-            Ok(Some(z)) => resp.state = Some(zone_state(c, &z, &req.state)),
-            Ok(None) => resp.remove(),
-            Err(e) => report(&mut resp.diags, "Read Zone", None, &e),
-        }
+    async fn read(
+        &self,
+        client: &OcpClient,
+        base: &ZoneModel,
+    ) -> Result<Option<ZoneModel>, ClientError> {
+        let c = base.cluster_id;
+        let zones = client.list_zones(c).await?;
+        let zone = zones.iter().find(|z| z.name == base.name);
+        Ok(zone.map(|z| ZoneModel::from_ocp(c, z, base)))
     }
 
-    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let deadline = Instant::now() + req.timeout;
-        let (Some(c), Some(name)) = (
-            req.prior.get("cluster_id").and_then(Value::as_i64),
-            req.prior.get("name").and_then(Value::as_str),
-        ) else {
-            return;
-        };
-        let have = req.prior.get("servers").map(host_ids).unwrap_or_default();
-        let want = req.plan.get("servers").map(host_ids).unwrap_or_default();
+    async fn update(
+        &self,
+        call: &mut Call<'_>,
+        prior: &ZoneModel,
+        plan: &ZoneModel,
+        _base: &mut ZoneModel,
+    ) -> Result<(), Fail> {
+        let (c, have, want) = (prior.cluster_id, &prior.servers, &plan.servers);
         let added: Vec<i64> = want.iter().filter(|h| !have.contains(h)).copied().collect();
         let removed: Vec<i64> = have.iter().filter(|h| !want.contains(h)).copied().collect();
         // Add before removing, so the zone never runs short of OBServers.
         if !added.is_empty() {
-            match client.add_servers(c, name, &added).await {
-                Ok(t) => {
-                    wait_tasks(
-                        client,
-                        ctx,
-                        Op::Update,
-                        &[t.id],
-                        deadline,
-                        &mut resp.private,
-                        &mut resp.diags,
-                        "Add OBServers",
-                    )
-                    .await;
-                }
-                Err(e) => report(
-                    &mut resp.diags,
-                    "Add OBServers",
-                    Some(AttrPath::root("servers")),
-                    &e,
-                ),
-            }
+            let task = call.client.add_servers(c, &prior.name, &added).await;
+            change_servers(call, "Add OBServers", task).await?;
         }
-        if !removed.is_empty() && !resp.diags.has_errors() {
-            match client.delete_servers(c, &removed).await {
-                Ok(t) => {
-                    wait_tasks(
-                        client,
-                        ctx,
-                        Op::Update,
-                        &[t.id],
-                        deadline,
-                        &mut resp.private,
-                        &mut resp.diags,
-                        "Remove OBServers",
-                    )
-                    .await;
-                }
-                Err(e) => report(
-                    &mut resp.diags,
-                    "Remove OBServers",
-                    Some(AttrPath::root("servers")),
-                    &e,
-                ),
-            }
+        if !removed.is_empty() {
+            let task = call.client.delete_servers(c, &removed).await;
+            change_servers(call, "Remove OBServers", task).await?;
         }
-        match read_zone(client, c, name).await {
-            Ok(Some(z)) => resp.state = zone_state(c, &z, &req.plan),
-            Ok(None) => resp.diags.error(
-                "Unable to Update Zone",
-                format!("Zone {name:?} disappeared during the update."),
-            ),
-            Err(e) => report(&mut resp.diags, "Read Zone After Update", None, &e),
+        Ok(())
+    }
+
+    async fn delete(&self, call: &mut Call<'_>, state: &ZoneModel) -> Result<(), Fail> {
+        let (c, name) = (state.cluster_id, &state.name);
+        let Some(task) = call.client.delete_zone(c, name).await? else {
+            return Ok(());
+        };
+        wait(call.client, call.ctx, &task, call.deadline).await?;
+        let zones = call.client.list_zones(c).await.unwrap_or_default();
+        match zones.into_iter().find(|z| z.name == *name) {
+            Some(z) => Err(still_there(
+                call,
+                &task,
+                &format!("zone {name:?} of cluster {c}"),
+                z.status,
+            )),
+            None => Ok(()),
         }
     }
 
-    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let deadline = Instant::now() + req.timeout;
-        let (Some(c), Some(name)) = (
-            req.state.get("cluster_id").and_then(Value::as_i64),
-            req.state.get("name").and_then(Value::as_str),
-        ) else {
-            return;
-        };
-        let task = match client.delete_zone(c, name).await {
-            Ok(Some(t)) => t,
-            Ok(None) => return,
-            Err(e) => return report_delete(&mut resp.diags, "Delete Zone", &e),
-        };
-        if let Err(e) = wait(client, ctx, &task, deadline).await {
-            return report_delete(&mut resp.diags, "Delete Zone", &e);
-        }
-        if let Ok(zones) = client.list_zones(c).await {
-            if let Some(z) = zones.into_iter().find(|z| z.name == name) {
-                resp.diags.error(
-                    "Unable to Delete Zone",
-                    format!(
-                        "OCP task {} ended but zone {name:?} of cluster {c} still exists (status {:?}). Run terraform destroy again once OCP has finished with it.",
-                        task.id,
-                        z.status.unwrap_or_default()
-                    ),
-                );
+    async fn import(
+        &self,
+        _client: Option<&OcpClient>,
+        id: &str,
+    ) -> Result<ZoneModel, ImportError> {
+        if let Ok([c, name]) = import_id::split(id).as_deref() {
+            if let (Ok(cluster_id), false) = (c.parse(), name.is_empty()) {
+                let name = name.clone();
+                return Ok(ZoneModel {
+                    cluster_id,
+                    name,
+                    ..ZoneModel::default()
+                });
             }
         }
+        Err(ImportError::Invalid(format!(
+            "Expected an import id of the form {ZONE_IMPORT}, got {id:?}."
+        )))
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
-        let parts = import_id::split(id);
-        match parts.as_deref() {
-            Ok([c, name]) if c.parse::<i64>().is_ok() && !name.is_empty() => {
-                resp.state = Some(Value::object([
-                    ("cluster_id", Value::from_i64(c.parse().unwrap_or_default())),
-                    ("name", Value::string(name.clone())),
-                ]))
-            }
-            _ => resp.diags.error(
-                "Invalid Import ID",
-                format!("Expected an import id of the form {ZONE_IMPORT}, got {id:?}."),
-            ),
-        }
+    fn attr_of(&self, err: &ClientError, _plan: &ZoneModel) -> Option<AttrPath> {
+        zone_attr(&err.field()?, None)
     }
 }
 

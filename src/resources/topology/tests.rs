@@ -1,6 +1,9 @@
 //! Tests of `resources::topology`: planning and mapping of clusters and zones, without OCP.
 
 use super::*;
+use crate::framework::Resource;
+use crate::lifecycle::Managed;
+use crate::value::from_value;
 
 fn cluster() -> Observed {
     observed(serde_json::json!({
@@ -37,6 +40,7 @@ fn plan_of(prior: &Value, config: &Value, private: &[u8]) -> PlanResponse {
         },
         &mut resp,
     );
+    assert!(!resp.diags.has_errors(), "{:?}", resp.diags);
     resp
 }
 
@@ -60,6 +64,21 @@ fn config(rpm: &str, params: Vec<Value>) -> Value {
     ]))
 }
 
+/// The state Terraform would hold for `m`.
+fn state_of(m: &ClusterModel) -> Value {
+    let schema = ClusterResource.schema();
+    let v = value_over(m, &schema, &Value::Null, &mut Diagnostics::new()).unwrap();
+    schema.block.conform(&v)
+}
+
+/// A model with only `id` (what an import returns).
+fn imported(id: i64) -> ClusterModel {
+    ClusterModel {
+        id: Some(id),
+        ..ClusterModel::default()
+    }
+}
+
 #[test]
 fn a_cluster_without_full_version_keeps_the_configured_rpm_name() {
     let c = observed(
@@ -68,22 +87,18 @@ fn a_cluster_without_full_version_keeps_the_configured_rpm_name() {
     );
     let rpm = "oceanbase-4.2.1.0-100000102023092807.el7.x86_64.rpm";
     // Read keeps the configured package when OCP reports no build.
-    let s = cluster_state(&c, &config(rpm, vec![]));
-    assert_eq!(s.get("rpm_name").and_then(Value::as_str), Some(rpm));
+    let s = ClusterModel::from_ocp(&c, &from_value(&config(rpm, vec![])).unwrap());
+    assert_eq!(s.rpm_name.as_deref(), Some(rpm));
     // An import of it knows no package: the plan records the configured one in place and
     // never replaces the cluster, nor makes its status unknown.
     let mut private = Vec::new();
-    Private::edit(&mut private, |p| {
-        p.extra
-            .insert(IMPORTED.into(), serde_json::Value::Bool(true));
-    });
-    let mut prior = cluster_state(&c, &Value::object([("id", Value::from_i64(7))]));
-    prior.set_attr("root_password", Value::Null);
-    let prior = ClusterResource.schema().block.conform(&prior);
+    ClusterResource.import_private(&imported(7), &mut private);
+    let prior = state_of(&ClusterModel::from_ocp(&c, &imported(7)));
     assert!(
-        prior.get("rpm_name").is_none_or(Value::is_null),
+        prior.get("rpm_name").is_some_and(Value::is_null),
         "{prior:?}"
     );
+    assert!(prior.get("root_password").is_some_and(Value::is_null));
     let params = vec![Value::object([
         ("name", Value::string("memory_limit")),
         ("value", Value::string("32G")),
@@ -115,81 +130,130 @@ fn a_cluster_without_full_version_keeps_the_configured_rpm_name() {
 }
 
 #[test]
+fn the_root_password_cannot_change_and_an_unset_primary_zone_stays_as_read() {
+    let rpm = "x.rpm";
+    let mut prior = config(rpm, vec![]);
+    prior.set_attr("id", Value::from_i64(7));
+    prior.set_attr("status", Value::string("RUNNING"));
+    let mut cfg = config(rpm, vec![]);
+    // Not configured, and OCP reported none: null, never unknown (which would replace).
+    let r = plan_of(&prior, &cfg, &[]);
+    assert_eq!(r.planned.get("primary_zone"), Some(&Value::Null));
+    assert!(r.requires_replace.is_empty(), "{:?}", r.requires_replace);
+    cfg.set_attr("root_password", Value::string("Other_Pa55-word"));
+    let schema = ClusterResource.schema();
+    let (planned, requires_replace) = crate::framework::plan::plan(&schema, &prior, &cfg, &cfg);
+    let mut resp = PlanResponse {
+        planned,
+        requires_replace,
+        private: Vec::new(),
+        diags: Diagnostics::new(),
+    };
+    let req = PlanRequest {
+        prior: &prior,
+        config: &cfg,
+        prior_private: &[],
+    };
+    ClusterResource.modify_plan(&req, &mut resp);
+    assert_eq!(
+        resp.diags.0[0].path,
+        Some(AttrPath::root("root_password")),
+        "{:?}",
+        resp.diags
+    );
+    // An unknown password is checked once it is known.
+    let mut unknown = cfg.clone();
+    unknown.set_attr("root_password", Value::Unknown);
+    let mut resp = PlanResponse {
+        diags: Diagnostics::new(),
+        ..resp
+    };
+    ClusterResource.modify_plan(
+        &PlanRequest {
+            config: &unknown,
+            ..req
+        },
+        &mut resp,
+    );
+    assert!(!resp.diags.has_errors(), "{:?}", resp.diags);
+}
+
+#[test]
 fn zones_and_servers_ocp_does_not_report_keep_their_prior_values() {
-    let prior = config("x.rpm", vec![]);
+    let prior: ClusterModel = from_value(&config("x.rpm", vec![])).unwrap();
     // No zones in the cluster object, nothing else reported.
-    let s = cluster_state(&observed(serde_json::json!({"id": 7, "name": "c"})), &prior);
-    assert_eq!(s.get("zone"), prior.get("zone"));
+    let s = ClusterModel::from_ocp(&observed(serde_json::json!({"id": 7, "name": "c"})), &prior);
+    assert_eq!(s.zone, prior.zone);
     // The zone without its IDC, an OBServer without its host (only the documented `id`).
     let o = observed(serde_json::json!({"id": 7, "name": "c",
         "zones": [{"name": "zone1", "servers": [{"id": 1, "sqlPort": 2881, "port": 2882}]}]}));
-    let s = cluster_state(&o, &prior);
-    assert_eq!(s.get("zone"), prior.get("zone"));
+    let s = ClusterModel::from_ocp(&o, &prior);
+    assert_eq!(s.zone, prior.zone);
     // The same for an ocp_zone.
-    let z = &o.cluster.zones[0];
-    let base = Value::object([
-        ("idc_name", Value::string("sh1")),
-        ("servers", Value::List(vec![Value::from_i64(11)])),
-        ("status", Value::string("RUNNING")),
-    ]);
-    let zs = zone_state(7, z, &base);
-    for a in ["idc_name", "servers", "status"] {
-        assert_eq!(zs.get(a), base.get(a), "{a}");
-    }
+    let base = ZoneModel {
+        idc_name: Some("sh1".into()),
+        servers: vec![11],
+        status: Some("RUNNING".into()),
+        ..ZoneModel::default()
+    };
+    let zs = ZoneModel::from_ocp(7, &o.cluster.zones[0], &base);
+    assert_eq!(zs.idc_name, base.idc_name);
+    assert_eq!(zs.servers, base.servers);
+    assert_eq!(zs.status, base.status);
 }
 
 #[test]
 fn the_primary_zone_is_read_from_the_sys_tenant_and_compared_by_priority() {
     let mut o = cluster();
     o.sys_primary_zone = Some("zone1; zone3,zone2".into());
-    let base = Value::object([("primary_zone", Value::string("zone1;zone2,zone3"))]);
+    let base = |pz: &str| ClusterModel {
+        primary_zone: Some(pz.into()),
+        ..ClusterModel::default()
+    };
+    let pz = |o: &Observed, b: &ClusterModel| ClusterModel::from_ocp(o, b).primary_zone;
     assert_eq!(
-        cluster_state(&o, &base).get("primary_zone"),
-        Some(&Value::string("zone1;zone2,zone3")),
+        pz(&o, &base("zone1;zone2,zone3")).as_deref(),
+        Some("zone1;zone2,zone3"),
         "the same priorities keep the configured spelling"
     );
-    let base = Value::object([("primary_zone", Value::string("zone2;zone1,zone3"))]);
     assert_eq!(
-        cluster_state(&o, &base).get("primary_zone"),
-        Some(&Value::string("zone1; zone3,zone2")),
+        pz(&o, &base("zone2;zone1,zone3")).as_deref(),
+        Some("zone1; zone3,zone2"),
         "other priorities are drift"
     );
     o.sys_primary_zone = None;
     assert_eq!(
-        cluster_state(&o, &base).get("primary_zone"),
-        Some(&Value::string("zone2;zone1,zone3")),
+        pz(&o, &base("zone2;zone1,zone3")).as_deref(),
+        Some("zone2;zone1,zone3"),
         "kept when OCP does not report it"
     );
 }
 
 #[test]
 fn the_cluster_tracks_only_its_own_zones_in_the_users_order() {
-    let base = Value::object([(
-        "zone",
-        Value::List(vec![
-            Value::object([("name", Value::string("zone2"))]),
-            Value::object([("name", Value::string("zone1"))]),
-        ]),
-    )]);
-    let s = cluster_state(&cluster(), &base);
-    let names: Vec<&str> = s
-        .get("zone")
-        .unwrap()
-        .elements()
-        .iter()
-        .filter_map(|z| z.get("name").and_then(Value::as_str))
-        .collect();
+    let zone = |name: &str| ZoneBlock {
+        name: name.into(),
+        ..ZoneBlock::default()
+    };
+    let base = ClusterModel {
+        zone: vec![zone("zone2"), zone("zone1")],
+        ..ClusterModel::default()
+    };
+    let s = ClusterModel::from_ocp(&cluster(), &base);
+    let names: Vec<&str> = s.zone.iter().map(|z| z.name.as_str()).collect();
     assert_eq!(names, ["zone2", "zone1"], "zone4 belongs to an ocp_zone");
-    assert_eq!(
-        s.get("zone").unwrap().elements()[0].get("servers"),
-        Some(&Value::List(vec![Value::from_i64(12)]))
-    );
-    let imported = cluster_state(&cluster(), &Value::object([("id", Value::from_i64(7))]));
-    assert_eq!(
-        imported.get("zone").unwrap().elements().len(),
-        3,
-        "an import takes every zone"
-    );
+    assert_eq!(s.zone[0].servers, [12]);
+    let all = ClusterModel::from_ocp(&cluster(), &imported(7));
+    assert_eq!(all.zone.len(), 3, "an import takes every zone");
+}
+
+#[test]
+fn hosts_keep_the_users_order_when_ocp_has_the_same_ones() {
+    let o = observed(serde_json::json!({"id": 7, "name": "c",
+        "zones": [{"name": "zone1", "servers": [{"id": 1, "hostId": 11}, {"id": 2, "hostId": 12}]}]}));
+    let z = &o.cluster.zones[0];
+    assert_eq!(servers_of(z, &[12, 11]), [12, 11]);
+    assert_eq!(servers_of(z, &[12, 13]), [11, 12], "other hosts are drift");
 }
 
 fn error_paths(r: &dyn Resource, config: Value) -> Vec<String> {
@@ -236,6 +300,11 @@ fn zones_and_hosts_are_each_named_once() {
             vec!["zone[0].servers[1]"],
         ),
         (
+            "a zone without hosts",
+            cluster(vec![zone("z1", hosts(&[]))]),
+            vec!["zone[0].servers"],
+        ),
+        (
             "unknown hosts are checked at plan time",
             cluster(vec![
                 zone("z1", hosts(&[h(1), Value::Unknown])),
@@ -243,15 +312,32 @@ fn zones_and_hosts_are_each_named_once() {
             ]),
             vec![],
         ),
+        (
+            "unknown zones too",
+            Value::object([("zone", Value::Unknown)]),
+            vec![],
+        ),
     ] {
-        assert_eq!(error_paths(&ClusterResource, config), want, "{name}");
+        assert_eq!(
+            error_paths(&Managed(ClusterResource), config),
+            want,
+            "{name}"
+        );
     }
     let zone4 = |servers: Value| Value::object([("servers", servers)]);
     assert_eq!(
-        error_paths(&ZoneResource, zone4(hosts(&[h(1), h(2), h(1)]))),
+        error_paths(&Managed(ZoneResource), zone4(hosts(&[h(1), h(2), h(1)]))),
         vec!["servers[2]"]
     );
-    assert!(error_paths(&ZoneResource, zone4(hosts(&[h(1), Value::Unknown]))).is_empty());
+    assert_eq!(
+        error_paths(&Managed(ZoneResource), zone4(hosts(&[]))),
+        vec!["servers"]
+    );
+    assert!(error_paths(
+        &Managed(ZoneResource),
+        zone4(hosts(&[h(1), Value::Unknown]))
+    )
+    .is_empty());
     let mut d = Diagnostics::new();
     ClusterResource.validate(
         &cluster(vec![zone("z1", hosts(&[h(7)])), zone("z2", hosts(&[h(7)]))]),
@@ -266,25 +352,60 @@ fn zones_and_hosts_are_each_named_once() {
     );
 }
 
-#[test]
-fn ocp_errors_point_at_the_attribute_they_name() {
-    let e = |m: &str| ClientError::Api {
+/// OCP's rejection, worded as the simulator words it (crates/ocp-sim `infra`, `cluster_writes`).
+fn rejected(message: &str) -> ClientError {
+    ClientError::Api {
         method: "POST",
         path: "/x".into(),
         http_status: 400,
-        code: None,
-        message: m.into(),
+        code: Some("ILLEGAL_ARGUMENT".into()),
+        message: message.into(),
         trace_id: None,
+    }
+}
+
+#[test]
+fn ocp_errors_point_at_the_attribute_they_name() {
+    let cluster = |m: &str| {
+        ClusterResource
+            .attr_of(&rejected(m), &ClusterModel::default())
+            .map(|p| p.to_string())
     };
-    assert_eq!(
-        error_path(&e("unknown rpmName \"x\"")),
-        Some(AttrPath::root("rpm_name"))
-    );
-    assert_eq!(
-        error_path(&e("host 1003001 is already used")),
-        Some(AttrPath::root("zone"))
-    );
-    assert_eq!(error_path(&e("boom")), None);
+    for (message, want) in [
+        ("invalid rpmName: \"x\" is not an uploaded OceanBase package", Some("rpm_name")),
+        ("password is required", Some("root_password")),
+        ("invalid primaryZone: zone zone9 is not a zone of the new cluster", Some("primary_zone")),
+        ("invalid zones[0].servers[1]: host 172.16.0.11 (id 1003001) is already used by OB cluster demo-cluster (zone zone1, OBServer 1)", Some("zone[0].servers[1]")),
+        ("invalid zones[1].idcName: IDC \"x\" does not exist (known: hz1)", Some("zone[1].idc_name")),
+        ("invalid zones[1].name: zone zone1 is listed twice", Some("zone[1].name")),
+        ("invalid startupParameters[0].value: a string is expected", Some("startup_parameter")),
+        ("invalid name: \"1c\" must start with a letter", Some("name")),
+        ("boom", None),
+    ] {
+        assert_eq!(cluster(message).as_deref(), want, "{message}");
+    }
+    let zone = |m: &str| {
+        ZoneResource
+            .attr_of(&rejected(m), &ZoneModel::default())
+            .map(|p| p.to_string())
+    };
+    for (message, want) in [
+        (
+            "invalid servers[1]: host 1003004 is listed twice",
+            Some("servers[1]"),
+        ),
+        (
+            "invalid idcName: IDC \"x\" does not exist (known: hz1)",
+            Some("idc_name"),
+        ),
+        (
+            "invalid name: \"1z\" must start with a letter",
+            Some("name"),
+        ),
+        ("cluster 1000001 is CREATING", None),
+    ] {
+        assert_eq!(zone(message).as_deref(), want, "{message}");
+    }
 }
 
 #[test]
@@ -292,17 +413,23 @@ fn zone_import_ids_need_a_numeric_cluster() {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let ctx = Ctx::new(None, tokio_util::sync::CancellationToken::new());
-    let mut r = ImportResponse::default();
-    rt.block_on(ZoneResource.import(&ctx, "1000001/zone4", &mut r));
-    assert_eq!(
-        r.state
-            .as_ref()
-            .and_then(|s| s.get("name"))
-            .and_then(Value::as_str),
-        Some("zone4")
-    );
-    let mut r = ImportResponse::default();
-    rt.block_on(ZoneResource.import(&ctx, "demo/zone4", &mut r));
-    assert!(r.diags.0[0].detail.contains("<cluster_id>/<zone_name>"));
+    let m = rt
+        .block_on(ZoneResource.import(None, "1000001/zone4"))
+        .unwrap();
+    assert_eq!((m.cluster_id, m.name.as_str()), (1000001, "zone4"));
+    for bad in ["demo/zone4", "1000001/", "1000001"] {
+        match rt.block_on(ZoneResource.import(None, bad)) {
+            Err(ImportError::Invalid(why)) => assert!(why.contains("<cluster_id>/<zone_name>")),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_cluster_import_needs_ocp() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let r = rt.block_on(ClusterResource.import(None, "1000001"));
+    assert!(matches!(r, Err(ImportError::NoClient)), "{r:?}");
 }
