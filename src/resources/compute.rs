@@ -451,11 +451,7 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
         let kind = K::KIND;
         let forms = "Expected \"<id>\", \"<name>\", \"id:<id>\" or \"name:<name>\".";
         let key = import_key(id).map_err(|why| ImportError::Invalid(format!("{why}. {forms}")))?;
-        let Some(client) = client else {
-            return Err(ImportError::Invalid(
-                "The provider is not configured, so OCP cannot be asked for the object.".into(),
-            ));
-        };
+        let client = client.ok_or(ImportError::NoClient)?;
         let found = match key {
             ImportKey::Id(n) => kind.find(client, n).await?,
             ImportKey::Name(n) => kind.find_by_name(client, n).await?,
