@@ -35,7 +35,7 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(Managed(database::DatabaseResource)),
         Arc::new(db_user::DbUserResource),
         Arc::new(db_role::DbRoleResource),
-        Arc::new(db_grant::DbGrantResource),
+        Arc::new(Managed(db_grant::DbGrantResource)),
         Arc::new(backup::BackupPolicyResource),
         Arc::new(compute::CatalogueResource(compute::Kind::Region)),
         Arc::new(compute::CatalogueResource(compute::Kind::Idc)),
