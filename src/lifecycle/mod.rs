@@ -261,6 +261,9 @@ pub enum ImportError {
     NotFound(String),
     /// OCP could not be asked.
     Ocp(ClientError),
+    /// The id can be understood only by asking OCP, and the provider has no client yet: the
+    /// adapter reports why, as its client guard does for every other operation.
+    NeedsClient,
 }
 
 impl From<ClientError> for ImportError {
@@ -577,6 +580,9 @@ impl<O: OcpObject> Resource for Managed<O> {
                 resp.diags.error(format!("{} Not Found", O::NOUN), why)
             }
             Err(ImportError::Ocp(e)) => report(&mut resp.diags, &Self::action("Import"), None, &e),
+            Err(ImportError::NeedsClient) => {
+                ctx.client(&mut resp.diags);
+            }
         }
     }
 }

@@ -40,7 +40,7 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(compute::CatalogueResource(compute::Kind::Region)),
         Arc::new(compute::CatalogueResource(compute::Kind::Idc)),
         Arc::new(compute::CatalogueResource(compute::Kind::HostType)),
-        Arc::new(host::HostResource),
+        Arc::new(Managed(host::HostResource)),
         Arc::new(topology::ClusterResource),
         Arc::new(topology::ZoneResource),
     ]
