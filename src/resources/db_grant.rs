@@ -8,7 +8,10 @@
 //! Import id (one grammar, see `import_id`):
 //! `<cluster_id>/<tenant_id>/<user|role>/<grantee>/global`,
 //! `.../database/<database>`, `.../object/<TABLE|VIEW|STORED_PROCEDURE>/<schema>/<object>`,
-//! `.../roles`. A `/` inside a name is written `\/`.
+//! `.../roles`. A `/` inside a name is written `\/`. An imported grant owns everything the
+//! grantee holds in its scope (an import id cannot list privileges).
+
+use serde::{Deserialize, Serialize};
 
 use crate::client::api::user::{
     DbObject, DbPrivilege, Grantee, ObjectPrivilege, PrivilegeOp, PrivilegeScope,
@@ -16,27 +19,66 @@ use crate::client::api::user::{
 use crate::client::{ClientError, OcpClient};
 use crate::framework::validate::OneOf;
 use crate::framework::{
-    Attr, AttrPath, CreateRequest, CreateResponse, Ctx, DeleteRequest, DeleteResponse, Diagnostics,
-    ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema,
-    UpdateRequest, UpdateResponse,
+    read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::value::{Type, Value};
+use crate::lifecycle::{Born, Call, Fail, ImportError, OcpObject};
+use crate::value::{Known, Type, Value};
 
 use super::db_user::{
-    keep_equivalent, keep_same_name, keep_same_names, managed, present_roles, same_name,
-    tenant_mode, validate_unique_roles,
+    keep_equivalent, keep_same_name, keep_same_names, present_roles, same_name,
+    validate_unique_roles,
 };
-use super::privileges::{self, delta, expand, present, set_value, Mode, Scope, OBJECT_TYPES};
-use super::{import_id, ownership, refuse_existing, report, tenant_attrs, tenant_of, Existing};
+use super::privileges::{self, delta, expand, present, Mode, Scope, OBJECT_TYPES};
+use super::{import_id, ownership, refuse_existing, report, tenant_attrs, Existing};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<user|role>/<grantee>/global\", \".../database/<database>\", \".../object/<type>/<schema>/<object>\" or \".../roles\"";
 
 /// The `ocp_db_grant` resource.
 pub struct DbGrantResource;
 
-/// Private bytes an import leaves for the first read: the grant then owns everything the
-/// grantee holds in its scope (an import id cannot list privileges).
-const IMPORT_MARK: &[u8] = b"imported";
+/// The model of `ocp_db_grant`: state, plan and import alike. `id` is null only in what an
+/// import leaves for the first read, which then takes everything the grantee holds.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct GrantModel {
+    id: Option<String>,
+    cluster_id: i64,
+    tenant_id: i64,
+    user: Option<String>,
+    role: Option<String>,
+    privileges: Option<Vec<String>>,
+    database: Option<String>,
+    object_type: Option<String>,
+    object_schema: Option<String>,
+    object_name: Option<String>,
+    roles: Option<Vec<String>>,
+    tenant_mode: Option<String>,
+}
+
+/// What validation and planning read of a configuration, where any value may be unknown.
+#[derive(Deserialize)]
+struct GrantConfig {
+    user: Option<Known<String>>,
+    role: Option<Known<String>>,
+    privileges: Option<Known<Vec<Known<String>>>>,
+    database: Option<Known<String>>,
+    object_type: Option<Known<String>>,
+    object_schema: Option<Known<String>>,
+    object_name: Option<Known<String>>,
+    roles: Option<Known<Vec<Known<String>>>>,
+}
+
+/// Whether an attribute is set: `None` while unknown (it may still turn out null).
+fn is_set<T>(v: &Option<Known<T>>) -> Option<bool> {
+    match v {
+        Some(Known::Unknown) => None,
+        other => Some(other.is_some()),
+    }
+}
+
+/// The value of an attribute, when known.
+fn known<T>(v: &Option<Known<T>>) -> Option<&T> {
+    v.as_ref().and_then(Known::as_known)
+}
 
 /// What a grant is on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,18 +90,19 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(v: &Value) -> Option<Kind> {
-        let s = |a: &str| v.get(a).and_then(Value::as_str).map(str::to_string);
-        if v.get("roles").is_some_and(|r| !r.is_null()) {
+    /// The kind the attributes name: `roles` set, the object (`object_type`, `object_schema`,
+    /// `object_name`), `database`, else global. `None` for an incomplete object.
+    fn of(roles: bool, database: Option<&String>, object: [Option<&String>; 3]) -> Option<Kind> {
+        if roles {
             Some(Kind::Roles)
-        } else if let Some(name) = s("object_name") {
+        } else if let Some(name) = object[2] {
             Some(Kind::Object(DbObject {
-                object_type: s("object_type")?.to_ascii_uppercase(),
-                schema_name: s("object_schema")?,
-                object_name: name,
+                object_type: object[0]?.to_ascii_uppercase(),
+                schema_name: object[1]?.clone(),
+                object_name: name.clone(),
             }))
-        } else if let Some(db) = s("database") {
-            Some(Kind::Database(db))
+        } else if let Some(db) = database {
+            Some(Kind::Database(db.clone()))
         } else {
             Some(Kind::Global)
         }
@@ -86,21 +129,147 @@ impl Kind {
             ],
         }
     }
-}
 
-/// The grantee of a value: `user` or `role`.
-fn grantee_of(v: &Value) -> Option<(bool, &str)> {
-    if let Some(u) = v.get("user").and_then(Value::as_str) {
-        return Some((true, u));
+    /// The attribute that lists what the grant gives.
+    fn list_attr(&self) -> &'static str {
+        if *self == Kind::Roles {
+            "roles"
+        } else {
+            "privileges"
+        }
     }
-    v.get("role").and_then(Value::as_str).map(|r| (false, r))
+
+    /// The names OCP's grant and revoke calls take for `list`: roles as written, privileges
+    /// canonical with `ALL` expanded.
+    fn to_ocp(&self, mode: Mode, list: &[String]) -> Vec<String> {
+        if *self == Kind::Roles {
+            list.to_vec()
+        } else {
+            expand(mode, self.scope(), list.iter().map(String::as_str))
+                .into_iter()
+                .collect()
+        }
+    }
 }
 
-fn grantee<'a>(is_user: bool, name: &'a str) -> Grantee<'a> {
-    if is_user {
-        Grantee::User(name)
-    } else {
-        Grantee::Role(name)
+impl GrantConfig {
+    fn kind(&self) -> Option<Kind> {
+        Kind::of(
+            self.roles.is_some(),
+            known(&self.database),
+            [
+                known(&self.object_type),
+                known(&self.object_schema),
+                known(&self.object_name),
+            ],
+        )
+    }
+}
+
+impl GrantModel {
+    /// What the grant is on (an incomplete object, which validation refuses, reads as global).
+    fn kind(&self) -> Kind {
+        Kind::of(
+            self.roles.is_some(),
+            self.database.as_ref(),
+            [
+                self.object_type.as_ref(),
+                self.object_schema.as_ref(),
+                self.object_name.as_ref(),
+            ],
+        )
+        .unwrap_or(Kind::Global)
+    }
+
+    /// The grantee: `(true, user)` or `(false, role)`.
+    fn grantee(&self) -> (bool, &str) {
+        match (&self.user, &self.role) {
+            (Some(u), _) => (true, u),
+            (None, r) => (false, r.as_deref().unwrap_or_default()),
+        }
+    }
+
+    fn who(&self) -> Grantee<'_> {
+        match self.grantee() {
+            (true, name) => Grantee::User(name),
+            (false, name) => Grantee::Role(name),
+        }
+    }
+
+    /// The attribute naming the grantee.
+    fn grantee_attr(&self) -> &'static str {
+        if self.grantee().0 {
+            "user"
+        } else {
+            "role"
+        }
+    }
+
+    /// The list the grant gives (privileges or roles, as the user wrote them).
+    fn list(&self) -> Option<&Vec<String>> {
+        if self.kind() == Kind::Roles {
+            self.roles.as_ref()
+        } else {
+            self.privileges.as_ref()
+        }
+    }
+
+    /// The tenant's mode as recorded; MySQL (OCP's default) when not recorded.
+    fn mode(&self) -> Mode {
+        Mode::from_ocp(self.tenant_mode.as_deref())
+    }
+
+    /// The grant's id, also its import id:
+    /// `<cluster>/<tenant>/<user|role>/<grantee>/<scope...>`.
+    fn grant_id(&self) -> String {
+        let (is_user, name) = self.grantee();
+        let mut parts = vec![
+            self.cluster_id.to_string(),
+            self.tenant_id.to_string(),
+            if is_user { "user" } else { "role" }.to_string(),
+            name.to_string(),
+        ];
+        parts.extend(self.kind().id_parts());
+        import_id::join(&parts)
+    }
+
+    /// The model with its id and the tenant's mode recorded.
+    fn recorded(&self, mode: Mode) -> GrantModel {
+        GrantModel {
+            id: Some(self.grant_id()),
+            tenant_mode: Some(
+                if mode == Mode::Oracle {
+                    "ORACLE"
+                } else {
+                    "MYSQL"
+                }
+                .into(),
+            ),
+            ..self.clone()
+        }
+    }
+
+    /// The state for what the grantee holds in the grant's scope (`held`, OCP's spelling):
+    /// the entries of the grant's list OCP still has, in the user's spelling; everything held
+    /// for an import.
+    fn with_held(&self, mode: Mode, held: &[String]) -> GrantModel {
+        let kind = self.kind();
+        let mine: Option<Vec<&str>> = self
+            .list()
+            .filter(|_| self.id.is_some())
+            .map(|l| l.iter().map(String::as_str).collect());
+        let owned = if kind == Kind::Roles {
+            present_roles(mode, mine.as_deref(), held, false)
+        } else {
+            present(mode, kind.scope(), mine.as_deref(), held, false)
+        };
+        let mut m = self.recorded(mode);
+        *if kind == Kind::Roles {
+            &mut m.roles
+        } else {
+            &mut m.privileges
+        } = Some(owned);
+        m
     }
 }
 
@@ -121,17 +290,24 @@ fn already_held(mode: Mode, kind: &Kind, list: &[String], held: &[String]) -> Ve
         .collect()
 }
 
-/// What OCP says the grantee holds in `kind`'s scope; None when the grantee is gone.
-async fn actual(
-    client: &OcpClient,
-    c: i64,
-    t: i64,
-    is_user: bool,
-    name: &str,
-    kind: &Kind,
-) -> Result<Option<Vec<String>>, ClientError> {
-    let (global, dbs, objects, roles) = if is_user {
-        match client.find_db_user(c, t, name).await? {
+/// The tenant's mode: from the model when recorded, else from OCP.
+async fn tenant_mode(client: &OcpClient, m: &GrantModel) -> Result<Mode, ClientError> {
+    match &m.tenant_mode {
+        Some(_) => Ok(m.mode()),
+        None => Ok(Mode::from_ocp(
+            client
+                .tenant_mode(m.cluster_id, m.tenant_id)
+                .await?
+                .as_deref(),
+        )),
+    }
+}
+
+/// What OCP says the grantee of `m` holds in the grant's scope; None when the grantee is gone.
+async fn actual(client: &OcpClient, m: &GrantModel) -> Result<Option<Vec<String>>, ClientError> {
+    let (c, t) = (m.cluster_id, m.tenant_id);
+    let (global, dbs, objects, roles) = match m.grantee() {
+        (true, name) => match client.find_db_user(c, t, name).await? {
             None => return Ok(None),
             Some(u) => (
                 u.global_privileges,
@@ -139,9 +315,8 @@ async fn actual(
                 u.object_privileges,
                 u.roles,
             ),
-        }
-    } else {
-        match client.find_db_role(c, t, name).await? {
+        },
+        (false, name) => match client.find_db_role(c, t, name).await? {
             None => return Ok(None),
             Some(r) => (
                 r.global_privileges,
@@ -149,14 +324,14 @@ async fn actual(
                 r.object_privileges,
                 r.roles,
             ),
-        }
+        },
     };
-    Ok(Some(match kind {
+    Ok(Some(match m.kind() {
         Kind::Global => global,
         Kind::Roles => roles,
         Kind::Database(db) => dbs
             .into_iter()
-            .find(|d| &d.db_name == db)
+            .find(|d| d.db_name == db)
             .map(|d| d.privileges)
             .unwrap_or_default(),
         Kind::Object(o) => objects
@@ -171,20 +346,18 @@ async fn actual(
     }))
 }
 
-/// One grant or revoke call for `kind` with `list` (canonical names, or role names).
+/// One grant or revoke call of `list` (OCP's names) in the scope of grant `m`.
 async fn change(
     client: &OcpClient,
-    c: i64,
-    t: i64,
-    who: Grantee<'_>,
+    m: &GrantModel,
     op: PrivilegeOp,
-    kind: &Kind,
     list: Vec<String>,
 ) -> Result<(), ClientError> {
     if list.is_empty() {
         return Ok(());
     }
-    match kind {
+    let (c, t, who) = (m.cluster_id, m.tenant_id, m.who());
+    match m.kind() {
         Kind::Global => {
             client
                 .change_privileges(c, t, who, op, PrivilegeScope::Global(&list))
@@ -195,18 +368,18 @@ async fn change(
                 .change_privileges(c, t, who, op, PrivilegeScope::Roles(&list))
                 .await
         }
-        Kind::Database(db) => {
+        Kind::Database(db_name) => {
             let p = [DbPrivilege {
-                db_name: db.clone(),
+                db_name,
                 privileges: list,
             }];
             client
                 .change_privileges(c, t, who, op, PrivilegeScope::Db(&p))
                 .await
         }
-        Kind::Object(o) => {
+        Kind::Object(object) => {
             let p = [ObjectPrivilege {
-                object: o.clone(),
+                object,
                 privileges: list,
             }];
             client
@@ -216,54 +389,11 @@ async fn change(
     }
 }
 
-fn list_attr(kind: &Kind) -> &'static str {
-    if *kind == Kind::Roles {
-        "roles"
-    } else {
-        "privileges"
-    }
-}
-
-/// The grant's id, also its import id: `<cluster>/<tenant>/<user|role>/<grantee>/<scope...>`.
-fn grant_id(c: i64, t: i64, is_user: bool, name: &str, kind: &Kind) -> String {
-    let mut parts = vec![
-        c.to_string(),
-        t.to_string(),
-        if is_user { "user" } else { "role" }.to_string(),
-        name.to_string(),
-    ];
-    parts.extend(kind.id_parts());
-    import_id::join(&parts)
-}
-
-fn state_from(base: &Value, kind: &Kind, mode: Mode, c: i64, t: i64, held: &[String]) -> Value {
-    let mut s = base.clone();
-    let (is_user, name) = grantee_of(base).unwrap_or((true, ""));
-    s.set_attr("id", Value::string(grant_id(c, t, is_user, name, kind)));
-    s.set_attr(
-        "tenant_mode",
-        Value::string(if mode == Mode::Oracle {
-            "ORACLE"
-        } else {
-            "MYSQL"
-        }),
-    );
-    let attr = list_attr(kind);
-    let mine = managed(base, attr);
-    let owned = if *kind == Kind::Roles {
-        present_roles(mode, mine.as_deref(), held, false)
-    } else {
-        present(mode, kind.scope(), mine.as_deref(), held, false)
-    };
-    s.set_attr(attr, set_value(&owned));
-    s
-}
-
 #[tonic::async_trait]
-impl Resource for DbGrantResource {
-    fn type_name(&self) -> &'static str {
-        "ocp_db_grant"
-    }
+impl OcpObject for DbGrantResource {
+    type Model = GrantModel;
+    const TYPE_NAME: &'static str = "ocp_db_grant";
+    const NOUN: &'static str = "Grant";
 
     fn schema(&self) -> Schema {
         tenant_attrs(Schema::new("One grant to a database user or role: global (system) privileges, privileges on a database, privileges on an object, or roles. A grant is additive: it owns only what it lists, and destroying it revokes only that. Do not also set privileges on the user's `ocp_db_user`, which owns the whole list."), "grant")
@@ -280,15 +410,10 @@ impl Resource for DbGrantResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        // Whether an attribute is set: `None` while unknown (it may still turn out null), so
-        // no rule judges a value that is not known yet.
-        let set = |a: &str| match config.get(a) {
-            Some(v) if v.is_unknown() => None,
-            Some(v) => Some(!v.is_null()),
-            None => Some(false),
+        let Some(c) = read_model::<GrantConfig>(config, diags) else {
+            return;
         };
-        let is = |a: &str| set(a) == Some(true);
-        if let (Some(u), Some(r)) = (set("user"), set("role")) {
+        if let (Some(u), Some(r)) = (is_set(&c.user), is_set(&c.role)) {
             if u == r {
                 diags.attr_error(
                     AttrPath::root("user"),
@@ -297,53 +422,64 @@ impl Resource for DbGrantResource {
                 );
             }
         }
-        match set("roles") {
+        match is_set(&c.roles) {
             None => return,
             Some(true) => {
                 validate_unique_roles(config, diags);
-                for other in ["privileges", "database", "object_name"] {
-                    if is(other) {
-                        diags.attr_error(AttrPath::root(other), "Conflicting Grant", format!("A grant of `roles` cannot also set `{other}`; use a separate ocp_db_grant."));
-                    }
+                let others = [
+                    ("privileges", is_set(&c.privileges)),
+                    ("database", is_set(&c.database)),
+                    ("object_name", is_set(&c.object_name)),
+                ];
+                for (other, _) in others.iter().filter(|(_, s)| *s == Some(true)) {
+                    diags.attr_error(AttrPath::root(*other), "Conflicting Grant", format!("A grant of `roles` cannot also set `{other}`; use a separate ocp_db_grant."));
                 }
                 return;
             }
             Some(false) => {}
         }
-        if set("privileges") == Some(false) {
+        if is_set(&c.privileges) == Some(false) {
             diags.attr_error(
                 AttrPath::root("privileges"),
                 "Missing Privileges",
                 "Set `privileges` (or `roles` for a grant of roles).",
             );
         }
-        let object = ["object_type", "object_schema", "object_name"];
-        let object_known = object.iter().all(|a| set(a).is_some());
-        let n = object.iter().filter(|a| is(a)).count();
+        let object = [
+            ("object_type", is_set(&c.object_type)),
+            ("object_schema", is_set(&c.object_schema)),
+            ("object_name", is_set(&c.object_name)),
+        ];
+        let object_known = object.iter().all(|(_, s)| s.is_some());
+        let n = object.iter().filter(|(_, s)| *s == Some(true)).count();
         if object_known && n != 0 && n != 3 {
-            for a in object.iter().filter(|a| !is(a)) {
+            for (a, _) in object.iter().filter(|(_, s)| *s != Some(true)) {
                 diags.attr_error(AttrPath::root(*a), "Incomplete Object", format!("An object grant needs `object_type`, `object_schema` and `object_name`; `{a}` is missing."));
             }
         }
-        if n > 0 && is("database") {
+        let database = is_set(&c.database);
+        if n > 0 && database == Some(true) {
             diags.attr_error(
                 AttrPath::root("database"),
                 "Conflicting Grant",
                 "Set either `database` or the object, not both.",
             );
         }
-        if !object_known || set("database").is_none() {
+        let Some(database) = database.filter(|_| object_known) else {
             return; // the scope the privileges are checked against is not known yet
-        }
+        };
         let scope = if n > 0 {
             Scope::Object
-        } else if is("database") {
+        } else if database {
             Scope::Database
         } else {
             Scope::Global
         };
-        if let Some(p) = config.get("privileges").filter(|p| !p.is_unknown()) {
-            let bad = privileges::unknown(scope, privileges::strings(p));
+        if let Some(p) = known(&c.privileges) {
+            let bad = privileges::unknown(
+                scope,
+                p.iter().filter_map(|x| x.as_known()).map(String::as_str),
+            );
             if !bad.is_empty() {
                 diags.attr_error(AttrPath::root("privileges"), "Unknown Privilege", format!("Attribute privileges holds {bad:?}, which OCP does not know for a {scope:?} grant. Known: {:?} (MySQL) and {:?} (Oracle).", privileges::vocabulary(Mode::Mysql, scope), privileges::vocabulary(Mode::Oracle, scope)));
             }
@@ -351,12 +487,13 @@ impl Resource for DbGrantResource {
     }
 
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
-        if let Some(kind) = Kind::of(req.config) {
-            if kind == Kind::Roles {
-                keep_same_names(req, resp, "roles");
-            } else {
-                keep_equivalent(req, resp, "privileges", kind.scope());
-            }
+        let Some(c) = read_model::<GrantConfig>(req.config, &mut resp.diags) else {
+            return;
+        };
+        match c.kind() {
+            Some(Kind::Roles) => keep_same_names(req, resp, "roles"),
+            Some(kind) => keep_equivalent(req, resp, "privileges", kind.scope()),
+            None => {}
         }
         for name in [
             "user",
@@ -367,46 +504,26 @@ impl Resource for DbGrantResource {
         ] {
             keep_same_name(req, resp, name);
         }
-        if let Some((true, user)) = grantee_of(req.config) {
+        if let Some(user) = known(&c.user) {
             ownership::note_additive(req.config, Some(user), &mut resp.diags);
         }
     }
 
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let plan = &req.plan;
-        let (Some((c, t)), Some((is_user, name)), Some(kind)) =
-            (tenant_of(plan), grantee_of(plan), Kind::of(plan))
-        else {
-            return;
-        };
-        let mode = match tenant_mode(client, plan, c, t).await {
-            Ok(m) => m,
-            Err(e) => {
-                return report(
-                    &mut resp.diags,
-                    "Create Grant",
-                    Some(AttrPath::root("tenant_id")),
-                    &e,
-                )
-            }
-        };
-        let attr = list_attr(&kind);
-        let want = managed(plan, attr).unwrap_or_default();
-        let list: Vec<String> = if kind == Kind::Roles {
-            want.iter().map(|s| s.to_string()).collect()
-        } else {
-            expand(mode, kind.scope(), want).into_iter().collect()
-        };
+    async fn create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &GrantModel,
+    ) -> Result<Born<GrantModel>, Fail> {
+        let client = call.client;
+        let mode = tenant_mode(client, plan)
+            .await
+            .map_err(|e| Fail::at(e, AttrPath::root("tenant_id")))?;
+        let kind = plan.kind();
+        let list = kind.to_ocp(mode, plan.list().map_or(&[], Vec::as_slice));
         // A privilege the grantee holds already was not given by this grant, and destroying
-        // the grant would revoke it: never take it over (design rule R2).
-        let held = match actual(client, c, t, is_user, name, &kind).await {
-            Ok(Some(held)) => held,
-            Ok(None) => Vec::new(), // the grant call below reports the missing grantee
-            Err(e) => return report(&mut resp.diags, "Create Grant", None, &e),
-        };
+        // the grant would revoke it: never take it over (design rule R2). A missing grantee
+        // is the grant call's to report.
+        let held = actual(client, plan).await?.unwrap_or_default();
         let taken = already_held(mode, &kind, &list, &held);
         if !taken.is_empty() {
             let scope = match &kind {
@@ -417,222 +534,139 @@ impl Resource for DbGrantResource {
                     format!("on {} {}.{}", o.object_type, o.schema_name, o.object_name)
                 }
             };
-            return refuse_existing(
-                &mut resp.diags,
+            let (is_user, name) = plan.grantee();
+            refuse_existing(
+                call.diags,
                 Existing {
-                    type_name: "ocp_db_grant",
-                    noun: "Grant",
+                    type_name: Self::TYPE_NAME,
+                    noun: Self::NOUN,
                     what: format!(
-                        "{} {name:?} in tenant {t} of cluster {c} holding {} {scope}",
+                        "{} {name:?} in tenant {} of cluster {} holding {} {scope}",
                         if is_user { "user" } else { "role" },
+                        plan.tenant_id,
+                        plan.cluster_id,
                         taken.join(", ")
                     ),
-                    import_id: grant_id(c, t, is_user, name, &kind),
-                    attr,
+                    import_id: plan.grant_id(),
+                    attr: kind.list_attr(),
                 },
             );
+            return Err(Fail::Reported);
         }
-        if let Err(e) = change(
-            client,
-            c,
-            t,
-            grantee(is_user, name),
-            PrivilegeOp::Grant,
-            &kind,
-            list,
-        )
-        .await
-        {
-            let path = if e.is_not_found() {
-                if is_user {
-                    "user"
-                } else {
-                    "role"
-                }
+        if let Err(e) = change(client, plan, PrivilegeOp::Grant, list).await {
+            let attr = if e.is_not_found() {
+                plan.grantee_attr()
             } else {
-                attr
+                kind.list_attr()
             };
-            return report(
-                &mut resp.diags,
-                "Create Grant",
-                Some(AttrPath::root(path)),
-                &e,
-            );
+            return Err(Fail::at(e, AttrPath::root(attr)));
         }
-        match actual(client, c, t, is_user, name, &kind).await {
-            Ok(Some(held)) => resp.state = state_from(plan, &kind, mode, c, t, &held),
-            Ok(None) => resp.diags.attr_error(
-                AttrPath::root(if is_user { "user" } else { "role" }),
-                "Grantee Not Found",
-                format!("{name:?} disappeared right after the grant."),
-            ),
-            Err(e) => report(&mut resp.diags, "Read Grant After Create", None, &e),
-        }
+        Ok(Born::done(plan.recorded(mode)))
     }
 
-    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let s = &req.state;
-        let (Some((c, t)), Some((is_user, name)), Some(kind)) =
-            (tenant_of(s), grantee_of(s), Kind::of(s))
-        else {
-            return;
-        };
-        let mode = match tenant_mode(client, s, c, t).await {
-            Ok(m) => m,
-            Err(e) if e.is_not_found() => return resp.remove(),
-            Err(e) => return report(&mut resp.diags, "Read Grant", None, &e),
-        };
-        let mut base = s.clone();
-        if req.private == IMPORT_MARK {
-            base.set_attr(list_attr(&kind), Value::Null);
-            resp.private = Vec::new();
-        }
-        match actual(client, c, t, is_user, name, &kind).await {
-            // A grantee that is gone takes its grants with it.
-            Ok(None) => resp.remove(),
-            Ok(Some(held)) => {
-                let mut st = state_from(&base, &kind, mode, c, t, &held);
-                if *list_attr(&kind) == *"roles" && st.get("roles").is_some_and(Value::is_null) {
-                    st.set_attr("roles", Value::Set(Vec::new()));
-                }
-                resp.state = Some(st)
-            }
-            Err(e) if e.is_not_found() => resp.remove(),
-            Err(e) => report(&mut resp.diags, "Read Grant", None, &e),
-        }
+    async fn read(
+        &self,
+        client: &OcpClient,
+        base: &GrantModel,
+    ) -> Result<Option<GrantModel>, ClientError> {
+        let mode = tenant_mode(client, base).await?;
+        // A grantee that is gone takes its grants with it.
+        Ok(actual(client, base)
+            .await?
+            .map(|held| base.with_held(mode, &held)))
     }
 
-    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let (prior, plan) = (&req.prior, &req.plan);
-        let (Some((c, t)), Some((is_user, name)), Some(kind)) =
-            (tenant_of(prior), grantee_of(prior), Kind::of(prior))
-        else {
-            return;
-        };
-        let mode = Mode::of_state(prior).unwrap_or(Mode::Mysql);
-        let attr = list_attr(&kind);
+    async fn update(
+        &self,
+        call: &mut Call<'_>,
+        prior: &GrantModel,
+        plan: &GrantModel,
+        _base: &mut GrantModel,
+    ) -> Result<(), Fail> {
+        let (mode, kind) = (prior.mode(), prior.kind());
         let (have, want) = (
-            managed(prior, attr).unwrap_or_default(),
-            managed(plan, attr).unwrap_or_default(),
+            prior.list().cloned().unwrap_or_default(),
+            plan.list().cloned().unwrap_or_default(),
         );
         let (grant, revoke) = if kind == Kind::Roles {
-            (
-                want.iter()
-                    .filter(|w| !have.iter().any(|h| same_name(mode, h, w)))
-                    .map(|s| s.to_string())
-                    .collect(),
-                have.iter()
-                    .filter(|h| !want.iter().any(|w| same_name(mode, h, w)))
-                    .map(|s| s.to_string())
-                    .collect(),
+            let missing = |a: &[String], b: &[String]| {
+                a.iter()
+                    .filter(|x| !b.iter().any(|y| same_name(mode, x, y)))
+                    .cloned()
+                    .collect()
+            };
+            (missing(&want, &have), missing(&have, &want))
+        } else {
+            delta(
+                mode,
+                kind.scope(),
+                have.iter().map(String::as_str),
+                want.iter().map(String::as_str),
             )
-        } else {
-            delta(mode, kind.scope(), have, want)
         };
-        let who = grantee(is_user, name);
         // Grant first, then revoke: the grantee never lacks a privilege both lists hold.
-        let mut result = change(client, c, t, who, PrivilegeOp::Grant, &kind, grant).await;
-        if result.is_ok() {
-            result = change(client, c, t, who, PrivilegeOp::Revoke, &kind, revoke).await;
-        }
-        if let Err(e) = &result {
-            report(
-                &mut resp.diags,
-                "Update Grant",
-                Some(AttrPath::root(attr)),
-                e,
-            );
-        }
-        match actual(client, c, t, is_user, name, &kind).await {
-            Ok(Some(held)) => resp.state = state_from(plan, &kind, mode, c, t, &held),
-            Ok(None) => resp.diags.error(
-                "Unable to Update Grant",
-                format!("{name:?} disappeared during the update."),
-            ),
-            Err(e) => report(&mut resp.diags, "Read Grant After Update", None, &e),
+        let at = |e| Fail::at(e, AttrPath::root(kind.list_attr()));
+        change(call.client, prior, PrivilegeOp::Grant, grant)
+            .await
+            .map_err(at)?;
+        change(call.client, prior, PrivilegeOp::Revoke, revoke)
+            .await
+            .map_err(at)
+    }
+
+    async fn delete(&self, call: &mut Call<'_>, state: &GrantModel) -> Result<(), Fail> {
+        let list = state
+            .kind()
+            .to_ocp(state.mode(), state.list().map_or(&[], Vec::as_slice));
+        match change(call.client, state, PrivilegeOp::Revoke, list).await {
+            Err(e) if !e.is_not_found() => {
+                report(call.diags, "Revoke Grant", None, &e);
+                Err(Fail::Reported)
+            }
+            _ => Ok(()),
         }
     }
 
-    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let s = &req.state;
-        let (Some((c, t)), Some((is_user, name)), Some(kind)) =
-            (tenant_of(s), grantee_of(s), Kind::of(s))
-        else {
-            return;
-        };
-        let mode = Mode::of_state(s).unwrap_or(Mode::Mysql);
-        let owned = managed(s, list_attr(&kind)).unwrap_or_default();
-        let list: Vec<String> = if kind == Kind::Roles {
-            owned.iter().map(|s| s.to_string()).collect()
-        } else {
-            expand(mode, kind.scope(), owned).into_iter().collect()
-        };
-        match change(
-            client,
-            c,
-            t,
-            grantee(is_user, name),
-            PrivilegeOp::Revoke,
-            &kind,
-            list,
-        )
-        .await
-        {
-            Ok(()) => {}
-            Err(e) if e.is_not_found() => {}
-            Err(e) => report(&mut resp.diags, "Revoke Grant", None, &e),
-        }
-    }
-
-    async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
+    async fn import(
+        &self,
+        _client: Option<&OcpClient>,
+        id: &str,
+    ) -> Result<GrantModel, ImportError> {
         let bad = |why: &str| {
-            format!("Expected an import id of the form {IMPORT_FORM}, got {id:?}: {why}.")
+            ImportError::Invalid(format!(
+                "Expected an import id of the form {IMPORT_FORM}, got {id:?}: {why}."
+            ))
         };
-        let (c, t, rest) = match import_id::tenant_scoped(id, IMPORT_FORM) {
-            Ok(x) => x,
-            Err(e) => return resp.diags.error("Invalid Import ID", e),
+        let (cluster_id, tenant_id, rest) =
+            import_id::tenant_scoped(id, IMPORT_FORM).map_err(ImportError::Invalid)?;
+        let mut m = GrantModel {
+            cluster_id,
+            tenant_id,
+            ..GrantModel::default()
         };
-        let (who, name, kind_parts) = match rest.as_slice() {
-            [who, name, kind @ ..] if who == "user" || who == "role" => {
-                (who.as_str(), name.clone(), kind)
+        let kind = match rest.as_slice() {
+            [who, name, kind @ ..] if who == "user" => {
+                m.user = Some(name.clone());
+                kind
             }
-            _ => {
-                return resp.diags.error(
-                    "Invalid Import ID",
-                    bad("the third part must be `user` or `role`"),
-                )
+            [who, name, kind @ ..] if who == "role" => {
+                m.role = Some(name.clone());
+                kind
             }
+            _ => return Err(bad("the third part must be `user` or `role`")),
         };
-        let mut state = vec![
-            ("cluster_id", Value::from_i64(c)),
-            ("tenant_id", Value::from_i64(t)),
-            (
-                if who == "user" { "user" } else { "role" },
-                Value::string(name),
-            ),
-        ];
-        match kind_parts {
-            [k] if k == "global" => state.push(("privileges", Value::Null)),
-            [k] if k == "roles" => state.push(("roles", Value::Set(Vec::new()))),
-            [k, db] if k == "database" => state.push(("database", Value::string(db.clone()))),
+        match kind {
+            [k] if k == "global" => {}
+            [k] if k == "roles" => m.roles = Some(Vec::new()),
+            [k, db] if k == "database" => m.database = Some(db.clone()),
             [k, ty, schema, obj] if k == "object" => {
-                state.push(("object_type", Value::string(ty.to_ascii_uppercase())));
-                state.push(("object_schema", Value::string(schema.clone())));
-                state.push(("object_name", Value::string(obj.clone())));
+                m.object_type = Some(ty.to_ascii_uppercase());
+                m.object_schema = Some(schema.clone());
+                m.object_name = Some(obj.clone());
             }
-            _ => return resp.diags.error("Invalid Import ID", bad("after the grantee comes `global`, `database/<database>`, `object/<type>/<schema>/<object>` or `roles`")),
+            _ => return Err(bad("after the grantee comes `global`, `database/<database>`, `object/<type>/<schema>/<object>` or `roles`")),
         }
-        resp.state = Some(Value::object(state));
-        resp.private = IMPORT_MARK.to_vec();
+        Ok(m)
     }
 }
 
@@ -697,64 +731,77 @@ mod tests {
         v
     }
 
+    fn model(pairs: &[(&str, Value)]) -> GrantModel {
+        crate::value::from_value(&grant(pairs)).unwrap()
+    }
+
+    fn import(id: &str) -> Result<GrantModel, ImportError> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(DbGrantResource.import(None, id))
+    }
+
     #[test]
     fn the_kind_follows_the_attributes_set() {
+        assert_eq!(model(&[("user", Value::string("u"))]).kind(), Kind::Global);
         assert_eq!(
-            Kind::of(&grant(&[("user", Value::string("u"))])),
-            Some(Kind::Global)
+            model(&[("database", Value::string("d"))]).kind(),
+            Kind::Database("d".into())
         );
-        assert_eq!(
-            Kind::of(&grant(&[("database", Value::string("d"))])),
-            Some(Kind::Database("d".into()))
-        );
-        assert_eq!(
-            Kind::of(&grant(&[("roles", Value::Set(vec![]))])),
-            Some(Kind::Roles)
-        );
+        assert_eq!(model(&[("roles", Value::Set(vec![]))]).kind(), Kind::Roles);
     }
 
     #[test]
     fn ids_escape_names_and_parse_back() {
-        let s = state_from(
-            &grant(&[
-                ("user", Value::string("a/b")),
-                ("database", Value::string("d")),
-                ("privileges", Value::Null),
-            ]),
-            &Kind::Database("d".into()),
-            Mode::Mysql,
-            1,
-            2,
-            &["SELECT".into()],
-        );
+        let s = model(&[
+            ("user", Value::string("a/b")),
+            ("database", Value::string("d")),
+            ("privileges", privileges::set_value(&["SELECT"])),
+            ("id", Value::string("x")),
+        ])
+        .with_held(Mode::Mysql, &["SELECT".into()]);
+        assert_eq!(s.id.as_deref(), Some("1/2/user/a\\/b/database/d"));
+        assert_eq!(s.tenant_mode.as_deref(), Some("MYSQL"));
+        assert_eq!(s.privileges, Some(vec!["SELECT".to_string()]));
+        let st = import("1/2/user/a\\/b/database/d").unwrap();
+        assert_eq!(st.user.as_deref(), Some("a/b"));
+        assert_eq!(st.database.as_deref(), Some("d"));
+    }
+
+    #[test]
+    fn an_imported_grant_owns_what_the_grantee_holds_and_a_created_one_only_its_list() {
+        let held = ["SELECT".to_string(), "INSERT".to_string()];
+        let imported = import("1/2/user/u/global").unwrap();
         assert_eq!(
-            s.get("id").and_then(Value::as_str),
-            Some("1/2/user/a\\/b/database/d")
+            imported.with_held(Mode::Mysql, &held).privileges,
+            Some(vec!["INSERT".to_string(), "SELECT".to_string()])
         );
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let mut r = ImportResponse::default();
-        let ctx = Ctx::new(None, tokio_util::sync::CancellationToken::new());
-        rt.block_on(DbGrantResource.import(&ctx, "1/2/user/a\\/b/database/d", &mut r));
-        let st = r.state.unwrap();
-        assert_eq!(st.get("user").and_then(Value::as_str), Some("a/b"));
-        assert_eq!(st.get("database").and_then(Value::as_str), Some("d"));
+        let roles = import("1/2/role/r/roles").unwrap();
+        assert_eq!(roles.kind(), Kind::Roles);
+        assert_eq!(
+            roles.with_held(Mode::Oracle, &["CONNECT".into()]).roles,
+            Some(vec!["CONNECT".to_string()])
+        );
+        let created = model(&[
+            ("id", Value::string("1/2/user/u/global")),
+            ("user", Value::string("u")),
+            ("privileges", privileges::set_value(&["select"])),
+        ]);
+        assert_eq!(
+            created.with_held(Mode::Mysql, &held).privileges,
+            Some(vec!["select".to_string()])
+        );
     }
 
     #[test]
     fn a_bad_import_id_prints_the_expected_form() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let ctx = Ctx::new(None, tokio_util::sync::CancellationToken::new());
         for id in ["1/2/someone/x/global", "1/2/user/x/tables", "1/2/user/x"] {
-            let mut r = ImportResponse::default();
-            rt.block_on(DbGrantResource.import(&ctx, id, &mut r));
+            let Err(ImportError::Invalid(why)) = import(id) else {
+                panic!("{id} was taken");
+            };
             assert!(
-                r.diags.0[0]
-                    .detail
-                    .contains("<cluster_id>/<tenant_id>/<user|role>/<grantee>/global"),
+                why.contains("<cluster_id>/<tenant_id>/<user|role>/<grantee>/global"),
                 "{id}"
             );
         }
@@ -765,7 +812,7 @@ mod tests {
         let mut d = Diagnostics::new();
         DbGrantResource.validate(
             &grant(&[
-                ("privileges", set_value(&["SELECT"])),
+                ("privileges", privileges::set_value(&["SELECT"])),
                 ("object_name", Value::string("T")),
             ]),
             &mut d,
@@ -779,5 +826,19 @@ mod tests {
             paths.contains(&"object_type".to_string())
                 && paths.contains(&"object_schema".to_string())
         );
+    }
+
+    #[test]
+    fn validation_waits_for_unknown_values() {
+        let mut d = Diagnostics::new();
+        DbGrantResource.validate(
+            &grant(&[
+                ("user", Value::Unknown),
+                ("privileges", Value::Set(vec![Value::Unknown])),
+                ("database", Value::Unknown),
+            ]),
+            &mut d,
+        );
+        assert!(d.0.is_empty(), "{:?}", d.0);
     }
 }

@@ -1387,16 +1387,6 @@ pub(crate) fn keep_same_names(req: &PlanRequest<'_>, resp: &mut PlanResponse, at
     }
 }
 
-/// The tenant's mode: from state when recorded, else from OCP.
-pub(crate) async fn tenant_mode(
-    client: &OcpClient,
-    v: &Value,
-    cluster_id: i64,
-    tenant_id: i64,
-) -> Result<Mode, ClientError> {
-    mode_of(client, Mode::of_state(v), cluster_id, tenant_id).await
-}
-
 /// Plan-time check that a `roles` set names each role once (see `refuse_duplicate_roles`).
 pub(crate) fn validate_unique_roles(config: &Value, diags: &mut Diagnostics) {
     if let Some(cfg) = read_model::<Planned>(config, diags) {

@@ -12,20 +12,22 @@
 //! private state; destroy deletes it after the host. A host brought in by `terraform import`
 //! keeps the credential it was added with: Terraform did not make it, so it never deletes it.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
 
 use crate::client::api::compute::{AddHost, Host, HostFilter};
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
 use crate::framework::{
-    Attr, AttrPath, CreateRequest, CreateResponse, Ctx, DataReadRequest, DataReadResponse,
-    DataSource, DeleteRequest, DeleteResponse, Diagnostics, ImportResponse, PlanRequest,
-    PlanResponse, ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse,
+    read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
+    Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::value::{Type, Value};
+use crate::lifecycle::pending::Private;
+use crate::lifecycle::{attr_by_field, value_over, Born, Call, Fail, ImportError, OcpObject};
+use crate::value::{Known, Type, Value};
 
-use super::{poll_until_ready, refuse_existing, report, wait_tasks, Existing, Waited};
-use crate::lifecycle::pending::{self, Op};
+use super::{poll_until_ready, refuse_existing, report, Existing};
 
 /// Host kinds OCP knows (§3.7).
 const KINDS: &[&str] = &["DEDICATED_PHYSICAL_MACHINE", "DEDICATED_CONTAINER"];
@@ -33,24 +35,17 @@ const KINDS: &[&str] = &["DEDICATED_PHYSICAL_MACHINE", "DEDICATED_CONTAINER"];
 const DEFAULT_KIND: &str = "DEDICATED_PHYSICAL_MACHINE";
 /// The SSH port when none is given.
 const DEFAULT_SSH_PORT: i64 = 22;
-/// Attributes whose change replaces the host.
-const REPLACING: &[&str] = &[
-    "ip",
-    "ssh_port",
-    "kind",
-    "idc_id",
-    "host_type_id",
-    "alias",
-    "description",
-];
-/// Attributes the resource computes from OCP.
-const COMPUTED: &[&str] = &[
-    "id",
-    "status",
-    "idc_name",
-    "region_name",
-    "cluster_id",
-    "credential_id",
+/// The private-state key of the credential this resource made (and so owns).
+const OWNED_CREDENTIAL: &str = "credential_id";
+/// OCP's request fields of the add-host call and the attributes they come from.
+const FIELDS: &[(&str, &str)] = &[
+    ("innerIpAddress", "ip"),
+    ("sshPort", "ssh_port"),
+    ("kind", "kind"),
+    ("idcId", "idc_id"),
+    ("typeId", "host_type_id"),
+    ("alias", "alias"),
+    ("description", "description"),
 ];
 
 /// An IPv4 address in dotted-decimal form without leading zeros, as OCP accepts for
@@ -89,126 +84,120 @@ impl Validator for Ipv4 {
     }
 }
 
-fn str_attr<'a>(v: &'a Value, a: &str) -> Option<&'a str> {
-    v.get(a).and_then(Value::as_str)
-}
-
-fn int_attr(v: &Value, a: &str) -> Option<i64> {
-    v.get(a).and_then(Value::as_i64)
-}
-
-/// The private state: the `Add host` task and the credential this resource made (and so owns).
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Private {
-    task_id: Option<i64>,
+/// The model of `ocp_host`: state, plan and import alike.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct HostModel {
+    id: Option<i64>,
+    ip: Option<String>,
+    ssh_port: Option<i64>,
+    kind: Option<String>,
+    idc_id: Option<i64>,
+    host_type_id: Option<i64>,
+    ssh_username: Option<String>,
+    ssh_password: Option<String>,
+    alias: Option<String>,
+    description: Option<String>,
+    status: Option<String>,
+    idc_name: Option<String>,
+    region_name: Option<String>,
+    cluster_id: Option<i64>,
     credential_id: Option<i64>,
 }
 
-impl Private {
-    /// Stored in the framework's private state (`lifecycle::pending`), beside its task record.
-    fn encode(&self) -> Vec<u8> {
-        let mut b = Vec::new();
-        pending::Private::edit(&mut b, |p| {
-            p.task_id = self.task_id;
-            if let Some(c) = self.credential_id {
-                p.extra.insert("credential_id".into(), c.into());
-            }
-        });
-        b
-    }
+/// The attributes whose change replaces the host, as planned (any may be unknown).
+#[derive(PartialEq, Deserialize)]
+struct Placement {
+    ip: Option<Known<String>>,
+    ssh_port: Option<Known<i64>>,
+    kind: Option<Known<String>>,
+    idc_id: Option<Known<i64>>,
+    host_type_id: Option<Known<i64>>,
+    alias: Option<Known<String>>,
+    description: Option<Known<String>>,
+}
 
-    fn decode(bytes: &[u8]) -> Private {
-        let p = pending::Private::parse(bytes);
-        Private {
-            task_id: p.task_id,
-            credential_id: p
-                .extra
-                .get("credential_id")
-                .and_then(serde_json::Value::as_i64),
+/// The attributes the resource reads from OCP, as planned (unknown where they may change).
+#[derive(Serialize, Deserialize)]
+struct Observed {
+    id: Option<Known<i64>>,
+    status: Option<Known<String>>,
+    idc_name: Option<Known<String>>,
+    region_name: Option<Known<String>>,
+    cluster_id: Option<Known<i64>>,
+    credential_id: Option<Known<i64>>,
+}
+
+impl Observed {
+    /// Every value still unknown in `self` taken from `prior`.
+    fn known_from(mut self, prior: Observed) -> Observed {
+        fn keep<T>(planned: &mut Option<Known<T>>, prior: Option<Known<T>>) {
+            if matches!(planned, Some(Known::Unknown)) {
+                *planned = prior;
+            }
+        }
+        keep(&mut self.id, prior.id);
+        keep(&mut self.status, prior.status);
+        keep(&mut self.idc_name, prior.idc_name);
+        keep(&mut self.region_name, prior.region_name);
+        keep(&mut self.cluster_id, prior.cluster_id);
+        keep(&mut self.credential_id, prior.credential_id);
+        self
+    }
+}
+
+/// OCP's optional text in state: an empty text is "not set" when the user wrote none.
+fn opt_text(ocp: Option<String>, mine: &Option<String>) -> Option<String> {
+    match (ocp, mine.as_deref()) {
+        (Some(s), None) if s.is_empty() => None,
+        (None, Some("")) => Some(String::new()),
+        (s, _) => s,
+    }
+}
+
+impl HostModel {
+    /// The model of host `h`, keeping from `base` what OCP does not return (the SSH user name
+    /// and password) and what OCP leaves out of its answer.
+    fn from_ocp(h: Host, base: &HostModel) -> HostModel {
+        HostModel {
+            id: Some(h.id),
+            ip: h.inner_ip_address.or_else(|| base.ip.clone()),
+            ssh_port: h.ssh_port.or(base.ssh_port).or(Some(DEFAULT_SSH_PORT)),
+            kind: h
+                .kind
+                .or_else(|| base.kind.clone())
+                .or_else(|| Some(DEFAULT_KIND.into())),
+            idc_id: h.idc_id.or(base.idc_id),
+            host_type_id: h.type_id.or(base.host_type_id),
+            ssh_username: base.ssh_username.clone(),
+            ssh_password: base.ssh_password.clone(),
+            alias: opt_text(h.alias, &base.alias),
+            description: opt_text(h.description, &base.description),
+            status: h.status,
+            idc_name: h.idc_name,
+            region_name: h.region_name,
+            cluster_id: h.cluster_id,
+            credential_id: h.credential_id,
         }
     }
-}
 
-/// OCP's optional text as a state value: an empty text is "not set" when the user wrote none.
-fn opt_text(ocp: Option<&str>, base: &Value, attr: &str) -> Value {
-    match ocp {
-        Some("") if base.get(attr).is_none_or(Value::is_null) => Value::Null,
-        None if str_attr(base, attr) == Some("") => Value::string(""),
-        s => Value::opt_string(s),
+    fn ip(&self) -> &str {
+        self.ip.as_deref().unwrap_or_default()
     }
 }
 
-/// The state for host `h`, keeping from `base` what OCP does not return (the SSH user name and
-/// password, `timeouts`) and what OCP leaves out of its answer.
-fn state_from(h: &Host, base: &Value) -> Value {
-    let mut s = base.clone();
-    if !matches!(s, Value::Object(_)) {
-        s = Value::object(Vec::<(String, Value)>::new());
-    }
-    let keep = |s: &mut Value, attr: &str, v: Option<Value>, default: Option<Value>| {
-        let v = v
-            .or_else(|| base.get(attr).filter(|b| !b.is_null()).cloned())
-            .or(default)
-            .unwrap_or(Value::Null);
-        s.set_attr(attr, v);
-    };
-    s.set_attr("id", Value::from_i64(h.id));
-    keep(
-        &mut s,
-        "ip",
-        h.inner_ip_address.clone().map(Value::string),
-        None,
-    );
-    keep(
-        &mut s,
-        "ssh_port",
-        h.ssh_port.map(Value::from_i64),
-        Some(Value::from_i64(DEFAULT_SSH_PORT)),
-    );
-    keep(
-        &mut s,
-        "kind",
-        h.kind.clone().map(Value::string),
-        Some(Value::string(DEFAULT_KIND)),
-    );
-    keep(&mut s, "idc_id", h.idc_id.map(Value::from_i64), None);
-    keep(&mut s, "host_type_id", h.type_id.map(Value::from_i64), None);
-    s.set_attr("alias", opt_text(h.alias.as_deref(), base, "alias"));
-    s.set_attr(
-        "description",
-        opt_text(h.description.as_deref(), base, "description"),
-    );
-    s.set_attr("status", Value::opt_string(h.status.clone()));
-    s.set_attr("idc_name", Value::opt_string(h.idc_name.clone()));
-    s.set_attr("region_name", Value::opt_string(h.region_name.clone()));
-    s.set_attr("cluster_id", Value::opt_i64(h.cluster_id));
-    s.set_attr("credential_id", Value::opt_i64(h.credential_id));
-    s
+/// The credential this resource made for its host, as recorded in the private state.
+fn owned_credential(private: &[u8]) -> Option<i64> {
+    Private::parse(private)
+        .extra
+        .get(OWNED_CREDENTIAL)
+        .and_then(serde_json::Value::as_i64)
 }
 
-/// The attribute an OCP add-host error is about, read from OCP's message (OCP gives no
-/// structured field name, §5 #3).
-fn add_error_path(e: &ClientError) -> Option<AttrPath> {
-    let ClientError::Api { message, .. } = e else {
-        return None;
-    };
-    let m = message.to_ascii_lowercase();
-    let attr = if m.contains("idcid") || m.contains("idc ") {
-        "idc_id"
-    } else if m.contains("typeid") || m.contains("host type") {
-        "host_type_id"
-    } else if m.contains("sshport") || m.contains("ssh port") {
-        "ssh_port"
-    } else if m.contains("innerip") || m.contains("ip address") {
-        "ip"
-    } else if m.contains("kind") {
-        "kind"
-    } else if m.contains("alias") {
-        "alias"
-    } else {
-        return None;
-    };
-    Some(AttrPath::root(attr))
+/// Records in the private state that credential `id` was made by this resource.
+fn own_credential(private: &mut Vec<u8>, id: i64) {
+    Private::edit(private, |p| {
+        p.extra.insert(OWNED_CREDENTIAL.into(), id.into());
+    });
 }
 
 /// Deletes a credential this resource made, when nothing else will: failures are only logged
@@ -220,32 +209,11 @@ async fn drop_credential(client: &OcpClient, id: i64) {
     }
 }
 
-/// Waits until an adopted host leaves `NEW` (its `Add host` task ended): `Ok(true)` when it
-/// is `ONLINE`, `Ok(false)` on the deadline or Stop.
-async fn wait_until_online(
-    client: &OcpClient,
-    ctx: &Ctx,
-    id: i64,
-    deadline: Instant,
-) -> Result<bool, ClientError> {
-    poll_until_ready(
-        ctx,
-        deadline,
-        "host",
-        format!("/api/v2/compute/hosts/{id}"),
-        || async {
-            let h = client.find_host(id).await?;
-            Ok(h.map(|h| h.status.as_deref() != Some("NEW")))
-        },
-    )
-    .await
-}
-
 /// The `ocp_host` resource.
 pub struct HostResource;
 
 /// Refuses to take over host `h`, registered in OCP before this create (design rule R2).
-fn refuse_host(diags: &mut Diagnostics, h: &Host, ip: &str) {
+fn refuse_host(diags: &mut Diagnostics, h: &Host, ip: &str) -> Fail {
     refuse_existing(
         diags,
         Existing {
@@ -261,13 +229,14 @@ fn refuse_host(diags: &mut Diagnostics, h: &Host, ip: &str) {
             attr: "ip",
         },
     );
+    Fail::Reported
 }
 
 #[tonic::async_trait]
-impl Resource for HostResource {
-    fn type_name(&self) -> &'static str {
-        "ocp_host"
-    }
+impl OcpObject for HostResource {
+    type Model = HostModel;
+    const TYPE_NAME: &'static str = "ocp_host";
+    const NOUN: &'static str = "Host";
 
     fn schema(&self) -> Schema {
         Schema::new("A host (server) registered in OCP, on which OCP can deploy OBServers. Terraform stores the SSH user name and password in a new OCP credential, then adds the host, which runs an OCP `Add host` task that Terraform waits on. OCP has no call to modify a host, so changing where or what the host is replaces it.")
@@ -298,80 +267,80 @@ impl Resource for HostResource {
         if req.prior.is_null() || resp.planned.is_null() {
             return;
         }
-        let replaced = REPLACING
-            .iter()
-            .any(|a| resp.planned.get(a) != req.prior.get(a));
-        if replaced {
+        let d = &mut resp.diags;
+        let (Some(prior), Some(planned)) = (
+            read_model::<Placement>(req.prior, d),
+            read_model::<Placement>(&resp.planned, d),
+        ) else {
             return;
+        };
+        if prior != planned {
+            return; // replaced
         }
-        for a in COMPUTED {
-            if resp.planned.get(a).is_some_and(Value::is_unknown) {
-                let prior = req.prior.get(a).cloned().unwrap_or(Value::Null);
-                resp.planned.set_attr(a, prior);
-            }
+        let (Some(prior), Some(planned)) = (
+            read_model::<Observed>(req.prior, d),
+            read_model::<Observed>(&resp.planned, d),
+        ) else {
+            return;
+        };
+        let kept = planned.known_from(prior);
+        if let Some(v) = value_over(&kept, &self.schema(), &resp.planned, &mut resp.diags) {
+            resp.planned = v;
         }
     }
 
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let deadline = Instant::now() + req.timeout;
-        let plan = &req.plan;
-        let (Some(ip), Some(idc_id), Some(type_id), Some(user), Some(password)) = (
-            str_attr(plan, "ip"),
-            int_attr(plan, "idc_id"),
-            int_attr(plan, "host_type_id"),
-            str_attr(plan, "ssh_username"),
-            str_attr(plan, "ssh_password"),
-        ) else {
-            return resp.diags.bug(
-                "Unable to Create Host",
-                "The plan lacks ip, idc_id, host_type_id, ssh_username or ssh_password.",
-            );
-        };
+    async fn create(&self, call: &mut Call<'_>, plan: &HostModel) -> Result<Born<HostModel>, Fail> {
+        let client = call.client;
+        let ip = plan.ip();
         // A host registered before this create is never taken over (R2); looking first also
         // spares making an SSH credential only to drop it.
-        match client.find_host_by_ip(ip).await {
-            Ok(None) => {}
-            Ok(Some(h)) => return refuse_host(&mut resp.diags, &h, ip),
-            Err(e) => return report(&mut resp.diags, "Create Host", None, &e),
+        if let Some(h) = client.find_host_by_ip(ip).await? {
+            return Err(refuse_host(call.diags, &h, ip));
         }
         let millis = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis())
             .unwrap_or_default();
         let cred_name = format!("terraform-host-{ip}-{millis}");
+        let password = Secret::new(plan.ssh_password.as_deref().unwrap_or_default());
+        let user = plan.ssh_username.as_deref().unwrap_or_default();
         let cred_id = match client
-            .create_host_credential(&cred_name, user, &Secret::new(password))
+            .create_host_credential(&cred_name, user, &password)
             .await
         {
             Ok(id) => id,
-            Err(e) => return report(&mut resp.diags, "Create SSH Credential for Host", None, &e),
+            Err(e) => {
+                report(call.diags, "Create SSH Credential for Host", None, &e);
+                return Err(Fail::Reported);
+            }
         };
+        let (idc_id, type_id) = (
+            plan.idc_id.unwrap_or_default(),
+            plan.host_type_id.unwrap_or_default(),
+        );
         let body = AddHost {
             inner_ip_address: ip.to_string(),
-            ssh_port: int_attr(plan, "ssh_port").unwrap_or(DEFAULT_SSH_PORT),
-            kind: str_attr(plan, "kind").unwrap_or(DEFAULT_KIND).to_string(),
+            ssh_port: plan.ssh_port.unwrap_or(DEFAULT_SSH_PORT),
+            kind: plan.kind.clone().unwrap_or_else(|| DEFAULT_KIND.into()),
             idc_id,
             type_id,
             credential_id: cred_id,
-            alias: str_attr(plan, "alias").map(str::to_string),
-            description: str_attr(plan, "description").map(str::to_string),
+            alias: plan.alias.clone(),
+            description: plan.description.clone(),
         };
         let created = match client.add_host(&body).await {
             Ok(c) => c,
             Err(e) => {
                 // Leave nothing behind: the credential exists only for this host.
                 drop_credential(client, cred_id).await;
-                return report(&mut resp.diags, "Create Host", add_error_path(&e), &e);
+                return Err(e.into());
             }
         };
-        let mut state = plan.clone();
-        let (host_id, task, owned, host_cred) = match created {
-            Created::New((id, task)) => (id, Some(task), Some(cred_id), Some(cred_id)),
+        let (id, tasks) = match created {
+            Created::New((id, task)) => (id, vec![task.id]),
             // Found after this create's own POST went unanswered: ours only when it carries
-            // the credential made for it and sits where the plan puts it.
+            // the credential made for it and sits where the plan puts it. Its task is unknown:
+            // `after_create` waits until it is online.
             Created::Adopted(h)
                 if h.credential_id == Some(cred_id)
                     && h.idc_id == Some(idc_id)
@@ -381,165 +350,148 @@ impl Resource for HostResource {
                     "adopting host {} ({ip}), added by this create's unanswered POST",
                     h.id
                 );
-                (h.id, None, Some(cred_id), Some(cred_id))
+                (h.id, Vec::new())
             }
             Created::Adopted(h) | Created::Existing(h) => {
                 if h.credential_id != Some(cred_id) {
                     drop_credential(client, cred_id).await;
                 }
-                return refuse_host(&mut resp.diags, &h, ip);
+                return Err(refuse_host(call.diags, &h, ip));
             }
         };
-        // Record the host before waiting on anything (R1): any later failure leaves it in
-        // state, where Terraform marks it tainted.
-        state.set_attr("id", Value::from_i64(host_id));
-        state.set_attr("credential_id", Value::opt_i64(host_cred));
-        let private = Private {
-            task_id: task.as_ref().map(|t| t.id),
-            credential_id: owned,
+        own_credential(call.private, cred_id);
+        let state = HostModel {
+            id: Some(id),
+            credential_id: Some(cred_id),
+            ..plan.clone()
         };
-        resp.state = state.clone();
-        resp.private = private.encode();
-        match &task {
-            Some(task) => {
-                let w = wait_tasks(client, ctx, Op::Create, &[task.id], deadline, &mut resp.private, &mut resp.diags, "Create Host").await;
-                if w != Waited::Done {
-                    return;
-                }
-            }
-            None => match wait_until_online(client, ctx, host_id, deadline).await {
-                Ok(true) => {}
-                Ok(false) => {
-                    return resp.diags.error(
-                        "Unable to Create Host",
-                        format!("Host {host_id} ({ip}) was still being added by OCP when the create timeout passed or Terraform was interrupted. It stays in state; the next apply replaces it unless it is untainted with `terraform untaint`."),
-                    )
-                }
-                Err(e) => return report(&mut resp.diags, "Create Host", None, &e),
+        Ok(Born::waiting(state, tasks))
+    }
+
+    async fn after_create(
+        &self,
+        call: &mut Call<'_>,
+        _plan: &HostModel,
+        state: &mut HostModel,
+    ) -> Result<(), Fail> {
+        if state.status.as_deref() != Some("NEW") {
+            return Ok(());
+        }
+        // An adopted host whose `Add host` task is unknown: wait until it leaves `NEW` (a
+        // host gone meanwhile ends the wait too, and the read below says so).
+        let (client, id) = (call.client, state.id.unwrap_or_default());
+        let ended = poll_until_ready(
+            call.ctx,
+            call.deadline,
+            "host",
+            format!("host {id}"),
+            || async {
+                Ok(Some(
+                    client
+                        .find_host(id)
+                        .await?
+                        .is_none_or(|h| h.status.as_deref() != Some("NEW")),
+                ))
             },
+        )
+        .await?;
+        if !ended {
+            return Err(call.error(None, format!("Host {id} ({}) was still being added by OCP when the create timeout passed or Terraform was interrupted. It stays in state; the next apply replaces it unless it is untainted with `terraform untaint`.", state.ip())));
         }
-        match client.find_host(host_id).await {
-            Ok(Some(h)) => resp.state = state_from(&h, &state),
-            Ok(None) => resp.diags.error(
-                "Unable to Create Host",
-                format!("Host {host_id} ({ip}) was not found in OCP right after it was added."),
-            ),
-            Err(e) => report(&mut resp.diags, "Read Host After Create", None, &e),
-        }
-    }
-
-    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(id) = int_attr(&req.state, "id") else {
-            return resp.diags.error(
-                "Unable to Read Host",
-                "The state has no id; remove it with `terraform state rm` and import the host.",
-            );
-        };
-        match client.find_host(id).await {
-            Ok(Some(h)) => resp.state = Some(state_from(&h, &req.state)),
-            Ok(None) => {
-                log::info!("host {id} is gone; removing it from state");
-                resp.remove();
+        match self.read(client, state).await? {
+            Some(m) => *state = m,
+            None => {
+                return Err(call.error(
+                    None,
+                    format!(
+                        "Host {id} ({}) was not found in OCP right after it was added.",
+                        state.ip()
+                    ),
+                ))
             }
-            Err(e) => report(&mut resp.diags, "Read Host", None, &e),
         }
+        Ok(())
     }
 
-    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
+    async fn read(
+        &self,
+        client: &OcpClient,
+        base: &HostModel,
+    ) -> Result<Option<HostModel>, ClientError> {
+        let Some(id) = base.id else {
+            return Ok(None);
+        };
+        Ok(client
+            .find_host(id)
+            .await?
+            .map(|h| HostModel::from_ocp(h, base)))
+    }
+
+    async fn update(
+        &self,
+        _call: &mut Call<'_>,
+        _prior: &HostModel,
+        _plan: &HostModel,
+        _base: &mut HostModel,
+    ) -> Result<(), Fail> {
         // Only `ssh_username`, `ssh_password` (and `timeouts`) change in place, and OCP has no
-        // call to change a host's credential: record the planned values, and fill anything
-        // still unknown from OCP.
-        let mut state = req.plan.clone();
-        let unknown: Vec<&str> = COMPUTED
-            .iter()
-            .copied()
-            .filter(|a| state.get(a).is_some_and(Value::is_unknown))
-            .collect();
-        if !unknown.is_empty() {
-            let Some(client) = ctx.client(&mut resp.diags) else {
-                return;
-            };
-            let Some(id) = int_attr(&req.prior, "id") else {
-                return resp
-                    .diags
-                    .bug("Unable to Update Host", "The prior state has no id.");
-            };
-            match client.find_host(id).await {
-                Ok(Some(h)) => {
-                    let fresh = state_from(&h, &state);
-                    for a in unknown {
-                        state.set_attr(a, fresh.get(a).cloned().unwrap_or(Value::Null));
-                    }
-                }
-                Ok(None) => {
-                    return resp.diags.error(
-                        "Unable to Update Host",
-                        format!("Host {id} no longer exists in OCP."),
-                    )
-                }
-                Err(e) => return report(&mut resp.diags, "Read Host", None, &e),
-            }
-        }
-        resp.state = state;
+        // call to change a host's credential: the read-back records the planned values.
+        Ok(())
     }
 
-    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(id) = int_attr(&req.state, "id") else {
-            return;
-        };
-        if let Err(e) = client.delete_host(id).await {
-            let (_, detail) = e.summary_detail();
-            let in_use = matches!(&e, ClientError::Api { message, code, .. }
-                if code.as_deref() == Some("ILLEGAL_STATE")
-                    || message.to_ascii_lowercase().contains("observer"));
-            let hint = match (in_use, int_attr(&req.state, "cluster_id")) {
-                (true, Some(c)) => format!("\n\nThe host runs an OBServer of cluster {c}; OCP deletes only free hosts. Remove the host from the cluster first."),
-                (true, None) => "\n\nOCP deletes only free hosts: remove the host from its cluster first.".to_string(),
-                _ => String::new(),
-            };
-            return resp
-                .diags
-                .error("Unable to Delete Host", format!("{detail}{hint}"));
-        }
-        if let Some(cred) = Private::decode(&req.private).credential_id {
-            if let Err(e) = client.delete_credential(cred).await {
+    async fn delete(&self, call: &mut Call<'_>, state: &HostModel) -> Result<(), Fail> {
+        let id = state.id.unwrap_or_default();
+        match call.client.delete_host(id).await {
+            Err(e) if !e.is_not_found() => {
                 let (_, detail) = e.summary_detail();
-                resp.diags.warning(
+                let in_use = matches!(&e, ClientError::Api { message, code, .. }
+                    if code.as_deref() == Some("ILLEGAL_STATE")
+                        || message.to_ascii_lowercase().contains("observer"));
+                let hint = match (in_use, state.cluster_id) {
+                    (true, Some(c)) => format!("\n\nThe host runs an OBServer of cluster {c}; OCP deletes only free hosts. Remove the host from the cluster first."),
+                    (true, None) => "\n\nOCP deletes only free hosts: remove the host from its cluster first.".to_string(),
+                    _ => String::new(),
+                };
+                call.diags
+                    .error("Unable to Delete Host", format!("{detail}{hint}"));
+                return Err(Fail::Reported);
+            }
+            _ => {}
+        }
+        if let Some(cred) = owned_credential(call.private) {
+            if let Err(e) = call.client.delete_credential(cred).await {
+                let (_, detail) = e.summary_detail();
+                call.diags.warning(
                     "SSH Credential Not Deleted",
                     format!("Host {id} was deleted, but the SSH credential {cred} Terraform made for it was not: {detail} Delete it in OCP's credential vault."),
                 );
             }
         }
+        Ok(())
     }
 
-    async fn import(&self, ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
+    async fn import(&self, client: Option<&OcpClient>, id: &str) -> Result<HostModel, ImportError> {
+        let client = client.ok_or(ImportError::NoClient)?;
         let found = if let Ok(n) = id.parse::<i64>() {
-            client.find_host(n).await
+            client.find_host(n).await?
         } else if valid_ipv4(id) {
-            client.find_host_by_ip(id).await
+            client.find_host_by_ip(id).await?
         } else {
-            return resp.diags.error(
-                "Invalid Import ID",
-                format!("Expected \"<host_id>\" (e.g. \"1003004\") or \"<ip>\" (e.g. \"172.16.0.14\"), got {id:?}."),
-            );
+            return Err(ImportError::Invalid(format!("Expected \"<host_id>\" (e.g. \"1003004\") or \"<ip>\" (e.g. \"172.16.0.14\"), got {id:?}.")));
         };
         match found {
-            Ok(Some(h)) => resp.state = Some(Value::object([("id", Value::from_i64(h.id))])),
-            Ok(None) => resp.diags.error(
-                "Cannot Import Non-Existent Host",
-                format!("OCP has no host with id or IP {id:?}; `data \"ocp_hosts\"` lists them."),
-            ),
-            Err(e) => report(&mut resp.diags, "Import Host", None, &e),
+            Some(h) => Ok(HostModel {
+                id: Some(h.id),
+                ..HostModel::default()
+            }),
+            None => Err(ImportError::NotFound(format!(
+                "OCP has no host with id or IP {id:?}; `data \"ocp_hosts\"` lists them."
+            ))),
         }
+    }
+
+    fn attr_of(&self, err: &ClientError, _plan: &HostModel) -> Option<AttrPath> {
+        attr_by_field(err, FIELDS)
     }
 }
 
@@ -592,36 +544,98 @@ fn field_type(name: &str) -> Type {
     }
 }
 
-/// Every attribute of `data "ocp_host"` for host `h`.
-fn host_fields(h: &Host) -> Vec<(&'static str, Value)> {
-    vec![
-        ("id", Value::from_i64(h.id)),
-        ("ip", Value::opt_string(h.inner_ip_address.clone())),
-        ("name", Value::opt_string(h.name.clone())),
-        ("alias", Value::opt_string(h.alias.clone())),
-        ("description", Value::opt_string(h.description.clone())),
-        ("status", Value::opt_string(h.status.clone())),
-        ("ssh_port", Value::opt_i64(h.ssh_port)),
-        ("kind", Value::opt_string(h.kind.clone())),
-        ("idc_id", Value::opt_i64(h.idc_id)),
-        ("idc_name", Value::opt_string(h.idc_name.clone())),
-        ("region_id", Value::opt_i64(h.region_id)),
-        ("region_name", Value::opt_string(h.region_name.clone())),
-        ("host_type_id", Value::opt_i64(h.type_id)),
-        ("host_type_name", Value::opt_string(h.type_name.clone())),
-        ("credential_id", Value::opt_i64(h.credential_id)),
-        ("cluster_id", Value::opt_i64(h.cluster_id)),
-        ("cluster_name", Value::opt_string(h.cluster_name.clone())),
-        ("free", Value::Bool(h.is_free())),
-        ("architecture", Value::opt_string(h.architecture.clone())),
-        (
-            "operating_system",
-            Value::opt_string(h.operating_system.clone()),
-        ),
-        ("cpu_count", Value::opt_i64(h.cpu_count)),
-        ("memory_size_gb", Value::opt_i64(h.memory_size_gb)),
-        ("create_time", Value::opt_string(h.create_time.clone())),
-    ]
+/// The attributes of an entry of `data "ocp_hosts"`, as `data "ocp_host"` has them.
+const LIST_FIELDS: &[&str] = &[
+    "id",
+    "ip",
+    "status",
+    "idc_id",
+    "idc_name",
+    "host_type_id",
+    "cluster_id",
+    "ssh_port",
+    "kind",
+];
+
+/// One entry of `data "ocp_hosts"`, and the first attributes of `data "ocp_host"`.
+#[derive(Serialize)]
+struct HostEntry {
+    id: i64,
+    ip: Option<String>,
+    status: Option<String>,
+    idc_id: Option<i64>,
+    idc_name: Option<String>,
+    host_type_id: Option<i64>,
+    cluster_id: Option<i64>,
+    ssh_port: Option<i64>,
+    kind: Option<String>,
+}
+
+/// The state of `data "ocp_host"`: every attribute for one host.
+#[derive(Serialize)]
+struct HostInfo {
+    #[serde(flatten)]
+    entry: HostEntry,
+    name: Option<String>,
+    alias: Option<String>,
+    description: Option<String>,
+    region_id: Option<i64>,
+    region_name: Option<String>,
+    host_type_name: Option<String>,
+    credential_id: Option<i64>,
+    cluster_name: Option<String>,
+    free: bool,
+    architecture: Option<String>,
+    operating_system: Option<String>,
+    cpu_count: Option<i64>,
+    memory_size_gb: Option<i64>,
+    create_time: Option<String>,
+}
+
+impl HostEntry {
+    fn of(h: &Host) -> HostEntry {
+        HostEntry {
+            id: h.id,
+            ip: h.inner_ip_address.clone(),
+            status: h.status.clone(),
+            idc_id: h.idc_id,
+            idc_name: h.idc_name.clone(),
+            host_type_id: h.type_id,
+            cluster_id: h.cluster_id,
+            ssh_port: h.ssh_port,
+            kind: h.kind.clone(),
+        }
+    }
+}
+
+impl From<Host> for HostInfo {
+    fn from(h: Host) -> HostInfo {
+        HostInfo {
+            entry: HostEntry::of(&h),
+            free: h.is_free(),
+            name: h.name,
+            alias: h.alias,
+            description: h.description,
+            region_id: h.region_id,
+            region_name: h.region_name,
+            host_type_name: h.type_name,
+            credential_id: h.credential_id,
+            cluster_name: h.cluster_name,
+            architecture: h.architecture,
+            operating_system: h.operating_system,
+            cpu_count: h.cpu_count,
+            memory_size_gb: h.memory_size_gb,
+            create_time: h.create_time,
+        }
+    }
+}
+
+/// The selector of `data "ocp_host"`; unknown while validating a configuration that takes it
+/// from another object.
+#[derive(Deserialize)]
+struct Selector {
+    id: Option<Known<i64>>,
+    ip: Option<Known<String>>,
 }
 
 /// `data "ocp_host"`: one host by id or IP address.
@@ -656,9 +670,10 @@ impl DataSource for HostDataSource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config.get("id").is_none_or(Value::is_null)
-            && config.get("ip").is_none_or(Value::is_null)
-        {
+        let Some(s) = read_model::<Selector>(config, diags) else {
+            return;
+        };
+        if s.id.is_none() && s.ip.is_none() {
             diags.error(
                 "Missing Host Selector",
                 "Set `id` or `ip` in data \"ocp_host\" to choose the host to read.",
@@ -670,13 +685,20 @@ impl DataSource for HostDataSource {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let (found, path) = match (int_attr(&req.config, "id"), str_attr(&req.config, "ip")) {
+        let Some(s) = read_model::<Selector>(&req.config, &mut resp.diags) else {
+            return;
+        };
+        let (found, path) = match (s.id.and_then(Known::known), s.ip.and_then(Known::known)) {
             (Some(id), _) => (client.find_host(id).await, "id"),
-            (None, Some(ip)) => (client.find_host_by_ip(ip).await, "ip"),
+            (None, Some(ip)) => (client.find_host_by_ip(&ip).await, "ip"),
             (None, None) => return,
         };
         match found {
-            Ok(Some(h)) => resp.state = Value::object(host_fields(&h)),
+            Ok(Some(h)) => {
+                if let Some(v) = write_model(&HostInfo::from(h), &self.schema(), &mut resp.diags) {
+                    resp.state = v;
+                }
+            }
             Ok(None) => resp.diags.attr_error(
                 AttrPath::root(path),
                 "Host Not Found",
@@ -687,33 +709,29 @@ impl DataSource for HostDataSource {
     }
 }
 
-/// The object type of one entry of `data "ocp_hosts"`.
+/// The object type of one entry of `data "ocp_hosts"`: the attributes [`LIST_FIELDS`] of
+/// `data "ocp_host"`.
 fn list_entry_type() -> Type {
-    Type::object([
-        ("id", Type::Number),
-        ("ip", Type::String),
-        ("status", Type::String),
-        ("idc_id", Type::Number),
-        ("idc_name", Type::String),
-        ("host_type_id", Type::Number),
-        ("cluster_id", Type::Number),
-        ("ssh_port", Type::Number),
-        ("kind", Type::String),
-    ])
+    Type::object(
+        HostDataSource
+            .schema()
+            .block
+            .attributes
+            .into_iter()
+            .filter(|(name, _)| LIST_FIELDS.contains(&name.as_str()))
+            .map(|(name, a)| (name, a.ty)),
+    )
 }
 
-fn list_entry(h: &Host) -> Value {
-    Value::object([
-        ("id", Value::from_i64(h.id)),
-        ("ip", Value::opt_string(h.inner_ip_address.clone())),
-        ("status", Value::opt_string(h.status.clone())),
-        ("idc_id", Value::opt_i64(h.idc_id)),
-        ("idc_name", Value::opt_string(h.idc_name.clone())),
-        ("host_type_id", Value::opt_i64(h.type_id)),
-        ("cluster_id", Value::opt_i64(h.cluster_id)),
-        ("ssh_port", Value::opt_i64(h.ssh_port)),
-        ("kind", Value::opt_string(h.kind.clone())),
-    ])
+/// The state of `data "ocp_hosts"`: its filters and the hosts.
+#[derive(Serialize, Deserialize)]
+struct HostsModel {
+    idc_id: Option<i64>,
+    host_type_id: Option<i64>,
+    status: Option<String>,
+    free: Option<bool>,
+    #[serde(default, skip_deserializing)]
+    hosts: Vec<HostEntry>,
 }
 
 /// `data "ocp_hosts"`: the hosts OCP knows, with filters.
@@ -738,17 +756,21 @@ impl DataSource for HostsDataSource {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
+        let Some(mut m) = read_model::<HostsModel>(&req.config, &mut resp.diags) else {
+            return;
+        };
         let filter = HostFilter {
-            idc_id: int_attr(&req.config, "idc_id"),
-            type_id: int_attr(&req.config, "host_type_id"),
-            status: str_attr(&req.config, "status").map(str::to_string),
-            free: req.config.get("free").and_then(Value::as_bool),
+            idc_id: m.idc_id,
+            type_id: m.host_type_id,
+            status: m.status.clone(),
+            free: m.free,
         };
         match client.list_hosts(&filter).await {
             Ok(list) => {
-                let mut state = req.config.clone();
-                state.set_attr("hosts", Value::List(list.iter().map(list_entry).collect()));
-                resp.state = state;
+                m.hosts = list.iter().map(HostEntry::of).collect();
+                if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
+                    resp.state = v;
+                }
             }
             Err(e) => report(&mut resp.diags, "List Hosts", None, &e),
         }
@@ -779,13 +801,13 @@ mod tests {
     }
 
     #[test]
-    fn private_state_round_trips() {
-        let p = Private {
-            task_id: Some(7),
-            credential_id: Some(1013001),
-        };
-        assert_eq!(Private::decode(&p.encode()), p);
-        assert_eq!(Private::decode(b""), Private::default());
+    fn the_owned_credential_survives_the_task_record() {
+        let mut b = Vec::new();
+        own_credential(&mut b, 1013001);
+        Private::edit(&mut b, |p| p.set_done(Some(7)));
+        assert_eq!(owned_credential(&b), Some(1013001));
+        assert_eq!(Private::parse(&b).task_id, Some(7));
+        assert_eq!(owned_credential(b""), None);
     }
 
     fn ocp_host() -> Host {
@@ -800,27 +822,29 @@ mod tests {
 
     #[test]
     fn an_imported_state_gets_everything_but_the_ssh_credentials() {
-        let s = state_from(
-            &ocp_host(),
-            &Value::object([("id", Value::from_i64(1003010))]),
-        );
-        assert_eq!(str_attr(&s, "ip"), Some("10.0.0.21"));
-        assert_eq!(int_attr(&s, "idc_id"), Some(1006001));
-        assert_eq!(int_attr(&s, "host_type_id"), Some(1007001));
-        assert_eq!(s.get("description"), Some(&Value::Null));
-        assert_eq!(s.get("cluster_id"), Some(&Value::Null));
-        assert_eq!(s.get("ssh_password"), None);
+        let imported = HostModel {
+            id: Some(1003010),
+            ..HostModel::default()
+        };
+        let s = HostModel::from_ocp(ocp_host(), &imported);
+        assert_eq!(s.ip.as_deref(), Some("10.0.0.21"));
+        assert_eq!(s.idc_id, Some(1006001));
+        assert_eq!(s.host_type_id, Some(1007001));
+        assert_eq!(s.description, None);
+        assert_eq!(s.cluster_id, None);
+        assert_eq!(s.ssh_password, None);
     }
 
     #[test]
     fn state_keeps_the_ssh_credentials() {
-        let prior = Value::object([
-            ("ssh_username", Value::string("root")),
-            ("ssh_password", Value::string("pw")),
-        ]);
-        let s = state_from(&ocp_host(), &prior);
-        assert_eq!(str_attr(&s, "ssh_password"), Some("pw"));
-        assert_eq!(str_attr(&s, "status"), Some("ONLINE"));
+        let prior = HostModel {
+            ssh_username: Some("root".into()),
+            ssh_password: Some("pw".into()),
+            ..HostModel::default()
+        };
+        let s = HostModel::from_ocp(ocp_host(), &prior);
+        assert_eq!(s.ssh_password.as_deref(), Some("pw"));
+        assert_eq!(s.status.as_deref(), Some("ONLINE"));
     }
 
     #[test]
@@ -833,14 +857,40 @@ mod tests {
             message: m.into(),
             trace_id: None,
         };
+        let attr = |m: &str| HostResource.attr_of(&e(m), &HostModel::default());
         assert_eq!(
-            add_error_path(&e("idcId: IDC 42 does not exist")),
+            attr("invalid idcId: IDC 42 does not exist"),
             Some(AttrPath::root("idc_id"))
         );
         assert_eq!(
-            add_error_path(&e("typeId: host type 42 does not exist")),
+            attr("invalid typeId: host type 42 does not exist"),
             Some(AttrPath::root("host_type_id"))
         );
-        assert_eq!(add_error_path(&e("something else")), None);
+        assert_eq!(
+            attr("invalid hostBasicDataList[0].innerIpAddress: 10.0.0.256"),
+            Some(AttrPath::root("ip"))
+        );
+        assert_eq!(attr("something else"), None);
+    }
+
+    #[test]
+    fn the_data_sources_write_their_schemas_types() {
+        let h = ocp_host();
+        let mut d = Diagnostics::new();
+        let one = write_model(&HostInfo::from(h.clone()), &HostDataSource.schema(), &mut d);
+        let list = HostsModel {
+            idc_id: None,
+            host_type_id: None,
+            status: None,
+            free: Some(true),
+            hosts: vec![HostEntry::of(&h)],
+        };
+        let all = write_model(&list, &HostsDataSource.schema(), &mut d);
+        assert!(d.0.is_empty(), "{:?}", d.0);
+        let (one, all) = (one.unwrap(), all.unwrap());
+        assert_eq!(one.get("free"), Some(&Value::Bool(true)));
+        assert_eq!(one.get("ip"), Some(&Value::string("10.0.0.21")));
+        let entry = &all.get("hosts").unwrap().elements()[0];
+        assert_eq!(entry.get("idc_name"), Some(&Value::string("hz1")));
     }
 }

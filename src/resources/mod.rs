@@ -35,7 +35,7 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(Managed(database::DatabaseResource)),
         Arc::new(Managed(db_user::DbUserResource)),
         Arc::new(Managed(db_role::DbRoleResource)),
-        Arc::new(db_grant::DbGrantResource),
+        Arc::new(Managed(db_grant::DbGrantResource)),
         Arc::new(backup::BackupPolicyResource),
         Arc::new(Managed(
             compute::CatalogueResource::<compute::RegionKind>::new(),
@@ -46,7 +46,7 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(Managed(
             compute::CatalogueResource::<compute::HostTypeKind>::new(),
         )),
-        Arc::new(host::HostResource),
+        Arc::new(Managed(host::HostResource)),
         Arc::new(Managed(topology::ClusterResource)),
         Arc::new(Managed(topology::ZoneResource)),
     ]
