@@ -6,8 +6,10 @@
 
 use std::sync::Mutex;
 
+use serde::Deserialize;
+
 use crate::framework::Diagnostics;
-use crate::value::Value;
+use crate::value::{from_value, Known, Value};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -51,18 +53,48 @@ fn note(tenant: Option<(i64, i64)>, grantee: Option<&str>, kind: Kind, diags: &m
     });
 }
 
+/// Who a configuration names, read from it when known: the tenant and the user or role.
+#[derive(Deserialize)]
+struct Named {
+    cluster_id: Option<Known<i64>>,
+    tenant_id: Option<Known<i64>>,
+    #[serde(default)]
+    username: Option<Known<String>>,
+    #[serde(default)]
+    name: Option<Known<String>>,
+}
+
+impl Named {
+    fn of(config: &Value) -> Option<Named> {
+        from_value(config).ok()
+    }
+
+    fn tenant(&self) -> Option<(i64, i64)> {
+        let known = |k: &Option<Known<i64>>| k.as_ref().and_then(Known::as_known).copied();
+        Some((known(&self.cluster_id)?, known(&self.tenant_id)?))
+    }
+}
+
 /// Notes a user or role whose configuration sets privileges authoritatively.
 pub fn note_authoritative(config: &Value, diags: &mut Diagnostics) {
-    let name = config
-        .get("username")
-        .or_else(|| config.get("name"))
-        .and_then(Value::as_str);
-    note(super::tenant_of(config), name, Kind::Authoritative, diags);
+    let Some(n) = Named::of(config) else { return };
+    let name = n
+        .username
+        .as_ref()
+        .or(n.name.as_ref())
+        .and_then(Known::as_known);
+    note(
+        n.tenant(),
+        name.map(String::as_str),
+        Kind::Authoritative,
+        diags,
+    );
 }
 
 /// Notes a grant to a user or role.
 pub fn note_additive(config: &Value, grantee: Option<&str>, diags: &mut Diagnostics) {
-    note(super::tenant_of(config), grantee, Kind::Additive, diags);
+    let tenant = Named::of(config).and_then(|n| n.tenant());
+    note(tenant, grantee, Kind::Additive, diags);
 }
 
 #[cfg(test)]
