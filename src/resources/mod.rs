@@ -36,7 +36,7 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(db_user::DbUserResource),
         Arc::new(db_role::DbRoleResource),
         Arc::new(db_grant::DbGrantResource),
-        Arc::new(backup::BackupPolicyResource),
+        Arc::new(Managed(backup::BackupPolicyResource)),
         Arc::new(compute::CatalogueResource(compute::Kind::Region)),
         Arc::new(compute::CatalogueResource(compute::Kind::Idc)),
         Arc::new(compute::CatalogueResource(compute::Kind::HostType)),
