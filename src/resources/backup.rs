@@ -14,8 +14,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::backup::{
-    AccessKey, BackupStrategy, BackupTarget, ScheduleConfig, StorageBaseInfo, StorageConfig,
-    StrategyBody, ThresholdConfig,
+    AccessKey, BackupStrategy, BackupTarget, BackupTask, ScheduleConfig, StorageBaseInfo,
+    StorageConfig, StrategyBody, ThresholdConfig,
 };
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
@@ -24,7 +24,8 @@ use crate::framework::{
     DataSource, Diagnostics, NestedBlock, Schema,
 };
 use crate::lifecycle::{
-    refuse_existing, report, wait_ids, Born, Call, Existing, Fail, ImportError, OcpObject,
+    keep_unreported, refuse_existing, report, wait_ids, Born, Call, Existing, Fail, ImportError,
+    OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
@@ -222,27 +223,27 @@ struct Schedule {
     enabled: Option<bool>,
 }
 
-/// The element of the `storage` block.
+/// The element of the `storage` block; validation reads it as `Storage<Known<String>>`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Storage {
-    name: Option<String>,
+struct Storage<S = String> {
+    name: Option<S>,
     #[serde(rename = "type")]
-    kind: Option<String>,
-    url: Option<String>,
-    endpoint: Option<String>,
-    region: Option<String>,
-    app_id: Option<String>,
-    access_key_id: Option<String>,
-    access_key_secret: Option<String>,
+    kind: Option<S>,
+    url: Option<S>,
+    endpoint: Option<S>,
+    region: Option<S>,
+    app_id: Option<S>,
+    access_key_id: Option<S>,
+    access_key_secret: Option<S>,
 }
 
-/// The `thresholds` block.
+/// The `thresholds` block; validation reads it as `Thresholds<Known<i64>>`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Thresholds {
-    data_backup_timeout_minutes: Option<i64>,
-    log_backup_delay_seconds: Option<i64>,
-    no_successful_data_backup_alarm_days: Option<i64>,
-    lib_ob_log_expire_days: Option<i64>,
+struct Thresholds<N = i64> {
+    data_backup_timeout_minutes: Option<N>,
+    log_backup_delay_seconds: Option<N>,
+    no_successful_data_backup_alarm_days: Option<N>,
+    lib_ob_log_expire_days: Option<N>,
 }
 
 impl PolicyModel {
@@ -273,93 +274,71 @@ impl PolicyModel {
     /// The strategy OCP reports (and the most recent backup's `status`), over `base`: what
     /// OCP never returns (secrets) and the user's spelling of equivalent values (times) stay.
     /// No field of OcpBackupStrategy is guaranteed (§3.8.3): what OCP leaves out keeps the
-    /// base value (R6), block by block and field by field.
+    /// base value (R6, [`keep_unreported`]), block by block and field by field.
     fn from_ocp(st: BackupStrategy, base: &PolicyModel, status: Option<String>) -> PolicyModel {
         let sc = st.ob_backup_schedule_config.unwrap_or_default();
-        let prior = base.schedule.clone().unwrap_or_default();
-        let reported_time = |ocp: Option<String>, mine: &Option<String>| {
-            ocp.map(|t| time_value(&t, mine.as_deref()))
-                .or_else(|| mine.clone())
-        };
-        let schedule = Schedule {
-            mode: sc.backup_schedule_mode.or(prior.mode),
-            time: reported_time(sc.backup_schedule_time, &prior.time),
-            days: sc
-                .day_and_data_backup_model_map
-                .map(|m| {
+        let mine = base.schedule.clone().unwrap_or_default().time;
+        let storage = st.ob_backup_service_storage_config.map(|c| {
+            let info = c.ob_backup_storage_base_info.unwrap_or_default();
+            let key = (info.oss_access_key.or(info.s3_access_key))
+                .or(info.cos_access_key)
+                .unwrap_or_default();
+            let kind = info.backup_storage_type.as_deref().map(user_storage_type);
+            vec![Storage {
+                name: c.config_name,
+                kind,
+                url: info.storage_url,
+                endpoint: key.endpoint,
+                region: key.region,
+                app_id: key.app_id,
+                access_key_id: key.access_key_id,
+                // Write-only: OCP never returns it (§5 #27).
+                access_key_secret: None,
+            }]
+        });
+        let reported = PolicyModel {
+            id: Some(id_of(base.target())),
+            backup_mode: st.backup_mode,
+            create_time: st.create_time,
+            update_time: st.update_time,
+            status,
+            schedule: Some(Schedule {
+                mode: sc.backup_schedule_mode,
+                time: (sc.backup_schedule_time).map(|t| time_value(&t, mine.as_deref())),
+                days: (sc.day_and_data_backup_model_map).map(|m| {
                     m.iter()
                         .map(|(k, v)| (k.clone(), user_day_mode(v)))
                         .collect()
-                })
-                .or(prior.days),
-            enabled: Some(
-                sc.backup_schedule_enabled
-                    .or(prior.enabled)
-                    .unwrap_or(false),
-            ),
-        };
-        PolicyModel {
-            id: Some(id_of(base.target())),
-            backup_mode: st.backup_mode.or_else(|| base.backup_mode.clone()),
-            create_time: st.create_time.or_else(|| base.create_time.clone()),
-            update_time: st.update_time.or_else(|| base.update_time.clone()),
-            status: status.or_else(|| base.status.clone()),
-            schedule: Some(schedule),
-            log_backup: Some(sc.start_log_backup.or(base.log_backup).unwrap_or(false)),
-            cleanup_enabled: Some(sc.clean_enabled.or(base.cleanup_enabled).unwrap_or(false)),
-            cleanup_time: reported_time(sc.clean_schedule_time, &base.cleanup_time),
-            retention_days: sc.backup_data_retention_days.or(base.retention_days),
-            thresholds: match st.ob_backup_threshold_config {
-                None => base.thresholds.clone(),
-                Some(th) => {
-                    let p = base.thresholds.clone().unwrap_or_default();
-                    let t = Thresholds {
-                        data_backup_timeout_minutes: th
-                            .data_backup_timeout_minutes
-                            .or(p.data_backup_timeout_minutes),
-                        log_backup_delay_seconds: th
-                            .log_backup_delay_seconds
-                            .or(p.log_backup_delay_seconds),
-                        no_successful_data_backup_alarm_days: th
-                            .no_successful_data_backup_alarm_days
-                            .or(p.no_successful_data_backup_alarm_days),
-                        lib_ob_log_expire_days: th
-                            .lib_ob_log_expire_days
-                            .or(p.lib_ob_log_expire_days),
-                    };
-                    // A block the user left out stays out while OCP reports no thresholds.
-                    (base.thresholds.is_some() || t != Thresholds::default()).then_some(t)
-                }
-            },
-            storage: match st.ob_backup_service_storage_config {
-                None => base.storage.clone(),
-                Some(sc) => {
-                    let info = sc.ob_backup_storage_base_info.unwrap_or_default();
-                    let key = info
-                        .oss_access_key
-                        .or(info.s3_access_key)
-                        .or(info.cos_access_key)
-                        .unwrap_or_default();
-                    let p = base.storage();
-                    Some(vec![Storage {
-                        name: sc.config_name.or(p.name),
-                        kind: info
-                            .backup_storage_type
-                            .as_deref()
-                            .map(user_storage_type)
-                            .or(p.kind),
-                        url: info.storage_url.or(p.url),
-                        endpoint: key.endpoint.or(p.endpoint),
-                        region: key.region.or(p.region),
-                        app_id: key.app_id.or(p.app_id),
-                        access_key_id: key.access_key_id.or(p.access_key_id),
-                        // Write-only: OCP never returns it (§5 #27).
-                        access_key_secret: p.access_key_secret,
-                    }])
-                }
-            },
+                }),
+                enabled: sc.backup_schedule_enabled,
+            }),
+            log_backup: sc.start_log_backup,
+            cleanup_enabled: sc.clean_enabled,
+            cleanup_time: (sc.clean_schedule_time)
+                .map(|t| time_value(&t, base.cleanup_time.as_deref())),
+            retention_days: sc.backup_data_retention_days,
+            thresholds: st.ob_backup_threshold_config.map(|t| Thresholds {
+                data_backup_timeout_minutes: t.data_backup_timeout_minutes,
+                log_backup_delay_seconds: t.log_backup_delay_seconds,
+                no_successful_data_backup_alarm_days: t.no_successful_data_backup_alarm_days,
+                lib_ob_log_expire_days: t.lib_ob_log_expire_days,
+            }),
+            storage,
             ..base.clone()
+        };
+        let mut m = keep_unreported(reported, base);
+        // Switches neither OCP nor the base has are off.
+        for on in [&mut m.log_backup, &mut m.cleanup_enabled] {
+            on.get_or_insert(false);
         }
+        if let Some(s) = &mut m.schedule {
+            s.enabled.get_or_insert(false);
+        }
+        // A block the user left out stays out while OCP reports no thresholds.
+        if base.thresholds.is_none() && m.thresholds == Some(Thresholds::default()) {
+            m.thresholds = None;
+        }
+        m
     }
 }
 
@@ -461,8 +440,8 @@ struct PolicyConfig {
     backup_mode: Option<Known<String>>,
     cleanup_time: Option<Known<String>>,
     schedule: Option<Known<ScheduleConfigCheck>>,
-    storage: Option<Known<Vec<StorageCheck>>>,
-    thresholds: Option<Known<ThresholdsCheck>>,
+    storage: Option<Known<Vec<Storage<Known<String>>>>>,
+    thresholds: Option<Known<Thresholds<Known<i64>>>>,
 }
 
 /// The `schedule` block as validation reads it.
@@ -470,25 +449,6 @@ struct PolicyConfig {
 struct ScheduleConfigCheck {
     mode: Option<Known<String>>,
     days: Option<Known<BTreeMap<String, Option<Known<String>>>>>,
-}
-
-/// The `storage` element as validation reads it.
-#[derive(Deserialize)]
-struct StorageCheck {
-    #[serde(rename = "type")]
-    kind: Option<Known<String>>,
-    url: Option<Known<String>>,
-    endpoint: Option<Known<String>>,
-    region: Option<Known<String>>,
-    app_id: Option<Known<String>>,
-    access_key_id: Option<Known<String>>,
-    access_key_secret: Option<Known<String>>,
-}
-
-/// The `thresholds` block as validation reads it.
-#[derive(Deserialize)]
-struct ThresholdsCheck {
-    lib_ob_log_expire_days: Option<Known<i64>>,
 }
 
 /// The known value of an attribute that may be null or unknown.
@@ -548,7 +508,7 @@ fn validate_days(
 }
 
 /// The `storage` checks: the URL's form for the type, and the settings the type needs.
-fn validate_storage(st: StorageCheck, diags: &mut Diagnostics) {
+fn validate_storage(st: Storage<Known<String>>, diags: &mut Diagnostics) {
     let (Some(ty), Some(url)) = (known(st.kind), known(st.url)) else {
         return;
     };
@@ -564,24 +524,19 @@ fn validate_storage(st: StorageCheck, diags: &mut Diagnostics) {
             ),
         );
     }
-    let key = [
-        ("access_key_id", &st.access_key_id),
-        ("access_key_secret", &st.access_key_secret),
-    ];
-    let endpoint = ("endpoint", &st.endpoint);
-    let need: Vec<(&str, &Option<Known<String>>)> = match ty.as_str() {
-        "OSS" => [endpoint].into_iter().chain(key).collect(),
-        "S3" => [endpoint, ("region", &st.region)]
-            .into_iter()
-            .chain(key)
-            .collect(),
-        "COS" => [endpoint, ("app_id", &st.app_id)]
-            .into_iter()
-            .chain(key)
-            .collect(),
-        _ => Vec::new(),
+    let extra = match ty.as_str() {
+        "OSS" => None,
+        "S3" => Some(("region", &st.region)),
+        "COS" => Some(("app_id", &st.app_id)),
+        _ => return,
     };
-    for (a, v) in need {
+    let need = [
+        Some(("endpoint", &st.endpoint)),
+        extra,
+        Some(("access_key_id", &st.access_key_id)),
+        Some(("access_key_secret", &st.access_key_secret)),
+    ];
+    for (a, v) in need.into_iter().flatten() {
         if v.is_none() {
             diags.attr_error(
                 path(a),
@@ -632,42 +587,39 @@ fn validate_policy(config: &Value, diags: &mut Diagnostics) {
 }
 
 /// OCP's strategy-body fields (the last name of the field an OCP error names, as the
-/// simulator and OCP write them) and the attributes they come from: `(field, block,
-/// attribute)`, the block empty for a top-level attribute.
-const FIELDS: &[(&str, &str, &str)] = &[
-    ("backupMode", "", "backup_mode"),
-    ("startLogBackup", "", "log_backup"),
-    ("cleanEnabled", "", "cleanup_enabled"),
-    ("cleanScheduleTime", "", "cleanup_time"),
-    ("backupDataRetentionDays", "", "retention_days"),
-    ("backupScheduleMode", "schedule", "mode"),
-    ("backupScheduleTime", "schedule", "time"),
-    ("dayAndDataBackupModelMap", "schedule", "days"),
-    ("backupScheduleEnabled", "schedule", "enabled"),
-    ("configName", "storage", "name"),
-    ("backupStorageType", "storage", "type"),
-    ("storageUrl", "storage", "url"),
-    ("endpoint", "storage", "endpoint"),
-    ("region", "storage", "region"),
-    ("appId", "storage", "app_id"),
-    ("accessKeyId", "storage", "access_key_id"),
-    ("accessKeySecret", "storage", "access_key_secret"),
+/// simulator and OCP write them) and the attributes they come from (`block.attribute` inside
+/// a block; `storage` is the one-item list block).
+const FIELDS: &[(&str, &str)] = &[
+    ("backupMode", "backup_mode"),
+    ("startLogBackup", "log_backup"),
+    ("cleanEnabled", "cleanup_enabled"),
+    ("cleanScheduleTime", "cleanup_time"),
+    ("backupDataRetentionDays", "retention_days"),
+    ("backupScheduleMode", "schedule.mode"),
+    ("backupScheduleTime", "schedule.time"),
+    ("dayAndDataBackupModelMap", "schedule.days"),
+    ("backupScheduleEnabled", "schedule.enabled"),
+    ("configName", "storage.name"),
+    ("backupStorageType", "storage.type"),
+    ("storageUrl", "storage.url"),
+    ("endpoint", "storage.endpoint"),
+    ("region", "storage.region"),
+    ("appId", "storage.app_id"),
+    ("accessKeyId", "storage.access_key_id"),
+    ("accessKeySecret", "storage.access_key_secret"),
     (
         "dataBackupTimeoutMinutes",
-        "thresholds",
-        "data_backup_timeout_minutes",
+        "thresholds.data_backup_timeout_minutes",
     ),
     (
         "logBackupDelaySeconds",
-        "thresholds",
-        "log_backup_delay_seconds",
+        "thresholds.log_backup_delay_seconds",
     ),
     (
         "noSuccessfulDataBackupAlarmDays",
-        "thresholds",
-        "no_successful_data_backup_alarm_days",
+        "thresholds.no_successful_data_backup_alarm_days",
     ),
-    ("libObLogExpireDays", "thresholds", "lib_ob_log_expire_days"),
+    ("libObLogExpireDays", "thresholds.lib_ob_log_expire_days"),
 ];
 
 /// The `ocp_backup_policy` resource.
@@ -717,25 +669,22 @@ impl OcpObject for BackupPolicyResource {
             // Made by this create's unanswered POST: read back after the create.
             Ok(Created::Adopted(_)) => Vec::new(),
             Ok(Created::Existing(st)) => {
-                let owner = match target.tenant_id {
-                    Some(t) => format!("tenant {t} of cluster {}", target.cluster_id),
-                    None => format!("cluster {}", target.cluster_id),
+                let (owner, attr) = match target.tenant_id {
+                    Some(t) => (
+                        format!("tenant {t} of cluster {}", target.cluster_id),
+                        "tenant_id",
+                    ),
+                    None => (format!("cluster {}", target.cluster_id), "cluster_id"),
                 };
+                let id = st.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default();
                 refuse_existing(
                     call.diags,
                     Existing {
                         type_name: Self::TYPE_NAME,
                         noun: Self::NOUN,
-                        what: format!(
-                            "a backup strategy{} for {owner}",
-                            st.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default()
-                        ),
+                        what: format!("a backup strategy{id} for {owner}"),
                         import_id: id_of(target),
-                        attr: if target.tenant_id.is_some() {
-                            "tenant_id"
-                        } else {
-                            "cluster_id"
-                        },
+                        attr,
                     },
                 );
                 return Err(Fail::Reported);
@@ -845,11 +794,11 @@ impl OcpObject for BackupPolicyResource {
 
     fn attr_of(&self, err: &ClientError, _plan: &PolicyModel) -> Option<AttrPath> {
         let f = err.field()?;
-        let (_, block, attr) = FIELDS.iter().find(|(field, ..)| *field == f.leaf())?;
-        Some(match *block {
-            "" => AttrPath::root(*attr),
-            "storage" => AttrPath::root("storage").index(0).attr(*attr),
-            b => AttrPath::root(b).attr(*attr),
+        let (_, attr) = FIELDS.iter().find(|(field, _)| *field == f.leaf())?;
+        Some(match attr.split_once('.') {
+            None => AttrPath::root(*attr),
+            Some(("storage", a)) => AttrPath::root("storage").index(0).attr(a),
+            Some((block, a)) => AttrPath::root(block).attr(a),
         })
     }
 }
@@ -923,28 +872,25 @@ pub struct BackupTasksDataSource;
 struct TasksModel {
     cluster_id: i64,
     tenant_id: Option<i64>,
-    data_backups: Option<Vec<DataTask>>,
-    log_backups: Option<Vec<LogTask>>,
+    data_backups: Option<Vec<TaskRow>>,
+    log_backups: Option<Vec<TaskRow>>,
     last_data_backup_status: Option<String>,
 }
 
-/// One of `data_backups`.
+/// A row of `data_backups` or `log_backups`: the fields a list's type lacks stay `None` and
+/// are not written.
 #[derive(Serialize, Deserialize)]
-struct DataTask {
+struct TaskRow {
     id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     backup_set_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     mode: Option<String>,
     status: Option<String>,
     start_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     end_time: Option<String>,
-}
-
-/// One of `log_backups`.
-#[derive(Serialize, Deserialize)]
-struct LogTask {
-    id: Option<i64>,
-    status: Option<String>,
-    start_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     checkpoint: Option<String>,
 }
 
@@ -1002,28 +948,21 @@ impl DataSource for BackupTasksDataSource {
         data.sort_by_key(|t| std::cmp::Reverse(t.id.unwrap_or(0)));
         log.sort_by_key(|t| std::cmp::Reverse(t.id.unwrap_or(0)));
         m.last_data_backup_status = data.first().and_then(|t| t.status.clone());
-        m.data_backups = Some(
-            data.into_iter()
-                .map(|t| DataTask {
-                    id: t.id,
-                    backup_set_id: t.backup_set_id,
-                    mode: t.data_backup_mode.as_deref().map(user_day_mode),
-                    status: t.status,
-                    start_time: t.start_time,
-                    end_time: t.end_time,
-                })
-                .collect(),
-        );
-        m.log_backups = Some(
-            log.into_iter()
-                .map(|t| LogTask {
-                    id: t.id,
-                    status: t.status,
-                    start_time: t.start_time,
-                    checkpoint: t.checkpoint,
-                })
-                .collect(),
-        );
+        let row = |t: BackupTask, data: bool| TaskRow {
+            id: t.id,
+            backup_set_id: t.backup_set_id.filter(|_| data),
+            mode: t
+                .data_backup_mode
+                .as_deref()
+                .map(user_day_mode)
+                .filter(|_| data),
+            status: t.status,
+            start_time: t.start_time,
+            end_time: t.end_time.filter(|_| data),
+            checkpoint: t.checkpoint.filter(|_| !data),
+        };
+        m.data_backups = Some(data.into_iter().map(|t| row(t, true)).collect());
+        m.log_backups = Some(log.into_iter().map(|t| row(t, false)).collect());
         if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
             resp.state = v;
         }
