@@ -1021,6 +1021,68 @@ mod tests {
     }
 
     #[test]
+    fn what_ocp_reports_replaces_the_prior_and_the_secret_stays() {
+        let st: BackupStrategy = serde_json::from_value(serde_json::json!({
+            "id": 42,
+            "obBackupScheduleConfig": {"dayAndDataBackupModelMap": {"1": "FULL_BACKUP"},
+                                       "backupScheduleTime": "02:00:00.000+08:00"},
+            "obBackupThresholdConfig": {},
+            "obBackupServiceStorageConfig": {"configName": "oss-new",
+                "obBackupStorageBaseInfo": {"backupStorageType": "BACKUP_STORAGE_OSS",
+                                            "storageUrl": "b/t2"}}
+        }))
+        .unwrap();
+        let base = model(Value::object([
+            ("cluster_id", Value::from_i64(1)),
+            (
+                "schedule",
+                Value::object([
+                    ("time", Value::string("02:00+08:00")),
+                    (
+                        "days",
+                        Value::map([("1", Value::string("FULL")), ("4", Value::string("FULL"))]),
+                    ),
+                ]),
+            ),
+            (
+                "storage",
+                Value::List(vec![Value::object([
+                    ("name", Value::string("oss-main")),
+                    ("access_key_secret", Value::string("SK")),
+                ])]),
+            ),
+        ]));
+        let s = PolicyModel::from_ocp(st, &base, Some("DONE".into()));
+        let sched = s.schedule.clone().unwrap_or_default();
+        let days: Vec<(&str, &str)> = sched
+            .days
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(days, [("1", "FULL")], "OCP's map replaces the prior's");
+        assert_eq!(
+            sched.time.as_deref(),
+            Some("02:00+08:00"),
+            "the user's spelling stays"
+        );
+        assert_eq!(sched.enabled, Some(false));
+        assert_eq!(
+            (s.log_backup, s.cleanup_enabled),
+            (Some(false), Some(false))
+        );
+        assert!(s.thresholds.is_none(), "a block left out stays out");
+        let storage = s.storage();
+        assert_eq!(storage.name.as_deref(), Some("oss-new"));
+        assert_eq!(storage.kind.as_deref(), Some("OSS"));
+        assert_eq!(storage.access_key_secret.as_deref(), Some("SK"));
+        assert_eq!(
+            (s.id.as_deref(), s.status.as_deref()),
+            (Some("1"), Some("DONE"))
+        );
+    }
+
+    #[test]
     fn schedule_times_map_between_the_users_and_ocps_forms() {
         let t = parse_time("02:00").unwrap();
         assert_eq!(
