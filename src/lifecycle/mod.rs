@@ -316,6 +316,33 @@ fn model_of<M: DeserializeOwned>(v: &Value, diags: &mut Diagnostics) -> Option<M
     }
 }
 
+/// Design rule R6 for models: `reported` (the model of what OCP answered) with every field OCP
+/// left out (`None`) taken from `prior`, struct by struct and list element by list element;
+/// a field OCP never guarantees is never read as "cleared". Map entries are not added: a
+/// map OCP reports is what OCP has.
+pub fn keep_unreported<M: Serialize + DeserializeOwned>(reported: M, prior: &M) -> M {
+    use serde_json::Value as J;
+    fn fill(r: &mut J, p: J) {
+        match (r, p) {
+            (r @ J::Null, p) => *r = p,
+            (J::Object(r), J::Object(mut p)) => {
+                for (k, rv) in r.iter_mut() {
+                    if let Some(pv) = p.remove(k) {
+                        fill(rv, pv);
+                    }
+                }
+            }
+            (J::Array(r), J::Array(p)) => r.iter_mut().zip(p).for_each(|(rv, pv)| fill(rv, pv)),
+            _ => {}
+        }
+    }
+    let (Ok(mut r), Ok(p)) = (serde_json::to_value(&reported), serde_json::to_value(prior)) else {
+        return reported;
+    };
+    fill(&mut r, p);
+    serde_json::from_value(r).unwrap_or(reported)
+}
+
 /// Writes `m` as a value of the schema's type over `base`: attributes the model does not
 /// write (no such field, or a field skipped when empty) keep `base`'s values.
 pub fn value_over<M: Serialize>(

@@ -4,28 +4,32 @@
 //! API: ocp-api.md §3.8. OCP's modify call replaces the whole strategy (§5 #27), so every
 //! update sends every part, built from the plan, never a partial body. Storage secrets are
 //! write-only: OCP never returns them, so state keeps the configured value. Which paths and
-//! fields are inferred is listed in `client::api::backup`.
+//! fields are inferred is listed in `client::api::backup`. The resource is an [`OcpObject`];
+//! one model, [`PolicyModel`], serves its plan, state and import and the `ocp_backup_policy`
+//! data source.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
 
 use crate::client::api::backup::{
-    AccessKey, BackupTarget, ScheduleConfig, StorageBaseInfo, StorageConfig, StrategyBody,
-    ThresholdConfig,
+    AccessKey, BackupStrategy, BackupTarget, BackupTask, ScheduleConfig, StorageBaseInfo,
+    StorageConfig, StrategyBody, ThresholdConfig,
 };
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
 use crate::framework::{
-    Attr, AttrPath, Block, CreateRequest, CreateResponse, Ctx, DataReadRequest, DataReadResponse,
-    DataSource, DeleteRequest, DeleteResponse, Diagnostics, ImportResponse, NestedBlock,
-    ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse,
+    read_model, write_model, Attr, AttrPath, Block, Ctx, DataReadRequest, DataReadResponse,
+    DataSource, Diagnostics, NestedBlock, Schema,
 };
-use crate::value::{Type, Value};
+use crate::lifecycle::{
+    keep_unreported, refuse_existing, report, wait_ids, Born, Call, Existing, Fail, ImportError,
+    OcpObject,
+};
+use crate::value::{Known, Type, Value};
 
-use super::{
-    import_id, refuse_existing, report, set_reported, wait_ids, wait_tasks, Existing, Waited,
-};
-use crate::lifecycle::pending::Op;
+use super::import_id;
 
 /// The UTC offset of schedule times written without one. Every OCP sample shows `+08:00`
 /// (China Standard Time, OCP's default server zone); this is an assumption kept here only.
@@ -101,8 +105,10 @@ fn parse_time(s: &str) -> Option<ClockTime> {
     })
 }
 
-fn ocp_time(t: &ClockTime) -> String {
-    format!("{:02}:{:02}:00.000{}", t.h, t.m, t.offset)
+/// A user's time (either form) in OCP's form, `HH:MM:00.000+hh:mm`.
+fn ocp_time(t: Option<&str>) -> Option<String> {
+    let t = parse_time(t?)?;
+    Some(format!("{:02}:{:02}:00.000{}", t.h, t.m, t.offset))
 }
 
 fn user_time(t: &ClockTime) -> String {
@@ -114,15 +120,14 @@ fn user_time(t: &ClockTime) -> String {
 }
 
 /// OCP's time in the user's spelling when both mean the same instant of the day.
-fn time_value(ocp: Option<&str>, mine: Option<&str>) -> Value {
-    let Some(o) = ocp else { return Value::Null };
+fn time_value(ocp: &str, mine: Option<&str>) -> String {
     match (
-        parse_time(o),
+        parse_time(ocp),
         mine.and_then(|m| parse_time(m).map(|p| (m, p))),
     ) {
-        (Some(a), Some((m, b))) if a == b => Value::string(m),
-        (Some(a), _) => Value::string(user_time(&a)),
-        (None, _) => Value::string(o),
+        (Some(a), Some((m, b))) if a == b => m.to_string(),
+        (Some(a), _) => user_time(&a),
+        (None, _) => ocp.to_string(),
     }
 }
 
@@ -176,14 +181,6 @@ fn thresholds_block() -> Block {
         .attr("lib_ob_log_expire_days", Attr::int().optional().validate(IntBetween(1, 10_000)).doc("Days to keep the log-backup component's own logs. `LOGICAL_BACKUP` only: physical backup has no such component, so setting it there is refused at plan time."))
 }
 
-/// Whose strategy a value describes.
-fn target_of(v: &Value) -> Option<BackupTarget> {
-    Some(BackupTarget {
-        cluster_id: v.get("cluster_id")?.as_i64()?,
-        tenant_id: v.get("tenant_id").and_then(Value::as_i64),
-    })
-}
-
 fn id_of(t: BackupTarget) -> String {
     match t.tenant_id {
         Some(tid) => import_id::join(&[t.cluster_id.to_string(), tid.to_string()]),
@@ -191,240 +188,212 @@ fn id_of(t: BackupTarget) -> String {
     }
 }
 
-/// The `storage` block's object. It is a one-item list block, not a single block: Terraform
-/// 1.0.3 crashes printing a diff of a single nested block that holds a sensitive attribute
-/// (`access_key_secret`), while list blocks are redacted as a whole.
-fn storage_of(v: &Value) -> Value {
-    v.get("storage")
-        .and_then(|l| l.elements().first().cloned())
-        .unwrap_or(Value::Null)
+/// The model of `ocp_backup_policy`: plan, state and import alike. With `configured` set it
+/// is also the state of the `ocp_backup_policy` data source, whose schema is the resource's.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PolicyModel {
+    id: Option<String>,
+    cluster_id: i64,
+    tenant_id: Option<i64>,
+    backup_mode: Option<String>,
+    retention_days: Option<i64>,
+    cleanup_enabled: Option<bool>,
+    cleanup_time: Option<String>,
+    log_backup: Option<bool>,
+    status: Option<String>,
+    create_time: Option<String>,
+    update_time: Option<String>,
+    schedule: Option<Schedule>,
+    /// A one-item list block, not a single block: Terraform 1.0.3 crashes printing a diff of a
+    /// single nested block that holds a sensitive attribute (`access_key_secret`), while list
+    /// blocks are redacted as a whole.
+    storage: Option<Vec<Storage>>,
+    thresholds: Option<Thresholds>,
+    /// The data source's `configured`; the resource has no such attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    configured: Option<bool>,
 }
 
-fn s(v: &Value, a: &str) -> Option<String> {
-    v.get(a).and_then(Value::as_str).map(str::to_string)
+/// The `schedule` block.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Schedule {
+    mode: Option<String>,
+    time: Option<String>,
+    days: Option<BTreeMap<String, String>>,
+    enabled: Option<bool>,
 }
 
-fn i(v: &Value, a: &str) -> Option<i64> {
-    v.get(a).and_then(Value::as_i64)
+/// The element of the `storage` block; validation reads it as `Storage<Known<String>>`.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Storage<S = String> {
+    name: Option<S>,
+    #[serde(rename = "type")]
+    kind: Option<S>,
+    url: Option<S>,
+    endpoint: Option<S>,
+    region: Option<S>,
+    app_id: Option<S>,
+    access_key_id: Option<S>,
+    access_key_secret: Option<S>,
+}
+
+/// The `thresholds` block; validation reads it as `Thresholds<Known<i64>>`.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Thresholds<N = i64> {
+    data_backup_timeout_minutes: Option<N>,
+    log_backup_delay_seconds: Option<N>,
+    no_successful_data_backup_alarm_days: Option<N>,
+    lib_ob_log_expire_days: Option<N>,
+}
+
+impl PolicyModel {
+    /// Whose strategy the model describes.
+    fn target(&self) -> BackupTarget {
+        BackupTarget {
+            cluster_id: self.cluster_id,
+            tenant_id: self.tenant_id,
+        }
+    }
+
+    /// The storage element (none before a read or import).
+    fn storage(&self) -> Storage {
+        self.storage
+            .as_ref()
+            .and_then(|l| l.first().cloned())
+            .unwrap_or_default()
+    }
+
+    /// Whether the plan wants the schedule running (`schedule.enabled`, default `true`).
+    fn wants_schedule(&self) -> bool {
+        self.schedule
+            .as_ref()
+            .and_then(|s| s.enabled)
+            .unwrap_or(true)
+    }
+
+    /// The strategy OCP reports (and the most recent backup's `status`), over `base`: what
+    /// OCP never returns (secrets) and the user's spelling of equivalent values (times) stay.
+    /// No field of OcpBackupStrategy is guaranteed (§3.8.3): what OCP leaves out keeps the
+    /// base value (R6, [`keep_unreported`]), block by block and field by field.
+    fn from_ocp(st: BackupStrategy, base: &PolicyModel, status: Option<String>) -> PolicyModel {
+        let sc = st.ob_backup_schedule_config.unwrap_or_default();
+        let mine = base.schedule.clone().unwrap_or_default().time;
+        let storage = st.ob_backup_service_storage_config.map(|c| {
+            let info = c.ob_backup_storage_base_info.unwrap_or_default();
+            let key = (info.oss_access_key.or(info.s3_access_key))
+                .or(info.cos_access_key)
+                .unwrap_or_default();
+            let kind = info.backup_storage_type.as_deref().map(user_storage_type);
+            vec![Storage {
+                name: c.config_name,
+                kind,
+                url: info.storage_url,
+                endpoint: key.endpoint,
+                region: key.region,
+                app_id: key.app_id,
+                access_key_id: key.access_key_id,
+                // Write-only: OCP never returns it (§5 #27).
+                access_key_secret: None,
+            }]
+        });
+        let reported = PolicyModel {
+            id: Some(id_of(base.target())),
+            backup_mode: st.backup_mode,
+            create_time: st.create_time,
+            update_time: st.update_time,
+            status,
+            schedule: Some(Schedule {
+                mode: sc.backup_schedule_mode,
+                time: (sc.backup_schedule_time).map(|t| time_value(&t, mine.as_deref())),
+                days: (sc.day_and_data_backup_model_map).map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), user_day_mode(v)))
+                        .collect()
+                }),
+                enabled: sc.backup_schedule_enabled,
+            }),
+            log_backup: sc.start_log_backup,
+            cleanup_enabled: sc.clean_enabled,
+            cleanup_time: (sc.clean_schedule_time)
+                .map(|t| time_value(&t, base.cleanup_time.as_deref())),
+            retention_days: sc.backup_data_retention_days,
+            thresholds: st.ob_backup_threshold_config.map(|t| Thresholds {
+                data_backup_timeout_minutes: t.data_backup_timeout_minutes,
+                log_backup_delay_seconds: t.log_backup_delay_seconds,
+                no_successful_data_backup_alarm_days: t.no_successful_data_backup_alarm_days,
+                lib_ob_log_expire_days: t.lib_ob_log_expire_days,
+            }),
+            storage,
+            ..base.clone()
+        };
+        let mut m = keep_unreported(reported, base);
+        // Switches neither OCP nor the base has are off.
+        for on in [&mut m.log_backup, &mut m.cleanup_enabled] {
+            on.get_or_insert(false);
+        }
+        if let Some(s) = &mut m.schedule {
+            s.enabled.get_or_insert(false);
+        }
+        // A block the user left out stays out while OCP reports no thresholds.
+        if base.thresholds.is_none() && m.thresholds == Some(Thresholds::default()) {
+            m.thresholds = None;
+        }
+        m
+    }
 }
 
 /// The complete strategy body from a plan (§5 #27: modify replaces everything).
-fn body_of(plan: &Value) -> StrategyBody {
-    let sched = plan.get("schedule").cloned().unwrap_or(Value::Null);
-    let days: BTreeMap<String, String> = sched
-        .get("days")
-        .and_then(Value::as_map)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), ocp_day_mode(v.as_str()?))))
-                .collect()
-        })
-        .unwrap_or_default();
-    let st = storage_of(plan);
-    let ty = s(&st, "type").unwrap_or_else(|| "FILE".into());
+fn body_of(plan: &PolicyModel) -> StrategyBody {
+    let sched = plan.schedule.clone().unwrap_or_default();
+    let st = plan.storage();
+    let ty = st.kind.unwrap_or_else(|| "FILE".into());
     let key = (ty != "FILE").then(|| AccessKey {
-        endpoint: s(&st, "endpoint"),
-        access_key_id: s(&st, "access_key_id"),
-        access_key_secret: s(&st, "access_key_secret").map(Secret::new),
-        region: s(&st, "region"),
-        app_id: s(&st, "app_id"),
+        endpoint: st.endpoint,
+        access_key_id: st.access_key_id,
+        access_key_secret: st.access_key_secret.map(Secret::new),
+        region: st.region,
+        app_id: st.app_id,
     });
-    let th = plan.get("thresholds").cloned().unwrap_or(Value::Null);
+    let th = plan.thresholds.clone().unwrap_or_default();
     StrategyBody {
-        backup_mode: s(plan, "backup_mode").unwrap_or_else(|| "PHYSICAL_BACKUP".into()),
+        backup_mode: plan
+            .backup_mode
+            .clone()
+            .unwrap_or_else(|| "PHYSICAL_BACKUP".into()),
         ob_backup_schedule_config: ScheduleConfig {
-            backup_schedule_mode: s(&sched, "mode"),
-            backup_schedule_enabled: sched.get("enabled").and_then(Value::as_bool),
-            backup_schedule_time: s(&sched, "time")
-                .and_then(|t| parse_time(&t))
-                .map(|t| ocp_time(&t)),
-            day_and_data_backup_model_map: Some(days),
-            start_log_backup: plan.get("log_backup").and_then(Value::as_bool),
-            clean_enabled: plan.get("cleanup_enabled").and_then(Value::as_bool),
-            clean_schedule_time: s(plan, "cleanup_time")
-                .and_then(|t| parse_time(&t))
-                .map(|t| ocp_time(&t)),
-            backup_data_retention_days: i(plan, "retention_days"),
+            backup_schedule_mode: sched.mode,
+            backup_schedule_enabled: sched.enabled,
+            backup_schedule_time: ocp_time(sched.time.as_deref()),
+            day_and_data_backup_model_map: Some(
+                sched
+                    .days
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), ocp_day_mode(v)))
+                    .collect(),
+            ),
+            start_log_backup: plan.log_backup,
+            clean_enabled: plan.cleanup_enabled,
+            clean_schedule_time: ocp_time(plan.cleanup_time.as_deref()),
+            backup_data_retention_days: plan.retention_days,
         },
         ob_backup_threshold_config: ThresholdConfig {
-            data_backup_timeout_minutes: i(&th, "data_backup_timeout_minutes"),
-            log_backup_delay_seconds: i(&th, "log_backup_delay_seconds"),
-            no_successful_data_backup_alarm_days: i(&th, "no_successful_data_backup_alarm_days"),
-            lib_ob_log_expire_days: i(&th, "lib_ob_log_expire_days"),
+            data_backup_timeout_minutes: th.data_backup_timeout_minutes,
+            log_backup_delay_seconds: th.log_backup_delay_seconds,
+            no_successful_data_backup_alarm_days: th.no_successful_data_backup_alarm_days,
+            lib_ob_log_expire_days: th.lib_ob_log_expire_days,
         },
         ob_backup_service_storage_config: StorageConfig {
-            config_name: Some(s(&st, "name").unwrap_or_default()),
+            config_name: Some(st.name.unwrap_or_default()),
             ob_backup_storage_base_info: Some(StorageBaseInfo {
                 backup_storage_type: Some(ocp_storage_type(&ty)),
-                storage_url: Some(s(&st, "url").unwrap_or_default()),
+                storage_url: Some(st.url.unwrap_or_default()),
                 oss_access_key: if ty == "OSS" { key.clone() } else { None },
                 s3_access_key: if ty == "S3" { key.clone() } else { None },
                 cos_access_key: if ty == "COS" { key } else { None },
             }),
         },
     }
-}
-
-/// The state for the strategy OCP reports, keeping what OCP never returns (secrets,
-/// `timeouts`) and the user's spelling of equivalent values (times).
-fn state_from(
-    st: &crate::client::api::backup::BackupStrategy,
-    base: &Value,
-    target: BackupTarget,
-    status: Option<String>,
-) -> Value {
-    let mut out = base.clone();
-    if !matches!(out, Value::Object(_)) {
-        out = Value::object(Vec::<(String, Value)>::new());
-    }
-    out.set_attr("id", Value::string(id_of(target)));
-    out.set_attr("cluster_id", Value::from_i64(target.cluster_id));
-    out.set_attr("tenant_id", Value::opt_i64(target.tenant_id));
-    // No field of OcpBackupStrategy is guaranteed (§3.8.3): what OCP leaves out keeps the
-    // prior value (R6, `set_reported`), block by block and field by field.
-    set_reported(
-        &mut out,
-        base,
-        "backup_mode",
-        st.backup_mode.clone().map(Value::string),
-    );
-    set_reported(
-        &mut out,
-        base,
-        "create_time",
-        st.create_time.clone().map(Value::string),
-    );
-    set_reported(
-        &mut out,
-        base,
-        "update_time",
-        st.update_time.clone().map(Value::string),
-    );
-    set_reported(&mut out, base, "status", status.map(Value::string));
-    let prior_sched = base.get("schedule").cloned().unwrap_or(Value::Null);
-    let sc = st.ob_backup_schedule_config.clone().unwrap_or_default();
-    let mut sched = Value::object(Vec::<(String, Value)>::new());
-    set_reported(
-        &mut sched,
-        &prior_sched,
-        "mode",
-        sc.backup_schedule_mode.clone().map(Value::string),
-    );
-    let time = sc
-        .backup_schedule_time
-        .as_deref()
-        .map(|t| time_value(Some(t), prior_sched.get("time").and_then(Value::as_str)));
-    set_reported(&mut sched, &prior_sched, "time", time);
-    let days = sc.day_and_data_backup_model_map.as_ref().map(|m| {
-        Value::map(
-            m.iter()
-                .map(|(k, v)| (k.clone(), Value::string(user_day_mode(v)))),
-        )
-    });
-    set_reported(&mut sched, &prior_sched, "days", days);
-    set_reported(
-        &mut sched,
-        &prior_sched,
-        "enabled",
-        sc.backup_schedule_enabled.map(Value::Bool),
-    );
-    if sched.get("enabled").is_none_or(Value::is_null) {
-        sched.set_attr("enabled", Value::Bool(false));
-    }
-    out.set_attr("schedule", sched);
-    set_reported(
-        &mut out,
-        base,
-        "log_backup",
-        sc.start_log_backup.map(Value::Bool),
-    );
-    set_reported(
-        &mut out,
-        base,
-        "cleanup_enabled",
-        sc.clean_enabled.map(Value::Bool),
-    );
-    for a in ["log_backup", "cleanup_enabled"] {
-        if out.get(a).is_none_or(Value::is_null) {
-            out.set_attr(a, Value::Bool(false));
-        }
-    }
-    let cleanup = sc
-        .clean_schedule_time
-        .as_deref()
-        .map(|t| time_value(Some(t), base.get("cleanup_time").and_then(Value::as_str)));
-    set_reported(&mut out, base, "cleanup_time", cleanup);
-    set_reported(
-        &mut out,
-        base,
-        "retention_days",
-        sc.backup_data_retention_days.map(Value::from_i64),
-    );
-    let prior_th = base.get("thresholds").cloned().unwrap_or(Value::Null);
-    match st.ob_backup_threshold_config.clone() {
-        // None reported: the prior block (or none) stays.
-        None => set_reported(&mut out, base, "thresholds", None),
-        Some(th) => {
-            let mut thresholds = Value::object(Vec::<(String, Value)>::new());
-            for (a, v) in [
-                (
-                    "data_backup_timeout_minutes",
-                    th.data_backup_timeout_minutes,
-                ),
-                ("log_backup_delay_seconds", th.log_backup_delay_seconds),
-                (
-                    "no_successful_data_backup_alarm_days",
-                    th.no_successful_data_backup_alarm_days,
-                ),
-                ("lib_ob_log_expire_days", th.lib_ob_log_expire_days),
-            ] {
-                set_reported(&mut thresholds, &prior_th, a, v.map(Value::from_i64));
-            }
-            let any_threshold = thresholds
-                .as_object()
-                .is_some_and(|m| m.values().any(|v| !v.is_null()));
-            // A block the user left out stays out while OCP reports no thresholds.
-            out.set_attr(
-                "thresholds",
-                if any_threshold || !prior_th.is_null() {
-                    thresholds
-                } else {
-                    Value::Null
-                },
-            );
-        }
-    }
-    let prior_storage = storage_of(base);
-    match st.ob_backup_service_storage_config.clone() {
-        None => set_reported(&mut out, base, "storage", None),
-        Some(sc) => {
-            let info = sc.ob_backup_storage_base_info.unwrap_or_default();
-            let key = info
-                .oss_access_key
-                .or(info.s3_access_key)
-                .or(info.cos_access_key)
-                .unwrap_or_default();
-            let mut v = Value::object(Vec::<(String, Value)>::new());
-            let p = &prior_storage;
-            set_reported(&mut v, p, "name", sc.config_name.map(Value::string));
-            let ty = info.backup_storage_type.as_deref().map(user_storage_type);
-            set_reported(&mut v, p, "type", ty.map(Value::string));
-            set_reported(&mut v, p, "url", info.storage_url.map(Value::string));
-            set_reported(&mut v, p, "endpoint", key.endpoint.map(Value::string));
-            set_reported(&mut v, p, "region", key.region.map(Value::string));
-            set_reported(&mut v, p, "app_id", key.app_id.map(Value::string));
-            set_reported(
-                &mut v,
-                p,
-                "access_key_id",
-                key.access_key_id.map(Value::string),
-            );
-            // Write-only: OCP never returns it (§5 #27).
-            set_reported(&mut v, p, "access_key_secret", None);
-            out.set_attr("storage", Value::List(vec![v]));
-        }
-    }
-    out
 }
 
 /// The status of the most recent data backup, as OCP reports it.
@@ -436,125 +405,174 @@ async fn last_status(client: &OcpClient, target: BackupTarget) -> Option<String>
         .and_then(|t| t.status)
 }
 
-/// Reads the strategy back; None with an error diagnostic when it is missing.
-async fn read_back(
-    client: &OcpClient,
-    target: BackupTarget,
-    base: &Value,
-    diags: &mut Diagnostics,
-    action: &str,
-) -> Option<Value> {
-    match client.find_backup_strategy(target).await {
-        Ok(Some(st)) => Some(state_from(
-            &st,
-            base,
-            target,
-            last_status(client, target).await,
-        )),
-        Ok(None) => {
-            diags.error(
-                format!("Unable to {action} Backup Policy"),
-                "The backup strategy was not found right after OCP accepted it.",
-            );
-            None
-        }
-        Err(e) => {
-            report(
-                diags,
-                &format!("Read Backup Policy After {action}"),
-                None,
-                &e,
-            );
-            None
-        }
-    }
-}
-
-/// Starts or stops the schedule when OCP's state differs from the plan's `schedule.enabled`.
+/// Starts or stops the schedule when OCP's state differs from the plan's `schedule.enabled`
+/// (OCP's start/stop schedule calls, synchronous). Returns whether it changed anything; an
+/// error is reported as `action` on `schedule.enabled`.
 async fn align_schedule(
-    client: &OcpClient,
-    target: BackupTarget,
-    want: bool,
-) -> Result<(), ClientError> {
-    let have = client
-        .find_backup_strategy(target)
-        .await?
-        .and_then(|s| s.ob_backup_schedule_config)
-        .and_then(|c| c.backup_schedule_enabled)
-        .unwrap_or(false);
-    match (have, want) {
-        (false, true) => client.start_backup_schedule(target).await,
-        (true, false) => client.stop_backup_schedule(target).await,
-        _ => Ok(()),
-    }
+    call: &mut Call<'_>,
+    plan: &PolicyModel,
+    action: &str,
+) -> Result<bool, Fail> {
+    let (client, target) = (call.client, plan.target());
+    let aligned = async {
+        let have = client
+            .find_backup_strategy(target)
+            .await?
+            .and_then(|s| s.ob_backup_schedule_config)
+            .and_then(|c| c.backup_schedule_enabled)
+            .unwrap_or(false);
+        match (have, plan.wants_schedule()) {
+            (false, true) => client.start_backup_schedule(target).await.map(|()| true),
+            (true, false) => client.stop_backup_schedule(target).await.map(|()| true),
+            _ => Ok(false),
+        }
+    };
+    aligned.await.map_err(|e| {
+        let path = AttrPath::root("schedule").attr("enabled");
+        report(call.diags, action, Some(path), &e);
+        Fail::Reported
+    })
 }
 
-/// The `ocp_backup_policy` resource.
-pub struct BackupPolicyResource;
+/// What validation reads of a config: every value may still be unknown.
+#[derive(Deserialize)]
+struct PolicyConfig {
+    backup_mode: Option<Known<String>>,
+    cleanup_time: Option<Known<String>>,
+    schedule: Option<Known<ScheduleConfigCheck>>,
+    storage: Option<Known<Vec<Storage<Known<String>>>>>,
+    thresholds: Option<Known<Thresholds<Known<i64>>>>,
+}
 
-fn validate_policy(config: &Value, diags: &mut Diagnostics) {
-    let sched = config.get("schedule").cloned().unwrap_or(Value::Null);
-    let mode = sched.get("mode").and_then(Value::as_str);
-    if let (Some(mode), Some(days)) = (mode, sched.get("days").and_then(Value::as_map)) {
-        let max = if mode == "WEEK" { 7 } else { 31 };
-        if days.is_empty() {
+/// The `schedule` block as validation reads it.
+#[derive(Deserialize)]
+struct ScheduleConfigCheck {
+    mode: Option<Known<String>>,
+    days: Option<Known<BTreeMap<String, Option<Known<String>>>>>,
+}
+
+/// The known value of an attribute that may be null or unknown.
+fn known<T>(v: Option<Known<T>>) -> Option<T> {
+    v.and_then(Known::known)
+}
+
+/// The `schedule.days` checks: day numbers of the mode, kinds, at least one FULL day.
+fn validate_days(
+    mode: &str,
+    days: &BTreeMap<String, Option<Known<String>>>,
+    diags: &mut Diagnostics,
+) {
+    let days_path = AttrPath::root("schedule").attr("days");
+    let max = if mode == "WEEK" { 7 } else { 31 };
+    if days.is_empty() {
+        diags.attr_error(
+            days_path.clone(),
+            "Invalid Backup Days",
+            "Give at least one backup day.",
+        );
+    }
+    let kind = |v: &Option<Known<String>>| v.as_ref().and_then(Known::as_known).cloned();
+    for (k, v) in days {
+        let path = days_path.key(k.clone());
+        if !k.parse::<u32>().is_ok_and(|d| (1..=max).contains(&d)) {
             diags.attr_error(
-                AttrPath::root("schedule").attr("days"),
-                "Invalid Backup Days",
-                "Give at least one backup day.",
+                path.clone(),
+                "Invalid Backup Day",
+                format!(
+                    "Day {k:?} is not a day of a {mode} schedule: use \"1\" to \"{max}\"{}.",
+                    if mode == "WEEK" { " (1 = Monday)" } else { "" }
+                ),
             );
         }
-        for (k, v) in days {
-            let path = AttrPath::root("schedule").attr("days").key(k.clone());
-            if !k.parse::<u32>().is_ok_and(|d| (1..=max).contains(&d)) {
+        if let Some(m) = kind(v) {
+            if m != "FULL" && m != "INCREMENTAL" {
                 diags.attr_error(
-                    path.clone(),
-                    "Invalid Backup Day",
-                    format!(
-                        "Day {k:?} is not a day of a {mode} schedule: use \"1\" to \"{max}\"{}.",
-                        if mode == "WEEK" { " (1 = Monday)" } else { "" }
-                    ),
+                    path,
+                    "Invalid Backup Kind",
+                    format!("Day {k:?} must be \"FULL\" or \"INCREMENTAL\", got {m:?}."),
                 );
             }
-            if let Some(m) = v.as_str() {
-                if m != "FULL" && m != "INCREMENTAL" {
-                    diags.attr_error(
-                        path,
-                        "Invalid Backup Kind",
-                        format!("Day {k:?} must be \"FULL\" or \"INCREMENTAL\", got {m:?}."),
-                    );
-                }
-            }
         }
-        if days
+    }
+    if !days.is_empty()
+        && days
             .values()
-            .all(|v| v.as_str().is_some_and(|m| m == "INCREMENTAL"))
-            && !days.is_empty()
-        {
+            .all(|v| kind(v).is_some_and(|m| m == "INCREMENTAL"))
+    {
+        diags.attr_error(
+            days_path,
+            "No Full Backup",
+            "A schedule needs at least one FULL day: incremental backups build on a full one.",
+        );
+    }
+}
+
+/// The `storage` checks: the URL's form for the type, and the settings the type needs.
+fn validate_storage(st: Storage<Known<String>>, diags: &mut Diagnostics) {
+    let (Some(ty), Some(url)) = (known(st.kind), known(st.url)) else {
+        return;
+    };
+    let path = |a: &str| AttrPath::root("storage").index(0).attr(a);
+    if url.contains("://") {
+        diags.attr_error(path("url"), "Invalid Storage URL", format!("Write the destination without a protocol prefix (OCP adds it for the type), e.g. {:?}.", url.split("://").nth(1).unwrap_or("")));
+    } else if ty == "FILE" && !url.starts_with('/') {
+        diags.attr_error(
+            path("url"),
+            "Invalid Storage URL",
+            format!(
+                "A FILE destination is an absolute path such as \"/obbackup/t1\", got {url:?}."
+            ),
+        );
+    }
+    let extra = match ty.as_str() {
+        "OSS" => None,
+        "S3" => Some(("region", &st.region)),
+        "COS" => Some(("app_id", &st.app_id)),
+        _ => return,
+    };
+    let need = [
+        Some(("endpoint", &st.endpoint)),
+        extra,
+        Some(("access_key_id", &st.access_key_id)),
+        Some(("access_key_secret", &st.access_key_secret)),
+    ];
+    for (a, v) in need.into_iter().flatten() {
+        if v.is_none() {
             diags.attr_error(
-                AttrPath::root("schedule").attr("days"),
-                "No Full Backup",
-                "A schedule needs at least one FULL day: incremental backups build on a full one.",
+                path(a),
+                "Missing Storage Setting",
+                format!("{ty} storage needs `{a}`."),
             );
+        }
+    }
+}
+
+fn validate_policy(config: &Value, diags: &mut Diagnostics) {
+    let Some(c) = read_model::<PolicyConfig>(config, diags) else {
+        return;
+    };
+    if let Some(s) = known(c.schedule) {
+        if let (Some(mode), Some(days)) = (known(s.mode), known(s.days)) {
+            validate_days(&mode, &days, diags);
         }
     }
     // Settings OCP documents for logical backup only (ocp-api.md §3.8.2): with physical
     // backup OceanBase cleans up by itself and OCP runs no log-backup component, so OCP need
     // not keep them, and a create could not promise them back.
-    let mode = config.get("backup_mode");
-    let physical = mode.is_none_or(|m| m.is_null() || m.as_str() == Some("PHYSICAL_BACKUP"));
+    let physical = match &c.backup_mode {
+        None => true,
+        Some(m) => m.as_known().is_some_and(|m| m == "PHYSICAL_BACKUP"),
+    };
     if physical {
-        let set = |v: Option<&Value>| v.is_some_and(|x| !x.is_null() && !x.is_unknown());
-        if set(config.get("cleanup_time")) {
+        if matches!(c.cleanup_time, Some(Known::Value(_))) {
             diags.attr_error(
                 AttrPath::root("cleanup_time"),
                 "Cleanup Time Needs Logical Backup",
                 "OCP uses cleanup_time only for LOGICAL_BACKUP strategies: with physical backup OceanBase runs the cleanup itself (ocp-api.md §3.8.2). Remove cleanup_time, or set backup_mode = \"LOGICAL_BACKUP\".",
             );
         }
-        if set(config
-            .get("thresholds")
-            .and_then(|t| t.get("lib_ob_log_expire_days")))
+        if known(c.thresholds)
+            .is_some_and(|t| matches!(t.lib_ob_log_expire_days, Some(Known::Value(_))))
         {
             diags.attr_error(
                 AttrPath::root("thresholds").attr("lib_ob_log_expire_days"),
@@ -563,46 +581,55 @@ fn validate_policy(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    let st = storage_of(config);
-    if let (Some(ty), Some(url)) = (
-        st.get("type").and_then(Value::as_str),
-        st.get("url").and_then(Value::as_str),
-    ) {
-        let url_path = AttrPath::root("storage").index(0).attr("url");
-        if url.contains("://") {
-            diags.attr_error(url_path.clone(), "Invalid Storage URL", format!("Write the destination without a protocol prefix (OCP adds it for the type), e.g. {:?}.", url.split("://").nth(1).unwrap_or("")));
-        } else if ty == "FILE" && !url.starts_with('/') {
-            diags.attr_error(
-                url_path,
-                "Invalid Storage URL",
-                format!(
-                    "A FILE destination is an absolute path such as \"/obbackup/t1\", got {url:?}."
-                ),
-            );
-        }
-        let need: &[&str] = match ty {
-            "OSS" => &["endpoint", "access_key_id", "access_key_secret"],
-            "S3" => &["endpoint", "region", "access_key_id", "access_key_secret"],
-            "COS" => &["endpoint", "app_id", "access_key_id", "access_key_secret"],
-            _ => &[],
-        };
-        for a in need {
-            if st.get(a).is_none_or(Value::is_null) {
-                diags.attr_error(
-                    AttrPath::root("storage").index(0).attr(*a),
-                    "Missing Storage Setting",
-                    format!("{ty} storage needs `{a}`."),
-                );
-            }
-        }
+    if let Some(st) = known(c.storage).and_then(|l| l.into_iter().next()) {
+        validate_storage(st, diags);
     }
 }
 
+/// OCP's strategy-body fields (the last name of the field an OCP error names, as the
+/// simulator and OCP write them) and the attributes they come from (`block.attribute` inside
+/// a block; `storage` is the one-item list block).
+const FIELDS: &[(&str, &str)] = &[
+    ("backupMode", "backup_mode"),
+    ("startLogBackup", "log_backup"),
+    ("cleanEnabled", "cleanup_enabled"),
+    ("cleanScheduleTime", "cleanup_time"),
+    ("backupDataRetentionDays", "retention_days"),
+    ("backupScheduleMode", "schedule.mode"),
+    ("backupScheduleTime", "schedule.time"),
+    ("dayAndDataBackupModelMap", "schedule.days"),
+    ("backupScheduleEnabled", "schedule.enabled"),
+    ("configName", "storage.name"),
+    ("backupStorageType", "storage.type"),
+    ("storageUrl", "storage.url"),
+    ("endpoint", "storage.endpoint"),
+    ("region", "storage.region"),
+    ("appId", "storage.app_id"),
+    ("accessKeyId", "storage.access_key_id"),
+    ("accessKeySecret", "storage.access_key_secret"),
+    (
+        "dataBackupTimeoutMinutes",
+        "thresholds.data_backup_timeout_minutes",
+    ),
+    (
+        "logBackupDelaySeconds",
+        "thresholds.log_backup_delay_seconds",
+    ),
+    (
+        "noSuccessfulDataBackupAlarmDays",
+        "thresholds.no_successful_data_backup_alarm_days",
+    ),
+    ("libObLogExpireDays", "thresholds.lib_ob_log_expire_days"),
+];
+
+/// The `ocp_backup_policy` resource.
+pub struct BackupPolicyResource;
+
 #[tonic::async_trait]
-impl Resource for BackupPolicyResource {
-    fn type_name(&self) -> &'static str {
-        "ocp_backup_policy"
-    }
+impl OcpObject for BackupPolicyResource {
+    type Model = PolicyModel;
+    const TYPE_NAME: &'static str = "ocp_backup_policy";
+    const NOUN: &'static str = "Backup Policy";
 
     fn schema(&self) -> Schema {
         Schema::new("The backup strategy of a tenant, or of a cluster when `tenant_id` is left out: schedule, storage, retention and alert thresholds. OCP's modify call replaces the whole strategy, so every change sends every setting.\n\n**What rests on OCP's documentation and what is inferred.** Reading a strategy, starting its schedule, creating a cluster's strategy, and modifying, stopping and deleting a tenant's strategy use calls OCP documents. Creating a tenant's strategy, and modifying, stopping and deleting a cluster's strategy, use the same `.../backup/config/backupStrategy` paths with the methods OCP documents for the other kind, because OCP's published pages do not show them. The name of the storage secret field (`accessKeySecret`) and the shape of the answer to create and modify are inferred too. Should a real OCP refuse one of these calls with 404 or 405, the error names the call.")
@@ -627,212 +654,152 @@ impl Resource for BackupPolicyResource {
         validate_policy(config, diags);
     }
 
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let deadline = Instant::now() + req.timeout;
-        let Some(target) = target_of(&req.plan) else {
-            return;
-        };
-        let tasks = match client
-            .create_backup_strategy(target, &body_of(&req.plan))
+    async fn create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &PolicyModel,
+    ) -> Result<Born<PolicyModel>, Fail> {
+        let target = plan.target();
+        let tasks = match call
+            .client
+            .create_backup_strategy(target, &body_of(plan))
             .await
         {
             Ok(Created::New(t)) => t,
-            // Made by this create's unanswered POST: read back below.
+            // Made by this create's unanswered POST: read back after the create.
             Ok(Created::Adopted(_)) => Vec::new(),
             Ok(Created::Existing(st)) => {
-                let owner = match target.tenant_id {
-                    Some(t) => format!("tenant {t} of cluster {}", target.cluster_id),
-                    None => format!("cluster {}", target.cluster_id),
+                let (owner, attr) = match target.tenant_id {
+                    Some(t) => (
+                        format!("tenant {t} of cluster {}", target.cluster_id),
+                        "tenant_id",
+                    ),
+                    None => (format!("cluster {}", target.cluster_id), "cluster_id"),
                 };
-                return refuse_existing(
-                    &mut resp.diags,
+                let id = st.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default();
+                refuse_existing(
+                    call.diags,
                     Existing {
-                        type_name: "ocp_backup_policy",
-                        noun: "Backup Policy",
-                        what: format!(
-                            "a backup strategy{} for {owner}",
-                            st.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default()
-                        ),
+                        type_name: Self::TYPE_NAME,
+                        noun: Self::NOUN,
+                        what: format!("a backup strategy{id} for {owner}"),
                         import_id: id_of(target),
-                        attr: if target.tenant_id.is_some() {
-                            "tenant_id"
-                        } else {
-                            "cluster_id"
-                        },
+                        attr,
                     },
                 );
+                return Err(Fail::Reported);
             }
-            Err(e) => {
-                let path = (e.is_not_found() && target.tenant_id.is_some())
-                    .then(|| AttrPath::root("tenant_id"));
-                return report(&mut resp.diags, "Create Backup Policy", path, &e);
+            // The tenant the path names does not exist.
+            Err(e) if e.is_not_found() && target.tenant_id.is_some() => {
+                return Err(Fail::at(e, AttrPath::root("tenant_id")))
             }
+            Err(e) => return Err(e.into()),
         };
-        let mut state = req.plan.clone();
-        state.set_attr("id", Value::string(id_of(target)));
-        resp.state = state.clone();
-        let w = wait_tasks(
-            client,
-            ctx,
-            Op::Create,
-            &tasks,
-            deadline,
-            &mut resp.private,
-            &mut resp.diags,
-            "Create Backup Policy",
-        )
-        .await;
-        if w != Waited::Done {
-            return;
-        }
-        let want = req
-            .plan
-            .get("schedule")
-            .and_then(|s| s.get("enabled"))
-            .and_then(Value::as_bool)
-            .unwrap_or(true);
-        if let Err(e) = align_schedule(client, target, want).await {
-            report(
-                &mut resp.diags,
-                "Start Backup Schedule",
-                Some(AttrPath::root("schedule").attr("enabled")),
-                &e,
-            );
-        }
-        if let Some(s) = read_back(client, target, &state, &mut resp.diags, "Create").await {
-            resp.state = s;
-        }
+        let state = PolicyModel {
+            id: Some(id_of(target)),
+            ..plan.clone()
+        };
+        Ok(Born::waiting(state, tasks))
     }
 
-    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(target) = target_of(&req.state) else {
-            return;
-        };
-        match client.find_backup_strategy(target).await {
-            Ok(Some(st)) => {
-                resp.state = Some(state_from(
-                    &st,
-                    &req.state,
-                    target,
-                    last_status(client, target).await,
-                ))
+    /// OCP's create may leave the schedule as it likes: start or stop it as planned.
+    async fn after_create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &PolicyModel,
+        state: &mut PolicyModel,
+    ) -> Result<(), Fail> {
+        if align_schedule(call, plan, "Start Backup Schedule").await? {
+            if let Some(m) = self.read(call.client, state).await? {
+                *state = m;
             }
-            Ok(None) => resp.remove(),
-            Err(e) if e.is_not_found() => resp.remove(),
-            Err(e) => report(&mut resp.diags, "Read Backup Policy", None, &e),
         }
+        Ok(())
     }
 
-    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
+    async fn read(
+        &self,
+        client: &OcpClient,
+        base: &PolicyModel,
+    ) -> Result<Option<PolicyModel>, ClientError> {
+        let target = base.target();
+        let Some(st) = client.find_backup_strategy(target).await? else {
+            return Ok(None);
         };
-        let deadline = Instant::now() + req.timeout;
-        let Some(target) = target_of(&req.prior) else {
-            return;
-        };
-        let strip = |v: &Value| {
-            let mut v = v.clone();
-            for a in ["status", "update_time", "timeouts"] {
-                v.set_attr(a, Value::Null);
-            }
-            if let Some(Value::Object(sched)) = v.get_mut("schedule") {
-                sched.remove("enabled");
-            }
-            v
-        };
-        // Only `schedule.enabled` (and computed values) changed: start/stop is enough.
-        let strategy_changed = strip(&req.prior) != strip(&req.plan);
-        if strategy_changed {
-            match client
-                .modify_backup_strategy(target, &body_of(&req.plan))
-                .await
-            {
-                Ok(tasks) => {
-                    wait_tasks(
-                        client,
-                        ctx,
-                        Op::Update,
-                        &tasks,
-                        deadline,
-                        &mut resp.private,
-                        &mut resp.diags,
-                        "Update Backup Policy",
-                    )
-                    .await;
-                }
-                Err(e) => report(&mut resp.diags, "Update Backup Policy", None, &e),
-            }
-        }
-        if !resp.diags.has_errors() {
-            let want = req
-                .plan
-                .get("schedule")
-                .and_then(|s| s.get("enabled"))
-                .and_then(Value::as_bool)
-                .unwrap_or(true);
-            if let Err(e) = align_schedule(client, target, want).await {
-                report(
-                    &mut resp.diags,
-                    "Change Backup Schedule",
-                    Some(AttrPath::root("schedule").attr("enabled")),
-                    &e,
-                );
-            }
-        }
-        let base = if resp.diags.has_errors() {
-            req.prior.clone()
-        } else {
-            req.plan.clone()
-        };
-        if let Some(s) = read_back(client, target, &base, &mut resp.diags, "Update").await {
-            resp.state = s;
-        }
+        let status = last_status(client, target).await;
+        Ok(Some(PolicyModel::from_ocp(st, base, status)))
     }
 
-    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
+    /// Sends the whole strategy when anything but `schedule.enabled` changed, then starts or
+    /// stops the schedule. On a failure the read-back keeps the prior's secret.
+    async fn update(
+        &self,
+        call: &mut Call<'_>,
+        prior: &PolicyModel,
+        plan: &PolicyModel,
+        base: &mut PolicyModel,
+    ) -> Result<(), Fail> {
+        let strategy = |m: &PolicyModel| PolicyModel {
+            status: None,
+            update_time: None,
+            schedule: m.schedule.clone().map(|s| Schedule { enabled: None, ..s }),
+            ..m.clone()
         };
-        let deadline = Instant::now() + req.timeout;
-        let Some(target) = target_of(&req.state) else {
-            return;
-        };
-        match client.delete_backup_strategy(target).await {
-            Ok(None) => {}
-            Ok(Some(tasks)) => {
-                if let Err(e) = wait_ids(client, ctx, &tasks, deadline).await {
-                    report(&mut resp.diags, "Delete Backup Policy", None, &e);
-                }
+        let changed = async {
+            if strategy(prior) != strategy(plan) {
+                let body = body_of(plan);
+                let tasks = call
+                    .client
+                    .modify_backup_strategy(plan.target(), &body)
+                    .await?;
+                call.wait(&tasks).await?;
             }
-            Err(e) if e.is_not_found() => {}
-            Err(e) => report(&mut resp.diags, "Delete Backup Policy", None, &e),
+            align_schedule(call, plan, "Change Backup Schedule").await
+        };
+        let r = changed.await;
+        if r.is_err() {
+            *base = prior.clone();
         }
+        r.map(|_| ())
     }
 
-    async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
-        let form = "\"<cluster_id>/<tenant_id>\" for a tenant policy or \"<cluster_id>\" for a cluster policy";
-        let parts: Vec<&str> = id.split('/').collect();
-        let nums: Option<Vec<i64>> = parts.iter().map(|p| p.parse::<i64>().ok()).collect();
-        match nums.as_deref() {
-            Some([c]) => resp.state = Some(Value::object([("cluster_id", Value::from_i64(*c))])),
-            Some([c, t]) => {
-                resp.state = Some(Value::object([
-                    ("cluster_id", Value::from_i64(*c)),
-                    ("tenant_id", Value::from_i64(*t)),
-                ]))
-            }
-            _ => resp.diags.error(
-                "Invalid Import ID",
-                format!("Expected an import id of the form {form}, got {id:?}."),
-            ),
+    async fn delete(&self, call: &mut Call<'_>, state: &PolicyModel) -> Result<(), Fail> {
+        if let Some(tasks) = call.client.delete_backup_strategy(state.target()).await? {
+            wait_ids(call.client, call.ctx, &tasks, call.deadline).await?;
         }
+        Ok(())
+    }
+
+    async fn import(
+        &self,
+        _client: Option<&OcpClient>,
+        id: &str,
+    ) -> Result<PolicyModel, ImportError> {
+        let nums: Option<Vec<i64>> = id.split('/').map(|p| p.parse::<i64>().ok()).collect();
+        let (cluster_id, tenant_id) = match nums.as_deref() {
+            Some([c]) => (*c, None),
+            Some([c, t]) => (*c, Some(*t)),
+            _ => {
+                return Err(ImportError::Invalid(format!(
+                    "Expected an import id of the form \"<cluster_id>/<tenant_id>\" for a tenant policy or \"<cluster_id>\" for a cluster policy, got {id:?}."
+                )))
+            }
+        };
+        Ok(PolicyModel {
+            cluster_id,
+            tenant_id,
+            ..PolicyModel::default()
+        })
+    }
+
+    fn attr_of(&self, err: &ClientError, _plan: &PolicyModel) -> Option<AttrPath> {
+        let f = err.field()?;
+        let (_, attr) = FIELDS.iter().find(|(field, _)| *field == f.leaf())?;
+        Some(match attr.split_once('.') {
+            None => AttrPath::root(*attr),
+            Some(("storage", a)) => AttrPath::root("storage").index(0).attr(a),
+            Some((block, a)) => AttrPath::root(block).attr(a),
+        })
     }
 }
 
@@ -875,22 +842,24 @@ impl DataSource for BackupPolicyDataSource {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let Some(target) = target_of(&req.config) else {
+        let Some(config) = read_model::<PolicyModel>(&req.config, &mut resp.diags) else {
             return;
         };
-        match client.find_backup_strategy(target).await {
-            Ok(Some(st)) => {
-                let mut v = state_from(&st, &req.config, target, last_status(client, target).await);
-                v.set_attr("configured", Value::Bool(true));
-                resp.state = v;
-            }
-            Ok(None) => {
-                let mut v = req.config.clone();
-                v.set_attr("configured", Value::Bool(false));
-                v.set_attr("id", Value::string(id_of(target)));
-                resp.state = v;
-            }
-            Err(e) => report(&mut resp.diags, "Read Backup Policy", None, &e),
+        let target = config.target();
+        let m = match client.find_backup_strategy(target).await {
+            Ok(Some(st)) => PolicyModel {
+                configured: Some(true),
+                ..PolicyModel::from_ocp(st, &config, last_status(client, target).await)
+            },
+            Ok(None) => PolicyModel {
+                id: Some(id_of(target)),
+                configured: Some(false),
+                ..config
+            },
+            Err(e) => return report(&mut resp.diags, "Read Backup Policy", None, &e),
+        };
+        if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
+            resp.state = v;
         }
     }
 }
@@ -898,24 +867,31 @@ impl DataSource for BackupPolicyDataSource {
 /// `data "ocp_backup_tasks"`: recent data and log backups of a tenant or cluster.
 pub struct BackupTasksDataSource;
 
-fn data_task_type() -> Type {
-    Type::object([
-        ("id", Type::Number),
-        ("backup_set_id", Type::Number),
-        ("mode", Type::String),
-        ("status", Type::String),
-        ("start_time", Type::String),
-        ("end_time", Type::String),
-    ])
+/// The model of `data "ocp_backup_tasks"`.
+#[derive(Serialize, Deserialize)]
+struct TasksModel {
+    cluster_id: i64,
+    tenant_id: Option<i64>,
+    data_backups: Option<Vec<TaskRow>>,
+    log_backups: Option<Vec<TaskRow>>,
+    last_data_backup_status: Option<String>,
 }
 
-fn log_task_type() -> Type {
-    Type::object([
-        ("id", Type::Number),
-        ("status", Type::String),
-        ("start_time", Type::String),
-        ("checkpoint", Type::String),
-    ])
+/// A row of `data_backups` or `log_backups`: the fields a list's type lacks stay `None` and
+/// are not written.
+#[derive(Serialize, Deserialize)]
+struct TaskRow {
+    id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    backup_set_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mode: Option<String>,
+    status: Option<String>,
+    start_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checkpoint: Option<String>,
 }
 
 #[tonic::async_trait]
@@ -925,11 +901,25 @@ impl DataSource for BackupTasksDataSource {
     }
 
     fn schema(&self) -> Schema {
+        let data_task = Type::object([
+            ("id", Type::Number),
+            ("backup_set_id", Type::Number),
+            ("mode", Type::String),
+            ("status", Type::String),
+            ("start_time", Type::String),
+            ("end_time", Type::String),
+        ]);
+        let log_task = Type::object([
+            ("id", Type::Number),
+            ("status", Type::String),
+            ("start_time", Type::String),
+            ("checkpoint", Type::String),
+        ]);
         Schema::new("Recent data-backup and log-backup tasks of a tenant (or of a cluster without `tenant_id`), so a CI job can check that backups actually run.\n\nThe tenant task lists use calls OCP documents; the cluster task lists use the same paths under the cluster, inferred because OCP's published pages do not show them.")
             .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster."))
             .attr("tenant_id", Attr::int().optional().doc("OCP id of the tenant; leave out for the cluster's tasks."))
-            .attr("data_backups", Attr::list(data_task_type()).computed().doc("Data backups, newest first: `id`, `backup_set_id`, `mode` (`FULL` or `INCREMENTAL`), `status` (`DOING`, `DONE`, `FAILED`, ...), `start_time`, `end_time`."))
-            .attr("log_backups", Attr::list(log_task_type()).computed().doc("Log backups, newest first: `id`, `status` (`INPROGRESS`, `STOPPED`, ...), `start_time`, `checkpoint`."))
+            .attr("data_backups", Attr::list(data_task).computed().doc("Data backups, newest first: `id`, `backup_set_id`, `mode` (`FULL` or `INCREMENTAL`), `status` (`DOING`, `DONE`, `FAILED`, ...), `start_time`, `end_time`."))
+            .attr("log_backups", Attr::list(log_task).computed().doc("Log backups, newest first: `id`, `status` (`INPROGRESS`, `STOPPED`, ...), `start_time`, `checkpoint`."))
             .attr("last_data_backup_status", Attr::string().computed().doc("Status of the newest data backup, null when there is none."))
     }
 
@@ -937,10 +927,14 @@ impl DataSource for BackupTasksDataSource {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let Some(target) = target_of(&req.config) else {
+        let Some(mut m) = read_model::<TasksModel>(&req.config, &mut resp.diags) else {
             return;
         };
-        let (data, log) = match (
+        let target = BackupTarget {
+            cluster_id: m.cluster_id,
+            tenant_id: m.tenant_id,
+        };
+        let (mut data, mut log) = match (
             client.list_data_backup_tasks(target).await,
             client.list_log_backup_tasks(target).await,
         ) {
@@ -951,64 +945,47 @@ impl DataSource for BackupTasksDataSource {
                 return report(&mut resp.diags, "List Backup Tasks", path, &e);
             }
         };
-        let mut data = data;
         data.sort_by_key(|t| std::cmp::Reverse(t.id.unwrap_or(0)));
-        let mut log = log;
         log.sort_by_key(|t| std::cmp::Reverse(t.id.unwrap_or(0)));
-        let mut v = req.config.clone();
-        v.set_attr(
-            "last_data_backup_status",
-            Value::opt_string(data.first().and_then(|t| t.status.clone())),
-        );
-        v.set_attr(
-            "data_backups",
-            Value::List(
-                data.iter()
-                    .map(|t| {
-                        Value::object([
-                            ("id", Value::opt_i64(t.id)),
-                            ("backup_set_id", Value::opt_i64(t.backup_set_id)),
-                            (
-                                "mode",
-                                Value::opt_string(t.data_backup_mode.as_deref().map(user_day_mode)),
-                            ),
-                            ("status", Value::opt_string(t.status.clone())),
-                            ("start_time", Value::opt_string(t.start_time.clone())),
-                            ("end_time", Value::opt_string(t.end_time.clone())),
-                        ])
-                    })
-                    .collect(),
-            ),
-        );
-        v.set_attr(
-            "log_backups",
-            Value::List(
-                log.iter()
-                    .map(|t| {
-                        Value::object([
-                            ("id", Value::opt_i64(t.id)),
-                            ("status", Value::opt_string(t.status.clone())),
-                            ("start_time", Value::opt_string(t.start_time.clone())),
-                            ("checkpoint", Value::opt_string(t.checkpoint.clone())),
-                        ])
-                    })
-                    .collect(),
-            ),
-        );
-        resp.state = v;
+        m.last_data_backup_status = data.first().and_then(|t| t.status.clone());
+        let row = |t: BackupTask, data: bool| TaskRow {
+            id: t.id,
+            backup_set_id: t.backup_set_id.filter(|_| data),
+            mode: t
+                .data_backup_mode
+                .as_deref()
+                .map(user_day_mode)
+                .filter(|_| data),
+            status: t.status,
+            start_time: t.start_time,
+            end_time: t.end_time.filter(|_| data),
+            checkpoint: t.checkpoint.filter(|_| !data),
+        };
+        m.data_backups = Some(data.into_iter().map(|t| row(t, true)).collect());
+        m.log_backups = Some(log.into_iter().map(|t| row(t, false)).collect());
+        if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
+            resp.state = v;
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::from_value;
+
+    fn model(v: Value) -> PolicyModel {
+        from_value(&v).unwrap()
+    }
 
     #[test]
     fn a_strategy_with_only_its_id_keeps_every_prior_value() {
         // No field of OcpBackupStrategy but `id` is guaranteed (§3.8.3).
-        let st: crate::client::api::backup::BackupStrategy =
+        let st: BackupStrategy =
             serde_json::from_value(serde_json::json!({"id": 42, "extInfo": {}})).unwrap();
-        let base = Value::object([
+        let base = model(Value::object([
+            ("cluster_id", Value::from_i64(1)),
+            ("tenant_id", Value::from_i64(2)),
             ("backup_mode", Value::string("PHYSICAL_BACKUP")),
             ("retention_days", Value::from_i64(7)),
             ("log_backup", Value::Bool(true)),
@@ -1033,28 +1010,89 @@ mod tests {
                     ("access_key_secret", Value::string("SK")),
                 ])]),
             ),
-        ]);
-        let target = BackupTarget::tenant(1, 2);
-        let s = state_from(&st, &base, target, None);
-        for a in [
-            "backup_mode",
-            "retention_days",
-            "log_backup",
-            "schedule",
-            "storage",
-        ] {
-            assert_eq!(s.get(a), base.get(a), "{a}");
-        }
+        ]));
+        let s = PolicyModel::from_ocp(st, &base, None);
+        assert!(s.backup_mode == base.backup_mode, "backup_mode");
+        assert!(s.retention_days == base.retention_days, "retention_days");
+        assert!(s.log_backup == base.log_backup, "log_backup");
+        assert!(s.schedule == base.schedule, "schedule");
+        assert!(s.storage == base.storage, "storage");
+        assert_eq!(s.id.as_deref(), Some("1/2"));
+    }
+
+    #[test]
+    fn what_ocp_reports_replaces_the_prior_and_the_secret_stays() {
+        let st: BackupStrategy = serde_json::from_value(serde_json::json!({
+            "id": 42,
+            "obBackupScheduleConfig": {"dayAndDataBackupModelMap": {"1": "FULL_BACKUP"},
+                                       "backupScheduleTime": "02:00:00.000+08:00"},
+            "obBackupThresholdConfig": {},
+            "obBackupServiceStorageConfig": {"configName": "oss-new",
+                "obBackupStorageBaseInfo": {"backupStorageType": "BACKUP_STORAGE_OSS",
+                                            "storageUrl": "b/t2"}}
+        }))
+        .unwrap();
+        let base = model(Value::object([
+            ("cluster_id", Value::from_i64(1)),
+            (
+                "schedule",
+                Value::object([
+                    ("time", Value::string("02:00+08:00")),
+                    (
+                        "days",
+                        Value::map([("1", Value::string("FULL")), ("4", Value::string("FULL"))]),
+                    ),
+                ]),
+            ),
+            (
+                "storage",
+                Value::List(vec![Value::object([
+                    ("name", Value::string("oss-main")),
+                    ("access_key_secret", Value::string("SK")),
+                ])]),
+            ),
+        ]));
+        let s = PolicyModel::from_ocp(st, &base, Some("DONE".into()));
+        let sched = s.schedule.clone().unwrap_or_default();
+        let days: Vec<(&str, &str)> = sched
+            .days
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(days, [("1", "FULL")], "OCP's map replaces the prior's");
+        assert_eq!(
+            sched.time.as_deref(),
+            Some("02:00+08:00"),
+            "the user's spelling stays"
+        );
+        assert_eq!(sched.enabled, Some(false));
+        assert_eq!(
+            (s.log_backup, s.cleanup_enabled),
+            (Some(false), Some(false))
+        );
+        assert!(s.thresholds.is_none(), "a block left out stays out");
+        let storage = s.storage();
+        assert_eq!(storage.name.as_deref(), Some("oss-new"));
+        assert_eq!(storage.kind.as_deref(), Some("OSS"));
+        assert_eq!(storage.access_key_secret.as_deref(), Some("SK"));
+        assert_eq!(
+            (s.id.as_deref(), s.status.as_deref()),
+            (Some("1"), Some("DONE"))
+        );
     }
 
     #[test]
     fn schedule_times_map_between_the_users_and_ocps_forms() {
         let t = parse_time("02:00").unwrap();
-        assert_eq!(ocp_time(&t), "02:00:00.000+08:00");
+        assert_eq!(
+            ocp_time(Some("02:00")).as_deref(),
+            Some("02:00:00.000+08:00")
+        );
         assert_eq!(parse_time("02:00:00.000+08:00"), Some(t));
         assert_eq!(
-            ocp_time(&parse_time("23:30+00:00").unwrap()),
-            "23:30:00.000+00:00"
+            ocp_time(Some("23:30+00:00")).as_deref(),
+            Some("23:30:00.000+00:00")
         );
         for bad in [
             "2",
@@ -1066,19 +1104,14 @@ mod tests {
             "noon",
         ] {
             assert!(parse_time(bad).is_none(), "{bad}");
+            assert!(ocp_time(Some(bad)).is_none(), "{bad}");
         }
         assert_eq!(
-            time_value(Some("02:00:00.000+08:00"), Some("02:00+08:00")),
-            Value::string("02:00+08:00")
+            time_value("02:00:00.000+08:00", Some("02:00+08:00")),
+            "02:00+08:00"
         );
-        assert_eq!(
-            time_value(Some("03:15:00.000+08:00"), Some("02:00")),
-            Value::string("03:15")
-        );
-        assert_eq!(
-            time_value(Some("03:15:00.000+00:00"), None),
-            Value::string("03:15+00:00")
-        );
+        assert_eq!(time_value("03:15:00.000+08:00", Some("02:00")), "03:15");
+        assert_eq!(time_value("03:15:00.000+00:00", None), "03:15+00:00");
     }
 
     fn cfg(mode: &str, days: &[(&str, &str)], ty: &str, url: &str) -> Value {
@@ -1142,7 +1175,8 @@ mod tests {
 
     #[test]
     fn the_body_always_carries_every_part() {
-        let plan = Value::object([
+        let plan = model(Value::object([
+            ("cluster_id", Value::from_i64(1)),
             ("backup_mode", Value::string("PHYSICAL_BACKUP")),
             ("retention_days", Value::from_i64(7)),
             ("log_backup", Value::Bool(true)),
@@ -1166,7 +1200,7 @@ mod tests {
                     ("access_key_secret", Value::string("SK")),
                 ])]),
             ),
-        ]);
+        ]));
         let b = body_of(&plan);
         assert_eq!(
             b.ob_backup_schedule_config
@@ -1201,5 +1235,46 @@ mod tests {
             Some("SK")
         );
         assert!(!format!("{b:?}").contains("SK\""), "Debug hides the secret");
+    }
+
+    #[test]
+    fn ocp_errors_point_at_the_attribute_of_the_field_they_name() {
+        let api = |message: &str| ClientError::Api {
+            method: "PATCH",
+            path: "/api/v2/ob/clusters/1/tenants/2/backup/config/backupStrategy".into(),
+            http_status: 400,
+            code: Some("ILLEGAL_ARGUMENT".into()),
+            message: message.into(),
+            trace_id: None,
+        };
+        let at = |message: &str| {
+            BackupPolicyResource
+                .attr_of(&api(message), &PolicyModel::default())
+                .map(|p| p.to_string())
+        };
+        assert_eq!(
+            at("invalid obBackupServiceStorageConfig.obBackupStorageBaseInfo.storageUrl: a FILE url is an absolute path").as_deref(),
+            Some("storage[0].url")
+        );
+        assert_eq!(
+            at("obBackupServiceStorageConfig.obBackupStorageBaseInfo.ossAccessKey.endpoint is required").as_deref(),
+            Some("storage[0].endpoint")
+        );
+        assert_eq!(
+            at("invalid obBackupScheduleConfig.backupScheduleTime: \"25:00\" is not a time")
+                .as_deref(),
+            Some("schedule.time")
+        );
+        assert_eq!(
+            at("invalid obBackupThresholdConfig.libObLogExpireDays: 0, must be a positive integer")
+                .as_deref(),
+            Some("thresholds.lib_ob_log_expire_days")
+        );
+        assert_eq!(
+            at("invalid backupMode: \"X\" is not one of PHYSICAL_BACKUP, LOGICAL_BACKUP")
+                .as_deref(),
+            Some("backup_mode")
+        );
+        assert_eq!(at("the tenant is busy"), None);
     }
 }

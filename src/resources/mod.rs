@@ -36,7 +36,7 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(Managed(db_user::DbUserResource)),
         Arc::new(Managed(db_role::DbRoleResource)),
         Arc::new(Managed(db_grant::DbGrantResource)),
-        Arc::new(backup::BackupPolicyResource),
+        Arc::new(Managed(backup::BackupPolicyResource)),
         Arc::new(Managed(
             compute::CatalogueResource::<compute::RegionKind>::new(),
         )),
