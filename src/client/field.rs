@@ -23,7 +23,8 @@ pub enum FieldStep {
 pub struct OcpField(pub Vec<FieldStep>);
 
 impl OcpField {
-    /// Parses a field path (`zones[1].unitCount`); `None` unless it is one.
+    /// Parses a field path (`zones[1].unitCount`, or `[0].zoneName` in a body that is a JSON
+    /// array); `None` unless it is one.
     pub fn parse(s: &str) -> Option<OcpField> {
         let mut steps = Vec::new();
         for part in s.split('.') {
@@ -31,10 +32,14 @@ impl OcpField {
                 Some(i) => (&part[..i], &part[i..]),
                 None => (part, ""),
             };
-            if !is_name(name) {
+            // Only the first step of an array body starts with an index.
+            let array_body = steps.is_empty() && name.is_empty() && !rest.is_empty();
+            if !array_body && !is_name(name) {
                 return None;
             }
-            steps.push(FieldStep::Name(name.to_string()));
+            if !array_body {
+                steps.push(FieldStep::Name(name.to_string()));
+            }
             while let Some(r) = rest.strip_prefix('[') {
                 let end = r.find(']')?;
                 steps.push(FieldStep::Index(r[..end].parse().ok()?));
@@ -64,6 +69,15 @@ impl OcpField {
         match self.0.first() {
             Some(FieldStep::Name(n)) => n,
             _ => "",
+        }
+    }
+
+    /// The index of an array body's element the path starts with, e.g. `0` of
+    /// `[0].resourcePool.unitCount`.
+    pub fn body_index(&self) -> Option<usize> {
+        match self.0.first() {
+            Some(FieldStep::Index(i)) => Some(*i),
+            _ => None,
         }
     }
 
@@ -170,6 +184,14 @@ mod tests {
         assert_eq!(f.leaf(), "unitCount");
         assert_eq!(f.index_of("zones"), Some(1));
         assert_eq!(f.index_of("servers"), None);
+        let f = OcpField::parse("[0].resourcePool.unitCount").unwrap();
+        assert_eq!((f.body_index(), f.leaf()), (Some(0), "unitCount"));
+        assert_eq!(OcpField::parse("a.[0]"), None);
+        assert_eq!(
+            OcpField::parse("[0]"),
+            Some(OcpField(vec![FieldStep::Index(0)]))
+        );
+        assert_eq!(f.root(), "");
         assert_eq!(OcpField::parse("zones[x]"), None);
         assert_eq!(OcpField::parse("Zones"), None);
         assert_eq!(OcpField::parse("a..b"), None);

@@ -279,6 +279,9 @@ pub enum ImportError {
     NotFound(String),
     /// The id could name more than one object: the message says how to say which.
     Ambiguous(String),
+    /// The id names, through another object, one OCP does not have (e.g. the cluster of a
+    /// tenant named `<cluster_name>/<tenant_name>`): the summary names that object's noun.
+    NotFoundOf(&'static str, String),
     /// OCP could not be asked.
     Ocp(ClientError),
     /// The id needs OCP (e.g. it names an object by name) and the provider cannot reach OCP
@@ -637,6 +640,9 @@ impl<O: OcpObject> Resource for Managed<O> {
             Err(ImportError::NotFound(why)) => {
                 resp.diags.error(format!("{} Not Found", O::NOUN), why)
             }
+            Err(ImportError::NotFoundOf(noun, why)) => {
+                resp.diags.error(format!("{noun} Not Found"), why)
+            }
             Err(ImportError::Ocp(e)) => report(&mut resp.diags, &Self::action("Import"), None, &e),
         }
     }
@@ -749,17 +755,22 @@ pub async fn wait_ids(
         .map_err(|(_, e)| e)
 }
 
+/// How [`poll`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Polled {
+    /// The probe said the object is ready.
+    Ready,
+    /// The probe found the object gone.
+    Gone,
+    /// The deadline passed or Terraform sent Stop first.
+    Late,
+}
+
 /// Polls an object whose OCP task is unknown (one adopted after a lost create answer) until
 /// `probe` says it is ready: `Ok(Some(true))` ready, `Ok(Some(false))` not yet, `Ok(None)`
-/// gone (an error naming `what` and `path`). Backs off from 200 ms to 5 s; `Ok(false)` when
-/// the deadline passes or Terraform sends Stop first.
-pub async fn poll_until_ready<F, Fut>(
-    ctx: &Ctx,
-    deadline: Instant,
-    what: &str,
-    path: String,
-    mut probe: F,
-) -> Result<bool, ClientError>
+/// gone. Backs off from 200 ms to 5 s until the deadline or Terraform's Stop; the caller words
+/// what each end means for its object.
+pub async fn poll<F, Fut>(ctx: &Ctx, deadline: Instant, mut probe: F) -> Result<Polled, ClientError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<Option<bool>, ClientError>>,
@@ -767,25 +778,43 @@ where
     let mut pause = Duration::from_millis(200);
     loop {
         match probe().await? {
-            Some(true) => return Ok(true),
+            Some(true) => return Ok(Polled::Ready),
             Some(false) => {}
-            None => {
-                return Err(ClientError::NotFound {
-                    method: "GET",
-                    path,
-                    message: format!("the adopted {what} disappeared before it was ready"),
-                    trace_id: None,
-                })
-            }
+            None => return Ok(Polled::Gone),
         }
         if remaining(deadline).is_zero() {
-            return Ok(false);
+            return Ok(Polled::Late);
         }
         tokio::select! {
-            _ = ctx.cancel.cancelled() => return Ok(false),
+            _ = ctx.cancel.cancelled() => return Ok(Polled::Late),
             _ = tokio::time::sleep(pause.min(remaining(deadline))) => {}
         }
         pause = (pause * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// [`poll`] for callers that report a vanished object as OCP's "not found" on `path`: `Ok(true)`
+/// ready, `Ok(false)` when the deadline passes or Terraform sends Stop first.
+pub async fn poll_until_ready<F, Fut>(
+    ctx: &Ctx,
+    deadline: Instant,
+    what: &str,
+    path: String,
+    probe: F,
+) -> Result<bool, ClientError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<bool>, ClientError>>,
+{
+    match poll(ctx, deadline, probe).await? {
+        Polled::Ready => Ok(true),
+        Polled::Late => Ok(false),
+        Polled::Gone => Err(ClientError::NotFound {
+            method: "GET",
+            path,
+            message: format!("the adopted {what} disappeared before it was ready"),
+            trace_id: None,
+        }),
     }
 }
 

@@ -1,101 +1,102 @@
 //! The `ocp_cluster` and `ocp_clusters` data sources.
 //! API: ocp-api.md §3.1 (clusters) and §5 #13 (cluster fields: zones with their servers).
 
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize};
 
 use crate::client::api::cluster::{Cluster, ClusterZone, Server};
 use crate::framework::validate::NotBlank;
 use crate::framework::{
-    Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource, Schema,
+    read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
+    Diagnostics, Schema,
 };
-use crate::value::{Type, Value};
+use crate::value::{Known, Type, Value};
 
 use super::report;
 
-fn server_type() -> Type {
-    Type::object([
+/// The type of one zone of a cluster, with its OBServers (the one place it is written; both
+/// data sources take it from `ocp_cluster`'s schema).
+fn zone_type() -> Type {
+    let server = Type::object([
         ("id", Type::Number),
         ("ip", Type::String),
         ("port", Type::Number),
         ("status", Type::String),
-    ])
-}
-
-fn zone_type() -> Type {
+    ]);
     Type::object([
         ("name", Type::String),
         ("idc_name", Type::String),
         ("region_name", Type::String),
-        ("servers", Type::list(server_type())),
-    ])
-}
-
-fn cluster_type() -> Type {
-    Type::object([
-        ("id", Type::Number),
-        ("name", Type::String),
-        ("ob_cluster_id", Type::Number),
-        ("type", Type::String),
-        ("status", Type::String),
-        ("ob_version", Type::String),
-        ("create_time", Type::String),
-        ("zones", Type::list(zone_type())),
+        ("servers", Type::list(server)),
     ])
 }
 
 const ZONES_DOC: &str = "Zones of the cluster in OCP's order, each with `name`, `idc_name`, `region_name` and `servers` (the OBServers of the zone: OCP server `id`, `ip`, SQL `port` and `status`).";
 
-fn server_value(s: &Server) -> Value {
-    Value::Object(BTreeMap::from([
-        ("id".to_string(), Value::opt_i64(s.id)),
-        ("ip".to_string(), Value::opt_string(s.ip.clone())),
-        ("port".to_string(), Value::opt_i64(s.sql_port)),
-        ("status".to_string(), Value::opt_string(s.status.clone())),
-    ]))
+/// An OBServer of a zone, as both data sources report it.
+#[derive(Serialize)]
+struct ServerModel {
+    id: Option<i64>,
+    ip: Option<String>,
+    port: Option<i64>,
+    status: Option<String>,
 }
 
-fn zone_value(z: &ClusterZone) -> Value {
-    Value::Object(BTreeMap::from([
-        ("name".to_string(), Value::string(z.name.clone())),
-        (
-            "idc_name".to_string(),
-            Value::opt_string(z.idc_name.clone()),
-        ),
-        (
-            "region_name".to_string(),
-            Value::opt_string(z.region_name.clone()),
-        ),
-        (
-            "servers".to_string(),
-            Value::List(z.servers.iter().map(server_value).collect()),
-        ),
-    ]))
+/// A zone of a cluster, as both data sources report it.
+#[derive(Serialize)]
+struct ZoneModel {
+    name: String,
+    idc_name: Option<String>,
+    region_name: Option<String>,
+    servers: Vec<ServerModel>,
 }
 
-/// The attributes both data sources report for a cluster, by name.
-fn cluster_fields(c: &Cluster) -> BTreeMap<String, Value> {
-    BTreeMap::from([
-        ("id".to_string(), Value::from_i64(c.id)),
-        ("name".to_string(), Value::string(c.name.clone())),
-        ("ob_cluster_id".to_string(), Value::opt_i64(c.ob_cluster_id)),
-        (
-            "type".to_string(),
-            Value::opt_string(c.cluster_type.clone()),
-        ),
-        ("status".to_string(), Value::opt_string(c.status.clone())),
-        (
-            "ob_version".to_string(),
-            Value::opt_string(c.ob_version.clone()),
-        ),
-        (
-            "create_time".to_string(),
-            Value::opt_string(c.create_time.clone()),
-        ),
-        (
-            "zones".to_string(),
-            Value::List(c.zones.iter().map(zone_value).collect()),
-        ),
-    ])
+/// A cluster: the state of `data "ocp_cluster"` and an element of `data "ocp_clusters"`.
+#[derive(Serialize)]
+struct ClusterModel {
+    id: i64,
+    name: String,
+    ob_cluster_id: Option<i64>,
+    #[serde(rename = "type")]
+    cluster_type: Option<String>,
+    status: Option<String>,
+    ob_version: Option<String>,
+    create_time: Option<String>,
+    zones: Vec<ZoneModel>,
+}
+
+impl From<&Cluster> for ClusterModel {
+    fn from(c: &Cluster) -> ClusterModel {
+        let server = |s: &Server| ServerModel {
+            id: s.id,
+            ip: s.ip.clone(),
+            port: s.sql_port,
+            status: s.status.clone(),
+        };
+        let zone = |z: &ClusterZone| ZoneModel {
+            name: z.name.clone(),
+            idc_name: z.idc_name.clone(),
+            region_name: z.region_name.clone(),
+            servers: z.servers.iter().map(server).collect(),
+        };
+        ClusterModel {
+            id: c.id,
+            name: c.name.clone(),
+            ob_cluster_id: c.ob_cluster_id,
+            cluster_type: c.cluster_type.clone(),
+            status: c.status.clone(),
+            ob_version: c.ob_version.clone(),
+            create_time: c.create_time.clone(),
+            zones: c.zones.iter().map(zone).collect(),
+        }
+    }
+}
+
+/// How `data "ocp_cluster"` chooses its cluster; unknown while validating a configuration
+/// that takes it from another object.
+#[derive(Deserialize)]
+struct Selector {
+    id: Option<Known<i64>>,
+    name: Option<Known<String>>,
 }
 
 /// `data "ocp_cluster"`: one cluster by id or name.
@@ -119,10 +120,11 @@ impl DataSource for ClusterDataSource {
             .attr("zones", Attr::list(zone_type()).computed().doc(ZONES_DOC))
     }
 
-    fn validate(&self, config: &Value, diags: &mut crate::framework::Diagnostics) {
-        let id = config.get("id").unwrap_or(&Value::Null);
-        let name = config.get("name").unwrap_or(&Value::Null);
-        if id.is_null() && name.is_null() {
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        let Some(s) = read_model::<Selector>(config, diags) else {
+            return;
+        };
+        if s.id.is_none() && s.name.is_none() {
             diags.error(
                 "Missing Cluster Selector",
                 "Set `id` or `name` in data \"ocp_cluster\" to choose the cluster to read.",
@@ -134,17 +136,16 @@ impl DataSource for ClusterDataSource {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let id = req.config.get("id").and_then(Value::as_i64);
-        let name = req.config.get("name").and_then(Value::as_str);
-        let (found, path, what) = match (id, name) {
-            (Some(id), _) => (
-                client.find_cluster(id).await,
-                AttrPath::root("id"),
-                format!("id {id}"),
-            ),
+        let Some(s) = read_model::<Selector>(&req.config, &mut resp.diags) else {
+            return;
+        };
+        let id = s.id.and_then(Known::known);
+        let name = s.name.and_then(Known::known);
+        let (found, path, what) = match (id, &name) {
+            (Some(id), _) => (client.find_cluster(id).await, "id", format!("id {id}")),
             (None, Some(name)) => (
                 client.find_cluster_by_name(name).await,
-                AttrPath::root("name"),
+                "name",
                 format!("name {name:?}"),
             ),
             (None, None) => return,
@@ -156,27 +157,39 @@ impl DataSource for ClusterDataSource {
         let cluster = match found {
             Ok(Some(c)) => c,
             Ok(None) => {
-                resp.diags.attr_error(
-                    path,
+                return resp.diags.attr_error(
+                    AttrPath::root(path),
                     "Cluster Not Found",
                     format!("OCP at {} has no cluster with {what}. `data \"ocp_clusters\"` lists the clusters it has.", client.endpoint()),
                 );
-                return;
             }
             Err(e) => return report(&mut resp.diags, "Read Cluster", None, &e),
         };
         if let (Some(_), Some(name)) = (id, name) {
             if name != cluster.name {
-                resp.diags.attr_error(
+                return resp.diags.attr_error(
                     AttrPath::root("name"),
                     "Cluster Name Does Not Match",
                     format!("Cluster {} is named {:?}, not {name:?}. Set only one of `id` and `name`, or make them agree.", cluster.id, cluster.name),
                 );
-                return;
             }
         }
-        resp.state = Value::Object(cluster_fields(&cluster));
+        if let Some(v) = write_model(
+            &ClusterModel::from(&cluster),
+            &self.schema(),
+            &mut resp.diags,
+        ) {
+            resp.state = v;
+        }
     }
+}
+
+/// The argument and state of `data "ocp_clusters"`.
+#[derive(Deserialize, Serialize)]
+struct ClustersModel {
+    name: Option<String>,
+    #[serde(default, skip_deserializing)]
+    clusters: Vec<ClusterModel>,
 }
 
 /// `data "ocp_clusters"`: every cluster, optionally filtered by name.
@@ -189,9 +202,11 @@ impl DataSource for ClustersDataSource {
     }
 
     fn schema(&self) -> Schema {
+        // Each element has the attributes of `data "ocp_cluster"`.
+        let cluster = ClusterDataSource.schema().value_type().clone();
         Schema::new("Lists the OceanBase clusters OCP manages, with their zones and OBServers.")
             .attr("name", Attr::string().optional().doc("Keep only clusters whose name contains this text (OCP's own `name` filter, case-insensitive)."))
-            .attr("clusters", Attr::list(cluster_type()).computed().doc(
+            .attr("clusters", Attr::list(cluster).computed().doc(
                 "The clusters in OCP's order (by id). Each has `id`, `name`, `ob_cluster_id`, `type`, `status`, `ob_version`, `create_time` and `zones` as in `data \"ocp_cluster\"`.",
             ))
     }
@@ -200,20 +215,15 @@ impl DataSource for ClustersDataSource {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let name = req.config.get("name").and_then(Value::as_str);
-        match client.list_clusters(name).await {
+        let Some(mut m) = read_model::<ClustersModel>(&req.config, &mut resp.diags) else {
+            return;
+        };
+        match client.list_clusters(m.name.as_deref()).await {
             Ok(list) => {
-                let clusters = list
-                    .iter()
-                    .map(|c| Value::Object(cluster_fields(c)))
-                    .collect();
-                resp.state = Value::Object(BTreeMap::from([
-                    (
-                        "name".to_string(),
-                        req.config.get("name").cloned().unwrap_or(Value::Null),
-                    ),
-                    ("clusters".to_string(), Value::List(clusters)),
-                ]));
+                m.clusters = list.iter().map(ClusterModel::from).collect();
+                if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
+                    resp.state = v;
+                }
             }
             Err(e) => report(&mut resp.diags, "List Clusters", None, &e),
         }

@@ -31,7 +31,7 @@ mod unknown_tests;
 /// Every managed resource type this provider serves.
 pub fn all_resources() -> Vec<Arc<dyn Resource>> {
     vec![
-        Arc::new(tenant::TenantResource),
+        Arc::new(Managed(tenant::TenantResource)),
         Arc::new(Managed(database::DatabaseResource)),
         Arc::new(Managed(db_user::DbUserResource)),
         Arc::new(Managed(db_role::DbRoleResource)),

@@ -3,28 +3,29 @@
 //! API: ocp-api.md §3.4 (tenants) and §5 #1, #2, #7-#10. Create, delete, primary-zone and
 //! replica changes are async OCP tasks; whitelist, description, password and lock are
 //! synchronous. The root password is write-only: OCP never returns it, so state keeps the
-//! configured value.
+//! configured value. The resource is an [`OcpObject`] on the shared lifecycle: this file says
+//! only what is particular to tenants (the create body, the multi-step update, the lock after
+//! create, `deletion_protection`, import by ids or names).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::client::api::tenant::{CreateTenant, ReplicaSpec, Tenant, TenantFilter};
-use crate::client::{ClientError, Created, OcpClient, Secret};
+use serde::{Deserialize, Serialize};
+
+use crate::client::api::tenant::{CreateTenant, ReplicaSpec, Tenant, TenantFilter, TenantZone};
+use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
 use crate::framework::{
-    Attr, AttrPath, Block, CreateRequest, CreateResponse, Ctx, DataReadRequest, DataReadResponse,
-    DataSource, DeleteRequest, DeleteResponse, Diagnostics, ImportResponse, NestedBlock,
-    PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema, UpdateRequest,
-    UpdateResponse,
+    read_model, write_model, Attr, AttrPath, Block, Ctx, DataReadRequest, DataReadResponse,
+    DataSource, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
-use crate::value::{Type, Value};
+use crate::lifecycle::{
+    attr_by_field, poll, value_over, Born, Call, Fail, ImportError, OcpObject, Polled,
+};
+use crate::value::{Known, Type, Value};
 
 use super::unique::{refuse_duplicates, Keyed};
-use super::{
-    pend, poll_until_ready, refuse_existing, report, report_delete, set_reported, task_private,
-    wait, wait_tasks, Existing, Waited,
-};
-use crate::lifecycle::pending::Op;
+use super::{refuse_existing, report, Existing};
 
 /// Tenant modes OCP knows (§3.4.1).
 const MODES: &[&str] = &["MYSQL", "ORACLE"];
@@ -194,232 +195,185 @@ pub(crate) fn same_primary_zone(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
-/// OCP's comma string as a set value.
-fn whitelist_value(w: Option<&str>) -> Value {
-    match w {
-        None => Value::Null,
-        Some(w) => Value::set(
-            w.split(',')
-                .map(str::trim)
-                .filter(|e| !e.is_empty())
-                .map(Value::string),
-        ),
-    }
+/// OCP's comma string as the entries of the `whitelist` set.
+fn whitelist_entries(w: &str) -> Vec<String> {
+    w.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(String::from)
+        .collect()
 }
 
-/// A set value as OCP's comma string (sorted, so the same set always gives the same string).
-fn whitelist_string(v: &Value) -> Option<String> {
-    if v.is_null() {
-        return None;
-    }
-    let entries: BTreeSet<&str> = v.elements().iter().filter_map(Value::as_str).collect();
-    Some(entries.into_iter().collect::<Vec<_>>().join(","))
+/// The entries as OCP's comma string (sorted, so the same set always gives the same string).
+fn whitelist_string(entries: &[String]) -> String {
+    let set: BTreeSet<&str> = entries.iter().map(String::as_str).collect();
+    set.into_iter().collect::<Vec<_>>().join(",")
 }
 
-fn replica_of(z: &Value) -> Option<ReplicaSpec> {
-    Some(ReplicaSpec {
-        zone_name: z.get("name")?.as_str()?.to_string(),
-        replica_type: z
-            .get("replica_type")
-            .and_then(Value::as_str)
-            .unwrap_or("FULL")
-            .to_string(),
-        unit_spec_name: z.get("unit_spec")?.as_str()?.to_string(),
-        unit_count: z.get("unit_count").and_then(Value::as_i64).unwrap_or(1),
-    })
+/// One `zone` block of `ocp_tenant`, and one element of `data "ocp_tenant"`'s `zones` (whose
+/// type is the block's).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct ZoneModel {
+    name: String,
+    replica_type: Option<String>,
+    unit_spec: Option<String>,
+    unit_count: Option<i64>,
 }
 
-fn replicas_of(v: &Value) -> Vec<ReplicaSpec> {
-    v.get("zone")
-        .map(|z| z.elements().iter().filter_map(replica_of).collect())
-        .unwrap_or_default()
-}
-
-fn str_attr<'a>(v: &'a Value, a: &str) -> Option<&'a str> {
-    v.get(a).and_then(Value::as_str)
-}
-
-fn ids(v: &Value) -> Option<(i64, i64)> {
-    Some((v.get("cluster_id")?.as_i64()?, v.get("id")?.as_i64()?))
-}
-
-/// The state for tenant `t`, keeping from `prior` what OCP does not return (the password,
-/// `deletion_protection`, `timeouts`) and the user's spelling where OCP's means the same
-/// (zone order, primary-zone spacing, an empty description).
-fn state_from(t: &Tenant, prior: &Value) -> Value {
-    let mut s = prior.clone();
-    if !matches!(s, Value::Object(_)) {
-        s = Value::object(Vec::<(String, Value)>::new());
-    }
-    // Every field but `id` and `name` may be absent (R6): what OCP leaves out keeps the prior
-    // value (`set_reported`).
-    let mode = t
-        .mode
-        .clone()
-        .or_else(|| str_attr(prior, "mode").map(str::to_string))
-        .unwrap_or_else(|| "MYSQL".into());
-    s.set_attr("id", Value::from_i64(t.id));
-    if let Some(c) = t.cluster_id {
-        s.set_attr("cluster_id", Value::from_i64(c));
-    }
-    s.set_attr("name", Value::string(t.name.clone()));
-    s.set_attr("mode", Value::string(mode.clone()));
-    set_reported(
-        &mut s,
-        prior,
-        "charset",
-        t.charset.clone().map(Value::string),
-    );
-    // OCP ignores the collation of Oracle tenants (§3.4.1): keep what the user wrote.
-    let configured = prior
-        .get("collation")
-        .is_some_and(|c| !c.is_null() && !c.is_unknown());
-    if mode != "ORACLE" || !configured {
-        set_reported(
-            &mut s,
-            prior,
-            "collation",
-            t.collation.clone().map(Value::string),
-        );
-    }
-    let pz = t
-        .primary_zone
-        .as_deref()
-        .map(|ocp| match str_attr(prior, "primary_zone") {
-            Some(mine) if same_primary_zone(ocp, mine) => Value::string(mine),
-            _ => Value::string(ocp),
-        });
-    set_reported(&mut s, prior, "primary_zone", pz);
-    let wl = t.whitelist.as_deref().map(|w| whitelist_value(Some(w)));
-    set_reported(&mut s, prior, "whitelist", wl);
-    let desc = t.description.as_deref().map(|d| match d {
-        "" if str_attr(prior, "description") != Some("") => Value::Null,
-        d => Value::string(d),
-    });
-    set_reported(&mut s, prior, "description", desc);
-    set_reported(&mut s, prior, "locked", t.locked.map(Value::Bool));
-    if s.get("locked").is_none_or(Value::is_null) {
-        s.set_attr("locked", Value::Bool(false));
-    }
-    if prior.get("deletion_protection").is_none_or(Value::is_null) {
-        s.set_attr("deletion_protection", Value::Bool(false));
-    }
-    set_reported(&mut s, prior, "status", t.status.clone().map(Value::string));
-    set_reported(
-        &mut s,
-        prior,
-        "create_time",
-        t.create_time.clone().map(Value::string),
-    );
-    set_reported(
-        &mut s,
-        prior,
-        "ob_tenant_id",
-        t.ob_tenant_id.map(Value::from_i64),
-    );
-    set_reported(
-        &mut s,
-        prior,
-        "locality",
-        t.locality.clone().map(Value::string),
-    );
-    set_reported(
-        &mut s,
-        prior,
-        "ob_version",
-        t.ob_version.clone().map(Value::string),
-    );
-    set_reported(
-        &mut s,
-        prior,
-        "cluster_name",
-        t.cluster_name.clone().map(Value::string),
-    );
-    if t.zones.is_empty() {
-        // No replicas reported (the detail fields are §5 #10, inferred): keep the prior ones.
-        set_reported(&mut s, prior, "zone", None);
-        return s;
+impl ZoneModel {
+    /// A replica as OCP reports it.
+    fn of(z: &TenantZone) -> ZoneModel {
+        let pool = z.resource_pool.as_ref();
+        ZoneModel {
+            name: z.name.clone(),
+            replica_type: z.replica_type.clone(),
+            unit_spec: pool.and_then(|p| p.unit_spec_name.clone()),
+            unit_count: pool.and_then(|p| p.unit_count),
+        }
     }
 
-    // Zones in the user's order; zones OCP has that the user did not write come last.
-    let prior_order: Vec<&str> = prior
-        .get("zone")
-        .map(|z| {
-            z.elements()
-                .iter()
-                .filter_map(|e| str_attr(e, "name"))
-                .collect()
+    /// The replica as OCP's replica calls take it; `None` without a unit spec.
+    fn replica(&self) -> Option<ReplicaSpec> {
+        Some(ReplicaSpec {
+            zone_name: self.name.clone(),
+            replica_type: self.replica_type.clone().unwrap_or_else(|| "FULL".into()),
+            unit_spec_name: self.unit_spec.clone()?,
+            unit_count: self.unit_count.unwrap_or(1),
         })
-        .unwrap_or_default();
-    let mut zones: Vec<&crate::client::api::tenant::TenantZone> = t.zones.iter().collect();
-    zones.sort_by_key(|z| {
-        prior_order
+    }
+}
+
+/// The model of `ocp_tenant`: state, plan and import alike.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct TenantModel {
+    id: Option<i64>,
+    cluster_id: i64,
+    name: String,
+    mode: Option<String>,
+    charset: Option<String>,
+    collation: Option<String>,
+    primary_zone: Option<String>,
+    whitelist: Option<Vec<String>>,
+    root_password: Option<String>,
+    description: Option<String>,
+    locked: Option<bool>,
+    deletion_protection: Option<bool>,
+    status: Option<String>,
+    create_time: Option<String>,
+    ob_tenant_id: Option<i64>,
+    locality: Option<String>,
+    ob_version: Option<String>,
+    cluster_name: Option<String>,
+    #[serde(default)]
+    zone: Vec<ZoneModel>,
+    /// Set by a create that adopted the tenant its unanswered POST made: its task is unknown,
+    /// so `after_create` waits until OCP reports it NORMAL. Never stored.
+    #[serde(skip)]
+    adopted: bool,
+}
+
+/// What OCP reported, or what `base` holds when OCP left the field out (design rule R6: a
+/// field the reference does not guarantee is never read as "cleared").
+fn kept<T: Clone>(ocp: &Option<T>, base: &Option<T>) -> Option<T> {
+    ocp.clone().or_else(|| base.clone())
+}
+
+impl TenantModel {
+    /// The model of tenant `t` as OCP has it, over `base`: what OCP does not return (the
+    /// password, `deletion_protection`) or leaves out keeps `base`'s value, and the user's
+    /// spelling stays where OCP's means the same (zone order, primary-zone spacing, an empty
+    /// description).
+    fn from_ocp(t: &Tenant, base: &TenantModel) -> TenantModel {
+        let mode = kept(&t.mode, &base.mode).unwrap_or_else(|| "MYSQL".into());
+        // OCP ignores the collation of Oracle tenants (§3.4.1): keep what the user wrote.
+        let collation = match &base.collation {
+            Some(mine) if mode == "ORACLE" => Some(mine.clone()),
+            mine => kept(&t.collation, mine),
+        };
+        let primary_zone = match (&t.primary_zone, &base.primary_zone) {
+            (Some(ocp), Some(mine)) if same_primary_zone(ocp, mine) => Some(mine.clone()),
+            (ocp, mine) => kept(ocp, mine),
+        };
+        let description = match t.description.as_deref() {
+            Some("") if base.description.as_deref() != Some("") => None,
+            Some(d) => Some(d.to_string()),
+            None => base.description.clone(),
+        };
+        TenantModel {
+            id: Some(t.id),
+            cluster_id: t.cluster_id.unwrap_or(base.cluster_id),
+            name: t.name.clone(),
+            mode: Some(mode),
+            charset: kept(&t.charset, &base.charset),
+            collation,
+            primary_zone,
+            whitelist: match t.whitelist.as_deref() {
+                Some(w) => Some(whitelist_entries(w)),
+                None => base.whitelist.clone(),
+            },
+            root_password: base.root_password.clone(),
+            description,
+            locked: t.locked.or(base.locked).or(Some(false)),
+            deletion_protection: base.deletion_protection.or(Some(false)),
+            status: kept(&t.status, &base.status),
+            create_time: kept(&t.create_time, &base.create_time),
+            ob_tenant_id: t.ob_tenant_id.or(base.ob_tenant_id),
+            locality: kept(&t.locality, &base.locality),
+            ob_version: kept(&t.ob_version, &base.ob_version),
+            cluster_name: kept(&t.cluster_name, &base.cluster_name),
+            zone: zones_in_order(&t.zones, &base.zone),
+            adopted: base.adopted,
+        }
+    }
+
+    /// The replicas of the `zone` blocks, by zone name.
+    fn replicas(&self) -> BTreeMap<String, ReplicaSpec> {
+        self.zone
             .iter()
-            .position(|p| *p == z.name)
+            .filter_map(ZoneModel::replica)
+            .map(|r| (r.zone_name.clone(), r))
+            .collect()
+    }
+
+    /// `(cluster_id, id)`: the path of every call on the tenant.
+    fn ids(&self) -> (i64, i64) {
+        (self.cluster_id, self.id.unwrap_or_default())
+    }
+}
+
+/// OCP's replicas in the user's zone order (zones the user did not write come last), or
+/// `mine` when OCP reported none (the detail fields are §5 #10, inferred).
+fn zones_in_order(ocp: &[TenantZone], mine: &[ZoneModel]) -> Vec<ZoneModel> {
+    if ocp.is_empty() {
+        return mine.to_vec();
+    }
+    let mut zones: Vec<ZoneModel> = ocp
+        .iter()
+        .map(|z| ZoneModel {
+            replica_type: z.replica_type.clone().or_else(|| Some("FULL".into())),
+            ..ZoneModel::of(z)
+        })
+        .collect();
+    zones.sort_by_key(|z| {
+        mine.iter()
+            .position(|m| m.name == z.name)
             .unwrap_or(usize::MAX)
     });
-    let zone_values = zones
-        .into_iter()
-        .map(|z| {
-            let pool = z.resource_pool.as_ref();
-            Value::object([
-                ("name", Value::string(z.name.clone())),
-                (
-                    "replica_type",
-                    Value::string(z.replica_type.clone().unwrap_or_else(|| "FULL".into())),
-                ),
-                (
-                    "unit_spec",
-                    Value::opt_string(pool.and_then(|p| p.unit_spec_name.clone())),
-                ),
-                (
-                    "unit_count",
-                    Value::opt_i64(pool.and_then(|p| p.unit_count)),
-                ),
-            ])
-        })
-        .collect::<Vec<_>>();
-    s.set_attr("zone", Value::List(zone_values));
-    s
-}
-
-/// The read-back after create or update: the tenant as OCP has it now, with the configured
-/// values OCP does not return. A tenant missing right after its task succeeded is an error.
-async fn read_back(
-    client: &OcpClient,
-    base: &Value,
-    diags: &mut Diagnostics,
-    action: &str,
-) -> Option<Value> {
-    let (cluster_id, id) = ids(base)?;
-    match client.find_tenant(cluster_id, id).await {
-        Ok(Some(t)) => Some(state_from(&t, base)),
-        Ok(None) => {
-            diags.error(
-                format!("Unable to {action} Tenant"),
-                format!("Tenant {id} of cluster {cluster_id} was not found in OCP right after its task succeeded."),
-            );
-            None
-        }
-        Err(e) => {
-            report(diags, &format!("Read Tenant After {action}"), None, &e);
-            None
-        }
-    }
+    zones
 }
 
 /// Checks a tenant found after this create's POST went unanswered against the plan: one
 /// that differs was made by someone else in between, and adopting it would put it under
 /// Terraform's control unasked (R2).
-fn adoptable(t: &Tenant, plan: &Value) -> Result<(), String> {
-    let mode = str_attr(plan, "mode").unwrap_or("MYSQL");
+fn adoptable(t: &Tenant, plan: &TenantModel) -> Result<(), String> {
+    let mode = plan.mode.as_deref().unwrap_or("MYSQL");
     if t.mode.as_deref().unwrap_or("MYSQL") != mode {
         return Err(format!(
             "its mode is {:?}, not {mode:?}",
             t.mode.as_deref().unwrap_or("")
         ));
     }
-    let want: BTreeSet<String> = replicas_of(plan).into_iter().map(|r| r.zone_name).collect();
+    let want: BTreeSet<String> = plan.replicas().into_keys().collect();
     let have: BTreeSet<String> = t.zones.iter().map(|z| z.name.clone()).collect();
     if !have.is_empty() && want != have {
         return Err(format!("its zones are {have:?}, not {want:?}"));
@@ -427,11 +381,202 @@ fn adoptable(t: &Tenant, plan: &Value) -> Result<(), String> {
     Ok(())
 }
 
-#[tonic::async_trait]
-impl Resource for TenantResource {
-    fn type_name(&self) -> &'static str {
-        "ocp_tenant"
+/// OCP's create-body fields and the attributes they come from (a `zones[i]` field other
+/// than a unit count concerns the `zone` blocks as a whole).
+const FIELDS: &[(&str, &str)] = &[
+    ("zones", "zone"),
+    ("name", "name"),
+    ("mode", "mode"),
+    ("charset", "charset"),
+    ("collation", "collation"),
+    ("primaryZone", "primary_zone"),
+    ("whitelist", "whitelist"),
+    ("rootPassword", "root_password"),
+    ("description", "description"),
+];
+
+/// The `zone[i].unit_count` an OCP refusal of a unit count is about: OCP places one unit of a
+/// tenant per OBServer of a zone, which only OCP knows, so a `unit_count` above a zone's
+/// OBServers is refused at apply. OCP names the replica by its index in the body it refused
+/// (`zones[i]` of a create, `[i]` of a replica call); `body` is that body's replicas, so the
+/// zone is found by name among the plan's `zone` blocks.
+fn unit_count_path(e: &ClientError, body: &[ReplicaSpec], plan: &TenantModel) -> Option<AttrPath> {
+    let f = e.field()?;
+    if f.leaf() != "unitCount" {
+        return None;
     }
+    let zone = &body.get(f.index_of("zones").or(f.body_index())?)?.zone_name;
+    let i = plan.zone.iter().position(|z| &z.name == zone)?;
+    Some(AttrPath::root("zone").index(i).attr("unit_count"))
+}
+
+/// Which in-place change was under way; ordered as `apply_changes` runs them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Step {
+    Whitelist,
+    Description,
+    AddReplicas,
+    ModifyReplicas,
+    PrimaryZone,
+    DeleteReplicas,
+    Password,
+    Lock,
+}
+
+impl Step {
+    /// The attribute a failure of this step concerns.
+    fn path(self) -> AttrPath {
+        AttrPath::root(match self {
+            Step::Whitelist => "whitelist",
+            Step::Description => "description",
+            Step::AddReplicas | Step::ModifyReplicas | Step::DeleteReplicas => "zone",
+            Step::PrimaryZone => "primary_zone",
+            Step::Password => "root_password",
+            Step::Lock => "locked",
+        })
+    }
+}
+
+/// Ends one step of `apply_changes`: an OCP refusal goes on the step's attribute (or on the
+/// `zone[i].unit_count` of the replicas in `body` it names); a task it started is waited on.
+async fn settle(
+    call: &mut Call<'_>,
+    step: Step,
+    r: Result<Option<TaskInstance>, ClientError>,
+    body: &[ReplicaSpec],
+    plan: &TenantModel,
+) -> Result<(), (Step, Fail)> {
+    match r {
+        Ok(Some(t)) => call.wait(&[t.id]).await.map_err(|f| (step, f)),
+        Ok(None) => Ok(()),
+        Err(e) => {
+            let path = unit_count_path(&e, body, plan).unwrap_or_else(|| step.path());
+            Err((step, Fail::at(e, path)))
+        }
+    }
+}
+
+/// Runs each change the plan asks for, in an order OCP accepts: replicas are added before the
+/// primary zone may name them and deleted after it no longer does. Each async step waits on
+/// its task. Stops at the first failure and says which step failed.
+async fn apply_changes(
+    call: &mut Call<'_>,
+    prior: &TenantModel,
+    plan: &TenantModel,
+) -> Result<(), (Step, Fail)> {
+    let client = call.client;
+    let (cluster_id, id) = prior.ids();
+    let set = |w: &Option<Vec<String>>| w.clone().map(BTreeSet::from_iter);
+    if let (true, Some(w)) = (
+        set(&prior.whitelist) != set(&plan.whitelist),
+        &plan.whitelist,
+    ) {
+        let w = whitelist_string(w);
+        let r = client.modify_tenant_whitelist(cluster_id, id, &w).await;
+        settle(call, Step::Whitelist, r.map(|()| None), &[], plan).await?;
+    }
+    if prior.description != plan.description {
+        let d = plan.description.as_deref().unwrap_or("");
+        let r = client.modify_tenant_description(cluster_id, id, d).await;
+        settle(call, Step::Description, r.map(|()| None), &[], plan).await?;
+    }
+    let (before, after) = (prior.replicas(), plan.replicas());
+    let (added, modified): (Vec<ReplicaSpec>, Vec<ReplicaSpec>) = after
+        .values()
+        .filter(|r| before.get(&r.zone_name) != Some(*r))
+        .cloned()
+        .partition(|r| !before.contains_key(&r.zone_name));
+    let removed: Vec<String> = before
+        .into_keys()
+        .filter(|z| !after.contains_key(z))
+        .collect();
+    if !added.is_empty() {
+        let r = client.add_tenant_replicas(cluster_id, id, &added).await;
+        settle(call, Step::AddReplicas, r.map(Some), &added, plan).await?;
+    }
+    if !modified.is_empty() {
+        let r = client
+            .modify_tenant_replicas(cluster_id, id, &modified)
+            .await;
+        settle(call, Step::ModifyReplicas, r.map(Some), &modified, plan).await?;
+    }
+    if let (true, Some(pz)) = (prior.primary_zone != plan.primary_zone, &plan.primary_zone) {
+        if !prior
+            .primary_zone
+            .as_deref()
+            .is_some_and(|p| same_primary_zone(p, pz))
+        {
+            let pz = ocp_primary_zone(pz);
+            let r = client.modify_tenant_primary_zone(cluster_id, id, &pz).await;
+            settle(call, Step::PrimaryZone, r, &[], plan).await?;
+        }
+    }
+    if !removed.is_empty() {
+        let r = client
+            .delete_tenant_replicas(cluster_id, id, &removed)
+            .await;
+        settle(call, Step::DeleteReplicas, r.map(Some), &[], plan).await?;
+    }
+    if let (true, Some(p)) = (
+        prior.root_password != plan.root_password,
+        &plan.root_password,
+    ) {
+        let p = Secret::new(p.as_str());
+        let r = client.change_tenant_password(cluster_id, id, &p).await;
+        settle(call, Step::Password, r.map(|()| None), &[], plan).await?;
+    }
+    if prior.locked != plan.locked {
+        let r = if plan.locked == Some(true) {
+            client.lock_tenant(cluster_id, id).await
+        } else {
+            client.unlock_tenant(cluster_id, id).await
+        };
+        settle(call, Step::Lock, r.map(|()| None), &[], plan).await?;
+    }
+    Ok(())
+}
+
+/// A configuration, plan or prior state as validation and planning see it: any value may be
+/// unknown.
+#[derive(Deserialize)]
+struct View {
+    mode: Option<Known<String>>,
+    charset: Option<Known<String>>,
+    collation: Option<Known<String>>,
+    primary_zone: Option<Known<String>>,
+    zone: Option<Known<Vec<ZoneView>>>,
+    status: Option<Known<String>>,
+    locality: Option<Known<String>>,
+}
+
+/// A `zone` block of a [`View`].
+#[derive(Deserialize, PartialEq)]
+struct ZoneView {
+    name: Option<Known<String>>,
+    replica_type: Option<Known<String>>,
+    unit_spec: Option<Known<String>>,
+    unit_count: Option<Known<i64>>,
+}
+
+/// The values planning keeps from the prior state (an absent one keeps the plan's).
+#[derive(Serialize)]
+struct Kept {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locality: Option<Option<Known<String>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<Known<String>>,
+}
+
+/// A known string of a view, or `None` when null or unknown.
+fn known(v: &Option<Known<String>>) -> Option<&str> {
+    v.as_ref().and_then(Known::as_known).map(String::as_str)
+}
+
+#[tonic::async_trait]
+impl OcpObject for TenantResource {
+    type Model = TenantModel;
+    const TYPE_NAME: &'static str = "ocp_tenant";
+    const NOUN: &'static str = "Tenant";
 
     fn schema(&self) -> Schema {
         Schema::new("An OceanBase tenant in a cluster managed by OCP. Creation, deletion and replica changes run as OCP tasks that Terraform waits on.")
@@ -462,21 +607,24 @@ impl Resource for TenantResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let mode = str_attr(config, "mode").unwrap_or("MYSQL");
-        if let Some(cs) = str_attr(config, "charset") {
+        let Some(c) = read_model::<View>(config, diags) else {
+            return;
+        };
+        let mode = known(&c.mode).unwrap_or("MYSQL");
+        if let Some(cs) = known(&c.charset) {
             let allowed = if mode == "ORACLE" {
                 ORACLE_CHARSETS
             } else {
                 MYSQL_CHARSETS
             };
-            if config.get("mode").is_none_or(|m| !m.is_unknown()) && !allowed.contains(&cs) {
+            if !c.mode.as_ref().is_some_and(Known::is_unknown) && !allowed.contains(&cs) {
                 diags.attr_error(
                     AttrPath::root("charset"),
                     "Invalid Character Set",
                     format!("A {mode} tenant takes one of {allowed:?} as charset, got {cs:?}."),
                 );
             }
-            if let Some(coll) = str_attr(config, "collation") {
+            if let Some(coll) = known(&c.collation) {
                 let family = if cs == "binary" {
                     coll == "binary"
                 } else {
@@ -491,13 +639,17 @@ impl Resource for TenantResource {
                 }
             }
         }
-        let zones = config.get("zone").map(Value::elements).unwrap_or(&[]);
+        let zones = c
+            .zone
+            .as_ref()
+            .and_then(Known::as_known)
+            .map_or(&[][..], Vec::as_slice);
         let named: Vec<Keyed<&str>> = zones
             .iter()
             .enumerate()
             .map(|(i, z)| Keyed {
                 path: AttrPath::root("zone").index(i).attr("name"),
-                key: str_attr(z, "name"),
+                key: known(&z.name),
             })
             .collect();
         refuse_duplicates(&named, "Duplicate Zone", diags, |d| {
@@ -509,11 +661,11 @@ impl Resource for TenantResource {
         let seen: BTreeSet<&str> = named.iter().filter_map(|k| k.key).collect();
         // A `zone` list not known yet (a `dynamic` block over a value known only at apply)
         // is "not yet known", never "no zones".
-        let names_known = config.get("zone").is_none_or(|z| !z.is_unknown())
+        let names_known = !c.zone.as_ref().is_some_and(Known::is_unknown)
             && zones
                 .iter()
-                .all(|z| z.get("name").is_some_and(|n| !n.is_unknown()));
-        let pz = str_attr(config, "primary_zone").filter(|pz| !super::is_random_primary_zone(pz));
+                .all(|z| !z.name.as_ref().is_some_and(Known::is_unknown));
+        let pz = known(&c.primary_zone).filter(|pz| !super::is_random_primary_zone(pz));
         if let (Some(pz), true) = (pz, names_known) {
             for z in primary_zone_names(pz) {
                 if !seen.contains(z) {
@@ -531,93 +683,92 @@ impl Resource for TenantResource {
         if req.prior.is_null() || resp.planned == *req.prior {
             return;
         }
+        let mut d = Diagnostics::new();
+        let (Some(planned), Some(prior), Some(config)) = (
+            read_model::<View>(&resp.planned, &mut d),
+            read_model::<View>(req.prior, &mut d),
+            read_model::<View>(req.config, &mut d),
+        ) else {
+            return resp.diags.extend(d);
+        };
         // Locality and the primary zone only move when the zones do.
-        let zones_changed = resp.planned.get("zone") != req.prior.get("zone");
+        let zones_changed = planned.zone != prior.zone;
+        let mut kept = Kept {
+            locality: None,
+            status: None,
+        };
         if !zones_changed {
-            if let Some(l) = req.prior.get("locality") {
-                resp.planned.set_attr("locality", l.clone());
-            }
+            kept.locality = Some(prior.locality);
         }
         // The status comes back NORMAL after any change that only touches synchronous
         // settings; replica tasks report their own.
-        if let Some(s) = req
-            .prior
-            .get("status")
-            .filter(|s| s.as_str() == Some("NORMAL"))
+        if known(&prior.status) == Some("NORMAL")
+            && !zones_changed
+            && config.primary_zone == prior.primary_zone
         {
-            if !zones_changed && req.config.get("primary_zone") == req.prior.get("primary_zone") {
-                resp.planned.set_attr("status", s.clone());
+            kept.status = prior.status;
+        }
+        if kept.locality.is_some() || kept.status.is_some() {
+            if let Some(v) = value_over(&kept, &self.schema(), &resp.planned, &mut resp.diags) {
+                resp.planned = v;
             }
         }
     }
 
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let deadline = Instant::now() + req.timeout;
-        let plan = &req.plan;
-        let (Some(cluster_id), Some(name), Some(password)) = (
-            plan.get("cluster_id").and_then(Value::as_i64),
-            str_attr(plan, "name"),
-            str_attr(plan, "root_password"),
-        ) else {
-            return resp.diags.bug(
-                "Unable to Create Tenant",
-                "The plan lacks cluster_id, name or root_password.",
-            );
-        };
+    async fn create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &TenantModel,
+    ) -> Result<Born<TenantModel>, Fail> {
+        let (cluster_id, name) = (plan.cluster_id, &plan.name);
         let body = CreateTenant {
-            name: name.to_string(),
-            mode: str_attr(plan, "mode").unwrap_or("MYSQL").to_string(),
-            primary_zone: str_attr(plan, "primary_zone").map(ocp_primary_zone),
-            charset: str_attr(plan, "charset").map(str::to_string),
-            collation: str_attr(plan, "collation").map(str::to_string),
-            description: str_attr(plan, "description").map(str::to_string),
-            whitelist: plan
-                .get("whitelist")
-                .filter(|w| !w.is_unknown())
-                .and_then(whitelist_string),
-            root_password: Secret::new(password),
+            name: name.clone(),
+            mode: plan.mode.clone().unwrap_or_else(|| "MYSQL".into()),
+            primary_zone: plan.primary_zone.as_deref().map(ocp_primary_zone),
+            charset: plan.charset.clone(),
+            collation: plan.collation.clone(),
+            description: plan.description.clone(),
+            whitelist: plan.whitelist.as_deref().map(whitelist_string),
+            root_password: Secret::new(plan.root_password.clone().unwrap_or_default()),
             save_to_credential: false,
-            zones: replicas_of(plan),
+            zones: plan.zone.iter().filter_map(ZoneModel::replica).collect(),
         };
-        let created = match client.create_tenant(cluster_id, &body).await {
-            Ok(c) => c,
-            Err(e) => {
-                return report(
-                    &mut resp.diags,
-                    "Create Tenant",
-                    create_error_path(&e, plan),
-                    &e,
-                )
+        let born = |id: i64, adopted: bool| TenantModel {
+            id: Some(id),
+            adopted,
+            ..plan.clone()
+        };
+        match call.client.create_tenant(cluster_id, &body).await? {
+            Created::New(task) => {
+                let id = match task.tenant_id {
+                    Some(id) => Some(id),
+                    None => call
+                        .client
+                        .find_tenant_by_name(cluster_id, name)
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|t| t.id),
+                };
+                let Some(id) = id else {
+                    return Err(call.error(None, format!("OCP accepted the create (task {}) but the tenant {name:?} could not be found in cluster {cluster_id}. Check OCP, then import it with `terraform import`.", task.id)));
+                };
+                Ok(Born::waiting(born(id, false), vec![task.id]))
             }
-        };
-        let mut state = plan.clone();
-        let (tenant_id, task) = match created {
-            Created::New(task) => match task.tenant_id {
-                Some(id) => (id, Some(task)),
-                None => match client.find_tenant_by_name(cluster_id, name).await {
-                    Ok(Some(t)) => (t.id, Some(task)),
-                    _ => {
-                        return resp.diags.error(
-                            "Unable to Create Tenant",
-                            format!("OCP accepted the create (task {}) but the tenant {name:?} could not be found in cluster {cluster_id}. Check OCP, then import it with `terraform import`.", task.id),
-                        )
-                    }
-                },
-            },
             // Made by this create's own unanswered POST, and what the plan asks for.
             Created::Adopted(t) if adoptable(&t, plan).is_ok() => {
-                log::info!("adopting tenant {} ({name}), made by this create's unanswered POST", t.id);
-                (t.id, None)
+                log::info!(
+                    "adopting tenant {} ({name}), made by this create's unanswered POST",
+                    t.id
+                );
+                Ok(Born::done(born(t.id, true)))
             }
             Created::Adopted(t) | Created::Existing(t) => {
-                return refuse_existing(
-                    &mut resp.diags,
+                refuse_existing(
+                    call.diags,
                     Existing {
-                        type_name: "ocp_tenant",
-                        noun: "Tenant",
+                        type_name: Self::TYPE_NAME,
+                        noun: Self::NOUN,
                         what: format!(
                             "tenant {:?} (OCP id {}) in cluster {cluster_id}",
                             t.name, t.id
@@ -625,489 +776,250 @@ impl Resource for TenantResource {
                         import_id: format!("{cluster_id}/{}", t.id),
                         attr: "name",
                     },
-                )
-            }
-        };
-        // Record the tenant before waiting on anything (R1): any later failure leaves it in
-        // state, where Terraform marks it tainted.
-        state.set_attr("id", Value::from_i64(tenant_id));
-        resp.state = state.clone();
-        if let Some(task) = &task {
-            let w = wait_tasks(
-                client,
-                ctx,
-                Op::Create,
-                &[task.id],
-                deadline,
-                &mut resp.private,
-                &mut resp.diags,
-                "Create Tenant",
-            )
-            .await;
-            if w != Waited::Done {
-                return;
-            }
-        } else {
-            match wait_until_normal(client, ctx, cluster_id, tenant_id, deadline).await {
-                Ok(true) => {}
-                Ok(false) => {
-                    return resp.diags.error(
-                        "Unable to Create Tenant",
-                        format!("Tenant {tenant_id} ({name}) did not become NORMAL before the create timeout or an interrupt. It stays in state; the next apply replaces it unless it is untainted with `terraform untaint`."),
-                    )
-                }
-                Err(e) => return report(&mut resp.diags, "Create Tenant", None, &e),
-            }
-        }
-        let Some(created) = read_back(client, &state, &mut resp.diags, "Create").await else {
-            return;
-        };
-        resp.state = created;
-        lock_after_create(client, &state, resp).await;
-    }
-
-    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some((cluster_id, id)) = ids(&req.state) else {
-            return resp.diags.error("Unable to Read Tenant", "The state has no cluster_id or id; remove it with `terraform state rm` and import the tenant.");
-        };
-        match client.find_tenant(cluster_id, id).await {
-            Ok(Some(t)) => resp.state = Some(state_from(&t, &req.state)),
-            Ok(None) => {
-                log::info!("tenant {id} of cluster {cluster_id} is gone; removing it from state");
-                resp.remove();
-            }
-            Err(e) => report(&mut resp.diags, "Read Tenant", None, &e),
-        }
-    }
-
-    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let deadline = Instant::now() + req.timeout;
-        let Some((cluster_id, id)) = ids(&req.prior) else {
-            return resp.diags.bug(
-                "Unable to Update Tenant",
-                "The prior state has no cluster_id or id.",
-            );
-        };
-        let (prior, plan) = (&req.prior, &req.plan);
-        let result = apply_changes(client, ctx, cluster_id, id, prior, plan, deadline, resp).await;
-        // Whatever happened, state is what OCP has now, with the planned configuration-only
-        // values (the password only once OCP took it).
-        let mut base = plan.clone();
-        if let Err((step, e)) = result {
-            if step != Step::Done && step <= Step::Password {
-                base.set_attr(
-                    "root_password",
-                    prior.get("root_password").cloned().unwrap_or(Value::Null),
                 );
+                Err(Fail::Reported)
             }
-            match e.unfinished_task() {
-                Some(t) => pend(
-                    Op::Update,
-                    vec![t],
-                    &e,
-                    &mut resp.private,
-                    &mut resp.diags,
-                    "Update Tenant",
-                ),
-                None => report(
-                    &mut resp.diags,
-                    "Update Tenant",
-                    unit_count_path(&e, &req.plan).or(step.path()),
-                    &e,
-                ),
-            }
-        }
-        match read_back(client, &base, &mut resp.diags, "Update").await {
-            Some(s) => resp.state = s,
-            None if resp.diags.has_errors() => {}
-            None => resp.state = base,
         }
     }
 
-    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
-        if req
-            .state
-            .get("deletion_protection")
-            .and_then(Value::as_bool)
-            == Some(true)
-        {
-            return resp.diags.attr_error(
-                AttrPath::root("deletion_protection"),
-                "Tenant Is Protected From Deletion",
-                format!(
-                    "Tenant {:?} has deletion_protection = true. Set it to false and apply before destroying or replacing the tenant.",
-                    str_attr(&req.state, "name").unwrap_or("")
-                ),
-            );
+    /// An adopted tenant (whose create task is unknown) is waited on until OCP reports it
+    /// NORMAL. `locked = true`: OCP's create-tenant body has no lock field (ocp-api.md
+    /// §3.4.1), so the new tenant is locked with OCP's lock call (§3.4, synchronous) once it
+    /// is ready. The tenant is already in state (R1): when the lock fails, it stays there as
+    /// OCP has it (unlocked), and the error on `locked` makes Terraform taint it once.
+    async fn after_create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &TenantModel,
+        state: &mut TenantModel,
+    ) -> Result<(), Fail> {
+        let (cluster_id, id) = state.ids();
+        let client = call.client;
+        if state.adopted {
+            let ready = poll(call.ctx, call.deadline, || async {
+                let t = client.find_tenant(cluster_id, id).await?;
+                Ok(t.map(|t| t.status.as_deref() == Some("NORMAL")))
+            })
+            .await?;
+            let name = &plan.name;
+            match ready {
+                Polled::Ready => {}
+                Polled::Late => return Err(call.error(None, format!("Tenant {id} ({name}) did not become NORMAL before the create timeout or an interrupt. It stays in state; the next apply replaces it unless it is untainted with `terraform untaint`."))),
+                Polled::Gone => return Err(call.error(None, format!("The adopted tenant {id} ({name}) disappeared before it was ready."))),
+            }
         }
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let deadline = Instant::now() + req.timeout;
-        let Some((cluster_id, id)) = ids(&req.state) else {
-            return;
-        };
-        let task = match client.delete_tenant(cluster_id, id).await {
-            Ok(None) => return, // already gone
-            Ok(Some(t)) => t,
-            Err(e) => return report_delete(&mut resp.diags, "Delete Tenant", &e),
-        };
-        if let Err(e) = wait(client, ctx, &task, deadline).await {
-            return report_delete(&mut resp.diags, "Delete Tenant", &e);
+        let lock = plan.locked == Some(true) && state.locked != Some(true);
+        if lock {
+            if let Err(e) = client.lock_tenant(cluster_id, id).await {
+                let locked = Some(AttrPath::root("locked"));
+                report(call.diags, "Lock Tenant After Create", locked, &e);
+                return Err(Fail::Reported);
+            }
         }
-        match client.find_tenant(cluster_id, id).await {
-            Ok(None) => {}
-            Ok(Some(t)) => resp.diags.error(
-                "Unable to Delete Tenant",
+        if state.adopted || lock {
+            if let Some(m) = self.read(client, state).await? {
+                *state = m;
+            }
+        }
+        Ok(())
+    }
+
+    async fn read(
+        &self,
+        client: &OcpClient,
+        base: &TenantModel,
+    ) -> Result<Option<TenantModel>, ClientError> {
+        let (cluster_id, id) = base.ids();
+        let t = client.find_tenant(cluster_id, id).await?;
+        Ok(t.map(|t| TenantModel::from_ocp(&t, base)))
+    }
+
+    async fn update(
+        &self,
+        call: &mut Call<'_>,
+        prior: &TenantModel,
+        plan: &TenantModel,
+        base: &mut TenantModel,
+    ) -> Result<(), Fail> {
+        let Err((step, f)) = apply_changes(call, prior, plan).await else {
+            return Ok(());
+        };
+        // State keeps the planned configuration-only values, the password only once OCP
+        // took it.
+        if step <= Step::Password {
+            base.root_password = prior.root_password.clone();
+        }
+        Err(f)
+    }
+
+    async fn delete(&self, call: &mut Call<'_>, state: &TenantModel) -> Result<(), Fail> {
+        let (cluster_id, id) = state.ids();
+        let Some(task) = call.client.delete_tenant(cluster_id, id).await? else {
+            return Ok(()); // already gone
+        };
+        crate::lifecycle::wait(call.client, call.ctx, &task, call.deadline).await?;
+        match call.client.find_tenant(cluster_id, id).await? {
+            None => Ok(()),
+            Some(t) => Err(call.error(
+                None,
                 format!(
                     "OCP's delete task {} succeeded but tenant {id} still exists (status {:?}).",
                     task.id,
                     t.status.unwrap_or_default()
                 ),
-            ),
-            Err(e) => report(&mut resp.diags, "Confirm Tenant Deletion", None, &e),
+            )),
         }
     }
 
-    async fn import(&self, ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
+    async fn import(
+        &self,
+        client: Option<&OcpClient>,
+        id: &str,
+    ) -> Result<TenantModel, ImportError> {
         let Some((cluster, tenant)) = id
             .split_once('/')
             .filter(|(c, t)| !c.is_empty() && !t.is_empty() && !t.contains('/'))
         else {
-            return resp.diags.error(
-                "Invalid Import ID",
-                format!("Expected \"<cluster_id>/<tenant_id>\" (e.g. \"1000001/1002001\") or \"<cluster_name>/<tenant_name>\", got {id:?}."),
+            return Err(ImportError::Invalid(format!("Expected \"<cluster_id>/<tenant_id>\" (e.g. \"1000001/1002001\") or \"<cluster_name>/<tenant_name>\", got {id:?}.")));
+        };
+        let (cluster_id, tenant_id) = match (cluster.parse::<i64>(), tenant.parse::<i64>(), client)
+        {
+            (Ok(c), Ok(t), _) => (c, t),
+            (_, _, None) => return Err(ImportError::NoClient),
+            (_, _, Some(client)) => {
+                let c = client.find_cluster_by_name(cluster).await?.ok_or_else(|| {
+                    ImportError::NotFoundOf(
+                        "Cluster",
+                        format!("OCP has no cluster named {cluster:?}."),
+                    )
+                })?;
+                let t = client
+                    .find_tenant_by_name(c.id, tenant)
+                    .await?
+                    .ok_or_else(|| {
+                        ImportError::NotFound(format!(
+                            "Cluster {cluster:?} has no tenant named {tenant:?}."
+                        ))
+                    })?;
+                (c.id, t.id)
+            }
+        };
+        Ok(TenantModel {
+            id: Some(tenant_id),
+            cluster_id,
+            deletion_protection: Some(false),
+            ..TenantModel::default()
+        })
+    }
+
+    /// A create body's field: a `zones[i]` unit count on its `zone` block's `unit_count`, the
+    /// other fields by [`FIELDS`]. (Update errors carry their step's attribute.)
+    fn attr_of(&self, err: &ClientError, plan: &TenantModel) -> Option<AttrPath> {
+        let body: Vec<ReplicaSpec> = plan.zone.iter().filter_map(ZoneModel::replica).collect();
+        unit_count_path(err, &body, plan).or_else(|| attr_by_field(err, FIELDS))
+    }
+
+    fn check_delete(&self, state: &TenantModel, diags: &mut Diagnostics) {
+        if state.deletion_protection == Some(true) {
+            diags.attr_error(
+                AttrPath::root("deletion_protection"),
+                "Tenant Is Protected From Deletion",
+                format!(
+                    "Tenant {:?} has deletion_protection = true. Set it to false and apply before destroying or replacing the tenant.",
+                    state.name
+                ),
             );
-        };
-        let (cluster_id, tenant_id) = match (cluster.parse::<i64>(), tenant.parse::<i64>()) {
-            (Ok(c), Ok(t)) => (c, t),
-            _ => {
-                let c = match client.find_cluster_by_name(cluster).await {
-                    Ok(Some(c)) => c,
-                    Ok(None) => {
-                        return resp.diags.error(
-                            "Cluster Not Found",
-                            format!("OCP has no cluster named {cluster:?}."),
-                        )
-                    }
-                    Err(e) => return report(&mut resp.diags, "Import Tenant", None, &e),
-                };
-                match client.find_tenant_by_name(c.id, tenant).await {
-                    Ok(Some(t)) => (c.id, t.id),
-                    Ok(None) => {
-                        return resp.diags.error(
-                            "Tenant Not Found",
-                            format!("Cluster {cluster:?} has no tenant named {tenant:?}."),
-                        )
-                    }
-                    Err(e) => return report(&mut resp.diags, "Import Tenant", None, &e),
-                }
-            }
-        };
-        resp.state = Some(Value::object([
-            ("cluster_id", Value::from_i64(cluster_id)),
-            ("id", Value::from_i64(tenant_id)),
-            ("deletion_protection", Value::Bool(false)),
-            ("zone", Value::List(Vec::new())),
-        ]));
+        }
     }
 }
 
-/// Which in-place change was under way; ordered as `apply_changes` runs them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Step {
-    Whitelist,
-    Description,
-    AddReplicas,
-    ModifyReplicas,
-    PrimaryZone,
-    DeleteReplicas,
-    Password,
-    Lock,
-    Done,
-}
+/// What the data sources report of a tenant besides its ids and name, with the docs; the
+/// types are those of the `ocp_tenant` resource's attributes.
+const REPORTED: &[(&str, &str)] = &[
+    ("cluster_name", "Name of the cluster that hosts the tenant."),
+    ("mode", "Compatibility mode: `MYSQL` or `ORACLE`."),
+    (
+        "status",
+        "Tenant status as OCP reports it, such as `NORMAL` or `CREATING`.",
+    ),
+    ("charset", "Character set."),
+    ("collation", "Collation."),
+    (
+        "primary_zone",
+        "Zone priority for leaders, such as `zone1;zone2,zone3`.",
+    ),
+    ("locality", "Replica distribution, such as `FULL{1}@zone1`."),
+    ("locked", "Whether the tenant is locked."),
+    ("description", "Free-text description."),
+    ("ob_tenant_id", "OceanBase's own tenant id."),
+    ("ob_version", "OceanBase version."),
+    (
+        "create_time",
+        "When OCP created the tenant (ISO-8601 with offset).",
+    ),
+];
 
-impl Step {
-    fn path(self) -> Option<AttrPath> {
-        Some(AttrPath::root(match self {
-            Step::Whitelist => "whitelist",
-            Step::Description => "description",
-            Step::AddReplicas | Step::ModifyReplicas | Step::DeleteReplicas => "zone",
-            Step::PrimaryZone => "primary_zone",
-            Step::Password => "root_password",
-            Step::Lock => "locked",
-            Step::Done => return None,
-        }))
-    }
-}
-
-/// Runs each change the plan asks for, in an order OCP accepts: replicas are added before the
-/// primary zone may name them and deleted after it no longer does. Each async step waits on
-/// its task. Stops at the first failure and says which step failed.
-#[allow(clippy::too_many_arguments)]
-async fn apply_changes(
-    client: &OcpClient,
-    ctx: &Ctx,
-    cluster_id: i64,
+/// A tenant as the data sources report it: `data "ocp_tenant"`, and without `whitelist` and
+/// `zones` an element of `data "ocp_tenants"`.
+#[derive(Serialize)]
+struct TenantData {
     id: i64,
-    prior: &Value,
-    plan: &Value,
-    deadline: Instant,
-    resp: &mut UpdateResponse,
-) -> Result<(), (Step, ClientError)> {
-    let changed = |a: &str| prior.get(a) != plan.get(a);
-    if changed("whitelist") {
-        if let Some(w) = plan.get("whitelist").and_then(whitelist_string) {
-            client
-                .modify_tenant_whitelist(cluster_id, id, &w)
-                .await
-                .map_err(|e| (Step::Whitelist, e))?;
+    cluster_id: Option<i64>,
+    cluster_name: Option<String>,
+    name: String,
+    mode: Option<String>,
+    status: Option<String>,
+    charset: Option<String>,
+    collation: Option<String>,
+    primary_zone: Option<String>,
+    locality: Option<String>,
+    locked: Option<bool>,
+    description: Option<String>,
+    ob_tenant_id: Option<i64>,
+    ob_version: Option<String>,
+    create_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    whitelist: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zones: Option<Vec<ZoneModel>>,
+}
+
+impl TenantData {
+    /// Tenant `t`; with `detail`, its whitelist and zones too.
+    fn of(t: &Tenant, detail: bool) -> TenantData {
+        TenantData {
+            id: t.id,
+            cluster_id: t.cluster_id,
+            cluster_name: t.cluster_name.clone(),
+            name: t.name.clone(),
+            mode: t.mode.clone(),
+            status: t.status.clone(),
+            charset: t.charset.clone(),
+            collation: t.collation.clone(),
+            primary_zone: t.primary_zone.clone(),
+            locality: t.locality.clone(),
+            locked: t.locked,
+            description: t.description.clone(),
+            ob_tenant_id: t.ob_tenant_id,
+            ob_version: t.ob_version.clone(),
+            create_time: t.create_time.clone(),
+            whitelist: t
+                .whitelist
+                .as_deref()
+                .filter(|_| detail)
+                .map(whitelist_entries),
+            zones: detail.then(|| t.zones.iter().map(ZoneModel::of).collect()),
         }
     }
-    if changed("description") {
-        let d = str_attr(plan, "description").unwrap_or("");
-        client
-            .modify_tenant_description(cluster_id, id, d)
-            .await
-            .map_err(|e| (Step::Description, e))?;
-    }
-    let before: BTreeMap<String, ReplicaSpec> = replicas_of(prior)
-        .into_iter()
-        .map(|r| (r.zone_name.clone(), r))
-        .collect();
-    let after: BTreeMap<String, ReplicaSpec> = replicas_of(plan)
-        .into_iter()
-        .map(|r| (r.zone_name.clone(), r))
-        .collect();
-    let added: Vec<ReplicaSpec> = after
-        .values()
-        .filter(|r| !before.contains_key(&r.zone_name))
-        .cloned()
-        .collect();
-    let modified: Vec<ReplicaSpec> = after
-        .values()
-        .filter(|r| before.get(&r.zone_name).is_some_and(|b| b != *r))
-        .cloned()
-        .collect();
-    let removed: Vec<String> = before
-        .keys()
-        .filter(|z| !after.contains_key(*z))
-        .cloned()
-        .collect();
-    let mut run = |step: Step, task: crate::client::TaskInstance| {
-        resp.private = task_private(task.id);
-        async move {
-            wait(client, ctx, &task, deadline)
-                .await
-                .map(|_| ())
-                .map_err(|e| (step, e))
-        }
-    };
-    if !added.is_empty() {
-        let t = client
-            .add_tenant_replicas(cluster_id, id, &added)
-            .await
-            .map_err(|e| (Step::AddReplicas, e))?;
-        run(Step::AddReplicas, t).await?;
-    }
-    if !modified.is_empty() {
-        let t = client
-            .modify_tenant_replicas(cluster_id, id, &modified)
-            .await
-            .map_err(|e| (Step::ModifyReplicas, e))?;
-        run(Step::ModifyReplicas, t).await?;
-    }
-    if let (true, Some(pz)) = (changed("primary_zone"), str_attr(plan, "primary_zone")) {
-        let same = str_attr(prior, "primary_zone").is_some_and(|p| same_primary_zone(p, pz));
-        if !same {
-            if let Some(t) = client
-                .modify_tenant_primary_zone(cluster_id, id, &ocp_primary_zone(pz))
-                .await
-                .map_err(|e| (Step::PrimaryZone, e))?
-            {
-                run(Step::PrimaryZone, t).await?;
-            }
-        }
-    }
-    if !removed.is_empty() {
-        let t = client
-            .delete_tenant_replicas(cluster_id, id, &removed)
-            .await
-            .map_err(|e| (Step::DeleteReplicas, e))?;
-        run(Step::DeleteReplicas, t).await?;
-    }
-    if changed("root_password") {
-        if let Some(p) = str_attr(plan, "root_password") {
-            client
-                .change_tenant_password(cluster_id, id, &Secret::new(p))
-                .await
-                .map_err(|e| (Step::Password, e))?;
-        }
-    }
-    if changed("locked") {
-        let r = if plan.get("locked").and_then(Value::as_bool) == Some(true) {
-            client.lock_tenant(cluster_id, id).await
-        } else {
-            client.unlock_tenant(cluster_id, id).await
-        };
-        r.map_err(|e| (Step::Lock, e))?;
-    }
-    Ok(())
 }
 
-/// `locked = true` at create: OCP's create-tenant body has no lock field (ocp-api.md §3.4.1),
-/// so the new tenant is locked with OCP's lock call (§3.4, synchronous) once its create task
-/// succeeded. The tenant is already in `resp.state` (R1): when the lock fails, it stays there
-/// as OCP has it (unlocked), and the error on `locked` makes Terraform taint it once.
-async fn lock_after_create(client: &OcpClient, base: &Value, resp: &mut CreateResponse) {
-    let want = base.get("locked").and_then(Value::as_bool) == Some(true);
-    let have = resp.state.get("locked").and_then(Value::as_bool) == Some(true);
-    if !want || have {
-        return;
-    }
-    let Some((cluster_id, id)) = ids(base) else {
-        return;
-    };
-    if let Err(e) = client.lock_tenant(cluster_id, id).await {
-        return report(
-            &mut resp.diags,
-            "Lock Tenant After Create",
-            Some(AttrPath::root("locked")),
-            &e,
-        );
-    }
-    if let Some(s) = read_back(client, base, &mut resp.diags, "Lock").await {
-        resp.state = s;
-    }
-}
-
-/// Polls an adopted tenant (whose create task is unknown) until OCP reports it NORMAL.
-/// Ok(false) when the deadline passes or Terraform sends Stop first.
-async fn wait_until_normal(
-    client: &OcpClient,
-    ctx: &Ctx,
-    cluster_id: i64,
-    id: i64,
-    deadline: Instant,
-) -> Result<bool, ClientError> {
-    poll_until_ready(
-        ctx,
-        deadline,
-        "tenant",
-        format!("/api/v2/ob/clusters/{cluster_id}/tenants/{id}"),
-        || async {
-            let t = client.find_tenant(cluster_id, id).await?;
-            Ok(t.map(|t| t.status.as_deref() == Some("NORMAL")))
-        },
-    )
-    .await
-}
-
-/// The attribute an OCP create error is about, read from OCP's error message (OCP gives no
-/// structured field name, §5 #3).
-/// The `zone[i].unit_count` an OCP refusal of a unit count is about: OCP places one unit of a
-/// tenant per OBServer of a zone, which only OCP knows, so a `unit_count` above a zone's
-/// OBServers is refused at apply. The zone is found by the name the message gives
-/// (`zone zone2`), else by the index of `zones[i]` in a create body (built in plan order).
-fn unit_count_path(e: &ClientError, plan: &Value) -> Option<AttrPath> {
-    let ClientError::Api { message, .. } = e else {
-        return None;
-    };
-    if !message.contains("unitCount") {
-        return None;
-    }
-    let zones = plan.get("zone").map(Value::elements).unwrap_or(&[]);
-    let named = zones.iter().position(|z| {
-        z.get("name")
-            .and_then(Value::as_str)
-            .is_some_and(|n| message.contains(&format!("zone {n} ")))
-    });
-    let indexed = || {
-        let rest = message.split("zones[").nth(1)?;
-        let i: usize = rest.split(']').next()?.parse().ok()?;
-        (i < zones.len()).then_some(i)
-    };
-    let i = named.or_else(indexed)?;
-    Some(AttrPath::root("zone").index(i).attr("unit_count"))
-}
-
-fn create_error_path(e: &ClientError, plan: &Value) -> Option<AttrPath> {
-    if let Some(p) = unit_count_path(e, plan) {
-        return Some(p);
-    }
-    let ClientError::Api { message, .. } = e else {
-        return None;
-    };
-    let m = message.to_ascii_lowercase();
-    let attr = if m.contains("zone") && !m.contains("primary") {
-        "zone"
-    } else if m.contains("primary") {
-        "primary_zone"
-    } else if m.contains("whitelist") {
-        "whitelist"
-    } else if m.contains("password") {
-        "root_password"
-    } else if m.contains("collation") {
-        "collation"
-    } else if m.contains("charset") {
-        "charset"
-    } else if m.contains("unit") {
-        "zone"
-    } else if m.contains("name") {
-        "name"
-    } else {
-        return None;
-    };
-    Some(AttrPath::root(attr))
-}
-
-fn tenant_type() -> Type {
-    Type::object([
-        ("id", Type::Number),
-        ("cluster_id", Type::Number),
-        ("cluster_name", Type::String),
-        ("name", Type::String),
-        ("mode", Type::String),
-        ("status", Type::String),
-        ("charset", Type::String),
-        ("collation", Type::String),
-        ("primary_zone", Type::String),
-        ("locality", Type::String),
-        ("locked", Type::Bool),
-        ("description", Type::String),
-        ("ob_tenant_id", Type::Number),
-        ("ob_version", Type::String),
-        ("create_time", Type::String),
-    ])
-}
-
-fn tenant_fields(t: &Tenant) -> Vec<(&'static str, Value)> {
-    vec![
-        ("id", Value::from_i64(t.id)),
-        ("cluster_id", Value::opt_i64(t.cluster_id)),
-        ("cluster_name", Value::opt_string(t.cluster_name.clone())),
-        ("name", Value::string(t.name.clone())),
-        ("mode", Value::opt_string(t.mode.clone())),
-        ("status", Value::opt_string(t.status.clone())),
-        ("charset", Value::opt_string(t.charset.clone())),
-        ("collation", Value::opt_string(t.collation.clone())),
-        ("primary_zone", Value::opt_string(t.primary_zone.clone())),
-        ("locality", Value::opt_string(t.locality.clone())),
-        ("locked", Value::opt_bool(t.locked)),
-        ("description", Value::opt_string(t.description.clone())),
-        ("ob_tenant_id", Value::opt_i64(t.ob_tenant_id)),
-        ("ob_version", Value::opt_string(t.ob_version.clone())),
-        ("create_time", Value::opt_string(t.create_time.clone())),
-    ]
+/// How `data "ocp_tenant"` chooses its tenant; unknown while validating a configuration that
+/// takes it from another object.
+#[derive(Deserialize)]
+struct Selector {
+    cluster_id: Option<Known<i64>>,
+    id: Option<Known<i64>>,
+    name: Option<Known<String>>,
 }
 
 /// `data "ocp_tenant"`: one tenant of a cluster by id or name.
@@ -1120,24 +1032,26 @@ impl DataSource for TenantDataSource {
     }
 
     fn schema(&self) -> Schema {
-        let mut s = Schema::new("Reads one tenant of an OCP-managed cluster, found by `id` or by `name`.")
+        let resource = TenantResource.schema();
+        let s = Schema::new("Reads one tenant of an OCP-managed cluster, found by `id` or by `name`.")
             .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
             .attr("id", Attr::int().optional().computed().doc("OCP id of the tenant. Set `id` or `name`."))
             .attr("name", Attr::string().optional().computed().validate(NotBlank).doc("Tenant name. Set `id` or `name`."))
             .attr("whitelist", Attr::set(Type::String).computed().doc("Client addresses allowed to connect."))
-            .attr("zones", Attr::list(Type::object([("name", Type::String), ("replica_type", Type::String), ("unit_spec", Type::String), ("unit_count", Type::Number)])).computed().doc("Replicas of the tenant: zone `name`, `replica_type`, `unit_spec` and `unit_count`."));
-        for (name, ty) in tenant_type_attrs() {
-            if s.block.attribute(name).is_none() {
-                s = s.attr(name, Attr::of(ty).computed().doc(tenant_attr_doc(name)));
-            }
-        }
-        s
+            .attr("zones", Attr::list(zone_block().implied_type()).computed().doc("Replicas of the tenant: zone `name`, `replica_type`, `unit_spec` and `unit_count`."));
+        REPORTED
+            .iter()
+            .fold(s, |s, (name, doc)| match resource.block.attribute(name) {
+                Some(a) => s.attr(name, Attr::of(a.ty.clone()).computed().doc(*doc)),
+                None => s,
+            })
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config.get("id").is_none_or(Value::is_null)
-            && config.get("name").is_none_or(Value::is_null)
-        {
+        let Some(s) = read_model::<Selector>(config, diags) else {
+            return;
+        };
+        if s.id.is_none() && s.name.is_none() {
             diags.error(
                 "Missing Tenant Selector",
                 "Set `id` or `name` in data \"ocp_tenant\" to choose the tenant to read.",
@@ -1149,15 +1063,15 @@ impl DataSource for TenantDataSource {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let Some(cluster_id) = req.config.get("cluster_id").and_then(Value::as_i64) else {
+        let Some(s) = read_model::<Selector>(&req.config, &mut resp.diags) else {
             return;
         };
-        let (found, path) = match (
-            req.config.get("id").and_then(Value::as_i64),
-            str_attr(&req.config, "name"),
-        ) {
+        let Some(cluster_id) = s.cluster_id.and_then(Known::known) else {
+            return;
+        };
+        let (found, path) = match (s.id.and_then(Known::known), s.name.and_then(Known::known)) {
             (Some(id), _) => (client.find_tenant(cluster_id, id).await, "id"),
-            (None, Some(name)) => (client.find_tenant_by_name(cluster_id, name).await, "name"),
+            (None, Some(name)) => (client.find_tenant_by_name(cluster_id, &name).await, "name"),
             (None, None) => return,
         };
         let t = match found {
@@ -1165,74 +1079,21 @@ impl DataSource for TenantDataSource {
             Ok(None) => return resp.diags.attr_error(AttrPath::root(path), "Tenant Not Found", format!("Cluster {cluster_id} has no tenant with that {path}; `data \"ocp_tenants\"` lists its tenants.")),
             Err(e) => return report(&mut resp.diags, "Read Tenant", None, &e),
         };
-        let mut state = Value::object(tenant_fields(&t));
-        state.set_attr("whitelist", whitelist_value(t.whitelist.as_deref()));
-        let zones = t
-            .zones
-            .iter()
-            .map(|z| {
-                let pool = z.resource_pool.as_ref();
-                Value::object([
-                    ("name", Value::string(z.name.clone())),
-                    ("replica_type", Value::opt_string(z.replica_type.clone())),
-                    (
-                        "unit_spec",
-                        Value::opt_string(pool.and_then(|p| p.unit_spec_name.clone())),
-                    ),
-                    (
-                        "unit_count",
-                        Value::opt_i64(pool.and_then(|p| p.unit_count)),
-                    ),
-                ])
-            })
-            .collect::<Vec<_>>();
-        state.set_attr("zones", Value::List(zones));
-        resp.state = state;
-    }
-}
-
-fn tenant_type_attrs() -> Vec<(&'static str, Type)> {
-    match tenant_type() {
-        Type::Object(m) => {
-            let order = [
-                "cluster_name",
-                "mode",
-                "status",
-                "charset",
-                "collation",
-                "primary_zone",
-                "locality",
-                "locked",
-                "description",
-                "ob_tenant_id",
-                "ob_version",
-                "create_time",
-            ];
-            order
-                .iter()
-                .filter_map(|n| m.get(*n).map(|t| (*n, t.clone())))
-                .collect()
+        if let Some(v) = write_model(&TenantData::of(&t, true), &self.schema(), &mut resp.diags) {
+            resp.state = v;
         }
-        _ => Vec::new(),
     }
 }
 
-fn tenant_attr_doc(name: &str) -> &'static str {
-    match name {
-        "cluster_name" => "Name of the cluster that hosts the tenant.",
-        "mode" => "Compatibility mode: `MYSQL` or `ORACLE`.",
-        "status" => "Tenant status as OCP reports it, such as `NORMAL` or `CREATING`.",
-        "charset" => "Character set.",
-        "collation" => "Collation.",
-        "primary_zone" => "Zone priority for leaders, such as `zone1;zone2,zone3`.",
-        "locality" => "Replica distribution, such as `FULL{1}@zone1`.",
-        "locked" => "Whether the tenant is locked.",
-        "description" => "Free-text description.",
-        "ob_tenant_id" => "OceanBase's own tenant id.",
-        "ob_version" => "OceanBase version.",
-        "create_time" => "When OCP created the tenant (ISO-8601 with offset).",
-        _ => "",
-    }
+/// The arguments and state of `data "ocp_tenants"`.
+#[derive(Deserialize, Serialize)]
+struct TenantsModel {
+    cluster_id: Option<i64>,
+    name: Option<String>,
+    mode: Option<String>,
+    status: Option<String>,
+    #[serde(default, skip_deserializing)]
+    tenants: Vec<TenantData>,
 }
 
 /// `data "ocp_tenants"`: the tenants of one cluster or of all clusters, with filters.
@@ -1245,36 +1106,38 @@ impl DataSource for TenantsDataSource {
     }
 
     fn schema(&self) -> Schema {
+        // Each element has the attributes of `data "ocp_tenant"` but the whitelist and zones.
+        let mut tenant = TenantDataSource.schema().value_type().clone();
+        if let Type::Object(attrs) = &mut tenant {
+            attrs.remove("whitelist");
+            attrs.remove("zones");
+        }
         Schema::new("Lists tenants, of one cluster or of every cluster OCP manages, paging through OCP's list API.")
             .attr("cluster_id", Attr::int().optional().doc("Only tenants of this cluster (OCP id). Default: every cluster."))
             .attr("name", Attr::string().optional().doc("Only tenants whose name contains this text (OCP's keyword filter, case-insensitive)."))
             .attr("mode", Attr::string().optional().validate(OneOf(MODES)).doc("Only tenants of this mode: `MYSQL` or `ORACLE`."))
             .attr("status", Attr::string().optional().doc("Only tenants with this status, such as `NORMAL`."))
-            .attr("tenants", Attr::list(tenant_type()).computed().doc("The tenants in OCP's order, each with `id`, `cluster_id`, `cluster_name`, `name`, `mode`, `status`, `charset`, `collation`, `primary_zone`, `locality`, `locked`, `description`, `ob_tenant_id`, `ob_version` and `create_time`."))
+            .attr("tenants", Attr::list(tenant).computed().doc("The tenants in OCP's order, each with `id`, `cluster_id`, `cluster_name`, `name`, `mode`, `status`, `charset`, `collation`, `primary_zone`, `locality`, `locked`, `description`, `ob_tenant_id`, `ob_version` and `create_time`."))
     }
 
     async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
-        let filter = TenantFilter {
-            name: str_attr(&req.config, "name").map(str::to_string),
-            mode: str_attr(&req.config, "mode").map(str::to_string),
-            status: str_attr(&req.config, "status").map(str::to_string),
+        let Some(mut m) = read_model::<TenantsModel>(&req.config, &mut resp.diags) else {
+            return;
         };
-        let cluster_id = req.config.get("cluster_id").and_then(Value::as_i64);
-        match client.list_tenants(cluster_id, &filter).await {
+        let filter = TenantFilter {
+            name: m.name.clone(),
+            mode: m.mode.clone(),
+            status: m.status.clone(),
+        };
+        match client.list_tenants(m.cluster_id, &filter).await {
             Ok(list) => {
-                let mut state = req.config.clone();
-                state.set_attr(
-                    "tenants",
-                    Value::List(
-                        list.iter()
-                            .map(|t| Value::object(tenant_fields(t)))
-                            .collect(),
-                    ),
-                );
-                resp.state = state;
+                m.tenants = list.iter().map(|t| TenantData::of(t, false)).collect();
+                if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
+                    resp.state = v;
+                }
             }
             Err(e) => report(&mut resp.diags, "List Tenants", None, &e),
         }

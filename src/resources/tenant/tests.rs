@@ -140,15 +140,9 @@ fn a_whitelist_refuses_two_entries_for_the_same_clients() {
 
 #[test]
 fn whitelist_sets_and_strings_convert_both_ways() {
-    let v = whitelist_value(Some("127.0.0.1,10.0.0.0/8"));
-    assert_eq!(
-        v,
-        Value::set([Value::string("10.0.0.0/8"), Value::string("127.0.0.1")])
-    );
-    assert_eq!(
-        whitelist_string(&v).as_deref(),
-        Some("10.0.0.0/8,127.0.0.1")
-    );
+    let v = whitelist_entries("127.0.0.1, 10.0.0.0/8,");
+    assert_eq!(v, vec!["127.0.0.1", "10.0.0.0/8"]);
+    assert_eq!(whitelist_string(&v), "10.0.0.0/8,127.0.0.1");
 }
 
 #[test]
@@ -258,42 +252,37 @@ fn ocp_tenant() -> Tenant {
     .unwrap()
 }
 
+fn zone(name: &str) -> ZoneModel {
+    ZoneModel {
+        name: name.into(),
+        ..ZoneModel::default()
+    }
+}
+
 #[test]
 fn state_keeps_the_users_zone_order_spelling_and_secrets() {
-    let prior = Value::object([
-        ("root_password", Value::string("pw")),
-        ("primary_zone", Value::string("zone1; zone2")),
-        ("deletion_protection", Value::Bool(true)),
-        (
-            "zone",
-            Value::List(vec![
-                Value::object([("name", Value::string("zone2"))]),
-                Value::object([("name", Value::string("zone1"))]),
-            ]),
-        ),
-    ]);
-    let s = state_from(&ocp_tenant(), &prior);
-    let names: Vec<&str> = s
-        .get("zone")
-        .unwrap()
-        .elements()
-        .iter()
-        .filter_map(|z| str_attr(z, "name"))
-        .collect();
+    let prior = TenantModel {
+        root_password: Some("pw".into()),
+        primary_zone: Some("zone1; zone2".into()),
+        deletion_protection: Some(true),
+        zone: vec![zone("zone2"), zone("zone1")],
+        ..TenantModel::default()
+    };
+    let s = TenantModel::from_ocp(&ocp_tenant(), &prior);
+    let names: Vec<&str> = s.zone.iter().map(|z| z.name.as_str()).collect();
     assert_eq!(names, vec!["zone2", "zone1"]);
     assert_eq!(
-        str_attr(&s, "primary_zone"),
+        s.primary_zone.as_deref(),
         Some("zone1; zone2"),
         "same meaning keeps the user's spelling"
     );
-    assert_eq!(str_attr(&s, "root_password"), Some("pw"));
-    assert_eq!(s.get("deletion_protection"), Some(&Value::Bool(true)));
+    assert_eq!(s.root_password.as_deref(), Some("pw"));
+    assert_eq!(s.deletion_protection, Some(true));
     assert_eq!(
-        s.get("description"),
-        Some(&Value::Null),
+        s.description, None,
         "OCP's empty description is no description"
     );
-    assert_eq!(s.get("whitelist").unwrap().elements().len(), 2);
+    assert_eq!(s.whitelist.map(|w| w.len()), Some(2));
 }
 
 #[test]
@@ -303,7 +292,10 @@ fn fields_ocp_leaves_out_keep_their_prior_values() {
         "id": 7, "name": "app", "clusterId": 1, "status": "NORMAL", "primaryZone": "zone1"
     }))
     .unwrap();
-    let prior = Value::object([
+    // As the adapter reads a plan: the unknown locality of a create reads as null.
+    let mut plan = Value::object([
+        ("cluster_id", Value::from_i64(1)),
+        ("name", Value::string("app")),
         ("charset", Value::string("utf8mb4")),
         ("collation", Value::string("utf8mb4_general_ci")),
         ("whitelist", Value::set([Value::string("10.0.0.0/8")])),
@@ -319,96 +311,257 @@ fn fields_ocp_leaves_out_keep_their_prior_values() {
             ])]),
         ),
     ]);
-    let s = state_from(&t, &prior);
-    for a in [
-        "charset",
-        "collation",
-        "whitelist",
-        "description",
-        "mode",
-        "locked",
-        "zone",
-    ] {
-        assert_eq!(s.get(a), prior.get(a), "{a}");
-    }
-    assert_eq!(
-        s.get("locality"),
-        Some(&Value::Null),
-        "unknown at create: null"
-    );
-    assert_eq!(str_attr(&s, "status"), Some("NORMAL"));
+    crate::framework::plan::strip_unknowns(&mut plan);
+    let prior: TenantModel = crate::value::from_value(&plan).unwrap();
+    let s = TenantModel::from_ocp(&t, &prior);
+    assert_eq!(s.charset, prior.charset);
+    assert_eq!(s.collation, prior.collation);
+    assert_eq!(s.whitelist, prior.whitelist);
+    assert_eq!(s.description, prior.description);
+    assert_eq!(s.mode, prior.mode);
+    assert_eq!(s.locked, prior.locked);
+    assert_eq!(s.zone, prior.zone);
+    assert_eq!(s.locality, None, "unknown at create: null");
+    assert_eq!(s.status.as_deref(), Some("NORMAL"));
 }
 
 #[test]
 fn an_imported_state_gets_every_value_but_the_password() {
-    let prior = Value::object([
-        ("cluster_id", Value::from_i64(1)),
-        ("id", Value::from_i64(7)),
-    ]);
-    let s = state_from(&ocp_tenant(), &prior);
-    assert_eq!(str_attr(&s, "name"), Some("app"));
-    assert_eq!(s.get("ob_tenant_id"), Some(&Value::from_i64(1001)));
-    assert_eq!(s.get("deletion_protection"), Some(&Value::Bool(false)));
-    assert_eq!(s.get("root_password"), None);
-    assert_eq!(
-        s.get("zone").unwrap().elements()[1].get("unit_count"),
-        Some(&Value::from_i64(2))
-    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let prior = rt.block_on(TenantResource.import(None, "1/7")).unwrap();
+    let s = TenantModel::from_ocp(&ocp_tenant(), &prior);
+    assert_eq!((s.cluster_id, s.id), (1, Some(7)));
+    assert_eq!(s.name, "app");
+    assert_eq!(s.ob_tenant_id, Some(1001));
+    assert_eq!(s.deletion_protection, Some(false));
+    assert_eq!(s.root_password, None);
+    assert_eq!(s.zone[1].unit_count, Some(2));
+    // And as a value of the schema: the password null, the timeouts kept.
+    let mut d = Diagnostics::new();
+    let base = Value::object([("timeouts", Value::Null)]);
+    let v = value_over(&s, &TenantResource.schema(), &base, &mut d).unwrap();
+    assert!(d.is_empty(), "{d:?}");
+    let back: TenantModel = crate::value::from_value(&v).unwrap();
+    assert_eq!(back.root_password, None);
+    assert_eq!(back.zone, s.zone);
 }
 
 #[test]
-fn ocp_errors_point_at_the_attribute_they_name() {
-    let e = |m: &str| ClientError::Api {
-        method: "POST",
-        path: "/x".into(),
-        http_status: 400,
-        code: None,
-        message: m.into(),
-        trace_id: None,
-    };
-    let none = Value::Null;
-    assert_eq!(
-        create_error_path(&e("zone zone9 does not exist"), &none),
-        Some(AttrPath::root("zone"))
-    );
-    assert_eq!(
-        create_error_path(&e("invalid whitelist entry"), &none),
-        Some(AttrPath::root("whitelist"))
-    );
-    assert_eq!(create_error_path(&e("something else"), &none), None);
+fn import_ids_are_ids_or_names() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    for bad in ["1", "1/", "/7", "1/7/8"] {
+        assert!(
+            matches!(
+                rt.block_on(TenantResource.import(None, bad)),
+                Err(ImportError::Invalid(_))
+            ),
+            "{bad}"
+        );
+    }
+    // Names need OCP.
+    assert!(matches!(
+        rt.block_on(TenantResource.import(None, "demo/app")),
+        Err(ImportError::Invalid(_))
+    ));
 }
 
-#[test]
-fn a_refused_unit_count_points_at_its_zone_block() {
-    let e = |m: &str| ClientError::Api {
+fn api(m: &str) -> ClientError {
+    ClientError::Api {
         method: "POST",
         path: "/x".into(),
         http_status: 400,
         code: Some("ILLEGAL_ARGUMENT".into()),
         message: m.into(),
         trace_id: None,
+    }
+}
+
+fn two_zones() -> TenantModel {
+    let z = |n: &str| ZoneModel {
+        unit_spec: Some("S1".into()),
+        ..zone(n)
     };
-    let zone = |n: &str| Value::object([("name", Value::string(n))]);
-    let plan = Value::object([("zone", Value::List(vec![zone("zone1"), zone("zone2")]))]);
+    TenantModel {
+        zone: vec![z("zone1"), z("zone2")],
+        ..TenantModel::default()
+    }
+}
+
+#[test]
+fn ocp_errors_point_at_the_attribute_they_name() {
+    // In the simulator's words (crates/ocp-sim, tenant_rules.rs).
+    let plan = two_zones();
+    let at = |m: &str| TenantResource.attr_of(&api(m), &plan);
+    assert_eq!(
+        at(r#"invalid zones[0].name: "zone9" is not a zone of OB cluster demo-cluster"#),
+        Some(AttrPath::root("zone"))
+    );
+    assert_eq!(
+        at("invalid whitelist: entry \"x\" is not an IPv4 address"),
+        Some(AttrPath::root("whitelist"))
+    );
+    assert_eq!(
+        at("rootPassword is required"),
+        Some(AttrPath::root("root_password"))
+    );
+    assert_eq!(
+        at("zone zone9 in primaryZone is not a zone of the tenant"),
+        Some(AttrPath::root("primary_zone"))
+    );
+    assert_eq!(at("something else"), None);
+}
+
+#[test]
+fn a_refused_unit_count_points_at_its_zone_block() {
+    let plan = two_zones();
     let want = Some(AttrPath::root("zone").index(1).attr("unit_count"));
-    // By the zone the message names (addReplica/modifyReplica bodies hold a subset).
+    // A replica call's body holds a subset of the zones: OCP's index is into that body.
+    let body: Vec<ReplicaSpec> = plan.zone[1..]
+        .iter()
+        .filter_map(ZoneModel::replica)
+        .collect();
     assert_eq!(
         unit_count_path(
-            &e("invalid [0].resourcePool.unitCount: 2 units per zone, but zone zone2 has 1 OBServer(s)"),
+            &api("invalid [0].resourcePool.unitCount: 2 units per zone, but zone zone2 has 1 OBServer(s)"),
+            &body,
             &plan
         ),
         want
     );
-    // By the index of a create body, when no zone is named.
+    // A create body holds every zone, in plan order.
     assert_eq!(
-        create_error_path(
-            &e("invalid zones[1].resourcePool.unitCount: too many units"),
+        TenantResource.attr_of(
+            &api("invalid zones[1].resourcePool.unitCount: too many units"),
             &plan
         ),
         want
     );
     assert_eq!(
-        unit_count_path(&e("invalid zones[1].resourcePool.unitSpecName"), &plan),
+        unit_count_path(
+            &api("invalid zones[1].resourcePool.unitSpecName: unknown"),
+            &body,
+            &plan
+        ),
         None
     );
+    // A failed replica step without a unit count is on the `zone` blocks.
+    for step in [
+        Step::AddReplicas,
+        Step::ModifyReplicas,
+        Step::DeleteReplicas,
+    ] {
+        assert_eq!(step.path(), AttrPath::root("zone"));
+    }
+    assert!(
+        Step::Password < Step::Lock,
+        "a failed lock keeps the new password"
+    );
+}
+
+/// A plan of `ocp_tenant` over a prior state, with the zones, primary zone and status given.
+fn plan_value(zones: &[&str], pz: Value, status: Value, locality: Value) -> Value {
+    let mut v = config("MYSQL", "utf8mb4", None, zones, pz.as_str());
+    v.set_attr("status", status);
+    v.set_attr("locality", locality);
+    v.set_attr("description", Value::string("x"));
+    v
+}
+
+#[test]
+fn planning_keeps_locality_and_status_unless_zones_or_the_primary_zone_move() {
+    let schema = TenantResource.schema();
+    let prior = schema.block.conform(&plan_value(
+        &["zone1"],
+        Value::string("zone1"),
+        Value::string("NORMAL"),
+        Value::string("FULL{1}@zone1"),
+    ));
+    let plan = |zones: &[&str], pz: Value| {
+        let planned = schema.block.conform(&plan_value(
+            zones,
+            pz.clone(),
+            Value::Unknown,
+            Value::Unknown,
+        ));
+        let config = schema
+            .block
+            .conform(&plan_value(zones, pz, Value::Null, Value::Null));
+        let req = PlanRequest {
+            prior: &prior,
+            config: &config,
+            prior_private: &[],
+        };
+        let mut resp = PlanResponse {
+            planned,
+            requires_replace: Vec::new(),
+            private: Vec::new(),
+            diags: Diagnostics::new(),
+        };
+        TenantResource.modify_plan(&req, &mut resp);
+        assert!(resp.diags.is_empty(), "{:?}", resp.diags);
+        let v: View = crate::value::from_value(&resp.planned).unwrap();
+        (
+            known(&v.locality).map(String::from),
+            known(&v.status).map(String::from),
+        )
+    };
+    assert_eq!(
+        plan(&["zone1"], Value::string("zone1")),
+        (Some("FULL{1}@zone1".into()), Some("NORMAL".into())),
+        "a synchronous change keeps both"
+    );
+    assert_eq!(
+        plan(&["zone1"], Value::string("RANDOM")),
+        (Some("FULL{1}@zone1".into()), None),
+        "a primary-zone task reports its own status"
+    );
+    assert_eq!(
+        plan(&["zone1", "zone2"], Value::string("zone1")),
+        (None, None),
+        "a replica change moves both"
+    );
+}
+
+#[test]
+fn the_data_sources_take_their_types_from_the_schemas() {
+    let one = TenantDataSource.schema();
+    let Type::Object(attrs) = one.value_type() else {
+        panic!("an object")
+    };
+    assert_eq!(
+        attrs.get("zones"),
+        Some(&Type::list(zone_block().implied_type()))
+    );
+    let list = TenantsDataSource.schema();
+    let Some(Type::List(element)) = list.block.attribute("tenants").map(|a| a.ty.clone()) else {
+        panic!("a list")
+    };
+    let Type::Object(element) = *element else {
+        panic!("of objects")
+    };
+    let names: Vec<&str> = element.keys().map(String::as_str).collect();
+    assert_eq!(names.len(), 15, "{names:?}");
+    for (name, _) in REPORTED {
+        assert_eq!(element.get(*name), attrs.get(*name), "{name}");
+    }
+    // The one model writes both.
+    let t = ocp_tenant();
+    let mut d = Diagnostics::new();
+    let v = write_model(&TenantData::of(&t, true), &one, &mut d).unwrap();
+    let tenants = TenantsModel {
+        cluster_id: None,
+        name: None,
+        mode: None,
+        status: None,
+        tenants: vec![TenantData::of(&t, false)],
+    };
+    write_model(&tenants, &list, &mut d).unwrap();
+    assert!(d.is_empty(), "{d:?}");
+    let zones: Vec<ZoneModel> =
+        crate::value::from_value(&v.get("zones").cloned().unwrap()).unwrap();
+    assert_eq!(zones[1].unit_count, Some(2));
 }
