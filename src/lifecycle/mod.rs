@@ -373,10 +373,7 @@ pub fn value_over<M: Serialize>(
         for name in names.chain(schema.block.blocks.iter().map(|(n, _)| n)) {
             if !named.iter().any(|n| n == name) {
                 if let Some(b) = base.get(name) {
-                    // A value still unknown in a plan is one OCP did not report: null.
-                    let mut b = b.clone();
-                    strip_unknowns(&mut b);
-                    v.set_attr(name, b);
+                    v.set_attr(name, b.clone());
                 }
             }
         }
@@ -389,8 +386,12 @@ impl<O: OcpObject> Managed<O> {
         format!("{verb} {}", O::NOUN)
     }
 
+    /// The state for model `m` over `base` (a plan or a prior state). A value the plan left
+    /// unknown that the model does not write is one OCP did not report: null.
     fn write(&self, m: &O::Model, base: &Value, diags: &mut Diagnostics) -> Option<Value> {
-        value_over(m, &self.0.schema(), base, diags)
+        let mut v = value_over(m, &self.0.schema(), base, diags)?;
+        strip_unknowns(&mut v);
+        Some(v)
     }
 
     /// Reports a failure of an operation: an OCP error once, on the attribute it concerns.

@@ -343,10 +343,10 @@ fn a_model_is_written_over_what_terraform_holds() {
     assert_eq!(v.get("name"), Some(&Value::string("m")));
     assert_eq!(
         v.get("size"),
-        Some(&Value::Null),
-        "a skipped unknown becomes null"
+        Some(&Value::Unknown),
+        "a plan keeps what the model does not write, unknowns included"
     );
-    assert_eq!(v.get("id"), Some(&Value::Null));
+    assert_eq!(v.get("id"), Some(&Value::Unknown));
     assert_eq!(
         v.get("timeouts").and_then(|t| t.get("create")),
         Some(&Value::string("5m")),

@@ -219,8 +219,8 @@ const ENTRY_ATTRS: &[&str] = &[
 struct DatabasesModel {
     cluster_id: i64,
     tenant_id: i64,
-    #[serde(default)]
-    databases: Vec<DatabaseEntry>,
+    /// Null in the configuration; written by read.
+    databases: Option<Vec<DatabaseEntry>>,
 }
 
 /// One entry of `ocp_databases`.
@@ -271,7 +271,7 @@ impl DataSource for DatabasesDataSource {
         match client.list_databases(m.cluster_id, m.tenant_id).await {
             Ok(mut list) => {
                 list.sort_by(|a, b| a.db_name.cmp(&b.db_name));
-                m.databases = list.into_iter().map(DatabaseEntry::from).collect();
+                m.databases = Some(list.into_iter().map(DatabaseEntry::from).collect());
                 if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
                     resp.state = v;
                 }

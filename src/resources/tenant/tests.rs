@@ -365,7 +365,7 @@ fn import_ids_are_ids_or_names() {
     // Names need OCP.
     assert!(matches!(
         rt.block_on(TenantResource.import(None, "demo/app")),
-        Err(ImportError::Invalid(_))
+        Err(ImportError::NoClient)
     ));
 }
 
