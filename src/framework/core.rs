@@ -15,7 +15,6 @@ use super::plan;
 use super::resource::*;
 use super::schema::Schema;
 use super::validate::validate_block;
-use crate::lifecycle::pending;
 use crate::value::{decode_json, Value};
 
 /// One registered resource type with its cached schema.
@@ -341,12 +340,6 @@ impl ProviderCore {
             );
             return (Some(state), private, diags);
         }
-        let private = match ctx.client_opt() {
-            Some(c) if !e.imp.owns_pending() && pending::pending_of(&private).is_some() => {
-                pending::refresh(c, private).await
-            }
-            _ => private,
-        };
         let mut resp = ReadResponse {
             state: Some(state.clone()),
             private: private.clone(),
@@ -424,11 +417,6 @@ impl ProviderCore {
             },
             &mut resp,
         );
-        if !prior.is_null() && !e.imp.owns_pending() {
-            if let Some(p) = pending::pending_of(prior_private) {
-                pending::plan(&e.schema, &p, prior, config, &mut resp);
-            }
-        }
         if !resp.requires_replace.is_empty() {
             let paths: Vec<String> = resp
                 .requires_replace
@@ -504,41 +492,10 @@ impl ProviderCore {
                 }
                 return (Value::Null, resp.private, diags);
             }
-            let mut state = resp.state;
-            if pending::pending_of(&resp.private).is_some() {
-                // Still being built by OCP: computed values come with the next read.
-                plan::strip_unknowns(&mut state);
-            }
+            let state = resp.state;
             let state = finish_applied(&e.schema, &planned, state, &mut diags, "create");
             return (state, resp.private, diags);
         }
-        let resumes = !e.imp.owns_pending();
-        let (prior, private) = match pending::pending_of(&private).filter(|_| resumes) {
-            None => (prior, private),
-            Some(p) => {
-                let tasks = p.tasks.clone();
-                let private = match pending::finish(&ctx, &e.schema, &planned, p, private).await {
-                    Ok(private) => private,
-                    Err((private, d)) => {
-                        diags.extend(d);
-                        return (prior, private, diags);
-                    }
-                };
-                // The prior state was read while the tasks ran: what they did is not in it.
-                // The update diffs OCP's object as it is now against the plan, so it submits
-                // only what is still missing, never what the tasks already did.
-                match reread(e, &ctx, &prior, private, &tasks).await {
-                    Ok((fresh, private, d)) => {
-                        diags.extend(d);
-                        (fresh, private)
-                    }
-                    Err((private, d)) => {
-                        diags.extend(d);
-                        return (prior, private, diags);
-                    }
-                }
-            }
-        };
         let timeout = e.schema.timeout(&planned, "update");
         let mut resp = UpdateResponse {
             state: prior.clone(),
@@ -612,50 +569,6 @@ impl ProviderCore {
         let mut diags = resp.diags;
         let state = finish_state(&e.schema, resp.state, &mut diags, "Read");
         (state, diags)
-    }
-}
-
-/// After pending tasks finished: reads the object again through the resource's own `read`,
-/// so that the update starts from what OCP has now. `Ok` carries the fresh prior state, the
-/// private bytes and the read's warnings; `Err` the bytes to keep and the error (the read
-/// failed, or the object is gone: it is never re-created behind the user's back).
-async fn reread(
-    e: &ResourceEntry,
-    ctx: &Ctx,
-    prior: &Value,
-    private: Vec<u8>,
-    tasks: &[i64],
-) -> Result<(Value, Vec<u8>, Diagnostics), (Vec<u8>, Diagnostics)> {
-    let mut resp = ReadResponse {
-        state: Some(prior.clone()),
-        private: private.clone(),
-        diags: Diagnostics::new(),
-    };
-    let req = ReadRequest {
-        state: prior.clone(),
-        private,
-        timeout: e.schema.timeout(prior, "read"),
-    };
-    e.imp.read(ctx, req, &mut resp).await;
-    let mut diags = resp.diags;
-    if diags.has_errors() {
-        return Err((resp.private, diags));
-    }
-    match resp.state {
-        Some(s) => {
-            let s = finish_state(&e.schema, s, &mut diags, "Read");
-            Ok((s, resp.private, diags))
-        }
-        None => {
-            diags.error(
-                "Object Gone After Pending OCP Task",
-                format!(
-                    "The OCP task {} that the last apply stopped waiting for has ended, but OCP no longer has this object, so nothing was changed. Check OCP: the next `terraform plan` shows the object to be created again.",
-                    pending::ids_text(tasks)
-                ),
-            );
-            Err((resp.private, diags))
-        }
     }
 }
 

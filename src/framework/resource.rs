@@ -244,12 +244,6 @@ pub trait Resource: Send + Sync {
     /// Deletes the object; an object already gone counts as deleted.
     async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse);
 
-    /// Whether this resource resumes OCP tasks an earlier apply left running itself (in its
-    /// read, plan and update), so the framework leaves them alone.
-    fn owns_pending(&self) -> bool {
-        false
-    }
-
     /// Turns a `terraform import` id into a partial state. The default refuses import.
     async fn import(&self, _ctx: &Ctx, _id: &str, resp: &mut ImportResponse) {
         resp.diags.error(

@@ -458,10 +458,6 @@ impl<O: OcpObject> Resource for Managed<O> {
         }
     }
 
-    fn owns_pending(&self) -> bool {
-        true
-    }
-
     async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;

@@ -77,25 +77,11 @@ impl Resource for Toy {
         }
     }
     async fn read(&self, _ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
-        match req.state.get("id").and_then(Value::as_str) {
-            Some("gone") => resp.remove(),
-            // OCP has moved on since the state was read (a pending task finished).
-            Some("stale") => {
-                let mut s = req.state.clone();
-                s.set_attr("name", Value::string("fresh"));
-                resp.state = Some(s);
-            }
-            _ => {}
+        if req.state.get("id").and_then(Value::as_str) == Some("gone") {
+            resp.remove();
         }
     }
     async fn update(&self, _ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
-        if req.prior.get("id") == Some(&Value::string("stale"))
-            && req.prior.get("name") != Some(&Value::string("fresh"))
-        {
-            return resp
-                .diags
-                .error("Stale Prior", "the update got the old prior");
-        }
         resp.state = req.plan;
     }
     async fn delete(&self, _ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
@@ -247,70 +233,6 @@ fn older_state_is_upgraded_and_newer_state_refused() {
     assert_eq!(v.get("name"), Some(&Value::string("n")));
     let (_, d) = c.upgrade_resource_state("ocp_toy", 3, br#"{"id":"5"}"#, false);
     assert!(d.0[0].detail.contains("newer provider"));
-}
-
-fn toy(id: &str, name: &str) -> Value {
-    obj(&[
-        ("id", Value::string(id)),
-        ("name", Value::string(name)),
-        ("timeouts", Value::Null),
-    ])
-}
-
-/// Private bytes with an update task that failed after the last apply stopped waiting
-/// (finishing it needs no OCP call, so the core runs without a client).
-fn failed_update_pending() -> Vec<u8> {
-    let mut b = Vec::new();
-    pending::Private::edit(&mut b, |p| {
-        p.set_pending(pending::Op::Update, vec![5]);
-        p.pending.as_mut().unwrap().failed = Some("boom".into());
-    });
-    b
-}
-
-#[test]
-fn after_pending_tasks_the_update_starts_from_a_fresh_read() {
-    let c = core();
-    let plan = toy("stale", "wanted");
-    let (s, private, d) = rt().block_on(c.apply_resource_change(
-        "ocp_toy",
-        toy("stale", "old"),
-        plan.clone(),
-        plan.clone(),
-        failed_update_pending(),
-    ));
-    assert!(d.is_empty(), "{d:?}");
-    assert_eq!(s, plan);
-    assert_eq!(pending::pending_of(&private), None, "nothing left pending");
-    // Without pending tasks the prior state is the one Terraform refreshed: no re-read.
-    let (_, _, d) = rt().block_on(c.apply_resource_change(
-        "ocp_toy",
-        toy("stale", "old"),
-        plan.clone(),
-        plan,
-        vec![],
-    ));
-    assert_eq!(d.0[0].summary, "Stale Prior");
-}
-
-#[test]
-fn an_object_gone_after_its_pending_tasks_is_an_error_not_a_create() {
-    let c = core();
-    let prior = toy("gone", "old");
-    let plan = toy("gone", "wanted");
-    let (s, _, d) = rt().block_on(c.apply_resource_change(
-        "ocp_toy",
-        prior.clone(),
-        plan.clone(),
-        plan,
-        failed_update_pending(),
-    ));
-    assert_eq!(d.0[0].summary, "Object Gone After Pending OCP Task");
-    assert!(d.0[0].detail.contains("task 5"), "{}", d.0[0].detail);
-    assert_eq!(
-        s, prior,
-        "Terraform keeps what it had; the next refresh drops it"
-    );
 }
 
 #[test]
