@@ -476,11 +476,7 @@ impl OcpClient {
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
-        let bytes = encode("PUT", path, body)?;
-        let data = self
-            .execute(Method::PUT, path, &[], Some(bytes.as_slice()))
-            .await?;
-        decode("PUT", path, data)
+        self.send_json(Method::PUT, path, body).await
     }
 
     /// PATCH `path` with a JSON body; returns `data`. Retried like PUT: OCP's PATCH calls
@@ -490,11 +486,7 @@ impl OcpClient {
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
-        let bytes = encode("PATCH", path, body)?;
-        let data = self
-            .execute(Method::PATCH, path, &[], Some(bytes.as_slice()))
-            .await?;
-        decode("PATCH", path, data)
+        self.send_json(Method::PATCH, path, body).await
     }
 
     /// DELETE `path`; returns `data` (`()`/`Option` accept an absent one). Retried on
@@ -511,11 +503,22 @@ impl OcpClient {
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
-        let bytes = encode("POST", path, body)?;
+        self.send_json(Method::POST, path, body).await
+    }
+
+    /// Sends `body` as JSON with `method`, retried on transient failures; returns `data`.
+    async fn send_json<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let m = method_name(&method);
+        let bytes = encode(m, path, body)?;
         let data = self
-            .execute(Method::POST, path, &[], Some(bytes.as_slice()))
+            .execute(method, path, &[], Some(bytes.as_slice()))
             .await?;
-        decode("POST", path, data)
+        decode(m, path, data)
     }
 
     /// POST sent exactly once, never retried: for actions whose repetition would do
