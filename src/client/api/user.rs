@@ -570,13 +570,9 @@ impl OcpClient {
 /// A simulator with a fresh tenant, for the tests of this family (also used by `db`).
 #[cfg(test)]
 pub(crate) mod fixture {
-    use std::time::Duration;
-
-    use tokio_util::sync::CancellationToken;
-
     use crate::client::api::tenant::{CreateTenant, ReplicaSpec};
-    use crate::client::testutil::TestSim;
-    use crate::client::{OcpClient, Secret, WaitOptions};
+    use crate::client::testutil::{wait_ok, TestSim};
+    use crate::client::{OcpClient, Secret};
 
     /// A running simulator, a client, the demo cluster's id and a new tenant's id.
     pub(crate) struct TenantFixture {
@@ -612,15 +608,7 @@ pub(crate) mod fixture {
             .await
             .unwrap_or_else(|e| panic!("create tenant: {e}"))
             .expect_new();
-        let done = client
-            .wait_task(
-                task.id,
-                &WaitOptions::with_timeout(Duration::from_secs(60)),
-                &CancellationToken::new(),
-            )
-            .await
-            .unwrap_or_else(|e| panic!("wait: {e}"));
-        assert!(done.is_successful(), "{done:?}");
+        let done = wait_ok(&client, task.id).await;
         let tid = done
             .tenant_id
             .unwrap_or_else(|| panic!("no tenantId on {done:?}"));

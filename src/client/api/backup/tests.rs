@@ -249,18 +249,12 @@ fn an_echoed_secret_is_masked_in_errors() {
 use std::time::Duration;
 
 use ocp_sim::backup::BackupObject;
-use tokio_util::sync::CancellationToken;
 
 use crate::client::api::user::fixture::{tenant, TenantFixture};
-use crate::client::testutil::{assert_no_password, LossyFront, TestSim};
-use crate::client::WaitOptions;
+use crate::client::testutil::{assert_no_password, ok, wait_ok, LossyFront, TestSim};
 
 const STRATEGY_ROUTE: &str =
     "POST /api/v2/ob/clusters/{id}/tenants/{id}/backup/config/backupStrategy";
-
-fn ok<T>(r: Result<T, ClientError>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn targets(f: &TenantFixture) -> [BackupTarget; 2] {
     [
@@ -348,14 +342,7 @@ fn members(s: &BackupStrategy) -> (ScheduleConfig, ThresholdConfig, StorageConfi
 
 async fn wait_all(client: &OcpClient, ids: &[i64]) {
     for id in ids {
-        let t = ok(client
-            .wait_task(
-                *id,
-                &WaitOptions::with_timeout(Duration::from_secs(60)),
-                &CancellationToken::new(),
-            )
-            .await);
-        assert!(t.is_successful(), "{t:?}");
+        wait_ok(client, *id).await;
     }
 }
 
@@ -612,8 +599,8 @@ async fn canned(envelope: Value) -> (String, std::sync::Arc<std::sync::atomic::A
     use std::sync::Arc;
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-    let listener = ok_io(tokio::net::TcpListener::bind("127.0.0.1:0").await);
-    let port = ok_io(listener.local_addr()).port();
+    let listener = ok(tokio::net::TcpListener::bind("127.0.0.1:0").await);
+    let port = ok(listener.local_addr()).port();
     let hits = Arc::new(AtomicUsize::new(0));
     let counter = hits.clone();
     let body = envelope.to_string();
@@ -658,10 +645,6 @@ async fn canned(envelope: Value) -> (String, std::sync::Arc<std::sync::atomic::A
         }
     });
     (format!("http://127.0.0.1:{port}"), hits)
-}
-
-fn ok_io<T>(r: std::io::Result<T>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test]

@@ -4,10 +4,7 @@ use serde_json::json;
 
 use super::*;
 use crate::client::api::user::fixture::{tenant, TenantFixture};
-
-fn ok<T>(r: Result<T, ClientError>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::client::testutil::ok;
 
 async fn find(f: &TenantFixture, name: &str) -> Database {
     ok(f.client.find_database(f.cid, f.tid, name).await)
