@@ -466,8 +466,7 @@ impl OcpClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, ClientError> {
-        let data = self.execute(Method::GET, path, query, None).await?;
-        decode("GET", path, data)
+        self.call(Method::GET, path, query, None).await
     }
 
     /// PUT `body` to `path`; returns `data`. Retried on transient failures.
@@ -492,8 +491,7 @@ impl OcpClient {
     /// DELETE `path`; returns `data` (`()`/`Option` accept an absent one). Retried on
     /// transient failures.
     pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        let data = self.execute(Method::DELETE, path, &[], None).await?;
-        decode("DELETE", path, data)
+        self.call(Method::DELETE, path, &[], None).await
     }
 
     /// POST for an action that is safe to repeat (lock, modifyWhitelist, changePassword to
@@ -513,11 +511,20 @@ impl OcpClient {
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
+        let bytes = encode(method_name(&method), path, body)?;
+        self.call(method, path, &[], Some(bytes.as_slice())).await
+    }
+
+    /// One request through the retry loop ([`OcpClient::execute`]), its `data` decoded.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&[u8]>,
+    ) -> Result<T, ClientError> {
         let m = method_name(&method);
-        let bytes = encode(m, path, body)?;
-        let data = self
-            .execute(method, path, &[], Some(bytes.as_slice()))
-            .await?;
+        let data = self.execute(method, path, query, body).await?;
         decode(m, path, data)
     }
 

@@ -140,8 +140,7 @@ async fn get_is_retried_through_injected_503s() {
     let client = sim.client();
     let id = sim.demo_cluster_id(&client).await;
     sim.reset_requests().await;
-    sim.fault(json!({"fail_next": 2, "status": 503, "path_prefix": "/api/v2/ob/clusters/", "method": "GET"}))
-        .await;
+    sim.fail_next(2, 503, "GET", "/api/v2/ob/clusters/").await;
     let cluster: Value = ok(client.get(&format!("/api/v2/ob/clusters/{id}"), &[]).await);
     assert_eq!(cluster["name"], "demo-cluster");
     assert_eq!(sim.count("GET /api/v2/ob/clusters/{id}").await, 3);

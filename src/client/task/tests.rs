@@ -257,7 +257,7 @@ async fn transient_poll_errors_do_not_fail_the_wait() {
     let client = sim.client_with(|c| c.max_retries = 0);
     let id = sim.demo_cluster_id(&client).await;
     let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
-    sim.fault(json!({"fail_next": 3, "status": 503, "path_prefix": "/api/v2/tasks/instances", "method": "GET"}))
+    sim.fail_next(3, 503, "GET", "/api/v2/tasks/instances")
         .await;
     let done = ok(client
         .wait_task(task.id, &WaitOptions::default(), &CancellationToken::new())

@@ -515,9 +515,7 @@ async fn a_strategy_that_existed_before_is_reported_and_no_post_is_sent() {
     ok(f.client.create_backup_strategy(t, &oss_body()).await).expect_new();
     f.sim.reset_requests().await;
     let path = backup_path(t, BackupCall::Strategy);
-    f.sim
-        .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
-        .await;
+    f.sim.fail_next(1, 500, "POST", &path).await;
     let found = ok(f.client.create_backup_strategy(t, &oss_body()).await).expect_existing();
     assert!(found.id.is_some(), "{found:?}");
     assert_eq!(f.sim.count(STRATEGY_ROUTE).await, 0);
@@ -546,9 +544,7 @@ async fn a_modify_is_retried_after_a_transient_failure() {
     ok(f.client.create_backup_strategy(t, &oss_body()).await);
     f.sim.reset_requests().await;
     let path = backup_path(t, BackupCall::Strategy);
-    f.sim
-        .fault(json!({"fail_next": 1, "status": 503, "path_prefix": path, "method": "PATCH"}))
-        .await;
+    f.sim.fail_next(1, 503, "PATCH", &path).await;
     ok(f.client.modify_backup_strategy(t, &file_body()).await);
     assert_eq!(
         f.sim

@@ -338,8 +338,7 @@ async fn create_reports_a_tenant_that_existed_before_and_sends_no_post() {
     let existing = create_ready(&client, cid, &body).await;
     sim.reset_requests().await;
     let path = format!("/api/v2/ob/clusters/{cid}/tenants/createTenant");
-    sim.fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
-        .await;
+    sim.fail_next(1, 500, "POST", &path).await;
     let found = ok(client.create_tenant(cid, &body).await).expect_existing();
     assert_eq!(found, existing);
     assert_eq!(
@@ -449,8 +448,7 @@ async fn a_failed_primary_zone_change_is_not_repeated() {
         "/api/v2/ob/clusters/{cid}/tenants/{}/modifyPrimaryZone",
         t.id
     );
-    sim.fault(json!({"fail_next": 1, "status": 503, "path_prefix": path, "method": "POST"}))
-        .await;
+    sim.fail_next(1, 503, "POST", &path).await;
     let res = client
         .modify_tenant_primary_zone(cid, t.id, "zone2;zone1")
         .await;

@@ -500,9 +500,7 @@ async fn create_user_reports_one_that_existed_before_and_sends_no_post() {
     let existing = create_user(&f, &body).await;
     f.sim.reset_requests().await;
     let path = format!("/api/v2/ob/clusters/{}/tenants/{}/users", f.cid, f.tid);
-    f.sim
-        .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
-        .await;
+    f.sim.fail_next(1, 500, "POST", &path).await;
     let found = ok(f.client.create_db_user(f.cid, f.tid, &body).await).expect_existing();
     assert_eq!(found, find_user(&f, &existing.username).await);
     assert_eq!(
@@ -747,9 +745,7 @@ async fn an_oracle_role_that_exists_upper_cased_is_reported_not_created_again() 
     assert!(!first.is_adopted(), "{first:?}");
     f.sim.reset_requests().await;
     let path = format!("/api/v2/ob/clusters/{}/tenants/{}/roles", f.cid, f.tid);
-    f.sim
-        .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
-        .await;
+    f.sim.fail_next(1, 500, "POST", &path).await;
     let r = ok(f.client.create_db_role(f.cid, f.tid, &body).await).expect_existing();
     assert!(r.role_name.eq_ignore_ascii_case("r_low"), "{r:?}");
     assert_eq!(
