@@ -17,6 +17,24 @@ pub(crate) fn de_opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>,
     })
 }
 
+/// Accepts a number, a numeric string or null.
+pub(crate) fn de_opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// An integer id from a number or a numeric string.
+fn id_of(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 /// Accepts a string, a number or a boolean (as text) or null.
 pub(crate) fn de_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Option::<Value>::deserialize(d)? {
@@ -63,12 +81,7 @@ pub(crate) fn de_vec_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D:
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let n = match v {
-                    Value::Number(n) => n.as_i64(),
-                    Value::String(s) => s.trim().parse().ok(),
-                    _ => None,
-                };
-                n.ok_or_else(|| {
+                id_of(v).ok_or_else(|| {
                     serde::de::Error::custom(format!(
                         "[{i}]: expected an integer id, got {}",
                         super::envelope::json_kind(v)
@@ -125,12 +138,7 @@ pub(crate) fn decode_at<T: serde::de::DeserializeOwned>(
 /// A required id: a number or a numeric string.
 pub(crate) fn de_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     let v = Value::deserialize(d)?;
-    let n = match &v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    };
-    n.ok_or_else(|| {
+    id_of(&v).ok_or_else(|| {
         serde::de::Error::custom(format!(
             "expected an integer id, got {}",
             super::envelope::json_kind(&v)

@@ -466,8 +466,7 @@ impl OcpClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, ClientError> {
-        let data = self.execute(Method::GET, path, query, None).await?;
-        decode("GET", path, data)
+        self.call(Method::GET, path, query, None).await
     }
 
     /// PUT `body` to `path`; returns `data`. Retried on transient failures.
@@ -476,11 +475,7 @@ impl OcpClient {
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
-        let bytes = encode("PUT", path, body)?;
-        let data = self
-            .execute(Method::PUT, path, &[], Some(bytes.as_slice()))
-            .await?;
-        decode("PUT", path, data)
+        self.send_json(Method::PUT, path, body).await
     }
 
     /// PATCH `path` with a JSON body; returns `data`. Retried like PUT: OCP's PATCH calls
@@ -490,18 +485,13 @@ impl OcpClient {
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
-        let bytes = encode("PATCH", path, body)?;
-        let data = self
-            .execute(Method::PATCH, path, &[], Some(bytes.as_slice()))
-            .await?;
-        decode("PATCH", path, data)
+        self.send_json(Method::PATCH, path, body).await
     }
 
     /// DELETE `path`; returns `data` (`()`/`Option` accept an absent one). Retried on
     /// transient failures.
     pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        let data = self.execute(Method::DELETE, path, &[], None).await?;
-        decode("DELETE", path, data)
+        self.call(Method::DELETE, path, &[], None).await
     }
 
     /// POST for an action that is safe to repeat (lock, modifyWhitelist, changePassword to
@@ -511,11 +501,31 @@ impl OcpClient {
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
-        let bytes = encode("POST", path, body)?;
-        let data = self
-            .execute(Method::POST, path, &[], Some(bytes.as_slice()))
-            .await?;
-        decode("POST", path, data)
+        self.send_json(Method::POST, path, body).await
+    }
+
+    /// Sends `body` as JSON with `method`, retried on transient failures; returns `data`.
+    async fn send_json<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let bytes = encode(method_name(&method), path, body)?;
+        self.call(method, path, &[], Some(bytes.as_slice())).await
+    }
+
+    /// One request through the retry loop ([`OcpClient::execute`]), its `data` decoded.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&[u8]>,
+    ) -> Result<T, ClientError> {
+        let m = method_name(&method);
+        let data = self.execute(method, path, query, body).await?;
+        decode(m, path, data)
     }
 
     /// POST sent exactly once, never retried: for actions whose repetition would do

@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::testutil::{assert_no_password, LossyFront, TestSim, TlsFront, PASSWORD, USER};
+use super::api::cluster::Cluster;
+use super::testutil::{
+    assert_no_password, expect_err, ok, LossyFront, TestSim, TlsFront, PASSWORD, USER,
+};
 use super::*;
 
 #[test]
@@ -60,7 +63,7 @@ fn debug_of_config_and_client_hides_the_password() {
 async fn check_auth_succeeds_with_the_right_credentials() {
     let sim = TestSim::start(0.3).await;
     let client = sim.client();
-    client.check_auth().await.unwrap_or_else(|e| panic!("{e}"));
+    ok(client.check_auth().await);
     assert_eq!(client.username(), USER);
     assert_eq!(client.endpoint(), sim.sim.url());
 }
@@ -78,10 +81,7 @@ async fn wrong_credentials_give_unauthorized_naming_endpoint_and_user_but_not_th
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     let client = sim.client_with(|c| c.endpoint = server.url());
-    let err = match client.check_auth().await {
-        Err(e) => e,
-        Ok(()) => panic!("expected 401"),
-    };
+    let err = expect_err(client.check_auth().await);
     match &err {
         ClientError::Unauthorized {
             endpoint, username, ..
@@ -111,10 +111,7 @@ async fn a_closed_port_gives_a_transport_error_quickly() {
     ))
     .unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
-    let err = match client.check_auth().await {
-        Err(e) => e,
-        Ok(()) => panic!("expected a transport error"),
-    };
+    let err = expect_err(client.check_auth().await);
     assert!(
         matches!(
             err,
@@ -143,12 +140,8 @@ async fn get_is_retried_through_injected_503s() {
     let client = sim.client();
     let id = sim.demo_cluster_id(&client).await;
     sim.reset_requests().await;
-    sim.fault(json!({"fail_next": 2, "status": 503, "path_prefix": "/api/v2/ob/clusters/", "method": "GET"}))
-        .await;
-    let cluster: Value = client
-        .get(&format!("/api/v2/ob/clusters/{id}"), &[])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    sim.fail_next(2, 503, "GET", "/api/v2/ob/clusters/").await;
+    let cluster: Value = ok(client.get(&format!("/api/v2/ob/clusters/{id}"), &[]).await);
     assert_eq!(cluster["name"], "demo-cluster");
     assert_eq!(sim.count("GET /api/v2/ob/clusters/{id}").await, 3);
 }
@@ -161,10 +154,7 @@ async fn get_honours_retry_after_on_429() {
     sim.fault(json!({"fail_next": 1, "status": 429, "retry_after": 1, "path_prefix": "/api/v2/ob/clusters"}))
         .await;
     let started = Instant::now();
-    let list: Vec<Value> = client
-        .list_all("/api/v2/ob/clusters", &[])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let list: Vec<Value> = ok(client.list_all("/api/v2/ob/clusters", &[]).await);
     let waited = started.elapsed();
     assert!(!list.is_empty());
     assert!(
@@ -181,10 +171,7 @@ async fn retries_give_up_after_max_retries_with_the_last_error() {
     sim.reset_requests().await;
     sim.fault(json!({"fail_next": 10, "status": 502, "message": "upstream down", "path_prefix": "/api/v2/ob/clusters"}))
         .await;
-    let err = match client.get::<Value>("/api/v2/ob/clusters", &[]).await {
-        Err(e) => e,
-        Ok(v) => panic!("expected failure, got {v}"),
-    };
+    let err = expect_err(client.get::<Value>("/api/v2/ob/clusters", &[]).await);
     match &err {
         ClientError::Api {
             http_status,
@@ -207,13 +194,11 @@ async fn client_errors_are_not_retried() {
     let sim = TestSim::start(0.3).await;
     let client = sim.client();
     sim.reset_requests().await;
-    let err = match client
-        .get::<Value>("/api/v2/ob/clusters", &[("size", "0".into())])
-        .await
-    {
-        Err(e) => e,
-        Ok(v) => panic!("expected 400, got {v}"),
-    };
+    let err = expect_err(
+        client
+            .get::<Value>("/api/v2/ob/clusters", &[("size", "0".into())])
+            .await,
+    );
     assert!(
         matches!(
             err,
@@ -234,10 +219,7 @@ async fn a_slow_answer_times_out_and_is_retried() {
     sim.reset_requests().await;
     sim.fault(json!({"delay_ms": 1000, "count": 1, "path_prefix": "/api/v2/ob/clusters"}))
         .await;
-    let list: Vec<Value> = client
-        .list_all("/api/v2/ob/clusters", &[])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let list: Vec<Value> = ok(client.list_all("/api/v2/ob/clusters", &[]).await);
     assert!(!list.is_empty());
     assert_eq!(sim.count("GET /api/v2/ob/clusters").await, 2);
 
@@ -253,47 +235,69 @@ async fn a_slow_answer_times_out_and_is_retried() {
     }
 }
 
-#[tokio::test]
-async fn post_create_adopts_via_lookup_after_an_injected_500_without_a_second_post() {
+/// The route of the demo cluster's restart, the POST the `post_create` tests send.
+const RESTART: &str = "POST /api/v2/ob/clusters/{id}/restart";
+
+/// A simulator whose next `fails` restarts of the demo cluster answer `status`, a client
+/// with `max_retries`, and the restart path; the request counters start at zero.
+async fn failing_restart(
+    fails: u32,
+    status: u16,
+    max_retries: u32,
+) -> (TestSim, OcpClient, String) {
     let sim = TestSim::start(0.3).await;
-    let client = sim.client();
+    let client = sim.client_with(|c| c.max_retries = max_retries);
     let id = sim.demo_cluster_id(&client).await;
     sim.reset_requests().await;
     let path = format!("/api/v2/ob/clusters/{id}/restart");
-    sim.fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
-        .await;
-    // The look-up finds nothing before the POST and the object after the failed one, as
-    // when the failed POST made it.
+    if fails > 0 {
+        sim.fail_next(fails, status, "POST", &path).await;
+    }
+    (sim, client, path)
+}
+
+/// A look-up that finds nothing the first time and the demo cluster afterwards, as when the
+/// object was made in between; `lookups` counts its calls.
+async fn demo_after_first_look(
+    client: &OcpClient,
+    lookups: &AtomicU32,
+) -> Result<Option<Cluster>, ClientError> {
+    if lookups.fetch_add(1, Ordering::SeqCst) == 0 {
+        return Ok(None);
+    }
+    client.find_cluster_by_name("demo-cluster").await
+}
+
+/// A look-up that never finds anything; `lookups` counts its calls.
+async fn nothing_found(lookups: &AtomicU32) -> Result<Option<()>, ClientError> {
+    lookups.fetch_add(1, Ordering::SeqCst);
+    Ok(None)
+}
+
+#[tokio::test]
+async fn post_create_adopts_via_lookup_after_an_injected_500_without_a_second_post() {
+    let (sim, client, path) = failing_restart(1, 500, 3).await;
     let lookups = AtomicU32::new(0);
-    let created = client
-        .post_create::<_, TaskInstance, _, _, _>(&path, &(), || async {
-            if lookups.fetch_add(1, Ordering::SeqCst) == 0 {
-                return Ok(None);
-            }
-            client.find_cluster_by_name("demo-cluster").await
+    let created = ok(client
+        .post_create::<_, TaskInstance, _, _, _>(&path, &(), || {
+            demo_after_first_look(&client, &lookups)
         })
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await);
     assert_eq!(created.expect_adopted().name, "demo-cluster");
     assert_eq!(lookups.load(Ordering::SeqCst), 2);
-    assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 1);
+    assert_eq!(sim.count(RESTART).await, 1);
 }
 
 #[tokio::test]
 async fn post_create_never_adopts_what_existed_before_and_sends_no_post() {
-    let sim = TestSim::start(0.3).await;
-    let client = sim.client();
-    let id = sim.demo_cluster_id(&client).await;
-    sim.reset_requests().await;
-    let path = format!("/api/v2/ob/clusters/{id}/restart");
-    let created = client
+    let (sim, client, path) = failing_restart(0, 0, 3).await;
+    let created = ok(client
         .post_create::<_, TaskInstance, _, _, _>(&path, &(), || {
             client.find_cluster_by_name("demo-cluster")
         })
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await);
     assert_eq!(created.expect_existing().name, "demo-cluster");
-    assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 0);
+    assert_eq!(sim.count(RESTART).await, 0);
 }
 
 #[tokio::test]
@@ -308,45 +312,29 @@ async fn post_create_answered_already_exists_on_its_first_post_never_adopts() {
     .await;
     // Not there at the first look, there at the second: made by someone else in between.
     let lookups = AtomicU32::new(0);
-    let created = client
+    let created = ok(client
         .post_create::<_, Value, _, _, _>(
             "/api/v2/ob/clusters",
             &json!({"name": "demo-cluster"}),
-            || async {
-                if lookups.fetch_add(1, Ordering::SeqCst) == 0 {
-                    return Ok(None);
-                }
-                client.find_cluster_by_name("demo-cluster").await
-            },
+            || demo_after_first_look(&client, &lookups),
         )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await);
     assert_eq!(created.expect_existing().name, "demo-cluster");
     assert_eq!(sim.count("POST /api/v2/ob/clusters").await, 1);
 }
 
 #[tokio::test]
 async fn post_create_retries_the_post_only_after_the_lookup_finds_nothing() {
-    let sim = TestSim::start(0.3).await;
-    let client = sim.client();
-    let id = sim.demo_cluster_id(&client).await;
-    sim.reset_requests().await;
-    let path = format!("/api/v2/ob/clusters/{id}/restart");
-    sim.fault(json!({"fail_next": 1, "status": 503, "path_prefix": path, "method": "POST"}))
-        .await;
+    let (sim, client, path) = failing_restart(1, 503, 3).await;
     let lookups = AtomicU32::new(0);
-    let created = client
-        .post_create::<_, TaskInstance, _, _, ()>(&path, &(), || async {
-            lookups.fetch_add(1, Ordering::SeqCst);
-            Ok(None)
-        })
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let created = ok(client
+        .post_create::<_, TaskInstance, _, _, ()>(&path, &(), || nothing_found(&lookups))
+        .await);
     let t = created.expect_new();
     assert!(t.id > 0 && !t.name.is_empty(), "{t:?}");
     // Once before the first POST, once after its failure.
     assert_eq!(lookups.load(Ordering::SeqCst), 2);
-    assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 2);
+    assert_eq!(sim.count(RESTART).await, 2);
 }
 
 #[tokio::test]
@@ -359,17 +347,16 @@ async fn post_create_answered_already_exists_without_a_match_says_import_it() {
                      "path_prefix": "/api/v2/ob/clusters", "method": "POST"}),
     )
     .await;
-    let err = match client
-        .post_create::<_, Value, _, _, ()>(
-            "/api/v2/ob/clusters",
-            &json!({"name": "c1"}),
-            || async { Ok(None) },
-        )
-        .await
-    {
-        Err(e) => e,
-        Ok(c) => panic!("expected an error, got {c:?}"),
-    };
+    let lookups = AtomicU32::new(0);
+    let err = expect_err(
+        client
+            .post_create::<_, Value, _, _, ()>(
+                "/api/v2/ob/clusters",
+                &json!({"name": "c1"}),
+                || nothing_found(&lookups),
+            )
+            .await,
+    );
     assert!(matches!(err, ClientError::AlreadyExists { .. }), "{err:?}");
     assert!(err.to_string().contains("terraform import"), "{err}");
     assert_eq!(sim.count("POST /api/v2/ob/clusters").await, 1);
@@ -377,15 +364,10 @@ async fn post_create_answered_already_exists_without_a_match_says_import_it() {
 
 #[tokio::test]
 async fn post_create_gives_up_after_max_retries_when_nothing_is_found() {
-    let sim = TestSim::start(0.3).await;
-    let client = sim.client_with(|c| c.max_retries = 1);
-    let id = sim.demo_cluster_id(&client).await;
-    sim.reset_requests().await;
-    let path = format!("/api/v2/ob/clusters/{id}/restart");
-    sim.fault(json!({"fail_next": 5, "status": 500, "path_prefix": path, "method": "POST"}))
-        .await;
+    let (sim, client, path) = failing_restart(5, 500, 1).await;
+    let lookups = AtomicU32::new(0);
     let res = client
-        .post_create::<_, Value, _, _, ()>(&path, &(), || async { Ok(None) })
+        .post_create::<_, Value, _, _, ()>(&path, &(), || nothing_found(&lookups))
         .await;
     assert!(
         matches!(
@@ -397,7 +379,7 @@ async fn post_create_gives_up_after_max_retries_when_nothing_is_found() {
         ),
         "{res:?}"
     );
-    assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 2);
+    assert_eq!(sim.count(RESTART).await, 2);
     sim.clear_faults().await;
 }
 
@@ -407,13 +389,12 @@ async fn list_all_pages_through_more_items_than_one_page() {
     let client = sim.client();
     let id = sim.demo_cluster_id(&client).await;
     sim.reset_requests().await;
-    let zones: Vec<Value> = client
+    let zones: Vec<Value> = ok(client
         .list_all(
             &format!("/api/v2/ob/clusters/{id}/zones"),
             &[("size", "1".into())],
         )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await);
     let names: Vec<&str> = zones.iter().filter_map(|z| z["name"].as_str()).collect();
     assert_eq!(names, ["zone1", "zone2", "zone3"]);
     assert_eq!(sim.count("GET /api/v2/ob/clusters/{id}/zones").await, 3);
@@ -424,10 +405,7 @@ async fn absent_data_decodes_as_unit_or_none() {
     let sim = TestSim::start(0.3).await;
     let client = sim.client();
     // `/api/v2/time` has data; decoding it as Value works, and as Option<Value> gives Some.
-    let t: Option<String> = client
-        .get("/api/v2/time", &[])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let t: Option<String> = ok(client.get("/api/v2/time", &[]).await);
     assert!(t.is_some());
     assert!(decode::<()>("GET", "/x", None).is_ok());
     assert!(matches!(decode::<Option<i64>>("GET", "/x", None), Ok(None)));
@@ -441,10 +419,7 @@ async fn absent_data_decodes_as_unit_or_none() {
 async fn unknown_paths_are_not_found() {
     let sim = TestSim::start(0.3).await;
     let client = sim.client();
-    let err = match client.get::<Value>("/api/v2/no/such/thing", &[]).await {
-        Err(e) => e,
-        Ok(v) => panic!("unexpected {v}"),
-    };
+    let err = expect_err(client.get::<Value>("/api/v2/no/such/thing", &[]).await);
     assert!(err.is_not_found(), "{err:?}");
     assert!(err.trace_id().is_some());
 }
@@ -454,10 +429,7 @@ async fn an_untrusted_tls_certificate_is_a_transport_error_that_explains_the_fix
     let sim = TestSim::start(0.3).await;
     let front = TlsFront::start(sim.sim.addr()).await;
     let client = sim.client_with(|c| c.endpoint = front.url.clone());
-    let err = match client.check_auth().await {
-        Err(e) => e,
-        Ok(()) => panic!("a self-signed certificate must not be trusted by default"),
-    };
+    let err = expect_err(client.check_auth().await);
     assert!(
         matches!(
             err,
@@ -486,15 +458,12 @@ async fn a_tls_endpoint_is_trusted_with_its_ca_certificate_or_with_insecure() {
         c.endpoint = front.url.clone();
         c.ca_cert_pem = Some(front.ca_pem.clone().into_bytes());
     });
-    with_ca.check_auth().await.unwrap_or_else(|e| panic!("{e}"));
+    ok(with_ca.check_auth().await);
     let insecure = sim.client_with(|c| {
         c.endpoint = front.url.clone();
         c.insecure = true;
     });
-    insecure
-        .check_auth()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    ok(insecure.check_auth().await);
 }
 
 #[tokio::test]
@@ -503,10 +472,7 @@ async fn a_get_whose_answer_was_lost_is_retried() {
     let front = LossyFront::start(sim.sim.addr(), 1).await;
     let client = sim.client_with(|c| c.endpoint = front.url.clone());
     sim.reset_requests().await;
-    let list: Vec<Value> = client
-        .list_all("/api/v2/ob/clusters", &[])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let list: Vec<Value> = ok(client.list_all("/api/v2/ob/clusters", &[]).await);
     assert!(!list.is_empty());
     assert_eq!(sim.count("GET /api/v2/ob/clusters").await, 2);
 }
@@ -535,13 +501,12 @@ async fn post_create_adopts_what_a_post_with_a_lost_answer_created() {
     let task = created.expect_adopted();
     assert_eq!(task.cluster_id, Some(id));
     assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 1);
-    let done = client
+    let done = ok(client
         .wait_task(
             task.id,
             &WaitOptions::default(),
             &tokio_util::sync::CancellationToken::new(),
         )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await);
     assert!(done.is_successful());
 }

@@ -1,11 +1,13 @@
 //! Test support: an in-process `ocp-sim` on `127.0.0.1:0`, clients pointed at it, and the
 //! simulator's admin API (`/_sim/...`: faults, task faults, request counters).
 
+use std::fmt::{Debug, Display};
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
 
-use super::{ClientConfig, ClientError, OcpClient, Secret};
+use super::{ClientConfig, ClientError, OcpClient, Secret, TaskInstance, WaitOptions};
 
 /// User of the test simulator.
 pub(crate) const USER: &str = "admin";
@@ -49,6 +51,15 @@ impl TestSim {
         }
     }
 
+    /// Starts a simulator (tasks of `task_seconds`) with a client and the OCP id of the
+    /// seeded `demo-cluster`.
+    pub(crate) async fn with_demo(task_seconds: f64) -> (TestSim, OcpClient, i64) {
+        let sim = TestSim::start(task_seconds).await;
+        let client = sim.client();
+        let id = sim.demo_cluster_id(&client).await;
+        (sim, client, id)
+    }
+
     /// A client with [`TestSim::config`].
     pub(crate) fn client(&self) -> OcpClient {
         self.client_with(|_| {})
@@ -83,6 +94,13 @@ impl TestSim {
     /// `POST /_sim/faults`.
     pub(crate) async fn fault(&self, body: Value) {
         self.admin(reqwest::Method::POST, "/_sim/faults", Some(body))
+            .await;
+    }
+
+    /// Fails the next `count` `method` requests under `path_prefix` with HTTP `status`.
+    pub(crate) async fn fail_next(&self, count: u32, status: u16, method: &str, path_prefix: &str) {
+        self.fault(json!({"fail_next": count, "status": status,
+                          "path_prefix": path_prefix, "method": method}))
             .await;
     }
 
@@ -141,6 +159,32 @@ impl TestSim {
     }
 }
 
+/// The value of a call that must succeed.
+pub(crate) fn ok<T, E: Display>(r: Result<T, E>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The error of a call that must fail.
+pub(crate) fn expect_err<T: Debug, E>(r: Result<T, E>) -> E {
+    match r {
+        Err(e) => e,
+        Ok(v) => panic!("expected an error, got {v:?}"),
+    }
+}
+
+/// Waits (at most 60 s) for task `id`, which must succeed.
+pub(crate) async fn wait_ok(client: &OcpClient, id: i64) -> TaskInstance {
+    let done = ok(client
+        .wait_task(
+            id,
+            &WaitOptions::with_timeout(Duration::from_secs(60)),
+            &CancellationToken::new(),
+        )
+        .await);
+    assert!(done.is_successful(), "{done:?}");
+    done
+}
+
 /// Asserts that no text of `err` (Display, Debug, summary, detail) contains the password.
 pub(crate) fn assert_no_password(err: &ClientError) {
     let (summary, detail) = err.summary_detail();
@@ -150,6 +194,18 @@ pub(crate) fn assert_no_password(err: &ClientError) {
             "the password leaked into an error text: {text}"
         );
     }
+}
+
+/// A listener on a free port of `127.0.0.1`, and that port.
+async fn local_listener() -> (tokio::net::TcpListener, u16) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("bind: {e}"));
+    let port = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .port();
+    (listener, port)
 }
 
 /// A TLS terminator in front of a simulator: accepts HTTPS on `127.0.0.1` with a fresh
@@ -181,13 +237,7 @@ impl TlsFront {
             .with_single_cert(vec![cert], key)
             .unwrap_or_else(|e| panic!("rustls: {e}"));
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(cfg));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .unwrap_or_else(|e| panic!("bind: {e}"));
-        let port = listener
-            .local_addr()
-            .unwrap_or_else(|e| panic!("{e}"))
-            .port();
+        let (listener, port) = local_listener().await;
         let task = tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
                 let acceptor = acceptor.clone();
@@ -231,13 +281,7 @@ impl LossyFront {
     pub(crate) async fn start(backend: std::net::SocketAddr, lose_first: usize) -> LossyFront {
         use tokio::io::AsyncReadExt as _;
 
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .unwrap_or_else(|e| panic!("bind: {e}"));
-        let port = listener
-            .local_addr()
-            .unwrap_or_else(|e| panic!("{e}"))
-            .port();
+        let (listener, port) = local_listener().await;
         let task = tokio::spawn(async move {
             let mut n = 0usize;
             while let Ok((mut client, _)) = listener.accept().await {
@@ -284,13 +328,7 @@ impl LossyFront {
         use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
         use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .unwrap_or_else(|e| panic!("bind: {e}"));
-        let port = listener
-            .local_addr()
-            .unwrap_or_else(|e| panic!("{e}"))
-            .port();
+        let (listener, port) = local_listener().await;
         let lost = std::sync::Arc::new(AtomicUsize::new(0));
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {

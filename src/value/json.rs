@@ -309,13 +309,11 @@ fn encode(v: &Value, ty: &Type, out: &mut String, depth: usize) -> Result<(), Co
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_strategies::{arb_type, arb_typed_value, without_unknowns};
+    use super::super::test_strategies::{
+        arb_type, arb_typed_value, example, example_type, num, without_unknowns,
+    };
     use super::*;
     use proptest::prelude::*;
-
-    fn num(s: &str) -> Value {
-        Value::Number(Number::parse(s).expect("test number"))
-    }
 
     fn golden(v: Value, ty: Type, expected: &str) {
         let got = encode_json(&v, &ty).expect("encodes");
@@ -327,31 +325,19 @@ mod tests {
         );
     }
 
-    fn example_type() -> Type {
-        Type::object([
-            ("id", Type::String),
-            ("size", Type::Number),
-            ("tags", Type::map(Type::String)),
-        ])
-    }
-
     #[test]
     fn reference_object_example_encodes_as_compact_json() {
         golden(
-            Value::object([
-                ("id", Value::from("x")),
-                ("size", Value::from_i64(3)),
-                ("tags", Value::map([("k", Value::from("v\"\n"))])),
-            ]),
+            example(
+                Value::from("x"),
+                Value::from_i64(3),
+                Value::map([("k", Value::from("v\"\n"))]),
+            ),
             example_type(),
             r#"{"id":"x","size":3,"tags":{"k":"v\"\n"}}"#,
         );
         golden(
-            Value::object([
-                ("id", Value::Null),
-                ("size", Value::Null),
-                ("tags", Value::Null),
-            ]),
+            example(Value::Null, Value::Null, Value::Null),
             example_type(),
             r#"{"id":null,"size":null,"tags":null}"#,
         );
@@ -424,11 +410,7 @@ mod tests {
     fn missing_attributes_decode_as_null() {
         assert_eq!(
             decode_json(br#"{"id":"x"}"#, &example_type()),
-            Ok(Value::object([
-                ("id", Value::from("x")),
-                ("size", Value::Null),
-                ("tags", Value::Null),
-            ]))
+            Ok(example(Value::from("x"), Value::Null, Value::Null))
         );
     }
 
@@ -494,11 +476,7 @@ mod tests {
 
     #[test]
     fn unknown_values_cannot_be_encoded() {
-        let v = Value::object([
-            ("id", Value::Unknown),
-            ("size", Value::from_i64(3)),
-            ("tags", Value::Null),
-        ]);
+        let v = example(Value::Unknown, Value::from_i64(3), Value::Null);
         let e = encode_json(&v, &example_type()).unwrap_err();
         assert_eq!(e.path, vec![PathStep::Attr("id".into())]);
     }

@@ -801,9 +801,30 @@ fn too_deep() -> CodecError {
 
 #[cfg(test)]
 pub(crate) mod test_strategies {
-    //! proptest strategies shared by the codec tests: random types and conforming values.
+    //! proptest strategies shared by the codec tests: random types and conforming values,
+    //! and the reference examples both codecs are checked against.
 
     use super::*;
+
+    /// The object type of the reference examples: `{id: string, size: number, tags:
+    /// map(string)}`.
+    pub(crate) fn example_type() -> Type {
+        Type::object([
+            ("id", Type::String),
+            ("size", Type::Number),
+            ("tags", Type::map(Type::String)),
+        ])
+    }
+
+    /// A value of [`example_type`].
+    pub(crate) fn example(id: Value, size: Value, tags: Value) -> Value {
+        Value::object([("id", id), ("size", size), ("tags", tags)])
+    }
+
+    /// A test number from its text.
+    pub(crate) fn num(s: &str) -> Value {
+        Value::Number(Number::parse(s).expect("test number"))
+    }
     use proptest::collection::{btree_map, vec};
     use proptest::prelude::*;
 

@@ -555,6 +555,16 @@ fn unsupported(what: &str) -> ModelError {
     ModelError::new(format!("{what} has no Terraform value"))
 }
 
+/// Serializer methods of a narrow type that widen the value and forward it to the method of
+/// the wide type (serde has one method per width; the model keeps one number per kind).
+macro_rules! widen {
+    ($($method:ident($narrow:ty) => $wide:ident),* $(,)?) => {$(
+        fn $method(self, v: $narrow) -> Result<Value, ModelError> {
+            self.$wide(v.into())
+        }
+    )*};
+}
+
 impl Serializer for ValueSerializer {
     type Ok = Value;
     type Error = ModelError;
@@ -566,17 +576,17 @@ impl Serializer for ValueSerializer {
     type SerializeStruct = MapSer;
     type SerializeStructVariant = Impossible<Value, ModelError>;
 
+    widen! {
+        serialize_i8(i8) => serialize_i64,
+        serialize_i16(i16) => serialize_i64,
+        serialize_i32(i32) => serialize_i64,
+        serialize_u8(u8) => serialize_u64,
+        serialize_u16(u16) => serialize_u64,
+        serialize_u32(u32) => serialize_u64,
+        serialize_f32(f32) => serialize_f64,
+    }
     fn serialize_bool(self, v: bool) -> Result<Value, ModelError> {
         Ok(Value::Bool(v))
-    }
-    fn serialize_i8(self, v: i8) -> Result<Value, ModelError> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result<Value, ModelError> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result<Value, ModelError> {
-        self.serialize_i64(v.into())
     }
     fn serialize_i64(self, v: i64) -> Result<Value, ModelError> {
         Ok(Value::from_i64(v))
@@ -584,23 +594,11 @@ impl Serializer for ValueSerializer {
     fn serialize_i128(self, v: i128) -> Result<Value, ModelError> {
         number_text(&v.to_string())
     }
-    fn serialize_u8(self, v: u8) -> Result<Value, ModelError> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result<Value, ModelError> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result<Value, ModelError> {
-        self.serialize_u64(v.into())
-    }
     fn serialize_u64(self, v: u64) -> Result<Value, ModelError> {
         Ok(Value::from_u64(v))
     }
     fn serialize_u128(self, v: u128) -> Result<Value, ModelError> {
         number_text(&v.to_string())
-    }
-    fn serialize_f32(self, v: f32) -> Result<Value, ModelError> {
-        self.serialize_f64(v.into())
     }
     fn serialize_f64(self, v: f64) -> Result<Value, ModelError> {
         Number::from_f64(v)

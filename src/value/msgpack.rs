@@ -517,7 +517,7 @@ fn encode(v: &Value, ty: &Type, out: &mut Vec<u8>, depth: usize) -> Result<(), C
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_strategies::{arb_type, arb_typed_value};
+    use super::super::test_strategies::{arb_type, arb_typed_value, example, example_type, num};
     use super::*;
     use proptest::prelude::*;
 
@@ -525,10 +525,6 @@ mod tests {
         s.split_whitespace()
             .map(|b| u8::from_str_radix(b, 16).expect("test hex"))
             .collect()
-    }
-
-    fn num(s: &str) -> Value {
-        Value::Number(Number::parse(s).expect("test number"))
     }
 
     /// Encodes, compares with the golden hex, and decodes the golden bytes back.
@@ -543,21 +539,9 @@ mod tests {
         );
     }
 
-    fn example_type() -> Type {
-        Type::object([
-            ("id", Type::String),
-            ("size", Type::Number),
-            ("tags", Type::map(Type::String)),
-        ])
-    }
-
     #[test]
     fn reference_object_example_encodes_to_the_documented_bytes() {
-        let v = Value::object([
-            ("id", Value::from("x")),
-            ("size", Value::from_i64(3)),
-            ("tags", Value::Null),
-        ]);
+        let v = example(Value::from("x"), Value::from_i64(3), Value::Null);
         golden(
             v,
             example_type(),
@@ -567,11 +551,7 @@ mod tests {
 
     #[test]
     fn reference_object_example_with_unknown_id_encodes_to_the_documented_bytes() {
-        let v = Value::object([
-            ("id", Value::Unknown),
-            ("size", Value::from_i64(3)),
-            ("tags", Value::Null),
-        ]);
+        let v = example(Value::Unknown, Value::from_i64(3), Value::Null);
         golden(
             v,
             example_type(),

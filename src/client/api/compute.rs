@@ -26,6 +26,7 @@
 //! bodies, and an OCP error message that echoes it has it replaced by `***` before the error
 //! leaves this module. OCP never returns the passphrase.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -337,6 +338,16 @@ struct NamedBody<'a> {
     region_id: Option<i64>,
 }
 
+impl<'a> NamedBody<'a> {
+    fn new(name: &'a str, description: Option<&'a str>, region_id: Option<i64>) -> Self {
+        NamedBody {
+            name,
+            description,
+            region_id,
+        }
+    }
+}
+
 /// `sshCredentialProperty` of a credential (§3.7). `Debug` shows the passphrase as `***`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -413,36 +424,91 @@ fn created<T: std::fmt::Debug>(path: &str, c: Created<T, T>) -> Created<T, T> {
     c
 }
 
+/// A region, an IDC or a host type: an object of a catalogue at `BASE`, read at
+/// `BASE/{id}`, unique by name, created with a [`NamedBody`].
+trait CatalogueItem: DeserializeOwned + std::fmt::Debug {
+    /// The catalogue's path.
+    const BASE: &'static str;
+    /// The object's name.
+    fn name(&self) -> &str;
+}
+
+impl CatalogueItem for Region {
+    const BASE: &'static str = REGIONS;
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl CatalogueItem for Idc {
+    const BASE: &'static str = IDCS;
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl CatalogueItem for HostType {
+    const BASE: &'static str = HOST_TYPES;
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 impl OcpClient {
-    /// `DELETE path`: `true` when deleted, `false` when OCP answers 404 (already gone).
-    /// Returns the answer's `data` for callers that look at it.
-    async fn delete_gone(&self, path: &str) -> Result<Option<Value>, ClientError> {
-        match self.delete::<Value>(path).await {
-            Ok(data) => Ok(Some(data)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+    /// Every object of the catalogue (all pages).
+    async fn list_catalogue<T: CatalogueItem>(&self) -> Result<Vec<T>, ClientError> {
+        self.list_all(T::BASE, &[]).await
+    }
+
+    /// `GET BASE/{id}`, `None` on 404.
+    async fn find_in_catalogue<T: CatalogueItem>(&self, id: i64) -> Result<Option<T>, ClientError> {
+        not_found_as_none(self.get(&format!("{}/{id}", T::BASE), &[]).await)
+    }
+
+    /// The object named exactly `name` (the lists have no documented name filter).
+    async fn find_in_catalogue_by_name<T: CatalogueItem>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, ClientError> {
+        Ok(self
+            .list_catalogue::<T>()
+            .await?
+            .into_iter()
+            .find(|t| t.name() == name))
+    }
+
+    /// `POST BASE {name, description[, regionId]}` (sync) through
+    /// [`OcpClient::post_create`] with a look-up by name.
+    async fn create_in_catalogue<T: CatalogueItem>(
+        &self,
+        body: &NamedBody<'_>,
+    ) -> Result<Created<T, T>, ClientError> {
+        let c = self
+            .post_create(T::BASE, body, || self.find_in_catalogue_by_name(body.name))
+            .await?;
+        Ok(created(T::BASE, c))
+    }
+
+    /// `DELETE BASE/{id}` (sync); `false` when already gone.
+    async fn delete_from_catalogue<T: CatalogueItem>(&self, id: i64) -> Result<bool, ClientError> {
+        self.delete_existing(&format!("{}/{id}", T::BASE)).await
     }
 
     // ---- regions -----------------------------------------------------------------------
 
     /// Every region (all pages).
     pub async fn list_regions(&self) -> Result<Vec<Region>, ClientError> {
-        self.list_all(REGIONS, &[]).await
+        self.list_catalogue().await
     }
 
     /// `GET /api/v2/compute/regions/{id}`, `None` on 404.
     pub async fn find_region(&self, id: i64) -> Result<Option<Region>, ClientError> {
-        not_found_as_none(self.get(&format!("{REGIONS}/{id}"), &[]).await)
+        self.find_in_catalogue(id).await
     }
 
     /// The region named exactly `name` (the list has no documented name filter).
     pub async fn find_region_by_name(&self, name: &str) -> Result<Option<Region>, ClientError> {
-        Ok(self
-            .list_regions()
-            .await?
-            .into_iter()
-            .find(|r| r.name == name))
+        self.find_in_catalogue_by_name(name).await
     }
 
     /// `POST /api/v2/compute/regions {name, description}` (sync), through
@@ -454,40 +520,30 @@ impl OcpClient {
         name: &str,
         description: Option<&str>,
     ) -> Result<Created<Region, Region>, ClientError> {
-        let body = NamedBody {
-            name,
-            description,
-            region_id: None,
-        };
-        let c = self
-            .post_create(REGIONS, &body, || self.find_region_by_name(name))
-            .await?;
-        Ok(created(REGIONS, c))
+        self.create_in_catalogue(&NamedBody::new(name, description, None))
+            .await
     }
 
     /// `DELETE /api/v2/compute/regions/{id}` (sync); `false` when already gone.
     pub async fn delete_region(&self, id: i64) -> Result<bool, ClientError> {
-        Ok(self
-            .delete_gone(&format!("{REGIONS}/{id}"))
-            .await?
-            .is_some())
+        self.delete_from_catalogue::<Region>(id).await
     }
 
     // ---- IDCs --------------------------------------------------------------------------
 
     /// Every IDC (all pages).
     pub async fn list_idcs(&self) -> Result<Vec<Idc>, ClientError> {
-        self.list_all(IDCS, &[]).await
+        self.list_catalogue().await
     }
 
     /// `GET /api/v2/compute/idcs/{id}`, `None` on 404.
     pub async fn find_idc(&self, id: i64) -> Result<Option<Idc>, ClientError> {
-        not_found_as_none(self.get(&format!("{IDCS}/{id}"), &[]).await)
+        self.find_in_catalogue(id).await
     }
 
     /// The IDC named exactly `name`.
     pub async fn find_idc_by_name(&self, name: &str) -> Result<Option<Idc>, ClientError> {
-        Ok(self.list_idcs().await?.into_iter().find(|i| i.name == name))
+        self.find_in_catalogue_by_name(name).await
     }
 
     /// `POST /api/v2/compute/idcs {name, description, regionId}` (sync); `Existing` and
@@ -499,32 +555,25 @@ impl OcpClient {
         description: Option<&str>,
         region_id: i64,
     ) -> Result<Created<Idc, Idc>, ClientError> {
-        let body = NamedBody {
-            name,
-            description,
-            region_id: Some(region_id),
-        };
-        let c = self
-            .post_create(IDCS, &body, || self.find_idc_by_name(name))
-            .await?;
-        Ok(created(IDCS, c))
+        self.create_in_catalogue(&NamedBody::new(name, description, Some(region_id)))
+            .await
     }
 
     /// `DELETE /api/v2/compute/idcs/{id}` (sync); `false` when already gone.
     pub async fn delete_idc(&self, id: i64) -> Result<bool, ClientError> {
-        Ok(self.delete_gone(&format!("{IDCS}/{id}")).await?.is_some())
+        self.delete_from_catalogue::<Idc>(id).await
     }
 
     // ---- host types --------------------------------------------------------------------
 
     /// Every host type (all pages).
     pub async fn list_host_types(&self) -> Result<Vec<HostType>, ClientError> {
-        self.list_all(HOST_TYPES, &[]).await
+        self.list_catalogue().await
     }
 
     /// `GET /api/v2/compute/hostTypes/{id}`, `None` on 404.
     pub async fn find_host_type(&self, id: i64) -> Result<Option<HostType>, ClientError> {
-        not_found_as_none(self.get(&format!("{HOST_TYPES}/{id}"), &[]).await)
+        self.find_in_catalogue(id).await
     }
 
     /// The host type named exactly `name`.
@@ -532,11 +581,7 @@ impl OcpClient {
         &self,
         name: &str,
     ) -> Result<Option<HostType>, ClientError> {
-        Ok(self
-            .list_host_types()
-            .await?
-            .into_iter()
-            .find(|t| t.name == name))
+        self.find_in_catalogue_by_name(name).await
     }
 
     /// `POST /api/v2/compute/hostTypes {name, description}` (sync); `Existing` and
@@ -546,23 +591,13 @@ impl OcpClient {
         name: &str,
         description: Option<&str>,
     ) -> Result<Created<HostType, HostType>, ClientError> {
-        let body = NamedBody {
-            name,
-            description,
-            region_id: None,
-        };
-        let c = self
-            .post_create(HOST_TYPES, &body, || self.find_host_type_by_name(name))
-            .await?;
-        Ok(created(HOST_TYPES, c))
+        self.create_in_catalogue(&NamedBody::new(name, description, None))
+            .await
     }
 
     /// `DELETE /api/v2/compute/hostTypes/{id}` (sync); `false` when already gone.
     pub async fn delete_host_type(&self, id: i64) -> Result<bool, ClientError> {
-        Ok(self
-            .delete_gone(&format!("{HOST_TYPES}/{id}"))
-            .await?
-            .is_some())
+        self.delete_from_catalogue::<HostType>(id).await
     }
 
     // ---- credentials -------------------------------------------------------------------
@@ -631,10 +666,7 @@ impl OcpClient {
     /// `DELETE /api/v2/profiles/me/credentials/{id}` (sync, path inferred); `false` when
     /// already gone.
     pub async fn delete_credential(&self, id: i64) -> Result<bool, ClientError> {
-        Ok(self
-            .delete_gone(&format!("{CREDENTIALS}/{id}"))
-            .await?
-            .is_some())
+        self.delete_existing(&format!("{CREDENTIALS}/{id}")).await
     }
 
     // ---- hosts -------------------------------------------------------------------------
@@ -704,7 +736,7 @@ impl OcpClient {
     /// OCP answer with a cleanup task (§5 #18), it is logged, not waited for.
     pub async fn delete_host(&self, id: i64) -> Result<bool, ClientError> {
         let path = format!("{HOSTS}/{id}");
-        let Some(data) = self.delete_gone(&path).await? else {
+        let Some(data) = self.delete_if_present(&path).await? else {
             return Ok(false);
         };
         if let Some(task_id) = data.get("id").and_then(Value::as_i64) {

@@ -15,12 +15,10 @@
 //! [`OcpClient::find_database`] as the look-up (the name as given; MySQL tenants keep the
 //! case the name was created with). PUT and DELETE are retried like every PUT and DELETE.
 
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
-use super::user::{created_object, deleted};
 use super::{not_found_as_none, path_segment};
-use crate::client::de::{de_opt_bool, de_opt_i64, de_opt_string, de_string};
+use crate::client::de::{de_opt_bool, de_opt_f64, de_opt_i64, de_opt_string, de_string};
 use crate::client::{ClientError, Created, OcpClient};
 
 /// Base path of the cluster family (databases live under a tenant of a cluster).
@@ -54,15 +52,6 @@ pub struct Database {
     /// Space used, as OCP reports it.
     #[serde(default, deserialize_with = "de_opt_f64")]
     pub required_size: Option<f64>,
-}
-
-/// Accepts a number, a numeric string or null.
-fn de_opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    })
 }
 
 /// Body of create-database (§5 #14); `None` fields are not sent.
@@ -156,16 +145,8 @@ impl OcpClient {
     ) -> Result<Created<Database, Database>, ClientError> {
         let path = databases_path(cluster_id, tenant_id);
         let lookup = || self.find_database(cluster_id, tenant_id, &body.db_name);
-        match self
-            .post_create::<_, Value, _, _, _>(&path, body, lookup)
-            .await?
-        {
-            Created::New(data) => created_object(&path, data, "dbName", "database", lookup)
-                .await
-                .map(Created::New),
-            Created::Adopted(d) => Ok(Created::Adopted(d)),
-            Created::Existing(d) => Ok(Created::Existing(d)),
-        }
+        self.create_named(&path, body, "dbName", "database", lookup)
+            .await
     }
 
     /// `PUT .../databases/{dbName}` (§5 #14): primary zone and/or read-only flag.
@@ -176,7 +157,7 @@ impl OcpClient {
         name: &str,
         body: &ModifyDatabase,
     ) -> Result<(), ClientError> {
-        self.put::<_, Value>(&database_path(cluster_id, tenant_id, name), body)
+        self.put::<_, serde_json::Value>(&database_path(cluster_id, tenant_id, name), body)
             .await
             .map(drop)
     }
@@ -191,10 +172,8 @@ impl OcpClient {
         if name.is_empty() {
             return Ok(false);
         }
-        deleted(
-            self.delete(&database_path(cluster_id, tenant_id, name))
-                .await,
-        )
+        self.delete_existing(&database_path(cluster_id, tenant_id, name))
+            .await
     }
 }
 

@@ -31,7 +31,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Value};
 
 use super::not_found_as_none;
-use crate::client::de::{de_i64, de_opt_bool, de_opt_i64, de_opt_string, de_string, de_vec};
+use crate::client::de::{
+    de_i64, de_opt_bool, de_opt_f64, de_opt_i64, de_opt_string, de_string, de_vec,
+};
 use crate::client::task::task_in_data;
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance, TaskScope};
 
@@ -148,15 +150,6 @@ fn de_opt_resource_pool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Resour
     crate::client::de::de_opt_object(d)
 }
 
-/// Accepts a number, a numeric string or null.
-fn de_opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    })
-}
-
 /// One replica to create, add or modify: zone, replica type and resource pool.
 ///
 /// Serialised in two shapes, both built here: `{name, replicaType, resourcePool{unitSpecName,
@@ -218,6 +211,11 @@ impl<'a> From<&'a ReplicaSpec> for ReplicaBody<'a> {
             resource_pool: r.pool(),
         }
     }
+}
+
+/// The addReplica/modifyReplica array.
+fn replica_bodies(replicas: &[ReplicaSpec]) -> Vec<ReplicaBody<'_>> {
+    replicas.iter().map(ReplicaBody::from).collect()
 }
 
 /// Serialises `CreateTenant::zones` in the create shape.
@@ -435,9 +433,8 @@ impl OcpClient {
         whitelist: &str,
     ) -> Result<(), ClientError> {
         let path = format!("{}/modifyWhitelist", tenant_path(cluster_id, tenant_id));
-        self.post_idempotent::<_, Value>(&path, &json!({ "whitelist": whitelist }))
+        self.post_action(&path, &json!({ "whitelist": whitelist }))
             .await
-            .map(drop)
     }
 
     /// `POST .../modifyPrimaryZone {primaryZone}` (§5 #9: path inferred, sync or async
@@ -470,9 +467,8 @@ impl OcpClient {
             "{}/{MODIFY_DESCRIPTION}",
             tenant_path(cluster_id, tenant_id)
         );
-        self.post_idempotent::<_, Value>(&path, &json!({ "description": description }))
+        self.post_action(&path, &json!({ "description": description }))
             .await
-            .map(drop)
     }
 
     /// `POST .../changePassword {newPassword, saveToCredential: false}` (sync; repeating it
@@ -483,33 +479,32 @@ impl OcpClient {
         tenant_id: i64,
         new_password: &Secret,
     ) -> Result<(), ClientError> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Body<'a> {
-            new_password: &'a Secret,
-            save_to_credential: bool,
-        }
-        let path = format!("{}/changePassword", tenant_path(cluster_id, tenant_id));
-        let body = Body {
-            new_password,
-            save_to_credential: false,
-        };
-        self.post_idempotent::<_, Value>(&path, &body)
+        self.change_password(&tenant_path(cluster_id, tenant_id), new_password)
             .await
-            .map(drop)
-            .map_err(|e| e.mask(new_password))
     }
 
     /// `POST .../lock` (sync, idempotent).
     pub async fn lock_tenant(&self, cluster_id: i64, tenant_id: i64) -> Result<(), ClientError> {
-        let path = format!("{}/lock", tenant_path(cluster_id, tenant_id));
-        self.post_idempotent::<_, Value>(&path, &()).await.map(drop)
+        self.set_locked(&tenant_path(cluster_id, tenant_id), true)
+            .await
     }
 
     /// `POST .../unlock` (sync, idempotent; path inferred, §5 #8).
     pub async fn unlock_tenant(&self, cluster_id: i64, tenant_id: i64) -> Result<(), ClientError> {
-        let path = format!("{}/unlock", tenant_path(cluster_id, tenant_id));
-        self.post_idempotent::<_, Value>(&path, &()).await.map(drop)
+        self.set_locked(&tenant_path(cluster_id, tenant_id), false)
+            .await
+    }
+
+    /// `POST .../{action}` with a replica array (async; sent once).
+    async fn replica_task<B: Serialize>(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        action: &str,
+        body: &[B],
+    ) -> Result<TaskInstance, ClientError> {
+        let path = format!("{}/{action}", tenant_path(cluster_id, tenant_id));
+        self.post_once(&path, body).await
     }
 
     /// `POST .../addReplica` with an array of `{zoneName, replicaType, resourcePool}` (async;
@@ -520,12 +515,9 @@ impl OcpClient {
         tenant_id: i64,
         replicas: &[ReplicaSpec],
     ) -> Result<TaskInstance, ClientError> {
-        let body: Vec<ReplicaBody<'_>> = replicas.iter().map(ReplicaBody::from).collect();
-        self.post_once(
-            &format!("{}/addReplica", tenant_path(cluster_id, tenant_id)),
-            &body,
-        )
-        .await
+        let body = replica_bodies(replicas);
+        self.replica_task(cluster_id, tenant_id, "addReplica", &body)
+            .await
     }
 
     /// `POST .../deleteReplica` with an array of `{zoneName}` (async; sent once).
@@ -536,11 +528,8 @@ impl OcpClient {
         zones: &[String],
     ) -> Result<TaskInstance, ClientError> {
         let body: Vec<Value> = zones.iter().map(|z| json!({ "zoneName": z })).collect();
-        self.post_once(
-            &format!("{}/deleteReplica", tenant_path(cluster_id, tenant_id)),
-            &body,
-        )
-        .await
+        self.replica_task(cluster_id, tenant_id, "deleteReplica", &body)
+            .await
     }
 
     /// `POST .../modifyReplica` with an array of `{zoneName, replicaType, resourcePool}`
@@ -551,12 +540,9 @@ impl OcpClient {
         tenant_id: i64,
         replicas: &[ReplicaSpec],
     ) -> Result<TaskInstance, ClientError> {
-        let body: Vec<ReplicaBody<'_>> = replicas.iter().map(ReplicaBody::from).collect();
-        self.post_once(
-            &format!("{}/modifyReplica", tenant_path(cluster_id, tenant_id)),
-            &body,
-        )
-        .await
+        let body = replica_bodies(replicas);
+        self.replica_task(cluster_id, tenant_id, "modifyReplica", &body)
+            .await
     }
 
     /// The unit spec catalogue, `GET /api/v2/ob/unitSpecs` (§5 #11: our decision).

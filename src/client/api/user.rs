@@ -26,8 +26,6 @@
 //! bodies, and an OCP error message that echoes the password has it replaced by `***` before
 //! the error leaves this module.
 
-use std::future::Future;
-
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
@@ -139,10 +137,9 @@ pub enum Grantee<'a> {
 impl Grantee<'_> {
     /// The grantee's path under the tenant, name percent-encoded.
     fn path(self, cluster_id: i64, tenant_id: i64) -> String {
-        let base = tenant_path(cluster_id, tenant_id);
         match self {
-            Grantee::User(name) => format!("{base}/users/{}", path_segment(name)),
-            Grantee::Role(name) => format!("{base}/roles/{}", path_segment(name)),
+            Grantee::User(name) => DbUser::path(cluster_id, tenant_id, name),
+            Grantee::Role(name) => DbRole::path(cluster_id, tenant_id, name),
         }
     }
 }
@@ -274,60 +271,44 @@ fn tenant_path(cluster_id: i64, tenant_id: i64) -> String {
     format!("{CLUSTERS}/{cluster_id}/tenants/{tenant_id}")
 }
 
-fn user_path(cluster_id: i64, tenant_id: i64, username: &str) -> String {
-    Grantee::User(username).path(cluster_id, tenant_id)
-}
+/// A user or a role: an object of a tenant named in its path, `.../{users|roles}/{name}`.
+trait TenantNamed: DeserializeOwned {
+    /// The collection under the tenant: `users` or `roles`.
+    const COLLECTION: &'static str;
+    /// The name field of the object: `username` or `roleName`.
+    const KEY: &'static str;
+    /// The object's word in messages.
+    const WHAT: &'static str;
 
-fn role_path(cluster_id: i64, tenant_id: i64, role: &str) -> String {
-    Grantee::Role(role).path(cluster_id, tenant_id)
-}
-
-/// The object in a create's answer, or, when the answer carries none (no `data`, or `data`
-/// without the `key` name field), the object looked up after the create. OCP accepted the
-/// create either way; a look-up that finds nothing is reported as an unreadable answer.
-pub(super) async fn created_object<T, F, Fut>(
-    path: &str,
-    data: Value,
-    key: &str,
-    what: &str,
-    lookup: F,
-) -> Result<T, ClientError>
-where
-    T: DeserializeOwned,
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<Option<T>, ClientError>>,
-{
-    let named = data
-        .get(key)
-        .and_then(Value::as_str)
-        .is_some_and(|s| !s.is_empty());
-    if named {
-        return serde_json::from_value(data).map_err(|e| ClientError::Decode {
-            method: "POST",
-            path: path.to_owned(),
-            message: format!("the created {what} has an unexpected shape ({e})"),
-        });
+    /// `.../{collection}` of the tenant.
+    fn list_path(cluster_id: i64, tenant_id: i64) -> String {
+        format!(
+            "{}/{}",
+            tenant_path(cluster_id, tenant_id),
+            Self::COLLECTION
+        )
     }
-    match lookup().await? {
-        Some(found) => Ok(found),
-        None => Err(ClientError::Decode {
-            method: "POST",
-            path: path.to_owned(),
-            message: format!(
-                "OCP accepted the create but its answer carries no {what}, and the {what} \
-                 could not be found afterwards"
-            ),
-        }),
+
+    /// `.../{collection}/{name}`, the name percent-encoded.
+    fn path(cluster_id: i64, tenant_id: i64, name: &str) -> String {
+        format!(
+            "{}/{}",
+            Self::list_path(cluster_id, tenant_id),
+            path_segment(name)
+        )
     }
 }
 
-/// Maps the answer of a DELETE to "deleted" (`true`) or "already gone" (`false`, a 404).
-pub(super) fn deleted(r: Result<Value, ClientError>) -> Result<bool, ClientError> {
-    match r {
-        Ok(_) => Ok(true),
-        Err(e) if e.is_not_found() => Ok(false),
-        Err(e) => Err(e),
-    }
+impl TenantNamed for DbUser {
+    const COLLECTION: &'static str = "users";
+    const KEY: &'static str = "username";
+    const WHAT: &'static str = "user";
+}
+
+impl TenantNamed for DbRole {
+    const COLLECTION: &'static str = "roles";
+    const KEY: &'static str = "roleName";
+    const WHAT: &'static str = "role";
 }
 
 /// `name` upper-cased, when that differs from `name`.
@@ -337,14 +318,90 @@ fn upper_variant(name: &str) -> Option<String> {
 }
 
 impl OcpClient {
+    /// `GET .../{collection}`: every object of the tenant (all pages).
+    async fn list_in_tenant<T: DeserializeOwned>(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        collection: &str,
+    ) -> Result<Vec<T>, ClientError> {
+        let path = format!("{}/{collection}", tenant_path(cluster_id, tenant_id));
+        self.list_all(&path, &[]).await
+    }
+
+    /// `GET .../{collection}/{name}`: the object named exactly `name` (from the coalesced
+    /// list of a refresh when there is one), or `None` when OCP answers 404 or without `data`.
+    async fn find_named<T: TenantNamed>(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        name: &str,
+    ) -> Result<Option<T>, ClientError> {
+        if name.is_empty() {
+            return Ok(None);
+        }
+        let list = T::list_path(cluster_id, tenant_id);
+        if let Some(found) = self.coalesced_item::<T>(&list, |v| v[T::KEY] == name).await {
+            return Ok(Some(found));
+        }
+        let path = T::path(cluster_id, tenant_id, name);
+        Ok(not_found_as_none(self.get::<Option<T>>(&path, &[]).await)?.flatten())
+    }
+
+    /// The look-up of a create: the name as given, then upper-cased (Oracle).
+    async fn lookup_created<T: TenantNamed>(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        name: &str,
+    ) -> Result<Option<T>, ClientError> {
+        if let Some(found) = self.find_named(cluster_id, tenant_id, name).await? {
+            return Ok(Some(found));
+        }
+        match upper_variant(name) {
+            Some(upper) => self.find_named(cluster_id, tenant_id, &upper).await,
+            None => Ok(None),
+        }
+    }
+
+    /// `POST .../{collection}` through [`OcpClient::create_named`], the look-up by name as
+    /// given, then upper-cased.
+    async fn create_in_tenant<T: TenantNamed, B: Serialize>(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        body: &B,
+        name: &str,
+    ) -> Result<Created<T, T>, ClientError> {
+        let path = T::list_path(cluster_id, tenant_id);
+        let lookup = || self.lookup_created::<T>(cluster_id, tenant_id, name);
+        self.create_named(&path, body, T::KEY, T::WHAT, lookup)
+            .await
+    }
+
+    /// `DELETE .../{collection}/{name}`: `true` when deleted, `false` when it was already
+    /// gone (or the name is empty).
+    async fn delete_named<T: TenantNamed>(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+        name: &str,
+    ) -> Result<bool, ClientError> {
+        if name.is_empty() {
+            return Ok(false);
+        }
+        self.delete_existing(&T::path(cluster_id, tenant_id, name))
+            .await
+    }
+
     /// `GET .../users`: every user of the tenant (all pages).
     pub async fn list_db_users(
         &self,
         cluster_id: i64,
         tenant_id: i64,
     ) -> Result<Vec<DbUser>, ClientError> {
-        let path = format!("{}/users", tenant_path(cluster_id, tenant_id));
-        self.list_all(&path, &[]).await
+        self.list_in_tenant(cluster_id, tenant_id, DbUser::COLLECTION)
+            .await
     }
 
     /// `GET .../users/{username}`: the user named exactly `username`, or `None` when OCP
@@ -355,34 +412,7 @@ impl OcpClient {
         tenant_id: i64,
         username: &str,
     ) -> Result<Option<DbUser>, ClientError> {
-        if username.is_empty() {
-            return Ok(None);
-        }
-        let list = format!("{}/users", tenant_path(cluster_id, tenant_id));
-        if let Some(u) = self
-            .coalesced_item::<DbUser>(&list, |v| v["username"] == username)
-            .await
-        {
-            return Ok(Some(u));
-        }
-        let path = user_path(cluster_id, tenant_id, username);
-        Ok(not_found_as_none(self.get::<Option<DbUser>>(&path, &[]).await)?.flatten())
-    }
-
-    /// The look-up of a user create: the name as given, then upper-cased (Oracle).
-    async fn lookup_created_user(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-        username: &str,
-    ) -> Result<Option<DbUser>, ClientError> {
-        if let Some(u) = self.find_db_user(cluster_id, tenant_id, username).await? {
-            return Ok(Some(u));
-        }
-        match upper_variant(username) {
-            Some(upper) => self.find_db_user(cluster_id, tenant_id, &upper).await,
-            None => Ok(None),
-        }
+        self.find_named(cluster_id, tenant_id, username).await
     }
 
     /// `POST .../users` (§3.6; the answer's `data` is the new user, §4.3). Never repeated
@@ -395,20 +425,9 @@ impl OcpClient {
         tenant_id: i64,
         body: &CreateDbUser,
     ) -> Result<Created<DbUser, DbUser>, ClientError> {
-        let path = format!("{}/users", tenant_path(cluster_id, tenant_id));
-        let lookup = || self.lookup_created_user(cluster_id, tenant_id, &body.username);
-        let res = match self
-            .post_create::<_, Value, _, _, _>(&path, body, lookup)
+        self.create_in_tenant(cluster_id, tenant_id, body, &body.username)
             .await
-        {
-            Ok(Created::New(data)) => created_object(&path, data, "username", "user", lookup)
-                .await
-                .map(Created::New),
-            Ok(Created::Adopted(u)) => Ok(Created::Adopted(u)),
-            Ok(Created::Existing(u)) => Ok(Created::Existing(u)),
-            Err(e) => Err(e),
-        };
-        res.map_err(|e| e.mask(&body.password))
+            .map_err(|e| e.mask(&body.password))
     }
 
     /// `DELETE .../users/{username}`: `true` when deleted, `false` when it was already gone.
@@ -418,13 +437,8 @@ impl OcpClient {
         tenant_id: i64,
         username: &str,
     ) -> Result<bool, ClientError> {
-        if username.is_empty() {
-            return Ok(false);
-        }
-        deleted(
-            self.delete(&user_path(cluster_id, tenant_id, username))
-                .await,
-        )
+        self.delete_named::<DbUser>(cluster_id, tenant_id, username)
+            .await
     }
 
     /// `POST .../users/{username}/changePassword {newPassword, saveToCredential: false}`
@@ -437,24 +451,8 @@ impl OcpClient {
         username: &str,
         new_password: &Secret,
     ) -> Result<(), ClientError> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Body<'a> {
-            new_password: &'a Secret,
-            save_to_credential: bool,
-        }
-        let path = format!(
-            "{}/changePassword",
-            user_path(cluster_id, tenant_id, username)
-        );
-        let body = Body {
-            new_password,
-            save_to_credential: false,
-        };
-        self.post_idempotent::<_, Value>(&path, &body)
-            .await
-            .map(drop)
-            .map_err(|e| e.mask(new_password))
+        let user = DbUser::path(cluster_id, tenant_id, username);
+        self.change_password(&user, new_password).await
     }
 
     /// `POST .../users/{username}/lock` (no body, idempotent).
@@ -464,8 +462,8 @@ impl OcpClient {
         tenant_id: i64,
         username: &str,
     ) -> Result<(), ClientError> {
-        let path = format!("{}/lock", user_path(cluster_id, tenant_id, username));
-        self.post_idempotent::<_, Value>(&path, &()).await.map(drop)
+        let user = DbUser::path(cluster_id, tenant_id, username);
+        self.set_locked(&user, true).await
     }
 
     /// `POST .../users/{username}/unlock` (no body, idempotent).
@@ -475,8 +473,8 @@ impl OcpClient {
         tenant_id: i64,
         username: &str,
     ) -> Result<(), ClientError> {
-        let path = format!("{}/unlock", user_path(cluster_id, tenant_id, username));
-        self.post_idempotent::<_, Value>(&path, &()).await.map(drop)
+        let user = DbUser::path(cluster_id, tenant_id, username);
+        self.set_locked(&user, false).await
     }
 
     /// `GET .../roles`: every role of the tenant (all pages).
@@ -485,8 +483,8 @@ impl OcpClient {
         cluster_id: i64,
         tenant_id: i64,
     ) -> Result<Vec<DbRole>, ClientError> {
-        let path = format!("{}/roles", tenant_path(cluster_id, tenant_id));
-        self.list_all(&path, &[]).await
+        self.list_in_tenant(cluster_id, tenant_id, DbRole::COLLECTION)
+            .await
     }
 
     /// `GET .../roles/{roleName}`: the role named exactly `role`, or `None` when OCP
@@ -497,34 +495,7 @@ impl OcpClient {
         tenant_id: i64,
         role: &str,
     ) -> Result<Option<DbRole>, ClientError> {
-        if role.is_empty() {
-            return Ok(None);
-        }
-        let list = format!("{}/roles", tenant_path(cluster_id, tenant_id));
-        if let Some(r) = self
-            .coalesced_item::<DbRole>(&list, |v| v["roleName"] == role)
-            .await
-        {
-            return Ok(Some(r));
-        }
-        let path = role_path(cluster_id, tenant_id, role);
-        Ok(not_found_as_none(self.get::<Option<DbRole>>(&path, &[]).await)?.flatten())
-    }
-
-    /// The look-up of a role create: the name as given, then upper-cased (Oracle).
-    async fn lookup_created_role(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-        role: &str,
-    ) -> Result<Option<DbRole>, ClientError> {
-        if let Some(r) = self.find_db_role(cluster_id, tenant_id, role).await? {
-            return Ok(Some(r));
-        }
-        match upper_variant(role) {
-            Some(upper) => self.find_db_role(cluster_id, tenant_id, &upper).await,
-            None => Ok(None),
-        }
+        self.find_named(cluster_id, tenant_id, role).await
     }
 
     /// `POST .../roles`. Never repeated blindly, never adopting a role that was there before
@@ -536,18 +507,8 @@ impl OcpClient {
         tenant_id: i64,
         body: &CreateDbRole,
     ) -> Result<Created<DbRole, DbRole>, ClientError> {
-        let path = format!("{}/roles", tenant_path(cluster_id, tenant_id));
-        let lookup = || self.lookup_created_role(cluster_id, tenant_id, &body.role_name);
-        match self
-            .post_create::<_, Value, _, _, _>(&path, body, lookup)
-            .await?
-        {
-            Created::New(data) => created_object(&path, data, "roleName", "role", lookup)
-                .await
-                .map(Created::New),
-            Created::Adopted(r) => Ok(Created::Adopted(r)),
-            Created::Existing(r) => Ok(Created::Existing(r)),
-        }
+        self.create_in_tenant(cluster_id, tenant_id, body, &body.role_name)
+            .await
     }
 
     /// `DELETE .../roles/{roleName}`: `true` when deleted, `false` when it was already gone.
@@ -557,10 +518,8 @@ impl OcpClient {
         tenant_id: i64,
         role: &str,
     ) -> Result<bool, ClientError> {
-        if role.is_empty() {
-            return Ok(false);
-        }
-        deleted(self.delete(&role_path(cluster_id, tenant_id, role)).await)
+        self.delete_named::<DbRole>(cluster_id, tenant_id, role)
+            .await
     }
 
     /// One grant/revoke/modify call for a user or role (§3.6, §5 #15):
@@ -594,9 +553,7 @@ impl OcpClient {
             grantee.path(cluster_id, tenant_id),
             privilege_action(op, scope)
         );
-        self.post_idempotent::<_, Value>(&path, &scope.body())
-            .await
-            .map(drop)
+        self.post_action(&path, &scope.body()).await
     }
 
     /// `GET .../objects` (§3.6, D): the tables, views and procedures of the tenant, all
@@ -606,21 +563,16 @@ impl OcpClient {
         cluster_id: i64,
         tenant_id: i64,
     ) -> Result<Vec<DbObject>, ClientError> {
-        let path = format!("{}/objects", tenant_path(cluster_id, tenant_id));
-        self.list_all(&path, &[]).await
+        self.list_in_tenant(cluster_id, tenant_id, "objects").await
     }
 }
 
 /// A simulator with a fresh tenant, for the tests of this family (also used by `db`).
 #[cfg(test)]
 pub(crate) mod fixture {
-    use std::time::Duration;
-
-    use tokio_util::sync::CancellationToken;
-
     use crate::client::api::tenant::{CreateTenant, ReplicaSpec};
-    use crate::client::testutil::TestSim;
-    use crate::client::{OcpClient, Secret, WaitOptions};
+    use crate::client::testutil::{wait_ok, TestSim};
+    use crate::client::{OcpClient, Secret};
 
     /// A running simulator, a client, the demo cluster's id and a new tenant's id.
     pub(crate) struct TenantFixture {
@@ -656,15 +608,7 @@ pub(crate) mod fixture {
             .await
             .unwrap_or_else(|e| panic!("create tenant: {e}"))
             .expect_new();
-        let done = client
-            .wait_task(
-                task.id,
-                &WaitOptions::with_timeout(Duration::from_secs(60)),
-                &CancellationToken::new(),
-            )
-            .await
-            .unwrap_or_else(|e| panic!("wait: {e}"));
-        assert!(done.is_successful(), "{done:?}");
+        let done = wait_ok(&client, task.id).await;
         let tid = done
             .tenant_id
             .unwrap_or_else(|| panic!("no tenantId on {done:?}"));

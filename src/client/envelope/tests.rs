@@ -1,6 +1,7 @@
 //! Tests of `client::envelope`: OCP's response envelope, its error shapes and secret masking.
 
 use super::*;
+use crate::client::testutil::expect_err;
 
 const CTX: CallContext<'static> = CallContext {
     endpoint: "http://ocp:8080",
@@ -115,10 +116,7 @@ fn http_200_with_successful_false_is_an_error() {
 #[test]
 fn status_401_names_endpoint_and_user_and_masks_the_password() {
     let body = br#"{"successful":false,"status":401,"error":{"message":"bad S3cret!pw"}}"#;
-    let e = match parse_response(&CTX, 401, body) {
-        Err(e) => e,
-        Ok(_) => panic!("expected an error"),
-    };
+    let e = expect_err(parse_response(&CTX, 401, body));
     let text = format!("{e} {e:?}");
     assert!(text.contains("http://ocp:8080"), "{text}");
     assert!(text.contains("\"admin\""), "{text}");

@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::*;
 use crate::client::api::cluster::LifecycleAction;
-use crate::client::testutil::{assert_no_password, TestSim};
+use crate::client::testutil::{assert_no_password, expect_err, ok, TestSim};
 
 #[test]
 fn the_newer_task_format_parses() {
@@ -116,14 +116,10 @@ async fn wait_task_returns_a_successful_task_with_little_overhead() {
     let client = sim.client();
     let id = sim.demo_cluster_id(&client).await;
     let started = Instant::now();
-    let task = client
-        .cluster_action(id, LifecycleAction::Restart)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let done = client
+    let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
+    let done = ok(client
         .wait_task(task.id, &WaitOptions::default(), &CancellationToken::new())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await);
     let total = started.elapsed();
     assert!(done.is_successful(), "{done:?}");
     assert_eq!(done.id, task.id);
@@ -139,14 +135,10 @@ async fn wait_task_overhead_on_a_two_second_task() {
     let id = sim.demo_cluster_id(&client).await;
     sim.reset_requests().await;
     let started = Instant::now();
-    let task = client
-        .cluster_action(id, LifecycleAction::Restart)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    client
+    let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
+    ok(client
         .wait_task(task.id, &WaitOptions::default(), &CancellationToken::new())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await);
     let total = started.elapsed();
     let polls = sim.count("GET /api/v2/tasks/instances/{id}").await;
     let overhead = total.saturating_sub(Duration::from_secs_f64(task_seconds));
@@ -160,23 +152,18 @@ async fn a_failed_task_names_the_failed_subtask_and_its_log() {
     let id = sim.demo_cluster_id(&client).await;
     sim.fail_next_task(2, "observer 10.0.0.7 refused to stop: disk full")
         .await;
-    let task = client
-        .cluster_action(id, LifecycleAction::Restart)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
     let expected_subtask = task
         .subtasks
         .iter()
         .find(|s| s.series_id == Some(2))
         .map(|s| s.name.clone())
         .unwrap_or_else(|| panic!("no second subtask in {task:?}"));
-    let err = match client
-        .wait_task(task.id, &WaitOptions::default(), &CancellationToken::new())
-        .await
-    {
-        Err(e) => e,
-        Ok(t) => panic!("expected failure, got {t:?}"),
-    };
+    let err = expect_err(
+        client
+            .wait_task(task.id, &WaitOptions::default(), &CancellationToken::new())
+            .await,
+    );
     match &err {
         ClientError::TaskFailed {
             task_id,
@@ -208,22 +195,17 @@ async fn a_stuck_task_times_out_with_its_id_and_last_status() {
     let client = sim.client();
     let id = sim.demo_cluster_id(&client).await;
     sim.stuck_next_task().await;
-    let task = client
-        .cluster_action(id, LifecycleAction::Restart)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
     let started = Instant::now();
-    let err = match client
-        .wait_task(
-            task.id,
-            &WaitOptions::with_timeout(Duration::from_secs(1)),
-            &CancellationToken::new(),
-        )
-        .await
-    {
-        Err(e) => e,
-        Ok(t) => panic!("expected a timeout, got {t:?}"),
-    };
+    let err = expect_err(
+        client
+            .wait_task(
+                task.id,
+                &WaitOptions::with_timeout(Duration::from_secs(1)),
+                &CancellationToken::new(),
+            )
+            .await,
+    );
     let waited = started.elapsed();
     match &err {
         ClientError::TaskTimeout {
@@ -248,10 +230,7 @@ async fn cancelling_the_token_stops_the_wait_promptly() {
     let client = sim.client();
     let id = sim.demo_cluster_id(&client).await;
     sim.stuck_next_task().await;
-    let task = client
-        .cluster_action(id, LifecycleAction::Restart)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
     let cancel = CancellationToken::new();
     let trigger = cancel.clone();
     let canceller = tokio::spawn(async move {
@@ -277,16 +256,12 @@ async fn transient_poll_errors_do_not_fail_the_wait() {
     let sim = TestSim::start(0.5).await;
     let client = sim.client_with(|c| c.max_retries = 0);
     let id = sim.demo_cluster_id(&client).await;
-    let task = client
-        .cluster_action(id, LifecycleAction::Restart)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    sim.fault(json!({"fail_next": 3, "status": 503, "path_prefix": "/api/v2/tasks/instances", "method": "GET"}))
+    let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
+    sim.fail_next(3, 503, "GET", "/api/v2/tasks/instances")
         .await;
-    let done = client
+    let done = ok(client
         .wait_task(task.id, &WaitOptions::default(), &CancellationToken::new())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await);
     assert!(done.is_successful());
 }
 

@@ -249,18 +249,12 @@ fn an_echoed_secret_is_masked_in_errors() {
 use std::time::Duration;
 
 use ocp_sim::backup::BackupObject;
-use tokio_util::sync::CancellationToken;
 
 use crate::client::api::user::fixture::{tenant, TenantFixture};
-use crate::client::testutil::{assert_no_password, LossyFront, TestSim};
-use crate::client::WaitOptions;
+use crate::client::testutil::{assert_no_password, ok, wait_ok, LossyFront, TestSim};
 
 const STRATEGY_ROUTE: &str =
     "POST /api/v2/ob/clusters/{id}/tenants/{id}/backup/config/backupStrategy";
-
-fn ok<T>(r: Result<T, ClientError>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn targets(f: &TenantFixture) -> [BackupTarget; 2] {
     [
@@ -348,14 +342,7 @@ fn members(s: &BackupStrategy) -> (ScheduleConfig, ThresholdConfig, StorageConfi
 
 async fn wait_all(client: &OcpClient, ids: &[i64]) {
     for id in ids {
-        let t = ok(client
-            .wait_task(
-                *id,
-                &WaitOptions::with_timeout(Duration::from_secs(60)),
-                &CancellationToken::new(),
-            )
-            .await);
-        assert!(t.is_successful(), "{t:?}");
+        wait_ok(client, *id).await;
     }
 }
 
@@ -528,9 +515,7 @@ async fn a_strategy_that_existed_before_is_reported_and_no_post_is_sent() {
     ok(f.client.create_backup_strategy(t, &oss_body()).await).expect_new();
     f.sim.reset_requests().await;
     let path = backup_path(t, BackupCall::Strategy);
-    f.sim
-        .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
-        .await;
+    f.sim.fail_next(1, 500, "POST", &path).await;
     let found = ok(f.client.create_backup_strategy(t, &oss_body()).await).expect_existing();
     assert!(found.id.is_some(), "{found:?}");
     assert_eq!(f.sim.count(STRATEGY_ROUTE).await, 0);
@@ -559,9 +544,7 @@ async fn a_modify_is_retried_after_a_transient_failure() {
     ok(f.client.create_backup_strategy(t, &oss_body()).await);
     f.sim.reset_requests().await;
     let path = backup_path(t, BackupCall::Strategy);
-    f.sim
-        .fault(json!({"fail_next": 1, "status": 503, "path_prefix": path, "method": "PATCH"}))
-        .await;
+    f.sim.fail_next(1, 503, "PATCH", &path).await;
     ok(f.client.modify_backup_strategy(t, &file_body()).await);
     assert_eq!(
         f.sim
@@ -612,8 +595,8 @@ async fn canned(envelope: Value) -> (String, std::sync::Arc<std::sync::atomic::A
     use std::sync::Arc;
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-    let listener = ok_io(tokio::net::TcpListener::bind("127.0.0.1:0").await);
-    let port = ok_io(listener.local_addr()).port();
+    let listener = ok(tokio::net::TcpListener::bind("127.0.0.1:0").await);
+    let port = ok(listener.local_addr()).port();
     let hits = Arc::new(AtomicUsize::new(0));
     let counter = hits.clone();
     let body = envelope.to_string();
@@ -658,10 +641,6 @@ async fn canned(envelope: Value) -> (String, std::sync::Arc<std::sync::atomic::A
         }
     });
     (format!("http://127.0.0.1:{port}"), hits)
-}
-
-fn ok_io<T>(r: std::io::Result<T>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test]

@@ -3,16 +3,13 @@
 use serde_json::json;
 
 use super::*;
-use crate::client::testutil::TestSim;
+use crate::client::testutil::{ok, TestSim};
 
 #[tokio::test]
 async fn find_cluster_of_an_unknown_id_is_none() {
     let sim = TestSim::start(0.3).await;
     let client = sim.client();
-    let found = client
-        .find_cluster(987_654_321)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let found = ok(client.find_cluster(987_654_321).await);
     assert!(found.is_none());
 }
 
@@ -20,25 +17,15 @@ async fn find_cluster_of_an_unknown_id_is_none() {
 async fn find_cluster_by_name_returns_demo_cluster_with_three_zones() {
     let sim = TestSim::start(0.3).await;
     let client = sim.client();
-    let c = client
-        .find_cluster_by_name("demo-cluster")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    let c = ok(client.find_cluster_by_name("demo-cluster").await)
         .unwrap_or_else(|| panic!("demo-cluster not found"));
     assert_eq!(c.name, "demo-cluster");
     assert_eq!(c.status.as_deref(), Some("RUNNING"));
     assert_eq!(c.zones.len(), 3);
     assert!(c.zones.iter().all(|z| z.servers.len() == 1), "{c:?}");
     assert!(c.zones[0].servers[0].ip.is_some());
-    assert!(client
-        .find_cluster_by_name("demo")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .is_none());
-    let by_id = client
-        .find_cluster(c.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(ok(client.find_cluster_by_name("demo").await).is_none());
+    let by_id = ok(client.find_cluster(c.id).await);
     assert_eq!(by_id.as_ref(), Some(&c));
 }
 
@@ -47,32 +34,20 @@ async fn zones_and_servers_of_a_cluster_are_listed() {
     let sim = TestSim::start(0.3).await;
     let client = sim.client();
     let id = sim.demo_cluster_id(&client).await;
-    let zones = client
-        .list_zones(id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let zones = ok(client.list_zones(id).await);
     assert_eq!(
         zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(),
         ["zone1", "zone2", "zone3"]
     );
-    let servers = client
-        .list_servers(id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let servers = ok(client.list_servers(id).await);
     assert_eq!(servers.len(), 3);
     assert!(servers
         .iter()
         .all(|s| s.id.is_some() && s.sql_port.is_some() && s.rpc_port.is_some()));
-    let z1 = client
-        .list_zone_servers(id, "zone1")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let z1 = ok(client.list_zone_servers(id, "zone1").await);
     assert_eq!(z1.len(), 1);
     assert_eq!(z1[0].zone_name.as_deref(), Some("zone1"));
-    let all = client
-        .list_clusters(None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let all = ok(client.list_clusters(None).await);
     assert!(all.iter().any(|c| c.id == id));
 }
 
@@ -122,27 +97,17 @@ async fn a_delete_whose_answer_was_lost_joins_the_running_delete_task() {
         servers: vec![1_003_004],
         ..AddZoneRequest::default()
     };
-    let Created::New(task) = plain
-        .add_zone(cid, &add)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-    else {
+    let Created::New(task) = ok(plain.add_zone(cid, &add).await) else {
         panic!("a new zone was expected")
     };
     let opts = crate::client::WaitOptions::with_timeout(std::time::Duration::from_secs(30));
     let cancel = tokio_util::sync::CancellationToken::new();
-    plain
-        .wait_task(task.id, &opts, &cancel)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    ok(plain.wait_task(task.id, &opts, &cancel).await);
 
     let front = crate::client::testutil::LossyFront::start(sim.sim.addr(), 1).await;
     let client = sim.client_with(|c| c.endpoint = front.url.clone());
     sim.reset_requests().await;
-    let task = client
-        .delete_zone(cid, "zone4")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    let task = ok(client.delete_zone(cid, "zone4").await)
         .unwrap_or_else(|| panic!("the running delete task was expected"));
     assert_eq!(
         sim.count("DELETE /api/v2/ob/clusters/{id}/zones/zone4")
@@ -150,20 +115,11 @@ async fn a_delete_whose_answer_was_lost_joins_the_running_delete_task() {
         2,
         "the lost DELETE is repeated once, like every DELETE"
     );
-    plain
-        .wait_task(task.id, &opts, &cancel)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let zones = plain
-        .list_zones(cid)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    ok(plain.wait_task(task.id, &opts, &cancel).await);
+    let zones = ok(plain.list_zones(cid).await);
     assert!(zones.iter().all(|z| z.name != "zone4"), "{zones:?}");
     // Gone: deleting again has nothing to wait for.
-    let again = plain
-        .delete_zone(cid, "zone4")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let again = ok(plain.delete_zone(cid, "zone4").await);
     assert!(again.is_none(), "{again:?}");
 }
 

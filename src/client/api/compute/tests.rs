@@ -1,12 +1,7 @@
 //! Tests of `client::api::compute`, against the simulator where they call OCP.
 
-use std::time::Duration;
-
-use tokio_util::sync::CancellationToken;
-
 use super::*;
-use crate::client::testutil::{assert_no_password, LossyFront, TestSim};
-use crate::client::WaitOptions;
+use crate::client::testutil::{assert_no_password, ok, wait_ok, LossyFront, TestSim};
 
 /// SSH password of the tests: distinctive, so a leak is easy to find.
 const SSH_PASSWORD: &str = "Ssh#Pass-w0rd-canary-77";
@@ -26,10 +21,6 @@ async fn sim() -> (TestSim, OcpClient) {
     let sim = TestSim::start(0.3).await;
     let client = sim.client();
     (sim, client)
-}
-
-fn ok<T>(r: Result<T, ClientError>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -280,14 +271,7 @@ async fn a_host_is_added_found_listed_and_deleted() {
     };
     let (host_id, task) = ok(client.add_host(&add).await).expect_new();
     assert_eq!(task.host_id, Some(host_id));
-    let done = ok(client
-        .wait_task(
-            task.id,
-            &WaitOptions::with_timeout(Duration::from_secs(60)),
-            &CancellationToken::new(),
-        )
-        .await);
-    assert!(done.is_successful(), "{done:?}");
+    wait_ok(&client, task.id).await;
 
     let h = ok(client.find_host(host_id).await).unwrap_or_else(|| panic!("host gone"));
     assert_eq!(h.inner_ip_address.as_deref(), Some("172.16.1.50"));

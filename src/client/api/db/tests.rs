@@ -4,10 +4,7 @@ use serde_json::json;
 
 use super::*;
 use crate::client::api::user::fixture::{tenant, TenantFixture};
-
-fn ok<T>(r: Result<T, ClientError>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::client::testutil::ok;
 
 async fn find(f: &TenantFixture, name: &str) -> Database {
     ok(f.client.find_database(f.cid, f.tid, name).await)
@@ -157,9 +154,7 @@ async fn create_database_reports_one_that_existed_before_and_sends_no_post() {
     let existing = ok(f.client.create_database(f.cid, f.tid, &body).await).expect_new();
     f.sim.reset_requests().await;
     let path = databases_path(f.cid, f.tid);
-    f.sim
-        .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
-        .await;
+    f.sim.fail_next(1, 500, "POST", &path).await;
     let found = ok(f.client.create_database(f.cid, f.tid, &body).await).expect_existing();
     assert_eq!(found.id, existing.id);
     assert_eq!(

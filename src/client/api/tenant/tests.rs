@@ -1,21 +1,9 @@
 //! Tests of `client::api::tenant`, against the simulator where they call OCP.
 
-use std::time::Duration;
-
 use serde_json::json;
-use tokio_util::sync::CancellationToken;
 
 use super::*;
-use crate::client::testutil::{assert_no_password, LossyFront, TestSim};
-use crate::client::WaitOptions;
-
-/// A simulator, a client and the OCP id of the seeded `demo-cluster`.
-async fn setup() -> (TestSim, OcpClient, i64) {
-    let sim = TestSim::start(0.3).await;
-    let client = sim.client();
-    let id = sim.demo_cluster_id(&client).await;
-    (sim, client, id)
-}
+use crate::client::testutil::{assert_no_password, expect_err, ok, wait_ok, LossyFront, TestSim};
 
 fn replica(zone: &str, spec: &str, count: i64) -> ReplicaSpec {
     ReplicaSpec {
@@ -41,45 +29,21 @@ fn create_body(name: &str, zones: &[&str]) -> CreateTenant {
     }
 }
 
-async fn wait(client: &OcpClient, task: &TaskInstance) -> TaskInstance {
-    let done = client
-        .wait_task(
-            task.id,
-            &WaitOptions::with_timeout(Duration::from_secs(60)),
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(done.is_successful(), "{done:?}");
-    done
-}
-
 /// Creates a tenant, waits for its task, returns it read in full.
 async fn create_ready(client: &OcpClient, cluster_id: i64, body: &CreateTenant) -> Tenant {
-    let task = client
-        .create_tenant(cluster_id, body)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .expect_new();
-    let done = wait(client, &task).await;
+    let task = ok(client.create_tenant(cluster_id, body).await).expect_new();
+    let done = wait_ok(client, task.id).await;
     let id = done
         .tenant_id
         .unwrap_or_else(|| panic!("the create task carries no tenantId (§5 #2): {done:?}"));
-    let t = client
-        .find_tenant(cluster_id, id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    let t = ok(client.find_tenant(cluster_id, id).await)
         .unwrap_or_else(|| panic!("tenant {id} not found after its create task"));
     assert_eq!(t.name, body.name);
     t
 }
 
 async fn find(client: &OcpClient, cluster_id: i64, id: i64) -> Tenant {
-    client
-        .find_tenant(cluster_id, id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("tenant {id} not found"))
+    ok(client.find_tenant(cluster_id, id).await).unwrap_or_else(|| panic!("tenant {id} not found"))
 }
 
 fn zone_specs(t: &Tenant) -> Vec<(String, Option<String>, Option<i64>)> {
@@ -226,12 +190,9 @@ fn an_echoed_tenant_password_is_masked() {
 
 #[tokio::test]
 async fn the_sys_tenant_is_found_by_id_and_by_name() {
-    let (_sim, client, cid) = setup().await;
-    let sys = client
-        .find_tenant_by_name(cid, "sys")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("sys not found"));
+    let (_sim, client, cid) = TestSim::with_demo(0.3).await;
+    let sys =
+        ok(client.find_tenant_by_name(cid, "sys").await).unwrap_or_else(|| panic!("sys not found"));
     assert_eq!(sys.name, "sys");
     assert_eq!(sys.cluster_id, Some(cid));
     assert_eq!(sys.status.as_deref(), Some("NORMAL"));
@@ -253,41 +214,26 @@ async fn the_sys_tenant_is_found_by_id_and_by_name() {
 
 #[tokio::test]
 async fn unknown_tenants_are_none() {
-    let (_sim, client, cid) = setup().await;
-    let sys = client
-        .find_tenant_by_name(cid, "sys")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("sys not found"));
+    let (_sim, client, cid) = TestSim::with_demo(0.3).await;
+    let sys =
+        ok(client.find_tenant_by_name(cid, "sys").await).unwrap_or_else(|| panic!("sys not found"));
     for (c, t) in [(cid, 987_654_321), (987_654_321, sys.id)] {
-        let found = client
-            .find_tenant(c, t)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let found = ok(client.find_tenant(c, t).await);
         assert!(found.is_none(), "cluster {c} tenant {t}: {found:?}");
     }
     for name in ["nope", "sy", "SYS", ""] {
-        let found = client
-            .find_tenant_by_name(cid, name)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let found = ok(client.find_tenant_by_name(cid, name).await);
         assert!(found.is_none(), "{name:?}: {found:?}");
     }
-    let found = client
-        .find_tenant_by_name(987_654_321, "sys")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let found = ok(client.find_tenant_by_name(987_654_321, "sys").await);
     assert!(found.is_none());
 }
 
 #[tokio::test]
 async fn tenants_are_listed_with_filters() {
-    let (_sim, client, cid) = setup().await;
+    let (_sim, client, cid) = TestSim::with_demo(0.3).await;
     let names = |list: Vec<Tenant>| list.into_iter().map(|t| t.name).collect::<Vec<_>>();
-    let all = client
-        .list_tenants(None, &TenantFilter::default())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let all = ok(client.list_tenants(None, &TenantFilter::default()).await);
     assert!(all
         .iter()
         .any(|t| t.name == "sys" && t.cluster_id == Some(cid)));
@@ -340,12 +286,7 @@ async fn tenants_are_listed_with_filters() {
         ),
     ];
     for (c, f, has_sys) in cases {
-        let got = names(
-            client
-                .list_tenants(c, &f)
-                .await
-                .unwrap_or_else(|e| panic!("{e}")),
-        );
+        let got = names(ok(client.list_tenants(c, &f).await));
         assert_eq!(
             got.contains(&"sys".to_owned()),
             has_sys,
@@ -356,11 +297,8 @@ async fn tenants_are_listed_with_filters() {
 
 #[tokio::test]
 async fn the_unit_spec_catalogue_is_listed() {
-    let (_sim, client, _) = setup().await;
-    let specs = client
-        .list_unit_specs()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (_sim, client, _) = TestSim::with_demo(0.3).await;
+    let specs = ok(client.list_unit_specs().await);
     let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
     assert!(names.contains(&"S0") && names.contains(&"S1"), "{names:?}");
     let s1 = specs
@@ -377,7 +315,7 @@ async fn the_unit_spec_catalogue_is_listed() {
 
 #[tokio::test]
 async fn a_created_tenant_becomes_normal_with_its_zones() {
-    let (_sim, client, cid) = setup().await;
+    let (_sim, client, cid) = TestSim::with_demo(0.3).await;
     let body = create_body("t_create", &["zone1", "zone2", "zone3"]);
     let t = create_ready(&client, cid, &body).await;
     assert_eq!(t.status.as_deref(), Some("NORMAL"));
@@ -389,27 +327,19 @@ async fn a_created_tenant_becomes_normal_with_its_zones() {
         zone_specs(&t),
         ["zone1", "zone2", "zone3"].map(|z| (z.to_owned(), Some("S1".to_owned()), Some(1)))
     );
-    let by_name = client
-        .find_tenant_by_name(cid, "t_create")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let by_name = ok(client.find_tenant_by_name(cid, "t_create").await);
     assert_eq!(by_name.as_ref(), Some(&t));
 }
 
 #[tokio::test]
 async fn create_reports_a_tenant_that_existed_before_and_sends_no_post() {
-    let (sim, client, cid) = setup().await;
+    let (sim, client, cid) = TestSim::with_demo(0.3).await;
     let body = create_body("t_adopt", &["zone1"]);
     let existing = create_ready(&client, cid, &body).await;
     sim.reset_requests().await;
     let path = format!("/api/v2/ob/clusters/{cid}/tenants/createTenant");
-    sim.fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
-        .await;
-    let found = client
-        .create_tenant(cid, &body)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .expect_existing();
+    sim.fail_next(1, 500, "POST", &path).await;
+    let found = ok(client.create_tenant(cid, &body).await).expect_existing();
     assert_eq!(found, existing);
     assert_eq!(
         sim.count("POST /api/v2/ob/clusters/{id}/tenants/createTenant")
@@ -426,11 +356,7 @@ async fn create_adopts_the_tenant_a_post_with_a_lost_answer_created() {
     let client = sim.client_with(|c| c.endpoint = front.url.clone());
     sim.reset_requests().await;
     let body = create_body("t_lost", &["zone1"]);
-    let t = client
-        .create_tenant(cid, &body)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .expect_adopted();
+    let t = ok(client.create_tenant(cid, &body).await).expect_adopted();
     assert_eq!(t.name, "t_lost");
     assert_eq!(
         sim.count("POST /api/v2/ob/clusters/{id}/tenants/createTenant")
@@ -441,13 +367,10 @@ async fn create_adopts_the_tenant_a_post_with_a_lost_answer_created() {
 
 #[tokio::test]
 async fn a_create_refused_by_ocp_keeps_the_password_out_of_the_error() {
-    let (_sim, client, cid) = setup().await;
+    let (_sim, client, cid) = TestSim::with_demo(0.3).await;
     let mut body = create_body("t_bad", &["zone1"]);
     body.zones[0].unit_spec_name = "NO_SUCH_SPEC".into();
-    let err = match client.create_tenant(cid, &body).await {
-        Err(e) => e,
-        Ok(c) => panic!("expected a refusal, got {c:?}"),
-    };
+    let err = expect_err(client.create_tenant(cid, &body).await);
     assert!(
         matches!(
             err,
@@ -465,23 +388,14 @@ async fn a_create_refused_by_ocp_keeps_the_password_out_of_the_error() {
 
 #[tokio::test]
 async fn a_deleted_tenant_is_gone_and_deleting_again_is_none() {
-    let (_sim, client, cid) = setup().await;
+    let (_sim, client, cid) = TestSim::with_demo(0.3).await;
     let t = create_ready(&client, cid, &create_body("t_delete", &["zone1"])).await;
-    let task = client
-        .delete_tenant(cid, t.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    let task = ok(client.delete_tenant(cid, t.id).await)
         .unwrap_or_else(|| panic!("delete returned no task"));
-    wait(&client, &task).await;
-    let found = client
-        .find_tenant(cid, t.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    wait_ok(&client, task.id).await;
+    let found = ok(client.find_tenant(cid, t.id).await);
     assert!(found.is_none(), "{found:?}");
-    let again = client
-        .delete_tenant(cid, t.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let again = ok(client.delete_tenant(cid, t.id).await);
     assert!(again.is_none(), "{again:?}");
 }
 
@@ -494,10 +408,7 @@ async fn a_delete_whose_answer_was_lost_returns_the_running_delete_task() {
     let front = LossyFront::start(sim.sim.addr(), 1).await;
     let client = sim.client_with(|c| c.endpoint = front.url.clone());
     sim.reset_requests().await;
-    let task = client
-        .delete_tenant(cid, t.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    let task = ok(client.delete_tenant(cid, t.id).await)
         .unwrap_or_else(|| panic!("the delete task was expected"));
     assert_eq!(task.tenant_id, Some(t.id), "{task:?}");
     assert_eq!(
@@ -506,22 +417,18 @@ async fn a_delete_whose_answer_was_lost_returns_the_running_delete_task() {
         2,
         "the lost DELETE is repeated once, like every DELETE"
     );
-    wait(&plain, &task).await;
-    let found = plain
-        .find_tenant(cid, t.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    wait_ok(&plain, task.id).await;
+    let found = ok(plain.find_tenant(cid, t.id).await);
     assert!(found.is_none(), "{found:?}");
 }
 
 #[tokio::test]
 async fn a_delete_refused_while_another_task_runs_is_an_error() {
-    let (_sim, client, cid) = setup().await;
+    let (_sim, client, cid) = TestSim::with_demo(0.3).await;
     let t = create_ready(&client, cid, &create_body("t_busy", &["zone1"])).await;
-    let add = client
+    let add = ok(client
         .add_tenant_replicas(cid, t.id, &[replica("zone2", "S1", 1)])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await);
     let res = client.delete_tenant(cid, t.id).await;
     match &res {
         Err(ClientError::Api {
@@ -529,20 +436,19 @@ async fn a_delete_refused_while_another_task_runs_is_an_error() {
         }) => {}
         other => panic!("expected OCP's busy refusal, got {other:?}"),
     }
-    wait(&client, &add).await;
+    wait_ok(&client, add.id).await;
 }
 
 #[tokio::test]
 async fn a_failed_primary_zone_change_is_not_repeated() {
-    let (sim, client, cid) = setup().await;
+    let (sim, client, cid) = TestSim::with_demo(0.3).await;
     let t = create_ready(&client, cid, &create_body("t_once", &["zone1", "zone2"])).await;
     sim.reset_requests().await;
     let path = format!(
         "/api/v2/ob/clusters/{cid}/tenants/{}/modifyPrimaryZone",
         t.id
     );
-    sim.fault(json!({"fail_next": 1, "status": 503, "path_prefix": path, "method": "POST"}))
-        .await;
+    sim.fail_next(1, 503, "POST", &path).await;
     let res = client
         .modify_tenant_primary_zone(cid, t.id, "zone2;zone1")
         .await;
@@ -556,7 +462,7 @@ async fn a_failed_primary_zone_change_is_not_repeated() {
 
 #[tokio::test]
 async fn sync_actions_round_trip() {
-    let (sim, client, cid) = setup().await;
+    let (sim, client, cid) = TestSim::with_demo(0.3).await;
     let t = create_ready(&client, cid, &create_body("t_sync", &["zone1"])).await;
     let ok = |r: Result<(), ClientError>| r.unwrap_or_else(|e| panic!("{e}"));
 
@@ -596,25 +502,23 @@ async fn sync_actions_round_trip() {
 
 #[tokio::test]
 async fn replicas_are_added_modified_and_deleted() {
-    let (_sim, client, cid) = setup().await;
+    let (_sim, client, cid) = TestSim::with_demo(0.3).await;
     let t = create_ready(&client, cid, &create_body("t_rep", &["zone1", "zone2"])).await;
 
-    let task = client
+    let task = ok(client
         .add_tenant_replicas(cid, t.id, &[replica("zone3", "S1", 1)])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    wait(&client, &task).await;
+        .await);
+    wait_ok(&client, task.id).await;
     let got = find(&client, cid, t.id).await;
     assert_eq!(
         zone_specs(&got),
         ["zone1", "zone2", "zone3"].map(|z| (z.to_owned(), Some("S1".to_owned()), Some(1)))
     );
 
-    let task = client
+    let task = ok(client
         .modify_tenant_replicas(cid, t.id, &[replica("zone3", "S2", 1)])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    wait(&client, &task).await;
+        .await);
+    wait_ok(&client, task.id).await;
     let got = find(&client, cid, t.id).await;
     assert_eq!(
         zone_specs(&got)[2],
@@ -626,18 +530,17 @@ async fn replicas_are_added_modified_and_deleted() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     if let Some(task) = pz {
-        wait(&client, &task).await;
+        wait_ok(&client, task.id).await;
     }
     assert_eq!(
         find(&client, cid, t.id).await.primary_zone.as_deref(),
         Some("zone2;zone1")
     );
 
-    let task = client
+    let task = ok(client
         .delete_tenant_replicas(cid, t.id, &["zone3".to_owned()])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    wait(&client, &task).await;
+        .await);
+    wait_ok(&client, task.id).await;
     let got = find(&client, cid, t.id).await;
     assert_eq!(
         got.zones

@@ -5,6 +5,7 @@ use serde_json::json;
 use super::fixture::{tenant, TenantFixture};
 use super::*;
 use crate::client::api::db::CreateDatabase;
+use crate::client::testutil::{expect_err, ok};
 
 const USER_PW: &str = "Db_User#pw-2024";
 
@@ -30,10 +31,6 @@ fn assert_hidden(err: &ClientError, secret: &str) {
     for text in [format!("{err}"), format!("{err:?}"), summary, detail] {
         assert!(!text.contains(secret), "the password leaked: {text}");
     }
-}
-
-fn ok<T>(r: Result<T, ClientError>) -> T {
-    r.unwrap_or_else(|e| panic!("{e}"))
 }
 
 // ---- pure unit tests ----
@@ -465,7 +462,7 @@ async fn refresh_reads_share_one_list_and_a_read_after_a_write_sees_it() {
     assert!(total <= 2, "{total} requests for 30 reads");
     assert!(single <= 1);
     // A write through any clone drops the list: the next read sees the change.
-    f.client
+    ok(f.client
         .change_privileges(
             f.cid,
             f.tid,
@@ -473,17 +470,13 @@ async fn refresh_reads_share_one_list_and_a_read_after_a_write_sees_it() {
             PrivilegeOp::Grant,
             PrivilegeScope::Global(&strings(&["INSERT"])),
         )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await);
     let u1 = ok(refresh.find_db_user(f.cid, f.tid, "u1").await).unwrap();
     assert!(
         u1.global_privileges.contains(&"INSERT".to_string()),
         "{u1:?}"
     );
-    f.client
-        .delete_db_user(f.cid, f.tid, "u2")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    ok(f.client.delete_db_user(f.cid, f.tid, "u2").await);
     for _ in 0..2 {
         assert_eq!(ok(refresh.find_db_user(f.cid, f.tid, "u2").await), None);
     }
@@ -507,9 +500,7 @@ async fn create_user_reports_one_that_existed_before_and_sends_no_post() {
     let existing = create_user(&f, &body).await;
     f.sim.reset_requests().await;
     let path = format!("/api/v2/ob/clusters/{}/tenants/{}/users", f.cid, f.tid);
-    f.sim
-        .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
-        .await;
+    f.sim.fail_next(1, 500, "POST", &path).await;
     let found = ok(f.client.create_db_user(f.cid, f.tid, &body).await).expect_existing();
     assert_eq!(found, find_user(&f, &existing.username).await);
     assert_eq!(
@@ -532,14 +523,11 @@ async fn the_user_password_never_appears_in_an_error() {
                       "message": format!("password {USER_PW} is not allowed")}),
         )
         .await;
-    let err = match f
-        .client
-        .create_db_user(f.cid, f.tid, &mysql_user("app"))
-        .await
-    {
-        Err(e) => e,
-        Ok(c) => panic!("expected a refusal, got {c:?}"),
-    };
+    let err = expect_err(
+        f.client
+            .create_db_user(f.cid, f.tid, &mysql_user("app"))
+            .await,
+    );
     assert_hidden(&err, USER_PW);
     assert!(format!("{err}").contains("password ***"), "{err}");
     // The simulator's own refusal of a weak password.
@@ -561,14 +549,11 @@ async fn the_user_password_never_appears_in_an_error() {
                       "path_prefix": format!("{base}/app/changePassword"), "method": "POST",
                       "message": format!("{new_pw} was used before")}))
         .await;
-    let err = match f
-        .client
-        .change_db_user_password(f.cid, f.tid, "app", &Secret::new(new_pw))
-        .await
-    {
-        Err(e) => e,
-        Ok(()) => panic!("expected a refusal"),
-    };
+    let err = expect_err(
+        f.client
+            .change_db_user_password(f.cid, f.tid, "app", &Secret::new(new_pw))
+            .await,
+    );
     assert_hidden(&err, new_pw);
 }
 
@@ -760,9 +745,7 @@ async fn an_oracle_role_that_exists_upper_cased_is_reported_not_created_again() 
     assert!(!first.is_adopted(), "{first:?}");
     f.sim.reset_requests().await;
     let path = format!("/api/v2/ob/clusters/{}/tenants/{}/roles", f.cid, f.tid);
-    f.sim
-        .fault(json!({"fail_next": 1, "status": 500, "path_prefix": path, "method": "POST"}))
-        .await;
+    f.sim.fail_next(1, 500, "POST", &path).await;
     let r = ok(f.client.create_db_role(f.cid, f.tid, &body).await).expect_existing();
     assert!(r.role_name.eq_ignore_ascii_case("r_low"), "{r:?}");
     assert_eq!(
