@@ -18,6 +18,7 @@ mod examples;
 mod faults;
 mod full_stack;
 mod host;
+mod logs;
 mod ownership;
 mod protocol;
 mod provider_config;
