@@ -22,6 +22,7 @@ mod logs;
 mod ownership;
 mod protocol;
 mod provider_config;
+mod release;
 mod shape_chaos;
 mod support;
 mod tenant;

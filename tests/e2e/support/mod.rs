@@ -53,16 +53,26 @@ pub(crate) fn start_sim(task_seconds: f64) -> Sim {
         .expect("start ocp-sim")
 }
 
+/// The provider's version (Cargo.toml's).
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The plugin binary of this build.
+pub(crate) fn plugin_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_terraform-provider-ocp"))
+}
+
 /// A filesystem mirror holding this build's plugin, shared by every test of the run, and the
 /// CLI config file that points Terraform at it.
 fn cli_config() -> &'static Path {
     static CFG: OnceLock<PathBuf> = OnceLock::new();
     CFG.get_or_init(|| {
         let root = std::env::temp_dir().join(format!("ocp-e2e-{}", std::process::id()));
-        let dest = root.join("mirror/registry.terraform.io/oceanbase/ocp/0.1.0/linux_amd64");
+        let dest = root.join(format!(
+            "mirror/registry.terraform.io/oceanbase/ocp/{VERSION}/linux_amd64"
+        ));
         std::fs::create_dir_all(&dest).expect("mirror dir");
-        let plugin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-ocp"));
-        std::fs::copy(&plugin, dest.join("terraform-provider-ocp_v0.1.0")).expect("copy plugin");
+        std::fs::copy(plugin_bin(), dest.join(format!("terraform-provider-ocp_v{VERSION}")))
+            .expect("copy plugin");
         let cfg = root.join("terraform.rc");
         std::fs::write(
             &cfg,
@@ -213,6 +223,27 @@ impl TfProject {
             cmd.env(k, v);
         }
         for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.output().expect("run terraform"))
+    }
+
+    /// Runs terraform as a user with no CLI configuration would: no `TF_CLI_CONFIG_FILE`,
+    /// `HOME` (and the XDG data directory) in `home`, so only what is installed there is found.
+    pub(crate) fn run_in_home(&self, home: &Path, args: &[&str]) -> Run {
+        let mut cmd = Command::new(terraform_bin());
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env_remove("TF_CLI_CONFIG_FILE")
+            .env_remove("TF_PLUGIN_CACHE_DIR")
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_INPUT", "0")
+            .env_remove("TF_LOG")
+            .env_remove("TF_LOG_PROVIDER");
+        for (k, v) in &self.env {
             cmd.env(k, v);
         }
         Run::from(cmd.output().expect("run terraform"))
