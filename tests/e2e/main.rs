@@ -14,6 +14,7 @@ mod compute;
 mod create_time;
 mod db;
 mod docs;
+mod drift_check;
 mod examples;
 mod faults;
 mod full_stack;

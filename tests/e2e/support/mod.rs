@@ -207,9 +207,20 @@ impl TfProject {
 
     /// Runs terraform with these arguments and extra environment variables for this run only.
     pub(crate) fn run_with(&self, extra_env: &[(&str, &str)], args: &[&str]) -> Run {
-        let mut cmd = Command::new(terraform_bin());
-        cmd.args(args)
-            .current_dir(self.dir.path())
+        let mut cmd = self.command(&terraform_bin());
+        cmd.args(args);
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.output().expect("run terraform"))
+    }
+
+    /// A command in the project directory with the environment terraform runs with here
+    /// (`TERRAFORM` set too), for scripts that call terraform themselves.
+    pub(crate) fn command(&self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(self.dir.path())
+            .env("TERRAFORM", terraform_bin())
             .env("TF_CLI_CONFIG_FILE", cli_config())
             .env("TF_IN_AUTOMATION", "1")
             .env("CHECKPOINT_DISABLE", "1")
@@ -222,10 +233,7 @@ impl TfProject {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        Run::from(cmd.output().expect("run terraform"))
+        cmd
     }
 
     /// Runs terraform as a user with no CLI configuration would: no `TF_CLI_CONFIG_FILE`,
