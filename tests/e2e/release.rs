@@ -247,4 +247,18 @@ fn release_sh_writes_checked_registry_artifacts_and_a_mirror_terraform_installs_
     tf.init();
     let lock = std::fs::read_to_string(tf.path().join(".terraform.lock.hcl")).unwrap();
     assert!(lock.contains(&expected_h1()), "{lock}");
+
+    // install.sh --zip puts the release zip into the implied local mirror, as it is.
+    let home = work.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    script(
+        "install.sh",
+        &home,
+        &["--zip", dist.join(&zip).to_str().unwrap()],
+    );
+    let user = TfProject::new().file("main.tf", &config_reading_the_cluster());
+    let init = user.run_in_home(&home, &["init", "-no-color", "-input=false"]);
+    assert!(init.ok, "terraform init:\n{}", init.all());
+    let lock = std::fs::read_to_string(user.path().join(".terraform.lock.hcl")).unwrap();
+    assert!(lock.contains(&expected_h1()), "{lock}");
 }
