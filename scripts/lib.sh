@@ -28,12 +28,34 @@ ensure_terraform() {
     export TERRAFORM
 }
 
+# The provider's version: the one in Cargo.toml's [package] section.
+provider_version() {
+    sed -n '/^\[package\]/,/^\[/ s/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1
+}
+
+# Terraform's name of this machine's platform (os_arch), e.g. linux_amd64.
+platform() {
+    local os arch
+    case "$(uname -s)" in
+        Linux) os=linux ;;
+        Darwin) os=darwin ;;
+        *) echo "error: unsupported OS $(uname -s)" >&2; return 1 ;;
+    esac
+    case "$(uname -m)" in
+        x86_64 | amd64) arch=amd64 ;;
+        aarch64 | arm64) arch=arm64 ;;
+        *) echo "error: unsupported architecture $(uname -m)" >&2; return 1 ;;
+    esac
+    echo "${os}_${arch}"
+}
+
 # Writes a Terraform CLI config that installs oceanbase/ocp from a filesystem mirror holding
 # the given plugin binary, and prints its path.
 write_cli_config() {
-    local plugin="$1" version="0.1.0"
+    local plugin="$1" version
+    version="$(provider_version)"
     local mirror="$TOOLS/mirror"
-    local dest="$mirror/registry.terraform.io/oceanbase/ocp/$version/linux_amd64"
+    local dest="$mirror/registry.terraform.io/oceanbase/ocp/$version/$(platform)"
     mkdir -p "$dest"
     cp "$plugin" "$dest/terraform-provider-ocp_v$version"
     cat > "$TOOLS/terraform.rc" <<RC

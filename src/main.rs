@@ -1,8 +1,19 @@
-//! The plugin binary Terraform starts. `--debug` serves for `TF_REATTACH_PROVIDERS` instead.
+//! The plugin binary Terraform starts. `--debug` serves for `TF_REATTACH_PROVIDERS` instead;
+//! `--version` prints the version.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    if std::env::args()
+        .skip(1)
+        .any(|a| a == "--version" || a == "-version" || a == "-v")
+    {
+        println!(
+            "terraform-provider-ocp {}",
+            terraform_provider_ocp::logging::VERSION
+        );
+        return ExitCode::SUCCESS;
+    }
     let debug = std::env::args()
         .skip(1)
         .any(|a| a == "--debug" || a == "-debug");

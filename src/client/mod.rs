@@ -804,9 +804,12 @@ impl OcpClient {
             Ok(r) => r,
             Err(e) => {
                 let err = self.map_reqwest(&e, m, &path);
-                log::debug!(
-                    "OCP {m} {path} -> no answer after {} ms: {}",
-                    started.elapsed().as_millis(),
+                let ms = elapsed_ms(started);
+                tracing::debug!(
+                    ocp_method = m,
+                    ocp_path = %path,
+                    ocp_duration_ms = ms,
+                    "OCP {m} {path} -> no answer after {ms} ms: {}",
                     err.summary_detail().0
                 );
                 return Err(err.into());
@@ -843,9 +846,13 @@ impl OcpClient {
                 Ok(None) => break,
                 Err(e) => {
                     let err = self.map_reqwest(&e, m, &path);
-                    log::debug!(
-                        "OCP {m} {path} -> {status}, body lost after {} ms: {}",
-                        started.elapsed().as_millis(),
+                    let ms = elapsed_ms(started);
+                    tracing::debug!(
+                        ocp_method = m,
+                        ocp_path = %path,
+                        ocp_status = status,
+                        ocp_duration_ms = ms,
+                        "OCP {m} {path} -> {status}, body lost after {ms} ms: {}",
                         err.summary_detail().0
                     );
                     return Err(Failure {
@@ -855,9 +862,13 @@ impl OcpClient {
                 }
             }
         }
-        log::debug!(
-            "OCP {m} {path} -> {status} in {} ms",
-            started.elapsed().as_millis()
+        let ms = elapsed_ms(started);
+        tracing::debug!(
+            ocp_method = m,
+            ocp_path = %path,
+            ocp_status = status,
+            ocp_duration_ms = ms,
+            "OCP {m} {path} -> {status} in {ms} ms"
         );
         if (300..400).contains(&status) {
             return Err(ClientError::Api {
@@ -1002,6 +1013,11 @@ fn decode<T: DeserializeOwned>(
 
 #[cfg(test)]
 pub(crate) mod testutil;
+
+/// Milliseconds since `started`, for the logs.
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
 
 #[cfg(test)]
 mod tests;

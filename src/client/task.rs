@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use super::de::{de_opt_bool, de_opt_i64, de_opt_string, de_string, de_vec, de_vec_i64};
 use super::error::ClientError;
@@ -578,6 +579,18 @@ impl OcpClient {
     /// interval is [`WaitOptions::interval_after`] the elapsed time. Progress is logged at
     /// info level whenever the running subtask changes.
     pub async fn wait_task(
+        &self,
+        task_id: i64,
+        opts: &WaitOptions,
+        cancel: &CancellationToken,
+    ) -> Result<TaskInstance, ClientError> {
+        // Every line logged while waiting (the polls' HTTP calls included) names the task.
+        let span = tracing::info_span!("ocp_task", ocp_task_id = task_id);
+        self.poll_task(task_id, opts, cancel).instrument(span).await
+    }
+
+    /// The loop of [`OcpClient::wait_task`].
+    async fn poll_task(
         &self,
         task_id: i64,
         opts: &WaitOptions,

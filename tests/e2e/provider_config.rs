@@ -200,8 +200,9 @@ fn provider_logs_reach_terraform_with_their_levels_and_without_secrets() {
     tf.init();
     let r = tf.run(&["plan", "-no-color"]).success();
     assert!(
-        r.stderr
-            .contains("[INFO]  provider.terraform-provider-ocp_v0.1.0: configured for OCP at"),
+        r.stderr.contains(&format!(
+            "[INFO]  provider.terraform-provider-ocp_v{VERSION}: configured for OCP at"
+        )),
         "INFO lines keep their level:\n{}",
         r.stderr
     );

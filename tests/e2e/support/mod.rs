@@ -53,6 +53,14 @@ pub(crate) fn start_sim(task_seconds: f64) -> Sim {
         .expect("start ocp-sim")
 }
 
+/// The provider's version (Cargo.toml's).
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The plugin binary of this build.
+pub(crate) fn plugin_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_terraform-provider-ocp"))
+}
+
 /// A filesystem mirror holding this build's plugin, shared by every test of the run, and the
 /// CLI config file that points Terraform at it.
 fn cli_config() -> &'static Path {
@@ -60,18 +68,20 @@ fn cli_config() -> &'static Path {
     CFG.get_or_init(|| {
         // One directory per checkout (named by the plugin's path), reused by every run: a
         // static is never dropped, so a per-run directory would be left behind each time.
-        let plugin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-ocp"));
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hash::hash(&plugin, &mut h);
+        std::hash::Hash::hash(plugin_bin(), &mut h);
         let key = std::hash::Hasher::finish(&h);
         let root = std::env::temp_dir().join(format!("ocp-e2e-{key:016x}"));
-        let dest = root.join("mirror/registry.terraform.io/oceanbase/ocp/0.1.0/linux_amd64");
+        let dest = root.join(format!(
+            "mirror/registry.terraform.io/oceanbase/ocp/{VERSION}/linux_amd64"
+        ));
         std::fs::create_dir_all(&dest).expect("mirror dir");
         // Copied beside, then renamed: a run that starts while another reads the mirror
         // never sees half a binary.
         let part = dest.join(format!(".plugin-{}", std::process::id()));
-        std::fs::copy(&plugin, &part).expect("copy plugin");
-        std::fs::rename(&part, dest.join("terraform-provider-ocp_v0.1.0")).expect("place plugin");
+        std::fs::copy(plugin_bin(), &part).expect("copy plugin");
+        std::fs::rename(&part, dest.join(format!("terraform-provider-ocp_v{VERSION}")))
+            .expect("place plugin");
         let cfg = root.join("terraform.rc");
         std::fs::write(
             &cfg,
@@ -206,9 +216,20 @@ impl TfProject {
 
     /// Runs terraform with these arguments and extra environment variables for this run only.
     pub(crate) fn run_with(&self, extra_env: &[(&str, &str)], args: &[&str]) -> Run {
-        let mut cmd = Command::new(terraform_bin());
-        cmd.args(args)
-            .current_dir(self.dir.path())
+        let mut cmd = self.command(&terraform_bin());
+        cmd.args(args);
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.output().expect("run terraform"))
+    }
+
+    /// A command in the project directory with the environment terraform runs with here
+    /// (`TERRAFORM` set too), for scripts that call terraform themselves.
+    pub(crate) fn command(&self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(self.dir.path())
+            .env("TERRAFORM", terraform_bin())
             .env("TF_CLI_CONFIG_FILE", cli_config())
             .env("TF_IN_AUTOMATION", "1")
             .env("CHECKPOINT_DISABLE", "1")
@@ -221,7 +242,25 @@ impl TfProject {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        for (k, v) in extra_env {
+        cmd
+    }
+
+    /// Runs terraform as a user with no CLI configuration would: no `TF_CLI_CONFIG_FILE`,
+    /// `HOME` (and the XDG data directory) in `home`, so only what is installed there is found.
+    pub(crate) fn run_in_home(&self, home: &Path, args: &[&str]) -> Run {
+        let mut cmd = Command::new(terraform_bin());
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env_remove("TF_CLI_CONFIG_FILE")
+            .env_remove("TF_PLUGIN_CACHE_DIR")
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_INPUT", "0")
+            .env_remove("TF_LOG")
+            .env_remove("TF_LOG_PROVIDER");
+        for (k, v) in &self.env {
             cmd.env(k, v);
         }
         Run::from(cmd.output().expect("run terraform"))
