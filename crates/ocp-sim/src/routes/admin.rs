@@ -34,7 +34,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::faults::{FailTaskRequest, FaultRequest};
-use crate::state::SharedState;
+use crate::shared::SharedState;
 
 /// Routes of the admin API.
 pub fn routes() -> Router<SharedState> {

@@ -1,5 +1,5 @@
 //! Backup (§3.8, §5 #16, #25, #27, #28): strategies, schedules, backupNow and the backup task
-//! lists of tenants and clusters. Model, rules and shapes: [`crate::backup`].
+//! lists of tenants and clusters. Model, rules and shapes: [`crate::domain::backup`].
 //!
 //! Tenant base `T = /api/v2/ob/clusters/{id}/tenants/{tenantId}/backup`, cluster base
 //! `C = /api/v2/ob/clusters/{id}/backup`; every call exists under both.
@@ -34,17 +34,20 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::{get, post};
 use axum::Router;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::backup::{self as bk, BackupObject};
+use crate::domain::backup as bk;
 use crate::envelope::{parse_body, parse_id, Api, ApiError, ApiResult};
 use crate::paging::{in_list, page_of, Query};
-use crate::state::{SharedState, Store};
-use crate::tasks::{HookKind, TaskSpec};
+use crate::shared::SharedState;
+use crate::state::backup::BackupObject;
+use crate::state::effects::BackupNowEffect;
+use crate::state::task::TaskSpec;
+use crate::state::HookKind;
+use crate::state::Store;
 use crate::util;
 
-use super::tenant_writes::{lock_key, NORMAL};
+use crate::domain::tenants::{lock_key, NORMAL};
 
 const TENANT: &str = "/api/v2/ob/clusters/{id}/tenants/{tid}/backup";
 const CLUSTER: &str = "/api/v2/ob/clusters/{id}/backup";
@@ -279,24 +282,6 @@ async fn backup_now(State(st): State<SharedState>, Path(p): Params, body: Bytes)
         obj,
         Some(vec![id]),
     )))
-}
-
-/// The side effect of a backupNow task (see [`crate::tasks::Effect`]): on success, a data-backup
-/// row spanning the task's run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BackupNowEffect {
-    /// What is backed up.
-    pub object: BackupObject,
-    /// `backupMode`.
-    pub backup_mode: String,
-    /// `dataBackupMode`.
-    pub data_backup_mode: String,
-}
-
-impl From<BackupNowEffect> for crate::tasks::Effect {
-    fn from(e: BackupNowEffect) -> Self {
-        crate::tasks::Effect::BackupNow(e)
-    }
 }
 
 impl BackupNowEffect {

@@ -9,17 +9,21 @@
 //!
 //! Lists are paged (§1.4). The reference documents no filters; the host list takes `status`,
 //! `keyword`, `includedServiceType`, `excludedServiceType` (OCP "Query hosts" page) and `idcId`,
-//! `typeId`, `used` (sim), see [`crate::infra::HostFilter`]. The writes are in
+//! `typeId`, `used` (sim), see [`crate::domain::infra::HostFilter`]. The writes are in
 //! [`super::compute_writes`].
 
+use super::answer;
+use crate::domain::compute;
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::get;
+use axum::routing::{delete, post};
 use axum::Router;
 
 use crate::envelope::{parse_id, Api, ApiError, ApiResult};
 use crate::paging::{page_of, Query};
 use crate::render;
-use crate::state::SharedState;
+use crate::shared::SharedState;
 
 /// Routes of this family.
 pub fn routes() -> Router<SharedState> {
@@ -32,6 +36,26 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v2/compute/hostTypes/{id}", get(get_host_type))
         .route("/api/v2/compute/hosts", get(list_hosts))
         .route("/api/v2/compute/hosts/{id}", get(get_host))
+        .route("/api/v2/compute/regions", post(create_region))
+        .route("/api/v2/compute/regions/{id}", delete(delete_region))
+        .route("/api/v2/compute/idcs", post(create_idc))
+        .route("/api/v2/compute/idcs/{id}", delete(delete_idc))
+        .route("/api/v2/compute/hostTypes", post(create_host_type))
+        .route("/api/v2/compute/hostTypes/{id}", delete(delete_host_type))
+        .route(
+            "/api/v2/compute/hosts/batchCreate",
+            post(batch_create_hosts),
+        )
+        .route("/api/v2/compute/hosts/{id}", delete(delete_host))
+        .route(
+            "/api/v2/profiles/me/credentials",
+            get(list_credentials).post(create_credential),
+        )
+        .route(
+            "/api/v2/profiles/me/credentials/{id}",
+            delete(delete_credential),
+        )
+        .route("/api/v2/software-packages", get(list_packages))
 }
 
 async fn list_regions(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
@@ -91,7 +115,7 @@ async fn get_host_type(State(st): State<SharedState>, Path(id): Path<String>) ->
 
 async fn list_hosts(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
     let q = Query::parse(raw.as_deref());
-    let filter = crate::infra::HostFilter::parse(&q)?;
+    let filter = crate::domain::infra::HostFilter::parse(&q)?;
     let store = st.lock();
     let items = store
         .hosts
@@ -110,4 +134,52 @@ async fn get_host(State(st): State<SharedState>, Path(id): Path<String>) -> ApiR
         .get(&id)
         .ok_or_else(|| ApiError::not_found("HOST", format!("host not found: id={id}")))?;
     Ok(Api::data(render::host(&store, h)))
+}
+
+async fn create_region(State(st): State<SharedState>, body: Bytes) -> ApiResult {
+    answer(compute::create_region(&mut st.lock(), &body))
+}
+
+async fn delete_region(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+    answer(compute::delete_region(&mut st.lock(), &id))
+}
+
+async fn create_idc(State(st): State<SharedState>, body: Bytes) -> ApiResult {
+    answer(compute::create_idc(&mut st.lock(), &body))
+}
+
+async fn delete_idc(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+    answer(compute::delete_idc(&mut st.lock(), &id))
+}
+
+async fn create_host_type(State(st): State<SharedState>, body: Bytes) -> ApiResult {
+    answer(compute::create_host_type(&mut st.lock(), &body))
+}
+
+async fn delete_host_type(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+    answer(compute::delete_host_type(&mut st.lock(), &id))
+}
+
+async fn create_credential(State(st): State<SharedState>, body: Bytes) -> ApiResult {
+    answer(compute::create_credential(&mut st.lock(), &body))
+}
+
+async fn list_credentials(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+    answer(compute::list_credentials(&mut st.lock(), raw.as_deref()))
+}
+
+async fn delete_credential(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+    answer(compute::delete_credential(&mut st.lock(), &id))
+}
+
+async fn batch_create_hosts(State(st): State<SharedState>, body: Bytes) -> ApiResult {
+    answer(compute::batch_create_hosts(&mut st.lock(), &body))
+}
+
+async fn delete_host(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+    answer(compute::delete_host(&mut st.lock(), &id))
+}
+
+async fn list_packages(RawQuery(raw): RawQuery) -> ApiResult {
+    answer(compute::list_packages(raw.as_deref()))
 }

@@ -1,5 +1,5 @@
 //! Databases (§3.5, §5 #14), OB users, roles, privileges and database objects (§3.6, §4.3,
-//! §5 #15, #24) of a tenant. Model, vocabulary and JSON shapes: [`crate::db_objects`].
+//! §5 #15, #24) of a tenant. Model, vocabulary and JSON shapes: [`crate::domain::db_objects`].
 //!
 //! Base path `/api/v2/ob/clusters/{id}/tenants/{tenantId}`; every call is synchronous (§3.6,
 //! §5 #14) and answers with the envelope; lists are `data.contents` without `page` (§5 #24).
@@ -39,7 +39,7 @@
 //!   only, others are untouched, and an empty `privileges` list removes that entry. grant and
 //!   revoke need at least one entry and non-empty `privileges`; modify accepts empty lists.
 //! * privileges and object types must be spelled exactly as OCP lists them; `ALL` /
-//!   `ALL PRIVILEGES` is refused in every request (see [`crate::db_objects`]).
+//!   `ALL PRIVILEGES` is refused in every request (see [`crate::domain::db_objects`]).
 //! * grant and modify need existing targets: `dbName` an existing database, `schemaName` an
 //!   existing (Oracle) user, granted roles existing roles (else 400 `ILLEGAL_ARGUMENT`). The
 //!   object itself is **not** checked (tables are outside OCP's API); an object that received a
@@ -48,7 +48,7 @@
 //! * A role cannot be granted to itself nor create a cycle (400 `ILLEGAL_ARGUMENT`).
 //! * grant and modify on a **locked** user are refused: 400 `ILLEGAL_STATE` `user X is locked`
 //!   (our decision); lock, unlock, changePassword, revoke and delete work on locked users.
-//! * Passwords follow the tenant root-password rule ([`crate::tenant_rules::check_password`]) and
+//! * Passwords follow the tenant root-password rule ([`crate::domain::rules::check_password`]) and
 //!   are never returned. `root` (MySQL) and `SYS` (Oracle) use the tenant's root password:
 //!   changing theirs changes the tenant's and vice versa.
 //! * Deleting a built-in user or role (`root`; `SYS`, `SYSTEM`, `CONNECT`, `RESOURCE`, `DBA`,
@@ -56,7 +56,7 @@
 //!   privilege on objects of its schema (`DROP USER ... CASCADE`); deleting a role removes it
 //!   from the `roles` of users and roles; deleting a database removes its `dbPrivileges` entries.
 //! * Databases: `charset` defaults to the tenant's charset, `collation` to that charset's
-//!   default ([`crate::tenant_rules::resolve_collation`]); `primaryZone` absent or `""` = `null`,
+//!   default ([`crate::domain::rules::resolve_collation`]); `primaryZone` absent or `""` = `null`,
 //!   meaning "inherits the tenant's primary zone" (reported as `null`, not resolved), otherwise
 //!   validated like a tenant primary zone against the tenant's replicas; `readonly` false. PUT
 //!   changes `primaryZone` (`""` resets to `null`) and `readonly` (absent = unchanged);
@@ -69,7 +69,7 @@
 //! `OB_CLUSTER_NOT_FOUND` / `OB_TENANT_NOT_FOUND`), tenant mode (400 `ILLEGAL_ARGUMENT`: roles,
 //! object privileges and role grants need an Oracle tenant — `roles are supported only by
 //! Oracle-mode tenants`; databases and database privileges a MySQL tenant), then for writes the
-//! tenant lock of tenant tasks (400 `RESOURCE_BUSY`, shared with [`super::tenant_writes`]),
+//! tenant lock of tenant tasks (400 `RESOURCE_BUSY`, shared with [`crate::domain::tenants`]),
 //! cluster `RUNNING` and tenant `NORMAL` (400 `ILLEGAL_STATE`), the addressed user / role /
 //! database (404 `OB_USER_NOT_FOUND` / `OB_ROLE_NOT_FOUND` / `OB_DATABASE_NOT_FOUND`), a locked
 //! user (400 `ILLEGAL_STATE`), the body (400 `ILLEGAL_ARGUMENT`, the message starts with the
@@ -81,21 +81,22 @@ use std::collections::BTreeSet;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{Method, Uri};
 use axum::routing::{get, post, put};
 use axum::Router;
 use serde_json::{json, Map, Value};
 
-use crate::db_objects::{
+use crate::domain::db_objects::{
     self as dbo, check_principal, is_oracle, lookup_key, parse_privileges, Database, Grants,
     ObRole, ObUser, ObjectKey, Password, PrivSet, Scope, TenantObjects,
 };
+use crate::domain::rules::{self as rules, invalid};
 use crate::envelope::{Api, ApiError, ApiResult};
-use crate::state::{IdKind, SharedState, Store, Tenant};
-use crate::tenant_rules::{self as rules, invalid};
+use crate::shared::SharedState;
+use crate::state::{IdKind, Store, Tenant};
 use crate::util;
 
-use super::tenant_writes::{body_object, ids, writable, NORMAL};
+use crate::domain::tenants::{body_object, ids, writable, NORMAL};
 
 const BASE: &str = "/api/v2/ob/clusters/{id}/tenants/{tid}";
 
@@ -145,7 +146,7 @@ fn contents(items: Vec<Value>) -> Value {
 
 fn no_handler(method: &Method, uri: &Uri) -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
+        404,
         "NOT_FOUND",
         format!("No handler found for {method} {}", uri.path()),
     )

@@ -6,18 +6,17 @@
 
 use axum::Router;
 
-use crate::state::SharedState;
+use crate::domain::Reply;
+use crate::envelope::{Api, ApiResult};
+use crate::shared::SharedState;
 
 pub mod admin;
 pub mod backup;
-pub mod cluster_writes;
 pub mod clusters;
 pub mod compute;
-pub mod compute_writes;
 pub mod db_objects;
 pub mod system;
 pub mod tasks;
-pub mod tenant_writes;
 pub mod tenants;
 
 /// All `/api/v2` routes.
@@ -28,8 +27,11 @@ pub fn api() -> Router<SharedState> {
         .merge(tenants::routes())
         .merge(db_objects::routes())
         .merge(compute::routes())
-        .merge(compute_writes::routes())
-        .merge(cluster_writes::routes())
         .merge(tasks::routes())
         .merge(backup::routes())
+}
+
+/// Render what a domain rule answered: its `data` in the success envelope, or its error.
+pub(crate) fn answer(reply: Reply) -> ApiResult {
+    reply.map(|data| Api { data })
 }

@@ -9,7 +9,7 @@ use axum::Router;
 use serde_json::json;
 
 use crate::envelope::{Api, ApiResult};
-use crate::state::SharedState;
+use crate::shared::SharedState;
 use crate::util;
 
 /// Routes of this family.

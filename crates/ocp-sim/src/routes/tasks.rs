@@ -1,4 +1,4 @@
-//! Task instances (§2.4). Semantics of retry/rollback/skip/cancel: see [`crate::tasks`].
+//! Task instances (§2.4). Semantics of retry/rollback/skip/cancel: see [`crate::domain::tasks`].
 //!
 //! | Method + path | `data` |
 //! |---|---|
@@ -16,8 +16,9 @@ use serde_json::{json, Value};
 
 use crate::envelope::{parse_id, Api, ApiError, ApiResult};
 use crate::paging::{contains_ci, in_list, page_of, Query};
-use crate::state::{SharedState, Store};
-use crate::tasks::Task;
+use crate::shared::SharedState;
+use crate::state::Store;
+use crate::state::Task;
 
 /// Routes of this family.
 pub fn routes() -> Router<SharedState> {

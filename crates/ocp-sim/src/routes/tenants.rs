@@ -1,6 +1,6 @@
 //! Tenants (read side, §3.4) and the unit spec catalogue (§5 #11). The tenant writes
 //! (create, delete, modify*, lock/unlock, changePassword, replicas) are implemented in
-//! [`super::tenant_writes`] and routed here.
+//! [`crate::domain::tenants`] and routed here.
 //!
 //! | Method + path | Notes |
 //! |---|---|
@@ -10,6 +10,9 @@
 //! | `GET /api/v2/ob/clusters/{id}/tenants/{tenantId}/units` | paged; `zoneName` filter. Also served under the singular `/api/v2/ob/cluster/{id}/...` spelling one D page uses |
 //! | `GET /api/v2/ob/unitSpecs` | paged unit spec catalogue. **Path is our decision** (§5 #11: "not in scope of docs found; simulator ships a fixed catalogue") |
 
+use super::answer;
+use crate::domain::tenants;
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::{get, post};
 use axum::Router;
@@ -18,9 +21,7 @@ use serde_json::Value;
 use crate::envelope::{parse_id, Api, ApiResult};
 use crate::paging::{contains_ci, in_list, page_of, str_of, Query};
 use crate::render;
-use crate::state::SharedState;
-
-use super::tenant_writes as w;
+use crate::shared::SharedState;
 
 /// Routes of this family.
 pub fn routes() -> Router<SharedState> {
@@ -28,51 +29,51 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v2/ob/tenants", get(list_all_tenants))
         .route(
             "/api/v2/ob/clusters/{id}/tenants",
-            get(list_cluster_tenants).post(w::create_tenant),
+            get(list_cluster_tenants).post(create_tenant),
         )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/createTenant",
-            post(w::create_tenant),
+            post(create_tenant),
         )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}",
-            get(get_tenant).delete(w::delete_tenant),
+            get(get_tenant).delete(delete_tenant),
         )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyWhitelist",
-            post(w::modify_whitelist),
+            post(modify_whitelist),
         )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyPrimaryZone",
-            post(w::modify_primary_zone),
+            post(modify_primary_zone),
         )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}/changePassword",
-            post(w::change_password),
+            post(change_password),
         )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}/lock",
-            post(w::lock_tenant),
+            post(lock_tenant),
         )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}/unlock",
-            post(w::unlock_tenant),
+            post(unlock_tenant),
         )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyDescription",
-            post(w::modify_description),
+            post(modify_description),
         )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}/addReplica",
-            post(w::add_replica),
+            post(add_replica),
         )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}/deleteReplica",
-            post(w::delete_replica),
+            post(delete_replica),
         )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyReplica",
-            post(w::modify_replica),
+            post(modify_replica),
         )
         .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}/units",
@@ -192,4 +193,99 @@ async fn list_unit_specs(State(st): State<SharedState>, RawQuery(raw): RawQuery)
     let store = st.lock();
     let items = store.unit_specs.values().map(render::unit_spec).collect();
     Ok(Api::data(page_of(items, &q)?))
+}
+
+async fn create_tenant(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::create_tenant(&mut st.lock(), &id, &body))
+}
+
+async fn delete_tenant(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+) -> ApiResult {
+    answer(tenants::delete_tenant(&mut st.lock(), &id, &tid))
+}
+
+async fn modify_whitelist(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::modify_whitelist(&mut st.lock(), &id, &tid, &body))
+}
+
+async fn change_password(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::change_password(&mut st.lock(), &id, &tid, &body))
+}
+
+async fn lock_tenant(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+) -> ApiResult {
+    answer(tenants::lock_tenant(&mut st.lock(), &id, &tid))
+}
+
+async fn unlock_tenant(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+) -> ApiResult {
+    answer(tenants::unlock_tenant(&mut st.lock(), &id, &tid))
+}
+
+async fn modify_description(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::modify_description(
+        &mut st.lock(),
+        &id,
+        &tid,
+        &body,
+    ))
+}
+
+async fn modify_primary_zone(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::modify_primary_zone(
+        &mut st.lock(),
+        &id,
+        &tid,
+        &body,
+    ))
+}
+
+async fn add_replica(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::add_replica(&mut st.lock(), &id, &tid, &body))
+}
+
+async fn delete_replica(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::delete_replica(&mut st.lock(), &id, &tid, &body))
+}
+
+async fn modify_replica(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::modify_replica(&mut st.lock(), &id, &tid, &body))
 }

@@ -248,7 +248,7 @@ fn an_echoed_secret_is_masked_in_errors() {
 
 use std::time::Duration;
 
-use ocp_sim::backup::BackupObject;
+use ocp_sim::state::backup::BackupObject;
 use tokio_util::sync::CancellationToken;
 
 use crate::client::api::user::fixture::{tenant, TenantFixture};
