@@ -40,6 +40,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine as _;
 
+pub mod clock;
 pub mod domain;
 pub mod envelope;
 pub mod error;
@@ -53,6 +54,7 @@ pub mod shared;
 pub mod state;
 pub mod util;
 
+pub use clock::{Clock, ClockKind};
 pub use envelope::{Api, ApiResult};
 pub use error::ApiError;
 pub use faults::{FaultKind, HttpFault, Phase, TaskFault};

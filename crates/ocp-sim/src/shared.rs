@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::faults::{FaultPlan, HttpFault, HttpFaults, Phase, RequestLog, TaskFault};
 use crate::state::{sanitize_seconds, SimConfig, Store};
-use crate::util;
 
 struct Inner {
     config: SimConfig,
@@ -70,6 +69,7 @@ impl SharedState {
             Some(mut store) => {
                 store.task_seconds = sanitize_seconds(config.task_seconds);
                 store.creator = config.username.clone();
+                store.clock = crate::clock::Clock::new(config.clock);
                 store
             }
             None => Store::seeded(&config),
@@ -140,13 +140,42 @@ impl SharedState {
     /// Lock the store after advancing all running tasks to now.
     pub fn lock(&self) -> MutexGuard<'_, Store> {
         let mut g = relock(&self.inner.store);
-        g.advance(util::now_ms());
+        let now = g.now();
+        g.advance(now);
         g
     }
 
     /// Run `f` on the (advanced) store.
     pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
         f(&mut self.lock())
+    }
+
+    /// The clock the simulated world runs on.
+    pub fn clock(&self) -> crate::clock::Clock {
+        relock(&self.inner.store).clock
+    }
+
+    /// Move the virtual clock forward by `seconds` (tasks and backup schedules follow) and
+    /// return the new now (epoch ms). An error under the wall clock or for a negative or
+    /// non-finite value.
+    pub fn advance_clock(&self, seconds: f64) -> Result<i64, String> {
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return Err("seconds must be a finite number >= 0".into());
+        }
+        let mut store = self.lock();
+        let now = store.clock.advance((seconds * 1000.0).round() as i64)?;
+        store.advance(now);
+        store.dirty = true;
+        Ok(now)
+    }
+
+    /// Bring running task `id` to its end now (see [`Store::finish_task`]); with `failure`, make
+    /// it fail with that message.
+    pub fn finish_task(&self, id: i64, failure: Option<String>) -> Result<(), crate::ApiError> {
+        let mut store = self.lock();
+        store.finish_task(id, failure)?;
+        store.dirty = true;
+        Ok(())
     }
 
     /// Change the duration of tasks created from now on.
@@ -158,7 +187,9 @@ impl SharedState {
     /// (at least 0.01 s); a value that is not a positive finite number restores the default,
     /// `max(1, 5 × task_seconds)` seconds. See [`crate::domain::backup`].
     pub fn set_backup_period_seconds(&self, seconds: f64) {
-        crate::domain::backup::set_period(&mut self.lock(), Some(seconds), util::now_ms());
+        let mut store = self.lock();
+        let now = store.now();
+        crate::domain::backup::set_period(&mut store, Some(seconds), now);
     }
 
     /// The backup period in effect, in seconds.

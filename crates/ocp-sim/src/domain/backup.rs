@@ -14,7 +14,7 @@
 //! ## Simulated schedule (our decision, on the simulator's clock)
 //!
 //! While a strategy's schedule is enabled (`backupScheduleEnabled`), one data backup starts every
-//! *backup period* of wall time, counted from the moment the schedule was enabled (the first one
+//! *backup period* of the simulator clock's time, counted from the moment the schedule was enabled (the first one
 //! a full period later). The period is [`BackupState::period_override_seconds`] when set
 //! (`SharedState::set_backup_period_seconds`, `POST /_sim/config {"backup_period_seconds"}`),
 //! else `5 × task_seconds` but at least 1 s. A row is `DOING` for `task_seconds` (the value when

@@ -43,7 +43,6 @@ use crate::state::effects::HostEffect;
 use crate::state::task::TaskSpec;
 use crate::state::HookKind;
 use crate::state::{Host, HostType, IdKind, Idc, Region, Store};
-use crate::util;
 
 use super::Reply;
 
@@ -77,7 +76,7 @@ pub fn create_region(store: &mut Store, body: &[u8]) -> Reply {
         )));
     }
     let id = store.next_id(IdKind::Region);
-    let now = util::now_ms();
+    let now = store.now();
     let r = Region {
         id,
         name,
@@ -143,7 +142,7 @@ pub fn create_idc(store: &mut Store, body: &[u8]) -> Reply {
         )));
     }
     let id = store.next_id(IdKind::Idc);
-    let now = util::now_ms();
+    let now = store.now();
     let i = Idc {
         id,
         name,
@@ -221,7 +220,7 @@ pub fn create_host_type(store: &mut Store, body: &[u8]) -> Reply {
         )));
     }
     let id = store.next_id(IdKind::HostType);
-    let now = util::now_ms();
+    let now = store.now();
     let t = HostType {
         id,
         name,
@@ -323,7 +322,7 @@ pub fn create_credential(store: &mut Store, body: &[u8]) -> Reply {
         )));
     }
     let id = store.next_id(IdKind::Credential);
-    let now = util::now_ms();
+    let now = store.now();
     let c = Credential {
         id,
         name,
@@ -514,9 +513,10 @@ fn parse_batch_create(store: &Store, body: &Value) -> Result<BatchCreate, ApiErr
 }
 
 fn set_host_status(s: &mut Store, id: i64, status: &str) {
+    let now = s.now();
     if let Some(h) = s.hosts.get_mut(&id) {
         h.status = status.to_string();
-        h.update_time = util::now_ms();
+        h.update_time = now;
     }
 }
 
@@ -544,7 +544,7 @@ fn remove_host(s: &mut Store, id: i64) {
 pub fn batch_create_hosts(store: &mut Store, body: &[u8]) -> Reply {
     let body: Value = parse_body(body)?;
     let req = parse_batch_create(store, &body)?;
-    let now = util::now_ms();
+    let now = store.now();
     let idc_name = store
         .idcs
         .get(&req.idc_id)

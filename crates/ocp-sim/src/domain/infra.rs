@@ -485,6 +485,7 @@ pub fn new_server(
 ) -> i64 {
     let id = store.next_id(IdKind::Server);
     let (cpu, mem) = store.server_capacity;
+    let now = store.now();
     store.servers.insert(
         id,
         Server {
@@ -497,7 +498,7 @@ pub fn new_server(
             status: status.to_string(),
             cpu_total: cpu,
             memory_total_gb: mem,
-            create_time: util::now_ms(),
+            create_time: now,
         },
     );
     id

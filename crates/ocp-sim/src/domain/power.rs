@@ -7,7 +7,6 @@ use crate::error::ApiError;
 use crate::state::effects::{Action, PowerEffect, Snapshot};
 use crate::state::task::TaskSpec;
 use crate::state::{HookKind, Store};
-use crate::util;
 
 use super::Reply;
 
@@ -105,11 +104,12 @@ impl Snapshot {
     }
 
     fn restore(&self, store: &mut Store) {
+        let now = store.now();
         if let Some(c) = store.clusters.get_mut(&self.cluster_id) {
             if let Some(cs) = &self.cluster_status {
                 c.status = cs.clone();
             }
-            c.update_time = util::now_ms();
+            c.update_time = now;
             for z in &mut c.zones {
                 if let Some((_, st)) = self.zones.iter().find(|(n, _)| *n == z.name) {
                     z.status = st.clone();
@@ -150,11 +150,12 @@ fn set_status(
     cluster_status: Option<&str>,
     member_status: &str,
 ) {
+    let now = store.now();
     if let Some(c) = store.clusters.get_mut(&cluster_id) {
         if let Some(cs) = cluster_status {
             c.status = cs.to_string();
         }
-        c.update_time = util::now_ms();
+        c.update_time = now;
         for z in &mut c.zones {
             if zone.is_none_or(|n| n == z.name) {
                 z.status = member_status.to_string();

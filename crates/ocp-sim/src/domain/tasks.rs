@@ -102,7 +102,7 @@ fn context_text(map: &BTreeMap<String, String>) -> String {
 
 impl Task {
     fn at(&self, run: &Run, i: usize) -> i64 {
-        run.start + (self.per_ms * i as f64).round() as i64
+        run.start + (run.per_ms.unwrap_or(self.per_ms) * i as f64).round() as i64
     }
 
     fn start_subtask(&mut self, idx: usize, ts: i64, op: Operation) {
@@ -224,6 +224,7 @@ impl Task {
             order,
             done: 0,
             op,
+            per_ms: None,
         });
     }
 }
@@ -296,7 +297,7 @@ impl Store {
     /// Create and start a task; returns its id. Consumes the next armed task fault, if any.
     pub fn submit_task(&mut self, spec: TaskSpec) -> Result<i64, ApiError> {
         self.ensure_not_busy(&spec.locks)?;
-        let now = util::now_ms();
+        let now = self.now();
         let id = self.next_id(IdKind::Task);
         let mut specs = spec.subtasks;
         if specs.is_empty() {
@@ -364,6 +365,34 @@ impl Store {
         Ok(id)
     }
 
+    /// Bring a running task to its end now, whatever the clock says: its remaining subtasks
+    /// start and finish at this instant. With `failure`, the subtask running now (or the next
+    /// one) fails instead, its log ending with the message. A stuck task is released. Used by
+    /// tests (`POST /_sim/tasks/{id}/finish` and `/fail`).
+    pub fn finish_task(&mut self, id: i64, failure: Option<String>) -> Result<(), ApiError> {
+        let now = self.now();
+        let task = self.task_mut(id)?;
+        let Some(run) = task.run.as_mut() else {
+            return Err(ApiError::illegal_state(format!(
+                "task {id} is {}, only RUNNING tasks can be finished",
+                task.status.as_str()
+            )));
+        };
+        let remaining: Vec<usize> = run.order.get(run.done..).unwrap_or_default().to_vec();
+        run.order = remaining;
+        run.done = 0;
+        run.start = now;
+        run.per_ms = Some(0.0);
+        let rollback = run.op == Operation::Rollback;
+        match (failure, run.order.first()) {
+            (Some(message), Some(first)) if !rollback => task.fail_at = Some((*first, message)),
+            _ => {}
+        }
+        task.stuck = false;
+        self.advance(now);
+        Ok(())
+    }
+
     /// Task by id or 404 `TASK_INSTANCE_NOT_FOUND`.
     pub fn task(&self, id: i64) -> Result<&Task, ApiError> {
         self.tasks.get(&id).ok_or_else(|| {
@@ -405,7 +434,7 @@ impl Store {
         }
         let locks = task.locks.clone();
         self.ensure_not_busy_except(&locks, Some(id))?;
-        let now = util::now_ms();
+        let now = self.now();
         let task = self.task_mut(id)?;
         let order: Vec<usize> = (0..task.subtasks.len())
             .filter(|i| task.subtasks[*i].status != SubtaskStatus::Successful)
@@ -439,7 +468,7 @@ impl Store {
         }
         let locks = task.locks.clone();
         self.ensure_not_busy_except(&locks, Some(id))?;
-        let now = util::now_ms();
+        let now = self.now();
         let task = self.task_mut(id)?;
         let order: Vec<usize> = (0..task.subtasks.len())
             .rev()
@@ -486,7 +515,7 @@ impl Store {
         }
         let locks = task.locks.clone();
         self.ensure_not_busy_except(&locks, Some(id))?;
-        let now = util::now_ms();
+        let now = self.now();
         let creator = self.creator.clone();
         let task = self.task_mut(id)?;
         let tid = task.id;
@@ -514,7 +543,7 @@ impl Store {
                 status.as_str()
             )));
         }
-        let now = util::now_ms();
+        let now = self.now();
         let creator = self.creator.clone();
         let task = self.task_mut(id)?;
         let tid = task.id;

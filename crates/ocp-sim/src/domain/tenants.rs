@@ -62,7 +62,6 @@ use crate::state::effects::{Modification, PlannedReplica, TenantEffect, ZoneChan
 use crate::state::task::TaskSpec;
 use crate::state::HookKind;
 use crate::state::{Cluster, IdKind, Reservation, Store, Tenant, TenantZone, Unit, UnitSpec};
-use crate::util;
 
 use super::Reply;
 
@@ -645,7 +644,7 @@ pub fn create_tenant(store: &mut Store, id: &str, body: &[u8]) -> Reply {
     }
 
     let tid = store.next_id(IdKind::Tenant);
-    let now = util::now_ms();
+    let now = store.now();
     let mut tzones = Vec::new();
     for ((r, spec, count, _), servers) in req.zones.iter().zip(&placed) {
         let pool = store.next_id(IdKind::ResourcePool);

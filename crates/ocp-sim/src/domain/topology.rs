@@ -53,7 +53,6 @@ use crate::state::effects::{NewReplica, Statuses, TopologyEffect};
 use crate::state::task::TaskSpec;
 use crate::state::HookKind;
 use crate::state::{Cluster, IdKind, Reservation, Store, Tenant, TenantZone, Unit, UnitSpec, Zone};
-use crate::util;
 
 use super::Reply;
 
@@ -129,11 +128,12 @@ impl Statuses {
     }
 
     fn restore(&self, s: &mut Store) {
+        let now = s.now();
         if let Some(c) = s.clusters.get_mut(&self.cluster_id) {
             if let Some(st) = &self.cluster {
                 c.status = st.clone();
             }
-            c.update_time = util::now_ms();
+            c.update_time = now;
             for z in &mut c.zones {
                 if let Some((_, st)) = self.zones.iter().find(|(n, _)| *n == z.name) {
                     z.status = st.clone();
@@ -149,11 +149,12 @@ impl Statuses {
 
     /// Set every member of the snapshot to `status`.
     fn set(&self, s: &mut Store, status: &str) {
+        let now = s.now();
         if let Some(c) = s.clusters.get_mut(&self.cluster_id) {
             if self.cluster.is_some() {
                 c.status = status.to_string();
             }
-            c.update_time = util::now_ms();
+            c.update_time = now;
             for z in &mut c.zones {
                 if self.zones.iter().any(|(n, _)| *n == z.name) {
                     z.status = status.to_string();
@@ -305,9 +306,10 @@ fn remove_cluster(s: &mut Store, cid: i64) {
 fn remove_zone(s: &mut Store, cid: i64, zone: &str) {
     s.servers
         .retain(|_, srv| !(srv.cluster_id == cid && srv.zone_name == zone));
+    let now = s.now();
     if let Some(c) = s.clusters.get_mut(&cid) {
         c.zones.retain(|z| z.name != zone);
-        c.update_time = util::now_ms();
+        c.update_time = now;
     }
 }
 
@@ -516,9 +518,10 @@ fn parse_create(store: &Store, body: &Value) -> Result<CreateReq, ApiError> {
 
 /// Set the cluster, its zones and servers (and its sys tenant) to `status`.
 fn set_cluster_all(s: &mut Store, cid: i64, status: &str) {
+    let now = s.now();
     if let Some(c) = s.clusters.get_mut(&cid) {
         c.status = status.to_string();
-        c.update_time = util::now_ms();
+        c.update_time = now;
         for z in &mut c.zones {
             z.status = status.to_string();
         }
@@ -539,7 +542,7 @@ pub fn create_cluster(store: &mut Store, body: &[u8]) -> Reply {
     let body: Value = parse_body(body)?;
     let req = parse_create(store, &body)?;
     let cid = store.next_id(IdKind::Cluster);
-    let now = util::now_ms();
+    let now = store.now();
     let mut zones = Vec::new();
     let mut server_ids = Vec::new();
     let mut host_ids = Vec::new();
@@ -930,13 +933,14 @@ pub fn add_zone(store: &mut Store, id: &str, body: &[u8]) -> Reply {
         .iter()
         .map(|h| infra::new_server(&mut *store, cid, &z.name, *h, CREATING))
         .collect();
+    let now = store.now();
     if let Some(cm) = store.clusters.get_mut(&cid) {
         cm.zones.push(Zone {
             name: z.name.clone(),
             idc_id: z.idc_id,
             status: CREATING.into(),
         });
-        cm.update_time = util::now_ms();
+        cm.update_time = now;
     }
     let mut new_replicas = Vec::new();
     for (r, placed) in replicas.iter().zip(&placement) {

@@ -45,7 +45,6 @@ use crate::state::effects::BackupNowEffect;
 use crate::state::task::TaskSpec;
 use crate::state::HookKind;
 use crate::state::Store;
-use crate::util;
 
 use crate::domain::tenants::{lock_key, NORMAL};
 
@@ -141,7 +140,7 @@ fn writable(store: &Store, obj: BackupObject, what: &str) -> Result<(), ApiError
 /// Lock the store and bring the backup schedules up to now.
 fn locked(st: &SharedState) -> (std::sync::MutexGuard<'_, Store>, i64) {
     let mut store = st.lock();
-    let now = util::now_ms();
+    let now = store.now();
     bk::advance(&mut store, now);
     (store, now)
 }

@@ -94,7 +94,6 @@ use crate::domain::rules::{self as rules, invalid};
 use crate::envelope::{Api, ApiError, ApiResult};
 use crate::shared::SharedState;
 use crate::state::{IdKind, Store, Tenant};
-use crate::util;
 
 use crate::domain::tenants::{body_object, ids, writable, NORMAL};
 
@@ -557,6 +556,7 @@ async fn create_user(
 ) -> ApiResult {
     let body = body_object(&body)?;
     let mut store = st.lock();
+    let now = store.now();
     let t = tenant(&store, &id, &tid)?;
     check_writable(&store, &t, "create a user in")?;
     let oracle = is_oracle(&t);
@@ -597,7 +597,7 @@ async fn create_user(
         password: Password::Own(password),
         locked: false,
         grants,
-        create_time: util::now_ms(),
+        create_time: now,
     };
     let out = dbo::render_user(oracle, &user);
     objs.users.insert(name, user);
@@ -749,6 +749,7 @@ async fn create_role(
 ) -> ApiResult {
     let body = body_object(&body)?;
     let mut store = st.lock();
+    let now = store.now();
     let t = tenant(&store, &id, &tid)?;
     need_oracle(&t, "roles")?;
     check_writable(&store, &t, "create a role in")?;
@@ -777,7 +778,7 @@ async fn create_role(
     let role = ObRole {
         name: name.clone(),
         grants,
-        create_time: util::now_ms(),
+        create_time: now,
     };
     let out = dbo::render_role(&role);
     objs.roles.insert(name, role);
@@ -898,6 +899,7 @@ async fn create_database(
 ) -> ApiResult {
     let body = body_object(&body)?;
     let mut store = st.lock();
+    let now = store.now();
     let t = tenant(&store, &id, &tid)?;
     need_mysql(&t, "databases")?;
     check_writable(&store, &t, "create a database in")?;
@@ -937,7 +939,7 @@ async fn create_database(
         collation,
         primary_zone,
         readonly,
-        create_time: util::now_ms(),
+        create_time: now,
     };
     store.objects_mut(t.id).databases.insert(name, db.clone());
     Ok(Api::data(dbo::render_database(&store, &t, &db)))

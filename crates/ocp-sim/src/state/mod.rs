@@ -33,6 +33,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::{Clock, ClockKind};
 use crate::error::ApiError;
 use crate::faults::TaskFault;
 use crate::util;
@@ -75,6 +76,9 @@ pub struct SimConfig {
     /// Reshape every JSON answer with this seed (`--shape-chaos`).
     #[serde(default)]
     pub shape_chaos: Option<u64>,
+    /// The clock the simulated world runs on (`--clock`; see [`crate::clock`]).
+    #[serde(default)]
+    pub clock: ClockKind,
 }
 
 impl Default for SimConfig {
@@ -88,6 +92,7 @@ impl Default for SimConfig {
             tls_cert: None,
             tls_key: None,
             shape_chaos: None,
+            clock: ClockKind::Wall,
         }
     }
 }
@@ -200,6 +205,10 @@ pub struct Store {
     /// request; cleared when the state is saved (`--state-file`).
     #[serde(skip)]
     pub(crate) dirty: bool,
+    /// The clock every instant of the world is read from (not saved: a restart takes the
+    /// configured one).
+    #[serde(skip)]
+    pub clock: Clock,
 }
 
 impl Store {
@@ -229,7 +238,13 @@ impl Store {
             server_capacity: (16.0, 64.0),
             next_ids: BTreeMap::new(),
             dirty: false,
+            clock: Clock::new(cfg.clock),
         }
+    }
+
+    /// Now, on the store's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
     }
 
     /// The seeded store described in the module docs and the README.

@@ -237,6 +237,9 @@ pub(crate) struct Run {
     pub(crate) order: Vec<usize>,
     pub(crate) done: usize,
     pub(crate) op: Operation,
+    /// Time per subtask of this run when it differs from the task's (a finished task: 0).
+    #[serde(default)]
+    pub(crate) per_ms: Option<f64>,
 }
 
 /// A task instance, serialisable with its [`Effect`] and injected faults.

@@ -300,6 +300,20 @@ pub(crate) async fn sim(task_seconds: f64) -> (Sim, Client) {
     (sim, c)
 }
 
+/// A simulator on the virtual clock (time moves only through `/_sim/clock/advance`) whose
+/// tasks take `task_seconds` of that clock, and a client of it.
+pub(crate) async fn sim_virtual(task_seconds: f64) -> (Sim, Client) {
+    let sim = Sim::start(SimConfig {
+        task_seconds,
+        clock: ocp_sim::ClockKind::Virtual,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("start sim");
+    let c = Client::new(&sim);
+    (sim, c)
+}
+
 /// The statuses of a task's subtasks, in order.
 pub(crate) fn statuses(task: &Value) -> Vec<String> {
     task["subtasks"]
