@@ -341,19 +341,18 @@ pub(crate) fn make_tenant(sim: &ocp_sim::Sim, name: &str, mode: &str) -> i64 {
         })),
     );
     let id = task["tenantId"].as_i64().expect("tenantId");
-    for _ in 0..100 {
-        let t = ocp_call(
-            sim,
-            "GET",
-            &format!("/api/v2/ob/clusters/1000001/tenants/{id}"),
-            None,
-        );
-        if t["status"] == "NORMAL" {
-            return id;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("tenant {name} did not become NORMAL");
+    finish_task(sim, task["id"].as_i64().expect("task id"));
+    let t = ocp_call(
+        sim,
+        "GET",
+        &format!("/api/v2/ob/clusters/1000001/tenants/{id}"),
+        None,
+    );
+    assert_eq!(
+        t["status"], "NORMAL",
+        "tenant {name} after its create task: {t}"
+    );
+    id
 }
 
 /// Adds the free host `host` to `zone` of the demo cluster as an OBServer, outside Terraform,
@@ -367,15 +366,103 @@ pub(crate) fn add_server(sim: &ocp_sim::Sim, zone: &str, host: i64) {
         Some(serde_json::json!({"zoneName": zone, "servers": [host]})),
     );
     let id = task["id"].as_i64().expect("task id");
-    for _ in 0..200 {
-        let t = ocp_call(sim, "GET", &format!("/api/v2/tasks/instances/{id}"), None);
-        match t["status"].as_str() {
-            Some("SUCCESSFUL") => return,
-            Some("FAILED") => panic!("adding host {host} to {zone} failed: {t}"),
-            _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+    finish_task(sim, id);
+    let t = ocp_call(sim, "GET", &format!("/api/v2/tasks/instances/{id}"), None);
+    assert_eq!(
+        t["status"], "SUCCESSFUL",
+        "adding host {host} to {zone}: {t}"
+    );
+}
+
+/// Ends a running OCP task now, whatever its duration (`POST /_sim/tasks/{id}/finish`).
+pub(crate) fn finish_task(sim: &Sim, id: i64) {
+    sim_admin(
+        sim,
+        &format!("/_sim/tasks/{id}/finish"),
+        serde_json::json!({}),
+    );
+}
+
+/// Makes a running OCP task fail now with `message` as its failed subtask's last log line
+/// (`POST /_sim/tasks/{id}/fail`).
+pub(crate) fn fail_task(sim: &Sim, id: i64, message: &str) {
+    sim_admin(
+        sim,
+        &format!("/_sim/tasks/{id}/fail"),
+        serde_json::json!({"message": message}),
+    );
+}
+
+/// The ids of the tasks OCP is running for tenant `tenant_id`.
+pub(crate) fn running_tenant_tasks(sim: &Sim, tenant_id: i64) -> Vec<i64> {
+    let tasks = ocp_call(
+        sim,
+        "GET",
+        &format!("/api/v2/tasks/instances?tenantId={tenant_id}&status=RUNNING&size=100"),
+        None,
+    );
+    tasks["contents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["id"].as_i64())
+        .collect()
+}
+
+/// How many times the simulator was asked `GET /api/v2/tasks/instances/{id}` for this task
+/// (among the recent requests it keeps).
+fn task_polls(base: &str, id: i64) -> usize {
+    let url = format!("{base}/_sim/requests");
+    let v: serde_json::Value = runtime().block_on(async move {
+        reqwest::get(url)
+            .await
+            .expect("call ocp-sim admin")
+            .json()
+            .await
+            .expect("requests json")
+    });
+    let path = format!("/api/v2/tasks/instances/{id}");
+    v["recent"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["method"] == "GET" && r["path"] == path.as_str())
+        .count()
+}
+
+/// Runs `command` (a Terraform run that waits for OCP task `id`) while a helper thread ends
+/// the task as soon as the provider has polled it once more: the command sees the task
+/// running, then done. An event, not a guess of how long the wait takes.
+pub(crate) fn finishing_when_polled<T>(sim: &Sim, id: i64, command: impl FnOnce() -> T) -> T {
+    let base = sim.url();
+    let before = task_polls(&base, id);
+    let finisher = std::thread::spawn(move || {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while task_polls(&base, id) <= before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the provider never polled task {id}"
+            );
+            // Polling a condition (the provider's next GET of the task) with a deadline.
+            std::thread::sleep(std::time::Duration::from_millis(20));
         }
-    }
-    panic!("adding host {host} to {zone} did not finish");
+        let url = format!("{base}/_sim/tasks/{id}/finish");
+        runtime().block_on(async move {
+            let resp = reqwest::Client::new()
+                .post(url)
+                .send()
+                .await
+                .expect("call ocp-sim admin");
+            assert!(
+                resp.status().is_success(),
+                "finish task {id}: {}",
+                resp.status()
+            );
+        });
+    });
+    let out = command();
+    finisher.join().expect("the finisher thread");
+    out
 }
 
 /// How many requests the simulator counted for one route key, e.g.
