@@ -233,7 +233,8 @@ fn a_tenant_deleted_outside_terraform_is_planned_for_creation() {
         &format!("/api/v2/ob/clusters/{cluster_id}/tenants/{id}"),
         None,
     );
-    finish_task(&sim, task["id"].as_i64().unwrap());
+    let task = settle_task(&sim, task["id"].as_i64().unwrap());
+    assert_eq!(task["status"], "SUCCESSFUL", "{task}");
     let r = tf.run(&["plan", "-no-color"]).success();
     assert!(
         r.stdout.contains("1 to add, 0 to change, 0 to destroy"),

@@ -53,6 +53,29 @@ pub(crate) fn start_sim(task_seconds: f64) -> Sim {
         .expect("start ocp-sim")
 }
 
+/// Starts a fresh simulator on the virtual clock: its time (task progress, backup schedules)
+/// moves only when the test advances it (`advance_clock`) or ends a task (`finish_task`).
+pub(crate) fn start_sim_virtual(task_seconds: f64) -> Sim {
+    runtime()
+        .block_on(Sim::start(SimConfig {
+            username: SIM_USER.to_string(),
+            password: SIM_PASSWORD.to_string(),
+            task_seconds,
+            clock: ocp_sim::ClockKind::Virtual,
+            ..SimConfig::default()
+        }))
+        .expect("start ocp-sim")
+}
+
+/// Moves a virtual-clock simulator's time `seconds` forward (`POST /_sim/clock/advance`).
+pub(crate) fn advance_clock(sim: &Sim, seconds: f64) {
+    sim_admin(
+        sim,
+        "/_sim/clock/advance",
+        serde_json::json!({"seconds": seconds}),
+    );
+}
+
 /// A filesystem mirror holding this build's plugin, shared by every test of the run, and the
 /// CLI config file that points Terraform at it.
 fn cli_config() -> &'static Path {
@@ -341,7 +364,7 @@ pub(crate) fn make_tenant(sim: &ocp_sim::Sim, name: &str, mode: &str) -> i64 {
         })),
     );
     let id = task["tenantId"].as_i64().expect("tenantId");
-    finish_task(sim, task["id"].as_i64().expect("task id"));
+    settle_task(sim, task["id"].as_i64().expect("task id"));
     let t = ocp_call(
         sim,
         "GET",
@@ -366,12 +389,25 @@ pub(crate) fn add_server(sim: &ocp_sim::Sim, zone: &str, host: i64) {
         Some(serde_json::json!({"zoneName": zone, "servers": [host]})),
     );
     let id = task["id"].as_i64().expect("task id");
-    finish_task(sim, id);
-    let t = ocp_call(sim, "GET", &format!("/api/v2/tasks/instances/{id}"), None);
+    let t = settle_task(sim, id);
     assert_eq!(
         t["status"], "SUCCESSFUL",
         "adding host {host} to {zone}: {t}"
     );
+}
+
+/// Brings task `id` to its end now when it still runs (it may have ended by itself already:
+/// then the finish is refused and changes nothing), and returns the task.
+pub(crate) fn settle_task(sim: &Sim, id: i64) -> serde_json::Value {
+    let url = format!("{}/_sim/tasks/{id}/finish", sim.url());
+    runtime().block_on(async move {
+        reqwest::Client::new()
+            .post(url)
+            .send()
+            .await
+            .expect("call ocp-sim admin")
+    });
+    ocp_call(sim, "GET", &format!("/api/v2/tasks/instances/{id}"), None)
 }
 
 /// Ends a running OCP task now, whatever its duration (`POST /_sim/tasks/{id}/finish`).
@@ -395,10 +431,19 @@ pub(crate) fn fail_task(sim: &Sim, id: i64, message: &str) {
 
 /// The ids of the tasks OCP is running for tenant `tenant_id`.
 pub(crate) fn running_tenant_tasks(sim: &Sim, tenant_id: i64) -> Vec<i64> {
+    running_tasks(sim, &format!("tenantId={tenant_id}"))
+}
+
+/// The ids of the tasks OCP is running for cluster `cluster_id`.
+pub(crate) fn running_cluster_tasks(sim: &Sim, cluster_id: i64) -> Vec<i64> {
+    running_tasks(sim, &format!("clusterId={cluster_id}"))
+}
+
+fn running_tasks(sim: &Sim, filter: &str) -> Vec<i64> {
     let tasks = ocp_call(
         sim,
         "GET",
-        &format!("/api/v2/tasks/instances?tenantId={tenant_id}&status=RUNNING&size=100"),
+        &format!("/api/v2/tasks/instances?{filter}&status=RUNNING&size=100"),
         None,
     );
     tasks["contents"]
