@@ -336,6 +336,7 @@ async fn task_lifecycle_progress_busy_and_success() {
             break;
         }
         assert!(Instant::now() < deadline, "no progress seen: {t}");
+        // Polling a condition (progress on the wall clock) with a deadline.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
@@ -548,6 +549,8 @@ async fn stuck_task_cancel_and_subtask_retry() {
         .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/stop"))
         .await;
     let id = r.body["data"]["id"].as_i64().expect("id");
+    // Proving that nothing happens needs a wait: longer than a whole task, a stuck one still
+    // runs.
     tokio::time::sleep(Duration::from_millis(400)).await;
     let t = c.data(&format!("/api/v2/tasks/instances/{id}")).await;
     assert_eq!(t["status"], "RUNNING");

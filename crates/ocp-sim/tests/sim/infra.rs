@@ -671,6 +671,7 @@ async fn cluster_create_shows_progress_then_runs_with_sys_tenant() {
     // Subtasks progress while the task runs.
     let tid = task["id"].as_i64().expect("id");
     let mut seen_progress = false;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let done = loop {
         let t = c.data(&format!("/api/v2/tasks/instances/{tid}")).await;
         if t["status"] != "RUNNING" {
@@ -683,6 +684,11 @@ async fn cluster_create_shows_progress_then_runs_with_sys_tenant() {
             assert!(st[ok + 1..].iter().all(|s| s == "PENDING"), "{st:?}");
             seen_progress = true;
         }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the task did not finish: {t}"
+        );
+        // Polling a condition (progress and end on the wall clock) with a deadline.
         tokio::time::sleep(Duration::from_millis(30)).await;
     };
     assert!(seen_progress);

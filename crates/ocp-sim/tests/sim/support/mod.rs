@@ -233,6 +233,37 @@ impl Client {
         self.data(&format!("/api/v2/tasks/instances/{id}")).await
     }
 
+    /// Moves a virtual-clock simulator's time `seconds` forward.
+    pub(crate) async fn advance(&self, seconds: f64) {
+        let r = self
+            .post(
+                "/_sim/clock/advance",
+                serde_json::json!({"seconds": seconds}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "advance the clock: {}", r.text);
+    }
+
+    /// The id of the last subtask of a stuck task, once it runs: a stuck task keeps it RUNNING
+    /// for ever (an earlier subtask may end between a read and a cancel).
+    pub(crate) async fn stuck_subtask(&self, id: i64) -> i64 {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let t = self.task(id).await;
+            let last = t["subtasks"]
+                .as_array()
+                .and_then(|s| s.last())
+                .cloned()
+                .expect("subtasks");
+            if last["status"] == "RUNNING" {
+                return last["id"].as_i64().expect("subtask id");
+            }
+            assert!(Instant::now() < deadline, "task {id} never got stuck: {t}");
+            // Polling a condition (the stuck last subtask) with a deadline.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// The task once it is no longer RUNNING.
     pub(crate) async fn wait_task(&self, id: i64) -> Value {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -242,6 +273,7 @@ impl Client {
                 return t;
             }
             assert!(Instant::now() < deadline, "task {id} did not finish: {t}");
+            // Polling a condition (the task's end on the wall clock) with a deadline.
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
