@@ -32,8 +32,6 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::{get, post};
-use axum::Router;
 use serde_json::Value;
 
 use crate::domain::backup as bk;
@@ -48,36 +46,7 @@ use crate::state::Store;
 
 use crate::domain::tenants::{lock_key, NORMAL};
 
-const TENANT: &str = "/api/v2/ob/clusters/{id}/tenants/{tid}/backup";
-const CLUSTER: &str = "/api/v2/ob/clusters/{id}/backup";
 const PKG: &str = "com.alipay.ocp.service.task.business.backup";
-
-/// Routes of this family.
-pub fn routes() -> Router<SharedState> {
-    let mut r = Router::new();
-    for base in [TENANT, CLUSTER] {
-        r = r
-            .route(
-                &format!("{base}/config/backupStrategy"),
-                get(get_strategy)
-                    .post(create_strategy)
-                    .patch(modify_strategy)
-                    .delete(delete_strategy),
-            )
-            .route(
-                &format!("{base}/config/backupStrategy/startSchedule"),
-                post(start_schedule),
-            )
-            .route(
-                &format!("{base}/config/backupStrategy/stopSchedule"),
-                post(stop_schedule),
-            )
-            .route(&format!("{base}/backupNow"), post(backup_now))
-            .route(&format!("{base}/task/dataBackupTasks"), get(data_tasks))
-            .route(&format!("{base}/task/logBackupTasks"), get(log_tasks));
-    }
-    r
-}
 
 type Params = Path<Vec<(String, String)>>;
 
@@ -145,7 +114,7 @@ fn locked(st: &SharedState) -> (std::sync::MutexGuard<'_, Store>, i64) {
     (store, now)
 }
 
-async fn get_strategy(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
+pub(crate) async fn get_strategy(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
     let obj = object_of(&p)?;
     let (store, _) = locked(&st);
     exists(&store, obj)?;
@@ -155,7 +124,11 @@ async fn get_strategy(State(st): State<SharedState>, Path(p): Params) -> ApiResu
     }))
 }
 
-async fn create_strategy(State(st): State<SharedState>, Path(p): Params, body: Bytes) -> ApiResult {
+pub(crate) async fn create_strategy(
+    State(st): State<SharedState>,
+    Path(p): Params,
+    body: Bytes,
+) -> ApiResult {
     let obj = object_of(&p)?;
     let body: Value = parse_body(&body)?;
     let (mut store, now) = locked(&st);
@@ -173,7 +146,11 @@ async fn create_strategy(State(st): State<SharedState>, Path(p): Params, body: B
     )))
 }
 
-async fn modify_strategy(State(st): State<SharedState>, Path(p): Params, body: Bytes) -> ApiResult {
+pub(crate) async fn modify_strategy(
+    State(st): State<SharedState>,
+    Path(p): Params,
+    body: Bytes,
+) -> ApiResult {
     let obj = object_of(&p)?;
     let body: Value = parse_body(&body)?;
     let (mut store, now) = locked(&st);
@@ -195,7 +172,7 @@ async fn modify_strategy(State(st): State<SharedState>, Path(p): Params, body: B
     )))
 }
 
-async fn delete_strategy(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
+pub(crate) async fn delete_strategy(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
     let obj = object_of(&p)?;
     let (mut store, now) = locked(&st);
     writable(&store, obj, "delete the backup strategy")?;
@@ -229,15 +206,19 @@ fn schedule(st: &SharedState, p: &[(String, String)], enabled: bool) -> ApiResul
     Ok(Api::data(bk::common_response(kind, obj, None)))
 }
 
-async fn start_schedule(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
+pub(crate) async fn start_schedule(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
     schedule(&st, &p, true)
 }
 
-async fn stop_schedule(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
+pub(crate) async fn stop_schedule(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
     schedule(&st, &p, false)
 }
 
-async fn backup_now(State(st): State<SharedState>, Path(p): Params, body: Bytes) -> ApiResult {
+pub(crate) async fn backup_now(
+    State(st): State<SharedState>,
+    Path(p): Params,
+    body: Bytes,
+) -> ApiResult {
     let obj = object_of(&p)?;
     let body: Value = parse_body(&body)?;
     let (mut store, _) = locked(&st);
@@ -360,7 +341,7 @@ fn statuses(q: &Query, allowed: &[&str]) -> Result<Option<Vec<String>>, ApiError
     Ok(list)
 }
 
-async fn data_tasks(
+pub(crate) async fn data_tasks(
     State(st): State<SharedState>,
     Path(p): Params,
     RawQuery(raw): RawQuery,
@@ -390,7 +371,7 @@ async fn data_tasks(
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn log_tasks(
+pub(crate) async fn log_tasks(
     State(st): State<SharedState>,
     Path(p): Params,
     RawQuery(raw): RawQuery,

@@ -28,9 +28,6 @@ use crate::domain::{power, topology};
 use crate::state::effects::Action;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::delete;
-use axum::routing::{get, post};
-use axum::Router;
 use serde_json::Value;
 
 use crate::envelope::{parse_id, Api, ApiResult};
@@ -38,44 +35,10 @@ use crate::paging::{contains_ci, in_list, page_of, str_of, Query};
 use crate::render;
 use crate::shared::SharedState;
 
-/// Routes of this family.
-pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/api/v2/ob/clusters", get(list_clusters))
-        .route("/api/v2/ob/clusters/{id}", get(get_cluster))
-        .route("/api/v2/ob/clusters/{id}/zones", get(list_zones))
-        .route(
-            "/api/v2/ob/clusters/{id}/zones/{zone}/servers",
-            get(list_zone_servers),
-        )
-        .route("/api/v2/ob/clusters/{id}/servers", get(list_servers))
-        .route("/api/v2/ob/clusters/{id}/start", post(start_cluster))
-        .route("/api/v2/ob/clusters/{id}/stop", post(stop_cluster))
-        .route("/api/v2/ob/clusters/{id}/restart", post(restart_cluster))
-        .route(
-            "/api/v2/ob/clusters/{id}/zones/{zone}/start",
-            post(start_zone),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/zones/{zone}/stop",
-            post(stop_zone),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/zones/{zone}/restart",
-            post(restart_zone),
-        )
-        .route("/api/v2/ob/clusters", post(create_cluster))
-        .route("/api/v2/ob/clusters/{id}", delete(delete_cluster))
-        .route("/api/v2/ob/clusters/{id}/zones", post(add_zone))
-        .route("/api/v2/ob/clusters/{id}/zones/{zone}", delete(delete_zone))
-        .route("/api/v2/ob/clusters/{id}/servers", post(add_servers))
-        .route(
-            "/api/v2/ob/clusters/{id}/servers/batchDelete",
-            post(batch_delete_servers),
-        )
-}
-
-async fn list_clusters(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn list_clusters(
+    State(st): State<SharedState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
     let q = Query::parse(raw.as_deref());
     let name = q.get("name").map(String::from);
     let status = q.list("status");
@@ -97,14 +60,17 @@ async fn list_clusters(State(st): State<SharedState>, RawQuery(raw): RawQuery) -
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn get_cluster(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_cluster(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+) -> ApiResult {
     let id = parse_id(&id, "cluster")?;
     let store = st.lock();
     let c = store.cluster(id)?;
     Ok(Api::data(render::cluster(&store, c)))
 }
 
-async fn list_zones(
+pub(crate) async fn list_zones(
     State(st): State<SharedState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
@@ -117,7 +83,7 @@ async fn list_zones(
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn list_zone_servers(
+pub(crate) async fn list_zone_servers(
     State(st): State<SharedState>,
     Path((id, zone)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
@@ -133,7 +99,7 @@ async fn list_zone_servers(
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn list_servers(
+pub(crate) async fn list_servers(
     State(st): State<SharedState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
@@ -160,19 +126,28 @@ async fn list_servers(
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn start_cluster(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn start_cluster(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+) -> ApiResult {
     answer(power::cluster_action(&mut st.lock(), &id, Action::Start))
 }
 
-async fn stop_cluster(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn stop_cluster(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+) -> ApiResult {
     answer(power::cluster_action(&mut st.lock(), &id, Action::Stop))
 }
 
-async fn restart_cluster(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn restart_cluster(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+) -> ApiResult {
     answer(power::cluster_action(&mut st.lock(), &id, Action::Restart))
 }
 
-async fn start_zone(
+pub(crate) async fn start_zone(
     State(st): State<SharedState>,
     Path((id, zone)): Path<(String, String)>,
 ) -> ApiResult {
@@ -184,14 +159,14 @@ async fn start_zone(
     ))
 }
 
-async fn stop_zone(
+pub(crate) async fn stop_zone(
     State(st): State<SharedState>,
     Path((id, zone)): Path<(String, String)>,
 ) -> ApiResult {
     answer(power::zone_action(&mut st.lock(), &id, &zone, Action::Stop))
 }
 
-async fn restart_zone(
+pub(crate) async fn restart_zone(
     State(st): State<SharedState>,
     Path((id, zone)): Path<(String, String)>,
 ) -> ApiResult {
@@ -203,26 +178,33 @@ async fn restart_zone(
     ))
 }
 
-async fn create_cluster(State(st): State<SharedState>, body: Bytes) -> ApiResult {
+pub(crate) async fn create_cluster(State(st): State<SharedState>, body: Bytes) -> ApiResult {
     answer(topology::create_cluster(&mut st.lock(), &body))
 }
 
-async fn delete_cluster(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete_cluster(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+) -> ApiResult {
     answer(topology::delete_cluster(&mut st.lock(), &id))
 }
 
-async fn add_zone(State(st): State<SharedState>, Path(id): Path<String>, body: Bytes) -> ApiResult {
+pub(crate) async fn add_zone(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
     answer(topology::add_zone(&mut st.lock(), &id, &body))
 }
 
-async fn delete_zone(
+pub(crate) async fn delete_zone(
     State(st): State<SharedState>,
     Path((id, zone)): Path<(String, String)>,
 ) -> ApiResult {
     answer(topology::delete_zone(&mut st.lock(), &id, &zone))
 }
 
-async fn add_servers(
+pub(crate) async fn add_servers(
     State(st): State<SharedState>,
     Path(id): Path<String>,
     body: Bytes,
@@ -230,7 +212,7 @@ async fn add_servers(
     answer(topology::add_servers(&mut st.lock(), &id, &body))
 }
 
-async fn batch_delete_servers(
+pub(crate) async fn batch_delete_servers(
     State(st): State<SharedState>,
     Path(id): Path<String>,
     body: Bytes,

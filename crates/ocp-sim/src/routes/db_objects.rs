@@ -82,8 +82,6 @@ use std::collections::BTreeSet;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{Method, Uri};
-use axum::routing::{get, post, put};
-use axum::Router;
 use serde_json::{json, Map, Value};
 
 use crate::domain::db_objects::{
@@ -96,40 +94,6 @@ use crate::shared::SharedState;
 use crate::state::{IdKind, Store, Tenant};
 
 use crate::domain::tenants::{body_object, ids, writable, NORMAL};
-
-const BASE: &str = "/api/v2/ob/clusters/{id}/tenants/{tid}";
-
-/// Routes of this family.
-pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route(&format!("{BASE}/users"), get(list_users).post(create_user))
-        .route(
-            &format!("{BASE}/users/{{name}}"),
-            get(get_user).delete(delete_user),
-        )
-        .route(
-            &format!("{BASE}/users/{{name}}/{{action}}"),
-            post(user_action),
-        )
-        .route(&format!("{BASE}/roles"), get(list_roles).post(create_role))
-        .route(
-            &format!("{BASE}/roles/{{name}}"),
-            get(get_role).delete(delete_role),
-        )
-        .route(
-            &format!("{BASE}/roles/{{name}}/{{action}}"),
-            post(role_action),
-        )
-        .route(&format!("{BASE}/objects"), get(list_objects))
-        .route(
-            &format!("{BASE}/databases"),
-            get(list_databases).post(create_database),
-        )
-        .route(
-            &format!("{BASE}/databases/{{name}}"),
-            put(modify_database).delete(delete_database),
-        )
-}
 
 type TenantPath = Path<(String, String)>;
 type NamePath = Path<(String, String, String)>;
@@ -522,7 +486,10 @@ fn create_global(body: &Map<String, Value>, oracle: bool) -> Result<PrivSet, Api
 // ---------------------------------------------------------------------------------------------
 // Users
 
-async fn list_users(State(st): State<SharedState>, Path((id, tid)): TenantPath) -> ApiResult {
+pub(crate) async fn list_users(
+    State(st): State<SharedState>,
+    Path((id, tid)): TenantPath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     let oracle = is_oracle(&t);
@@ -535,7 +502,10 @@ async fn list_users(State(st): State<SharedState>, Path((id, tid)): TenantPath) 
     Ok(Api::data(contents(items)))
 }
 
-async fn get_user(State(st): State<SharedState>, Path((id, tid, name)): NamePath) -> ApiResult {
+pub(crate) async fn get_user(
+    State(st): State<SharedState>,
+    Path((id, tid, name)): NamePath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     let oracle = is_oracle(&t);
@@ -549,7 +519,7 @@ async fn get_user(State(st): State<SharedState>, Path((id, tid, name)): NamePath
 
 /// `POST /users` `{username*, password*, saveToCredential, globalPrivileges, dbPrivileges
 /// (MySQL), roles (Oracle)}` → the user.
-async fn create_user(
+pub(crate) async fn create_user(
     State(st): State<SharedState>,
     Path((id, tid)): TenantPath,
     body: Bytes,
@@ -604,7 +574,10 @@ async fn create_user(
     Ok(Api::data(out))
 }
 
-async fn delete_user(State(st): State<SharedState>, Path((id, tid, name)): NamePath) -> ApiResult {
+pub(crate) async fn delete_user(
+    State(st): State<SharedState>,
+    Path((id, tid, name)): NamePath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     check_writable(&store, &t, "delete a user of")?;
@@ -648,7 +621,7 @@ enum UserAction {
 
 /// `POST /users/{username}/{action}`: changePassword, lock, unlock and the privilege and role
 /// calls.
-async fn user_action(
+pub(crate) async fn user_action(
     State(st): State<SharedState>,
     Path((id, tid, name, action)): ActionPath,
     method: Method,
@@ -716,7 +689,10 @@ async fn user_action(
 // ---------------------------------------------------------------------------------------------
 // Roles (Oracle only)
 
-async fn list_roles(State(st): State<SharedState>, Path((id, tid)): TenantPath) -> ApiResult {
+pub(crate) async fn list_roles(
+    State(st): State<SharedState>,
+    Path((id, tid)): TenantPath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     need_oracle(&t, "roles")?;
@@ -729,7 +705,10 @@ async fn list_roles(State(st): State<SharedState>, Path((id, tid)): TenantPath) 
     Ok(Api::data(contents(items)))
 }
 
-async fn get_role(State(st): State<SharedState>, Path((id, tid, name)): NamePath) -> ApiResult {
+pub(crate) async fn get_role(
+    State(st): State<SharedState>,
+    Path((id, tid, name)): NamePath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     need_oracle(&t, "roles")?;
@@ -742,7 +721,7 @@ async fn get_role(State(st): State<SharedState>, Path((id, tid, name)): NamePath
 }
 
 /// `POST /roles` `{roleName*, globalPrivileges, roles}` → the role.
-async fn create_role(
+pub(crate) async fn create_role(
     State(st): State<SharedState>,
     Path((id, tid)): TenantPath,
     body: Bytes,
@@ -785,7 +764,10 @@ async fn create_role(
     Ok(Api::data(out))
 }
 
-async fn delete_role(State(st): State<SharedState>, Path((id, tid, name)): NamePath) -> ApiResult {
+pub(crate) async fn delete_role(
+    State(st): State<SharedState>,
+    Path((id, tid, name)): NamePath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     need_oracle(&t, "roles")?;
@@ -813,7 +795,7 @@ async fn delete_role(State(st): State<SharedState>, Path((id, tid, name)): NameP
 }
 
 /// `POST /roles/{roleName}/{grant|revoke|modify}{GlobalPrivilege|ObjectPrivilege|Role}`.
-async fn role_action(
+pub(crate) async fn role_action(
     State(st): State<SharedState>,
     Path((id, tid, name, action)): ActionPath,
     method: Method,
@@ -845,7 +827,10 @@ async fn role_action(
 // ---------------------------------------------------------------------------------------------
 // Objects
 
-async fn list_objects(State(st): State<SharedState>, Path((id, tid)): TenantPath) -> ApiResult {
+pub(crate) async fn list_objects(
+    State(st): State<SharedState>,
+    Path((id, tid)): TenantPath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     let items = store
@@ -860,7 +845,10 @@ async fn list_objects(State(st): State<SharedState>, Path((id, tid)): TenantPath
 // ---------------------------------------------------------------------------------------------
 // Databases (MySQL only)
 
-async fn list_databases(State(st): State<SharedState>, Path((id, tid)): TenantPath) -> ApiResult {
+pub(crate) async fn list_databases(
+    State(st): State<SharedState>,
+    Path((id, tid)): TenantPath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     need_mysql(&t, "databases")?;
@@ -892,7 +880,7 @@ fn db_primary_zone(t: &Tenant, pz: &str) -> Result<Option<String>, ApiError> {
 
 /// `POST /databases` `{dbName*, charset, collation, primaryZone, readonly}` (§5 #14) → the
 /// database.
-async fn create_database(
+pub(crate) async fn create_database(
     State(st): State<SharedState>,
     Path((id, tid)): TenantPath,
     body: Bytes,
@@ -946,7 +934,7 @@ async fn create_database(
 }
 
 /// `PUT /databases/{dbName}` `{primaryZone, readonly}` (§5 #14) → the database.
-async fn modify_database(
+pub(crate) async fn modify_database(
     State(st): State<SharedState>,
     Path((id, tid, name)): NamePath,
     body: Bytes,
@@ -984,7 +972,7 @@ async fn modify_database(
     Ok(Api::data(dbo::render_database(&store, &t, &db)))
 }
 
-async fn delete_database(
+pub(crate) async fn delete_database(
     State(st): State<SharedState>,
     Path((id, tid, name)): NamePath,
 ) -> ApiResult {

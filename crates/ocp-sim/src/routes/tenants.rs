@@ -14,8 +14,6 @@ use super::answer;
 use crate::domain::tenants;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::{get, post};
-use axum::Router;
 use serde_json::Value;
 
 use crate::envelope::{parse_id, Api, ApiResult};
@@ -23,74 +21,14 @@ use crate::paging::{contains_ci, in_list, page_of, str_of, Query};
 use crate::render;
 use crate::shared::SharedState;
 
-/// Routes of this family.
-pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/api/v2/ob/tenants", get(list_all_tenants))
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants",
-            get(list_cluster_tenants).post(create_tenant),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/createTenant",
-            post(create_tenant),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}",
-            get(get_tenant).delete(delete_tenant),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyWhitelist",
-            post(modify_whitelist),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyPrimaryZone",
-            post(modify_primary_zone),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/changePassword",
-            post(change_password),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/lock",
-            post(lock_tenant),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/unlock",
-            post(unlock_tenant),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyDescription",
-            post(modify_description),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/addReplica",
-            post(add_replica),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/deleteReplica",
-            post(delete_replica),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyReplica",
-            post(modify_replica),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/units",
-            get(list_units),
-        )
-        .route(
-            "/api/v2/ob/cluster/{id}/tenants/{tid}/units",
-            get(list_units),
-        )
-        .route("/api/v2/ob/unitSpecs", get(list_unit_specs))
-}
-
 fn bool_match(v: &Value, field: &str, want: Option<bool>) -> bool {
     want.is_none_or(|w| v.get(field).and_then(Value::as_bool) == Some(w))
 }
 
-async fn list_all_tenants(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn list_all_tenants(
+    State(st): State<SharedState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
     let q = Query::parse(raw.as_deref());
     let name = q.get("name").map(String::from);
     let mode = q.list("mode");
@@ -125,7 +63,7 @@ async fn list_all_tenants(State(st): State<SharedState>, RawQuery(raw): RawQuery
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn list_cluster_tenants(
+pub(crate) async fn list_cluster_tenants(
     State(st): State<SharedState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
@@ -156,7 +94,7 @@ async fn list_cluster_tenants(
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn get_tenant(
+pub(crate) async fn get_tenant(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
 ) -> ApiResult {
@@ -167,7 +105,7 @@ async fn get_tenant(
     Ok(Api::data(render::tenant(&store, t, true)))
 }
 
-async fn list_units(
+pub(crate) async fn list_units(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
@@ -188,14 +126,17 @@ async fn list_units(
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn list_unit_specs(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn list_unit_specs(
+    State(st): State<SharedState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
     let q = Query::parse(raw.as_deref());
     let store = st.lock();
     let items = store.unit_specs.values().map(render::unit_spec).collect();
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn create_tenant(
+pub(crate) async fn create_tenant(
     State(st): State<SharedState>,
     Path(id): Path<String>,
     body: Bytes,
@@ -203,14 +144,14 @@ async fn create_tenant(
     answer(tenants::create_tenant(&mut st.lock(), &id, &body))
 }
 
-async fn delete_tenant(
+pub(crate) async fn delete_tenant(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
 ) -> ApiResult {
     answer(tenants::delete_tenant(&mut st.lock(), &id, &tid))
 }
 
-async fn modify_whitelist(
+pub(crate) async fn modify_whitelist(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
     body: Bytes,
@@ -218,7 +159,7 @@ async fn modify_whitelist(
     answer(tenants::modify_whitelist(&mut st.lock(), &id, &tid, &body))
 }
 
-async fn change_password(
+pub(crate) async fn change_password(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
     body: Bytes,
@@ -226,21 +167,21 @@ async fn change_password(
     answer(tenants::change_password(&mut st.lock(), &id, &tid, &body))
 }
 
-async fn lock_tenant(
+pub(crate) async fn lock_tenant(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
 ) -> ApiResult {
     answer(tenants::lock_tenant(&mut st.lock(), &id, &tid))
 }
 
-async fn unlock_tenant(
+pub(crate) async fn unlock_tenant(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
 ) -> ApiResult {
     answer(tenants::unlock_tenant(&mut st.lock(), &id, &tid))
 }
 
-async fn modify_description(
+pub(crate) async fn modify_description(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
     body: Bytes,
@@ -253,7 +194,7 @@ async fn modify_description(
     ))
 }
 
-async fn modify_primary_zone(
+pub(crate) async fn modify_primary_zone(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
     body: Bytes,
@@ -266,7 +207,7 @@ async fn modify_primary_zone(
     ))
 }
 
-async fn add_replica(
+pub(crate) async fn add_replica(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
     body: Bytes,
@@ -274,7 +215,7 @@ async fn add_replica(
     answer(tenants::add_replica(&mut st.lock(), &id, &tid, &body))
 }
 
-async fn delete_replica(
+pub(crate) async fn delete_replica(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
     body: Bytes,
@@ -282,7 +223,7 @@ async fn delete_replica(
     answer(tenants::delete_replica(&mut st.lock(), &id, &tid, &body))
 }
 
-async fn modify_replica(
+pub(crate) async fn modify_replica(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
     body: Bytes,
