@@ -133,7 +133,8 @@ async fn paging_defaults_limits_and_sort() {
 
 #[tokio::test]
 async fn clusters_zones_servers() {
-    let (_sim, c) = sim(2.0).await;
+    // Tasks outlast the test: it sees them running, then ends each one (`wait_task`).
+    let (_sim, c) = sim(3600.0).await;
     let d = c.data("/api/v2/ob/clusters").await;
     assert_eq!(d["page"]["totalElements"], 1);
     let cl = &d["contents"][0];
