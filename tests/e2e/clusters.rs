@@ -180,9 +180,8 @@ fn a_zone_destroy_that_times_out_is_finished_by_the_next_destroy() {
     sim_admin(
         &sim,
         "/_sim/config",
-        // Long enough that the apply below still finds the delete running on a busy machine
-        // (a wall-clock guess until the simulator has a virtual clock).
-        serde_json::json!({"task_seconds": 20.0}),
+        // The delete task outlasts any timeout of the test; the test ends it on purpose below.
+        serde_json::json!({"task_seconds": 3600.0}),
     );
     let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).failure();
     assert!(r.stderr.contains("did not finish within"), "{}", r.stderr);
@@ -196,7 +195,11 @@ fn a_zone_destroy_that_times_out_is_finished_by_the_next_destroy() {
     // Raise the timeout (destroy reads it from state), then destroy again.
     std::fs::write(tf.path().join("main.tf"), with_delete("60s")).unwrap();
     tf.apply().success();
-    let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
+    let task = running_cluster_tasks(&sim, 1_000_001);
+    assert_eq!(task.len(), 1, "the delete task still runs: {task:?}");
+    let r = finishing_when_polled(&sim, task[0], || {
+        tf.run(&["destroy", "-no-color", "-auto-approve"]).success()
+    });
     assert!(r.stdout.contains("1 destroyed"), "{}", r.all());
     let zones = ocp_call(&sim, "GET", "/api/v2/ob/clusters/1000001/zones", None);
     assert!(!zones.to_string().contains("zone4"), "{zones}");
@@ -265,10 +268,11 @@ fn a_server_add_that_times_out_is_resumed_without_a_second_add() {
     tf.apply().success();
     let write = |tf: &TfProject, cfg: &str| std::fs::write(tf.path().join("main.tf"), cfg).unwrap();
 
+    // The add task outlasts any timeout of the test; the test ends it on purpose below.
     sim_admin(
         &sim,
         "/_sim/config",
-        serde_json::json!({"task_seconds": 10.0}),
+        serde_json::json!({"task_seconds": 3600.0}),
     );
     write(
         &tf,
@@ -288,7 +292,14 @@ fn a_server_add_that_times_out_is_resumed_without_a_second_add() {
         &tf,
         &zone_with_servers(&["172.16.0.17", "172.16.0.14"], "60s"),
     );
-    let r = tf.apply().success();
+    let task = running_cluster_tasks(&sim, 1_000_001);
+    assert_eq!(task.len(), 1, "the add task still runs: {task:?}");
+    sim_admin(
+        &sim,
+        "/_sim/config",
+        serde_json::json!({"task_seconds": 0.2}),
+    );
+    let r = finishing_when_polled(&sim, task[0], || tf.apply().success());
     assert!(
         r.all().contains("OCP Task Still Running"),
         "this apply ran while OCP's task still did:\n{}",

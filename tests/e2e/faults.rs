@@ -427,7 +427,8 @@ fn descendants(pid: u32) -> Vec<(u32, String)> {
 /// that an imported one plans empty).
 #[test]
 fn a_killed_plugin_leaves_nothing_that_the_next_apply_duplicates() {
-    let sim = start_sim(3.0);
+    // The zone's create task runs until the test ends it, after the plugin is dead.
+    let sim = start_sim(3600.0);
     // No `timeouts` block and no output: an import cannot know the one, and the other is
     // not the resource's (with a `timeouts` block, the first plan after the import records
     // it; see plan.rs).
@@ -460,6 +461,7 @@ resource "ocp_zone" "zone4" {
             t0.elapsed() < Duration::from_secs(60),
             "the create never reached OCP"
         );
+        // Polling a condition (the zone in OCP) with a deadline.
         std::thread::sleep(Duration::from_millis(50));
     }
     let plugins: Vec<u32> = descendants(child.id())
@@ -475,6 +477,10 @@ resource "ocp_zone" "zone4" {
     }
     let status = child.wait().unwrap();
     assert!(!status.success(), "terraform reports the dead plugin");
+    // OCP finishes building the zone after the plugin died.
+    let task = running_cluster_tasks(&sim, 1_000_001);
+    assert_eq!(task.len(), 1, "the zone's create task still ran: {task:?}");
+    finish_task(&sim, task[0]);
     // Terraform never heard back, so its state lacks the zone. The next apply finds it by
     // name and refuses to take it over: it says how to import it.
     let r = tf.apply().failure();
@@ -735,10 +741,12 @@ fn an_ocp_restart_mid_apply_orphans_nothing() {
             t0.elapsed() < Duration::from_secs(60),
             "no create reached OCP"
         );
+        // Polling a condition (a tenant in OCP) with a deadline.
         std::thread::sleep(Duration::from_millis(50));
     }
     // OCP goes away while tasks run, and comes back a second later from its state file.
     runtime().block_on(sim.stop()).unwrap();
+    // The outage itself: OCP stays away for one second of real time, on purpose.
     std::thread::sleep(Duration::from_secs(1));
     let sim = runtime()
         .block_on(async {

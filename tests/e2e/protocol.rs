@@ -108,6 +108,7 @@ fn sigterm_exits_cleanly_and_removes_the_socket_file() {
             t0.elapsed() < Duration::from_secs(3),
             "the plugin did not exit within 3 s of SIGTERM"
         );
+        // Polling a condition (the plugin's exit) with a deadline.
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "{status:?}");
@@ -144,6 +145,8 @@ fn sigint_is_ignored_and_shutdown_exits_cleanly() {
         .status()
         .unwrap()
         .success());
+    // Proving that nothing happens needs a wait: a plugin that obeyed SIGINT would be gone
+    // within a few milliseconds; 200 ms is the window in which it must stay alive.
     std::thread::sleep(Duration::from_millis(200));
     assert!(
         p.child.try_wait().unwrap().is_none(),
@@ -176,6 +179,7 @@ fn sigint_is_ignored_and_shutdown_exits_cleanly() {
             t0.elapsed() < Duration::from_secs(2),
             "the plugin did not exit within 2 s of Shutdown"
         );
+        // Polling a condition (the plugin's exit) with a deadline.
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "{status:?}");

@@ -227,13 +227,14 @@ fn a_tenant_deleted_outside_terraform_is_planned_for_creation() {
     tf.apply().success();
     let s = state_values(&tf, "ocp_tenant.t");
     let (cluster_id, id) = (s["cluster_id"].as_i64().unwrap(), s["id"].as_i64().unwrap());
-    ocp_call(
+    let task = ocp_call(
         &sim,
         "DELETE",
         &format!("/api/v2/ob/clusters/{cluster_id}/tenants/{id}"),
         None,
     );
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    let task = settle_task(&sim, task["id"].as_i64().unwrap());
+    assert_eq!(task["status"], "SUCCESSFUL", "{task}");
     let r = tf.run(&["plan", "-no-color"]).success();
     assert!(
         r.stdout.contains("1 to add, 0 to change, 0 to destroy"),
@@ -303,7 +304,8 @@ fn with_create_timeout(name: &str, create: &str) -> String {
 
 #[test]
 fn a_create_that_times_out_is_resumed_by_the_next_apply_not_repeated() {
-    let sim = start_sim(12.0);
+    // The create task outlasts any timeout of the test; the test ends it on purpose.
+    let sim = start_sim(3600.0);
     let tf = project(&sim, &with_create_timeout("slow", "1s"));
     let r = tf.apply().success();
     assert!(r.all().contains("OCP Task Still Running"), "{}", r.all());
@@ -321,9 +323,11 @@ fn a_create_that_times_out_is_resumed_by_the_next_apply_not_repeated() {
     assert!(out.contains("status"), "{out}");
     assert!(out.contains("still running"), "{out}");
 
-    // With a longer timeout the next apply waits for the same task.
+    // With a longer timeout the next apply waits for the same task, which OCP ends meanwhile.
     set_main(&tf, &with_create_timeout("slow", "60s"));
-    tf.apply().success();
+    let task = running_tenant_tasks(&sim, id);
+    assert_eq!(task.len(), 1, "the create task still runs: {task:?}");
+    finishing_when_polled(&sim, task[0], || tf.apply().success());
     let s = state_values(&tf, "ocp_tenant.t");
     assert_eq!(s["id"].as_i64(), Some(id));
     assert_eq!(s["status"], "NORMAL");
@@ -363,9 +367,8 @@ fn a_destroy_that_times_out_is_finished_by_the_next_destroy_with_one_delete_task
 
     // OCP's delete task outlives the delete timeout: the tenant stays in state, and the
     // diagnostic says the next destroy picks the task up.
-    // Long enough that the apply below still finds the delete running on a busy machine
-    // (a wall-clock guess until the simulator has a virtual clock).
-    sim_admin(&sim, "/_sim/config", json!({"task_seconds": 20.0}));
+    // The delete task outlasts any timeout of the test; the test ends it on purpose below.
+    sim_admin(&sim, "/_sim/config", json!({"task_seconds": 3600.0}));
     let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).failure();
     assert!(r.stderr.contains("did not finish within"), "{}", r.stderr);
     assert!(
@@ -379,7 +382,11 @@ fn a_destroy_that_times_out_is_finished_by_the_next_destroy_with_one_delete_task
     // same task, which OCP still runs; no second delete task is started.
     set_main(&tf, &with_delete("60s"));
     tf.apply().success();
-    let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
+    let task = running_tenant_tasks(&sim, id);
+    assert_eq!(task.len(), 1, "the delete task still runs: {task:?}");
+    let r = finishing_when_polled(&sim, task[0], || {
+        tf.run(&["destroy", "-no-color", "-auto-approve"]).success()
+    });
     assert!(r.stdout.contains("1 destroyed"), "{}", r.all());
     assert!(!tenant_names(&sim).contains(&"gone".to_string()));
     let tasks = ocp_call(
@@ -399,15 +406,14 @@ fn a_destroy_that_times_out_is_finished_by_the_next_destroy_with_one_delete_task
 
 #[test]
 fn a_create_task_that_fails_after_the_wait_ended_plans_a_replacement() {
-    let sim = start_sim(2.0);
-    sim_admin(
-        &sim,
-        "/_sim/tasks/fail_next",
-        json!({"subtask": 99, "message": "observer 172.16.0.12 is out of disk"}),
-    );
+    // The create task outlasts the 1 s wait; once the wait ended, OCP fails it.
+    let sim = start_sim(3600.0);
     let tf = project(&sim, &with_create_timeout("late", "1s"));
     tf.apply().success();
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    let id = state_values(&tf, "ocp_tenant.t")["id"].as_i64().unwrap();
+    let task = running_tenant_tasks(&sim, id);
+    assert_eq!(task.len(), 1, "the create task still runs: {task:?}");
+    fail_task(&sim, task[0], "observer 172.16.0.12 is out of disk");
     let r = tf.run(&["plan", "-no-color"]).success();
     assert!(r.stdout.contains("must be replaced"), "{}", r.stdout);
     assert!(
@@ -595,16 +601,16 @@ fn ctrl_c_during_a_create_wait_returns_promptly_and_keeps_the_id() {
         ),
     );
     let mut child = tf.spawn(&["apply", "-no-color", "-input=false", "-auto-approve"]);
-    // Wait until OCP has the tenant (the create was accepted and the wait began).
+    // Wait until the provider is in its wait: it has polled the create task at least once.
     let t0 = std::time::Instant::now();
-    while !tenant_names(&sim).contains(&"interrupted".to_string()) {
+    while route_count(&sim, "GET /api/v2/tasks/instances/{id}") == 0 {
         assert!(
             t0.elapsed() < std::time::Duration::from_secs(30),
-            "the create never reached OCP"
+            "the provider never began waiting for the create task"
         );
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        // Polling a condition (the provider's first poll of the task) with a deadline.
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    std::thread::sleep(std::time::Duration::from_millis(500));
     // Ctrl-C in a terminal: SIGINT to the whole process group (terraform and the plugin, which
     // ignores it and waits for Terraform's Stop).
     let group = format!("-{}", child.id());
@@ -658,12 +664,11 @@ fn with_update_timeout(zones: &[&str], more: &str, update: &str) -> String {
     tenant_config("resume", &body)
 }
 
-/// Applies `cfg` with 10 s OCP tasks and `timeouts.update = "1s"`: the update must stop
-/// waiting with the documented error, the task recorded for the next apply.
+/// Applies `cfg` with OCP tasks that outlast any timeout of the test and
+/// `timeouts.update = "1s"`: the update must stop waiting with the documented error, the task
+/// recorded for the next apply.
 fn apply_until_update_timeout(sim: &ocp_sim::Sim, tf: &TfProject, cfg: &str) {
-    // Long enough that the next apply still finds the task running on a busy machine (a
-    // wall-clock guess until the simulator has a virtual clock, #17).
-    sim_admin(sim, "/_sim/config", json!({"task_seconds": 10.0}));
+    sim_admin(sim, "/_sim/config", json!({"task_seconds": 3600.0}));
     set_main(tf, cfg);
     let r = tf.apply().failure();
     let err = r.stderr.clone();
@@ -677,10 +682,15 @@ fn apply_until_update_timeout(sim: &ocp_sim::Sim, tf: &TfProject, cfg: &str) {
     assert!(!is_tainted(tf, "ocp_tenant.t"), "updates never taint");
 }
 
-/// The apply after an update that timed out: while OCP still runs the task it waits for it,
-/// then applies only what OCP does not have yet.
-fn resume_update(tf: &TfProject) {
-    let r = tf.apply().success();
+/// The apply after an update that timed out: while OCP still runs the task it waits for it
+/// (OCP ends the task once the provider polls it), then applies only what OCP does not have
+/// yet.
+fn resume_update(sim: &ocp_sim::Sim, tf: &TfProject) {
+    let id = state_values(tf, "ocp_tenant.t")["id"].as_i64().unwrap();
+    let task = running_tenant_tasks(sim, id);
+    assert_eq!(task.len(), 1, "the update task still runs: {task:?}");
+    sim_admin(sim, "/_sim/config", json!({"task_seconds": 0.2}));
+    let r = finishing_when_polled(sim, task[0], || tf.apply().success());
     assert!(
         r.all().contains("OCP Task Still Running"),
         "this apply ran while OCP's task still did, and said it waits for it:\n{}",
@@ -707,7 +717,7 @@ fn an_update_of_replicas_that_times_out_is_resumed_without_a_second_add() {
     assert_eq!(route_count(&sim, ADD_REPLICA_ROUTE), 1);
 
     set_main(&tf, &with_update_timeout(&["zone1", "zone2"], "", "60s"));
-    resume_update(&tf);
+    resume_update(&sim, &tf);
     assert_eq!(
         route_count(&sim, ADD_REPLICA_ROUTE),
         1,
@@ -742,7 +752,7 @@ fn an_update_that_times_out_midway_posts_each_change_once() {
     assert_eq!(route_count(&sim, LOCK_ROUTE), 0, "the lock comes after");
 
     set_main(&tf, &with_update_timeout(&["zone1", "zone2"], after, "60s"));
-    resume_update(&tf);
+    resume_update(&sim, &tf);
     for route in [WHITELIST_ROUTE, ADD_REPLICA_ROUTE, LOCK_ROUTE] {
         assert_eq!(route_count(&sim, route), 1, "{route}");
     }

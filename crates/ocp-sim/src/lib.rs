@@ -40,25 +40,27 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine as _;
 
-pub mod backup;
-pub mod db_objects;
+pub mod clock;
+pub mod domain;
 pub mod envelope;
+pub mod error;
 pub mod faults;
-pub mod infra;
 pub mod paging;
 pub mod persist;
 pub mod render;
 pub mod routes;
 pub mod shape_chaos;
+pub mod shared;
 pub mod state;
-pub mod tasks;
-pub mod tenant_rules;
 pub mod util;
 
-pub use envelope::{Api, ApiError, ApiResult};
+pub use clock::{Clock, ClockKind};
+pub use envelope::{Api, ApiResult};
+pub use error::ApiError;
 pub use faults::{FaultKind, HttpFault, Phase, TaskFault};
-pub use state::{SharedState, SimConfig, Store};
-pub use tasks::{TaskSpec, TaskStatus};
+pub use shared::SharedState;
+pub use state::task::{TaskSpec, TaskStatus};
+pub use state::{SimConfig, Store};
 
 /// OCP version reported by `GET /api/v2/info` and `ocpClusterView.version`.
 pub const OCP_VERSION: &str = "4.3.6";
@@ -208,7 +210,7 @@ async fn authenticate(State(st): State<SharedState>, req: Request, next: Next) -
 
 async fn not_found(method: Method, uri: Uri) -> ApiError {
     ApiError::new(
-        axum::http::StatusCode::NOT_FOUND,
+        404,
         "NOT_FOUND",
         format!("No handler found for {method} {}", uri.path()),
     )
@@ -216,7 +218,7 @@ async fn not_found(method: Method, uri: Uri) -> ApiError {
 
 async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::new(
-        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        405,
         "METHOD_NOT_ALLOWED",
         format!("Request method '{method}' not supported for {}", uri.path()),
     )

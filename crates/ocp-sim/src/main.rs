@@ -1,7 +1,7 @@
 //! `ocp-sim` command line: run the OCP simulator until SIGTERM / SIGINT.
 //!
 //! ```text
-//! ocp-sim --listen 127.0.0.1:PORT --username U --password P [--task-seconds S]
+//! ocp-sim --listen 127.0.0.1:PORT --username U --password P [--task-seconds S] [--clock virtual]
 //!         [--state-file PATH] [--tls-cert PEM --tls-key PEM]
 //!         [--fail-fraction F [--fail-statuses 500,502,503,429] [--retry-after S] [--fault-seed N]]
 //! ```
@@ -22,7 +22,7 @@ ocp-sim: simulator of the OceanBase Cloud Platform (OCP) REST API v2
 
 USAGE:
     ocp-sim [--listen ADDR] [--username U] [--password P] [--task-seconds S]
-            [--state-file PATH] [--tls-cert PEM --tls-key PEM]
+            [--clock wall|virtual] [--state-file PATH] [--tls-cert PEM --tls-key PEM]
             [--fail-fraction F [--fail-statuses LIST] [--retry-after S] [--fault-seed N]]
             [--shape-chaos SEED]
 
@@ -31,6 +31,9 @@ OPTIONS:
     --username U          HTTP Basic user name [default: admin]
     --password P          HTTP Basic password [default: aaAA11__]
     --task-seconds S      total duration of one async task, seconds (float) [default: 2]
+    --clock wall|virtual  the simulator's clock [default: wall]; a virtual clock moves only
+                          through POST /_sim/clock/advance {\"seconds\": S} (tasks, backup
+                          schedules and times follow it) and POST /_sim/tasks/{id}/finish|fail
     --server-capacity C:M CPU cores and memory GB each OBServer offers to units [default: 16:64]
     --state-file PATH     keep the whole state in PATH: loaded at start when it exists
                           (instead of the seed), rewritten atomically after every change, so
@@ -49,7 +52,8 @@ OPTIONS:
 
 The first stdout line is `ocp-sim listening on http://ADDR` (https:// with --tls-cert).
 Runs until SIGTERM or SIGINT. Admin API (no auth): /_sim/faults, /_sim/tasks/fail_next,
-/_sim/tasks/stuck_next, /_sim/requests, /_sim/config (see the crate README).
+/_sim/tasks/stuck_next, /_sim/tasks/{id}/finish|fail, /_sim/clock[/advance],
+/_sim/requests, /_sim/config (see the crate README).
 ";
 
 struct Args {
@@ -133,6 +137,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
                     }
                 }
             }
+            "--clock" => cfg.clock = value()?.parse()?,
             "--state-file" => cfg.state_file = Some(PathBuf::from(value()?)),
             "--tls-cert" => cfg.tls_cert = Some(PathBuf::from(value()?)),
             "--tls-key" => cfg.tls_key = Some(PathBuf::from(value()?)),
@@ -245,6 +250,7 @@ async fn main() -> ExitCode {
     };
     let user = args.cfg.username.clone();
     let secs = args.cfg.task_seconds;
+    let clock = args.cfg.clock;
     let capacity = args.capacity;
     let fault = args.fault;
     let sim = match Sim::start_on(listener, args.cfg).await {
@@ -268,7 +274,7 @@ async fn main() -> ExitCode {
     let _ = out.flush();
     drop(out);
     eprintln!(
-        "ocp-sim: user {user:?}, tasks take {secs} s; admin API under {}/_sim/",
+        "ocp-sim: user {user:?}, tasks take {secs} s on the {clock:?} clock; admin API under {}/_sim/",
         sim.url()
     );
     wait_for_signal().await;

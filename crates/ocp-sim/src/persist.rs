@@ -7,7 +7,7 @@
 //!
 //! Times are stored as epoch milliseconds (the simulator clock is the wall clock), so a task
 //! whose run ended while the simulator was down completes, and applies its effect, at the first
-//! look after the restart. Task side effects are saved as data ([`crate::tasks::Effect`]);
+//! look after the restart. Task side effects are saved as data ([`crate::state::Effect`]);
 //! closure hooks of in-process [`crate::TaskSpec`]s are not saved. HTTP fault rules and request
 //! counters are not saved.
 
@@ -122,32 +122,6 @@ pub fn load(path: &Path) -> std::io::Result<Option<Store>> {
             format!("cannot load state file {}: {e}", path.display()),
         )
     })
-}
-
-/// (De)serialise a map with non-string keys (e.g. struct keys) as a list of `[key, value]`
-/// pairs: JSON object keys must be strings.
-pub mod pairs {
-    use std::collections::BTreeMap;
-
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    /// Serialise as `[[k, v], ...]`.
-    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
-        map: &BTreeMap<K, V>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.collect_seq(map.iter())
-    }
-
-    /// Deserialise from `[[k, v], ...]`.
-    pub fn deserialize<'de, K, V, D>(d: D) -> Result<BTreeMap<K, V>, D::Error>
-    where
-        K: Deserialize<'de> + Ord,
-        V: Deserialize<'de>,
-        D: Deserializer<'de>,
-    {
-        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
-    }
 }
 
 #[cfg(test)]

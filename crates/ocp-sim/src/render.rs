@@ -77,7 +77,7 @@ pub fn host(store: &Store, h: &Host) -> Value {
         "typeId": h.type_id,
         "typeName": store.host_types.get(&h.type_id).map(|t| t.name.clone()),
         "credentialId": h.credential_id,
-        "vpcId": crate::infra::CLASSIC_VPC,
+        "vpcId": crate::domain::infra::CLASSIC_VPC,
         "publishPorts": (!h.publish_ports.is_empty()).then(|| h.publish_ports.join(",")),
         "clusterId": cluster.map(|c| c.id),
         "clusterName": cluster.map(|c| c.name.clone()),

@@ -234,6 +234,9 @@ async fn cancelling_the_token_stops_the_wait_promptly() {
     let cancel = CancellationToken::new();
     let trigger = cancel.clone();
     let canceller = tokio::spawn(async move {
+        // Not a guess: the stuck task never ends, so the wait is in progress whenever the
+        // token fires; 700 ms lets it poll a few times first, and the lag is measured from
+        // the moment it fires.
         tokio::time::sleep(Duration::from_millis(700)).await;
         trigger.cancel();
         Instant::now()

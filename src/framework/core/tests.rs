@@ -163,7 +163,8 @@ fn stop_cancels_a_create_in_flight_and_the_state_keeps_the_id() {
             c2.apply_resource_change("ocp_toy", Value::Null, plan.clone(), plan, vec![])
                 .await
         });
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        // On this one-thread runtime, yielding runs the create until it waits for Stop.
+        tokio::task::yield_now().await;
         c.stop();
         task.await.unwrap()
     });

@@ -61,6 +61,29 @@ pub(crate) fn plugin_bin() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_terraform-provider-ocp"))
 }
 
+/// Starts a fresh simulator on the virtual clock: its time (task progress, backup schedules)
+/// moves only when the test advances it (`advance_clock`) or ends a task (`finish_task`).
+pub(crate) fn start_sim_virtual(task_seconds: f64) -> Sim {
+    runtime()
+        .block_on(Sim::start(SimConfig {
+            username: SIM_USER.to_string(),
+            password: SIM_PASSWORD.to_string(),
+            task_seconds,
+            clock: ocp_sim::ClockKind::Virtual,
+            ..SimConfig::default()
+        }))
+        .expect("start ocp-sim")
+}
+
+/// Moves a virtual-clock simulator's time `seconds` forward (`POST /_sim/clock/advance`).
+pub(crate) fn advance_clock(sim: &Sim, seconds: f64) {
+    sim_admin(
+        sim,
+        "/_sim/clock/advance",
+        serde_json::json!({"seconds": seconds}),
+    );
+}
+
 /// A filesystem mirror holding this build's plugin, shared by every test of the run, and the
 /// CLI config file that points Terraform at it.
 fn cli_config() -> &'static Path {
@@ -389,19 +412,18 @@ pub(crate) fn make_tenant(sim: &ocp_sim::Sim, name: &str, mode: &str) -> i64 {
         })),
     );
     let id = task["tenantId"].as_i64().expect("tenantId");
-    for _ in 0..100 {
-        let t = ocp_call(
-            sim,
-            "GET",
-            &format!("/api/v2/ob/clusters/1000001/tenants/{id}"),
-            None,
-        );
-        if t["status"] == "NORMAL" {
-            return id;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("tenant {name} did not become NORMAL");
+    settle_task(sim, task["id"].as_i64().expect("task id"));
+    let t = ocp_call(
+        sim,
+        "GET",
+        &format!("/api/v2/ob/clusters/1000001/tenants/{id}"),
+        None,
+    );
+    assert_eq!(
+        t["status"], "NORMAL",
+        "tenant {name} after its create task: {t}"
+    );
+    id
 }
 
 /// Adds the free host `host` to `zone` of the demo cluster as an OBServer, outside Terraform,
@@ -415,15 +437,125 @@ pub(crate) fn add_server(sim: &ocp_sim::Sim, zone: &str, host: i64) {
         Some(serde_json::json!({"zoneName": zone, "servers": [host]})),
     );
     let id = task["id"].as_i64().expect("task id");
-    for _ in 0..200 {
-        let t = ocp_call(sim, "GET", &format!("/api/v2/tasks/instances/{id}"), None);
-        match t["status"].as_str() {
-            Some("SUCCESSFUL") => return,
-            Some("FAILED") => panic!("adding host {host} to {zone} failed: {t}"),
-            _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+    let t = settle_task(sim, id);
+    assert_eq!(
+        t["status"], "SUCCESSFUL",
+        "adding host {host} to {zone}: {t}"
+    );
+}
+
+/// Brings task `id` to its end now when it still runs (it may have ended by itself already:
+/// then the finish is refused and changes nothing), and returns the task.
+pub(crate) fn settle_task(sim: &Sim, id: i64) -> serde_json::Value {
+    let url = format!("{}/_sim/tasks/{id}/finish", sim.url());
+    runtime().block_on(async move {
+        reqwest::Client::new()
+            .post(url)
+            .send()
+            .await
+            .expect("call ocp-sim admin")
+    });
+    ocp_call(sim, "GET", &format!("/api/v2/tasks/instances/{id}"), None)
+}
+
+/// Ends a running OCP task now, whatever its duration (`POST /_sim/tasks/{id}/finish`).
+pub(crate) fn finish_task(sim: &Sim, id: i64) {
+    sim_admin(
+        sim,
+        &format!("/_sim/tasks/{id}/finish"),
+        serde_json::json!({}),
+    );
+}
+
+/// Makes a running OCP task fail now with `message` as its failed subtask's last log line
+/// (`POST /_sim/tasks/{id}/fail`).
+pub(crate) fn fail_task(sim: &Sim, id: i64, message: &str) {
+    sim_admin(
+        sim,
+        &format!("/_sim/tasks/{id}/fail"),
+        serde_json::json!({"message": message}),
+    );
+}
+
+/// The ids of the tasks OCP is running for tenant `tenant_id`.
+pub(crate) fn running_tenant_tasks(sim: &Sim, tenant_id: i64) -> Vec<i64> {
+    running_tasks(sim, &format!("tenantId={tenant_id}"))
+}
+
+/// The ids of the tasks OCP is running for cluster `cluster_id`.
+pub(crate) fn running_cluster_tasks(sim: &Sim, cluster_id: i64) -> Vec<i64> {
+    running_tasks(sim, &format!("clusterId={cluster_id}"))
+}
+
+fn running_tasks(sim: &Sim, filter: &str) -> Vec<i64> {
+    let tasks = ocp_call(
+        sim,
+        "GET",
+        &format!("/api/v2/tasks/instances?{filter}&status=RUNNING&size=100"),
+        None,
+    );
+    tasks["contents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["id"].as_i64())
+        .collect()
+}
+
+/// How many times the simulator was asked `GET /api/v2/tasks/instances/{id}` for this task
+/// (among the recent requests it keeps).
+fn task_polls(base: &str, id: i64) -> usize {
+    let url = format!("{base}/_sim/requests");
+    let v: serde_json::Value = runtime().block_on(async move {
+        reqwest::get(url)
+            .await
+            .expect("call ocp-sim admin")
+            .json()
+            .await
+            .expect("requests json")
+    });
+    let path = format!("/api/v2/tasks/instances/{id}");
+    v["recent"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["method"] == "GET" && r["path"] == path.as_str())
+        .count()
+}
+
+/// Runs `command` (a Terraform run that waits for OCP task `id`) while a helper thread ends
+/// the task as soon as the provider has polled it once more: the command sees the task
+/// running, then done. An event, not a guess of how long the wait takes.
+pub(crate) fn finishing_when_polled<T>(sim: &Sim, id: i64, command: impl FnOnce() -> T) -> T {
+    let base = sim.url();
+    let before = task_polls(&base, id);
+    let finisher = std::thread::spawn(move || {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while task_polls(&base, id) <= before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the provider never polled task {id}"
+            );
+            // Polling a condition (the provider's next GET of the task) with a deadline.
+            std::thread::sleep(std::time::Duration::from_millis(20));
         }
-    }
-    panic!("adding host {host} to {zone} did not finish");
+        let url = format!("{base}/_sim/tasks/{id}/finish");
+        runtime().block_on(async move {
+            let resp = reqwest::Client::new()
+                .post(url)
+                .send()
+                .await
+                .expect("call ocp-sim admin");
+            assert!(
+                resp.status().is_success(),
+                "finish task {id}: {}",
+                resp.status()
+            );
+        });
+    });
+    let out = command();
+    finisher.join().expect("the finisher thread");
+    out
 }
 
 /// How many requests the simulator counted for one route key, e.g.

@@ -18,14 +18,18 @@
 //! | `GET /_sim/requests` | — | `{"count": n, "by_route": {"GET /api/v2/ob/clusters/{id}": 2, ...}, "recent": [{method, path, query, status}]}`; route keys template all-digit segments as `{id}` |
 //! | `DELETE /_sim/requests` | — | resets the counters |
 //! | `POST /_sim/config` | `{"task_seconds": S}` | duration of tasks created from now on |
-//! | `POST /_sim/config` | `{"backup_period_seconds": P}` | wall time between scheduled data backups (P > 0, at least 0.01; `0` restores the default `max(1, 5 × task_seconds)`), see [`crate::backup`]; the answer shows both settings |
+//! | `GET /_sim/clock` | — | `{"clock": "wall"\|"virtual", "now": ISO, "now_ms": ms}` |
+//! | `POST /_sim/clock/advance` | `{"seconds": S}` | virtual clock only (`--clock virtual`): time moves S seconds forward at once; tasks progress and backup schedules run up to the new now; answers as `GET /_sim/clock` (400 under the wall clock) |
+//! | `POST /_sim/tasks/{id}/finish` | — | a `RUNNING` task ends now, whatever the clock: its remaining subtasks run at this instant (a stuck task too); answers the task (400 when it is not running) |
+//! | `POST /_sim/tasks/{id}/fail` | `{"message": "..."?}` | a `RUNNING` task fails now at its running (or next) subtask, whose log ends with `message` (default `Injected failure`) |
+//! | `POST /_sim/config` | `{"backup_period_seconds": P}` | simulator-clock time between scheduled data backups (P > 0, at least 0.01; `0` restores the default `max(1, 5 × task_seconds)`), see `crate::domain::backup`; the answer shows both settings |
 //!
 //! One fault kind per `POST /_sim/faults` body (except `fail_next` + `delay_ms`); fields that do
 //! not apply to the kind are refused with 400. Task faults are queued: each `fail_next` /
 //! `stuck_next` call arms one upcoming task.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -34,7 +38,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::faults::{FailTaskRequest, FaultRequest};
-use crate::state::SharedState;
+use crate::shared::SharedState;
 
 /// Routes of the admin API.
 pub fn routes() -> Router<SharedState> {
@@ -47,6 +51,10 @@ pub fn routes() -> Router<SharedState> {
         .route("/_sim/tasks/stuck_next", post(stuck_next_task))
         .route("/_sim/requests", get(requests).delete(reset_requests))
         .route("/_sim/config", post(config))
+        .route("/_sim/clock", get(clock))
+        .route("/_sim/clock/advance", post(advance_clock))
+        .route("/_sim/tasks/{id}/finish", post(finish_task))
+        .route("/_sim/tasks/{id}/fail", post(fail_task))
 }
 
 fn bad(msg: impl std::fmt::Display) -> Response {
@@ -149,4 +157,65 @@ async fn config(State(st): State<SharedState>, body: Bytes) -> Response {
     let secs = st.with_store(|s| s.task_seconds);
     let period = st.backup_period_seconds();
     Json(json!({"task_seconds": secs, "backup_period_seconds": period})).into_response()
+}
+
+fn clock_json(st: &SharedState) -> Value {
+    let clock = st.clock();
+    json!({"clock": clock.kind(), "now": crate::util::iso(clock.now()), "now_ms": clock.now()})
+}
+
+async fn clock(State(st): State<SharedState>) -> Json<Value> {
+    Json(clock_json(&st))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdvanceRequest {
+    seconds: f64,
+}
+
+async fn advance_clock(State(st): State<SharedState>, body: Bytes) -> Response {
+    let req: AdvanceRequest = match parse(&body) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    match st.advance_clock(req.seconds) {
+        Ok(_) => Json(clock_json(&st)).into_response(),
+        Err(e) => bad(e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FailRequest {
+    message: Option<String>,
+}
+
+fn finish(st: &SharedState, id: &str, failure: Option<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return bad(format!("invalid task id {id:?}"));
+    };
+    match st.finish_task(id, failure) {
+        Ok(()) => {
+            let task = st.with_store(|s| s.task_detail(id));
+            match task {
+                Ok(t) => Json(t).into_response(),
+                Err(e) => bad(e.message),
+            }
+        }
+        Err(e) => bad(e.message),
+    }
+}
+
+async fn finish_task(State(st): State<SharedState>, Path(id): Path<String>) -> Response {
+    finish(&st, &id, None)
+}
+
+async fn fail_task(State(st): State<SharedState>, Path(id): Path<String>, body: Bytes) -> Response {
+    let req: FailRequest = match parse(&body) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    let message = req.message.unwrap_or_else(|| "Injected failure".into());
+    finish(&st, &id, Some(message))
 }

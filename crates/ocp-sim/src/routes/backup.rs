@@ -1,5 +1,5 @@
 //! Backup (§3.8, §5 #16, #25, #27, #28): strategies, schedules, backupNow and the backup task
-//! lists of tenants and clusters. Model, rules and shapes: [`crate::backup`].
+//! lists of tenants and clusters. Model, rules and shapes: [`crate::domain::backup`].
 //!
 //! Tenant base `T = /api/v2/ob/clusters/{id}/tenants/{tenantId}/backup`, cluster base
 //! `C = /api/v2/ob/clusters/{id}/backup`; every call exists under both.
@@ -32,50 +32,21 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::{get, post};
-use axum::Router;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::backup::{self as bk, BackupObject};
+use crate::domain::backup as bk;
 use crate::envelope::{parse_body, parse_id, Api, ApiError, ApiResult};
 use crate::paging::{in_list, page_of, Query};
-use crate::state::{SharedState, Store};
-use crate::tasks::{HookKind, TaskSpec};
-use crate::util;
+use crate::shared::SharedState;
+use crate::state::backup::BackupObject;
+use crate::state::effects::BackupNowEffect;
+use crate::state::task::TaskSpec;
+use crate::state::HookKind;
+use crate::state::Store;
 
-use super::tenant_writes::{lock_key, NORMAL};
+use crate::domain::tenants::{lock_key, NORMAL};
 
-const TENANT: &str = "/api/v2/ob/clusters/{id}/tenants/{tid}/backup";
-const CLUSTER: &str = "/api/v2/ob/clusters/{id}/backup";
 const PKG: &str = "com.alipay.ocp.service.task.business.backup";
-
-/// Routes of this family.
-pub fn routes() -> Router<SharedState> {
-    let mut r = Router::new();
-    for base in [TENANT, CLUSTER] {
-        r = r
-            .route(
-                &format!("{base}/config/backupStrategy"),
-                get(get_strategy)
-                    .post(create_strategy)
-                    .patch(modify_strategy)
-                    .delete(delete_strategy),
-            )
-            .route(
-                &format!("{base}/config/backupStrategy/startSchedule"),
-                post(start_schedule),
-            )
-            .route(
-                &format!("{base}/config/backupStrategy/stopSchedule"),
-                post(stop_schedule),
-            )
-            .route(&format!("{base}/backupNow"), post(backup_now))
-            .route(&format!("{base}/task/dataBackupTasks"), get(data_tasks))
-            .route(&format!("{base}/task/logBackupTasks"), get(log_tasks));
-    }
-    r
-}
 
 type Params = Path<Vec<(String, String)>>;
 
@@ -138,12 +109,12 @@ fn writable(store: &Store, obj: BackupObject, what: &str) -> Result<(), ApiError
 /// Lock the store and bring the backup schedules up to now.
 fn locked(st: &SharedState) -> (std::sync::MutexGuard<'_, Store>, i64) {
     let mut store = st.lock();
-    let now = util::now_ms();
+    let now = store.now();
     bk::advance(&mut store, now);
     (store, now)
 }
 
-async fn get_strategy(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
+pub(crate) async fn get_strategy(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
     let obj = object_of(&p)?;
     let (store, _) = locked(&st);
     exists(&store, obj)?;
@@ -153,7 +124,11 @@ async fn get_strategy(State(st): State<SharedState>, Path(p): Params) -> ApiResu
     }))
 }
 
-async fn create_strategy(State(st): State<SharedState>, Path(p): Params, body: Bytes) -> ApiResult {
+pub(crate) async fn create_strategy(
+    State(st): State<SharedState>,
+    Path(p): Params,
+    body: Bytes,
+) -> ApiResult {
     let obj = object_of(&p)?;
     let body: Value = parse_body(&body)?;
     let (mut store, now) = locked(&st);
@@ -171,7 +146,11 @@ async fn create_strategy(State(st): State<SharedState>, Path(p): Params, body: B
     )))
 }
 
-async fn modify_strategy(State(st): State<SharedState>, Path(p): Params, body: Bytes) -> ApiResult {
+pub(crate) async fn modify_strategy(
+    State(st): State<SharedState>,
+    Path(p): Params,
+    body: Bytes,
+) -> ApiResult {
     let obj = object_of(&p)?;
     let body: Value = parse_body(&body)?;
     let (mut store, now) = locked(&st);
@@ -193,7 +172,7 @@ async fn modify_strategy(State(st): State<SharedState>, Path(p): Params, body: B
     )))
 }
 
-async fn delete_strategy(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
+pub(crate) async fn delete_strategy(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
     let obj = object_of(&p)?;
     let (mut store, now) = locked(&st);
     writable(&store, obj, "delete the backup strategy")?;
@@ -227,15 +206,19 @@ fn schedule(st: &SharedState, p: &[(String, String)], enabled: bool) -> ApiResul
     Ok(Api::data(bk::common_response(kind, obj, None)))
 }
 
-async fn start_schedule(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
+pub(crate) async fn start_schedule(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
     schedule(&st, &p, true)
 }
 
-async fn stop_schedule(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
+pub(crate) async fn stop_schedule(State(st): State<SharedState>, Path(p): Params) -> ApiResult {
     schedule(&st, &p, false)
 }
 
-async fn backup_now(State(st): State<SharedState>, Path(p): Params, body: Bytes) -> ApiResult {
+pub(crate) async fn backup_now(
+    State(st): State<SharedState>,
+    Path(p): Params,
+    body: Bytes,
+) -> ApiResult {
     let obj = object_of(&p)?;
     let body: Value = parse_body(&body)?;
     let (mut store, _) = locked(&st);
@@ -279,24 +262,6 @@ async fn backup_now(State(st): State<SharedState>, Path(p): Params, body: Bytes)
         obj,
         Some(vec![id]),
     )))
-}
-
-/// The side effect of a backupNow task (see [`crate::tasks::Effect`]): on success, a data-backup
-/// row spanning the task's run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BackupNowEffect {
-    /// What is backed up.
-    pub object: BackupObject,
-    /// `backupMode`.
-    pub backup_mode: String,
-    /// `dataBackupMode`.
-    pub data_backup_mode: String,
-}
-
-impl From<BackupNowEffect> for crate::tasks::Effect {
-    fn from(e: BackupNowEffect) -> Self {
-        crate::tasks::Effect::BackupNow(e)
-    }
 }
 
 impl BackupNowEffect {
@@ -376,7 +341,7 @@ fn statuses(q: &Query, allowed: &[&str]) -> Result<Option<Vec<String>>, ApiError
     Ok(list)
 }
 
-async fn data_tasks(
+pub(crate) async fn data_tasks(
     State(st): State<SharedState>,
     Path(p): Params,
     RawQuery(raw): RawQuery,
@@ -406,7 +371,7 @@ async fn data_tasks(
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn log_tasks(
+pub(crate) async fn log_tasks(
     State(st): State<SharedState>,
     Path(p): Params,
     RawQuery(raw): RawQuery,

@@ -9,39 +9,30 @@
 //!
 //! Lists are paged (§1.4). The reference documents no filters; the host list takes `status`,
 //! `keyword`, `includedServiceType`, `excludedServiceType` (OCP "Query hosts" page) and `idcId`,
-//! `typeId`, `used` (sim), see [`crate::infra::HostFilter`]. The writes are in
+//! `typeId`, `used` (sim), see [`crate::domain::infra::HostFilter`]. The writes are in
 //! [`super::compute_writes`].
 
+use super::answer;
+use crate::domain::compute;
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::get;
-use axum::Router;
 
 use crate::envelope::{parse_id, Api, ApiError, ApiResult};
 use crate::paging::{page_of, Query};
 use crate::render;
-use crate::state::SharedState;
+use crate::shared::SharedState;
 
-/// Routes of this family.
-pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/api/v2/compute/regions", get(list_regions))
-        .route("/api/v2/compute/regions/{id}", get(get_region))
-        .route("/api/v2/compute/idcs", get(list_idcs))
-        .route("/api/v2/compute/idcs/{id}", get(get_idc))
-        .route("/api/v2/compute/hostTypes", get(list_host_types))
-        .route("/api/v2/compute/hostTypes/{id}", get(get_host_type))
-        .route("/api/v2/compute/hosts", get(list_hosts))
-        .route("/api/v2/compute/hosts/{id}", get(get_host))
-}
-
-async fn list_regions(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn list_regions(
+    State(st): State<SharedState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
     let q = Query::parse(raw.as_deref());
     let store = st.lock();
     let items = store.regions.values().map(render::region).collect();
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn get_region(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_region(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id, "region")?;
     let store = st.lock();
     let r = store
@@ -51,7 +42,7 @@ async fn get_region(State(st): State<SharedState>, Path(id): Path<String>) -> Ap
     Ok(Api::data(render::region(r)))
 }
 
-async fn list_idcs(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn list_idcs(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
     let q = Query::parse(raw.as_deref());
     let store = st.lock();
     let items = store
@@ -62,7 +53,7 @@ async fn list_idcs(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> Ap
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn get_idc(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_idc(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id, "IDC")?;
     let store = st.lock();
     let i = store
@@ -72,14 +63,20 @@ async fn get_idc(State(st): State<SharedState>, Path(id): Path<String>) -> ApiRe
     Ok(Api::data(render::idc(&store, i)))
 }
 
-async fn list_host_types(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn list_host_types(
+    State(st): State<SharedState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
     let q = Query::parse(raw.as_deref());
     let store = st.lock();
     let items = store.host_types.values().map(render::host_type).collect();
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn get_host_type(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_host_type(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+) -> ApiResult {
     let id = parse_id(&id, "host type")?;
     let store = st.lock();
     let t = store
@@ -89,9 +86,12 @@ async fn get_host_type(State(st): State<SharedState>, Path(id): Path<String>) ->
     Ok(Api::data(render::host_type(t)))
 }
 
-async fn list_hosts(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn list_hosts(
+    State(st): State<SharedState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
     let q = Query::parse(raw.as_deref());
-    let filter = crate::infra::HostFilter::parse(&q)?;
+    let filter = crate::domain::infra::HostFilter::parse(&q)?;
     let store = st.lock();
     let items = store
         .hosts
@@ -102,7 +102,7 @@ async fn list_hosts(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> A
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn get_host(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_host(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id, "host")?;
     let store = st.lock();
     let h = store
@@ -110,4 +110,67 @@ async fn get_host(State(st): State<SharedState>, Path(id): Path<String>) -> ApiR
         .get(&id)
         .ok_or_else(|| ApiError::not_found("HOST", format!("host not found: id={id}")))?;
     Ok(Api::data(render::host(&store, h)))
+}
+
+pub(crate) async fn create_region(State(st): State<SharedState>, body: Bytes) -> ApiResult {
+    answer(compute::create_region(&mut st.lock(), &body))
+}
+
+pub(crate) async fn delete_region(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    answer(compute::delete_region(&mut st.lock(), &id))
+}
+
+pub(crate) async fn create_idc(State(st): State<SharedState>, body: Bytes) -> ApiResult {
+    answer(compute::create_idc(&mut st.lock(), &body))
+}
+
+pub(crate) async fn delete_idc(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+    answer(compute::delete_idc(&mut st.lock(), &id))
+}
+
+pub(crate) async fn create_host_type(State(st): State<SharedState>, body: Bytes) -> ApiResult {
+    answer(compute::create_host_type(&mut st.lock(), &body))
+}
+
+pub(crate) async fn delete_host_type(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    answer(compute::delete_host_type(&mut st.lock(), &id))
+}
+
+pub(crate) async fn create_credential(State(st): State<SharedState>, body: Bytes) -> ApiResult {
+    answer(compute::create_credential(&mut st.lock(), &body))
+}
+
+pub(crate) async fn list_credentials(
+    State(st): State<SharedState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
+    answer(compute::list_credentials(&mut st.lock(), raw.as_deref()))
+}
+
+pub(crate) async fn delete_credential(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    answer(compute::delete_credential(&mut st.lock(), &id))
+}
+
+pub(crate) async fn batch_create_hosts(State(st): State<SharedState>, body: Bytes) -> ApiResult {
+    answer(compute::batch_create_hosts(&mut st.lock(), &body))
+}
+
+pub(crate) async fn delete_host(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    answer(compute::delete_host(&mut st.lock(), &id))
+}
+
+pub(crate) async fn list_packages(RawQuery(raw): RawQuery) -> ApiResult {
+    answer(compute::list_packages(raw.as_deref()))
 }

@@ -1,5 +1,5 @@
 //! Databases (§3.5, §5 #14), OB users, roles, privileges and database objects (§3.6, §4.3,
-//! §5 #15, #24) of a tenant. Model, vocabulary and JSON shapes: [`crate::db_objects`].
+//! §5 #15, #24) of a tenant. Model, vocabulary and JSON shapes: [`crate::domain::db_objects`].
 //!
 //! Base path `/api/v2/ob/clusters/{id}/tenants/{tenantId}`; every call is synchronous (§3.6,
 //! §5 #14) and answers with the envelope; lists are `data.contents` without `page` (§5 #24).
@@ -39,7 +39,7 @@
 //!   only, others are untouched, and an empty `privileges` list removes that entry. grant and
 //!   revoke need at least one entry and non-empty `privileges`; modify accepts empty lists.
 //! * privileges and object types must be spelled exactly as OCP lists them; `ALL` /
-//!   `ALL PRIVILEGES` is refused in every request (see [`crate::db_objects`]).
+//!   `ALL PRIVILEGES` is refused in every request (see [`crate::domain::db_objects`]).
 //! * grant and modify need existing targets: `dbName` an existing database, `schemaName` an
 //!   existing (Oracle) user, granted roles existing roles (else 400 `ILLEGAL_ARGUMENT`). The
 //!   object itself is **not** checked (tables are outside OCP's API); an object that received a
@@ -48,7 +48,7 @@
 //! * A role cannot be granted to itself nor create a cycle (400 `ILLEGAL_ARGUMENT`).
 //! * grant and modify on a **locked** user are refused: 400 `ILLEGAL_STATE` `user X is locked`
 //!   (our decision); lock, unlock, changePassword, revoke and delete work on locked users.
-//! * Passwords follow the tenant root-password rule ([`crate::tenant_rules::check_password`]) and
+//! * Passwords follow the tenant root-password rule ([`crate::domain::rules::check_password`]) and
 //!   are never returned. `root` (MySQL) and `SYS` (Oracle) use the tenant's root password:
 //!   changing theirs changes the tenant's and vice versa.
 //! * Deleting a built-in user or role (`root`; `SYS`, `SYSTEM`, `CONNECT`, `RESOURCE`, `DBA`,
@@ -56,7 +56,7 @@
 //!   privilege on objects of its schema (`DROP USER ... CASCADE`); deleting a role removes it
 //!   from the `roles` of users and roles; deleting a database removes its `dbPrivileges` entries.
 //! * Databases: `charset` defaults to the tenant's charset, `collation` to that charset's
-//!   default ([`crate::tenant_rules::resolve_collation`]); `primaryZone` absent or `""` = `null`,
+//!   default ([`crate::domain::rules::resolve_collation`]); `primaryZone` absent or `""` = `null`,
 //!   meaning "inherits the tenant's primary zone" (reported as `null`, not resolved), otherwise
 //!   validated like a tenant primary zone against the tenant's replicas; `readonly` false. PUT
 //!   changes `primaryZone` (`""` resets to `null`) and `readonly` (absent = unchanged);
@@ -69,7 +69,7 @@
 //! `OB_CLUSTER_NOT_FOUND` / `OB_TENANT_NOT_FOUND`), tenant mode (400 `ILLEGAL_ARGUMENT`: roles,
 //! object privileges and role grants need an Oracle tenant — `roles are supported only by
 //! Oracle-mode tenants`; databases and database privileges a MySQL tenant), then for writes the
-//! tenant lock of tenant tasks (400 `RESOURCE_BUSY`, shared with [`super::tenant_writes`]),
+//! tenant lock of tenant tasks (400 `RESOURCE_BUSY`, shared with [`crate::domain::tenants`]),
 //! cluster `RUNNING` and tenant `NORMAL` (400 `ILLEGAL_STATE`), the addressed user / role /
 //! database (404 `OB_USER_NOT_FOUND` / `OB_ROLE_NOT_FOUND` / `OB_DATABASE_NOT_FOUND`), a locked
 //! user (400 `ILLEGAL_STATE`), the body (400 `ILLEGAL_ARGUMENT`, the message starts with the
@@ -81,55 +81,19 @@ use std::collections::BTreeSet;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{Method, StatusCode, Uri};
-use axum::routing::{get, post, put};
-use axum::Router;
+use axum::http::{Method, Uri};
 use serde_json::{json, Map, Value};
 
-use crate::db_objects::{
+use crate::domain::db_objects::{
     self as dbo, check_principal, is_oracle, lookup_key, parse_privileges, Database, Grants,
     ObRole, ObUser, ObjectKey, Password, PrivSet, Scope, TenantObjects,
 };
+use crate::domain::rules::{self as rules, invalid};
 use crate::envelope::{Api, ApiError, ApiResult};
-use crate::state::{IdKind, SharedState, Store, Tenant};
-use crate::tenant_rules::{self as rules, invalid};
-use crate::util;
+use crate::shared::SharedState;
+use crate::state::{IdKind, Store, Tenant};
 
-use super::tenant_writes::{body_object, ids, writable, NORMAL};
-
-const BASE: &str = "/api/v2/ob/clusters/{id}/tenants/{tid}";
-
-/// Routes of this family.
-pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route(&format!("{BASE}/users"), get(list_users).post(create_user))
-        .route(
-            &format!("{BASE}/users/{{name}}"),
-            get(get_user).delete(delete_user),
-        )
-        .route(
-            &format!("{BASE}/users/{{name}}/{{action}}"),
-            post(user_action),
-        )
-        .route(&format!("{BASE}/roles"), get(list_roles).post(create_role))
-        .route(
-            &format!("{BASE}/roles/{{name}}"),
-            get(get_role).delete(delete_role),
-        )
-        .route(
-            &format!("{BASE}/roles/{{name}}/{{action}}"),
-            post(role_action),
-        )
-        .route(&format!("{BASE}/objects"), get(list_objects))
-        .route(
-            &format!("{BASE}/databases"),
-            get(list_databases).post(create_database),
-        )
-        .route(
-            &format!("{BASE}/databases/{{name}}"),
-            put(modify_database).delete(delete_database),
-        )
-}
+use crate::domain::tenants::{body_object, ids, writable, NORMAL};
 
 type TenantPath = Path<(String, String)>;
 type NamePath = Path<(String, String, String)>;
@@ -145,7 +109,7 @@ fn contents(items: Vec<Value>) -> Value {
 
 fn no_handler(method: &Method, uri: &Uri) -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
+        404,
         "NOT_FOUND",
         format!("No handler found for {method} {}", uri.path()),
     )
@@ -522,7 +486,10 @@ fn create_global(body: &Map<String, Value>, oracle: bool) -> Result<PrivSet, Api
 // ---------------------------------------------------------------------------------------------
 // Users
 
-async fn list_users(State(st): State<SharedState>, Path((id, tid)): TenantPath) -> ApiResult {
+pub(crate) async fn list_users(
+    State(st): State<SharedState>,
+    Path((id, tid)): TenantPath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     let oracle = is_oracle(&t);
@@ -535,7 +502,10 @@ async fn list_users(State(st): State<SharedState>, Path((id, tid)): TenantPath) 
     Ok(Api::data(contents(items)))
 }
 
-async fn get_user(State(st): State<SharedState>, Path((id, tid, name)): NamePath) -> ApiResult {
+pub(crate) async fn get_user(
+    State(st): State<SharedState>,
+    Path((id, tid, name)): NamePath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     let oracle = is_oracle(&t);
@@ -549,13 +519,14 @@ async fn get_user(State(st): State<SharedState>, Path((id, tid, name)): NamePath
 
 /// `POST /users` `{username*, password*, saveToCredential, globalPrivileges, dbPrivileges
 /// (MySQL), roles (Oracle)}` → the user.
-async fn create_user(
+pub(crate) async fn create_user(
     State(st): State<SharedState>,
     Path((id, tid)): TenantPath,
     body: Bytes,
 ) -> ApiResult {
     let body = body_object(&body)?;
     let mut store = st.lock();
+    let now = store.now();
     let t = tenant(&store, &id, &tid)?;
     check_writable(&store, &t, "create a user in")?;
     let oracle = is_oracle(&t);
@@ -596,14 +567,17 @@ async fn create_user(
         password: Password::Own(password),
         locked: false,
         grants,
-        create_time: util::now_ms(),
+        create_time: now,
     };
     let out = dbo::render_user(oracle, &user);
     objs.users.insert(name, user);
     Ok(Api::data(out))
 }
 
-async fn delete_user(State(st): State<SharedState>, Path((id, tid, name)): NamePath) -> ApiResult {
+pub(crate) async fn delete_user(
+    State(st): State<SharedState>,
+    Path((id, tid, name)): NamePath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     check_writable(&store, &t, "delete a user of")?;
@@ -647,7 +621,7 @@ enum UserAction {
 
 /// `POST /users/{username}/{action}`: changePassword, lock, unlock and the privilege and role
 /// calls.
-async fn user_action(
+pub(crate) async fn user_action(
     State(st): State<SharedState>,
     Path((id, tid, name, action)): ActionPath,
     method: Method,
@@ -715,7 +689,10 @@ async fn user_action(
 // ---------------------------------------------------------------------------------------------
 // Roles (Oracle only)
 
-async fn list_roles(State(st): State<SharedState>, Path((id, tid)): TenantPath) -> ApiResult {
+pub(crate) async fn list_roles(
+    State(st): State<SharedState>,
+    Path((id, tid)): TenantPath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     need_oracle(&t, "roles")?;
@@ -728,7 +705,10 @@ async fn list_roles(State(st): State<SharedState>, Path((id, tid)): TenantPath) 
     Ok(Api::data(contents(items)))
 }
 
-async fn get_role(State(st): State<SharedState>, Path((id, tid, name)): NamePath) -> ApiResult {
+pub(crate) async fn get_role(
+    State(st): State<SharedState>,
+    Path((id, tid, name)): NamePath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     need_oracle(&t, "roles")?;
@@ -741,13 +721,14 @@ async fn get_role(State(st): State<SharedState>, Path((id, tid, name)): NamePath
 }
 
 /// `POST /roles` `{roleName*, globalPrivileges, roles}` → the role.
-async fn create_role(
+pub(crate) async fn create_role(
     State(st): State<SharedState>,
     Path((id, tid)): TenantPath,
     body: Bytes,
 ) -> ApiResult {
     let body = body_object(&body)?;
     let mut store = st.lock();
+    let now = store.now();
     let t = tenant(&store, &id, &tid)?;
     need_oracle(&t, "roles")?;
     check_writable(&store, &t, "create a role in")?;
@@ -776,14 +757,17 @@ async fn create_role(
     let role = ObRole {
         name: name.clone(),
         grants,
-        create_time: util::now_ms(),
+        create_time: now,
     };
     let out = dbo::render_role(&role);
     objs.roles.insert(name, role);
     Ok(Api::data(out))
 }
 
-async fn delete_role(State(st): State<SharedState>, Path((id, tid, name)): NamePath) -> ApiResult {
+pub(crate) async fn delete_role(
+    State(st): State<SharedState>,
+    Path((id, tid, name)): NamePath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     need_oracle(&t, "roles")?;
@@ -811,7 +795,7 @@ async fn delete_role(State(st): State<SharedState>, Path((id, tid, name)): NameP
 }
 
 /// `POST /roles/{roleName}/{grant|revoke|modify}{GlobalPrivilege|ObjectPrivilege|Role}`.
-async fn role_action(
+pub(crate) async fn role_action(
     State(st): State<SharedState>,
     Path((id, tid, name, action)): ActionPath,
     method: Method,
@@ -843,7 +827,10 @@ async fn role_action(
 // ---------------------------------------------------------------------------------------------
 // Objects
 
-async fn list_objects(State(st): State<SharedState>, Path((id, tid)): TenantPath) -> ApiResult {
+pub(crate) async fn list_objects(
+    State(st): State<SharedState>,
+    Path((id, tid)): TenantPath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     let items = store
@@ -858,7 +845,10 @@ async fn list_objects(State(st): State<SharedState>, Path((id, tid)): TenantPath
 // ---------------------------------------------------------------------------------------------
 // Databases (MySQL only)
 
-async fn list_databases(State(st): State<SharedState>, Path((id, tid)): TenantPath) -> ApiResult {
+pub(crate) async fn list_databases(
+    State(st): State<SharedState>,
+    Path((id, tid)): TenantPath,
+) -> ApiResult {
     let mut store = st.lock();
     let t = tenant(&store, &id, &tid)?;
     need_mysql(&t, "databases")?;
@@ -890,13 +880,14 @@ fn db_primary_zone(t: &Tenant, pz: &str) -> Result<Option<String>, ApiError> {
 
 /// `POST /databases` `{dbName*, charset, collation, primaryZone, readonly}` (§5 #14) → the
 /// database.
-async fn create_database(
+pub(crate) async fn create_database(
     State(st): State<SharedState>,
     Path((id, tid)): TenantPath,
     body: Bytes,
 ) -> ApiResult {
     let body = body_object(&body)?;
     let mut store = st.lock();
+    let now = store.now();
     let t = tenant(&store, &id, &tid)?;
     need_mysql(&t, "databases")?;
     check_writable(&store, &t, "create a database in")?;
@@ -936,14 +927,14 @@ async fn create_database(
         collation,
         primary_zone,
         readonly,
-        create_time: util::now_ms(),
+        create_time: now,
     };
     store.objects_mut(t.id).databases.insert(name, db.clone());
     Ok(Api::data(dbo::render_database(&store, &t, &db)))
 }
 
 /// `PUT /databases/{dbName}` `{primaryZone, readonly}` (§5 #14) → the database.
-async fn modify_database(
+pub(crate) async fn modify_database(
     State(st): State<SharedState>,
     Path((id, tid, name)): NamePath,
     body: Bytes,
@@ -981,7 +972,7 @@ async fn modify_database(
     Ok(Api::data(dbo::render_database(&store, &t, &db)))
 }
 
-async fn delete_database(
+pub(crate) async fn delete_database(
     State(st): State<SharedState>,
     Path((id, tid, name)): NamePath,
 ) -> ApiResult {

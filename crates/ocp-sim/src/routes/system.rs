@@ -4,26 +4,16 @@
 //!   (our decision; OCP clients only use the call as a liveness probe).
 //! * `/api/v2/info`: `data` = `{version: "4.3.6", buildVersion, buildTime, ...}`.
 
-use axum::routing::get;
-use axum::Router;
 use serde_json::json;
 
 use crate::envelope::{Api, ApiResult};
-use crate::state::SharedState;
 use crate::util;
 
-/// Routes of this family.
-pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/api/v2/time", get(time))
-        .route("/api/v2/info", get(info))
-}
-
-async fn time() -> ApiResult {
+pub(crate) async fn time() -> ApiResult {
     Ok(Api::data(json!(util::iso(util::now_ms()))))
 }
 
-async fn info() -> ApiResult {
+pub(crate) async fn info() -> ApiResult {
     Ok(Api::data(json!({
         "version": crate::OCP_VERSION,
         "buildVersion": format!("{}-20250317163012", crate::OCP_VERSION),

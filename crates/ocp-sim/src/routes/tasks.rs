@@ -1,4 +1,4 @@
-//! Task instances (§2.4). Semantics of retry/rollback/skip/cancel: see [`crate::tasks`].
+//! Task instances (§2.4). Semantics of retry/rollback/skip/cancel: see [`crate::domain::tasks`].
 //!
 //! | Method + path | `data` |
 //! |---|---|
@@ -10,39 +10,13 @@
 //! | `GET /api/v2/tasks/instances/{id}/subtasks/{sid}/log` | the log as one JSON **string** (lines joined with `\n`, empty for a subtask that has not started). Our decision: §2.4 only says "log text" |
 
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::{get, post};
-use axum::Router;
 use serde_json::{json, Value};
 
 use crate::envelope::{parse_id, Api, ApiError, ApiResult};
 use crate::paging::{contains_ci, in_list, page_of, Query};
-use crate::state::{SharedState, Store};
-use crate::tasks::Task;
-
-/// Routes of this family.
-pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/api/v2/tasks/instances", get(list_tasks))
-        .route("/api/v2/tasks/instances/{id}", get(get_task))
-        .route("/api/v2/tasks/instances/{id}/retry", post(retry_task))
-        .route("/api/v2/tasks/instances/{id}/rollback", post(rollback_task))
-        .route(
-            "/api/v2/tasks/instances/{id}/subtasks/{sid}/retry",
-            post(retry_subtask),
-        )
-        .route(
-            "/api/v2/tasks/instances/{id}/subtasks/{sid}/skip",
-            post(skip_subtask),
-        )
-        .route(
-            "/api/v2/tasks/instances/{id}/subtasks/{sid}/cancel",
-            post(cancel_subtask),
-        )
-        .route(
-            "/api/v2/tasks/instances/{id}/subtasks/{sid}/log",
-            get(subtask_log),
-        )
-}
+use crate::shared::SharedState;
+use crate::state::Store;
+use crate::state::Task;
 
 fn cluster_name_of(store: &Store, t: &Task) -> Option<String> {
     t.cluster_id
@@ -58,7 +32,10 @@ fn tenant_name_of(store: &Store, t: &Task) -> Option<String> {
         .or_else(|| t.string_map.get("tenant_name").cloned())
 }
 
-async fn list_tasks(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn list_tasks(
+    State(st): State<SharedState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
     let q = Query::parse(raw.as_deref());
     let name = q.get("name").map(String::from);
     let status = q.list("status");
@@ -110,20 +87,23 @@ async fn list_tasks(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> A
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn get_task(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_task(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id, "task instance")?;
     let store = st.lock();
     Ok(Api::data(store.task_detail(id)?))
 }
 
-async fn retry_task(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn retry_task(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id, "task instance")?;
     let mut store = st.lock();
     store.retry_task(id)?;
     Ok(Api::data(store.task_detail(id)?))
 }
 
-async fn rollback_task(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn rollback_task(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+) -> ApiResult {
     let id = parse_id(&id, "task instance")?;
     let mut store = st.lock();
     store.rollback_task(id)?;
@@ -142,28 +122,28 @@ fn subtask_op(st: &SharedState, id: &str, sid: &str, op: SubOp) -> ApiResult {
     Ok(Api::data(store.subtask_json(task, idx)))
 }
 
-async fn retry_subtask(
+pub(crate) async fn retry_subtask(
     State(st): State<SharedState>,
     Path((id, sid)): Path<(String, String)>,
 ) -> ApiResult {
     subtask_op(&st, &id, &sid, Store::retry_subtask)
 }
 
-async fn skip_subtask(
+pub(crate) async fn skip_subtask(
     State(st): State<SharedState>,
     Path((id, sid)): Path<(String, String)>,
 ) -> ApiResult {
     subtask_op(&st, &id, &sid, Store::skip_subtask)
 }
 
-async fn cancel_subtask(
+pub(crate) async fn cancel_subtask(
     State(st): State<SharedState>,
     Path((id, sid)): Path<(String, String)>,
 ) -> ApiResult {
     subtask_op(&st, &id, &sid, Store::cancel_subtask)
 }
 
-async fn subtask_log(
+pub(crate) async fn subtask_log(
     State(st): State<SharedState>,
     Path((id, sid)): Path<(String, String)>,
 ) -> ApiResult {

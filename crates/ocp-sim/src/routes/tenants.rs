@@ -1,6 +1,6 @@
 //! Tenants (read side, §3.4) and the unit spec catalogue (§5 #11). The tenant writes
 //! (create, delete, modify*, lock/unlock, changePassword, replicas) are implemented in
-//! [`super::tenant_writes`] and routed here.
+//! [`crate::domain::tenants`] and routed here.
 //!
 //! | Method + path | Notes |
 //! |---|---|
@@ -10,86 +10,25 @@
 //! | `GET /api/v2/ob/clusters/{id}/tenants/{tenantId}/units` | paged; `zoneName` filter. Also served under the singular `/api/v2/ob/cluster/{id}/...` spelling one D page uses |
 //! | `GET /api/v2/ob/unitSpecs` | paged unit spec catalogue. **Path is our decision** (§5 #11: "not in scope of docs found; simulator ships a fixed catalogue") |
 
+use super::answer;
+use crate::domain::tenants;
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::{get, post};
-use axum::Router;
 use serde_json::Value;
 
 use crate::envelope::{parse_id, Api, ApiResult};
 use crate::paging::{contains_ci, in_list, page_of, str_of, Query};
 use crate::render;
-use crate::state::SharedState;
-
-use super::tenant_writes as w;
-
-/// Routes of this family.
-pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/api/v2/ob/tenants", get(list_all_tenants))
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants",
-            get(list_cluster_tenants).post(w::create_tenant),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/createTenant",
-            post(w::create_tenant),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}",
-            get(get_tenant).delete(w::delete_tenant),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyWhitelist",
-            post(w::modify_whitelist),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyPrimaryZone",
-            post(w::modify_primary_zone),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/changePassword",
-            post(w::change_password),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/lock",
-            post(w::lock_tenant),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/unlock",
-            post(w::unlock_tenant),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyDescription",
-            post(w::modify_description),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/addReplica",
-            post(w::add_replica),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/deleteReplica",
-            post(w::delete_replica),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyReplica",
-            post(w::modify_replica),
-        )
-        .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/units",
-            get(list_units),
-        )
-        .route(
-            "/api/v2/ob/cluster/{id}/tenants/{tid}/units",
-            get(list_units),
-        )
-        .route("/api/v2/ob/unitSpecs", get(list_unit_specs))
-}
+use crate::shared::SharedState;
 
 fn bool_match(v: &Value, field: &str, want: Option<bool>) -> bool {
     want.is_none_or(|w| v.get(field).and_then(Value::as_bool) == Some(w))
 }
 
-async fn list_all_tenants(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn list_all_tenants(
+    State(st): State<SharedState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
     let q = Query::parse(raw.as_deref());
     let name = q.get("name").map(String::from);
     let mode = q.list("mode");
@@ -124,7 +63,7 @@ async fn list_all_tenants(State(st): State<SharedState>, RawQuery(raw): RawQuery
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn list_cluster_tenants(
+pub(crate) async fn list_cluster_tenants(
     State(st): State<SharedState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
@@ -155,7 +94,7 @@ async fn list_cluster_tenants(
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn get_tenant(
+pub(crate) async fn get_tenant(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
 ) -> ApiResult {
@@ -166,7 +105,7 @@ async fn get_tenant(
     Ok(Api::data(render::tenant(&store, t, true)))
 }
 
-async fn list_units(
+pub(crate) async fn list_units(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
@@ -187,9 +126,107 @@ async fn list_units(
     Ok(Api::data(page_of(items, &q)?))
 }
 
-async fn list_unit_specs(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
+pub(crate) async fn list_unit_specs(
+    State(st): State<SharedState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult {
     let q = Query::parse(raw.as_deref());
     let store = st.lock();
     let items = store.unit_specs.values().map(render::unit_spec).collect();
     Ok(Api::data(page_of(items, &q)?))
+}
+
+pub(crate) async fn create_tenant(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::create_tenant(&mut st.lock(), &id, &body))
+}
+
+pub(crate) async fn delete_tenant(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+) -> ApiResult {
+    answer(tenants::delete_tenant(&mut st.lock(), &id, &tid))
+}
+
+pub(crate) async fn modify_whitelist(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::modify_whitelist(&mut st.lock(), &id, &tid, &body))
+}
+
+pub(crate) async fn change_password(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::change_password(&mut st.lock(), &id, &tid, &body))
+}
+
+pub(crate) async fn lock_tenant(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+) -> ApiResult {
+    answer(tenants::lock_tenant(&mut st.lock(), &id, &tid))
+}
+
+pub(crate) async fn unlock_tenant(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+) -> ApiResult {
+    answer(tenants::unlock_tenant(&mut st.lock(), &id, &tid))
+}
+
+pub(crate) async fn modify_description(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::modify_description(
+        &mut st.lock(),
+        &id,
+        &tid,
+        &body,
+    ))
+}
+
+pub(crate) async fn modify_primary_zone(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::modify_primary_zone(
+        &mut st.lock(),
+        &id,
+        &tid,
+        &body,
+    ))
+}
+
+pub(crate) async fn add_replica(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::add_replica(&mut st.lock(), &id, &tid, &body))
+}
+
+pub(crate) async fn delete_replica(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::delete_replica(&mut st.lock(), &id, &tid, &body))
+}
+
+pub(crate) async fn modify_replica(
+    State(st): State<SharedState>,
+    Path((id, tid)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult {
+    answer(tenants::modify_replica(&mut st.lock(), &id, &tid, &body))
 }

@@ -133,7 +133,8 @@ async fn paging_defaults_limits_and_sort() {
 
 #[tokio::test]
 async fn clusters_zones_servers() {
-    let (_sim, c) = sim(2.0).await;
+    // Tasks outlast the test: it sees them running, then ends each one (`wait_task`).
+    let (_sim, c) = sim(3600.0).await;
     let d = c.data("/api/v2/ob/clusters").await;
     assert_eq!(d["page"]["totalElements"], 1);
     let cl = &d["contents"][0];
@@ -336,6 +337,7 @@ async fn task_lifecycle_progress_busy_and_success() {
             break;
         }
         assert!(Instant::now() < deadline, "no progress seen: {t}");
+        // Polling a condition (progress on the wall clock) with a deadline.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
@@ -548,6 +550,8 @@ async fn stuck_task_cancel_and_subtask_retry() {
         .post_empty(&format!("/api/v2/ob/clusters/{CLUSTER}/stop"))
         .await;
     let id = r.body["data"]["id"].as_i64().expect("id");
+    // Proving that nothing happens needs a wait: longer than a whole task, a stuck one still
+    // runs.
     tokio::time::sleep(Duration::from_millis(400)).await;
     let t = c.data(&format!("/api/v2/tasks/instances/{id}")).await;
     assert_eq!(t["status"], "RUNNING");

@@ -1,10 +1,8 @@
 //! End-to-end tests of the backup endpoints (§3.8): strategies, schedules, backupNow, task lists.
 
-use std::time::{Duration, Instant};
-
 use serde_json::{json, Value};
 
-use crate::support::{sim, Client, CLUSTER, SYS};
+use crate::support::{sim, sim_virtual, Client, CLUSTER, SYS};
 
 const T: &str = "/api/v2/ob/clusters/1000001/tenants/1002001/backup";
 const C: &str = "/api/v2/ob/clusters/1000001/backup";
@@ -785,7 +783,7 @@ async fn every_validation_rule_is_a_400_naming_the_field() {
 /// backup row follows the schedule and `startLogBackup`.
 #[tokio::test]
 async fn schedule_produces_rows_and_log_backup_follows_it() {
-    let (sim, c) = sim(0.1).await;
+    let (sim, c) = sim_virtual(0.1).await;
     let path = strategy_path(T);
     // The knob over the admin API (default would be max(1, 5 × 0.1) = 1 s).
     let r = c
@@ -796,8 +794,8 @@ async fn schedule_produces_rows_and_log_backup_follows_it() {
     assert!((sim.state().backup_period_seconds() - 0.25).abs() < 1e-9);
 
     c.post(&path, oss_body()).await.ok();
-    // Disabled schedule: nothing runs, no log backup.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Disabled schedule: nothing runs, no log backup, however much time passes.
+    c.advance(0.6).await;
     assert!(c.rows(T, "dataBackupTasks", "").await.is_empty());
     assert!(c.rows(T, "logBackupTasks", "").await.is_empty());
 
@@ -822,15 +820,10 @@ async fn schedule_produces_rows_and_log_backup_follows_it() {
     assert!(logs[0]["checkpoint"].is_string());
     assert_eq!(logs[0]["endTime"], Value::Null);
 
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let rows = loop {
-        let rows = c.rows(T, "dataBackupTasks", "").await;
-        if rows.len() >= 3 {
-            break rows;
-        }
-        assert!(Instant::now() < deadline, "no scheduled rows: {rows:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    // Three and a bit periods of 0.25 s: three scheduled backups.
+    c.advance(0.8).await;
+    let rows = c.rows(T, "dataBackupTasks", "").await;
+    assert_eq!(rows.len(), 3, "{rows:?}");
     // Day map {"1": FULL, "4": INCREMENTAL} round-robin; backup sets 1, 2, 3.
     let modes: Vec<&str> = rows
         .iter()
@@ -885,7 +878,7 @@ async fn schedule_produces_rows_and_log_backup_follows_it() {
     let logs = c.rows(T, "logBackupTasks", "").await;
     assert!(logs.iter().all(|l| l["status"] == "STOPPED"), "{logs:?}");
     let stopped = c.rows(T, "dataBackupTasks", "").await.len();
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    c.advance(0.9).await;
     let rows = c.rows(T, "dataBackupTasks", "").await;
     assert_eq!(rows.len(), stopped, "rows grew after stopSchedule");
     assert!(
@@ -965,25 +958,20 @@ async fn schedule_produces_rows_and_log_backup_follows_it() {
 
 #[tokio::test]
 async fn cluster_schedule_via_state_knob() {
-    let (sim, c) = sim(0.1).await;
+    let (sim, c) = sim_virtual(0.1).await;
     sim.state().set_backup_period_seconds(0.2);
     let path = strategy_path(C);
     let mut body = oss_body();
     body["obBackupScheduleConfig"]["backupScheduleEnabled"] = json!(true);
     body["obBackupScheduleConfig"]["dayAndDataBackupModelMap"] = json!({"7": "FULL_BACKUP"});
     c.post(&path, body).await.ok();
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let rows = c.rows(C, "dataBackupTasks", "").await;
-        if rows.len() >= 2 {
-            assert!(rows.iter().all(|r| r["dataBackupMode"] == "FULL_BACKUP"));
-            assert!(rows.iter().all(|r| r["backupDimension"] == "CLUSTER"));
-            assert!(rows.iter().all(|r| r["tenantId"] == Value::Null));
-            break;
-        }
-        assert!(Instant::now() < deadline, "no scheduled rows: {rows:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    // Two and a half periods of 0.2 s: two scheduled backups.
+    c.advance(0.5).await;
+    let rows = c.rows(C, "dataBackupTasks", "").await;
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.iter().all(|r| r["dataBackupMode"] == "FULL_BACKUP"));
+    assert!(rows.iter().all(|r| r["backupDimension"] == "CLUSTER"));
+    assert!(rows.iter().all(|r| r["tenantId"] == Value::Null));
     let logs = c.rows(C, "logBackupTasks", "").await;
     assert_eq!(logs.len(), 1);
     assert_eq!(logs[0]["status"], "INPROGRESS");
@@ -995,7 +983,7 @@ async fn cluster_schedule_via_state_knob() {
         c.rows(C, "logBackupTasks", "").await[0]["status"],
         "STOPPED"
     );
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    c.advance(0.6).await;
     assert_eq!(c.rows(C, "dataBackupTasks", "").await.len(), n);
     // Tenant lists are separate.
     assert!(c.rows(T, "dataBackupTasks", "").await.is_empty());
@@ -1195,14 +1183,7 @@ async fn unknown_objects_and_preconditions() {
         assert_eq!(r.status, 400, "{}", r.body);
         assert_eq!(r.code(), "RESOURCE_BUSY");
     }
-    let t = c.data(&format!("/api/v2/tasks/instances/{task}")).await;
-    let sid = t["subtasks"]
-        .as_array()
-        .expect("subtasks")
-        .iter()
-        .find(|s| s["status"] == "RUNNING")
-        .and_then(|s| s["id"].as_i64())
-        .expect("running subtask");
+    let sid = c.stuck_subtask(task).await;
     c.post_empty(&format!(
         "/api/v2/tasks/instances/{task}/subtasks/{sid}/cancel"
     ))

@@ -626,15 +626,7 @@ async fn writes_need_a_normal_idle_tenant() {
     // Reads still work.
     assert_eq!(c.contents(&format!("{t}/users")).await.len(), 1);
     // Cancel the stuck subtask: the task fails, the tenant is NORMAL again.
-    let detail = c.data(&format!("/api/v2/tasks/instances/{task}")).await;
-    let running = detail["subtasks"]
-        .as_array()
-        .expect("subtasks")
-        .iter()
-        .find(|s| s["status"] == "RUNNING")
-        .expect("running subtask")["id"]
-        .as_i64()
-        .expect("id");
+    let running = c.stuck_subtask(task).await;
     c.post(
         &format!("/api/v2/tasks/instances/{task}/subtasks/{running}/cancel"),
         json!({}),

@@ -261,11 +261,15 @@ async fn delay_after_runs_the_handler_even_when_the_client_gives_up() {
         r.as_ref().err().is_some_and(|e| e.is_timeout()),
         "expected a timeout"
     );
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(
-        c.tenant_named("late1").await.is_some(),
-        "applied before the delay"
-    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while c.tenant_named("late1").await.is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "applied before the delay"
+        );
+        // Polling a condition (the create applied by the handler) with a deadline.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     // Phase after with a patient client: the answer comes after the delay, with the real
     // duration.
@@ -291,6 +295,8 @@ async fn delay_after_runs_the_handler_even_when_the_client_gives_up() {
         r.as_ref().err().is_some_and(|e| e.is_timeout()),
         "expected a timeout"
     );
+    // Proving that nothing happens needs a wait: longer than the injected 1.5 s delay, after
+    // which the handler would have run had the request not been abandoned.
     tokio::time::sleep(Duration::from_millis(1800)).await;
     assert!(
         c.tenant_named("late2").await.is_none(),
@@ -450,6 +456,8 @@ async fn stuck_task_stays_running_and_failed_subtask_log_is_served() {
         .await;
     let id = r.body["data"]["id"].as_i64().expect("task id");
     for _ in 0..10 {
+        // Proving that nothing happens needs a wait: a stuck task stays RUNNING well past its
+        // whole duration.
         tokio::time::sleep(Duration::from_millis(100)).await;
         let t = c.task(id).await;
         assert_eq!(t["status"], "RUNNING", "{t}");

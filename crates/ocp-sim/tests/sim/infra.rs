@@ -326,7 +326,8 @@ fn hosts_body(ips: &[&str], credential: i64) -> Value {
 
 #[tokio::test]
 async fn hosts_batch_create_rules_filters_and_delete() {
-    let (_sim, c) = sim(1.0).await;
+    // Tasks outlast the test: it sees them running, then ends each one (`wait_task`).
+    let (_sim, c) = sim(3600.0).await;
     let cred = credential(&c).await;
     let path = "/api/v2/compute/hosts/batchCreate";
     let total = "/api/v2/compute/hosts";
@@ -671,6 +672,7 @@ async fn cluster_create_shows_progress_then_runs_with_sys_tenant() {
     // Subtasks progress while the task runs.
     let tid = task["id"].as_i64().expect("id");
     let mut seen_progress = false;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let done = loop {
         let t = c.data(&format!("/api/v2/tasks/instances/{tid}")).await;
         if t["status"] != "RUNNING" {
@@ -683,6 +685,11 @@ async fn cluster_create_shows_progress_then_runs_with_sys_tenant() {
             assert!(st[ok + 1..].iter().all(|s| s == "PENDING"), "{st:?}");
             seen_progress = true;
         }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the task did not finish: {t}"
+        );
+        // Polling a condition (progress and end on the wall clock) with a deadline.
         tokio::time::sleep(Duration::from_millis(30)).await;
     };
     assert!(seen_progress);
@@ -918,7 +925,8 @@ async fn cluster_create_failure_then_rollback_frees_hosts() {
 
 #[tokio::test]
 async fn cluster_delete_frees_hosts_and_removes_tenants() {
-    let (_sim, c) = sim(1.0).await;
+    // Tasks outlast the test: it sees them running, then ends each one (`wait_task`).
+    let (_sim, c) = sim(3600.0).await;
     let cid = c.create_cluster_ok(three_zone_body("c2")).await;
     let r = c
         .post(
@@ -1002,7 +1010,8 @@ async fn cluster_delete_needs_a_settled_status() {
 
 #[tokio::test]
 async fn zone_add_delete_and_units_rule() {
-    let (_sim, c) = sim(1.0).await;
+    // Tasks outlast the test: it sees them running, then ends each one (`wait_task`).
+    let (_sim, c) = sim(3600.0).await;
     let zones = format!("/api/v2/ob/clusters/{DEMO}/zones");
     // Rules first: nothing is created.
     c.post(
@@ -1171,7 +1180,8 @@ async fn last_zone_cannot_be_deleted() {
 
 #[tokio::test]
 async fn servers_add_and_batch_delete() {
-    let (_sim, c) = sim(1.0).await;
+    // Tasks outlast the test: it sees them running, then ends each one (`wait_task`).
+    let (_sim, c) = sim(3600.0).await;
     let servers = format!("/api/v2/ob/clusters/{DEMO}/servers");
     // Rules.
     c.post(
@@ -1282,7 +1292,8 @@ async fn servers_add_and_batch_delete() {
 
 #[tokio::test]
 async fn new_tenants_avoid_servers_being_added() {
-    let (_sim, c) = sim(2.0).await;
+    // Tasks outlast the test: it sees them running, then ends each one (`wait_task`).
+    let (_sim, c) = sim(3600.0).await;
     let r = c
         .post(
             &format!("/api/v2/ob/clusters/{DEMO}/servers"),

@@ -9,6 +9,7 @@ mod support;
 
 mod api;
 mod backup;
+mod clock;
 mod db_objects;
 mod faults;
 mod infra;

@@ -283,6 +283,8 @@ async fn restart_with_state_file_keeps_everything_and_resumes_tasks() {
     );
     let (t3, t3_task) = create_tenant(&c, "t3").await;
     drop(sim_b);
+    // Real time passes while the simulator is down, on purpose: more than the task's 0.5 s
+    // (tasks resume by the wall clock).
     tokio::time::sleep(Duration::from_millis(800)).await;
     let (_sim_c, c) = start(&file, 0.2).await;
     let t = c.tenant_named("t3").await.expect("t3");

@@ -948,6 +948,8 @@ async fn failed_modifications_leave_tenant_unchanged() {
     sim.state().stuck_next_task();
     let r = c.delete(&format!("{TENANTS}/{tid}")).await;
     let task = r.task_id();
+    // Proving that nothing happens needs a wait: longer than a whole task, a stuck one still
+    // runs.
     tokio::time::sleep(Duration::from_millis(700)).await;
     let t = c.data(&format!("/api/v2/tasks/instances/{task}")).await;
     assert_eq!(t["status"], "RUNNING");

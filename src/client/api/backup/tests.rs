@@ -248,7 +248,7 @@ fn an_echoed_secret_is_masked_in_errors() {
 
 use std::time::Duration;
 
-use ocp_sim::backup::BackupObject;
+use ocp_sim::state::backup::BackupObject;
 
 use crate::client::api::user::fixture::{tenant, TenantFixture};
 use crate::client::testutil::{assert_no_password, ok, wait_ok, LossyFront, TestSim};
@@ -463,7 +463,23 @@ async fn task_lists_read_every_page_of_data_and_log_backups() {
 
     f.sim.sim.state().set_backup_period_seconds(0.01);
     ok(c.create_backup_strategy(t, &body_enabled(true)).await);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Wait until the schedule has run more than a page of backups.
+    let rows_in_sim = || {
+        f.sim.sim.state().with_store(|s| {
+            let now = s.now();
+            ocp_sim::domain::backup::advance(s, now);
+            s.backup.data_rows.len()
+        })
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while rows_in_sim() <= 100 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the schedule ran too few backups"
+        );
+        // Polling a condition (more than a page of backup rows) with a deadline.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let logs = ok(c.list_log_backup_tasks(t).await);
     assert_eq!(logs.len(), 1, "{logs:?}");
     assert_eq!(logs[0].status.as_deref(), Some("INPROGRESS"));

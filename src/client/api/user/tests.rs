@@ -392,7 +392,9 @@ async fn mysql_users_are_created_granted_locked_and_deleted() {
         .map(|u| u.password.clone());
     assert_eq!(
         stored,
-        Some(ocp_sim::db_objects::Password::Own("Other_Pw#2025-y".into()))
+        Some(ocp_sim::state::db_objects::Password::Own(
+            "Other_Pw#2025-y".into()
+        ))
     );
 
     assert!(ok(c.delete_db_user(cid, tid, "app").await));

@@ -233,17 +233,46 @@ impl Client {
         self.data(&format!("/api/v2/tasks/instances/{id}")).await
     }
 
-    /// The task once it is no longer RUNNING.
-    pub(crate) async fn wait_task(&self, id: i64) -> Value {
+    /// Moves a virtual-clock simulator's time `seconds` forward.
+    pub(crate) async fn advance(&self, seconds: f64) {
+        let r = self
+            .post(
+                "/_sim/clock/advance",
+                serde_json::json!({"seconds": seconds}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "advance the clock: {}", r.text);
+    }
+
+    /// The id of the last subtask of a stuck task, once it runs: a stuck task keeps it RUNNING
+    /// for ever (an earlier subtask may end between a read and a cancel).
+    pub(crate) async fn stuck_subtask(&self, id: i64) -> i64 {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let t = self.task(id).await;
-            if t["status"] != "RUNNING" {
-                return t;
+            let last = t["subtasks"]
+                .as_array()
+                .and_then(|s| s.last())
+                .cloned()
+                .expect("subtasks");
+            if last["status"] == "RUNNING" {
+                return last["id"].as_i64().expect("subtask id");
             }
-            assert!(Instant::now() < deadline, "task {id} did not finish: {t}");
+            assert!(Instant::now() < deadline, "task {id} never got stuck: {t}");
+            // Polling a condition (the stuck last subtask) with a deadline.
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    /// The task at its end: a task still running is ended now (`POST /_sim/tasks/{id}/finish`:
+    /// its remaining subtasks run at this instant, an armed failure still strikes), so no test
+    /// waits for task time to pass. A stuck task is released too.
+    pub(crate) async fn wait_task(&self, id: i64) -> Value {
+        // Refused (400) when the task already ended by itself: nothing to do then.
+        self.post_empty(&format!("/_sim/tasks/{id}/finish")).await;
+        let t = self.task(id).await;
+        assert_ne!(t["status"], "RUNNING", "task {id} did not end: {t}");
+        t
     }
 
     /// The task once it has finished, which must be SUCCESSFUL.
@@ -292,6 +321,20 @@ impl Client {
 pub(crate) async fn sim(task_seconds: f64) -> (Sim, Client) {
     let sim = Sim::start(SimConfig {
         task_seconds,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("start sim");
+    let c = Client::new(&sim);
+    (sim, c)
+}
+
+/// A simulator on the virtual clock (time moves only through `/_sim/clock/advance`) whose
+/// tasks take `task_seconds` of that clock, and a client of it.
+pub(crate) async fn sim_virtual(task_seconds: f64) -> (Sim, Client) {
+    let sim = Sim::start(SimConfig {
+        task_seconds,
+        clock: ocp_sim::ClockKind::Virtual,
         ..SimConfig::default()
     })
     .await

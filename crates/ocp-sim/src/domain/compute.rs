@@ -1,5 +1,5 @@
 //! Writes of the compute family (§3.7): regions, IDCs, host types, SSH credentials and hosts,
-//! plus the OceanBase package catalogue. Rules and shapes: [`crate::infra`]; the reads are in
+//! plus the OceanBase package catalogue. Rules and shapes: [`crate::domain::infra`]; the reads are in
 //! [`super::compute`].
 //!
 //! | Method + path | Body (`*` = required) | Answer |
@@ -32,48 +32,21 @@
 //! task leaves the host `NEW` (not deployable; retry or rollback), a rollback removes it.
 //! New hosts report `x86_64`, `CentOS Linux 7`, 16 CPUs and 64 GB (no agent to ask; sim).
 
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use axum::routing::{delete, get, post};
-use axum::Router;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::envelope::{parse_body, parse_id, Api, ApiError, ApiResult};
-use crate::infra::{self, Credential};
+use crate::domain::infra::{self, Credential};
+use crate::domain::rules::{self as rules, invalid, required};
+use crate::envelope::{parse_body, parse_id, ApiError};
 use crate::paging::{contains_ci, in_list, page_of, str_of, Query};
 use crate::render;
-use crate::state::{Host, HostType, IdKind, Idc, Region, SharedState, Store};
-use crate::tasks::{HookKind, TaskSpec};
-use crate::tenant_rules::{self as rules, invalid, required};
-use crate::util;
+use crate::state::effects::HostEffect;
+use crate::state::task::TaskSpec;
+use crate::state::HookKind;
+use crate::state::{Host, HostType, IdKind, Idc, Region, Store};
+
+use super::Reply;
 
 const PKG: &str = "com.alipay.ocp.service.task.business.compute";
-
-/// Routes of this family (merged with the reads of [`super::compute`]).
-pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/api/v2/compute/regions", post(create_region))
-        .route("/api/v2/compute/regions/{id}", delete(delete_region))
-        .route("/api/v2/compute/idcs", post(create_idc))
-        .route("/api/v2/compute/idcs/{id}", delete(delete_idc))
-        .route("/api/v2/compute/hostTypes", post(create_host_type))
-        .route("/api/v2/compute/hostTypes/{id}", delete(delete_host_type))
-        .route(
-            "/api/v2/compute/hosts/batchCreate",
-            post(batch_create_hosts),
-        )
-        .route("/api/v2/compute/hosts/{id}", delete(delete_host))
-        .route(
-            "/api/v2/profiles/me/credentials",
-            get(list_credentials).post(create_credential),
-        )
-        .route(
-            "/api/v2/profiles/me/credentials/{id}",
-            delete(delete_credential),
-        )
-        .route("/api/v2/software-packages", get(list_packages))
-}
 
 fn in_use(what: &str, users: &str, list: &[String], hint: &str) -> ApiError {
     ApiError::illegal_state(format!(
@@ -85,13 +58,13 @@ fn in_use(what: &str, users: &str, list: &[String], hint: &str) -> ApiError {
 // ---------------------------------------------------------------------------------------------
 // Regions
 
-async fn create_region(State(st): State<SharedState>, body: Bytes) -> ApiResult {
-    let body: Value = parse_body(&body)?;
+/// `POST /api/v2/compute/regions`: create a region.
+pub fn create_region(store: &mut Store, body: &[u8]) -> Reply {
+    let body: Value = parse_body(body)?;
     let obj = rules::object(&body, "")?;
     let name = rules::req_str(obj, "", "name")?;
     infra::check_location_name("name", &name)?;
     let description = rules::opt_str(obj, "", "description")?;
-    let mut store = st.lock();
     if let Some(r) = store
         .regions
         .values()
@@ -103,7 +76,7 @@ async fn create_region(State(st): State<SharedState>, body: Bytes) -> ApiResult 
         )));
     }
     let id = store.next_id(IdKind::Region);
-    let now = util::now_ms();
+    let now = store.now();
     let r = Region {
         id,
         name,
@@ -113,12 +86,12 @@ async fn create_region(State(st): State<SharedState>, body: Bytes) -> ApiResult 
     };
     let data = render::region(&r);
     store.regions.insert(id, r);
-    Ok(Api::data(data))
+    Ok(Some(data))
 }
 
-async fn delete_region(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
-    let id = parse_id(&id, "region")?;
-    let mut store = st.lock();
+/// `DELETE /api/v2/compute/regions/{id}`: delete an unused region.
+pub fn delete_region(store: &mut Store, id: &str) -> Reply {
+    let id = parse_id(id, "region")?;
     let r = store
         .regions
         .get(&id)
@@ -138,20 +111,20 @@ async fn delete_region(State(st): State<SharedState>, Path(id): Path<String>) ->
         ));
     }
     store.regions.remove(&id);
-    Ok(Api::empty())
+    Ok(None)
 }
 
 // ---------------------------------------------------------------------------------------------
 // IDCs
 
-async fn create_idc(State(st): State<SharedState>, body: Bytes) -> ApiResult {
-    let body: Value = parse_body(&body)?;
+/// `POST /api/v2/compute/idcs`: create an IDC in a region.
+pub fn create_idc(store: &mut Store, body: &[u8]) -> Reply {
+    let body: Value = parse_body(body)?;
     let obj = rules::object(&body, "")?;
     let name = rules::req_str(obj, "", "name")?;
     infra::check_location_name("name", &name)?;
     let description = rules::opt_str(obj, "", "description")?;
     let region_id = infra::req_int(obj, "", "regionId")?;
-    let mut store = st.lock();
     if !store.regions.contains_key(&region_id) {
         return Err(invalid(
             "regionId",
@@ -169,7 +142,7 @@ async fn create_idc(State(st): State<SharedState>, body: Bytes) -> ApiResult {
         )));
     }
     let id = store.next_id(IdKind::Idc);
-    let now = util::now_ms();
+    let now = store.now();
     let i = Idc {
         id,
         name,
@@ -178,14 +151,14 @@ async fn create_idc(State(st): State<SharedState>, body: Bytes) -> ApiResult {
         create_time: now,
         update_time: now,
     };
-    let data = render::idc(&store, &i);
+    let data = render::idc(store, &i);
     store.idcs.insert(id, i);
-    Ok(Api::data(data))
+    Ok(Some(data))
 }
 
-async fn delete_idc(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
-    let id = parse_id(&id, "IDC")?;
-    let mut store = st.lock();
+/// `DELETE /api/v2/compute/idcs/{id}`: delete an unused IDC.
+pub fn delete_idc(store: &mut Store, id: &str) -> Reply {
+    let id = parse_id(id, "IDC")?;
     let i = store
         .idcs
         .get(&id)
@@ -223,19 +196,19 @@ async fn delete_idc(State(st): State<SharedState>, Path(id): Path<String>) -> Ap
         ));
     }
     store.idcs.remove(&id);
-    Ok(Api::empty())
+    Ok(None)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Host types
 
-async fn create_host_type(State(st): State<SharedState>, body: Bytes) -> ApiResult {
-    let body: Value = parse_body(&body)?;
+/// `POST /api/v2/compute/hostTypes`: create a host type.
+pub fn create_host_type(store: &mut Store, body: &[u8]) -> Reply {
+    let body: Value = parse_body(body)?;
     let obj = rules::object(&body, "")?;
     let name = rules::req_str(obj, "", "name")?;
     infra::check_host_type_name("name", &name)?;
     let description = rules::opt_str(obj, "", "description")?;
-    let mut store = st.lock();
     if let Some(t) = store
         .host_types
         .values()
@@ -247,7 +220,7 @@ async fn create_host_type(State(st): State<SharedState>, body: Bytes) -> ApiResu
         )));
     }
     let id = store.next_id(IdKind::HostType);
-    let now = util::now_ms();
+    let now = store.now();
     let t = HostType {
         id,
         name,
@@ -257,12 +230,12 @@ async fn create_host_type(State(st): State<SharedState>, body: Bytes) -> ApiResu
     };
     let data = render::host_type(&t);
     store.host_types.insert(id, t);
-    Ok(Api::data(data))
+    Ok(Some(data))
 }
 
-async fn delete_host_type(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
-    let id = parse_id(&id, "host type")?;
-    let mut store = st.lock();
+/// `DELETE /api/v2/compute/hostTypes/{id}`: delete an unused host type.
+pub fn delete_host_type(store: &mut Store, id: &str) -> Reply {
+    let id = parse_id(id, "host type")?;
     let t = store
         .host_types
         .get(&id)
@@ -282,14 +255,15 @@ async fn delete_host_type(State(st): State<SharedState>, Path(id): Path<String>)
         ));
     }
     store.host_types.remove(&id);
-    Ok(Api::empty())
+    Ok(None)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Credentials
 
-async fn create_credential(State(st): State<SharedState>, body: Bytes) -> ApiResult {
-    let body: Value = parse_body(&body)?;
+/// `POST /api/v2/profiles/me/credentials`: store an SSH credential.
+pub fn create_credential(store: &mut Store, body: &[u8]) -> Reply {
+    let body: Value = parse_body(body)?;
     let obj = rules::object(&body, "")?;
     // `validate` asks OCP to try the login on `hostIdList`; the simulator has no SSH, so a
     // validation always succeeds (our decision). The flag is still type-checked.
@@ -321,7 +295,6 @@ async fn create_credential(State(st): State<SharedState>, body: Bytes) -> ApiRes
     }
     let username = rules::req_str(prop, p, "username")?;
     let passphrase = rules::req_str(prop, p, "passphrase")?;
-    let mut store = st.lock();
     let mut host_ids = Vec::new();
     if let Some(list) = infra::opt_array(prop, p, "hostIdList")? {
         for (i, v) in list.iter().enumerate() {
@@ -349,7 +322,7 @@ async fn create_credential(State(st): State<SharedState>, body: Bytes) -> ApiRes
         )));
     }
     let id = store.next_id(IdKind::Credential);
-    let now = util::now_ms();
+    let now = store.now();
     let c = Credential {
         id,
         name,
@@ -364,13 +337,13 @@ async fn create_credential(State(st): State<SharedState>, body: Bytes) -> ApiRes
     };
     let data = infra::credential_json(&c);
     store.credentials.insert(id, c);
-    Ok(Api::data(data))
+    Ok(Some(data))
 }
 
-async fn list_credentials(State(st): State<SharedState>, RawQuery(raw): RawQuery) -> ApiResult {
-    let q = Query::parse(raw.as_deref());
+/// `GET /api/v2/profiles/me/credentials`: the credentials, paged (secrets never shown).
+pub fn list_credentials(store: &mut Store, raw: Option<&str>) -> Reply {
+    let q = Query::parse(raw);
     let types = q.list("targetType");
-    let store = st.lock();
     let items: Vec<Value> = store
         .credentials
         .values()
@@ -381,12 +354,12 @@ async fn list_credentials(State(st): State<SharedState>, RawQuery(raw): RawQuery
         })
         .map(infra::credential_json)
         .collect();
-    Ok(Api::data(page_of(items, &q)?))
+    Ok(Some(page_of(items, &q)?))
 }
 
-async fn delete_credential(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
-    let id = parse_id(&id, "credential")?;
-    let mut store = st.lock();
+/// `DELETE /api/v2/profiles/me/credentials/{id}`.
+pub fn delete_credential(store: &mut Store, id: &str) -> Reply {
+    let id = parse_id(id, "credential")?;
     let c = store.credentials.get(&id).ok_or_else(|| {
         ApiError::not_found("CREDENTIAL", format!("credential not found: id={id}"))
     })?;
@@ -405,7 +378,7 @@ async fn delete_credential(State(st): State<SharedState>, Path(id): Path<String>
         ));
     }
     store.credentials.remove(&id);
-    Ok(Api::empty())
+    Ok(None)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -540,23 +513,10 @@ fn parse_batch_create(store: &Store, body: &Value) -> Result<BatchCreate, ApiErr
 }
 
 fn set_host_status(s: &mut Store, id: i64, status: &str) {
+    let now = s.now();
     if let Some(h) = s.hosts.get_mut(&id) {
         h.status = status.to_string();
-        h.update_time = util::now_ms();
-    }
-}
-
-/// The side effects of `Add host` (see [`crate::tasks::Effect`]): `NEW` while running and on
-/// failure, `ONLINE` on success; a rollback removes the host.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HostEffect {
-    /// The host.
-    pub host_id: i64,
-}
-
-impl From<HostEffect> for crate::tasks::Effect {
-    fn from(e: HostEffect) -> Self {
-        crate::tasks::Effect::Host(e)
+        h.update_time = now;
     }
 }
 
@@ -580,11 +540,11 @@ fn remove_host(s: &mut Store, id: i64) {
     }
 }
 
-async fn batch_create_hosts(State(st): State<SharedState>, body: Bytes) -> ApiResult {
-    let body: Value = parse_body(&body)?;
-    let mut store = st.lock();
-    let req = parse_batch_create(&store, &body)?;
-    let now = util::now_ms();
+/// `POST /api/v2/compute/hosts/batchCreate`: add hosts, one `Add host` task each.
+pub fn batch_create_hosts(store: &mut Store, body: &[u8]) -> Reply {
+    let body: Value = parse_body(body)?;
+    let req = parse_batch_create(store, &body)?;
+    let now = store.now();
     let idc_name = store
         .idcs
         .get(&req.idc_id)
@@ -639,7 +599,7 @@ async fn batch_create_hosts(State(st): State<SharedState>, body: Bytes) -> ApiRe
             Ok(t) => tasks.push(t),
             Err(err) => {
                 for h in &created {
-                    remove_host(&mut store, *h);
+                    remove_host(&mut *store, *h);
                 }
                 for t in &tasks {
                     store.tasks.remove(t);
@@ -652,12 +612,12 @@ async fn batch_create_hosts(State(st): State<SharedState>, body: Bytes) -> ApiRe
         .iter()
         .map(|t| store.task_detail(*t))
         .collect::<Result<Vec<Value>, ApiError>>()?;
-    Ok(Api::data(json!({ "contents": contents })))
+    Ok(Some(json!({ "contents": contents })))
 }
 
-async fn delete_host(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
-    let id = parse_id(&id, "host")?;
-    let mut store = st.lock();
+/// `DELETE /api/v2/compute/hosts/{id}`: delete a host no OBServer uses.
+pub fn delete_host(store: &mut Store, id: &str) -> Reply {
+    let id = parse_id(id, "host")?;
     let h = store
         .hosts
         .get(&id)
@@ -677,15 +637,16 @@ async fn delete_host(State(st): State<SharedState>, Path(id): Path<String>) -> A
             s.zone_name
         )));
     }
-    remove_host(&mut store, id);
-    Ok(Api::empty())
+    remove_host(&mut *store, id);
+    Ok(None)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Software packages
 
-async fn list_packages(RawQuery(raw): RawQuery) -> ApiResult {
-    let q = Query::parse(raw.as_deref());
+/// `GET /api/v2/software-packages`: the OB packages the simulator can deploy.
+pub fn list_packages(raw: Option<&str>) -> Reply {
+    let q = Query::parse(raw);
     let keyword = q.get("keyword").map(String::from);
     let lists: Vec<(&str, Option<Vec<String>>)> =
         ["type", "version", "operatingSystem", "architecture"]
@@ -706,5 +667,5 @@ async fn list_packages(RawQuery(raw): RawQuery) -> ApiResult {
                 .all(|(k, l)| l.as_ref().is_none_or(|l| in_list(str_of(v, k), l)))
         })
         .collect();
-    Ok(Api::data(page_of(items, &q)?))
+    Ok(Some(page_of(items, &q)?))
 }

@@ -1,6 +1,6 @@
 //! Cluster topology writes: create/delete OB clusters (§3.1), add/delete zones (§3.2, §5 #12),
 //! add/batch-delete OBServers (§3.3). All are async (§2.1) and answer a TaskInstance with
-//! `clusterId` (§5 #2). Rules and shared helpers: [`crate::infra`]; the reads and power
+//! `clusterId` (§5 #2). Rules and shared helpers: [`crate::domain::infra`]; the reads and power
 //! operations are in [`super::clusters`].
 //!
 //! | Method + path | Body (`*` = required) | Task (subtasks) |
@@ -44,40 +44,21 @@
 
 use std::collections::BTreeSet;
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::routing::{delete, post};
-use axum::Router;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::envelope::{parse_body, parse_id, Api, ApiError, ApiResult};
-use crate::infra::{self, ObPackage, CREATING, DELETING, FAILED, RUNNING};
-use crate::state::{
-    Cluster, IdKind, Reservation, SharedState, Store, Tenant, TenantZone, Unit, UnitSpec, Zone,
-};
-use crate::tasks::{HookKind, TaskSpec};
-use crate::tenant_rules::{self as rules, invalid, required};
-use crate::util;
+use crate::domain::infra::{self, ObPackage, CREATING, DELETING, FAILED, RUNNING};
+use crate::domain::rules::{self as rules, invalid, required};
+use crate::envelope::{parse_body, parse_id, ApiError};
+use crate::state::effects::{NewReplica, Statuses, TopologyEffect};
+use crate::state::task::TaskSpec;
+use crate::state::HookKind;
+use crate::state::{Cluster, IdKind, Reservation, Store, Tenant, TenantZone, Unit, UnitSpec, Zone};
+
+use super::Reply;
 
 const PKG: &str = "com.alipay.ocp.service.task.business";
 const STOPPED: &str = "STOPPED";
 const EPS: f64 = 1e-9;
-
-/// Routes of this family (merged with the reads of [`super::clusters`]).
-pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/api/v2/ob/clusters", post(create_cluster))
-        .route("/api/v2/ob/clusters/{id}", delete(delete_cluster))
-        .route("/api/v2/ob/clusters/{id}/zones", post(add_zone))
-        .route("/api/v2/ob/clusters/{id}/zones/{zone}", delete(delete_zone))
-        .route("/api/v2/ob/clusters/{id}/servers", post(add_servers))
-        .route(
-            "/api/v2/ob/clusters/{id}/servers/batchDelete",
-            post(batch_delete_servers),
-        )
-}
 
 fn tenant_lock(cid: i64, tid: i64) -> String {
     format!("cluster/{cid}/tenant/{tid}")
@@ -116,15 +97,6 @@ fn cluster_task(c: &Cluster, name: &str) -> TaskSpec {
         .prohibit_rollback(false)
 }
 
-/// Statuses of (parts of) a cluster, restored when a removal fails or is rolled back.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Statuses {
-    cluster_id: i64,
-    cluster: Option<String>,
-    zones: Vec<(String, String)>,
-    servers: Vec<(i64, String)>,
-}
-
 impl Statuses {
     /// `with_cluster`: include the cluster status; `zones`: zone names to include; `servers`:
     /// server ids to include.
@@ -156,11 +128,12 @@ impl Statuses {
     }
 
     fn restore(&self, s: &mut Store) {
+        let now = s.now();
         if let Some(c) = s.clusters.get_mut(&self.cluster_id) {
             if let Some(st) = &self.cluster {
                 c.status = st.clone();
             }
-            c.update_time = util::now_ms();
+            c.update_time = now;
             for z in &mut c.zones {
                 if let Some((_, st)) = self.zones.iter().find(|(n, _)| *n == z.name) {
                     z.status = st.clone();
@@ -176,11 +149,12 @@ impl Statuses {
 
     /// Set every member of the snapshot to `status`.
     fn set(&self, s: &mut Store, status: &str) {
+        let now = s.now();
         if let Some(c) = s.clusters.get_mut(&self.cluster_id) {
             if self.cluster.is_some() {
                 c.status = status.to_string();
             }
-            c.update_time = util::now_ms();
+            c.update_time = now;
             for z in &mut c.zones {
                 if self.zones.iter().any(|(n, _)| *n == z.name) {
                     z.status = status.to_string();
@@ -192,66 +166,6 @@ impl Statuses {
                 srv.status = status.to_string();
             }
         }
-    }
-}
-
-/// The side effects of cluster topology tasks (see [`crate::tasks::Effect`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum TopologyEffect {
-    /// `Create OB cluster`: everything `CREATING`; success `RUNNING` (sys `NORMAL`, obTenantId
-    /// 1); failure `FAILED`; rollback removes the cluster.
-    CreateCluster {
-        /// The new cluster.
-        cluster_id: i64,
-        /// Its sys tenant.
-        sys_tenant_id: i64,
-    },
-    /// `Delete primary|standby OB cluster`.
-    DeleteCluster {
-        /// The cluster.
-        cluster_id: i64,
-        /// Statuses restored on failure/rollback.
-        snapshot: Statuses,
-    },
-    /// `Add zone` (with `addReplicaParams` tenants).
-    AddZone {
-        /// The cluster.
-        cluster_id: i64,
-        /// The new zone.
-        zone: String,
-        /// The new zone and its OBServers.
-        snapshot: Statuses,
-        /// Tenant replicas added in the zone.
-        replicas: Vec<NewReplica>,
-    },
-    /// `Delete zone`.
-    DeleteZone {
-        /// The cluster.
-        cluster_id: i64,
-        /// The zone.
-        zone: String,
-        /// Statuses restored on failure/rollback.
-        snapshot: Statuses,
-    },
-    /// `Add OBServer`.
-    AddServers {
-        /// The new OBServers.
-        snapshot: Statuses,
-        /// Their ids (removed by a rollback).
-        servers: Vec<i64>,
-    },
-    /// `Delete OBServer`.
-    DeleteServers {
-        /// Statuses restored on failure/rollback.
-        snapshot: Statuses,
-        /// The OBServers removed on success.
-        servers: Vec<i64>,
-    },
-}
-
-impl From<TopologyEffect> for crate::tasks::Effect {
-    fn from(e: TopologyEffect) -> Self {
-        crate::tasks::Effect::Topology(e)
     }
 }
 
@@ -392,9 +306,10 @@ fn remove_cluster(s: &mut Store, cid: i64) {
 fn remove_zone(s: &mut Store, cid: i64, zone: &str) {
     s.servers
         .retain(|_, srv| !(srv.cluster_id == cid && srv.zone_name == zone));
+    let now = s.now();
     if let Some(c) = s.clusters.get_mut(&cid) {
         c.zones.retain(|z| z.name != zone);
-        c.update_time = util::now_ms();
+        c.update_time = now;
     }
 }
 
@@ -603,9 +518,10 @@ fn parse_create(store: &Store, body: &Value) -> Result<CreateReq, ApiError> {
 
 /// Set the cluster, its zones and servers (and its sys tenant) to `status`.
 fn set_cluster_all(s: &mut Store, cid: i64, status: &str) {
+    let now = s.now();
     if let Some(c) = s.clusters.get_mut(&cid) {
         c.status = status.to_string();
-        c.update_time = util::now_ms();
+        c.update_time = now;
         for z in &mut c.zones {
             z.status = status.to_string();
         }
@@ -622,12 +538,11 @@ fn set_tenant_status(s: &mut Store, tid: i64, status: &str) {
 }
 
 /// `POST /api/v2/ob/clusters` (§3.1, async).
-async fn create_cluster(State(st): State<SharedState>, body: Bytes) -> ApiResult {
-    let body: Value = parse_body(&body)?;
-    let mut store = st.lock();
-    let req = parse_create(&store, &body)?;
+pub fn create_cluster(store: &mut Store, body: &[u8]) -> Reply {
+    let body: Value = parse_body(body)?;
+    let req = parse_create(store, &body)?;
     let cid = store.next_id(IdKind::Cluster);
-    let now = util::now_ms();
+    let now = store.now();
     let mut zones = Vec::new();
     let mut server_ids = Vec::new();
     let mut host_ids = Vec::new();
@@ -640,7 +555,7 @@ async fn create_cluster(State(st): State<SharedState>, body: Bytes) -> ApiResult
         });
         let root_host = z.root_host.unwrap_or(z.hosts[0]);
         for h in &z.hosts {
-            let sid = infra::new_server(&mut store, cid, &z.name, *h, CREATING);
+            let sid = infra::new_server(&mut *store, cid, &z.name, *h, CREATING);
             server_ids.push(sid);
             host_ids.push(*h);
             if *h == root_host {
@@ -741,9 +656,9 @@ async fn create_cluster(State(st): State<SharedState>, body: Bytes) -> ApiResult
         sys_tenant_id: tid,
     });
     match store.submit_task(spec) {
-        Ok(task) => Ok(Api::data(store.task_detail(task)?)),
+        Ok(task) => Ok(Some(store.task_detail(task)?)),
         Err(e) => {
-            remove_cluster(&mut store, cid);
+            remove_cluster(&mut *store, cid);
             Err(e)
         }
     }
@@ -753,9 +668,8 @@ async fn create_cluster(State(st): State<SharedState>, body: Bytes) -> ApiResult
 // Delete cluster
 
 /// `DELETE /api/v2/ob/clusters/{id}` (§3.1, async; task name per §4.5).
-async fn delete_cluster(State(st): State<SharedState>, Path(id): Path<String>) -> ApiResult {
-    let cid = parse_id(&id, "cluster")?;
-    let mut store = st.lock();
+pub fn delete_cluster(store: &mut Store, id: &str) -> Reply {
+    let cid = parse_id(id, "cluster")?;
     let c = store.cluster(cid)?.clone();
     store.ensure_not_busy(&[format!("cluster/{cid}")])?;
     if ![RUNNING, STOPPED, FAILED].contains(&c.status.as_str()) {
@@ -773,7 +687,7 @@ async fn delete_cluster(State(st): State<SharedState>, Path(id): Path<String>) -
         .filter(|t| t.cluster_id == cid)
         .map(|t| t.name.clone())
         .collect();
-    let snap = Statuses::take(&store, cid, true, &zone_names, &servers);
+    let snap = Statuses::take(store, cid, true, &zone_names, &servers);
     let name = if c.cluster_type == "STANDBY" {
         "Delete standby OB cluster"
     } else {
@@ -800,7 +714,7 @@ async fn delete_cluster(State(st): State<SharedState>, Path(id): Path<String>) -
         snapshot: snap,
     });
     let task = store.submit_task(spec)?;
-    Ok(Api::data(store.task_detail(task)?))
+    Ok(Some(store.task_detail(task)?))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -954,7 +868,7 @@ fn place_on_new_servers(
                 });
             let Some((i, _)) = best else {
                 return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
+                    400,
                     "RESOURCE_NOT_ENOUGH",
                     format!(
                         "not enough resources for {}: {} unit(s) of {} need {} CPU cores and {} GB memory each in the new zone {zone}, whose OBServers offer {cpu} CPU cores and {mem} GB each",
@@ -971,21 +885,10 @@ fn place_on_new_servers(
     Ok(out)
 }
 
-/// A replica added by an add-zone task: the tenant zone and the servers of its units.
-/// A tenant replica added by `Add zone` (`addReplicaParams`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NewReplica {
-    tenant_id: i64,
-    zone: TenantZone,
-    servers: Vec<i64>,
-    reservations: Vec<Reservation>,
-}
-
 /// `POST /api/v2/ob/clusters/{id}/zones` (§3.2, async).
-async fn add_zone(State(st): State<SharedState>, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let cid = parse_id(&id, "cluster")?;
-    let body: Value = parse_body(&body)?;
-    let mut store = st.lock();
+pub fn add_zone(store: &mut Store, id: &str, body: &[u8]) -> Reply {
+    let cid = parse_id(id, "cluster")?;
+    let body: Value = parse_body(body)?;
     let c = store.cluster(cid)?.clone();
     let hint = body.get("name").and_then(Value::as_str).unwrap_or("");
     store.ensure_not_busy(&[zone_lock(cid, hint)])?;
@@ -997,10 +900,10 @@ async fn add_zone(State(st): State<SharedState>, Path(id): Path<String>, body: B
     }
     let obj = rules::object(&body, "")?;
     let mut seen = BTreeSet::new();
-    let z = parse_zone(&store, obj, "", &c.architecture, &mut seen)?;
+    let z = parse_zone(store, obj, "", &c.architecture, &mut seen)?;
     rules::opt_str(obj, "", "packageOperatingSystem")?;
     let params = infra::parse_startup_parameters(obj, "")?;
-    let replicas = parse_add_replicas(&store, &c, obj, &z.name)?;
+    let replicas = parse_add_replicas(store, &c, obj, &z.name)?;
     if let Some(other) = c
         .zones
         .iter()
@@ -1022,21 +925,22 @@ async fn add_zone(State(st): State<SharedState>, Path(id): Path<String>, body: B
             }
         }
     }
-    let placement = place_on_new_servers(&store, z.hosts.len(), &z.name, &replicas)?;
+    let placement = place_on_new_servers(store, z.hosts.len(), &z.name, &replicas)?;
 
     // Apply: the zone and its OBServers exist at once (CREATING).
     let servers: Vec<i64> = z
         .hosts
         .iter()
-        .map(|h| infra::new_server(&mut store, cid, &z.name, *h, CREATING))
+        .map(|h| infra::new_server(&mut *store, cid, &z.name, *h, CREATING))
         .collect();
+    let now = store.now();
     if let Some(cm) = store.clusters.get_mut(&cid) {
         cm.zones.push(Zone {
             name: z.name.clone(),
             idc_id: z.idc_id,
             status: CREATING.into(),
         });
-        cm.update_time = util::now_ms();
+        cm.update_time = now;
     }
     let mut new_replicas = Vec::new();
     for (r, placed) in replicas.iter().zip(&placement) {
@@ -1063,7 +967,7 @@ async fn add_zone(State(st): State<SharedState>, Path(id): Path<String>, body: B
         });
     }
     let zone_names = vec![z.name.clone()];
-    let snap = Statuses::take(&store, cid, false, &zone_names, &servers);
+    let snap = Statuses::take(store, cid, false, &zone_names, &servers);
     let mut spec = cluster_task(&c, "Add zone")
         .lock(zone_lock(cid, &z.name))
         .string("zone_name", &z.name)
@@ -1096,13 +1000,13 @@ async fn add_zone(State(st): State<SharedState>, Path(id): Path<String>, body: B
         replicas: new_replicas.clone(),
     });
     match store.submit_task(spec) {
-        Ok(task) => Ok(Api::data(store.task_detail(task)?)),
+        Ok(task) => Ok(Some(store.task_detail(task)?)),
         Err(e) => {
             for r in &new_replicas {
                 store.reservations.remove(&r.tenant_id);
-                set_tenant_status(&mut store, r.tenant_id, "NORMAL");
+                set_tenant_status(&mut *store, r.tenant_id, "NORMAL");
             }
-            remove_zone(&mut store, cid, &z.name);
+            remove_zone(&mut *store, cid, &z.name);
             Err(e)
         }
     }
@@ -1125,12 +1029,9 @@ fn tenants_in_zone(store: &Store, cid: i64, zone: &str) -> Vec<String> {
 }
 
 /// `DELETE /api/v2/ob/clusters/{id}/zones/{zoneName}` (§5 #12, async).
-async fn delete_zone(
-    State(st): State<SharedState>,
-    Path((id, zone)): Path<(String, String)>,
-) -> ApiResult {
-    let cid = parse_id(&id, "cluster")?;
-    let mut store = st.lock();
+pub fn delete_zone(store: &mut Store, id: &str, zone: &str) -> Reply {
+    let zone = zone.to_string();
+    let cid = parse_id(id, "cluster")?;
     let c = store.cluster(cid)?.clone();
     let z = store.zone(cid, &zone)?.clone();
     store.ensure_not_busy(&[zone_lock(cid, &zone)])?;
@@ -1152,7 +1053,7 @@ async fn delete_zone(
             c.name
         )));
     }
-    let tenants = tenants_in_zone(&store, cid, &zone);
+    let tenants = tenants_in_zone(store, cid, &zone);
     if !tenants.is_empty() {
         return Err(ApiError::illegal_state(format!(
             "cannot delete zone {zone}: it still holds replicas (units) of tenants {}; delete those replicas first",
@@ -1165,7 +1066,7 @@ async fn delete_zone(
         .map(|s| s.host_id)
         .collect();
     let zone_names = vec![zone.clone()];
-    let snap = Statuses::take(&store, cid, false, &zone_names, &servers);
+    let snap = Statuses::take(store, cid, false, &zone_names, &servers);
     let spec = with_subtasks(
         cluster_task(&c, "Delete zone")
             .lock(zone_lock(cid, &zone))
@@ -1190,21 +1091,16 @@ async fn delete_zone(
         snapshot: snap,
     });
     let task = store.submit_task(spec)?;
-    Ok(Api::data(store.task_detail(task)?))
+    Ok(Some(store.task_detail(task)?))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Add / batch delete OBServers
 
 /// `POST /api/v2/ob/clusters/{id}/servers` (§3.3, async).
-async fn add_servers(
-    State(st): State<SharedState>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult {
-    let cid = parse_id(&id, "cluster")?;
-    let body: Value = parse_body(&body)?;
-    let mut store = st.lock();
+pub fn add_servers(store: &mut Store, id: &str, body: &[u8]) -> Reply {
+    let cid = parse_id(id, "cluster")?;
+    let body: Value = parse_body(body)?;
     let c = store.cluster(cid)?.clone();
     let hint = body.get("zoneName").and_then(Value::as_str).unwrap_or("");
     store.ensure_not_busy(&[zone_lock(cid, hint)])?;
@@ -1231,7 +1127,7 @@ async fn add_servers(
         ApiError::internal(format!("IDC {} of zone {} vanished", z.idc_id, z.name))
     })?;
     let mut seen = BTreeSet::new();
-    let hosts = infra::parse_deploy_hosts(&store, obj, "", &idc, &c.architecture, &mut seen)?;
+    let hosts = infra::parse_deploy_hosts(store, obj, "", &idc, &c.architecture, &mut seen)?;
     rules::opt_str(obj, "", "packageOperatingSystem")?;
     let params = infra::parse_startup_parameters(obj, "")?;
     if z.status != RUNNING {
@@ -1242,9 +1138,9 @@ async fn add_servers(
     }
     let servers: Vec<i64> = hosts
         .iter()
-        .map(|h| infra::new_server(&mut store, cid, &z.name, *h, CREATING))
+        .map(|h| infra::new_server(&mut *store, cid, &z.name, *h, CREATING))
         .collect();
-    let snap = Statuses::take(&store, cid, false, &[], &servers);
+    let snap = Statuses::take(store, cid, false, &[], &servers);
     let spec = with_subtasks(
         cluster_task(&c, "Add OBServer")
             .lock(zone_lock(cid, &z.name))
@@ -1268,7 +1164,7 @@ async fn add_servers(
         servers: servers.clone(),
     });
     match store.submit_task(spec) {
-        Ok(task) => Ok(Api::data(store.task_detail(task)?)),
+        Ok(task) => Ok(Some(store.task_detail(task)?)),
         Err(e) => {
             store.servers.retain(|id, _| !servers.contains(id));
             Err(e)
@@ -1277,14 +1173,9 @@ async fn add_servers(
 }
 
 /// `POST /api/v2/ob/clusters/{id}/servers/batchDelete` (§3.3, async).
-async fn batch_delete_servers(
-    State(st): State<SharedState>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult {
-    let cid = parse_id(&id, "cluster")?;
-    let body: Value = parse_body(&body)?;
-    let mut store = st.lock();
+pub fn batch_delete_servers(store: &mut Store, id: &str, body: &[u8]) -> Reply {
+    let cid = parse_id(id, "cluster")?;
+    let body: Value = parse_body(body)?;
     let c = store.cluster(cid)?.clone();
     // Cluster-wide tasks first; the zone locks are checked once the body names the servers.
     store.ensure_not_busy(&[zone_lock(cid, "")])?;
@@ -1340,7 +1231,7 @@ async fn batch_delete_servers(
                 "cannot delete OBServer {ip} (host {hid}, zone {zone}) in status {status} (needs RUNNING, STOPPED or FAILED)"
             )));
         }
-        let tenants = infra::tenants_on_servers(&store, &[*sid]);
+        let tenants = infra::tenants_on_servers(store, &[*sid]);
         if !tenants.is_empty() {
             return Err(ApiError::illegal_state(format!(
                 "cannot delete OBServer {ip} (host {hid}, zone {zone}): it still holds units of tenants {}; move or delete those units first",
@@ -1367,7 +1258,7 @@ async fn batch_delete_servers(
         .find(|z| zones.first() == Some(&z.name))
         .map(|z| z.status.clone())
         .unwrap_or_default();
-    let snap = Statuses::take(&store, cid, false, &[], &servers);
+    let snap = Statuses::take(store, cid, false, &[], &servers);
     let mut spec = cluster_task(&c, "Delete OBServer")
         .string("target_zone_status", target_zone_status)
         .list("zone_names", names_json(&zones))
@@ -1396,5 +1287,5 @@ async fn batch_delete_servers(
         servers: servers.clone(),
     });
     let task = store.submit_task(spec)?;
-    Ok(Api::data(store.task_detail(task)?))
+    Ok(Some(store.task_detail(task)?))
 }

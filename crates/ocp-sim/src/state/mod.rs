@@ -1,8 +1,7 @@
-//! The simulator's in-memory store, its seed data and the [`SharedState`] handle.
-//!
-//! Everything lives in one [`Store`] behind a mutex. [`SharedState::lock`] first advances every
-//! running task to "now" (tasks progress lazily from timestamps, see [`crate::tasks`]), so every
-//! reader sees an up-to-date world without background threads.
+//! The simulated world as data: the [`Store`] with its resources ([`model`]), tasks ([`task`]),
+//! task effects ([`effects`]), backup ([`backup`]) and database objects ([`db_objects`]), and its
+//! seed. The rules that change it live in `crate::domain`; the handle shared by the server
+//! and by tests is `crate::SharedState`.
 //!
 //! ## Id spaces
 //!
@@ -23,23 +22,33 @@
 //! | unit | 1009001 | sys units 1009001..1009003 |
 //! | unit spec | 1010001 | `S0`..`S4` = 1010001..1010005 |
 //! | database (MySQL tenants) | 1011001 | — |
-//! | SSH credential | 1013001 | — (see [`crate::infra`]) |
+//! | SSH credential | 1013001 | —  |
 //! | task instance | 2000001 | — |
 //! | subtask instance | 3000001 | — |
 //! | task definition | 4000001 | one per task name |
-//! | backup strategy / data-backup row / log-backup row | 1030001 / 5000001 / 5100001 | — (counters in [`crate::backup::BackupState`]) |
+//! | backup strategy / data-backup row / log-backup row | 1030001 / 5000001 / 5100001 | — (counters in [`BackupState`]) |
 
 use std::collections::{BTreeMap, VecDeque};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::db_objects::TenantObjects;
-use crate::envelope::ApiError;
-use crate::faults::{FaultPlan, HttpFault, HttpFaults, Phase, RequestLog, TaskFault};
-use crate::tasks::Task;
+use crate::clock::{Clock, ClockKind};
+use crate::error::ApiError;
+use crate::faults::TaskFault;
 use crate::util;
+
+pub mod backup;
+pub mod db_objects;
+pub mod effects;
+pub mod model;
+pub mod task;
+
+pub use backup::BackupState;
+pub use db_objects::TenantObjects;
+pub use effects::{Effect, HookKind};
+pub use model::*;
+pub use task::Task;
 
 /// Default login of the simulator (OCP's well-known initial admin account).
 pub const DEFAULT_USERNAME: &str = "admin";
@@ -58,15 +67,18 @@ pub struct SimConfig {
     /// Total wall time of one async task run, in seconds (split evenly across its subtasks).
     pub task_seconds: f64,
     /// Keep the state in this file (`--state-file`): loaded at start when it exists (instead
-    /// of the seed), saved atomically after every state change (see [`crate::persist`]).
+    /// of the seed), saved atomically after every state change (saved by `--state-file`).
     pub state_file: Option<PathBuf>,
     /// PEM certificate chain for HTTPS (`--tls-cert`; needs [`SimConfig::tls_key`]).
     pub tls_cert: Option<PathBuf>,
     /// PEM private key for HTTPS (`--tls-key`; needs [`SimConfig::tls_cert`]).
     pub tls_key: Option<PathBuf>,
-    /// Reshape every JSON answer with this seed (`--shape-chaos`; see [`crate::shape_chaos`]).
+    /// Reshape every JSON answer with this seed (`--shape-chaos`).
     #[serde(default)]
     pub shape_chaos: Option<u64>,
+    /// The clock the simulated world runs on (`--clock`; see [`crate::clock`]).
+    #[serde(default)]
+    pub clock: ClockKind,
 }
 
 impl Default for SimConfig {
@@ -80,6 +92,7 @@ impl Default for SimConfig {
             tls_cert: None,
             tls_key: None,
             shape_chaos: None,
+            clock: ClockKind::Wall,
         }
     }
 }
@@ -109,7 +122,7 @@ pub enum IdKind {
     UnitSpec,
     /// Database of a MySQL tenant.
     Database,
-    /// SSH credential (`/api/v2/profiles/me/credentials`, see [`crate::infra`]).
+    /// SSH credential (`/api/v2/profiles/me/credentials`).
     Credential,
     /// Task instance.
     Task,
@@ -141,268 +154,7 @@ impl IdKind {
     }
 }
 
-/// A region (`/api/v2/compute/regions`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Region {
-    /// OCP id.
-    pub id: i64,
-    /// Unique name.
-    pub name: String,
-    /// Free text.
-    pub description: Option<String>,
-    /// Epoch ms.
-    pub create_time: i64,
-    /// Epoch ms.
-    pub update_time: i64,
-}
-
-/// An IDC (`/api/v2/compute/idcs`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Idc {
-    /// OCP id.
-    pub id: i64,
-    /// Unique name (clusters refer to IDCs by name, §3.1).
-    pub name: String,
-    /// Free text.
-    pub description: Option<String>,
-    /// Owning region.
-    pub region_id: i64,
-    /// Epoch ms.
-    pub create_time: i64,
-    /// Epoch ms.
-    pub update_time: i64,
-}
-
-/// A host type (`/api/v2/compute/hostTypes`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HostType {
-    /// OCP id.
-    pub id: i64,
-    /// Name (no hyphens, C-inst).
-    pub name: String,
-    /// Free text.
-    pub description: Option<String>,
-    /// Epoch ms.
-    pub create_time: i64,
-    /// Epoch ms.
-    pub update_time: i64,
-}
-
-/// A compute host (`/api/v2/compute/hosts`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Host {
-    /// OCP id.
-    pub id: i64,
-    /// Inner IP address.
-    pub inner_ip: String,
-    /// Optional alias.
-    pub alias: Option<String>,
-    /// SSH port.
-    pub ssh_port: u16,
-    /// `DEDICATED_PHYSICAL_MACHINE` / `DEDICATED_CONTAINER`.
-    pub kind: String,
-    /// Host status (`ONLINE`).
-    pub status: String,
-    /// IDC.
-    pub idc_id: i64,
-    /// Host type.
-    pub type_id: i64,
-    /// SSH credential id, if any.
-    pub credential_id: Option<i64>,
-    /// Port mappings of a container host (`publishPorts`, batchCreate §3.7); empty otherwise.
-    pub publish_ports: Vec<String>,
-    /// Serial number.
-    pub serial_number: Option<String>,
-    /// Free text.
-    pub description: Option<String>,
-    /// CPU architecture.
-    pub architecture: String,
-    /// Operating system.
-    pub operating_system: String,
-    /// Hardware CPU cores.
-    pub cpu_count: u32,
-    /// Hardware memory in GB.
-    pub memory_gb: u32,
-    /// Epoch ms.
-    pub create_time: i64,
-    /// Epoch ms.
-    pub update_time: i64,
-}
-
-/// An OB cluster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Cluster {
-    /// OCP id.
-    pub id: i64,
-    /// Unique name.
-    pub name: String,
-    /// OceanBase-internal cluster id.
-    pub ob_cluster_id: i64,
-    /// `PRIMARY` / `STANDBY`.
-    pub cluster_type: String,
-    /// `RUNNING`, `STOPPED`, `STARTING`, `STOPPING`, `RESTARTING`, `CREATING`, ... (§5 #13).
-    pub status: String,
-    /// Four-digit version, e.g. `4.2.1.0`.
-    pub ob_version: String,
-    /// Version with build number.
-    pub full_version: String,
-    /// CPU architecture of the servers.
-    pub architecture: String,
-    /// root@sys password (never rendered).
-    pub root_password: String,
-    /// Zones in creation order.
-    pub zones: Vec<Zone>,
-    /// Epoch ms.
-    pub create_time: i64,
-    /// Epoch ms.
-    pub update_time: i64,
-}
-
-/// A zone of a cluster (addressed by name, §1.5).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Zone {
-    /// Zone name, e.g. `zone1`.
-    pub name: String,
-    /// IDC of the zone.
-    pub idc_id: i64,
-    /// `RUNNING`, `STOPPED`, `STARTING`, `STOPPING`, `RESTARTING`.
-    pub status: String,
-}
-
-/// An OBServer (one per host).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Server {
-    /// OCP server id (distinct from the host id, §3.3).
-    pub id: i64,
-    /// Owning cluster.
-    pub cluster_id: i64,
-    /// Zone name.
-    pub zone_name: String,
-    /// Host it runs on.
-    pub host_id: i64,
-    /// Port reported as `port` (the SQL port, 2881).
-    pub port: u16,
-    /// RPC port (`svrPort`, 2882).
-    pub svr_port: u16,
-    /// `RUNNING`, `STOPPED`, `STARTING`, `STOPPING`, `RESTARTING`.
-    pub status: String,
-    /// CPU cores the server offers to units.
-    pub cpu_total: f64,
-    /// Memory (GB) the server offers to units.
-    pub memory_total_gb: f64,
-    /// Epoch ms.
-    pub create_time: i64,
-}
-
-/// An entry of OCP's unit spec catalogue (§5 #11).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnitSpec {
-    /// OCP id.
-    pub id: i64,
-    /// `S0`, `S1`, ...
-    pub name: String,
-    /// Max CPU cores.
-    pub max_cpu: f64,
-    /// Min CPU cores.
-    pub min_cpu: f64,
-    /// Max memory, GB.
-    pub max_memory_gb: f64,
-    /// Min memory, GB.
-    pub min_memory_gb: f64,
-    /// Free text.
-    pub description: String,
-}
-
-/// A tenant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tenant {
-    /// OCP id.
-    pub id: i64,
-    /// Owning cluster.
-    pub cluster_id: i64,
-    /// Name, unique in the cluster.
-    pub name: String,
-    /// OB tenant id (`None` while creating).
-    pub ob_tenant_id: Option<i64>,
-    /// `MYSQL` / `ORACLE`.
-    pub mode: String,
-    /// `NORMAL`, `CREATING`, `FAILED` (create failed), `DELETING`, `MODIFYING` (see
-    /// [`crate::routes::tenant_writes`]).
-    pub status: String,
-    /// Primary zone priority string (`RANDOM` when created without one).
-    pub primary_zone: String,
-    /// Locked flag.
-    pub locked: bool,
-    /// Read-only flag.
-    pub readonly: bool,
-    /// Free text.
-    pub description: Option<String>,
-    /// Character set.
-    pub charset: String,
-    /// Collation.
-    pub collation: String,
-    /// IP whitelist (comma list).
-    pub whitelist: String,
-    /// `ob_enable_sql_audit`.
-    pub sql_audit_enabled: bool,
-    /// Replicas per zone.
-    pub zones: Vec<TenantZone>,
-    /// root/SYS password (never rendered).
-    pub root_password: String,
-    /// Epoch ms.
-    pub create_time: i64,
-}
-
-/// One replica of a tenant (§5 #10 shape).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TenantZone {
-    /// Zone name.
-    pub name: String,
-    /// `FULL`, `LOGONLY`, `READONLY`.
-    pub replica_type: String,
-    /// Resource pool id.
-    pub resource_pool_id: i64,
-    /// Unit spec name (`S0`...).
-    pub unit_spec_name: String,
-    /// Units in this zone.
-    pub unit_count: u32,
-}
-
-/// A unit of a tenant placed on a server.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Unit {
-    /// OCP id.
-    pub id: i64,
-    /// Owning tenant.
-    pub tenant_id: i64,
-    /// Resource pool.
-    pub resource_pool_id: i64,
-    /// Server hosting it.
-    pub server_id: i64,
-    /// Zone name.
-    pub zone_name: String,
-    /// `NORMAL`.
-    pub status: String,
-}
-
-/// Capacity held on a server by a running tenant task for units that will exist (or grow) when
-/// the task succeeds (add/modify replica). Released when the task succeeds (the units then
-/// account for it) or fails.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Reservation {
-    /// Server whose capacity is held.
-    pub server_id: i64,
-    /// CPU cores held.
-    pub cpu: f64,
-    /// Memory GB held.
-    pub memory_gb: f64,
-}
-
-/// First OB tenant id handed to a user tenant: OceanBase 4.x gives user tenants even ids from
-/// 1002 (odd ids 1001, 1003, ... are their meta tenants), `sys` is 1 (§4.1 note).
-pub const FIRST_OB_TENANT_ID: i64 = 1002;
-
-/// The whole simulated world (serialisable: see [`crate::persist`]).
+/// The whole simulated world (serialisable, for `--state-file`).
 #[derive(Serialize, Deserialize)]
 pub struct Store {
     /// Clusters by id.
@@ -439,20 +191,24 @@ pub struct Store {
     pub reservations: BTreeMap<i64, Vec<Reservation>>,
     /// Next OB tenant id ([`FIRST_OB_TENANT_ID`], step 2; never reused).
     pub next_ob_tenant_id: i64,
-    /// SSH credentials by id (see [`crate::infra`]).
-    pub credentials: BTreeMap<i64, crate::infra::Credential>,
+    /// SSH credentials by id .
+    pub credentials: BTreeMap<i64, Credential>,
     /// CPU cores and memory GB a newly deployed OBServer offers to units (16:64, or what
-    /// [`SharedState::set_server_capacity`] set last).
+    /// `SharedState::set_server_capacity` set last).
     pub server_capacity: (f64, f64),
-    /// Databases, users, roles and objects by tenant id (see [`crate::db_objects`]).
+    /// Databases, users, roles and objects by tenant id .
     pub tenant_objects: BTreeMap<i64, TenantObjects>,
-    /// Backup strategies, schedules and backup task rows (see [`crate::backup`]).
-    pub backup: crate::backup::BackupState,
+    /// Backup strategies, schedules and backup task rows .
+    pub backup: BackupState,
     next_ids: BTreeMap<IdKind, i64>,
     /// Set when a task outcome (or a scheduled backup) changed the state outside a write
     /// request; cleared when the state is saved (`--state-file`).
     #[serde(skip)]
     pub(crate) dirty: bool,
+    /// The clock every instant of the world is read from (not saved: a restart takes the
+    /// configured one).
+    #[serde(skip)]
+    pub clock: Clock,
 }
 
 impl Store {
@@ -477,12 +233,18 @@ impl Store {
             reservations: BTreeMap::new(),
             next_ob_tenant_id: FIRST_OB_TENANT_ID,
             tenant_objects: BTreeMap::new(),
-            backup: crate::backup::BackupState::default(),
+            backup: BackupState::default(),
             credentials: BTreeMap::new(),
             server_capacity: (16.0, 64.0),
             next_ids: BTreeMap::new(),
             dirty: false,
+            clock: Clock::new(cfg.clock),
         }
+    }
+
+    /// Now, on the store's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
     }
 
     /// The seeded store described in the module docs and the README.
@@ -707,7 +469,7 @@ impl Store {
             },
         );
         // Hosts .11-.13 run the demo cluster, .14-.19 are free (two per IDC), enough for a
-        // 3-zone cluster plus an added zone / OBServer (see [`crate::infra`]).
+        // 3-zone cluster plus an added zone / OBServer.
         let mut hosts = Vec::new();
         for i in 0..9u32 {
             let id = self.next_id(IdKind::Host);
@@ -858,288 +620,10 @@ impl Store {
     }
 }
 
-fn sanitize_seconds(s: f64) -> f64 {
+pub(crate) fn sanitize_seconds(s: f64) -> f64 {
     if s.is_finite() && s >= 0.0 {
         s
     } else {
         DEFAULT_TASK_SECONDS
-    }
-}
-
-struct Inner {
-    config: SimConfig,
-    store: Mutex<Store>,
-    faults: Mutex<HttpFaults>,
-    requests: Mutex<RequestLog>,
-    /// Where the state is saved (`None`: not persisted).
-    state_file: Option<PathBuf>,
-    /// Serialises saves so that an older snapshot never overwrites a newer one.
-    save_lock: Mutex<()>,
-}
-
-/// Cheap-to-clone handle on the simulator state, shared by the router and by tests.
-#[derive(Clone)]
-pub struct SharedState {
-    inner: Arc<Inner>,
-}
-
-impl std::fmt::Debug for SharedState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SharedState")
-            .field("config", &self.inner.config)
-            .finish_non_exhaustive()
-    }
-}
-
-fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-impl SharedState {
-    /// Fresh seeded state, or the state of [`SimConfig::state_file`] when that file exists.
-    /// A state file that cannot be loaded or written is reported on stderr and the state is
-    /// then seeded and not saved; use [`SharedState::try_new`] to get the error instead.
-    pub fn new(config: SimConfig) -> Self {
-        match Self::try_new(config.clone()) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("ocp-sim: {e}; starting from the seed without a state file");
-                let store = Store::seeded(&config);
-                Self::build(config, store, None)
-            }
-        }
-    }
-
-    /// Like [`SharedState::new`], but a state file that cannot be read, parsed or written is an
-    /// error. When [`SimConfig::state_file`] is set, the state is saved once at once (so the
-    /// file exists from the start). The login, `task_seconds` and task creator come from
-    /// `config`, not from the file.
-    pub fn try_new(config: SimConfig) -> std::io::Result<Self> {
-        let Some(path) = config.state_file.clone() else {
-            let store = Store::seeded(&config);
-            return Ok(Self::build(config, store, None));
-        };
-        let store = match crate::persist::load(&path)? {
-            Some(mut store) => {
-                store.task_seconds = sanitize_seconds(config.task_seconds);
-                store.creator = config.username.clone();
-                store
-            }
-            None => Store::seeded(&config),
-        };
-        let state = Self::build(config, store, Some(path));
-        state.save_state()?;
-        Ok(state)
-    }
-
-    /// State around a caller-built store (e.g. [`Store::empty`]); never persisted.
-    pub fn with_store_value(config: SimConfig, store: Store) -> Self {
-        Self::build(config, store, None)
-    }
-
-    fn build(config: SimConfig, store: Store, state_file: Option<PathBuf>) -> Self {
-        SharedState {
-            inner: Arc::new(Inner {
-                config,
-                store: Mutex::new(store),
-                faults: Mutex::new(HttpFaults::default()),
-                requests: Mutex::new(RequestLog::default()),
-                state_file,
-                save_lock: Mutex::new(()),
-            }),
-        }
-    }
-
-    /// The file the state is saved to, if any.
-    pub fn state_file(&self) -> Option<&Path> {
-        self.inner.state_file.as_deref()
-    }
-
-    /// Save the state to [`SharedState::state_file`] now (atomically; running tasks are first
-    /// advanced to now). Returns `Ok(false)` when there is no state file.
-    pub fn save_state(&self) -> std::io::Result<bool> {
-        let Some(path) = self.inner.state_file.as_deref() else {
-            return Ok(false);
-        };
-        let _order = relock(&self.inner.save_lock);
-        let bytes = {
-            let mut store = self.lock();
-            store.dirty = false;
-            crate::persist::to_bytes(&store)?
-        };
-        crate::persist::write_atomic(path, &bytes)?;
-        Ok(true)
-    }
-
-    /// After a request (used by the middleware): save when it wrote (`wrote`) or when task
-    /// progress changed the state since the last save. Errors are reported on stderr.
-    pub(crate) fn persist_after_request(&self, wrote: bool) {
-        if self.inner.state_file.is_none() {
-            return;
-        }
-        let dirty = relock(&self.inner.store).dirty;
-        if wrote || dirty {
-            if let Err(e) = self.save_state() {
-                eprintln!("ocp-sim: cannot save the state: {e}");
-            }
-        }
-    }
-
-    /// The configuration the simulator was started with.
-    pub fn config(&self) -> &SimConfig {
-        &self.inner.config
-    }
-
-    /// Lock the store after advancing all running tasks to now.
-    pub fn lock(&self) -> MutexGuard<'_, Store> {
-        let mut g = relock(&self.inner.store);
-        g.advance(util::now_ms());
-        g
-    }
-
-    /// Run `f` on the (advanced) store.
-    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
-        f(&mut self.lock())
-    }
-
-    /// Change the duration of tasks created from now on.
-    pub fn set_task_seconds(&self, seconds: f64) {
-        self.lock().task_seconds = sanitize_seconds(seconds);
-    }
-
-    /// Set the wall time between two scheduled data backups of an enabled backup schedule
-    /// (at least 0.01 s); a value that is not a positive finite number restores the default,
-    /// `max(1, 5 × task_seconds)` seconds. See [`crate::backup`].
-    pub fn set_backup_period_seconds(&self, seconds: f64) {
-        crate::backup::set_period(&mut self.lock(), Some(seconds), util::now_ms());
-    }
-
-    /// The backup period in effect, in seconds.
-    pub fn backup_period_seconds(&self) -> f64 {
-        crate::backup::period_ms(&self.lock()) as f64 / 1000.0
-    }
-
-    /// Sets the capacity every OBServer offers to units (CPU cores and memory GB), e.g. to
-    /// hold hundreds of tenants in load tests. The seed gives each server 16 cores and 64 GB.
-    /// OBServers deployed later (cluster create, add zone/OBServer) get the same capacity.
-    pub fn set_server_capacity(&self, cpu: f64, memory_gb: f64) {
-        let mut store = self.lock();
-        store.server_capacity = (cpu, memory_gb);
-        for server in store.servers.values_mut() {
-            server.cpu_total = cpu;
-            server.memory_total_gb = memory_gb;
-        }
-    }
-
-    /// Arm an HTTP fault rule (see [`HttpFault`]).
-    pub fn add_fault(&self, fault: HttpFault) {
-        relock(&self.inner.faults).add(fault);
-    }
-
-    /// The next `n` requests (outside `/_sim/`) fail with `status` and an error envelope.
-    pub fn fail_next_requests(&self, n: u32, status: u16) {
-        self.add_fault(HttpFault::fail(n, status));
-    }
-
-    /// The next `n` responses (outside `/_sim/`) are delayed by `delay_ms`.
-    pub fn delay_next_requests(&self, n: u32, delay_ms: u64) {
-        self.add_fault(HttpFault::delay(n, delay_ms));
-    }
-
-    /// Armed HTTP fault rules.
-    pub fn faults(&self) -> Vec<HttpFault> {
-        relock(&self.inner.faults).rules().to_vec()
-    }
-
-    /// Every matching request (outside `/_sim/`) fails with probability `fraction`, the status
-    /// drawn uniformly from `statuses` (503 when empty), until [`SharedState::clear_faults`].
-    /// Deterministic for a given `seed`.
-    pub fn fail_fraction(&self, fraction: f64, statuses: Vec<u16>, seed: u64) {
-        self.add_fault(HttpFault::fraction(fraction, statuses).seed(seed));
-    }
-
-    /// The next `n` requests (outside `/_sim/`) get their connection closed without an answer;
-    /// with [`Phase::After`] the handler runs fully first (e.g. a create is applied).
-    pub fn reset_next_requests(&self, n: u32, phase: Phase) {
-        self.add_fault(HttpFault::reset(n, phase));
-    }
-
-    /// The next `n` requests (outside `/_sim/`) are answered with `status` and `body` (not an
-    /// OCP envelope) instead of being processed.
-    pub fn garbage_next_requests(&self, n: u32, status: u16, body: impl Into<String>) {
-        self.add_fault(HttpFault::garbage(n, status, body));
-    }
-
-    /// Take the HTTP faults matching one request (used by the middleware).
-    pub(crate) fn take_faults(&self, method: &str, path: &str) -> FaultPlan {
-        relock(&self.inner.faults).plan(method, path)
-    }
-
-    /// Clear all HTTP fault rules and all armed task faults.
-    pub fn clear_faults(&self) {
-        relock(&self.inner.faults).clear();
-        relock(&self.inner.store).task_faults.clear();
-    }
-
-    /// The next created task fails at its `subtask`-th subtask (1-based, seriesId order) and
-    /// that subtask's log ends with `message`.
-    pub fn fail_next_task(&self, subtask: usize, message: impl Into<String>) {
-        relock(&self.inner.store)
-            .task_faults
-            .push_back(TaskFault::FailAt {
-                subtask: subtask.max(1),
-                message: message.into(),
-            });
-    }
-
-    /// The next created task never finishes: its last subtask stays `RUNNING` until cancelled.
-    pub fn stuck_next_task(&self) {
-        relock(&self.inner.store)
-            .task_faults
-            .push_back(TaskFault::Stuck);
-    }
-
-    /// Record a request (used by the middleware); returns its sequence number.
-    pub(crate) fn record_request(&self, method: &str, path: &str, query: Option<&str>) -> u64 {
-        relock(&self.inner.requests).record(method, path, query)
-    }
-
-    /// Record the status of a recorded request (used by the middleware).
-    pub(crate) fn record_status(&self, seq: u64, status: u16) {
-        relock(&self.inner.requests).set_status(seq, status);
-    }
-
-    /// Record that a request's connection was closed without an answer (used by the middleware).
-    pub(crate) fn record_dropped(&self, seq: u64) {
-        relock(&self.inner.requests).set_dropped(seq);
-    }
-
-    /// Number of requests (outside `/_sim/`) received since start or the last reset.
-    pub fn request_count(&self) -> u64 {
-        relock(&self.inner.requests).count()
-    }
-
-    /// Request counts by route, e.g. `"GET /api/v2/ob/clusters/{id}" → 2`.
-    pub fn requests_by_route(&self) -> BTreeMap<String, u64> {
-        relock(&self.inner.requests).by_route().clone()
-    }
-
-    /// Count of one route key (`"METHOD /templated/path"`), 0 if never seen.
-    pub fn route_count(&self, route: &str) -> u64 {
-        relock(&self.inner.requests)
-            .by_route()
-            .get(route)
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// Snapshot of the request log as JSON (the body of `GET /_sim/requests`).
-    pub fn requests_json(&self) -> serde_json::Value {
-        relock(&self.inner.requests).to_json()
-    }
-
-    /// Reset request counters and the recent-request log.
-    pub fn reset_requests(&self) {
-        relock(&self.inner.requests).reset();
     }
 }

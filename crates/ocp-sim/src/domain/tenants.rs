@@ -37,7 +37,7 @@
 //! different tenants run in parallel while a cluster task blocks them all), cluster `RUNNING`
 //! (400 `ILLEGAL_STATE`; not needed for `modifyDescription`, which only touches OCP metadata),
 //! tenant `NORMAL` (400 `ILLEGAL_STATE`; `DELETE` also accepts `FAILED`), then the body
-//! (400 `ILLEGAL_ARGUMENT`, message names the field, see [`crate::tenant_rules`]), duplicate
+//! (400 `ILLEGAL_ARGUMENT`, message names the field, see [`crate::domain::rules`]), duplicate
 //! name (400 `DUPLICATE_NAME`) and capacity (400 `RESOURCE_NOT_ENOUGH`, our code). Nothing is
 //! created or changed when any check fails.
 //!
@@ -54,19 +54,16 @@
 
 use std::collections::BTreeMap;
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::envelope::{parse_body, parse_id, Api, ApiError, ApiResult};
-use crate::state::{
-    Cluster, IdKind, Reservation, SharedState, Store, Tenant, TenantZone, Unit, UnitSpec,
-};
-use crate::tasks::{HookKind, TaskSpec};
-use crate::tenant_rules::{self as rules, invalid};
-use crate::util;
+use crate::domain::rules::{self as rules, invalid};
+use crate::envelope::{parse_body, parse_id, ApiError};
+use crate::state::effects::{Modification, PlannedReplica, TenantEffect, ZoneChange};
+use crate::state::task::TaskSpec;
+use crate::state::HookKind;
+use crate::state::{Cluster, IdKind, Reservation, Store, Tenant, TenantZone, Unit, UnitSpec};
+
+use super::Reply;
 
 const PKG: &str = "com.alipay.ocp.service.task.business.tenant";
 
@@ -89,55 +86,13 @@ pub(crate) fn lock_key(cluster_id: i64, tenant_id: i64) -> String {
 
 /// 400 `RESOURCE_NOT_ENOUGH` (our code).
 fn not_enough(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "RESOURCE_NOT_ENOUGH", message)
+    ApiError::new(400, "RESOURCE_NOT_ENOUGH", message)
 }
 
 fn set_status(s: &mut Store, tenant_id: i64, status: &str) {
     if let Some(t) = s.tenants.get_mut(&tenant_id) {
         t.status = status.to_string();
     }
-}
-
-/// A replica planned by addReplica (units on the planned servers).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlannedReplica {
-    /// Zone name.
-    pub zone: String,
-    /// Replica type.
-    pub replica_type: String,
-    /// Unit spec name.
-    pub unit_spec: String,
-    /// Units in the zone.
-    pub unit_count: u32,
-    /// Servers of the units (planned at request time).
-    pub servers: Vec<i64>,
-}
-
-/// What an asynchronous tenant modification applies when it succeeds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Modification {
-    /// modifyPrimaryZone.
-    PrimaryZone {
-        /// The new primary zone string.
-        primary_zone: String,
-    },
-    /// addReplica.
-    AddReplicas {
-        /// New replicas.
-        plan: Vec<PlannedReplica>,
-    },
-    /// deleteReplica.
-    DeleteReplicas {
-        /// Zones whose replicas go.
-        zones: Vec<String>,
-    },
-    /// modifyReplica.
-    ModifyReplicas {
-        /// Owning cluster.
-        cluster_id: i64,
-        /// Zone changes.
-        changes: Vec<ZoneChange>,
-    },
 }
 
 impl Modification {
@@ -184,41 +139,6 @@ impl Modification {
                 changes,
             } => apply_zone_changes(s, *cluster_id, tid, changes),
         }
-    }
-}
-
-/// The side effects of tenant tasks (see [`crate::tasks::Effect`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum TenantEffect {
-    /// `Create tenant`: `CREATING`; success `NORMAL` with a new obTenantId; failure `FAILED`;
-    /// rollback removes the tenant.
-    Create {
-        /// The tenant.
-        tenant_id: i64,
-    },
-    /// `Delete tenant`: `DELETING`; success removes it; failure/rollback restore `former`.
-    Delete {
-        /// The tenant.
-        tenant_id: i64,
-        /// Status before the task.
-        former: String,
-    },
-    /// Asynchronous modifications: `MODIFYING` holding `reserve`; success applies `apply`.
-    Modify {
-        /// The tenant.
-        tenant_id: i64,
-        /// Status before the task (restored at the end).
-        former: String,
-        /// Capacity held while the task runs.
-        reserve: Vec<Reservation>,
-        /// What success applies.
-        apply: Modification,
-    },
-}
-
-impl From<TenantEffect> for crate::tasks::Effect {
-    fn from(e: TenantEffect) -> Self {
-        crate::tasks::Effect::Tenant(e)
     }
 }
 
@@ -345,11 +265,11 @@ struct Planner {
 
 impl Planner {
     fn new(store: &Store, cluster_id: i64) -> Self {
-        // OBServers being deployed, removed or whose deployment failed ([`crate::infra`]) hold
+        // OBServers being deployed, removed or whose deployment failed ([`crate::domain::infra`]) hold
         // no units and must not receive any.
         let servers = store
             .servers_of(cluster_id)
-            .filter(|s| !crate::infra::is_unplaceable_server_status(&s.status))
+            .filter(|s| !crate::domain::infra::is_unplaceable_server_status(&s.status))
             .map(|s| {
                 let (c, m) = store.server_free(s.id);
                 let ip = store
@@ -701,14 +621,9 @@ fn parse_create(store: &Store, c: &Cluster, body: &Value) -> Result<CreateReques
 }
 
 /// `POST /api/v2/ob/clusters/{id}/tenants/createTenant` and `POST .../tenants` (§5 #1).
-pub(crate) async fn create_tenant(
-    State(st): State<SharedState>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult {
-    let cid = parse_id(&id, "cluster")?;
-    let body: Value = parse_body(&body)?;
-    let mut store = st.lock();
+pub fn create_tenant(store: &mut Store, id: &str, body: &[u8]) -> Reply {
+    let cid = parse_id(id, "cluster")?;
+    let body: Value = parse_body(body)?;
     let c = store.cluster(cid)?.clone();
     let tid = store.peek_id(IdKind::Tenant);
     store.ensure_not_busy(&[lock_key(cid, tid)])?;
@@ -718,8 +633,8 @@ pub(crate) async fn create_tenant(
             c.name, c.status
         )));
     }
-    let req = parse_create(&store, &c, &body)?;
-    let mut planner = Planner::new(&store, cid);
+    let req = parse_create(store, &c, &body)?;
+    let mut planner = Planner::new(store, cid);
     let mut placed = Vec::new();
     for (r, _, count, prefix) in &req.zones {
         planner.check_unit_count(&format!("{prefix}.resourcePool.unitCount"), &r.zone, *count)?;
@@ -729,7 +644,7 @@ pub(crate) async fn create_tenant(
     }
 
     let tid = store.next_id(IdKind::Tenant);
-    let now = util::now_ms();
+    let now = store.now();
     let mut tzones = Vec::new();
     for ((r, spec, count, _), servers) in req.zones.iter().zip(&placed) {
         let pool = store.next_id(IdKind::ResourcePool);
@@ -799,7 +714,7 @@ pub(crate) async fn create_tenant(
     .list("server_ips", server_ips)
     .effect(TenantEffect::Create { tenant_id: tid });
     match store.submit_task(spec) {
-        Ok(task) => Ok(Api::data(store.task_detail(task)?)),
+        Ok(task) => Ok(Some(store.task_detail(task)?)),
         Err(e) => {
             store.remove_tenant(tid);
             Err(e)
@@ -811,13 +726,9 @@ pub(crate) async fn create_tenant(
 // Delete
 
 /// `DELETE /api/v2/ob/clusters/{id}/tenants/{tenantId}` (§5 #7: async).
-pub(crate) async fn delete_tenant(
-    State(st): State<SharedState>,
-    Path((id, tid)): Path<(String, String)>,
-) -> ApiResult {
-    let (cid, tid) = ids(&id, &tid)?;
-    let mut store = st.lock();
-    let (c, t) = writable(&store, cid, tid, "delete", true, &[NORMAL, FAILED])?;
+pub fn delete_tenant(store: &mut Store, id: &str, tid: &str) -> Reply {
+    let (cid, tid) = ids(id, tid)?;
+    let (c, t) = writable(store, cid, tid, "delete", true, &[NORMAL, FAILED])?;
     if t.name == "sys" {
         return Err(ApiError::bad_request(
             "the sys tenant cannot be deleted".to_string(),
@@ -840,13 +751,13 @@ pub(crate) async fn delete_tenant(
         former,
     });
     let task = store.submit_task(spec)?;
-    Ok(Api::data(store.task_detail(task)?))
+    Ok(Some(store.task_detail(task)?))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Synchronous modifications
 
-pub(crate) fn body_object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
+pub(crate) fn body_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     let v: Value = parse_body(body)?;
     match v {
         Value::Object(m) => Ok(m),
@@ -858,48 +769,37 @@ pub(crate) fn body_object(body: &Bytes) -> Result<Map<String, Value>, ApiError> 
 }
 
 /// `POST .../{tenantId}/modifyWhitelist` `{whitelist*}` (sync, no data).
-pub(crate) async fn modify_whitelist(
-    State(st): State<SharedState>,
-    Path((id, tid)): Path<(String, String)>,
-    body: Bytes,
-) -> ApiResult {
-    let (cid, tid) = ids(&id, &tid)?;
-    let obj = body_object(&body)?;
-    let mut store = st.lock();
-    writable(&store, cid, tid, "modify the whitelist of", true, &[NORMAL])?;
+pub fn modify_whitelist(store: &mut Store, id: &str, tid: &str, body: &[u8]) -> Reply {
+    let (cid, tid) = ids(id, tid)?;
+    let obj = body_object(body)?;
+    writable(store, cid, tid, "modify the whitelist of", true, &[NORMAL])?;
     let wl = rules::req_str(&obj, "", "whitelist")?;
     rules::check_whitelist("whitelist", &wl)?;
     if let Some(t) = store.tenants.get_mut(&tid) {
         t.whitelist = wl;
     }
-    Ok(Api::empty())
+    Ok(None)
 }
 
 /// `POST .../{tenantId}/changePassword` `{newPassword*, saveToCredential}` (sync, no data).
 /// `saveToCredential` is validated and otherwise ignored (the simulator has no credential vault).
-pub(crate) async fn change_password(
-    State(st): State<SharedState>,
-    Path((id, tid)): Path<(String, String)>,
-    body: Bytes,
-) -> ApiResult {
-    let (cid, tid) = ids(&id, &tid)?;
-    let obj = body_object(&body)?;
-    let mut store = st.lock();
-    writable(&store, cid, tid, "change the password of", true, &[NORMAL])?;
+pub fn change_password(store: &mut Store, id: &str, tid: &str, body: &[u8]) -> Reply {
+    let (cid, tid) = ids(id, tid)?;
+    let obj = body_object(body)?;
+    writable(store, cid, tid, "change the password of", true, &[NORMAL])?;
     let pw = rules::req_str(&obj, "", "newPassword")?;
     rules::check_password("newPassword", &pw)?;
     rules::opt_bool(&obj, "", "saveToCredential")?;
     if let Some(t) = store.tenants.get_mut(&tid) {
         t.root_password = pw;
     }
-    Ok(Api::empty())
+    Ok(None)
 }
 
-fn set_locked(st: &SharedState, id: &str, tid: &str, locked: bool) -> ApiResult {
+fn set_locked(store: &mut Store, id: &str, tid: &str, locked: bool) -> Reply {
     let (cid, tid) = ids(id, tid)?;
-    let mut store = st.lock();
     let what = if locked { "lock" } else { "unlock" };
-    let (_, t) = writable(&store, cid, tid, what, true, &[NORMAL])?;
+    let (_, t) = writable(store, cid, tid, what, true, &[NORMAL])?;
     if locked && t.name == "sys" {
         return Err(ApiError::bad_request("the sys tenant cannot be locked"));
     }
@@ -907,23 +807,17 @@ fn set_locked(st: &SharedState, id: &str, tid: &str, locked: bool) -> ApiResult 
     if let Some(t) = store.tenants.get_mut(&tid) {
         t.locked = locked;
     }
-    Ok(Api::empty())
+    Ok(None)
 }
 
 /// `POST .../{tenantId}/lock` (sync, no data; idempotent).
-pub(crate) async fn lock_tenant(
-    State(st): State<SharedState>,
-    Path((id, tid)): Path<(String, String)>,
-) -> ApiResult {
-    set_locked(&st, &id, &tid, true)
+pub fn lock_tenant(store: &mut Store, id: &str, tid: &str) -> Reply {
+    set_locked(store, id, tid, true)
 }
 
 /// `POST .../{tenantId}/unlock` (§5 #8; sync, no data; idempotent).
-pub(crate) async fn unlock_tenant(
-    State(st): State<SharedState>,
-    Path((id, tid)): Path<(String, String)>,
-) -> ApiResult {
-    set_locked(&st, &id, &tid, false)
+pub fn unlock_tenant(store: &mut Store, id: &str, tid: &str) -> Reply {
+    set_locked(store, id, tid, false)
 }
 
 /// `POST .../{tenantId}/modifyDescription` `{description}` (sync, no data).
@@ -931,16 +825,11 @@ pub(crate) async fn unlock_tenant(
 /// (inferred, our decision) This path is not in the reference; the provider needs to change a
 /// tenant's description in place. `description` null or absent clears it; the cluster does not
 /// have to be `RUNNING` (OCP metadata only).
-pub(crate) async fn modify_description(
-    State(st): State<SharedState>,
-    Path((id, tid)): Path<(String, String)>,
-    body: Bytes,
-) -> ApiResult {
-    let (cid, tid) = ids(&id, &tid)?;
-    let obj = body_object(&body)?;
-    let mut store = st.lock();
+pub fn modify_description(store: &mut Store, id: &str, tid: &str, body: &[u8]) -> Reply {
+    let (cid, tid) = ids(id, tid)?;
+    let obj = body_object(body)?;
     writable(
-        &store,
+        store,
         cid,
         tid,
         "modify the description of",
@@ -951,7 +840,7 @@ pub(crate) async fn modify_description(
     if let Some(t) = store.tenants.get_mut(&tid) {
         t.description = description;
     }
-    Ok(Api::empty())
+    Ok(None)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -969,7 +858,7 @@ fn submit_modify(
     zone_names: &[String],
     reserve: Vec<Reservation>,
     apply: Modification,
-) -> ApiResult {
+) -> Reply {
     let tid = t.id;
     let former = t.status.clone();
     let spec = with_subtasks(tenant_task(c, tid, &t.name, name, Some(&former)), subtasks)
@@ -981,20 +870,15 @@ fn submit_modify(
             apply,
         });
     let task = store.submit_task(spec)?;
-    Ok(Api::data(store.task_detail(task)?))
+    Ok(Some(store.task_detail(task)?))
 }
 
 /// `POST .../{tenantId}/modifyPrimaryZone` `{primaryZone*}` (§5 #9: path inferred, async).
-pub(crate) async fn modify_primary_zone(
-    State(st): State<SharedState>,
-    Path((id, tid)): Path<(String, String)>,
-    body: Bytes,
-) -> ApiResult {
-    let (cid, tid) = ids(&id, &tid)?;
-    let obj = body_object(&body)?;
-    let mut store = st.lock();
+pub fn modify_primary_zone(store: &mut Store, id: &str, tid: &str, body: &[u8]) -> Reply {
+    let (cid, tid) = ids(id, tid)?;
+    let obj = body_object(body)?;
     let (c, t) = writable(
-        &store,
+        store,
         cid,
         tid,
         "modify the primary zone of",
@@ -1010,7 +894,7 @@ pub(crate) async fn modify_primary_zone(
     let pz = rules::check_primary_zone("primaryZone", &pz, &replicas)?;
     let names = rules::primary_zone_names(&pz);
     submit_modify(
-        &mut store,
+        &mut *store,
         &c,
         &t,
         "Modify tenant primary zone",
@@ -1028,7 +912,7 @@ pub(crate) async fn modify_primary_zone(
     )
 }
 
-fn body_array(body: &Bytes, what: &str) -> Result<Vec<Value>, ApiError> {
+fn body_array(body: &[u8], what: &str) -> Result<Vec<Value>, ApiError> {
     let v: Value = parse_body(body)?;
     rules::array(&v, what).cloned()
 }
@@ -1050,19 +934,14 @@ fn add_unit(s: &mut Store, tid: i64, pool: i64, server_id: i64, zone: &str) {
 
 /// `POST .../{tenantId}/addReplica` `[{zoneName*, replicaType*, resourcePool*{unitSpecName*,
 /// unitCount*}}]` (async).
-pub(crate) async fn add_replica(
-    State(st): State<SharedState>,
-    Path((id, tid)): Path<(String, String)>,
-    body: Bytes,
-) -> ApiResult {
-    let (cid, tid) = ids(&id, &tid)?;
-    let entries = body_array(&body, "replica")?;
-    let mut store = st.lock();
-    let (c, t) = writable(&store, cid, tid, "add a replica to", true, &[NORMAL])?;
+pub fn add_replica(store: &mut Store, id: &str, tid: &str, body: &[u8]) -> Reply {
+    let (cid, tid) = ids(id, tid)?;
+    let entries = body_array(body, "replica")?;
+    let (c, t) = writable(store, cid, tid, "add a replica to", true, &[NORMAL])?;
     let mut adds: Vec<(String, String, UnitSpec, u32, String)> = Vec::new();
     for (i, v) in entries.iter().enumerate() {
         let prefix = format!("[{i}]");
-        let r = parse_replica(&store, &c, v, &prefix, "zoneName", true)?;
+        let r = parse_replica(store, &c, v, &prefix, "zoneName", true)?;
         let zf = format!("{prefix}.zoneName");
         if t.zones.iter().any(|z| z.name == r.zone) {
             return Err(invalid(
@@ -1084,7 +963,7 @@ pub(crate) async fn add_replica(
     for a in &adds {
         zone_running(&c, &a.0)?;
     }
-    let mut planner = Planner::new(&store, cid);
+    let mut planner = Planner::new(store, cid);
     let mut plan: Vec<(String, String, String, u32, Vec<i64>)> = Vec::new();
     let mut reserve = Vec::new();
     for (zone, _, _, n, prefix) in &adds {
@@ -1101,7 +980,7 @@ pub(crate) async fn add_replica(
     }
     let names: Vec<String> = plan.iter().map(|p| p.0.clone()).collect();
     submit_modify(
-        &mut store,
+        &mut *store,
         &c,
         &t,
         "Add tenant replica",
@@ -1131,15 +1010,10 @@ pub(crate) async fn add_replica(
 }
 
 /// `POST .../{tenantId}/deleteReplica` `[{zoneName*}]` (async).
-pub(crate) async fn delete_replica(
-    State(st): State<SharedState>,
-    Path((id, tid)): Path<(String, String)>,
-    body: Bytes,
-) -> ApiResult {
-    let (cid, tid) = ids(&id, &tid)?;
-    let entries = body_array(&body, "replica")?;
-    let mut store = st.lock();
-    let (c, t) = writable(&store, cid, tid, "delete a replica of", true, &[NORMAL])?;
+pub fn delete_replica(store: &mut Store, id: &str, tid: &str, body: &[u8]) -> Reply {
+    let (cid, tid) = ids(id, tid)?;
+    let entries = body_array(body, "replica")?;
+    let (c, t) = writable(store, cid, tid, "delete a replica of", true, &[NORMAL])?;
     if t.name == "sys" {
         return Err(ApiError::bad_request(
             "the sys tenant keeps a replica in every zone; its replicas cannot be deleted",
@@ -1189,7 +1063,7 @@ pub(crate) async fn delete_replica(
     }
     let names = dels.clone();
     submit_modify(
-        &mut store,
+        &mut *store,
         &c,
         &t,
         "Delete tenant replica",
@@ -1205,36 +1079,16 @@ pub(crate) async fn delete_replica(
     )
 }
 
-/// One planned zone change of modifyReplica.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ZoneChange {
-    /// Zone name.
-    pub zone: String,
-    /// New replica type.
-    pub replica_type: String,
-    /// New unit spec name.
-    pub unit_spec: String,
-    /// New unit count.
-    pub unit_count: u32,
-    /// Servers of the units to add (planned at request time).
-    pub add_servers: Vec<i64>,
-}
-
 /// `POST .../{tenantId}/modifyReplica` `[{zoneName*, replicaType, resourcePool{unitSpecName,
 /// unitCount}}]` (async). Omitted members keep their current value.
-pub(crate) async fn modify_replica(
-    State(st): State<SharedState>,
-    Path((id, tid)): Path<(String, String)>,
-    body: Bytes,
-) -> ApiResult {
-    let (cid, tid) = ids(&id, &tid)?;
-    let entries = body_array(&body, "replica")?;
-    let mut store = st.lock();
-    let (c, t) = writable(&store, cid, tid, "modify a replica of", true, &[NORMAL])?;
+pub fn modify_replica(store: &mut Store, id: &str, tid: &str, body: &[u8]) -> Reply {
+    let (cid, tid) = ids(id, tid)?;
+    let entries = body_array(body, "replica")?;
+    let (c, t) = writable(store, cid, tid, "modify a replica of", true, &[NORMAL])?;
     let mut inputs: Vec<(ReplicaInput, String)> = Vec::new();
     for (i, v) in entries.iter().enumerate() {
         let prefix = format!("[{i}]");
-        let r = parse_replica(&store, &c, v, &prefix, "zoneName", false)?;
+        let r = parse_replica(store, &c, v, &prefix, "zoneName", false)?;
         let zf = format!("{prefix}.zoneName");
         if !t.zones.iter().any(|z| z.name == r.zone) {
             return Err(invalid(
@@ -1280,7 +1134,7 @@ pub(crate) async fn modify_replica(
         )));
     }
     // Capacity for growth: bigger specs on the kept units, then the added units.
-    let mut planner = Planner::new(&store, cid);
+    let mut planner = Planner::new(store, cid);
     let mut reserve = Vec::new();
     let mut changes = Vec::new();
     for (r, prefix) in &inputs {
@@ -1356,7 +1210,7 @@ pub(crate) async fn modify_replica(
     }
     let names: Vec<String> = changes.iter().map(|ch| ch.zone.clone()).collect();
     submit_modify(
-        &mut store,
+        &mut *store,
         &c,
         &t,
         "Modify tenant replica",

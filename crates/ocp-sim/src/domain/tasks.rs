@@ -1,8 +1,7 @@
 //! The async task engine (§2).
 //!
 //! An async write builds a [`TaskSpec`] (name, subtasks, target ids, lock keys, context and
-//! hooks) and calls [`Store::submit_task`]; the handler then answers with
-//! [`Store::task_json`] as `data` (the newer TaskInstance format, §5 #6: `subtasks`, `creator`
+//! effect) and calls [`Store::submit_task`]; the answer is [`Store::task_json`] as `data` (the newer TaskInstance format, §5 #6: `subtasks`, `creator`
 //! as a string, `context` as an object).
 //!
 //! ## Timing
@@ -14,13 +13,12 @@
 //!
 //! ## Hooks and resource state
 //!
-//! `on_start` runs at submission and again when a retry/skip resumes the task (put the resource in
-//! its transitional status, e.g. cluster `STOPPING`); `on_success` when the last subtask succeeds;
-//! `on_failure` when a subtask fails or is cancelled; `on_rollback` when a rollback completes.
-//!
-//! The routes express their hooks as data, an [`Effect`] run with a [`HookKind`], so that a task
-//! saved with the state (`--state-file`, [`crate::persist`]) still applies them after a restart.
-//! Closure hooks ([`TaskSpec::on_start`], ...) run after the effect and are not saved.
+//! A task's [`Effect`] runs with [`HookKind::Start`] at submission and again when a retry/skip
+//! resumes the task (put the resource in its transitional status, e.g. cluster `STOPPING`);
+//! with `Success` when the last subtask succeeds; `Failure` when a subtask fails or is cancelled;
+//! `Rollback` when a rollback completes. Effects are data, so that a task saved with the state
+//! (`--state-file`) still applies them after a restart; each family of [`crate::domain`] says
+//! what its effect does.
 //!
 //! ## Locks (§5 #21)
 //!
@@ -31,7 +29,7 @@
 //!
 //! ## Failure, retry, rollback, skip, cancel (§2.5)
 //!
-//! * Failure (injected with [`crate::faults::TaskFault`]): the subtask and the task become
+//! * Failure (injected with `TaskFault`): the subtask and the task become
 //!   `FAILED`, `finishTime` is set, later subtasks stay `PENDING`, the reason is the last line of
 //!   the failed subtask's log (§5 #4: no error field is added to the task).
 //! * Retry (task `FAILED` only): the same task goes back to `RUNNING` with operation `RETRY`; the
@@ -48,394 +46,17 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::envelope::ApiError;
+use crate::error::ApiError;
 use crate::faults::TaskFault;
-use crate::state::{IdKind, Store};
+use crate::state::task::{
+    Operation, Run, Subtask, SubtaskSpec, SubtaskStatus, Task, TaskSpec, TaskStatus, EXECUTOR,
+};
+use crate::state::{HookKind, IdKind, Store};
 use crate::util;
 
-/// IP reported as the task `executor` (the OCP node running the task).
-pub const EXECUTOR: &str = "172.16.0.2";
-
-/// A state-changing callback run by the task engine with the store locked. Closures are not
-/// saved by `--state-file` (see [`Effect`] for the serialisable form the routes use).
-pub type Hook = Box<dyn FnMut(&mut Store) + Send>;
-
-/// The moment a task hook runs (see the module docs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HookKind {
-    /// At submission and when a retry/skip resumes the task.
-    Start,
-    /// When the last subtask succeeds.
-    Success,
-    /// When a subtask fails or is cancelled.
-    Failure,
-    /// When a rollback completes.
-    Rollback,
-}
-
-/// The side effects of a task on the resources, as data, so that a task saved with the state
-/// (`--state-file`) still applies them after a restart. Each route family defines its own
-/// effect type holding what its hooks need; [`Effect::run`] dispatches.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Effect {
-    /// Tenant create/delete/modify tasks ([`crate::routes::tenant_writes`]).
-    Tenant(crate::routes::tenant_writes::TenantEffect),
-    /// Cluster create/delete, zone and OBServer tasks ([`crate::routes::cluster_writes`]).
-    Topology(crate::routes::cluster_writes::TopologyEffect),
-    /// Cluster and zone start/stop/restart ([`crate::routes::clusters`]).
-    Power(crate::routes::clusters::PowerEffect),
-    /// `Add host` ([`crate::routes::compute_writes`]).
-    Host(crate::routes::compute_writes::HostEffect),
-    /// `Tenant data backup` / `Cluster data backup` ([`crate::routes::backup`]).
-    BackupNow(crate::routes::backup::BackupNowEffect),
-}
-
-impl Effect {
-    /// Apply the effect of task `task_id` at the moment `kind`.
-    pub fn run(&self, kind: HookKind, store: &mut Store, task_id: i64) {
-        match self {
-            Effect::Tenant(e) => e.run(kind, store),
-            Effect::Topology(e) => e.run(kind, store),
-            Effect::Power(e) => e.run(kind, store),
-            Effect::Host(e) => e.run(kind, store),
-            Effect::BackupNow(e) => e.run(kind, store, task_id),
-        }
-    }
-}
-
-/// Task instance status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TaskStatus {
-    /// Running (also while a retry/rollback runs).
-    Running,
-    /// Finished with a failed subtask.
-    Failed,
-    /// All subtasks succeeded (or the rollback completed).
-    Successful,
-}
-
-impl TaskStatus {
-    /// OCP spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskStatus::Running => "RUNNING",
-            TaskStatus::Failed => "FAILED",
-            TaskStatus::Successful => "SUCCESSFUL",
-        }
-    }
-}
-
-/// Subtask instance status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SubtaskStatus {
-    /// Not started.
-    Pending,
-    /// Executing.
-    Running,
-    /// Failed or cancelled.
-    Failed,
-    /// Done (or skipped / rolled back).
-    Successful,
-}
-
-impl SubtaskStatus {
-    /// OCP spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubtaskStatus::Pending => "PENDING",
-            SubtaskStatus::Running => "RUNNING",
-            SubtaskStatus::Failed => "FAILED",
-            SubtaskStatus::Successful => "SUCCESSFUL",
-        }
-    }
-}
-
-/// Task / subtask operation (§2.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Operation {
-    /// First execution.
-    Execute,
-    /// Retry after a failure.
-    Retry,
-    /// Rollback after a failure.
-    Rollback,
-    /// Failed subtask skipped.
-    Skip,
-    /// Running subtask cancelled.
-    Cancel,
-}
-
-impl Operation {
-    /// OCP spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Operation::Execute => "EXECUTE",
-            Operation::Retry => "RETRY",
-            Operation::Rollback => "ROLLBACK",
-            Operation::Skip => "SKIP",
-            Operation::Cancel => "CANCEL",
-        }
-    }
-}
-
-/// One step of a task to be created.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubtaskSpec {
-    /// Name, also used as description.
-    pub name: String,
-    /// Java class name, e.g. `com.alipay.ocp.service.task.business.cluster.StopObserverTask`.
-    pub class_name: String,
-}
-
-/// Everything needed to create a task. Build with [`TaskSpec::new`] and the builder methods.
-pub struct TaskSpec {
-    /// Task name, e.g. `Stop OB cluster`.
-    pub name: String,
-    /// Steps in execution (seriesId) order; at least one (a default step is added if empty).
-    pub subtasks: Vec<SubtaskSpec>,
-    /// `clusterId` of the task.
-    pub cluster_id: Option<i64>,
-    /// `tenantId` of the task.
-    pub tenant_id: Option<i64>,
-    /// `hostId` of the task.
-    pub host_id: Option<i64>,
-    /// Lock keys (see the module docs).
-    pub locks: Vec<String>,
-    /// `context.stringMap`.
-    pub string_map: BTreeMap<String, String>,
-    /// `context.listMap`.
-    pub list_map: BTreeMap<String, Vec<Value>>,
-    /// `prohibitRollback`.
-    pub prohibit_rollback: bool,
-    /// Runs at submission and when a retry/skip resumes the task.
-    pub on_start: Option<Hook>,
-    /// Runs when the task succeeds.
-    pub on_success: Option<Hook>,
-    /// Runs when a subtask fails or is cancelled.
-    pub on_failure: Option<Hook>,
-    /// Runs when a rollback completes.
-    pub on_rollback: Option<Hook>,
-    /// Serialisable side effects (run before the closure hooks; saved with the task).
-    pub effect: Option<Effect>,
-}
-
-impl TaskSpec {
-    /// A task named `name` with no subtasks yet.
-    pub fn new(name: impl Into<String>) -> Self {
-        TaskSpec {
-            name: name.into(),
-            subtasks: Vec::new(),
-            cluster_id: None,
-            tenant_id: None,
-            host_id: None,
-            locks: Vec::new(),
-            string_map: BTreeMap::new(),
-            list_map: BTreeMap::new(),
-            prohibit_rollback: false,
-            on_start: None,
-            on_success: None,
-            on_failure: None,
-            on_rollback: None,
-            effect: None,
-        }
-    }
-
-    /// Set the serialisable side effects (see [`Effect`]).
-    pub fn effect(mut self, effect: impl Into<Effect>) -> Self {
-        self.effect = Some(effect.into());
-        self
-    }
-
-    /// Append a subtask (`class` = fully qualified Java class name, shown as `className`).
-    pub fn subtask(mut self, name: &str, class: &str) -> Self {
-        self.subtasks.push(SubtaskSpec {
-            name: name.to_string(),
-            class_name: class.to_string(),
-        });
-        self
-    }
-
-    /// Set `clusterId` and the `cluster_id` context entry.
-    pub fn cluster(mut self, id: i64) -> Self {
-        self.cluster_id = Some(id);
-        self.string_map.insert("cluster_id".into(), id.to_string());
-        self
-    }
-
-    /// Set `tenantId` and the `tenant_id` context entry.
-    pub fn tenant(mut self, id: i64) -> Self {
-        self.tenant_id = Some(id);
-        self.string_map.insert("tenant_id".into(), id.to_string());
-        self
-    }
-
-    /// Set `hostId` and the `host_id` context entry.
-    pub fn host(mut self, id: i64) -> Self {
-        self.host_id = Some(id);
-        self.string_map.insert("host_id".into(), id.to_string());
-        self
-    }
-
-    /// Add a lock key.
-    pub fn lock(mut self, key: impl Into<String>) -> Self {
-        self.locks.push(key.into());
-        self
-    }
-
-    /// Add a `context.stringMap` entry.
-    pub fn string(mut self, key: &str, value: impl ToString) -> Self {
-        self.string_map.insert(key.to_string(), value.to_string());
-        self
-    }
-
-    /// Add a `context.listMap` entry.
-    pub fn list(mut self, key: &str, values: Vec<Value>) -> Self {
-        self.list_map.insert(key.to_string(), values);
-        self
-    }
-
-    /// Set `prohibitRollback`.
-    pub fn prohibit_rollback(mut self, yes: bool) -> Self {
-        self.prohibit_rollback = yes;
-        self.string_map
-            .insert("prohibit_rollback".into(), yes.to_string());
-        self
-    }
-
-    /// Set the start hook.
-    pub fn on_start(mut self, f: impl FnMut(&mut Store) + Send + 'static) -> Self {
-        self.on_start = Some(Box::new(f));
-        self
-    }
-
-    /// Set the success hook.
-    pub fn on_success(mut self, f: impl FnMut(&mut Store) + Send + 'static) -> Self {
-        self.on_success = Some(Box::new(f));
-        self
-    }
-
-    /// Set the failure hook.
-    pub fn on_failure(mut self, f: impl FnMut(&mut Store) + Send + 'static) -> Self {
-        self.on_failure = Some(Box::new(f));
-        self
-    }
-
-    /// Set the rollback hook.
-    pub fn on_rollback(mut self, f: impl FnMut(&mut Store) + Send + 'static) -> Self {
-        self.on_rollback = Some(Box::new(f));
-        self
-    }
-}
-
-/// A subtask instance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Subtask {
-    /// Subtask instance id.
-    pub id: i64,
-    /// Execution order, 1-based.
-    pub series_id: i64,
-    /// Name.
-    pub name: String,
-    /// Java class name.
-    pub class_name: String,
-    /// Status.
-    pub status: SubtaskStatus,
-    /// Last operation.
-    pub operation: Operation,
-    /// Number of executions.
-    pub run_time: u32,
-    /// Timeout seconds.
-    pub timeout: u32,
-    /// Epoch ms.
-    pub create_time: i64,
-    /// Epoch ms of the last start.
-    pub start_time: Option<i64>,
-    /// Epoch ms of the last finish.
-    pub finish_time: Option<i64>,
-    /// Log lines.
-    pub log: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Run {
-    start: i64,
-    order: Vec<usize>,
-    done: usize,
-    op: Operation,
-}
-
-#[derive(Default)]
-struct Hooks {
-    on_start: Option<Hook>,
-    on_success: Option<Hook>,
-    on_failure: Option<Hook>,
-    on_rollback: Option<Hook>,
-}
-
-/// A task instance. Serialisable with its [`Effect`] and injected faults; closure hooks are
-/// not saved.
-#[derive(Serialize, Deserialize)]
-pub struct Task {
-    /// Task instance id.
-    pub id: i64,
-    /// Name.
-    pub name: String,
-    /// `MANUAL`.
-    pub task_type: String,
-    /// Status.
-    pub status: TaskStatus,
-    /// Last operation.
-    pub operation: Operation,
-    /// Login that created it.
-    pub creator: String,
-    /// `clusterId`.
-    pub cluster_id: Option<i64>,
-    /// `tenantId`.
-    pub tenant_id: Option<i64>,
-    /// `hostId`.
-    pub host_id: Option<i64>,
-    /// Lock keys.
-    pub locks: Vec<String>,
-    /// `context.stringMap`.
-    pub string_map: BTreeMap<String, String>,
-    /// `context.listMap`.
-    pub list_map: BTreeMap<String, Vec<Value>>,
-    /// `prohibitRollback`.
-    pub prohibit_rollback: bool,
-    /// `taskDefinitionId`.
-    pub task_definition_id: i64,
-    /// Epoch ms.
-    pub create_time: i64,
-    /// Epoch ms.
-    pub start_time: i64,
-    /// Epoch ms when it last reached a final status.
-    pub finish_time: Option<i64>,
-    /// Subtasks in seriesId order.
-    pub subtasks: Vec<Subtask>,
-    per_ms: f64,
-    run: Option<Run>,
-    fail_at: Option<(usize, String)>,
-    stuck: bool,
-    effect: Option<Effect>,
-    #[serde(skip)]
-    hooks: Hooks,
-}
-
-impl std::fmt::Debug for Task {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Task")
-            .field("id", &self.id)
-            .field("name", &self.name)
-            .field("status", &self.status)
-            .field("operation", &self.operation)
-            .field("subtasks", &self.subtasks)
-            .finish_non_exhaustive()
-    }
-}
-
+/// What one step of a task ended with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     Nothing,
@@ -481,7 +102,7 @@ fn context_text(map: &BTreeMap<String, String>) -> String {
 
 impl Task {
     fn at(&self, run: &Run, i: usize) -> i64 {
-        run.start + (self.per_ms * i as f64).round() as i64
+        run.start + (run.per_ms.unwrap_or(self.per_ms) * i as f64).round() as i64
     }
 
     fn start_subtask(&mut self, idx: usize, ts: i64, op: Operation) {
@@ -603,6 +224,7 @@ impl Task {
             order,
             done: 0,
             op,
+            per_ms: None,
         });
     }
 }
@@ -634,34 +256,10 @@ impl Store {
     }
 
     fn run_hook(&mut self, id: i64, kind: HookKind) {
-        let Some(task) = self.tasks.get_mut(&id) else {
+        let Some(effect) = self.tasks.get(&id).and_then(|t| t.effect.clone()) else {
             return;
         };
-        if let Some(effect) = task.effect.clone() {
-            effect.run(kind, self, id);
-        }
-        let Some(task) = self.tasks.get_mut(&id) else {
-            return;
-        };
-        let slot = match kind {
-            HookKind::Start => &mut task.hooks.on_start,
-            HookKind::Success => &mut task.hooks.on_success,
-            HookKind::Failure => &mut task.hooks.on_failure,
-            HookKind::Rollback => &mut task.hooks.on_rollback,
-        };
-        let Some(mut hook) = slot.take() else {
-            return;
-        };
-        hook(self);
-        if let Some(task) = self.tasks.get_mut(&id) {
-            let slot = match kind {
-                HookKind::Start => &mut task.hooks.on_start,
-                HookKind::Success => &mut task.hooks.on_success,
-                HookKind::Failure => &mut task.hooks.on_failure,
-                HookKind::Rollback => &mut task.hooks.on_rollback,
-            };
-            *slot = Some(hook);
-        }
+        effect.run(kind, self, id);
     }
 
     /// The running task (other than `except`) holding a lock that conflicts with `locks`.
@@ -699,7 +297,7 @@ impl Store {
     /// Create and start a task; returns its id. Consumes the next armed task fault, if any.
     pub fn submit_task(&mut self, spec: TaskSpec) -> Result<i64, ApiError> {
         self.ensure_not_busy(&spec.locks)?;
-        let now = util::now_ms();
+        let now = self.now();
         let id = self.next_id(IdKind::Task);
         let mut specs = spec.subtasks;
         if specs.is_empty() {
@@ -759,18 +357,40 @@ impl Store {
             fail_at,
             stuck,
             effect: spec.effect,
-            hooks: Hooks {
-                on_start: spec.on_start,
-                on_success: spec.on_success,
-                on_failure: spec.on_failure,
-                on_rollback: spec.on_rollback,
-            },
         };
         task.begin_run(now, (0..n).collect(), Operation::Execute);
         self.tasks.insert(id, task);
         self.run_hook(id, HookKind::Start);
         self.advance(now);
         Ok(id)
+    }
+
+    /// Bring a running task to its end now, whatever the clock says: its remaining subtasks
+    /// start and finish at this instant. With `failure`, the subtask running now (or the next
+    /// one) fails instead, its log ending with the message. A stuck task is released. Used by
+    /// tests (`POST /_sim/tasks/{id}/finish` and `/fail`).
+    pub fn finish_task(&mut self, id: i64, failure: Option<String>) -> Result<(), ApiError> {
+        let now = self.now();
+        let task = self.task_mut(id)?;
+        let Some(run) = task.run.as_mut() else {
+            return Err(ApiError::illegal_state(format!(
+                "task {id} is {}, only RUNNING tasks can be finished",
+                task.status.as_str()
+            )));
+        };
+        let remaining: Vec<usize> = run.order.get(run.done..).unwrap_or_default().to_vec();
+        run.order = remaining;
+        run.done = 0;
+        run.start = now;
+        run.per_ms = Some(0.0);
+        let rollback = run.op == Operation::Rollback;
+        match (failure, run.order.first()) {
+            (Some(message), Some(first)) if !rollback => task.fail_at = Some((*first, message)),
+            _ => {}
+        }
+        task.stuck = false;
+        self.advance(now);
+        Ok(())
     }
 
     /// Task by id or 404 `TASK_INSTANCE_NOT_FOUND`.
@@ -814,7 +434,7 @@ impl Store {
         }
         let locks = task.locks.clone();
         self.ensure_not_busy_except(&locks, Some(id))?;
-        let now = util::now_ms();
+        let now = self.now();
         let task = self.task_mut(id)?;
         let order: Vec<usize> = (0..task.subtasks.len())
             .filter(|i| task.subtasks[*i].status != SubtaskStatus::Successful)
@@ -848,7 +468,7 @@ impl Store {
         }
         let locks = task.locks.clone();
         self.ensure_not_busy_except(&locks, Some(id))?;
-        let now = util::now_ms();
+        let now = self.now();
         let task = self.task_mut(id)?;
         let order: Vec<usize> = (0..task.subtasks.len())
             .rev()
@@ -895,7 +515,7 @@ impl Store {
         }
         let locks = task.locks.clone();
         self.ensure_not_busy_except(&locks, Some(id))?;
-        let now = util::now_ms();
+        let now = self.now();
         let creator = self.creator.clone();
         let task = self.task_mut(id)?;
         let tid = task.id;
@@ -923,7 +543,7 @@ impl Store {
                 status.as_str()
             )));
         }
-        let now = util::now_ms();
+        let now = self.now();
         let creator = self.creator.clone();
         let task = self.task_mut(id)?;
         let tid = task.id;
@@ -1049,12 +669,20 @@ mod tests {
     }
 
     #[test]
-    fn zero_second_task_succeeds_at_once_and_runs_hooks() {
-        let mut s = store(0.0);
+    fn zero_second_task_succeeds_at_once_and_runs_its_effect() {
+        let mut s = Store::seeded(&SimConfig {
+            task_seconds: 0.0,
+            ..SimConfig::default()
+        });
+        let sys = 1_002_001;
+        assert!(s.tenants.contains_key(&sys));
         let spec = TaskSpec::new("T")
             .subtask("a", "x.A")
             .subtask("b", "x.B")
-            .on_success(|st: &mut Store| st.creator = "done".into());
+            .effect(crate::state::effects::TenantEffect::Delete {
+                tenant_id: sys,
+                former: "NORMAL".into(),
+            });
         let id = s.submit_task(spec).unwrap_or_else(|e| panic!("{e}"));
         let t = s.task(id).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(t.status, TaskStatus::Successful);
@@ -1062,7 +690,10 @@ mod tests {
             .subtasks
             .iter()
             .all(|x| x.status == SubtaskStatus::Successful));
-        assert_eq!(s.creator, "done");
+        assert!(
+            !s.tenants.contains_key(&sys),
+            "the success effect removed the tenant"
+        );
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Infrastructure writes: rules, models and shared helpers for regions, IDCs, host types, SSH
 //! credentials, hosts (§3.7) and the OB cluster topology — create/delete cluster (§3.1), add/delete
 //! zone (§3.2, §5 #12), add/batch-delete OBServers (§3.3). The HTTP handlers live in
-//! [`crate::routes::compute_writes`] and [`crate::routes::cluster_writes`].
+//! [`super::compute`] and [`super::topology`].
 //!
 //! Every body check answers 400 `ILLEGAL_ARGUMENT` with a message that starts by naming the
-//! field (`invalid zones[1].servers[0]: ...`, `idcId is required`), like [`crate::tenant_rules`].
+//! field (`invalid zones[1].servers[0]: ...`, `idcId is required`), like [`crate::domain::rules`].
 //! Passwords and passphrases are never echoed.
 //!
 //! | Rule | Source |
@@ -16,7 +16,7 @@
 //! | cluster name: starts with a letter, then letters, digits, `_`, `-`; 1..=64 | **our decision** (the seeded `demo-cluster`) |
 //! | zone name: the tenant-name rule (letter, then letters, digits, `_`; 1..=64) | **our decision** (`zone1`, §1.5) |
 //! | `rpmName`: the exact name of a package of the catalogue [`OB_PACKAGES`] | **our decision** (OCP deploys only uploaded packages; §3.1 only gives `oceanbase-2.2.76-...el7.x86_64.rpm`) |
-//! | root@sys `password`: the tenant root-password rule ([`crate::tenant_rules::check_password`]) | §1.5 |
+//! | root@sys `password`: the tenant root-password rule ([`crate::domain::rules::check_password`]) | §1.5 |
 //! | host IPs: IPv4 without leading zeros, unique among hosts (400 `DUPLICATE_NAME`, the IP is the host's identity) | **our decision** |
 //! | host `status`: `NEW` (agent being installed by the batchCreate task), `ONLINE` (ready) | OCP "Query hosts" page (D, values NEW/AVAILABLE/ONLINE/OFFLINE/DELETING), not in the reference |
 //! | a host runs at most one OBServer; only `ONLINE` hosts of the zone's IDC with the package's architecture can be deployed | **our decision** |
@@ -30,11 +30,13 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
+use crate::domain::rules::{self as rules, invalid, required};
 use crate::envelope::ApiError;
 use crate::paging::Query;
 use crate::state::{Host, IdKind, Idc, Server, Store};
-use crate::tenant_rules::{self as rules, invalid, required};
 use crate::util;
+
+pub use crate::state::{Credential, CLASSIC_VPC};
 
 /// Longest accepted region, IDC, host type, credential, cluster and zone name (our decision).
 pub const NAME_MAX: usize = 64;
@@ -44,8 +46,6 @@ pub const HOST_NEW: &str = "NEW";
 pub const HOST_ONLINE: &str = "ONLINE";
 /// Host kinds accepted by batchCreate (§3.7).
 pub const HOST_KINDS: [&str; 2] = ["DEDICATED_PHYSICAL_MACHINE", "DEDICATED_CONTAINER"];
-/// The only VPC of the simulator: the classic network (§3.1: "1 = classic network").
-pub const CLASSIC_VPC: i64 = 1;
 /// Credential target types accepted by `POST /api/v2/profiles/me/credentials` (§3.7).
 pub const TARGET_TYPES: [&str; 1] = ["HOST"];
 /// SSH credential kinds (§3.7 shows `PASSWORD` only).
@@ -78,31 +78,6 @@ pub fn is_unplaceable_server_status(status: &str) -> bool {
 
 // ---------------------------------------------------------------------------------------------
 // Credentials
-
-/// An SSH credential of the current user (`/api/v2/profiles/me/credentials`, §3.7).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Credential {
-    /// OCP id ([`IdKind::Credential`]).
-    pub id: i64,
-    /// Unique name.
-    pub name: String,
-    /// Free text.
-    pub description: Option<String>,
-    /// `HOST`.
-    pub target_type: String,
-    /// `PASSWORD`.
-    pub ssh_type: String,
-    /// SSH user.
-    pub username: String,
-    /// SSH password (never rendered).
-    pub passphrase: String,
-    /// Hosts the credential was registered for (`hostIdList`).
-    pub host_ids: Vec<i64>,
-    /// Epoch ms.
-    pub create_time: i64,
-    /// Epoch ms.
-    pub update_time: i64,
-}
 
 /// Credential item (sim shape around the §3.7 create body; the passphrase is never included).
 pub fn credential_json(c: &Credential) -> Value {
@@ -510,6 +485,7 @@ pub fn new_server(
 ) -> i64 {
     let id = store.next_id(IdKind::Server);
     let (cpu, mem) = store.server_capacity;
+    let now = store.now();
     store.servers.insert(
         id,
         Server {
@@ -522,7 +498,7 @@ pub fn new_server(
             status: status.to_string(),
             cpu_total: cpu,
             memory_total_gb: mem,
-            create_time: util::now_ms(),
+            create_time: now,
         },
     );
     id
