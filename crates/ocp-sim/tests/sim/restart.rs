@@ -249,14 +249,23 @@ async fn restart_with_state_file_keeps_everything_and_resumes_tasks() {
     .ok();
     assert_eq!(c.wait_task(failed_task).await["status"], "SUCCESSFUL");
     assert_eq!(host_status(&c, failed_host).await, "ONLINE");
-    // The stuck task is still stuck (long past its duration); cancelling releases it.
-    let t = c.task(stuck_task).await;
-    assert_eq!(t["status"], "RUNNING");
-    let last = t["subtasks"]
-        .as_array()
-        .and_then(|s| s.last())
-        .cloned()
-        .expect("last");
+    // The stuck task is still stuck; cancelling releases it. Its last subtask starts when
+    // the ones before it have had their time, which a loaded machine may not have given yet:
+    // poll for it with a deadline.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let last = loop {
+        let t = c.task(stuck_task).await;
+        assert_eq!(t["status"], "RUNNING");
+        let last = t["subtasks"]
+            .as_array()
+            .and_then(|s| s.last())
+            .cloned()
+            .expect("last");
+        if last["status"] == "RUNNING" || std::time::Instant::now() > deadline {
+            break last;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert_eq!(last["status"], "RUNNING");
     let r = c
         .post(
