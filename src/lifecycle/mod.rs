@@ -790,31 +790,6 @@ where
     }
 }
 
-/// [`poll`] for callers that report a vanished object as OCP's "not found" on `path`: `Ok(true)`
-/// ready, `Ok(false)` when the deadline passes or Terraform sends Stop first.
-pub async fn poll_until_ready<F, Fut>(
-    ctx: &Ctx,
-    deadline: Instant,
-    what: &str,
-    path: String,
-    probe: F,
-) -> Result<bool, ClientError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<Option<bool>, ClientError>>,
-{
-    match poll(ctx, deadline, probe).await? {
-        Polled::Ready => Ok(true),
-        Polled::Late => Ok(false),
-        Polled::Gone => Err(ClientError::NotFound {
-            method: "GET",
-            path,
-            message: format!("the adopted {what} disappeared before it was ready"),
-            trace_id: None,
-        }),
-    }
-}
-
 /// Private state a resource keeps beside its state: the OCP task last started for it, so a
 /// later run can tell whether that task finished (design rule R1).
 pub fn task_private(task_id: i64) -> Vec<u8> {

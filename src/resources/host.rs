@@ -27,7 +27,8 @@ use crate::lifecycle::pending::Private;
 use crate::lifecycle::{attr_by_field, value_over, Born, Call, Fail, ImportError, OcpObject};
 use crate::value::{Known, Type, Value};
 
-use super::{poll_until_ready, refuse_existing, report, Existing};
+use super::{refuse_existing, report, Existing};
+use crate::lifecycle::{poll, Polled};
 
 /// Host kinds OCP knows (§3.7).
 const KINDS: &[&str] = &["DEDICATED_PHYSICAL_MACHINE", "DEDICATED_CONTAINER"];
@@ -380,21 +381,16 @@ impl OcpObject for HostResource {
         // An adopted host whose `Add host` task is unknown: wait until it leaves `NEW` (a
         // host gone meanwhile ends the wait too, and the read below says so).
         let (client, id) = (call.client, state.id.unwrap_or_default());
-        let ended = poll_until_ready(
-            call.ctx,
-            call.deadline,
-            "host",
-            format!("host {id}"),
-            || async {
-                Ok(Some(
-                    client
-                        .find_host(id)
-                        .await?
-                        .is_none_or(|h| h.status.as_deref() != Some("NEW")),
-                ))
-            },
-        )
-        .await?;
+        let ended = poll(call.ctx, call.deadline, || async {
+            Ok(Some(
+                client
+                    .find_host(id)
+                    .await?
+                    .is_none_or(|h| h.status.as_deref() != Some("NEW")),
+            ))
+        })
+        .await?
+            != Polled::Late;
         if !ended {
             return Err(call.error(None, format!("Host {id} ({}) was still being added by OCP when the create timeout passed or Terraform was interrupted. It stays in state; the next apply replaces it unless it is untainted with `terraform untaint`.", state.ip())));
         }

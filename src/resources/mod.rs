@@ -6,8 +6,8 @@ use crate::framework::{AttrPath, DataSource, Diagnostics, Resource};
 use crate::lifecycle::Managed;
 
 pub use crate::lifecycle::{
-    pend, poll_until_ready, refuse_existing, remaining, report, report_delete, task_private, wait,
-    wait_ids, wait_tasks, Existing, Waited,
+    pend, refuse_existing, remaining, report, report_delete, task_private, wait, wait_ids,
+    wait_tasks, Existing, Waited,
 };
 
 pub mod backup;
@@ -186,14 +186,6 @@ impl crate::framework::validate::Validator for PrimaryZoneSyntax {
     }
 }
 
-/// The `(cluster_id, tenant_id)` of a value of a resource that lives in a tenant.
-pub fn tenant_of(v: &crate::value::Value) -> Option<(i64, i64)> {
-    Some((
-        v.get("cluster_id")?.as_i64()?,
-        v.get("tenant_id")?.as_i64()?,
-    ))
-}
-
 /// The `cluster_id` and `tenant_id` attributes every in-tenant resource starts with.
 pub fn tenant_attrs(s: crate::framework::Schema, what: &str) -> crate::framework::Schema {
     use crate::framework::Attr;
@@ -209,24 +201,4 @@ pub fn tenant_attrs(s: crate::framework::Schema, what: &str) -> crate::framework
             "OCP id of the tenant, e.g. `ocp_tenant.app.id`. Changing it replaces the {what}."
         )),
     )
-}
-
-/// Sets `attr` of state `s` to what OCP reported; when OCP left the field out, keeps the
-/// value `prior` holds (design rule R6: a field the reference does not guarantee is never read
-/// as "cleared"), or null when the prior has none or does not know it yet (a create).
-pub fn set_reported(
-    s: &mut crate::value::Value,
-    prior: &crate::value::Value,
-    attr: &str,
-    reported: Option<crate::value::Value>,
-) {
-    use crate::value::Value;
-    let v = match reported {
-        Some(v) => v,
-        None => match prior.get(attr) {
-            Some(p) if !p.is_unknown() => p.clone(),
-            _ => Value::Null,
-        },
-    };
-    s.set_attr(attr, v);
 }
