@@ -259,10 +259,14 @@ pub trait OcpObject: Send + Sync + 'static {
     /// values OCP never returns were not known to it). The default keeps nothing.
     fn import_private(&self, _state: &Self::Model, _private: &mut Vec<u8>) {}
 
+    /// OCP's request fields and the attributes they come from, for the default
+    /// [`OcpObject::attr_of`].
+    const FIELDS: &'static [(&'static str, &'static str)] = &[];
+
     /// The attribute an OCP error concerns, from the request field OCP's message names
-    /// ([`ClientError::field`]). The default knows none.
-    fn attr_of(&self, _err: &ClientError, _plan: &Self::Model) -> Option<AttrPath> {
-        None
+    /// ([`ClientError::field`]). The default looks it up in [`OcpObject::FIELDS`].
+    fn attr_of(&self, err: &ClientError, _plan: &Self::Model) -> Option<AttrPath> {
+        attr_by_field(err, Self::FIELDS)
     }
 
     /// Checks before a delete that need no OCP call (e.g. `deletion_protection`): an error

@@ -8,14 +8,13 @@ use serde::{Deserialize, Serialize};
 use crate::client::api::db::{CreateDatabase, Database, ModifyDatabase};
 use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::{
-    read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
-    Schema,
+    read_model, write_model, Attr, Ctx, DataReadRequest, DataReadResponse, DataSource, Schema,
 };
 use crate::value::Value;
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
 use super::{import_id, refuse_existing, report, tenant_attrs, Existing, DB_OBJECT_NAME};
-use crate::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpObject};
+use crate::lifecycle::{Born, Call, Fail, ImportError, OcpObject};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
 
@@ -76,6 +75,7 @@ impl OcpObject for DatabaseResource {
     type Model = DatabaseModel;
     const TYPE_NAME: &'static str = "ocp_database";
     const NOUN: &'static str = "Database";
+    const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
 
     fn schema(&self) -> Schema {
         tenant_attrs(Schema::new("A database in a MySQL-mode tenant."), "database")
@@ -194,10 +194,6 @@ impl OcpObject for DatabaseResource {
                 "Expected an import id of the form {IMPORT_FORM}, got {id:?}: too many parts."
             ))),
         }
-    }
-
-    fn attr_of(&self, err: &ClientError, _plan: &DatabaseModel) -> Option<AttrPath> {
-        attr_by_field(err, FIELDS)
     }
 }
 

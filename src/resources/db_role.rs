@@ -10,7 +10,7 @@ use crate::framework::{
     read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
     Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpObject};
+use crate::lifecycle::{Born, Call, Fail, ImportError, OcpObject};
 use crate::value::{Type, Value};
 
 use super::db_user::{
@@ -77,6 +77,7 @@ impl OcpObject for DbRoleResource {
     type Model = DbRoleModel;
     const TYPE_NAME: &'static str = "ocp_db_role";
     const NOUN: &'static str = "Database Role";
+    const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
 
     fn schema(&self) -> Schema {
         tenant_attrs(Schema::new("A role of an Oracle-mode tenant (OCP offers roles only in Oracle mode). Privileges and roles set here are authoritative for the role."), "role")
@@ -187,10 +188,6 @@ impl OcpObject for DbRoleResource {
             name,
             ..DbRoleModel::default()
         })
-    }
-
-    fn attr_of(&self, err: &ClientError, _plan: &DbRoleModel) -> Option<AttrPath> {
-        attr_by_field(err, FIELDS)
     }
 }
 

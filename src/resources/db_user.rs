@@ -21,7 +21,7 @@ use crate::framework::{
     read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
     Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{attr_by_field, value_over, Born, Call, Fail, ImportError, OcpObject};
+use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpObject};
 use crate::value::{Known, Type, Value};
 
 use super::privileges::{self, delta, present, strings, Mode, Scope, OBJECT_TYPES};
@@ -952,6 +952,7 @@ impl OcpObject for DbUserResource {
     type Model = DbUserModel;
     const TYPE_NAME: &'static str = "ocp_db_user";
     const NOUN: &'static str = "Database User";
+    const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
 
     fn schema(&self) -> Schema {
         let s = tenant_attrs(Schema::new("A database user of a tenant. In Oracle mode a user is also a schema. Privileges set here are authoritative for the user; use `ocp_db_grant` instead to add privileges without owning the whole list, and do not mix the two for one user."), "user")
@@ -1139,10 +1140,6 @@ impl OcpObject for DbUserResource {
             username,
             ..DbUserModel::default()
         })
-    }
-
-    fn attr_of(&self, err: &ClientError, _plan: &DbUserModel) -> Option<AttrPath> {
-        attr_by_field(err, FIELDS)
     }
 }
 

@@ -24,7 +24,7 @@ use crate::framework::{
     Diagnostics, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::pending::Private;
-use crate::lifecycle::{attr_by_field, value_over, Born, Call, Fail, ImportError, OcpObject};
+use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpObject};
 use crate::value::{Known, Type, Value};
 
 use super::{refuse_existing, report, Existing};
@@ -238,6 +238,7 @@ impl OcpObject for HostResource {
     type Model = HostModel;
     const TYPE_NAME: &'static str = "ocp_host";
     const NOUN: &'static str = "Host";
+    const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
 
     fn schema(&self) -> Schema {
         Schema::new("A host (server) registered in OCP, on which OCP can deploy OBServers. Terraform stores the SSH user name and password in a new OCP credential, then adds the host, which runs an OCP `Add host` task that Terraform waits on. OCP has no call to modify a host, so changing where or what the host is replaces it.")
@@ -484,10 +485,6 @@ impl OcpObject for HostResource {
                 "OCP has no host with id or IP {id:?}; `data \"ocp_hosts\"` lists them."
             ))),
         }
-    }
-
-    fn attr_of(&self, err: &ClientError, _plan: &HostModel) -> Option<AttrPath> {
-        attr_by_field(err, FIELDS)
     }
 }
 
