@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use crate::envelope::parse_id;
 use crate::error::ApiError;
-use crate::state::effects::{Action, PowerEffect, Snapshot};
+use crate::state::effects::{Action, PowerEffect, Statuses};
 use crate::state::task::TaskSpec;
 use crate::state::{HookKind, Store};
 
@@ -82,13 +82,13 @@ fn zone_subtasks(action: Action) -> [(&'static str, String); 3] {
     }
 }
 
-impl Snapshot {
+impl Statuses {
     /// Statuses of the whole cluster, or only of one zone and its servers.
-    fn take(store: &Store, cluster_id: i64, zone: Option<&str>) -> Option<Self> {
+    fn of_power_target(store: &Store, cluster_id: i64, zone: Option<&str>) -> Option<Self> {
         let c = store.clusters.get(&cluster_id)?;
-        Some(Snapshot {
+        Some(Statuses {
             cluster_id,
-            cluster_status: zone.is_none().then(|| c.status.clone()),
+            cluster: zone.is_none().then(|| c.status.clone()),
             zones: c
                 .zones
                 .iter()
@@ -101,26 +101,6 @@ impl Snapshot {
                 .map(|s| (s.id, s.status.clone()))
                 .collect(),
         })
-    }
-
-    fn restore(&self, store: &mut Store) {
-        let now = store.now();
-        if let Some(c) = store.clusters.get_mut(&self.cluster_id) {
-            if let Some(cs) = &self.cluster_status {
-                c.status = cs.clone();
-            }
-            c.update_time = now;
-            for z in &mut c.zones {
-                if let Some((_, st)) = self.zones.iter().find(|(n, _)| *n == z.name) {
-                    z.status = st.clone();
-                }
-            }
-        }
-        for (id, st) in &self.servers {
-            if let Some(s) = store.servers.get_mut(id) {
-                s.status = st.clone();
-            }
-        }
     }
 }
 
@@ -239,8 +219,8 @@ pub fn cluster_action(store: &mut Store, id: &str, action: Action) -> Reply {
         Action::Stop => "Stop OB cluster",
         Action::Restart => "Restart OB cluster",
     };
-    let snap =
-        Snapshot::take(store, id, None).ok_or_else(|| ApiError::internal("cluster vanished"))?;
+    let snap = Statuses::of_power_target(store, id, None)
+        .ok_or_else(|| ApiError::internal("cluster vanished"))?;
     let mut spec = base_spec(store, name, id, None)?.effect(PowerEffect {
         cluster_id: id,
         zone: None,
@@ -297,7 +277,7 @@ pub fn zone_action(store: &mut Store, id: &str, zone: &str, action: Action) -> R
         Action::Stop => "Stop OB zone",
         Action::Restart => "Restart OB zone",
     };
-    let snap = Snapshot::take(store, id, Some(zone))
+    let snap = Statuses::of_power_target(store, id, Some(zone))
         .ok_or_else(|| ApiError::internal("cluster vanished"))?;
     let mut spec = base_spec(store, name, id, Some(zone))?.effect(PowerEffect {
         cluster_id: id,

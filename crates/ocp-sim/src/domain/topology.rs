@@ -127,7 +127,7 @@ impl Statuses {
         }
     }
 
-    fn restore(&self, s: &mut Store) {
+    pub(crate) fn restore(&self, s: &mut Store) {
         let now = s.now();
         if let Some(c) = s.clusters.get_mut(&self.cluster_id) {
             if let Some(st) = &self.cluster {

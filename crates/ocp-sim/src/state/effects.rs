@@ -182,6 +182,8 @@ pub enum TopologyEffect {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Statuses {
     pub(crate) cluster_id: i64,
+    /// `None` when the cluster status is left alone (e.g. a zone operation).
+    #[serde(alias = "cluster_status")]
     pub(crate) cluster: Option<String>,
     pub(crate) zones: Vec<(String, String)>,
     pub(crate) servers: Vec<(i64, String)>,
@@ -207,7 +209,7 @@ pub struct PowerEffect {
     /// What is done.
     pub action: Action,
     /// Statuses before the task.
-    pub snapshot: Snapshot,
+    pub snapshot: Statuses,
 }
 
 /// Power operations on a cluster or a zone.
@@ -220,18 +222,6 @@ pub enum Action {
     /// Restart.
     Restart,
 }
-
-/// Statuses of a cluster, its zones and servers, restored when an operation fails or is
-/// rolled back.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Snapshot {
-    pub(crate) cluster_id: i64,
-    /// `None` for a zone operation: the cluster status is left alone.
-    pub(crate) cluster_status: Option<String>,
-    pub(crate) zones: Vec<(String, String)>,
-    pub(crate) servers: Vec<(i64, String)>,
-}
-
 /// The side effects of `Add host` (see [`Effect`]): `NEW` while running and on
 /// failure, `ONLINE` on success; a rollback removes the host.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
