@@ -51,6 +51,20 @@ impl Schema {
         self
     }
 
+    /// Adds attributes `names` of `source` (a resource's schema) as computed attributes
+    /// with the same type and description: what a data source reports of an object.
+    pub fn reported(self, source: &Schema, names: &[&str]) -> Schema {
+        names
+            .iter()
+            .fold(self, |s, name| match source.block.attribute(name) {
+                Some(a) => s.attr(
+                    name,
+                    Attr::of(a.ty.clone()).computed().doc(a.description.clone()),
+                ),
+                None => s,
+            })
+    }
+
     /// Adds a nested block.
     pub fn block(mut self, name: &str, nested: NestedBlock) -> Schema {
         self.block = self.block.block(name, nested);

@@ -25,7 +25,10 @@
 //!   ([`OcpObject::attr_of`] maps OCP's request fields to attributes);
 //! - resume of OCP tasks left running by an earlier apply (see [`pending`]).
 
+pub mod data;
 pub mod pending;
+
+pub use data::{Data, OcpData};
 
 use std::any::Any;
 use std::sync::Arc;

@@ -19,13 +19,10 @@ use crate::client::api::backup::{
 };
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
-use crate::framework::{
-    read_model, write_model, Attr, AttrPath, Block, Ctx, DataReadRequest, DataReadResponse,
-    DataSource, Diagnostics, NestedBlock, Schema,
-};
+use crate::framework::{read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, Schema};
 use crate::lifecycle::{
     keep_unreported, refuse_existing, report, wait_ids, Born, Call, Existing, Fail, ImportError,
-    OcpObject,
+    OcpData, OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
@@ -807,10 +804,11 @@ impl OcpObject for BackupPolicyResource {
 pub struct BackupPolicyDataSource;
 
 #[tonic::async_trait]
-impl DataSource for BackupPolicyDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_backup_policy"
-    }
+impl OcpData for BackupPolicyDataSource {
+    type Config = PolicyModel;
+    type State = PolicyModel;
+    const TYPE_NAME: &'static str = "ocp_backup_policy";
+    const ACTION: &'static str = "Read Backup Policy";
 
     fn schema(&self) -> Schema {
         let mut s = BackupPolicyResource.schema();
@@ -838,29 +836,24 @@ impl DataSource for BackupPolicyDataSource {
         )
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(config) = read_model::<PolicyModel>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        config: PolicyModel,
+        _: &mut Diagnostics,
+    ) -> Result<PolicyModel, Fail> {
         let target = config.target();
-        let m = match client.find_backup_strategy(target).await {
-            Ok(Some(st)) => PolicyModel {
+        Ok(match client.find_backup_strategy(target).await? {
+            Some(st) => PolicyModel {
                 configured: Some(true),
                 ..PolicyModel::from_ocp(st, &config, last_status(client, target).await)
             },
-            Ok(None) => PolicyModel {
+            None => PolicyModel {
                 id: Some(id_of(target)),
                 configured: Some(false),
                 ..config
             },
-            Err(e) => return report(&mut resp.diags, "Read Backup Policy", None, &e),
-        };
-        if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
-            resp.state = v;
-        }
+        })
     }
 }
 
@@ -869,7 +862,7 @@ pub struct BackupTasksDataSource;
 
 /// The model of `data "ocp_backup_tasks"`.
 #[derive(Serialize, Deserialize)]
-struct TasksModel {
+pub struct TasksModel {
     cluster_id: i64,
     tenant_id: Option<i64>,
     data_backups: Option<Vec<TaskRow>>,
@@ -880,7 +873,7 @@ struct TasksModel {
 /// A row of `data_backups` or `log_backups`: the fields a list's type lacks stay `None` and
 /// are not written.
 #[derive(Serialize, Deserialize)]
-struct TaskRow {
+pub struct TaskRow {
     id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     backup_set_id: Option<i64>,
@@ -895,10 +888,11 @@ struct TaskRow {
 }
 
 #[tonic::async_trait]
-impl DataSource for BackupTasksDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_backup_tasks"
-    }
+impl OcpData for BackupTasksDataSource {
+    type Config = TasksModel;
+    type State = TasksModel;
+    const TYPE_NAME: &'static str = "ocp_backup_tasks";
+    const ACTION: &'static str = "List Backup Tasks";
 
     fn schema(&self) -> Schema {
         let data_task = Type::object([
@@ -923,13 +917,12 @@ impl DataSource for BackupTasksDataSource {
             .attr("last_data_backup_status", Attr::string().computed().doc("Status of the newest data backup, null when there is none."))
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(mut m) = read_model::<TasksModel>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        mut m: TasksModel,
+        _: &mut Diagnostics,
+    ) -> Result<TasksModel, Fail> {
         let target = BackupTarget {
             cluster_id: m.cluster_id,
             tenant_id: m.tenant_id,
@@ -939,10 +932,10 @@ impl DataSource for BackupTasksDataSource {
             client.list_log_backup_tasks(target).await,
         ) {
             (Ok(d), Ok(l)) => (d, l),
-            (Err(e), _) | (_, Err(e)) => {
-                let path = (e.is_not_found() && target.tenant_id.is_some())
+            (Err(err), _) | (_, Err(err)) => {
+                let path = (err.is_not_found() && target.tenant_id.is_some())
                     .then(|| AttrPath::root("tenant_id"));
-                return report(&mut resp.diags, "List Backup Tasks", path, &e);
+                return Err(Fail::Ocp { err, path });
             }
         };
         data.sort_by_key(|t| std::cmp::Reverse(t.id.unwrap_or(0)));
@@ -963,9 +956,7 @@ impl DataSource for BackupTasksDataSource {
         };
         m.data_backups = Some(data.into_iter().map(|t| row(t, true)).collect());
         m.log_backups = Some(log.into_iter().map(|t| row(t, false)).collect());
-        if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
-            resp.state = v;
-        }
+        Ok(m)
     }
 }
 

@@ -4,14 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::cluster::{Cluster, ClusterZone, Server};
+use crate::client::OcpClient;
 use crate::framework::validate::NotBlank;
-use crate::framework::{
-    read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
-    Diagnostics, Schema,
-};
+use crate::framework::{read_model, Attr, AttrPath, Diagnostics, Schema};
+use crate::lifecycle::{Fail, OcpData};
 use crate::value::{Known, Type, Value};
-
-use super::report;
 
 /// The type of one zone of a cluster, with its OBServers (the one place it is written; both
 /// data sources take it from `ocp_cluster`'s schema).
@@ -52,7 +49,7 @@ struct ZoneModel {
 
 /// A cluster: the state of `data "ocp_cluster"` and an element of `data "ocp_clusters"`.
 #[derive(Serialize)]
-struct ClusterModel {
+pub struct ClusterModel {
     id: i64,
     name: String,
     ob_cluster_id: Option<i64>,
@@ -94,7 +91,7 @@ impl From<&Cluster> for ClusterModel {
 /// How `data "ocp_cluster"` chooses its cluster; unknown while validating a configuration
 /// that takes it from another object.
 #[derive(Deserialize)]
-struct Selector {
+pub struct Selector {
     id: Option<Known<i64>>,
     name: Option<Known<String>>,
 }
@@ -103,10 +100,11 @@ struct Selector {
 pub struct ClusterDataSource;
 
 #[tonic::async_trait]
-impl DataSource for ClusterDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_cluster"
-    }
+impl OcpData for ClusterDataSource {
+    type Config = Selector;
+    type State = ClusterModel;
+    const TYPE_NAME: &'static str = "ocp_cluster";
+    const ACTION: &'static str = "Read Cluster";
 
     fn schema(&self) -> Schema {
         Schema::new("Reads one OceanBase cluster managed by OCP, found by `id` or by `name`, with its zones and OBServers.")
@@ -132,61 +130,49 @@ impl DataSource for ClusterDataSource {
         }
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(s) = read_model::<Selector>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        s: Selector,
+        diags: &mut Diagnostics,
+    ) -> Result<ClusterModel, Fail> {
         let id = s.id.and_then(Known::known);
         let name = s.name.and_then(Known::known);
         let (found, path, what) = match (id, &name) {
-            (Some(id), _) => (client.find_cluster(id).await, "id", format!("id {id}")),
+            (Some(id), _) => (client.find_cluster(id).await?, "id", format!("id {id}")),
             (None, Some(name)) => (
-                client.find_cluster_by_name(name).await,
+                client.find_cluster_by_name(name).await?,
                 "name",
                 format!("name {name:?}"),
             ),
-            (None, None) => return,
+            (None, None) => return Err(Fail::Reported),
         };
-        let found = match found {
-            Ok(Some(c)) => client.with_zones(c).await.map(Some),
-            other => other,
+        let Some(cluster) = found else {
+            diags.attr_error(
+                AttrPath::root(path),
+                "Cluster Not Found",
+                format!("OCP at {} has no cluster with {what}. `data \"ocp_clusters\"` lists the clusters it has.", client.endpoint()),
+            );
+            return Err(Fail::Reported);
         };
-        let cluster = match found {
-            Ok(Some(c)) => c,
-            Ok(None) => {
-                return resp.diags.attr_error(
-                    AttrPath::root(path),
-                    "Cluster Not Found",
-                    format!("OCP at {} has no cluster with {what}. `data \"ocp_clusters\"` lists the clusters it has.", client.endpoint()),
-                );
-            }
-            Err(e) => return report(&mut resp.diags, "Read Cluster", None, &e),
-        };
+        let cluster = client.with_zones(cluster).await?;
         if let (Some(_), Some(name)) = (id, name) {
             if name != cluster.name {
-                return resp.diags.attr_error(
+                diags.attr_error(
                     AttrPath::root("name"),
                     "Cluster Name Does Not Match",
                     format!("Cluster {} is named {:?}, not {name:?}. Set only one of `id` and `name`, or make them agree.", cluster.id, cluster.name),
                 );
+                return Err(Fail::Reported);
             }
         }
-        if let Some(v) = write_model(
-            &ClusterModel::from(&cluster),
-            &self.schema(),
-            &mut resp.diags,
-        ) {
-            resp.state = v;
-        }
+        Ok(ClusterModel::from(&cluster))
     }
 }
 
 /// The argument and state of `data "ocp_clusters"`.
 #[derive(Deserialize, Serialize)]
-struct ClustersModel {
+pub struct ClustersModel {
     name: Option<String>,
     #[serde(default, skip_deserializing)]
     clusters: Vec<ClusterModel>,
@@ -196,10 +182,11 @@ struct ClustersModel {
 pub struct ClustersDataSource;
 
 #[tonic::async_trait]
-impl DataSource for ClustersDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_clusters"
-    }
+impl OcpData for ClustersDataSource {
+    type Config = ClustersModel;
+    type State = ClustersModel;
+    const TYPE_NAME: &'static str = "ocp_clusters";
+    const ACTION: &'static str = "List Clusters";
 
     fn schema(&self) -> Schema {
         // Each element has the attributes of `data "ocp_cluster"`.
@@ -211,21 +198,14 @@ impl DataSource for ClustersDataSource {
             ))
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(mut m) = read_model::<ClustersModel>(&req.config, &mut resp.diags) else {
-            return;
-        };
-        match client.list_clusters(m.name.as_deref()).await {
-            Ok(list) => {
-                m.clusters = list.iter().map(ClusterModel::from).collect();
-                if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            Err(e) => report(&mut resp.diags, "List Clusters", None, &e),
-        }
+    async fn read(
+        &self,
+        client: &OcpClient,
+        mut m: ClustersModel,
+        _: &mut Diagnostics,
+    ) -> Result<ClustersModel, Fail> {
+        let list = client.list_clusters(m.name.as_deref()).await?;
+        m.clusters = list.iter().map(ClusterModel::from).collect();
+        Ok(m)
     }
 }

@@ -9,16 +9,13 @@
 use crate::client::api::compute::{HostType, Idc, Region};
 use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::validate::{NotBlank, Validator};
-use crate::framework::{
-    read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
-    Diagnostics, Schema,
-};
-use crate::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpObject};
+use crate::framework::{read_model, Attr, AttrPath, Diagnostics, Schema};
+use crate::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpData, OcpObject};
 use crate::value::{Known, Value};
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 
-use super::{refuse_existing, report, Existing};
+use super::{refuse_existing, Existing};
 
 /// Which catalogue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,21 +49,21 @@ pub struct Entry {
 /// The selector of the single data sources; unknown while validating a configuration that
 /// takes it from another object.
 #[derive(Deserialize)]
-struct Selector {
+pub struct Selector {
     id: Option<Known<i64>>,
     name: Option<Known<String>>,
 }
 
 /// The argument of the list data sources (IDCs only).
 #[derive(Deserialize)]
-struct ListArgs {
+pub struct ListArgs {
     region_id: Option<i64>,
 }
 
 /// The list data sources' state: the argument and the entries, under the attribute of the
 /// kind (the others are absent from its schema).
 #[derive(Default, Serialize)]
-struct ListModel {
+pub struct ListModel {
     #[serde(skip_serializing_if = "Option::is_none")]
     region_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -188,6 +185,40 @@ impl Kind {
             Kind::Region => "ocp_region",
             Kind::Idc => "ocp_idc",
             Kind::HostType => "ocp_host_type",
+        }
+    }
+
+    const fn list_type_name(self) -> &'static str {
+        match self {
+            Kind::Region => "ocp_regions",
+            Kind::Idc => "ocp_idcs",
+            Kind::HostType => "ocp_host_types",
+        }
+    }
+
+    const fn list_attr(self) -> &'static str {
+        match self {
+            Kind::Region => "regions",
+            Kind::Idc => "idcs",
+            Kind::HostType => "host_types",
+        }
+    }
+
+    /// What reading one entry is called in an error's summary.
+    const fn read_action(self) -> &'static str {
+        match self {
+            Kind::Region => "Read Region",
+            Kind::Idc => "Read IDC",
+            Kind::HostType => "Read Host Type",
+        }
+    }
+
+    /// What listing the entries is called in an error's summary.
+    const fn list_action(self) -> &'static str {
+        match self {
+            Kind::Region => "List Regions",
+            Kind::Idc => "List IDCs",
+            Kind::HostType => "List Host Types",
         }
     }
 
@@ -494,16 +525,32 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
 }
 
 /// `data "ocp_region"`, `data "ocp_idc"`, `data "ocp_host_type"`: one entry by id or name.
-pub struct CatalogueDataSource(pub Kind);
+pub struct CatalogueDataSource<K>(PhantomData<K>);
+
+/// `data "ocp_regions"`, `data "ocp_idcs"`, `data "ocp_host_types"`: every entry.
+pub struct CatalogueListDataSource<K>(PhantomData<K>);
+
+impl<K> Default for CatalogueDataSource<K> {
+    fn default() -> Self {
+        CatalogueDataSource(PhantomData)
+    }
+}
+
+impl<K> Default for CatalogueListDataSource<K> {
+    fn default() -> Self {
+        CatalogueListDataSource(PhantomData)
+    }
+}
 
 #[tonic::async_trait]
-impl DataSource for CatalogueDataSource {
-    fn type_name(&self) -> &'static str {
-        self.0.type_name()
-    }
+impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
+    type Config = Selector;
+    type State = Entry;
+    const TYPE_NAME: &'static str = K::KIND.type_name();
+    const ACTION: &'static str = K::KIND.read_action();
 
     fn schema(&self) -> Schema {
-        let kind = self.0;
+        let kind = K::KIND;
         let mut s = Schema::new(format!(
             "Reads one {} by `id` or `name`.",
             kind.noun().to_lowercase()
@@ -553,79 +600,53 @@ impl DataSource for CatalogueDataSource {
         };
         if selector.id.is_none() && selector.name.is_none() {
             diags.error(
-                format!("Missing {} Selector", self.0.noun()),
-                format!("Set `id` or `name` in data {:?}.", self.0.type_name()),
+                format!("Missing {} Selector", K::KIND.noun()),
+                format!("Set `id` or `name` in data {:?}.", K::KIND.type_name()),
             );
         }
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(selector) = read_model::<Selector>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        selector: Selector,
+        diags: &mut Diagnostics,
+    ) -> Result<Entry, Fail> {
+        let kind = K::KIND;
         let id = selector.id.and_then(Known::known);
         let name = selector.name.and_then(Known::known);
         let (found, path) = match (id, name) {
-            (Some(id), _) => (self.0.find(client, id).await, "id"),
-            (None, Some(n)) => (self.0.find_by_name(client, &n).await, "name"),
-            (None, None) => return,
+            (Some(id), _) => (kind.find(client, id).await?, "id"),
+            (None, Some(n)) => (kind.find_by_name(client, &n).await?, "name"),
+            (None, None) => return Err(Fail::Reported),
         };
-        match found {
-            Ok(Some(e)) => {
-                if let Some(v) = write_model(&e, &self.schema(), &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            Ok(None) => resp.diags.attr_error(
+        found.ok_or_else(|| {
+            diags.attr_error(
                 AttrPath::root(path),
-                format!("{} Not Found", self.0.noun()),
+                format!("{} Not Found", kind.noun()),
                 format!(
                     "OCP has no {} with that {path}.",
-                    self.0.noun().to_lowercase()
+                    kind.noun().to_lowercase()
                 ),
-            ),
-            Err(e) => report(
-                &mut resp.diags,
-                &format!("Read {}", self.0.noun()),
-                None,
-                &e,
-            ),
-        }
-    }
-}
-
-/// `data "ocp_regions"`, `data "ocp_idcs"`, `data "ocp_host_types"`: every entry.
-pub struct CatalogueListDataSource(pub Kind);
-
-impl CatalogueListDataSource {
-    fn list_attr(&self) -> &'static str {
-        match self.0 {
-            Kind::Region => "regions",
-            Kind::Idc => "idcs",
-            Kind::HostType => "host_types",
-        }
+            );
+            Fail::Reported
+        })
     }
 }
 
 #[tonic::async_trait]
-impl DataSource for CatalogueListDataSource {
-    fn type_name(&self) -> &'static str {
-        match self.0 {
-            Kind::Region => "ocp_regions",
-            Kind::Idc => "ocp_idcs",
-            Kind::HostType => "ocp_host_types",
-        }
-    }
+impl<K: CatalogueKind> OcpData for CatalogueListDataSource<K> {
+    type Config = ListArgs;
+    type State = ListModel;
+    const TYPE_NAME: &'static str = K::KIND.list_type_name();
+    const ACTION: &'static str = K::KIND.list_action();
 
     fn schema(&self) -> Schema {
         let s = Schema::new(format!(
             "Lists every {} OCP knows.",
-            self.0.noun().to_lowercase()
+            K::KIND.noun().to_lowercase()
         ));
-        let s = if self.0 == Kind::Idc {
+        let s = if K::KIND == Kind::Idc {
             s.attr(
                 "region_id",
                 Attr::int().optional().doc("Only IDCs of this region."),
@@ -634,36 +655,26 @@ impl DataSource for CatalogueListDataSource {
             s
         };
         // Each element has the attributes of the single data source.
-        let entry = CatalogueDataSource(self.0).schema().value_type().clone();
-        s.attr(self.list_attr(), Attr::list(entry).computed().doc("The entries in OCP's order (by id), each with `id`, `name`, `description`, `create_time`, `update_time` (and `region_id`, `region_name` for IDCs)."))
+        let entry = CatalogueDataSource::<K>::default()
+            .schema()
+            .value_type()
+            .clone();
+        s.attr(K::KIND.list_attr(), Attr::list(entry).computed().doc("The entries in OCP's order (by id), each with `id`, `name`, `description`, `create_time`, `update_time` (and `region_id`, `region_name` for IDCs)."))
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(args) = read_model::<ListArgs>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        args: ListArgs,
+        _: &mut Diagnostics,
+    ) -> Result<ListModel, Fail> {
         let region = args.region_id;
-        match self.0.list(client).await {
-            Ok(list) => {
-                let entries = list
-                    .into_iter()
-                    .filter(|e| region.is_none() || e.region_id == region)
-                    .collect();
-                let m = ListModel::new(self.0, region, entries);
-                if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            Err(e) => report(
-                &mut resp.diags,
-                &format!("List {}s", self.0.noun()),
-                None,
-                &e,
-            ),
-        }
+        let entries = K::KIND.list(client).await?;
+        let entries = entries
+            .into_iter()
+            .filter(|e| region.is_none() || e.region_id == region)
+            .collect();
+        Ok(ListModel::new(K::KIND, region, entries))
     }
 }
 
@@ -686,11 +697,19 @@ mod tests {
         }
     }
 
-    fn resource_schema(kind: Kind) -> Schema {
+    /// The schemas of kind `kind`: the resource's, the single and the list data source's.
+    fn schemas(kind: Kind) -> [Schema; 3] {
+        fn of<K: CatalogueKind>() -> [Schema; 3] {
+            [
+                CatalogueResource::<K>::new().schema(),
+                CatalogueDataSource::<K>::default().schema(),
+                CatalogueListDataSource::<K>::default().schema(),
+            ]
+        }
         match kind {
-            Kind::Region => CatalogueResource::<RegionKind>::new().schema(),
-            Kind::Idc => CatalogueResource::<IdcKind>::new().schema(),
-            Kind::HostType => CatalogueResource::<HostTypeKind>::new().schema(),
+            Kind::Region => of::<RegionKind>(),
+            Kind::Idc => of::<IdcKind>(),
+            Kind::HostType => of::<HostTypeKind>(),
         }
     }
 
@@ -707,10 +726,7 @@ mod tests {
                 region_name: idc.then(|| "r".to_string()),
                 ..Entry::default()
             };
-            let resource = resource_schema(kind);
-            let data = CatalogueDataSource(kind).schema();
-            let list = CatalogueListDataSource(kind);
-            let list_schema = list.schema();
+            let [resource, data, list_schema] = schemas(kind);
             let imported = Entry {
                 id: Some(7),
                 ..Entry::default()
@@ -737,7 +753,7 @@ mod tests {
             let m = ListModel::new(kind, idc.then_some(1), vec![e.clone()]);
             let v = to_value(&m, list_schema.value_type())
                 .unwrap_or_else(|err| panic!("{kind:?} list: {err}"));
-            assert_eq!(v.get(list.list_attr()).map(|l| l.elements().len()), Some(1));
+            assert_eq!(v.get(kind.list_attr()).map(|l| l.elements().len()), Some(1));
 
             // A plan: what is known until apply reads as null (as the lifecycle reads it).
             let mut plan = resource.block.empty_value();
@@ -767,7 +783,7 @@ mod tests {
 
     #[test]
     fn an_unknown_selector_counts_as_set() {
-        let ds = CatalogueDataSource(Kind::Region);
+        let ds = CatalogueDataSource::<RegionKind>::default();
         for (id, name, ok) in [
             (Value::Null, Value::Null, false),
             (Value::Unknown, Value::Null, true),

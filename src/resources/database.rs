@@ -7,14 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::api::db::{CreateDatabase, Database, ModifyDatabase};
 use crate::client::{ClientError, Created, OcpClient};
-use crate::framework::{
-    read_model, write_model, Attr, Ctx, DataReadRequest, DataReadResponse, DataSource, Schema,
-};
+use crate::framework::{Attr, AttrPath, Diagnostics, Schema};
 use crate::value::Value;
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
-use super::{import_id, refuse_existing, report, tenant_attrs, Existing, DB_OBJECT_NAME};
-use crate::lifecycle::{Born, Call, Fail, ImportError, OcpObject};
+use super::{import_id, refuse_existing, tenant_attrs, Existing, DB_OBJECT_NAME};
+use crate::lifecycle::{Born, Call, Fail, ImportError, OcpData, OcpObject};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
 
@@ -197,6 +195,83 @@ impl OcpObject for DatabaseResource {
     }
 }
 
+/// What `data "ocp_database"` is given: the tenant and the database's name.
+#[derive(Deserialize)]
+pub struct DatabaseSelector {
+    cluster_id: i64,
+    tenant_id: i64,
+    name: String,
+}
+
+/// `data "ocp_database"`: one database of a MySQL-mode tenant, by name.
+pub struct DatabaseDataSource;
+
+#[tonic::async_trait]
+impl OcpData for DatabaseDataSource {
+    type Config = DatabaseSelector;
+    type State = DatabaseModel;
+    const TYPE_NAME: &'static str = "ocp_database";
+    const ACTION: &'static str = "Read Database";
+
+    fn schema(&self) -> Schema {
+        let resource = DatabaseResource.schema();
+        Schema::new("Reads one database of a MySQL-mode tenant, by name.")
+            .attr(
+                "cluster_id",
+                Attr::int()
+                    .required()
+                    .doc("OCP id of the cluster that hosts the tenant."),
+            )
+            .attr(
+                "tenant_id",
+                Attr::int().required().doc("OCP id of the tenant."),
+            )
+            .attr("name", Attr::string().required().doc("Database name."))
+            .reported(
+                &resource,
+                &[
+                    "id",
+                    "charset",
+                    "collation",
+                    "primary_zone",
+                    "read_only",
+                    "create_time",
+                ],
+            )
+    }
+
+    async fn read(
+        &self,
+        client: &OcpClient,
+        sel: DatabaseSelector,
+        diags: &mut Diagnostics,
+    ) -> Result<DatabaseModel, Fail> {
+        let base = DatabaseModel {
+            cluster_id: sel.cluster_id,
+            tenant_id: sel.tenant_id,
+            name: sel.name,
+            ..DatabaseModel::default()
+        };
+        match client
+            .find_database(base.cluster_id, base.tenant_id, &base.name)
+            .await?
+        {
+            Some(db) => Ok(DatabaseModel::from_ocp(db, &base)),
+            None => {
+                diags.attr_error(
+                    AttrPath::root("name"),
+                    "Database Not Found",
+                    format!(
+                        "Tenant {} of cluster {} has no database {:?}; `data \"ocp_databases\"` lists them.",
+                        base.tenant_id, base.cluster_id, base.name
+                    ),
+                );
+                Err(Fail::Reported)
+            }
+        }
+    }
+}
+
 /// `data "ocp_databases"`: the databases of a MySQL-mode tenant.
 pub struct DatabasesDataSource;
 
@@ -212,7 +287,7 @@ const ENTRY_ATTRS: &[&str] = &[
 
 /// The model of `ocp_databases`.
 #[derive(Serialize, Deserialize)]
-struct DatabasesModel {
+pub struct DatabasesModel {
     cluster_id: i64,
     tenant_id: i64,
     /// Null in the configuration; written by read.
@@ -221,7 +296,7 @@ struct DatabasesModel {
 
 /// One entry of `ocp_databases`.
 #[derive(Serialize, Deserialize)]
-struct DatabaseEntry {
+pub struct DatabaseEntry {
     name: String,
     charset: Option<String>,
     collation: Option<String>,
@@ -244,10 +319,11 @@ impl From<Database> for DatabaseEntry {
 }
 
 #[tonic::async_trait]
-impl DataSource for DatabasesDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_databases"
-    }
+impl OcpData for DatabasesDataSource {
+    type Config = DatabasesModel;
+    type State = DatabasesModel;
+    const TYPE_NAME: &'static str = "ocp_databases";
+    const ACTION: &'static str = "List Databases";
 
     fn schema(&self) -> Schema {
         let entry = DatabaseResource.schema().pick(ENTRY_ATTRS);
@@ -257,22 +333,15 @@ impl DataSource for DatabasesDataSource {
             .attr("databases", Attr::list(entry).computed().doc("The databases, by name: `name`, `charset`, `collation`, `primary_zone`, `read_only` and `create_time`."))
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(mut m) = read_model::<DatabasesModel>(&req.config, &mut resp.diags) else {
-            return;
-        };
-        match client.list_databases(m.cluster_id, m.tenant_id).await {
-            Ok(mut list) => {
-                list.sort_by(|a, b| a.db_name.cmp(&b.db_name));
-                m.databases = Some(list.into_iter().map(DatabaseEntry::from).collect());
-                if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            Err(e) => report(&mut resp.diags, "List Databases", None, &e),
-        }
+    async fn read(
+        &self,
+        client: &OcpClient,
+        mut m: DatabasesModel,
+        _: &mut Diagnostics,
+    ) -> Result<DatabasesModel, Fail> {
+        let mut list = client.list_databases(m.cluster_id, m.tenant_id).await?;
+        list.sort_by(|a, b| a.db_name.cmp(&b.db_name));
+        m.databases = Some(list.into_iter().map(DatabaseEntry::from).collect());
+        Ok(m)
     }
 }

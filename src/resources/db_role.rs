@@ -6,11 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::api::user::{CreateDbRole, DbRole, Grantee};
 use crate::client::{ClientError, Created, OcpClient};
-use crate::framework::{
-    read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
-    Diagnostics, PlanRequest, PlanResponse, Schema,
-};
-use crate::lifecycle::{Born, Call, Fail, ImportError, OcpObject};
+use crate::framework::{Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema};
+use crate::lifecycle::{Born, Call, Fail, ImportError, OcpData, OcpObject};
 use crate::value::{Type, Value};
 
 use super::db_user::{
@@ -18,7 +15,7 @@ use super::db_user::{
     validate_grants, Grants, Selector,
 };
 use super::privileges::{Mode, Scope};
-use super::{report, tenant_attrs, DB_OBJECT_NAME};
+use super::{tenant_attrs, DB_OBJECT_NAME};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<role_name>\"";
 
@@ -195,10 +192,11 @@ impl OcpObject for DbRoleResource {
 pub struct DbRoleDataSource;
 
 #[tonic::async_trait]
-impl DataSource for DbRoleDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_db_role"
-    }
+impl OcpData for DbRoleDataSource {
+    type Config = Selector;
+    type State = DbRoleModel;
+    const TYPE_NAME: &'static str = "ocp_db_role";
+    const ACTION: &'static str = "Read Database Role";
 
     fn schema(&self) -> Schema {
         Schema::new("Reads one role of an Oracle-mode tenant.")
@@ -236,40 +234,107 @@ impl DataSource for DbRoleDataSource {
             )
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(sel) = read_model::<Selector>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        sel: Selector,
+        diags: &mut Diagnostics,
+    ) -> Result<DbRoleModel, Fail> {
         let base = DbRoleModel {
             cluster_id: sel.cluster_id,
             tenant_id: sel.tenant_id,
             name: sel.name.unwrap_or_default(),
             ..DbRoleModel::default()
         };
-        match client
+        let found = client
             .find_db_role(base.cluster_id, base.tenant_id, &base.name)
-            .await
-        {
-            Ok(Some(r)) => {
-                // Roles exist only in Oracle mode; the data source has no id or mode.
-                let role = DbRoleModel {
-                    id: None,
-                    tenant_mode: None,
-                    ..DbRoleModel::from_ocp(r, &base, Mode::Oracle)
-                };
-                if let Some(v) = write_model(&role, &self.schema(), &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            Ok(None) => resp.diags.attr_error(
+            .await?;
+        let Some(r) = found else {
+            diags.attr_error(
                 AttrPath::root("name"),
                 "Role Not Found",
                 format!("Tenant {} has no role {:?}.", base.tenant_id, base.name),
-            ),
-            Err(e) => report(&mut resp.diags, "Read Database Role", None, &e),
-        }
+            );
+            return Err(Fail::Reported);
+        };
+        // Roles exist only in Oracle mode; the data source has no id or mode.
+        Ok(DbRoleModel {
+            id: None,
+            tenant_mode: None,
+            ..DbRoleModel::from_ocp(r, &base, Mode::Oracle)
+        })
+    }
+}
+
+/// One role of `data "ocp_db_roles"`.
+#[derive(Serialize)]
+pub struct RoleEntry {
+    name: String,
+    global_privileges: Option<Vec<String>>,
+    roles: Option<Vec<String>>,
+    create_time: Option<String>,
+}
+
+/// The state of `data "ocp_db_roles"`.
+#[derive(Serialize)]
+pub struct RolesList {
+    cluster_id: i64,
+    tenant_id: i64,
+    roles: Vec<RoleEntry>,
+}
+
+/// `data "ocp_db_roles"`: every role of an Oracle-mode tenant.
+pub struct DbRolesDataSource;
+
+#[tonic::async_trait]
+impl OcpData for DbRolesDataSource {
+    type Config = Selector;
+    type State = RolesList;
+    const TYPE_NAME: &'static str = "ocp_db_roles";
+    const ACTION: &'static str = "List Database Roles";
+
+    fn schema(&self) -> Schema {
+        let role =
+            DbRoleDataSource
+                .schema()
+                .pick(&["name", "global_privileges", "roles", "create_time"]);
+        Schema::new("Lists the roles of an Oracle-mode tenant with their privileges.")
+            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
+            .attr("tenant_id", Attr::int().required().doc("OCP id of the tenant."))
+            .attr("roles", Attr::list(role).computed().doc("The roles by name, each with `name`, `global_privileges`, `roles` and `create_time`."))
+    }
+
+    async fn read(
+        &self,
+        client: &OcpClient,
+        sel: Selector,
+        _: &mut Diagnostics,
+    ) -> Result<RolesList, Fail> {
+        let (cluster_id, tenant_id) = (sel.cluster_id, sel.tenant_id);
+        let base = DbRoleModel {
+            cluster_id,
+            tenant_id,
+            ..DbRoleModel::default()
+        };
+        let mut roles: Vec<RoleEntry> = client
+            .list_db_roles(cluster_id, tenant_id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let m = DbRoleModel::from_ocp(r, &base, Mode::Oracle);
+                RoleEntry {
+                    name: m.name,
+                    global_privileges: m.global_privileges,
+                    roles: m.roles,
+                    create_time: m.create_time,
+                }
+            })
+            .collect();
+        roles.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(RolesList {
+            cluster_id,
+            tenant_id,
+            roles,
+        })
     }
 }

@@ -18,10 +18,9 @@ use crate::client::api::user::{
 };
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::{
-    read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
-    Diagnostics, PlanRequest, PlanResponse, Schema,
+    read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpObject};
+use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpData, OcpObject};
 use crate::value::{Known, Type, Value};
 
 use super::privileges::{self, delta, present, strings, Mode, Scope, OBJECT_TYPES};
@@ -1146,7 +1145,7 @@ impl OcpObject for DbUserResource {
 /// What the data sources of users and roles are given: the tenant, and the user's or role's
 /// name (none for a list).
 #[derive(Deserialize)]
-pub(crate) struct Selector {
+pub struct Selector {
     pub(crate) cluster_id: i64,
     pub(crate) tenant_id: i64,
     pub(crate) username: Option<String>,
@@ -1156,7 +1155,7 @@ pub(crate) struct Selector {
 /// A user as the data sources show it: `data "ocp_db_user"` with its tenant, each of
 /// `ocp_db_users` without.
 #[derive(Serialize)]
-struct UserSummary {
+pub struct UserSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     cluster_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1192,10 +1191,11 @@ impl UserSummary {
 pub struct DbUserDataSource;
 
 #[tonic::async_trait]
-impl DataSource for DbUserDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_db_user"
-    }
+impl OcpData for DbUserDataSource {
+    type Config = Selector;
+    type State = UserSummary;
+    const TYPE_NAME: &'static str = "ocp_db_user";
+    const ACTION: &'static str = "Read Database User";
 
     fn schema(&self) -> Schema {
         Schema::new("Reads one database user of a tenant with its privileges.")
@@ -1210,45 +1210,33 @@ impl DataSource for DbUserDataSource {
             .attr("roles", Attr::set(Type::String).computed().doc("Roles granted to the user (Oracle mode)."))
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(sel) = read_model::<Selector>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        sel: Selector,
+        diags: &mut Diagnostics,
+    ) -> Result<UserSummary, Fail> {
         let (c, t, username) = (
             sel.cluster_id,
             sel.tenant_id,
             sel.username.unwrap_or_default(),
         );
-        let found = match mode_of(client, None, c, t).await {
-            Ok(mode) => client
-                .find_db_user(c, t, &username)
-                .await
-                .map(|u| (mode, u)),
-            Err(e) => Err(e),
-        };
-        match found {
-            Ok((mode, Some(u))) => {
-                let base = DbUserModel {
-                    cluster_id: c,
-                    tenant_id: t,
-                    username,
-                    ..DbUserModel::default()
-                };
-                let user = UserSummary::of(u, &base, mode, true);
-                if let Some(v) = write_model(&user, &self.schema(), &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            Ok((_, None)) => resp.diags.attr_error(
+        let mode = mode_of(client, None, c, t).await?;
+        let Some(u) = client.find_db_user(c, t, &username).await? else {
+            diags.attr_error(
                 AttrPath::root("username"),
                 "User Not Found",
                 format!("Tenant {t} has no user {username:?}."),
-            ),
-            Err(e) => report(&mut resp.diags, "Read Database User", None, &e),
-        }
+            );
+            return Err(Fail::Reported);
+        };
+        let base = DbUserModel {
+            cluster_id: c,
+            tenant_id: t,
+            username,
+            ..DbUserModel::default()
+        };
+        Ok(UserSummary::of(u, &base, mode, true))
     }
 }
 
@@ -1257,17 +1245,18 @@ pub struct DbUsersDataSource;
 
 /// The state of `data "ocp_db_users"`.
 #[derive(Serialize)]
-struct UsersList {
+pub struct UsersList {
     cluster_id: i64,
     tenant_id: i64,
     users: Vec<UserSummary>,
 }
 
 #[tonic::async_trait]
-impl DataSource for DbUsersDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_db_users"
-    }
+impl OcpData for DbUsersDataSource {
+    type Config = Selector;
+    type State = UsersList;
+    const TYPE_NAME: &'static str = "ocp_db_users";
+    const ACTION: &'static str = "List Database Users";
 
     fn schema(&self) -> Schema {
         // One user is `data "ocp_db_user"` without its tenant.
@@ -1286,36 +1275,25 @@ impl DataSource for DbUsersDataSource {
             .attr("users", Attr::list(user).computed().doc("The users by name, each with `username`, `locked`, `global_privileges`, `db_privileges`, `object_privileges`, `roles` and `create_time`."))
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(sel) = read_model::<Selector>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        sel: Selector,
+        _: &mut Diagnostics,
+    ) -> Result<UsersList, Fail> {
         let (c, t) = (sel.cluster_id, sel.tenant_id);
-        let listed = match mode_of(client, None, c, t).await {
-            Ok(mode) => client.list_db_users(c, t).await.map(|u| (mode, u)),
-            Err(e) => Err(e),
-        };
-        match listed {
-            Ok((mode, mut users)) => {
-                users.sort_by(|a, b| a.username.cmp(&b.username));
-                let base = DbUserModel::default();
-                let list = UsersList {
-                    cluster_id: c,
-                    tenant_id: t,
-                    users: users
-                        .into_iter()
-                        .map(|u| UserSummary::of(u, &base, mode, false))
-                        .collect(),
-                };
-                if let Some(v) = write_model(&list, &self.schema(), &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            Err(e) => report(&mut resp.diags, "List Database Users", None, &e),
-        }
+        let mode = mode_of(client, None, c, t).await?;
+        let mut users = client.list_db_users(c, t).await?;
+        users.sort_by(|a, b| a.username.cmp(&b.username));
+        let base = DbUserModel::default();
+        Ok(UsersList {
+            cluster_id: c,
+            tenant_id: t,
+            users: users
+                .into_iter()
+                .map(|u| UserSummary::of(u, &base, mode, false))
+                .collect(),
+        })
     }
 }
 

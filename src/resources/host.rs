@@ -20,11 +20,10 @@ use crate::client::api::compute::{AddHost, Host, HostFilter};
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
 use crate::framework::{
-    read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
-    Diagnostics, PlanRequest, PlanResponse, Schema,
+    read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::pending::Private;
-use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpObject};
+use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpData, OcpObject};
 use crate::value::{Known, Type, Value};
 
 use super::{refuse_existing, report, Existing};
@@ -552,7 +551,7 @@ const LIST_FIELDS: &[&str] = &[
 
 /// One entry of `data "ocp_hosts"`, and the first attributes of `data "ocp_host"`.
 #[derive(Serialize)]
-struct HostEntry {
+pub struct HostEntry {
     id: i64,
     ip: Option<String>,
     status: Option<String>,
@@ -566,7 +565,7 @@ struct HostEntry {
 
 /// The state of `data "ocp_host"`: every attribute for one host.
 #[derive(Serialize)]
-struct HostInfo {
+pub struct HostInfo {
     #[serde(flatten)]
     entry: HostEntry,
     name: Option<String>,
@@ -626,7 +625,7 @@ impl From<Host> for HostInfo {
 /// The selector of `data "ocp_host"`; unknown while validating a configuration that takes it
 /// from another object.
 #[derive(Deserialize)]
-struct Selector {
+pub struct Selector {
     id: Option<Known<i64>>,
     ip: Option<Known<String>>,
 }
@@ -635,10 +634,11 @@ struct Selector {
 pub struct HostDataSource;
 
 #[tonic::async_trait]
-impl DataSource for HostDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_host"
-    }
+impl OcpData for HostDataSource {
+    type Config = Selector;
+    type State = HostInfo;
+    const TYPE_NAME: &'static str = "ocp_host";
+    const ACTION: &'static str = "Read Host";
 
     fn schema(&self) -> Schema {
         let mut s =
@@ -674,31 +674,25 @@ impl DataSource for HostDataSource {
         }
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(s) = read_model::<Selector>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        s: Selector,
+        diags: &mut Diagnostics,
+    ) -> Result<HostInfo, Fail> {
         let (found, path) = match (s.id.and_then(Known::known), s.ip.and_then(Known::known)) {
-            (Some(id), _) => (client.find_host(id).await, "id"),
-            (None, Some(ip)) => (client.find_host_by_ip(&ip).await, "ip"),
-            (None, None) => return,
+            (Some(id), _) => (client.find_host(id).await?, "id"),
+            (None, Some(ip)) => (client.find_host_by_ip(&ip).await?, "ip"),
+            (None, None) => return Err(Fail::Reported),
         };
-        match found {
-            Ok(Some(h)) => {
-                if let Some(v) = write_model(&HostInfo::from(h), &self.schema(), &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            Ok(None) => resp.diags.attr_error(
+        found.map(HostInfo::from).ok_or_else(|| {
+            diags.attr_error(
                 AttrPath::root(path),
                 "Host Not Found",
                 format!("OCP has no host with that {path}; `data \"ocp_hosts\"` lists them."),
-            ),
-            Err(e) => report(&mut resp.diags, "Read Host", None, &e),
-        }
+            );
+            Fail::Reported
+        })
     }
 }
 
@@ -718,7 +712,7 @@ fn list_entry_type() -> Type {
 
 /// The state of `data "ocp_hosts"`: its filters and the hosts.
 #[derive(Serialize, Deserialize)]
-struct HostsModel {
+pub struct HostsModel {
     idc_id: Option<i64>,
     host_type_id: Option<i64>,
     status: Option<String>,
@@ -731,10 +725,11 @@ struct HostsModel {
 pub struct HostsDataSource;
 
 #[tonic::async_trait]
-impl DataSource for HostsDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_hosts"
-    }
+impl OcpData for HostsDataSource {
+    type Config = HostsModel;
+    type State = HostsModel;
+    const TYPE_NAME: &'static str = "ocp_hosts";
+    const ACTION: &'static str = "List Hosts";
 
     fn schema(&self) -> Schema {
         Schema::new("Lists the hosts registered in OCP, paging through OCP's list API, optionally filtered.")
@@ -745,34 +740,32 @@ impl DataSource for HostsDataSource {
             .attr("hosts", Attr::list(list_entry_type()).computed().doc("The hosts in OCP's order (by id), each with `id`, `ip`, `status`, `idc_id`, `idc_name`, `host_type_id`, `cluster_id` (null when free), `ssh_port` and `kind`."))
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(mut m) = read_model::<HostsModel>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        mut m: HostsModel,
+        _: &mut Diagnostics,
+    ) -> Result<HostsModel, Fail> {
         let filter = HostFilter {
             idc_id: m.idc_id,
             type_id: m.host_type_id,
             status: m.status.clone(),
             free: m.free,
         };
-        match client.list_hosts(&filter).await {
-            Ok(list) => {
-                m.hosts = list.iter().map(HostEntry::of).collect();
-                if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            Err(e) => report(&mut resp.diags, "List Hosts", None, &e),
-        }
+        m.hosts = client
+            .list_hosts(&filter)
+            .await?
+            .iter()
+            .map(HostEntry::of)
+            .collect();
+        Ok(m)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::write_model;
 
     #[test]
     fn ipv4_addresses_follow_ocps_rule() {

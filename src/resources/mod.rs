@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::framework::{AttrPath, DataSource, Diagnostics, Resource};
-use crate::lifecycle::Managed;
+use crate::lifecycle::{Data, Managed};
 
 pub use crate::lifecycle::{
     pend, refuse_existing, remaining, report, report_delete, task_private, wait, wait_ids,
@@ -55,24 +55,38 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
 /// Every data source this provider serves.
 pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
     vec![
-        Arc::new(cluster::ClusterDataSource),
-        Arc::new(cluster::ClustersDataSource),
-        Arc::new(tenant::TenantDataSource),
-        Arc::new(tenant::TenantsDataSource),
-        Arc::new(database::DatabasesDataSource),
-        Arc::new(db_user::DbUserDataSource),
-        Arc::new(db_user::DbUsersDataSource),
-        Arc::new(db_role::DbRoleDataSource),
-        Arc::new(backup::BackupPolicyDataSource),
-        Arc::new(backup::BackupTasksDataSource),
-        Arc::new(compute::CatalogueDataSource(compute::Kind::Region)),
-        Arc::new(compute::CatalogueListDataSource(compute::Kind::Region)),
-        Arc::new(compute::CatalogueDataSource(compute::Kind::Idc)),
-        Arc::new(compute::CatalogueListDataSource(compute::Kind::Idc)),
-        Arc::new(compute::CatalogueDataSource(compute::Kind::HostType)),
-        Arc::new(compute::CatalogueListDataSource(compute::Kind::HostType)),
-        Arc::new(host::HostDataSource),
-        Arc::new(host::HostsDataSource),
+        Arc::new(Data(cluster::ClusterDataSource)),
+        Arc::new(Data(cluster::ClustersDataSource)),
+        Arc::new(Data(tenant::TenantDataSource)),
+        Arc::new(Data(tenant::TenantsDataSource)),
+        Arc::new(Data(database::DatabaseDataSource)),
+        Arc::new(Data(database::DatabasesDataSource)),
+        Arc::new(Data(db_user::DbUserDataSource)),
+        Arc::new(Data(db_user::DbUsersDataSource)),
+        Arc::new(Data(db_role::DbRoleDataSource)),
+        Arc::new(Data(db_role::DbRolesDataSource)),
+        Arc::new(Data(backup::BackupPolicyDataSource)),
+        Arc::new(Data(backup::BackupTasksDataSource)),
+        Arc::new(Data(
+            compute::CatalogueDataSource::<compute::RegionKind>::default(),
+        )),
+        Arc::new(Data(
+            compute::CatalogueListDataSource::<compute::RegionKind>::default(),
+        )),
+        Arc::new(Data(
+            compute::CatalogueDataSource::<compute::IdcKind>::default(),
+        )),
+        Arc::new(Data(
+            compute::CatalogueListDataSource::<compute::IdcKind>::default(),
+        )),
+        Arc::new(Data(
+            compute::CatalogueDataSource::<compute::HostTypeKind>::default(),
+        )),
+        Arc::new(Data(compute::CatalogueListDataSource::<
+            compute::HostTypeKind,
+        >::default())),
+        Arc::new(Data(host::HostDataSource)),
+        Arc::new(Data(host::HostsDataSource)),
     ]
 }
 

@@ -16,11 +16,10 @@ use crate::client::api::tenant::{CreateTenant, ReplicaSpec, Tenant, TenantFilter
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
 use crate::framework::{
-    read_model, write_model, Attr, AttrPath, Block, Ctx, DataReadRequest, DataReadResponse,
-    DataSource, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
+    read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::{
-    attr_by_field, poll, value_over, Born, Call, Fail, ImportError, OcpObject, Polled,
+    attr_by_field, poll, value_over, Born, Call, Fail, ImportError, OcpData, OcpObject, Polled,
 };
 use crate::value::{Known, Type, Value};
 
@@ -962,7 +961,7 @@ const REPORTED: &[(&str, &str)] = &[
 /// A tenant as the data sources report it: `data "ocp_tenant"`, and without `whitelist` and
 /// `zones` an element of `data "ocp_tenants"`.
 #[derive(Serialize)]
-struct TenantData {
+pub struct TenantData {
     id: i64,
     cluster_id: Option<i64>,
     cluster_name: Option<String>,
@@ -1016,7 +1015,7 @@ impl TenantData {
 /// How `data "ocp_tenant"` chooses its tenant; unknown while validating a configuration that
 /// takes it from another object.
 #[derive(Deserialize)]
-struct Selector {
+pub struct Selector {
     cluster_id: Option<Known<i64>>,
     id: Option<Known<i64>>,
     name: Option<Known<String>>,
@@ -1026,10 +1025,11 @@ struct Selector {
 pub struct TenantDataSource;
 
 #[tonic::async_trait]
-impl DataSource for TenantDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_tenant"
-    }
+impl OcpData for TenantDataSource {
+    type Config = Selector;
+    type State = TenantData;
+    const TYPE_NAME: &'static str = "ocp_tenant";
+    const ACTION: &'static str = "Read Tenant";
 
     fn schema(&self) -> Schema {
         let resource = TenantResource.schema();
@@ -1059,35 +1059,31 @@ impl DataSource for TenantDataSource {
         }
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(s) = read_model::<Selector>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        s: Selector,
+        diags: &mut Diagnostics,
+    ) -> Result<TenantData, Fail> {
         let Some(cluster_id) = s.cluster_id.and_then(Known::known) else {
-            return;
+            return Err(Fail::Reported);
         };
         let (found, path) = match (s.id.and_then(Known::known), s.name.and_then(Known::known)) {
-            (Some(id), _) => (client.find_tenant(cluster_id, id).await, "id"),
-            (None, Some(name)) => (client.find_tenant_by_name(cluster_id, &name).await, "name"),
-            (None, None) => return,
+            (Some(id), _) => (client.find_tenant(cluster_id, id).await?, "id"),
+            (None, Some(name)) => (client.find_tenant_by_name(cluster_id, &name).await?, "name"),
+            (None, None) => return Err(Fail::Reported),
         };
-        let t = match found {
-            Ok(Some(t)) => t,
-            Ok(None) => return resp.diags.attr_error(AttrPath::root(path), "Tenant Not Found", format!("Cluster {cluster_id} has no tenant with that {path}; `data \"ocp_tenants\"` lists its tenants.")),
-            Err(e) => return report(&mut resp.diags, "Read Tenant", None, &e),
+        let Some(t) = found else {
+            diags.attr_error(AttrPath::root(path), "Tenant Not Found", format!("Cluster {cluster_id} has no tenant with that {path}; `data \"ocp_tenants\"` lists its tenants."));
+            return Err(Fail::Reported);
         };
-        if let Some(v) = write_model(&TenantData::of(&t, true), &self.schema(), &mut resp.diags) {
-            resp.state = v;
-        }
+        Ok(TenantData::of(&t, true))
     }
 }
 
 /// The arguments and state of `data "ocp_tenants"`.
 #[derive(Deserialize, Serialize)]
-struct TenantsModel {
+pub struct TenantsModel {
     cluster_id: Option<i64>,
     name: Option<String>,
     mode: Option<String>,
@@ -1100,10 +1096,11 @@ struct TenantsModel {
 pub struct TenantsDataSource;
 
 #[tonic::async_trait]
-impl DataSource for TenantsDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_tenants"
-    }
+impl OcpData for TenantsDataSource {
+    type Config = TenantsModel;
+    type State = TenantsModel;
+    const TYPE_NAME: &'static str = "ocp_tenants";
+    const ACTION: &'static str = "List Tenants";
 
     fn schema(&self) -> Schema {
         // Each element has the attributes of `data "ocp_tenant"` but the whitelist and zones.
@@ -1120,27 +1117,20 @@ impl DataSource for TenantsDataSource {
             .attr("tenants", Attr::list(tenant).computed().doc("The tenants in OCP's order, each with `id`, `cluster_id`, `cluster_name`, `name`, `mode`, `status`, `charset`, `collation`, `primary_zone`, `locality`, `locked`, `description`, `ob_tenant_id`, `ob_version` and `create_time`."))
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(mut m) = read_model::<TenantsModel>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        mut m: TenantsModel,
+        _: &mut Diagnostics,
+    ) -> Result<TenantsModel, Fail> {
         let filter = TenantFilter {
             name: m.name.clone(),
             mode: m.mode.clone(),
             status: m.status.clone(),
         };
-        match client.list_tenants(m.cluster_id, &filter).await {
-            Ok(list) => {
-                m.tenants = list.iter().map(|t| TenantData::of(t, false)).collect();
-                if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            Err(e) => report(&mut resp.diags, "List Tenants", None, &e),
-        }
+        let list = client.list_tenants(m.cluster_id, &filter).await?;
+        m.tenants = list.iter().map(|t| TenantData::of(t, false)).collect();
+        Ok(m)
     }
 }
 

@@ -12,6 +12,7 @@ mod backup;
 mod clusters;
 mod compute;
 mod create_time;
+mod day2;
 mod db;
 mod docs;
 mod drift_check;

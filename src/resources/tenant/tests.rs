@@ -1,6 +1,7 @@
 //! Tests of `resources::tenant`: validation, planning and mapping, without OCP.
 
 use super::*;
+use crate::framework::write_model;
 
 #[test]
 fn primary_zone_syntax_refuses_what_ocp_refuses_and_takes_random() {
