@@ -40,6 +40,15 @@ resource "ocp_tenant" "t" {{
     )
 }
 
+/// Whether a progress line says which subtask of how many runs: `(k/n)`.
+fn has_place(line: &str) -> bool {
+    line.split('(').any(|part| {
+        part.split_once(')')
+            .and_then(|(inside, _)| inside.split_once('/'))
+            .is_some_and(|(k, n)| k.parse::<u32>().is_ok() && n.parse::<u32>().is_ok())
+    })
+}
+
 fn set_main(tf: &TfProject, hcl: &str) {
     std::fs::write(tf.path().join("main.tf"), hcl).unwrap();
 }
@@ -59,7 +68,7 @@ fn apply_in_place(tf: &TfProject, hcl: &str) {
 
 #[test]
 fn a_tenants_primary_zone_and_lock_change_in_place_and_drift_shows() {
-    let sim = start_sim(0.05);
+    let sim = start_sim(0.4);
     let tf = TfProject::new()
         .file("main.tf", &tenant("zone1;zone2", false))
         .with_sim(&sim)
@@ -203,7 +212,7 @@ fn one_database_and_every_role_of_a_tenant_are_read() {
         &sim,
         "POST",
         &roles,
-        Some(json!({"roleName": "AUDITOR", "globalPrivileges": ["CREATE SESSION"]})),
+        Some(json!({"roleName": "AUDITOR", "globalPrivileges": ["CREATE_SESSION"]})),
     );
     let hcl = format!(
         r#"{REQUIRED_PROVIDERS}
@@ -236,7 +245,7 @@ output "roles" {{
     assert_eq!(out["id"]["value"], format!("1000001/{mysql}/orders"));
     assert_eq!(
         out["roles"]["value"]["AUDITOR"],
-        json!(["CREATE SESSION"]),
+        json!(["CREATE_SESSION"]),
         "{out}"
     );
 

@@ -1,18 +1,36 @@
+variable "tenant_root_password" {
+  type      = string
+  sensitive = true
+}
+
 data "ocp_cluster" "demo" {
   name = "demo-cluster"
 }
 
-data "ocp_tenant" "sys" {
-  cluster_id = data.ocp_cluster.demo.id
-  name       = "sys"
+resource "ocp_tenant" "shop" {
+  cluster_id    = data.ocp_cluster.demo.id
+  name          = "shop_reads"
+  root_password = var.tenant_root_password
+  zone {
+    name      = "zone1"
+    unit_spec = "S0"
+  }
 }
 
-data "ocp_database" "oceanbase" {
-  cluster_id = data.ocp_cluster.demo.id
-  tenant_id  = data.ocp_tenant.sys.id
-  name       = "oceanbase"
+resource "ocp_database" "orders" {
+  cluster_id = ocp_tenant.shop.cluster_id
+  tenant_id  = ocp_tenant.shop.id
+  name       = "orders"
+  charset    = "utf8mb4"
 }
 
-output "oceanbase_charset" {
-  value = data.ocp_database.oceanbase.charset
+# Reads a database by name, e.g. one made outside this configuration.
+data "ocp_database" "orders" {
+  cluster_id = ocp_database.orders.cluster_id
+  tenant_id  = ocp_database.orders.tenant_id
+  name       = ocp_database.orders.name
+}
+
+output "orders_collation" {
+  value = data.ocp_database.orders.collation
 }
