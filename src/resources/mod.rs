@@ -63,6 +63,7 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(db_user::DbUserDataSource),
         Arc::new(db_user::DbUsersDataSource),
         Arc::new(db_role::DbRoleDataSource),
+        Arc::new(db_role::DbRolesDataSource),
         Arc::new(backup::BackupPolicyDataSource),
         Arc::new(backup::BackupTasksDataSource),
         Arc::new(compute::CatalogueDataSource(compute::Kind::Region)),
