@@ -15,8 +15,8 @@ use crate::lifecycle::{Born, Call, Fail, ImportError, OcpObject};
 use crate::value::{Type, Value};
 
 use super::db_user::{
-    apply_privileges, entry_type, expanded, failed_at, import_named, mode_of, named, plan_grants,
-    read_list, read_one, refuse, validate_grants, Grants, Member,
+    apply_privileges, expanded, failed_at, import_named, mode_of, named, plan_grants, read_one,
+    refuse, validate_grants, Grants, ListDataSource, Member,
 };
 use super::privileges::{Mode, Scope, Target};
 use super::{tenant_attrs, DB_OBJECT_NAME};
@@ -190,6 +190,16 @@ impl OcpObject for DbRoleResource {
 impl Member for DbRoleModel {
     const KEY: &'static str = "name";
     const NOUN: &'static str = "Role";
+    const LIST: [&'static str; 4] = [
+        "ocp_db_roles",
+        "roles",
+        "Lists the roles of an Oracle-mode tenant with their privileges (OCP's own roles, such as `CONNECT`, included).",
+        "The roles by name, each with `name`, `global_privileges`, `roles` and `create_time`.",
+    ];
+
+    fn one_schema() -> Schema {
+        DbRoleDataSource.schema()
+    }
 
     async fn read_all(
         client: &OcpClient,
@@ -271,22 +281,4 @@ impl DataSource for DbRoleDataSource {
 }
 
 /// `data "ocp_db_roles"`: every role of an Oracle-mode tenant.
-pub struct DbRolesDataSource;
-
-#[tonic::async_trait]
-impl DataSource for DbRolesDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_db_roles"
-    }
-
-    fn schema(&self) -> Schema {
-        Schema::new("Lists the roles of an Oracle-mode tenant with their privileges (OCP's own roles, such as `CONNECT`, included).")
-            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
-            .attr("tenant_id", Attr::int().required().doc("OCP id of the tenant."))
-            .attr("roles", Attr::list(entry_type(DbRoleDataSource.schema())).computed().doc("The roles by name, each with `name`, `global_privileges`, `roles` and `create_time`."))
-    }
-
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        read_list::<DbRoleModel>(ctx, req, resp, (&self.schema(), "roles")).await;
-    }
-}
+pub type DbRolesDataSource = ListDataSource<DbRoleModel>;

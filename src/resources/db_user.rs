@@ -9,6 +9,7 @@
 //! without a fight. Mixing the two for one user is a plan-time warning (`super::ownership`).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::marker::PhantomData;
 
 use serde::{Deserialize, Serialize};
 
@@ -958,6 +959,13 @@ pub(crate) trait Member: Serialize + Send + Sized {
     const KEY: &'static str;
     /// `User` or `Role`, in messages.
     const NOUN: &'static str;
+    /// The list data source: its type name, its list attribute, its description and the
+    /// list's.
+    const LIST: [&'static str; 4];
+
+    /// The schema of the data source of one; the list's entries have its attributes but the
+    /// tenant.
+    fn one_schema() -> Schema;
 
     /// What OCP has for the users or roles of the tenant named `name` (every one for `None`),
     /// in OCP's spelling but for the name asked for; no `id`, `password` or `tenant_mode`.
@@ -975,6 +983,16 @@ pub(crate) trait Member: Serialize + Send + Sized {
 impl Member for DbUserModel {
     const KEY: &'static str = "username";
     const NOUN: &'static str = "User";
+    const LIST: [&'static str; 4] = [
+        "ocp_db_users",
+        "users",
+        "Lists the database users of a tenant with their privileges.",
+        "The users by name, each with `username`, `locked`, `global_privileges`, `db_privileges`, `object_privileges`, `roles` and `create_time`.",
+    ];
+
+    fn one_schema() -> Schema {
+        DbUserDataSource.schema()
+    }
 
     async fn read_all(
         client: &OcpClient,
@@ -1041,55 +1059,85 @@ pub(crate) async fn read_one<M: Member>(
     }
 }
 
-/// The type of one entry of a list data source: the attributes of the one-object data
-/// source (`one`) but the tenant, which the list names once.
-pub(crate) fn entry_type(one: Schema) -> Type {
-    Type::object(
-        (one.block.attributes.into_iter())
-            .filter(|(n, _)| n != "cluster_id" && n != "tenant_id")
-            .map(|(n, a)| (n, a.ty)),
-    )
-}
+/// `data "ocp_db_users"` / `data "ocp_db_roles"`: every user or role of a tenant, by name;
+/// each entry has the attributes of the data source of one but the tenant, which the list
+/// names once.
+#[derive(Default)]
+pub struct ListDataSource<M>(PhantomData<M>);
 
-/// Reads `data "ocp_db_users"` or `data "ocp_db_roles"`: every user or role of the tenant,
-/// by name, in the list attribute `attr` (entries of [`entry_type`]).
-pub(crate) async fn read_list<M: Member>(
-    ctx: &Ctx,
-    req: DataReadRequest,
-    resp: &mut DataReadResponse,
-    (schema, attr): (&Schema, &str),
-) {
-    let Some(client) = ctx.client(&mut resp.diags) else {
-        return;
-    };
-    let Some(sel) = read_model::<Selector>(&req.config, &mut resp.diags) else {
-        return;
-    };
-    let (c, t) = (sel.cluster_id, sel.tenant_id);
-    match M::read_all(client, (c, t), None).await {
-        Ok(mut all) => {
-            all.sort_by(|a, b| a.key().cmp(b.key()));
-            // Each entry is the model without its tenant.
-            let entries: Vec<serde_json::Value> = (all.iter())
-                .filter_map(|m| serde_json::to_value(m).ok())
-                .map(|mut v| {
-                    if let Some(o) = v.as_object_mut() {
-                        o.retain(|k, _| k != "cluster_id" && k != "tenant_id");
-                    }
-                    v
-                })
-                .collect();
-            let list = serde_json::json!({ "cluster_id": c, "tenant_id": t, attr: entries });
-            if let Some(v) = write_model(&list, schema, &mut resp.diags) {
-                resp.state = v;
+#[tonic::async_trait]
+impl<M: Member + Sync + 'static> DataSource for ListDataSource<M> {
+    fn type_name(&self) -> &'static str {
+        M::LIST[0]
+    }
+
+    fn schema(&self) -> Schema {
+        let [_, attr, about, entries] = M::LIST;
+        let entry = Type::object(
+            (M::one_schema().block.attributes.into_iter())
+                .filter(|(n, _)| n != "cluster_id" && n != "tenant_id")
+                .map(|(n, a)| (n, a.ty)),
+        );
+        Schema::new(about)
+            .attr(
+                "cluster_id",
+                Attr::int()
+                    .required()
+                    .doc("OCP id of the cluster that hosts the tenant."),
+            )
+            .attr(
+                "tenant_id",
+                Attr::int().required().doc("OCP id of the tenant."),
+            )
+            .attr(attr, Attr::list(entry).computed().doc(entries))
+    }
+
+    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let Some(sel) = read_model::<Selector>(&req.config, &mut resp.diags) else {
+            return;
+        };
+        let (c, t) = (sel.cluster_id, sel.tenant_id);
+        match M::read_all(client, (c, t), None).await {
+            Ok(mut all) => {
+                all.sort_by(|a, b| a.key().cmp(b.key()));
+                // Each entry is the model without its tenant.
+                let entries: Vec<serde_json::Value> = (all.iter())
+                    .filter_map(|m| serde_json::to_value(m).ok())
+                    .map(|mut v| {
+                        if let Some(o) = v.as_object_mut() {
+                            o.retain(|k, _| k != "cluster_id" && k != "tenant_id");
+                        }
+                        v
+                    })
+                    .collect();
+                /// The state: the tenant, and the entries under the list attribute.
+                #[derive(Serialize)]
+                struct Listed<'a> {
+                    cluster_id: i64,
+                    tenant_id: i64,
+                    #[serde(flatten)]
+                    entries: BTreeMap<&'a str, Vec<serde_json::Value>>,
+                }
+                let entries = BTreeMap::from([(M::LIST[1], entries)]);
+                let list = Listed {
+                    cluster_id: c,
+                    tenant_id: t,
+                    entries,
+                };
+                if let Some(v) = write_model(&list, &self.schema(), &mut resp.diags) {
+                    resp.state = v;
+                }
             }
+            Err(e) => report(
+                &mut resp.diags,
+                &format!("List Database {}s", M::NOUN),
+                None,
+                &e,
+            ),
         }
-        Err(e) => report(
-            &mut resp.diags,
-            &format!("List Database {}s", M::NOUN),
-            None,
-            &e,
-        ),
     }
 }
 
@@ -1121,25 +1169,7 @@ impl DataSource for DbUserDataSource {
 }
 
 /// `data "ocp_db_users"`: every user of a tenant.
-pub struct DbUsersDataSource;
-
-#[tonic::async_trait]
-impl DataSource for DbUsersDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_db_users"
-    }
-
-    fn schema(&self) -> Schema {
-        Schema::new("Lists the database users of a tenant with their privileges.")
-            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
-            .attr("tenant_id", Attr::int().required().doc("OCP id of the tenant."))
-            .attr("users", Attr::list(entry_type(DbUserDataSource.schema())).computed().doc("The users by name, each with `username`, `locked`, `global_privileges`, `db_privileges`, `object_privileges`, `roles` and `create_time`."))
-    }
-
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        read_list::<DbUserModel>(ctx, req, resp, (&self.schema(), "users")).await;
-    }
-}
+pub type DbUsersDataSource = ListDataSource<DbUserModel>;
 
 #[cfg(test)]
 mod tests {

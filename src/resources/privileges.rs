@@ -12,76 +12,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::client::api::user::DbObject;
 
-/// MySQL-mode global privileges.
-pub const MYSQL_GLOBAL: &[&str] = &[
-    "ALTER",
-    "CREATE",
-    "DELETE",
-    "DROP",
-    "INSERT",
-    "SELECT",
-    "UPDATE",
-    "INDEX",
-    "CREATE_VIEW",
-    "SHOW_VIEW",
-    "CREATE_USER",
-    "PROCESS",
-    "SUPER",
-    "SHOW_DB",
-    "GRANT_OPTION",
-    "FILE",
-    "REPLICATION_SLAVE",
-    "REPLICATION_CLIENT",
-];
-/// MySQL-mode database privileges.
-pub const MYSQL_DB: &[&str] = &[
-    "ALTER",
-    "CREATE",
-    "DELETE",
-    "DROP",
-    "INSERT",
-    "SELECT",
-    "UPDATE",
-    "INDEX",
-    "CREATE_VIEW",
-    "SHOW_VIEW",
-];
+/// MySQL-mode database privileges (each is also a global privilege).
+const MYSQL_DB: &str = "ALTER CREATE DELETE DROP INSERT SELECT UPDATE INDEX CREATE_VIEW SHOW_VIEW";
+/// MySQL-mode global privileges beyond the database ones.
+const MYSQL_GLOBAL_ONLY: &str =
+    "CREATE_USER PROCESS SUPER SHOW_DB GRANT_OPTION FILE REPLICATION_SLAVE REPLICATION_CLIENT";
 /// Oracle-mode system privileges (the `globalPrivileges` of Oracle users and roles).
-pub const ORACLE_SYSTEM: &[&str] = &[
-    "CREATE_SESSION",
-    "ALTER_SESSION",
-    "CREATE_TABLE",
-    "CREATE_VIEW",
-    "CREATE_SEQUENCE",
-    "CREATE_PROCEDURE",
-    "CREATE_SYNONYM",
-    "CREATE_TRIGGER",
-    "CREATE_TYPE",
-    "CREATE_ANY_TABLE",
-    "ALTER_ANY_TABLE",
-    "DROP_ANY_TABLE",
-    "SELECT_ANY_TABLE",
-    "INSERT_ANY_TABLE",
-    "UPDATE_ANY_TABLE",
-    "DELETE_ANY_TABLE",
-    "CREATE_USER",
-    "ALTER_USER",
-    "DROP_USER",
-    "CREATE_ROLE",
-    "GRANT_ANY_PRIVILEGE",
-    "GRANT_ANY_ROLE",
-];
-/// Oracle-mode object privileges.
-pub const ORACLE_OBJECT: &[&str] = &[
-    "SELECT",
-    "INSERT",
-    "UPDATE",
-    "DELETE",
-    "ALTER",
-    "INDEX",
-    "REFERENCES",
-    "EXECUTE",
-];
+const ORACLE_SYSTEM: &str = "CREATE_SESSION ALTER_SESSION CREATE_TABLE CREATE_VIEW CREATE_SEQUENCE CREATE_PROCEDURE CREATE_SYNONYM CREATE_TRIGGER CREATE_TYPE CREATE_ANY_TABLE ALTER_ANY_TABLE DROP_ANY_TABLE SELECT_ANY_TABLE INSERT_ANY_TABLE UPDATE_ANY_TABLE DELETE_ANY_TABLE CREATE_USER ALTER_USER DROP_USER CREATE_ROLE GRANT_ANY_PRIVILEGE GRANT_ANY_ROLE";
+/// Oracle-mode object privileges on tables and views.
+const ORACLE_TABLE_OBJECT: &str = "SELECT INSERT UPDATE DELETE ALTER INDEX REFERENCES";
+/// Oracle-mode object privileges on stored procedures.
+const ORACLE_PROCEDURE_OBJECT: &str = "EXECUTE";
 /// Object types OCP knows (S1 `dbObject`).
 pub const OBJECT_TYPES: &[&str] = &["TABLE", "VIEW", "STORED_PROCEDURE"];
 
@@ -148,30 +89,18 @@ impl Scope {
     }
 }
 
-/// Oracle object privileges on tables and views.
-const ORACLE_TABLE_OBJECT: &[&str] = &[
-    "SELECT",
-    "INSERT",
-    "UPDATE",
-    "DELETE",
-    "ALTER",
-    "INDEX",
-    "REFERENCES",
-];
-/// Oracle object privileges on stored procedures.
-const ORACLE_PROCEDURE_OBJECT: &[&str] = &["EXECUTE"];
-
 /// The privileges OCP knows for a mode and scope.
-pub fn vocabulary(mode: Mode, scope: Scope) -> &'static [&'static str] {
-    match (mode, scope) {
-        (Mode::Mysql, Scope::Global) => MYSQL_GLOBAL,
-        (Mode::Mysql, _) => MYSQL_DB,
-        (Mode::Oracle, Scope::Global) => ORACLE_SYSTEM,
-        (Mode::Oracle, Scope::Table) => ORACLE_TABLE_OBJECT,
-        (Mode::Oracle, Scope::Procedure) => ORACLE_PROCEDURE_OBJECT,
+pub fn vocabulary(mode: Mode, scope: Scope) -> Vec<&'static str> {
+    let lists: &[&str] = match (mode, scope) {
+        (Mode::Mysql, Scope::Global) => &[MYSQL_DB, MYSQL_GLOBAL_ONLY],
+        (Mode::Mysql, _) => &[MYSQL_DB],
+        (Mode::Oracle, Scope::Global) => &[ORACLE_SYSTEM],
+        (Mode::Oracle, Scope::Table) => &[ORACLE_TABLE_OBJECT],
+        (Mode::Oracle, Scope::Procedure) => &[ORACLE_PROCEDURE_OBJECT],
         (_, Scope::Role) => &[],
-        (Mode::Oracle, _) => ORACLE_OBJECT,
-    }
+        (Mode::Oracle, _) => &[ORACLE_TABLE_OBJECT, ORACLE_PROCEDURE_OBJECT],
+    };
+    lists.iter().flat_map(|l| l.split_whitespace()).collect()
 }
 
 /// OCP's spelling of a privilege name: upper case, spaces as underscores, `ALL PRIVILEGES`
@@ -367,7 +296,7 @@ mod tests {
     fn all_expands_per_mode_and_scope() {
         assert_eq!(
             expand(Mode::Mysql, Scope::Database, ["ALL"]).len(),
-            MYSQL_DB.len()
+            vocabulary(Mode::Mysql, Scope::Database).len()
         );
         assert!(expand(Mode::Oracle, Scope::Global, ["all privileges"]).contains("CREATE_SESSION"));
     }
@@ -384,7 +313,8 @@ mod tests {
 
     #[test]
     fn authoritative_lists_keep_the_users_spelling_when_equal() {
-        let actual: Vec<String> = MYSQL_DB.iter().map(|s| s.to_string()).collect();
+        let db = vocabulary(Mode::Mysql, Scope::Database);
+        let actual: Vec<String> = db.iter().map(|s| s.to_string()).collect();
         assert_eq!(
             present(Mode::Mysql, Scope::Database, Some(&["all"]), &actual, true),
             vec!["all"]
