@@ -27,3 +27,4 @@ mod release;
 mod shape_chaos;
 mod support;
 mod tenant;
+mod users;
