@@ -13,22 +13,22 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::api::user::{
-    DbObject, DbPrivilege, Grantee, ObjectPrivilege, PrivilegeOp, PrivilegeScope,
-};
+use crate::client::api::user::{DbObject, DbRole, DbUser, Grantee, PrivilegeOp};
 use crate::client::{ClientError, OcpClient};
 use crate::framework::validate::OneOf;
 use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{Born, Call, Fail, ImportError, OcpObject};
+use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpObject};
 use crate::value::{Known, Type, Value};
 
 use super::db_user::{
-    keep_equivalent, keep_same_name, keep_same_names, present_roles, same_name,
-    validate_unique_roles,
+    expanded, kept, kept_name, known_names, refuse_duplicate_roles, refuse_unknown, send, whole,
+    Names,
 };
-use super::privileges::{self, delta, expand, present, Mode, Scope, OBJECT_TYPES};
+use super::privileges::{
+    canonical, delta, expand, present, same, Mode, Scope, Target, OBJECT_TYPES,
+};
 use super::{import_id, ownership, refuse_existing, report, tenant_attrs, Existing};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<user|role>/<grantee>/global\", \".../database/<database>\", \".../object/<type>/<schema>/<object>\" or \".../roles\"";
@@ -54,17 +54,28 @@ pub struct GrantModel {
     tenant_mode: Option<String>,
 }
 
-/// What validation and planning read of a configuration, where any value may be unknown.
-#[derive(Deserialize)]
+/// What validation and planning read of a configuration or a plan, where any value may be
+/// unknown; also the change `modify_plan` writes over a plan (`None` keeps the planned value).
+#[derive(Default, Serialize, Deserialize)]
 struct GrantConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
     user: Option<Known<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     role: Option<Known<String>>,
-    privileges: Option<Known<Vec<Known<String>>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    privileges: Names,
+    #[serde(skip_serializing_if = "Option::is_none")]
     database: Option<Known<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     object_type: Option<Known<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     object_schema: Option<Known<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     object_name: Option<Known<String>>,
-    roles: Option<Known<Vec<Known<String>>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roles: Names,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenant_mode: Option<Known<String>>,
 }
 
 /// Whether an attribute is set: `None` while unknown (it may still turn out null).
@@ -80,105 +91,64 @@ fn known<T>(v: &Option<Known<T>>) -> Option<&T> {
     v.as_ref().and_then(Known::as_known)
 }
 
-/// What a grant is on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Kind {
-    Global,
-    Database(String),
-    Object(DbObject),
-    Roles,
+/// What a grant is on, from its attributes: `roles` set, the object (`object_type`,
+/// `object_schema`, `object_name`), `database`, else global. `None` for an incomplete object.
+fn target_of(
+    roles: bool,
+    database: Option<&String>,
+    object: [Option<&String>; 3],
+) -> Option<Target> {
+    Some(if roles {
+        Target::Roles
+    } else if let Some(name) = object[2] {
+        Target::Object(DbObject {
+            object_type: object[0]?.to_ascii_uppercase(),
+            schema_name: object[1]?.clone(),
+            object_name: name.clone(),
+        })
+    } else if let Some(db) = database {
+        Target::Database(db.clone())
+    } else {
+        Target::Global
+    })
 }
 
-impl Kind {
-    /// The kind the attributes name: `roles` set, the object (`object_type`, `object_schema`,
-    /// `object_name`), `database`, else global. `None` for an incomplete object.
-    fn of(roles: bool, database: Option<&String>, object: [Option<&String>; 3]) -> Option<Kind> {
-        if roles {
-            Some(Kind::Roles)
-        } else if let Some(name) = object[2] {
-            Some(Kind::Object(DbObject {
-                object_type: object[0]?.to_ascii_uppercase(),
-                schema_name: object[1]?.clone(),
-                object_name: name.clone(),
-            }))
-        } else if let Some(db) = database {
-            Some(Kind::Database(db.clone()))
-        } else {
-            Some(Kind::Global)
-        }
+/// The parts of a grant's id after the grantee.
+fn id_parts(target: &Target) -> Vec<String> {
+    match target {
+        Target::Global => vec!["global".into()],
+        Target::Roles => vec!["roles".into()],
+        Target::Database(db) => vec!["database".into(), db.clone()],
+        Target::Object(o) => vec![
+            "object".into(),
+            o.object_type.clone(),
+            o.schema_name.clone(),
+            o.object_name.clone(),
+        ],
     }
+}
 
-    fn scope(&self) -> Scope {
-        match self {
-            Kind::Global | Kind::Roles => Scope::Global,
-            Kind::Database(_) => Scope::Database,
-            Kind::Object(o) => Scope::of_object(&o.object_type),
-        }
-    }
-
-    fn id_parts(&self) -> Vec<String> {
-        match self {
-            Kind::Global => vec!["global".into()],
-            Kind::Roles => vec!["roles".into()],
-            Kind::Database(db) => vec!["database".into(), db.clone()],
-            Kind::Object(o) => vec![
-                "object".into(),
-                o.object_type.clone(),
-                o.schema_name.clone(),
-                o.object_name.clone(),
-            ],
-        }
-    }
-
-    /// The attribute that lists what the grant gives.
-    fn list_attr(&self) -> &'static str {
-        if *self == Kind::Roles {
-            "roles"
-        } else {
-            "privileges"
-        }
-    }
-
-    /// The names OCP's grant and revoke calls take for `list`: roles as written, privileges
-    /// canonical with `ALL` expanded.
-    fn to_ocp(&self, mode: Mode, list: &[String]) -> Vec<String> {
-        if *self == Kind::Roles {
-            list.to_vec()
-        } else {
-            expand(mode, self.scope(), list.iter().map(String::as_str))
-                .into_iter()
-                .collect()
-        }
+/// The attribute that lists what a grant on `target` gives.
+fn list_attr(target: &Target) -> &'static str {
+    match target {
+        Target::Roles => "roles",
+        _ => "privileges",
     }
 }
 
 impl GrantConfig {
-    fn kind(&self) -> Option<Kind> {
-        Kind::of(
-            self.roles.is_some(),
-            known(&self.database),
-            [
-                known(&self.object_type),
-                known(&self.object_schema),
-                known(&self.object_name),
-            ],
-        )
+    fn target(&self) -> Option<Target> {
+        let object = [&self.object_type, &self.object_schema, &self.object_name].map(known);
+        target_of(self.roles.is_some(), known(&self.database), object)
     }
 }
 
 impl GrantModel {
     /// What the grant is on (an incomplete object, which validation refuses, reads as global).
-    fn kind(&self) -> Kind {
-        Kind::of(
-            self.roles.is_some(),
-            self.database.as_ref(),
-            [
-                self.object_type.as_ref(),
-                self.object_schema.as_ref(),
-                self.object_name.as_ref(),
-            ],
-        )
-        .unwrap_or(Kind::Global)
+    fn target(&self) -> Target {
+        let object =
+            [&self.object_type, &self.object_schema, &self.object_name].map(Option::as_ref);
+        target_of(self.roles.is_some(), self.database.as_ref(), object).unwrap_or(Target::Global)
     }
 
     /// The grantee: `(true, user)` or `(false, role)`.
@@ -196,22 +166,13 @@ impl GrantModel {
         }
     }
 
-    /// The attribute naming the grantee.
-    fn grantee_attr(&self) -> &'static str {
-        if self.grantee().0 {
-            "user"
-        } else {
-            "role"
-        }
-    }
-
     /// The list the grant gives (privileges or roles, as the user wrote them).
-    fn list(&self) -> Option<&Vec<String>> {
-        if self.kind() == Kind::Roles {
-            self.roles.as_ref()
-        } else {
-            self.privileges.as_ref()
-        }
+    fn list(&self) -> &[String] {
+        let list = match self.target() {
+            Target::Roles => &self.roles,
+            _ => &self.privileges,
+        };
+        list.as_deref().unwrap_or_default()
     }
 
     /// The tenant's mode as recorded; MySQL (OCP's default) when not recorded.
@@ -220,7 +181,7 @@ impl GrantModel {
     }
 
     /// The grant's id, also its import id:
-    /// `<cluster>/<tenant>/<user|role>/<grantee>/<scope...>`.
+    /// `<cluster>/<tenant>/<user|role>/<grantee>/<target...>`.
     fn grant_id(&self) -> String {
         let (is_user, name) = self.grantee();
         let mut parts = vec![
@@ -229,7 +190,7 @@ impl GrantModel {
             if is_user { "user" } else { "role" }.to_string(),
             name.to_string(),
         ];
-        parts.extend(self.kind().id_parts());
+        parts.extend(id_parts(&self.target()));
         import_id::join(&parts)
     }
 
@@ -237,77 +198,68 @@ impl GrantModel {
     fn recorded(&self, mode: Mode) -> GrantModel {
         GrantModel {
             id: Some(self.grant_id()),
-            tenant_mode: Some(
-                if mode == Mode::Oracle {
-                    "ORACLE"
-                } else {
-                    "MYSQL"
-                }
-                .into(),
-            ),
+            tenant_mode: Some(mode.name().into()),
             ..self.clone()
         }
     }
 
-    /// The state for what the grantee holds in the grant's scope (`held`, OCP's spelling):
+    /// The state for what the grantee holds on the grant's target (`held`, OCP's spelling):
     /// the entries of the grant's list OCP still has, in the user's spelling; everything held
     /// for an import.
     fn with_held(&self, mode: Mode, held: &[String]) -> GrantModel {
-        let kind = self.kind();
-        let mine: Option<Vec<&str>> = self
-            .list()
-            .filter(|_| self.id.is_some())
-            .map(|l| l.iter().map(String::as_str).collect());
-        let owned = if kind == Kind::Roles {
-            present_roles(mode, mine.as_deref(), held, false)
-        } else {
-            present(mode, kind.scope(), mine.as_deref(), held, false)
-        };
+        let target = self.target();
+        let mine: Option<Vec<&str>> =
+            (self.id.is_some()).then(|| self.list().iter().map(String::as_str).collect());
+        let owned = present(mode, target.scope(), mine.as_deref(), held, false);
         let mut m = self.recorded(mode);
-        *if kind == Kind::Roles {
-            &mut m.roles
-        } else {
-            &mut m.privileges
+        *match target {
+            Target::Roles => &mut m.roles,
+            _ => &mut m.privileges,
         } = Some(owned);
         m
     }
+
+    /// The names OCP's calls take for the grant's list: canonical, `ALL` expanded.
+    fn to_ocp(&self) -> Vec<String> {
+        expanded(self.mode(), self.target().scope(), self.list())
+    }
+
+    /// One grant or revoke call of `list` (OCP's names) on the grant's target.
+    async fn change(
+        &self,
+        client: &OcpClient,
+        op: PrivilegeOp,
+        list: Vec<String>,
+    ) -> Result<(), ClientError> {
+        let tenant = (self.cluster_id, self.tenant_id);
+        send(client, tenant, self.who(), op, vec![(self.target(), list)]).await
+    }
 }
 
-/// The entries of `list` (canonical) that `held` (OCP's answer) already has: roles by name
-/// regardless of case, privileges by their canonical spelling.
-fn already_held(mode: Mode, kind: &Kind, list: &[String], held: &[String]) -> Vec<String> {
-    if *kind == Kind::Roles {
-        return list
-            .iter()
-            .filter(|r| held.iter().any(|h| h.eq_ignore_ascii_case(r)))
-            .cloned()
-            .collect();
-    }
-    let held = expand(mode, kind.scope(), held.iter().map(String::as_str));
+/// The entries of `list` (canonical) that `held` (OCP's answer) already has, in any spelling
+/// (roles by name regardless of case).
+fn already_held(mode: Mode, target: &Target, list: &[String], held: &[String]) -> Vec<String> {
+    let held = expand(mode, target.scope(), held.iter().map(String::as_str));
     list.iter()
-        .filter(|p| held.contains(&privileges::canonical(p)))
+        .filter(|p| held.contains(&canonical(p)))
         .cloned()
         .collect()
 }
 
 /// The tenant's mode: from the model when recorded, else from OCP.
 async fn tenant_mode(client: &OcpClient, m: &GrantModel) -> Result<Mode, ClientError> {
-    match &m.tenant_mode {
-        Some(_) => Ok(m.mode()),
-        None => Ok(Mode::from_ocp(
-            client
-                .tenant_mode(m.cluster_id, m.tenant_id)
-                .await?
-                .as_deref(),
-        )),
+    if m.tenant_mode.is_some() {
+        return Ok(m.mode());
     }
+    let mode = client.tenant_mode(m.cluster_id, m.tenant_id).await?;
+    Ok(Mode::from_ocp(mode.as_deref()))
 }
 
-/// What OCP says the grantee of `m` holds in the grant's scope; None when the grantee is gone.
+/// What OCP says the grantee of `m` holds on the grant's target; None when the grantee is gone.
 async fn actual(client: &OcpClient, m: &GrantModel) -> Result<Option<Vec<String>>, ClientError> {
     let (c, t) = (m.cluster_id, m.tenant_id);
     let (global, dbs, objects, roles) = match m.grantee() {
-        (true, name) => match client.find_db_user(c, t, name).await? {
+        (true, name) => match client.find_named::<DbUser>(c, t, name).await? {
             None => return Ok(None),
             Some(u) => (
                 u.global_privileges,
@@ -316,7 +268,7 @@ async fn actual(client: &OcpClient, m: &GrantModel) -> Result<Option<Vec<String>
                 u.roles,
             ),
         },
-        (false, name) => match client.find_db_role(c, t, name).await? {
+        (false, name) => match client.find_named::<DbRole>(c, t, name).await? {
             None => return Ok(None),
             Some(r) => (
                 r.global_privileges,
@@ -326,67 +278,22 @@ async fn actual(client: &OcpClient, m: &GrantModel) -> Result<Option<Vec<String>
             ),
         },
     };
-    Ok(Some(match m.kind() {
-        Kind::Global => global,
-        Kind::Roles => roles,
-        Kind::Database(db) => dbs
-            .into_iter()
-            .find(|d| d.db_name == db)
+    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    Ok(Some(match m.target() {
+        Target::Global => global,
+        Target::Roles => roles,
+        Target::Database(db) => (dbs.into_iter().find(|d| d.db_name == db))
             .map(|d| d.privileges)
             .unwrap_or_default(),
-        Kind::Object(o) => objects
-            .into_iter()
+        Target::Object(o) => (objects.into_iter())
             .find(|p| {
-                p.object.object_type.eq_ignore_ascii_case(&o.object_type)
-                    && p.object.schema_name.eq_ignore_ascii_case(&o.schema_name)
-                    && p.object.object_name.eq_ignore_ascii_case(&o.object_name)
+                same(&p.object.object_type, &o.object_type)
+                    && same(&p.object.schema_name, &o.schema_name)
+                    && same(&p.object.object_name, &o.object_name)
             })
             .map(|p| p.privileges)
             .unwrap_or_default(),
     }))
-}
-
-/// One grant or revoke call of `list` (OCP's names) in the scope of grant `m`.
-async fn change(
-    client: &OcpClient,
-    m: &GrantModel,
-    op: PrivilegeOp,
-    list: Vec<String>,
-) -> Result<(), ClientError> {
-    if list.is_empty() {
-        return Ok(());
-    }
-    let (c, t, who) = (m.cluster_id, m.tenant_id, m.who());
-    match m.kind() {
-        Kind::Global => {
-            client
-                .change_privileges(c, t, who, op, PrivilegeScope::Global(&list))
-                .await
-        }
-        Kind::Roles => {
-            client
-                .change_privileges(c, t, who, op, PrivilegeScope::Roles(&list))
-                .await
-        }
-        Kind::Database(db_name) => {
-            let p = [DbPrivilege {
-                db_name,
-                privileges: list,
-            }];
-            client
-                .change_privileges(c, t, who, op, PrivilegeScope::Db(&p))
-                .await
-        }
-        Kind::Object(object) => {
-            let p = [ObjectPrivilege {
-                object,
-                privileges: list,
-            }];
-            client
-                .change_privileges(c, t, who, op, PrivilegeScope::Object(&p))
-                .await
-        }
-    }
 }
 
 #[tonic::async_trait]
@@ -425,7 +332,7 @@ impl OcpObject for DbGrantResource {
         match is_set(&c.roles) {
             None => return,
             Some(true) => {
-                validate_unique_roles(config, diags);
+                refuse_duplicate_roles(&c.roles, diags);
                 let others = [
                     ("privileges", is_set(&c.privileges)),
                     ("database", is_set(&c.database)),
@@ -468,41 +375,47 @@ impl OcpObject for DbGrantResource {
         let Some(database) = database.filter(|_| object_known) else {
             return; // the scope the privileges are checked against is not known yet
         };
-        let scope = if n > 0 {
-            Scope::Object
-        } else if database {
-            Scope::Database
-        } else {
-            Scope::Global
+        let scope = match (n > 0, database) {
+            (true, _) => Scope::Object,
+            (false, true) => Scope::Database,
+            (false, false) => Scope::Global,
         };
-        if let Some(p) = known(&c.privileges) {
-            let bad = privileges::unknown(
-                scope,
-                p.iter().filter_map(|x| x.as_known()).map(String::as_str),
-            );
-            if !bad.is_empty() {
-                diags.attr_error(AttrPath::root("privileges"), "Unknown Privilege", format!("Attribute privileges holds {bad:?}, which OCP does not know for a {scope:?} grant. Known: {:?} (MySQL) and {:?} (Oracle).", privileges::vocabulary(Mode::Mysql, scope), privileges::vocabulary(Mode::Oracle, scope)));
-            }
+        if let Some(p) = known_names(&c.privileges) {
+            refuse_unknown(diags, "privileges", scope, p);
         }
     }
 
+    /// Keeps the prior spelling of what the configuration means in another one (privileges
+    /// as `all` or `create view`, a role or an Oracle name in another case), so spelling never
+    /// causes a diff or a replacement.
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
         let Some(c) = read_model::<GrantConfig>(req.config, &mut resp.diags) else {
             return;
         };
-        match c.kind() {
-            Some(Kind::Roles) => keep_same_names(req, resp, "roles"),
-            Some(kind) => keep_equivalent(req, resp, "privileges", kind.scope()),
-            None => {}
-        }
-        for name in [
-            "user",
-            "role",
-            "object_schema",
-            "object_name",
-            "object_type",
-        ] {
-            keep_same_name(req, resp, name);
+        let prior = match req.prior.is_null() {
+            true => None,
+            false => read_model::<GrantConfig>(req.prior, &mut resp.diags),
+        };
+        let mode = prior
+            .as_ref()
+            .and_then(|p| Mode::recorded(known(&p.tenant_mode).map(String::as_str)));
+        if let (Some(p), Some(mode), Some(target)) = (&prior, mode, c.target()) {
+            let one = |g| whole(target.clone(), known_names(g));
+            let same = |l: fn(&GrantConfig) -> &Names| same(mode, &one(l(&c)), &one(l(p)));
+            let names = |l: fn(&GrantConfig) -> &Option<Known<String>>| (l(&c), l(p));
+            let keep = GrantConfig {
+                privileges: kept(same(|g| &g.privileges), &p.privileges),
+                roles: kept(same(|g| &g.roles), &p.roles),
+                user: kept_name(mode, "user", names(|g| &g.user), resp),
+                role: kept_name(mode, "role", names(|g| &g.role), resp),
+                object_schema: kept_name(mode, "object_schema", names(|g| &g.object_schema), resp),
+                object_name: kept_name(mode, "object_name", names(|g| &g.object_name), resp),
+                object_type: kept_name(mode, "object_type", names(|g| &g.object_type), resp),
+                ..GrantConfig::default()
+            };
+            if let Some(v) = value_over(&keep, &self.schema(), &resp.planned, &mut resp.diags) {
+                resp.planned = v;
+            }
         }
         if let Some(user) = known(&c.user) {
             ownership::note_additive(req.config, Some(user), &mut resp.diags);
@@ -518,19 +431,19 @@ impl OcpObject for DbGrantResource {
         let mode = tenant_mode(client, plan)
             .await
             .map_err(|e| Fail::at(e, AttrPath::root("tenant_id")))?;
-        let kind = plan.kind();
-        let list = kind.to_ocp(mode, plan.list().map_or(&[], Vec::as_slice));
+        let target = plan.target();
+        let list = expanded(mode, target.scope(), plan.list());
         // A privilege the grantee holds already was not given by this grant, and destroying
         // the grant would revoke it: never take it over (design rule R2). A missing grantee
         // is the grant call's to report.
         let held = actual(client, plan).await?.unwrap_or_default();
-        let taken = already_held(mode, &kind, &list, &held);
+        let taken = already_held(mode, &target, &list, &held);
         if !taken.is_empty() {
-            let scope = match &kind {
-                Kind::Global => "globally".to_string(),
-                Kind::Roles => "as roles".to_string(),
-                Kind::Database(db) => format!("on database {db:?}"),
-                Kind::Object(o) => {
+            let scope = match &target {
+                Target::Global => "globally".to_string(),
+                Target::Roles => "as roles".to_string(),
+                Target::Database(db) => format!("on database {db:?}"),
+                Target::Object(o) => {
                     format!("on {} {}.{}", o.object_type, o.schema_name, o.object_name)
                 }
             };
@@ -548,16 +461,16 @@ impl OcpObject for DbGrantResource {
                         taken.join(", ")
                     ),
                     import_id: plan.grant_id(),
-                    attr: kind.list_attr(),
+                    attr: list_attr(&target),
                 },
             );
             return Err(Fail::Reported);
         }
-        if let Err(e) = change(client, plan, PrivilegeOp::Grant, list).await {
-            let attr = if e.is_not_found() {
-                plan.grantee_attr()
-            } else {
-                kind.list_attr()
+        if let Err(e) = plan.change(client, PrivilegeOp::Grant, list).await {
+            let attr = match (e.is_not_found(), plan.grantee().0) {
+                (true, true) => "user",
+                (true, false) => "role",
+                (false, _) => list_attr(&target),
             };
             return Err(Fail::at(e, AttrPath::root(attr)));
         }
@@ -583,42 +496,31 @@ impl OcpObject for DbGrantResource {
         plan: &GrantModel,
         _base: &mut GrantModel,
     ) -> Result<(), Fail> {
-        let (mode, kind) = (prior.mode(), prior.kind());
-        let (have, want) = (
-            prior.list().cloned().unwrap_or_default(),
-            plan.list().cloned().unwrap_or_default(),
+        let target = prior.target();
+        let (have, want) = (prior.list().iter(), plan.list().iter());
+        let (grant, revoke) = delta(
+            prior.mode(),
+            target.scope(),
+            have.map(String::as_str),
+            want.map(String::as_str),
         );
-        let (grant, revoke) = if kind == Kind::Roles {
-            let missing = |a: &[String], b: &[String]| {
-                a.iter()
-                    .filter(|x| !b.iter().any(|y| same_name(mode, x, y)))
-                    .cloned()
-                    .collect()
-            };
-            (missing(&want, &have), missing(&have, &want))
-        } else {
-            delta(
-                mode,
-                kind.scope(),
-                have.iter().map(String::as_str),
-                want.iter().map(String::as_str),
-            )
-        };
         // Grant first, then revoke: the grantee never lacks a privilege both lists hold.
-        let at = |e| Fail::at(e, AttrPath::root(kind.list_attr()));
-        change(call.client, prior, PrivilegeOp::Grant, grant)
+        let at = |e| Fail::at(e, AttrPath::root(list_attr(&target)));
+        prior
+            .change(call.client, PrivilegeOp::Grant, grant)
             .await
             .map_err(at)?;
-        change(call.client, prior, PrivilegeOp::Revoke, revoke)
+        prior
+            .change(call.client, PrivilegeOp::Revoke, revoke)
             .await
             .map_err(at)
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &GrantModel) -> Result<(), Fail> {
-        let list = state
-            .kind()
-            .to_ocp(state.mode(), state.list().map_or(&[], Vec::as_slice));
-        match change(call.client, state, PrivilegeOp::Revoke, list).await {
+        match state
+            .change(call.client, PrivilegeOp::Revoke, state.to_ocp())
+            .await
+        {
             Err(e) if !e.is_not_found() => {
                 report(call.diags, "Revoke Grant", None, &e);
                 Err(Fail::Reported)
@@ -674,11 +576,16 @@ impl OcpObject for DbGrantResource {
 mod tests {
     use super::*;
 
+    /// A set value of strings.
+    fn set_value(items: &[&str]) -> Value {
+        Value::set(items.iter().map(|s| Value::string(*s)))
+    }
+
     #[test]
     fn privileges_the_grantee_holds_already_are_found_in_any_spelling() {
         let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let db = Kind::Database("orders".into());
-        type Case<'a> = (&'a str, Kind, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+        let db = Target::Database("orders".into());
+        type Case<'a> = (&'a str, Target, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
         let cases: &[Case<'_>] = &[
             ("nothing held", db.clone(), &["SELECT"], &[], &[]),
             (
@@ -690,7 +597,7 @@ mod tests {
             ),
             (
                 "spelled with a space",
-                Kind::Global,
+                Target::Global,
                 &["SHOW_VIEW"],
                 &["SHOW VIEW"],
                 &["SHOW_VIEW"],
@@ -704,16 +611,16 @@ mod tests {
             ),
             (
                 "roles by name in any case",
-                Kind::Roles,
+                Target::Roles,
                 &["CONNECT"],
                 &["connect"],
                 &["CONNECT"],
             ),
-            ("other roles", Kind::Roles, &["DBA"], &["CONNECT"], &[]),
+            ("other roles", Target::Roles, &["DBA"], &["CONNECT"], &[]),
         ];
-        for (name, kind, want, held, taken) in cases {
+        for (name, target, want, held, taken) in cases {
             assert_eq!(
-                already_held(Mode::Mysql, kind, &list(want), &list(held)),
+                already_held(Mode::Mysql, target, &list(want), &list(held)),
                 list(taken),
                 "{name}"
             );
@@ -744,12 +651,18 @@ mod tests {
 
     #[test]
     fn the_kind_follows_the_attributes_set() {
-        assert_eq!(model(&[("user", Value::string("u"))]).kind(), Kind::Global);
         assert_eq!(
-            model(&[("database", Value::string("d"))]).kind(),
-            Kind::Database("d".into())
+            model(&[("user", Value::string("u"))]).target(),
+            Target::Global
         );
-        assert_eq!(model(&[("roles", Value::Set(vec![]))]).kind(), Kind::Roles);
+        assert_eq!(
+            model(&[("database", Value::string("d"))]).target(),
+            Target::Database("d".into())
+        );
+        assert_eq!(
+            model(&[("roles", Value::Set(vec![]))]).target(),
+            Target::Roles
+        );
     }
 
     #[test]
@@ -757,7 +670,7 @@ mod tests {
         let s = model(&[
             ("user", Value::string("a/b")),
             ("database", Value::string("d")),
-            ("privileges", privileges::set_value(&["SELECT"])),
+            ("privileges", set_value(&["SELECT"])),
             ("id", Value::string("x")),
         ])
         .with_held(Mode::Mysql, &["SELECT".into()]);
@@ -778,7 +691,7 @@ mod tests {
             Some(vec!["INSERT".to_string(), "SELECT".to_string()])
         );
         let roles = import("1/2/role/r/roles").unwrap();
-        assert_eq!(roles.kind(), Kind::Roles);
+        assert_eq!(roles.target(), Target::Roles);
         assert_eq!(
             roles.with_held(Mode::Oracle, &["CONNECT".into()]).roles,
             Some(vec!["CONNECT".to_string()])
@@ -786,7 +699,7 @@ mod tests {
         let created = model(&[
             ("id", Value::string("1/2/user/u/global")),
             ("user", Value::string("u")),
-            ("privileges", privileges::set_value(&["select"])),
+            ("privileges", set_value(&["select"])),
         ]);
         assert_eq!(
             created.with_held(Mode::Mysql, &held).privileges,
@@ -812,7 +725,7 @@ mod tests {
         let mut d = Diagnostics::new();
         DbGrantResource.validate(
             &grant(&[
-                ("privileges", privileges::set_value(&["SELECT"])),
+                ("privileges", set_value(&["SELECT"])),
                 ("object_name", Value::string("T")),
             ]),
             &mut d,

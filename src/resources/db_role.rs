@@ -1,20 +1,24 @@
-//! The `ocp_db_role` resource and the `ocp_db_role` data source (Oracle-mode tenants: OCP's
-//! role calls and the `roles` of users are Oracle-only, ocp-api.md §3.6). Privileges set on
-//! the role are authoritative, as on `ocp_db_user`, whose privilege code roles share.
+//! The `ocp_db_role` resource and the `ocp_db_role` / `ocp_db_roles` data sources (Oracle-mode
+//! tenants: OCP's role calls and the `roles` of users are Oracle-only, ocp-api.md §3.6).
+//! Privileges set on the role are authoritative, as on `ocp_db_user`, whose privilege code
+//! and data-source reads roles share.
 
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::user::{CreateDbRole, DbRole, Grantee};
 use crate::client::{ClientError, Created, OcpClient};
-use crate::framework::{Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema};
-use crate::lifecycle::{Born, Call, Fail, ImportError, OcpData, OcpObject};
+use crate::framework::{
+    Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource, Diagnostics, PlanRequest,
+    PlanResponse, Schema,
+};
+use crate::lifecycle::{Born, Call, Fail, ImportError, OcpObject};
 use crate::value::{Type, Value};
 
 use super::db_user::{
-    apply_privileges, expanded, failed_at, import_named, mode_of, named, plan_grants, refuse,
-    validate_grants, Grants, Selector,
+    apply_privileges, expanded, failed_at, import_named, mode_of, named, plan_grants, read_one,
+    refuse, validate_grants, Grants, ListDataSource, Member,
 };
-use super::privileges::{Mode, Scope};
+use super::privileges::{Mode, Scope, Target};
 use super::{tenant_attrs, DB_OBJECT_NAME};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<role_name>\"";
@@ -46,15 +50,13 @@ impl DbRoleModel {
     /// The model of what OCP has, over `base` (the user's spellings where they mean what OCP
     /// has).
     fn from_ocp(r: DbRole, base: &DbRoleModel, mode: Mode) -> DbRoleModel {
-        let tenant = (base.cluster_id, base.tenant_id);
+        let (mine, tenant) = (base.grants(), (base.cluster_id, base.tenant_id));
         let (id, name) = named(mode, tenant, &base.name, r.role_name);
-        let (global_privileges, roles) =
-            base.grants().present(mode, &r.global_privileges, &r.roles);
         DbRoleModel {
             id: Some(id),
             name,
-            global_privileges,
-            roles,
+            global_privileges: Some(mine.shown(mode, 0, &Target::Global, &r.global_privileges)),
+            roles: Some(mine.shown(mode, 1, &Target::Roles, &r.roles)),
             tenant_mode: Some(mode.name().to_string()),
             create_time: r.create_time,
             ..base.clone()
@@ -111,10 +113,10 @@ impl OcpObject for DbRoleResource {
             );
             return Err(Fail::Reported);
         }
-        let g = plan.grants();
+        let global = plan.global_privileges.clone().unwrap_or_default();
         let body = CreateDbRole {
             role_name: plan.name.clone(),
-            global_privileges: expanded(mode, Scope::Global, &g.global.unwrap_or_default()),
+            global_privileges: expanded(mode, Scope::Global, &global),
             roles: plan.roles.clone().unwrap_or_default(),
         };
         match call.client.create_db_role(c, t, &body).await? {
@@ -140,7 +142,7 @@ impl OcpObject for DbRoleResource {
     ) -> Result<Option<DbRoleModel>, ClientError> {
         let (c, t) = (base.cluster_id, base.tenant_id);
         let mode = mode_of(client, Mode::recorded(base.tenant_mode.as_deref()), c, t).await?;
-        let role = client.find_db_role(c, t, &base.name).await?;
+        let role = client.find_named::<DbRole>(c, t, &base.name).await?;
         Ok(role.map(|r| DbRoleModel::from_ocp(r, base, mode)))
     }
 
@@ -152,23 +154,19 @@ impl OcpObject for DbRoleResource {
         _base: &mut DbRoleModel,
     ) -> Result<(), Fail> {
         let mode = Mode::recorded(prior.tenant_mode.as_deref()).unwrap_or(Mode::Oracle);
-        let grantee = Grantee::Role(&prior.name);
-        let tenant = (prior.cluster_id, prior.tenant_id);
-        apply_privileges(
-            call.client,
-            tenant,
-            grantee,
-            mode,
-            &prior.grants(),
-            &plan.grants(),
-        )
-        .await
-        .map_err(failed_at)
+        let (who, tenant) = (
+            Grantee::Role(&prior.name),
+            (prior.cluster_id, prior.tenant_id),
+        );
+        let (prior, plan) = (prior.grants(), plan.grants());
+        apply_privileges(call.client, tenant, who, mode, &prior, &plan)
+            .await
+            .map_err(failed_at)
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &DbRoleModel) -> Result<(), Fail> {
         call.client
-            .delete_db_role(state.cluster_id, state.tenant_id, &state.name)
+            .delete_named::<DbRole>(state.cluster_id, state.tenant_id, &state.name)
             .await?;
         Ok(())
     }
@@ -188,15 +186,58 @@ impl OcpObject for DbRoleResource {
     }
 }
 
+#[tonic::async_trait]
+impl Member for DbRoleModel {
+    const KEY: &'static str = "name";
+    const NOUN: &'static str = "Role";
+    const LIST: [&'static str; 4] = [
+        "ocp_db_roles",
+        "roles",
+        "Lists the roles of an Oracle-mode tenant with their privileges (OCP's own roles, such as `CONNECT`, included).",
+        "The roles by name, each with `name`, `global_privileges`, `roles` and `create_time`.",
+    ];
+
+    fn one_schema() -> Schema {
+        DbRoleDataSource.schema()
+    }
+
+    async fn read_all(
+        client: &OcpClient,
+        (c, t): (i64, i64),
+        name: Option<&str>,
+    ) -> Result<Vec<DbRoleModel>, ClientError> {
+        let roles = match name {
+            Some(n) => client.find_named(c, t, n).await?.into_iter().collect(),
+            None => client.list_named(c, t).await?,
+        };
+        let base = DbRoleModel {
+            cluster_id: c,
+            tenant_id: t,
+            name: name.unwrap_or_default().to_string(),
+            ..DbRoleModel::default()
+        };
+        // Roles exist only in Oracle mode; the data sources have no id or mode.
+        let shown = |r| DbRoleModel {
+            id: None,
+            tenant_mode: None,
+            ..DbRoleModel::from_ocp(r, &base, Mode::Oracle)
+        };
+        Ok(roles.into_iter().map(shown).collect())
+    }
+
+    fn key(&self) -> &str {
+        &self.name
+    }
+}
+
 /// `data "ocp_db_role"`: one role of an Oracle-mode tenant.
 pub struct DbRoleDataSource;
 
 #[tonic::async_trait]
-impl OcpData for DbRoleDataSource {
-    type Config = Selector;
-    type State = DbRoleModel;
-    const TYPE_NAME: &'static str = "ocp_db_role";
-    const ACTION: &'static str = "Read Database Role";
+impl DataSource for DbRoleDataSource {
+    fn type_name(&self) -> &'static str {
+        "ocp_db_role"
+    }
 
     fn schema(&self) -> Schema {
         Schema::new("Reads one role of an Oracle-mode tenant.")
@@ -234,107 +275,10 @@ impl OcpData for DbRoleDataSource {
             )
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        sel: Selector,
-        diags: &mut Diagnostics,
-    ) -> Result<DbRoleModel, Fail> {
-        let base = DbRoleModel {
-            cluster_id: sel.cluster_id,
-            tenant_id: sel.tenant_id,
-            name: sel.name.unwrap_or_default(),
-            ..DbRoleModel::default()
-        };
-        let found = client
-            .find_db_role(base.cluster_id, base.tenant_id, &base.name)
-            .await?;
-        let Some(r) = found else {
-            diags.attr_error(
-                AttrPath::root("name"),
-                "Role Not Found",
-                format!("Tenant {} has no role {:?}.", base.tenant_id, base.name),
-            );
-            return Err(Fail::Reported);
-        };
-        // Roles exist only in Oracle mode; the data source has no id or mode.
-        Ok(DbRoleModel {
-            id: None,
-            tenant_mode: None,
-            ..DbRoleModel::from_ocp(r, &base, Mode::Oracle)
-        })
+    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
+        read_one::<DbRoleModel>(ctx, req, resp, &self.schema()).await;
     }
-}
-
-/// One role of `data "ocp_db_roles"`.
-#[derive(Serialize)]
-pub struct RoleEntry {
-    name: String,
-    global_privileges: Option<Vec<String>>,
-    roles: Option<Vec<String>>,
-    create_time: Option<String>,
-}
-
-/// The state of `data "ocp_db_roles"`.
-#[derive(Serialize)]
-pub struct RolesList {
-    cluster_id: i64,
-    tenant_id: i64,
-    roles: Vec<RoleEntry>,
 }
 
 /// `data "ocp_db_roles"`: every role of an Oracle-mode tenant.
-pub struct DbRolesDataSource;
-
-#[tonic::async_trait]
-impl OcpData for DbRolesDataSource {
-    type Config = Selector;
-    type State = RolesList;
-    const TYPE_NAME: &'static str = "ocp_db_roles";
-    const ACTION: &'static str = "List Database Roles";
-
-    fn schema(&self) -> Schema {
-        let role =
-            DbRoleDataSource
-                .schema()
-                .pick(&["name", "global_privileges", "roles", "create_time"]);
-        Schema::new("Lists the roles of an Oracle-mode tenant with their privileges.")
-            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
-            .attr("tenant_id", Attr::int().required().doc("OCP id of the tenant."))
-            .attr("roles", Attr::list(role).computed().doc("The roles by name, each with `name`, `global_privileges`, `roles` and `create_time`."))
-    }
-
-    async fn read(
-        &self,
-        client: &OcpClient,
-        sel: Selector,
-        _: &mut Diagnostics,
-    ) -> Result<RolesList, Fail> {
-        let (cluster_id, tenant_id) = (sel.cluster_id, sel.tenant_id);
-        let base = DbRoleModel {
-            cluster_id,
-            tenant_id,
-            ..DbRoleModel::default()
-        };
-        let mut roles: Vec<RoleEntry> = client
-            .list_db_roles(cluster_id, tenant_id)
-            .await?
-            .into_iter()
-            .map(|r| {
-                let m = DbRoleModel::from_ocp(r, &base, Mode::Oracle);
-                RoleEntry {
-                    name: m.name,
-                    global_privileges: m.global_privileges,
-                    roles: m.roles,
-                    create_time: m.create_time,
-                }
-            })
-            .collect();
-        roles.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(RolesList {
-            cluster_id,
-            tenant_id,
-            roles,
-        })
-    }
-}
+pub type DbRolesDataSource = ListDataSource<DbRoleModel>;

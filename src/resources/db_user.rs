@@ -1,6 +1,6 @@
 //! The `ocp_db_user` resource and the `ocp_db_user` / `ocp_db_users` data sources, and what
 //! users share with roles (`super::db_role`): the privilege lists, their plan-time checks and
-//! spellings, and the grants and revokes that change them.
+//! spellings, the grants and revokes that change them, and the data sources' reads.
 //! API: ocp-api.md §3.6 and seed S1 (users, passwords, lock, privilege calls); all synchronous.
 //!
 //! Privileges written here are authoritative: Terraform owns the user's whole list for each
@@ -9,6 +9,7 @@
 //! without a fight. Mixing the two for one user is a plan-time warning (`super::ownership`).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::marker::PhantomData;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,12 +19,15 @@ use crate::client::api::user::{
 };
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::{
-    read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
+    read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
+    Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpData, OcpObject};
+use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpObject};
 use crate::value::{Known, Type, Value};
 
-use super::privileges::{self, delta, present, strings, Mode, Scope, OBJECT_TYPES};
+use super::privileges::{
+    self, delta_by_target, present, same, same_name, Mode, Scope, Target, Targets, OBJECT_TYPES,
+};
 use super::unique::{refuse_duplicates, Keyed};
 use super::{
     import_id, ownership, refuse_existing, report, tenant_attrs, Existing, DB_OBJECT_NAME,
@@ -66,78 +70,80 @@ pub struct ObjectEntry {
     privileges: Vec<String>,
 }
 
-/// The model of `ocp_db_user`: state, plan and import alike.
+/// An object as OCP compares objects: type, schema and name in upper case (OCP stores
+/// unquoted Oracle identifiers in upper case).
+fn object_target(object_type: &str, schema: &str, name: &str) -> Target {
+    Target::Object(DbObject {
+        object_type: object_type.to_ascii_uppercase(),
+        schema_name: schema.to_ascii_uppercase(),
+        object_name: name.to_ascii_uppercase(),
+    })
+}
+
+/// The model of `ocp_db_user` (state, plan and import alike) and of `data "ocp_db_user"`,
+/// whose schema has no `id`, `password` or `tenant_mode`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct DbUserModel {
+    #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
     cluster_id: i64,
     tenant_id: i64,
     username: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     password: Option<String>,
     locked: bool,
     global_privileges: Option<Vec<String>>,
     roles: Option<Vec<String>>,
     db_privileges: Option<Vec<DbEntry>>,
     object_privileges: Option<Vec<ObjectEntry>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     tenant_mode: Option<String>,
     create_time: Option<String>,
-}
-
-/// An object as (type, schema, name) in OCP's (upper) case.
-type ObjKey = (String, String, String);
-
-/// An object as OCP compares objects: type, schema and name in upper case (OCP stores
-/// unquoted Oracle identifiers in upper case).
-fn obj_key(object_type: &str, schema: &str, name: &str) -> ObjKey {
-    (
-        object_type.to_ascii_uppercase(),
-        schema.to_ascii_uppercase(),
-        name.to_ascii_uppercase(),
-    )
 }
 
 fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
-/// The privilege lists of a user or role by what they are on, as plans are compared and
-/// grants computed; `None` for a list not managed (null, or unknown until apply).
-#[derive(Default)]
-pub(crate) struct Grants<'a> {
-    pub(crate) global: Option<Vec<&'a str>>,
-    roles: Option<Vec<&'a str>>,
-    db: Option<BTreeMap<String, Vec<&'a str>>>,
-    obj: Option<BTreeMap<ObjKey, Vec<&'a str>>>,
+/// The privilege attributes of users and roles, in the order of [`Grants`].
+const LISTS: [&str; 4] = [
+    "global_privileges",
+    "roles",
+    "db_privileges",
+    "object_privileges",
+];
+
+/// The privilege lists of a user or role by target, in the order of [`LISTS`], as plans are
+/// compared and grants computed; `None` for a list not managed (null, or unknown until apply).
+pub(crate) struct Grants<'a>([Targets<'a>; 4]);
+
+/// A list that is all on one target (global privileges, roles).
+pub(crate) fn whole(target: Target, list: Option<Vec<&str>>) -> Targets<'_> {
+    list.map(|l| BTreeMap::from([(target, l)]))
 }
 
 impl<'a> Grants<'a> {
     /// The lists users and roles both hold: global privileges and roles.
     pub(crate) fn of(global: &'a Option<Vec<String>>, roles: &'a Option<Vec<String>>) -> Self {
-        Grants {
-            global: global.as_deref().map(strs),
-            roles: roles.as_deref().map(strs),
-            ..Grants::default()
-        }
+        Grants([
+            whole(Target::Global, global.as_deref().map(strs)),
+            whole(Target::Roles, roles.as_deref().map(strs)),
+            None,
+            None,
+        ])
     }
 
-    /// The global privileges and roles state records for what OCP reports (`global`,
-    /// `roles`): the user's spelling where it means what OCP has, plus OCP's extras.
-    pub(crate) fn present(
+    /// What state records for list `i` on `target` when OCP reports `actual`: the user's
+    /// spelling where it means what OCP has, plus OCP's extras (`privileges::present`).
+    pub(crate) fn shown(
         &self,
         mode: Mode,
-        global: &[String],
-        roles: &[String],
-    ) -> (Option<Vec<String>>, Option<Vec<String>>) {
-        (
-            Some(present(
-                mode,
-                Scope::Global,
-                self.global.as_deref(),
-                global,
-                true,
-            )),
-            Some(present_roles(mode, self.roles.as_deref(), roles, true)),
-        )
+        i: usize,
+        target: &Target,
+        actual: &[String],
+    ) -> Vec<String> {
+        let mine = self.0[i].as_ref().and_then(|m| m.get(target));
+        present(mode, target.scope(), mine.map(Vec::as_slice), actual, true)
     }
 }
 
@@ -147,22 +153,21 @@ impl DbUserModel {
     }
 
     fn grants(&self) -> Grants<'_> {
-        Grants {
-            db: self.db_privileges.as_ref().map(|l| {
-                l.iter()
-                    .map(|e| (e.database.clone(), strs(&e.privileges)))
-                    .collect()
-            }),
-            obj: self.object_privileges.as_ref().map(|l| {
-                l.iter()
-                    .map(|e| {
-                        let key = obj_key(&e.object_type, &e.schema, &e.object_name);
-                        (key, strs(&e.privileges))
-                    })
-                    .collect()
-            }),
-            ..Grants::of(&self.global_privileges, &self.roles)
-        }
+        let Grants([global, roles, ..]) = Grants::of(&self.global_privileges, &self.roles);
+        let db = self.db_privileges.as_ref().map(|l| {
+            l.iter()
+                .map(|e| (Target::Database(e.database.clone()), strs(&e.privileges)))
+                .collect()
+        });
+        let obj = self.object_privileges.as_ref().map(|l| {
+            l.iter()
+                .map(|e| {
+                    let target = object_target(&e.object_type, &e.schema, &e.object_name);
+                    (target, strs(&e.privileges))
+                })
+                .collect()
+        });
+        Grants([global, roles, db, obj])
     }
 
     /// The model of what OCP has, over `base`: the user's spellings (name, privileges,
@@ -173,69 +178,50 @@ impl DbUserModel {
         let db = u
             .db_privileges
             .into_iter()
-            .filter(|d| !d.privileges.is_empty())
-            .map(|d| {
-                let mine = mine.db.as_ref().and_then(|m| m.get(&d.db_name));
-                let privileges = present(
-                    mode,
-                    Scope::Database,
-                    mine.map(Vec::as_slice),
-                    &d.privileges,
-                    true,
-                );
-                DbEntry {
-                    database: d.db_name,
-                    privileges,
-                }
-            })
-            .collect();
+            .filter(|d| !d.privileges.is_empty());
+        let db = db.map(|d| DbEntry {
+            privileges: mine.shown(mode, 2, &Target::Database(d.db_name.clone()), &d.privileges),
+            database: d.db_name,
+        });
         let obj = u
             .object_privileges
             .into_iter()
-            .filter(|o| !o.privileges.is_empty())
-            .map(|o| {
-                let DbObject {
-                    object_type,
-                    schema_name,
-                    object_name,
-                } = o.object;
-                let key = obj_key(&object_type, &schema_name, &object_name);
-                let mine_privs = mine.obj.as_ref().and_then(|m| m.get(&key));
-                let privileges = present(
-                    mode,
-                    Scope::of_object(&key.0),
-                    mine_privs.map(Vec::as_slice),
-                    &o.privileges,
-                    true,
-                );
-                let spelled = base
-                    .object_privileges
-                    .iter()
-                    .flatten()
-                    .find(|e| obj_key(&e.object_type, &e.schema, &e.object_name) == key);
-                match spelled {
-                    Some(e) => ObjectEntry {
-                        privileges,
-                        ..e.clone()
-                    },
-                    None => ObjectEntry {
-                        object_type,
-                        schema: schema_name,
-                        object_name,
-                        privileges,
-                    },
-                }
-            })
-            .collect();
-        let (global_privileges, roles) = mine.present(mode, &u.global_privileges, &u.roles);
+            .filter(|o| !o.privileges.is_empty());
+        let obj = obj.map(|o| {
+            let DbObject {
+                object_type,
+                schema_name: schema,
+                object_name,
+            } = o.object;
+            let target = object_target(&object_type, &schema, &object_name);
+            let ocp = ObjectEntry {
+                object_type,
+                schema,
+                object_name,
+                privileges: mine.shown(mode, 3, &target, &o.privileges),
+            };
+            // The user's spelling of the object, where it names this one.
+            let spelled = base
+                .object_privileges
+                .iter()
+                .flatten()
+                .find(|e| object_target(&e.object_type, &e.schema, &e.object_name) == target);
+            match spelled {
+                Some(e) => ObjectEntry {
+                    privileges: ocp.privileges,
+                    ..e.clone()
+                },
+                None => ocp,
+            }
+        });
         DbUserModel {
             id: Some(id),
             username,
             locked: u.locked.unwrap_or(false),
-            global_privileges,
-            roles,
-            db_privileges: Some(db),
-            object_privileges: Some(obj),
+            global_privileges: Some(mine.shown(mode, 0, &Target::Global, &u.global_privileges)),
+            roles: Some(mine.shown(mode, 1, &Target::Roles, &u.roles)),
+            db_privileges: Some(db.collect()),
+            object_privileges: Some(obj.collect()),
             tenant_mode: Some(mode.name().to_string()),
             create_time: u.create_time,
             ..base.clone()
@@ -306,8 +292,8 @@ pub(crate) fn refuse<O: OcpObject>(
 /// A privilege list as OCP takes it: canonical names with `ALL` expanded for the mode (OCP
 /// refuses `ALL`: "Invalid database privilege 'ALL'"). State keeps the user's spelling,
 /// which read maps back (see `privileges::present`).
-pub(crate) fn expanded(mode: Mode, scope: Scope, items: &[&str]) -> Vec<String> {
-    privileges::expand(mode, scope, items.iter().copied())
+pub(crate) fn expanded(mode: Mode, scope: Scope, items: &[String]) -> Vec<String> {
+    privileges::expand(mode, scope, items.iter().map(String::as_str))
         .into_iter()
         .collect()
 }
@@ -318,13 +304,13 @@ pub(crate) fn failed_at((attr, e): (&'static str, ClientError)) -> Fail {
 }
 
 /// Names in a configuration or plan: null, unknown, or a set whose names may be unknown.
-type Names = Option<Known<Vec<Known<String>>>>;
+pub(crate) type Names = Option<Known<Vec<Known<String>>>>;
 
 /// Entries of a configuration or plan: null, unknown, or entries that may be unknown.
 type Entries<T> = Option<Known<Vec<Known<T>>>>;
 
 /// The known names of a set; `None` when the set is null or unknown.
-fn known_names(n: &Names) -> Option<Vec<&str>> {
+pub(crate) fn known_names(n: &Names) -> Option<Vec<&str>> {
     match n {
         Some(Known::Value(v)) => Some(
             v.iter()
@@ -337,18 +323,14 @@ fn known_names(n: &Names) -> Option<Vec<&str>> {
 }
 
 /// A string, if known.
-fn known_str(s: &Option<Known<String>>) -> Option<&str> {
+pub(crate) fn known_str(s: &Option<Known<String>>) -> Option<&str> {
     s.as_ref().and_then(Known::as_known).map(String::as_str)
 }
 
-/// The known entries of a list with their positions; `None` when it is null or unknown.
-fn known_entries<T>(e: &Entries<T>) -> Option<impl Iterator<Item = (usize, &T)>> {
+/// The known entries of a list; `None` when it is null or unknown.
+fn known_entries<T>(e: &Entries<T>) -> Option<impl Iterator<Item = &T>> {
     match e {
-        Some(Known::Value(v)) => Some(
-            v.iter()
-                .enumerate()
-                .filter_map(|(i, x)| Some((i, x.as_known()?))),
-        ),
+        Some(Known::Value(v)) => Some(v.iter().filter_map(Known::as_known)),
         _ => None,
     }
 }
@@ -371,8 +353,8 @@ pub(crate) struct ObjectEntryPlan {
 
 impl ObjectEntryPlan {
     /// The object it names, once every part is known.
-    fn key(&self) -> Option<ObjKey> {
-        Some(obj_key(
+    fn target(&self) -> Option<Target> {
+        Some(object_target(
             known_str(&self.object_type)?,
             known_str(&self.schema)?,
             known_str(&self.object_name)?,
@@ -403,25 +385,26 @@ pub(crate) struct Planned {
 
 impl Planned {
     fn grants(&self) -> Grants<'_> {
-        Grants {
-            global: known_names(&self.global_privileges),
-            roles: known_names(&self.roles),
-            db: known_entries(&self.db_privileges).map(|l| {
-                l.filter_map(|(_, e)| {
-                    Some((
-                        known_str(&e.database)?.to_string(),
-                        known_names(&e.privileges).unwrap_or_default(),
-                    ))
-                })
+        let db = known_entries(&self.db_privileges).map(|l| {
+            l.filter_map(|e| {
+                let db = known_str(&e.database)?.to_string();
+                Some((
+                    Target::Database(db),
+                    known_names(&e.privileges).unwrap_or_default(),
+                ))
+            })
+            .collect()
+        });
+        let obj = known_entries(&self.object_privileges).map(|l| {
+            l.filter_map(|e| Some((e.target()?, known_names(&e.privileges).unwrap_or_default())))
                 .collect()
-            }),
-            obj: known_entries(&self.object_privileges).map(|l| {
-                l.filter_map(|(_, e)| {
-                    Some((e.key()?, known_names(&e.privileges).unwrap_or_default()))
-                })
-                .collect()
-            }),
-        }
+        });
+        Grants([
+            whole(Target::Global, known_names(&self.global_privileges)),
+            whole(Target::Roles, known_names(&self.roles)),
+            db,
+            obj,
+        ])
     }
 
     /// Whether any privilege list is set (known or not): the user or role then owns it.
@@ -441,30 +424,31 @@ pub(crate) fn validate_grants(config: &Value, diags: &mut Diagnostics) {
     };
     validate_names(&cfg, diags);
     validate_unique_privileges(&cfg, diags);
-    refuse_duplicate_roles(&cfg, diags);
+    refuse_duplicate_roles(&cfg.roles, diags);
+}
+
+/// Reports the names in `items` that no mode knows for `scope`, on `attr`.
+pub(crate) fn refuse_unknown(diags: &mut Diagnostics, attr: &str, scope: Scope, items: Vec<&str>) {
+    let bad = privileges::unknown(scope, items);
+    if !bad.is_empty() {
+        diags.attr_error(
+            AttrPath::root(attr),
+            "Unknown Privilege",
+            format!("Attribute {attr} holds {bad:?}, which OCP does not know for this scope. Known: {:?} (MySQL) and {:?} (Oracle).", privileges::vocabulary(Mode::Mysql, scope), privileges::vocabulary(Mode::Oracle, scope)),
+        );
+    }
 }
 
 /// Privilege names each scope knows, and object types.
 fn validate_names(cfg: &Planned, diags: &mut Diagnostics) {
-    let check = |diags: &mut Diagnostics, path: AttrPath, scope: Scope, items: Vec<&str>| {
-        let bad = privileges::unknown(scope, items);
-        if !bad.is_empty() {
-            diags.attr_error(
-                path.clone(),
-                "Unknown Privilege",
-                format!("Attribute {path} holds {bad:?}, which OCP does not know for this scope. Known: {:?} (MySQL) and {:?} (Oracle).", privileges::vocabulary(Mode::Mysql, scope), privileges::vocabulary(Mode::Oracle, scope)),
-            );
-        }
-    };
     if let Some(g) = known_names(&cfg.global_privileges) {
-        check(diags, AttrPath::root("global_privileges"), Scope::Global, g);
+        refuse_unknown(diags, "global_privileges", Scope::Global, g);
     }
-    for (_, e) in known_entries(&cfg.db_privileges).into_iter().flatten() {
-        if let Some(p) = known_names(&e.privileges) {
-            check(diags, AttrPath::root("db_privileges"), Scope::Database, p);
-        }
+    for e in known_entries(&cfg.db_privileges).into_iter().flatten() {
+        let names = known_names(&e.privileges).unwrap_or_default();
+        refuse_unknown(diags, "db_privileges", Scope::Database, names);
     }
-    for (_, e) in known_entries(&cfg.object_privileges).into_iter().flatten() {
+    for e in known_entries(&cfg.object_privileges).into_iter().flatten() {
         if let Some(t) = known_str(&e.object_type) {
             if !OBJECT_TYPES.contains(&t.to_ascii_uppercase().as_str()) {
                 diags.attr_error(
@@ -474,9 +458,8 @@ fn validate_names(cfg: &Planned, diags: &mut Diagnostics) {
                 );
             }
         }
-        if let Some(p) = known_names(&e.privileges) {
-            check(diags, AttrPath::root("object_privileges"), Scope::Object, p);
-        }
+        let names = known_names(&e.privileges).unwrap_or_default();
+        refuse_unknown(diags, "object_privileges", Scope::Object, names);
     }
 }
 
@@ -490,77 +473,76 @@ fn merged_privileges(a: Option<&Names>, b: Option<&Names>) -> String {
     format!("[{}]", list.join(", "))
 }
 
-/// Each entry of a known list, with the path of its key and the key (`None` while unknown).
-fn keyed<T, K>(
+/// Refuses two entries of `attr` (a known list) on one target: OCP keeps one privilege list
+/// per database or object, so a second entry would lose one list (and the next plan would
+/// show it missing again). `parts` gives an entry's target and privileges; `advice` writes
+/// the rest of the message from the target and the two entries' privileges merged.
+fn refuse_twice<T>(
+    diags: &mut Diagnostics,
+    (attr, key_attr, summary): (&str, &str, &str),
     items: &[Known<T>],
-    attr: &str,
-    key_attr: &str,
-    key: impl Fn(&T) -> Option<K>,
-) -> Vec<Keyed<K>> {
-    items
-        .iter()
-        .enumerate()
+    parts: fn(&T) -> (Option<Target>, &Names),
+    advice: impl Fn(&Target, String) -> String,
+) {
+    let entries: Vec<Keyed<Target>> = (items.iter().enumerate())
         .map(|(i, e)| Keyed {
             path: AttrPath::root(attr).index(i).attr(key_attr),
-            key: e.as_known().and_then(&key),
+            key: e.as_known().and_then(|e| parts(e).0),
         })
-        .collect()
+        .collect();
+    let privs = |i: usize| items[i].as_known().map(|e| parts(e).1);
+    refuse_duplicates(&entries, summary, diags, |d| {
+        let merged = merged_privileges(privs(d.first.0), privs(d.second.0));
+        format!(
+            "{} and {} both name {}",
+            d.first.1,
+            d.second.1,
+            advice(d.key, merged)
+        )
+    });
 }
 
-/// `db_privileges` names each database once and `object_privileges` each object once: OCP
-/// keeps one privilege list per database or object, so a second entry would lose one list
-/// (and the next plan would show it missing again).
+/// `db_privileges` names each database once and `object_privileges` each object once.
 fn validate_unique_privileges(cfg: &Planned, diags: &mut Diagnostics) {
+    const LOST: &str = "so one of the two lists would be lost. Merge them into one entry";
     if let Some(Known::Value(items)) = &cfg.db_privileges {
-        let privs = |i: usize| items[i].as_known().map(|e| &e.privileges);
-        let entries = keyed(items, "db_privileges", "database", |e| {
-            known_str(&e.database).map(str::to_string)
-        });
-        refuse_duplicates(
-            &entries,
+        let parts: fn(&DbEntryPlan) -> (Option<Target>, &Names) = |e| {
+            let db = known_str(&e.database).map(|d| Target::Database(d.to_string()));
+            (db, &e.privileges)
+        };
+        let id = (
+            "db_privileges",
+            "database",
             "Duplicate Database in db_privileges",
-            diags,
-            |d| {
-                format!(
-                "{} and {} both name database {:?}. OCP keeps one list of privileges per database, so one of the two lists would be lost. Merge them into one entry: {{ database = {:?}, privileges = {} }}.",
-                d.first.1,
-                d.second.1,
-                d.key,
-                d.key,
-                merged_privileges(privs(d.first.0), privs(d.second.0))
-            )
-            },
         );
+        refuse_twice(diags, id, items, parts, |t, merged| {
+            let Target::Database(db) = t else {
+                return String::new();
+            };
+            format!("database {db:?}. OCP keeps one list of privileges per database, {LOST}: {{ database = {db:?}, privileges = {merged} }}.")
+        });
     }
     if let Some(Known::Value(items)) = &cfg.object_privileges {
-        let privs = |i: usize| items[i].as_known().map(|e| &e.privileges);
-        let entries = keyed(
-            items,
+        let parts: fn(&ObjectEntryPlan) -> (Option<Target>, &Names) =
+            |e| (e.target(), &e.privileges);
+        let id = (
             "object_privileges",
             "object_name",
-            ObjectEntryPlan::key,
-        );
-        refuse_duplicates(
-            &entries,
             "Duplicate Object in object_privileges",
-            diags,
-            |d| {
-                let (ty, schema, name) = d.key;
-                format!(
-                "{} and {} both name {ty} {schema}.{name} (OCP stores unquoted Oracle names in upper case, so spellings that differ only by case name the same object). OCP keeps one list of privileges per object, so one of the two lists would be lost. Merge them into one entry with privileges = {}.",
-                d.first.1,
-                d.second.1,
-                merged_privileges(privs(d.first.0), privs(d.second.0))
-            )
-            },
         );
+        refuse_twice(diags, id, items, parts, |t, merged| {
+            let Target::Object(o) = t else {
+                return String::new();
+            };
+            format!("{} {}.{} (OCP stores unquoted Oracle names in upper case, so spellings that differ only by case name the same object). OCP keeps one list of privileges per object, {LOST} with privileges = {merged}.", o.object_type, o.schema_name, o.object_name)
+        });
     }
 }
 
 /// A `roles` set names each role once. Roles exist in Oracle-mode tenants only, where OCP
 /// stores names in upper case: `connect` and `CONNECT` are one role.
-fn refuse_duplicate_roles(cfg: &Planned, diags: &mut Diagnostics) {
-    let Some(Known::Value(items)) = &cfg.roles else {
+pub(crate) fn refuse_duplicate_roles(roles: &Names, diags: &mut Diagnostics) {
+    let Some(Known::Value(items)) = roles else {
         return;
     };
     let entries: Vec<Keyed<String>> = items
@@ -581,52 +563,26 @@ fn refuse_duplicate_roles(cfg: &Planned, diags: &mut Diagnostics) {
     });
 }
 
-/// Names compared as OCP compares them: Oracle names are case-insensitive (stored upper case).
-pub(crate) fn same_name(mode: Mode, a: &str, b: &str) -> bool {
-    match mode {
-        Mode::Oracle => a.eq_ignore_ascii_case(b),
-        Mode::Mysql => a == b,
-    }
-}
-
-/// Whether two privilege lists, both managed, mean the same privileges.
-fn same_privileges(mode: Mode, scope: Scope, a: &Option<Vec<&str>>, b: &Option<Vec<&str>>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => {
-            privileges::expand(mode, scope, a.iter().copied())
-                == privileges::expand(mode, scope, b.iter().copied())
-        }
-        _ => false,
-    }
-}
-
-/// Whether two role lists, both managed, name the same roles.
-fn same_names(mode: Mode, a: &Option<Vec<&str>>, b: &Option<Vec<&str>>) -> bool {
-    let covers = |a: &[&str], b: &[&str]| a.iter().all(|x| b.iter().any(|y| same_name(mode, x, y)));
-    match (a, b) {
-        (Some(a), Some(b)) => a.len() == b.len() && covers(a, b) && covers(b, a),
-        _ => false,
-    }
-}
-
-/// Whether two lists of entries, both managed, give the same objects privileges of the same
-/// meaning; `scope` gives each key's scope.
-fn same_entries<K: Ord>(
+/// The prior value of a name to plan when the configured one means the same name to OCP
+/// (Oracle names are case-insensitive, so `app_owner` and an imported `APP_OWNER` must not
+/// force a replacement); `None` (keep the plan) otherwise.
+pub(crate) fn kept_name(
     mode: Mode,
-    a: &Option<BTreeMap<K, Vec<&str>>>,
-    b: &Option<BTreeMap<K, Vec<&str>>>,
-    scope: impl Fn(&K) -> Scope,
-) -> bool {
-    let (Some(a), Some(b)) = (a, b) else {
-        return false;
-    };
-    a.len() == b.len()
-        && a.iter().all(|(k, v)| {
-            b.get(k).is_some_and(|w| {
-                privileges::expand(mode, scope(k), v.iter().copied())
-                    == privileges::expand(mode, scope(k), w.iter().copied())
-            })
-        })
+    attr: &str,
+    (config, prior): (&Option<Known<String>>, &Option<Known<String>>),
+    resp: &mut PlanResponse,
+) -> Option<Known<String>> {
+    let (c, p) = (known_str(config)?, known_str(prior)?);
+    if c == p || !same_name(mode, c, p) {
+        return None;
+    }
+    resp.requires_replace.retain(|x| *x != AttrPath::root(attr));
+    prior.clone()
+}
+
+/// `prior` when `same` holds, else `None` (keep the plan).
+pub(crate) fn kept<T: Clone>(same: bool, prior: &Option<T>) -> Option<T> {
+    prior.clone().filter(|_| same)
 }
 
 /// Plan adjustments users and roles share. A configuration that means what the prior state
@@ -639,242 +595,109 @@ pub(crate) fn plan_grants(schema: &Schema, req: &PlanRequest<'_>, resp: &mut Pla
         return;
     };
     if !req.prior.is_null() {
-        keep_prior_spellings(schema, &config, req, resp);
+        let Some(prior) = read_model::<Planned>(req.prior, &mut resp.diags) else {
+            return;
+        };
+        if let Some(mode) = Mode::recorded(known_str(&prior.tenant_mode)) {
+            let (want, had) = (config.grants(), prior.grants());
+            let same = |i: usize| same(mode, &want.0[i], &had.0[i]);
+            let keep = Planned {
+                global_privileges: kept(same(0), &prior.global_privileges),
+                roles: kept(same(1), &prior.roles),
+                db_privileges: kept(same(2), &prior.db_privileges),
+                object_privileges: kept(same(3), &prior.object_privileges),
+                username: kept_name(mode, "username", (&config.username, &prior.username), resp),
+                name: kept_name(mode, "name", (&config.name, &prior.name), resp),
+                tenant_mode: None,
+            };
+            if let Some(v) = value_over(&keep, schema, &resp.planned, &mut resp.diags) {
+                resp.planned = v;
+            }
+        }
     }
     if config.sets_privileges() {
         ownership::note_authoritative(req.config, &mut resp.diags);
     }
 }
 
-fn keep_prior_spellings(
-    schema: &Schema,
-    config: &Planned,
-    req: &PlanRequest<'_>,
-    resp: &mut PlanResponse,
-) {
-    let Some(prior) = read_model::<Planned>(req.prior, &mut resp.diags) else {
-        return;
+/// One grant or revoke call of `items`, all on targets of one kind (as one attribute holds
+/// them), in OCP's body for that kind; nothing is sent when no item names a privilege.
+pub(crate) async fn send(
+    client: &OcpClient,
+    (c, t): (i64, i64),
+    who: Grantee<'_>,
+    op: PrivilegeOp,
+    mut items: Vec<(Target, Vec<String>)>,
+) -> Result<(), ClientError> {
+    items.retain(|(_, l)| !l.is_empty());
+    let Some(kind) = items.first().map(|(t, _)| t.clone()) else {
+        return Ok(());
     };
-    let Some(mode) = Mode::recorded(known_str(&prior.tenant_mode)) else {
-        return;
-    };
-    let (want, had) = (config.grants(), prior.grants());
-    let mut keep = Planned::default();
-    if same_privileges(mode, Scope::Global, &want.global, &had.global) {
-        keep.global_privileges = prior.global_privileges.clone();
-    }
-    if same_entries(mode, &want.db, &had.db, |_| Scope::Database) {
-        keep.db_privileges = prior.db_privileges.clone();
-    }
-    if same_entries(mode, &want.obj, &had.obj, |k| Scope::of_object(&k.0)) {
-        keep.object_privileges = prior.object_privileges.clone();
-    }
-    if same_names(mode, &want.roles, &had.roles) {
-        keep.roles = prior.roles.clone();
-    }
-    for (attr, mine, was, kept) in [
-        (
-            "username",
-            &config.username,
-            &prior.username,
-            &mut keep.username,
-        ),
-        ("name", &config.name, &prior.name, &mut keep.name),
-    ] {
-        if let (Some(c), Some(p)) = (known_str(mine), known_str(was)) {
-            if c != p && same_name(mode, c, p) {
-                *kept = was.clone();
-                resp.requires_replace.retain(|x| *x != AttrPath::root(attr));
-            }
+    let names: Vec<String> = items.iter().flat_map(|(_, l)| l.iter().cloned()).collect();
+    let (mut dbs, mut objects) = (Vec::new(), Vec::new());
+    for (target, privileges) in items {
+        match target {
+            Target::Database(db_name) => dbs.push(DbPrivilege {
+                db_name,
+                privileges,
+            }),
+            Target::Object(object) => objects.push(ObjectPrivilege { object, privileges }),
+            Target::Global | Target::Roles => {}
         }
     }
-    if let Some(v) = value_over(&keep, schema, &resp.planned, &mut resp.diags) {
-        resp.planned = v;
-    }
-}
-
-/// A role list as state records it: the user's spelling for roles OCP has, plus OCP's extras.
-pub(crate) fn present_roles(
-    mode: Mode,
-    mine: Option<&[&str]>,
-    actual: &[String],
-    authoritative: bool,
-) -> Vec<String> {
-    let Some(mine) = mine else {
-        return actual.to_vec();
+    let scope = match kind {
+        Target::Global => PrivilegeScope::Global(&names),
+        Target::Roles => PrivilegeScope::Roles(&names),
+        Target::Database(_) => PrivilegeScope::Db(&dbs),
+        Target::Object(_) => PrivilegeScope::Object(&objects),
     };
-    let mut out: Vec<String> = mine
-        .iter()
-        .filter(|m| actual.iter().any(|a| same_name(mode, a, m)))
-        .map(|s| s.to_string())
-        .collect();
-    if authoritative {
-        out.extend(
-            actual
-                .iter()
-                .filter(|a| !mine.iter().any(|m| same_name(mode, a, m)))
-                .cloned(),
-        );
-    }
-    out
+    client.change_privileges(c, t, who, op, scope).await
 }
 
 /// Grants what `plan` adds and then revokes what it removes, for every privilege list `plan`
-/// manages (the smallest change). An error carries the attribute it is about.
+/// manages (the smallest change, never a window without a privilege both hold). An error
+/// carries the attribute it is about.
 pub(crate) async fn apply_privileges(
     client: &OcpClient,
-    (c, t): (i64, i64),
-    grantee: Grantee<'_>,
+    tenant: (i64, i64),
+    who: Grantee<'_>,
     mode: Mode,
     prior: &Grants<'_>,
     plan: &Grants<'_>,
 ) -> Result<(), (&'static str, ClientError)> {
-    if let Some(want) = &plan.global {
-        let have = prior.global.clone().unwrap_or_default();
-        let (g, r) = delta(mode, Scope::Global, have, want.iter().copied());
-        grant_then_revoke(
-            client,
-            (c, t),
-            grantee,
-            "global_privileges",
-            PrivilegeScope::Global(&g),
-            PrivilegeScope::Global(&r),
-        )
-        .await?;
-    }
-    if let Some(want) = &plan.db {
-        let have = prior.db.clone().unwrap_or_default();
-        let (g, r) = keyed_delta(
-            mode,
-            |_| Scope::Database,
-            &have,
-            want,
-            |db, privileges| DbPrivilege {
-                db_name: db.clone(),
-                privileges,
-            },
-        );
-        grant_then_revoke(
-            client,
-            (c, t),
-            grantee,
-            "db_privileges",
-            PrivilegeScope::Db(&g),
-            PrivilegeScope::Db(&r),
-        )
-        .await?;
-    }
-    if let Some(want) = &plan.obj {
-        let have = prior.obj.clone().unwrap_or_default();
-        let scope = |k: &ObjKey| Scope::of_object(&k.0);
-        let (g, r) = keyed_delta(mode, scope, &have, want, |key, privileges| {
-            ObjectPrivilege {
-                object: DbObject {
-                    object_type: key.0.clone(),
-                    schema_name: key.1.clone(),
-                    object_name: key.2.clone(),
-                },
-                privileges,
-            }
-        });
-        grant_then_revoke(
-            client,
-            (c, t),
-            grantee,
-            "object_privileges",
-            PrivilegeScope::Object(&g),
-            PrivilegeScope::Object(&r),
-        )
-        .await?;
-    }
-    if let Some(want) = &plan.roles {
-        let have = prior.roles.clone().unwrap_or_default();
-        let missing = |from: &[&str], other: &[&str]| -> Vec<String> {
-            from.iter()
-                .filter(|x| !other.iter().any(|o| same_name(mode, o, x)))
-                .map(|x| x.to_string())
-                .collect()
-        };
-        let (g, r) = (missing(want, &have), missing(&have, want));
-        grant_then_revoke(
-            client,
-            (c, t),
-            grantee,
-            "roles",
-            PrivilegeScope::Roles(&g),
-            PrivilegeScope::Roles(&r),
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// Grants `grant`, then revokes `revoke` (the client skips a call that holds nothing); an
-/// error carries `attr`, the attribute it is about.
-async fn grant_then_revoke(
-    client: &OcpClient,
-    (c, t): (i64, i64),
-    grantee: Grantee<'_>,
-    attr: &'static str,
-    grant: PrivilegeScope<'_>,
-    revoke: PrivilegeScope<'_>,
-) -> Result<(), (&'static str, ClientError)> {
-    for (op, scope) in [(PrivilegeOp::Grant, grant), (PrivilegeOp::Revoke, revoke)] {
-        client
-            .change_privileges(c, t, grantee, op, scope)
-            .await
-            .map_err(|e| (attr, e))?;
-    }
-    Ok(())
-}
-
-/// The grants and revokes, per key (database, object), that turn `have` into `want`; keys in
-/// either map count, `scope` gives each key's scope (an object's type decides what `ALL`
-/// means), and `item` builds one entry of OCP's body from a key and its privileges.
-fn keyed_delta<K: Ord, T>(
-    mode: Mode,
-    scope: impl Fn(&K) -> Scope,
-    have: &BTreeMap<K, Vec<&str>>,
-    want: &BTreeMap<K, Vec<&str>>,
-    item: impl Fn(&K, Vec<String>) -> T,
-) -> (Vec<T>, Vec<T>) {
-    let (mut grants, mut revokes) = (Vec::new(), Vec::new());
-    for key in want.keys().chain(have.keys()).collect::<BTreeSet<_>>() {
-        let (g, r) = delta(
-            mode,
-            scope(key),
-            have.get(key).cloned().unwrap_or_default(),
-            want.get(key).cloned().unwrap_or_default(),
-        );
-        if !g.is_empty() {
-            grants.push(item(key, g));
-        }
-        if !r.is_empty() {
-            revokes.push(item(key, r));
+    for ((attr, have), want) in LISTS.into_iter().zip(&prior.0).zip(&plan.0) {
+        let Some(want) = want else { continue };
+        let [grant, revoke] = delta_by_target(mode, &have.clone().unwrap_or_default(), want);
+        for (op, items) in [(PrivilegeOp::Grant, grant), (PrivilegeOp::Revoke, revoke)] {
+            send(client, tenant, who, op, items)
+                .await
+                .map_err(|e| (attr, e))?;
         }
     }
-    (grants, revokes)
+    Ok(())
 }
 
 /// The first privilege attribute set (non-empty) in `plan` that a tenant of `mode` has no
 /// place for: OCP takes database privileges only in MySQL mode, object privileges and roles
 /// only in Oracle mode (ocp-api.md §3.6).
 fn wrong_mode_attr(plan: &DbUserModel, mode: Mode) -> Option<&'static str> {
-    let len = |l: Option<usize>| l.unwrap_or(0);
-    let foreign = match mode {
-        Mode::Mysql => vec![
-            (
-                "object_privileges",
-                len(plan.object_privileges.as_ref().map(Vec::len)),
-            ),
-            ("roles", len(plan.roles.as_ref().map(Vec::len))),
-        ],
-        Mode::Oracle => vec![(
+    let set = |n: Option<usize>| n.is_some_and(|n| n > 0);
+    [
+        (
+            Mode::Mysql,
+            "object_privileges",
+            set(plan.object_privileges.as_ref().map(Vec::len)),
+        ),
+        (Mode::Mysql, "roles", set(plan.roles.as_ref().map(Vec::len))),
+        (
+            Mode::Oracle,
             "db_privileges",
-            len(plan.db_privileges.as_ref().map(Vec::len)),
-        )],
-    };
-    foreign.into_iter().find(|(_, n)| *n > 0).map(|(a, _)| a)
+            set(plan.db_privileges.as_ref().map(Vec::len)),
+        ),
+    ]
+    .into_iter()
+    .find(|(m, _, set)| *m == mode && *set)
+    .map(|(_, attr, _)| attr)
 }
 
 /// The in-place changes of a user, in an order OCP accepts: OCP refuses grants to a locked
@@ -899,29 +722,21 @@ async fn update_user(
         || prior.db_privileges != plan.db_privileges
         || prior.object_privileges != plan.object_privileges
         || prior.roles != plan.roles;
-    if was_locked && (privileges_change || !want_locked) {
+    let lock = |locked: bool| async move {
         client
-            .unlock_db_user(c, t, username)
+            .set_db_user_locked(c, t, username, locked)
             .await
-            .map_err(|e| ("locked", e))?;
+            .map_err(|e| ("locked", e))
+    };
+    if was_locked && (privileges_change || !want_locked) {
+        lock(false).await?;
     }
     if privileges_change {
-        let grantee = Grantee::User(username);
-        apply_privileges(
-            client,
-            (c, t),
-            grantee,
-            mode,
-            &prior.grants(),
-            &plan.grants(),
-        )
-        .await?;
+        let (who, prior, plan) = (Grantee::User(username), prior.grants(), plan.grants());
+        apply_privileges(client, (c, t), who, mode, &prior, &plan).await?;
     }
     if want_locked && (!was_locked || privileges_change) {
-        client
-            .lock_db_user(c, t, username)
-            .await
-            .map_err(|e| ("locked", e))?;
+        lock(true).await?;
     }
     Ok(())
 }
@@ -998,29 +813,22 @@ impl OcpObject for DbUserResource {
             );
             return Err(Fail::Reported);
         }
-        let g = plan.grants();
+        let global = plan.global_privileges.clone().unwrap_or_default();
         let body = CreateDbUser {
             username: plan.username.clone(),
             password: Secret::new(plan.password.as_deref().unwrap_or_default()),
-            global_privileges: expanded(mode, Scope::Global, &g.global.unwrap_or_default()),
-            db_privileges: g
-                .db
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(db, p)| DbPrivilege {
-                    db_name: db,
-                    privileges: expanded(mode, Scope::Database, &p),
+            global_privileges: expanded(mode, Scope::Global, &global),
+            db_privileges: (plan.db_privileges.iter().flatten())
+                .map(|e| DbPrivilege {
+                    db_name: e.database.clone(),
+                    privileges: expanded(mode, Scope::Database, &e.privileges),
                 })
                 .collect(),
             roles: plan.roles.clone().unwrap_or_default(),
         };
         match call.client.create_db_user(c, t, &body).await? {
             Created::New(_) | Created::Adopted(_) => Ok(Born::done(DbUserModel {
-                id: Some(import_id::join(&[
-                    c.to_string(),
-                    t.to_string(),
-                    plan.username.clone(),
-                ])),
+                id: Some(named(mode, (c, t), &plan.username, plan.username.clone()).0),
                 tenant_mode: Some(mode.name().to_string()),
                 ..plan.clone()
             })),
@@ -1042,44 +850,35 @@ impl OcpObject for DbUserResource {
     ) -> Result<(), Fail> {
         let (c, t) = plan.tenant();
         let mode = Mode::recorded(state.tenant_mode.as_deref()).unwrap_or(Mode::Mysql);
-        let objects = plan.grants().obj.filter(|m| !m.is_empty());
+        let Grants([.., objects]) = plan.grants();
+        let objects = objects.filter(|m| !m.is_empty());
         if objects.is_none() && !plan.locked {
             return Ok(());
         }
+        let failed = |diags: &mut Diagnostics, action: &str, attr: &str, e: ClientError| {
+            report(diags, action, Some(AttrPath::root(attr)), &e);
+            Fail::Reported
+        };
         if let Some(obj) = objects {
             // Object privileges have no place in the create body (S1): granted now.
-            let (none, want) = (
-                Grants {
-                    obj: Some(BTreeMap::new()),
-                    ..Grants::default()
-                },
-                Grants {
-                    obj: Some(obj),
-                    ..Grants::default()
-                },
-            );
-            let grantee = Grantee::User(&state.username);
-            if let Err((attr, e)) =
-                apply_privileges(call.client, (c, t), grantee, mode, &none, &want).await
-            {
-                report(
+            let [grant, _] = delta_by_target(mode, &BTreeMap::new(), &obj);
+            let who = Grantee::User(&state.username);
+            if let Err(e) = send(call.client, (c, t), who, PrivilegeOp::Grant, grant).await {
+                return Err(failed(
                     call.diags,
                     "Grant Object Privileges",
-                    Some(AttrPath::root(attr)),
-                    &e,
-                );
-                return Err(Fail::Reported);
+                    "object_privileges",
+                    e,
+                ));
             }
         }
         if plan.locked {
-            if let Err(e) = call.client.lock_db_user(c, t, &state.username).await {
-                report(
-                    call.diags,
-                    "Lock Database User",
-                    Some(AttrPath::root("locked")),
-                    &e,
-                );
-                return Err(Fail::Reported);
+            if let Err(e) = call
+                .client
+                .set_db_user_locked(c, t, &state.username, true)
+                .await
+            {
+                return Err(failed(call.diags, "Lock Database User", "locked", e));
             }
         }
         let base = DbUserModel {
@@ -1100,7 +899,7 @@ impl OcpObject for DbUserResource {
     ) -> Result<Option<DbUserModel>, ClientError> {
         let (c, t) = base.tenant();
         let mode = mode_of(client, Mode::recorded(base.tenant_mode.as_deref()), c, t).await?;
-        let user = client.find_db_user(c, t, &base.username).await?;
+        let user = client.find_named::<DbUser>(c, t, &base.username).await?;
         Ok(user.map(|u| DbUserModel::from_ocp(u, base, mode)))
     }
 
@@ -1122,7 +921,7 @@ impl OcpObject for DbUserResource {
 
     async fn delete(&self, call: &mut Call<'_>, state: &DbUserModel) -> Result<(), Fail> {
         call.client
-            .delete_db_user(state.cluster_id, state.tenant_id, &state.username)
+            .delete_named::<DbUser>(state.cluster_id, state.tenant_id, &state.username)
             .await?;
         Ok(())
     }
@@ -1145,44 +944,199 @@ impl OcpObject for DbUserResource {
 /// What the data sources of users and roles are given: the tenant, and the user's or role's
 /// name (none for a list).
 #[derive(Deserialize)]
-pub struct Selector {
-    pub(crate) cluster_id: i64,
-    pub(crate) tenant_id: i64,
-    pub(crate) username: Option<String>,
-    pub(crate) name: Option<String>,
+struct Selector {
+    cluster_id: i64,
+    tenant_id: i64,
+    username: Option<String>,
+    name: Option<String>,
 }
 
-/// A user as the data sources show it: `data "ocp_db_user"` with its tenant, each of
-/// `ocp_db_users` without.
-#[derive(Serialize)]
-pub struct UserSummary {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cluster_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_id: Option<i64>,
-    username: String,
-    locked: bool,
-    global_privileges: Option<Vec<String>>,
-    db_privileges: Option<Vec<DbEntry>>,
-    object_privileges: Option<Vec<ObjectEntry>>,
-    roles: Option<Vec<String>>,
-    create_time: Option<String>,
+/// A user or role as its data sources show it: `data "ocp_db_user"` / `data "ocp_db_role"`
+/// with its tenant, each entry of `ocp_db_users` / `ocp_db_roles` without.
+#[tonic::async_trait]
+pub(crate) trait Member: Serialize + Send + Sized {
+    /// The attribute that names one: `username` or `name`.
+    const KEY: &'static str;
+    /// `User` or `Role`, in messages.
+    const NOUN: &'static str;
+    /// The list data source: its type name, its list attribute, its description and the
+    /// list's.
+    const LIST: [&'static str; 4];
+
+    /// The schema of the data source of one; the list's entries have its attributes but the
+    /// tenant.
+    fn one_schema() -> Schema;
+
+    /// What OCP has for the users or roles of the tenant named `name` (every one for `None`),
+    /// in OCP's spelling but for the name asked for; no `id`, `password` or `tenant_mode`.
+    async fn read_all(
+        client: &OcpClient,
+        tenant: (i64, i64),
+        name: Option<&str>,
+    ) -> Result<Vec<Self>, ClientError>;
+
+    /// Its name, by which lists are sorted.
+    fn key(&self) -> &str;
 }
 
-impl UserSummary {
-    /// What OCP has for `u` in OCP's spelling, but the name where `base` means it.
-    fn of(u: DbUser, base: &DbUserModel, mode: Mode, with_tenant: bool) -> UserSummary {
-        let m = DbUserModel::from_ocp(u, base, mode);
-        UserSummary {
-            cluster_id: with_tenant.then_some(m.cluster_id),
-            tenant_id: with_tenant.then_some(m.tenant_id),
-            username: m.username,
-            locked: m.locked,
-            global_privileges: m.global_privileges,
-            db_privileges: m.db_privileges,
-            object_privileges: m.object_privileges,
-            roles: m.roles,
-            create_time: m.create_time,
+#[tonic::async_trait]
+impl Member for DbUserModel {
+    const KEY: &'static str = "username";
+    const NOUN: &'static str = "User";
+    const LIST: [&'static str; 4] = [
+        "ocp_db_users",
+        "users",
+        "Lists the database users of a tenant with their privileges.",
+        "The users by name, each with `username`, `locked`, `global_privileges`, `db_privileges`, `object_privileges`, `roles` and `create_time`.",
+    ];
+
+    fn one_schema() -> Schema {
+        DbUserDataSource.schema()
+    }
+
+    async fn read_all(
+        client: &OcpClient,
+        (c, t): (i64, i64),
+        name: Option<&str>,
+    ) -> Result<Vec<DbUserModel>, ClientError> {
+        let mode = mode_of(client, None, c, t).await?;
+        let users = match name {
+            Some(n) => client.find_named(c, t, n).await?.into_iter().collect(),
+            None => client.list_named(c, t).await?,
+        };
+        let base = DbUserModel {
+            cluster_id: c,
+            tenant_id: t,
+            username: name.unwrap_or_default().to_string(),
+            ..DbUserModel::default()
+        };
+        let shown = |u| DbUserModel {
+            id: None,
+            tenant_mode: None,
+            ..DbUserModel::from_ocp(u, &base, mode)
+        };
+        Ok(users.into_iter().map(shown).collect())
+    }
+
+    fn key(&self) -> &str {
+        &self.username
+    }
+}
+
+/// Reads `data "ocp_db_user"` or `data "ocp_db_role"`: one user or role, named by `M::KEY`.
+pub(crate) async fn read_one<M: Member>(
+    ctx: &Ctx,
+    req: DataReadRequest,
+    resp: &mut DataReadResponse,
+    schema: &Schema,
+) {
+    let Some(client) = ctx.client(&mut resp.diags) else {
+        return;
+    };
+    let Some(sel) = read_model::<Selector>(&req.config, &mut resp.diags) else {
+        return;
+    };
+    let (t, name) = (sel.tenant_id, sel.username.or(sel.name).unwrap_or_default());
+    match M::read_all(client, (sel.cluster_id, t), Some(&name)).await {
+        Ok(found) => match found.into_iter().next() {
+            Some(m) => {
+                if let Some(v) = write_model(&m, schema, &mut resp.diags) {
+                    resp.state = v;
+                }
+            }
+            None => resp.diags.attr_error(
+                AttrPath::root(M::KEY),
+                format!("{} Not Found", M::NOUN),
+                format!("Tenant {t} has no {} {name:?}.", M::NOUN.to_lowercase()),
+            ),
+        },
+        Err(e) => report(
+            &mut resp.diags,
+            &format!("Read Database {}", M::NOUN),
+            None,
+            &e,
+        ),
+    }
+}
+
+/// `data "ocp_db_users"` / `data "ocp_db_roles"`: every user or role of a tenant, by name;
+/// each entry has the attributes of the data source of one but the tenant, which the list
+/// names once.
+#[derive(Default)]
+pub struct ListDataSource<M>(PhantomData<M>);
+
+#[tonic::async_trait]
+impl<M: Member + Sync + 'static> DataSource for ListDataSource<M> {
+    fn type_name(&self) -> &'static str {
+        M::LIST[0]
+    }
+
+    fn schema(&self) -> Schema {
+        let [_, attr, about, entries] = M::LIST;
+        let entry = Type::object(
+            (M::one_schema().block.attributes.into_iter())
+                .filter(|(n, _)| n != "cluster_id" && n != "tenant_id")
+                .map(|(n, a)| (n, a.ty)),
+        );
+        Schema::new(about)
+            .attr(
+                "cluster_id",
+                Attr::int()
+                    .required()
+                    .doc("OCP id of the cluster that hosts the tenant."),
+            )
+            .attr(
+                "tenant_id",
+                Attr::int().required().doc("OCP id of the tenant."),
+            )
+            .attr(attr, Attr::list(entry).computed().doc(entries))
+    }
+
+    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let Some(sel) = read_model::<Selector>(&req.config, &mut resp.diags) else {
+            return;
+        };
+        let (c, t) = (sel.cluster_id, sel.tenant_id);
+        match M::read_all(client, (c, t), None).await {
+            Ok(mut all) => {
+                all.sort_by(|a, b| a.key().cmp(b.key()));
+                // Each entry is the model without its tenant.
+                let entries: Vec<serde_json::Value> = (all.iter())
+                    .filter_map(|m| serde_json::to_value(m).ok())
+                    .map(|mut v| {
+                        if let Some(o) = v.as_object_mut() {
+                            o.retain(|k, _| k != "cluster_id" && k != "tenant_id");
+                        }
+                        v
+                    })
+                    .collect();
+                /// The state: the tenant, and the entries under the list attribute.
+                #[derive(Serialize)]
+                struct Listed<'a> {
+                    cluster_id: i64,
+                    tenant_id: i64,
+                    #[serde(flatten)]
+                    entries: BTreeMap<&'a str, Vec<serde_json::Value>>,
+                }
+                let entries = BTreeMap::from([(M::LIST[1], entries)]);
+                let list = Listed {
+                    cluster_id: c,
+                    tenant_id: t,
+                    entries,
+                };
+                if let Some(v) = write_model(&list, &self.schema(), &mut resp.diags) {
+                    resp.state = v;
+                }
+            }
+            Err(e) => report(
+                &mut resp.diags,
+                &format!("List Database {}s", M::NOUN),
+                None,
+                &e,
+            ),
         }
     }
 }
@@ -1191,11 +1145,10 @@ impl UserSummary {
 pub struct DbUserDataSource;
 
 #[tonic::async_trait]
-impl OcpData for DbUserDataSource {
-    type Config = Selector;
-    type State = UserSummary;
-    const TYPE_NAME: &'static str = "ocp_db_user";
-    const ACTION: &'static str = "Read Database User";
+impl DataSource for DbUserDataSource {
+    fn type_name(&self) -> &'static str {
+        "ocp_db_user"
+    }
 
     fn schema(&self) -> Schema {
         Schema::new("Reads one database user of a tenant with its privileges.")
@@ -1210,169 +1163,22 @@ impl OcpData for DbUserDataSource {
             .attr("roles", Attr::set(Type::String).computed().doc("Roles granted to the user (Oracle mode)."))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        sel: Selector,
-        diags: &mut Diagnostics,
-    ) -> Result<UserSummary, Fail> {
-        let (c, t, username) = (
-            sel.cluster_id,
-            sel.tenant_id,
-            sel.username.unwrap_or_default(),
-        );
-        let mode = mode_of(client, None, c, t).await?;
-        let Some(u) = client.find_db_user(c, t, &username).await? else {
-            diags.attr_error(
-                AttrPath::root("username"),
-                "User Not Found",
-                format!("Tenant {t} has no user {username:?}."),
-            );
-            return Err(Fail::Reported);
-        };
-        let base = DbUserModel {
-            cluster_id: c,
-            tenant_id: t,
-            username,
-            ..DbUserModel::default()
-        };
-        Ok(UserSummary::of(u, &base, mode, true))
+    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
+        read_one::<DbUserModel>(ctx, req, resp, &self.schema()).await;
     }
 }
 
 /// `data "ocp_db_users"`: every user of a tenant.
-pub struct DbUsersDataSource;
-
-/// The state of `data "ocp_db_users"`.
-#[derive(Serialize)]
-pub struct UsersList {
-    cluster_id: i64,
-    tenant_id: i64,
-    users: Vec<UserSummary>,
-}
-
-#[tonic::async_trait]
-impl OcpData for DbUsersDataSource {
-    type Config = Selector;
-    type State = UsersList;
-    const TYPE_NAME: &'static str = "ocp_db_users";
-    const ACTION: &'static str = "List Database Users";
-
-    fn schema(&self) -> Schema {
-        // One user is `data "ocp_db_user"` without its tenant.
-        let user = Type::object(
-            DbUserDataSource
-                .schema()
-                .block
-                .attributes
-                .into_iter()
-                .filter(|(n, _)| n != "cluster_id" && n != "tenant_id")
-                .map(|(n, a)| (n, a.ty)),
-        );
-        Schema::new("Lists the database users of a tenant with their privileges.")
-            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
-            .attr("tenant_id", Attr::int().required().doc("OCP id of the tenant."))
-            .attr("users", Attr::list(user).computed().doc("The users by name, each with `username`, `locked`, `global_privileges`, `db_privileges`, `object_privileges`, `roles` and `create_time`."))
-    }
-
-    async fn read(
-        &self,
-        client: &OcpClient,
-        sel: Selector,
-        _: &mut Diagnostics,
-    ) -> Result<UsersList, Fail> {
-        let (c, t) = (sel.cluster_id, sel.tenant_id);
-        let mode = mode_of(client, None, c, t).await?;
-        let mut users = client.list_db_users(c, t).await?;
-        users.sort_by(|a, b| a.username.cmp(&b.username));
-        let base = DbUserModel::default();
-        Ok(UsersList {
-            cluster_id: c,
-            tenant_id: t,
-            users: users
-                .into_iter()
-                .map(|u| UserSummary::of(u, &base, mode, false))
-                .collect(),
-        })
-    }
-}
-
-// Value-based helpers of `ocp_db_grant` (`super::db_grant`), which reads its attributes by
-// name; the typed code above is what they compare with.
-
-/// The strings of an attribute the user manages (None when null or unknown).
-pub(crate) fn managed<'a>(v: &'a Value, attr: &str) -> Option<Vec<&'a str>> {
-    match v.get(attr) {
-        None | Some(Value::Null) | Some(Value::Unknown) => None,
-        Some(x) => Some(strings(x)),
-    }
-}
-
-/// Plans the prior value of `attr` (what the configuration means in another spelling).
-fn keep_prior(req: &PlanRequest<'_>, resp: &mut PlanResponse, attr: &str) {
-    if let Some(p) = req.prior.get(attr) {
-        resp.planned.set_attr(attr, p.clone());
-    }
-}
-
-/// Keeps the prior value of a privilege attribute in the plan when the configuration means
-/// the same privileges in another spelling (`all` for the expanded list, `create view`).
-pub(crate) fn keep_equivalent(
-    req: &PlanRequest<'_>,
-    resp: &mut PlanResponse,
-    attr: &str,
-    scope: Scope,
-) {
-    let Some(mode) = Mode::of_state(req.prior) else {
-        return;
-    };
-    if same_privileges(
-        mode,
-        scope,
-        &managed(req.config, attr),
-        &managed(req.prior, attr),
-    ) {
-        keep_prior(req, resp, attr);
-    }
-}
-
-/// Keeps the prior value of a name (scalar) in the plan when OCP treats the configured one as
-/// the same name: Oracle names are case-insensitive, so `app_owner` and an imported
-/// `APP_OWNER` must not force a replacement.
-pub(crate) fn keep_same_name(req: &PlanRequest<'_>, resp: &mut PlanResponse, attr: &str) {
-    let Some(mode) = Mode::of_state(req.prior) else {
-        return;
-    };
-    let name = |v: &Value| v.get(attr).and_then(Value::as_str).map(str::to_string);
-    if let (Some(cfg), Some(prior)) = (name(req.config), name(req.prior)) {
-        if cfg != prior && same_name(mode, &cfg, &prior) {
-            keep_prior(req, resp, attr);
-            resp.requires_replace.retain(|p| *p != AttrPath::root(attr));
-        }
-    }
-}
-
-/// Like `keep_equivalent` for a set of role names.
-pub(crate) fn keep_same_names(req: &PlanRequest<'_>, resp: &mut PlanResponse, attr: &str) {
-    let Some(mode) = Mode::of_state(req.prior) else {
-        return;
-    };
-    if same_names(mode, &managed(req.config, attr), &managed(req.prior, attr)) {
-        keep_prior(req, resp, attr);
-    }
-}
-
-/// Plan-time check that a `roles` set names each role once (see `refuse_duplicate_roles`).
-pub(crate) fn validate_unique_roles(config: &Value, diags: &mut Diagnostics) {
-    if let Some(cfg) = read_model::<Planned>(config, diags) {
-        refuse_duplicate_roles(&cfg, diags);
-    }
-}
+pub type DbUsersDataSource = ListDataSource<DbUserModel>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::privileges::set_value;
+
+    /// A set value of strings.
+    fn set_value(items: &[&str]) -> Value {
+        Value::set(items.iter().map(|s| Value::string(*s)))
+    }
 
     fn db(name: Value, privs: &[&str]) -> Value {
         Value::object([("database", name), ("privileges", set_value(privs))])

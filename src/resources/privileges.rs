@@ -1,5 +1,6 @@
 //! Privilege names: OCP's vocabulary per tenant mode and scope, the spelling users may write,
-//! and how a set written by the user is compared with what OCP reports.
+//! how a set written by the user is compared with what OCP reports, and what a list of
+//! privileges (or roles) is on ([`Target`]).
 //!
 //! OCP spells privileges in upper case with underscores (`CREATE_VIEW`, S1 §4.3) and stores
 //! `ALL` expanded to every privilege of its scope. Users may write `create view`, `ALL` or
@@ -7,82 +8,21 @@
 //! so no spelling causes a perpetual diff. The lists below are the vocabulary this provider and
 //! the simulator share (ocp-api.md §3.6 names the calls, not every privilege).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Deserialize;
+use crate::client::api::user::DbObject;
 
-use crate::value::{from_value, Known, Value};
-
-/// MySQL-mode global privileges.
-pub const MYSQL_GLOBAL: &[&str] = &[
-    "ALTER",
-    "CREATE",
-    "DELETE",
-    "DROP",
-    "INSERT",
-    "SELECT",
-    "UPDATE",
-    "INDEX",
-    "CREATE_VIEW",
-    "SHOW_VIEW",
-    "CREATE_USER",
-    "PROCESS",
-    "SUPER",
-    "SHOW_DB",
-    "GRANT_OPTION",
-    "FILE",
-    "REPLICATION_SLAVE",
-    "REPLICATION_CLIENT",
-];
-/// MySQL-mode database privileges.
-pub const MYSQL_DB: &[&str] = &[
-    "ALTER",
-    "CREATE",
-    "DELETE",
-    "DROP",
-    "INSERT",
-    "SELECT",
-    "UPDATE",
-    "INDEX",
-    "CREATE_VIEW",
-    "SHOW_VIEW",
-];
+/// MySQL-mode database privileges (each is also a global privilege).
+const MYSQL_DB: &str = "ALTER CREATE DELETE DROP INSERT SELECT UPDATE INDEX CREATE_VIEW SHOW_VIEW";
+/// MySQL-mode global privileges beyond the database ones.
+const MYSQL_GLOBAL_ONLY: &str =
+    "CREATE_USER PROCESS SUPER SHOW_DB GRANT_OPTION FILE REPLICATION_SLAVE REPLICATION_CLIENT";
 /// Oracle-mode system privileges (the `globalPrivileges` of Oracle users and roles).
-pub const ORACLE_SYSTEM: &[&str] = &[
-    "CREATE_SESSION",
-    "ALTER_SESSION",
-    "CREATE_TABLE",
-    "CREATE_VIEW",
-    "CREATE_SEQUENCE",
-    "CREATE_PROCEDURE",
-    "CREATE_SYNONYM",
-    "CREATE_TRIGGER",
-    "CREATE_TYPE",
-    "CREATE_ANY_TABLE",
-    "ALTER_ANY_TABLE",
-    "DROP_ANY_TABLE",
-    "SELECT_ANY_TABLE",
-    "INSERT_ANY_TABLE",
-    "UPDATE_ANY_TABLE",
-    "DELETE_ANY_TABLE",
-    "CREATE_USER",
-    "ALTER_USER",
-    "DROP_USER",
-    "CREATE_ROLE",
-    "GRANT_ANY_PRIVILEGE",
-    "GRANT_ANY_ROLE",
-];
-/// Oracle-mode object privileges.
-pub const ORACLE_OBJECT: &[&str] = &[
-    "SELECT",
-    "INSERT",
-    "UPDATE",
-    "DELETE",
-    "ALTER",
-    "INDEX",
-    "REFERENCES",
-    "EXECUTE",
-];
+const ORACLE_SYSTEM: &str = "CREATE_SESSION ALTER_SESSION CREATE_TABLE CREATE_VIEW CREATE_SEQUENCE CREATE_PROCEDURE CREATE_SYNONYM CREATE_TRIGGER CREATE_TYPE CREATE_ANY_TABLE ALTER_ANY_TABLE DROP_ANY_TABLE SELECT_ANY_TABLE INSERT_ANY_TABLE UPDATE_ANY_TABLE DELETE_ANY_TABLE CREATE_USER ALTER_USER DROP_USER CREATE_ROLE GRANT_ANY_PRIVILEGE GRANT_ANY_ROLE";
+/// Oracle-mode object privileges on tables and views.
+const ORACLE_TABLE_OBJECT: &str = "SELECT INSERT UPDATE DELETE ALTER INDEX REFERENCES";
+/// Oracle-mode object privileges on stored procedures.
+const ORACLE_PROCEDURE_OBJECT: &str = "EXECUTE";
 /// Object types OCP knows (S1 `dbObject`).
 pub const OBJECT_TYPES: &[&str] = &["TABLE", "VIEW", "STORED_PROCEDURE"];
 
@@ -117,17 +57,6 @@ impl Mode {
     pub fn recorded(tenant_mode: Option<&str>) -> Option<Mode> {
         tenant_mode.map(|m| Mode::from_ocp(Some(m)))
     }
-
-    /// The mode recorded in a state value's `tenant_mode`, if known.
-    pub fn of_state(v: &Value) -> Option<Mode> {
-        /// The one attribute read here.
-        #[derive(Deserialize)]
-        struct Recorded {
-            tenant_mode: Option<Known<String>>,
-        }
-        let r: Recorded = from_value(v).ok()?;
-        Mode::recorded(r.tenant_mode.and_then(Known::known).as_deref())
-    }
 }
 
 /// Where a privilege applies.
@@ -143,6 +72,8 @@ pub enum Scope {
     Table,
     /// Privileges on one stored procedure (Oracle): `EXECUTE` only.
     Procedure,
+    /// Roles (Oracle): any name, compared as OCP stores it, in upper case; `ALL` is a name.
+    Role,
 }
 
 impl Scope {
@@ -158,29 +89,18 @@ impl Scope {
     }
 }
 
-/// Oracle object privileges on tables and views.
-const ORACLE_TABLE_OBJECT: &[&str] = &[
-    "SELECT",
-    "INSERT",
-    "UPDATE",
-    "DELETE",
-    "ALTER",
-    "INDEX",
-    "REFERENCES",
-];
-/// Oracle object privileges on stored procedures.
-const ORACLE_PROCEDURE_OBJECT: &[&str] = &["EXECUTE"];
-
 /// The privileges OCP knows for a mode and scope.
-pub fn vocabulary(mode: Mode, scope: Scope) -> &'static [&'static str] {
-    match (mode, scope) {
-        (Mode::Mysql, Scope::Global) => MYSQL_GLOBAL,
-        (Mode::Mysql, _) => MYSQL_DB,
-        (Mode::Oracle, Scope::Global) => ORACLE_SYSTEM,
-        (Mode::Oracle, Scope::Table) => ORACLE_TABLE_OBJECT,
-        (Mode::Oracle, Scope::Procedure) => ORACLE_PROCEDURE_OBJECT,
-        (Mode::Oracle, _) => ORACLE_OBJECT,
-    }
+pub fn vocabulary(mode: Mode, scope: Scope) -> Vec<&'static str> {
+    let lists: &[&str] = match (mode, scope) {
+        (Mode::Mysql, Scope::Global) => &[MYSQL_DB, MYSQL_GLOBAL_ONLY],
+        (Mode::Mysql, _) => &[MYSQL_DB],
+        (Mode::Oracle, Scope::Global) => &[ORACLE_SYSTEM],
+        (Mode::Oracle, Scope::Table) => &[ORACLE_TABLE_OBJECT],
+        (Mode::Oracle, Scope::Procedure) => &[ORACLE_PROCEDURE_OBJECT],
+        (_, Scope::Role) => &[],
+        (Mode::Oracle, _) => &[ORACLE_TABLE_OBJECT, ORACLE_PROCEDURE_OBJECT],
+    };
+    lists.iter().flat_map(|l| l.split_whitespace()).collect()
 }
 
 /// OCP's spelling of a privilege name: upper case, spaces as underscores, `ALL PRIVILEGES`
@@ -207,7 +127,7 @@ pub fn expand<'a>(
     let mut out = BTreeSet::new();
     for i in items {
         let c = canonical(i);
-        if c == "ALL" {
+        if c == "ALL" && scope != Scope::Role {
             out.extend(vocabulary(mode, scope).iter().map(|s| s.to_string()));
         } else {
             out.insert(c);
@@ -220,6 +140,7 @@ pub fn expand<'a>(
 /// mode is known; OCP refuses names of the other mode at apply).
 pub fn unknown<'a>(scope: Scope, items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let modes: &[Mode] = match scope {
+        Scope::Role => return Vec::new(),
         Scope::Global => &[Mode::Mysql, Mode::Oracle],
         Scope::Database => &[Mode::Mysql],
         Scope::Object | Scope::Table | Scope::Procedure => &[Mode::Oracle],
@@ -235,16 +156,6 @@ pub fn unknown<'a>(scope: Scope, items: impl IntoIterator<Item = &'a str>) -> Ve
         })
         .map(str::to_string)
         .collect()
-}
-
-/// The strings of a set value (known elements only).
-pub fn strings(v: &Value) -> Vec<&str> {
-    v.elements().iter().filter_map(Value::as_str).collect()
-}
-
-/// A set value of strings.
-pub fn set_value<S: AsRef<str>>(items: &[S]) -> Value {
-    Value::set(items.iter().map(|s| Value::string(s.as_ref())))
 }
 
 /// What state records for a privilege list, given what the user wrote (`mine`, None when the
@@ -296,6 +207,80 @@ pub fn delta<'a>(
     )
 }
 
+/// Names compared as OCP compares them: Oracle names are case-insensitive (stored upper case).
+pub fn same_name(mode: Mode, a: &str, b: &str) -> bool {
+    match mode {
+        Mode::Oracle => a.eq_ignore_ascii_case(b),
+        Mode::Mysql => a == b,
+    }
+}
+
+/// What a list of privileges is on: global (system) privileges, a database, an object, or
+/// the roles of a grantee.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Target {
+    /// Global (MySQL) or system (Oracle) privileges.
+    Global,
+    /// Privileges on one database (MySQL).
+    Database(String),
+    /// Privileges on one object (Oracle); its type in upper case.
+    Object(DbObject),
+    /// Roles (Oracle).
+    Roles,
+}
+
+impl Target {
+    /// The scope of the names listed for this target.
+    pub fn scope(&self) -> Scope {
+        match self {
+            Target::Global => Scope::Global,
+            Target::Database(_) => Scope::Database,
+            Target::Object(o) => Scope::of_object(&o.object_type),
+            Target::Roles => Scope::Role,
+        }
+    }
+}
+
+/// Lists by target, as written or as held; `None` for an attribute not managed.
+pub type Targets<'a> = Option<BTreeMap<Target, Vec<&'a str>>>;
+
+/// Whether two managed lists by target mean the same: the same targets, and for each the same
+/// privileges (or roles) in any spelling.
+pub fn same(mode: Mode, a: &Targets<'_>, b: &Targets<'_>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    let means = |t: &Target, l: &[&str]| expand(mode, t.scope(), l.iter().copied());
+    a.len() == b.len()
+        && a.iter()
+            .all(|(t, v)| b.get(t).is_some_and(|w| means(t, v) == means(t, w)))
+}
+
+/// The names to grant and to revoke, per target, that turn `have` into `want` (the smallest
+/// change: never a revoke-all-then-grant); targets in either map count.
+pub fn delta_by_target(
+    mode: Mode,
+    have: &BTreeMap<Target, Vec<&str>>,
+    want: &BTreeMap<Target, Vec<&str>>,
+) -> [Vec<(Target, Vec<String>)>; 2] {
+    let mut out: [Vec<(Target, Vec<String>)>; 2] = Default::default();
+    for t in want.keys().chain(have.keys()).collect::<BTreeSet<_>>() {
+        let (from, to) = (have.get(t).cloned(), want.get(t).cloned());
+        let (g, r) = delta(
+            mode,
+            t.scope(),
+            from.unwrap_or_default(),
+            to.unwrap_or_default(),
+        );
+        for (side, l) in out.iter_mut().zip([g, r]) {
+            if !l.is_empty() {
+                side.push((t.clone(), l));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,7 +296,7 @@ mod tests {
     fn all_expands_per_mode_and_scope() {
         assert_eq!(
             expand(Mode::Mysql, Scope::Database, ["ALL"]).len(),
-            MYSQL_DB.len()
+            vocabulary(Mode::Mysql, Scope::Database).len()
         );
         assert!(expand(Mode::Oracle, Scope::Global, ["all privileges"]).contains("CREATE_SESSION"));
     }
@@ -328,7 +313,8 @@ mod tests {
 
     #[test]
     fn authoritative_lists_keep_the_users_spelling_when_equal() {
-        let actual: Vec<String> = MYSQL_DB.iter().map(|s| s.to_string()).collect();
+        let db = vocabulary(Mode::Mysql, Scope::Database);
+        let actual: Vec<String> = db.iter().map(|s| s.to_string()).collect();
         assert_eq!(
             present(Mode::Mysql, Scope::Database, Some(&["all"]), &actual, true),
             vec!["all"]

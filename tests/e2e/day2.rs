@@ -1,13 +1,12 @@
-//! Day-2 changes made in place through real Terraform: a tenant's primary zone and lock, a
-//! database user's lock, each with the drift OCP's own API makes; and the data sources that
-//! read one database or every role of a tenant.
+//! Day-2 changes made in place through real Terraform: a tenant's primary zone and lock, with
+//! the drift OCP's own API makes and the progress of task waits in the logs; and the data
+//! sources that read one database or every role of a tenant.
 
 use serde_json::json;
 
 use crate::support::*;
 
 const ROOT_PW: &str = "Tenant_Pa55-word";
-const USER_PW: &str = "User_Pa55-word1";
 
 fn plan_code(tf: &TfProject) -> (Option<i32>, String) {
     let r = tf.run(&["plan", "-no-color", "-detailed-exitcode"]);
@@ -136,63 +135,6 @@ fn a_tenants_primary_zone_and_lock_change_in_place_and_drift_shows() {
     assert!(!out.contains("forces replacement"), "{out}");
     tf.apply().success();
     assert_eq!(ocp(&sim)["locked"], false);
-}
-
-fn user(locked: bool) -> String {
-    format!(
-        r#"{REQUIRED_PROVIDERS}
-variable "pw" {{
-  type      = string
-  sensitive = true
-}}
-resource "ocp_db_user" "app" {{
-  cluster_id = 1000001
-  tenant_id  = {{TENANT}}
-  username   = "app"
-  password   = var.pw
-  locked     = {locked}
-}}
-"#
-    )
-}
-
-#[test]
-fn a_db_users_lock_changes_in_place_and_drift_shows() {
-    let sim = start_sim(0.05);
-    let tenant = make_tenant(&sim, "locks", "MYSQL");
-    let cfg = |locked: bool| user(locked).replace("{TENANT}", &tenant.to_string());
-    let tf = TfProject::new()
-        .file("main.tf", &cfg(false))
-        .with_sim(&sim)
-        .env("TF_VAR_pw", USER_PW);
-    tf.init();
-    tf.apply().success();
-    let users = format!("/api/v2/ob/clusters/1000001/tenants/{tenant}/users");
-    let locked = |sim: &ocp_sim::Sim| {
-        let list = ocp_call(sim, "GET", &users, None);
-        let app = list["contents"]
-            .as_array()
-            .or(list.as_array())
-            .and_then(|l| l.iter().find(|u| u["username"] == "app").cloned())
-            .unwrap_or_else(|| panic!("no user app in {list}"));
-        app["locked"].clone()
-    };
-    assert_eq!(locked(&sim), false);
-
-    apply_in_place(&tf, &cfg(true));
-    assert_eq!(locked(&sim), true);
-    apply_in_place(&tf, &cfg(false));
-    assert_eq!(locked(&sim), false);
-
-    ocp_call(&sim, "POST", &format!("{users}/app/lock"), Some(json!({})));
-    let (code, out) = plan_code(&tf);
-    assert_eq!(code, Some(2), "{out}");
-    assert!(
-        out.contains("~ locked") && out.contains("1 to change"),
-        "{out}"
-    );
-    tf.apply().success();
-    assert_eq!(locked(&sim), false);
 }
 
 #[test]

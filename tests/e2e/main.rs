@@ -28,3 +28,4 @@ mod release;
 mod shape_chaos;
 mod support;
 mod tenant;
+mod users;

@@ -18,11 +18,11 @@ resource "ocp_tenant" "hr" {
   }
 }
 
-data "ocp_db_roles" "all" {
+data "ocp_db_roles" "hr" {
   cluster_id = ocp_tenant.hr.cluster_id
   tenant_id  = ocp_tenant.hr.id
 }
 
 output "role_names" {
-  value = [for r in data.ocp_db_roles.all.roles : r.name]
+  value = [for r in data.ocp_db_roles.hr.roles : r.name]
 }

@@ -272,7 +272,7 @@ fn tenant_path(cluster_id: i64, tenant_id: i64) -> String {
 }
 
 /// A user or a role: an object of a tenant named in its path, `.../{users|roles}/{name}`.
-trait TenantNamed: DeserializeOwned {
+pub trait TenantNamed: DeserializeOwned + Send {
     /// The collection under the tenant: `users` or `roles`.
     const COLLECTION: &'static str;
     /// The name field of the object: `username` or `roleName`.
@@ -318,20 +318,20 @@ fn upper_variant(name: &str) -> Option<String> {
 }
 
 impl OcpClient {
-    /// `GET .../{collection}`: every object of the tenant (all pages).
-    async fn list_in_tenant<T: DeserializeOwned>(
+    /// `GET .../{users|roles}`: every user or role of the tenant (all pages).
+    pub async fn list_named<T: TenantNamed>(
         &self,
         cluster_id: i64,
         tenant_id: i64,
-        collection: &str,
     ) -> Result<Vec<T>, ClientError> {
-        let path = format!("{}/{collection}", tenant_path(cluster_id, tenant_id));
-        self.list_all(&path, &[]).await
+        self.list_all(&T::list_path(cluster_id, tenant_id), &[])
+            .await
     }
 
-    /// `GET .../{collection}/{name}`: the object named exactly `name` (from the coalesced
-    /// list of a refresh when there is one), or `None` when OCP answers 404 or without `data`.
-    async fn find_named<T: TenantNamed>(
+    /// `GET .../{users|roles}/{name}`: the user or role named exactly `name` (from the
+    /// coalesced list of a refresh when there is one), or `None` when OCP answers 404 (also
+    /// when the tenant or cluster is unknown) or without `data`.
+    pub async fn find_named<T: TenantNamed>(
         &self,
         cluster_id: i64,
         tenant_id: i64,
@@ -364,9 +364,11 @@ impl OcpClient {
         }
     }
 
-    /// `POST .../{collection}` through [`OcpClient::create_named`], the look-up by name as
-    /// given, then upper-cased.
-    async fn create_in_tenant<T: TenantNamed, B: Serialize>(
+    /// `POST .../{users|roles}` (§3.6; the answer's `data` is the new object, §4.3). Never
+    /// repeated blindly and never adopting an object that was there before
+    /// ([`OcpClient::post_create`], look-up by `name` as given, then upper-cased). An answer
+    /// without `data` is completed by the same look-up.
+    pub async fn create_in_tenant<T: TenantNamed, B: Serialize + Sync>(
         &self,
         cluster_id: i64,
         tenant_id: i64,
@@ -379,9 +381,9 @@ impl OcpClient {
             .await
     }
 
-    /// `DELETE .../{collection}/{name}`: `true` when deleted, `false` when it was already
+    /// `DELETE .../{users|roles}/{name}`: `true` when deleted, `false` when it was already
     /// gone (or the name is empty).
-    async fn delete_named<T: TenantNamed>(
+    pub async fn delete_named<T: TenantNamed>(
         &self,
         cluster_id: i64,
         tenant_id: i64,
@@ -394,31 +396,8 @@ impl OcpClient {
             .await
     }
 
-    /// `GET .../users`: every user of the tenant (all pages).
-    pub async fn list_db_users(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-    ) -> Result<Vec<DbUser>, ClientError> {
-        self.list_in_tenant(cluster_id, tenant_id, DbUser::COLLECTION)
-            .await
-    }
-
-    /// `GET .../users/{username}`: the user named exactly `username`, or `None` when OCP
-    /// answers 404 (also when the tenant or cluster is unknown) or without `data`.
-    pub async fn find_db_user(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-        username: &str,
-    ) -> Result<Option<DbUser>, ClientError> {
-        self.find_named(cluster_id, tenant_id, username).await
-    }
-
-    /// `POST .../users` (§3.6; the answer's `data` is the new user, §4.3). Never repeated
-    /// blindly and never adopting a user that was there before ([`OcpClient::post_create`],
-    /// look-up by name as given, then upper-cased). An answer without `data` is completed by
-    /// the same look-up. The password never appears in an error.
+    /// `POST .../users` through [`OcpClient::create_in_tenant`]; the password never appears
+    /// in an error.
     pub async fn create_db_user(
         &self,
         cluster_id: i64,
@@ -430,14 +409,14 @@ impl OcpClient {
             .map_err(|e| e.mask(&body.password))
     }
 
-    /// `DELETE .../users/{username}`: `true` when deleted, `false` when it was already gone.
-    pub async fn delete_db_user(
+    /// `POST .../roles` through [`OcpClient::create_in_tenant`].
+    pub async fn create_db_role(
         &self,
         cluster_id: i64,
         tenant_id: i64,
-        username: &str,
-    ) -> Result<bool, ClientError> {
-        self.delete_named::<DbUser>(cluster_id, tenant_id, username)
+        body: &CreateDbRole,
+    ) -> Result<Created<DbRole, DbRole>, ClientError> {
+        self.create_in_tenant(cluster_id, tenant_id, body, &body.role_name)
             .await
     }
 
@@ -455,71 +434,16 @@ impl OcpClient {
         self.change_password(&user, new_password).await
     }
 
-    /// `POST .../users/{username}/lock` (no body, idempotent).
-    pub async fn lock_db_user(
+    /// `POST .../users/{username}/lock` or `/unlock` (no body, idempotent).
+    pub async fn set_db_user_locked(
         &self,
         cluster_id: i64,
         tenant_id: i64,
         username: &str,
+        locked: bool,
     ) -> Result<(), ClientError> {
         let user = DbUser::path(cluster_id, tenant_id, username);
-        self.set_locked(&user, true).await
-    }
-
-    /// `POST .../users/{username}/unlock` (no body, idempotent).
-    pub async fn unlock_db_user(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-        username: &str,
-    ) -> Result<(), ClientError> {
-        let user = DbUser::path(cluster_id, tenant_id, username);
-        self.set_locked(&user, false).await
-    }
-
-    /// `GET .../roles`: every role of the tenant (all pages).
-    pub async fn list_db_roles(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-    ) -> Result<Vec<DbRole>, ClientError> {
-        self.list_in_tenant(cluster_id, tenant_id, DbRole::COLLECTION)
-            .await
-    }
-
-    /// `GET .../roles/{roleName}`: the role named exactly `role`, or `None` when OCP
-    /// answers 404 or without `data`.
-    pub async fn find_db_role(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-        role: &str,
-    ) -> Result<Option<DbRole>, ClientError> {
-        self.find_named(cluster_id, tenant_id, role).await
-    }
-
-    /// `POST .../roles`. Never repeated blindly, never adopting a role that was there before
-    /// ([`OcpClient::post_create`], look-up by name as given, then upper-cased). An answer
-    /// without the role in `data` is completed by the same look-up.
-    pub async fn create_db_role(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-        body: &CreateDbRole,
-    ) -> Result<Created<DbRole, DbRole>, ClientError> {
-        self.create_in_tenant(cluster_id, tenant_id, body, &body.role_name)
-            .await
-    }
-
-    /// `DELETE .../roles/{roleName}`: `true` when deleted, `false` when it was already gone.
-    pub async fn delete_db_role(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-        role: &str,
-    ) -> Result<bool, ClientError> {
-        self.delete_named::<DbRole>(cluster_id, tenant_id, role)
-            .await
+        self.set_locked(&user, locked).await
     }
 
     /// One grant/revoke/modify call for a user or role (§3.6, §5 #15):
@@ -563,7 +487,8 @@ impl OcpClient {
         cluster_id: i64,
         tenant_id: i64,
     ) -> Result<Vec<DbObject>, ClientError> {
-        self.list_in_tenant(cluster_id, tenant_id, "objects").await
+        let path = format!("{}/objects", tenant_path(cluster_id, tenant_id));
+        self.list_all(&path, &[]).await
     }
 }
 

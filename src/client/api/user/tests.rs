@@ -218,12 +218,12 @@ async fn create_user(f: &TenantFixture, body: &CreateDbUser) -> DbUser {
 }
 
 async fn find_user(f: &TenantFixture, name: &str) -> DbUser {
-    ok(f.client.find_db_user(f.cid, f.tid, name).await)
+    ok(f.client.find_named::<DbUser>(f.cid, f.tid, name).await)
         .unwrap_or_else(|| panic!("user {name} not found"))
 }
 
 async fn find_role(f: &TenantFixture, name: &str) -> DbRole {
-    ok(f.client.find_db_role(f.cid, f.tid, name).await)
+    ok(f.client.find_named::<DbRole>(f.cid, f.tid, name).await)
         .unwrap_or_else(|| panic!("role {name} not found"))
 }
 
@@ -280,10 +280,10 @@ async fn mysql_users_are_created_granted_locked_and_deleted() {
     let found = find_user(&f, "app").await;
     assert_eq!(found.username, "app");
     assert_eq!(db_privs_of(&found, "d1"), strings(&["INSERT", "SELECT"]));
-    assert!(ok(c.list_db_users(cid, tid).await)
+    assert!(ok(c.list_named::<DbUser>(cid, tid).await)
         .iter()
         .any(|u| u.username == "app"));
-    assert!(ok(c.find_db_user(cid, tid, "nobody").await).is_none());
+    assert!(ok(c.find_named::<DbUser>(cid, tid, "nobody").await).is_none());
 
     let user = Grantee::User("app");
     // Global scope.
@@ -370,11 +370,11 @@ async fn mysql_users_are_created_granted_locked_and_deleted() {
     assert_eq!(u.db_privileges, vec![db_priv("d1", &["DELETE"])]);
 
     // Lock, unlock (each twice: idempotent).
-    ok(c.lock_db_user(cid, tid, "app").await);
-    ok(c.lock_db_user(cid, tid, "app").await);
+    ok(c.set_db_user_locked(cid, tid, "app", true).await);
+    ok(c.set_db_user_locked(cid, tid, "app", true).await);
     assert_eq!(find_user(&f, "app").await.locked, Some(true));
-    ok(c.unlock_db_user(cid, tid, "app").await);
-    ok(c.unlock_db_user(cid, tid, "app").await);
+    ok(c.set_db_user_locked(cid, tid, "app", false).await);
+    ok(c.set_db_user_locked(cid, tid, "app", false).await);
     assert_eq!(find_user(&f, "app").await.locked, Some(false));
 
     ok(
@@ -397,9 +397,9 @@ async fn mysql_users_are_created_granted_locked_and_deleted() {
         ))
     );
 
-    assert!(ok(c.delete_db_user(cid, tid, "app").await));
-    assert!(ok(c.find_db_user(cid, tid, "app").await).is_none());
-    assert!(!ok(c.delete_db_user(cid, tid, "app").await));
+    assert!(ok(c.delete_named::<DbUser>(cid, tid, "app").await));
+    assert!(ok(c.find_named::<DbUser>(cid, tid, "app").await).is_none());
+    assert!(!ok(c.delete_named::<DbUser>(cid, tid, "app").await));
 }
 
 #[tokio::test]
@@ -446,7 +446,7 @@ async fn refresh_reads_share_one_list_and_a_read_after_a_write_sees_it() {
     let mut reads = tokio::task::JoinSet::new();
     for n in &names {
         let (c, n, cid, tid) = (refresh.clone(), n.clone(), f.cid, f.tid);
-        reads.spawn(async move { c.find_db_user(cid, tid, &n).await });
+        reads.spawn(async move { c.find_named::<DbUser>(cid, tid, &n).await });
     }
     while let Some(r) = reads.join_next().await {
         assert!(matches!(r, Ok(Ok(Some(_)))), "{r:?}");
@@ -473,14 +473,17 @@ async fn refresh_reads_share_one_list_and_a_read_after_a_write_sees_it() {
             PrivilegeScope::Global(&strings(&["INSERT"])),
         )
         .await);
-    let u1 = ok(refresh.find_db_user(f.cid, f.tid, "u1").await).unwrap();
+    let u1 = ok(refresh.find_named::<DbUser>(f.cid, f.tid, "u1").await).unwrap();
     assert!(
         u1.global_privileges.contains(&"INSERT".to_string()),
         "{u1:?}"
     );
-    ok(f.client.delete_db_user(f.cid, f.tid, "u2").await);
+    ok(f.client.delete_named::<DbUser>(f.cid, f.tid, "u2").await);
     for _ in 0..2 {
-        assert_eq!(ok(refresh.find_db_user(f.cid, f.tid, "u2").await), None);
+        assert_eq!(
+            ok(refresh.find_named::<DbUser>(f.cid, f.tid, "u2").await),
+            None
+        );
     }
     // Reads that are not a refresh never use the list.
     f.sim.reset_requests().await;
@@ -594,7 +597,7 @@ async fn oracle_users_roles_and_object_privileges() {
         sorted(app.global_privileges),
         strings(&["CREATE_TABLE", "CREATE_VIEW"])
     );
-    let names: Vec<String> = ok(c.list_db_roles(cid, tid).await)
+    let names: Vec<String> = ok(c.list_named::<DbRole>(cid, tid).await)
         .into_iter()
         .map(|r| r.role_name)
         .collect();
@@ -602,7 +605,7 @@ async fn oracle_users_roles_and_object_privileges() {
         names.contains(&"R_BASE".to_owned()) && names.contains(&"R_APP".to_owned()),
         "{names:?}"
     );
-    assert!(ok(c.find_db_role(cid, tid, "R_NONE").await).is_none());
+    assert!(ok(c.find_named::<DbRole>(cid, tid, "R_NONE").await).is_none());
 
     // Role to role.
     let role = Grantee::Role("R_APP");
@@ -726,13 +729,13 @@ async fn oracle_users_roles_and_object_privileges() {
     };
     assert_eq!(create_user(&f, &low).await.username, "LOW_USER");
     assert_eq!(find_user(&f, "LOW_USER").await.username, "LOW_USER");
-    assert!(ok(c.delete_db_user(cid, tid, "LOW_USER").await));
+    assert!(ok(c.delete_named::<DbUser>(cid, tid, "LOW_USER").await));
 
     // Deletes.
-    assert!(ok(c.delete_db_user(cid, tid, "APP_USER").await));
-    assert!(ok(c.delete_db_role(cid, tid, "R_APP").await));
-    assert!(ok(c.find_db_role(cid, tid, "R_APP").await).is_none());
-    assert!(!ok(c.delete_db_role(cid, tid, "R_APP").await));
+    assert!(ok(c.delete_named::<DbUser>(cid, tid, "APP_USER").await));
+    assert!(ok(c.delete_named::<DbRole>(cid, tid, "R_APP").await));
+    assert!(ok(c.find_named::<DbRole>(cid, tid, "R_APP").await).is_none());
+    assert!(!ok(c.delete_named::<DbRole>(cid, tid, "R_APP").await));
 }
 
 #[tokio::test]
