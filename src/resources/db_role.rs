@@ -188,6 +188,7 @@ impl OcpObject for DbRoleResource {
 
 #[tonic::async_trait]
 impl Member for DbRoleModel {
+    type Ocp = DbRole;
     const KEY: &'static str = "name";
     const NOUN: &'static str = "Role";
     const LIST: [&'static str; 4] = [
@@ -201,28 +202,23 @@ impl Member for DbRoleModel {
         DbRoleDataSource.schema()
     }
 
-    async fn read_all(
-        client: &OcpClient,
-        (c, t): (i64, i64),
-        name: Option<&str>,
-    ) -> Result<Vec<DbRoleModel>, ClientError> {
-        let roles = match name {
-            Some(n) => client.find_named(c, t, n).await?.into_iter().collect(),
-            None => client.list_named(c, t).await?,
-        };
+    /// Roles exist only in Oracle mode.
+    async fn mode(_client: &OcpClient, _tenant: (i64, i64)) -> Result<Mode, ClientError> {
+        Ok(Mode::Oracle)
+    }
+
+    fn shown(r: DbRole, (c, t): (i64, i64), name: &str, mode: Mode) -> DbRoleModel {
         let base = DbRoleModel {
             cluster_id: c,
             tenant_id: t,
-            name: name.unwrap_or_default().to_string(),
+            name: name.to_string(),
             ..DbRoleModel::default()
         };
-        // Roles exist only in Oracle mode; the data sources have no id or mode.
-        let shown = |r| DbRoleModel {
+        DbRoleModel {
             id: None,
             tenant_mode: None,
-            ..DbRoleModel::from_ocp(r, &base, Mode::Oracle)
-        };
-        Ok(roles.into_iter().map(shown).collect())
+            ..DbRoleModel::from_ocp(r, &base, mode)
+        }
     }
 
     fn key(&self) -> &str {

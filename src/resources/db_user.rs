@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::api::user::{
     CreateDbUser, DbObject, DbPrivilege, DbUser, Grantee, ObjectPrivilege, PrivilegeOp,
-    PrivilegeScope,
+    PrivilegeScope, TenantNamed,
 };
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::{
@@ -955,6 +955,8 @@ struct Selector {
 /// with its tenant, each entry of `ocp_db_users` / `ocp_db_roles` without.
 #[tonic::async_trait]
 pub(crate) trait Member: Serialize + Send + Sized {
+    /// The object as OCP reports it.
+    type Ocp: TenantNamed;
     /// The attribute that names one: `username` or `name`.
     const KEY: &'static str;
     /// `User` or `Role`, in messages.
@@ -967,13 +969,12 @@ pub(crate) trait Member: Serialize + Send + Sized {
     /// tenant.
     fn one_schema() -> Schema;
 
-    /// What OCP has for the users or roles of the tenant named `name` (every one for `None`),
-    /// in OCP's spelling but for the name asked for; no `id`, `password` or `tenant_mode`.
-    async fn read_all(
-        client: &OcpClient,
-        tenant: (i64, i64),
-        name: Option<&str>,
-    ) -> Result<Vec<Self>, ClientError>;
+    /// The tenant's mode.
+    async fn mode(client: &OcpClient, tenant: (i64, i64)) -> Result<Mode, ClientError>;
+
+    /// What OCP has for `o`, asked for as `name` in `tenant`: OCP's spelling but for the
+    /// name; no `id`, `password` or `tenant_mode`.
+    fn shown(o: Self::Ocp, tenant: (i64, i64), name: &str, mode: Mode) -> Self;
 
     /// Its name, by which lists are sorted.
     fn key(&self) -> &str;
@@ -981,6 +982,7 @@ pub(crate) trait Member: Serialize + Send + Sized {
 
 #[tonic::async_trait]
 impl Member for DbUserModel {
+    type Ocp = DbUser;
     const KEY: &'static str = "username";
     const NOUN: &'static str = "User";
     const LIST: [&'static str; 4] = [
@@ -994,33 +996,43 @@ impl Member for DbUserModel {
         DbUserDataSource.schema()
     }
 
-    async fn read_all(
-        client: &OcpClient,
-        (c, t): (i64, i64),
-        name: Option<&str>,
-    ) -> Result<Vec<DbUserModel>, ClientError> {
-        let mode = mode_of(client, None, c, t).await?;
-        let users = match name {
-            Some(n) => client.find_named(c, t, n).await?.into_iter().collect(),
-            None => client.list_named(c, t).await?,
-        };
+    async fn mode(client: &OcpClient, (c, t): (i64, i64)) -> Result<Mode, ClientError> {
+        mode_of(client, None, c, t).await
+    }
+
+    fn shown(u: DbUser, (c, t): (i64, i64), name: &str, mode: Mode) -> DbUserModel {
         let base = DbUserModel {
             cluster_id: c,
             tenant_id: t,
-            username: name.unwrap_or_default().to_string(),
+            username: name.to_string(),
             ..DbUserModel::default()
         };
-        let shown = |u| DbUserModel {
+        DbUserModel {
             id: None,
             tenant_mode: None,
             ..DbUserModel::from_ocp(u, &base, mode)
-        };
-        Ok(users.into_iter().map(shown).collect())
+        }
     }
 
     fn key(&self) -> &str {
         &self.username
     }
+}
+
+/// What OCP has for the users or roles of a tenant named `name` (every one for `None`), as
+/// their data sources show them.
+async fn read_members<M: Member>(
+    client: &OcpClient,
+    (c, t): (i64, i64),
+    name: Option<&str>,
+) -> Result<Vec<M>, ClientError> {
+    let mode = M::mode(client, (c, t)).await?;
+    let found = match name {
+        Some(n) => client.find_named(c, t, n).await?.into_iter().collect(),
+        None => client.list_named(c, t).await?,
+    };
+    let shown = |o| M::shown(o, (c, t), name.unwrap_or_default(), mode);
+    Ok(found.into_iter().map(shown).collect())
 }
 
 /// Reads `data "ocp_db_user"` or `data "ocp_db_role"`: one user or role, named by `M::KEY`.
@@ -1037,7 +1049,7 @@ pub(crate) async fn read_one<M: Member>(
         return;
     };
     let (t, name) = (sel.tenant_id, sel.username.or(sel.name).unwrap_or_default());
-    match M::read_all(client, (sel.cluster_id, t), Some(&name)).await {
+    match read_members::<M>(client, (sel.cluster_id, t), Some(&name)).await {
         Ok(found) => match found.into_iter().next() {
             Some(m) => {
                 if let Some(v) = write_model(&m, schema, &mut resp.diags) {
@@ -1100,7 +1112,7 @@ impl<M: Member + Sync + 'static> DataSource for ListDataSource<M> {
             return;
         };
         let (c, t) = (sel.cluster_id, sel.tenant_id);
-        match M::read_all(client, (c, t), None).await {
+        match read_members::<M>(client, (c, t), None).await {
             Ok(mut all) => {
                 all.sort_by(|a, b| a.key().cmp(b.key()));
                 // Each entry is the model without its tenant.
