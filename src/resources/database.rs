@@ -5,18 +5,59 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::api::db::{CreateDatabase, Database, ModifyDatabase};
+use crate::client::api::db::{ConnectionUrl, CreateDatabase, Database, ModifyDatabase};
 use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::{
-    read_model, write_model, Attr, Ctx, DataReadRequest, DataReadResponse, DataSource, Schema,
+    read_model, write_model, Attr, AttrPath, Block, Ctx, DataReadRequest, DataReadResponse,
+    DataSource, Schema,
 };
-use crate::value::Value;
+use crate::value::{Known, Value};
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
 use super::{import_id, refuse_existing, report, tenant_attrs, Existing, DB_OBJECT_NAME};
 use crate::lifecycle::{Born, Call, Fail, ImportError, OcpObject};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
+
+/// One element of `connection_strings` (of `ocp_database` and `ocp_tenant`): an entry of OCP's
+/// `connectionUrls` (§3.5).
+fn connection_block() -> Block {
+    Block::new("How a client connects.")
+        .attr("type", Attr::string().computed().doc("`OBPROXY` (through an OBProxy) or `DIRECT` (to an OBServer)."))
+        .attr("host", Attr::string().computed().doc("Host to connect to."))
+        .attr("port", Attr::int().computed().doc("Port to connect to."))
+        .attr("string", Attr::string().computed().doc("The client command line OCP gives, such as `obclient -h10.0.0.1 -P2881 -uroot@t1 -Dorders -p`. It names the user and never holds a password."))
+}
+
+/// The `connection_strings` attribute of `ocp_database`, `ocp_tenant` and their data sources:
+/// computed from OCP's `connectionUrls`.
+pub(crate) fn connection_strings_attr(of: &str) -> Attr {
+    Attr::list(connection_block().implied_type()).computed().doc(format!(
+        "How clients connect to the {of}, from OCP's `connectionUrls`: each with `type` (`OBPROXY` or `DIRECT`), `host`, `port` and `string` (the client command line, which never holds a password). Use it to build an application's DSN in an output."
+    ))
+}
+
+/// One element of `connection_strings`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ConnectionString {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    host: Option<String>,
+    port: Option<i64>,
+    string: Option<String>,
+}
+
+/// OCP's `connectionUrls` as `connection_strings`, in OCP's order.
+pub(crate) fn connection_strings(urls: &[ConnectionUrl]) -> Vec<ConnectionString> {
+    urls.iter()
+        .map(|u| ConnectionString {
+            kind: u.connection_string_type.clone(),
+            host: u.ob_proxy_address.clone(),
+            port: u.ob_proxy_port,
+            string: u.connection_string.clone(),
+        })
+        .collect()
+}
 
 /// The `ocp_database` resource.
 pub struct DatabaseResource;
@@ -33,6 +74,7 @@ pub struct DatabaseModel {
     primary_zone: Option<String>,
     read_only: bool,
     create_time: Option<String>,
+    connection_strings: Option<Vec<ConnectionString>>,
 }
 
 impl DatabaseModel {
@@ -55,6 +97,7 @@ impl DatabaseModel {
             primary_zone,
             read_only: db.readonly.unwrap_or(false),
             create_time: db.create_time,
+            connection_strings: Some(connection_strings(&db.connection_urls)),
             ..base.clone()
         }
     }
@@ -86,6 +129,7 @@ impl OcpObject for DatabaseResource {
             .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().validate(super::PrimaryZoneSyntax).doc("Zone priority of the database's leaders, in the tenant's primary-zone syntax. Default: the tenant's. Changed in place."))
             .attr("read_only", Attr::bool().default(Value::Bool(false)).doc("Whether the database is read-only. Default `false`. Changed in place."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the database was created (ISO-8601 with offset)."))
+            .attr("connection_strings", connection_strings_attr("database"))
     }
 
     async fn create(
@@ -273,6 +317,137 @@ impl DataSource for DatabasesDataSource {
                 }
             }
             Err(e) => report(&mut resp.diags, "List Databases", None, &e),
+        }
+    }
+}
+
+/// `data "ocp_database"`: one database of a MySQL-mode tenant, by name.
+pub struct DatabaseDataSource;
+
+/// What `data "ocp_database"` reports besides its arguments, with the docs; the types are
+/// those of the `ocp_database` resource's attributes.
+const REPORTED: &[(&str, &str)] = &[
+    (
+        "id",
+        "`<cluster_id>/<tenant_id>/<name>`, the import id of `ocp_database`.",
+    ),
+    ("charset", "Character set."),
+    ("collation", "Collation."),
+    (
+        "primary_zone",
+        "Zone priority of the database's leaders; null when the tenant's applies.",
+    ),
+    ("read_only", "Whether the database is read-only."),
+    (
+        "create_time",
+        "When the database was created (ISO-8601 with offset).",
+    ),
+];
+
+/// The arguments of `data "ocp_database"`; unknown while validating a configuration that takes
+/// them from other objects.
+#[derive(Deserialize)]
+struct DatabaseSelector {
+    cluster_id: Option<Known<i64>>,
+    tenant_id: Option<Known<i64>>,
+    name: Option<Known<String>>,
+}
+
+/// The state of `data "ocp_database"`.
+#[derive(Serialize)]
+struct DatabaseData {
+    cluster_id: i64,
+    tenant_id: i64,
+    name: String,
+    id: String,
+    charset: Option<String>,
+    collation: Option<String>,
+    primary_zone: Option<String>,
+    read_only: Option<bool>,
+    create_time: Option<String>,
+    connection_strings: Vec<ConnectionString>,
+}
+
+#[tonic::async_trait]
+impl DataSource for DatabaseDataSource {
+    fn type_name(&self) -> &'static str {
+        "ocp_database"
+    }
+
+    fn schema(&self) -> Schema {
+        let resource = DatabaseResource.schema();
+        let s = Schema::new(
+            "Reads one database of a MySQL-mode tenant by name, with its connection strings.",
+        )
+        .attr(
+            "cluster_id",
+            Attr::int()
+                .required()
+                .doc("OCP id of the cluster that hosts the tenant."),
+        )
+        .attr(
+            "tenant_id",
+            Attr::int().required().doc("OCP id of the tenant."),
+        )
+        .attr(
+            "name",
+            Attr::string()
+                .required()
+                .validate(DB_OBJECT_NAME)
+                .doc("Database name (exact, case-sensitive)."),
+        )
+        .attr("connection_strings", connection_strings_attr("database"));
+        REPORTED
+            .iter()
+            .fold(s, |s, (name, doc)| match resource.block.attribute(name) {
+                Some(a) => s.attr(name, Attr::of(a.ty.clone()).computed().doc(*doc)),
+                None => s,
+            })
+    }
+
+    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let Some(s) = read_model::<DatabaseSelector>(&req.config, &mut resp.diags) else {
+            return;
+        };
+        let (Some(cluster_id), Some(tenant_id), Some(name)) = (
+            s.cluster_id.and_then(Known::known),
+            s.tenant_id.and_then(Known::known),
+            s.name.and_then(Known::known),
+        ) else {
+            return;
+        };
+        let db = match client.find_database(cluster_id, tenant_id, &name).await {
+            Ok(Some(db)) => db,
+            Ok(None) => {
+                return resp.diags.attr_error(
+                    AttrPath::root("name"),
+                    "Database Not Found",
+                    format!("Tenant {tenant_id} of cluster {cluster_id} has no database named {name:?}; `data \"ocp_databases\"` lists its databases."),
+                )
+            }
+            Err(e) => return report(&mut resp.diags, "Read Database", None, &e),
+        };
+        let data = DatabaseData {
+            id: import_id::join(&[
+                cluster_id.to_string(),
+                tenant_id.to_string(),
+                db.db_name.clone(),
+            ]),
+            cluster_id,
+            tenant_id,
+            connection_strings: connection_strings(&db.connection_urls),
+            name: db.db_name,
+            charset: db.charset,
+            collation: db.collation,
+            primary_zone: db.primary_zone,
+            read_only: db.readonly,
+            create_time: db.create_time,
+        };
+        if let Some(v) = write_model(&data, &self.schema(), &mut resp.diags) {
+            resp.state = v;
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod host;
 pub mod import_id;
 pub mod ownership;
 pub mod privileges;
+pub mod restore;
 pub mod tenant;
 pub mod topology;
 
@@ -60,6 +61,8 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(tenant::TenantDataSource),
         Arc::new(tenant::TenantsDataSource),
         Arc::new(database::DatabasesDataSource),
+        Arc::new(database::DatabaseDataSource),
+        Arc::new(restore::RestoreTasksDataSource),
         Arc::new(db_user::DbUserDataSource),
         Arc::new(db_user::DbUsersDataSource),
         Arc::new(db_role::DbRoleDataSource),
