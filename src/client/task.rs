@@ -297,6 +297,41 @@ impl TaskInstance {
     }
 }
 
+/// The progress line of a task wait, e.g. `OCP task 42 (Create tenant): subtask 3/4 running:
+/// Set tenant whitelist (2 done)`, when the running subtask differs from `last` (which is
+/// updated); `None` when it is the same or none runs. The position counts in execution order
+/// (`seriesId`, §2.3), not in array order.
+pub fn progress_line(
+    task: &TaskInstance,
+    last: &mut Option<(Option<i64>, String)>,
+) -> Option<String> {
+    let sub = task.running_subtask()?;
+    let key = (sub.id, sub.label());
+    if last.as_ref() == Some(&key) {
+        return None;
+    }
+    let mut order: Vec<(usize, &SubtaskInstance)> = task.subtasks.iter().enumerate().collect();
+    order.sort_by_key(|(i, s)| series_key(s, *i));
+    let pos = order
+        .iter()
+        .position(|(_, s)| std::ptr::eq(*s, sub))
+        .map_or(0, |p| p + 1);
+    let done = task
+        .subtasks
+        .iter()
+        .filter(|s| s.status.eq_ignore_ascii_case(STATUS_SUCCESSFUL))
+        .count();
+    let line = format!(
+        "OCP task {} ({}): subtask {pos}/{} running: {} ({done} done)",
+        task.id,
+        task.label(),
+        task.subtasks.len(),
+        key.1
+    );
+    *last = Some(key);
+    Some(line)
+}
+
 /// How [`OcpClient::wait_task`] waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WaitOptions {
@@ -613,24 +648,8 @@ impl OcpClient {
             polls += 1;
             match polled {
                 Ok(Ok(task)) => {
-                    if let Some(sub) = task.running_subtask() {
-                        let key = (sub.id, sub.label());
-                        if last_running.as_ref() != Some(&key) {
-                            let pos = task
-                                .subtasks
-                                .iter()
-                                .position(|s| std::ptr::eq(s, sub))
-                                .map_or(0, |p| p + 1);
-                            log::info!(
-                                "OCP task {task_id} ({}): running subtask {} \"{}\" ({}/{})",
-                                task.label(),
-                                sub.id.map_or_else(|| "?".to_owned(), |i| i.to_string()),
-                                key.1,
-                                sub.series_id.map_or(pos as i64, |s| s),
-                                task.subtasks.len()
-                            );
-                            last_running = Some(key);
-                        }
+                    if let Some(line) = progress_line(&task, &mut last_running) {
+                        log::info!("{line}");
                     }
                     if task.is_successful() {
                         log::info!(

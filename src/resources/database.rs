@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::api::db::{CreateDatabase, Database, ModifyDatabase};
+use crate::client::api::db::{ConnectionUrl, CreateDatabase, Database, ModifyDatabase};
 use crate::client::{ClientError, Created, OcpClient};
-use crate::framework::{Attr, AttrPath, Diagnostics, Schema};
+use crate::framework::{Attr, AttrPath, Block, Diagnostics, Schema};
 use crate::value::Value;
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
@@ -15,6 +15,46 @@ use super::{import_id, refuse_existing, tenant_attrs, Existing, DB_OBJECT_NAME};
 use crate::lifecycle::{Born, Call, Fail, ImportError, OcpData, OcpObject};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
+
+/// One element of `connection_strings` (of `ocp_database` and `ocp_tenant`): an entry of OCP's
+/// `connectionUrls` (§3.5).
+fn connection_block() -> Block {
+    Block::new("How a client connects.")
+        .attr("type", Attr::string().computed().doc("`OBPROXY` (through an OBProxy) or `DIRECT` (to an OBServer)."))
+        .attr("host", Attr::string().computed().doc("Host to connect to."))
+        .attr("port", Attr::int().computed().doc("Port to connect to."))
+        .attr("string", Attr::string().computed().doc("The client command line OCP gives, such as `obclient -h10.0.0.1 -P2881 -uroot@t1 -Dorders -p`. It names the user and never holds a password."))
+}
+
+/// The `connection_strings` attribute of `ocp_database`, `ocp_tenant` and their data sources:
+/// computed from OCP's `connectionUrls`.
+pub(crate) fn connection_strings_attr(of: &str) -> Attr {
+    Attr::list(connection_block().implied_type()).computed().doc(format!(
+        "How clients connect to the {of}, from OCP's `connectionUrls`: each with `type` (`OBPROXY` or `DIRECT`), `host`, `port` and `string` (the client command line, which never holds a password). Use it to build an application's DSN in an output."
+    ))
+}
+
+/// One element of `connection_strings`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ConnectionString {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    host: Option<String>,
+    port: Option<i64>,
+    string: Option<String>,
+}
+
+/// OCP's `connectionUrls` as `connection_strings`, in OCP's order.
+pub(crate) fn connection_strings(urls: &[ConnectionUrl]) -> Vec<ConnectionString> {
+    urls.iter()
+        .map(|u| ConnectionString {
+            kind: u.connection_string_type.clone(),
+            host: u.ob_proxy_address.clone(),
+            port: u.ob_proxy_port,
+            string: u.connection_string.clone(),
+        })
+        .collect()
+}
 
 /// The `ocp_database` resource.
 pub struct DatabaseResource;
@@ -31,6 +71,7 @@ pub struct DatabaseModel {
     primary_zone: Option<String>,
     read_only: bool,
     create_time: Option<String>,
+    connection_strings: Option<Vec<ConnectionString>>,
 }
 
 impl DatabaseModel {
@@ -53,6 +94,7 @@ impl DatabaseModel {
             primary_zone,
             read_only: db.readonly.unwrap_or(false),
             create_time: db.create_time,
+            connection_strings: Some(connection_strings(&db.connection_urls)),
             ..base.clone()
         }
     }
@@ -84,6 +126,7 @@ impl OcpObject for DatabaseResource {
             .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().validate(super::PrimaryZoneSyntax).doc("Zone priority of the database's leaders, in the tenant's primary-zone syntax. Default: the tenant's. Changed in place."))
             .attr("read_only", Attr::bool().default(Value::Bool(false)).doc("Whether the database is read-only. Default `false`. Changed in place."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the database was created (ISO-8601 with offset)."))
+            .attr("connection_strings", connection_strings_attr("database"))
     }
 
     async fn create(
@@ -215,29 +258,38 @@ impl OcpData for DatabaseDataSource {
 
     fn schema(&self) -> Schema {
         let resource = DatabaseResource.schema();
-        Schema::new("Reads one database of a MySQL-mode tenant, by name.")
-            .attr(
-                "cluster_id",
-                Attr::int()
-                    .required()
-                    .doc("OCP id of the cluster that hosts the tenant."),
-            )
-            .attr(
-                "tenant_id",
-                Attr::int().required().doc("OCP id of the tenant."),
-            )
-            .attr("name", Attr::string().required().doc("Database name."))
-            .reported(
-                &resource,
-                &[
-                    "id",
-                    "charset",
-                    "collation",
-                    "primary_zone",
-                    "read_only",
-                    "create_time",
-                ],
-            )
+        Schema::new(
+            "Reads one database of a MySQL-mode tenant by name, with its connection strings.",
+        )
+        .attr(
+            "cluster_id",
+            Attr::int()
+                .required()
+                .doc("OCP id of the cluster that hosts the tenant."),
+        )
+        .attr(
+            "tenant_id",
+            Attr::int().required().doc("OCP id of the tenant."),
+        )
+        .attr(
+            "name",
+            Attr::string()
+                .required()
+                .validate(DB_OBJECT_NAME)
+                .doc("Database name (exact, case-sensitive)."),
+        )
+        .reported(
+            &resource,
+            &[
+                "id",
+                "charset",
+                "collation",
+                "primary_zone",
+                "read_only",
+                "create_time",
+                "connection_strings",
+            ],
+        )
     }
 
     async fn read(

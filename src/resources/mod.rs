@@ -21,6 +21,7 @@ pub mod host;
 pub mod import_id;
 pub mod ownership;
 pub mod privileges;
+pub mod restore;
 pub mod tenant;
 pub mod topology;
 
@@ -61,6 +62,7 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(Data(tenant::TenantsDataSource)),
         Arc::new(Data(database::DatabaseDataSource)),
         Arc::new(Data(database::DatabasesDataSource)),
+        Arc::new(restore::RestoreTasksDataSource),
         Arc::new(db_user::DbUserDataSource),
         Arc::new(db_user::DbUsersDataSource::default()),
         Arc::new(db_role::DbRoleDataSource),

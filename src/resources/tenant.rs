@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::client::api::restore::{Restore, RestoreTenantInfo};
 use crate::client::api::tenant::{CreateTenant, ReplicaSpec, Tenant, TenantFilter, TenantZone};
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
@@ -23,6 +24,8 @@ use crate::lifecycle::{
 };
 use crate::value::{Known, Type, Value};
 
+use super::database::{connection_strings, connection_strings_attr, ConnectionString};
+use super::restore::{latest_restore_time, restore_block, RestoreFrom};
 use super::unique::{refuse_duplicates, Keyed};
 use super::{refuse_existing, report, Existing};
 
@@ -265,6 +268,9 @@ pub struct TenantModel {
     cluster_name: Option<String>,
     #[serde(default)]
     zone: Vec<ZoneModel>,
+    /// The `restore_from` block: set when the tenant was (to be) born of a restore.
+    restore_from: Option<RestoreFrom>,
+    connection_strings: Option<Vec<ConnectionString>>,
     /// Set by a create that adopted the tenant its unanswered POST made: its task is unknown,
     /// so `after_create` waits until OCP reports it NORMAL. Never stored.
     #[serde(skip)]
@@ -321,6 +327,12 @@ impl TenantModel {
             ob_version: kept(&t.ob_version, &base.ob_version),
             cluster_name: kept(&t.cluster_name, &base.cluster_name),
             zone: zones_in_order(&t.zones, &base.zone),
+            // Only shaped the birth: what the configuration says (module `restore`).
+            restore_from: base.restore_from.clone(),
+            connection_strings: match &t.connection_urls {
+                Some(urls) => Some(connection_strings(urls)),
+                None => base.connection_strings.clone(),
+            },
             adopted: base.adopted,
         }
     }
@@ -453,6 +465,211 @@ async fn settle(
             Err((step, Fail::at(e, path)))
         }
     }
+}
+
+/// The attribute a refused restore concerns, from the field OCP names in its body
+/// (RestoreTenantParam, §3.8.2); `replicas` are the `zones` sent.
+fn restore_error_path(
+    e: &ClientError,
+    replicas: &[ReplicaSpec],
+    plan: &TenantModel,
+) -> Option<AttrPath> {
+    if let Some(p) = unit_count_path(e, replicas, plan) {
+        return Some(p);
+    }
+    let f = e.field()?;
+    if f.index_of("zones").is_some() || f.leaf() == "zones" {
+        return Some(AttrPath::root("zone"));
+    }
+    let from = AttrPath::root("restore_from");
+    Some(match f.leaf() {
+        "restoreEndTime" => from.attr("restore_time"),
+        "backupTenantId" | "backupTenantStatus" => from.attr("tenant_id"),
+        "backupClusterId" => from.attr("cluster_id"),
+        "restoreClusterId" => AttrPath::root("cluster_id"),
+        "name" => AttrPath::root("name"),
+        "primaryZone" => AttrPath::root("primary_zone"),
+        _ => return None,
+    })
+}
+
+/// The create of a tenant with a `restore_from` block: OCP's restore call (§3.8.1) instead of
+/// create-tenant, never over a tenant of that name that existed before (R2). The restored
+/// tenant is recorded as soon as OCP has it, found by name in the target cluster when OCP's
+/// answer does not name it (§5 #26), and its task is waited on like a create's (R1).
+async fn create_restored(
+    call: &mut Call<'_>,
+    plan: &TenantModel,
+    from: &RestoreFrom,
+) -> Result<Born<TenantModel>, Fail> {
+    let client = call.client;
+    let (cluster_id, name) = (plan.cluster_id, &plan.name);
+    let source_path = AttrPath::root("restore_from").attr("tenant_id");
+    let Some(src) = client.find_tenant(from.cluster_id, from.tenant_id).await? else {
+        return Err(call.error(
+            Some(source_path),
+            format!(
+                "Cluster {} has no tenant {}: restore_from must name an existing tenant that has backups.",
+                from.cluster_id, from.tenant_id
+            ),
+        ));
+    };
+    // OCP's restore takes the new tenant's name and replicas only (§3.8.2): the rest comes
+    // from the source, so the configuration must say the same (or the read-back would
+    // contradict the plan).
+    let checks = [
+        ("mode", src.mode.as_deref(), plan.mode.as_deref()),
+        ("charset", src.charset.as_deref(), plan.charset.as_deref()),
+        (
+            "collation",
+            src.collation.as_deref(),
+            plan.collation.as_deref(),
+        ),
+    ];
+    for (attr, theirs, mine) in checks {
+        if let (Some(theirs), Some(mine)) = (theirs, mine) {
+            if !theirs.eq_ignore_ascii_case(mine) {
+                return Err(call.error(
+                    Some(AttrPath::root(attr)),
+                    format!(
+                        "A restored tenant keeps the {attr} of the tenant it is restored from: tenant {:?} has {attr} {theirs:?}, the configuration says {mine:?}. Set {attr} = \"{theirs}\".",
+                        src.name
+                    ),
+                ));
+            }
+        }
+    }
+    let at = match &from.restore_time {
+        Some(t) => t.clone(),
+        None => match latest_restore_time(client, from.cluster_id, from.tenant_id).await? {
+            Some(t) => t,
+            None => {
+                return Err(call.error(
+                    Some(source_path),
+                    format!(
+                        "Tenant {:?} (OCP id {}) has no finished data backup to restore from. Take a backup first (an `ocp_backup_policy` with a schedule, or OCP's backup-now).",
+                        src.name, src.id
+                    ),
+                ))
+            }
+        },
+    };
+    let replicas: Vec<ReplicaSpec> = plan.zone.iter().filter_map(ZoneModel::replica).collect();
+    let request = Restore {
+        backup_cluster_id: from.cluster_id,
+        backup_tenant_id: from.tenant_id,
+        restore_cluster_id: cluster_id,
+        restore_end_time: at.clone(),
+        tenant: RestoreTenantInfo {
+            name: name.clone(),
+            primary_zone: plan.primary_zone.as_deref().map(ocp_primary_zone),
+            zones: replicas.clone(),
+        },
+    };
+    let born = |id: i64, adopted: bool| TenantModel {
+        id: Some(id),
+        adopted,
+        ..plan.clone()
+    };
+    log::info!(
+        "restoring tenant {:?} of cluster {} as of {at} into tenant {name:?} of cluster {cluster_id}",
+        src.name,
+        from.cluster_id
+    );
+    match client.restore_tenant(&request).await {
+        Ok(Created::New(r)) => {
+            let id = match r.tenant_id {
+                Some(id) => Some(id),
+                None => client
+                    .find_tenant_by_name(cluster_id, name)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|t| t.id),
+            };
+            let Some(id) = id else {
+                return Err(call.error(None, format!("OCP accepted the restore (tasks {:?}) but the tenant {name:?} could not be found in cluster {cluster_id}. Check OCP, then import it with `terraform import`.", r.tasks)));
+            };
+            // Without a task to wait on, `after_create` waits until OCP reports it NORMAL.
+            let untracked = r.tasks.is_empty();
+            Ok(Born::waiting(born(id, untracked), r.tasks))
+        }
+        // Made by this create's own unanswered POST (no tenant of that name existed before).
+        Ok(Created::Adopted(t)) => {
+            log::info!(
+                "adopting tenant {} ({name}), made by this create's unanswered restore",
+                t.id
+            );
+            Ok(Born::done(born(t.id, true)))
+        }
+        Ok(Created::Existing(t)) => {
+            refuse_existing(
+                call.diags,
+                Existing {
+                    type_name: "ocp_tenant",
+                    noun: "Tenant",
+                    what: format!(
+                        "tenant {:?} (OCP id {}) in cluster {cluster_id}",
+                        t.name, t.id
+                    ),
+                    import_id: format!("{cluster_id}/{}", t.id),
+                    attr: "name",
+                },
+            );
+            Err(Fail::Reported)
+        }
+        Err(err) => {
+            let path = restore_error_path(&err, &replicas, plan);
+            Err(Fail::Ocp { err, path })
+        }
+    }
+}
+
+/// After a restore succeeded: what the restore call cannot say. The tenant has the source's
+/// administrator password, whitelist and description; the configured ones are set with OCP's
+/// calls (§3.4, synchronous). The tenant is in state already (R1); a failure is reported on
+/// the attribute, and Terraform taints the tenant once.
+async fn settle_restored(
+    call: &mut Call<'_>,
+    plan: &TenantModel,
+    state: &mut TenantModel,
+) -> Result<(), Fail> {
+    let client = call.client;
+    let (cluster_id, id) = state.ids();
+    if let Some(p) = &plan.root_password {
+        let secret = Secret::new(p.as_str());
+        if let Err(e) = client.change_tenant_password(cluster_id, id, &secret).await {
+            // Not the configured password: the next plan changes it.
+            state.root_password = None;
+            let path = Some(AttrPath::root("root_password"));
+            report(call.diags, "Set Password Of Restored Tenant", path, &e);
+            return Err(Fail::Reported);
+        }
+    }
+    let set = |w: &Option<Vec<String>>| w.clone().map(BTreeSet::from_iter);
+    if let Some(w) = plan
+        .whitelist
+        .as_ref()
+        .filter(|_| set(&plan.whitelist) != set(&state.whitelist))
+    {
+        if let Err(e) = client
+            .modify_tenant_whitelist(cluster_id, id, &whitelist_string(w))
+            .await
+        {
+            let path = Some(AttrPath::root("whitelist"));
+            report(call.diags, "Set Whitelist Of Restored Tenant", path, &e);
+            return Err(Fail::Reported);
+        }
+    }
+    let want = plan.description.as_deref().unwrap_or("");
+    if want != state.description.as_deref().unwrap_or("") {
+        if let Err(e) = client.modify_tenant_description(cluster_id, id, want).await {
+            let path = Some(AttrPath::root("description"));
+            report(call.diags, "Set Description Of Restored Tenant", path, &e);
+            return Err(Fail::Reported);
+        }
+    }
+    Ok(())
 }
 
 /// Runs each change the plan asks for, in an order OCP accepts: replicas are added before the
@@ -597,7 +814,9 @@ impl OcpObject for TenantResource {
             .attr("locality", Attr::string().computed().doc("Replica distribution as OceanBase reports it, such as `FULL{1}@zone1, FULL{1}@zone2`."))
             .attr("ob_version", Attr::string().computed().use_state_for_unknown().doc("OceanBase version of the tenant's cluster."))
             .attr("cluster_name", Attr::string().computed().use_state_for_unknown().doc("Name of the cluster that hosts the tenant."))
+            .attr("connection_strings", connection_strings_attr("tenant"))
             .block("zone", NestedBlock::list(zone_block()).items(1, 0))
+            .block("restore_from", NestedBlock::single(restore_block()))
             .timeouts(&[
                 ("create", Duration::from_secs(30 * 60)),
                 ("update", Duration::from_secs(30 * 60)),
@@ -719,6 +938,9 @@ impl OcpObject for TenantResource {
         call: &mut Call<'_>,
         plan: &TenantModel,
     ) -> Result<Born<TenantModel>, Fail> {
+        if let Some(from) = &plan.restore_from {
+            return create_restored(call, plan, from).await;
+        }
         let (cluster_id, name) = (plan.cluster_id, &plan.name);
         let body = CreateTenant {
             name: name.clone(),
@@ -807,6 +1029,10 @@ impl OcpObject for TenantResource {
                 Polled::Gone => return Err(call.error(None, format!("The adopted tenant {id} ({name}) disappeared before it was ready."))),
             }
         }
+        let restored = plan.restore_from.is_some();
+        if restored {
+            settle_restored(call, plan, state).await?;
+        }
         let lock = plan.locked == Some(true) && state.locked != Some(true);
         if lock {
             if let Err(e) = client.lock_tenant(cluster_id, id).await {
@@ -815,7 +1041,7 @@ impl OcpObject for TenantResource {
                 return Err(Fail::Reported);
             }
         }
-        if state.adopted || lock {
+        if state.adopted || lock || restored {
             if let Some(m) = self.read(client, state).await? {
                 *state = m;
             }

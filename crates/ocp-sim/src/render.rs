@@ -183,9 +183,9 @@ pub fn locality(t: &Tenant) -> String {
         .join(", ")
 }
 
-/// Tenant object: the S2 field set (§3.4.2); `detail` adds `whitelist`, `charset`, `collation`
-/// and `zones[{name, replicaType, resourcePool{id, name, unitSpecName, unitCount, unitSpec}}]`
-/// (§5 #10).
+/// Tenant object: the S2 field set (§3.4.2); `detail` adds `whitelist`, `charset`, `collation`,
+/// `zones[{name, replicaType, resourcePool{id, name, unitSpecName, unitCount, unitSpec}}]`
+/// (§5 #10) and `connectionUrls` (the database shape of §3.5; inferred for tenants).
 pub fn tenant(store: &Store, t: &Tenant, detail: bool) -> Value {
     let c = store.clusters.get(&t.cluster_id);
     let mut v = json!({
@@ -253,6 +253,10 @@ pub fn tenant(store: &Store, t: &Tenant, detail: bool) -> Value {
             obj.insert("charset".into(), json!(t.charset));
             obj.insert("collation".into(), json!(t.collation));
             obj.insert("zones".into(), Value::Array(zones));
+            obj.insert(
+                "connectionUrls".into(),
+                Value::Array(crate::domain::db_objects::connection_urls(store, t, None)),
+            );
         }
     }
     v

@@ -541,7 +541,11 @@ fn de_string_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Str
 /// Reads the `data` of a backup write (§3.8.4): no `data` (or `true`) = done, no tasks; an
 /// object is a `BackupCommonResponse` whose every `beSuccessful` must not be `false`. Returns
 /// the ids of every `taskIdList`, in order, without duplicates.
-fn write_result(method: &'static str, path: &str, data: Value) -> Result<Vec<i64>, ClientError> {
+pub(crate) fn write_result(
+    method: &'static str,
+    path: &str,
+    data: Value,
+) -> Result<Vec<i64>, ClientError> {
     let resp: BackupCommonResponse = match data {
         Value::Null | Value::Bool(true) => return Ok(Vec::new()),
         v @ Value::Object(_) => serde_json::from_value(v).map_err(|e| ClientError::Decode {

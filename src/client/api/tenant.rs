@@ -10,6 +10,7 @@
 //! | primary zone | `POST .../tenants/{tenantId}/modifyPrimaryZone` `{primaryZone}`, async **or** sync | §5 #9: path inferred, sync/async unknown: a task is returned when OCP sends one |
 //! | description | `POST .../tenants/{tenantId}/modifyDescription` `{description}` | **our decision**: not in the reference at all |
 //! | tenant detail | §3.4.2 object plus `whitelist`, `charset`, `collation`, `zones[{name, replicaType, resourcePool{unitSpecName, unitCount}}]` | §5 #10 (inferred; every field but `id` is optional here) |
+//! | tenant connection strings | `connectionUrls` of the detail, in the database shape of §3.5 | **our decision** (§3.5 documents it on databases only) |
 //! | unit specs | `GET /api/v2/ob/unitSpecs` | §5 #11: no OCP API found; our decision, shared with the simulator |
 //! | tenant being deleted | status `DELETING` ([`crate::client::task::OBJECT_DELETING`]) | §3.4.2 names only `NORMAL`/`CREATING`; our decision, shared with the simulator |
 //!
@@ -30,6 +31,7 @@ use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Value};
 
+use super::db::ConnectionUrl;
 use super::not_found_as_none;
 use crate::client::de::{
     de_i64, de_opt_bool, de_opt_f64, de_opt_i64, de_opt_string, de_string, de_vec,
@@ -116,6 +118,18 @@ pub struct Tenant {
     /// Replicas per zone (detail view only, §5 #10; empty in list answers).
     #[serde(default, deserialize_with = "de_vec")]
     pub zones: Vec<TenantZone>,
+    /// How clients connect (detail view; the §3.5 database shape, inferred for tenants);
+    /// `None` when OCP sends no `connectionUrls`.
+    #[serde(default, deserialize_with = "de_opt_connection_urls")]
+    pub connection_urls: Option<Vec<ConnectionUrl>>,
+}
+
+/// `connectionUrls`: absent or null is `None` (not reported), a list is decoded element by
+/// element (an element of unexpected shape is an error naming it, R6).
+fn de_opt_connection_urls<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<ConnectionUrl>>, D::Error> {
+    Option::<Vec<ConnectionUrl>>::deserialize(d)
 }
 
 /// One replica of a tenant (§5 #10, mirroring the create body).
@@ -219,7 +233,10 @@ fn replica_bodies(replicas: &[ReplicaSpec]) -> Vec<ReplicaBody<'_>> {
 }
 
 /// Serialises `CreateTenant::zones` in the create shape.
-fn ser_create_zones<S: Serializer>(zones: &[ReplicaSpec], s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_create_zones<S: Serializer>(
+    zones: &[ReplicaSpec],
+    s: S,
+) -> Result<S::Ok, S::Error> {
     let mut seq = s.serialize_seq(Some(zones.len()))?;
     for z in zones {
         seq.serialize_element(&CreateZoneBody {

@@ -282,3 +282,28 @@ async fn waiting_for_an_unknown_task_fails_with_not_found() {
     assert!(matches!(res, Err(ref e) if e.is_not_found()), "{res:?}");
     assert!(matches!(client.find_task(987_654_321).await, Ok(None)));
 }
+
+#[test]
+fn progress_lines_count_subtasks_in_execution_order_once_each() {
+    let task: TaskInstance = serde_json::from_value(serde_json::json!({
+        "id": 42, "name": "Create tenant", "status": "RUNNING",
+        "subtasks": [
+            {"id": 3, "name": "Set tenant whitelist", "seriesId": 3, "status": "PENDING"},
+            {"id": 1, "name": "Create resource pool", "seriesId": 1, "status": "SUCCESSFUL"},
+            {"id": 2, "name": "Create tenant", "seriesId": 2, "status": "RUNNING"},
+        ],
+    }))
+    .unwrap();
+    let mut last = None;
+    assert_eq!(
+        progress_line(&task, &mut last).as_deref(),
+        Some("OCP task 42 (Create tenant): subtask 2/3 running: Create tenant (1 done)")
+    );
+    // The same subtask still running: no new line.
+    assert_eq!(progress_line(&task, &mut last), None);
+    let idle: TaskInstance = serde_json::from_value(serde_json::json!({
+        "id": 42, "status": "RUNNING", "subtasks": [{"id": 1, "status": "PENDING"}]
+    }))
+    .unwrap();
+    assert_eq!(progress_line(&idle, &mut last), None);
+}

@@ -204,9 +204,12 @@ pub fn render_object(k: &ObjectKey) -> Value {
     })
 }
 
-/// Database item (§3.5). `connectionUrls`: one `DIRECT` entry to the OBServer of the tenant's
-/// first unit (sim).
-pub fn render_database(store: &Store, t: &Tenant, d: &Database) -> Value {
+/// `connectionUrls` (§3.5) of tenant `t`, or of its database `db`: one `DIRECT` entry to the
+/// OBServer of the tenant's first unit (sim), none while the tenant has no unit. The string
+/// names the tenant's administrator (`root`, or `SYS` in Oracle mode) and ends in `-p`: it
+/// never holds a password. Tenants carry the same list as databases (inferred: §3.5 documents
+/// it on databases only).
+pub fn connection_urls(store: &Store, t: &Tenant, db: Option<&str>) -> Vec<Value> {
     let server = store
         .units
         .values()
@@ -215,15 +218,24 @@ pub fn render_database(store: &Store, t: &Tenant, d: &Database) -> Value {
     let ip = server
         .and_then(|s| store.hosts.get(&s.host_id))
         .map(|h| h.inner_ip.clone());
-    let urls: Vec<Value> = match (ip, server) {
+    let admin = if is_oracle(t) { "SYS" } else { MYSQL_ROOT };
+    match (ip, server) {
         (Some(ip), Some(s)) => vec![json!({
             "connectionStringType": "DIRECT",
             "obProxyAddress": ip,
             "obProxyPort": s.port,
-            "connectionString": format!("obclient -h{ip} -P{} -u{}@{} -D{} -p", s.port, MYSQL_ROOT, t.name, d.name),
+            "connectionString": match db {
+                Some(d) => format!("obclient -h{ip} -P{} -u{admin}@{} -D{d} -p", s.port, t.name),
+                None => format!("obclient -h{ip} -P{} -u{admin}@{} -p", s.port, t.name),
+            },
         })],
         _ => Vec::new(),
-    };
+    }
+}
+
+/// Database item (§3.5) with its [`connection_urls`].
+pub fn render_database(store: &Store, t: &Tenant, d: &Database) -> Value {
+    let urls = connection_urls(store, t, Some(&d.name));
     json!({
         "id": d.id,
         "dbName": d.name,

@@ -13,6 +13,7 @@
 //! | [`compute`] | regions, IDCs, host types, credentials, hosts (§3.1, §3.7) |
 //! | [`infra`] | shared checks and shapes of the compute and topology families |
 //! | [`backup`] | backup strategies, schedules, backupNow (§3.8) |
+//! | [`restore`] | restore of a tenant from its backups and the restore task lists (§3.8.1) |
 //! | [`db_objects`] | databases, OB users, roles and privileges (§3.5, §3.6) |
 //! | [`rules`] | field checks shared by the families (names, passwords, whitelists, ...) |
 
@@ -26,6 +27,7 @@ pub mod compute;
 pub mod db_objects;
 pub mod infra;
 pub mod power;
+pub mod restore;
 pub mod rules;
 pub mod tasks;
 pub mod tenants;

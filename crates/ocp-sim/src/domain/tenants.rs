@@ -21,6 +21,9 @@
 //!   create leaves the tenant listed with status **`FAILED`** (its units keep their capacity);
 //!   retry goes back to `CREATING`, rollback removes the tenant and frees its units, and
 //!   `DELETE` is allowed on a `FAILED` tenant.
+//! * restore (`crate::domain::restore`): `RESTORING` while the task `Restore tenant` runs, then
+//!   `NORMAL` with the source tenant's databases and users (§5 #26, inferred); failure and
+//!   rollback as for create.
 //! * delete: `DELETING` while the task runs, then the tenant and its units are gone (404).
 //!   A failed or rolled back delete restores the former status. Locked tenants can be deleted
 //!   (our decision); `sys` cannot (400).
@@ -77,6 +80,8 @@ pub const DELETING: &str = "DELETING";
 pub const MODIFYING: &str = "MODIFYING";
 /// Stable status.
 pub const NORMAL: &str = "NORMAL";
+/// Transitional status of a tenant being restored from backups (§5 #26, inferred).
+pub const RESTORING: &str = "RESTORING";
 
 const EPS: f64 = 1e-9;
 
@@ -170,6 +175,28 @@ impl TenantEffect {
                 set_status(s, *tenant_id, FAILED)
             }
             (TenantEffect::Create { tenant_id }, HookKind::Rollback) => s.remove_tenant(*tenant_id),
+            (TenantEffect::Restore { tenant_id, .. }, HookKind::Start) => {
+                set_status(s, *tenant_id, RESTORING)
+            }
+            (
+                TenantEffect::Restore {
+                    tenant_id,
+                    source_tenant_id,
+                },
+                HookKind::Success,
+            ) => {
+                TenantEffect::Create {
+                    tenant_id: *tenant_id,
+                }
+                .run(HookKind::Success, s);
+                crate::domain::restore::copy_objects(s, *source_tenant_id, *tenant_id);
+            }
+            (TenantEffect::Restore { tenant_id, .. }, HookKind::Failure) => {
+                set_status(s, *tenant_id, FAILED)
+            }
+            (TenantEffect::Restore { tenant_id, .. }, HookKind::Rollback) => {
+                s.remove_tenant(*tenant_id)
+            }
             (TenantEffect::Delete { tenant_id, .. }, HookKind::Start) => {
                 set_status(s, *tenant_id, DELETING)
             }
@@ -624,6 +651,31 @@ fn parse_create(store: &Store, c: &Cluster, body: &Value) -> Result<CreateReques
 pub fn create_tenant(store: &mut Store, id: &str, body: &[u8]) -> Reply {
     let cid = parse_id(id, "cluster")?;
     let body: Value = parse_body(body)?;
+    let task = new_tenant(store, cid, &body, Birth::Create)?;
+    Ok(Some(store.task_detail(task)?))
+}
+
+/// How a new tenant comes to be: OCP's create-tenant call, or a restore from another tenant's
+/// backups (`crate::domain::restore`).
+pub(crate) enum Birth {
+    /// `Create tenant`: `CREATING`, then `NORMAL` with the built-in users only.
+    Create,
+    /// `Restore tenant`: `RESTORING`, then `NORMAL` with the databases and users of
+    /// `source_tenant_id` (our decision, §5 #26).
+    Restore {
+        /// The backed-up tenant.
+        source_tenant_id: i64,
+    },
+}
+
+/// Creates a tenant in cluster `cid` from a create-tenant body (§3.4.1) and submits its task;
+/// returns the task id. Nothing is left behind when a check fails.
+pub(crate) fn new_tenant(
+    store: &mut Store,
+    cid: i64,
+    body: &Value,
+    birth: Birth,
+) -> Result<i64, ApiError> {
     let c = store.cluster(cid)?.clone();
     let tid = store.peek_id(IdKind::Tenant);
     store.ensure_not_busy(&[lock_key(cid, tid)])?;
@@ -633,7 +685,7 @@ pub fn create_tenant(store: &mut Store, id: &str, body: &[u8]) -> Reply {
             c.name, c.status
         )));
     }
-    let req = parse_create(store, &c, &body)?;
+    let req = parse_create(store, &c, body)?;
     let mut planner = Planner::new(store, cid);
     let mut placed = Vec::new();
     for (r, _, count, prefix) in &req.zones {
@@ -700,21 +752,38 @@ pub fn create_tenant(store: &mut Store, id: &str, body: &[u8]) -> Reply {
         .flatten()
         .map(|sid| json!(planner.ip(*sid)))
         .collect();
-    let spec = with_subtasks(
-        tenant_task(&c, tid, &req.name, "Create tenant", None),
-        &[
-            ("Create resource pool", "CreateResourcePoolTask"),
-            ("Create tenant", "CreateTenantTask"),
-            ("Set tenant whitelist", "SetTenantWhitelistTask"),
-            ("Update tenant status", "UpdateTenantStatusTask"),
-        ],
-    )
-    .string("tenant_mode", &req.mode)
-    .list("zone_names", zone_list(&zone_names))
-    .list("server_ips", server_ips)
-    .effect(TenantEffect::Create { tenant_id: tid });
+    let (name, subtasks, effect): (&str, &[(&str, &str)], TenantEffect) = match birth {
+        Birth::Create => (
+            "Create tenant",
+            &[
+                ("Create resource pool", "CreateResourcePoolTask"),
+                ("Create tenant", "CreateTenantTask"),
+                ("Set tenant whitelist", "SetTenantWhitelistTask"),
+                ("Update tenant status", "UpdateTenantStatusTask"),
+            ],
+            TenantEffect::Create { tenant_id: tid },
+        ),
+        Birth::Restore { source_tenant_id } => (
+            "Restore tenant",
+            &[
+                ("Create resource pool", "CreateResourcePoolTask"),
+                ("Restore tenant data", "RestoreTenantTask"),
+                ("Wait restore finished", "WaitRestoreFinishedTask"),
+                ("Update tenant status", "UpdateTenantStatusTask"),
+            ],
+            TenantEffect::Restore {
+                tenant_id: tid,
+                source_tenant_id,
+            },
+        ),
+    };
+    let spec = with_subtasks(tenant_task(&c, tid, &req.name, name, None), subtasks)
+        .string("tenant_mode", &req.mode)
+        .list("zone_names", zone_list(&zone_names))
+        .list("server_ips", server_ips)
+        .effect(effect);
     match store.submit_task(spec) {
-        Ok(task) => Ok(Some(store.task_detail(task)?)),
+        Ok(task) => Ok(task),
         Err(e) => {
             store.remove_tenant(tid);
             Err(e)

@@ -16,6 +16,7 @@ pub mod backup;
 pub mod clusters;
 pub mod compute;
 pub mod db_objects;
+pub mod restore;
 pub mod system;
 pub mod tasks;
 pub mod tenants;
@@ -246,6 +247,19 @@ pub fn api() -> Router<SharedState> {
         .route(
             "/api/v2/tasks/instances/{id}/subtasks/{sid}/log",
             get(tasks::subtask_log),
+        )
+        // Restore (§3.8.1) and the restore task lists
+        .route(
+            "/api/v2/ob/clusters/{id}/backup/restore",
+            post(restore::restore),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/backup/task/restoreTasks",
+            get(restore::restore_tasks),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/{tid}/backup/task/restoreTasks",
+            get(restore::restore_tasks),
         );
     // Backup (§3.8): the same routes for a tenant and for a cluster.
     [

@@ -47,6 +47,14 @@ pub enum TenantEffect {
         /// The tenant.
         tenant_id: i64,
     },
+    /// `Restore tenant`: `RESTORING`; success `NORMAL` with a new obTenantId and the
+    /// databases and users of the source tenant; failure `FAILED`; rollback removes it.
+    Restore {
+        /// The restored tenant.
+        tenant_id: i64,
+        /// The backed-up tenant.
+        source_tenant_id: i64,
+    },
     /// `Delete tenant`: `DELETING`; success removes it; failure/rollback restore `former`.
     Delete {
         /// The tenant.

@@ -27,6 +27,7 @@
 //! | subtask instance | 3000001 | — |
 //! | task definition | 4000001 | one per task name |
 //! | backup strategy / data-backup row / log-backup row | 1030001 / 5000001 / 5100001 | — (counters in [`BackupState`]) |
+//! | restore row | 5200001 | — (counter in [`restore::RestoreState`]) |
 
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
@@ -42,6 +43,7 @@ pub mod backup;
 pub mod db_objects;
 pub mod effects;
 pub mod model;
+pub mod restore;
 pub mod task;
 
 pub use backup::BackupState;
@@ -200,6 +202,9 @@ pub struct Store {
     pub tenant_objects: BTreeMap<i64, TenantObjects>,
     /// Backup strategies, schedules and backup task rows .
     pub backup: BackupState,
+    /// Restores of tenants from backups (`crate::domain::restore`).
+    #[serde(default)]
+    pub restores: restore::RestoreState,
     next_ids: BTreeMap<IdKind, i64>,
     /// Set when a task outcome (or a scheduled backup) changed the state outside a write
     /// request; cleared when the state is saved (`--state-file`).
@@ -234,6 +239,7 @@ impl Store {
             next_ob_tenant_id: FIRST_OB_TENANT_ID,
             tenant_objects: BTreeMap::new(),
             backup: BackupState::default(),
+            restores: restore::RestoreState::default(),
             credentials: BTreeMap::new(),
             server_capacity: (16.0, 64.0),
             next_ids: BTreeMap::new(),

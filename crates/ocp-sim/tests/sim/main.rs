@@ -14,6 +14,7 @@ mod db_objects;
 mod faults;
 mod infra;
 mod restart;
+mod restore;
 mod shape_chaos;
 mod strict;
 mod tenants;

@@ -1,0 +1,335 @@
+//! Restore of a tenant from its backups: the `restore_from` block of `ocp_tenant` (its schema,
+//! model and the point in time it restores to) and the `ocp_restore_tasks` data source.
+//!
+//! API: ocp-api.md §3.8.1 ("Restore a tenant", RestoreTenantParam), §5 #25, #26; the restore
+//! task list and its inferred fields are in `crate::client::api::restore`.
+//!
+//! Decisions, kept here:
+//!
+//! * **Latest** (`restore_time` unset): the latest point the source's backups reach as OCP
+//!   lists them: the end of its last finished (`DONE`) data backup, or the checkpoint of a log
+//!   backup (archiving), of the tenant's own backups or its cluster's, whichever is later. OCP's
+//!   RestoreTenantParam requires `restoreEndTime` (§3.8.2), so the provider picks it; a source
+//!   without a finished data backup is refused before anything is sent.
+//! * **Changing `restore_from` after creation** changes nothing in OCP: it only shaped the
+//!   tenant's birth. Terraform shows an in-place update of the block and the apply records the
+//!   new value without calling OCP. (A plan that kept the prior value would break Terraform's
+//!   rule that a planned non-computed value equals the configuration.)
+
+use serde::{Deserialize, Serialize};
+
+use crate::client::api::backup::{BackupTarget, BackupTask};
+use crate::client::api::restore::RestoreTask;
+use crate::client::{ClientError, OcpClient};
+use crate::framework::validate::Validator;
+use crate::framework::{
+    read_model, write_model, Attr, AttrPath, Block, Ctx, DataReadRequest, DataReadResponse,
+    DataSource, Diagnostics, Schema,
+};
+use crate::value::Value;
+
+use super::report;
+
+/// Epoch milliseconds of an RFC 3339 date-time (`2025-03-20T16:47:00+08:00`,
+/// `2025-03-20T08:47:00.342Z`); `None` when `s` is not one.
+pub(crate) fn rfc3339_ms(s: &str) -> Option<i64> {
+    let (date, rest) = s.split_once(['T', 't'])?;
+    let d: Vec<&str> = date.split('-').collect();
+    let [y, mo, day] = d.as_slice() else {
+        return None;
+    };
+    let num = |t: &str, len: usize| -> Option<i64> {
+        (t.len() == len && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    let (y, mo, day) = (num(y, 4)?, num(mo, 2)?, num(day, 2)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let dim = match mo {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if !(1..=dim).contains(&day) {
+        return None;
+    }
+    let (clock, offset_ms) = if let Some(c) = rest.strip_suffix(['Z', 'z']) {
+        (c, 0)
+    } else {
+        let at = rest.len().checked_sub(6)?;
+        let (c, o) = rest.split_at(at);
+        let sign = match o.as_bytes().first()? {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return None,
+        };
+        let (oh, om) = o[1..].split_once(':')?;
+        let (oh, om) = (num(oh, 2)?, num(om, 2)?);
+        if oh > 23 || om > 59 {
+            return None;
+        }
+        (c, sign * (oh * 60 + om) * 60_000)
+    };
+    let (hms, frac) = match clock.split_once('.') {
+        Some((hms, f)) => (hms, Some(f)),
+        None => (clock, None),
+    };
+    let t: Vec<&str> = hms.split(':').collect();
+    let [h, mi, sec] = t.as_slice() else {
+        return None;
+    };
+    let (h, mi, sec) = (num(h, 2)?, num(mi, 2)?, num(sec, 2)?);
+    if h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let ms = match frac {
+        None => 0,
+        Some(f) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{f:0<3}")[..3].parse::<i64>().ok()?
+        }
+        Some(_) => return None,
+    };
+    // Days from 1970-01-01 of the civil date (Howard Hinnant's algorithm).
+    let (yy, m) = if mo <= 2 {
+        (y - 1, mo + 9)
+    } else {
+        (y, mo - 3)
+    };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let doy = (153 * m + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + ms - offset_ms)
+}
+
+/// An RFC 3339 date-time with an offset, such as `2025-03-20T16:47:00+08:00`.
+struct Rfc3339;
+
+impl Validator for Rfc3339 {
+    fn description(&self) -> String {
+        "an RFC 3339 date-time with offset, such as `2025-03-20T16:47:00+08:00`".into()
+    }
+    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
+        if let Some(s) = v.as_str() {
+            if rfc3339_ms(s).is_none() {
+                diags.attr_error(
+                    path.clone(),
+                    "Invalid Restore Time",
+                    format!(
+                        "Attribute {path} is {s:?}; it must be {}.",
+                        self.description()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The `restore_from` block of `ocp_tenant`.
+pub(crate) fn restore_block() -> Block {
+    Block::new("Creates the tenant by restoring another tenant's backups (OCP's restore call) instead of creating an empty one. OCP runs the restore as a task that Terraform waits on; the new tenant holds the source's databases and users as of `restore_time`, and is then managed like any other. The restored tenant takes the source's mode and character set (`mode` and `charset` must match them), and its administrator password is then set to `root_password`. Changing this block after creation does nothing in OCP: it only shapes the tenant's birth, and the apply just records the new value.")
+        .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster of the backed-up tenant, e.g. `ocp_tenant.primary.cluster_id`."))
+        .attr("tenant_id", Attr::int().required().doc("OCP id of the backed-up tenant, e.g. `ocp_tenant.primary.id`. It must still exist and have a finished data backup."))
+        .attr("restore_time", Attr::string().optional().validate(Rfc3339).doc("Point in time to restore to, RFC 3339 with offset (e.g. `2025-03-20T16:47:00+08:00`). It must lie within what the backups cover: not before the end of the first finished data backup, not after the latest backup or log-archive checkpoint (OCP refuses it otherwise, and nothing is created). Default: the latest point the source's backups reach."))
+}
+
+/// The `restore_from` block.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct RestoreFrom {
+    pub(crate) cluster_id: i64,
+    pub(crate) tenant_id: i64,
+    pub(crate) restore_time: Option<String>,
+}
+
+/// The latest time of one backup row: a finished data backup's end, a log backup's checkpoint.
+fn reached(t: &BackupTask, log: bool) -> Option<&str> {
+    if log {
+        t.checkpoint.as_deref()
+    } else if t.status.as_deref() == Some("DONE") {
+        t.end_time.as_deref()
+    } else {
+        None
+    }
+}
+
+/// The latest point tenant `tenant_id` of cluster `cluster_id` can be restored to (see the
+/// module docs), as OCP wrote it; `None` without a finished data backup.
+pub(crate) async fn latest_restore_time(
+    client: &OcpClient,
+    cluster_id: i64,
+    tenant_id: i64,
+) -> Result<Option<String>, ClientError> {
+    let mut data = Vec::new();
+    let mut logs = Vec::new();
+    for target in [
+        BackupTarget::tenant(cluster_id, tenant_id),
+        BackupTarget::cluster(cluster_id),
+    ] {
+        data.extend(client.list_data_backup_tasks(target).await?);
+        logs.extend(client.list_log_backup_tasks(target).await?);
+    }
+    let latest = |rows: &[BackupTask], log: bool| -> Option<(i64, String)> {
+        rows.iter()
+            .filter_map(|t| reached(t, log))
+            .filter_map(|s| rfc3339_ms(s).map(|ms| (ms, s.to_string())))
+            .max_by_key(|(ms, _)| *ms)
+    };
+    let Some(last_data) = latest(&data, false) else {
+        return Ok(None);
+    };
+    Ok(Some(match latest(&logs, true) {
+        Some(log) if log.0 > last_data.0 => log.1,
+        _ => last_data.1,
+    }))
+}
+
+/// One element of `ocp_restore_tasks.restore_tasks`.
+fn task_block() -> Block {
+    Block::new("One restore.")
+        .attr("id", Attr::int().computed().doc("OCP id of the restore task."))
+        .attr("ocp_task_id", Attr::int().computed().doc("OCP task instance that ran the restore (`ocpJobId`); its progress is in OCP's task list."))
+        .attr("backup_mode", Attr::string().computed().doc("`PHYSICAL_BACKUP` or `LOGICAL_BACKUP`: the kind of backups restored."))
+        .attr("backup_cluster_name", Attr::string().computed().doc("Cluster of the backed-up tenant."))
+        .attr("backup_tenant_name", Attr::string().computed().doc("The backed-up tenant."))
+        .attr("restore_cluster_id", Attr::int().computed().doc("OCP id of the cluster restored into."))
+        .attr("restore_cluster_name", Attr::string().computed().doc("Name of the cluster restored into."))
+        .attr("restore_tenant_id", Attr::int().computed().doc("OCP id of the tenant the restore made."))
+        .attr("restore_tenant_name", Attr::string().computed().doc("Name of the tenant the restore made."))
+        .attr("restore_time", Attr::string().computed().doc("Point in time restored to."))
+        .attr("status", Attr::string().computed().doc("Status as OCP reports it, such as `RUNNING`, `SUCCESSFUL` or `FAILED`."))
+        .attr("start_time", Attr::string().computed().doc("When the restore started."))
+        .attr("end_time", Attr::string().computed().doc("When the restore ended; null while it runs."))
+}
+
+/// One element of `ocp_restore_tasks.restore_tasks`.
+#[derive(Serialize, Deserialize)]
+struct TaskData {
+    id: Option<i64>,
+    ocp_task_id: Option<i64>,
+    backup_mode: Option<String>,
+    backup_cluster_name: Option<String>,
+    backup_tenant_name: Option<String>,
+    restore_cluster_id: Option<i64>,
+    restore_cluster_name: Option<String>,
+    restore_tenant_id: Option<i64>,
+    restore_tenant_name: Option<String>,
+    restore_time: Option<String>,
+    status: Option<String>,
+    start_time: Option<String>,
+    end_time: Option<String>,
+}
+
+impl From<RestoreTask> for TaskData {
+    fn from(t: RestoreTask) -> TaskData {
+        TaskData {
+            id: t.id,
+            ocp_task_id: t.ocp_job_id,
+            backup_mode: t.backup_mode,
+            backup_cluster_name: t.backup_cluster_name,
+            backup_tenant_name: t.backup_tenant_name,
+            restore_cluster_id: t.restore_cluster_id,
+            restore_cluster_name: t.restore_cluster_name,
+            restore_tenant_id: t.restore_tenant_id,
+            restore_tenant_name: t.restore_tenant_name,
+            restore_time: t.restore_end_time,
+            status: t.status,
+            start_time: t.start_time,
+            end_time: t.end_time,
+        }
+    }
+}
+
+/// The arguments and state of `data "ocp_restore_tasks"`.
+#[derive(Serialize, Deserialize)]
+struct RestoreTasksModel {
+    cluster_id: i64,
+    tenant_id: Option<i64>,
+    #[serde(default, skip_deserializing)]
+    restore_tasks: Vec<TaskData>,
+}
+
+/// `data "ocp_restore_tasks"`: the restores from a cluster's or one tenant's backups.
+pub struct RestoreTasksDataSource;
+
+#[tonic::async_trait]
+impl DataSource for RestoreTasksDataSource {
+    fn type_name(&self) -> &'static str {
+        "ocp_restore_tasks"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new("Lists the restores made from the backups of a cluster's tenants, or of one tenant, as OCP's restore task list reports them.")
+            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster whose backups were restored (the source's cluster)."))
+            .attr("tenant_id", Attr::int().optional().doc("Only restores of this backed-up tenant (OCP id). Default: every tenant of the cluster."))
+            .attr("restore_tasks", Attr::list(task_block().implied_type()).computed().doc("The restores in OCP's order, each with `id`, `ocp_task_id`, `backup_mode`, `backup_cluster_name`, `backup_tenant_name`, `restore_cluster_id`, `restore_cluster_name`, `restore_tenant_id`, `restore_tenant_name`, `restore_time`, `status`, `start_time` and `end_time`."))
+    }
+
+    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
+        let Some(client) = ctx.client(&mut resp.diags) else {
+            return;
+        };
+        let Some(mut m) = read_model::<RestoreTasksModel>(&req.config, &mut resp.diags) else {
+            return;
+        };
+        let target = BackupTarget {
+            cluster_id: m.cluster_id,
+            tenant_id: m.tenant_id,
+        };
+        match client.list_restore_tasks(target).await {
+            Ok(list) => {
+                m.restore_tasks = list.into_iter().map(TaskData::from).collect();
+                if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
+                    resp.state = v;
+                }
+            }
+            Err(e) => report(&mut resp.diags, "List Restore Tasks", None, &e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_times_read_with_their_offset() {
+        let z = rfc3339_ms("2025-03-20T08:47:00Z");
+        assert_eq!(z, Some(1_742_460_420_000));
+        assert_eq!(rfc3339_ms("2025-03-20T16:47:00+08:00"), z);
+        assert_eq!(rfc3339_ms("2025-03-20T03:47:00-05:00"), z);
+        assert_eq!(
+            rfc3339_ms("2025-03-20T16:47:00.5+08:00"),
+            z.map(|t| t + 500)
+        );
+        for bad in [
+            "2025-03-20T16:47:00",
+            "2025-03-20 16:47:00+08:00",
+            "2025-02-30T00:00:00Z",
+            "2025-03-20T24:00:00Z",
+            "2025-03-20T16:47:00+8:00",
+            "yesterday",
+            "",
+        ] {
+            assert_eq!(rfc3339_ms(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_latest_point_is_a_done_backup_or_a_log_checkpoint() {
+        let row = |status: &str, end: Option<&str>, checkpoint: Option<&str>| BackupTask {
+            status: Some(status.into()),
+            end_time: end.map(String::from),
+            checkpoint: checkpoint.map(String::from),
+            ..BackupTask::default()
+        };
+        assert_eq!(reached(&row("DONE", Some("e"), None), false), Some("e"));
+        assert_eq!(reached(&row("DOING", Some("e"), None), false), None);
+        assert_eq!(
+            reached(&row("INPROGRESS", None, Some("c")), true),
+            Some("c")
+        );
+    }
+}
