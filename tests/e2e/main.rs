@@ -24,6 +24,8 @@ mod ownership;
 mod protocol;
 mod provider_config;
 mod release;
+mod restore;
 mod shape_chaos;
 mod support;
 mod tenant;
+mod tenant_day2;
