@@ -101,3 +101,9 @@ output "cluster" {
 output "tenant_locality" {
   value = ocp_tenant.orders.locality
 }
+
+# How applications connect to the tenant: OCP's connection string (it never
+# holds a password), ready for a DSN.
+output "tenant_connection_string" {
+  value = ocp_tenant.orders.connection_strings[0].string
+}

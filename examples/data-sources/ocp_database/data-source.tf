@@ -9,7 +9,7 @@ data "ocp_cluster" "demo" {
 
 resource "ocp_tenant" "shop" {
   cluster_id    = data.ocp_cluster.demo.id
-  name          = "shop_reads"
+  name          = "shop_ds"
   root_password = var.tenant_root_password
   zone {
     name      = "zone1"
@@ -21,16 +21,15 @@ resource "ocp_database" "orders" {
   cluster_id = ocp_tenant.shop.cluster_id
   tenant_id  = ocp_tenant.shop.id
   name       = "orders"
-  charset    = "utf8mb4"
 }
 
-# Reads a database by name, e.g. one made outside this configuration.
 data "ocp_database" "orders" {
   cluster_id = ocp_database.orders.cluster_id
   tenant_id  = ocp_database.orders.tenant_id
   name       = ocp_database.orders.name
 }
 
-output "orders_collation" {
-  value = data.ocp_database.orders.collation
+# The client command line OCP gives for the database (never holds a password).
+output "orders_connection_string" {
+  value = data.ocp_database.orders.connection_strings[0].string
 }
