@@ -14,6 +14,7 @@
 //! | [`infra`] | shared checks and shapes of the compute and topology families |
 //! | [`backup`] | backup strategies, schedules, backupNow (§3.8) |
 //! | [`db_objects`] | databases, OB users, roles and privileges (§3.5, §3.6) |
+//! | [`obproxy`] | OBProxy clusters, OBProxies, links and parameters (`docs/ocp-api-obproxy.md`) |
 //! | [`rules`] | field checks shared by the families (names, passwords, whitelists, ...) |
 
 use serde_json::Value;
@@ -25,6 +26,7 @@ pub mod backup;
 pub mod compute;
 pub mod db_objects;
 pub mod infra;
+pub mod obproxy;
 pub mod power;
 pub mod rules;
 pub mod tasks;
@@ -43,6 +45,7 @@ impl Effect {
             Effect::Power(e) => e.run(kind, store),
             Effect::Host(e) => e.run(kind, store),
             Effect::BackupNow(e) => e.run(kind, store, task_id),
+            Effect::Obproxy(e) => e.run(kind, store),
         }
     }
 }

@@ -42,6 +42,7 @@ pub mod backup;
 pub mod db_objects;
 pub mod effects;
 pub mod model;
+pub mod obproxy;
 pub mod task;
 
 pub use backup::BackupState;
@@ -200,6 +201,9 @@ pub struct Store {
     pub tenant_objects: BTreeMap<i64, TenantObjects>,
     /// Backup strategies, schedules and backup task rows .
     pub backup: BackupState,
+    /// OBProxy clusters (`/api/v2/obproxy`).
+    #[serde(default)]
+    pub obproxy: obproxy::ObproxyState,
     next_ids: BTreeMap<IdKind, i64>,
     /// Set when a task outcome (or a scheduled backup) changed the state outside a write
     /// request; cleared when the state is saved (`--state-file`).
@@ -234,6 +238,7 @@ impl Store {
             next_ob_tenant_id: FIRST_OB_TENANT_ID,
             tenant_objects: BTreeMap::new(),
             backup: BackupState::default(),
+            obproxy: obproxy::ObproxyState::default(),
             credentials: BTreeMap::new(),
             server_capacity: (16.0, 64.0),
             next_ids: BTreeMap::new(),
