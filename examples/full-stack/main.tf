@@ -1,5 +1,5 @@
 # A whole deployment in one configuration: region, IDCs, host type, hosts, a
-# cluster with three zones, and a tenant. Terraform orders creation and
+# cluster with three zones, a tenant, and the OBProxies applications connect through. Terraform orders creation and
 # destruction from the references alone (no depends_on).
 terraform {
   required_providers {
@@ -90,6 +90,26 @@ resource "ocp_tenant" "orders" {
   }
 }
 
+# The endpoint applications use: an OBProxy on its own host, serving the cluster.
+resource "ocp_host" "proxy" {
+  ip           = "10.10.1.21"
+  idc_id       = ocp_idc.dc["sh1"].id
+  host_type_id = ocp_host_type.ob.id
+  ssh_username = "admin"
+  ssh_password = var.host_ssh_password
+}
+
+resource "ocp_obproxy_cluster" "orders" {
+  name    = "orders-proxy"
+  hosts   = [ocp_host.proxy.id]
+  version = "obproxy-ce-4.2.1.0-11.el7.x86_64.rpm"
+
+  ob_link {
+    cluster_id = ocp_cluster.orders.id
+    connect_as = "root@${ocp_tenant.orders.name}"
+  }
+}
+
 output "cluster" {
   value = {
     id         = ocp_cluster.orders.id
@@ -106,4 +126,9 @@ output "tenant_locality" {
 # holds a password), ready for a DSN.
 output "tenant_connection_string" {
   value = ocp_tenant.orders.connection_strings[0].string
+}
+
+# How the application connects: obclient -h<proxy ip> -P2883 -uroot@orders#orders-cluster -p
+output "connection_string" {
+  value = ocp_obproxy_cluster.orders.ob_link[0].connection_string
 }

@@ -19,6 +19,7 @@ pub mod db_role;
 pub mod db_user;
 pub mod host;
 pub mod import_id;
+pub mod obproxy;
 pub mod ownership;
 pub mod privileges;
 pub mod restore;
@@ -50,6 +51,7 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(Managed(host::HostResource)),
         Arc::new(Managed(topology::ClusterResource)),
         Arc::new(Managed(topology::ZoneResource)),
+        Arc::new(Managed(obproxy::ObproxyClusterResource)),
     ]
 }
 
@@ -89,6 +91,8 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         >::default())),
         Arc::new(Data(host::HostDataSource)),
         Arc::new(Data(host::HostsDataSource)),
+        Arc::new(Data(obproxy::ObproxyClusterDataSource)),
+        Arc::new(Data(obproxy::ObproxyClustersDataSource)),
     ]
 }
 

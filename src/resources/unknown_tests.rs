@@ -63,6 +63,14 @@ fn samples() -> Vec<(&'static str, J)> {
                    "timeouts": {"create": "1h"}}),
         ),
         (
+            "ocp_obproxy_cluster",
+            json!({"name": "p1", "hosts": [4, 5], "version": "obproxy-ce-4.2.1.0-11.el7.x86_64.rpm",
+                   "sql_port": 2883, "exporter_port": 2884, "rpc_port": 2885, "work_mode": "CONFIG_URL",
+                   "proxyro_password": "Pa55-word!x", "parameters": {"client_max_connections": "100"},
+                   "ob_link": [{"cluster_id": 1, "username": "proxyro", "connect_as": "app@t1"}],
+                   "timeouts": {"create": "1h"}}),
+        ),
+        (
             "ocp_tenant",
             json!({"cluster_id": 1, "name": "t1", "root_password": "Pa55-word!x", "mode": "MYSQL",
                    "charset": "utf8mb4", "collation": "utf8mb4_bin", "primary_zone": "zone1;zone2",

@@ -53,7 +53,8 @@ fn resource_and_data_source_examples_apply_and_destroy() {
             .env("TF_VAR_tenant_root_password", "Example_Pa55-word")
             .env("TF_VAR_db_user_password", "Example_User-2024")
             .env("TF_VAR_host_ssh_password", "Example_Ssh-Pa55")
-            .env("TF_VAR_cluster_root_password", "Example_Root-2024");
+            .env("TF_VAR_cluster_root_password", "Example_Root-2024")
+            .env("TF_VAR_proxyro_password", "Example_Proxyro-2024");
         tf.init();
         let r = tf.apply();
         assert!(r.ok, "example {} failed:\n{}", dir.display(), r.all());

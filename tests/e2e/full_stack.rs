@@ -59,7 +59,7 @@ fn full_stack_applies_grows_a_zone_imports_and_destroys_in_order() {
     let t0 = std::time::Instant::now();
     let r = tf.apply().success();
     eprintln!("full-stack apply: {:?}", t0.elapsed());
-    assert!(r.stdout.contains("10 added"), "{}", r.stdout);
+    assert!(r.stdout.contains("12 added"), "{}", r.stdout);
     for secret in ["Ssh_Pa55-word", "Cluster_Pa55-word", "Tenant_Pa55-word"] {
         assert!(!r.all().contains(secret), "{secret} leaked");
     }
@@ -69,6 +69,10 @@ fn full_stack_applies_grows_a_zone_imports_and_destroys_in_order() {
         .as_str()
         .unwrap()
         .contains("zone3"));
+    assert_eq!(
+        out["connection_string"]["value"],
+        "obclient -h10.10.1.21 -P2883 -uroot@orders#orders-cluster -p"
+    );
     let r = tf.run(&["plan", "-no-color", "-detailed-exitcode"]);
     assert_eq!(
         r.code,

@@ -21,6 +21,7 @@ mod faults;
 mod full_stack;
 mod host;
 mod logs;
+mod obproxy;
 mod ownership;
 mod protocol;
 mod provider_config;

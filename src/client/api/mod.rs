@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod compute;
 pub mod db;
 pub mod restore;
+pub mod obproxy;
 pub mod tenant;
 pub mod user;
 

@@ -637,6 +637,14 @@ pub fn delete_host(store: &mut Store, id: &str) -> Reply {
             s.zone_name
         )));
     }
+    if let Some((c, p)) = store.obproxy.proxy_on_host(id) {
+        return Err(ApiError::illegal_state(format!(
+            "host {} is used by OBProxy {} of OBProxy cluster {}; remove the OBProxy or its cluster first",
+            infra::host_label(&h),
+            p.id,
+            c.name
+        )));
+    }
     remove_host(&mut *store, id);
     Ok(None)
 }

@@ -435,6 +435,17 @@ pub fn parse_deploy_hosts(
                 ),
             ));
         }
+        if let Some((c, p)) = store.obproxy.proxy_on_host(id) {
+            return Err(invalid(
+                &f,
+                format!(
+                    "host {} is already used by OBProxy cluster {} (OBProxy {})",
+                    host_label(h),
+                    c.name,
+                    p.id
+                ),
+            ));
+        }
         if h.status != HOST_ONLINE {
             return Err(invalid(
                 &f,
@@ -538,6 +549,9 @@ pub fn host_services(store: &Store, h: &Host) -> Vec<&'static str> {
     }
     if store.server_on_host(h.id).is_some() {
         out.push("OB_CLUSTER");
+    }
+    if store.obproxy.proxy_on_host(h.id).is_some() {
+        out.push("OB_PROXY");
     }
     out
 }

@@ -15,6 +15,7 @@
 //! | [`backup`] | backup strategies, schedules, backupNow (§3.8) |
 //! | [`restore`] | restore of a tenant from its backups and the restore task lists (§3.8.1) |
 //! | [`db_objects`] | databases, OB users, roles and privileges (§3.5, §3.6) |
+//! | [`obproxy`] | OBProxy clusters, OBProxies, links and parameters (`docs/ocp-api-obproxy.md`) |
 //! | [`rules`] | field checks shared by the families (names, passwords, whitelists, ...) |
 
 use serde_json::Value;
@@ -26,6 +27,7 @@ pub mod backup;
 pub mod compute;
 pub mod db_objects;
 pub mod infra;
+pub mod obproxy;
 pub mod power;
 pub mod restore;
 pub mod rules;
@@ -45,6 +47,7 @@ impl Effect {
             Effect::Power(e) => e.run(kind, store),
             Effect::Host(e) => e.run(kind, store),
             Effect::BackupNow(e) => e.run(kind, store, task_id),
+            Effect::Obproxy(e) => e.run(kind, store),
         }
     }
 }

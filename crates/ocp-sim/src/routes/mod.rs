@@ -17,6 +17,7 @@ pub mod clusters;
 pub mod compute;
 pub mod db_objects;
 pub mod restore;
+pub mod obproxy;
 pub mod system;
 pub mod tasks;
 pub mod tenants;
@@ -221,6 +222,39 @@ pub fn api() -> Router<SharedState> {
             delete(compute::delete_credential),
         )
         .route("/api/v2/software-packages", get(compute::list_packages))
+        // OBProxy clusters (docs/ocp-api-obproxy.md)
+        .route(
+            "/api/v2/obproxy/clusters",
+            get(obproxy::list_clusters).post(obproxy::create_cluster),
+        )
+        .route(
+            "/api/v2/obproxy/clusters/{id}",
+            get(obproxy::get_cluster).delete(obproxy::delete_cluster),
+        )
+        .route(
+            "/api/v2/obproxy/clusters/{id}/obproxies/batchAdd",
+            post(obproxy::add_proxies),
+        )
+        .route(
+            "/api/v2/obproxy/clusters/{id}/servers/delete",
+            post(obproxy::delete_proxies),
+        )
+        .route(
+            "/api/v2/obproxy/clusters/{id}/obLinks/batchAdd",
+            post(obproxy::add_links),
+        )
+        .route(
+            "/api/v2/obproxy/clusters/{id}/obLinks/{name}",
+            delete(obproxy::delete_link),
+        )
+        .route(
+            "/api/v2/obproxy/clusters/{id}/parameters",
+            get(obproxy::list_parameters).put(obproxy::update_parameters),
+        )
+        .route(
+            "/api/v2/obproxy/parameterInfo",
+            get(obproxy::parameter_info),
+        )
         // Tasks (§2.4)
         .route("/api/v2/tasks/instances", get(tasks::list_tasks))
         .route("/api/v2/tasks/instances/{id}", get(tasks::get_task))

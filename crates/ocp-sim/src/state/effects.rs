@@ -36,6 +36,8 @@ pub enum Effect {
     Host(HostEffect),
     /// `Tenant data backup` / `Cluster data backup`.
     BackupNow(BackupNowEffect),
+    /// OBProxy cluster and OBProxy tasks.
+    Obproxy(super::obproxy::ObproxyEffect),
 }
 
 /// The side effects of tenant tasks (see [`Effect`]).
@@ -277,5 +279,11 @@ impl From<HostEffect> for Effect {
 impl From<BackupNowEffect> for Effect {
     fn from(e: BackupNowEffect) -> Self {
         Effect::BackupNow(e)
+    }
+}
+
+impl From<super::obproxy::ObproxyEffect> for Effect {
+    fn from(e: super::obproxy::ObproxyEffect) -> Self {
+        Effect::Obproxy(e)
     }
 }

@@ -44,6 +44,7 @@ pub mod db_objects;
 pub mod effects;
 pub mod model;
 pub mod restore;
+pub mod obproxy;
 pub mod task;
 
 pub use backup::BackupState;
@@ -205,6 +206,9 @@ pub struct Store {
     /// Restores of tenants from backups (`crate::domain::restore`).
     #[serde(default)]
     pub restores: restore::RestoreState,
+    /// OBProxy clusters (`/api/v2/obproxy`).
+    #[serde(default)]
+    pub obproxy: obproxy::ObproxyState,
     next_ids: BTreeMap<IdKind, i64>,
     /// Set when a task outcome (or a scheduled backup) changed the state outside a write
     /// request; cleared when the state is saved (`--state-file`).
@@ -240,6 +244,7 @@ impl Store {
             tenant_objects: BTreeMap::new(),
             backup: BackupState::default(),
             restores: restore::RestoreState::default(),
+            obproxy: obproxy::ObproxyState::default(),
             credentials: BTreeMap::new(),
             server_capacity: (16.0, 64.0),
             next_ids: BTreeMap::new(),

@@ -13,6 +13,7 @@ mod clock;
 mod db_objects;
 mod faults;
 mod infra;
+mod obproxy;
 mod restart;
 mod restore;
 mod shape_chaos;

@@ -1,0 +1,1021 @@
+//! The `ocp_obproxy_cluster` resource and the `ocp_obproxy_cluster` / `ocp_obproxy_clusters`
+//! data sources: OBProxy clusters, the endpoint applications connect to.
+//!
+//! API: `docs/ocp-api-obproxy.md`; the calls and the decisions on inferred facts are in
+//! `src/client/api/obproxy.rs`. Creation, deletion and adding or removing OBProxies are async
+//! OCP tasks; links and parameters are synchronous.
+//!
+//! In place: the hosts (OBProxies added on new hosts, removed from dropped ones), the `ob_link`
+//! blocks (OceanBase clusters linked and unlinked) and `parameters`. OCP documents no call that
+//! changes the name, version, ports, work mode or passwords of a cluster: those replace it.
+//!
+//! `parameters` is a map of managed keys only (a key not in the map is OCP's business);
+//! removing a key sets the parameter back to the default OCP reports; values are compared as
+//! OCP normalises them ([`same_value`]), so the user's spelling stays.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::client::api::obproxy::{
+    CreateObproxyCluster, InstallObproxy, NameValue, ObLink, Obproxy, ObproxyCluster,
+};
+use crate::client::{ClientError, Created, OcpClient, Secret};
+use crate::framework::validate::{NotBlank, OneOf};
+use crate::framework::{
+    read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
+};
+use crate::lifecycle::{
+    attr_by_field, report, value_over, wait, Born, Call, Fail, ImportError, OcpData, OcpObject,
+};
+use crate::value::{Known, Type, Value};
+
+use super::unique::{refuse_duplicates, Keyed};
+use super::{refuse_existing, Existing};
+
+/// The `ocp_obproxy_cluster` resource.
+pub struct ObproxyClusterResource;
+
+/// The default user OBProxy connects to an OceanBase cluster as.
+const PROXY_USER: &str = "proxyro";
+/// The default `<user>@<tenant>` of a connection string.
+const CONNECT_AS: &str = "root@sys";
+
+/// An `ob_link` block.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LinkBlock {
+    cluster_id: i64,
+    username: Option<String>,
+    connect_as: Option<String>,
+    cluster_name: Option<String>,
+    connection_string: Option<String>,
+}
+
+/// One OBProxy as the state reports it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProxyEntry {
+    host_id: Option<i64>,
+    ip: Option<String>,
+    sql_port: Option<i64>,
+    status: Option<String>,
+}
+
+/// The model of `ocp_obproxy_cluster`: state, plan and import alike.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ObproxyModel {
+    id: Option<i64>,
+    name: String,
+    #[serde(default)]
+    hosts: Vec<i64>,
+    version: Option<String>,
+    sql_port: Option<i64>,
+    exporter_port: Option<i64>,
+    rpc_port: Option<i64>,
+    work_mode: Option<String>,
+    proxysys_password: Option<String>,
+    proxyro_password: Option<String>,
+    parameters: Option<BTreeMap<String, String>>,
+    status: Option<String>,
+    proxies: Option<Vec<ProxyEntry>>,
+    #[serde(default)]
+    ob_link: Vec<LinkBlock>,
+}
+
+/// What validating and planning look at (values may be unknown).
+#[derive(Default, Serialize, Deserialize)]
+struct ObproxyPlan {
+    #[serde(default, skip_serializing)]
+    hosts: Option<Known<Vec<Option<Known<i64>>>>>,
+    #[serde(default, skip_serializing)]
+    work_mode: Option<Known<String>>,
+    #[serde(default, skip_serializing)]
+    sql_port: Option<Known<i64>>,
+    #[serde(default, skip_serializing)]
+    exporter_port: Option<Known<i64>>,
+    #[serde(default, skip_serializing)]
+    rpc_port: Option<Known<i64>>,
+    #[serde(default)]
+    ob_link: Option<Known<Vec<LinkPlan>>>,
+}
+
+/// An `ob_link` block in a configuration or plan.
+#[derive(Default, Serialize, Deserialize)]
+struct LinkPlan {
+    cluster_id: Option<Known<i64>>,
+    username: Option<Known<String>>,
+    connect_as: Option<Known<String>>,
+    cluster_name: Option<Known<String>>,
+    connection_string: Option<Known<String>>,
+}
+
+fn known<T>(v: &Option<Known<T>>) -> Option<&T> {
+    v.as_ref().and_then(Known::as_known)
+}
+
+/// Whether two parameter values mean the same to OCP: equal after trimming, booleans in any
+/// case (OCP stores them lower-case).
+pub fn same_value(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    a == b || (is_bool(a) && a.eq_ignore_ascii_case(b))
+}
+
+fn is_bool(s: &str) -> bool {
+    s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false")
+}
+
+/// The connection string of a linked cluster: `obclient -h<ip> -P<port> -u<user>@<tenant>#<cluster> -p`
+/// (the OceanBase client's form; the password is never part of it). The endpoint is the
+/// cluster's access address when OCP reports one, else the first OBProxy in `hosts` order.
+fn connection_string(
+    endpoint: Option<&(String, i64)>,
+    connect_as: &str,
+    cluster: &str,
+) -> Option<String> {
+    let (ip, port) = endpoint?;
+    Some(format!(
+        "obclient -h{ip} -P{port} -u{connect_as}#{cluster} -p"
+    ))
+}
+
+/// `have` (hosts OCP reports) in the user's order (`mine`) when they are the same hosts.
+fn in_my_order(have: Vec<i64>, mine: &[i64]) -> Vec<i64> {
+    let same = have.len() == mine.len() && mine.iter().all(|m| have.contains(m));
+    if same || have.is_empty() {
+        mine.to_vec()
+    } else {
+        have
+    }
+}
+
+/// Names and OCP ids of the OceanBase clusters, to turn OCP's links (by name) into `cluster_id`s.
+async fn cluster_ids(client: &OcpClient) -> Result<BTreeMap<String, i64>, ClientError> {
+    Ok(client
+        .list_clusters(None)
+        .await?
+        .into_iter()
+        .map(|c| (c.name, c.id))
+        .collect())
+}
+
+impl ObproxyModel {
+    /// The model of `c` over `base`: what OCP reports; what it does not (passwords, version,
+    /// `connect_as`, the user's order and spelling) from `base` (R6).
+    fn from_ocp(
+        c: &ObproxyCluster,
+        ids: &BTreeMap<String, i64>,
+        params: Option<BTreeMap<String, String>>,
+        base: &ObproxyModel,
+    ) -> ObproxyModel {
+        let have: Vec<i64> = c.obproxies.iter().filter_map(|p| p.host_id).collect();
+        let hosts = in_my_order(have, &base.hosts);
+        let mut proxies: Vec<&Obproxy> = c.obproxies.iter().collect();
+        proxies.sort_by_key(|p| {
+            p.host_id
+                .and_then(|h| hosts.iter().position(|x| *x == h))
+                .unwrap_or(usize::MAX)
+        });
+        let first = proxies.first();
+        let endpoint = match (&c.address, c.port) {
+            (Some(a), Some(p)) if !a.is_empty() => Some((a.clone(), p)),
+            _ => first.and_then(|p| Some((p.ip.clone()?, p.sql_port?))),
+        };
+        let mut links: Vec<LinkBlock> = Vec::new();
+        let known_link = |l: &ObLink| -> Option<i64> {
+            ids.get(&l.cluster_name).copied().or_else(|| {
+                (base.ob_link.iter())
+                    .find(|b| b.cluster_name.as_deref() == Some(l.cluster_name.as_str()))
+                    .map(|b| b.cluster_id)
+            })
+        };
+        let mut ocp: Vec<(i64, &ObLink)> = Vec::new();
+        for l in &c.ob_links {
+            match known_link(l) {
+                Some(id) => ocp.push((id, l)),
+                None => log::warn!(
+                    "OBProxy cluster {}: linked OceanBase cluster {:?} is not known to OCP; it is left out of ob_link",
+                    c.name,
+                    l.cluster_name
+                ),
+            }
+        }
+        // The user's order first, then what else OCP has (all of them after an import).
+        let order = |id: i64| {
+            base.ob_link
+                .iter()
+                .position(|b| b.cluster_id == id)
+                .unwrap_or(usize::MAX)
+        };
+        ocp.sort_by_key(|(id, _)| order(*id));
+        for (id, l) in ocp {
+            let mine = base.ob_link.iter().find(|b| b.cluster_id == id);
+            let connect_as = mine
+                .and_then(|b| b.connect_as.clone())
+                .unwrap_or_else(|| CONNECT_AS.to_string());
+            links.push(LinkBlock {
+                cluster_id: id,
+                username: Some(l.username.clone())
+                    .filter(|u| !u.is_empty())
+                    .or_else(|| mine.and_then(|b| b.username.clone())),
+                connection_string: connection_string(
+                    endpoint.as_ref(),
+                    &connect_as,
+                    &l.cluster_name,
+                ),
+                connect_as: Some(connect_as),
+                cluster_name: Some(l.cluster_name.clone()),
+            });
+        }
+        let p0 = first.copied();
+        ObproxyModel {
+            id: Some(c.id),
+            name: c.name.clone(),
+            hosts,
+            version: base.version.clone(),
+            sql_port: p0.and_then(|p| p.sql_port).or(base.sql_port),
+            exporter_port: p0.and_then(|p| p.exporter_port).or(base.exporter_port),
+            rpc_port: p0.and_then(|p| p.rpc_port).or(base.rpc_port),
+            work_mode: c.work_mode.clone().or_else(|| base.work_mode.clone()),
+            proxysys_password: base.proxysys_password.clone(),
+            proxyro_password: base.proxyro_password.clone(),
+            parameters: params,
+            status: c.status.clone().or_else(|| base.status.clone()),
+            proxies: Some(
+                proxies
+                    .iter()
+                    .map(|p| ProxyEntry {
+                        host_id: p.host_id,
+                        ip: p.ip.clone(),
+                        sql_port: p.sql_port,
+                        status: p.status.clone(),
+                    })
+                    .collect(),
+            ),
+            ob_link: links,
+        }
+    }
+}
+
+/// The managed parameters (the keys of `mine`) as OCP has them, in the user's spelling when
+/// OCP's value means the same. A key OCP does not report is left out (a change to plan).
+async fn managed_parameters(
+    client: &OcpClient,
+    id: i64,
+    mine: Option<&BTreeMap<String, String>>,
+) -> Result<Option<BTreeMap<String, String>>, ClientError> {
+    let Some(mine) = mine else {
+        return Ok(None);
+    };
+    if mine.is_empty() {
+        return Ok(Some(BTreeMap::new()));
+    }
+    let have = client.list_obproxy_parameters(id).await?;
+    Ok(Some(
+        mine.iter()
+            .filter_map(|(k, v)| {
+                let ocp = have.iter().find(|p| p.name == *k)?.value.clone()?;
+                Some((k.clone(), if same_value(&ocp, v) { v.clone() } else { ocp }))
+            })
+            .collect(),
+    ))
+}
+
+/// Reads the cluster `id` as the model over `base`.
+async fn observe(
+    client: &OcpClient,
+    id: i64,
+    base: &ObproxyModel,
+) -> Result<Option<ObproxyModel>, ClientError> {
+    let Some(c) = client.find_obproxy_cluster(id).await? else {
+        return Ok(None);
+    };
+    let ids = cluster_ids(client).await?;
+    let params = managed_parameters(client, id, base.parameters.as_ref()).await?;
+    Ok(Some(ObproxyModel::from_ocp(&c, &ids, params, base)))
+}
+
+/// The links of `plan` as OCP's body takes them (by cluster name and OceanBase's cluster id),
+/// each cluster looked up by its OCP id; one that OCP does not have is reported on its
+/// `ob_link[i].cluster_id` and nothing is sent.
+async fn links_of(call: &mut Call<'_>, links: &[(usize, &LinkBlock)]) -> Result<Vec<ObLink>, Fail> {
+    let mut out = Vec::new();
+    for (i, l) in links {
+        let path = AttrPath::root("ob_link").index(*i).attr("cluster_id");
+        match call.client.find_cluster(l.cluster_id).await {
+            Ok(Some(c)) => out.push(ObLink {
+                cluster_name: c.name,
+                ob_cluster_id: c.ob_cluster_id,
+                username: l.username.clone().unwrap_or_else(|| PROXY_USER.into()),
+            }),
+            Ok(None) => {
+                call.diags.attr_error(
+                    path,
+                    "OceanBase Cluster Not Found",
+                    format!("OCP has no OceanBase cluster with id {}; link an existing cluster, e.g. `ocp_cluster.main.id`.", l.cluster_id),
+                );
+                return Err(Fail::Reported);
+            }
+            Err(e) => return Err(Fail::at(e, path)),
+        }
+    }
+    Ok(out)
+}
+
+/// The attribute an OCP field names: `hostIds[j]` → `hosts[hosts_at[j]]`, `obLinks[i]` →
+/// `ob_link[links_at[i]].cluster_id`, else by [`FIELDS`].
+fn attr_at(err: &ClientError, hosts_at: &[usize], links_at: &[usize]) -> Option<AttrPath> {
+    let f = err.field()?;
+    if let Some(j) = f.index_of("hostIds") {
+        return Some(AttrPath::root("hosts").index(hosts_at.get(j).copied().unwrap_or(j)));
+    }
+    if let Some(i) = f
+        .index_of("obLinks")
+        .or_else(|| (f.leaf() != "obLinks").then(|| f.body_index()).flatten())
+    {
+        if matches!(f.leaf(), "clusterName" | "obClusterId" | "username") {
+            let i = links_at.get(i).copied().unwrap_or(i);
+            let attr = if f.leaf() == "username" {
+                "username"
+            } else {
+                "cluster_id"
+            };
+            return Some(AttrPath::root("ob_link").index(i).attr(attr));
+        }
+    }
+    attr_by_field(err, FIELDS)
+}
+
+/// OCP's request fields and the attributes they come from.
+const FIELDS: &[(&str, &str)] = &[
+    ("name", "name"),
+    ("hostIds", "hosts"),
+    ("sqlPort", "sql_port"),
+    ("exporterPort", "exporter_port"),
+    ("exportPort", "exporter_port"),
+    ("rpcPort", "rpc_port"),
+    ("version", "version"),
+    ("workMode", "work_mode"),
+    ("obLinks", "ob_link"),
+    ("parameters", "parameters"),
+    ("password", "proxysys_password"),
+    ("proxyroPassword", "proxyro_password"),
+];
+
+fn link_block() -> Block {
+    Block::new("An OceanBase cluster the OBProxies serve (OCP's `obLinks`). Linked and unlinked in place.")
+        .attr("cluster_id", Attr::int().required().doc("OCP id of the OceanBase cluster, e.g. `ocp_cluster.main.id`."))
+        .attr("username", Attr::string().default(Value::string(PROXY_USER)).validate(NotBlank).doc("The user OBProxy connects to the cluster as (in its `sys` tenant). Default `proxyro`. Changing it links the cluster again."))
+        .attr("connect_as", Attr::string().default(Value::string(CONNECT_AS)).validate(NotBlank).doc("`<user>@<tenant>` an application connects as, used only to write `connection_string` (OCP never sees it). Default `root@sys`."))
+        .attr("cluster_name", Attr::string().computed().doc("Name of the OceanBase cluster."))
+        .attr("connection_string", Attr::string().computed().doc("How an application connects to this cluster through the OBProxies: `obclient -h<ip> -P<port> -u<user>@<tenant>#<cluster> -p`, with the cluster's access address when OCP reports one, else the first OBProxy of `hosts`. Never holds a password."))
+}
+
+fn proxy_type() -> Type {
+    Type::object([
+        ("host_id", Type::Number),
+        ("ip", Type::String),
+        ("sql_port", Type::Number),
+        ("status", Type::String),
+    ])
+}
+
+#[tonic::async_trait]
+impl OcpObject for ObproxyClusterResource {
+    type Model = ObproxyModel;
+    const TYPE_NAME: &'static str = "ocp_obproxy_cluster";
+    const NOUN: &'static str = "OBProxy Cluster";
+
+    fn schema(&self) -> Schema {
+        Schema::new("An OBProxy cluster: OBProxies on hosts OCP knows, serving the OceanBase clusters of its `ob_link` blocks. Applications connect to the OBProxies (see `connection_string`). Creation and deletion are OCP tasks Terraform waits on.")
+            .attr("id", Attr::int().computed().use_state_for_unknown().doc("OCP id of the OBProxy cluster; also the import id (the name works too)."))
+            .attr("name", Attr::string().required().requires_replace().validate(NotBlank).doc("Name, unique in OCP. Changing it replaces the OBProxy cluster."))
+            .attr("hosts", Attr::list(Type::Number).required().doc("Ids of the hosts that run an OBProxy each, e.g. `[ocp_host.proxy1.id]`. At least one; a host must run neither an OBServer nor another OBProxy. Adding or removing hosts adds or removes OBProxies in place; removing a host frees it."))
+            .attr("version", Attr::string().required().requires_replace().validate(NotBlank).doc("The OBProxy package OCP installs, such as `obproxy-ce-4.2.1.0-11.el7.x86_64.rpm`. OCP does not return it. Changing it replaces the OBProxy cluster."))
+            .attr("sql_port", Attr::int().default(Value::from_i64(2883)).requires_replace().doc("SQL port of the OBProxies. Default `2883`. Changing it replaces the OBProxy cluster."))
+            .attr("exporter_port", Attr::int().default(Value::from_i64(2884)).requires_replace().doc("Exporter (Prometheus) port of the OBProxies. Default `2884`. Changing it replaces the OBProxy cluster."))
+            .attr("rpc_port", Attr::int().optional().requires_replace().doc("RPC port of the OBProxies; when not set, OCP's choice. Changing it replaces the OBProxy cluster."))
+            .attr("work_mode", Attr::string().default(Value::string("CONFIG_URL")).requires_replace().validate(OneOf(&["CONFIG_URL", "RS_LIST"])).doc("`CONFIG_URL` (any number of linked clusters) or `RS_LIST` (exactly one). Default `CONFIG_URL`. Changing it replaces the OBProxy cluster."))
+            .attr("proxysys_password", Attr::string().optional().sensitive().requires_replace().doc("Password of OBProxy's administrator `root@proxysys`. OCP never returns it and documents no call to change it: changing it replaces the OBProxy cluster."))
+            .attr("proxyro_password", Attr::string().optional().sensitive().requires_replace().doc("Password of the `username` of the links in the OceanBase clusters' `sys` tenants. OCP never returns it: changing it replaces the OBProxy cluster."))
+            .attr("parameters", Attr::map(Type::String).optional().doc("OBProxy parameters to manage, such as `{ client_max_connections = \"10000\" }`. Only the keys listed are managed; removing a key sets the parameter back to OCP's default. Changed in place."))
+            .attr("status", Attr::string().computed().doc("Status as OCP reports it, such as `RUNNING`."))
+            .attr("proxies", Attr::list(proxy_type()).computed().doc("The OBProxies, in `hosts` order: `host_id`, `ip`, `sql_port`, `status`."))
+            .block("ob_link", NestedBlock::list(link_block()).items(1, 0))
+            .timeouts(&[("create", Duration::from_secs(30 * 60)), ("update", Duration::from_secs(30 * 60)), ("delete", Duration::from_secs(30 * 60))])
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        let Some(c) = read_model::<ObproxyPlan>(config, diags) else {
+            return;
+        };
+        if let Some(hosts) = known(&c.hosts) {
+            if hosts.is_empty() {
+                diags.attr_error(
+                    AttrPath::root("hosts"),
+                    "No OBProxy Hosts",
+                    "An OBProxy cluster needs at least one host.",
+                );
+            }
+            let keyed: Vec<Keyed<i64>> = (hosts.iter().enumerate())
+                .map(|(j, h)| Keyed {
+                    path: AttrPath::root("hosts").index(j),
+                    key: known(h).copied(),
+                })
+                .collect();
+            refuse_duplicates(&keyed, "Host Used Twice", diags, |d| {
+                format!(
+                    "{} and {} both name host {}; a host runs one OBProxy. Remove one of them.",
+                    d.first.1, d.second.1, d.key
+                )
+            });
+        }
+        let links = c.ob_link.and_then(Known::known).unwrap_or_default();
+        let keyed: Vec<Keyed<i64>> = (links.iter().enumerate())
+            .map(|(i, l)| Keyed {
+                path: AttrPath::root("ob_link").index(i).attr("cluster_id"),
+                key: known(&l.cluster_id).copied(),
+            })
+            .collect();
+        refuse_duplicates(&keyed, "Cluster Linked Twice", diags, |d| {
+            format!(
+                "{} and {} both link cluster {}; link a cluster once.",
+                d.first.1, d.second.1, d.key
+            )
+        });
+        if known(&c.work_mode).map(String::as_str) == Some("RS_LIST") && links.len() > 1 {
+            diags.attr_error(AttrPath::root("ob_link"), "Too Many Linked Clusters", "In `RS_LIST` mode an OBProxy cluster serves exactly one OceanBase cluster; use `CONFIG_URL` to link more.");
+        }
+        let ports = [
+            ("sql_port", &c.sql_port),
+            ("exporter_port", &c.exporter_port),
+            ("rpc_port", &c.rpc_port),
+        ];
+        let keyed: Vec<Keyed<i64>> = ports
+            .iter()
+            .map(|(a, p)| Keyed {
+                path: AttrPath::root(*a),
+                key: known(p).copied(),
+            })
+            .collect();
+        refuse_duplicates(&keyed, "Port Used Twice", diags, |d| {
+            format!(
+                "{} and {} are both port {}; the OBProxy ports must differ.",
+                d.first.1, d.second.1, d.key
+            )
+        });
+        for (a, p) in ports {
+            if let Some(p) = known(p) {
+                if !(1025..=65535).contains(p) {
+                    diags.attr_error(
+                        AttrPath::root(a),
+                        "Invalid Port",
+                        format!("Attribute {a} must be in 1025..65535, got {p}."),
+                    );
+                }
+            }
+        }
+    }
+
+    fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+        if req.prior.is_null() {
+            return;
+        }
+        let Some(prior) = read_model::<ObproxyModel>(req.prior, &mut resp.diags) else {
+            return;
+        };
+        // Values OCP never returns were not known to an import: recording the configured
+        // ones changes nothing in OCP (design rule R6).
+        for (attr, unknown) in [
+            ("version", prior.version.is_none()),
+            ("proxysys_password", prior.proxysys_password.is_none()),
+            ("proxyro_password", prior.proxyro_password.is_none()),
+        ] {
+            if unknown {
+                resp.requires_replace.retain(|p| *p != AttrPath::root(attr));
+            }
+        }
+        // The connection strings name the first OBProxy: when the hosts change, they may too.
+        let (Some(config), Some(mut planned)) = (
+            read_model::<ObproxyPlan>(req.config, &mut resp.diags),
+            read_model::<ObproxyPlan>(&resp.planned, &mut resp.diags),
+        ) else {
+            return;
+        };
+        let hosts: Option<Vec<i64>> =
+            known(&config.hosts).and_then(|l| l.iter().map(|h| known(h).copied()).collect());
+        if hosts.as_deref() != Some(prior.hosts.as_slice()) {
+            if let Some(Known::Value(links)) = planned.ob_link.as_mut() {
+                links
+                    .iter_mut()
+                    .for_each(|l| l.connection_string = Some(Known::Unknown));
+                let schema = self.schema();
+                if let Some(v) = value_over(&planned, &schema, &resp.planned, &mut resp.diags) {
+                    resp.planned = v;
+                }
+            }
+        }
+    }
+
+    async fn create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &ObproxyModel,
+    ) -> Result<Born<ObproxyModel>, Fail> {
+        let indexed: Vec<(usize, &LinkBlock)> = plan.ob_link.iter().enumerate().collect();
+        let ob_links = links_of(call, &indexed).await?;
+        let body = CreateObproxyCluster {
+            name: plan.name.clone(),
+            work_mode: plan
+                .work_mode
+                .clone()
+                .unwrap_or_else(|| "CONFIG_URL".into()),
+            password: plan.proxysys_password.clone().map(Secret::new),
+            proxyro_password: plan.proxyro_password.clone().map(Secret::new),
+            obproxy_install_param: InstallObproxy {
+                host_ids: plan.hosts.clone(),
+                sql_port: plan.sql_port.unwrap_or(2883),
+                exporter_port: plan.exporter_port.unwrap_or(2884),
+                rpc_port: plan.rpc_port,
+                version: plan.version.clone().unwrap_or_default(),
+            },
+            ob_links,
+            startup_parameters: Vec::new(),
+            parameters: (plan.parameters.iter().flatten())
+                .map(|(k, v)| NameValue {
+                    name: k.clone(),
+                    value: v.clone(),
+                })
+                .collect(),
+        };
+        let (id, tasks) = match call.client.create_obproxy_cluster(&body).await {
+            Ok(Created::New(t)) => match call.client.find_obproxy_cluster_by_name(&body.name).await {
+                Ok(Some(c)) => (c.id, vec![t.id]),
+                _ => return Err(call.error(None, format!("OCP accepted the create (task {}) but OBProxy cluster {:?} was not found. Check OCP, then import it.", t.id, body.name))),
+            },
+            // Made by this create's own unanswered POST, on the planned hosts.
+            Ok(Created::Adopted(c))
+                if c.obproxies.iter().filter_map(|p| p.host_id).collect::<BTreeSet<_>>()
+                    == plan.hosts.iter().copied().collect() =>
+            {
+                log::info!("adopting OBProxy cluster {} ({}), made by this create's unanswered POST", c.id, c.name);
+                (c.id, Vec::new())
+            }
+            Ok(Created::Adopted(c) | Created::Existing(c)) => {
+                refuse_existing(call.diags, Existing {
+                    type_name: Self::TYPE_NAME,
+                    noun: Self::NOUN,
+                    what: format!("OBProxy cluster {:?} (OCP id {}, status {:?})", c.name, c.id, c.status.as_deref().unwrap_or("")),
+                    import_id: c.id.to_string(),
+                    attr: "name",
+                });
+                return Err(Fail::Reported);
+            }
+            Err(e) => {
+                let at: Vec<usize> = (0..plan.hosts.len()).collect();
+                let links: Vec<usize> = (0..plan.ob_link.len()).collect();
+                let path = attr_at(&e, &at, &links);
+                return Err(Fail::Ocp { err: e, path });
+            }
+        };
+        Ok(Born::waiting(
+            ObproxyModel {
+                id: Some(id),
+                ..plan.clone()
+            },
+            tasks,
+        ))
+    }
+
+    async fn read(
+        &self,
+        client: &OcpClient,
+        base: &ObproxyModel,
+    ) -> Result<Option<ObproxyModel>, ClientError> {
+        let Some(id) = base.id else {
+            return Ok(None);
+        };
+        observe(client, id, base).await
+    }
+
+    async fn update(
+        &self,
+        call: &mut Call<'_>,
+        prior: &ObproxyModel,
+        plan: &ObproxyModel,
+        _base: &mut ObproxyModel,
+    ) -> Result<(), Fail> {
+        let Some(id) = prior.id else {
+            return Ok(());
+        };
+        // Hosts: add OBProxies before removing any, so the cluster never runs short.
+        let added: Vec<i64> = plan
+            .hosts
+            .iter()
+            .filter(|h| !prior.hosts.contains(h))
+            .copied()
+            .collect();
+        let removed: Vec<i64> = prior
+            .hosts
+            .iter()
+            .filter(|h| !plan.hosts.contains(h))
+            .copied()
+            .collect();
+        if !added.is_empty() {
+            let req = InstallObproxy {
+                host_ids: added.clone(),
+                sql_port: plan.sql_port.unwrap_or(2883),
+                exporter_port: plan.exporter_port.unwrap_or(2884),
+                rpc_port: plan.rpc_port,
+                version: plan.version.clone().unwrap_or_default(),
+            };
+            call.action = "Add OBProxies".into();
+            match call.client.add_obproxies(id, &req).await {
+                Ok(t) => call.wait(&[t.id]).await?,
+                Err(e) => {
+                    let at: Vec<usize> = added
+                        .iter()
+                        .filter_map(|h| plan.hosts.iter().position(|x| x == h))
+                        .collect();
+                    let path = attr_at(&e, &at, &[]).or(Some(AttrPath::root("hosts")));
+                    report(call.diags, "Add OBProxies", path, &e);
+                    return Err(Fail::Reported);
+                }
+            }
+        }
+        if !removed.is_empty() {
+            call.action = "Remove OBProxies".into();
+            let c = call.client.find_obproxy_cluster(id).await?;
+            let ids: Vec<i64> = (c.iter().flat_map(|c| &c.obproxies))
+                .filter(|p| p.host_id.is_some_and(|h| removed.contains(&h)))
+                .filter_map(|p| p.id)
+                .collect();
+            if !ids.is_empty() {
+                match call.client.delete_obproxies(id, &ids).await {
+                    Ok(t) => call.wait(&[t.id]).await?,
+                    Err(e) => {
+                        report(
+                            call.diags,
+                            "Remove OBProxies",
+                            Some(AttrPath::root("hosts")),
+                            &e,
+                        );
+                        return Err(Fail::Reported);
+                    }
+                }
+            }
+        }
+        // Links, keyed by cluster and user: link the new ones first (a cluster keeps one).
+        call.action = "Link OceanBase Clusters".into();
+        let key = |l: &LinkBlock| {
+            (
+                l.cluster_id,
+                l.username.clone().unwrap_or_else(|| PROXY_USER.into()),
+            )
+        };
+        let prior_keys: Vec<_> = prior.ob_link.iter().map(key).collect();
+        let plan_keys: Vec<_> = plan.ob_link.iter().map(key).collect();
+        let gone: Vec<&LinkBlock> = prior
+            .ob_link
+            .iter()
+            .filter(|l| !plan_keys.contains(&key(l)))
+            .collect();
+        let new: Vec<(usize, &LinkBlock)> = plan
+            .ob_link
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !prior_keys.contains(&key(l)))
+            .collect();
+        // A cluster whose user changes is unlinked before it is linked again.
+        let relinked: Vec<&LinkBlock> = gone
+            .iter()
+            .copied()
+            .filter(|g| new.iter().any(|(_, n)| n.cluster_id == g.cluster_id))
+            .collect();
+        for g in &relinked {
+            unlink(call, id, g).await?;
+        }
+        if !new.is_empty() {
+            let links = links_of(call, &new).await?;
+            if let Err(e) = call.client.add_ob_links(id, &links).await {
+                let at: Vec<usize> = new.iter().map(|(i, _)| *i).collect();
+                let path = attr_at(&e, &[], &at).or(Some(AttrPath::root("ob_link")));
+                report(call.diags, "Link OceanBase Clusters", path, &e);
+                return Err(Fail::Reported);
+            }
+        }
+        for g in gone.iter().filter(|g| !relinked.contains(g)) {
+            unlink(call, id, g).await?;
+        }
+        // Parameters: changed and new keys to their value, removed keys to OCP's default.
+        let (before, after) = (
+            prior.parameters.clone().unwrap_or_default(),
+            plan.parameters.clone().unwrap_or_default(),
+        );
+        let mut set: Vec<NameValue> = (after.iter())
+            .filter(|(k, v)| before.get(*k).is_none_or(|b| !same_value(b, v)))
+            .map(|(k, v)| NameValue {
+                name: k.clone(),
+                value: v.clone(),
+            })
+            .collect();
+        let reset: Vec<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+        if !reset.is_empty() {
+            let have = call.client.list_obproxy_parameters(id).await?;
+            for k in reset {
+                match have
+                    .iter()
+                    .find(|p| p.name == *k)
+                    .and_then(|p| p.default_value.clone())
+                {
+                    Some(d) => set.push(NameValue {
+                        name: k.clone(),
+                        value: d,
+                    }),
+                    None => {
+                        return Err(call.error(Some(AttrPath::root("parameters")), format!("OCP reports no default value of OBProxy parameter {k:?}, so it cannot be set back; keep it in `parameters` with the value you want.")));
+                    }
+                }
+            }
+        }
+        if !set.is_empty() {
+            call.action = "Set OBProxy Parameters".into();
+            if let Err(e) = call.client.set_obproxy_parameters(id, &set).await {
+                let path = e
+                    .field()
+                    .and_then(|f| f.body_index().or(f.index_of("parameters")))
+                    .and_then(|i| set.get(i))
+                    .map(|p| AttrPath::root("parameters").key(p.name.clone()));
+                report(
+                    call.diags,
+                    "Set OBProxy Parameters",
+                    path.or(Some(AttrPath::root("parameters"))),
+                    &e,
+                );
+                return Err(Fail::Reported);
+            }
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, call: &mut Call<'_>, state: &ObproxyModel) -> Result<(), Fail> {
+        let Some(id) = state.id else {
+            return Ok(());
+        };
+        let Some(task) = call.client.delete_obproxy_cluster(id).await? else {
+            return Ok(());
+        };
+        wait(call.client, call.ctx, &task, call.deadline).await?;
+        match call.client.find_obproxy_cluster(id).await {
+            Ok(Some(c)) => Err(call.error(None, format!("OCP task {} ended but OBProxy cluster {id} still exists (status {:?}). Run terraform destroy again once OCP has finished with it.", task.id, c.status.unwrap_or_default()))),
+            _ => Ok(()),
+        }
+    }
+
+    async fn import(
+        &self,
+        client: Option<&OcpClient>,
+        id: &str,
+    ) -> Result<ObproxyModel, ImportError> {
+        let client = client.ok_or(ImportError::NoClient)?;
+        let found = match id.parse::<i64>() {
+            Ok(n) => client.find_obproxy_cluster(n).await?,
+            Err(_) => client.find_obproxy_cluster_by_name(id).await?,
+        };
+        let c = found.ok_or_else(|| ImportError::NotFound(format!("OCP has no OBProxy cluster with id or name {id:?}. Expected \"<obproxy_cluster_id>\" or \"<name>\".")))?;
+        Ok(ObproxyModel {
+            id: Some(c.id),
+            ..ObproxyModel::default()
+        })
+    }
+
+    fn attr_of(&self, err: &ClientError, plan: &ObproxyModel) -> Option<AttrPath> {
+        let at: Vec<usize> = (0..plan.hosts.len()).collect();
+        let links: Vec<usize> = (0..plan.ob_link.len()).collect();
+        attr_at(err, &at, &links)
+    }
+}
+
+/// Unlinks the cluster of `l` (by its name, as OCP's path takes it).
+async fn unlink(call: &mut Call<'_>, id: i64, l: &LinkBlock) -> Result<(), Fail> {
+    let name = match &l.cluster_name {
+        Some(n) => n.clone(),
+        None => match call.client.find_cluster(l.cluster_id).await? {
+            Some(c) => c.name,
+            None => return Ok(()),
+        },
+    };
+    if let Err(e) = call.client.delete_ob_link(id, &name).await {
+        report(
+            call.diags,
+            "Unlink OceanBase Cluster",
+            Some(AttrPath::root("ob_link")),
+            &e,
+        );
+        return Err(Fail::Reported);
+    }
+    Ok(())
+}
+
+/// What `data "ocp_obproxy_cluster"` is given: the id or the name.
+#[derive(Deserialize)]
+pub struct ObproxySelector {
+    id: Option<i64>,
+    name: Option<String>,
+}
+
+/// The state of `data "ocp_obproxy_cluster"` and an entry of `ocp_obproxy_clusters`.
+#[derive(Serialize)]
+pub struct ObproxyEntry {
+    id: i64,
+    name: String,
+    hosts: Vec<i64>,
+    sql_port: Option<i64>,
+    exporter_port: Option<i64>,
+    work_mode: Option<String>,
+    status: Option<String>,
+    proxies: Vec<ProxyEntry>,
+    linked_cluster_ids: Vec<i64>,
+}
+
+impl ObproxyEntry {
+    fn of(c: &ObproxyCluster, ids: &BTreeMap<String, i64>) -> ObproxyEntry {
+        let m = ObproxyModel::from_ocp(c, ids, None, &ObproxyModel::default());
+        ObproxyEntry {
+            id: c.id,
+            name: c.name.clone(),
+            hosts: m.hosts,
+            sql_port: m.sql_port,
+            exporter_port: m.exporter_port,
+            work_mode: m.work_mode,
+            status: m.status,
+            proxies: m.proxies.unwrap_or_default(),
+            linked_cluster_ids: m.ob_link.iter().map(|l| l.cluster_id).collect(),
+        }
+    }
+}
+
+/// The attributes every OBProxy cluster read by a data source has.
+fn entry_attrs() -> Vec<(&'static str, Attr)> {
+    vec![
+        (
+            "hosts",
+            Attr::list(Type::Number)
+                .computed()
+                .doc("Ids of the hosts running its OBProxies."),
+        ),
+        (
+            "sql_port",
+            Attr::int().computed().doc("SQL port of its OBProxies."),
+        ),
+        (
+            "exporter_port",
+            Attr::int()
+                .computed()
+                .doc("Exporter port of its OBProxies."),
+        ),
+        (
+            "work_mode",
+            Attr::string().computed().doc("`CONFIG_URL` or `RS_LIST`."),
+        ),
+        (
+            "status",
+            Attr::string().computed().doc("Status as OCP reports it."),
+        ),
+        (
+            "proxies",
+            Attr::list(proxy_type())
+                .computed()
+                .doc("The OBProxies: `host_id`, `ip`, `sql_port`, `status`."),
+        ),
+        (
+            "linked_cluster_ids",
+            Attr::list(Type::Number)
+                .computed()
+                .doc("OCP ids of the OceanBase clusters it serves."),
+        ),
+    ]
+}
+
+/// `data "ocp_obproxy_cluster"`: one OBProxy cluster, by id or name.
+pub struct ObproxyClusterDataSource;
+
+#[tonic::async_trait]
+impl OcpData for ObproxyClusterDataSource {
+    type Config = ObproxySelector;
+    type State = ObproxyEntry;
+    const TYPE_NAME: &'static str = "ocp_obproxy_cluster";
+    const ACTION: &'static str = "Read OBProxy Cluster";
+
+    fn schema(&self) -> Schema {
+        let s = Schema::new("Reads one OBProxy cluster, by `id` or `name`.")
+            .attr(
+                "id",
+                Attr::int()
+                    .optional()
+                    .computed()
+                    .doc("OCP id of the OBProxy cluster. Set `id` or `name`."),
+            )
+            .attr(
+                "name",
+                Attr::string()
+                    .optional()
+                    .computed()
+                    .doc("Name of the OBProxy cluster. Set `id` or `name`."),
+            );
+        entry_attrs().into_iter().fold(s, |s, (n, a)| s.attr(n, a))
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        #[derive(Deserialize)]
+        struct Sel {
+            id: Option<Known<i64>>,
+            name: Option<Known<String>>,
+        }
+        if let Some(s) = read_model::<Sel>(config, diags) {
+            if s.id.is_some() == s.name.is_some() {
+                diags.error(
+                    "Invalid OBProxy Cluster Selector",
+                    "Set exactly one of `id` and `name`.",
+                );
+            }
+        }
+    }
+
+    async fn read(
+        &self,
+        client: &OcpClient,
+        sel: ObproxySelector,
+        diags: &mut Diagnostics,
+    ) -> Result<ObproxyEntry, Fail> {
+        let (found, attr, what) = match (sel.id, &sel.name) {
+            (Some(id), _) => (client.find_obproxy_cluster(id).await?, "id", id.to_string()),
+            (None, Some(n)) => (
+                client.find_obproxy_cluster_by_name(n).await?,
+                "name",
+                format!("{n:?}"),
+            ),
+            (None, None) => return Err(Fail::Reported),
+        };
+        let Some(c) = found else {
+            diags.attr_error(AttrPath::root(attr), "OBProxy Cluster Not Found", format!("OCP has no OBProxy cluster {what}; `data \"ocp_obproxy_clusters\"` lists them."));
+            return Err(Fail::Reported);
+        };
+        Ok(ObproxyEntry::of(&c, &cluster_ids(client).await?))
+    }
+}
+
+/// `data "ocp_obproxy_clusters"`: every OBProxy cluster.
+pub struct ObproxyClustersDataSource;
+
+/// The configuration of `ocp_obproxy_clusters`.
+#[derive(Deserialize)]
+pub struct ObproxyListConfig {}
+
+/// The state of `ocp_obproxy_clusters`.
+#[derive(Serialize)]
+pub struct ObproxyList {
+    clusters: Vec<ObproxyEntry>,
+}
+
+#[tonic::async_trait]
+impl OcpData for ObproxyClustersDataSource {
+    type Config = ObproxyListConfig;
+    type State = ObproxyList;
+    const TYPE_NAME: &'static str = "ocp_obproxy_clusters";
+    const ACTION: &'static str = "List OBProxy Clusters";
+
+    fn schema(&self) -> Schema {
+        let b = Block::new("An OBProxy cluster.")
+            .attr("id", Attr::int().computed().doc("OCP id."))
+            .attr("name", Attr::string().computed().doc("Name."));
+        let entry = entry_attrs()
+            .into_iter()
+            .fold(b, |b, (n, a)| b.attr(n, a))
+            .implied_type();
+        Schema::new("Lists every OBProxy cluster OCP manages, by id.")
+            .attr("clusters", Attr::list(entry).computed().doc("The OBProxy clusters: `id`, `name`, `hosts`, `sql_port`, `exporter_port`, `work_mode`, `status`, `proxies` and `linked_cluster_ids`."))
+    }
+
+    async fn read(
+        &self,
+        client: &OcpClient,
+        _: ObproxyListConfig,
+        _: &mut Diagnostics,
+    ) -> Result<ObproxyList, Fail> {
+        let ids = cluster_ids(client).await?;
+        let mut list = Vec::new();
+        for c in client.list_obproxy_clusters().await? {
+            // The list item may leave out the OBProxies: the detail has them.
+            let c = match c.obproxies.is_empty() {
+                true => client.find_obproxy_cluster(c.id).await?.unwrap_or(c),
+                false => c,
+            };
+            list.push(ObproxyEntry::of(&c, &ids));
+        }
+        list.sort_by_key(|e| e.id);
+        Ok(ObproxyList { clusters: list })
+    }
+}
+
+#[cfg(test)]
+mod tests;
