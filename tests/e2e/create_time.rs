@@ -225,6 +225,42 @@ data "ocp_host" "zone4" {
     delete = "10m"
   }"#,
         ),
+        honoured(
+            "ocp_obproxy_cluster",
+            "p",
+            r#"  name              = "create-proxy"
+  hosts             = [1003008]
+  version           = "obproxy-ce-4.2.3.0-3.el7.x86_64.rpm"
+  sql_port          = 3883
+  exporter_port     = 3884
+  rpc_port          = 3885
+  work_mode         = "RS_LIST"
+  proxysys_password = "Proxysys_Pa55-word"
+  proxyro_password  = "Proxyro_Pa55-word"
+  parameters        = { client_max_connections = "100", enable_strict_kernel_release = "True" }
+  ob_link {
+    cluster_id = 1000001
+    username   = "proxyro_app"
+    connect_as = "app@orders"
+  }
+  timeouts {
+    create = "10m"
+    update = "10m"
+    delete = "10m"
+  }"#,
+        ),
+        refused(
+            "ocp_obproxy_cluster",
+            "used",
+            r#"  name    = "used-proxy"
+  hosts   = [1003009, 1003001]
+  version = "obproxy-ce-4.2.1.0-11.el7.x86_64.rpm"
+  ob_link {
+    cluster_id = 1000001
+  }"#,
+            "hosts",
+            "already used by OB cluster demo-cluster",
+        ),
     ];
     run_rows(&sim, extra, &rows);
 }

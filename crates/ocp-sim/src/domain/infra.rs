@@ -632,7 +632,9 @@ impl HostFilter {
                 .statuses
                 .as_ref()
                 .is_none_or(|l| l.iter().any(|s| s.eq_ignore_ascii_case(&h.status)))
-            && self.used.is_none_or(|u| u == server.is_some())
+            && self.used.is_none_or(|u| {
+                u == (server.is_some() || store.obproxy.proxy_on_host(h.id).is_some())
+            })
             && self.included.as_ref().is_none_or(has)
             && self.excluded.as_ref().is_none_or(|l| !has(l))
             && self.keyword.as_deref().is_none_or(|k| {

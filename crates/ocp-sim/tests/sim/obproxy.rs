@@ -59,6 +59,15 @@ async fn lifecycle_takes_and_releases_hosts() {
     assert_eq!(p["defaultValue"], "true");
 
     // The host is taken: neither another proxy nor an OBServer may use it.
+    let free = c.data("/api/v2/compute/hosts?used=false&size=100").await;
+    assert!(
+        !free["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id"] == 1_003_004),
+        "{free}"
+    );
     c.post(CLUSTERS, body("p2", &[1_003_005, 1_003_004]))
         .await
         .assert_err(400, "ILLEGAL_ARGUMENT", "obproxyInstallParam.hostIds[1]");
