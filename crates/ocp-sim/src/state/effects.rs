@@ -36,6 +36,8 @@ pub enum Effect {
     Host(HostEffect),
     /// `Tenant data backup` / `Cluster data backup`.
     BackupNow(BackupNowEffect),
+    /// `Upgrade OB cluster`.
+    Upgrade(UpgradeEffect),
 }
 
 /// The side effects of tenant tasks (see [`Effect`]).
@@ -269,5 +271,25 @@ impl From<HostEffect> for Effect {
 impl From<BackupNowEffect> for Effect {
     fn from(e: BackupNowEffect) -> Self {
         Effect::BackupNow(e)
+    }
+}
+
+/// The side effects of `Upgrade OB cluster` (see [`Effect`]): `UPGRADING` while it runs; on
+/// success the new versions and `RUNNING`; failure or rollback restore `former`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpgradeEffect {
+    /// The cluster.
+    pub cluster_id: i64,
+    /// Status before the task.
+    pub former: String,
+    /// Four-digit version after the upgrade.
+    pub ob_version: String,
+    /// `version-build` after the upgrade.
+    pub full_version: String,
+}
+
+impl From<UpgradeEffect> for Effect {
+    fn from(e: UpgradeEffect) -> Self {
+        Effect::Upgrade(e)
     }
 }
