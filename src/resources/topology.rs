@@ -577,7 +577,7 @@ impl OcpObject for ClusterResource {
                     .await;
                 if let Err(e) = r {
                     base.root_password = prior.root_password.clone();
-                    return Err(Fail::at(e, AttrPath::root("root_password")));
+                    return Err(refused(call, AttrPath::root("root_password"), &e));
                 }
             }
         }
@@ -591,7 +591,7 @@ impl OcpObject for ClusterResource {
             base.rpm_name = prior.rpm_name.clone();
             let req = UpgradeClusterRequest::for_package(rpm);
             let task = (call.client.upgrade_cluster(id, &req).await)
-                .map_err(|e| Fail::at(e, AttrPath::root("rpm_name")))?;
+                .map_err(|e| refused(call, AttrPath::root("rpm_name"), &e))?;
             // OCP took the package: recorded before the wait (an interrupted wait resumes the
             // task at the next apply); a FAILED task leaves the running package in state.
             base.rpm_name = plan.rpm_name.clone();
@@ -708,6 +708,13 @@ fn refuse_idc_changes(prior: &ClusterModel, config: &ClusterPlan, diags: &mut Di
     }
 }
 
+/// Reports OCP's refusal of the update's current step (`call.action`, e.g. `Add Zone
+/// "zone3"`) on `path`.
+fn refused(call: &mut Call<'_>, path: AttrPath, e: &ClientError) -> Fail {
+    report(call.diags, &call.action, Some(path), e);
+    Fail::Reported
+}
+
 /// The zone and OBServer changes of one cluster update, by zone name (the block order is the
 /// user's and changes nothing in OCP).
 struct ZoneChanges {
@@ -777,7 +784,7 @@ impl ZoneChanges {
                 Ok(a) => a,
                 Err(e) => {
                     let path = e.field().and_then(|f| zone_attr(&f, Some(zone(*i))));
-                    return Err(Fail::at(e, path.unwrap_or_else(|| zone(*i))));
+                    return Err(refused(call, path.unwrap_or_else(|| zone(*i)), &e));
                 }
             };
             match added {
@@ -802,19 +809,19 @@ impl ZoneChanges {
         for (i, name, hosts) in &self.added_servers {
             call.action = format!("Add OBServers to Zone {name:?}");
             let task = call.client.add_servers(id, name, hosts).await;
-            let task = task.map_err(|e| Fail::at(e, zone(*i).attr("servers")))?;
+            let task = task.map_err(|e| refused(call, zone(*i).attr("servers"), &e))?;
             call.wait(&[task.id]).await?;
         }
         for (i, name, hosts) in &self.removed_servers {
             call.action = format!("Remove OBServers from Zone {name:?}");
             let task = call.client.delete_servers(id, hosts).await;
-            let task = task.map_err(|e| Fail::at(e, zone(*i).attr("servers")))?;
+            let task = task.map_err(|e| refused(call, zone(*i).attr("servers"), &e))?;
             call.wait(&[task.id]).await?;
         }
         for z in &self.removed_zones {
             call.action = format!("Remove Zone {:?}", z.name);
             let task = call.client.delete_zone(id, &z.name).await;
-            if let Some(t) = task.map_err(|e| Fail::at(e, AttrPath::root("zone")))? {
+            if let Some(t) = task.map_err(|e| refused(call, AttrPath::root("zone"), &e))? {
                 call.wait(&[t.id]).await?;
             }
         }

@@ -233,3 +233,60 @@ resource \"ocp_zone\" \"z\" {{
     tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
     assert_eq!(zone4(&sim), None);
 }
+
+/// A step OCP refuses after an earlier one succeeded: the error is on the zone block it
+/// concerns, the state keeps what OCP already did, and the corrected configuration then
+/// plans nothing.
+#[test]
+fn a_refused_step_keeps_what_ocp_already_did() {
+    let sim = start_sim(0.05);
+    let two = [("zone1", "hz1", &[H1][..]), ("zone2", "hz2", &[H2][..])];
+    let tf = TfProject::new()
+        .file("main.tf", &cluster(RPM, PW1, false, &two))
+        .with_sim(&sim);
+    tf.init();
+    tf.apply().success();
+    let id = state_values(&tf, "ocp_cluster.c")["id"].as_i64().unwrap();
+    // zone3 is added first; then OCP refuses host 1003008 (in hz2) for zone1 (in hz1).
+    let wrong = [
+        ("zone1", "hz1", &[H1, 1_003_008][..]),
+        ("zone2", "hz2", &[H2][..]),
+        ("zone3", "hz3", &[H3][..]),
+    ];
+    set_main(&tf, &cluster(RPM, PW1, false, &wrong));
+    let r = tf.apply().failure();
+    assert!(
+        r.stderr
+            .contains("Unable to Add OBServers to Zone \"zone1\""),
+        "{}",
+        r.all()
+    );
+    assert!(r.stderr.contains("1003008"), "{}", r.all());
+    assert_eq!(
+        zones_of(&sim, id),
+        vec![
+            ("zone1".to_string(), vec![H1]),
+            ("zone2".to_string(), vec![H2]),
+            ("zone3".to_string(), vec![H3]),
+        ]
+    );
+    let zones: Vec<String> = state_values(&tf, "ocp_cluster.c")["zone"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        zones,
+        ["zone1", "zone2", "zone3"],
+        "the added zone is in state"
+    );
+    let fixed = [
+        ("zone1", "hz1", &[H1][..]),
+        ("zone2", "hz2", &[H2][..]),
+        ("zone3", "hz3", &[H3][..]),
+    ];
+    set_main(&tf, &cluster(RPM, PW1, false, &fixed));
+    assert_empty_plan(&tf, "the refused step");
+    tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
+}
