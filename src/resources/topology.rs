@@ -3,12 +3,15 @@
 //! adapter records, waits, reads back and resumes; this file says what is particular to them.
 //!
 //! API: ocp-api.md §3.1 (create-cluster body), §3.2 (zones), §3.3 (OBServers), §5 #2, #12,
-//! #13. Cluster creation, deletion, zone and server changes are async OCP tasks.
+//! #13; the cluster's root password and upgrade calls: `docs/ocp-api-cluster-day2.md`.
+//! Cluster creation, deletion, upgrade, zone and server changes are async OCP tasks.
 //!
 //! Why two resources: the `zone` blocks of `ocp_cluster` are the zones the cluster is created
-//! with (OCP's create call takes them) and changing them replaces the cluster; zones added
-//! later are `ocp_zone` resources, whose servers change in place. The cluster's state only
-//! tracks its own zones, so the two never fight over a zone.
+//! with (OCP's create call takes them) and the zones added or removed later through it; a zone
+//! can also be its own `ocp_zone` resource. The cluster's state only tracks its own zones, so
+//! the two never fight over a zone. Nothing but the name, the type and the sys tenant's
+//! primary zone replaces a cluster: the root password, the package (an upgrade) and the
+//! zones and their servers change in place, each OCP task waited on in turn.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -17,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::api::cluster::{
     AddZoneRequest, Cluster, ClusterZone, CreateClusterRequest, CreateClusterZone, NameValue,
+    UpgradeClusterRequest,
 };
 use crate::client::api::tenant::TenantFilter;
 use crate::client::{ClientError, Created, OcpClient, OcpField, Secret, TaskInstance};
@@ -71,6 +75,7 @@ pub struct ClusterModel {
     zone: Vec<ZoneBlock>,
     #[serde(default)]
     startup_parameter: Vec<StartupParameter>,
+    deletion_protection: Option<bool>,
 }
 
 /// What validating and planning an `ocp_cluster` looks at, in its configuration and plan
@@ -81,6 +86,8 @@ struct ClusterPlan {
     root_password: Option<Known<String>>,
     primary_zone: Option<Known<String>>,
     status: Option<Known<String>>,
+    ob_version: Option<Known<String>>,
+    full_version: Option<Known<String>>,
     #[serde(default, skip_serializing)]
     zone: Option<Known<Vec<ZoneConfig>>>,
 }
@@ -92,6 +99,7 @@ type Hosts = Option<Known<Vec<Option<Known<i64>>>>>;
 #[derive(Deserialize)]
 struct ZoneConfig {
     name: Option<Known<String>>,
+    idc_name: Option<Known<String>>,
     servers: Hosts,
 }
 
@@ -265,6 +273,7 @@ impl ClusterModel {
             create_time: or(&c.create_time, &base.create_time),
             full_version: or(&c.full_version, &base.full_version),
             zone,
+            deletion_protection: base.deletion_protection.or(Some(false)),
             ..base.clone()
         }
     }
@@ -295,6 +304,10 @@ const CLUSTER_FIELDS: &[(&str, &str)] = &[
     ("rpmName", "rpm_name"),
     ("fullVersion", "rpm_name"),
     ("primaryZone", "primary_zone"),
+    ("newPassword", "root_password"),
+    ("rpmFileName", "rpm_name"),
+    ("destVersion", "rpm_name"),
+    ("operatingSystem", "rpm_name"),
 ];
 
 /// Whether an existing cluster found under the planned name is the one this create made
@@ -331,7 +344,7 @@ fn still_there(
 }
 
 fn zone_block() -> Block {
-    Block::new("A zone the cluster is created with, and its OBServers. Changing these replaces the cluster; add zones later with `ocp_zone`.")
+    Block::new("A zone of the cluster and its OBServers: the zones it is created with, and zones added or removed later. Adding or removing a block adds or removes the zone in place, and changing `servers` adds or removes OBServers in place (additions first, each OCP task waited on). A zone or OBServer that holds tenant replicas is not removed: the apply stops with an error naming the tenants. The IDC of an existing zone cannot change.")
         .attr("name", Attr::string().required().validate(NotBlank).doc("Zone name, unique in the cluster, such as `zone1`."))
         .attr("idc_name", Attr::string().required().validate(NotBlank).doc("Name (not id) of the IDC the zone's hosts are in, e.g. `ocp_idc.hz1.name`."))
         .attr("servers", Attr::list(Type::Number).required().doc("Ids of the hosts that run the zone's OBServers, e.g. `[ocp_host.a.id]`. At least one; each host free and in the zone's IDC."))
@@ -344,19 +357,20 @@ impl OcpObject for ClusterResource {
     const NOUN: &'static str = "Cluster";
 
     fn schema(&self) -> Schema {
-        Schema::new("An OceanBase cluster created by OCP on hosts it knows. Creation runs as a long OCP task that Terraform waits on. The `zone` blocks are the zones it is created with; add zones later with `ocp_zone`.")
+        Schema::new("An OceanBase cluster created by OCP on hosts it knows. Creation runs as a long OCP task that Terraform waits on. A running cluster is never replaced for a day-2 change: the root password, the package (an upgrade), `deletion_protection` and the `zone` blocks (zones and their OBServers added or removed) change in place, each OCP task waited on in turn. A zone may also be managed on its own with `ocp_zone`.")
             .attr("id", Attr::int().computed().use_state_for_unknown().doc("OCP id of the cluster; also the import id (the name works too)."))
             .attr("name", Attr::string().required().requires_replace().validate(NotBlank).doc("Cluster name, unique in OCP. Changing it replaces the cluster."))
             .attr("type", Attr::string().default(Value::string("PRIMARY")).requires_replace().validate(OneOf(&["PRIMARY", "STANDBY"])).doc("`PRIMARY` or `STANDBY`. Default `PRIMARY`. Changing it replaces the cluster."))
-            .attr("rpm_name", Attr::string().required().requires_replace().validate(NotBlank).doc("The OBServer package OCP installs, which decides the OceanBase version, such as `oceanbase-4.2.1.0-100000102023092807.el7.x86_64.rpm`. Changing it replaces the cluster."))
-            .attr("root_password", Attr::string().required().sensitive().doc("Password of `root@sys`. OCP never returns it, and OCP's API documents no call to change it: set it at creation; a later change is refused at plan time."))
+            .attr("rpm_name", Attr::string().required().validate(NotBlank).doc("The OBServer package OCP installs, which decides the OceanBase version, such as `oceanbase-4.2.1.0-100000102023092807.el7.x86_64.rpm`. Changing it upgrades the cluster in place through OCP's upgrade call (a rolling upgrade, waited on); OCP accepts only a newer build. A package of the running build is no change."))
+            .attr("root_password", Attr::string().required().sensitive().doc("Password of `root@sys`. Changed in place through OCP's cluster change-password call. OCP never returns it, so Terraform cannot see a change made outside it."))
             .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().requires_replace().validate(super::PrimaryZoneSyntax).doc("Zone priority of the sys tenant's leaders, e.g. `zone1;zone2,zone3`. Read back from the `sys` tenant; when not set, OCP's choice. Changing it replaces the cluster."))
             .attr("ob_cluster_id", Attr::int().computed().use_state_for_unknown().doc("OceanBase's own cluster id."))
             .attr("status", Attr::string().computed().doc("Cluster status as OCP reports it, such as `RUNNING`."))
             .attr("ob_version", Attr::string().computed().use_state_for_unknown().doc("OceanBase version installed."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When OCP created the cluster."))
             .attr("full_version", Attr::string().computed().use_state_for_unknown().doc("Full build version OCP reports, such as `4.2.1.0-100000102023092807`."))
-            .block("zone", NestedBlock::list(zone_block()).items(1, 0).requires_replace())
+            .attr("deletion_protection", Attr::bool().default(Value::Bool(false)).doc("While `true`, `terraform destroy` (or a replacement) fails with an error instead of deleting the cluster. Default `false`. Changed in place; not sent to OCP."))
+            .block("zone", NestedBlock::list(zone_block()).items(1, 0))
             .block(
                 "startup_parameter",
                 NestedBlock::list(
@@ -366,7 +380,7 @@ impl OcpObject for ClusterResource {
                 )
                 .requires_replace(),
             )
-            .timeouts(&[("create", Duration::from_secs(60 * 60)), ("delete", Duration::from_secs(30 * 60))])
+            .timeouts(&[("create", Duration::from_secs(60 * 60)), ("update", Duration::from_secs(60 * 60)), ("delete", Duration::from_secs(30 * 60))])
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -430,22 +444,16 @@ impl OcpObject for ClusterResource {
                 keep_in_place(resp, "rpm_name");
             }
         }
-        if let Some(mine) = &prior.root_password {
-            let changed = match &config.root_password {
-                Some(Known::Unknown) => false,
-                Some(Known::Value(p)) => p != mine,
-                None => true,
-            };
-            if changed {
-                resp.diags.attr_error(
-                    AttrPath::root("root_password"),
-                    "Cannot Change the Cluster Root Password",
-                    "OCP's API documents no call to change root@sys's password. Change it in OCP, then set the new value here with `terraform state rm` and `terraform import`, or keep the old value.",
-                );
+        // Another package is an upgrade: OCP reports the new versions once it is done.
+        if let (Some(Known::Value(want)), Some(mine)) = (&planned.rpm_name, &prior.rpm_name) {
+            if want != mine {
+                planned.ob_version = Some(Known::Unknown);
+                planned.full_version = Some(Known::Unknown);
             }
         }
-        // An in-place update sends nothing to OCP (it only records the root password after an
-        // import, values an import could not know, or `timeouts`): computed values stay.
+        refuse_idc_changes(&prior, &config, &mut resp.diags);
+        // In-place changes end with the cluster running as before: the status stays (a change
+        // OCP made meanwhile shows at the next refresh).
         if resp.requires_replace.is_empty() {
             planned.status = prior.status.clone().map(Known::Value);
         }
@@ -536,15 +544,64 @@ impl OcpObject for ClusterResource {
             .map(|o| ClusterModel::from_ocp(&o, base)))
     }
 
-    /// Only values OCP does not return (the root password, and after an import the startup
-    /// parameters or package) or `timeouts` change in place; none reaches OCP.
+    /// The in-place changes, in this order: refuse removals of zones or OBServers that hold
+    /// tenant replicas (before anything is changed); the root password; new zones, then new
+    /// OBServers of kept zones; OBServers removed from kept zones, then removed zones; last
+    /// the upgrade. Each OCP task is waited on through [`Call::wait`] before the next call,
+    /// so an interrupted apply resumes it. `base` tracks what OCP took: zones still to be
+    /// removed stay in it (the read-back drops those OCP no longer has), and the package and
+    /// password only change once OCP accepted them.
     async fn update(
         &self,
-        _call: &mut Call<'_>,
-        _prior: &ClusterModel,
-        _plan: &ClusterModel,
-        _base: &mut ClusterModel,
+        call: &mut Call<'_>,
+        prior: &ClusterModel,
+        plan: &ClusterModel,
+        base: &mut ClusterModel,
     ) -> Result<(), Fail> {
+        let Some(id) = prior.id else {
+            return Ok(());
+        };
+        let changes = ZoneChanges::between(prior, plan);
+        if let Err(f) = refuse_held(call, id, &changes).await {
+            // Refused before any change: the state stays what it was.
+            *base = prior.clone();
+            return Err(f);
+        }
+        base.zone.extend(changes.removed_zones.iter().cloned());
+        if prior.root_password != plan.root_password {
+            if let Some(pw) = &plan.root_password {
+                call.action = "Change the Cluster Root Password".into();
+                let r = call
+                    .client
+                    .change_cluster_password(id, &Secret::new(pw.as_str()))
+                    .await;
+                if let Err(e) = r {
+                    base.root_password = prior.root_password.clone();
+                    return Err(refused(call, AttrPath::root("root_password"), &e));
+                }
+            }
+        }
+        changes.apply(call, id, base).await?;
+        let upgrade = match (&prior.rpm_name, &plan.rpm_name) {
+            (Some(mine), Some(want)) if mine != want => Some(want),
+            _ => None,
+        };
+        if let Some(rpm) = upgrade {
+            call.action = "Upgrade Cluster".into();
+            base.rpm_name = prior.rpm_name.clone();
+            let req = UpgradeClusterRequest::for_package(rpm);
+            let task = (call.client.upgrade_cluster(id, &req).await)
+                .map_err(|e| refused(call, AttrPath::root("rpm_name"), &e))?;
+            // OCP took the package: recorded before the wait (an interrupted wait resumes the
+            // task at the next apply); a FAILED task leaves the running package in state.
+            base.rpm_name = plan.rpm_name.clone();
+            if let Err(f) = call.wait(&[task.id]).await {
+                if !call.left_pending() {
+                    base.rpm_name = prior.rpm_name.clone();
+                }
+                return Err(f);
+            }
+        }
         Ok(())
     }
 
@@ -554,8 +611,8 @@ impl OcpObject for ClusterResource {
         plan: &ClusterModel,
         state: &mut ClusterModel,
     ) -> Result<(), Fail> {
-        // The plan kept the status (nothing here changes the cluster); a change OCP made
-        // meanwhile shows at the next refresh, not as an inconsistent result.
+        // The plan kept the status (every change ends with the cluster running as before); a
+        // change OCP made meanwhile shows at the next refresh, not as an inconsistent result.
         if plan.status.is_some() {
             state.status = plan.status.clone();
         }
@@ -611,6 +668,272 @@ impl OcpObject for ClusterResource {
             None => attr_by_field(err, CLUSTER_FIELDS),
         }
     }
+
+    fn check_delete(&self, state: &ClusterModel, diags: &mut Diagnostics) {
+        if state.deletion_protection == Some(true) {
+            diags.attr_error(
+                AttrPath::root("deletion_protection"),
+                "Cluster Is Protected From Deletion",
+                format!(
+                    "Cluster {:?} has deletion_protection = true. Set it to false and apply before destroying or replacing the cluster.",
+                    state.name
+                ),
+            );
+        }
+    }
+}
+
+/// Refuses, at plan time, a new IDC for a zone the cluster has: OCP moves no zone between
+/// IDCs. The error is on the zone's `idc_name`.
+fn refuse_idc_changes(prior: &ClusterModel, config: &ClusterPlan, diags: &mut Diagnostics) {
+    let Some(zones) = config.zone.as_ref().and_then(Known::as_known) else {
+        return;
+    };
+    for (i, z) in zones.iter().enumerate() {
+        let (Some(name), Some(idc)) = (known(&z.name), known(&z.idc_name)) else {
+            continue;
+        };
+        let Some(mine) = prior.zone.iter().find(|p| p.name == *name) else {
+            continue;
+        };
+        if let Some(had) = mine.idc_name.as_ref().filter(|had| *had != idc) {
+            diags.attr_error(
+                AttrPath::root("zone").index(i).attr("idc_name"),
+                "Cannot Move a Zone to Another IDC",
+                format!(
+                    "Zone {name:?} runs in IDC {had:?}; OCP cannot move a zone to another IDC. Keep {had:?}, or add a zone under a new name in IDC {idc:?}, move the tenants' replicas there, and then remove zone {name:?}."
+                ),
+            );
+        }
+    }
+}
+
+/// Reports OCP's refusal of the update's current step (`call.action`, e.g. `Add Zone
+/// "zone3"`) on `path`.
+fn refused(call: &mut Call<'_>, path: AttrPath, e: &ClientError) -> Fail {
+    report(call.diags, &call.action, Some(path), e);
+    Fail::Reported
+}
+
+/// The zone and OBServer changes of one cluster update, by zone name (the block order is the
+/// user's and changes nothing in OCP).
+struct ZoneChanges {
+    /// New zones: their index in the plan and the block.
+    added_zones: Vec<(usize, ZoneBlock)>,
+    /// Hosts gaining an OBServer, per kept zone (its index in the plan and name).
+    added_servers: Vec<(usize, String, Vec<i64>)>,
+    /// Hosts losing their OBServer, per kept zone.
+    removed_servers: Vec<(usize, String, Vec<i64>)>,
+    /// Zones no longer configured.
+    removed_zones: Vec<ZoneBlock>,
+}
+
+impl ZoneChanges {
+    fn between(prior: &ClusterModel, plan: &ClusterModel) -> ZoneChanges {
+        let mut c = ZoneChanges {
+            added_zones: Vec::new(),
+            added_servers: Vec::new(),
+            removed_servers: Vec::new(),
+            removed_zones: (prior.zone.iter())
+                .filter(|p| !plan.zone.iter().any(|z| z.name == p.name))
+                .cloned()
+                .collect(),
+        };
+        for (i, z) in plan.zone.iter().enumerate() {
+            let Some(had) = prior.zone.iter().find(|p| p.name == z.name) else {
+                c.added_zones.push((i, z.clone()));
+                continue;
+            };
+            let gained: Vec<i64> = (z.servers.iter())
+                .filter(|h| !had.servers.contains(h))
+                .copied()
+                .collect();
+            let lost: Vec<i64> = (had.servers.iter())
+                .filter(|h| !z.servers.contains(h))
+                .copied()
+                .collect();
+            if !gained.is_empty() {
+                c.added_servers.push((i, z.name.clone(), gained));
+            }
+            if !lost.is_empty() {
+                c.removed_servers.push((i, z.name.clone(), lost));
+            }
+        }
+        c
+    }
+
+    /// Makes the changes in OCP in order (additions before removals, so no zone runs short of
+    /// OBServers), waiting on each task. An OCP refusal is reported on the zone block it
+    /// concerns.
+    async fn apply(
+        &self,
+        call: &mut Call<'_>,
+        id: i64,
+        base: &mut ClusterModel,
+    ) -> Result<(), Fail> {
+        let zone = |i: usize| AttrPath::root("zone").index(i);
+        for (i, z) in &self.added_zones {
+            call.action = format!("Add Zone {:?}", z.name);
+            let body = AddZoneRequest {
+                name: z.name.clone(),
+                idc_name: z.idc_name.clone().unwrap_or_default(),
+                servers: z.servers.clone(),
+                ..AddZoneRequest::default()
+            };
+            let added = match call.client.add_zone(id, &body).await {
+                Ok(a) => a,
+                Err(e) => {
+                    let path = e.field().and_then(|f| zone_attr(&f, Some(zone(*i))));
+                    return Err(refused(call, path.unwrap_or_else(|| zone(*i)), &e));
+                }
+            };
+            match added {
+                Created::New(t) => call.wait(&[t.id]).await?,
+                // Made by this call's own unanswered POST, where the plan puts it.
+                Created::Adopted(found) if found.idc_name == z.idc_name => {}
+                Created::Adopted(found) | Created::Existing(found) => {
+                    // Not made by this apply: never recorded, never removed by Terraform.
+                    base.zone.retain(|b| b.name != found.name);
+                    return Err(call.error(
+                        Some(zone(*i).attr("name")),
+                        format!(
+                            "Cluster {id} already has a zone {:?} (IDC {:?}) that this apply did not add. Terraform never takes over a zone it did not create: remove this `zone` block, or manage that zone with `ocp_zone` (terraform import ocp_zone.<resource name> {}).",
+                            found.name,
+                            found.idc_name.as_deref().unwrap_or(""),
+                            import_id::join(&[id.to_string(), found.name.clone()]),
+                        ),
+                    ));
+                }
+            }
+        }
+        for (i, name, hosts) in &self.added_servers {
+            call.action = format!("Add OBServers to Zone {name:?}");
+            let task = call.client.add_servers(id, name, hosts).await;
+            let task = task.map_err(|e| refused(call, zone(*i).attr("servers"), &e))?;
+            call.wait(&[task.id]).await?;
+        }
+        for (i, name, hosts) in &self.removed_servers {
+            call.action = format!("Remove OBServers from Zone {name:?}");
+            let task = call.client.delete_servers(id, hosts).await;
+            let task = task.map_err(|e| refused(call, zone(*i).attr("servers"), &e))?;
+            call.wait(&[task.id]).await?;
+        }
+        for z in &self.removed_zones {
+            call.action = format!("Remove Zone {:?}", z.name);
+            let task = call.client.delete_zone(id, &z.name).await;
+            if let Some(t) = task.map_err(|e| refused(call, AttrPath::root("zone"), &e))? {
+                call.wait(&[t.id]).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Tenants holding replicas in the zones or units on the OBServers of the hosts given, as
+/// `(what, tenant names)` pairs for messages: a zone's tenants from OCP's `zoneList` of each
+/// tenant (§3.4.2), a host's from the tenants' units (§3.4) on the OBServer it runs.
+async fn replica_holders(
+    client: &OcpClient,
+    cluster_id: i64,
+    zones: &[String],
+    hosts: &[i64],
+) -> Result<Vec<(Holder, Vec<String>)>, ClientError> {
+    if zones.is_empty() && hosts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tenants = client
+        .list_tenants(Some(cluster_id), &TenantFilter::default())
+        .await?;
+    let mut out = Vec::new();
+    for z in zones {
+        let names: Vec<String> = (tenants.iter())
+            .filter(|t| {
+                let listed = t.zone_list.as_deref().unwrap_or_default();
+                listed.split(',').any(|x| x.trim() == z) || t.zones.iter().any(|r| r.name == *z)
+            })
+            .map(|t| t.name.clone())
+            .collect();
+        if !names.is_empty() {
+            out.push((Holder::Zone(z.clone()), names));
+        }
+    }
+    if hosts.is_empty() {
+        return Ok(out);
+    }
+    let servers: Vec<(i64, Option<i64>, Option<String>)> = (client.list_zones(cluster_id).await?)
+        .into_iter()
+        .flat_map(|z| z.servers)
+        .filter_map(|s| Some((s.host_id.filter(|h| hosts.contains(h))?, s.id, s.ip)))
+        .collect();
+    let mut by_host: Vec<(i64, Vec<String>)> = Vec::new();
+    for t in &tenants {
+        let units = match client.list_tenant_units(cluster_id, t.id).await {
+            Ok(u) => u,
+            Err(e) if e.is_not_found() => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        for (host, sid, ip) in &servers {
+            let on = |u: &&crate::client::api::cluster::TenantUnit| {
+                (sid.is_some() && u.server_id == *sid) || (ip.is_some() && u.server_ip == *ip)
+            };
+            if units.iter().any(|u| on(&u)) {
+                match by_host.iter_mut().find(|(h, _)| h == host) {
+                    Some((_, names)) if !names.contains(&t.name) => names.push(t.name.clone()),
+                    Some(_) => {}
+                    None => by_host.push((*host, vec![t.name.clone()])),
+                }
+            }
+        }
+    }
+    out.extend(by_host.into_iter().map(|(h, n)| (Holder::Host(h), n)));
+    Ok(out)
+}
+
+/// What holds tenant replicas: a zone (by name) or the OBServer of a host (by host id).
+enum Holder {
+    Zone(String),
+    Host(i64),
+}
+
+/// The message of a removal refused because `holder` holds replicas of `tenants`.
+fn held_message(holder: &Holder, tenants: &[String]) -> String {
+    let what = match holder {
+        Holder::Zone(z) => format!("Zone {z:?} holds replicas"),
+        Holder::Host(h) => format!("The OBServer on host {h} holds units"),
+    };
+    format!(
+        "{what} of tenant(s) {}; OCP cannot remove it while they are there. Move those replicas away first (for an `ocp_tenant`, remove this zone from its `zone` blocks and apply), then remove it. Nothing was changed.",
+        tenants.join(", ")
+    )
+}
+
+/// Refuses, before any change, an update that would remove a zone or OBServer holding tenant
+/// replicas: one error per holder, on the `zone` block (for a removed zone, on `zone`).
+async fn refuse_held(call: &mut Call<'_>, id: i64, c: &ZoneChanges) -> Result<(), Fail> {
+    let zones: Vec<String> = c.removed_zones.iter().map(|z| z.name.clone()).collect();
+    let hosts: Vec<i64> = (c.removed_servers.iter())
+        .flat_map(|(_, _, h)| h.iter().copied())
+        .collect();
+    let held = replica_holders(call.client, id, &zones, &hosts).await?;
+    if held.is_empty() {
+        return Ok(());
+    }
+    for (holder, tenants) in &held {
+        let path = match holder {
+            Holder::Zone(_) => AttrPath::root("zone"),
+            Holder::Host(h) => (c.removed_servers.iter())
+                .find(|(_, _, hs)| hs.contains(h))
+                .map_or(AttrPath::root("zone"), |(i, _, _)| {
+                    AttrPath::root("zone").index(*i).attr("servers")
+                }),
+        };
+        call.diags.attr_error(
+            path,
+            "Cannot Remove What Holds Tenant Replicas",
+            held_message(holder, tenants),
+        );
+    }
+    Err(Fail::Reported)
 }
 
 /// The `ocp_zone` resource.
@@ -672,12 +995,12 @@ impl OcpObject for ZoneResource {
     const NOUN: &'static str = "Zone";
 
     fn schema(&self) -> Schema {
-        Schema::new("A zone added to an existing cluster, with its OBServers. OCP refuses to remove a zone that still holds tenant replicas. (Zones written in `ocp_cluster` are the ones the cluster is created with; this resource is for zones added later.)\n\nOBServers are the `servers` list of their zone rather than a resource of their own: OCP adds OBServers to a named zone by host id and creates a zone together with its first OBServers, each OBServer belongs to exactly one zone and one host, and a zone cannot be empty. One list of host ids per zone reads the way a deployment is drawn, and a change of servers shows in the plan as one in-place change of that list.")
+        Schema::new("A zone added to an existing cluster, with its OBServers. OCP refuses to remove a zone that still holds tenant replicas. (A zone is managed either as a `zone` block of its `ocp_cluster` or as an `ocp_zone`, never both: the cluster's state only tracks its own blocks.)\n\nOBServers are the `servers` list of their zone rather than a resource of their own: OCP adds OBServers to a named zone by host id and creates a zone together with its first OBServers, each OBServer belongs to exactly one zone and one host, and a zone cannot be empty. One list of host ids per zone reads the way a deployment is drawn, and a change of servers shows in the plan as one in-place change of that list.")
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<zone_name>`, also the import id."))
             .attr("cluster_id", Attr::int().required().requires_replace().doc("OCP id of the cluster, e.g. `ocp_cluster.main.id`. Changing it replaces the zone."))
             .attr("name", Attr::string().required().requires_replace().validate(NotBlank).doc("Zone name, unique in the cluster. Changing it replaces the zone."))
             .attr("idc_name", Attr::string().required().requires_replace().validate(NotBlank).doc("Name of the IDC of the zone's hosts. Changing it replaces the zone."))
-            .attr("servers", Attr::list(Type::Number).required().doc("Ids of the hosts running the zone's OBServers. Adding or removing hosts adds or removes OBServers in place (OCP refuses to remove one that holds tenant units)."))
+            .attr("servers", Attr::list(Type::Number).required().doc("Ids of the hosts running the zone's OBServers. Adding or removing hosts adds or removes OBServers in place, additions first, each OCP task waited on. An OBServer that holds tenant units is not removed: the apply stops before any change with an error naming the tenants."))
             .attr("region_name", Attr::string().computed().use_state_for_unknown().doc("Region of the zone's IDC."))
             .attr("status", Attr::string().computed().doc("Zone status as OCP reports it, such as `RUNNING`."))
             .timeouts(&[("create", Duration::from_secs(30 * 60)), ("update", Duration::from_secs(30 * 60)), ("delete", Duration::from_secs(30 * 60))])
@@ -755,6 +1078,19 @@ impl OcpObject for ZoneResource {
         let (c, have, want) = (prior.cluster_id, &prior.servers, &plan.servers);
         let added: Vec<i64> = want.iter().filter(|h| !have.contains(h)).copied().collect();
         let removed: Vec<i64> = have.iter().filter(|h| !want.contains(h)).copied().collect();
+        // Refused before any change: an OBServer holding tenant units (OCP would refuse it
+        // after the additions were made).
+        let held = replica_holders(call.client, c, &[], &removed).await?;
+        if !held.is_empty() {
+            for (holder, tenants) in &held {
+                call.diags.attr_error(
+                    AttrPath::root("servers"),
+                    "Cannot Remove What Holds Tenant Replicas",
+                    held_message(holder, tenants),
+                );
+            }
+            return Err(Fail::Reported);
+        }
         // Add before removing, so the zone never runs short of OBServers.
         if !added.is_empty() {
             let task = call.client.add_servers(c, &prior.name, &added).await;

@@ -366,7 +366,9 @@ fn a_reimported_cluster_plans_no_replacement_and_keeps_its_status() {
     );
     assert!(
         r.stdout.contains("0 to add, 1 to change, 0 to destroy")
-            && r.stdout.contains("root_password = (sensitive value)")
+            && r.stdout
+                .lines()
+                .any(|l| l.contains("+ root_password ") && l.contains("= (sensitive value)"))
             && r.stdout.contains("+ startup_parameter {"),
         "only what OCP never returns is recorded:\n{}",
         r.stdout

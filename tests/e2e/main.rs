@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backup;
+mod cluster_day2;
 mod clusters;
 mod compute;
 mod create_time;

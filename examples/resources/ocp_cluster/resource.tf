@@ -20,6 +20,12 @@ resource "ocp_cluster" "orders" {
   root_password = var.cluster_root_password
   primary_zone  = "zone1;zone2,zone3"
 
+  # Day-2 changes happen in place: a new root_password goes through OCP's change-password
+  # call, a newer rpm_name upgrades the cluster, and zone blocks (or hosts in `servers`)
+  # added or removed add or remove zones and OBServers. Set deletion_protection = true to
+  # make `terraform destroy` refuse to delete the cluster.
+  deletion_protection = false
+
   # One zone per host, in the host's IDC, with one OBServer on it.
   dynamic "zone" {
     for_each = data.ocp_host.ob
@@ -37,6 +43,7 @@ resource "ocp_cluster" "orders" {
 
   timeouts {
     create = "2h"
+    update = "2h"
   }
 }
 

@@ -5,6 +5,10 @@
 //! .../zones/{zoneName}` and `POST .../zones/{zoneName}/start|stop|restart` (§3.2, §5 #12). The
 //! cluster object's zone/server shape is §5 #13's proposed answer; every field but `id` and
 //! `name` is optional here so that a differing OCP still decodes.
+//!
+//! Day-2 calls the reference lists without a path (§3.1 "Upgrade", "Change sys root password")
+//! follow OCP's own API pages, cited beside each call; `docs/ocp-api-cluster-day2.md` collects
+//! them, with what is inferred.
 
 use serde::{Deserialize, Serialize};
 
@@ -238,6 +242,84 @@ pub struct AddZoneRequest {
     pub startup_parameters: Vec<NameValue>,
 }
 
+/// The upgrade-cluster body (`POST /api/v2/ob/clusters/{id}/upgrade`).
+///
+/// Source: OCP API "Upgrade an OceanBase cluster", two versions of the page:
+/// <https://en.oceanbase.com/docs/common-ocp-10000000001484172> (OCP 3.x/4.x: `{rpmFileName*}`)
+/// and <https://en.oceanbase.com/docs/common-ocp-10000000002169663> (newer: `rpmFileName`
+/// deprecated; `upgradeMode*` (`ROLLING`), `destVersion*` such as `2.2.77-202204041221`,
+/// `operatingSystem*` such as `el7`, `freezeServer`, `zoneOrder`). Both answer a TaskInstance.
+///
+/// Decision (inferred, one place): send both forms, so that either OCP finds what it requires:
+/// `rpmFileName` always, and the newer fields derived from the package name
+/// (`oceanbase-<version>-<build>.<os>.<arch>.rpm`), with `upgradeMode` `ROLLING` (the
+/// documented example; a rolling upgrade keeps the cluster serving). A name that does not
+/// have that shape sends `rpmFileName` alone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpgradeClusterRequest {
+    /// The OBServer package to upgrade to.
+    pub rpm_file_name: String,
+    /// `ROLLING` (newer OCP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upgrade_mode: Option<String>,
+    /// `<version>-<build>` of the package (newer OCP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dest_version: Option<String>,
+    /// Operating system tag of the package, e.g. `el7` (newer OCP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operating_system: Option<String>,
+}
+
+/// The upgrade mode sent with [`UpgradeClusterRequest`] (the decision is documented there).
+pub const UPGRADE_MODE: &str = "ROLLING";
+
+impl UpgradeClusterRequest {
+    /// The body that upgrades to package `rpm` (see the type's docs for what is derived).
+    pub fn for_package(rpm: &str) -> UpgradeClusterRequest {
+        let parsed = package_parts(rpm);
+        UpgradeClusterRequest {
+            rpm_file_name: rpm.to_string(),
+            upgrade_mode: parsed.as_ref().map(|_| UPGRADE_MODE.to_string()),
+            dest_version: parsed.as_ref().map(|p| p.0.clone()),
+            operating_system: parsed.map(|p| p.1),
+        }
+    }
+}
+
+/// `(<version>-<build>, <os>)` of an OBServer package named
+/// `oceanbase[-ce]-<version>-<build>.<os>.<arch>.rpm`, when it has that shape.
+pub fn package_parts(rpm: &str) -> Option<(String, String)> {
+    let stem = rpm.strip_suffix(".rpm")?;
+    let mut dots = stem.rsplitn(3, '.');
+    let (_arch, os, rest) = (dots.next()?, dots.next()?, dots.next()?);
+    // `rest` is `oceanbase-4.2.1.0-100000102023092807`: the last two `-` parts.
+    let mut dashes = rest.rsplitn(3, '-');
+    let (build, version, name) = (dashes.next()?, dashes.next()?, dashes.next()?);
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.');
+    (name.starts_with("oceanbase") && digits(version) && digits(build) && !os.is_empty())
+        .then(|| (format!("{version}-{build}"), os.to_string()))
+}
+
+/// A unit of a tenant (`GET .../tenants/{tenantId}/units`, §3.4): where one of its resource
+/// units runs.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantUnit {
+    /// Unit id.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub id: Option<i64>,
+    /// OCP id of the OBServer the unit runs on.
+    #[serde(default, deserialize_with = "de_opt_i64")]
+    pub server_id: Option<i64>,
+    /// IP of that OBServer.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub server_ip: Option<String>,
+    /// Zone of the unit.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub zone_name: Option<String>,
+}
+
 /// An async operation on a whole cluster or one zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LifecycleAction {
@@ -361,6 +443,46 @@ impl OcpClient {
     ) -> Result<TaskInstance, ClientError> {
         self.post_once(&format!("{CLUSTERS}/{id}/{}", action.segment()), &())
             .await
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/changePassword {newPassword, saveToCredential: false}`:
+    /// changes the password of `root@sys` (sync, no `data`; repeating it sets the same value).
+    ///
+    /// Source: OCP API "Change the password of the sys tenant administrator of a cluster",
+    /// <https://en.oceanbase.com/docs/common-ocp-10000000001899994> (seed 000: "modify the
+    /// password of an OB cluster").
+    pub async fn change_cluster_password(
+        &self,
+        id: i64,
+        new_password: &Secret,
+    ) -> Result<(), ClientError> {
+        self.change_password(&format!("{CLUSTERS}/{id}"), new_password)
+            .await
+    }
+
+    /// `POST /api/v2/ob/clusters/{id}/upgrade` (async; sent once, never repeated): upgrades the
+    /// cluster's OBServers to another package. Source and body: [`UpgradeClusterRequest`].
+    pub async fn upgrade_cluster(
+        &self,
+        id: i64,
+        req: &UpgradeClusterRequest,
+    ) -> Result<TaskInstance, ClientError> {
+        self.post_once(&format!("{CLUSTERS}/{id}/upgrade"), req)
+            .await
+    }
+
+    /// Units of a tenant (`GET .../tenants/{tenantId}/units`, §3.4), to tell which OBServers
+    /// hold its replicas.
+    pub async fn list_tenant_units(
+        &self,
+        cluster_id: i64,
+        tenant_id: i64,
+    ) -> Result<Vec<TenantUnit>, ClientError> {
+        self.list_all(
+            &format!("{CLUSTERS}/{cluster_id}/tenants/{tenant_id}/units"),
+            &[],
+        )
+        .await
     }
 
     /// `POST .../zones` (async), through [`OcpClient::post_create`] with a look-up by zone

@@ -129,20 +129,10 @@ fn a_cluster_without_full_version_keeps_the_configured_rpm_name() {
     );
 }
 
-#[test]
-fn the_root_password_cannot_change_and_an_unset_primary_zone_stays_as_read() {
-    let rpm = "x.rpm";
-    let mut prior = config(rpm, vec![]);
-    prior.set_attr("id", Value::from_i64(7));
-    prior.set_attr("status", Value::string("RUNNING"));
-    let mut cfg = config(rpm, vec![]);
-    // Not configured, and OCP reported none: null, never unknown (which would replace).
-    let r = plan_of(&prior, &cfg, &[]);
-    assert_eq!(r.planned.get("primary_zone"), Some(&Value::Null));
-    assert!(r.requires_replace.is_empty(), "{:?}", r.requires_replace);
-    cfg.set_attr("root_password", Value::string("Other_Pa55-word"));
+/// The plan of `cfg` over `prior` with the diagnostics `modify_plan` gives (not asserted).
+fn plan_with_diags(prior: &Value, cfg: &Value) -> PlanResponse {
     let schema = ClusterResource.schema();
-    let (planned, requires_replace) = crate::framework::plan::plan(&schema, &prior, &cfg, &cfg);
+    let (planned, requires_replace) = crate::framework::plan::plan(&schema, prior, cfg, cfg);
     let mut resp = PlanResponse {
         planned,
         requires_replace,
@@ -150,32 +140,187 @@ fn the_root_password_cannot_change_and_an_unset_primary_zone_stays_as_read() {
         diags: Diagnostics::new(),
     };
     let req = PlanRequest {
-        prior: &prior,
-        config: &cfg,
+        prior,
+        config: cfg,
         prior_private: &[],
     };
     ClusterResource.modify_plan(&req, &mut resp);
+    resp
+}
+
+/// A created one-zone cluster's state: `config` with what OCP reported.
+fn running(rpm: &str) -> Value {
+    let mut prior = config(rpm, vec![]);
+    prior.set_attr("id", Value::from_i64(7));
+    prior.set_attr("status", Value::string("RUNNING"));
+    prior.set_attr("ob_version", Value::string("4.2.1.0"));
+    prior.set_attr("full_version", Value::string("4.2.1.0-100000102023092807"));
+    prior.set_attr("deletion_protection", Value::Bool(false));
+    prior
+}
+
+const RPM: &str = "oceanbase-4.2.1.0-100000102023092807.el7.x86_64.rpm";
+const NEXT_RPM: &str = "oceanbase-4.2.2.0-100000192024011915.el7.x86_64.rpm";
+
+#[test]
+fn password_package_and_zones_change_in_place_and_an_unset_primary_zone_stays_as_read() {
+    let prior = running(RPM);
+    let mut cfg = config(RPM, vec![]);
+    // Not configured, and OCP reported none: null, never unknown (which would replace).
+    let r = plan_of(&prior, &cfg, &[]);
+    assert_eq!(r.planned.get("primary_zone"), Some(&Value::Null));
+    assert!(r.requires_replace.is_empty(), "{:?}", r.requires_replace);
+    cfg.set_attr("root_password", Value::string("Other_Pa55-word"));
+    let r = plan_of(&prior, &cfg, &[]);
+    assert!(r.requires_replace.is_empty(), "{:?}", r.requires_replace);
+    assert_eq!(r.planned.get("status"), Some(&Value::string("RUNNING")));
     assert_eq!(
-        resp.diags.0[0].path,
-        Some(AttrPath::root("root_password")),
+        r.planned.get("ob_version"),
+        Some(&Value::string("4.2.1.0")),
+        "no upgrade, the version stays"
+    );
+    // Another package: an upgrade in place, whose versions OCP reports after it.
+    cfg.set_attr("rpm_name", Value::string(NEXT_RPM));
+    let r = plan_of(&prior, &cfg, &[]);
+    assert!(r.requires_replace.is_empty(), "{:?}", r.requires_replace);
+    assert_eq!(r.planned.get("ob_version"), Some(&Value::Unknown));
+    assert_eq!(r.planned.get("full_version"), Some(&Value::Unknown));
+    // Another zone and another server: in place.
+    let zones = Value::List(vec![
+        Value::object([
+            ("name", Value::string("zone1")),
+            ("idc_name", Value::string("sh1")),
+            (
+                "servers",
+                Value::List(vec![Value::from_i64(11), Value::from_i64(14)]),
+            ),
+        ]),
+        Value::object([
+            ("name", Value::string("zone2")),
+            ("idc_name", Value::string("sh2")),
+            ("servers", Value::List(vec![Value::from_i64(12)])),
+        ]),
+    ]);
+    cfg.set_attr("zone", zones);
+    let r = plan_of(&prior, &cfg, &[]);
+    assert!(r.requires_replace.is_empty(), "{:?}", r.requires_replace);
+}
+
+#[test]
+fn a_package_of_the_running_build_is_no_upgrade() {
+    let prior = running(RPM);
+    let cfg = config(
+        "oceanbase-4.2.1.0-100000102023092807.el7.aarch64.rpm",
+        vec![],
+    );
+    let r = plan_of(&prior, &cfg, &[]);
+    assert_eq!(r.planned.get("rpm_name"), Some(&Value::string(RPM)));
+    assert_eq!(r.planned.get("ob_version"), Some(&Value::string("4.2.1.0")));
+}
+
+#[test]
+fn a_zone_cannot_move_to_another_idc() {
+    let prior = running(RPM);
+    let mut cfg = config(RPM, vec![]);
+    cfg.set_attr(
+        "zone",
+        Value::List(vec![Value::object([
+            ("name", Value::string("zone1")),
+            ("idc_name", Value::string("sh9")),
+            ("servers", Value::List(vec![Value::from_i64(11)])),
+        ])]),
+    );
+    let r = plan_with_diags(&prior, &cfg);
+    assert!(r.diags.has_errors());
+    assert_eq!(
+        r.diags.0[0].path,
+        Some(AttrPath::root("zone").index(0).attr("idc_name")),
         "{:?}",
-        resp.diags
+        r.diags
     );
-    // An unknown password is checked once it is known.
-    let mut unknown = cfg.clone();
-    unknown.set_attr("root_password", Value::Unknown);
-    let mut resp = PlanResponse {
-        diags: Diagnostics::new(),
-        ..resp
+    assert!(r.diags.0[0].detail.contains("sh1"), "{:?}", r.diags);
+}
+
+fn zb(name: &str, idc: &str, servers: &[i64]) -> ZoneBlock {
+    ZoneBlock {
+        name: name.into(),
+        idc_name: Some(idc.into()),
+        servers: servers.to_vec(),
+    }
+}
+
+#[test]
+fn zone_changes_are_found_by_name_not_by_position() {
+    let prior = ClusterModel {
+        zone: vec![
+            zb("zone1", "a", &[1, 2]),
+            zb("zone2", "b", &[3]),
+            zb("zone3", "c", &[4]),
+        ],
+        ..ClusterModel::default()
     };
-    ClusterResource.modify_plan(
-        &PlanRequest {
-            config: &unknown,
-            ..req
-        },
-        &mut resp,
+    let plan = ClusterModel {
+        zone: vec![
+            zb("zone2", "b", &[3, 5]),
+            zb("zone4", "d", &[6]),
+            zb("zone1", "a", &[2]),
+        ],
+        ..ClusterModel::default()
+    };
+    let c = ZoneChanges::between(&prior, &plan);
+    assert_eq!(c.added_zones.len(), 1);
+    assert_eq!(
+        (c.added_zones[0].0, c.added_zones[0].1.name.as_str()),
+        (1, "zone4")
     );
-    assert!(!resp.diags.has_errors(), "{:?}", resp.diags);
+    assert_eq!(c.added_servers, vec![(0, "zone2".to_string(), vec![5])]);
+    assert_eq!(c.removed_servers, vec![(2, "zone1".to_string(), vec![1])]);
+    assert_eq!(
+        c.removed_zones
+            .iter()
+            .map(|z| z.name.as_str())
+            .collect::<Vec<_>>(),
+        ["zone3"]
+    );
+    // The same zones in another order change nothing.
+    let same = ClusterModel {
+        zone: vec![
+            zb("zone3", "c", &[4]),
+            zb("zone2", "b", &[3]),
+            zb("zone1", "a", &[2, 1]),
+        ],
+        ..ClusterModel::default()
+    };
+    let c = ZoneChanges::between(&prior, &same);
+    assert!(c.added_zones.is_empty() && c.removed_zones.is_empty());
+    assert!(c.added_servers.is_empty() && c.removed_servers.is_empty());
+}
+
+#[test]
+fn a_refused_removal_names_the_tenants() {
+    let m = held_message(&Holder::Zone("zone2".into()), &["sys".into(), "t1".into()]);
+    assert!(m.contains("zone2") && m.contains("sys, t1"), "{m}");
+    let m = held_message(&Holder::Host(1003007), &["t1".into()]);
+    assert!(m.contains("1003007") && m.contains("t1"), "{m}");
+}
+
+#[test]
+fn deletion_protection_refuses_destroy() {
+    let state = ClusterModel {
+        name: "c".into(),
+        deletion_protection: Some(true),
+        ..ClusterModel::default()
+    };
+    let mut d = Diagnostics::new();
+    ClusterResource.check_delete(&state, &mut d);
+    assert_eq!(d.0[0].path, Some(AttrPath::root("deletion_protection")));
+    let mut d = Diagnostics::new();
+    let off = ClusterModel {
+        deletion_protection: Some(false),
+        ..state
+    };
+    ClusterResource.check_delete(&off, &mut d);
+    assert!(!d.has_errors());
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //! | [`tasks`] | the async task engine (§2): progress, locks, retry/rollback/skip/cancel |
 //! | [`tenants`] | tenant writes (§3.4) and their effects |
 //! | [`topology`] | cluster create/delete, zones and OBServers (§3.2, §3.3) and their effects |
+//! | [`clusters`] | cluster root password and upgrade, and the upgrade's effect |
 //! | [`power`] | cluster and zone start/stop/restart and their effects |
 //! | [`compute`] | regions, IDCs, host types, credentials, hosts (§3.1, §3.7) |
 //! | [`infra`] | shared checks and shapes of the compute and topology families |
@@ -24,6 +25,7 @@ use crate::error::ApiError;
 use crate::state::{Effect, HookKind, Store};
 
 pub mod backup;
+pub mod clusters;
 pub mod compute;
 pub mod db_objects;
 pub mod infra;
@@ -48,6 +50,7 @@ impl Effect {
             Effect::Host(e) => e.run(kind, store),
             Effect::BackupNow(e) => e.run(kind, store, task_id),
             Effect::Obproxy(e) => e.run(kind, store),
+            Effect::Upgrade(e) => e.run(kind, store),
         }
     }
 }

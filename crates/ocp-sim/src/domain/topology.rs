@@ -76,7 +76,7 @@ fn names_json(names: &[String]) -> Vec<Value> {
     names.iter().map(|n| json!(n)).collect()
 }
 
-fn with_subtasks(mut spec: TaskSpec, subtasks: &[(&str, &str)]) -> TaskSpec {
+pub(crate) fn with_subtasks(mut spec: TaskSpec, subtasks: &[(&str, &str)]) -> TaskSpec {
     for (n, class) in subtasks {
         spec = spec.subtask(n, &format!("{PKG}.{class}"));
     }
@@ -85,7 +85,7 @@ fn with_subtasks(mut spec: TaskSpec, subtasks: &[(&str, &str)]) -> TaskSpec {
 
 /// Cluster task with the §4.5 context (`cluster_name`, `ob_cluster_id`, `service_*`,
 /// `former_cluster_status`).
-fn cluster_task(c: &Cluster, name: &str) -> TaskSpec {
+pub(crate) fn cluster_task(c: &Cluster, name: &str) -> TaskSpec {
     TaskSpec::new(name)
         .cluster(c.id)
         .string("cluster_name", &c.name)

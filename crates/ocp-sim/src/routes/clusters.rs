@@ -9,6 +9,8 @@
 //! | `GET /api/v2/ob/clusters/{id}/servers` | paged; `regionName`, `idcName` filters |
 //! | `POST /api/v2/ob/clusters/{id}/start` \| `stop` \| `restart` | async (TaskInstance) |
 //! | `POST /api/v2/ob/clusters/{id}/zones/{zoneName}/start` \| `stop` \| `restart` | async |
+//! | `POST /api/v2/ob/clusters/{id}/changePassword` | sync, no data ([`crate::domain::clusters`]) |
+//! | `POST /api/v2/ob/clusters/{id}/upgrade` | async ([`crate::domain::clusters`]) |
 //!
 //! Status model (our decision, §5 #13 lists only the stable values): cluster, zone and server
 //! statuses are `RUNNING` / `STOPPED`, with `STARTING` / `STOPPING` / `RESTARTING` while a task
@@ -24,7 +26,7 @@
 //! gives 400 `RESOURCE_BUSY` first (§5 #21).
 
 use super::answer;
-use crate::domain::{power, topology};
+use crate::domain::{clusters, power, topology};
 use crate::state::effects::Action;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -218,4 +220,20 @@ pub(crate) async fn batch_delete_servers(
     body: Bytes,
 ) -> ApiResult {
     answer(topology::batch_delete_servers(&mut st.lock(), &id, &body))
+}
+
+pub(crate) async fn change_password(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    answer(clusters::change_password(&mut st.lock(), &id, &body))
+}
+
+pub(crate) async fn upgrade(
+    State(st): State<SharedState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    answer(clusters::upgrade(&mut st.lock(), &id, &body))
 }

@@ -52,6 +52,11 @@ pub fn api() -> Router<SharedState> {
             post(clusters::restart_cluster),
         )
         .route(
+            "/api/v2/ob/clusters/{id}/changePassword",
+            post(clusters::change_password),
+        )
+        .route("/api/v2/ob/clusters/{id}/upgrade", post(clusters::upgrade))
+        .route(
             "/api/v2/ob/clusters/{id}/zones",
             get(clusters::list_zones).post(clusters::add_zone),
         )

@@ -38,6 +38,8 @@ pub enum Effect {
     BackupNow(BackupNowEffect),
     /// OBProxy cluster and OBProxy tasks.
     Obproxy(super::obproxy::ObproxyEffect),
+    /// `Upgrade OB cluster`.
+    Upgrade(UpgradeEffect),
 }
 
 /// The side effects of tenant tasks (see [`Effect`]).
@@ -285,5 +287,25 @@ impl From<BackupNowEffect> for Effect {
 impl From<super::obproxy::ObproxyEffect> for Effect {
     fn from(e: super::obproxy::ObproxyEffect) -> Self {
         Effect::Obproxy(e)
+    }
+}
+
+/// The side effects of `Upgrade OB cluster` (see [`Effect`]): `UPGRADING` while it runs; on
+/// success the new versions and `RUNNING`; failure or rollback restore `former`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpgradeEffect {
+    /// The cluster.
+    pub cluster_id: i64,
+    /// Status before the task.
+    pub former: String,
+    /// Four-digit version after the upgrade.
+    pub ob_version: String,
+    /// `version-build` after the upgrade.
+    pub full_version: String,
+}
+
+impl From<UpgradeEffect> for Effect {
+    fn from(e: UpgradeEffect) -> Self {
+        Effect::Upgrade(e)
     }
 }

@@ -10,6 +10,7 @@ mod support;
 mod api;
 mod backup;
 mod clock;
+mod cluster_day2;
 mod db_objects;
 mod faults;
 mod infra;

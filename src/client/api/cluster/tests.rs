@@ -182,3 +182,67 @@ fn a_list_answer_with_an_undecodable_item_is_an_error_naming_it() {
     .unwrap_or_else(|| panic!("servers that are a number must not decode"));
     assert!(e.starts_with("contents[1].servers: invalid type"), "{e}");
 }
+
+#[test]
+fn the_upgrade_body_carries_both_forms_ocp_documents() {
+    let req =
+        UpgradeClusterRequest::for_package("oceanbase-4.2.2.0-100000192024011915.el7.x86_64.rpm");
+    let v = serde_json::to_value(&req).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        v,
+        json!({"rpmFileName": "oceanbase-4.2.2.0-100000192024011915.el7.x86_64.rpm",
+               "upgradeMode": "ROLLING", "destVersion": "4.2.2.0-100000192024011915",
+               "operatingSystem": "el7"})
+    );
+    assert_eq!(
+        package_parts("oceanbase-ce-4.2.1.0-100000102023092807.el8.aarch64.rpm"),
+        Some(("4.2.1.0-100000102023092807".into(), "el8".into()))
+    );
+    // A name of another shape sends the package name alone.
+    for odd in [
+        "x.rpm",
+        "oceanbase.rpm",
+        "oceanbase-4.2-abc.el7.x86_64.rpm",
+        "foo-1-2.el7.x86_64.rpm",
+    ] {
+        assert_eq!(package_parts(odd), None, "{odd}");
+        let v = serde_json::to_value(UpgradeClusterRequest::for_package(odd))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(v, json!({"rpmFileName": odd}));
+    }
+}
+
+#[tokio::test]
+async fn cluster_password_and_upgrade_calls_reach_ocp() {
+    let sim = TestSim::start(0.05).await;
+    let client = sim.client();
+    let id = sim.demo_cluster_id(&client).await;
+    ok(client
+        .change_cluster_password(id, &Secret::new("New_root_pw_1"))
+        .await);
+    let err = client
+        .change_cluster_password(id, &Secret::new("weak"))
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("a weak password is refused"));
+    assert_eq!(
+        err.field().map(|f| f.leaf().to_string()).as_deref(),
+        Some("newPassword")
+    );
+    let req =
+        UpgradeClusterRequest::for_package("oceanbase-4.2.2.0-100000192024011915.el7.x86_64.rpm");
+    let task = ok(client.upgrade_cluster(id, &req).await);
+    assert_eq!(task.cluster_id, Some(id));
+    let c = ok(client.find_cluster(id).await).unwrap_or_else(|| panic!("cluster"));
+    assert_eq!(c.status.as_deref(), Some("UPGRADING"));
+    let tenants = ok(client.list_tenants(Some(id), &Default::default()).await);
+    let sys = tenants
+        .iter()
+        .find(|t| t.name == "sys")
+        .unwrap_or_else(|| panic!("sys"));
+    let units = ok(client.list_tenant_units(id, sys.id).await);
+    assert_eq!(units.len(), 3, "{units:?}");
+    assert!(units
+        .iter()
+        .all(|u| u.server_id.is_some() && u.zone_name.is_some()));
+}
