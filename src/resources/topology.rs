@@ -425,23 +425,20 @@ impl OcpObject for ClusterResource {
             planned.primary_zone = prior.primary_zone.clone().map(Known::Value);
             keep_in_place(resp, "primary_zone");
         }
-        // Values OCP does not return were not known to an import (or, for `rpm_name`, when
-        // OCP reports no build): recording the configured ones is no change to the cluster
-        // (design rule R6).
-        if prior.rpm_name.is_none() {
-            keep_in_place(resp, "rpm_name");
-        }
+        // Values OCP does not return were not known to an import: recording the configured
+        // ones is no change to the cluster (design rule R6). (The same holds for `rpm_name`
+        // when OCP reports no build: with no package in state, the update records the
+        // configured one and upgrades nothing.)
         if was_imported(req.prior_private) && prior.startup_parameter.is_empty() {
             keep_in_place(resp, "startup_parameter");
         }
         // A package of the same build as the running one is the same version: keep the prior
-        // name (it may have been derived on import) rather than replace the cluster.
+        // name (it may have been derived on import) rather than upgrade to what runs.
         if let (Some(Known::Value(cfg)), Some(mine), Some(fv)) =
             (&config.rpm_name, &prior.rpm_name, &prior.full_version)
         {
             if cfg != mine && cfg.contains(fv.as_str()) && mine.contains(fv.as_str()) {
                 planned.rpm_name = Some(Known::Value(mine.clone()));
-                keep_in_place(resp, "rpm_name");
             }
         }
         // Another package is an upgrade: OCP reports the new versions once it is done.
