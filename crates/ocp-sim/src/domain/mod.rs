@@ -14,6 +14,7 @@
 //! | [`infra`] | shared checks and shapes of the compute and topology families |
 //! | [`backup`] | backup strategies, schedules, backupNow (§3.8) |
 //! | [`db_objects`] | databases, OB users, roles and privileges (§3.5, §3.6) |
+//! | [`parameters`] | cluster and tenant parameters and their catalogue (§3.1, §3.4) |
 //! | [`rules`] | field checks shared by the families (names, passwords, whitelists, ...) |
 
 use serde_json::Value;
@@ -25,6 +26,7 @@ pub mod backup;
 pub mod compute;
 pub mod db_objects;
 pub mod infra;
+pub mod parameters;
 pub mod power;
 pub mod rules;
 pub mod tasks;

@@ -42,12 +42,14 @@ pub mod backup;
 pub mod db_objects;
 pub mod effects;
 pub mod model;
+pub mod parameters;
 pub mod task;
 
 pub use backup::BackupState;
 pub use db_objects::TenantObjects;
 pub use effects::{Effect, HookKind};
 pub use model::*;
+pub use parameters::ParameterState;
 pub use task::Task;
 
 /// Default login of the simulator (OCP's well-known initial admin account).
@@ -200,6 +202,9 @@ pub struct Store {
     pub tenant_objects: BTreeMap<i64, TenantObjects>,
     /// Backup strategies, schedules and backup task rows .
     pub backup: BackupState,
+    /// Cluster and tenant parameters set away from their defaults.
+    #[serde(default)]
+    pub parameters: ParameterState,
     next_ids: BTreeMap<IdKind, i64>,
     /// Set when a task outcome (or a scheduled backup) changed the state outside a write
     /// request; cleared when the state is saved (`--state-file`).
@@ -234,6 +239,7 @@ impl Store {
             next_ob_tenant_id: FIRST_OB_TENANT_ID,
             tenant_objects: BTreeMap::new(),
             backup: BackupState::default(),
+            parameters: ParameterState::default(),
             credentials: BTreeMap::new(),
             server_capacity: (16.0, 64.0),
             next_ids: BTreeMap::new(),

@@ -13,6 +13,7 @@ mod clock;
 mod db_objects;
 mod faults;
 mod infra;
+mod parameters;
 mod restart;
 mod shape_chaos;
 mod strict;
