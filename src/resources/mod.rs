@@ -20,9 +20,11 @@ pub mod db_user;
 pub mod host;
 pub mod import_id;
 pub mod ownership;
+pub mod parameters;
 pub mod privileges;
 pub mod tenant;
 pub mod topology;
+pub mod unit_specs;
 
 pub mod unique;
 #[cfg(test)]
@@ -87,6 +89,9 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         >::default())),
         Arc::new(Data(host::HostDataSource)),
         Arc::new(Data(host::HostsDataSource)),
+        Arc::new(Data(parameters::ClusterParametersDataSource)),
+        Arc::new(Data(parameters::TenantParametersDataSource)),
+        Arc::new(Data(unit_specs::UnitSpecsDataSource)),
     ]
 }
 

@@ -30,6 +30,7 @@ use crate::lifecycle::{
 };
 use crate::value::{Known, Type, Value};
 
+use super::parameters::Owner::Cluster as ClusterOf;
 use super::unique::{refuse_duplicates, Duplicate, Keyed};
 use super::{import_id, refuse_existing, Existing};
 
@@ -71,6 +72,7 @@ pub struct ClusterModel {
     zone: Vec<ZoneBlock>,
     #[serde(default)]
     startup_parameter: Vec<StartupParameter>,
+    parameters: Option<super::parameters::Params>,
 }
 
 /// What validating and planning an `ocp_cluster` looks at, in its configuration and plan
@@ -356,6 +358,7 @@ impl OcpObject for ClusterResource {
             .attr("ob_version", Attr::string().computed().use_state_for_unknown().doc("OceanBase version installed."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When OCP created the cluster."))
             .attr("full_version", Attr::string().computed().use_state_for_unknown().doc("Full build version OCP reports, such as `4.2.1.0-100000102023092807`."))
+            .attr("parameters", super::parameters::attr("cluster"))
             .block("zone", NestedBlock::list(zone_block()).items(1, 0).requires_replace())
             .block(
                 "startup_parameter",
@@ -531,21 +534,62 @@ impl OcpObject for ClusterResource {
         let Some(id) = base.id else {
             return Ok(None);
         };
-        Ok(observe(client, id)
+        let Some(mut m) = observe(client, id)
             .await?
-            .map(|o| ClusterModel::from_ocp(&o, base)))
+            .map(|o| ClusterModel::from_ocp(&o, base))
+        else {
+            return Ok(None);
+        };
+        m.parameters = super::parameters::read(client, ClusterOf(id), &base.parameters).await?;
+        Ok(Some(m))
+    }
+
+    /// The cluster's `parameters`: OCP's create call has no field for them (§3.1), so they are
+    /// set through the parameter call once the create task succeeded.
+    async fn after_create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &ClusterModel,
+        state: &mut ClusterModel,
+    ) -> Result<(), Fail> {
+        let id = state.id.unwrap_or_default();
+        super::parameters::apply(
+            call,
+            ClusterOf(id),
+            &None,
+            &plan.parameters,
+            Vec::new(),
+            None,
+        )
+        .await?;
+        state.parameters =
+            super::parameters::read(call.client, ClusterOf(id), &plan.parameters).await?;
+        Ok(())
+    }
+
+    async fn check_plan(&self, client: &OcpClient, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+        super::parameters::check_plan(client, ClusterOf(0), req, resp).await;
     }
 
     /// Only values OCP does not return (the root password, and after an import the startup
     /// parameters or package) or `timeouts` change in place; none reaches OCP.
     async fn update(
         &self,
-        _call: &mut Call<'_>,
-        _prior: &ClusterModel,
-        _plan: &ClusterModel,
+        call: &mut Call<'_>,
+        prior: &ClusterModel,
+        plan: &ClusterModel,
         _base: &mut ClusterModel,
     ) -> Result<(), Fail> {
-        Ok(())
+        let id = ClusterOf(prior.id.unwrap_or_default());
+        super::parameters::apply(
+            call,
+            id,
+            &prior.parameters,
+            &plan.parameters,
+            Vec::new(),
+            None,
+        )
+        .await
     }
 
     async fn after_update(

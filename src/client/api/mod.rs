@@ -9,6 +9,7 @@ pub mod backup;
 pub mod cluster;
 pub mod compute;
 pub mod db;
+pub mod parameters;
 pub mod tenant;
 pub mod user;
 
