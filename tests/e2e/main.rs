@@ -22,6 +22,7 @@ mod full_stack;
 mod host;
 mod logs;
 mod ownership;
+mod parameters;
 mod protocol;
 mod provider_config;
 mod release;
