@@ -428,6 +428,36 @@ impl ProviderCore {
         resp
     }
 
+    /// The checks of a plan that need the provider's data (see `Resource::check_plan`), run on
+    /// the result of [`Self::plan_resource_change`] when it has no errors.
+    pub async fn check_plan(
+        &self,
+        name: &str,
+        prior: &Value,
+        config: &Value,
+        prior_private: &[u8],
+        resp: &mut PlanResponse,
+    ) {
+        let Some(e) = self.resources.get(name) else {
+            return;
+        };
+        if resp.planned.is_null() || resp.diags.has_errors() {
+            return;
+        }
+        let ctx = self.ctx();
+        e.imp
+            .check_plan(
+                &ctx,
+                &PlanRequest {
+                    prior,
+                    config,
+                    prior_private,
+                },
+                resp,
+            )
+            .await;
+    }
+
     /// ApplyResourceChange: returns the new state (null when the object is gone) and private.
     pub async fn apply_resource_change(
         &self,

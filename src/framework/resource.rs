@@ -232,6 +232,11 @@ pub trait Resource: Send + Sync {
     /// schema replacements). Not called when the object is being destroyed.
     fn modify_plan(&self, _req: &PlanRequest<'_>, _resp: &mut PlanResponse) {}
 
+    /// Checks of a plan that need the provider's data (the configured client): run after
+    /// `modify_plan` when planning succeeded, with `resp` as planned. Adds diagnostics only;
+    /// it never changes the plan. Not called when the object is being destroyed.
+    async fn check_plan(&self, _ctx: &Ctx, _req: &PlanRequest<'_>, _resp: &mut PlanResponse) {}
+
     /// Creates the object in OCP. See `CreateResponse::state` for the rule on recording ids.
     async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse);
 

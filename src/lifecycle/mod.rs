@@ -193,6 +193,16 @@ pub trait OcpObject: Send + Sync + 'static {
     /// Plan adjustments beyond the framework's rules (see [`Resource::modify_plan`]).
     fn modify_plan(&self, _req: &PlanRequest<'_>, _resp: &mut PlanResponse) {}
 
+    /// Plan checks that ask OCP (see [`Resource::check_plan`]); run only when the provider is
+    /// configured. Adds diagnostics on the attributes concerned; never changes the plan.
+    async fn check_plan(
+        &self,
+        _client: &OcpClient,
+        _req: &PlanRequest<'_>,
+        _resp: &mut PlanResponse,
+    ) {
+    }
+
     /// Creates the object in OCP from the plan. Returns the model to record at once and the
     /// tasks to wait on; an object that existed before is refused through
     /// [`refuse_existing`] (and [`Fail::Reported`]).
@@ -462,6 +472,12 @@ impl<O: OcpObject> Resource for Managed<O> {
             if let Some(p) = pending::pending_of(req.prior_private) {
                 pending::plan(&self.0.schema(), &p, req.prior, req.config, resp);
             }
+        }
+    }
+
+    async fn check_plan(&self, ctx: &Ctx, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+        if let Some(client) = ctx.client_opt() {
+            self.0.check_plan(client, req, resp).await;
         }
     }
 

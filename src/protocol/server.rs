@@ -282,13 +282,16 @@ impl pb::provider_server::Provider for ProviderService {
                 );
                 let config = decode_dynamic(r.config.as_ref(), ty, "configuration", &mut diags);
                 if let (Some(prior), Some(proposed), Some(config)) = (prior, proposed, config) {
-                    let p = self.core.plan_resource_change(
+                    let mut p = self.core.plan_resource_change(
                         &r.type_name,
                         &prior,
                         &proposed,
                         &config,
                         &r.prior_private,
                     );
+                    self.core
+                        .check_plan(&r.type_name, &prior, &config, &r.prior_private, &mut p)
+                        .await;
                     diags.extend(p.diags);
                     resp.planned_state = encode_dynamic(&p.planned, ty, &mut diags);
                     resp.requires_replace = p.requires_replace.iter().map(path_to_proto).collect();

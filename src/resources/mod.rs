@@ -21,10 +21,12 @@ pub mod host;
 pub mod import_id;
 pub mod obproxy;
 pub mod ownership;
+pub mod parameters;
 pub mod privileges;
 pub mod restore;
 pub mod tenant;
 pub mod topology;
+pub mod unit_specs;
 
 pub mod unique;
 #[cfg(test)]
@@ -93,6 +95,9 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(Data(host::HostsDataSource)),
         Arc::new(Data(obproxy::ObproxyClusterDataSource)),
         Arc::new(Data(obproxy::ObproxyClustersDataSource)),
+        Arc::new(Data(parameters::ClusterParametersDataSource)),
+        Arc::new(Data(parameters::TenantParametersDataSource)),
+        Arc::new(Data(unit_specs::UnitSpecsDataSource)),
     ]
 }
 

@@ -271,6 +271,8 @@ pub struct TenantModel {
     /// The `restore_from` block: set when the tenant was (to be) born of a restore.
     restore_from: Option<RestoreFrom>,
     connection_strings: Option<Vec<ConnectionString>>,
+    parameters: Option<super::parameters::Params>,
+    time_zone: Option<String>,
     /// Set by a create that adopted the tenant its unanswered POST made: its task is unknown,
     /// so `after_create` waits until OCP reports it NORMAL. Never stored.
     #[serde(skip)]
@@ -333,6 +335,8 @@ impl TenantModel {
                 Some(urls) => Some(connection_strings(urls)),
                 None => base.connection_strings.clone(),
             },
+            parameters: base.parameters.clone(),
+            time_zone: base.time_zone.clone(),
             adopted: base.adopted,
         }
     }
@@ -404,6 +408,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("whitelist", "whitelist"),
     ("rootPassword", "root_password"),
     ("description", "description"),
+    ("timeZone", "time_zone"),
 ];
 
 /// The `zone[i].unit_count` an OCP refusal of a unit count is about: OCP places one unit of a
@@ -815,6 +820,8 @@ impl OcpObject for TenantResource {
             .attr("ob_version", Attr::string().computed().use_state_for_unknown().doc("OceanBase version of the tenant's cluster."))
             .attr("cluster_name", Attr::string().computed().use_state_for_unknown().doc("Name of the cluster that hosts the tenant."))
             .attr("connection_strings", connection_strings_attr("tenant"))
+            .attr("parameters", super::parameters::attr("tenant"))
+            .attr("time_zone", Attr::string().optional().computed().use_state_for_unknown().doc("Time zone of the tenant's sessions (its `time_zone` system variable): an offset such as `+8:00`, or `SYSTEM`. Set at creation through OCP's create call, changed in place through the parameter call. Default: OCP's (`+8:00`)."))
             .block("zone", NestedBlock::list(zone_block()).items(1, 0))
             .block("restore_from", NestedBlock::single(restore_block()))
             .timeouts(&[
@@ -825,6 +832,7 @@ impl OcpObject for TenantResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        super::parameters::validate_tenant(config, diags);
         let Some(c) = read_model::<View>(config, diags) else {
             return;
         };
@@ -953,6 +961,8 @@ impl OcpObject for TenantResource {
             root_password: Secret::new(plan.root_password.clone().unwrap_or_default()),
             save_to_credential: false,
             zones: plan.zone.iter().filter_map(ZoneModel::replica).collect(),
+            parameters: super::parameters::create_entries(call.client, &plan.parameters).await?,
+            time_zone: plan.time_zone.clone(),
         };
         let born = |id: i64, adopted: bool| TenantModel {
             id: Some(id),
@@ -1055,8 +1065,27 @@ impl OcpObject for TenantResource {
         base: &TenantModel,
     ) -> Result<Option<TenantModel>, ClientError> {
         let (cluster_id, id) = base.ids();
-        let t = client.find_tenant(cluster_id, id).await?;
-        Ok(t.map(|t| TenantModel::from_ocp(&t, base)))
+        let Some(mut m) = client
+            .find_tenant(cluster_id, id)
+            .await?
+            .map(|t| TenantModel::from_ocp(&t, base))
+        else {
+            return Ok(None);
+        };
+        (m.parameters, m.time_zone) = super::parameters::read_tenant(
+            client,
+            (cluster_id, id),
+            &base.parameters,
+            &base.time_zone,
+        )
+        .await?;
+        Ok(Some(m))
+    }
+
+    async fn check_plan(&self, client: &OcpClient, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+        super::parameters::check_plan(client, super::parameters::Owner::Tenant(0, 0), req, resp)
+            .await;
+        super::unit_specs::check_plan(client, req, resp).await;
     }
 
     async fn update(
@@ -1067,7 +1096,11 @@ impl OcpObject for TenantResource {
         base: &mut TenantModel,
     ) -> Result<(), Fail> {
         let Err((step, f)) = apply_changes(call, prior, plan).await else {
-            return Ok(());
+            let (before, after) = (
+                (&prior.parameters, &prior.time_zone),
+                (&plan.parameters, &plan.time_zone),
+            );
+            return super::parameters::apply_tenant(call, prior.ids(), before, after).await;
         };
         // State keeps the planned configuration-only values, the password only once OCP
         // took it.
@@ -1141,7 +1174,9 @@ impl OcpObject for TenantResource {
     /// other fields by [`FIELDS`]. (Update errors carry their step's attribute.)
     fn attr_of(&self, err: &ClientError, plan: &TenantModel) -> Option<AttrPath> {
         let body: Vec<ReplicaSpec> = plan.zone.iter().filter_map(ZoneModel::replica).collect();
-        unit_count_path(err, &body, plan).or_else(|| attr_by_field(err, FIELDS))
+        unit_count_path(err, &body, plan)
+            .or_else(|| super::parameters::create_error_path(err, &plan.parameters))
+            .or_else(|| attr_by_field(err, FIELDS))
     }
 
     fn check_delete(&self, state: &TenantModel, diags: &mut Diagnostics) {

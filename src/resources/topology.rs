@@ -34,6 +34,7 @@ use crate::lifecycle::{
 };
 use crate::value::{Known, Type, Value};
 
+use super::parameters::Owner::Cluster as ClusterOf;
 use super::unique::{refuse_duplicates, Duplicate, Keyed};
 use super::{import_id, refuse_existing, Existing};
 
@@ -76,6 +77,7 @@ pub struct ClusterModel {
     #[serde(default)]
     startup_parameter: Vec<StartupParameter>,
     deletion_protection: Option<bool>,
+    parameters: Option<super::parameters::Params>,
 }
 
 /// What validating and planning an `ocp_cluster` looks at, in its configuration and plan
@@ -370,6 +372,7 @@ impl OcpObject for ClusterResource {
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When OCP created the cluster."))
             .attr("full_version", Attr::string().computed().use_state_for_unknown().doc("Full build version OCP reports, such as `4.2.1.0-100000102023092807`."))
             .attr("deletion_protection", Attr::bool().default(Value::Bool(false)).doc("While `true`, `terraform destroy` (or a replacement) fails with an error instead of deleting the cluster. Default `false`. Changed in place; not sent to OCP."))
+            .attr("parameters", super::parameters::attr("cluster"))
             .block("zone", NestedBlock::list(zone_block()).items(1, 0))
             .block(
                 "startup_parameter",
@@ -536,9 +539,41 @@ impl OcpObject for ClusterResource {
         let Some(id) = base.id else {
             return Ok(None);
         };
-        Ok(observe(client, id)
+        let Some(mut m) = observe(client, id)
             .await?
-            .map(|o| ClusterModel::from_ocp(&o, base)))
+            .map(|o| ClusterModel::from_ocp(&o, base))
+        else {
+            return Ok(None);
+        };
+        m.parameters = super::parameters::read(client, ClusterOf(id), &base.parameters).await?;
+        Ok(Some(m))
+    }
+
+    /// The cluster's `parameters`: OCP's create call has no field for them (§3.1), so they are
+    /// set through the parameter call once the create task succeeded.
+    async fn after_create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &ClusterModel,
+        state: &mut ClusterModel,
+    ) -> Result<(), Fail> {
+        let id = state.id.unwrap_or_default();
+        super::parameters::apply(
+            call,
+            ClusterOf(id),
+            &None,
+            &plan.parameters,
+            Vec::new(),
+            None,
+        )
+        .await?;
+        state.parameters =
+            super::parameters::read(call.client, ClusterOf(id), &plan.parameters).await?;
+        Ok(())
+    }
+
+    async fn check_plan(&self, client: &OcpClient, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+        super::parameters::check_plan(client, ClusterOf(0), req, resp).await;
     }
 
     /// The in-place changes, in this order: refuse removals of zones or OBServers that hold
@@ -599,7 +634,15 @@ impl OcpObject for ClusterResource {
                 return Err(f);
             }
         }
-        Ok(())
+        super::parameters::apply(
+            call,
+            ClusterOf(id),
+            &prior.parameters,
+            &plan.parameters,
+            Vec::new(),
+            None,
+        )
+        .await
     }
 
     async fn after_update(

@@ -24,6 +24,7 @@ mod host;
 mod logs;
 mod obproxy;
 mod ownership;
+mod parameters;
 mod protocol;
 mod provider_config;
 mod release;

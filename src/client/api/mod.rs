@@ -11,6 +11,7 @@ pub mod compute;
 pub mod db;
 pub mod restore;
 pub mod obproxy;
+pub mod parameters;
 pub mod tenant;
 pub mod user;
 

@@ -279,6 +279,13 @@ pub struct CreateTenant {
     /// One replica per zone, sent as `zones[{name, replicaType, resourcePool}]`.
     #[serde(serialize_with = "ser_create_zones")]
     pub zones: Vec<ReplicaSpec>,
+    /// Tenant parameters and system variables to set at creation (OCP Express
+    /// `CreateTenantParam.parameters`, see `super::parameters`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<super::parameters::ParameterValue>,
+    /// Time zone of the tenant, e.g. `+8:00` (OCP Express `CreateTenantParam.timeZone`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 /// Filters of the tenant lists (§3.4, §3.4.3). `name` is OCP's case-insensitive keyword;

@@ -17,6 +17,7 @@
 //! | [`restore`] | restore of a tenant from its backups and the restore task lists (§3.8.1) |
 //! | [`db_objects`] | databases, OB users, roles and privileges (§3.5, §3.6) |
 //! | [`obproxy`] | OBProxy clusters, OBProxies, links and parameters (`docs/ocp-api-obproxy.md`) |
+//! | [`parameters`] | cluster and tenant parameters and their catalogue (§3.1, §3.4) |
 //! | [`rules`] | field checks shared by the families (names, passwords, whitelists, ...) |
 
 use serde_json::Value;
@@ -30,6 +31,7 @@ pub mod compute;
 pub mod db_objects;
 pub mod infra;
 pub mod obproxy;
+pub mod parameters;
 pub mod power;
 pub mod restore;
 pub mod rules;

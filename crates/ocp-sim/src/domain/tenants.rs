@@ -686,6 +686,7 @@ pub(crate) fn new_tenant(
         )));
     }
     let req = parse_create(store, &c, body)?;
+    let params = super::parameters::create_tenant_values(body)?;
     let mut planner = Planner::new(store, cid);
     let mut placed = Vec::new();
     for (r, _, count, prefix) in &req.zones {
@@ -745,6 +746,7 @@ pub(crate) fn new_tenant(
             create_time: now,
         },
     );
+    super::parameters::set_created_tenant(store, tid, params);
     // Built-in users/roles exist from the start (root, or SYS/SYSTEM and the Oracle roles).
     store.seed_tenant_objects(tid);
     let server_ips: Vec<Value> = placed

@@ -18,6 +18,7 @@ pub mod compute;
 pub mod db_objects;
 pub mod restore;
 pub mod obproxy;
+pub mod parameters;
 pub mod system;
 pub mod tasks;
 pub mod tenants;
@@ -87,6 +88,23 @@ pub fn api() -> Router<SharedState> {
         .route(
             "/api/v2/ob/clusters/{id}/servers/batchDelete",
             post(clusters::batch_delete_servers),
+        )
+        // Cluster and tenant parameters (§3.1, §3.4)
+        .route(
+            "/api/v2/ob/clusters/parameterInfo",
+            get(parameters::cluster_parameter_info),
+        )
+        .route(
+            "/api/v2/ob/tenants/parameterInfo",
+            get(parameters::tenant_parameter_info),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/parameters",
+            get(parameters::list_cluster_parameters).put(parameters::modify_cluster_parameters),
+        )
+        .route(
+            "/api/v2/ob/clusters/{id}/tenants/{tid}/parameters",
+            get(parameters::list_tenant_parameters).put(parameters::modify_tenant_parameters),
         )
         // Tenants (§3.4) and the unit spec catalogue (§5 #11)
         .route("/api/v2/ob/tenants", get(tenants::list_all_tenants))

@@ -45,12 +45,14 @@ pub mod effects;
 pub mod model;
 pub mod restore;
 pub mod obproxy;
+pub mod parameters;
 pub mod task;
 
 pub use backup::BackupState;
 pub use db_objects::TenantObjects;
 pub use effects::{Effect, HookKind};
 pub use model::*;
+pub use parameters::ParameterState;
 pub use task::Task;
 
 /// Default login of the simulator (OCP's well-known initial admin account).
@@ -209,6 +211,9 @@ pub struct Store {
     /// OBProxy clusters (`/api/v2/obproxy`).
     #[serde(default)]
     pub obproxy: obproxy::ObproxyState,
+    /// Cluster and tenant parameters set away from their defaults.
+    #[serde(default)]
+    pub parameters: ParameterState,
     next_ids: BTreeMap<IdKind, i64>,
     /// Set when a task outcome (or a scheduled backup) changed the state outside a write
     /// request; cleared when the state is saved (`--state-file`).
@@ -245,6 +250,7 @@ impl Store {
             backup: BackupState::default(),
             restores: restore::RestoreState::default(),
             obproxy: obproxy::ObproxyState::default(),
+            parameters: ParameterState::default(),
             credentials: BTreeMap::new(),
             server_capacity: (16.0, 64.0),
             next_ids: BTreeMap::new(),

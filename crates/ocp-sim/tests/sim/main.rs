@@ -15,6 +15,7 @@ mod db_objects;
 mod faults;
 mod infra;
 mod obproxy;
+mod parameters;
 mod restart;
 mod restore;
 mod shape_chaos;

@@ -26,6 +26,7 @@ fn create_body(name: &str, zones: &[&str]) -> CreateTenant {
         root_password: Secret::new("Tenant_Root#pw-42"),
         save_to_credential: false,
         zones: zones.iter().map(|z| replica(z, "S1", 1)).collect(),
+        ..CreateTenant::default()
     }
 }
 

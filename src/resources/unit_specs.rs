@@ -1,0 +1,168 @@
+//! The `ocp_unit_specs` data source (OCP's unit spec catalogue) and the plan check of the unit
+//! specs a tenant names.
+//!
+//! API: `GET /api/v2/ob/unitSpecs`, every entry `{id, name, maxCpu, minCpu, maxMemory,
+//! minMemory, description}` with memory in GB. ocp-api.md §5 #11 finds no OCP API for the
+//! catalogue: the path and fields are the decision kept in `crate::client::api::tenant`
+//! (`UNIT_SPECS`), shared with the simulator. The catalogue is OCP-wide, so a tenant's unit
+//! specs are checked at plan time even when its cluster is created in the same apply.
+
+use serde::{Deserialize, Serialize};
+
+use crate::client::api::tenant::UnitSpec;
+use crate::client::OcpClient;
+use crate::framework::{
+    read_model, Attr, AttrPath, Block, Diagnostics, PlanRequest, PlanResponse, Schema,
+};
+use crate::lifecycle::{Fail, OcpData};
+use crate::value::{Known, Type};
+
+fn spec_block() -> Block {
+    Block::new("A unit spec of OCP's catalogue.")
+        .attr(
+            "name",
+            Attr::string()
+                .computed()
+                .doc("Name used in a tenant's `zone.unit_spec`, such as `S1`."),
+        )
+        .attr(
+            "max_cpu",
+            Attr::of(Type::Number)
+                .computed()
+                .doc("Most CPU cores of a unit."),
+        )
+        .attr(
+            "min_cpu",
+            Attr::of(Type::Number)
+                .computed()
+                .doc("Least CPU cores of a unit."),
+        )
+        .attr(
+            "max_memory_gb",
+            Attr::of(Type::Number)
+                .computed()
+                .doc("Most memory of a unit, GB."),
+        )
+        .attr(
+            "min_memory_gb",
+            Attr::of(Type::Number)
+                .computed()
+                .doc("Least memory of a unit, GB."),
+        )
+        .attr(
+            "description",
+            Attr::string()
+                .computed()
+                .doc("OCP's description, such as `2C8G`."),
+        )
+}
+
+/// One entry of `unit_specs`.
+#[derive(Serialize, Deserialize)]
+pub struct SpecEntry {
+    name: String,
+    max_cpu: Option<f64>,
+    min_cpu: Option<f64>,
+    max_memory_gb: Option<f64>,
+    min_memory_gb: Option<f64>,
+    description: Option<String>,
+}
+
+impl From<UnitSpec> for SpecEntry {
+    fn from(u: UnitSpec) -> SpecEntry {
+        SpecEntry {
+            name: u.name,
+            max_cpu: u.max_cpu,
+            min_cpu: u.min_cpu,
+            max_memory_gb: u.max_memory,
+            min_memory_gb: u.min_memory,
+            description: u.description,
+        }
+    }
+}
+
+/// The arguments and state of `data "ocp_unit_specs"`.
+#[derive(Serialize, Deserialize)]
+pub struct UnitSpecsModel {
+    name: Option<String>,
+    #[serde(default, skip_deserializing)]
+    unit_specs: Vec<SpecEntry>,
+}
+
+/// `data "ocp_unit_specs"`: OCP's unit spec catalogue.
+pub struct UnitSpecsDataSource;
+
+#[tonic::async_trait]
+impl OcpData for UnitSpecsDataSource {
+    type Config = UnitSpecsModel;
+    type State = UnitSpecsModel;
+    const TYPE_NAME: &'static str = "ocp_unit_specs";
+    const ACTION: &'static str = "List Unit Specs";
+
+    fn schema(&self) -> Schema {
+        Schema::new("Lists OCP's unit specs: the CPU and memory each resource unit of a tenant gets, by the name a tenant's `zone.unit_spec` takes.")
+            .attr("name", Attr::string().optional().doc("Only the unit spec of this name (exact, as `zone.unit_spec` takes it)."))
+            .attr("unit_specs", Attr::list(spec_block().implied_type()).computed().doc("The unit specs by name: `name`, `max_cpu`, `min_cpu`, `max_memory_gb`, `min_memory_gb` and `description`."))
+    }
+
+    async fn read(
+        &self,
+        client: &OcpClient,
+        mut m: UnitSpecsModel,
+        _: &mut Diagnostics,
+    ) -> Result<UnitSpecsModel, Fail> {
+        let mut list = client.list_unit_specs().await?;
+        list.retain(|u| m.name.as_deref().is_none_or(|n| u.name == n));
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        m.unit_specs = list.into_iter().map(SpecEntry::from).collect();
+        Ok(m)
+    }
+}
+
+/// The `zone` blocks of a tenant's configuration as the check sees them.
+#[derive(Deserialize)]
+struct Zones {
+    zone: Option<Known<Vec<Zone>>>,
+}
+
+#[derive(Deserialize)]
+struct Zone {
+    unit_spec: Option<Known<String>>,
+}
+
+/// Plan check of a tenant: every known `zone[i].unit_spec` must be in OCP's catalogue. A
+/// catalogue OCP cannot give leaves the check to OCP at apply.
+pub async fn check_plan(client: &OcpClient, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+    let mut d = Diagnostics::new();
+    let Some(zones) = read_model::<Zones>(req.config, &mut d)
+        .and_then(|z| z.zone)
+        .and_then(Known::known)
+    else {
+        return;
+    };
+    let named: Vec<(usize, String)> = zones
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, z)| z.unit_spec.and_then(Known::known).map(|s| (i, s)))
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    let specs = match client.list_unit_specs().await {
+        Ok(s) => s,
+        Err(e) => {
+            log::warn!("unit spec catalogue unavailable at plan time, OCP checks at apply: {e}");
+            return;
+        }
+    };
+    let offered: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+    for (i, spec) in named {
+        if !offered.contains(&spec.as_str()) {
+            resp.diags.attr_error(
+                AttrPath::root("zone").index(i).attr("unit_spec"),
+                "Unknown Unit Spec",
+                format!("OCP offers no unit spec named {spec:?}; it offers {}. `data \"ocp_unit_specs\"` lists them with their CPU and memory.", offered.join(", ")),
+            );
+        }
+    }
+}
