@@ -17,8 +17,59 @@ pub trait Validator: Send + Sync {
     fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics);
 }
 
+/// The summary of a refused value, unless the rule has its own.
+const INVALID: &str = "Invalid Attribute Value";
+
 fn invalid(diags: &mut Diagnostics, path: &AttrPath, detail: String) {
-    diags.attr_error(path.clone(), "Invalid Attribute Value", detail);
+    diags.attr_error(path.clone(), INVALID, detail);
+}
+
+/// The one wording of a refused value: "Attribute {path} must be {description}, got {got}."
+fn refuse(
+    diags: &mut Diagnostics,
+    summary: &str,
+    path: &AttrPath,
+    rule: &dyn Validator,
+    got: impl std::fmt::Display,
+) {
+    let detail = format!(
+        "Attribute {path} must be {}, got {got}.",
+        rule.description()
+    );
+    diags.attr_error(path.clone(), summary, detail);
+}
+
+/// The string must pass a test: one validator for each rule a single predicate states (an IP
+/// address, a time of day, a name without hyphens), with its own summary.
+pub struct Text {
+    /// The diagnostic's summary, e.g. `Invalid IP Address`.
+    pub summary: &'static str,
+    /// What the value must be, completing "must be ...".
+    pub must_be: String,
+    /// The test.
+    pub test: fn(&str) -> bool,
+}
+
+impl Text {
+    /// A rule with `summary`, worded "must be `must_be`", passed by what `test` accepts.
+    pub fn new(summary: &'static str, must_be: impl Into<String>, test: fn(&str) -> bool) -> Text {
+        Text {
+            summary,
+            must_be: must_be.into(),
+            test,
+        }
+    }
+}
+
+impl Validator for Text {
+    fn description(&self) -> String {
+        self.must_be.clone()
+    }
+    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
+        if let Some(s) = v.as_str().filter(|s| !(self.test)(s)) {
+            refuse(diags, self.summary, path, self, format!("{s:?}"));
+        }
+    }
 }
 
 /// The string must be one of the given values (exact, case-sensitive).
@@ -30,17 +81,8 @@ impl Validator for OneOf {
         format!("one of {}", list.join(", "))
     }
     fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        if let Some(s) = v.as_str() {
-            if !self.0.contains(&s) {
-                invalid(
-                    diags,
-                    path,
-                    format!(
-                        "Attribute {path} must be {}, got {s:?}.",
-                        self.description()
-                    ),
-                );
-            }
+        if let Some(s) = v.as_str().filter(|s| !self.0.contains(s)) {
+            refuse(diags, INVALID, path, self, format!("{s:?}"));
         }
     }
 }
@@ -56,14 +98,7 @@ impl Validator for Length {
         if let Some(s) = v.as_str() {
             let n = s.chars().count();
             if n < self.0 || n > self.1 {
-                invalid(
-                    diags,
-                    path,
-                    format!(
-                        "Attribute {path} must be {}, got {n} characters.",
-                        self.description()
-                    ),
-                );
+                refuse(diags, INVALID, path, self, format!("{n} characters"));
             }
         }
     }
@@ -80,11 +115,7 @@ impl Validator for IntBetween {
         if let Some(n) = v.as_number() {
             let ok = n.to_i64().is_some_and(|i| i >= self.0 && i <= self.1);
             if !ok {
-                invalid(
-                    diags,
-                    path,
-                    format!("Attribute {path} must be {}, got {n}.", self.description()),
-                );
+                refuse(diags, INVALID, path, self, n);
             }
         }
     }

@@ -236,13 +236,19 @@ pub trait OcpObject: Send + Sync + 'static {
     /// Changes the object in place from `prior` to `plan`. `base` starts as the plan and is
     /// the base of the read-back that follows; on a partial failure, set back in it what did
     /// not happen and OCP cannot report (a password).
+    ///
+    /// The default sends nothing to OCP: for an object whose every OCP argument forces
+    /// replacement, an update only records configuration-only values (such as `timeouts`),
+    /// which the read-back keeps from the plan.
     async fn update(
         &self,
-        call: &mut Call<'_>,
-        prior: &Self::Model,
-        plan: &Self::Model,
-        base: &mut Self::Model,
-    ) -> Result<(), Fail>;
+        _call: &mut Call<'_>,
+        _prior: &Self::Model,
+        _plan: &Self::Model,
+        _base: &mut Self::Model,
+    ) -> Result<(), Fail> {
+        Ok(())
+    }
 
     /// After the update's calls succeeded and the object was read back: further steps the
     /// update needs, or what the record keeps from the plan (e.g. a computed value OCP changed

@@ -4,29 +4,22 @@
 //! API: ocp-api.md §3.7 and §4.6. The three are named catalogue entries with the same life: OCP
 //! creates and deletes them and has no modify call (the simulator answers 405 to PUT/PATCH),
 //! so every configurable attribute forces replacement. One implementation serves all three,
-//! parameterised by [`Kind`].
+//! parameterised by the client's [`Catalogue`]; what differs in Terraform is [`Spec`].
 
-use crate::client::api::compute::{HostType, Idc, Region};
+use crate::client::api::compute::{Catalogue, CatalogueEntry};
 use crate::client::{ClientError, Created, OcpClient};
-use crate::framework::validate::{NotBlank, Validator};
+use crate::framework::validate::{NotBlank, Text};
 use crate::framework::{read_model, Attr, AttrPath, Diagnostics, Schema};
 use crate::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpData, OcpObject};
-use crate::value::{Known, Value};
+use crate::value::{Known, Type, Value};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use super::{refuse_existing, Existing};
 
 /// Which catalogue.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// `ocp_region`.
-    Region,
-    /// `ocp_idc`.
-    Idc,
-    /// `ocp_host_type`.
-    HostType,
-}
+pub type Kind = Catalogue;
 
 /// One catalogue entry, whatever its kind; also its model: the state of the resource, the
 /// single data source, and one element of the list data source.
@@ -61,87 +54,33 @@ pub struct ListArgs {
 }
 
 /// The list data sources' state: the argument and the entries, under the attribute of the
-/// kind (the others are absent from its schema).
-#[derive(Default, Serialize)]
+/// kind (`regions`, `idcs` or `host_types`; the others are absent from its schema).
+#[derive(Serialize)]
 pub struct ListModel {
     #[serde(skip_serializing_if = "Option::is_none")]
     region_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    regions: Option<Vec<Entry>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    idcs: Option<Vec<Entry>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    host_types: Option<Vec<Entry>>,
+    #[serde(flatten)]
+    entries: BTreeMap<&'static str, Vec<Entry>>,
 }
 
-impl ListModel {
-    fn new(kind: Kind, region_id: Option<i64>, entries: Vec<Entry>) -> ListModel {
-        let mut m = ListModel {
-            region_id,
-            ..ListModel::default()
-        };
-        let list = match kind {
-            Kind::Region => &mut m.regions,
-            Kind::Idc => &mut m.idcs,
-            Kind::HostType => &mut m.host_types,
-        };
-        *list = Some(entries);
-        m
-    }
-}
-
-impl From<Region> for Entry {
-    fn from(r: Region) -> Entry {
+impl From<CatalogueEntry> for Entry {
+    fn from(e: CatalogueEntry) -> Entry {
         Entry {
-            id: Some(r.id),
-            name: r.name,
-            description: r.description,
-            create_time: r.create_time,
-            update_time: r.update_time,
-            ..Entry::default()
-        }
-    }
-}
-
-impl From<Idc> for Entry {
-    fn from(i: Idc) -> Entry {
-        Entry {
-            id: Some(i.id),
-            name: i.name,
-            description: i.description,
-            region_id: i.region_id,
-            region_name: i.region_name,
-            create_time: i.create_time,
-            update_time: i.update_time,
-        }
-    }
-}
-
-impl From<HostType> for Entry {
-    fn from(h: HostType) -> Entry {
-        Entry {
-            id: Some(h.id),
-            name: h.name,
-            description: h.description,
-            create_time: h.create_time,
-            update_time: h.update_time,
-            ..Entry::default()
+            id: Some(e.id),
+            name: e.name,
+            description: e.description,
+            region_id: e.region_id,
+            region_name: e.region_name,
+            create_time: e.create_time,
+            update_time: e.update_time,
         }
     }
 }
 
 /// Host type names: OCP refuses hyphens (the OCP install script says so, §3.7).
-struct NoHyphen;
-
-impl Validator for NoHyphen {
-    fn description(&self) -> String {
-        "without hyphens".into()
-    }
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        if v.as_str().is_some_and(|s| s.contains('-')) {
-            diags.attr_error(path.clone(), "Invalid Host Type Name", format!("Attribute {path} must not contain hyphens (OCP refuses them); use underscores."));
-        }
-    }
+fn no_hyphen() -> Text {
+    let must_be = "a name without hyphens (OCP refuses them; use underscores)";
+    Text::new("Invalid Host Type Name", must_be, |s| !s.contains('-'))
 }
 
 /// Catalogue names travel in paths and import ids: letters, digits, `_`, `-` and `.`, at most
@@ -179,130 +118,66 @@ fn import_key(id: &str) -> Result<ImportKey<'_>, String> {
     })
 }
 
-impl Kind {
-    const fn type_name(self) -> &'static str {
-        match self {
-            Kind::Region => "ocp_region",
-            Kind::Idc => "ocp_idc",
-            Kind::HostType => "ocp_host_type",
-        }
-    }
-
-    const fn list_type_name(self) -> &'static str {
-        match self {
-            Kind::Region => "ocp_regions",
-            Kind::Idc => "ocp_idcs",
-            Kind::HostType => "ocp_host_types",
-        }
-    }
-
-    const fn list_attr(self) -> &'static str {
-        match self {
-            Kind::Region => "regions",
-            Kind::Idc => "idcs",
-            Kind::HostType => "host_types",
-        }
-    }
-
+/// What a catalogue is called in Terraform: its types, words and attributes.
+pub struct Spec {
+    /// The resource and single data source, e.g. `ocp_region`.
+    pub type_name: &'static str,
+    /// The list data source, e.g. `ocp_regions`.
+    pub list_type_name: &'static str,
+    /// The list data source's attribute, e.g. `regions`.
+    pub list_attr: &'static str,
+    /// The title-case noun, e.g. `Region`.
+    pub noun: &'static str,
     /// What reading one entry is called in an error's summary.
-    const fn read_action(self) -> &'static str {
-        match self {
-            Kind::Region => "Read Region",
-            Kind::Idc => "Read IDC",
-            Kind::HostType => "Read Host Type",
-        }
-    }
-
+    pub read_action: &'static str,
     /// What listing the entries is called in an error's summary.
-    const fn list_action(self) -> &'static str {
-        match self {
-            Kind::Region => "List Regions",
-            Kind::Idc => "List IDCs",
-            Kind::HostType => "List Host Types",
-        }
-    }
+    pub list_action: &'static str,
+    /// The resource's description.
+    pub about: &'static str,
+}
 
-    const fn noun(self) -> &'static str {
-        match self {
-            Kind::Region => "Region",
-            Kind::Idc => "IDC",
-            Kind::HostType => "Host Type",
-        }
+/// The [`Spec`] of each catalogue.
+pub const fn spec(kind: Kind) -> Spec {
+    match kind {
+        Kind::Region => Spec {
+            type_name: "ocp_region",
+            list_type_name: "ocp_regions",
+            list_attr: "regions",
+            noun: "Region",
+            read_action: "Read Region",
+            list_action: "List Regions",
+            about: "A region in OCP's infrastructure catalogue: the top level of where hosts live.",
+        },
+        Kind::Idc => Spec {
+            type_name: "ocp_idc",
+            list_type_name: "ocp_idcs",
+            list_attr: "idcs",
+            noun: "IDC",
+            read_action: "Read IDC",
+            list_action: "List IDCs",
+            about: "An IDC (data center) of a region in OCP's infrastructure catalogue; zones and hosts are placed in IDCs.",
+        },
+        Kind::HostType => Spec {
+            type_name: "ocp_host_type",
+            list_type_name: "ocp_host_types",
+            list_attr: "host_types",
+            noun: "Host Type",
+            read_action: "Read Host Type",
+            list_action: "List Host Types",
+            about: "A host type in OCP's catalogue, a label that groups hosts of one kind of machine.",
+        },
     }
+}
 
-    fn about(self) -> &'static str {
-        match self {
-            Kind::Region => "A region in OCP's infrastructure catalogue: the top level of where hosts live.",
-            Kind::Idc => "An IDC (data center) of a region in OCP's infrastructure catalogue; zones and hosts are placed in IDCs.",
-            Kind::HostType => "A host type in OCP's catalogue, a label that groups hosts of one kind of machine.",
-        }
-    }
+/// The entry OCP has under `id`.
+async fn find(kind: Kind, c: &OcpClient, id: i64) -> Result<Option<Entry>, ClientError> {
+    Ok(c.find_in_catalogue(kind, id).await?.map(Entry::from))
+}
 
-    async fn find(self, c: &OcpClient, id: i64) -> Result<Option<Entry>, ClientError> {
-        Ok(match self {
-            Kind::Region => c.find_region(id).await?.map(Entry::from),
-            Kind::Idc => c.find_idc(id).await?.map(Entry::from),
-            Kind::HostType => c.find_host_type(id).await?.map(Entry::from),
-        })
-    }
-
-    async fn find_by_name(self, c: &OcpClient, name: &str) -> Result<Option<Entry>, ClientError> {
-        Ok(match self {
-            Kind::Region => c.find_region_by_name(name).await?.map(Entry::from),
-            Kind::Idc => c.find_idc_by_name(name).await?.map(Entry::from),
-            Kind::HostType => c.find_host_type_by_name(name).await?.map(Entry::from),
-        })
-    }
-
-    async fn list(self, c: &OcpClient) -> Result<Vec<Entry>, ClientError> {
-        Ok(match self {
-            Kind::Region => c
-                .list_regions()
-                .await?
-                .into_iter()
-                .map(Entry::from)
-                .collect(),
-            Kind::Idc => c.list_idcs().await?.into_iter().map(Entry::from).collect(),
-            Kind::HostType => c
-                .list_host_types()
-                .await?
-                .into_iter()
-                .map(Entry::from)
-                .collect(),
-        })
-    }
-
-    async fn create(
-        self,
-        c: &OcpClient,
-        name: &str,
-        description: Option<&str>,
-        region_id: Option<i64>,
-    ) -> Result<Created<Entry, Entry>, ClientError> {
-        fn entry<T: Into<Entry>>(c: Created<T, T>) -> Created<Entry, Entry> {
-            match c {
-                Created::New(v) => Created::New(v.into()),
-                Created::Adopted(v) => Created::Adopted(v.into()),
-                Created::Existing(v) => Created::Existing(v.into()),
-            }
-        }
-        Ok(match self {
-            Kind::Region => entry(c.create_region(name, description).await?),
-            Kind::Idc => entry(
-                c.create_idc(name, description, region_id.unwrap_or_default())
-                    .await?,
-            ),
-            Kind::HostType => entry(c.create_host_type(name, description).await?),
-        })
-    }
-
-    async fn delete(self, c: &OcpClient, id: i64) -> Result<bool, ClientError> {
-        match self {
-            Kind::Region => c.delete_region(id).await,
-            Kind::Idc => c.delete_idc(id).await,
-            Kind::HostType => c.delete_host_type(id).await,
-        }
-    }
+/// The entry OCP has under `name`.
+async fn find_by_name(kind: Kind, c: &OcpClient, name: &str) -> Result<Option<Entry>, ClientError> {
+    let found = c.find_in_catalogue_by_name(kind, name).await?;
+    Ok(found.map(Entry::from))
 }
 
 /// A catalogue kind as a type, so that each kind is its own resource type.
@@ -354,11 +229,24 @@ fn state_from(mut e: Entry, base_description: Option<&str>) -> Entry {
     e
 }
 
+/// The attributes OCP reports of an entry, as every schema of `kind` has them (the resource's
+/// computed ones, the data sources'): name, type, description. `region_*` are the IDC's.
+fn reported(kind: Kind) -> impl Iterator<Item = (&'static str, Type, &'static str)> {
+    [
+        ("region_id", Type::Number, "OCP id of the IDC's region."),
+        ("region_name", Type::String, "Name of the IDC's region."),
+        ("create_time", Type::String, "When OCP created it."),
+        ("update_time", Type::String, "When OCP last changed it."),
+    ]
+    .into_iter()
+    .filter(move |(name, ..)| kind == Kind::Idc || !name.starts_with("region_"))
+}
+
 #[tonic::async_trait]
 impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
     type Model = Entry;
-    const TYPE_NAME: &'static str = K::KIND.type_name();
-    const NOUN: &'static str = K::KIND.noun();
+    const TYPE_NAME: &'static str = spec(K::KIND).type_name;
+    const NOUN: &'static str = spec(K::KIND).noun;
 
     fn schema(&self) -> Schema {
         let kind = K::KIND;
@@ -368,13 +256,13 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
             .validate(NotBlank)
             .validate(CATALOGUE_NAME);
         let name = if kind == Kind::HostType {
-            name.validate(NoHyphen)
+            name.validate(no_hyphen())
         } else {
             name
         };
-        let mut s = Schema::new(format!(
-            "{} OCP has no modify call for it, so changing any argument replaces it.",
-            kind.about()
+        let about = spec(kind).about;
+        let s = Schema::new(format!(
+            "{about} OCP has no modify call for it, so changing any argument replaces it."
         ))
         .attr(
             "id",
@@ -393,56 +281,47 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
                 "Free-text description. Changing it replaces the object (OCP cannot modify it).",
             ),
         );
-        if kind == Kind::Idc {
-            s = s
-                .attr("region_id", Attr::int().required().requires_replace().doc("OCP id of the IDC's region, e.g. `ocp_region.hz.id`. Changing it replaces the IDC."))
-                .attr("region_name", Attr::string().computed().use_state_for_unknown().doc("Name of the IDC's region."));
-        }
-        s.attr(
-            "create_time",
-            Attr::string()
-                .computed()
-                .use_state_for_unknown()
-                .doc("When OCP created it."),
-        )
-        .attr(
-            "update_time",
-            Attr::string()
-                .computed()
-                .use_state_for_unknown()
-                .doc("When OCP last changed it."),
-        )
+        reported(kind).fold(s, |s, (name, ty, doc)| {
+            let a = match name {
+                "region_id" => Attr::int().required().requires_replace().doc("OCP id of the IDC's region, e.g. `ocp_region.hz.id`. Changing it replaces the IDC."),
+                _ => Attr::of(ty).computed().use_state_for_unknown().doc(doc),
+            };
+            s.attr(name, a)
+        })
     }
 
     async fn create(&self, call: &mut Call<'_>, plan: &Entry) -> Result<Born<Entry>, Fail> {
         let kind = K::KIND;
         let description = plan.description.as_deref();
-        match kind
-            .create(call.client, &plan.name, description, plan.region_id)
-            .await?
-        {
-            Created::New(e) => Ok(Born::done(state_from(e, description))),
+        let (name, region) = (&plan.name, plan.region_id);
+        let created = call
+            .client
+            .create_in_catalogue(kind, name, description, region);
+        match created.await? {
+            Created::New(e) => Ok(Born::done(state_from(e.into(), description))),
             // Made by this create's unanswered POST: ours, if it is what was asked for.
             Created::Adopted(e) if kind != Kind::Idc || e.region_id == plan.region_id => {
-                Ok(Born::done(state_from(e, description)))
+                Ok(Born::done(state_from(e.into(), description)))
             }
             Created::Adopted(e) | Created::Existing(e) => {
+                let region = e
+                    .region_name
+                    .as_deref()
+                    .map(|r| format!(" in region {r:?}"));
+                let noun = Self::NOUN.to_ascii_lowercase();
+                let what = format!(
+                    "{noun} {:?} (OCP id {}){}",
+                    e.name,
+                    e.id,
+                    region.unwrap_or_default()
+                );
                 refuse_existing(
                     call.diags,
                     Existing {
                         type_name: Self::TYPE_NAME,
                         noun: Self::NOUN,
-                        what: format!(
-                            "{} {:?} (OCP id {}){}",
-                            Self::NOUN.to_ascii_lowercase(),
-                            e.name,
-                            e.id.unwrap_or_default(),
-                            e.region_name
-                                .as_deref()
-                                .map(|r| format!(" in region {r:?}"))
-                                .unwrap_or_default()
-                        ),
-                        import_id: e.id.unwrap_or_default().to_string(),
+                        what,
+                        import_id: e.id.to_string(),
                         attr: "name",
                     },
                 );
@@ -455,44 +334,32 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
         let Some(id) = base.id else {
             return Ok(None);
         };
-        let found = K::KIND.find(client, id).await?;
+        let found = find(K::KIND, client, id).await?;
         Ok(found.map(|e| state_from(e, base.description.as_deref())))
-    }
-
-    async fn update(
-        &self,
-        _call: &mut Call<'_>,
-        _prior: &Entry,
-        _plan: &Entry,
-        _base: &mut Entry,
-    ) -> Result<(), Fail> {
-        // Every argument forces replacement, so an update only changes configuration-only
-        // values such as `timeouts`.
-        Ok(())
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &Entry) -> Result<(), Fail> {
         if let Some(id) = state.id {
-            K::KIND.delete(call.client, id).await?;
+            call.client.delete_from_catalogue(K::KIND, id).await?;
         }
         Ok(())
     }
 
     async fn import(&self, client: Option<&OcpClient>, id: &str) -> Result<Entry, ImportError> {
         let kind = K::KIND;
+        let noun = Self::NOUN.to_lowercase();
         let forms = "Expected \"<id>\", \"<name>\", \"id:<id>\" or \"name:<name>\".";
         let key = import_key(id).map_err(|why| ImportError::Invalid(format!("{why}. {forms}")))?;
         let client = client.ok_or(ImportError::NoClient)?;
         let found = match key {
-            ImportKey::Id(n) => kind.find(client, n).await?,
-            ImportKey::Name(n) => kind.find_by_name(client, n).await?,
+            ImportKey::Id(n) => find(kind, client, n).await?,
+            ImportKey::Name(n) => find_by_name(kind, client, n).await?,
             ImportKey::Either(n, name) => {
                 match (
-                    kind.find(client, n).await?,
-                    kind.find_by_name(client, name).await?,
+                    find(kind, client, n).await?,
+                    find_by_name(kind, client, name).await?,
                 ) {
                     (Some(a), Some(b)) if a.id != b.id => {
-                        let noun = kind.noun().to_lowercase();
                         return Err(ImportError::Ambiguous(format!("{id:?} is both the id of {noun} {:?} and the name of {noun} {} (id {}). Say which one: \"id:{id}\" or \"name:{id}\".", a.name, b.name, b.id.unwrap_or_default())));
                     }
                     (Some(a), _) => Some(a),
@@ -506,8 +373,7 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
                 ..Entry::default()
             }),
             None => Err(ImportError::NotFound(format!(
-                "OCP has no {} with id or name {id:?}. {forms}",
-                kind.noun().to_lowercase()
+                "OCP has no {noun} with id or name {id:?}. {forms}"
             ))),
         }
     }
@@ -546,52 +412,22 @@ impl<K> Default for CatalogueListDataSource<K> {
 impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
     type Config = Selector;
     type State = Entry;
-    const TYPE_NAME: &'static str = K::KIND.type_name();
-    const ACTION: &'static str = K::KIND.read_action();
+    const TYPE_NAME: &'static str = spec(K::KIND).type_name;
+    const ACTION: &'static str = spec(K::KIND).read_action;
 
     fn schema(&self) -> Schema {
-        let kind = K::KIND;
-        let mut s = Schema::new(format!(
-            "Reads one {} by `id` or `name`.",
-            kind.noun().to_lowercase()
-        ))
-        .attr(
-            "id",
-            Attr::int()
-                .optional()
-                .computed()
-                .doc("OCP id. Set `id` or `name`."),
-        )
-        .attr(
-            "name",
-            Attr::string()
-                .optional()
-                .computed()
-                .doc("Name. Set `id` or `name`."),
-        )
-        .attr(
-            "description",
-            Attr::string().computed().doc("Free-text description."),
-        );
-        if kind == Kind::Idc {
-            s = s
-                .attr(
-                    "region_id",
-                    Attr::int().computed().doc("OCP id of the IDC's region."),
-                )
-                .attr(
-                    "region_name",
-                    Attr::string().computed().doc("Name of the IDC's region."),
-                );
-        }
-        s.attr(
-            "create_time",
-            Attr::string().computed().doc("When OCP created it."),
-        )
-        .attr(
-            "update_time",
-            Attr::string().computed().doc("When OCP last changed it."),
-        )
+        let noun = spec(K::KIND).noun.to_lowercase();
+        let chosen = |a: Attr, doc| a.optional().computed().doc(doc);
+        let s = Schema::new(format!("Reads one {noun} by `id` or `name`."))
+            .attr("id", chosen(Attr::int(), "OCP id. Set `id` or `name`."))
+            .attr("name", chosen(Attr::string(), "Name. Set `id` or `name`."))
+            .attr(
+                "description",
+                Attr::string().computed().doc("Free-text description."),
+            );
+        reported(K::KIND).fold(s, |s, (name, ty, doc)| {
+            s.attr(name, Attr::of(ty).computed().doc(doc))
+        })
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -599,9 +435,10 @@ impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
             return;
         };
         if selector.id.is_none() && selector.name.is_none() {
+            let spec = spec(K::KIND);
             diags.error(
-                format!("Missing {} Selector", K::KIND.noun()),
-                format!("Set `id` or `name` in data {:?}.", K::KIND.type_name()),
+                format!("Missing {} Selector", spec.noun),
+                format!("Set `id` or `name` in data {:?}.", spec.type_name),
             );
         }
     }
@@ -616,19 +453,14 @@ impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
         let id = selector.id.and_then(Known::known);
         let name = selector.name.and_then(Known::known);
         let (found, path) = match (id, name) {
-            (Some(id), _) => (kind.find(client, id).await?, "id"),
-            (None, Some(n)) => (kind.find_by_name(client, &n).await?, "name"),
+            (Some(id), _) => (find(kind, client, id).await?, "id"),
+            (None, Some(n)) => (find_by_name(kind, client, &n).await?, "name"),
             (None, None) => return Err(Fail::Reported),
         };
         found.ok_or_else(|| {
-            diags.attr_error(
-                AttrPath::root(path),
-                format!("{} Not Found", kind.noun()),
-                format!(
-                    "OCP has no {} with that {path}.",
-                    kind.noun().to_lowercase()
-                ),
-            );
+            let noun = spec(kind).noun;
+            let detail = format!("OCP has no {} with that {path}.", noun.to_lowercase());
+            diags.attr_error(AttrPath::root(path), format!("{noun} Not Found"), detail);
             Fail::Reported
         })
     }
@@ -638,19 +470,18 @@ impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
 impl<K: CatalogueKind> OcpData for CatalogueListDataSource<K> {
     type Config = ListArgs;
     type State = ListModel;
-    const TYPE_NAME: &'static str = K::KIND.list_type_name();
-    const ACTION: &'static str = K::KIND.list_action();
+    const TYPE_NAME: &'static str = spec(K::KIND).list_type_name;
+    const ACTION: &'static str = spec(K::KIND).list_action;
 
     fn schema(&self) -> Schema {
+        let spec = spec(K::KIND);
         let s = Schema::new(format!(
             "Lists every {} OCP knows.",
-            K::KIND.noun().to_lowercase()
+            spec.noun.to_lowercase()
         ));
         let s = if K::KIND == Kind::Idc {
-            s.attr(
-                "region_id",
-                Attr::int().optional().doc("Only IDCs of this region."),
-            )
+            let only = Attr::int().optional().doc("Only IDCs of this region.");
+            s.attr("region_id", only)
         } else {
             s
         };
@@ -659,7 +490,7 @@ impl<K: CatalogueKind> OcpData for CatalogueListDataSource<K> {
             .schema()
             .value_type()
             .clone();
-        s.attr(K::KIND.list_attr(), Attr::list(entry).computed().doc("The entries in OCP's order (by id), each with `id`, `name`, `description`, `create_time`, `update_time` (and `region_id`, `region_name` for IDCs)."))
+        s.attr(spec.list_attr, Attr::list(entry).computed().doc("The entries in OCP's order (by id), each with `id`, `name`, `description`, `create_time`, `update_time` (and `region_id`, `region_name` for IDCs)."))
     }
 
     async fn read(
@@ -669,18 +500,24 @@ impl<K: CatalogueKind> OcpData for CatalogueListDataSource<K> {
         _: &mut Diagnostics,
     ) -> Result<ListModel, Fail> {
         let region = args.region_id;
-        let entries = K::KIND.list(client).await?;
+        let entries = client.list_catalogue(K::KIND).await?;
         let entries = entries
             .into_iter()
+            .map(Entry::from)
             .filter(|e| region.is_none() || e.region_id == region)
             .collect();
-        Ok(ListModel::new(K::KIND, region, entries))
+        let entries = BTreeMap::from([(spec(K::KIND).list_attr, entries)]);
+        Ok(ListModel {
+            region_id: region,
+            entries,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::validate::Validator;
 
     #[test]
     fn import_ids_name_an_entry_by_id_name_or_both() {
@@ -750,10 +587,16 @@ mod tests {
                 let read = from_value::<Entry>(&v);
                 assert!(read.is_ok_and(|s| s.id == Some(7)), "{kind:?} {what}");
             }
-            let m = ListModel::new(kind, idc.then_some(1), vec![e.clone()]);
+            let m = ListModel {
+                region_id: idc.then_some(1),
+                entries: BTreeMap::from([(spec(kind).list_attr, vec![e.clone()])]),
+            };
             let v = to_value(&m, list_schema.value_type())
                 .unwrap_or_else(|err| panic!("{kind:?} list: {err}"));
-            assert_eq!(v.get(kind.list_attr()).map(|l| l.elements().len()), Some(1));
+            assert_eq!(
+                v.get(spec(kind).list_attr).map(|l| l.elements().len()),
+                Some(1)
+            );
 
             // A plan: what is known until apply reads as null (as the lifecycle reads it).
             let mut plan = resource.block.empty_value();

@@ -26,7 +26,6 @@
 //! bodies, and an OCP error message that echoes it has it replaced by `***` before the error
 //! leaves this module. OCP never returns the passphrase.
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -34,12 +33,6 @@ use super::not_found_as_none;
 use crate::client::de::{de_i64, de_opt_bool, de_opt_i64, de_opt_string, de_string};
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
 
-/// Regions (§3.7).
-const REGIONS: &str = "/api/v2/compute/regions";
-/// IDCs (§3.7).
-const IDCS: &str = "/api/v2/compute/idcs";
-/// Host types (§3.7).
-const HOST_TYPES: &str = "/api/v2/compute/hostTypes";
 /// Hosts (§3.7).
 const HOSTS: &str = "/api/v2/compute/hosts";
 /// Batch create of hosts (§3.7).
@@ -47,68 +40,50 @@ const HOSTS_BATCH_CREATE: &str = "/api/v2/compute/hosts/batchCreate";
 /// The caller's credential vault (§3.7).
 const CREDENTIALS: &str = "/api/v2/profiles/me/credentials";
 
-/// A region (§3.7, §4.6).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Region {
-    /// OCP region id.
-    #[serde(deserialize_with = "de_i64")]
-    pub id: i64,
-    /// Region name, unique.
-    #[serde(default, deserialize_with = "de_string")]
-    pub name: String,
-    /// Free text.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub description: Option<String>,
-    /// ISO-8601 creation time (null in the §4.6 create answer).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub create_time: Option<String>,
-    /// ISO-8601 update time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub update_time: Option<String>,
+/// One of OCP's three named catalogues (§3.7): regions, IDCs (data centres of a region) and
+/// host types. Their objects share one shape and one life: created by name, read at
+/// `{path}/{id}`, deleted, never modified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Catalogue {
+    /// `/api/v2/compute/regions`.
+    Region,
+    /// `/api/v2/compute/idcs`.
+    Idc,
+    /// `/api/v2/compute/hostTypes`.
+    HostType,
 }
 
-/// An IDC (data centre) of a region (§3.7, §4.6).
+impl Catalogue {
+    /// The catalogue's path (§3.7).
+    pub const fn path(self) -> &'static str {
+        match self {
+            Catalogue::Region => "/api/v2/compute/regions",
+            Catalogue::Idc => "/api/v2/compute/idcs",
+            Catalogue::HostType => "/api/v2/compute/hostTypes",
+        }
+    }
+}
+
+/// A region, an IDC or a host type (§3.7, §4.6). Only an IDC has a region.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Idc {
-    /// OCP IDC id.
+pub struct CatalogueEntry {
+    /// OCP id.
     #[serde(deserialize_with = "de_i64")]
     pub id: i64,
-    /// IDC name, unique.
+    /// Name, unique in its catalogue (a host type's has no hyphens, §3.7).
     #[serde(default, deserialize_with = "de_string")]
     pub name: String,
     /// Free text.
     #[serde(default, deserialize_with = "de_opt_string")]
     pub description: Option<String>,
-    /// Id of its region.
+    /// IDCs: id of the region.
     #[serde(default, deserialize_with = "de_opt_i64")]
     pub region_id: Option<i64>,
-    /// Name of its region.
+    /// IDCs: name of the region.
     #[serde(default, deserialize_with = "de_opt_string")]
     pub region_name: Option<String>,
-    /// ISO-8601 creation time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub create_time: Option<String>,
-    /// ISO-8601 update time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub update_time: Option<String>,
-}
-
-/// A host type (§3.7).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HostType {
-    /// OCP host type id.
-    #[serde(deserialize_with = "de_i64")]
-    pub id: i64,
-    /// Host type name, unique (no hyphens, §3.7).
-    #[serde(default, deserialize_with = "de_string")]
-    pub name: String,
-    /// Free text.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub description: Option<String>,
-    /// ISO-8601 creation time.
+    /// ISO-8601 creation time (null in the §4.6 create answer).
     #[serde(default, deserialize_with = "de_opt_string")]
     pub create_time: Option<String>,
     /// ISO-8601 update time.
@@ -338,16 +313,6 @@ struct NamedBody<'a> {
     region_id: Option<i64>,
 }
 
-impl<'a> NamedBody<'a> {
-    fn new(name: &'a str, description: Option<&'a str>, region_id: Option<i64>) -> Self {
-        NamedBody {
-            name,
-            description,
-            region_id,
-        }
-    }
-}
-
 /// `sshCredentialProperty` of a credential (§3.7). `Debug` shows the passphrase as `***`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -424,180 +389,57 @@ fn created<T: std::fmt::Debug>(path: &str, c: Created<T, T>) -> Created<T, T> {
     c
 }
 
-/// A region, an IDC or a host type: an object of a catalogue at `BASE`, read at
-/// `BASE/{id}`, unique by name, created with a [`NamedBody`].
-trait CatalogueItem: DeserializeOwned + std::fmt::Debug {
-    /// The catalogue's path.
-    const BASE: &'static str;
-    /// The object's name.
-    fn name(&self) -> &str;
-}
-
-impl CatalogueItem for Region {
-    const BASE: &'static str = REGIONS;
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-impl CatalogueItem for Idc {
-    const BASE: &'static str = IDCS;
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-impl CatalogueItem for HostType {
-    const BASE: &'static str = HOST_TYPES;
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
 impl OcpClient {
-    /// Every object of the catalogue (all pages).
-    async fn list_catalogue<T: CatalogueItem>(&self) -> Result<Vec<T>, ClientError> {
-        self.list_all(T::BASE, &[]).await
+    /// Every object of catalogue `c` (all pages).
+    pub async fn list_catalogue(&self, c: Catalogue) -> Result<Vec<CatalogueEntry>, ClientError> {
+        self.list_all(c.path(), &[]).await
     }
 
-    /// `GET BASE/{id}`, `None` on 404.
-    async fn find_in_catalogue<T: CatalogueItem>(&self, id: i64) -> Result<Option<T>, ClientError> {
-        not_found_as_none(self.get(&format!("{}/{id}", T::BASE), &[]).await)
-    }
-
-    /// The object named exactly `name` (the lists have no documented name filter).
-    async fn find_in_catalogue_by_name<T: CatalogueItem>(
+    /// `GET {path}/{id}` of catalogue `c`, `None` on 404.
+    pub async fn find_in_catalogue(
         &self,
+        c: Catalogue,
+        id: i64,
+    ) -> Result<Option<CatalogueEntry>, ClientError> {
+        not_found_as_none(self.get(&format!("{}/{id}", c.path()), &[]).await)
+    }
+
+    /// The object of catalogue `c` named exactly `name` (the lists have no documented name
+    /// filter).
+    pub async fn find_in_catalogue_by_name(
+        &self,
+        c: Catalogue,
         name: &str,
-    ) -> Result<Option<T>, ClientError> {
-        Ok(self
-            .list_catalogue::<T>()
-            .await?
-            .into_iter()
-            .find(|t| t.name() == name))
+    ) -> Result<Option<CatalogueEntry>, ClientError> {
+        let all = self.list_catalogue(c).await?;
+        Ok(all.into_iter().find(|t| t.name == name))
     }
 
-    /// `POST BASE {name, description[, regionId]}` (sync) through
-    /// [`OcpClient::post_create`] with a look-up by name.
-    async fn create_in_catalogue<T: CatalogueItem>(
+    /// `POST {path} {name, description[, regionId]}` (sync; `region_id` for an IDC), through
+    /// [`OcpClient::post_create`] with a look-up by name: an object of that exact name that
+    /// was there before is `Existing`; one found after this call's POST went unanswered is
+    /// `Adopted` (its description, and an IDC's region, may differ: compare).
+    pub async fn create_in_catalogue(
         &self,
-        body: &NamedBody<'_>,
-    ) -> Result<Created<T, T>, ClientError> {
-        let c = self
-            .post_create(T::BASE, body, || self.find_in_catalogue_by_name(body.name))
+        c: Catalogue,
+        name: &str,
+        description: Option<&str>,
+        region_id: Option<i64>,
+    ) -> Result<Created<CatalogueEntry, CatalogueEntry>, ClientError> {
+        let body = NamedBody {
+            name,
+            description,
+            region_id,
+        };
+        let made = self
+            .post_create(c.path(), &body, || self.find_in_catalogue_by_name(c, name))
             .await?;
-        Ok(created(T::BASE, c))
+        Ok(created(c.path(), made))
     }
 
-    /// `DELETE BASE/{id}` (sync); `false` when already gone.
-    async fn delete_from_catalogue<T: CatalogueItem>(&self, id: i64) -> Result<bool, ClientError> {
-        self.delete_existing(&format!("{}/{id}", T::BASE)).await
-    }
-
-    // ---- regions -----------------------------------------------------------------------
-
-    /// Every region (all pages).
-    pub async fn list_regions(&self) -> Result<Vec<Region>, ClientError> {
-        self.list_catalogue().await
-    }
-
-    /// `GET /api/v2/compute/regions/{id}`, `None` on 404.
-    pub async fn find_region(&self, id: i64) -> Result<Option<Region>, ClientError> {
-        self.find_in_catalogue(id).await
-    }
-
-    /// The region named exactly `name` (the list has no documented name filter).
-    pub async fn find_region_by_name(&self, name: &str) -> Result<Option<Region>, ClientError> {
-        self.find_in_catalogue_by_name(name).await
-    }
-
-    /// `POST /api/v2/compute/regions {name, description}` (sync), through
-    /// [`OcpClient::post_create`]: a region of that exact name that was there before is
-    /// `Existing`; one found after this call's POST went unanswered is `Adopted` (its
-    /// description may differ: compare).
-    pub async fn create_region(
-        &self,
-        name: &str,
-        description: Option<&str>,
-    ) -> Result<Created<Region, Region>, ClientError> {
-        self.create_in_catalogue(&NamedBody::new(name, description, None))
-            .await
-    }
-
-    /// `DELETE /api/v2/compute/regions/{id}` (sync); `false` when already gone.
-    pub async fn delete_region(&self, id: i64) -> Result<bool, ClientError> {
-        self.delete_from_catalogue::<Region>(id).await
-    }
-
-    // ---- IDCs --------------------------------------------------------------------------
-
-    /// Every IDC (all pages).
-    pub async fn list_idcs(&self) -> Result<Vec<Idc>, ClientError> {
-        self.list_catalogue().await
-    }
-
-    /// `GET /api/v2/compute/idcs/{id}`, `None` on 404.
-    pub async fn find_idc(&self, id: i64) -> Result<Option<Idc>, ClientError> {
-        self.find_in_catalogue(id).await
-    }
-
-    /// The IDC named exactly `name`.
-    pub async fn find_idc_by_name(&self, name: &str) -> Result<Option<Idc>, ClientError> {
-        self.find_in_catalogue_by_name(name).await
-    }
-
-    /// `POST /api/v2/compute/idcs {name, description, regionId}` (sync); `Existing` and
-    /// `Adopted` as for [`OcpClient::create_region`] (an adopted IDC's region may differ:
-    /// compare).
-    pub async fn create_idc(
-        &self,
-        name: &str,
-        description: Option<&str>,
-        region_id: i64,
-    ) -> Result<Created<Idc, Idc>, ClientError> {
-        self.create_in_catalogue(&NamedBody::new(name, description, Some(region_id)))
-            .await
-    }
-
-    /// `DELETE /api/v2/compute/idcs/{id}` (sync); `false` when already gone.
-    pub async fn delete_idc(&self, id: i64) -> Result<bool, ClientError> {
-        self.delete_from_catalogue::<Idc>(id).await
-    }
-
-    // ---- host types --------------------------------------------------------------------
-
-    /// Every host type (all pages).
-    pub async fn list_host_types(&self) -> Result<Vec<HostType>, ClientError> {
-        self.list_catalogue().await
-    }
-
-    /// `GET /api/v2/compute/hostTypes/{id}`, `None` on 404.
-    pub async fn find_host_type(&self, id: i64) -> Result<Option<HostType>, ClientError> {
-        self.find_in_catalogue(id).await
-    }
-
-    /// The host type named exactly `name`.
-    pub async fn find_host_type_by_name(
-        &self,
-        name: &str,
-    ) -> Result<Option<HostType>, ClientError> {
-        self.find_in_catalogue_by_name(name).await
-    }
-
-    /// `POST /api/v2/compute/hostTypes {name, description}` (sync); `Existing` and
-    /// `Adopted` as for [`OcpClient::create_region`].
-    pub async fn create_host_type(
-        &self,
-        name: &str,
-        description: Option<&str>,
-    ) -> Result<Created<HostType, HostType>, ClientError> {
-        self.create_in_catalogue(&NamedBody::new(name, description, None))
-            .await
-    }
-
-    /// `DELETE /api/v2/compute/hostTypes/{id}` (sync); `false` when already gone.
-    pub async fn delete_host_type(&self, id: i64) -> Result<bool, ClientError> {
-        self.delete_from_catalogue::<HostType>(id).await
+    /// `DELETE {path}/{id}` of catalogue `c` (sync); `false` when already gone.
+    pub async fn delete_from_catalogue(&self, c: Catalogue, id: i64) -> Result<bool, ClientError> {
+        self.delete_existing(&format!("{}/{id}", c.path())).await
     }
 
     // ---- credentials -------------------------------------------------------------------

@@ -97,12 +97,12 @@ fn host_filter_maps_free_to_used_and_checks_again() {
 
 #[test]
 fn odd_shapes_decode_and_the_4_6_sample_region_reads() {
-    let r: Region = serde_json::from_value(serde_json::json!(
+    let r: CatalogueEntry = serde_json::from_value(serde_json::json!(
         {"createTime": null, "id": 3000003, "name": "shanghai", "updateTime": null}))
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.id, 3_000_003);
     assert_eq!(r.description, None);
-    let i: Idc = serde_json::from_value(serde_json::json!(
+    let i: CatalogueEntry = serde_json::from_value(serde_json::json!(
         {"id": "1000002", "name": "test-idc", "regionId": "1000002", "regionName": "testregion"}))
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(i.region_id, Some(1_000_002));
@@ -132,21 +132,40 @@ fn an_echoed_ssh_password_is_masked() {
 #[tokio::test]
 async fn seeded_objects_are_found_and_unknown_ids_are_none() {
     let (_sim, client) = sim().await;
-    let r = ok(client.find_region_by_name("cn-hangzhou").await)
-        .unwrap_or_else(|| panic!("no cn-hangzhou"));
-    assert_eq!(ok(client.find_region(r.id).await), Some(r.clone()));
-    let idcs = ok(client.list_idcs().await);
+    let r = ok(client
+        .find_in_catalogue_by_name(Catalogue::Region, "cn-hangzhou")
+        .await)
+    .unwrap_or_else(|| panic!("no cn-hangzhou"));
+    assert_eq!(
+        ok(client.find_in_catalogue(Catalogue::Region, r.id).await),
+        Some(r.clone())
+    );
+    let idcs = ok(client.list_catalogue(Catalogue::Idc).await);
     assert!(idcs.iter().any(|i| i.name == "hz1"
         && i.region_id == Some(r.id)
         && i.region_name.as_deref() == Some("cn-hangzhou")));
-    let t = ok(client.find_host_type_by_name("standard").await)
-        .unwrap_or_else(|| panic!("no standard"));
-    assert_eq!(ok(client.find_host_type(t.id).await), Some(t));
-    assert!(ok(client.find_region(987_654_321).await).is_none());
-    assert!(ok(client.find_idc(987_654_321).await).is_none());
-    assert!(ok(client.find_host_type(987_654_321).await).is_none());
+    let t = ok(client
+        .find_in_catalogue_by_name(Catalogue::HostType, "standard")
+        .await)
+    .unwrap_or_else(|| panic!("no standard"));
+    assert_eq!(
+        ok(client.find_in_catalogue(Catalogue::HostType, t.id).await),
+        Some(t)
+    );
+    assert!(ok(client
+        .find_in_catalogue(Catalogue::Region, 987_654_321)
+        .await)
+    .is_none());
+    assert!(ok(client.find_in_catalogue(Catalogue::Idc, 987_654_321).await).is_none());
+    assert!(ok(client
+        .find_in_catalogue(Catalogue::HostType, 987_654_321)
+        .await)
+    .is_none());
     assert!(ok(client.find_host(987_654_321).await).is_none());
-    assert!(ok(client.find_region_by_name("cn-hang").await).is_none());
+    assert!(ok(client
+        .find_in_catalogue_by_name(Catalogue::Region, "cn-hang")
+        .await)
+    .is_none());
     let h =
         ok(client.find_host_by_ip("172.16.0.11").await).unwrap_or_else(|| panic!("no 172.16.0.11"));
     assert_eq!(h.inner_ip_address.as_deref(), Some("172.16.0.11"));
@@ -157,66 +176,100 @@ async fn seeded_objects_are_found_and_unknown_ids_are_none() {
 #[tokio::test]
 async fn region_idc_and_host_type_create_find_delete() {
     let (_sim, client) = sim().await;
-    let region = ok(client.create_region("tf-region", Some("r")).await).expect_new();
+    let region = ok(client
+        .create_in_catalogue(Catalogue::Region, "tf-region", Some("r"), None)
+        .await)
+    .expect_new();
     assert_eq!(region.name, "tf-region");
     assert_eq!(region.description.as_deref(), Some("r"));
     assert_eq!(
-        ok(client.find_region(region.id).await).map(|r| r.id),
+        ok(client.find_in_catalogue(Catalogue::Region, region.id).await).map(|r| r.id),
         Some(region.id)
     );
     // A region that exists already is never adopted (design rule R2): it is reported,
     // and no POST is sent.
-    let again = ok(client.create_region("tf-region", None).await).expect_existing();
+    let again = ok(client
+        .create_in_catalogue(Catalogue::Region, "tf-region", None, None)
+        .await)
+    .expect_existing();
     assert_eq!(again.id, region.id);
     // Differing only in case: OCP (sim) says duplicate, the exact look-up finds nothing.
     let err = client
-        .create_region("TF-REGION", None)
+        .create_in_catalogue(Catalogue::Region, "TF-REGION", None, None)
         .await
         .err()
         .unwrap_or_else(|| panic!("a case-variant duplicate was accepted"));
     assert!(err.is_already_exists(), "{err:?}");
 
-    let idc = ok(client.create_idc("tf_idc", None, region.id).await).expect_new();
+    let idc = ok(client
+        .create_in_catalogue(Catalogue::Idc, "tf_idc", None, Some(region.id))
+        .await)
+    .expect_new();
     assert_eq!(idc.region_id, Some(region.id));
     assert_eq!(idc.region_name.as_deref(), Some("tf-region"));
     assert_eq!(
-        ok(client.find_idc_by_name("tf_idc").await).map(|i| i.id),
+        ok(client
+            .find_in_catalogue_by_name(Catalogue::Idc, "tf_idc")
+            .await)
+        .map(|i| i.id),
         Some(idc.id)
     );
     assert_eq!(
-        ok(client.create_idc("tf_idc", None, region.id).await)
-            .expect_existing()
-            .id,
+        ok(client
+            .create_in_catalogue(Catalogue::Idc, "tf_idc", None, Some(region.id))
+            .await)
+        .expect_existing()
+        .id,
         idc.id
     );
     // A region with IDCs cannot go.
     let err = client
-        .delete_region(region.id)
+        .delete_from_catalogue(Catalogue::Region, region.id)
         .await
         .err()
         .unwrap_or_else(|| panic!("deleted a region in use"));
     assert!(!err.is_not_found(), "{err:?}");
 
-    let ht = ok(client.create_host_type("tf_type", Some("t")).await).expect_new();
+    let ht = ok(client
+        .create_in_catalogue(Catalogue::HostType, "tf_type", Some("t"), None)
+        .await)
+    .expect_new();
     assert_eq!(
-        ok(client.find_host_type(ht.id).await).map(|t| t.name),
+        ok(client.find_in_catalogue(Catalogue::HostType, ht.id).await).map(|t| t.name),
         Some("tf_type".into())
     );
     assert_eq!(
-        ok(client.create_host_type("tf_type", None).await)
-            .expect_existing()
-            .id,
+        ok(client
+            .create_in_catalogue(Catalogue::HostType, "tf_type", None, None)
+            .await)
+        .expect_existing()
+        .id,
         ht.id
     );
 
-    assert!(ok(client.delete_host_type(ht.id).await));
-    assert!(!ok(client.delete_host_type(ht.id).await));
-    assert!(ok(client.find_host_type(ht.id).await).is_none());
-    assert!(ok(client.delete_idc(idc.id).await));
-    assert!(!ok(client.delete_idc(idc.id).await));
-    assert!(ok(client.delete_region(region.id).await));
-    assert!(!ok(client.delete_region(region.id).await));
-    assert!(ok(client.find_region_by_name("tf-region").await).is_none());
+    assert!(ok(client
+        .delete_from_catalogue(Catalogue::HostType, ht.id)
+        .await));
+    assert!(!ok(client
+        .delete_from_catalogue(Catalogue::HostType, ht.id)
+        .await));
+    assert!(ok(client.find_in_catalogue(Catalogue::HostType, ht.id).await).is_none());
+    assert!(ok(client
+        .delete_from_catalogue(Catalogue::Idc, idc.id)
+        .await));
+    assert!(!ok(client
+        .delete_from_catalogue(Catalogue::Idc, idc.id)
+        .await));
+    assert!(ok(client
+        .delete_from_catalogue(Catalogue::Region, region.id)
+        .await));
+    assert!(!ok(client
+        .delete_from_catalogue(Catalogue::Region, region.id)
+        .await));
+    assert!(ok(client
+        .find_in_catalogue_by_name(Catalogue::Region, "tf-region")
+        .await)
+    .is_none());
 }
 
 #[tokio::test]
@@ -253,9 +306,14 @@ async fn credential_create_refuse_existing_and_delete_keep_the_password_out() {
 #[tokio::test]
 async fn a_host_is_added_found_listed_and_deleted() {
     let (_sim, client) = sim().await;
-    let idc = ok(client.find_idc_by_name("hz1").await).unwrap_or_else(|| panic!("no hz1"));
-    let ht = ok(client.find_host_type_by_name("standard").await)
-        .unwrap_or_else(|| panic!("no standard"));
+    let idc = ok(client
+        .find_in_catalogue_by_name(Catalogue::Idc, "hz1")
+        .await)
+    .unwrap_or_else(|| panic!("no hz1"));
+    let ht = ok(client
+        .find_in_catalogue_by_name(Catalogue::HostType, "standard")
+        .await)
+    .unwrap_or_else(|| panic!("no standard"));
     let cred = ok(client
         .create_host_credential("tf-host-cred", "admin", &Secret::new(SSH_PASSWORD))
         .await);
