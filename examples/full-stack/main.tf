@@ -65,6 +65,12 @@ resource "ocp_cluster" "orders" {
   rpm_name      = "oceanbase-4.2.1.0-100000102023092807.el7.x86_64.rpm"
   root_password = var.cluster_root_password
 
+  # Only the parameters listed are managed; removing one returns it to OCP's default.
+  parameters = {
+    syslog_level          = "INFO"
+    enable_syslog_recycle = "true"
+  }
+
   dynamic "zone" {
     for_each = local.zones
     content {
@@ -80,6 +86,11 @@ resource "ocp_tenant" "orders" {
   name          = "orders"
   primary_zone  = "zone1;zone2,zone3"
   root_password = var.tenant_root_password
+  time_zone     = "+8:00"
+
+  parameters = {
+    ob_query_timeout = "20000000" # microseconds
+  }
 
   dynamic "zone" {
     for_each = local.zones

@@ -77,9 +77,14 @@ impl Owner {
 }
 
 /// The `parameters` attribute of `ocp_cluster` (`what` = "cluster") and `ocp_tenant`.
+///
+/// Optional and computed, so that "no parameters" has one value in state, the empty map:
+/// Terraform 1.0 turns an absent map into an empty one in a resource with `ignore_changes`,
+/// and an import cannot know which keys the configuration lists. [`plan_unset`] plans an
+/// absent attribute as the empty map (every key it managed returns to its default).
 pub fn attr(what: &str) -> Attr {
-    Attr::map(Type::String).optional().doc(format!(
-        "OceanBase parameters of the {what}, by name, such as `{{ syslog_level = \"INFO\" }}`. Only the keys listed are managed: they are set through OCP's parameter calls, changed in place, and a key removed returns to OCP's default. Parameters never listed are left as they are and never show as changes. Values are compared the way OceanBase reads them (`true` = `True`, `10G` = `10GB`, `3600s` = `1h`), so your spelling stays. Names and values are checked against OCP's parameter metadata at plan time; a change of a parameter that needs an OBServer restart gives a warning. `data \"ocp_{what}_parameters\"` lists what OCP offers."
+    Attr::map(Type::String).optional().computed().doc(format!(
+        "OceanBase parameters of the {what}, by name, such as `{{ syslog_level = \"INFO\" }}`. Only the keys listed are managed: they are set through OCP's parameter calls, changed in place, and a key removed returns to OCP's default. Parameters never listed are left as they are and never show as changes; leaving the attribute out is the same as an empty map. Values are compared the way OceanBase reads them (`true` = `True`, `10G` = `10GB`, `3600s` = `1h`), so your spelling stays. Names and values are checked against OCP's parameter metadata at plan time; a change of a parameter that needs an OBServer restart gives a warning. `data \"ocp_{what}_parameters\"` lists what OCP offers."
     ))
 }
 
@@ -261,6 +266,25 @@ fn known_params(
     )
 }
 
+/// Plans an absent `parameters` as the empty map (see [`attr`]); a map not known yet stays so.
+pub fn plan_unset(schema: &Schema, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+    #[derive(Serialize)]
+    struct Planned {
+        parameters: Params,
+    }
+    let mut d = Diagnostics::new();
+    if read_model::<View>(req.config, &mut d).is_some_and(|v| v.parameters.is_none()) {
+        let empty = Planned {
+            parameters: Params::new(),
+        };
+        if let Some(v) =
+            crate::lifecycle::value_over(&empty, schema, &resp.planned, &mut resp.diags)
+        {
+            resp.planned = v;
+        }
+    }
+}
+
 /// Plan checks of the `parameters` of `owner`'s kind, against OCP's metadata (see the module
 /// docs). The tenant checks also name cluster parameters as such. Metadata OCP cannot give
 /// leaves the checks to OCP at apply.
@@ -350,16 +374,16 @@ async fn unknown_detail(client: &OcpClient, owner: Owner, name: &str) -> String 
 
 /// The managed parameters as OCP has them: for each key of `mine`, OCP's current value, or
 /// `mine`'s spelling when it means the same. A key OCP does not report keeps `mine`'s value
-/// (design rule R6). `None` stays `None` (no key is managed).
+/// (design rule R6). No key managed reads as the empty map (see [`attr`]).
 pub async fn read(
     client: &OcpClient,
     owner: Owner,
     mine: &Option<Params>,
 ) -> Result<Option<Params>, ClientError> {
-    let Some(mine) = mine else { return Ok(None) };
-    if mine.is_empty() {
-        return Ok(Some(Params::new()));
-    }
+    let mine = match mine {
+        Some(m) if !m.is_empty() => m,
+        _ => return Ok(Some(Params::new())),
+    };
     let current = match list(client, owner).await {
         Ok(c) => c,
         // The owner was just found, so the list call itself is missing: keep `mine` (R6).
@@ -389,7 +413,7 @@ pub async fn read_tenant(
         Some(m) if !m.is_empty() => {
             Some(managed(m, &current, &Catalogue::of(client, owner).await?))
         }
-        other => other.clone(),
+        _ => Some(Params::new()),
     };
     let ocp_tz = current
         .iter()

@@ -906,6 +906,7 @@ impl OcpObject for TenantResource {
     }
 
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+        super::parameters::plan_unset(&self.schema(), req, resp);
         if req.prior.is_null() || resp.planned == *req.prior {
             return;
         }

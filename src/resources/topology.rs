@@ -412,6 +412,7 @@ impl OcpObject for ClusterResource {
     }
 
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+        super::parameters::plan_unset(&self.schema(), req, resp);
         if req.prior.is_null() {
             return;
         }

@@ -9,9 +9,9 @@ pub mod backup;
 pub mod cluster;
 pub mod compute;
 pub mod db;
-pub mod restore;
 pub mod obproxy;
 pub mod parameters;
+pub mod restore;
 pub mod tenant;
 pub mod user;
 

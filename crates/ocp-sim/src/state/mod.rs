@@ -43,9 +43,9 @@ pub mod backup;
 pub mod db_objects;
 pub mod effects;
 pub mod model;
-pub mod restore;
 pub mod obproxy;
 pub mod parameters;
+pub mod restore;
 pub mod task;
 
 pub use backup::BackupState;
