@@ -32,6 +32,20 @@ impl AttrPath {
         p
     }
 
+    /// The path a user writes as `storage[0].url`: attribute names joined by `.`, each
+    /// optionally followed by list indexes (`[0]`). A part that is not an index is a name.
+    pub fn parse(text: &str) -> AttrPath {
+        let mut p = AttrPath::default();
+        for part in text.split('.') {
+            let mut pieces = part.split('[');
+            p = p.attr(pieces.next().unwrap_or_default());
+            for i in pieces.filter_map(|i| i.trim_end_matches(']').parse().ok()) {
+                p = p.index(i);
+            }
+        }
+        p
+    }
+
     /// This path followed by a map key.
     pub fn key(&self, k: impl Into<String>) -> AttrPath {
         let mut p = self.clone();
@@ -100,6 +114,16 @@ impl Diagnostics {
         detail: impl Into<String>,
     ) {
         self.push(Severity::Error, summary, detail, Some(path));
+    }
+
+    /// Adds an error pointing at `path` when there is one, else at the whole object.
+    pub fn error_at(
+        &mut self,
+        path: Option<AttrPath>,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
+        self.push(Severity::Error, summary, detail, path);
     }
 
     /// Adds a warning that concerns the whole object.

@@ -42,6 +42,18 @@ pub fn plan(
     (planned, replace)
 }
 
+/// For an update OCP does not see (nothing that forces replacement changed, and the in-place
+/// changes only record values in state): every computed attribute planned unknown keeps its
+/// prior value, so the plan shows what is known instead of "(known after apply)".
+pub fn keep_computed(block: &Block, planned: &mut Value, prior: &Value) {
+    let Value::Object(obj) = planned else { return };
+    for (name, _) in block.attributes.iter().filter(|(_, a)| a.computed) {
+        if let (Some(v @ Value::Unknown), Some(p)) = (obj.get_mut(name), prior.get(name)) {
+            *v = p.clone();
+        }
+    }
+}
+
 /// An object value without its `timeouts` block (a setting of this provider, not of OCP).
 fn without_timeouts(v: &Value) -> Value {
     let mut v = v.clone();

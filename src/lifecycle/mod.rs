@@ -129,10 +129,7 @@ impl Call<'_> {
     /// Reports an error of the operation and returns [`Fail::Reported`].
     pub fn error(&mut self, path: Option<AttrPath>, detail: impl Into<String>) -> Fail {
         let summary = format!("Unable to {}", self.action);
-        match path {
-            Some(p) => self.diags.attr_error(p, summary, detail),
-            None => self.diags.error(summary, detail),
-        }
+        self.diags.error_at(path, summary, detail);
         Fail::Reported
     }
 
@@ -675,13 +672,14 @@ impl<O: OcpObject> Resource for Managed<O> {
 }
 
 /// The attribute an OCP error concerns, by a resource's table of OCP request fields (as
-/// [`ClientError::field`] reads them, matched on the last field name) and attributes.
+/// [`ClientError::field`] reads them, matched on the last field name) and attributes (a path
+/// as a user writes it, such as `storage[0].url`: see [`AttrPath::parse`]).
 pub fn attr_by_field(err: &ClientError, table: &[(&str, &str)]) -> Option<AttrPath> {
     let f = err.field()?;
     table
         .iter()
         .find(|(field, _)| *field == f.leaf() || *field == f.root())
-        .map(|(_, attr)| AttrPath::root(*attr))
+        .map(|(_, attr)| AttrPath::parse(attr))
 }
 
 /// Turns a client error into one diagnostic, the same way for every resource: the summary
@@ -689,11 +687,7 @@ pub fn attr_by_field(err: &ClientError, table: &[(&str, &str)]) -> Option<AttrPa
 /// message, trace id) or the failed task's subtask and log.
 pub fn report(diags: &mut Diagnostics, action: &str, path: Option<AttrPath>, err: &ClientError) {
     let (_, detail) = err.summary_detail();
-    let summary = format!("Unable to {action}");
-    match path {
-        Some(p) => diags.attr_error(p, summary, detail),
-        None => diags.error(summary, detail),
-    }
+    diags.error_at(path, format!("Unable to {action}"), detail);
 }
 
 /// [`report`] for a delete. When the wait stopped while OCP's task still runs (timeout or

@@ -18,7 +18,7 @@ use crate::client::api::backup::{
     StorageConfig, StrategyBody, ThresholdConfig,
 };
 use crate::client::{ClientError, Created, OcpClient, Secret};
-use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
+use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
 use crate::framework::{read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, Schema};
 use crate::lifecycle::{
     keep_unreported, refuse_existing, report, wait_ids, Born, Call, Existing, Fail, ImportError,
@@ -128,32 +128,18 @@ fn time_value(ocp: &str, mine: Option<&str>) -> String {
     }
 }
 
-struct ScheduleTime;
-
-impl Validator for ScheduleTime {
-    fn description(&self) -> String {
-        format!("a time of day `HH:MM`, optionally with a UTC offset (`02:00+00:00`); without one, `{DEFAULT_OFFSET}` is assumed")
-    }
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        if let Some(s) = v.as_str() {
-            if parse_time(s).is_none() {
-                diags.attr_error(
-                    path.clone(),
-                    "Invalid Schedule Time",
-                    format!(
-                        "Attribute {path} must be {}, got {s:?}.",
-                        self.description()
-                    ),
-                );
-            }
-        }
-    }
+/// A schedule time as the user writes it (OCP's form is accepted too).
+fn schedule_time() -> Text {
+    let must_be = format!("a time of day `HH:MM`, optionally with a UTC offset (`02:00+00:00`); without one, `{DEFAULT_OFFSET}` is assumed");
+    Text::new("Invalid Schedule Time", must_be, |s| {
+        parse_time(s).is_some()
+    })
 }
 
 fn schedule_block() -> Block {
     Block::new("When data backups run.")
         .attr("mode", Attr::string().required().validate(OneOf(&["WEEK", "MONTH"])).doc("`WEEK` (days 1-7, 1 = Monday) or `MONTH` (days 1-31)."))
-        .attr("time", Attr::string().required().validate(ScheduleTime).doc(format!("Time of day backups start, `HH:MM`, optionally with a UTC offset such as `02:00+00:00`. Without an offset, `{DEFAULT_OFFSET}` (OCP's default server zone) is assumed.")))
+        .attr("time", Attr::string().required().validate(schedule_time()).doc(format!("Time of day backups start, `HH:MM`, optionally with a UTC offset such as `02:00+00:00`. Without an offset, `{DEFAULT_OFFSET}` (OCP's default server zone) is assumed.")))
         .attr("days", Attr::map(Type::String).required().doc("Backup days: a map from day number (as a string: `\"1\"` = Monday for `WEEK`, day of month for `MONTH`) to `FULL` or `INCREMENTAL`, e.g. `{ \"1\" = \"FULL\", \"4\" = \"INCREMENTAL\" }`."))
         .attr("enabled", Attr::bool().default(Value::Bool(true)).doc("Whether scheduled backups run (OCP's start/stop schedule calls). Default `true`. Changed in place."))
 }
@@ -584,8 +570,8 @@ fn validate_policy(config: &Value, diags: &mut Diagnostics) {
 }
 
 /// OCP's strategy-body fields (the last name of the field an OCP error names, as the
-/// simulator and OCP write them) and the attributes they come from (`block.attribute` inside
-/// a block; `storage` is the one-item list block).
+/// simulator and OCP write them) and the attributes they come from (`storage` is the one-item
+/// list block).
 const FIELDS: &[(&str, &str)] = &[
     ("backupMode", "backup_mode"),
     ("startLogBackup", "log_backup"),
@@ -596,14 +582,14 @@ const FIELDS: &[(&str, &str)] = &[
     ("backupScheduleTime", "schedule.time"),
     ("dayAndDataBackupModelMap", "schedule.days"),
     ("backupScheduleEnabled", "schedule.enabled"),
-    ("configName", "storage.name"),
-    ("backupStorageType", "storage.type"),
-    ("storageUrl", "storage.url"),
-    ("endpoint", "storage.endpoint"),
-    ("region", "storage.region"),
-    ("appId", "storage.app_id"),
-    ("accessKeyId", "storage.access_key_id"),
-    ("accessKeySecret", "storage.access_key_secret"),
+    ("configName", "storage[0].name"),
+    ("backupStorageType", "storage[0].type"),
+    ("storageUrl", "storage[0].url"),
+    ("endpoint", "storage[0].endpoint"),
+    ("region", "storage[0].region"),
+    ("appId", "storage[0].app_id"),
+    ("accessKeyId", "storage[0].access_key_id"),
+    ("accessKeySecret", "storage[0].access_key_secret"),
     (
         "dataBackupTimeoutMinutes",
         "thresholds.data_backup_timeout_minutes",
@@ -627,6 +613,7 @@ impl OcpObject for BackupPolicyResource {
     type Model = PolicyModel;
     const TYPE_NAME: &'static str = "ocp_backup_policy";
     const NOUN: &'static str = "Backup Policy";
+    const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
 
     fn schema(&self) -> Schema {
         Schema::new("The backup strategy of a tenant, or of a cluster when `tenant_id` is left out: schedule, storage, retention and alert thresholds. OCP's modify call replaces the whole strategy, so every change sends every setting.\n\n**What rests on OCP's documentation and what is inferred.** Reading a strategy, starting its schedule, creating a cluster's strategy, and modifying, stopping and deleting a tenant's strategy use calls OCP documents. Creating a tenant's strategy, and modifying, stopping and deleting a cluster's strategy, use the same `.../backup/config/backupStrategy` paths with the methods OCP documents for the other kind, because OCP's published pages do not show them. The name of the storage secret field (`accessKeySecret`) and the shape of the answer to create and modify are inferred too. Should a real OCP refuse one of these calls with 404 or 405, the error names the call.")
@@ -636,7 +623,7 @@ impl OcpObject for BackupPolicyResource {
             .attr("backup_mode", Attr::string().default(Value::string("PHYSICAL_BACKUP")).validate(OneOf(&["PHYSICAL_BACKUP", "LOGICAL_BACKUP"])).doc("`PHYSICAL_BACKUP` or `LOGICAL_BACKUP`. Default `PHYSICAL_BACKUP`."))
             .attr("retention_days", Attr::int().optional().validate(IntBetween(1, 36_500)).doc("Days backups are kept before cleanup."))
             .attr("cleanup_enabled", Attr::bool().default(Value::Bool(false)).doc("Whether expired backups are cleaned up on a schedule. Default `false`."))
-            .attr("cleanup_time", Attr::string().optional().validate(ScheduleTime).doc("Time of day of the cleanup, in the format of `schedule.time`. `LOGICAL_BACKUP` only: with physical backup OceanBase runs the cleanup itself, so setting it there is refused at plan time."))
+            .attr("cleanup_time", Attr::string().optional().validate(schedule_time()).doc("Time of day of the cleanup, in the format of `schedule.time`. `LOGICAL_BACKUP` only: with physical backup OceanBase runs the cleanup itself, so setting it there is refused at plan time."))
             .attr("log_backup", Attr::bool().default(Value::Bool(false)).doc("Whether log backup (archiving) runs, for point-in-time restore. Default `false`."))
             .attr("status", Attr::string().computed().doc("Status of the most recent data backup as OCP reports it (`DOING`, `DONE`, `FAILED`, ...), null before the first one."))
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the strategy was created."))
@@ -776,26 +763,14 @@ impl OcpObject for BackupPolicyResource {
         let (cluster_id, tenant_id) = match nums.as_deref() {
             Some([c]) => (*c, None),
             Some([c, t]) => (*c, Some(*t)),
-            _ => {
-                return Err(ImportError::Invalid(format!(
-                    "Expected an import id of the form \"<cluster_id>/<tenant_id>\" for a tenant policy or \"<cluster_id>\" for a cluster policy, got {id:?}."
-                )))
-            }
+            _ => return Err(ImportError::Invalid(format!(
+                "Expected an import id of the form \"<cluster_id>/<tenant_id>\" for a tenant policy or \"<cluster_id>\" for a cluster policy, got {id:?}."
+            ))),
         };
         Ok(PolicyModel {
             cluster_id,
             tenant_id,
             ..PolicyModel::default()
-        })
-    }
-
-    fn attr_of(&self, err: &ClientError, _plan: &PolicyModel) -> Option<AttrPath> {
-        let f = err.field()?;
-        let (_, attr) = FIELDS.iter().find(|(field, _)| *field == f.leaf())?;
-        Some(match attr.split_once('.') {
-            None => AttrPath::root(*attr),
-            Some(("storage", a)) => AttrPath::root("storage").index(0).attr(a),
-            Some((block, a)) => AttrPath::root(block).attr(a),
         })
     }
 }

@@ -18,16 +18,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::api::compute::{AddHost, Host, HostFilter};
 use crate::client::{ClientError, Created, OcpClient, Secret};
-use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
+use crate::framework::plan::keep_computed;
+use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
 use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::pending::Private;
-use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpData, OcpObject};
+use crate::lifecycle::{poll, Born, Call, Fail, ImportError, OcpData, OcpObject, Polled};
 use crate::value::{Known, Type, Value};
 
 use super::{refuse_existing, report, Existing};
-use crate::lifecycle::{poll, Polled};
 
 /// Host kinds OCP knows (§3.7).
 const KINDS: &[&str] = &["DEDICATED_PHYSICAL_MACHINE", "DEDICATED_CONTAINER"];
@@ -48,10 +48,6 @@ const FIELDS: &[(&str, &str)] = &[
     ("description", "description"),
 ];
 
-/// An IPv4 address in dotted-decimal form without leading zeros, as OCP accepts for
-/// `innerIpAddress`.
-pub struct Ipv4;
-
 /// Whether `s` is a dotted-decimal IPv4 address without leading zeros.
 fn valid_ipv4(s: &str) -> bool {
     let octets: Vec<&str> = s.split('.').collect();
@@ -65,23 +61,12 @@ fn valid_ipv4(s: &str) -> bool {
         })
 }
 
-impl Validator for Ipv4 {
-    fn description(&self) -> String {
-        "an IPv4 address such as `10.0.0.21`".into()
-    }
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        let Some(s) = v.as_str() else { return };
-        if !valid_ipv4(s) {
-            diags.attr_error(
-                path.clone(),
-                "Invalid IP Address",
-                format!(
-                    "Attribute {path} must be {} (four decimal octets 0-255, no leading zeros), got {s:?}.",
-                    self.description()
-                ),
-            );
-        }
-    }
+/// An IPv4 address in dotted-decimal form without leading zeros, as OCP accepts for
+/// `innerIpAddress`.
+fn ipv4() -> Text {
+    let must_be =
+        "an IPv4 address such as `10.0.0.21` (four decimal octets 0-255, no leading zeros)";
+    Text::new("Invalid IP Address", must_be, valid_ipv4)
 }
 
 /// The model of `ocp_host`: state, plan and import alike.
@@ -102,47 +87,6 @@ pub struct HostModel {
     region_name: Option<String>,
     cluster_id: Option<i64>,
     credential_id: Option<i64>,
-}
-
-/// The attributes whose change replaces the host, as planned (any may be unknown).
-#[derive(PartialEq, Deserialize)]
-struct Placement {
-    ip: Option<Known<String>>,
-    ssh_port: Option<Known<i64>>,
-    kind: Option<Known<String>>,
-    idc_id: Option<Known<i64>>,
-    host_type_id: Option<Known<i64>>,
-    alias: Option<Known<String>>,
-    description: Option<Known<String>>,
-}
-
-/// The attributes the resource reads from OCP, as planned (unknown where they may change).
-#[derive(Serialize, Deserialize)]
-struct Observed {
-    id: Option<Known<i64>>,
-    status: Option<Known<String>>,
-    idc_name: Option<Known<String>>,
-    region_name: Option<Known<String>>,
-    cluster_id: Option<Known<i64>>,
-    credential_id: Option<Known<i64>>,
-}
-
-impl Observed {
-    /// Every value still unknown in `self` taken from `prior`.
-    fn known_from(mut self, prior: Observed) -> Observed {
-        fn keep<T>(planned: &mut Option<Known<T>>, prior: Option<Known<T>>) {
-            if matches!(planned, Some(Known::Unknown)) {
-                *planned = prior;
-            }
-        }
-        keep(&mut self.id, prior.id);
-        keep(&mut self.status, prior.status);
-        keep(&mut self.idc_name, prior.idc_name);
-        keep(&mut self.region_name, prior.region_name);
-        keep(&mut self.cluster_id, prior.cluster_id);
-        keep(&mut self.credential_id, prior.credential_id);
-        self
-    }
 }
 
 /// OCP's optional text in state: an empty text is "not set" when the user wrote none.
@@ -242,7 +186,7 @@ impl OcpObject for HostResource {
     fn schema(&self) -> Schema {
         Schema::new("A host (server) registered in OCP, on which OCP can deploy OBServers. Terraform stores the SSH user name and password in a new OCP credential, then adds the host, which runs an OCP `Add host` task that Terraform waits on. OCP has no call to modify a host, so changing where or what the host is replaces it.")
             .attr("id", Attr::int().computed().use_state_for_unknown().doc("OCP id of the host; also the import id (the IP address works too)."))
-            .attr("ip", Attr::string().required().requires_replace().validate(Ipv4).doc("Inner (management) IPv4 address of the host, OCP's `innerIpAddress`, unique in OCP. Changing it replaces the host."))
+            .attr("ip", Attr::string().required().requires_replace().validate(ipv4()).doc("Inner (management) IPv4 address of the host, OCP's `innerIpAddress`, unique in OCP. Changing it replaces the host."))
             .attr("ssh_port", Attr::int().default(Value::from_i64(DEFAULT_SSH_PORT)).requires_replace().validate(IntBetween(1, 65535)).doc("SSH port OCP connects to. Default `22`. Changing it replaces the host."))
             .attr("kind", Attr::string().default(Value::string(DEFAULT_KIND)).requires_replace().validate(OneOf(KINDS)).doc("Kind of host: `DEDICATED_PHYSICAL_MACHINE` or `DEDICATED_CONTAINER`. Default `DEDICATED_PHYSICAL_MACHINE`. Changing it replaces the host."))
             .attr("idc_id", Attr::int().required().requires_replace().doc("OCP id of the IDC the host is in, e.g. `data.ocp_idc.hz1.id`. Changing it replaces the host."))
@@ -265,28 +209,8 @@ impl OcpObject for HostResource {
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
         // An in-place change only records the SSH credentials: OCP's host stays as it is, so
         // keep what is known of it instead of "(known after apply)".
-        if req.prior.is_null() || resp.planned.is_null() {
-            return;
-        }
-        let d = &mut resp.diags;
-        let (Some(prior), Some(planned)) = (
-            read_model::<Placement>(req.prior, d),
-            read_model::<Placement>(&resp.planned, d),
-        ) else {
-            return;
-        };
-        if prior != planned {
-            return; // replaced
-        }
-        let (Some(prior), Some(planned)) = (
-            read_model::<Observed>(req.prior, d),
-            read_model::<Observed>(&resp.planned, d),
-        ) else {
-            return;
-        };
-        let kept = planned.known_from(prior);
-        if let Some(v) = value_over(&kept, &self.schema(), &resp.planned, &mut resp.diags) {
-            resp.planned = v;
+        if !req.prior.is_null() && resp.requires_replace.is_empty() {
+            keep_computed(&self.schema().block, &mut resp.planned, req.prior);
         }
     }
 
@@ -421,18 +345,6 @@ impl OcpObject for HostResource {
             .find_host(id)
             .await?
             .map(|h| HostModel::from_ocp(h, base)))
-    }
-
-    async fn update(
-        &self,
-        _call: &mut Call<'_>,
-        _prior: &HostModel,
-        _plan: &HostModel,
-        _base: &mut HostModel,
-    ) -> Result<(), Fail> {
-        // Only `ssh_username`, `ssh_password` (and `timeouts`) change in place, and OCP has no
-        // call to change a host's credential: the read-back records the planned values.
-        Ok(())
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &HostModel) -> Result<(), Fail> {
@@ -652,7 +564,7 @@ impl OcpData for HostDataSource {
                 )
                 .attr(
                     "ip",
-                    Attr::string().optional().computed().validate(Ipv4).doc(
+                    Attr::string().optional().computed().validate(ipv4()).doc(
                         "Inner IPv4 address of the host (`innerIpAddress`). Set `id` or `ip`.",
                     ),
                 );
@@ -696,20 +608,6 @@ impl OcpData for HostDataSource {
     }
 }
 
-/// The object type of one entry of `data "ocp_hosts"`: the attributes [`LIST_FIELDS`] of
-/// `data "ocp_host"`.
-fn list_entry_type() -> Type {
-    Type::object(
-        HostDataSource
-            .schema()
-            .block
-            .attributes
-            .into_iter()
-            .filter(|(name, _)| LIST_FIELDS.contains(&name.as_str()))
-            .map(|(name, a)| (name, a.ty)),
-    )
-}
-
 /// The state of `data "ocp_hosts"`: its filters and the hosts.
 #[derive(Serialize, Deserialize)]
 pub struct HostsModel {
@@ -737,7 +635,7 @@ impl OcpData for HostsDataSource {
             .attr("host_type_id", Attr::int().optional().doc("Only hosts of this host type (OCP id)."))
             .attr("status", Attr::string().optional().validate(NotBlank).doc("Only hosts with this status, such as `ONLINE`; a comma list such as `ONLINE,NEW` matches any of them (case-insensitive)."))
             .attr("free", Attr::bool().optional().doc("`true`: only hosts free to deploy (no OBServer runs on them); `false`: only hosts used by a cluster. Default: both."))
-            .attr("hosts", Attr::list(list_entry_type()).computed().doc("The hosts in OCP's order (by id), each with `id`, `ip`, `status`, `idc_id`, `idc_name`, `host_type_id`, `cluster_id` (null when free), `ssh_port` and `kind`."))
+            .attr("hosts", Attr::list(HostDataSource.schema().pick(LIST_FIELDS)).computed().doc("The hosts in OCP's order (by id), each with `id`, `ip`, `status`, `idc_id`, `idc_name`, `host_type_id`, `cluster_id` (null when free), `ssh_port` and `kind`."))
     }
 
     async fn read(
