@@ -187,6 +187,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn paths_parse_as_they_print() {
+        for text in ["name", "storage[0].url", "zone[1].unit_spec", "a.b[2][3].c"] {
+            assert_eq!(AttrPath::parse(text).to_string(), text);
+        }
+        assert_eq!(
+            AttrPath::parse("storage[0].url"),
+            AttrPath::root("storage").index(0).attr("url")
+        );
+    }
+
+    #[test]
     fn paths_render_as_users_write_them() {
         let p = AttrPath::root("zone").index(1).attr("unit_spec");
         assert_eq!(p.to_string(), "zone[1].unit_spec");

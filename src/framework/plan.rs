@@ -393,6 +393,18 @@ mod tests {
     }
 
     #[test]
+    fn keep_computed_takes_only_unknown_computed_values_from_the_prior() {
+        let s = schema();
+        let p = prior();
+        let mut planned = p.clone();
+        *planned.get_mut("status").unwrap() = Value::Unknown;
+        *planned.get_mut("name").unwrap() = Value::string("b");
+        keep_computed(&s.block, &mut planned, &p);
+        assert_eq!(planned.get("status"), p.get("status"));
+        assert_eq!(planned.get("name"), Some(&Value::string("b")));
+    }
+
+    #[test]
     fn unchanged_config_plans_no_change() {
         let p = prior();
         let mut config = p.clone();

@@ -276,6 +276,20 @@ mod tests {
     }
 
     #[test]
+    fn text_rules_name_the_rule_and_the_value() {
+        let rule = Text::new("Invalid Thing", "a thing without `x`", |s| !s.contains('x'));
+        let mut d = Diagnostics::new();
+        rule.validate(&AttrPath::root("thing"), &Value::string("box"), &mut d);
+        rule.validate(&AttrPath::root("thing"), &Value::string("bag"), &mut d);
+        assert_eq!(d.0.len(), 1);
+        assert_eq!(d.0[0].summary, "Invalid Thing");
+        assert_eq!(
+            d.0[0].detail,
+            "Attribute thing must be a thing without `x`, got \"box\"."
+        );
+    }
+
+    #[test]
     fn urls_need_a_scheme_and_a_host() {
         let p = AttrPath::root("endpoint");
         for (s, ok) in [

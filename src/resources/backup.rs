@@ -1218,29 +1218,15 @@ mod tests {
                 .attr_of(&api(message), &PolicyModel::default())
                 .map(|p| p.to_string())
         };
-        assert_eq!(
-            at("invalid obBackupServiceStorageConfig.obBackupStorageBaseInfo.storageUrl: a FILE url is an absolute path").as_deref(),
-            Some("storage[0].url")
-        );
-        assert_eq!(
-            at("obBackupServiceStorageConfig.obBackupStorageBaseInfo.ossAccessKey.endpoint is required").as_deref(),
-            Some("storage[0].endpoint")
-        );
-        assert_eq!(
-            at("invalid obBackupScheduleConfig.backupScheduleTime: \"25:00\" is not a time")
-                .as_deref(),
-            Some("schedule.time")
-        );
-        assert_eq!(
-            at("invalid obBackupThresholdConfig.libObLogExpireDays: 0, must be a positive integer")
-                .as_deref(),
-            Some("thresholds.lib_ob_log_expire_days")
-        );
-        assert_eq!(
-            at("invalid backupMode: \"X\" is not one of PHYSICAL_BACKUP, LOGICAL_BACKUP")
-                .as_deref(),
-            Some("backup_mode")
-        );
+        for (message, want) in [
+            ("invalid obBackupServiceStorageConfig.obBackupStorageBaseInfo.storageUrl: a FILE url is an absolute path", "storage[0].url"),
+            ("obBackupServiceStorageConfig.obBackupStorageBaseInfo.ossAccessKey.endpoint is required", "storage[0].endpoint"),
+            ("invalid obBackupScheduleConfig.backupScheduleTime: \"25:00\" is not a time", "schedule.time"),
+            ("invalid obBackupThresholdConfig.libObLogExpireDays: 0, must be a positive integer", "thresholds.lib_ob_log_expire_days"),
+            ("invalid backupMode: \"X\" is not one of PHYSICAL_BACKUP, LOGICAL_BACKUP", "backup_mode"),
+        ] {
+            assert_eq!(at(message).as_deref(), Some(want), "{message}");
+        }
         assert_eq!(at("the tenant is busy"), None);
     }
 }

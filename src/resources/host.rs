@@ -318,18 +318,12 @@ impl OcpObject for HostResource {
         if !ended {
             return Err(call.error(None, format!("Host {id} ({}) was still being added by OCP when the create timeout passed or Terraform was interrupted. It stays in state; the next apply replaces it unless it is untainted with `terraform untaint`.", state.ip())));
         }
-        match self.read(client, state).await? {
-            Some(m) => *state = m,
-            None => {
-                return Err(call.error(
-                    None,
-                    format!(
-                        "Host {id} ({}) was not found in OCP right after it was added.",
-                        state.ip()
-                    ),
-                ))
-            }
-        }
+        let Some(m) = self.read(client, state).await? else {
+            let ip = state.ip();
+            let detail = format!("Host {id} ({ip}) was not found in OCP right after it was added.");
+            return Err(call.error(None, detail));
+        };
+        *state = m;
         Ok(())
     }
 

@@ -719,38 +719,27 @@ impl SeqSer {
     }
 }
 
-impl ser::SerializeSeq for SeqSer {
-    type Ok = Value;
-    type Error = ModelError;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), ModelError> {
-        self.push(v)
-    }
-    fn end(self) -> Result<Value, ModelError> {
-        Ok(Value::List(self.0))
-    }
+/// Sequences, tuples and tuple structs all serialize as a list of their elements.
+macro_rules! seq_ser {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for SeqSer {
+            type Ok = Value;
+            type Error = ModelError;
+            fn $method<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), ModelError> {
+                self.push(v)
+            }
+            fn end(self) -> Result<Value, ModelError> {
+                Ok(Value::List(self.0))
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for SeqSer {
-    type Ok = Value;
-    type Error = ModelError;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), ModelError> {
-        self.push(v)
-    }
-    fn end(self) -> Result<Value, ModelError> {
-        Ok(Value::List(self.0))
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqSer {
-    type Ok = Value;
-    type Error = ModelError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), ModelError> {
-        self.push(v)
-    }
-    fn end(self) -> Result<Value, ModelError> {
-        Ok(Value::List(self.0))
-    }
-}
+seq_ser!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 struct MapSer {
     entries: BTreeMap<String, Value>,
