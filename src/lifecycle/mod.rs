@@ -704,41 +704,33 @@ pub fn report_delete(diags: &mut Diagnostics, action: &str, err: &ClientError) {
     diags.error(format!("Unable to {action}"), detail);
 }
 
-/// An object OCP already had before a create (design rule R2): what the create refuses to
-/// take over, and how the user brings it under Terraform instead.
-pub struct Existing<'a> {
-    /// Resource type, e.g. `ocp_tenant`.
-    pub type_name: &'a str,
-    /// Title-case noun for the summary, e.g. `Tenant`.
-    pub noun: &'a str,
-    /// The object in words with its OCP id where it has one, e.g. `tenant "orders" (OCP id
-    /// 1002003) in cluster 1000001`.
-    pub what: String,
-    /// The id `terraform import` takes for it (the resource's documented import format).
-    pub import_id: String,
-    /// The attribute that names it (its natural key), e.g. `name`.
-    pub attr: &'a str,
-}
-
 /// Refuses a create whose object existed before it (design rule R2): one error on the natural
-/// key naming the object, its OCP id and the `terraform import` command. Nothing goes into
-/// state, so no later destroy or replacement can delete an object Terraform did not create.
-/// The one place every resource words this alike.
-pub fn refuse_existing(diags: &mut Diagnostics, e: Existing<'_>) {
+/// key `attr` naming the object (`what`, in words with its OCP id where it has one, e.g.
+/// `tenant "orders" (OCP id 1002003) in cluster 1000001`) and the `terraform import` command
+/// with `import_id` (the resource's documented import format). Nothing goes into state, so no
+/// later destroy or replacement can delete an object Terraform did not create. The one place
+/// every resource words this alike; returns the [`Fail::Reported`] its create returns.
+pub fn refuse_existing<O: OcpObject>(
+    diags: &mut Diagnostics,
+    what: impl std::fmt::Display,
+    import_id: impl std::fmt::Display,
+    attr: &str,
+) -> Fail {
     diags.attr_error(
-        AttrPath::root(e.attr),
-        format!("{} Already Exists", e.noun),
+        AttrPath::root(attr),
+        format!("{} Already Exists", O::NOUN),
         format!(
-            "OCP already has {}, and this apply did not create it. Terraform never \
+            "OCP already has {what}, and this apply did not create it. Terraform never \
              takes over an object it did not create, so it was left untouched and nothing was \
              recorded in state.\n\nTo manage it with Terraform, import it into this resource \
-             (use the address Terraform shows with this error):\n\n    terraform import {}.<resource name> {}\n\n\
-             Otherwise choose another {}. With `create_before_destroy`, a replacement cannot \
-             keep the {} of the object it replaces: change it, or remove \
+             (use the address Terraform shows with this error):\n\n    terraform import {}.<resource name> {import_id}\n\n\
+             Otherwise choose another {attr}. With `create_before_destroy`, a replacement cannot \
+             keep the {attr} of the object it replaces: change it, or remove \
              `create_before_destroy` so the old object is deleted first.",
-            e.what, e.type_name, e.import_id, e.attr, e.attr
+            O::TYPE_NAME
         ),
     );
+    Fail::Reported
 }
 
 /// The time left of an operation that must end by `deadline` (zero once it has passed).

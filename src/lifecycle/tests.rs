@@ -49,19 +49,12 @@ impl OcpObject for Toy {
             ..plan.clone()
         };
         match plan.name.as_str() {
-            "taken" => {
-                refuse_existing(
-                    call.diags,
-                    Existing {
-                        type_name: "ocp_toy",
-                        noun: "Toy",
-                        what: "toy \"taken\"".into(),
-                        import_id: "7".into(),
-                        attr: "name",
-                    },
-                );
-                Err(Fail::Reported)
-            }
+            "taken" => Err(refuse_existing::<Toy>(
+                call.diags,
+                "toy \"taken\"",
+                7,
+                "name",
+            )),
             "building" => Ok(Born::waiting(state, vec![77])),
             _ => Ok(Born::done(state)),
         }

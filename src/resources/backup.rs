@@ -21,8 +21,8 @@ use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
 use crate::framework::{read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, Schema};
 use crate::lifecycle::{
-    keep_unreported, refuse_existing, report, wait_ids, Born, Call, Existing, Fail, ImportError,
-    OcpData, OcpObject,
+    keep_unreported, refuse_existing, report, wait_ids, Born, Call, Fail, ImportError, OcpData,
+    OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
@@ -661,17 +661,12 @@ impl OcpObject for BackupPolicyResource {
                     None => (format!("cluster {}", target.cluster_id), "cluster_id"),
                 };
                 let id = st.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default();
-                refuse_existing(
+                return Err(refuse_existing::<Self>(
                     call.diags,
-                    Existing {
-                        type_name: Self::TYPE_NAME,
-                        noun: Self::NOUN,
-                        what: format!("a backup strategy{id} for {owner}"),
-                        import_id: id_of(target),
-                        attr,
-                    },
-                );
-                return Err(Fail::Reported);
+                    format!("a backup strategy{id} for {owner}"),
+                    id_of(target),
+                    attr,
+                ));
             }
             // The tenant the path names does not exist.
             Err(e) if e.is_not_found() && target.tenant_id.is_some() => {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
-use super::{refuse_existing, Existing};
+use super::refuse_existing;
 
 /// Which catalogue.
 pub type Kind = Catalogue;
@@ -315,17 +315,12 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
                     e.id,
                     region.unwrap_or_default()
                 );
-                refuse_existing(
+                Err(refuse_existing::<Self>(
                     call.diags,
-                    Existing {
-                        type_name: Self::TYPE_NAME,
-                        noun: Self::NOUN,
-                        what,
-                        import_id: e.id.to_string(),
-                        attr: "name",
-                    },
-                );
-                Err(Fail::Reported)
+                    what,
+                    e.id.to_string(),
+                    "name",
+                ))
             }
         }
     }

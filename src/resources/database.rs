@@ -11,7 +11,7 @@ use crate::framework::{Attr, AttrPath, Block, Diagnostics, Schema};
 use crate::value::Value;
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
-use super::{import_id, refuse_existing, tenant_attrs, Existing, DB_OBJECT_NAME};
+use super::{import_id, refuse_existing, tenant_attrs, DB_OBJECT_NAME};
 use crate::lifecycle::{Born, Call, Fail, ImportError, OcpData, OcpObject};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
@@ -155,27 +155,20 @@ impl OcpObject for DatabaseResource {
                 );
                 Ok(Born::done(DatabaseModel::from_ocp(db, plan)))
             }
-            Created::Existing(db) => {
-                refuse_existing(
-                    call.diags,
-                    Existing {
-                        type_name: Self::TYPE_NAME,
-                        noun: Self::NOUN,
-                        what: format!(
-                            "database {:?}{} in tenant {tenant_id} of cluster {cluster_id}",
-                            db.db_name,
-                            db.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default()
-                        ),
-                        import_id: import_id::join(&[
-                            cluster_id.to_string(),
-                            tenant_id.to_string(),
-                            db.db_name.clone(),
-                        ]),
-                        attr: "name",
-                    },
-                );
-                Err(Fail::Reported)
-            }
+            Created::Existing(db) => Err(refuse_existing::<Self>(
+                call.diags,
+                format!(
+                    "database {:?}{} in tenant {tenant_id} of cluster {cluster_id}",
+                    db.db_name,
+                    db.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default()
+                ),
+                import_id::join(&[
+                    cluster_id.to_string(),
+                    tenant_id.to_string(),
+                    db.db_name.clone(),
+                ]),
+                "name",
+            )),
         }
     }
 

@@ -29,7 +29,7 @@ use super::db_user::{
 use super::privileges::{
     canonical, delta, expand, present, same, Mode, Scope, Target, OBJECT_TYPES,
 };
-use super::{import_id, ownership, refuse_existing, report, tenant_attrs, Existing};
+use super::{import_id, ownership, refuse_existing, report, tenant_attrs};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<user|role>/<grantee>/global\", \".../database/<database>\", \".../object/<type>/<schema>/<object>\" or \".../roles\"";
 
@@ -448,23 +448,18 @@ impl OcpObject for DbGrantResource {
                 }
             };
             let (is_user, name) = plan.grantee();
-            refuse_existing(
+            return Err(refuse_existing::<Self>(
                 call.diags,
-                Existing {
-                    type_name: Self::TYPE_NAME,
-                    noun: Self::NOUN,
-                    what: format!(
-                        "{} {name:?} in tenant {} of cluster {} holding {} {scope}",
-                        if is_user { "user" } else { "role" },
-                        plan.tenant_id,
-                        plan.cluster_id,
-                        taken.join(", ")
-                    ),
-                    import_id: plan.grant_id(),
-                    attr: list_attr(&target),
-                },
-            );
-            return Err(Fail::Reported);
+                format!(
+                    "{} {name:?} in tenant {} of cluster {} holding {} {scope}",
+                    if is_user { "user" } else { "role" },
+                    plan.tenant_id,
+                    plan.cluster_id,
+                    taken.join(", ")
+                ),
+                plan.grant_id(),
+                list_attr(&target),
+            ));
         }
         if let Err(e) = plan.change(client, PrivilegeOp::Grant, list).await {
             let attr = match (e.is_not_found(), plan.grantee().0) {

@@ -29,9 +29,7 @@ use super::privileges::{
     self, delta_by_target, present, same, same_name, Mode, Scope, Target, Targets, OBJECT_TYPES,
 };
 use super::unique::{refuse_duplicates, Keyed};
-use super::{
-    import_id, ownership, refuse_existing, report, tenant_attrs, Existing, DB_OBJECT_NAME,
-};
+use super::{import_id, ownership, refuse_existing, report, tenant_attrs, DB_OBJECT_NAME};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<username>\"";
 
@@ -276,17 +274,12 @@ pub(crate) fn refuse<O: OcpObject>(
     (c, t): (i64, i64),
     attr: &'static str,
 ) -> Fail {
-    refuse_existing(
+    refuse_existing::<O>(
         diags,
-        Existing {
-            type_name: O::TYPE_NAME,
-            noun: O::NOUN,
-            what: format!("{what} {name:?} in tenant {t} of cluster {c}"),
-            import_id: import_id::join(&[c.to_string(), t.to_string(), name.to_string()]),
-            attr,
-        },
-    );
-    Fail::Reported
+        format!("{what} {name:?} in tenant {t} of cluster {c}"),
+        import_id::join(&[c.to_string(), t.to_string(), name.to_string()]),
+        attr,
+    )
 }
 
 /// A privilege list as OCP takes it: canonical names with `ALL` expanded for the mode (OCP

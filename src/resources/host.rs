@@ -27,7 +27,7 @@ use crate::lifecycle::pending::Private;
 use crate::lifecycle::{poll, Born, Call, Fail, ImportError, OcpData, OcpObject, Polled};
 use crate::value::{Known, Type, Value};
 
-use super::{refuse_existing, report, Existing};
+use super::{refuse_existing, report};
 
 /// Host kinds OCP knows (§3.7).
 const KINDS: &[&str] = &["DEDICATED_PHYSICAL_MACHINE", "DEDICATED_CONTAINER"];
@@ -158,22 +158,17 @@ pub struct HostResource;
 
 /// Refuses to take over host `h`, registered in OCP before this create (design rule R2).
 fn refuse_host(diags: &mut Diagnostics, h: &Host, ip: &str) -> Fail {
-    refuse_existing(
+    refuse_existing::<HostResource>(
         diags,
-        Existing {
-            type_name: "ocp_host",
-            noun: "Host",
-            what: format!(
-                "host {ip} (OCP id {}) in IDC {} with host type {}",
-                h.id,
-                h.idc_id.map_or("?".into(), |i| i.to_string()),
-                h.type_id.map_or("?".into(), |i| i.to_string()),
-            ),
-            import_id: h.id.to_string(),
-            attr: "ip",
-        },
-    );
-    Fail::Reported
+        format!(
+            "host {ip} (OCP id {}) in IDC {} with host type {}",
+            h.id,
+            h.idc_id.map_or("?".into(), |i| i.to_string()),
+            h.type_id.map_or("?".into(), |i| i.to_string()),
+        ),
+        h.id.to_string(),
+        "ip",
+    )
 }
 
 #[tonic::async_trait]

@@ -7,7 +7,7 @@ use crate::lifecycle::{Data, Managed};
 
 pub use crate::lifecycle::{
     pend, refuse_existing, remaining, report, report_delete, task_private, wait, wait_ids,
-    wait_tasks, Existing, Waited,
+    wait_tasks, Waited,
 };
 
 pub mod backup;

@@ -31,8 +31,8 @@ use crate::lifecycle::{
 };
 use crate::value::{Known, Type, Value};
 
+use super::refuse_existing;
 use super::unique::{refuse_duplicates, Keyed};
-use super::{refuse_existing, Existing};
 
 /// The `ocp_obproxy_cluster` resource.
 pub struct ObproxyClusterResource;
@@ -561,14 +561,7 @@ impl OcpObject for ObproxyClusterResource {
                 (c.id, Vec::new())
             }
             Ok(Created::Adopted(c) | Created::Existing(c)) => {
-                refuse_existing(call.diags, Existing {
-                    type_name: Self::TYPE_NAME,
-                    noun: Self::NOUN,
-                    what: format!("OBProxy cluster {:?} (OCP id {}, status {:?})", c.name, c.id, c.status.as_deref().unwrap_or("")),
-                    import_id: c.id.to_string(),
-                    attr: "name",
-                });
-                return Err(Fail::Reported);
+                return Err(refuse_existing::<Self>(call.diags, format!("OBProxy cluster {:?} (OCP id {}, status {:?})", c.name, c.id, c.status.as_deref().unwrap_or("")), c.id.to_string(), "name"));
             }
             Err(e) => {
                 let at: Vec<usize> = (0..plan.hosts.len()).collect();

@@ -27,7 +27,7 @@ use crate::value::{Known, Type, Value};
 use super::database::{connection_strings, connection_strings_attr, ConnectionString};
 use super::restore::{latest_restore_time, restore_block, RestoreFrom};
 use super::unique::{refuse_duplicates, Keyed};
-use super::{refuse_existing, report, Existing};
+use super::{refuse_existing, report};
 
 /// Tenant modes OCP knows (§3.4.1).
 const MODES: &[&str] = &["MYSQL", "ORACLE"];
@@ -607,22 +607,15 @@ async fn create_restored(
             );
             Ok(Born::done(born(t.id, true)))
         }
-        Ok(Created::Existing(t)) => {
-            refuse_existing(
-                call.diags,
-                Existing {
-                    type_name: "ocp_tenant",
-                    noun: "Tenant",
-                    what: format!(
-                        "tenant {:?} (OCP id {}) in cluster {cluster_id}",
-                        t.name, t.id
-                    ),
-                    import_id: format!("{cluster_id}/{}", t.id),
-                    attr: "name",
-                },
-            );
-            Err(Fail::Reported)
-        }
+        Ok(Created::Existing(t)) => Err(refuse_existing::<TenantResource>(
+            call.diags,
+            format!(
+                "tenant {:?} (OCP id {}) in cluster {cluster_id}",
+                t.name, t.id
+            ),
+            format!("{cluster_id}/{}", t.id),
+            "name",
+        )),
         Err(err) => {
             let path = restore_error_path(&err, &replicas, plan);
             Err(Fail::Ocp { err, path })
@@ -995,22 +988,15 @@ impl OcpObject for TenantResource {
                 );
                 Ok(Born::done(born(t.id, true)))
             }
-            Created::Adopted(t) | Created::Existing(t) => {
-                refuse_existing(
-                    call.diags,
-                    Existing {
-                        type_name: Self::TYPE_NAME,
-                        noun: Self::NOUN,
-                        what: format!(
-                            "tenant {:?} (OCP id {}) in cluster {cluster_id}",
-                            t.name, t.id
-                        ),
-                        import_id: format!("{cluster_id}/{}", t.id),
-                        attr: "name",
-                    },
-                );
-                Err(Fail::Reported)
-            }
+            Created::Adopted(t) | Created::Existing(t) => Err(refuse_existing::<Self>(
+                call.diags,
+                format!(
+                    "tenant {:?} (OCP id {}) in cluster {cluster_id}",
+                    t.name, t.id
+                ),
+                format!("{cluster_id}/{}", t.id),
+                "name",
+            )),
         }
     }
 

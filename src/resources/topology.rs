@@ -36,7 +36,7 @@ use crate::value::{Known, Type, Value};
 
 use super::parameters::Owner::Cluster as ClusterOf;
 use super::unique::{refuse_duplicates, Duplicate, Keyed};
-use super::{import_id, refuse_existing, Existing};
+use super::{import_id, refuse_existing};
 
 /// The `ocp_cluster` resource.
 pub struct ClusterResource;
@@ -512,17 +512,7 @@ impl OcpObject for ClusterResource {
                 (c.id, Vec::new())
             }
             Created::Adopted(c) | Created::Existing(c) => {
-                refuse_existing(
-                    call.diags,
-                    Existing {
-                        type_name: Self::TYPE_NAME,
-                        noun: Self::NOUN,
-                        what: format!("cluster {:?} (OCP id {}, status {:?})", c.name, c.id, c.status.as_deref().unwrap_or("")),
-                        import_id: c.id.to_string(),
-                        attr: "name",
-                    },
-                );
-                return Err(Fail::Reported);
+                return Err(refuse_existing::<Self>(call.diags, format!("cluster {:?} (OCP id {}, status {:?})", c.name, c.id, c.status.as_deref().unwrap_or("")), c.id.to_string(), "name"));
             }
         };
         let state = ClusterModel {
@@ -1074,21 +1064,16 @@ impl OcpObject for ZoneResource {
             // Made by this create's own unanswered POST, and where the plan puts it.
             Created::Adopted(z) if z.idc_name.as_ref() == Some(&body.idc_name) => Vec::new(),
             Created::Adopted(z) | Created::Existing(z) => {
-                refuse_existing(
+                return Err(refuse_existing::<Self>(
                     call.diags,
-                    Existing {
-                        type_name: Self::TYPE_NAME,
-                        noun: Self::NOUN,
-                        what: format!(
-                            "zone {:?} in IDC {:?} of cluster {c}",
-                            z.name,
-                            z.idc_name.as_deref().unwrap_or("")
-                        ),
-                        import_id: import_id::join(&[c.to_string(), z.name.clone()]),
-                        attr: "name",
-                    },
-                );
-                return Err(Fail::Reported);
+                    format!(
+                        "zone {:?} in IDC {:?} of cluster {c}",
+                        z.name,
+                        z.idc_name.as_deref().unwrap_or("")
+                    ),
+                    import_id::join(&[c.to_string(), z.name.clone()]),
+                    "name",
+                ));
             }
         };
         let state = ZoneModel {
