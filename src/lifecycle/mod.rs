@@ -25,9 +25,11 @@
 //!   ([`OcpObject::attr_of`] maps OCP's request fields to attributes);
 //! - resume of OCP tasks left running by an earlier apply (see [`pending`]).
 
+pub mod choose;
 pub mod data;
 pub mod pending;
 
+pub use choose::{Choice, Chooser};
 pub use data::{Data, OcpData};
 
 use std::any::Any;
