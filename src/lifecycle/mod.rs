@@ -74,6 +74,13 @@ impl From<ClientError> for Fail {
     }
 }
 
+/// A boxed failure (what plain functions return, to keep their results small) for `?`.
+impl From<Box<Fail>> for Fail {
+    fn from(f: Box<Fail>) -> Fail {
+        *f
+    }
+}
+
 impl Fail {
     /// An OCP error that concerns attribute `path`.
     pub fn at(err: ClientError, path: AttrPath) -> Fail {
