@@ -227,3 +227,30 @@ pub fn tenant_attrs(s: crate::framework::Schema, what: &str) -> crate::framework
         )),
     )
 }
+
+/// OCP's 400 `ILLEGAL_ARGUMENT` answer with `message`, as the simulator words its
+/// rejections: what the resources' tests map to attributes.
+#[cfg(test)]
+pub(crate) fn rejected(message: &str) -> crate::client::ClientError {
+    crate::client::ClientError::Api {
+        method: "POST",
+        path: "/x".into(),
+        http_status: 400,
+        code: Some("ILLEGAL_ARGUMENT".into()),
+        message: message.into(),
+        trace_id: None,
+    }
+}
+
+#[cfg(test)]
+mod rejected_tests {
+    #[test]
+    fn a_rejection_names_the_field_of_its_message() {
+        let e = super::rejected("invalid zones[1].unitCount: too many");
+        assert_eq!(
+            e.field().map(|f| f.leaf().to_string()),
+            Some("unitCount".into())
+        );
+        assert!(!e.is_not_found());
+    }
+}

@@ -8,26 +8,28 @@
 //! create, `deletion_protection`, import by ids or names).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::api::restore::{Restore, RestoreTenantInfo};
+use crate::client::api::restore::{Restore, RestoreTenantInfo, Restoring};
 use crate::client::api::tenant::{CreateTenant, ReplicaSpec, Tenant, TenantFilter, TenantZone};
+use crate::client::field::{FieldStep, OcpField};
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
 use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::{
-    attr_by_field, poll, value_over, Born, Call, Fail, ImportError, OcpData, OcpObject, Polled,
+    poll, value_over, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject, Polled,
 };
 use crate::value::{Known, Type, Value};
 
 use super::database::{connection_strings, connection_strings_attr, ConnectionString};
+use super::refuse_existing;
 use super::restore::{latest_restore_time, restore_block, RestoreFrom};
 use super::unique::{refuse_duplicates, Keyed};
-use super::{refuse_existing, report};
 
 /// Tenant modes OCP knows (§3.4.1).
 const MODES: &[&str] = &["MYSQL", "ORACLE"];
@@ -59,76 +61,41 @@ const TENANT_NAME: super::NameRule = super::NameRule {
 /// or an address with `%` octets such as `10.10.10.%` (§3.4.1).
 struct WhitelistEntries;
 
-fn valid_whitelist_entry(e: &str) -> bool {
-    if e == "%" {
-        return true;
-    }
-    let (addr, prefix) = match e.split_once('/') {
-        Some((a, p)) => (a, Some(p)),
-        None => (e, None),
-    };
-    if let Some(p) = prefix {
-        if !p.parse::<u8>().is_ok_and(|n| n <= 32) || addr.contains('%') {
-            return false;
-        }
-    }
-    // Decimal octets without leading zeros: OCP refuses `010.0.0.1` (read as octal by some
-    // parsers, so ambiguous).
-    let octets: Vec<&str> = addr.split('.').collect();
-    octets.len() == 4
-        && octets.iter().all(|o| {
-            *o == "%"
-                || (!o.is_empty()
-                    && o.len() <= 3
-                    && !(o.len() > 1 && o.starts_with('0'))
-                    && o.parse::<u16>().is_ok_and(|n| n <= 255))
-        })
-}
-
 /// A whitelist entry by the clients it lets in, the way OceanBase matches them: `/32` as
 /// the plain address, a network without its host bits,
 /// trailing `%` octets as the network they cover (`10.10.%.%` = `10.10.0.0/16`), and `/0` as
-/// `%`. `None` for an entry that is not valid (reported on its own).
+/// `%`. `None` for an entry OCP does not accept (see [`WhitelistEntries`]).
 fn whitelist_key(e: &str) -> Option<String> {
-    if !valid_whitelist_entry(e) {
-        return None;
-    }
     if e == "%" {
         return Some("%".into());
     }
     let (addr, prefix) = match e.split_once('/') {
-        Some((a, p)) => (a, Some(p.parse::<u32>().ok()?)),
+        Some((a, p)) if !a.contains('%') => (a, Some(p.parse::<u32>().ok().filter(|n| *n <= 32)?)),
+        Some(_) => return None,
         None => (e, None),
     };
-    let octets: Vec<Option<u32>> = addr
-        .split('.')
-        .map(|o| if o == "%" { None } else { o.parse().ok() })
+    // `%` octets read as 0. Rust's parser refuses octets with leading zeros, as OCP does
+    // (`010.0.0.1` is octal to some parsers, so ambiguous).
+    let octets: Vec<&str> = addr.split('.').collect();
+    let text: Vec<&str> = octets
+        .iter()
+        .map(|o| if *o == "%" { "0" } else { o })
         .collect();
-    let wild = octets.iter().rev().take_while(|o| o.is_none()).count();
+    let ip: Ipv4Addr = text.join(".").parse().ok()?;
+    let wild = octets.iter().rev().take_while(|o| **o == "%").count();
     let prefix = match prefix {
         Some(p) => p,
-        None if octets[..4 - wild].iter().all(Option::is_some) => 32 - 8 * wild as u32,
-        // `%` in the middle (`10.%.0.1`): not a network; only the octets' spelling varies.
-        None => {
-            let parts: Vec<String> = octets
-                .iter()
-                .map(|o| o.map_or("%".into(), |n| n.to_string()))
-                .collect();
-            return Some(parts.join("."));
-        }
+        // `%` in the middle (`10.%.0.1`): not a network; the entry is its own key.
+        None if octets[..4 - wild].contains(&"%") => return Some(addr.to_string()),
+        None => 32 - 8 * wild as u32,
     };
     if prefix == 0 {
         return Some("%".into());
     }
-    let ip = octets
-        .iter()
-        .fold(0u32, |acc, o| (acc << 8) | o.unwrap_or(0));
-    let net = ip & (u32::MAX << (32 - prefix));
-    let text = std::net::Ipv4Addr::from(net).to_string();
-    Some(if prefix == 32 {
-        text
-    } else {
-        format!("{text}/{prefix}")
+    let net = Ipv4Addr::from(u32::from(ip) & (u32::MAX << (32 - prefix)));
+    Some(match prefix {
+        32 => net.to_string(),
+        _ => format!("{net}/{prefix}"),
     })
 }
 
@@ -137,11 +104,19 @@ impl Validator for WhitelistEntries {
         "IPv4 addresses, networks such as `10.0.0.0/8`, patterns such as `10.10.10.%`, or `%` for any".into()
     }
     fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        let bad: Vec<&str> = v
-            .elements()
+        let items: Vec<&str> = v.elements().iter().filter_map(Value::as_str).collect();
+        let entries: Vec<Keyed<String>> = items
             .iter()
-            .filter_map(Value::as_str)
-            .filter(|e| !valid_whitelist_entry(e))
+            .map(|e| Keyed {
+                path: path.clone(),
+                key: whitelist_key(e),
+            })
+            .collect();
+        let bad: Vec<&str> = items
+            .iter()
+            .zip(&entries)
+            .filter(|(_, k)| k.key.is_none())
+            .map(|(e, _)| *e)
             .collect();
         if !bad.is_empty() {
             diags.attr_error(
@@ -153,14 +128,6 @@ impl Validator for WhitelistEntries {
                 ),
             );
         }
-        let items: Vec<&str> = v.elements().iter().filter_map(Value::as_str).collect();
-        let entries: Vec<Keyed<String>> = items
-            .iter()
-            .map(|e| Keyed {
-                path: path.clone(),
-                key: whitelist_key(e),
-            })
-            .collect();
         refuse_duplicates(&entries, "Duplicate Whitelist Entry", diags, |d| {
             format!(
                 "Attribute {path} holds {:?} and {:?}, which let in the same clients ({}): OCP treats them as one entry. Keep one of them.",
@@ -173,28 +140,28 @@ impl Validator for WhitelistEntries {
     }
 }
 
-/// The zone names of a primary-zone string (`zone1;zone2,zone3`).
-fn primary_zone_names(pz: &str) -> Vec<&str> {
-    pz.split([',', ';'])
-        .map(str::trim)
-        .filter(|z| !z.is_empty())
-        .collect()
-}
-
 /// A primary zone as OCP takes it: zone names joined by `,` and `;` without spaces (users may
 /// write `zone1; zone2`; state keeps their spelling, see [`same_primary_zone`]).
 pub(crate) fn ocp_primary_zone(pz: &str) -> String {
     pz.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// The zones of a primary-zone string by priority, spacing aside: `zone1;zone2,zone3` is
+/// `{zone1}`, then `{zone2, zone3}`.
+fn primary_zone_groups(pz: &str) -> Vec<BTreeSet<&str>> {
+    pz.split(';')
+        .map(|g| {
+            g.split(',')
+                .map(str::trim)
+                .filter(|z| !z.is_empty())
+                .collect()
+        })
+        .collect()
+}
+
 /// Whether two primary-zone strings say the same thing (spacing aside).
 pub(crate) fn same_primary_zone(a: &str, b: &str) -> bool {
-    fn norm(s: &str) -> Vec<BTreeSet<&str>> {
-        s.split(';')
-            .map(|g| g.split(',').map(str::trim).collect())
-            .collect()
-    }
-    norm(a) == norm(b)
+    primary_zone_groups(a) == primary_zone_groups(b)
 }
 
 /// OCP's comma string as the entries of the `whitelist` set.
@@ -341,13 +308,9 @@ impl TenantModel {
         }
     }
 
-    /// The replicas of the `zone` blocks, by zone name.
-    fn replicas(&self) -> BTreeMap<String, ReplicaSpec> {
-        self.zone
-            .iter()
-            .filter_map(ZoneModel::replica)
-            .map(|r| (r.zone_name.clone(), r))
-            .collect()
+    /// The replicas of the `zone` blocks, as OCP's create, restore and replica calls take them.
+    fn replicas(&self) -> Vec<ReplicaSpec> {
+        self.zone.iter().filter_map(ZoneModel::replica).collect()
     }
 
     /// `(cluster_id, id)`: the path of every call on the tenant.
@@ -377,27 +340,19 @@ fn zones_in_order(ocp: &[TenantZone], mine: &[ZoneModel]) -> Vec<ZoneModel> {
     zones
 }
 
-/// Checks a tenant found after this create's POST went unanswered against the plan: one
-/// that differs was made by someone else in between, and adopting it would put it under
-/// Terraform's control unasked (R2).
-fn adoptable(t: &Tenant, plan: &TenantModel) -> Result<(), String> {
-    let mode = plan.mode.as_deref().unwrap_or("MYSQL");
-    if t.mode.as_deref().unwrap_or("MYSQL") != mode {
-        return Err(format!(
-            "its mode is {:?}, not {mode:?}",
-            t.mode.as_deref().unwrap_or("")
-        ));
-    }
-    let want: BTreeSet<String> = plan.replicas().into_keys().collect();
+/// Whether a tenant found after this create's POST went unanswered is what the plan asks
+/// for: one that differs was made by someone else in between, and adopting it would put it
+/// under Terraform's control unasked (R2).
+fn adoptable(t: &Tenant, plan: &TenantModel) -> bool {
+    let want: BTreeSet<String> = plan.replicas().into_iter().map(|r| r.zone_name).collect();
     let have: BTreeSet<String> = t.zones.iter().map(|z| z.name.clone()).collect();
-    if !have.is_empty() && want != have {
-        return Err(format!("its zones are {have:?}, not {want:?}"));
-    }
-    Ok(())
+    t.mode.as_deref().unwrap_or("MYSQL") == plan.mode.as_deref().unwrap_or("MYSQL")
+        && (have.is_empty() || want == have)
 }
 
-/// OCP's create-body fields and the attributes they come from (a `zones[i]` field other
-/// than a unit count concerns the `zone` blocks as a whole).
+/// OCP's create-tenant and restore body fields (RestoreTenantParam, §3.8.2) and the
+/// attributes they come from: the first field of the path OCP names that is listed here
+/// decides (a `zones[i]` field other than a unit count concerns the `zone` blocks as a whole).
 const FIELDS: &[(&str, &str)] = &[
     ("zones", "zone"),
     ("name", "name"),
@@ -409,6 +364,11 @@ const FIELDS: &[(&str, &str)] = &[
     ("rootPassword", "root_password"),
     ("description", "description"),
     ("timeZone", "time_zone"),
+    ("restoreEndTime", "restore_from.restore_time"),
+    ("backupTenantId", "restore_from.tenant_id"),
+    ("backupTenantStatus", "restore_from.tenant_id"),
+    ("backupClusterId", "restore_from.cluster_id"),
+    ("restoreClusterId", "cluster_id"),
 ];
 
 /// The `zone[i].unit_count` an OCP refusal of a unit count is about: OCP places one unit of a
@@ -426,87 +386,33 @@ fn unit_count_path(e: &ClientError, body: &[ReplicaSpec], plan: &TenantModel) ->
     Some(AttrPath::root("zone").index(i).attr("unit_count"))
 }
 
-/// Which in-place change was under way; ordered as `apply_changes` runs them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Step {
-    Whitelist,
-    Description,
-    AddReplicas,
-    ModifyReplicas,
-    PrimaryZone,
-    DeleteReplicas,
-    Password,
-    Lock,
-}
-
-impl Step {
-    /// The attribute a failure of this step concerns.
-    fn path(self) -> AttrPath {
-        AttrPath::root(match self {
-            Step::Whitelist => "whitelist",
-            Step::Description => "description",
-            Step::AddReplicas | Step::ModifyReplicas | Step::DeleteReplicas => "zone",
-            Step::PrimaryZone => "primary_zone",
-            Step::Password => "root_password",
-            Step::Lock => "locked",
-        })
-    }
-}
-
-/// Ends one step of `apply_changes`: an OCP refusal goes on the step's attribute (or on the
-/// `zone[i].unit_count` of the replicas in `body` it names); a task it started is waited on.
+/// Ends one step of `apply_changes`: an OCP refusal goes on the step's attribute `attr` (or on
+/// the `zone[i].unit_count` of the replicas in `body` it names); a task it started is waited on.
 async fn settle(
     call: &mut Call<'_>,
-    step: Step,
+    attr: &str,
     r: Result<Option<TaskInstance>, ClientError>,
     body: &[ReplicaSpec],
     plan: &TenantModel,
-) -> Result<(), (Step, Fail)> {
+) -> Result<(), Fail> {
     match r {
-        Ok(Some(t)) => call.wait(&[t.id]).await.map_err(|f| (step, f)),
+        Ok(Some(t)) => call.wait(&[t.id]).await,
         Ok(None) => Ok(()),
         Err(e) => {
-            let path = unit_count_path(&e, body, plan).unwrap_or_else(|| step.path());
-            Err((step, Fail::at(e, path)))
+            let path = unit_count_path(&e, body, plan).unwrap_or_else(|| AttrPath::root(attr));
+            Err(Fail::at(e, path))
         }
     }
 }
 
-/// The attribute a refused restore concerns, from the field OCP names in its body
-/// (RestoreTenantParam, §3.8.2); `replicas` are the `zones` sent.
-fn restore_error_path(
-    e: &ClientError,
-    replicas: &[ReplicaSpec],
-    plan: &TenantModel,
-) -> Option<AttrPath> {
-    if let Some(p) = unit_count_path(e, replicas, plan) {
-        return Some(p);
-    }
-    let f = e.field()?;
-    if f.index_of("zones").is_some() || f.leaf() == "zones" {
-        return Some(AttrPath::root("zone"));
-    }
-    let from = AttrPath::root("restore_from");
-    Some(match f.leaf() {
-        "restoreEndTime" => from.attr("restore_time"),
-        "backupTenantId" | "backupTenantStatus" => from.attr("tenant_id"),
-        "backupClusterId" => from.attr("cluster_id"),
-        "restoreClusterId" => AttrPath::root("cluster_id"),
-        "name" => AttrPath::root("name"),
-        "primaryZone" => AttrPath::root("primary_zone"),
-        _ => return None,
-    })
-}
-
-/// The create of a tenant with a `restore_from` block: OCP's restore call (§3.8.1) instead of
-/// create-tenant, never over a tenant of that name that existed before (R2). The restored
-/// tenant is recorded as soon as OCP has it, found by name in the target cluster when OCP's
-/// answer does not name it (§5 #26), and its task is waited on like a create's (R1).
-async fn create_restored(
+/// A create with a `restore_from` block: OCP's restore call (§3.8.1) instead of
+/// create-tenant, refused before anything is sent when the source cannot give what the
+/// configuration says.
+async fn restore(
     call: &mut Call<'_>,
     plan: &TenantModel,
     from: &RestoreFrom,
-) -> Result<Born<TenantModel>, Fail> {
+) -> Result<Created<Restoring, Tenant>, Fail> {
     let client = call.client;
     let (cluster_id, name) = (plan.cluster_id, &plan.name);
     let source_path = AttrPath::root("restore_from").attr("tenant_id");
@@ -523,13 +429,9 @@ async fn create_restored(
     // from the source, so the configuration must say the same (or the read-back would
     // contradict the plan).
     let checks = [
-        ("mode", src.mode.as_deref(), plan.mode.as_deref()),
-        ("charset", src.charset.as_deref(), plan.charset.as_deref()),
-        (
-            "collation",
-            src.collation.as_deref(),
-            plan.collation.as_deref(),
-        ),
+        ("mode", &src.mode, &plan.mode),
+        ("charset", &src.charset, &plan.charset),
+        ("collation", &src.collation, &plan.collation),
     ];
     for (attr, theirs, mine) in checks {
         if let (Some(theirs), Some(mine)) = (theirs, mine) {
@@ -559,127 +461,90 @@ async fn create_restored(
             }
         },
     };
-    let replicas: Vec<ReplicaSpec> = plan.zone.iter().filter_map(ZoneModel::replica).collect();
-    let request = Restore {
-        backup_cluster_id: from.cluster_id,
-        backup_tenant_id: from.tenant_id,
-        restore_cluster_id: cluster_id,
-        restore_end_time: at.clone(),
-        tenant: RestoreTenantInfo {
-            name: name.clone(),
-            primary_zone: plan.primary_zone.as_deref().map(ocp_primary_zone),
-            zones: replicas.clone(),
-        },
-    };
-    let born = |id: i64, adopted: bool| TenantModel {
-        id: Some(id),
-        adopted,
-        ..plan.clone()
-    };
     log::info!(
         "restoring tenant {:?} of cluster {} as of {at} into tenant {name:?} of cluster {cluster_id}",
         src.name,
         from.cluster_id
     );
-    match client.restore_tenant(&request).await {
-        Ok(Created::New(r)) => {
-            let id = match r.tenant_id {
+    let request = Restore {
+        backup_cluster_id: from.cluster_id,
+        backup_tenant_id: from.tenant_id,
+        restore_cluster_id: cluster_id,
+        restore_end_time: at,
+        tenant: RestoreTenantInfo {
+            name: name.clone(),
+            primary_zone: plan.primary_zone.as_deref().map(ocp_primary_zone),
+            zones: plan.replicas(),
+        },
+    };
+    Ok(client.restore_tenant(&request).await?)
+}
+
+/// Records what OCP's create or restore call left (design rules R1, R2): a new tenant by the
+/// id OCP's answer names (`answer` reads it and the tasks to wait on from the answer), or
+/// else found by name in the cluster (§5 #26); a tenant this create's own unanswered POST
+/// made, when it is what the plan asks for; never one that existed before.
+async fn born<T>(
+    call: &mut Call<'_>,
+    plan: &TenantModel,
+    created: Created<T, Tenant>,
+    answer: impl FnOnce(T) -> (Option<i64>, Vec<i64>),
+) -> Result<Born<TenantModel>, Fail> {
+    let (cluster_id, name) = (plan.cluster_id, &plan.name);
+    let born = |id: i64, adopted: bool| TenantModel {
+        id: Some(id),
+        adopted,
+        ..plan.clone()
+    };
+    let t = match created {
+        Created::New(a) => {
+            let (id, tasks) = answer(a);
+            let id = match id {
                 Some(id) => Some(id),
-                None => client
-                    .find_tenant_by_name(cluster_id, name)
-                    .await
+                None => (call.client.find_tenant_by_name(cluster_id, name).await)
                     .ok()
                     .flatten()
                     .map(|t| t.id),
             };
             let Some(id) = id else {
-                return Err(call.error(None, format!("OCP accepted the restore (tasks {:?}) but the tenant {name:?} could not be found in cluster {cluster_id}. Check OCP, then import it with `terraform import`.", r.tasks)));
+                return Err(call.error(None, format!("OCP accepted the {} (tasks {tasks:?}) but the tenant {name:?} could not be found in cluster {cluster_id}. Check OCP, then import it with `terraform import`.", if plan.restore_from.is_some() { "restore" } else { "create" })));
             };
             // Without a task to wait on, `after_create` waits until OCP reports it NORMAL.
-            let untracked = r.tasks.is_empty();
-            Ok(Born::waiting(born(id, untracked), r.tasks))
+            let untracked = tasks.is_empty();
+            return Ok(Born::waiting(born(id, untracked), tasks));
         }
-        // Made by this create's own unanswered POST (no tenant of that name existed before).
-        Ok(Created::Adopted(t)) => {
+        Created::Adopted(t) if adoptable(&t, plan) => {
             log::info!(
-                "adopting tenant {} ({name}), made by this create's unanswered restore",
+                "adopting tenant {} ({name}), made by this create's unanswered POST",
                 t.id
             );
-            Ok(Born::done(born(t.id, true)))
+            return Ok(Born::done(born(t.id, true)));
         }
-        Ok(Created::Existing(t)) => Err(refuse_existing::<TenantResource>(
-            call.diags,
-            format!(
-                "tenant {:?} (OCP id {}) in cluster {cluster_id}",
-                t.name, t.id
-            ),
-            format!("{cluster_id}/{}", t.id),
-            "name",
-        )),
-        Err(err) => {
-            let path = restore_error_path(&err, &replicas, plan);
-            Err(Fail::Ocp { err, path })
-        }
-    }
+        Created::Adopted(t) | Created::Existing(t) => t,
+    };
+    let what = format!(
+        "tenant {:?} (OCP id {}) in cluster {cluster_id}",
+        t.name, t.id
+    );
+    let import_id = format!("{cluster_id}/{}", t.id);
+    Err(refuse_existing::<TenantResource>(
+        call.diags, what, import_id, "name",
+    ))
 }
 
-/// After a restore succeeded: what the restore call cannot say. The tenant has the source's
-/// administrator password, whitelist and description; the configured ones are set with OCP's
-/// calls (§3.4, synchronous). The tenant is in state already (R1); a failure is reported on
-/// the attribute, and Terraform taints the tenant once.
-async fn settle_restored(
-    call: &mut Call<'_>,
-    plan: &TenantModel,
-    state: &mut TenantModel,
-) -> Result<(), Fail> {
-    let client = call.client;
-    let (cluster_id, id) = state.ids();
-    if let Some(p) = &plan.root_password {
-        let secret = Secret::new(p.as_str());
-        if let Err(e) = client.change_tenant_password(cluster_id, id, &secret).await {
-            // Not the configured password: the next plan changes it.
-            state.root_password = None;
-            let path = Some(AttrPath::root("root_password"));
-            report(call.diags, "Set Password Of Restored Tenant", path, &e);
-            return Err(Fail::Reported);
-        }
-    }
-    let set = |w: &Option<Vec<String>>| w.clone().map(BTreeSet::from_iter);
-    if let Some(w) = plan
-        .whitelist
-        .as_ref()
-        .filter(|_| set(&plan.whitelist) != set(&state.whitelist))
-    {
-        if let Err(e) = client
-            .modify_tenant_whitelist(cluster_id, id, &whitelist_string(w))
-            .await
-        {
-            let path = Some(AttrPath::root("whitelist"));
-            report(call.diags, "Set Whitelist Of Restored Tenant", path, &e);
-            return Err(Fail::Reported);
-        }
-    }
-    let want = plan.description.as_deref().unwrap_or("");
-    if want != state.description.as_deref().unwrap_or("") {
-        if let Err(e) = client.modify_tenant_description(cluster_id, id, want).await {
-            let path = Some(AttrPath::root("description"));
-            report(call.diags, "Set Description Of Restored Tenant", path, &e);
-            return Err(Fail::Reported);
-        }
-    }
-    Ok(())
-}
-
-/// Runs each change the plan asks for, in an order OCP accepts: replicas are added before the
-/// primary zone may name them and deleted after it no longer does. Each async step waits on
-/// its task. Stops at the first failure and says which step failed.
+/// Runs each change from `prior` to `plan`, in an order OCP accepts: replicas are added before
+/// the primary zone may name them and deleted after it no longer does. Each async step waits
+/// on its task. Stops at the first failure. `record` (what the read-back starts from) keeps
+/// the prior password until OCP took the new one: OCP never returns it.
 async fn apply_changes(
     call: &mut Call<'_>,
     prior: &TenantModel,
     plan: &TenantModel,
-) -> Result<(), (Step, Fail)> {
+    record: &mut TenantModel,
+) -> Result<(), Fail> {
     let client = call.client;
     let (cluster_id, id) = prior.ids();
+    record.root_password = prior.root_password.clone();
     let set = |w: &Option<Vec<String>>| w.clone().map(BTreeSet::from_iter);
     if let (true, Some(w)) = (
         set(&prior.whitelist) != set(&plan.whitelist),
@@ -687,14 +552,20 @@ async fn apply_changes(
     ) {
         let w = whitelist_string(w);
         let r = client.modify_tenant_whitelist(cluster_id, id, &w).await;
-        settle(call, Step::Whitelist, r.map(|()| None), &[], plan).await?;
+        settle(call, "whitelist", r.map(|()| None), &[], plan).await?;
     }
     if prior.description != plan.description {
         let d = plan.description.as_deref().unwrap_or("");
         let r = client.modify_tenant_description(cluster_id, id, d).await;
-        settle(call, Step::Description, r.map(|()| None), &[], plan).await?;
+        settle(call, "description", r.map(|()| None), &[], plan).await?;
     }
-    let (before, after) = (prior.replicas(), plan.replicas());
+    let by_zone = |m: &TenantModel| -> BTreeMap<String, ReplicaSpec> {
+        m.replicas()
+            .into_iter()
+            .map(|r| (r.zone_name.clone(), r))
+            .collect()
+    };
+    let (before, after) = (by_zone(prior), by_zone(plan));
     let (added, modified): (Vec<ReplicaSpec>, Vec<ReplicaSpec>) = after
         .values()
         .filter(|r| before.get(&r.zone_name) != Some(*r))
@@ -706,30 +577,26 @@ async fn apply_changes(
         .collect();
     if !added.is_empty() {
         let r = client.add_tenant_replicas(cluster_id, id, &added).await;
-        settle(call, Step::AddReplicas, r.map(Some), &added, plan).await?;
+        settle(call, "zone", r.map(Some), &added, plan).await?;
     }
     if !modified.is_empty() {
         let r = client
             .modify_tenant_replicas(cluster_id, id, &modified)
             .await;
-        settle(call, Step::ModifyReplicas, r.map(Some), &modified, plan).await?;
+        settle(call, "zone", r.map(Some), &modified, plan).await?;
     }
-    if let (true, Some(pz)) = (prior.primary_zone != plan.primary_zone, &plan.primary_zone) {
-        if !prior
-            .primary_zone
-            .as_deref()
-            .is_some_and(|p| same_primary_zone(p, pz))
-        {
-            let pz = ocp_primary_zone(pz);
-            let r = client.modify_tenant_primary_zone(cluster_id, id, &pz).await;
-            settle(call, Step::PrimaryZone, r, &[], plan).await?;
-        }
+    let moved =
+        |pz: &&String| !(prior.primary_zone.as_deref()).is_some_and(|p| same_primary_zone(p, pz));
+    if let Some(pz) = plan.primary_zone.as_ref().filter(moved) {
+        let pz = ocp_primary_zone(pz);
+        let r = client.modify_tenant_primary_zone(cluster_id, id, &pz).await;
+        settle(call, "primary_zone", r, &[], plan).await?;
     }
     if !removed.is_empty() {
         let r = client
             .delete_tenant_replicas(cluster_id, id, &removed)
             .await;
-        settle(call, Step::DeleteReplicas, r.map(Some), &[], plan).await?;
+        settle(call, "zone", r.map(Some), &[], plan).await?;
     }
     if let (true, Some(p)) = (
         prior.root_password != plan.root_password,
@@ -737,7 +604,8 @@ async fn apply_changes(
     ) {
         let p = Secret::new(p.as_str());
         let r = client.change_tenant_password(cluster_id, id, &p).await;
-        settle(call, Step::Password, r.map(|()| None), &[], plan).await?;
+        settle(call, "root_password", r.map(|()| None), &[], plan).await?;
+        record.root_password = plan.root_password.clone();
     }
     if prior.locked != plan.locked {
         let r = if plan.locked == Some(true) {
@@ -745,7 +613,7 @@ async fn apply_changes(
         } else {
             client.unlock_tenant(cluster_id, id).await
         };
-        settle(call, Step::Lock, r.map(|()| None), &[], plan).await?;
+        settle(call, "locked", r.map(|()| None), &[], plan).await?;
     }
     Ok(())
 }
@@ -775,8 +643,7 @@ struct ZoneView {
 /// The values planning keeps from the prior state (an absent one keeps the plan's).
 #[derive(Serialize)]
 struct Kept {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    locality: Option<Option<Known<String>>>,
+    locality: Option<Known<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<Known<String>>,
 }
@@ -886,7 +753,7 @@ impl OcpObject for TenantResource {
                 .all(|z| !z.name.as_ref().is_some_and(Known::is_unknown));
         let pz = known(&c.primary_zone).filter(|pz| !super::is_random_primary_zone(pz));
         if let (Some(pz), true) = (pz, names_known) {
-            for z in primary_zone_names(pz) {
+            for z in primary_zone_groups(pz).iter().flatten() {
                 if !seen.contains(z) {
                     diags.attr_error(
                         AttrPath::root("primary_zone"),
@@ -912,26 +779,19 @@ impl OcpObject for TenantResource {
             return resp.diags.extend(d);
         };
         // Locality and the primary zone only move when the zones do.
-        let zones_changed = planned.zone != prior.zone;
-        let mut kept = Kept {
-            locality: None,
-            status: None,
-        };
-        if !zones_changed {
-            kept.locality = Some(prior.locality);
+        if planned.zone != prior.zone {
+            return;
         }
         // The status comes back NORMAL after any change that only touches synchronous
-        // settings; replica tasks report their own.
-        if known(&prior.status) == Some("NORMAL")
-            && !zones_changed
-            && config.primary_zone == prior.primary_zone
-        {
-            kept.status = prior.status;
-        }
-        if kept.locality.is_some() || kept.status.is_some() {
-            if let Some(v) = value_over(&kept, &self.schema(), &resp.planned, &mut resp.diags) {
-                resp.planned = v;
-            }
+        // settings; replica and primary-zone tasks report their own.
+        let settled =
+            known(&prior.status) == Some("NORMAL") && config.primary_zone == prior.primary_zone;
+        let kept = Kept {
+            locality: prior.locality,
+            status: prior.status.filter(|_| settled),
+        };
+        if let Some(v) = value_over(&kept, &self.schema(), &resp.planned, &mut resp.diags) {
+            resp.planned = v;
         }
     }
 
@@ -941,11 +801,11 @@ impl OcpObject for TenantResource {
         plan: &TenantModel,
     ) -> Result<Born<TenantModel>, Fail> {
         if let Some(from) = &plan.restore_from {
-            return create_restored(call, plan, from).await;
+            let created = restore(call, plan, from).await?;
+            return born(call, plan, created, |r| (r.tenant_id, r.tasks)).await;
         }
-        let (cluster_id, name) = (plan.cluster_id, &plan.name);
         let body = CreateTenant {
-            name: name.clone(),
+            name: plan.name.clone(),
             mode: plan.mode.clone().unwrap_or_else(|| "MYSQL".into()),
             primary_zone: plan.primary_zone.as_deref().map(ocp_primary_zone),
             charset: plan.charset.clone(),
@@ -954,57 +814,21 @@ impl OcpObject for TenantResource {
             whitelist: plan.whitelist.as_deref().map(whitelist_string),
             root_password: Secret::new(plan.root_password.clone().unwrap_or_default()),
             save_to_credential: false,
-            zones: plan.zone.iter().filter_map(ZoneModel::replica).collect(),
+            zones: plan.replicas(),
             parameters: super::parameters::create_entries(call.client, &plan.parameters).await?,
             time_zone: plan.time_zone.clone(),
         };
-        let born = |id: i64, adopted: bool| TenantModel {
-            id: Some(id),
-            adopted,
-            ..plan.clone()
-        };
-        match call.client.create_tenant(cluster_id, &body).await? {
-            Created::New(task) => {
-                let id = match task.tenant_id {
-                    Some(id) => Some(id),
-                    None => call
-                        .client
-                        .find_tenant_by_name(cluster_id, name)
-                        .await
-                        .ok()
-                        .flatten()
-                        .map(|t| t.id),
-                };
-                let Some(id) = id else {
-                    return Err(call.error(None, format!("OCP accepted the create (task {}) but the tenant {name:?} could not be found in cluster {cluster_id}. Check OCP, then import it with `terraform import`.", task.id)));
-                };
-                Ok(Born::waiting(born(id, false), vec![task.id]))
-            }
-            // Made by this create's own unanswered POST, and what the plan asks for.
-            Created::Adopted(t) if adoptable(&t, plan).is_ok() => {
-                log::info!(
-                    "adopting tenant {} ({name}), made by this create's unanswered POST",
-                    t.id
-                );
-                Ok(Born::done(born(t.id, true)))
-            }
-            Created::Adopted(t) | Created::Existing(t) => Err(refuse_existing::<Self>(
-                call.diags,
-                format!(
-                    "tenant {:?} (OCP id {}) in cluster {cluster_id}",
-                    t.name, t.id
-                ),
-                format!("{cluster_id}/{}", t.id),
-                "name",
-            )),
-        }
+        let created = call.client.create_tenant(plan.cluster_id, &body).await?;
+        born(call, plan, created, |task| (task.tenant_id, vec![task.id])).await
     }
 
-    /// An adopted tenant (whose create task is unknown) is waited on until OCP reports it
-    /// NORMAL. `locked = true`: OCP's create-tenant body has no lock field (ocp-api.md
-    /// §3.4.1), so the new tenant is locked with OCP's lock call (§3.4, synchronous) once it
-    /// is ready. The tenant is already in state (R1): when the lock fails, it stays there as
-    /// OCP has it (unlocked), and the error on `locked` makes Terraform taint it once.
+    /// An adopted tenant, or a restored one whose answer named no task, is waited on until
+    /// OCP reports it NORMAL. Then what OCP's create calls cannot set is set with the update's
+    /// calls (§3.4, synchronous): `locked = true` (the create-tenant body has no lock field,
+    /// ocp-api.md §3.4.1), and for a restored tenant, which has the source's administrator
+    /// password, whitelist and description (§3.8.2), the configured ones. The tenant is
+    /// already in state (R1): on a failure it stays there as OCP has it, the error is on the
+    /// attribute, and Terraform taints it once.
     async fn after_create(
         &self,
         call: &mut Call<'_>,
@@ -1027,18 +851,17 @@ impl OcpObject for TenantResource {
             }
         }
         let restored = plan.restore_from.is_some();
-        if restored {
-            settle_restored(call, plan, state).await?;
-        }
-        let lock = plan.locked == Some(true) && state.locked != Some(true);
-        if lock {
-            if let Err(e) = client.lock_tenant(cluster_id, id).await {
-                let locked = Some(AttrPath::root("locked"));
-                report(call.diags, "Lock Tenant After Create", locked, &e);
-                return Err(Fail::Reported);
-            }
-        }
-        if state.adopted || lock || restored {
+        // The tenant as made: its zones and primary zone are the plan's; a restored one's
+        // password is the source's.
+        let made = TenantModel {
+            root_password: plan.root_password.clone().filter(|_| !restored),
+            zone: plan.zone.clone(),
+            primary_zone: plan.primary_zone.clone(),
+            ..state.clone()
+        };
+        // A password not set stays unknown to state: the next plan sets it.
+        apply_changes(call, &made, plan, state).await?;
+        if state.adopted || restored || state.locked != plan.locked {
             if let Some(m) = self.read(client, state).await? {
                 *state = m;
             }
@@ -1082,19 +905,12 @@ impl OcpObject for TenantResource {
         plan: &TenantModel,
         base: &mut TenantModel,
     ) -> Result<(), Fail> {
-        let Err((step, f)) = apply_changes(call, prior, plan).await else {
-            let (before, after) = (
-                (&prior.parameters, &prior.time_zone),
-                (&plan.parameters, &plan.time_zone),
-            );
-            return super::parameters::apply_tenant(call, prior.ids(), before, after).await;
-        };
-        // State keeps the planned configuration-only values, the password only once OCP
-        // took it.
-        if step <= Step::Password {
-            base.root_password = prior.root_password.clone();
-        }
-        Err(f)
+        apply_changes(call, prior, plan, base).await?;
+        let (before, after) = (
+            (&prior.parameters, &prior.time_zone),
+            (&plan.parameters, &plan.time_zone),
+        );
+        super::parameters::apply_tenant(call, prior.ids(), before, after).await
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &TenantModel) -> Result<(), Fail> {
@@ -1127,26 +943,28 @@ impl OcpObject for TenantResource {
         else {
             return Err(ImportError::Invalid(format!("Expected \"<cluster_id>/<tenant_id>\" (e.g. \"1000001/1002001\") or \"<cluster_name>/<tenant_name>\", got {id:?}.")));
         };
-        let (cluster_id, tenant_id) = match (cluster.parse::<i64>(), tenant.parse::<i64>(), client)
-        {
-            (Ok(c), Ok(t), _) => (c, t),
-            (_, _, None) => return Err(ImportError::NoClient),
-            (_, _, Some(client)) => {
-                let c = client.find_cluster_by_name(cluster).await?.ok_or_else(|| {
-                    ImportError::NotFoundOf(
-                        "Cluster",
-                        format!("OCP has no cluster named {cluster:?}."),
-                    )
-                })?;
-                let t = client
-                    .find_tenant_by_name(c.id, tenant)
-                    .await?
-                    .ok_or_else(|| {
-                        ImportError::NotFound(format!(
-                            "Cluster {cluster:?} has no tenant named {tenant:?}."
-                        ))
-                    })?;
-                (c.id, t.id)
+        // Each part is an OCP id when it is a whole number, else a name (looked up in OCP).
+        let need = || client.ok_or(ImportError::NoClient);
+        let cluster_id = match Choice::of_import_id(cluster) {
+            Choice::Id(id) => id,
+            Choice::Key(name) => {
+                let c = need()?.find_cluster_by_name(&name).await?;
+                c.ok_or_else(|| {
+                    let why = format!("OCP has no cluster named {name:?}.");
+                    ImportError::NotFoundOf("Cluster", why)
+                })?
+                .id
+            }
+        };
+        let tenant_id = match Choice::of_import_id(tenant) {
+            Choice::Id(id) => id,
+            Choice::Key(name) => {
+                let t = need()?.find_tenant_by_name(cluster_id, &name).await?;
+                t.ok_or_else(|| {
+                    let why = format!("Cluster {cluster:?} has no tenant named {name:?}.");
+                    ImportError::NotFound(why)
+                })?
+                .id
             }
         };
         Ok(TenantModel {
@@ -1157,13 +975,19 @@ impl OcpObject for TenantResource {
         })
     }
 
-    /// A create body's field: a `zones[i]` unit count on its `zone` block's `unit_count`, the
-    /// other fields by [`FIELDS`]. (Update errors carry their step's attribute.)
+    /// A create or restore body's field: a `zones[i]` unit count on its `zone` block's
+    /// `unit_count`, the other fields by [`FIELDS`]. (Update errors carry their step's
+    /// attribute.)
     fn attr_of(&self, err: &ClientError, plan: &TenantModel) -> Option<AttrPath> {
-        let body: Vec<ReplicaSpec> = plan.zone.iter().filter_map(ZoneModel::replica).collect();
-        unit_count_path(err, &body, plan)
+        let named = |f: OcpField| {
+            f.0.iter().find_map(|step| match step {
+                FieldStep::Name(n) => FIELDS.iter().find(|(field, _)| field == n),
+                FieldStep::Index(_) => None,
+            })
+        };
+        unit_count_path(err, &plan.replicas(), plan)
             .or_else(|| super::parameters::create_error_path(err, &plan.parameters))
-            .or_else(|| attr_by_field(err, FIELDS))
+            .or_else(|| err.field().and_then(named).map(|(_, a)| AttrPath::parse(a)))
     }
 
     fn check_delete(&self, state: &TenantModel, diags: &mut Diagnostics) {
@@ -1272,6 +1096,14 @@ pub struct Selector {
 /// `data "ocp_tenant"`: one tenant of a cluster by id or name.
 pub struct TenantDataSource;
 
+/// How `data "ocp_tenant"` chooses its tenant in the cluster.
+const TENANTS: Chooser = Chooser {
+    noun: "Tenant",
+    type_name: "ocp_tenant",
+    key: "name",
+    list: "ocp_tenants",
+};
+
 #[tonic::async_trait]
 impl OcpData for TenantDataSource {
     type Config = Selector;
@@ -1296,14 +1128,8 @@ impl OcpData for TenantDataSource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let Some(s) = read_model::<Selector>(config, diags) else {
-            return;
-        };
-        if s.id.is_none() && s.name.is_none() {
-            diags.error(
-                "Missing Tenant Selector",
-                "Set `id` or `name` in data \"ocp_tenant\" to choose the tenant to read.",
-            );
+        if let Some(s) = read_model::<Selector>(config, diags) {
+            TENANTS.validate(&s.id, &s.name, diags);
         }
     }
 
@@ -1313,18 +1139,17 @@ impl OcpData for TenantDataSource {
         s: Selector,
         diags: &mut Diagnostics,
     ) -> Result<TenantData, Fail> {
-        let Some(cluster_id) = s.cluster_id.and_then(Known::known) else {
+        let (Some(cluster_id), Some(choice)) = (
+            s.cluster_id.and_then(Known::known),
+            TENANTS.choice(s.id, s.name),
+        ) else {
             return Err(Fail::Reported);
         };
-        let (found, path) = match (s.id.and_then(Known::known), s.name.and_then(Known::known)) {
-            (Some(id), _) => (client.find_tenant(cluster_id, id).await?, "id"),
-            (None, Some(name)) => (client.find_tenant_by_name(cluster_id, &name).await?, "name"),
-            (None, None) => return Err(Fail::Reported),
+        let found = match &choice {
+            Choice::Id(id) => client.find_tenant(cluster_id, *id).await?,
+            Choice::Key(name) => client.find_tenant_by_name(cluster_id, name).await?,
         };
-        let Some(t) = found else {
-            diags.attr_error(AttrPath::root(path), "Tenant Not Found", format!("Cluster {cluster_id} has no tenant with that {path}; `data \"ocp_tenants\"` lists its tenants."));
-            return Err(Fail::Reported);
-        };
+        let t = TENANTS.found(found, &choice, diags)?;
         Ok(TenantData::of(&t, true))
     }
 }

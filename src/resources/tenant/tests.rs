@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::framework::write_model;
+use crate::resources::rejected;
 
 #[test]
 fn primary_zone_syntax_refuses_what_ocp_refuses_and_takes_random() {
@@ -60,7 +61,7 @@ fn whitelist_entries_follow_ocp_rules() {
         ("10.0.0.01", false),
         ("0.0.0.0", true),
     ] {
-        assert_eq!(valid_whitelist_entry(e), ok, "{e}");
+        assert_eq!(whitelist_key(e).is_some(), ok, "{e}");
     }
 }
 
@@ -155,8 +156,11 @@ fn primary_zones_compare_by_meaning() {
     assert!(same_primary_zone("zone1;zone2,zone3", "zone1; zone3,zone2"));
     assert!(!same_primary_zone("zone1;zone2", "zone2;zone1"));
     assert_eq!(
-        primary_zone_names("zone1;zone2,zone3"),
-        vec!["zone1", "zone2", "zone3"]
+        primary_zone_groups("zone1;zone2,zone3"),
+        vec![
+            BTreeSet::from(["zone1"]),
+            BTreeSet::from(["zone2", "zone3"])
+        ]
     );
 }
 
@@ -370,17 +374,6 @@ fn import_ids_are_ids_or_names() {
     ));
 }
 
-fn api(m: &str) -> ClientError {
-    ClientError::Api {
-        method: "POST",
-        path: "/x".into(),
-        http_status: 400,
-        code: Some("ILLEGAL_ARGUMENT".into()),
-        message: m.into(),
-        trace_id: None,
-    }
-}
-
 fn two_zones() -> TenantModel {
     let z = |n: &str| ZoneModel {
         unit_spec: Some("S1".into()),
@@ -394,26 +387,40 @@ fn two_zones() -> TenantModel {
 
 #[test]
 fn ocp_errors_point_at_the_attribute_they_name() {
-    // In the simulator's words (crates/ocp-sim, tenant_rules.rs).
-    let plan = two_zones();
-    let at = |m: &str| TenantResource.attr_of(&api(m), &plan);
-    assert_eq!(
-        at(r#"invalid zones[0].name: "zone9" is not a zone of OB cluster demo-cluster"#),
-        Some(AttrPath::root("zone"))
-    );
-    assert_eq!(
-        at("invalid whitelist: entry \"x\" is not an IPv4 address"),
-        Some(AttrPath::root("whitelist"))
-    );
-    assert_eq!(
-        at("rootPassword is required"),
-        Some(AttrPath::root("root_password"))
-    );
-    assert_eq!(
-        at("zone zone9 in primaryZone is not a zone of the tenant"),
-        Some(AttrPath::root("primary_zone"))
-    );
-    assert_eq!(at("something else"), None);
+    // In the simulator's words (crates/ocp-sim, tenant_rules.rs and restore.rs).
+    let info = "invalid restoreOnlineTenantRequiredParam.restoreTenantInfoParam";
+    for (message, attr) in [
+        (
+            r#"invalid zones[0].name: "zone9" is not a zone of OB cluster demo"#,
+            Some("zone"),
+        ),
+        (
+            "invalid whitelist: entry \"x\" is not an IPv4 address",
+            Some("whitelist"),
+        ),
+        ("rootPassword is required", Some("root_password")),
+        (
+            "zone zone9 in primaryZone is not a zone of the tenant",
+            Some("primary_zone"),
+        ),
+        (
+            "invalid restoreOnlineTenantRequiredParam.restoreEndTime: late",
+            Some("restore_from.restore_time"),
+        ),
+        (
+            "invalid restoreOnlineTenantRequiredParam.backupTenantId: none",
+            Some("restore_from.tenant_id"),
+        ),
+        (
+            &*format!("{info}.zones[0].name: no such zone"),
+            Some("zone"),
+        ),
+        (&*format!("{info}.name: taken"), Some("name")),
+        ("something else", None),
+    ] {
+        let at = TenantResource.attr_of(&rejected(message), &two_zones());
+        assert_eq!(at, attr.map(AttrPath::parse), "{message}");
+    }
 }
 
 #[test]
@@ -427,7 +434,7 @@ fn a_refused_unit_count_points_at_its_zone_block() {
         .collect();
     assert_eq!(
         unit_count_path(
-            &api("invalid [0].resourcePool.unitCount: 2 units per zone, but zone zone2 has 1 OBServer(s)"),
+            &rejected("invalid [0].resourcePool.unitCount: 2 units per zone, but zone zone2 has 1 OBServer(s)"),
             &body,
             &plan
         ),
@@ -436,30 +443,18 @@ fn a_refused_unit_count_points_at_its_zone_block() {
     // A create body holds every zone, in plan order.
     assert_eq!(
         TenantResource.attr_of(
-            &api("invalid zones[1].resourcePool.unitCount: too many units"),
+            &rejected("invalid zones[1].resourcePool.unitCount: too many units"),
             &plan
         ),
         want
     );
     assert_eq!(
         unit_count_path(
-            &api("invalid zones[1].resourcePool.unitSpecName: unknown"),
+            &rejected("invalid zones[1].resourcePool.unitSpecName: unknown"),
             &body,
             &plan
         ),
         None
-    );
-    // A failed replica step without a unit count is on the `zone` blocks.
-    for step in [
-        Step::AddReplicas,
-        Step::ModifyReplicas,
-        Step::DeleteReplicas,
-    ] {
-        assert_eq!(step.path(), AttrPath::root("zone"));
-    }
-    assert!(
-        Step::Password < Step::Lock,
-        "a failed lock keeps the new password"
     );
 }
 
