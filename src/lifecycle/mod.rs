@@ -921,3 +921,43 @@ impl Ctx {
 
 #[cfg(test)]
 mod tests;
+
+/// Writes model `m` over the planned value of `resp` (see [`value_over`]): what a
+/// `modify_plan` keeps or sets, by attribute name; attributes `m` does not write keep their
+/// planned values. A model that does not fit the schema is an error in `resp.diags`.
+pub fn plan_over<M: Serialize>(m: &M, schema: &Schema, resp: &mut PlanResponse) {
+    if let Some(v) = value_over(m, schema, &resp.planned, &mut resp.diags) {
+        resp.planned = v;
+    }
+}
+
+#[cfg(test)]
+mod plan_over_tests {
+    use super::*;
+    use crate::framework::Attr;
+
+    #[derive(Serialize)]
+    struct Kept {
+        status: &'static str,
+    }
+
+    #[test]
+    fn a_model_is_written_over_the_plan_and_the_rest_is_kept() {
+        let schema = Schema::new("t")
+            .attr("status", Attr::string().computed().doc("s"))
+            .attr("name", Attr::string().required().doc("n"));
+        let mut resp = PlanResponse {
+            planned: Value::object([("status", Value::Unknown), ("name", Value::string("a"))]),
+            requires_replace: Vec::new(),
+            private: Vec::new(),
+            diags: Diagnostics::new(),
+        };
+        plan_over(&Kept { status: "NORMAL" }, &schema, &mut resp);
+        assert!(resp.diags.is_empty(), "{:?}", resp.diags);
+        let want = Value::object([
+            ("status", Value::string("NORMAL")),
+            ("name", Value::string("a")),
+        ]);
+        assert_eq!(resp.planned, want);
+    }
+}

@@ -254,3 +254,41 @@ mod rejected_tests {
         assert!(!e.is_not_found());
     }
 }
+
+/// `deletion_protection` (an attribute of this provider, never sent to OCP): while it is
+/// `true`, the object `name` of resource `O` is not deleted, and the error says how to
+/// delete it. Called from [`crate::lifecycle::OcpObject::check_delete`].
+pub fn refuse_protected<O: crate::lifecycle::OcpObject>(
+    protection: Option<bool>,
+    name: &str,
+    diags: &mut Diagnostics,
+) {
+    if protection == Some(true) {
+        let noun = O::NOUN.to_lowercase();
+        diags.attr_error(
+            AttrPath::root("deletion_protection"),
+            format!("{} Is Protected From Deletion", O::NOUN),
+            format!("{} {name:?} has deletion_protection = true. Set it to false and apply before destroying or replacing the {noun}.", O::NOUN),
+        );
+    }
+}
+
+#[cfg(test)]
+mod refuse_protected_tests {
+    use super::*;
+
+    #[test]
+    fn only_a_protected_object_is_refused_on_its_attribute() {
+        let mut d = Diagnostics::new();
+        refuse_protected::<tenant::TenantResource>(Some(false), "app", &mut d);
+        refuse_protected::<tenant::TenantResource>(None, "app", &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        refuse_protected::<tenant::TenantResource>(Some(true), "app", &mut d);
+        assert_eq!(d.0[0].summary, "Tenant Is Protected From Deletion");
+        assert_eq!(d.0[0].path, Some(AttrPath::root("deletion_protection")));
+        assert!(d.0[0]
+            .detail
+            .contains("Tenant \"app\" has deletion_protection = true"));
+        assert!(d.0[0].detail.ends_with("replacing the tenant."), "{d:?}");
+    }
+}

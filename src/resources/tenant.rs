@@ -22,7 +22,7 @@ use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::{
-    poll, value_over, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject, Polled,
+    plan_over, poll, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject, Polled,
 };
 use crate::value::{Known, Type, Value};
 
@@ -350,27 +350,6 @@ fn adoptable(t: &Tenant, plan: &TenantModel) -> bool {
         && (have.is_empty() || want == have)
 }
 
-/// OCP's create-tenant and restore body fields (RestoreTenantParam, §3.8.2) and the
-/// attributes they come from: the first field of the path OCP names that is listed here
-/// decides (a `zones[i]` field other than a unit count concerns the `zone` blocks as a whole).
-const FIELDS: &[(&str, &str)] = &[
-    ("zones", "zone"),
-    ("name", "name"),
-    ("mode", "mode"),
-    ("charset", "charset"),
-    ("collation", "collation"),
-    ("primaryZone", "primary_zone"),
-    ("whitelist", "whitelist"),
-    ("rootPassword", "root_password"),
-    ("description", "description"),
-    ("timeZone", "time_zone"),
-    ("restoreEndTime", "restore_from.restore_time"),
-    ("backupTenantId", "restore_from.tenant_id"),
-    ("backupTenantStatus", "restore_from.tenant_id"),
-    ("backupClusterId", "restore_from.cluster_id"),
-    ("restoreClusterId", "cluster_id"),
-];
-
 /// The `zone[i].unit_count` an OCP refusal of a unit count is about: OCP places one unit of a
 /// tenant per OBServer of a zone, which only OCP knows, so a `unit_count` above a zone's
 /// OBServers is refused at apply. OCP names the replica by its index in the body it refused
@@ -659,6 +638,28 @@ impl OcpObject for TenantResource {
     const TYPE_NAME: &'static str = "ocp_tenant";
     const NOUN: &'static str = "Tenant";
 
+    /// OCP's create-tenant and restore body fields (RestoreTenantParam, §3.8.2) and the
+    /// attributes they come from: the first field of the path OCP names that is listed here
+    /// decides (a `zones[i]` field other than a unit count concerns the `zone` blocks as a
+    /// whole).
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("zones", "zone"),
+        ("name", "name"),
+        ("mode", "mode"),
+        ("charset", "charset"),
+        ("collation", "collation"),
+        ("primaryZone", "primary_zone"),
+        ("whitelist", "whitelist"),
+        ("rootPassword", "root_password"),
+        ("description", "description"),
+        ("timeZone", "time_zone"),
+        ("restoreEndTime", "restore_from.restore_time"),
+        ("backupTenantId", "restore_from.tenant_id"),
+        ("backupTenantStatus", "restore_from.tenant_id"),
+        ("backupClusterId", "restore_from.cluster_id"),
+        ("restoreClusterId", "cluster_id"),
+    ];
+
     fn schema(&self) -> Schema {
         Schema::new("An OceanBase tenant in a cluster managed by OCP. Creation, deletion and replica changes run as OCP tasks that Terraform waits on.")
             .attr("id", Attr::int().computed().use_state_for_unknown().doc("OCP id of the tenant."))
@@ -697,12 +698,12 @@ impl OcpObject for TenantResource {
             return;
         };
         let mode = known(&c.mode).unwrap_or("MYSQL");
+        let allowed = if mode == "ORACLE" {
+            ORACLE_CHARSETS
+        } else {
+            MYSQL_CHARSETS
+        };
         if let Some(cs) = known(&c.charset) {
-            let allowed = if mode == "ORACLE" {
-                ORACLE_CHARSETS
-            } else {
-                MYSQL_CHARSETS
-            };
             if !c.mode.as_ref().is_some_and(Known::is_unknown) && !allowed.contains(&cs) {
                 diags.attr_error(
                     AttrPath::root("charset"),
@@ -710,19 +711,16 @@ impl OcpObject for TenantResource {
                     format!("A {mode} tenant takes one of {allowed:?} as charset, got {cs:?}."),
                 );
             }
-            if let Some(coll) = known(&c.collation) {
-                let family = if cs == "binary" {
-                    coll == "binary"
-                } else {
-                    coll.starts_with(&format!("{cs}_"))
-                };
-                if !family {
-                    diags.attr_error(
-                        AttrPath::root("collation"),
-                        "Invalid Collation",
-                        format!("Collation {coll:?} does not belong to character set {cs:?}; use one such as \"{cs}_general_ci\" or \"{cs}_bin\"."),
-                    );
-                }
+            let of_charset = |coll: &&str| match cs {
+                "binary" => *coll == "binary",
+                _ => coll.starts_with(&format!("{cs}_")),
+            };
+            if let Some(coll) = known(&c.collation).filter(|coll| !of_charset(coll)) {
+                diags.attr_error(
+                    AttrPath::root("collation"),
+                    "Invalid Collation",
+                    format!("Collation {coll:?} does not belong to character set {cs:?}; use one such as \"{cs}_general_ci\" or \"{cs}_bin\"."),
+                );
             }
         }
         let zones = c
@@ -790,9 +788,7 @@ impl OcpObject for TenantResource {
             locality: prior.locality,
             status: prior.status.filter(|_| settled),
         };
-        if let Some(v) = value_over(&kept, &self.schema(), &resp.planned, &mut resp.diags) {
-            resp.planned = v;
-        }
+        plan_over(&kept, &self.schema(), resp);
     }
 
     async fn create(
@@ -976,12 +972,12 @@ impl OcpObject for TenantResource {
     }
 
     /// A create or restore body's field: a `zones[i]` unit count on its `zone` block's
-    /// `unit_count`, the other fields by [`FIELDS`]. (Update errors carry their step's
+    /// `unit_count`, the other fields by [`OcpObject::FIELDS`]. (Update errors carry their step's
     /// attribute.)
     fn attr_of(&self, err: &ClientError, plan: &TenantModel) -> Option<AttrPath> {
         let named = |f: OcpField| {
             f.0.iter().find_map(|step| match step {
-                FieldStep::Name(n) => FIELDS.iter().find(|(field, _)| field == n),
+                FieldStep::Name(n) => Self::FIELDS.iter().find(|(field, _)| field == n),
                 FieldStep::Index(_) => None,
             })
         };
@@ -991,16 +987,7 @@ impl OcpObject for TenantResource {
     }
 
     fn check_delete(&self, state: &TenantModel, diags: &mut Diagnostics) {
-        if state.deletion_protection == Some(true) {
-            diags.attr_error(
-                AttrPath::root("deletion_protection"),
-                "Tenant Is Protected From Deletion",
-                format!(
-                    "Tenant {:?} has deletion_protection = true. Set it to false and apply before destroying or replacing the tenant.",
-                    state.name
-                ),
-            );
-        }
+        super::refuse_protected::<Self>(state.deletion_protection, &state.name, diags);
     }
 }
 
