@@ -912,3 +912,48 @@ impl Ctx {
 
 #[cfg(test)]
 mod tests;
+
+// ---- plan adjustments through a model ----
+
+/// Writes `m` over the planned value (see [`value_over`]: attributes the model does not name
+/// keep their planned values): how a `modify_plan` changes the plan through its model. A
+/// model that does not fit the schema leaves the plan as it is, with the error in the
+/// response.
+pub fn replan<M: Serialize>(m: &M, schema: &Schema, resp: &mut PlanResponse) {
+    if let Some(v) = value_over(m, schema, &resp.planned, &mut resp.diags) {
+        resp.planned = v;
+    }
+}
+
+#[cfg(test)]
+mod replan_tests {
+    use super::*;
+    use crate::framework::Attr;
+
+    #[test]
+    fn replan_writes_the_model_over_the_plan_and_keeps_the_rest() {
+        #[derive(Serialize)]
+        struct Part {
+            name: &'static str,
+        }
+        let schema = Schema::new("s")
+            .attr("name", Attr::string().optional().doc("n"))
+            .attr("size", Attr::int().computed().doc("s"));
+        let mut resp = PlanResponse {
+            planned: Value::Object(
+                [
+                    ("name".to_string(), Value::Null),
+                    ("size".to_string(), Value::Unknown),
+                ]
+                .into(),
+            ),
+            requires_replace: Vec::new(),
+            private: Vec::new(),
+            diags: Diagnostics::new(),
+        };
+        replan(&Part { name: "m" }, &schema, &mut resp);
+        assert!(resp.diags.is_empty(), "{:?}", resp.diags);
+        assert_eq!(resp.planned.get("name"), Some(&Value::string("m")));
+        assert_eq!(resp.planned.get("size"), Some(&Value::Unknown));
+    }
+}

@@ -11,12 +11,12 @@ use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::validate::{NotBlank, Text};
 use crate::framework::{read_model, Attr, AttrPath, Diagnostics, Schema};
 use crate::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpData, OcpObject};
-use crate::value::{Known, Type, Value};
+use crate::value::{Type, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
-use super::refuse_existing;
+use super::{refuse_existing, Selector};
 
 /// Which catalogue.
 pub type Kind = Catalogue;
@@ -37,14 +37,6 @@ pub struct Entry {
     region_name: Option<String>,
     create_time: Option<String>,
     update_time: Option<String>,
-}
-
-/// The selector of the single data sources; unknown while validating a configuration that
-/// takes it from another object.
-#[derive(Deserialize)]
-pub struct Selector {
-    id: Option<Known<i64>>,
-    name: Option<Known<String>>,
 }
 
 /// The argument of the list data sources (IDCs only).
@@ -181,16 +173,19 @@ async fn find_by_name(kind: Kind, c: &OcpClient, name: &str) -> Result<Option<En
 }
 
 /// A catalogue kind as a type, so that each kind is its own resource type.
-pub trait CatalogueKind: Send + Sync + 'static {
+pub trait CatalogueKind: Default + Send + Sync + 'static {
     /// The kind.
     const KIND: Kind;
 }
 
 /// `ocp_region`.
+#[derive(Default)]
 pub struct RegionKind;
 /// `ocp_idc`.
+#[derive(Default)]
 pub struct IdcKind;
 /// `ocp_host_type`.
+#[derive(Default)]
 pub struct HostTypeKind;
 
 impl CatalogueKind for RegionKind {
@@ -204,18 +199,13 @@ impl CatalogueKind for HostTypeKind {
 }
 
 /// The `ocp_region`, `ocp_idc` or `ocp_host_type` resource.
+#[derive(Default)]
 pub struct CatalogueResource<K>(PhantomData<K>);
 
-impl<K> CatalogueResource<K> {
+impl<K: CatalogueKind> CatalogueResource<K> {
     /// The resource of kind `K`.
     pub fn new() -> Self {
-        CatalogueResource(PhantomData)
-    }
-}
-
-impl<K> Default for CatalogueResource<K> {
-    fn default() -> Self {
-        Self::new()
+        Self::default()
     }
 }
 
@@ -386,22 +376,12 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
 }
 
 /// `data "ocp_region"`, `data "ocp_idc"`, `data "ocp_host_type"`: one entry by id or name.
+#[derive(Default)]
 pub struct CatalogueDataSource<K>(PhantomData<K>);
 
 /// `data "ocp_regions"`, `data "ocp_idcs"`, `data "ocp_host_types"`: every entry.
+#[derive(Default)]
 pub struct CatalogueListDataSource<K>(PhantomData<K>);
-
-impl<K> Default for CatalogueDataSource<K> {
-    fn default() -> Self {
-        CatalogueDataSource(PhantomData)
-    }
-}
-
-impl<K> Default for CatalogueListDataSource<K> {
-    fn default() -> Self {
-        CatalogueListDataSource(PhantomData)
-    }
-}
 
 #[tonic::async_trait]
 impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
@@ -444,20 +424,16 @@ impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
         selector: Selector,
         diags: &mut Diagnostics,
     ) -> Result<Entry, Fail> {
-        let kind = K::KIND;
-        let id = selector.id.and_then(Known::known);
-        let name = selector.name.and_then(Known::known);
-        let (found, path) = match (id, name) {
-            (Some(id), _) => (find(kind, client, id).await?, "id"),
-            (None, Some(n)) => (find_by_name(kind, client, &n).await?, "name"),
-            (None, None) => return Err(Fail::Reported),
-        };
-        found.ok_or_else(|| {
-            let noun = spec(kind).noun;
-            let detail = format!("OCP has no {} with that {path}.", noun.to_lowercase());
-            diags.attr_error(AttrPath::root(path), format!("{noun} Not Found"), detail);
-            Fail::Reported
-        })
+        let (kind, spec) = (K::KIND, spec(K::KIND));
+        let words = (
+            spec.noun,
+            &spec.noun.to_lowercase()[..],
+            spec.list_type_name,
+        );
+        let by_name = |n: String| async move { find_by_name(kind, client, &n).await };
+        selector
+            .find(diags, words, |id| find(kind, client, id), by_name)
+            .await
     }
 }
 
