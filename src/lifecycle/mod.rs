@@ -912,5 +912,31 @@ impl Ctx {
     }
 }
 
+/// The object an import id names by its OCP id or by its name ([`Choice::of_import_id`]: a
+/// whole number is an id). `find` asks OCP for it through `client`; without a client the
+/// import is [`ImportError::NoClient`], and an object OCP does not have is
+/// [`ImportError::NotFound`] with one wording for every resource: "OCP has no `<what>` with id
+/// or name `<id>`. Expected `<forms>`." (`what` in lower case, e.g. `cluster`; `forms` the
+/// documented import ids, e.g. `"<cluster_id>" or "<cluster_name>"`).
+pub async fn import_by_id_or_name<'c, C, T, Fut>(
+    client: Option<&'c C>,
+    id: &str,
+    what: &str,
+    forms: &str,
+    find: impl FnOnce(&'c C, Choice) -> Fut,
+) -> Result<T, ImportError>
+where
+    Fut: std::future::Future<Output = Result<Option<T>, ClientError>>,
+{
+    let client = client.ok_or(ImportError::NoClient)?;
+    find(client, Choice::of_import_id(id))
+        .await?
+        .ok_or_else(|| {
+            ImportError::NotFound(format!(
+                "OCP has no {what} with id or name {id:?}. Expected {forms}."
+            ))
+        })
+}
+
 #[cfg(test)]
 mod tests;

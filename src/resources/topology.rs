@@ -14,6 +14,7 @@
 //! zones and their servers change in place, each OCP task waited on in turn.
 
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -30,7 +31,8 @@ use crate::framework::{
 };
 use crate::lifecycle::pending::Private;
 use crate::lifecycle::{
-    attr_by_field, report, value_over, wait, Born, Call, Fail, ImportError, OcpObject,
+    attr_by_field, import_by_id_or_name, report, value_over, wait, Born, Call, Fail, ImportError,
+    OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
@@ -328,21 +330,22 @@ fn keep_in_place(resp: &mut PlanResponse, attr: &str) {
     resp.requires_replace.retain(|p| *p != AttrPath::root(attr));
 }
 
-/// Reports an object OCP still has after its delete task ended.
-fn still_there(
+/// Waits on the delete task of `what` (none: OCP had nothing to delete), then reports it when
+/// OCP still has it: `left` asks OCP, after the wait, for the status of what is left.
+async fn wait_gone(
     call: &mut Call<'_>,
-    task: &TaskInstance,
+    task: Option<TaskInstance>,
     what: &str,
-    status: Option<String>,
-) -> Fail {
-    call.error(
-        None,
-        format!(
-            "OCP task {} ended but {what} still exists (status {:?}). Run terraform destroy again once OCP has finished with it.",
-            task.id,
-            status.unwrap_or_default()
-        ),
-    )
+    left: impl Future<Output = Option<Option<String>>>,
+) -> Result<(), Fail> {
+    let Some(task) = task else {
+        return Ok(());
+    };
+    wait(call.client, call.ctx, &task, call.deadline).await?;
+    match left.await {
+        Some(status) => Err(call.error(None, format!("OCP task {} ended but {what} still exists (status {:?}). Run terraform destroy again once OCP has finished with it.", task.id, status.unwrap_or_default()))),
+        None => Ok(()),
+    }
 }
 
 fn zone_block() -> Block {
@@ -604,7 +607,7 @@ impl OcpObject for ClusterResource {
                 }
             }
         }
-        changes.apply(call, id, base).await?;
+        changes.apply(call, id, &mut base.zone).await?;
         let upgrade = match (&prior.rpm_name, &plan.rpm_name) {
             (Some(mine), Some(want)) if mine != want => Some(want),
             _ => None,
@@ -654,17 +657,19 @@ impl OcpObject for ClusterResource {
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &ClusterModel) -> Result<(), Fail> {
-        let Some(id) = state.id else {
+        let (Some(id), client) = (state.id, call.client) else {
             return Ok(());
         };
-        let Some(task) = call.client.delete_cluster(id).await? else {
-            return Ok(());
+        let task = client.delete_cluster(id).await?;
+        let left = async {
+            client
+                .find_cluster(id)
+                .await
+                .ok()
+                .flatten()
+                .map(|c| c.status)
         };
-        wait(call.client, call.ctx, &task, call.deadline).await?;
-        match call.client.find_cluster(id).await {
-            Ok(Some(c)) => Err(still_there(call, &task, &format!("cluster {id}"), c.status)),
-            _ => Ok(()),
-        }
+        wait_gone(call, task, &format!("cluster {id}"), left).await
     }
 
     async fn import(
@@ -672,15 +677,10 @@ impl OcpObject for ClusterResource {
         client: Option<&OcpClient>,
         id: &str,
     ) -> Result<ClusterModel, ImportError> {
-        let client = client.ok_or(ImportError::NoClient)?;
-        let found = match id.parse::<i64>() {
-            Ok(n) => client.find_cluster(n).await?,
-            Err(_) => client.find_cluster_by_name(id).await?,
-        };
-        let c = found.ok_or_else(|| ImportError::NotFound(format!("OCP has no cluster with id or name {id:?}. Expected \"<cluster_id>\" or \"<cluster_name>\".")))?;
-        let id = Some(c.id);
+        let forms = "\"<cluster_id>\" or \"<cluster_name>\"";
+        let c = import_by_id_or_name(client, id, "cluster", forms, super::cluster::find).await?;
         Ok(ClusterModel {
-            id,
+            id: Some(c.id),
             ..ClusterModel::default()
         })
     }
@@ -746,15 +746,25 @@ fn refused(call: &mut Call<'_>, path: AttrPath, e: &ClientError) -> Fail {
     Fail::Reported
 }
 
-/// The zone and OBServer changes of one cluster update, by zone name (the block order is the
-/// user's and changes nothing in OCP).
+/// Hosts gaining or losing their OBServer in one zone, and the `servers` attribute that lists
+/// them (where errors go).
+#[derive(Debug, PartialEq)]
+struct Servers {
+    zone: String,
+    hosts: Vec<i64>,
+    path: AttrPath,
+}
+
+/// The zone and OBServer changes of one update of a cluster's `zone` blocks or of an
+/// `ocp_zone`, by zone name (the block order is the user's and changes nothing in OCP).
+#[derive(Default)]
 struct ZoneChanges {
-    /// New zones: their index in the plan and the block.
-    added_zones: Vec<(usize, ZoneBlock)>,
-    /// Hosts gaining an OBServer, per kept zone (its index in the plan and name).
-    added_servers: Vec<(usize, String, Vec<i64>)>,
+    /// New zones: the path of their block in the plan, and the block.
+    added_zones: Vec<(AttrPath, ZoneBlock)>,
+    /// Hosts gaining an OBServer, per kept zone.
+    added_servers: Vec<Servers>,
     /// Hosts losing their OBServer, per kept zone.
-    removed_servers: Vec<(usize, String, Vec<i64>)>,
+    removed_servers: Vec<Servers>,
     /// Zones no longer configured.
     removed_zones: Vec<ZoneBlock>,
 }
@@ -762,91 +772,82 @@ struct ZoneChanges {
 impl ZoneChanges {
     fn between(prior: &ClusterModel, plan: &ClusterModel) -> ZoneChanges {
         let mut c = ZoneChanges {
-            added_zones: Vec::new(),
-            added_servers: Vec::new(),
-            removed_servers: Vec::new(),
             removed_zones: (prior.zone.iter())
                 .filter(|p| !plan.zone.iter().any(|z| z.name == p.name))
                 .cloned()
                 .collect(),
+            ..ZoneChanges::default()
         };
         for (i, z) in plan.zone.iter().enumerate() {
-            let Some(had) = prior.zone.iter().find(|p| p.name == z.name) else {
-                c.added_zones.push((i, z.clone()));
-                continue;
-            };
-            let gained: Vec<i64> = (z.servers.iter())
-                .filter(|h| !had.servers.contains(h))
-                .copied()
-                .collect();
-            let lost: Vec<i64> = (had.servers.iter())
-                .filter(|h| !z.servers.contains(h))
-                .copied()
-                .collect();
-            if !gained.is_empty() {
-                c.added_servers.push((i, z.name.clone(), gained));
-            }
-            if !lost.is_empty() {
-                c.removed_servers.push((i, z.name.clone(), lost));
+            let path = AttrPath::root("zone").index(i);
+            match prior.zone.iter().find(|p| p.name == z.name) {
+                Some(had) => c.servers(&z.name, &had.servers, &z.servers, path.attr("servers")),
+                None => c.added_zones.push((path, z.clone())),
             }
         }
         c
     }
 
+    /// Adds the OBServer changes of zone `zone` from the hosts `have` to `want` (listed at
+    /// `path`).
+    fn servers(&mut self, zone: &str, have: &[i64], want: &[i64], path: AttrPath) {
+        let minus = |a: &[i64], b: &[i64]| a.iter().filter(|h| !b.contains(h)).copied().collect();
+        let (gained, lost): (Vec<i64>, Vec<i64>) = (minus(want, have), minus(have, want));
+        for (list, hosts) in [
+            (&mut self.added_servers, gained),
+            (&mut self.removed_servers, lost),
+        ] {
+            if !hosts.is_empty() {
+                let (zone, path) = (zone.to_string(), path.clone());
+                list.push(Servers { zone, hosts, path });
+            }
+        }
+    }
+
     /// Makes the changes in OCP in order (additions before removals, so no zone runs short of
-    /// OBServers), waiting on each task. An OCP refusal is reported on the zone block it
-    /// concerns.
+    /// OBServers), waiting on each task. An OCP refusal is reported on the zone block or the
+    /// `servers` it concerns. A zone OCP already had is not added, and leaves `base`.
     async fn apply(
         &self,
         call: &mut Call<'_>,
         id: i64,
-        base: &mut ClusterModel,
+        base: &mut Vec<ZoneBlock>,
     ) -> Result<(), Fail> {
-        let zone = |i: usize| AttrPath::root("zone").index(i);
-        for (i, z) in &self.added_zones {
+        for (at, z) in &self.added_zones {
             call.action = format!("Add Zone {:?}", z.name);
-            let body = AddZoneRequest {
-                name: z.name.clone(),
-                idc_name: z.idc_name.clone().unwrap_or_default(),
-                servers: z.servers.clone(),
-                ..AddZoneRequest::default()
-            };
-            let added = match call.client.add_zone(id, &body).await {
-                Ok(a) => a,
+            let found = match add_zone(call.client, id, z).await {
+                Ok(Ok(tasks)) => {
+                    call.wait(&tasks).await?;
+                    continue;
+                }
+                Ok(Err(found)) => found,
                 Err(e) => {
-                    let path = e.field().and_then(|f| zone_attr(&f, Some(zone(*i))));
-                    return Err(refused(call, path.unwrap_or_else(|| zone(*i)), &e));
+                    let path = e.field().and_then(|f| zone_attr(&f, Some(at.clone())));
+                    return Err(refused(call, path.unwrap_or_else(|| at.clone()), &e));
                 }
             };
-            match added {
-                Created::New(t) => call.wait(&[t.id]).await?,
-                // Made by this call's own unanswered POST, where the plan puts it.
-                Created::Adopted(found) if found.idc_name == z.idc_name => {}
-                Created::Adopted(found) | Created::Existing(found) => {
-                    // Not made by this apply: never recorded, never removed by Terraform.
-                    base.zone.retain(|b| b.name != found.name);
-                    return Err(call.error(
-                        Some(zone(*i).attr("name")),
-                        format!(
-                            "Cluster {id} already has a zone {:?} (IDC {:?}) that this apply did not add. Terraform never takes over a zone it did not create: remove this `zone` block, or manage that zone with `ocp_zone` (terraform import ocp_zone.<resource name> {}).",
-                            found.name,
-                            found.idc_name.as_deref().unwrap_or(""),
-                            import_id::join(&[id.to_string(), found.name.clone()]),
-                        ),
-                    ));
-                }
-            }
+            // Not made by this apply: never recorded, never removed by Terraform.
+            base.retain(|b| b.name != found.name);
+            return Err(call.error(
+                Some(at.attr("name")),
+                format!(
+                    "Cluster {id} already has a zone {:?} (IDC {:?}) that this apply did not add. Terraform never takes over a zone it did not create: remove this `zone` block, or manage that zone with `ocp_zone` (terraform import ocp_zone.<resource name> {}).",
+                    found.name,
+                    found.idc_name.as_deref().unwrap_or(""),
+                    zone_id(id, &found.name),
+                ),
+            ));
         }
-        for (i, name, hosts) in &self.added_servers {
-            call.action = format!("Add OBServers to Zone {name:?}");
-            let task = call.client.add_servers(id, name, hosts).await;
-            let task = task.map_err(|e| refused(call, zone(*i).attr("servers"), &e))?;
-            call.wait(&[task.id]).await?;
-        }
-        for (i, name, hosts) in &self.removed_servers {
-            call.action = format!("Remove OBServers from Zone {name:?}");
-            let task = call.client.delete_servers(id, hosts).await;
-            let task = task.map_err(|e| refused(call, zone(*i).attr("servers"), &e))?;
+        let added = self.added_servers.iter().map(|s| (s, true));
+        for (s, adding) in added.chain(self.removed_servers.iter().map(|s| (s, false))) {
+            let task = if adding {
+                call.action = format!("Add OBServers to Zone {:?}", s.zone);
+                call.client.add_servers(id, &s.zone, &s.hosts).await
+            } else {
+                call.action = format!("Remove OBServers from Zone {:?}", s.zone);
+                call.client.delete_servers(id, &s.hosts).await
+            };
+            let task = task.map_err(|e| refused(call, s.path.clone(), &e))?;
             call.wait(&[task.id]).await?;
         }
         for z in &self.removed_zones {
@@ -858,6 +859,33 @@ impl ZoneChanges {
         }
         Ok(())
     }
+}
+
+/// Asks OCP to add zone `z` to cluster `c`: `Ok` with the OCP task to wait on (none when this
+/// call's own unanswered POST made it, in the planned IDC), or `Err` with the zone of that
+/// name OCP already had, which this apply did not add (design rule R2).
+async fn add_zone(
+    client: &OcpClient,
+    c: i64,
+    z: &ZoneBlock,
+) -> Result<Result<Vec<i64>, ClusterZone>, ClientError> {
+    let body = AddZoneRequest {
+        name: z.name.clone(),
+        idc_name: z.idc_name.clone().unwrap_or_default(),
+        servers: z.servers.clone(),
+        ..AddZoneRequest::default()
+    };
+    Ok(match client.add_zone(c, &body).await? {
+        Created::New(t) => Ok(vec![t.id]),
+        Created::Adopted(found) if found.idc_name == z.idc_name => Ok(Vec::new()),
+        Created::Adopted(found) | Created::Existing(found) => Err(found),
+    })
+}
+
+/// The id of zone `name` of cluster `c`: `<cluster_id>/<zone_name>`, `ocp_zone`'s id and
+/// import id.
+fn zone_id(c: i64, name: &str) -> String {
+    import_id::join(&[c.to_string(), name.to_string()])
 }
 
 /// Tenants holding replicas in the zones or units on the OBServers of the hosts given, as
@@ -943,7 +971,7 @@ fn held_message(holder: &Holder, tenants: &[String]) -> String {
 async fn refuse_held(call: &mut Call<'_>, id: i64, c: &ZoneChanges) -> Result<(), Fail> {
     let zones: Vec<String> = c.removed_zones.iter().map(|z| z.name.clone()).collect();
     let hosts: Vec<i64> = (c.removed_servers.iter())
-        .flat_map(|(_, _, h)| h.iter().copied())
+        .flat_map(|s| s.hosts.iter().copied())
         .collect();
     let held = replica_holders(call.client, id, &zones, &hosts).await?;
     if held.is_empty() {
@@ -953,10 +981,8 @@ async fn refuse_held(call: &mut Call<'_>, id: i64, c: &ZoneChanges) -> Result<()
         let path = match holder {
             Holder::Zone(_) => AttrPath::root("zone"),
             Holder::Host(h) => (c.removed_servers.iter())
-                .find(|(_, _, hs)| hs.contains(h))
-                .map_or(AttrPath::root("zone"), |(i, _, _)| {
-                    AttrPath::root("zone").index(*i).attr("servers")
-                }),
+                .find(|s| s.hosts.contains(h))
+                .map_or(AttrPath::root("zone"), |s| s.path.clone()),
         };
         call.diags.attr_error(
             path,
@@ -991,30 +1017,13 @@ impl ZoneModel {
     fn from_ocp(c: i64, z: &ClusterZone, base: &ZoneModel) -> ZoneModel {
         let or = or_mine;
         ZoneModel {
-            id: Some(import_id::join(&[c.to_string(), z.name.clone()])),
+            id: Some(zone_id(c, &z.name)),
             cluster_id: c,
             name: z.name.clone(),
             idc_name: or(&z.idc_name, &base.idc_name),
             servers: servers_of(z, &base.servers),
             region_name: or(&z.region_name, &base.region_name),
             status: or(&z.status, &base.status),
-        }
-    }
-}
-
-/// Waits on the task of an OBServer change of a zone (`action`, e.g. `Add OBServers`); OCP's
-/// refusal is reported on `servers`.
-async fn change_servers(
-    call: &mut Call<'_>,
-    action: &str,
-    task: Result<TaskInstance, ClientError>,
-) -> Result<(), Fail> {
-    call.action = action.to_string();
-    match task {
-        Ok(t) => call.wait(&[t.id]).await,
-        Err(e) => {
-            report(call.diags, action, Some(AttrPath::root("servers")), &e);
-            Err(Fail::Reported)
         }
     }
 }
@@ -1053,34 +1062,27 @@ impl OcpObject for ZoneResource {
 
     async fn create(&self, call: &mut Call<'_>, plan: &ZoneModel) -> Result<Born<ZoneModel>, Fail> {
         let c = plan.cluster_id;
-        let body = AddZoneRequest {
+        let block = ZoneBlock {
             name: plan.name.clone(),
-            idc_name: plan.idc_name.clone().unwrap_or_default(),
+            idc_name: plan.idc_name.clone(),
             servers: plan.servers.clone(),
-            ..AddZoneRequest::default()
         };
-        let tasks = match call.client.add_zone(c, &body).await? {
-            Created::New(t) => vec![t.id],
-            // Made by this create's own unanswered POST, and where the plan puts it.
-            Created::Adopted(z) if z.idc_name.as_ref() == Some(&body.idc_name) => Vec::new(),
-            Created::Adopted(z) | Created::Existing(z) => {
-                return Err(refuse_existing::<Self>(
-                    call.diags,
-                    format!(
-                        "zone {:?} in IDC {:?} of cluster {c}",
-                        z.name,
-                        z.idc_name.as_deref().unwrap_or("")
-                    ),
-                    import_id::join(&[c.to_string(), z.name.clone()]),
-                    "name",
-                ));
+        match add_zone(call.client, c, &block).await? {
+            Ok(tasks) => {
+                let id = Some(zone_id(c, &plan.name));
+                Ok(Born::waiting(ZoneModel { id, ..plan.clone() }, tasks))
             }
-        };
-        let state = ZoneModel {
-            id: Some(import_id::join(&[c.to_string(), plan.name.clone()])),
-            ..plan.clone()
-        };
-        Ok(Born::waiting(state, tasks))
+            Err(z) => {
+                let idc = z.idc_name.as_deref().unwrap_or("");
+                let what = format!("zone {:?} in IDC {idc:?} of cluster {c}", z.name);
+                Err(refuse_existing::<Self>(
+                    call.diags,
+                    what,
+                    zone_id(c, &z.name),
+                    "name",
+                ))
+            }
+        }
     }
 
     async fn read(
@@ -1101,50 +1103,26 @@ impl OcpObject for ZoneResource {
         plan: &ZoneModel,
         _base: &mut ZoneModel,
     ) -> Result<(), Fail> {
-        let (c, have, want) = (prior.cluster_id, &prior.servers, &plan.servers);
-        let added: Vec<i64> = want.iter().filter(|h| !have.contains(h)).copied().collect();
-        let removed: Vec<i64> = have.iter().filter(|h| !want.contains(h)).copied().collect();
+        let mut changes = ZoneChanges::default();
+        let servers = AttrPath::root("servers");
+        changes.servers(&prior.name, &prior.servers, &plan.servers, servers);
         // Refused before any change: an OBServer holding tenant units (OCP would refuse it
         // after the additions were made).
-        let held = replica_holders(call.client, c, &[], &removed).await?;
-        if !held.is_empty() {
-            for (holder, tenants) in &held {
-                call.diags.attr_error(
-                    AttrPath::root("servers"),
-                    "Cannot Remove What Holds Tenant Replicas",
-                    held_message(holder, tenants),
-                );
-            }
-            return Err(Fail::Reported);
-        }
-        // Add before removing, so the zone never runs short of OBServers.
-        if !added.is_empty() {
-            let task = call.client.add_servers(c, &prior.name, &added).await;
-            change_servers(call, "Add OBServers", task).await?;
-        }
-        if !removed.is_empty() {
-            let task = call.client.delete_servers(c, &removed).await;
-            change_servers(call, "Remove OBServers", task).await?;
-        }
-        Ok(())
+        refuse_held(call, prior.cluster_id, &changes).await?;
+        changes.apply(call, prior.cluster_id, &mut Vec::new()).await
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &ZoneModel) -> Result<(), Fail> {
-        let (c, name) = (state.cluster_id, &state.name);
-        let Some(task) = call.client.delete_zone(c, name).await? else {
-            return Ok(());
+        let (c, name, client) = (state.cluster_id, &state.name, call.client);
+        let task = client.delete_zone(c, name).await?;
+        let left = async {
+            let zones = client.list_zones(c).await.unwrap_or_default();
+            zones
+                .into_iter()
+                .find(|z| z.name == *name)
+                .map(|z| z.status)
         };
-        wait(call.client, call.ctx, &task, call.deadline).await?;
-        let zones = call.client.list_zones(c).await.unwrap_or_default();
-        match zones.into_iter().find(|z| z.name == *name) {
-            Some(z) => Err(still_there(
-                call,
-                &task,
-                &format!("zone {name:?} of cluster {c}"),
-                z.status,
-            )),
-            None => Ok(()),
-        }
+        wait_gone(call, task, &format!("zone {name:?} of cluster {c}"), left).await
     }
 
     async fn import(

@@ -269,12 +269,18 @@ fn zone_changes_are_found_by_name_not_by_position() {
     };
     let c = ZoneChanges::between(&prior, &plan);
     assert_eq!(c.added_zones.len(), 1);
+    let zone = |i: usize| AttrPath::root("zone").index(i);
     assert_eq!(
-        (c.added_zones[0].0, c.added_zones[0].1.name.as_str()),
-        (1, "zone4")
+        (c.added_zones[0].0.clone(), c.added_zones[0].1.name.as_str()),
+        (zone(1), "zone4")
     );
-    assert_eq!(c.added_servers, vec![(0, "zone2".to_string(), vec![5])]);
-    assert_eq!(c.removed_servers, vec![(2, "zone1".to_string(), vec![1])]);
+    let servers = |i: usize, name: &str, hosts: &[i64]| Servers {
+        zone: name.into(),
+        hosts: hosts.to_vec(),
+        path: zone(i).attr("servers"),
+    };
+    assert_eq!(c.added_servers, vec![servers(0, "zone2", &[5])]);
+    assert_eq!(c.removed_servers, vec![servers(2, "zone1", &[1])]);
     assert_eq!(
         c.removed_zones
             .iter()
