@@ -55,27 +55,24 @@ impl Chooser {
         }
     }
 
-    /// The choice at read time (the id wins when both are set); [`Fail::Reported`] when
-    /// neither is, which [`Chooser::validate`] already reported.
-    pub fn choice(
-        &self,
-        id: Option<Known<i64>>,
-        key: Option<Known<String>>,
-    ) -> Result<Choice, Fail> {
+    /// The choice at read time (the id wins when both are set); `None` when neither is set,
+    /// which [`Chooser::validate`] reported.
+    pub fn choice(&self, id: Option<Known<i64>>, key: Option<Known<String>>) -> Option<Choice> {
         match (id.and_then(Known::known), key.and_then(Known::known)) {
-            (Some(id), _) => Ok(Choice::Id(id)),
-            (None, Some(key)) => Ok(Choice::Key(key)),
-            (None, None) => Err(Fail::Reported),
+            (Some(id), _) => Some(Choice::Id(id)),
+            (None, Some(key)) => Some(Choice::Key(key)),
+            (None, None) => None,
         }
     }
 
-    /// The object found, or `<Noun> Not Found` on the attribute that chose it.
+    /// The object found; when there is none, `<Noun> Not Found` on the attribute that chose
+    /// it, and [`Fail::Reported`] for the read to return.
     pub fn found<T>(
         &self,
         found: Option<T>,
         choice: &Choice,
         diags: &mut Diagnostics,
-    ) -> Result<T, Fail> {
+    ) -> Result<T, Box<Fail>> {
         found.ok_or_else(|| {
             let (attr, what) = match choice {
                 Choice::Id(id) => ("id", id.to_string()),
@@ -90,7 +87,7 @@ impl Chooser {
                     self.list
                 ),
             );
-            Fail::Reported
+            Box::new(Fail::Reported)
         })
     }
 }
@@ -126,10 +123,10 @@ mod tests {
     #[test]
     fn the_id_wins_and_a_name_import_id_is_a_key() {
         let c = HOSTS.choice(Some(Known::Value(3)), Some(Known::Value("10.0.0.1".into())));
-        assert_eq!(c.ok(), Some(Choice::Id(3)));
+        assert_eq!(c, Some(Choice::Id(3)));
         let c = HOSTS.choice(None, Some(Known::Value("10.0.0.1".into())));
-        assert_eq!(c.ok(), Some(Choice::Key("10.0.0.1".into())));
-        assert!(HOSTS.choice(None, None).is_err());
+        assert_eq!(c, Some(Choice::Key("10.0.0.1".into())));
+        assert_eq!(HOSTS.choice(None, None), None);
         assert_eq!(Choice::of_import_id("42"), Choice::Id(42));
         assert_eq!(
             Choice::of_import_id("demo-cluster"),
@@ -141,7 +138,7 @@ mod tests {
     fn not_found_is_reported_on_the_attribute_that_chose() {
         let mut d = Diagnostics::default();
         let r = HOSTS.found(None::<()>, &Choice::Key("10.9.9.9".into()), &mut d);
-        assert!(matches!(r, Err(Fail::Reported)));
+        assert!(matches!(r.map_err(|e| *e), Err(Fail::Reported)));
         assert_eq!(d.0[0].summary, "Host Not Found");
         assert_eq!(d.0[0].path, Some(AttrPath::root("ip")));
         assert!(

@@ -44,11 +44,11 @@ use std::time::Duration;
 use crate::client::{ClientError, OcpClient, TaskInstance, WaitOptions};
 use crate::framework::plan::strip_unknowns;
 use crate::framework::{
-    AttrPath, CreateRequest, CreateResponse, Ctx, DeleteRequest, DeleteResponse, Diagnostics,
-    ImportResponse, PlanRequest, PlanResponse, ProviderData, ReadRequest, ReadResponse, Resource,
-    Schema, UpdateRequest, UpdateResponse,
+    read_model, write_model, AttrPath, CreateRequest, CreateResponse, Ctx, DeleteRequest,
+    DeleteResponse, Diagnostics, ImportResponse, PlanRequest, PlanResponse, ProviderData,
+    ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse,
 };
-use crate::value::{from_value, to_value, Value};
+use crate::value::Value;
 
 use pending::{Op, Private};
 
@@ -71,6 +71,13 @@ pub enum Fail {
 impl From<ClientError> for Fail {
     fn from(err: ClientError) -> Fail {
         Fail::Ocp { err, path: None }
+    }
+}
+
+/// A boxed failure (what plain functions return, to keep their results small) for `?`.
+impl From<Box<Fail>> for Fail {
+    fn from(f: Box<Fail>) -> Fail {
+        *f
     }
 }
 
@@ -325,20 +332,7 @@ pub struct Managed<O: OcpObject>(pub O);
 fn model_of<M: DeserializeOwned>(v: &Value, diags: &mut Diagnostics) -> Option<M> {
     let mut v = v.clone();
     strip_unknowns(&mut v);
-    match from_value(&v) {
-        Ok(m) => Some(m),
-        Err(e) => {
-            let detail = format!(
-                "The provider could not read its model of this object: {e}\n\nThis is a bug in terraform-provider-ocp; please report it with TF_LOG=trace output."
-            );
-            if e.path.is_empty() {
-                diags.error("Provider Model Mismatch", detail);
-            } else {
-                diags.attr_error(AttrPath(e.path.clone()), "Provider Model Mismatch", detail);
-            }
-            None
-        }
-    }
+    read_model(&v, diags)
 }
 
 /// Design rule R6 for models: `reported` (the model of what OCP answered) with every field OCP
@@ -380,16 +374,7 @@ pub fn value_over<M: Serialize>(
         Ok(serde_json::Value::Object(o)) => o.keys().cloned().collect(),
         _ => Vec::new(),
     };
-    let mut v = match to_value(m, schema.value_type()) {
-        Ok(v) => v,
-        Err(e) => {
-            diags.bug(
-                "Provider Model Mismatch",
-                format!("The provider could not write its model of this object: {e}"),
-            );
-            return None;
-        }
-    };
+    let mut v = write_model(m, schema, diags)?;
     if let Value::Object(_) = base {
         let names = schema.block.attributes.iter().map(|(n, _)| n);
         for name in names.chain(schema.block.blocks.iter().map(|(n, _)| n)) {

@@ -37,8 +37,8 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
     vec![
         Arc::new(Managed(tenant::TenantResource)),
         Arc::new(Managed(database::DatabaseResource)),
-        Arc::new(Managed(db_user::DbUserResource)),
-        Arc::new(Managed(db_role::DbRoleResource)),
+        Arc::new(Managed(db_user::DbUserResource::default())),
+        Arc::new(Managed(db_role::DbRoleResource::default())),
         Arc::new(Managed(db_grant::DbGrantResource)),
         Arc::new(Managed(backup::BackupPolicyResource)),
         Arc::new(Managed(
@@ -67,10 +67,10 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(Data(database::DatabaseDataSource)),
         Arc::new(Data(database::DatabasesDataSource)),
         Arc::new(restore::RestoreTasksDataSource),
-        Arc::new(db_user::DbUserDataSource),
-        Arc::new(db_user::DbUsersDataSource::default()),
-        Arc::new(db_role::DbRoleDataSource),
-        Arc::new(db_role::DbRolesDataSource::default()),
+        Arc::new(Data(db_user::DbUserDataSource::default())),
+        Arc::new(Data(db_user::DbUsersDataSource::default())),
+        Arc::new(Data(db_role::DbRoleDataSource::default())),
+        Arc::new(Data(db_role::DbRolesDataSource::default())),
         Arc::new(Data(backup::BackupPolicyDataSource)),
         Arc::new(Data(backup::BackupTasksDataSource)),
         Arc::new(Data(
