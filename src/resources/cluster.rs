@@ -148,7 +148,7 @@ impl OcpData for ClusterDataSource {
         diags: &mut Diagnostics,
     ) -> Result<ClusterModel, Fail> {
         let name = s.name.clone().and_then(Known::known);
-        let by = CHOOSER.choice(s.id, s.name)?;
+        let by = CHOOSER.choice(s.id, s.name).ok_or(Fail::Reported)?;
         let found = CHOOSER.found(find(client, by.clone()).await?, &by, diags)?;
         let cluster = client.with_zones(found).await?;
         if let (Choice::Id(_), Some(name)) = (by, name) {
