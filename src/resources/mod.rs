@@ -227,3 +227,25 @@ pub fn tenant_attrs(s: crate::framework::Schema, what: &str) -> crate::framework
         )),
     )
 }
+
+/// OCP's rejection of a request (HTTP 400 `ILLEGAL_ARGUMENT` with `message`), worded as the
+/// simulator words it: the one stand-in the resources' unit tests use for an OCP refusal.
+#[cfg(test)]
+pub(crate) fn rejected(message: &str) -> crate::client::ClientError {
+    crate::client::ClientError::Api {
+        method: "POST",
+        path: "/x".into(),
+        http_status: 400,
+        code: Some("ILLEGAL_ARGUMENT".into()),
+        message: message.into(),
+        trace_id: None,
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn a_rejection_names_the_field_of_its_message() {
+    let e = rejected("invalid zones[0].name: taken");
+    assert_eq!(e.field().map(|f| f.leaf().to_string()), Some("name".into()));
+    assert!(e.summary_detail().1.contains("ILLEGAL_ARGUMENT"));
+}

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::api::cluster::{
     AddZoneRequest, Cluster, ClusterZone, CreateClusterRequest, CreateClusterZone, NameValue,
-    UpgradeClusterRequest,
+    Server, UpgradeClusterRequest,
 };
 use crate::client::api::tenant::TenantFilter;
 use crate::client::{ClientError, Created, OcpClient, OcpField, Secret, TaskInstance};
@@ -37,7 +37,7 @@ use crate::lifecycle::{
 use crate::value::{Known, Type, Value};
 
 use super::parameters::Owner::Cluster as ClusterOf;
-use super::unique::{refuse_duplicates, Duplicate, Keyed};
+use super::unique::{refuse_duplicates, Keyed};
 use super::{import_id, refuse_existing};
 
 /// The `ocp_cluster` resource.
@@ -112,36 +112,49 @@ fn known<T>(v: &Option<Known<T>>) -> Option<&T> {
     v.as_ref().and_then(Known::as_known)
 }
 
-/// The message for a host listed twice (a host runs one OBServer, in one zone).
-fn host_twice(d: &Duplicate<'_, i64>) -> String {
-    format!(
-        "{} and {} both name host {}; each host runs one OBServer, in one zone. Remove one of them.",
-        d.first.1, d.second.1, d.key
-    )
-}
-
-/// Checks the hosts of one zone, at `path`: a known list needs at least one; the known hosts
-/// join `hosts`, the input of the host-used-twice check.
-fn check_servers(
-    servers: &Hosts,
-    path: AttrPath,
-    diags: &mut Diagnostics,
-    hosts: &mut Vec<Keyed<i64>>,
-) {
-    let Some(list) = known(servers) else {
-        return;
+/// Checks the zones of a configuration: `zone` blocks (`Some(i)` is `zone[i]`), or an
+/// `ocp_zone` (`None`, at the root). Zone names are unique, a known host list has at least one
+/// host, and no host is listed twice (a host runs one OBServer, in one zone).
+fn check_zones(zones: &[(Option<usize>, &ZoneConfig)], diags: &mut Diagnostics) {
+    let at = |i: &Option<usize>, a: &str| match i {
+        Some(i) => AttrPath::root("zone").index(*i).attr(a),
+        None => AttrPath::root(a),
     };
-    if list.is_empty() {
-        diags.attr_error(
-            path.clone(),
-            "Zone Without Servers",
-            "A zone needs at least one host for its OBServers.",
-        );
+    let names: Vec<Keyed<&str>> = (zones.iter())
+        .map(|(i, z)| Keyed {
+            path: at(i, "name"),
+            key: known(&z.name).map(String::as_str),
+        })
+        .collect();
+    refuse_duplicates(&names, "Duplicate Zone", diags, |d| {
+        format!(
+            "{} and {} both name zone {:?}; zone names are unique in a cluster. Put all of the zone's hosts in one `zone` block.",
+            d.first.1, d.second.1, d.key
+        )
+    });
+    let mut hosts = Vec::new();
+    for (i, z) in zones {
+        let (path, Some(list)) = (at(i, "servers"), known(&z.servers)) else {
+            continue;
+        };
+        if list.is_empty() {
+            diags.attr_error(
+                path.clone(),
+                "Zone Without Servers",
+                "A zone needs at least one host for its OBServers.",
+            );
+        }
+        hosts.extend(list.iter().enumerate().map(|(j, h)| Keyed {
+            path: path.index(j),
+            key: known(h).copied(),
+        }));
     }
-    hosts.extend(list.iter().enumerate().map(|(j, h)| Keyed {
-        path: path.index(j),
-        key: known(h).copied(),
-    }));
+    refuse_duplicates(&hosts, "Host Used Twice", diags, |d| {
+        format!(
+            "{} and {} both name host {}; each host runs one OBServer, in one zone. Remove one of them.",
+            d.first.1, d.second.1, d.key
+        )
+    });
 }
 
 /// The hosts of zone `z` as the state records them: the hosts of its OBServers as OCP reports
@@ -394,24 +407,12 @@ impl OcpObject for ClusterResource {
             return;
         };
         let zones = config.zone.and_then(Known::known).unwrap_or_default();
-        let zone = |i: usize| AttrPath::root("zone").index(i);
-        let names: Vec<Keyed<&str>> = (zones.iter().enumerate())
-            .map(|(i, z)| Keyed {
-                path: zone(i).attr("name"),
-                key: known(&z.name).map(String::as_str),
-            })
+        let zones: Vec<_> = zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| (Some(i), z))
             .collect();
-        refuse_duplicates(&names, "Duplicate Zone", diags, |d| {
-            format!(
-                "{} and {} both name zone {:?}; zone names are unique in a cluster. Put all of the zone's hosts in one `zone` block.",
-                d.first.1, d.second.1, d.key
-            )
-        });
-        let mut hosts = Vec::new();
-        for (i, z) in zones.iter().enumerate() {
-            check_servers(&z.servers, zone(i).attr("servers"), diags, &mut hosts);
-        }
-        refuse_duplicates(&hosts, "Host Used Twice", diags, host_twice);
+        check_zones(&zones, diags);
     }
 
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
@@ -588,7 +589,7 @@ impl OcpObject for ClusterResource {
             return Ok(());
         };
         let changes = ZoneChanges::between(prior, plan);
-        if let Err(f) = refuse_held(call, id, &changes).await {
+        if let Err(f) = changes.refuse_held(call, id).await {
             // Refused before any change: the state stays what it was.
             *base = prior.clone();
             return Err(f);
@@ -888,109 +889,92 @@ fn zone_id(c: i64, name: &str) -> String {
     import_id::join(&[c.to_string(), name.to_string()])
 }
 
-/// Tenants holding replicas in the zones or units on the OBServers of the hosts given, as
-/// `(what, tenant names)` pairs for messages: a zone's tenants from OCP's `zoneList` of each
-/// tenant (§3.4.2), a host's from the tenants' units (§3.4) on the OBServer it runs.
-async fn replica_holders(
-    client: &OcpClient,
-    cluster_id: i64,
-    zones: &[String],
-    hosts: &[i64],
-) -> Result<Vec<(Holder, Vec<String>)>, ClientError> {
-    if zones.is_empty() && hosts.is_empty() {
-        return Ok(Vec::new());
-    }
-    let tenants = client
-        .list_tenants(Some(cluster_id), &TenantFilter::default())
-        .await?;
-    let mut out = Vec::new();
-    for z in zones {
-        let names: Vec<String> = (tenants.iter())
-            .filter(|t| {
-                let listed = t.zone_list.as_deref().unwrap_or_default();
-                listed.split(',').any(|x| x.trim() == z) || t.zones.iter().any(|r| r.name == *z)
-            })
-            .map(|t| t.name.clone())
-            .collect();
-        if !names.is_empty() {
-            out.push((Holder::Zone(z.clone()), names));
-        }
-    }
-    if hosts.is_empty() {
-        return Ok(out);
-    }
-    let servers: Vec<(i64, Option<i64>, Option<String>)> = (client.list_zones(cluster_id).await?)
-        .into_iter()
-        .flat_map(|z| z.servers)
-        .filter_map(|s| Some((s.host_id.filter(|h| hosts.contains(h))?, s.id, s.ip)))
-        .collect();
-    let mut by_host: Vec<(i64, Vec<String>)> = Vec::new();
-    for t in &tenants {
-        let units = match client.list_tenant_units(cluster_id, t.id).await {
-            Ok(u) => u,
-            Err(e) if e.is_not_found() => Vec::new(),
-            Err(e) => return Err(e),
-        };
-        for (host, sid, ip) in &servers {
-            let on = |u: &&crate::client::api::cluster::TenantUnit| {
-                (sid.is_some() && u.server_id == *sid) || (ip.is_some() && u.server_ip == *ip)
-            };
-            if units.iter().any(|u| on(&u)) {
-                match by_host.iter_mut().find(|(h, _)| h == host) {
-                    Some((_, names)) if !names.contains(&t.name) => names.push(t.name.clone()),
-                    Some(_) => {}
-                    None => by_host.push((*host, vec![t.name.clone()])),
-                }
-            }
-        }
-    }
-    out.extend(by_host.into_iter().map(|(h, n)| (Holder::Host(h), n)));
-    Ok(out)
-}
-
-/// What holds tenant replicas: a zone (by name) or the OBServer of a host (by host id).
-enum Holder {
-    Zone(String),
-    Host(i64),
-}
-
-/// The message of a removal refused because `holder` holds replicas of `tenants`.
-fn held_message(holder: &Holder, tenants: &[String]) -> String {
-    let what = match holder {
-        Holder::Zone(z) => format!("Zone {z:?} holds replicas"),
-        Holder::Host(h) => format!("The OBServer on host {h} holds units"),
-    };
+/// The message of a removal refused because `what` (e.g. `Zone "zone2" holds replicas`) holds
+/// replicas of `tenants`.
+fn held_message(what: &str, tenants: &[String]) -> String {
     format!(
         "{what} of tenant(s) {}; OCP cannot remove it while they are there. Move those replicas away first (for an `ocp_tenant`, remove this zone from its `zone` blocks and apply), then remove it. Nothing was changed.",
         tenants.join(", ")
     )
 }
 
-/// Refuses, before any change, an update that would remove a zone or OBServer holding tenant
-/// replicas: one error per holder, on the `zone` block (for a removed zone, on `zone`).
-async fn refuse_held(call: &mut Call<'_>, id: i64, c: &ZoneChanges) -> Result<(), Fail> {
-    let zones: Vec<String> = c.removed_zones.iter().map(|z| z.name.clone()).collect();
-    let hosts: Vec<i64> = (c.removed_servers.iter())
-        .flat_map(|s| s.hosts.iter().copied())
-        .collect();
-    let held = replica_holders(call.client, id, &zones, &hosts).await?;
-    if held.is_empty() {
-        return Ok(());
-    }
-    for (holder, tenants) in &held {
-        let path = match holder {
-            Holder::Zone(_) => AttrPath::root("zone"),
-            Holder::Host(h) => (c.removed_servers.iter())
-                .find(|s| s.hosts.contains(h))
-                .map_or(AttrPath::root("zone"), |s| s.path.clone()),
+impl ZoneChanges {
+    /// Refuses, before any change, the removal of a zone or OBServer that holds tenant
+    /// replicas: one error per zone (on `zone`) and per host (on the `servers` listing it). A
+    /// zone's tenants come from OCP's `zoneList` of each tenant (§3.4.2), a host's from the
+    /// tenants' units (§3.4) on the OBServer it runs.
+    async fn refuse_held(&self, call: &mut Call<'_>, id: i64) -> Result<(), Fail> {
+        if self.removed_zones.is_empty() && self.removed_servers.is_empty() {
+            return Ok(());
+        }
+        let client = call.client;
+        let tenants = (client.list_tenants(Some(id), &TenantFilter::default())).await?;
+        // What holds replicas: where the error goes, what it is, and the tenants.
+        let mut held: Vec<(AttrPath, String, Vec<String>)> = Vec::new();
+        let mut hold = |path: &AttrPath, what: String, tenant: &String| match held
+            .iter_mut()
+            .find(|(_, w, _)| *w == what)
+        {
+            Some((_, _, names)) if !names.contains(tenant) => names.push(tenant.clone()),
+            Some(_) => {}
+            None => held.push((path.clone(), what, vec![tenant.clone()])),
         };
-        call.diags.attr_error(
-            path,
-            "Cannot Remove What Holds Tenant Replicas",
-            held_message(holder, tenants),
-        );
+        for (z, t) in (self.removed_zones.iter()).flat_map(|z| tenants.iter().map(move |t| (z, t)))
+        {
+            let listed = t.zone_list.as_deref().unwrap_or_default();
+            if listed.split(',').any(|x| x.trim() == z.name)
+                || t.zones.iter().any(|r| r.name == z.name)
+            {
+                hold(
+                    &AttrPath::root("zone"),
+                    format!("Zone {:?} holds replicas", z.name),
+                    &t.name,
+                );
+            }
+        }
+        let servers: Vec<Server> = match self.removed_servers.is_empty() {
+            true => Vec::new(),
+            false => (client.list_zones(id).await?)
+                .into_iter()
+                .flat_map(|z| z.servers)
+                .collect(),
+        };
+        for t in tenants.iter().filter(|_| !servers.is_empty()) {
+            let units = match client.list_tenant_units(id, t.id).await {
+                Ok(u) => u,
+                Err(e) if e.is_not_found() => Vec::new(),
+                Err(e) => return Err(e.into()),
+            };
+            for (s, h) in
+                (self.removed_servers.iter()).flat_map(|s| s.hosts.iter().map(move |h| (s, h)))
+            {
+                let Some(on) = servers.iter().find(|x| x.host_id == Some(*h)) else {
+                    continue;
+                };
+                let by_id = on.id.is_some() && units.iter().any(|u| u.server_id == on.id);
+                if by_id || (on.ip.is_some() && units.iter().any(|u| u.server_ip == on.ip)) {
+                    hold(
+                        &s.path,
+                        format!("The OBServer on host {h} holds units"),
+                        &t.name,
+                    );
+                }
+            }
+        }
+        for (path, what, tenants) in &held {
+            let message = held_message(what, tenants);
+            call.diags.attr_error(
+                path.clone(),
+                "Cannot Remove What Holds Tenant Replicas",
+                message,
+            );
+        }
+        if held.is_empty() {
+            Ok(())
+        } else {
+            Err(Fail::Reported)
+        }
     }
-    Err(Fail::Reported)
 }
 
 /// The `ocp_zone` resource.
@@ -1047,17 +1031,9 @@ impl OcpObject for ZoneResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let Some(config) = read_model::<ZoneConfig>(config, diags) else {
-            return;
-        };
-        let mut hosts = Vec::new();
-        check_servers(
-            &config.servers,
-            AttrPath::root("servers"),
-            diags,
-            &mut hosts,
-        );
-        refuse_duplicates(&hosts, "Host Used Twice", diags, host_twice);
+        if let Some(config) = read_model::<ZoneConfig>(config, diags) {
+            check_zones(&[(None, &config)], diags);
+        }
     }
 
     async fn create(&self, call: &mut Call<'_>, plan: &ZoneModel) -> Result<Born<ZoneModel>, Fail> {
@@ -1108,7 +1084,7 @@ impl OcpObject for ZoneResource {
         changes.servers(&prior.name, &prior.servers, &plan.servers, servers);
         // Refused before any change: an OBServer holding tenant units (OCP would refuse it
         // after the additions were made).
-        refuse_held(call, prior.cluster_id, &changes).await?;
+        changes.refuse_held(call, prior.cluster_id).await?;
         changes.apply(call, prior.cluster_id, &mut Vec::new()).await
     }
 
