@@ -10,13 +10,15 @@ use crate::client::api::compute::{Catalogue, CatalogueEntry};
 use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::validate::{NotBlank, Text};
 use crate::framework::{read_model, Attr, AttrPath, Diagnostics, Schema};
-use crate::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpData, OcpObject};
-use crate::value::{Type, Value};
+use crate::lifecycle::{
+    attr_by_field, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject,
+};
+use crate::value::{Known, Type, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
-use super::{refuse_existing, Selector};
+use super::refuse_existing;
 
 /// Which catalogue.
 pub type Kind = Catalogue;
@@ -37,6 +39,14 @@ pub struct Entry {
     region_name: Option<String>,
     create_time: Option<String>,
     update_time: Option<String>,
+}
+
+/// The selector of the single data sources (and of `data "ocp_obproxy_cluster"`); unknown
+/// while validating a configuration that takes it from another object.
+#[derive(Deserialize)]
+pub struct Selector {
+    pub(super) id: Option<Known<i64>>,
+    pub(super) name: Option<Known<String>>,
 }
 
 /// The argument of the list data sources (IDCs only).
@@ -158,6 +168,17 @@ pub const fn spec(kind: Kind) -> Spec {
             list_action: "List Host Types",
             about: "A host type in OCP's catalogue, a label that groups hosts of one kind of machine.",
         },
+    }
+}
+
+/// How the single data source of `kind` chooses its entry: by `id`, or else by `name`.
+const fn chooser(kind: Kind) -> Chooser {
+    let spec = spec(kind);
+    Chooser {
+        noun: spec.noun,
+        type_name: spec.type_name,
+        key: "name",
+        list: spec.list_type_name,
     }
 }
 
@@ -406,34 +427,24 @@ impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let Some(selector) = read_model::<Selector>(config, diags) else {
-            return;
-        };
-        if selector.id.is_none() && selector.name.is_none() {
-            let spec = spec(K::KIND);
-            diags.error(
-                format!("Missing {} Selector", spec.noun),
-                format!("Set `id` or `name` in data {:?}.", spec.type_name),
-            );
+        if let Some(s) = read_model::<Selector>(config, diags) {
+            chooser(K::KIND).validate(&s.id, &s.name, diags);
         }
     }
 
     async fn read(
         &self,
         client: &OcpClient,
-        selector: Selector,
+        s: Selector,
         diags: &mut Diagnostics,
     ) -> Result<Entry, Fail> {
-        let (kind, spec) = (K::KIND, spec(K::KIND));
-        let words = (
-            spec.noun,
-            &spec.noun.to_lowercase()[..],
-            spec.list_type_name,
-        );
-        let by_name = |n: String| async move { find_by_name(kind, client, &n).await };
-        selector
-            .find(diags, words, |id| find(kind, client, id), by_name)
-            .await
+        let chooser = chooser(K::KIND);
+        let by = chooser.choice(s.id, s.name).ok_or(Fail::Reported)?;
+        let found = match &by {
+            Choice::Id(id) => find(K::KIND, client, *id).await?,
+            Choice::Key(name) => find_by_name(K::KIND, client, name).await?,
+        };
+        Ok(chooser.found(found, &by, diags)?)
     }
 }
 

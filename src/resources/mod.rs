@@ -37,8 +37,8 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
     vec![
         Arc::new(Managed(tenant::TenantResource)),
         Arc::new(Managed(database::DatabaseResource)),
-        Arc::new(Managed(db_user::DbUserResource)),
-        Arc::new(Managed(db_role::DbRoleResource)),
+        Arc::new(Managed(db_user::DbUserResource::default())),
+        Arc::new(Managed(db_role::DbRoleResource::default())),
         Arc::new(Managed(db_grant::DbGrantResource)),
         Arc::new(Managed(backup::BackupPolicyResource)),
         Arc::new(Managed(
@@ -67,10 +67,10 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(Data(database::DatabaseDataSource)),
         Arc::new(Data(database::DatabasesDataSource)),
         Arc::new(restore::RestoreTasksDataSource),
-        Arc::new(db_user::DbUserDataSource),
-        Arc::new(db_user::DbUsersDataSource::default()),
-        Arc::new(db_role::DbRoleDataSource),
-        Arc::new(db_role::DbRolesDataSource::default()),
+        Arc::new(Data(db_user::DbUserDataSource::default())),
+        Arc::new(Data(db_user::DbUsersDataSource::default())),
+        Arc::new(Data(db_role::DbRoleDataSource::default())),
+        Arc::new(Data(db_role::DbRolesDataSource::default())),
         Arc::new(Data(backup::BackupPolicyDataSource)),
         Arc::new(Data(backup::BackupTasksDataSource)),
         Arc::new(Data(
@@ -228,114 +228,24 @@ pub fn tenant_attrs(s: crate::framework::Schema, what: &str) -> crate::framework
     )
 }
 
-// ---- data sources that read one object by `id` or by `name` ----
-
-/// The `id` and `name` arguments of a data source that reads one object by either; unknown
-/// while a configuration that takes them from another object is validated.
-#[derive(serde::Deserialize)]
-pub struct Selector {
-    /// The object's OCP id.
-    pub id: Option<crate::value::Known<i64>>,
-    /// The object's name.
-    pub name: Option<crate::value::Known<String>>,
-}
-
-impl Selector {
-    /// Finds the object selected: by `id` when it is set, else by `name`. One OCP does not
-    /// have is an error `"<Title> Not Found"` on the attribute that chose it, naming the list
-    /// data source `list`; nothing selected is [`Fail::Reported`] (the data source's
-    /// `validate` says what to set).
-    pub async fn find<T, A, B>(
-        self,
-        diags: &mut Diagnostics,
-        (title, noun, list): (&str, &str, &str),
-        by_id: impl FnOnce(i64) -> A,
-        by_name: impl FnOnce(String) -> B,
-    ) -> Result<T, crate::lifecycle::Fail>
-    where
-        A: std::future::Future<Output = Result<Option<T>, crate::client::ClientError>>,
-        B: std::future::Future<Output = Result<Option<T>, crate::client::ClientError>>,
-    {
-        use crate::value::Known;
-        let (found, attr, what) = match (
-            self.id.and_then(Known::known),
-            self.name.and_then(Known::known),
-        ) {
-            (Some(id), _) => (by_id(id).await?, "id", id.to_string()),
-            (None, Some(n)) => {
-                let what = format!("{n:?}");
-                (by_name(n).await?, "name", what)
-            }
-            (None, None) => return Err(crate::lifecycle::Fail::Reported),
-        };
-        found.ok_or_else(|| {
-            let detail =
-                format!("OCP has no {noun} with {attr} {what}; `data \"{list}\"` lists them.");
-            diags.attr_error(AttrPath::root(attr), format!("{title} Not Found"), detail);
-            crate::lifecycle::Fail::Reported
-        })
+/// OCP's rejection of a request (HTTP 400 `ILLEGAL_ARGUMENT` with `message`), worded as the
+/// simulator words it: the one stand-in the resources' unit tests use for an OCP refusal.
+#[cfg(test)]
+pub(crate) fn rejected(message: &str) -> crate::client::ClientError {
+    crate::client::ClientError::Api {
+        method: "POST",
+        path: "/x".into(),
+        http_status: 400,
+        code: Some("ILLEGAL_ARGUMENT".into()),
+        message: message.into(),
+        trace_id: None,
     }
 }
 
 #[cfg(test)]
-mod selector_tests {
-    use super::*;
-    use crate::client::ClientError;
-    use crate::value::Known;
-    use std::future::ready;
-
-    #[tokio::test]
-    async fn a_selector_finds_by_id_first_and_names_what_it_did_not_find() {
-        let words = ("Region", "region", "ocp_regions");
-        let found = |n: i64| ready(Ok::<_, ClientError>((n == 1).then_some(n)));
-        let named = |s: String| ready(Ok::<_, ClientError>((s == "hz").then_some(2)));
-        for (id, name, want, path) in [
-            (Some(1), Some("x"), Some(1), None),
-            (None, Some("hz"), Some(2), None),
-            (Some(9), None, None, Some("id")),
-            (None, Some("sh"), None, Some("name")),
-            (None, None, None, None),
-        ] {
-            let sel = Selector {
-                id: id.map(Known::Value),
-                name: name.map(|n| Known::Value(n.to_string())),
-            };
-            let mut d = Diagnostics::new();
-            let got = sel.find(&mut d, words, found, named).await.ok();
-            assert_eq!(got, want, "{id:?} {name:?}");
-            let text = format!("{d:?}");
-            assert_eq!(d.has_errors(), path.is_some(), "{text}");
-            if path.is_some() {
-                assert!(
-                    text.contains("Region Not Found") && text.contains("ocp_regions"),
-                    "{text}"
-                );
-            }
-        }
-    }
-}
-
-/// Helpers of the resources' unit tests.
-#[cfg(test)]
-pub mod test_support {
-    use crate::client::ClientError;
-
-    /// OCP's refusal of a `POST /x` as an `ILLEGAL_ARGUMENT` with `message`, which may name a
-    /// request field (`invalid parameters[1].value: ...`).
-    pub fn refusal(message: &str) -> ClientError {
-        ClientError::Api {
-            method: "POST",
-            path: "/x".into(),
-            http_status: 400,
-            code: Some("ILLEGAL_ARGUMENT".into()),
-            message: message.into(),
-            trace_id: None,
-        }
-    }
-
-    #[test]
-    fn a_refusal_names_the_field_of_its_message() {
-        let e = refusal("invalid hostIds[1]: host 7 is used");
-        assert_eq!(e.field().and_then(|f| f.index_of("hostIds")), Some(1));
-    }
+#[test]
+fn a_rejection_names_the_field_of_its_message() {
+    let e = rejected("invalid zones[0].name: taken");
+    assert_eq!(e.field().map(|f| f.leaf().to_string()), Some("name".into()));
+    assert!(e.summary_detail().1.contains("ILLEGAL_ARGUMENT"));
 }

@@ -28,13 +28,15 @@ use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::{
-    attr_by_field, replan, report, wait, Born, Call, Fail, ImportError, OcpData, OcpObject,
+    attr_by_field, import_by_id_or_name, report, wait, Born, Call, Choice, Chooser, Fail,
+    ImportError, OcpData, OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
+use super::compute::Selector;
 use super::parameters::{self, Owner, Params};
+use super::refuse_existing;
 use super::unique::{refuse_duplicates, Keyed};
-use super::{refuse_existing, Selector};
 
 /// The `ocp_obproxy_cluster` resource.
 pub struct ObproxyClusterResource;
@@ -474,7 +476,7 @@ impl OcpObject for ObproxyClusterResource {
                 links
                     .iter_mut()
                     .for_each(|l| l.connection_string = Some(Known::Unknown));
-                replan(&planned, &self.schema(), resp);
+                super::db_user::plan_over(&planned, &self.schema(), resp);
             }
         }
     }
@@ -660,12 +662,8 @@ impl OcpObject for ObproxyClusterResource {
         client: Option<&OcpClient>,
         id: &str,
     ) -> Result<ObproxyModel, ImportError> {
-        let client = client.ok_or(ImportError::NoClient)?;
-        let found = match id.parse::<i64>() {
-            Ok(n) => client.find_obproxy_cluster(n).await?,
-            Err(_) => client.find_obproxy_cluster_by_name(id).await?,
-        };
-        let c = found.ok_or_else(|| ImportError::NotFound(format!("OCP has no OBProxy cluster with id or name {id:?}. Expected \"<obproxy_cluster_id>\" or \"<name>\".")))?;
+        let forms = "\"<obproxy_cluster_id>\" or \"<name>\"";
+        let c = import_by_id_or_name(client, id, "OBProxy cluster", forms, find).await?;
         Ok(ObproxyModel {
             id: Some(c.id),
             ..ObproxyModel::default()
@@ -754,6 +752,22 @@ fn reported() -> [(&'static str, Type, &'static str); 7] {
     ]
 }
 
+/// How `data "ocp_obproxy_cluster"` chooses its cluster: by `id`, or else by `name`.
+const CHOOSER: Chooser = Chooser {
+    noun: "OBProxy Cluster",
+    type_name: "ocp_obproxy_cluster",
+    key: "name",
+    list: "ocp_obproxy_clusters",
+};
+
+/// The OBProxy cluster an OCP id or a name chooses: the data source's and the import's look-up.
+async fn find(client: &OcpClient, by: Choice) -> Result<Option<ObproxyCluster>, ClientError> {
+    match by {
+        Choice::Id(id) => client.find_obproxy_cluster(id).await,
+        Choice::Key(name) => client.find_obproxy_cluster_by_name(&name).await,
+    }
+}
+
 /// `data "ocp_obproxy_cluster"`: one OBProxy cluster, by id or name.
 pub struct ObproxyClusterDataSource;
 
@@ -801,11 +815,8 @@ impl OcpData for ObproxyClusterDataSource {
         sel: Selector,
         diags: &mut Diagnostics,
     ) -> Result<ObproxyEntry, Fail> {
-        let words = ("OBProxy Cluster", "OBProxy cluster", "ocp_obproxy_clusters");
-        let by_name = |n: String| async move { client.find_obproxy_cluster_by_name(&n).await };
-        let c = sel
-            .find(diags, words, |id| client.find_obproxy_cluster(id), by_name)
-            .await?;
+        let by = CHOOSER.choice(sel.id, sel.name).ok_or(Fail::Reported)?;
+        let c = CHOOSER.found(find(client, by.clone()).await?, &by, diags)?;
         Ok(ObproxyEntry::of(&c, &cluster_ids(client).await?))
     }
 }

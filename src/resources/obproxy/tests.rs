@@ -1,5 +1,5 @@
 use super::*;
-use crate::resources::test_support::refusal;
+use crate::resources::rejected;
 
 fn cluster() -> ObproxyCluster {
     serde_json::from_value(serde_json::json!({
@@ -65,7 +65,7 @@ fn other_hosts_than_the_users_come_in_ocps_order() {
 
 #[test]
 fn ocp_fields_map_to_attributes() {
-    let e = refusal("invalid obproxyInstallParam.hostIds[1]: host 1003001 is already used");
+    let e = rejected("invalid obproxyInstallParam.hostIds[1]: host 1003001 is already used");
     assert_eq!(
         attr_at(&e, &[0, 3], &[]),
         Some(AttrPath::root("hosts").index(3))

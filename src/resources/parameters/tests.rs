@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::client::api::parameters::ValueRange;
-use crate::resources::test_support::refusal;
+use crate::resources::rejected;
 
 fn info(name: &str, value_type: &str, default: &str) -> ParameterInfo {
     ParameterInfo {
@@ -132,7 +132,7 @@ fn read_keeps_only_managed_keys_in_the_users_spelling() {
 
 #[test]
 fn a_create_refusal_names_the_parameter_by_its_place_in_the_body() {
-    let err = refusal("invalid parameters[1].value: \"50\" is out of range");
+    let err = rejected("invalid parameters[1].value: \"50\" is out of range");
     let plan: Option<Params> = Some(params(&[("b", "50"), ("a", "1")]));
     assert_eq!(create_error_path(&err, &plan), Some(path("b")));
     assert_eq!(path("b").to_string(), "parameters[\"b\"]");
