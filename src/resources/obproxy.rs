@@ -28,8 +28,8 @@ use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::{
-    attr_by_field, import_by_id_or_name, report, value_over, wait, Born, Call, Choice, Chooser,
-    Fail, ImportError, OcpData, OcpObject,
+    attr_by_field, import_by_id_or_name, replan, report, wait, Born, Call, Choice, Chooser, Fail,
+    ImportError, OcpData, OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
@@ -476,11 +476,7 @@ impl OcpObject for ObproxyClusterResource {
                 links
                     .iter_mut()
                     .for_each(|l| l.connection_string = Some(Known::Unknown));
-                // Written as it is: the model holds unknowns (not what `plan_over` takes).
-                let schema = self.schema();
-                if let Some(v) = value_over(&planned, &schema, &resp.planned, &mut resp.diags) {
-                    resp.planned = v;
-                }
+                replan(&planned, &self.schema(), resp);
             }
         }
     }
