@@ -28,7 +28,7 @@ use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::{
-    attr_by_field, import_by_id_or_name, report, wait, Born, Call, Choice, Chooser, Fail,
+    attr_by_field, import_by_id_or_name, replan, report, wait, Born, Call, Choice, Chooser, Fail,
     ImportError, OcpData, OcpObject,
 };
 use crate::value::{Known, Type, Value};
@@ -476,7 +476,7 @@ impl OcpObject for ObproxyClusterResource {
                 links
                     .iter_mut()
                     .for_each(|l| l.connection_string = Some(Known::Unknown));
-                super::db_user::plan_over(&planned, &self.schema(), resp);
+                replan(&planned, &self.schema(), resp);
             }
         }
     }
