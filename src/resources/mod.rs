@@ -66,7 +66,7 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(Data(tenant::TenantsDataSource)),
         Arc::new(Data(database::DatabaseDataSource)),
         Arc::new(Data(database::DatabasesDataSource)),
-        Arc::new(restore::RestoreTasksDataSource),
+        Arc::new(Data(restore::RestoreTasksDataSource)),
         Arc::new(db_user::DbUserDataSource),
         Arc::new(db_user::DbUsersDataSource::default()),
         Arc::new(db_role::DbRoleDataSource),
@@ -226,4 +226,35 @@ pub fn tenant_attrs(s: crate::framework::Schema, what: &str) -> crate::framework
             "OCP id of the tenant, e.g. `ocp_tenant.app.id`. Changing it replaces the {what}."
         )),
     )
+}
+
+/// The required `cluster_id` and `tenant_id` attributes a data source of objects in one tenant
+/// starts with (the data-source side of [`tenant_attrs`]).
+pub fn tenant_selector(s: crate::framework::Schema) -> crate::framework::Schema {
+    use crate::framework::Attr;
+    s.attr(
+        "cluster_id",
+        Attr::int()
+            .required()
+            .doc("OCP id of the cluster that hosts the tenant."),
+    )
+    .attr(
+        "tenant_id",
+        Attr::int().required().doc("OCP id of the tenant."),
+    )
+}
+
+#[cfg(test)]
+mod tenant_selector_tests {
+    use crate::framework::Schema;
+
+    #[test]
+    fn a_tenant_selector_requires_the_cluster_and_the_tenant() {
+        let s = super::tenant_selector(Schema::new("x"));
+        for name in ["cluster_id", "tenant_id"] {
+            let a = s.block.attribute(name).unwrap();
+            assert!(a.required && !a.computed && !a.requires_replace, "{name}");
+            assert!(!a.description.is_empty(), "{name}");
+        }
+    }
 }
