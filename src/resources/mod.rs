@@ -71,6 +71,11 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(Data(db_user::DbUsersDataSource::default())),
         Arc::new(Data(db_role::DbRoleDataSource::default())),
         Arc::new(Data(db_role::DbRolesDataSource::default())),
+        Arc::new(Data(restore::RestoreTasksDataSource)),
+        Arc::new(db_user::DbUserDataSource),
+        Arc::new(db_user::DbUsersDataSource::default()),
+        Arc::new(db_role::DbRoleDataSource),
+        Arc::new(db_role::DbRolesDataSource::default()),
         Arc::new(Data(backup::BackupPolicyDataSource)),
         Arc::new(Data(backup::BackupTasksDataSource)),
         Arc::new(Data(
@@ -248,4 +253,34 @@ fn a_rejection_names_the_field_of_its_message() {
     let e = rejected("invalid zones[0].name: taken");
     assert_eq!(e.field().map(|f| f.leaf().to_string()), Some("name".into()));
     assert!(e.summary_detail().1.contains("ILLEGAL_ARGUMENT"));
+}
+/// The required `cluster_id` and `tenant_id` attributes a data source of objects in one tenant
+/// starts with (the data-source side of [`tenant_attrs`]).
+pub fn tenant_selector(s: crate::framework::Schema) -> crate::framework::Schema {
+    use crate::framework::Attr;
+    s.attr(
+        "cluster_id",
+        Attr::int()
+            .required()
+            .doc("OCP id of the cluster that hosts the tenant."),
+    )
+    .attr(
+        "tenant_id",
+        Attr::int().required().doc("OCP id of the tenant."),
+    )
+}
+
+#[cfg(test)]
+mod tenant_selector_tests {
+    use crate::framework::Schema;
+
+    #[test]
+    fn a_tenant_selector_requires_the_cluster_and_the_tenant() {
+        let s = super::tenant_selector(Schema::new("x"));
+        for name in ["cluster_id", "tenant_id"] {
+            let a = s.block.attribute(name).unwrap();
+            assert!(a.required && !a.computed && !a.requires_replace, "{name}");
+            assert!(!a.description.is_empty(), "{name}");
+        }
+    }
 }
