@@ -462,9 +462,11 @@ pub(crate) fn plan_over<T: Serialize>(keep: &T, schema: &Schema, resp: &mut Plan
     // The names `keep` leaves null (serde_json only names them; the value is written through
     // the value bridge, which keeps numbers and unknowns exact).
     let unset: Vec<String> = match serde_json::to_value(keep) {
-        Ok(serde_json::Value::Object(o)) => {
-            o.into_iter().filter(|(_, v)| v.is_null()).map(|(k, _)| k).collect()
-        }
+        Ok(serde_json::Value::Object(o)) => o
+            .into_iter()
+            .filter(|(_, v)| v.is_null())
+            .map(|(k, _)| k)
+            .collect(),
         _ => Vec::new(),
     };
     let Some(mut v) = value_over(keep, schema, &resp.planned, &mut resp.diags) else {
