@@ -459,25 +459,13 @@ pub(crate) fn kept<T: Clone>(same: bool, prior: &Option<T>) -> Option<T> {
 /// Writes over the plan the attributes `keep` sets: the prior values a plan keeps (fields left
 /// `None` keep their planned values).
 pub(crate) fn plan_over<T: Serialize>(keep: &T, schema: &Schema, resp: &mut PlanResponse) {
-    // The names `keep` leaves null (serde_json only names them; the value is written through
-    // the value bridge, which keeps numbers and unknowns exact).
-    let unset: Vec<String> = match serde_json::to_value(keep) {
-        Ok(serde_json::Value::Object(o)) => o
-            .into_iter()
-            .filter(|(_, v)| v.is_null())
-            .map(|(k, _)| k)
-            .collect(),
-        _ => Vec::new(),
-    };
-    let Some(mut v) = value_over(keep, schema, &resp.planned, &mut resp.diags) else {
-        return;
-    };
-    for name in unset {
-        if let Some(planned) = resp.planned.get(&name) {
-            v.set_attr(&name, planned.clone());
-        }
+    let mut set = serde_json::to_value(keep).unwrap_or_default();
+    if let Some(o) = set.as_object_mut() {
+        o.retain(|_, v| !v.is_null());
     }
-    resp.planned = v;
+    if let Some(v) = value_over(&set, schema, &resp.planned, &mut resp.diags) {
+        resp.planned = v;
+    }
 }
 
 /// What a plan that keeps prior spellings reads: the configuration, and the prior state when
