@@ -897,5 +897,81 @@ impl Ctx {
     }
 }
 
+/// The object an import id names by its OCP id or by its name ([`Choice::of_import_id`]: a
+/// whole number is an id). `find` asks OCP for it through `client`; without a client the
+/// import is [`ImportError::NoClient`], and an object OCP does not have is
+/// [`ImportError::NotFound`] with one wording for every resource: "OCP has no `<what>` with id
+/// or name `<id>`. Expected `<forms>`." (`what` in lower case, e.g. `cluster`; `forms` the
+/// documented import ids, e.g. `"<cluster_id>" or "<cluster_name>"`).
+pub async fn import_by_id_or_name<'c, C, T, Fut>(
+    client: Option<&'c C>,
+    id: &str,
+    what: &str,
+    forms: &str,
+    find: impl FnOnce(&'c C, Choice) -> Fut,
+) -> Result<T, ImportError>
+where
+    Fut: std::future::Future<Output = Result<Option<T>, ClientError>>,
+{
+    let client = client.ok_or(ImportError::NoClient)?;
+    find(client, Choice::of_import_id(id))
+        .await?
+        .ok_or_else(|| {
+            ImportError::NotFound(format!(
+                "OCP has no {what} with id or name {id:?}. Expected {forms}."
+            ))
+        })
+}
+
 #[cfg(test)]
 mod tests;
+
+// ---- plan adjustments through a model that holds unknowns ----
+
+/// Writes `m` over the planned value (see [`value_over`]: attributes the model does not name
+/// keep their planned values), unknowns (`Known::Unknown`) included: how a `modify_plan`
+/// marks values unknown through its model. A model that does not fit the schema leaves the
+/// plan as it is, with the error in the response.
+pub fn replan<M: Serialize>(m: &M, schema: &Schema, resp: &mut PlanResponse) {
+    if let Some(v) = value_over(m, schema, &resp.planned, &mut resp.diags) {
+        resp.planned = v;
+    }
+}
+
+#[cfg(test)]
+mod replan_tests {
+    use super::*;
+    use crate::framework::Attr;
+    use crate::value::Known;
+
+    #[test]
+    fn replan_writes_unknowns_over_the_plan_and_keeps_the_rest() {
+        #[derive(Serialize)]
+        struct Part {
+            name: Known<String>,
+        }
+        let schema = Schema::new("s")
+            .attr("name", Attr::string().optional().computed().doc("n"))
+            .attr("size", Attr::int().optional().doc("s"));
+        let planned = [
+            ("name".to_string(), Value::string("m")),
+            ("size".to_string(), Value::from_i64(3)),
+        ];
+        let mut resp = PlanResponse {
+            planned: Value::Object(planned.into()),
+            requires_replace: Vec::new(),
+            private: Vec::new(),
+            diags: Diagnostics::new(),
+        };
+        replan(
+            &Part {
+                name: Known::Unknown,
+            },
+            &schema,
+            &mut resp,
+        );
+        assert!(resp.diags.is_empty(), "{:?}", resp.diags);
+        assert_eq!(resp.planned.get("name"), Some(&Value::Unknown));
+        assert_eq!(resp.planned.get("size"), Some(&Value::from_i64(3)));
+    }
+}
