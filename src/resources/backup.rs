@@ -1104,26 +1104,15 @@ mod tests {
                 .filter_map(|x| x.path.as_ref().map(|p| p.to_string()))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(
-            paths(cfg("WEEK", &[("8", "FULL")], "FILE", "/b")),
-            vec!["schedule.days[\"8\"]"]
-        );
-        assert_eq!(
-            paths(cfg("WEEK", &[("1", "DIFF")], "FILE", "/b")),
-            vec!["schedule.days[\"1\"]"]
-        );
-        assert_eq!(
-            paths(cfg("MONTH", &[("31", "INCREMENTAL")], "FILE", "/b")),
-            vec!["schedule.days"]
-        );
-        assert_eq!(
-            paths(cfg("WEEK", &[("1", "FULL")], "FILE", "oss://b")),
-            vec!["storage[0].url"]
-        );
-        assert_eq!(
-            paths(cfg("WEEK", &[("1", "FULL")], "FILE", "b/c")),
-            vec!["storage[0].url"]
-        );
+        for (mode, day, kind, url, want) in [
+            ("WEEK", "8", "FULL", "/b", "schedule.days[\"8\"]"),
+            ("WEEK", "1", "DIFF", "/b", "schedule.days[\"1\"]"),
+            ("MONTH", "31", "INCREMENTAL", "/b", "schedule.days"),
+            ("WEEK", "1", "FULL", "oss://b", "storage[0].url"),
+            ("WEEK", "1", "FULL", "b/c", "storage[0].url"),
+        ] {
+            assert_eq!(paths(cfg(mode, &[(day, kind)], "FILE", url)), vec![want]);
+        }
         let oss = paths(cfg("WEEK", &[("1", "FULL")], "OSS", "bucket/dir"));
         assert!(
             oss.contains(&"storage[0].endpoint".to_string())

@@ -684,18 +684,19 @@ mod tests {
             trace_id: None,
         };
         let attr = |m: &str| HostResource.attr_of(&e(m), &HostModel::default());
-        assert_eq!(
-            attr("invalid idcId: IDC 42 does not exist"),
-            Some(AttrPath::root("idc_id"))
-        );
-        assert_eq!(
-            attr("invalid typeId: host type 42 does not exist"),
-            Some(AttrPath::root("host_type_id"))
-        );
-        assert_eq!(
-            attr("invalid hostBasicDataList[0].innerIpAddress: 10.0.0.256"),
-            Some(AttrPath::root("ip"))
-        );
+        for (message, want) in [
+            ("invalid idcId: IDC 42 does not exist", "idc_id"),
+            (
+                "invalid typeId: host type 42 does not exist",
+                "host_type_id",
+            ),
+            (
+                "invalid hostBasicDataList[0].innerIpAddress: 10.0.0.256",
+                "ip",
+            ),
+        ] {
+            assert_eq!(attr(message), Some(AttrPath::root(want)), "{message}");
+        }
         assert_eq!(attr("something else"), None);
     }
 
