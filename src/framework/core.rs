@@ -17,20 +17,69 @@ use super::schema::Schema;
 use super::validate::validate_block;
 use crate::value::{decode_json, Value};
 
-/// One registered resource type with its cached schema.
-pub struct ResourceEntry {
+/// One registered resource type or data source with its cached schema.
+pub struct Entry<T: ?Sized> {
     /// The implementation.
-    pub imp: Arc<dyn Resource>,
+    pub imp: Arc<T>,
     /// Its schema, built once.
     pub schema: Schema,
 }
 
+/// One registered resource type with its cached schema.
+pub type ResourceEntry = Entry<dyn Resource>;
+
 /// One registered data source with its cached schema.
-pub struct DataSourceEntry {
-    /// The implementation.
-    pub imp: Arc<dyn DataSource>,
-    /// Its schema, built once.
-    pub schema: Schema,
+pub type DataSourceEntry = Entry<dyn DataSource>;
+
+/// The entries of registered implementations by type name, each schema built once.
+fn entries<T: ?Sized>(
+    imps: Vec<Arc<T>>,
+    type_name: fn(&T) -> &'static str,
+    schema: fn(&T) -> Schema,
+) -> BTreeMap<&'static str, Entry<T>> {
+    imps.into_iter()
+        .map(|imp| {
+            (
+                type_name(&imp),
+                Entry {
+                    schema: schema(&imp),
+                    imp,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The entry of `name`, or the error diagnostic of an unknown `kind` of type.
+fn entry<'a, T: ?Sized>(
+    map: &'a BTreeMap<&'static str, Entry<T>>,
+    kind: &str,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Option<&'a Entry<T>> {
+    let e = map.get(name);
+    if e.is_none() {
+        diags.error(
+            format!("Unknown {kind} Type"),
+            format!(
+                "terraform-provider-ocp has no {} named {name:?}.",
+                kind.to_lowercase()
+            ),
+        );
+    }
+    e
+}
+
+/// What the values of a request follow: the provider block's schema, or that of the resource
+/// type or data source the request names.
+#[derive(Clone, Copy, Debug)]
+pub enum Of<'a> {
+    /// The provider block.
+    Provider,
+    /// The resource type of this name.
+    Resource(&'a str),
+    /// The data source of this name.
+    DataSource(&'a str),
 }
 
 /// How the provider block turns into a client (see `crate::provider`).
@@ -62,16 +111,6 @@ pub struct ProviderCore {
     stop: CancellationToken,
 }
 
-fn unknown_type(diags: &mut Diagnostics, kind: &str, name: &str) {
-    diags.error(
-        format!("Unknown {kind} Type"),
-        format!(
-            "terraform-provider-ocp has no {} named {name:?}.",
-            kind.to_lowercase()
-        ),
-    );
-}
-
 impl ProviderCore {
     /// Builds the core from the provider block's configurer and the registered types.
     pub fn new(
@@ -82,30 +121,8 @@ impl ProviderCore {
         ProviderCore {
             provider_schema: configurer.schema(),
             configurer,
-            resources: resources
-                .into_iter()
-                .map(|imp| {
-                    (
-                        imp.type_name(),
-                        ResourceEntry {
-                            schema: imp.schema(),
-                            imp,
-                        },
-                    )
-                })
-                .collect(),
-            data_sources: data_sources
-                .into_iter()
-                .map(|imp| {
-                    (
-                        imp.type_name(),
-                        DataSourceEntry {
-                            schema: imp.schema(),
-                            imp,
-                        },
-                    )
-                })
-                .collect(),
+            resources: entries(resources, |r| r.type_name(), |r| r.schema()),
+            data_sources: entries(data_sources, |d| d.type_name(), |d| d.schema()),
             client: RwLock::new(None),
             unknown_settings: RwLock::new(Vec::new()),
             stop: CancellationToken::new(),
@@ -127,22 +144,24 @@ impl ProviderCore {
         &self.data_sources
     }
 
-    /// The schema of a resource type, or an error diagnostic.
-    pub fn resource_schema(&self, name: &str, diags: &mut Diagnostics) -> Option<&Schema> {
-        let s = self.resources.get(name).map(|e| &e.schema);
-        if s.is_none() {
-            unknown_type(diags, "Resource", name);
+    /// The schema `of` names, or an error diagnostic for an unknown type name.
+    pub fn schema(&self, of: Of<'_>, diags: &mut Diagnostics) -> Option<&Schema> {
+        match of {
+            Of::Provider => Some(&self.provider_schema),
+            Of::Resource(name) => self.resource(name, diags).map(|e| &e.schema),
+            Of::DataSource(name) => {
+                entry(&self.data_sources, "Data Source", name, diags).map(|e| &e.schema)
+            }
         }
-        s
     }
 
-    /// The schema of a data source, or an error diagnostic.
-    pub fn data_source_schema(&self, name: &str, diags: &mut Diagnostics) -> Option<&Schema> {
-        let s = self.data_sources.get(name).map(|e| &e.schema);
-        if s.is_none() {
-            unknown_type(diags, "Data Source", name);
-        }
-        s
+    /// The schema of a resource type, or an error diagnostic.
+    pub fn resource_schema(&self, name: &str, diags: &mut Diagnostics) -> Option<&Schema> {
+        self.schema(Of::Resource(name), diags)
+    }
+
+    fn resource(&self, name: &str, diags: &mut Diagnostics) -> Option<&ResourceEntry> {
+        entry(&self.resources, "Resource", name, diags)
     }
 
     fn ctx(&self) -> Ctx {
@@ -179,22 +198,37 @@ impl ProviderCore {
         self.stop.cancel();
     }
 
-    /// PrepareProviderConfig: validation of the provider block.
-    pub fn validate_provider(&self, config: &Value) -> Diagnostics {
+    /// PrepareProviderConfig, ValidateResourceTypeConfig and ValidateDataSourceConfig: the
+    /// checks of the schema `of` names, then those of the provider block or type itself.
+    pub fn validate(&self, of: Of<'_>, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        validate_block(
-            &self.provider_schema.block,
-            config,
-            &AttrPath::default(),
-            &mut diags,
-        );
-        self.configurer.validate(config, &mut diags);
+        if let Some(schema) = self.schema(of, &mut diags) {
+            validate_block(&schema.block, config, &AttrPath::default(), &mut diags);
+        }
+        match of {
+            Of::Provider => self.configurer.validate(config, &mut diags),
+            Of::Resource(name) => {
+                if let Some(e) = self.resources.get(name) {
+                    e.imp.validate(config, &mut diags);
+                }
+            }
+            Of::DataSource(name) => {
+                if let Some(e) = self.data_sources.get(name) {
+                    e.imp.validate(config, &mut diags);
+                }
+            }
+        }
         diags
+    }
+
+    /// ValidateResourceTypeConfig.
+    pub fn validate_resource(&self, name: &str, config: &Value) -> Diagnostics {
+        self.validate(Of::Resource(name), config)
     }
 
     /// Configure: builds the shared client.
     pub async fn configure(&self, config: &Value) -> Diagnostics {
-        let mut diags = self.validate_provider(config);
+        let mut diags = self.validate(Of::Provider, config);
         if diags.has_errors() {
             return diags;
         }
@@ -225,30 +259,6 @@ impl ProviderCore {
         diags
     }
 
-    /// ValidateResourceTypeConfig.
-    pub fn validate_resource(&self, name: &str, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::new();
-        if let Some(e) = self.resources.get(name) {
-            validate_block(&e.schema.block, config, &AttrPath::default(), &mut diags);
-            e.imp.validate(config, &mut diags);
-        } else {
-            unknown_type(&mut diags, "Resource", name);
-        }
-        diags
-    }
-
-    /// ValidateDataSourceConfig.
-    pub fn validate_data_source(&self, name: &str, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::new();
-        if let Some(e) = self.data_sources.get(name) {
-            validate_block(&e.schema.block, config, &AttrPath::default(), &mut diags);
-            e.imp.validate(config, &mut diags);
-        } else {
-            unknown_type(&mut diags, "Data Source", name);
-        }
-        diags
-    }
-
     /// UpgradeResourceState: stored JSON of schema `version` → a value of the current schema.
     pub fn upgrade_resource_state(
         &self,
@@ -258,8 +268,7 @@ impl ProviderCore {
         flatmap_only: bool,
     ) -> (Value, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let Some(e) = self.resources.get(name) else {
-            unknown_type(&mut diags, "Resource", name);
+        let Some(e) = self.resource(name, &mut diags) else {
             return (Value::Null, diags);
         };
         if json.is_empty() {
@@ -319,8 +328,7 @@ impl ProviderCore {
         private: Vec<u8>,
     ) -> (Option<Value>, Vec<u8>, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let Some(e) = self.resources.get(name) else {
-            unknown_type(&mut diags, "Resource", name);
+        let Some(e) = self.resource(name, &mut diags) else {
             return (Some(state), private, diags);
         };
         if state.is_null() {
@@ -382,8 +390,7 @@ impl ProviderCore {
             private: prior_private.to_vec(),
             diags: Diagnostics::new(),
         };
-        let Some(e) = self.resources.get(name) else {
-            unknown_type(&mut resp.diags, "Resource", name);
+        let Some(e) = self.resource(name, &mut resp.diags) else {
             return resp;
         };
         if proposed.is_null() {
@@ -394,9 +401,7 @@ impl ProviderCore {
         // walk, whose final plan may be the first to see a value known (a reference to an
         // object the same apply creates). So the checks run again on the config as planned;
         // only their errors count here (warnings were given at validation).
-        let mut checks = Diagnostics::new();
-        validate_block(&e.schema.block, config, &AttrPath::default(), &mut checks);
-        e.imp.validate(config, &mut checks);
+        let checks = self.validate(Of::Resource(name), config);
         if checks.has_errors() {
             resp.diags.0.extend(
                 checks
@@ -468,8 +473,7 @@ impl ProviderCore {
         private: Vec<u8>,
     ) -> (Value, Vec<u8>, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let Some(e) = self.resources.get(name) else {
-            unknown_type(&mut diags, "Resource", name);
+        let Some(e) = self.resource(name, &mut diags) else {
             return (prior, private, diags);
         };
         let ctx = self.ctx();
@@ -557,8 +561,7 @@ impl ProviderCore {
         id: &str,
     ) -> (Vec<(String, Value, Vec<u8>)>, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let Some(e) = self.resources.get(name) else {
-            unknown_type(&mut diags, "Resource", name);
+        let Some(e) = self.resource(name, &mut diags) else {
             return (Vec::new(), diags);
         };
         let mut resp = ImportResponse::default();
@@ -585,8 +588,7 @@ impl ProviderCore {
     /// ReadDataSource.
     pub async fn read_data_source(&self, name: &str, config: Value) -> (Value, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let Some(e) = self.data_sources.get(name) else {
-            unknown_type(&mut diags, "Data Source", name);
+        let Some(e) = entry(&self.data_sources, "Data Source", name, &mut diags) else {
             return (config, diags);
         };
         let mut resp = DataReadResponse {

@@ -17,10 +17,10 @@ use super::convert::{
 };
 use super::proto::plugin as gp;
 use super::proto::tfplugin5 as pb;
-use crate::framework::core::ProviderCore;
+use crate::framework::core::{Of, ProviderCore};
 use crate::framework::diag::Diagnostics;
 use crate::logging;
-use crate::value::Value;
+use crate::value::{Type, Value};
 
 /// Runs one RPC's handler inside its span (`logging::rpc_span`), logging its start and end at
 /// TRACE as Terraform's plugin servers do.
@@ -69,6 +69,268 @@ impl ProviderService {
 
 type Resp<T> = Result<Response<T>, Status>;
 
+/// The future of one RPC's answer.
+type Answer<'f, T> = Pin<Box<dyn Future<Output = Resp<T>> + Send + 'f>>;
+
+/// One Provider RPC being served: the core, the value type of the schema the request names
+/// (None for an unknown type name, already reported) and the diagnostics gathered so far.
+struct Serving<'a> {
+    core: &'a ProviderCore,
+    ty: Option<&'a Type>,
+    diags: Diagnostics,
+}
+
+impl<'a> Serving<'a> {
+    fn new(core: &'a ProviderCore, of: Of<'_>) -> Serving<'a> {
+        let mut diags = Diagnostics::new();
+        let ty = core.schema(of, &mut diags).map(|s| s.value_type());
+        Serving { core, ty, diags }
+    }
+
+    /// A value Terraform sent (`what` names it in the error), None when it does not decode or
+    /// the type is unknown.
+    fn decode(&mut self, v: Option<&pb::DynamicValue>, what: &str) -> Option<Value> {
+        decode_dynamic(v, self.ty?, what, &mut self.diags)
+    }
+
+    /// A value for Terraform (None when it does not fit the schema, a bug reported).
+    fn encode(&mut self, v: &Value) -> Option<pb::DynamicValue> {
+        encode_dynamic(v, self.ty?, &mut self.diags)
+    }
+
+    /// The prior state, the new state (`what` names it) and the configuration of a change, when
+    /// all three decode.
+    fn change(
+        &mut self,
+        prior: &Option<pb::DynamicValue>,
+        new: &Option<pb::DynamicValue>,
+        what: &str,
+        config: &Option<pb::DynamicValue>,
+    ) -> Option<(Value, Value, Value)> {
+        let prior = self.decode(prior.as_ref(), "prior state");
+        let new = self.decode(new.as_ref(), what);
+        let config = self.decode(config.as_ref(), "configuration");
+        Some((prior?, new?, config?))
+    }
+
+    /// [`Self::encode`] of a result, unless the diagnostics already hold an error.
+    fn encode_ok(&mut self, v: &Value) -> Option<pb::DynamicValue> {
+        if self.diags.has_errors() {
+            return None;
+        }
+        self.encode(v)
+    }
+
+    async fn prepare_provider_config(
+        &mut self,
+        r: pb::prepare_provider_config::Request,
+    ) -> pb::prepare_provider_config::Response {
+        self.validate::<()>(r.config.as_ref(), Of::Provider, "provider configuration");
+        pb::prepare_provider_config::Response {
+            prepared_config: r.config,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The validation RPCs: the configuration checked against the schema `of` names.
+    fn validate<A: Default>(
+        &mut self,
+        config: Option<&pb::DynamicValue>,
+        of: Of<'_>,
+        what: &str,
+    ) -> A {
+        if let Some(config) = self.decode(config, what) {
+            self.diags.extend(self.core.validate(of, &config));
+        }
+        A::default()
+    }
+
+    async fn validate_resource_type_config(
+        &mut self,
+        r: pb::validate_resource_type_config::Request,
+    ) -> pb::validate_resource_type_config::Response {
+        self.validate(
+            r.config.as_ref(),
+            Of::Resource(&r.type_name),
+            "configuration",
+        )
+    }
+
+    async fn validate_data_source_config(
+        &mut self,
+        r: pb::validate_data_source_config::Request,
+    ) -> pb::validate_data_source_config::Response {
+        let of = Of::DataSource(&r.type_name);
+        self.validate(r.config.as_ref(), of, "configuration")
+    }
+
+    async fn upgrade_resource_state(
+        &mut self,
+        r: pb::upgrade_resource_state::Request,
+    ) -> pb::upgrade_resource_state::Response {
+        let mut answer = pb::upgrade_resource_state::Response::default();
+        if self.ty.is_some() {
+            let raw = r.raw_state.unwrap_or_default();
+            let flatmap_only = !raw.flatmap.is_empty();
+            let (v, d) =
+                self.core
+                    .upgrade_resource_state(&r.type_name, r.version, &raw.json, flatmap_only);
+            self.diags.extend(d);
+            answer.upgraded_state = self.encode_ok(&v);
+        }
+        answer
+    }
+
+    async fn configure(&mut self, r: pb::configure::Request) -> pb::configure::Response {
+        log::info!("Configure (Terraform {})", r.terraform_version);
+        if let Some(config) = self.decode(r.config.as_ref(), "provider configuration") {
+            self.diags.extend(self.core.configure(&config).await);
+        }
+        pb::configure::Response::default()
+    }
+
+    async fn read_resource(
+        &mut self,
+        r: pb::read_resource::Request,
+    ) -> pb::read_resource::Response {
+        let mut answer = pb::read_resource::Response {
+            new_state: r.current_state.clone(),
+            diagnostics: Vec::new(),
+            private: r.private.clone(),
+        };
+        if let Some(state) = self.decode(r.current_state.as_ref(), "current state") {
+            let (new, private, d) = self
+                .core
+                .read_resource(&r.type_name, state, r.private)
+                .await;
+            self.diags.extend(d);
+            answer.private = private;
+            match new {
+                None => answer.new_state = self.encode(&Value::Null),
+                Some(v) if !self.diags.has_errors() => answer.new_state = self.encode(&v),
+                Some(_) => {}
+            }
+        }
+        answer
+    }
+
+    async fn plan_resource_change(
+        &mut self,
+        r: pb::plan_resource_change::Request,
+    ) -> pb::plan_resource_change::Response {
+        let mut answer = pb::plan_resource_change::Response {
+            planned_state: r.proposed_new_state.clone(),
+            planned_private: r.prior_private.clone(),
+            ..Default::default()
+        };
+        let new = &r.proposed_new_state;
+        if let Some((prior, proposed, config)) =
+            self.change(&r.prior_state, new, "proposed new state", &r.config)
+        {
+            let (core, name, private) = (self.core, &r.type_name, &r.prior_private);
+            let mut p = core.plan_resource_change(name, &prior, &proposed, &config, private);
+            core.check_plan(name, &prior, &config, private, &mut p)
+                .await;
+            self.diags.extend(p.diags);
+            answer.planned_state = self.encode(&p.planned);
+            answer.requires_replace = p.requires_replace.iter().map(path_to_proto).collect();
+            answer.planned_private = p.private;
+        }
+        answer
+    }
+
+    async fn apply_resource_change(
+        &mut self,
+        r: pb::apply_resource_change::Request,
+    ) -> pb::apply_resource_change::Response {
+        let mut answer = pb::apply_resource_change::Response {
+            new_state: r.prior_state.clone(),
+            private: r.planned_private.clone(),
+            ..Default::default()
+        };
+        let new = &r.planned_state;
+        if let Some((prior, planned, config)) =
+            self.change(&r.prior_state, new, "planned state", &r.config)
+        {
+            let private = r.planned_private;
+            let (new, private, d) = self
+                .core
+                .apply_resource_change(&r.type_name, prior, planned, config, private)
+                .await;
+            self.diags.extend(d);
+            answer.new_state = self.encode(&new);
+            answer.private = private;
+        }
+        answer
+    }
+
+    async fn import_resource_state(
+        &mut self,
+        r: pb::import_resource_state::Request,
+    ) -> pb::import_resource_state::Response {
+        let mut answer = pb::import_resource_state::Response::default();
+        if self.ty.is_none() {
+            return answer;
+        }
+        let (objs, d) = self.core.import_resource_state(&r.type_name, &r.id).await;
+        self.diags.extend(d);
+        for (type_name, state, private) in objs {
+            if let Some(state) = self.encode(&state) {
+                answer
+                    .imported_resources
+                    .push(pb::import_resource_state::ImportedResource {
+                        type_name,
+                        state: Some(state),
+                        private,
+                    });
+            }
+        }
+        answer
+    }
+
+    async fn read_data_source(
+        &mut self,
+        r: pb::read_data_source::Request,
+    ) -> pb::read_data_source::Response {
+        let mut answer = pb::read_data_source::Response::default();
+        if let Some(config) = self.decode(r.config.as_ref(), "configuration") {
+            let (v, d) = self.core.read_data_source(&r.type_name, config).await;
+            self.diags.extend(d);
+            answer.state = self.encode_ok(&v);
+        }
+        answer
+    }
+}
+
+/// The Provider RPCs served by `Serving`'s method of the same name: `rpc "Name" Kind;` with the
+/// name Terraform's logs give it and the kind of type the request names (none for the
+/// provider block). Each runs in its span (`traced`); its diagnostics go into the answer.
+macro_rules! serve {
+    (@of $r:ident) => { Of::Provider };
+    (@of $r:ident $kind:ident) => { Of::$kind(&$r.type_name) };
+    ($($rpc:ident $name:literal $($kind:ident)?;)*) => {$(
+        // The signature `#[tonic::async_trait]` gives an `async fn` (it does not see into macros).
+        fn $rpc<'s, 'f>(&'s self, r: Request<pb::$rpc::Request>) -> Answer<'f, pb::$rpc::Response>
+        where
+            's: 'f,
+        {
+            let r = r.into_inner();
+            let of = serve!(@of r $($kind)?);
+            let span = match of {
+                Of::Provider => logging::rpc_span($name, None, None),
+                Of::Resource(name) => logging::rpc_span($name, Some(name), None),
+                Of::DataSource(name) => logging::rpc_span($name, None, Some(name)),
+            };
+            let mut serving = Serving::new(&self.core, of);
+            Box::pin(traced(span, async move {
+                let mut answer = serving.$rpc(r).await;
+                answer.diagnostics = diags_to_proto(&serving.diags);
+                Ok(Response::new(answer))
+            }))
+        }
+    )*};
+}
+
 #[tonic::async_trait]
 impl pb::provider_server::Provider for ProviderService {
     async fn get_schema(
@@ -87,323 +349,17 @@ impl pb::provider_server::Provider for ProviderService {
         .await
     }
 
-    async fn prepare_provider_config(
-        &self,
-        r: Request<pb::prepare_provider_config::Request>,
-    ) -> Resp<pb::prepare_provider_config::Response> {
-        let span = logging::rpc_span("PrepareProviderConfig", None, None);
-        traced(span, async move {
-            let r = r.into_inner();
-            let mut diags = Diagnostics::new();
-            let ty = self.core.provider_schema().value_type();
-            if let Some(config) =
-                decode_dynamic(r.config.as_ref(), ty, "provider configuration", &mut diags)
-            {
-                diags.extend(self.core.validate_provider(&config));
-            }
-            Ok(Response::new(pb::prepare_provider_config::Response {
-                prepared_config: r.config,
-                diagnostics: diags_to_proto(&diags),
-            }))
-        })
-        .await
-    }
-
-    async fn validate_resource_type_config(
-        &self,
-        r: Request<pb::validate_resource_type_config::Request>,
-    ) -> Resp<pb::validate_resource_type_config::Response> {
-        let span = logging::rpc_span(
-            "ValidateResourceTypeConfig",
-            Some(&r.get_ref().type_name),
-            None,
-        );
-        traced(span, async move {
-            let r = r.into_inner();
-            let mut diags = Diagnostics::new();
-            if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
-                if let Some(config) = decode_dynamic(
-                    r.config.as_ref(),
-                    schema.value_type(),
-                    "configuration",
-                    &mut diags,
-                ) {
-                    diags.extend(self.core.validate_resource(&r.type_name, &config));
-                }
-            }
-            Ok(Response::new(pb::validate_resource_type_config::Response {
-                diagnostics: diags_to_proto(&diags),
-            }))
-        })
-        .await
-    }
-
-    async fn validate_data_source_config(
-        &self,
-        r: Request<pb::validate_data_source_config::Request>,
-    ) -> Resp<pb::validate_data_source_config::Response> {
-        let span = logging::rpc_span(
-            "ValidateDataSourceConfig",
-            None,
-            Some(&r.get_ref().type_name),
-        );
-        traced(span, async move {
-            let r = r.into_inner();
-            let mut diags = Diagnostics::new();
-            if let Some(schema) = self.core.data_source_schema(&r.type_name, &mut diags) {
-                if let Some(config) = decode_dynamic(
-                    r.config.as_ref(),
-                    schema.value_type(),
-                    "configuration",
-                    &mut diags,
-                ) {
-                    diags.extend(self.core.validate_data_source(&r.type_name, &config));
-                }
-            }
-            Ok(Response::new(pb::validate_data_source_config::Response {
-                diagnostics: diags_to_proto(&diags),
-            }))
-        })
-        .await
-    }
-
-    async fn upgrade_resource_state(
-        &self,
-        r: Request<pb::upgrade_resource_state::Request>,
-    ) -> Resp<pb::upgrade_resource_state::Response> {
-        let span = logging::rpc_span("UpgradeResourceState", Some(&r.get_ref().type_name), None);
-        traced(span, async move {
-            let r = r.into_inner();
-            let mut diags = Diagnostics::new();
-            let raw = r.raw_state.unwrap_or_default();
-            let mut upgraded_state = None;
-            if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
-                let ty = schema.value_type();
-                let (v, d) = self.core.upgrade_resource_state(
-                    &r.type_name,
-                    r.version,
-                    &raw.json,
-                    !raw.flatmap.is_empty(),
-                );
-                diags.extend(d);
-                if !diags.has_errors() {
-                    upgraded_state = encode_dynamic(&v, ty, &mut diags);
-                }
-            }
-            Ok(Response::new(pb::upgrade_resource_state::Response {
-                upgraded_state,
-                diagnostics: diags_to_proto(&diags),
-            }))
-        })
-        .await
-    }
-
-    async fn configure(&self, r: Request<pb::configure::Request>) -> Resp<pb::configure::Response> {
-        let span = logging::rpc_span("ConfigureProvider", None, None);
-        traced(span, async move {
-            let r = r.into_inner();
-            log::info!("Configure (Terraform {})", r.terraform_version);
-            let mut diags = Diagnostics::new();
-            let ty = self.core.provider_schema().value_type();
-            if let Some(config) =
-                decode_dynamic(r.config.as_ref(), ty, "provider configuration", &mut diags)
-            {
-                diags.extend(self.core.configure(&config).await);
-            }
-            Ok(Response::new(pb::configure::Response {
-                diagnostics: diags_to_proto(&diags),
-            }))
-        })
-        .await
-    }
-
-    async fn read_resource(
-        &self,
-        r: Request<pb::read_resource::Request>,
-    ) -> Resp<pb::read_resource::Response> {
-        let span = logging::rpc_span("ReadResource", Some(&r.get_ref().type_name), None);
-        traced(span, async move {
-            let r = r.into_inner();
-            let mut diags = Diagnostics::new();
-            let mut resp = pb::read_resource::Response {
-                new_state: r.current_state.clone(),
-                diagnostics: Vec::new(),
-                private: r.private.clone(),
-            };
-            if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
-                let ty = schema.value_type();
-                if let Some(state) =
-                    decode_dynamic(r.current_state.as_ref(), ty, "current state", &mut diags)
-                {
-                    let (new, private, d) = self
-                        .core
-                        .read_resource(&r.type_name, state, r.private)
-                        .await;
-                    diags.extend(d);
-                    resp.private = private;
-                    match new {
-                        None => resp.new_state = encode_dynamic(&Value::Null, ty, &mut diags),
-                        Some(v) if !diags.has_errors() => {
-                            resp.new_state = encode_dynamic(&v, ty, &mut diags)
-                        }
-                        Some(_) => {}
-                    }
-                }
-            }
-            resp.diagnostics = diags_to_proto(&diags);
-            Ok(Response::new(resp))
-        })
-        .await
-    }
-
-    async fn plan_resource_change(
-        &self,
-        r: Request<pb::plan_resource_change::Request>,
-    ) -> Resp<pb::plan_resource_change::Response> {
-        let span = logging::rpc_span("PlanResourceChange", Some(&r.get_ref().type_name), None);
-        traced(span, async move {
-            let r = r.into_inner();
-            let mut diags = Diagnostics::new();
-            let mut resp = pb::plan_resource_change::Response {
-                planned_state: r.proposed_new_state.clone(),
-                requires_replace: Vec::new(),
-                planned_private: r.prior_private.clone(),
-                diagnostics: Vec::new(),
-                legacy_type_system: false,
-            };
-            if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
-                let ty = schema.value_type();
-                let prior = decode_dynamic(r.prior_state.as_ref(), ty, "prior state", &mut diags);
-                let proposed = decode_dynamic(
-                    r.proposed_new_state.as_ref(),
-                    ty,
-                    "proposed new state",
-                    &mut diags,
-                );
-                let config = decode_dynamic(r.config.as_ref(), ty, "configuration", &mut diags);
-                if let (Some(prior), Some(proposed), Some(config)) = (prior, proposed, config) {
-                    let mut p = self.core.plan_resource_change(
-                        &r.type_name,
-                        &prior,
-                        &proposed,
-                        &config,
-                        &r.prior_private,
-                    );
-                    self.core
-                        .check_plan(&r.type_name, &prior, &config, &r.prior_private, &mut p)
-                        .await;
-                    diags.extend(p.diags);
-                    resp.planned_state = encode_dynamic(&p.planned, ty, &mut diags);
-                    resp.requires_replace = p.requires_replace.iter().map(path_to_proto).collect();
-                    resp.planned_private = p.private;
-                }
-            }
-            resp.diagnostics = diags_to_proto(&diags);
-            Ok(Response::new(resp))
-        })
-        .await
-    }
-
-    async fn apply_resource_change(
-        &self,
-        r: Request<pb::apply_resource_change::Request>,
-    ) -> Resp<pb::apply_resource_change::Response> {
-        let span = logging::rpc_span("ApplyResourceChange", Some(&r.get_ref().type_name), None);
-        traced(span, async move {
-            let r = r.into_inner();
-            let mut diags = Diagnostics::new();
-            let mut resp = pb::apply_resource_change::Response {
-                new_state: r.prior_state.clone(),
-                private: r.planned_private.clone(),
-                diagnostics: Vec::new(),
-                legacy_type_system: false,
-            };
-            if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
-                let ty = schema.value_type();
-                let prior = decode_dynamic(r.prior_state.as_ref(), ty, "prior state", &mut diags);
-                let planned =
-                    decode_dynamic(r.planned_state.as_ref(), ty, "planned state", &mut diags);
-                let config = decode_dynamic(r.config.as_ref(), ty, "configuration", &mut diags);
-                if let (Some(prior), Some(planned), Some(config)) = (prior, planned, config) {
-                    let (new, private, d) = self
-                        .core
-                        .apply_resource_change(
-                            &r.type_name,
-                            prior,
-                            planned,
-                            config,
-                            r.planned_private,
-                        )
-                        .await;
-                    diags.extend(d);
-                    resp.new_state = encode_dynamic(&new, ty, &mut diags);
-                    resp.private = private;
-                }
-            }
-            resp.diagnostics = diags_to_proto(&diags);
-            Ok(Response::new(resp))
-        })
-        .await
-    }
-
-    async fn import_resource_state(
-        &self,
-        r: Request<pb::import_resource_state::Request>,
-    ) -> Resp<pb::import_resource_state::Response> {
-        let span = logging::rpc_span("ImportResourceState", Some(&r.get_ref().type_name), None);
-        traced(span, async move {
-            let r = r.into_inner();
-            let mut diags = Diagnostics::new();
-            let mut imported = Vec::new();
-            if let Some(schema) = self.core.resource_schema(&r.type_name, &mut diags) {
-                let ty = schema.value_type();
-                let (objs, d) = self.core.import_resource_state(&r.type_name, &r.id).await;
-                diags.extend(d);
-                for (type_name, state, private) in objs {
-                    if let Some(state) = encode_dynamic(&state, ty, &mut diags) {
-                        imported.push(pb::import_resource_state::ImportedResource {
-                            type_name,
-                            state: Some(state),
-                            private,
-                        });
-                    }
-                }
-            }
-            Ok(Response::new(pb::import_resource_state::Response {
-                imported_resources: imported,
-                diagnostics: diags_to_proto(&diags),
-            }))
-        })
-        .await
-    }
-
-    async fn read_data_source(
-        &self,
-        r: Request<pb::read_data_source::Request>,
-    ) -> Resp<pb::read_data_source::Response> {
-        let span = logging::rpc_span("ReadDataSource", None, Some(&r.get_ref().type_name));
-        traced(span, async move {
-            let r = r.into_inner();
-            let mut diags = Diagnostics::new();
-            let mut state = None;
-            if let Some(schema) = self.core.data_source_schema(&r.type_name, &mut diags) {
-                let ty = schema.value_type();
-                if let Some(config) =
-                    decode_dynamic(r.config.as_ref(), ty, "configuration", &mut diags)
-                {
-                    let (v, d) = self.core.read_data_source(&r.type_name, config).await;
-                    diags.extend(d);
-                    if !diags.has_errors() {
-                        state = encode_dynamic(&v, ty, &mut diags);
-                    }
-                }
-            }
-            Ok(Response::new(pb::read_data_source::Response {
-                state,
-                diagnostics: diags_to_proto(&diags),
-            }))
-        })
-        .await
+    serve! {
+        prepare_provider_config "PrepareProviderConfig";
+        validate_resource_type_config "ValidateResourceTypeConfig" Resource;
+        validate_data_source_config "ValidateDataSourceConfig" DataSource;
+        upgrade_resource_state "UpgradeResourceState" Resource;
+        configure "ConfigureProvider";
+        read_resource "ReadResource" Resource;
+        plan_resource_change "PlanResourceChange" Resource;
+        apply_resource_change "ApplyResourceChange" Resource;
+        import_resource_state "ImportResourceState" Resource;
+        read_data_source "ReadDataSource" DataSource;
     }
 
     async fn stop(&self, _r: Request<pb::stop::Request>) -> Resp<pb::stop::Response> {

@@ -22,7 +22,7 @@ use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::{
-    plan_over, poll, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject, Polled,
+    poll, replan, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject, Polled,
 };
 use crate::value::{Known, Type, Value};
 
@@ -788,7 +788,7 @@ impl OcpObject for TenantResource {
             locality: prior.locality,
             status: prior.status.filter(|_| settled),
         };
-        plan_over(&kept, &self.schema(), resp);
+        replan(&kept, &self.schema(), resp);
     }
 
     async fn create(
