@@ -21,15 +21,6 @@ impl Configurer for NoConfig {
 /// then fails, "bad" returns a value that contradicts the plan, "slow" waits for Stop.
 struct Toy;
 
-fn obj(pairs: &[(&str, Value)]) -> Value {
-    Value::Object(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-    )
-}
-
 #[tonic::async_trait]
 impl Resource for Toy {
     fn type_name(&self) -> &'static str {
@@ -90,7 +81,7 @@ impl Resource for Toy {
         }
     }
     async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
-        resp.state = Some(obj(&[("id", Value::string(id))]));
+        resp.state = Some(Value::object([("id", Value::string(id))]));
     }
     fn upgrade_state(
         &self,
@@ -112,7 +103,7 @@ fn core() -> ProviderCore {
 
 /// A toy object with this id and name.
 fn toy(id: Value, name: &str) -> Value {
-    obj(&[
+    Value::object([
         ("id", id),
         ("name", Value::string(name)),
         ("timeouts", Value::Null),
@@ -235,14 +226,14 @@ fn older_state_is_upgraded_and_newer_state_refused() {
 fn the_plan_runs_validation_again_on_values_known_by_then() {
     let c = core();
     let config = |name: &str| {
-        obj(&[
+        Value::object([
             ("id", Value::Null),
             ("name", Value::string(name)),
             ("timeouts", Value::Null),
         ])
     };
     // Unknown at validation (a reference), known in the final plan of the apply walk.
-    let unknown = obj(&[
+    let unknown = Value::object([
         ("id", Value::Null),
         ("name", Value::Unknown),
         ("timeouts", Value::Null),
