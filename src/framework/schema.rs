@@ -554,3 +554,51 @@ impl Attr {
         }
     }
 }
+
+// ---- computed attributes from a table ----
+
+/// Adds to a schema or block the computed attributes of a table of `(name, type,
+/// description)`: what a data source reports of an object, written once as data instead of
+/// one `.attr(...)` call each.
+fn with_computed<T>(start: T, table: &[(&str, Type, &str)], add: impl Fn(T, &str, Attr) -> T) -> T {
+    table.iter().fold(start, |s, (name, ty, doc)| {
+        add(s, name, Attr::of(ty.clone()).computed().doc(*doc))
+    })
+}
+
+impl Schema {
+    /// Adds computed attributes from a table of `(name, type, description)`.
+    pub fn computed_attrs(self, table: &[(&str, Type, &str)]) -> Schema {
+        with_computed(self, table, Schema::attr)
+    }
+}
+
+impl Block {
+    /// Adds computed attributes from a table of `(name, type, description)`.
+    pub fn computed_attrs(self, table: &[(&str, Type, &str)]) -> Block {
+        with_computed(self, table, Block::attr)
+    }
+}
+
+#[cfg(test)]
+mod computed_attrs_tests {
+    use super::*;
+
+    #[test]
+    fn a_table_adds_computed_attributes_with_their_type_and_description() {
+        let table = [("a", Type::String, "A."), ("n", Type::Number, "N.")];
+        let s = Schema::new("s").computed_attrs(&table);
+        let b = Block::new("b").computed_attrs(&table);
+        for block in [&s.block, &b] {
+            let a = block
+                .attribute("n")
+                .map(|a| (a.ty.clone(), a.computed, a.optional));
+            assert_eq!(a, Some((Type::Number, true, false)));
+            assert_eq!(
+                block.attribute("a").map(|a| a.description.as_str()),
+                Some("A.")
+            );
+        }
+        assert!(s.check().is_empty(), "{:?}", s.check());
+    }
+}

@@ -44,11 +44,11 @@ use std::time::Duration;
 use crate::client::{ClientError, OcpClient, TaskInstance, WaitOptions};
 use crate::framework::plan::strip_unknowns;
 use crate::framework::{
-    AttrPath, CreateRequest, CreateResponse, Ctx, DeleteRequest, DeleteResponse, Diagnostics,
-    ImportResponse, PlanRequest, PlanResponse, ProviderData, ReadRequest, ReadResponse, Resource,
-    Schema, UpdateRequest, UpdateResponse,
+    read_model, write_model, AttrPath, CreateRequest, CreateResponse, Ctx, DeleteRequest,
+    DeleteResponse, Diagnostics, ImportResponse, PlanRequest, PlanResponse, ProviderData,
+    ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse,
 };
-use crate::value::{from_value, to_value, Value};
+use crate::value::Value;
 
 use pending::{Op, Private};
 
@@ -332,20 +332,7 @@ pub struct Managed<O: OcpObject>(pub O);
 fn model_of<M: DeserializeOwned>(v: &Value, diags: &mut Diagnostics) -> Option<M> {
     let mut v = v.clone();
     strip_unknowns(&mut v);
-    match from_value(&v) {
-        Ok(m) => Some(m),
-        Err(e) => {
-            let detail = format!(
-                "The provider could not read its model of this object: {e}\n\nThis is a bug in terraform-provider-ocp; please report it with TF_LOG=trace output."
-            );
-            if e.path.is_empty() {
-                diags.error("Provider Model Mismatch", detail);
-            } else {
-                diags.attr_error(AttrPath(e.path.clone()), "Provider Model Mismatch", detail);
-            }
-            None
-        }
-    }
+    read_model(&v, diags)
 }
 
 /// Design rule R6 for models: `reported` (the model of what OCP answered) with every field OCP
@@ -387,16 +374,7 @@ pub fn value_over<M: Serialize>(
         Ok(serde_json::Value::Object(o)) => o.keys().cloned().collect(),
         _ => Vec::new(),
     };
-    let mut v = match to_value(m, schema.value_type()) {
-        Ok(v) => v,
-        Err(e) => {
-            diags.bug(
-                "Provider Model Mismatch",
-                format!("The provider could not write its model of this object: {e}"),
-            );
-            return None;
-        }
-    };
+    let mut v = write_model(m, schema, diags)?;
     if let Value::Object(_) = base {
         let names = schema.block.attributes.iter().map(|(n, _)| n);
         for name in names.chain(schema.block.blocks.iter().map(|(n, _)| n)) {
@@ -919,5 +897,81 @@ impl Ctx {
     }
 }
 
+/// The object an import id names by its OCP id or by its name ([`Choice::of_import_id`]: a
+/// whole number is an id). `find` asks OCP for it through `client`; without a client the
+/// import is [`ImportError::NoClient`], and an object OCP does not have is
+/// [`ImportError::NotFound`] with one wording for every resource: "OCP has no `<what>` with id
+/// or name `<id>`. Expected `<forms>`." (`what` in lower case, e.g. `cluster`; `forms` the
+/// documented import ids, e.g. `"<cluster_id>" or "<cluster_name>"`).
+pub async fn import_by_id_or_name<'c, C, T, Fut>(
+    client: Option<&'c C>,
+    id: &str,
+    what: &str,
+    forms: &str,
+    find: impl FnOnce(&'c C, Choice) -> Fut,
+) -> Result<T, ImportError>
+where
+    Fut: std::future::Future<Output = Result<Option<T>, ClientError>>,
+{
+    let client = client.ok_or(ImportError::NoClient)?;
+    find(client, Choice::of_import_id(id))
+        .await?
+        .ok_or_else(|| {
+            ImportError::NotFound(format!(
+                "OCP has no {what} with id or name {id:?}. Expected {forms}."
+            ))
+        })
+}
+
 #[cfg(test)]
 mod tests;
+
+// ---- plan adjustments through a model that holds unknowns ----
+
+/// Writes `m` over the planned value (see [`value_over`]: attributes the model does not name
+/// keep their planned values), unknowns (`Known::Unknown`) included: how a `modify_plan`
+/// marks values unknown through its model. A model that does not fit the schema leaves the
+/// plan as it is, with the error in the response.
+pub fn replan<M: Serialize>(m: &M, schema: &Schema, resp: &mut PlanResponse) {
+    if let Some(v) = value_over(m, schema, &resp.planned, &mut resp.diags) {
+        resp.planned = v;
+    }
+}
+
+#[cfg(test)]
+mod replan_tests {
+    use super::*;
+    use crate::framework::Attr;
+    use crate::value::Known;
+
+    #[test]
+    fn replan_writes_unknowns_over_the_plan_and_keeps_the_rest() {
+        #[derive(Serialize)]
+        struct Part {
+            name: Known<String>,
+        }
+        let schema = Schema::new("s")
+            .attr("name", Attr::string().optional().computed().doc("n"))
+            .attr("size", Attr::int().optional().doc("s"));
+        let planned = [
+            ("name".to_string(), Value::string("m")),
+            ("size".to_string(), Value::from_i64(3)),
+        ];
+        let mut resp = PlanResponse {
+            planned: Value::Object(planned.into()),
+            requires_replace: Vec::new(),
+            private: Vec::new(),
+            diags: Diagnostics::new(),
+        };
+        replan(
+            &Part {
+                name: Known::Unknown,
+            },
+            &schema,
+            &mut resp,
+        );
+        assert!(resp.diags.is_empty(), "{:?}", resp.diags);
+        assert_eq!(resp.planned.get("name"), Some(&Value::Unknown));
+        assert_eq!(resp.planned.get("size"), Some(&Value::from_i64(3)));
+    }
+}

@@ -340,3 +340,35 @@ fn ocp_fields_map_to_attributes_by_table() {
     );
     assert_eq!(attr_by_field(&err, &[("name", "name")]), None);
 }
+
+#[test]
+fn an_import_id_is_an_ocp_id_or_a_name() {
+    // A stand-in for the client: objects 5 ("demo") and nothing else.
+    struct Ocp;
+    async fn find(_: &Ocp, c: Choice) -> Result<Option<(i64, &'static str)>, ClientError> {
+        Ok(match c {
+            Choice::Id(5) => Some((5, "demo")),
+            Choice::Key(k) if k == "demo" => Some((5, "demo")),
+            _ => None,
+        })
+    }
+    let import = |client: Option<&'static Ocp>, id: &'static str| {
+        rt().block_on(import_by_id_or_name(
+            client,
+            id,
+            "cluster",
+            "\"<cluster_id>\" or \"<cluster_name>\"",
+            find,
+        ))
+    };
+    assert_eq!(import(Some(&Ocp), "5").ok(), Some((5, "demo")));
+    assert_eq!(import(Some(&Ocp), "demo").ok(), Some((5, "demo")));
+    assert!(matches!(import(None, "5"), Err(ImportError::NoClient)));
+    match import(Some(&Ocp), "7") {
+        Err(ImportError::NotFound(why)) => assert_eq!(
+            why,
+            "OCP has no cluster with id or name \"7\". Expected \"<cluster_id>\" or \"<cluster_name>\"."
+        ),
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+}

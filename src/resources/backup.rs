@@ -569,42 +569,6 @@ fn validate_policy(config: &Value, diags: &mut Diagnostics) {
     }
 }
 
-/// OCP's strategy-body fields (the last name of the field an OCP error names, as the
-/// simulator and OCP write them) and the attributes they come from (`storage` is the one-item
-/// list block).
-const FIELDS: &[(&str, &str)] = &[
-    ("backupMode", "backup_mode"),
-    ("startLogBackup", "log_backup"),
-    ("cleanEnabled", "cleanup_enabled"),
-    ("cleanScheduleTime", "cleanup_time"),
-    ("backupDataRetentionDays", "retention_days"),
-    ("backupScheduleMode", "schedule.mode"),
-    ("backupScheduleTime", "schedule.time"),
-    ("dayAndDataBackupModelMap", "schedule.days"),
-    ("backupScheduleEnabled", "schedule.enabled"),
-    ("configName", "storage[0].name"),
-    ("backupStorageType", "storage[0].type"),
-    ("storageUrl", "storage[0].url"),
-    ("endpoint", "storage[0].endpoint"),
-    ("region", "storage[0].region"),
-    ("appId", "storage[0].app_id"),
-    ("accessKeyId", "storage[0].access_key_id"),
-    ("accessKeySecret", "storage[0].access_key_secret"),
-    (
-        "dataBackupTimeoutMinutes",
-        "thresholds.data_backup_timeout_minutes",
-    ),
-    (
-        "logBackupDelaySeconds",
-        "thresholds.log_backup_delay_seconds",
-    ),
-    (
-        "noSuccessfulDataBackupAlarmDays",
-        "thresholds.no_successful_data_backup_alarm_days",
-    ),
-    ("libObLogExpireDays", "thresholds.lib_ob_log_expire_days"),
-];
-
 /// The `ocp_backup_policy` resource.
 pub struct BackupPolicyResource;
 
@@ -613,7 +577,41 @@ impl OcpObject for BackupPolicyResource {
     type Model = PolicyModel;
     const TYPE_NAME: &'static str = "ocp_backup_policy";
     const NOUN: &'static str = "Backup Policy";
-    const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
+    /// OCP's strategy-body fields (the last name of the field an OCP error names, as the
+    /// simulator and OCP write them) and the attributes they come from (`storage` is the one-item
+    /// list block).
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("backupMode", "backup_mode"),
+        ("startLogBackup", "log_backup"),
+        ("cleanEnabled", "cleanup_enabled"),
+        ("cleanScheduleTime", "cleanup_time"),
+        ("backupDataRetentionDays", "retention_days"),
+        ("backupScheduleMode", "schedule.mode"),
+        ("backupScheduleTime", "schedule.time"),
+        ("dayAndDataBackupModelMap", "schedule.days"),
+        ("backupScheduleEnabled", "schedule.enabled"),
+        ("configName", "storage[0].name"),
+        ("backupStorageType", "storage[0].type"),
+        ("storageUrl", "storage[0].url"),
+        ("endpoint", "storage[0].endpoint"),
+        ("region", "storage[0].region"),
+        ("appId", "storage[0].app_id"),
+        ("accessKeyId", "storage[0].access_key_id"),
+        ("accessKeySecret", "storage[0].access_key_secret"),
+        (
+            "dataBackupTimeoutMinutes",
+            "thresholds.data_backup_timeout_minutes",
+        ),
+        (
+            "logBackupDelaySeconds",
+            "thresholds.log_backup_delay_seconds",
+        ),
+        (
+            "noSuccessfulDataBackupAlarmDays",
+            "thresholds.no_successful_data_backup_alarm_days",
+        ),
+        ("libObLogExpireDays", "thresholds.lib_ob_log_expire_days"),
+    ];
 
     fn schema(&self) -> Schema {
         Schema::new("The backup strategy of a tenant, or of a cluster when `tenant_id` is left out: schedule, storage, retention and alert thresholds. OCP's modify call replaces the whole strategy, so every change sends every setting.\n\n**What rests on OCP's documentation and what is inferred.** Reading a strategy, starting its schedule, creating a cluster's strategy, and modifying, stopping and deleting a tenant's strategy use calls OCP documents. Creating a tenant's strategy, and modifying, stopping and deleting a cluster's strategy, use the same `.../backup/config/backupStrategy` paths with the methods OCP documents for the other kind, because OCP's published pages do not show them. The name of the storage secret field (`accessKeySecret`) and the shape of the answer to create and modify are inferred too. Should a real OCP refuse one of these calls with 404 or 405, the error names the call.")
@@ -1106,26 +1104,15 @@ mod tests {
                 .filter_map(|x| x.path.as_ref().map(|p| p.to_string()))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(
-            paths(cfg("WEEK", &[("8", "FULL")], "FILE", "/b")),
-            vec!["schedule.days[\"8\"]"]
-        );
-        assert_eq!(
-            paths(cfg("WEEK", &[("1", "DIFF")], "FILE", "/b")),
-            vec!["schedule.days[\"1\"]"]
-        );
-        assert_eq!(
-            paths(cfg("MONTH", &[("31", "INCREMENTAL")], "FILE", "/b")),
-            vec!["schedule.days"]
-        );
-        assert_eq!(
-            paths(cfg("WEEK", &[("1", "FULL")], "FILE", "oss://b")),
-            vec!["storage[0].url"]
-        );
-        assert_eq!(
-            paths(cfg("WEEK", &[("1", "FULL")], "FILE", "b/c")),
-            vec!["storage[0].url"]
-        );
+        for (mode, day, kind, url, want) in [
+            ("WEEK", "8", "FULL", "/b", "schedule.days[\"8\"]"),
+            ("WEEK", "1", "DIFF", "/b", "schedule.days[\"1\"]"),
+            ("MONTH", "31", "INCREMENTAL", "/b", "schedule.days"),
+            ("WEEK", "1", "FULL", "oss://b", "storage[0].url"),
+            ("WEEK", "1", "FULL", "b/c", "storage[0].url"),
+        ] {
+            assert_eq!(paths(cfg(mode, &[(day, kind)], "FILE", url)), vec![want]);
+        }
         let oss = paths(cfg("WEEK", &[("1", "FULL")], "OSS", "bucket/dir"));
         assert!(
             oss.contains(&"storage[0].endpoint".to_string())

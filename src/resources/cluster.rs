@@ -4,10 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::cluster::{Cluster, ClusterZone, Server};
-use crate::client::OcpClient;
+use crate::client::{ClientError, OcpClient};
 use crate::framework::validate::NotBlank;
 use crate::framework::{read_model, Attr, AttrPath, Diagnostics, Schema};
-use crate::lifecycle::{Fail, OcpData};
+use crate::lifecycle::{Choice, Chooser, Fail, OcpData};
 use crate::value::{Known, Type, Value};
 
 /// The type of one zone of a cluster, with its OBServers (the one place it is written; both
@@ -99,6 +99,23 @@ pub struct Selector {
 /// `data "ocp_cluster"`: one cluster by id or name.
 pub struct ClusterDataSource;
 
+/// How `data "ocp_cluster"` chooses its cluster: by `id`, or else by `name`.
+const CHOOSER: Chooser = Chooser {
+    noun: "Cluster",
+    type_name: "ocp_cluster",
+    key: "name",
+    list: "ocp_clusters",
+};
+
+/// The cluster an OCP id or a name chooses (without its zones): the data source's and the
+/// import's look-up.
+pub(super) async fn find(client: &OcpClient, by: Choice) -> Result<Option<Cluster>, ClientError> {
+    match by {
+        Choice::Id(id) => client.find_cluster(id).await,
+        Choice::Key(name) => client.find_cluster_by_name(&name).await,
+    }
+}
+
 #[tonic::async_trait]
 impl OcpData for ClusterDataSource {
     type Config = Selector;
@@ -119,14 +136,8 @@ impl OcpData for ClusterDataSource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let Some(s) = read_model::<Selector>(config, diags) else {
-            return;
-        };
-        if s.id.is_none() && s.name.is_none() {
-            diags.error(
-                "Missing Cluster Selector",
-                "Set `id` or `name` in data \"ocp_cluster\" to choose the cluster to read.",
-            );
+        if let Some(s) = read_model::<Selector>(config, diags) {
+            CHOOSER.validate(&s.id, &s.name, diags);
         }
     }
 
@@ -136,27 +147,11 @@ impl OcpData for ClusterDataSource {
         s: Selector,
         diags: &mut Diagnostics,
     ) -> Result<ClusterModel, Fail> {
-        let id = s.id.and_then(Known::known);
-        let name = s.name.and_then(Known::known);
-        let (found, path, what) = match (id, &name) {
-            (Some(id), _) => (client.find_cluster(id).await?, "id", format!("id {id}")),
-            (None, Some(name)) => (
-                client.find_cluster_by_name(name).await?,
-                "name",
-                format!("name {name:?}"),
-            ),
-            (None, None) => return Err(Fail::Reported),
-        };
-        let Some(cluster) = found else {
-            diags.attr_error(
-                AttrPath::root(path),
-                "Cluster Not Found",
-                format!("OCP at {} has no cluster with {what}. `data \"ocp_clusters\"` lists the clusters it has.", client.endpoint()),
-            );
-            return Err(Fail::Reported);
-        };
-        let cluster = client.with_zones(cluster).await?;
-        if let (Some(_), Some(name)) = (id, name) {
+        let name = s.name.clone().and_then(Known::known);
+        let by = CHOOSER.choice(s.id, s.name).ok_or(Fail::Reported)?;
+        let found = CHOOSER.found(find(client, by.clone()).await?, &by, diags)?;
+        let cluster = client.with_zones(found).await?;
+        if let (Choice::Id(_), Some(name)) = (by, name) {
             if name != cluster.name {
                 diags.attr_error(
                     AttrPath::root("name"),

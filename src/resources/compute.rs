@@ -10,7 +10,9 @@ use crate::client::api::compute::{Catalogue, CatalogueEntry};
 use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::validate::{NotBlank, Text};
 use crate::framework::{read_model, Attr, AttrPath, Diagnostics, Schema};
-use crate::lifecycle::{attr_by_field, Born, Call, Fail, ImportError, OcpData, OcpObject};
+use crate::lifecycle::{
+    attr_by_field, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject,
+};
 use crate::value::{Known, Type, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -39,12 +41,12 @@ pub struct Entry {
     update_time: Option<String>,
 }
 
-/// The selector of the single data sources; unknown while validating a configuration that
-/// takes it from another object.
+/// The selector of the single data sources (and of `data "ocp_obproxy_cluster"`); unknown
+/// while validating a configuration that takes it from another object.
 #[derive(Deserialize)]
 pub struct Selector {
-    id: Option<Known<i64>>,
-    name: Option<Known<String>>,
+    pub(super) id: Option<Known<i64>>,
+    pub(super) name: Option<Known<String>>,
 }
 
 /// The argument of the list data sources (IDCs only).
@@ -169,6 +171,17 @@ pub const fn spec(kind: Kind) -> Spec {
     }
 }
 
+/// How the single data source of `kind` chooses its entry: by `id`, or else by `name`.
+const fn chooser(kind: Kind) -> Chooser {
+    let spec = spec(kind);
+    Chooser {
+        noun: spec.noun,
+        type_name: spec.type_name,
+        key: "name",
+        list: spec.list_type_name,
+    }
+}
+
 /// The entry OCP has under `id`.
 async fn find(kind: Kind, c: &OcpClient, id: i64) -> Result<Option<Entry>, ClientError> {
     Ok(c.find_in_catalogue(kind, id).await?.map(Entry::from))
@@ -181,16 +194,19 @@ async fn find_by_name(kind: Kind, c: &OcpClient, name: &str) -> Result<Option<En
 }
 
 /// A catalogue kind as a type, so that each kind is its own resource type.
-pub trait CatalogueKind: Send + Sync + 'static {
+pub trait CatalogueKind: Default + Send + Sync + 'static {
     /// The kind.
     const KIND: Kind;
 }
 
 /// `ocp_region`.
+#[derive(Default)]
 pub struct RegionKind;
 /// `ocp_idc`.
+#[derive(Default)]
 pub struct IdcKind;
 /// `ocp_host_type`.
+#[derive(Default)]
 pub struct HostTypeKind;
 
 impl CatalogueKind for RegionKind {
@@ -204,18 +220,13 @@ impl CatalogueKind for HostTypeKind {
 }
 
 /// The `ocp_region`, `ocp_idc` or `ocp_host_type` resource.
+#[derive(Default)]
 pub struct CatalogueResource<K>(PhantomData<K>);
 
-impl<K> CatalogueResource<K> {
+impl<K: CatalogueKind> CatalogueResource<K> {
     /// The resource of kind `K`.
     pub fn new() -> Self {
-        CatalogueResource(PhantomData)
-    }
-}
-
-impl<K> Default for CatalogueResource<K> {
-    fn default() -> Self {
-        Self::new()
+        Self::default()
     }
 }
 
@@ -386,22 +397,12 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
 }
 
 /// `data "ocp_region"`, `data "ocp_idc"`, `data "ocp_host_type"`: one entry by id or name.
+#[derive(Default)]
 pub struct CatalogueDataSource<K>(PhantomData<K>);
 
 /// `data "ocp_regions"`, `data "ocp_idcs"`, `data "ocp_host_types"`: every entry.
+#[derive(Default)]
 pub struct CatalogueListDataSource<K>(PhantomData<K>);
-
-impl<K> Default for CatalogueDataSource<K> {
-    fn default() -> Self {
-        CatalogueDataSource(PhantomData)
-    }
-}
-
-impl<K> Default for CatalogueListDataSource<K> {
-    fn default() -> Self {
-        CatalogueListDataSource(PhantomData)
-    }
-}
 
 #[tonic::async_trait]
 impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
@@ -426,38 +427,24 @@ impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let Some(selector) = read_model::<Selector>(config, diags) else {
-            return;
-        };
-        if selector.id.is_none() && selector.name.is_none() {
-            let spec = spec(K::KIND);
-            diags.error(
-                format!("Missing {} Selector", spec.noun),
-                format!("Set `id` or `name` in data {:?}.", spec.type_name),
-            );
+        if let Some(s) = read_model::<Selector>(config, diags) {
+            chooser(K::KIND).validate(&s.id, &s.name, diags);
         }
     }
 
     async fn read(
         &self,
         client: &OcpClient,
-        selector: Selector,
+        s: Selector,
         diags: &mut Diagnostics,
     ) -> Result<Entry, Fail> {
-        let kind = K::KIND;
-        let id = selector.id.and_then(Known::known);
-        let name = selector.name.and_then(Known::known);
-        let (found, path) = match (id, name) {
-            (Some(id), _) => (find(kind, client, id).await?, "id"),
-            (None, Some(n)) => (find_by_name(kind, client, &n).await?, "name"),
-            (None, None) => return Err(Fail::Reported),
+        let chooser = chooser(K::KIND);
+        let by = chooser.choice(s.id, s.name).ok_or(Fail::Reported)?;
+        let found = match &by {
+            Choice::Id(id) => find(K::KIND, client, *id).await?,
+            Choice::Key(name) => find_by_name(K::KIND, client, name).await?,
         };
-        found.ok_or_else(|| {
-            let noun = spec(kind).noun;
-            let detail = format!("OCP has no {} with that {path}.", noun.to_lowercase());
-            diags.attr_error(AttrPath::root(path), format!("{noun} Not Found"), detail);
-            Fail::Reported
-        })
+        Ok(chooser.found(found, &by, diags)?)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::framework::{Attr, AttrPath, Block, Diagnostics, Schema};
 use crate::value::Value;
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
-use super::{import_id, refuse_existing, tenant_attrs, DB_OBJECT_NAME};
+use super::{import_id, refuse_existing, tenant_attrs, tenant_selector, DB_OBJECT_NAME};
 use crate::lifecycle::{Born, Call, Fail, ImportError, OcpData, OcpObject};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
@@ -69,7 +69,7 @@ pub struct DatabaseModel {
     charset: Option<String>,
     collation: Option<String>,
     primary_zone: Option<String>,
-    read_only: bool,
+    read_only: Option<bool>,
     create_time: Option<String>,
     connection_strings: Option<Vec<ConnectionString>>,
 }
@@ -92,7 +92,7 @@ impl DatabaseModel {
             charset: db.charset,
             collation: db.collation,
             primary_zone,
-            read_only: db.readonly.unwrap_or(false),
+            read_only: Some(db.readonly.unwrap_or(false)),
             create_time: db.create_time,
             connection_strings: Some(connection_strings(&db.connection_urls)),
             ..base.clone()
@@ -100,22 +100,20 @@ impl DatabaseModel {
     }
 }
 
-/// OCP's request fields and the attributes they come from.
-const FIELDS: &[(&str, &str)] = &[
-    ("dbName", "name"),
-    ("name", "name"),
-    ("charset", "charset"),
-    ("collation", "collation"),
-    ("primaryZone", "primary_zone"),
-    ("readonly", "read_only"),
-];
-
 #[tonic::async_trait]
 impl OcpObject for DatabaseResource {
     type Model = DatabaseModel;
     const TYPE_NAME: &'static str = "ocp_database";
     const NOUN: &'static str = "Database";
-    const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
+    /// OCP's request fields and the attributes they come from.
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("dbName", "name"),
+        ("name", "name"),
+        ("charset", "charset"),
+        ("collation", "collation"),
+        ("primaryZone", "primary_zone"),
+        ("readonly", "read_only"),
+    ];
 
     fn schema(&self) -> Schema {
         tenant_attrs(Schema::new("A database in a MySQL-mode tenant."), "database")
@@ -140,7 +138,7 @@ impl OcpObject for DatabaseResource {
             charset: plan.charset.clone(),
             collation: plan.collation.clone(),
             primary_zone: plan.primary_zone.as_deref().map(ocp_primary_zone),
-            readonly: plan.read_only,
+            readonly: plan.read_only.unwrap_or(false),
         };
         match call
             .client
@@ -195,7 +193,8 @@ impl OcpObject for DatabaseResource {
             primary_zone: (prior.primary_zone != plan.primary_zone)
                 .then(|| plan.primary_zone.as_deref().map(ocp_primary_zone))
                 .flatten(),
-            readonly: (prior.read_only != plan.read_only).then_some(plan.read_only),
+            readonly: (prior.read_only != plan.read_only)
+                .then_some(plan.read_only.unwrap_or(false)),
         };
         if body.primary_zone.is_some() || body.readonly.is_some() {
             call.client
@@ -231,89 +230,56 @@ impl OcpObject for DatabaseResource {
     }
 }
 
-/// What `data "ocp_database"` is given: the tenant and the database's name.
-#[derive(Deserialize)]
-pub struct DatabaseSelector {
-    cluster_id: i64,
-    tenant_id: i64,
-    name: String,
-}
-
 /// `data "ocp_database"`: one database of a MySQL-mode tenant, by name.
 pub struct DatabaseDataSource;
 
 #[tonic::async_trait]
 impl OcpData for DatabaseDataSource {
-    type Config = DatabaseSelector;
+    type Config = DatabaseModel;
     type State = DatabaseModel;
     const TYPE_NAME: &'static str = "ocp_database";
     const ACTION: &'static str = "Read Database";
 
     fn schema(&self) -> Schema {
         let resource = DatabaseResource.schema();
-        Schema::new(
-            "Reads one database of a MySQL-mode tenant by name, with its connection strings.",
-        )
-        .attr(
-            "cluster_id",
-            Attr::int()
-                .required()
-                .doc("OCP id of the cluster that hosts the tenant."),
-        )
-        .attr(
-            "tenant_id",
-            Attr::int().required().doc("OCP id of the tenant."),
-        )
-        .attr(
-            "name",
-            Attr::string()
-                .required()
-                .validate(DB_OBJECT_NAME)
-                .doc("Database name (exact, case-sensitive)."),
-        )
-        .reported(
-            &resource,
-            &[
-                "id",
-                "charset",
-                "collation",
-                "primary_zone",
-                "read_only",
-                "create_time",
-                "connection_strings",
-            ],
-        )
+        let about =
+            "Reads one database of a MySQL-mode tenant by name, with its connection strings.";
+        tenant_selector(Schema::new(about))
+            .attr(
+                "name",
+                Attr::string()
+                    .required()
+                    .validate(DB_OBJECT_NAME)
+                    .doc("Database name (exact, case-sensitive)."),
+            )
+            .reported(
+                &resource,
+                &[
+                    "id",
+                    "charset",
+                    "collation",
+                    "primary_zone",
+                    "read_only",
+                    "create_time",
+                    "connection_strings",
+                ],
+            )
     }
 
+    /// What the resource reads, by the configured tenant and name.
     async fn read(
         &self,
         client: &OcpClient,
-        sel: DatabaseSelector,
+        sel: DatabaseModel,
         diags: &mut Diagnostics,
     ) -> Result<DatabaseModel, Fail> {
-        let base = DatabaseModel {
-            cluster_id: sel.cluster_id,
-            tenant_id: sel.tenant_id,
-            name: sel.name,
-            ..DatabaseModel::default()
-        };
-        match client
-            .find_database(base.cluster_id, base.tenant_id, &base.name)
-            .await?
-        {
-            Some(db) => Ok(DatabaseModel::from_ocp(db, &base)),
-            None => {
-                diags.attr_error(
-                    AttrPath::root("name"),
-                    "Database Not Found",
-                    format!(
-                        "Tenant {} of cluster {} has no database {:?}; `data \"ocp_databases\"` lists them.",
-                        base.tenant_id, base.cluster_id, base.name
-                    ),
-                );
-                Err(Fail::Reported)
-            }
-        }
+        let found = DatabaseResource.read(client, &sel).await?;
+        found.ok_or_else(|| {
+            let (c, t, name) = (sel.cluster_id, sel.tenant_id, &sel.name);
+            let why = format!("Tenant {t} of cluster {c} has no database {name:?}; `data \"ocp_databases\"` lists them.");
+            diags.attr_error(AttrPath::root("name"), "Database Not Found", why);
+            Fail::Reported
+        })
     }
 }
 
@@ -372,9 +338,7 @@ impl OcpData for DatabasesDataSource {
 
     fn schema(&self) -> Schema {
         let entry = DatabaseResource.schema().pick(ENTRY_ATTRS);
-        Schema::new("Lists the databases of a MySQL-mode tenant.")
-            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
-            .attr("tenant_id", Attr::int().required().doc("OCP id of the tenant."))
+        tenant_selector(Schema::new("Lists the databases of a MySQL-mode tenant."))
             .attr("databases", Attr::list(entry).computed().doc("The databases, by name: `name`, `charset`, `collation`, `primary_zone`, `read_only` and `create_time`."))
     }
 

@@ -19,12 +19,12 @@ use crate::framework::validate::OneOf;
 use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpObject};
+use crate::lifecycle::{Born, Call, Fail, ImportError, OcpObject};
 use crate::value::{Known, Type, Value};
 
 use super::db_user::{
-    expanded, kept, kept_name, known_names, refuse_duplicate_roles, refuse_unknown, send, whole,
-    Names,
+    expanded, kept, kept_name, known_names, mode_of, plan_models, plan_over,
+    refuse_duplicate_roles, refuse_unknown, send, whole, Names,
 };
 use super::privileges::{
     canonical, delta, expand, present, same, Mode, Scope, Target, OBJECT_TYPES,
@@ -58,23 +58,14 @@ pub struct GrantModel {
 /// unknown; also the change `modify_plan` writes over a plan (`None` keeps the planned value).
 #[derive(Default, Serialize, Deserialize)]
 struct GrantConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
     user: Option<Known<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     role: Option<Known<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     privileges: Names,
-    #[serde(skip_serializing_if = "Option::is_none")]
     database: Option<Known<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     object_type: Option<Known<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     object_schema: Option<Known<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     object_name: Option<Known<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     roles: Names,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tenant_mode: Option<Known<String>>,
 }
 
@@ -151,18 +142,19 @@ impl GrantModel {
         target_of(self.roles.is_some(), self.database.as_ref(), object).unwrap_or(Target::Global)
     }
 
-    /// The grantee: `(true, user)` or `(false, role)`.
-    fn grantee(&self) -> (bool, &str) {
+    /// The grantee: its attribute (`user` or `role`, also its kind in the id and messages)
+    /// and name.
+    fn grantee(&self) -> (&'static str, &str) {
         match (&self.user, &self.role) {
-            (Some(u), _) => (true, u),
-            (None, r) => (false, r.as_deref().unwrap_or_default()),
+            (Some(u), _) => ("user", u),
+            (None, r) => ("role", r.as_deref().unwrap_or_default()),
         }
     }
 
     fn who(&self) -> Grantee<'_> {
         match self.grantee() {
-            (true, name) => Grantee::User(name),
-            (false, name) => Grantee::Role(name),
+            ("user", name) => Grantee::User(name),
+            (_, name) => Grantee::Role(name),
         }
     }
 
@@ -180,14 +172,20 @@ impl GrantModel {
         Mode::from_ocp(self.tenant_mode.as_deref())
     }
 
+    /// The tenant and the tenant's mode as recorded.
+    fn tenant(&self) -> ((i64, i64), Option<Mode>) {
+        let mode = Mode::recorded(self.tenant_mode.as_deref());
+        ((self.cluster_id, self.tenant_id), mode)
+    }
+
     /// The grant's id, also its import id:
     /// `<cluster>/<tenant>/<user|role>/<grantee>/<target...>`.
     fn grant_id(&self) -> String {
-        let (is_user, name) = self.grantee();
+        let (kind, name) = self.grantee();
         let mut parts = vec![
             self.cluster_id.to_string(),
             self.tenant_id.to_string(),
-            if is_user { "user" } else { "role" }.to_string(),
+            kind.to_string(),
             name.to_string(),
         ];
         parts.extend(id_parts(&self.target()));
@@ -246,20 +244,11 @@ fn already_held(mode: Mode, target: &Target, list: &[String], held: &[String]) -
         .collect()
 }
 
-/// The tenant's mode: from the model when recorded, else from OCP.
-async fn tenant_mode(client: &OcpClient, m: &GrantModel) -> Result<Mode, ClientError> {
-    if m.tenant_mode.is_some() {
-        return Ok(m.mode());
-    }
-    let mode = client.tenant_mode(m.cluster_id, m.tenant_id).await?;
-    Ok(Mode::from_ocp(mode.as_deref()))
-}
-
 /// What OCP says the grantee of `m` holds on the grant's target; None when the grantee is gone.
 async fn actual(client: &OcpClient, m: &GrantModel) -> Result<Option<Vec<String>>, ClientError> {
     let (c, t) = (m.cluster_id, m.tenant_id);
     let (global, dbs, objects, roles) = match m.grantee() {
-        (true, name) => match client.find_named::<DbUser>(c, t, name).await? {
+        ("user", name) => match client.find_named::<DbUser>(c, t, name).await? {
             None => return Ok(None),
             Some(u) => (
                 u.global_privileges,
@@ -268,7 +257,7 @@ async fn actual(client: &OcpClient, m: &GrantModel) -> Result<Option<Vec<String>
                 u.roles,
             ),
         },
-        (false, name) => match client.find_named::<DbRole>(c, t, name).await? {
+        (_, name) => match client.find_named::<DbRole>(c, t, name).await? {
             None => return Ok(None),
             Some(r) => (
                 r.global_privileges,
@@ -389,17 +378,11 @@ impl OcpObject for DbGrantResource {
     /// as `all` or `create view`, a role or an Oracle name in another case), so spelling never
     /// causes a diff or a replacement.
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
-        let Some(c) = read_model::<GrantConfig>(req.config, &mut resp.diags) else {
+        let Some((c, prior)) = plan_models::<GrantConfig>(req, resp, |g| &g.tenant_mode) else {
             return;
         };
-        let prior = match req.prior.is_null() {
-            true => None,
-            false => read_model::<GrantConfig>(req.prior, &mut resp.diags),
-        };
-        let mode = prior
-            .as_ref()
-            .and_then(|p| Mode::recorded(known(&p.tenant_mode).map(String::as_str)));
-        if let (Some(p), Some(mode), Some(target)) = (&prior, mode, c.target()) {
+        if let (Some((p, mode)), Some(target)) = (&prior, c.target()) {
+            let mode = *mode;
             let one = |g| whole(target.clone(), known_names(g));
             let same = |l: fn(&GrantConfig) -> &Names| same(mode, &one(l(&c)), &one(l(p)));
             let names = |l: fn(&GrantConfig) -> &Option<Known<String>>| (l(&c), l(p));
@@ -413,9 +396,7 @@ impl OcpObject for DbGrantResource {
                 object_type: kept_name(mode, "object_type", names(|g| &g.object_type), resp),
                 ..GrantConfig::default()
             };
-            if let Some(v) = value_over(&keep, &self.schema(), &resp.planned, &mut resp.diags) {
-                resp.planned = v;
-            }
+            plan_over(&keep, &self.schema(), resp);
         }
         if let Some(user) = known(&c.user) {
             ownership::note_additive(req.config, Some(user), &mut resp.diags);
@@ -428,7 +409,8 @@ impl OcpObject for DbGrantResource {
         plan: &GrantModel,
     ) -> Result<Born<GrantModel>, Fail> {
         let client = call.client;
-        let mode = tenant_mode(client, plan)
+        let (tenant, recorded) = plan.tenant();
+        let mode = mode_of(client, recorded, tenant)
             .await
             .map_err(|e| Fail::at(e, AttrPath::root("tenant_id")))?;
         let target = plan.target();
@@ -447,12 +429,11 @@ impl OcpObject for DbGrantResource {
                     format!("on {} {}.{}", o.object_type, o.schema_name, o.object_name)
                 }
             };
-            let (is_user, name) = plan.grantee();
+            let (kind, name) = plan.grantee();
             return Err(refuse_existing::<Self>(
                 call.diags,
                 format!(
-                    "{} {name:?} in tenant {} of cluster {} holding {} {scope}",
-                    if is_user { "user" } else { "role" },
+                    "{kind} {name:?} in tenant {} of cluster {} holding {} {scope}",
                     plan.tenant_id,
                     plan.cluster_id,
                     taken.join(", ")
@@ -462,10 +443,9 @@ impl OcpObject for DbGrantResource {
             ));
         }
         if let Err(e) = plan.change(client, PrivilegeOp::Grant, list).await {
-            let attr = match (e.is_not_found(), plan.grantee().0) {
-                (true, true) => "user",
-                (true, false) => "role",
-                (false, _) => list_attr(&target),
+            let attr = match e.is_not_found() {
+                true => plan.grantee().0,
+                false => list_attr(&target),
             };
             return Err(Fail::at(e, AttrPath::root(attr)));
         }
@@ -477,7 +457,8 @@ impl OcpObject for DbGrantResource {
         client: &OcpClient,
         base: &GrantModel,
     ) -> Result<Option<GrantModel>, ClientError> {
-        let mode = tenant_mode(client, base).await?;
+        let (tenant, recorded) = base.tenant();
+        let mode = mode_of(client, recorded, tenant).await?;
         // A grantee that is gone takes its grants with it.
         Ok(actual(client, base)
             .await?

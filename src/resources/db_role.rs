@@ -1,30 +1,25 @@
 //! The `ocp_db_role` resource and the `ocp_db_role` / `ocp_db_roles` data sources (Oracle-mode
 //! tenants: OCP's role calls and the `roles` of users are Oracle-only, ocp-api.md §3.6).
-//! Privileges set on the role are authoritative, as on `ocp_db_user`, whose privilege code
-//! and data-source reads roles share.
+//! Privileges set on the role are authoritative, as on `ocp_db_user`, whose privilege code,
+//! lifecycle and data sources roles share ([`Member`]).
 
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::user::{CreateDbRole, DbRole, Grantee};
-use crate::client::{ClientError, Created, OcpClient};
-use crate::framework::{
-    Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource, Diagnostics, PlanRequest,
-    PlanResponse, Schema,
-};
-use crate::lifecycle::{Born, Call, Fail, ImportError, OcpObject};
-use crate::value::{Type, Value};
+use crate::client::Created;
+use crate::framework::{Attr, AttrPath, Schema};
+use crate::lifecycle::{Call, Fail};
+use crate::value::Type;
 
 use super::db_user::{
-    apply_privileges, expanded, failed_at, import_named, mode_of, named, plan_grants, read_one,
-    refuse, validate_grants, Grants, ListDataSource, Member,
+    apply_privileges, expanded, failed_at, member_id, spelled, Grants, ListDataSource, Member,
+    MemberNames, MemberResource, OneDataSource,
 };
 use super::privileges::{Mode, Scope, Target};
 use super::{tenant_attrs, DB_OBJECT_NAME};
 
-const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<role_name>\"";
-
 /// The `ocp_db_role` resource.
-pub struct DbRoleResource;
+pub type DbRoleResource = MemberResource<DbRoleModel>;
 
 /// The model of `ocp_db_role` (state, plan and import alike) and of `data "ocp_db_role"`,
 /// whose schema has neither `id` nor `tenant_mode`.
@@ -42,43 +37,24 @@ pub struct DbRoleModel {
     create_time: Option<String>,
 }
 
-impl DbRoleModel {
-    fn grants(&self) -> Grants<'_> {
-        Grants::of(&self.global_privileges, &self.roles)
-    }
-
-    /// The model of what OCP has, over `base` (the user's spellings where they mean what OCP
-    /// has).
-    fn from_ocp(r: DbRole, base: &DbRoleModel, mode: Mode) -> DbRoleModel {
-        let (mine, tenant) = (base.grants(), (base.cluster_id, base.tenant_id));
-        let (id, name) = named(mode, tenant, &base.name, r.role_name);
-        DbRoleModel {
-            id: Some(id),
-            name,
-            global_privileges: Some(mine.shown(mode, 0, &Target::Global, &r.global_privileges)),
-            roles: Some(mine.shown(mode, 1, &Target::Roles, &r.roles)),
-            tenant_mode: Some(mode.name().to_string()),
-            create_time: r.create_time,
-            ..base.clone()
-        }
-    }
-}
-
-/// OCP's request fields and the attributes they come from.
-const FIELDS: &[(&str, &str)] = &[
-    ("roleName", "name"),
-    ("globalPrivileges", "global_privileges"),
-    ("roles", "roles"),
-];
-
 #[tonic::async_trait]
-impl OcpObject for DbRoleResource {
-    type Model = DbRoleModel;
-    const TYPE_NAME: &'static str = "ocp_db_role";
-    const NOUN: &'static str = "Database Role";
-    const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
+impl Member for DbRoleModel {
+    type Ocp = DbRole;
+    const NAMES: MemberNames = MemberNames {
+        one: "ocp_db_role",
+        list: ("ocp_db_roles", "roles"),
+        key: "name",
+        import_form: "\"<cluster_id>/<tenant_id>/<role_name>\"",
+        noun: "Database Role",
+        reads: ["Read Database Role", "List Database Roles"],
+        list_docs: [
+            "Lists the roles of an Oracle-mode tenant with their privileges (OCP's own roles, such as `CONNECT`, included).",
+            "The roles by name, each with `name`, `global_privileges`, `roles` and `create_time`.",
+        ],
+        oracle_only: true,
+    };
 
-    fn schema(&self) -> Schema {
+    fn schema() -> Schema {
         tenant_attrs(Schema::new("A role of an Oracle-mode tenant (OCP offers roles only in Oracle mode). Privileges and roles set here are authoritative for the role."), "role")
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<tenant_id>/<name>`, also the import id."))
             .attr("name", Attr::string().required().requires_replace().validate(DB_OBJECT_NAME).doc("Role name; OCP stores it in upper case. Changing it replaces the role."))
@@ -88,154 +64,7 @@ impl OcpObject for DbRoleResource {
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the role was created (ISO-8601 with offset)."))
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate_grants(config, diags);
-    }
-
-    fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
-        plan_grants(&self.schema(), req, resp);
-    }
-
-    async fn create(
-        &self,
-        call: &mut Call<'_>,
-        plan: &DbRoleModel,
-    ) -> Result<Born<DbRoleModel>, Fail> {
-        let (c, t) = (plan.cluster_id, plan.tenant_id);
-        let mode = mode_of(call.client, None, c, t)
-            .await
-            .map_err(|e| Fail::at(e, AttrPath::root("tenant_id")))?;
-        if mode != Mode::Oracle {
-            call.diags.attr_error(
-                AttrPath::root("tenant_id"),
-                "Roles Need an Oracle-Mode Tenant",
-                format!("Tenant {t} is in MySQL mode; OCP manages roles only in Oracle-mode tenants. Grant privileges to users directly, with ocp_db_user or ocp_db_grant."),
-            );
-            return Err(Fail::Reported);
-        }
-        let global = plan.global_privileges.clone().unwrap_or_default();
-        let body = CreateDbRole {
-            role_name: plan.name.clone(),
-            global_privileges: expanded(mode, Scope::Global, &global),
-            roles: plan.roles.clone().unwrap_or_default(),
-        };
-        match call.client.create_db_role(c, t, &body).await? {
-            Created::New(_) | Created::Adopted(_) => Ok(Born::done(DbRoleModel {
-                id: Some(named(mode, (c, t), &plan.name, plan.name.clone()).0),
-                tenant_mode: Some(mode.name().to_string()),
-                ..plan.clone()
-            })),
-            Created::Existing(r) => Err(refuse::<Self>(
-                call.diags,
-                "role",
-                &r.role_name,
-                (c, t),
-                "name",
-            )),
-        }
-    }
-
-    async fn read(
-        &self,
-        client: &OcpClient,
-        base: &DbRoleModel,
-    ) -> Result<Option<DbRoleModel>, ClientError> {
-        let (c, t) = (base.cluster_id, base.tenant_id);
-        let mode = mode_of(client, Mode::recorded(base.tenant_mode.as_deref()), c, t).await?;
-        let role = client.find_named::<DbRole>(c, t, &base.name).await?;
-        Ok(role.map(|r| DbRoleModel::from_ocp(r, base, mode)))
-    }
-
-    async fn update(
-        &self,
-        call: &mut Call<'_>,
-        prior: &DbRoleModel,
-        plan: &DbRoleModel,
-        _base: &mut DbRoleModel,
-    ) -> Result<(), Fail> {
-        let mode = Mode::recorded(prior.tenant_mode.as_deref()).unwrap_or(Mode::Oracle);
-        let (who, tenant) = (
-            Grantee::Role(&prior.name),
-            (prior.cluster_id, prior.tenant_id),
-        );
-        let (prior, plan) = (prior.grants(), plan.grants());
-        apply_privileges(call.client, tenant, who, mode, &prior, &plan)
-            .await
-            .map_err(failed_at)
-    }
-
-    async fn delete(&self, call: &mut Call<'_>, state: &DbRoleModel) -> Result<(), Fail> {
-        call.client
-            .delete_named::<DbRole>(state.cluster_id, state.tenant_id, &state.name)
-            .await?;
-        Ok(())
-    }
-
-    async fn import(
-        &self,
-        _client: Option<&OcpClient>,
-        id: &str,
-    ) -> Result<DbRoleModel, ImportError> {
-        let (cluster_id, tenant_id, name) = import_named(id, IMPORT_FORM)?;
-        Ok(DbRoleModel {
-            cluster_id,
-            tenant_id,
-            name,
-            ..DbRoleModel::default()
-        })
-    }
-}
-
-#[tonic::async_trait]
-impl Member for DbRoleModel {
-    type Ocp = DbRole;
-    const KEY: &'static str = "name";
-    const NOUN: &'static str = "Role";
-    const LIST: [&'static str; 4] = [
-        "ocp_db_roles",
-        "roles",
-        "Lists the roles of an Oracle-mode tenant with their privileges (OCP's own roles, such as `CONNECT`, included).",
-        "The roles by name, each with `name`, `global_privileges`, `roles` and `create_time`.",
-    ];
-
     fn one_schema() -> Schema {
-        DbRoleDataSource.schema()
-    }
-
-    /// Roles exist only in Oracle mode.
-    async fn mode(_client: &OcpClient, _tenant: (i64, i64)) -> Result<Mode, ClientError> {
-        Ok(Mode::Oracle)
-    }
-
-    fn shown(r: DbRole, (c, t): (i64, i64), name: &str, mode: Mode) -> DbRoleModel {
-        let base = DbRoleModel {
-            cluster_id: c,
-            tenant_id: t,
-            name: name.to_string(),
-            ..DbRoleModel::default()
-        };
-        DbRoleModel {
-            id: None,
-            tenant_mode: None,
-            ..DbRoleModel::from_ocp(r, &base, mode)
-        }
-    }
-
-    fn key(&self) -> &str {
-        &self.name
-    }
-}
-
-/// `data "ocp_db_role"`: one role of an Oracle-mode tenant.
-pub struct DbRoleDataSource;
-
-#[tonic::async_trait]
-impl DataSource for DbRoleDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_db_role"
-    }
-
-    fn schema(&self) -> Schema {
         Schema::new("Reads one role of an Oracle-mode tenant.")
             .attr(
                 "cluster_id",
@@ -271,10 +100,89 @@ impl DataSource for DbRoleDataSource {
             )
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        read_one::<DbRoleModel>(ctx, req, resp, &self.schema()).await;
+    fn key(&self) -> ((i64, i64), &str) {
+        ((self.cluster_id, self.tenant_id), &self.name)
+    }
+
+    fn named((cluster_id, tenant_id): (i64, i64), name: String) -> Self {
+        DbRoleModel {
+            cluster_id,
+            tenant_id,
+            name,
+            ..DbRoleModel::default()
+        }
+    }
+
+    fn ocp_name(r: &DbRole) -> &str {
+        &r.role_name
+    }
+
+    fn tenant_mode(&self) -> Option<&str> {
+        self.tenant_mode.as_deref()
+    }
+
+    fn recorded(self, mode: Mode) -> Self {
+        DbRoleModel {
+            id: Some(member_id(self.key().0, &self.name)),
+            tenant_mode: Some(mode.name().to_string()),
+            ..self
+        }
+    }
+
+    fn from_ocp(r: DbRole, base: &DbRoleModel, mode: Mode) -> DbRoleModel {
+        let mine = Grants::of(&base.global_privileges, &base.roles);
+        DbRoleModel {
+            name: spelled(mode, &base.name, r.role_name),
+            global_privileges: Some(mine.shown(mode, 0, &Target::Global, &r.global_privileges)),
+            roles: Some(mine.shown(mode, 1, &Target::Roles, &r.roles)),
+            create_time: r.create_time,
+            ..base.clone()
+        }
+    }
+
+    async fn create(
+        call: &mut Call<'_>,
+        plan: &DbRoleModel,
+        mode: Mode,
+    ) -> Result<Created<DbRole, DbRole>, Fail> {
+        let (c, t) = plan.key().0;
+        if mode != Mode::Oracle {
+            call.diags.attr_error(
+                AttrPath::root("tenant_id"),
+                "Roles Need an Oracle-Mode Tenant",
+                format!("Tenant {t} is in MySQL mode; OCP manages roles only in Oracle-mode tenants. Grant privileges to users directly, with ocp_db_user or ocp_db_grant."),
+            );
+            return Err(Fail::Reported);
+        }
+        let global = plan.global_privileges.clone().unwrap_or_default();
+        let body = CreateDbRole {
+            role_name: plan.name.clone(),
+            global_privileges: expanded(mode, Scope::Global, &global),
+            roles: plan.roles.clone().unwrap_or_default(),
+        };
+        Ok(call.client.create_db_role(c, t, &body).await?)
+    }
+
+    async fn update(
+        call: &mut Call<'_>,
+        mode: Mode,
+        prior: &DbRoleModel,
+        plan: &DbRoleModel,
+        _base: &mut DbRoleModel,
+    ) -> Result<(), Fail> {
+        let (tenant, who) = (prior.key().0, Grantee::Role(&prior.name));
+        let (prior, plan) = (
+            Grants::of(&prior.global_privileges, &prior.roles),
+            Grants::of(&plan.global_privileges, &plan.roles),
+        );
+        apply_privileges(call.client, tenant, who, mode, &prior, &plan)
+            .await
+            .map_err(failed_at)
     }
 }
+
+/// `data "ocp_db_role"`: one role of an Oracle-mode tenant.
+pub type DbRoleDataSource = OneDataSource<DbRoleModel>;
 
 /// `data "ocp_db_roles"`: every role of an Oracle-mode tenant.
 pub type DbRolesDataSource = ListDataSource<DbRoleModel>;

@@ -1,6 +1,7 @@
 //! The `ocp_db_user` resource and the `ocp_db_user` / `ocp_db_users` data sources, and what
 //! users share with roles (`super::db_role`): the privilege lists, their plan-time checks and
-//! spellings, the grants and revokes that change them, and the data sources' reads.
+//! spellings, the grants and revokes that change them, and one lifecycle and pair of data
+//! sources for both ([`Member`]).
 //! API: ocp-api.md §3.6 and seed S1 (users, passwords, lock, privilege calls); all synchronous.
 //!
 //! Privileges written here are authoritative: Terraform owns the user's whole list for each
@@ -11,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::marker::PhantomData;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::user::{
@@ -19,10 +21,9 @@ use crate::client::api::user::{
 };
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::{
-    read_model, write_model, Attr, AttrPath, Ctx, DataReadRequest, DataReadResponse, DataSource,
-    Diagnostics, PlanRequest, PlanResponse, Schema,
+    read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpObject};
+use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpData, OcpObject};
 use crate::value::{Known, Type, Value};
 
 use super::privileges::{
@@ -30,8 +31,6 @@ use super::privileges::{
 };
 use super::unique::{refuse_duplicates, Keyed};
 use super::{import_id, ownership, refuse_existing, report, tenant_attrs, DB_OBJECT_NAME};
-
-const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<username>\"";
 
 fn db_priv_type() -> Type {
     Type::object([
@@ -50,7 +49,7 @@ fn obj_priv_type() -> Type {
 }
 
 /// The `ocp_db_user` resource.
-pub struct DbUserResource;
+pub type DbUserResource = MemberResource<DbUserModel>;
 
 /// One entry of `db_privileges`: a database and the privileges on it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -66,6 +65,13 @@ pub struct ObjectEntry {
     schema: String,
     object_name: String,
     privileges: Vec<String>,
+}
+
+impl ObjectEntry {
+    /// The object it names, as OCP compares objects.
+    fn target(&self) -> Target {
+        object_target(&self.object_type, &self.schema, &self.object_name)
+    }
 }
 
 /// An object as OCP compares objects: type, schema and name in upper case (OCP stores
@@ -146,10 +152,6 @@ impl<'a> Grants<'a> {
 }
 
 impl DbUserModel {
-    fn tenant(&self) -> (i64, i64) {
-        (self.cluster_id, self.tenant_id)
-    }
-
     fn grants(&self) -> Grants<'_> {
         let Grants([global, roles, ..]) = Grants::of(&self.global_privileges, &self.roles);
         let db = self.db_privileges.as_ref().map(|l| {
@@ -157,129 +159,40 @@ impl DbUserModel {
                 .map(|e| (Target::Database(e.database.clone()), strs(&e.privileges)))
                 .collect()
         });
-        let obj = self.object_privileges.as_ref().map(|l| {
+        let obj = (self.object_privileges.as_ref()).map(|l| {
             l.iter()
-                .map(|e| {
-                    let target = object_target(&e.object_type, &e.schema, &e.object_name);
-                    (target, strs(&e.privileges))
-                })
+                .map(|e| (e.target(), strs(&e.privileges)))
                 .collect()
         });
         Grants([global, roles, db, obj])
     }
+}
 
-    /// The model of what OCP has, over `base`: the user's spellings (name, privileges,
-    /// objects) where they mean what OCP has, and the password, which OCP never returns.
-    fn from_ocp(u: DbUser, base: &DbUserModel, mode: Mode) -> DbUserModel {
-        let mine = base.grants();
-        let (id, username) = named(mode, base.tenant(), &base.username, u.username);
-        let db = u
-            .db_privileges
-            .into_iter()
-            .filter(|d| !d.privileges.is_empty());
-        let db = db.map(|d| DbEntry {
-            privileges: mine.shown(mode, 2, &Target::Database(d.db_name.clone()), &d.privileges),
-            database: d.db_name,
-        });
-        let obj = u
-            .object_privileges
-            .into_iter()
-            .filter(|o| !o.privileges.is_empty());
-        let obj = obj.map(|o| {
-            let DbObject {
-                object_type,
-                schema_name: schema,
-                object_name,
-            } = o.object;
-            let target = object_target(&object_type, &schema, &object_name);
-            let ocp = ObjectEntry {
-                object_type,
-                schema,
-                object_name,
-                privileges: mine.shown(mode, 3, &target, &o.privileges),
-            };
-            // The user's spelling of the object, where it names this one.
-            let spelled = base
-                .object_privileges
-                .iter()
-                .flatten()
-                .find(|e| object_target(&e.object_type, &e.schema, &e.object_name) == target);
-            match spelled {
-                Some(e) => ObjectEntry {
-                    privileges: ocp.privileges,
-                    ..e.clone()
-                },
-                None => ocp,
-            }
-        });
-        DbUserModel {
-            id: Some(id),
-            username,
-            locked: u.locked.unwrap_or(false),
-            global_privileges: Some(mine.shown(mode, 0, &Target::Global, &u.global_privileges)),
-            roles: Some(mine.shown(mode, 1, &Target::Roles, &u.roles)),
-            db_privileges: Some(db.collect()),
-            object_privileges: Some(obj.collect()),
-            tenant_mode: Some(mode.name().to_string()),
-            create_time: u.create_time,
-            ..base.clone()
-        }
+/// The name state records for a user or role OCP names `ocp`: the user's spelling (`mine`)
+/// when OCP means the same by it (Oracle names are case-insensitive), else OCP's.
+pub(crate) fn spelled(mode: Mode, mine: &str, ocp: String) -> String {
+    match same_name(mode, mine, &ocp) {
+        true => mine.to_string(),
+        false => ocp,
     }
 }
 
-/// The id and name state records for a user or role OCP names `ocp`: the user's spelling
-/// (`mine`) when OCP means the same by it (Oracle names are case-insensitive), else OCP's.
-pub(crate) fn named(mode: Mode, (c, t): (i64, i64), mine: &str, ocp: String) -> (String, String) {
-    let name = if same_name(mode, mine, &ocp) {
-        mine.to_string()
-    } else {
-        ocp
-    };
-    (
-        import_id::join(&[c.to_string(), t.to_string(), name.clone()]),
-        name,
-    )
+/// The id of a user or role, also its import id: `<cluster_id>/<tenant_id>/<name>`.
+pub(crate) fn member_id((c, t): (i64, i64), name: &str) -> String {
+    import_id::join(&[c.to_string(), t.to_string(), name.to_string()])
 }
 
 /// The tenant's mode: `recorded` when state has it, else OCP's.
 pub(crate) async fn mode_of(
     client: &OcpClient,
     recorded: Option<Mode>,
-    cluster_id: i64,
-    tenant_id: i64,
+    (cluster_id, tenant_id): (i64, i64),
 ) -> Result<Mode, ClientError> {
     if let Some(m) = recorded {
         return Ok(m);
     }
     let mode = client.tenant_mode(cluster_id, tenant_id).await?;
     Ok(Mode::from_ocp(mode.as_deref()))
-}
-
-/// The tenant and name of a user's or role's import id (`<cluster_id>/<tenant_id>/<name>`).
-pub(crate) fn import_named(id: &str, form: &str) -> Result<(i64, i64, String), ImportError> {
-    match import_id::tenant_scoped(id, form).map_err(ImportError::Invalid)? {
-        (c, t, mut rest) if rest.len() == 1 => Ok((c, t, rest.remove(0))),
-        _ => Err(ImportError::Invalid(format!(
-            "Expected an import id of the form {form}, got {id:?}: too many parts."
-        ))),
-    }
-}
-
-/// Refuses the create of a user or role (`what`) that OCP already had as `name` (design rule
-/// R2); `attr` is the attribute that names it.
-pub(crate) fn refuse<O: OcpObject>(
-    diags: &mut Diagnostics,
-    what: &str,
-    name: &str,
-    (c, t): (i64, i64),
-    attr: &'static str,
-) -> Fail {
-    refuse_existing::<O>(
-        diags,
-        format!("{what} {name:?} in tenant {t} of cluster {c}"),
-        import_id::join(&[c.to_string(), t.to_string(), name.to_string()]),
-        attr,
-    )
 }
 
 /// A privilege list as OCP takes it: canonical names with `ALL` expanded for the mode (OCP
@@ -320,33 +233,27 @@ pub(crate) fn known_str(s: &Option<Known<String>>) -> Option<&str> {
     s.as_ref().and_then(Known::as_known).map(String::as_str)
 }
 
-/// The known entries of a list; `None` when it is null or unknown.
-fn known_entries<T>(e: &Entries<T>) -> Option<impl Iterator<Item = &T>> {
-    match e {
-        Some(Known::Value(v)) => Some(v.iter().filter_map(Known::as_known)),
-        _ => None,
-    }
-}
-
-/// One entry of `db_privileges` in a configuration or plan.
+/// One entry of `db_privileges` (a `database`) or `object_privileges` (an object) in a
+/// configuration or plan: privileges on one target, which OCP keeps one list of.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct DbEntryPlan {
+pub(crate) struct EntryPlan {
+    #[serde(skip_serializing_if = "Option::is_none")]
     database: Option<Known<String>>,
-    privileges: Names,
-}
-
-/// One entry of `object_privileges` in a configuration or plan.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct ObjectEntryPlan {
+    #[serde(skip_serializing_if = "Option::is_none")]
     object_type: Option<Known<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     schema: Option<Known<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     object_name: Option<Known<String>>,
     privileges: Names,
 }
 
-impl ObjectEntryPlan {
-    /// The object it names, once every part is known.
+impl EntryPlan {
+    /// The target, once every part of it is known.
     fn target(&self) -> Option<Target> {
+        if let Some(db) = &self.database {
+            return Some(Target::Database(db.as_known()?.clone()));
+        }
         Some(object_target(
             known_str(&self.object_type)?,
             known_str(&self.schema)?,
@@ -355,48 +262,40 @@ impl ObjectEntryPlan {
     }
 }
 
+/// The known entries of a list by target; `None` when the list is null or unknown.
+fn by_target(entries: &Entries<EntryPlan>) -> Targets<'_> {
+    let Some(Known::Value(items)) = entries else {
+        return None;
+    };
+    let known = items.iter().filter_map(Known::as_known);
+    Some(
+        known
+            .filter_map(|e| Some((e.target()?, known_names(&e.privileges).unwrap_or_default())))
+            .collect(),
+    )
+}
+
 /// What a user (named by `username`) or role (by `name`) is to hold, as a configuration or a
 /// plan has it: values may be unknown until apply. Also the change `modify_plan` writes over a
 /// plan: attributes left `None` keep their planned values.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Planned {
-    #[serde(skip_serializing_if = "Option::is_none")]
     username: Option<Known<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<Known<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     global_privileges: Names,
-    #[serde(skip_serializing_if = "Option::is_none")]
     roles: Names,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    db_privileges: Entries<DbEntryPlan>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    object_privileges: Entries<ObjectEntryPlan>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    db_privileges: Entries<EntryPlan>,
+    object_privileges: Entries<EntryPlan>,
     tenant_mode: Option<Known<String>>,
 }
 
 impl Planned {
     fn grants(&self) -> Grants<'_> {
-        let db = known_entries(&self.db_privileges).map(|l| {
-            l.filter_map(|e| {
-                let db = known_str(&e.database)?.to_string();
-                Some((
-                    Target::Database(db),
-                    known_names(&e.privileges).unwrap_or_default(),
-                ))
-            })
-            .collect()
-        });
-        let obj = known_entries(&self.object_privileges).map(|l| {
-            l.filter_map(|e| Some((e.target()?, known_names(&e.privileges).unwrap_or_default())))
-                .collect()
-        });
         Grants([
             whole(Target::Global, known_names(&self.global_privileges)),
             whole(Target::Roles, known_names(&self.roles)),
-            db,
-            obj,
+            by_target(&self.db_privileges),
+            by_target(&self.object_privileges),
         ])
     }
 
@@ -415,8 +314,24 @@ pub(crate) fn validate_grants(config: &Value, diags: &mut Diagnostics) {
     let Some(cfg) = read_model::<Planned>(config, diags) else {
         return;
     };
-    validate_names(&cfg, diags);
-    validate_unique_privileges(&cfg, diags);
+    if let Some(g) = known_names(&cfg.global_privileges) {
+        refuse_unknown(diags, "global_privileges", Scope::Global, g);
+    }
+    let entries = [
+        (
+            &cfg.db_privileges,
+            ["db_privileges", "database"],
+            Scope::Database,
+        ),
+        (
+            &cfg.object_privileges,
+            ["object_privileges", "object_name"],
+            Scope::Object,
+        ),
+    ];
+    for (entries, at, scope) in entries {
+        validate_entries(entries, at, scope, diags);
+    }
     refuse_duplicate_roles(&cfg.roles, diags);
 }
 
@@ -432,30 +347,6 @@ pub(crate) fn refuse_unknown(diags: &mut Diagnostics, attr: &str, scope: Scope, 
     }
 }
 
-/// Privilege names each scope knows, and object types.
-fn validate_names(cfg: &Planned, diags: &mut Diagnostics) {
-    if let Some(g) = known_names(&cfg.global_privileges) {
-        refuse_unknown(diags, "global_privileges", Scope::Global, g);
-    }
-    for e in known_entries(&cfg.db_privileges).into_iter().flatten() {
-        let names = known_names(&e.privileges).unwrap_or_default();
-        refuse_unknown(diags, "db_privileges", Scope::Database, names);
-    }
-    for e in known_entries(&cfg.object_privileges).into_iter().flatten() {
-        if let Some(t) = known_str(&e.object_type) {
-            if !OBJECT_TYPES.contains(&t.to_ascii_uppercase().as_str()) {
-                diags.attr_error(
-                    AttrPath::root("object_privileges"),
-                    "Unknown Object Type",
-                    format!("object_type must be one of {OBJECT_TYPES:?}, got {t:?}."),
-                );
-            }
-        }
-        let names = known_names(&e.privileges).unwrap_or_default();
-        refuse_unknown(diags, "object_privileges", Scope::Object, names);
-    }
-}
-
 /// The privileges of two entries together, for the "merge them" advice.
 fn merged_privileges(a: Option<&Names>, b: Option<&Names>) -> String {
     let all: BTreeSet<&str> = [a, b]
@@ -466,70 +357,57 @@ fn merged_privileges(a: Option<&Names>, b: Option<&Names>) -> String {
     format!("[{}]", list.join(", "))
 }
 
-/// Refuses two entries of `attr` (a known list) on one target: OCP keeps one privilege list
-/// per database or object, so a second entry would lose one list (and the next plan would
-/// show it missing again). `parts` gives an entry's target and privileges; `advice` writes
-/// the rest of the message from the target and the two entries' privileges merged.
-fn refuse_twice<T>(
+/// Checks the known entries of `db_privileges` or `object_privileges` (`attr`, whose target
+/// `key_attr` names): object types, privilege names of `scope`, and that no two are on one
+/// target: OCP keeps one privilege list per database or object, so a second entry would lose
+/// one list (and the next plan would show it missing again).
+fn validate_entries(
+    entries: &Entries<EntryPlan>,
+    [attr, key_attr]: [&str; 2],
+    scope: Scope,
     diags: &mut Diagnostics,
-    (attr, key_attr, summary): (&str, &str, &str),
-    items: &[Known<T>],
-    parts: fn(&T) -> (Option<Target>, &Names),
-    advice: impl Fn(&Target, String) -> String,
 ) {
-    let entries: Vec<Keyed<Target>> = (items.iter().enumerate())
+    let Some(Known::Value(items)) = entries else {
+        return;
+    };
+    for e in items.iter().filter_map(Known::as_known) {
+        let ty = known_str(&e.object_type)
+            .filter(|t| !OBJECT_TYPES.contains(&t.to_ascii_uppercase().as_str()));
+        if let Some(t) = ty {
+            diags.attr_error(
+                AttrPath::root(attr),
+                "Unknown Object Type",
+                format!("object_type must be one of {OBJECT_TYPES:?}, got {t:?}."),
+            );
+        }
+        refuse_unknown(
+            diags,
+            attr,
+            scope,
+            known_names(&e.privileges).unwrap_or_default(),
+        );
+    }
+    let keyed: Vec<Keyed<Target>> = (items.iter().enumerate())
         .map(|(i, e)| Keyed {
             path: AttrPath::root(attr).index(i).attr(key_attr),
-            key: e.as_known().and_then(|e| parts(e).0),
+            key: e.as_known().and_then(EntryPlan::target),
         })
         .collect();
-    let privs = |i: usize| items[i].as_known().map(|e| parts(e).1);
-    refuse_duplicates(&entries, summary, diags, |d| {
+    let privs = |i: usize| items[i].as_known().map(|e| &e.privileges);
+    let summary = match scope {
+        Scope::Database => "Duplicate Database in db_privileges",
+        _ => "Duplicate Object in object_privileges",
+    };
+    refuse_duplicates(&keyed, summary, diags, |d| {
         let merged = merged_privileges(privs(d.first.0), privs(d.second.0));
-        format!(
-            "{} and {} both name {}",
-            d.first.1,
-            d.second.1,
-            advice(d.key, merged)
-        )
+        let (first, second) = (d.first.1, d.second.1);
+        const LOST: &str = "so one of the two lists would be lost. Merge them into one entry";
+        match d.key {
+            Target::Object(o) => format!("{first} and {second} both name {} {}.{} (OCP stores unquoted Oracle names in upper case, so spellings that differ only by case name the same object). OCP keeps one list of privileges per object, {LOST} with privileges = {merged}.", o.object_type, o.schema_name, o.object_name),
+            Target::Database(db) => format!("{first} and {second} both name database {db:?}. OCP keeps one list of privileges per database, {LOST}: {{ database = {db:?}, privileges = {merged} }}."),
+            Target::Global | Target::Roles => String::new(),
+        }
     });
-}
-
-/// `db_privileges` names each database once and `object_privileges` each object once.
-fn validate_unique_privileges(cfg: &Planned, diags: &mut Diagnostics) {
-    const LOST: &str = "so one of the two lists would be lost. Merge them into one entry";
-    if let Some(Known::Value(items)) = &cfg.db_privileges {
-        let parts: fn(&DbEntryPlan) -> (Option<Target>, &Names) = |e| {
-            let db = known_str(&e.database).map(|d| Target::Database(d.to_string()));
-            (db, &e.privileges)
-        };
-        let id = (
-            "db_privileges",
-            "database",
-            "Duplicate Database in db_privileges",
-        );
-        refuse_twice(diags, id, items, parts, |t, merged| {
-            let Target::Database(db) = t else {
-                return String::new();
-            };
-            format!("database {db:?}. OCP keeps one list of privileges per database, {LOST}: {{ database = {db:?}, privileges = {merged} }}.")
-        });
-    }
-    if let Some(Known::Value(items)) = &cfg.object_privileges {
-        let parts: fn(&ObjectEntryPlan) -> (Option<Target>, &Names) =
-            |e| (e.target(), &e.privileges);
-        let id = (
-            "object_privileges",
-            "object_name",
-            "Duplicate Object in object_privileges",
-        );
-        refuse_twice(diags, id, items, parts, |t, merged| {
-            let Target::Object(o) = t else {
-                return String::new();
-            };
-            format!("{} {}.{} (OCP stores unquoted Oracle names in upper case, so spellings that differ only by case name the same object). OCP keeps one list of privileges per object, {LOST} with privileges = {merged}.", o.object_type, o.schema_name, o.object_name)
-        });
-    }
 }
 
 /// A `roles` set names each role once. Roles exist in Oracle-mode tenants only, where OCP
@@ -578,35 +456,56 @@ pub(crate) fn kept<T: Clone>(same: bool, prior: &Option<T>) -> Option<T> {
     prior.clone().filter(|_| same)
 }
 
+/// Writes over the plan the attributes `keep` sets: the prior values a plan keeps (fields left
+/// `None` keep their planned values).
+pub(crate) fn plan_over<T: Serialize>(keep: &T, schema: &Schema, resp: &mut PlanResponse) {
+    let mut set = serde_json::to_value(keep).unwrap_or_default();
+    if let Some(o) = set.as_object_mut() {
+        o.retain(|_, v| !v.is_null());
+    }
+    if let Some(v) = value_over(&set, schema, &resp.planned, &mut resp.diags) {
+        resp.planned = v;
+    }
+}
+
+/// What a plan that keeps prior spellings reads: the configuration, and the prior state when
+/// there is one, with the tenant mode it recorded (`tenant_mode` of `T`).
+pub(crate) fn plan_models<T: DeserializeOwned>(
+    req: &PlanRequest<'_>,
+    resp: &mut PlanResponse,
+    tenant_mode: fn(&T) -> &Option<Known<String>>,
+) -> Option<(T, Option<(T, Mode)>)> {
+    let config = read_model::<T>(req.config, &mut resp.diags)?;
+    if req.prior.is_null() {
+        return Some((config, None));
+    }
+    let prior = read_model::<T>(req.prior, &mut resp.diags)?;
+    let mode = Mode::recorded(known_str(tenant_mode(&prior)));
+    Some((config, mode.map(|m| (prior, m))))
+}
+
 /// Plan adjustments users and roles share. A configuration that means what the prior state
 /// holds in another spelling (`all` for the expanded list, `create view`, `connect` for
 /// `CONNECT`, an Oracle name in another case) keeps the prior value, so spelling never causes
 /// a perpetual diff or a replacement. A user or role that sets privileges is noted as their
 /// owner (`super::ownership`).
 pub(crate) fn plan_grants(schema: &Schema, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
-    let Some(config) = read_model::<Planned>(req.config, &mut resp.diags) else {
+    let Some((config, prior)) = plan_models::<Planned>(req, resp, |p| &p.tenant_mode) else {
         return;
     };
-    if !req.prior.is_null() {
-        let Some(prior) = read_model::<Planned>(req.prior, &mut resp.diags) else {
-            return;
+    if let Some((prior, mode)) = prior {
+        let (want, had) = (config.grants(), prior.grants());
+        let same = |i: usize| same(mode, &want.0[i], &had.0[i]);
+        let keep = Planned {
+            global_privileges: kept(same(0), &prior.global_privileges),
+            roles: kept(same(1), &prior.roles),
+            db_privileges: kept(same(2), &prior.db_privileges),
+            object_privileges: kept(same(3), &prior.object_privileges),
+            username: kept_name(mode, "username", (&config.username, &prior.username), resp),
+            name: kept_name(mode, "name", (&config.name, &prior.name), resp),
+            tenant_mode: None,
         };
-        if let Some(mode) = Mode::recorded(known_str(&prior.tenant_mode)) {
-            let (want, had) = (config.grants(), prior.grants());
-            let same = |i: usize| same(mode, &want.0[i], &had.0[i]);
-            let keep = Planned {
-                global_privileges: kept(same(0), &prior.global_privileges),
-                roles: kept(same(1), &prior.roles),
-                db_privileges: kept(same(2), &prior.db_privileges),
-                object_privileges: kept(same(3), &prior.object_privileges),
-                username: kept_name(mode, "username", (&config.username, &prior.username), resp),
-                name: kept_name(mode, "name", (&config.name, &prior.name), resp),
-                tenant_mode: None,
-            };
-            if let Some(v) = value_over(&keep, schema, &resp.planned, &mut resp.diags) {
-                resp.planned = v;
-            }
-        }
+        plan_over(&keep, schema, resp);
     }
     if config.sets_privileges() {
         ownership::note_authoritative(req.config, &mut resp.diags);
@@ -693,47 +592,6 @@ fn wrong_mode_attr(plan: &DbUserModel, mode: Mode) -> Option<&'static str> {
     .map(|(_, attr, _)| attr)
 }
 
-/// The in-place changes of a user, in an order OCP accepts: OCP refuses grants to a locked
-/// user, so a locked user is unlocked for the privilege changes and locked again after.
-async fn update_user(
-    client: &OcpClient,
-    mode: Mode,
-    prior: &DbUserModel,
-    plan: &DbUserModel,
-) -> Result<(), (&'static str, ClientError)> {
-    let (c, t, username) = (prior.cluster_id, prior.tenant_id, prior.username.as_str());
-    if prior.password != plan.password {
-        if let Some(p) = &plan.password {
-            client
-                .change_db_user_password(c, t, username, &Secret::new(p))
-                .await
-                .map_err(|e| ("password", e))?;
-        }
-    }
-    let (was_locked, want_locked) = (prior.locked, plan.locked);
-    let privileges_change = prior.global_privileges != plan.global_privileges
-        || prior.db_privileges != plan.db_privileges
-        || prior.object_privileges != plan.object_privileges
-        || prior.roles != plan.roles;
-    let lock = |locked: bool| async move {
-        client
-            .set_db_user_locked(c, t, username, locked)
-            .await
-            .map_err(|e| ("locked", e))
-    };
-    if was_locked && (privileges_change || !want_locked) {
-        lock(false).await?;
-    }
-    if privileges_change {
-        let (who, prior, plan) = (Grantee::User(username), prior.grants(), plan.grants());
-        apply_privileges(client, (c, t), who, mode, &prior, &plan).await?;
-    }
-    if want_locked && (!was_locked || privileges_change) {
-        lock(true).await?;
-    }
-    Ok(())
-}
-
 fn privilege_attrs(s: Schema, who: &str) -> Schema {
     s.attr("global_privileges", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc(format!(
         "Global privileges (MySQL mode, e.g. `SELECT`, `CREATE_VIEW`) or system privileges (Oracle mode, e.g. `CREATE_SESSION`, `CREATE_TABLE`) of the {who}. When set, Terraform owns the whole list: privileges granted outside it are revoked. `ALL` means every privilege of the mode. Spelling is free (`create view` = `CREATE_VIEW`). Left out, the list is not managed and shows what OCP has."
@@ -743,25 +601,24 @@ fn privilege_attrs(s: Schema, who: &str) -> Schema {
     )))
 }
 
-/// OCP's request fields and the attributes they come from.
-const FIELDS: &[(&str, &str)] = &[
-    ("username", "username"),
-    ("password", "password"),
-    ("newPassword", "password"),
-    ("globalPrivileges", "global_privileges"),
-    ("dbPrivileges", "db_privileges"),
-    ("objectPrivileges", "object_privileges"),
-    ("roles", "roles"),
-];
-
 #[tonic::async_trait]
-impl OcpObject for DbUserResource {
-    type Model = DbUserModel;
-    const TYPE_NAME: &'static str = "ocp_db_user";
-    const NOUN: &'static str = "Database User";
-    const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
+impl Member for DbUserModel {
+    type Ocp = DbUser;
+    const NAMES: MemberNames = MemberNames {
+        one: "ocp_db_user",
+        list: ("ocp_db_users", "users"),
+        key: "username",
+        import_form: "\"<cluster_id>/<tenant_id>/<username>\"",
+        noun: "Database User",
+        reads: ["Read Database User", "List Database Users"],
+        list_docs: [
+            "Lists the database users of a tenant with their privileges.",
+            "The users by name, each with `username`, `locked`, `global_privileges`, `db_privileges`, `object_privileges`, `roles` and `create_time`.",
+        ],
+        oracle_only: false,
+    };
 
-    fn schema(&self) -> Schema {
+    fn schema() -> Schema {
         let s = tenant_attrs(Schema::new("A database user of a tenant. In Oracle mode a user is also a schema. Privileges set here are authoritative for the user; use `ocp_db_grant` instead to add privileges without owning the whole list, and do not mix the two for one user."), "user")
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<tenant_id>/<username>`, also the import id."))
             .attr("username", Attr::string().required().requires_replace().validate(DB_OBJECT_NAME).doc("User name: a letter followed by letters, digits or underscores, at most 64 characters. Oracle-mode tenants store it in upper case. Changing it replaces the user."))
@@ -774,23 +631,95 @@ impl OcpObject for DbUserResource {
             .attr("create_time", Attr::string().computed().use_state_for_unknown().doc("When the user was created (ISO-8601 with offset)."))
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate_grants(config, diags);
+    fn one_schema() -> Schema {
+        Schema::new("Reads one database user of a tenant with its privileges.")
+            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
+            .attr("tenant_id", Attr::int().required().doc("OCP id of the tenant."))
+            .attr("username", Attr::string().required().doc("User name."))
+            .attr("create_time", Attr::string().computed().doc("When the user was created (ISO-8601 with offset)."))
+            .attr("db_privileges", Attr::set(db_priv_type()).computed().doc("Privileges on databases (MySQL mode): `{ database, privileges }`."))
+            .attr("global_privileges", Attr::set(Type::String).computed().doc("Global (MySQL) or system (Oracle) privileges, in OCP's spelling."))
+            .attr("locked", Attr::bool().computed().doc("Whether the account is locked."))
+            .attr("object_privileges", Attr::set(obj_priv_type()).computed().doc("Privileges on objects (Oracle mode): `{ object_type, schema, object_name, privileges }`."))
+            .attr("roles", Attr::set(Type::String).computed().doc("Roles granted to the user (Oracle mode)."))
     }
 
-    fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
-        plan_grants(&self.schema(), req, resp);
+    fn key(&self) -> ((i64, i64), &str) {
+        ((self.cluster_id, self.tenant_id), &self.username)
+    }
+
+    fn named((cluster_id, tenant_id): (i64, i64), username: String) -> Self {
+        DbUserModel {
+            cluster_id,
+            tenant_id,
+            username,
+            ..DbUserModel::default()
+        }
+    }
+
+    fn ocp_name(u: &DbUser) -> &str {
+        &u.username
+    }
+
+    fn tenant_mode(&self) -> Option<&str> {
+        self.tenant_mode.as_deref()
+    }
+
+    fn recorded(self, mode: Mode) -> Self {
+        DbUserModel {
+            id: Some(member_id(self.key().0, &self.username)),
+            tenant_mode: Some(mode.name().to_string()),
+            ..self
+        }
+    }
+
+    fn from_ocp(u: DbUser, base: &DbUserModel, mode: Mode) -> DbUserModel {
+        let mine = base.grants();
+        let db = u
+            .db_privileges
+            .into_iter()
+            .filter(|d| !d.privileges.is_empty());
+        let db = db.map(|d| DbEntry {
+            privileges: mine.shown(mode, 2, &Target::Database(d.db_name.clone()), &d.privileges),
+            database: d.db_name,
+        });
+        let obj = u
+            .object_privileges
+            .into_iter()
+            .filter(|o| !o.privileges.is_empty());
+        let obj = obj.map(|o| {
+            let (object, privileges) = (o.object, o.privileges);
+            let ocp = ObjectEntry {
+                object_type: object.object_type,
+                schema: object.schema_name,
+                object_name: object.object_name,
+                privileges: Vec::new(),
+            };
+            let target = ocp.target();
+            // The user's spelling of the object, where it names this one.
+            let spelled = (base.object_privileges.iter().flatten()).find(|e| e.target() == target);
+            ObjectEntry {
+                privileges: mine.shown(mode, 3, &target, &privileges),
+                ..spelled.cloned().unwrap_or(ocp)
+            }
+        });
+        DbUserModel {
+            username: spelled(mode, &base.username, u.username),
+            locked: u.locked.unwrap_or(false),
+            global_privileges: Some(mine.shown(mode, 0, &Target::Global, &u.global_privileges)),
+            roles: Some(mine.shown(mode, 1, &Target::Roles, &u.roles)),
+            db_privileges: Some(db.collect()),
+            object_privileges: Some(obj.collect()),
+            create_time: u.create_time,
+            ..base.clone()
+        }
     }
 
     async fn create(
-        &self,
         call: &mut Call<'_>,
         plan: &DbUserModel,
-    ) -> Result<Born<DbUserModel>, Fail> {
-        let (c, t) = plan.tenant();
-        let mode = mode_of(call.client, None, c, t)
-            .await
-            .map_err(|e| Fail::at(e, AttrPath::root("tenant_id")))?;
+        mode: Mode,
+    ) -> Result<Created<DbUser, DbUser>, Fail> {
         // Refused before OCP makes the user: after it, a grant the mode cannot take would
         // fail on every apply, each time tainting and re-creating the user.
         if let Some(attr) = wrong_mode_attr(plan, mode) {
@@ -798,7 +727,7 @@ impl OcpObject for DbUserResource {
                 Mode::Mysql => ("MYSQL", "ORACLE"),
                 Mode::Oracle => ("ORACLE", "MYSQL"),
             };
-            let detail = format!("Tenant {t} is a {have} tenant, and OCP takes `{attr}` only in {need} mode (ocp-api.md §3.6). Remove `{attr}`, or create the user in a {need} tenant. Nothing was created.");
+            let detail = format!("Tenant {} is a {have} tenant, and OCP takes `{attr}` only in {need} mode (ocp-api.md §3.6). Remove `{attr}`, or create the user in a {need} tenant. Nothing was created.", plan.tenant_id);
             call.diags.attr_error(
                 AttrPath::root(attr),
                 "Privileges Do Not Fit The Tenant Mode",
@@ -819,30 +748,19 @@ impl OcpObject for DbUserResource {
                 .collect(),
             roles: plan.roles.clone().unwrap_or_default(),
         };
-        match call.client.create_db_user(c, t, &body).await? {
-            Created::New(_) | Created::Adopted(_) => Ok(Born::done(DbUserModel {
-                id: Some(named(mode, (c, t), &plan.username, plan.username.clone()).0),
-                tenant_mode: Some(mode.name().to_string()),
-                ..plan.clone()
-            })),
-            Created::Existing(u) => Err(refuse::<Self>(
-                call.diags,
-                "user",
-                &u.username,
-                (c, t),
-                "username",
-            )),
-        }
+        let (c, t) = plan.key().0;
+        Ok(call.client.create_db_user(c, t, &body).await?)
     }
 
+    /// Object privileges have no place in OCP's create body (S1), and OCP's create cannot
+    /// lock: both are done now, and the user read back.
     async fn after_create(
-        &self,
         call: &mut Call<'_>,
         plan: &DbUserModel,
         state: &mut DbUserModel,
     ) -> Result<(), Fail> {
-        let (c, t) = plan.tenant();
-        let mode = Mode::recorded(state.tenant_mode.as_deref()).unwrap_or(Mode::Mysql);
+        let ((c, t), name) = state.key();
+        let mode = Mode::recorded(state.tenant_mode()).unwrap_or(Mode::Mysql);
         let Grants([.., objects]) = plan.grants();
         let objects = objects.filter(|m| !m.is_empty());
         if objects.is_none() && !plan.locked {
@@ -853,216 +771,295 @@ impl OcpObject for DbUserResource {
             Fail::Reported
         };
         if let Some(obj) = objects {
-            // Object privileges have no place in the create body (S1): granted now.
             let [grant, _] = delta_by_target(mode, &BTreeMap::new(), &obj);
-            let who = Grantee::User(&state.username);
+            let who = Grantee::User(name);
             if let Err(e) = send(call.client, (c, t), who, PrivilegeOp::Grant, grant).await {
-                return Err(failed(
-                    call.diags,
-                    "Grant Object Privileges",
-                    "object_privileges",
-                    e,
-                ));
+                let what = "Grant Object Privileges";
+                return Err(failed(call.diags, what, "object_privileges", e));
             }
         }
         if plan.locked {
-            if let Err(e) = call
-                .client
-                .set_db_user_locked(c, t, &state.username, true)
-                .await
-            {
+            if let Err(e) = call.client.set_db_user_locked(c, t, name, true).await {
                 return Err(failed(call.diags, "Lock Database User", "locked", e));
             }
         }
-        let base = DbUserModel {
-            id: state.id.clone(),
-            tenant_mode: state.tenant_mode.clone(),
-            ..plan.clone()
-        };
-        if let Some(m) = self.read(call.client, &base).await? {
+        let base = plan.clone().recorded(mode);
+        if let Some(m) = DbUserResource::default().read(call.client, &base).await? {
             *state = m;
         }
         Ok(())
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        base: &DbUserModel,
-    ) -> Result<Option<DbUserModel>, ClientError> {
-        let (c, t) = base.tenant();
-        let mode = mode_of(client, Mode::recorded(base.tenant_mode.as_deref()), c, t).await?;
-        let user = client.find_named::<DbUser>(c, t, &base.username).await?;
-        Ok(user.map(|u| DbUserModel::from_ocp(u, base, mode)))
+    /// In an order OCP accepts: OCP refuses grants to a locked user, so a locked user is
+    /// unlocked for the privilege changes and locked again after. A password that did not
+    /// change stays in `base` as it was.
+    async fn update(
+        call: &mut Call<'_>,
+        mode: Mode,
+        prior: &DbUserModel,
+        plan: &DbUserModel,
+        base: &mut DbUserModel,
+    ) -> Result<(), Fail> {
+        let (client, ((c, t), username)) = (call.client, prior.key());
+        if prior.password != plan.password {
+            if let Some(p) = &plan.password {
+                let secret = Secret::new(p);
+                let changed = client.change_db_user_password(c, t, username, &secret);
+                if let Err(e) = changed.await {
+                    // The password did not change: state keeps the one OCP still has.
+                    base.password = prior.password.clone();
+                    return Err(Fail::at(e, AttrPath::root("password")));
+                }
+            }
+        }
+        let (was_locked, want_locked) = (prior.locked, plan.locked);
+        let privileges_change = prior.global_privileges != plan.global_privileges
+            || prior.db_privileges != plan.db_privileges
+            || prior.object_privileges != plan.object_privileges
+            || prior.roles != plan.roles;
+        let lock = |locked: bool| async move {
+            let locking = client.set_db_user_locked(c, t, username, locked);
+            locking
+                .await
+                .map_err(|e| Fail::at(e, AttrPath::root("locked")))
+        };
+        if was_locked && (privileges_change || !want_locked) {
+            lock(false).await?;
+        }
+        if privileges_change {
+            let (who, prior, plan) = (Grantee::User(username), prior.grants(), plan.grants());
+            apply_privileges(client, (c, t), who, mode, &prior, &plan)
+                .await
+                .map_err(failed_at)?;
+        }
+        if want_locked && (!was_locked || privileges_change) {
+            lock(true).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The names of a user or role in types, attributes and messages.
+pub(crate) struct MemberNames {
+    /// The resource and the data source of one, e.g. `ocp_db_user`.
+    pub one: &'static str,
+    /// The list data source and its list attribute, e.g. `ocp_db_users` and `users`.
+    pub list: (&'static str, &'static str),
+    /// The attribute that names one: `username` or `name`.
+    pub key: &'static str,
+    /// The form of the import id, for messages.
+    pub import_form: &'static str,
+    /// The title-case noun for messages, e.g. `Database User`.
+    pub noun: &'static str,
+    /// What the data sources of one and of the list do, for the summaries of their errors.
+    pub reads: [&'static str; 2],
+    /// The descriptions of the list data source and of its list attribute.
+    pub list_docs: [&'static str; 2],
+    /// Whether its tenants are always in Oracle mode (roles): its data sources then need not
+    /// ask OCP for the mode, and a state without a recorded mode means Oracle.
+    pub oracle_only: bool,
+}
+
+/// A user or a role: what `ocp_db_user` and `ocp_db_role` (and their data sources) do
+/// differently. What they do alike is written once: [`MemberResource`], [`OneDataSource`]
+/// and [`ListDataSource`].
+#[tonic::async_trait]
+pub(crate) trait Member:
+    Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static
+{
+    /// The object as OCP reports it.
+    type Ocp: TenantNamed;
+    /// Its names.
+    const NAMES: MemberNames;
+
+    /// The resource's schema.
+    fn schema() -> Schema;
+
+    /// The schema of the data source of one; the list's entries have its attributes but the
+    /// tenant.
+    fn one_schema() -> Schema;
+
+    /// The tenant and the name.
+    fn key(&self) -> ((i64, i64), &str);
+
+    /// The model naming `name` in `tenant`, nothing else set: what an import and the data
+    /// sources start from.
+    fn named(tenant: (i64, i64), name: String) -> Self;
+
+    /// The name OCP gives `o`.
+    fn ocp_name(o: &Self::Ocp) -> &str;
+
+    /// The tenant's mode as the model records it (`tenant_mode`).
+    fn tenant_mode(&self) -> Option<&str>;
+
+    /// The model with its id (see [`member_id`]) and the tenant's mode recorded.
+    fn recorded(self, mode: Mode) -> Self;
+
+    /// The model of what OCP has, over `base`: the user's spellings (name, privileges,
+    /// objects) where they mean what OCP has, and what OCP never returns (a password).
+    fn from_ocp(o: Self::Ocp, base: &Self, mode: Mode) -> Self;
+
+    /// Sends the create of `plan` to a tenant of `mode`, after refusing what the mode has no
+    /// place for.
+    async fn create(
+        call: &mut Call<'_>,
+        plan: &Self,
+        mode: Mode,
+    ) -> Result<Created<Self::Ocp, Self::Ocp>, Fail>;
+
+    /// See [`OcpObject::after_create`].
+    async fn after_create(
+        _call: &mut Call<'_>,
+        _plan: &Self,
+        _state: &mut Self,
+    ) -> Result<(), Fail> {
+        Ok(())
+    }
+
+    /// See [`OcpObject::update`]; `mode` is the tenant's.
+    async fn update(
+        call: &mut Call<'_>,
+        mode: Mode,
+        prior: &Self,
+        plan: &Self,
+        base: &mut Self,
+    ) -> Result<(), Fail>;
+}
+
+/// `ocp_db_user` or `ocp_db_role`: one lifecycle for both.
+#[derive(Default)]
+pub struct MemberResource<M>(PhantomData<M>);
+
+/// OCP's request fields of users and roles and the attributes they come from.
+const FIELDS: &[(&str, &str)] = &[
+    ("username", "username"),
+    ("roleName", "name"),
+    ("password", "password"),
+    ("newPassword", "password"),
+    ("globalPrivileges", "global_privileges"),
+    ("dbPrivileges", "db_privileges"),
+    ("objectPrivileges", "object_privileges"),
+    ("roles", "roles"),
+];
+
+#[tonic::async_trait]
+impl<M: Member> OcpObject for MemberResource<M> {
+    type Model = M;
+    const TYPE_NAME: &'static str = M::NAMES.one;
+    const NOUN: &'static str = M::NAMES.noun;
+    const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
+
+    fn schema(&self) -> Schema {
+        M::schema()
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        validate_grants(config, diags);
+    }
+
+    fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
+        plan_grants(&M::schema(), req, resp);
+    }
+
+    async fn create(&self, call: &mut Call<'_>, plan: &M) -> Result<Born<M>, Fail> {
+        let (tenant @ (c, t), _) = plan.key();
+        let mode = mode_of(call.client, None, tenant)
+            .await
+            .map_err(|e| Fail::at(e, AttrPath::root("tenant_id")))?;
+        match M::create(call, plan, mode).await? {
+            Created::New(_) | Created::Adopted(_) => Ok(Born::done(plan.clone().recorded(mode))),
+            Created::Existing(o) => Err(refuse_existing::<Self>(
+                call.diags,
+                format!(
+                    "{} {:?} in tenant {t} of cluster {c}",
+                    M::Ocp::WHAT,
+                    M::ocp_name(&o)
+                ),
+                member_id(tenant, M::ocp_name(&o)),
+                M::NAMES.key,
+            )),
+        }
+    }
+
+    async fn after_create(&self, call: &mut Call<'_>, plan: &M, state: &mut M) -> Result<(), Fail> {
+        M::after_create(call, plan, state).await
+    }
+
+    async fn read(&self, client: &OcpClient, base: &M) -> Result<Option<M>, ClientError> {
+        let ((c, t), name) = base.key();
+        let mode = mode_of(client, Mode::recorded(base.tenant_mode()), (c, t)).await?;
+        let found = client.find_named::<M::Ocp>(c, t, name).await?;
+        Ok(found.map(|o| M::from_ocp(o, base, mode).recorded(mode)))
     }
 
     async fn update(
         &self,
         call: &mut Call<'_>,
-        prior: &DbUserModel,
-        plan: &DbUserModel,
-        base: &mut DbUserModel,
+        prior: &M,
+        plan: &M,
+        base: &mut M,
     ) -> Result<(), Fail> {
-        let mode = Mode::recorded(prior.tenant_mode.as_deref()).unwrap_or(Mode::Mysql);
-        let result = update_user(call.client, mode, prior, plan).await;
-        if let Err(("password", _)) = &result {
-            // The password did not change: state keeps the one OCP still has.
-            base.password = prior.password.clone();
-        }
-        result.map_err(failed_at)
+        let fallback = if M::NAMES.oracle_only {
+            Mode::Oracle
+        } else {
+            Mode::Mysql
+        };
+        let mode = Mode::recorded(prior.tenant_mode()).unwrap_or(fallback);
+        M::update(call, mode, prior, plan, base).await
     }
 
-    async fn delete(&self, call: &mut Call<'_>, state: &DbUserModel) -> Result<(), Fail> {
-        call.client
-            .delete_named::<DbUser>(state.cluster_id, state.tenant_id, &state.username)
-            .await?;
+    async fn delete(&self, call: &mut Call<'_>, state: &M) -> Result<(), Fail> {
+        let ((c, t), name) = state.key();
+        call.client.delete_named::<M::Ocp>(c, t, name).await?;
         Ok(())
     }
 
-    async fn import(
-        &self,
-        _client: Option<&OcpClient>,
-        id: &str,
-    ) -> Result<DbUserModel, ImportError> {
-        let (cluster_id, tenant_id, username) = import_named(id, IMPORT_FORM)?;
-        Ok(DbUserModel {
-            cluster_id,
-            tenant_id,
-            username,
-            ..DbUserModel::default()
-        })
+    async fn import(&self, _client: Option<&OcpClient>, id: &str) -> Result<M, ImportError> {
+        let form = M::NAMES.import_form;
+        match import_id::tenant_scoped(id, form).map_err(ImportError::Invalid)? {
+            (c, t, mut rest) if rest.len() == 1 => Ok(M::named((c, t), rest.remove(0))),
+            _ => Err(ImportError::Invalid(format!(
+                "Expected an import id of the form {form}, got {id:?}: too many parts."
+            ))),
+        }
     }
 }
 
 /// What the data sources of users and roles are given: the tenant, and the user's or role's
 /// name (none for a list).
 #[derive(Deserialize)]
-struct Selector {
+pub struct Selector {
     cluster_id: i64,
     tenant_id: i64,
     username: Option<String>,
     name: Option<String>,
 }
 
-/// A user or role as its data sources show it: `data "ocp_db_user"` / `data "ocp_db_role"`
-/// with its tenant, each entry of `ocp_db_users` / `ocp_db_roles` without.
-#[tonic::async_trait]
-pub(crate) trait Member: Serialize + Send + Sized {
-    /// The object as OCP reports it.
-    type Ocp: TenantNamed;
-    /// The attribute that names one: `username` or `name`.
-    const KEY: &'static str;
-    /// `User` or `Role`, in messages.
-    const NOUN: &'static str;
-    /// The list data source: its type name, its list attribute, its description and the
-    /// list's.
-    const LIST: [&'static str; 4];
-
-    /// The schema of the data source of one; the list's entries have its attributes but the
-    /// tenant.
-    fn one_schema() -> Schema;
-
-    /// The tenant's mode.
-    async fn mode(client: &OcpClient, tenant: (i64, i64)) -> Result<Mode, ClientError>;
-
-    /// What OCP has for `o`, asked for as `name` in `tenant`: OCP's spelling but for the
-    /// name; no `id`, `password` or `tenant_mode`.
-    fn shown(o: Self::Ocp, tenant: (i64, i64), name: &str, mode: Mode) -> Self;
-
-    /// Its name, by which lists are sorted.
-    fn key(&self) -> &str;
-}
-
-#[tonic::async_trait]
-impl Member for DbUserModel {
-    type Ocp = DbUser;
-    const KEY: &'static str = "username";
-    const NOUN: &'static str = "User";
-    const LIST: [&'static str; 4] = [
-        "ocp_db_users",
-        "users",
-        "Lists the database users of a tenant with their privileges.",
-        "The users by name, each with `username`, `locked`, `global_privileges`, `db_privileges`, `object_privileges`, `roles` and `create_time`.",
-    ];
-
-    fn one_schema() -> Schema {
-        DbUserDataSource.schema()
-    }
-
-    async fn mode(client: &OcpClient, (c, t): (i64, i64)) -> Result<Mode, ClientError> {
-        mode_of(client, None, c, t).await
-    }
-
-    fn shown(u: DbUser, (c, t): (i64, i64), name: &str, mode: Mode) -> DbUserModel {
-        let base = DbUserModel {
-            cluster_id: c,
-            tenant_id: t,
-            username: name.to_string(),
-            ..DbUserModel::default()
-        };
-        DbUserModel {
-            id: None,
-            tenant_mode: None,
-            ..DbUserModel::from_ocp(u, &base, mode)
-        }
-    }
-
-    fn key(&self) -> &str {
-        &self.username
-    }
-}
-
 /// What OCP has for the users or roles of a tenant named `name` (every one for `None`), as
-/// their data sources show them.
+/// their data sources show them: no `id`, `password` or `tenant_mode`.
 async fn read_members<M: Member>(
     client: &OcpClient,
-    (c, t): (i64, i64),
-    name: Option<&str>,
+    sel: &Selector,
 ) -> Result<Vec<M>, ClientError> {
-    let mode = M::mode(client, (c, t)).await?;
+    let (tenant @ (c, t), name) = (
+        (sel.cluster_id, sel.tenant_id),
+        sel.username.as_ref().or(sel.name.as_ref()),
+    );
+    let mode = mode_of(client, M::NAMES.oracle_only.then_some(Mode::Oracle), tenant).await?;
     let found = match name {
         Some(n) => client.find_named(c, t, n).await?.into_iter().collect(),
         None => client.list_named(c, t).await?,
     };
-    let shown = |o| M::shown(o, (c, t), name.unwrap_or_default(), mode);
-    Ok(found.into_iter().map(shown).collect())
+    let base = M::named(tenant, name.cloned().unwrap_or_default());
+    Ok(found
+        .into_iter()
+        .map(|o| M::from_ocp(o, &base, mode))
+        .collect())
 }
 
-/// Reads `data "ocp_db_user"` or `data "ocp_db_role"`: one user or role, named by `M::KEY`.
-pub(crate) async fn read_one<M: Member>(
-    ctx: &Ctx,
-    req: DataReadRequest,
-    resp: &mut DataReadResponse,
-    schema: &Schema,
-) {
-    let Some(client) = ctx.client(&mut resp.diags) else {
-        return;
-    };
-    let Some(sel) = read_model::<Selector>(&req.config, &mut resp.diags) else {
-        return;
-    };
-    let (t, name) = (sel.tenant_id, sel.username.or(sel.name).unwrap_or_default());
-    match read_members::<M>(client, (sel.cluster_id, t), Some(&name)).await {
-        Ok(found) => match found.into_iter().next() {
-            Some(m) => {
-                if let Some(v) = write_model(&m, schema, &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            None => resp.diags.attr_error(
-                AttrPath::root(M::KEY),
-                format!("{} Not Found", M::NOUN),
-                format!("Tenant {t} has no {} {name:?}.", M::NOUN.to_lowercase()),
-            ),
-        },
-        Err(e) => report(
-            &mut resp.diags,
-            &format!("Read Database {}", M::NOUN),
-            None,
-            &e,
-        ),
-    }
-}
+/// `data "ocp_db_user"` / `data "ocp_db_role"`: one user or role of a tenant, by name.
+#[derive(Default)]
+pub struct OneDataSource<M>(PhantomData<M>);
 
 /// `data "ocp_db_users"` / `data "ocp_db_roles"`: every user or role of a tenant, by name;
 /// each entry has the attributes of the data source of one but the tenant, which the list
@@ -1071,13 +1068,57 @@ pub(crate) async fn read_one<M: Member>(
 pub struct ListDataSource<M>(PhantomData<M>);
 
 #[tonic::async_trait]
-impl<M: Member + Sync + 'static> DataSource for ListDataSource<M> {
-    fn type_name(&self) -> &'static str {
-        M::LIST[0]
-    }
+impl<M: Member> OcpData for OneDataSource<M> {
+    type Config = Selector;
+    type State = M;
+    const TYPE_NAME: &'static str = M::NAMES.one;
+    const ACTION: &'static str = M::NAMES.reads[0];
 
     fn schema(&self) -> Schema {
-        let [_, attr, about, entries] = M::LIST;
+        M::one_schema()
+    }
+
+    async fn read(
+        &self,
+        client: &OcpClient,
+        sel: Selector,
+        diags: &mut Diagnostics,
+    ) -> Result<M, Fail> {
+        if let Some(m) = read_members::<M>(client, &sel).await?.into_iter().next() {
+            return Ok(m);
+        }
+        let (noun, name) = (M::NAMES.noun, sel.username.or(sel.name).unwrap_or_default());
+        diags.attr_error(
+            AttrPath::root(M::NAMES.key),
+            format!("{noun} Not Found"),
+            format!(
+                "Tenant {} has no {} {name:?}.",
+                sel.tenant_id,
+                noun.to_lowercase()
+            ),
+        );
+        Err(Fail::Reported)
+    }
+}
+
+/// The state of a list data source: the tenant, and the entries under the list attribute.
+#[derive(Serialize)]
+pub struct Listed {
+    cluster_id: i64,
+    tenant_id: i64,
+    #[serde(flatten)]
+    entries: BTreeMap<&'static str, Vec<serde_json::Value>>,
+}
+
+#[tonic::async_trait]
+impl<M: Member> OcpData for ListDataSource<M> {
+    type Config = Selector;
+    type State = Listed;
+    const TYPE_NAME: &'static str = M::NAMES.list.0;
+    const ACTION: &'static str = M::NAMES.reads[1];
+
+    fn schema(&self) -> Schema {
+        let [about, entries] = M::NAMES.list_docs;
         let entry = Type::object(
             (M::one_schema().block.attributes.into_iter())
                 .filter(|(n, _)| n != "cluster_id" && n != "tenant_id")
@@ -1094,84 +1135,36 @@ impl<M: Member + Sync + 'static> DataSource for ListDataSource<M> {
                 "tenant_id",
                 Attr::int().required().doc("OCP id of the tenant."),
             )
-            .attr(attr, Attr::list(entry).computed().doc(entries))
+            .attr(M::NAMES.list.1, Attr::list(entry).computed().doc(entries))
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(sel) = read_model::<Selector>(&req.config, &mut resp.diags) else {
-            return;
-        };
-        let (c, t) = (sel.cluster_id, sel.tenant_id);
-        match read_members::<M>(client, (c, t), None).await {
-            Ok(mut all) => {
-                all.sort_by(|a, b| a.key().cmp(b.key()));
-                // Each entry is the model without its tenant.
-                let entries: Vec<serde_json::Value> = (all.iter())
-                    .filter_map(|m| serde_json::to_value(m).ok())
-                    .map(|mut v| {
-                        if let Some(o) = v.as_object_mut() {
-                            o.retain(|k, _| k != "cluster_id" && k != "tenant_id");
-                        }
-                        v
-                    })
-                    .collect();
-                /// The state: the tenant, and the entries under the list attribute.
-                #[derive(Serialize)]
-                struct Listed<'a> {
-                    cluster_id: i64,
-                    tenant_id: i64,
-                    #[serde(flatten)]
-                    entries: BTreeMap<&'a str, Vec<serde_json::Value>>,
+    async fn read(
+        &self,
+        client: &OcpClient,
+        sel: Selector,
+        _: &mut Diagnostics,
+    ) -> Result<Listed, Fail> {
+        let mut all = read_members::<M>(client, &sel).await?;
+        all.sort_by(|a, b| a.key().1.cmp(b.key().1));
+        // Each entry is the model without its tenant.
+        let entries = (all.iter().filter_map(|m| serde_json::to_value(m).ok()))
+            .map(|mut v| {
+                if let Some(o) = v.as_object_mut() {
+                    o.retain(|k, _| k != "cluster_id" && k != "tenant_id");
                 }
-                let entries = BTreeMap::from([(M::LIST[1], entries)]);
-                let list = Listed {
-                    cluster_id: c,
-                    tenant_id: t,
-                    entries,
-                };
-                if let Some(v) = write_model(&list, &self.schema(), &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            Err(e) => report(
-                &mut resp.diags,
-                &format!("List Database {}s", M::NOUN),
-                None,
-                &e,
-            ),
-        }
+                v
+            })
+            .collect();
+        Ok(Listed {
+            cluster_id: sel.cluster_id,
+            tenant_id: sel.tenant_id,
+            entries: BTreeMap::from([(M::NAMES.list.1, entries)]),
+        })
     }
 }
 
 /// `data "ocp_db_user"`: one user of a tenant.
-pub struct DbUserDataSource;
-
-#[tonic::async_trait]
-impl DataSource for DbUserDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_db_user"
-    }
-
-    fn schema(&self) -> Schema {
-        Schema::new("Reads one database user of a tenant with its privileges.")
-            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
-            .attr("tenant_id", Attr::int().required().doc("OCP id of the tenant."))
-            .attr("username", Attr::string().required().doc("User name."))
-            .attr("create_time", Attr::string().computed().doc("When the user was created (ISO-8601 with offset)."))
-            .attr("db_privileges", Attr::set(db_priv_type()).computed().doc("Privileges on databases (MySQL mode): `{ database, privileges }`."))
-            .attr("global_privileges", Attr::set(Type::String).computed().doc("Global (MySQL) or system (Oracle) privileges, in OCP's spelling."))
-            .attr("locked", Attr::bool().computed().doc("Whether the account is locked."))
-            .attr("object_privileges", Attr::set(obj_priv_type()).computed().doc("Privileges on objects (Oracle mode): `{ object_type, schema, object_name, privileges }`."))
-            .attr("roles", Attr::set(Type::String).computed().doc("Roles granted to the user (Oracle mode)."))
-    }
-
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        read_one::<DbUserModel>(ctx, req, resp, &self.schema()).await;
-    }
-}
+pub type DbUserDataSource = OneDataSource<DbUserModel>;
 
 /// `data "ocp_db_users"`: every user of a tenant.
 pub type DbUsersDataSource = ListDataSource<DbUserModel>;
@@ -1185,109 +1178,103 @@ mod tests {
         Value::set(items.iter().map(|s| Value::string(*s)))
     }
 
-    fn db(name: Value, privs: &[&str]) -> Value {
-        Value::object([("database", name), ("privileges", set_value(privs))])
+    /// `db_privileges` of `(database, privilege)` entries; a database `?` is unknown.
+    fn dbs(entries: &[(&str, &str)]) -> Vec<(&'static str, Value)> {
+        let db = |(name, p): &(&str, &str)| {
+            let name = if *name == "?" {
+                Value::Unknown
+            } else {
+                Value::string(*name)
+            };
+            Value::object([("database", name), ("privileges", set_value(&[p]))])
+        };
+        vec![(
+            "db_privileges",
+            Value::Set(entries.iter().map(db).collect()),
+        )]
     }
 
-    fn object(ty: &str, schema: &str, name: &str, privs: &[&str]) -> Value {
-        Value::object([
-            ("object_type", Value::string(ty)),
-            ("schema", Value::string(schema)),
-            ("object_name", Value::string(name)),
-            ("privileges", set_value(privs)),
-        ])
+    /// `object_privileges` of `(type, schema, name, privilege)` entries.
+    fn objects(entries: &[[&str; 4]]) -> Vec<(&'static str, Value)> {
+        let object = |&[ty, schema, name, p]: &[&str; 4]| {
+            let s = Value::string;
+            let attrs = [
+                ("object_type", s(ty)),
+                ("schema", s(schema)),
+                ("object_name", s(name)),
+            ];
+            Value::object(attrs.into_iter().chain([("privileges", set_value(&[p]))]))
+        };
+        vec![(
+            "object_privileges",
+            Value::Set(entries.iter().map(object).collect()),
+        )]
     }
 
-    /// The paths of the errors validation reports for a user with these attributes.
+    /// The paths and details of the errors validation reports for a user with these attributes.
     fn errors(attrs: Vec<(&str, Value)>) -> Vec<(String, String)> {
         let mut d = Diagnostics::new();
-        DbUserResource.validate(&Value::object(attrs), &mut d);
+        DbUserResource::default().validate(&Value::object(attrs), &mut d);
+        let path = |x: &crate::framework::diag::Diagnostic| x.path.as_ref().map(|p| p.to_string());
         d.0.iter()
-            .map(|x| {
-                (
-                    x.path.as_ref().map(|p| p.to_string()).unwrap_or_default(),
-                    x.detail.clone(),
-                )
-            })
+            .map(|x| (path(x).unwrap_or_default(), x.detail.clone()))
             .collect()
     }
 
     #[test]
     fn each_database_object_and_role_is_named_once() {
-        let s = Value::string;
         /// (case name, attributes of the user, paths of the expected errors)
-        type Case = (&'static str, Vec<(&'static str, Value)>, Vec<&'static str>);
+        type Case = (
+            &'static str,
+            Vec<(&'static str, Value)>,
+            &'static [&'static str],
+        );
         let cases: Vec<Case> = vec![
             (
                 "distinct databases",
-                vec![(
-                    "db_privileges",
-                    Value::Set(vec![db(s("a"), &["SELECT"]), db(s("b"), &["SELECT"])]),
-                )],
-                vec![],
+                dbs(&[("a", "SELECT"), ("b", "SELECT")]),
+                &[],
             ),
             (
                 "one database twice",
-                vec![(
-                    "db_privileges",
-                    Value::Set(vec![
-                        db(s("app"), &["SELECT"]),
-                        db(s("b"), &["SELECT"]),
-                        db(s("app"), &["INSERT"]),
-                    ]),
-                )],
-                vec!["db_privileges[2].database"],
+                dbs(&[("app", "SELECT"), ("b", "SELECT"), ("app", "INSERT")]),
+                &["db_privileges[2].database"],
             ),
             (
                 "MySQL database names are case-sensitive",
-                vec![(
-                    "db_privileges",
-                    Value::Set(vec![db(s("app"), &["SELECT"]), db(s("APP"), &["INSERT"])]),
-                )],
-                vec![],
+                dbs(&[("app", "SELECT"), ("APP", "INSERT")]),
+                &[],
             ),
             (
                 "an unknown database is checked later",
-                vec![(
-                    "db_privileges",
-                    Value::Set(vec![
-                        db(s("app"), &["SELECT"]),
-                        db(Value::Unknown, &["INSERT"]),
-                    ]),
-                )],
-                vec![],
+                dbs(&[("app", "SELECT"), ("?", "INSERT")]),
+                &[],
             ),
             (
                 "an unknown list is checked later",
                 vec![("db_privileges", Value::Unknown)],
-                vec![],
+                &[],
             ),
             (
                 "an object spelled in another case",
-                vec![(
-                    "object_privileges",
-                    Value::Set(vec![
-                        object("TABLE", "APP", "ORDERS", &["SELECT"]),
-                        object("table", "app", "orders", &["INSERT"]),
-                    ]),
-                )],
-                vec!["object_privileges[1].object_name"],
+                objects(&[
+                    ["TABLE", "APP", "ORDERS", "SELECT"],
+                    ["table", "app", "orders", "INSERT"],
+                ]),
+                &["object_privileges[1].object_name"],
             ),
             (
                 "same name, other type",
-                vec![(
-                    "object_privileges",
-                    Value::Set(vec![
-                        object("TABLE", "APP", "ORDERS", &["SELECT"]),
-                        object("VIEW", "APP", "ORDERS", &["SELECT"]),
-                    ]),
-                )],
-                vec![],
+                objects(&[
+                    ["TABLE", "APP", "ORDERS", "SELECT"],
+                    ["VIEW", "APP", "ORDERS", "SELECT"],
+                ]),
+                &[],
             ),
             (
                 "a role in two spellings",
                 vec![("roles", set_value(&["connect", "CONNECT", "RESOURCE"]))],
-                vec!["roles"],
+                &["roles"],
             ),
         ];
         for (name, attrs, want) in cases {
@@ -1299,13 +1286,7 @@ mod tests {
 
     #[test]
     fn a_duplicate_names_both_entries_and_the_merged_entry() {
-        let got = errors(vec![(
-            "db_privileges",
-            Value::Set(vec![
-                db(Value::string("app"), &["SELECT"]),
-                db(Value::string("app"), &["INSERT"]),
-            ]),
-        )]);
+        let got = errors(dbs(&[("app", "SELECT"), ("app", "INSERT")]));
         let detail = &got[0].1;
         assert!(
             detail.contains("db_privileges[0].database and db_privileges[1].database"),
@@ -1315,18 +1296,15 @@ mod tests {
             detail.contains(r#"{ database = "app", privileges = ["INSERT", "SELECT"] }"#),
             "{detail}"
         );
-        let got = errors(vec![(
-            "object_privileges",
-            Value::Set(vec![
-                object("TABLE", "APP", "ORDERS", &["SELECT"]),
-                object("TABLE", "app", "Orders", &["INSERT"]),
-            ]),
-        )]);
-        assert!(got[0].1.contains("TABLE APP.ORDERS"), "{}", got[0].1);
+        let got = errors(objects(&[
+            ["TABLE", "APP", "ORDERS", "SELECT"],
+            ["TABLE", "app", "Orders", "INSERT"],
+        ]));
+        let detail = &got[0].1;
+        assert!(detail.contains("TABLE APP.ORDERS"), "{detail}");
         assert!(
-            got[0].1.contains("object_privileges[0].object_name"),
-            "{}",
-            got[0].1
+            detail.contains("object_privileges[0].object_name"),
+            "{detail}"
         );
     }
 }

@@ -20,12 +20,12 @@ use crate::client::api::compute::{AddHost, Host, HostFilter};
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::plan::keep_computed;
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
-use crate::framework::{
-    read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
-};
+use crate::framework::{read_model, Attr, Diagnostics, PlanRequest, PlanResponse, Schema};
 use crate::lifecycle::pending::Private;
-use crate::lifecycle::{poll, Born, Call, Fail, ImportError, OcpData, OcpObject, Polled};
-use crate::value::{Known, Type, Value};
+use crate::lifecycle::{
+    poll, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject, Polled,
+};
+use crate::value::{Known, Value};
 
 use super::{refuse_existing, report};
 
@@ -37,16 +37,13 @@ const DEFAULT_KIND: &str = "DEDICATED_PHYSICAL_MACHINE";
 const DEFAULT_SSH_PORT: i64 = 22;
 /// The private-state key of the credential this resource made (and so owns).
 const OWNED_CREDENTIAL: &str = "credential_id";
-/// OCP's request fields of the add-host call and the attributes they come from.
-const FIELDS: &[(&str, &str)] = &[
-    ("innerIpAddress", "ip"),
-    ("sshPort", "ssh_port"),
-    ("kind", "kind"),
-    ("idcId", "idc_id"),
-    ("typeId", "host_type_id"),
-    ("alias", "alias"),
-    ("description", "description"),
-];
+/// How `data "ocp_host"` and an import id choose a host: by OCP id or by IP address.
+const HOSTS: Chooser = Chooser {
+    noun: "Host",
+    type_name: "ocp_host",
+    key: "ip",
+    list: "ocp_hosts",
+};
 
 /// Whether `s` is a dotted-decimal IPv4 address without leading zeros.
 fn valid_ipv4(s: &str) -> bool {
@@ -176,7 +173,16 @@ impl OcpObject for HostResource {
     type Model = HostModel;
     const TYPE_NAME: &'static str = "ocp_host";
     const NOUN: &'static str = "Host";
-    const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
+    /// OCP's request fields of the add-host call and the attributes they come from.
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("innerIpAddress", "ip"),
+        ("sshPort", "ssh_port"),
+        ("kind", "kind"),
+        ("idcId", "idc_id"),
+        ("typeId", "host_type_id"),
+        ("alias", "alias"),
+        ("description", "description"),
+    ];
 
     fn schema(&self) -> Schema {
         Schema::new("A host (server) registered in OCP, on which OCP can deploy OBServers. Terraform stores the SSH user name and password in a new OCP credential, then adds the host, which runs an OCP `Add host` task that Terraform waits on. OCP has no call to modify a host, so changing where or what the host is replaces it.")
@@ -369,14 +375,11 @@ impl OcpObject for HostResource {
 
     async fn import(&self, client: Option<&OcpClient>, id: &str) -> Result<HostModel, ImportError> {
         let client = client.ok_or(ImportError::NoClient)?;
-        let found = if let Ok(n) = id.parse::<i64>() {
-            client.find_host(n).await?
-        } else if valid_ipv4(id) {
-            client.find_host_by_ip(id).await?
-        } else {
+        let choice = Choice::of_import_id(id);
+        if matches!(&choice, Choice::Key(ip) if !valid_ipv4(ip)) {
             return Err(ImportError::Invalid(format!("Expected \"<host_id>\" (e.g. \"1003004\") or \"<ip>\" (e.g. \"172.16.0.14\"), got {id:?}.")));
-        };
-        match found {
+        }
+        match find_host(client, &choice).await? {
             Some(h) => Ok(HostModel {
                 id: Some(h.id),
                 ..HostModel::default()
@@ -388,52 +391,11 @@ impl OcpObject for HostResource {
     }
 }
 
-/// The attributes of `data "ocp_host"` (besides `id` and `ip`), with their types and docs.
-const HOST_FIELDS: &[(&str, &str)] = &[
-    ("name", "Display name: the alias, else the IP address."),
-    ("alias", "Alias given when the host was added."),
-    ("description", "Free-text description."),
-    ("status", "Host status, such as `NEW` or `ONLINE`."),
-    ("ssh_port", "SSH port."),
-    (
-        "kind",
-        "Kind of host: `DEDICATED_PHYSICAL_MACHINE` or `DEDICATED_CONTAINER`.",
-    ),
-    ("idc_id", "OCP id of the host's IDC."),
-    ("idc_name", "Name of the host's IDC."),
-    ("region_id", "OCP id of the region of the host's IDC."),
-    ("region_name", "Name of the region of the host's IDC."),
-    ("host_type_id", "OCP id of the host type."),
-    ("host_type_name", "Name of the host type."),
-    (
-        "credential_id",
-        "OCP id of the SSH credential the host was added with.",
-    ),
-    (
-        "cluster_id",
-        "OCP id of the cluster whose OBServer runs on the host; null when the host is free.",
-    ),
-    ("cluster_name", "Name of that cluster."),
-    (
-        "free",
-        "Whether the host is free to deploy (no OBServer runs on it).",
-    ),
-    ("architecture", "CPU architecture, such as `x86_64`."),
-    ("operating_system", "Operating system."),
-    ("cpu_count", "CPU cores."),
-    ("memory_size_gb", "Memory in GB."),
-    (
-        "create_time",
-        "When OCP added the host (ISO-8601 with offset).",
-    ),
-];
-
-fn field_type(name: &str) -> Type {
-    match name {
-        "ssh_port" | "idc_id" | "region_id" | "host_type_id" | "credential_id" | "cluster_id"
-        | "cpu_count" | "memory_size_gb" => Type::Number,
-        "free" => Type::Bool,
-        _ => Type::String,
+/// The host `choice` names, by OCP id or IP address.
+async fn find_host(client: &OcpClient, choice: &Choice) -> Result<Option<Host>, ClientError> {
+    match choice {
+        Choice::Id(id) => client.find_host(*id).await,
+        Choice::Key(ip) => client.find_host_by_ip(ip).await,
     }
 }
 
@@ -542,36 +504,35 @@ impl OcpData for HostDataSource {
     const ACTION: &'static str = "Read Host";
 
     fn schema(&self) -> Schema {
-        let mut s =
-            Schema::new("Reads one host registered in OCP, found by `id` or by `ip`.")
-                .attr(
-                    "id",
-                    Attr::int()
-                        .optional()
-                        .computed()
-                        .doc("OCP id of the host. Set `id` or `ip`."),
-                )
-                .attr(
-                    "ip",
-                    Attr::string().optional().computed().validate(ipv4()).doc(
-                        "Inner IPv4 address of the host (`innerIpAddress`). Set `id` or `ip`.",
-                    ),
-                );
-        for (name, doc) in HOST_FIELDS {
-            s = s.attr(name, Attr::of(field_type(name)).computed().doc(*doc));
-        }
-        s
+        Schema::new("Reads one host registered in OCP, found by `id` or by `ip`.")
+            .attr("id", Attr::int().optional().computed().doc("OCP id of the host. Set `id` or `ip`."))
+            .attr("ip", Attr::string().optional().computed().validate(ipv4()).doc("Inner IPv4 address of the host (`innerIpAddress`). Set `id` or `ip`."))
+            .attr("name", Attr::string().computed().doc("Display name: the alias, else the IP address."))
+            .attr("alias", Attr::string().computed().doc("Alias given when the host was added."))
+            .attr("description", Attr::string().computed().doc("Free-text description."))
+            .attr("status", Attr::string().computed().doc("Host status, such as `NEW` or `ONLINE`."))
+            .attr("ssh_port", Attr::int().computed().doc("SSH port."))
+            .attr("kind", Attr::string().computed().doc("Kind of host: `DEDICATED_PHYSICAL_MACHINE` or `DEDICATED_CONTAINER`."))
+            .attr("idc_id", Attr::int().computed().doc("OCP id of the host's IDC."))
+            .attr("idc_name", Attr::string().computed().doc("Name of the host's IDC."))
+            .attr("region_id", Attr::int().computed().doc("OCP id of the region of the host's IDC."))
+            .attr("region_name", Attr::string().computed().doc("Name of the region of the host's IDC."))
+            .attr("host_type_id", Attr::int().computed().doc("OCP id of the host type."))
+            .attr("host_type_name", Attr::string().computed().doc("Name of the host type."))
+            .attr("credential_id", Attr::int().computed().doc("OCP id of the SSH credential the host was added with."))
+            .attr("cluster_id", Attr::int().computed().doc("OCP id of the cluster whose OBServer runs on the host; null when the host is free."))
+            .attr("cluster_name", Attr::string().computed().doc("Name of that cluster."))
+            .attr("free", Attr::bool().computed().doc("Whether the host is free to deploy (no OBServer runs on it)."))
+            .attr("architecture", Attr::string().computed().doc("CPU architecture, such as `x86_64`."))
+            .attr("operating_system", Attr::string().computed().doc("Operating system."))
+            .attr("cpu_count", Attr::int().computed().doc("CPU cores."))
+            .attr("memory_size_gb", Attr::int().computed().doc("Memory in GB."))
+            .attr("create_time", Attr::string().computed().doc("When OCP added the host (ISO-8601 with offset)."))
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let Some(s) = read_model::<Selector>(config, diags) else {
-            return;
-        };
-        if s.id.is_none() && s.ip.is_none() {
-            diags.error(
-                "Missing Host Selector",
-                "Set `id` or `ip` in data \"ocp_host\" to choose the host to read.",
-            );
+        if let Some(s) = read_model::<Selector>(config, diags) {
+            HOSTS.validate(&s.id, &s.ip, diags);
         }
     }
 
@@ -581,19 +542,11 @@ impl OcpData for HostDataSource {
         s: Selector,
         diags: &mut Diagnostics,
     ) -> Result<HostInfo, Fail> {
-        let (found, path) = match (s.id.and_then(Known::known), s.ip.and_then(Known::known)) {
-            (Some(id), _) => (client.find_host(id).await?, "id"),
-            (None, Some(ip)) => (client.find_host_by_ip(&ip).await?, "ip"),
-            (None, None) => return Err(Fail::Reported),
+        let Some(choice) = HOSTS.choice(s.id, s.ip) else {
+            return Err(Fail::Reported);
         };
-        found.map(HostInfo::from).ok_or_else(|| {
-            diags.attr_error(
-                AttrPath::root(path),
-                "Host Not Found",
-                format!("OCP has no host with that {path}; `data \"ocp_hosts\"` lists them."),
-            );
-            Fail::Reported
-        })
+        let found = find_host(client, &choice).await?;
+        Ok(HOSTS.found(found, &choice, diags)?.into())
     }
 }
 
@@ -652,7 +605,7 @@ impl OcpData for HostsDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::write_model;
+    use crate::framework::{write_model, AttrPath};
 
     #[test]
     fn ipv4_addresses_follow_ocps_rule() {
@@ -731,18 +684,19 @@ mod tests {
             trace_id: None,
         };
         let attr = |m: &str| HostResource.attr_of(&e(m), &HostModel::default());
-        assert_eq!(
-            attr("invalid idcId: IDC 42 does not exist"),
-            Some(AttrPath::root("idc_id"))
-        );
-        assert_eq!(
-            attr("invalid typeId: host type 42 does not exist"),
-            Some(AttrPath::root("host_type_id"))
-        );
-        assert_eq!(
-            attr("invalid hostBasicDataList[0].innerIpAddress: 10.0.0.256"),
-            Some(AttrPath::root("ip"))
-        );
+        for (message, want) in [
+            ("invalid idcId: IDC 42 does not exist", "idc_id"),
+            (
+                "invalid typeId: host type 42 does not exist",
+                "host_type_id",
+            ),
+            (
+                "invalid hostBasicDataList[0].innerIpAddress: 10.0.0.256",
+                "ip",
+            ),
+        ] {
+            assert_eq!(attr(message), Some(AttrPath::root(want)), "{message}");
+        }
         assert_eq!(attr("something else"), None);
     }
 

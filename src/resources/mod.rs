@@ -37,8 +37,8 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
     vec![
         Arc::new(Managed(tenant::TenantResource)),
         Arc::new(Managed(database::DatabaseResource)),
-        Arc::new(Managed(db_user::DbUserResource)),
-        Arc::new(Managed(db_role::DbRoleResource)),
+        Arc::new(Managed(db_user::DbUserResource::default())),
+        Arc::new(Managed(db_role::DbRoleResource::default())),
         Arc::new(Managed(db_grant::DbGrantResource)),
         Arc::new(Managed(backup::BackupPolicyResource)),
         Arc::new(Managed(
@@ -66,11 +66,11 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(Data(tenant::TenantsDataSource)),
         Arc::new(Data(database::DatabaseDataSource)),
         Arc::new(Data(database::DatabasesDataSource)),
-        Arc::new(restore::RestoreTasksDataSource),
-        Arc::new(db_user::DbUserDataSource),
-        Arc::new(db_user::DbUsersDataSource::default()),
-        Arc::new(db_role::DbRoleDataSource),
-        Arc::new(db_role::DbRolesDataSource::default()),
+        Arc::new(Data(db_user::DbUserDataSource::default())),
+        Arc::new(Data(db_user::DbUsersDataSource::default())),
+        Arc::new(Data(db_role::DbRoleDataSource::default())),
+        Arc::new(Data(db_role::DbRolesDataSource::default())),
+        Arc::new(Data(restore::RestoreTasksDataSource)),
         Arc::new(Data(backup::BackupPolicyDataSource)),
         Arc::new(Data(backup::BackupTasksDataSource)),
         Arc::new(Data(
@@ -95,8 +95,8 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(Data(host::HostsDataSource)),
         Arc::new(Data(obproxy::ObproxyClusterDataSource)),
         Arc::new(Data(obproxy::ObproxyClustersDataSource)),
-        Arc::new(Data(parameters::ClusterParametersDataSource)),
-        Arc::new(Data(parameters::TenantParametersDataSource)),
+        Arc::new(Data(parameters::ClusterParametersDataSource::default())),
+        Arc::new(Data(parameters::TenantParametersDataSource::default())),
         Arc::new(Data(unit_specs::UnitSpecsDataSource)),
     ]
 }
@@ -226,4 +226,56 @@ pub fn tenant_attrs(s: crate::framework::Schema, what: &str) -> crate::framework
             "OCP id of the tenant, e.g. `ocp_tenant.app.id`. Changing it replaces the {what}."
         )),
     )
+}
+
+/// OCP's rejection of a request (HTTP 400 `ILLEGAL_ARGUMENT` with `message`), worded as the
+/// simulator words it: the one stand-in the resources' unit tests use for an OCP refusal.
+#[cfg(test)]
+pub(crate) fn rejected(message: &str) -> crate::client::ClientError {
+    crate::client::ClientError::Api {
+        method: "POST",
+        path: "/x".into(),
+        http_status: 400,
+        code: Some("ILLEGAL_ARGUMENT".into()),
+        message: message.into(),
+        trace_id: None,
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn a_rejection_names_the_field_of_its_message() {
+    let e = rejected("invalid zones[0].name: taken");
+    assert_eq!(e.field().map(|f| f.leaf().to_string()), Some("name".into()));
+    assert!(e.summary_detail().1.contains("ILLEGAL_ARGUMENT"));
+}
+/// The required `cluster_id` and `tenant_id` attributes a data source of objects in one tenant
+/// starts with (the data-source side of [`tenant_attrs`]).
+pub fn tenant_selector(s: crate::framework::Schema) -> crate::framework::Schema {
+    use crate::framework::Attr;
+    s.attr(
+        "cluster_id",
+        Attr::int()
+            .required()
+            .doc("OCP id of the cluster that hosts the tenant."),
+    )
+    .attr(
+        "tenant_id",
+        Attr::int().required().doc("OCP id of the tenant."),
+    )
+}
+
+#[cfg(test)]
+mod tenant_selector_tests {
+    use crate::framework::Schema;
+
+    #[test]
+    fn a_tenant_selector_requires_the_cluster_and_the_tenant() {
+        let s = super::tenant_selector(Schema::new("x"));
+        for name in ["cluster_id", "tenant_id"] {
+            let a = s.block.attribute(name).unwrap();
+            assert!(a.required && !a.computed && !a.requires_replace, "{name}");
+            assert!(!a.description.is_empty(), "{name}");
+        }
+    }
 }

@@ -9,9 +9,10 @@
 //! blocks (OceanBase clusters linked and unlinked) and `parameters`. OCP documents no call that
 //! changes the name, version, ports, work mode or passwords of a cluster: those replace it.
 //!
-//! `parameters` is a map of managed keys only (a key not in the map is OCP's business);
-//! removing a key sets the parameter back to the default OCP reports; values are compared as
-//! OCP normalises them ([`same_value`]), so the user's spelling stays.
+//! `parameters` follows the rules of every `parameters` map (`super::parameters`, as
+//! [`Owner::Obproxy`]): only the keys listed are managed; removing a key sets the parameter
+//! back to the default OCP reports; values are compared as OCP normalises them (booleans in
+//! any case), so the user's spelling stays.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -19,7 +20,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::obproxy::{
-    CreateObproxyCluster, InstallObproxy, NameValue, ObLink, Obproxy, ObproxyCluster,
+    CreateObproxyCluster, InstallObproxy, NameValue, ObLink, ObproxyCluster,
 };
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{NotBlank, OneOf};
@@ -27,10 +28,13 @@ use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::{
-    attr_by_field, report, value_over, wait, Born, Call, Fail, ImportError, OcpData, OcpObject,
+    attr_by_field, import_by_id_or_name, replan, report, wait, Born, Call, Choice, Chooser, Fail,
+    ImportError, OcpData, OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
+use super::compute::Selector;
+use super::parameters::{self, Owner, Params};
 use super::refuse_existing;
 use super::unique::{refuse_duplicates, Keyed};
 
@@ -75,7 +79,7 @@ pub struct ObproxyModel {
     work_mode: Option<String>,
     proxysys_password: Option<String>,
     proxyro_password: Option<String>,
-    parameters: Option<BTreeMap<String, String>>,
+    parameters: Option<Params>,
     status: Option<String>,
     proxies: Option<Vec<ProxyEntry>>,
     #[serde(default)]
@@ -113,17 +117,6 @@ fn known<T>(v: &Option<Known<T>>) -> Option<&T> {
     v.as_ref().and_then(Known::as_known)
 }
 
-/// Whether two parameter values mean the same to OCP: equal after trimming, booleans in any
-/// case (OCP stores them lower-case).
-pub fn same_value(a: &str, b: &str) -> bool {
-    let (a, b) = (a.trim(), b.trim());
-    a == b || (is_bool(a) && a.eq_ignore_ascii_case(b))
-}
-
-fn is_bool(s: &str) -> bool {
-    s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false")
-}
-
 /// The connection string of a linked cluster: `obclient -h<ip> -P<port> -u<user>@<tenant>#<cluster> -p`
 /// (the OceanBase client's form; the password is never part of it). The endpoint is the
 /// cluster's access address when OCP reports one, else the first OBProxy in `hosts` order.
@@ -148,6 +141,17 @@ fn in_my_order(have: Vec<i64>, mine: &[i64]) -> Vec<i64> {
     }
 }
 
+/// Where `x` stands in `order`; what is not in it comes last.
+fn rank(order: &[i64], x: Option<i64>) -> usize {
+    x.and_then(|x| order.iter().position(|o| *o == x))
+        .unwrap_or(usize::MAX)
+}
+
+/// The entries of `a` that `b` does not have.
+fn without(a: &[i64], b: &[i64]) -> Vec<i64> {
+    a.iter().filter(|x| !b.contains(x)).copied().collect()
+}
+
 /// Names and OCP ids of the OceanBase clusters, to turn OCP's links (by name) into `cluster_id`s.
 async fn cluster_ids(client: &OcpClient) -> Result<BTreeMap<String, i64>, ClientError> {
     Ok(client
@@ -164,33 +168,23 @@ impl ObproxyModel {
     fn from_ocp(
         c: &ObproxyCluster,
         ids: &BTreeMap<String, i64>,
-        params: Option<BTreeMap<String, String>>,
+        params: Option<Params>,
         base: &ObproxyModel,
     ) -> ObproxyModel {
         let have: Vec<i64> = c.obproxies.iter().filter_map(|p| p.host_id).collect();
         let hosts = in_my_order(have, &base.hosts);
-        let mut proxies: Vec<&Obproxy> = c.obproxies.iter().collect();
-        proxies.sort_by_key(|p| {
-            p.host_id
-                .and_then(|h| hosts.iter().position(|x| *x == h))
-                .unwrap_or(usize::MAX)
-        });
-        let first = proxies.first();
+        let mut proxies: Vec<_> = c.obproxies.iter().collect();
+        proxies.sort_by_key(|p| rank(&hosts, p.host_id));
+        let first = proxies.first().copied();
         let endpoint = match (&c.address, c.port) {
             (Some(a), Some(p)) if !a.is_empty() => Some((a.clone(), p)),
             _ => first.and_then(|p| Some((p.ip.clone()?, p.sql_port?))),
         };
-        let mut links: Vec<LinkBlock> = Vec::new();
-        let known_link = |l: &ObLink| -> Option<i64> {
-            ids.get(&l.cluster_name).copied().or_else(|| {
-                (base.ob_link.iter())
-                    .find(|b| b.cluster_name.as_deref() == Some(l.cluster_name.as_str()))
-                    .map(|b| b.cluster_id)
-            })
-        };
         let mut ocp: Vec<(i64, &ObLink)> = Vec::new();
         for l in &c.ob_links {
-            match known_link(l) {
+            let named = |b: &&LinkBlock| b.cluster_name.as_deref() == Some(l.cluster_name.as_str());
+            let id = ids.get(&l.cluster_name).copied();
+            match id.or_else(|| base.ob_link.iter().find(named).map(|b| b.cluster_id)) {
                 Some(id) => ocp.push((id, l)),
                 None => log::warn!(
                     "OBProxy cluster {}: linked OceanBase cluster {:?} is not known to OCP; it is left out of ob_link",
@@ -200,19 +194,14 @@ impl ObproxyModel {
             }
         }
         // The user's order first, then what else OCP has (all of them after an import).
-        let order = |id: i64| {
-            base.ob_link
-                .iter()
-                .position(|b| b.cluster_id == id)
-                .unwrap_or(usize::MAX)
-        };
-        ocp.sort_by_key(|(id, _)| order(*id));
-        for (id, l) in ocp {
+        let configured: Vec<i64> = base.ob_link.iter().map(|b| b.cluster_id).collect();
+        ocp.sort_by_key(|(id, _)| rank(&configured, Some(*id)));
+        let link = |(id, l): (i64, &ObLink)| {
             let mine = base.ob_link.iter().find(|b| b.cluster_id == id);
             let connect_as = mine
                 .and_then(|b| b.connect_as.clone())
                 .unwrap_or_else(|| CONNECT_AS.to_string());
-            links.push(LinkBlock {
+            LinkBlock {
                 cluster_id: id,
                 username: Some(l.username.clone())
                     .filter(|u| !u.is_empty())
@@ -224,74 +213,63 @@ impl ObproxyModel {
                 ),
                 connect_as: Some(connect_as),
                 cluster_name: Some(l.cluster_name.clone()),
-            });
-        }
-        let p0 = first.copied();
+            }
+        };
+        let proxy = |p: &&crate::client::api::obproxy::Obproxy| ProxyEntry {
+            host_id: p.host_id,
+            ip: p.ip.clone(),
+            sql_port: p.sql_port,
+            status: p.status.clone(),
+        };
         ObproxyModel {
             id: Some(c.id),
             name: c.name.clone(),
             hosts,
             version: base.version.clone(),
-            sql_port: p0.and_then(|p| p.sql_port).or(base.sql_port),
-            exporter_port: p0.and_then(|p| p.exporter_port).or(base.exporter_port),
-            rpc_port: p0.and_then(|p| p.rpc_port).or(base.rpc_port),
+            sql_port: first.and_then(|p| p.sql_port).or(base.sql_port),
+            exporter_port: first.and_then(|p| p.exporter_port).or(base.exporter_port),
+            rpc_port: first.and_then(|p| p.rpc_port).or(base.rpc_port),
             work_mode: c.work_mode.clone().or_else(|| base.work_mode.clone()),
             proxysys_password: base.proxysys_password.clone(),
             proxyro_password: base.proxyro_password.clone(),
             parameters: params,
             status: c.status.clone().or_else(|| base.status.clone()),
-            proxies: Some(
-                proxies
-                    .iter()
-                    .map(|p| ProxyEntry {
-                        host_id: p.host_id,
-                        ip: p.ip.clone(),
-                        sql_port: p.sql_port,
-                        status: p.status.clone(),
-                    })
-                    .collect(),
-            ),
-            ob_link: links,
+            proxies: Some(proxies.iter().map(proxy).collect()),
+            ob_link: ocp.into_iter().map(link).collect(),
+        }
+    }
+
+    /// Where OCP installs the OBProxies of this model on `hosts`.
+    fn install(&self, hosts: Vec<i64>) -> InstallObproxy {
+        InstallObproxy {
+            host_ids: hosts,
+            sql_port: self.sql_port.unwrap_or(2883),
+            exporter_port: self.exporter_port.unwrap_or(2884),
+            rpc_port: self.rpc_port,
+            version: self.version.clone().unwrap_or_default(),
         }
     }
 }
 
-/// The managed parameters (the keys of `mine`) as OCP has them, in the user's spelling when
-/// OCP's value means the same. A key OCP does not report is left out (a change to plan).
-async fn managed_parameters(
-    client: &OcpClient,
-    id: i64,
-    mine: Option<&BTreeMap<String, String>>,
-) -> Result<Option<BTreeMap<String, String>>, ClientError> {
-    let Some(mine) = mine else {
-        return Ok(None);
-    };
-    if mine.is_empty() {
-        return Ok(Some(BTreeMap::new()));
-    }
-    let have = client.list_obproxy_parameters(id).await?;
-    Ok(Some(
-        mine.iter()
-            .filter_map(|(k, v)| {
-                let ocp = have.iter().find(|p| p.name == *k)?.value.clone()?;
-                Some((k.clone(), if same_value(&ocp, v) { v.clone() } else { ocp }))
-            })
-            .collect(),
-    ))
+/// Reports OCP's refusal of the update's step `call.action` (e.g. "Add OBProxies") on `path`.
+fn refused(call: &mut Call<'_>, path: Option<AttrPath>, e: &ClientError) -> Fail {
+    report(call.diags, &call.action, path, e);
+    Fail::Reported
 }
 
-/// Reads the cluster `id` as the model over `base`.
-async fn observe(
-    client: &OcpClient,
-    id: i64,
-    base: &ObproxyModel,
-) -> Result<Option<ObproxyModel>, ClientError> {
-    let Some(c) = client.find_obproxy_cluster(id).await? else {
-        return Ok(None);
-    };
-    let ids = cluster_ids(client).await?;
-    let params = managed_parameters(client, id, base.parameters.as_ref()).await?;
-    Ok(Some(ObproxyModel::from_ocp(&c, &ids, params, base)))
+/// Refuses two entries with one value: "<first> and <second> <is> <value><then>".
+fn refuse_twice(
+    diags: &mut Diagnostics,
+    summary: &str,
+    entries: Vec<(AttrPath, Option<i64>)>,
+    (is, then): (&str, &str),
+) {
+    let keyed: Vec<Keyed<i64>> = (entries.into_iter())
+        .map(|(path, key)| Keyed { path, key })
+        .collect();
+    refuse_duplicates(&keyed, summary, diags, |d| {
+        format!("{} and {} {is} {}{then}", d.first.1, d.second.1, d.key)
+    });
 }
 
 /// The links of `plan` as OCP's body takes them (by cluster name and OceanBase's cluster id),
@@ -322,7 +300,7 @@ async fn links_of(call: &mut Call<'_>, links: &[(usize, &LinkBlock)]) -> Result<
 }
 
 /// The attribute an OCP field names: `hostIds[j]` → `hosts[hosts_at[j]]`, `obLinks[i]` →
-/// `ob_link[links_at[i]].cluster_id`, else by [`FIELDS`].
+/// `ob_link[links_at[i]].cluster_id`, else by the resource's `FIELDS`.
 fn attr_at(err: &ClientError, hosts_at: &[usize], links_at: &[usize]) -> Option<AttrPath> {
     let f = err.field()?;
     if let Some(j) = f.index_of("hostIds") {
@@ -342,24 +320,8 @@ fn attr_at(err: &ClientError, hosts_at: &[usize], links_at: &[usize]) -> Option<
             return Some(AttrPath::root("ob_link").index(i).attr(attr));
         }
     }
-    attr_by_field(err, FIELDS)
+    attr_by_field(err, ObproxyClusterResource::FIELDS)
 }
-
-/// OCP's request fields and the attributes they come from.
-const FIELDS: &[(&str, &str)] = &[
-    ("name", "name"),
-    ("hostIds", "hosts"),
-    ("sqlPort", "sql_port"),
-    ("exporterPort", "exporter_port"),
-    ("exportPort", "exporter_port"),
-    ("rpcPort", "rpc_port"),
-    ("version", "version"),
-    ("workMode", "work_mode"),
-    ("obLinks", "ob_link"),
-    ("parameters", "parameters"),
-    ("password", "proxysys_password"),
-    ("proxyroPassword", "proxyro_password"),
-];
 
 fn link_block() -> Block {
     Block::new("An OceanBase cluster the OBProxies serve (OCP's `obLinks`). Linked and unlinked in place.")
@@ -384,6 +346,21 @@ impl OcpObject for ObproxyClusterResource {
     type Model = ObproxyModel;
     const TYPE_NAME: &'static str = "ocp_obproxy_cluster";
     const NOUN: &'static str = "OBProxy Cluster";
+    /// OCP's request fields and the attributes they come from.
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("hostIds", "hosts"),
+        ("sqlPort", "sql_port"),
+        ("exporterPort", "exporter_port"),
+        ("exportPort", "exporter_port"),
+        ("rpcPort", "rpc_port"),
+        ("version", "version"),
+        ("workMode", "work_mode"),
+        ("obLinks", "ob_link"),
+        ("parameters", "parameters"),
+        ("password", "proxysys_password"),
+        ("proxyroPassword", "proxyro_password"),
+    ];
 
     fn schema(&self) -> Schema {
         Schema::new("An OBProxy cluster: OBProxies on hosts OCP knows, serving the OceanBase clusters of its `ob_link` blocks. Applications connect to the OBProxies (see `connection_string`). Creation and deletion are OCP tasks Terraform waits on.")
@@ -416,62 +393,53 @@ impl OcpObject for ObproxyClusterResource {
                     "An OBProxy cluster needs at least one host.",
                 );
             }
-            let keyed: Vec<Keyed<i64>> = (hosts.iter().enumerate())
-                .map(|(j, h)| Keyed {
-                    path: AttrPath::root("hosts").index(j),
-                    key: known(h).copied(),
-                })
-                .collect();
-            refuse_duplicates(&keyed, "Host Used Twice", diags, |d| {
-                format!(
-                    "{} and {} both name host {}; a host runs one OBProxy. Remove one of them.",
-                    d.first.1, d.second.1, d.key
-                )
-            });
+            let at = |(j, h)| (AttrPath::root("hosts").index(j), known(h).copied());
+            let words = (
+                "both name host",
+                "; a host runs one OBProxy. Remove one of them.",
+            );
+            refuse_twice(
+                diags,
+                "Host Used Twice",
+                hosts.iter().enumerate().map(at).collect(),
+                words,
+            );
         }
         let links = c.ob_link.and_then(Known::known).unwrap_or_default();
-        let keyed: Vec<Keyed<i64>> = (links.iter().enumerate())
-            .map(|(i, l)| Keyed {
-                path: AttrPath::root("ob_link").index(i).attr("cluster_id"),
-                key: known(&l.cluster_id).copied(),
-            })
-            .collect();
-        refuse_duplicates(&keyed, "Cluster Linked Twice", diags, |d| {
-            format!(
-                "{} and {} both link cluster {}; link a cluster once.",
-                d.first.1, d.second.1, d.key
-            )
-        });
+        let at = |(i, l): (usize, &LinkPlan)| {
+            let path = AttrPath::root("ob_link").index(i).attr("cluster_id");
+            (path, known(&l.cluster_id).copied())
+        };
+        let words = ("both link cluster", "; link a cluster once.");
+        refuse_twice(
+            diags,
+            "Cluster Linked Twice",
+            links.iter().enumerate().map(at).collect(),
+            words,
+        );
         if known(&c.work_mode).map(String::as_str) == Some("RS_LIST") && links.len() > 1 {
             diags.attr_error(AttrPath::root("ob_link"), "Too Many Linked Clusters", "In `RS_LIST` mode an OBProxy cluster serves exactly one OceanBase cluster; use `CONFIG_URL` to link more.");
         }
         let ports = [
-            ("sql_port", &c.sql_port),
-            ("exporter_port", &c.exporter_port),
-            ("rpc_port", &c.rpc_port),
+            ("sql_port", known(&c.sql_port)),
+            ("exporter_port", known(&c.exporter_port)),
+            ("rpc_port", known(&c.rpc_port)),
         ];
-        let keyed: Vec<Keyed<i64>> = ports
-            .iter()
-            .map(|(a, p)| Keyed {
-                path: AttrPath::root(*a),
-                key: known(p).copied(),
-            })
-            .collect();
-        refuse_duplicates(&keyed, "Port Used Twice", diags, |d| {
-            format!(
-                "{} and {} are both port {}; the OBProxy ports must differ.",
-                d.first.1, d.second.1, d.key
-            )
-        });
+        let at = |(a, p): &(&str, Option<&i64>)| (AttrPath::root(*a), p.copied());
+        let words = ("are both port", "; the OBProxy ports must differ.");
+        refuse_twice(
+            diags,
+            "Port Used Twice",
+            ports.iter().map(at).collect(),
+            words,
+        );
         for (a, p) in ports {
-            if let Some(p) = known(p) {
-                if !(1025..=65535).contains(p) {
-                    diags.attr_error(
-                        AttrPath::root(a),
-                        "Invalid Port",
-                        format!("Attribute {a} must be in 1025..65535, got {p}."),
-                    );
-                }
+            if let Some(p) = p.filter(|p| !(1025..=65535).contains(*p)) {
+                diags.attr_error(
+                    AttrPath::root(a),
+                    "Invalid Port",
+                    format!("Attribute {a} must be in 1025..65535, got {p}."),
+                );
             }
         }
     }
@@ -508,10 +476,7 @@ impl OcpObject for ObproxyClusterResource {
                 links
                     .iter_mut()
                     .for_each(|l| l.connection_string = Some(Known::Unknown));
-                let schema = self.schema();
-                if let Some(v) = value_over(&planned, &schema, &resp.planned, &mut resp.diags) {
-                    resp.planned = v;
-                }
+                replan(&planned, &self.schema(), resp);
             }
         }
     }
@@ -522,7 +487,6 @@ impl OcpObject for ObproxyClusterResource {
         plan: &ObproxyModel,
     ) -> Result<Born<ObproxyModel>, Fail> {
         let indexed: Vec<(usize, &LinkBlock)> = plan.ob_link.iter().enumerate().collect();
-        let ob_links = links_of(call, &indexed).await?;
         let body = CreateObproxyCluster {
             name: plan.name.clone(),
             work_mode: plan
@@ -531,14 +495,8 @@ impl OcpObject for ObproxyClusterResource {
                 .unwrap_or_else(|| "CONFIG_URL".into()),
             password: plan.proxysys_password.clone().map(Secret::new),
             proxyro_password: plan.proxyro_password.clone().map(Secret::new),
-            obproxy_install_param: InstallObproxy {
-                host_ids: plan.hosts.clone(),
-                sql_port: plan.sql_port.unwrap_or(2883),
-                exporter_port: plan.exporter_port.unwrap_or(2884),
-                rpc_port: plan.rpc_port,
-                version: plan.version.clone().unwrap_or_default(),
-            },
-            ob_links,
+            obproxy_install_param: plan.install(plan.hosts.clone()),
+            ob_links: links_of(call, &indexed).await?,
             startup_parameters: Vec::new(),
             parameters: (plan.parameters.iter().flatten())
                 .map(|(k, v)| NameValue {
@@ -547,27 +505,21 @@ impl OcpObject for ObproxyClusterResource {
                 })
                 .collect(),
         };
-        let (id, tasks) = match call.client.create_obproxy_cluster(&body).await {
-            Ok(Created::New(t)) => match call.client.find_obproxy_cluster_by_name(&body.name).await {
+        let (id, tasks) = match call.client.create_obproxy_cluster(&body).await? {
+            Created::New(t) => match call.client.find_obproxy_cluster_by_name(&body.name).await {
                 Ok(Some(c)) => (c.id, vec![t.id]),
                 _ => return Err(call.error(None, format!("OCP accepted the create (task {}) but OBProxy cluster {:?} was not found. Check OCP, then import it.", t.id, body.name))),
             },
             // Made by this create's own unanswered POST, on the planned hosts.
-            Ok(Created::Adopted(c))
+            Created::Adopted(c)
                 if c.obproxies.iter().filter_map(|p| p.host_id).collect::<BTreeSet<_>>()
                     == plan.hosts.iter().copied().collect() =>
             {
                 log::info!("adopting OBProxy cluster {} ({}), made by this create's unanswered POST", c.id, c.name);
                 (c.id, Vec::new())
             }
-            Ok(Created::Adopted(c) | Created::Existing(c)) => {
+            Created::Adopted(c) | Created::Existing(c) => {
                 return Err(refuse_existing::<Self>(call.diags, format!("OBProxy cluster {:?} (OCP id {}, status {:?})", c.name, c.id, c.status.as_deref().unwrap_or("")), c.id.to_string(), "name"));
-            }
-            Err(e) => {
-                let at: Vec<usize> = (0..plan.hosts.len()).collect();
-                let links: Vec<usize> = (0..plan.ob_link.len()).collect();
-                let path = attr_at(&e, &at, &links);
-                return Err(Fail::Ocp { err: e, path });
             }
         };
         Ok(Born::waiting(
@@ -584,10 +536,17 @@ impl OcpObject for ObproxyClusterResource {
         client: &OcpClient,
         base: &ObproxyModel,
     ) -> Result<Option<ObproxyModel>, ClientError> {
-        let Some(id) = base.id else {
-            return Ok(None);
+        let found = match base.id {
+            Some(id) => client.find_obproxy_cluster(id).await?,
+            None => None,
         };
-        observe(client, id, base).await
+        let Some(c) = found else { return Ok(None) };
+        let params = match base.parameters {
+            Some(_) => parameters::read(client, Owner::Obproxy(c.id), &base.parameters).await?,
+            None => None,
+        };
+        let ids = cluster_ids(client).await?;
+        Ok(Some(ObproxyModel::from_ocp(&c, &ids, params, base)))
     }
 
     async fn update(
@@ -601,64 +560,44 @@ impl OcpObject for ObproxyClusterResource {
             return Ok(());
         };
         // Hosts: add OBProxies before removing any, so the cluster never runs short.
-        let added: Vec<i64> = plan
-            .hosts
-            .iter()
-            .filter(|h| !prior.hosts.contains(h))
-            .copied()
-            .collect();
-        let removed: Vec<i64> = prior
-            .hosts
-            .iter()
-            .filter(|h| !plan.hosts.contains(h))
-            .copied()
-            .collect();
+        let added = without(&plan.hosts, &prior.hosts);
+        let removed = without(&prior.hosts, &plan.hosts);
         if !added.is_empty() {
-            let req = InstallObproxy {
-                host_ids: added.clone(),
-                sql_port: plan.sql_port.unwrap_or(2883),
-                exporter_port: plan.exporter_port.unwrap_or(2884),
-                rpc_port: plan.rpc_port,
-                version: plan.version.clone().unwrap_or_default(),
-            };
             call.action = "Add OBProxies".into();
-            match call.client.add_obproxies(id, &req).await {
+            match call
+                .client
+                .add_obproxies(id, &plan.install(added.clone()))
+                .await
+            {
                 Ok(t) => call.wait(&[t.id]).await?,
                 Err(e) => {
-                    let at: Vec<usize> = added
-                        .iter()
+                    let at: Vec<usize> = (added.iter())
                         .filter_map(|h| plan.hosts.iter().position(|x| x == h))
                         .collect();
                     let path = attr_at(&e, &at, &[]).or(Some(AttrPath::root("hosts")));
-                    report(call.diags, "Add OBProxies", path, &e);
-                    return Err(Fail::Reported);
+                    return Err(refused(call, path, &e));
                 }
             }
         }
-        if !removed.is_empty() {
+        let c = match removed.is_empty() {
+            true => None,
+            false => call.client.find_obproxy_cluster(id).await?,
+        };
+        let ids: Vec<i64> = (c.iter().flat_map(|c| &c.obproxies))
+            .filter(|p| p.host_id.is_some_and(|h| removed.contains(&h)))
+            .filter_map(|p| p.id)
+            .collect();
+        if !ids.is_empty() {
             call.action = "Remove OBProxies".into();
-            let c = call.client.find_obproxy_cluster(id).await?;
-            let ids: Vec<i64> = (c.iter().flat_map(|c| &c.obproxies))
-                .filter(|p| p.host_id.is_some_and(|h| removed.contains(&h)))
-                .filter_map(|p| p.id)
-                .collect();
-            if !ids.is_empty() {
-                match call.client.delete_obproxies(id, &ids).await {
-                    Ok(t) => call.wait(&[t.id]).await?,
-                    Err(e) => {
-                        report(
-                            call.diags,
-                            "Remove OBProxies",
-                            Some(AttrPath::root("hosts")),
-                            &e,
-                        );
-                        return Err(Fail::Reported);
-                    }
+            match call.client.delete_obproxies(id, &ids).await {
+                Ok(t) => call.wait(&[t.id]).await?,
+                Err(e) => {
+                    let hosts = Some(AttrPath::root("hosts"));
+                    return Err(refused(call, hosts, &e));
                 }
             }
         }
         // Links, keyed by cluster and user: link the new ones first (a cluster keeps one).
-        call.action = "Link OceanBase Clusters".into();
         let key = |l: &LinkBlock| {
             (
                 l.cluster_id,
@@ -667,87 +606,41 @@ impl OcpObject for ObproxyClusterResource {
         };
         let prior_keys: Vec<_> = prior.ob_link.iter().map(key).collect();
         let plan_keys: Vec<_> = plan.ob_link.iter().map(key).collect();
-        let gone: Vec<&LinkBlock> = prior
-            .ob_link
-            .iter()
+        let gone: Vec<&LinkBlock> = (prior.ob_link.iter())
             .filter(|l| !plan_keys.contains(&key(l)))
             .collect();
-        let new: Vec<(usize, &LinkBlock)> = plan
-            .ob_link
-            .iter()
-            .enumerate()
+        let new: Vec<(usize, &LinkBlock)> = (plan.ob_link.iter().enumerate())
             .filter(|(_, l)| !prior_keys.contains(&key(l)))
             .collect();
         // A cluster whose user changes is unlinked before it is linked again.
-        let relinked: Vec<&LinkBlock> = gone
-            .iter()
-            .copied()
-            .filter(|g| new.iter().any(|(_, n)| n.cluster_id == g.cluster_id))
-            .collect();
-        for g in &relinked {
+        let (relinked, unlinked): (Vec<&LinkBlock>, Vec<&LinkBlock>) =
+            (gone.into_iter()).partition(|g| new.iter().any(|(_, n)| n.cluster_id == g.cluster_id));
+        for g in relinked {
             unlink(call, id, g).await?;
         }
         if !new.is_empty() {
+            call.action = "Link OceanBase Clusters".into();
             let links = links_of(call, &new).await?;
             if let Err(e) = call.client.add_ob_links(id, &links).await {
                 let at: Vec<usize> = new.iter().map(|(i, _)| *i).collect();
                 let path = attr_at(&e, &[], &at).or(Some(AttrPath::root("ob_link")));
-                report(call.diags, "Link OceanBase Clusters", path, &e);
-                return Err(Fail::Reported);
+                return Err(refused(call, path, &e));
             }
         }
-        for g in gone.iter().filter(|g| !relinked.contains(g)) {
+        for g in unlinked {
             unlink(call, id, g).await?;
         }
-        // Parameters: changed and new keys to their value, removed keys to OCP's default.
-        let (before, after) = (
-            prior.parameters.clone().unwrap_or_default(),
-            plan.parameters.clone().unwrap_or_default(),
-        );
-        let mut set: Vec<NameValue> = (after.iter())
-            .filter(|(k, v)| before.get(*k).is_none_or(|b| !same_value(b, v)))
-            .map(|(k, v)| NameValue {
-                name: k.clone(),
-                value: v.clone(),
-            })
-            .collect();
-        let reset: Vec<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
-        if !reset.is_empty() {
-            let have = call.client.list_obproxy_parameters(id).await?;
-            for k in reset {
-                match have
-                    .iter()
-                    .find(|p| p.name == *k)
-                    .and_then(|p| p.default_value.clone())
-                {
-                    Some(d) => set.push(NameValue {
-                        name: k.clone(),
-                        value: d,
-                    }),
-                    None => {
-                        return Err(call.error(Some(AttrPath::root("parameters")), format!("OCP reports no default value of OBProxy parameter {k:?}, so it cannot be set back; keep it in `parameters` with the value you want.")));
-                    }
-                }
-            }
-        }
-        if !set.is_empty() {
-            call.action = "Set OBProxy Parameters".into();
-            if let Err(e) = call.client.set_obproxy_parameters(id, &set).await {
-                let path = e
-                    .field()
-                    .and_then(|f| f.body_index().or(f.index_of("parameters")))
-                    .and_then(|i| set.get(i))
-                    .map(|p| AttrPath::root("parameters").key(p.name.clone()));
-                report(
-                    call.diags,
-                    "Set OBProxy Parameters",
-                    path.or(Some(AttrPath::root("parameters"))),
-                    &e,
-                );
-                return Err(Fail::Reported);
-            }
-        }
-        Ok(())
+        call.action = "Set OBProxy Parameters".into();
+        let owner = Owner::Obproxy(id);
+        parameters::apply(
+            call,
+            owner,
+            &prior.parameters,
+            &plan.parameters,
+            Vec::new(),
+            None,
+        )
+        .await
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &ObproxyModel) -> Result<(), Fail> {
@@ -769,22 +662,16 @@ impl OcpObject for ObproxyClusterResource {
         client: Option<&OcpClient>,
         id: &str,
     ) -> Result<ObproxyModel, ImportError> {
-        let client = client.ok_or(ImportError::NoClient)?;
-        let found = match id.parse::<i64>() {
-            Ok(n) => client.find_obproxy_cluster(n).await?,
-            Err(_) => client.find_obproxy_cluster_by_name(id).await?,
-        };
-        let c = found.ok_or_else(|| ImportError::NotFound(format!("OCP has no OBProxy cluster with id or name {id:?}. Expected \"<obproxy_cluster_id>\" or \"<name>\".")))?;
+        let forms = "\"<obproxy_cluster_id>\" or \"<name>\"";
+        let c = import_by_id_or_name(client, id, "OBProxy cluster", forms, find).await?;
         Ok(ObproxyModel {
             id: Some(c.id),
             ..ObproxyModel::default()
         })
     }
 
-    fn attr_of(&self, err: &ClientError, plan: &ObproxyModel) -> Option<AttrPath> {
-        let at: Vec<usize> = (0..plan.hosts.len()).collect();
-        let links: Vec<usize> = (0..plan.ob_link.len()).collect();
-        attr_at(err, &at, &links)
+    fn attr_of(&self, err: &ClientError, _plan: &ObproxyModel) -> Option<AttrPath> {
+        attr_at(err, &[], &[])
     }
 }
 
@@ -797,23 +684,11 @@ async fn unlink(call: &mut Call<'_>, id: i64, l: &LinkBlock) -> Result<(), Fail>
             None => return Ok(()),
         },
     };
-    if let Err(e) = call.client.delete_ob_link(id, &name).await {
-        report(
-            call.diags,
-            "Unlink OceanBase Cluster",
-            Some(AttrPath::root("ob_link")),
-            &e,
-        );
-        return Err(Fail::Reported);
+    call.action = "Unlink OceanBase Cluster".into();
+    match call.client.delete_ob_link(id, &name).await {
+        Ok(_) => Ok(()),
+        Err(e) => Err(refused(call, Some(AttrPath::root("ob_link")), &e)),
     }
-    Ok(())
-}
-
-/// What `data "ocp_obproxy_cluster"` is given: the id or the name.
-#[derive(Deserialize)]
-pub struct ObproxySelector {
-    id: Option<i64>,
-    name: Option<String>,
 }
 
 /// The state of `data "ocp_obproxy_cluster"` and an entry of `ocp_obproxy_clusters`.
@@ -847,46 +722,50 @@ impl ObproxyEntry {
     }
 }
 
-/// The attributes every OBProxy cluster read by a data source has.
-fn entry_attrs() -> Vec<(&'static str, Attr)> {
-    vec![
+/// What the data sources report of an OBProxy cluster besides its id and name.
+fn reported() -> [(&'static str, Type, &'static str); 7] {
+    let ids = Type::List(Box::new(Type::Number));
+    [
         (
             "hosts",
-            Attr::list(Type::Number)
-                .computed()
-                .doc("Ids of the hosts running its OBProxies."),
+            ids.clone(),
+            "Ids of the hosts running its OBProxies.",
         ),
-        (
-            "sql_port",
-            Attr::int().computed().doc("SQL port of its OBProxies."),
-        ),
+        ("sql_port", Type::Number, "SQL port of its OBProxies."),
         (
             "exporter_port",
-            Attr::int()
-                .computed()
-                .doc("Exporter port of its OBProxies."),
+            Type::Number,
+            "Exporter port of its OBProxies.",
         ),
-        (
-            "work_mode",
-            Attr::string().computed().doc("`CONFIG_URL` or `RS_LIST`."),
-        ),
-        (
-            "status",
-            Attr::string().computed().doc("Status as OCP reports it."),
-        ),
+        ("work_mode", Type::String, "`CONFIG_URL` or `RS_LIST`."),
+        ("status", Type::String, "Status as OCP reports it."),
         (
             "proxies",
-            Attr::list(proxy_type())
-                .computed()
-                .doc("The OBProxies: `host_id`, `ip`, `sql_port`, `status`."),
+            Type::List(Box::new(proxy_type())),
+            "The OBProxies: `host_id`, `ip`, `sql_port`, `status`.",
         ),
         (
             "linked_cluster_ids",
-            Attr::list(Type::Number)
-                .computed()
-                .doc("OCP ids of the OceanBase clusters it serves."),
+            ids,
+            "OCP ids of the OceanBase clusters it serves.",
         ),
     ]
+}
+
+/// How `data "ocp_obproxy_cluster"` chooses its cluster: by `id`, or else by `name`.
+const CHOOSER: Chooser = Chooser {
+    noun: "OBProxy Cluster",
+    type_name: "ocp_obproxy_cluster",
+    key: "name",
+    list: "ocp_obproxy_clusters",
+};
+
+/// The OBProxy cluster an OCP id or a name chooses: the data source's and the import's look-up.
+async fn find(client: &OcpClient, by: Choice) -> Result<Option<ObproxyCluster>, ClientError> {
+    match by {
+        Choice::Id(id) => client.find_obproxy_cluster(id).await,
+        Choice::Key(name) => client.find_obproxy_cluster_by_name(&name).await,
+    }
 }
 
 /// `data "ocp_obproxy_cluster"`: one OBProxy cluster, by id or name.
@@ -894,37 +773,33 @@ pub struct ObproxyClusterDataSource;
 
 #[tonic::async_trait]
 impl OcpData for ObproxyClusterDataSource {
-    type Config = ObproxySelector;
+    type Config = Selector;
     type State = ObproxyEntry;
     const TYPE_NAME: &'static str = "ocp_obproxy_cluster";
     const ACTION: &'static str = "Read OBProxy Cluster";
 
     fn schema(&self) -> Schema {
-        let s = Schema::new("Reads one OBProxy cluster, by `id` or `name`.")
+        let chosen = |a: Attr, doc| a.optional().computed().doc(doc);
+        Schema::new("Reads one OBProxy cluster, by `id` or `name`.")
             .attr(
                 "id",
-                Attr::int()
-                    .optional()
-                    .computed()
-                    .doc("OCP id of the OBProxy cluster. Set `id` or `name`."),
+                chosen(
+                    Attr::int(),
+                    "OCP id of the OBProxy cluster. Set `id` or `name`.",
+                ),
             )
             .attr(
                 "name",
-                Attr::string()
-                    .optional()
-                    .computed()
-                    .doc("Name of the OBProxy cluster. Set `id` or `name`."),
-            );
-        entry_attrs().into_iter().fold(s, |s, (n, a)| s.attr(n, a))
+                chosen(
+                    Attr::string(),
+                    "Name of the OBProxy cluster. Set `id` or `name`.",
+                ),
+            )
+            .computed_attrs(&reported())
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        #[derive(Deserialize)]
-        struct Sel {
-            id: Option<Known<i64>>,
-            name: Option<Known<String>>,
-        }
-        if let Some(s) = read_model::<Sel>(config, diags) {
+        if let Some(s) = read_model::<Selector>(config, diags) {
             if s.id.is_some() == s.name.is_some() {
                 diags.error(
                     "Invalid OBProxy Cluster Selector",
@@ -937,22 +812,11 @@ impl OcpData for ObproxyClusterDataSource {
     async fn read(
         &self,
         client: &OcpClient,
-        sel: ObproxySelector,
+        sel: Selector,
         diags: &mut Diagnostics,
     ) -> Result<ObproxyEntry, Fail> {
-        let (found, attr, what) = match (sel.id, &sel.name) {
-            (Some(id), _) => (client.find_obproxy_cluster(id).await?, "id", id.to_string()),
-            (None, Some(n)) => (
-                client.find_obproxy_cluster_by_name(n).await?,
-                "name",
-                format!("{n:?}"),
-            ),
-            (None, None) => return Err(Fail::Reported),
-        };
-        let Some(c) = found else {
-            diags.attr_error(AttrPath::root(attr), "OBProxy Cluster Not Found", format!("OCP has no OBProxy cluster {what}; `data \"ocp_obproxy_clusters\"` lists them."));
-            return Err(Fail::Reported);
-        };
+        let by = CHOOSER.choice(sel.id, sel.name).ok_or(Fail::Reported)?;
+        let c = CHOOSER.found(find(client, by.clone()).await?, &by, diags)?;
         Ok(ObproxyEntry::of(&c, &cluster_ids(client).await?))
     }
 }
@@ -960,31 +824,23 @@ impl OcpData for ObproxyClusterDataSource {
 /// `data "ocp_obproxy_clusters"`: every OBProxy cluster.
 pub struct ObproxyClustersDataSource;
 
-/// The configuration of `ocp_obproxy_clusters`.
-#[derive(Deserialize)]
-pub struct ObproxyListConfig {}
-
-/// The state of `ocp_obproxy_clusters`.
-#[derive(Serialize)]
+/// The configuration (no arguments) and state of `ocp_obproxy_clusters`.
+#[derive(Serialize, Deserialize)]
 pub struct ObproxyList {
+    #[serde(default, skip_deserializing)]
     clusters: Vec<ObproxyEntry>,
 }
 
 #[tonic::async_trait]
 impl OcpData for ObproxyClustersDataSource {
-    type Config = ObproxyListConfig;
+    type Config = ObproxyList;
     type State = ObproxyList;
     const TYPE_NAME: &'static str = "ocp_obproxy_clusters";
     const ACTION: &'static str = "List OBProxy Clusters";
 
     fn schema(&self) -> Schema {
-        let b = Block::new("An OBProxy cluster.")
-            .attr("id", Attr::int().computed().doc("OCP id."))
-            .attr("name", Attr::string().computed().doc("Name."));
-        let entry = entry_attrs()
-            .into_iter()
-            .fold(b, |b, (n, a)| b.attr(n, a))
-            .implied_type();
+        // Each element has the attributes of the single data source.
+        let entry = ObproxyClusterDataSource.schema().value_type().clone();
         Schema::new("Lists every OBProxy cluster OCP manages, by id.")
             .attr("clusters", Attr::list(entry).computed().doc("The OBProxy clusters: `id`, `name`, `hosts`, `sql_port`, `exporter_port`, `work_mode`, `status`, `proxies` and `linked_cluster_ids`."))
     }
@@ -992,7 +848,7 @@ impl OcpData for ObproxyClustersDataSource {
     async fn read(
         &self,
         client: &OcpClient,
-        _: ObproxyListConfig,
+        _: ObproxyList,
         _: &mut Diagnostics,
     ) -> Result<ObproxyList, Fail> {
         let ids = cluster_ids(client).await?;

@@ -28,15 +28,21 @@
 //!   range or not one of the valid values is an error on `parameters["<name>"]`; a change of a
 //!   parameter that needs a restart is a warning naming it. Otherwise OCP's refusal at apply
 //!   is reported on the same path (OCP names the refused entry by its index in the body).
+//!
+//! The same rules serve the `parameters` of `ocp_obproxy_cluster` ([`Owner::Obproxy`]): OCP's
+//! OBProxy parameter list gives each parameter's current and default value and no type, so
+//! its values are compared as untyped values (booleans in any case) and are not checked at
+//! plan time.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::client::api::obproxy::NameValue;
 use crate::client::api::parameters::{Parameter, ParameterInfo, ParameterValue};
 use crate::client::{ClientError, OcpClient};
 use crate::framework::{
-    read_model, Attr, AttrPath, Block, Diagnostics, PlanRequest, PlanResponse, Schema,
+    read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::{Call, Fail, OcpData};
 use crate::value::{Known, Type};
@@ -58,13 +64,15 @@ pub fn path(name: &str) -> AttrPath {
     AttrPath::root(ATTR).key(name)
 }
 
-/// Whose parameters: a cluster's, or a tenant's.
+/// Whose parameters: a cluster's, a tenant's or an OBProxy cluster's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Owner {
     /// Cluster `id`.
     Cluster(i64),
     /// Tenant `(cluster_id, tenant_id)`.
     Tenant(i64, i64),
+    /// OBProxy cluster `id`.
+    Obproxy(i64),
 }
 
 impl Owner {
@@ -72,6 +80,7 @@ impl Owner {
         match self {
             Owner::Cluster(_) => "cluster",
             Owner::Tenant(..) => "tenant",
+            Owner::Obproxy(_) => "OBProxy cluster",
         }
     }
 }
@@ -133,14 +142,18 @@ fn number_unit(v: &str) -> Option<(f64, &str)> {
 }
 
 /// What `v` means as a value of `value_type` (OCP's `valueType`); `Err` says why it is not one.
+/// An untyped value that reads as a boolean is one (OCP stores booleans lower-case).
 fn meaning(value_type: Option<&str>, v: &str) -> Result<Meaning, String> {
     let t = v.trim();
+    let boolean = match t.to_ascii_lowercase().as_str() {
+        "true" => Some(Meaning::Bool(true)),
+        "false" => Some(Meaning::Bool(false)),
+        _ => None,
+    };
     match value_type.map(str::to_ascii_uppercase).as_deref() {
-        Some("BOOL" | "BOOLEAN") => match t.to_ascii_lowercase().as_str() {
-            "true" => Ok(Meaning::Bool(true)),
-            "false" => Ok(Meaning::Bool(false)),
-            _ => Err(format!("{v:?} is not a boolean (true or false)")),
-        },
+        Some("BOOL" | "BOOLEAN") => {
+            boolean.ok_or_else(|| format!("{v:?} is not a boolean (true or false)"))
+        }
         Some("INT" | "INTEGER") => t
             .parse::<i128>()
             .map(|n| Meaning::Number(n as f64))
@@ -164,6 +177,7 @@ fn meaning(value_type: Option<&str>, v: &str) -> Result<Meaning, String> {
             Ok(Meaning::Number(n * m))
         }
         Some("ENUM") => Ok(Meaning::Word(t.to_ascii_uppercase())),
+        None => Ok(boolean.unwrap_or_else(|| Meaning::Text(t.to_string()))),
         _ => Ok(Meaning::Text(t.to_string())),
     }
 }
@@ -216,23 +230,57 @@ pub fn check(info: &ParameterInfo, value: &str) -> Result<(), String> {
     Ok(())
 }
 
-// ---- metadata ----
+/// Whether a time zone OCP reports means the one configured (`+8:00` = `+08:00`).
+fn same_time_zone(mine: &str, ocp: &str) -> bool {
+    fn minutes(tz: &str) -> Option<i32> {
+        let sign = match tz.chars().next()? {
+            '+' => 1,
+            '-' => -1,
+            _ => return None,
+        };
+        let (h, m) = tz[1..].split_once(':')?;
+        Some(sign * (h.parse::<i32>().ok()? * 60 + m.parse::<i32>().ok()?))
+    }
+    match (minutes(mine.trim()), minutes(ocp.trim())) {
+        (Some(a), Some(b)) => a == b,
+        _ => mine.trim().eq_ignore_ascii_case(ocp.trim()),
+    }
+}
+
+// ---- what OCP has ----
 
 /// OCP's parameter metadata of one owner kind, by name.
 pub struct Catalogue(BTreeMap<String, ParameterInfo>);
 
 impl Catalogue {
-    /// The metadata of the cluster parameters or of the tenant parameters.
+    /// The metadata of the cluster parameters, of the tenant parameters, or of one OBProxy
+    /// cluster's parameters (its list: names and defaults).
     pub async fn of(client: &OcpClient, owner: Owner) -> Result<Catalogue, ClientError> {
         let list = match owner {
             Owner::Cluster(_) => client.cluster_parameter_info().await?,
             Owner::Tenant(..) => client.tenant_parameter_info().await?,
+            Owner::Obproxy(id) => (client.list_obproxy_parameters(id).await?.into_iter())
+                .map(|p| ParameterInfo {
+                    name: p.name,
+                    default_value: p.default_value,
+                    ..ParameterInfo::default()
+                })
+                .collect(),
         };
         Ok(Catalogue(
             list.into_iter()
                 .map(|p| (p.name.to_ascii_lowercase(), p))
                 .collect(),
         ))
+    }
+
+    /// What a read compares values by: the metadata, none for an OBProxy cluster (OCP gives
+    /// no types of its parameters, so no call is made).
+    async fn types(client: &OcpClient, owner: Owner) -> Result<Catalogue, ClientError> {
+        match owner {
+            Owner::Obproxy(_) => Ok(Catalogue(BTreeMap::new())),
+            _ => Catalogue::of(client, owner).await,
+        }
     }
 
     /// The metadata of `name` (case-insensitive, as OceanBase matches names).
@@ -243,6 +291,38 @@ impl Catalogue {
     fn value_type(&self, name: &str) -> Option<&str> {
         self.get(name).and_then(|i| i.value_type.as_deref())
     }
+}
+
+/// `owner`'s parameters with their current values.
+async fn list(client: &OcpClient, owner: Owner) -> Result<Vec<Parameter>, ClientError> {
+    match owner {
+        Owner::Cluster(id) => client.list_cluster_parameters(id).await,
+        Owner::Tenant(c, t) => client.list_tenant_parameters(c, t).await,
+        Owner::Obproxy(id) => Ok((client.list_obproxy_parameters(id).await?.into_iter())
+            .map(|p| Parameter {
+                name: p.name,
+                current_value: p.value,
+                ..Parameter::default()
+            })
+            .collect()),
+    }
+}
+
+/// [`list`], `None` when OCP answers "not found": the owner was just found, so the list call
+/// itself is missing, and the caller keeps what it has (design rule R6).
+async fn listed(client: &OcpClient, owner: Owner) -> Result<Option<Vec<Parameter>>, ClientError> {
+    match list(client, owner).await {
+        Ok(c) => Ok(Some(c)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The current value of parameter `name` in `current`.
+fn value_in(current: &[Parameter], name: &str) -> Option<String> {
+    (current.iter())
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+        .and_then(|p| p.current_value.clone())
 }
 
 // ---- plan ----
@@ -274,20 +354,14 @@ pub fn plan_unset(schema: &Schema, req: &PlanRequest<'_>, resp: &mut PlanRespons
     }
     let mut d = Diagnostics::new();
     if read_model::<View>(req.config, &mut d).is_some_and(|v| v.parameters.is_none()) {
-        let empty = Planned {
-            parameters: Params::new(),
-        };
-        if let Some(v) =
-            crate::lifecycle::value_over(&empty, schema, &resp.planned, &mut resp.diags)
-        {
-            resp.planned = v;
-        }
+        let empty = Params::new();
+        super::db_user::plan_over(&Planned { parameters: empty }, schema, resp);
     }
 }
 
-/// Plan checks of the `parameters` of `owner`'s kind, against OCP's metadata (see the module
-/// docs). The tenant checks also name cluster parameters as such. Metadata OCP cannot give
-/// leaves the checks to OCP at apply.
+/// Plan checks of the `parameters` of `owner`'s kind (a cluster or a tenant), against OCP's
+/// metadata (see the module docs). The tenant checks also name cluster parameters as such.
+/// Metadata OCP cannot give leaves the checks to OCP at apply.
 pub async fn check_plan(
     client: &OcpClient,
     owner: Owner,
@@ -359,14 +433,17 @@ pub async fn check_plan(
 /// Why `name` is not a parameter of `owner`'s kind: a cluster parameter on a tenant (or the
 /// reverse), or no parameter at all.
 async fn unknown_detail(client: &OcpClient, owner: Owner, name: &str) -> String {
-    let other = match owner {
-        Owner::Cluster(_) => Catalogue::of(client, Owner::Tenant(0, 0)).await,
-        Owner::Tenant(..) => Catalogue::of(client, Owner::Cluster(0)).await,
+    let (other, is) = match owner {
+        Owner::Tenant(..) => (Owner::Cluster(0), "is a cluster parameter: it cannot be set per tenant. Set it in the `parameters` of the ocp_cluster instead."),
+        _ => (Owner::Tenant(0, 0), "is a tenant parameter or system variable: set it in the `parameters` of each ocp_tenant instead."),
     };
-    match (owner, other.ok().and_then(|c| c.get(name).cloned())) {
-        (Owner::Tenant(..), Some(_)) => format!("{name} is a cluster parameter: it cannot be set per tenant. Set it in the `parameters` of the ocp_cluster instead."),
-        (Owner::Cluster(_), Some(_)) => format!("{name} is a tenant parameter or system variable: set it in the `parameters` of each ocp_tenant instead."),
-        _ => format!("OCP knows no {} parameter named {name:?}. `data \"ocp_{}_parameters\"` lists them.", owner.noun(), owner.noun()),
+    match Catalogue::of(client, other).await {
+        Ok(c) if c.get(name).is_some() => format!("{name} {is}"),
+        _ => format!(
+            "OCP knows no {} parameter named {name:?}. `data \"ocp_{}_parameters\"` lists them.",
+            owner.noun(),
+            owner.noun()
+        ),
     }
 }
 
@@ -384,19 +461,16 @@ pub async fn read(
         Some(m) if !m.is_empty() => m,
         _ => return Ok(Some(Params::new())),
     };
-    let current = match list(client, owner).await {
-        Ok(c) => c,
-        // The owner was just found, so the list call itself is missing: keep `mine` (R6).
-        Err(e) if e.is_not_found() => return Ok(Some(mine.clone())),
-        Err(e) => return Err(e),
+    let Some(current) = listed(client, owner).await? else {
+        return Ok(Some(mine.clone()));
     };
-    let cat = Catalogue::of(client, owner).await?;
+    let cat = Catalogue::types(client, owner).await?;
     Ok(Some(managed(mine, &current, &cat)))
 }
 
 /// The tenant's managed `parameters` and its `time_zone` as OCP has them, in one list call:
 /// `mine`'s spelling where OCP's value means the same. A list OCP answers with "not found"
-/// (the tenant was just found, so the call itself is missing) keeps `mine` (design rule R6).
+/// keeps `mine` (design rule R6).
 pub async fn read_tenant(
     client: &OcpClient,
     ids: (i64, i64),
@@ -404,27 +478,19 @@ pub async fn read_tenant(
     tz: &Option<String>,
 ) -> Result<(Option<Params>, Option<String>), ClientError> {
     let owner = Owner::Tenant(ids.0, ids.1);
-    let current = match list(client, owner).await {
-        Ok(c) => c,
-        Err(e) if e.is_not_found() => return Ok((mine.clone(), tz.clone())),
-        Err(e) => return Err(e),
+    let Some(current) = listed(client, owner).await? else {
+        return Ok((mine.clone(), tz.clone()));
     };
     let params = match mine {
-        Some(m) if !m.is_empty() => {
-            Some(managed(m, &current, &Catalogue::of(client, owner).await?))
-        }
-        _ => Some(Params::new()),
+        Some(m) if !m.is_empty() => managed(m, &current, &Catalogue::of(client, owner).await?),
+        _ => Params::new(),
     };
-    let ocp_tz = current
-        .iter()
-        .find(|p| p.name.eq_ignore_ascii_case(TIME_ZONE))
-        .and_then(|p| p.current_value.clone());
-    let tz = match (ocp_tz, tz) {
+    let tz = match (value_in(&current, TIME_ZONE), tz) {
         (Some(o), Some(m)) if same_time_zone(m, &o) => Some(m.clone()),
         (Some(o), _) => Some(o),
         (None, m) => m.clone(),
     };
-    Ok((params, tz))
+    Ok((Some(params), tz))
 }
 
 /// Sets a tenant's parameters and time zone from `prior` to `plan` (`(parameters, time_zone)`)
@@ -437,19 +503,16 @@ pub async fn apply_tenant(
 ) -> Result<(), Fail> {
     let extra = match (prior.1, plan.1) {
         (Some(p), Some(n)) if same_time_zone(p, n) => Vec::new(),
-        (_, Some(n)) => vec![time_zone_entry(n)],
+        (_, Some(n)) => vec![ParameterValue {
+            name: TIME_ZONE.into(),
+            value: n.to_string(),
+            parameter_type: Some(SYSTEM_VARIABLE.into()),
+        }],
         (_, None) => Vec::new(),
     };
     let owner = Owner::Tenant(ids.0, ids.1);
-    apply(
-        call,
-        owner,
-        prior.0,
-        plan.0,
-        extra,
-        Some(AttrPath::root(TIME_ZONE)),
-    )
-    .await
+    let at = Some(AttrPath::root(TIME_ZONE));
+    apply(call, owner, prior.0, plan.0, extra, at).await
 }
 
 /// A tenant's `time_zone` may be set by the attribute or by `parameters["time_zone"]`, not both.
@@ -467,21 +530,10 @@ pub fn validate_tenant(config: &crate::value::Value, diags: &mut Diagnostics) {
     }
 }
 
-async fn list(client: &OcpClient, owner: Owner) -> Result<Vec<Parameter>, ClientError> {
-    match owner {
-        Owner::Cluster(id) => client.list_cluster_parameters(id).await,
-        Owner::Tenant(c, t) => client.list_tenant_parameters(c, t).await,
-    }
-}
-
 fn managed(mine: &Params, current: &[Parameter], cat: &Catalogue) -> Params {
     mine.iter()
         .map(|(name, v)| {
-            let ocp = current
-                .iter()
-                .find(|p| p.name.eq_ignore_ascii_case(name))
-                .and_then(|p| p.current_value.clone());
-            let value = match ocp {
+            let value = match value_in(current, name) {
                 Some(o) if !same_value(cat.value_type(name), v, &o) => o,
                 _ => v.clone(),
             };
@@ -490,61 +542,35 @@ fn managed(mine: &Params, current: &[Parameter], cat: &Catalogue) -> Params {
         .collect()
 }
 
-/// The current value of one parameter of `owner` (e.g. a tenant's `time_zone`), `None` when
-/// OCP does not list it.
-pub async fn current(
-    client: &OcpClient,
-    owner: Owner,
-    name: &str,
-) -> Result<Option<String>, ClientError> {
-    let list = list(client, owner).await?;
-    Ok(list
-        .into_iter()
-        .find(|p| p.name.eq_ignore_ascii_case(name))
-        .and_then(|p| p.current_value))
-}
-
 // ---- write ----
 
 /// The body entries that take `prior` to `plan`: changed and added keys with the planned value,
-/// removed keys with OCP's default. `extra` entries (e.g. a tenant's `time_zone`) come last.
+/// removed keys with OCP's default (`Err` names a removed key OCP gives no default of).
 fn changes(
     prior: &Params,
     plan: &Params,
     cat: &Catalogue,
     owner: Owner,
 ) -> Result<Vec<ParameterValue>, String> {
-    let kind = |name: &str| match owner {
-        Owner::Cluster(_) => None,
-        Owner::Tenant(..) => Some(
-            cat.get(name)
-                .and_then(|i| i.parameter_type.clone())
-                .unwrap_or_else(|| "OB_TENANT_PARAMETER".into()),
-        ),
+    let entry = |name: &String, value: String| ParameterValue {
+        parameter_type: matches!(owner, Owner::Tenant(..)).then(|| {
+            (cat.get(name).and_then(|i| i.parameter_type.clone()))
+                .unwrap_or_else(|| "OB_TENANT_PARAMETER".into())
+        }),
+        name: name.clone(),
+        value,
     };
-    let mut out = Vec::new();
-    for (name, v) in plan {
-        if prior
-            .get(name)
-            .is_some_and(|p| same_value(cat.value_type(name), p, v))
-        {
-            continue;
-        }
-        out.push(ParameterValue {
-            name: name.clone(),
-            value: v.clone(),
-            parameter_type: kind(name),
-        });
-    }
+    let mut out: Vec<ParameterValue> = (plan.iter())
+        .filter(|(name, v)| {
+            (prior.get(*name)).is_none_or(|p| !same_value(cat.value_type(name), p, v))
+        })
+        .map(|(name, v)| entry(name, v.clone()))
+        .collect();
     for name in prior.keys().filter(|k| !plan.contains_key(*k)) {
-        let Some(default) = cat.get(name).and_then(|i| i.default_value.clone()) else {
-            return Err(name.clone());
-        };
-        out.push(ParameterValue {
-            name: name.clone(),
-            value: default,
-            parameter_type: kind(name),
-        });
+        match cat.get(name).and_then(|i| i.default_value.clone()) {
+            Some(default) => out.push(entry(name, default)),
+            None => return Err(name.clone()),
+        }
     }
     Ok(out)
 }
@@ -573,7 +599,7 @@ pub async fn apply(
         Err(name) => {
             return Err(call.error(
                 Some(path(&name)),
-                format!("{name} was removed from `parameters`, which returns it to OCP's default, but OCP's parameter metadata gives no default for it. Keep it with the value you want."),
+                format!("{name} was removed from `parameters`, which returns it to OCP's default, but OCP gives no default for it. Keep it with the value you want."),
             ))
         }
     };
@@ -585,17 +611,24 @@ pub async fn apply(
     let r = match owner {
         Owner::Cluster(id) => call.client.set_cluster_parameters(id, &body).await,
         Owner::Tenant(c, t) => call.client.set_tenant_parameters(c, t, &body).await,
+        Owner::Obproxy(id) => {
+            let pairs: Vec<NameValue> = (body.iter())
+                .map(|p| NameValue {
+                    name: p.name.clone(),
+                    value: p.value.clone(),
+                })
+                .collect();
+            call.client.set_obproxy_parameters(id, &pairs).await
+        }
     };
     r.map_err(|e| {
-        let at = e.field().and_then(|f| f.body_index()).map(|i| {
-            if i < n {
-                Some(path(&body[i].name))
-            } else {
-                extra_path.clone()
-            }
+        let f = e.field();
+        let i = f.and_then(|f| f.body_index().or(f.index_of(ATTR)));
+        let at = i.map(|i| match body.get(i) {
+            Some(p) if i < n => Some(path(&p.name)),
+            _ => extra_path.clone(),
         });
-        let p = at.flatten().unwrap_or_else(|| AttrPath::root(ATTR));
-        Fail::at(e, p)
+        Fail::at(e, at.flatten().unwrap_or_else(|| AttrPath::root(ATTR)))
     })
 }
 
@@ -609,11 +642,8 @@ pub async fn create_entries(
         return Ok(Vec::new());
     };
     let cat = Catalogue::of(client, Owner::Tenant(0, 0)).await?;
-    changes(&Params::new(), plan, &cat, Owner::Tenant(0, 0)).map_err(|_| ClientError::Decode {
-        method: "GET",
-        path: "/api/v2/ob/tenants/parameterInfo".into(),
-        message: "no removed key can be in a create".into(),
-    })
+    // Nothing is removed in a create, so every key has its entry.
+    Ok(changes(&Params::new(), plan, &cat, Owner::Tenant(0, 0)).unwrap_or_default())
 }
 
 /// The `parameters["<name>"]` a create-tenant refusal names (`parameters[i]` of the body, whose
@@ -629,19 +659,6 @@ pub fn create_error_path(err: &ClientError, plan: &Option<Params>) -> Option<Att
 
 // ---- data sources ----
 
-/// One entry of the parameter data sources.
-fn entry_block() -> Block {
-    Block::new("A parameter OCP knows.")
-        .attr("name", Attr::string().computed().doc("Parameter name."))
-        .attr("value", Attr::string().computed().doc("Current value, as OCP reports it."))
-        .attr("default_value", Attr::string().computed().doc("OCP's default value; removing the key from a resource's `parameters` returns to it."))
-        .attr("need_restart", Attr::bool().computed().doc("Whether a change takes effect only after the OBServers restart."))
-        .attr("readonly", Attr::bool().computed().doc("Whether OCP refuses to change it."))
-        .attr("parameter_type", Attr::string().computed().doc("OCP's kind: `OB_CLUSTER_PARAMETER`, `OB_TENANT_PARAMETER` or `OB_SYSTEM_VARIABLE`."))
-        .attr("value_type", Attr::string().computed().doc("Type of the value as OCP's metadata names it, such as `BOOL`, `INT`, `CAPACITY` or `TIME`."))
-        .attr("description", Attr::string().computed().doc("What the parameter does."))
-}
-
 /// One entry of `parameters` in the data sources.
 #[derive(Serialize, Deserialize)]
 pub struct ParameterEntry {
@@ -655,6 +672,18 @@ pub struct ParameterEntry {
     description: Option<String>,
 }
 
+/// The attributes of a [`ParameterEntry`], all computed.
+const ENTRY: [(&str, Type, &str); 8] = [
+    ("name", Type::String, "Parameter name."),
+    ("value", Type::String, "Current value, as OCP reports it."),
+    ("default_value", Type::String, "OCP's default value; removing the key from a resource's `parameters` returns to it."),
+    ("need_restart", Type::Bool, "Whether a change takes effect only after the OBServers restart."),
+    ("readonly", Type::Bool, "Whether OCP refuses to change it."),
+    ("parameter_type", Type::String, "OCP's kind: `OB_CLUSTER_PARAMETER`, `OB_TENANT_PARAMETER` or `OB_SYSTEM_VARIABLE`."),
+    ("value_type", Type::String, "Type of the value as OCP's metadata names it, such as `BOOL`, `INT`, `CAPACITY` or `TIME`."),
+    ("description", Type::String, "What the parameter does."),
+];
+
 fn entries(current: Vec<Parameter>, cat: &Catalogue, filter: Option<&str>) -> Vec<ParameterEntry> {
     let filter = filter.map(str::to_ascii_lowercase);
     let mut out: Vec<ParameterEntry> = current
@@ -665,19 +694,15 @@ fn entries(current: Vec<Parameter>, cat: &Catalogue, filter: Option<&str>) -> Ve
                 .is_none_or(|f| p.name.to_ascii_lowercase().contains(f))
         })
         .map(|p| {
-            let info = cat.get(&p.name);
+            let info = cat.get(&p.name).cloned().unwrap_or_default();
             ParameterEntry {
                 value: p.current_value,
-                default_value: info.and_then(|i| i.default_value.clone()),
-                need_restart: p.need_restart.or_else(|| info.and_then(|i| i.need_restart)),
-                readonly: p.readonly.or_else(|| info.and_then(|i| i.readonly)),
-                parameter_type: p
-                    .parameter_type
-                    .or_else(|| info.and_then(|i| i.parameter_type.clone())),
-                value_type: info.and_then(|i| i.value_type.clone()),
-                description: p
-                    .description
-                    .or_else(|| info.and_then(|i| i.description.clone())),
+                default_value: info.default_value,
+                need_restart: p.need_restart.or(info.need_restart),
+                readonly: p.readonly.or(info.readonly),
+                parameter_type: p.parameter_type.or(info.parameter_type),
+                value_type: info.value_type,
+                description: p.description.or(info.description),
                 name: p.name,
             }
         })
@@ -686,118 +711,83 @@ fn entries(current: Vec<Parameter>, cat: &Catalogue, filter: Option<&str>) -> Ve
     out
 }
 
-const NAME_DOC: &str =
-    "Only parameters whose name contains this text (case-insensitive), such as `syslog`.";
-
-/// The arguments and state of `data "ocp_cluster_parameters"`.
+/// The arguments and state of `data "ocp_cluster_parameters"` and `data
+/// "ocp_tenant_parameters"` (`tenant_id` only in the tenant's).
 #[derive(Serialize, Deserialize)]
-pub struct ClusterParametersModel {
+pub struct ParametersModel {
     cluster_id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tenant_id: Option<i64>,
     name: Option<String>,
     #[serde(default, skip_deserializing)]
     parameters: Vec<ParameterEntry>,
 }
 
-/// `data "ocp_cluster_parameters"`: every parameter of a cluster with its value and metadata.
-pub struct ClusterParametersDataSource;
+/// `data "ocp_cluster_parameters"` (`TENANT` false: every parameter of a cluster) and `data
+/// "ocp_tenant_parameters"` (every parameter and system variable of a tenant), with their
+/// values and metadata.
+#[derive(Default)]
+pub struct ParametersDataSource<const TENANT: bool>;
+
+/// `data "ocp_cluster_parameters"`.
+pub type ClusterParametersDataSource = ParametersDataSource<false>;
+/// `data "ocp_tenant_parameters"`.
+pub type TenantParametersDataSource = ParametersDataSource<true>;
 
 #[tonic::async_trait]
-impl OcpData for ClusterParametersDataSource {
-    type Config = ClusterParametersModel;
-    type State = ClusterParametersModel;
-    const TYPE_NAME: &'static str = "ocp_cluster_parameters";
-    const ACTION: &'static str = "List Cluster Parameters";
+impl<const TENANT: bool> OcpData for ParametersDataSource<TENANT> {
+    type Config = ParametersModel;
+    type State = ParametersModel;
+    const TYPE_NAME: &'static str = if TENANT {
+        "ocp_tenant_parameters"
+    } else {
+        "ocp_cluster_parameters"
+    };
+    const ACTION: &'static str = if TENANT {
+        "List Tenant Parameters"
+    } else {
+        "List Cluster Parameters"
+    };
 
     fn schema(&self) -> Schema {
-        Schema::new("Lists the OceanBase parameters of a cluster with their current value, default and whether a change needs a restart.")
-            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster."))
-            .attr("name", Attr::string().optional().doc(NAME_DOC))
-            .attr("parameters", Attr::list(entry_block().implied_type()).computed().doc("The parameters by name: `name`, `value`, `default_value`, `need_restart`, `readonly`, `parameter_type`, `value_type` and `description`."))
-    }
-
-    async fn read(
-        &self,
-        client: &OcpClient,
-        mut m: ClusterParametersModel,
-        _: &mut Diagnostics,
-    ) -> Result<ClusterParametersModel, Fail> {
-        let owner = Owner::Cluster(m.cluster_id);
-        let current = list(client, owner)
-            .await
-            .map_err(|e| Fail::at(e, AttrPath::root("cluster_id")))?;
-        let cat = Catalogue::of(client, owner).await?;
-        m.parameters = entries(current, &cat, m.name.as_deref());
-        Ok(m)
-    }
-}
-
-/// The arguments and state of `data "ocp_tenant_parameters"`.
-#[derive(Serialize, Deserialize)]
-pub struct TenantParametersModel {
-    cluster_id: i64,
-    tenant_id: i64,
-    name: Option<String>,
-    #[serde(default, skip_deserializing)]
-    parameters: Vec<ParameterEntry>,
-}
-
-/// `data "ocp_tenant_parameters"`: every parameter and system variable of a tenant.
-pub struct TenantParametersDataSource;
-
-#[tonic::async_trait]
-impl OcpData for TenantParametersDataSource {
-    type Config = TenantParametersModel;
-    type State = TenantParametersModel;
-    const TYPE_NAME: &'static str = "ocp_tenant_parameters";
-    const ACTION: &'static str = "List Tenant Parameters";
-
-    fn schema(&self) -> Schema {
-        Schema::new("Lists the OceanBase parameters and system variables of a tenant with their current value, default and whether a change needs a restart.")
-            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
-            .attr("tenant_id", Attr::int().required().doc("OCP id of the tenant."))
-            .attr("name", Attr::string().optional().doc(NAME_DOC))
-            .attr("parameters", Attr::list(entry_block().implied_type()).computed().doc("The parameters and system variables by name: `name`, `value`, `default_value`, `need_restart`, `readonly`, `parameter_type`, `value_type` and `description`."))
-    }
-
-    async fn read(
-        &self,
-        client: &OcpClient,
-        mut m: TenantParametersModel,
-        _: &mut Diagnostics,
-    ) -> Result<TenantParametersModel, Fail> {
-        let owner = Owner::Tenant(m.cluster_id, m.tenant_id);
-        let current = list(client, owner)
-            .await
-            .map_err(|e| Fail::at(e, AttrPath::root("tenant_id")))?;
-        let cat = Catalogue::of(client, owner).await?;
-        m.parameters = entries(current, &cat, m.name.as_deref());
-        Ok(m)
-    }
-}
-
-/// Whether a time zone OCP reports means the one configured (`+8:00` = `+08:00`).
-pub fn same_time_zone(mine: &str, ocp: &str) -> bool {
-    fn minutes(tz: &str) -> Option<i32> {
-        let sign = match tz.chars().next()? {
-            '+' => 1,
-            '-' => -1,
-            _ => return None,
+        let (what, of, cluster) = match TENANT {
+            true => (
+                "parameters and system variables",
+                "a tenant",
+                "OCP id of the cluster that hosts the tenant.",
+            ),
+            false => ("parameters", "a cluster", "OCP id of the cluster."),
         };
-        let (h, m) = tz[1..].split_once(':')?;
-        Some(sign * (h.parse::<i32>().ok()? * 60 + m.parse::<i32>().ok()?))
+        let s = Schema::new(format!("Lists the OceanBase {what} of {of} with their current value, default and whether a change needs a restart."))
+            .attr("cluster_id", Attr::int().required().doc(cluster));
+        let s = match TENANT {
+            true => s.attr(
+                "tenant_id",
+                Attr::int().required().doc("OCP id of the tenant."),
+            ),
+            false => s,
+        };
+        let entry = crate::framework::Block::new("A parameter OCP knows.").computed_attrs(&ENTRY);
+        s.attr("name", Attr::string().optional().doc("Only parameters whose name contains this text (case-insensitive), such as `syslog`."))
+            .attr("parameters", Attr::list(entry.implied_type()).computed().doc(format!("The {what} by name: `name`, `value`, `default_value`, `need_restart`, `readonly`, `parameter_type`, `value_type` and `description`.")))
     }
-    match (minutes(mine.trim()), minutes(ocp.trim())) {
-        (Some(a), Some(b)) => a == b,
-        _ => mine.trim().eq_ignore_ascii_case(ocp.trim()),
-    }
-}
 
-/// The `time_zone` entry of a tenant parameter write.
-pub fn time_zone_entry(tz: &str) -> ParameterValue {
-    ParameterValue {
-        name: TIME_ZONE.into(),
-        value: tz.to_string(),
-        parameter_type: Some(SYSTEM_VARIABLE.into()),
+    async fn read(
+        &self,
+        client: &OcpClient,
+        mut m: ParametersModel,
+        _: &mut Diagnostics,
+    ) -> Result<ParametersModel, Fail> {
+        let (owner, by) = match m.tenant_id {
+            Some(t) => (Owner::Tenant(m.cluster_id, t), "tenant_id"),
+            None => (Owner::Cluster(m.cluster_id), "cluster_id"),
+        };
+        let current = list(client, owner)
+            .await
+            .map_err(|e| Fail::at(e, AttrPath::root(by)))?;
+        let cat = Catalogue::of(client, owner).await?;
+        m.parameters = entries(current, &cat, m.name.as_deref());
+        Ok(m)
     }
 }
 

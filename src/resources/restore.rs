@@ -21,14 +21,9 @@ use serde::{Deserialize, Serialize};
 use crate::client::api::backup::{BackupTarget, BackupTask};
 use crate::client::api::restore::RestoreTask;
 use crate::client::{ClientError, OcpClient};
-use crate::framework::validate::Validator;
-use crate::framework::{
-    read_model, write_model, Attr, AttrPath, Block, Ctx, DataReadRequest, DataReadResponse,
-    DataSource, Diagnostics, Schema,
-};
-use crate::value::Value;
-
-use super::report;
+use crate::framework::validate::Text;
+use crate::framework::{Attr, Block, Diagnostics, Schema};
+use crate::lifecycle::{Fail, OcpData};
 
 /// Epoch milliseconds of an RFC 3339 date-time (`2025-03-20T16:47:00+08:00`,
 /// `2025-03-20T08:47:00.342Z`); `None` when `s` is not one.
@@ -106,26 +101,9 @@ pub(crate) fn rfc3339_ms(s: &str) -> Option<i64> {
 }
 
 /// An RFC 3339 date-time with an offset, such as `2025-03-20T16:47:00+08:00`.
-struct Rfc3339;
-
-impl Validator for Rfc3339 {
-    fn description(&self) -> String {
-        "an RFC 3339 date-time with offset, such as `2025-03-20T16:47:00+08:00`".into()
-    }
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        if let Some(s) = v.as_str() {
-            if rfc3339_ms(s).is_none() {
-                diags.attr_error(
-                    path.clone(),
-                    "Invalid Restore Time",
-                    format!(
-                        "Attribute {path} is {s:?}; it must be {}.",
-                        self.description()
-                    ),
-                );
-            }
-        }
-    }
+fn rfc3339() -> Text {
+    let must_be = "an RFC 3339 date-time with offset, such as `2025-03-20T16:47:00+08:00`";
+    Text::new("Invalid Restore Time", must_be, |s| rfc3339_ms(s).is_some())
 }
 
 /// The `restore_from` block of `ocp_tenant`.
@@ -133,7 +111,7 @@ pub(crate) fn restore_block() -> Block {
     Block::new("Creates the tenant by restoring another tenant's backups (OCP's restore call) instead of creating an empty one. OCP runs the restore as a task that Terraform waits on; the new tenant holds the source's databases and users as of `restore_time`, and is then managed like any other. The restored tenant takes the source's mode and character set (`mode` and `charset` must match them), and its administrator password is then set to `root_password`. Changing this block after creation does nothing in OCP: it only shapes the tenant's birth, and the apply just records the new value.")
         .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster of the backed-up tenant, e.g. `ocp_tenant.primary.cluster_id`."))
         .attr("tenant_id", Attr::int().required().doc("OCP id of the backed-up tenant, e.g. `ocp_tenant.primary.id`. It must still exist and have a finished data backup."))
-        .attr("restore_time", Attr::string().optional().validate(Rfc3339).doc("Point in time to restore to, RFC 3339 with offset (e.g. `2025-03-20T16:47:00+08:00`). It must lie within what the backups cover: not before the end of the first finished data backup, not after the latest backup or log-archive checkpoint (OCP refuses it otherwise, and nothing is created). Default: the latest point the source's backups reach."))
+        .attr("restore_time", Attr::string().optional().validate(rfc3339()).doc("Point in time to restore to, RFC 3339 with offset (e.g. `2025-03-20T16:47:00+08:00`). It must lie within what the backups cover: not before the end of the first finished data backup, not after the latest backup or log-archive checkpoint (OCP refuses it otherwise, and nothing is created). Default: the latest point the source's backups reach."))
 }
 
 /// The `restore_from` block.
@@ -206,7 +184,7 @@ fn task_block() -> Block {
 
 /// One element of `ocp_restore_tasks.restore_tasks`.
 #[derive(Serialize, Deserialize)]
-struct TaskData {
+pub struct TaskData {
     id: Option<i64>,
     ocp_task_id: Option<i64>,
     backup_mode: Option<String>,
@@ -244,7 +222,7 @@ impl From<RestoreTask> for TaskData {
 
 /// The arguments and state of `data "ocp_restore_tasks"`.
 #[derive(Serialize, Deserialize)]
-struct RestoreTasksModel {
+pub struct RestoreTasksModel {
     cluster_id: i64,
     tenant_id: Option<i64>,
     #[serde(default, skip_deserializing)]
@@ -255,10 +233,11 @@ struct RestoreTasksModel {
 pub struct RestoreTasksDataSource;
 
 #[tonic::async_trait]
-impl DataSource for RestoreTasksDataSource {
-    fn type_name(&self) -> &'static str {
-        "ocp_restore_tasks"
-    }
+impl OcpData for RestoreTasksDataSource {
+    type Config = RestoreTasksModel;
+    type State = RestoreTasksModel;
+    const TYPE_NAME: &'static str = "ocp_restore_tasks";
+    const ACTION: &'static str = "List Restore Tasks";
 
     fn schema(&self) -> Schema {
         Schema::new("Lists the restores made from the backups of a cluster's tenants, or of one tenant, as OCP's restore task list reports them.")
@@ -267,26 +246,19 @@ impl DataSource for RestoreTasksDataSource {
             .attr("restore_tasks", Attr::list(task_block().implied_type()).computed().doc("The restores in OCP's order, each with `id`, `ocp_task_id`, `backup_mode`, `backup_cluster_name`, `backup_tenant_name`, `restore_cluster_id`, `restore_cluster_name`, `restore_tenant_id`, `restore_tenant_name`, `restore_time`, `status`, `start_time` and `end_time`."))
     }
 
-    async fn read(&self, ctx: &Ctx, req: DataReadRequest, resp: &mut DataReadResponse) {
-        let Some(client) = ctx.client(&mut resp.diags) else {
-            return;
-        };
-        let Some(mut m) = read_model::<RestoreTasksModel>(&req.config, &mut resp.diags) else {
-            return;
-        };
+    async fn read(
+        &self,
+        client: &OcpClient,
+        mut m: RestoreTasksModel,
+        _: &mut Diagnostics,
+    ) -> Result<RestoreTasksModel, Fail> {
         let target = BackupTarget {
             cluster_id: m.cluster_id,
             tenant_id: m.tenant_id,
         };
-        match client.list_restore_tasks(target).await {
-            Ok(list) => {
-                m.restore_tasks = list.into_iter().map(TaskData::from).collect();
-                if let Some(v) = write_model(&m, &self.schema(), &mut resp.diags) {
-                    resp.state = v;
-                }
-            }
-            Err(e) => report(&mut resp.diags, "List Restore Tasks", None, &e),
-        }
+        let list = client.list_restore_tasks(target).await?;
+        m.restore_tasks = list.into_iter().map(TaskData::from).collect();
+        Ok(m)
     }
 }
 

@@ -14,13 +14,14 @@
 //! zones and their servers change in place, each OCP task waited on in turn.
 
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::cluster::{
     AddZoneRequest, Cluster, ClusterZone, CreateClusterRequest, CreateClusterZone, NameValue,
-    UpgradeClusterRequest,
+    Server, UpgradeClusterRequest,
 };
 use crate::client::api::tenant::TenantFilter;
 use crate::client::{ClientError, Created, OcpClient, OcpField, Secret, TaskInstance};
@@ -30,12 +31,13 @@ use crate::framework::{
 };
 use crate::lifecycle::pending::Private;
 use crate::lifecycle::{
-    attr_by_field, report, value_over, wait, Born, Call, Fail, ImportError, OcpObject,
+    attr_by_field, import_by_id_or_name, report, value_over, wait, Born, Call, Fail, ImportError,
+    OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
 use super::parameters::Owner::Cluster as ClusterOf;
-use super::unique::{refuse_duplicates, Duplicate, Keyed};
+use super::unique::{refuse_duplicates, Keyed};
 use super::{import_id, refuse_existing};
 
 /// The `ocp_cluster` resource.
@@ -110,36 +112,49 @@ fn known<T>(v: &Option<Known<T>>) -> Option<&T> {
     v.as_ref().and_then(Known::as_known)
 }
 
-/// The message for a host listed twice (a host runs one OBServer, in one zone).
-fn host_twice(d: &Duplicate<'_, i64>) -> String {
-    format!(
-        "{} and {} both name host {}; each host runs one OBServer, in one zone. Remove one of them.",
-        d.first.1, d.second.1, d.key
-    )
-}
-
-/// Checks the hosts of one zone, at `path`: a known list needs at least one; the known hosts
-/// join `hosts`, the input of the host-used-twice check.
-fn check_servers(
-    servers: &Hosts,
-    path: AttrPath,
-    diags: &mut Diagnostics,
-    hosts: &mut Vec<Keyed<i64>>,
-) {
-    let Some(list) = known(servers) else {
-        return;
+/// Checks the zones of a configuration: `zone` blocks (`Some(i)` is `zone[i]`), or an
+/// `ocp_zone` (`None`, at the root). Zone names are unique, a known host list has at least one
+/// host, and no host is listed twice (a host runs one OBServer, in one zone).
+fn check_zones(zones: &[(Option<usize>, &ZoneConfig)], diags: &mut Diagnostics) {
+    let at = |i: &Option<usize>, a: &str| match i {
+        Some(i) => AttrPath::root("zone").index(*i).attr(a),
+        None => AttrPath::root(a),
     };
-    if list.is_empty() {
-        diags.attr_error(
-            path.clone(),
-            "Zone Without Servers",
-            "A zone needs at least one host for its OBServers.",
-        );
+    let names: Vec<Keyed<&str>> = (zones.iter())
+        .map(|(i, z)| Keyed {
+            path: at(i, "name"),
+            key: known(&z.name).map(String::as_str),
+        })
+        .collect();
+    refuse_duplicates(&names, "Duplicate Zone", diags, |d| {
+        format!(
+            "{} and {} both name zone {:?}; zone names are unique in a cluster. Put all of the zone's hosts in one `zone` block.",
+            d.first.1, d.second.1, d.key
+        )
+    });
+    let mut hosts = Vec::new();
+    for (i, z) in zones {
+        let (path, Some(list)) = (at(i, "servers"), known(&z.servers)) else {
+            continue;
+        };
+        if list.is_empty() {
+            diags.attr_error(
+                path.clone(),
+                "Zone Without Servers",
+                "A zone needs at least one host for its OBServers.",
+            );
+        }
+        hosts.extend(list.iter().enumerate().map(|(j, h)| Keyed {
+            path: path.index(j),
+            key: known(h).copied(),
+        }));
     }
-    hosts.extend(list.iter().enumerate().map(|(j, h)| Keyed {
-        path: path.index(j),
-        key: known(h).copied(),
-    }));
+    refuse_duplicates(&hosts, "Host Used Twice", diags, |d| {
+        format!(
+            "{} and {} both name host {}; each host runs one OBServer, in one zone. Remove one of them.",
+            d.first.1, d.second.1, d.key
+        )
+    });
 }
 
 /// The hosts of zone `z` as the state records them: the hosts of its OBServers as OCP reports
@@ -328,21 +343,22 @@ fn keep_in_place(resp: &mut PlanResponse, attr: &str) {
     resp.requires_replace.retain(|p| *p != AttrPath::root(attr));
 }
 
-/// Reports an object OCP still has after its delete task ended.
-fn still_there(
+/// Waits on the delete task of `what` (none: OCP had nothing to delete), then reports it when
+/// OCP still has it: `left` asks OCP, after the wait, for the status of what is left.
+async fn wait_gone(
     call: &mut Call<'_>,
-    task: &TaskInstance,
+    task: Option<TaskInstance>,
     what: &str,
-    status: Option<String>,
-) -> Fail {
-    call.error(
-        None,
-        format!(
-            "OCP task {} ended but {what} still exists (status {:?}). Run terraform destroy again once OCP has finished with it.",
-            task.id,
-            status.unwrap_or_default()
-        ),
-    )
+    left: impl Future<Output = Option<Option<String>>>,
+) -> Result<(), Fail> {
+    let Some(task) = task else {
+        return Ok(());
+    };
+    wait(call.client, call.ctx, &task, call.deadline).await?;
+    match left.await {
+        Some(status) => Err(call.error(None, format!("OCP task {} ended but {what} still exists (status {:?}). Run terraform destroy again once OCP has finished with it.", task.id, status.unwrap_or_default()))),
+        None => Ok(()),
+    }
 }
 
 fn zone_block() -> Block {
@@ -391,24 +407,12 @@ impl OcpObject for ClusterResource {
             return;
         };
         let zones = config.zone.and_then(Known::known).unwrap_or_default();
-        let zone = |i: usize| AttrPath::root("zone").index(i);
-        let names: Vec<Keyed<&str>> = (zones.iter().enumerate())
-            .map(|(i, z)| Keyed {
-                path: zone(i).attr("name"),
-                key: known(&z.name).map(String::as_str),
-            })
+        let zones: Vec<_> = zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| (Some(i), z))
             .collect();
-        refuse_duplicates(&names, "Duplicate Zone", diags, |d| {
-            format!(
-                "{} and {} both name zone {:?}; zone names are unique in a cluster. Put all of the zone's hosts in one `zone` block.",
-                d.first.1, d.second.1, d.key
-            )
-        });
-        let mut hosts = Vec::new();
-        for (i, z) in zones.iter().enumerate() {
-            check_servers(&z.servers, zone(i).attr("servers"), diags, &mut hosts);
-        }
-        refuse_duplicates(&hosts, "Host Used Twice", diags, host_twice);
+        check_zones(&zones, diags);
     }
 
     fn modify_plan(&self, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
@@ -585,7 +589,7 @@ impl OcpObject for ClusterResource {
             return Ok(());
         };
         let changes = ZoneChanges::between(prior, plan);
-        if let Err(f) = refuse_held(call, id, &changes).await {
+        if let Err(f) = changes.refuse_held(call, id).await {
             // Refused before any change: the state stays what it was.
             *base = prior.clone();
             return Err(f);
@@ -604,7 +608,7 @@ impl OcpObject for ClusterResource {
                 }
             }
         }
-        changes.apply(call, id, base).await?;
+        changes.apply(call, id, &mut base.zone).await?;
         let upgrade = match (&prior.rpm_name, &plan.rpm_name) {
             (Some(mine), Some(want)) if mine != want => Some(want),
             _ => None,
@@ -654,17 +658,19 @@ impl OcpObject for ClusterResource {
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &ClusterModel) -> Result<(), Fail> {
-        let Some(id) = state.id else {
+        let (Some(id), client) = (state.id, call.client) else {
             return Ok(());
         };
-        let Some(task) = call.client.delete_cluster(id).await? else {
-            return Ok(());
+        let task = client.delete_cluster(id).await?;
+        let left = async {
+            client
+                .find_cluster(id)
+                .await
+                .ok()
+                .flatten()
+                .map(|c| c.status)
         };
-        wait(call.client, call.ctx, &task, call.deadline).await?;
-        match call.client.find_cluster(id).await {
-            Ok(Some(c)) => Err(still_there(call, &task, &format!("cluster {id}"), c.status)),
-            _ => Ok(()),
-        }
+        wait_gone(call, task, &format!("cluster {id}"), left).await
     }
 
     async fn import(
@@ -672,15 +678,10 @@ impl OcpObject for ClusterResource {
         client: Option<&OcpClient>,
         id: &str,
     ) -> Result<ClusterModel, ImportError> {
-        let client = client.ok_or(ImportError::NoClient)?;
-        let found = match id.parse::<i64>() {
-            Ok(n) => client.find_cluster(n).await?,
-            Err(_) => client.find_cluster_by_name(id).await?,
-        };
-        let c = found.ok_or_else(|| ImportError::NotFound(format!("OCP has no cluster with id or name {id:?}. Expected \"<cluster_id>\" or \"<cluster_name>\".")))?;
-        let id = Some(c.id);
+        let forms = "\"<cluster_id>\" or \"<cluster_name>\"";
+        let c = import_by_id_or_name(client, id, "cluster", forms, super::cluster::find).await?;
         Ok(ClusterModel {
-            id,
+            id: Some(c.id),
             ..ClusterModel::default()
         })
     }
@@ -746,15 +747,25 @@ fn refused(call: &mut Call<'_>, path: AttrPath, e: &ClientError) -> Fail {
     Fail::Reported
 }
 
-/// The zone and OBServer changes of one cluster update, by zone name (the block order is the
-/// user's and changes nothing in OCP).
+/// Hosts gaining or losing their OBServer in one zone, and the `servers` attribute that lists
+/// them (where errors go).
+#[derive(Debug, PartialEq)]
+struct Servers {
+    zone: String,
+    hosts: Vec<i64>,
+    path: AttrPath,
+}
+
+/// The zone and OBServer changes of one update of a cluster's `zone` blocks or of an
+/// `ocp_zone`, by zone name (the block order is the user's and changes nothing in OCP).
+#[derive(Default)]
 struct ZoneChanges {
-    /// New zones: their index in the plan and the block.
-    added_zones: Vec<(usize, ZoneBlock)>,
-    /// Hosts gaining an OBServer, per kept zone (its index in the plan and name).
-    added_servers: Vec<(usize, String, Vec<i64>)>,
+    /// New zones: the path of their block in the plan, and the block.
+    added_zones: Vec<(AttrPath, ZoneBlock)>,
+    /// Hosts gaining an OBServer, per kept zone.
+    added_servers: Vec<Servers>,
     /// Hosts losing their OBServer, per kept zone.
-    removed_servers: Vec<(usize, String, Vec<i64>)>,
+    removed_servers: Vec<Servers>,
     /// Zones no longer configured.
     removed_zones: Vec<ZoneBlock>,
 }
@@ -762,91 +773,82 @@ struct ZoneChanges {
 impl ZoneChanges {
     fn between(prior: &ClusterModel, plan: &ClusterModel) -> ZoneChanges {
         let mut c = ZoneChanges {
-            added_zones: Vec::new(),
-            added_servers: Vec::new(),
-            removed_servers: Vec::new(),
             removed_zones: (prior.zone.iter())
                 .filter(|p| !plan.zone.iter().any(|z| z.name == p.name))
                 .cloned()
                 .collect(),
+            ..ZoneChanges::default()
         };
         for (i, z) in plan.zone.iter().enumerate() {
-            let Some(had) = prior.zone.iter().find(|p| p.name == z.name) else {
-                c.added_zones.push((i, z.clone()));
-                continue;
-            };
-            let gained: Vec<i64> = (z.servers.iter())
-                .filter(|h| !had.servers.contains(h))
-                .copied()
-                .collect();
-            let lost: Vec<i64> = (had.servers.iter())
-                .filter(|h| !z.servers.contains(h))
-                .copied()
-                .collect();
-            if !gained.is_empty() {
-                c.added_servers.push((i, z.name.clone(), gained));
-            }
-            if !lost.is_empty() {
-                c.removed_servers.push((i, z.name.clone(), lost));
+            let path = AttrPath::root("zone").index(i);
+            match prior.zone.iter().find(|p| p.name == z.name) {
+                Some(had) => c.servers(&z.name, &had.servers, &z.servers, path.attr("servers")),
+                None => c.added_zones.push((path, z.clone())),
             }
         }
         c
     }
 
+    /// Adds the OBServer changes of zone `zone` from the hosts `have` to `want` (listed at
+    /// `path`).
+    fn servers(&mut self, zone: &str, have: &[i64], want: &[i64], path: AttrPath) {
+        let minus = |a: &[i64], b: &[i64]| a.iter().filter(|h| !b.contains(h)).copied().collect();
+        let (gained, lost): (Vec<i64>, Vec<i64>) = (minus(want, have), minus(have, want));
+        for (list, hosts) in [
+            (&mut self.added_servers, gained),
+            (&mut self.removed_servers, lost),
+        ] {
+            if !hosts.is_empty() {
+                let (zone, path) = (zone.to_string(), path.clone());
+                list.push(Servers { zone, hosts, path });
+            }
+        }
+    }
+
     /// Makes the changes in OCP in order (additions before removals, so no zone runs short of
-    /// OBServers), waiting on each task. An OCP refusal is reported on the zone block it
-    /// concerns.
+    /// OBServers), waiting on each task. An OCP refusal is reported on the zone block or the
+    /// `servers` it concerns. A zone OCP already had is not added, and leaves `base`.
     async fn apply(
         &self,
         call: &mut Call<'_>,
         id: i64,
-        base: &mut ClusterModel,
+        base: &mut Vec<ZoneBlock>,
     ) -> Result<(), Fail> {
-        let zone = |i: usize| AttrPath::root("zone").index(i);
-        for (i, z) in &self.added_zones {
+        for (at, z) in &self.added_zones {
             call.action = format!("Add Zone {:?}", z.name);
-            let body = AddZoneRequest {
-                name: z.name.clone(),
-                idc_name: z.idc_name.clone().unwrap_or_default(),
-                servers: z.servers.clone(),
-                ..AddZoneRequest::default()
-            };
-            let added = match call.client.add_zone(id, &body).await {
-                Ok(a) => a,
+            let found = match add_zone(call.client, id, z).await {
+                Ok(Ok(tasks)) => {
+                    call.wait(&tasks).await?;
+                    continue;
+                }
+                Ok(Err(found)) => found,
                 Err(e) => {
-                    let path = e.field().and_then(|f| zone_attr(&f, Some(zone(*i))));
-                    return Err(refused(call, path.unwrap_or_else(|| zone(*i)), &e));
+                    let path = e.field().and_then(|f| zone_attr(&f, Some(at.clone())));
+                    return Err(refused(call, path.unwrap_or_else(|| at.clone()), &e));
                 }
             };
-            match added {
-                Created::New(t) => call.wait(&[t.id]).await?,
-                // Made by this call's own unanswered POST, where the plan puts it.
-                Created::Adopted(found) if found.idc_name == z.idc_name => {}
-                Created::Adopted(found) | Created::Existing(found) => {
-                    // Not made by this apply: never recorded, never removed by Terraform.
-                    base.zone.retain(|b| b.name != found.name);
-                    return Err(call.error(
-                        Some(zone(*i).attr("name")),
-                        format!(
-                            "Cluster {id} already has a zone {:?} (IDC {:?}) that this apply did not add. Terraform never takes over a zone it did not create: remove this `zone` block, or manage that zone with `ocp_zone` (terraform import ocp_zone.<resource name> {}).",
-                            found.name,
-                            found.idc_name.as_deref().unwrap_or(""),
-                            import_id::join(&[id.to_string(), found.name.clone()]),
-                        ),
-                    ));
-                }
-            }
+            // Not made by this apply: never recorded, never removed by Terraform.
+            base.retain(|b| b.name != found.name);
+            return Err(call.error(
+                Some(at.attr("name")),
+                format!(
+                    "Cluster {id} already has a zone {:?} (IDC {:?}) that this apply did not add. Terraform never takes over a zone it did not create: remove this `zone` block, or manage that zone with `ocp_zone` (terraform import ocp_zone.<resource name> {}).",
+                    found.name,
+                    found.idc_name.as_deref().unwrap_or(""),
+                    zone_id(id, &found.name),
+                ),
+            ));
         }
-        for (i, name, hosts) in &self.added_servers {
-            call.action = format!("Add OBServers to Zone {name:?}");
-            let task = call.client.add_servers(id, name, hosts).await;
-            let task = task.map_err(|e| refused(call, zone(*i).attr("servers"), &e))?;
-            call.wait(&[task.id]).await?;
-        }
-        for (i, name, hosts) in &self.removed_servers {
-            call.action = format!("Remove OBServers from Zone {name:?}");
-            let task = call.client.delete_servers(id, hosts).await;
-            let task = task.map_err(|e| refused(call, zone(*i).attr("servers"), &e))?;
+        let added = self.added_servers.iter().map(|s| (s, true));
+        for (s, adding) in added.chain(self.removed_servers.iter().map(|s| (s, false))) {
+            let task = if adding {
+                call.action = format!("Add OBServers to Zone {:?}", s.zone);
+                call.client.add_servers(id, &s.zone, &s.hosts).await
+            } else {
+                call.action = format!("Remove OBServers from Zone {:?}", s.zone);
+                call.client.delete_servers(id, &s.hosts).await
+            };
+            let task = task.map_err(|e| refused(call, s.path.clone(), &e))?;
             call.wait(&[task.id]).await?;
         }
         for z in &self.removed_zones {
@@ -860,111 +862,119 @@ impl ZoneChanges {
     }
 }
 
-/// Tenants holding replicas in the zones or units on the OBServers of the hosts given, as
-/// `(what, tenant names)` pairs for messages: a zone's tenants from OCP's `zoneList` of each
-/// tenant (§3.4.2), a host's from the tenants' units (§3.4) on the OBServer it runs.
-async fn replica_holders(
+/// Asks OCP to add zone `z` to cluster `c`: `Ok` with the OCP task to wait on (none when this
+/// call's own unanswered POST made it, in the planned IDC), or `Err` with the zone of that
+/// name OCP already had, which this apply did not add (design rule R2).
+async fn add_zone(
     client: &OcpClient,
-    cluster_id: i64,
-    zones: &[String],
-    hosts: &[i64],
-) -> Result<Vec<(Holder, Vec<String>)>, ClientError> {
-    if zones.is_empty() && hosts.is_empty() {
-        return Ok(Vec::new());
-    }
-    let tenants = client
-        .list_tenants(Some(cluster_id), &TenantFilter::default())
-        .await?;
-    let mut out = Vec::new();
-    for z in zones {
-        let names: Vec<String> = (tenants.iter())
-            .filter(|t| {
-                let listed = t.zone_list.as_deref().unwrap_or_default();
-                listed.split(',').any(|x| x.trim() == z) || t.zones.iter().any(|r| r.name == *z)
-            })
-            .map(|t| t.name.clone())
-            .collect();
-        if !names.is_empty() {
-            out.push((Holder::Zone(z.clone()), names));
-        }
-    }
-    if hosts.is_empty() {
-        return Ok(out);
-    }
-    let servers: Vec<(i64, Option<i64>, Option<String>)> = (client.list_zones(cluster_id).await?)
-        .into_iter()
-        .flat_map(|z| z.servers)
-        .filter_map(|s| Some((s.host_id.filter(|h| hosts.contains(h))?, s.id, s.ip)))
-        .collect();
-    let mut by_host: Vec<(i64, Vec<String>)> = Vec::new();
-    for t in &tenants {
-        let units = match client.list_tenant_units(cluster_id, t.id).await {
-            Ok(u) => u,
-            Err(e) if e.is_not_found() => Vec::new(),
-            Err(e) => return Err(e),
-        };
-        for (host, sid, ip) in &servers {
-            let on = |u: &&crate::client::api::cluster::TenantUnit| {
-                (sid.is_some() && u.server_id == *sid) || (ip.is_some() && u.server_ip == *ip)
-            };
-            if units.iter().any(|u| on(&u)) {
-                match by_host.iter_mut().find(|(h, _)| h == host) {
-                    Some((_, names)) if !names.contains(&t.name) => names.push(t.name.clone()),
-                    Some(_) => {}
-                    None => by_host.push((*host, vec![t.name.clone()])),
-                }
-            }
-        }
-    }
-    out.extend(by_host.into_iter().map(|(h, n)| (Holder::Host(h), n)));
-    Ok(out)
-}
-
-/// What holds tenant replicas: a zone (by name) or the OBServer of a host (by host id).
-enum Holder {
-    Zone(String),
-    Host(i64),
-}
-
-/// The message of a removal refused because `holder` holds replicas of `tenants`.
-fn held_message(holder: &Holder, tenants: &[String]) -> String {
-    let what = match holder {
-        Holder::Zone(z) => format!("Zone {z:?} holds replicas"),
-        Holder::Host(h) => format!("The OBServer on host {h} holds units"),
+    c: i64,
+    z: &ZoneBlock,
+) -> Result<Result<Vec<i64>, ClusterZone>, ClientError> {
+    let body = AddZoneRequest {
+        name: z.name.clone(),
+        idc_name: z.idc_name.clone().unwrap_or_default(),
+        servers: z.servers.clone(),
+        ..AddZoneRequest::default()
     };
+    Ok(match client.add_zone(c, &body).await? {
+        Created::New(t) => Ok(vec![t.id]),
+        Created::Adopted(found) if found.idc_name == z.idc_name => Ok(Vec::new()),
+        Created::Adopted(found) | Created::Existing(found) => Err(found),
+    })
+}
+
+/// The id of zone `name` of cluster `c`: `<cluster_id>/<zone_name>`, `ocp_zone`'s id and
+/// import id.
+fn zone_id(c: i64, name: &str) -> String {
+    import_id::join(&[c.to_string(), name.to_string()])
+}
+
+/// The message of a removal refused because `what` (e.g. `Zone "zone2" holds replicas`) holds
+/// replicas of `tenants`.
+fn held_message(what: &str, tenants: &[String]) -> String {
     format!(
         "{what} of tenant(s) {}; OCP cannot remove it while they are there. Move those replicas away first (for an `ocp_tenant`, remove this zone from its `zone` blocks and apply), then remove it. Nothing was changed.",
         tenants.join(", ")
     )
 }
 
-/// Refuses, before any change, an update that would remove a zone or OBServer holding tenant
-/// replicas: one error per holder, on the `zone` block (for a removed zone, on `zone`).
-async fn refuse_held(call: &mut Call<'_>, id: i64, c: &ZoneChanges) -> Result<(), Fail> {
-    let zones: Vec<String> = c.removed_zones.iter().map(|z| z.name.clone()).collect();
-    let hosts: Vec<i64> = (c.removed_servers.iter())
-        .flat_map(|(_, _, h)| h.iter().copied())
-        .collect();
-    let held = replica_holders(call.client, id, &zones, &hosts).await?;
-    if held.is_empty() {
-        return Ok(());
-    }
-    for (holder, tenants) in &held {
-        let path = match holder {
-            Holder::Zone(_) => AttrPath::root("zone"),
-            Holder::Host(h) => (c.removed_servers.iter())
-                .find(|(_, _, hs)| hs.contains(h))
-                .map_or(AttrPath::root("zone"), |(i, _, _)| {
-                    AttrPath::root("zone").index(*i).attr("servers")
-                }),
+impl ZoneChanges {
+    /// Refuses, before any change, the removal of a zone or OBServer that holds tenant
+    /// replicas: one error per zone (on `zone`) and per host (on the `servers` listing it). A
+    /// zone's tenants come from OCP's `zoneList` of each tenant (§3.4.2), a host's from the
+    /// tenants' units (§3.4) on the OBServer it runs.
+    async fn refuse_held(&self, call: &mut Call<'_>, id: i64) -> Result<(), Fail> {
+        if self.removed_zones.is_empty() && self.removed_servers.is_empty() {
+            return Ok(());
+        }
+        let client = call.client;
+        let tenants = (client.list_tenants(Some(id), &TenantFilter::default())).await?;
+        // What holds replicas: where the error goes, what it is, and the tenants.
+        let mut held: Vec<(AttrPath, String, Vec<String>)> = Vec::new();
+        let mut hold = |path: &AttrPath, what: String, tenant: &String| match held
+            .iter_mut()
+            .find(|(_, w, _)| *w == what)
+        {
+            Some((_, _, names)) if !names.contains(tenant) => names.push(tenant.clone()),
+            Some(_) => {}
+            None => held.push((path.clone(), what, vec![tenant.clone()])),
         };
-        call.diags.attr_error(
-            path,
-            "Cannot Remove What Holds Tenant Replicas",
-            held_message(holder, tenants),
-        );
+        for (z, t) in (self.removed_zones.iter()).flat_map(|z| tenants.iter().map(move |t| (z, t)))
+        {
+            let listed = t.zone_list.as_deref().unwrap_or_default();
+            if listed.split(',').any(|x| x.trim() == z.name)
+                || t.zones.iter().any(|r| r.name == z.name)
+            {
+                hold(
+                    &AttrPath::root("zone"),
+                    format!("Zone {:?} holds replicas", z.name),
+                    &t.name,
+                );
+            }
+        }
+        let servers: Vec<Server> = match self.removed_servers.is_empty() {
+            true => Vec::new(),
+            false => (client.list_zones(id).await?)
+                .into_iter()
+                .flat_map(|z| z.servers)
+                .collect(),
+        };
+        for t in tenants.iter().filter(|_| !servers.is_empty()) {
+            let units = match client.list_tenant_units(id, t.id).await {
+                Ok(u) => u,
+                Err(e) if e.is_not_found() => Vec::new(),
+                Err(e) => return Err(e.into()),
+            };
+            for (s, h) in
+                (self.removed_servers.iter()).flat_map(|s| s.hosts.iter().map(move |h| (s, h)))
+            {
+                let Some(on) = servers.iter().find(|x| x.host_id == Some(*h)) else {
+                    continue;
+                };
+                let by_id = on.id.is_some() && units.iter().any(|u| u.server_id == on.id);
+                if by_id || (on.ip.is_some() && units.iter().any(|u| u.server_ip == on.ip)) {
+                    hold(
+                        &s.path,
+                        format!("The OBServer on host {h} holds units"),
+                        &t.name,
+                    );
+                }
+            }
+        }
+        for (path, what, tenants) in &held {
+            let message = held_message(what, tenants);
+            call.diags.attr_error(
+                path.clone(),
+                "Cannot Remove What Holds Tenant Replicas",
+                message,
+            );
+        }
+        if held.is_empty() {
+            Ok(())
+        } else {
+            Err(Fail::Reported)
+        }
     }
-    Err(Fail::Reported)
 }
 
 /// The `ocp_zone` resource.
@@ -991,30 +1001,13 @@ impl ZoneModel {
     fn from_ocp(c: i64, z: &ClusterZone, base: &ZoneModel) -> ZoneModel {
         let or = or_mine;
         ZoneModel {
-            id: Some(import_id::join(&[c.to_string(), z.name.clone()])),
+            id: Some(zone_id(c, &z.name)),
             cluster_id: c,
             name: z.name.clone(),
             idc_name: or(&z.idc_name, &base.idc_name),
             servers: servers_of(z, &base.servers),
             region_name: or(&z.region_name, &base.region_name),
             status: or(&z.status, &base.status),
-        }
-    }
-}
-
-/// Waits on the task of an OBServer change of a zone (`action`, e.g. `Add OBServers`); OCP's
-/// refusal is reported on `servers`.
-async fn change_servers(
-    call: &mut Call<'_>,
-    action: &str,
-    task: Result<TaskInstance, ClientError>,
-) -> Result<(), Fail> {
-    call.action = action.to_string();
-    match task {
-        Ok(t) => call.wait(&[t.id]).await,
-        Err(e) => {
-            report(call.diags, action, Some(AttrPath::root("servers")), &e);
-            Err(Fail::Reported)
         }
     }
 }
@@ -1038,49 +1031,34 @@ impl OcpObject for ZoneResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let Some(config) = read_model::<ZoneConfig>(config, diags) else {
-            return;
-        };
-        let mut hosts = Vec::new();
-        check_servers(
-            &config.servers,
-            AttrPath::root("servers"),
-            diags,
-            &mut hosts,
-        );
-        refuse_duplicates(&hosts, "Host Used Twice", diags, host_twice);
+        if let Some(config) = read_model::<ZoneConfig>(config, diags) {
+            check_zones(&[(None, &config)], diags);
+        }
     }
 
     async fn create(&self, call: &mut Call<'_>, plan: &ZoneModel) -> Result<Born<ZoneModel>, Fail> {
         let c = plan.cluster_id;
-        let body = AddZoneRequest {
+        let block = ZoneBlock {
             name: plan.name.clone(),
-            idc_name: plan.idc_name.clone().unwrap_or_default(),
+            idc_name: plan.idc_name.clone(),
             servers: plan.servers.clone(),
-            ..AddZoneRequest::default()
         };
-        let tasks = match call.client.add_zone(c, &body).await? {
-            Created::New(t) => vec![t.id],
-            // Made by this create's own unanswered POST, and where the plan puts it.
-            Created::Adopted(z) if z.idc_name.as_ref() == Some(&body.idc_name) => Vec::new(),
-            Created::Adopted(z) | Created::Existing(z) => {
-                return Err(refuse_existing::<Self>(
-                    call.diags,
-                    format!(
-                        "zone {:?} in IDC {:?} of cluster {c}",
-                        z.name,
-                        z.idc_name.as_deref().unwrap_or("")
-                    ),
-                    import_id::join(&[c.to_string(), z.name.clone()]),
-                    "name",
-                ));
+        match add_zone(call.client, c, &block).await? {
+            Ok(tasks) => {
+                let id = Some(zone_id(c, &plan.name));
+                Ok(Born::waiting(ZoneModel { id, ..plan.clone() }, tasks))
             }
-        };
-        let state = ZoneModel {
-            id: Some(import_id::join(&[c.to_string(), plan.name.clone()])),
-            ..plan.clone()
-        };
-        Ok(Born::waiting(state, tasks))
+            Err(z) => {
+                let idc = z.idc_name.as_deref().unwrap_or("");
+                let what = format!("zone {:?} in IDC {idc:?} of cluster {c}", z.name);
+                Err(refuse_existing::<Self>(
+                    call.diags,
+                    what,
+                    zone_id(c, &z.name),
+                    "name",
+                ))
+            }
+        }
     }
 
     async fn read(
@@ -1101,50 +1079,26 @@ impl OcpObject for ZoneResource {
         plan: &ZoneModel,
         _base: &mut ZoneModel,
     ) -> Result<(), Fail> {
-        let (c, have, want) = (prior.cluster_id, &prior.servers, &plan.servers);
-        let added: Vec<i64> = want.iter().filter(|h| !have.contains(h)).copied().collect();
-        let removed: Vec<i64> = have.iter().filter(|h| !want.contains(h)).copied().collect();
+        let mut changes = ZoneChanges::default();
+        let servers = AttrPath::root("servers");
+        changes.servers(&prior.name, &prior.servers, &plan.servers, servers);
         // Refused before any change: an OBServer holding tenant units (OCP would refuse it
         // after the additions were made).
-        let held = replica_holders(call.client, c, &[], &removed).await?;
-        if !held.is_empty() {
-            for (holder, tenants) in &held {
-                call.diags.attr_error(
-                    AttrPath::root("servers"),
-                    "Cannot Remove What Holds Tenant Replicas",
-                    held_message(holder, tenants),
-                );
-            }
-            return Err(Fail::Reported);
-        }
-        // Add before removing, so the zone never runs short of OBServers.
-        if !added.is_empty() {
-            let task = call.client.add_servers(c, &prior.name, &added).await;
-            change_servers(call, "Add OBServers", task).await?;
-        }
-        if !removed.is_empty() {
-            let task = call.client.delete_servers(c, &removed).await;
-            change_servers(call, "Remove OBServers", task).await?;
-        }
-        Ok(())
+        changes.refuse_held(call, prior.cluster_id).await?;
+        changes.apply(call, prior.cluster_id, &mut Vec::new()).await
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &ZoneModel) -> Result<(), Fail> {
-        let (c, name) = (state.cluster_id, &state.name);
-        let Some(task) = call.client.delete_zone(c, name).await? else {
-            return Ok(());
+        let (c, name, client) = (state.cluster_id, &state.name, call.client);
+        let task = client.delete_zone(c, name).await?;
+        let left = async {
+            let zones = client.list_zones(c).await.unwrap_or_default();
+            zones
+                .into_iter()
+                .find(|z| z.name == *name)
+                .map(|z| z.status)
         };
-        wait(call.client, call.ctx, &task, call.deadline).await?;
-        let zones = call.client.list_zones(c).await.unwrap_or_default();
-        match zones.into_iter().find(|z| z.name == *name) {
-            Some(z) => Err(still_there(
-                call,
-                &task,
-                &format!("zone {name:?} of cluster {c}"),
-                z.status,
-            )),
-            None => Ok(()),
-        }
+        wait_gone(call, task, &format!("zone {name:?} of cluster {c}"), left).await
     }
 
     async fn import(

@@ -12,49 +12,21 @@ use serde::{Deserialize, Serialize};
 use crate::client::api::tenant::UnitSpec;
 use crate::client::OcpClient;
 use crate::framework::{
-    read_model, Attr, AttrPath, Block, Diagnostics, PlanRequest, PlanResponse, Schema,
+    read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::{Fail, OcpData};
 use crate::value::{Known, Type};
 
-fn spec_block() -> Block {
-    Block::new("A unit spec of OCP's catalogue.")
-        .attr(
-            "name",
-            Attr::string()
-                .computed()
-                .doc("Name used in a tenant's `zone.unit_spec`, such as `S1`."),
-        )
-        .attr(
-            "max_cpu",
-            Attr::of(Type::Number)
-                .computed()
-                .doc("Most CPU cores of a unit."),
-        )
-        .attr(
-            "min_cpu",
-            Attr::of(Type::Number)
-                .computed()
-                .doc("Least CPU cores of a unit."),
-        )
-        .attr(
-            "max_memory_gb",
-            Attr::of(Type::Number)
-                .computed()
-                .doc("Most memory of a unit, GB."),
-        )
-        .attr(
-            "min_memory_gb",
-            Attr::of(Type::Number)
-                .computed()
-                .doc("Least memory of a unit, GB."),
-        )
-        .attr(
-            "description",
-            Attr::string()
-                .computed()
-                .doc("OCP's description, such as `2C8G`."),
-        )
+/// The type of one entry of `unit_specs` (its attributes are documented on `unit_specs`).
+fn spec_type() -> Type {
+    Type::object([
+        ("name", Type::String),
+        ("max_cpu", Type::Number),
+        ("min_cpu", Type::Number),
+        ("max_memory_gb", Type::Number),
+        ("min_memory_gb", Type::Number),
+        ("description", Type::String),
+    ])
 }
 
 /// One entry of `unit_specs`.
@@ -102,7 +74,7 @@ impl OcpData for UnitSpecsDataSource {
     fn schema(&self) -> Schema {
         Schema::new("Lists OCP's unit specs: the CPU and memory each resource unit of a tenant gets, by the name a tenant's `zone.unit_spec` takes.")
             .attr("name", Attr::string().optional().doc("Only the unit spec of this name (exact, as `zone.unit_spec` takes it)."))
-            .attr("unit_specs", Attr::list(spec_block().implied_type()).computed().doc("The unit specs by name: `name`, `max_cpu`, `min_cpu`, `max_memory_gb`, `min_memory_gb` and `description`."))
+            .attr("unit_specs", Attr::list(spec_type()).computed().doc("The unit specs by name, each with `name` (what a tenant's `zone.unit_spec` takes, such as `S1`), `max_cpu` and `min_cpu` (most and least CPU cores of a unit), `max_memory_gb` and `min_memory_gb` (most and least memory of a unit, GB) and `description` (OCP's, such as `2C8G`)."))
     }
 
     async fn read(

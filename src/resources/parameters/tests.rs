@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::client::api::parameters::ValueRange;
+use crate::resources::rejected;
 
 fn info(name: &str, value_type: &str, default: &str) -> ParameterInfo {
     ParameterInfo {
@@ -11,6 +12,13 @@ fn info(name: &str, value_type: &str, default: &str) -> ParameterInfo {
         parameter_type: Some("OB_TENANT_PARAMETER".into()),
         ..ParameterInfo::default()
     }
+}
+
+fn params(pairs: &[(&str, &str)]) -> Params {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn cat(list: Vec<ParameterInfo>) -> Catalogue {
@@ -32,6 +40,11 @@ fn values_compare_the_way_oceanbase_reads_them() {
     assert!(same_value(Some("ENUM"), "info", "INFO"));
     assert!(!same_value(Some("STRING"), "a", "A"));
     assert!(!same_value(None, "x", "y"));
+    // Untyped values (an OBProxy cluster's): booleans in any case, the rest as written.
+    assert!(same_value(None, "True", "true"));
+    assert!(same_value(None, " 100 ", "100"));
+    assert!(!same_value(None, "2G", "2g"));
+    assert!(!same_value(Some("STRING"), "True", "true"));
     assert!(same_time_zone("+8:00", "+08:00"));
     assert!(!same_time_zone("+8:00", "-8:00"));
 }
@@ -63,14 +76,8 @@ fn the_write_sets_changes_and_resets_removed_keys_to_their_default() {
         info("b", "CAPACITY", "4G"),
         info("c", "INT", "20"),
     ]);
-    let prior: Params = [("a", "true"), ("b", "10G"), ("c", "30")]
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect();
-    let plan: Params = [("a", "TRUE"), ("b", "12G")]
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect();
+    let prior: Params = params(&[("a", "true"), ("b", "10G"), ("c", "30")]);
+    let plan: Params = params(&[("a", "TRUE"), ("b", "12G")]);
     let body = changes(&prior, &plan, &c, Owner::Tenant(1, 2)).expect("body");
     let got: Vec<(&str, &str)> = body
         .iter()
@@ -117,34 +124,16 @@ fn read_keeps_only_managed_keys_in_the_users_spelling() {
             ..Parameter::default()
         },
     ];
-    let mine: Params = [("a", "true"), ("b", "10GB"), ("gone", "1")]
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect();
+    let mine: Params = params(&[("a", "true"), ("b", "10GB"), ("gone", "1")]);
     let got = managed(&mine, &current, &c);
-    let want: Params = [("a", "true"), ("b", "8G"), ("gone", "1")]
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect();
+    let want: Params = params(&[("a", "true"), ("b", "8G"), ("gone", "1")]);
     assert_eq!(got, want);
 }
 
 #[test]
 fn a_create_refusal_names_the_parameter_by_its_place_in_the_body() {
-    let err = ClientError::Api {
-        method: "POST",
-        path: "/x".into(),
-        http_status: 400,
-        code: Some("ILLEGAL_ARGUMENT".into()),
-        message: "invalid parameters[1].value: \"50\" is out of range".into(),
-        trace_id: None,
-    };
-    let plan: Option<Params> = Some(
-        [("b", "50"), ("a", "1")]
-            .into_iter()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect(),
-    );
+    let err = rejected("invalid parameters[1].value: \"50\" is out of range");
+    let plan: Option<Params> = Some(params(&[("b", "50"), ("a", "1")]));
     assert_eq!(create_error_path(&err, &plan), Some(path("b")));
     assert_eq!(path("b").to_string(), "parameters[\"b\"]");
 }
