@@ -497,61 +497,50 @@ impl ProviderCore {
             }
             return (Value::Null, Vec::new(), resp.diags);
         }
-        if prior.is_null() {
-            let timeout = e.schema.timeout(&planned, "create");
+        let op = if prior.is_null() { "create" } else { "update" };
+        let timeout = e.schema.timeout(&planned, op);
+        let plan = planned.clone();
+        let (state, private, mut diags) = if prior.is_null() {
             let mut resp = CreateResponse {
                 state: Value::Null,
                 private: private.clone(),
                 diags,
             };
-            e.imp
-                .create(
-                    &ctx,
-                    CreateRequest {
-                        plan: planned.clone(),
-                        config,
-                        private,
-                        timeout,
-                    },
-                    &mut resp,
-                )
-                .await;
-            let mut diags = resp.diags;
+            let req = CreateRequest {
+                plan,
+                config,
+                private,
+                timeout,
+            };
+            e.imp.create(&ctx, req, &mut resp).await;
             if resp.state.is_null() {
-                if !diags.has_errors() {
-                    diags.bug(
+                if !resp.diags.has_errors() {
+                    resp.diags.bug(
                         "Unable to Create Resource",
                         format!("{name} create returned no state and no error."),
                     );
                 }
-                return (Value::Null, resp.private, diags);
+                return (Value::Null, resp.private, resp.diags);
             }
-            let state = resp.state;
-            let state = finish_applied(&e.schema, &planned, state, &mut diags, "create");
-            return (state, resp.private, diags);
-        }
-        let timeout = e.schema.timeout(&planned, "update");
-        let mut resp = UpdateResponse {
-            state: prior.clone(),
-            private: private.clone(),
-            diags,
+            (resp.state, resp.private, resp.diags)
+        } else {
+            let mut resp = UpdateResponse {
+                state: prior.clone(),
+                private: private.clone(),
+                diags,
+            };
+            let req = UpdateRequest {
+                prior,
+                plan,
+                config,
+                private,
+                timeout,
+            };
+            e.imp.update(&ctx, req, &mut resp).await;
+            (resp.state, resp.private, resp.diags)
         };
-        e.imp
-            .update(
-                &ctx,
-                UpdateRequest {
-                    prior,
-                    plan: planned.clone(),
-                    config,
-                    private,
-                    timeout,
-                },
-                &mut resp,
-            )
-            .await;
-        let mut diags = resp.diags;
-        let state = finish_applied(&e.schema, &planned, resp.state, &mut diags, "update");
-        (state, resp.private, diags)
+        let state = finish_applied(&e.schema, &planned, state, &mut diags, op);
+        (state, private, diags)
     }
 
     /// ImportResourceState: the imported objects (one here) as (type, state, private).

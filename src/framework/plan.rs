@@ -284,16 +284,6 @@ pub fn strip_unknowns(v: &mut Value) -> bool {
 mod tests {
     use super::*;
     use crate::framework::schema::{Attr, NestedBlock};
-    use std::collections::BTreeMap;
-
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect::<BTreeMap<_, _>>(),
-        )
-    }
 
     fn schema() -> Schema {
         Schema::new("t")
@@ -322,7 +312,7 @@ mod tests {
     }
 
     fn zone(name: &str, units: i64, used: Value) -> Value {
-        obj(&[
+        Value::object([
             ("name", Value::string(name)),
             ("units", Value::from_i64(units)),
             ("used", used),
@@ -332,7 +322,7 @@ mod tests {
     #[test]
     fn create_plans_defaults_and_unknown_computed_values() {
         let s = schema();
-        let config = obj(&[
+        let config = Value::object([
             ("name", Value::string("a")),
             ("mode", Value::Null),
             ("id", Value::Null),
@@ -351,7 +341,7 @@ mod tests {
     }
 
     fn prior() -> Value {
-        obj(&[
+        Value::object([
             ("id", Value::string("7")),
             ("name", Value::string("a")),
             ("mode", Value::string("MYSQL")),
@@ -372,7 +362,10 @@ mod tests {
         let p = prior();
         let mut proposed = p.clone();
         if let Value::Object(o) = &mut proposed {
-            o.insert("timeouts".into(), obj(&[("create", Value::string("30m"))]));
+            o.insert(
+                "timeouts".into(),
+                Value::object([("create", Value::string("30m"))]),
+            );
         }
         let mut config = proposed.clone();
         for k in ["id", "status", "mode"] {
@@ -458,9 +451,9 @@ mod tests {
 
     #[test]
     fn results_may_fill_unknowns_but_not_change_known_values() {
-        let planned = obj(&[("id", Value::Unknown), ("name", Value::string("a"))]);
-        let good = obj(&[("id", Value::string("1")), ("name", Value::string("a"))]);
-        let bad = obj(&[("id", Value::string("1")), ("name", Value::string("A"))]);
+        let planned = Value::object([("id", Value::Unknown), ("name", Value::string("a"))]);
+        let good = Value::object([("id", Value::string("1")), ("name", Value::string("a"))]);
+        let bad = Value::object([("id", Value::string("1")), ("name", Value::string("A"))]);
         assert_eq!(
             first_inconsistency(&planned, &good, &AttrPath::default()),
             None
@@ -473,7 +466,7 @@ mod tests {
 
     #[test]
     fn unknowns_are_stripped_at_any_depth() {
-        let mut v = obj(&[
+        let mut v = Value::object([
             ("a", Value::List(vec![Value::Unknown])),
             ("b", Value::string("x")),
         ]);

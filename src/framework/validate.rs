@@ -224,16 +224,6 @@ pub fn validate_block(block: &Block, value: &Value, path: &AttrPath, diags: &mut
 mod tests {
     use super::*;
     use crate::framework::schema::{Attr, NestedBlock};
-    use std::collections::BTreeMap;
-
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect::<BTreeMap<_, _>>(),
-        )
-    }
 
     #[test]
     fn validators_skip_null_and_unknown_values() {
@@ -258,11 +248,11 @@ mod tests {
                 ),
             ),
         );
-        let cfg = obj(&[(
+        let cfg = Value::object([(
             "zone",
             Value::List(vec![
-                obj(&[("replica_type", Value::string("FULL"))]),
-                obj(&[("replica_type", Value::string("full"))]),
+                Value::object([("replica_type", Value::string("FULL"))]),
+                Value::object([("replica_type", Value::string("full"))]),
             ]),
         )]);
         let mut d = Diagnostics::new();

@@ -169,17 +169,26 @@ fn plan_create(c: &ProviderCore, name: &str) -> Value {
         .planned
 }
 
+/// Plans and applies the create of a toy named `name`.
+fn create(c: &ProviderCore, name: &str) -> (Value, Vec<u8>, Diagnostics) {
+    let planned = plan_create(c, name);
+    rt().block_on(c.apply_resource_change("ocp_toy", Value::Null, planned, toy(None, name), vec![]))
+}
+
+/// Applies a change from `prior` to `plan` (also the configuration) with stored `private`.
+fn apply(
+    c: &ProviderCore,
+    prior: Value,
+    plan: Value,
+    private: Vec<u8>,
+) -> (Value, Vec<u8>, Diagnostics) {
+    rt().block_on(c.apply_resource_change("ocp_toy", prior, plan.clone(), plan, private))
+}
+
 #[test]
 fn a_create_records_the_model_read_back_over_the_plan() {
     let c = core();
-    let planned = plan_create(&c, "plain");
-    let (s, _, d) = rt().block_on(c.apply_resource_change(
-        "ocp_toy",
-        Value::Null,
-        planned.clone(),
-        toy(None, "plain"),
-        vec![],
-    ));
+    let (s, _, d) = create(&c, "plain");
     assert!(d.is_empty(), "{d:?}");
     assert_eq!(s.get("id"), Some(&Value::string("42")));
     assert_eq!(s.get("size"), Some(&Value::from_i64(3)), "read back");
@@ -189,14 +198,7 @@ fn a_create_records_the_model_read_back_over_the_plan() {
 #[test]
 fn a_create_whose_task_cannot_be_waited_on_keeps_the_id_and_leaves_it_pending() {
     let c = core();
-    let planned = plan_create(&c, "building");
-    let (s, private, d) = rt().block_on(c.apply_resource_change(
-        "ocp_toy",
-        Value::Null,
-        planned,
-        toy(None, "building"),
-        vec![],
-    ));
+    let (s, private, d) = create(&c, "building");
     assert!(
         !d.has_errors(),
         "a create left pending is not tainted: {d:?}"
@@ -224,14 +226,7 @@ fn a_create_whose_task_cannot_be_waited_on_keeps_the_id_and_leaves_it_pending() 
 #[test]
 fn an_object_that_existed_before_is_refused_and_nothing_is_recorded() {
     let c = core();
-    let planned = plan_create(&c, "taken");
-    let (s, _, d) = rt().block_on(c.apply_resource_change(
-        "ocp_toy",
-        Value::Null,
-        planned,
-        toy(None, "taken"),
-        vec![],
-    ));
+    let (s, _, d) = create(&c, "taken");
     assert!(s.is_null());
     assert_eq!(d.0.len(), 1, "{d:?}");
     assert_eq!(d.0[0].summary, "Toy Already Exists");
@@ -242,13 +237,7 @@ fn a_gone_object_leaves_state_and_a_vanished_one_counts_as_deleted() {
     let c = core();
     let (s, _, d) = rt().block_on(c.read_resource("ocp_toy", toy(Some("gone"), "x"), vec![]));
     assert!(d.is_empty() && s.is_none(), "{d:?}");
-    let (s, _, d) = rt().block_on(c.apply_resource_change(
-        "ocp_toy",
-        toy(Some("42"), "vanished"),
-        Value::Null,
-        Value::Null,
-        vec![],
-    ));
+    let (s, _, d) = apply(&c, toy(Some("42"), "vanished"), Value::Null, vec![]);
     assert!(d.is_empty() && s.is_null(), "{d:?}");
 }
 
@@ -269,24 +258,17 @@ fn failed_update_pending() -> Vec<u8> {
 fn after_pending_tasks_the_update_starts_from_a_fresh_read() {
     let c = core();
     let plan = refreshed("stale", "wanted");
-    let (s, private, d) = rt().block_on(c.apply_resource_change(
-        "ocp_toy",
+    let (s, private, d) = apply(
+        &c,
         refreshed("stale", "old"),
         plan.clone(),
-        plan.clone(),
         failed_update_pending(),
-    ));
+    );
     assert!(d.is_empty(), "{d:?}");
     assert_eq!(s.get("name"), Some(&Value::string("wanted")));
     assert_eq!(pending::pending_of(&private), None, "nothing left pending");
     // Without pending tasks the prior state is the one Terraform refreshed: no re-read.
-    let (_, _, d) = rt().block_on(c.apply_resource_change(
-        "ocp_toy",
-        refreshed("stale", "old"),
-        plan.clone(),
-        plan,
-        vec![],
-    ));
+    let (_, _, d) = apply(&c, refreshed("stale", "old"), plan, vec![]);
     assert_eq!(d.0[0].detail, "the update got the old prior");
 }
 
@@ -295,13 +277,7 @@ fn an_object_gone_after_its_pending_tasks_is_an_error_not_a_create() {
     let c = core();
     let prior = refreshed("gone", "old");
     let plan = refreshed("gone", "wanted");
-    let (s, _, d) = rt().block_on(c.apply_resource_change(
-        "ocp_toy",
-        prior.clone(),
-        plan.clone(),
-        plan,
-        failed_update_pending(),
-    ));
+    let (s, _, d) = apply(&c, prior.clone(), plan, failed_update_pending());
     assert_eq!(d.0[0].summary, "Object Gone After Pending OCP Task");
     assert!(d.0[0].detail.contains("task 5"), "{}", d.0[0].detail);
     assert_eq!(

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as J;
 
+use super::encode::{encode, Writer};
 use super::{
     mismatch, quote_excerpt, too_deep, write_json_string, CodecError, Number, PathStep, Type,
     Value, MAX_DEPTH,
@@ -192,118 +193,64 @@ fn decode(json: &J, ty: &Type, depth: usize) -> Result<Value, CodecError> {
     }
 }
 
-fn encode(v: &Value, ty: &Type, out: &mut String, depth: usize) -> Result<(), CodecError> {
-    match v {
-        Value::Unknown => {
-            return Err(CodecError::new(
-                "value is not known (unknown values cannot be encoded as JSON)",
-            ))
-        }
-        Value::Null => {
-            out.push_str("null");
-            return Ok(());
-        }
-        _ => {}
+/// cty JSON, written into a string.
+impl Writer for String {
+    fn unknown(&mut self) -> Result<(), CodecError> {
+        Err(CodecError::new(
+            "value is not known (unknown values cannot be encoded as JSON)",
+        ))
     }
-    let container = !matches!(ty, Type::String | Type::Number | Type::Bool);
-    if container && depth >= MAX_DEPTH {
-        return Err(too_deep());
+    fn null(&mut self) {
+        self.push_str("null");
     }
-    match (ty, v) {
-        (Type::Dynamic, _) => {
-            let concrete = v.implied_type()?;
-            out.push_str("{\"value\":");
-            encode(v, &concrete, out, depth + 1)?;
-            out.push_str(",\"type\":");
-            out.push_str(&concrete.to_json());
-            out.push('}');
-            Ok(())
+    fn string(&mut self, s: &str) -> Result<(), CodecError> {
+        write_json_string(self, s);
+        Ok(())
+    }
+    fn number(&mut self, n: &Number) -> Result<(), CodecError> {
+        self.push_str(&n.to_string());
+        Ok(())
+    }
+    fn bool(&mut self, b: bool) -> Result<(), CodecError> {
+        self.push_str(if b { "true" } else { "false" });
+        Ok(())
+    }
+    fn dynamic(
+        &mut self,
+        ty: &Type,
+        value: impl FnOnce(&mut Self) -> Result<(), CodecError>,
+    ) -> Result<(), CodecError> {
+        self.push_str("{\"value\":");
+        value(self)?;
+        self.push_str(",\"type\":");
+        self.push_str(&ty.to_json());
+        self.push('}');
+        Ok(())
+    }
+    fn start_seq(&mut self, _len: usize) -> Result<(), CodecError> {
+        self.push('[');
+        Ok(())
+    }
+    fn start_map(&mut self, _len: usize) -> Result<(), CodecError> {
+        self.push('{');
+        Ok(())
+    }
+    fn element(&mut self, i: usize) {
+        if i > 0 {
+            self.push(',');
         }
-        (Type::String, Value::String(s)) => {
-            write_json_string(out, s);
-            Ok(())
-        }
-        (Type::Number, Value::Number(n)) => {
-            out.push_str(&n.to_string());
-            Ok(())
-        }
-        (Type::Bool, Value::Bool(b)) => {
-            out.push_str(if *b { "true" } else { "false" });
-            Ok(())
-        }
-        (Type::List(e), Value::List(xs)) | (Type::Set(e), Value::Set(xs)) => {
-            out.push('[');
-            for (i, x) in xs.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                encode(x, e, out, depth + 1)
-                    .map_err(|err| err.prefixed(PathStep::Index(i as u64)))?;
-            }
-            out.push(']');
-            Ok(())
-        }
-        (Type::Tuple(types), Value::Tuple(xs)) => {
-            if types.len() != xs.len() {
-                return Err(CodecError::new(format!(
-                    "a tuple of length {} is required ({} given)",
-                    types.len(),
-                    xs.len()
-                )));
-            }
-            out.push('[');
-            for (i, (x, t)) in xs.iter().zip(types).enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                encode(x, t, out, depth + 1)
-                    .map_err(|err| err.prefixed(PathStep::Index(i as u64)))?;
-            }
-            out.push(']');
-            Ok(())
-        }
-        (Type::Map(e), Value::Map(entries)) => {
-            out.push('{');
-            for (i, (k, x)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json_string(out, k);
-                out.push(':');
-                encode(x, e, out, depth + 1)
-                    .map_err(|err| err.prefixed(PathStep::Key(k.clone())))?;
-            }
-            out.push('}');
-            Ok(())
-        }
-        (Type::Object(attrs), Value::Object(values)) => {
-            if let Some(extra) = values.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(CodecError::new(format!(
-                    "unsupported attribute {}: the object type has no such attribute",
-                    quote_excerpt(extra)
-                )));
-            }
-            out.push('{');
-            for (i, (name, aty)) in attrs.iter().enumerate() {
-                let Some(x) = values.get(name) else {
-                    return Err(CodecError::new(
-                        "attribute is missing from the object value (objects must carry every \
-                         attribute of their type; use Value::Null for absent ones)",
-                    )
-                    .prefixed(PathStep::Attr(name.clone())));
-                };
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json_string(out, name);
-                out.push(':');
-                encode(x, aty, out, depth + 1)
-                    .map_err(|err| err.prefixed(PathStep::Attr(name.clone())))?;
-            }
-            out.push('}');
-            Ok(())
-        }
-        _ => Err(mismatch(ty, v.kind_name())),
+    }
+    fn key(&mut self, i: usize, key: &str) -> Result<(), CodecError> {
+        self.element(i);
+        write_json_string(self, key);
+        self.push(':');
+        Ok(())
+    }
+    fn end_seq(&mut self) {
+        self.push(']');
+    }
+    fn end_map(&mut self) {
+        self.push('}');
     }
 }
 

@@ -17,6 +17,18 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// `impl From<$from> for $to` by a conversion function.
+macro_rules! from {
+    ($($from:ty => $to:ident: $convert:expr;)*) => {$(
+        impl From<$from> for $to {
+            fn from(x: $from) -> $to {
+                ($convert)(x)
+            }
+        }
+    )*};
+}
+
+mod encode;
 mod json;
 mod model;
 mod msgpack;
@@ -493,34 +505,12 @@ impl Value {
     }
 }
 
-impl From<&str> for Value {
-    fn from(s: &str) -> Value {
-        Value::String(s.to_owned())
-    }
-}
-
-impl From<String> for Value {
-    fn from(s: String) -> Value {
-        Value::String(s)
-    }
-}
-
-impl From<bool> for Value {
-    fn from(b: bool) -> Value {
-        Value::Bool(b)
-    }
-}
-
-impl From<i64> for Value {
-    fn from(n: i64) -> Value {
-        Value::from_i64(n)
-    }
-}
-
-impl From<Number> for Value {
-    fn from(n: Number) -> Value {
-        Value::Number(n)
-    }
+from! {
+    &str => Value: |s: &str| Value::String(s.to_owned());
+    String => Value: Value::String;
+    bool => Value: Value::Bool;
+    i64 => Value: Value::from_i64;
+    Number => Value: Value::Number;
 }
 
 fn index_step(i: usize) -> PathStep {
@@ -742,11 +732,16 @@ impl CodecError {
 
 impl fmt::Display for CodecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path_string(), self.message)
-        }
+        write_at(f, &self.path_string(), &self.message)
+    }
+}
+
+/// Writes an error as `<path>: <message>`, or the message alone for the value itself.
+fn write_at(f: &mut fmt::Formatter<'_>, path: &str, message: &str) -> fmt::Result {
+    if path.is_empty() {
+        f.write_str(message)
+    } else {
+        write!(f, "{path}: {message}")
     }
 }
 

@@ -84,11 +84,7 @@ impl ModelError {
 
 impl fmt::Display for ModelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path_string(), self.message)
-        }
+        super::write_at(f, &self.path_string(), &self.message)
     }
 }
 
@@ -306,6 +302,15 @@ macro_rules! de_int {
     )*};
 }
 
+/// Deserializer methods that read a sequence whatever length or name they are given.
+macro_rules! de_seq {
+    ($($method:ident($($arg:ident: $t:ty),*)),* $(,)?) => {$(
+        fn $method<V: Visitor<'de>>(self, $($arg: $t,)* visitor: V) -> Result<V::Value, ModelError> {
+            self.seq(visitor)
+        }
+    )*};
+}
+
 impl<'de> Deserializer<'de> for De<'de> {
     type Error = ModelError;
 
@@ -418,25 +423,10 @@ impl<'de> Deserializer<'de> for De<'de> {
         }
     }
 
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
-        self.seq(visitor)
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, ModelError> {
-        self.seq(visitor)
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, ModelError> {
-        self.seq(visitor)
+    de_seq! {
+        deserialize_seq(),
+        deserialize_tuple(_len: usize),
+        deserialize_tuple_struct(_name: &'static str, _len: usize),
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use super::encode::{encode, Writer};
 use super::{
     mismatch, quote_excerpt, too_deep, CodecError, Number, PathStep, Type, Value, MAX_DEPTH,
 };
@@ -429,90 +430,47 @@ fn write_number(out: &mut Vec<u8>, n: &Number) -> Result<(), CodecError> {
     Ok(())
 }
 
-fn encode(v: &Value, ty: &Type, out: &mut Vec<u8>, depth: usize) -> Result<(), CodecError> {
-    match v {
-        Value::Unknown => {
-            out.extend_from_slice(&UNKNOWN);
-            return Ok(());
-        }
-        Value::Null => {
-            out.push(0xc0);
-            return Ok(());
-        }
-        _ => {}
+/// msgpack, written into a byte vector.
+impl Writer for Vec<u8> {
+    fn unknown(&mut self) -> Result<(), CodecError> {
+        self.extend_from_slice(&UNKNOWN);
+        Ok(())
     }
-    let container = !matches!(ty, Type::String | Type::Number | Type::Bool);
-    if container && depth >= MAX_DEPTH {
-        return Err(too_deep());
+    fn null(&mut self) {
+        self.push(0xc0);
     }
-    match (ty, v) {
-        (Type::Dynamic, _) => {
-            let concrete = v.implied_type()?;
-            rmp::encode::write_array_len(out, 2).map_err(write_err)?;
-            let type_json = concrete.to_json();
-            rmp::encode::write_bin(out, type_json.as_bytes()).map_err(write_err)?;
-            encode(v, &concrete, out, depth + 1)
-        }
-        (Type::String, Value::String(s)) => write_str(out, s),
-        (Type::Number, Value::Number(n)) => write_number(out, n),
-        (Type::Bool, Value::Bool(b)) => rmp::encode::write_bool(out, *b).map_err(write_err),
-        (Type::List(e), Value::List(xs)) | (Type::Set(e), Value::Set(xs)) => {
-            rmp::encode::write_array_len(out, len32(xs.len())?).map_err(write_err)?;
-            for (i, x) in xs.iter().enumerate() {
-                encode(x, e, out, depth + 1)
-                    .map_err(|err| err.prefixed(PathStep::Index(i as u64)))?;
-            }
-            Ok(())
-        }
-        (Type::Tuple(types), Value::Tuple(xs)) => {
-            if types.len() != xs.len() {
-                return Err(CodecError::new(format!(
-                    "a tuple of length {} is required ({} given)",
-                    types.len(),
-                    xs.len()
-                )));
-            }
-            rmp::encode::write_array_len(out, len32(xs.len())?).map_err(write_err)?;
-            for (i, (x, t)) in xs.iter().zip(types).enumerate() {
-                encode(x, t, out, depth + 1)
-                    .map_err(|err| err.prefixed(PathStep::Index(i as u64)))?;
-            }
-            Ok(())
-        }
-        (Type::Map(e), Value::Map(entries)) => {
-            rmp::encode::write_map_len(out, len32(entries.len())?).map_err(write_err)?;
-            for (k, x) in entries {
-                write_str(out, k)?;
-                encode(x, e, out, depth + 1)
-                    .map_err(|err| err.prefixed(PathStep::Key(k.clone())))?;
-            }
-            Ok(())
-        }
-        (Type::Object(attrs), Value::Object(values)) => {
-            if let Some(extra) = values.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(CodecError::new(format!(
-                    "unsupported attribute {}: the object type has no such attribute",
-                    quote_excerpt(extra)
-                )));
-            }
-            rmp::encode::write_map_len(out, len32(attrs.len())?).map_err(write_err)?;
-            // BTreeMap order is bytewise order of the names, as Terraform writes them.
-            for (name, aty) in attrs {
-                let Some(x) = values.get(name) else {
-                    return Err(CodecError::new(
-                        "attribute is missing from the object value (objects must carry every \
-                         attribute of their type; use Value::Null for absent ones)",
-                    )
-                    .prefixed(PathStep::Attr(name.clone())));
-                };
-                write_str(out, name)?;
-                encode(x, aty, out, depth + 1)
-                    .map_err(|err| err.prefixed(PathStep::Attr(name.clone())))?;
-            }
-            Ok(())
-        }
-        _ => Err(mismatch(ty, v.kind_name())),
+    fn string(&mut self, s: &str) -> Result<(), CodecError> {
+        write_str(self, s)
     }
+    fn number(&mut self, n: &Number) -> Result<(), CodecError> {
+        write_number(self, n)
+    }
+    fn bool(&mut self, b: bool) -> Result<(), CodecError> {
+        rmp::encode::write_bool(self, b).map_err(write_err)
+    }
+    fn dynamic(
+        &mut self,
+        ty: &Type,
+        value: impl FnOnce(&mut Self) -> Result<(), CodecError>,
+    ) -> Result<(), CodecError> {
+        rmp::encode::write_array_len(self, 2).map_err(write_err)?;
+        rmp::encode::write_bin(self, ty.to_json().as_bytes()).map_err(write_err)?;
+        value(self)
+    }
+    fn start_seq(&mut self, len: usize) -> Result<(), CodecError> {
+        rmp::encode::write_array_len(self, len32(len)?).map_err(write_err)?;
+        Ok(())
+    }
+    fn start_map(&mut self, len: usize) -> Result<(), CodecError> {
+        rmp::encode::write_map_len(self, len32(len)?).map_err(write_err)?;
+        Ok(())
+    }
+    fn element(&mut self, _i: usize) {}
+    fn key(&mut self, _i: usize, key: &str) -> Result<(), CodecError> {
+        write_str(self, key)
+    }
+    fn end_seq(&mut self) {}
+    fn end_map(&mut self) {}
 }
 
 #[cfg(test)]

@@ -285,22 +285,10 @@ impl fmt::Display for Number {
     }
 }
 
-impl From<i64> for Number {
-    fn from(n: i64) -> Number {
-        Number::from_i64(n)
-    }
-}
-
-impl From<u64> for Number {
-    fn from(n: u64) -> Number {
-        Number::from_u64(n)
-    }
-}
-
-impl From<i32> for Number {
-    fn from(n: i32) -> Number {
-        Number::from_i64(i64::from(n))
-    }
+from! {
+    i64 => Number: Number::from_i64;
+    u64 => Number: Number::from_u64;
+    i32 => Number: |n: i32| Number::from_i64(i64::from(n));
 }
 
 #[cfg(test)]

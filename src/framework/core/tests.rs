@@ -21,15 +21,6 @@ impl Configurer for NoConfig {
 /// then fails, "bad" returns a value that contradicts the plan, "slow" waits for Stop.
 struct Toy;
 
-fn obj(pairs: &[(&str, Value)]) -> Value {
-    Value::Object(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-    )
-}
-
 #[tonic::async_trait]
 impl Resource for Toy {
     fn type_name(&self) -> &'static str {
@@ -90,7 +81,7 @@ impl Resource for Toy {
         }
     }
     async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
-        resp.state = Some(obj(&[("id", Value::string(id))]));
+        resp.state = Some(Value::object([("id", Value::string(id))]));
     }
     fn upgrade_state(
         &self,
@@ -110,12 +101,23 @@ fn core() -> ProviderCore {
     ProviderCore::new(Box::new(NoConfig), vec![Arc::new(Toy)], vec![])
 }
 
-fn planned(core: &ProviderCore, name: &str) -> Value {
-    let config = obj(&[
-        ("id", Value::Null),
+/// A toy object with this id and name.
+fn toy(id: Value, name: &str) -> Value {
+    Value::object([
+        ("id", id),
         ("name", Value::string(name)),
         ("timeouts", Value::Null),
-    ]);
+    ])
+}
+
+/// Plans and applies the create of a toy named `name`.
+fn create(c: &ProviderCore, name: &str) -> (Value, Vec<u8>, Diagnostics) {
+    let plan = planned(c, name);
+    rt().block_on(c.apply_resource_change("ocp_toy", Value::Null, plan.clone(), plan, vec![]))
+}
+
+fn planned(core: &ProviderCore, name: &str) -> Value {
+    let config = toy(Value::Null, name);
     core.plan_resource_change("ocp_toy", &Value::Null, &config, &config, &[])
         .planned
 }
@@ -130,9 +132,7 @@ fn rt() -> tokio::runtime::Runtime {
 #[test]
 fn a_create_that_fails_after_ocp_accepted_it_still_returns_the_object() {
     let c = core();
-    let plan = planned(&c, "fail-after-create");
-    let (state, private, diags) =
-        rt().block_on(c.apply_resource_change("ocp_toy", Value::Null, plan.clone(), plan, vec![]));
+    let (state, private, diags) = create(&c, "fail-after-create");
     assert!(diags.has_errors());
     assert_eq!(
         state.get("id"),
@@ -145,9 +145,7 @@ fn a_create_that_fails_after_ocp_accepted_it_still_returns_the_object() {
 #[test]
 fn a_result_that_contradicts_the_plan_is_reported_as_a_bug() {
     let c = core();
-    let plan = planned(&c, "bad");
-    let (_, _, diags) =
-        rt().block_on(c.apply_resource_change("ocp_toy", Value::Null, plan.clone(), plan, vec![]));
+    let (_, _, diags) = create(&c, "bad");
     assert!(diags.0[0].summary.contains("Inconsistent"));
     assert!(diags.0[0].detail.contains("name"));
 }
@@ -175,11 +173,7 @@ fn stop_cancels_a_create_in_flight_and_the_state_keeps_the_id() {
 #[test]
 fn a_failed_delete_keeps_the_object_and_a_good_one_returns_null() {
     let c = core();
-    let state = obj(&[
-        ("id", Value::string("1")),
-        ("name", Value::string("undeletable")),
-        ("timeouts", Value::Null),
-    ]);
+    let state = toy(Value::string("1"), "undeletable");
     let (s, _, d) = rt().block_on(c.apply_resource_change(
         "ocp_toy",
         state.clone(),
@@ -189,11 +183,7 @@ fn a_failed_delete_keeps_the_object_and_a_good_one_returns_null() {
     ));
     assert!(d.has_errors());
     assert_eq!(s, state);
-    let state = obj(&[
-        ("id", Value::string("1")),
-        ("name", Value::string("x")),
-        ("timeouts", Value::Null),
-    ]);
+    let state = toy(Value::string("1"), "x");
     let (s, _, d) =
         rt().block_on(c.apply_resource_change("ocp_toy", state, Value::Null, Value::Null, vec![]));
     assert!(!d.has_errors());
@@ -214,11 +204,7 @@ fn import_fills_every_attribute_of_the_schema() {
 #[test]
 fn read_of_a_gone_object_returns_none() {
     let c = core();
-    let state = obj(&[
-        ("id", Value::string("gone")),
-        ("name", Value::string("x")),
-        ("timeouts", Value::Null),
-    ]);
+    let state = toy(Value::string("gone"), "x");
     let (s, _, d) = rt().block_on(c.read_resource("ocp_toy", state, vec![]));
     assert!(s.is_none() && d.is_empty());
 }
@@ -240,14 +226,14 @@ fn older_state_is_upgraded_and_newer_state_refused() {
 fn the_plan_runs_validation_again_on_values_known_by_then() {
     let c = core();
     let config = |name: &str| {
-        obj(&[
+        Value::object([
             ("id", Value::Null),
             ("name", Value::string(name)),
             ("timeouts", Value::Null),
         ])
     };
     // Unknown at validation (a reference), known in the final plan of the apply walk.
-    let unknown = obj(&[
+    let unknown = Value::object([
         ("id", Value::Null),
         ("name", Value::Unknown),
         ("timeouts", Value::Null),

@@ -8,10 +8,6 @@ fn n(s: &str) -> Value {
     Value::Number(Number::parse(s).unwrap_or_else(|| panic!("bad number {s}")))
 }
 
-fn obj(attrs: &[(&str, Value)]) -> Value {
-    Value::object(attrs.iter().map(|(k, v)| (*k, v.clone())))
-}
-
 /// A nested block, as a list, set or single block.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct Zone {
@@ -94,9 +90,10 @@ fn model() -> Model {
 }
 
 fn model_value() -> Value {
-    let zone =
-        |name: &str, replicas: Value| obj(&[("name", Value::string(name)), ("replicas", replicas)]);
-    obj(&[
+    let zone = |name: &str, replicas: Value| {
+        Value::object([("name", Value::string(name)), ("replicas", replicas)])
+    };
+    Value::object([
         ("id", Value::Null),
         ("name", Value::string("hz")),
         ("enabled", Value::Bool(true)),
@@ -207,7 +204,7 @@ fn each_value_kind_round_trips_through_its_rust_type() {
             replicas: None,
         }),
         Type::object([("name", Type::String), ("replicas", Type::Number)]),
-        obj(&[("name", Value::string("z")), ("replicas", Value::Null)]),
+        Value::object([("name", Value::string("z")), ("replicas", Value::Null)]),
     );
 }
 
@@ -223,7 +220,7 @@ fn nulls_and_unknowns_read_as_the_model_says() {
     }
     let cases: &[(Value, M)] = &[
         (
-            obj(&[
+            Value::object([
                 ("a", Value::Null),
                 ("b", Value::Null),
                 ("c", Value::Null),
@@ -237,7 +234,7 @@ fn nulls_and_unknowns_read_as_the_model_says() {
             },
         ),
         (
-            obj(&[
+            Value::object([
                 ("a", Value::string("x")),
                 ("b", Value::Unknown),
                 ("c", Value::Unknown),
@@ -251,7 +248,7 @@ fn nulls_and_unknowns_read_as_the_model_says() {
             },
         ),
         (
-            obj(&[
+            Value::object([
                 ("b", Value::string("y")),
                 ("c", n("2")),
                 ("ignored", Value::Unknown),
@@ -288,7 +285,7 @@ fn to_value_fills_absent_attributes_with_null_and_refuses_unknown_fields() {
     ]);
     assert_eq!(
         to_value(&Id { id: 1 }, &ty),
-        Ok(obj(&[
+        Ok(Value::object([
             ("id", n("1")),
             ("name", Value::Null),
             ("zone", Value::Null)
@@ -314,9 +311,9 @@ fn errors_name_the_attribute_path() {
         primary: Option<Zone>,
         id: i64,
     }
-    let zone = |name: Value| obj(&[("name", name), ("replicas", Value::Null)]);
+    let zone = |name: Value| Value::object([("name", name), ("replicas", Value::Null)]);
     let good = || {
-        obj(&[
+        Value::object([
             (
                 "zone",
                 Value::list([zone(Value::string("a")), zone(Value::string("b"))]),
@@ -351,7 +348,10 @@ fn errors_name_the_attribute_path() {
         ),
         (with("zone", Value::Unknown), "zone", "unknown until apply"),
         (
-            with("zone", Value::list([obj(&[("replicas", Value::Null)])])),
+            with(
+                "zone",
+                Value::list([Value::object([("replicas", Value::Null)])]),
+            ),
             "zone[0]",
             "missing field `name`",
         ),
