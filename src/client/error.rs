@@ -498,19 +498,12 @@ impl std::error::Error for ClientError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::testutil::api_error;
 
     #[test]
     fn mask_hides_a_secret_in_every_text_even_with_stars_in_it() {
         let secret = crate::client::Secret::new("a**b");
-        let e = ClientError::Api {
-            method: "POST",
-            path: "/x".into(),
-            http_status: 400,
-            code: Some("aa**b".into()),
-            message: "bad a**b".into(),
-            trace_id: Some("t-a**b".into()),
-        }
-        .mask(&secret);
+        let e = api_error("/x", "aa**b", "bad a**b", Some("t-a**b")).mask(&secret);
         let shown = format!("{e:?} {}", e.summary_detail().1);
         assert!(!shown.contains("a**b"), "{shown}");
         let e = ClientError::Unauthorized {
@@ -546,14 +539,12 @@ mod tests {
 
     #[test]
     fn api_error_detail_carries_code_message_and_trace_id() {
-        let e = ClientError::Api {
-            method: "POST",
-            path: "/api/v2/ob/clusters".into(),
-            http_status: 400,
-            code: Some("ILLEGAL_ARGUMENT".into()),
-            message: "zone name is empty".into(),
-            trace_id: Some("629da8eaec66effe".into()),
-        };
+        let e = api_error(
+            "/api/v2/ob/clusters",
+            "ILLEGAL_ARGUMENT",
+            "zone name is empty",
+            Some("629da8eaec66effe"),
+        );
         let (_, d) = e.summary_detail();
         assert!(d.contains("ILLEGAL_ARGUMENT"), "{d}");
         assert!(d.contains("zone name is empty"), "{d}");

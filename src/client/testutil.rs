@@ -187,13 +187,7 @@ pub(crate) async fn wait_ok(client: &OcpClient, id: i64) -> TaskInstance {
 
 /// Asserts that no text of `err` (Display, Debug, summary, detail) contains the password.
 pub(crate) fn assert_no_password(err: &ClientError) {
-    let (summary, detail) = err.summary_detail();
-    for text in [format!("{err}"), format!("{err:?}"), summary, detail] {
-        assert!(
-            !text.contains(PASSWORD),
-            "the password leaked into an error text: {text}"
-        );
-    }
+    assert_hidden(err, PASSWORD);
 }
 
 /// A listener on a free port of `127.0.0.1`, and that port.
@@ -385,5 +379,74 @@ impl LossyFront {
 impl Drop for LossyFront {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+/// Asserts that no text of `err` (Display, Debug, summary, detail) contains `secret`.
+pub(crate) fn assert_hidden(err: &ClientError, secret: &str) {
+    let (summary, detail) = err.summary_detail();
+    for text in [format!("{err}"), format!("{err:?}"), summary, detail] {
+        assert!(
+            !text.contains(secret),
+            "a secret leaked into an error text: {text}"
+        );
+    }
+}
+
+/// OCP's refusal of a `POST path` (HTTP 400) with `code`, `message` and `trace_id`, as the
+/// client builds it from an error envelope.
+pub(crate) fn api_error(
+    path: &str,
+    code: &str,
+    message: &str,
+    trace_id: Option<&str>,
+) -> ClientError {
+    ClientError::Api {
+        method: "POST",
+        path: path.into(),
+        http_status: 400,
+        code: Some(code.into()),
+        message: message.into(),
+        trace_id: trace_id.map(Into::into),
+    }
+}
+
+/// Asserts that `secret`, echoed by OCP in the message of a refusal, is masked by
+/// [`ClientError::mask`] in every text of the error and the rest of the message stays.
+pub(crate) fn assert_echo_masked(secret: &str) {
+    let message = format!("password {secret} is too weak");
+    let err = api_error("/p", "ILLEGAL_ARGUMENT", &message, None);
+    let masked = err.mask(&Secret::new(secret));
+    assert_hidden(&masked, secret);
+    assert!(
+        masked.to_string().contains("password *** is too weak"),
+        "{masked}"
+    );
+}
+
+impl TestSim {
+    /// A client of this simulator reached through a front at `url`.
+    pub(crate) fn client_at(&self, url: &str) -> OcpClient {
+        self.client_with(|c| c.endpoint = url.to_owned())
+    }
+
+    /// Makes the next POST under `path` fail with HTTP 500 and sets the request counters to
+    /// zero: a create that still sends its POST fails, and the counters show none went.
+    pub(crate) async fn refuse_next_post(&self, path: &str) {
+        self.reset_requests().await;
+        self.fail_next(1, 500, "POST", path).await;
+    }
+
+    /// Starts a simulator (tasks of `task_seconds`) with the OCP id of `demo-cluster`, and a
+    /// client reaching it through a relay that loses the answer to the first POST; the
+    /// request counters start at zero. Keep the relay for as long as the client is used.
+    pub(crate) async fn losing_first_post(
+        task_seconds: f64,
+    ) -> (TestSim, LossyFront, OcpClient, i64) {
+        let (sim, _, id) = TestSim::with_demo(task_seconds).await;
+        let front = LossyFront::losing_posts(sim.sim.addr(), 1).await;
+        let client = sim.client_at(&front.url);
+        sim.reset_requests().await;
+        (sim, front, client, id)
     }
 }

@@ -134,25 +134,31 @@ fn a_read_strategy_never_holds_a_secret_and_is_read_leniently() {
         "unknownField": [1, 2]
     });
     // A member of unexpected shape is an error naming it, never read as absent (R6).
-    let mut broken = data.clone();
-    broken["obBackupServiceStorageConfig"]["obBackupStorageBaseInfo"]["s3AccessKey"] =
-        json!("garbage");
-    let e = crate::client::de::decode_at::<BackupStrategy>("", broken)
-        .err()
-        .unwrap_or_else(|| panic!("a broken s3AccessKey must not decode"));
-    assert!(
-        e.starts_with("obBackupServiceStorageConfig.obBackupStorageBaseInfo.s3AccessKey: "),
-        "{e}"
-    );
-    let mut broken = data.clone();
-    broken["obBackupScheduleConfig"]["dayAndDataBackupModelMap"]["5"] = json!(["FULL"]);
-    let e = crate::client::de::decode_at::<BackupStrategy>("", broken)
-        .err()
-        .unwrap_or_else(|| panic!("a day that is a list must not decode"));
-    assert!(
-        e.starts_with("obBackupScheduleConfig.dayAndDataBackupModelMap[\"5\"]: "),
-        "{e}"
-    );
+    for (at, key, value, want) in [
+        (
+            "/obBackupServiceStorageConfig/obBackupStorageBaseInfo",
+            "s3AccessKey",
+            json!("garbage"),
+            "obBackupServiceStorageConfig.obBackupStorageBaseInfo.s3AccessKey: ",
+        ),
+        (
+            "/obBackupScheduleConfig/dayAndDataBackupModelMap",
+            "5",
+            json!(["FULL"]),
+            "obBackupScheduleConfig.dayAndDataBackupModelMap[\"5\"]: ",
+        ),
+    ] {
+        let mut broken = data.clone();
+        broken
+            .pointer_mut(at)
+            .and_then(Value::as_object_mut)
+            .unwrap_or_else(|| panic!("no object at {at}"))
+            .insert(key.into(), value);
+        let e = crate::client::de::decode_at::<BackupStrategy>("", broken)
+            .err()
+            .unwrap_or_else(|| panic!("{want} must not decode"));
+        assert!(e.starts_with(want), "{e}");
+    }
     let s: BackupStrategy = serde_json::from_value(data).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.id, Some(42));
     assert_eq!(s.tenant_id, Some(1001));
@@ -277,39 +283,29 @@ fn body_enabled(enabled: bool) -> StrategyBody {
     b
 }
 
-/// A different complete strategy: FILE storage, monthly, other thresholds.
+/// A different complete strategy: FILE storage, monthly, other thresholds; its members
+/// written as OCP documents them.
 fn file_body() -> StrategyBody {
+    fn member<T: serde::de::DeserializeOwned>(v: Value) -> T {
+        serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}"))
+    }
     StrategyBody {
         backup_mode: "PHYSICAL_BACKUP".into(),
-        ob_backup_schedule_config: ScheduleConfig {
-            backup_schedule_mode: Some("MONTH".into()),
-            backup_schedule_enabled: Some(false),
-            backup_schedule_time: Some("03:30:00.000+08:00".into()),
-            day_and_data_backup_model_map: Some(
-                [("1", "FULL_BACKUP"), ("15", "INCREMENTAL_BACKUP")]
-                    .into_iter()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect(),
-            ),
-            start_log_backup: Some(false),
-            clean_enabled: Some(false),
-            backup_data_retention_days: Some(14),
-            ..ScheduleConfig::default()
-        },
-        ob_backup_threshold_config: ThresholdConfig {
-            data_backup_timeout_minutes: Some(60),
-            log_backup_delay_seconds: Some(300),
-            no_successful_data_backup_alarm_days: Some(35),
-            lib_ob_log_expire_days: Some(3),
-        },
-        ob_backup_service_storage_config: StorageConfig {
-            config_name: Some("nfs".into()),
-            ob_backup_storage_base_info: Some(StorageBaseInfo {
-                backup_storage_type: Some("BACKUP_STORAGE_FILE".into()),
-                storage_url: Some("/obbackup/t1".into()),
-                ..StorageBaseInfo::default()
-            }),
-        },
+        ob_backup_schedule_config: member(json!({
+            "backupScheduleMode": "MONTH", "backupScheduleEnabled": false,
+            "backupScheduleTime": "03:30:00.000+08:00",
+            "dayAndDataBackupModelMap": {"1": "FULL_BACKUP", "15": "INCREMENTAL_BACKUP"},
+            "startLogBackup": false, "cleanEnabled": false, "backupDataRetentionDays": 14
+        })),
+        ob_backup_threshold_config: member(json!({
+            "dataBackupTimeoutMinutes": 60, "logBackupDelaySeconds": 300,
+            "noSuccessfulDataBackupAlarmDays": 35, "libObLogExpireDays": 3
+        })),
+        ob_backup_service_storage_config: member(json!({
+            "configName": "nfs",
+            "obBackupStorageBaseInfo": {"backupStorageType": "BACKUP_STORAGE_FILE",
+                                        "storageUrl": "/obbackup/t1"}
+        })),
     }
 }
 
@@ -338,6 +334,11 @@ fn members(s: &BackupStrategy) -> (ScheduleConfig, ThresholdConfig, StorageConfi
             .clone()
             .unwrap_or_default(),
     )
+}
+
+/// Asserts that `r` is OCP's 404.
+fn assert_not_found<T: std::fmt::Debug>(r: Result<T, ClientError>) {
+    assert!(matches!(r, Err(ClientError::NotFound { .. })), "{r:?}");
 }
 
 async fn wait_all(client: &OcpClient, ids: &[i64]) {
@@ -417,13 +418,8 @@ async fn find_is_none_without_a_strategy_or_without_the_object() {
     ] {
         assert_eq!(ok(c.find_backup_strategy(t).await), None, "{t:?}");
     }
-    let missing = c
-        .modify_backup_strategy(BackupTarget::tenant(f.cid, f.tid), &oss_body())
-        .await;
-    assert!(
-        matches!(missing, Err(ClientError::NotFound { .. })),
-        "{missing:?}"
-    );
+    let t = BackupTarget::tenant(f.cid, f.tid);
+    assert_not_found(c.modify_backup_strategy(t, &oss_body()).await);
 }
 
 #[tokio::test]
@@ -443,13 +439,8 @@ async fn schedules_start_and_stop() {
         assert_eq!(enabled(find(c, t).await), Some(false), "{t:?}");
         ok(c.stop_backup_schedule(t).await);
     }
-    let none = c
-        .start_backup_schedule(BackupTarget::tenant(f.cid, 987_654_321))
-        .await;
-    assert!(
-        matches!(none, Err(ClientError::NotFound { .. })),
-        "{none:?}"
-    );
+    let t = BackupTarget::tenant(f.cid, 987_654_321);
+    assert_not_found(c.start_backup_schedule(t).await);
 }
 
 #[tokio::test]
@@ -529,9 +520,9 @@ async fn a_strategy_that_existed_before_is_reported_and_no_post_is_sent() {
     let f = tenant("MYSQL", "t_bk_500").await;
     let t = BackupTarget::tenant(f.cid, f.tid);
     ok(f.client.create_backup_strategy(t, &oss_body()).await).expect_new();
-    f.sim.reset_requests().await;
-    let path = backup_path(t, BackupCall::Strategy);
-    f.sim.fail_next(1, 500, "POST", &path).await;
+    f.sim
+        .refuse_next_post(&backup_path(t, BackupCall::Strategy))
+        .await;
     let found = ok(f.client.create_backup_strategy(t, &oss_body()).await).expect_existing();
     assert!(found.id.is_some(), "{found:?}");
     assert_eq!(f.sim.count(STRATEGY_ROUTE).await, 0);
@@ -542,7 +533,7 @@ async fn a_create_whose_answer_was_lost_adopts_with_one_post() {
     let f = tenant("MYSQL", "t_bk_lost").await;
     let t = BackupTarget::tenant(f.cid, f.tid);
     let front = LossyFront::losing_posts(f.sim.sim.addr(), 1).await;
-    let client = f.sim.client_with(|cfg| cfg.endpoint = front.url.clone());
+    let client = f.sim.client_at(&front.url);
     f.sim.reset_requests().await;
     let adopted = ok(client.create_backup_strategy(t, &oss_body()).await).expect_adopted();
     assert!(adopted.id.is_some(), "{adopted:?}");

@@ -3,7 +3,10 @@
 use serde_json::json;
 
 use super::*;
-use crate::client::testutil::{assert_no_password, expect_err, ok, wait_ok, LossyFront, TestSim};
+use crate::client::testutil::{
+    assert_echo_masked, assert_hidden, assert_no_password, expect_err, ok, wait_ok, LossyFront,
+    TestSim,
+};
 
 fn replica(zone: &str, spec: &str, count: i64) -> ReplicaSpec {
     ReplicaSpec {
@@ -45,6 +48,17 @@ async fn create_ready(client: &OcpClient, cluster_id: i64, body: &CreateTenant) 
 
 async fn find(client: &OcpClient, cluster_id: i64, id: i64) -> Tenant {
     ok(client.find_tenant(cluster_id, id).await).unwrap_or_else(|| panic!("tenant {id} not found"))
+}
+
+/// Waits for `task` (which must succeed), then reads tenant `id`.
+async fn done_then_find(
+    client: &OcpClient,
+    cluster_id: i64,
+    id: i64,
+    task: TaskInstance,
+) -> Tenant {
+    wait_ok(client, task.id).await;
+    find(client, cluster_id, id).await
 }
 
 fn zone_specs(t: &Tenant) -> Vec<(String, Option<String>, Option<i64>)> {
@@ -173,18 +187,7 @@ fn only_task_shaped_data_counts_as_a_task() {
 
 #[test]
 fn an_echoed_tenant_password_is_masked() {
-    let err = ClientError::Api {
-        method: "POST",
-        path: "/p".into(),
-        http_status: 400,
-        code: Some("ILLEGAL_ARGUMENT".into()),
-        message: "password Tenant_Root#pw-42 is too weak".into(),
-        trace_id: None,
-    };
-    let masked = err.mask(&Secret::new("Tenant_Root#pw-42"));
-    let text = format!("{masked} {masked:?}");
-    assert!(!text.contains("Tenant_Root#pw-42"), "{text}");
-    assert!(text.contains("password *** is too weak"), "{text}");
+    assert_echo_masked("Tenant_Root#pw-42");
 }
 
 // ---- reads against the simulator ----
@@ -242,51 +245,21 @@ async fn tenants_are_listed_with_filters() {
         all.iter().all(|t| t.zones.is_empty()),
         "list items carry no detail"
     );
+    // (cluster, name, mode, status, whether sys is listed)
     let cases = [
-        (Some(cid), TenantFilter::default(), true),
-        (
-            Some(cid),
-            TenantFilter {
-                name: Some("SY".into()),
-                ..TenantFilter::default()
-            },
-            true,
-        ),
-        (
-            None,
-            TenantFilter {
-                status: Some("NORMAL,CREATING".into()),
-                mode: Some("MYSQL".into()),
-                ..TenantFilter::default()
-            },
-            true,
-        ),
-        (
-            Some(cid),
-            TenantFilter {
-                mode: Some("ORACLE".into()),
-                ..TenantFilter::default()
-            },
-            false,
-        ),
-        (
-            None,
-            TenantFilter {
-                status: Some("CREATING".into()),
-                ..TenantFilter::default()
-            },
-            false,
-        ),
-        (
-            Some(cid),
-            TenantFilter {
-                name: Some("nomatch".into()),
-                ..TenantFilter::default()
-            },
-            false,
-        ),
+        (Some(cid), None, None, None, true),
+        (Some(cid), Some("SY"), None, None, true),
+        (None, None, Some("MYSQL"), Some("NORMAL,CREATING"), true),
+        (Some(cid), None, Some("ORACLE"), None, false),
+        (None, None, None, Some("CREATING"), false),
+        (Some(cid), Some("nomatch"), None, None, false),
     ];
-    for (c, f, has_sys) in cases {
+    for (c, name, mode, status, has_sys) in cases {
+        let f = TenantFilter {
+            name: name.map(Into::into),
+            mode: mode.map(Into::into),
+            status: status.map(Into::into),
+        };
         let got = names(ok(client.list_tenants(c, &f).await));
         assert_eq!(
             got.contains(&"sys".to_owned()),
@@ -314,6 +287,8 @@ async fn the_unit_spec_catalogue_is_listed() {
 
 // ---- writes against the simulator ----
 
+const CREATE_ROUTE: &str = "POST /api/v2/ob/clusters/{id}/tenants/createTenant";
+
 #[tokio::test]
 async fn a_created_tenant_becomes_normal_with_its_zones() {
     let (_sim, client, cid) = TestSim::with_demo(0.3).await;
@@ -337,33 +312,20 @@ async fn create_reports_a_tenant_that_existed_before_and_sends_no_post() {
     let (sim, client, cid) = TestSim::with_demo(0.3).await;
     let body = create_body("t_adopt", &["zone1"]);
     let existing = create_ready(&client, cid, &body).await;
-    sim.reset_requests().await;
-    let path = format!("/api/v2/ob/clusters/{cid}/tenants/createTenant");
-    sim.fail_next(1, 500, "POST", &path).await;
+    sim.refuse_next_post(&format!("/api/v2/ob/clusters/{cid}/tenants/createTenant"))
+        .await;
     let found = ok(client.create_tenant(cid, &body).await).expect_existing();
     assert_eq!(found, existing);
-    assert_eq!(
-        sim.count("POST /api/v2/ob/clusters/{id}/tenants/createTenant")
-            .await,
-        0
-    );
+    assert_eq!(sim.count(CREATE_ROUTE).await, 0);
 }
 
 #[tokio::test]
 async fn create_adopts_the_tenant_a_post_with_a_lost_answer_created() {
-    let sim = TestSim::start(0.5).await;
-    let cid = sim.demo_cluster_id(&sim.client()).await;
-    let front = LossyFront::losing_posts(sim.sim.addr(), 1).await;
-    let client = sim.client_with(|c| c.endpoint = front.url.clone());
-    sim.reset_requests().await;
+    let (sim, _front, client, cid) = TestSim::losing_first_post(0.5).await;
     let body = create_body("t_lost", &["zone1"]);
     let t = ok(client.create_tenant(cid, &body).await).expect_adopted();
     assert_eq!(t.name, "t_lost");
-    assert_eq!(
-        sim.count("POST /api/v2/ob/clusters/{id}/tenants/createTenant")
-            .await,
-        1
-    );
+    assert_eq!(sim.count(CREATE_ROUTE).await, 1);
 }
 
 #[tokio::test]
@@ -382,8 +344,7 @@ async fn a_create_refused_by_ocp_keeps_the_password_out_of_the_error() {
         ),
         "an unknown unit spec is a 400 (§5 #11): {err:?}"
     );
-    let text = format!("{err} {err:?}");
-    assert!(!text.contains("Tenant_Root#pw-42"), "{text}");
+    assert_hidden(&err, "Tenant_Root#pw-42");
     assert_no_password(&err);
 }
 
@@ -407,7 +368,7 @@ async fn a_delete_whose_answer_was_lost_returns_the_running_delete_task() {
     let cid = sim.demo_cluster_id(&plain).await;
     let t = create_ready(&plain, cid, &create_body("t_lostdel", &["zone1"])).await;
     let front = LossyFront::start(sim.sim.addr(), 1).await;
-    let client = sim.client_with(|c| c.endpoint = front.url.clone());
+    let client = sim.client_at(&front.url);
     sim.reset_requests().await;
     let task = ok(client.delete_tenant(cid, t.id).await)
         .unwrap_or_else(|| panic!("the delete task was expected"));
@@ -454,11 +415,8 @@ async fn a_failed_primary_zone_change_is_not_repeated() {
         .modify_tenant_primary_zone(cid, t.id, "zone2;zone1")
         .await;
     assert!(res.is_err(), "{res:?}");
-    assert_eq!(
-        sim.count("POST /api/v2/ob/clusters/{id}/tenants/{id}/modifyPrimaryZone")
-            .await,
-        1
-    );
+    let route = "POST /api/v2/ob/clusters/{id}/tenants/{id}/modifyPrimaryZone";
+    assert_eq!(sim.count(route).await, 1);
 }
 
 #[tokio::test]
@@ -470,21 +428,16 @@ async fn sync_actions_round_trip() {
     ok(client
         .modify_tenant_whitelist(cid, t.id, "10.0.0.0/8,192.168.1.%")
         .await);
-    assert_eq!(
-        find(&client, cid, t.id).await.whitelist.as_deref(),
-        Some("10.0.0.0/8,192.168.1.%")
-    );
-
     ok(client
         .modify_tenant_description(cid, t.id, "new words")
         .await);
-    assert_eq!(
-        find(&client, cid, t.id).await.description.as_deref(),
-        Some("new words")
-    );
-
     ok(client.lock_tenant(cid, t.id).await);
-    assert_eq!(find(&client, cid, t.id).await.locked, Some(true));
+    let got = find(&client, cid, t.id).await;
+    assert_eq!(
+        (got.whitelist.as_deref(), got.description.as_deref()),
+        (Some("10.0.0.0/8,192.168.1.%"), Some("new words"))
+    );
+    assert_eq!(got.locked, Some(true));
     ok(client.lock_tenant(cid, t.id).await);
     ok(client.unlock_tenant(cid, t.id).await);
     assert_eq!(find(&client, cid, t.id).await.locked, Some(false));
@@ -509,20 +462,15 @@ async fn replicas_are_added_modified_and_deleted() {
     let task = ok(client
         .add_tenant_replicas(cid, t.id, &[replica("zone3", "S1", 1)])
         .await);
-    wait_ok(&client, task.id).await;
-    let got = find(&client, cid, t.id).await;
     assert_eq!(
-        zone_specs(&got),
+        zone_specs(&done_then_find(&client, cid, t.id, task).await),
         ["zone1", "zone2", "zone3"].map(|z| (z.to_owned(), Some("S1".to_owned()), Some(1)))
     );
-
     let task = ok(client
         .modify_tenant_replicas(cid, t.id, &[replica("zone3", "S2", 1)])
         .await);
-    wait_ok(&client, task.id).await;
-    let got = find(&client, cid, t.id).await;
     assert_eq!(
-        zone_specs(&got)[2],
+        zone_specs(&done_then_find(&client, cid, t.id, task).await)[2],
         ("zone3".to_owned(), Some("S2".to_owned()), Some(1))
     );
 
@@ -541,8 +489,7 @@ async fn replicas_are_added_modified_and_deleted() {
     let task = ok(client
         .delete_tenant_replicas(cid, t.id, &["zone3".to_owned()])
         .await);
-    wait_ok(&client, task.id).await;
-    let got = find(&client, cid, t.id).await;
+    let got = done_then_find(&client, cid, t.id, task).await;
     assert_eq!(
         got.zones
             .iter()
