@@ -98,6 +98,14 @@ async fn wrong_credentials_give_unauthorized_naming_endpoint_and_user_but_not_th
     assert_no_password(&err);
 }
 
+/// Asserts that `err` is a transport error of `kind`.
+fn assert_transport(err: &ClientError, kind: TransportKind) {
+    assert!(
+        matches!(err, ClientError::Transport { kind: k, .. } if *k == kind),
+        "{err:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_closed_port_gives_a_transport_error_quickly() {
     let port = {
@@ -112,16 +120,7 @@ async fn a_closed_port_gives_a_transport_error_quickly() {
     .unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
     let err = expect_err(client.check_auth().await);
-    assert!(
-        matches!(
-            err,
-            ClientError::Transport {
-                kind: TransportKind::Connect,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_transport(&err, TransportKind::Connect);
     assert!(
         err.to_string().contains(&format!("127.0.0.1:{port}")),
         "{err}"
@@ -136,9 +135,7 @@ async fn a_closed_port_gives_a_transport_error_quickly() {
 
 #[tokio::test]
 async fn get_is_retried_through_injected_503s() {
-    let sim = TestSim::start(0.3).await;
-    let client = sim.client();
-    let id = sim.demo_cluster_id(&client).await;
+    let (sim, client, id) = TestSim::with_demo(0.3).await;
     sim.reset_requests().await;
     sim.fail_next(2, 503, "GET", "/api/v2/ob/clusters/").await;
     let cluster: Value = ok(client.get(&format!("/api/v2/ob/clusters/{id}"), &[]).await);
@@ -300,16 +297,21 @@ async fn post_create_never_adopts_what_existed_before_and_sends_no_post() {
     assert_eq!(sim.count(RESTART).await, 0);
 }
 
-#[tokio::test]
-async fn post_create_answered_already_exists_on_its_first_post_never_adopts() {
+/// A simulator that answers the next cluster create 409 with `message`, and a client; the
+/// request counters start at zero.
+async fn conflicting_create(message: &str) -> (TestSim, OcpClient) {
     let sim = TestSim::start(0.3).await;
     let client = sim.client();
     sim.reset_requests().await;
-    sim.fault(
-        json!({"fail_next": 1, "status": 409, "message": "cluster demo-cluster already exists",
-                     "path_prefix": "/api/v2/ob/clusters", "method": "POST"}),
-    )
-    .await;
+    sim.fault(json!({"fail_next": 1, "status": 409, "message": message,
+                     "path_prefix": "/api/v2/ob/clusters", "method": "POST"}))
+        .await;
+    (sim, client)
+}
+
+#[tokio::test]
+async fn post_create_answered_already_exists_on_its_first_post_never_adopts() {
+    let (sim, client) = conflicting_create("cluster demo-cluster already exists").await;
     // Not there at the first look, there at the second: made by someone else in between.
     let lookups = AtomicU32::new(0);
     let created = ok(client
@@ -339,14 +341,7 @@ async fn post_create_retries_the_post_only_after_the_lookup_finds_nothing() {
 
 #[tokio::test]
 async fn post_create_answered_already_exists_without_a_match_says_import_it() {
-    let sim = TestSim::start(0.3).await;
-    let client = sim.client();
-    sim.reset_requests().await;
-    sim.fault(
-        json!({"fail_next": 1, "status": 409, "message": "cluster c1 already exists",
-                     "path_prefix": "/api/v2/ob/clusters", "method": "POST"}),
-    )
-    .await;
+    let (sim, client) = conflicting_create("cluster c1 already exists").await;
     let lookups = AtomicU32::new(0);
     let err = expect_err(
         client
@@ -385,9 +380,7 @@ async fn post_create_gives_up_after_max_retries_when_nothing_is_found() {
 
 #[tokio::test]
 async fn list_all_pages_through_more_items_than_one_page() {
-    let sim = TestSim::start(0.3).await;
-    let client = sim.client();
-    let id = sim.demo_cluster_id(&client).await;
+    let (sim, client, id) = TestSim::with_demo(0.3).await;
     sim.reset_requests().await;
     let zones: Vec<Value> = ok(client
         .list_all(
@@ -428,18 +421,9 @@ async fn unknown_paths_are_not_found() {
 async fn an_untrusted_tls_certificate_is_a_transport_error_that_explains_the_fix() {
     let sim = TestSim::start(0.3).await;
     let front = TlsFront::start(sim.sim.addr()).await;
-    let client = sim.client_with(|c| c.endpoint = front.url.clone());
+    let client = sim.client_at(&front.url);
     let err = expect_err(client.check_auth().await);
-    assert!(
-        matches!(
-            err,
-            ClientError::Transport {
-                kind: TransportKind::Tls,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_transport(&err, TransportKind::Tls);
     let text = err.to_string();
     assert!(
         text.contains("certificate") && text.contains("ca_cert_file"),
@@ -470,7 +454,7 @@ async fn a_tls_endpoint_is_trusted_with_its_ca_certificate_or_with_insecure() {
 async fn a_get_whose_answer_was_lost_is_retried() {
     let sim = TestSim::start(0.3).await;
     let front = LossyFront::start(sim.sim.addr(), 1).await;
-    let client = sim.client_with(|c| c.endpoint = front.url.clone());
+    let client = sim.client_at(&front.url);
     sim.reset_requests().await;
     let list: Vec<Value> = ok(client.list_all("/api/v2/ob/clusters", &[]).await);
     assert!(!list.is_empty());
@@ -479,11 +463,7 @@ async fn a_get_whose_answer_was_lost_is_retried() {
 
 #[tokio::test]
 async fn post_create_adopts_what_a_post_with_a_lost_answer_created() {
-    let sim = TestSim::start(0.5).await;
-    let id = sim.demo_cluster_id(&sim.client()).await;
-    let front = LossyFront::losing_posts(sim.sim.addr(), 1).await;
-    let client = sim.client_with(|c| c.endpoint = front.url.clone());
-    sim.reset_requests().await;
+    let (sim, _front, client, id) = TestSim::losing_first_post(0.5).await;
     let path = format!("/api/v2/ob/clusters/{id}/restart");
     let lookup = || async {
         let running: Vec<TaskInstance> = client

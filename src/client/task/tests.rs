@@ -109,17 +109,36 @@ fn poll_intervals_grow_with_elapsed_time_up_to_the_cap() {
     }
 }
 
+/// Starts a restart of `demo-cluster` (OCP id `cluster_id`): a task of the simulator's
+/// task length.
+async fn restart(client: &OcpClient, cluster_id: i64) -> TaskInstance {
+    ok(client
+        .cluster_action(cluster_id, LifecycleAction::Restart)
+        .await)
+}
+
+/// Waits for task `id` with the default options, never cancelled.
+async fn wait(client: &OcpClient, id: i64) -> Result<TaskInstance, ClientError> {
+    client
+        .wait_task(id, &WaitOptions::default(), &CancellationToken::new())
+        .await
+}
+
+/// A simulator, a client, and a restart of `demo-cluster` that never ends.
+async fn stuck_restart() -> (TestSim, OcpClient, TaskInstance) {
+    let (sim, client, id) = TestSim::with_demo(0.3).await;
+    sim.stuck_next_task().await;
+    let task = restart(&client, id).await;
+    (sim, client, task)
+}
+
 #[tokio::test]
 async fn wait_task_returns_a_successful_task_with_little_overhead() {
     let task_seconds = 0.3;
-    let sim = TestSim::start(task_seconds).await;
-    let client = sim.client();
-    let id = sim.demo_cluster_id(&client).await;
+    let (_sim, client, id) = TestSim::with_demo(task_seconds).await;
     let started = Instant::now();
-    let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
-    let done = ok(client
-        .wait_task(task.id, &WaitOptions::default(), &CancellationToken::new())
-        .await);
+    let task = restart(&client, id).await;
+    let done = ok(wait(&client, task.id).await);
     let total = started.elapsed();
     assert!(done.is_successful(), "{done:?}");
     assert_eq!(done.id, task.id);
@@ -130,15 +149,11 @@ async fn wait_task_returns_a_successful_task_with_little_overhead() {
 #[tokio::test]
 async fn wait_task_overhead_on_a_two_second_task() {
     let task_seconds = 2.0;
-    let sim = TestSim::start(task_seconds).await;
-    let client = sim.client();
-    let id = sim.demo_cluster_id(&client).await;
+    let (sim, client, id) = TestSim::with_demo(task_seconds).await;
     sim.reset_requests().await;
     let started = Instant::now();
-    let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
-    ok(client
-        .wait_task(task.id, &WaitOptions::default(), &CancellationToken::new())
-        .await);
+    let task = restart(&client, id).await;
+    ok(wait(&client, task.id).await);
     let total = started.elapsed();
     let polls = sim.count("GET /api/v2/tasks/instances/{id}").await;
     let overhead = total.saturating_sub(Duration::from_secs_f64(task_seconds));
@@ -147,23 +162,17 @@ async fn wait_task_overhead_on_a_two_second_task() {
 
 #[tokio::test]
 async fn a_failed_task_names_the_failed_subtask_and_its_log() {
-    let sim = TestSim::start(0.3).await;
-    let client = sim.client();
-    let id = sim.demo_cluster_id(&client).await;
+    let (sim, client, id) = TestSim::with_demo(0.3).await;
     sim.fail_next_task(2, "observer 10.0.0.7 refused to stop: disk full")
         .await;
-    let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
+    let task = restart(&client, id).await;
     let expected_subtask = task
         .subtasks
         .iter()
         .find(|s| s.series_id == Some(2))
         .map(|s| s.name.clone())
         .unwrap_or_else(|| panic!("no second subtask in {task:?}"));
-    let err = expect_err(
-        client
-            .wait_task(task.id, &WaitOptions::default(), &CancellationToken::new())
-            .await,
-    );
+    let err = expect_err(wait(&client, task.id).await);
     match &err {
         ClientError::TaskFailed {
             task_id,
@@ -191,11 +200,7 @@ async fn a_failed_task_names_the_failed_subtask_and_its_log() {
 
 #[tokio::test]
 async fn a_stuck_task_times_out_with_its_id_and_last_status() {
-    let sim = TestSim::start(0.3).await;
-    let client = sim.client();
-    let id = sim.demo_cluster_id(&client).await;
-    sim.stuck_next_task().await;
-    let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
+    let (_sim, client, task) = stuck_restart().await;
     let started = Instant::now();
     let err = expect_err(
         client
@@ -226,11 +231,7 @@ async fn a_stuck_task_times_out_with_its_id_and_last_status() {
 
 #[tokio::test]
 async fn cancelling_the_token_stops_the_wait_promptly() {
-    let sim = TestSim::start(0.3).await;
-    let client = sim.client();
-    let id = sim.demo_cluster_id(&client).await;
-    sim.stuck_next_task().await;
-    let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
+    let (_sim, client, task) = stuck_restart().await;
     let cancel = CancellationToken::new();
     let trigger = cancel.clone();
     let canceller = tokio::spawn(async move {
@@ -259,12 +260,10 @@ async fn transient_poll_errors_do_not_fail_the_wait() {
     let sim = TestSim::start(0.5).await;
     let client = sim.client_with(|c| c.max_retries = 0);
     let id = sim.demo_cluster_id(&client).await;
-    let task = ok(client.cluster_action(id, LifecycleAction::Restart).await);
+    let task = restart(&client, id).await;
     sim.fail_next(3, 503, "GET", "/api/v2/tasks/instances")
         .await;
-    let done = ok(client
-        .wait_task(task.id, &WaitOptions::default(), &CancellationToken::new())
-        .await);
+    let done = ok(wait(&client, task.id).await);
     assert!(done.is_successful());
 }
 
@@ -272,13 +271,7 @@ async fn transient_poll_errors_do_not_fail_the_wait() {
 async fn waiting_for_an_unknown_task_fails_with_not_found() {
     let sim = TestSim::start(0.3).await;
     let client = sim.client();
-    let res = client
-        .wait_task(
-            987_654_321,
-            &WaitOptions::default(),
-            &CancellationToken::new(),
-        )
-        .await;
+    let res = wait(&client, 987_654_321).await;
     assert!(matches!(res, Err(ref e) if e.is_not_found()), "{res:?}");
     assert!(matches!(client.find_task(987_654_321).await, Ok(None)));
 }

@@ -1,26 +1,43 @@
 //! Tests of `client::api::compute`, against the simulator where they call OCP.
 
 use super::*;
-use crate::client::testutil::{assert_no_password, ok, wait_ok, LossyFront, TestSim};
+use crate::client::testutil::{
+    api_error, assert_hidden, assert_no_password, ok, wait_ok, LossyFront, TestSim,
+};
 
 /// SSH password of the tests: distinctive, so a leak is easy to find.
 const SSH_PASSWORD: &str = "Ssh#Pass-w0rd-canary-77";
 
 fn assert_no_ssh_password(err: &ClientError) {
     assert_no_password(err);
-    let (summary, detail) = err.summary_detail();
-    for text in [format!("{err}"), format!("{err:?}"), summary, detail] {
-        assert!(
-            !text.contains(SSH_PASSWORD),
-            "the SSH password leaked: {text}"
-        );
-    }
+    assert_hidden(err, SSH_PASSWORD);
 }
 
 async fn sim() -> (TestSim, OcpClient) {
     let sim = TestSim::start(0.3).await;
     let client = sim.client();
     (sim, client)
+}
+
+/// The catalogue entry named `name`, which must exist.
+async fn entry(client: &OcpClient, c: Catalogue, name: &str) -> CatalogueEntry {
+    ok(client.find_in_catalogue_by_name(c, name).await).unwrap_or_else(|| panic!("no {c:?} {name}"))
+}
+
+/// Deletes catalogue entry `id` (which must exist), then asserts a second delete finds
+/// nothing to delete.
+async fn delete_twice(client: &OcpClient, c: Catalogue, id: i64) {
+    assert!(ok(client.delete_from_catalogue(c, id).await), "{c:?} {id}");
+    assert!(!ok(client.delete_from_catalogue(c, id).await), "{c:?} {id}");
+}
+
+/// The hosts that are free (`true`) or used (`false`).
+async fn hosts(client: &OcpClient, free: bool) -> Vec<Host> {
+    let filter = HostFilter {
+        free: Some(free),
+        ..HostFilter::default()
+    };
+    ok(client.list_hosts(&filter).await)
 }
 
 #[test]
@@ -116,14 +133,8 @@ fn odd_shapes_decode_and_the_4_6_sample_region_reads() {
 
 #[test]
 fn an_echoed_ssh_password_is_masked() {
-    let err = ClientError::Api {
-        method: "POST",
-        path: CREDENTIALS.into(),
-        http_status: 400,
-        code: Some("ILLEGAL_ARGUMENT".into()),
-        message: format!("bad passphrase {SSH_PASSWORD}"),
-        trace_id: None,
-    };
+    let message = format!("bad passphrase {SSH_PASSWORD}");
+    let err = api_error(CREDENTIALS, "ILLEGAL_ARGUMENT", &message, None);
     let masked = err.mask(&Secret::new(SSH_PASSWORD));
     assert_no_ssh_password(&masked);
     assert!(format!("{masked}").contains("***"));
@@ -132,10 +143,7 @@ fn an_echoed_ssh_password_is_masked() {
 #[tokio::test]
 async fn seeded_objects_are_found_and_unknown_ids_are_none() {
     let (_sim, client) = sim().await;
-    let r = ok(client
-        .find_in_catalogue_by_name(Catalogue::Region, "cn-hangzhou")
-        .await)
-    .unwrap_or_else(|| panic!("no cn-hangzhou"));
+    let r = entry(&client, Catalogue::Region, "cn-hangzhou").await;
     assert_eq!(
         ok(client.find_in_catalogue(Catalogue::Region, r.id).await),
         Some(r.clone())
@@ -144,10 +152,7 @@ async fn seeded_objects_are_found_and_unknown_ids_are_none() {
     assert!(idcs.iter().any(|i| i.name == "hz1"
         && i.region_id == Some(r.id)
         && i.region_name.as_deref() == Some("cn-hangzhou")));
-    let t = ok(client
-        .find_in_catalogue_by_name(Catalogue::HostType, "standard")
-        .await)
-    .unwrap_or_else(|| panic!("no standard"));
+    let t = entry(&client, Catalogue::HostType, "standard").await;
     assert_eq!(
         ok(client.find_in_catalogue(Catalogue::HostType, t.id).await),
         Some(t)
@@ -247,25 +252,10 @@ async fn region_idc_and_host_type_create_find_delete() {
         ht.id
     );
 
-    assert!(ok(client
-        .delete_from_catalogue(Catalogue::HostType, ht.id)
-        .await));
-    assert!(!ok(client
-        .delete_from_catalogue(Catalogue::HostType, ht.id)
-        .await));
+    delete_twice(&client, Catalogue::HostType, ht.id).await;
     assert!(ok(client.find_in_catalogue(Catalogue::HostType, ht.id).await).is_none());
-    assert!(ok(client
-        .delete_from_catalogue(Catalogue::Idc, idc.id)
-        .await));
-    assert!(!ok(client
-        .delete_from_catalogue(Catalogue::Idc, idc.id)
-        .await));
-    assert!(ok(client
-        .delete_from_catalogue(Catalogue::Region, region.id)
-        .await));
-    assert!(!ok(client
-        .delete_from_catalogue(Catalogue::Region, region.id)
-        .await));
+    delete_twice(&client, Catalogue::Idc, idc.id).await;
+    delete_twice(&client, Catalogue::Region, region.id).await;
     assert!(ok(client
         .find_in_catalogue_by_name(Catalogue::Region, "tf-region")
         .await)
@@ -287,18 +277,17 @@ async fn credential_create_refuse_existing_and_delete_keep_the_password_out() {
     assert!(err.is_already_exists(), "{err:?}");
     assert!(err.to_string().contains(&id.to_string()), "{err}");
     // A refused create: the error never carries the password.
-    let err = client
-        .create_host_credential("bad\u{1}name", "root", &pw)
-        .await
-        .err()
-        .unwrap_or_else(|| panic!("a control character was accepted"));
-    assert_no_ssh_password(&err);
-    let err = client
-        .create_host_credential("tf-cred2", "", &pw)
-        .await
-        .err()
-        .unwrap_or_else(|| panic!("an empty user name was accepted"));
-    assert_no_ssh_password(&err);
+    for (name, user, what) in [
+        ("bad\u{1}name", "root", "a control character"),
+        ("tf-cred2", "", "an empty user name"),
+    ] {
+        let err = client
+            .create_host_credential(name, user, &pw)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("{what} was accepted"));
+        assert_no_ssh_password(&err);
+    }
     assert!(ok(client.delete_credential(id).await));
     assert!(!ok(client.delete_credential(id).await));
 }
@@ -306,14 +295,8 @@ async fn credential_create_refuse_existing_and_delete_keep_the_password_out() {
 #[tokio::test]
 async fn a_host_is_added_found_listed_and_deleted() {
     let (_sim, client) = sim().await;
-    let idc = ok(client
-        .find_in_catalogue_by_name(Catalogue::Idc, "hz1")
-        .await)
-    .unwrap_or_else(|| panic!("no hz1"));
-    let ht = ok(client
-        .find_in_catalogue_by_name(Catalogue::HostType, "standard")
-        .await)
-    .unwrap_or_else(|| panic!("no standard"));
+    let idc = entry(&client, Catalogue::Idc, "hz1").await;
+    let ht = entry(&client, Catalogue::HostType, "standard").await;
     let cred = ok(client
         .create_host_credential("tf-host-cred", "admin", &Secret::new(SSH_PASSWORD))
         .await);
@@ -354,21 +337,11 @@ async fn a_host_is_added_found_listed_and_deleted() {
     );
 
     // Free hosts: the six seeded ones plus the new one; used ones are the cluster's.
-    let free = ok(client
-        .list_hosts(&HostFilter {
-            free: Some(true),
-            ..HostFilter::default()
-        })
-        .await);
+    let free = hosts(&client, true).await;
     assert_eq!(free.len(), 7, "{free:?}");
     assert!(free.iter().all(Host::is_free));
     assert!(free.iter().any(|x| x.id == host_id));
-    let used = ok(client
-        .list_hosts(&HostFilter {
-            free: Some(false),
-            ..HostFilter::default()
-        })
-        .await);
+    let used = hosts(&client, false).await;
     assert_eq!(used.len(), 3, "{used:?}");
     assert!(used.iter().all(|x| x.cluster_id.is_some()));
     let free_hz1 = ok(client
@@ -395,7 +368,7 @@ async fn add_host_adopts_the_host_a_post_with_a_lost_answer_registered() {
         .create_host_credential("tf-lossy-cred", "admin", &Secret::new(SSH_PASSWORD))
         .await);
     let front = LossyFront::losing_posts(sim.sim.addr(), 1).await;
-    let lossy = sim.client_with(|c| c.endpoint = front.url.clone());
+    let lossy = sim.client_at(&front.url);
     let add = AddHost {
         inner_ip_address: "172.16.1.60".into(),
         ssh_port: 22,
