@@ -80,7 +80,7 @@ async fn wrong_credentials_give_unauthorized_naming_endpoint_and_user_but_not_th
     })
     .await
     .unwrap_or_else(|e| panic!("{e}"));
-    let client = sim.client_with(|c| c.endpoint = server.url());
+    let client = sim.client_at(&server.url());
     let err = expect_err(client.check_auth().await);
     match &err {
         ClientError::Unauthorized {
@@ -242,9 +242,8 @@ async fn failing_restart(
     status: u16,
     max_retries: u32,
 ) -> (TestSim, OcpClient, String) {
-    let sim = TestSim::start(0.3).await;
+    let (sim, _, id) = TestSim::with_demo(0.3).await;
     let client = sim.client_with(|c| c.max_retries = max_retries);
-    let id = sim.demo_cluster_id(&client).await;
     sim.reset_requests().await;
     let path = format!("/api/v2/ob/clusters/{id}/restart");
     if fails > 0 {

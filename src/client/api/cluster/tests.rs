@@ -31,9 +31,7 @@ async fn find_cluster_by_name_returns_demo_cluster_with_three_zones() {
 
 #[tokio::test]
 async fn zones_and_servers_of_a_cluster_are_listed() {
-    let sim = TestSim::start(0.3).await;
-    let client = sim.client();
-    let id = sim.demo_cluster_id(&client).await;
+    let (_sim, client, id) = TestSim::with_demo(0.3).await;
     let zones = ok(client.list_zones(id).await);
     assert_eq!(
         zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(),
@@ -88,9 +86,7 @@ fn the_create_cluster_body_has_ocp_field_names_and_the_password() {
 /// refused as busy; the client finds the zone/cluster `DELETING` and returns that task.
 #[tokio::test]
 async fn a_delete_whose_answer_was_lost_joins_the_running_delete_task() {
-    let sim = TestSim::start(0.6).await;
-    let plain = sim.client();
-    let cid = sim.demo_cluster_id(&plain).await;
+    let (sim, plain, cid) = TestSim::with_demo(0.6).await;
     let add = AddZoneRequest {
         name: "zone4".into(),
         idc_name: "hz1".into(),
@@ -105,7 +101,7 @@ async fn a_delete_whose_answer_was_lost_joins_the_running_delete_task() {
     ok(plain.wait_task(task.id, &opts, &cancel).await);
 
     let front = crate::client::testutil::LossyFront::start(sim.sim.addr(), 1).await;
-    let client = sim.client_with(|c| c.endpoint = front.url.clone());
+    let client = sim.client_at(&front.url);
     sim.reset_requests().await;
     let task = ok(client.delete_zone(cid, "zone4").await)
         .unwrap_or_else(|| panic!("the running delete task was expected"));
@@ -214,9 +210,7 @@ fn the_upgrade_body_carries_both_forms_ocp_documents() {
 
 #[tokio::test]
 async fn cluster_password_and_upgrade_calls_reach_ocp() {
-    let sim = TestSim::start(0.05).await;
-    let client = sim.client();
-    let id = sim.demo_cluster_id(&client).await;
+    let (_sim, client, id) = TestSim::with_demo(0.05).await;
     ok(client
         .change_cluster_password(id, &Secret::new("New_root_pw_1"))
         .await);

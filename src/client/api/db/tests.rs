@@ -152,9 +152,7 @@ async fn create_database_reports_one_that_existed_before_and_sends_no_post() {
         ..CreateDatabase::default()
     };
     let existing = ok(f.client.create_database(f.cid, f.tid, &body).await).expect_new();
-    f.sim.reset_requests().await;
-    let path = databases_path(f.cid, f.tid);
-    f.sim.fail_next(1, 500, "POST", &path).await;
+    f.sim.refuse_next_post(&databases_path(f.cid, f.tid)).await;
     let found = ok(f.client.create_database(f.cid, f.tid, &body).await).expect_existing();
     assert_eq!(found.id, existing.id);
     assert_eq!(

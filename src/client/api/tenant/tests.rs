@@ -363,9 +363,7 @@ async fn a_deleted_tenant_is_gone_and_deleting_again_is_none() {
 
 #[tokio::test]
 async fn a_delete_whose_answer_was_lost_returns_the_running_delete_task() {
-    let sim = TestSim::start(1.0).await;
-    let plain = sim.client();
-    let cid = sim.demo_cluster_id(&plain).await;
+    let (sim, plain, cid) = TestSim::with_demo(1.0).await;
     let t = create_ready(&plain, cid, &create_body("t_lostdel", &["zone1"])).await;
     let front = LossyFront::start(sim.sim.addr(), 1).await;
     let client = sim.client_at(&front.url);
