@@ -430,6 +430,14 @@ impl TestSim {
         self.client_with(|c| c.endpoint = url.to_owned())
     }
 
+    /// Makes the next `method` request under `path` fail with HTTP 400 and OCP's `message`
+    /// (an OCP refusal that may echo what it was sent).
+    pub(crate) async fn refuse_next(&self, method: &str, path: &str, message: &str) {
+        self.fault(json!({"fail_next": 1, "status": 400, "path_prefix": path,
+                          "method": method, "message": message}))
+            .await;
+    }
+
     /// Makes the next POST under `path` fail with HTTP 500 and sets the request counters to
     /// zero: a create that still sends its POST fails, and the counters show none went.
     pub(crate) async fn refuse_next_post(&self, path: &str) {

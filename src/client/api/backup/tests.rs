@@ -579,12 +579,8 @@ async fn the_secret_never_appears_in_errors() {
     ok(c.create_backup_strategy(t, &oss_body()).await);
     // An OCP that echoes the secret in its message.
     let path = backup_path(t, BackupCall::Strategy);
-    f.sim
-        .fault(
-            json!({"fail_next": 1, "status": 400, "path_prefix": path, "method": "PATCH",
-                      "message": format!("cannot reach OSS with key {KEY_SECRET}")}),
-        )
-        .await;
+    let echo = format!("cannot reach OSS with key {KEY_SECRET}");
+    f.sim.refuse_next("PATCH", &path, &echo).await;
     let echoed = c.modify_backup_strategy(t, &oss_body()).await.err();
     let masked = echoed.as_ref().map(|e| e.to_string()).unwrap_or_default();
     assert!(masked.contains("cannot reach OSS with key ***"), "{masked}");

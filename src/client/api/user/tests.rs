@@ -503,12 +503,8 @@ async fn the_user_password_never_appears_in_an_error() {
     create_db(&f, "d1").await;
     let base = format!("/api/v2/ob/clusters/{}/tenants/{}/users", f.cid, f.tid);
     // OCP echoing the password in its refusal of the create.
-    f.sim
-        .fault(
-            json!({"fail_next": 1, "status": 400, "path_prefix": base, "method": "POST",
-                      "message": format!("password {USER_PW} is not allowed")}),
-        )
-        .await;
+    let echo = format!("password {USER_PW} is not allowed");
+    f.sim.refuse_next("POST", &base, &echo).await;
     let err = expect_err(
         f.client
             .create_db_user(f.cid, f.tid, &mysql_user("app"))
@@ -530,11 +526,9 @@ async fn the_user_password_never_appears_in_an_error() {
     // And in the refusal of a password change.
     create_user(&f, &mysql_user("app")).await;
     let new_pw = "New_User#pw-77";
-    f.sim
-        .fault(json!({"fail_next": 1, "status": 400,
-                      "path_prefix": format!("{base}/app/changePassword"), "method": "POST",
-                      "message": format!("{new_pw} was used before")}))
-        .await;
+    let path = format!("{base}/app/changePassword");
+    let echo = format!("{new_pw} was used before");
+    f.sim.refuse_next("POST", &path, &echo).await;
     let err = expect_err(
         f.client
             .change_db_user_password(f.cid, f.tid, "app", &Secret::new(new_pw))
