@@ -61,6 +61,25 @@ async fn done_then_find(
     find(client, cluster_id, id).await
 }
 
+/// A simulator (tasks of `task_seconds`), a client, the id of `demo-cluster`, and a new
+/// ready tenant `name` on `zones`.
+async fn ready_tenant(
+    task_seconds: f64,
+    name: &str,
+    zones: &[&str],
+) -> (TestSim, OcpClient, i64, Tenant) {
+    let (sim, client, cid) = TestSim::with_demo(task_seconds).await;
+    let t = create_ready(&client, cid, &create_body(name, zones)).await;
+    (sim, client, cid, t)
+}
+
+/// Waits for the delete `task` (which must succeed), then asserts tenant `id` is gone.
+async fn assert_deleted(client: &OcpClient, cluster_id: i64, id: i64, task: TaskInstance) {
+    wait_ok(client, task.id).await;
+    let found = ok(client.find_tenant(cluster_id, id).await);
+    assert!(found.is_none(), "{found:?}");
+}
+
 fn zone_specs(t: &Tenant) -> Vec<(String, Option<String>, Option<i64>)> {
     t.zones
         .iter()
@@ -350,21 +369,17 @@ async fn a_create_refused_by_ocp_keeps_the_password_out_of_the_error() {
 
 #[tokio::test]
 async fn a_deleted_tenant_is_gone_and_deleting_again_is_none() {
-    let (_sim, client, cid) = TestSim::with_demo(0.3).await;
-    let t = create_ready(&client, cid, &create_body("t_delete", &["zone1"])).await;
+    let (_sim, client, cid, t) = ready_tenant(0.3, "t_delete", &["zone1"]).await;
     let task = ok(client.delete_tenant(cid, t.id).await)
         .unwrap_or_else(|| panic!("delete returned no task"));
-    wait_ok(&client, task.id).await;
-    let found = ok(client.find_tenant(cid, t.id).await);
-    assert!(found.is_none(), "{found:?}");
+    assert_deleted(&client, cid, t.id, task).await;
     let again = ok(client.delete_tenant(cid, t.id).await);
     assert!(again.is_none(), "{again:?}");
 }
 
 #[tokio::test]
 async fn a_delete_whose_answer_was_lost_returns_the_running_delete_task() {
-    let (sim, plain, cid) = TestSim::with_demo(1.0).await;
-    let t = create_ready(&plain, cid, &create_body("t_lostdel", &["zone1"])).await;
+    let (sim, plain, cid, t) = ready_tenant(1.0, "t_lostdel", &["zone1"]).await;
     let front = LossyFront::start(sim.sim.addr(), 1).await;
     let client = sim.client_at(&front.url);
     sim.reset_requests().await;
@@ -377,15 +392,12 @@ async fn a_delete_whose_answer_was_lost_returns_the_running_delete_task() {
         2,
         "the lost DELETE is repeated once, like every DELETE"
     );
-    wait_ok(&plain, task.id).await;
-    let found = ok(plain.find_tenant(cid, t.id).await);
-    assert!(found.is_none(), "{found:?}");
+    assert_deleted(&plain, cid, t.id, task).await;
 }
 
 #[tokio::test]
 async fn a_delete_refused_while_another_task_runs_is_an_error() {
-    let (_sim, client, cid) = TestSim::with_demo(0.3).await;
-    let t = create_ready(&client, cid, &create_body("t_busy", &["zone1"])).await;
+    let (_sim, client, cid, t) = ready_tenant(0.3, "t_busy", &["zone1"]).await;
     let add = ok(client
         .add_tenant_replicas(cid, t.id, &[replica("zone2", "S1", 1)])
         .await);
@@ -401,8 +413,7 @@ async fn a_delete_refused_while_another_task_runs_is_an_error() {
 
 #[tokio::test]
 async fn a_failed_primary_zone_change_is_not_repeated() {
-    let (sim, client, cid) = TestSim::with_demo(0.3).await;
-    let t = create_ready(&client, cid, &create_body("t_once", &["zone1", "zone2"])).await;
+    let (sim, client, cid, t) = ready_tenant(0.3, "t_once", &["zone1", "zone2"]).await;
     sim.reset_requests().await;
     let path = format!(
         "/api/v2/ob/clusters/{cid}/tenants/{}/modifyPrimaryZone",
@@ -419,8 +430,7 @@ async fn a_failed_primary_zone_change_is_not_repeated() {
 
 #[tokio::test]
 async fn sync_actions_round_trip() {
-    let (sim, client, cid) = TestSim::with_demo(0.3).await;
-    let t = create_ready(&client, cid, &create_body("t_sync", &["zone1"])).await;
+    let (sim, client, cid, t) = ready_tenant(0.3, "t_sync", &["zone1"]).await;
     let ok = |r: Result<(), ClientError>| r.unwrap_or_else(|e| panic!("{e}"));
 
     ok(client
@@ -454,8 +464,7 @@ async fn sync_actions_round_trip() {
 
 #[tokio::test]
 async fn replicas_are_added_modified_and_deleted() {
-    let (_sim, client, cid) = TestSim::with_demo(0.3).await;
-    let t = create_ready(&client, cid, &create_body("t_rep", &["zone1", "zone2"])).await;
+    let (_sim, client, cid, t) = ready_tenant(0.3, "t_rep", &["zone1", "zone2"]).await;
 
     let task = ok(client
         .add_tenant_replicas(cid, t.id, &[replica("zone3", "S1", 1)])
