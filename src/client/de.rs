@@ -1,10 +1,151 @@
 //! Tolerant serde helpers for OCP JSON (rule R5: decoding is total).
 //!
 //! OCP sends `null` for absent values, ids sometimes as strings, and lists that may be `null`.
-//! These `deserialize_with` helpers accept all of that; use them with `#[serde(default)]`.
+//! Every field of an OCP answer decodes by its type through [`Wire`], chosen for each field of a
+//! struct declared with [`wire_struct!`]: scalars are lenient (a value of another kind reads as
+//! absent), objects and list elements are strict (one of unexpected shape is an error naming its
+//! path, design rule R6).
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+
+/// How a field of this type decodes from OCP JSON. Every method defaults to serde's own, strict
+/// decoding (objects: an unexpected shape is an error naming the field, never read as absent).
+pub(crate) trait Wire: DeserializeOwned {
+    /// A field of this type (absent fields take `Default`, see [`wire_struct!`]).
+    fn field<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::deserialize(d)
+    }
+    /// A field of type `Option<Self>`: `null` is `None`.
+    fn opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        Option::<Self>::deserialize(d)
+    }
+    /// An element of a `Vec<Self>` field.
+    fn elem<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::deserialize(d)
+    }
+}
+
+/// The `deserialize_with` of every [`wire_struct!`] field: decodes by the field's type.
+pub(crate) fn wire<'de, D: Deserializer<'de>, T: Wire>(d: D) -> Result<T, D::Error> {
+    T::field(d)
+}
+
+/// Ids: a required id is a number or a numeric string, else an error; an optional one reads
+/// anything else as absent.
+impl Wire for i64 {
+    fn field<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de_i64(d)
+    }
+    fn opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        de_opt_i64(d)
+    }
+    fn elem<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de_i64(d)
+    }
+}
+
+/// Texts: numbers and booleans as text; a missing or null `String` field is empty. List
+/// elements must be strings.
+impl Wire for String {
+    fn field<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de_opt_string(d).map(Option::unwrap_or_default)
+    }
+    fn opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        de_opt_string(d)
+    }
+}
+
+/// A boolean, `"true"`/`"false"`; anything else reads as absent.
+impl Wire for bool {
+    fn opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        Ok(match Option::<Value>::deserialize(d)? {
+            Some(Value::Bool(b)) => Some(b),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        })
+    }
+}
+
+/// A number or a numeric string; anything else reads as absent.
+impl Wire for f64 {
+    fn opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        Ok(match Option::<Value>::deserialize(d)? {
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        })
+    }
+}
+
+/// Raw JSON, kept as sent.
+impl Wire for Value {}
+
+/// An optional field of any decodable type.
+impl<T: Wire> Wire for Option<T> {
+    fn field<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::opt(d)
+    }
+}
+
+/// A list: `null` reads as empty (or `None` for `Option<Vec<T>>`). Every element must decode:
+/// one that does not is an error naming its index and the field inside it (R6: an element that
+/// vanished from a decoded list would read as drift, and drift on a cluster plans a
+/// replacement). Decoded in place (not through a `Value`), so that [`decode_at`] names it.
+impl<T: Wire> Wire for Vec<T> {
+    fn field<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::opt(d).map(Option::unwrap_or_default)
+    }
+    fn opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        let list = Option::<Vec<Elem<T>>>::deserialize(d)?;
+        Ok(list.map(|l| l.into_iter().map(|e| e.0).collect()))
+    }
+}
+
+/// One list element, decoded by [`Wire::elem`].
+struct Elem<T>(T);
+
+impl<'de, T: Wire> Deserialize<'de> for Elem<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::elem(d).map(Elem)
+    }
+}
+
+/// Declares a struct of an OCP answer whose every field decodes by its type ([`Wire`]) and
+/// takes its `Default` when absent, and makes the struct itself a [`Wire`] type (strict: an
+/// object of unexpected shape is an error). The struct derives `Deserialize` itself; other
+/// serde attributes (`rename`, `alias`, ...) stay on the fields. A field marked `#[required]`
+/// has no default: its absence is an error. A field marked `#[decode_with = "path"]` decodes
+/// through that function instead.
+macro_rules! wire_struct {
+    ($(#[$m:meta])* $vis:vis struct $name:ident { $($body:tt)* }) => {
+        $crate::client::de::wire_struct!(@field [$(#[$m])* $vis struct $name] [] []
+            [default, deserialize_with = "crate::client::de::wire"] $($body)*);
+        impl $crate::client::de::Wire for $name {}
+    };
+    (@field $head:tt $out:tt $attrs:tt [$($d:tt)*] #[required] $($rest:tt)*) => {
+        $crate::client::de::wire_struct!(@field $head $out $attrs
+            [deserialize_with = "crate::client::de::wire"] $($rest)*);
+    };
+    (@field $head:tt $out:tt $attrs:tt $d:tt #[decode_with = $with:literal] $($rest:tt)*) => {
+        $crate::client::de::wire_struct!(@field $head $out $attrs
+            [default, deserialize_with = $with] $($rest)*);
+    };
+    (@field $head:tt $out:tt [$($a:tt)*] $d:tt #[$m:meta] $($rest:tt)*) => {
+        $crate::client::de::wire_struct!(@field $head $out [$($a)* #[$m]] $d $($rest)*);
+    };
+    (@field $head:tt [$($out:tt)*] [$($a:tt)*] [$($d:tt)*]
+        $fvis:vis $f:ident : $t:ty $(, $($rest:tt)*)?) => {
+        $crate::client::de::wire_struct!(@field $head
+            [$($out)* $($a)* #[serde($($d)*)] $fvis $f: $t,] []
+            [default, deserialize_with = "crate::client::de::wire"] $($($rest)*)?);
+    };
+    (@field [$($head:tt)*] [$($out:tt)*] [] $d:tt) => {
+        $($head)* { $($out)* }
+    };
+}
+pub(crate) use wire_struct;
 
 /// Accepts a number, a numeric string or null.
 pub(crate) fn de_opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
@@ -12,15 +153,6 @@ pub(crate) fn de_opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>,
         Some(Value::Number(n)) => n
             .as_i64()
             .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    })
-}
-
-/// Accepts a number, a numeric string or null.
-pub(crate) fn de_opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Number(n)) => n.as_f64(),
         Some(Value::String(s)) => s.trim().parse().ok(),
         _ => None,
     })
@@ -43,67 +175,6 @@ pub(crate) fn de_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<St
         Some(Value::Bool(b)) => Some(b.to_string()),
         _ => None,
     })
-}
-
-/// Like [`de_opt_string`], but missing/null becomes the empty string.
-pub(crate) fn de_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    de_opt_string(d).map(Option::unwrap_or_default)
-}
-
-/// Accepts a boolean, `"true"`/`"false"` or null.
-pub(crate) fn de_opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Bool(b)) => Some(b),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    })
-}
-
-/// A list that may be `null` (read as empty). Every element must decode: one that does not is
-/// an error naming its index and the field inside it (design rule R6: an element that vanished
-/// from a decoded list would read as drift, and drift on a cluster plans a replacement).
-pub(crate) fn de_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    // Deserialized in place (not through a `Value`), so that [`decode_at`] names the element
-    // and the field inside it that failed.
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-}
-
-/// A list of integer ids (numbers or numeric strings); `null` reads as empty. An element that
-/// is not an integer is an error naming its index, never skipped (R6).
-pub(crate) fn de_vec_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                id_of(v).ok_or_else(|| {
-                    serde::de::Error::custom(format!(
-                        "[{i}]: expected an integer id, got {}",
-                        super::envelope::json_kind(v)
-                    ))
-                })
-            })
-            .collect(),
-        Some(other) => Err(serde::de::Error::custom(format!(
-            "expected a list, got {}",
-            super::envelope::json_kind(&other)
-        ))),
-    }
-}
-
-/// An object that may be `null` (read as `None`). An object of unexpected shape is an error
-/// naming the field, never read as absent (R6).
-pub(crate) fn de_opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d)
 }
 
 /// Decodes `v` as `T`; the error text starts with `prefix` (such as `contents[3]`) followed by

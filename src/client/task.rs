@@ -18,9 +18,9 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
-use super::de::{de_opt_bool, de_opt_i64, de_opt_string, de_string, de_vec, de_vec_i64};
 use super::error::ClientError;
 use super::OcpClient;
+use crate::client::de::wire_struct;
 
 /// Task status meaning the task finished successfully.
 pub const STATUS_SUCCESSFUL: &str = "SUCCESSFUL";
@@ -41,55 +41,42 @@ const FINAL_POLL_GRACE: Duration = Duration::from_secs(2);
 /// Bound on fetching a failed subtask's log.
 const LOG_FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// One step of a task (§2.3; also the items of the older `tasks` list).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SubtaskInstance {
-    /// Subtask instance id (absent in some abridged samples).
-    #[serde(deserialize_with = "de_opt_i64")]
-    pub id: Option<i64>,
-    /// Name, e.g. `Prepare stop observer`.
-    #[serde(deserialize_with = "de_string")]
-    pub name: String,
-    /// Description (often equal to the name).
-    #[serde(deserialize_with = "de_opt_string")]
-    pub description: Option<String>,
-    /// Execution order; array order is not execution order.
-    #[serde(deserialize_with = "de_opt_i64")]
-    pub series_id: Option<i64>,
-    /// `PENDING`, `READY`, `RUNNING`, `CANCELING`, `FAILED`, `SUCCESSFUL`.
-    #[serde(deserialize_with = "de_string")]
-    pub status: String,
-    /// `EXECUTE`, `RETRY`, `ROLLBACK`, `SKIP`, `CANCEL`.
-    #[serde(deserialize_with = "de_opt_string")]
-    pub operation: Option<String>,
-    /// Java class of the step.
-    #[serde(deserialize_with = "de_opt_string")]
-    pub class_name: Option<String>,
-    /// OCP node running it.
-    #[serde(deserialize_with = "de_opt_string")]
-    pub executor: Option<String>,
-    /// Number of executions.
-    #[serde(deserialize_with = "de_opt_i64")]
-    pub run_time: Option<i64>,
-    /// Timeout in seconds.
-    #[serde(deserialize_with = "de_opt_i64")]
-    pub timeout: Option<i64>,
-    /// ISO-8601 times.
-    #[serde(deserialize_with = "de_opt_string")]
-    pub create_time: Option<String>,
-    /// When the last execution started.
-    #[serde(deserialize_with = "de_opt_string")]
-    pub start_time: Option<String>,
-    /// When the last execution finished.
-    #[serde(deserialize_with = "de_opt_string")]
-    pub finish_time: Option<String>,
-    /// DAG predecessors (older samples).
-    #[serde(deserialize_with = "de_vec_i64")]
-    pub upstreams: Vec<i64>,
-    /// DAG successors (older samples).
-    #[serde(deserialize_with = "de_vec_i64")]
-    pub downstreams: Vec<i64>,
+wire_struct! {
+    /// One step of a task (§2.3; also the items of the older `tasks` list).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct SubtaskInstance {
+        /// Subtask instance id (absent in some abridged samples).
+        pub id: Option<i64>,
+        /// Name, e.g. `Prepare stop observer`.
+        pub name: String,
+        /// Description (often equal to the name).
+        pub description: Option<String>,
+        /// Execution order; array order is not execution order.
+        pub series_id: Option<i64>,
+        /// `PENDING`, `READY`, `RUNNING`, `CANCELING`, `FAILED`, `SUCCESSFUL`.
+        pub status: String,
+        /// `EXECUTE`, `RETRY`, `ROLLBACK`, `SKIP`, `CANCEL`.
+        pub operation: Option<String>,
+        /// Java class of the step.
+        pub class_name: Option<String>,
+        /// OCP node running it.
+        pub executor: Option<String>,
+        /// Number of executions.
+        pub run_time: Option<i64>,
+        /// Timeout in seconds.
+        pub timeout: Option<i64>,
+        /// ISO-8601 times.
+        pub create_time: Option<String>,
+        /// When the last execution started.
+        pub start_time: Option<String>,
+        /// When the last execution finished.
+        pub finish_time: Option<String>,
+        /// DAG predecessors (older samples).
+        pub upstreams: Vec<i64>,
+        /// DAG successors (older samples).
+        pub downstreams: Vec<i64>,
+    }
 }
 
 impl SubtaskInstance {
@@ -109,16 +96,16 @@ impl SubtaskInstance {
     }
 }
 
-/// The target object of a task in the older format (`cluster: {id, name, obClusterId}`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct TaskTarget {
-    /// OCP id of the object.
-    #[serde(deserialize_with = "de_opt_i64")]
-    pub id: Option<i64>,
-    /// Its name.
-    #[serde(deserialize_with = "de_opt_string")]
-    pub name: Option<String>,
+wire_struct! {
+    /// The target object of a task in the older format (`cluster: {id, name, obClusterId}`).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct TaskTarget {
+        /// OCP id of the object.
+        pub id: Option<i64>,
+        /// Its name.
+        pub name: Option<String>,
+    }
 }
 
 /// An OCP task instance (§2.2), in either format.
@@ -161,45 +148,32 @@ pub struct TaskInstance {
     pub task_definition_id: Option<i64>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct RawTaskInstance {
-    #[serde(deserialize_with = "de_opt_i64")]
-    id: Option<i64>,
-    #[serde(deserialize_with = "de_string")]
-    name: String,
-    #[serde(deserialize_with = "de_string")]
-    status: String,
-    #[serde(deserialize_with = "de_opt_string")]
-    operation: Option<String>,
-    #[serde(rename = "type", deserialize_with = "de_opt_string")]
-    task_type: Option<String>,
-    #[serde(deserialize_with = "de_opt_i64")]
-    cluster_id: Option<i64>,
-    #[serde(deserialize_with = "de_opt_i64")]
-    tenant_id: Option<i64>,
-    #[serde(deserialize_with = "de_opt_i64")]
-    host_id: Option<i64>,
-    cluster: Option<Value>,
-    tenant: Option<Value>,
-    creator: Option<Value>,
-    #[serde(deserialize_with = "de_opt_string")]
-    executor: Option<String>,
-    context: Option<Value>,
-    #[serde(deserialize_with = "de_vec")]
-    subtasks: Vec<SubtaskInstance>,
-    #[serde(deserialize_with = "de_vec")]
-    tasks: Vec<SubtaskInstance>,
-    #[serde(deserialize_with = "de_opt_string")]
-    create_time: Option<String>,
-    #[serde(deserialize_with = "de_opt_string")]
-    start_time: Option<String>,
-    #[serde(deserialize_with = "de_opt_string")]
-    finish_time: Option<String>,
-    #[serde(deserialize_with = "de_opt_bool")]
-    prohibit_rollback: Option<bool>,
-    #[serde(deserialize_with = "de_opt_i64")]
-    task_definition_id: Option<i64>,
+wire_struct! {
+    #[derive(Deserialize, Default)]
+    #[serde(rename_all = "camelCase")]
+    struct RawTaskInstance {
+        id: Option<i64>,
+        name: String,
+        status: String,
+        operation: Option<String>,
+        #[serde(rename = "type")]
+        task_type: Option<String>,
+        cluster_id: Option<i64>,
+        tenant_id: Option<i64>,
+        host_id: Option<i64>,
+        cluster: Option<Value>,
+        tenant: Option<Value>,
+        creator: Option<Value>,
+        executor: Option<String>,
+        context: Option<Value>,
+        subtasks: Vec<SubtaskInstance>,
+        tasks: Vec<SubtaskInstance>,
+        create_time: Option<String>,
+        start_time: Option<String>,
+        finish_time: Option<String>,
+        prohibit_rollback: Option<bool>,
+        task_definition_id: Option<i64>,
+    }
 }
 
 fn target_id(v: Option<Value>) -> Option<i64> {

@@ -65,9 +65,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::not_found_as_none;
-use crate::client::de::{
-    de_opt_bool, de_opt_i64, de_opt_object, de_opt_string, de_vec, de_vec_i64,
-};
+use crate::client::de::wire_struct;
 use crate::client::{ClientError, OcpClient, Secret};
 
 /// Base path of the cluster family (§3.8.1: both bases start here).
@@ -137,220 +135,139 @@ fn backup_path(target: BackupTarget, call: BackupCall) -> String {
 // Shapes (§3.8.2, §3.8.3)
 // ---------------------------------------------------------------------------------------------
 
-/// A strategy as OCP reports it (`OcpBackupStrategy`, §3.8.3). Every field is optional: OCP
-/// answers without `id` when no strategy is configured.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BackupStrategy {
-    /// Strategy id (`None` = not configured).
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub id: Option<i64>,
-    /// Creation time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub create_time: Option<String>,
-    /// Last change.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub update_time: Option<String>,
-    /// OCP cluster id.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub cluster_id: Option<i64>,
-    /// Cluster name.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub cluster_name: Option<String>,
-    /// OceanBase's own cluster id.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub ob_cluster_id: Option<i64>,
-    /// OCP tenant id (tenant strategies).
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub tenant_id: Option<i64>,
-    /// Tenant name (tenant strategies).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub tenant_name: Option<String>,
-    /// OceanBase's own tenant id (tenant strategies).
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub ob_tenant_id: Option<i64>,
-    /// `CLUSTER` or `TENANT`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub backup_dimension: Option<String>,
-    /// `BACKUP` or `SECONDARY_BACKUP`.
-    #[serde(default, rename = "type", deserialize_with = "de_opt_string")]
-    pub strategy_type: Option<String>,
-    /// `LOGICAL_BACKUP` or `PHYSICAL_BACKUP`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub backup_mode: Option<String>,
-    /// Destination; its access-key secrets are never read (§5 #27).
-    #[serde(default, deserialize_with = "de_opt_object")]
-    pub ob_backup_service_storage_config: Option<StorageConfig>,
-    /// Schedule, log backup and cleanup.
-    #[serde(default, deserialize_with = "de_opt_object")]
-    pub ob_backup_schedule_config: Option<ScheduleConfig>,
-    /// Alert thresholds.
-    #[serde(default, deserialize_with = "de_opt_object")]
-    pub ob_backup_threshold_config: Option<ThresholdConfig>,
-    /// Physical backup: start a major compaction when a backup needs one (C-ui).
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub auto_compact_enabled: Option<bool>,
-    /// Secondary backup switch (read only here; not modelled in writes).
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub secondary_backup_enabled: Option<bool>,
+wire_struct! {
+    /// A strategy as OCP reports it (`OcpBackupStrategy`, §3.8.3). Every field is optional: OCP
+    /// answers without `id` when no strategy is configured.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct BackupStrategy {
+        /// Strategy id (`None` = not configured).
+        pub id: Option<i64>,
+        /// Creation time.
+        pub create_time: Option<String>,
+        /// Last change.
+        pub update_time: Option<String>,
+        /// OCP cluster id.
+        pub cluster_id: Option<i64>,
+        /// Cluster name.
+        pub cluster_name: Option<String>,
+        /// OceanBase's own cluster id.
+        pub ob_cluster_id: Option<i64>,
+        /// OCP tenant id (tenant strategies).
+        pub tenant_id: Option<i64>,
+        /// Tenant name (tenant strategies).
+        pub tenant_name: Option<String>,
+        /// OceanBase's own tenant id (tenant strategies).
+        pub ob_tenant_id: Option<i64>,
+        /// `CLUSTER` or `TENANT`.
+        pub backup_dimension: Option<String>,
+        /// `BACKUP` or `SECONDARY_BACKUP`.
+        #[serde(rename = "type")]
+        pub strategy_type: Option<String>,
+        /// `LOGICAL_BACKUP` or `PHYSICAL_BACKUP`.
+        pub backup_mode: Option<String>,
+        /// Destination; its access-key secrets are never read (§5 #27).
+        pub ob_backup_service_storage_config: Option<StorageConfig>,
+        /// Schedule, log backup and cleanup.
+        pub ob_backup_schedule_config: Option<ScheduleConfig>,
+        /// Alert thresholds.
+        pub ob_backup_threshold_config: Option<ThresholdConfig>,
+        /// Physical backup: start a major compaction when a backup needs one (C-ui).
+        pub auto_compact_enabled: Option<bool>,
+        /// Secondary backup switch (read only here; not modelled in writes).
+        pub secondary_backup_enabled: Option<bool>,
+    }
 }
 
-/// `obBackupScheduleConfig` (§3.8.2). `None` fields are not sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ScheduleConfig {
-    /// `WEEK` or `MONTH`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string"
-    )]
-    pub backup_schedule_mode: Option<String>,
-    /// Scheduled-backup switch.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_bool"
-    )]
-    pub backup_schedule_enabled: Option<bool>,
-    /// Time of day with offset, e.g. `02:00:00.000+08:00`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string"
-    )]
-    pub backup_schedule_time: Option<String>,
-    /// Day number (as a string) → `FULL_BACKUP` / `INCREMENTAL_BACKUP` (§5 #28). Always sent;
-    /// `None` when OCP's answer leaves it out.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string_map"
-    )]
-    pub day_and_data_backup_model_map: Option<BTreeMap<String, String>>,
-    /// Log backup (archiving) on/off (C-ui).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_bool"
-    )]
-    pub start_log_backup: Option<bool>,
-    /// Scheduled cleanup of expired backups (C-ui).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_bool"
-    )]
-    pub clean_enabled: Option<bool>,
-    /// Cleanup time, logical backup only (C-ui).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string"
-    )]
-    pub clean_schedule_time: Option<String>,
-    /// Retention of backup files in days (C-ui).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_i64"
-    )]
-    pub backup_data_retention_days: Option<i64>,
+wire_struct! {
+    /// `obBackupScheduleConfig` (§3.8.2). `None` fields are not sent.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ScheduleConfig {
+        /// `WEEK` or `MONTH`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub backup_schedule_mode: Option<String>,
+        /// Scheduled-backup switch.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub backup_schedule_enabled: Option<bool>,
+        /// Time of day with offset, e.g. `02:00:00.000+08:00`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub backup_schedule_time: Option<String>,
+        /// Day number (as a string) → `FULL_BACKUP` / `INCREMENTAL_BACKUP` (§5 #28). Always sent;
+        /// `None` when OCP's answer leaves it out.
+        #[decode_with = "de_opt_string_map"]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub day_and_data_backup_model_map: Option<BTreeMap<String, String>>,
+        /// Log backup (archiving) on/off (C-ui).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub start_log_backup: Option<bool>,
+        /// Scheduled cleanup of expired backups (C-ui).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub clean_enabled: Option<bool>,
+        /// Cleanup time, logical backup only (C-ui).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub clean_schedule_time: Option<String>,
+        /// Retention of backup files in days (C-ui).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub backup_data_retention_days: Option<i64>,
+    }
 }
 
-/// `obBackupThresholdConfig` (§3.8.2, names from C-ui). `None` fields are not sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ThresholdConfig {
-    /// Alert when one data backup runs longer than this.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_i64"
-    )]
-    pub data_backup_timeout_minutes: Option<i64>,
-    /// Alert when log backup lags behind by more than this.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_i64"
-    )]
-    pub log_backup_delay_seconds: Option<i64>,
-    /// Alert when no data backup succeeded within this many days.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_i64"
-    )]
-    pub no_successful_data_backup_alarm_days: Option<i64>,
-    /// Logical backup only: days to keep the log-backup component's own logs.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_i64"
-    )]
-    pub lib_ob_log_expire_days: Option<i64>,
+wire_struct! {
+    /// `obBackupThresholdConfig` (§3.8.2, names from C-ui). `None` fields are not sent.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ThresholdConfig {
+        /// Alert when one data backup runs longer than this.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub data_backup_timeout_minutes: Option<i64>,
+        /// Alert when log backup lags behind by more than this.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub log_backup_delay_seconds: Option<i64>,
+        /// Alert when no data backup succeeded within this many days.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub no_successful_data_backup_alarm_days: Option<i64>,
+        /// Logical backup only: days to keep the log-backup component's own logs.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub lib_ob_log_expire_days: Option<i64>,
+    }
 }
 
-/// `obBackupServiceStorageConfig` (§3.8.2).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StorageConfig {
-    /// Name of the storage configuration (always sent; `None` when an answer leaves it out).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string"
-    )]
-    pub config_name: Option<String>,
-    /// Type, URL and keys (always sent; `None` when an answer leaves it out).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_object"
-    )]
-    pub ob_backup_storage_base_info: Option<StorageBaseInfo>,
+wire_struct! {
+    /// `obBackupServiceStorageConfig` (§3.8.2).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct StorageConfig {
+        /// Name of the storage configuration (always sent; `None` when an answer leaves it out).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub config_name: Option<String>,
+        /// Type, URL and keys (always sent; `None` when an answer leaves it out).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ob_backup_storage_base_info: Option<StorageBaseInfo>,
+    }
 }
 
-/// `obBackupStorageBaseInfo` (§3.8.2). Absent keys are not sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StorageBaseInfo {
-    /// `BACKUP_STORAGE_FILE`, `BACKUP_STORAGE_OSS`, `BACKUP_STORAGE_COS`, `BACKUP_STORAGE_S3`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string"
-    )]
-    pub backup_storage_type: Option<String>,
-    /// Directory without protocol prefix: `/obbackup/` (FILE) or `bucket/dir`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string"
-    )]
-    pub storage_url: Option<String>,
-    /// OSS key.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_object"
-    )]
-    pub oss_access_key: Option<AccessKey>,
-    /// S3 key.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_object"
-    )]
-    pub s3_access_key: Option<AccessKey>,
-    /// COS key.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_object"
-    )]
-    pub cos_access_key: Option<AccessKey>,
+wire_struct! {
+    /// `obBackupStorageBaseInfo` (§3.8.2). Absent keys are not sent.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct StorageBaseInfo {
+        /// `BACKUP_STORAGE_FILE`, `BACKUP_STORAGE_OSS`, `BACKUP_STORAGE_COS`, `BACKUP_STORAGE_S3`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub backup_storage_type: Option<String>,
+        /// Directory without protocol prefix: `/obbackup/` (FILE) or `bucket/dir`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub storage_url: Option<String>,
+        /// OSS key.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub oss_access_key: Option<AccessKey>,
+        /// S3 key.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub s3_access_key: Option<AccessKey>,
+        /// COS key.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cos_access_key: Option<AccessKey>,
+    }
 }
 
 impl StorageBaseInfo {
@@ -367,45 +284,31 @@ impl StorageBaseInfo {
     }
 }
 
-/// An object-store key: `ossAccessKey`, `s3AccessKey` or `cosAccessKey` (§3.8.2). Absent
-/// fields are not sent.
-///
-/// The secret is serialised with its value (request bodies only), prints `***` in `Debug`,
-/// and is never read from OCP: after a find it is always `None` (§5 #27).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccessKey {
-    /// Service endpoint, e.g. `oss-cn-hangzhou.aliyuncs.com`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string"
-    )]
-    pub endpoint: Option<String>,
-    /// Access key id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string"
-    )]
-    pub access_key_id: Option<String>,
-    /// Access key secret (field name inferred, §5 #16). Write-only.
-    #[serde(default, skip_serializing_if = "Option::is_none", skip_deserializing)]
-    pub access_key_secret: Option<Secret>,
-    /// Region (S3).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string"
-    )]
-    pub region: Option<String>,
-    /// App id (COS).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_opt_string"
-    )]
-    pub app_id: Option<String>,
+wire_struct! {
+    /// An object-store key: `ossAccessKey`, `s3AccessKey` or `cosAccessKey` (§3.8.2). Absent
+    /// fields are not sent.
+    ///
+    /// The secret is serialised with its value (request bodies only), prints `***` in `Debug`,
+    /// and is never read from OCP: after a find it is always `None` (§5 #27).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AccessKey {
+        /// Service endpoint, e.g. `oss-cn-hangzhou.aliyuncs.com`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub endpoint: Option<String>,
+        /// Access key id.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub access_key_id: Option<String>,
+        /// Access key secret (field name inferred, §5 #16). Write-only.
+        #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
+        pub access_key_secret: Option<Secret>,
+        /// Region (S3).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub region: Option<String>,
+        /// App id (COS).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub app_id: Option<String>,
+    }
 }
 
 /// Body of create and modify (§3.8.2): the **complete** strategy. Modify is a full
@@ -432,66 +335,58 @@ impl StrategyBody {
     }
 }
 
-/// `BackupCommonResponse`: the `data` of every backup write (§3.8.3).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BackupCommonResponse {
-    /// Operation kind, e.g. `CREATE_BACKUP_STRATEGY`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub ob_backup_task_type: Option<String>,
-    /// One entry per affected object.
-    #[serde(default, deserialize_with = "de_vec")]
-    pub backup_object_ops_result_list: Vec<OpsResult>,
+wire_struct! {
+    /// `BackupCommonResponse`: the `data` of every backup write (§3.8.3).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct BackupCommonResponse {
+        /// Operation kind, e.g. `CREATE_BACKUP_STRATEGY`.
+        pub ob_backup_task_type: Option<String>,
+        /// One entry per affected object.
+        pub backup_object_ops_result_list: Vec<OpsResult>,
+    }
 }
 
-/// One entry of `backupObjectOpsResultList` (§3.8.3).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OpsResult {
-    /// Per-object success (`false` = the operation failed for this object).
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub be_successful: Option<bool>,
-    /// Tasks to wait on (present only for asynchronous operations).
-    #[serde(default, deserialize_with = "de_vec_i64")]
-    pub task_id_list: Vec<i64>,
-    /// Per-object error (an object of unknown shape, kept as JSON).
-    #[serde(default)]
-    pub error_code: Option<Value>,
-    /// Prompt text.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub hint: Option<String>,
+wire_struct! {
+    /// One entry of `backupObjectOpsResultList` (§3.8.3).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct OpsResult {
+        /// Per-object success (`false` = the operation failed for this object).
+        pub be_successful: Option<bool>,
+        /// Tasks to wait on (present only for asynchronous operations).
+        pub task_id_list: Vec<i64>,
+        /// Per-object error (an object of unknown shape, kept as JSON).
+        pub error_code: Option<Value>,
+        /// Prompt text.
+        pub hint: Option<String>,
+    }
 }
 
-/// One row of `dataBackupTasks` / `logBackupTasks` (§3.8.1; fields inferred, see the module
-/// table).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BackupTask {
-    /// Row id.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub id: Option<i64>,
-    /// Backup set of a data backup.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub backup_set_id: Option<i64>,
-    /// `LOGICAL_BACKUP` / `PHYSICAL_BACKUP`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub backup_mode: Option<String>,
-    /// `FULL_BACKUP` / `INCREMENTAL_BACKUP` (data backups).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub data_backup_mode: Option<String>,
-    /// Data backup: `BEGINNING` .. `DONE`, `FAILED`, ...; log backup: `STARTING`,
-    /// `INPROGRESS`, ... (§3.8.1).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub status: Option<String>,
-    /// Start time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub start_time: Option<String>,
-    /// End time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub end_time: Option<String>,
-    /// Log backup: the point in time archived up to.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub checkpoint: Option<String>,
+wire_struct! {
+    /// One row of `dataBackupTasks` / `logBackupTasks` (§3.8.1; fields inferred, see the module
+    /// table).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct BackupTask {
+        /// Row id.
+        pub id: Option<i64>,
+        /// Backup set of a data backup.
+        pub backup_set_id: Option<i64>,
+        /// `LOGICAL_BACKUP` / `PHYSICAL_BACKUP`.
+        pub backup_mode: Option<String>,
+        /// `FULL_BACKUP` / `INCREMENTAL_BACKUP` (data backups).
+        pub data_backup_mode: Option<String>,
+        /// Data backup: `BEGINNING` .. `DONE`, `FAILED`, ...; log backup: `STARTING`,
+        /// `INPROGRESS`, ... (§3.8.1).
+        pub status: Option<String>,
+        /// Start time.
+        pub start_time: Option<String>,
+        /// End time.
+        pub end_time: Option<String>,
+        /// Log backup: the point in time archived up to.
+        pub checkpoint: Option<String>,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

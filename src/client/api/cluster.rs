@@ -13,72 +13,59 @@
 use serde::{Deserialize, Serialize};
 
 use super::{not_found_as_none, path_segment};
-use crate::client::de::{de_i64, de_opt_i64, de_opt_string, de_string, de_vec};
+use crate::client::de::wire_struct;
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance, TaskScope};
 
 /// Base path of the cluster family.
 const CLUSTERS: &str = "/api/v2/ob/clusters";
 
-/// An OceanBase cluster as OCP reports it.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cluster {
-    /// OCP id (path parameter of every cluster call).
-    #[serde(deserialize_with = "de_i64")]
-    pub id: i64,
-    /// Cluster name, unique in OCP.
-    #[serde(default, deserialize_with = "de_string")]
-    pub name: String,
-    /// OceanBase's own cluster id.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub ob_cluster_id: Option<i64>,
-    /// `PRIMARY` or `STANDBY`.
-    #[serde(
-        default,
-        rename = "type",
-        alias = "clusterType",
-        deserialize_with = "de_opt_string"
-    )]
-    pub cluster_type: Option<String>,
-    /// `RUNNING`, `CREATING`, `STOPPED`, ...
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub status: Option<String>,
-    /// OceanBase version, e.g. `4.2.1.0`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub ob_version: Option<String>,
-    /// Full build version, when OCP reports it.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub full_version: Option<String>,
-    /// CPU architecture, when OCP reports it.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub architecture: Option<String>,
-    /// ISO-8601 creation time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub create_time: Option<String>,
-    /// Zones with their servers (may be empty in list answers of some OCP versions).
-    #[serde(default, deserialize_with = "de_vec")]
-    pub zones: Vec<ClusterZone>,
+wire_struct! {
+    /// An OceanBase cluster as OCP reports it.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Cluster {
+        /// OCP id (path parameter of every cluster call).
+        #[required]
+        pub id: i64,
+        /// Cluster name, unique in OCP.
+        pub name: String,
+        /// OceanBase's own cluster id.
+        pub ob_cluster_id: Option<i64>,
+        /// `PRIMARY` or `STANDBY`.
+        #[serde(rename = "type", alias = "clusterType")]
+        pub cluster_type: Option<String>,
+        /// `RUNNING`, `CREATING`, `STOPPED`, ...
+        pub status: Option<String>,
+        /// OceanBase version, e.g. `4.2.1.0`.
+        pub ob_version: Option<String>,
+        /// Full build version, when OCP reports it.
+        pub full_version: Option<String>,
+        /// CPU architecture, when OCP reports it.
+        pub architecture: Option<String>,
+        /// ISO-8601 creation time.
+        pub create_time: Option<String>,
+        /// Zones with their servers (may be empty in list answers of some OCP versions).
+        pub zones: Vec<ClusterZone>,
+    }
 }
 
-/// A zone of a cluster.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClusterZone {
-    /// Zone name, e.g. `zone1`.
-    #[serde(default, alias = "zoneName", deserialize_with = "de_string")]
-    pub name: String,
-    /// IDC name.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub idc_name: Option<String>,
-    /// Region name.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub region_name: Option<String>,
-    /// Zone status, when reported.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub status: Option<String>,
-    /// OBServers of the zone.
-    #[serde(default, deserialize_with = "de_vec")]
-    pub servers: Vec<Server>,
+wire_struct! {
+    /// A zone of a cluster.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ClusterZone {
+        /// Zone name, e.g. `zone1`.
+        #[serde(alias = "zoneName")]
+        pub name: String,
+        /// IDC name.
+        pub idc_name: Option<String>,
+        /// Region name.
+        pub region_name: Option<String>,
+        /// Zone status, when reported.
+        pub status: Option<String>,
+        /// OBServers of the zone.
+        pub servers: Vec<Server>,
+    }
 }
 
 /// An OBServer.
@@ -108,36 +95,29 @@ pub struct Server {
     pub region_name: Option<String>,
 }
 
-/// An OBServer as it comes over the wire: every spelling of every field, each optional
-/// (§5 #13 proposes `{id, ip, port, status}`; nothing more of the shape is documented).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawServer {
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    id: Option<i64>,
-    #[serde(default, deserialize_with = "de_opt_string")]
-    ip: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_string")]
-    svr_ip: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    port: Option<i64>,
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    sql_port: Option<i64>,
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    svr_port: Option<i64>,
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    rpc_port: Option<i64>,
-    #[serde(default, deserialize_with = "de_opt_string")]
-    status: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_string")]
-    zone_name: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    host_id: Option<i64>,
-    #[serde(default, deserialize_with = "de_opt_string")]
-    idc_name: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_string")]
-    region_name: Option<String>,
+wire_struct! {
+    /// An OBServer as it comes over the wire: every spelling of every field, each optional
+    /// (§5 #13 proposes `{id, ip, port, status}`; nothing more of the shape is documented).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct RawServer {
+        id: Option<i64>,
+        ip: Option<String>,
+        svr_ip: Option<String>,
+        port: Option<i64>,
+        sql_port: Option<i64>,
+        svr_port: Option<i64>,
+        rpc_port: Option<i64>,
+        status: Option<String>,
+        zone_name: Option<String>,
+        host_id: Option<i64>,
+        idc_name: Option<String>,
+        region_name: Option<String>,
+    }
 }
+
+/// A server decodes strictly (through [`RawServer`]).
+impl crate::client::de::Wire for Server {}
 
 impl From<RawServer> for Server {
     /// The one place that decides what OCP's port spellings mean:
@@ -301,23 +281,21 @@ pub fn package_parts(rpm: &str) -> Option<(String, String)> {
         .then(|| (format!("{version}-{build}"), os.to_string()))
 }
 
-/// A unit of a tenant (`GET .../tenants/{tenantId}/units`, §3.4): where one of its resource
-/// units runs.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TenantUnit {
-    /// Unit id.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub id: Option<i64>,
-    /// OCP id of the OBServer the unit runs on.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub server_id: Option<i64>,
-    /// IP of that OBServer.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub server_ip: Option<String>,
-    /// Zone of the unit.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub zone_name: Option<String>,
+wire_struct! {
+    /// A unit of a tenant (`GET .../tenants/{tenantId}/units`, §3.4): where one of its resource
+    /// units runs.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct TenantUnit {
+        /// Unit id.
+        pub id: Option<i64>,
+        /// OCP id of the OBServer the unit runs on.
+        pub server_id: Option<i64>,
+        /// IP of that OBServer.
+        pub server_ip: Option<String>,
+        /// Zone of the unit.
+        pub zone_name: Option<String>,
+    }
 }
 
 /// An async operation on a whole cluster or one zone.

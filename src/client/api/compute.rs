@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::not_found_as_none;
-use crate::client::de::{de_i64, de_opt_bool, de_opt_i64, de_opt_string, de_string};
+use crate::client::de::wire_struct;
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
 
 /// Hosts (§3.7).
@@ -64,125 +64,96 @@ impl Catalogue {
     }
 }
 
-/// A region, an IDC or a host type (§3.7, §4.6). Only an IDC has a region.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogueEntry {
-    /// OCP id.
-    #[serde(deserialize_with = "de_i64")]
-    pub id: i64,
-    /// Name, unique in its catalogue (a host type's has no hyphens, §3.7).
-    #[serde(default, deserialize_with = "de_string")]
-    pub name: String,
-    /// Free text.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub description: Option<String>,
-    /// IDCs: id of the region.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub region_id: Option<i64>,
-    /// IDCs: name of the region.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub region_name: Option<String>,
-    /// ISO-8601 creation time (null in the §4.6 create answer).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub create_time: Option<String>,
-    /// ISO-8601 update time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub update_time: Option<String>,
+wire_struct! {
+    /// A region, an IDC or a host type (§3.7, §4.6). Only an IDC has a region.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct CatalogueEntry {
+        /// OCP id.
+        #[required]
+        pub id: i64,
+        /// Name, unique in its catalogue (a host type's has no hyphens, §3.7).
+        pub name: String,
+        /// Free text.
+        pub description: Option<String>,
+        /// IDCs: id of the region.
+        pub region_id: Option<i64>,
+        /// IDCs: name of the region.
+        pub region_name: Option<String>,
+        /// ISO-8601 creation time (null in the §4.6 create answer).
+        pub create_time: Option<String>,
+        /// ISO-8601 update time.
+        pub update_time: Option<String>,
+    }
 }
 
-/// A host (§3.7; the reference names only `id` and `innerIpAddress`, the other fields are those
-/// the simulator renders, after the OCP "Query hosts" page). Every field but `id` is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Host {
-    /// OCP host id.
-    #[serde(deserialize_with = "de_i64")]
-    pub id: i64,
-    /// Display name: the alias, else the IP.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub name: Option<String>,
-    /// Inner (management) IP address, the natural key.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub inner_ip_address: Option<String>,
-    /// Public IP address.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub public_ip_address: Option<String>,
-    /// Alias given when the host was added.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub alias: Option<String>,
-    /// `NEW` while the `Add host` task runs, then `ONLINE`, ...
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub status: Option<String>,
-    /// SSH port.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub ssh_port: Option<i64>,
-    /// `DEDICATED_PHYSICAL_MACHINE` or `DEDICATED_CONTAINER`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub kind: Option<String>,
-    /// CPU architecture, e.g. `x86_64`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub architecture: Option<String>,
-    /// Operating system.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub operating_system: Option<String>,
-    /// Serial number.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub serial_number: Option<String>,
-    /// Free text.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub description: Option<String>,
-    /// CPU cores.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub cpu_count: Option<i64>,
-    /// Memory, GB.
-    #[serde(default, rename = "memorySizeGB", deserialize_with = "de_opt_i64")]
-    pub memory_size_gb: Option<i64>,
-    /// Id of its IDC.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub idc_id: Option<i64>,
-    /// Name of its IDC.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub idc_name: Option<String>,
-    /// Id of its region.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub region_id: Option<i64>,
-    /// Name of its region.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub region_name: Option<String>,
-    /// Id of its host type.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub type_id: Option<i64>,
-    /// Name of its host type.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub type_name: Option<String>,
-    /// Id of the SSH credential it was added with.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub credential_id: Option<i64>,
-    /// VPC id (1 = classic network).
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub vpc_id: Option<i64>,
-    /// Port mappings of a container host, comma-joined.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub publish_ports: Option<String>,
-    /// Cluster whose OBServer runs on the host; `None` for a free host.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub cluster_id: Option<i64>,
-    /// Name of that cluster.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub cluster_name: Option<String>,
-    /// The OBServer on the host.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub server_id: Option<i64>,
-    /// Whether an OBServer runs on the host.
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub used: Option<bool>,
-    /// ISO-8601 creation time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub create_time: Option<String>,
-    /// ISO-8601 update time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub update_time: Option<String>,
+wire_struct! {
+    /// A host (§3.7; the reference names only `id` and `innerIpAddress`, the other fields are those
+    /// the simulator renders, after the OCP "Query hosts" page). Every field but `id` is optional.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Host {
+        /// OCP host id.
+        #[required]
+        pub id: i64,
+        /// Display name: the alias, else the IP.
+        pub name: Option<String>,
+        /// Inner (management) IP address, the natural key.
+        pub inner_ip_address: Option<String>,
+        /// Public IP address.
+        pub public_ip_address: Option<String>,
+        /// Alias given when the host was added.
+        pub alias: Option<String>,
+        /// `NEW` while the `Add host` task runs, then `ONLINE`, ...
+        pub status: Option<String>,
+        /// SSH port.
+        pub ssh_port: Option<i64>,
+        /// `DEDICATED_PHYSICAL_MACHINE` or `DEDICATED_CONTAINER`.
+        pub kind: Option<String>,
+        /// CPU architecture, e.g. `x86_64`.
+        pub architecture: Option<String>,
+        /// Operating system.
+        pub operating_system: Option<String>,
+        /// Serial number.
+        pub serial_number: Option<String>,
+        /// Free text.
+        pub description: Option<String>,
+        /// CPU cores.
+        pub cpu_count: Option<i64>,
+        /// Memory, GB.
+        #[serde(rename = "memorySizeGB")]
+        pub memory_size_gb: Option<i64>,
+        /// Id of its IDC.
+        pub idc_id: Option<i64>,
+        /// Name of its IDC.
+        pub idc_name: Option<String>,
+        /// Id of its region.
+        pub region_id: Option<i64>,
+        /// Name of its region.
+        pub region_name: Option<String>,
+        /// Id of its host type.
+        pub type_id: Option<i64>,
+        /// Name of its host type.
+        pub type_name: Option<String>,
+        /// Id of the SSH credential it was added with.
+        pub credential_id: Option<i64>,
+        /// VPC id (1 = classic network).
+        pub vpc_id: Option<i64>,
+        /// Port mappings of a container host, comma-joined.
+        pub publish_ports: Option<String>,
+        /// Cluster whose OBServer runs on the host; `None` for a free host.
+        pub cluster_id: Option<i64>,
+        /// Name of that cluster.
+        pub cluster_name: Option<String>,
+        /// The OBServer on the host.
+        pub server_id: Option<i64>,
+        /// Whether an OBServer runs on the host.
+        pub used: Option<bool>,
+        /// ISO-8601 creation time.
+        pub create_time: Option<String>,
+        /// ISO-8601 update time.
+        pub update_time: Option<String>,
+    }
 }
 
 impl Host {
@@ -334,21 +305,24 @@ struct CredentialBody<'a> {
     ssh_credential_property: SshCredentialProperty<'a>,
 }
 
-/// A credential as listed (the passphrase is never returned).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Credential {
-    #[serde(deserialize_with = "de_i64")]
-    id: i64,
-    #[serde(default, deserialize_with = "de_string")]
-    name: String,
+wire_struct! {
+    /// A credential as listed (the passphrase is never returned).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Credential {
+        #[required]
+        id: i64,
+        name: String,
+    }
 }
 
-/// `data.id` of a create answer.
-#[derive(Deserialize)]
-struct IdOnly {
-    #[serde(deserialize_with = "de_i64")]
-    id: i64,
+wire_struct! {
+    /// `data.id` of a create answer.
+    #[derive(Deserialize)]
+    struct IdOnly {
+        #[required]
+        id: i64,
+    }
 }
 
 /// The `Add host` task of a `batchCreate` answer: `data.contents[0]` (§3.7); a bare array or a

@@ -18,63 +18,54 @@
 use serde::{Deserialize, Serialize};
 
 use super::{not_found_as_none, path_segment};
-use crate::client::de::{de_opt_bool, de_opt_f64, de_opt_i64, de_opt_string, de_string, de_vec};
+use crate::client::de::wire_struct;
 use crate::client::{ClientError, Created, OcpClient};
 
 /// Base path of the cluster family (databases live under a tenant of a cluster).
 const CLUSTERS: &str = "/api/v2/ob/clusters";
 
-/// A database as OCP reports it (§3.5).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Database {
-    /// OCP id of the database.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub id: Option<i64>,
-    /// Database name (the natural key in the tenant).
-    #[serde(default, deserialize_with = "de_string")]
-    pub db_name: String,
-    /// Character set.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub charset: Option<String>,
-    /// Collation.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub collation: Option<String>,
-    /// Primary zone priority string; absent when the tenant's applies.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub primary_zone: Option<String>,
-    /// Whether the database is read-only.
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub readonly: Option<bool>,
-    /// ISO-8601 creation time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub create_time: Option<String>,
-    /// Space used, as OCP reports it.
-    #[serde(default, deserialize_with = "de_opt_f64")]
-    pub required_size: Option<f64>,
-    /// How clients connect (§3.5); empty when OCP sends none.
-    #[serde(default, deserialize_with = "de_vec")]
-    pub connection_urls: Vec<ConnectionUrl>,
+wire_struct! {
+    /// A database as OCP reports it (§3.5).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Database {
+        /// OCP id of the database.
+        pub id: Option<i64>,
+        /// Database name (the natural key in the tenant).
+        pub db_name: String,
+        /// Character set.
+        pub charset: Option<String>,
+        /// Collation.
+        pub collation: Option<String>,
+        /// Primary zone priority string; absent when the tenant's applies.
+        pub primary_zone: Option<String>,
+        /// Whether the database is read-only.
+        pub readonly: Option<bool>,
+        /// ISO-8601 creation time.
+        pub create_time: Option<String>,
+        /// Space used, as OCP reports it.
+        pub required_size: Option<f64>,
+        /// How clients connect (§3.5); empty when OCP sends none.
+        pub connection_urls: Vec<ConnectionUrl>,
+    }
 }
 
-/// One entry of `connectionUrls` (§3.5): `{connectionStringType (OBPROXY|DIRECT),
-/// obProxyAddress, obProxyPort, connectionString}`. OCP's strings name the user but never
-/// carry a password. Tenants carry the same list (inferred, see `super::tenant`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectionUrl {
-    /// `OBPROXY` or `DIRECT`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub connection_string_type: Option<String>,
-    /// Host to connect to (an OBProxy, or an OBServer for `DIRECT`).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub ob_proxy_address: Option<String>,
-    /// Its port.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub ob_proxy_port: Option<i64>,
-    /// The client command line, e.g. `obclient -h10.0.0.1 -P2881 -uroot@t1 -Dorders -p`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub connection_string: Option<String>,
+wire_struct! {
+    /// One entry of `connectionUrls` (§3.5): `{connectionStringType (OBPROXY|DIRECT),
+    /// obProxyAddress, obProxyPort, connectionString}`. OCP's strings name the user but never
+    /// carry a password. Tenants carry the same list (inferred, see `super::tenant`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ConnectionUrl {
+        /// `OBPROXY` or `DIRECT`.
+        pub connection_string_type: Option<String>,
+        /// Host to connect to (an OBProxy, or an OBServer for `DIRECT`).
+        pub ob_proxy_address: Option<String>,
+        /// Its port.
+        pub ob_proxy_port: Option<i64>,
+        /// The client command line, e.g. `obclient -h10.0.0.1 -P2881 -uroot@t1 -Dorders -p`.
+        pub connection_string: Option<String>,
+    }
 }
 
 /// Body of create-database (§5 #14); `None` fields are not sent.

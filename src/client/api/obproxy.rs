@@ -22,120 +22,100 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{not_found_as_none, path_segment};
-use crate::client::de::{de_i64, de_opt_i64, de_opt_string, de_string, de_vec};
+use crate::client::de::wire_struct;
 use crate::client::task::task_in_data;
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
 
 /// Base path of the family.
 const CLUSTERS: &str = "/api/v2/obproxy/clusters";
 
-/// An OBProxy cluster as OCP reports it.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ObproxyCluster {
-    /// OCP id.
-    #[serde(deserialize_with = "de_i64")]
-    pub id: i64,
-    /// Name, unique in OCP.
-    #[serde(default, deserialize_with = "de_string")]
-    pub name: String,
-    /// `CREATING`, `RUNNING`, ... (inferred).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub status: Option<String>,
-    /// `CONFIG_URL` or `RS_LIST` (inferred).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub work_mode: Option<String>,
-    /// Access address of the cluster (e.g. a load balancer).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub address: Option<String>,
-    /// Access port of the cluster.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub port: Option<i64>,
-    /// ConfigUrl of the cluster.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub config_url: Option<String>,
-    /// Parameter version.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub parameter_version: Option<i64>,
-    /// Creator's name.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub creator_name: Option<String>,
-    /// ISO-8601 creation time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub create_time: Option<String>,
-    /// ISO-8601 update time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub update_time: Option<String>,
-    /// Connectable OceanBase clusters.
-    #[serde(default, deserialize_with = "de_vec")]
-    pub ob_links: Vec<ObLink>,
-    /// The OBProxies (inferred).
-    #[serde(default, deserialize_with = "de_vec")]
-    pub obproxies: Vec<Obproxy>,
+wire_struct! {
+    /// An OBProxy cluster as OCP reports it.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ObproxyCluster {
+        /// OCP id.
+        #[required]
+        pub id: i64,
+        /// Name, unique in OCP.
+        pub name: String,
+        /// `CREATING`, `RUNNING`, ... (inferred).
+        pub status: Option<String>,
+        /// `CONFIG_URL` or `RS_LIST` (inferred).
+        pub work_mode: Option<String>,
+        /// Access address of the cluster (e.g. a load balancer).
+        pub address: Option<String>,
+        /// Access port of the cluster.
+        pub port: Option<i64>,
+        /// ConfigUrl of the cluster.
+        pub config_url: Option<String>,
+        /// Parameter version.
+        pub parameter_version: Option<i64>,
+        /// Creator's name.
+        pub creator_name: Option<String>,
+        /// ISO-8601 creation time.
+        pub create_time: Option<String>,
+        /// ISO-8601 update time.
+        pub update_time: Option<String>,
+        /// Connectable OceanBase clusters.
+        pub ob_links: Vec<ObLink>,
+        /// The OBProxies (inferred).
+        pub obproxies: Vec<Obproxy>,
+    }
 }
 
-/// A connectable OceanBase cluster (`ObLink`), in answers and in bodies.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ObLink {
-    /// Name of the OceanBase cluster.
-    #[serde(default, deserialize_with = "de_string")]
-    pub cluster_name: String,
-    /// OceanBase's own cluster id (not the OCP id).
-    #[serde(
-        default,
-        deserialize_with = "de_opt_i64",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ob_cluster_id: Option<i64>,
-    /// The user OBProxy connects as, e.g. `proxyro`.
-    #[serde(default, deserialize_with = "de_string")]
-    pub username: String,
+wire_struct! {
+    /// A connectable OceanBase cluster (`ObLink`), in answers and in bodies.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ObLink {
+        /// Name of the OceanBase cluster.
+        pub cluster_name: String,
+        /// OceanBase's own cluster id (not the OCP id).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ob_cluster_id: Option<i64>,
+        /// The user OBProxy connects as, e.g. `proxyro`.
+        pub username: String,
+    }
 }
 
-/// One OBProxy of a cluster (inferred shape).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Obproxy {
-    /// OCP id of the OBProxy (`obproxyServerIds`).
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub id: Option<i64>,
-    /// Host it runs on.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub host_id: Option<i64>,
-    /// IP address.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub ip: Option<String>,
-    /// SQL port.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub sql_port: Option<i64>,
-    /// Exporter port.
-    #[serde(default, alias = "exportPort", deserialize_with = "de_opt_i64")]
-    pub exporter_port: Option<i64>,
-    /// RPC port.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub rpc_port: Option<i64>,
-    /// Version, e.g. `4.2.1.0-11`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub version: Option<String>,
-    /// Status.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub status: Option<String>,
+wire_struct! {
+    /// One OBProxy of a cluster (inferred shape).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Obproxy {
+        /// OCP id of the OBProxy (`obproxyServerIds`).
+        pub id: Option<i64>,
+        /// Host it runs on.
+        pub host_id: Option<i64>,
+        /// IP address.
+        pub ip: Option<String>,
+        /// SQL port.
+        pub sql_port: Option<i64>,
+        /// Exporter port.
+        #[serde(alias = "exportPort")]
+        pub exporter_port: Option<i64>,
+        /// RPC port.
+        pub rpc_port: Option<i64>,
+        /// Version, e.g. `4.2.1.0-11`.
+        pub version: Option<String>,
+        /// Status.
+        pub status: Option<String>,
+    }
 }
 
-/// A parameter of an OBProxy cluster.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ObproxyParameter {
-    /// Name.
-    #[serde(default, deserialize_with = "de_string")]
-    pub name: String,
-    /// Current value.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub value: Option<String>,
-    /// Default value (inferred).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub default_value: Option<String>,
+wire_struct! {
+    /// A parameter of an OBProxy cluster.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ObproxyParameter {
+        /// Name.
+        pub name: String,
+        /// Current value.
+        pub value: Option<String>,
+        /// Default value (inferred).
+        pub default_value: Option<String>,
+    }
 }
 
 /// A `{name, value}` parameter in a body.

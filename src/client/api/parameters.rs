@@ -26,7 +26,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::client::de::{de_opt_bool, de_opt_string, de_string, de_vec};
+use crate::client::de::wire_struct;
 use crate::client::{ClientError, OcpClient};
 
 /// Cluster parameter info (§3.1).
@@ -34,76 +34,65 @@ const CLUSTER_INFO: &str = "/api/v2/ob/clusters/parameterInfo";
 /// Tenant parameter info (inferred, see the module docs).
 const TENANT_INFO: &str = "/api/v2/ob/tenants/parameterInfo";
 
-/// What OCP says of one parameter it knows (parameter info).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ParameterInfo {
-    /// Parameter name.
-    #[serde(default, deserialize_with = "de_string")]
-    pub name: String,
-    /// `OB_CLUSTER_PARAMETER`, `OB_TENANT_PARAMETER` or `OB_SYSTEM_VARIABLE`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub parameter_type: Option<String>,
-    /// `BOOL`, `INT`, `DOUBLE`, `CAPACITY`, `TIME`, `ENUM`, `STRING` (inferred field).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub value_type: Option<String>,
-    /// Default value (inferred field).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub default_value: Option<String>,
-    /// Least and greatest value (inferred field).
-    #[serde(default, deserialize_with = "crate::client::de::de_opt_object")]
-    pub value_range: Option<ValueRange>,
-    /// The values an `ENUM` takes (inferred field).
-    #[serde(default, deserialize_with = "de_vec")]
-    pub valid_values: Vec<String>,
-    /// Whether a change takes effect only after the OBServers restart.
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub need_restart: Option<bool>,
-    /// Whether OCP refuses to change it.
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub readonly: Option<bool>,
-    /// OceanBase's section, e.g. `OBSERVER`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub section: Option<String>,
-    /// What it does.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub description: Option<String>,
+wire_struct! {
+    /// What OCP says of one parameter it knows (parameter info).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ParameterInfo {
+        /// Parameter name.
+        pub name: String,
+        /// `OB_CLUSTER_PARAMETER`, `OB_TENANT_PARAMETER` or `OB_SYSTEM_VARIABLE`.
+        pub parameter_type: Option<String>,
+        /// `BOOL`, `INT`, `DOUBLE`, `CAPACITY`, `TIME`, `ENUM`, `STRING` (inferred field).
+        pub value_type: Option<String>,
+        /// Default value (inferred field).
+        pub default_value: Option<String>,
+        /// Least and greatest value (inferred field).
+        pub value_range: Option<ValueRange>,
+        /// The values an `ENUM` takes (inferred field).
+        pub valid_values: Vec<String>,
+        /// Whether a change takes effect only after the OBServers restart.
+        pub need_restart: Option<bool>,
+        /// Whether OCP refuses to change it.
+        pub readonly: Option<bool>,
+        /// OceanBase's section, e.g. `OBSERVER`.
+        pub section: Option<String>,
+        /// What it does.
+        pub description: Option<String>,
+    }
 }
 
-/// `valueRange` of a parameter info.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValueRange {
-    /// Least value.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub min_value: Option<String>,
-    /// Greatest value.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub max_value: Option<String>,
+wire_struct! {
+    /// `valueRange` of a parameter info.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ValueRange {
+        /// Least value.
+        pub min_value: Option<String>,
+        /// Greatest value.
+        pub max_value: Option<String>,
+    }
 }
 
-/// A parameter of a cluster or a tenant with its current value.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Parameter {
-    /// Parameter name.
-    #[serde(default, deserialize_with = "de_string")]
-    pub name: String,
-    /// `OB_CLUSTER_PARAMETER`, `OB_TENANT_PARAMETER` or `OB_SYSTEM_VARIABLE`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub parameter_type: Option<String>,
-    /// The current value (see [`de_current_value`]).
-    #[serde(default, deserialize_with = "de_current_value")]
-    pub current_value: Option<String>,
-    /// Whether a change takes effect only after the OBServers restart.
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub need_restart: Option<bool>,
-    /// Whether OCP refuses to change it.
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub readonly: Option<bool>,
-    /// What it does.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub description: Option<String>,
+wire_struct! {
+    /// A parameter of a cluster or a tenant with its current value.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Parameter {
+        /// Parameter name.
+        pub name: String,
+        /// `OB_CLUSTER_PARAMETER`, `OB_TENANT_PARAMETER` or `OB_SYSTEM_VARIABLE`.
+        pub parameter_type: Option<String>,
+        /// The current value (see [`de_current_value`]).
+        #[decode_with = "de_current_value"]
+        pub current_value: Option<String>,
+        /// Whether a change takes effect only after the OBServers restart.
+        pub need_restart: Option<bool>,
+        /// Whether OCP refuses to change it.
+        pub readonly: Option<bool>,
+        /// What it does.
+        pub description: Option<String>,
+    }
 }
 
 /// `currentValue`: a string (tenants), or `{values[], singleValueInCluster}` (clusters, OCP

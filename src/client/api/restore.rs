@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use super::backup::{write_result, BackupTarget};
 use super::tenant::{ser_create_zones, ReplicaSpec, Tenant};
-use crate::client::de::{de_opt_i64, de_opt_string};
+use crate::client::de::wire_struct;
 use crate::client::task::task_in_data;
 use crate::client::{ClientError, Created, OcpClient};
 
@@ -99,49 +99,38 @@ pub struct Restoring {
     pub tenant_id: Option<i64>,
 }
 
-/// One restore as OCP's restore task lists report it (see the module table).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RestoreTask {
-    /// Restore task id.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub id: Option<i64>,
-    /// The OCP task that ran it.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub ocp_job_id: Option<i64>,
-    /// `PHYSICAL_BACKUP` / `LOGICAL_BACKUP`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub backup_mode: Option<String>,
-    /// Backed-up cluster.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub backup_cluster_name: Option<String>,
-    /// Backed-up tenant.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub backup_tenant_name: Option<String>,
-    /// Target cluster id.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub restore_cluster_id: Option<i64>,
-    /// Target cluster name.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub restore_cluster_name: Option<String>,
-    /// The new tenant's id.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub restore_tenant_id: Option<i64>,
-    /// The new tenant's name.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub restore_tenant_name: Option<String>,
-    /// Point in time restored to.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub restore_end_time: Option<String>,
-    /// Status, e.g. `RUNNING`, `SUCCESSFUL`, `FAILED`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub status: Option<String>,
-    /// When it started.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub start_time: Option<String>,
-    /// When it ended.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub end_time: Option<String>,
+wire_struct! {
+    /// One restore as OCP's restore task lists report it (see the module table).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct RestoreTask {
+        /// Restore task id.
+        pub id: Option<i64>,
+        /// The OCP task that ran it.
+        pub ocp_job_id: Option<i64>,
+        /// `PHYSICAL_BACKUP` / `LOGICAL_BACKUP`.
+        pub backup_mode: Option<String>,
+        /// Backed-up cluster.
+        pub backup_cluster_name: Option<String>,
+        /// Backed-up tenant.
+        pub backup_tenant_name: Option<String>,
+        /// Target cluster id.
+        pub restore_cluster_id: Option<i64>,
+        /// Target cluster name.
+        pub restore_cluster_name: Option<String>,
+        /// The new tenant's id.
+        pub restore_tenant_id: Option<i64>,
+        /// The new tenant's name.
+        pub restore_tenant_name: Option<String>,
+        /// Point in time restored to.
+        pub restore_end_time: Option<String>,
+        /// Status, e.g. `RUNNING`, `SUCCESSFUL`, `FAILED`.
+        pub status: Option<String>,
+        /// When it started.
+        pub start_time: Option<String>,
+        /// When it ended.
+        pub end_time: Option<String>,
+    }
 }
 
 /// The tasks of a restore answer (§5 #25, #26): a TaskInstance, or a `BackupCommonResponse`.

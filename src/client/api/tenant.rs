@@ -28,14 +28,12 @@
 //! the password has it replaced by `***` before the error leaves this module.
 
 use serde::ser::SerializeSeq;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
 
 use super::db::ConnectionUrl;
 use super::not_found_as_none;
-use crate::client::de::{
-    de_i64, de_opt_bool, de_opt_f64, de_opt_i64, de_opt_string, de_string, de_vec,
-};
+use crate::client::de::wire_struct;
 use crate::client::task::task_in_data;
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance, TaskScope};
 
@@ -54,114 +52,83 @@ const MODIFY_PRIMARY_ZONE: &str = "modifyPrimaryZone";
 /// Unit spec catalogue (§5 #11, our decision).
 const UNIT_SPECS: &str = "/api/v2/ob/unitSpecs";
 
-/// A tenant as OCP reports it (§3.4.2; the detail view adds the §5 #10 fields).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tenant {
-    /// OCP tenant id (path parameter of every tenant call).
-    #[serde(deserialize_with = "de_i64")]
-    pub id: i64,
-    /// Tenant name, unique in its cluster.
-    #[serde(default, deserialize_with = "de_string")]
-    pub name: String,
-    /// OCP id of the cluster.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub cluster_id: Option<i64>,
-    /// Cluster name.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub cluster_name: Option<String>,
-    /// OceanBase's own cluster id.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub ob_cluster_id: Option<i64>,
-    /// `MYSQL` or `ORACLE`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub mode: Option<String>,
-    /// `NORMAL`, `CREATING`, ... (other values unknown, §3.4.2).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub status: Option<String>,
-    /// ISO-8601 creation time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub create_time: Option<String>,
-    /// Primary zone priority string, e.g. `zone1;zone2,zone3`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub primary_zone: Option<String>,
-    /// Zones with a replica, comma-separated.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub zone_list: Option<String>,
-    /// OB locality, e.g. `FULL{1}@zone1`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub locality: Option<String>,
-    /// Whether the tenant is locked.
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub locked: Option<bool>,
-    /// Whether the tenant is read-only.
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub readonly: Option<bool>,
-    /// OceanBase version.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub ob_version: Option<String>,
-    /// Free text.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub description: Option<String>,
-    /// OceanBase's own tenant id (null while creating).
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub ob_tenant_id: Option<i64>,
-    /// Character set (detail view).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub charset: Option<String>,
-    /// Collation (detail view).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub collation: Option<String>,
-    /// IP whitelist as OCP returns it: one comma-separated string (detail view, §5 #10).
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub whitelist: Option<String>,
-    /// Replicas per zone (detail view only, §5 #10; empty in list answers).
-    #[serde(default, deserialize_with = "de_vec")]
-    pub zones: Vec<TenantZone>,
-    /// How clients connect (detail view; the §3.5 database shape, inferred for tenants);
-    /// `None` when OCP sends no `connectionUrls`.
-    #[serde(default, deserialize_with = "de_opt_connection_urls")]
-    pub connection_urls: Option<Vec<ConnectionUrl>>,
+wire_struct! {
+    /// A tenant as OCP reports it (§3.4.2; the detail view adds the §5 #10 fields).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Tenant {
+        /// OCP tenant id (path parameter of every tenant call).
+        #[required]
+        pub id: i64,
+        /// Tenant name, unique in its cluster.
+        pub name: String,
+        /// OCP id of the cluster.
+        pub cluster_id: Option<i64>,
+        /// Cluster name.
+        pub cluster_name: Option<String>,
+        /// OceanBase's own cluster id.
+        pub ob_cluster_id: Option<i64>,
+        /// `MYSQL` or `ORACLE`.
+        pub mode: Option<String>,
+        /// `NORMAL`, `CREATING`, ... (other values unknown, §3.4.2).
+        pub status: Option<String>,
+        /// ISO-8601 creation time.
+        pub create_time: Option<String>,
+        /// Primary zone priority string, e.g. `zone1;zone2,zone3`.
+        pub primary_zone: Option<String>,
+        /// Zones with a replica, comma-separated.
+        pub zone_list: Option<String>,
+        /// OB locality, e.g. `FULL{1}@zone1`.
+        pub locality: Option<String>,
+        /// Whether the tenant is locked.
+        pub locked: Option<bool>,
+        /// Whether the tenant is read-only.
+        pub readonly: Option<bool>,
+        /// OceanBase version.
+        pub ob_version: Option<String>,
+        /// Free text.
+        pub description: Option<String>,
+        /// OceanBase's own tenant id (null while creating).
+        pub ob_tenant_id: Option<i64>,
+        /// Character set (detail view).
+        pub charset: Option<String>,
+        /// Collation (detail view).
+        pub collation: Option<String>,
+        /// IP whitelist as OCP returns it: one comma-separated string (detail view, §5 #10).
+        pub whitelist: Option<String>,
+        /// Replicas per zone (detail view only, §5 #10; empty in list answers).
+        pub zones: Vec<TenantZone>,
+        /// How clients connect (detail view; the §3.5 database shape, inferred for tenants);
+        /// `None` when OCP sends no `connectionUrls`.
+        pub connection_urls: Option<Vec<ConnectionUrl>>,
+    }
 }
 
-/// `connectionUrls`: absent or null is `None` (not reported), a list is decoded element by
-/// element (an element of unexpected shape is an error naming it, R6).
-fn de_opt_connection_urls<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Vec<ConnectionUrl>>, D::Error> {
-    Option::<Vec<ConnectionUrl>>::deserialize(d)
+wire_struct! {
+    /// One replica of a tenant (§5 #10, mirroring the create body).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct TenantZone {
+        /// Zone name.
+        #[serde(alias = "zoneName")]
+        pub name: String,
+        /// `FULL`, `LOGONLY`, `READONLY`.
+        pub replica_type: Option<String>,
+        /// The zone's resource pool.
+        pub resource_pool: Option<ResourcePool>,
+    }
 }
 
-/// One replica of a tenant (§5 #10, mirroring the create body).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TenantZone {
-    /// Zone name.
-    #[serde(default, alias = "zoneName", deserialize_with = "de_string")]
-    pub name: String,
-    /// `FULL`, `LOGONLY`, `READONLY`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub replica_type: Option<String>,
-    /// The zone's resource pool.
-    #[serde(default, deserialize_with = "de_opt_resource_pool")]
-    pub resource_pool: Option<ResourcePool>,
-}
-
-/// The resource pool of one replica.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourcePool {
-    /// Unit spec name, e.g. `S1`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub unit_spec_name: Option<String>,
-    /// Units in the zone.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub unit_count: Option<i64>,
-}
-
-/// A resource pool; one of unexpected shape is an error naming it (R6), never read as absent.
-fn de_opt_resource_pool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ResourcePool>, D::Error> {
-    crate::client::de::de_opt_object(d)
+wire_struct! {
+    /// The resource pool of one replica.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ResourcePool {
+        /// Unit spec name, e.g. `S1`.
+        pub unit_spec_name: Option<String>,
+        /// Units in the zone.
+        pub unit_count: Option<i64>,
+    }
 }
 
 /// One replica to create, add or modify: zone, replica type and resource pool.
@@ -313,31 +280,26 @@ impl TenantFilter {
     }
 }
 
-/// A unit spec of the catalogue (§5 #11; shape as the simulator serves it, memory in GB).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UnitSpec {
-    /// Catalogue id.
-    #[serde(default, deserialize_with = "de_opt_i64")]
-    pub id: Option<i64>,
-    /// Name used in replica specs, e.g. `S1`.
-    #[serde(default, deserialize_with = "de_string")]
-    pub name: String,
-    /// Most CPU cores of a unit.
-    #[serde(default, deserialize_with = "de_opt_f64")]
-    pub max_cpu: Option<f64>,
-    /// Least CPU cores of a unit.
-    #[serde(default, deserialize_with = "de_opt_f64")]
-    pub min_cpu: Option<f64>,
-    /// Most memory of a unit, GB.
-    #[serde(default, deserialize_with = "de_opt_f64")]
-    pub max_memory: Option<f64>,
-    /// Least memory of a unit, GB.
-    #[serde(default, deserialize_with = "de_opt_f64")]
-    pub min_memory: Option<f64>,
-    /// Free text, e.g. `2C8G`.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub description: Option<String>,
+wire_struct! {
+    /// A unit spec of the catalogue (§5 #11; shape as the simulator serves it, memory in GB).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct UnitSpec {
+        /// Catalogue id.
+        pub id: Option<i64>,
+        /// Name used in replica specs, e.g. `S1`.
+        pub name: String,
+        /// Most CPU cores of a unit.
+        pub max_cpu: Option<f64>,
+        /// Least CPU cores of a unit.
+        pub min_cpu: Option<f64>,
+        /// Most memory of a unit, GB.
+        pub max_memory: Option<f64>,
+        /// Least memory of a unit, GB.
+        pub min_memory: Option<f64>,
+        /// Free text, e.g. `2C8G`.
+        pub description: Option<String>,
+    }
 }
 
 fn tenant_path(cluster_id: i64, tenant_id: i64) -> String {

@@ -31,98 +31,89 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
 
 use super::{not_found_as_none, path_segment};
-use crate::client::de::{de_opt_bool, de_opt_string, de_string, de_vec};
+use crate::client::de::wire_struct;
 use crate::client::{ClientError, Created, OcpClient, Secret};
 
 /// Base path of the cluster family (users live under a tenant of a cluster).
 const CLUSTERS: &str = "/api/v2/ob/clusters";
 
-/// A database user as OCP reports it (§3.6, §4.3).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DbUser {
-    /// User name (Oracle tenants report unquoted names in upper case).
-    #[serde(default, deserialize_with = "de_string")]
-    pub username: String,
-    /// Whether the account is locked, when OCP reports it.
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub locked: Option<bool>,
-    /// MySQL global privileges, or Oracle system privileges (`CREATE_TABLE`, ...).
-    #[serde(default, deserialize_with = "de_vec")]
-    pub global_privileges: Vec<String>,
-    /// Per-database privileges (MySQL tenants).
-    #[serde(default, deserialize_with = "de_vec")]
-    pub db_privileges: Vec<DbPrivilege>,
-    /// Privileges on tables, views and procedures (Oracle tenants).
-    #[serde(default, deserialize_with = "de_vec")]
-    pub object_privileges: Vec<ObjectPrivilege>,
-    /// Roles granted to the user (Oracle tenants).
-    #[serde(default, deserialize_with = "de_vec")]
-    pub roles: Vec<String>,
-    /// ISO-8601 creation time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub create_time: Option<String>,
+wire_struct! {
+    /// A database user as OCP reports it (§3.6, §4.3).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct DbUser {
+        /// User name (Oracle tenants report unquoted names in upper case).
+        pub username: String,
+        /// Whether the account is locked, when OCP reports it.
+        pub locked: Option<bool>,
+        /// MySQL global privileges, or Oracle system privileges (`CREATE_TABLE`, ...).
+        pub global_privileges: Vec<String>,
+        /// Per-database privileges (MySQL tenants).
+        pub db_privileges: Vec<DbPrivilege>,
+        /// Privileges on tables, views and procedures (Oracle tenants).
+        pub object_privileges: Vec<ObjectPrivilege>,
+        /// Roles granted to the user (Oracle tenants).
+        pub roles: Vec<String>,
+        /// ISO-8601 creation time.
+        pub create_time: Option<String>,
+    }
 }
 
-/// A role as OCP reports it (§3.6).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DbRole {
-    /// Role name.
-    #[serde(default, deserialize_with = "de_string")]
-    pub role_name: String,
-    /// System privileges of the role.
-    #[serde(default, deserialize_with = "de_vec")]
-    pub global_privileges: Vec<String>,
-    /// Object privileges of the role.
-    #[serde(default, deserialize_with = "de_vec")]
-    pub object_privileges: Vec<ObjectPrivilege>,
-    /// Roles granted to the role.
-    #[serde(default, deserialize_with = "de_vec")]
-    pub roles: Vec<String>,
-    /// ISO-8601 creation time.
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub create_time: Option<String>,
+wire_struct! {
+    /// A role as OCP reports it (§3.6).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct DbRole {
+        /// Role name.
+        pub role_name: String,
+        /// System privileges of the role.
+        pub global_privileges: Vec<String>,
+        /// Object privileges of the role.
+        pub object_privileges: Vec<ObjectPrivilege>,
+        /// Roles granted to the role.
+        pub roles: Vec<String>,
+        /// ISO-8601 creation time.
+        pub create_time: Option<String>,
+    }
 }
 
-/// Privileges on one database: `{dbName, privileges}` (§5 #15).
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DbPrivilege {
-    /// Database name.
-    #[serde(default, deserialize_with = "de_string")]
-    pub db_name: String,
-    /// Privilege names, e.g. `SELECT`.
-    #[serde(default, deserialize_with = "de_vec")]
-    pub privileges: Vec<String>,
+wire_struct! {
+    /// Privileges on one database: `{dbName, privileges}` (§5 #15).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct DbPrivilege {
+        /// Database name.
+        pub db_name: String,
+        /// Privilege names, e.g. `SELECT`.
+        pub privileges: Vec<String>,
+    }
 }
 
-/// A database object, S1's `dbObject`: `{objectType, objectName, schemaName}`. OCP's object
-/// list adds `fullName`, which is ignored on reading and never sent.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DbObject {
-    /// `TABLE`, `VIEW` or `STORED_PROCEDURE`.
-    #[serde(default, deserialize_with = "de_string")]
-    pub object_type: String,
-    /// Object name.
-    #[serde(default, deserialize_with = "de_string")]
-    pub object_name: String,
-    /// Schema (owner) of the object.
-    #[serde(default, deserialize_with = "de_string")]
-    pub schema_name: String,
+wire_struct! {
+    /// A database object, S1's `dbObject`: `{objectType, objectName, schemaName}`. OCP's object
+    /// list adds `fullName`, which is ignored on reading and never sent.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct DbObject {
+        /// `TABLE`, `VIEW` or `STORED_PROCEDURE`.
+        pub object_type: String,
+        /// Object name.
+        pub object_name: String,
+        /// Schema (owner) of the object.
+        pub schema_name: String,
+    }
 }
 
-/// Privileges on one object: `{object, privileges}` (§5 #15).
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ObjectPrivilege {
-    /// The object.
-    #[serde(default)]
-    pub object: DbObject,
-    /// Privilege names, e.g. `SELECT`.
-    #[serde(default, deserialize_with = "de_vec")]
-    pub privileges: Vec<String>,
+wire_struct! {
+    /// Privileges on one object: `{object, privileges}` (§5 #15).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ObjectPrivilege {
+        /// The object.
+        pub object: DbObject,
+        /// Privilege names, e.g. `SELECT`.
+        pub privileges: Vec<String>,
+    }
 }
 
 /// Who receives a grant.
