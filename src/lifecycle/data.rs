@@ -5,16 +5,22 @@
 //! reads into, and how to fill its state from OCP. The adapter owns what they share: the
 //! client guard, reading the configuration into the model, writing the state as a value of
 //! the schema's type, and reporting an OCP error once ("Unable to <action>").
+//!
+//! A data source that lists objects says even less: [`ListData`] gives its filters, the type
+//! of one entry, how OCP lists the entries and which it keeps; every [`ListData`] is an
+//! [`OcpData`] whose state is the filters as configured plus the list attribute.
+
+use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::client::OcpClient;
 use crate::framework::{
-    read_model, write_model, Ctx, DataReadRequest, DataReadResponse, DataSource, Diagnostics,
+    read_model, write_model, Attr, Ctx, DataReadRequest, DataReadResponse, DataSource, Diagnostics,
     Schema,
 };
-use crate::value::Value;
+use crate::value::{Type, Value};
 
 use super::{report, Fail};
 
@@ -81,5 +87,157 @@ impl<D: OcpData> DataSource for Data<D> {
             Err(Fail::Ocp { err, path }) => report(&mut resp.diags, D::ACTION, path, &err),
             Err(Fail::Reported) => {}
         }
+    }
+}
+
+/// A data source that lists OCP objects: filter arguments and one computed list attribute.
+/// Every [`ListData`] is an [`OcpData`] (the impl below), so the registry takes it as `Data(..)`.
+#[tonic::async_trait]
+pub trait ListData: Send + Sync + 'static {
+    /// The filter arguments, as the configuration gives them and the state repeats them.
+    type Filter: DeserializeOwned + Serialize + Send + Sync;
+    /// One entry of the list.
+    type Entry: Serialize + Send;
+    /// The full type name, what the read does ("Unable to <action>") and the list attribute:
+    /// `["ocp_hosts", "List Hosts", "hosts"]`.
+    const NAMES: [&'static str; 3];
+    /// The description of the list attribute.
+    const LIST_DOC: &'static str;
+
+    /// The schema without the list attribute: the description and the filter arguments.
+    fn filters(&self) -> Schema;
+
+    /// The type of one entry, taken from the schema of the data source of one object or of
+    /// the resource wherever it has the same attributes, so it is written once.
+    fn entry(&self) -> Type;
+
+    /// The entries OCP lists for `filter`, in the order the state gives them.
+    async fn fetch(
+        &self,
+        client: &OcpClient,
+        filter: &Self::Filter,
+    ) -> Result<Vec<Self::Entry>, Fail>;
+
+    /// Whether `entry` passes the filters OCP does not apply itself. Default: every entry.
+    fn keep(&self, _filter: &Self::Filter, _entry: &Self::Entry) -> bool {
+        true
+    }
+}
+
+/// The state of a [`ListData`]: the filters as configured and the entries under the list
+/// attribute.
+#[derive(Serialize)]
+pub struct Listed<F, E> {
+    #[serde(flatten)]
+    filter: F,
+    #[serde(flatten)]
+    list: BTreeMap<&'static str, Vec<E>>,
+}
+
+impl<F, E> Listed<F, E> {
+    /// The state of the filters `filter` with `entries` under the list attribute `list`.
+    pub fn new(filter: F, list: &'static str, entries: Vec<E>) -> Listed<F, E> {
+        let list = BTreeMap::from([(list, entries)]);
+        Listed { filter, list }
+    }
+}
+
+/// The filters of a list data source without arguments.
+#[derive(Serialize, Deserialize)]
+pub struct NoFilter {}
+
+/// The filter of a list data source whose one argument is an optional `name`.
+#[derive(Serialize, Deserialize)]
+pub struct ByName {
+    /// The name (or part of it) to keep, as the data source documents it.
+    pub name: Option<String>,
+}
+
+#[tonic::async_trait]
+impl<L: ListData> OcpData for L {
+    type Config = L::Filter;
+    type State = Listed<L::Filter, L::Entry>;
+    const TYPE_NAME: &'static str = L::NAMES[0];
+    const ACTION: &'static str = L::NAMES[1];
+
+    fn schema(&self) -> Schema {
+        let list = Attr::list(self.entry()).computed().doc(L::LIST_DOC);
+        self.filters().attr(L::NAMES[2], list)
+    }
+
+    async fn read(
+        &self,
+        client: &OcpClient,
+        filter: L::Filter,
+        _: &mut Diagnostics,
+    ) -> Result<Self::State, Fail> {
+        let mut list = self.fetch(client, &filter).await?;
+        list.retain(|e| self.keep(&filter, e));
+        Ok(Listed::new(filter, L::NAMES[2], list))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ClientConfig;
+
+    /// Lists the numbers 1 to 5 and keeps those at least `min`.
+    struct Numbers;
+
+    #[derive(Serialize, Deserialize)]
+    struct AtLeast {
+        min: Option<i64>,
+    }
+
+    #[tonic::async_trait]
+    impl ListData for Numbers {
+        type Filter = AtLeast;
+        type Entry = i64;
+        const NAMES: [&'static str; 3] = ["ocp_numbers", "List Numbers", "numbers"];
+        const LIST_DOC: &'static str = "The numbers.";
+
+        fn filters(&self) -> Schema {
+            Schema::new("Numbers.").attr("min", Attr::int().optional().doc("Least."))
+        }
+
+        fn entry(&self) -> Type {
+            Type::Number
+        }
+
+        async fn fetch(&self, _: &OcpClient, _: &AtLeast) -> Result<Vec<i64>, Fail> {
+            Ok((1..=5).collect())
+        }
+
+        fn keep(&self, f: &AtLeast, n: &i64) -> bool {
+            f.min.is_none_or(|m| *n >= m)
+        }
+    }
+
+    #[test]
+    fn a_list_data_source_states_its_filters_and_the_entries_it_keeps() {
+        let schema = OcpData::schema(&Numbers);
+        assert_eq!(<Numbers as OcpData>::TYPE_NAME, "ocp_numbers");
+        assert_eq!(<Numbers as OcpData>::ACTION, "List Numbers");
+        let list = schema
+            .block
+            .attribute("numbers")
+            .map(|a| (a.computed, a.ty.clone()));
+        assert_eq!(list, Some((true, Type::list(Type::Number))));
+        let client = OcpClient::new(ClientConfig::new("http://127.0.0.1:9", "a", "p")).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let mut d = Diagnostics::new();
+        let config = Value::object([("min", Value::from_i64(4)), ("numbers", Value::Null)]);
+        let filter = read_model::<AtLeast>(&config, &mut d).unwrap();
+        let state = rt
+            .block_on(OcpData::read(&Numbers, &client, filter, &mut d))
+            .unwrap();
+        let v = write_model(&state, &schema, &mut d).unwrap();
+        assert!(d.0.is_empty(), "{:?}", d.0);
+        assert_eq!(v.get("min"), Some(&Value::from_i64(4)));
+        let kept = v.get("numbers").map(Value::elements);
+        assert_eq!(kept, Some(&[Value::from_i64(4), Value::from_i64(5)][..]));
     }
 }

@@ -22,8 +22,10 @@ use crate::client::api::backup::{BackupTarget, BackupTask};
 use crate::client::api::restore::RestoreTask;
 use crate::client::{ClientError, OcpClient};
 use crate::framework::validate::Text;
-use crate::framework::{Attr, Block, Diagnostics, Schema};
-use crate::lifecycle::{Fail, OcpData};
+use crate::framework::{Attr, Block, Schema};
+use crate::lifecycle::data::ListData;
+use crate::lifecycle::Fail;
+use crate::value::Type;
 
 /// Epoch milliseconds of an RFC 3339 date-time (`2025-03-20T16:47:00+08:00`,
 /// `2025-03-20T08:47:00.342Z`); `None` when `s` is not one.
@@ -183,7 +185,7 @@ fn task_block() -> Block {
 }
 
 /// One element of `ocp_restore_tasks.restore_tasks`.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct TaskData {
     id: Option<i64>,
     ocp_task_id: Option<i64>,
@@ -220,45 +222,42 @@ impl From<RestoreTask> for TaskData {
     }
 }
 
-/// The arguments and state of `data "ocp_restore_tasks"`.
+/// The arguments of `data "ocp_restore_tasks"`: whose restores.
 #[derive(Serialize, Deserialize)]
-pub struct RestoreTasksModel {
+pub struct RestoresOf {
     cluster_id: i64,
     tenant_id: Option<i64>,
-    #[serde(default, skip_deserializing)]
-    restore_tasks: Vec<TaskData>,
 }
 
 /// `data "ocp_restore_tasks"`: the restores from a cluster's or one tenant's backups.
 pub struct RestoreTasksDataSource;
 
 #[tonic::async_trait]
-impl OcpData for RestoreTasksDataSource {
-    type Config = RestoreTasksModel;
-    type State = RestoreTasksModel;
-    const TYPE_NAME: &'static str = "ocp_restore_tasks";
-    const ACTION: &'static str = "List Restore Tasks";
+impl ListData for RestoreTasksDataSource {
+    type Filter = RestoresOf;
+    type Entry = TaskData;
+    const NAMES: [&'static str; 3] = ["ocp_restore_tasks", "List Restore Tasks", "restore_tasks"];
+    const LIST_DOC: &'static str = "The restores in OCP's order, each with `id`, `ocp_task_id`, `backup_mode`, `backup_cluster_name`, `backup_tenant_name`, `restore_cluster_id`, `restore_cluster_name`, `restore_tenant_id`, `restore_tenant_name`, `restore_time`, `status`, `start_time` and `end_time`.";
 
-    fn schema(&self) -> Schema {
+    fn filters(&self) -> Schema {
         Schema::new("Lists the restores made from the backups of a cluster's tenants, or of one tenant, as OCP's restore task list reports them.")
             .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster whose backups were restored (the source's cluster)."))
             .attr("tenant_id", Attr::int().optional().doc("Only restores of this backed-up tenant (OCP id). Default: every tenant of the cluster."))
-            .attr("restore_tasks", Attr::list(task_block().implied_type()).computed().doc("The restores in OCP's order, each with `id`, `ocp_task_id`, `backup_mode`, `backup_cluster_name`, `backup_tenant_name`, `restore_cluster_id`, `restore_cluster_name`, `restore_tenant_id`, `restore_tenant_name`, `restore_time`, `status`, `start_time` and `end_time`."))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        mut m: RestoreTasksModel,
-        _: &mut Diagnostics,
-    ) -> Result<RestoreTasksModel, Fail> {
-        let target = BackupTarget {
-            cluster_id: m.cluster_id,
-            tenant_id: m.tenant_id,
-        };
-        let list = client.list_restore_tasks(target).await?;
-        m.restore_tasks = list.into_iter().map(TaskData::from).collect();
-        Ok(m)
+    fn entry(&self) -> Type {
+        task_block().implied_type()
+    }
+
+    async fn fetch(&self, client: &OcpClient, of: &RestoresOf) -> Result<Vec<TaskData>, Fail> {
+        let (cluster_id, tenant_id) = (of.cluster_id, of.tenant_id);
+        let list = client
+            .list_restore_tasks(BackupTarget {
+                cluster_id,
+                tenant_id,
+            })
+            .await?;
+        Ok(list.into_iter().map(TaskData::from).collect())
     }
 }
 
