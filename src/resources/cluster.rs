@@ -1,7 +1,7 @@
 //! The `ocp_cluster` and `ocp_clusters` data sources.
 //! API: ocp-api.md §3.1 (clusters) and §5 #13 (cluster fields: zones with their servers).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::client::api::cluster::{Cluster, ClusterZone, Server};
 use crate::client::{ClientError, OcpClient};
@@ -10,6 +10,8 @@ use crate::framework::{read_model, Attr, AttrPath, Diagnostics, Schema};
 use crate::lifecycle::data::{ByName, ListData};
 use crate::lifecycle::{Choice, Chooser, Fail, OcpData};
 use crate::value::{Known, Type, Value};
+
+use super::compute::Selector;
 
 /// The type of one zone of a cluster, with its OBServers (the one place it is written; both
 /// data sources take it from `ocp_cluster`'s schema).
@@ -87,14 +89,6 @@ impl From<&Cluster> for ClusterModel {
             zones: c.zones.iter().map(zone).collect(),
         }
     }
-}
-
-/// How `data "ocp_cluster"` chooses its cluster; unknown while validating a configuration
-/// that takes it from another object.
-#[derive(Deserialize)]
-pub struct Selector {
-    id: Option<Known<i64>>,
-    name: Option<Known<String>>,
 }
 
 /// `data "ocp_cluster"`: one cluster by id or name.
