@@ -723,6 +723,36 @@ impl ObproxyEntry {
     }
 }
 
+/// What the data sources report of an OBProxy cluster besides its id and name.
+fn reported() -> [(&'static str, Type, &'static str); 7] {
+    let ids = Type::List(Box::new(Type::Number));
+    [
+        (
+            "hosts",
+            ids.clone(),
+            "Ids of the hosts running its OBProxies.",
+        ),
+        ("sql_port", Type::Number, "SQL port of its OBProxies."),
+        (
+            "exporter_port",
+            Type::Number,
+            "Exporter port of its OBProxies.",
+        ),
+        ("work_mode", Type::String, "`CONFIG_URL` or `RS_LIST`."),
+        ("status", Type::String, "Status as OCP reports it."),
+        (
+            "proxies",
+            Type::List(Box::new(proxy_type())),
+            "The OBProxies: `host_id`, `ip`, `sql_port`, `status`.",
+        ),
+        (
+            "linked_cluster_ids",
+            ids,
+            "OCP ids of the OceanBase clusters it serves.",
+        ),
+    ]
+}
+
 /// How `data "ocp_obproxy_cluster"` chooses its cluster: by `id`, or else by `name`.
 const CHOOSER: Chooser = Chooser {
     noun: "OBProxy Cluster",
@@ -750,57 +780,23 @@ impl OcpData for ObproxyClusterDataSource {
     const ACTION: &'static str = "Read OBProxy Cluster";
 
     fn schema(&self) -> Schema {
+        let chosen = |a: Attr, doc| a.optional().computed().doc(doc);
         Schema::new("Reads one OBProxy cluster, by `id` or `name`.")
             .attr(
                 "id",
-                Attr::int()
-                    .optional()
-                    .computed()
-                    .doc("OCP id of the OBProxy cluster. Set `id` or `name`."),
+                chosen(
+                    Attr::int(),
+                    "OCP id of the OBProxy cluster. Set `id` or `name`.",
+                ),
             )
             .attr(
                 "name",
-                Attr::string()
-                    .optional()
-                    .computed()
-                    .doc("Name of the OBProxy cluster. Set `id` or `name`."),
+                chosen(
+                    Attr::string(),
+                    "Name of the OBProxy cluster. Set `id` or `name`.",
+                ),
             )
-            .attr(
-                "hosts",
-                Attr::list(Type::Number)
-                    .computed()
-                    .doc("Ids of the hosts running its OBProxies."),
-            )
-            .attr(
-                "sql_port",
-                Attr::int().computed().doc("SQL port of its OBProxies."),
-            )
-            .attr(
-                "exporter_port",
-                Attr::int()
-                    .computed()
-                    .doc("Exporter port of its OBProxies."),
-            )
-            .attr(
-                "work_mode",
-                Attr::string().computed().doc("`CONFIG_URL` or `RS_LIST`."),
-            )
-            .attr(
-                "status",
-                Attr::string().computed().doc("Status as OCP reports it."),
-            )
-            .attr(
-                "proxies",
-                Attr::list(proxy_type())
-                    .computed()
-                    .doc("The OBProxies: `host_id`, `ip`, `sql_port`, `status`."),
-            )
-            .attr(
-                "linked_cluster_ids",
-                Attr::list(Type::Number)
-                    .computed()
-                    .doc("OCP ids of the OceanBase clusters it serves."),
-            )
+            .computed_attrs(&reported())
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
