@@ -180,64 +180,42 @@ impl<L: ListData> OcpData for L {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::ClientConfig;
+    use crate::client::testutil::TestSim;
+    use crate::resources::unit_specs::UnitSpecsDataSource;
 
-    /// Lists the numbers 1 to 5 and keeps those at least `min`.
-    struct Numbers;
-
-    #[derive(Serialize, Deserialize)]
-    struct AtLeast {
-        min: Option<i64>,
-    }
-
-    #[tonic::async_trait]
-    impl ListData for Numbers {
-        type Filter = AtLeast;
-        type Entry = i64;
-        const NAMES: [&'static str; 3] = ["ocp_numbers", "List Numbers", "numbers"];
-        const LIST_DOC: &'static str = "The numbers.";
-
-        fn filters(&self) -> Schema {
-            Schema::new("Numbers.").attr("min", Attr::int().optional().doc("Least."))
-        }
-
-        fn entry(&self) -> Type {
-            Type::Number
-        }
-
-        async fn fetch(&self, _: &OcpClient, _: &AtLeast) -> Result<Vec<i64>, Fail> {
-            Ok((1..=5).collect())
-        }
-
-        fn keep(&self, f: &AtLeast, n: &i64) -> bool {
-            f.min.is_none_or(|m| *n >= m)
-        }
-    }
-
-    #[test]
-    fn a_list_data_source_states_its_filters_and_the_entries_it_keeps() {
-        let schema = OcpData::schema(&Numbers);
-        assert_eq!(<Numbers as OcpData>::TYPE_NAME, "ocp_numbers");
-        assert_eq!(<Numbers as OcpData>::ACTION, "List Numbers");
-        let list = schema
-            .block
-            .attribute("numbers")
-            .map(|a| (a.computed, a.ty.clone()));
-        assert_eq!(list, Some((true, Type::list(Type::Number))));
-        let client = OcpClient::new(ClientConfig::new("http://127.0.0.1:9", "a", "p")).unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let mut d = Diagnostics::new();
-        let config = Value::object([("min", Value::from_i64(4)), ("numbers", Value::Null)]);
-        let filter = read_model::<AtLeast>(&config, &mut d).unwrap();
-        let state = rt
-            .block_on(OcpData::read(&Numbers, &client, filter, &mut d))
-            .unwrap();
-        let v = write_model(&state, &schema, &mut d).unwrap();
+    /// `data "ocp_unit_specs"` read through the one list adapter, with `name` as configured.
+    async fn unit_specs(client: &OcpClient, name: Value) -> Value {
+        let (ds, mut d) = (UnitSpecsDataSource, Diagnostics::new());
+        let config = Value::object([("name", name), ("unit_specs", Value::Null)]);
+        let filter = read_model::<ByName>(&config, &mut d).unwrap();
+        let state = OcpData::read(&ds, client, filter, &mut d).await.unwrap();
+        let v = write_model(&state, &OcpData::schema(&ds), &mut d).unwrap();
         assert!(d.0.is_empty(), "{:?}", d.0);
-        assert_eq!(v.get("min"), Some(&Value::from_i64(4)));
-        let kept = v.get("numbers").map(Value::elements);
-        assert_eq!(kept, Some(&[Value::from_i64(4), Value::from_i64(5)][..]));
+        v
+    }
+
+    #[tokio::test]
+    async fn a_list_data_source_states_its_filters_and_the_entries_it_keeps() {
+        let sim = TestSim::start(0.1).await;
+        let client = sim.client();
+        let names = |v: &Value| -> Vec<String> {
+            let list = v.get("unit_specs").map(Value::elements).unwrap_or_default();
+            let name = |e: &Value| e.get("name").and_then(Value::as_str).map(String::from);
+            list.iter().filter_map(name).collect()
+        };
+        let all = unit_specs(&client, Value::Null).await;
+        assert_eq!(all.get("name"), Some(&Value::Null));
+        let mut sorted = names(&all);
+        sorted.sort();
+        assert!(sorted.len() > 1 && names(&all) == sorted, "{all:?}");
+        let s1 = unit_specs(&client, Value::string("S1")).await;
+        assert_eq!(s1.get("name"), Some(&Value::string("S1")));
+        assert_eq!(names(&s1), ["S1"]);
+        let ty = OcpData::schema(&UnitSpecsDataSource)
+            .block
+            .attribute("unit_specs")
+            .map(|a| a.computed);
+        assert_eq!(ty, Some(true));
+        assert_eq!(<UnitSpecsDataSource as OcpData>::ACTION, "List Unit Specs");
     }
 }
