@@ -543,9 +543,7 @@ impl OcpData for HostDataSource {
         s: Selector,
         diags: &mut Diagnostics,
     ) -> Result<HostInfo, Fail> {
-        let Some(choice) = HOSTS.choice(s.id, s.ip) else {
-            return Err(Fail::Reported);
-        };
+        let choice = HOSTS.choice(s.id, s.ip).ok_or(Fail::Reported)?;
         let found = find_host(client, &choice).await?;
         Ok(HOSTS.found(found, &choice, diags)?.into())
     }
