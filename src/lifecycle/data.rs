@@ -177,6 +177,18 @@ impl<L: ListData> OcpData for L {
     }
 }
 
+/// The element type of a list whose entries are `E`: the attributes of `schema` (the single
+/// data source's or the resource's) that the fields of `E` name, so the entry model alone says
+/// which attributes an entry has. Every field counts, a `None` one too; a field skipped when
+/// empty (`skip_serializing_if`) does not.
+pub fn entry_type<E: Serialize + Default>(schema: &Schema) -> Type {
+    let fields: Vec<String> = match serde_json::to_value(E::default()) {
+        Ok(serde_json::Value::Object(o)) => o.into_iter().map(|(k, _)| k).collect(),
+        _ => Vec::new(),
+    };
+    schema.pick(&fields.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +229,20 @@ mod tests {
             .map(|a| a.computed);
         assert_eq!(ty, Some(true));
         assert_eq!(<UnitSpecsDataSource as OcpData>::ACTION, "List Unit Specs");
+    }
+
+    #[test]
+    fn an_entry_type_has_the_attributes_the_entry_model_names() {
+        #[derive(Serialize, Default)]
+        struct Entry {
+            id: i64,
+            name: Option<String>,
+        }
+        let schema = Schema::new("s")
+            .attr("id", Attr::int().computed().doc("i"))
+            .attr("name", Attr::string().computed().doc("n"))
+            .attr("secret", Attr::string().computed().doc("s"));
+        let want = Type::object([("id", Type::Number), ("name", Type::String)]);
+        assert_eq!(entry_type::<Entry>(&schema), want);
     }
 }

@@ -21,7 +21,7 @@ use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::plan::keep_computed;
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
 use crate::framework::{read_model, Attr, Diagnostics, PlanRequest, PlanResponse, Schema};
-use crate::lifecycle::data::ListData;
+use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::pending::Private;
 use crate::lifecycle::{
     poll, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject, Polled,
@@ -400,21 +400,8 @@ async fn find_host(client: &OcpClient, choice: &Choice) -> Result<Option<Host>, 
     }
 }
 
-/// The attributes of an entry of `data "ocp_hosts"`, as `data "ocp_host"` has them.
-const LIST_FIELDS: &[&str] = &[
-    "id",
-    "ip",
-    "status",
-    "idc_id",
-    "idc_name",
-    "host_type_id",
-    "cluster_id",
-    "ssh_port",
-    "kind",
-];
-
 /// One entry of `data "ocp_hosts"`, and the first attributes of `data "ocp_host"`.
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 pub struct HostEntry {
     id: i64,
     ip: Option<String>,
@@ -577,7 +564,7 @@ impl ListData for HostsDataSource {
     }
 
     fn entry(&self) -> Type {
-        HostDataSource.schema().pick(LIST_FIELDS)
+        entry_type::<HostEntry>(&HostDataSource.schema())
     }
 
     async fn fetch(&self, client: &OcpClient, f: &HostsFilter) -> Result<Vec<HostEntry>, Fail> {
