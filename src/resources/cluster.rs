@@ -1,14 +1,17 @@
 //! The `ocp_cluster` and `ocp_clusters` data sources.
 //! API: ocp-api.md §3.1 (clusters) and §5 #13 (cluster fields: zones with their servers).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::client::api::cluster::{Cluster, ClusterZone, Server};
 use crate::client::{ClientError, OcpClient};
 use crate::framework::validate::NotBlank;
 use crate::framework::{read_model, Attr, AttrPath, Diagnostics, Schema};
+use crate::lifecycle::data::{ByName, ListData};
 use crate::lifecycle::{Choice, Chooser, Fail, OcpData};
 use crate::value::{Known, Type, Value};
+
+use super::compute::Selector;
 
 /// The type of one zone of a cluster, with its OBServers (the one place it is written; both
 /// data sources take it from `ocp_cluster`'s schema).
@@ -88,14 +91,6 @@ impl From<&Cluster> for ClusterModel {
     }
 }
 
-/// How `data "ocp_cluster"` chooses its cluster; unknown while validating a configuration
-/// that takes it from another object.
-#[derive(Deserialize)]
-pub struct Selector {
-    id: Option<Known<i64>>,
-    name: Option<Known<String>>,
-}
-
 /// `data "ocp_cluster"`: one cluster by id or name.
 pub struct ClusterDataSource;
 
@@ -165,42 +160,28 @@ impl OcpData for ClusterDataSource {
     }
 }
 
-/// The argument and state of `data "ocp_clusters"`.
-#[derive(Deserialize, Serialize)]
-pub struct ClustersModel {
-    name: Option<String>,
-    #[serde(default, skip_deserializing)]
-    clusters: Vec<ClusterModel>,
-}
-
 /// `data "ocp_clusters"`: every cluster, optionally filtered by name.
 pub struct ClustersDataSource;
 
 #[tonic::async_trait]
-impl OcpData for ClustersDataSource {
-    type Config = ClustersModel;
-    type State = ClustersModel;
-    const TYPE_NAME: &'static str = "ocp_clusters";
-    const ACTION: &'static str = "List Clusters";
+impl ListData for ClustersDataSource {
+    type Filter = ByName;
+    type Entry = ClusterModel;
+    const NAMES: [&'static str; 3] = ["ocp_clusters", "List Clusters", "clusters"];
+    const LIST_DOC: &'static str = "The clusters in OCP's order (by id). Each has `id`, `name`, `ob_cluster_id`, `type`, `status`, `ob_version`, `create_time` and `zones` as in `data \"ocp_cluster\"`.";
 
-    fn schema(&self) -> Schema {
-        // Each element has the attributes of `data "ocp_cluster"`.
-        let cluster = ClusterDataSource.schema().value_type().clone();
+    fn filters(&self) -> Schema {
         Schema::new("Lists the OceanBase clusters OCP manages, with their zones and OBServers.")
             .attr("name", Attr::string().optional().doc("Keep only clusters whose name contains this text (OCP's own `name` filter, case-insensitive)."))
-            .attr("clusters", Attr::list(cluster).computed().doc(
-                "The clusters in OCP's order (by id). Each has `id`, `name`, `ob_cluster_id`, `type`, `status`, `ob_version`, `create_time` and `zones` as in `data \"ocp_cluster\"`.",
-            ))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        mut m: ClustersModel,
-        _: &mut Diagnostics,
-    ) -> Result<ClustersModel, Fail> {
-        let list = client.list_clusters(m.name.as_deref()).await?;
-        m.clusters = list.iter().map(ClusterModel::from).collect();
-        Ok(m)
+    fn entry(&self) -> Type {
+        // Each element has the attributes of `data "ocp_cluster"`.
+        ClusterDataSource.schema().value_type().clone()
+    }
+
+    async fn fetch(&self, client: &OcpClient, by: &ByName) -> Result<Vec<ClusterModel>, Fail> {
+        let list = client.list_clusters(by.name.as_deref()).await?;
+        Ok(list.iter().map(ClusterModel::from).collect())
     }
 }

@@ -21,11 +21,12 @@ use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::plan::keep_computed;
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
 use crate::framework::{read_model, Attr, Diagnostics, PlanRequest, PlanResponse, Schema};
+use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::pending::Private;
 use crate::lifecycle::{
     poll, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject, Polled,
 };
-use crate::value::{Known, Value};
+use crate::value::{Known, Type, Value};
 
 use super::{refuse_existing, report};
 
@@ -399,21 +400,8 @@ async fn find_host(client: &OcpClient, choice: &Choice) -> Result<Option<Host>, 
     }
 }
 
-/// The attributes of an entry of `data "ocp_hosts"`, as `data "ocp_host"` has them.
-const LIST_FIELDS: &[&str] = &[
-    "id",
-    "ip",
-    "status",
-    "idc_id",
-    "idc_name",
-    "host_type_id",
-    "cluster_id",
-    "ssh_port",
-    "kind",
-];
-
 /// One entry of `data "ocp_hosts"`, and the first attributes of `data "ocp_host"`.
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 pub struct HostEntry {
     id: i64,
     ip: Option<String>,
@@ -542,63 +530,56 @@ impl OcpData for HostDataSource {
         s: Selector,
         diags: &mut Diagnostics,
     ) -> Result<HostInfo, Fail> {
-        let Some(choice) = HOSTS.choice(s.id, s.ip) else {
-            return Err(Fail::Reported);
-        };
+        let choice = HOSTS.choice(s.id, s.ip).ok_or(Fail::Reported)?;
         let found = find_host(client, &choice).await?;
         Ok(HOSTS.found(found, &choice, diags)?.into())
     }
 }
 
-/// The state of `data "ocp_hosts"`: its filters and the hosts.
+/// The filters of `data "ocp_hosts"`.
 #[derive(Serialize, Deserialize)]
-pub struct HostsModel {
+pub struct HostsFilter {
     idc_id: Option<i64>,
     host_type_id: Option<i64>,
     status: Option<String>,
     free: Option<bool>,
-    #[serde(default, skip_deserializing)]
-    hosts: Vec<HostEntry>,
 }
 
 /// `data "ocp_hosts"`: the hosts OCP knows, with filters.
 pub struct HostsDataSource;
 
 #[tonic::async_trait]
-impl OcpData for HostsDataSource {
-    type Config = HostsModel;
-    type State = HostsModel;
-    const TYPE_NAME: &'static str = "ocp_hosts";
-    const ACTION: &'static str = "List Hosts";
+impl ListData for HostsDataSource {
+    type Filter = HostsFilter;
+    type Entry = HostEntry;
+    const NAMES: [&'static str; 3] = ["ocp_hosts", "List Hosts", "hosts"];
+    const LIST_DOC: &'static str = "The hosts in OCP's order (by id), each with `id`, `ip`, `status`, `idc_id`, `idc_name`, `host_type_id`, `cluster_id` (null when free), `ssh_port` and `kind`.";
 
-    fn schema(&self) -> Schema {
+    fn filters(&self) -> Schema {
         Schema::new("Lists the hosts registered in OCP, paging through OCP's list API, optionally filtered.")
             .attr("idc_id", Attr::int().optional().doc("Only hosts of this IDC (OCP id)."))
             .attr("host_type_id", Attr::int().optional().doc("Only hosts of this host type (OCP id)."))
             .attr("status", Attr::string().optional().validate(NotBlank).doc("Only hosts with this status, such as `ONLINE`; a comma list such as `ONLINE,NEW` matches any of them (case-insensitive)."))
             .attr("free", Attr::bool().optional().doc("`true`: only hosts free to deploy (no OBServer runs on them); `false`: only hosts used by a cluster. Default: both."))
-            .attr("hosts", Attr::list(HostDataSource.schema().pick(LIST_FIELDS)).computed().doc("The hosts in OCP's order (by id), each with `id`, `ip`, `status`, `idc_id`, `idc_name`, `host_type_id`, `cluster_id` (null when free), `ssh_port` and `kind`."))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        mut m: HostsModel,
-        _: &mut Diagnostics,
-    ) -> Result<HostsModel, Fail> {
+    fn entry(&self) -> Type {
+        entry_type::<HostEntry>(&HostDataSource.schema())
+    }
+
+    async fn fetch(&self, client: &OcpClient, f: &HostsFilter) -> Result<Vec<HostEntry>, Fail> {
         let filter = HostFilter {
-            idc_id: m.idc_id,
-            type_id: m.host_type_id,
-            status: m.status.clone(),
-            free: m.free,
+            idc_id: f.idc_id,
+            type_id: f.host_type_id,
+            status: f.status.clone(),
+            free: f.free,
         };
-        m.hosts = client
+        Ok(client
             .list_hosts(&filter)
             .await?
             .iter()
             .map(HostEntry::of)
-            .collect();
-        Ok(m)
+            .collect())
     }
 }
 
@@ -705,13 +686,13 @@ mod tests {
         let h = ocp_host();
         let mut d = Diagnostics::new();
         let one = write_model(&HostInfo::from(h.clone()), &HostDataSource.schema(), &mut d);
-        let list = HostsModel {
+        let filter = HostsFilter {
             idc_id: None,
             host_type_id: None,
             status: None,
             free: Some(true),
-            hosts: vec![HostEntry::of(&h)],
         };
+        let list = crate::lifecycle::data::Listed::new(filter, "hosts", vec![HostEntry::of(&h)]);
         let all = write_model(&list, &HostsDataSource.schema(), &mut d);
         assert!(d.0.is_empty(), "{:?}", d.0);
         let (one, all) = (one.unwrap(), all.unwrap());

@@ -27,6 +27,7 @@ use crate::framework::validate::{NotBlank, OneOf};
 use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
+use crate::lifecycle::data::{ListData, NoFilter};
 use crate::lifecycle::{
     attr_by_field, import_by_id_or_name, replan, report, wait, Born, Call, Choice, Chooser, Fail,
     ImportError, OcpData, OcpObject,
@@ -824,33 +825,23 @@ impl OcpData for ObproxyClusterDataSource {
 /// `data "ocp_obproxy_clusters"`: every OBProxy cluster.
 pub struct ObproxyClustersDataSource;
 
-/// The configuration (no arguments) and state of `ocp_obproxy_clusters`.
-#[derive(Serialize, Deserialize)]
-pub struct ObproxyList {
-    #[serde(default, skip_deserializing)]
-    clusters: Vec<ObproxyEntry>,
-}
-
 #[tonic::async_trait]
-impl OcpData for ObproxyClustersDataSource {
-    type Config = ObproxyList;
-    type State = ObproxyList;
-    const TYPE_NAME: &'static str = "ocp_obproxy_clusters";
-    const ACTION: &'static str = "List OBProxy Clusters";
+impl ListData for ObproxyClustersDataSource {
+    type Filter = NoFilter;
+    type Entry = ObproxyEntry;
+    const NAMES: [&'static str; 3] = ["ocp_obproxy_clusters", "List OBProxy Clusters", "clusters"];
+    const LIST_DOC: &'static str = "The OBProxy clusters: `id`, `name`, `hosts`, `sql_port`, `exporter_port`, `work_mode`, `status`, `proxies` and `linked_cluster_ids`.";
 
-    fn schema(&self) -> Schema {
-        // Each element has the attributes of the single data source.
-        let entry = ObproxyClusterDataSource.schema().value_type().clone();
+    fn filters(&self) -> Schema {
         Schema::new("Lists every OBProxy cluster OCP manages, by id.")
-            .attr("clusters", Attr::list(entry).computed().doc("The OBProxy clusters: `id`, `name`, `hosts`, `sql_port`, `exporter_port`, `work_mode`, `status`, `proxies` and `linked_cluster_ids`."))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        _: ObproxyList,
-        _: &mut Diagnostics,
-    ) -> Result<ObproxyList, Fail> {
+    fn entry(&self) -> Type {
+        // Each element has the attributes of the single data source.
+        ObproxyClusterDataSource.schema().value_type().clone()
+    }
+
+    async fn fetch(&self, client: &OcpClient, _: &NoFilter) -> Result<Vec<ObproxyEntry>, Fail> {
         let ids = cluster_ids(client).await?;
         let mut list = Vec::new();
         for c in client.list_obproxy_clusters().await? {
@@ -862,7 +853,7 @@ impl OcpData for ObproxyClustersDataSource {
             list.push(ObproxyEntry::of(&c, &ids));
         }
         list.sort_by_key(|e| e.id);
-        Ok(ObproxyList { clusters: list })
+        Ok(list)
     }
 }
 

@@ -22,82 +22,18 @@ use crate::client::api::backup::{BackupTarget, BackupTask};
 use crate::client::api::restore::RestoreTask;
 use crate::client::{ClientError, OcpClient};
 use crate::framework::validate::Text;
-use crate::framework::{Attr, Block, Diagnostics, Schema};
-use crate::lifecycle::{Fail, OcpData};
+use crate::framework::{Attr, Block, Schema};
+use crate::lifecycle::data::ListData;
+use crate::lifecycle::Fail;
+use crate::value::Type;
 
 /// Epoch milliseconds of an RFC 3339 date-time (`2025-03-20T16:47:00+08:00`,
-/// `2025-03-20T08:47:00.342Z`); `None` when `s` is not one.
+/// `2025-03-20T08:47:00.342Z`); `None` when `s` is not one. Date and time are joined by `T`
+/// (RFC 3339 also allows a space, which OCP's examples never use).
 pub(crate) fn rfc3339_ms(s: &str) -> Option<i64> {
-    let (date, rest) = s.split_once(['T', 't'])?;
-    let d: Vec<&str> = date.split('-').collect();
-    let [y, mo, day] = d.as_slice() else {
-        return None;
-    };
-    let num = |t: &str, len: usize| -> Option<i64> {
-        (t.len() == len && t.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| t.parse().ok())
-            .flatten()
-    };
-    let (y, mo, day) = (num(y, 4)?, num(mo, 2)?, num(day, 2)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let dim = match mo {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => return None,
-    };
-    if !(1..=dim).contains(&day) {
-        return None;
-    }
-    let (clock, offset_ms) = if let Some(c) = rest.strip_suffix(['Z', 'z']) {
-        (c, 0)
-    } else {
-        let at = rest.len().checked_sub(6)?;
-        let (c, o) = rest.split_at(at);
-        let sign = match o.as_bytes().first()? {
-            b'+' => 1,
-            b'-' => -1,
-            _ => return None,
-        };
-        let (oh, om) = o[1..].split_once(':')?;
-        let (oh, om) = (num(oh, 2)?, num(om, 2)?);
-        if oh > 23 || om > 59 {
-            return None;
-        }
-        (c, sign * (oh * 60 + om) * 60_000)
-    };
-    let (hms, frac) = match clock.split_once('.') {
-        Some((hms, f)) => (hms, Some(f)),
-        None => (clock, None),
-    };
-    let t: Vec<&str> = hms.split(':').collect();
-    let [h, mi, sec] = t.as_slice() else {
-        return None;
-    };
-    let (h, mi, sec) = (num(h, 2)?, num(mi, 2)?, num(sec, 2)?);
-    if h > 23 || mi > 59 || sec > 60 {
-        return None;
-    }
-    let ms = match frac {
-        None => 0,
-        Some(f) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => {
-            format!("{f:0<3}")[..3].parse::<i64>().ok()?
-        }
-        Some(_) => return None,
-    };
-    // Days from 1970-01-01 of the civil date (Howard Hinnant's algorithm).
-    let (yy, m) = if mo <= 2 {
-        (y - 1, mo + 9)
-    } else {
-        (y, mo - 3)
-    };
-    let era = yy.div_euclid(400);
-    let yoe = yy - era * 400;
-    let doy = (153 * m + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(((days * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + ms - offset_ms)
+    s.get(10..11).filter(|t| t.eq_ignore_ascii_case("T"))?;
+    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339);
+    i64::try_from(t.ok()?.unix_timestamp_nanos() / 1_000_000).ok()
 }
 
 /// An RFC 3339 date-time with an offset, such as `2025-03-20T16:47:00+08:00`.
@@ -183,7 +119,7 @@ fn task_block() -> Block {
 }
 
 /// One element of `ocp_restore_tasks.restore_tasks`.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct TaskData {
     id: Option<i64>,
     ocp_task_id: Option<i64>,
@@ -220,45 +156,42 @@ impl From<RestoreTask> for TaskData {
     }
 }
 
-/// The arguments and state of `data "ocp_restore_tasks"`.
+/// The arguments of `data "ocp_restore_tasks"`: whose restores.
 #[derive(Serialize, Deserialize)]
-pub struct RestoreTasksModel {
+pub struct RestoresOf {
     cluster_id: i64,
     tenant_id: Option<i64>,
-    #[serde(default, skip_deserializing)]
-    restore_tasks: Vec<TaskData>,
 }
 
 /// `data "ocp_restore_tasks"`: the restores from a cluster's or one tenant's backups.
 pub struct RestoreTasksDataSource;
 
 #[tonic::async_trait]
-impl OcpData for RestoreTasksDataSource {
-    type Config = RestoreTasksModel;
-    type State = RestoreTasksModel;
-    const TYPE_NAME: &'static str = "ocp_restore_tasks";
-    const ACTION: &'static str = "List Restore Tasks";
+impl ListData for RestoreTasksDataSource {
+    type Filter = RestoresOf;
+    type Entry = TaskData;
+    const NAMES: [&'static str; 3] = ["ocp_restore_tasks", "List Restore Tasks", "restore_tasks"];
+    const LIST_DOC: &'static str = "The restores in OCP's order, each with `id`, `ocp_task_id`, `backup_mode`, `backup_cluster_name`, `backup_tenant_name`, `restore_cluster_id`, `restore_cluster_name`, `restore_tenant_id`, `restore_tenant_name`, `restore_time`, `status`, `start_time` and `end_time`.";
 
-    fn schema(&self) -> Schema {
+    fn filters(&self) -> Schema {
         Schema::new("Lists the restores made from the backups of a cluster's tenants, or of one tenant, as OCP's restore task list reports them.")
             .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster whose backups were restored (the source's cluster)."))
             .attr("tenant_id", Attr::int().optional().doc("Only restores of this backed-up tenant (OCP id). Default: every tenant of the cluster."))
-            .attr("restore_tasks", Attr::list(task_block().implied_type()).computed().doc("The restores in OCP's order, each with `id`, `ocp_task_id`, `backup_mode`, `backup_cluster_name`, `backup_tenant_name`, `restore_cluster_id`, `restore_cluster_name`, `restore_tenant_id`, `restore_tenant_name`, `restore_time`, `status`, `start_time` and `end_time`."))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        mut m: RestoreTasksModel,
-        _: &mut Diagnostics,
-    ) -> Result<RestoreTasksModel, Fail> {
-        let target = BackupTarget {
-            cluster_id: m.cluster_id,
-            tenant_id: m.tenant_id,
-        };
-        let list = client.list_restore_tasks(target).await?;
-        m.restore_tasks = list.into_iter().map(TaskData::from).collect();
-        Ok(m)
+    fn entry(&self) -> Type {
+        task_block().implied_type()
+    }
+
+    async fn fetch(&self, client: &OcpClient, of: &RestoresOf) -> Result<Vec<TaskData>, Fail> {
+        let (cluster_id, tenant_id) = (of.cluster_id, of.tenant_id);
+        let list = client
+            .list_restore_tasks(BackupTarget {
+                cluster_id,
+                tenant_id,
+            })
+            .await?;
+        Ok(list.into_iter().map(TaskData::from).collect())
     }
 }
 

@@ -14,7 +14,8 @@ use crate::client::OcpClient;
 use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{Fail, OcpData};
+use crate::lifecycle::data::{ByName, ListData};
+use crate::lifecycle::Fail;
 use crate::value::{Known, Type};
 
 /// The type of one entry of `unit_specs` (its attributes are documented on `unit_specs`).
@@ -30,7 +31,7 @@ fn spec_type() -> Type {
 }
 
 /// One entry of `unit_specs`.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct SpecEntry {
     name: String,
     max_cpu: Option<f64>,
@@ -53,41 +54,33 @@ impl From<UnitSpec> for SpecEntry {
     }
 }
 
-/// The arguments and state of `data "ocp_unit_specs"`.
-#[derive(Serialize, Deserialize)]
-pub struct UnitSpecsModel {
-    name: Option<String>,
-    #[serde(default, skip_deserializing)]
-    unit_specs: Vec<SpecEntry>,
-}
-
 /// `data "ocp_unit_specs"`: OCP's unit spec catalogue.
 pub struct UnitSpecsDataSource;
 
 #[tonic::async_trait]
-impl OcpData for UnitSpecsDataSource {
-    type Config = UnitSpecsModel;
-    type State = UnitSpecsModel;
-    const TYPE_NAME: &'static str = "ocp_unit_specs";
-    const ACTION: &'static str = "List Unit Specs";
+impl ListData for UnitSpecsDataSource {
+    type Filter = ByName;
+    type Entry = SpecEntry;
+    const NAMES: [&'static str; 3] = ["ocp_unit_specs", "List Unit Specs", "unit_specs"];
+    const LIST_DOC: &'static str = "The unit specs by name, each with `name` (what a tenant's `zone.unit_spec` takes, such as `S1`), `max_cpu` and `min_cpu` (most and least CPU cores of a unit), `max_memory_gb` and `min_memory_gb` (most and least memory of a unit, GB) and `description` (OCP's, such as `2C8G`).";
 
-    fn schema(&self) -> Schema {
+    fn filters(&self) -> Schema {
         Schema::new("Lists OCP's unit specs: the CPU and memory each resource unit of a tenant gets, by the name a tenant's `zone.unit_spec` takes.")
             .attr("name", Attr::string().optional().doc("Only the unit spec of this name (exact, as `zone.unit_spec` takes it)."))
-            .attr("unit_specs", Attr::list(spec_type()).computed().doc("The unit specs by name, each with `name` (what a tenant's `zone.unit_spec` takes, such as `S1`), `max_cpu` and `min_cpu` (most and least CPU cores of a unit), `max_memory_gb` and `min_memory_gb` (most and least memory of a unit, GB) and `description` (OCP's, such as `2C8G`)."))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        mut m: UnitSpecsModel,
-        _: &mut Diagnostics,
-    ) -> Result<UnitSpecsModel, Fail> {
+    fn entry(&self) -> Type {
+        spec_type()
+    }
+
+    async fn fetch(&self, client: &OcpClient, _: &ByName) -> Result<Vec<SpecEntry>, Fail> {
         let mut list = client.list_unit_specs().await?;
-        list.retain(|u| m.name.as_deref().is_none_or(|n| u.name == n));
         list.sort_by(|a, b| a.name.cmp(&b.name));
-        m.unit_specs = list.into_iter().map(SpecEntry::from).collect();
-        Ok(m)
+        Ok(list.into_iter().map(SpecEntry::from).collect())
+    }
+
+    fn keep(&self, by: &ByName, u: &SpecEntry) -> bool {
+        by.name.as_deref().is_none_or(|n| u.name == n)
     }
 }
 
