@@ -937,12 +937,10 @@ mod tests {
         from_value(&v).unwrap()
     }
 
-    #[test]
-    fn a_strategy_with_only_its_id_keeps_every_prior_value() {
-        // No field of OcpBackupStrategy but `id` is guaranteed (§3.8.3).
-        let st: BackupStrategy =
-            serde_json::from_value(serde_json::json!({"id": 42, "extInfo": {}})).unwrap();
-        let base = model(Value::object([
+    /// A policy of tenant 2 of cluster 1 with every part set: a weekly full backup at 02:00
+    /// to an OSS bucket.
+    fn weekly_oss_policy() -> PolicyModel {
+        model(Value::object([
             ("cluster_id", Value::from_i64(1)),
             ("tenant_id", Value::from_i64(2)),
             ("backup_mode", Value::string("PHYSICAL_BACKUP")),
@@ -953,23 +951,30 @@ mod tests {
                 Value::object([
                     ("mode", Value::string("WEEK")),
                     ("time", Value::string("02:00")),
-                    (
-                        "days",
-                        Value::map([("1".to_string(), Value::string("FULL"))]),
-                    ),
                     ("enabled", Value::Bool(true)),
+                    ("days", Value::map([("1", Value::string("FULL"))])),
                 ]),
             ),
             (
                 "storage",
-                Value::List(vec![Value::object([
+                Value::list([Value::object([
                     ("name", Value::string("oss-main")),
                     ("type", Value::string("OSS")),
-                    ("url", Value::string("b/t1")),
+                    ("url", Value::string("bucket/t1")),
+                    ("endpoint", Value::string("oss.example.com")),
+                    ("access_key_id", Value::string("AK")),
                     ("access_key_secret", Value::string("SK")),
                 ])]),
             ),
-        ]));
+        ]))
+    }
+
+    #[test]
+    fn a_strategy_with_only_its_id_keeps_every_prior_value() {
+        // No field of OcpBackupStrategy but `id` is guaranteed (§3.8.3).
+        let st: BackupStrategy =
+            serde_json::from_value(serde_json::json!({"id": 42, "extInfo": {}})).unwrap();
+        let base = weekly_oss_policy();
         let s = PolicyModel::from_ocp(st, &base, None);
         assert!(s.backup_mode == base.backup_mode, "backup_mode");
         assert!(s.retention_days == base.retention_days, "retention_days");
@@ -1123,32 +1128,7 @@ mod tests {
 
     #[test]
     fn the_body_always_carries_every_part() {
-        let plan = model(Value::object([
-            ("cluster_id", Value::from_i64(1)),
-            ("backup_mode", Value::string("PHYSICAL_BACKUP")),
-            ("retention_days", Value::from_i64(7)),
-            ("log_backup", Value::Bool(true)),
-            (
-                "schedule",
-                Value::object([
-                    ("mode", Value::string("WEEK")),
-                    ("time", Value::string("02:00")),
-                    ("enabled", Value::Bool(true)),
-                    ("days", Value::map([("1", Value::string("FULL"))])),
-                ]),
-            ),
-            (
-                "storage",
-                Value::list([Value::object([
-                    ("name", Value::string("oss-main")),
-                    ("type", Value::string("OSS")),
-                    ("url", Value::string("bucket/t1")),
-                    ("endpoint", Value::string("oss.example.com")),
-                    ("access_key_id", Value::string("AK")),
-                    ("access_key_secret", Value::string("SK")),
-                ])]),
-            ),
-        ]));
+        let plan = weekly_oss_policy();
         let b = body_of(&plan);
         assert_eq!(
             b.ob_backup_schedule_config

@@ -287,9 +287,14 @@ mod tests {
 
     #[test]
     fn spellings_users_write_map_to_ocps() {
-        assert_eq!(canonical("create view"), "CREATE_VIEW");
-        assert_eq!(canonical(" all  privileges "), "ALL");
-        assert_eq!(canonical("Select"), "SELECT");
+        let spellings = [
+            ("create view", "CREATE_VIEW"),
+            (" all  privileges ", "ALL"),
+            ("Select", "SELECT"),
+        ];
+        for (written, ocp) in spellings {
+            assert_eq!(canonical(written), ocp, "{written:?}");
+        }
     }
 
     #[test]
@@ -334,24 +339,14 @@ mod tests {
 
     #[test]
     fn drift_shows_exactly_what_changed() {
-        // INSERT was revoked outside Terraform and DROP granted.
+        // INSERT was revoked outside Terraform and DROP granted: an authoritative list shows
+        // both, an additive one only what it lists and still has.
         let actual = vec!["SELECT".to_string(), "DROP".to_string()];
-        let auth = present(
-            Mode::Mysql,
-            Scope::Global,
-            Some(&["SELECT", "INSERT"]),
-            &actual,
-            true,
-        );
-        assert_eq!(auth, vec!["SELECT", "DROP"]);
-        let additive = present(
-            Mode::Mysql,
-            Scope::Global,
-            Some(&["SELECT", "INSERT"]),
-            &actual,
-            false,
-        );
-        assert_eq!(additive, vec!["SELECT"]);
+        let listed = Some(&["SELECT", "INSERT"][..]);
+        for (authoritative, shown) in [(true, vec!["SELECT", "DROP"]), (false, vec!["SELECT"])] {
+            let got = present(Mode::Mysql, Scope::Global, listed, &actual, authoritative);
+            assert_eq!(got, shown, "authoritative: {authoritative}");
+        }
     }
 
     #[test]

@@ -343,15 +343,16 @@ fn keep_in_place(resp: &mut PlanResponse, attr: &str) {
     resp.requires_replace.retain(|p| *p != AttrPath::root(attr));
 }
 
-/// Waits on the delete task of `what` (none: OCP had nothing to delete), then reports it when
-/// OCP still has it: `left` asks OCP, after the wait, for the status of what is left.
-async fn wait_gone(
+/// Deletes `what` with OCP's `delete` call and waits on its task (none: OCP had nothing to
+/// delete), then reports it when OCP still has it: `left` asks OCP, after the wait, for the
+/// status of what is left.
+async fn delete_and_wait(
     call: &mut Call<'_>,
-    task: Option<TaskInstance>,
+    delete: impl Future<Output = Result<Option<TaskInstance>, ClientError>>,
     what: &str,
     left: impl Future<Output = Option<Option<String>>>,
 ) -> Result<(), Fail> {
-    let Some(task) = task else {
+    let Some(task) = delete.await? else {
         return Ok(());
     };
     wait(call.client, call.ctx, &task, call.deadline).await?;
@@ -661,7 +662,6 @@ impl OcpObject for ClusterResource {
         let (Some(id), client) = (state.id, call.client) else {
             return Ok(());
         };
-        let task = client.delete_cluster(id).await?;
         let left = async {
             client
                 .find_cluster(id)
@@ -670,7 +670,8 @@ impl OcpObject for ClusterResource {
                 .flatten()
                 .map(|c| c.status)
         };
-        wait_gone(call, task, &format!("cluster {id}"), left).await
+        let delete = client.delete_cluster(id);
+        delete_and_wait(call, delete, &format!("cluster {id}"), left).await
     }
 
     async fn import(
@@ -1090,7 +1091,6 @@ impl OcpObject for ZoneResource {
 
     async fn delete(&self, call: &mut Call<'_>, state: &ZoneModel) -> Result<(), Fail> {
         let (c, name, client) = (state.cluster_id, &state.name, call.client);
-        let task = client.delete_zone(c, name).await?;
         let left = async {
             let zones = client.list_zones(c).await.unwrap_or_default();
             zones
@@ -1098,7 +1098,8 @@ impl OcpObject for ZoneResource {
                 .find(|z| z.name == *name)
                 .map(|z| z.status)
         };
-        wait_gone(call, task, &format!("zone {name:?} of cluster {c}"), left).await
+        let what = format!("zone {name:?} of cluster {c}");
+        delete_and_wait(call, client.delete_zone(c, name), &what, left).await
     }
 
     async fn import(
