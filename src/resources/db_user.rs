@@ -23,7 +23,9 @@ use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpData, OcpObject};
+use crate::lifecycle::{
+    attr_by_field_or_name, value_over, Born, Call, Fail, ImportError, OcpData, OcpObject,
+};
 use crate::value::{Known, Type, Value};
 
 use super::privileges::{
@@ -177,10 +179,10 @@ impl<K: Member> MemberModel<K> {
         Mode::recorded(self.tenant_mode.as_deref())
     }
 
-    /// The model with its id (see [`member_id`]) and the tenant's mode recorded.
+    /// The model with its id (also the import id, see [`import_id::in_tenant`]) and the tenant's mode recorded.
     fn recorded(self, mode: Mode) -> Self {
         MemberModel {
-            id: Some(member_id(self.key().0, self.own.name())),
+            id: Some(import_id::in_tenant(self.key().0, self.own.name())),
             tenant_mode: Some(mode.name().to_string()),
             ..self
         }
@@ -220,11 +222,6 @@ pub(crate) fn spelled(mode: Mode, mine: &str, ocp: String) -> String {
         true => mine.to_string(),
         false => ocp,
     }
-}
-
-/// The id of a user or role, also its import id: `<cluster_id>/<tenant_id>/<name>`.
-pub(crate) fn member_id((c, t): (i64, i64), name: &str) -> String {
-    import_id::join(&[c.to_string(), t.to_string(), name.to_string()])
 }
 
 /// The tenant's mode: `recorded` when state has it, else OCP's.
@@ -988,17 +985,9 @@ pub type Shared<'a> = (&'a str, &'a [String], &'a [String], &'a Option<String>);
 #[derive(Default)]
 pub struct MemberResource<M>(PhantomData<M>);
 
-/// OCP's request fields of users and roles and the attributes they come from.
-const FIELDS: &[(&str, &str)] = &[
-    ("username", "username"),
-    ("roleName", "name"),
-    ("password", "password"),
-    ("newPassword", "password"),
-    ("globalPrivileges", "global_privileges"),
-    ("dbPrivileges", "db_privileges"),
-    ("objectPrivileges", "object_privileges"),
-    ("roles", "roles"),
-];
+/// OCP's request fields of users and roles and the attributes they come from, but those
+/// named like their attributes (see [`attr_by_field_or_name`]).
+const FIELDS: &[(&str, &str)] = &[("roleName", "name"), ("newPassword", "password")];
 
 #[tonic::async_trait]
 impl<M: Member> OcpObject for MemberResource<M> {
@@ -1009,6 +998,10 @@ impl<M: Member> OcpObject for MemberResource<M> {
 
     fn schema(&self) -> Schema {
         M::schema()
+    }
+
+    fn attr_of(&self, err: &ClientError, _plan: &MemberModel<M>) -> Option<AttrPath> {
+        attr_by_field_or_name(err, FIELDS, &M::schema())
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -1037,7 +1030,7 @@ impl<M: Member> OcpObject for MemberResource<M> {
                     M::Ocp::WHAT,
                     M::shared(&o).0
                 ),
-                member_id(tenant, M::shared(&o).0),
+                import_id::in_tenant(tenant, M::shared(&o).0),
                 M::NAMES.key,
             )),
         }
@@ -1090,13 +1083,9 @@ impl<M: Member> OcpObject for MemberResource<M> {
         _client: Option<&OcpClient>,
         id: &str,
     ) -> Result<MemberModel<M>, ImportError> {
-        let form = M::NAMES.import_form;
-        match import_id::tenant_scoped(id, form).map_err(ImportError::Invalid)? {
-            (c, t, mut rest) if rest.len() == 1 => Ok(MemberModel::named((c, t), rest.remove(0))),
-            _ => Err(ImportError::Invalid(format!(
-                "Expected an import id of the form {form}, got {id:?}: too many parts."
-            ))),
-        }
+        let (tenant, name) =
+            import_id::named_in_tenant(id, M::NAMES.import_form).map_err(ImportError::Invalid)?;
+        Ok(MemberModel::named(tenant, name))
     }
 }
 
