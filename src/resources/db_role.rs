@@ -45,7 +45,7 @@ impl Member for RoleOwn {
             "The roles by name, each with `name`, `global_privileges`, `roles` and `create_time`.",
         ],
         grantee: |n| Grantee::Role(n),
-        oracle_only: true,
+        mode: Some(Mode::Oracle),
     };
 
     fn schema() -> Schema {

@@ -24,7 +24,7 @@ use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::{
-    attr_by_field_or_name, value_over, Born, Call, Fail, ImportError, OcpData, OcpObject,
+    attr_by_field_or_name, replan, Born, Call, Fail, ImportError, OcpData, OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
@@ -259,15 +259,8 @@ type Entries<T> = Option<Known<Vec<Known<T>>>>;
 
 /// The known names of a set; `None` when the set is null or unknown.
 pub(crate) fn known_names(n: &Names) -> Option<Vec<&str>> {
-    match n {
-        Some(Known::Value(v)) => Some(
-            v.iter()
-                .filter_map(Known::as_known)
-                .map(String::as_str)
-                .collect(),
-        ),
-        _ => None,
-    }
+    let names = n.as_ref()?.as_known()?.iter().filter_map(Known::as_known);
+    Some(names.map(String::as_str).collect())
 }
 
 /// A string, if known.
@@ -306,10 +299,11 @@ impl EntryPlan {
 
 /// The known entries of a list by target; `None` when the list is null or unknown.
 fn by_target(entries: &Entries<EntryPlan>) -> Targets<'_> {
-    let Some(Known::Value(items)) = entries else {
-        return None;
-    };
-    let known = items.iter().filter_map(Known::as_known);
+    let known = entries
+        .as_ref()?
+        .as_known()?
+        .iter()
+        .filter_map(Known::as_known);
     Some(
         known
             .filter_map(|e| Some((e.target()?, known_names(&e.privileges).unwrap_or_default())))
@@ -505,9 +499,7 @@ pub(crate) fn plan_over<T: Serialize>(keep: &T, schema: &Schema, resp: &mut Plan
     if let Some(o) = set.as_object_mut() {
         o.retain(|_, v| !v.is_null());
     }
-    if let Some(v) = value_over(&set, schema, &resp.planned, &mut resp.diags) {
-        resp.planned = v;
-    }
+    replan(&set, schema, resp);
 }
 
 /// What a plan that keeps prior spellings reads: the configuration, and the prior state when
@@ -634,15 +626,6 @@ fn wrong_mode_attr(plan: &DbUserModel, mode: Mode) -> Option<&'static str> {
     .map(|(_, attr, _)| attr)
 }
 
-fn privilege_attrs(s: Schema, who: &str) -> Schema {
-    s.attr("global_privileges", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc(format!(
-        "Global privileges (MySQL mode, e.g. `SELECT`, `CREATE_VIEW`) or system privileges (Oracle mode, e.g. `CREATE_SESSION`, `CREATE_TABLE`) of the {who}. When set, Terraform owns the whole list: privileges granted outside it are revoked. `ALL` means every privilege of the mode. Spelling is free (`create view` = `CREATE_VIEW`). Left out, the list is not managed and shows what OCP has."
-    )))
-    .attr("roles", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc(format!(
-        "Roles granted to the {who} (Oracle mode), e.g. `CONNECT`. When set, Terraform owns the whole list. Left out, the list is not managed."
-    )))
-}
-
 #[tonic::async_trait]
 impl Member for UserOwn {
     type Ocp = DbUser;
@@ -658,16 +641,17 @@ impl Member for UserOwn {
             "The users by name, each with `username`, `locked`, `global_privileges`, `db_privileges`, `object_privileges`, `roles` and `create_time`.",
         ],
         grantee: |n| Grantee::User(n),
-        oracle_only: false,
+        mode: None,
     };
 
     fn schema() -> Schema {
-        let s = tenant_attrs(Schema::new("A database user of a tenant. In Oracle mode a user is also a schema. Privileges set here are authoritative for the user; use `ocp_db_grant` instead to add privileges without owning the whole list, and do not mix the two for one user."), "user")
+        tenant_attrs(Schema::new("A database user of a tenant. In Oracle mode a user is also a schema. Privileges set here are authoritative for the user; use `ocp_db_grant` instead to add privileges without owning the whole list, and do not mix the two for one user."), "user")
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<tenant_id>/<username>`, also the import id."))
             .attr("username", Attr::string().required().requires_replace().validate(DB_OBJECT_NAME).doc("User name: a letter followed by letters, digits or underscores, at most 64 characters. Oracle-mode tenants store it in upper case. Changing it replaces the user."))
             .attr("password", Attr::string().required().sensitive().doc("The user's password (8 to 32 characters with at least three of upper case, lower case, digits and specials). OCP never returns it. Changed in place through OCP's change-password call."))
-            .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the account is locked. Default `false`. Changed in place."));
-        privilege_attrs(s, "user")
+            .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the account is locked. Default `false`. Changed in place."))
+            .attr("global_privileges", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc("Global privileges (MySQL mode, e.g. `SELECT`, `CREATE_VIEW`) or system privileges (Oracle mode, e.g. `CREATE_SESSION`, `CREATE_TABLE`) of the user. When set, Terraform owns the whole list: privileges granted outside it are revoked. `ALL` means every privilege of the mode. Spelling is free (`create view` = `CREATE_VIEW`). Left out, the list is not managed and shows what OCP has."))
+            .attr("roles", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc("Roles granted to the user (Oracle mode), e.g. `CONNECT`. When set, Terraform owns the whole list. Left out, the list is not managed."))
             .attr("db_privileges", Attr::set(db_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on databases (MySQL mode): a set of `{ database, privileges }`, privileges from `ALTER`, `CREATE`, `DELETE`, `DROP`, `INSERT`, `SELECT`, `UPDATE`, `INDEX`, `CREATE_VIEW`, `SHOW_VIEW` or `ALL`, one entry per database. When set, Terraform owns every database's list."))
             .attr("object_privileges", Attr::set(obj_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on objects (Oracle mode): a set of `{ object_type, schema, object_name, privileges }` with `object_type` one of `TABLE`, `VIEW`, `STORED_PROCEDURE` and privileges from `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `ALTER`, `INDEX`, `REFERENCES` on tables and views, `EXECUTE` on stored procedures (OCP refuses the others), or `ALL` for that type's list, one entry per object (names compare as OCP stores them, in upper case). When set, Terraform owns the list."))
             .attr("tenant_mode", Attr::string().computed().use_state_for_unknown().doc("Mode of the tenant (`MYSQL` or `ORACLE`), read from OCP."))
@@ -891,9 +875,9 @@ pub struct MemberNames {
     pub list_docs: [&'static str; 2],
     /// How OCP's privilege calls name one.
     pub grantee: for<'a> fn(&'a str) -> Grantee<'a>,
-    /// Whether its tenants are always in Oracle mode (roles): its data sources then need not
-    /// ask OCP for the mode, and a state without a recorded mode means Oracle.
-    pub oracle_only: bool,
+    /// The mode of all its tenants, if they have one (Oracle for roles): its data sources then
+    /// need not ask OCP for the mode, and it is the mode of a state that recorded none.
+    pub mode: Option<Mode>,
 }
 
 /// A user or a role: what `ocp_db_user` and `ocp_db_role` (and their data sources) do
@@ -1063,12 +1047,7 @@ impl<M: Member> OcpObject for MemberResource<M> {
         plan: &MemberModel<M>,
         base: &mut MemberModel<M>,
     ) -> Result<(), Fail> {
-        let fallback = if M::NAMES.oracle_only {
-            Mode::Oracle
-        } else {
-            Mode::Mysql
-        };
-        let mode = prior.mode().unwrap_or(fallback);
+        let mode = (prior.mode().or(M::NAMES.mode)).unwrap_or(Mode::Mysql);
         M::update(call, mode, prior, plan, base).await
     }
 
@@ -1109,7 +1088,7 @@ async fn read_members<M: Member>(
         (sel.cluster_id, sel.tenant_id),
         sel.username.as_ref().or(sel.name.as_ref()),
     );
-    let mode = mode_of(client, M::NAMES.oracle_only.then_some(Mode::Oracle), tenant).await?;
+    let mode = mode_of(client, M::NAMES.mode, tenant).await?;
     let found = match name {
         Some(n) => client.find_named(c, t, n).await?.into_iter().collect(),
         None => client.list_named(c, t).await?,
