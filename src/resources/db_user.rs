@@ -246,11 +246,6 @@ pub(crate) fn expanded(mode: Mode, scope: Scope, items: &[String]) -> Vec<String
         .collect()
 }
 
-/// A failed privilege change as the failure of the attribute it was about.
-pub(crate) fn failed_at((attr, e): (&'static str, ClientError)) -> Fail {
-    Fail::at(e, AttrPath::root(attr))
-}
-
 /// Names in a configuration or plan: null, unknown, or a set whose names may be unknown.
 pub(crate) type Names = Option<Known<Vec<Known<String>>>>;
 
@@ -580,50 +575,27 @@ pub(crate) async fn send(
     client.change_privileges(c, t, who, op, scope).await
 }
 
-/// Grants what `plan` adds and then revokes what it removes, for every privilege list `plan`
-/// manages (the smallest change, never a window without a privilege both hold). An error
-/// carries the attribute it is about.
-pub(crate) async fn apply_privileges(
-    client: &OcpClient,
-    tenant: (i64, i64),
-    who: Grantee<'_>,
-    mode: Mode,
-    prior: &Grants<'_>,
-    plan: &Grants<'_>,
-) -> Result<(), (&'static str, ClientError)> {
-    for ((attr, have), want) in LISTS.into_iter().zip(&prior.0).zip(&plan.0) {
-        let Some(want) = want else { continue };
-        let [grant, revoke] = delta_by_target(mode, &have.clone().unwrap_or_default(), want);
-        for (op, items) in [(PrivilegeOp::Grant, grant), (PrivilegeOp::Revoke, revoke)] {
-            send(client, tenant, who, op, items)
-                .await
-                .map_err(|e| (attr, e))?;
-        }
-    }
-    Ok(())
-}
-
 /// The first privilege attribute set (non-empty) in `plan` that a tenant of `mode` has no
 /// place for: OCP takes database privileges only in MySQL mode, object privileges and roles
 /// only in Oracle mode (ocp-api.md §3.6).
 fn wrong_mode_attr(plan: &DbUserModel, mode: Mode) -> Option<&'static str> {
-    let set = |n: Option<usize>| n.is_some_and(|n| n > 0);
-    [
+    let own = &plan.own;
+    let lists = [
         (
             Mode::Mysql,
             "object_privileges",
-            set(plan.own.object_privileges.as_ref().map(Vec::len)),
+            own.object_privileges.as_ref().map(Vec::len),
         ),
-        (Mode::Mysql, "roles", set(plan.roles.as_ref().map(Vec::len))),
+        (Mode::Mysql, "roles", plan.roles.as_ref().map(Vec::len)),
         (
             Mode::Oracle,
             "db_privileges",
-            set(plan.own.db_privileges.as_ref().map(Vec::len)),
+            own.db_privileges.as_ref().map(Vec::len),
         ),
-    ]
-    .into_iter()
-    .find(|(m, _, set)| *m == mode && *set)
-    .map(|(_, attr, _)| attr)
+    ];
+    (lists.into_iter())
+        .find(|(m, _, n)| *m == mode && n.is_some_and(|n| n > 0))
+        .map(|(_, attr, _)| attr)
 }
 
 #[tonic::async_trait]
@@ -935,7 +907,7 @@ pub trait Member: Serialize + DeserializeOwned + Default + Clone + Send + Sync +
     }
 
     /// See [`OcpObject::update`]; `mode` is the tenant's. The default changes the privilege
-    /// lists (see [`apply_privileges`]).
+    /// lists (see [`change_privileges`]).
     async fn update(
         call: &mut Call<'_>,
         mode: Mode,
@@ -947,8 +919,10 @@ pub trait Member: Serialize + DeserializeOwned + Default + Clone + Send + Sync +
     }
 }
 
-/// Changes the privilege lists of a user or role from `prior`'s to `plan`'s (see
-/// [`apply_privileges`]); a failure is on the attribute of the list.
+/// Changes the privilege lists of a user or role from `prior`'s to `plan`'s: grants what
+/// `plan` adds and then revokes what it removes, for every list `plan` manages (the smallest
+/// change, never a window without a privilege both hold). A failure is on the attribute of
+/// its list.
 async fn change_privileges<K: Member>(
     client: &OcpClient,
     mode: Mode,
@@ -956,9 +930,17 @@ async fn change_privileges<K: Member>(
     plan: &MemberModel<K>,
 ) -> Result<(), Fail> {
     let (tenant, who) = (prior.key().0, (K::NAMES.grantee)(prior.own.name()));
-    apply_privileges(client, tenant, who, mode, &prior.grants(), &plan.grants())
-        .await
-        .map_err(failed_at)
+    let (Grants(had), Grants(want)) = (prior.grants(), plan.grants());
+    for ((attr, have), want) in LISTS.into_iter().zip(had).zip(want) {
+        let Some(want) = want else { continue };
+        let [grant, revoke] = delta_by_target(mode, &have.unwrap_or_default(), &want);
+        for (op, items) in [(PrivilegeOp::Grant, grant), (PrivilegeOp::Revoke, revoke)] {
+            send(client, tenant, who, op, items)
+                .await
+                .map_err(|e| Fail::at(e, AttrPath::root(attr)))?;
+        }
+    }
+    Ok(())
 }
 
 /// What OCP reports of a user or role that both have: name, global privileges, roles and
