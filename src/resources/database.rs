@@ -234,6 +234,11 @@ impl OcpData for DatabaseDataSource {
         let resource = DatabaseResource.schema();
         let about =
             "Reads one database of a MySQL-mode tenant by name, with its connection strings.";
+        // Everything the resource has but what names the database.
+        let reported: Vec<&str> = (resource.block.attributes.iter())
+            .map(|(n, _)| n.as_str())
+            .filter(|n| !["cluster_id", "tenant_id", "name"].contains(n))
+            .collect();
         tenant_selector(Schema::new(about))
             .attr(
                 "name",
@@ -242,18 +247,7 @@ impl OcpData for DatabaseDataSource {
                     .validate(DB_OBJECT_NAME)
                     .doc("Database name (exact, case-sensitive)."),
             )
-            .reported(
-                &resource,
-                &[
-                    "id",
-                    "charset",
-                    "collation",
-                    "primary_zone",
-                    "read_only",
-                    "create_time",
-                    "connection_strings",
-                ],
-            )
+            .reported(&resource, &reported)
     }
 
     /// What the resource reads, by the configured tenant and name.

@@ -1050,13 +1050,13 @@ impl<M: Member> OcpObject for MemberResource<M> {
     }
 }
 
-/// What the data sources of users and roles are given: the tenant, and the user's or role's
-/// name (none for a list).
+/// What the data sources of users and roles are given: the tenant, and the role's `name` or
+/// the user's `username` (none for a list).
 #[derive(Deserialize)]
 pub struct Selector {
     cluster_id: i64,
     tenant_id: i64,
-    username: Option<String>,
+    #[serde(alias = "username")]
     name: Option<String>,
 }
 
@@ -1066,10 +1066,7 @@ async fn read_members<M: Member>(
     client: &OcpClient,
     sel: &Selector,
 ) -> Result<Vec<MemberModel<M>>, ClientError> {
-    let (tenant @ (c, t), name) = (
-        (sel.cluster_id, sel.tenant_id),
-        sel.username.as_ref().or(sel.name.as_ref()),
-    );
+    let (tenant @ (c, t), name) = ((sel.cluster_id, sel.tenant_id), sel.name.as_ref());
     let mode = mode_of(client, M::NAMES.mode, tenant).await?;
     let found = match name {
         Some(n) => client.find_named(c, t, n).await?.into_iter().collect(),
@@ -1112,7 +1109,7 @@ impl<M: Member> OcpData for OneDataSource<M> {
         if let Some(m) = read_members::<M>(client, &sel).await?.into_iter().next() {
             return Ok(m);
         }
-        let (noun, name) = (M::NAMES.noun, sel.username.or(sel.name).unwrap_or_default());
+        let (noun, name) = (M::NAMES.noun, sel.name.unwrap_or_default());
         diags.attr_error(
             AttrPath::root(M::NAMES.key),
             format!("{noun} Not Found"),
