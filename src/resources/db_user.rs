@@ -348,21 +348,8 @@ pub(crate) fn validate_grants(config: &Value, diags: &mut Diagnostics) {
     if let Some(g) = known_names(&cfg.global_privileges) {
         refuse_unknown(diags, "global_privileges", Scope::Global, g);
     }
-    let entries = [
-        (
-            &cfg.db_privileges,
-            ["db_privileges", "database"],
-            Scope::Database,
-        ),
-        (
-            &cfg.object_privileges,
-            ["object_privileges", "object_name"],
-            Scope::Object,
-        ),
-    ];
-    for (entries, at, scope) in entries {
-        validate_entries(entries, at, scope, diags);
-    }
+    validate_entries(&cfg.db_privileges, Scope::Database, diags);
+    validate_entries(&cfg.object_privileges, Scope::Object, diags);
     refuse_duplicate_roles(&cfg.roles, diags);
 }
 
@@ -388,18 +375,25 @@ fn merged_privileges(a: Option<&Names>, b: Option<&Names>) -> String {
     format!("[{}]", list.join(", "))
 }
 
-/// Checks the known entries of `db_privileges` or `object_privileges` (`attr`, whose target
-/// `key_attr` names): object types, privilege names of `scope`, and that no two are on one
-/// target: OCP keeps one privilege list per database or object, so a second entry would lose
-/// one list (and the next plan would show it missing again).
-fn validate_entries(
-    entries: &Entries<EntryPlan>,
-    [attr, key_attr]: [&str; 2],
-    scope: Scope,
-    diags: &mut Diagnostics,
-) {
+/// Checks the known entries of `db_privileges` or `object_privileges` (the attribute of
+/// `scope`): object types, privilege names of `scope`, and that no two are on one target: OCP
+/// keeps one privilege list per database or object, so a second entry would lose one list
+/// (and the next plan would show it missing again).
+fn validate_entries(entries: &Entries<EntryPlan>, scope: Scope, diags: &mut Diagnostics) {
     let Some(Known::Value(items)) = entries else {
         return;
+    };
+    let (attr, key_attr, summary) = match scope {
+        Scope::Database => (
+            "db_privileges",
+            "database",
+            "Duplicate Database in db_privileges",
+        ),
+        _ => (
+            "object_privileges",
+            "object_name",
+            "Duplicate Object in object_privileges",
+        ),
     };
     for e in items.iter().filter_map(Known::as_known) {
         let ty = known_str(&e.object_type)
@@ -425,10 +419,6 @@ fn validate_entries(
         })
         .collect();
     let privs = |i: usize| items[i].as_known().map(|e| &e.privileges);
-    let summary = match scope {
-        Scope::Database => "Duplicate Database in db_privileges",
-        _ => "Duplicate Object in object_privileges",
-    };
     refuse_duplicates(&keyed, summary, diags, |d| {
         let merged = merged_privileges(privs(d.first.0), privs(d.second.0));
         let (first, second) = (d.first.1, d.second.1);
