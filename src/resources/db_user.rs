@@ -179,7 +179,8 @@ impl<K: Member> MemberModel<K> {
         Mode::recorded(self.tenant_mode.as_deref())
     }
 
-    /// The model with its id (also the import id, see [`import_id::in_tenant`]) and the tenant's mode recorded.
+    /// The model with its id (also the import id, see [`import_id::in_tenant`]) and the
+    /// tenant's mode recorded.
     fn recorded(self, mode: Mode) -> Self {
         MemberModel {
             id: Some(import_id::in_tenant(self.key().0, self.own.name())),
