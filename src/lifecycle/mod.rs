@@ -975,3 +975,60 @@ mod replan_tests {
         assert_eq!(resp.planned.get("size"), Some(&Value::from_i64(3)));
     }
 }
+
+// ---- OCP request fields named like their attributes ----
+
+/// [`attr_by_field`], and failing the table, the top-level attribute of `schema` whose name is
+/// the field's in snake case (OCP's `primaryZone` is `primary_zone`), tried for the last field
+/// name and then the first, as the table is: a resource's table then lists only the fields
+/// named otherwise (such as `dbName` for `name`).
+pub fn attr_by_field_or_name(
+    err: &ClientError,
+    table: &[(&str, &str)],
+    schema: &Schema,
+) -> Option<AttrPath> {
+    let snake = |name: &str| {
+        name.chars().fold(String::new(), |mut s, c| {
+            if c.is_ascii_uppercase() {
+                s.push('_');
+            }
+            s.push(c.to_ascii_lowercase());
+            s
+        })
+    };
+    attr_by_field(err, table).or_else(|| {
+        let f = err.field()?;
+        let name = [f.leaf(), f.root()]
+            .into_iter()
+            .map(snake)
+            .find(|name| schema.block.attribute(name).is_some())?;
+        Some(AttrPath::root(&name))
+    })
+}
+
+#[cfg(test)]
+mod attr_by_field_or_name_tests {
+    use super::*;
+    use crate::framework::Attr;
+
+    #[test]
+    fn a_field_outside_the_table_is_the_attribute_of_its_snake_case_name() {
+        let schema = Schema::new("s")
+            .attr("name", Attr::string().required().doc("n"))
+            .attr("primary_zone", Attr::string().optional().doc("p"))
+            .attr("db_privileges", Attr::string().optional().doc("d"));
+        let table = [("dbName", "name")];
+        let at = |message: &str| {
+            let e = crate::resources::rejected(message);
+            attr_by_field_or_name(&e, &table, &schema).map(|p| p.to_string())
+        };
+        assert_eq!(at("invalid dbName: taken"), Some("name".into()));
+        assert_eq!(at("invalid primaryZone: bad"), Some("primary_zone".into()));
+        assert_eq!(
+            at("invalid dbPrivileges[0].privileges: bad"),
+            Some("db_privileges".into())
+        );
+        assert_eq!(at("invalid charset: bad"), None);
+        assert_eq!(at("something went wrong"), None);
+    }
+}

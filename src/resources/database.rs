@@ -7,29 +7,30 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::api::db::{ConnectionUrl, CreateDatabase, Database, ModifyDatabase};
 use crate::client::{ClientError, Created, OcpClient};
-use crate::framework::{Attr, AttrPath, Block, Diagnostics, Schema};
-use crate::value::Value;
+use crate::framework::{Attr, AttrPath, Diagnostics, Schema};
+use crate::value::{Type, Value};
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
 use super::{import_id, refuse_existing, tenant_attrs, tenant_selector, DB_OBJECT_NAME};
-use crate::lifecycle::{Born, Call, Fail, ImportError, OcpData, OcpObject};
+use crate::lifecycle::{attr_by_field_or_name, Born, Call, Fail, ImportError, OcpData, OcpObject};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
 
 /// One element of `connection_strings` (of `ocp_database` and `ocp_tenant`): an entry of OCP's
-/// `connectionUrls` (§3.5).
-fn connection_block() -> Block {
-    Block::new("How a client connects.")
-        .attr("type", Attr::string().computed().doc("`OBPROXY` (through an OBProxy) or `DIRECT` (to an OBServer)."))
-        .attr("host", Attr::string().computed().doc("Host to connect to."))
-        .attr("port", Attr::int().computed().doc("Port to connect to."))
-        .attr("string", Attr::string().computed().doc("The client command line OCP gives, such as `obclient -h10.0.0.1 -P2881 -uroot@t1 -Dorders -p`. It names the user and never holds a password."))
+/// `connectionUrls` (§3.5), described by [`connection_strings_attr`].
+fn connection_type() -> Type {
+    Type::object([
+        ("type", Type::String),
+        ("host", Type::String),
+        ("port", Type::Number),
+        ("string", Type::String),
+    ])
 }
 
 /// The `connection_strings` attribute of `ocp_database`, `ocp_tenant` and their data sources:
 /// computed from OCP's `connectionUrls`.
 pub(crate) fn connection_strings_attr(of: &str) -> Attr {
-    Attr::list(connection_block().implied_type()).computed().doc(format!(
+    Attr::list(connection_type()).computed().doc(format!(
         "How clients connect to the {of}, from OCP's `connectionUrls`: each with `type` (`OBPROXY` or `DIRECT`), `host`, `port` and `string` (the client command line, which never holds a password). Use it to build an application's DSN in an output."
     ))
 }
@@ -59,42 +60,39 @@ pub(crate) fn connection_strings(urls: &[ConnectionUrl]) -> Vec<ConnectionString
 /// The `ocp_database` resource.
 pub struct DatabaseResource;
 
-/// The model of `ocp_database`: state, plan and import alike.
+/// The model of `ocp_database`: state, plan and import alike; `entry` is what an entry of
+/// `ocp_databases` shows.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct DatabaseModel {
     id: Option<String>,
     cluster_id: i64,
     tenant_id: i64,
-    name: String,
-    charset: Option<String>,
-    collation: Option<String>,
-    primary_zone: Option<String>,
-    read_only: Option<bool>,
-    create_time: Option<String>,
+    #[serde(flatten)]
+    entry: DatabaseEntry,
     connection_strings: Option<Vec<ConnectionString>>,
 }
 
 impl DatabaseModel {
+    /// The tenant and the name.
+    fn key(&self) -> ((i64, i64), &str) {
+        ((self.cluster_id, self.tenant_id), &self.entry.name)
+    }
+
     /// The model of what OCP has, over `base` (the user's spelling of the primary zone stays
     /// when it means the same as OCP's).
     fn from_ocp(db: Database, base: &DatabaseModel) -> DatabaseModel {
-        let primary_zone = match (db.primary_zone, base.primary_zone.as_deref()) {
-            (Some(ocp), Some(mine)) if same_primary_zone(&ocp, mine) => Some(mine.to_string()),
-            (ocp, _) => ocp,
-        };
+        let connection_strings = Some(connection_strings(&db.connection_urls));
+        let mut entry = DatabaseEntry::from(db);
+        if let (Some(ocp), Some(mine)) = (&entry.primary_zone, &base.entry.primary_zone) {
+            if same_primary_zone(ocp, mine) {
+                entry.primary_zone = Some(mine.clone());
+            }
+        }
+        entry.read_only = Some(entry.read_only.unwrap_or(false));
         DatabaseModel {
-            id: Some(import_id::join(&[
-                base.cluster_id.to_string(),
-                base.tenant_id.to_string(),
-                db.db_name.clone(),
-            ])),
-            name: db.db_name,
-            charset: db.charset,
-            collation: db.collation,
-            primary_zone,
-            read_only: Some(db.readonly.unwrap_or(false)),
-            create_time: db.create_time,
-            connection_strings: Some(connection_strings(&db.connection_urls)),
+            id: Some(import_id::in_tenant(base.key().0, &entry.name)),
+            entry,
+            connection_strings,
             ..base.clone()
         }
     }
@@ -105,15 +103,14 @@ impl OcpObject for DatabaseResource {
     type Model = DatabaseModel;
     const TYPE_NAME: &'static str = "ocp_database";
     const NOUN: &'static str = "Database";
-    /// OCP's request fields and the attributes they come from.
-    const FIELDS: &'static [(&'static str, &'static str)] = &[
-        ("dbName", "name"),
-        ("name", "name"),
-        ("charset", "charset"),
-        ("collation", "collation"),
-        ("primaryZone", "primary_zone"),
-        ("readonly", "read_only"),
-    ];
+    /// OCP's request fields and the attributes they come from, but those named like their
+    /// attributes (see [`OcpObject::attr_of`] below).
+    const FIELDS: &'static [(&'static str, &'static str)] =
+        &[("dbName", "name"), ("readonly", "read_only")];
+
+    fn attr_of(&self, err: &ClientError, _plan: &DatabaseModel) -> Option<AttrPath> {
+        attr_by_field_or_name(err, Self::FIELDS, &self.schema())
+    }
 
     fn schema(&self) -> Schema {
         tenant_attrs(Schema::new("A database in a MySQL-mode tenant."), "database")
@@ -132,13 +129,13 @@ impl OcpObject for DatabaseResource {
         call: &mut Call<'_>,
         plan: &DatabaseModel,
     ) -> Result<Born<DatabaseModel>, Fail> {
-        let (cluster_id, tenant_id) = (plan.cluster_id, plan.tenant_id);
+        let (tenant @ (cluster_id, tenant_id), e) = (plan.key().0, &plan.entry);
         let body = CreateDatabase {
-            db_name: plan.name.clone(),
-            charset: plan.charset.clone(),
-            collation: plan.collation.clone(),
-            primary_zone: plan.primary_zone.as_deref().map(ocp_primary_zone),
-            readonly: plan.read_only.unwrap_or(false),
+            db_name: e.name.clone(),
+            charset: e.charset.clone(),
+            collation: e.collation.clone(),
+            primary_zone: e.primary_zone.as_deref().map(ocp_primary_zone),
+            readonly: e.read_only.unwrap_or(false),
         };
         match call
             .client
@@ -160,11 +157,7 @@ impl OcpObject for DatabaseResource {
                     db.db_name,
                     db.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default()
                 ),
-                import_id::join(&[
-                    cluster_id.to_string(),
-                    tenant_id.to_string(),
-                    db.db_name.clone(),
-                ]),
+                import_id::in_tenant(tenant, &db.db_name),
                 "name",
             )),
         }
@@ -176,9 +169,8 @@ impl OcpObject for DatabaseResource {
         base: &DatabaseModel,
     ) -> Result<Option<DatabaseModel>, ClientError> {
         // OCP's create answer may omit fields; the list is the source of truth (R4).
-        let db = client
-            .find_database(base.cluster_id, base.tenant_id, &base.name)
-            .await?;
+        let ((c, t), name) = base.key();
+        let db = client.find_database(c, t, name).await?;
         Ok(db.map(|db| DatabaseModel::from_ocp(db, base)))
     }
 
@@ -189,25 +181,22 @@ impl OcpObject for DatabaseResource {
         plan: &DatabaseModel,
         _base: &mut DatabaseModel,
     ) -> Result<(), Fail> {
+        let (((c, t), name), was, want) = (prior.key(), &prior.entry, &plan.entry);
         let body = ModifyDatabase {
-            primary_zone: (prior.primary_zone != plan.primary_zone)
-                .then(|| plan.primary_zone.as_deref().map(ocp_primary_zone))
+            primary_zone: (was.primary_zone != want.primary_zone)
+                .then(|| want.primary_zone.as_deref().map(ocp_primary_zone))
                 .flatten(),
-            readonly: (prior.read_only != plan.read_only)
-                .then_some(plan.read_only.unwrap_or(false)),
+            readonly: (was.read_only != want.read_only).then_some(want.read_only.unwrap_or(false)),
         };
         if body.primary_zone.is_some() || body.readonly.is_some() {
-            call.client
-                .modify_database(prior.cluster_id, prior.tenant_id, &prior.name, &body)
-                .await?;
+            call.client.modify_database(c, t, name, &body).await?;
         }
         Ok(())
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &DatabaseModel) -> Result<(), Fail> {
-        call.client
-            .delete_database(state.cluster_id, state.tenant_id, &state.name)
-            .await?;
+        let ((c, t), name) = state.key();
+        call.client.delete_database(c, t, name).await?;
         Ok(())
     }
 
@@ -216,17 +205,18 @@ impl OcpObject for DatabaseResource {
         _client: Option<&OcpClient>,
         id: &str,
     ) -> Result<DatabaseModel, ImportError> {
-        match import_id::tenant_scoped(id, IMPORT_FORM).map_err(ImportError::Invalid)? {
-            (cluster_id, tenant_id, rest) if rest.len() == 1 => Ok(DatabaseModel {
-                cluster_id,
-                tenant_id,
-                name: rest[0].clone(),
-                ..DatabaseModel::default()
-            }),
-            _ => Err(ImportError::Invalid(format!(
-                "Expected an import id of the form {IMPORT_FORM}, got {id:?}: too many parts."
-            ))),
-        }
+        let ((cluster_id, tenant_id), name) =
+            import_id::named_in_tenant(id, IMPORT_FORM).map_err(ImportError::Invalid)?;
+        let entry = DatabaseEntry {
+            name,
+            ..DatabaseEntry::default()
+        };
+        Ok(DatabaseModel {
+            cluster_id,
+            tenant_id,
+            entry,
+            ..DatabaseModel::default()
+        })
     }
 }
 
@@ -244,6 +234,11 @@ impl OcpData for DatabaseDataSource {
         let resource = DatabaseResource.schema();
         let about =
             "Reads one database of a MySQL-mode tenant by name, with its connection strings.";
+        // Everything the resource has but what names the database.
+        let reported: Vec<&str> = (resource.block.attributes.iter())
+            .map(|(n, _)| n.as_str())
+            .filter(|n| !["cluster_id", "tenant_id", "name"].contains(n))
+            .collect();
         tenant_selector(Schema::new(about))
             .attr(
                 "name",
@@ -252,18 +247,7 @@ impl OcpData for DatabaseDataSource {
                     .validate(DB_OBJECT_NAME)
                     .doc("Database name (exact, case-sensitive)."),
             )
-            .reported(
-                &resource,
-                &[
-                    "id",
-                    "charset",
-                    "collation",
-                    "primary_zone",
-                    "read_only",
-                    "create_time",
-                    "connection_strings",
-                ],
-            )
+            .reported(&resource, &reported)
     }
 
     /// What the resource reads, by the configured tenant and name.
@@ -275,7 +259,7 @@ impl OcpData for DatabaseDataSource {
     ) -> Result<DatabaseModel, Fail> {
         let found = DatabaseResource.read(client, &sel).await?;
         found.ok_or_else(|| {
-            let (c, t, name) = (sel.cluster_id, sel.tenant_id, &sel.name);
+            let ((c, t), name) = sel.key();
             let why = format!("Tenant {t} of cluster {c} has no database {name:?}; `data \"ocp_databases\"` lists them.");
             diags.attr_error(AttrPath::root("name"), "Database Not Found", why);
             Fail::Reported
@@ -306,7 +290,7 @@ pub struct DatabasesModel {
 }
 
 /// One entry of `ocp_databases`.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct DatabaseEntry {
     name: String,
     charset: Option<String>,

@@ -12,33 +12,26 @@ use crate::lifecycle::{Call, Fail};
 use crate::value::Type;
 
 use super::db_user::{
-    apply_privileges, expanded, failed_at, member_id, spelled, Grants, ListDataSource, Member,
-    MemberNames, MemberResource, OneDataSource,
+    expanded, ListDataSource, Member, MemberModel, MemberNames, MemberResource, OneDataSource,
+    Shared,
 };
-use super::privileges::{Mode, Scope, Target};
-use super::{tenant_attrs, DB_OBJECT_NAME};
+use super::privileges::{Mode, Scope};
+use super::{tenant_attrs, tenant_selector, DB_OBJECT_NAME};
 
 /// The `ocp_db_role` resource.
-pub type DbRoleResource = MemberResource<DbRoleModel>;
+pub type DbRoleResource = MemberResource<RoleOwn>;
 
-/// The model of `ocp_db_role` (state, plan and import alike) and of `data "ocp_db_role"`,
-/// whose schema has neither `id` nor `tenant_mode`.
+/// What a role has of its own: its name (its privileges are what users and roles share).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct DbRoleModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<String>,
-    cluster_id: i64,
-    tenant_id: i64,
+pub struct RoleOwn {
     name: String,
-    global_privileges: Option<Vec<String>>,
-    roles: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_mode: Option<String>,
-    create_time: Option<String>,
 }
 
+/// The model of `ocp_db_role` and of `data "ocp_db_role"`.
+pub type DbRoleModel = MemberModel<RoleOwn>;
+
 #[tonic::async_trait]
-impl Member for DbRoleModel {
+impl Member for RoleOwn {
     type Ocp = DbRole;
     const NAMES: MemberNames = MemberNames {
         one: "ocp_db_role",
@@ -51,7 +44,8 @@ impl Member for DbRoleModel {
             "Lists the roles of an Oracle-mode tenant with their privileges (OCP's own roles, such as `CONNECT`, included).",
             "The roles by name, each with `name`, `global_privileges`, `roles` and `create_time`.",
         ],
-        oracle_only: true,
+        grantee: |n| Grantee::Role(n),
+        mode: Some(Mode::Oracle),
     };
 
     fn schema() -> Schema {
@@ -65,17 +59,7 @@ impl Member for DbRoleModel {
     }
 
     fn one_schema() -> Schema {
-        Schema::new("Reads one role of an Oracle-mode tenant.")
-            .attr(
-                "cluster_id",
-                Attr::int()
-                    .required()
-                    .doc("OCP id of the cluster that hosts the tenant."),
-            )
-            .attr(
-                "tenant_id",
-                Attr::int().required().doc("OCP id of the tenant."),
-            )
+        tenant_selector(Schema::new("Reads one role of an Oracle-mode tenant."))
             .attr(
                 "name",
                 Attr::string().required().doc("Role name, e.g. `CONNECT`."),
@@ -100,44 +84,16 @@ impl Member for DbRoleModel {
             )
     }
 
-    fn key(&self) -> ((i64, i64), &str) {
-        ((self.cluster_id, self.tenant_id), &self.name)
+    fn name(&self) -> &str {
+        &self.name
     }
 
-    fn named((cluster_id, tenant_id): (i64, i64), name: String) -> Self {
-        DbRoleModel {
-            cluster_id,
-            tenant_id,
-            name,
-            ..DbRoleModel::default()
-        }
+    fn named(name: String) -> Self {
+        RoleOwn { name }
     }
 
-    fn ocp_name(r: &DbRole) -> &str {
-        &r.role_name
-    }
-
-    fn tenant_mode(&self) -> Option<&str> {
-        self.tenant_mode.as_deref()
-    }
-
-    fn recorded(self, mode: Mode) -> Self {
-        DbRoleModel {
-            id: Some(member_id(self.key().0, &self.name)),
-            tenant_mode: Some(mode.name().to_string()),
-            ..self
-        }
-    }
-
-    fn from_ocp(r: DbRole, base: &DbRoleModel, mode: Mode) -> DbRoleModel {
-        let mine = Grants::of(&base.global_privileges, &base.roles);
-        DbRoleModel {
-            name: spelled(mode, &base.name, r.role_name),
-            global_privileges: Some(mine.shown(mode, 0, &Target::Global, &r.global_privileges)),
-            roles: Some(mine.shown(mode, 1, &Target::Roles, &r.roles)),
-            create_time: r.create_time,
-            ..base.clone()
-        }
+    fn shared(r: &DbRole) -> Shared<'_> {
+        (&r.role_name, &r.global_privileges, &r.roles, &r.create_time)
     }
 
     async fn create(
@@ -156,33 +112,16 @@ impl Member for DbRoleModel {
         }
         let global = plan.global_privileges.clone().unwrap_or_default();
         let body = CreateDbRole {
-            role_name: plan.name.clone(),
+            role_name: plan.own.name.clone(),
             global_privileges: expanded(mode, Scope::Global, &global),
             roles: plan.roles.clone().unwrap_or_default(),
         };
         Ok(call.client.create_db_role(c, t, &body).await?)
     }
-
-    async fn update(
-        call: &mut Call<'_>,
-        mode: Mode,
-        prior: &DbRoleModel,
-        plan: &DbRoleModel,
-        _base: &mut DbRoleModel,
-    ) -> Result<(), Fail> {
-        let (tenant, who) = (prior.key().0, Grantee::Role(&prior.name));
-        let (prior, plan) = (
-            Grants::of(&prior.global_privileges, &prior.roles),
-            Grants::of(&plan.global_privileges, &plan.roles),
-        );
-        apply_privileges(call.client, tenant, who, mode, &prior, &plan)
-            .await
-            .map_err(failed_at)
-    }
 }
 
 /// `data "ocp_db_role"`: one role of an Oracle-mode tenant.
-pub type DbRoleDataSource = OneDataSource<DbRoleModel>;
+pub type DbRoleDataSource = OneDataSource<RoleOwn>;
 
 /// `data "ocp_db_roles"`: every role of an Oracle-mode tenant.
-pub type DbRolesDataSource = ListDataSource<DbRoleModel>;
+pub type DbRolesDataSource = ListDataSource<RoleOwn>;

@@ -23,14 +23,18 @@ use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{value_over, Born, Call, Fail, ImportError, OcpData, OcpObject};
+use crate::lifecycle::{
+    attr_by_field_or_name, replan, Born, Call, Fail, ImportError, OcpData, OcpObject,
+};
 use crate::value::{Known, Type, Value};
 
 use super::privileges::{
     self, delta_by_target, present, same, same_name, Mode, Scope, Target, Targets, OBJECT_TYPES,
 };
 use super::unique::{refuse_duplicates, Keyed};
-use super::{import_id, ownership, refuse_existing, report, tenant_attrs, DB_OBJECT_NAME};
+use super::{
+    import_id, ownership, refuse_existing, report, tenant_attrs, tenant_selector, DB_OBJECT_NAME,
+};
 
 fn db_priv_type() -> Type {
     Type::object([
@@ -49,7 +53,7 @@ fn obj_priv_type() -> Type {
 }
 
 /// The `ocp_db_user` resource.
-pub type DbUserResource = MemberResource<DbUserModel>;
+pub type DbUserResource = MemberResource<UserOwn>;
 
 /// One entry of `db_privileges`: a database and the privileges on it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -84,26 +88,37 @@ fn object_target(object_type: &str, schema: &str, name: &str) -> Target {
     })
 }
 
-/// The model of `ocp_db_user` (state, plan and import alike) and of `data "ocp_db_user"`,
-/// whose schema has no `id`, `password` or `tenant_mode`.
+/// The model of `ocp_db_user` or `ocp_db_role` (state, plan and import alike) and of its data
+/// source of one, whose schema has no `id`, `password` or `tenant_mode`: what users and roles
+/// share, and `own`, what the kind `K` has of its own (its name first; see [`Member`]).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct DbUserModel {
+pub struct MemberModel<K> {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
     cluster_id: i64,
     tenant_id: i64,
-    username: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    password: Option<String>,
-    locked: bool,
-    global_privileges: Option<Vec<String>>,
-    roles: Option<Vec<String>>,
-    db_privileges: Option<Vec<DbEntry>>,
-    object_privileges: Option<Vec<ObjectEntry>>,
+    #[serde(flatten)]
+    pub(crate) own: K,
+    pub(crate) global_privileges: Option<Vec<String>>,
+    pub(crate) roles: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tenant_mode: Option<String>,
     create_time: Option<String>,
 }
+
+/// What a user has of its own (the data source of one has no `password`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct UserOwn {
+    username: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+    locked: bool,
+    db_privileges: Option<Vec<DbEntry>>,
+    object_privileges: Option<Vec<ObjectEntry>>,
+}
+
+/// The model of `ocp_db_user` and of `data "ocp_db_user"`.
+pub type DbUserModel = MemberModel<UserOwn>;
 
 fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
@@ -119,24 +134,14 @@ const LISTS: [&str; 4] = [
 
 /// The privilege lists of a user or role by target, in the order of [`LISTS`], as plans are
 /// compared and grants computed; `None` for a list not managed (null, or unknown until apply).
-pub(crate) struct Grants<'a>([Targets<'a>; 4]);
+pub struct Grants<'a>([Targets<'a>; 4]);
 
 /// A list that is all on one target (global privileges, roles).
-pub(crate) fn whole(target: Target, list: Option<Vec<&str>>) -> Targets<'_> {
+pub fn whole(target: Target, list: Option<Vec<&str>>) -> Targets<'_> {
     list.map(|l| BTreeMap::from([(target, l)]))
 }
 
 impl<'a> Grants<'a> {
-    /// The lists users and roles both hold: global privileges and roles.
-    pub(crate) fn of(global: &'a Option<Vec<String>>, roles: &'a Option<Vec<String>>) -> Self {
-        Grants([
-            whole(Target::Global, global.as_deref().map(strs)),
-            whole(Target::Roles, roles.as_deref().map(strs)),
-            None,
-            None,
-        ])
-    }
-
     /// What state records for list `i` on `target` when OCP reports `actual`: the user's
     /// spelling where it means what OCP has, plus OCP's extras (`privileges::present`).
     pub(crate) fn shown(
@@ -151,20 +156,63 @@ impl<'a> Grants<'a> {
     }
 }
 
-impl DbUserModel {
-    fn grants(&self) -> Grants<'_> {
-        let Grants([global, roles, ..]) = Grants::of(&self.global_privileges, &self.roles);
-        let db = self.db_privileges.as_ref().map(|l| {
-            l.iter()
-                .map(|e| (Target::Database(e.database.clone()), strs(&e.privileges)))
-                .collect()
-        });
-        let obj = (self.object_privileges.as_ref()).map(|l| {
-            l.iter()
-                .map(|e| (e.target(), strs(&e.privileges)))
-                .collect()
-        });
-        Grants([global, roles, db, obj])
+impl<K: Member> MemberModel<K> {
+    /// The model naming `name` in `tenant`, nothing else set: what an import and the data
+    /// sources start from.
+    fn named((cluster_id, tenant_id): (i64, i64), name: String) -> Self {
+        let own = K::named(name);
+        MemberModel {
+            cluster_id,
+            tenant_id,
+            own,
+            ..MemberModel::default()
+        }
+    }
+
+    /// The tenant and the name.
+    pub(crate) fn key(&self) -> ((i64, i64), &str) {
+        ((self.cluster_id, self.tenant_id), self.own.name())
+    }
+
+    /// The tenant's mode as the model records it (`tenant_mode`).
+    pub(crate) fn mode(&self) -> Option<Mode> {
+        Mode::recorded(self.tenant_mode.as_deref())
+    }
+
+    /// The model with its id (also the import id, see [`import_id::in_tenant`]) and the
+    /// tenant's mode recorded.
+    fn recorded(self, mode: Mode) -> Self {
+        MemberModel {
+            id: Some(import_id::in_tenant(self.key().0, self.own.name())),
+            tenant_mode: Some(mode.name().to_string()),
+            ..self
+        }
+    }
+
+    /// Its privilege lists by target.
+    pub(crate) fn grants(&self) -> Grants<'_> {
+        let [db, obj] = self.own.entries();
+        Grants([
+            whole(Target::Global, self.global_privileges.as_deref().map(strs)),
+            whole(Target::Roles, self.roles.as_deref().map(strs)),
+            db,
+            obj,
+        ])
+    }
+
+    /// The model of what OCP has, over `base`: the user's spellings (name, privileges,
+    /// objects) where they mean what OCP has, and what OCP never returns (a password).
+    fn from_ocp(o: K::Ocp, base: &Self, mode: Mode) -> Self {
+        let mine = base.grants();
+        let (name, global, roles, create_time) = K::shared(&o);
+        let named = K::named(spelled(mode, base.own.name(), name.to_string()));
+        MemberModel {
+            global_privileges: Some(mine.shown(mode, 0, &Target::Global, global)),
+            roles: Some(mine.shown(mode, 1, &Target::Roles, roles)),
+            create_time: create_time.clone(),
+            own: K::from_ocp(named, o, &base.own, &mine, mode),
+            ..base.clone()
+        }
     }
 }
 
@@ -175,11 +223,6 @@ pub(crate) fn spelled(mode: Mode, mine: &str, ocp: String) -> String {
         true => mine.to_string(),
         false => ocp,
     }
-}
-
-/// The id of a user or role, also its import id: `<cluster_id>/<tenant_id>/<name>`.
-pub(crate) fn member_id((c, t): (i64, i64), name: &str) -> String {
-    import_id::join(&[c.to_string(), t.to_string(), name.to_string()])
 }
 
 /// The tenant's mode: `recorded` when state has it, else OCP's.
@@ -204,11 +247,6 @@ pub(crate) fn expanded(mode: Mode, scope: Scope, items: &[String]) -> Vec<String
         .collect()
 }
 
-/// A failed privilege change as the failure of the attribute it was about.
-pub(crate) fn failed_at((attr, e): (&'static str, ClientError)) -> Fail {
-    Fail::at(e, AttrPath::root(attr))
-}
-
 /// Names in a configuration or plan: null, unknown, or a set whose names may be unknown.
 pub(crate) type Names = Option<Known<Vec<Known<String>>>>;
 
@@ -217,15 +255,8 @@ type Entries<T> = Option<Known<Vec<Known<T>>>>;
 
 /// The known names of a set; `None` when the set is null or unknown.
 pub(crate) fn known_names(n: &Names) -> Option<Vec<&str>> {
-    match n {
-        Some(Known::Value(v)) => Some(
-            v.iter()
-                .filter_map(Known::as_known)
-                .map(String::as_str)
-                .collect(),
-        ),
-        _ => None,
-    }
+    let names = n.as_ref()?.as_known()?.iter().filter_map(Known::as_known);
+    Some(names.map(String::as_str).collect())
 }
 
 /// A string, if known.
@@ -264,10 +295,11 @@ impl EntryPlan {
 
 /// The known entries of a list by target; `None` when the list is null or unknown.
 fn by_target(entries: &Entries<EntryPlan>) -> Targets<'_> {
-    let Some(Known::Value(items)) = entries else {
-        return None;
-    };
-    let known = items.iter().filter_map(Known::as_known);
+    let known = entries
+        .as_ref()?
+        .as_known()?
+        .iter()
+        .filter_map(Known::as_known);
     Some(
         known
             .filter_map(|e| Some((e.target()?, known_names(&e.privileges).unwrap_or_default())))
@@ -317,21 +349,8 @@ pub(crate) fn validate_grants(config: &Value, diags: &mut Diagnostics) {
     if let Some(g) = known_names(&cfg.global_privileges) {
         refuse_unknown(diags, "global_privileges", Scope::Global, g);
     }
-    let entries = [
-        (
-            &cfg.db_privileges,
-            ["db_privileges", "database"],
-            Scope::Database,
-        ),
-        (
-            &cfg.object_privileges,
-            ["object_privileges", "object_name"],
-            Scope::Object,
-        ),
-    ];
-    for (entries, at, scope) in entries {
-        validate_entries(entries, at, scope, diags);
-    }
+    validate_entries(&cfg.db_privileges, Scope::Database, diags);
+    validate_entries(&cfg.object_privileges, Scope::Object, diags);
     refuse_duplicate_roles(&cfg.roles, diags);
 }
 
@@ -357,18 +376,25 @@ fn merged_privileges(a: Option<&Names>, b: Option<&Names>) -> String {
     format!("[{}]", list.join(", "))
 }
 
-/// Checks the known entries of `db_privileges` or `object_privileges` (`attr`, whose target
-/// `key_attr` names): object types, privilege names of `scope`, and that no two are on one
-/// target: OCP keeps one privilege list per database or object, so a second entry would lose
-/// one list (and the next plan would show it missing again).
-fn validate_entries(
-    entries: &Entries<EntryPlan>,
-    [attr, key_attr]: [&str; 2],
-    scope: Scope,
-    diags: &mut Diagnostics,
-) {
+/// Checks the known entries of `db_privileges` or `object_privileges` (the attribute of
+/// `scope`): object types, privilege names of `scope`, and that no two are on one target: OCP
+/// keeps one privilege list per database or object, so a second entry would lose one list
+/// (and the next plan would show it missing again).
+fn validate_entries(entries: &Entries<EntryPlan>, scope: Scope, diags: &mut Diagnostics) {
     let Some(Known::Value(items)) = entries else {
         return;
+    };
+    let (attr, key_attr, summary) = match scope {
+        Scope::Database => (
+            "db_privileges",
+            "database",
+            "Duplicate Database in db_privileges",
+        ),
+        _ => (
+            "object_privileges",
+            "object_name",
+            "Duplicate Object in object_privileges",
+        ),
     };
     for e in items.iter().filter_map(Known::as_known) {
         let ty = known_str(&e.object_type)
@@ -394,10 +420,6 @@ fn validate_entries(
         })
         .collect();
     let privs = |i: usize| items[i].as_known().map(|e| &e.privileges);
-    let summary = match scope {
-        Scope::Database => "Duplicate Database in db_privileges",
-        _ => "Duplicate Object in object_privileges",
-    };
     refuse_duplicates(&keyed, summary, diags, |d| {
         let merged = merged_privileges(privs(d.first.0), privs(d.second.0));
         let (first, second) = (d.first.1, d.second.1);
@@ -463,9 +485,7 @@ pub(crate) fn plan_over<T: Serialize>(keep: &T, schema: &Schema, resp: &mut Plan
     if let Some(o) = set.as_object_mut() {
         o.retain(|_, v| !v.is_null());
     }
-    if let Some(v) = value_over(&set, schema, &resp.planned, &mut resp.diags) {
-        resp.planned = v;
-    }
+    replan(&set, schema, resp);
 }
 
 /// What a plan that keeps prior spellings reads: the configuration, and the prior state when
@@ -546,63 +566,31 @@ pub(crate) async fn send(
     client.change_privileges(c, t, who, op, scope).await
 }
 
-/// Grants what `plan` adds and then revokes what it removes, for every privilege list `plan`
-/// manages (the smallest change, never a window without a privilege both hold). An error
-/// carries the attribute it is about.
-pub(crate) async fn apply_privileges(
-    client: &OcpClient,
-    tenant: (i64, i64),
-    who: Grantee<'_>,
-    mode: Mode,
-    prior: &Grants<'_>,
-    plan: &Grants<'_>,
-) -> Result<(), (&'static str, ClientError)> {
-    for ((attr, have), want) in LISTS.into_iter().zip(&prior.0).zip(&plan.0) {
-        let Some(want) = want else { continue };
-        let [grant, revoke] = delta_by_target(mode, &have.clone().unwrap_or_default(), want);
-        for (op, items) in [(PrivilegeOp::Grant, grant), (PrivilegeOp::Revoke, revoke)] {
-            send(client, tenant, who, op, items)
-                .await
-                .map_err(|e| (attr, e))?;
-        }
-    }
-    Ok(())
-}
-
 /// The first privilege attribute set (non-empty) in `plan` that a tenant of `mode` has no
 /// place for: OCP takes database privileges only in MySQL mode, object privileges and roles
 /// only in Oracle mode (ocp-api.md §3.6).
 fn wrong_mode_attr(plan: &DbUserModel, mode: Mode) -> Option<&'static str> {
-    let set = |n: Option<usize>| n.is_some_and(|n| n > 0);
-    [
+    let own = &plan.own;
+    let lists = [
         (
             Mode::Mysql,
             "object_privileges",
-            set(plan.object_privileges.as_ref().map(Vec::len)),
+            own.object_privileges.as_ref().map(Vec::len),
         ),
-        (Mode::Mysql, "roles", set(plan.roles.as_ref().map(Vec::len))),
+        (Mode::Mysql, "roles", plan.roles.as_ref().map(Vec::len)),
         (
             Mode::Oracle,
             "db_privileges",
-            set(plan.db_privileges.as_ref().map(Vec::len)),
+            own.db_privileges.as_ref().map(Vec::len),
         ),
-    ]
-    .into_iter()
-    .find(|(m, _, set)| *m == mode && *set)
-    .map(|(_, attr, _)| attr)
-}
-
-fn privilege_attrs(s: Schema, who: &str) -> Schema {
-    s.attr("global_privileges", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc(format!(
-        "Global privileges (MySQL mode, e.g. `SELECT`, `CREATE_VIEW`) or system privileges (Oracle mode, e.g. `CREATE_SESSION`, `CREATE_TABLE`) of the {who}. When set, Terraform owns the whole list: privileges granted outside it are revoked. `ALL` means every privilege of the mode. Spelling is free (`create view` = `CREATE_VIEW`). Left out, the list is not managed and shows what OCP has."
-    )))
-    .attr("roles", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc(format!(
-        "Roles granted to the {who} (Oracle mode), e.g. `CONNECT`. When set, Terraform owns the whole list. Left out, the list is not managed."
-    )))
+    ];
+    (lists.into_iter())
+        .find(|(m, _, n)| *m == mode && n.is_some_and(|n| n > 0))
+        .map(|(_, attr, _)| attr)
 }
 
 #[tonic::async_trait]
-impl Member for DbUserModel {
+impl Member for UserOwn {
     type Ocp = DbUser;
     const NAMES: MemberNames = MemberNames {
         one: "ocp_db_user",
@@ -615,16 +603,18 @@ impl Member for DbUserModel {
             "Lists the database users of a tenant with their privileges.",
             "The users by name, each with `username`, `locked`, `global_privileges`, `db_privileges`, `object_privileges`, `roles` and `create_time`.",
         ],
-        oracle_only: false,
+        grantee: |n| Grantee::User(n),
+        mode: None,
     };
 
     fn schema() -> Schema {
-        let s = tenant_attrs(Schema::new("A database user of a tenant. In Oracle mode a user is also a schema. Privileges set here are authoritative for the user; use `ocp_db_grant` instead to add privileges without owning the whole list, and do not mix the two for one user."), "user")
+        tenant_attrs(Schema::new("A database user of a tenant. In Oracle mode a user is also a schema. Privileges set here are authoritative for the user; use `ocp_db_grant` instead to add privileges without owning the whole list, and do not mix the two for one user."), "user")
             .attr("id", Attr::string().computed().use_state_for_unknown().doc("`<cluster_id>/<tenant_id>/<username>`, also the import id."))
             .attr("username", Attr::string().required().requires_replace().validate(DB_OBJECT_NAME).doc("User name: a letter followed by letters, digits or underscores, at most 64 characters. Oracle-mode tenants store it in upper case. Changing it replaces the user."))
             .attr("password", Attr::string().required().sensitive().doc("The user's password (8 to 32 characters with at least three of upper case, lower case, digits and specials). OCP never returns it. Changed in place through OCP's change-password call."))
-            .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the account is locked. Default `false`. Changed in place."));
-        privilege_attrs(s, "user")
+            .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the account is locked. Default `false`. Changed in place."))
+            .attr("global_privileges", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc("Global privileges (MySQL mode, e.g. `SELECT`, `CREATE_VIEW`) or system privileges (Oracle mode, e.g. `CREATE_SESSION`, `CREATE_TABLE`) of the user. When set, Terraform owns the whole list: privileges granted outside it are revoked. `ALL` means every privilege of the mode. Spelling is free (`create view` = `CREATE_VIEW`). Left out, the list is not managed and shows what OCP has."))
+            .attr("roles", Attr::set(Type::String).optional().computed().use_state_for_unknown().doc("Roles granted to the user (Oracle mode), e.g. `CONNECT`. When set, Terraform owns the whole list. Left out, the list is not managed."))
             .attr("db_privileges", Attr::set(db_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on databases (MySQL mode): a set of `{ database, privileges }`, privileges from `ALTER`, `CREATE`, `DELETE`, `DROP`, `INSERT`, `SELECT`, `UPDATE`, `INDEX`, `CREATE_VIEW`, `SHOW_VIEW` or `ALL`, one entry per database. When set, Terraform owns every database's list."))
             .attr("object_privileges", Attr::set(obj_priv_type()).optional().computed().use_state_for_unknown().doc("Privileges on objects (Oracle mode): a set of `{ object_type, schema, object_name, privileges }` with `object_type` one of `TABLE`, `VIEW`, `STORED_PROCEDURE` and privileges from `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `ALTER`, `INDEX`, `REFERENCES` on tables and views, `EXECUTE` on stored procedures (OCP refuses the others), or `ALL` for that type's list, one entry per object (names compare as OCP stores them, in upper case). When set, Terraform owns the list."))
             .attr("tenant_mode", Attr::string().computed().use_state_for_unknown().doc("Mode of the tenant (`MYSQL` or `ORACLE`), read from OCP."))
@@ -632,9 +622,7 @@ impl Member for DbUserModel {
     }
 
     fn one_schema() -> Schema {
-        Schema::new("Reads one database user of a tenant with its privileges.")
-            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
-            .attr("tenant_id", Attr::int().required().doc("OCP id of the tenant."))
+        tenant_selector(Schema::new("Reads one database user of a tenant with its privileges."))
             .attr("username", Attr::string().required().doc("User name."))
             .attr("create_time", Attr::string().computed().doc("When the user was created (ISO-8601 with offset)."))
             .attr("db_privileges", Attr::set(db_priv_type()).computed().doc("Privileges on databases (MySQL mode): `{ database, privileges }`."))
@@ -644,37 +632,36 @@ impl Member for DbUserModel {
             .attr("roles", Attr::set(Type::String).computed().doc("Roles granted to the user (Oracle mode)."))
     }
 
-    fn key(&self) -> ((i64, i64), &str) {
-        ((self.cluster_id, self.tenant_id), &self.username)
+    fn name(&self) -> &str {
+        &self.username
     }
 
-    fn named((cluster_id, tenant_id): (i64, i64), username: String) -> Self {
-        DbUserModel {
-            cluster_id,
-            tenant_id,
+    fn named(username: String) -> Self {
+        UserOwn {
             username,
-            ..DbUserModel::default()
+            ..UserOwn::default()
         }
     }
 
-    fn ocp_name(u: &DbUser) -> &str {
-        &u.username
+    fn shared(u: &DbUser) -> Shared<'_> {
+        (&u.username, &u.global_privileges, &u.roles, &u.create_time)
     }
 
-    fn tenant_mode(&self) -> Option<&str> {
-        self.tenant_mode.as_deref()
+    fn entries(&self) -> [Targets<'_>; 2] {
+        let db = self.db_privileges.as_ref().map(|l| {
+            l.iter()
+                .map(|e| (Target::Database(e.database.clone()), strs(&e.privileges)))
+                .collect()
+        });
+        let obj = (self.object_privileges.as_ref()).map(|l| {
+            l.iter()
+                .map(|e| (e.target(), strs(&e.privileges)))
+                .collect()
+        });
+        [db, obj]
     }
 
-    fn recorded(self, mode: Mode) -> Self {
-        DbUserModel {
-            id: Some(member_id(self.key().0, &self.username)),
-            tenant_mode: Some(mode.name().to_string()),
-            ..self
-        }
-    }
-
-    fn from_ocp(u: DbUser, base: &DbUserModel, mode: Mode) -> DbUserModel {
-        let mine = base.grants();
+    fn from_ocp(named: UserOwn, u: DbUser, base: &UserOwn, mine: &Grants, mode: Mode) -> Self {
         let db = u
             .db_privileges
             .into_iter()
@@ -697,21 +684,18 @@ impl Member for DbUserModel {
             };
             let target = ocp.target();
             // The user's spelling of the object, where it names this one.
-            let spelled = (base.object_privileges.iter().flatten()).find(|e| e.target() == target);
+            let theirs = (base.object_privileges.iter().flatten()).find(|e| e.target() == target);
             ObjectEntry {
                 privileges: mine.shown(mode, 3, &target, &privileges),
-                ..spelled.cloned().unwrap_or(ocp)
+                ..theirs.cloned().unwrap_or(ocp)
             }
         });
-        DbUserModel {
-            username: spelled(mode, &base.username, u.username),
+        UserOwn {
+            password: base.password.clone(),
             locked: u.locked.unwrap_or(false),
-            global_privileges: Some(mine.shown(mode, 0, &Target::Global, &u.global_privileges)),
-            roles: Some(mine.shown(mode, 1, &Target::Roles, &u.roles)),
             db_privileges: Some(db.collect()),
             object_privileges: Some(obj.collect()),
-            create_time: u.create_time,
-            ..base.clone()
+            ..named
         }
     }
 
@@ -737,10 +721,10 @@ impl Member for DbUserModel {
         }
         let global = plan.global_privileges.clone().unwrap_or_default();
         let body = CreateDbUser {
-            username: plan.username.clone(),
-            password: Secret::new(plan.password.as_deref().unwrap_or_default()),
+            username: plan.own.username.clone(),
+            password: Secret::new(plan.own.password.as_deref().unwrap_or_default()),
             global_privileges: expanded(mode, Scope::Global, &global),
-            db_privileges: (plan.db_privileges.iter().flatten())
+            db_privileges: (plan.own.db_privileges.iter().flatten())
                 .map(|e| DbPrivilege {
                     db_name: e.database.clone(),
                     privileges: expanded(mode, Scope::Database, &e.privileges),
@@ -760,10 +744,10 @@ impl Member for DbUserModel {
         state: &mut DbUserModel,
     ) -> Result<(), Fail> {
         let ((c, t), name) = state.key();
-        let mode = Mode::recorded(state.tenant_mode()).unwrap_or(Mode::Mysql);
+        let mode = state.mode().unwrap_or(Mode::Mysql);
         let Grants([.., objects]) = plan.grants();
         let objects = objects.filter(|m| !m.is_empty());
-        if objects.is_none() && !plan.locked {
+        if objects.is_none() && !plan.own.locked {
             return Ok(());
         }
         let failed = |diags: &mut Diagnostics, action: &str, attr: &str, e: ClientError| {
@@ -778,7 +762,7 @@ impl Member for DbUserModel {
                 return Err(failed(call.diags, what, "object_privileges", e));
             }
         }
-        if plan.locked {
+        if plan.own.locked {
             if let Err(e) = call.client.set_db_user_locked(c, t, name, true).await {
                 return Err(failed(call.diags, "Lock Database User", "locked", e));
             }
@@ -801,21 +785,21 @@ impl Member for DbUserModel {
         base: &mut DbUserModel,
     ) -> Result<(), Fail> {
         let (client, ((c, t), username)) = (call.client, prior.key());
-        if prior.password != plan.password {
-            if let Some(p) = &plan.password {
+        if prior.own.password != plan.own.password {
+            if let Some(p) = &plan.own.password {
                 let secret = Secret::new(p);
                 let changed = client.change_db_user_password(c, t, username, &secret);
                 if let Err(e) = changed.await {
                     // The password did not change: state keeps the one OCP still has.
-                    base.password = prior.password.clone();
+                    base.own.password = prior.own.password.clone();
                     return Err(Fail::at(e, AttrPath::root("password")));
                 }
             }
         }
-        let (was_locked, want_locked) = (prior.locked, plan.locked);
+        let (was_locked, want_locked) = (prior.own.locked, plan.own.locked);
         let privileges_change = prior.global_privileges != plan.global_privileges
-            || prior.db_privileges != plan.db_privileges
-            || prior.object_privileges != plan.object_privileges
+            || prior.own.db_privileges != plan.own.db_privileges
+            || prior.own.object_privileges != plan.own.object_privileges
             || prior.roles != plan.roles;
         let lock = |locked: bool| async move {
             let locking = client.set_db_user_locked(c, t, username, locked);
@@ -827,10 +811,7 @@ impl Member for DbUserModel {
             lock(false).await?;
         }
         if privileges_change {
-            let (who, prior, plan) = (Grantee::User(username), prior.grants(), plan.grants());
-            apply_privileges(client, (c, t), who, mode, &prior, &plan)
-                .await
-                .map_err(failed_at)?;
+            change_privileges(client, mode, prior, plan).await?;
         }
         if want_locked && (!was_locked || privileges_change) {
             lock(true).await?;
@@ -840,7 +821,7 @@ impl Member for DbUserModel {
 }
 
 /// The names of a user or role in types, attributes and messages.
-pub(crate) struct MemberNames {
+pub struct MemberNames {
     /// The resource and the data source of one, e.g. `ocp_db_user`.
     pub one: &'static str,
     /// The list data source and its list attribute, e.g. `ocp_db_users` and `users`.
@@ -855,18 +836,18 @@ pub(crate) struct MemberNames {
     pub reads: [&'static str; 2],
     /// The descriptions of the list data source and of its list attribute.
     pub list_docs: [&'static str; 2],
-    /// Whether its tenants are always in Oracle mode (roles): its data sources then need not
-    /// ask OCP for the mode, and a state without a recorded mode means Oracle.
-    pub oracle_only: bool,
+    /// How OCP's privilege calls name one.
+    pub grantee: for<'a> fn(&'a str) -> Grantee<'a>,
+    /// The mode of all its tenants, if they have one (Oracle for roles): its data sources then
+    /// need not ask OCP for the mode, and it is the mode of a state that recorded none.
+    pub mode: Option<Mode>,
 }
 
 /// A user or a role: what `ocp_db_user` and `ocp_db_role` (and their data sources) do
 /// differently. What they do alike is written once: [`MemberResource`], [`OneDataSource`]
 /// and [`ListDataSource`].
 #[tonic::async_trait]
-pub(crate) trait Member:
-    Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static
-{
+pub trait Member: Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static {
     /// The object as OCP reports it.
     type Ocp: TenantNamed;
     /// Its names.
@@ -879,78 +860,105 @@ pub(crate) trait Member:
     /// tenant.
     fn one_schema() -> Schema;
 
-    /// The tenant and the name.
-    fn key(&self) -> ((i64, i64), &str);
+    /// The name.
+    fn name(&self) -> &str;
 
-    /// The model naming `name` in `tenant`, nothing else set: what an import and the data
-    /// sources start from.
-    fn named(tenant: (i64, i64), name: String) -> Self;
+    /// Its own part naming `name`, nothing else set.
+    fn named(name: String) -> Self;
 
-    /// The name OCP gives `o`.
-    fn ocp_name(o: &Self::Ocp) -> &str;
+    /// What OCP reports of `o` that users and roles share.
+    fn shared(o: &Self::Ocp) -> Shared<'_>;
 
-    /// The tenant's mode as the model records it (`tenant_mode`).
-    fn tenant_mode(&self) -> Option<&str>;
+    /// Its lists of privileges on databases and on objects (none for a role).
+    fn entries(&self) -> [Targets<'_>; 2] {
+        [None, None]
+    }
 
-    /// The model with its id (see [`member_id`]) and the tenant's mode recorded.
-    fn recorded(self, mode: Mode) -> Self;
-
-    /// The model of what OCP has, over `base`: the user's spellings (name, privileges,
-    /// objects) where they mean what OCP has, and what OCP never returns (a password).
-    fn from_ocp(o: Self::Ocp, base: &Self, mode: Mode) -> Self;
+    /// Its own part of what OCP has for `o` over `base`, whose lists are `mine`: `named`
+    /// holds the name state records (see [`MemberModel::from_ocp`]).
+    fn from_ocp(named: Self, _o: Self::Ocp, _base: &Self, _mine: &Grants, _mode: Mode) -> Self {
+        named
+    }
 
     /// Sends the create of `plan` to a tenant of `mode`, after refusing what the mode has no
     /// place for.
     async fn create(
         call: &mut Call<'_>,
-        plan: &Self,
+        plan: &MemberModel<Self>,
         mode: Mode,
     ) -> Result<Created<Self::Ocp, Self::Ocp>, Fail>;
 
     /// See [`OcpObject::after_create`].
     async fn after_create(
         _call: &mut Call<'_>,
-        _plan: &Self,
-        _state: &mut Self,
+        _plan: &MemberModel<Self>,
+        _state: &mut MemberModel<Self>,
     ) -> Result<(), Fail> {
         Ok(())
     }
 
-    /// See [`OcpObject::update`]; `mode` is the tenant's.
+    /// See [`OcpObject::update`]; `mode` is the tenant's. The default changes the privilege
+    /// lists (see [`change_privileges`]).
     async fn update(
         call: &mut Call<'_>,
         mode: Mode,
-        prior: &Self,
-        plan: &Self,
-        base: &mut Self,
-    ) -> Result<(), Fail>;
+        prior: &MemberModel<Self>,
+        plan: &MemberModel<Self>,
+        _base: &mut MemberModel<Self>,
+    ) -> Result<(), Fail> {
+        change_privileges(call.client, mode, prior, plan).await
+    }
 }
+
+/// Changes the privilege lists of a user or role from `prior`'s to `plan`'s: grants what
+/// `plan` adds and then revokes what it removes, for every list `plan` manages (the smallest
+/// change, never a window without a privilege both hold). A failure is on the attribute of
+/// its list.
+async fn change_privileges<K: Member>(
+    client: &OcpClient,
+    mode: Mode,
+    prior: &MemberModel<K>,
+    plan: &MemberModel<K>,
+) -> Result<(), Fail> {
+    let (tenant, who) = (prior.key().0, (K::NAMES.grantee)(prior.own.name()));
+    let (Grants(had), Grants(want)) = (prior.grants(), plan.grants());
+    for ((attr, have), want) in LISTS.into_iter().zip(had).zip(want) {
+        let Some(want) = want else { continue };
+        let [grant, revoke] = delta_by_target(mode, &have.unwrap_or_default(), &want);
+        for (op, items) in [(PrivilegeOp::Grant, grant), (PrivilegeOp::Revoke, revoke)] {
+            send(client, tenant, who, op, items)
+                .await
+                .map_err(|e| Fail::at(e, AttrPath::root(attr)))?;
+        }
+    }
+    Ok(())
+}
+
+/// What OCP reports of a user or role that both have: name, global privileges, roles and
+/// creation time.
+pub type Shared<'a> = (&'a str, &'a [String], &'a [String], &'a Option<String>);
 
 /// `ocp_db_user` or `ocp_db_role`: one lifecycle for both.
 #[derive(Default)]
 pub struct MemberResource<M>(PhantomData<M>);
 
-/// OCP's request fields of users and roles and the attributes they come from.
-const FIELDS: &[(&str, &str)] = &[
-    ("username", "username"),
-    ("roleName", "name"),
-    ("password", "password"),
-    ("newPassword", "password"),
-    ("globalPrivileges", "global_privileges"),
-    ("dbPrivileges", "db_privileges"),
-    ("objectPrivileges", "object_privileges"),
-    ("roles", "roles"),
-];
+/// OCP's request fields of users and roles and the attributes they come from, but those
+/// named like their attributes (see [`attr_by_field_or_name`]).
+const FIELDS: &[(&str, &str)] = &[("roleName", "name"), ("newPassword", "password")];
 
 #[tonic::async_trait]
 impl<M: Member> OcpObject for MemberResource<M> {
-    type Model = M;
+    type Model = MemberModel<M>;
     const TYPE_NAME: &'static str = M::NAMES.one;
     const NOUN: &'static str = M::NAMES.noun;
     const FIELDS: &'static [(&'static str, &'static str)] = FIELDS;
 
     fn schema(&self) -> Schema {
         M::schema()
+    }
+
+    fn attr_of(&self, err: &ClientError, _plan: &MemberModel<M>) -> Option<AttrPath> {
+        attr_by_field_or_name(err, FIELDS, &M::schema())
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -961,7 +969,11 @@ impl<M: Member> OcpObject for MemberResource<M> {
         plan_grants(&M::schema(), req, resp);
     }
 
-    async fn create(&self, call: &mut Call<'_>, plan: &M) -> Result<Born<M>, Fail> {
+    async fn create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &MemberModel<M>,
+    ) -> Result<Born<MemberModel<M>>, Fail> {
         let (tenant @ (c, t), _) = plan.key();
         let mode = mode_of(call.client, None, tenant)
             .await
@@ -973,65 +985,69 @@ impl<M: Member> OcpObject for MemberResource<M> {
                 format!(
                     "{} {:?} in tenant {t} of cluster {c}",
                     M::Ocp::WHAT,
-                    M::ocp_name(&o)
+                    M::shared(&o).0
                 ),
-                member_id(tenant, M::ocp_name(&o)),
+                import_id::in_tenant(tenant, M::shared(&o).0),
                 M::NAMES.key,
             )),
         }
     }
 
-    async fn after_create(&self, call: &mut Call<'_>, plan: &M, state: &mut M) -> Result<(), Fail> {
+    async fn after_create(
+        &self,
+        call: &mut Call<'_>,
+        plan: &MemberModel<M>,
+        state: &mut MemberModel<M>,
+    ) -> Result<(), Fail> {
         M::after_create(call, plan, state).await
     }
 
-    async fn read(&self, client: &OcpClient, base: &M) -> Result<Option<M>, ClientError> {
+    async fn read(
+        &self,
+        client: &OcpClient,
+        base: &MemberModel<M>,
+    ) -> Result<Option<MemberModel<M>>, ClientError> {
         let ((c, t), name) = base.key();
-        let mode = mode_of(client, Mode::recorded(base.tenant_mode()), (c, t)).await?;
+        let mode = mode_of(client, base.mode(), (c, t)).await?;
         let found = client.find_named::<M::Ocp>(c, t, name).await?;
-        Ok(found.map(|o| M::from_ocp(o, base, mode).recorded(mode)))
+        Ok(found.map(|o| MemberModel::from_ocp(o, base, mode).recorded(mode)))
     }
 
     async fn update(
         &self,
         call: &mut Call<'_>,
-        prior: &M,
-        plan: &M,
-        base: &mut M,
+        prior: &MemberModel<M>,
+        plan: &MemberModel<M>,
+        base: &mut MemberModel<M>,
     ) -> Result<(), Fail> {
-        let fallback = if M::NAMES.oracle_only {
-            Mode::Oracle
-        } else {
-            Mode::Mysql
-        };
-        let mode = Mode::recorded(prior.tenant_mode()).unwrap_or(fallback);
+        let mode = (prior.mode().or(M::NAMES.mode)).unwrap_or(Mode::Mysql);
         M::update(call, mode, prior, plan, base).await
     }
 
-    async fn delete(&self, call: &mut Call<'_>, state: &M) -> Result<(), Fail> {
+    async fn delete(&self, call: &mut Call<'_>, state: &MemberModel<M>) -> Result<(), Fail> {
         let ((c, t), name) = state.key();
         call.client.delete_named::<M::Ocp>(c, t, name).await?;
         Ok(())
     }
 
-    async fn import(&self, _client: Option<&OcpClient>, id: &str) -> Result<M, ImportError> {
-        let form = M::NAMES.import_form;
-        match import_id::tenant_scoped(id, form).map_err(ImportError::Invalid)? {
-            (c, t, mut rest) if rest.len() == 1 => Ok(M::named((c, t), rest.remove(0))),
-            _ => Err(ImportError::Invalid(format!(
-                "Expected an import id of the form {form}, got {id:?}: too many parts."
-            ))),
-        }
+    async fn import(
+        &self,
+        _client: Option<&OcpClient>,
+        id: &str,
+    ) -> Result<MemberModel<M>, ImportError> {
+        let (tenant, name) =
+            import_id::named_in_tenant(id, M::NAMES.import_form).map_err(ImportError::Invalid)?;
+        Ok(MemberModel::named(tenant, name))
     }
 }
 
-/// What the data sources of users and roles are given: the tenant, and the user's or role's
-/// name (none for a list).
+/// What the data sources of users and roles are given: the tenant, and the role's `name` or
+/// the user's `username` (none for a list).
 #[derive(Deserialize)]
 pub struct Selector {
     cluster_id: i64,
     tenant_id: i64,
-    username: Option<String>,
+    #[serde(alias = "username")]
     name: Option<String>,
 }
 
@@ -1040,20 +1056,17 @@ pub struct Selector {
 async fn read_members<M: Member>(
     client: &OcpClient,
     sel: &Selector,
-) -> Result<Vec<M>, ClientError> {
-    let (tenant @ (c, t), name) = (
-        (sel.cluster_id, sel.tenant_id),
-        sel.username.as_ref().or(sel.name.as_ref()),
-    );
-    let mode = mode_of(client, M::NAMES.oracle_only.then_some(Mode::Oracle), tenant).await?;
+) -> Result<Vec<MemberModel<M>>, ClientError> {
+    let (tenant @ (c, t), name) = ((sel.cluster_id, sel.tenant_id), sel.name.as_ref());
+    let mode = mode_of(client, M::NAMES.mode, tenant).await?;
     let found = match name {
         Some(n) => client.find_named(c, t, n).await?.into_iter().collect(),
         None => client.list_named(c, t).await?,
     };
-    let base = M::named(tenant, name.cloned().unwrap_or_default());
+    let base = MemberModel::<M>::named(tenant, name.cloned().unwrap_or_default());
     Ok(found
         .into_iter()
-        .map(|o| M::from_ocp(o, &base, mode))
+        .map(|o| MemberModel::from_ocp(o, &base, mode))
         .collect())
 }
 
@@ -1070,7 +1083,7 @@ pub struct ListDataSource<M>(PhantomData<M>);
 #[tonic::async_trait]
 impl<M: Member> OcpData for OneDataSource<M> {
     type Config = Selector;
-    type State = M;
+    type State = MemberModel<M>;
     const TYPE_NAME: &'static str = M::NAMES.one;
     const ACTION: &'static str = M::NAMES.reads[0];
 
@@ -1083,11 +1096,11 @@ impl<M: Member> OcpData for OneDataSource<M> {
         client: &OcpClient,
         sel: Selector,
         diags: &mut Diagnostics,
-    ) -> Result<M, Fail> {
+    ) -> Result<MemberModel<M>, Fail> {
         if let Some(m) = read_members::<M>(client, &sel).await?.into_iter().next() {
             return Ok(m);
         }
-        let (noun, name) = (M::NAMES.noun, sel.username.or(sel.name).unwrap_or_default());
+        let (noun, name) = (M::NAMES.noun, sel.name.unwrap_or_default());
         diags.attr_error(
             AttrPath::root(M::NAMES.key),
             format!("{noun} Not Found"),
@@ -1124,17 +1137,7 @@ impl<M: Member> OcpData for ListDataSource<M> {
                 .filter(|(n, _)| n != "cluster_id" && n != "tenant_id")
                 .map(|(n, a)| (n, a.ty)),
         );
-        Schema::new(about)
-            .attr(
-                "cluster_id",
-                Attr::int()
-                    .required()
-                    .doc("OCP id of the cluster that hosts the tenant."),
-            )
-            .attr(
-                "tenant_id",
-                Attr::int().required().doc("OCP id of the tenant."),
-            )
+        tenant_selector(Schema::new(about))
             .attr(M::NAMES.list.1, Attr::list(entry).computed().doc(entries))
     }
 
@@ -1164,10 +1167,10 @@ impl<M: Member> OcpData for ListDataSource<M> {
 }
 
 /// `data "ocp_db_user"`: one user of a tenant.
-pub type DbUserDataSource = OneDataSource<DbUserModel>;
+pub type DbUserDataSource = OneDataSource<UserOwn>;
 
 /// `data "ocp_db_users"`: every user of a tenant.
-pub type DbUsersDataSource = ListDataSource<DbUserModel>;
+pub type DbUsersDataSource = ListDataSource<UserOwn>;
 
 #[cfg(test)]
 mod tests {

@@ -56,6 +56,26 @@ pub fn tenant_scoped(id: &str, form: &str) -> Result<(i64, i64, Vec<String>), St
     Ok((cluster, tenant, parts[2..].to_vec()))
 }
 
+/// The id of an object named `name` in a tenant: `<cluster_id>/<tenant_id>/<name>`.
+pub fn in_tenant((cluster_id, tenant_id): (i64, i64), name: &str) -> String {
+    join(&[
+        cluster_id.to_string(),
+        tenant_id.to_string(),
+        name.to_string(),
+    ])
+}
+
+/// The tenant and the name of an id made by [`in_tenant`], or an error sentence that names
+/// `form`, the expected shape.
+pub fn named_in_tenant(id: &str, form: &str) -> Result<((i64, i64), String), String> {
+    match tenant_scoped(id, form)? {
+        (cluster, tenant, mut rest) if rest.len() == 1 => Ok(((cluster, tenant), rest.remove(0))),
+        _ => Err(format!(
+            "Expected an import id of the form {form}, got {id:?}: too many parts."
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +102,18 @@ mod tests {
             tenant_scoped("1/2/app", form).unwrap(),
             (1, 2, vec!["app".to_string()])
         );
+    }
+
+    #[test]
+    fn an_id_in_a_tenant_names_one_object() {
+        let form = "\"<cluster_id>/<tenant_id>/<name>\"";
+        let id = in_tenant((1, 2), "a/b");
+        assert_eq!(id, "1/2/a\\/b");
+        assert_eq!(named_in_tenant(&id, form), Ok(((1, 2), "a/b".to_string())));
+        let e = named_in_tenant("1/2/a/b", form).unwrap_err();
+        assert!(e.contains(form) && e.ends_with("too many parts."), "{e}");
+        assert!(named_in_tenant("1/2", form)
+            .unwrap_err()
+            .contains("too few"));
     }
 }

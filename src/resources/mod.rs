@@ -173,32 +173,7 @@ impl crate::framework::validate::Validator for PrimaryZoneSyntax {
     }
     fn validate(&self, path: &AttrPath, v: &crate::value::Value, diags: &mut Diagnostics) {
         let Some(s) = v.as_str() else { return };
-        if is_random_primary_zone(s) {
-            return;
-        }
-        let mut seen = std::collections::BTreeSet::new();
-        let mut why = None;
-        for zone in s.split([';', ',']).map(str::trim) {
-            if zone.is_empty() {
-                why = Some(
-                    "it has an empty zone name (a leading, trailing or doubled `;` or `,`)"
-                        .to_string(),
-                );
-                break;
-            }
-            if !zone
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                why = Some(format!("{zone:?} is not a zone name"));
-                break;
-            }
-            if !seen.insert(zone) {
-                why = Some(format!("it names zone {zone:?} twice"));
-                break;
-            }
-        }
-        if let Some(why) = why {
+        if let Some(why) = primary_zone_problem(s) {
             diags.attr_error(
                 path.clone(),
                 "Invalid Primary Zone",
@@ -209,6 +184,31 @@ impl crate::framework::validate::Validator for PrimaryZoneSyntax {
             );
         }
     }
+}
+
+/// What makes `s` no primary zone OCP takes (see [`PrimaryZoneSyntax`]); `None` when it is one.
+fn primary_zone_problem(s: &str) -> Option<String> {
+    if is_random_primary_zone(s) {
+        return None;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for zone in s.split([';', ',']).map(str::trim) {
+        if zone.is_empty() {
+            return Some(
+                "it has an empty zone name (a leading, trailing or doubled `;` or `,`)".into(),
+            );
+        }
+        if !zone
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Some(format!("{zone:?} is not a zone name"));
+        }
+        if !seen.insert(zone) {
+            return Some(format!("it names zone {zone:?} twice"));
+        }
+    }
+    None
 }
 
 /// The `cluster_id` and `tenant_id` attributes every in-tenant resource starts with.
@@ -242,13 +242,6 @@ pub(crate) fn rejected(message: &str) -> crate::client::ClientError {
     }
 }
 
-#[cfg(test)]
-#[test]
-fn a_rejection_names_the_field_of_its_message() {
-    let e = rejected("invalid zones[0].name: taken");
-    assert_eq!(e.field().map(|f| f.leaf().to_string()), Some("name".into()));
-    assert!(e.summary_detail().1.contains("ILLEGAL_ARGUMENT"));
-}
 /// The required `cluster_id` and `tenant_id` attributes a data source of objects in one tenant
 /// starts with (the data-source side of [`tenant_attrs`]).
 pub fn tenant_selector(s: crate::framework::Schema) -> crate::framework::Schema {
@@ -263,21 +256,6 @@ pub fn tenant_selector(s: crate::framework::Schema) -> crate::framework::Schema 
         "tenant_id",
         Attr::int().required().doc("OCP id of the tenant."),
     )
-}
-
-#[cfg(test)]
-mod tenant_selector_tests {
-    use crate::framework::Schema;
-
-    #[test]
-    fn a_tenant_selector_requires_the_cluster_and_the_tenant() {
-        let s = super::tenant_selector(Schema::new("x"));
-        for name in ["cluster_id", "tenant_id"] {
-            let a = s.block.attribute(name).unwrap();
-            assert!(a.required && !a.computed && !a.requires_replace, "{name}");
-            assert!(!a.description.is_empty(), "{name}");
-        }
-    }
 }
 
 /// `deletion_protection` (an attribute of this provider, never sent to OCP): while it is
@@ -299,8 +277,26 @@ pub fn refuse_protected<O: crate::lifecycle::OcpObject>(
 }
 
 #[cfg(test)]
-mod refuse_protected_tests {
+mod tests {
     use super::*;
+    use crate::framework::Schema;
+
+    #[test]
+    fn a_rejection_names_the_field_of_its_message() {
+        let e = rejected("invalid zones[0].name: taken");
+        assert_eq!(e.field().map(|f| f.leaf().to_string()), Some("name".into()));
+        assert!(e.summary_detail().1.contains("ILLEGAL_ARGUMENT"));
+    }
+
+    #[test]
+    fn a_tenant_selector_requires_the_cluster_and_the_tenant() {
+        let s = super::tenant_selector(Schema::new("x"));
+        for name in ["cluster_id", "tenant_id"] {
+            let a = s.block.attribute(name).unwrap();
+            assert!(a.required && !a.computed && !a.requires_replace, "{name}");
+            assert!(!a.description.is_empty(), "{name}");
+        }
+    }
 
     #[test]
     fn only_a_protected_object_is_refused_on_its_attribute() {

@@ -53,14 +53,13 @@ fn note(tenant: Option<(i64, i64)>, grantee: Option<&str>, kind: Kind, diags: &m
     });
 }
 
-/// Who a configuration names, read from it when known: the tenant and the user or role.
+/// Who a configuration names, read from it when known: the tenant and the user (`username`)
+/// or role (`name`).
 #[derive(Deserialize)]
 struct Named {
     cluster_id: Option<Known<i64>>,
     tenant_id: Option<Known<i64>>,
-    #[serde(default)]
-    username: Option<Known<String>>,
-    #[serde(default)]
+    #[serde(default, alias = "username")]
     name: Option<Known<String>>,
 }
 
@@ -79,16 +78,11 @@ impl Named {
 pub fn note_authoritative(config: &Value, diags: &mut Diagnostics) {
     let Some(n) = Named::of(config) else { return };
     let name = n
-        .username
+        .name
         .as_ref()
-        .or(n.name.as_ref())
-        .and_then(Known::as_known);
-    note(
-        n.tenant(),
-        name.map(String::as_str),
-        Kind::Authoritative,
-        diags,
-    );
+        .and_then(Known::as_known)
+        .map(String::as_str);
+    note(n.tenant(), name, Kind::Authoritative, diags);
 }
 
 /// Notes a grant to a user or role.
