@@ -197,7 +197,7 @@ pub(crate) fn decode_at<T: serde::de::DeserializeOwned>(
             (false, false) => format!("{prefix}.{inner_path}"),
         };
         let msg = e.into_inner().to_string();
-        // An error of [`de_vec_i64`] starts with its element's index: continue the path.
+        // An error that starts with a key or index (`["mon"]: ...`) continues the path.
         if path.is_empty() || (msg.starts_with('[') && msg.contains(']')) {
             format!("{path}{msg}")
         } else {
