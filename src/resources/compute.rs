@@ -10,12 +10,12 @@ use crate::client::api::compute::{Catalogue, CatalogueEntry};
 use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::validate::{NotBlank, Text};
 use crate::framework::{read_model, Attr, AttrPath, Diagnostics, Schema};
+use crate::lifecycle::data::ListData;
 use crate::lifecycle::{
     attr_by_field, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject,
 };
 use crate::value::{Known, Type, Value};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use super::refuse_existing;
@@ -49,20 +49,12 @@ pub struct Selector {
     pub(super) name: Option<Known<String>>,
 }
 
-/// The argument of the list data sources (IDCs only).
-#[derive(Deserialize)]
+/// The argument of the list data sources (IDCs only; absent from the others' schemas and
+/// state).
+#[derive(Serialize, Deserialize)]
 pub struct ListArgs {
-    region_id: Option<i64>,
-}
-
-/// The list data sources' state: the argument and the entries, under the attribute of the
-/// kind (`regions`, `idcs` or `host_types`; the others are absent from its schema).
-#[derive(Serialize)]
-pub struct ListModel {
     #[serde(skip_serializing_if = "Option::is_none")]
     region_id: Option<i64>,
-    #[serde(flatten)]
-    entries: BTreeMap<&'static str, Vec<Entry>>,
 }
 
 impl From<CatalogueEntry> for Entry {
@@ -449,50 +441,41 @@ impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
 }
 
 #[tonic::async_trait]
-impl<K: CatalogueKind> OcpData for CatalogueListDataSource<K> {
-    type Config = ListArgs;
-    type State = ListModel;
-    const TYPE_NAME: &'static str = spec(K::KIND).list_type_name;
-    const ACTION: &'static str = spec(K::KIND).list_action;
-
-    fn schema(&self) -> Schema {
+impl<K: CatalogueKind> ListData for CatalogueListDataSource<K> {
+    type Filter = ListArgs;
+    type Entry = Entry;
+    const NAMES: [&'static str; 3] = {
         let spec = spec(K::KIND);
-        let s = Schema::new(format!(
-            "Lists every {} OCP knows.",
-            spec.noun.to_lowercase()
-        ));
-        let s = if K::KIND == Kind::Idc {
+        [spec.list_type_name, spec.list_action, spec.list_attr]
+    };
+    const LIST_DOC: &'static str = "The entries in OCP's order (by id), each with `id`, `name`, `description`, `create_time`, `update_time` (and `region_id`, `region_name` for IDCs).";
+
+    fn filters(&self) -> Schema {
+        let noun = spec(K::KIND).noun.to_lowercase();
+        let s = Schema::new(format!("Lists every {noun} OCP knows."));
+        if K::KIND == Kind::Idc {
             let only = Attr::int().optional().doc("Only IDCs of this region.");
             s.attr("region_id", only)
         } else {
             s
-        };
-        // Each element has the attributes of the single data source.
-        let entry = CatalogueDataSource::<K>::default()
-            .schema()
-            .value_type()
-            .clone();
-        s.attr(spec.list_attr, Attr::list(entry).computed().doc("The entries in OCP's order (by id), each with `id`, `name`, `description`, `create_time`, `update_time` (and `region_id`, `region_name` for IDCs)."))
+        }
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        args: ListArgs,
-        _: &mut Diagnostics,
-    ) -> Result<ListModel, Fail> {
-        let region = args.region_id;
+    /// Each element has the attributes of the single data source.
+    fn entry(&self) -> Type {
+        CatalogueDataSource::<K>::default()
+            .schema()
+            .value_type()
+            .clone()
+    }
+
+    async fn fetch(&self, client: &OcpClient, _: &ListArgs) -> Result<Vec<Entry>, Fail> {
         let entries = client.list_catalogue(K::KIND).await?;
-        let entries = entries
-            .into_iter()
-            .map(Entry::from)
-            .filter(|e| region.is_none() || e.region_id == region)
-            .collect();
-        let entries = BTreeMap::from([(spec(K::KIND).list_attr, entries)]);
-        Ok(ListModel {
-            region_id: region,
-            entries,
-        })
+        Ok(entries.into_iter().map(Entry::from).collect())
+    }
+
+    fn keep(&self, args: &ListArgs, e: &Entry) -> bool {
+        args.region_id.is_none() || e.region_id == args.region_id
     }
 }
 
@@ -500,6 +483,7 @@ impl<K: CatalogueKind> OcpData for CatalogueListDataSource<K> {
 mod tests {
     use super::*;
     use crate::framework::validate::Validator;
+    use crate::lifecycle::data::Listed;
 
     #[test]
     fn import_ids_name_an_entry_by_id_name_or_both() {
@@ -569,10 +553,10 @@ mod tests {
                 let read = from_value::<Entry>(&v);
                 assert!(read.is_ok_and(|s| s.id == Some(7)), "{kind:?} {what}");
             }
-            let m = ListModel {
+            let args = ListArgs {
                 region_id: idc.then_some(1),
-                entries: BTreeMap::from([(spec(kind).list_attr, vec![e.clone()])]),
             };
+            let m = Listed::new(args, spec(kind).list_attr, vec![e.clone()]);
             let v = to_value(&m, list_schema.value_type())
                 .unwrap_or_else(|err| panic!("{kind:?} list: {err}"));
             assert_eq!(
