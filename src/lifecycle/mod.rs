@@ -44,9 +44,9 @@ use std::time::Duration;
 use crate::client::{ClientError, OcpClient, TaskInstance, WaitOptions};
 use crate::framework::plan::strip_unknowns;
 use crate::framework::{
-    read_model, write_model, AttrPath, CreateRequest, CreateResponse, Ctx, DeleteRequest,
-    DeleteResponse, Diagnostics, ImportResponse, PlanRequest, PlanResponse, ProviderData,
-    ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse,
+    read_model, write_model, ApplyRequest, ApplyResponse, AttrPath, Ctx, DeleteResponse,
+    Diagnostics, PlanRequest, PlanResponse, ProviderData, Resource, Schema, StateRequest,
+    StateResponse,
 };
 use crate::value::Value;
 
@@ -471,7 +471,7 @@ impl<O: OcpObject> Resource for Managed<O> {
         }
     }
 
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
+    async fn create(&self, ctx: &Ctx, req: ApplyRequest, resp: &mut ApplyResponse) {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
@@ -522,7 +522,7 @@ impl<O: OcpObject> Resource for Managed<O> {
         }
     }
 
-    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
+    async fn read(&self, ctx: &Ctx, req: StateRequest, resp: &mut StateResponse) {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
@@ -543,7 +543,7 @@ impl<O: OcpObject> Resource for Managed<O> {
         }
     }
 
-    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
+    async fn update(&self, ctx: &Ctx, req: ApplyRequest, resp: &mut ApplyResponse) {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
@@ -607,7 +607,7 @@ impl<O: OcpObject> Resource for Managed<O> {
         }
     }
 
-    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
+    async fn delete(&self, ctx: &Ctx, req: StateRequest, resp: &mut DeleteResponse) {
         let Some(state) = model_of::<O::Model>(&req.state, &mut resp.diags) else {
             return;
         };
@@ -636,7 +636,7 @@ impl<O: OcpObject> Resource for Managed<O> {
         }
     }
 
-    async fn import(&self, ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
+    async fn import(&self, ctx: &Ctx, id: &str, resp: &mut StateResponse) {
         match self.0.import(ctx.client_opt(), id).await {
             Ok(m) => {
                 self.0.import_private(&m, &mut resp.private);

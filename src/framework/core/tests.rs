@@ -43,7 +43,7 @@ impl Resource for Toy {
             _ => {}
         }
     }
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
+    async fn create(&self, ctx: &Ctx, req: ApplyRequest, resp: &mut ApplyResponse) {
         let mut state = req.plan.clone();
         *state.get_mut("id").unwrap() = Value::string("42");
         match req.plan.get("name").and_then(Value::as_str) {
@@ -67,20 +67,20 @@ impl Resource for Toy {
             }
         }
     }
-    async fn read(&self, _ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
+    async fn read(&self, _ctx: &Ctx, req: StateRequest, resp: &mut StateResponse) {
         if req.state.get("id").and_then(Value::as_str) == Some("gone") {
             resp.remove();
         }
     }
-    async fn update(&self, _ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
+    async fn update(&self, _ctx: &Ctx, req: ApplyRequest, resp: &mut ApplyResponse) {
         resp.state = req.plan;
     }
-    async fn delete(&self, _ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
+    async fn delete(&self, _ctx: &Ctx, req: StateRequest, resp: &mut DeleteResponse) {
         if req.state.get("name").and_then(Value::as_str) == Some("undeletable") {
             resp.diags.error("Unable to Delete Toy", "OCP refused");
         }
     }
-    async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
+    async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut StateResponse) {
         resp.state = Some(Value::object([("id", Value::string(id))]));
     }
     fn upgrade_state(
