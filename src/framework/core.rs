@@ -615,4 +615,4 @@ fn finish_applied(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -110,7 +110,30 @@ pub struct Call<'a> {
     op: Op,
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
+    /// The call of one operation (`action`, e.g. `Create Tenant`) allowed `timeout` from now,
+    /// writing its private bytes and messages into `out`.
+    fn new(
+        client: &'a OcpClient,
+        ctx: &'a Ctx,
+        timeout: std::time::Duration,
+        out: (&'a mut Vec<u8>, &'a mut Diagnostics),
+        action: &str,
+        op: Op,
+    ) -> Call<'a> {
+        let (private, diags) = out;
+        let (deadline, action) = (Instant::now() + timeout, action.to_string());
+        Call {
+            client,
+            ctx,
+            deadline,
+            private,
+            diags,
+            action,
+            op,
+        }
+    }
+
     /// Waits on the OCP tasks this operation started, in order, until the deadline (design
     /// rule R3). On success the last one is recorded as done. A task that FAILED is reported
     /// with its subtask and log; a wait that ends early (timeout, Stop, OCP unreachable)
@@ -479,15 +502,8 @@ impl<O: OcpObject> Resource for Managed<O> {
             return;
         };
         let action = Self::action("Create");
-        let mut call = Call {
-            client,
-            ctx,
-            deadline: Instant::now() + req.timeout,
-            private: &mut resp.private,
-            diags: &mut resp.diags,
-            action: action.clone(),
-            op: Op::Create,
-        };
+        let out = (&mut resp.private, &mut resp.diags);
+        let mut call = Call::new(client, ctx, req.timeout, out, &action, Op::Create);
         let born = match self.0.create(&mut call, &plan).await {
             Ok(b) => b,
             Err(f) => return self.report(&mut resp.diags, &action, &plan, f),
@@ -580,15 +596,8 @@ impl<O: OcpObject> Resource for Managed<O> {
         };
         let action = Self::action("Update");
         let mut base = plan.clone();
-        let mut call = Call {
-            client,
-            ctx,
-            deadline: Instant::now() + req.timeout,
-            private: &mut resp.private,
-            diags: &mut resp.diags,
-            action: action.clone(),
-            op: Op::Update,
-        };
+        let out = (&mut resp.private, &mut resp.diags);
+        let mut call = Call::new(client, ctx, req.timeout, out, &action, Op::Update);
         let updated = self.0.update(&mut call, &prior, &plan, &mut base).await;
         let after = updated.is_ok();
         if let Err(f) = updated {
@@ -620,15 +629,8 @@ impl<O: OcpObject> Resource for Managed<O> {
         };
         let mut private = req.private.clone();
         let action = Self::action("Delete");
-        let mut call = Call {
-            client,
-            ctx,
-            deadline: Instant::now() + req.timeout,
-            private: &mut private,
-            diags: &mut resp.diags,
-            action: action.clone(),
-            op: Op::Update,
-        };
+        let out = (&mut private, &mut resp.diags);
+        let mut call = Call::new(client, ctx, req.timeout, out, &action, Op::Update);
         match self.0.delete(&mut call, &state).await {
             Ok(()) => {}
             Err(Fail::Ocp { err, .. }) if err.is_not_found() => {}
