@@ -174,24 +174,25 @@ impl<'a> Reader<'a> {
             .map_err(|_| CodecError::new(format!("{what} is not valid UTF-8")))
     }
 
+    /// Reads the length of an array or map header: the fix form (`fix` with the length in the
+    /// low four bits) or the 16- and 32-bit forms (markers `wide` and `wide + 1`).
+    fn header_len(&mut self, ty: &Type, fix: u8, wide: u8) -> Result<usize, CodecError> {
+        let m = self.peek()?;
+        if m & 0xf0 != fix && m != wide && m != wide + 1 {
+            return Err(mismatch(ty, describe(m)));
+        }
+        self.byte()?;
+        match m {
+            _ if m == wide => self.len16(),
+            _ if m == wide + 1 => self.len32(),
+            _ => Ok(usize::from(m & 0x0f)),
+        }
+    }
+
     /// Reads an array header; the length is checked against the remaining input (every
     /// element takes at least one byte).
     fn array_len(&mut self, ty: &Type) -> Result<usize, CodecError> {
-        let len = match self.peek()? {
-            m @ 0x90..=0x9f => {
-                self.byte()?;
-                usize::from(m & 0x0f)
-            }
-            0xdc => {
-                self.byte()?;
-                self.len16()?
-            }
-            0xdd => {
-                self.byte()?;
-                self.len32()?
-            }
-            other => return Err(mismatch(ty, describe(other))),
-        };
+        let len = self.header_len(ty, 0x90, 0xdc)?;
         if len > self.buf.len() {
             return Err(CodecError::new(format!(
                 "declared array length {len} exceeds the {} remaining input byte(s)",
@@ -204,21 +205,7 @@ impl<'a> Reader<'a> {
     /// Reads a map header; the length is checked against the remaining input (every entry
     /// takes at least two bytes).
     fn map_len(&mut self, ty: &Type) -> Result<usize, CodecError> {
-        let len = match self.peek()? {
-            m @ 0x80..=0x8f => {
-                self.byte()?;
-                usize::from(m & 0x0f)
-            }
-            0xde => {
-                self.byte()?;
-                self.len16()?
-            }
-            0xdf => {
-                self.byte()?;
-                self.len32()?
-            }
-            other => return Err(mismatch(ty, describe(other))),
-        };
+        let len = self.header_len(ty, 0x80, 0xde)?;
         if len > self.buf.len() / 2 {
             return Err(CodecError::new(format!(
                 "declared map length {len} exceeds what the {} remaining input byte(s) can hold",
