@@ -348,7 +348,7 @@ impl ProviderCore {
             );
             return (Some(state), private, diags);
         }
-        let mut resp = ReadResponse {
+        let mut resp = StateResponse {
             state: Some(state.clone()),
             private: private.clone(),
             diags,
@@ -356,7 +356,7 @@ impl ProviderCore {
         e.imp
             .read(
                 &ctx,
-                ReadRequest {
+                StateRequest {
                     state: state.clone(),
                     private,
                     timeout,
@@ -483,7 +483,7 @@ impl ProviderCore {
             e.imp
                 .delete(
                     &ctx,
-                    DeleteRequest {
+                    StateRequest {
                         state: prior.clone(),
                         private: private.clone(),
                         timeout,
@@ -500,18 +500,20 @@ impl ProviderCore {
         let op = if prior.is_null() { "create" } else { "update" };
         let timeout = e.schema.timeout(&planned, op);
         let plan = planned.clone();
-        let (state, private, mut diags) = if prior.is_null() {
-            let mut resp = CreateResponse {
-                state: Value::Null,
-                private: private.clone(),
-                diags,
-            };
-            let req = CreateRequest {
-                plan,
-                config,
-                private,
-                timeout,
-            };
+        let mut resp = ApplyResponse {
+            state: prior.clone(),
+            private: private.clone(),
+            diags,
+        };
+        let creating = prior.is_null();
+        let req = ApplyRequest {
+            prior,
+            plan,
+            config,
+            private,
+            timeout,
+        };
+        if creating {
             e.imp.create(&ctx, req, &mut resp).await;
             if resp.state.is_null() {
                 if !resp.diags.has_errors() {
@@ -522,25 +524,11 @@ impl ProviderCore {
                 }
                 return (Value::Null, resp.private, resp.diags);
             }
-            (resp.state, resp.private, resp.diags)
         } else {
-            let mut resp = UpdateResponse {
-                state: prior.clone(),
-                private: private.clone(),
-                diags,
-            };
-            let req = UpdateRequest {
-                prior,
-                plan,
-                config,
-                private,
-                timeout,
-            };
             e.imp.update(&ctx, req, &mut resp).await;
-            (resp.state, resp.private, resp.diags)
-        };
-        let state = finish_applied(&e.schema, &planned, state, &mut diags, op);
-        (state, private, diags)
+        }
+        let state = finish_applied(&e.schema, &planned, resp.state, &mut resp.diags, op);
+        (state, resp.private, resp.diags)
     }
 
     /// ImportResourceState: the imported objects (one here) as (type, state, private).
@@ -553,7 +541,7 @@ impl ProviderCore {
         let Some(e) = self.resource(name, &mut diags) else {
             return (Vec::new(), diags);
         };
-        let mut resp = ImportResponse::default();
+        let mut resp = StateResponse::default();
         e.imp.import(&self.ctx(), id, &mut resp).await;
         diags.extend(resp.diags);
         if diags.has_errors() {
@@ -627,4 +615,4 @@ fn finish_applied(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

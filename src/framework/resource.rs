@@ -113,105 +113,66 @@ pub struct PlanResponse {
     pub diags: Diagnostics,
 }
 
-/// Input of `Resource::create`.
-pub struct CreateRequest {
+/// Input of `Resource::create` and `Resource::update`.
+pub struct ApplyRequest {
+    /// State before the change (null for a create).
+    pub prior: Value,
     /// The planned state, wholly known except computed attributes.
     pub plan: Value,
     /// The configuration.
     pub config: Value,
     /// Private bytes from the plan.
     pub private: Vec<u8>,
-    /// Time allowed (the `timeouts.create` value or the schema's default).
+    /// Time allowed (the `timeouts.create` or `timeouts.update` value, or the schema's
+    /// default).
     pub timeout: Duration,
 }
 
-/// Output of `Resource::create`.
-pub struct CreateResponse {
-    /// The new state. Starts null; set it (with the OCP id) as soon as OCP accepts the create,
-    /// before waiting on anything, so a later error still leaves the object in state (R1).
+/// Output of `Resource::create` and `Resource::update`.
+pub struct ApplyResponse {
+    /// The new state; starts as the prior state. A create must set it (with the OCP id) as
+    /// soon as OCP accepts the create, before waiting on anything, so a later error still
+    /// leaves the object in state (R1); on a partial update failure, set it to what now exists.
     pub state: Value,
-    /// Private bytes to store with the state (e.g. the OCP task id).
+    /// Private bytes to store with the state (e.g. the OCP task id); starts as the planned ones.
     pub private: Vec<u8>,
     /// Messages for the user.
     pub diags: Diagnostics,
 }
 
-/// Input of `Resource::read`.
-pub struct ReadRequest {
-    /// The state Terraform holds.
+/// Input of `Resource::read` and `Resource::delete`.
+pub struct StateRequest {
+    /// The state Terraform holds (to refresh or to destroy).
     pub state: Value,
     /// Private bytes stored with it.
     pub private: Vec<u8>,
-    /// Time allowed (the `timeouts.read` value or the schema's default).
+    /// Time allowed (the `timeouts.read` or `timeouts.delete` value, or the schema's default).
     pub timeout: Duration,
 }
 
-/// Output of `Resource::read`.
-pub struct ReadResponse {
-    /// The refreshed state; starts as the current state. `None` means the object is gone.
+/// Output of `Resource::read` and `Resource::import`.
+#[derive(Default)]
+pub struct StateResponse {
+    /// The state. For a read it starts as the current state and `None` means the object is
+    /// gone; for an import, a partial state (at least the attributes `read` needs).
     pub state: Option<Value>,
-    /// Private bytes; starts as the stored ones.
+    /// Private bytes to store; a read starts with the stored ones.
     pub private: Vec<u8>,
     /// Messages for the user.
     pub diags: Diagnostics,
 }
 
-impl ReadResponse {
+impl StateResponse {
     /// Reports the object as gone (after a confirmed not-found): Terraform removes it from state.
     pub fn remove(&mut self) {
         self.state = None;
     }
 }
 
-/// Input of `Resource::update`.
-pub struct UpdateRequest {
-    /// State before the change.
-    pub prior: Value,
-    /// The planned state.
-    pub plan: Value,
-    /// The configuration.
-    pub config: Value,
-    /// Private bytes from the plan.
-    pub private: Vec<u8>,
-    /// Time allowed (the `timeouts.update` value or the schema's default).
-    pub timeout: Duration,
-}
-
-/// Output of `Resource::update`.
-pub struct UpdateResponse {
-    /// The new state. Starts as the prior state: on partial failure, set it to what now exists.
-    pub state: Value,
-    /// Private bytes; starts as the planned ones.
-    pub private: Vec<u8>,
-    /// Messages for the user.
-    pub diags: Diagnostics,
-}
-
-/// Input of `Resource::delete`.
-pub struct DeleteRequest {
-    /// The state to destroy.
-    pub state: Value,
-    /// Private bytes stored with it.
-    pub private: Vec<u8>,
-    /// Time allowed (the `timeouts.delete` value or the schema's default).
-    pub timeout: Duration,
-}
-
 /// Output of `Resource::delete`.
 #[derive(Default)]
 pub struct DeleteResponse {
     /// Messages for the user; with an error the object stays in state.
-    pub diags: Diagnostics,
-}
-
-/// Output of `Resource::import`.
-#[derive(Default)]
-pub struct ImportResponse {
-    /// A partial state (at least the attributes `read` needs); other attributes may be left out.
-    pub state: Option<Value>,
-    /// Private bytes to store.
-    pub private: Vec<u8>,
-    /// Messages for the user.
     pub diags: Diagnostics,
 }
 
@@ -237,20 +198,20 @@ pub trait Resource: Send + Sync {
     /// it never changes the plan. Not called when the object is being destroyed.
     async fn check_plan(&self, _ctx: &Ctx, _req: &PlanRequest<'_>, _resp: &mut PlanResponse) {}
 
-    /// Creates the object in OCP. See `CreateResponse::state` for the rule on recording ids.
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse);
+    /// Creates the object in OCP. See `ApplyResponse::state` for the rule on recording ids.
+    async fn create(&self, ctx: &Ctx, req: ApplyRequest, resp: &mut ApplyResponse);
 
     /// Reads the object from OCP. Called on refresh and after import.
-    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse);
+    async fn read(&self, ctx: &Ctx, req: StateRequest, resp: &mut StateResponse);
 
     /// Changes the object in place to match the plan.
-    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse);
+    async fn update(&self, ctx: &Ctx, req: ApplyRequest, resp: &mut ApplyResponse);
 
     /// Deletes the object; an object already gone counts as deleted.
-    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse);
+    async fn delete(&self, ctx: &Ctx, req: StateRequest, resp: &mut DeleteResponse);
 
     /// Turns a `terraform import` id into a partial state. The default refuses import.
-    async fn import(&self, _ctx: &Ctx, _id: &str, resp: &mut ImportResponse) {
+    async fn import(&self, _ctx: &Ctx, _id: &str, resp: &mut StateResponse) {
         resp.diags.error(
             "Import Not Supported",
             format!("{} cannot be imported.", self.type_name()),

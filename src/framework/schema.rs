@@ -365,32 +365,62 @@ impl NestedBlock {
     }
 }
 
-/// One attribute of a block.
-#[derive(Clone)]
-pub struct Attr {
-    /// Value type.
-    pub ty: Type,
-    /// User documentation: full sentences with units, defaults, and whether a change replaces.
-    pub description: String,
+/// `Attr` with its flags: each flag is a field (false unless set) and the builder method of
+/// the same name that sets it.
+macro_rules! attr_flags {
+    ($($(#[$doc:meta])* $flag:ident,)*) => {
+        /// One attribute of a block.
+        #[derive(Clone)]
+        pub struct Attr {
+            /// Value type.
+            pub ty: Type,
+            /// User documentation: full sentences with units, defaults, and whether a change
+            /// replaces.
+            pub description: String,
+            $($(#[$doc])* pub $flag: bool,)*
+            /// Value planned when the configuration leaves the attribute out.
+            pub default: Option<Value>,
+            /// Checks on configured values (null and unknown values are skipped).
+            pub validators: Vec<Arc<dyn Validator>>,
+            /// True for numbers that must be whole.
+            pub integer: bool,
+        }
+
+        impl Attr {
+            /// An attribute of any type; use the typed constructors where possible.
+            pub fn of(ty: Type) -> Attr {
+                Attr {
+                    ty,
+                    description: String::new(),
+                    $($flag: false,)*
+                    default: None,
+                    validators: Vec::new(),
+                    integer: false,
+                }
+            }
+
+            $($(#[$doc])* pub fn $flag(mut self) -> Attr {
+                self.$flag = true;
+                self
+            })*
+        }
+    };
+}
+
+attr_flags! {
     /// Must be set in configuration.
-    pub required: bool,
+    required,
     /// May be set in configuration.
-    pub optional: bool,
-    /// The provider may set it.
-    pub computed: bool,
-    /// Hidden in plan output and logs.
-    pub sensitive: bool,
-    /// A change replaces the object.
-    pub requires_replace: bool,
+    optional,
+    /// Set by the provider (combine with `optional` for "set by the user or else by OCP").
+    computed,
+    /// Hidden in plan output and never logged.
+    sensitive,
+    /// A change to this attribute replaces the object.
+    requires_replace,
     /// A computed value that never changes once known: on update the plan keeps the prior
-    /// value instead of showing "(known after apply)".
-    pub use_state_for_unknown: bool,
-    /// Value planned when the configuration leaves the attribute out.
-    pub default: Option<Value>,
-    /// Checks on configured values (null and unknown values are skipped).
-    pub validators: Vec<Arc<dyn Validator>>,
-    /// True for numbers that must be whole.
-    pub integer: bool,
+    /// value instead of showing "(known after apply)" (ids, creation times).
+    use_state_for_unknown,
 }
 
 impl std::fmt::Debug for Attr {
@@ -406,23 +436,6 @@ impl std::fmt::Debug for Attr {
 }
 
 impl Attr {
-    /// An attribute of any type; use the typed constructors where possible.
-    pub fn of(ty: Type) -> Attr {
-        Attr {
-            ty,
-            description: String::new(),
-            required: false,
-            optional: false,
-            computed: false,
-            sensitive: false,
-            requires_replace: false,
-            use_state_for_unknown: false,
-            default: None,
-            validators: Vec::new(),
-            integer: false,
-        }
-    }
-
     /// A string attribute.
     pub fn string() -> Attr {
         Attr::of(Type::String)
@@ -453,42 +466,6 @@ impl Attr {
     /// A map attribute.
     pub fn map(elem: Type) -> Attr {
         Attr::of(Type::Map(Box::new(elem)))
-    }
-
-    /// Must be set in configuration.
-    pub fn required(mut self) -> Attr {
-        self.required = true;
-        self
-    }
-
-    /// May be set in configuration.
-    pub fn optional(mut self) -> Attr {
-        self.optional = true;
-        self
-    }
-
-    /// Set by the provider (combine with `optional` for "set by the user or else by OCP").
-    pub fn computed(mut self) -> Attr {
-        self.computed = true;
-        self
-    }
-
-    /// Hidden in plan output and never logged.
-    pub fn sensitive(mut self) -> Attr {
-        self.sensitive = true;
-        self
-    }
-
-    /// A change to this attribute replaces the object.
-    pub fn requires_replace(mut self) -> Attr {
-        self.requires_replace = true;
-        self
-    }
-
-    /// Keep the prior value in plans once known (ids, creation times).
-    pub fn use_state_for_unknown(mut self) -> Attr {
-        self.use_state_for_unknown = true;
-        self
     }
 
     /// The value planned when configuration leaves the attribute out; makes it optional+computed.

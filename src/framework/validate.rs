@@ -13,8 +13,26 @@ use crate::value::Value;
 pub trait Validator: Send + Sync {
     /// A sentence for the docs, e.g. "one of `MYSQL`, `ORACLE`".
     fn description(&self) -> String;
-    /// Adds an error naming `path` when `v` is not acceptable.
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics);
+    /// What `v` is when it is not acceptable, completing "got ..."; None when it is. Used by
+    /// the default [`Self::validate`]; a validator that words its own errors leaves it out.
+    fn refused(&self, _v: &Value) -> Option<String> {
+        None
+    }
+    /// The diagnostic's summary of a refused value.
+    fn summary(&self) -> &str {
+        INVALID
+    }
+    /// Adds an error naming `path` when `v` is not acceptable. The default words it
+    /// "Attribute {path} must be {description}, got {refused}."
+    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
+        if let Some(got) = self.refused(v) {
+            let detail = format!(
+                "Attribute {path} must be {}, got {got}.",
+                self.description()
+            );
+            diags.attr_error(path.clone(), self.summary(), detail);
+        }
+    }
 }
 
 /// The summary of a refused value, unless the rule has its own.
@@ -22,21 +40,6 @@ const INVALID: &str = "Invalid Attribute Value";
 
 fn invalid(diags: &mut Diagnostics, path: &AttrPath, detail: String) {
     diags.attr_error(path.clone(), INVALID, detail);
-}
-
-/// The one wording of a refused value: "Attribute {path} must be {description}, got {got}."
-fn refuse(
-    diags: &mut Diagnostics,
-    summary: &str,
-    path: &AttrPath,
-    rule: &dyn Validator,
-    got: impl std::fmt::Display,
-) {
-    let detail = format!(
-        "Attribute {path} must be {}, got {got}.",
-        rule.description()
-    );
-    diags.attr_error(path.clone(), summary, detail);
 }
 
 /// The string must pass a test: one validator for each rule a single predicate states (an IP
@@ -65,10 +68,13 @@ impl Validator for Text {
     fn description(&self) -> String {
         self.must_be.clone()
     }
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        if let Some(s) = v.as_str().filter(|s| !(self.test)(s)) {
-            refuse(diags, self.summary, path, self, format!("{s:?}"));
-        }
+    fn summary(&self) -> &str {
+        self.summary
+    }
+    fn refused(&self, v: &Value) -> Option<String> {
+        v.as_str()
+            .filter(|s| !(self.test)(s))
+            .map(|s| format!("{s:?}"))
     }
 }
 
@@ -80,10 +86,10 @@ impl Validator for OneOf {
         let list: Vec<String> = self.0.iter().map(|s| format!("`{s}`")).collect();
         format!("one of {}", list.join(", "))
     }
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        if let Some(s) = v.as_str().filter(|s| !self.0.contains(s)) {
-            refuse(diags, INVALID, path, self, format!("{s:?}"));
-        }
+    fn refused(&self, v: &Value) -> Option<String> {
+        v.as_str()
+            .filter(|s| !self.0.contains(s))
+            .map(|s| format!("{s:?}"))
     }
 }
 
@@ -94,13 +100,9 @@ impl Validator for Length {
     fn description(&self) -> String {
         format!("between {} and {} characters long", self.0, self.1)
     }
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        if let Some(s) = v.as_str() {
-            let n = s.chars().count();
-            if n < self.0 || n > self.1 {
-                refuse(diags, INVALID, path, self, format!("{n} characters"));
-            }
-        }
+    fn refused(&self, v: &Value) -> Option<String> {
+        let n = v.as_str()?.chars().count();
+        (n < self.0 || n > self.1).then(|| format!("{n} characters"))
     }
 }
 
@@ -111,13 +113,10 @@ impl Validator for IntBetween {
     fn description(&self) -> String {
         format!("between {} and {}", self.0, self.1)
     }
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        if let Some(n) = v.as_number() {
-            let ok = n.to_i64().is_some_and(|i| i >= self.0 && i <= self.1);
-            if !ok {
-                refuse(diags, INVALID, path, self, n);
-            }
-        }
+    fn refused(&self, v: &Value) -> Option<String> {
+        let n = v.as_number()?;
+        let ok = n.to_i64().is_some_and(|i| i >= self.0 && i <= self.1);
+        (!ok).then(|| n.to_string())
     }
 }
 

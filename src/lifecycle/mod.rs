@@ -44,9 +44,9 @@ use std::time::Duration;
 use crate::client::{ClientError, OcpClient, TaskInstance, WaitOptions};
 use crate::framework::plan::strip_unknowns;
 use crate::framework::{
-    read_model, write_model, AttrPath, CreateRequest, CreateResponse, Ctx, DeleteRequest,
-    DeleteResponse, Diagnostics, ImportResponse, PlanRequest, PlanResponse, ProviderData,
-    ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse,
+    read_model, write_model, ApplyRequest, ApplyResponse, AttrPath, Ctx, DeleteResponse,
+    Diagnostics, PlanRequest, PlanResponse, ProviderData, Resource, Schema, StateRequest,
+    StateResponse,
 };
 use crate::value::Value;
 
@@ -110,7 +110,30 @@ pub struct Call<'a> {
     op: Op,
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
+    /// The call of one operation (`action`, e.g. `Create Tenant`) allowed `timeout` from now,
+    /// writing its private bytes and messages into `out`.
+    fn new(
+        client: &'a OcpClient,
+        ctx: &'a Ctx,
+        timeout: std::time::Duration,
+        out: (&'a mut Vec<u8>, &'a mut Diagnostics),
+        action: &str,
+        op: Op,
+    ) -> Call<'a> {
+        let (private, diags) = out;
+        let (deadline, action) = (Instant::now() + timeout, action.to_string());
+        Call {
+            client,
+            ctx,
+            deadline,
+            private,
+            diags,
+            action,
+            op,
+        }
+    }
+
     /// Waits on the OCP tasks this operation started, in order, until the deadline (design
     /// rule R3). On success the last one is recorded as done. A task that FAILED is reported
     /// with its subtask and log; a wait that ends early (timeout, Stop, OCP unreachable)
@@ -471,7 +494,7 @@ impl<O: OcpObject> Resource for Managed<O> {
         }
     }
 
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
+    async fn create(&self, ctx: &Ctx, req: ApplyRequest, resp: &mut ApplyResponse) {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
@@ -479,15 +502,8 @@ impl<O: OcpObject> Resource for Managed<O> {
             return;
         };
         let action = Self::action("Create");
-        let mut call = Call {
-            client,
-            ctx,
-            deadline: Instant::now() + req.timeout,
-            private: &mut resp.private,
-            diags: &mut resp.diags,
-            action: action.clone(),
-            op: Op::Create,
-        };
+        let out = (&mut resp.private, &mut resp.diags);
+        let mut call = Call::new(client, ctx, req.timeout, out, &action, Op::Create);
         let born = match self.0.create(&mut call, &plan).await {
             Ok(b) => b,
             Err(f) => return self.report(&mut resp.diags, &action, &plan, f),
@@ -522,7 +538,7 @@ impl<O: OcpObject> Resource for Managed<O> {
         }
     }
 
-    async fn read(&self, ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
+    async fn read(&self, ctx: &Ctx, req: StateRequest, resp: &mut StateResponse) {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
@@ -543,7 +559,7 @@ impl<O: OcpObject> Resource for Managed<O> {
         }
     }
 
-    async fn update(&self, ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
+    async fn update(&self, ctx: &Ctx, req: ApplyRequest, resp: &mut ApplyResponse) {
         let Some(client) = ctx.client(&mut resp.diags) else {
             return;
         };
@@ -580,15 +596,8 @@ impl<O: OcpObject> Resource for Managed<O> {
         };
         let action = Self::action("Update");
         let mut base = plan.clone();
-        let mut call = Call {
-            client,
-            ctx,
-            deadline: Instant::now() + req.timeout,
-            private: &mut resp.private,
-            diags: &mut resp.diags,
-            action: action.clone(),
-            op: Op::Update,
-        };
+        let out = (&mut resp.private, &mut resp.diags);
+        let mut call = Call::new(client, ctx, req.timeout, out, &action, Op::Update);
         let updated = self.0.update(&mut call, &prior, &plan, &mut base).await;
         let after = updated.is_ok();
         if let Err(f) = updated {
@@ -607,7 +616,7 @@ impl<O: OcpObject> Resource for Managed<O> {
         }
     }
 
-    async fn delete(&self, ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
+    async fn delete(&self, ctx: &Ctx, req: StateRequest, resp: &mut DeleteResponse) {
         let Some(state) = model_of::<O::Model>(&req.state, &mut resp.diags) else {
             return;
         };
@@ -620,15 +629,8 @@ impl<O: OcpObject> Resource for Managed<O> {
         };
         let mut private = req.private.clone();
         let action = Self::action("Delete");
-        let mut call = Call {
-            client,
-            ctx,
-            deadline: Instant::now() + req.timeout,
-            private: &mut private,
-            diags: &mut resp.diags,
-            action: action.clone(),
-            op: Op::Update,
-        };
+        let out = (&mut private, &mut resp.diags);
+        let mut call = Call::new(client, ctx, req.timeout, out, &action, Op::Update);
         match self.0.delete(&mut call, &state).await {
             Ok(()) => {}
             Err(Fail::Ocp { err, .. }) if err.is_not_found() => {}
@@ -636,7 +638,7 @@ impl<O: OcpObject> Resource for Managed<O> {
         }
     }
 
-    async fn import(&self, ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
+    async fn import(&self, ctx: &Ctx, id: &str, resp: &mut StateResponse) {
         match self.0.import(ctx.client_opt(), id).await {
             Ok(m) => {
                 self.0.import_private(&m, &mut resp.private);

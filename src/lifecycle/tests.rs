@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::*;
 use crate::client::ClientConfig;
-use crate::framework::core::{Configurer, ProviderCore};
+use crate::framework::core::tests::{toy_schema, TestConfig};
+use crate::framework::core::ProviderCore;
 use crate::framework::Attr;
 
 /// The toy's model; `size` is computed by "OCP".
@@ -32,12 +33,7 @@ impl OcpObject for Toy {
     const NOUN: &'static str = "Toy";
 
     fn schema(&self) -> Schema {
-        Schema::new("toy")
-            .attr(
-                "id",
-                Attr::string().computed().use_state_for_unknown().doc("d"),
-            )
-            .attr("name", Attr::string().required().doc("d"))
+        toy_schema()
             .attr("size", Attr::int().computed().doc("d"))
             .attr("status", Attr::string().computed().doc("d"))
             .timeouts(&[("create", Duration::from_millis(300))])
@@ -112,23 +108,14 @@ impl OcpObject for Toy {
     }
 }
 
-/// A provider block that configures a client of an OCP nobody listens on.
-struct DeadOcp;
-
-#[tonic::async_trait]
-impl Configurer for DeadOcp {
-    fn schema(&self) -> Schema {
-        Schema::new("p")
-    }
-    fn validate(&self, _c: &Value, _d: &mut Diagnostics) {}
-    async fn configure(&self, _c: &Value, _d: &mut Diagnostics) -> Option<Arc<dyn ProviderData>> {
-        let mut cfg = ClientConfig::new("http://127.0.0.1:9", "admin", "pw");
-        cfg.max_retries = 0;
-        cfg.request_timeout = Duration::from_millis(100);
-        OcpClient::new(cfg)
-            .ok()
-            .map(|c| Arc::new(c) as Arc<dyn ProviderData>)
-    }
+/// The provider data of a client of an OCP nobody listens on.
+fn dead_ocp() -> Option<Arc<dyn ProviderData>> {
+    let mut cfg = ClientConfig::new("http://127.0.0.1:9", "admin", "pw");
+    cfg.max_retries = 0;
+    cfg.request_timeout = Duration::from_millis(100);
+    OcpClient::new(cfg)
+        .ok()
+        .map(|c| Arc::new(c) as Arc<dyn ProviderData>)
 }
 
 fn rt() -> tokio::runtime::Runtime {
@@ -139,7 +126,11 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 fn core() -> ProviderCore {
-    let c = ProviderCore::new(Box::new(DeadOcp), vec![Arc::new(Managed(Toy))], vec![]);
+    let c = ProviderCore::new(
+        Box::new(TestConfig(dead_ocp)),
+        vec![Arc::new(Managed(Toy))],
+        vec![],
+    );
     let d = rt().block_on(c.configure(&Value::object(Vec::<(String, Value)>::new())));
     assert!(!d.has_errors(), "{d:?}");
     c

@@ -75,6 +75,21 @@ pub fn server_tls(client_cert_pem: &str) -> Result<ServerTls, String> {
     })
 }
 
+/// The handshake signature checks, each by rustls's function of the same name with the
+/// crypto provider's algorithms.
+macro_rules! verify_signatures {
+    ($($method:ident),*) => {$(
+        fn $method(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, Error> {
+            $method(message, cert, dss, &self.algorithms)
+        }
+    )*};
+}
+
 /// Accepts exactly one client certificate, byte for byte.
 #[derive(Debug)]
 struct PinnedClientCert {
@@ -110,23 +125,7 @@ impl ClientCertVerifier for PinnedClientCert {
         }
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
+    verify_signatures!(verify_tls12_signature, verify_tls13_signature);
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.algorithms.supported_schemes()

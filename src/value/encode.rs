@@ -2,8 +2,10 @@
 //! values, tuple lengths and object attributes are checked once here, and a [`Writer`] puts
 //! each piece into its format (cty JSON or msgpack).
 
-use super::MAX_DEPTH;
-use super::{mismatch, quote_excerpt, too_deep, CodecError, Number, PathStep, Type, Value};
+use super::{
+    at_index, check_depth, mismatch, quote_excerpt, tuple_length, CodecError, Number, PathStep,
+    Type, Value,
+};
 
 /// One wire format, written piece by piece by [`encode`].
 pub(super) trait Writer {
@@ -54,11 +56,7 @@ pub(super) fn encode<W: Writer>(
         }
         _ => {}
     }
-    let container = !matches!(ty, Type::String | Type::Number | Type::Bool);
-    if container && depth >= MAX_DEPTH {
-        return Err(too_deep());
-    }
-    let step = |i: usize| move |e: CodecError| e.prefixed(PathStep::Index(i as u64));
+    check_depth(ty, depth)?;
     match (ty, v) {
         (Type::Dynamic, _) => {
             let concrete = v.implied_type()?;
@@ -71,23 +69,17 @@ pub(super) fn encode<W: Writer>(
             w.start_seq(xs.len())?;
             for (i, x) in xs.iter().enumerate() {
                 w.element(i);
-                encode(x, e, w, depth + 1).map_err(step(i))?;
+                encode(x, e, w, depth + 1).map_err(at_index(i))?;
             }
             w.end_seq();
             Ok(())
         }
         (Type::Tuple(types), Value::Tuple(xs)) => {
-            if types.len() != xs.len() {
-                return Err(CodecError::new(format!(
-                    "a tuple of length {} is required ({} given)",
-                    types.len(),
-                    xs.len()
-                )));
-            }
+            tuple_length(types.len(), xs.len())?;
             w.start_seq(xs.len())?;
             for (i, (x, t)) in xs.iter().zip(types).enumerate() {
                 w.element(i);
-                encode(x, t, w, depth + 1).map_err(step(i))?;
+                encode(x, t, w, depth + 1).map_err(at_index(i))?;
             }
             w.end_seq();
             Ok(())

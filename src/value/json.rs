@@ -16,12 +16,12 @@ use serde_json::Value as J;
 
 use super::encode::{encode, Writer};
 use super::{
-    mismatch, quote_excerpt, too_deep, write_json_string, CodecError, Number, PathStep, Type,
-    Value, MAX_DEPTH,
+    at_index, check_depth, mismatch, quote_excerpt, sequence, tuple_length, unsupported_attribute,
+    write_json_string, CodecError, Number, PathStep, Type, Value,
 };
 
 /// Decodes cty JSON of type `ty`. Fails on invalid JSON (including trailing data), values not
-/// conforming to `ty` and nesting deeper than [`MAX_DEPTH`]. Never yields `Value::Unknown`.
+/// conforming to `ty` and nesting deeper than [`MAX_DEPTH`](super::MAX_DEPTH). Never yields `Value::Unknown`.
 pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
     let json: J =
         serde_json::from_slice(bytes).map_err(|e| CodecError::new(format!("invalid JSON: {e}")))?;
@@ -52,6 +52,7 @@ fn decode(json: &J, ty: &Type, depth: usize) -> Result<Value, CodecError> {
     if json.is_null() {
         return Ok(Value::Null);
     }
+    check_depth(ty, depth)?;
     match ty {
         Type::String => match json {
             J::String(s) => Ok(Value::String(s.clone())),
@@ -84,9 +85,6 @@ fn decode(json: &J, ty: &Type, depth: usize) -> Result<Value, CodecError> {
             other => Err(mismatch(ty, found(other))),
         },
         Type::Dynamic => {
-            if depth >= MAX_DEPTH {
-                return Err(too_deep());
-            }
             let J::Object(fields) = json else {
                 return Err(CodecError::new(format!(
                     "a dynamically-typed value must be a {{\"value\": ..., \"type\": ...}} \
@@ -110,51 +108,23 @@ fn decode(json: &J, ty: &Type, depth: usize) -> Result<Value, CodecError> {
             decode(value_json, &inner, depth + 1)
         }
         Type::List(e) | Type::Set(e) => {
-            if depth >= MAX_DEPTH {
-                return Err(too_deep());
-            }
             let J::Array(items) = json else {
                 return Err(mismatch(ty, found(json)));
             };
-            let mut elems = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                elems.push(
-                    decode(item, e, depth + 1)
-                        .map_err(|err| err.prefixed(PathStep::Index(i as u64)))?,
-                );
-            }
-            Ok(match ty {
-                Type::Set(_) => Value::set(elems),
-                _ => Value::List(elems),
-            })
+            let elems = items.iter().enumerate();
+            let elems = elems.map(|(i, item)| decode(item, e, depth + 1).map_err(at_index(i)));
+            Ok(sequence(ty, elems.collect::<Result<_, _>>()?))
         }
         Type::Tuple(types) => {
-            if depth >= MAX_DEPTH {
-                return Err(too_deep());
-            }
             let J::Array(items) = json else {
                 return Err(mismatch(ty, found(json)));
             };
-            if items.len() != types.len() {
-                return Err(CodecError::new(format!(
-                    "a tuple of length {} is required ({} given)",
-                    types.len(),
-                    items.len()
-                )));
-            }
-            let mut elems = Vec::with_capacity(items.len());
-            for (i, (item, t)) in items.iter().zip(types).enumerate() {
-                elems.push(
-                    decode(item, t, depth + 1)
-                        .map_err(|err| err.prefixed(PathStep::Index(i as u64)))?,
-                );
-            }
-            Ok(Value::Tuple(elems))
+            tuple_length(types.len(), items.len())?;
+            let elems = items.iter().zip(types).enumerate();
+            let elems = elems.map(|(i, (item, t))| decode(item, t, depth + 1).map_err(at_index(i)));
+            Ok(Value::Tuple(elems.collect::<Result<_, _>>()?))
         }
         Type::Map(e) => {
-            if depth >= MAX_DEPTH {
-                return Err(too_deep());
-            }
             let J::Object(fields) = json else {
                 return Err(mismatch(ty, found(json)));
             };
@@ -167,17 +137,11 @@ fn decode(json: &J, ty: &Type, depth: usize) -> Result<Value, CodecError> {
             Ok(Value::Map(entries))
         }
         Type::Object(attrs) => {
-            if depth >= MAX_DEPTH {
-                return Err(too_deep());
-            }
             let J::Object(fields) = json else {
                 return Err(mismatch(ty, found(json)));
             };
             if let Some(extra) = fields.keys().find(|k| !attrs.contains_key(k.as_str())) {
-                return Err(CodecError::new(format!(
-                    "unsupported attribute {}",
-                    quote_excerpt(extra)
-                )));
+                return Err(unsupported_attribute(extra));
             }
             let mut values = BTreeMap::new();
             for (name, aty) in attrs {
@@ -260,6 +224,7 @@ mod tests {
         arb_type, arb_typed_value, example, example_type, num, without_unknowns,
     };
     use super::*;
+    use crate::value::MAX_DEPTH;
     use proptest::prelude::*;
 
     fn golden(v: Value, ty: Type, expected: &str) {

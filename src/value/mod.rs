@@ -489,7 +489,7 @@ impl Value {
     }
 
     /// A short name of the value's shape for error messages.
-    fn kind_name(&self) -> &'static str {
+    pub(crate) fn kind_name(&self) -> &'static str {
         match self {
             Value::Unknown => "an unknown value",
             Value::Null => "null",
@@ -792,6 +792,44 @@ fn mismatch(ty: &Type, found: &str) -> CodecError {
 /// Error for nesting beyond [`MAX_DEPTH`].
 fn too_deep() -> CodecError {
     CodecError::new(format!("value is nested more than {MAX_DEPTH} levels deep"))
+}
+
+/// The depth limit every codec checks before a value of type `ty` at nesting `depth`: a
+/// container or dynamic value deeper than [`MAX_DEPTH`] is an error, a primitive never is.
+fn check_depth(ty: &Type, depth: usize) -> Result<(), CodecError> {
+    let container = !matches!(ty, Type::String | Type::Number | Type::Bool);
+    if container && depth >= MAX_DEPTH {
+        return Err(too_deep());
+    }
+    Ok(())
+}
+
+/// The check of a tuple's length against its type's (`want`), alike in every codec.
+fn tuple_length(want: usize, given: usize) -> Result<(), CodecError> {
+    if want != given {
+        return Err(CodecError::new(format!(
+            "a tuple of length {want} is required ({given} given)"
+        )));
+    }
+    Ok(())
+}
+
+/// Puts the path step of element `i` in front of an error from inside a sequence.
+fn at_index(i: usize) -> impl FnOnce(CodecError) -> CodecError {
+    move |e| e.prefixed(PathStep::Index(i as u64))
+}
+
+/// The decoded elements of a list or set type `ty` as its value.
+fn sequence(ty: &Type, elems: Vec<Value>) -> Value {
+    match ty {
+        Type::Set(_) => Value::set(elems),
+        _ => Value::List(elems),
+    }
+}
+
+/// Error for an attribute name the object type does not have (decoding).
+fn unsupported_attribute(name: &str) -> CodecError {
+    CodecError::new(format!("unsupported attribute {}", quote_excerpt(name)))
 }
 
 #[cfg(test)]

@@ -204,22 +204,6 @@ impl<'de> Deserialize<'de> for Number {
 // ---------------------------------------------------------------------------------------------
 // Value -> model
 
-/// What a value is, for error messages.
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Unknown => "an unknown value",
-        Value::Null => "null",
-        Value::Bool(_) => "a bool",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::List(_) => "a list",
-        Value::Set(_) => "a set",
-        Value::Map(_) => "a map",
-        Value::Object(_) => "an object",
-        Value::Tuple(_) => "a tuple",
-    }
-}
-
 /// Deserializes from one value; errors carry paths relative to it (the access types put each
 /// step in front as an error leaves a nested value).
 struct De<'de>(&'de Value);
@@ -230,7 +214,7 @@ impl<'de> De<'de> {
             Value::Unknown => ModelError::new(format!(
                 "the value is unknown until apply, and the model wants {want} (use Known<T>)"
             )),
-            v => ModelError::new(format!("expected {want}, found {}", kind(v))),
+            v => ModelError::new(format!("expected {want}, found {}", v.kind_name())),
         }
     }
 
@@ -277,17 +261,22 @@ impl<'de> De<'de> {
         }
     }
 
+    /// An enum of unit variants, from its variant's name.
+    fn unit_enum<V: Visitor<'de>>(&self, visitor: V) -> Result<V::Value, ModelError> {
+        match self.0 {
+            Value::String(s) => visitor.visit_enum(
+                IntoDeserializer::<ModelError>::into_deserializer(s.as_str()),
+            ),
+            _ => Err(self.mismatch("a string (an enum of unit variants)")),
+        }
+    }
+
     fn map<V: Visitor<'de>>(&self, visitor: V, want: &str) -> Result<V::Value, ModelError> {
         match self.0 {
-            Value::Object(m) => visitor.visit_map(MapDe {
+            Value::Object(m) | Value::Map(m) => visitor.visit_map(MapDe {
                 entries: m.iter(),
                 pending: None,
-                object: true,
-            }),
-            Value::Map(m) => visitor.visit_map(MapDe {
-                entries: m.iter(),
-                pending: None,
-                object: false,
+                object: matches!(self.0, Value::Object(_)),
             }),
             _ => Err(self.mismatch(want)),
         }
@@ -302,11 +291,12 @@ macro_rules! de_int {
     )*};
 }
 
-/// Deserializer methods that read a sequence whatever length or name they are given.
-macro_rules! de_seq {
-    ($($method:ident($($arg:ident: $t:ty),*)),* $(,)?) => {$(
+/// Deserializer methods that hand over to one of `De`'s readers (with the arguments given
+/// after it) whatever length or names they are given.
+macro_rules! de_via {
+    ($($method:ident($($arg:ident: $t:ty),*) => $reader:ident($($extra:expr),*)),* $(,)?) => {$(
         fn $method<V: Visitor<'de>>(self, $($arg: $t,)* visitor: V) -> Result<V::Value, ModelError> {
-            self.seq(visitor)
+            self.$reader(visitor $(, $extra)*)
         }
     )*};
 }
@@ -423,37 +413,14 @@ impl<'de> Deserializer<'de> for De<'de> {
         }
     }
 
-    de_seq! {
-        deserialize_seq(),
-        deserialize_tuple(_len: usize),
-        deserialize_tuple_struct(_name: &'static str, _len: usize),
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
-        self.map(visitor, "a map or object")
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, ModelError> {
-        self.map(visitor, "an object")
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, ModelError> {
-        match self.0 {
-            Value::String(s) => visitor.visit_enum(
-                IntoDeserializer::<ModelError>::into_deserializer(s.as_str()),
-            ),
-            _ => Err(self.mismatch("a string (an enum of unit variants)")),
-        }
+    de_via! {
+        deserialize_seq() => seq(),
+        deserialize_tuple(_len: usize) => seq(),
+        deserialize_tuple_struct(_name: &'static str, _len: usize) => seq(),
+        deserialize_map() => map("a map or object"),
+        deserialize_struct(_name: &'static str, _fields: &'static [&'static str])
+            => map("an object"),
+        deserialize_enum(_name: &'static str, _variants: &'static [&'static str]) => unit_enum(),
     }
 
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ModelError> {
@@ -666,18 +633,10 @@ impl Serializer for ValueSerializer {
         Err(unsupported("an enum variant with data"))
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<MapSer, ModelError> {
-        Ok(MapSer {
-            entries: BTreeMap::new(),
-            key: None,
-            object: false,
-        })
+        Ok(MapSer::new(false))
     }
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<MapSer, ModelError> {
-        Ok(MapSer {
-            entries: BTreeMap::new(),
-            key: None,
-            object: true,
-        })
+        Ok(MapSer::new(true))
     }
     fn serialize_struct_variant(
         self,
@@ -739,6 +698,16 @@ struct MapSer {
 }
 
 impl MapSer {
+    /// An empty map (`object` false) or struct.
+    fn new(object: bool) -> MapSer {
+        let entries = BTreeMap::new();
+        MapSer {
+            entries,
+            key: None,
+            object,
+        }
+    }
+
     fn insert<T: ?Sized + Serialize>(&mut self, k: String, v: &T) -> Result<(), ModelError> {
         let step = if self.object {
             PathStep::Attr(k.clone())
@@ -770,7 +739,7 @@ impl ser::SerializeMap for MapSer {
             }
             other => Err(ModelError::new(format!(
                 "map keys must be strings, found {}",
-                kind(&other)
+                other.kind_name()
             ))),
         }
     }
@@ -809,8 +778,9 @@ fn shape(v: Value, ty: &Type) -> Result<Value, ModelError> {
         (v @ Value::String(_), Type::String)
         | (v @ Value::Number(_), Type::Number)
         | (v @ Value::Bool(_), Type::Bool) => v,
-        (Value::List(xs), Type::List(t)) => Value::List(shape_all(xs, t)?),
-        (Value::List(xs), Type::Set(t)) => Value::set(shape_all(xs, t)?),
+        (Value::List(xs), Type::List(t) | Type::Set(t)) => {
+            super::sequence(ty, shape_all(xs, std::iter::repeat(&**t))?)
+        }
         (Value::List(xs), Type::Tuple(ts)) => {
             if xs.len() != ts.len() {
                 return Err(ModelError::new(format!(
@@ -819,11 +789,7 @@ fn shape(v: Value, ty: &Type) -> Result<Value, ModelError> {
                     ts.len()
                 )));
             }
-            let mut out = Vec::with_capacity(xs.len());
-            for (i, (x, t)) in xs.into_iter().zip(ts).enumerate() {
-                out.push(shape(x, t).map_err(|e| e.prefixed(PathStep::Index(i as u64)))?);
-            }
-            Value::Tuple(out)
+            Value::Tuple(shape_all(xs, ts.iter())?)
         }
         (Value::Map(m) | Value::Object(m), Type::Map(t)) => {
             let mut out = BTreeMap::new();
@@ -851,16 +817,20 @@ fn shape(v: Value, ty: &Type) -> Result<Value, ModelError> {
         (v, ty) => {
             return Err(ModelError::new(format!(
                 "the model gives {}, the schema wants {ty}",
-                kind(&v)
+                v.kind_name()
             )))
         }
     })
 }
 
-fn shape_all(xs: Vec<Value>, t: &Type) -> Result<Vec<Value>, ModelError> {
-    xs.into_iter()
-        .enumerate()
-        .map(|(i, x)| shape(x, t).map_err(|e| e.prefixed(PathStep::Index(i as u64))))
+/// [`shape`] of each element of a sequence, element `i` to the `i`th of `types`.
+fn shape_all<'t>(
+    xs: Vec<Value>,
+    types: impl Iterator<Item = &'t Type>,
+) -> Result<Vec<Value>, ModelError> {
+    let shaped = xs.into_iter().zip(types).enumerate();
+    shaped
+        .map(|(i, (x, t))| shape(x, t).map_err(|e| e.prefixed(PathStep::Index(i as u64))))
         .collect()
 }
 

@@ -9,20 +9,21 @@
 //! * a known value whose schema type is `dynamic` → `[type JSON as bin, value]`.
 //!
 //! The decoder never panics, checks every declared length against the remaining input before
-//! using it, limits nesting to [`MAX_DEPTH`] and rejects trailing bytes.
+//! using it, limits nesting to [`MAX_DEPTH`](super::MAX_DEPTH) and rejects trailing bytes.
 
 use std::collections::BTreeMap;
 
 use super::encode::{encode, Writer};
 use super::{
-    mismatch, quote_excerpt, too_deep, CodecError, Number, PathStep, Type, Value, MAX_DEPTH,
+    at_index, check_depth, mismatch, quote_excerpt, sequence, tuple_length, unsupported_attribute,
+    CodecError, Number, PathStep, Type, Value,
 };
 
 /// The bytes Terraform writes for an unknown value: fixext1, type 0, data 0.
 const UNKNOWN: [u8; 3] = [0xd4, 0x00, 0x00];
 
 /// Decodes a msgpack value of type `ty`. Fails on malformed input, values not conforming to
-/// `ty`, nesting deeper than [`MAX_DEPTH`] and trailing bytes; an empty input is an error (the
+/// `ty`, nesting deeper than [`MAX_DEPTH`](super::MAX_DEPTH) and trailing bytes; an empty input is an error (the
 /// protocol layer decides what an empty `DynamicValue` means).
 pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
     let mut r = Reader { buf: bytes };
@@ -173,24 +174,25 @@ impl<'a> Reader<'a> {
             .map_err(|_| CodecError::new(format!("{what} is not valid UTF-8")))
     }
 
+    /// Reads the length of an array or map header: the fix form (`fix` with the length in the
+    /// low four bits) or the 16- and 32-bit forms (markers `wide` and `wide + 1`).
+    fn header_len(&mut self, ty: &Type, fix: u8, wide: u8) -> Result<usize, CodecError> {
+        let m = self.peek()?;
+        if m & 0xf0 != fix && m != wide && m != wide + 1 {
+            return Err(mismatch(ty, describe(m)));
+        }
+        self.byte()?;
+        match m {
+            _ if m == wide => self.len16(),
+            _ if m == wide + 1 => self.len32(),
+            _ => Ok(usize::from(m & 0x0f)),
+        }
+    }
+
     /// Reads an array header; the length is checked against the remaining input (every
     /// element takes at least one byte).
     fn array_len(&mut self, ty: &Type) -> Result<usize, CodecError> {
-        let len = match self.peek()? {
-            m @ 0x90..=0x9f => {
-                self.byte()?;
-                usize::from(m & 0x0f)
-            }
-            0xdc => {
-                self.byte()?;
-                self.len16()?
-            }
-            0xdd => {
-                self.byte()?;
-                self.len32()?
-            }
-            other => return Err(mismatch(ty, describe(other))),
-        };
+        let len = self.header_len(ty, 0x90, 0xdc)?;
         if len > self.buf.len() {
             return Err(CodecError::new(format!(
                 "declared array length {len} exceeds the {} remaining input byte(s)",
@@ -203,21 +205,7 @@ impl<'a> Reader<'a> {
     /// Reads a map header; the length is checked against the remaining input (every entry
     /// takes at least two bytes).
     fn map_len(&mut self, ty: &Type) -> Result<usize, CodecError> {
-        let len = match self.peek()? {
-            m @ 0x80..=0x8f => {
-                self.byte()?;
-                usize::from(m & 0x0f)
-            }
-            0xde => {
-                self.byte()?;
-                self.len16()?
-            }
-            0xdf => {
-                self.byte()?;
-                self.len32()?
-            }
-            other => return Err(mismatch(ty, describe(other))),
-        };
+        let len = self.header_len(ty, 0x80, 0xde)?;
         if len > self.buf.len() / 2 {
             return Err(CodecError::new(format!(
                 "declared map length {len} exceeds what the {} remaining input byte(s) can hold",
@@ -225,6 +213,30 @@ impl<'a> Reader<'a> {
             )));
         }
         Ok(len)
+    }
+
+    /// The `len` entries of a map or object at nesting `depth`: each key (`key.0` names it in
+    /// errors), the type of its value (`ty_of`, which may refuse the key) and the value, whose
+    /// errors get the path step `step` of the key; a repeated key is an error naming `key.1`.
+    fn entries<'t>(
+        &mut self,
+        len: usize,
+        depth: usize,
+        key: (&str, &str),
+        ty_of: impl Fn(&str) -> Result<&'t Type, CodecError>,
+        step: fn(String) -> PathStep,
+    ) -> Result<BTreeMap<String, Value>, CodecError> {
+        let mut entries = BTreeMap::new();
+        for _ in 0..len {
+            let k = self.text(key.0)?;
+            let v = self.value(ty_of(k)?, depth + 1);
+            let v = v.map_err(|err| err.prefixed(step(k.to_owned())))?;
+            if entries.insert(k.to_owned(), v).is_some() {
+                let dup = format!("duplicate {} {}", key.1, quote_excerpt(k));
+                return Err(CodecError::new(dup));
+            }
+        }
+        Ok(entries)
     }
 
     fn value(&mut self, ty: &Type, depth: usize) -> Result<Value, CodecError> {
@@ -237,6 +249,7 @@ impl<'a> Reader<'a> {
             self.byte()?;
             return Ok(Value::Null);
         }
+        check_depth(ty, depth)?;
         match ty {
             Type::String => Ok(Value::String(self.text("string")?.to_owned())),
             Type::Bool => match self.byte()? {
@@ -246,9 +259,6 @@ impl<'a> Reader<'a> {
             },
             Type::Number => self.number().map(Value::Number),
             Type::Dynamic => {
-                if depth >= MAX_DEPTH {
-                    return Err(too_deep());
-                }
                 let len = self.array_len(&Type::Dynamic).map_err(|e| CodecError {
                     message: format!(
                         "{} (a dynamic value must be a [type, value] array)",
@@ -273,66 +283,29 @@ impl<'a> Reader<'a> {
                 self.value(&inner, depth + 1)
             }
             Type::List(e) | Type::Set(e) => {
-                if depth >= MAX_DEPTH {
-                    return Err(too_deep());
-                }
                 let len = self.array_len(ty)?;
-                let mut elems = Vec::with_capacity(len);
-                for i in 0..len {
-                    let v = self
-                        .value(e, depth + 1)
-                        .map_err(|err| err.prefixed(PathStep::Index(i as u64)))?;
-                    elems.push(v);
-                }
-                Ok(match ty {
-                    Type::Set(_) => Value::set(elems),
-                    _ => Value::List(elems),
-                })
+                let elems = (0..len).map(|i| self.value(e, depth + 1).map_err(at_index(i)));
+                Ok(sequence(ty, elems.collect::<Result<_, _>>()?))
             }
             Type::Tuple(types) => {
-                if depth >= MAX_DEPTH {
-                    return Err(too_deep());
-                }
                 let len = self.array_len(ty)?;
-                if len != types.len() {
-                    return Err(CodecError::new(format!(
-                        "a tuple of length {} is required ({len} given)",
-                        types.len()
-                    )));
-                }
-                let mut elems = Vec::with_capacity(len);
-                for (i, t) in types.iter().enumerate() {
-                    let v = self
-                        .value(t, depth + 1)
-                        .map_err(|err| err.prefixed(PathStep::Index(i as u64)))?;
-                    elems.push(v);
-                }
-                Ok(Value::Tuple(elems))
+                tuple_length(types.len(), len)?;
+                let elems = types.iter().enumerate();
+                let elems = elems.map(|(i, t)| self.value(t, depth + 1).map_err(at_index(i)));
+                Ok(Value::Tuple(elems.collect::<Result<_, _>>()?))
             }
             Type::Map(e) => {
-                if depth >= MAX_DEPTH {
-                    return Err(too_deep());
-                }
                 let len = self.map_len(ty)?;
-                let mut entries = BTreeMap::new();
-                for _ in 0..len {
-                    let key = self.text("a map key string")?;
-                    let v = self
-                        .value(e, depth + 1)
-                        .map_err(|err| err.prefixed(PathStep::Key(key.to_owned())))?;
-                    if entries.insert(key.to_owned(), v).is_some() {
-                        return Err(CodecError::new(format!(
-                            "duplicate map key {}",
-                            quote_excerpt(key)
-                        )));
-                    }
-                }
-                Ok(Value::Map(entries))
+                let key = ("a map key string", "map key");
+                Ok(Value::Map(self.entries(
+                    len,
+                    depth,
+                    key,
+                    |_| Ok(e),
+                    PathStep::Key,
+                )?))
             }
             Type::Object(attrs) => {
-                if depth >= MAX_DEPTH {
-                    return Err(too_deep());
-                }
                 let len = self.map_len(ty)?;
                 if len != attrs.len() {
                     return Err(CodecError::new(format!(
@@ -340,26 +313,15 @@ impl<'a> Reader<'a> {
                         attrs.len()
                     )));
                 }
-                let mut values = BTreeMap::new();
-                for _ in 0..len {
-                    let key = self.text("an attribute name string")?;
-                    let Some(aty) = attrs.get(key) else {
-                        return Err(CodecError::new(format!(
-                            "unsupported attribute {}",
-                            quote_excerpt(key)
-                        )));
-                    };
-                    let v = self
-                        .value(aty, depth + 1)
-                        .map_err(|err| err.prefixed(PathStep::Attr(key.to_owned())))?;
-                    if values.insert(key.to_owned(), v).is_some() {
-                        return Err(CodecError::new(format!(
-                            "duplicate attribute {}",
-                            quote_excerpt(key)
-                        )));
-                    }
-                }
-                Ok(Value::Object(values))
+                let key = ("an attribute name string", "attribute");
+                let ty_of = |k: &str| attrs.get(k).ok_or_else(|| unsupported_attribute(k));
+                Ok(Value::Object(self.entries(
+                    len,
+                    depth,
+                    key,
+                    ty_of,
+                    PathStep::Attr,
+                )?))
             }
         }
     }
@@ -477,6 +439,7 @@ impl Writer for Vec<u8> {
 mod tests {
     use super::super::test_strategies::{arb_type, arb_typed_value, example, example_type, num};
     use super::*;
+    use crate::value::MAX_DEPTH;
     use proptest::prelude::*;
 
     fn hex(s: &str) -> Vec<u8> {

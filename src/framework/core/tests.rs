@@ -4,17 +4,29 @@ use super::*;
 use crate::framework::schema::Attr;
 use std::time::Duration;
 
-struct NoConfig;
+/// A provider block without settings whose configure gives what its function makes: the
+/// test providers of the framework and of the lifecycle adapter.
+pub(crate) struct TestConfig(pub fn() -> Option<Arc<dyn ProviderData>>);
 
 #[tonic::async_trait]
-impl Configurer for NoConfig {
+impl Configurer for TestConfig {
     fn schema(&self) -> Schema {
         Schema::new("p")
     }
     fn validate(&self, _c: &Value, _d: &mut Diagnostics) {}
     async fn configure(&self, _c: &Value, _d: &mut Diagnostics) -> Option<Arc<dyn ProviderData>> {
-        None
+        (self.0)()
     }
+}
+
+/// The attributes every toy resource of the tests has: a computed `id` and a required `name`.
+pub(crate) fn toy_schema() -> Schema {
+    Schema::new("toy")
+        .attr(
+            "id",
+            Attr::string().computed().use_state_for_unknown().doc("d"),
+        )
+        .attr("name", Attr::string().required().doc("d"))
 }
 
 /// A resource whose behaviour is chosen by its `name`: "fail-after-create" records the id
@@ -27,13 +39,8 @@ impl Resource for Toy {
         "ocp_toy"
     }
     fn schema(&self) -> Schema {
-        Schema::new("toy")
+        toy_schema()
             .version(2)
-            .attr(
-                "id",
-                Attr::string().computed().use_state_for_unknown().doc("d"),
-            )
-            .attr("name", Attr::string().required().doc("d"))
             .timeouts(&[("create", Duration::from_secs(60))])
     }
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -43,7 +50,7 @@ impl Resource for Toy {
             _ => {}
         }
     }
-    async fn create(&self, ctx: &Ctx, req: CreateRequest, resp: &mut CreateResponse) {
+    async fn create(&self, ctx: &Ctx, req: ApplyRequest, resp: &mut ApplyResponse) {
         let mut state = req.plan.clone();
         *state.get_mut("id").unwrap() = Value::string("42");
         match req.plan.get("name").and_then(Value::as_str) {
@@ -67,20 +74,20 @@ impl Resource for Toy {
             }
         }
     }
-    async fn read(&self, _ctx: &Ctx, req: ReadRequest, resp: &mut ReadResponse) {
+    async fn read(&self, _ctx: &Ctx, req: StateRequest, resp: &mut StateResponse) {
         if req.state.get("id").and_then(Value::as_str) == Some("gone") {
             resp.remove();
         }
     }
-    async fn update(&self, _ctx: &Ctx, req: UpdateRequest, resp: &mut UpdateResponse) {
+    async fn update(&self, _ctx: &Ctx, req: ApplyRequest, resp: &mut ApplyResponse) {
         resp.state = req.plan;
     }
-    async fn delete(&self, _ctx: &Ctx, req: DeleteRequest, resp: &mut DeleteResponse) {
+    async fn delete(&self, _ctx: &Ctx, req: StateRequest, resp: &mut DeleteResponse) {
         if req.state.get("name").and_then(Value::as_str) == Some("undeletable") {
             resp.diags.error("Unable to Delete Toy", "OCP refused");
         }
     }
-    async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut ImportResponse) {
+    async fn import(&self, _ctx: &Ctx, id: &str, resp: &mut StateResponse) {
         resp.state = Some(Value::object([("id", Value::string(id))]));
     }
     fn upgrade_state(
@@ -98,7 +105,7 @@ impl Resource for Toy {
 }
 
 fn core() -> ProviderCore {
-    ProviderCore::new(Box::new(NoConfig), vec![Arc::new(Toy)], vec![])
+    ProviderCore::new(Box::new(TestConfig(|| None)), vec![Arc::new(Toy)], vec![])
 }
 
 /// A toy object with this id and name.

@@ -43,26 +43,17 @@ struct Model {
     any: Option<String>,
 }
 
+/// The type of `Model`, in Terraform's type JSON (plus an attribute the model does not have).
 fn model_type() -> Type {
-    let zone = Type::object([("name", Type::String), ("replicas", Type::Number)]);
-    Type::object([
-        ("id", Type::Number),
-        ("name", Type::String),
-        ("enabled", Type::Bool),
-        ("ratio", Type::Number),
-        ("big", Type::Number),
-        ("wide", Type::Number),
-        ("mode", Type::String),
-        ("tags", Type::map(Type::String)),
-        ("ports", Type::list(Type::Number)),
-        ("labels", Type::set(Type::String)),
-        ("pair", Type::tuple([Type::String, Type::Number])),
-        ("zone", Type::list(zone.clone())),
-        ("zones", Type::set(zone.clone())),
-        ("primary", zone),
-        ("any", Type::Dynamic),
-        ("not_in_model", Type::String),
-    ])
+    let zone = r#"["object",{"name":"string","replicas":"number"}]"#;
+    let json = format!(
+        r#"["object",{{"id":"number","name":"string","enabled":"bool","ratio":"number",
+        "big":"number","wide":"number","mode":"string","tags":["map","string"],
+        "ports":["list","number"],"labels":["set","string"],"pair":["tuple",["string","number"]],
+        "zone":["list",{zone}],"zones":["set",{zone}],"primary":{zone},"any":"dynamic",
+        "not_in_model":"string"}}]"#
+    );
+    Type::from_json(json.as_bytes()).unwrap()
 }
 
 fn model() -> Model {
