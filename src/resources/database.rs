@@ -11,7 +11,8 @@ use crate::framework::{Attr, AttrPath, Diagnostics, Schema};
 use crate::value::{Type, Value};
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
-use super::{import_id, refuse_existing, tenant_attrs, tenant_selector, DB_OBJECT_NAME};
+use super::{import_id, refuse_existing, tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME};
+use crate::lifecycle::data::ListData;
 use crate::lifecycle::{attr_by_field_or_name, Born, Call, Fail, ImportError, OcpData, OcpObject};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
@@ -280,15 +281,6 @@ const ENTRY_ATTRS: &[&str] = &[
     "create_time",
 ];
 
-/// The model of `ocp_databases`.
-#[derive(Serialize, Deserialize)]
-pub struct DatabasesModel {
-    cluster_id: i64,
-    tenant_id: i64,
-    /// Null in the configuration; written by read.
-    databases: Option<Vec<DatabaseEntry>>,
-}
-
 /// One entry of `ocp_databases`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct DatabaseEntry {
@@ -314,27 +306,23 @@ impl From<Database> for DatabaseEntry {
 }
 
 #[tonic::async_trait]
-impl OcpData for DatabasesDataSource {
-    type Config = DatabasesModel;
-    type State = DatabasesModel;
-    const TYPE_NAME: &'static str = "ocp_databases";
-    const ACTION: &'static str = "List Databases";
+impl ListData for DatabasesDataSource {
+    type Filter = TenantKey;
+    type Entry = DatabaseEntry;
+    const NAMES: [&'static str; 3] = ["ocp_databases", "List Databases", "databases"];
+    const LIST_DOC: &'static str = "The databases, by name: `name`, `charset`, `collation`, `primary_zone`, `read_only` and `create_time`.";
 
-    fn schema(&self) -> Schema {
-        let entry = DatabaseResource.schema().pick(ENTRY_ATTRS);
+    fn filters(&self) -> Schema {
         tenant_selector(Schema::new("Lists the databases of a MySQL-mode tenant."))
-            .attr("databases", Attr::list(entry).computed().doc("The databases, by name: `name`, `charset`, `collation`, `primary_zone`, `read_only` and `create_time`."))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        mut m: DatabasesModel,
-        _: &mut Diagnostics,
-    ) -> Result<DatabasesModel, Fail> {
-        let mut list = client.list_databases(m.cluster_id, m.tenant_id).await?;
+    fn entry(&self) -> Type {
+        DatabaseResource.schema().pick(ENTRY_ATTRS)
+    }
+
+    async fn fetch(&self, client: &OcpClient, t: &TenantKey) -> Result<Vec<DatabaseEntry>, Fail> {
+        let mut list = client.list_databases(t.cluster_id, t.tenant_id).await?;
         list.sort_by(|a, b| a.db_name.cmp(&b.db_name));
-        m.databases = Some(list.into_iter().map(DatabaseEntry::from).collect());
-        Ok(m)
+        Ok(list.into_iter().map(DatabaseEntry::from).collect())
     }
 }

@@ -23,6 +23,7 @@ use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
+use crate::lifecycle::data::ListData;
 use crate::lifecycle::{
     attr_by_field_or_name, replan, Born, Call, Fail, ImportError, OcpData, OcpObject,
 };
@@ -33,7 +34,8 @@ use super::privileges::{
 };
 use super::unique::{refuse_duplicates, Keyed};
 use super::{
-    import_id, ownership, refuse_existing, report, tenant_attrs, tenant_selector, DB_OBJECT_NAME,
+    import_id, ownership, refuse_existing, report, tenant_attrs, tenant_selector, TenantKey,
+    DB_OBJECT_NAME,
 };
 
 fn db_priv_type() -> Type {
@@ -1114,55 +1116,46 @@ impl<M: Member> OcpData for OneDataSource<M> {
     }
 }
 
-/// The state of a list data source: the tenant, and the entries under the list attribute.
-#[derive(Serialize)]
-pub struct Listed {
-    cluster_id: i64,
-    tenant_id: i64,
-    #[serde(flatten)]
-    entries: BTreeMap<&'static str, Vec<serde_json::Value>>,
-}
-
 #[tonic::async_trait]
-impl<M: Member> OcpData for ListDataSource<M> {
-    type Config = Selector;
-    type State = Listed;
-    const TYPE_NAME: &'static str = M::NAMES.list.0;
-    const ACTION: &'static str = M::NAMES.reads[1];
+impl<M: Member> ListData for ListDataSource<M> {
+    type Filter = TenantKey;
+    /// The model without its tenant.
+    type Entry = serde_json::Value;
+    const NAMES: [&'static str; 3] = [M::NAMES.list.0, M::NAMES.reads[1], M::NAMES.list.1];
+    const LIST_DOC: &'static str = M::NAMES.list_docs[1];
 
-    fn schema(&self) -> Schema {
-        let [about, entries] = M::NAMES.list_docs;
-        let entry = Type::object(
+    fn filters(&self) -> Schema {
+        tenant_selector(Schema::new(M::NAMES.list_docs[0]))
+    }
+
+    fn entry(&self) -> Type {
+        Type::object(
             (M::one_schema().block.attributes.into_iter())
                 .filter(|(n, _)| n != "cluster_id" && n != "tenant_id")
                 .map(|(n, a)| (n, a.ty)),
-        );
-        tenant_selector(Schema::new(about))
-            .attr(M::NAMES.list.1, Attr::list(entry).computed().doc(entries))
+        )
     }
 
-    async fn read(
+    async fn fetch(
         &self,
         client: &OcpClient,
-        sel: Selector,
-        _: &mut Diagnostics,
-    ) -> Result<Listed, Fail> {
+        t: &TenantKey,
+    ) -> Result<Vec<serde_json::Value>, Fail> {
+        let (cluster_id, tenant_id) = (t.cluster_id, t.tenant_id);
+        let sel = Selector {
+            cluster_id,
+            tenant_id,
+            name: None,
+        };
         let mut all = read_members::<M>(client, &sel).await?;
         all.sort_by(|a, b| a.key().1.cmp(b.key().1));
-        // Each entry is the model without its tenant.
-        let entries = (all.iter().filter_map(|m| serde_json::to_value(m).ok()))
-            .map(|mut v| {
-                if let Some(o) = v.as_object_mut() {
-                    o.retain(|k, _| k != "cluster_id" && k != "tenant_id");
-                }
-                v
-            })
-            .collect();
-        Ok(Listed {
-            cluster_id: sel.cluster_id,
-            tenant_id: sel.tenant_id,
-            entries: BTreeMap::from([(M::NAMES.list.1, entries)]),
-        })
+        let entries = (all.iter().filter_map(|m| serde_json::to_value(m).ok())).map(|mut v| {
+            if let Some(o) = v.as_object_mut() {
+                o.retain(|k, _| k != "cluster_id" && k != "tenant_id");
+            }
+            v
+        });
+        Ok(entries.collect())
     }
 }
 

@@ -242,6 +242,16 @@ pub(crate) fn rejected(message: &str) -> crate::client::ClientError {
     }
 }
 
+/// The tenant a list data source of objects in one tenant is given ([`tenant_selector`]'s
+/// attributes), as its configuration and state hold it.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct TenantKey {
+    /// OCP id of the cluster.
+    pub cluster_id: i64,
+    /// OCP id of the tenant.
+    pub tenant_id: i64,
+}
+
 /// The required `cluster_id` and `tenant_id` attributes a data source of objects in one tenant
 /// starts with (the data-source side of [`tenant_attrs`]).
 pub fn tenant_selector(s: crate::framework::Schema) -> crate::framework::Schema {

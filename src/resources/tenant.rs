@@ -21,6 +21,7 @@ use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
 use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
+use crate::lifecycle::data::ListData;
 use crate::lifecycle::{
     poll, replan, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject, Polled,
 };
@@ -1141,56 +1142,51 @@ impl OcpData for TenantDataSource {
     }
 }
 
-/// The arguments and state of `data "ocp_tenants"`.
+/// The filters of `data "ocp_tenants"`.
 #[derive(Deserialize, Serialize)]
-pub struct TenantsModel {
+pub struct TenantsFilter {
     cluster_id: Option<i64>,
     name: Option<String>,
     mode: Option<String>,
     status: Option<String>,
-    #[serde(default, skip_deserializing)]
-    tenants: Vec<TenantData>,
 }
 
 /// `data "ocp_tenants"`: the tenants of one cluster or of all clusters, with filters.
 pub struct TenantsDataSource;
 
 #[tonic::async_trait]
-impl OcpData for TenantsDataSource {
-    type Config = TenantsModel;
-    type State = TenantsModel;
-    const TYPE_NAME: &'static str = "ocp_tenants";
-    const ACTION: &'static str = "List Tenants";
+impl ListData for TenantsDataSource {
+    type Filter = TenantsFilter;
+    type Entry = TenantData;
+    const NAMES: [&'static str; 3] = ["ocp_tenants", "List Tenants", "tenants"];
+    const LIST_DOC: &'static str = "The tenants in OCP's order, each with `id`, `cluster_id`, `cluster_name`, `name`, `mode`, `status`, `charset`, `collation`, `primary_zone`, `locality`, `locked`, `description`, `ob_tenant_id`, `ob_version` and `create_time`.";
 
-    fn schema(&self) -> Schema {
-        // Each element has the attributes of `data "ocp_tenant"` but the whitelist and zones.
-        let mut tenant = TenantDataSource.schema().value_type().clone();
-        if let Type::Object(attrs) = &mut tenant {
-            attrs.remove("whitelist");
-            attrs.remove("zones");
-        }
+    fn filters(&self) -> Schema {
         Schema::new("Lists tenants, of one cluster or of every cluster OCP manages, paging through OCP's list API.")
             .attr("cluster_id", Attr::int().optional().doc("Only tenants of this cluster (OCP id). Default: every cluster."))
             .attr("name", Attr::string().optional().doc("Only tenants whose name contains this text (OCP's keyword filter, case-insensitive)."))
             .attr("mode", Attr::string().optional().validate(OneOf(MODES)).doc("Only tenants of this mode: `MYSQL` or `ORACLE`."))
             .attr("status", Attr::string().optional().doc("Only tenants with this status, such as `NORMAL`."))
-            .attr("tenants", Attr::list(tenant).computed().doc("The tenants in OCP's order, each with `id`, `cluster_id`, `cluster_name`, `name`, `mode`, `status`, `charset`, `collation`, `primary_zone`, `locality`, `locked`, `description`, `ob_tenant_id`, `ob_version` and `create_time`."))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        mut m: TenantsModel,
-        _: &mut Diagnostics,
-    ) -> Result<TenantsModel, Fail> {
+    /// Each element has the attributes of `data "ocp_tenant"` but the whitelist and zones.
+    fn entry(&self) -> Type {
+        let mut tenant = TenantDataSource.schema().value_type().clone();
+        if let Type::Object(attrs) = &mut tenant {
+            attrs.remove("whitelist");
+            attrs.remove("zones");
+        }
+        tenant
+    }
+
+    async fn fetch(&self, client: &OcpClient, f: &TenantsFilter) -> Result<Vec<TenantData>, Fail> {
         let filter = TenantFilter {
-            name: m.name.clone(),
-            mode: m.mode.clone(),
-            status: m.status.clone(),
+            name: f.name.clone(),
+            mode: f.mode.clone(),
+            status: f.status.clone(),
         };
-        let list = client.list_tenants(m.cluster_id, &filter).await?;
-        m.tenants = list.iter().map(|t| TenantData::of(t, false)).collect();
-        Ok(m)
+        let list = client.list_tenants(f.cluster_id, &filter).await?;
+        Ok(list.iter().map(|t| TenantData::of(t, false)).collect())
     }
 }
 

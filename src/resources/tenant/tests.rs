@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::framework::write_model;
+use crate::lifecycle::data::Listed;
 use crate::lifecycle::value_over;
 use crate::resources::rejected;
 
@@ -529,13 +530,13 @@ fn the_data_sources_take_their_types_from_the_schemas() {
     let t = ocp_tenant();
     let mut d = Diagnostics::new();
     let v = write_model(&TenantData::of(&t, true), &one, &mut d).unwrap();
-    let tenants = TenantsModel {
+    let filter = TenantsFilter {
         cluster_id: None,
         name: None,
         mode: None,
         status: None,
-        tenants: vec![TenantData::of(&t, false)],
     };
+    let tenants = Listed::new(filter, "tenants", vec![TenantData::of(&t, false)]);
     write_model(&tenants, &list, &mut d).unwrap();
     assert!(d.is_empty(), "{d:?}");
     let zones: Vec<ZoneModel> =
