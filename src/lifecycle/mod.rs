@@ -940,6 +940,19 @@ pub fn replan<M: Serialize>(m: &M, schema: &Schema, resp: &mut PlanResponse) {
     }
 }
 
+/// [`replan`] of the attributes `keep` sets: the prior values a plan keeps. Fields left `None`
+/// keep their planned values, as attributes the model does not name do.
+pub fn replan_set<M: Serialize>(keep: &M, schema: &Schema, resp: &mut PlanResponse) {
+    match serde_json::to_value(keep) {
+        Ok(serde_json::Value::Object(mut set)) => {
+            set.retain(|_, v| !v.is_null());
+            replan(&set, schema, resp);
+        }
+        // Not an object: the bridge reports why it does not fit the schema.
+        _ => replan(keep, schema, resp),
+    }
+}
+
 #[cfg(test)]
 mod replan_tests {
     use super::*;

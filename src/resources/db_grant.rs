@@ -19,12 +19,12 @@ use crate::framework::validate::OneOf;
 use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{Born, Call, Fail, ImportError, OcpObject};
+use crate::lifecycle::{replan_set, Born, Call, Fail, ImportError, OcpObject};
 use crate::value::{Known, Type, Value};
 
 use super::db_user::{
-    expanded, kept, kept_name, known_names, mode_of, plan_models, plan_over,
-    refuse_duplicate_roles, refuse_unknown, send, whole, Names,
+    expanded, kept, kept_name, known_names, mode_of, plan_models, refuse_duplicate_roles,
+    refuse_unknown, send, whole, Names,
 };
 use super::privileges::{
     canonical, delta, expand, present, same, Mode, Scope, Target, OBJECT_TYPES,
@@ -396,7 +396,7 @@ impl OcpObject for DbGrantResource {
                 object_type: kept_name(mode, "object_type", names(|g| &g.object_type), resp),
                 ..GrantConfig::default()
             };
-            plan_over(&keep, &self.schema(), resp);
+            replan_set(&keep, &self.schema(), resp);
         }
         if let Some(user) = known(&c.user) {
             ownership::note_additive(req.config, Some(user), &mut resp.diags);

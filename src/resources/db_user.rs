@@ -25,7 +25,7 @@ use crate::framework::{
 };
 use crate::lifecycle::data::ListData;
 use crate::lifecycle::{
-    attr_by_field_or_name, replan, Born, Call, Fail, ImportError, OcpData, OcpObject,
+    attr_by_field_or_name, replan_set, Born, Call, Fail, ImportError, OcpData, OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
@@ -480,16 +480,6 @@ pub(crate) fn kept<T: Clone>(same: bool, prior: &Option<T>) -> Option<T> {
     prior.clone().filter(|_| same)
 }
 
-/// Writes over the plan the attributes `keep` sets: the prior values a plan keeps (fields left
-/// `None` keep their planned values).
-pub(crate) fn plan_over<T: Serialize>(keep: &T, schema: &Schema, resp: &mut PlanResponse) {
-    let mut set = serde_json::to_value(keep).unwrap_or_default();
-    if let Some(o) = set.as_object_mut() {
-        o.retain(|_, v| !v.is_null());
-    }
-    replan(&set, schema, resp);
-}
-
 /// What a plan that keeps prior spellings reads: the configuration, and the prior state when
 /// there is one, with the tenant mode it recorded (`tenant_mode` of `T`).
 pub(crate) fn plan_models<T: DeserializeOwned>(
@@ -527,7 +517,7 @@ pub(crate) fn plan_grants(schema: &Schema, req: &PlanRequest<'_>, resp: &mut Pla
             name: kept_name(mode, "name", (&config.name, &prior.name), resp),
             tenant_mode: None,
         };
-        plan_over(&keep, schema, resp);
+        replan_set(&keep, schema, resp);
     }
     if config.sets_privileges() {
         ownership::note_authoritative(req.config, &mut resp.diags);
@@ -1116,11 +1106,26 @@ impl<M: Member> OcpData for OneDataSource<M> {
     }
 }
 
+/// The attributes a list names once for all its entries.
+const TENANT_ATTRS: [&str; 2] = ["cluster_id", "tenant_id"];
+
+/// An entry of `data "ocp_db_users"` / `data "ocp_db_roles"`: the model without its tenant.
+pub struct ListEntry<M: Member>(MemberModel<M>);
+
+impl<M: Member> Serialize for ListEntry<M> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut v = serde_json::to_value(&self.0).map_err(serde::ser::Error::custom)?;
+        if let Some(o) = v.as_object_mut() {
+            o.retain(|k, _| !TENANT_ATTRS.contains(&k.as_str()));
+        }
+        v.serialize(s)
+    }
+}
+
 #[tonic::async_trait]
 impl<M: Member> ListData for ListDataSource<M> {
     type Filter = TenantKey;
-    /// The model without its tenant.
-    type Entry = serde_json::Value;
+    type Entry = ListEntry<M>;
     const NAMES: [&'static str; 3] = [M::NAMES.list.0, M::NAMES.reads[1], M::NAMES.list.1];
     const LIST_DOC: &'static str = M::NAMES.list_docs[1];
 
@@ -1131,16 +1136,12 @@ impl<M: Member> ListData for ListDataSource<M> {
     fn entry(&self) -> Type {
         Type::object(
             (M::one_schema().block.attributes.into_iter())
-                .filter(|(n, _)| n != "cluster_id" && n != "tenant_id")
+                .filter(|(n, _)| !TENANT_ATTRS.contains(&n.as_str()))
                 .map(|(n, a)| (n, a.ty)),
         )
     }
 
-    async fn fetch(
-        &self,
-        client: &OcpClient,
-        t: &TenantKey,
-    ) -> Result<Vec<serde_json::Value>, Fail> {
+    async fn fetch(&self, client: &OcpClient, t: &TenantKey) -> Result<Vec<ListEntry<M>>, Fail> {
         let (cluster_id, tenant_id) = (t.cluster_id, t.tenant_id);
         let sel = Selector {
             cluster_id,
@@ -1149,13 +1150,7 @@ impl<M: Member> ListData for ListDataSource<M> {
         };
         let mut all = read_members::<M>(client, &sel).await?;
         all.sort_by(|a, b| a.key().1.cmp(b.key().1));
-        let entries = (all.iter().filter_map(|m| serde_json::to_value(m).ok())).map(|mut v| {
-            if let Some(o) = v.as_object_mut() {
-                o.retain(|k, _| k != "cluster_id" && k != "tenant_id");
-            }
-            v
-        });
-        Ok(entries.collect())
+        Ok(all.into_iter().map(ListEntry).collect())
     }
 }
 

@@ -355,7 +355,7 @@ pub fn plan_unset(schema: &Schema, req: &PlanRequest<'_>, resp: &mut PlanRespons
     let mut d = Diagnostics::new();
     if read_model::<View>(req.config, &mut d).is_some_and(|v| v.parameters.is_none()) {
         let empty = Params::new();
-        super::db_user::plan_over(&Planned { parameters: empty }, schema, resp);
+        crate::lifecycle::replan_set(&Planned { parameters: empty }, schema, resp);
     }
 }
 
