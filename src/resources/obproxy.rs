@@ -29,8 +29,8 @@ use crate::framework::{
 };
 use crate::lifecycle::data::{ListData, NoFilter};
 use crate::lifecycle::{
-    attr_by_field, import_by_id_or_name, replan, report, wait, Born, Call, Choice, Chooser, Fail,
-    ImportError, OcpData, OcpObject,
+    attr_by_field_or_name, import_by_id_or_name, replan, report, wait, Born, Call, Choice, Chooser,
+    Fail, ImportError, OcpData, OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
@@ -55,6 +55,18 @@ pub struct LinkBlock {
     connect_as: Option<String>,
     cluster_name: Option<String>,
     connection_string: Option<String>,
+}
+
+impl LinkBlock {
+    /// The user OBProxy connects as (`username`, or its default).
+    fn user(&self) -> &str {
+        self.username.as_deref().unwrap_or(PROXY_USER)
+    }
+
+    /// What tells links apart: the cluster and the user (a new user links it again).
+    fn key(&self) -> (i64, &str) {
+        (self.cluster_id, self.user())
+    }
 }
 
 /// One OBProxy as the state reports it.
@@ -87,25 +99,20 @@ pub struct ObproxyModel {
     ob_link: Vec<LinkBlock>,
 }
 
-/// What validating and planning look at (values may be unknown).
-#[derive(Default, Serialize, Deserialize)]
+/// What validating and planning look at (values may be unknown); a plan written back through
+/// it holds what it was read from but for what planning changed.
+#[derive(Serialize, Deserialize)]
 struct ObproxyPlan {
-    #[serde(default, skip_serializing)]
     hosts: Option<Known<Vec<Option<Known<i64>>>>>,
-    #[serde(default, skip_serializing)]
     work_mode: Option<Known<String>>,
-    #[serde(default, skip_serializing)]
     sql_port: Option<Known<i64>>,
-    #[serde(default, skip_serializing)]
     exporter_port: Option<Known<i64>>,
-    #[serde(default, skip_serializing)]
     rpc_port: Option<Known<i64>>,
-    #[serde(default)]
     ob_link: Option<Known<Vec<LinkPlan>>>,
 }
 
 /// An `ob_link` block in a configuration or plan.
-#[derive(Default, Serialize, Deserialize)]
+#[derive(Serialize, Deserialize)]
 struct LinkPlan {
     cluster_id: Option<Known<i64>>,
     username: Option<Known<String>>,
@@ -252,8 +259,10 @@ impl ObproxyModel {
     }
 }
 
-/// Reports OCP's refusal of the update's step `call.action` (e.g. "Add OBProxies") on `path`.
-fn refused(call: &mut Call<'_>, path: Option<AttrPath>, e: &ClientError) -> Fail {
+/// Reports OCP's refusal of the update's step `call.action` (e.g. "Add OBProxies") on `path`,
+/// or failing it on attribute `or`.
+fn refused(call: &mut Call<'_>, path: Option<AttrPath>, or: &str, e: &ClientError) -> Fail {
+    let path = path.or_else(|| Some(AttrPath::root(or)));
     report(call.diags, &call.action, path, e);
     Fail::Reported
 }
@@ -284,7 +293,7 @@ async fn links_of(call: &mut Call<'_>, links: &[(usize, &LinkBlock)]) -> Result<
             Ok(Some(c)) => out.push(ObLink {
                 cluster_name: c.name,
                 ob_cluster_id: c.ob_cluster_id,
-                username: l.username.clone().unwrap_or_else(|| PROXY_USER.into()),
+                username: l.user().into(),
             }),
             Ok(None) => {
                 call.diags.attr_error(
@@ -301,7 +310,8 @@ async fn links_of(call: &mut Call<'_>, links: &[(usize, &LinkBlock)]) -> Result<
 }
 
 /// The attribute an OCP field names: `hostIds[j]` → `hosts[hosts_at[j]]`, `obLinks[i]` →
-/// `ob_link[links_at[i]].cluster_id`, else by the resource's `FIELDS`.
+/// `ob_link[links_at[i]].cluster_id`, else by the resource's `FIELDS` or the attribute of the
+/// field's name.
 fn attr_at(err: &ClientError, hosts_at: &[usize], links_at: &[usize]) -> Option<AttrPath> {
     let f = err.field()?;
     if let Some(j) = f.index_of("hostIds") {
@@ -321,7 +331,8 @@ fn attr_at(err: &ClientError, hosts_at: &[usize], links_at: &[usize]) -> Option<
             return Some(AttrPath::root("ob_link").index(i).attr(attr));
         }
     }
-    attr_by_field(err, ObproxyClusterResource::FIELDS)
+    let schema = ObproxyClusterResource.schema();
+    attr_by_field_or_name(err, ObproxyClusterResource::FIELDS, &schema)
 }
 
 fn link_block() -> Block {
@@ -347,20 +358,13 @@ impl OcpObject for ObproxyClusterResource {
     type Model = ObproxyModel;
     const TYPE_NAME: &'static str = "ocp_obproxy_cluster";
     const NOUN: &'static str = "OBProxy Cluster";
-    /// OCP's request fields and the attributes they come from.
+    /// OCP's request fields named otherwise than the attributes they come from (the others,
+    /// such as `sqlPort`, name theirs in snake case: see [`attr_at`]).
     const FIELDS: &'static [(&'static str, &'static str)] = &[
-        ("name", "name"),
         ("hostIds", "hosts"),
-        ("sqlPort", "sql_port"),
-        ("exporterPort", "exporter_port"),
         ("exportPort", "exporter_port"),
-        ("rpcPort", "rpc_port"),
-        ("version", "version"),
-        ("workMode", "work_mode"),
         ("obLinks", "ob_link"),
-        ("parameters", "parameters"),
         ("password", "proxysys_password"),
-        ("proxyroPassword", "proxyro_password"),
     ];
 
     fn schema(&self) -> Schema {
@@ -562,24 +566,16 @@ impl OcpObject for ObproxyClusterResource {
         };
         // Hosts: add OBProxies before removing any, so the cluster never runs short.
         let added = without(&plan.hosts, &prior.hosts);
-        let removed = without(&prior.hosts, &plan.hosts);
         if !added.is_empty() {
             call.action = "Add OBProxies".into();
-            match call
-                .client
-                .add_obproxies(id, &plan.install(added.clone()))
-                .await
-            {
-                Ok(t) => call.wait(&[t.id]).await?,
-                Err(e) => {
-                    let at: Vec<usize> = (added.iter())
-                        .filter_map(|h| plan.hosts.iter().position(|x| x == h))
-                        .collect();
-                    let path = attr_at(&e, &at, &[]).or(Some(AttrPath::root("hosts")));
-                    return Err(refused(call, path, &e));
-                }
-            }
+            let at: Vec<usize> = (added.iter())
+                .filter_map(|h| plan.hosts.iter().position(|x| x == h))
+                .collect();
+            let t = (call.client.add_obproxies(id, &plan.install(added)).await)
+                .map_err(|e| refused(call, attr_at(&e, &at, &[]), "hosts", &e))?;
+            call.wait(&[t.id]).await?;
         }
+        let removed = without(&prior.hosts, &plan.hosts);
         let c = match removed.is_empty() {
             true => None,
             false => call.client.find_obproxy_cluster(id).await?,
@@ -590,58 +586,37 @@ impl OcpObject for ObproxyClusterResource {
             .collect();
         if !ids.is_empty() {
             call.action = "Remove OBProxies".into();
-            match call.client.delete_obproxies(id, &ids).await {
-                Ok(t) => call.wait(&[t.id]).await?,
-                Err(e) => {
-                    let hosts = Some(AttrPath::root("hosts"));
-                    return Err(refused(call, hosts, &e));
-                }
-            }
+            let t = (call.client.delete_obproxies(id, &ids).await)
+                .map_err(|e| refused(call, None, "hosts", &e))?;
+            call.wait(&[t.id]).await?;
         }
         // Links, keyed by cluster and user: link the new ones first (a cluster keeps one).
-        let key = |l: &LinkBlock| {
-            (
-                l.cluster_id,
-                l.username.clone().unwrap_or_else(|| PROXY_USER.into()),
-            )
-        };
-        let prior_keys: Vec<_> = prior.ob_link.iter().map(key).collect();
-        let plan_keys: Vec<_> = plan.ob_link.iter().map(key).collect();
-        let gone: Vec<&LinkBlock> = (prior.ob_link.iter())
-            .filter(|l| !plan_keys.contains(&key(l)))
-            .collect();
+        let prior_keys: Vec<_> = prior.ob_link.iter().map(LinkBlock::key).collect();
+        let plan_keys: Vec<_> = plan.ob_link.iter().map(LinkBlock::key).collect();
+        let gone = (prior.ob_link.iter()).filter(|l| !plan_keys.contains(&l.key()));
         let new: Vec<(usize, &LinkBlock)> = (plan.ob_link.iter().enumerate())
-            .filter(|(_, l)| !prior_keys.contains(&key(l)))
+            .filter(|(_, l)| !prior_keys.contains(&l.key()))
             .collect();
         // A cluster whose user changes is unlinked before it is linked again.
         let (relinked, unlinked): (Vec<&LinkBlock>, Vec<&LinkBlock>) =
-            (gone.into_iter()).partition(|g| new.iter().any(|(_, n)| n.cluster_id == g.cluster_id));
+            gone.partition(|g| new.iter().any(|(_, n)| n.cluster_id == g.cluster_id));
         for g in relinked {
             unlink(call, id, g).await?;
         }
         if !new.is_empty() {
             call.action = "Link OceanBase Clusters".into();
             let links = links_of(call, &new).await?;
-            if let Err(e) = call.client.add_ob_links(id, &links).await {
-                let at: Vec<usize> = new.iter().map(|(i, _)| *i).collect();
-                let path = attr_at(&e, &[], &at).or(Some(AttrPath::root("ob_link")));
-                return Err(refused(call, path, &e));
-            }
+            let at: Vec<usize> = new.iter().map(|(i, _)| *i).collect();
+            (call.client.add_ob_links(id, &links).await)
+                .map_err(|e| refused(call, attr_at(&e, &[], &at), "ob_link", &e))?;
         }
         for g in unlinked {
             unlink(call, id, g).await?;
         }
         call.action = "Set OBProxy Parameters".into();
         let owner = Owner::Obproxy(id);
-        parameters::apply(
-            call,
-            owner,
-            &prior.parameters,
-            &plan.parameters,
-            Vec::new(),
-            None,
-        )
-        .await
+        let (prior, plan) = (&prior.parameters, &plan.parameters);
+        parameters::apply(call, owner, prior, plan, Vec::new(), None).await
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &ObproxyModel) -> Result<(), Fail> {
@@ -686,10 +661,10 @@ async fn unlink(call: &mut Call<'_>, id: i64, l: &LinkBlock) -> Result<(), Fail>
         },
     };
     call.action = "Unlink OceanBase Cluster".into();
-    match call.client.delete_ob_link(id, &name).await {
-        Ok(_) => Ok(()),
-        Err(e) => Err(refused(call, Some(AttrPath::root("ob_link")), &e)),
-    }
+    let unlinked = call.client.delete_ob_link(id, &name).await;
+    unlinked
+        .map(|_| ())
+        .map_err(|e| refused(call, None, "ob_link", &e))
 }
 
 /// The state of `data "ocp_obproxy_cluster"` and an entry of `ocp_obproxy_clusters`.
@@ -780,22 +755,13 @@ impl OcpData for ObproxyClusterDataSource {
     const ACTION: &'static str = "Read OBProxy Cluster";
 
     fn schema(&self) -> Schema {
-        let chosen = |a: Attr, doc| a.optional().computed().doc(doc);
+        let chosen = |a: Attr, what: &str| {
+            let doc = format!("{what} of the OBProxy cluster. Set `id` or `name`.");
+            a.optional().computed().doc(doc)
+        };
         Schema::new("Reads one OBProxy cluster, by `id` or `name`.")
-            .attr(
-                "id",
-                chosen(
-                    Attr::int(),
-                    "OCP id of the OBProxy cluster. Set `id` or `name`.",
-                ),
-            )
-            .attr(
-                "name",
-                chosen(
-                    Attr::string(),
-                    "Name of the OBProxy cluster. Set `id` or `name`.",
-                ),
-            )
+            .attr("id", chosen(Attr::int(), "OCP id"))
+            .attr("name", chosen(Attr::string(), "Name"))
             .computed_attrs(&reported())
     }
 

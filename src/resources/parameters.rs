@@ -42,9 +42,10 @@ use crate::client::api::obproxy::NameValue;
 use crate::client::api::parameters::{Parameter, ParameterInfo, ParameterValue};
 use crate::client::{ClientError, OcpClient};
 use crate::framework::{
-    read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
+    read_model, Attr, AttrPath, Block, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{Call, Fail, OcpData};
+use crate::lifecycle::data::ListData;
+use crate::lifecycle::{Call, Fail};
 use crate::value::{Known, Type};
 
 /// The managed parameters of a resource: name → value as the user wrote it.
@@ -684,15 +685,12 @@ const ENTRY: [(&str, Type, &str); 8] = [
     ("description", Type::String, "What the parameter does."),
 ];
 
+/// The entries of `current` whose name contains `filter` (case-insensitive), with what the
+/// catalogue adds, by name.
 fn entries(current: Vec<Parameter>, cat: &Catalogue, filter: Option<&str>) -> Vec<ParameterEntry> {
     let filter = filter.map(str::to_ascii_lowercase);
-    let mut out: Vec<ParameterEntry> = current
-        .into_iter()
-        .filter(|p| {
-            filter
-                .as_deref()
-                .is_none_or(|f| p.name.to_ascii_lowercase().contains(f))
-        })
+    let mut out: Vec<ParameterEntry> = (current.into_iter())
+        .filter(|p| (filter.as_deref()).is_none_or(|f| p.name.to_ascii_lowercase().contains(f)))
         .map(|p| {
             let info = cat.get(&p.name).cloned().unwrap_or_default();
             ParameterEntry {
@@ -711,16 +709,14 @@ fn entries(current: Vec<Parameter>, cat: &Catalogue, filter: Option<&str>) -> Ve
     out
 }
 
-/// The arguments and state of `data "ocp_cluster_parameters"` and `data
-/// "ocp_tenant_parameters"` (`tenant_id` only in the tenant's).
+/// The arguments of `data "ocp_cluster_parameters"` and `data "ocp_tenant_parameters"`
+/// (`tenant_id` only in the tenant's).
 #[derive(Serialize, Deserialize)]
-pub struct ParametersModel {
+pub struct ParametersOf {
     cluster_id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     tenant_id: Option<i64>,
     name: Option<String>,
-    #[serde(default, skip_deserializing)]
-    parameters: Vec<ParameterEntry>,
 }
 
 /// `data "ocp_cluster_parameters"` (`TENANT` false: every parameter of a cluster) and `data
@@ -734,60 +730,60 @@ pub type ClusterParametersDataSource = ParametersDataSource<false>;
 /// `data "ocp_tenant_parameters"`.
 pub type TenantParametersDataSource = ParametersDataSource<true>;
 
-#[tonic::async_trait]
-impl<const TENANT: bool> OcpData for ParametersDataSource<TENANT> {
-    type Config = ParametersModel;
-    type State = ParametersModel;
-    const TYPE_NAME: &'static str = if TENANT {
-        "ocp_tenant_parameters"
-    } else {
-        "ocp_cluster_parameters"
+/// The description of the list attribute of the data source that lists `$what`.
+macro_rules! list_doc {
+    ($what:literal) => {
+        concat!("The ", $what, " by name: `name`, `value`, `default_value`, `need_restart`, `readonly`, `parameter_type`, `value_type` and `description`.")
     };
-    const ACTION: &'static str = if TENANT {
-        "List Tenant Parameters"
-    } else {
-        "List Cluster Parameters"
+}
+
+#[tonic::async_trait]
+impl<const TENANT: bool> ListData for ParametersDataSource<TENANT> {
+    type Filter = ParametersOf;
+    type Entry = ParameterEntry;
+    const NAMES: [&'static str; 3] = match TENANT {
+        true => ["ocp_tenant_parameters", "List Tenant Parameters", ATTR],
+        false => ["ocp_cluster_parameters", "List Cluster Parameters", ATTR],
+    };
+    const LIST_DOC: &'static str = match TENANT {
+        true => list_doc!("parameters and system variables"),
+        false => list_doc!("parameters"),
     };
 
-    fn schema(&self) -> Schema {
-        let (what, of, cluster) = match TENANT {
-            true => (
-                "parameters and system variables",
-                "a tenant",
-                "OCP id of the cluster that hosts the tenant.",
-            ),
-            false => ("parameters", "a cluster", "OCP id of the cluster."),
+    fn filters(&self) -> Schema {
+        let (what, of) = match TENANT {
+            true => ("parameters and system variables", "a tenant"),
+            false => ("parameters", "a cluster"),
         };
-        let s = Schema::new(format!("Lists the OceanBase {what} of {of} with their current value, default and whether a change needs a restart."))
-            .attr("cluster_id", Attr::int().required().doc(cluster));
-        let s = match TENANT {
-            true => s.attr(
-                "tenant_id",
-                Attr::int().required().doc("OCP id of the tenant."),
-            ),
-            false => s,
-        };
-        let entry = crate::framework::Block::new("A parameter OCP knows.").computed_attrs(&ENTRY);
-        s.attr("name", Attr::string().optional().doc("Only parameters whose name contains this text (case-insensitive), such as `syslog`."))
-            .attr("parameters", Attr::list(entry.implied_type()).computed().doc(format!("The {what} by name: `name`, `value`, `default_value`, `need_restart`, `readonly`, `parameter_type`, `value_type` and `description`.")))
+        let s = Schema::new(format!("Lists the OceanBase {what} of {of} with their current value, default and whether a change needs a restart."));
+        let cluster = Attr::int().required().doc("OCP id of the cluster.");
+        match TENANT {
+            true => super::tenant_selector(s),
+            false => s.attr("cluster_id", cluster),
+        }
+        .attr("name", Attr::string().optional().doc("Only parameters whose name contains this text (case-insensitive), such as `syslog`."))
     }
 
-    async fn read(
+    fn entry(&self) -> Type {
+        Block::new("A parameter OCP knows.")
+            .computed_attrs(&ENTRY)
+            .implied_type()
+    }
+
+    async fn fetch(
         &self,
         client: &OcpClient,
-        mut m: ParametersModel,
-        _: &mut Diagnostics,
-    ) -> Result<ParametersModel, Fail> {
-        let (owner, by) = match m.tenant_id {
-            Some(t) => (Owner::Tenant(m.cluster_id, t), "tenant_id"),
-            None => (Owner::Cluster(m.cluster_id), "cluster_id"),
+        f: &ParametersOf,
+    ) -> Result<Vec<ParameterEntry>, Fail> {
+        let (owner, by) = match f.tenant_id {
+            Some(t) => (Owner::Tenant(f.cluster_id, t), "tenant_id"),
+            None => (Owner::Cluster(f.cluster_id), "cluster_id"),
         };
         let current = list(client, owner)
             .await
             .map_err(|e| Fail::at(e, AttrPath::root(by)))?;
         let cat = Catalogue::of(client, owner).await?;
-        m.parameters = entries(current, &cat, m.name.as_deref());
-        Ok(m)
+        Ok(entries(current, &cat, f.name.as_deref()))
     }
 }
 
