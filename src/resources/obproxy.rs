@@ -19,9 +19,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::api::obproxy::{
-    CreateObproxyCluster, InstallObproxy, NameValue, ObLink, ObproxyCluster,
-};
+use crate::client::api::obproxy::{CreateObproxyCluster, InstallObproxy, ObLink, ObproxyCluster};
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{NotBlank, OneOf};
 use crate::framework::{
@@ -267,16 +265,13 @@ fn refused(call: &mut Call<'_>, path: Option<AttrPath>, or: &str, e: &ClientErro
     Fail::Reported
 }
 
-/// Refuses two entries with one value: "<first> and <second> <is> <value><then>".
+/// Refuses two entries with one value: `summary`, "<first> and <second> <is> <value><then>".
 fn refuse_twice(
     diags: &mut Diagnostics,
-    summary: &str,
-    entries: Vec<(AttrPath, Option<i64>)>,
-    (is, then): (&str, &str),
+    [summary, is, then]: [&str; 3],
+    entries: impl Iterator<Item = (AttrPath, Option<i64>)>,
 ) {
-    let keyed: Vec<Keyed<i64>> = (entries.into_iter())
-        .map(|(path, key)| Keyed { path, key })
-        .collect();
+    let keyed: Vec<Keyed<i64>> = entries.map(|(path, key)| Keyed { path, key }).collect();
     refuse_duplicates(&keyed, summary, diags, |d| {
         format!("{} and {} {is} {}{then}", d.first.1, d.second.1, d.key)
     });
@@ -399,29 +394,24 @@ impl OcpObject for ObproxyClusterResource {
                 );
             }
             let at = |(j, h)| (AttrPath::root("hosts").index(j), known(h).copied());
-            let words = (
+            let words = [
+                "Host Used Twice",
                 "both name host",
                 "; a host runs one OBProxy. Remove one of them.",
-            );
-            refuse_twice(
-                diags,
-                "Host Used Twice",
-                hosts.iter().enumerate().map(at).collect(),
-                words,
-            );
+            ];
+            refuse_twice(diags, words, hosts.iter().enumerate().map(at));
         }
         let links = c.ob_link.and_then(Known::known).unwrap_or_default();
         let at = |(i, l): (usize, &LinkPlan)| {
             let path = AttrPath::root("ob_link").index(i).attr("cluster_id");
             (path, known(&l.cluster_id).copied())
         };
-        let words = ("both link cluster", "; link a cluster once.");
-        refuse_twice(
-            diags,
+        let words = [
             "Cluster Linked Twice",
-            links.iter().enumerate().map(at).collect(),
-            words,
-        );
+            "both link cluster",
+            "; link a cluster once.",
+        ];
+        refuse_twice(diags, words, links.iter().enumerate().map(at));
         if known(&c.work_mode).map(String::as_str) == Some("RS_LIST") && links.len() > 1 {
             diags.attr_error(AttrPath::root("ob_link"), "Too Many Linked Clusters", "In `RS_LIST` mode an OBProxy cluster serves exactly one OceanBase cluster; use `CONFIG_URL` to link more.");
         }
@@ -431,13 +421,12 @@ impl OcpObject for ObproxyClusterResource {
             ("rpc_port", known(&c.rpc_port)),
         ];
         let at = |(a, p): &(&str, Option<&i64>)| (AttrPath::root(*a), p.copied());
-        let words = ("are both port", "; the OBProxy ports must differ.");
-        refuse_twice(
-            diags,
+        let words = [
             "Port Used Twice",
-            ports.iter().map(at).collect(),
-            words,
-        );
+            "are both port",
+            "; the OBProxy ports must differ.",
+        ];
+        refuse_twice(diags, words, ports.iter().map(at));
         for (a, p) in ports {
             if let Some(p) = p.filter(|p| !(1025..=65535).contains(*p)) {
                 diags.attr_error(
@@ -503,12 +492,7 @@ impl OcpObject for ObproxyClusterResource {
             obproxy_install_param: plan.install(plan.hosts.clone()),
             ob_links: links_of(call, &indexed).await?,
             startup_parameters: Vec::new(),
-            parameters: (plan.parameters.iter().flatten())
-                .map(|(k, v)| NameValue {
-                    name: k.clone(),
-                    value: v.clone(),
-                })
-                .collect(),
+            parameters: parameters::name_values(plan.parameters.iter().flatten()),
         };
         let (id, tasks) = match call.client.create_obproxy_cluster(&body).await? {
             Created::New(t) => match call.client.find_obproxy_cluster_by_name(&body.name).await {
@@ -541,13 +525,12 @@ impl OcpObject for ObproxyClusterResource {
         client: &OcpClient,
         base: &ObproxyModel,
     ) -> Result<Option<ObproxyModel>, ClientError> {
-        let found = match base.id {
-            Some(id) => client.find_obproxy_cluster(id).await?,
-            None => None,
+        let Some(id) = base.id else { return Ok(None) };
+        let Some(c) = client.find_obproxy_cluster(id).await? else {
+            return Ok(None);
         };
-        let Some(c) = found else { return Ok(None) };
         let params = match base.parameters {
-            Some(_) => parameters::read(client, Owner::Obproxy(c.id), &base.parameters).await?,
+            Some(_) => parameters::read(client, Owner::Obproxy(id), &base.parameters).await?,
             None => None,
         };
         let ids = cluster_ids(client).await?;

@@ -613,12 +613,7 @@ pub async fn apply(
         Owner::Cluster(id) => call.client.set_cluster_parameters(id, &body).await,
         Owner::Tenant(c, t) => call.client.set_tenant_parameters(c, t, &body).await,
         Owner::Obproxy(id) => {
-            let pairs: Vec<NameValue> = (body.iter())
-                .map(|p| NameValue {
-                    name: p.name.clone(),
-                    value: p.value.clone(),
-                })
-                .collect();
+            let pairs = name_values(body.iter().map(|p| (&p.name, &p.value)));
             call.client.set_obproxy_parameters(id, &pairs).await
         }
     };
@@ -631,6 +626,16 @@ pub async fn apply(
         });
         Fail::at(e, at.flatten().unwrap_or_else(|| AttrPath::root(ATTR)))
     })
+}
+
+/// `(name, value)` pairs as OCP's plain `[{name, value}]` bodies take them (OBProxy's
+/// parameter calls).
+pub fn name_values<'a>(pairs: impl Iterator<Item = (&'a String, &'a String)>) -> Vec<NameValue> {
+    let entry = |(name, value): (&String, &String)| NameValue {
+        name: name.clone(),
+        value: value.clone(),
+    };
+    pairs.map(entry).collect()
 }
 
 /// The create-body entries of a tenant's `parameters` (in name order), with their

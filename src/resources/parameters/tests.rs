@@ -137,3 +137,13 @@ fn a_create_refusal_names_the_parameter_by_its_place_in_the_body() {
     assert_eq!(create_error_path(&err, &plan), Some(path("b")));
     assert_eq!(path("b").to_string(), "parameters[\"b\"]");
 }
+
+#[test]
+fn name_values_are_the_pairs_in_order() {
+    let p = params(&[("b", "2"), ("a", "1")]);
+    let got = name_values(p.iter());
+    let pairs: Vec<(&str, &str)> = (got.iter())
+        .map(|n| (n.name.as_str(), n.value.as_str()))
+        .collect();
+    assert_eq!(pairs, [("a", "1"), ("b", "2")]);
+}
