@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::framework::{AttrPath, DataSource, Diagnostics, Resource};
+use crate::lifecycle::One;
 use crate::lifecycle::{Data, Managed};
 
 pub use crate::lifecycle::{
@@ -60,7 +61,7 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
 /// Every data source this provider serves.
 pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
     vec![
-        Arc::new(Data(cluster::ClusterDataSource)),
+        Arc::new(Data(One(cluster::ClusterDataSource))),
         Arc::new(Data(cluster::ClustersDataSource)),
         Arc::new(Data(tenant::TenantDataSource)),
         Arc::new(Data(tenant::TenantsDataSource)),
@@ -73,25 +74,25 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(Data(restore::RestoreTasksDataSource)),
         Arc::new(Data(backup::BackupPolicyDataSource)),
         Arc::new(Data(backup::BackupTasksDataSource)),
-        Arc::new(Data(
+        Arc::new(Data(One(
             compute::CatalogueDataSource::<compute::RegionKind>::default(),
-        )),
+        ))),
         Arc::new(Data(
             compute::CatalogueListDataSource::<compute::RegionKind>::default(),
         )),
-        Arc::new(Data(
+        Arc::new(Data(One(
             compute::CatalogueDataSource::<compute::IdcKind>::default(),
-        )),
+        ))),
         Arc::new(Data(
             compute::CatalogueListDataSource::<compute::IdcKind>::default(),
         )),
-        Arc::new(Data(
-            compute::CatalogueDataSource::<compute::HostTypeKind>::default(),
-        )),
+        Arc::new(Data(One(compute::CatalogueDataSource::<
+            compute::HostTypeKind,
+        >::default()))),
         Arc::new(Data(compute::CatalogueListDataSource::<
             compute::HostTypeKind,
         >::default())),
-        Arc::new(Data(host::HostDataSource)),
+        Arc::new(Data(One(host::HostDataSource))),
         Arc::new(Data(host::HostsDataSource)),
         Arc::new(Data(obproxy::ObproxyClusterDataSource)),
         Arc::new(Data(obproxy::ObproxyClustersDataSource)),
