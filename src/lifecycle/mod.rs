@@ -1140,96 +1140,48 @@ mod one {
     #[cfg(test)]
     mod tests {
         use super::*;
-        use crate::framework::Attr;
+        use crate::resources::cluster::{ClusterDataSource, ClusterModel};
+        use crate::resources::compute::Selector;
 
-        /// Objects 1 ("a") and 2 ("b"), chosen by `id` or `name`, as `(id, name)`.
-        struct Letters;
-
-        /// The configuration of [`Letters`].
-        #[derive(serde::Deserialize)]
-        struct Picked {
-            id: Option<Known<i64>>,
-            name: Option<Known<String>>,
-        }
-
-        impl Selects for Picked {
-            fn chosen(self) -> (Option<Known<i64>>, Option<Known<String>>) {
-                (self.id, self.name)
-            }
-        }
-
-        #[tonic::async_trait]
-        impl OneData for Letters {
-            type Config = Picked;
-            type State = (i64, &'static str);
-            const CHOOSER: Chooser = Chooser {
-                noun: "Letter",
-                type_name: "ocp_letter",
-                key: "name",
-                list: "ocp_letters",
-            };
-            const ACTION: &'static str = "Read Letter";
-
-            fn schema(&self) -> Schema {
-                let chosen = |a: Attr| a.optional().computed().doc("d");
-                let s = Schema::new("s").attr("id", chosen(Attr::int()));
-                s.attr("name", chosen(Attr::string()))
-            }
-
-            async fn find(&self, _: &OcpClient, by: Choice) -> Result<Option<Self::State>, Fail> {
-                Ok([(1, "a"), (2, "b")].into_iter().find(|(i, n)| match &by {
-                    Choice::Id(id) => id == i,
-                    Choice::Key(k) => k == n,
-                }))
-            }
-
-            /// Letter 1 is "a" and nothing else; the others take any name.
-            fn agrees(&self, s: &(i64, &str), key: &str, diags: &mut Diagnostics) -> bool {
-                let ok = s.0 != 1 || key == s.1;
-                if !ok {
-                    diags.error("Letter Name Does Not Match", "1 is \"a\"");
-                }
-                ok
-            }
-        }
-
-        fn config(id: Value, name: Value) -> Value {
-            Value::object([("id", id), ("name", name)])
-        }
-
+        /// The simulator's cluster 1000001, `demo-cluster`, through `data "ocp_cluster"`.
         #[tokio::test]
         async fn one_object_is_chosen_by_id_or_key_and_not_found_names_what_chose() {
             let sim = crate::client::testutil::TestSim::start(0.1).await;
             let client = sim.client();
-            let one = One(Letters);
+            let one = One(ClusterDataSource);
+            let config = |id: Value, name: Value| Value::object([("id", id), ("name", name)]);
             let mut d = Diagnostics::new();
             one.validate(&config(Value::Null, Value::Null), &mut d);
-            assert_eq!(d.0[0].summary, "Missing Letter Selector");
+            assert_eq!(d.0[0].summary, "Missing Cluster Selector");
             let mut d = Diagnostics::new();
             one.validate(&config(Value::Unknown, Value::Null), &mut d);
             assert!(d.is_empty(), "{d:?}");
             for (id, name, want) in [
-                (Some(1), None, Some(1)),
-                (None, Some("b"), Some(2)),
-                (Some(2), Some("a"), Some(2)),
-                (Some(1), Some("b"), None),
-                (Some(3), None, None),
-                (None, Some("z"), None),
+                (Some(1000001), None, Ok(())),
+                (None, Some("demo-cluster"), Ok(())),
+                (Some(1000001), Some("demo-cluster"), Ok(())),
+                (
+                    Some(1000001),
+                    Some("other"),
+                    Err(("name", "Cluster Name Does Not Match")),
+                ),
+                (Some(7), None, Err(("id", "Cluster Not Found"))),
+                (None, Some("other"), Err(("name", "Cluster Not Found"))),
             ] {
-                let c = Picked {
-                    id: id.map(Known::Value),
-                    name: name.map(|n| Known::Value(n.to_string())),
-                };
+                let (i, n) = (
+                    id.map_or(Value::Null, Value::from_i64),
+                    name.map(Value::string),
+                );
                 let mut d = Diagnostics::new();
-                let got = one.read(&client, c, &mut d).await;
-                assert_eq!(got.as_ref().ok().map(|s| s.0), want, "{id:?} {name:?}");
-                if id == Some(1) && want.is_none() {
-                    assert_eq!(d.0[0].summary, "Letter Name Does Not Match");
-                } else if want.is_none() {
-                    assert_eq!(d.0[0].summary, "Letter Not Found");
-                    let attr = if id.is_some() { "id" } else { "name" };
-                    assert_eq!(d.0[0].path, Some(crate::framework::AttrPath::root(attr)));
-                }
+                let s = read_model::<Selector>(&config(i, n.unwrap_or(Value::Null)), &mut d);
+                let s = s.unwrap_or_else(|| panic!("{d:?}"));
+                let got: Result<ClusterModel, Fail> = one.read(&client, s, &mut d).await;
+                let got = got.map(|_| ()).map_err(|_| {
+                    let path = d.0[0].path.as_ref().map(ToString::to_string);
+                    (path.unwrap_or_default(), d.0[0].summary.clone())
+                });
+                let want = want.map_err(|(p, s)| (p.to_string(), s.to_string()));
+                assert_eq!(got, want, "{id:?} {name:?}");
             }
         }
     }

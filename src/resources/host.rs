@@ -168,6 +168,9 @@ impl OcpObject for HostResource {
     type Model = HostModel;
     const TYPE_NAME: &'static str = "ocp_host";
     const NOUN: &'static str = "Host";
+    /// The add-host fields not named like their attributes (`sshPort`, `idcId`, ... are).
+    const FIELDS: &'static [(&'static str, &'static str)] =
+        &[("innerIpAddress", "ip"), ("typeId", "host_type_id")];
 
     fn schema(&self) -> Schema {
         Schema::new("A host (server) registered in OCP, on which OCP can deploy OBServers. Terraform stores the SSH user name and password in a new OCP credential, then adds the host, which runs an OCP `Add host` task that Terraform waits on. OCP has no call to modify a host, so changing where or what the host is replaces it.")
@@ -215,16 +218,13 @@ impl OcpObject for HostResource {
         let cred_name = format!("terraform-host-{ip}-{millis}");
         let password = Secret::new(plan.ssh_password.as_deref().unwrap_or_default());
         let user = plan.ssh_username.as_deref().unwrap_or_default();
-        let cred_id = match client
+        let cred = client
             .create_host_credential(&cred_name, user, &password)
-            .await
-        {
-            Ok(id) => id,
-            Err(e) => {
-                report(call.diags, "Create SSH Credential for Host", None, &e);
-                return Err(Fail::Reported);
-            }
-        };
+            .await;
+        let cred_id = cred.map_err(|e| {
+            report(call.diags, "Create SSH Credential for Host", None, &e);
+            Fail::Reported
+        })?;
         let (idc_id, type_id) = (
             plan.idc_id.unwrap_or_default(),
             plan.host_type_id.unwrap_or_default(),
@@ -373,11 +373,8 @@ impl OcpObject for HostResource {
         })
     }
 
-    /// The attribute of an add-host field: OCP names most of them like their attributes
-    /// (`sshPort`, `idcId`, `alias`, ...).
     fn attr_of(&self, err: &ClientError, _plan: &HostModel) -> Option<AttrPath> {
-        let renamed = [("innerIpAddress", "ip"), ("typeId", "host_type_id")];
-        attr_by_field_or_name(err, &renamed, &self.schema())
+        attr_by_field_or_name(err, Self::FIELDS, &self.schema())
     }
 }
 

@@ -38,7 +38,7 @@ use crate::value::{Known, Type, Value};
 
 use super::parameters::{Owner::Cluster as ClusterOf, Params};
 use super::unique::{refuse_duplicates, Keyed};
-use super::{import_id, refuse_existing};
+use super::{import_id, refuse_existing, unless_not_found};
 
 /// The `ocp_cluster` resource.
 pub struct ClusterResource;
@@ -225,14 +225,9 @@ async fn observe(client: &OcpClient, id: i64) -> Result<Option<Observed>, Client
         name: Some("sys".into()),
         ..TenantFilter::default()
     };
-    let sys_primary_zone = match client.list_tenants(Some(id), &filter).await {
-        Ok(ts) => ts
-            .into_iter()
-            .find(|t| t.name == "sys")
-            .and_then(|t| t.primary_zone),
-        Err(e) if e.is_not_found() => None,
-        Err(e) => return Err(e),
-    };
+    let tenants = unless_not_found(client.list_tenants(Some(id), &filter).await)?;
+    let sys = tenants.into_iter().flatten().find(|t| t.name == "sys");
+    let sys_primary_zone = sys.and_then(|t| t.primary_zone);
     Ok(Some(Observed {
         cluster,
         sys_primary_zone,
@@ -929,11 +924,8 @@ impl ZoneChanges {
                 .collect(),
         };
         for t in tenants.iter().filter(|_| !servers.is_empty()) {
-            let units = match client.list_tenant_units(id, t.id).await {
-                Ok(u) => u,
-                Err(e) if e.is_not_found() => Vec::new(),
-                Err(e) => return Err(e.into()),
-            };
+            let units = unless_not_found(client.list_tenant_units(id, t.id).await)?;
+            let units = units.unwrap_or_default();
             for (s, h) in
                 (self.removed_servers.iter()).flat_map(|s| s.hosts.iter().map(move |h| (s, h)))
             {
@@ -1093,15 +1085,12 @@ impl OcpObject for ZoneResource {
     ) -> Result<ZoneModel, ImportError> {
         let (cluster_id, name) =
             import_id::in_cluster(id, ZONE_IMPORT).map_err(ImportError::Invalid)?;
-        let zone = ZoneBlock {
-            name,
-            ..ZoneBlock::default()
-        };
-        Ok(ZoneModel {
+        let mut m = ZoneModel {
             cluster_id,
-            zone,
             ..ZoneModel::default()
-        })
+        };
+        m.zone.name = name;
+        Ok(m)
     }
 
     fn attr_of(&self, err: &ClientError, _plan: &ZoneModel) -> Option<AttrPath> {
