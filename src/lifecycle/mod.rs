@@ -1047,3 +1047,142 @@ mod attr_by_field_or_name_tests {
         assert_eq!(at("something went wrong"), None);
     }
 }
+
+// ---- data sources that read one object, chosen by its OCP id or by a key ----
+
+pub use one::{One, OneData, Selects};
+
+mod one {
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+
+    use crate::client::OcpClient;
+    use crate::framework::{read_model, Diagnostics, Schema};
+    use crate::value::{Known, Value};
+
+    use super::{Choice, Chooser, Fail, OcpData};
+
+    /// The configuration of a [`OneData`]: its `id` and its key attribute ([`Chooser::key`]).
+    pub trait Selects: DeserializeOwned + Send {
+        /// The `id` and the key as configured; either may be unknown while validating.
+        fn chosen(self) -> (Option<Known<i64>>, Option<Known<String>>);
+    }
+
+    /// A data source that reads one object, chosen by its OCP `id` or else by a key (its
+    /// `name`, a host's `ip`). It says how OCP finds the object; [`One`] makes it an
+    /// [`OcpData`], with what every such data source does alike written once (through its
+    /// [`Chooser`]): the plan-time error when neither is set, the choice (the id wins), and
+    /// "not found" on the attribute that chose.
+    #[tonic::async_trait]
+    pub trait OneData: Send + Sync + 'static {
+        /// What the configuration reads into.
+        type Config: Selects;
+        /// What the read writes as state: a value of the schema's type.
+        type State: Serialize + Send;
+        /// How it chooses; its `type_name` is the data source's.
+        const CHOOSER: Chooser;
+        /// What the read does, for the summary of its error: "Unable to <ACTION>".
+        const ACTION: &'static str;
+
+        /// The schema.
+        fn schema(&self) -> Schema;
+
+        /// The state of the object `by` chooses; `None` when OCP has none.
+        async fn find(&self, client: &OcpClient, by: Choice) -> Result<Option<Self::State>, Fail>;
+
+        /// When `id` chose `state` and the key is set too: whether the two agree, an error
+        /// in `diags` when not. The default lets the id win.
+        fn agrees(&self, _state: &Self::State, _key: &str, _diags: &mut Diagnostics) -> bool {
+            true
+        }
+    }
+
+    /// The adapter: a [`OneData`] as an [`OcpData`] (the registry takes it as
+    /// `Data(One(..))`).
+    #[derive(Default)]
+    pub struct One<D>(pub D);
+
+    #[tonic::async_trait]
+    impl<D: OneData> OcpData for One<D> {
+        type Config = D::Config;
+        type State = D::State;
+        const TYPE_NAME: &'static str = D::CHOOSER.type_name;
+        const ACTION: &'static str = D::ACTION;
+
+        fn schema(&self) -> Schema {
+            self.0.schema()
+        }
+
+        fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+            if let Some((id, key)) = read_model::<D::Config>(config, diags).map(Selects::chosen) {
+                D::CHOOSER.validate(&id, &key, diags);
+            }
+        }
+
+        async fn read(
+            &self,
+            client: &OcpClient,
+            config: D::Config,
+            diags: &mut Diagnostics,
+        ) -> Result<D::State, Fail> {
+            let (id, key) = config.chosen();
+            let by = D::CHOOSER.choice(id, key.clone()).ok_or(Fail::Reported)?;
+            let state = D::CHOOSER.found(self.0.find(client, by.clone()).await?, &by, diags)?;
+            match (by, key.and_then(Known::known)) {
+                (Choice::Id(_), Some(key)) if !self.0.agrees(&state, &key, diags) => {
+                    Err(Fail::Reported)
+                }
+                _ => Ok(state),
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::resources::cluster::{ClusterDataSource, ClusterModel};
+        use crate::resources::compute::Selector;
+
+        /// The simulator's cluster 1000001, `demo-cluster`, through `data "ocp_cluster"`.
+        #[tokio::test]
+        async fn one_object_is_chosen_by_id_or_key_and_not_found_names_what_chose() {
+            let sim = crate::client::testutil::TestSim::start(0.1).await;
+            let client = sim.client();
+            let one = One(ClusterDataSource);
+            let config = |id: Value, name: Value| Value::object([("id", id), ("name", name)]);
+            let mut d = Diagnostics::new();
+            one.validate(&config(Value::Null, Value::Null), &mut d);
+            assert_eq!(d.0[0].summary, "Missing Cluster Selector");
+            let mut d = Diagnostics::new();
+            one.validate(&config(Value::Unknown, Value::Null), &mut d);
+            assert!(d.is_empty(), "{d:?}");
+            for (id, name, want) in [
+                (Some(1000001), None, Ok(())),
+                (None, Some("demo-cluster"), Ok(())),
+                (Some(1000001), Some("demo-cluster"), Ok(())),
+                (
+                    Some(1000001),
+                    Some("other"),
+                    Err(("name", "Cluster Name Does Not Match")),
+                ),
+                (Some(7), None, Err(("id", "Cluster Not Found"))),
+                (None, Some("other"), Err(("name", "Cluster Not Found"))),
+            ] {
+                let (i, n) = (
+                    id.map_or(Value::Null, Value::from_i64),
+                    name.map(Value::string),
+                );
+                let mut d = Diagnostics::new();
+                let s = read_model::<Selector>(&config(i, n.unwrap_or(Value::Null)), &mut d);
+                let s = s.unwrap_or_else(|| panic!("{d:?}"));
+                let got: Result<ClusterModel, Fail> = one.read(&client, s, &mut d).await;
+                let got = got.map(|_| ()).map_err(|_| {
+                    let path = d.0[0].path.as_ref().map(ToString::to_string);
+                    (path.unwrap_or_default(), d.0[0].summary.clone())
+                });
+                let want = want.map_err(|(p, s)| (p.to_string(), s.to_string()));
+                assert_eq!(got, want, "{id:?} {name:?}");
+            }
+        }
+    }
+}

@@ -6,10 +6,10 @@ use serde::Serialize;
 use crate::client::api::cluster::{Cluster, ClusterZone, Server};
 use crate::client::{ClientError, OcpClient};
 use crate::framework::validate::NotBlank;
-use crate::framework::{read_model, Attr, AttrPath, Diagnostics, Schema};
+use crate::framework::{Attr, AttrPath, Diagnostics, Schema};
 use crate::lifecycle::data::{ByName, ListData};
-use crate::lifecycle::{Choice, Chooser, Fail, OcpData};
-use crate::value::{Known, Type, Value};
+use crate::lifecycle::{Choice, Chooser, Fail, OneData};
+use crate::value::Type;
 
 use super::compute::Selector;
 
@@ -94,14 +94,6 @@ impl From<&Cluster> for ClusterModel {
 /// `data "ocp_cluster"`: one cluster by id or name.
 pub struct ClusterDataSource;
 
-/// How `data "ocp_cluster"` chooses its cluster: by `id`, or else by `name`.
-const CHOOSER: Chooser = Chooser {
-    noun: "Cluster",
-    type_name: "ocp_cluster",
-    key: "name",
-    list: "ocp_clusters",
-};
-
 /// The cluster an OCP id or a name chooses (without its zones): the data source's and the
 /// import's look-up.
 pub(super) async fn find(client: &OcpClient, by: Choice) -> Result<Option<Cluster>, ClientError> {
@@ -112,10 +104,16 @@ pub(super) async fn find(client: &OcpClient, by: Choice) -> Result<Option<Cluste
 }
 
 #[tonic::async_trait]
-impl OcpData for ClusterDataSource {
+impl OneData for ClusterDataSource {
     type Config = Selector;
     type State = ClusterModel;
-    const TYPE_NAME: &'static str = "ocp_cluster";
+    /// By `id`, or else by `name`.
+    const CHOOSER: Chooser = Chooser {
+        noun: "Cluster",
+        type_name: "ocp_cluster",
+        key: "name",
+        list: "ocp_clusters",
+    };
     const ACTION: &'static str = "Read Cluster";
 
     fn schema(&self) -> Schema {
@@ -130,33 +128,24 @@ impl OcpData for ClusterDataSource {
             .attr("zones", Attr::list(zone_type()).computed().doc(ZONES_DOC))
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if let Some(s) = read_model::<Selector>(config, diags) {
-            CHOOSER.validate(&s.id, &s.name, diags);
-        }
+    /// With its zones.
+    async fn find(&self, client: &OcpClient, by: Choice) -> Result<Option<ClusterModel>, Fail> {
+        let Some(found) = find(client, by).await? else {
+            return Ok(None);
+        };
+        Ok(Some(ClusterModel::from(&client.with_zones(found).await?)))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        s: Selector,
-        diags: &mut Diagnostics,
-    ) -> Result<ClusterModel, Fail> {
-        let name = s.name.clone().and_then(Known::known);
-        let by = CHOOSER.choice(s.id, s.name).ok_or(Fail::Reported)?;
-        let found = CHOOSER.found(find(client, by.clone()).await?, &by, diags)?;
-        let cluster = client.with_zones(found).await?;
-        if let (Choice::Id(_), Some(name)) = (by, name) {
-            if name != cluster.name {
-                diags.attr_error(
-                    AttrPath::root("name"),
-                    "Cluster Name Does Not Match",
-                    format!("Cluster {} is named {:?}, not {name:?}. Set only one of `id` and `name`, or make them agree.", cluster.id, cluster.name),
-                );
-                return Err(Fail::Reported);
-            }
+    /// `id` and `name` set together must name the same cluster.
+    fn agrees(&self, c: &ClusterModel, name: &str, diags: &mut Diagnostics) -> bool {
+        if c.name != name {
+            diags.attr_error(
+                AttrPath::root("name"),
+                "Cluster Name Does Not Match",
+                format!("Cluster {} is named {:?}, not {name:?}. Set only one of `id` and `name`, or make them agree.", c.id, c.name),
+            );
         }
-        Ok(ClusterModel::from(&cluster))
+        c.name == name
     }
 }
 
@@ -177,7 +166,7 @@ impl ListData for ClustersDataSource {
 
     fn entry(&self) -> Type {
         // Each element has the attributes of `data "ocp_cluster"`.
-        ClusterDataSource.schema().value_type().clone()
+        OneData::schema(&ClusterDataSource).value_type().clone()
     }
 
     async fn fetch(&self, client: &OcpClient, by: &ByName) -> Result<Vec<ClusterModel>, Fail> {

@@ -9,12 +9,12 @@
 use crate::client::api::compute::{Catalogue, CatalogueEntry};
 use crate::client::{ClientError, Created, OcpClient};
 use crate::framework::validate::{NotBlank, Text};
-use crate::framework::{read_model, Attr, AttrPath, Diagnostics, Schema};
+use crate::framework::{Attr, AttrPath, Schema};
 use crate::lifecycle::data::ListData;
 use crate::lifecycle::{
-    attr_by_field, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject,
+    attr_by_field, Born, Call, Choice, Chooser, Fail, ImportError, OcpObject, OneData, Selects,
 };
-use crate::value::{Known, Type, Value};
+use crate::value::{Known, Type};
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 
@@ -47,6 +47,12 @@ pub struct Entry {
 pub struct Selector {
     pub(super) id: Option<Known<i64>>,
     pub(super) name: Option<Known<String>>,
+}
+
+impl Selects for Selector {
+    fn chosen(self) -> (Option<Known<i64>>, Option<Known<String>>) {
+        (self.id, self.name)
+    }
 }
 
 /// The argument of the list data sources (IDCs only; absent from the others' schemas and
@@ -163,25 +169,12 @@ pub const fn spec(kind: Kind) -> Spec {
     }
 }
 
-/// How the single data source of `kind` chooses its entry: by `id`, or else by `name`.
-const fn chooser(kind: Kind) -> Chooser {
-    let spec = spec(kind);
-    Chooser {
-        noun: spec.noun,
-        type_name: spec.type_name,
-        key: "name",
-        list: spec.list_type_name,
-    }
-}
-
-/// The entry OCP has under `id`.
-async fn find(kind: Kind, c: &OcpClient, id: i64) -> Result<Option<Entry>, ClientError> {
-    Ok(c.find_in_catalogue(kind, id).await?.map(Entry::from))
-}
-
-/// The entry OCP has under `name`.
-async fn find_by_name(kind: Kind, c: &OcpClient, name: &str) -> Result<Option<Entry>, ClientError> {
-    let found = c.find_in_catalogue_by_name(kind, name).await?;
+/// The entry OCP has under the id or the name `by` gives.
+async fn find(kind: Kind, c: &OcpClient, by: Choice) -> Result<Option<Entry>, ClientError> {
+    let found = match by {
+        Choice::Id(id) => c.find_in_catalogue(kind, id).await?,
+        Choice::Key(name) => c.find_in_catalogue_by_name(kind, &name).await?,
+    };
     Ok(found.map(Entry::from))
 }
 
@@ -332,7 +325,7 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
         let Some(id) = base.id else {
             return Ok(None);
         };
-        let found = find(K::KIND, client, id).await?;
+        let found = find(K::KIND, client, Choice::Id(id)).await?;
         Ok(found.map(|e| state_from(e, base.description.as_deref())))
     }
 
@@ -349,13 +342,14 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
         let forms = "Expected \"<id>\", \"<name>\", \"id:<id>\" or \"name:<name>\".";
         let key = import_key(id).map_err(|why| ImportError::Invalid(format!("{why}. {forms}")))?;
         let client = client.ok_or(ImportError::NoClient)?;
+        let by_name = |n: &str| find(kind, client, Choice::Key(n.to_string()));
         let found = match key {
-            ImportKey::Id(n) => find(kind, client, n).await?,
-            ImportKey::Name(n) => find_by_name(kind, client, n).await?,
+            ImportKey::Id(n) => find(kind, client, Choice::Id(n)).await?,
+            ImportKey::Name(n) => by_name(n).await?,
             ImportKey::Either(n, name) => {
                 match (
-                    find(kind, client, n).await?,
-                    find_by_name(kind, client, name).await?,
+                    find(kind, client, Choice::Id(n)).await?,
+                    by_name(name).await?,
                 ) {
                     (Some(a), Some(b)) if a.id != b.id => {
                         return Err(ImportError::Ambiguous(format!("{id:?} is both the id of {noun} {:?} and the name of {noun} {} (id {}). Say which one: \"id:{id}\" or \"name:{id}\".", a.name, b.name, b.id.unwrap_or_default())));
@@ -397,10 +391,20 @@ pub struct CatalogueDataSource<K>(PhantomData<K>);
 pub struct CatalogueListDataSource<K>(PhantomData<K>);
 
 #[tonic::async_trait]
-impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
+impl<K: CatalogueKind> OneData for CatalogueDataSource<K> {
     type Config = Selector;
     type State = Entry;
-    const TYPE_NAME: &'static str = spec(K::KIND).type_name;
+    /// By `id`, or else by `name`.
+    const CHOOSER: Chooser = {
+        let spec = spec(K::KIND);
+        let (noun, type_name, list) = (spec.noun, spec.type_name, spec.list_type_name);
+        Chooser {
+            noun,
+            type_name,
+            key: "name",
+            list,
+        }
+    };
     const ACTION: &'static str = spec(K::KIND).read_action;
 
     fn schema(&self) -> Schema {
@@ -418,25 +422,8 @@ impl<K: CatalogueKind> OcpData for CatalogueDataSource<K> {
         })
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if let Some(s) = read_model::<Selector>(config, diags) {
-            chooser(K::KIND).validate(&s.id, &s.name, diags);
-        }
-    }
-
-    async fn read(
-        &self,
-        client: &OcpClient,
-        s: Selector,
-        diags: &mut Diagnostics,
-    ) -> Result<Entry, Fail> {
-        let chooser = chooser(K::KIND);
-        let by = chooser.choice(s.id, s.name).ok_or(Fail::Reported)?;
-        let found = match &by {
-            Choice::Id(id) => find(K::KIND, client, *id).await?,
-            Choice::Key(name) => find_by_name(K::KIND, client, name).await?,
-        };
-        Ok(chooser.found(found, &by, diags)?)
+    async fn find(&self, client: &OcpClient, by: Choice) -> Result<Option<Entry>, Fail> {
+        Ok(find(K::KIND, client, by).await?)
     }
 }
 
@@ -463,8 +450,7 @@ impl<K: CatalogueKind> ListData for CatalogueListDataSource<K> {
 
     /// Each element has the attributes of the single data source.
     fn entry(&self) -> Type {
-        CatalogueDataSource::<K>::default()
-            .schema()
+        OneData::schema(&CatalogueDataSource::<K>::default())
             .value_type()
             .clone()
     }
@@ -483,7 +469,10 @@ impl<K: CatalogueKind> ListData for CatalogueListDataSource<K> {
 mod tests {
     use super::*;
     use crate::framework::validate::Validator;
+    use crate::framework::Diagnostics;
     use crate::lifecycle::data::Listed;
+    use crate::lifecycle::{OcpData, One};
+    use crate::value::Value;
 
     #[test]
     fn import_ids_name_an_entry_by_id_name_or_both() {
@@ -592,7 +581,7 @@ mod tests {
 
     #[test]
     fn an_unknown_selector_counts_as_set() {
-        let ds = CatalogueDataSource::<RegionKind>::default();
+        let ds = One(CatalogueDataSource::<RegionKind>::default());
         for (id, name, ok) in [
             (Value::Null, Value::Null, false),
             (Value::Unknown, Value::Null, true),

@@ -20,11 +20,12 @@ use crate::client::api::compute::{AddHost, Host, HostFilter};
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::plan::keep_computed;
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
-use crate::framework::{read_model, Attr, Diagnostics, PlanRequest, PlanResponse, Schema};
+use crate::framework::{Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema};
 use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::pending::Private;
 use crate::lifecycle::{
-    poll, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject, Polled,
+    attr_by_field_or_name, import_by_id_or_name, poll, Born, Call, Choice, Chooser, Fail,
+    ImportError, OcpObject, OneData, Polled, Selects,
 };
 use crate::value::{Known, Type, Value};
 
@@ -38,13 +39,6 @@ const DEFAULT_KIND: &str = "DEDICATED_PHYSICAL_MACHINE";
 const DEFAULT_SSH_PORT: i64 = 22;
 /// The private-state key of the credential this resource made (and so owns).
 const OWNED_CREDENTIAL: &str = "credential_id";
-/// How `data "ocp_host"` and an import id choose a host: by OCP id or by IP address.
-const HOSTS: Chooser = Chooser {
-    noun: "Host",
-    type_name: "ocp_host",
-    key: "ip",
-    list: "ocp_hosts",
-};
 
 /// Whether `s` is a dotted-decimal IPv4 address without leading zeros.
 fn valid_ipv4(s: &str) -> bool {
@@ -174,16 +168,9 @@ impl OcpObject for HostResource {
     type Model = HostModel;
     const TYPE_NAME: &'static str = "ocp_host";
     const NOUN: &'static str = "Host";
-    /// OCP's request fields of the add-host call and the attributes they come from.
-    const FIELDS: &'static [(&'static str, &'static str)] = &[
-        ("innerIpAddress", "ip"),
-        ("sshPort", "ssh_port"),
-        ("kind", "kind"),
-        ("idcId", "idc_id"),
-        ("typeId", "host_type_id"),
-        ("alias", "alias"),
-        ("description", "description"),
-    ];
+    /// The add-host fields not named like their attributes (`sshPort`, `idcId`, ... are).
+    const FIELDS: &'static [(&'static str, &'static str)] =
+        &[("innerIpAddress", "ip"), ("typeId", "host_type_id")];
 
     fn schema(&self) -> Schema {
         Schema::new("A host (server) registered in OCP, on which OCP can deploy OBServers. Terraform stores the SSH user name and password in a new OCP credential, then adds the host, which runs an OCP `Add host` task that Terraform waits on. OCP has no call to modify a host, so changing where or what the host is replaces it.")
@@ -231,16 +218,13 @@ impl OcpObject for HostResource {
         let cred_name = format!("terraform-host-{ip}-{millis}");
         let password = Secret::new(plan.ssh_password.as_deref().unwrap_or_default());
         let user = plan.ssh_username.as_deref().unwrap_or_default();
-        let cred_id = match client
+        let cred = client
             .create_host_credential(&cred_name, user, &password)
-            .await
-        {
-            Ok(id) => id,
-            Err(e) => {
-                report(call.diags, "Create SSH Credential for Host", None, &e);
-                return Err(Fail::Reported);
-            }
-        };
+            .await;
+        let cred_id = cred.map_err(|e| {
+            report(call.diags, "Create SSH Credential for Host", None, &e);
+            Fail::Reported
+        })?;
         let (idc_id, type_id) = (
             plan.idc_id.unwrap_or_default(),
             plan.host_type_id.unwrap_or_default(),
@@ -375,28 +359,30 @@ impl OcpObject for HostResource {
     }
 
     async fn import(&self, client: Option<&OcpClient>, id: &str) -> Result<HostModel, ImportError> {
-        let client = client.ok_or(ImportError::NoClient)?;
-        let choice = Choice::of_import_id(id);
-        if matches!(&choice, Choice::Key(ip) if !valid_ipv4(ip)) {
-            return Err(ImportError::Invalid(format!("Expected \"<host_id>\" (e.g. \"1003004\") or \"<ip>\" (e.g. \"172.16.0.14\"), got {id:?}.")));
+        let forms = "\"<host_id>\" (e.g. \"1003004\") or \"<ip>\" (e.g. \"172.16.0.14\")";
+        if matches!(Choice::of_import_id(id), Choice::Key(ip) if !valid_ipv4(&ip)) {
+            return Err(ImportError::Invalid(format!(
+                "Expected {forms}, got {id:?}."
+            )));
         }
-        match find_host(client, &choice).await? {
-            Some(h) => Ok(HostModel {
-                id: Some(h.id),
-                ..HostModel::default()
-            }),
-            None => Err(ImportError::NotFound(format!(
-                "OCP has no host with id or IP {id:?}; `data \"ocp_hosts\"` lists them."
-            ))),
-        }
+        let h = import_by_id_or_name(client, id, "host", forms, find_host).await?;
+        let id = Some(h.id);
+        Ok(HostModel {
+            id,
+            ..HostModel::default()
+        })
+    }
+
+    fn attr_of(&self, err: &ClientError, _plan: &HostModel) -> Option<AttrPath> {
+        attr_by_field_or_name(err, Self::FIELDS, &self.schema())
     }
 }
 
 /// The host `choice` names, by OCP id or IP address.
-async fn find_host(client: &OcpClient, choice: &Choice) -> Result<Option<Host>, ClientError> {
+async fn find_host(client: &OcpClient, choice: Choice) -> Result<Option<Host>, ClientError> {
     match choice {
-        Choice::Id(id) => client.find_host(*id).await,
-        Choice::Key(ip) => client.find_host_by_ip(ip).await,
+        Choice::Id(id) => client.find_host(id).await,
+        Choice::Key(ip) => client.find_host_by_ip(&ip).await,
     }
 }
 
@@ -484,11 +470,23 @@ pub struct Selector {
 /// `data "ocp_host"`: one host by id or IP address.
 pub struct HostDataSource;
 
+impl Selects for Selector {
+    fn chosen(self) -> (Option<Known<i64>>, Option<Known<String>>) {
+        (self.id, self.ip)
+    }
+}
+
 #[tonic::async_trait]
-impl OcpData for HostDataSource {
+impl OneData for HostDataSource {
     type Config = Selector;
     type State = HostInfo;
-    const TYPE_NAME: &'static str = "ocp_host";
+    /// By OCP id or by IP address (an import id too).
+    const CHOOSER: Chooser = Chooser {
+        noun: "Host",
+        type_name: "ocp_host",
+        key: "ip",
+        list: "ocp_hosts",
+    };
     const ACTION: &'static str = "Read Host";
 
     fn schema(&self) -> Schema {
@@ -518,21 +516,8 @@ impl OcpData for HostDataSource {
             .attr("create_time", Attr::string().computed().doc("When OCP added the host (ISO-8601 with offset)."))
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if let Some(s) = read_model::<Selector>(config, diags) {
-            HOSTS.validate(&s.id, &s.ip, diags);
-        }
-    }
-
-    async fn read(
-        &self,
-        client: &OcpClient,
-        s: Selector,
-        diags: &mut Diagnostics,
-    ) -> Result<HostInfo, Fail> {
-        let choice = HOSTS.choice(s.id, s.ip).ok_or(Fail::Reported)?;
-        let found = find_host(client, &choice).await?;
-        Ok(HOSTS.found(found, &choice, diags)?.into())
+    async fn find(&self, client: &OcpClient, by: Choice) -> Result<Option<HostInfo>, Fail> {
+        Ok(find_host(client, by).await?.map(HostInfo::from))
     }
 }
 
@@ -564,7 +549,7 @@ impl ListData for HostsDataSource {
     }
 
     fn entry(&self) -> Type {
-        entry_type::<HostEntry>(&HostDataSource.schema())
+        entry_type::<HostEntry>(&OneData::schema(&HostDataSource))
     }
 
     async fn fetch(&self, client: &OcpClient, f: &HostsFilter) -> Result<Vec<HostEntry>, Fail> {
@@ -586,7 +571,8 @@ impl ListData for HostsDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::{write_model, AttrPath};
+    use crate::framework::write_model;
+    use crate::lifecycle::OcpData;
 
     #[test]
     fn ipv4_addresses_follow_ocps_rule() {

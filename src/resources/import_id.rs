@@ -76,6 +76,20 @@ pub fn named_in_tenant(id: &str, form: &str) -> Result<((i64, i64), String), Str
     }
 }
 
+// ---- ids of objects in a cluster ----
+
+/// The cluster id and the name of an id `<cluster_id>/<name>` (a zone's), or an error sentence
+/// that names `form`, the expected shape.
+pub fn in_cluster(id: &str, form: &str) -> Result<(i64, String), String> {
+    match split(id).as_deref() {
+        Ok([c, name]) if !name.is_empty() => match c.parse() {
+            Ok(c) => Ok((c, name.clone())),
+            Err(_) => Err(format!("Expected an import id of the form {form}, got {id:?}: the cluster id is not a number.")),
+        },
+        _ => Err(format!("Expected an import id of the form {form}, got {id:?}.")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +129,18 @@ mod tests {
         assert!(named_in_tenant("1/2", form)
             .unwrap_err()
             .contains("too few"));
+    }
+
+    #[test]
+    fn an_id_in_a_cluster_names_one_object() {
+        let form = "\"<cluster_id>/<zone_name>\"";
+        assert_eq!(
+            in_cluster("7/zone\\/1", form),
+            Ok((7, "zone/1".to_string()))
+        );
+        for bad in ["demo/zone4", "7/", "7", "7/a/b"] {
+            let e = in_cluster(bad, form).unwrap_err();
+            assert!(e.contains(form), "{bad}: {e}");
+        }
     }
 }

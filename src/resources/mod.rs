@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::framework::{AttrPath, DataSource, Diagnostics, Resource};
+use crate::lifecycle::One;
 use crate::lifecycle::{Data, Managed};
 
 pub use crate::lifecycle::{
@@ -60,7 +61,7 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
 /// Every data source this provider serves.
 pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
     vec![
-        Arc::new(Data(cluster::ClusterDataSource)),
+        Arc::new(Data(One(cluster::ClusterDataSource))),
         Arc::new(Data(cluster::ClustersDataSource)),
         Arc::new(Data(tenant::TenantDataSource)),
         Arc::new(Data(tenant::TenantsDataSource)),
@@ -73,25 +74,25 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(Data(restore::RestoreTasksDataSource)),
         Arc::new(Data(backup::BackupPolicyDataSource)),
         Arc::new(Data(backup::BackupTasksDataSource)),
-        Arc::new(Data(
+        Arc::new(Data(One(
             compute::CatalogueDataSource::<compute::RegionKind>::default(),
-        )),
+        ))),
         Arc::new(Data(
             compute::CatalogueListDataSource::<compute::RegionKind>::default(),
         )),
-        Arc::new(Data(
+        Arc::new(Data(One(
             compute::CatalogueDataSource::<compute::IdcKind>::default(),
-        )),
+        ))),
         Arc::new(Data(
             compute::CatalogueListDataSource::<compute::IdcKind>::default(),
         )),
-        Arc::new(Data(
-            compute::CatalogueDataSource::<compute::HostTypeKind>::default(),
-        )),
+        Arc::new(Data(One(compute::CatalogueDataSource::<
+            compute::HostTypeKind,
+        >::default()))),
         Arc::new(Data(compute::CatalogueListDataSource::<
             compute::HostTypeKind,
         >::default())),
-        Arc::new(Data(host::HostDataSource)),
+        Arc::new(Data(One(host::HostDataSource))),
         Arc::new(Data(host::HostsDataSource)),
         Arc::new(Data(obproxy::ObproxyClusterDataSource)),
         Arc::new(Data(obproxy::ObproxyClustersDataSource)),
@@ -321,5 +322,39 @@ mod tests {
             .detail
             .contains("Tenant \"app\" has deletion_protection = true"));
         assert!(d.0[0].detail.ends_with("replacing the tenant."), "{d:?}");
+    }
+}
+
+// ---- OCP answers where "not found" means "none" ----
+
+/// OCP's answer, with "not found" read as nothing there (`None`); any other error stays one.
+pub fn unless_not_found<T>(
+    r: Result<T, crate::client::ClientError>,
+) -> Result<Option<T>, crate::client::ClientError> {
+    match r {
+        Err(e) if e.is_not_found() => Ok(None),
+        r => r.map(Some),
+    }
+}
+
+#[cfg(test)]
+mod unless_not_found_tests {
+    use super::*;
+    use crate::client::ClientError;
+
+    #[test]
+    fn not_found_is_none_and_other_errors_stay() {
+        let gone = ClientError::NotFound {
+            method: "GET",
+            path: "/x".into(),
+            message: "m".into(),
+            trace_id: None,
+        };
+        assert_eq!(
+            unless_not_found(Ok::<_, ClientError>(3)).ok(),
+            Some(Some(3))
+        );
+        assert_eq!(unless_not_found::<i64>(Err(gone)).ok(), Some(None));
+        assert!(unless_not_found::<i64>(Err(rejected("invalid x: y"))).is_err());
     }
 }

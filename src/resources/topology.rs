@@ -31,14 +31,14 @@ use crate::framework::{
 };
 use crate::lifecycle::pending::Private;
 use crate::lifecycle::{
-    attr_by_field, import_by_id_or_name, report, value_over, wait, Born, Call, Fail, ImportError,
-    OcpObject,
+    attr_by_field_or_name, import_by_id_or_name, replan, report, wait, Born, Call, Fail,
+    ImportError, OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
-use super::parameters::Owner::Cluster as ClusterOf;
+use super::parameters::{Owner::Cluster as ClusterOf, Params};
 use super::unique::{refuse_duplicates, Keyed};
-use super::{import_id, refuse_existing};
+use super::{import_id, refuse_existing, unless_not_found};
 
 /// The `ocp_cluster` resource.
 pub struct ClusterResource;
@@ -79,7 +79,7 @@ pub struct ClusterModel {
     #[serde(default)]
     startup_parameter: Vec<StartupParameter>,
     deletion_protection: Option<bool>,
-    parameters: Option<super::parameters::Params>,
+    parameters: Option<Params>,
 }
 
 /// What validating and planning an `ocp_cluster` looks at, in its configuration and plan
@@ -225,14 +225,9 @@ async fn observe(client: &OcpClient, id: i64) -> Result<Option<Observed>, Client
         name: Some("sys".into()),
         ..TenantFilter::default()
     };
-    let sys_primary_zone = match client.list_tenants(Some(id), &filter).await {
-        Ok(ts) => ts
-            .into_iter()
-            .find(|t| t.name == "sys")
-            .and_then(|t| t.primary_zone),
-        Err(e) if e.is_not_found() => None,
-        Err(e) => return Err(e),
-    };
+    let tenants = unless_not_found(client.list_tenants(Some(id), &filter).await)?;
+    let sys = tenants.into_iter().flatten().find(|t| t.name == "sys");
+    let sys_primary_zone = sys.and_then(|t| t.primary_zone);
     Ok(Some(Observed {
         cluster,
         sys_primary_zone,
@@ -310,17 +305,14 @@ fn zone_attr(f: &OcpField, zone: Option<AttrPath>) -> Option<AttrPath> {
     })
 }
 
-/// OCP's create-cluster fields (§3.1) and the attributes they come from; `zones[i]` and its
-/// fields map to the `zone` block they came from (see [`zone_attr`]).
+/// OCP's fields of the create-cluster (§3.1), password and upgrade calls that are not named
+/// like the attributes they come from (`name`, `type`, `rpmName`, `primaryZone` are); `zones[i]`
+/// and its fields map to the `zone` block they came from (see [`zone_attr`]).
 const CLUSTER_FIELDS: &[(&str, &str)] = &[
     ("zones", "zone"),
     ("startupParameters", "startup_parameter"),
-    ("name", "name"),
-    ("type", "type"),
     ("password", "root_password"),
-    ("rpmName", "rpm_name"),
     ("fullVersion", "rpm_name"),
-    ("primaryZone", "primary_zone"),
     ("newPassword", "root_password"),
     ("rpmFileName", "rpm_name"),
     ("destVersion", "rpm_name"),
@@ -463,10 +455,7 @@ impl OcpObject for ClusterResource {
         if resp.requires_replace.is_empty() {
             planned.status = prior.status.clone().map(Known::Value);
         }
-        let schema = self.schema();
-        if let Some(v) = value_over(&planned, &schema, &resp.planned, &mut resp.diags) {
-            resp.planned = v;
-        }
+        replan(&planned, &self.schema(), resp);
     }
 
     async fn create(
@@ -554,15 +543,7 @@ impl OcpObject for ClusterResource {
         state: &mut ClusterModel,
     ) -> Result<(), Fail> {
         let id = state.id.unwrap_or_default();
-        super::parameters::apply(
-            call,
-            ClusterOf(id),
-            &None,
-            &plan.parameters,
-            Vec::new(),
-            None,
-        )
-        .await?;
+        set_parameters(call, id, &None, &plan.parameters).await?;
         state.parameters =
             super::parameters::read(call.client, ClusterOf(id), &plan.parameters).await?;
         Ok(())
@@ -630,15 +611,7 @@ impl OcpObject for ClusterResource {
                 return Err(f);
             }
         }
-        super::parameters::apply(
-            call,
-            ClusterOf(id),
-            &prior.parameters,
-            &plan.parameters,
-            Vec::new(),
-            None,
-        )
-        .await
+        set_parameters(call, id, &prior.parameters, &plan.parameters).await
     }
 
     async fn after_update(
@@ -698,7 +671,7 @@ impl OcpObject for ClusterResource {
         let f = err.field()?;
         match f.index_of("zones") {
             Some(i) => zone_attr(&f, Some(AttrPath::root("zone").index(i))),
-            None => attr_by_field(err, CLUSTER_FIELDS),
+            None => attr_by_field_or_name(err, CLUSTER_FIELDS, &self.schema()),
         }
     }
 
@@ -714,6 +687,16 @@ impl OcpObject for ClusterResource {
             );
         }
     }
+}
+
+/// Changes the `parameters` of cluster `id` from `prior` to `plan` through OCP's parameter call.
+async fn set_parameters(
+    call: &mut Call<'_>,
+    id: i64,
+    prior: &Option<Params>,
+    plan: &Option<Params>,
+) -> Result<(), Fail> {
+    super::parameters::apply(call, ClusterOf(id), prior, plan, Vec::new(), None).await
 }
 
 /// Refuses, at plan time, a new IDC for a zone the cluster has: OCP moves no zone between
@@ -941,11 +924,8 @@ impl ZoneChanges {
                 .collect(),
         };
         for t in tenants.iter().filter(|_| !servers.is_empty()) {
-            let units = match client.list_tenant_units(id, t.id).await {
-                Ok(u) => u,
-                Err(e) if e.is_not_found() => Vec::new(),
-                Err(e) => return Err(e.into()),
-            };
+            let units = unless_not_found(client.list_tenant_units(id, t.id).await)?;
+            let units = units.unwrap_or_default();
             for (s, h) in
                 (self.removed_servers.iter()).flat_map(|s| s.hosts.iter().map(move |h| (s, h)))
             {
@@ -983,15 +963,14 @@ pub struct ZoneResource;
 
 const ZONE_IMPORT: &str = "\"<cluster_id>/<zone_name>\"";
 
-/// The model of `ocp_zone`: state, plan and import alike.
+/// The model of `ocp_zone`: state, plan and import alike; `zone` is what a `zone` block of
+/// `ocp_cluster` says of a zone.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ZoneModel {
     id: Option<String>,
     cluster_id: i64,
-    name: String,
-    idc_name: Option<String>,
-    #[serde(default)]
-    servers: Vec<i64>,
+    #[serde(flatten)]
+    zone: ZoneBlock,
     region_name: Option<String>,
     status: Option<String>,
 }
@@ -1000,15 +979,12 @@ impl ZoneModel {
     /// The model of zone `z` of cluster `c`, keeping from `base` what OCP omits (R6) and the
     /// user's order of the same hosts.
     fn from_ocp(c: i64, z: &ClusterZone, base: &ZoneModel) -> ZoneModel {
-        let or = or_mine;
         ZoneModel {
             id: Some(zone_id(c, &z.name)),
             cluster_id: c,
-            name: z.name.clone(),
-            idc_name: or(&z.idc_name, &base.idc_name),
-            servers: servers_of(z, &base.servers),
-            region_name: or(&z.region_name, &base.region_name),
-            status: or(&z.status, &base.status),
+            zone: ZoneBlock::from_ocp(z, Some(&base.zone)),
+            region_name: or_mine(&z.region_name, &base.region_name),
+            status: or_mine(&z.status, &base.status),
         }
     }
 }
@@ -1039,14 +1015,9 @@ impl OcpObject for ZoneResource {
 
     async fn create(&self, call: &mut Call<'_>, plan: &ZoneModel) -> Result<Born<ZoneModel>, Fail> {
         let c = plan.cluster_id;
-        let block = ZoneBlock {
-            name: plan.name.clone(),
-            idc_name: plan.idc_name.clone(),
-            servers: plan.servers.clone(),
-        };
-        match add_zone(call.client, c, &block).await? {
+        match add_zone(call.client, c, &plan.zone).await? {
             Ok(tasks) => {
-                let id = Some(zone_id(c, &plan.name));
+                let id = Some(zone_id(c, &plan.zone.name));
                 Ok(Born::waiting(ZoneModel { id, ..plan.clone() }, tasks))
             }
             Err(z) => {
@@ -1069,7 +1040,7 @@ impl OcpObject for ZoneResource {
     ) -> Result<Option<ZoneModel>, ClientError> {
         let c = base.cluster_id;
         let zones = client.list_zones(c).await?;
-        let zone = zones.iter().find(|z| z.name == base.name);
+        let zone = zones.iter().find(|z| z.name == base.zone.name);
         Ok(zone.map(|z| ZoneModel::from_ocp(c, z, base)))
     }
 
@@ -1081,8 +1052,13 @@ impl OcpObject for ZoneResource {
         _base: &mut ZoneModel,
     ) -> Result<(), Fail> {
         let mut changes = ZoneChanges::default();
-        let servers = AttrPath::root("servers");
-        changes.servers(&prior.name, &prior.servers, &plan.servers, servers);
+        let (had, want) = (&prior.zone, &plan.zone);
+        changes.servers(
+            &had.name,
+            &had.servers,
+            &want.servers,
+            AttrPath::root("servers"),
+        );
         // Refused before any change: an OBServer holding tenant units (OCP would refuse it
         // after the additions were made).
         changes.refuse_held(call, prior.cluster_id).await?;
@@ -1090,7 +1066,7 @@ impl OcpObject for ZoneResource {
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &ZoneModel) -> Result<(), Fail> {
-        let (c, name, client) = (state.cluster_id, &state.name, call.client);
+        let (c, name, client) = (state.cluster_id, &state.zone.name, call.client);
         let left = async {
             let zones = client.list_zones(c).await.unwrap_or_default();
             zones
@@ -1107,19 +1083,14 @@ impl OcpObject for ZoneResource {
         _client: Option<&OcpClient>,
         id: &str,
     ) -> Result<ZoneModel, ImportError> {
-        if let Ok([c, name]) = import_id::split(id).as_deref() {
-            if let (Ok(cluster_id), false) = (c.parse(), name.is_empty()) {
-                let name = name.clone();
-                return Ok(ZoneModel {
-                    cluster_id,
-                    name,
-                    ..ZoneModel::default()
-                });
-            }
-        }
-        Err(ImportError::Invalid(format!(
-            "Expected an import id of the form {ZONE_IMPORT}, got {id:?}."
-        )))
+        let (cluster_id, name) =
+            import_id::in_cluster(id, ZONE_IMPORT).map_err(ImportError::Invalid)?;
+        let mut m = ZoneModel {
+            cluster_id,
+            ..ZoneModel::default()
+        };
+        m.zone.name = name;
+        Ok(m)
     }
 
     fn attr_of(&self, err: &ClientError, _plan: &ZoneModel) -> Option<AttrPath> {

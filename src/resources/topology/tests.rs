@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::framework::Resource;
-use crate::lifecycle::Managed;
+use crate::lifecycle::{value_over, Managed};
 use crate::resources::rejected;
 use crate::value::from_value;
 
@@ -344,15 +344,19 @@ fn zones_and_servers_ocp_does_not_report_keep_their_prior_values() {
     let s = ClusterModel::from_ocp(&o, &prior);
     assert_eq!(s.zone, prior.zone);
     // The same for an ocp_zone.
-    let base = ZoneModel {
+    let zone = ZoneBlock {
+        name: "zone1".into(),
         idc_name: Some("sh1".into()),
         servers: vec![11],
-        status: Some("RUNNING".into()),
+    };
+    let status = Some("RUNNING".into());
+    let base = ZoneModel {
+        zone,
+        status,
         ..ZoneModel::default()
     };
     let zs = ZoneModel::from_ocp(7, &o.cluster.zones[0], &base);
-    assert_eq!(zs.idc_name, base.idc_name);
-    assert_eq!(zs.servers, base.servers);
+    assert_eq!(zs.zone, base.zone);
     assert_eq!(zs.status, base.status);
 }
 
@@ -558,7 +562,7 @@ fn zone_import_ids_need_a_numeric_cluster() {
     let m = rt
         .block_on(ZoneResource.import(None, "1000001/zone4"))
         .unwrap();
-    assert_eq!((m.cluster_id, m.name.as_str()), (1000001, "zone4"));
+    assert_eq!((m.cluster_id, m.zone.name.as_str()), (1000001, "zone4"));
     for bad in ["demo/zone4", "1000001/", "1000001"] {
         match rt.block_on(ZoneResource.import(None, bad)) {
             Err(ImportError::Invalid(why)) => assert!(why.contains("<cluster_id>/<zone_name>")),
