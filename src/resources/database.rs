@@ -17,21 +17,16 @@ use crate::lifecycle::{attr_by_field_or_name, Born, Call, Fail, ImportError, Ocp
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
 
-/// One element of `connection_strings` (of `ocp_database` and `ocp_tenant`): an entry of OCP's
-/// `connectionUrls` (§3.5), described by [`connection_strings_attr`].
-fn connection_type() -> Type {
-    Type::object([
+/// The `connection_strings` attribute of `ocp_database`, `ocp_tenant` and their data sources:
+/// computed from OCP's `connectionUrls` (§3.5), one [`ConnectionString`] each.
+pub(crate) fn connection_strings_attr(of: &str) -> Attr {
+    let one = Type::object([
         ("type", Type::String),
         ("host", Type::String),
         ("port", Type::Number),
         ("string", Type::String),
-    ])
-}
-
-/// The `connection_strings` attribute of `ocp_database`, `ocp_tenant` and their data sources:
-/// computed from OCP's `connectionUrls`.
-pub(crate) fn connection_strings_attr(of: &str) -> Attr {
-    Attr::list(connection_type()).computed().doc(format!(
+    ]);
+    Attr::list(one).computed().doc(format!(
         "How clients connect to the {of}, from OCP's `connectionUrls`: each with `type` (`OBPROXY` or `DIRECT`), `host`, `port` and `string` (the client command line, which never holds a password). Use it to build an application's DSN in an output."
     ))
 }
