@@ -198,6 +198,22 @@ impl BackupsOf {
         }
     }
 
+    /// The inverse of [`BackupsOf::id`]: whose policy an import id names.
+    fn of_id(id: &str) -> Result<BackupsOf, ImportError> {
+        let nums: Option<Vec<i64>> = id.split('/').map(|p| p.parse::<i64>().ok()).collect();
+        let (cluster_id, tenant_id) = match nums.as_deref() {
+            Some([c]) => (*c, None),
+            Some([c, t]) => (*c, Some(*t)),
+            _ => return Err(ImportError::Invalid(format!(
+                "Expected an import id of the form \"<cluster_id>/<tenant_id>\" for a tenant policy or \"<cluster_id>\" for a cluster policy, got {id:?}."
+            ))),
+        };
+        Ok(BackupsOf {
+            cluster_id,
+            tenant_id,
+        })
+    }
+
     /// An OCP error of a call about these backups: on `tenant_id` when OCP has no such tenant
     /// (the path names it).
     fn fail(self, err: ClientError) -> Fail {
@@ -766,19 +782,8 @@ impl OcpObject for BackupPolicyResource {
         _client: Option<&OcpClient>,
         id: &str,
     ) -> Result<PolicyModel, ImportError> {
-        let nums: Option<Vec<i64>> = id.split('/').map(|p| p.parse::<i64>().ok()).collect();
-        let (cluster_id, tenant_id) = match nums.as_deref() {
-            Some([c]) => (*c, None),
-            Some([c, t]) => (*c, Some(*t)),
-            _ => return Err(ImportError::Invalid(format!(
-                "Expected an import id of the form \"<cluster_id>/<tenant_id>\" for a tenant policy or \"<cluster_id>\" for a cluster policy, got {id:?}."
-            ))),
-        };
         Ok(PolicyModel {
-            of: BackupsOf {
-                cluster_id,
-                tenant_id,
-            },
+            of: BackupsOf::of_id(id)?,
             ..PolicyModel::default()
         })
     }
