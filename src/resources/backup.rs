@@ -671,35 +671,34 @@ impl OcpObject for BackupPolicyResource {
         call: &mut Call<'_>,
         plan: &PolicyModel,
     ) -> Result<Born<PolicyModel>, Fail> {
-        let of = plan.of;
         let tasks = match call
             .client
-            .create_backup_strategy(of.target(), &body_of(plan))
+            .create_backup_strategy(plan.of.target(), &body_of(plan))
             .await
         {
             Ok(Created::New(t)) => t,
             // Made by this create's unanswered POST: read back after the create.
             Ok(Created::Adopted(_)) => Vec::new(),
             Ok(Created::Existing(st)) => {
-                let (owner, attr) = match of.tenant_id {
+                let (owner, attr) = match plan.of.tenant_id {
                     Some(t) => (
-                        format!("tenant {t} of cluster {}", of.cluster_id),
+                        format!("tenant {t} of cluster {}", plan.of.cluster_id),
                         "tenant_id",
                     ),
-                    None => (format!("cluster {}", of.cluster_id), "cluster_id"),
+                    None => (format!("cluster {}", plan.of.cluster_id), "cluster_id"),
                 };
                 let id = st.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default();
                 return Err(refuse_existing::<Self>(
                     call.diags,
                     format!("a backup strategy{id} for {owner}"),
-                    of.id(),
+                    plan.of.id(),
                     attr,
                 ));
             }
-            Err(e) => return Err(of.fail(e)),
+            Err(e) => return Err(plan.of.fail(e)),
         };
         let state = PolicyModel {
-            id: Some(of.id()),
+            id: Some(plan.of.id()),
             ..plan.clone()
         };
         Ok(Born::waiting(state, tasks))
