@@ -799,23 +799,25 @@ impl OcpData for BackupPolicyDataSource {
     const ACTION: &'static str = "Read Backup Policy";
 
     fn schema(&self) -> Schema {
-        let mut s = BackupPolicyResource.schema();
-        s.timeout_defaults.clear();
-        s.block.description = "Reads the backup strategy of a tenant, or of a cluster when `tenant_id` is left out. `configured` tells whether there is one.".into();
-        s.block.blocks.retain(|(n, _)| n != "timeouts");
-        for (name, a) in s.block.attributes.iter_mut() {
-            if name != "cluster_id" && name != "tenant_id" {
-                *a = Attr::of(a.ty.clone()).computed().doc(a.description.clone());
-            } else {
-                a.requires_replace = false;
-            }
-        }
-        // Blocks cannot be computed: expose them as computed object attributes.
-        let blocks = std::mem::take(&mut s.block.blocks);
-        for (name, b) in blocks {
+        let resource = BackupPolicyResource.schema();
+        let about = "Reads the backup strategy of a tenant, or of a cluster when `tenant_id` is left out. `configured` tells whether there is one.";
+        let tenant = "OCP id of the tenant; leave out for the cluster's policy.";
+        let s = BackupsOf::arguments(Schema::new(about), "OCP id of the cluster.", tenant);
+        // What the resource has but the arguments, computed; blocks cannot be computed, so
+        // they are computed object attributes.
+        let reported: Vec<&str> = (resource.block.attributes.iter())
+            .map(|(n, _)| n.as_str())
+            .filter(|n| !["cluster_id", "tenant_id"].contains(n))
+            .collect();
+        let blocks = resource
+            .block
+            .blocks
+            .iter()
+            .filter(|(n, _)| n != "timeouts");
+        let s = blocks.fold(s.reported(&resource, &reported), |s, (name, b)| {
             let desc = b.block.description.clone();
-            s = s.attr(&name, Attr::of(b.value_type()).computed().doc(desc));
-        }
+            s.attr(name, Attr::of(b.value_type()).computed().doc(desc))
+        });
         s.attr(
             "configured",
             Attr::bool()
