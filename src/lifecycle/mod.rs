@@ -1184,5 +1184,70 @@ mod one {
                 assert_eq!(got, want, "{id:?} {name:?}");
             }
         }
+
+// ---- OCP request fields named like an attribute of a nested block ----
+
+/// [`attr_by_field_or_name`], and failing it, the attribute of a block nested in `schema`
+/// (one level down; a list or set block's first element) whose name is the field's in snake
+/// case: OCP's `obBackupThresholdConfig.libObLogExpireDays` is
+/// `thresholds.lib_ob_log_expire_days`, its `...ossAccessKey.accessKeyId`
+/// `storage[0].access_key_id`. A resource's table then lists only the fields named otherwise.
+pub fn attr_by_field_in_blocks(
+    err: &ClientError,
+    table: &[(&str, &str)],
+    schema: &Schema,
+) -> Option<AttrPath> {
+    use crate::framework::Nesting;
+    attr_by_field_or_name(err, table, schema).or_else(|| {
+        schema.block.blocks.iter().find_map(|(name, nested)| {
+            let mut inner = Schema::new(nested.block.description.clone());
+            inner.block = nested.block.clone();
+            let leaf = attr_by_field_or_name(err, &[], &inner)?;
+            let at = match nested.nesting {
+                Nesting::Single => AttrPath::root(name),
+                _ => AttrPath::root(name).index(0),
+            };
+            Some(AttrPath(at.0.into_iter().chain(leaf.0).collect()))
+        })
+    })
+}
+
+#[cfg(test)]
+mod attr_by_field_in_blocks_tests {
+    use super::*;
+    use crate::framework::{Attr, Block, NestedBlock};
+
+    #[test]
+    fn a_field_named_like_an_attribute_of_a_nested_block_is_that_attribute() {
+        let schema = Schema::new("s")
+            .attr("backup_mode", Attr::string().optional().doc("m"))
+            .block(
+                "storage",
+                NestedBlock::list(
+                    Block::new("s").attr("access_key_id", Attr::string().optional().doc("k")),
+                ),
+            )
+            .block(
+                "thresholds",
+                NestedBlock::single(
+                    Block::new("t").attr("delay_seconds", Attr::int().optional().doc("d")),
+                ),
+            );
+        let table = [("storageUrl", "storage[0].url")];
+        let at = |message: &str| {
+            let e = crate::resources::rejected(message);
+            attr_by_field_in_blocks(&e, &table, &schema).map(|p| p.to_string())
+        };
+        assert_eq!(at("invalid a.storageUrl: x"), Some("storage[0].url".into()));
+        assert_eq!(at("invalid backupMode: x"), Some("backup_mode".into()));
+        assert_eq!(
+            at("invalid a.b.accessKeyId: x"),
+            Some("storage[0].access_key_id".into())
+        );
+        assert_eq!(
+            at("invalid t.delaySeconds: 0"),
+            Some("thresholds.delay_seconds".into())
+        );
+        assert_eq!(at("invalid t.other: 0"), None);
     }
 }

@@ -21,8 +21,8 @@ use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
 use crate::framework::{read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, Schema};
 use crate::lifecycle::{
-    keep_unreported, refuse_existing, report, wait_ids, Born, Call, Fail, ImportError, OcpData,
-    OcpObject,
+    attr_by_field_in_blocks, keep_unreported, refuse_existing, report, wait_ids, Born, Call, Fail,
+    ImportError, OcpData, OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
@@ -164,10 +164,62 @@ fn thresholds_block() -> Block {
         .attr("lib_ob_log_expire_days", Attr::int().optional().validate(IntBetween(1, 10_000)).doc("Days to keep the log-backup component's own logs. `LOGICAL_BACKUP` only: physical backup has no such component, so setting it there is refused at plan time."))
 }
 
-fn id_of(t: BackupTarget) -> String {
-    match t.tenant_id {
-        Some(tid) => import_id::join(&[t.cluster_id.to_string(), tid.to_string()]),
-        None => t.cluster_id.to_string(),
+/// Whose backups: a tenant's, or its cluster's when `tenant_id` is null. The key of
+/// `ocp_backup_policy` and the arguments of `ocp_backup_tasks` and `ocp_restore_tasks`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BackupsOf {
+    /// OCP id of the cluster.
+    pub cluster_id: i64,
+    /// OCP id of the tenant; null for the cluster's own.
+    pub tenant_id: Option<i64>,
+}
+
+impl BackupsOf {
+    /// The `cluster_id` (required) and `tenant_id` (optional) arguments of a data source,
+    /// described by `cluster_doc` and `tenant_doc`.
+    pub fn arguments(s: Schema, cluster_doc: &str, tenant_doc: &str) -> Schema {
+        s.attr("cluster_id", Attr::int().required().doc(cluster_doc))
+            .attr("tenant_id", Attr::int().optional().doc(tenant_doc))
+    }
+
+    /// The target of OCP's backup calls.
+    pub fn target(self) -> BackupTarget {
+        BackupTarget {
+            cluster_id: self.cluster_id,
+            tenant_id: self.tenant_id,
+        }
+    }
+
+    /// `<cluster_id>/<tenant_id>`, or `<cluster_id>` for a cluster: the policy's id.
+    fn id(self) -> String {
+        match self.tenant_id {
+            Some(t) => import_id::join(&[self.cluster_id.to_string(), t.to_string()]),
+            None => self.cluster_id.to_string(),
+        }
+    }
+
+    /// The inverse of [`BackupsOf::id`]: whose policy an import id names.
+    fn of_id(id: &str) -> Result<BackupsOf, ImportError> {
+        let nums: Option<Vec<i64>> = id.split('/').map(|p| p.parse::<i64>().ok()).collect();
+        let (cluster_id, tenant_id) = match nums.as_deref() {
+            Some([c]) => (*c, None),
+            Some([c, t]) => (*c, Some(*t)),
+            _ => return Err(ImportError::Invalid(format!(
+                "Expected an import id of the form \"<cluster_id>/<tenant_id>\" for a tenant policy or \"<cluster_id>\" for a cluster policy, got {id:?}."
+            ))),
+        };
+        Ok(BackupsOf {
+            cluster_id,
+            tenant_id,
+        })
+    }
+
+    /// An OCP error of a call about these backups: on `tenant_id` when OCP has no such tenant
+    /// (the path names it).
+    fn fail(self, err: ClientError) -> Fail {
+        let tenant_gone = err.is_not_found() && self.tenant_id.is_some();
+        let path = tenant_gone.then(|| AttrPath::root("tenant_id"));
+        Fail::Ocp { err, path }
     }
 }
 
@@ -176,8 +228,8 @@ fn id_of(t: BackupTarget) -> String {
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PolicyModel {
     id: Option<String>,
-    cluster_id: i64,
-    tenant_id: Option<i64>,
+    #[serde(flatten)]
+    of: BackupsOf,
     backup_mode: Option<String>,
     retention_days: Option<i64>,
     cleanup_enabled: Option<bool>,
@@ -206,38 +258,30 @@ struct Schedule {
     enabled: Option<bool>,
 }
 
-/// The element of the `storage` block; validation reads it as `Storage<Known<String>>`.
+/// The element of the `storage` block.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Storage<S = String> {
-    name: Option<S>,
+struct Storage {
+    name: Option<String>,
     #[serde(rename = "type")]
-    kind: Option<S>,
-    url: Option<S>,
-    endpoint: Option<S>,
-    region: Option<S>,
-    app_id: Option<S>,
-    access_key_id: Option<S>,
-    access_key_secret: Option<S>,
+    kind: Option<String>,
+    url: Option<String>,
+    endpoint: Option<String>,
+    region: Option<String>,
+    app_id: Option<String>,
+    access_key_id: Option<String>,
+    access_key_secret: Option<String>,
 }
 
-/// The `thresholds` block; validation reads it as `Thresholds<Known<i64>>`.
+/// The `thresholds` block.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Thresholds<N = i64> {
-    data_backup_timeout_minutes: Option<N>,
-    log_backup_delay_seconds: Option<N>,
-    no_successful_data_backup_alarm_days: Option<N>,
-    lib_ob_log_expire_days: Option<N>,
+struct Thresholds {
+    data_backup_timeout_minutes: Option<i64>,
+    log_backup_delay_seconds: Option<i64>,
+    no_successful_data_backup_alarm_days: Option<i64>,
+    lib_ob_log_expire_days: Option<i64>,
 }
 
 impl PolicyModel {
-    /// Whose strategy the model describes.
-    fn target(&self) -> BackupTarget {
-        BackupTarget {
-            cluster_id: self.cluster_id,
-            tenant_id: self.tenant_id,
-        }
-    }
-
     /// The storage element (none before a read or import).
     fn storage(&self) -> Storage {
         self.storage
@@ -280,7 +324,7 @@ impl PolicyModel {
             }]
         });
         let reported = PolicyModel {
-            id: Some(id_of(base.target())),
+            id: Some(base.of.id()),
             backup_mode: st.backup_mode,
             create_time: st.create_time,
             update_time: st.update_time,
@@ -396,7 +440,7 @@ async fn align_schedule(
     plan: &PolicyModel,
     action: &str,
 ) -> Result<bool, Fail> {
-    let (client, target) = (call.client, plan.target());
+    let (client, target) = (call.client, plan.of.target());
     let aligned = async {
         let have = client
             .find_backup_strategy(target)
@@ -423,9 +467,12 @@ struct PolicyConfig {
     backup_mode: Option<Known<String>>,
     cleanup_time: Option<Known<String>>,
     schedule: Option<Known<ScheduleConfigCheck>>,
-    storage: Option<Known<Vec<Storage<Known<String>>>>>,
-    thresholds: Option<Known<Thresholds<Known<i64>>>>,
+    storage: Option<Known<Vec<Settings<String>>>>,
+    thresholds: Option<Known<Settings<i64>>>,
 }
+
+/// A block's attributes as validation reads them, by name.
+type Settings<T> = BTreeMap<String, Option<Known<T>>>;
 
 /// The `schedule` block as validation reads it.
 #[derive(Deserialize)]
@@ -491,8 +538,9 @@ fn validate_days(
 }
 
 /// The `storage` checks: the URL's form for the type, and the settings the type needs.
-fn validate_storage(st: Storage<Known<String>>, diags: &mut Diagnostics) {
-    let (Some(ty), Some(url)) = (known(st.kind), known(st.url)) else {
+fn validate_storage(st: Settings<String>, diags: &mut Diagnostics) {
+    let get = |a: &str| st.get(a).cloned().flatten().and_then(Known::known);
+    let (Some(ty), Some(url)) = (get("type"), get("url")) else {
         return;
     };
     let path = |a: &str| AttrPath::root("storage").index(0).attr(a);
@@ -507,26 +555,22 @@ fn validate_storage(st: Storage<Known<String>>, diags: &mut Diagnostics) {
             ),
         );
     }
-    let extra = match ty.as_str() {
-        "OSS" => None,
-        "S3" => Some(("region", &st.region)),
-        "COS" => Some(("app_id", &st.app_id)),
+    let need: &[&str] = match ty.as_str() {
+        "OSS" => &["endpoint", "access_key_id", "access_key_secret"],
+        "S3" => &["endpoint", "region", "access_key_id", "access_key_secret"],
+        "COS" => &["endpoint", "app_id", "access_key_id", "access_key_secret"],
         _ => return,
     };
-    let need = [
-        Some(("endpoint", &st.endpoint)),
-        extra,
-        Some(("access_key_id", &st.access_key_id)),
-        Some(("access_key_secret", &st.access_key_secret)),
-    ];
-    for (a, v) in need.into_iter().flatten() {
-        if v.is_none() {
-            diags.attr_error(
-                path(a),
-                "Missing Storage Setting",
-                format!("{ty} storage needs `{a}`."),
-            );
-        }
+    // Set, even to a value known only at apply: `Some(Some(_))`.
+    for a in need
+        .iter()
+        .filter(|a| !matches!(st.get(**a), Some(Some(_))))
+    {
+        diags.attr_error(
+            path(a),
+            "Missing Storage Setting",
+            format!("{ty} storage needs `{a}`."),
+        );
     }
 }
 
@@ -555,7 +599,7 @@ fn validate_policy(config: &Value, diags: &mut Diagnostics) {
             );
         }
         if known(c.thresholds)
-            .is_some_and(|t| matches!(t.lib_ob_log_expire_days, Some(Known::Value(_))))
+            .is_some_and(|t| matches!(t.get("lib_ob_log_expire_days"), Some(Some(Known::Value(_)))))
         {
             diags.attr_error(
                 AttrPath::root("thresholds").attr("lib_ob_log_expire_days"),
@@ -578,10 +622,10 @@ impl OcpObject for BackupPolicyResource {
     const TYPE_NAME: &'static str = "ocp_backup_policy";
     const NOUN: &'static str = "Backup Policy";
     /// OCP's strategy-body fields (the last name of the field an OCP error names, as the
-    /// simulator and OCP write them) and the attributes they come from (`storage` is the one-item
-    /// list block).
+    /// simulator and OCP write them) and the attributes they come from, but those named like
+    /// their attributes, at the top level or in a block (see [`OcpObject::attr_of`] below;
+    /// `storage` is the one-item list block).
     const FIELDS: &'static [(&'static str, &'static str)] = &[
-        ("backupMode", "backup_mode"),
         ("startLogBackup", "log_backup"),
         ("cleanEnabled", "cleanup_enabled"),
         ("cleanScheduleTime", "cleanup_time"),
@@ -593,25 +637,11 @@ impl OcpObject for BackupPolicyResource {
         ("configName", "storage[0].name"),
         ("backupStorageType", "storage[0].type"),
         ("storageUrl", "storage[0].url"),
-        ("endpoint", "storage[0].endpoint"),
-        ("region", "storage[0].region"),
-        ("appId", "storage[0].app_id"),
-        ("accessKeyId", "storage[0].access_key_id"),
-        ("accessKeySecret", "storage[0].access_key_secret"),
-        (
-            "dataBackupTimeoutMinutes",
-            "thresholds.data_backup_timeout_minutes",
-        ),
-        (
-            "logBackupDelaySeconds",
-            "thresholds.log_backup_delay_seconds",
-        ),
-        (
-            "noSuccessfulDataBackupAlarmDays",
-            "thresholds.no_successful_data_backup_alarm_days",
-        ),
-        ("libObLogExpireDays", "thresholds.lib_ob_log_expire_days"),
     ];
+
+    fn attr_of(&self, err: &ClientError, _plan: &PolicyModel) -> Option<AttrPath> {
+        attr_by_field_in_blocks(err, Self::FIELDS, &self.schema())
+    }
 
     fn schema(&self) -> Schema {
         Schema::new("The backup strategy of a tenant, or of a cluster when `tenant_id` is left out: schedule, storage, retention and alert thresholds. OCP's modify call replaces the whole strategy, so every change sends every setting.\n\n**What rests on OCP's documentation and what is inferred.** Reading a strategy, starting its schedule, creating a cluster's strategy, and modifying, stopping and deleting a tenant's strategy use calls OCP documents. Creating a tenant's strategy, and modifying, stopping and deleting a cluster's strategy, use the same `.../backup/config/backupStrategy` paths with the methods OCP documents for the other kind, because OCP's published pages do not show them. The name of the storage secret field (`accessKeySecret`) and the shape of the answer to create and modify are inferred too. Should a real OCP refuse one of these calls with 404 or 405, the error names the call.")
@@ -641,39 +671,34 @@ impl OcpObject for BackupPolicyResource {
         call: &mut Call<'_>,
         plan: &PolicyModel,
     ) -> Result<Born<PolicyModel>, Fail> {
-        let target = plan.target();
         let tasks = match call
             .client
-            .create_backup_strategy(target, &body_of(plan))
+            .create_backup_strategy(plan.of.target(), &body_of(plan))
             .await
         {
             Ok(Created::New(t)) => t,
             // Made by this create's unanswered POST: read back after the create.
             Ok(Created::Adopted(_)) => Vec::new(),
             Ok(Created::Existing(st)) => {
-                let (owner, attr) = match target.tenant_id {
+                let (owner, attr) = match plan.of.tenant_id {
                     Some(t) => (
-                        format!("tenant {t} of cluster {}", target.cluster_id),
+                        format!("tenant {t} of cluster {}", plan.of.cluster_id),
                         "tenant_id",
                     ),
-                    None => (format!("cluster {}", target.cluster_id), "cluster_id"),
+                    None => (format!("cluster {}", plan.of.cluster_id), "cluster_id"),
                 };
                 let id = st.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default();
                 return Err(refuse_existing::<Self>(
                     call.diags,
                     format!("a backup strategy{id} for {owner}"),
-                    id_of(target),
+                    plan.of.id(),
                     attr,
                 ));
             }
-            // The tenant the path names does not exist.
-            Err(e) if e.is_not_found() && target.tenant_id.is_some() => {
-                return Err(Fail::at(e, AttrPath::root("tenant_id")))
-            }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(plan.of.fail(e)),
         };
         let state = PolicyModel {
-            id: Some(id_of(target)),
+            id: Some(plan.of.id()),
             ..plan.clone()
         };
         Ok(Born::waiting(state, tasks))
@@ -699,7 +724,7 @@ impl OcpObject for BackupPolicyResource {
         client: &OcpClient,
         base: &PolicyModel,
     ) -> Result<Option<PolicyModel>, ClientError> {
-        let target = base.target();
+        let target = base.of.target();
         let Some(st) = client.find_backup_strategy(target).await? else {
             return Ok(None);
         };
@@ -727,7 +752,7 @@ impl OcpObject for BackupPolicyResource {
                 let body = body_of(plan);
                 let tasks = call
                     .client
-                    .modify_backup_strategy(plan.target(), &body)
+                    .modify_backup_strategy(plan.of.target(), &body)
                     .await?;
                 call.wait(&tasks).await?;
             }
@@ -741,7 +766,11 @@ impl OcpObject for BackupPolicyResource {
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &PolicyModel) -> Result<(), Fail> {
-        if let Some(tasks) = call.client.delete_backup_strategy(state.target()).await? {
+        if let Some(tasks) = call
+            .client
+            .delete_backup_strategy(state.of.target())
+            .await?
+        {
             wait_ids(call.client, call.ctx, &tasks, call.deadline).await?;
         }
         Ok(())
@@ -752,17 +781,8 @@ impl OcpObject for BackupPolicyResource {
         _client: Option<&OcpClient>,
         id: &str,
     ) -> Result<PolicyModel, ImportError> {
-        let nums: Option<Vec<i64>> = id.split('/').map(|p| p.parse::<i64>().ok()).collect();
-        let (cluster_id, tenant_id) = match nums.as_deref() {
-            Some([c]) => (*c, None),
-            Some([c, t]) => (*c, Some(*t)),
-            _ => return Err(ImportError::Invalid(format!(
-                "Expected an import id of the form \"<cluster_id>/<tenant_id>\" for a tenant policy or \"<cluster_id>\" for a cluster policy, got {id:?}."
-            ))),
-        };
         Ok(PolicyModel {
-            cluster_id,
-            tenant_id,
+            of: BackupsOf::of_id(id)?,
             ..PolicyModel::default()
         })
     }
@@ -779,23 +799,25 @@ impl OcpData for BackupPolicyDataSource {
     const ACTION: &'static str = "Read Backup Policy";
 
     fn schema(&self) -> Schema {
-        let mut s = BackupPolicyResource.schema();
-        s.timeout_defaults.clear();
-        s.block.description = "Reads the backup strategy of a tenant, or of a cluster when `tenant_id` is left out. `configured` tells whether there is one.".into();
-        s.block.blocks.retain(|(n, _)| n != "timeouts");
-        for (name, a) in s.block.attributes.iter_mut() {
-            if name != "cluster_id" && name != "tenant_id" {
-                *a = Attr::of(a.ty.clone()).computed().doc(a.description.clone());
-            } else {
-                a.requires_replace = false;
-            }
-        }
-        // Blocks cannot be computed: expose them as computed object attributes.
-        let blocks = std::mem::take(&mut s.block.blocks);
-        for (name, b) in blocks {
+        let resource = BackupPolicyResource.schema();
+        let about = "Reads the backup strategy of a tenant, or of a cluster when `tenant_id` is left out. `configured` tells whether there is one.";
+        let tenant = "OCP id of the tenant; leave out for the cluster's policy.";
+        let s = BackupsOf::arguments(Schema::new(about), "OCP id of the cluster.", tenant);
+        // What the resource has but the arguments, computed; blocks cannot be computed, so
+        // they are computed object attributes.
+        let reported: Vec<&str> = (resource.block.attributes.iter())
+            .map(|(n, _)| n.as_str())
+            .filter(|n| !["cluster_id", "tenant_id"].contains(n))
+            .collect();
+        let blocks = resource
+            .block
+            .blocks
+            .iter()
+            .filter(|(n, _)| n != "timeouts");
+        let s = blocks.fold(s.reported(&resource, &reported), |s, (name, b)| {
             let desc = b.block.description.clone();
-            s = s.attr(&name, Attr::of(b.value_type()).computed().doc(desc));
-        }
+            s.attr(name, Attr::of(b.value_type()).computed().doc(desc))
+        });
         s.attr(
             "configured",
             Attr::bool()
@@ -810,14 +832,14 @@ impl OcpData for BackupPolicyDataSource {
         config: PolicyModel,
         _: &mut Diagnostics,
     ) -> Result<PolicyModel, Fail> {
-        let target = config.target();
+        let target = config.of.target();
         Ok(match client.find_backup_strategy(target).await? {
             Some(st) => PolicyModel {
                 configured: Some(true),
                 ..PolicyModel::from_ocp(st, &config, last_status(client, target).await)
             },
             None => PolicyModel {
-                id: Some(id_of(target)),
+                id: Some(config.of.id()),
                 configured: Some(false),
                 ..config
             },
@@ -831,8 +853,8 @@ pub struct BackupTasksDataSource;
 /// The model of `data "ocp_backup_tasks"`.
 #[derive(Serialize, Deserialize)]
 pub struct TasksModel {
-    cluster_id: i64,
-    tenant_id: Option<i64>,
+    #[serde(flatten)]
+    of: BackupsOf,
     data_backups: Option<Vec<TaskRow>>,
     log_backups: Option<Vec<TaskRow>>,
     last_data_backup_status: Option<String>,
@@ -863,23 +885,25 @@ impl OcpData for BackupTasksDataSource {
     const ACTION: &'static str = "List Backup Tasks";
 
     fn schema(&self) -> Schema {
-        let data_task = Type::object([
-            ("id", Type::Number),
+        // Every row has `id`, `status` and `start_time`; a data backup's and a log backup's add
+        // their own.
+        let row = |more: &[(&str, Type)]| {
+            let every = [
+                ("id", Type::Number),
+                ("status", Type::String),
+                ("start_time", Type::String),
+            ];
+            Type::object(every.iter().chain(more).cloned())
+        };
+        let data_task = row(&[
             ("backup_set_id", Type::Number),
             ("mode", Type::String),
-            ("status", Type::String),
-            ("start_time", Type::String),
             ("end_time", Type::String),
         ]);
-        let log_task = Type::object([
-            ("id", Type::Number),
-            ("status", Type::String),
-            ("start_time", Type::String),
-            ("checkpoint", Type::String),
-        ]);
-        Schema::new("Recent data-backup and log-backup tasks of a tenant (or of a cluster without `tenant_id`), so a CI job can check that backups actually run.\n\nThe tenant task lists use calls OCP documents; the cluster task lists use the same paths under the cluster, inferred because OCP's published pages do not show them.")
-            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster."))
-            .attr("tenant_id", Attr::int().optional().doc("OCP id of the tenant; leave out for the cluster's tasks."))
+        let log_task = row(&[("checkpoint", Type::String)]);
+        let about = "Recent data-backup and log-backup tasks of a tenant (or of a cluster without `tenant_id`), so a CI job can check that backups actually run.\n\nThe tenant task lists use calls OCP documents; the cluster task lists use the same paths under the cluster, inferred because OCP's published pages do not show them.";
+        let tenant = "OCP id of the tenant; leave out for the cluster's tasks.";
+        BackupsOf::arguments(Schema::new(about), "OCP id of the cluster.", tenant)
             .attr("data_backups", Attr::list(data_task).computed().doc("Data backups, newest first: `id`, `backup_set_id`, `mode` (`FULL` or `INCREMENTAL`), `status` (`DOING`, `DONE`, `FAILED`, ...), `start_time`, `end_time`."))
             .attr("log_backups", Attr::list(log_task).computed().doc("Log backups, newest first: `id`, `status` (`INPROGRESS`, `STOPPED`, ...), `start_time`, `checkpoint`."))
             .attr("last_data_backup_status", Attr::string().computed().doc("Status of the newest data backup, null when there is none."))
@@ -891,20 +915,13 @@ impl OcpData for BackupTasksDataSource {
         mut m: TasksModel,
         _: &mut Diagnostics,
     ) -> Result<TasksModel, Fail> {
-        let target = BackupTarget {
-            cluster_id: m.cluster_id,
-            tenant_id: m.tenant_id,
-        };
+        let target = m.of.target();
         let (mut data, mut log) = match (
             client.list_data_backup_tasks(target).await,
             client.list_log_backup_tasks(target).await,
         ) {
             (Ok(d), Ok(l)) => (d, l),
-            (Err(err), _) | (_, Err(err)) => {
-                let path = (err.is_not_found() && target.tenant_id.is_some())
-                    .then(|| AttrPath::root("tenant_id"));
-                return Err(Fail::Ocp { err, path });
-            }
+            (Err(err), _) | (_, Err(err)) => return Err(m.of.fail(err)),
         };
         data.sort_by_key(|t| std::cmp::Reverse(t.id.unwrap_or(0)));
         log.sort_by_key(|t| std::cmp::Reverse(t.id.unwrap_or(0)));
@@ -1186,6 +1203,8 @@ mod tests {
             ("invalid obBackupScheduleConfig.backupScheduleTime: \"25:00\" is not a time", "schedule.time"),
             ("invalid obBackupThresholdConfig.libObLogExpireDays: 0, must be a positive integer", "thresholds.lib_ob_log_expire_days"),
             ("invalid backupMode: \"X\" is not one of PHYSICAL_BACKUP, LOGICAL_BACKUP", "backup_mode"),
+            ("obBackupServiceStorageConfig.obBackupStorageBaseInfo.cosAccessKey.appId is required", "storage[0].app_id"),
+            ("invalid obBackupScheduleConfig.backupScheduleEnabled: null", "schedule.enabled"),
         ] {
             assert_eq!(at(message).as_deref(), Some(want), "{message}");
         }

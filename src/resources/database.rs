@@ -12,26 +12,21 @@ use crate::value::{Type, Value};
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
 use super::{import_id, refuse_existing, tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME};
-use crate::lifecycle::data::ListData;
+use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::{attr_by_field_or_name, Born, Call, Fail, ImportError, OcpData, OcpObject};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
 
-/// One element of `connection_strings` (of `ocp_database` and `ocp_tenant`): an entry of OCP's
-/// `connectionUrls` (§3.5), described by [`connection_strings_attr`].
-fn connection_type() -> Type {
-    Type::object([
+/// The `connection_strings` attribute of `ocp_database`, `ocp_tenant` and their data sources:
+/// computed from OCP's `connectionUrls` (§3.5), one [`ConnectionString`] each.
+pub(crate) fn connection_strings_attr(of: &str) -> Attr {
+    let one = Type::object([
         ("type", Type::String),
         ("host", Type::String),
         ("port", Type::Number),
         ("string", Type::String),
-    ])
-}
-
-/// The `connection_strings` attribute of `ocp_database`, `ocp_tenant` and their data sources:
-/// computed from OCP's `connectionUrls`.
-pub(crate) fn connection_strings_attr(of: &str) -> Attr {
-    Attr::list(connection_type()).computed().doc(format!(
+    ]);
+    Attr::list(one).computed().doc(format!(
         "How clients connect to the {of}, from OCP's `connectionUrls`: each with `type` (`OBPROXY` or `DIRECT`), `host`, `port` and `string` (the client command line, which never holds a password). Use it to build an application's DSN in an output."
     ))
 }
@@ -271,17 +266,7 @@ impl OcpData for DatabaseDataSource {
 /// `data "ocp_databases"`: the databases of a MySQL-mode tenant.
 pub struct DatabasesDataSource;
 
-/// The attributes of `ocp_database` each entry of `ocp_databases` has.
-const ENTRY_ATTRS: &[&str] = &[
-    "name",
-    "charset",
-    "collation",
-    "primary_zone",
-    "read_only",
-    "create_time",
-];
-
-/// One entry of `ocp_databases`.
+/// One entry of `ocp_databases`: the attributes of `ocp_database` it names.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct DatabaseEntry {
     name: String,
@@ -317,7 +302,7 @@ impl ListData for DatabasesDataSource {
     }
 
     fn entry(&self) -> Type {
-        DatabaseResource.schema().pick(ENTRY_ATTRS)
+        entry_type::<DatabaseEntry>(&DatabaseResource.schema())
     }
 
     async fn fetch(&self, client: &OcpClient, t: &TenantKey) -> Result<Vec<DatabaseEntry>, Fail> {

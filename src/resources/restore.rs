@@ -27,6 +27,8 @@ use crate::lifecycle::data::ListData;
 use crate::lifecycle::Fail;
 use crate::value::Type;
 
+use super::backup::BackupsOf;
+
 /// Epoch milliseconds of an RFC 3339 date-time (`2025-03-20T16:47:00+08:00`,
 /// `2025-03-20T08:47:00.342Z`); `None` when `s` is not one. Date and time are joined by `T`
 /// (RFC 3339 also allows a space, which OCP's examples never use).
@@ -156,41 +158,30 @@ impl From<RestoreTask> for TaskData {
     }
 }
 
-/// The arguments of `data "ocp_restore_tasks"`: whose restores.
-#[derive(Serialize, Deserialize)]
-pub struct RestoresOf {
-    cluster_id: i64,
-    tenant_id: Option<i64>,
-}
-
 /// `data "ocp_restore_tasks"`: the restores from a cluster's or one tenant's backups.
 pub struct RestoreTasksDataSource;
 
 #[tonic::async_trait]
 impl ListData for RestoreTasksDataSource {
-    type Filter = RestoresOf;
+    /// Whose backups the restores restored.
+    type Filter = BackupsOf;
     type Entry = TaskData;
     const NAMES: [&'static str; 3] = ["ocp_restore_tasks", "List Restore Tasks", "restore_tasks"];
     const LIST_DOC: &'static str = "The restores in OCP's order, each with `id`, `ocp_task_id`, `backup_mode`, `backup_cluster_name`, `backup_tenant_name`, `restore_cluster_id`, `restore_cluster_name`, `restore_tenant_id`, `restore_tenant_name`, `restore_time`, `status`, `start_time` and `end_time`.";
 
     fn filters(&self) -> Schema {
-        Schema::new("Lists the restores made from the backups of a cluster's tenants, or of one tenant, as OCP's restore task list reports them.")
-            .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster whose backups were restored (the source's cluster)."))
-            .attr("tenant_id", Attr::int().optional().doc("Only restores of this backed-up tenant (OCP id). Default: every tenant of the cluster."))
+        let about = "Lists the restores made from the backups of a cluster's tenants, or of one tenant, as OCP's restore task list reports them.";
+        let cluster = "OCP id of the cluster whose backups were restored (the source's cluster).";
+        let tenant = "Only restores of this backed-up tenant (OCP id). Default: every tenant of the cluster.";
+        BackupsOf::arguments(Schema::new(about), cluster, tenant)
     }
 
     fn entry(&self) -> Type {
         task_block().implied_type()
     }
 
-    async fn fetch(&self, client: &OcpClient, of: &RestoresOf) -> Result<Vec<TaskData>, Fail> {
-        let (cluster_id, tenant_id) = (of.cluster_id, of.tenant_id);
-        let list = client
-            .list_restore_tasks(BackupTarget {
-                cluster_id,
-                tenant_id,
-            })
-            .await?;
+    async fn fetch(&self, client: &OcpClient, of: &BackupsOf) -> Result<Vec<TaskData>, Fail> {
+        let list = client.list_restore_tasks(of.target()).await?;
         Ok(list.into_iter().map(TaskData::from).collect())
     }
 }

@@ -18,18 +18,6 @@ use crate::lifecycle::data::{ByName, ListData};
 use crate::lifecycle::Fail;
 use crate::value::{Known, Type};
 
-/// The type of one entry of `unit_specs` (its attributes are documented on `unit_specs`).
-fn spec_type() -> Type {
-    Type::object([
-        ("name", Type::String),
-        ("max_cpu", Type::Number),
-        ("min_cpu", Type::Number),
-        ("max_memory_gb", Type::Number),
-        ("min_memory_gb", Type::Number),
-        ("description", Type::String),
-    ])
-}
-
 /// One entry of `unit_specs`.
 #[derive(Serialize)]
 pub struct SpecEntry {
@@ -69,8 +57,16 @@ impl ListData for UnitSpecsDataSource {
             .attr("name", Attr::string().optional().doc("Only the unit spec of this name (exact, as `zone.unit_spec` takes it)."))
     }
 
+    /// One entry: a [`SpecEntry`] (its attributes are documented on `unit_specs`).
     fn entry(&self) -> Type {
-        spec_type()
+        Type::object([
+            ("name", Type::String),
+            ("max_cpu", Type::Number),
+            ("min_cpu", Type::Number),
+            ("max_memory_gb", Type::Number),
+            ("min_memory_gb", Type::Number),
+            ("description", Type::String),
+        ])
     }
 
     async fn fetch(&self, client: &OcpClient, _: &ByName) -> Result<Vec<SpecEntry>, Fail> {
