@@ -1184,6 +1184,8 @@ mod one {
                 assert_eq!(got, want, "{id:?} {name:?}");
             }
         }
+    }
+}
 
 // ---- OCP request fields named like an attribute of a nested block ----
 
