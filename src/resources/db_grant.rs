@@ -279,30 +279,24 @@ impl OcpObject for DbGrantResource {
         let Some(c) = read_model::<GrantConfig>(config, diags) else {
             return;
         };
-        if let (Some(u), Some(r)) = (is_set(&c.user), is_set(&c.role)) {
-            if u == r {
-                diags.attr_error(
-                    AttrPath::root("user"),
-                    "Invalid Grantee",
-                    "Set exactly one of `user` and `role`.",
-                );
-            }
+        if is_set(&c.user).is_some_and(|u| Some(u) == is_set(&c.role)) {
+            let why = "Set exactly one of `user` and `role`.";
+            diags.attr_error(AttrPath::root("user"), "Invalid Grantee", why);
         }
-        match is_set(&c.roles) {
-            None => return,
-            Some(true) => {
-                refuse_duplicate_roles(&c.roles, diags);
-                let others = [
-                    ("privileges", is_set(&c.privileges)),
-                    ("database", is_set(&c.database)),
-                    ("object_name", is_set(&c.object_name)),
-                ];
-                for (other, _) in others.iter().filter(|(_, s)| *s == Some(true)) {
-                    diags.attr_error(AttrPath::root(*other), "Conflicting Grant", format!("A grant of `roles` cannot also set `{other}`; use a separate ocp_db_grant."));
-                }
-                return;
+        let Some(roles) = is_set(&c.roles) else {
+            return;
+        };
+        if roles {
+            refuse_duplicate_roles(&c.roles, diags);
+            let others = [
+                ("privileges", is_set(&c.privileges)),
+                ("database", is_set(&c.database)),
+                ("object_name", is_set(&c.object_name)),
+            ];
+            for (other, _) in others.iter().filter(|(_, s)| *s == Some(true)) {
+                diags.attr_error(AttrPath::root(*other), "Conflicting Grant", format!("A grant of `roles` cannot also set `{other}`; use a separate ocp_db_grant."));
             }
-            Some(false) => {}
+            return;
         }
         if is_set(&c.privileges) == Some(false) {
             diags.attr_error(

@@ -562,27 +562,38 @@ async fn send(
     client.change_privileges(c, t, who, op, scope).await
 }
 
-/// The first privilege attribute set (non-empty) in `plan` that a tenant of `mode` has no
+/// Refuses a privilege attribute set (non-empty) in `plan` that a tenant of `mode` has no
 /// place for: OCP takes database privileges only in MySQL mode, object privileges and roles
-/// only in Oracle mode (ocp-api.md §3.6).
-fn wrong_mode_attr(plan: &DbUserModel, mode: Mode) -> Option<&'static str> {
-    let own = &plan.own;
-    let lists = [
-        (
-            Mode::Mysql,
+/// only in Oracle mode (ocp-api.md §3.6). Refused before OCP makes the user: after it, a grant
+/// the mode cannot take would fail on every apply, each time tainting and re-creating the user.
+fn refuse_wrong_mode(
+    plan: &DbUserModel,
+    mode: Mode,
+    diags: &mut Diagnostics,
+) -> Result<(), Box<Fail>> {
+    let (own, set) = (&plan.own, |n: Option<usize>| n.is_some_and(|n| n > 0));
+    let need = |m: Mode, attr, n| (m != mode && set(n)).then_some((m, attr));
+    let wrong = [
+        need(
+            Mode::Oracle,
             "object_privileges",
             own.object_privileges.as_ref().map(Vec::len),
         ),
-        (Mode::Mysql, "roles", plan.roles.as_ref().map(Vec::len)),
-        (
-            Mode::Oracle,
+        need(Mode::Oracle, "roles", plan.roles.as_ref().map(Vec::len)),
+        need(
+            Mode::Mysql,
             "db_privileges",
             own.db_privileges.as_ref().map(Vec::len),
         ),
     ];
-    (lists.into_iter())
-        .find(|(m, _, n)| *m == mode && n.is_some_and(|n| n > 0))
-        .map(|(_, attr, _)| attr)
+    let Some((need, attr)) = wrong.into_iter().flatten().next() else {
+        return Ok(());
+    };
+    let (have, need) = (mode.name(), need.name());
+    let detail = format!("Tenant {} is a {have} tenant, and OCP takes `{attr}` only in {need} mode (ocp-api.md §3.6). Remove `{attr}`, or create the user in a {need} tenant. Nothing was created.", plan.tenant_id);
+    let summary = "Privileges Do Not Fit The Tenant Mode";
+    diags.attr_error(AttrPath::root(attr), summary, detail);
+    Err(Box::new(Fail::Reported))
 }
 
 #[tonic::async_trait]
@@ -709,21 +720,7 @@ impl Member for UserOwn {
         plan: &DbUserModel,
         mode: Mode,
     ) -> Result<Created<DbUser, DbUser>, Fail> {
-        // Refused before OCP makes the user: after it, a grant the mode cannot take would
-        // fail on every apply, each time tainting and re-creating the user.
-        if let Some(attr) = wrong_mode_attr(plan, mode) {
-            let (have, need) = match mode {
-                Mode::Mysql => ("MYSQL", "ORACLE"),
-                Mode::Oracle => ("ORACLE", "MYSQL"),
-            };
-            let detail = format!("Tenant {} is a {have} tenant, and OCP takes `{attr}` only in {need} mode (ocp-api.md §3.6). Remove `{attr}`, or create the user in a {need} tenant. Nothing was created.", plan.tenant_id);
-            call.diags.attr_error(
-                AttrPath::root(attr),
-                "Privileges Do Not Fit The Tenant Mode",
-                detail,
-            );
-            return Err(Fail::Reported);
-        }
+        refuse_wrong_mode(plan, mode, call.diags)?;
         let global = plan.global_privileges.clone().unwrap_or_default();
         let body = CreateDbUser {
             username: plan.own.username.clone(),
@@ -756,15 +753,17 @@ impl Member for UserOwn {
         base: &mut DbUserModel,
     ) -> Result<(), Fail> {
         let (client, ((c, t), username)) = (call.client, prior.key());
-        if prior.own.password != plan.own.password {
-            if let Some(p) = &plan.own.password {
-                let secret = Secret::new(p);
-                let changed = client.change_db_user_password(c, t, username, &secret);
-                if let Err(e) = changed.await {
-                    // The password did not change: state keeps the one OCP still has.
-                    base.own.password = prior.own.password.clone();
-                    return Err(Fail::at(e, AttrPath::root("password")));
-                }
+        let new_password =
+            (plan.own.password.as_ref()).filter(|p| prior.own.password.as_ref() != Some(p));
+        if let Some(p) = new_password {
+            let secret = Secret::new(p);
+            if let Err(e) = client
+                .change_db_user_password(c, t, username, &secret)
+                .await
+            {
+                // The password did not change: state keeps the one OCP still has.
+                base.own.password = prior.own.password.clone();
+                return Err(Fail::at(e, AttrPath::root("password")));
             }
         }
         let (was_locked, want_locked) = (prior.own.locked, plan.own.locked);
@@ -994,16 +993,12 @@ impl<M: Member> OcpObject for MemberResource<M> {
             .map_err(|e| Fail::at(e, AttrPath::root("tenant_id")))?;
         match M::create(call, plan, mode).await? {
             Created::New(_) | Created::Adopted(_) => Ok(Born::done(plan.clone().recorded(mode))),
-            Created::Existing(o) => Err(refuse_existing::<Self>(
-                call.diags,
-                format!(
-                    "{} {:?} in tenant {t} of cluster {c}",
-                    M::Ocp::WHAT,
-                    M::reported(&o).0
-                ),
-                import_id::in_tenant(tenant, M::reported(&o).0),
-                M::NAMES.key,
-            )),
+            Created::Existing(o) => {
+                let name = M::reported(&o).0;
+                let what = format!("{} {name:?} in tenant {t} of cluster {c}", M::Ocp::WHAT);
+                let id = import_id::in_tenant(tenant, name);
+                Err(refuse_existing::<Self>(call.diags, what, id, M::NAMES.key))
+            }
         }
     }
 

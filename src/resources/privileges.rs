@@ -145,17 +145,9 @@ pub fn unknown<'a>(scope: Scope, items: impl IntoIterator<Item = &'a str>) -> Ve
         Scope::Database => &[Mode::Mysql],
         Scope::Object | Scope::Table | Scope::Procedure => &[Mode::Oracle],
     };
-    items
-        .into_iter()
-        .filter(|i| {
-            let c = canonical(i);
-            c != "ALL"
-                && !modes
-                    .iter()
-                    .any(|m| vocabulary(*m, scope).contains(&c.as_str()))
-        })
-        .map(str::to_string)
-        .collect()
+    let known = |c: &str| c == "ALL" || modes.iter().any(|m| vocabulary(*m, scope).contains(&c));
+    let unknown = items.into_iter().filter(|i| !known(&canonical(i)));
+    unknown.map(str::to_string).collect()
 }
 
 /// What state records for a privilege list, given what the user wrote (`mine`, None when the
