@@ -29,7 +29,7 @@ use super::db_user::{
     change_targets, expanded, holdings, kept, kept_name, known_names, mode_of, plan_models,
     refuse_duplicate_roles, refuse_unknown, strs, whole, Names, UserOwn,
 };
-use super::privileges::{canonical, expand, present, same, Mode, Scope, Target, OBJECT_TYPES};
+use super::privileges::{present, same, Mode, Scope, Target, OBJECT_TYPES};
 use super::{import_id, ownership, refuse_existing, tenant_attrs};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<user|role>/<grantee>/global\", \".../database/<database>\", \".../object/<type>/<schema>/<object>\" or \".../roles\"";
@@ -233,16 +233,6 @@ impl GrantModel {
     }
 }
 
-/// The entries of `list` (canonical) that `held` (OCP's answer) already has, in any spelling
-/// (roles by name regardless of case).
-fn already_held(mode: Mode, target: &Target, list: &[String], held: &[String]) -> Vec<String> {
-    let held = expand(mode, target.scope(), held.iter().map(String::as_str));
-    list.iter()
-        .filter(|p| held.contains(&canonical(p)))
-        .cloned()
-        .collect()
-}
-
 /// What OCP says the grantee of `m` holds on the grant's target; None when the grantee is gone.
 async fn actual(client: &OcpClient, m: &GrantModel) -> Result<Option<Vec<String>>, ClientError> {
     let tenant = (m.cluster_id, m.tenant_id);
@@ -381,7 +371,8 @@ impl OcpObject for DbGrantResource {
         // the grant would revoke it: never take it over (design rule R2). A missing grantee
         // is the grant call's to report.
         let held = actual(client, plan).await?.unwrap_or_default();
-        let taken = already_held(mode, &target, &list, &held);
+        // The entries of the list that OCP has already, in any spelling (`present`).
+        let taken = present(mode, target.scope(), Some(&strs(&list)), &held, false);
         if !taken.is_empty() {
             let scope = match &target {
                 Target::Global => "globally".to_string(),
@@ -536,7 +527,7 @@ mod tests {
         ];
         for (name, target, want, held, taken) in cases {
             assert_eq!(
-                already_held(Mode::Mysql, target, &list(want), &list(held)),
+                present(Mode::Mysql, target.scope(), Some(want), &list(held), false),
                 list(taken),
                 "{name}"
             );

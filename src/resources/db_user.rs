@@ -772,10 +772,8 @@ impl Member for UserOwn {
             || prior.own.object_privileges != plan.own.object_privileges
             || prior.roles != plan.roles;
         let lock = |locked: bool| async move {
-            let locking = client.set_db_user_locked(c, t, username, locked);
-            locking
-                .await
-                .map_err(|e| Fail::at(e, AttrPath::root("locked")))
+            let locking = client.set_db_user_locked(c, t, username, locked).await;
+            locking.map_err(|e| Fail::at(e, AttrPath::root("locked")))
         };
         if was_locked && (privileges_change || !want_locked) {
             lock(false).await?;
@@ -1138,14 +1136,15 @@ impl<M: Member> OcpData for OneDataSource<M> {
             return Ok(m);
         }
         let (noun, name) = (M::NAMES.noun, sel.name.unwrap_or_default());
+        let why = format!(
+            "Tenant {} has no {} {name:?}.",
+            sel.tenant_id,
+            noun.to_lowercase()
+        );
         diags.attr_error(
             AttrPath::root(M::NAMES.key),
             format!("{noun} Not Found"),
-            format!(
-                "Tenant {} has no {} {name:?}.",
-                sel.tenant_id,
-                noun.to_lowercase()
-            ),
+            why,
         );
         Err(Fail::Reported)
     }
