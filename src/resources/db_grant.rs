@@ -159,13 +159,12 @@ impl GrantModel {
         }
     }
 
-    /// The list the grant gives (privileges or roles, as the user wrote them).
+    /// The list the grant gives, as the user wrote it: `roles` when set (the target is then
+    /// [`Target::Roles`]), else `privileges`.
     fn list(&self) -> &[String] {
-        let list = match self.target() {
-            Target::Roles => &self.roles,
-            _ => &self.privileges,
-        };
-        list.as_deref().unwrap_or_default()
+        (self.roles.as_deref())
+            .or(self.privileges.as_deref())
+            .unwrap_or_default()
     }
 
     /// The tenant's mode as recorded; MySQL (OCP's default) when not recorded.
