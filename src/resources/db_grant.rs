@@ -13,7 +13,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::api::user::{DbObject, DbRole, DbUser, Grantee, PrivilegeOp};
+use std::collections::BTreeMap;
+
+use crate::client::api::user::{DbObject, Grantee};
 use crate::client::{ClientError, OcpClient};
 use crate::framework::validate::OneOf;
 use crate::framework::{
@@ -22,14 +24,13 @@ use crate::framework::{
 use crate::lifecycle::{replan_set, Born, Call, Fail, ImportError, OcpObject};
 use crate::value::{Known, Type, Value};
 
+use super::db_role::RoleOwn;
 use super::db_user::{
-    expanded, kept, kept_name, known_names, mode_of, plan_models, refuse_duplicate_roles,
-    refuse_unknown, send, whole, Names,
+    change_targets, expanded, holdings, kept, kept_name, known_names, mode_of, plan_models,
+    refuse_duplicate_roles, refuse_unknown, strs, whole, Names, UserOwn,
 };
-use super::privileges::{
-    canonical, delta, expand, present, same, Mode, Scope, Target, OBJECT_TYPES,
-};
-use super::{import_id, ownership, refuse_existing, report, tenant_attrs};
+use super::privileges::{present, same, Mode, Scope, Target, OBJECT_TYPES};
+use super::{import_id, ownership, refuse_existing, tenant_attrs};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<user|role>/<grantee>/global\", \".../database/<database>\", \".../object/<type>/<schema>/<object>\" or \".../roles\"";
 
@@ -158,13 +159,12 @@ impl GrantModel {
         }
     }
 
-    /// The list the grant gives (privileges or roles, as the user wrote them).
+    /// The list the grant gives, as the user wrote it: `roles` when set (the target is then
+    /// [`Target::Roles`]), else `privileges`.
     fn list(&self) -> &[String] {
-        let list = match self.target() {
-            Target::Roles => &self.roles,
-            _ => &self.privileges,
-        };
-        list.as_deref().unwrap_or_default()
+        (self.roles.as_deref())
+            .or(self.privileges.as_deref())
+            .unwrap_or_default()
     }
 
     /// The tenant's mode as recorded; MySQL (OCP's default) when not recorded.
@@ -172,10 +172,10 @@ impl GrantModel {
         Mode::from_ocp(self.tenant_mode.as_deref())
     }
 
-    /// The tenant and the tenant's mode as recorded.
-    fn tenant(&self) -> ((i64, i64), Option<Mode>) {
-        let mode = Mode::recorded(self.tenant_mode.as_deref());
-        ((self.cluster_id, self.tenant_id), mode)
+    /// The tenant's mode: as recorded, else OCP's.
+    async fn tenant_mode(&self, client: &OcpClient) -> Result<Mode, ClientError> {
+        let recorded = Mode::recorded(self.tenant_mode.as_deref());
+        mode_of(client, recorded, (self.cluster_id, self.tenant_id)).await
     }
 
     /// The grant's id, also its import id:
@@ -217,72 +217,31 @@ impl GrantModel {
         m
     }
 
-    /// The names OCP's calls take for the grant's list: canonical, `ALL` expanded.
-    fn to_ocp(&self) -> Vec<String> {
-        expanded(self.mode(), self.target().scope(), self.list())
-    }
-
-    /// One grant or revoke call of `list` (OCP's names) on the grant's target.
+    /// Changes what the grantee holds on the grant's target from `from` to `to` (lists as the
+    /// user writes them) in a tenant of `mode`: grants what `to` adds, then revokes what it
+    /// removes, so the grantee never lacks a privilege both lists hold.
     async fn change(
         &self,
         client: &OcpClient,
-        op: PrivilegeOp,
-        list: Vec<String>,
+        mode: Mode,
+        lists: [&[String]; 2],
     ) -> Result<(), ClientError> {
-        let tenant = (self.cluster_id, self.tenant_id);
-        send(client, tenant, self.who(), op, vec![(self.target(), list)]).await
+        let [from, to] = lists.map(|l| BTreeMap::from([(self.target(), strs(l))]));
+        let (tenant, who) = ((self.cluster_id, self.tenant_id), self.who());
+        change_targets(client, mode, tenant, who, (&from, &to)).await
     }
-}
-
-/// The entries of `list` (canonical) that `held` (OCP's answer) already has, in any spelling
-/// (roles by name regardless of case).
-fn already_held(mode: Mode, target: &Target, list: &[String], held: &[String]) -> Vec<String> {
-    let held = expand(mode, target.scope(), held.iter().map(String::as_str));
-    list.iter()
-        .filter(|p| held.contains(&canonical(p)))
-        .cloned()
-        .collect()
 }
 
 /// What OCP says the grantee of `m` holds on the grant's target; None when the grantee is gone.
 async fn actual(client: &OcpClient, m: &GrantModel) -> Result<Option<Vec<String>>, ClientError> {
-    let (c, t) = (m.cluster_id, m.tenant_id);
-    let (global, dbs, objects, roles) = match m.grantee() {
-        ("user", name) => match client.find_named::<DbUser>(c, t, name).await? {
-            None => return Ok(None),
-            Some(u) => (
-                u.global_privileges,
-                u.db_privileges,
-                u.object_privileges,
-                u.roles,
-            ),
-        },
-        (_, name) => match client.find_named::<DbRole>(c, t, name).await? {
-            None => return Ok(None),
-            Some(r) => (
-                r.global_privileges,
-                Vec::new(),
-                r.object_privileges,
-                r.roles,
-            ),
-        },
+    let tenant = (m.cluster_id, m.tenant_id);
+    let held = match m.who() {
+        Grantee::User(name) => holdings::<UserOwn>(client, tenant, name).await?,
+        Grantee::Role(name) => holdings::<RoleOwn>(client, tenant, name).await?,
     };
-    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-    Ok(Some(match m.target() {
-        Target::Global => global,
-        Target::Roles => roles,
-        Target::Database(db) => (dbs.into_iter().find(|d| d.db_name == db))
-            .map(|d| d.privileges)
-            .unwrap_or_default(),
-        Target::Object(o) => (objects.into_iter())
-            .find(|p| {
-                same(&p.object.object_type, &o.object_type)
-                    && same(&p.object.schema_name, &o.schema_name)
-                    && same(&p.object.object_name, &o.object_name)
-            })
-            .map(|p| p.privileges)
-            .unwrap_or_default(),
-    }))
+    let target = m.target().compared();
+    let on_target = |(t, _): &(Target, _)| t.clone().compared() == target;
+    Ok(held.map(|h| (h.into_iter().find(on_target)).map_or_else(Vec::new, |(_, l)| l)))
 }
 
 #[tonic::async_trait]
@@ -309,30 +268,24 @@ impl OcpObject for DbGrantResource {
         let Some(c) = read_model::<GrantConfig>(config, diags) else {
             return;
         };
-        if let (Some(u), Some(r)) = (is_set(&c.user), is_set(&c.role)) {
-            if u == r {
-                diags.attr_error(
-                    AttrPath::root("user"),
-                    "Invalid Grantee",
-                    "Set exactly one of `user` and `role`.",
-                );
-            }
+        if is_set(&c.user).is_some_and(|u| Some(u) == is_set(&c.role)) {
+            let why = "Set exactly one of `user` and `role`.";
+            diags.attr_error(AttrPath::root("user"), "Invalid Grantee", why);
         }
-        match is_set(&c.roles) {
-            None => return,
-            Some(true) => {
-                refuse_duplicate_roles(&c.roles, diags);
-                let others = [
-                    ("privileges", is_set(&c.privileges)),
-                    ("database", is_set(&c.database)),
-                    ("object_name", is_set(&c.object_name)),
-                ];
-                for (other, _) in others.iter().filter(|(_, s)| *s == Some(true)) {
-                    diags.attr_error(AttrPath::root(*other), "Conflicting Grant", format!("A grant of `roles` cannot also set `{other}`; use a separate ocp_db_grant."));
-                }
-                return;
+        let Some(roles) = is_set(&c.roles) else {
+            return;
+        };
+        if roles {
+            refuse_duplicate_roles(&c.roles, diags);
+            let others = [
+                ("privileges", is_set(&c.privileges)),
+                ("database", is_set(&c.database)),
+                ("object_name", is_set(&c.object_name)),
+            ];
+            for (other, _) in others.iter().filter(|(_, s)| *s == Some(true)) {
+                diags.attr_error(AttrPath::root(*other), "Conflicting Grant", format!("A grant of `roles` cannot also set `{other}`; use a separate ocp_db_grant."));
             }
-            Some(false) => {}
+            return;
         }
         if is_set(&c.privileges) == Some(false) {
             diags.attr_error(
@@ -409,9 +362,7 @@ impl OcpObject for DbGrantResource {
         plan: &GrantModel,
     ) -> Result<Born<GrantModel>, Fail> {
         let client = call.client;
-        let (tenant, recorded) = plan.tenant();
-        let mode = mode_of(client, recorded, tenant)
-            .await
+        let mode = (plan.tenant_mode(client).await)
             .map_err(|e| Fail::at(e, AttrPath::root("tenant_id")))?;
         let target = plan.target();
         let list = expanded(mode, target.scope(), plan.list());
@@ -419,7 +370,8 @@ impl OcpObject for DbGrantResource {
         // the grant would revoke it: never take it over (design rule R2). A missing grantee
         // is the grant call's to report.
         let held = actual(client, plan).await?.unwrap_or_default();
-        let taken = already_held(mode, &target, &list, &held);
+        // The entries of the list that OCP has already, in any spelling (`present`).
+        let taken = present(mode, target.scope(), Some(&strs(&list)), &held, false);
         if !taken.is_empty() {
             let scope = match &target {
                 Target::Global => "globally".to_string(),
@@ -442,7 +394,7 @@ impl OcpObject for DbGrantResource {
                 list_attr(&target),
             ));
         }
-        if let Err(e) = plan.change(client, PrivilegeOp::Grant, list).await {
+        if let Err(e) = plan.change(client, mode, [&[], plan.list()]).await {
             let attr = match e.is_not_found() {
                 true => plan.grantee().0,
                 false => list_attr(&target),
@@ -457,8 +409,7 @@ impl OcpObject for DbGrantResource {
         client: &OcpClient,
         base: &GrantModel,
     ) -> Result<Option<GrantModel>, ClientError> {
-        let (tenant, recorded) = base.tenant();
-        let mode = mode_of(client, recorded, tenant).await?;
+        let mode = base.tenant_mode(client).await?;
         // A grantee that is gone takes its grants with it.
         Ok(actual(client, base)
             .await?
@@ -472,37 +423,16 @@ impl OcpObject for DbGrantResource {
         plan: &GrantModel,
         _base: &mut GrantModel,
     ) -> Result<(), Fail> {
-        let target = prior.target();
-        let (have, want) = (prior.list().iter(), plan.list().iter());
-        let (grant, revoke) = delta(
-            prior.mode(),
-            target.scope(),
-            have.map(String::as_str),
-            want.map(String::as_str),
-        );
-        // Grant first, then revoke: the grantee never lacks a privilege both lists hold.
-        let at = |e| Fail::at(e, AttrPath::root(list_attr(&target)));
-        prior
-            .change(call.client, PrivilegeOp::Grant, grant)
-            .await
-            .map_err(at)?;
-        prior
-            .change(call.client, PrivilegeOp::Revoke, revoke)
-            .await
-            .map_err(at)
+        let lists = [prior.list(), plan.list()];
+        (prior.change(call.client, prior.mode(), lists).await)
+            .map_err(|e| Fail::at(e, AttrPath::root(list_attr(&prior.target()))))
     }
 
+    /// Revokes what the grant lists; a grantee that is gone took its grants with it (the
+    /// adapter counts a "not found" as deleted).
     async fn delete(&self, call: &mut Call<'_>, state: &GrantModel) -> Result<(), Fail> {
-        match state
-            .change(call.client, PrivilegeOp::Revoke, state.to_ocp())
-            .await
-        {
-            Err(e) if !e.is_not_found() => {
-                report(call.diags, "Revoke Grant", None, &e);
-                Err(Fail::Reported)
-            }
-            _ => Ok(()),
-        }
+        let lists = [state.list(), &[]];
+        Ok(state.change(call.client, state.mode(), lists).await?)
     }
 
     async fn import(
@@ -523,12 +453,12 @@ impl OcpObject for DbGrantResource {
             ..GrantModel::default()
         };
         let kind = match rest.as_slice() {
-            [who, name, kind @ ..] if who == "user" => {
-                m.user = Some(name.clone());
-                kind
-            }
-            [who, name, kind @ ..] if who == "role" => {
-                m.role = Some(name.clone());
+            [who, name, kind @ ..] if who == "user" || who == "role" => {
+                *(if who == "user" {
+                    &mut m.user
+                } else {
+                    &mut m.role
+                }) = Some(name.clone());
                 kind
             }
             _ => return Err(bad("the third part must be `user` or `role`")),
@@ -596,7 +526,7 @@ mod tests {
         ];
         for (name, target, want, held, taken) in cases {
             assert_eq!(
-                already_held(Mode::Mysql, target, &list(want), &list(held)),
+                present(Mode::Mysql, target.scope(), Some(want), &list(held), false),
                 list(taken),
                 "{name}"
             );

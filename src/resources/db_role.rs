@@ -12,8 +12,8 @@ use crate::lifecycle::{Call, Fail};
 use crate::value::Type;
 
 use super::db_user::{
-    expanded, ListDataSource, Member, MemberModel, MemberNames, MemberResource, OneDataSource,
-    Shared,
+    expanded, held, ListDataSource, Member, MemberModel, MemberNames, MemberResource,
+    OneDataSource, Reported,
 };
 use super::privileges::{Mode, Scope};
 use super::{tenant_attrs, tenant_selector, DB_OBJECT_NAME};
@@ -64,24 +64,23 @@ impl Member for RoleOwn {
                 "name",
                 Attr::string().required().doc("Role name, e.g. `CONNECT`."),
             )
-            .attr(
-                "global_privileges",
-                Attr::set(Type::String)
-                    .computed()
-                    .doc("System privileges of the role, in OCP's spelling."),
-            )
-            .attr(
-                "roles",
-                Attr::set(Type::String)
-                    .computed()
-                    .doc("Roles granted to the role."),
-            )
-            .attr(
-                "create_time",
-                Attr::string()
-                    .computed()
-                    .doc("When the role was created (ISO-8601 with offset)."),
-            )
+            .computed_attrs(&[
+                (
+                    "global_privileges",
+                    Type::set(Type::String),
+                    "System privileges of the role, in OCP's spelling.",
+                ),
+                (
+                    "roles",
+                    Type::set(Type::String),
+                    "Roles granted to the role.",
+                ),
+                (
+                    "create_time",
+                    Type::String,
+                    "When the role was created (ISO-8601 with offset).",
+                ),
+            ])
     }
 
     fn name(&self) -> &str {
@@ -92,8 +91,9 @@ impl Member for RoleOwn {
         RoleOwn { name }
     }
 
-    fn shared(r: &DbRole) -> Shared<'_> {
-        (&r.role_name, &r.global_privileges, &r.roles, &r.create_time)
+    fn reported(r: &DbRole) -> Reported<'_> {
+        let held = held([&r.global_privileges, &r.roles], &[], &r.object_privileges);
+        (&r.role_name, &r.create_time, held)
     }
 
     async fn create(

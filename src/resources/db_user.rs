@@ -30,7 +30,8 @@ use crate::lifecycle::{
 use crate::value::{Known, Type, Value};
 
 use super::privileges::{
-    self, delta_by_target, present, same, same_name, Mode, Scope, Target, Targets, OBJECT_TYPES,
+    self, delta_by_target, present, same, same_name, Lists, Mode, Scope, Target, Targets,
+    OBJECT_TYPES,
 };
 use super::unique::{refuse_duplicates, Keyed};
 use super::{
@@ -80,14 +81,15 @@ impl ObjectEntry {
     }
 }
 
-/// An object as OCP compares objects: type, schema and name in upper case (OCP stores
-/// unquoted Oracle identifiers in upper case).
+/// An object as OCP compares objects (see [`Target::compared`]).
 fn object_target(object_type: &str, schema: &str, name: &str) -> Target {
+    let [object_type, schema_name, object_name] = [object_type, schema, name].map(str::to_string);
     Target::Object(DbObject {
-        object_type: object_type.to_ascii_uppercase(),
-        schema_name: schema.to_ascii_uppercase(),
-        object_name: name.to_ascii_uppercase(),
+        object_type,
+        schema_name,
+        object_name,
     })
+    .compared()
 }
 
 /// The model of `ocp_db_user` or `ocp_db_role` (state, plan and import alike) and of its data
@@ -122,7 +124,8 @@ pub struct UserOwn {
 /// The model of `ocp_db_user` and of `data "ocp_db_user"`.
 pub type DbUserModel = MemberModel<UserOwn>;
 
-fn strs(v: &[String]) -> Vec<&str> {
+/// The names of a list as borrowed strings.
+pub(crate) fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
@@ -205,14 +208,15 @@ impl<K: Member> MemberModel<K> {
     /// The model of what OCP has, over `base`: the user's spellings (name, privileges,
     /// objects) where they mean what OCP has, and what OCP never returns (a password).
     fn from_ocp(o: K::Ocp, base: &Self, mode: Mode) -> Self {
-        let mine = base.grants();
-        let (name, global, roles, create_time) = K::shared(&o);
+        let ((name, create_time, held), mine) = (K::reported(&o), base.grants());
+        let actual = |t: &Target| held.get(t).map(Vec::as_slice).unwrap_or_default();
+        let shown = |i: usize, t: &Target| mine.shown(mode, i, t, actual(t));
         let named = K::named(spelled(mode, base.own.name(), name.to_string()));
         MemberModel {
-            global_privileges: Some(mine.shown(mode, 0, &Target::Global, global)),
-            roles: Some(mine.shown(mode, 1, &Target::Roles, roles)),
+            global_privileges: Some(shown(0, &Target::Global)),
+            roles: Some(shown(1, &Target::Roles)),
             create_time: create_time.clone(),
-            own: K::from_ocp(named, o, &base.own, &mine, mode),
+            own: K::from_ocp(named, &o, &held, &base.own, &mine, mode),
             ..base.clone()
         }
     }
@@ -526,7 +530,7 @@ pub(crate) fn plan_grants(schema: &Schema, req: &PlanRequest<'_>, resp: &mut Pla
 
 /// One grant or revoke call of `items`, all on targets of one kind (as one attribute holds
 /// them), in OCP's body for that kind; nothing is sent when no item names a privilege.
-pub(crate) async fn send(
+async fn send(
     client: &OcpClient,
     (c, t): (i64, i64),
     who: Grantee<'_>,
@@ -558,27 +562,38 @@ pub(crate) async fn send(
     client.change_privileges(c, t, who, op, scope).await
 }
 
-/// The first privilege attribute set (non-empty) in `plan` that a tenant of `mode` has no
+/// Refuses a privilege attribute set (non-empty) in `plan` that a tenant of `mode` has no
 /// place for: OCP takes database privileges only in MySQL mode, object privileges and roles
-/// only in Oracle mode (ocp-api.md §3.6).
-fn wrong_mode_attr(plan: &DbUserModel, mode: Mode) -> Option<&'static str> {
-    let own = &plan.own;
-    let lists = [
-        (
-            Mode::Mysql,
+/// only in Oracle mode (ocp-api.md §3.6). Refused before OCP makes the user: after it, a grant
+/// the mode cannot take would fail on every apply, each time tainting and re-creating the user.
+fn refuse_wrong_mode(
+    plan: &DbUserModel,
+    mode: Mode,
+    diags: &mut Diagnostics,
+) -> Result<(), Box<Fail>> {
+    let (own, set) = (&plan.own, |n: Option<usize>| n.is_some_and(|n| n > 0));
+    let need = |m: Mode, attr, n| (m != mode && set(n)).then_some((m, attr));
+    let wrong = [
+        need(
+            Mode::Oracle,
             "object_privileges",
             own.object_privileges.as_ref().map(Vec::len),
         ),
-        (Mode::Mysql, "roles", plan.roles.as_ref().map(Vec::len)),
-        (
-            Mode::Oracle,
+        need(Mode::Oracle, "roles", plan.roles.as_ref().map(Vec::len)),
+        need(
+            Mode::Mysql,
             "db_privileges",
             own.db_privileges.as_ref().map(Vec::len),
         ),
     ];
-    (lists.into_iter())
-        .find(|(m, _, n)| *m == mode && n.is_some_and(|n| n > 0))
-        .map(|(_, attr, _)| attr)
+    let Some((need, attr)) = wrong.into_iter().flatten().next() else {
+        return Ok(());
+    };
+    let (have, need) = (mode.name(), need.name());
+    let detail = format!("Tenant {} is a {have} tenant, and OCP takes `{attr}` only in {need} mode (ocp-api.md §3.6). Remove `{attr}`, or create the user in a {need} tenant. Nothing was created.", plan.tenant_id);
+    let summary = "Privileges Do Not Fit The Tenant Mode";
+    diags.attr_error(AttrPath::root(attr), summary, detail);
+    Err(Box::new(Fail::Reported))
 }
 
 #[tonic::async_trait]
@@ -635,8 +650,13 @@ impl Member for UserOwn {
         }
     }
 
-    fn shared(u: &DbUser) -> Shared<'_> {
-        (&u.username, &u.global_privileges, &u.roles, &u.create_time)
+    fn reported(u: &DbUser) -> Reported<'_> {
+        let held = held(
+            [&u.global_privileges, &u.roles],
+            &u.db_privileges,
+            &u.object_privileges,
+        );
+        (&u.username, &u.create_time, held)
     }
 
     fn entries(&self) -> [Targets<'_>; 2] {
@@ -653,40 +673,44 @@ impl Member for UserOwn {
         [db, obj]
     }
 
-    fn from_ocp(named: UserOwn, u: DbUser, base: &UserOwn, mine: &Grants, mode: Mode) -> Self {
-        let db = u
-            .db_privileges
-            .into_iter()
-            .filter(|d| !d.privileges.is_empty());
-        let db = db.map(|d| DbEntry {
-            privileges: mine.shown(mode, 2, &Target::Database(d.db_name.clone()), &d.privileges),
-            database: d.db_name,
-        });
-        let obj = u
-            .object_privileges
-            .into_iter()
-            .filter(|o| !o.privileges.is_empty());
-        let obj = obj.map(|o| {
-            let (object, privileges) = (o.object, o.privileges);
-            let ocp = ObjectEntry {
-                object_type: object.object_type,
-                schema: object.schema_name,
-                object_name: object.object_name,
-                privileges: Vec::new(),
-            };
-            let target = ocp.target();
-            // The user's spelling of the object, where it names this one.
-            let theirs = (base.object_privileges.iter().flatten()).find(|e| e.target() == target);
-            ObjectEntry {
-                privileges: mine.shown(mode, 3, &target, &privileges),
-                ..theirs.cloned().unwrap_or(ocp)
+    fn from_ocp(
+        named: UserOwn,
+        u: &DbUser,
+        held: &Held,
+        base: &UserOwn,
+        mine: &Grants,
+        mode: Mode,
+    ) -> Self {
+        let (mut db, mut obj) = (Vec::new(), Vec::new());
+        for (target, actual) in held {
+            match target {
+                Target::Database(database) => db.push(DbEntry {
+                    database: database.clone(),
+                    privileges: mine.shown(mode, 2, target, actual),
+                }),
+                Target::Object(o) => {
+                    let compared = target.clone().compared();
+                    // The user's spelling of the object, where it names this one.
+                    let theirs =
+                        (base.object_privileges.iter().flatten()).find(|e| e.target() == compared);
+                    obj.push(ObjectEntry {
+                        privileges: mine.shown(mode, 3, &compared, actual),
+                        ..theirs.cloned().unwrap_or_else(|| ObjectEntry {
+                            object_type: o.object_type.clone(),
+                            schema: o.schema_name.clone(),
+                            object_name: o.object_name.clone(),
+                            privileges: Vec::new(),
+                        })
+                    });
+                }
+                Target::Global | Target::Roles => {}
             }
-        });
+        }
         UserOwn {
             password: base.password.clone(),
             locked: u.locked.unwrap_or(false),
-            db_privileges: Some(db.collect()),
-            object_privileges: Some(obj.collect()),
+            db_privileges: Some(db),
+            object_privileges: Some(obj),
             ..named
         }
     }
@@ -696,21 +720,7 @@ impl Member for UserOwn {
         plan: &DbUserModel,
         mode: Mode,
     ) -> Result<Created<DbUser, DbUser>, Fail> {
-        // Refused before OCP makes the user: after it, a grant the mode cannot take would
-        // fail on every apply, each time tainting and re-creating the user.
-        if let Some(attr) = wrong_mode_attr(plan, mode) {
-            let (have, need) = match mode {
-                Mode::Mysql => ("MYSQL", "ORACLE"),
-                Mode::Oracle => ("ORACLE", "MYSQL"),
-            };
-            let detail = format!("Tenant {} is a {have} tenant, and OCP takes `{attr}` only in {need} mode (ocp-api.md §3.6). Remove `{attr}`, or create the user in a {need} tenant. Nothing was created.", plan.tenant_id);
-            call.diags.attr_error(
-                AttrPath::root(attr),
-                "Privileges Do Not Fit The Tenant Mode",
-                detail,
-            );
-            return Err(Fail::Reported);
-        }
+        refuse_wrong_mode(plan, mode, call.diags)?;
         let global = plan.global_privileges.clone().unwrap_or_default();
         let body = CreateDbUser {
             username: plan.own.username.clone(),
@@ -728,42 +738,8 @@ impl Member for UserOwn {
         Ok(call.client.create_db_user(c, t, &body).await?)
     }
 
-    /// Object privileges have no place in OCP's create body (S1), and OCP's create cannot
-    /// lock: both are done now, and the user read back.
-    async fn after_create(
-        call: &mut Call<'_>,
-        plan: &DbUserModel,
-        state: &mut DbUserModel,
-    ) -> Result<(), Fail> {
-        let ((c, t), name) = state.key();
-        let mode = state.mode().unwrap_or(Mode::Mysql);
-        let Grants([.., objects]) = plan.grants();
-        let objects = objects.filter(|m| !m.is_empty());
-        if objects.is_none() && !plan.own.locked {
-            return Ok(());
-        }
-        let failed = |diags: &mut Diagnostics, action: &str, attr: &str, e: ClientError| {
-            report(diags, action, Some(AttrPath::root(attr)), &e);
-            Fail::Reported
-        };
-        if let Some(obj) = objects {
-            let [grant, _] = delta_by_target(mode, &BTreeMap::new(), &obj);
-            let who = Grantee::User(name);
-            if let Err(e) = send(call.client, (c, t), who, PrivilegeOp::Grant, grant).await {
-                let what = "Grant Object Privileges";
-                return Err(failed(call.diags, what, "object_privileges", e));
-            }
-        }
-        if plan.own.locked {
-            if let Err(e) = call.client.set_db_user_locked(c, t, name, true).await {
-                return Err(failed(call.diags, "Lock Database User", "locked", e));
-            }
-        }
-        let base = plan.clone().recorded(mode);
-        if let Some(m) = DbUserResource::default().read(call.client, &base).await? {
-            *state = m;
-        }
-        Ok(())
+    fn locked(&self) -> bool {
+        self.locked
     }
 
     /// In an order OCP accepts: OCP refuses grants to a locked user, so a locked user is
@@ -777,15 +753,17 @@ impl Member for UserOwn {
         base: &mut DbUserModel,
     ) -> Result<(), Fail> {
         let (client, ((c, t), username)) = (call.client, prior.key());
-        if prior.own.password != plan.own.password {
-            if let Some(p) = &plan.own.password {
-                let secret = Secret::new(p);
-                let changed = client.change_db_user_password(c, t, username, &secret);
-                if let Err(e) = changed.await {
-                    // The password did not change: state keeps the one OCP still has.
-                    base.own.password = prior.own.password.clone();
-                    return Err(Fail::at(e, AttrPath::root("password")));
-                }
+        let new_password =
+            (plan.own.password.as_ref()).filter(|p| prior.own.password.as_ref() != Some(p));
+        if let Some(p) = new_password {
+            let secret = Secret::new(p);
+            if let Err(e) = client
+                .change_db_user_password(c, t, username, &secret)
+                .await
+            {
+                // The password did not change: state keeps the one OCP still has.
+                base.own.password = prior.own.password.clone();
+                return Err(Fail::at(e, AttrPath::root("password")));
             }
         }
         let (was_locked, want_locked) = (prior.own.locked, plan.own.locked);
@@ -794,10 +772,8 @@ impl Member for UserOwn {
             || prior.own.object_privileges != plan.own.object_privileges
             || prior.roles != plan.roles;
         let lock = |locked: bool| async move {
-            let locking = client.set_db_user_locked(c, t, username, locked);
-            locking
-                .await
-                .map_err(|e| Fail::at(e, AttrPath::root("locked")))
+            let locking = client.set_db_user_locked(c, t, username, locked).await;
+            locking.map_err(|e| Fail::at(e, AttrPath::root("locked")))
         };
         if was_locked && (privileges_change || !want_locked) {
             lock(false).await?;
@@ -859,16 +835,16 @@ pub trait Member: Serialize + DeserializeOwned + Default + Clone + Send + Sync +
     fn named(name: String) -> Self;
 
     /// What OCP reports of `o` that users and roles share.
-    fn shared(o: &Self::Ocp) -> Shared<'_>;
+    fn reported(o: &Self::Ocp) -> Reported<'_>;
 
     /// Its lists of privileges on databases and on objects (none for a role).
     fn entries(&self) -> [Targets<'_>; 2] {
         [None, None]
     }
 
-    /// Its own part of what OCP has for `o` over `base`, whose lists are `mine`: `named`
-    /// holds the name state records (see [`MemberModel::from_ocp`]).
-    fn from_ocp(named: Self, _o: Self::Ocp, _base: &Self, _mine: &Grants, _mode: Mode) -> Self {
+    /// Its own part of what OCP has for `o`, which holds `held`, over `base`, whose lists are
+    /// `mine`: `named` holds the name state records (see [`MemberModel::from_ocp`]).
+    fn from_ocp(named: Self, _o: &Self::Ocp, _: &Held, _: &Self, _: &Grants, _: Mode) -> Self {
         named
     }
 
@@ -880,13 +856,9 @@ pub trait Member: Serialize + DeserializeOwned + Default + Clone + Send + Sync +
         mode: Mode,
     ) -> Result<Created<Self::Ocp, Self::Ocp>, Fail>;
 
-    /// See [`OcpObject::after_create`].
-    async fn after_create(
-        _call: &mut Call<'_>,
-        _plan: &MemberModel<Self>,
-        _state: &mut MemberModel<Self>,
-    ) -> Result<(), Fail> {
-        Ok(())
+    /// Whether it is to be locked (a user; roles have no lock).
+    fn locked(&self) -> bool {
+        false
     }
 
     /// See [`OcpObject::update`]; `mode` is the tenant's. The default changes the privilege
@@ -916,19 +888,66 @@ async fn change_privileges<K: Member>(
     let (Grants(had), Grants(want)) = (prior.grants(), plan.grants());
     for ((attr, have), want) in LISTS.into_iter().zip(had).zip(want) {
         let Some(want) = want else { continue };
-        let [grant, revoke] = delta_by_target(mode, &have.unwrap_or_default(), &want);
-        for (op, items) in [(PrivilegeOp::Grant, grant), (PrivilegeOp::Revoke, revoke)] {
-            send(client, tenant, who, op, items)
-                .await
-                .map_err(|e| Fail::at(e, AttrPath::root(attr)))?;
-        }
+        let have = have.unwrap_or_default();
+        (change_targets(client, mode, tenant, who, (&have, &want)).await)
+            .map_err(|e| Fail::at(e, AttrPath::root(attr)))?;
     }
     Ok(())
 }
 
-/// What OCP reports of a user or role that both have: name, global privileges, roles and
-/// creation time.
-pub type Shared<'a> = (&'a str, &'a [String], &'a [String], &'a Option<String>);
+/// Grants to `who` what `want` adds to `have` and then revokes what it removes, target by
+/// target (the smallest change, never a window without a privilege both hold): one grant and
+/// one revoke call at the most, on targets of one kind.
+pub(crate) async fn change_targets(
+    client: &OcpClient,
+    mode: Mode,
+    tenant: (i64, i64),
+    who: Grantee<'_>,
+    (have, want): (&Lists<'_>, &Lists<'_>),
+) -> Result<(), ClientError> {
+    let [grant, revoke] = delta_by_target(mode, have, want);
+    send(client, tenant, who, PrivilegeOp::Grant, grant).await?;
+    send(client, tenant, who, PrivilegeOp::Revoke, revoke).await
+}
+
+/// What OCP reports of a user or role that both have: name, creation time, and what it holds.
+pub type Reported<'a> = (&'a str, &'a Option<String>, Held);
+
+/// What OCP reports a user or role holds, by target (objects in OCP's spelling: compare them
+/// through [`Target::compared`]): global privileges and roles always, a database or an object
+/// when there are privileges on it.
+pub type Held = BTreeMap<Target, Vec<String>>;
+
+/// What OCP reports a grantee holds: `[global privileges, roles]`, on databases, on objects.
+pub(crate) fn held(
+    lists: [&[String]; 2],
+    dbs: &[DbPrivilege],
+    objects: &[ObjectPrivilege],
+) -> Held {
+    let dbs = dbs
+        .iter()
+        .map(|d| (Target::Database(d.db_name.clone()), &d.privileges));
+    let objects = (objects.iter()).map(|o| (Target::Object(o.object.clone()), &o.privileges));
+    let on = dbs.chain(objects).filter(|(_, l)| !l.is_empty());
+    let [global, roles] = lists.map(<[String]>::to_vec);
+    let on = on.map(|(t, l)| (t, l.clone()));
+    [(Target::Global, global), (Target::Roles, roles)]
+        .into_iter()
+        .chain(on)
+        .collect()
+}
+
+/// What OCP says the user or role (`M`) named `name` holds; `None` when OCP has no such one.
+pub(crate) async fn holdings<M: Member>(
+    client: &OcpClient,
+    (c, t): (i64, i64),
+    name: &str,
+) -> Result<Option<Held>, ClientError> {
+    Ok(client
+        .find_named::<M::Ocp>(c, t, name)
+        .await?
+        .map(|o| M::reported(&o).2))
+}
 
 /// `ocp_db_user` or `ocp_db_role`: one lifecycle for both.
 #[derive(Default)]
@@ -972,26 +991,48 @@ impl<M: Member> OcpObject for MemberResource<M> {
             .map_err(|e| Fail::at(e, AttrPath::root("tenant_id")))?;
         match M::create(call, plan, mode).await? {
             Created::New(_) | Created::Adopted(_) => Ok(Born::done(plan.clone().recorded(mode))),
-            Created::Existing(o) => Err(refuse_existing::<Self>(
-                call.diags,
-                format!(
-                    "{} {:?} in tenant {t} of cluster {c}",
-                    M::Ocp::WHAT,
-                    M::shared(&o).0
-                ),
-                import_id::in_tenant(tenant, M::shared(&o).0),
-                M::NAMES.key,
-            )),
+            Created::Existing(o) => {
+                let name = M::reported(&o).0;
+                let what = format!("{} {name:?} in tenant {t} of cluster {c}", M::Ocp::WHAT);
+                let id = import_id::in_tenant(tenant, name);
+                Err(refuse_existing::<Self>(call.diags, what, id, M::NAMES.key))
+            }
         }
     }
 
+    /// Object privileges have no place in OCP's create body (S1), and OCP's create cannot
+    /// lock a user: both are done now, and the user read back.
     async fn after_create(
         &self,
         call: &mut Call<'_>,
         plan: &MemberModel<M>,
         state: &mut MemberModel<M>,
     ) -> Result<(), Fail> {
-        M::after_create(call, plan, state).await
+        let ((c, t), name) = state.key();
+        let mode = state.mode().unwrap_or(Mode::Mysql);
+        let Grants([.., objects]) = plan.grants();
+        let (objects, locked) = (objects.filter(|m| !m.is_empty()), plan.own.locked());
+        if objects.is_none() && !locked {
+            return Ok(());
+        }
+        let failed = |diags: &mut Diagnostics, action: &str, attr: &str, e: ClientError| {
+            report(diags, action, Some(AttrPath::root(attr)), &e);
+            Fail::Reported
+        };
+        if let Some(obj) = objects {
+            let (who, none) = ((M::NAMES.grantee)(name), BTreeMap::new());
+            let granted = change_targets(call.client, mode, (c, t), who, (&none, &obj)).await;
+            let what = "Grant Object Privileges";
+            granted.map_err(|e| failed(call.diags, what, "object_privileges", e))?;
+        }
+        if locked {
+            (call.client.set_db_user_locked(c, t, name, true).await)
+                .map_err(|e| failed(call.diags, "Lock Database User", "locked", e))?;
+        }
+        if let Some(m) = self.read(call.client, &plan.clone().recorded(mode)).await? {
+            *state = m;
+        }
+        Ok(())
     }
 
     async fn read(
@@ -1043,13 +1084,13 @@ pub struct Selector {
     name: Option<String>,
 }
 
-/// What OCP has for the users or roles of a tenant named `name` (every one for `None`), as
+/// What OCP has for the users or roles of `tenant` named `name` (every one for `None`), as
 /// their data sources show them: no `id`, `password` or `tenant_mode`.
 async fn read_members<M: Member>(
     client: &OcpClient,
-    sel: &Selector,
+    tenant @ (c, t): (i64, i64),
+    name: Option<&String>,
 ) -> Result<Vec<MemberModel<M>>, ClientError> {
-    let (tenant @ (c, t), name) = ((sel.cluster_id, sel.tenant_id), sel.name.as_ref());
     let mode = mode_of(client, M::NAMES.mode, tenant).await?;
     let found = match name {
         Some(n) => client.find_named(c, t, n).await?.into_iter().collect(),
@@ -1089,18 +1130,21 @@ impl<M: Member> OcpData for OneDataSource<M> {
         sel: Selector,
         diags: &mut Diagnostics,
     ) -> Result<MemberModel<M>, Fail> {
-        if let Some(m) = read_members::<M>(client, &sel).await?.into_iter().next() {
+        let tenant = (sel.cluster_id, sel.tenant_id);
+        let found = read_members::<M>(client, tenant, sel.name.as_ref()).await?;
+        if let Some(m) = found.into_iter().next() {
             return Ok(m);
         }
         let (noun, name) = (M::NAMES.noun, sel.name.unwrap_or_default());
+        let why = format!(
+            "Tenant {} has no {} {name:?}.",
+            sel.tenant_id,
+            noun.to_lowercase()
+        );
         diags.attr_error(
             AttrPath::root(M::NAMES.key),
             format!("{noun} Not Found"),
-            format!(
-                "Tenant {} has no {} {name:?}.",
-                sel.tenant_id,
-                noun.to_lowercase()
-            ),
+            why,
         );
         Err(Fail::Reported)
     }
@@ -1142,13 +1186,7 @@ impl<M: Member> ListData for ListDataSource<M> {
     }
 
     async fn fetch(&self, client: &OcpClient, t: &TenantKey) -> Result<Vec<ListEntry<M>>, Fail> {
-        let (cluster_id, tenant_id) = (t.cluster_id, t.tenant_id);
-        let sel = Selector {
-            cluster_id,
-            tenant_id,
-            name: None,
-        };
-        let mut all = read_members::<M>(client, &sel).await?;
+        let mut all = read_members::<M>(client, (t.cluster_id, t.tenant_id), None).await?;
         all.sort_by(|a, b| a.key().1.cmp(b.key().1));
         Ok(all.into_iter().map(ListEntry).collect())
     }

@@ -145,17 +145,9 @@ pub fn unknown<'a>(scope: Scope, items: impl IntoIterator<Item = &'a str>) -> Ve
         Scope::Database => &[Mode::Mysql],
         Scope::Object | Scope::Table | Scope::Procedure => &[Mode::Oracle],
     };
-    items
-        .into_iter()
-        .filter(|i| {
-            let c = canonical(i);
-            c != "ALL"
-                && !modes
-                    .iter()
-                    .any(|m| vocabulary(*m, scope).contains(&c.as_str()))
-        })
-        .map(str::to_string)
-        .collect()
+    let known = |c: &str| c == "ALL" || modes.iter().any(|m| vocabulary(*m, scope).contains(&c));
+    let unknown = items.into_iter().filter(|i| !known(&canonical(i)));
+    unknown.map(str::to_string).collect()
 }
 
 /// What state records for a privilege list, given what the user wrote (`mine`, None when the
@@ -239,10 +231,26 @@ impl Target {
             Target::Roles => Scope::Role,
         }
     }
+
+    /// The target as OCP compares targets: an object's type, schema and name in upper case
+    /// (OCP stores unquoted Oracle identifiers in upper case); any other as it is.
+    pub fn compared(self) -> Target {
+        match self {
+            Target::Object(o) => Target::Object(DbObject {
+                object_type: o.object_type.to_ascii_uppercase(),
+                schema_name: o.schema_name.to_ascii_uppercase(),
+                object_name: o.object_name.to_ascii_uppercase(),
+            }),
+            t => t,
+        }
+    }
 }
 
-/// Lists by target, as written or as held; `None` for an attribute not managed.
-pub type Targets<'a> = Option<BTreeMap<Target, Vec<&'a str>>>;
+/// Lists by target, as written or as held.
+pub type Lists<'a> = BTreeMap<Target, Vec<&'a str>>;
+
+/// [`Lists`] of an attribute; `None` for an attribute not managed.
+pub type Targets<'a> = Option<Lists<'a>>;
 
 /// Whether two managed lists by target mean the same: the same targets, and for each the same
 /// privileges (or roles) in any spelling.
@@ -258,11 +266,7 @@ pub fn same(mode: Mode, a: &Targets<'_>, b: &Targets<'_>) -> bool {
 
 /// The names to grant and to revoke, per target, that turn `have` into `want` (the smallest
 /// change: never a revoke-all-then-grant); targets in either map count.
-pub fn delta_by_target(
-    mode: Mode,
-    have: &BTreeMap<Target, Vec<&str>>,
-    want: &BTreeMap<Target, Vec<&str>>,
-) -> [Vec<(Target, Vec<String>)>; 2] {
+pub fn delta_by_target(mode: Mode, have: &Lists, want: &Lists) -> [Vec<(Target, Vec<String>)>; 2] {
     let mut out: [Vec<(Target, Vec<String>)>; 2] = Default::default();
     for t in want.keys().chain(have.keys()).collect::<BTreeSet<_>>() {
         let (from, to) = (have.get(t).cloned(), want.get(t).cloned());
