@@ -579,3 +579,39 @@ mod computed_attrs_tests {
         assert!(s.check().is_empty(), "{:?}", s.check());
     }
 }
+
+// ---- data sources that describe what they report in their own words ----
+
+impl Schema {
+    /// [`Schema::reported`] with the data source's own descriptions: each `(name, doc)` of
+    /// `docs` adds attribute `name` of `source` (a resource's schema) as a computed attribute
+    /// of the same type, described by `doc`. Names `source` lacks are left out.
+    pub fn reported_as(self, source: &Schema, docs: &[(&str, &str)]) -> Schema {
+        docs.iter()
+            .fold(self, |s, (name, doc)| match source.block.attribute(name) {
+                Some(a) => s.attr(name, Attr::of(a.ty.clone()).computed().doc(*doc)),
+                None => s,
+            })
+    }
+}
+
+#[cfg(test)]
+mod reported_as_tests {
+    use super::*;
+
+    #[test]
+    fn reported_attributes_take_the_source_type_and_the_given_description() {
+        let source = Schema::new("r")
+            .attr("size", Attr::int().required().doc("Size to create."))
+            .attr("name", Attr::string().required().doc("Name."));
+        let s = Schema::new("d").reported_as(&source, &[("size", "Size now."), ("gone", "x")]);
+        let size = s
+            .block
+            .attribute("size")
+            .map(|a| (a.ty.clone(), a.description.clone()));
+        assert_eq!(size, Some((Type::Number, "Size now.".to_string())));
+        assert!(s.block.attribute("name").is_none());
+        assert!(s.block.attribute("gone").is_none());
+        assert!(s.check().is_empty(), "{:?}", s.check());
+    }
+}
