@@ -557,6 +557,21 @@ impl Block {
     }
 }
 
+impl Schema {
+    /// [`Schema::computed_attrs`] for what a data source reports of attributes of `source` (a
+    /// resource's schema) in its own words: each `(name, description)` of `docs` takes the
+    /// type of `source`'s attribute `name`; names `source` lacks are left out.
+    pub fn reported_as(self, source: &Schema, docs: &[(&str, &str)]) -> Schema {
+        let mut table = Vec::new();
+        for (name, doc) in docs {
+            if let Some(a) = source.block.attribute(name) {
+                table.push((*name, a.ty.clone(), *doc));
+            }
+        }
+        self.computed_attrs(&table)
+    }
+}
+
 #[cfg(test)]
 mod computed_attrs_tests {
     use super::*;
@@ -578,26 +593,6 @@ mod computed_attrs_tests {
         }
         assert!(s.check().is_empty(), "{:?}", s.check());
     }
-}
-
-// ---- data sources that describe what they report in their own words ----
-
-impl Schema {
-    /// [`Schema::reported`] with the data source's own descriptions: each `(name, doc)` of
-    /// `docs` adds attribute `name` of `source` (a resource's schema) as a computed attribute
-    /// of the same type, described by `doc`. Names `source` lacks are left out.
-    pub fn reported_as(self, source: &Schema, docs: &[(&str, &str)]) -> Schema {
-        docs.iter()
-            .fold(self, |s, (name, doc)| match source.block.attribute(name) {
-                Some(a) => s.attr(name, Attr::of(a.ty.clone()).computed().doc(*doc)),
-                None => s,
-            })
-    }
-}
-
-#[cfg(test)]
-mod reported_as_tests {
-    use super::*;
 
     #[test]
     fn reported_attributes_take_the_source_type_and_the_given_description() {

@@ -29,8 +29,11 @@ use crate::value::{Known, Type, Value};
 
 use super::database::{connection_strings, connection_strings_attr, ConnectionString};
 use super::refuse_existing;
+// The primary-zone helpers live with the primary-zone syntax; databases take them from here.
+use super::primary_zone_groups;
 use super::restore::{latest_restore_time, restore_block, RestoreFrom};
 use super::unique::{refuse_duplicates, Keyed};
+pub(crate) use super::{ocp_primary_zone, same_primary_zone};
 
 /// Tenant modes OCP knows (§3.4.1).
 const MODES: &[&str] = &["MYSQL", "ORACLE"];
@@ -132,30 +135,6 @@ impl Validator for WhitelistEntries {
             diags.attr_error(path.clone(), "Empty Whitelist", format!("Attribute {path} must hold at least one entry; use [\"%\"] to allow any client."));
         }
     }
-}
-
-/// A primary zone as OCP takes it: zone names joined by `,` and `;` without spaces (users may
-/// write `zone1; zone2`; state keeps their spelling, see [`same_primary_zone`]).
-pub(crate) fn ocp_primary_zone(pz: &str) -> String {
-    pz.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// The zones of a primary-zone string by priority, spacing aside: `zone1;zone2,zone3` is
-/// `{zone1}`, then `{zone2, zone3}`.
-fn primary_zone_groups(pz: &str) -> Vec<BTreeSet<&str>> {
-    pz.split(';')
-        .map(|g| {
-            g.split(',')
-                .map(str::trim)
-                .filter(|z| !z.is_empty())
-                .collect()
-        })
-        .collect()
-}
-
-/// Whether two primary-zone strings say the same thing (spacing aside).
-pub(crate) fn same_primary_zone(a: &str, b: &str) -> bool {
-    primary_zone_groups(a) == primary_zone_groups(b)
 }
 
 /// OCP's comma string as the entries of the `whitelist` set.

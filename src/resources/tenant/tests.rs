@@ -124,23 +124,6 @@ fn whitelist_sets_and_strings_convert_both_ways() {
     assert_eq!(whitelist_string(&v), "10.0.0.0/8,127.0.0.1");
 }
 
-#[test]
-fn primary_zones_compare_by_meaning() {
-    assert_eq!(
-        ocp_primary_zone(" zone1; zone2 , zone3"),
-        "zone1;zone2,zone3"
-    );
-    assert!(same_primary_zone("zone1;zone2,zone3", "zone1; zone3,zone2"));
-    assert!(!same_primary_zone("zone1;zone2", "zone2;zone1"));
-    assert_eq!(
-        primary_zone_groups("zone1;zone2,zone3"),
-        vec![
-            BTreeSet::from(["zone1"]),
-            BTreeSet::from(["zone2", "zone3"])
-        ]
-    );
-}
-
 /// Whether validator `v` takes `s` as the value of attribute `attr`.
 fn accepts(v: &dyn Validator, attr: &str, s: &str) -> bool {
     let mut d = Diagnostics::new();
