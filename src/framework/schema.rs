@@ -557,6 +557,21 @@ impl Block {
     }
 }
 
+impl Schema {
+    /// [`Schema::computed_attrs`] for what a data source reports of attributes of `source` (a
+    /// resource's schema) in its own words: each `(name, description)` of `docs` takes the
+    /// type of `source`'s attribute `name`; names `source` lacks are left out.
+    pub fn reported_as(self, source: &Schema, docs: &[(&str, &str)]) -> Schema {
+        let mut table = Vec::new();
+        for (name, doc) in docs {
+            if let Some(a) = source.block.attribute(name) {
+                table.push((*name, a.ty.clone(), *doc));
+            }
+        }
+        self.computed_attrs(&table)
+    }
+}
+
 #[cfg(test)]
 mod computed_attrs_tests {
     use super::*;
@@ -576,6 +591,22 @@ mod computed_attrs_tests {
                 Some("A.")
             );
         }
+        assert!(s.check().is_empty(), "{:?}", s.check());
+    }
+
+    #[test]
+    fn reported_attributes_take_the_source_type_and_the_given_description() {
+        let source = Schema::new("r")
+            .attr("size", Attr::int().required().doc("Size to create."))
+            .attr("name", Attr::string().required().doc("Name."));
+        let s = Schema::new("d").reported_as(&source, &[("size", "Size now."), ("gone", "x")]);
+        let size = s
+            .block
+            .attribute("size")
+            .map(|a| (a.ty.clone(), a.description.clone()));
+        assert_eq!(size, Some((Type::Number, "Size now.".to_string())));
+        assert!(s.block.attribute("name").is_none());
+        assert!(s.block.attribute("gone").is_none());
         assert!(s.check().is_empty(), "{:?}", s.check());
     }
 }

@@ -1253,3 +1253,63 @@ mod attr_by_field_in_blocks_tests {
         assert_eq!(at("invalid t.other: 0"), None);
     }
 }
+
+// ---- OCP request fields of nested bodies ----
+
+/// [`attr_by_field_or_name`] for a body with nested objects: the first field along the path
+/// OCP names that `table` lists decides (`zones[0].name` concerns `zones`, not a top-level
+/// `name`); failing the table, the attribute named like the field, as
+/// [`attr_by_field_or_name`] finds it.
+pub fn attr_by_outer_field_or_name(
+    err: &ClientError,
+    table: &[(&str, &str)],
+    schema: &Schema,
+) -> Option<AttrPath> {
+    use crate::client::field::FieldStep;
+    let f = err.field()?;
+    let listed = f.0.iter().find_map(|step| match step {
+        FieldStep::Name(n) => table.iter().find(|(field, _)| field == n),
+        FieldStep::Index(_) => None,
+    });
+    match listed {
+        Some((_, attr)) => Some(AttrPath::parse(attr)),
+        None => attr_by_field_or_name(err, &[], schema),
+    }
+}
+
+#[cfg(test)]
+mod attr_by_outer_field_or_name_tests {
+    use super::*;
+    use crate::framework::Attr;
+
+    #[test]
+    fn the_outermost_listed_field_decides_then_the_snake_case_name() {
+        let schema = Schema::new("s")
+            .attr("name", Attr::string().required().doc("n"))
+            .attr("primary_zone", Attr::string().optional().doc("p"));
+        let table = [
+            ("zones", "zone"),
+            ("restoreEndTime", "restore_from.restore_time"),
+        ];
+        let at = |message: &str| {
+            let e = crate::resources::rejected(message);
+            attr_by_outer_field_or_name(&e, &table, &schema).map(|p| p.to_string())
+        };
+        assert_eq!(
+            at("invalid zones[0].name: no such zone"),
+            Some("zone".into())
+        );
+        assert_eq!(
+            at("invalid body.tenant.zones[1].name: x"),
+            Some("zone".into())
+        );
+        assert_eq!(
+            at("invalid body.restoreEndTime: late"),
+            Some("restore_from.restore_time".into())
+        );
+        assert_eq!(at("invalid body.tenant.name: taken"), Some("name".into()));
+        assert_eq!(at("invalid primaryZone: bad"), Some("primary_zone".into()));
+        assert_eq!(at("invalid charset: bad"), None);
+        assert_eq!(at("something went wrong"), None);
+    }
+}

@@ -358,3 +358,52 @@ mod unless_not_found_tests {
         assert!(unless_not_found::<i64>(Err(rejected("invalid x: y"))).is_err());
     }
 }
+
+// ---- primary zones as OCP writes and compares them (tenants, databases) ----
+
+/// A primary zone as OCP takes it: zone names joined by `,` and `;` without spaces (users may
+/// write `zone1; zone2`; state keeps their spelling, see [`same_primary_zone`]).
+pub fn ocp_primary_zone(pz: &str) -> String {
+    pz.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The zones of a primary-zone string by priority, spacing aside: `zone1;zone2,zone3` is
+/// `{zone1}`, then `{zone2, zone3}`.
+pub fn primary_zone_groups(pz: &str) -> Vec<std::collections::BTreeSet<&str>> {
+    pz.split(';')
+        .map(|g| {
+            g.split(',')
+                .map(str::trim)
+                .filter(|z| !z.is_empty())
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether two primary-zone strings say the same thing (spacing aside).
+pub fn same_primary_zone(a: &str, b: &str) -> bool {
+    primary_zone_groups(a) == primary_zone_groups(b)
+}
+
+#[cfg(test)]
+mod primary_zone_tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn primary_zones_compare_by_meaning() {
+        assert_eq!(
+            ocp_primary_zone(" zone1; zone2 , zone3"),
+            "zone1;zone2,zone3"
+        );
+        assert!(same_primary_zone("zone1;zone2,zone3", "zone1; zone3,zone2"));
+        assert!(!same_primary_zone("zone1;zone2", "zone2;zone1"));
+        assert_eq!(
+            primary_zone_groups("zone1;zone2,zone3"),
+            vec![
+                BTreeSet::from(["zone1"]),
+                BTreeSet::from(["zone2", "zone3"])
+            ]
+        );
+    }
+}

@@ -15,22 +15,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::api::restore::{Restore, RestoreTenantInfo, Restoring};
 use crate::client::api::tenant::{CreateTenant, ReplicaSpec, Tenant, TenantFilter, TenantZone};
-use crate::client::field::{FieldStep, OcpField};
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Validator};
 use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::data::ListData;
+use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::{
-    poll, replan, Born, Call, Choice, Chooser, Fail, ImportError, OcpData, OcpObject, Polled,
+    attr_by_outer_field_or_name, keep_unreported, poll, replan_set, Born, Call, Choice, Chooser,
+    Fail, ImportError, OcpData, OcpObject, Polled,
 };
 use crate::value::{Known, Type, Value};
 
 use super::database::{connection_strings, connection_strings_attr, ConnectionString};
 use super::refuse_existing;
+// The primary-zone helpers live with the primary-zone syntax; databases take them from here.
+use super::primary_zone_groups;
 use super::restore::{latest_restore_time, restore_block, RestoreFrom};
 use super::unique::{refuse_duplicates, Keyed};
+pub(crate) use super::{ocp_primary_zone, same_primary_zone};
 
 /// Tenant modes OCP knows (§3.4.1).
 const MODES: &[&str] = &["MYSQL", "ORACLE"];
@@ -106,29 +109,22 @@ impl Validator for WhitelistEntries {
     }
     fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
         let items: Vec<&str> = v.elements().iter().filter_map(Value::as_str).collect();
-        let entries: Vec<Keyed<String>> = items
+        let bad: Vec<&&str> = items
             .iter()
-            .map(|e| Keyed {
-                path: path.clone(),
-                key: whitelist_key(e),
-            })
-            .collect();
-        let bad: Vec<&str> = items
-            .iter()
-            .zip(&entries)
-            .filter(|(_, k)| k.key.is_none())
-            .map(|(e, _)| *e)
+            .filter(|e| whitelist_key(e).is_none())
             .collect();
         if !bad.is_empty() {
-            diags.attr_error(
-                path.clone(),
-                "Invalid Whitelist Entry",
-                format!(
-                    "Attribute {path} holds {bad:?}; entries must be {}.",
-                    self.description()
-                ),
+            let why = format!(
+                "Attribute {path} holds {bad:?}; entries must be {}.",
+                self.description()
             );
+            diags.attr_error(path.clone(), "Invalid Whitelist Entry", why);
         }
+        let keyed = |e: &&str| Keyed {
+            path: path.clone(),
+            key: whitelist_key(e),
+        };
+        let entries: Vec<Keyed<String>> = items.iter().map(keyed).collect();
         refuse_duplicates(&entries, "Duplicate Whitelist Entry", diags, |d| {
             format!(
                 "Attribute {path} holds {:?} and {:?}, which let in the same clients ({}): OCP treats them as one entry. Keep one of them.",
@@ -139,30 +135,6 @@ impl Validator for WhitelistEntries {
             diags.attr_error(path.clone(), "Empty Whitelist", format!("Attribute {path} must hold at least one entry; use [\"%\"] to allow any client."));
         }
     }
-}
-
-/// A primary zone as OCP takes it: zone names joined by `,` and `;` without spaces (users may
-/// write `zone1; zone2`; state keeps their spelling, see [`same_primary_zone`]).
-pub(crate) fn ocp_primary_zone(pz: &str) -> String {
-    pz.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// The zones of a primary-zone string by priority, spacing aside: `zone1;zone2,zone3` is
-/// `{zone1}`, then `{zone2, zone3}`.
-fn primary_zone_groups(pz: &str) -> Vec<BTreeSet<&str>> {
-    pz.split(';')
-        .map(|g| {
-            g.split(',')
-                .map(str::trim)
-                .filter(|z| !z.is_empty())
-                .collect()
-        })
-        .collect()
-}
-
-/// Whether two primary-zone strings say the same thing (spacing aside).
-pub(crate) fn same_primary_zone(a: &str, b: &str) -> bool {
-    primary_zone_groups(a) == primary_zone_groups(b)
 }
 
 /// OCP's comma string as the entries of the `whitelist` set.
@@ -213,27 +185,55 @@ impl ZoneModel {
     }
 }
 
+/// What OCP reports of a tenant besides its ids, name, whitelist and zones: the attributes
+/// of an `ocp_tenants` element (see [`REPORTED`]), and part of `ocp_tenant`'s model.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Reported {
+    cluster_name: Option<String>,
+    mode: Option<String>,
+    status: Option<String>,
+    charset: Option<String>,
+    collation: Option<String>,
+    primary_zone: Option<String>,
+    locality: Option<String>,
+    locked: Option<bool>,
+    description: Option<String>,
+    ob_tenant_id: Option<i64>,
+    ob_version: Option<String>,
+    create_time: Option<String>,
+}
+
+impl Reported {
+    /// Tenant `t` as OCP reports it.
+    fn of(t: &Tenant) -> Reported {
+        Reported {
+            cluster_name: t.cluster_name.clone(),
+            mode: t.mode.clone(),
+            status: t.status.clone(),
+            charset: t.charset.clone(),
+            collation: t.collation.clone(),
+            primary_zone: t.primary_zone.clone(),
+            locality: t.locality.clone(),
+            locked: t.locked,
+            description: t.description.clone(),
+            ob_tenant_id: t.ob_tenant_id,
+            ob_version: t.ob_version.clone(),
+            create_time: t.create_time.clone(),
+        }
+    }
+}
+
 /// The model of `ocp_tenant`: state, plan and import alike.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TenantModel {
     id: Option<i64>,
     cluster_id: i64,
     name: String,
-    mode: Option<String>,
-    charset: Option<String>,
-    collation: Option<String>,
-    primary_zone: Option<String>,
+    #[serde(flatten)]
+    info: Reported,
     whitelist: Option<Vec<String>>,
     root_password: Option<String>,
-    description: Option<String>,
-    locked: Option<bool>,
     deletion_protection: Option<bool>,
-    status: Option<String>,
-    create_time: Option<String>,
-    ob_tenant_id: Option<i64>,
-    locality: Option<String>,
-    ob_version: Option<String>,
-    cluster_name: Option<String>,
     #[serde(default)]
     zone: Vec<ZoneModel>,
     /// The `restore_from` block: set when the tenant was (to be) born of a restore.
@@ -247,65 +247,45 @@ pub struct TenantModel {
     adopted: bool,
 }
 
-/// What OCP reported, or what `base` holds when OCP left the field out (design rule R6: a
-/// field the reference does not guarantee is never read as "cleared").
-fn kept<T: Clone>(ocp: &Option<T>, base: &Option<T>) -> Option<T> {
-    ocp.clone().or_else(|| base.clone())
-}
-
 impl TenantModel {
     /// The model of tenant `t` as OCP has it, over `base`: what OCP does not return (the
-    /// password, `deletion_protection`) or leaves out keeps `base`'s value, and the user's
+    /// password, `deletion_protection`) or leaves out keeps `base`'s value (design rule R6: a
+    /// field the reference does not guarantee is never read as "cleared"), and the user's
     /// spelling stays where OCP's means the same (zone order, primary-zone spacing, an empty
     /// description).
     fn from_ocp(t: &Tenant, base: &TenantModel) -> TenantModel {
-        let mode = kept(&t.mode, &base.mode).unwrap_or_else(|| "MYSQL".into());
+        let mine = &base.info;
+        let mut info = keep_unreported(Reported::of(t), mine);
+        let mode = info.mode.get_or_insert_with(|| "MYSQL".into());
         // OCP ignores the collation of Oracle tenants (§3.4.1): keep what the user wrote.
-        let collation = match &base.collation {
-            Some(mine) if mode == "ORACLE" => Some(mine.clone()),
-            mine => kept(&t.collation, mine),
-        };
-        let primary_zone = match (&t.primary_zone, &base.primary_zone) {
-            (Some(ocp), Some(mine)) if same_primary_zone(ocp, mine) => Some(mine.clone()),
-            (ocp, mine) => kept(ocp, mine),
-        };
-        let description = match t.description.as_deref() {
-            Some("") if base.description.as_deref() != Some("") => None,
-            Some(d) => Some(d.to_string()),
-            None => base.description.clone(),
-        };
+        if mode == "ORACLE" && mine.collation.is_some() {
+            info.collation = mine.collation.clone();
+        }
+        if let (Some(ocp), Some(pz)) = (&info.primary_zone, &mine.primary_zone) {
+            if same_primary_zone(ocp, pz) {
+                info.primary_zone = Some(pz.clone());
+            }
+        }
+        if info.description.as_deref() == Some("") && mine.description.as_deref() != Some("") {
+            info.description = None;
+        }
+        info.locked.get_or_insert(false);
+        let urls = t.connection_urls.as_deref();
         TenantModel {
             id: Some(t.id),
             cluster_id: t.cluster_id.unwrap_or(base.cluster_id),
             name: t.name.clone(),
-            mode: Some(mode),
-            charset: kept(&t.charset, &base.charset),
-            collation,
-            primary_zone,
-            whitelist: match t.whitelist.as_deref() {
-                Some(w) => Some(whitelist_entries(w)),
-                None => base.whitelist.clone(),
-            },
-            root_password: base.root_password.clone(),
-            description,
-            locked: t.locked.or(base.locked).or(Some(false)),
+            info,
+            whitelist: (t.whitelist.as_deref().map(whitelist_entries))
+                .or_else(|| base.whitelist.clone()),
             deletion_protection: base.deletion_protection.or(Some(false)),
-            status: kept(&t.status, &base.status),
-            create_time: kept(&t.create_time, &base.create_time),
-            ob_tenant_id: t.ob_tenant_id.or(base.ob_tenant_id),
-            locality: kept(&t.locality, &base.locality),
-            ob_version: kept(&t.ob_version, &base.ob_version),
-            cluster_name: kept(&t.cluster_name, &base.cluster_name),
             zone: zones_in_order(&t.zones, &base.zone),
-            // Only shaped the birth: what the configuration says (module `restore`).
-            restore_from: base.restore_from.clone(),
-            connection_strings: match &t.connection_urls {
-                Some(urls) => Some(connection_strings(urls)),
-                None => base.connection_strings.clone(),
-            },
-            parameters: base.parameters.clone(),
-            time_zone: base.time_zone.clone(),
-            adopted: base.adopted,
+            connection_strings: urls
+                .map(connection_strings)
+                .or_else(|| base.connection_strings.clone()),
+            // The rest OCP does not return: the password, what only shaped the birth (module
+            // `restore`), the parameters (read apart).
+            ..base.clone()
         }
     }
 
@@ -347,7 +327,7 @@ fn zones_in_order(ocp: &[TenantZone], mine: &[ZoneModel]) -> Vec<ZoneModel> {
 fn adoptable(t: &Tenant, plan: &TenantModel) -> bool {
     let want: BTreeSet<String> = plan.replicas().into_iter().map(|r| r.zone_name).collect();
     let have: BTreeSet<String> = t.zones.iter().map(|z| z.name.clone()).collect();
-    t.mode.as_deref().unwrap_or("MYSQL") == plan.mode.as_deref().unwrap_or("MYSQL")
+    t.mode.as_deref().unwrap_or("MYSQL") == plan.info.mode.as_deref().unwrap_or("MYSQL")
         && (have.is_empty() || want == have)
 }
 
@@ -409,9 +389,9 @@ async fn restore(
     // from the source, so the configuration must say the same (or the read-back would
     // contradict the plan).
     let checks = [
-        ("mode", &src.mode, &plan.mode),
-        ("charset", &src.charset, &plan.charset),
-        ("collation", &src.collation, &plan.collation),
+        ("mode", &src.mode, &plan.info.mode),
+        ("charset", &src.charset, &plan.info.charset),
+        ("collation", &src.collation, &plan.info.collation),
     ];
     for (attr, theirs, mine) in checks {
         if let (Some(theirs), Some(mine)) = (theirs, mine) {
@@ -427,19 +407,17 @@ async fn restore(
         }
     }
     let at = match &from.restore_time {
-        Some(t) => t.clone(),
-        None => match latest_restore_time(client, from.cluster_id, from.tenant_id).await? {
-            Some(t) => t,
-            None => {
-                return Err(call.error(
-                    Some(source_path),
-                    format!(
-                        "Tenant {:?} (OCP id {}) has no finished data backup to restore from. Take a backup first (an `ocp_backup_policy` with a schedule, or OCP's backup-now).",
-                        src.name, src.id
-                    ),
-                ))
-            }
-        },
+        Some(t) => Some(t.clone()),
+        None => latest_restore_time(client, from.cluster_id, from.tenant_id).await?,
+    };
+    let Some(at) = at else {
+        return Err(call.error(
+            Some(source_path),
+            format!(
+                "Tenant {:?} (OCP id {}) has no finished data backup to restore from. Take a backup first (an `ocp_backup_policy` with a schedule, or OCP's backup-now).",
+                src.name, src.id
+            ),
+        ));
     };
     log::info!(
         "restoring tenant {:?} of cluster {} as of {at} into tenant {name:?} of cluster {cluster_id}",
@@ -453,7 +431,7 @@ async fn restore(
         restore_end_time: at,
         tenant: RestoreTenantInfo {
             name: name.clone(),
-            primary_zone: plan.primary_zone.as_deref().map(ocp_primary_zone),
+            primary_zone: plan.info.primary_zone.as_deref().map(ocp_primary_zone),
             zones: plan.replicas(),
         },
     };
@@ -534,8 +512,8 @@ async fn apply_changes(
         let r = client.modify_tenant_whitelist(cluster_id, id, &w).await;
         settle(call, "whitelist", r.map(|()| None), &[], plan).await?;
     }
-    if prior.description != plan.description {
-        let d = plan.description.as_deref().unwrap_or("");
+    if prior.info.description != plan.info.description {
+        let d = plan.info.description.as_deref().unwrap_or("");
         let r = client.modify_tenant_description(cluster_id, id, d).await;
         settle(call, "description", r.map(|()| None), &[], plan).await?;
     }
@@ -565,9 +543,10 @@ async fn apply_changes(
             .await;
         settle(call, "zone", r.map(Some), &modified, plan).await?;
     }
-    let moved =
-        |pz: &&String| !(prior.primary_zone.as_deref()).is_some_and(|p| same_primary_zone(p, pz));
-    if let Some(pz) = plan.primary_zone.as_ref().filter(moved) {
+    let moved = |pz: &&String| {
+        !(prior.info.primary_zone.as_deref()).is_some_and(|p| same_primary_zone(p, pz))
+    };
+    if let Some(pz) = plan.info.primary_zone.as_ref().filter(moved) {
         let pz = ocp_primary_zone(pz);
         let r = client.modify_tenant_primary_zone(cluster_id, id, &pz).await;
         settle(call, "primary_zone", r, &[], plan).await?;
@@ -587,8 +566,8 @@ async fn apply_changes(
         settle(call, "root_password", r.map(|()| None), &[], plan).await?;
         record.root_password = plan.root_password.clone();
     }
-    if prior.locked != plan.locked {
-        let r = if plan.locked == Some(true) {
+    if prior.info.locked != plan.info.locked {
+        let r = if plan.info.locked == Some(true) {
             client.lock_tenant(cluster_id, id).await
         } else {
             client.unlock_tenant(cluster_id, id).await
@@ -620,14 +599,6 @@ struct ZoneView {
     unit_count: Option<Known<i64>>,
 }
 
-/// The values planning keeps from the prior state (an absent one keeps the plan's).
-#[derive(Serialize)]
-struct Kept {
-    locality: Option<Known<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<Known<String>>,
-}
-
 /// A known string of a view, or `None` when null or unknown.
 fn known(v: &Option<Known<String>>) -> Option<&str> {
     v.as_ref().and_then(Known::as_known).map(String::as_str)
@@ -639,21 +610,12 @@ impl OcpObject for TenantResource {
     const TYPE_NAME: &'static str = "ocp_tenant";
     const NOUN: &'static str = "Tenant";
 
-    /// OCP's create-tenant and restore body fields (RestoreTenantParam, §3.8.2) and the
-    /// attributes they come from: the first field of the path OCP names that is listed here
-    /// decides (a `zones[i]` field other than a unit count concerns the `zone` blocks as a
-    /// whole).
+    /// OCP's create-tenant and restore body fields (RestoreTenantParam, §3.8.2) named otherwise
+    /// than their attributes, and those attributes: the first field of the path OCP names that
+    /// is listed here decides (a `zones[i]` field other than a unit count concerns the `zone`
+    /// blocks as a whole); see [`OcpObject::attr_of`] below.
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("zones", "zone"),
-        ("name", "name"),
-        ("mode", "mode"),
-        ("charset", "charset"),
-        ("collation", "collation"),
-        ("primaryZone", "primary_zone"),
-        ("whitelist", "whitelist"),
-        ("rootPassword", "root_password"),
-        ("description", "description"),
-        ("timeZone", "time_zone"),
         ("restoreEndTime", "restore_from.restore_time"),
         ("backupTenantId", "restore_from.tenant_id"),
         ("backupTenantStatus", "restore_from.tenant_id"),
@@ -785,11 +747,10 @@ impl OcpObject for TenantResource {
         // settings; replica and primary-zone tasks report their own.
         let settled =
             known(&prior.status) == Some("NORMAL") && config.primary_zone == prior.primary_zone;
-        let kept = Kept {
-            locality: prior.locality,
-            status: prior.status.filter(|_| settled),
-        };
-        replan(&kept, &self.schema(), resp);
+        // The prior values the plan keeps (a null one keeps the plan's).
+        let status = prior.status.filter(|_| settled);
+        let kept = serde_json::json!({ "locality": prior.locality, "status": status });
+        replan_set(&kept, &self.schema(), resp);
     }
 
     async fn create(
@@ -803,11 +764,11 @@ impl OcpObject for TenantResource {
         }
         let body = CreateTenant {
             name: plan.name.clone(),
-            mode: plan.mode.clone().unwrap_or_else(|| "MYSQL".into()),
-            primary_zone: plan.primary_zone.as_deref().map(ocp_primary_zone),
-            charset: plan.charset.clone(),
-            collation: plan.collation.clone(),
-            description: plan.description.clone(),
+            mode: plan.info.mode.clone().unwrap_or_else(|| "MYSQL".into()),
+            primary_zone: plan.info.primary_zone.as_deref().map(ocp_primary_zone),
+            charset: plan.info.charset.clone(),
+            collation: plan.info.collation.clone(),
+            description: plan.info.description.clone(),
             whitelist: plan.whitelist.as_deref().map(whitelist_string),
             root_password: Secret::new(plan.root_password.clone().unwrap_or_default()),
             save_to_credential: false,
@@ -850,15 +811,15 @@ impl OcpObject for TenantResource {
         let restored = plan.restore_from.is_some();
         // The tenant as made: its zones and primary zone are the plan's; a restored one's
         // password is the source's.
-        let made = TenantModel {
+        let mut made = TenantModel {
             root_password: plan.root_password.clone().filter(|_| !restored),
             zone: plan.zone.clone(),
-            primary_zone: plan.primary_zone.clone(),
             ..state.clone()
         };
+        made.info.primary_zone = plan.info.primary_zone.clone();
         // A password not set stays unknown to state: the next plan sets it.
         apply_changes(call, &made, plan, state).await?;
-        if state.adopted || restored || state.locked != plan.locked {
+        if state.adopted || restored || state.info.locked != plan.info.locked {
             if let Some(m) = self.read(client, state).await? {
                 *state = m;
             }
@@ -944,25 +905,20 @@ impl OcpObject for TenantResource {
         let need = || client.ok_or(ImportError::NoClient);
         let cluster_id = match Choice::of_import_id(cluster) {
             Choice::Id(id) => id,
-            Choice::Key(name) => {
-                let c = need()?.find_cluster_by_name(&name).await?;
-                c.ok_or_else(|| {
+            Choice::Key(name) => (need()?.find_cluster_by_name(&name).await?.map(|c| c.id))
+                .ok_or_else(|| {
                     let why = format!("OCP has no cluster named {name:?}.");
                     ImportError::NotFoundOf("Cluster", why)
-                })?
-                .id
-            }
+                })?,
         };
         let tenant_id = match Choice::of_import_id(tenant) {
             Choice::Id(id) => id,
-            Choice::Key(name) => {
-                let t = need()?.find_tenant_by_name(cluster_id, &name).await?;
-                t.ok_or_else(|| {
+            Choice::Key(name) => (need()?.find_tenant_by_name(cluster_id, &name).await?)
+                .map(|t| t.id)
+                .ok_or_else(|| {
                     let why = format!("Cluster {cluster:?} has no tenant named {name:?}.");
                     ImportError::NotFound(why)
-                })?
-                .id
-            }
+                })?,
         };
         Ok(TenantModel {
             id: Some(tenant_id),
@@ -973,18 +929,12 @@ impl OcpObject for TenantResource {
     }
 
     /// A create or restore body's field: a `zones[i]` unit count on its `zone` block's
-    /// `unit_count`, the other fields by [`OcpObject::FIELDS`]. (Update errors carry their step's
-    /// attribute.)
+    /// `unit_count`, a parameter on its entry, the other fields by [`OcpObject::FIELDS`] or
+    /// their names. (Update errors carry their step's attribute.)
     fn attr_of(&self, err: &ClientError, plan: &TenantModel) -> Option<AttrPath> {
-        let named = |f: OcpField| {
-            f.0.iter().find_map(|step| match step {
-                FieldStep::Name(n) => Self::FIELDS.iter().find(|(field, _)| field == n),
-                FieldStep::Index(_) => None,
-            })
-        };
         unit_count_path(err, &plan.replicas(), plan)
             .or_else(|| super::parameters::create_error_path(err, &plan.parameters))
-            .or_else(|| err.field().and_then(named).map(|(_, a)| AttrPath::parse(a)))
+            .or_else(|| attr_by_outer_field_or_name(err, Self::FIELDS, &self.schema()))
     }
 
     fn check_delete(&self, state: &TenantModel, diags: &mut Diagnostics) {
@@ -1020,23 +970,13 @@ const REPORTED: &[(&str, &str)] = &[
 
 /// A tenant as the data sources report it: `data "ocp_tenant"`, and without `whitelist` and
 /// `zones` an element of `data "ocp_tenants"`.
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 pub struct TenantData {
     id: i64,
     cluster_id: Option<i64>,
-    cluster_name: Option<String>,
     name: String,
-    mode: Option<String>,
-    status: Option<String>,
-    charset: Option<String>,
-    collation: Option<String>,
-    primary_zone: Option<String>,
-    locality: Option<String>,
-    locked: Option<bool>,
-    description: Option<String>,
-    ob_tenant_id: Option<i64>,
-    ob_version: Option<String>,
-    create_time: Option<String>,
+    #[serde(flatten)]
+    info: Reported,
     #[serde(skip_serializing_if = "Option::is_none")]
     whitelist: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1046,27 +986,13 @@ pub struct TenantData {
 impl TenantData {
     /// Tenant `t`; with `detail`, its whitelist and zones too.
     fn of(t: &Tenant, detail: bool) -> TenantData {
+        let whitelist = t.whitelist.as_deref().filter(|_| detail);
         TenantData {
             id: t.id,
             cluster_id: t.cluster_id,
-            cluster_name: t.cluster_name.clone(),
             name: t.name.clone(),
-            mode: t.mode.clone(),
-            status: t.status.clone(),
-            charset: t.charset.clone(),
-            collation: t.collation.clone(),
-            primary_zone: t.primary_zone.clone(),
-            locality: t.locality.clone(),
-            locked: t.locked,
-            description: t.description.clone(),
-            ob_tenant_id: t.ob_tenant_id,
-            ob_version: t.ob_version.clone(),
-            create_time: t.create_time.clone(),
-            whitelist: t
-                .whitelist
-                .as_deref()
-                .filter(|_| detail)
-                .map(whitelist_entries),
+            info: Reported::of(t),
+            whitelist: whitelist.map(whitelist_entries),
             zones: detail.then(|| t.zones.iter().map(ZoneModel::of).collect()),
         }
     }
@@ -1100,19 +1026,13 @@ impl OcpData for TenantDataSource {
     const ACTION: &'static str = "Read Tenant";
 
     fn schema(&self) -> Schema {
-        let resource = TenantResource.schema();
-        let s = Schema::new("Reads one tenant of an OCP-managed cluster, found by `id` or by `name`.")
+        Schema::new("Reads one tenant of an OCP-managed cluster, found by `id` or by `name`.")
             .attr("cluster_id", Attr::int().required().doc("OCP id of the cluster that hosts the tenant."))
             .attr("id", Attr::int().optional().computed().doc("OCP id of the tenant. Set `id` or `name`."))
             .attr("name", Attr::string().optional().computed().validate(NotBlank).doc("Tenant name. Set `id` or `name`."))
             .attr("whitelist", Attr::set(Type::String).computed().doc("Client addresses allowed to connect."))
-            .attr("zones", Attr::list(zone_block().implied_type()).computed().doc("Replicas of the tenant: zone `name`, `replica_type`, `unit_spec` and `unit_count`."));
-        REPORTED
-            .iter()
-            .fold(s, |s, (name, doc)| match resource.block.attribute(name) {
-                Some(a) => s.attr(name, Attr::of(a.ty.clone()).computed().doc(*doc)),
-                None => s,
-            })
+            .attr("zones", Attr::list(zone_block().implied_type()).computed().doc("Replicas of the tenant: zone `name`, `replica_type`, `unit_spec` and `unit_count`."))
+            .reported_as(&TenantResource.schema(), REPORTED)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -1169,14 +1089,10 @@ impl ListData for TenantsDataSource {
             .attr("status", Attr::string().optional().doc("Only tenants with this status, such as `NORMAL`."))
     }
 
-    /// Each element has the attributes of `data "ocp_tenant"` but the whitelist and zones.
+    /// Each element has the attributes of `data "ocp_tenant"` but the whitelist and zones (which
+    /// [`TenantData`] leaves out of a list).
     fn entry(&self) -> Type {
-        let mut tenant = TenantDataSource.schema().value_type().clone();
-        if let Type::Object(attrs) = &mut tenant {
-            attrs.remove("whitelist");
-            attrs.remove("zones");
-        }
-        tenant
+        entry_type::<TenantData>(&TenantDataSource.schema())
     }
 
     async fn fetch(&self, client: &OcpClient, f: &TenantsFilter) -> Result<Vec<TenantData>, Fail> {

@@ -124,23 +124,6 @@ fn whitelist_sets_and_strings_convert_both_ways() {
     assert_eq!(whitelist_string(&v), "10.0.0.0/8,127.0.0.1");
 }
 
-#[test]
-fn primary_zones_compare_by_meaning() {
-    assert_eq!(
-        ocp_primary_zone(" zone1; zone2 , zone3"),
-        "zone1;zone2,zone3"
-    );
-    assert!(same_primary_zone("zone1;zone2,zone3", "zone1; zone3,zone2"));
-    assert!(!same_primary_zone("zone1;zone2", "zone2;zone1"));
-    assert_eq!(
-        primary_zone_groups("zone1;zone2,zone3"),
-        vec![
-            BTreeSet::from(["zone1"]),
-            BTreeSet::from(["zone2", "zone3"])
-        ]
-    );
-}
-
 /// Whether validator `v` takes `s` as the value of attribute `attr`.
 fn accepts(v: &dyn Validator, attr: &str, s: &str) -> bool {
     let mut d = Diagnostics::new();
@@ -250,7 +233,10 @@ fn zone(name: &str) -> ZoneModel {
 fn state_keeps_the_users_zone_order_spelling_and_secrets() {
     let prior = TenantModel {
         root_password: Some("pw".into()),
-        primary_zone: Some("zone1; zone2".into()),
+        info: Reported {
+            primary_zone: Some("zone1; zone2".into()),
+            ..Reported::default()
+        },
         deletion_protection: Some(true),
         zone: vec![zone("zone2"), zone("zone1")],
         ..TenantModel::default()
@@ -259,14 +245,14 @@ fn state_keeps_the_users_zone_order_spelling_and_secrets() {
     let names: Vec<&str> = s.zone.iter().map(|z| z.name.as_str()).collect();
     assert_eq!(names, vec!["zone2", "zone1"]);
     assert_eq!(
-        s.primary_zone.as_deref(),
+        s.info.primary_zone.as_deref(),
         Some("zone1; zone2"),
         "same meaning keeps the user's spelling"
     );
     assert_eq!(s.root_password.as_deref(), Some("pw"));
     assert_eq!(s.deletion_protection, Some(true));
     assert_eq!(
-        s.description, None,
+        s.info.description, None,
         "OCP's empty description is no description"
     );
     assert_eq!(s.whitelist.map(|w| w.len()), Some(2));
@@ -301,15 +287,15 @@ fn fields_ocp_leaves_out_keep_their_prior_values() {
     crate::framework::plan::strip_unknowns(&mut plan);
     let prior: TenantModel = crate::value::from_value(&plan).unwrap();
     let s = TenantModel::from_ocp(&t, &prior);
-    assert_eq!(s.charset, prior.charset);
-    assert_eq!(s.collation, prior.collation);
+    assert_eq!(s.info.charset, prior.info.charset);
+    assert_eq!(s.info.collation, prior.info.collation);
     assert_eq!(s.whitelist, prior.whitelist);
-    assert_eq!(s.description, prior.description);
-    assert_eq!(s.mode, prior.mode);
-    assert_eq!(s.locked, prior.locked);
+    assert_eq!(s.info.description, prior.info.description);
+    assert_eq!(s.info.mode, prior.info.mode);
+    assert_eq!(s.info.locked, prior.info.locked);
     assert_eq!(s.zone, prior.zone);
-    assert_eq!(s.locality, None, "unknown at create: null");
-    assert_eq!(s.status.as_deref(), Some("NORMAL"));
+    assert_eq!(s.info.locality, None, "unknown at create: null");
+    assert_eq!(s.info.status.as_deref(), Some("NORMAL"));
 }
 
 #[test]
@@ -321,7 +307,7 @@ fn an_imported_state_gets_every_value_but_the_password() {
     let s = TenantModel::from_ocp(&ocp_tenant(), &prior);
     assert_eq!((s.cluster_id, s.id), (1, Some(7)));
     assert_eq!(s.name, "app");
-    assert_eq!(s.ob_tenant_id, Some(1001));
+    assert_eq!(s.info.ob_tenant_id, Some(1001));
     assert_eq!(s.deletion_protection, Some(false));
     assert_eq!(s.root_password, None);
     assert_eq!(s.zone[1].unit_count, Some(2));
