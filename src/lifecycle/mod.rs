@@ -169,6 +169,25 @@ impl<'a> Call<'a> {
     pub fn left_pending(&self) -> bool {
         pending::pending_of(self.private).is_some()
     }
+
+    /// Deletes `what` with OCP's `delete` call and waits on its task (none: OCP had nothing
+    /// to delete), then reports it when OCP still has it: `left` asks OCP, after the wait,
+    /// for the status of what is left (`Some(status)`), `None` when it is gone.
+    pub async fn delete_and_confirm(
+        &mut self,
+        delete: impl std::future::Future<Output = Result<Option<TaskInstance>, ClientError>>,
+        what: &str,
+        left: impl std::future::Future<Output = Option<Option<String>>>,
+    ) -> Result<(), Fail> {
+        let Some(task) = delete.await? else {
+            return Ok(());
+        };
+        wait(self.client, self.ctx, &task, self.deadline).await?;
+        match left.await {
+            Some(status) => Err(self.error(None, format!("OCP task {} ended but {what} still exists (status {:?}). Run terraform destroy again once OCP has finished with it.", task.id, status.unwrap_or_default()))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// What a create left in OCP: the model to record at once (with the OCP id), and how to

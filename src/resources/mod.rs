@@ -367,8 +367,8 @@ pub fn ocp_primary_zone(pz: &str) -> String {
     pz.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// The zones of a primary-zone string by priority, spacing aside: `zone1;zone2,zone3` is
-/// `{zone1}`, then `{zone2, zone3}`.
+/// The zones of a primary-zone string by priority, spacing and empty groups aside:
+/// `zone1;zone2,zone3` is `{zone1}`, then `{zone2, zone3}`.
 pub fn primary_zone_groups(pz: &str) -> Vec<std::collections::BTreeSet<&str>> {
     pz.split(';')
         .map(|g| {
@@ -377,6 +377,7 @@ pub fn primary_zone_groups(pz: &str) -> Vec<std::collections::BTreeSet<&str>> {
                 .filter(|z| !z.is_empty())
                 .collect()
         })
+        .filter(|g: &std::collections::BTreeSet<&str>| !g.is_empty())
         .collect()
 }
 
@@ -398,6 +399,8 @@ mod primary_zone_tests {
         );
         assert!(same_primary_zone("zone1;zone2,zone3", "zone1; zone3,zone2"));
         assert!(!same_primary_zone("zone1;zone2", "zone2;zone1"));
+        assert!(same_primary_zone("zone1;", "zone1"));
+        assert!(same_primary_zone("zone1;;zone2", "zone1;zone2"));
         assert_eq!(
             primary_zone_groups("zone1;zone2,zone3"),
             vec![

@@ -27,8 +27,8 @@ use crate::framework::{
 };
 use crate::lifecycle::data::{ListData, NoFilter};
 use crate::lifecycle::{
-    attr_by_field_or_name, import_by_id_or_name, replan, report, wait, Born, Call, Choice, Chooser,
-    Fail, ImportError, OcpData, OcpObject,
+    attr_by_field_or_name, import_by_id_or_name, replan, report, Born, Call, Choice, Chooser, Fail,
+    ImportError, OcpData, OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
@@ -606,14 +606,14 @@ impl OcpObject for ObproxyClusterResource {
         let Some(id) = state.id else {
             return Ok(());
         };
-        let Some(task) = call.client.delete_obproxy_cluster(id).await? else {
-            return Ok(());
+        let client = call.client;
+        let left = async {
+            let found = client.find_obproxy_cluster(id).await.ok().flatten();
+            found.map(|c| c.status)
         };
-        wait(call.client, call.ctx, &task, call.deadline).await?;
-        match call.client.find_obproxy_cluster(id).await {
-            Ok(Some(c)) => Err(call.error(None, format!("OCP task {} ended but OBProxy cluster {id} still exists (status {:?}). Run terraform destroy again once OCP has finished with it.", task.id, c.status.unwrap_or_default()))),
-            _ => Ok(()),
-        }
+        let what = format!("OBProxy cluster {id}");
+        call.delete_and_confirm(client.delete_obproxy_cluster(id), &what, left)
+            .await
     }
 
     async fn import(

@@ -14,7 +14,6 @@
 //! zones and their servers change in place, each OCP task waited on in turn.
 
 use std::collections::BTreeSet;
-use std::future::Future;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -24,21 +23,21 @@ use crate::client::api::cluster::{
     Server, UpgradeClusterRequest,
 };
 use crate::client::api::tenant::TenantFilter;
-use crate::client::{ClientError, Created, OcpClient, OcpField, Secret, TaskInstance};
+use crate::client::{ClientError, Created, OcpClient, OcpField, Secret};
 use crate::framework::validate::{NotBlank, OneOf};
 use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::pending::Private;
 use crate::lifecycle::{
-    attr_by_field_or_name, import_by_id_or_name, replan, report, wait, Born, Call, Fail,
-    ImportError, OcpObject,
+    attr_by_field_or_name, import_by_id_or_name, replan, report, Born, Call, Fail, ImportError,
+    OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
 use super::parameters::{Owner::Cluster as ClusterOf, Params};
 use super::unique::{refuse_duplicates, Keyed};
-use super::{import_id, refuse_existing, unless_not_found};
+use super::{import_id, refuse_existing, same_primary_zone, unless_not_found};
 
 /// The `ocp_cluster` resource.
 pub struct ClusterResource;
@@ -201,20 +200,6 @@ fn was_imported(private: &[u8]) -> bool {
     Private::parse(private).extra.get(IMPORTED) == Some(&serde_json::Value::Bool(true))
 }
 
-/// The zone-priority groups of a primary zone string (`;` separates priorities, `,` joins
-/// equals), so that `zone1;zone2,zone3` equals `zone1; zone3,zone2`.
-fn primary_zone_groups(pz: &str) -> Vec<BTreeSet<String>> {
-    pz.split(';')
-        .map(|g| {
-            g.split(',')
-                .map(|z| z.trim().to_string())
-                .filter(|z| !z.is_empty())
-                .collect()
-        })
-        .filter(|g: &BTreeSet<String>| !g.is_empty())
-        .collect()
-}
-
 /// The cluster and its sys tenant's primary zone (`None` when OCP does not report one).
 async fn observe(client: &OcpClient, id: i64) -> Result<Option<Observed>, ClientError> {
     let Some(cluster) = client.find_cluster(id).await? else {
@@ -242,9 +227,7 @@ impl ClusterModel {
     fn from_ocp(o: &Observed, base: &ClusterModel) -> ClusterModel {
         let c = &o.cluster;
         let primary_zone = match (&o.sys_primary_zone, &base.primary_zone) {
-            (Some(pz), Some(b)) if primary_zone_groups(b) == primary_zone_groups(pz) => {
-                Some(b.clone())
-            }
+            (Some(pz), Some(b)) if same_primary_zone(b, pz) => Some(b.clone()),
             (Some(pz), _) => Some(pz.clone()),
             (None, b) => b.clone(),
         };
@@ -333,25 +316,6 @@ fn matches_plan(c: &Cluster, plan: &ClusterModel) -> bool {
 /// Drops `attr` from the attributes whose change replaces the object.
 fn keep_in_place(resp: &mut PlanResponse, attr: &str) {
     resp.requires_replace.retain(|p| *p != AttrPath::root(attr));
-}
-
-/// Deletes `what` with OCP's `delete` call and waits on its task (none: OCP had nothing to
-/// delete), then reports it when OCP still has it: `left` asks OCP, after the wait, for the
-/// status of what is left.
-async fn delete_and_wait(
-    call: &mut Call<'_>,
-    delete: impl Future<Output = Result<Option<TaskInstance>, ClientError>>,
-    what: &str,
-    left: impl Future<Output = Option<Option<String>>>,
-) -> Result<(), Fail> {
-    let Some(task) = delete.await? else {
-        return Ok(());
-    };
-    wait(call.client, call.ctx, &task, call.deadline).await?;
-    match left.await {
-        Some(status) => Err(call.error(None, format!("OCP task {} ended but {what} still exists (status {:?}). Run terraform destroy again once OCP has finished with it.", task.id, status.unwrap_or_default()))),
-        None => Ok(()),
-    }
 }
 
 fn zone_block() -> Block {
@@ -644,7 +608,8 @@ impl OcpObject for ClusterResource {
                 .map(|c| c.status)
         };
         let delete = client.delete_cluster(id);
-        delete_and_wait(call, delete, &format!("cluster {id}"), left).await
+        call.delete_and_confirm(delete, &format!("cluster {id}"), left)
+            .await
     }
 
     async fn import(
@@ -1075,7 +1040,8 @@ impl OcpObject for ZoneResource {
                 .map(|z| z.status)
         };
         let what = format!("zone {name:?} of cluster {c}");
-        delete_and_wait(call, client.delete_zone(c, name), &what, left).await
+        call.delete_and_confirm(client.delete_zone(c, name), &what, left)
+            .await
     }
 
     async fn import(
