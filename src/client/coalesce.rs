@@ -106,6 +106,28 @@ impl Coalescer {
     pub fn held(&self) -> usize {
         self.lock().len()
     }
+
+    /// For a write to `path`: drops the lists it may change now and again when the returned
+    /// guard is dropped (after the write, however it ended).
+    pub fn writing<'a>(&'a self, path: &'a str) -> Writing<'a> {
+        self.invalidate(path);
+        Writing {
+            coalescer: self,
+            path,
+        }
+    }
+}
+
+/// A write under way (see [`Coalescer::writing`]).
+pub struct Writing<'a> {
+    coalescer: &'a Coalescer,
+    path: &'a str,
+}
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        self.coalescer.invalidate(self.path);
+    }
 }
 
 /// Whether `path` is `base` or lies below it (whole path segments).

@@ -114,15 +114,16 @@ impl<'de, T: Wire> Deserialize<'de> for Elem<T> {
 
 /// Declares a struct of an OCP answer whose every field decodes by its type ([`Wire`]) and
 /// takes its `Default` when absent, and makes the struct itself a [`Wire`] type (strict: an
-/// object of unexpected shape is an error). The macro derives `Deserialize` and names the fields
-/// in camelCase (OCP's JSON spelling); other serde attributes (`rename`, `alias`, ...) stay on
+/// object of unexpected shape is an error). The macro derives `Debug`, `Clone`, `Default`,
+/// `PartialEq` and `Deserialize` and names the fields in camelCase (OCP's JSON spelling); other serde attributes (`rename`, `alias`, ...) stay on
 /// the fields. A struct that also derives `Serialize` sends an `Option` field only when it is
 /// `Some`. A field marked `#[required]` has no default: its absence is an error. A field marked
 /// `#[decode_with = "path"]` decodes through that function instead.
 macro_rules! wire_struct {
     ($(#[$m:meta])* $vis:vis struct $name:ident { $($body:tt)* }) => {
         $crate::client::de::wire_struct!(@field [
-            #[derive(serde::Deserialize)] #[serde(rename_all = "camelCase")]
+            #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+            #[serde(rename_all = "camelCase")]
             $(#[$m])* $vis struct $name] [] []
             [default, deserialize_with = "crate::client::de::wire"] $($body)*);
         impl $crate::client::de::Wire for $name {}
@@ -157,13 +158,15 @@ macro_rules! wire_struct {
 }
 pub(crate) use wire_struct;
 
-/// Declares the struct of a request body: derives `Serialize`, names the fields in camelCase
+/// Declares the struct of a request body: derives `Debug`, `Clone`, `PartialEq` and
+/// `Serialize`, names the fields in camelCase
 /// (OCP's JSON spelling) and sends an `Option` field only when it is `Some` (OCP then keeps or
 /// chooses the value). Other serde attributes stay on the fields.
 macro_rules! body_struct {
     ($(#[$m:meta])* $vis:vis struct $name:ident $(<$lt:lifetime>)? { $($body:tt)* }) => {
         $crate::client::de::body_struct!(@field [
-            #[derive(serde::Serialize)] #[serde(rename_all = "camelCase")]
+            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+            #[serde(rename_all = "camelCase")]
             $(#[$m])* $vis struct $name $(<$lt>)?] [] [] $($body)*);
     };
     (@field $head:tt $out:tt [$($a:tt)*] #[$m:meta] $($rest:tt)*) => {
@@ -263,7 +266,7 @@ mod tests {
 
     wire_struct! {
         /// An answer that is also sent back.
-        #[derive(Debug, Default, PartialEq, serde::Serialize)]
+        #[derive(serde::Serialize)]
         struct Both {
             #[required]
             item_id: i64,
@@ -274,7 +277,6 @@ mod tests {
 
     body_struct! {
         /// A request body with a borrowed member.
-        #[derive(Debug)]
         struct Body<'a> {
             #[serde(rename = "type")]
             kind: &'a str,

@@ -717,7 +717,8 @@ impl OcpClient {
         }
     }
 
-    /// One HTTP exchange: send, read the body (bounded), parse the envelope.
+    /// One HTTP exchange with OCP: send, read the body (bounded), parse the envelope. The
+    /// coalesced lists a write may change stop serving reads, before and after (coalesce.rs).
     async fn send_once(
         &self,
         method: &Method,
@@ -725,24 +726,7 @@ impl OcpClient {
         query: &[(&str, String)],
         body: Option<&[u8]>,
     ) -> Result<Option<Value>, Failure> {
-        if *method == Method::GET {
-            return self.exchange(method, path, query, body).await;
-        }
-        // A write: lists it may change stop serving reads, before and after (coalesce.rs).
-        self.inner.coalescer.invalidate(path);
-        let r = self.exchange(method, path, query, body).await;
-        self.inner.coalescer.invalidate(path);
-        r
-    }
-
-    /// One HTTP exchange with OCP.
-    async fn exchange(
-        &self,
-        method: &Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&[u8]>,
-    ) -> Result<Option<Value>, Failure> {
+        let _write = (*method != Method::GET).then(|| self.inner.coalescer.writing(path));
         let m = method_name(method);
         let path = if path.starts_with('/') {
             path.to_owned()

@@ -43,7 +43,6 @@ const LOG_FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 
 wire_struct! {
     /// One step of a task (§2.3; also the items of the older `tasks` list).
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct SubtaskInstance {
         /// Subtask instance id (absent in some abridged samples).
         pub id: Option<i64>,
@@ -97,7 +96,6 @@ impl SubtaskInstance {
 
 wire_struct! {
     /// The target object of a task in the older format (`cluster: {id, name, obClusterId}`).
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct TaskTarget {
         /// OCP id of the object.
         pub id: Option<i64>,
@@ -147,7 +145,6 @@ pub struct TaskInstance {
 }
 
 wire_struct! {
-    #[derive(Default)]
     struct RawTaskInstance {
         id: Option<i64>,
         name: String,

@@ -140,7 +140,6 @@ fn backup_path(target: BackupTarget, call: BackupCall) -> String {
 wire_struct! {
     /// A strategy as OCP reports it (`OcpBackupStrategy`, §3.8.3). Every field is optional: OCP
     /// answers without `id` when no strategy is configured.
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct BackupStrategy {
         /// Strategy id (`None` = not configured).
         pub id: Option<i64>,
@@ -182,7 +181,7 @@ wire_struct! {
 
 wire_struct! {
     /// `obBackupScheduleConfig` (§3.8.2). `None` fields are not sent.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    #[derive(Eq, Serialize)]
     pub struct ScheduleConfig {
         /// `WEEK` or `MONTH`.
         pub backup_schedule_mode: Option<String>,
@@ -207,7 +206,7 @@ wire_struct! {
 
 wire_struct! {
     /// `obBackupThresholdConfig` (§3.8.2, names from C-ui). `None` fields are not sent.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    #[derive(Eq, Serialize)]
     pub struct ThresholdConfig {
         /// Alert when one data backup runs longer than this.
         pub data_backup_timeout_minutes: Option<i64>,
@@ -222,7 +221,7 @@ wire_struct! {
 
 wire_struct! {
     /// `obBackupServiceStorageConfig` (§3.8.2).
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    #[derive(Eq, Serialize)]
     pub struct StorageConfig {
         /// Name of the storage configuration (always sent; `None` when an answer leaves it out).
         pub config_name: Option<String>,
@@ -233,7 +232,7 @@ wire_struct! {
 
 wire_struct! {
     /// `obBackupStorageBaseInfo` (§3.8.2). Absent keys are not sent.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    #[derive(Eq, Serialize)]
     pub struct StorageBaseInfo {
         /// `BACKUP_STORAGE_FILE`, `BACKUP_STORAGE_OSS`, `BACKUP_STORAGE_COS`, `BACKUP_STORAGE_S3`.
         pub backup_storage_type: Option<String>,
@@ -268,7 +267,7 @@ wire_struct! {
     ///
     /// The secret is serialised with its value (request bodies only), prints `***` in `Debug`,
     /// and is never read from OCP: after a find it is always `None` (§5 #27).
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    #[derive(Eq, Serialize)]
     pub struct AccessKey {
         /// Service endpoint, e.g. `oss-cn-hangzhou.aliyuncs.com`.
         pub endpoint: Option<String>,
@@ -287,7 +286,7 @@ wire_struct! {
 body_struct! {
     /// Body of create and modify (§3.8.2): the **complete** strategy. Modify is a full
     /// replacement (§5 #27), so send every member every time.
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[derive(Default, Eq)]
     pub struct StrategyBody {
         /// `LOGICAL_BACKUP` or `PHYSICAL_BACKUP`.
         pub backup_mode: String,
@@ -311,7 +310,6 @@ impl StrategyBody {
 
 wire_struct! {
     /// `BackupCommonResponse`: the `data` of every backup write (§3.8.3).
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct BackupCommonResponse {
         /// Operation kind, e.g. `CREATE_BACKUP_STRATEGY`.
         pub ob_backup_task_type: Option<String>,
@@ -322,7 +320,6 @@ wire_struct! {
 
 wire_struct! {
     /// One entry of `backupObjectOpsResultList` (§3.8.3).
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct OpsResult {
         /// Per-object success (`false` = the operation failed for this object).
         pub be_successful: Option<bool>,
@@ -338,7 +335,7 @@ wire_struct! {
 wire_struct! {
     /// One row of `dataBackupTasks` / `logBackupTasks` (§3.8.1; fields inferred, see the module
     /// table).
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[derive(Eq)]
     pub struct BackupTask {
         /// Row id.
         pub id: Option<i64>,
@@ -364,22 +361,15 @@ wire_struct! {
 // Tolerant decoding helpers
 // ---------------------------------------------------------------------------------------------
 
-/// Like [`de_string_map`], `None` when absent or null.
+/// `dayAndDataBackupModelMap`: `None` when absent or null, else a map of strings; numbers and
+/// booleans as text, a null value no entry (a day without a backup). Any other value is an
+/// error naming its key, never skipped (R6: a day that vanished would read as drift).
 fn de_opt_string_map<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+    let kind = crate::client::envelope::json_kind;
     match Option::<Value>::deserialize(d)? {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => de_string_map(v).map(Some).map_err(serde::de::Error::custom),
-    }
-}
-
-/// A map of strings; numbers and booleans as text; a null map is empty and a null value is no
-/// entry (a day without a backup). Any other value is an error naming its key, never skipped
-/// (R6: a day that vanished would read as drift).
-fn de_string_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(BTreeMap::new()),
         Some(Value::Object(m)) => m
             .into_iter()
             .filter_map(|(k, v)| match v {
@@ -389,13 +379,14 @@ fn de_string_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Str
                 Value::Bool(b) => Some(Ok((k, b.to_string()))),
                 other => Some(Err(serde::de::Error::custom(format!(
                     "[{k:?}]: expected a string, got {}",
-                    crate::client::envelope::json_kind(&other)
+                    kind(&other)
                 )))),
             })
-            .collect(),
+            .collect::<Result<_, _>>()
+            .map(Some),
         Some(other) => Err(serde::de::Error::custom(format!(
             "expected a map, got {}",
-            crate::client::envelope::json_kind(&other)
+            kind(&other)
         ))),
     }
 }

@@ -21,7 +21,6 @@ const CLUSTERS: &str = "/api/v2/ob/clusters";
 
 wire_struct! {
     /// An OceanBase cluster as OCP reports it.
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Cluster {
         /// OCP id (path parameter of every cluster call).
         #[required]
@@ -50,7 +49,6 @@ wire_struct! {
 
 wire_struct! {
     /// A zone of a cluster.
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ClusterZone {
         /// Zone name, e.g. `zone1`.
         #[serde(alias = "zoneName")]
@@ -96,7 +94,6 @@ pub struct Server {
 wire_struct! {
     /// An OBServer as it comes over the wire: every spelling of every field, each optional
     /// (§5 #13 proposes `{id, ip, port, status}`; nothing more of the shape is documented).
-    #[derive(Debug, Default)]
     struct RawServer {
         id: Option<i64>,
         ip: Option<String>,
@@ -153,7 +150,7 @@ pub struct NameValue {
 
 body_struct! {
     /// One zone of a create-cluster body (§3.1).
-    #[derive(Debug, Clone, Default, PartialEq)]
+    #[derive(Default)]
     pub struct CreateClusterZone {
         /// Zone name.
         pub name: String,
@@ -172,7 +169,7 @@ body_struct! {
 
 body_struct! {
     /// The create-cluster body (§3.1). The root password is a [`Secret`].
-    #[derive(Debug, Clone, Default, PartialEq)]
+    #[derive(Default)]
     pub struct CreateClusterRequest {
         /// Cluster name (the natural key).
         pub name: String,
@@ -199,7 +196,7 @@ body_struct! {
 
 body_struct! {
     /// The add-zone body (§3.2).
-    #[derive(Debug, Clone, Default, PartialEq)]
+    #[derive(Default)]
     pub struct AddZoneRequest {
         /// Zone name (the natural key).
         pub name: String,
@@ -229,7 +226,7 @@ body_struct! {
     /// (`oceanbase-<version>-<build>.<os>.<arch>.rpm`), with `upgradeMode` `ROLLING` (the
     /// documented example; a rolling upgrade keeps the cluster serving). A name that does not
     /// have that shape sends `rpmFileName` alone.
-    #[derive(Debug, Clone, Default, PartialEq)]
+    #[derive(Default)]
     pub struct UpgradeClusterRequest {
         /// The OBServer package to upgrade to.
         pub rpm_file_name: String,
@@ -275,7 +272,6 @@ pub fn package_parts(rpm: &str) -> Option<(String, String)> {
 wire_struct! {
     /// A unit of a tenant (`GET .../tenants/{tenantId}/units`, §3.4): where one of its resource
     /// units runs.
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct TenantUnit {
         /// Unit id.
         pub id: Option<i64>,

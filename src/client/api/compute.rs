@@ -65,7 +65,7 @@ impl Catalogue {
 
 wire_struct! {
     /// A region, an IDC or a host type (§3.7, §4.6). Only an IDC has a region.
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[derive(Eq)]
     pub struct CatalogueEntry {
         /// OCP id.
         #[required]
@@ -88,7 +88,7 @@ wire_struct! {
 wire_struct! {
     /// A host (§3.7; the reference names only `id` and `innerIpAddress`, the other fields are those
     /// the simulator renders, after the OCP "Query hosts" page). Every field but `id` is optional.
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[derive(Eq)]
     pub struct Host {
         /// OCP host id.
         #[required]
@@ -279,7 +279,6 @@ body_struct! {
 
 body_struct! {
     /// `sshCredentialProperty` of a credential (§3.7). `Debug` shows the passphrase as `***`.
-    #[derive(Debug)]
     struct SshCredentialProperty<'a> {
         #[serde(rename = "type")]
         kind: &'static str,
@@ -291,7 +290,6 @@ body_struct! {
 
 body_struct! {
     /// The create-credential body (§3.7).
-    #[derive(Debug)]
     struct CredentialBody<'a> {
         validate: bool,
         target_type: &'static str,
@@ -302,7 +300,7 @@ body_struct! {
 
 wire_struct! {
     /// A credential as listed (the passphrase is never returned).
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[derive(Eq)]
     struct Credential {
         #[required]
         id: i64,

@@ -15,13 +15,12 @@
 //! [`OcpClient::find_database`] as the look-up (the name as given; MySQL tenants keep the
 //! case the name was created with). PUT and DELETE are retried like every PUT and DELETE.
 
-use super::user::TenantNamed;
+use super::user::{tenant_named, TenantNamed};
 use crate::client::de::{body_struct, wire_struct};
 use crate::client::{ClientError, Created, OcpClient};
 
 wire_struct! {
     /// A database as OCP reports it (§3.5).
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Database {
         /// OCP id of the database.
         pub id: Option<i64>,
@@ -48,7 +47,7 @@ wire_struct! {
     /// One entry of `connectionUrls` (§3.5): `{connectionStringType (OBPROXY|DIRECT),
     /// obProxyAddress, obProxyPort, connectionString}`. OCP's strings name the user but never
     /// carry a password. Tenants carry the same list (inferred, see `super::tenant`).
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[derive(Eq)]
     pub struct ConnectionUrl {
         /// `OBPROXY` or `DIRECT`.
         pub connection_string_type: Option<String>,
@@ -63,7 +62,7 @@ wire_struct! {
 
 body_struct! {
     /// Body of create-database (§5 #14); `None` fields are not sent.
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[derive(Default, Eq)]
     pub struct CreateDatabase {
         /// Database name.
         pub db_name: String,
@@ -80,7 +79,7 @@ body_struct! {
 
 body_struct! {
     /// Body of modify-database (§5 #14); `None` fields are not sent (left as they are).
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[derive(Default, Eq)]
     pub struct ModifyDatabase {
         /// New primary zone priority string.
         pub primary_zone: Option<String>,
@@ -89,16 +88,8 @@ body_struct! {
     }
 }
 
-impl TenantNamed for Database {
-    const COLLECTION: &'static str = "databases";
-    const KEY: &'static str = "dbName";
-    const WHAT: &'static str = "database";
-    const GET_ONE: bool = false;
-
-    fn name(&self) -> &str {
-        &self.db_name
-    }
-}
+// No GET of one database is documented (§3.5): the list is read.
+tenant_named!(Database, "databases", "dbName", db_name, "database", false);
 
 impl OcpClient {
     /// `GET .../databases`: every database of the tenant (all pages).

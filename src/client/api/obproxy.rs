@@ -31,7 +31,6 @@ const CLUSTERS: &str = "/api/v2/obproxy/clusters";
 
 wire_struct! {
     /// An OBProxy cluster as OCP reports it.
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ObproxyCluster {
         /// OCP id.
         #[required]
@@ -65,7 +64,7 @@ wire_struct! {
 
 wire_struct! {
     /// A connectable OceanBase cluster (`ObLink`), in answers and in bodies.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[derive(Serialize)]
     pub struct ObLink {
         /// Name of the OceanBase cluster.
         pub cluster_name: String,
@@ -78,7 +77,6 @@ wire_struct! {
 
 wire_struct! {
     /// One OBProxy of a cluster (inferred shape).
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Obproxy {
         /// OCP id of the OBProxy (`obproxyServerIds`).
         pub id: Option<i64>,
@@ -102,7 +100,6 @@ wire_struct! {
 
 wire_struct! {
     /// A parameter of an OBProxy cluster.
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ObproxyParameter {
         /// Name.
         pub name: String,
@@ -124,7 +121,7 @@ pub struct NameValue {
 
 body_struct! {
     /// Where OBProxies are installed (`obproxyInstallParam`, and the batchAdd body).
-    #[derive(Debug, Clone, Default, PartialEq)]
+    #[derive(Default)]
     pub struct InstallObproxy {
         /// Host ids.
         pub host_ids: Vec<i64>,
@@ -141,7 +138,7 @@ body_struct! {
 
 body_struct! {
     /// The create body. Passwords are [`Secret`]s.
-    #[derive(Debug, Clone, Default, PartialEq)]
+    #[derive(Default)]
     pub struct CreateObproxyCluster {
         /// Name (the natural key).
         pub name: String,

@@ -36,7 +36,6 @@ const TENANT_INFO: &str = "/api/v2/ob/tenants/parameterInfo";
 
 wire_struct! {
     /// What OCP says of one parameter it knows (parameter info).
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ParameterInfo {
         /// Parameter name.
         pub name: String,
@@ -63,7 +62,6 @@ wire_struct! {
 
 wire_struct! {
     /// `valueRange` of a parameter info.
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ValueRange {
         /// Least value.
         pub min_value: Option<String>,
@@ -74,7 +72,6 @@ wire_struct! {
 
 wire_struct! {
     /// A parameter of a cluster or a tenant with its current value.
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Parameter {
         /// Parameter name.
         pub name: String,
@@ -136,7 +133,7 @@ fn de_current_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D
 
 body_struct! {
     /// One entry of a parameter write: `{name, value}`, and `parameterType` for tenants.
-    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[derive(Eq)]
     pub struct ParameterValue {
         /// Parameter name.
         pub name: String,

@@ -28,7 +28,7 @@ const CLUSTERS: &str = "/api/v2/ob/clusters";
 
 body_struct! {
     /// The new tenant of a restore (`restoreTenantInfoParam`, §3.8.2: the create-tenant shape).
-    #[derive(Debug, Clone, Default, PartialEq)]
+    #[derive(Default)]
     pub struct RestoreTenantInfo {
         /// Name of the new tenant (unique in the target cluster).
         pub name: String,
@@ -100,7 +100,7 @@ pub struct Restoring {
 
 wire_struct! {
     /// One restore as OCP's restore task lists report it (see the module table).
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[derive(Eq)]
     pub struct RestoreTask {
         /// Restore task id.
         pub id: Option<i64>,

@@ -54,7 +54,6 @@ const UNIT_SPECS: &str = "/api/v2/ob/unitSpecs";
 
 wire_struct! {
     /// A tenant as OCP reports it (§3.4.2; the detail view adds the §5 #10 fields).
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Tenant {
         /// OCP tenant id (path parameter of every tenant call).
         #[required]
@@ -105,7 +104,6 @@ wire_struct! {
 
 wire_struct! {
     /// One replica of a tenant (§5 #10, mirroring the create body).
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct TenantZone {
         /// Zone name.
         #[serde(alias = "zoneName")]
@@ -119,7 +117,6 @@ wire_struct! {
 
 wire_struct! {
     /// The resource pool of one replica.
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ResourcePool {
         /// Unit spec name, e.g. `S1`.
         pub unit_spec_name: Option<String>,
@@ -215,7 +212,7 @@ pub(crate) fn ser_create_zones<S: Serializer>(
 body_struct! {
     /// Body of create-tenant (§3.4.1). The root password is a [`Secret`]: `Debug` shows `***`,
     /// the JSON body carries the real value (the client never logs bodies).
-    #[derive(Debug, Clone, Default, PartialEq)]
+    #[derive(Default)]
     pub struct CreateTenant {
         /// Tenant name (the natural key in the cluster).
         pub name: String,
@@ -274,7 +271,6 @@ impl TenantFilter {
 
 wire_struct! {
     /// A unit spec of the catalogue (§5 #11; shape as the simulator serves it, memory in GB).
-    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct UnitSpec {
         /// Catalogue id.
         pub id: Option<i64>,

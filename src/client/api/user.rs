@@ -39,7 +39,7 @@ const CLUSTERS: &str = "/api/v2/ob/clusters";
 
 wire_struct! {
     /// A database user as OCP reports it (§3.6, §4.3).
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[derive(Eq)]
     pub struct DbUser {
         /// User name (Oracle tenants report unquoted names in upper case).
         pub username: String,
@@ -60,7 +60,7 @@ wire_struct! {
 
 wire_struct! {
     /// A role as OCP reports it (§3.6).
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[derive(Eq)]
     pub struct DbRole {
         /// Role name.
         pub role_name: String,
@@ -77,7 +77,7 @@ wire_struct! {
 
 wire_struct! {
     /// Privileges on one database: `{dbName, privileges}` (§5 #15).
-    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    #[derive(Eq, PartialOrd, Ord, Hash, Serialize)]
     pub struct DbPrivilege {
         /// Database name.
         pub db_name: String,
@@ -89,7 +89,7 @@ wire_struct! {
 wire_struct! {
     /// A database object, S1's `dbObject`: `{objectType, objectName, schemaName}`. OCP's object
     /// list adds `fullName`, which is ignored on reading and never sent.
-    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    #[derive(Eq, PartialOrd, Ord, Hash, Serialize)]
     pub struct DbObject {
         /// `TABLE`, `VIEW` or `STORED_PROCEDURE`.
         pub object_type: String,
@@ -102,7 +102,7 @@ wire_struct! {
 
 wire_struct! {
     /// Privileges on one object: `{object, privileges}` (§5 #15).
-    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    #[derive(Eq, PartialOrd, Ord, Hash, Serialize)]
     pub struct ObjectPrivilege {
         /// The object.
         pub object: DbObject,
@@ -243,7 +243,7 @@ impl Serialize for CreateDbUser {
 
 body_struct! {
     /// Body of create-role (§3.6): `{roleName, globalPrivileges, roles}`, lists sent as given.
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    #[derive(Default, Eq)]
     pub struct CreateDbRole {
         /// Role name.
         pub role_name: String,
@@ -293,25 +293,26 @@ pub trait TenantNamed: DeserializeOwned + Send {
     }
 }
 
-impl TenantNamed for DbUser {
-    const COLLECTION: &'static str = "users";
-    const KEY: &'static str = "username";
-    const WHAT: &'static str = "user";
+/// Implements [`TenantNamed`] for `$t`: its collection, its name field (in OCP's JSON and in
+/// the struct), its word in messages, and `GET_ONE` when it differs from the default.
+macro_rules! tenant_named {
+    ($t:ty, $collection:literal, $key:literal, $field:ident, $what:literal $(, $get_one:literal)?) => {
+        impl TenantNamed for $t {
+            const COLLECTION: &'static str = $collection;
+            const KEY: &'static str = $key;
+            const WHAT: &'static str = $what;
+            $(const GET_ONE: bool = $get_one;)?
 
-    fn name(&self) -> &str {
-        &self.username
-    }
+            fn name(&self) -> &str {
+                &self.$field
+            }
+        }
+    };
 }
+pub(crate) use tenant_named;
 
-impl TenantNamed for DbRole {
-    const COLLECTION: &'static str = "roles";
-    const KEY: &'static str = "roleName";
-    const WHAT: &'static str = "role";
-
-    fn name(&self) -> &str {
-        &self.role_name
-    }
-}
+tenant_named!(DbUser, "users", "username", username, "user");
+tenant_named!(DbRole, "roles", "roleName", role_name, "role");
 
 /// `name` upper-cased, when that differs from `name`.
 fn upper_variant(name: &str) -> Option<String> {
