@@ -139,7 +139,7 @@ impl From<RawServer> for Server {
     }
 }
 
-/// A `{name, value}` startup parameter.
+/// A `{name, value}` parameter in a body (cluster startup parameters, OBProxy parameters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NameValue {
     /// Parameter name.

@@ -110,14 +110,8 @@ wire_struct! {
     }
 }
 
-/// A `{name, value}` parameter in a body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NameValue {
-    /// Name.
-    pub name: String,
-    /// Value.
-    pub value: String,
-}
+/// A `{name, value}` parameter in a body: the one of the cluster family.
+pub use super::cluster::NameValue;
 
 body_struct! {
     /// Where OBProxies are installed (`obproxyInstallParam`, and the batchAdd body).
