@@ -181,6 +181,18 @@ mod tests {
     }
 
     #[test]
+    fn a_write_drops_the_lists_it_touches_before_and_after() {
+        let c = Coalescer::default();
+        c.plan("/t/1/users");
+        let write = c.writing("/t/1/users/bob/lock");
+        assert_eq!(c.held(), 0, "dropped before the write");
+        c.plan("/t/1/users"); // a read while the write is under way
+        assert_eq!(c.held(), 1);
+        drop(write);
+        assert_eq!(c.held(), 0, "dropped again after the write");
+    }
+
+    #[test]
     fn a_failed_fetch_is_forgotten() {
         let c = Coalescer::default();
         c.plan("/h");
