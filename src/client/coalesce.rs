@@ -106,6 +106,28 @@ impl Coalescer {
     pub fn held(&self) -> usize {
         self.lock().len()
     }
+
+    /// For a write to `path`: drops the lists it may change now and again when the returned
+    /// guard is dropped (after the write, however it ended).
+    pub fn writing<'a>(&'a self, path: &'a str) -> Writing<'a> {
+        self.invalidate(path);
+        Writing {
+            coalescer: self,
+            path,
+        }
+    }
+}
+
+/// A write under way (see [`Coalescer::writing`]).
+pub struct Writing<'a> {
+    coalescer: &'a Coalescer,
+    path: &'a str,
+}
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        self.coalescer.invalidate(self.path);
+    }
 }
 
 /// Whether `path` is `base` or lies below it (whole path segments).
@@ -156,6 +178,18 @@ mod tests {
         // After a write the count starts again: the next read is direct.
         c.invalidate("/t/2/users");
         assert!(matches!(c.plan("/t/2/users"), Plan::Direct));
+    }
+
+    #[test]
+    fn a_write_drops_the_lists_it_touches_before_and_after() {
+        let c = Coalescer::default();
+        c.plan("/t/1/users");
+        let write = c.writing("/t/1/users/bob/lock");
+        assert_eq!(c.held(), 0, "dropped before the write");
+        c.plan("/t/1/users"); // a read while the write is under way
+        assert_eq!(c.held(), 1);
+        drop(write);
+        assert_eq!(c.held(), 0, "dropped again after the write");
     }
 
     #[test]

@@ -114,13 +114,17 @@ impl<'de, T: Wire> Deserialize<'de> for Elem<T> {
 
 /// Declares a struct of an OCP answer whose every field decodes by its type ([`Wire`]) and
 /// takes its `Default` when absent, and makes the struct itself a [`Wire`] type (strict: an
-/// object of unexpected shape is an error). The struct derives `Deserialize` itself; other
-/// serde attributes (`rename`, `alias`, ...) stay on the fields. A field marked `#[required]`
-/// has no default: its absence is an error. A field marked `#[decode_with = "path"]` decodes
-/// through that function instead.
+/// object of unexpected shape is an error). The macro derives `Debug`, `Clone`, `Default`,
+/// `PartialEq` and `Deserialize` and names the fields in camelCase (OCP's JSON spelling); other serde attributes (`rename`, `alias`, ...) stay on
+/// the fields. A struct that also derives `Serialize` sends an `Option` field only when it is
+/// `Some`. A field marked `#[required]` has no default: its absence is an error. A field marked
+/// `#[decode_with = "path"]` decodes through that function instead.
 macro_rules! wire_struct {
     ($(#[$m:meta])* $vis:vis struct $name:ident { $($body:tt)* }) => {
-        $crate::client::de::wire_struct!(@field [$(#[$m])* $vis struct $name] [] []
+        $crate::client::de::wire_struct!(@field [
+            #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            $(#[$m])* $vis struct $name] [] []
             [default, deserialize_with = "crate::client::de::wire"] $($body)*);
         impl $crate::client::de::Wire for $name {}
     };
@@ -136,6 +140,13 @@ macro_rules! wire_struct {
         $crate::client::de::wire_struct!(@field $head $out [$($a)* #[$m]] $d $($rest)*);
     };
     (@field $head:tt [$($out:tt)*] [$($a:tt)*] [$($d:tt)*]
+        $fvis:vis $f:ident : Option<$t:ty> $(, $($rest:tt)*)?) => {
+        $crate::client::de::wire_struct!(@field $head
+            [$($out)* $($a)* #[serde($($d)*, skip_serializing_if = "Option::is_none")]
+                $fvis $f: Option<$t>,] []
+            [default, deserialize_with = "crate::client::de::wire"] $($($rest)*)?);
+    };
+    (@field $head:tt [$($out:tt)*] [$($a:tt)*] [$($d:tt)*]
         $fvis:vis $f:ident : $t:ty $(, $($rest:tt)*)?) => {
         $crate::client::de::wire_struct!(@field $head
             [$($out)* $($a)* #[serde($($d)*)] $fvis $f: $t,] []
@@ -146,6 +157,36 @@ macro_rules! wire_struct {
     };
 }
 pub(crate) use wire_struct;
+
+/// Declares the struct of a request body: derives `Debug`, `Clone`, `PartialEq` and
+/// `Serialize`, names the fields in camelCase
+/// (OCP's JSON spelling) and sends an `Option` field only when it is `Some` (OCP then keeps or
+/// chooses the value). Other serde attributes stay on the fields.
+macro_rules! body_struct {
+    ($(#[$m:meta])* $vis:vis struct $name:ident $(<$lt:lifetime>)? { $($body:tt)* }) => {
+        $crate::client::de::body_struct!(@field [
+            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+            #[serde(rename_all = "camelCase")]
+            $(#[$m])* $vis struct $name $(<$lt>)?] [] [] $($body)*);
+    };
+    (@field $head:tt $out:tt [$($a:tt)*] #[$m:meta] $($rest:tt)*) => {
+        $crate::client::de::body_struct!(@field $head $out [$($a)* #[$m]] $($rest)*);
+    };
+    (@field $head:tt [$($out:tt)*] [$($a:tt)*]
+        $fvis:vis $f:ident : Option<$t:ty> $(, $($rest:tt)*)?) => {
+        $crate::client::de::body_struct!(@field $head [$($out)* $($a)*
+            #[serde(skip_serializing_if = "Option::is_none")] $fvis $f: Option<$t>,] []
+            $($($rest)*)?);
+    };
+    (@field $head:tt [$($out:tt)*] [$($a:tt)*] $fvis:vis $f:ident : $t:ty $(, $($rest:tt)*)?) => {
+        $crate::client::de::body_struct!(@field $head [$($out)* $($a)* $fvis $f: $t,] []
+            $($($rest)*)?);
+    };
+    (@field [$($head:tt)*] [$($out:tt)*] []) => {
+        $($head)* { $($out)* }
+    };
+}
+pub(crate) use body_struct;
 
 /// Accepts a number, a numeric string or null.
 pub(crate) fn de_opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
@@ -215,4 +256,60 @@ pub(crate) fn de_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
             super::envelope::json_kind(&v)
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    wire_struct! {
+        /// An answer that is also sent back.
+        #[derive(serde::Serialize)]
+        struct Both {
+            #[required]
+            item_id: i64,
+            display_name: Option<String>,
+            tags: Vec<String>,
+        }
+    }
+
+    body_struct! {
+        /// A request body with a borrowed member.
+        struct Body<'a> {
+            #[serde(rename = "type")]
+            kind: &'a str,
+            alias: Option<&'a str>,
+            zone_list: Vec<i64>,
+        }
+    }
+
+    #[test]
+    fn wire_structs_read_camel_case_and_send_options_only_when_set() {
+        let v = json!({"itemId": "7", "displayName": null, "tags": null});
+        let both: Both = decode_at("", v).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(both.item_id, 7);
+        assert_eq!(both.display_name, None);
+        let sent = serde_json::to_value(&both).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sent, json!({"itemId": 7, "tags": []}));
+        let err = decode_at::<Both>("", json!({"itemId": []})).err();
+        assert_eq!(
+            err.as_deref(),
+            Some("itemId: expected an integer id, got an array")
+        );
+    }
+
+    #[test]
+    fn body_structs_send_camel_case_and_leave_out_absent_options() {
+        let body = |alias| Body {
+            kind: "FULL",
+            alias,
+            zone_list: vec![],
+        };
+        let sent = serde_json::to_value(body(None)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sent, json!({"type": "FULL", "zoneList": []}));
+        let sent = serde_json::to_value(body(Some("a"))).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sent, json!({"type": "FULL", "alias": "a", "zoneList": []}));
+    }
 }

@@ -145,25 +145,19 @@ pub fn parse_response(
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) if http_ok => {
-            return Err(ClientError::Decode {
-                method: ctx.method,
-                path: ctx.path.to_owned(),
-                message: format!("the body is not valid JSON ({e})"),
-            })
+            let message = format!("the body is not valid JSON ({e})");
+            return Err(ClientError::decode(ctx.method, ctx.path, message));
         }
         Err(_) => return Err(error_for(ctx, http_status, &Envelope::default())),
     };
     let obj = match value {
         Value::Object(o) => o,
         other if http_ok => {
-            return Err(ClientError::Decode {
-                method: ctx.method,
-                path: ctx.path.to_owned(),
-                message: format!(
-                    "expected the OCP envelope (a JSON object), got {}",
-                    json_kind(&other)
-                ),
-            })
+            let message = format!(
+                "expected the OCP envelope (a JSON object), got {}",
+                json_kind(&other)
+            );
+            return Err(ClientError::decode(ctx.method, ctx.path, message));
         }
         _ => return Err(error_for(ctx, http_status, &Envelope::default())),
     };

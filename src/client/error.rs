@@ -187,6 +187,33 @@ fn code_part(code: &Option<String>) -> String {
 }
 
 impl ClientError {
+    /// An answer (or a request body) of `method path` that cannot be read:
+    /// [`ClientError::Decode`] saying what was wrong.
+    pub(crate) fn decode(method: &'static str, path: &str, message: impl Into<String>) -> Self {
+        ClientError::Decode {
+            method,
+            path: path.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// A member of an answer (`what`: `data`, `data.contents`) that is `got` instead of the
+    /// `expected` kind of JSON.
+    pub(crate) fn wrong_kind(
+        method: &'static str,
+        path: &str,
+        what: &str,
+        got: &serde_json::Value,
+        expected: &str,
+    ) -> Self {
+        let kind = super::envelope::json_kind(got);
+        Self::decode(
+            method,
+            path,
+            format!("{what} is {kind}, expected {expected}"),
+        )
+    }
+
     /// The OCP task a wait stopped following while it still ran (the deadline passed or
     /// Terraform sent Stop); that task may yet finish.
     pub fn unfinished_task(&self) -> Option<i64> {
@@ -550,5 +577,20 @@ mod tests {
         assert!(d.contains("zone name is empty"), "{d}");
         assert!(d.contains("629da8eaec66effe"), "{d}");
         assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn wrong_kind_names_the_member_what_it_is_and_what_was_expected() {
+        let e = ClientError::wrong_kind("GET", "/x", "data", &serde_json::json!(3), "a list");
+        let ClientError::Decode {
+            method,
+            path,
+            message,
+        } = e
+        else {
+            panic!("not a decode error: {e:?}");
+        };
+        assert_eq!((method, path.as_str()), ("GET", "/x"));
+        assert_eq!(message, "data is a number, expected a list");
     }
 }

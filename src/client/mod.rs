@@ -4,7 +4,7 @@
 //! One [`OcpClient`] (one `reqwest` connection pool) exists per configured provider; clones
 //! share it. Every request carries HTTP Basic credentials (ocp-api.md §1.2 A), the configured
 //! user agent and the per-request timeout. Retrying follows design rule R2 and lives in
-//! [`retry`]: GET, PUT, DELETE and [`OcpClient::post_idempotent`] repeat on transient failures;
+//! [`retry`]: GET, PUT, DELETE and [`OcpClient::send_json`] repeat on transient failures;
 //! [`OcpClient::post_create`] never repeats a create without first looking the object up;
 //! [`OcpClient::post_once`] never repeats at all.
 //!
@@ -478,34 +478,17 @@ impl OcpClient {
         self.send_json(Method::PUT, path, body).await
     }
 
-    /// PATCH `path` with a JSON body; returns `data`. Retried like PUT: OCP's PATCH calls
-    /// replace a whole object (ocp-api.md §5 #27), so repeating one is safe.
-    pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ClientError> {
-        self.send_json(Method::PATCH, path, body).await
-    }
-
     /// DELETE `path`; returns `data` (`()`/`Option` accept an absent one). Retried on
     /// transient failures.
     pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         self.call(Method::DELETE, path, &[], None).await
     }
 
-    /// POST for an action that is safe to repeat (lock, modifyWhitelist, changePassword to
-    /// a fixed value, ...): retried like GET.
-    pub async fn post_idempotent<B: Serialize + ?Sized, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ClientError> {
-        self.send_json(Method::POST, path, body).await
-    }
-
-    /// Sends `body` as JSON with `method`, retried on transient failures; returns `data`.
-    async fn send_json<B: Serialize + ?Sized, T: DeserializeOwned>(
+    /// Sends `body` as JSON with `method`, retried on transient failures like GET; returns
+    /// `data`. For calls that are safe to repeat: PUT; PATCH, as OCP's PATCH calls replace a
+    /// whole object (ocp-api.md §5 #27); POST for an action that leaves the same state when
+    /// repeated (lock, modifyWhitelist, changePassword to a fixed value, ...).
+    pub(crate) async fn send_json<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
@@ -660,27 +643,18 @@ impl OcpClient {
                         None | Some(Value::Null) => Vec::new(),
                         Some(Value::Array(a)) => a,
                         Some(other) => {
-                            return Err(ClientError::Decode {
-                                method: "GET",
-                                path: path.to_owned(),
-                                message: format!(
-                                    "data.contents is {}, expected an array",
-                                    envelope::json_kind(&other)
-                                ),
-                            })
+                            let what = "data.contents";
+                            return Err(ClientError::wrong_kind(
+                                "GET", path, what, &other, "an array",
+                            ));
                         }
                     };
                     (contents, o.remove("page"))
                 }
                 other => {
-                    return Err(ClientError::Decode {
-                        method: "GET",
-                        path: path.to_owned(),
-                        message: format!(
-                            "data is {}, expected a list",
-                            envelope::json_kind(&other)
-                        ),
-                    })
+                    return Err(ClientError::wrong_kind(
+                        "GET", path, "data", &other, "a list",
+                    ))
                 }
             };
             let got = contents.len();
@@ -704,10 +678,9 @@ impl OcpClient {
             .into_iter()
             .enumerate()
             .map(|(i, v)| {
-                de::decode_at(&format!("contents[{i}]"), v).map_err(|e| ClientError::Decode {
-                    method: "GET",
-                    path: path.to_owned(),
-                    message: format!("an item of the list has an unexpected shape ({e})"),
+                de::decode_at(&format!("contents[{i}]"), v).map_err(|e| {
+                    let message = format!("an item of the list has an unexpected shape ({e})");
+                    ClientError::decode("GET", path, message)
                 })
             })
             .collect()
@@ -744,7 +717,8 @@ impl OcpClient {
         }
     }
 
-    /// One HTTP exchange: send, read the body (bounded), parse the envelope.
+    /// One HTTP exchange with OCP: send, read the body (bounded), parse the envelope. The
+    /// coalesced lists a write may change stop serving reads, before and after (coalesce.rs).
     async fn send_once(
         &self,
         method: &Method,
@@ -752,24 +726,7 @@ impl OcpClient {
         query: &[(&str, String)],
         body: Option<&[u8]>,
     ) -> Result<Option<Value>, Failure> {
-        if *method == Method::GET {
-            return self.exchange(method, path, query, body).await;
-        }
-        // A write: lists it may change stop serving reads, before and after (coalesce.rs).
-        self.inner.coalescer.invalidate(path);
-        let r = self.exchange(method, path, query, body).await;
-        self.inner.coalescer.invalidate(path);
-        r
-    }
-
-    /// One HTTP exchange with OCP.
-    async fn exchange(
-        &self,
-        method: &Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&[u8]>,
-    ) -> Result<Option<Value>, Failure> {
+        let _write = (*method != Method::GET).then(|| self.inner.coalescer.writing(path));
         let m = method_name(method);
         let path = if path.starts_with('/') {
             path.to_owned()
@@ -804,14 +761,7 @@ impl OcpClient {
             Ok(r) => r,
             Err(e) => {
                 let err = self.map_reqwest(&e, m, &path);
-                let ms = elapsed_ms(started);
-                tracing::debug!(
-                    ocp_method = m,
-                    ocp_path = %path,
-                    ocp_duration_ms = ms,
-                    "OCP {m} {path} -> no answer after {ms} ms: {}",
-                    err.summary_detail().0
-                );
+                log_exchange(m, &path, None, started, Some(&err));
                 return Err(err.into());
             }
         };
@@ -845,31 +795,13 @@ impl OcpClient {
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    let err = self.map_reqwest(&e, m, &path);
-                    let ms = elapsed_ms(started);
-                    tracing::debug!(
-                        ocp_method = m,
-                        ocp_path = %path,
-                        ocp_status = status,
-                        ocp_duration_ms = ms,
-                        "OCP {m} {path} -> {status}, body lost after {ms} ms: {}",
-                        err.summary_detail().0
-                    );
-                    return Err(Failure {
-                        error: err,
-                        retry_after,
-                    });
+                    let error = self.map_reqwest(&e, m, &path);
+                    log_exchange(m, &path, Some(status), started, Some(&error));
+                    return Err(Failure { error, retry_after });
                 }
             }
         }
-        let ms = elapsed_ms(started);
-        tracing::debug!(
-            ocp_method = m,
-            ocp_path = %path,
-            ocp_status = status,
-            ocp_duration_ms = ms,
-            "OCP {m} {path} -> {status} in {ms} ms"
-        );
+        log_exchange(m, &path, Some(status), started, None);
         if (300..400).contains(&status) {
             return Err(ClientError::Api {
                 method: m,
@@ -991,10 +923,9 @@ fn encode<B: Serialize + ?Sized>(
 ) -> Result<zeroize::Zeroizing<Vec<u8>>, ClientError> {
     serde_json::to_vec(body)
         .map(zeroize::Zeroizing::new)
-        .map_err(|e| ClientError::Decode {
-            method,
-            path: path.to_owned(),
-            message: format!("the request body could not be encoded ({e})"),
+        .map_err(|e| {
+            let message = format!("the request body could not be encoded ({e})");
+            ClientError::decode(method, path, message)
         })
 }
 
@@ -1004,19 +935,38 @@ fn decode<T: DeserializeOwned>(
     path: &str,
     data: Option<Value>,
 ) -> Result<T, ClientError> {
-    de::decode_at("", data.unwrap_or(Value::Null)).map_err(|e| ClientError::Decode {
-        method,
-        path: path.to_owned(),
-        message: format!("the data has an unexpected shape ({e})"),
+    de::decode_at("", data.unwrap_or(Value::Null)).map_err(|e| {
+        let message = format!("the data has an unexpected shape ({e})");
+        ClientError::decode(method, path, message)
     })
 }
 
 #[cfg(test)]
 pub(crate) mod testutil;
 
-/// Milliseconds since `started`, for the logs.
-fn elapsed_ms(started: Instant) -> u64 {
-    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+/// Logs one exchange at debug level with its method, path, status (when OCP answered) and
+/// duration: no answer (`status` `None`), an answer whose body was lost (`error`), or an answer.
+fn log_exchange(
+    m: &'static str,
+    path: &str,
+    status: Option<u16>,
+    started: Instant,
+    error: Option<&ClientError>,
+) {
+    let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let cause = || error.map(|e| e.summary_detail().0).unwrap_or_default();
+    let outcome = match (status, error) {
+        (None, _) => format!("no answer after {ms} ms: {}", cause()),
+        (Some(s), Some(_)) => format!("{s}, body lost after {ms} ms: {}", cause()),
+        (Some(s), None) => format!("{s} in {ms} ms"),
+    };
+    tracing::debug!(
+        ocp_method = m,
+        ocp_path = %path,
+        ocp_status = status,
+        ocp_duration_ms = ms,
+        "OCP {m} {path} -> {outcome}"
+    );
 }
 
 #[cfg(test)]

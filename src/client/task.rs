@@ -43,8 +43,6 @@ const LOG_FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 
 wire_struct! {
     /// One step of a task (§2.3; also the items of the older `tasks` list).
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct SubtaskInstance {
         /// Subtask instance id (absent in some abridged samples).
         pub id: Option<i64>,
@@ -98,8 +96,6 @@ impl SubtaskInstance {
 
 wire_struct! {
     /// The target object of a task in the older format (`cluster: {id, name, obClusterId}`).
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct TaskTarget {
         /// OCP id of the object.
         pub id: Option<i64>,
@@ -149,8 +145,6 @@ pub struct TaskInstance {
 }
 
 wire_struct! {
-    #[derive(Deserialize, Default)]
-    #[serde(rename_all = "camelCase")]
     struct RawTaskInstance {
         id: Option<i64>,
         name: String,
@@ -408,13 +402,10 @@ pub(crate) fn task_in_data(
     if !is_task {
         return Ok(None);
     }
-    serde_json::from_value(data)
-        .map(Some)
-        .map_err(|e| ClientError::Decode {
-            method,
-            path: path.to_owned(),
-            message: format!("the task in the answer has an unexpected shape ({e})"),
-        })
+    serde_json::from_value(data).map(Some).map_err(|e| {
+        let message = format!("the task in the answer has an unexpected shape ({e})");
+        ClientError::decode(method, path, message)
+    })
 }
 
 /// The status OCP shows on an object (tenant, cluster, zone) while its delete task runs. The

@@ -53,7 +53,8 @@
 //! * modify: a PATCH with the complete strategy leaves the same state when repeated, so it is
 //!   retried on transient failures like the client's PUT.
 //! * delete: the client's DELETE (retried on transient failures); a 404 means already gone.
-//! * start / stop schedule: [`OcpClient::post_idempotent`] (they set a switch).
+//! * start / stop schedule: a POST retried like the PATCH ([`OcpClient::send_json`]; they set
+//!   a switch).
 //!
 //! Secrets: access-key secrets travel as [`Secret`] (`Debug` prints `***`, the JSON body
 //! carries the value, the client never logs bodies). An OCP error text that echoes one has it
@@ -61,11 +62,12 @@
 
 use std::collections::BTreeMap;
 
+use reqwest::Method;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::not_found_as_none;
-use crate::client::de::wire_struct;
+use crate::client::de::{body_struct, wire_struct};
 use crate::client::{ClientError, OcpClient, Secret};
 
 /// Base path of the cluster family (§3.8.1: both bases start here).
@@ -138,8 +140,6 @@ fn backup_path(target: BackupTarget, call: BackupCall) -> String {
 wire_struct! {
     /// A strategy as OCP reports it (`OcpBackupStrategy`, §3.8.3). Every field is optional: OCP
     /// answers without `id` when no strategy is configured.
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct BackupStrategy {
         /// Strategy id (`None` = not configured).
         pub id: Option<i64>,
@@ -181,91 +181,68 @@ wire_struct! {
 
 wire_struct! {
     /// `obBackupScheduleConfig` (§3.8.2). `None` fields are not sent.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq, Serialize)]
     pub struct ScheduleConfig {
         /// `WEEK` or `MONTH`.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub backup_schedule_mode: Option<String>,
         /// Scheduled-backup switch.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub backup_schedule_enabled: Option<bool>,
         /// Time of day with offset, e.g. `02:00:00.000+08:00`.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub backup_schedule_time: Option<String>,
         /// Day number (as a string) → `FULL_BACKUP` / `INCREMENTAL_BACKUP` (§5 #28). Always sent;
         /// `None` when OCP's answer leaves it out.
         #[decode_with = "de_opt_string_map"]
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub day_and_data_backup_model_map: Option<BTreeMap<String, String>>,
         /// Log backup (archiving) on/off (C-ui).
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub start_log_backup: Option<bool>,
         /// Scheduled cleanup of expired backups (C-ui).
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub clean_enabled: Option<bool>,
         /// Cleanup time, logical backup only (C-ui).
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub clean_schedule_time: Option<String>,
         /// Retention of backup files in days (C-ui).
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub backup_data_retention_days: Option<i64>,
     }
 }
 
 wire_struct! {
     /// `obBackupThresholdConfig` (§3.8.2, names from C-ui). `None` fields are not sent.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq, Serialize)]
     pub struct ThresholdConfig {
         /// Alert when one data backup runs longer than this.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub data_backup_timeout_minutes: Option<i64>,
         /// Alert when log backup lags behind by more than this.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub log_backup_delay_seconds: Option<i64>,
         /// Alert when no data backup succeeded within this many days.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub no_successful_data_backup_alarm_days: Option<i64>,
         /// Logical backup only: days to keep the log-backup component's own logs.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub lib_ob_log_expire_days: Option<i64>,
     }
 }
 
 wire_struct! {
     /// `obBackupServiceStorageConfig` (§3.8.2).
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq, Serialize)]
     pub struct StorageConfig {
         /// Name of the storage configuration (always sent; `None` when an answer leaves it out).
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub config_name: Option<String>,
         /// Type, URL and keys (always sent; `None` when an answer leaves it out).
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ob_backup_storage_base_info: Option<StorageBaseInfo>,
     }
 }
 
 wire_struct! {
     /// `obBackupStorageBaseInfo` (§3.8.2). Absent keys are not sent.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq, Serialize)]
     pub struct StorageBaseInfo {
         /// `BACKUP_STORAGE_FILE`, `BACKUP_STORAGE_OSS`, `BACKUP_STORAGE_COS`, `BACKUP_STORAGE_S3`.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub backup_storage_type: Option<String>,
         /// Directory without protocol prefix: `/obbackup/` (FILE) or `bucket/dir`.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub storage_url: Option<String>,
         /// OSS key.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub oss_access_key: Option<AccessKey>,
         /// S3 key.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub s3_access_key: Option<AccessKey>,
         /// COS key.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub cos_access_key: Option<AccessKey>,
     }
 }
@@ -290,40 +267,36 @@ wire_struct! {
     ///
     /// The secret is serialised with its value (request bodies only), prints `***` in `Debug`,
     /// and is never read from OCP: after a find it is always `None` (§5 #27).
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq, Serialize)]
     pub struct AccessKey {
         /// Service endpoint, e.g. `oss-cn-hangzhou.aliyuncs.com`.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub endpoint: Option<String>,
         /// Access key id.
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub access_key_id: Option<String>,
         /// Access key secret (field name inferred, §5 #16). Write-only.
-        #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
+        #[serde(skip_deserializing)]
         pub access_key_secret: Option<Secret>,
         /// Region (S3).
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<String>,
         /// App id (COS).
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub app_id: Option<String>,
     }
 }
 
-/// Body of create and modify (§3.8.2): the **complete** strategy. Modify is a full
-/// replacement (§5 #27), so send every member every time.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StrategyBody {
-    /// `LOGICAL_BACKUP` or `PHYSICAL_BACKUP`.
-    pub backup_mode: String,
-    /// Schedule, log backup and cleanup.
-    pub ob_backup_schedule_config: ScheduleConfig,
-    /// Alert thresholds.
-    pub ob_backup_threshold_config: ThresholdConfig,
-    /// Destination.
-    pub ob_backup_service_storage_config: StorageConfig,
+body_struct! {
+    /// Body of create and modify (§3.8.2): the **complete** strategy. Modify is a full
+    /// replacement (§5 #27), so send every member every time.
+    #[derive(Default, Eq)]
+    pub struct StrategyBody {
+        /// `LOGICAL_BACKUP` or `PHYSICAL_BACKUP`.
+        pub backup_mode: String,
+        /// Schedule, log backup and cleanup.
+        pub ob_backup_schedule_config: ScheduleConfig,
+        /// Alert thresholds.
+        pub ob_backup_threshold_config: ThresholdConfig,
+        /// Destination.
+        pub ob_backup_service_storage_config: StorageConfig,
+    }
 }
 
 impl StrategyBody {
@@ -337,8 +310,6 @@ impl StrategyBody {
 
 wire_struct! {
     /// `BackupCommonResponse`: the `data` of every backup write (§3.8.3).
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct BackupCommonResponse {
         /// Operation kind, e.g. `CREATE_BACKUP_STRATEGY`.
         pub ob_backup_task_type: Option<String>,
@@ -349,8 +320,6 @@ wire_struct! {
 
 wire_struct! {
     /// One entry of `backupObjectOpsResultList` (§3.8.3).
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct OpsResult {
         /// Per-object success (`false` = the operation failed for this object).
         pub be_successful: Option<bool>,
@@ -366,8 +335,7 @@ wire_struct! {
 wire_struct! {
     /// One row of `dataBackupTasks` / `logBackupTasks` (§3.8.1; fields inferred, see the module
     /// table).
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq)]
     pub struct BackupTask {
         /// Row id.
         pub id: Option<i64>,
@@ -393,22 +361,15 @@ wire_struct! {
 // Tolerant decoding helpers
 // ---------------------------------------------------------------------------------------------
 
-/// Like [`de_string_map`], `None` when absent or null.
+/// `dayAndDataBackupModelMap`: `None` when absent or null, else a map of strings; numbers and
+/// booleans as text, a null value no entry (a day without a backup). Any other value is an
+/// error naming its key, never skipped (R6: a day that vanished would read as drift).
 fn de_opt_string_map<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+    let kind = crate::client::envelope::json_kind;
     match Option::<Value>::deserialize(d)? {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => de_string_map(v).map(Some).map_err(serde::de::Error::custom),
-    }
-}
-
-/// A map of strings; numbers and booleans as text; a null map is empty and a null value is no
-/// entry (a day without a backup). Any other value is an error naming its key, never skipped
-/// (R6: a day that vanished would read as drift).
-fn de_string_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(BTreeMap::new()),
         Some(Value::Object(m)) => m
             .into_iter()
             .filter_map(|(k, v)| match v {
@@ -418,13 +379,14 @@ fn de_string_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Str
                 Value::Bool(b) => Some(Ok((k, b.to_string()))),
                 other => Some(Err(serde::de::Error::custom(format!(
                     "[{k:?}]: expected a string, got {}",
-                    crate::client::envelope::json_kind(&other)
+                    kind(&other)
                 )))),
             })
-            .collect(),
+            .collect::<Result<_, _>>()
+            .map(Some),
         Some(other) => Err(serde::de::Error::custom(format!(
             "expected a map, got {}",
-            crate::client::envelope::json_kind(&other)
+            kind(&other)
         ))),
     }
 }
@@ -443,20 +405,15 @@ pub(crate) fn write_result(
 ) -> Result<Vec<i64>, ClientError> {
     let resp: BackupCommonResponse = match data {
         Value::Null | Value::Bool(true) => return Ok(Vec::new()),
-        v @ Value::Object(_) => serde_json::from_value(v).map_err(|e| ClientError::Decode {
-            method,
-            path: path.to_owned(),
-            message: format!("the backup result has an unexpected shape ({e})"),
+        v @ Value::Object(_) => serde_json::from_value(v).map_err(|e| {
+            let message = format!("the backup result has an unexpected shape ({e})");
+            ClientError::decode(method, path, message)
         })?,
         other => {
-            return Err(ClientError::Decode {
-                method,
-                path: path.to_owned(),
-                message: format!(
-                    "data is {}, expected a backup result object",
-                    crate::client::envelope::json_kind(&other)
-                ),
-            })
+            let expected = "a backup result object";
+            return Err(ClientError::wrong_kind(
+                method, path, "data", &other, expected,
+            ));
         }
     };
     let failed: Vec<&OpsResult> = resp
@@ -581,7 +538,7 @@ impl OcpClient {
         body: &StrategyBody,
     ) -> Result<Vec<i64>, ClientError> {
         let path = backup_path(target, BackupCall::Strategy);
-        self.patch::<_, Value>(&path, body)
+        self.send_json::<_, Value>(Method::PATCH, &path, body)
             .await
             .and_then(|data| write_result("PATCH", &path, data))
             .map_err(|e| body.secrets().fold(e, ClientError::mask))
@@ -618,7 +575,7 @@ impl OcpClient {
         call: BackupCall,
     ) -> Result<(), ClientError> {
         let path = backup_path(target, call);
-        let data: Value = self.post_idempotent(&path, &()).await?;
+        let data: Value = self.send_json(Method::POST, &path, &()).await?;
         let tasks = write_result("POST", &path, data)?;
         if !tasks.is_empty() {
             // §3.8.1 documents these as synchronous; say so if OCP disagrees.

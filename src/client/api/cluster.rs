@@ -13,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{not_found_as_none, path_segment};
-use crate::client::de::wire_struct;
+use crate::client::de::{body_struct, wire_struct};
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance, TaskScope};
 
 /// Base path of the cluster family.
@@ -21,8 +21,6 @@ const CLUSTERS: &str = "/api/v2/ob/clusters";
 
 wire_struct! {
     /// An OceanBase cluster as OCP reports it.
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct Cluster {
         /// OCP id (path parameter of every cluster call).
         #[required]
@@ -51,8 +49,6 @@ wire_struct! {
 
 wire_struct! {
     /// A zone of a cluster.
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct ClusterZone {
         /// Zone name, e.g. `zone1`.
         #[serde(alias = "zoneName")]
@@ -98,8 +94,6 @@ pub struct Server {
 wire_struct! {
     /// An OBServer as it comes over the wire: every spelling of every field, each optional
     /// (§5 #13 proposes `{id, ip, port, status}`; nothing more of the shape is documented).
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     struct RawServer {
         id: Option<i64>,
         ip: Option<String>,
@@ -145,7 +139,7 @@ impl From<RawServer> for Server {
     }
 }
 
-/// A `{name, value}` startup parameter.
+/// A `{name, value}` parameter in a body (cluster startup parameters, OBProxy parameters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NameValue {
     /// Parameter name.
@@ -154,101 +148,95 @@ pub struct NameValue {
     pub value: String,
 }
 
-/// One zone of a create-cluster body (§3.1).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateClusterZone {
-    /// Zone name.
-    pub name: String,
-    /// IDC **name**.
-    pub idc_name: String,
-    /// Host ids from `/api/v2/compute/hosts`.
-    pub servers: Vec<i64>,
-    /// e.g. `x86_64`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub architecture: Option<String>,
-    /// Per-zone package.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rpm_name: Option<String>,
-    /// RootServer host id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub root_server: Option<i64>,
+body_struct! {
+    /// One zone of a create-cluster body (§3.1).
+    #[derive(Default)]
+    pub struct CreateClusterZone {
+        /// Zone name.
+        pub name: String,
+        /// IDC **name**.
+        pub idc_name: String,
+        /// Host ids from `/api/v2/compute/hosts`.
+        pub servers: Vec<i64>,
+        /// e.g. `x86_64`.
+        pub architecture: Option<String>,
+        /// Per-zone package.
+        pub rpm_name: Option<String>,
+        /// RootServer host id.
+        pub root_server: Option<i64>,
+    }
 }
 
-/// The create-cluster body (§3.1). The root password is a [`Secret`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateClusterRequest {
-    /// Cluster name (the natural key).
-    pub name: String,
-    /// `PRIMARY` or `STANDBY`.
-    #[serde(rename = "type")]
-    pub cluster_type: String,
-    /// root@sys password.
-    pub password: Secret,
-    /// OB server package name.
-    pub rpm_name: String,
-    /// Primary zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_zone: Option<String>,
-    /// Zones.
-    pub zones: Vec<CreateClusterZone>,
-    /// Startup parameters.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub startup_parameters: Vec<NameValue>,
-    /// OB-internal cluster id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ob_cluster_id: Option<i64>,
-    /// Full version, e.g. `4.3.3.0-200000142024073011`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub full_version: Option<String>,
+body_struct! {
+    /// The create-cluster body (§3.1). The root password is a [`Secret`].
+    #[derive(Default)]
+    pub struct CreateClusterRequest {
+        /// Cluster name (the natural key).
+        pub name: String,
+        /// `PRIMARY` or `STANDBY`.
+        #[serde(rename = "type")]
+        pub cluster_type: String,
+        /// root@sys password.
+        pub password: Secret,
+        /// OB server package name.
+        pub rpm_name: String,
+        /// Primary zone.
+        pub primary_zone: Option<String>,
+        /// Zones.
+        pub zones: Vec<CreateClusterZone>,
+        /// Startup parameters.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub startup_parameters: Vec<NameValue>,
+        /// OB-internal cluster id.
+        pub ob_cluster_id: Option<i64>,
+        /// Full version, e.g. `4.3.3.0-200000142024073011`.
+        pub full_version: Option<String>,
+    }
 }
 
-/// The add-zone body (§3.2).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddZoneRequest {
-    /// Zone name (the natural key).
-    pub name: String,
-    /// IDC name.
-    pub idc_name: String,
-    /// Host ids.
-    pub servers: Vec<i64>,
-    /// e.g. `x86_64`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub architecture: Option<String>,
-    /// Startup parameters.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub startup_parameters: Vec<NameValue>,
+body_struct! {
+    /// The add-zone body (§3.2).
+    #[derive(Default)]
+    pub struct AddZoneRequest {
+        /// Zone name (the natural key).
+        pub name: String,
+        /// IDC name.
+        pub idc_name: String,
+        /// Host ids.
+        pub servers: Vec<i64>,
+        /// e.g. `x86_64`.
+        pub architecture: Option<String>,
+        /// Startup parameters.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub startup_parameters: Vec<NameValue>,
+    }
 }
 
-/// The upgrade-cluster body (`POST /api/v2/ob/clusters/{id}/upgrade`).
-///
-/// Source: OCP API "Upgrade an OceanBase cluster", two versions of the page:
-/// <https://en.oceanbase.com/docs/common-ocp-10000000001484172> (OCP 3.x/4.x: `{rpmFileName*}`)
-/// and <https://en.oceanbase.com/docs/common-ocp-10000000002169663> (newer: `rpmFileName`
-/// deprecated; `upgradeMode*` (`ROLLING`), `destVersion*` such as `2.2.77-202204041221`,
-/// `operatingSystem*` such as `el7`, `freezeServer`, `zoneOrder`). Both answer a TaskInstance.
-///
-/// Decision (inferred, one place): send both forms, so that either OCP finds what it requires:
-/// `rpmFileName` always, and the newer fields derived from the package name
-/// (`oceanbase-<version>-<build>.<os>.<arch>.rpm`), with `upgradeMode` `ROLLING` (the
-/// documented example; a rolling upgrade keeps the cluster serving). A name that does not
-/// have that shape sends `rpmFileName` alone.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpgradeClusterRequest {
-    /// The OBServer package to upgrade to.
-    pub rpm_file_name: String,
-    /// `ROLLING` (newer OCP).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub upgrade_mode: Option<String>,
-    /// `<version>-<build>` of the package (newer OCP).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dest_version: Option<String>,
-    /// Operating system tag of the package, e.g. `el7` (newer OCP).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operating_system: Option<String>,
+body_struct! {
+    /// The upgrade-cluster body (`POST /api/v2/ob/clusters/{id}/upgrade`).
+    ///
+    /// Source: OCP API "Upgrade an OceanBase cluster", two versions of the page:
+    /// <https://en.oceanbase.com/docs/common-ocp-10000000001484172> (OCP 3.x/4.x: `{rpmFileName*}`)
+    /// and <https://en.oceanbase.com/docs/common-ocp-10000000002169663> (newer: `rpmFileName`
+    /// deprecated; `upgradeMode*` (`ROLLING`), `destVersion*` such as `2.2.77-202204041221`,
+    /// `operatingSystem*` such as `el7`, `freezeServer`, `zoneOrder`). Both answer a TaskInstance.
+    ///
+    /// Decision (inferred, one place): send both forms, so that either OCP finds what it requires:
+    /// `rpmFileName` always, and the newer fields derived from the package name
+    /// (`oceanbase-<version>-<build>.<os>.<arch>.rpm`), with `upgradeMode` `ROLLING` (the
+    /// documented example; a rolling upgrade keeps the cluster serving). A name that does not
+    /// have that shape sends `rpmFileName` alone.
+    #[derive(Default)]
+    pub struct UpgradeClusterRequest {
+        /// The OBServer package to upgrade to.
+        pub rpm_file_name: String,
+        /// `ROLLING` (newer OCP).
+        pub upgrade_mode: Option<String>,
+        /// `<version>-<build>` of the package (newer OCP).
+        pub dest_version: Option<String>,
+        /// Operating system tag of the package, e.g. `el7` (newer OCP).
+        pub operating_system: Option<String>,
+    }
 }
 
 /// The upgrade mode sent with [`UpgradeClusterRequest`] (the decision is documented there).
@@ -284,8 +272,6 @@ pub fn package_parts(rpm: &str) -> Option<(String, String)> {
 wire_struct! {
     /// A unit of a tenant (`GET .../tenants/{tenantId}/units`, §3.4): where one of its resource
     /// units runs.
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct TenantUnit {
         /// Unit id.
         pub id: Option<i64>,

@@ -26,11 +26,10 @@
 //! bodies, and an OCP error message that echoes it has it replaced by `***` before the error
 //! leaves this module. OCP never returns the passphrase.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::not_found_as_none;
-use crate::client::de::wire_struct;
+use crate::client::de::{body_struct, wire_struct};
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
 
 /// Hosts (§3.7).
@@ -66,8 +65,7 @@ impl Catalogue {
 
 wire_struct! {
     /// A region, an IDC or a host type (§3.7, §4.6). Only an IDC has a region.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq)]
     pub struct CatalogueEntry {
         /// OCP id.
         #[required]
@@ -90,8 +88,7 @@ wire_struct! {
 wire_struct! {
     /// A host (§3.7; the reference names only `id` and `innerIpAddress`, the other fields are those
     /// the simulator renders, after the OCP "Query hosts" page). Every field but `id` is optional.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq)]
     pub struct Host {
         /// OCP host id.
         #[required]
@@ -233,27 +230,25 @@ pub struct AddHost {
     pub description: Option<String>,
 }
 
-/// `hostBasicDataList[]` item.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct HostBasicData<'a> {
-    inner_ip_address: &'a str,
+body_struct! {
+    /// `hostBasicDataList[]` item.
+    struct HostBasicData<'a> {
+        inner_ip_address: &'a str,
+    }
 }
 
-/// The `batchCreate` body (§3.7) for one host.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct BatchCreateBody<'a> {
-    host_basic_data_list: [HostBasicData<'a>; 1],
-    ssh_port: i64,
-    kind: &'a str,
-    idc_id: i64,
-    type_id: i64,
-    credential_id: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    alias: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<&'a str>,
+body_struct! {
+    /// The `batchCreate` body (§3.7) for one host.
+    struct BatchCreateBody<'a> {
+        host_basic_data_list: [HostBasicData<'a>; 1],
+        ssh_port: i64,
+        kind: &'a str,
+        idc_id: i64,
+        type_id: i64,
+        credential_id: i64,
+        alias: Option<&'a str>,
+        description: Option<&'a str>,
+    }
 }
 
 impl<'a> From<&'a AddHost> for BatchCreateBody<'a> {
@@ -273,42 +268,39 @@ impl<'a> From<&'a AddHost> for BatchCreateBody<'a> {
     }
 }
 
-/// `{name, description}` of a region or host type; `regionId` for an IDC.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct NamedBody<'a> {
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    region_id: Option<i64>,
+body_struct! {
+    /// `{name, description}` of a region or host type; `regionId` for an IDC.
+    struct NamedBody<'a> {
+        name: &'a str,
+        description: Option<&'a str>,
+        region_id: Option<i64>,
+    }
 }
 
-/// `sshCredentialProperty` of a credential (§3.7). `Debug` shows the passphrase as `***`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SshCredentialProperty<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    username: &'a str,
-    passphrase: &'a Secret,
-    host_id_list: [i64; 0],
+body_struct! {
+    /// `sshCredentialProperty` of a credential (§3.7). `Debug` shows the passphrase as `***`.
+    struct SshCredentialProperty<'a> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        username: &'a str,
+        passphrase: &'a Secret,
+        host_id_list: [i64; 0],
+    }
 }
 
-/// The create-credential body (§3.7).
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CredentialBody<'a> {
-    validate: bool,
-    target_type: &'static str,
-    name: &'a str,
-    ssh_credential_property: SshCredentialProperty<'a>,
+body_struct! {
+    /// The create-credential body (§3.7).
+    struct CredentialBody<'a> {
+        validate: bool,
+        target_type: &'static str,
+        name: &'a str,
+        ssh_credential_property: SshCredentialProperty<'a>,
+    }
 }
 
 wire_struct! {
     /// A credential as listed (the passphrase is never returned).
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq)]
     struct Credential {
         #[required]
         id: i64,
@@ -318,7 +310,6 @@ wire_struct! {
 
 wire_struct! {
     /// `data.id` of a create answer.
-    #[derive(Deserialize)]
     struct IdOnly {
         #[required]
         id: i64,
@@ -328,11 +319,7 @@ wire_struct! {
 /// The `Add host` task of a `batchCreate` answer: `data.contents[0]` (§3.7); a bare array or a
 /// single task as `data` are accepted too.
 fn first_task(path: &str, data: Value) -> Result<TaskInstance, ClientError> {
-    let bad = |message: String| ClientError::Decode {
-        method: "POST",
-        path: path.to_owned(),
-        message,
-    };
+    let bad = |message: String| ClientError::decode("POST", path, message);
     let mut items = match data {
         Value::Object(mut o) if o.contains_key("contents") => match o.remove("contents") {
             Some(Value::Array(a)) => a,
@@ -535,14 +522,13 @@ impl OcpClient {
                 .find_host_by_ip(ip)
                 .await?
                 .map(|h| h.id)
-                .ok_or_else(|| ClientError::Decode {
-                    method: "POST",
-                    path: HOSTS_BATCH_CREATE.to_owned(),
-                    message: format!(
+                .ok_or_else(|| {
+                    let message = format!(
                         "OCP accepted host {ip} (task {}) but neither the task's hostId nor a \
                          look-up by IP gives its id",
                         task.id
-                    ),
+                    );
+                    ClientError::decode("POST", HOSTS_BATCH_CREATE, message)
                 })?,
         };
         Ok(Created::New((host_id, task)))

@@ -15,19 +15,12 @@
 //! [`OcpClient::find_database`] as the look-up (the name as given; MySQL tenants keep the
 //! case the name was created with). PUT and DELETE are retried like every PUT and DELETE.
 
-use serde::{Deserialize, Serialize};
-
-use super::{not_found_as_none, path_segment};
-use crate::client::de::wire_struct;
+use super::user::{tenant_named, TenantNamed};
+use crate::client::de::{body_struct, wire_struct};
 use crate::client::{ClientError, Created, OcpClient};
-
-/// Base path of the cluster family (databases live under a tenant of a cluster).
-const CLUSTERS: &str = "/api/v2/ob/clusters";
 
 wire_struct! {
     /// A database as OCP reports it (§3.5).
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct Database {
         /// OCP id of the database.
         pub id: Option<i64>,
@@ -54,8 +47,7 @@ wire_struct! {
     /// One entry of `connectionUrls` (§3.5): `{connectionStringType (OBPROXY|DIRECT),
     /// obProxyAddress, obProxyPort, connectionString}`. OCP's strings name the user but never
     /// carry a password. Tenants carry the same list (inferred, see `super::tenant`).
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq)]
     pub struct ConnectionUrl {
         /// `OBPROXY` or `DIRECT`.
         pub connection_string_type: Option<String>,
@@ -68,48 +60,36 @@ wire_struct! {
     }
 }
 
-/// Body of create-database (§5 #14); `None` fields are not sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateDatabase {
-    /// Database name.
-    pub db_name: String,
-    /// Character set (the tenant's when absent).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub charset: Option<String>,
-    /// Collation (the charset's default when absent).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub collation: Option<String>,
-    /// Primary zone priority string (the tenant's when absent).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_zone: Option<String>,
-    /// Read-only.
-    pub readonly: bool,
+body_struct! {
+    /// Body of create-database (§5 #14); `None` fields are not sent.
+    #[derive(Default, Eq)]
+    pub struct CreateDatabase {
+        /// Database name.
+        pub db_name: String,
+        /// Character set (the tenant's when absent).
+        pub charset: Option<String>,
+        /// Collation (the charset's default when absent).
+        pub collation: Option<String>,
+        /// Primary zone priority string (the tenant's when absent).
+        pub primary_zone: Option<String>,
+        /// Read-only.
+        pub readonly: bool,
+    }
 }
 
-/// Body of modify-database (§5 #14); `None` fields are not sent (left as they are).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ModifyDatabase {
-    /// New primary zone priority string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_zone: Option<String>,
-    /// New read-only flag.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub readonly: Option<bool>,
+body_struct! {
+    /// Body of modify-database (§5 #14); `None` fields are not sent (left as they are).
+    #[derive(Default, Eq)]
+    pub struct ModifyDatabase {
+        /// New primary zone priority string.
+        pub primary_zone: Option<String>,
+        /// New read-only flag.
+        pub readonly: Option<bool>,
+    }
 }
 
-fn databases_path(cluster_id: i64, tenant_id: i64) -> String {
-    format!("{CLUSTERS}/{cluster_id}/tenants/{tenant_id}/databases")
-}
-
-fn database_path(cluster_id: i64, tenant_id: i64, name: &str) -> String {
-    format!(
-        "{}/{}",
-        databases_path(cluster_id, tenant_id),
-        path_segment(name)
-    )
-}
+// No GET of one database is documented (§3.5): the list is read.
+tenant_named!(Database, "databases", "dbName", db_name, "database", false);
 
 impl OcpClient {
     /// `GET .../databases`: every database of the tenant (all pages).
@@ -118,8 +98,7 @@ impl OcpClient {
         cluster_id: i64,
         tenant_id: i64,
     ) -> Result<Vec<Database>, ClientError> {
-        self.list_all(&databases_path(cluster_id, tenant_id), &[])
-            .await
+        self.list_named(cluster_id, tenant_id).await
     }
 
     /// The database named exactly `name` (no GET-one call is documented: the list is read).
@@ -130,22 +109,7 @@ impl OcpClient {
         tenant_id: i64,
         name: &str,
     ) -> Result<Option<Database>, ClientError> {
-        if name.is_empty() {
-            return Ok(None);
-        }
-        let list = databases_path(cluster_id, tenant_id);
-        if let Some(d) = self
-            .coalesced_item::<Database>(&list, |v| v["dbName"] == name)
-            .await
-        {
-            return Ok(Some(d));
-        }
-        Ok(
-            not_found_as_none(self.list_databases(cluster_id, tenant_id).await)?
-                .into_iter()
-                .flatten()
-                .find(|d| d.db_name == name),
-        )
+        self.find_named(cluster_id, tenant_id, name).await
     }
 
     /// `POST .../databases` (§5 #14). Never repeated blindly, never adopting a database that
@@ -157,9 +121,9 @@ impl OcpClient {
         tenant_id: i64,
         body: &CreateDatabase,
     ) -> Result<Created<Database, Database>, ClientError> {
-        let path = databases_path(cluster_id, tenant_id);
+        let path = Database::list_path(cluster_id, tenant_id);
         let lookup = || self.find_database(cluster_id, tenant_id, &body.db_name);
-        self.create_named(&path, body, "dbName", "database", lookup)
+        self.create_named(&path, body, Database::KEY, Database::WHAT, lookup)
             .await
     }
 
@@ -171,7 +135,8 @@ impl OcpClient {
         name: &str,
         body: &ModifyDatabase,
     ) -> Result<(), ClientError> {
-        self.put::<_, serde_json::Value>(&database_path(cluster_id, tenant_id, name), body)
+        let path = Database::path(cluster_id, tenant_id, name);
+        self.put::<_, serde_json::Value>(&path, body)
             .await
             .map(drop)
     }
@@ -183,10 +148,7 @@ impl OcpClient {
         tenant_id: i64,
         name: &str,
     ) -> Result<bool, ClientError> {
-        if name.is_empty() {
-            return Ok(false);
-        }
-        self.delete_existing(&database_path(cluster_id, tenant_id, name))
+        self.delete_named::<Database>(cluster_id, tenant_id, name)
             .await
     }
 }

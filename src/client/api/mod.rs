@@ -52,22 +52,21 @@ where
         .and_then(Value::as_str)
         .is_some_and(|s| !s.is_empty());
     if named {
-        return serde_json::from_value(data).map_err(|e| ClientError::Decode {
-            method: "POST",
-            path: path.to_owned(),
-            message: format!("the created {what} has an unexpected shape ({e})"),
+        return serde_json::from_value(data).map_err(|e| {
+            let message = format!("the created {what} has an unexpected shape ({e})");
+            ClientError::decode("POST", path, message)
         });
     }
     match lookup().await? {
         Some(found) => Ok(found),
-        None => Err(ClientError::Decode {
-            method: "POST",
-            path: path.to_owned(),
-            message: format!(
+        None => Err(ClientError::decode(
+            "POST",
+            path,
+            format!(
                 "OCP accepted the create but its answer carries no {what}, and the {what} \
                  could not be found afterwards"
             ),
-        }),
+        )),
     }
 }
 
@@ -84,13 +83,14 @@ impl OcpClient {
     }
 
     /// A synchronous action that is safe to repeat (lock, modify, grant, ...): `POST path`
-    /// with `body` through [`OcpClient::post_idempotent`], the answer's `data` ignored.
+    /// with `body` through [`OcpClient::send_json`] (retried), the answer's `data` ignored.
     pub(crate) async fn post_action<B: Serialize + ?Sized>(
         &self,
         path: &str,
         body: &B,
     ) -> Result<(), ClientError> {
-        self.post_idempotent::<_, Value>(path, body).await.map(drop)
+        let sent = self.send_json::<_, Value>(reqwest::Method::POST, path, body);
+        sent.await.map(drop)
     }
 
     /// `POST {object}/lock` or `POST {object}/unlock` (no body; sync, idempotent).

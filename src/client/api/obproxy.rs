@@ -18,11 +18,11 @@
 //!   taking `[{name, value}]` (sync), as OB cluster parameters are (ocp-api.md §3.1); removing
 //!   a managed key sets it back to the `defaultValue` the list reports.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::{not_found_as_none, path_segment};
-use crate::client::de::wire_struct;
+use crate::client::de::{body_struct, wire_struct};
 use crate::client::task::task_in_data;
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
 
@@ -31,8 +31,6 @@ const CLUSTERS: &str = "/api/v2/obproxy/clusters";
 
 wire_struct! {
     /// An OBProxy cluster as OCP reports it.
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct ObproxyCluster {
         /// OCP id.
         #[required]
@@ -66,13 +64,11 @@ wire_struct! {
 
 wire_struct! {
     /// A connectable OceanBase cluster (`ObLink`), in answers and in bodies.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Serialize)]
     pub struct ObLink {
         /// Name of the OceanBase cluster.
         pub cluster_name: String,
         /// OceanBase's own cluster id (not the OCP id).
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ob_cluster_id: Option<i64>,
         /// The user OBProxy connects as, e.g. `proxyro`.
         pub username: String,
@@ -81,8 +77,6 @@ wire_struct! {
 
 wire_struct! {
     /// One OBProxy of a cluster (inferred shape).
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct Obproxy {
         /// OCP id of the OBProxy (`obproxyServerIds`).
         pub id: Option<i64>,
@@ -106,8 +100,6 @@ wire_struct! {
 
 wire_struct! {
     /// A parameter of an OBProxy cluster.
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct ObproxyParameter {
         /// Name.
         pub name: String,
@@ -118,54 +110,47 @@ wire_struct! {
     }
 }
 
-/// A `{name, value}` parameter in a body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NameValue {
-    /// Name.
-    pub name: String,
-    /// Value.
-    pub value: String,
+/// A `{name, value}` parameter in a body: the one of the cluster family.
+pub use super::cluster::NameValue;
+
+body_struct! {
+    /// Where OBProxies are installed (`obproxyInstallParam`, and the batchAdd body).
+    #[derive(Default)]
+    pub struct InstallObproxy {
+        /// Host ids.
+        pub host_ids: Vec<i64>,
+        /// SQL port.
+        pub sql_port: i64,
+        /// Exporter port.
+        pub exporter_port: i64,
+        /// RPC port (second witness only).
+        pub rpc_port: Option<i64>,
+        /// Package, e.g. `obproxy-ce-4.2.1.0-11.el7.x86_64.rpm`.
+        pub version: String,
+    }
 }
 
-/// Where OBProxies are installed (`obproxyInstallParam`, and the batchAdd body).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InstallObproxy {
-    /// Host ids.
-    pub host_ids: Vec<i64>,
-    /// SQL port.
-    pub sql_port: i64,
-    /// Exporter port.
-    pub exporter_port: i64,
-    /// RPC port (second witness only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rpc_port: Option<i64>,
-    /// Package, e.g. `obproxy-ce-4.2.1.0-11.el7.x86_64.rpm`.
-    pub version: String,
-}
-
-/// The create body. Passwords are [`Secret`]s.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateObproxyCluster {
-    /// Name (the natural key).
-    pub name: String,
-    /// `CONFIG_URL` or `RS_LIST`.
-    pub work_mode: String,
-    /// Password of root@proxysys.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<Secret>,
-    /// Password of proxyro in the linked clusters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proxyro_password: Option<Secret>,
-    /// Where to install the OBProxies.
-    pub obproxy_install_param: InstallObproxy,
-    /// Connectable OceanBase clusters.
-    pub ob_links: Vec<ObLink>,
-    /// Startup parameters (documented as required, may be empty).
-    pub startup_parameters: Vec<NameValue>,
-    /// Parameters (documented as required, may be empty).
-    pub parameters: Vec<NameValue>,
+body_struct! {
+    /// The create body. Passwords are [`Secret`]s.
+    #[derive(Default)]
+    pub struct CreateObproxyCluster {
+        /// Name (the natural key).
+        pub name: String,
+        /// `CONFIG_URL` or `RS_LIST`.
+        pub work_mode: String,
+        /// Password of root@proxysys.
+        pub password: Option<Secret>,
+        /// Password of proxyro in the linked clusters.
+        pub proxyro_password: Option<Secret>,
+        /// Where to install the OBProxies.
+        pub obproxy_install_param: InstallObproxy,
+        /// Connectable OceanBase clusters.
+        pub ob_links: Vec<ObLink>,
+        /// Startup parameters (documented as required, may be empty).
+        pub startup_parameters: Vec<NameValue>,
+        /// Parameters (documented as required, may be empty).
+        pub parameters: Vec<NameValue>,
+    }
 }
 
 impl CreateObproxyCluster {
@@ -194,10 +179,9 @@ fn one_task(method: &'static str, path: &str, data: Value) -> Result<TaskInstanc
             .unwrap_or(Value::Null),
         d => d,
     };
-    task_in_data(method, path, data)?.ok_or_else(|| ClientError::Decode {
-        method,
-        path: path.to_owned(),
-        message: "OCP accepted the request but its answer carries no task".into(),
+    task_in_data(method, path, data)?.ok_or_else(|| {
+        let message = "OCP accepted the request but its answer carries no task";
+        ClientError::decode(method, path, message)
     })
 }
 

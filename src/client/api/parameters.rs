@@ -23,10 +23,10 @@
 //! Writes are synchronous and idempotent (setting a value twice sets it once), so they are
 //! retried like every PUT.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::client::de::wire_struct;
+use crate::client::de::{body_struct, wire_struct};
 use crate::client::{ClientError, OcpClient};
 
 /// Cluster parameter info (§3.1).
@@ -36,8 +36,6 @@ const TENANT_INFO: &str = "/api/v2/ob/tenants/parameterInfo";
 
 wire_struct! {
     /// What OCP says of one parameter it knows (parameter info).
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct ParameterInfo {
         /// Parameter name.
         pub name: String,
@@ -64,8 +62,6 @@ wire_struct! {
 
 wire_struct! {
     /// `valueRange` of a parameter info.
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct ValueRange {
         /// Least value.
         pub min_value: Option<String>,
@@ -76,8 +72,6 @@ wire_struct! {
 
 wire_struct! {
     /// A parameter of a cluster or a tenant with its current value.
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct Parameter {
         /// Parameter name.
         pub name: String,
@@ -137,17 +131,17 @@ fn de_current_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D
     })
 }
 
-/// One entry of a parameter write: `{name, value}`, and `parameterType` for tenants.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ParameterValue {
-    /// Parameter name.
-    pub name: String,
-    /// New value, as the user wrote it (OCP normalises it).
-    pub value: String,
-    /// `OB_TENANT_PARAMETER` or `OB_SYSTEM_VARIABLE` (tenant writes and create only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parameter_type: Option<String>,
+body_struct! {
+    /// One entry of a parameter write: `{name, value}`, and `parameterType` for tenants.
+    #[derive(Eq)]
+    pub struct ParameterValue {
+        /// Parameter name.
+        pub name: String,
+        /// New value, as the user wrote it (OCP normalises it).
+        pub value: String,
+        /// `OB_TENANT_PARAMETER` or `OB_SYSTEM_VARIABLE` (tenant writes and create only).
+        pub parameter_type: Option<String>,
+    }
 }
 
 fn cluster_path(cluster_id: i64) -> String {

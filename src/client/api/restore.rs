@@ -15,30 +15,29 @@
 //! [`OcpClient::find_tenant_by_name`] in the target cluster as the look-up, so a tenant of that
 //! name that existed before is never adopted and the POST is never repeated blindly.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::backup::{write_result, BackupTarget};
 use super::tenant::{ser_create_zones, ReplicaSpec, Tenant};
-use crate::client::de::wire_struct;
+use crate::client::de::{body_struct, wire_struct};
 use crate::client::task::task_in_data;
 use crate::client::{ClientError, Created, OcpClient};
 
 /// Base path of the cluster family.
 const CLUSTERS: &str = "/api/v2/ob/clusters";
 
-/// The new tenant of a restore (`restoreTenantInfoParam`, §3.8.2: the create-tenant shape).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RestoreTenantInfo {
-    /// Name of the new tenant (unique in the target cluster).
-    pub name: String,
-    /// Primary zone priority string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_zone: Option<String>,
-    /// Replicas, sent as `zones[{name, replicaType, resourcePool}]`.
-    #[serde(serialize_with = "ser_create_zones")]
-    pub zones: Vec<ReplicaSpec>,
+body_struct! {
+    /// The new tenant of a restore (`restoreTenantInfoParam`, §3.8.2: the create-tenant shape).
+    #[derive(Default)]
+    pub struct RestoreTenantInfo {
+        /// Name of the new tenant (unique in the target cluster).
+        pub name: String,
+        /// Primary zone priority string.
+        pub primary_zone: Option<String>,
+        /// Replicas, sent as `zones[{name, replicaType, resourcePool}]`.
+        #[serde(serialize_with = "ser_create_zones")]
+        pub zones: Vec<ReplicaSpec>,
+    }
 }
 
 /// What a restore asks for: restore tenant `backup_tenant_id` of cluster `backup_cluster_id`,
@@ -57,21 +56,21 @@ pub struct Restore {
     pub tenant: RestoreTenantInfo,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OnlineParam<'a> {
-    backup_cluster_id: i64,
-    backup_tenant_id: i64,
-    restore_cluster_id: i64,
-    restore_end_time: &'a str,
-    restore_tenant_info_param: &'a RestoreTenantInfo,
+body_struct! {
+    struct OnlineParam<'a> {
+        backup_cluster_id: i64,
+        backup_tenant_id: i64,
+        restore_cluster_id: i64,
+        restore_end_time: &'a str,
+        restore_tenant_info_param: &'a RestoreTenantInfo,
+    }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RestoreBody<'a> {
-    backup_tenant_status: &'static str,
-    restore_online_tenant_required_param: OnlineParam<'a>,
+body_struct! {
+    struct RestoreBody<'a> {
+        backup_tenant_status: &'static str,
+        restore_online_tenant_required_param: OnlineParam<'a>,
+    }
 }
 
 impl Restore {
@@ -101,8 +100,7 @@ pub struct Restoring {
 
 wire_struct! {
     /// One restore as OCP's restore task lists report it (see the module table).
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq)]
     pub struct RestoreTask {
         /// Restore task id.
         pub id: Option<i64>,

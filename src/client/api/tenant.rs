@@ -21,19 +21,19 @@
 //! like every DELETE), reads a 404 as "already gone" and, when a repeated DELETE is refused as
 //! busy, adopts the delete task already running; the synchronous actions (whitelist,
 //! description, lock, unlock, password) are idempotent and use
-//! [`OcpClient::post_idempotent`].
+//! [`OcpClient::post_action`].
 //!
 //! Secrets: the root password of a create and the new password of `changePassword` travel as
 //! [`Secret`]. The client never logs bodies; on top of that, an OCP error message that echoes
 //! the password has it replaced by `***` before the error leaves this module.
 
 use serde::ser::SerializeSeq;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::Serializer;
 use serde_json::{json, Value};
 
 use super::db::ConnectionUrl;
 use super::not_found_as_none;
-use crate::client::de::wire_struct;
+use crate::client::de::{body_struct, wire_struct};
 use crate::client::task::task_in_data;
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance, TaskScope};
 
@@ -54,8 +54,6 @@ const UNIT_SPECS: &str = "/api/v2/ob/unitSpecs";
 
 wire_struct! {
     /// A tenant as OCP reports it (§3.4.2; the detail view adds the §5 #10 fields).
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct Tenant {
         /// OCP tenant id (path parameter of every tenant call).
         #[required]
@@ -106,8 +104,6 @@ wire_struct! {
 
 wire_struct! {
     /// One replica of a tenant (§5 #10, mirroring the create body).
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct TenantZone {
         /// Zone name.
         #[serde(alias = "zoneName")]
@@ -121,8 +117,6 @@ wire_struct! {
 
 wire_struct! {
     /// The resource pool of one replica.
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct ResourcePool {
         /// Unit spec name, e.g. `S1`.
         pub unit_spec_name: Option<String>,
@@ -148,12 +142,12 @@ pub struct ReplicaSpec {
     pub unit_count: i64,
 }
 
-/// `resourcePool` of both replica shapes.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PoolBody<'a> {
-    unit_spec_name: &'a str,
-    unit_count: i64,
+body_struct! {
+    /// `resourcePool` of both replica shapes.
+    struct PoolBody<'a> {
+        unit_spec_name: &'a str,
+        unit_count: i64,
+    }
 }
 
 impl ReplicaSpec {
@@ -165,23 +159,23 @@ impl ReplicaSpec {
     }
 }
 
-/// A replica in the create body's `zones[]` (§3.4.1): `{name, replicaType, resourcePool}`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateZoneBody<'a> {
-    name: &'a str,
-    replica_type: &'a str,
-    resource_pool: PoolBody<'a>,
+body_struct! {
+    /// A replica in the create body's `zones[]` (§3.4.1): `{name, replicaType, resourcePool}`.
+    struct CreateZoneBody<'a> {
+        name: &'a str,
+        replica_type: &'a str,
+        resource_pool: PoolBody<'a>,
+    }
 }
 
-/// A replica in the addReplica/modifyReplica arrays (§3.4): `{zoneName, replicaType,
-/// resourcePool}`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ReplicaBody<'a> {
-    zone_name: &'a str,
-    replica_type: &'a str,
-    resource_pool: PoolBody<'a>,
+body_struct! {
+    /// A replica in the addReplica/modifyReplica arrays (§3.4): `{zoneName, replicaType,
+    /// resourcePool}`.
+    struct ReplicaBody<'a> {
+        zone_name: &'a str,
+        replica_type: &'a str,
+        resource_pool: PoolBody<'a>,
+    }
 }
 
 impl<'a> From<&'a ReplicaSpec> for ReplicaBody<'a> {
@@ -215,44 +209,39 @@ pub(crate) fn ser_create_zones<S: Serializer>(
     seq.end()
 }
 
-/// Body of create-tenant (§3.4.1). The root password is a [`Secret`]: `Debug` shows `***`,
-/// the JSON body carries the real value (the client never logs bodies).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateTenant {
-    /// Tenant name (the natural key in the cluster).
-    pub name: String,
-    /// `MYSQL` or `ORACLE`.
-    pub mode: String,
-    /// Primary zone priority string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_zone: Option<String>,
-    /// Character set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub charset: Option<String>,
-    /// Collation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub collation: Option<String>,
-    /// Free text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// IP whitelist, comma-separated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub whitelist: Option<String>,
-    /// Password of `root` (MySQL) or `SYS` (Oracle).
-    pub root_password: Secret,
-    /// Store the password in the caller's OCP credential vault.
-    pub save_to_credential: bool,
-    /// One replica per zone, sent as `zones[{name, replicaType, resourcePool}]`.
-    #[serde(serialize_with = "ser_create_zones")]
-    pub zones: Vec<ReplicaSpec>,
-    /// Tenant parameters and system variables to set at creation (OCP Express
-    /// `CreateTenantParam.parameters`, see `super::parameters`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub parameters: Vec<super::parameters::ParameterValue>,
-    /// Time zone of the tenant, e.g. `+8:00` (OCP Express `CreateTenantParam.timeZone`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<String>,
+body_struct! {
+    /// Body of create-tenant (§3.4.1). The root password is a [`Secret`]: `Debug` shows `***`,
+    /// the JSON body carries the real value (the client never logs bodies).
+    #[derive(Default)]
+    pub struct CreateTenant {
+        /// Tenant name (the natural key in the cluster).
+        pub name: String,
+        /// `MYSQL` or `ORACLE`.
+        pub mode: String,
+        /// Primary zone priority string.
+        pub primary_zone: Option<String>,
+        /// Character set.
+        pub charset: Option<String>,
+        /// Collation.
+        pub collation: Option<String>,
+        /// Free text.
+        pub description: Option<String>,
+        /// IP whitelist, comma-separated.
+        pub whitelist: Option<String>,
+        /// Password of `root` (MySQL) or `SYS` (Oracle).
+        pub root_password: Secret,
+        /// Store the password in the caller's OCP credential vault.
+        pub save_to_credential: bool,
+        /// One replica per zone, sent as `zones[{name, replicaType, resourcePool}]`.
+        #[serde(serialize_with = "ser_create_zones")]
+        pub zones: Vec<ReplicaSpec>,
+        /// Tenant parameters and system variables to set at creation (OCP Express
+        /// `CreateTenantParam.parameters`, see `super::parameters`).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub parameters: Vec<super::parameters::ParameterValue>,
+        /// Time zone of the tenant, e.g. `+8:00` (OCP Express `CreateTenantParam.timeZone`).
+        pub time_zone: Option<String>,
+    }
 }
 
 /// Filters of the tenant lists (§3.4, §3.4.3). `name` is OCP's case-insensitive keyword;
@@ -282,8 +271,6 @@ impl TenantFilter {
 
 wire_struct! {
     /// A unit spec of the catalogue (§5 #11; shape as the simulator serves it, memory in GB).
-    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
     pub struct UnitSpec {
         /// Catalogue id.
         pub id: Option<i64>,
@@ -304,6 +291,11 @@ wire_struct! {
 
 fn tenant_path(cluster_id: i64, tenant_id: i64) -> String {
     format!("{CLUSTERS}/{cluster_id}/tenants/{tenant_id}")
+}
+
+/// `POST .../tenants/{tenantId}/{action}`: the path of an action on a tenant.
+fn tenant_action(cluster_id: i64, tenant_id: i64, action: &str) -> String {
+    format!("{}/{action}", tenant_path(cluster_id, tenant_id))
 }
 
 impl OcpClient {
@@ -418,7 +410,7 @@ impl OcpClient {
         tenant_id: i64,
         whitelist: &str,
     ) -> Result<(), ClientError> {
-        let path = format!("{}/modifyWhitelist", tenant_path(cluster_id, tenant_id));
+        let path = tenant_action(cluster_id, tenant_id, "modifyWhitelist");
         self.post_action(&path, &json!({ "whitelist": whitelist }))
             .await
     }
@@ -431,10 +423,7 @@ impl OcpClient {
         tenant_id: i64,
         primary_zone: &str,
     ) -> Result<Option<TaskInstance>, ClientError> {
-        let path = format!(
-            "{}/{MODIFY_PRIMARY_ZONE}",
-            tenant_path(cluster_id, tenant_id)
-        );
+        let path = tenant_action(cluster_id, tenant_id, MODIFY_PRIMARY_ZONE);
         let data: Value = self
             .post_once(&path, &json!({ "primaryZone": primary_zone }))
             .await?;
@@ -449,10 +438,7 @@ impl OcpClient {
         tenant_id: i64,
         description: &str,
     ) -> Result<(), ClientError> {
-        let path = format!(
-            "{}/{MODIFY_DESCRIPTION}",
-            tenant_path(cluster_id, tenant_id)
-        );
+        let path = tenant_action(cluster_id, tenant_id, MODIFY_DESCRIPTION);
         self.post_action(&path, &json!({ "description": description }))
             .await
     }
@@ -481,18 +467,6 @@ impl OcpClient {
             .await
     }
 
-    /// `POST .../{action}` with a replica array (async; sent once).
-    async fn replica_task<B: Serialize>(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-        action: &str,
-        body: &[B],
-    ) -> Result<TaskInstance, ClientError> {
-        let path = format!("{}/{action}", tenant_path(cluster_id, tenant_id));
-        self.post_once(&path, body).await
-    }
-
     /// `POST .../addReplica` with an array of `{zoneName, replicaType, resourcePool}` (async;
     /// sent once).
     pub async fn add_tenant_replicas(
@@ -501,9 +475,8 @@ impl OcpClient {
         tenant_id: i64,
         replicas: &[ReplicaSpec],
     ) -> Result<TaskInstance, ClientError> {
-        let body = replica_bodies(replicas);
-        self.replica_task(cluster_id, tenant_id, "addReplica", &body)
-            .await
+        let path = tenant_action(cluster_id, tenant_id, "addReplica");
+        self.post_once(&path, &replica_bodies(replicas)).await
     }
 
     /// `POST .../deleteReplica` with an array of `{zoneName}` (async; sent once).
@@ -514,8 +487,8 @@ impl OcpClient {
         zones: &[String],
     ) -> Result<TaskInstance, ClientError> {
         let body: Vec<Value> = zones.iter().map(|z| json!({ "zoneName": z })).collect();
-        self.replica_task(cluster_id, tenant_id, "deleteReplica", &body)
-            .await
+        let path = tenant_action(cluster_id, tenant_id, "deleteReplica");
+        self.post_once(&path, &body).await
     }
 
     /// `POST .../modifyReplica` with an array of `{zoneName, replicaType, resourcePool}`
@@ -526,9 +499,8 @@ impl OcpClient {
         tenant_id: i64,
         replicas: &[ReplicaSpec],
     ) -> Result<TaskInstance, ClientError> {
-        let body = replica_bodies(replicas);
-        self.replica_task(cluster_id, tenant_id, "modifyReplica", &body)
-            .await
+        let path = tenant_action(cluster_id, tenant_id, "modifyReplica");
+        self.post_once(&path, &replica_bodies(replicas)).await
     }
 
     /// The unit spec catalogue, `GET /api/v2/ob/unitSpecs` (§5 #11: our decision).

@@ -19,7 +19,7 @@
 //! tries the name as given and then upper-cased (an Oracle tenant stores unquoted names in
 //! upper case, so a user created as `app` is found as `APP`). The synchronous actions (lock,
 //! unlock, password, grant, revoke, modify) are safe to repeat and use
-//! [`OcpClient::post_idempotent`]: a grant or revoke leaves the same state when repeated, and
+//! [`OcpClient::post_action`]: a grant or revoke leaves the same state when repeated, and
 //! a modify replaces a set (see [`OcpClient::change_privileges`]).
 //!
 //! Secrets: passwords travel as [`Secret`] (`Debug` prints `***`); the client never logs
@@ -27,11 +27,11 @@
 //! the error leaves this module.
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
 use super::{not_found_as_none, path_segment};
-use crate::client::de::wire_struct;
+use crate::client::de::{body_struct, wire_struct};
 use crate::client::{ClientError, Created, OcpClient, Secret};
 
 /// Base path of the cluster family (users live under a tenant of a cluster).
@@ -39,8 +39,7 @@ const CLUSTERS: &str = "/api/v2/ob/clusters";
 
 wire_struct! {
     /// A database user as OCP reports it (§3.6, §4.3).
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq)]
     pub struct DbUser {
         /// User name (Oracle tenants report unquoted names in upper case).
         pub username: String,
@@ -61,8 +60,7 @@ wire_struct! {
 
 wire_struct! {
     /// A role as OCP reports it (§3.6).
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq)]
     pub struct DbRole {
         /// Role name.
         pub role_name: String,
@@ -79,8 +77,7 @@ wire_struct! {
 
 wire_struct! {
     /// Privileges on one database: `{dbName, privileges}` (§5 #15).
-    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq, PartialOrd, Ord, Hash, Serialize)]
     pub struct DbPrivilege {
         /// Database name.
         pub db_name: String,
@@ -92,8 +89,7 @@ wire_struct! {
 wire_struct! {
     /// A database object, S1's `dbObject`: `{objectType, objectName, schemaName}`. OCP's object
     /// list adds `fullName`, which is ignored on reading and never sent.
-    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq, PartialOrd, Ord, Hash, Serialize)]
     pub struct DbObject {
         /// `TABLE`, `VIEW` or `STORED_PROCEDURE`.
         pub object_type: String,
@@ -106,8 +102,7 @@ wire_struct! {
 
 wire_struct! {
     /// Privileges on one object: `{object, privileges}` (§5 #15).
-    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    #[derive(Eq, PartialOrd, Ord, Hash, Serialize)]
     pub struct ObjectPrivilege {
         /// The object.
         pub object: DbObject,
@@ -246,30 +241,38 @@ impl Serialize for CreateDbUser {
     }
 }
 
-/// Body of create-role (§3.6): `{roleName, globalPrivileges, roles}`, lists sent as given.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateDbRole {
-    /// Role name.
-    pub role_name: String,
-    /// System privileges.
-    pub global_privileges: Vec<String>,
-    /// Roles granted to the new role.
-    pub roles: Vec<String>,
+body_struct! {
+    /// Body of create-role (§3.6): `{roleName, globalPrivileges, roles}`, lists sent as given.
+    #[derive(Default, Eq)]
+    pub struct CreateDbRole {
+        /// Role name.
+        pub role_name: String,
+        /// System privileges.
+        pub global_privileges: Vec<String>,
+        /// Roles granted to the new role.
+        pub roles: Vec<String>,
+    }
 }
 
 fn tenant_path(cluster_id: i64, tenant_id: i64) -> String {
     format!("{CLUSTERS}/{cluster_id}/tenants/{tenant_id}")
 }
 
-/// A user or a role: an object of a tenant named in its path, `.../{users|roles}/{name}`.
+/// A user, a role or a database: an object of a tenant named in its path,
+/// `.../{users|roles|databases}/{name}`.
 pub trait TenantNamed: DeserializeOwned + Send {
-    /// The collection under the tenant: `users` or `roles`.
+    /// The collection under the tenant: `users`, `roles` or `databases`.
     const COLLECTION: &'static str;
-    /// The name field of the object: `username` or `roleName`.
+    /// The name field of the object: `username`, `roleName` or `dbName`.
     const KEY: &'static str;
     /// The object's word in messages.
     const WHAT: &'static str;
+    /// Whether OCP documents a GET of the one object; without it the list is read and the
+    /// exact name picked.
+    const GET_ONE: bool = true;
+
+    /// The object's name (the value of [`TenantNamed::KEY`]).
+    fn name(&self) -> &str;
 
     /// `.../{collection}` of the tenant.
     fn list_path(cluster_id: i64, tenant_id: i64) -> String {
@@ -290,17 +293,26 @@ pub trait TenantNamed: DeserializeOwned + Send {
     }
 }
 
-impl TenantNamed for DbUser {
-    const COLLECTION: &'static str = "users";
-    const KEY: &'static str = "username";
-    const WHAT: &'static str = "user";
-}
+/// Implements [`TenantNamed`] for `$t`: its collection, its name field (in OCP's JSON and in
+/// the struct), its word in messages, and `GET_ONE` when it differs from the default.
+macro_rules! tenant_named {
+    ($t:ty, $collection:literal, $key:literal, $field:ident, $what:literal $(, $get_one:literal)?) => {
+        impl TenantNamed for $t {
+            const COLLECTION: &'static str = $collection;
+            const KEY: &'static str = $key;
+            const WHAT: &'static str = $what;
+            $(const GET_ONE: bool = $get_one;)?
 
-impl TenantNamed for DbRole {
-    const COLLECTION: &'static str = "roles";
-    const KEY: &'static str = "roleName";
-    const WHAT: &'static str = "role";
+            fn name(&self) -> &str {
+                &self.$field
+            }
+        }
+    };
 }
+pub(crate) use tenant_named;
+
+tenant_named!(DbUser, "users", "username", username, "user");
+tenant_named!(DbRole, "roles", "roleName", role_name, "role");
 
 /// `name` upper-cased, when that differs from `name`.
 fn upper_variant(name: &str) -> Option<String> {
@@ -319,9 +331,10 @@ impl OcpClient {
             .await
     }
 
-    /// `GET .../{users|roles}/{name}`: the user or role named exactly `name` (from the
-    /// coalesced list of a refresh when there is one), or `None` when OCP answers 404 (also
-    /// when the tenant or cluster is unknown) or without `data`.
+    /// `GET .../{users|roles}/{name}`: the object named exactly `name` (from the coalesced
+    /// list of a refresh when there is one, or from the list when there is no GET of the one
+    /// object), or `None` when OCP answers 404 (also when the tenant or cluster is unknown) or
+    /// without `data`.
     pub async fn find_named<T: TenantNamed>(
         &self,
         cluster_id: i64,
@@ -334,6 +347,10 @@ impl OcpClient {
         let list = T::list_path(cluster_id, tenant_id);
         if let Some(found) = self.coalesced_item::<T>(&list, |v| v[T::KEY] == name).await {
             return Ok(Some(found));
+        }
+        if !T::GET_ONE {
+            let all = not_found_as_none(self.list_all::<T>(&list, &[]).await)?;
+            return Ok(all.into_iter().flatten().find(|t| t.name() == name));
         }
         let path = T::path(cluster_id, tenant_id, name);
         Ok(not_found_as_none(self.get::<Option<T>>(&path, &[]).await)?.flatten())
@@ -439,7 +456,7 @@ impl OcpClient {
 
     /// One grant/revoke/modify call for a user or role (§3.6, §5 #15):
     /// `POST .../{users|roles}/{name}/{grant|revoke|modify}{GlobalPrivilege|DbPrivilege|
-    /// ObjectPrivilege|Role}`. Grant and revoke are idempotent in OCP (post_idempotent); modify
+    /// ObjectPrivilege|Role}`. Grant and revoke are idempotent in OCP (post_action); modify
     /// replaces the scope's set (also safe to repeat).
     ///
     /// What modify replaces (§5 #15 "modify = replace set", as the simulator implements it):

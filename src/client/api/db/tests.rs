@@ -44,7 +44,7 @@ fn bodies_have_ocp_names_and_skip_absent_fields() {
         json!({"readonly": false})
     );
     assert_eq!(
-        database_path(1, 2, "my db"),
+        Database::path(1, 2, "my db"),
         "/api/v2/ob/clusters/1/tenants/2/databases/my%20db"
     );
 }
@@ -152,7 +152,9 @@ async fn create_database_reports_one_that_existed_before_and_sends_no_post() {
         ..CreateDatabase::default()
     };
     let existing = ok(f.client.create_database(f.cid, f.tid, &body).await).expect_new();
-    f.sim.refuse_next_post(&databases_path(f.cid, f.tid)).await;
+    f.sim
+        .refuse_next_post(&Database::list_path(f.cid, f.tid))
+        .await;
     let found = ok(f.client.create_database(f.cid, f.tid, &body).await).expect_existing();
     assert_eq!(found.id, existing.id);
     assert_eq!(
