@@ -628,8 +628,8 @@ pub async fn apply(
     })
 }
 
-/// `(name, value)` pairs as OCP's plain `[{name, value}]` bodies take them (OBProxy's
-/// parameter calls).
+/// `(name, value)` pairs as OCP's plain `[{name, value}]` bodies take them (a cluster's startup
+/// parameters, OBProxy's parameter calls).
 pub fn name_values<'a>(pairs: impl Iterator<Item = (&'a String, &'a String)>) -> Vec<NameValue> {
     let entry = |(name, value): (&String, &String)| NameValue {
         name: name.clone(),

@@ -19,8 +19,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::cluster::{
-    AddZoneRequest, Cluster, ClusterZone, CreateClusterRequest, CreateClusterZone, NameValue,
-    Server, UpgradeClusterRequest,
+    AddZoneRequest, Cluster, ClusterZone, CreateClusterRequest, CreateClusterZone, Server,
+    UpgradeClusterRequest,
 };
 use crate::client::api::tenant::TenantFilter;
 use crate::client::{ClientError, Created, OcpClient, OcpField, Secret};
@@ -35,6 +35,7 @@ use crate::lifecycle::{
 };
 use crate::value::{Known, Type, Value};
 
+use super::parameters::name_values;
 use super::parameters::{Owner::Cluster as ClusterOf, Params};
 use super::unique::{refuse_duplicates, Keyed};
 use super::{import_id, refuse_existing, same_primary_zone, unless_not_found};
@@ -445,12 +446,9 @@ impl OcpObject for ClusterResource {
             rpm_name: plan.rpm_name.clone().unwrap_or_default(),
             primary_zone: plan.primary_zone.clone(),
             zones,
-            startup_parameters: (plan.startup_parameter.iter())
-                .map(|p| NameValue {
-                    name: p.name.clone(),
-                    value: p.value.clone(),
-                })
-                .collect(),
+            startup_parameters: name_values(
+                plan.startup_parameter.iter().map(|p| (&p.name, &p.value)),
+            ),
             ..CreateClusterRequest::default()
         };
         let (id, tasks) = match call.client.create_cluster(&body).await? {
