@@ -258,27 +258,27 @@ struct Schedule {
     enabled: Option<bool>,
 }
 
-/// The element of the `storage` block.
+/// The element of the `storage` block; validation reads it as `Storage<Known<String>>`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Storage {
-    name: Option<String>,
+struct Storage<S = String> {
+    name: Option<S>,
     #[serde(rename = "type")]
-    kind: Option<String>,
-    url: Option<String>,
-    endpoint: Option<String>,
-    region: Option<String>,
-    app_id: Option<String>,
-    access_key_id: Option<String>,
-    access_key_secret: Option<String>,
+    kind: Option<S>,
+    url: Option<S>,
+    endpoint: Option<S>,
+    region: Option<S>,
+    app_id: Option<S>,
+    access_key_id: Option<S>,
+    access_key_secret: Option<S>,
 }
 
-/// The `thresholds` block.
+/// The `thresholds` block; validation reads it as `Thresholds<Known<i64>>`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Thresholds {
-    data_backup_timeout_minutes: Option<i64>,
-    log_backup_delay_seconds: Option<i64>,
-    no_successful_data_backup_alarm_days: Option<i64>,
-    lib_ob_log_expire_days: Option<i64>,
+struct Thresholds<N = i64> {
+    data_backup_timeout_minutes: Option<N>,
+    log_backup_delay_seconds: Option<N>,
+    no_successful_data_backup_alarm_days: Option<N>,
+    lib_ob_log_expire_days: Option<N>,
 }
 
 impl PolicyModel {
@@ -467,12 +467,9 @@ struct PolicyConfig {
     backup_mode: Option<Known<String>>,
     cleanup_time: Option<Known<String>>,
     schedule: Option<Known<ScheduleConfigCheck>>,
-    storage: Option<Known<Vec<Settings<String>>>>,
-    thresholds: Option<Known<Settings<i64>>>,
+    storage: Option<Known<Vec<Storage<Known<String>>>>>,
+    thresholds: Option<Known<Thresholds<Known<i64>>>>,
 }
-
-/// A block's attributes as validation reads them, by name.
-type Settings<T> = BTreeMap<String, Option<Known<T>>>;
 
 /// The `schedule` block as validation reads it.
 #[derive(Deserialize)]
@@ -538,9 +535,8 @@ fn validate_days(
 }
 
 /// The `storage` checks: the URL's form for the type, and the settings the type needs.
-fn validate_storage(st: Settings<String>, diags: &mut Diagnostics) {
-    let get = |a: &str| st.get(a).cloned().flatten().and_then(Known::known);
-    let (Some(ty), Some(url)) = (get("type"), get("url")) else {
+fn validate_storage(st: Storage<Known<String>>, diags: &mut Diagnostics) {
+    let (Some(ty), Some(url)) = (known(st.kind), known(st.url)) else {
         return;
     };
     let path = |a: &str| AttrPath::root("storage").index(0).attr(a);
@@ -555,22 +551,26 @@ fn validate_storage(st: Settings<String>, diags: &mut Diagnostics) {
             ),
         );
     }
-    let need: &[&str] = match ty.as_str() {
-        "OSS" => &["endpoint", "access_key_id", "access_key_secret"],
-        "S3" => &["endpoint", "region", "access_key_id", "access_key_secret"],
-        "COS" => &["endpoint", "app_id", "access_key_id", "access_key_secret"],
+    let extra = match ty.as_str() {
+        "OSS" => None,
+        "S3" => Some(("region", &st.region)),
+        "COS" => Some(("app_id", &st.app_id)),
         _ => return,
     };
-    // Set, even to a value known only at apply: `Some(Some(_))`.
-    for a in need
-        .iter()
-        .filter(|a| !matches!(st.get(**a), Some(Some(_))))
-    {
-        diags.attr_error(
-            path(a),
-            "Missing Storage Setting",
-            format!("{ty} storage needs `{a}`."),
-        );
+    let need = [
+        Some(("endpoint", &st.endpoint)),
+        extra,
+        Some(("access_key_id", &st.access_key_id)),
+        Some(("access_key_secret", &st.access_key_secret)),
+    ];
+    for (a, v) in need.into_iter().flatten() {
+        if v.is_none() {
+            diags.attr_error(
+                path(a),
+                "Missing Storage Setting",
+                format!("{ty} storage needs `{a}`."),
+            );
+        }
     }
 }
 
@@ -599,7 +599,7 @@ fn validate_policy(config: &Value, diags: &mut Diagnostics) {
             );
         }
         if known(c.thresholds)
-            .is_some_and(|t| matches!(t.get("lib_ob_log_expire_days"), Some(Some(Known::Value(_)))))
+            .is_some_and(|t| matches!(t.lib_ob_log_expire_days, Some(Known::Value(_))))
         {
             diags.attr_error(
                 AttrPath::root("thresholds").attr("lib_ob_log_expire_days"),
