@@ -1012,15 +1012,32 @@ mod replan_tests {
 
 // ---- OCP request fields named like their attributes ----
 
-/// [`attr_by_field`], and failing the table, the top-level attribute of `schema` whose name is
-/// the field's in snake case (OCP's `primaryZone` is `primary_zone`), tried for the last field
-/// name and then the first, as the table is: a resource's table then lists only the fields
-/// named otherwise (such as `dbName` for `name`).
+/// The attribute an OCP error concerns, by the field it names, for a resource whose `table`
+/// lists only the OCP request fields named otherwise than their attributes (such as `dbName`
+/// for `name`, `zones` for the `zone` blocks). In order:
+/// 1. the outermost field along OCP's path that `table` lists (`zones[0].name` concerns
+///    `zones`, not a top-level `name`);
+/// 2. the top-level attribute of `schema` whose name is the field's in snake case (OCP's
+///    `primaryZone` is `primary_zone`), tried for the last field name and then the first;
+/// 3. the same inside a block that holds one element at most (OCP's
+///    `obBackupThresholdConfig.libObLogExpireDays` is `thresholds.lib_ob_log_expire_days`,
+///    `...ossAccessKey.accessKeyId` is `storage[0].access_key_id`). A block with more
+///    elements is not guessed into: OCP's path does not say which element the user wrote.
 pub fn attr_by_field_or_name(
     err: &ClientError,
     table: &[(&str, &str)],
     schema: &Schema,
 ) -> Option<AttrPath> {
+    use crate::client::field::FieldStep;
+    use crate::framework::{Block, Nesting};
+    let f = err.field()?;
+    let listed = f.0.iter().find_map(|step| match step {
+        FieldStep::Name(n) => table.iter().find(|(field, _)| field == n),
+        FieldStep::Index(_) => None,
+    });
+    if let Some((_, attr)) = listed {
+        return Some(AttrPath::parse(attr));
+    }
     let snake = |name: &str| {
         name.chars().fold(String::new(), |mut s, c| {
             if c.is_ascii_uppercase() {
@@ -1030,20 +1047,29 @@ pub fn attr_by_field_or_name(
             s
         })
     };
-    attr_by_field(err, table).or_else(|| {
-        let f = err.field()?;
-        let name = [f.leaf(), f.root()]
+    let named = |block: &Block| {
+        [f.leaf(), f.root()]
             .into_iter()
             .map(snake)
-            .find(|name| schema.block.attribute(name).is_some())?;
-        Some(AttrPath::root(&name))
+            .find(|name| block.attribute(name).is_some())
+    };
+    if let Some(name) = named(&schema.block) {
+        return Some(AttrPath::root(&name));
+    }
+    schema.block.blocks.iter().find_map(|(name, nested)| {
+        let at = match nested.nesting {
+            Nesting::Single => AttrPath::root(name),
+            _ if nested.max_items == 1 => AttrPath::root(name).index(0),
+            _ => return None,
+        };
+        Some(at.attr(&named(&nested.block)?))
     })
 }
 
 #[cfg(test)]
 mod attr_by_field_or_name_tests {
     use super::*;
-    use crate::framework::Attr;
+    use crate::framework::{Attr, Block, NestedBlock};
 
     #[test]
     fn a_field_outside_the_table_is_the_attribute_of_its_snake_case_name() {
@@ -1064,6 +1090,65 @@ mod attr_by_field_or_name_tests {
         );
         assert_eq!(at("invalid charset: bad"), None);
         assert_eq!(at("something went wrong"), None);
+    }
+
+    #[test]
+    fn the_outermost_listed_field_decides_before_any_name() {
+        let schema = Schema::new("s")
+            .attr("name", Attr::string().required().doc("n"))
+            .attr("primary_zone", Attr::string().optional().doc("p"));
+        let table = [
+            ("zones", "zone"),
+            ("restoreEndTime", "restore_from.restore_time"),
+        ];
+        let at = |message: &str| {
+            let e = crate::resources::rejected(message);
+            attr_by_field_or_name(&e, &table, &schema).map(|p| p.to_string())
+        };
+        assert_eq!(
+            at("invalid zones[0].name: no such zone"),
+            Some("zone".into())
+        );
+        assert_eq!(
+            at("invalid body.tenant.zones[1].name: x"),
+            Some("zone".into())
+        );
+        assert_eq!(
+            at("invalid body.restoreEndTime: late"),
+            Some("restore_from.restore_time".into())
+        );
+        assert_eq!(at("invalid body.tenant.name: taken"), Some("name".into()));
+    }
+
+    #[test]
+    fn a_field_named_like_an_attribute_of_a_one_element_block_is_that_attribute() {
+        let inner = |a: &str| Block::new("b").attr(a, Attr::string().optional().doc("a"));
+        let schema = Schema::new("s")
+            .attr("backup_mode", Attr::string().optional().doc("m"))
+            .block(
+                "storage",
+                NestedBlock::list(inner("access_key_id")).items(1, 1),
+            )
+            .block("thresholds", NestedBlock::single(inner("delay_seconds")))
+            .block("zone", NestedBlock::list(inner("idc_name")));
+        let table = [("storageUrl", "storage[0].url")];
+        let at = |message: &str| {
+            let e = crate::resources::rejected(message);
+            attr_by_field_or_name(&e, &table, &schema).map(|p| p.to_string())
+        };
+        assert_eq!(at("invalid a.storageUrl: x"), Some("storage[0].url".into()));
+        assert_eq!(at("invalid backupMode: x"), Some("backup_mode".into()));
+        assert_eq!(
+            at("invalid a.b.accessKeyId: x"),
+            Some("storage[0].access_key_id".into())
+        );
+        assert_eq!(
+            at("invalid t.delaySeconds: 0"),
+            Some("thresholds.delay_seconds".into())
+        );
+        assert_eq!(at("invalid t.other: 0"), None);
+        // A block of many elements: OCP's path does not say which one the user wrote.
+        assert_eq!(at("invalid zones[2].idcName: x"), None);
     }
 }
 
@@ -1203,132 +1288,5 @@ mod one {
                 assert_eq!(got, want, "{id:?} {name:?}");
             }
         }
-    }
-}
-
-// ---- OCP request fields named like an attribute of a nested block ----
-
-/// [`attr_by_field_or_name`], and failing it, the attribute of a block nested in `schema`
-/// (one level down; a list or set block's first element) whose name is the field's in snake
-/// case: OCP's `obBackupThresholdConfig.libObLogExpireDays` is
-/// `thresholds.lib_ob_log_expire_days`, its `...ossAccessKey.accessKeyId`
-/// `storage[0].access_key_id`. A resource's table then lists only the fields named otherwise.
-pub fn attr_by_field_in_blocks(
-    err: &ClientError,
-    table: &[(&str, &str)],
-    schema: &Schema,
-) -> Option<AttrPath> {
-    use crate::framework::Nesting;
-    attr_by_field_or_name(err, table, schema).or_else(|| {
-        schema.block.blocks.iter().find_map(|(name, nested)| {
-            let mut inner = Schema::new(nested.block.description.clone());
-            inner.block = nested.block.clone();
-            let leaf = attr_by_field_or_name(err, &[], &inner)?;
-            let at = match nested.nesting {
-                Nesting::Single => AttrPath::root(name),
-                _ => AttrPath::root(name).index(0),
-            };
-            Some(AttrPath(at.0.into_iter().chain(leaf.0).collect()))
-        })
-    })
-}
-
-#[cfg(test)]
-mod attr_by_field_in_blocks_tests {
-    use super::*;
-    use crate::framework::{Attr, Block, NestedBlock};
-
-    #[test]
-    fn a_field_named_like_an_attribute_of_a_nested_block_is_that_attribute() {
-        let schema = Schema::new("s")
-            .attr("backup_mode", Attr::string().optional().doc("m"))
-            .block(
-                "storage",
-                NestedBlock::list(
-                    Block::new("s").attr("access_key_id", Attr::string().optional().doc("k")),
-                ),
-            )
-            .block(
-                "thresholds",
-                NestedBlock::single(
-                    Block::new("t").attr("delay_seconds", Attr::int().optional().doc("d")),
-                ),
-            );
-        let table = [("storageUrl", "storage[0].url")];
-        let at = |message: &str| {
-            let e = crate::resources::rejected(message);
-            attr_by_field_in_blocks(&e, &table, &schema).map(|p| p.to_string())
-        };
-        assert_eq!(at("invalid a.storageUrl: x"), Some("storage[0].url".into()));
-        assert_eq!(at("invalid backupMode: x"), Some("backup_mode".into()));
-        assert_eq!(
-            at("invalid a.b.accessKeyId: x"),
-            Some("storage[0].access_key_id".into())
-        );
-        assert_eq!(
-            at("invalid t.delaySeconds: 0"),
-            Some("thresholds.delay_seconds".into())
-        );
-        assert_eq!(at("invalid t.other: 0"), None);
-    }
-}
-
-// ---- OCP request fields of nested bodies ----
-
-/// [`attr_by_field_or_name`] for a body with nested objects: the first field along the path
-/// OCP names that `table` lists decides (`zones[0].name` concerns `zones`, not a top-level
-/// `name`); failing the table, the attribute named like the field, as
-/// [`attr_by_field_or_name`] finds it.
-pub fn attr_by_outer_field_or_name(
-    err: &ClientError,
-    table: &[(&str, &str)],
-    schema: &Schema,
-) -> Option<AttrPath> {
-    use crate::client::field::FieldStep;
-    let f = err.field()?;
-    let listed = f.0.iter().find_map(|step| match step {
-        FieldStep::Name(n) => table.iter().find(|(field, _)| field == n),
-        FieldStep::Index(_) => None,
-    });
-    match listed {
-        Some((_, attr)) => Some(AttrPath::parse(attr)),
-        None => attr_by_field_or_name(err, &[], schema),
-    }
-}
-
-#[cfg(test)]
-mod attr_by_outer_field_or_name_tests {
-    use super::*;
-    use crate::framework::Attr;
-
-    #[test]
-    fn the_outermost_listed_field_decides_then_the_snake_case_name() {
-        let schema = Schema::new("s")
-            .attr("name", Attr::string().required().doc("n"))
-            .attr("primary_zone", Attr::string().optional().doc("p"));
-        let table = [
-            ("zones", "zone"),
-            ("restoreEndTime", "restore_from.restore_time"),
-        ];
-        let at = |message: &str| {
-            let e = crate::resources::rejected(message);
-            attr_by_outer_field_or_name(&e, &table, &schema).map(|p| p.to_string())
-        };
-        assert_eq!(
-            at("invalid zones[0].name: no such zone"),
-            Some("zone".into())
-        );
-        assert_eq!(
-            at("invalid body.tenant.zones[1].name: x"),
-            Some("zone".into())
-        );
-        assert_eq!(
-            at("invalid body.restoreEndTime: late"),
-            Some("restore_from.restore_time".into())
-        );
-        assert_eq!(at("invalid body.tenant.name: taken"), Some("name".into()));
-        assert_eq!(at("invalid primaryZone: bad"), Some("primary_zone".into()));
-        assert_eq!(at("invalid charset: bad"), None);
-        assert_eq!(at("something went wrong"), None);
     }
 }

@@ -21,7 +21,7 @@ use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
 use crate::framework::{read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, Schema};
 use crate::lifecycle::{
-    attr_by_field_in_blocks, keep_unreported, refuse_existing, report, wait_ids, Born, Call, Fail,
+    attr_by_field_or_name, keep_unreported, refuse_existing, report, wait_ids, Born, Call, Fail,
     ImportError, OcpData, OcpObject,
 };
 use crate::value::{Known, Type, Value};
@@ -640,7 +640,7 @@ impl OcpObject for BackupPolicyResource {
     ];
 
     fn attr_of(&self, err: &ClientError, _plan: &PolicyModel) -> Option<AttrPath> {
-        attr_by_field_in_blocks(err, Self::FIELDS, &self.schema())
+        attr_by_field_or_name(err, Self::FIELDS, &self.schema())
     }
 
     fn schema(&self) -> Schema {

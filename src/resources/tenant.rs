@@ -22,8 +22,8 @@ use crate::framework::{
 };
 use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::{
-    attr_by_outer_field_or_name, keep_unreported, poll, replan_set, Born, Call, Choice, Chooser,
-    Fail, ImportError, OcpData, OcpObject, Polled,
+    attr_by_field_or_name, keep_unreported, poll, replan_set, Born, Call, Choice, Chooser, Fail,
+    ImportError, OcpData, OcpObject, Polled,
 };
 use crate::value::{Known, Type, Value};
 
@@ -934,7 +934,7 @@ impl OcpObject for TenantResource {
     fn attr_of(&self, err: &ClientError, plan: &TenantModel) -> Option<AttrPath> {
         unit_count_path(err, &plan.replicas(), plan)
             .or_else(|| super::parameters::create_error_path(err, &plan.parameters))
-            .or_else(|| attr_by_outer_field_or_name(err, Self::FIELDS, &self.schema()))
+            .or_else(|| attr_by_field_or_name(err, Self::FIELDS, &self.schema()))
     }
 
     fn check_delete(&self, state: &TenantModel, diags: &mut Diagnostics) {
