@@ -968,8 +968,8 @@ const REPORTED: &[(&str, &str)] = &[
     ),
 ];
 
-/// A tenant as the data sources report it: `data "ocp_tenant"`, and without `whitelist` and
-/// `zones` an element of `data "ocp_tenants"`.
+/// A tenant as the data sources report it: `data "ocp_tenant"`, and without `whitelist`,
+/// `zones` and `connection_strings` an element of `data "ocp_tenants"`.
 #[derive(Default, Serialize)]
 pub struct TenantData {
     id: i64,
@@ -981,10 +981,13 @@ pub struct TenantData {
     whitelist: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     zones: Option<Vec<ZoneModel>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connection_strings: Option<Vec<ConnectionString>>,
 }
 
 impl TenantData {
-    /// Tenant `t`; with `detail`, its whitelist and zones too.
+    /// Tenant `t`; with `detail`, its whitelist, zones and connection strings too (none
+    /// when OCP sent no `connectionUrls`).
     fn of(t: &Tenant, detail: bool) -> TenantData {
         let whitelist = t.whitelist.as_deref().filter(|_| detail);
         TenantData {
@@ -994,6 +997,9 @@ impl TenantData {
             info: Reported::of(t),
             whitelist: whitelist.map(whitelist_entries),
             zones: detail.then(|| t.zones.iter().map(ZoneModel::of).collect()),
+            connection_strings: (t.connection_urls.as_deref())
+                .filter(|_| detail)
+                .map(connection_strings),
         }
     }
 }
@@ -1032,6 +1038,7 @@ impl OcpData for TenantDataSource {
             .attr("name", Attr::string().optional().computed().validate(NotBlank).doc("Tenant name. Set `id` or `name`."))
             .attr("whitelist", Attr::set(Type::String).computed().doc("Client addresses allowed to connect."))
             .attr("zones", Attr::list(zone_block().implied_type()).computed().doc("Replicas of the tenant: zone `name`, `replica_type`, `unit_spec` and `unit_count`."))
+            .attr("connection_strings", connection_strings_attr("tenant"))
             .reported_as(&TenantResource.schema(), REPORTED)
     }
 

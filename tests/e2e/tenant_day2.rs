@@ -153,6 +153,16 @@ output "ds_charset" {
 output "tenant_dsn" {
   value = ocp_tenant.t.connection_strings[0]
 }
+data "ocp_tenant" "t" {
+  cluster_id = ocp_tenant.t.cluster_id
+  id         = ocp_tenant.t.id
+}
+output "ds_tenant_dsn" {
+  value = data.ocp_tenant.t.connection_strings
+}
+output "tenant_dsns" {
+  value = ocp_tenant.t.connection_strings
+}
 "#;
 
 #[test]
@@ -178,6 +188,8 @@ fn connection_strings_and_the_database_data_source() {
     assert_eq!(t["type"], "DIRECT");
     assert!(t["port"].as_i64().is_some());
     assert!(t["string"].as_str().unwrap().contains("-uroot@conn"), "{t}");
+    // The data source reads the same list.
+    assert_eq!(out["ds_tenant_dsn"]["value"], out["tenant_dsns"]["value"]);
     empty_plan(&tf, "with connection strings");
 
     // A database that does not exist: an error on `name`.
