@@ -326,14 +326,15 @@ pub trait OcpObject: Send + Sync + 'static {
     /// values OCP never returns were not known to it). The default keeps nothing.
     fn import_private(&self, _state: &Self::Model, _private: &mut Vec<u8>) {}
 
-    /// OCP's request fields and the attributes they come from, for the default
-    /// [`OcpObject::attr_of`].
+    /// OCP's request fields named otherwise than their attributes, and those attributes, for
+    /// the default [`OcpObject::attr_of`] (a field named like its attribute needs no entry).
     const FIELDS: &'static [(&'static str, &'static str)] = &[];
 
     /// The attribute an OCP error concerns, from the request field OCP's message names
-    /// ([`ClientError::field`]). The default looks it up in [`OcpObject::FIELDS`].
+    /// ([`ClientError::field`]). The default finds it through [`OcpObject::FIELDS`] and the
+    /// schema's names ([`attr_by_field_or_name`]).
     fn attr_of(&self, err: &ClientError, _plan: &Self::Model) -> Option<AttrPath> {
-        attr_by_field(err, Self::FIELDS)
+        attr_by_field_or_name(err, Self::FIELDS, &self.schema())
     }
 
     /// Checks before a delete that need no OCP call (e.g. `deletion_protection`): an error
@@ -680,14 +681,17 @@ impl<O: OcpObject> Resource for Managed<O> {
 }
 
 /// The attribute an OCP error concerns, by a resource's table of OCP request fields (as
-/// [`ClientError::field`] reads them, matched on the last field name) and attributes (a path
-/// as a user writes it, such as `storage[0].url`: see [`AttrPath::parse`]).
+/// [`ClientError::field`] reads them) and attributes (a path as a user writes it, such as
+/// `storage[0].url`: see [`AttrPath::parse`]): the outermost field along OCP's path that the
+/// table lists decides (`zones[0].name` concerns `zones`, not a `name` the table may list).
 pub fn attr_by_field(err: &ClientError, table: &[(&str, &str)]) -> Option<AttrPath> {
+    use crate::client::field::FieldStep;
     let f = err.field()?;
-    table
-        .iter()
-        .find(|(field, _)| *field == f.leaf() || *field == f.root())
-        .map(|(_, attr)| AttrPath::parse(attr))
+    let listed = f.0.iter().find_map(|step| match step {
+        FieldStep::Name(n) => table.iter().find(|(field, _)| field == n),
+        FieldStep::Index(_) => None,
+    });
+    listed.map(|(_, attr)| AttrPath::parse(attr))
 }
 
 /// Turns a client error into one diagnostic, the same way for every resource: the summary
@@ -1015,8 +1019,7 @@ mod replan_tests {
 /// The attribute an OCP error concerns, by the field it names, for a resource whose `table`
 /// lists only the OCP request fields named otherwise than their attributes (such as `dbName`
 /// for `name`, `zones` for the `zone` blocks). In order:
-/// 1. the outermost field along OCP's path that `table` lists (`zones[0].name` concerns
-///    `zones`, not a top-level `name`);
+/// 1. the outermost field along OCP's path that `table` lists ([`attr_by_field`]);
 /// 2. the top-level attribute of `schema` whose name is the field's in snake case (OCP's
 ///    `primaryZone` is `primary_zone`), tried for the last field name and then the first;
 /// 3. the same inside a block that holds one element at most (OCP's
@@ -1028,16 +1031,11 @@ pub fn attr_by_field_or_name(
     table: &[(&str, &str)],
     schema: &Schema,
 ) -> Option<AttrPath> {
-    use crate::client::field::FieldStep;
     use crate::framework::{Block, Nesting};
-    let f = err.field()?;
-    let listed = f.0.iter().find_map(|step| match step {
-        FieldStep::Name(n) => table.iter().find(|(field, _)| field == n),
-        FieldStep::Index(_) => None,
-    });
-    if let Some((_, attr)) = listed {
-        return Some(AttrPath::parse(attr));
+    if let Some(at) = attr_by_field(err, table) {
+        return Some(at);
     }
+    let f = err.field()?;
     let snake = |name: &str| {
         name.chars().fold(String::new(), |mut s, c| {
             if c.is_ascii_uppercase() {

@@ -21,8 +21,8 @@ use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
 use crate::framework::{read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, Schema};
 use crate::lifecycle::{
-    attr_by_field_or_name, keep_unreported, refuse_existing, report, wait_ids, Born, Call, Fail,
-    ImportError, OcpData, OcpObject,
+    keep_unreported, refuse_existing, report, wait_ids, Born, Call, Fail, ImportError, OcpData,
+    OcpObject,
 };
 use crate::value::{Known, Type, Value};
 
@@ -638,10 +638,6 @@ impl OcpObject for BackupPolicyResource {
         ("backupStorageType", "storage[0].type"),
         ("storageUrl", "storage[0].url"),
     ];
-
-    fn attr_of(&self, err: &ClientError, _plan: &PolicyModel) -> Option<AttrPath> {
-        attr_by_field_or_name(err, Self::FIELDS, &self.schema())
-    }
 
     fn schema(&self) -> Schema {
         Schema::new("The backup strategy of a tenant, or of a cluster when `tenant_id` is left out: schedule, storage, retention and alert thresholds. OCP's modify call replaces the whole strategy, so every change sends every setting.\n\n**What rests on OCP's documentation and what is inferred.** Reading a strategy, starting its schedule, creating a cluster's strategy, and modifying, stopping and deleting a tenant's strategy use calls OCP documents. Creating a tenant's strategy, and modifying, stopping and deleting a cluster's strategy, use the same `.../backup/config/backupStrategy` paths with the methods OCP documents for the other kind, because OCP's published pages do not show them. The name of the storage secret field (`accessKeySecret`) and the shape of the answer to create and modify are inferred too. Should a real OCP refuse one of these calls with 404 or 405, the error names the call.")

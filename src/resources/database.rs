@@ -13,7 +13,7 @@ use crate::value::{Type, Value};
 use super::tenant::{ocp_primary_zone, same_primary_zone};
 use super::{import_id, refuse_existing, tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME};
 use crate::lifecycle::data::{entry_type, ListData};
-use crate::lifecycle::{attr_by_field_or_name, Born, Call, Fail, ImportError, OcpData, OcpObject};
+use crate::lifecycle::{Born, Call, Fail, ImportError, OcpData, OcpObject};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
 
@@ -103,10 +103,6 @@ impl OcpObject for DatabaseResource {
     /// attributes (see [`OcpObject::attr_of`] below).
     const FIELDS: &'static [(&'static str, &'static str)] =
         &[("dbName", "name"), ("readonly", "read_only")];
-
-    fn attr_of(&self, err: &ClientError, _plan: &DatabaseModel) -> Option<AttrPath> {
-        attr_by_field_or_name(err, Self::FIELDS, &self.schema())
-    }
 
     fn schema(&self) -> Schema {
         tenant_attrs(Schema::new("A database in a MySQL-mode tenant."), "database")

@@ -24,9 +24,7 @@ use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::data::ListData;
-use crate::lifecycle::{
-    attr_by_field_or_name, replan_set, Born, Call, Fail, ImportError, OcpData, OcpObject,
-};
+use crate::lifecycle::{replan_set, Born, Call, Fail, ImportError, OcpData, OcpObject};
 use crate::value::{Known, Type, Value};
 
 use super::privileges::{
@@ -966,10 +964,6 @@ impl<M: Member> OcpObject for MemberResource<M> {
 
     fn schema(&self) -> Schema {
         M::schema()
-    }
-
-    fn attr_of(&self, err: &ClientError, _plan: &MemberModel<M>) -> Option<AttrPath> {
-        attr_by_field_or_name(err, FIELDS, &M::schema())
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {

@@ -20,12 +20,12 @@ use crate::client::api::compute::{AddHost, Host, HostFilter};
 use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::plan::keep_computed;
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
-use crate::framework::{Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema};
+use crate::framework::{Attr, Diagnostics, PlanRequest, PlanResponse, Schema};
 use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::pending::Private;
 use crate::lifecycle::{
-    attr_by_field_or_name, import_by_id_or_name, poll, Born, Call, Choice, Chooser, Fail,
-    ImportError, OcpObject, OneData, Polled, Selects,
+    import_by_id_or_name, poll, Born, Call, Choice, Chooser, Fail, ImportError, OcpObject, OneData,
+    Polled, Selects,
 };
 use crate::value::{Known, Type, Value};
 
@@ -372,10 +372,6 @@ impl OcpObject for HostResource {
             ..HostModel::default()
         })
     }
-
-    fn attr_of(&self, err: &ClientError, _plan: &HostModel) -> Option<AttrPath> {
-        attr_by_field_or_name(err, Self::FIELDS, &self.schema())
-    }
 }
 
 /// The host `choice` names, by OCP id or IP address.
@@ -571,7 +567,7 @@ impl ListData for HostsDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::write_model;
+    use crate::framework::{write_model, AttrPath};
     use crate::lifecycle::OcpData;
 
     #[test]
