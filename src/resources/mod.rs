@@ -325,40 +325,6 @@ mod tests {
     }
 }
 
-// ---- OCP answers where "not found" means "none" ----
-
-/// OCP's answer, with "not found" read as nothing there (`None`); any other error stays one.
-pub fn unless_not_found<T>(
-    r: Result<T, crate::client::ClientError>,
-) -> Result<Option<T>, crate::client::ClientError> {
-    match r {
-        Err(e) if e.is_not_found() => Ok(None),
-        r => r.map(Some),
-    }
-}
-
-#[cfg(test)]
-mod unless_not_found_tests {
-    use super::*;
-    use crate::client::ClientError;
-
-    #[test]
-    fn not_found_is_none_and_other_errors_stay() {
-        let gone = ClientError::NotFound {
-            method: "GET",
-            path: "/x".into(),
-            message: "m".into(),
-            trace_id: None,
-        };
-        assert_eq!(
-            unless_not_found(Ok::<_, ClientError>(3)).ok(),
-            Some(Some(3))
-        );
-        assert_eq!(unless_not_found::<i64>(Err(gone)).ok(), Some(None));
-        assert!(unless_not_found::<i64>(Err(rejected("invalid x: y"))).is_err());
-    }
-}
-
 // ---- primary zones as OCP writes and compares them (tenants, databases) ----
 
 /// A primary zone as OCP takes it: zone names joined by `,` and `;` without spaces (users may

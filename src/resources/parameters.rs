@@ -312,11 +312,7 @@ async fn list(client: &OcpClient, owner: Owner) -> Result<Vec<Parameter>, Client
 /// [`list`], `None` when OCP answers "not found": the owner was just found, so the list call
 /// itself is missing, and the caller keeps what it has (design rule R6).
 async fn listed(client: &OcpClient, owner: Owner) -> Result<Option<Vec<Parameter>>, ClientError> {
-    match list(client, owner).await {
-        Ok(c) => Ok(Some(c)),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+    crate::client::api::not_found_as_none(list(client, owner).await)
 }
 
 /// The current value of parameter `name` in `current`.

@@ -22,6 +22,7 @@ use crate::client::api::cluster::{
     AddZoneRequest, Cluster, ClusterZone, CreateClusterRequest, CreateClusterZone, Server,
     UpgradeClusterRequest,
 };
+use crate::client::api::not_found_as_none;
 use crate::client::api::tenant::TenantFilter;
 use crate::client::{ClientError, Created, OcpClient, OcpField, Secret};
 use crate::framework::validate::{NotBlank, OneOf};
@@ -38,7 +39,7 @@ use crate::value::{Known, Type, Value};
 use super::parameters::name_values;
 use super::parameters::{Owner::Cluster as ClusterOf, Params};
 use super::unique::{refuse_duplicates, Keyed};
-use super::{import_id, refuse_existing, same_primary_zone, unless_not_found};
+use super::{import_id, refuse_existing, same_primary_zone};
 
 /// The `ocp_cluster` resource.
 pub struct ClusterResource;
@@ -211,7 +212,7 @@ async fn observe(client: &OcpClient, id: i64) -> Result<Option<Observed>, Client
         name: Some("sys".into()),
         ..TenantFilter::default()
     };
-    let tenants = unless_not_found(client.list_tenants(Some(id), &filter).await)?;
+    let tenants = not_found_as_none(client.list_tenants(Some(id), &filter).await)?;
     let sys = tenants.into_iter().flatten().find(|t| t.name == "sys");
     let sys_primary_zone = sys.and_then(|t| t.primary_zone);
     Ok(Some(Observed {
@@ -887,7 +888,7 @@ impl ZoneChanges {
                 .collect(),
         };
         for t in tenants.iter().filter(|_| !servers.is_empty()) {
-            let units = unless_not_found(client.list_tenant_units(id, t.id).await)?;
+            let units = not_found_as_none(client.list_tenant_units(id, t.id).await)?;
             let units = units.unwrap_or_default();
             for (s, h) in
                 (self.removed_servers.iter()).flat_map(|s| s.hosts.iter().map(move |h| (s, h)))
