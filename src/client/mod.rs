@@ -953,6 +953,10 @@ fn log_exchange(
     started: Instant,
     error: Option<&ClientError>,
 ) {
+    // Every request passes here: build the line only when it is written.
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return;
+    }
     let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let cause = || error.map(|e| e.summary_detail().0).unwrap_or_default();
     let outcome = match (status, error) {
