@@ -115,9 +115,9 @@ impl<'de, T: Wire> Deserialize<'de> for Elem<T> {
 /// Declares a struct of an OCP answer whose every field decodes by its type ([`Wire`]) and
 /// takes its `Default` when absent, and makes the struct itself a [`Wire`] type (strict: an
 /// object of unexpected shape is an error). The macro derives `Debug`, `Clone`, `Default`,
-/// `PartialEq` and `Deserialize` and names the fields in camelCase (OCP's JSON spelling); other serde attributes (`rename`, `alias`, ...) stay on
-/// the fields. A struct that also derives `Serialize` sends an `Option` field only when it is
-/// `Some`. A field marked `#[required]` has no default: its absence is an error. A field marked
+/// `PartialEq` and `Deserialize` and names the fields in camelCase (OCP's JSON spelling);
+/// other serde attributes (`rename`, `alias`, ...) stay on the fields. A struct that also
+/// derives `Serialize` sends an `Option` field only when it is `Some`. A field marked `#[required]` has no default: its absence is an error. A field marked
 /// `#[decode_with = "path"]` decodes through that function instead.
 macro_rules! wire_struct {
     ($(#[$m:meta])* $vis:vis struct $name:ident { $($body:tt)* }) => {
@@ -159,9 +159,9 @@ macro_rules! wire_struct {
 pub(crate) use wire_struct;
 
 /// Declares the struct of a request body: derives `Debug`, `Clone`, `PartialEq` and
-/// `Serialize`, names the fields in camelCase
-/// (OCP's JSON spelling) and sends an `Option` field only when it is `Some` (OCP then keeps or
-/// chooses the value). Other serde attributes stay on the fields.
+/// `Serialize`, names the fields in camelCase (OCP's JSON spelling) and sends an `Option` field
+/// only when it is `Some` (OCP then keeps or chooses the value). Other serde attributes stay on
+/// the fields.
 macro_rules! body_struct {
     ($(#[$m:meta])* $vis:vis struct $name:ident $(<$lt:lifetime>)? { $($body:tt)* }) => {
         $crate::client::de::body_struct!(@field [
