@@ -590,6 +590,13 @@ struct View {
     locality: Option<Known<String>>,
 }
 
+/// The prior values a plan keeps (`None`: the plan's stays).
+#[derive(Serialize)]
+struct Kept {
+    locality: Option<Known<String>>,
+    status: Option<Known<String>>,
+}
+
 /// A `zone` block of a [`View`].
 #[derive(Deserialize, PartialEq)]
 struct ZoneView {
@@ -747,9 +754,10 @@ impl OcpObject for TenantResource {
         // settings; replica and primary-zone tasks report their own.
         let settled =
             known(&prior.status) == Some("NORMAL") && config.primary_zone == prior.primary_zone;
-        // The prior values the plan keeps (a null one keeps the plan's).
-        let status = prior.status.filter(|_| settled);
-        let kept = serde_json::json!({ "locality": prior.locality, "status": status });
+        let kept = Kept {
+            locality: prior.locality,
+            status: prior.status.filter(|_| settled),
+        };
         replan_set(&kept, &self.schema(), resp);
     }
 
