@@ -1104,8 +1104,8 @@ impl ListData for TenantsDataSource {
             .attr("status", Attr::string().optional().doc("Only tenants with this status, such as `NORMAL`."))
     }
 
-    /// Each element has the attributes of `data "ocp_tenant"` but the whitelist and zones (which
-    /// [`TenantData`] leaves out of a list).
+    /// Each element has the attributes of `data "ocp_tenant"` but the whitelist, zones and
+    /// connection strings (which [`TenantData`] leaves out of a list).
     fn entry(&self) -> Type {
         entry_type::<TenantData>(&TenantDataSource.schema())
     }
