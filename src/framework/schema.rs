@@ -54,15 +54,29 @@ impl Schema {
     /// Adds attributes `names` of `source` (a resource's schema) as computed attributes
     /// with the same type and description: what a data source reports of an object.
     pub fn reported(self, source: &Schema, names: &[&str]) -> Schema {
-        names
-            .iter()
-            .fold(self, |s, name| match source.block.attribute(name) {
-                Some(a) => s.attr(
-                    name,
-                    Attr::of(a.ty.clone()).computed().doc(a.description.clone()),
-                ),
-                None => s,
-            })
+        self.reported_with(source, names.iter().map(|n| (*n, None)))
+    }
+
+    /// [`Schema::reported`] in the data source's own words: each `(name, description)` of
+    /// `docs` takes the type of `source`'s attribute `name`; names `source` lacks are left out.
+    pub fn reported_as(self, source: &Schema, docs: &[(&str, &str)]) -> Schema {
+        self.reported_with(source, docs.iter().map(|(n, d)| (*n, Some(*d))))
+    }
+
+    /// Computed copies of `source`'s attributes, each with the given description or else
+    /// `source`'s.
+    fn reported_with<'a>(
+        self,
+        source: &Schema,
+        entries: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+    ) -> Schema {
+        entries.fold(self, |s, (name, doc)| match source.block.attribute(name) {
+            Some(a) => {
+                let doc = doc.map_or_else(|| a.description.clone(), str::to_owned);
+                s.attr(name, Attr::of(a.ty.clone()).computed().doc(doc))
+            }
+            None => s,
+        })
     }
 
     /// Adds a nested block.
@@ -554,21 +568,6 @@ impl Block {
     /// Adds computed attributes from a table of `(name, type, description)`.
     pub fn computed_attrs(self, table: &[(&str, Type, &str)]) -> Block {
         with_computed(self, table, Block::attr)
-    }
-}
-
-impl Schema {
-    /// [`Schema::computed_attrs`] for what a data source reports of attributes of `source` (a
-    /// resource's schema) in its own words: each `(name, description)` of `docs` takes the
-    /// type of `source`'s attribute `name`; names `source` lacks are left out.
-    pub fn reported_as(self, source: &Schema, docs: &[(&str, &str)]) -> Schema {
-        let mut table = Vec::new();
-        for (name, doc) in docs {
-            if let Some(a) = source.block.attribute(name) {
-                table.push((*name, a.ty.clone(), *doc));
-            }
-        }
-        self.computed_attrs(&table)
     }
 }
 
