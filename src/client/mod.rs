@@ -121,7 +121,7 @@ impl fmt::Debug for ClientConfig {
 /// proposes that "the provider imports instead of recreating"; R2 sharpens that: the *user*
 /// imports, Terraform never takes over an object on its own.)
 #[derive(Debug, Clone, PartialEq)]
-pub enum Created<T, L> {
+pub enum Created<T, L = T> {
     /// OCP accepted the create; its answer.
     New(T),
     /// This call's own POST got no answer, and the look-up found the object: this call made

@@ -10,6 +10,7 @@
 //! of one entry, how OCP lists the entries and which it keeps; every [`ListData`] is an
 //! [`OcpData`] whose state is the filters as configured plus the list attribute.
 
+use crate::lifecycle::Step;
 use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
@@ -51,7 +52,7 @@ pub trait OcpData: Send + Sync + 'static {
         client: &OcpClient,
         config: Self::Config,
         diags: &mut Diagnostics,
-    ) -> Result<Self::State, Fail>;
+    ) -> Step<Self::State>;
 }
 
 /// The adapter: an [`OcpData`] as the framework's [`DataSource`].
@@ -112,11 +113,7 @@ pub trait ListData: Send + Sync + 'static {
     fn entry(&self) -> Type;
 
     /// The entries OCP lists for `filter`, in the order the state gives them.
-    async fn fetch(
-        &self,
-        client: &OcpClient,
-        filter: &Self::Filter,
-    ) -> Result<Vec<Self::Entry>, Fail>;
+    async fn fetch(&self, client: &OcpClient, filter: &Self::Filter) -> Step<Vec<Self::Entry>>;
 
     /// Whether `entry` passes the filters OCP does not apply itself. Default: every entry.
     fn keep(&self, _filter: &Self::Filter, _entry: &Self::Entry) -> bool {
@@ -170,7 +167,7 @@ impl<L: ListData> OcpData for L {
         client: &OcpClient,
         filter: L::Filter,
         _: &mut Diagnostics,
-    ) -> Result<Self::State, Fail> {
+    ) -> Step<Self::State> {
         let mut list = self.fetch(client, &filter).await?;
         list.retain(|e| self.keep(&filter, e));
         Ok(Listed::new(filter, L::NAMES[2], list))

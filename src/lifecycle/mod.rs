@@ -140,7 +140,7 @@ impl<'a> Call<'a> {
     /// records the tasks still running as pending, so the next apply waits for them instead
     /// of submitting the work again: a warning for a create (which must not be tainted while
     /// OCP still builds it), an error for an update. Both end in [`Fail::Reported`].
-    pub async fn wait(&mut self, tasks: &[i64]) -> Result<(), Fail> {
+    pub async fn wait(&mut self, tasks: &[i64]) -> Step {
         match wait_tasks(
             self.client,
             self.ctx,
@@ -178,7 +178,7 @@ impl<'a> Call<'a> {
         delete: impl std::future::Future<Output = Result<Option<TaskInstance>, ClientError>>,
         what: &str,
         left: impl std::future::Future<Output = Option<Option<String>>>,
-    ) -> Result<(), Fail> {
+    ) -> Step {
         let Some(task) = delete.await? else {
             return Ok(());
         };
@@ -188,6 +188,37 @@ impl<'a> Call<'a> {
             None => Ok(()),
         }
     }
+}
+
+/// A step of an apply or a read: its value, or the [`Fail`] that ends it.
+pub type Step<T = ()> = Result<T, Fail>;
+
+/// What [`OcpObject::read`] finds: the object's model, `None` when OCP no longer has it.
+pub type Found<M> = Result<Option<M>, ClientError>;
+
+/// What [`OcpObject::import`] makes of an import id.
+pub type Imported<M> = Result<M, ImportError>;
+
+/// What [`OcpObject::update`] changes: from `prior` to `plan`. `base` starts as the plan and
+/// is the base of the read-back that follows; on a partial failure, set back in it what did
+/// not happen and OCP cannot report (a password).
+pub struct Change<'a, M> {
+    /// The state before the update.
+    pub prior: &'a M,
+    /// The planned state.
+    pub plan: &'a M,
+    /// The base of the read-back.
+    pub base: &'a mut M,
+}
+
+/// What a step after a create or an update ([`OcpObject::after_create`],
+/// [`OcpObject::after_update`]) works on: the plan, and `state`, what is recorded (change it
+/// to what OCP now has).
+pub struct Written<'a, M> {
+    /// The planned state.
+    pub plan: &'a M,
+    /// The state to record, read back after the write.
+    pub state: &'a mut M,
 }
 
 /// What a create left in OCP: the model to record at once (with the OCP id), and how to
@@ -254,73 +285,42 @@ pub trait OcpObject: Send + Sync + 'static {
     /// Creates the object in OCP from the plan. Returns the model to record at once and the
     /// tasks to wait on; an object that existed before is refused through
     /// [`refuse_existing`] (and [`Fail::Reported`]).
-    async fn create(
-        &self,
-        call: &mut Call<'_>,
-        plan: &Self::Model,
-    ) -> Result<Born<Self::Model>, Fail>;
+    async fn create(&self, call: &mut Call<'_>, plan: &Self::Model) -> Step<Born<Self::Model>>;
 
     /// After the create's tasks succeeded and the object was read back: further steps the
-    /// create needs (e.g. a lock OCP's create call cannot take). `state` is what is recorded;
-    /// change it to what OCP now has.
-    async fn after_create(
-        &self,
-        _call: &mut Call<'_>,
-        _plan: &Self::Model,
-        _state: &mut Self::Model,
-    ) -> Result<(), Fail> {
+    /// create needs (e.g. a lock OCP's create call cannot take); see [`Written`].
+    async fn after_create(&self, _call: &mut Call<'_>, _w: Written<'_, Self::Model>) -> Step {
         Ok(())
     }
 
     /// Finds the object `base` names and returns its model: what OCP has, with what OCP does
     /// not return (passwords, the user's spelling of equivalent values) taken from `base`.
     /// `None` when OCP no longer has it.
-    async fn read(
-        &self,
-        client: &OcpClient,
-        base: &Self::Model,
-    ) -> Result<Option<Self::Model>, ClientError>;
+    async fn read(&self, client: &OcpClient, base: &Self::Model) -> Found<Self::Model>;
 
-    /// Changes the object in place from `prior` to `plan`. `base` starts as the plan and is
-    /// the base of the read-back that follows; on a partial failure, set back in it what did
-    /// not happen and OCP cannot report (a password).
+    /// Changes the object in place (see [`Change`]).
     ///
     /// The default sends nothing to OCP: for an object whose every OCP argument forces
     /// replacement, an update only records configuration-only values (such as `timeouts`),
     /// which the read-back keeps from the plan.
-    async fn update(
-        &self,
-        _call: &mut Call<'_>,
-        _prior: &Self::Model,
-        _plan: &Self::Model,
-        _base: &mut Self::Model,
-    ) -> Result<(), Fail> {
+    async fn update(&self, _call: &mut Call<'_>, _c: Change<'_, Self::Model>) -> Step {
         Ok(())
     }
 
     /// After the update's calls succeeded and the object was read back: further steps the
     /// update needs, or what the record keeps from the plan (e.g. a computed value OCP changed
-    /// meanwhile, when the update sent nothing to OCP). `state` is what is recorded.
-    async fn after_update(
-        &self,
-        _call: &mut Call<'_>,
-        _plan: &Self::Model,
-        _state: &mut Self::Model,
-    ) -> Result<(), Fail> {
+    /// meanwhile, when the update sent nothing to OCP); see [`Written`].
+    async fn after_update(&self, _call: &mut Call<'_>, _w: Written<'_, Self::Model>) -> Step {
         Ok(())
     }
 
     /// Deletes the object and waits until OCP no longer has it. An object already gone is
     /// deleted (the adapter treats a "not found" as success).
-    async fn delete(&self, call: &mut Call<'_>, state: &Self::Model) -> Result<(), Fail>;
+    async fn delete(&self, call: &mut Call<'_>, state: &Self::Model) -> Step;
 
     /// Turns an import id into the model `read` then completes (ids only; everything else
     /// may stay default). The client is there for ids that name objects by name.
-    async fn import(
-        &self,
-        client: Option<&OcpClient>,
-        id: &str,
-    ) -> Result<Self::Model, ImportError>;
+    async fn import(&self, client: Option<&OcpClient>, id: &str) -> Imported<Self::Model>;
 
     /// What an import keeps in the private bytes beside the state it returns (e.g. a mark that
     /// values OCP never returns were not known to it). The default keeps nothing.
@@ -549,7 +549,16 @@ impl<O: OcpObject> Resource for Managed<O> {
         else {
             return;
         };
-        let after = self.0.after_create(&mut call, &plan, &mut state).await;
+        let after = self
+            .0
+            .after_create(
+                &mut call,
+                Written {
+                    plan: &plan,
+                    state: &mut state,
+                },
+            )
+            .await;
         if let Some(v) = self.write(&state, &req.plan, call.diags) {
             resp.state = v;
         }
@@ -618,7 +627,15 @@ impl<O: OcpObject> Resource for Managed<O> {
         let mut base = plan.clone();
         let out = (&mut resp.private, &mut resp.diags);
         let mut call = Call::new(client, ctx, req.timeout, out, &action, Op::Update);
-        let updated = self.0.update(&mut call, &prior, &plan, &mut base).await;
+        let updated = (self.0.update(
+            &mut call,
+            Change {
+                prior: &prior,
+                plan: &plan,
+                base: &mut base,
+            },
+        ))
+        .await;
         let after = updated.is_ok();
         if let Err(f) = updated {
             self.report(call.diags, &action, &plan, f);
@@ -626,7 +643,17 @@ impl<O: OcpObject> Resource for Managed<O> {
         // Whatever happened, the state is what OCP has now.
         if let Some(mut m) = self.read_back(client, &base, call.diags, "Update").await {
             if after {
-                if let Err(f) = self.0.after_update(&mut call, &plan, &mut m).await {
+                if let Err(f) = self
+                    .0
+                    .after_update(
+                        &mut call,
+                        Written {
+                            plan: &plan,
+                            state: &mut m,
+                        },
+                    )
+                    .await
+                {
                     self.report(call.diags, &action, &plan, f);
                 }
             }
@@ -1162,7 +1189,7 @@ mod one {
     use crate::framework::{read_model, Diagnostics, Schema};
     use crate::value::{Known, Value};
 
-    use super::{Choice, Chooser, Fail, OcpData};
+    use super::{Choice, Chooser, Fail, OcpData, Step};
 
     /// The configuration of a [`OneData`]: its `id` and its key attribute ([`Chooser::key`]).
     pub trait Selects: DeserializeOwned + Send {
@@ -1190,7 +1217,7 @@ mod one {
         fn schema(&self) -> Schema;
 
         /// The state of the object `by` chooses; `None` when OCP has none.
-        async fn find(&self, client: &OcpClient, by: Choice) -> Result<Option<Self::State>, Fail>;
+        async fn find(&self, client: &OcpClient, by: Choice) -> Step<Option<Self::State>>;
 
         /// When `id` chose `state` and the key is set too: whether the two agree, an error
         /// in `diags` when not. The default lets the id win.
@@ -1226,7 +1253,7 @@ mod one {
             client: &OcpClient,
             config: D::Config,
             diags: &mut Diagnostics,
-        ) -> Result<D::State, Fail> {
+        ) -> Step<D::State> {
             let (id, key) = config.chosen();
             let by = D::CHOOSER.choice(id, key.clone()).ok_or(Fail::Reported)?;
             let state = D::CHOOSER.found(self.0.find(client, by.clone()).await?, &by, diags)?;
@@ -1277,7 +1304,7 @@ mod one {
                 let mut d = Diagnostics::new();
                 let s = read_model::<Selector>(&config(i, n.unwrap_or(Value::Null)), &mut d);
                 let s = s.unwrap_or_else(|| panic!("{d:?}"));
-                let got: Result<ClusterModel, Fail> = one.read(&client, s, &mut d).await;
+                let got: Step<ClusterModel> = one.read(&client, s, &mut d).await;
                 let got = got.map(|_| ()).map_err(|_| {
                     let path = d.0[0].path.as_ref().map(ToString::to_string);
                     (path.unwrap_or_default(), d.0[0].summary.clone())

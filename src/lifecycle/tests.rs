@@ -2,6 +2,7 @@
 //! whose OCP is unreachable: what the adapter does without asking OCP (record-then-wait,
 //! pending resume, refusal, not-found, writing models over what Terraform holds).
 
+use crate::lifecycle::{Change, Found, Imported, Step};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,7 +40,7 @@ impl OcpObject for Toy {
             .timeouts(&[("create", Duration::from_millis(300))])
     }
 
-    async fn create(&self, call: &mut Call<'_>, plan: &ToyModel) -> Result<Born<ToyModel>, Fail> {
+    async fn create(&self, call: &mut Call<'_>, plan: &ToyModel) -> Step<Born<ToyModel>> {
         let state = ToyModel {
             id: Some("42".into()),
             ..plan.clone()
@@ -56,7 +57,7 @@ impl OcpObject for Toy {
         }
     }
 
-    async fn read(&self, _c: &OcpClient, base: &ToyModel) -> Result<Option<ToyModel>, ClientError> {
+    async fn read(&self, _c: &OcpClient, base: &ToyModel) -> Found<ToyModel> {
         Ok(match base.id.as_deref() {
             Some("gone") => None,
             // OCP moved on since the state was read (a pending task finished).
@@ -74,20 +75,15 @@ impl OcpObject for Toy {
         })
     }
 
-    async fn update(
-        &self,
-        call: &mut Call<'_>,
-        prior: &ToyModel,
-        _plan: &ToyModel,
-        _base: &mut ToyModel,
-    ) -> Result<(), Fail> {
+    async fn update(&self, call: &mut Call<'_>, c: Change<'_, ToyModel>) -> Step {
+        let Change { prior, .. } = c;
         if prior.id.as_deref() == Some("stale") && prior.name != "fresh" {
             return Err(call.error(None, "the update got the old prior"));
         }
         Ok(())
     }
 
-    async fn delete(&self, _call: &mut Call<'_>, state: &ToyModel) -> Result<(), Fail> {
+    async fn delete(&self, _call: &mut Call<'_>, state: &ToyModel) -> Step {
         match state.name.as_str() {
             "vanished" => Err(ClientError::NotFound {
                 method: "DELETE",
@@ -100,7 +96,7 @@ impl OcpObject for Toy {
         }
     }
 
-    async fn import(&self, _c: Option<&OcpClient>, id: &str) -> Result<ToyModel, ImportError> {
+    async fn import(&self, _c: Option<&OcpClient>, id: &str) -> Imported<ToyModel> {
         Ok(ToyModel {
             id: Some(id.into()),
             ..ToyModel::default()

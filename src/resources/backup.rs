@@ -21,8 +21,8 @@ use crate::client::{ClientError, Created, OcpClient, Secret};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
 use crate::framework::{read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, Schema};
 use crate::lifecycle::{
-    keep_unreported, refuse_existing, report, wait_ids, Born, Call, Fail, ImportError, OcpData,
-    OcpObject,
+    keep_unreported, refuse_existing, report, wait_ids, Born, Call, Change, Fail, Found,
+    ImportError, Imported, OcpData, OcpObject, Step, Written,
 };
 use crate::value::{Known, Type, Value};
 
@@ -435,11 +435,7 @@ async fn last_status(client: &OcpClient, target: BackupTarget) -> Option<String>
 /// Starts or stops the schedule when OCP's state differs from the plan's `schedule.enabled`
 /// (OCP's start/stop schedule calls, synchronous). Returns whether it changed anything; an
 /// error is reported as `action` on `schedule.enabled`.
-async fn align_schedule(
-    call: &mut Call<'_>,
-    plan: &PolicyModel,
-    action: &str,
-) -> Result<bool, Fail> {
+async fn align_schedule(call: &mut Call<'_>, plan: &PolicyModel, action: &str) -> Step<bool> {
     let (client, target) = (call.client, plan.of.target());
     let aligned = async {
         let have = client
@@ -662,11 +658,7 @@ impl OcpObject for BackupPolicyResource {
         validate_policy(config, diags);
     }
 
-    async fn create(
-        &self,
-        call: &mut Call<'_>,
-        plan: &PolicyModel,
-    ) -> Result<Born<PolicyModel>, Fail> {
+    async fn create(&self, call: &mut Call<'_>, plan: &PolicyModel) -> Step<Born<PolicyModel>> {
         let tasks = match call
             .client
             .create_backup_strategy(plan.of.target(), &body_of(plan))
@@ -701,12 +693,8 @@ impl OcpObject for BackupPolicyResource {
     }
 
     /// OCP's create may leave the schedule as it likes: start or stop it as planned.
-    async fn after_create(
-        &self,
-        call: &mut Call<'_>,
-        plan: &PolicyModel,
-        state: &mut PolicyModel,
-    ) -> Result<(), Fail> {
+    async fn after_create(&self, call: &mut Call<'_>, w: Written<'_, PolicyModel>) -> Step {
+        let Written { plan, state } = w;
         if align_schedule(call, plan, "Start Backup Schedule").await? {
             if let Some(m) = self.read(call.client, state).await? {
                 *state = m;
@@ -715,11 +703,7 @@ impl OcpObject for BackupPolicyResource {
         Ok(())
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        base: &PolicyModel,
-    ) -> Result<Option<PolicyModel>, ClientError> {
+    async fn read(&self, client: &OcpClient, base: &PolicyModel) -> Found<PolicyModel> {
         let target = base.of.target();
         let Some(st) = client.find_backup_strategy(target).await? else {
             return Ok(None);
@@ -730,13 +714,8 @@ impl OcpObject for BackupPolicyResource {
 
     /// Sends the whole strategy when anything but `schedule.enabled` changed, then starts or
     /// stops the schedule. On a failure the read-back keeps the prior's secret.
-    async fn update(
-        &self,
-        call: &mut Call<'_>,
-        prior: &PolicyModel,
-        plan: &PolicyModel,
-        base: &mut PolicyModel,
-    ) -> Result<(), Fail> {
+    async fn update(&self, call: &mut Call<'_>, c: Change<'_, PolicyModel>) -> Step {
+        let Change { prior, plan, base } = c;
         let strategy = |m: &PolicyModel| PolicyModel {
             status: None,
             update_time: None,
@@ -761,7 +740,7 @@ impl OcpObject for BackupPolicyResource {
         r.map(|_| ())
     }
 
-    async fn delete(&self, call: &mut Call<'_>, state: &PolicyModel) -> Result<(), Fail> {
+    async fn delete(&self, call: &mut Call<'_>, state: &PolicyModel) -> Step {
         if let Some(tasks) = call
             .client
             .delete_backup_strategy(state.of.target())
@@ -772,11 +751,7 @@ impl OcpObject for BackupPolicyResource {
         Ok(())
     }
 
-    async fn import(
-        &self,
-        _client: Option<&OcpClient>,
-        id: &str,
-    ) -> Result<PolicyModel, ImportError> {
+    async fn import(&self, _client: Option<&OcpClient>, id: &str) -> Imported<PolicyModel> {
         Ok(PolicyModel {
             of: BackupsOf::of_id(id)?,
             ..PolicyModel::default()
@@ -827,7 +802,7 @@ impl OcpData for BackupPolicyDataSource {
         client: &OcpClient,
         config: PolicyModel,
         _: &mut Diagnostics,
-    ) -> Result<PolicyModel, Fail> {
+    ) -> Step<PolicyModel> {
         let target = config.of.target();
         Ok(match client.find_backup_strategy(target).await? {
             Some(st) => PolicyModel {
@@ -910,7 +885,7 @@ impl OcpData for BackupTasksDataSource {
         client: &OcpClient,
         mut m: TasksModel,
         _: &mut Diagnostics,
-    ) -> Result<TasksModel, Fail> {
+    ) -> Step<TasksModel> {
         let target = m.of.target();
         let (mut data, mut log) = match (
             client.list_data_backup_tasks(target).await,

@@ -8,7 +8,7 @@ use crate::client::{ClientError, OcpClient};
 use crate::framework::validate::NotBlank;
 use crate::framework::{Attr, AttrPath, Diagnostics, Schema};
 use crate::lifecycle::data::{ByName, ListData};
-use crate::lifecycle::{Choice, Chooser, Fail, OneData};
+use crate::lifecycle::{Choice, Chooser, OneData, Step};
 use crate::value::Type;
 
 use super::compute::Selector;
@@ -129,7 +129,7 @@ impl OneData for ClusterDataSource {
     }
 
     /// With its zones.
-    async fn find(&self, client: &OcpClient, by: Choice) -> Result<Option<ClusterModel>, Fail> {
+    async fn find(&self, client: &OcpClient, by: Choice) -> Step<Option<ClusterModel>> {
         let Some(found) = find(client, by).await? else {
             return Ok(None);
         };
@@ -169,7 +169,7 @@ impl ListData for ClustersDataSource {
         OneData::schema(&ClusterDataSource).value_type().clone()
     }
 
-    async fn fetch(&self, client: &OcpClient, by: &ByName) -> Result<Vec<ClusterModel>, Fail> {
+    async fn fetch(&self, client: &OcpClient, by: &ByName) -> Step<Vec<ClusterModel>> {
         let list = client.list_clusters(by.name.as_deref()).await?;
         Ok(list.iter().map(ClusterModel::from).collect())
     }

@@ -12,7 +12,8 @@ use crate::framework::validate::{NotBlank, Text};
 use crate::framework::{Attr, AttrPath, Schema};
 use crate::lifecycle::data::ListData;
 use crate::lifecycle::{
-    attr_by_field, Born, Call, Choice, Chooser, Fail, ImportError, OcpObject, OneData, Selects,
+    attr_by_field, Born, Call, Choice, Chooser, Found, ImportError, Imported, OcpObject, OneData,
+    Selects, Step,
 };
 use crate::value::{Known, Type};
 use serde::{Deserialize, Serialize};
@@ -286,7 +287,7 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
         })
     }
 
-    async fn create(&self, call: &mut Call<'_>, plan: &Entry) -> Result<Born<Entry>, Fail> {
+    async fn create(&self, call: &mut Call<'_>, plan: &Entry) -> Step<Born<Entry>> {
         let kind = K::KIND;
         let description = plan.description.as_deref();
         let (name, region) = (&plan.name, plan.region_id);
@@ -321,7 +322,7 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
         }
     }
 
-    async fn read(&self, client: &OcpClient, base: &Entry) -> Result<Option<Entry>, ClientError> {
+    async fn read(&self, client: &OcpClient, base: &Entry) -> Found<Entry> {
         let Some(id) = base.id else {
             return Ok(None);
         };
@@ -329,14 +330,14 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
         Ok(found.map(|e| state_from(e, base.description.as_deref())))
     }
 
-    async fn delete(&self, call: &mut Call<'_>, state: &Entry) -> Result<(), Fail> {
+    async fn delete(&self, call: &mut Call<'_>, state: &Entry) -> Step {
         if let Some(id) = state.id {
             call.client.delete_from_catalogue(K::KIND, id).await?;
         }
         Ok(())
     }
 
-    async fn import(&self, client: Option<&OcpClient>, id: &str) -> Result<Entry, ImportError> {
+    async fn import(&self, client: Option<&OcpClient>, id: &str) -> Imported<Entry> {
         let kind = K::KIND;
         let noun = Self::NOUN.to_lowercase();
         let forms = "Expected \"<id>\", \"<name>\", \"id:<id>\" or \"name:<name>\".";
@@ -422,7 +423,7 @@ impl<K: CatalogueKind> OneData for CatalogueDataSource<K> {
         })
     }
 
-    async fn find(&self, client: &OcpClient, by: Choice) -> Result<Option<Entry>, Fail> {
+    async fn find(&self, client: &OcpClient, by: Choice) -> Step<Option<Entry>> {
         Ok(find(K::KIND, client, by).await?)
     }
 }
@@ -455,7 +456,7 @@ impl<K: CatalogueKind> ListData for CatalogueListDataSource<K> {
             .clone()
     }
 
-    async fn fetch(&self, client: &OcpClient, _: &ListArgs) -> Result<Vec<Entry>, Fail> {
+    async fn fetch(&self, client: &OcpClient, _: &ListArgs) -> Step<Vec<Entry>> {
         let entries = client.list_catalogue(K::KIND).await?;
         Ok(entries.into_iter().map(Entry::from).collect())
     }

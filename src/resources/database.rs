@@ -6,14 +6,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::db::{ConnectionUrl, CreateDatabase, Database, ModifyDatabase};
-use crate::client::{ClientError, Created, OcpClient};
+use crate::client::{Created, OcpClient};
 use crate::framework::{Attr, AttrPath, Diagnostics, Schema};
 use crate::value::{Type, Value};
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
 use super::{import_id, refuse_existing, tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME};
 use crate::lifecycle::data::{entry_type, ListData};
-use crate::lifecycle::{Born, Call, Fail, ImportError, OcpData, OcpObject};
+use crate::lifecycle::{
+    Born, Call, Change, Fail, Found, ImportError, Imported, OcpData, OcpObject, Step,
+};
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
 
@@ -116,11 +118,7 @@ impl OcpObject for DatabaseResource {
             .attr("connection_strings", connection_strings_attr("database"))
     }
 
-    async fn create(
-        &self,
-        call: &mut Call<'_>,
-        plan: &DatabaseModel,
-    ) -> Result<Born<DatabaseModel>, Fail> {
+    async fn create(&self, call: &mut Call<'_>, plan: &DatabaseModel) -> Step<Born<DatabaseModel>> {
         let (tenant @ (cluster_id, tenant_id), e) = (plan.key().0, &plan.entry);
         let body = CreateDatabase {
             db_name: e.name.clone(),
@@ -155,24 +153,15 @@ impl OcpObject for DatabaseResource {
         }
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        base: &DatabaseModel,
-    ) -> Result<Option<DatabaseModel>, ClientError> {
+    async fn read(&self, client: &OcpClient, base: &DatabaseModel) -> Found<DatabaseModel> {
         // OCP's create answer may omit fields; the list is the source of truth (R4).
         let ((c, t), name) = base.key();
         let db = client.find_database(c, t, name).await?;
         Ok(db.map(|db| DatabaseModel::from_ocp(db, base)))
     }
 
-    async fn update(
-        &self,
-        call: &mut Call<'_>,
-        prior: &DatabaseModel,
-        plan: &DatabaseModel,
-        _base: &mut DatabaseModel,
-    ) -> Result<(), Fail> {
+    async fn update(&self, call: &mut Call<'_>, c: Change<'_, DatabaseModel>) -> Step {
+        let Change { prior, plan, .. } = c;
         let (((c, t), name), was, want) = (prior.key(), &prior.entry, &plan.entry);
         let body = ModifyDatabase {
             primary_zone: (was.primary_zone != want.primary_zone)
@@ -186,17 +175,13 @@ impl OcpObject for DatabaseResource {
         Ok(())
     }
 
-    async fn delete(&self, call: &mut Call<'_>, state: &DatabaseModel) -> Result<(), Fail> {
+    async fn delete(&self, call: &mut Call<'_>, state: &DatabaseModel) -> Step {
         let ((c, t), name) = state.key();
         call.client.delete_database(c, t, name).await?;
         Ok(())
     }
 
-    async fn import(
-        &self,
-        _client: Option<&OcpClient>,
-        id: &str,
-    ) -> Result<DatabaseModel, ImportError> {
+    async fn import(&self, _client: Option<&OcpClient>, id: &str) -> Imported<DatabaseModel> {
         let ((cluster_id, tenant_id), name) =
             import_id::named_in_tenant(id, IMPORT_FORM).map_err(ImportError::Invalid)?;
         let entry = DatabaseEntry {
@@ -248,7 +233,7 @@ impl OcpData for DatabaseDataSource {
         client: &OcpClient,
         sel: DatabaseModel,
         diags: &mut Diagnostics,
-    ) -> Result<DatabaseModel, Fail> {
+    ) -> Step<DatabaseModel> {
         let found = DatabaseResource.read(client, &sel).await?;
         found.ok_or_else(|| {
             let ((c, t), name) = sel.key();
@@ -301,7 +286,7 @@ impl ListData for DatabasesDataSource {
         entry_type::<DatabaseEntry>(&DatabaseResource.schema())
     }
 
-    async fn fetch(&self, client: &OcpClient, t: &TenantKey) -> Result<Vec<DatabaseEntry>, Fail> {
+    async fn fetch(&self, client: &OcpClient, t: &TenantKey) -> Step<Vec<DatabaseEntry>> {
         let mut list = client.list_databases(t.cluster_id, t.tenant_id).await?;
         list.sort_by(|a, b| a.db_name.cmp(&b.db_name));
         Ok(list.into_iter().map(DatabaseEntry::from).collect())

@@ -21,7 +21,9 @@ use crate::framework::validate::OneOf;
 use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
-use crate::lifecycle::{replan_set, Born, Call, Fail, ImportError, OcpObject};
+use crate::lifecycle::{
+    replan_set, Born, Call, Change, Fail, Found, ImportError, Imported, OcpObject, Step,
+};
 use crate::value::{Known, Type, Value};
 
 use super::db_role::RoleOwn;
@@ -356,11 +358,7 @@ impl OcpObject for DbGrantResource {
         }
     }
 
-    async fn create(
-        &self,
-        call: &mut Call<'_>,
-        plan: &GrantModel,
-    ) -> Result<Born<GrantModel>, Fail> {
+    async fn create(&self, call: &mut Call<'_>, plan: &GrantModel) -> Step<Born<GrantModel>> {
         let client = call.client;
         let mode = (plan.tenant_mode(client).await)
             .map_err(|e| Fail::at(e, AttrPath::root("tenant_id")))?;
@@ -404,11 +402,7 @@ impl OcpObject for DbGrantResource {
         Ok(Born::done(plan.recorded(mode)))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        base: &GrantModel,
-    ) -> Result<Option<GrantModel>, ClientError> {
+    async fn read(&self, client: &OcpClient, base: &GrantModel) -> Found<GrantModel> {
         let mode = base.tenant_mode(client).await?;
         // A grantee that is gone takes its grants with it.
         Ok(actual(client, base)
@@ -416,13 +410,8 @@ impl OcpObject for DbGrantResource {
             .map(|held| base.with_held(mode, &held)))
     }
 
-    async fn update(
-        &self,
-        call: &mut Call<'_>,
-        prior: &GrantModel,
-        plan: &GrantModel,
-        _base: &mut GrantModel,
-    ) -> Result<(), Fail> {
+    async fn update(&self, call: &mut Call<'_>, c: Change<'_, GrantModel>) -> Step {
+        let Change { prior, plan, .. } = c;
         let lists = [prior.list(), plan.list()];
         (prior.change(call.client, prior.mode(), lists).await)
             .map_err(|e| Fail::at(e, AttrPath::root(list_attr(&prior.target()))))
@@ -430,16 +419,12 @@ impl OcpObject for DbGrantResource {
 
     /// Revokes what the grant lists; a grantee that is gone took its grants with it (the
     /// adapter counts a "not found" as deleted).
-    async fn delete(&self, call: &mut Call<'_>, state: &GrantModel) -> Result<(), Fail> {
+    async fn delete(&self, call: &mut Call<'_>, state: &GrantModel) -> Step {
         let lists = [state.list(), &[]];
         Ok(state.change(call.client, state.mode(), lists).await?)
     }
 
-    async fn import(
-        &self,
-        _client: Option<&OcpClient>,
-        id: &str,
-    ) -> Result<GrantModel, ImportError> {
+    async fn import(&self, _client: Option<&OcpClient>, id: &str) -> Imported<GrantModel> {
         let bad = |why: &str| {
             ImportError::Invalid(format!(
                 "Expected an import id of the form {IMPORT_FORM}, got {id:?}: {why}."

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::api::user::{CreateDbRole, DbRole, Grantee};
 use crate::client::Created;
 use crate::framework::{Attr, AttrPath, Schema};
-use crate::lifecycle::{Call, Fail};
+use crate::lifecycle::{Call, Fail, Step};
 use crate::value::Type;
 
 use super::db_user::{
@@ -96,11 +96,7 @@ impl Member for RoleOwn {
         (&r.role_name, &r.create_time, held)
     }
 
-    async fn create(
-        call: &mut Call<'_>,
-        plan: &DbRoleModel,
-        mode: Mode,
-    ) -> Result<Created<DbRole, DbRole>, Fail> {
+    async fn create(call: &mut Call<'_>, plan: &DbRoleModel, mode: Mode) -> Step<Created<DbRole>> {
         let (c, t) = plan.key().0;
         if mode != Mode::Oracle {
             call.diags.attr_error(

@@ -24,7 +24,10 @@ use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::data::ListData;
-use crate::lifecycle::{replan_set, Born, Call, Fail, ImportError, OcpData, OcpObject};
+use crate::lifecycle::{
+    replan_set, Born, Call, Change, Fail, Found, ImportError, Imported, OcpData, OcpObject, Step,
+    Written,
+};
 use crate::value::{Known, Type, Value};
 
 use super::privileges::{
@@ -713,11 +716,7 @@ impl Member for UserOwn {
         }
     }
 
-    async fn create(
-        call: &mut Call<'_>,
-        plan: &DbUserModel,
-        mode: Mode,
-    ) -> Result<Created<DbUser, DbUser>, Fail> {
+    async fn create(call: &mut Call<'_>, plan: &DbUserModel, mode: Mode) -> Step<Created<DbUser>> {
         refuse_wrong_mode(plan, mode, call.diags)?;
         let global = plan.global_privileges.clone().unwrap_or_default();
         let body = CreateDbUser {
@@ -743,13 +742,8 @@ impl Member for UserOwn {
     /// In an order OCP accepts: OCP refuses grants to a locked user, so a locked user is
     /// unlocked for the privilege changes and locked again after. A password that did not
     /// change stays in `base` as it was.
-    async fn update(
-        call: &mut Call<'_>,
-        mode: Mode,
-        prior: &DbUserModel,
-        plan: &DbUserModel,
-        base: &mut DbUserModel,
-    ) -> Result<(), Fail> {
+    async fn update(call: &mut Call<'_>, mode: Mode, c: Change<'_, DbUserModel>) -> Step {
+        let Change { prior, plan, base } = c;
         let (client, ((c, t), username)) = (call.client, prior.key());
         let new_password =
             (plan.own.password.as_ref()).filter(|p| prior.own.password.as_ref() != Some(p));
@@ -852,7 +846,7 @@ pub trait Member: Serialize + DeserializeOwned + Default + Clone + Send + Sync +
         call: &mut Call<'_>,
         plan: &MemberModel<Self>,
         mode: Mode,
-    ) -> Result<Created<Self::Ocp, Self::Ocp>, Fail>;
+    ) -> Step<Created<Self::Ocp>>;
 
     /// Whether it is to be locked (a user; roles have no lock).
     fn locked(&self) -> bool {
@@ -861,14 +855,8 @@ pub trait Member: Serialize + DeserializeOwned + Default + Clone + Send + Sync +
 
     /// See [`OcpObject::update`]; `mode` is the tenant's. The default changes the privilege
     /// lists (see [`change_privileges`]).
-    async fn update(
-        call: &mut Call<'_>,
-        mode: Mode,
-        prior: &MemberModel<Self>,
-        plan: &MemberModel<Self>,
-        _base: &mut MemberModel<Self>,
-    ) -> Result<(), Fail> {
-        change_privileges(call.client, mode, prior, plan).await
+    async fn update(call: &mut Call<'_>, mode: Mode, c: Change<'_, MemberModel<Self>>) -> Step {
+        change_privileges(call.client, mode, c.prior, c.plan).await
     }
 }
 
@@ -881,7 +869,7 @@ async fn change_privileges<K: Member>(
     mode: Mode,
     prior: &MemberModel<K>,
     plan: &MemberModel<K>,
-) -> Result<(), Fail> {
+) -> Step {
     let (tenant, who) = (prior.key().0, (K::NAMES.grantee)(prior.own.name()));
     let (Grants(had), Grants(want)) = (prior.grants(), plan.grants());
     for ((attr, have), want) in LISTS.into_iter().zip(had).zip(want) {
@@ -978,7 +966,7 @@ impl<M: Member> OcpObject for MemberResource<M> {
         &self,
         call: &mut Call<'_>,
         plan: &MemberModel<M>,
-    ) -> Result<Born<MemberModel<M>>, Fail> {
+    ) -> Step<Born<MemberModel<M>>> {
         let (tenant @ (c, t), _) = plan.key();
         let mode = mode_of(call.client, None, tenant)
             .await
@@ -996,12 +984,8 @@ impl<M: Member> OcpObject for MemberResource<M> {
 
     /// Object privileges have no place in OCP's create body (S1), and OCP's create cannot
     /// lock a user: both are done now, and the user read back.
-    async fn after_create(
-        &self,
-        call: &mut Call<'_>,
-        plan: &MemberModel<M>,
-        state: &mut MemberModel<M>,
-    ) -> Result<(), Fail> {
+    async fn after_create(&self, call: &mut Call<'_>, w: Written<'_, MemberModel<M>>) -> Step {
+        let Written { plan, state } = w;
         let ((c, t), name) = state.key();
         let mode = state.mode().unwrap_or(Mode::Mysql);
         let Grants([.., objects]) = plan.grants();
@@ -1029,39 +1013,25 @@ impl<M: Member> OcpObject for MemberResource<M> {
         Ok(())
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        base: &MemberModel<M>,
-    ) -> Result<Option<MemberModel<M>>, ClientError> {
+    async fn read(&self, client: &OcpClient, base: &MemberModel<M>) -> Found<MemberModel<M>> {
         let ((c, t), name) = base.key();
         let mode = mode_of(client, base.mode(), (c, t)).await?;
         let found = client.find_named::<M::Ocp>(c, t, name).await?;
         Ok(found.map(|o| MemberModel::from_ocp(o, base, mode).recorded(mode)))
     }
 
-    async fn update(
-        &self,
-        call: &mut Call<'_>,
-        prior: &MemberModel<M>,
-        plan: &MemberModel<M>,
-        base: &mut MemberModel<M>,
-    ) -> Result<(), Fail> {
-        let mode = (prior.mode().or(M::NAMES.mode)).unwrap_or(Mode::Mysql);
-        M::update(call, mode, prior, plan, base).await
+    async fn update(&self, call: &mut Call<'_>, c: Change<'_, MemberModel<M>>) -> Step {
+        let mode = (c.prior.mode().or(M::NAMES.mode)).unwrap_or(Mode::Mysql);
+        M::update(call, mode, c).await
     }
 
-    async fn delete(&self, call: &mut Call<'_>, state: &MemberModel<M>) -> Result<(), Fail> {
+    async fn delete(&self, call: &mut Call<'_>, state: &MemberModel<M>) -> Step {
         let ((c, t), name) = state.key();
         call.client.delete_named::<M::Ocp>(c, t, name).await?;
         Ok(())
     }
 
-    async fn import(
-        &self,
-        _client: Option<&OcpClient>,
-        id: &str,
-    ) -> Result<MemberModel<M>, ImportError> {
+    async fn import(&self, _client: Option<&OcpClient>, id: &str) -> Imported<MemberModel<M>> {
         let (tenant, name) =
             import_id::named_in_tenant(id, M::NAMES.import_form).map_err(ImportError::Invalid)?;
         Ok(MemberModel::named(tenant, name))
@@ -1123,7 +1093,7 @@ impl<M: Member> OcpData for OneDataSource<M> {
         client: &OcpClient,
         sel: Selector,
         diags: &mut Diagnostics,
-    ) -> Result<MemberModel<M>, Fail> {
+    ) -> Step<MemberModel<M>> {
         let tenant = (sel.cluster_id, sel.tenant_id);
         let found = read_members::<M>(client, tenant, sel.name.as_ref()).await?;
         if let Some(m) = found.into_iter().next() {
@@ -1179,7 +1149,7 @@ impl<M: Member> ListData for ListDataSource<M> {
         )
     }
 
-    async fn fetch(&self, client: &OcpClient, t: &TenantKey) -> Result<Vec<ListEntry<M>>, Fail> {
+    async fn fetch(&self, client: &OcpClient, t: &TenantKey) -> Step<Vec<ListEntry<M>>> {
         let mut all = read_members::<M>(client, (t.cluster_id, t.tenant_id), None).await?;
         all.sort_by(|a, b| a.key().1.cmp(b.key().1));
         Ok(all.into_iter().map(ListEntry).collect())

@@ -24,8 +24,8 @@ use crate::framework::{Attr, Diagnostics, PlanRequest, PlanResponse, Schema};
 use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::pending::Private;
 use crate::lifecycle::{
-    import_by_id_or_name, poll, Born, Call, Choice, Chooser, Fail, ImportError, OcpObject, OneData,
-    Polled, Selects,
+    import_by_id_or_name, poll, Born, Call, Choice, Chooser, Fail, Found, ImportError, Imported,
+    OcpObject, OneData, Polled, Selects, Step, Written,
 };
 use crate::value::{Known, Type, Value};
 
@@ -203,7 +203,7 @@ impl OcpObject for HostResource {
         }
     }
 
-    async fn create(&self, call: &mut Call<'_>, plan: &HostModel) -> Result<Born<HostModel>, Fail> {
+    async fn create(&self, call: &mut Call<'_>, plan: &HostModel) -> Step<Born<HostModel>> {
         let client = call.client;
         let ip = plan.ip();
         // A host registered before this create is never taken over (R2); looking first also
@@ -279,12 +279,8 @@ impl OcpObject for HostResource {
         Ok(Born::waiting(state, tasks))
     }
 
-    async fn after_create(
-        &self,
-        call: &mut Call<'_>,
-        _plan: &HostModel,
-        state: &mut HostModel,
-    ) -> Result<(), Fail> {
+    async fn after_create(&self, call: &mut Call<'_>, w: Written<'_, HostModel>) -> Step {
+        let Written { state, .. } = w;
         if state.status.as_deref() != Some("NEW") {
             return Ok(());
         }
@@ -313,11 +309,7 @@ impl OcpObject for HostResource {
         Ok(())
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        base: &HostModel,
-    ) -> Result<Option<HostModel>, ClientError> {
+    async fn read(&self, client: &OcpClient, base: &HostModel) -> Found<HostModel> {
         let Some(id) = base.id else {
             return Ok(None);
         };
@@ -327,7 +319,7 @@ impl OcpObject for HostResource {
             .map(|h| HostModel::from_ocp(h, base)))
     }
 
-    async fn delete(&self, call: &mut Call<'_>, state: &HostModel) -> Result<(), Fail> {
+    async fn delete(&self, call: &mut Call<'_>, state: &HostModel) -> Step {
         let id = state.id.unwrap_or_default();
         match call.client.delete_host(id).await {
             Err(e) if !e.is_not_found() => {
@@ -358,7 +350,7 @@ impl OcpObject for HostResource {
         Ok(())
     }
 
-    async fn import(&self, client: Option<&OcpClient>, id: &str) -> Result<HostModel, ImportError> {
+    async fn import(&self, client: Option<&OcpClient>, id: &str) -> Imported<HostModel> {
         let forms = "\"<host_id>\" (e.g. \"1003004\") or \"<ip>\" (e.g. \"172.16.0.14\")";
         if matches!(Choice::of_import_id(id), Choice::Key(ip) if !valid_ipv4(&ip)) {
             return Err(ImportError::Invalid(format!(
@@ -512,7 +504,7 @@ impl OneData for HostDataSource {
             .attr("create_time", Attr::string().computed().doc("When OCP added the host (ISO-8601 with offset)."))
     }
 
-    async fn find(&self, client: &OcpClient, by: Choice) -> Result<Option<HostInfo>, Fail> {
+    async fn find(&self, client: &OcpClient, by: Choice) -> Step<Option<HostInfo>> {
         Ok(find_host(client, by).await?.map(HostInfo::from))
     }
 }
@@ -548,7 +540,7 @@ impl ListData for HostsDataSource {
         entry_type::<HostEntry>(&OneData::schema(&HostDataSource))
     }
 
-    async fn fetch(&self, client: &OcpClient, f: &HostsFilter) -> Result<Vec<HostEntry>, Fail> {
+    async fn fetch(&self, client: &OcpClient, f: &HostsFilter) -> Step<Vec<HostEntry>> {
         let filter = HostFilter {
             idc_id: f.idc_id,
             type_id: f.host_type_id,

@@ -27,8 +27,8 @@ use crate::framework::{
 };
 use crate::lifecycle::data::{ListData, NoFilter};
 use crate::lifecycle::{
-    attr_by_field_or_name, import_by_id_or_name, replan, report, Born, Call, Choice, Chooser, Fail,
-    ImportError, OcpData, OcpObject,
+    attr_by_field_or_name, import_by_id_or_name, replan, report, Born, Call, Change, Choice,
+    Chooser, Fail, Found, Imported, OcpData, OcpObject, Step,
 };
 use crate::value::{Known, Type, Value};
 
@@ -280,7 +280,7 @@ fn refuse_twice(
 /// The links of `plan` as OCP's body takes them (by cluster name and OceanBase's cluster id),
 /// each cluster looked up by its OCP id; one that OCP does not have is reported on its
 /// `ob_link[i].cluster_id` and nothing is sent.
-async fn links_of(call: &mut Call<'_>, links: &[(usize, &LinkBlock)]) -> Result<Vec<ObLink>, Fail> {
+async fn links_of(call: &mut Call<'_>, links: &[(usize, &LinkBlock)]) -> Step<Vec<ObLink>> {
     let mut out = Vec::new();
     for (i, l) in links {
         let path = AttrPath::root("ob_link").index(*i).attr("cluster_id");
@@ -475,11 +475,7 @@ impl OcpObject for ObproxyClusterResource {
         }
     }
 
-    async fn create(
-        &self,
-        call: &mut Call<'_>,
-        plan: &ObproxyModel,
-    ) -> Result<Born<ObproxyModel>, Fail> {
+    async fn create(&self, call: &mut Call<'_>, plan: &ObproxyModel) -> Step<Born<ObproxyModel>> {
         let indexed: Vec<(usize, &LinkBlock)> = plan.ob_link.iter().enumerate().collect();
         let body = CreateObproxyCluster {
             name: plan.name.clone(),
@@ -520,11 +516,7 @@ impl OcpObject for ObproxyClusterResource {
         ))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        base: &ObproxyModel,
-    ) -> Result<Option<ObproxyModel>, ClientError> {
+    async fn read(&self, client: &OcpClient, base: &ObproxyModel) -> Found<ObproxyModel> {
         let Some(id) = base.id else { return Ok(None) };
         let Some(c) = client.find_obproxy_cluster(id).await? else {
             return Ok(None);
@@ -537,13 +529,8 @@ impl OcpObject for ObproxyClusterResource {
         Ok(Some(ObproxyModel::from_ocp(&c, &ids, params, base)))
     }
 
-    async fn update(
-        &self,
-        call: &mut Call<'_>,
-        prior: &ObproxyModel,
-        plan: &ObproxyModel,
-        _base: &mut ObproxyModel,
-    ) -> Result<(), Fail> {
+    async fn update(&self, call: &mut Call<'_>, c: Change<'_, ObproxyModel>) -> Step {
+        let Change { prior, plan, .. } = c;
         let Some(id) = prior.id else {
             return Ok(());
         };
@@ -602,7 +589,7 @@ impl OcpObject for ObproxyClusterResource {
         parameters::apply(call, owner, prior, plan, Vec::new(), None).await
     }
 
-    async fn delete(&self, call: &mut Call<'_>, state: &ObproxyModel) -> Result<(), Fail> {
+    async fn delete(&self, call: &mut Call<'_>, state: &ObproxyModel) -> Step {
         let Some(id) = state.id else {
             return Ok(());
         };
@@ -616,11 +603,7 @@ impl OcpObject for ObproxyClusterResource {
             .await
     }
 
-    async fn import(
-        &self,
-        client: Option<&OcpClient>,
-        id: &str,
-    ) -> Result<ObproxyModel, ImportError> {
+    async fn import(&self, client: Option<&OcpClient>, id: &str) -> Imported<ObproxyModel> {
         let forms = "\"<obproxy_cluster_id>\" or \"<name>\"";
         let c = import_by_id_or_name(client, id, "OBProxy cluster", forms, find).await?;
         Ok(ObproxyModel {
@@ -635,7 +618,7 @@ impl OcpObject for ObproxyClusterResource {
 }
 
 /// Unlinks the cluster of `l` (by its name, as OCP's path takes it).
-async fn unlink(call: &mut Call<'_>, id: i64, l: &LinkBlock) -> Result<(), Fail> {
+async fn unlink(call: &mut Call<'_>, id: i64, l: &LinkBlock) -> Step {
     let name = match &l.cluster_name {
         Some(n) => n.clone(),
         None => match call.client.find_cluster(l.cluster_id).await? {
@@ -764,7 +747,7 @@ impl OcpData for ObproxyClusterDataSource {
         client: &OcpClient,
         sel: Selector,
         diags: &mut Diagnostics,
-    ) -> Result<ObproxyEntry, Fail> {
+    ) -> Step<ObproxyEntry> {
         let by = CHOOSER.choice(sel.id, sel.name).ok_or(Fail::Reported)?;
         let c = CHOOSER.found(find(client, by.clone()).await?, &by, diags)?;
         Ok(ObproxyEntry::of(&c, &cluster_ids(client).await?))
@@ -790,7 +773,7 @@ impl ListData for ObproxyClustersDataSource {
         ObproxyClusterDataSource.schema().value_type().clone()
     }
 
-    async fn fetch(&self, client: &OcpClient, _: &NoFilter) -> Result<Vec<ObproxyEntry>, Fail> {
+    async fn fetch(&self, client: &OcpClient, _: &NoFilter) -> Step<Vec<ObproxyEntry>> {
         let ids = cluster_ids(client).await?;
         let mut list = Vec::new();
         for c in client.list_obproxy_clusters().await? {

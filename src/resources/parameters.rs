@@ -45,7 +45,7 @@ use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::data::ListData;
-use crate::lifecycle::{Call, Fail};
+use crate::lifecycle::{Call, Fail, Step};
 use crate::value::{Known, Type};
 
 /// The managed parameters of a resource: name → value as the user wrote it.
@@ -497,7 +497,7 @@ pub async fn apply_tenant(
     ids: (i64, i64),
     prior: (&Option<Params>, &Option<String>),
     plan: (&Option<Params>, &Option<String>),
-) -> Result<(), Fail> {
+) -> Step {
     let extra = match (prior.1, plan.1) {
         (Some(p), Some(n)) if same_time_zone(p, n) => Vec::new(),
         (_, Some(n)) => vec![ParameterValue {
@@ -582,7 +582,7 @@ pub async fn apply(
     plan: &Option<Params>,
     extra: Vec<ParameterValue>,
     extra_path: Option<AttrPath>,
-) -> Result<(), Fail> {
+) -> Step {
     let (prior, plan) = (
         prior.clone().unwrap_or_default(),
         plan.clone().unwrap_or_default(),
@@ -771,11 +771,7 @@ impl<const TENANT: bool> ListData for ParametersDataSource<TENANT> {
             .implied_type()
     }
 
-    async fn fetch(
-        &self,
-        client: &OcpClient,
-        f: &ParametersOf,
-    ) -> Result<Vec<ParameterEntry>, Fail> {
+    async fn fetch(&self, client: &OcpClient, f: &ParametersOf) -> Step<Vec<ParameterEntry>> {
         let (owner, by) = match f.tenant_id {
             Some(t) => (Owner::Tenant(f.cluster_id, t), "tenant_id"),
             None => (Owner::Cluster(f.cluster_id), "cluster_id"),

@@ -23,8 +23,7 @@ use crate::client::api::restore::RestoreTask;
 use crate::client::{ClientError, OcpClient};
 use crate::framework::validate::Text;
 use crate::framework::{Attr, Block, Schema};
-use crate::lifecycle::data::ListData;
-use crate::lifecycle::Fail;
+use crate::lifecycle::{data::ListData, Step};
 use crate::value::Type;
 
 use super::backup::BackupsOf;
@@ -180,7 +179,7 @@ impl ListData for RestoreTasksDataSource {
         task_block().implied_type()
     }
 
-    async fn fetch(&self, client: &OcpClient, of: &BackupsOf) -> Result<Vec<TaskData>, Fail> {
+    async fn fetch(&self, client: &OcpClient, of: &BackupsOf) -> Step<Vec<TaskData>> {
         let list = client.list_restore_tasks(of.target()).await?;
         Ok(list.into_iter().map(TaskData::from).collect())
     }

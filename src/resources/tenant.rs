@@ -22,8 +22,8 @@ use crate::framework::{
 };
 use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::{
-    attr_by_field_or_name, keep_unreported, poll, replan_set, Born, Call, Choice, Chooser, Fail,
-    ImportError, OcpData, OcpObject, Polled,
+    attr_by_field_or_name, keep_unreported, poll, replan_set, Born, Call, Change, Choice, Chooser,
+    Fail, Found, ImportError, Imported, OcpData, OcpObject, Polled, Step, Written,
 };
 use crate::value::{Known, Type, Value};
 
@@ -354,7 +354,7 @@ async fn settle(
     r: Result<Option<TaskInstance>, ClientError>,
     body: &[ReplicaSpec],
     plan: &TenantModel,
-) -> Result<(), Fail> {
+) -> Step {
     match r {
         Ok(Some(t)) => call.wait(&[t.id]).await,
         Ok(None) => Ok(()),
@@ -372,7 +372,7 @@ async fn restore(
     call: &mut Call<'_>,
     plan: &TenantModel,
     from: &RestoreFrom,
-) -> Result<Created<Restoring, Tenant>, Fail> {
+) -> Step<Created<Restoring, Tenant>> {
     let client = call.client;
     let (cluster_id, name) = (plan.cluster_id, &plan.name);
     let source_path = AttrPath::root("restore_from").attr("tenant_id");
@@ -447,7 +447,7 @@ async fn born<T>(
     plan: &TenantModel,
     created: Created<T, Tenant>,
     answer: impl FnOnce(T) -> (Option<i64>, Vec<i64>),
-) -> Result<Born<TenantModel>, Fail> {
+) -> Step<Born<TenantModel>> {
     let (cluster_id, name) = (plan.cluster_id, &plan.name);
     let born = |id: i64, adopted: bool| TenantModel {
         id: Some(id),
@@ -499,7 +499,7 @@ async fn apply_changes(
     prior: &TenantModel,
     plan: &TenantModel,
     record: &mut TenantModel,
-) -> Result<(), Fail> {
+) -> Step {
     let client = call.client;
     let (cluster_id, id) = prior.ids();
     record.root_password = prior.root_password.clone();
@@ -761,11 +761,7 @@ impl OcpObject for TenantResource {
         replan_set(&kept, &self.schema(), resp);
     }
 
-    async fn create(
-        &self,
-        call: &mut Call<'_>,
-        plan: &TenantModel,
-    ) -> Result<Born<TenantModel>, Fail> {
+    async fn create(&self, call: &mut Call<'_>, plan: &TenantModel) -> Step<Born<TenantModel>> {
         if let Some(from) = &plan.restore_from {
             let created = restore(call, plan, from).await?;
             return born(call, plan, created, |r| (r.tenant_id, r.tasks)).await;
@@ -795,12 +791,8 @@ impl OcpObject for TenantResource {
     /// password, whitelist and description (§3.8.2), the configured ones. The tenant is
     /// already in state (R1): on a failure it stays there as OCP has it, the error is on the
     /// attribute, and Terraform taints it once.
-    async fn after_create(
-        &self,
-        call: &mut Call<'_>,
-        plan: &TenantModel,
-        state: &mut TenantModel,
-    ) -> Result<(), Fail> {
+    async fn after_create(&self, call: &mut Call<'_>, w: Written<'_, TenantModel>) -> Step {
+        let Written { plan, state } = w;
         let (cluster_id, id) = state.ids();
         let client = call.client;
         if state.adopted {
@@ -835,11 +827,7 @@ impl OcpObject for TenantResource {
         Ok(())
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        base: &TenantModel,
-    ) -> Result<Option<TenantModel>, ClientError> {
+    async fn read(&self, client: &OcpClient, base: &TenantModel) -> Found<TenantModel> {
         let (cluster_id, id) = base.ids();
         let Some(mut m) = client
             .find_tenant(cluster_id, id)
@@ -864,13 +852,8 @@ impl OcpObject for TenantResource {
         super::unit_specs::check_plan(client, req, resp).await;
     }
 
-    async fn update(
-        &self,
-        call: &mut Call<'_>,
-        prior: &TenantModel,
-        plan: &TenantModel,
-        base: &mut TenantModel,
-    ) -> Result<(), Fail> {
+    async fn update(&self, call: &mut Call<'_>, c: Change<'_, TenantModel>) -> Step {
+        let Change { prior, plan, base } = c;
         apply_changes(call, prior, plan, base).await?;
         let (before, after) = (
             (&prior.parameters, &prior.time_zone),
@@ -879,7 +862,7 @@ impl OcpObject for TenantResource {
         super::parameters::apply_tenant(call, prior.ids(), before, after).await
     }
 
-    async fn delete(&self, call: &mut Call<'_>, state: &TenantModel) -> Result<(), Fail> {
+    async fn delete(&self, call: &mut Call<'_>, state: &TenantModel) -> Step {
         let (cluster_id, id) = state.ids();
         let Some(task) = call.client.delete_tenant(cluster_id, id).await? else {
             return Ok(()); // already gone
@@ -898,11 +881,7 @@ impl OcpObject for TenantResource {
         }
     }
 
-    async fn import(
-        &self,
-        client: Option<&OcpClient>,
-        id: &str,
-    ) -> Result<TenantModel, ImportError> {
+    async fn import(&self, client: Option<&OcpClient>, id: &str) -> Imported<TenantModel> {
         let Some((cluster, tenant)) = id
             .split_once('/')
             .filter(|(c, t)| !c.is_empty() && !t.is_empty() && !t.contains('/'))
@@ -1061,7 +1040,7 @@ impl OcpData for TenantDataSource {
         client: &OcpClient,
         s: Selector,
         diags: &mut Diagnostics,
-    ) -> Result<TenantData, Fail> {
+    ) -> Step<TenantData> {
         let (Some(cluster_id), Some(choice)) = (
             s.cluster_id.and_then(Known::known),
             TENANTS.choice(s.id, s.name),
@@ -1110,7 +1089,7 @@ impl ListData for TenantsDataSource {
         entry_type::<TenantData>(&TenantDataSource.schema())
     }
 
-    async fn fetch(&self, client: &OcpClient, f: &TenantsFilter) -> Result<Vec<TenantData>, Fail> {
+    async fn fetch(&self, client: &OcpClient, f: &TenantsFilter) -> Step<Vec<TenantData>> {
         let filter = TenantFilter {
             name: f.name.clone(),
             mode: f.mode.clone(),

@@ -31,8 +31,8 @@ use crate::framework::{
 };
 use crate::lifecycle::pending::Private;
 use crate::lifecycle::{
-    attr_by_field_or_name, import_by_id_or_name, replan, report, Born, Call, Fail, ImportError,
-    OcpObject,
+    attr_by_field_or_name, import_by_id_or_name, replan, report, Born, Call, Change, Fail, Found,
+    ImportError, Imported, OcpObject, Step, Written,
 };
 use crate::value::{Known, Type, Value};
 
@@ -424,11 +424,7 @@ impl OcpObject for ClusterResource {
         replan(&planned, &self.schema(), resp);
     }
 
-    async fn create(
-        &self,
-        call: &mut Call<'_>,
-        plan: &ClusterModel,
-    ) -> Result<Born<ClusterModel>, Fail> {
+    async fn create(&self, call: &mut Call<'_>, plan: &ClusterModel) -> Step<Born<ClusterModel>> {
         let zones = (plan.zone.iter())
             .map(|z| CreateClusterZone {
                 name: z.name.clone(),
@@ -479,11 +475,7 @@ impl OcpObject for ClusterResource {
         Ok(Born::waiting(state, tasks))
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        base: &ClusterModel,
-    ) -> Result<Option<ClusterModel>, ClientError> {
+    async fn read(&self, client: &OcpClient, base: &ClusterModel) -> Found<ClusterModel> {
         let Some(id) = base.id else {
             return Ok(None);
         };
@@ -499,12 +491,8 @@ impl OcpObject for ClusterResource {
 
     /// The cluster's `parameters`: OCP's create call has no field for them (§3.1), so they are
     /// set through the parameter call once the create task succeeded.
-    async fn after_create(
-        &self,
-        call: &mut Call<'_>,
-        plan: &ClusterModel,
-        state: &mut ClusterModel,
-    ) -> Result<(), Fail> {
+    async fn after_create(&self, call: &mut Call<'_>, w: Written<'_, ClusterModel>) -> Step {
+        let Written { plan, state } = w;
         let id = state.id.unwrap_or_default();
         set_parameters(call, id, &None, &plan.parameters).await?;
         state.parameters =
@@ -523,13 +511,8 @@ impl OcpObject for ClusterResource {
     /// so an interrupted apply resumes it. `base` tracks what OCP took: zones still to be
     /// removed stay in it (the read-back drops those OCP no longer has), and the package and
     /// password only change once OCP accepted them.
-    async fn update(
-        &self,
-        call: &mut Call<'_>,
-        prior: &ClusterModel,
-        plan: &ClusterModel,
-        base: &mut ClusterModel,
-    ) -> Result<(), Fail> {
+    async fn update(&self, call: &mut Call<'_>, c: Change<'_, ClusterModel>) -> Step {
+        let Change { prior, plan, base } = c;
         let Some(id) = prior.id else {
             return Ok(());
         };
@@ -577,12 +560,8 @@ impl OcpObject for ClusterResource {
         set_parameters(call, id, &prior.parameters, &plan.parameters).await
     }
 
-    async fn after_update(
-        &self,
-        call: &mut Call<'_>,
-        plan: &ClusterModel,
-        state: &mut ClusterModel,
-    ) -> Result<(), Fail> {
+    async fn after_update(&self, call: &mut Call<'_>, w: Written<'_, ClusterModel>) -> Step {
+        let Written { plan, state } = w;
         // The plan kept the status (every change ends with the cluster running as before); a
         // change OCP made meanwhile shows at the next refresh, not as an inconsistent result.
         if plan.status.is_some() {
@@ -594,7 +573,7 @@ impl OcpObject for ClusterResource {
         Ok(())
     }
 
-    async fn delete(&self, call: &mut Call<'_>, state: &ClusterModel) -> Result<(), Fail> {
+    async fn delete(&self, call: &mut Call<'_>, state: &ClusterModel) -> Step {
         let (Some(id), client) = (state.id, call.client) else {
             return Ok(());
         };
@@ -611,11 +590,7 @@ impl OcpObject for ClusterResource {
             .await
     }
 
-    async fn import(
-        &self,
-        client: Option<&OcpClient>,
-        id: &str,
-    ) -> Result<ClusterModel, ImportError> {
+    async fn import(&self, client: Option<&OcpClient>, id: &str) -> Imported<ClusterModel> {
         let forms = "\"<cluster_id>\" or \"<cluster_name>\"";
         let c = import_by_id_or_name(client, id, "cluster", forms, super::cluster::find).await?;
         Ok(ClusterModel {
@@ -659,7 +634,7 @@ async fn set_parameters(
     id: i64,
     prior: &Option<Params>,
     plan: &Option<Params>,
-) -> Result<(), Fail> {
+) -> Step {
     super::parameters::apply(call, ClusterOf(id), prior, plan, Vec::new(), None).await
 }
 
@@ -756,12 +731,7 @@ impl ZoneChanges {
     /// Makes the changes in OCP in order (additions before removals, so no zone runs short of
     /// OBServers), waiting on each task. An OCP refusal is reported on the zone block or the
     /// `servers` it concerns. A zone OCP already had is not added, and leaves `base`.
-    async fn apply(
-        &self,
-        call: &mut Call<'_>,
-        id: i64,
-        base: &mut Vec<ZoneBlock>,
-    ) -> Result<(), Fail> {
+    async fn apply(&self, call: &mut Call<'_>, id: i64, base: &mut Vec<ZoneBlock>) -> Step {
         for (at, z) in &self.added_zones {
             call.action = format!("Add Zone {:?}", z.name);
             let found = match add_zone(call.client, id, z).await {
@@ -851,7 +821,7 @@ impl ZoneChanges {
     /// replicas: one error per zone (on `zone`) and per host (on the `servers` listing it). A
     /// zone's tenants come from OCP's `zoneList` of each tenant (§3.4.2), a host's from the
     /// tenants' units (§3.4) on the OBServer it runs.
-    async fn refuse_held(&self, call: &mut Call<'_>, id: i64) -> Result<(), Fail> {
+    async fn refuse_held(&self, call: &mut Call<'_>, id: i64) -> Step {
         if self.removed_zones.is_empty() && self.removed_servers.is_empty() {
             return Ok(());
         }
@@ -977,7 +947,7 @@ impl OcpObject for ZoneResource {
         }
     }
 
-    async fn create(&self, call: &mut Call<'_>, plan: &ZoneModel) -> Result<Born<ZoneModel>, Fail> {
+    async fn create(&self, call: &mut Call<'_>, plan: &ZoneModel) -> Step<Born<ZoneModel>> {
         let c = plan.cluster_id;
         match add_zone(call.client, c, &plan.zone).await? {
             Ok(tasks) => {
@@ -997,24 +967,15 @@ impl OcpObject for ZoneResource {
         }
     }
 
-    async fn read(
-        &self,
-        client: &OcpClient,
-        base: &ZoneModel,
-    ) -> Result<Option<ZoneModel>, ClientError> {
+    async fn read(&self, client: &OcpClient, base: &ZoneModel) -> Found<ZoneModel> {
         let c = base.cluster_id;
         let zones = client.list_zones(c).await?;
         let zone = zones.iter().find(|z| z.name == base.zone.name);
         Ok(zone.map(|z| ZoneModel::from_ocp(c, z, base)))
     }
 
-    async fn update(
-        &self,
-        call: &mut Call<'_>,
-        prior: &ZoneModel,
-        plan: &ZoneModel,
-        _base: &mut ZoneModel,
-    ) -> Result<(), Fail> {
+    async fn update(&self, call: &mut Call<'_>, c: Change<'_, ZoneModel>) -> Step {
+        let Change { prior, plan, .. } = c;
         let mut changes = ZoneChanges::default();
         let (had, want) = (&prior.zone, &plan.zone);
         changes.servers(
@@ -1029,7 +990,7 @@ impl OcpObject for ZoneResource {
         changes.apply(call, prior.cluster_id, &mut Vec::new()).await
     }
 
-    async fn delete(&self, call: &mut Call<'_>, state: &ZoneModel) -> Result<(), Fail> {
+    async fn delete(&self, call: &mut Call<'_>, state: &ZoneModel) -> Step {
         let (c, name, client) = (state.cluster_id, &state.zone.name, call.client);
         let left = async {
             let zones = client.list_zones(c).await.unwrap_or_default();
@@ -1043,11 +1004,7 @@ impl OcpObject for ZoneResource {
             .await
     }
 
-    async fn import(
-        &self,
-        _client: Option<&OcpClient>,
-        id: &str,
-    ) -> Result<ZoneModel, ImportError> {
+    async fn import(&self, _client: Option<&OcpClient>, id: &str) -> Imported<ZoneModel> {
         let (cluster_id, name) =
             import_id::in_cluster(id, ZONE_IMPORT).map_err(ImportError::Invalid)?;
         let mut m = ZoneModel {

@@ -15,7 +15,7 @@ use crate::framework::{
     read_model, Attr, AttrPath, Diagnostics, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::data::{ByName, ListData};
-use crate::lifecycle::Fail;
+use crate::lifecycle::Step;
 use crate::value::{Known, Type};
 
 /// One entry of `unit_specs`.
@@ -69,7 +69,7 @@ impl ListData for UnitSpecsDataSource {
         ])
     }
 
-    async fn fetch(&self, client: &OcpClient, _: &ByName) -> Result<Vec<SpecEntry>, Fail> {
+    async fn fetch(&self, client: &OcpClient, _: &ByName) -> Step<Vec<SpecEntry>> {
         let mut list = client.list_unit_specs().await?;
         list.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(list.into_iter().map(SpecEntry::from).collect())

@@ -343,7 +343,7 @@ fn first_task(path: &str, data: Value) -> Result<TaskInstance, ClientError> {
 }
 
 /// Logs an adoption (after this call's own lost POST, see [`Created`]).
-fn created<T: std::fmt::Debug>(path: &str, c: Created<T, T>) -> Created<T, T> {
+fn created<T: std::fmt::Debug>(path: &str, c: Created<T>) -> Created<T> {
     if let Created::Adopted(v) = &c {
         log::info!("POST {path}: adopted the object this call's unanswered POST made: {v:?}");
     }
@@ -386,7 +386,7 @@ impl OcpClient {
         name: &str,
         description: Option<&str>,
         region_id: Option<i64>,
-    ) -> Result<Created<CatalogueEntry, CatalogueEntry>, ClientError> {
+    ) -> Result<Created<CatalogueEntry>, ClientError> {
         let body = NamedBody {
             name,
             description,

@@ -120,7 +120,7 @@ impl OcpClient {
         cluster_id: i64,
         tenant_id: i64,
         body: &CreateDatabase,
-    ) -> Result<Created<Database, Database>, ClientError> {
+    ) -> Result<Created<Database>, ClientError> {
         let path = Database::list_path(cluster_id, tenant_id);
         let lookup = || self.find_database(cluster_id, tenant_id, &body.db_name);
         self.create_named(&path, body, Database::KEY, Database::WHAT, lookup)

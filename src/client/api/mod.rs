@@ -131,7 +131,7 @@ impl OcpClient {
         key: &str,
         what: &str,
         lookup: F,
-    ) -> Result<Created<T, T>, ClientError>
+    ) -> Result<Created<T>, ClientError>
     where
         B: Serialize + ?Sized,
         T: DeserializeOwned,

@@ -382,7 +382,7 @@ impl OcpClient {
         tenant_id: i64,
         body: &B,
         name: &str,
-    ) -> Result<Created<T, T>, ClientError> {
+    ) -> Result<Created<T>, ClientError> {
         let path = T::list_path(cluster_id, tenant_id);
         let lookup = || self.lookup_created::<T>(cluster_id, tenant_id, name);
         self.create_named(&path, body, T::KEY, T::WHAT, lookup)
@@ -411,7 +411,7 @@ impl OcpClient {
         cluster_id: i64,
         tenant_id: i64,
         body: &CreateDbUser,
-    ) -> Result<Created<DbUser, DbUser>, ClientError> {
+    ) -> Result<Created<DbUser>, ClientError> {
         self.create_in_tenant(cluster_id, tenant_id, body, &body.username)
             .await
             .map_err(|e| e.mask(&body.password))
@@ -423,7 +423,7 @@ impl OcpClient {
         cluster_id: i64,
         tenant_id: i64,
         body: &CreateDbRole,
-    ) -> Result<Created<DbRole, DbRole>, ClientError> {
+    ) -> Result<Created<DbRole>, ClientError> {
         self.create_in_tenant(cluster_id, tenant_id, body, &body.role_name)
             .await
     }
