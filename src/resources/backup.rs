@@ -24,7 +24,7 @@ use crate::lifecycle::{
     keep_unreported, refuse_existing, report, wait_ids, Born, Call, Change, Fail, Found,
     ImportError, Imported, OcpData, OcpObject, Step, Written,
 };
-use crate::value::{Known, Type, Value};
+use crate::value::{known, Known, Type, Value};
 
 use super::import_id;
 
@@ -474,11 +474,6 @@ struct ScheduleConfigCheck {
     days: Option<Known<BTreeMap<String, Option<Known<String>>>>>,
 }
 
-/// The known value of an attribute that may be null or unknown.
-fn known<T>(v: Option<Known<T>>) -> Option<T> {
-    v.and_then(Known::known)
-}
-
 /// The `schedule.days` checks: day numbers of the mode, kinds, at least one FULL day.
 fn validate_days(
     mode: &str,
@@ -494,7 +489,6 @@ fn validate_days(
             "Give at least one backup day.",
         );
     }
-    let kind = |v: &Option<Known<String>>| v.as_ref().and_then(Known::as_known).cloned();
     for (k, v) in days {
         let path = days_path.key(k.clone());
         if !k.parse::<u32>().is_ok_and(|d| (1..=max).contains(&d)) {
@@ -507,7 +501,7 @@ fn validate_days(
                 ),
             );
         }
-        if let Some(m) = kind(v) {
+        if let Some(m) = known(v) {
             if m != "FULL" && m != "INCREMENTAL" {
                 diags.attr_error(
                     path,
@@ -520,7 +514,7 @@ fn validate_days(
     if !days.is_empty()
         && days
             .values()
-            .all(|v| kind(v).is_some_and(|m| m == "INCREMENTAL"))
+            .all(|v| known(v).is_some_and(|m| m == "INCREMENTAL"))
     {
         diags.attr_error(
             days_path,
@@ -531,8 +525,8 @@ fn validate_days(
 }
 
 /// The `storage` checks: the URL's form for the type, and the settings the type needs.
-fn validate_storage(st: Storage<Known<String>>, diags: &mut Diagnostics) {
-    let (Some(ty), Some(url)) = (known(st.kind), known(st.url)) else {
+fn validate_storage(st: &Storage<Known<String>>, diags: &mut Diagnostics) {
+    let (Some(ty), Some(url)) = (known(&st.kind), known(&st.url)) else {
         return;
     };
     let path = |a: &str| AttrPath::root("storage").index(0).attr(a);
@@ -574,9 +568,9 @@ fn validate_policy(config: &Value, diags: &mut Diagnostics) {
     let Some(c) = read_model::<PolicyConfig>(config, diags) else {
         return;
     };
-    if let Some(s) = known(c.schedule) {
-        if let (Some(mode), Some(days)) = (known(s.mode), known(s.days)) {
-            validate_days(&mode, &days, diags);
+    if let Some(s) = known(&c.schedule) {
+        if let (Some(mode), Some(days)) = (known(&s.mode), known(&s.days)) {
+            validate_days(mode, days, diags);
         }
     }
     // Settings OCP documents for logical backup only (ocp-api.md §3.8.2): with physical
@@ -594,7 +588,7 @@ fn validate_policy(config: &Value, diags: &mut Diagnostics) {
                 "OCP uses cleanup_time only for LOGICAL_BACKUP strategies: with physical backup OceanBase runs the cleanup itself (ocp-api.md §3.8.2). Remove cleanup_time, or set backup_mode = \"LOGICAL_BACKUP\".",
             );
         }
-        if known(c.thresholds)
+        if known(&c.thresholds)
             .is_some_and(|t| matches!(t.lib_ob_log_expire_days, Some(Known::Value(_))))
         {
             diags.attr_error(
@@ -604,7 +598,7 @@ fn validate_policy(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    if let Some(st) = known(c.storage).and_then(|l| l.into_iter().next()) {
+    if let Some(st) = known(&c.storage).and_then(|l| l.first()) {
         validate_storage(st, diags);
     }
 }

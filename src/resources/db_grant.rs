@@ -24,7 +24,7 @@ use crate::framework::{
 use crate::lifecycle::{
     replan_set, Born, Call, Change, Fail, Found, ImportError, Imported, OcpObject, Step,
 };
-use crate::value::{Known, Type, Value};
+use crate::value::{known, Known, Type, Value};
 
 use super::db_role::RoleOwn;
 use super::db_user::{
@@ -78,11 +78,6 @@ fn is_set<T>(v: &Option<Known<T>>) -> Option<bool> {
         Some(Known::Unknown) => None,
         other => Some(other.is_some()),
     }
-}
-
-/// The value of an attribute, when known.
-fn known<T>(v: &Option<Known<T>>) -> Option<&T> {
-    v.as_ref().and_then(Known::as_known)
 }
 
 /// What a grant is on, from its attributes: `roles` set, the object (`object_type`,

@@ -28,7 +28,7 @@ use crate::lifecycle::{
     replan_set, Born, Call, Change, Fail, Found, ImportError, Imported, OcpData, OcpObject, Step,
     Written,
 };
-use crate::value::{Known, Type, Value};
+use crate::value::{known_str, Known, Type, Value};
 
 use super::privileges::{
     self, delta_by_target, present, same, same_name, Lists, Mode, Scope, Target, Targets,
@@ -264,11 +264,6 @@ type Entries<T> = Option<Known<Vec<Known<T>>>>;
 pub(crate) fn known_names(n: &Names) -> Option<Vec<&str>> {
     let names = n.as_ref()?.as_known()?.iter().filter_map(Known::as_known);
     Some(names.map(String::as_str).collect())
-}
-
-/// A string, if known.
-pub(crate) fn known_str(s: &Option<Known<String>>) -> Option<&str> {
-    s.as_ref().and_then(Known::as_known).map(String::as_str)
 }
 
 /// One entry of `db_privileges` (a `database`) or `object_privileges` (an object) in a

@@ -40,17 +40,11 @@ const DEFAULT_SSH_PORT: i64 = 22;
 /// The private-state key of the credential this resource made (and so owns).
 const OWNED_CREDENTIAL: &str = "credential_id";
 
-/// Whether `s` is a dotted-decimal IPv4 address without leading zeros.
+/// Whether `s` is a dotted-decimal IPv4 address without leading zeros: what the standard
+/// parser takes (four decimal octets 0-255; it refuses leading zeros, which some parsers read
+/// as octal).
 fn valid_ipv4(s: &str) -> bool {
-    let octets: Vec<&str> = s.split('.').collect();
-    octets.len() == 4
-        && octets.iter().all(|o| {
-            !o.is_empty()
-                && o.len() <= 3
-                && o.bytes().all(|b| b.is_ascii_digit())
-                && (o.len() == 1 || !o.starts_with('0'))
-                && o.parse::<u16>().is_ok_and(|n| n <= 255)
-        })
+    s.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
 /// An IPv4 address in dotted-decimal form without leading zeros, as OCP accepts for

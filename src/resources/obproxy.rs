@@ -30,7 +30,7 @@ use crate::lifecycle::{
     attr_by_field_or_name, import_by_id_or_name, replan, report, Born, Call, Change, Choice,
     Chooser, Fail, Found, Imported, OcpData, OcpObject, Step,
 };
-use crate::value::{Known, Type, Value};
+use crate::value::{known, Known, Type, Value};
 
 use super::compute::Selector;
 use super::parameters::{self, Owner, Params};
@@ -117,10 +117,6 @@ struct LinkPlan {
     connect_as: Option<Known<String>>,
     cluster_name: Option<Known<String>>,
     connection_string: Option<Known<String>>,
-}
-
-fn known<T>(v: &Option<Known<T>>) -> Option<&T> {
-    v.as_ref().and_then(Known::as_known)
 }
 
 /// The connection string of a linked cluster: `obclient -h<ip> -P<port> -u<user>@<tenant>#<cluster> -p`

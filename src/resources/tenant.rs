@@ -25,7 +25,7 @@ use crate::lifecycle::{
     attr_by_field_or_name, keep_unreported, poll, replan_set, Born, Call, Change, Choice, Chooser,
     Fail, Found, ImportError, Imported, OcpData, OcpObject, Polled, Step, Written,
 };
-use crate::value::{Known, Type, Value};
+use crate::value::{known_str, Known, Type, Value};
 
 use super::database::{connection_strings, connection_strings_attr, ConnectionString};
 use super::refuse_existing;
@@ -606,11 +606,6 @@ struct ZoneView {
     unit_count: Option<Known<i64>>,
 }
 
-/// A known string of a view, or `None` when null or unknown.
-fn known(v: &Option<Known<String>>) -> Option<&str> {
-    v.as_ref().and_then(Known::as_known).map(String::as_str)
-}
-
 #[tonic::async_trait]
 impl OcpObject for TenantResource {
     type Model = TenantModel;
@@ -667,13 +662,13 @@ impl OcpObject for TenantResource {
         let Some(c) = read_model::<View>(config, diags) else {
             return;
         };
-        let mode = known(&c.mode).unwrap_or("MYSQL");
+        let mode = known_str(&c.mode).unwrap_or("MYSQL");
         let allowed = if mode == "ORACLE" {
             ORACLE_CHARSETS
         } else {
             MYSQL_CHARSETS
         };
-        if let Some(cs) = known(&c.charset) {
+        if let Some(cs) = known_str(&c.charset) {
             if !c.mode.as_ref().is_some_and(Known::is_unknown) && !allowed.contains(&cs) {
                 diags.attr_error(
                     AttrPath::root("charset"),
@@ -685,7 +680,7 @@ impl OcpObject for TenantResource {
                 "binary" => *coll == "binary",
                 _ => coll.starts_with(&format!("{cs}_")),
             };
-            if let Some(coll) = known(&c.collation).filter(|coll| !of_charset(coll)) {
+            if let Some(coll) = known_str(&c.collation).filter(|coll| !of_charset(coll)) {
                 diags.attr_error(
                     AttrPath::root("collation"),
                     "Invalid Collation",
@@ -703,7 +698,7 @@ impl OcpObject for TenantResource {
             .enumerate()
             .map(|(i, z)| Keyed {
                 path: AttrPath::root("zone").index(i).attr("name"),
-                key: known(&z.name),
+                key: known_str(&z.name),
             })
             .collect();
         refuse_duplicates(&named, "Duplicate Zone", diags, |d| {
@@ -719,7 +714,7 @@ impl OcpObject for TenantResource {
             && zones
                 .iter()
                 .all(|z| !z.name.as_ref().is_some_and(Known::is_unknown));
-        let pz = known(&c.primary_zone).filter(|pz| !super::is_random_primary_zone(pz));
+        let pz = known_str(&c.primary_zone).filter(|pz| !super::is_random_primary_zone(pz));
         if let (Some(pz), true) = (pz, names_known) {
             for z in primary_zone_groups(pz).iter().flatten() {
                 if !seen.contains(z) {
@@ -753,7 +748,7 @@ impl OcpObject for TenantResource {
         // The status comes back NORMAL after any change that only touches synchronous
         // settings; replica and primary-zone tasks report their own.
         let settled =
-            known(&prior.status) == Some("NORMAL") && config.primary_zone == prior.primary_zone;
+            known_str(&prior.status) == Some("NORMAL") && config.primary_zone == prior.primary_zone;
         let kept = Kept {
             locality: prior.locality,
             status: prior.status.filter(|_| settled),

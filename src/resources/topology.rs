@@ -34,7 +34,7 @@ use crate::lifecycle::{
     attr_by_field_or_name, import_by_id_or_name, replan, report, Born, Call, Change, Fail, Found,
     ImportError, Imported, OcpObject, Step, Written,
 };
-use crate::value::{Known, Type, Value};
+use crate::value::{known, Known, Type, Value};
 
 use super::parameters::name_values;
 use super::parameters::{Owner::Cluster as ClusterOf, Params};
@@ -106,11 +106,6 @@ struct ZoneConfig {
     name: Option<Known<String>>,
     idc_name: Option<Known<String>>,
     servers: Hosts,
-}
-
-/// A value of a configuration or plan, when it is set and known.
-fn known<T>(v: &Option<Known<T>>) -> Option<&T> {
-    v.as_ref().and_then(Known::as_known)
 }
 
 /// Checks the zones of a configuration: `zone` blocks (`Some(i)` is `zone[i]`), or an

@@ -35,7 +35,7 @@ mod msgpack;
 mod number;
 
 pub use json::{decode_json, encode_json};
-pub use model::{from_value, to_value, Known, ModelError};
+pub use model::{from_value, known, known_str, to_value, Known, ModelError};
 pub use msgpack::{decode_msgpack, encode_msgpack};
 pub use number::{Number, MAX_EXPONENT, MAX_SIGNIFICANT_DIGITS};
 

@@ -113,6 +113,16 @@ pub enum Known<T> {
     Value(T),
 }
 
+/// The value of an attribute that may be null or unknown, when it is known.
+pub fn known<T>(v: &Option<Known<T>>) -> Option<&T> {
+    v.as_ref().and_then(Known::as_known)
+}
+
+/// The value of a string attribute that may be null or unknown, when it is known.
+pub fn known_str(v: &Option<Known<String>>) -> Option<&str> {
+    known(v).map(String::as_str)
+}
+
 impl<T> Known<T> {
     /// The value, if known.
     pub fn known(self) -> Option<T> {

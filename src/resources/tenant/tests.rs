@@ -469,8 +469,8 @@ fn planning_keeps_locality_and_status_unless_zones_or_the_primary_zone_move() {
         assert!(resp.diags.is_empty(), "{:?}", resp.diags);
         let v: View = crate::value::from_value(&resp.planned).unwrap();
         (
-            known(&v.locality).map(String::from),
-            known(&v.status).map(String::from),
+            known_str(&v.locality).map(String::from),
+            known_str(&v.status).map(String::from),
         )
     };
     assert_eq!(
