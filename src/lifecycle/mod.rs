@@ -1096,6 +1096,12 @@ mod attr_by_field_or_name_tests {
     use super::*;
     use crate::framework::{Attr, Block, NestedBlock};
 
+    /// The attribute OCP's rejection `message` is found on, through `table` and `schema`.
+    fn at(table: &[(&str, &str)], schema: &Schema, message: &str) -> Option<String> {
+        let e = crate::resources::rejected(message);
+        attr_by_field_or_name(&e, table, schema).map(|p| p.to_string())
+    }
+
     #[test]
     fn a_field_outside_the_table_is_the_attribute_of_its_snake_case_name() {
         let schema = Schema::new("s")
@@ -1103,10 +1109,7 @@ mod attr_by_field_or_name_tests {
             .attr("primary_zone", Attr::string().optional().doc("p"))
             .attr("db_privileges", Attr::string().optional().doc("d"));
         let table = [("dbName", "name")];
-        let at = |message: &str| {
-            let e = crate::resources::rejected(message);
-            attr_by_field_or_name(&e, &table, &schema).map(|p| p.to_string())
-        };
+        let at = |message: &str| at(&table, &schema, message);
         assert_eq!(at("invalid dbName: taken"), Some("name".into()));
         assert_eq!(at("invalid primaryZone: bad"), Some("primary_zone".into()));
         assert_eq!(
@@ -1126,10 +1129,7 @@ mod attr_by_field_or_name_tests {
             ("zones", "zone"),
             ("restoreEndTime", "restore_from.restore_time"),
         ];
-        let at = |message: &str| {
-            let e = crate::resources::rejected(message);
-            attr_by_field_or_name(&e, &table, &schema).map(|p| p.to_string())
-        };
+        let at = |message: &str| at(&table, &schema, message);
         assert_eq!(
             at("invalid zones[0].name: no such zone"),
             Some("zone".into())
@@ -1157,10 +1157,7 @@ mod attr_by_field_or_name_tests {
             .block("thresholds", NestedBlock::single(inner("delay_seconds")))
             .block("zone", NestedBlock::list(inner("idc_name")));
         let table = [("storageUrl", "storage[0].url")];
-        let at = |message: &str| {
-            let e = crate::resources::rejected(message);
-            attr_by_field_or_name(&e, &table, &schema).map(|p| p.to_string())
-        };
+        let at = |message: &str| at(&table, &schema, message);
         assert_eq!(at("invalid a.storageUrl: x"), Some("storage[0].url".into()));
         assert_eq!(at("invalid backupMode: x"), Some("backup_mode".into()));
         assert_eq!(
