@@ -164,30 +164,14 @@ fn thresholds_block() -> Block {
         .attr("lib_ob_log_expire_days", Attr::int().optional().validate(IntBetween(1, 10_000)).doc("Days to keep the log-backup component's own logs. `LOGICAL_BACKUP` only: physical backup has no such component, so setting it there is refused at plan time."))
 }
 
-/// Whose backups: a tenant's, or its cluster's when `tenant_id` is null. The key of
-/// `ocp_backup_policy` and the arguments of `ocp_backup_tasks` and `ocp_restore_tasks`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct BackupsOf {
-    /// OCP id of the cluster.
-    pub cluster_id: i64,
-    /// OCP id of the tenant; null for the cluster's own.
-    pub tenant_id: Option<i64>,
-}
-
-impl BackupsOf {
+/// What the backup resource and data sources add to OCP's [`BackupTarget`], their key: a
+/// tenant's backups, or its cluster's when `tenant_id` is null.
+impl BackupTarget {
     /// The `cluster_id` (required) and `tenant_id` (optional) arguments of a data source,
     /// described by `cluster_doc` and `tenant_doc`.
     pub fn arguments(s: Schema, cluster_doc: &str, tenant_doc: &str) -> Schema {
         s.attr("cluster_id", Attr::int().required().doc(cluster_doc))
             .attr("tenant_id", Attr::int().optional().doc(tenant_doc))
-    }
-
-    /// The target of OCP's backup calls.
-    pub fn target(self) -> BackupTarget {
-        BackupTarget {
-            cluster_id: self.cluster_id,
-            tenant_id: self.tenant_id,
-        }
     }
 
     /// `<cluster_id>/<tenant_id>`, or `<cluster_id>` for a cluster: the policy's id.
@@ -198,8 +182,8 @@ impl BackupsOf {
         }
     }
 
-    /// The inverse of [`BackupsOf::id`]: whose policy an import id names.
-    fn of_id(id: &str) -> Result<BackupsOf, ImportError> {
+    /// The inverse of [`BackupTarget::id`]: whose policy an import id names.
+    fn of_id(id: &str) -> Result<BackupTarget, ImportError> {
         let nums: Option<Vec<i64>> = id.split('/').map(|p| p.parse::<i64>().ok()).collect();
         let (cluster_id, tenant_id) = match nums.as_deref() {
             Some([c]) => (*c, None),
@@ -208,7 +192,7 @@ impl BackupsOf {
                 "Expected an import id of the form \"<cluster_id>/<tenant_id>\" for a tenant policy or \"<cluster_id>\" for a cluster policy, got {id:?}."
             ))),
         };
-        Ok(BackupsOf {
+        Ok(BackupTarget {
             cluster_id,
             tenant_id,
         })
@@ -229,7 +213,7 @@ impl BackupsOf {
 pub struct PolicyModel {
     id: Option<String>,
     #[serde(flatten)]
-    of: BackupsOf,
+    of: BackupTarget,
     backup_mode: Option<String>,
     retention_days: Option<i64>,
     cleanup_enabled: Option<bool>,
@@ -436,7 +420,7 @@ async fn last_status(client: &OcpClient, target: BackupTarget) -> Option<String>
 /// (OCP's start/stop schedule calls, synchronous). Returns whether it changed anything; an
 /// error is reported as `action` on `schedule.enabled`.
 async fn align_schedule(call: &mut Call<'_>, plan: &PolicyModel, action: &str) -> Step<bool> {
-    let (client, target) = (call.client, plan.of.target());
+    let (client, target) = (call.client, plan.of);
     let aligned = async {
         let have = client
             .find_backup_strategy(target)
@@ -655,7 +639,7 @@ impl OcpObject for BackupPolicyResource {
     async fn create(&self, call: &mut Call<'_>, plan: &PolicyModel) -> Step<Born<PolicyModel>> {
         let tasks = match call
             .client
-            .create_backup_strategy(plan.of.target(), &body_of(plan))
+            .create_backup_strategy(plan.of, &body_of(plan))
             .await
         {
             Ok(Created::New(t)) => t,
@@ -698,7 +682,7 @@ impl OcpObject for BackupPolicyResource {
     }
 
     async fn read(&self, client: &OcpClient, base: &PolicyModel) -> Found<PolicyModel> {
-        let target = base.of.target();
+        let target = base.of;
         let Some(st) = client.find_backup_strategy(target).await? else {
             return Ok(None);
         };
@@ -719,10 +703,7 @@ impl OcpObject for BackupPolicyResource {
         let changed = async {
             if strategy(prior) != strategy(plan) {
                 let body = body_of(plan);
-                let tasks = call
-                    .client
-                    .modify_backup_strategy(plan.of.target(), &body)
-                    .await?;
+                let tasks = call.client.modify_backup_strategy(plan.of, &body).await?;
                 call.wait(&tasks).await?;
             }
             align_schedule(call, plan, "Change Backup Schedule").await
@@ -735,11 +716,7 @@ impl OcpObject for BackupPolicyResource {
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &PolicyModel) -> Step {
-        if let Some(tasks) = call
-            .client
-            .delete_backup_strategy(state.of.target())
-            .await?
-        {
+        if let Some(tasks) = call.client.delete_backup_strategy(state.of).await? {
             wait_ids(call.client, call.ctx, &tasks, call.deadline).await?;
         }
         Ok(())
@@ -747,7 +724,7 @@ impl OcpObject for BackupPolicyResource {
 
     async fn import(&self, _client: Option<&OcpClient>, id: &str) -> Imported<PolicyModel> {
         Ok(PolicyModel {
-            of: BackupsOf::of_id(id)?,
+            of: BackupTarget::of_id(id)?,
             ..PolicyModel::default()
         })
     }
@@ -767,7 +744,7 @@ impl OcpData for BackupPolicyDataSource {
         let resource = BackupPolicyResource.schema();
         let about = "Reads the backup strategy of a tenant, or of a cluster when `tenant_id` is left out. `configured` tells whether there is one.";
         let tenant = "OCP id of the tenant; leave out for the cluster's policy.";
-        let s = BackupsOf::arguments(Schema::new(about), "OCP id of the cluster.", tenant);
+        let s = BackupTarget::arguments(Schema::new(about), "OCP id of the cluster.", tenant);
         // What the resource has but the arguments, computed; blocks cannot be computed, so
         // they are computed object attributes.
         let reported: Vec<&str> = (resource.block.attributes.iter())
@@ -797,7 +774,7 @@ impl OcpData for BackupPolicyDataSource {
         config: PolicyModel,
         _: &mut Diagnostics,
     ) -> Step<PolicyModel> {
-        let target = config.of.target();
+        let target = config.of;
         Ok(match client.find_backup_strategy(target).await? {
             Some(st) => PolicyModel {
                 configured: Some(true),
@@ -819,7 +796,7 @@ pub struct BackupTasksDataSource;
 #[derive(Serialize, Deserialize)]
 pub struct TasksModel {
     #[serde(flatten)]
-    of: BackupsOf,
+    of: BackupTarget,
     data_backups: Option<Vec<TaskRow>>,
     log_backups: Option<Vec<TaskRow>>,
     last_data_backup_status: Option<String>,
@@ -868,7 +845,7 @@ impl OcpData for BackupTasksDataSource {
         let log_task = row(&[("checkpoint", Type::String)]);
         let about = "Recent data-backup and log-backup tasks of a tenant (or of a cluster without `tenant_id`), so a CI job can check that backups actually run.\n\nThe tenant task lists use calls OCP documents; the cluster task lists use the same paths under the cluster, inferred because OCP's published pages do not show them.";
         let tenant = "OCP id of the tenant; leave out for the cluster's tasks.";
-        BackupsOf::arguments(Schema::new(about), "OCP id of the cluster.", tenant)
+        BackupTarget::arguments(Schema::new(about), "OCP id of the cluster.", tenant)
             .attr("data_backups", Attr::list(data_task).computed().doc("Data backups, newest first: `id`, `backup_set_id`, `mode` (`FULL` or `INCREMENTAL`), `status` (`DOING`, `DONE`, `FAILED`, ...), `start_time`, `end_time`."))
             .attr("log_backups", Attr::list(log_task).computed().doc("Log backups, newest first: `id`, `status` (`INPROGRESS`, `STOPPED`, ...), `start_time`, `checkpoint`."))
             .attr("last_data_backup_status", Attr::string().computed().doc("Status of the newest data backup, null when there is none."))
@@ -880,7 +857,7 @@ impl OcpData for BackupTasksDataSource {
         mut m: TasksModel,
         _: &mut Diagnostics,
     ) -> Step<TasksModel> {
-        let target = m.of.target();
+        let target = m.of;
         let (mut data, mut log) = match (
             client.list_data_backup_tasks(target).await,
             client.list_log_backup_tasks(target).await,

@@ -26,8 +26,6 @@ use crate::framework::{Attr, Block, Schema};
 use crate::lifecycle::{data::ListData, Step};
 use crate::value::Type;
 
-use super::backup::BackupsOf;
-
 /// Epoch milliseconds of an RFC 3339 date-time (`2025-03-20T16:47:00+08:00`,
 /// `2025-03-20T08:47:00.342Z`); `None` when `s` is not one. Date and time are joined by `T`
 /// (RFC 3339 also allows a space, which OCP's examples never use).
@@ -163,7 +161,7 @@ pub struct RestoreTasksDataSource;
 #[tonic::async_trait]
 impl ListData for RestoreTasksDataSource {
     /// Whose backups the restores restored.
-    type Filter = BackupsOf;
+    type Filter = BackupTarget;
     type Entry = TaskData;
     const NAMES: [&'static str; 3] = ["ocp_restore_tasks", "List Restore Tasks", "restore_tasks"];
     const LIST_DOC: &'static str = "The restores in OCP's order, each with `id`, `ocp_task_id`, `backup_mode`, `backup_cluster_name`, `backup_tenant_name`, `restore_cluster_id`, `restore_cluster_name`, `restore_tenant_id`, `restore_tenant_name`, `restore_time`, `status`, `start_time` and `end_time`.";
@@ -172,15 +170,15 @@ impl ListData for RestoreTasksDataSource {
         let about = "Lists the restores made from the backups of a cluster's tenants, or of one tenant, as OCP's restore task list reports them.";
         let cluster = "OCP id of the cluster whose backups were restored (the source's cluster).";
         let tenant = "Only restores of this backed-up tenant (OCP id). Default: every tenant of the cluster.";
-        BackupsOf::arguments(Schema::new(about), cluster, tenant)
+        BackupTarget::arguments(Schema::new(about), cluster, tenant)
     }
 
     fn entry(&self) -> Type {
         task_block().implied_type()
     }
 
-    async fn fetch(&self, client: &OcpClient, of: &BackupsOf) -> Step<Vec<TaskData>> {
-        let list = client.list_restore_tasks(of.target()).await?;
+    async fn fetch(&self, client: &OcpClient, of: &BackupTarget) -> Step<Vec<TaskData>> {
+        let list = client.list_restore_tasks(*of).await?;
         Ok(list.into_iter().map(TaskData::from).collect())
     }
 }

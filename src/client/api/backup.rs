@@ -73,8 +73,10 @@ use crate::client::{ClientError, OcpClient, Secret};
 /// Base path of the cluster family (§3.8.1: both bases start here).
 const CLUSTERS: &str = "/api/v2/ob/clusters";
 
-/// Whose strategy: a tenant's or (tenant `None`) a cluster's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Whose strategy: a tenant's or (tenant `None`) a cluster's. Also the key of
+/// `ocp_backup_policy` and the arguments of the backup and restore task data sources, whose
+/// attributes (`cluster_id`, `tenant_id`) are its fields (`crate::resources::backup`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackupTarget {
     /// OCP cluster id.
     pub cluster_id: i64,
