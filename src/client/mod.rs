@@ -572,7 +572,10 @@ impl OcpClient {
             if err.is_already_exists() {
                 log::info!("POST {path}: OCP says the object already exists; looking it up");
                 return match lookup().await? {
-                    Some(found) if unanswered => Ok(Created::Adopted(found)),
+                    Some(found) if unanswered => {
+                        log::info!("POST {path}: an unanswered POST of this call made it; adopting it unless it differs from the request");
+                        Ok(Created::Adopted(found))
+                    }
                     Some(found) => Ok(Created::Existing(found)),
                     None => Err(into_already_exists(err)),
                 };
@@ -587,7 +590,7 @@ impl OcpClient {
             );
             match lookup().await {
                 Ok(Some(found)) => {
-                    log::info!("POST {path}: the object exists after all; adopting it");
+                    log::info!("POST {path}: the object exists after all; adopting it unless it differs from the request");
                     return Ok(Created::Adopted(found));
                 }
                 Ok(None) => {}

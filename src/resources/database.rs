@@ -132,12 +132,8 @@ impl OcpObject for DatabaseResource {
             .create_database(cluster_id, tenant_id, &body)
             .await?
         {
-            Created::New(db) => Ok(Born::done(DatabaseModel::from_ocp(db, plan))),
-            Created::Adopted(db) => {
-                log::info!(
-                    "adopting database {}, made by this create's unanswered POST",
-                    db.db_name
-                );
+            // Or made by this create's unanswered POST (the client logs the adoption).
+            Created::New(db) | Created::Adopted(db) => {
                 Ok(Born::done(DatabaseModel::from_ocp(db, plan)))
             }
             Created::Existing(db) => Err(refuse_existing::<Self>(

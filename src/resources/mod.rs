@@ -2,14 +2,12 @@
 
 use std::sync::Arc;
 
-use crate::framework::{AttrPath, DataSource, Diagnostics, Resource};
-use crate::lifecycle::One;
-use crate::lifecycle::{Data, Managed};
+use crate::framework::{Attr, AttrPath, DataSource, Diagnostics, Resource, Schema};
+use crate::lifecycle::{Data, Managed, One};
+use compute::{CatalogueDataSource, CatalogueListDataSource, CatalogueResource};
+use compute::{HostTypeKind, IdcKind, RegionKind};
 
-pub use crate::lifecycle::{
-    pend, refuse_existing, remaining, report, report_delete, task_private, wait, wait_ids,
-    wait_tasks, Waited,
-};
+pub use crate::lifecycle::{refuse_existing, report};
 
 pub mod backup;
 pub mod cluster;
@@ -42,15 +40,9 @@ pub fn all_resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(Managed(db_role::DbRoleResource::default())),
         Arc::new(Managed(db_grant::DbGrantResource)),
         Arc::new(Managed(backup::BackupPolicyResource)),
-        Arc::new(Managed(
-            compute::CatalogueResource::<compute::RegionKind>::new(),
-        )),
-        Arc::new(Managed(
-            compute::CatalogueResource::<compute::IdcKind>::new(),
-        )),
-        Arc::new(Managed(
-            compute::CatalogueResource::<compute::HostTypeKind>::new(),
-        )),
+        Arc::new(Managed(CatalogueResource::<RegionKind>::new())),
+        Arc::new(Managed(CatalogueResource::<IdcKind>::new())),
+        Arc::new(Managed(CatalogueResource::<HostTypeKind>::new())),
         Arc::new(Managed(host::HostResource)),
         Arc::new(Managed(topology::ClusterResource)),
         Arc::new(Managed(topology::ZoneResource)),
@@ -74,24 +66,12 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(Data(restore::RestoreTasksDataSource)),
         Arc::new(Data(backup::BackupPolicyDataSource)),
         Arc::new(Data(backup::BackupTasksDataSource)),
-        Arc::new(Data(One(
-            compute::CatalogueDataSource::<compute::RegionKind>::default(),
-        ))),
-        Arc::new(Data(
-            compute::CatalogueListDataSource::<compute::RegionKind>::default(),
-        )),
-        Arc::new(Data(One(
-            compute::CatalogueDataSource::<compute::IdcKind>::default(),
-        ))),
-        Arc::new(Data(
-            compute::CatalogueListDataSource::<compute::IdcKind>::default(),
-        )),
-        Arc::new(Data(One(compute::CatalogueDataSource::<
-            compute::HostTypeKind,
-        >::default()))),
-        Arc::new(Data(compute::CatalogueListDataSource::<
-            compute::HostTypeKind,
-        >::default())),
+        Arc::new(Data(One(CatalogueDataSource::<RegionKind>::default()))),
+        Arc::new(Data(CatalogueListDataSource::<RegionKind>::default())),
+        Arc::new(Data(One(CatalogueDataSource::<IdcKind>::default()))),
+        Arc::new(Data(CatalogueListDataSource::<IdcKind>::default())),
+        Arc::new(Data(One(CatalogueDataSource::<HostTypeKind>::default()))),
+        Arc::new(Data(CatalogueListDataSource::<HostTypeKind>::default())),
         Arc::new(Data(One(host::HostDataSource))),
         Arc::new(Data(host::HostsDataSource)),
         Arc::new(Data(obproxy::ObproxyClusterDataSource)),
@@ -213,8 +193,7 @@ fn primary_zone_problem(s: &str) -> Option<String> {
 }
 
 /// The `cluster_id` and `tenant_id` attributes every in-tenant resource starts with.
-pub fn tenant_attrs(s: crate::framework::Schema, what: &str) -> crate::framework::Schema {
-    use crate::framework::Attr;
+pub fn tenant_attrs(s: Schema, what: &str) -> Schema {
     s.attr(
         "cluster_id",
         Attr::int().required().requires_replace().doc(format!(
@@ -255,8 +234,7 @@ pub struct TenantKey {
 
 /// The required `cluster_id` and `tenant_id` attributes a data source of objects in one tenant
 /// starts with (the data-source side of [`tenant_attrs`]).
-pub fn tenant_selector(s: crate::framework::Schema) -> crate::framework::Schema {
-    use crate::framework::Attr;
+pub fn tenant_selector(s: Schema) -> Schema {
     s.attr(
         "cluster_id",
         Attr::int()

@@ -491,12 +491,12 @@ impl OcpObject for ObproxyClusterResource {
                 Ok(Some(c)) => (c.id, vec![t.id]),
                 _ => return Err(call.error(None, format!("OCP accepted the create (task {}) but OBProxy cluster {:?} was not found. Check OCP, then import it.", t.id, body.name))),
             },
-            // Made by this create's own unanswered POST, on the planned hosts.
+            // Made by this create's own unanswered POST (the client logs the adoption), on the
+            // planned hosts.
             Created::Adopted(c)
                 if c.obproxies.iter().filter_map(|p| p.host_id).collect::<BTreeSet<_>>()
                     == plan.hosts.iter().copied().collect() =>
             {
-                log::info!("adopting OBProxy cluster {} ({}), made by this create's unanswered POST", c.id, c.name);
                 (c.id, Vec::new())
             }
             Created::Adopted(c) | Created::Existing(c) => {

@@ -471,13 +471,8 @@ async fn born<T>(
             let untracked = tasks.is_empty();
             return Ok(Born::waiting(born(id, untracked), tasks));
         }
-        Created::Adopted(t) if adoptable(&t, plan) => {
-            log::info!(
-                "adopting tenant {} ({name}), made by this create's unanswered POST",
-                t.id
-            );
-            return Ok(Born::done(born(t.id, true)));
-        }
+        // Made by this create's unanswered POST (the client logs the adoption).
+        Created::Adopted(t) if adoptable(&t, plan) => return Ok(Born::done(born(t.id, true))),
         Created::Adopted(t) | Created::Existing(t) => t,
     };
     let what = format!(
@@ -924,30 +919,29 @@ impl OcpObject for TenantResource {
     }
 }
 
-/// What the data sources report of a tenant besides its ids and name, with the docs; the
-/// types are those of the `ocp_tenant` resource's attributes.
-const REPORTED: &[(&str, &str)] = &[
-    ("cluster_name", "Name of the cluster that hosts the tenant."),
+/// What the data sources report of a tenant besides its ids and name: the computed
+/// attributes of the `ocp_tenant` resource with its descriptions, and (in [`REPORTED_AS`])
+/// those a configuration sets, in the data sources' words.
+const REPORTED: &[&str] = &[
+    "cluster_name",
+    "status",
+    "locality",
+    "ob_tenant_id",
+    "ob_version",
+    "create_time",
+];
+
+/// The attributes of [`REPORTED`] whose resource descriptions speak of configuring them.
+const REPORTED_AS: &[(&str, &str)] = &[
     ("mode", "Compatibility mode: `MYSQL` or `ORACLE`."),
-    (
-        "status",
-        "Tenant status as OCP reports it, such as `NORMAL` or `CREATING`.",
-    ),
     ("charset", "Character set."),
     ("collation", "Collation."),
     (
         "primary_zone",
         "Zone priority for leaders, such as `zone1;zone2,zone3`.",
     ),
-    ("locality", "Replica distribution, such as `FULL{1}@zone1`."),
     ("locked", "Whether the tenant is locked."),
     ("description", "Free-text description."),
-    ("ob_tenant_id", "OceanBase's own tenant id."),
-    ("ob_version", "OceanBase version."),
-    (
-        "create_time",
-        "When OCP created the tenant (ISO-8601 with offset).",
-    ),
 ];
 
 /// A tenant as the data sources report it: `data "ocp_tenant"`, and without `whitelist`,
@@ -1021,7 +1015,8 @@ impl OcpData for TenantDataSource {
             .attr("whitelist", Attr::set(Type::String).computed().doc("Client addresses allowed to connect."))
             .attr("zones", Attr::list(zone_block().implied_type()).computed().doc("Replicas of the tenant: zone `name`, `replica_type`, `unit_spec` and `unit_count`."))
             .attr("connection_strings", connection_strings_attr("tenant"))
-            .reported_as(&TenantResource.schema(), REPORTED)
+            .reported(&TenantResource.schema(), REPORTED)
+            .reported_as(&TenantResource.schema(), REPORTED_AS)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
