@@ -71,29 +71,20 @@ fn valid_offset(o: &str) -> bool {
 fn parse_time(s: &str) -> Option<ClockTime> {
     let split = s.find(['+', '-']).unwrap_or(s.len());
     let (clock, offset) = s.split_at(split);
-    let offset = if offset.is_empty() {
-        DEFAULT_OFFSET
-    } else {
-        offset
-    };
+    let offset = Some(offset)
+        .filter(|o| !o.is_empty())
+        .unwrap_or(DEFAULT_OFFSET);
     if !valid_offset(offset) {
         return None;
     }
     let mut parts = clock.split(':');
     let h = parts.next()?.parse::<u32>().ok().filter(|h| *h < 24)?;
-    let mm = parts.next()?;
-    let m = (mm.len() == 2)
-        .then(|| mm.parse::<u32>().ok())
-        .flatten()
-        .filter(|m| *m < 60)?;
-    if let Some(sec) = parts.next() {
-        if !sec
-            .split('.')
-            .next()
-            .is_some_and(|x| x.parse::<u32>().is_ok_and(|v| v == 0))
-        {
-            return None;
-        }
+    let mm = parts.next().filter(|mm| mm.len() == 2)?;
+    let m = mm.parse::<u32>().ok().filter(|m| *m < 60)?;
+    // OCP's seconds are always zero.
+    let zero = |sec: &str| sec.split('.').next().is_some_and(|x| x.parse() == Ok(0u32));
+    if parts.next().is_some_and(|sec| !zero(sec)) {
+        return None;
     }
     Some(ClockTime {
         h,
@@ -108,12 +99,10 @@ fn ocp_time(t: Option<&str>) -> Option<String> {
     Some(format!("{:02}:{:02}:00.000{}", t.h, t.m, t.offset))
 }
 
+/// A time in the user's form: `HH:MM`, with the offset unless it is [`DEFAULT_OFFSET`].
 fn user_time(t: &ClockTime) -> String {
-    if t.offset == DEFAULT_OFFSET {
-        format!("{:02}:{:02}", t.h, t.m)
-    } else {
-        format!("{:02}:{:02}{}", t.h, t.m, t.offset)
-    }
+    let offset = Some(t.offset.as_str()).filter(|o| *o != DEFAULT_OFFSET);
+    format!("{:02}:{:02}{}", t.h, t.m, offset.unwrap_or_default())
 }
 
 /// OCP's time in the user's spelling when both mean the same instant of the day.

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use serde::Deserialize;
 
 use crate::framework::Diagnostics;
-use crate::value::{from_value, Known, Value};
+use crate::value::{from_value, known, known_str, Known, Value};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -33,10 +33,7 @@ fn note(tenant: Option<(i64, i64)>, grantee: Option<&str>, kind: Kind, diags: &m
     let clash = planned.iter().any(|e| {
         e.kind != kind
             && e.grantee.eq_ignore_ascii_case(grantee)
-            && match (e.tenant, tenant) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            }
+            && e.tenant.zip(tenant).is_none_or(|(a, b)| a == b)
     });
     if clash {
         diags.warning(
@@ -69,20 +66,14 @@ impl Named {
     }
 
     fn tenant(&self) -> Option<(i64, i64)> {
-        let known = |k: &Option<Known<i64>>| k.as_ref().and_then(Known::as_known).copied();
-        Some((known(&self.cluster_id)?, known(&self.tenant_id)?))
+        Some((*known(&self.cluster_id)?, *known(&self.tenant_id)?))
     }
 }
 
 /// Notes a user or role whose configuration sets privileges authoritatively.
 pub fn note_authoritative(config: &Value, diags: &mut Diagnostics) {
     let Some(n) = Named::of(config) else { return };
-    let name = n
-        .name
-        .as_ref()
-        .and_then(Known::as_known)
-        .map(String::as_str);
-    note(n.tenant(), name, Kind::Authoritative, diags);
+    note(n.tenant(), known_str(&n.name), Kind::Authoritative, diags);
 }
 
 /// Notes a grant to a user or role.

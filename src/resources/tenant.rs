@@ -25,7 +25,7 @@ use crate::lifecycle::{
     attr_by_field_or_name, keep_unreported, poll, replan_set, Born, Call, Change, Choice, Chooser,
     Fail, Found, ImportError, Imported, OcpData, OcpObject, Polled, Step, Written,
 };
-use crate::value::{known_str, Known, Type, Value};
+use crate::value::{known, known_str, Known, Type, Value};
 
 use super::database::{connection_strings, connection_strings_attr, ConnectionString};
 use super::refuse_existing;
@@ -683,11 +683,7 @@ impl OcpObject for TenantResource {
                 );
             }
         }
-        let zones = c
-            .zone
-            .as_ref()
-            .and_then(Known::as_known)
-            .map_or(&[][..], Vec::as_slice);
+        let zones = known(&c.zone).map_or(&[][..], Vec::as_slice);
         let named: Vec<Keyed<&str>> = zones
             .iter()
             .enumerate()
@@ -853,22 +849,12 @@ impl OcpObject for TenantResource {
     }
 
     async fn delete(&self, call: &mut Call<'_>, state: &TenantModel) -> Step {
-        let (cluster_id, id) = state.ids();
-        let Some(task) = call.client.delete_tenant(cluster_id, id).await? else {
-            return Ok(()); // already gone
-        };
-        crate::lifecycle::wait(call.client, call.ctx, &task, call.deadline).await?;
-        match call.client.find_tenant(cluster_id, id).await? {
-            None => Ok(()),
-            Some(t) => Err(call.error(
-                None,
-                format!(
-                    "OCP's delete task {} succeeded but tenant {id} still exists (status {:?}).",
-                    task.id,
-                    t.status.unwrap_or_default()
-                ),
-            )),
-        }
+        let ((cluster_id, id), client) = (state.ids(), call.client);
+        let left =
+            async { (client.find_tenant(cluster_id, id).await.ok().flatten()).map(|t| t.status) };
+        let what = format!("tenant {id}");
+        call.delete_and_confirm(client.delete_tenant(cluster_id, id), &what, left)
+            .await
     }
 
     async fn import(&self, client: Option<&OcpClient>, id: &str) -> Imported<TenantModel> {
