@@ -24,9 +24,12 @@
 //! - errors: an OCP rejection becomes one diagnostic on the attribute OCP's error names
 //!   ([`OcpObject::attr_of`] maps OCP's request fields to attributes);
 //! - resume of OCP tasks left running by an earlier apply (see [`pending`]).
+//! - the grammar of composite import ids ([`import_id`]): each object says only which
+//!   parts its id has.
 
 pub mod choose;
 pub mod data;
+pub mod import_id;
 pub mod pending;
 
 pub use choose::{Choice, Chooser};

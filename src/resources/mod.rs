@@ -7,7 +7,7 @@ use crate::lifecycle::{Data, Managed, One};
 use compute::{CatalogueDataSource, CatalogueListDataSource, CatalogueResource};
 use compute::{HostTypeKind, IdcKind, RegionKind};
 
-pub use crate::lifecycle::{refuse_existing, report};
+pub use crate::lifecycle::{import_id, refuse_existing, report};
 
 pub mod backup;
 pub mod cluster;
@@ -17,7 +17,6 @@ pub mod db_grant;
 pub mod db_role;
 pub mod db_user;
 pub mod host;
-pub mod import_id;
 pub mod obproxy;
 pub mod ownership;
 pub mod parameters;
