@@ -9,6 +9,7 @@ pub mod plan;
 pub mod resource;
 pub mod schema;
 pub mod timeouts;
+pub mod unique;
 pub mod validate;
 
 pub use diag::{AttrPath, Diagnostics};

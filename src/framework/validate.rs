@@ -219,6 +219,53 @@ pub fn validate_block(block: &Block, value: &Value, path: &AttrPath, diags: &mut
     }
 }
 
+/// A name rule: an optional leading letter, then letters, digits and the given punctuation,
+/// at most 64 characters. One validator for every kind of name the provider checks.
+pub struct NameRule {
+    /// Whether the first character must be a letter.
+    pub letter_first: bool,
+    /// Punctuation allowed besides letters and digits.
+    pub punctuation: &'static [char],
+    /// The diagnostic's summary, e.g. `Invalid Tenant Name`.
+    pub summary: &'static str,
+}
+
+impl Validator for NameRule {
+    fn description(&self) -> String {
+        let extra: String = self
+            .punctuation
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if self.letter_first {
+            format!("a letter followed by letters, digits or {extra}, at most 64 characters")
+        } else {
+            format!("letters, digits and {extra}, at most 64 characters")
+        }
+    }
+    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
+        let Some(s) = v.as_str() else { return };
+        if s.trim().is_empty() && !self.letter_first {
+            return; // blank names are NotBlank's to report
+        }
+        let ok = s.len() <= 64
+            && (!self.letter_first || s.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || self.punctuation.contains(&c));
+        if !ok {
+            diags.attr_error(
+                path.clone(),
+                self.summary,
+                format!(
+                    "Attribute {path} must be {}, got {s:?}.",
+                    self.description()
+                ),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

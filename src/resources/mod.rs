@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
+use crate::framework::validate::NameRule;
 use crate::framework::{Attr, AttrPath, DataSource, Diagnostics, Resource, Schema};
 use crate::lifecycle::{Data, Managed, One};
 use compute::{CatalogueDataSource, CatalogueListDataSource, CatalogueResource};
 use compute::{HostTypeKind, IdcKind, RegionKind};
 
+pub use crate::framework::unique;
 pub use crate::lifecycle::{import_id, refuse_existing, report};
 
 pub mod backup;
@@ -26,7 +28,6 @@ pub mod tenant;
 pub mod topology;
 pub mod unit_specs;
 
-pub mod unique;
 #[cfg(test)]
 mod unknown_tests;
 
@@ -81,17 +82,6 @@ pub fn all_data_sources() -> Vec<Arc<dyn DataSource>> {
     ]
 }
 
-/// A name rule: an optional leading letter, then letters, digits and the given punctuation,
-/// at most 64 characters. One validator for every kind of name the provider checks.
-pub struct NameRule {
-    /// Whether the first character must be a letter.
-    pub letter_first: bool,
-    /// Punctuation allowed besides letters and digits.
-    pub punctuation: &'static [char],
-    /// The diagnostic's summary, e.g. `Invalid Tenant Name`.
-    pub summary: &'static str,
-}
-
 /// Names of tenants, databases, users and roles: a letter followed by letters, digits or
 /// underscores, at most 64 characters (the rule this provider and the simulator share).
 pub const DB_OBJECT_NAME: NameRule = NameRule {
@@ -99,42 +89,6 @@ pub const DB_OBJECT_NAME: NameRule = NameRule {
     punctuation: &['_'],
     summary: "Invalid Name",
 };
-
-impl crate::framework::validate::Validator for NameRule {
-    fn description(&self) -> String {
-        let extra: String = self
-            .punctuation
-            .iter()
-            .map(|c| format!("`{c}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        if self.letter_first {
-            format!("a letter followed by letters, digits or {extra}, at most 64 characters")
-        } else {
-            format!("letters, digits and {extra}, at most 64 characters")
-        }
-    }
-    fn validate(&self, path: &AttrPath, v: &crate::value::Value, diags: &mut Diagnostics) {
-        let Some(s) = v.as_str() else { return };
-        if s.trim().is_empty() && !self.letter_first {
-            return; // blank names are NotBlank's to report
-        }
-        let ok = s.len() <= 64
-            && (!self.letter_first || s.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || self.punctuation.contains(&c));
-        if !ok {
-            diags.attr_error(
-                path.clone(),
-                self.summary,
-                format!(
-                    "Attribute {path} must be {}, got {s:?}.",
-                    self.description()
-                ),
-            );
-        }
-    }
-}
 
 /// Whether a primary zone is OCP's `RANDOM` (leaders spread over every zone).
 pub fn is_random_primary_zone(pz: &str) -> bool {

@@ -1,7 +1,7 @@
-//! Collections whose entries OCP keys by a name: two entries with the same key (after OCP's
-//! normalisation) would make OCP keep only one of them, and the next plan would show the
-//! other as missing again, for ever. Such a configuration is refused at plan time instead,
-//! naming both entries and saying how to fix it.
+//! Collections whose entries the remote API keys by a name: two entries with the same key
+//! (after the API's normalisation) would make it keep only one of them, and the next plan
+//! would show the other as missing again, for ever. Such a configuration is refused at plan
+//! time instead, naming both entries and saying how to fix it.
 //!
 //! Entries whose key is unknown (or null) are skipped: the check runs again on the plan,
 //! once the values are known (`framework::core` runs `validate` during PlanResourceChange).
@@ -14,7 +14,7 @@ use crate::framework::{AttrPath, Diagnostics};
 pub struct Keyed<K> {
     /// Path of the attribute that carries the key, e.g. `db_privileges[2].database`.
     pub path: AttrPath,
-    /// The key as OCP compares it (normalised); `None` to skip the entry.
+    /// The key as the API compares it (normalised); `None` to skip the entry.
     pub key: Option<K>,
 }
 
