@@ -44,7 +44,7 @@ use serde::Serialize;
 
 use std::time::Duration;
 
-use crate::client::{ClientError, OcpClient, TaskInstance, WaitOptions};
+use crate::client::{ClientError, Created, OcpClient, TaskInstance, WaitOptions};
 use crate::framework::plan::strip_unknowns;
 use crate::framework::{
     read_model, write_model, ApplyRequest, ApplyResponse, AttrPath, Ctx, DeleteResponse,
@@ -773,6 +773,27 @@ pub fn refuse_existing<O: OcpObject>(
         ),
     );
     Fail::Reported
+}
+
+/// What a create goes on with (design rule R2): `Ok(answer)` for an object it made, and
+/// `Err(found)` for one its own unanswered POST made, when `fits` says it is what the plan
+/// asks for. Anything else (an object that existed before, or one someone else made in
+/// between) is refused through [`refuse_existing`], with what `existing` says of it: the
+/// object in words, its import id and the attribute that names it.
+pub fn owned<O: OcpObject, T, L>(
+    diags: &mut Diagnostics,
+    created: Created<T, L>,
+    fits: impl Fn(&L) -> bool,
+    existing: impl FnOnce(L) -> (String, String, &'static str),
+) -> Result<Result<T, L>, Box<Fail>> {
+    match created {
+        Created::New(answer) => Ok(Ok(answer)),
+        Created::Adopted(found) if fits(&found) => Ok(Err(found)),
+        Created::Adopted(found) | Created::Existing(found) => {
+            let (what, import_id, attr) = existing(found);
+            Err(Box::new(refuse_existing::<O>(diags, what, import_id, attr)))
+        }
+    }
 }
 
 /// The time left of an operation that must end by `deadline` (zero once it has passed).

@@ -17,12 +17,12 @@ use crate::client::api::backup::{
     AccessKey, BackupStrategy, BackupTarget, BackupTask, ScheduleConfig, StorageBaseInfo,
     StorageConfig, StrategyBody, ThresholdConfig,
 };
-use crate::client::{ClientError, Created, OcpClient, Secret};
+use crate::client::{ClientError, OcpClient, Secret};
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
 use crate::framework::{read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, Schema};
 use crate::lifecycle::{
-    keep_unreported, refuse_existing, report, wait_ids, Born, Call, Change, Fail, Found,
-    ImportError, Imported, OcpData, OcpObject, Step, Written,
+    keep_unreported, owned, report, wait_ids, Born, Call, Change, Fail, Found, ImportError,
+    Imported, OcpData, OcpObject, Step, Written,
 };
 use crate::value::{known, Known, Type, Value};
 
@@ -626,32 +626,29 @@ impl OcpObject for BackupPolicyResource {
     }
 
     async fn create(&self, call: &mut Call<'_>, plan: &PolicyModel) -> Step<Born<PolicyModel>> {
-        let tasks = match call
+        let created = (call
             .client
             .create_backup_strategy(plan.of, &body_of(plan))
-            .await
-        {
-            Ok(Created::New(t)) => t,
-            // Made by this create's unanswered POST: read back after the create.
-            Ok(Created::Adopted(_)) => Vec::new(),
-            Ok(Created::Existing(st)) => {
-                let (owner, attr) = match plan.of.tenant_id {
-                    Some(t) => (
-                        format!("tenant {t} of cluster {}", plan.of.cluster_id),
-                        "tenant_id",
-                    ),
-                    None => (format!("cluster {}", plan.of.cluster_id), "cluster_id"),
-                };
-                let id = st.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default();
-                return Err(refuse_existing::<Self>(
-                    call.diags,
-                    format!("a backup strategy{id} for {owner}"),
-                    plan.of.id(),
-                    attr,
-                ));
-            }
-            Err(e) => return Err(plan.of.fail(e)),
+            .await)
+            .map_err(|e| plan.of.fail(e))?;
+        let existing = |st: BackupStrategy| {
+            let (owner, attr) = match plan.of.tenant_id {
+                Some(t) => (
+                    format!("tenant {t} of cluster {}", plan.of.cluster_id),
+                    "tenant_id",
+                ),
+                None => (format!("cluster {}", plan.of.cluster_id), "cluster_id"),
+            };
+            let id = st.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default();
+            (
+                format!("a backup strategy{id} for {owner}"),
+                plan.of.id(),
+                attr,
+            )
         };
+        // Made by this create's unanswered POST: read back after the create.
+        let tasks =
+            owned::<Self, _, _>(call.diags, created, |_| true, existing)?.unwrap_or_default();
         let state = PolicyModel {
             id: Some(plan.of.id()),
             ..plan.clone()

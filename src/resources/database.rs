@@ -6,15 +6,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::db::{ConnectionUrl, CreateDatabase, Database, ModifyDatabase};
-use crate::client::{Created, OcpClient};
+use crate::client::OcpClient;
 use crate::framework::{Attr, AttrPath, Diagnostics, Schema};
 use crate::value::{Type, Value};
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
-use super::{import_id, refuse_existing, tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME};
+use super::{import_id, tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME};
 use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::{
-    Born, Call, Change, Fail, Found, ImportError, Imported, OcpData, OcpObject, Step,
+    owned, Born, Call, Change, Fail, Found, ImportError, Imported, OcpData, OcpObject, Step,
 };
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<database_name>\"";
@@ -127,26 +127,24 @@ impl OcpObject for DatabaseResource {
             primary_zone: e.primary_zone.as_deref().map(ocp_primary_zone),
             readonly: e.read_only.unwrap_or(false),
         };
-        match call
+        let created = call
             .client
             .create_database(cluster_id, tenant_id, &body)
-            .await?
-        {
-            // Or made by this create's unanswered POST (the client logs the adoption).
-            Created::New(db) | Created::Adopted(db) => {
-                Ok(Born::done(DatabaseModel::from_ocp(db, plan)))
-            }
-            Created::Existing(db) => Err(refuse_existing::<Self>(
-                call.diags,
-                format!(
-                    "database {:?}{} in tenant {tenant_id} of cluster {cluster_id}",
-                    db.db_name,
-                    db.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default()
-                ),
-                import_id::in_tenant(tenant, &db.db_name),
-                "name",
-            )),
-        }
+            .await?;
+        let existing = |db: Database| {
+            let id = db.id.map(|i| format!(" (OCP id {i})")).unwrap_or_default();
+            let what = format!(
+                "database {:?}{id} in tenant {tenant_id} of cluster {cluster_id}",
+                db.db_name
+            );
+            (what, import_id::in_tenant(tenant, &db.db_name), "name")
+        };
+        // New, or made by this create's unanswered POST (the client logs the adoption).
+        let db = owned::<Self, _, _>(call.diags, created, |_| true, existing)?;
+        Ok(Born::done(DatabaseModel::from_ocp(
+            db.unwrap_or_else(|db| db),
+            plan,
+        )))
     }
 
     async fn read(&self, client: &OcpClient, base: &DatabaseModel) -> Found<DatabaseModel> {

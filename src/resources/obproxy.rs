@@ -20,21 +20,20 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::obproxy::{CreateObproxyCluster, InstallObproxy, ObLink, ObproxyCluster};
-use crate::client::{ClientError, Created, OcpClient, Secret};
+use crate::client::{ClientError, OcpClient, Secret};
 use crate::framework::validate::{NotBlank, OneOf};
 use crate::framework::{
     read_model, Attr, AttrPath, Block, Diagnostics, NestedBlock, PlanRequest, PlanResponse, Schema,
 };
 use crate::lifecycle::data::{ListData, NoFilter};
 use crate::lifecycle::{
-    attr_by_field_or_name, import_by_id_or_name, replan, report, Born, Call, Change, Choice,
+    attr_by_field_or_name, import_by_id_or_name, owned, replan, report, Born, Call, Change, Choice,
     Chooser, Fail, Found, Imported, OcpData, OcpObject, Step,
 };
 use crate::value::{known, Known, Type, Value};
 
 use super::compute::Selector;
 use super::parameters::{self, Owner, Params};
-use super::refuse_existing;
 use super::unique::{refuse_duplicates, Keyed};
 
 /// The `ocp_obproxy_cluster` resource.
@@ -486,22 +485,31 @@ impl OcpObject for ObproxyClusterResource {
             startup_parameters: Vec::new(),
             parameters: parameters::name_values(plan.parameters.iter().flatten()),
         };
-        let (id, tasks) = match call.client.create_obproxy_cluster(&body).await? {
-            Created::New(t) => match call.client.find_obproxy_cluster_by_name(&body.name).await {
+        let existing = |c: ObproxyCluster| {
+            let status = c.status.unwrap_or_default();
+            let what = format!(
+                "OBProxy cluster {:?} (OCP id {}, status {status:?})",
+                c.name, c.id
+            );
+            (what, c.id.to_string(), "name")
+        };
+        // Made by this create's own unanswered POST (the client logs the adoption) when it is
+        // on the planned hosts.
+        let hosts: BTreeSet<i64> = plan.hosts.iter().copied().collect();
+        let on_hosts = |c: &ObproxyCluster| {
+            c.obproxies
+                .iter()
+                .filter_map(|p| p.host_id)
+                .collect::<BTreeSet<_>>()
+                == hosts
+        };
+        let created = call.client.create_obproxy_cluster(&body).await?;
+        let (id, tasks) = match owned::<Self, _, _>(call.diags, created, on_hosts, existing)? {
+            Ok(t) => match call.client.find_obproxy_cluster_by_name(&body.name).await {
                 Ok(Some(c)) => (c.id, vec![t.id]),
                 _ => return Err(call.error(None, format!("OCP accepted the create (task {}) but OBProxy cluster {:?} was not found. Check OCP, then import it.", t.id, body.name))),
             },
-            // Made by this create's own unanswered POST (the client logs the adoption), on the
-            // planned hosts.
-            Created::Adopted(c)
-                if c.obproxies.iter().filter_map(|p| p.host_id).collect::<BTreeSet<_>>()
-                    == plan.hosts.iter().copied().collect() =>
-            {
-                (c.id, Vec::new())
-            }
-            Created::Adopted(c) | Created::Existing(c) => {
-                return Err(refuse_existing::<Self>(call.diags, format!("OBProxy cluster {:?} (OCP id {}, status {:?})", c.name, c.id, c.status.as_deref().unwrap_or("")), c.id.to_string(), "name"));
-            }
+            Err(c) => (c.id, Vec::new()),
         };
         Ok(Born::waiting(
             ObproxyModel {

@@ -22,13 +22,12 @@ use crate::framework::{
 };
 use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::{
-    attr_by_field_or_name, keep_unreported, poll, replan_set, Born, Call, Change, Choice, Chooser,
-    Fail, Found, ImportError, Imported, OcpData, OcpObject, Polled, Step, Written,
+    attr_by_field_or_name, keep_unreported, owned, poll, replan_set, Born, Call, Change, Choice,
+    Chooser, Fail, Found, ImportError, Imported, OcpData, OcpObject, Polled, Step, Written,
 };
 use crate::value::{known, known_str, Known, Type, Value};
 
 use super::database::{connection_strings, connection_strings_attr, ConnectionString};
-use super::refuse_existing;
 // The primary-zone helpers live with the primary-zone syntax; databases take them from here.
 use super::primary_zone_groups;
 use super::restore::{latest_restore_time, restore_block, RestoreFrom};
@@ -454,35 +453,32 @@ async fn born<T>(
         adopted,
         ..plan.clone()
     };
-    let t = match created {
-        Created::New(a) => {
-            let (id, tasks) = answer(a);
-            let id = match id {
-                Some(id) => Some(id),
-                None => (call.client.find_tenant_by_name(cluster_id, name).await)
-                    .ok()
-                    .flatten()
-                    .map(|t| t.id),
-            };
-            let Some(id) = id else {
-                return Err(call.error(None, format!("OCP accepted the {} (tasks {tasks:?}) but the tenant {name:?} could not be found in cluster {cluster_id}. Check OCP, then import it with `terraform import`.", if plan.restore_from.is_some() { "restore" } else { "create" })));
-            };
-            // Without a task to wait on, `after_create` waits until OCP reports it NORMAL.
-            let untracked = tasks.is_empty();
-            return Ok(Born::waiting(born(id, untracked), tasks));
-        }
-        // Made by this create's unanswered POST (the client logs the adoption).
-        Created::Adopted(t) if adoptable(&t, plan) => return Ok(Born::done(born(t.id, true))),
-        Created::Adopted(t) | Created::Existing(t) => t,
+    let existing = |t: Tenant| {
+        let what = format!(
+            "tenant {:?} (OCP id {}) in cluster {cluster_id}",
+            t.name, t.id
+        );
+        (what, format!("{cluster_id}/{}", t.id), "name")
     };
-    let what = format!(
-        "tenant {:?} (OCP id {}) in cluster {cluster_id}",
-        t.name, t.id
-    );
-    let import_id = format!("{cluster_id}/{}", t.id);
-    Err(refuse_existing::<TenantResource>(
-        call.diags, what, import_id, "name",
-    ))
+    let fits = |t: &Tenant| adoptable(t, plan);
+    let (id, tasks) = match owned::<TenantResource, _, _>(call.diags, created, fits, existing)? {
+        Ok(a) => answer(a),
+        // Made by this create's unanswered POST (the client logs the adoption).
+        Err(t) => return Ok(Born::done(born(t.id, true))),
+    };
+    let id = match id {
+        Some(id) => Some(id),
+        None => (call.client.find_tenant_by_name(cluster_id, name).await)
+            .ok()
+            .flatten()
+            .map(|t| t.id),
+    };
+    let Some(id) = id else {
+        return Err(call.error(None, format!("OCP accepted the {} (tasks {tasks:?}) but the tenant {name:?} could not be found in cluster {cluster_id}. Check OCP, then import it with `terraform import`.", if plan.restore_from.is_some() { "restore" } else { "create" })));
+    };
+    // Without a task to wait on, `after_create` waits until OCP reports it NORMAL.
+    let untracked = tasks.is_empty();
+    Ok(Born::waiting(born(id, untracked), tasks))
 }
 
 /// Runs each change from `prior` to `plan`, in an order OCP accepts: replicas are added before
