@@ -7,19 +7,17 @@
 //! parameterised by the client's [`Catalogue`]; what differs in Terraform is [`Spec`].
 
 use crate::client::api::compute::{Catalogue, CatalogueEntry};
-use crate::client::{ClientError, Created, OcpClient};
+use crate::client::{ClientError, OcpClient};
 use crate::framework::validate::{NotBlank, Text};
 use crate::framework::{Attr, AttrPath, Schema};
 use crate::lifecycle::data::ListData;
 use crate::lifecycle::{
-    attr_by_field, Born, Call, Choice, Chooser, Found, ImportError, Imported, OcpObject, OneData,
-    Selects, Step,
+    attr_by_field, owned, Born, Call, Choice, Chooser, Found, ImportError, Imported, OcpObject,
+    OneData, Selects, Step,
 };
 use crate::value::{Known, Type};
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
-
-use super::refuse_existing;
 
 /// Which catalogue.
 pub type Kind = Catalogue;
@@ -294,32 +292,24 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
         let created = call
             .client
             .create_in_catalogue(kind, name, description, region);
-        match created.await? {
-            Created::New(e) => Ok(Born::done(state_from(e.into(), description))),
-            // Made by this create's unanswered POST: ours, if it is what was asked for.
-            Created::Adopted(e) if kind != Kind::Idc || e.region_id == plan.region_id => {
-                Ok(Born::done(state_from(e.into(), description)))
-            }
-            Created::Adopted(e) | Created::Existing(e) => {
-                let region = e
-                    .region_name
-                    .as_deref()
-                    .map(|r| format!(" in region {r:?}"));
-                let noun = Self::NOUN.to_ascii_lowercase();
-                let what = format!(
-                    "{noun} {:?} (OCP id {}){}",
-                    e.name,
-                    e.id,
-                    region.unwrap_or_default()
-                );
-                Err(refuse_existing::<Self>(
-                    call.diags,
-                    what,
-                    e.id.to_string(),
-                    "name",
-                ))
-            }
-        }
+        let existing = |e: CatalogueEntry| {
+            let region = e.region_name.map(|r| format!(" in region {r:?}"));
+            let noun = Self::NOUN.to_ascii_lowercase();
+            let what = format!(
+                "{noun} {:?} (OCP id {}){}",
+                e.name,
+                e.id,
+                region.unwrap_or_default()
+            );
+            (what, e.id.to_string(), "name")
+        };
+        // Made by this create's unanswered POST: ours, if it is what was asked for.
+        let fits = |e: &CatalogueEntry| kind != Kind::Idc || e.region_id == plan.region_id;
+        let e = owned::<Self, _, _>(call.diags, created.await?, fits, existing)?;
+        Ok(Born::done(state_from(
+            e.unwrap_or_else(|e| e).into(),
+            description,
+        )))
     }
 
     async fn read(&self, client: &OcpClient, base: &Entry) -> Found<Entry> {

@@ -25,8 +25,8 @@ use crate::framework::{
 };
 use crate::lifecycle::data::ListData;
 use crate::lifecycle::{
-    replan_set, Born, Call, Change, Fail, Found, ImportError, Imported, OcpData, OcpObject, Step,
-    Written,
+    owned, replan_set, Born, Call, Change, Fail, Found, ImportError, Imported, OcpData, OcpObject,
+    Step, Written,
 };
 use crate::value::{known_str, Known, Type, Value};
 
@@ -36,8 +36,7 @@ use super::privileges::{
 };
 use super::unique::{refuse_duplicates, Keyed};
 use super::{
-    import_id, ownership, refuse_existing, report, tenant_attrs, tenant_selector, TenantKey,
-    DB_OBJECT_NAME,
+    import_id, ownership, report, tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME,
 };
 
 fn db_priv_type() -> Type {
@@ -966,15 +965,15 @@ impl<M: Member> OcpObject for MemberResource<M> {
         let mode = mode_of(call.client, None, tenant)
             .await
             .map_err(|e| Fail::at(e, AttrPath::root("tenant_id")))?;
-        match M::create(call, plan, mode).await? {
-            Created::New(_) | Created::Adopted(_) => Ok(Born::done(plan.clone().recorded(mode))),
-            Created::Existing(o) => {
-                let name = M::reported(&o).0;
-                let what = format!("{} {name:?} in tenant {t} of cluster {c}", M::Ocp::WHAT);
-                let id = import_id::in_tenant(tenant, name);
-                Err(refuse_existing::<Self>(call.diags, what, id, M::NAMES.key))
-            }
-        }
+        let existing = |o: M::Ocp| {
+            let name = M::reported(&o).0;
+            let what = format!("{} {name:?} in tenant {t} of cluster {c}", M::Ocp::WHAT);
+            (what, import_id::in_tenant(tenant, name), M::NAMES.key)
+        };
+        let created = M::create(call, plan, mode).await?;
+        // Made now, or by this create's unanswered POST (the client logs the adoption).
+        let _made = owned::<Self, _, _>(call.diags, created, |_| true, existing)?;
+        Ok(Born::done(plan.clone().recorded(mode)))
     }
 
     /// Object privileges have no place in OCP's create body (S1), and OCP's create cannot

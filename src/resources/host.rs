@@ -12,20 +12,21 @@
 //! private state; destroy deletes it after the host. A host brought in by `terraform import`
 //! keeps the credential it was added with: Terraform did not make it, so it never deletes it.
 
+use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use crate::client::api::compute::{AddHost, Host, HostFilter};
-use crate::client::{ClientError, Created, OcpClient, Secret};
+use crate::client::{ClientError, OcpClient, Secret};
 use crate::framework::plan::keep_computed;
 use crate::framework::validate::{IntBetween, NotBlank, OneOf, Text};
-use crate::framework::{Attr, Diagnostics, PlanRequest, PlanResponse, Schema};
+use crate::framework::{Attr, PlanRequest, PlanResponse, Schema};
 use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::pending::Private;
 use crate::lifecycle::{
-    import_by_id_or_name, poll, Born, Call, Choice, Chooser, Fail, Found, ImportError, Imported,
-    OcpObject, OneData, Polled, Selects, Step, Written,
+    import_by_id_or_name, owned, poll, Born, Call, Choice, Chooser, Fail, Found, ImportError,
+    Imported, OcpObject, OneData, Polled, Selects, Step, Written,
 };
 use crate::value::{Known, Type, Value};
 
@@ -142,19 +143,16 @@ async fn drop_credential(client: &OcpClient, id: i64) {
 /// The `ocp_host` resource.
 pub struct HostResource;
 
-/// Refuses to take over host `h`, registered in OCP before this create (design rule R2).
-fn refuse_host(diags: &mut Diagnostics, h: &Host, ip: &str) -> Fail {
-    refuse_existing::<HostResource>(
-        diags,
-        format!(
-            "host {ip} (OCP id {}) in IDC {} with host type {}",
-            h.id,
-            h.idc_id.map_or("?".into(), |i| i.to_string()),
-            h.type_id.map_or("?".into(), |i| i.to_string()),
-        ),
-        h.id.to_string(),
-        "ip",
-    )
+/// Host `h`, registered in OCP before this create, as R2's refusal names it: in words, by
+/// its import id, and the attribute that chose it (see [`owned`]).
+fn registered(h: Host, ip: &str) -> (String, String, &'static str) {
+    let or_unknown = |i: Option<i64>| i.map_or("?".into(), |i| i.to_string());
+    let (idc, kind) = (or_unknown(h.idc_id), or_unknown(h.type_id));
+    let what = format!(
+        "host {ip} (OCP id {}) in IDC {idc} with host type {kind}",
+        h.id
+    );
+    (what, h.id.to_string(), "ip")
 }
 
 #[tonic::async_trait]
@@ -203,7 +201,8 @@ impl OcpObject for HostResource {
         // A host registered before this create is never taken over (R2); looking first also
         // spares making an SSH credential only to drop it.
         if let Some(h) = client.find_host_by_ip(ip).await? {
-            return Err(refuse_host(call.diags, &h, ip));
+            let (what, id, attr) = registered(h, ip);
+            return Err(refuse_existing::<Self>(call.diags, what, id, attr));
         }
         let millis = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -241,27 +240,28 @@ impl OcpObject for HostResource {
                 return Err(e.into());
             }
         };
-        let (id, tasks) = match created {
-            Created::New((id, task)) => (id, vec![task.id]),
-            // Found after this create's own POST went unanswered: ours only when it carries
-            // the credential made for it and sits where the plan puts it. Its task is unknown:
-            // `after_create` waits until it is online.
-            Created::Adopted(h)
-                if h.credential_id == Some(cred_id)
-                    && h.idc_id == Some(idc_id)
-                    && h.type_id == Some(type_id) =>
-            {
-                log::info!(
-                    "adopting host {} ({ip}), added by this create's unanswered POST",
-                    h.id
-                );
-                (h.id, Vec::new())
-            }
-            Created::Adopted(h) | Created::Existing(h) => {
-                if h.credential_id != Some(cred_id) {
+        // Found after this create's own POST went unanswered: ours only when it carries the
+        // credential made for it and sits where the plan puts it. Its task is unknown:
+        // `after_create` waits until it is online.
+        let fits = |h: &Host| {
+            h.credential_id == Some(cred_id)
+                && h.idc_id == Some(idc_id)
+                && h.type_id == Some(type_id)
+        };
+        // Whether a host refused holds the credential made for it, which then stays.
+        let holds_credential = Cell::new(false);
+        let existing = |h: Host| {
+            holds_credential.set(h.credential_id == Some(cred_id));
+            registered(h, ip)
+        };
+        let (id, tasks) = match owned::<Self, _, _>(call.diags, created, fits, existing) {
+            Ok(Ok((id, task))) => (id, vec![task.id]),
+            Ok(Err(h)) => (h.id, Vec::new()),
+            Err(refused) => {
+                if !holds_credential.get() {
                     drop_credential(client, cred_id).await;
                 }
-                return Err(refuse_host(call.diags, &h, ip));
+                return Err(refused.into());
             }
         };
         own_credential(call.private, cred_id);
@@ -553,7 +553,7 @@ impl ListData for HostsDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::{write_model, AttrPath};
+    use crate::framework::{write_model, AttrPath, Diagnostics};
     use crate::lifecycle::OcpData;
 
     #[test]

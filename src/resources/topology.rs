@@ -31,8 +31,8 @@ use crate::framework::{
 };
 use crate::lifecycle::pending::Private;
 use crate::lifecycle::{
-    attr_by_field_or_name, import_by_id_or_name, replan, report, Born, Call, Change, Fail, Found,
-    ImportError, Imported, OcpObject, Step, Written,
+    attr_by_field_or_name, import_by_id_or_name, owned, replan, report, Born, Call, Change, Fail,
+    Found, ImportError, Imported, OcpObject, Step, Written,
 };
 use crate::value::{known, Known, Type, Value};
 
@@ -443,25 +443,26 @@ impl OcpObject for ClusterResource {
             ),
             ..CreateClusterRequest::default()
         };
-        let (id, tasks) = match call.client.create_cluster(&body).await? {
-            Created::New(t) => match t.cluster_id {
+        let existing = |c: Cluster| {
+            let status = c.status.unwrap_or_default();
+            let what = format!("cluster {:?} (OCP id {}, status {status:?})", c.name, c.id);
+            (what, c.id.to_string(), "name")
+        };
+        // Made by this create's own unanswered POST (the client logs the adoption), and what
+        // the plan asks for.
+        let fits = |c: &Cluster| {
+            matches!(c.status.as_deref(), Some("RUNNING" | "CREATING")) && matches_plan(c, plan)
+        };
+        let created = call.client.create_cluster(&body).await?;
+        let (id, tasks) = match owned::<Self, _, _>(call.diags, created, fits, existing)? {
+            Ok(t) => match t.cluster_id {
                 Some(id) => (id, vec![t.id]),
                 None => match call.client.find_cluster_by_name(&body.name).await {
                     Ok(Some(c)) => (c.id, vec![t.id]),
                     _ => return Err(call.error(None, format!("OCP accepted the create (task {}) but cluster {:?} was not found. Check OCP, then import it.", t.id, body.name))),
                 },
             },
-            // Made by this create's own unanswered POST, and what the plan asks for.
-            Created::Adopted(c)
-                if matches!(c.status.as_deref(), Some("RUNNING" | "CREATING"))
-                    && matches_plan(&c, plan) =>
-            {
-                log::info!("adopting cluster {} ({}), made by this create's unanswered POST", c.id, c.name);
-                (c.id, Vec::new())
-            }
-            Created::Adopted(c) | Created::Existing(c) => {
-                return Err(refuse_existing::<Self>(call.diags, format!("cluster {:?} (OCP id {}, status {:?})", c.name, c.id, c.status.as_deref().unwrap_or("")), c.id.to_string(), "name"));
-            }
+            Err(c) => (c.id, Vec::new()),
         };
         let state = ClusterModel {
             id: Some(id),
