@@ -28,7 +28,7 @@ use crate::lifecycle::{
     owned, replan_set, Born, Call, Change, Fail, Found, ImportError, Imported, OcpData, OcpObject,
     Step, Written,
 };
-use crate::value::{known_str, Known, Type, Value};
+use crate::value::{known, known_str, Known, Type, Value};
 
 use super::privileges::{
     self, delta_by_target, present, same, same_name, Lists, Mode, Scope, Target, Targets,
@@ -261,7 +261,7 @@ type Entries<T> = Option<Known<Vec<Known<T>>>>;
 
 /// The known names of a set; `None` when the set is null or unknown.
 pub(crate) fn known_names(n: &Names) -> Option<Vec<&str>> {
-    let names = n.as_ref()?.as_known()?.iter().filter_map(Known::as_known);
+    let names = known(n)?.iter().filter_map(Known::as_known);
     Some(names.map(String::as_str).collect())
 }
 
@@ -295,17 +295,11 @@ impl EntryPlan {
 }
 
 /// The known entries of a list by target; `None` when the list is null or unknown.
-fn by_target(entries: &Entries<EntryPlan>) -> Targets<'_> {
-    let known = entries
-        .as_ref()?
-        .as_known()?
-        .iter()
-        .filter_map(Known::as_known);
-    Some(
-        known
-            .filter_map(|e| Some((e.target()?, known_names(&e.privileges).unwrap_or_default())))
-            .collect(),
-    )
+fn by_target<'a>(entries: &'a Entries<EntryPlan>) -> Targets<'a> {
+    let entries = known(entries)?.iter().filter_map(Known::as_known);
+    let by_target =
+        |e: &'a EntryPlan| Some((e.target()?, known_names(&e.privileges).unwrap_or_default()));
+    Some(entries.filter_map(by_target).collect())
 }
 
 /// What a user (named by `username`) or role (by `name`) is to hold, as a configuration or a
@@ -566,22 +560,17 @@ fn refuse_wrong_mode(
     mode: Mode,
     diags: &mut Diagnostics,
 ) -> Result<(), Box<Fail>> {
-    let (own, set) = (&plan.own, |n: Option<usize>| n.is_some_and(|n| n > 0));
-    let need = |m: Mode, attr, n| (m != mode && set(n)).then_some((m, attr));
-    let wrong = [
-        need(
-            Mode::Oracle,
-            "object_privileges",
-            own.object_privileges.as_ref().map(Vec::len),
-        ),
-        need(Mode::Oracle, "roles", plan.roles.as_ref().map(Vec::len)),
-        need(
-            Mode::Mysql,
-            "db_privileges",
-            own.db_privileges.as_ref().map(Vec::len),
-        ),
+    fn len<T>(l: &Option<Vec<T>>) -> usize {
+        l.as_ref().map_or(0, Vec::len)
+    }
+    let own = &plan.own;
+    let (objects, dbs) = (len(&own.object_privileges), len(&own.db_privileges));
+    let lists = [
+        (Mode::Oracle, "object_privileges", objects),
+        (Mode::Oracle, "roles", len(&plan.roles)),
+        (Mode::Mysql, "db_privileges", dbs),
     ];
-    let Some((need, attr)) = wrong.into_iter().flatten().next() else {
+    let Some((need, attr, _)) = lists.into_iter().find(|(m, _, n)| *m != mode && *n > 0) else {
         return Ok(());
     };
     let (have, need) = (mode.name(), need.name());
