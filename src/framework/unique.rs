@@ -10,14 +10,6 @@ use std::collections::BTreeMap;
 
 use crate::framework::{AttrPath, Diagnostics};
 
-/// One entry of a collection: where it is and its key (`None` when not known yet).
-pub struct Keyed<K> {
-    /// Path of the attribute that carries the key, e.g. `db_privileges[2].database`.
-    pub path: AttrPath,
-    /// The key as the API compares it (normalised); `None` to skip the entry.
-    pub key: Option<K>,
-}
-
 /// One pair of entries with the same key: the earlier entry and the later one.
 pub struct Duplicate<'a, K> {
     /// The key they share.
@@ -29,24 +21,27 @@ pub struct Duplicate<'a, K> {
 }
 
 /// Reports one error per entry whose key an earlier entry already has, on the later entry's
-/// path. `detail` writes the message; it should name both paths and say how to fix it.
+/// path. Each entry is the path of the attribute that carries its key (e.g.
+/// `db_privileges[2].database`) and the key as the API compares it (normalised), `None` while
+/// not known. `detail` writes the message; it should name both paths and say how to fix it.
 pub fn refuse_duplicates<K: Ord>(
-    entries: &[Keyed<K>],
+    entries: impl IntoIterator<Item = (AttrPath, Option<K>)>,
     summary: &str,
     diags: &mut Diagnostics,
     detail: impl Fn(&Duplicate<'_, K>) -> String,
 ) {
+    let entries: Vec<(AttrPath, Option<K>)> = entries.into_iter().collect();
     let mut seen: BTreeMap<&K, usize> = BTreeMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        let Some(k) = &e.key else { continue };
+    for (i, (path, key)) in entries.iter().enumerate() {
+        let Some(k) = key else { continue };
         match seen.get(k) {
             Some(&j) => {
                 let d = Duplicate {
                     key: k,
-                    first: (j, &entries[j].path),
-                    second: (i, &e.path),
+                    first: (j, &entries[j].0),
+                    second: (i, path),
                 };
-                diags.attr_error(e.path.clone(), summary, detail(&d));
+                diags.attr_error(path.clone(), summary, detail(&d));
             }
             None => {
                 seen.insert(k, i);
@@ -59,14 +54,9 @@ pub fn refuse_duplicates<K: Ord>(
 mod tests {
     use super::*;
 
-    fn keyed(keys: &[Option<&'static str>]) -> Vec<Keyed<&'static str>> {
-        keys.iter()
-            .enumerate()
-            .map(|(i, k)| Keyed {
-                path: AttrPath::root("x").index(i).attr("name"),
-                key: *k,
-            })
-            .collect()
+    fn keyed(keys: &[Option<&'static str>]) -> Vec<(AttrPath, Option<&'static str>)> {
+        let at = |i: usize| AttrPath::root("x").index(i).attr("name");
+        keys.iter().enumerate().map(|(i, k)| (at(i), *k)).collect()
     }
 
     #[test]
@@ -91,7 +81,7 @@ mod tests {
             ("empty", vec![], vec![]),
         ] {
             let mut d = Diagnostics::new();
-            refuse_duplicates(&keyed(&keys), "Duplicate", &mut d, |dup| {
+            refuse_duplicates(keyed(&keys), "Duplicate", &mut d, |dup| {
                 format!("{} {}", dup.first.1, dup.second.1)
             });
             let got: Vec<&str> = d.0.iter().map(|x| x.detail.as_str()).collect();

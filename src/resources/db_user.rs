@@ -34,7 +34,7 @@ use super::privileges::{
     self, delta_by_target, present, same, same_name, Lists, Mode, Scope, Target, Targets,
     OBJECT_TYPES,
 };
-use super::unique::{refuse_duplicates, Keyed};
+use super::unique::refuse_duplicates;
 use super::{
     import_id, ownership, report, tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME,
 };
@@ -408,14 +408,11 @@ fn validate_entries(entries: &Entries<EntryPlan>, scope: Scope, diags: &mut Diag
             known_names(&e.privileges).unwrap_or_default(),
         );
     }
-    let keyed: Vec<Keyed<Target>> = (items.iter().enumerate())
-        .map(|(i, e)| Keyed {
-            path: AttrPath::root(attr).index(i).attr(key_attr),
-            key: e.as_known().and_then(EntryPlan::target),
-        })
-        .collect();
+    let path = |i: usize| AttrPath::root(attr).index(i).attr(key_attr);
+    let keyed = (items.iter().enumerate())
+        .map(|(i, e)| (path(i), e.as_known().and_then(EntryPlan::target)));
     let privs = |i: usize| items[i].as_known().map(|e| &e.privileges);
-    refuse_duplicates(&keyed, summary, diags, |d| {
+    refuse_duplicates(keyed, summary, diags, |d| {
         let merged = merged_privileges(privs(d.first.0), privs(d.second.0));
         let (first, second) = (d.first.1, d.second.1);
         const LOST: &str = "so one of the two lists would be lost. Merge them into one entry";
@@ -433,14 +430,13 @@ pub(crate) fn refuse_duplicate_roles(roles: &Names, diags: &mut Diagnostics) {
     let Some(Known::Value(items)) = roles else {
         return;
     };
-    let entries: Vec<Keyed<String>> = items
-        .iter()
-        .map(|e| Keyed {
-            path: AttrPath::root("roles"),
-            key: e.as_known().map(|r| r.to_ascii_uppercase()),
-        })
-        .collect();
-    refuse_duplicates(&entries, "Duplicate Role", diags, |d| {
+    let keyed = (items.iter()).map(|e| {
+        (
+            AttrPath::root("roles"),
+            e.as_known().map(|r| r.to_ascii_uppercase()),
+        )
+    });
+    refuse_duplicates(keyed, "Duplicate Role", diags, |d| {
         let shown = |i: usize| items[i].as_known().cloned().unwrap_or_default();
         format!(
             "roles holds {:?} and {:?}, which name the same role {:?} (OCP stores role names in upper case). Keep one of them.",

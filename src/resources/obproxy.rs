@@ -34,7 +34,7 @@ use crate::value::{known, Known, Type, Value};
 
 use super::compute::Selector;
 use super::parameters::{self, Owner, Params};
-use super::unique::{refuse_duplicates, Keyed};
+use super::unique::refuse_duplicates;
 
 /// The `ocp_obproxy_cluster` resource.
 pub struct ObproxyClusterResource;
@@ -266,8 +266,7 @@ fn refuse_twice(
     [summary, is, then]: [&str; 3],
     entries: impl Iterator<Item = (AttrPath, Option<i64>)>,
 ) {
-    let keyed: Vec<Keyed<i64>> = entries.map(|(path, key)| Keyed { path, key }).collect();
-    refuse_duplicates(&keyed, summary, diags, |d| {
+    refuse_duplicates(entries, summary, diags, |d| {
         format!("{} and {} {is} {}{then}", d.first.1, d.second.1, d.key)
     });
 }

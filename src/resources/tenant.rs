@@ -31,7 +31,7 @@ use super::database::{connection_strings, connection_strings_attr, ConnectionStr
 // The primary-zone helpers live with the primary-zone syntax; databases take them from here.
 use super::primary_zone_groups;
 use super::restore::{latest_restore_time, restore_block, RestoreFrom};
-use super::unique::{refuse_duplicates, Keyed};
+use super::unique::refuse_duplicates;
 pub(crate) use super::{ocp_primary_zone, same_primary_zone};
 
 /// Tenant modes OCP knows (§3.4.1).
@@ -119,12 +119,8 @@ impl Validator for WhitelistEntries {
             );
             diags.attr_error(path.clone(), "Invalid Whitelist Entry", why);
         }
-        let keyed = |e: &&str| Keyed {
-            path: path.clone(),
-            key: whitelist_key(e),
-        };
-        let entries: Vec<Keyed<String>> = items.iter().map(keyed).collect();
-        refuse_duplicates(&entries, "Duplicate Whitelist Entry", diags, |d| {
+        let keyed = items.iter().map(|e| (path.clone(), whitelist_key(e)));
+        refuse_duplicates(keyed, "Duplicate Whitelist Entry", diags, |d| {
             format!(
                 "Attribute {path} holds {:?} and {:?}, which let in the same clients ({}): OCP treats them as one entry. Keep one of them.",
                 items[d.first.0], items[d.second.0], d.key
@@ -680,21 +676,18 @@ impl OcpObject for TenantResource {
             }
         }
         let zones = known(&c.zone).map_or(&[][..], Vec::as_slice);
-        let named: Vec<Keyed<&str>> = zones
+        let path = |i: usize| AttrPath::root("zone").index(i).attr("name");
+        let named = zones
             .iter()
             .enumerate()
-            .map(|(i, z)| Keyed {
-                path: AttrPath::root("zone").index(i).attr("name"),
-                key: known_str(&z.name),
-            })
-            .collect();
-        refuse_duplicates(&named, "Duplicate Zone", diags, |d| {
+            .map(|(i, z)| (path(i), known_str(&z.name)));
+        refuse_duplicates(named, "Duplicate Zone", diags, |d| {
             format!(
                 "{} and {} both name zone {:?}; a tenant has at most one replica per zone. Keep one `zone` block for it.",
                 d.first.1, d.second.1, d.key
             )
         });
-        let seen: BTreeSet<&str> = named.iter().filter_map(|k| k.key).collect();
+        let seen: BTreeSet<&str> = zones.iter().filter_map(|z| known_str(&z.name)).collect();
         // A `zone` list not known yet (a `dynamic` block over a value known only at apply)
         // is "not yet known", never "no zones".
         let names_known = !c.zone.as_ref().is_some_and(Known::is_unknown)

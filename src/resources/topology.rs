@@ -38,7 +38,7 @@ use crate::value::{known, Known, Type, Value};
 
 use super::parameters::name_values;
 use super::parameters::{Owner::Cluster as ClusterOf, Params};
-use super::unique::{refuse_duplicates, Keyed};
+use super::unique::refuse_duplicates;
 use super::{import_id, refuse_existing, same_primary_zone};
 
 /// The `ocp_cluster` resource.
@@ -116,13 +116,8 @@ fn check_zones(zones: &[(Option<usize>, &ZoneConfig)], diags: &mut Diagnostics) 
         Some(i) => AttrPath::root("zone").index(*i).attr(a),
         None => AttrPath::root(a),
     };
-    let names: Vec<Keyed<&str>> = (zones.iter())
-        .map(|(i, z)| Keyed {
-            path: at(i, "name"),
-            key: known(&z.name).map(String::as_str),
-        })
-        .collect();
-    refuse_duplicates(&names, "Duplicate Zone", diags, |d| {
+    let names = (zones.iter()).map(|(i, z)| (at(i, "name"), known(&z.name)));
+    refuse_duplicates(names, "Duplicate Zone", diags, |d| {
         format!(
             "{} and {} both name zone {:?}; zone names are unique in a cluster. Put all of the zone's hosts in one `zone` block.",
             d.first.1, d.second.1, d.key
@@ -140,12 +135,13 @@ fn check_zones(zones: &[(Option<usize>, &ZoneConfig)], diags: &mut Diagnostics) 
                 "A zone needs at least one host for its OBServers.",
             );
         }
-        hosts.extend(list.iter().enumerate().map(|(j, h)| Keyed {
-            path: path.index(j),
-            key: known(h).copied(),
-        }));
+        hosts.extend(
+            list.iter()
+                .enumerate()
+                .map(|(j, h)| (path.index(j), known(h))),
+        );
     }
-    refuse_duplicates(&hosts, "Host Used Twice", diags, |d| {
+    refuse_duplicates(hosts, "Host Used Twice", diags, |d| {
         format!(
             "{} and {} both name host {}; each host runs one OBServer, in one zone. Remove one of them.",
             d.first.1, d.second.1, d.key
