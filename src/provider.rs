@@ -9,10 +9,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::client::{ClientConfig, OcpClient, Secret};
+use crate::client::{validate_endpoint, ClientConfig, ClientError, OcpClient, Secret};
 use crate::framework::core::Configurer;
 use crate::framework::timeouts::parse_duration;
-use crate::framework::validate::{DurationString, HttpUrl, IntBetween, NotBlank};
+use crate::framework::validate::{DurationString, IntBetween, NotBlank, Validator};
 use crate::framework::{Attr, AttrPath, Diagnostics, ProviderData, Schema};
 use crate::value::Value;
 
@@ -20,6 +20,30 @@ use crate::value::Value;
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default number of retries of a failed idempotent request.
 pub const DEFAULT_MAX_RETRIES: i64 = 4;
+
+/// Why `endpoint` is no OCP base URL, by the client's own rule; `None` when it is one.
+fn endpoint_problem(endpoint: &str) -> Option<String> {
+    match validate_endpoint(endpoint) {
+        Err(ClientError::Config { message, .. }) => Some(message),
+        Err(e) => Some(e.to_string()),
+        Ok(_) => None,
+    }
+}
+
+/// `endpoint` at plan time: what configuring the client would refuse, refused with its reason.
+struct Endpoint;
+
+impl Validator for Endpoint {
+    fn description(&self) -> String {
+        "OCP's base URL, `http://` or `https://`, host and port".into()
+    }
+    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
+        if let Some(why) = v.as_str().and_then(endpoint_problem) {
+            let detail = format!("Attribute {path} must be {}: {why}.", self.description());
+            diags.attr_error(path.clone(), "Invalid Attribute Value", detail);
+        }
+    }
+}
 
 /// The provider block.
 pub struct OcpProvider;
@@ -39,7 +63,7 @@ fn setting(config: &Value, attr: &str, env: Option<&str>) -> Result<Option<Strin
 impl Configurer for OcpProvider {
     fn schema(&self) -> Schema {
         Schema::new("The OCP provider manages OceanBase clusters, tenants and their objects through OceanBase Cloud Platform (OCP).")
-            .attr("endpoint", Attr::string().optional().validate(HttpUrl).doc(
+            .attr("endpoint", Attr::string().optional().validate(Endpoint).doc(
                 "Base URL of OCP, such as `http://ocp.example.com:8080`. Falls back to the `OCP_ENDPOINT` environment variable. Required one way or the other.",
             ))
             .attr("username", Attr::string().optional().validate(NotBlank).doc(
@@ -99,18 +123,11 @@ impl Configurer for OcpProvider {
         };
         if config.get("endpoint").is_none_or(Value::is_null) {
             // The block's own value was validated by the schema; check the environment's too.
-            let mut d = Diagnostics::new();
-            crate::framework::validate::Validator::validate(
-                &HttpUrl,
-                &AttrPath::root("endpoint"),
-                &Value::string(endpoint.clone()),
-                &mut d,
-            );
-            if d.has_errors() {
+            if let Some(why) = endpoint_problem(&endpoint) {
                 diags.attr_error(
                     AttrPath::root("endpoint"),
                     "Invalid Provider Setting",
-                    format!("OCP_ENDPOINT must be an http:// or https:// URL such as \"http://ocp.example.com:8080\", got {endpoint:?}."),
+                    format!("OCP_ENDPOINT must be an http:// or https:// URL such as \"http://ocp.example.com:8080\", got {endpoint:?}: {why}."),
                 );
                 return None;
             }
@@ -183,5 +200,35 @@ impl Configurer for OcpProvider {
         }
         log::info!("configured for OCP at {endpoint} as {username}");
         Some(Arc::new(client))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_endpoint_is_checked_at_plan_time_by_the_clients_rule() {
+        let p = AttrPath::root("endpoint");
+        for (s, ok) in [
+            ("http://127.0.0.1:8080", true),
+            ("https://ocp.example.com", true),
+            ("https://ocp.example.com/", true),
+            ("ocp.example.com", false),
+            ("http://", false),
+            ("http://:8080", false),
+            ("ftp://x", false),
+            ("http://ocp.example.com/api", false),
+            ("http://admin:pw@ocp.example.com", false),
+        ] {
+            let mut d = Diagnostics::new();
+            Endpoint.validate(&p, &Value::string(s), &mut d);
+            assert_eq!(d.is_empty(), ok, "{s}: {d:?}");
+            assert_eq!(endpoint_problem(s).is_none(), ok, "{s}");
+            if let Some(x) = d.0.first() {
+                assert_eq!(x.path, Some(p.clone()), "{s}");
+                assert!(x.detail.starts_with("Attribute endpoint must be OCP's base URL"));
+            }
+        }
     }
 }

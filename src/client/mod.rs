@@ -223,8 +223,9 @@ fn method_name(m: &Method) -> &'static str {
     }
 }
 
-/// Checks the endpoint and returns it normalised (`scheme://host[:port]`).
-fn validate_endpoint(raw: &str) -> Result<String, ClientError> {
+/// Checks the endpoint and returns it normalised (`scheme://host[:port]`): the one rule of
+/// the provider's `endpoint` (its plan-time check calls it too).
+pub fn validate_endpoint(raw: &str) -> Result<String, ClientError> {
     let bad = |message: String| ClientError::Config {
         field: "endpoint",
         message,

@@ -120,33 +120,6 @@ impl Validator for IntBetween {
     }
 }
 
-/// The string must be an absolute `http://` or `https://` URL with a host.
-pub struct HttpUrl;
-
-impl Validator for HttpUrl {
-    fn description(&self) -> String {
-        "an `http://` or `https://` URL".to_string()
-    }
-    fn validate(&self, path: &AttrPath, v: &Value, diags: &mut Diagnostics) {
-        if let Some(s) = v.as_str() {
-            let rest = s
-                .strip_prefix("https://")
-                .or_else(|| s.strip_prefix("http://"));
-            let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
-            if host.is_none_or(|h| h.is_empty() || h.contains(' ')) {
-                invalid(
-                    diags,
-                    path,
-                    format!(
-                        "Attribute {path} must be {}, such as \"http://ocp.example.com:8080\", got {s:?}.",
-                        self.description()
-                    ),
-                );
-            }
-        }
-    }
-}
-
 /// The string must be a duration such as `30s`, `10m`, `1h30m`.
 pub struct DurationString;
 
@@ -323,22 +296,6 @@ mod tests {
             d.0[0].detail,
             "Attribute thing must be a thing without `x`, got \"box\"."
         );
-    }
-
-    #[test]
-    fn urls_need_a_scheme_and_a_host() {
-        let p = AttrPath::root("endpoint");
-        for (s, ok) in [
-            ("http://127.0.0.1:8080", true),
-            ("https://ocp.example.com", true),
-            ("ocp.example.com", false),
-            ("http://", false),
-            ("ftp://x", false),
-        ] {
-            let mut d = Diagnostics::new();
-            HttpUrl.validate(&p, &Value::string(s), &mut d);
-            assert_eq!(d.is_empty(), ok, "{s}");
-        }
     }
 
     #[test]
