@@ -227,7 +227,9 @@ mod tests {
             assert_eq!(endpoint_problem(s).is_none(), ok, "{s}");
             if let Some(x) = d.0.first() {
                 assert_eq!(x.path, Some(p.clone()), "{s}");
-                assert!(x.detail.starts_with("Attribute endpoint must be OCP's base URL"));
+                assert!(x
+                    .detail
+                    .starts_with("Attribute endpoint must be OCP's base URL"));
             }
         }
     }

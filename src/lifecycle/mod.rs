@@ -173,6 +173,23 @@ impl<'a> Call<'a> {
         pending::pending_of(self.private).is_some()
     }
 
+    /// The OCP id of what a create made: `answered`, the id OCP's answer names, else the one
+    /// `find` looks up by its natural key (§5 #26: an answer may name none). When neither has
+    /// it, an error naming `what` and the `tasks` the create started: nothing is recorded.
+    pub async fn made_id(
+        &mut self,
+        answered: Option<i64>,
+        find: impl std::future::Future<Output = Result<Option<i64>, ClientError>>,
+        what: &str,
+        tasks: &[i64],
+    ) -> Step<i64> {
+        if let Some(id) = answered {
+            return Ok(id);
+        }
+        let found = find.await.ok().flatten();
+        found.ok_or_else(|| self.error(None, format!("OCP accepted the create (tasks {tasks:?}) but {what} was not found. Check OCP, then import it with `terraform import`.")))
+    }
+
     /// Deletes `what` with OCP's `delete` call and waits on its task (none: OCP had nothing
     /// to delete), then reports it when OCP still has it: `left` asks OCP, after the wait,
     /// for the status of what is left (`Some(status)`), `None` when it is gone.

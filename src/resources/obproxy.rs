@@ -504,10 +504,17 @@ impl OcpObject for ObproxyClusterResource {
         };
         let created = call.client.create_obproxy_cluster(&body).await?;
         let (id, tasks) = match owned::<Self, _, _>(call.diags, created, on_hosts, existing)? {
-            Ok(t) => match call.client.find_obproxy_cluster_by_name(&body.name).await {
-                Ok(Some(c)) => (c.id, vec![t.id]),
-                _ => return Err(call.error(None, format!("OCP accepted the create (task {}) but OBProxy cluster {:?} was not found. Check OCP, then import it.", t.id, body.name))),
-            },
+            Ok(t) => {
+                let client = call.client;
+                let find = async {
+                    Ok(client
+                        .find_obproxy_cluster_by_name(&body.name)
+                        .await?
+                        .map(|c| c.id))
+                };
+                let what = format!("OBProxy cluster {:?}", body.name);
+                (call.made_id(None, find, &what, &[t.id]).await?, vec![t.id])
+            }
             Err(c) => (c.id, Vec::new()),
         };
         Ok(Born::waiting(

@@ -462,16 +462,15 @@ async fn born<T>(
         // Made by this create's unanswered POST (the client logs the adoption).
         Err(t) => return Ok(Born::done(born(t.id, true))),
     };
-    let id = match id {
-        Some(id) => Some(id),
-        None => (call.client.find_tenant_by_name(cluster_id, name).await)
-            .ok()
-            .flatten()
-            .map(|t| t.id),
+    let find = async {
+        Ok(call
+            .client
+            .find_tenant_by_name(cluster_id, name)
+            .await?
+            .map(|t| t.id))
     };
-    let Some(id) = id else {
-        return Err(call.error(None, format!("OCP accepted the {} (tasks {tasks:?}) but the tenant {name:?} could not be found in cluster {cluster_id}. Check OCP, then import it with `terraform import`.", if plan.restore_from.is_some() { "restore" } else { "create" })));
-    };
+    let what = format!("tenant {name:?} of cluster {cluster_id}");
+    let id = call.made_id(id, find, &what, &tasks).await?;
     // Without a task to wait on, `after_create` waits until OCP reports it NORMAL.
     let untracked = tasks.is_empty();
     Ok(Born::waiting(born(id, untracked), tasks))

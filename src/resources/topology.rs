@@ -451,13 +451,16 @@ impl OcpObject for ClusterResource {
         };
         let created = call.client.create_cluster(&body).await?;
         let (id, tasks) = match owned::<Self, _, _>(call.diags, created, fits, existing)? {
-            Ok(t) => match t.cluster_id {
-                Some(id) => (id, vec![t.id]),
-                None => match call.client.find_cluster_by_name(&body.name).await {
-                    Ok(Some(c)) => (c.id, vec![t.id]),
-                    _ => return Err(call.error(None, format!("OCP accepted the create (task {}) but cluster {:?} was not found. Check OCP, then import it.", t.id, body.name))),
-                },
-            },
+            Ok(t) => {
+                let client = call.client;
+                let find =
+                    async { Ok(client.find_cluster_by_name(&body.name).await?.map(|c| c.id)) };
+                let what = format!("cluster {:?}", body.name);
+                (
+                    call.made_id(t.cluster_id, find, &what, &[t.id]).await?,
+                    vec![t.id],
+                )
+            }
             Err(c) => (c.id, Vec::new()),
         };
         let state = ClusterModel {
