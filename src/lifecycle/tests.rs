@@ -359,3 +359,60 @@ fn an_import_id_is_an_ocp_id_or_a_name() {
         other => panic!("expected NotFound, got {other:?}"),
     }
 }
+
+/// `Call::made_id`: the answer's id, else the look-up's, else one error naming the object and
+/// the tasks, with no attribute path (nothing is recorded).
+#[tokio::test]
+async fn a_created_objects_id_comes_from_the_answer_or_its_look_up() {
+    let client = OcpClient::new(ClientConfig::new("http://127.0.0.1:9", "u", "p")).unwrap();
+    let ctx = Ctx::new(None, tokio_util::sync::CancellationToken::new());
+    let (mut private, mut diags) = (Vec::new(), Diagnostics::new());
+    let out = (&mut private, &mut diags);
+    let mut call = Call::new(
+        &client,
+        &ctx,
+        Duration::from_secs(5),
+        out,
+        "Create Toy",
+        Op::Create,
+    );
+    let unused = async { Err::<Option<i64>, _>(crate::resources::rejected("no")) };
+    assert_eq!(
+        call.made_id(Some(3), unused, "toy", &[1]).await.ok(),
+        Some(3)
+    );
+    let found = async { Ok(Some(7)) };
+    assert_eq!(call.made_id(None, found, "toy", &[1]).await.ok(), Some(7));
+    let missing = async { Ok(None) };
+    assert!(call
+        .made_id(None, missing, "toy \"a\"", &[4, 5])
+        .await
+        .is_err());
+    let failed = async { Err(crate::resources::rejected("no")) };
+    assert!(call.made_id(None, failed, "toy \"b\"", &[6]).await.is_err());
+    assert_eq!(diags.0.len(), 2, "{diags:?}");
+    assert!(diags.0[0]
+        .detail
+        .contains("(tasks [4, 5]) but toy \"a\" was not found"));
+    assert!(diags.0.iter().all(|d| d.path.is_none()));
+}
+
+/// `owned`: a new object's answer; one this create's own POST made when it fits; any other
+/// found object refused on the attribute `existing` names, with its import id.
+#[test]
+fn a_create_keeps_only_what_it_made() {
+    let mut d = Diagnostics::new();
+    let existing = |name: &str| (format!("toy {name:?}"), format!("id-{name}"), "name");
+    let fits = |n: &&str| *n == "mine";
+    let new = owned::<Toy, i64, &str>(&mut d, Created::New(1), fits, existing);
+    assert_eq!(new.ok(), Some(Ok(1)));
+    let adopted = owned::<Toy, i64, &str>(&mut d, Created::Adopted("mine"), fits, existing);
+    assert_eq!(adopted.ok(), Some(Err("mine")));
+    assert!(d.is_empty(), "{d:?}");
+    let other = owned::<Toy, i64, &str>(&mut d, Created::Adopted("other"), fits, existing);
+    let before = owned::<Toy, i64, &str>(&mut d, Created::Existing("mine"), fits, existing);
+    assert!(other.is_err() && before.is_err());
+    assert_eq!(d.0.len(), 2, "{d:?}");
+    assert!(d.0.iter().all(|x| x.path == Some(AttrPath::root("name"))));
+    assert!(d.0[0].detail.contains("toy \"other\"") && d.0[0].detail.contains("id-other"));
+}
