@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::api::cluster::{
     AddZoneRequest, Cluster, ClusterZone, CreateClusterRequest, CreateClusterZone, Server,
-    UpgradeClusterRequest,
+    UpgradeClusterRequest, ZoneSpec,
 };
 use crate::client::api::not_found_as_none;
 use crate::client::api::tenant::TenantFilter;
@@ -167,6 +167,16 @@ fn or_mine(ocp: &Option<String>, mine: &Option<String>) -> Option<String> {
 }
 
 impl ZoneBlock {
+    /// The zone as OCP's create-cluster and add-zone bodies name it.
+    fn spec(&self) -> ZoneSpec {
+        ZoneSpec {
+            name: self.name.clone(),
+            idc_name: self.idc_name.clone().unwrap_or_default(),
+            servers: self.servers.clone(),
+            architecture: None,
+        }
+    }
+
     /// The block for zone `z`, keeping from `prior` (the block in state) what OCP omits.
     fn from_ocp(z: &ClusterZone, prior: Option<&ZoneBlock>) -> ZoneBlock {
         ZoneBlock {
@@ -418,9 +428,7 @@ impl OcpObject for ClusterResource {
     async fn create(&self, call: &mut Call<'_>, plan: &ClusterModel) -> Step<Born<ClusterModel>> {
         let zones = (plan.zone.iter())
             .map(|z| CreateClusterZone {
-                name: z.name.clone(),
-                idc_name: z.idc_name.clone().unwrap_or_default(),
-                servers: z.servers.clone(),
+                zone: z.spec(),
                 ..CreateClusterZone::default()
             })
             .collect();
@@ -784,9 +792,7 @@ async fn add_zone(
     z: &ZoneBlock,
 ) -> Result<Result<Vec<i64>, ClusterZone>, ClientError> {
     let body = AddZoneRequest {
-        name: z.name.clone(),
-        idc_name: z.idc_name.clone().unwrap_or_default(),
-        servers: z.servers.clone(),
+        zone: z.spec(),
         ..AddZoneRequest::default()
     };
     Ok(match client.add_zone(c, &body).await? {

@@ -149,10 +149,11 @@ pub struct NameValue {
 }
 
 body_struct! {
-    /// One zone of a create-cluster body (§3.1).
+    /// A zone as the create-cluster body (§3.1, one of its `zones`) and the add-zone body
+    /// (§3.2) both name it.
     #[derive(Default)]
-    pub struct CreateClusterZone {
-        /// Zone name.
+    pub struct ZoneSpec {
+        /// Zone name (the natural key).
         pub name: String,
         /// IDC **name**.
         pub idc_name: String,
@@ -160,6 +161,16 @@ body_struct! {
         pub servers: Vec<i64>,
         /// e.g. `x86_64`.
         pub architecture: Option<String>,
+    }
+}
+
+body_struct! {
+    /// One zone of a create-cluster body (§3.1).
+    #[derive(Default)]
+    pub struct CreateClusterZone {
+        /// Its name, IDC, hosts and architecture.
+        #[serde(flatten)]
+        pub zone: ZoneSpec,
         /// Per-zone package.
         pub rpm_name: Option<String>,
         /// RootServer host id.
@@ -198,14 +209,9 @@ body_struct! {
     /// The add-zone body (§3.2).
     #[derive(Default)]
     pub struct AddZoneRequest {
-        /// Zone name (the natural key).
-        pub name: String,
-        /// IDC name.
-        pub idc_name: String,
-        /// Host ids.
-        pub servers: Vec<i64>,
-        /// e.g. `x86_64`.
-        pub architecture: Option<String>,
+        /// The zone's name, IDC, hosts and architecture.
+        #[serde(flatten)]
+        pub zone: ZoneSpec,
         /// Startup parameters.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         pub startup_parameters: Vec<NameValue>,
@@ -461,7 +467,7 @@ impl OcpClient {
                 .list_zones(cluster_id)
                 .await?
                 .into_iter()
-                .find(|z| z.name == req.name))
+                .find(|z| z.name == req.zone.name))
         };
         self.post_create(&format!("{CLUSTERS}/{cluster_id}/zones"), req, lookup)
             .await

@@ -66,9 +66,12 @@ fn the_create_cluster_body_has_ocp_field_names_and_the_password() {
         password: Secret::new("pw"),
         rpm_name: "oceanbase.rpm".into(),
         zones: vec![CreateClusterZone {
-            name: "zone1".into(),
-            idc_name: "hz1".into(),
-            servers: vec![1],
+            zone: ZoneSpec {
+                name: "zone1".into(),
+                idc_name: "hz1".into(),
+                servers: vec![1],
+                ..ZoneSpec::default()
+            },
             ..CreateClusterZone::default()
         }],
         ..CreateClusterRequest::default()
@@ -87,10 +90,14 @@ fn the_create_cluster_body_has_ocp_field_names_and_the_password() {
 #[tokio::test]
 async fn a_delete_whose_answer_was_lost_joins_the_running_delete_task() {
     let (sim, plain, cid) = TestSim::with_demo(0.6).await;
-    let add = AddZoneRequest {
+    let zone = ZoneSpec {
         name: "zone4".into(),
         idc_name: "hz1".into(),
         servers: vec![1_003_004],
+        ..ZoneSpec::default()
+    };
+    let add = AddZoneRequest {
+        zone,
         ..AddZoneRequest::default()
     };
     let Created::New(task) = ok(plain.add_zone(cid, &add).await) else {
