@@ -26,7 +26,7 @@ use crate::lifecycle::{
 };
 use crate::value::{known, Known, Type, Value};
 
-use super::import_id;
+use crate::lifecycle::import_id;
 
 /// The UTC offset of schedule times written without one. Every OCP sample shows `+08:00`
 /// (China Standard Time, OCP's default server zone); this is an assumption kept here only.

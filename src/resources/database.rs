@@ -11,8 +11,9 @@ use crate::framework::{Attr, AttrPath, Diagnostics, Schema};
 use crate::value::{Type, Value};
 
 use super::tenant::{ocp_primary_zone, same_primary_zone};
-use super::{import_id, tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME};
+use super::{tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME};
 use crate::lifecycle::data::{entry_type, ListData};
+use crate::lifecycle::import_id;
 use crate::lifecycle::{
     owned, Born, Call, Change, Fail, Found, ImportError, Imported, OcpData, OcpObject, Step,
 };

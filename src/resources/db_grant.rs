@@ -32,7 +32,8 @@ use super::db_user::{
     refuse_duplicate_roles, refuse_unknown, strs, whole, Names, UserOwn,
 };
 use super::privileges::{present, same, Mode, Scope, Target, OBJECT_TYPES};
-use super::{import_id, ownership, refuse_existing, tenant_attrs};
+use super::{ownership, refuse_existing, tenant_attrs};
+use crate::lifecycle::import_id;
 
 const IMPORT_FORM: &str = "\"<cluster_id>/<tenant_id>/<user|role>/<grantee>/global\", \".../database/<database>\", \".../object/<type>/<schema>/<object>\" or \".../roles\"";
 

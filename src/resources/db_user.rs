@@ -34,10 +34,9 @@ use super::privileges::{
     self, delta_by_target, present, same, same_name, Lists, Mode, Scope, Target, Targets,
     OBJECT_TYPES,
 };
-use super::unique::refuse_duplicates;
-use super::{
-    import_id, ownership, report, tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME,
-};
+use super::{ownership, report, tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME};
+use crate::framework::unique::refuse_duplicates;
+use crate::lifecycle::import_id;
 
 fn db_priv_type() -> Type {
     Type::object([

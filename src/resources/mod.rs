@@ -8,8 +8,7 @@ use crate::lifecycle::{Data, Managed, One};
 use compute::{CatalogueDataSource, CatalogueListDataSource, CatalogueResource};
 use compute::{HostTypeKind, IdcKind, RegionKind};
 
-pub use crate::framework::unique;
-pub use crate::lifecycle::{import_id, refuse_existing, report};
+pub use crate::lifecycle::{refuse_existing, report};
 
 pub mod backup;
 pub mod cluster;

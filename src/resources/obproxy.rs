@@ -34,7 +34,7 @@ use crate::value::{known, Known, Type, Value};
 
 use super::compute::Selector;
 use super::parameters::{self, Owner, Params};
-use super::unique::refuse_duplicates;
+use crate::framework::unique::refuse_duplicates;
 
 /// The `ocp_obproxy_cluster` resource.
 pub struct ObproxyClusterResource;

@@ -31,8 +31,8 @@ use super::database::{connection_strings, connection_strings_attr, ConnectionStr
 // The primary-zone helpers live with the primary-zone syntax; databases take them from here.
 use super::primary_zone_groups;
 use super::restore::{latest_restore_time, restore_block, RestoreFrom};
-use super::unique::refuse_duplicates;
 pub(crate) use super::{ocp_primary_zone, same_primary_zone};
+use crate::framework::unique::refuse_duplicates;
 
 /// Tenant modes OCP knows (§3.4.1).
 const MODES: &[&str] = &["MYSQL", "ORACLE"];

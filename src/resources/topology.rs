@@ -38,8 +38,9 @@ use crate::value::{known, Known, Type, Value};
 
 use super::parameters::name_values;
 use super::parameters::{Owner::Cluster as ClusterOf, Params};
-use super::unique::refuse_duplicates;
-use super::{import_id, refuse_existing, same_primary_zone};
+use super::{refuse_existing, same_primary_zone};
+use crate::framework::unique::refuse_duplicates;
+use crate::lifecycle::import_id;
 
 /// The `ocp_cluster` resource.
 pub struct ClusterResource;
