@@ -251,6 +251,81 @@ resource "ocp_db_user" "u" {{
     );
 }
 
+/// The same for the infrastructure: a region, an IDC in it and a host in that IDC, each
+/// created by OCP while its answer is lost. Each is found after the lost answer and adopted
+/// (the host with the SSH credential made for it), none is created twice, and the next plan
+/// is empty.
+#[test]
+fn a_lost_create_answer_of_a_host_and_its_catalogue_entries_is_adopted_once() {
+    let sim = start_sim(0.1);
+    let hcl = format!(
+        r#"{}
+data "ocp_host_type" "standard" {{
+  name = "standard"
+}}
+resource "ocp_region" "r" {{
+  name = "lost_region"
+}}
+resource "ocp_idc" "i" {{
+  name      = "lost_idc"
+  region_id = ocp_region.r.id
+}}
+resource "ocp_host" "h" {{
+  ip           = "10.0.0.77"
+  idc_id       = ocp_idc.i.id
+  host_type_id = data.ocp_host_type.standard.id
+  ssh_username = "admin"
+  ssh_password = var.pw
+}}
+"#,
+        header("")
+    );
+    let tf = project(&sim, &hcl);
+    for path in [
+        "/api/v2/compute/regions",
+        "/api/v2/compute/idcs",
+        "/api/v2/compute/hosts/batchCreate",
+    ] {
+        sim_admin(
+            &sim,
+            "/_sim/faults",
+            json!({"drop_response_next": 1, "method": "POST", "path_prefix": path}),
+        );
+    }
+    let r = tf.apply().success();
+    clear_faults(&sim);
+    assert!(r.stdout.contains("3 added"), "{}", r.stdout);
+    let named = |path: &str, key: &str, want: &str| {
+        let listed = ocp_call(&sim, "GET", path, None)["contents"].clone();
+        let all = listed.as_array().cloned().unwrap_or_default();
+        all.iter().filter(|e| e[key] == want).count()
+    };
+    assert_eq!(
+        named("/api/v2/compute/regions?size=2000", "name", "lost_region"),
+        1
+    );
+    assert_eq!(
+        named("/api/v2/compute/idcs?size=2000", "name", "lost_idc"),
+        1
+    );
+    assert_eq!(
+        named(
+            "/api/v2/compute/hosts?size=2000",
+            "innerIpAddress",
+            "10.0.0.77"
+        ),
+        1
+    );
+    let state = tf.run(&["state", "list"]).stdout;
+    for address in ["ocp_region.r", "ocp_idc.i", "ocp_host.h"] {
+        assert!(state.contains(address), "{address} in state: {state}");
+    }
+    assert_eq!(
+        tf.run(&["plan", "-no-color", "-detailed-exitcode"]).code,
+        Some(0)
+    );
+}
+
 #[test]
 fn slow_answers_retry_reads_and_fail_writes_clearly() {
     let sim = start_sim(0.1);
