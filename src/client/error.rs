@@ -229,6 +229,15 @@ impl ClientError {
         matches!(self, ClientError::NotFound { .. })
     }
 
+    /// Whether OCP refused the call because something still uses the object (a host that
+    /// runs an OBServer): code `ILLEGAL_STATE` (400, §5 #3), or, as OCP's codes are not all
+    /// documented, a message that names an OBServer.
+    pub fn is_in_use(&self) -> bool {
+        matches!(self, ClientError::Api { message, code, .. }
+            if code.as_deref() == Some("ILLEGAL_STATE")
+                || message.to_ascii_lowercase().contains("observer"))
+    }
+
     /// Replaces `secret` in the OCP-provided texts of this error by `***` (rule R5), should OCP
     /// echo a password or key in an error message. Secrets shorter than 3 characters are not
     /// masked (the same rule as the provider password in the envelope parser).

@@ -489,3 +489,20 @@ async fn post_create_adopts_what_a_post_with_a_lost_answer_created() {
         .await);
     assert!(done.is_successful());
 }
+
+/// An object in use: OCP's `ILLEGAL_STATE`, or a message naming the OBServer that uses it;
+/// another refusal is not.
+#[test]
+fn in_use_is_ocps_illegal_state_or_a_message_naming_an_observer() {
+    let api = |code: &str, message: &str| ClientError::Api {
+        method: "DELETE",
+        path: "/api/v2/compute/hosts/1".into(),
+        http_status: 400,
+        code: Some(code.into()),
+        message: message.into(),
+        trace_id: None,
+    };
+    assert!(api("ILLEGAL_STATE", "host 1 is busy").is_in_use());
+    assert!(api("BAD_REQUEST", "host is used by OBServer 10.0.0.1:2882").is_in_use());
+    assert!(!api("ILLEGAL_ARGUMENT", "invalid hostId").is_in_use());
+}

@@ -318,10 +318,7 @@ impl OcpObject for HostResource {
         match call.client.delete_host(id).await {
             Err(e) if !e.is_not_found() => {
                 let (_, detail) = e.summary_detail();
-                let in_use = matches!(&e, ClientError::Api { message, code, .. }
-                    if code.as_deref() == Some("ILLEGAL_STATE")
-                        || message.to_ascii_lowercase().contains("observer"));
-                let hint = match (in_use, state.cluster_id) {
+                let hint = match (e.is_in_use(), state.cluster_id) {
                     (true, Some(c)) => format!("\n\nThe host runs an OBServer of cluster {c}; OCP deletes only free hosts. Remove the host from the cluster first."),
                     (true, None) => "\n\nOCP deletes only free hosts: remove the host from its cluster first.".to_string(),
                     _ => String::new(),
