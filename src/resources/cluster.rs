@@ -68,8 +68,8 @@ impl From<&Cluster> for ClusterModel {
     fn from(c: &Cluster) -> ClusterModel {
         let server = |s: &Server| ServerModel {
             id: s.id,
-            ip: s.ip.clone(),
-            port: s.sql_port,
+            ip: s.ip().map(str::to_string),
+            port: s.sql_port(),
             status: s.status.clone(),
         };
         let zone = |z: &ClusterZone| ZoneModel {

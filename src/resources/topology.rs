@@ -869,7 +869,10 @@ impl ZoneChanges {
                     continue;
                 };
                 let by_id = on.id.is_some() && units.iter().any(|u| u.server_id == on.id);
-                if by_id || (on.ip.is_some() && units.iter().any(|u| u.server_ip == on.ip)) {
+                if by_id
+                    || (on.ip().is_some()
+                        && units.iter().any(|u| u.server_ip.as_deref() == on.ip()))
+                {
                     hold(
                         &s.path,
                         format!("The OBServer on host {h} holds units"),

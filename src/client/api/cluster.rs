@@ -10,7 +10,7 @@
 //! follow OCP's own API pages, cited beside each call; `docs/ocp-api-cluster-day2.md` collects
 //! them, with what is inferred.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{not_found_as_none, path_segment};
 use crate::client::de::{body_struct, wire_struct};
@@ -64,78 +64,61 @@ wire_struct! {
     }
 }
 
-/// An OBServer.
-///
-/// OCP spells its ports in more than one way; [`Server::from`] decides what each spelling means,
-/// in one place.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(from = "RawServer")]
-pub struct Server {
-    /// OCP server id (distinct from the host id, §3.3).
-    pub id: Option<i64>,
-    /// IP address.
-    pub ip: Option<String>,
-    /// SQL port (2881 by default), when reported.
-    pub sql_port: Option<i64>,
-    /// RPC port (2882 by default), when reported.
-    pub rpc_port: Option<i64>,
-    /// Server status.
-    pub status: Option<String>,
-    /// Zone of the server.
-    pub zone_name: Option<String>,
-    /// Host id (the id used in add/delete bodies, §3.3), when reported.
-    pub host_id: Option<i64>,
-    /// IDC name.
-    pub idc_name: Option<String>,
-    /// Region name.
-    pub region_name: Option<String>,
-}
-
 wire_struct! {
-    /// An OBServer as it comes over the wire: every spelling of every field, each optional
-    /// (§5 #13 proposes `{id, ip, port, status}`; nothing more of the shape is documented).
-    struct RawServer {
-        id: Option<i64>,
+    /// An OBServer as OCP reports it: every spelling of every field, each optional (§5 #13
+    /// proposes `{id, ip, port, status}`; nothing more of the shape is documented). The
+    /// accessors [`Server::ip`], [`Server::sql_port`] and [`Server::rpc_port`] decide what
+    /// each spelling means, in one place.
+    pub struct Server {
+        /// OCP server id (distinct from the host id, §3.3).
+        pub id: Option<i64>,
+        /// IP address (see [`Server::ip`]).
         ip: Option<String>,
+        /// IP address in OceanBase's spelling.
         svr_ip: Option<String>,
+        /// A port: SQL alone, RPC beside `sqlPort` (see [`Server::sql_port`]).
         port: Option<i64>,
+        /// SQL port (2881 by default).
         sql_port: Option<i64>,
+        /// RPC port in OceanBase's spelling.
         svr_port: Option<i64>,
+        /// RPC port (2882 by default).
         rpc_port: Option<i64>,
-        status: Option<String>,
-        zone_name: Option<String>,
-        host_id: Option<i64>,
-        idc_name: Option<String>,
-        region_name: Option<String>,
+        /// Server status.
+        pub status: Option<String>,
+        /// Zone of the server.
+        pub zone_name: Option<String>,
+        /// Host id (the id used in add/delete bodies, §3.3), when reported.
+        pub host_id: Option<i64>,
+        /// IDC name.
+        pub idc_name: Option<String>,
+        /// Region name.
+        pub region_name: Option<String>,
     }
 }
 
-/// A server decodes strictly (through [`RawServer`]).
-impl crate::client::de::Wire for Server {}
+/// What OCP's spellings of a server's address mean:
+///
+/// - `sqlPort` is always the SQL port; `svrPort` and `rpcPort` are always the RPC port
+///   (OceanBase's own names: `svr_port` is the RPC port, `sql_port` the MySQL port).
+/// - `port` alone is the SQL port: §5 #13's proposed server shape `{id, ip, port, status}`
+///   has one port, the one clients connect to (and the data sources document it so).
+/// - `port` beside `sqlPort` is the RPC port: that is OCP's ObServer shape (`port` 2882,
+///   `sqlPort` 2881), where `port` is the server's identity (`ip:port`) for OceanBase.
+impl Server {
+    /// The IP address (`ip`, else `svrIp`).
+    pub fn ip(&self) -> Option<&str> {
+        self.ip.as_deref().or(self.svr_ip.as_deref())
+    }
 
-impl From<RawServer> for Server {
-    /// The one place that decides what OCP's port spellings mean:
-    ///
-    /// - `sqlPort` is always the SQL port; `svrPort` and `rpcPort` are always the RPC port
-    ///   (OceanBase's own names: `svr_port` is the RPC port, `sql_port` the MySQL port).
-    /// - `port` alone is the SQL port: §5 #13's proposed server shape `{id, ip, port, status}`
-    ///   has one port, the one clients connect to (and the data sources document it so).
-    /// - `port` beside `sqlPort` is the RPC port: that is OCP's ObServer shape (`port` 2882,
-    ///   `sqlPort` 2881), where `port` is the server's identity (`ip:port`) for OceanBase.
-    fn from(r: RawServer) -> Self {
-        let sql_port = r.sql_port.or(r.port);
-        let rpc_port = r.svr_port.or(r.rpc_port).or(r.sql_port.and(r.port));
-        Server {
-            id: r.id,
-            ip: r.ip.or(r.svr_ip),
-            sql_port,
-            rpc_port,
-            status: r.status,
-            zone_name: r.zone_name,
-            host_id: r.host_id,
-            idc_name: r.idc_name,
-            region_name: r.region_name,
-        }
+    /// The SQL port, when reported.
+    pub fn sql_port(&self) -> Option<i64> {
+        self.sql_port.or(self.port)
+    }
+
+    /// The RPC port, when reported.
+    pub fn rpc_port(&self) -> Option<i64> {
+        (self.svr_port.or(self.rpc_port)).or(self.sql_port.and(self.port))
     }
 }
 

@@ -23,7 +23,7 @@ async fn find_cluster_by_name_returns_demo_cluster_with_three_zones() {
     assert_eq!(c.status.as_deref(), Some("RUNNING"));
     assert_eq!(c.zones.len(), 3);
     assert!(c.zones.iter().all(|z| z.servers.len() == 1), "{c:?}");
-    assert!(c.zones[0].servers[0].ip.is_some());
+    assert!(c.zones[0].servers[0].ip().is_some());
     assert!(ok(client.find_cluster_by_name("demo").await).is_none());
     let by_id = ok(client.find_cluster(c.id).await);
     assert_eq!(by_id.as_ref(), Some(&c));
@@ -41,7 +41,7 @@ async fn zones_and_servers_of_a_cluster_are_listed() {
     assert_eq!(servers.len(), 3);
     assert!(servers
         .iter()
-        .all(|s| s.id.is_some() && s.sql_port.is_some() && s.rpc_port.is_some()));
+        .all(|s| s.id.is_some() && s.sql_port().is_some() && s.rpc_port().is_some()));
     let z1 = ok(client.list_zone_servers(id, "zone1").await);
     assert_eq!(z1.len(), 1);
     assert_eq!(z1[0].zone_name.as_deref(), Some("zone1"));
@@ -134,14 +134,14 @@ fn a_server_with_both_port_spellings_decodes_with_the_right_ports() {
         json!({"id": 1, "ip": "10.0.0.1", "port": 2882, "sqlPort": 2881, "hostId": 11}),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((s.sql_port, s.rpc_port), (Some(2881), Some(2882)));
+    assert_eq!((s.sql_port(), s.rpc_port()), (Some(2881), Some(2882)));
     // §5 #13's shape: one `port`, the SQL port; `svrPort` is the RPC port.
     let s: Server = crate::client::de::decode_at("", json!({"port": 2881, "svrPort": 2882}))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((s.sql_port, s.rpc_port), (Some(2881), Some(2882)));
+    assert_eq!((s.sql_port(), s.rpc_port()), (Some(2881), Some(2882)));
     let s: Server =
         crate::client::de::decode_at("", json!({"port": 2881})).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((s.sql_port, s.rpc_port), (Some(2881), None));
+    assert_eq!((s.sql_port(), s.rpc_port()), (Some(2881), None));
     // The same inside a cluster: every server survives, none is dropped.
     let c: Cluster = crate::client::de::decode_at(
         "",
