@@ -13,7 +13,6 @@
 
 use std::time::{Duration, Instant};
 
-use serde::Deserialize;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -104,114 +103,89 @@ wire_struct! {
     }
 }
 
-/// An OCP task instance (§2.2), in either format.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(try_from = "RawTaskInstance")]
-pub struct TaskInstance {
-    /// Task instance id (the poll key).
-    pub id: i64,
-    /// Name, e.g. `Stop OB cluster` (empty if OCP sent none).
-    pub name: String,
-    /// `RUNNING`, `FAILED`, `SUCCESSFUL` (others possible, treated as running).
-    pub status: String,
-    /// `EXECUTE`, `RETRY`, `ROLLBACK`, `SKIP`, `CANCEL`.
-    pub operation: Option<String>,
-    /// `MANUAL`, `SYS_ONECE`, ...
-    pub task_type: Option<String>,
-    /// Target cluster (`clusterId`, or `cluster.id` in the older format).
-    pub cluster_id: Option<i64>,
-    /// Target tenant (`tenantId`, or `tenant.id`).
-    pub tenant_id: Option<i64>,
-    /// Target host.
-    pub host_id: Option<i64>,
-    /// Login that started the task (`creator` string or `creator.name`).
-    pub creator: Option<String>,
-    /// OCP node executing the task.
-    pub executor: Option<String>,
-    /// The task context as sent: an object (newer) or a string (older).
-    pub context: Option<Value>,
-    /// Steps of the task (`subtasks` or the older `tasks`).
-    pub subtasks: Vec<SubtaskInstance>,
-    /// ISO-8601 times.
-    pub create_time: Option<String>,
-    /// When the task started.
-    pub start_time: Option<String>,
-    /// When the task finished.
-    pub finish_time: Option<String>,
-    /// Whether OCP forbids rolling the task back.
-    pub prohibit_rollback: Option<bool>,
-    /// Task definition id (detail view).
-    pub task_definition_id: Option<i64>,
-}
-
 wire_struct! {
-    struct RawTaskInstance {
-        id: Option<i64>,
-        name: String,
-        status: String,
-        operation: Option<String>,
+    /// An OCP task instance (§2.2), in either format: the newer names the target by
+    /// `clusterId` / `tenantId`, its creator by name and its steps `subtasks`; the older by
+    /// `cluster: {id, name}` / `tenant: {..}`, `creator: {id, name}` and `tasks` (§5 #6). The
+    /// accessors read both.
+    pub struct TaskInstance {
+        /// Task instance id (the poll key); an answer without one is refused.
+        #[required]
+        pub id: i64,
+        /// Name, e.g. `Stop OB cluster` (empty if OCP sent none).
+        pub name: String,
+        /// `RUNNING`, `FAILED`, `SUCCESSFUL` (others possible, treated as running).
+        pub status: String,
+        /// `EXECUTE`, `RETRY`, `ROLLBACK`, `SKIP`, `CANCEL`.
+        pub operation: Option<String>,
+        /// `MANUAL`, `SYS_ONECE`, ...
         #[serde(rename = "type")]
-        task_type: Option<String>,
+        pub task_type: Option<String>,
+        /// Target cluster, newer format (see [`TaskInstance::cluster_id`]).
         cluster_id: Option<i64>,
+        /// Target tenant, newer format (see [`TaskInstance::tenant_id`]).
         tenant_id: Option<i64>,
-        host_id: Option<i64>,
+        /// Target host.
+        pub host_id: Option<i64>,
+        /// Target cluster, older format.
         cluster: Option<Value>,
+        /// Target tenant, older format.
         tenant: Option<Value>,
+        /// Who started the task: a login name, or `{id, name}` (see [`TaskInstance::creator`]).
         creator: Option<Value>,
-        executor: Option<String>,
-        context: Option<Value>,
+        /// OCP node executing the task.
+        pub executor: Option<String>,
+        /// The task context as sent: an object (newer) or a string (older).
+        pub context: Option<Value>,
+        /// Steps of the task, newer format (see [`TaskInstance::subtasks`]).
         subtasks: Vec<SubtaskInstance>,
+        /// Steps of the task, older format.
         tasks: Vec<SubtaskInstance>,
-        create_time: Option<String>,
-        start_time: Option<String>,
-        finish_time: Option<String>,
-        prohibit_rollback: Option<bool>,
-        task_definition_id: Option<i64>,
+        /// ISO-8601 times.
+        pub create_time: Option<String>,
+        /// When the task started.
+        pub start_time: Option<String>,
+        /// When the task finished.
+        pub finish_time: Option<String>,
+        /// Whether OCP forbids rolling the task back.
+        pub prohibit_rollback: Option<bool>,
+        /// Task definition id (detail view).
+        pub task_definition_id: Option<i64>,
     }
 }
 
-fn target_id(v: Option<Value>) -> Option<i64> {
-    v.and_then(|v| serde_json::from_value::<TaskTarget>(v).ok())
-        .and_then(|t| t.id)
+/// The id of an older-format target object (`{id, name}`).
+fn target_id(v: &Option<Value>) -> Option<i64> {
+    let target = serde_json::from_value::<TaskTarget>(v.clone()?).ok()?;
+    target.id
 }
 
-impl TryFrom<RawTaskInstance> for TaskInstance {
-    type Error = String;
+impl TaskInstance {
+    /// Target cluster (`clusterId`, or `cluster.id` in the older format).
+    pub fn cluster_id(&self) -> Option<i64> {
+        self.cluster_id.or_else(|| target_id(&self.cluster))
+    }
 
-    fn try_from(raw: RawTaskInstance) -> Result<Self, Self::Error> {
-        let id = raw
-            .id
-            .ok_or_else(|| "the task instance has no id".to_owned())?;
-        // `creator` is a string in newer answers and `{id, name}` in older ones (§5 #6).
-        let creator = match raw.creator {
+    /// Target tenant (`tenantId`, or `tenant.id`).
+    pub fn tenant_id(&self) -> Option<i64> {
+        self.tenant_id.or_else(|| target_id(&self.tenant))
+    }
+
+    /// Login that started the task (`creator` string, or `creator.name`).
+    pub fn creator(&self) -> Option<&str> {
+        match &self.creator {
             Some(Value::String(n)) => Some(n),
-            Some(Value::Object(o)) => o.get("name").and_then(Value::as_str).map(str::to_owned),
+            Some(Value::Object(o)) => o.get("name").and_then(Value::as_str),
             _ => None,
-        };
-        let subtasks = if raw.subtasks.is_empty() {
-            raw.tasks
-        } else {
-            raw.subtasks
-        };
-        Ok(TaskInstance {
-            id,
-            name: raw.name,
-            status: raw.status,
-            operation: raw.operation,
-            task_type: raw.task_type,
-            cluster_id: raw.cluster_id.or_else(|| target_id(raw.cluster)),
-            tenant_id: raw.tenant_id.or_else(|| target_id(raw.tenant)),
-            host_id: raw.host_id,
-            creator,
-            executor: raw.executor,
-            context: raw.context.filter(|c| !c.is_null()),
-            subtasks,
-            create_time: raw.create_time,
-            start_time: raw.start_time,
-            finish_time: raw.finish_time,
-            prohibit_rollback: raw.prohibit_rollback,
-            task_definition_id: raw.task_definition_id,
-        })
+        }
+    }
+
+    /// Steps of the task (`subtasks`, or the older `tasks`).
+    pub fn subtasks(&self) -> &[SubtaskInstance] {
+        match self.subtasks.is_empty() {
+            true => &self.tasks,
+            false => &self.subtasks,
+        }
     }
 }
 
@@ -247,7 +221,7 @@ impl TaskInstance {
     }
 
     fn lowest_with_status(&self, status: &str) -> Option<&SubtaskInstance> {
-        self.subtasks
+        self.subtasks()
             .iter()
             .enumerate()
             .filter(|(_, s)| s.status.eq_ignore_ascii_case(status))
@@ -278,14 +252,14 @@ pub fn progress_line(
     if last.as_ref() == Some(&key) {
         return None;
     }
-    let mut order: Vec<(usize, &SubtaskInstance)> = task.subtasks.iter().enumerate().collect();
+    let mut order: Vec<(usize, &SubtaskInstance)> = task.subtasks().iter().enumerate().collect();
     order.sort_by_key(|(i, s)| series_key(s, *i));
     let pos = order
         .iter()
         .position(|(_, s)| std::ptr::eq(*s, sub))
         .map_or(0, |p| p + 1);
     let done = task
-        .subtasks
+        .subtasks()
         .iter()
         .filter(|s| s.status.eq_ignore_ascii_case(STATUS_SUCCESSFUL))
         .count();
@@ -293,7 +267,7 @@ pub fn progress_line(
         "OCP task {} ({}): subtask {pos}/{} running: {} ({done} done)",
         task.id,
         task.label(),
-        task.subtasks.len(),
+        task.subtasks().len(),
         key.1
     );
     *last = Some(key);
@@ -438,8 +412,8 @@ impl TaskScope {
     fn covers(self, task: &TaskInstance) -> bool {
         let same = |have: Option<i64>, want: i64| have.is_none_or(|h| h == want);
         match self {
-            TaskScope::Cluster(c) => same(task.cluster_id, c),
-            TaskScope::Tenant(c, t) => same(task.cluster_id, c) && same(task.tenant_id, t),
+            TaskScope::Cluster(c) => same(task.cluster_id(), c),
+            TaskScope::Tenant(c, t) => same(task.cluster_id(), c) && same(task.tenant_id(), t),
         }
     }
 }

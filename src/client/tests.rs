@@ -478,7 +478,7 @@ async fn post_create_adopts_what_a_post_with_a_lost_answer_created() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let task = created.expect_adopted();
-    assert_eq!(task.cluster_id, Some(id));
+    assert_eq!(task.cluster_id(), Some(id));
     assert_eq!(sim.count("POST /api/v2/ob/clusters/{id}/restart").await, 1);
     let done = ok(client
         .wait_task(

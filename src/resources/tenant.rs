@@ -755,7 +755,10 @@ impl OcpObject for TenantResource {
             time_zone: plan.time_zone.clone(),
         };
         let created = call.client.create_tenant(plan.cluster_id, &body).await?;
-        born(call, plan, created, |task| (task.tenant_id, vec![task.id])).await
+        born(call, plan, created, |task| {
+            (task.tenant_id(), vec![task.id])
+        })
+        .await
     }
 
     /// An adopted tenant, or a restored one whose answer named no task, is waited on until

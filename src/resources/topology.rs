@@ -466,7 +466,7 @@ impl OcpObject for ClusterResource {
                     async { Ok(client.find_cluster_by_name(&body.name).await?.map(|c| c.id)) };
                 let what = format!("cluster {:?}", body.name);
                 (
-                    call.made_id(t.cluster_id, find, &what, &[t.id]).await?,
+                    call.made_id(t.cluster_id(), find, &what, &[t.id]).await?,
                     vec![t.id],
                 )
             }

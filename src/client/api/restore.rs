@@ -136,7 +136,7 @@ fn restoring(path: &str, data: Value) -> Result<Restoring, ClientError> {
     if let Some(task) = task_in_data("POST", path, data.clone())? {
         return Ok(Restoring {
             tasks: vec![task.id],
-            tenant_id: task.tenant_id,
+            tenant_id: task.tenant_id(),
         });
     }
     Ok(Restoring {

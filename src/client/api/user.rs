@@ -543,7 +543,7 @@ pub(crate) mod fixture {
             .expect_new();
         let done = wait_ok(&client, task.id).await;
         let tid = done
-            .tenant_id
+            .tenant_id()
             .unwrap_or_else(|| panic!("no tenantId on {done:?}"));
         TenantFixture {
             sim,

@@ -28,11 +28,11 @@ fn the_newer_task_format_parses() {
     });
     let t: TaskInstance = serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(t.id, 239885);
-    assert_eq!(t.cluster_id, Some(9));
-    assert_eq!(t.creator.as_deref(), Some("admin"));
+    assert_eq!(t.cluster_id(), Some(9));
+    assert_eq!(t.creator(), Some("admin"));
     assert!(t.context.as_ref().is_some_and(serde_json::Value::is_object));
-    assert_eq!(t.subtasks.len(), 1);
-    assert_eq!(t.subtasks[0].label(), "Update tenant status");
+    assert_eq!(t.subtasks().len(), 1);
+    assert_eq!(t.subtasks()[0].label(), "Update tenant status");
     assert!(!t.is_terminal());
 }
 
@@ -53,11 +53,11 @@ fn the_older_task_format_parses() {
         ]
     });
     let t: TaskInstance = serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(t.cluster_id, Some(19));
-    assert_eq!(t.creator.as_deref(), Some("admin"));
+    assert_eq!(t.cluster_id(), Some(19));
+    assert_eq!(t.creator(), Some("admin"));
     assert!(t.context.as_ref().is_some_and(serde_json::Value::is_string));
-    assert_eq!(t.subtasks.len(), 1);
-    assert_eq!(t.subtasks[0].downstreams, vec![128767]);
+    assert_eq!(t.subtasks().len(), 1);
+    assert_eq!(t.subtasks()[0].downstreams, vec![128767]);
     assert_eq!(t.running_subtask().and_then(|s| s.id), Some(128764));
 }
 
@@ -67,9 +67,9 @@ fn nulls_string_ids_and_unknown_fields_are_tolerated() {
                    "tenantId": "7", "finishTime": null, "somethingNew": {"a": 1}});
     let t: TaskInstance = serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(t.id, 42);
-    assert_eq!(t.tenant_id, Some(7));
+    assert_eq!(t.tenant_id(), Some(7));
     assert_eq!(t.label(), "task 42");
-    assert!(t.subtasks.is_empty());
+    assert!(t.subtasks().is_empty());
     assert!(serde_json::from_value::<TaskInstance>(json!({"name": "no id"})).is_err());
 }
 
@@ -167,7 +167,7 @@ async fn a_failed_task_names_the_failed_subtask_and_its_log() {
         .await;
     let task = restart(&client, id).await;
     let expected_subtask = task
-        .subtasks
+        .subtasks()
         .iter()
         .find(|s| s.series_id == Some(2))
         .map(|s| s.name.clone())

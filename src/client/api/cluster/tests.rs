@@ -233,7 +233,7 @@ async fn cluster_password_and_upgrade_calls_reach_ocp() {
     let req =
         UpgradeClusterRequest::for_package("oceanbase-4.2.2.0-100000192024011915.el7.x86_64.rpm");
     let task = ok(client.upgrade_cluster(id, &req).await);
-    assert_eq!(task.cluster_id, Some(id));
+    assert_eq!(task.cluster_id(), Some(id));
     let c = ok(client.find_cluster(id).await).unwrap_or_else(|| panic!("cluster"));
     assert_eq!(c.status.as_deref(), Some("UPGRADING"));
     let tenants = ok(client.list_tenants(Some(id), &Default::default()).await);

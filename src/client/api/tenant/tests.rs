@@ -38,7 +38,7 @@ async fn create_ready(client: &OcpClient, cluster_id: i64, body: &CreateTenant) 
     let task = ok(client.create_tenant(cluster_id, body).await).expect_new();
     let done = wait_ok(client, task.id).await;
     let id = done
-        .tenant_id
+        .tenant_id()
         .unwrap_or_else(|| panic!("the create task carries no tenantId (§5 #2): {done:?}"));
     let t = ok(client.find_tenant(cluster_id, id).await)
         .unwrap_or_else(|| panic!("tenant {id} not found after its create task"));
@@ -385,7 +385,7 @@ async fn a_delete_whose_answer_was_lost_returns_the_running_delete_task() {
     sim.reset_requests().await;
     let task = ok(client.delete_tenant(cid, t.id).await)
         .unwrap_or_else(|| panic!("the delete task was expected"));
-    assert_eq!(task.tenant_id, Some(t.id), "{task:?}");
+    assert_eq!(task.tenant_id(), Some(t.id), "{task:?}");
     assert_eq!(
         sim.count("DELETE /api/v2/ob/clusters/{id}/tenants/{id}")
             .await,
