@@ -355,11 +355,9 @@ fn body_of(plan: &PolicyModel) -> StrategyBody {
         app_id: st.app_id,
     });
     let th = plan.thresholds.clone().unwrap_or_default();
+    let mode = plan.backup_mode.as_deref().unwrap_or("PHYSICAL_BACKUP");
     StrategyBody {
-        backup_mode: plan
-            .backup_mode
-            .clone()
-            .unwrap_or_else(|| "PHYSICAL_BACKUP".into()),
+        backup_mode: mode.into(),
         ob_backup_schedule_config: ScheduleConfig {
             backup_schedule_mode: sched.mode,
             backup_schedule_enabled: sched.enabled,
@@ -626,11 +624,9 @@ impl OcpObject for BackupPolicyResource {
     }
 
     async fn create(&self, call: &mut Call<'_>, plan: &PolicyModel) -> Step<Born<PolicyModel>> {
-        let created = (call
-            .client
-            .create_backup_strategy(plan.of, &body_of(plan))
-            .await)
-            .map_err(|e| plan.of.fail(e))?;
+        let (client, body) = (call.client, body_of(plan));
+        let created = client.create_backup_strategy(plan.of, &body).await;
+        let created = created.map_err(|e| plan.of.fail(e))?;
         let existing = |st: BackupStrategy| {
             let (owner, attr) = match plan.of.tenant_id {
                 Some(t) => (
@@ -737,11 +733,7 @@ impl OcpData for BackupPolicyDataSource {
             .map(|(n, _)| n.as_str())
             .filter(|n| !["cluster_id", "tenant_id"].contains(n))
             .collect();
-        let blocks = resource
-            .block
-            .blocks
-            .iter()
-            .filter(|(n, _)| n != "timeouts");
+        let blocks = (resource.block.blocks.iter()).filter(|(n, _)| n != "timeouts");
         let s = blocks.fold(s.reported(&resource, &reported), |s, (name, b)| {
             let desc = b.block.description.clone();
             s.attr(name, Attr::of(b.value_type()).computed().doc(desc))

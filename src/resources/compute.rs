@@ -289,9 +289,7 @@ impl<K: CatalogueKind> OcpObject for CatalogueResource<K> {
         let kind = K::KIND;
         let description = plan.description.as_deref();
         let (name, region) = (&plan.name, plan.region_id);
-        let created = call
-            .client
-            .create_in_catalogue(kind, name, description, region);
+        let created = (call.client).create_in_catalogue(kind, name, description, region);
         let existing = |e: CatalogueEntry| {
             let region = e.region_name.map(|r| format!(" in region {r:?}"));
             let noun = Self::NOUN.to_ascii_lowercase();

@@ -93,10 +93,7 @@ impl HostModel {
             id: Some(h.id),
             ip: h.inner_ip_address.or_else(|| base.ip.clone()),
             ssh_port: h.ssh_port.or(base.ssh_port).or(Some(DEFAULT_SSH_PORT)),
-            kind: h
-                .kind
-                .or_else(|| base.kind.clone())
-                .or_else(|| Some(DEFAULT_KIND.into())),
+            kind: (h.kind.or_else(|| base.kind.clone())).or_else(|| Some(DEFAULT_KIND.into())),
             idc_id: h.idc_id.or(base.idc_id),
             host_type_id: h.type_id.or(base.host_type_id),
             ssh_username: base.ssh_username.clone(),

@@ -473,10 +473,7 @@ impl OcpObject for ObproxyClusterResource {
         let indexed: Vec<(usize, &LinkBlock)> = plan.ob_link.iter().enumerate().collect();
         let body = CreateObproxyCluster {
             name: plan.name.clone(),
-            work_mode: plan
-                .work_mode
-                .clone()
-                .unwrap_or_else(|| "CONFIG_URL".into()),
+            work_mode: plan.work_mode.as_deref().unwrap_or("CONFIG_URL").into(),
             password: plan.proxysys_password.clone().map(Secret::new),
             proxyro_password: plan.proxyro_password.clone().map(Secret::new),
             obproxy_install_param: plan.install(plan.hosts.clone()),

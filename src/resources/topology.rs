@@ -435,10 +435,7 @@ impl OcpObject for ClusterResource {
             .collect();
         let body = CreateClusterRequest {
             name: plan.name.clone(),
-            cluster_type: plan
-                .cluster_type
-                .clone()
-                .unwrap_or_else(|| "PRIMARY".into()),
+            cluster_type: plan.cluster_type.as_deref().unwrap_or("PRIMARY").into(),
             password: Secret::new(plan.root_password.clone().unwrap_or_default()),
             rpm_name: plan.rpm_name.clone().unwrap_or_default(),
             primary_zone: plan.primary_zone.clone(),
