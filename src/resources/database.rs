@@ -10,7 +10,7 @@ use crate::client::OcpClient;
 use crate::framework::{Attr, AttrPath, Diagnostics, Schema};
 use crate::value::{Type, Value};
 
-use super::tenant::{ocp_primary_zone, same_primary_zone};
+use super::tenant::{ocp_primary_zone, spelled_primary_zone};
 use super::{tenant_attrs, tenant_selector, TenantKey, DB_OBJECT_NAME};
 use crate::lifecycle::data::{entry_type, ListData};
 use crate::lifecycle::import_id;
@@ -82,11 +82,8 @@ impl DatabaseModel {
     fn from_ocp(db: Database, base: &DatabaseModel) -> DatabaseModel {
         let connection_strings = Some(connection_strings(&db.connection_urls));
         let mut entry = DatabaseEntry::from(db);
-        if let (Some(ocp), Some(mine)) = (&entry.primary_zone, &base.entry.primary_zone) {
-            if same_primary_zone(ocp, mine) {
-                entry.primary_zone = Some(mine.clone());
-            }
-        }
+        entry.primary_zone =
+            (entry.primary_zone.take()).map(|o| spelled_primary_zone(o, &base.entry.primary_zone));
         entry.read_only = Some(entry.read_only.unwrap_or(false));
         DatabaseModel {
             id: Some(import_id::in_tenant(base.key().0, &entry.name)),

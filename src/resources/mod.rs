@@ -282,6 +282,15 @@ pub fn same_primary_zone(a: &str, b: &str) -> bool {
     primary_zone_groups(a) == primary_zone_groups(b)
 }
 
+/// The primary zone state records for OCP's `ocp`: the user's spelling (`mine`) when it says
+/// the same, else OCP's.
+pub fn spelled_primary_zone(ocp: String, mine: &Option<String>) -> String {
+    match mine {
+        Some(m) if same_primary_zone(m, &ocp) => m.clone(),
+        _ => ocp,
+    }
+}
+
 #[cfg(test)]
 mod primary_zone_tests {
     use super::*;

@@ -31,7 +31,7 @@ use super::database::{connection_strings, connection_strings_attr, ConnectionStr
 // The primary-zone helpers live with the primary-zone syntax; databases take them from here.
 use super::primary_zone_groups;
 use super::restore::{latest_restore_time, restore_block, RestoreFrom};
-pub(crate) use super::{ocp_primary_zone, same_primary_zone};
+pub(crate) use super::{ocp_primary_zone, same_primary_zone, spelled_primary_zone};
 use crate::framework::unique::refuse_duplicates;
 
 /// Tenant modes OCP knows (§3.4.1).
@@ -256,11 +256,8 @@ impl TenantModel {
         if mode == "ORACLE" && mine.collation.is_some() {
             info.collation = mine.collation.clone();
         }
-        if let (Some(ocp), Some(pz)) = (&info.primary_zone, &mine.primary_zone) {
-            if same_primary_zone(ocp, pz) {
-                info.primary_zone = Some(pz.clone());
-            }
-        }
+        info.primary_zone =
+            (info.primary_zone.take()).map(|o| spelled_primary_zone(o, &mine.primary_zone));
         if info.description.as_deref() == Some("") && mine.description.as_deref() != Some("") {
             info.description = None;
         }

@@ -38,7 +38,7 @@ use crate::value::{known, Known, Type, Value};
 
 use super::parameters::name_values;
 use super::parameters::{Owner::Cluster as ClusterOf, Params};
-use super::{refuse_existing, same_primary_zone};
+use super::{refuse_existing, spelled_primary_zone};
 use crate::framework::unique::refuse_duplicates;
 use crate::lifecycle::import_id;
 
@@ -230,11 +230,9 @@ impl ClusterModel {
     /// the same priorities, or none).
     fn from_ocp(o: &Observed, base: &ClusterModel) -> ClusterModel {
         let c = &o.cluster;
-        let primary_zone = match (&o.sys_primary_zone, &base.primary_zone) {
-            (Some(pz), Some(b)) if same_primary_zone(b, pz) => Some(b.clone()),
-            (Some(pz), _) => Some(pz.clone()),
-            (None, b) => b.clone(),
-        };
+        let primary_zone = (o.sys_primary_zone.clone())
+            .map(|pz| spelled_primary_zone(pz, &base.primary_zone))
+            .or_else(|| base.primary_zone.clone());
         // OCP does not return the package name. After an import there is none in state: name
         // the package the way OCP's OBServer packages are named, from the build OCP reports;
         // the plan then takes any package of that same build as equal (see `modify_plan`).
