@@ -13,6 +13,7 @@
 
 use std::time::{Duration, Instant};
 
+use serde::Deserialize;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -156,8 +157,7 @@ wire_struct! {
 
 /// The id of an older-format target object (`{id, name}`).
 fn target_id(v: &Option<Value>) -> Option<i64> {
-    let target = serde_json::from_value::<TaskTarget>(v.clone()?).ok()?;
-    target.id
+    TaskTarget::deserialize(v.as_ref()?).ok()?.id
 }
 
 impl TaskInstance {

@@ -186,8 +186,12 @@ impl<'a> Call<'a> {
         if let Some(id) = answered {
             return Ok(id);
         }
-        let found = find.await.ok().flatten();
-        found.ok_or_else(|| self.error(None, format!("OCP accepted the create (tasks {tasks:?}) but {what} was not found. Check OCP, then import it with `terraform import`.")))
+        let why = match find.await {
+            Ok(Some(id)) => return Ok(id),
+            Ok(None) => "was not found".to_string(),
+            Err(e) => format!("could not be looked up ({})", e.summary_detail().0),
+        };
+        Err(self.error(None, format!("OCP accepted the create (tasks {tasks:?}) but {what} {why}. Check OCP, then import it with `terraform import`.")))
     }
 
     /// Deletes `what` with OCP's `delete` call and waits on its task (none: OCP had nothing

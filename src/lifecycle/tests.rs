@@ -394,6 +394,9 @@ async fn a_created_objects_id_comes_from_the_answer_or_its_look_up() {
     assert!(diags.0[0]
         .detail
         .contains("(tasks [4, 5]) but toy \"a\" was not found"));
+    assert!(diags.0[1]
+        .detail
+        .contains("but toy \"b\" could not be looked up"));
     assert!(diags.0.iter().all(|d| d.path.is_none()));
 }
 

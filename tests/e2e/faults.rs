@@ -73,6 +73,14 @@ fn project(sim: &ocp_sim::Sim, hcl: &str) -> TfProject {
     tf
 }
 
+/// Makes OCP apply the next POST under each of `paths` and lose its answer on the way back.
+fn drop_next_answers(sim: &ocp_sim::Sim, paths: &[&str]) {
+    for path in paths {
+        let fault = json!({"drop_response_next": 1, "method": "POST", "path_prefix": path});
+        sim_admin(sim, "/_sim/faults", fault);
+    }
+}
+
 fn clear_faults(sim: &ocp_sim::Sim) {
     sim_admin_delete(sim, "/_sim/faults");
 }
@@ -217,16 +225,13 @@ resource "ocp_db_user" "u" {{
     let tf = project(&sim, &hcl);
     sim_admin_delete(&sim, "/_sim/requests");
     // OCP applies each create, then the answer is lost on the way back.
-    for path in [
-        format!("/api/v2/ob/clusters/{CLUSTER}/tenants/createTenant"),
-        format!("/api/v2/ob/clusters/{CLUSTER}/tenants/{host}/users"),
-    ] {
-        sim_admin(
-            &sim,
-            "/_sim/faults",
-            json!({"drop_response_next": 1, "method": "POST", "path_prefix": path}),
-        );
-    }
+    drop_next_answers(
+        &sim,
+        &[
+            &format!("/api/v2/ob/clusters/{CLUSTER}/tenants/createTenant"),
+            &format!("/api/v2/ob/clusters/{CLUSTER}/tenants/{host}/users"),
+        ],
+    );
     let r = tf.apply().success();
     clear_faults(&sim);
     assert!(r.stdout.contains("2 added"), "{}", r.stdout);
@@ -281,17 +286,14 @@ resource "ocp_host" "h" {{
         header("")
     );
     let tf = project(&sim, &hcl);
-    for path in [
-        "/api/v2/compute/regions",
-        "/api/v2/compute/idcs",
-        "/api/v2/compute/hosts/batchCreate",
-    ] {
-        sim_admin(
-            &sim,
-            "/_sim/faults",
-            json!({"drop_response_next": 1, "method": "POST", "path_prefix": path}),
-        );
-    }
+    drop_next_answers(
+        &sim,
+        &[
+            "/api/v2/compute/regions",
+            "/api/v2/compute/idcs",
+            "/api/v2/compute/hosts/batchCreate",
+        ],
+    );
     let r = tf.apply().success();
     clear_faults(&sim);
     assert!(r.stdout.contains("3 added"), "{}", r.stdout);
