@@ -104,6 +104,12 @@ impl TestSim {
             .await;
     }
 
+    /// `POST /_sim/config` (simulator settings such as `host_delete_task`).
+    pub(crate) async fn configure(&self, body: Value) {
+        self.admin(reqwest::Method::POST, "/_sim/config", Some(body))
+            .await;
+    }
+
     /// `DELETE /_sim/faults`.
     pub(crate) async fn clear_faults(&self) {
         self.admin(reqwest::Method::DELETE, "/_sim/faults", None)

@@ -312,8 +312,10 @@ impl OcpObject for HostResource {
 
     async fn delete(&self, call: &mut Call<'_>, state: &HostModel) -> Step {
         let id = state.id.unwrap_or_default();
-        match call.client.delete_host(id).await {
-            Err(e) if !e.is_not_found() => {
+        let task = match call.client.delete_host(id).await {
+            Ok(task) => task,
+            Err(e) if e.is_not_found() => None,
+            Err(e) => {
                 let (_, detail) = e.summary_detail();
                 let hint = match (e.is_in_use(), state.cluster_id) {
                     (true, Some(c)) => format!("\n\nThe host runs an OBServer of cluster {c}; OCP deletes only free hosts. Remove the host from the cluster first."),
@@ -324,8 +326,13 @@ impl OcpObject for HostResource {
                     .error("Unable to Delete Host", format!("{detail}{hint}"));
                 return Err(Fail::Reported);
             }
-            _ => {}
-        }
+        };
+        // A cleanup task OCP may answer with (§5 #18) is waited on, and the host must be gone
+        // after it, before the credential below (which OCP may still tie to the host) goes.
+        let client = call.client;
+        let left = async { client.find_host(id).await.ok().flatten().map(|h| h.status) };
+        call.delete_and_confirm(async { Ok(task) }, &format!("host {id}"), left)
+            .await?;
         if let Some(cred) = owned_credential(call.private) {
             if let Err(e) = call.client.delete_credential(cred).await {
                 let (_, detail) = e.summary_detail();

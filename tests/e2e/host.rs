@@ -1,5 +1,7 @@
 //! Hosts (`ocp_host`, `data "ocp_host"`, `data "ocp_hosts"`) through real Terraform.
 
+use serde_json::json;
+
 use crate::support::*;
 
 /// The SSH password the tests give; it must never appear in Terraform's output.
@@ -334,4 +336,45 @@ output "by_id" { value = data.ocp_host.by_id }
     assert_eq!(by_id["free"], true);
     assert_eq!(by_id["status"], "ONLINE");
     assert_eq!(by_id["host_type_name"], "standard");
+}
+
+/// §5 #18: an OCP that answers a host delete with a cleanup task. Destroy waits on it: a
+/// failed task is reported with its subtask's log and the host (and the SSH credential made
+/// for it) stay in state; the next destroy, whose task succeeds, removes both.
+#[test]
+fn host_destroy_waits_on_a_cleanup_task_and_reports_its_failure() {
+    let sim = start_sim(0.3);
+    let tf = TfProject::new()
+        .file("main.tf", &config(""))
+        .with_sim(&sim)
+        .env("TF_VAR_host_ssh_password", SSH_PASSWORD);
+    tf.init();
+    tf.apply().success();
+    sim_admin(&sim, "/_sim/config", json!({"host_delete_task": true}));
+    sim_admin(
+        &sim,
+        "/_sim/tasks/fail_next",
+        json!({"subtask": 2, "message": "agent on 10.0.0.21 did not stop"}),
+    );
+    let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).failure();
+    assert_no_password(&r.all());
+    assert!(
+        r.stderr.contains("Unable to Delete Host") && r.stderr.contains("did not stop"),
+        "the failed cleanup task and its log are reported:\n{}",
+        r.stderr
+    );
+    let list = tf.run(&["state", "list"]).success();
+    assert!(list.stdout.contains("ocp_host.web"), "{}", list.stdout);
+    assert!(host_ips(&sim).contains(&"10.0.0.21".to_string()));
+    let ours = |sim: &ocp_sim::Sim| {
+        credential_names(sim)
+            .iter()
+            .any(|n| n.starts_with("terraform-host-10.0.0.21"))
+    };
+    assert!(ours(&sim), "the credential stays while its host does");
+
+    let r = tf.run(&["destroy", "-no-color", "-auto-approve"]).success();
+    assert_no_password(&r.all());
+    assert!(!host_ips(&sim).contains(&"10.0.0.21".to_string()));
+    assert!(!ours(&sim), "{:?}", credential_names(&sim));
 }

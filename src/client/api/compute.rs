@@ -9,10 +9,10 @@
 //! | delete credential | `DELETE /api/v2/profiles/me/credentials/{id}` | inferred (not in §3.7); shared with the simulator |
 //! | host list filters | see [`HostFilter::query`] | §3.7 names none; `status` is from the OCP "Query hosts" page, `idcId`/`typeId`/`used` are the simulator's. Every filter is applied again here, since OCP ignores unknown query parameters (§5 #23) |
 //! | add host | `POST .../hosts/batchCreate` with one host; the task in `data.contents[0]` carries `hostId` | §3.7, §5 #17 (else the host is looked up by IP) |
-//! | delete host | `DELETE .../hosts/{hostId}`, sync | §3.7, §5 #18: a task in the answer is logged, not waited for |
+//! | delete host | `DELETE .../hosts/{hostId}`, sync | §3.7, §5 #18: a task in the answer is waited on (by the caller) |
 //!
 //! Verbs: `find_*` returns `None` for a 404 (or no exact match); `list_*` reads every page;
-//! `delete_*` returns `false` when the object was already gone (404, also after a repeated DELETE
+//! `delete_*` (but `delete_host`) returns `false` when the object was already gone (404, also after a repeated DELETE
 //! whose first answer was lost).
 //!
 //! Retrying (design rule R2): every create goes through [`OcpClient::post_create`] with a
@@ -30,6 +30,7 @@ use serde_json::Value;
 
 use super::not_found_as_none;
 use crate::client::de::{body_struct, wire_struct};
+use crate::client::task::task_in_data;
 use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
 
 /// Hosts (§3.7).
@@ -534,17 +535,15 @@ impl OcpClient {
         Ok(Created::New((host_id, task)))
     }
 
-    /// `DELETE /api/v2/compute/hosts/{hostId}` (sync, §3.7); `false` when already gone. Should
-    /// OCP answer with a cleanup task (§5 #18), it is logged, not waited for.
-    pub async fn delete_host(&self, id: i64) -> Result<bool, ClientError> {
+    /// `DELETE /api/v2/compute/hosts/{hostId}` (sync, §3.7): the cleanup task OCP answered
+    /// with, if any (§5 #18: a real OCP may start one; the caller waits on it), `None` when the
+    /// host is deleted or was already gone.
+    pub async fn delete_host(&self, id: i64) -> Result<Option<TaskInstance>, ClientError> {
         let path = format!("{HOSTS}/{id}");
-        let Some(data) = self.delete_if_present(&path).await? else {
-            return Ok(false);
-        };
-        if let Some(task_id) = data.get("id").and_then(Value::as_i64) {
-            log::info!("DELETE {path}: OCP answered with task {task_id}; not waiting for it");
+        match self.delete_if_present(&path).await? {
+            Some(data) => task_in_data("DELETE", &path, data),
+            None => Ok(None),
         }
-        Ok(true)
     }
 }
 

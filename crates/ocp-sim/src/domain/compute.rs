@@ -523,6 +523,13 @@ fn set_host_status(s: &mut Store, id: i64, status: &str) {
 impl HostEffect {
     /// Apply the effect at the moment `kind`.
     pub fn run(&self, kind: HookKind, s: &mut Store) {
+        if let Some(former) = &self.deleting_from {
+            return match kind {
+                HookKind::Start => set_host_status(s, self.host_id, infra::HOST_DELETING),
+                HookKind::Success => remove_host(s, self.host_id),
+                HookKind::Failure | HookKind::Rollback => set_host_status(s, self.host_id, former),
+            };
+        }
         match kind {
             HookKind::Start | HookKind::Failure => {
                 set_host_status(s, self.host_id, infra::HOST_NEW)
@@ -586,7 +593,10 @@ pub fn batch_create_hosts(store: &mut Store, body: &[u8]) -> Reply {
             .string("ssh_port", req.ssh_port)
             .string("host_kind", &req.kind)
             .prohibit_rollback(false)
-            .effect(HostEffect { host_id: hid });
+            .effect(HostEffect {
+                host_id: hid,
+                deleting_from: None,
+            });
         for (n, class) in [
             ("Check host", "CheckHostTask"),
             ("Install OCP agent", "InstallAgentTask"),
@@ -615,7 +625,10 @@ pub fn batch_create_hosts(store: &mut Store, body: &[u8]) -> Reply {
     Ok(Some(json!({ "contents": contents })))
 }
 
-/// `DELETE /api/v2/compute/hosts/{id}`: delete a host no OBServer uses.
+/// `DELETE /api/v2/compute/hosts/{id}`: delete a host no OBServer uses: at once (no `data`,
+/// as D documents), or, after `POST /_sim/config {"host_delete_task": true}`, through a
+/// `Delete host` cleanup task answered as `data` (a real OCP may, §5 #18): the host is
+/// `DELETING` until the task succeeds and takes its former status back when it fails.
 pub fn delete_host(store: &mut Store, id: &str) -> Reply {
     let id = parse_id(id, "host")?;
     let h = store
@@ -645,8 +658,28 @@ pub fn delete_host(store: &mut Store, id: &str) -> Reply {
             c.name
         )));
     }
-    remove_host(&mut *store, id);
-    Ok(None)
+    if !store.host_delete_task {
+        remove_host(&mut *store, id);
+        return Ok(None);
+    }
+    let mut spec = TaskSpec::new("Delete host")
+        .host(id)
+        .lock(format!("host/{id}"))
+        .string("host_ip", &h.inner_ip)
+        .prohibit_rollback(false)
+        .effect(HostEffect {
+            host_id: id,
+            deleting_from: Some(h.status.clone()),
+        });
+    for (n, class) in [
+        ("Stop OCP agent", "StopAgentTask"),
+        ("Uninstall OCP agent", "UninstallAgentTask"),
+        ("Delete host metadata", "DeleteHostMetaTask"),
+    ] {
+        spec = spec.subtask(n, &format!("{PKG}.{class}"));
+    }
+    let t = store.submit_task(spec)?;
+    Ok(Some(store.task_detail(t)?))
 }
 
 // ---------------------------------------------------------------------------------------------

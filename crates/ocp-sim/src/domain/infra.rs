@@ -44,6 +44,9 @@ pub const NAME_MAX: usize = 64;
 pub const HOST_NEW: &str = "NEW";
 /// Host status once it is ready to run services (D "Query hosts").
 pub const HOST_ONLINE: &str = "ONLINE";
+/// Host status while a `Delete host` cleanup task runs (inferred, like the other transitional
+/// statuses of §2.5).
+pub const HOST_DELETING: &str = "DELETING";
 /// Host kinds accepted by batchCreate (§3.7).
 pub const HOST_KINDS: [&str; 2] = ["DEDICATED_PHYSICAL_MACHINE", "DEDICATED_CONTAINER"];
 /// Credential target types accepted by `POST /api/v2/profiles/me/credentials` (§3.7).

@@ -22,6 +22,7 @@
 //! | `POST /_sim/clock/advance` | `{"seconds": S}` | virtual clock only (`--clock virtual`): time moves S seconds forward at once; tasks progress and backup schedules run up to the new now; answers as `GET /_sim/clock` (400 under the wall clock) |
 //! | `POST /_sim/tasks/{id}/finish` | — | a `RUNNING` task ends now, whatever the clock: its remaining subtasks run at this instant (a stuck task too); answers the task (400 when it is not running) |
 //! | `POST /_sim/tasks/{id}/fail` | `{"message": "..."?}` | a `RUNNING` task fails now at its running (or next) subtask, whose log ends with `message` (default `Injected failure`) |
+//! | `POST /_sim/config` | `{"host_delete_task": true\|false}` | `DELETE /api/v2/compute/hosts/{id}` answers with a `Delete host` cleanup task (as a real OCP may, ocp-api.md §5 #18) instead of deleting at once (the default, as D documents) |
 //! | `POST /_sim/config` | `{"backup_period_seconds": P}` | simulator-clock time between scheduled data backups (P > 0, at least 0.01; `0` restores the default `max(1, 5 × task_seconds)`), see `crate::domain::backup`; the answer shows both settings |
 //!
 //! One fault kind per `POST /_sim/faults` body (except `fail_next` + `delay_ms`); fields that do
@@ -133,6 +134,7 @@ async fn reset_requests(State(st): State<SharedState>) -> Json<Value> {
 struct ConfigRequest {
     task_seconds: Option<f64>,
     backup_period_seconds: Option<f64>,
+    host_delete_task: Option<bool>,
 }
 
 async fn config(State(st): State<SharedState>, body: Bytes) -> Response {
@@ -154,9 +156,13 @@ async fn config(State(st): State<SharedState>, body: Bytes) -> Response {
     if let Some(p) = req.backup_period_seconds {
         st.set_backup_period_seconds(p);
     }
-    let secs = st.with_store(|s| s.task_seconds);
+    if let Some(on) = req.host_delete_task {
+        st.with_store(|s| s.host_delete_task = on);
+    }
+    let (secs, host_task) = st.with_store(|s| (s.task_seconds, s.host_delete_task));
     let period = st.backup_period_seconds();
-    Json(json!({"task_seconds": secs, "backup_period_seconds": period})).into_response()
+    Json(json!({"task_seconds": secs, "backup_period_seconds": period, "host_delete_task": host_task}))
+        .into_response()
 }
 
 fn clock_json(st: &SharedState) -> Value {

@@ -240,6 +240,10 @@ pub enum Action {
 pub struct HostEffect {
     /// The host.
     pub host_id: i64,
+    /// `Delete host` (the cleanup task of `POST /_sim/config {"host_delete_task": true}`):
+    /// the host's status before it; `None` for `Add host`.
+    #[serde(default)]
+    pub deleting_from: Option<String>,
 }
 
 /// The side effect of a backupNow task (see [`Effect`]): on success, a data-backup

@@ -188,6 +188,10 @@ pub struct Store {
     pub task_faults: VecDeque<TaskFault>,
     /// Current duration of a task run (seconds) for newly created tasks.
     pub task_seconds: f64,
+    /// Whether `DELETE /api/v2/compute/hosts/{id}` answers with a cleanup task (as a real OCP
+    /// may, ocp-api.md §5 #18) instead of deleting at once; set by `POST /_sim/config`.
+    #[serde(default)]
+    pub host_delete_task: bool,
     /// Login name recorded as task `creator`.
     pub creator: String,
     /// Address of this simulator, shown as `ocpClusterView.address`.
@@ -242,6 +246,7 @@ impl Store {
             task_definitions: BTreeMap::new(),
             task_faults: VecDeque::new(),
             task_seconds: sanitize_seconds(cfg.task_seconds),
+            host_delete_task: false,
             creator: cfg.username.clone(),
             ocp_address: "http://127.0.0.1:8080".into(),
             reservations: BTreeMap::new(),

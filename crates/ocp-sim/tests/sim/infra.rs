@@ -597,6 +597,77 @@ async fn host_add_failure_and_rollback_remove_the_host() {
     );
 }
 
+/// §5 #18: a real OCP may answer a host delete with a cleanup task. After
+/// `POST /_sim/config {"host_delete_task": true}` the simulator does: the host is `DELETING`
+/// while the task runs and gone once it succeeds; a failed task gives it its status back.
+#[tokio::test]
+async fn host_delete_may_answer_a_cleanup_task() {
+    let (sim, c) = sim(0.2).await;
+    let r = c
+        .post("/_sim/config", json!({"host_delete_task": true}))
+        .await;
+    assert_eq!(r.body["host_delete_task"], true, "{}", r.text);
+    let cred = credential(&c).await;
+    let r = c
+        .post(
+            "/api/v2/compute/hosts/batchCreate",
+            hosts_body(&["10.0.0.9", "10.0.0.10"], cred),
+        )
+        .await;
+    let added: Vec<(i64, i64)> = r.ok()["contents"]
+        .as_array()
+        .expect("contents")
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_i64().expect("id"),
+                t["hostId"].as_i64().expect("hostId"),
+            )
+        })
+        .collect();
+    for (task, _) in &added {
+        c.wait_ok(*task).await;
+    }
+    let (kept, gone) = (added[0].1, added[1].1);
+
+    sim.state().fail_next_task(2, "agent did not stop");
+    let r = c.delete(&format!("/api/v2/compute/hosts/{kept}")).await;
+    let task = r.ok().clone();
+    assert_eq!(task["name"], "Delete host", "{task}");
+    assert_eq!(task["hostId"], kept, "{task}");
+    assert_eq!(c.host(kept).await["status"], "DELETING");
+    assert_eq!(
+        c.wait_task(task["id"].as_i64().expect("id")).await["status"],
+        "FAILED"
+    );
+    assert_eq!(
+        c.host(kept).await["status"],
+        "ONLINE",
+        "a failed cleanup keeps the host"
+    );
+
+    let r = c.delete(&format!("/api/v2/compute/hosts/{gone}")).await;
+    let tid = r.ok()["id"].as_i64().expect("task id");
+    c.wait_ok(tid).await;
+    let path = format!("/api/v2/compute/hosts/{gone}");
+    assert_eq!(c.get(&path).await.status, 404);
+
+    let r = c
+        .post("/_sim/config", json!({"host_delete_task": false}))
+        .await;
+    assert_eq!(r.body["host_delete_task"], false, "{}", r.text);
+    let r = c.delete(&format!("/api/v2/compute/hosts/{kept}")).await;
+    assert!(
+        r.ok().is_null(),
+        "deleted at once, as D documents: {}",
+        r.text
+    );
+    assert_eq!(
+        c.get(&format!("/api/v2/compute/hosts/{kept}")).await.status,
+        404
+    );
+}
+
 #[tokio::test]
 async fn software_package_catalogue() {
     let (_sim, c) = sim(0.2).await;

@@ -354,11 +354,36 @@ async fn a_host_is_added_found_listed_and_deleted() {
         .await);
     assert_eq!(free_hz1.len(), 3, "{free_hz1:?}");
 
-    assert!(ok(client.delete_host(host_id).await));
-    assert!(!ok(client.delete_host(host_id).await));
+    assert!(
+        ok(client.delete_host(host_id).await).is_none(),
+        "deleted at once"
+    );
+    assert!(
+        ok(client.delete_host(host_id).await).is_none(),
+        "already gone"
+    );
     assert!(ok(client.find_host(host_id).await).is_none());
     assert!(ok(client.find_host_by_ip("172.16.1.50").await).is_none());
     assert!(ok(client.delete_credential(cred).await));
+}
+
+/// §5 #18: an OCP that answers a host delete with a cleanup task hands it to the caller (to
+/// wait on), and the host is gone once the task succeeded.
+#[tokio::test]
+async fn a_host_delete_answered_with_a_task_returns_the_task() {
+    let (sim, client) = sim().await;
+    sim.configure(serde_json::json!({"host_delete_task": true}))
+        .await;
+    let free = hosts(&client, true).await;
+    let host = free.first().unwrap_or_else(|| panic!("no free host"));
+    let task = ok(client.delete_host(host.id).await).unwrap_or_else(|| panic!("no task"));
+    assert_eq!(task.name, "Delete host");
+    wait_ok(&client, task.id).await;
+    assert!(ok(client.find_host(host.id).await).is_none());
+    assert!(
+        ok(client.delete_host(host.id).await).is_none(),
+        "already gone"
+    );
 }
 
 #[tokio::test]
