@@ -97,7 +97,11 @@ pub fn mark_computed_unknown(block: &Block, planned: &mut Value, config: &Value,
             continue;
         }
         let prior_v = prior.get(name).unwrap_or(&Value::Null);
-        if attr.use_state_for_unknown && !prior_v.is_null() {
+        // An update never changes an attribute whose change replaces the object: left out of
+        // the configuration, it keeps its prior value, null included (unknown would plan a
+        // replacement nobody asked for).
+        let kept = attr.requires_replace && !prior.is_null();
+        if kept || attr.use_state_for_unknown && !prior_v.is_null() {
             obj.insert(name.clone(), prior_v.clone());
         } else {
             obj.insert(name.clone(), Value::Unknown);
@@ -447,6 +451,37 @@ mod tests {
         let config = proposed.clone();
         let (_, replace) = plan(&schema(), &p, &proposed, &config);
         assert_eq!(replace, vec![AttrPath::root("mode")]);
+    }
+
+    /// A computed attribute whose change replaces the object, left out of the configuration,
+    /// keeps its prior value in an update, null included: unknown would plan a replacement.
+    #[test]
+    fn an_unconfigured_replacing_attribute_keeps_its_prior_value_even_null() {
+        let s = schema().attr(
+            "note",
+            Attr::string()
+                .optional()
+                .computed()
+                .use_state_for_unknown()
+                .requires_replace()
+                .doc("d"),
+        );
+        let mut p = prior();
+        if let Value::Object(o) = &mut p {
+            o.insert("note".into(), Value::Null);
+        }
+        let mut proposed = p.clone();
+        *proposed.get_mut("name").unwrap() = Value::string("b");
+        let mut config = proposed.clone();
+        for k in ["id", "status", "mode", "note"] {
+            *config.get_mut(k).unwrap() = Value::Null;
+        }
+        let (planned, replace) = plan(&s, &p, &proposed, &config);
+        assert_eq!(planned.get("note"), Some(&Value::Null));
+        assert!(replace.is_empty(), "{replace:?}");
+        // At create there is no prior value: unknown, as for every computed attribute.
+        let (planned, _) = plan(&s, &Value::Null, &proposed, &config);
+        assert_eq!(planned.get("note"), Some(&Value::Unknown));
     }
 
     #[test]

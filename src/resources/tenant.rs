@@ -1,8 +1,8 @@
 //! The `ocp_tenant` resource and the `ocp_tenant` / `ocp_tenants` data sources.
 //!
 //! API: ocp-api.md §3.4 (tenants) and §5 #1, #2, #7-#10. Create, delete, primary-zone and
-//! replica changes are async OCP tasks; whitelist, description, password and lock are
-//! synchronous. The root password is write-only: OCP never returns it, so state keeps the
+//! replica changes are async OCP tasks; whitelist, password and lock are synchronous, and the
+//! description, which no OCP call changes, is set at create only. The root password is write-only: OCP never returns it, so state keeps the
 //! configured value. The resource is an [`OcpObject`] on the shared lifecycle: this file says
 //! only what is particular to tenants (the create body, the multi-step update, the lock after
 //! create, `deletion_protection`, import by ids or names).
@@ -380,14 +380,21 @@ async fn restore(
     // OCP's restore takes the new tenant's name and replicas only (§3.8.2): the rest comes
     // from the source, so the configuration must say the same (or the read-back would
     // contradict the plan).
+    // (Names compare as OceanBase does, without case; a description as written.)
     let checks = [
-        ("mode", &src.mode, &plan.info.mode),
-        ("charset", &src.charset, &plan.info.charset),
-        ("collation", &src.collation, &plan.info.collation),
+        ("mode", &src.mode, &plan.info.mode, true),
+        ("charset", &src.charset, &plan.info.charset, true),
+        ("collation", &src.collation, &plan.info.collation, true),
+        (
+            "description",
+            &src.description,
+            &plan.info.description,
+            false,
+        ),
     ];
-    for (attr, theirs, mine) in checks {
+    for (attr, theirs, mine, fold) in checks {
         if let (Some(theirs), Some(mine)) = (theirs, mine) {
-            if !theirs.eq_ignore_ascii_case(mine) {
+            if theirs != mine && !(fold && theirs.eq_ignore_ascii_case(mine)) {
                 return Err(call.error(
                     Some(AttrPath::root(attr)),
                     format!(
@@ -494,11 +501,6 @@ async fn apply_changes(
         let w = whitelist_string(w);
         let r = client.modify_tenant_whitelist(cluster_id, id, &w).await;
         settle(call, "whitelist", r.map(|()| None), &[], plan).await?;
-    }
-    if prior.info.description != plan.info.description {
-        let d = plan.info.description.as_deref().unwrap_or("");
-        let r = client.modify_tenant_description(cluster_id, id, d).await;
-        settle(call, "description", r.map(|()| None), &[], plan).await?;
     }
     let by_zone = |m: &TenantModel| -> BTreeMap<String, ReplicaSpec> {
         m.replicas()
@@ -619,7 +621,7 @@ impl OcpObject for TenantResource {
             .attr("primary_zone", Attr::string().optional().computed().use_state_for_unknown().validate(super::PrimaryZoneSyntax).doc("Zone priority for leaders: `,` separates zones of equal priority and `;` lowers the priority, e.g. `zone1;zone2,zone3`, or `RANDOM` to spread leaders over every zone. Every zone named must have a `zone` block. Default: what OCP chooses (`RANDOM`); leaving it out later keeps the current value. Changed in place."))
             .attr("whitelist", Attr::set(Type::String).optional().computed().use_state_for_unknown().validate(WhitelistEntries).doc("Client addresses allowed to connect: IPv4 addresses, networks such as `10.0.0.0/8`, patterns such as `10.10.10.%`, or `%` for any. A set: order never matters; two entries that let in the same clients (`10.0.0.1` and `10.0.0.1/32`) are refused. Default: what OCP sets (`%`). Changed in place."))
             .attr("root_password", Attr::string().required().sensitive().doc("Password of the tenant's administrator (`root` in MySQL mode, `SYS` in Oracle mode): 8 to 32 characters with at least three of upper case, lower case, digits and specials `~!@#%^&*_-+=|(){}[]:;,.?/`. OCP never returns it, so Terraform cannot see changes made outside it. Changed in place."))
-            .attr("description", Attr::string().optional().doc("Free-text description. Changed in place."))
+            .attr("description", Attr::string().optional().computed().use_state_for_unknown().requires_replace().doc("Free-text description, set at creation. OCP's API has no call to change it afterwards (ocp-api.md §3.4), so changing it replaces the tenant; leaving it out keeps what OCP has (an imported tenant's description too)."))
             .attr("locked", Attr::bool().default(Value::Bool(false)).doc("Whether the tenant is locked (clients cannot connect). Default `false`. Changed in place. At create, OCP's create call has no lock field, so a tenant created with `true` is locked through OCP's lock call right after its create task succeeds."))
             .attr("deletion_protection", Attr::bool().default(Value::Bool(false)).doc("While `true`, `terraform destroy` (or a replacement) fails with an error instead of deleting the tenant. Default `false`. Not sent to OCP."))
             .attr("status", Attr::string().computed().doc("Tenant status as OCP reports it, such as `NORMAL`."))
@@ -762,7 +764,8 @@ impl OcpObject for TenantResource {
     /// OCP reports it NORMAL. Then what OCP's create calls cannot set is set with the update's
     /// calls (§3.4, synchronous): `locked = true` (the create-tenant body has no lock field,
     /// ocp-api.md §3.4.1), and for a restored tenant, which has the source's administrator
-    /// password, whitelist and description (§3.8.2), the configured ones. The tenant is
+    /// password and whitelist (§3.8.2), the configured ones (its description, which no call
+    /// changes, must be the source's: see `restore`). The tenant is
     /// already in state (R1): on a failure it stays there as OCP has it, the error is on the
     /// attribute, and Terraform taints it once.
     async fn after_create(&self, call: &mut Call<'_>, w: Written<'_, TenantModel>) -> Step {

@@ -524,6 +524,46 @@ fn changing_the_mode_or_name_forces_replacement() {
     );
 }
 
+/// OCP's API has no call that changes a tenant's description (§3.4): it is set at create, a
+/// new one plans a replacement (never an in-place call OCP does not have), and leaving it out
+/// keeps what OCP has.
+#[test]
+fn a_new_description_forces_replacement_and_leaving_it_out_keeps_ocps() {
+    let sim = start_sim(0.2);
+    let zone = "  zone {\n    name      = \"zone1\"\n    unit_spec = \"S0\"\n  }";
+    let described =
+        |d: &str| tenant_config("described", &format!("{zone}\n  description = \"{d}\""));
+    let tf = project(&sim, &described("first words"));
+    tf.apply().success();
+    assert_eq!(
+        state_values(&tf, "ocp_tenant.t")["description"],
+        "first words"
+    );
+    set_main(&tf, &described("other words"));
+    let r = tf.run(&["plan", "-no-color"]).success();
+    assert!(
+        r.stdout.contains("~ description") && r.stdout.contains("forces replacement"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("1 to add, 0 to change, 1 to destroy"),
+        "{}",
+        r.stdout
+    );
+    set_main(&tf, &tenant_config("described", zone));
+    let (code, out) = plan_exit(&tf);
+    assert_eq!(
+        code,
+        Some(0),
+        "no description configured keeps OCP's:\n{out}"
+    );
+    assert_eq!(
+        state_values(&tf, "ocp_tenant.t")["description"],
+        "first words"
+    );
+}
+
 #[test]
 fn replicas_are_added_and_removed_in_place() {
     let sim = start_sim(0.2);

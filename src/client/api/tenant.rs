@@ -8,7 +8,7 @@
 //! | delete | `DELETE .../tenants/{tenantId}`, async | §5 #7 (inferred) |
 //! | unlock | `POST .../tenants/{tenantId}/unlock`, sync | §5 #8 (inferred) |
 //! | primary zone | `POST .../tenants/{tenantId}/modifyPrimaryZone` `{primaryZone}`, async **or** sync | §5 #9: path inferred, sync/async unknown: a task is returned when OCP sends one |
-//! | description | `POST .../tenants/{tenantId}/modifyDescription` `{description}` | **our decision**: not in the reference at all |
+//! | description | none: the reference has no call to change it (§3.4; `ocp_tenant` replaces the tenant) | §3.4 |
 //! | tenant detail | §3.4.2 object plus `whitelist`, `charset`, `collation`, `zones[{name, replicaType, resourcePool{unitSpecName, unitCount}}]` | §5 #10 (inferred; every field but `id` is optional here) |
 //! | tenant connection strings | `connectionUrls` of the detail, in the database shape of §3.5 | **our decision** (§3.5 documents it on databases only) |
 //! | unit specs | `GET /api/v2/ob/unitSpecs` | §5 #11: no OCP API found; our decision, shared with the simulator |
@@ -20,7 +20,7 @@
 //! ([`OcpClient::post_once`]); delete uses the client's DELETE (retried on transient failures
 //! like every DELETE), reads a 404 as "already gone" and, when a repeated DELETE is refused as
 //! busy, adopts the delete task already running; the synchronous actions (whitelist,
-//! description, lock, unlock, password) are idempotent and use
+//! lock, unlock, password) are idempotent and use
 //! [`OcpClient::post_action`].
 //!
 //! Secrets: the root password of a create and the new password of `changePassword` travel as
@@ -43,12 +43,8 @@ const CLUSTERS: &str = "/api/v2/ob/clusters";
 const ALL_TENANTS: &str = "/api/v2/ob/tenants";
 /// Last segment of the create path (§5 #1: the OCP 4.x spelling).
 const CREATE_TENANT: &str = "createTenant";
-/// Action of the description change: our decision, not in the reference.
-const MODIFY_DESCRIPTION: &str = "modifyDescription";
 /// Action of the primary zone change (§5 #9, path inferred).
 const MODIFY_PRIMARY_ZONE: &str = "modifyPrimaryZone";
-/// Status of a tenant while its delete task runs. §3.4.2 names only `NORMAL` and `CREATING`
-/// (the others are open, §5): our decision, shared with the simulator.
 /// Unit spec catalogue (§5 #11, our decision).
 const UNIT_SPECS: &str = "/api/v2/ob/unitSpecs";
 
@@ -428,19 +424,6 @@ impl OcpClient {
             .post_once(&path, &json!({ "primaryZone": primary_zone }))
             .await?;
         task_in_data("POST", &path, data)
-    }
-
-    /// `POST .../modifyDescription {description}` (sync, idempotent). **Our decision**: the
-    /// reference has no call for the description; the simulator implements this one.
-    pub async fn modify_tenant_description(
-        &self,
-        cluster_id: i64,
-        tenant_id: i64,
-        description: &str,
-    ) -> Result<(), ClientError> {
-        let path = tenant_action(cluster_id, tenant_id, MODIFY_DESCRIPTION);
-        self.post_action(&path, &json!({ "description": description }))
-            .await
     }
 
     /// `POST .../changePassword {newPassword, saveToCredential: false}` (sync; repeating it

@@ -9,7 +9,6 @@
 //! | `POST .../{tenantId}/modifyPrimaryZone` (§5 #9: path and async inferred) | `{primaryZone*}` | TaskInstance `Modify tenant primary zone` |
 //! | `POST .../{tenantId}/changePassword` | `{newPassword*, saveToCredential}` | no `data` |
 //! | `POST .../{tenantId}/lock`, `/unlock` (§5 #8) | — | no `data` |
-//! | `POST .../{tenantId}/modifyDescription` — **not in the reference (inferred, our decision)** | `{description}` | no `data` |
 //! | `POST .../{tenantId}/addReplica` | `[{zoneName*, replicaType*, resourcePool*{unitSpecName*, unitCount*}}]` | TaskInstance `Add tenant replica` |
 //! | `POST .../{tenantId}/deleteReplica` | `[{zoneName*}]` | TaskInstance `Delete tenant replica` |
 //! | `POST .../{tenantId}/modifyReplica` | `[{zoneName*, replicaType, resourcePool{unitSpecName, unitCount}}]` | TaskInstance `Modify tenant replica` |
@@ -38,7 +37,7 @@
 //! `OB_CLUSTER_NOT_FOUND` / `OB_TENANT_NOT_FOUND`), no running task on the tenant or its cluster
 //! (400 `RESOURCE_BUSY`, §5 #21; lock key `cluster/{id}/tenant/{tenantId}`, so tenant tasks of
 //! different tenants run in parallel while a cluster task blocks them all), cluster `RUNNING`
-//! (400 `ILLEGAL_STATE`; not needed for `modifyDescription`, which only touches OCP metadata),
+//! (400 `ILLEGAL_STATE`),
 //! tenant `NORMAL` (400 `ILLEGAL_STATE`; `DELETE` also accepts `FAILED`), then the body
 //! (400 `ILLEGAL_ARGUMENT`, message names the field, see [`crate::domain::rules`]), duplicate
 //! name (400 `DUPLICATE_NAME`) and capacity (400 `RESOURCE_NOT_ENOUGH`, our code). Nothing is
@@ -889,29 +888,6 @@ pub fn lock_tenant(store: &mut Store, id: &str, tid: &str) -> Reply {
 /// `POST .../{tenantId}/unlock` (§5 #8; sync, no data; idempotent).
 pub fn unlock_tenant(store: &mut Store, id: &str, tid: &str) -> Reply {
     set_locked(store, id, tid, false)
-}
-
-/// `POST .../{tenantId}/modifyDescription` `{description}` (sync, no data).
-///
-/// (inferred, our decision) This path is not in the reference; the provider needs to change a
-/// tenant's description in place. `description` null or absent clears it; the cluster does not
-/// have to be `RUNNING` (OCP metadata only).
-pub fn modify_description(store: &mut Store, id: &str, tid: &str, body: &[u8]) -> Reply {
-    let (cid, tid) = ids(id, tid)?;
-    let obj = body_object(body)?;
-    writable(
-        store,
-        cid,
-        tid,
-        "modify the description of",
-        false,
-        &[NORMAL],
-    )?;
-    let description = rules::opt_str(&obj, "", "description")?;
-    if let Some(t) = store.tenants.get_mut(&tid) {
-        t.description = description;
-    }
-    Ok(None)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -142,10 +142,6 @@ pub fn api() -> Router<SharedState> {
             post(tenants::unlock_tenant),
         )
         .route(
-            "/api/v2/ob/clusters/{id}/tenants/{tid}/modifyDescription",
-            post(tenants::modify_description),
-        )
-        .route(
             "/api/v2/ob/clusters/{id}/tenants/{tid}/addReplica",
             post(tenants::add_replica),
         )

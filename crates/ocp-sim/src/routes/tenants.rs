@@ -181,19 +181,6 @@ pub(crate) async fn unlock_tenant(
     answer(tenants::unlock_tenant(&mut st.lock(), &id, &tid))
 }
 
-pub(crate) async fn modify_description(
-    State(st): State<SharedState>,
-    Path((id, tid)): Path<(String, String)>,
-    body: Bytes,
-) -> ApiResult {
-    answer(tenants::modify_description(
-        &mut st.lock(),
-        &id,
-        &tid,
-        &body,
-    ))
-}
-
 pub(crate) async fn modify_primary_zone(
     State(st): State<SharedState>,
     Path((id, tid)): Path<(String, String)>,

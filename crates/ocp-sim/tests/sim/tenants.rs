@@ -433,14 +433,6 @@ async fn sys_rules_and_cluster_state() {
         )
         .await;
     assert_eq!(r.code(), "ILLEGAL_STATE");
-    // Description is OCP metadata only: allowed while the cluster is stopped.
-    let r = c
-        .post(
-            &format!("{TENANTS}/{SYS}/modifyDescription"),
-            json!({"description": "d"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(c.tenant_count().await, 1);
 }
 
@@ -498,18 +490,11 @@ async fn sync_modifications() {
     assert_eq!(c.post(&p("unlock"), json!(null)).await.status, 200);
     assert_eq!(c.tenant(tid).await["locked"], false);
 
+    // The reference has no call that changes a tenant's description: none is served.
     let r = c
         .post(&p("modifyDescription"), json!({"description": "new text"}))
         .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(c.tenant(tid).await["description"], "new text");
-    let r = c
-        .post(&p("modifyDescription"), json!({"description": 5}))
-        .await;
-    assert_eq!(r.status, 400);
-    assert!(r.message().contains("description"));
-    assert_eq!(c.post(&p("modifyDescription"), json!({})).await.status, 200);
-    assert!(c.tenant(tid).await["description"].is_null());
+    assert_eq!(r.status, 404, "{}", r.body);
 
     // A locked tenant can be deleted (our decision).
     assert_eq!(c.post(&p("lock"), json!(null)).await.status, 200);
