@@ -132,15 +132,13 @@ pub enum Created<T, L = T> {
     Existing(L),
 }
 
-impl<T, L> Created<T, L> {
-    /// Whether the object was adopted rather than created by this call.
-    pub fn is_adopted(&self) -> bool {
-        matches!(self, Created::Adopted(_))
-    }
-}
-
 #[cfg(test)]
 impl<T: fmt::Debug, L: fmt::Debug> Created<T, L> {
+    /// Whether the object was adopted rather than created by this call.
+    pub(crate) fn is_adopted(&self) -> bool {
+        matches!(self, Created::Adopted(_))
+    }
+
     /// The answer of a create that made the object; panics otherwise.
     pub(crate) fn expect_new(self) -> T {
         match self {
