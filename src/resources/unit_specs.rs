@@ -53,7 +53,7 @@ impl ListData for UnitSpecsDataSource {
     const LIST_DOC: &'static str = "The unit specs by name, each with `name` (what a tenant's `zone.unit_spec` takes, such as `S1`), `max_cpu` and `min_cpu` (most and least CPU cores of a unit), `max_memory_gb` and `min_memory_gb` (most and least memory of a unit, GB) and `description` (OCP's, such as `2C8G`).";
 
     fn filters(&self) -> Schema {
-        Schema::new("Lists OCP's unit specs: the CPU and memory each resource unit of a tenant gets, by the name a tenant's `zone.unit_spec` takes.")
+        Schema::new("Lists OCP's unit specs: the CPU and memory each resource unit of a tenant gets, by the name a tenant's `zone.unit_spec` takes.\n\nOCP's API reference documents no call for this catalogue: the provider reads `GET /api/v2/ob/unitSpecs` (a decision, ocp-api.md §5 #11, which the bundled simulator serves). An OCP without that call answers \"not found\": this data source then fails, and tenant plans skip their unit-spec check (OCP still checks at apply).")
             .attr("name", Attr::string().optional().doc("Only the unit spec of this name (exact, as `zone.unit_spec` takes it)."))
     }
 
