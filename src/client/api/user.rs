@@ -201,8 +201,10 @@ fn privilege_action(op: PrivilegeOp, scope: PrivilegeScope<'_>) -> String {
 }
 
 /// Body of create-user (§3.6): `{username, password, saveToCredential: false,
-/// globalPrivileges, dbPrivileges, roles}`, lists sent as given (empty ones too). `Debug`
-/// shows the password as `***`; the JSON body carries the real value.
+/// globalPrivileges, dbPrivileges, roles}`. `globalPrivileges` is sent as given (empty too);
+/// `dbPrivileges` (MySQL only) and `roles` (Oracle only) only when not empty, so that a tenant
+/// of the other mode never gets a field S1 reserves to one mode. `Debug` shows the password
+/// as `***`; the JSON body carries the real value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CreateDbUser {
     /// User name.
@@ -226,7 +228,9 @@ impl Serialize for CreateDbUser {
             password: &'a Secret,
             save_to_credential: bool,
             global_privileges: &'a [String],
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
             db_privileges: &'a [DbPrivilege],
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
             roles: &'a [String],
         }
         Body {

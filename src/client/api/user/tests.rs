@@ -41,8 +41,20 @@ fn the_create_user_body_has_ocp_names_and_debug_hides_the_password() {
         v,
         json!({"username": "app", "password": USER_PW, "saveToCredential": false,
                "globalPrivileges": ["SELECT"],
-               "dbPrivileges": [{"dbName": "d1", "privileges": ["SELECT", "INSERT"]}],
-               "roles": []})
+               "dbPrivileges": [{"dbName": "d1", "privileges": ["SELECT", "INSERT"]}]}),
+        "roles (Oracle only) is left out of a MySQL user's body"
+    );
+    let oracle = CreateDbUser {
+        global_privileges: vec![],
+        db_privileges: vec![],
+        roles: strings(&["R1"]),
+        ..body.clone()
+    };
+    assert_eq!(
+        serde_json::to_value(&oracle).unwrap_or_else(|e| panic!("{e}")),
+        json!({"username": "app", "password": USER_PW, "saveToCredential": false,
+               "globalPrivileges": [], "roles": ["R1"]}),
+        "dbPrivileges (MySQL only) is left out of an Oracle user's body"
     );
     let dbg = format!("{body:?}");
     assert!(!dbg.contains(USER_PW), "{dbg}");
