@@ -796,6 +796,21 @@ impl OcpObject for TenantResource {
         made.info.primary_zone = plan.info.primary_zone.clone();
         // A password not set stays unknown to state: the next plan sets it.
         apply_changes(call, &made, plan, state).await?;
+        // The create body carries the parameters and time zone only as OCP Express spells
+        // them (ocp-api.md §3.4.1 has neither), and a restore carries none: what OCP did not
+        // take is set now through the parameter call (§3.4), so the create ends as planned.
+        if plan.parameters.as_ref().is_some_and(|p| !p.is_empty()) || plan.time_zone.is_some() {
+            let ids = (cluster_id, id);
+            let wanted = (&plan.parameters, &plan.time_zone);
+            let (p, tz) = super::parameters::read_tenant(client, ids, wanted.0, wanted.1).await?;
+            let taken = p.clone().unwrap_or_default() == wanted.0.clone().unwrap_or_default()
+                && (wanted.1.is_none() || &tz == wanted.1);
+            if !taken {
+                super::parameters::apply_tenant(call, ids, (&p, &tz), wanted).await?;
+                (state.parameters, state.time_zone) =
+                    super::parameters::read_tenant(client, ids, wanted.0, wanted.1).await?;
+            }
+        }
         if state.adopted || restored || state.info.locked != plan.info.locked {
             if let Some(m) = self.read(client, state).await? {
                 *state = m;

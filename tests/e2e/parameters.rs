@@ -311,6 +311,37 @@ fn tenant_parameters_and_time_zone_are_set_at_create_and_changed_in_place() {
     tf.run(&["destroy", "-auto-approve", "-no-color"]).success();
 }
 
+/// An OCP whose create-tenant call reads only the body of ocp-api.md §3.4.1 ignores OCP
+/// Express's `parameters` and `timeZone`: the create sets them through the parameter call
+/// instead, and ends as planned (no inconsistent result, an empty plan after).
+#[test]
+fn tenant_parameters_ocps_create_call_ignores_are_set_right_after_it() {
+    let sim = start_sim(0.05);
+    sim_admin(&sim, "/_sim/config", json!({"create_tenant_plain": true}));
+    let tf = TfProject::new()
+        .file(
+            "main.tf",
+            &tenant(
+                "  time_zone     = \"-5:00\"",
+                "    ob_query_timeout = \"20000000\"",
+                "S1",
+            ),
+        )
+        .with_sim(&sim);
+    tf.init();
+    tf.apply().success();
+    let s = state_values(&tf, "ocp_tenant.t");
+    let (c, t) = (json!(1000001), s["id"].clone());
+    assert_eq!(ocp_value(&sim, &c, Some(&t), "time_zone"), "-5:00");
+    assert_eq!(
+        ocp_value(&sim, &c, Some(&t), "ob_query_timeout"),
+        "20000000"
+    );
+    assert_eq!(s["time_zone"], "-5:00");
+    let (code, out) = plan_code(&tf);
+    assert_eq!(code, Some(0), "empty plan after create:\n{out}");
+}
+
 #[test]
 fn bad_parameters_and_unit_specs_are_refused_at_plan_on_their_key() {
     let sim = start_sim(0.05);

@@ -685,7 +685,11 @@ pub(crate) fn new_tenant(
         )));
     }
     let req = parse_create(store, &c, body)?;
-    let params = super::parameters::create_tenant_values(body)?;
+    let params = if store.create_tenant_plain {
+        BTreeMap::new()
+    } else {
+        super::parameters::create_tenant_values(body)?
+    };
     let mut planner = Planner::new(store, cid);
     let mut placed = Vec::new();
     for (r, _, count, prefix) in &req.zones {

@@ -23,6 +23,7 @@
 //! | `POST /_sim/tasks/{id}/finish` | — | a `RUNNING` task ends now, whatever the clock: its remaining subtasks run at this instant (a stuck task too); answers the task (400 when it is not running) |
 //! | `POST /_sim/tasks/{id}/fail` | `{"message": "..."?}` | a `RUNNING` task fails now at its running (or next) subtask, whose log ends with `message` (default `Injected failure`) |
 //! | `POST /_sim/config` | `{"host_delete_task": true\|false}` | `DELETE /api/v2/compute/hosts/{id}` answers with a `Delete host` cleanup task (as a real OCP may, ocp-api.md §5 #18) instead of deleting at once (the default, as D documents) |
+//! | `POST /_sim/config` | `{"create_tenant_plain": true\|false}` | create-tenant reads only the body of ocp-api.md §3.4.1 and ignores OCP Express's `parameters` and `timeZone` (default `false`: they are set at creation) |
 //! | `POST /_sim/config` | `{"backup_period_seconds": P}` | simulator-clock time between scheduled data backups (P > 0, at least 0.01; `0` restores the default `max(1, 5 × task_seconds)`), see `crate::domain::backup`; the answer shows both settings |
 //!
 //! One fault kind per `POST /_sim/faults` body (except `fail_next` + `delay_ms`); fields that do
@@ -135,6 +136,7 @@ struct ConfigRequest {
     task_seconds: Option<f64>,
     backup_period_seconds: Option<f64>,
     host_delete_task: Option<bool>,
+    create_tenant_plain: Option<bool>,
 }
 
 async fn config(State(st): State<SharedState>, body: Bytes) -> Response {
@@ -159,10 +161,17 @@ async fn config(State(st): State<SharedState>, body: Bytes) -> Response {
     if let Some(on) = req.host_delete_task {
         st.with_store(|s| s.host_delete_task = on);
     }
-    let (secs, host_task) = st.with_store(|s| (s.task_seconds, s.host_delete_task));
+    if let Some(on) = req.create_tenant_plain {
+        st.with_store(|s| s.create_tenant_plain = on);
+    }
+    let (secs, host_task, plain) =
+        st.with_store(|s| (s.task_seconds, s.host_delete_task, s.create_tenant_plain));
     let period = st.backup_period_seconds();
-    Json(json!({"task_seconds": secs, "backup_period_seconds": period, "host_delete_task": host_task}))
-        .into_response()
+    Json(
+        json!({"task_seconds": secs, "backup_period_seconds": period,
+                "host_delete_task": host_task, "create_tenant_plain": plain}),
+    )
+    .into_response()
 }
 
 fn clock_json(st: &SharedState) -> Value {

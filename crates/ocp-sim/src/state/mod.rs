@@ -192,6 +192,11 @@ pub struct Store {
     /// may, ocp-api.md §5 #18) instead of deleting at once; set by `POST /_sim/config`.
     #[serde(default)]
     pub host_delete_task: bool,
+    /// Whether create-tenant reads only the body of ocp-api.md §3.4.1, ignoring OCP Express's
+    /// `parameters` and `timeZone` (as an OCP whose create call lacks them would); set by
+    /// `POST /_sim/config`.
+    #[serde(default)]
+    pub create_tenant_plain: bool,
     /// Login name recorded as task `creator`.
     pub creator: String,
     /// Address of this simulator, shown as `ocpClusterView.address`.
@@ -247,6 +252,7 @@ impl Store {
             task_faults: VecDeque::new(),
             task_seconds: sanitize_seconds(cfg.task_seconds),
             host_delete_task: false,
+            create_tenant_plain: false,
             creator: cfg.username.clone(),
             ocp_address: "http://127.0.0.1:8080".into(),
             reservations: BTreeMap::new(),
