@@ -377,7 +377,11 @@ pub async fn check_plan(
         return;
     }
     let cat = match Catalogue::of(client, owner).await {
-        Ok(c) => c,
+        Ok(c) if !c.0.is_empty() => c,
+        Ok(_) => {
+            log::warn!("OCP gave no parameter metadata; OCP checks the parameters at apply");
+            return;
+        }
         Err(e) => {
             log::warn!("parameter metadata unavailable at plan time, OCP checks at apply: {e}");
             return;
@@ -549,11 +553,12 @@ fn changes(
     cat: &Catalogue,
     owner: Owner,
 ) -> Result<Vec<ParameterValue>, String> {
+    // A tenant entry's type is its metadata's (`OB_TENANT_PARAMETER` when the metadata names
+    // none); without metadata for it (an OCP without the metadata call) no type is guessed.
     let entry = |name: &String, value: String| ParameterValue {
-        parameter_type: matches!(owner, Owner::Tenant(..)).then(|| {
-            (cat.get(name).and_then(|i| i.parameter_type.clone()))
-                .unwrap_or_else(|| "OB_TENANT_PARAMETER".into())
-        }),
+        parameter_type: (cat.get(name))
+            .filter(|_| matches!(owner, Owner::Tenant(..)))
+            .map(|i| (i.parameter_type.clone()).unwrap_or_else(|| "OB_TENANT_PARAMETER".into())),
         name: name.clone(),
         value,
     };
@@ -635,7 +640,7 @@ pub fn name_values<'a>(pairs: impl Iterator<Item = (&'a String, &'a String)>) ->
 }
 
 /// The create-body entries of a tenant's `parameters` (in name order), with their
-/// `parameterType` from OCP's metadata (`OB_TENANT_PARAMETER` when OCP gives none).
+/// `parameterType` from OCP's metadata (`OB_TENANT_PARAMETER` when it names none; no type without metadata).
 pub async fn create_entries(
     client: &OcpClient,
     plan: &Option<Params>,

@@ -342,6 +342,47 @@ fn tenant_parameters_ocps_create_call_ignores_are_set_right_after_it() {
     assert_eq!(code, Some(0), "empty plan after create:\n{out}");
 }
 
+/// The tenant parameter metadata call is inferred (OCP Express's): an OCP without it (404)
+/// still creates, reads and changes a tenant's parameters, compared without types.
+#[test]
+fn tenant_parameters_work_on_an_ocp_without_the_metadata_call() {
+    let sim = start_sim(0.05);
+    sim_admin(
+        &sim,
+        "/_sim/faults",
+        json!({"fail_fraction": 1.0, "statuses": [404],
+               "path_prefix": "/api/v2/ob/tenants/parameterInfo"}),
+    );
+    let with = |timeout: &str| {
+        tenant(
+            "  time_zone     = \"-5:00\"",
+            &format!("    ob_query_timeout = \"{timeout}\""),
+            "S1",
+        )
+    };
+    let tf = TfProject::new()
+        .file("main.tf", &with("20000000"))
+        .with_sim(&sim);
+    tf.init();
+    tf.apply().success();
+    let s = state_values(&tf, "ocp_tenant.t");
+    let (c, t) = (json!(1000001), s["id"].clone());
+    assert_eq!(
+        ocp_value(&sim, &c, Some(&t), "ob_query_timeout"),
+        "20000000"
+    );
+    let (code, out) = plan_code(&tf);
+    assert_eq!(code, Some(0), "empty plan after create:\n{out}");
+    set_main(&tf, &with("30000000"));
+    tf.apply().success();
+    assert_eq!(
+        ocp_value(&sim, &c, Some(&t), "ob_query_timeout"),
+        "30000000"
+    );
+    let (code, out) = plan_code(&tf);
+    assert_eq!(code, Some(0), "empty plan after the change:\n{out}");
+}
+
 #[test]
 fn bad_parameters_and_unit_specs_are_refused_at_plan_on_their_key() {
     let sim = start_sim(0.05);

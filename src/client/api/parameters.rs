@@ -5,7 +5,7 @@
 //! | Call | Path / shape | Source |
 //! |---|---|---|
 //! | cluster parameter info | `GET /api/v2/ob/clusters/parameterInfo` | §3.1 (C-diag) |
-//! | tenant parameter info | `GET /api/v2/ob/tenants/parameterInfo` | **inferred**: OCP Express serves it at `/api/v1/ob/tenants/parameterInfo`; the `/api/v2` spelling follows the cluster call |
+//! | tenant parameter info | `GET /api/v2/ob/tenants/parameterInfo`; a 404 reads as no metadata | **inferred**: OCP Express serves it at `/api/v1/ob/tenants/parameterInfo`; the `/api/v2` spelling follows the cluster call |
 //! | cluster parameters | `GET /api/v2/ob/clusters/{id}/parameters` | §3.1 (C-mcp) |
 //! | modify cluster parameters | `PUT` same path, body `[{name, value}]`, synchronous | §3.1 (C-mcp; sync inferred, §2.1) |
 //! | tenant parameters | `GET .../tenants/{tenantId}/parameters` | §3.4 (C-mcp) |
@@ -158,9 +158,18 @@ impl OcpClient {
         self.list_all(CLUSTER_INFO, &[]).await
     }
 
-    /// The tenant parameters and system variables OCP knows.
+    /// The tenant parameters and system variables OCP knows. The call is inferred (see the
+    /// module docs): an OCP that does not have it (404) gives no metadata, an empty list, so
+    /// that tenants' parameters are still read and set (compared without types, refusals left
+    /// to OCP) rather than failing on the missing call.
     pub async fn tenant_parameter_info(&self) -> Result<Vec<ParameterInfo>, ClientError> {
-        self.list_all(TENANT_INFO, &[]).await
+        match self.list_all(TENANT_INFO, &[]).await {
+            Err(e) if e.is_not_found() => {
+                log::warn!("{TENANT_INFO}: this OCP has no tenant parameter metadata ({e}); tenant parameters are compared without types and checked by OCP at apply");
+                Ok(Vec::new())
+            }
+            r => r,
+        }
     }
 
     /// The parameters of cluster `cluster_id` with their current values.
