@@ -395,6 +395,8 @@ pub enum TaskScope {
     Cluster(i64),
     /// Tasks on one tenant: `clusterId` and `tenantId`.
     Tenant(i64, i64),
+    /// Tasks on one host: `hostId`.
+    Host(i64),
 }
 
 impl TaskScope {
@@ -404,6 +406,7 @@ impl TaskScope {
             TaskScope::Tenant(c, t) => {
                 vec![("clusterId", c.to_string()), ("tenantId", t.to_string())]
             }
+            TaskScope::Host(h) => vec![("hostId", h.to_string())],
         }
     }
 
@@ -414,6 +417,7 @@ impl TaskScope {
         match self {
             TaskScope::Cluster(c) => same(task.cluster_id(), c),
             TaskScope::Tenant(c, t) => same(task.cluster_id(), c) && same(task.tenant_id(), t),
+            TaskScope::Host(h) => same(task.host_id, h),
         }
     }
 }

@@ -30,8 +30,7 @@ use serde_json::Value;
 
 use super::not_found_as_none;
 use crate::client::de::{body_struct, wire_struct};
-use crate::client::task::task_in_data;
-use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance};
+use crate::client::{ClientError, Created, OcpClient, Secret, TaskInstance, TaskScope};
 
 /// Hosts (§3.7).
 const HOSTS: &str = "/api/v2/compute/hosts";
@@ -537,13 +536,13 @@ impl OcpClient {
 
     /// `DELETE /api/v2/compute/hosts/{hostId}` (sync, §3.7): the cleanup task OCP answered
     /// with, if any (§5 #18: a real OCP may start one; the caller waits on it), `None` when the
-    /// host is deleted or was already gone.
+    /// host is deleted or was already gone. A DELETE refused while such a task still runs (the
+    /// host `DELETING`) joins that task (see [`OcpClient::delete_joining`]).
     pub async fn delete_host(&self, id: i64) -> Result<Option<TaskInstance>, ClientError> {
         let path = format!("{HOSTS}/{id}");
-        match self.delete_if_present(&path).await? {
-            Some(data) => task_in_data("DELETE", &path, data),
-            None => Ok(None),
-        }
+        let status = || async { Ok(self.find_host(id).await?.map(|h| h.status)) };
+        self.delete_joining(&path, TaskScope::Host(id), status)
+            .await
     }
 }
 

@@ -368,16 +368,20 @@ async fn a_host_is_added_found_listed_and_deleted() {
 }
 
 /// §5 #18: an OCP that answers a host delete with a cleanup task hands it to the caller (to
-/// wait on), and the host is gone once the task succeeded.
+/// wait on; a repeated delete joins it), and the host is gone once the task succeeded.
 #[tokio::test]
 async fn a_host_delete_answered_with_a_task_returns_the_task() {
-    let (sim, client) = sim().await;
+    let sim = TestSim::start(1.5).await;
+    let client = sim.client();
     sim.configure(serde_json::json!({"host_delete_task": true}))
         .await;
     let free = hosts(&client, true).await;
     let host = free.first().unwrap_or_else(|| panic!("no free host"));
     let task = ok(client.delete_host(host.id).await).unwrap_or_else(|| panic!("no task"));
     assert_eq!(task.name, "Delete host");
+    // A repeated DELETE while the task runs (OCP refuses it: the host is busy) joins it.
+    let again = ok(client.delete_host(host.id).await).unwrap_or_else(|| panic!("not joined"));
+    assert_eq!(again.id, task.id);
     wait_ok(&client, task.id).await;
     assert!(ok(client.find_host(host.id).await).is_none());
     assert!(
