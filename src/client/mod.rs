@@ -665,7 +665,10 @@ impl OcpClient {
                 break;
             };
             let total = info.get("totalElements").and_then(as_u64);
-            let total_pages = info.get("totalPages").and_then(as_u64);
+            // §1.4: the sample spells `totalPages`, the reference's tables `totalPage`: either
+            // ends the paging (one left unread would stop it after the first page).
+            let total_pages =
+                (info.get("totalPages").or_else(|| info.get("totalPage"))).and_then(as_u64);
             let done = got == 0
                 || total.is_some_and(|t| items.len() as u64 >= t)
                 || total_pages.is_some_and(|tp| u64::from(page) >= tp)

@@ -392,6 +392,22 @@ async fn list_all_pages_through_more_items_than_one_page() {
     assert_eq!(sim.count("GET /api/v2/ob/clusters/{id}/zones").await, 3);
 }
 
+/// §1.4: OCP's tables spell the page count `totalPage` (the sample `totalPages`). A page that
+/// gives only `totalPage` is paged through, not read as the last.
+#[tokio::test]
+async fn list_all_reads_the_page_count_spelled_total_page() {
+    let (sim, client, id) = TestSim::with_demo(0.3).await;
+    let path = format!("/api/v2/ob/clusters/{id}/zones");
+    let page = json!({"successful": true, "status": 200, "data": {
+        "contents": [{"name": "zone9"}], "page": {"number": 1, "size": 1, "totalPage": 2}}});
+    sim.fault(json!({"garbage_next": 2, "body": page.to_string(), "path_prefix": path}))
+        .await;
+    sim.reset_requests().await;
+    let zones: Vec<Value> = ok(client.list_all(&path, &[("size", "1".into())]).await);
+    assert_eq!(zones.len(), 2, "{zones:?}");
+    assert_eq!(sim.count("GET /api/v2/ob/clusters/{id}/zones").await, 2);
+}
+
 #[tokio::test]
 async fn absent_data_decodes_as_unit_or_none() {
     let sim = TestSim::start(0.3).await;
