@@ -2,10 +2,11 @@
 //!
 //! API: ocp-api.md §3.4 (tenants) and §5 #1, #2, #7-#10. Create, delete, primary-zone and
 //! replica changes are async OCP tasks; whitelist, password and lock are synchronous, and the
-//! description, which no OCP call changes, is set at create only. The root password is write-only: OCP never returns it, so state keeps the
-//! configured value. The resource is an [`OcpObject`] on the shared lifecycle: this file says
-//! only what is particular to tenants (the create body, the multi-step update, the lock after
-//! create, `deletion_protection`, import by ids or names).
+//! description, which no OCP call changes, is set at create only. The root password is
+//! write-only: OCP never returns it, so state keeps the configured value. The resource is an
+//! [`OcpObject`] on the shared lifecycle: this file says only what is particular to tenants
+//! (the create body, the multi-step update, the lock after create, `deletion_protection`,
+//! import by ids or names).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
@@ -379,8 +380,8 @@ async fn restore(
     };
     // OCP's restore takes the new tenant's name and replicas only (§3.8.2): the rest comes
     // from the source, so the configuration must say the same (or the read-back would
-    // contradict the plan).
-    // (Names compare as OceanBase does, without case; a description as written.)
+    // contradict the plan). Names compare as OceanBase does, without case; a description as
+    // written.
     let checks = [
         ("mode", &src.mode, &plan.info.mode, true),
         ("charset", &src.charset, &plan.info.charset, true),
@@ -765,9 +766,9 @@ impl OcpObject for TenantResource {
     /// calls (§3.4, synchronous): `locked = true` (the create-tenant body has no lock field,
     /// ocp-api.md §3.4.1), and for a restored tenant, which has the source's administrator
     /// password and whitelist (§3.8.2), the configured ones (its description, which no call
-    /// changes, must be the source's: see `restore`). The tenant is
-    /// already in state (R1): on a failure it stays there as OCP has it, the error is on the
-    /// attribute, and Terraform taints it once.
+    /// changes, must be the source's: see `restore`); then the parameters OCP's create or
+    /// restore did not take. The tenant is already in state (R1): on a failure it stays there
+    /// as OCP has it, the error is on the attribute, and Terraform taints it once.
     async fn after_create(&self, call: &mut Call<'_>, w: Written<'_, TenantModel>) -> Step {
         let Written { plan, state } = w;
         let (cluster_id, id) = state.ids();
