@@ -2,14 +2,16 @@
 //! configures.
 //!
 //! Each setting comes from the block, else from its environment variable (`OCP_ENDPOINT`,
-//! `OCP_USERNAME`, `OCP_PASSWORD`), else its default. A missing or invalid setting is an error
+//! `OCP_USERNAME`, `OCP_PASSWORD`, `OCP_ACCESS_KEY_ID`, `OCP_ACCESS_KEY_SECRET`), else its default.
+//! Requests carry the user and password (HTTP Basic), or are signed with an OCP access key when
+//! one is set (ocp-api.md §1.2 B, §5 #19; see `client::signing`). A missing or invalid setting is an error
 //! naming the attribute. Configure checks the credentials once, so wrong ones give a single
 //! diagnostic naming the endpoint and the user, never the password.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::client::{validate_endpoint, ClientConfig, ClientError, OcpClient, Secret};
+use crate::client::{validate_endpoint, AccessKey, ClientConfig, ClientError, OcpClient, Secret};
 use crate::framework::core::Configurer;
 use crate::framework::timeouts::parse_duration;
 use crate::framework::validate::{DurationString, IntBetween, NotBlank, Validator};
@@ -72,6 +74,12 @@ impl Configurer for OcpProvider {
             .attr("password", Attr::string().optional().sensitive().doc(
                 "Password of the OCP user. Falls back to `OCP_PASSWORD`. Required one way or the other. Never logged or shown.",
             ))
+            .attr("access_key_id", Attr::string().optional().validate(NotBlank).doc(
+                "Id of an OCP access key (newer OCP, 4.x). With `access_key_secret`, every request is signed with the key (`OCP-ACCESS-KEY-HMACSHA1`) instead of sending `username` and `password`, which are then not needed. Falls back to `OCP_ACCESS_KEY_ID`.",
+            ))
+            .attr("access_key_secret", Attr::string().optional().sensitive().doc(
+                "Secret of that access key. Falls back to `OCP_ACCESS_KEY_SECRET`. Never logged or shown.",
+            ))
             .attr("ca_cert_file", Attr::string().optional().validate(NotBlank).doc(
                 "Path of a PEM file with the certificate authority that signed OCP's HTTPS certificate, when it is not in the system's trust store.",
             ))
@@ -93,10 +101,12 @@ impl Configurer for OcpProvider {
         config: &Value,
         diags: &mut Diagnostics,
     ) -> Option<Arc<dyn ProviderData>> {
-        let (Ok(endpoint), Ok(username), Ok(password)) = (
+        let (Ok(endpoint), Ok(username), Ok(password), Ok(key_id), Ok(key_secret)) = (
             setting(config, "endpoint", Some("OCP_ENDPOINT")),
             setting(config, "username", Some("OCP_USERNAME")),
             setting(config, "password", Some("OCP_PASSWORD")),
+            setting(config, "access_key_id", Some("OCP_ACCESS_KEY_ID")),
+            setting(config, "access_key_secret", Some("OCP_ACCESS_KEY_SECRET")),
         ) else {
             log::debug!("provider configuration not yet known; configuring later");
             return None;
@@ -111,16 +121,45 @@ impl Configurer for OcpProvider {
         if endpoint.is_none() {
             missing(diags, "endpoint", "OCP_ENDPOINT");
         }
-        if username.is_none() {
-            missing(diags, "username", "OCP_USERNAME");
+        // An access key (both halves) signs the requests; without one, the user and password
+        // are needed.
+        let signing = key_id.is_some() || key_secret.is_some();
+        let needed = [
+            ("username", "OCP_USERNAME", username.is_none() && !signing),
+            ("password", "OCP_PASSWORD", password.is_none() && !signing),
+            (
+                "access_key_id",
+                "OCP_ACCESS_KEY_ID",
+                key_id.is_none() && signing,
+            ),
+            (
+                "access_key_secret",
+                "OCP_ACCESS_KEY_SECRET",
+                key_secret.is_none() && signing,
+            ),
+        ];
+        for (attr, env, absent) in needed {
+            if absent {
+                missing(diags, attr, env);
+            }
         }
-        if password.is_none() {
-            missing(diags, "password", "OCP_PASSWORD");
-        }
-        let (Some(endpoint), Some(username), Some(password)) = (endpoint, username, password)
-        else {
+        if diags.has_errors() {
             return None;
+        }
+        let endpoint = endpoint?;
+        let access_key = match (key_id, key_secret) {
+            (Some(id), Some(secret)) => Some(AccessKey {
+                id,
+                secret: Secret::new(secret),
+            }),
+            _ => None,
         };
+        // Who the provider is to OCP, in messages: the key id when it signs.
+        let username = match &access_key {
+            Some(k) => k.id.clone(),
+            None => username.unwrap_or_default(),
+        };
+        let password = password.unwrap_or_default();
         if config.get("endpoint").is_none_or(Value::is_null) {
             // The block's own value was validated by the schema; check the environment's too.
             if let Some(why) = endpoint_problem(&endpoint) {
@@ -170,6 +209,7 @@ impl Configurer for OcpProvider {
             endpoint: endpoint.clone(),
             username: username.clone(),
             password: Secret::new(password),
+            access_key,
             ca_cert_pem,
             insecure,
             request_timeout,

@@ -249,6 +249,7 @@ fn error_for(ctx: &CallContext<'_>, http_status: u16, env: &Envelope) -> ClientE
         401 => ClientError::Unauthorized {
             endpoint: ctx.endpoint.to_owned(),
             username: ctx.username.to_owned(),
+            message,
             trace_id,
         },
         403 => ClientError::Forbidden {

@@ -59,8 +59,10 @@ pub enum ClientError {
     Unauthorized {
         /// OCP endpoint as configured.
         endpoint: String,
-        /// Configured user name (never the password).
+        /// Configured user name, or access key id (never the password or secret).
         username: String,
+        /// OCP's `error.message` (the secret masked), e.g. "Bad credentials".
+        message: String,
         /// OCP `traceId`.
         trace_id: Option<String>,
     },
@@ -275,7 +277,12 @@ impl ClientError {
                 clean(message);
                 clean_opt(trace_id);
             }
-            ClientError::Unauthorized { trace_id, .. } => clean_opt(trace_id),
+            ClientError::Unauthorized {
+                message, trace_id, ..
+            } => {
+                clean(message);
+                clean_opt(trace_id);
+            }
             ClientError::Decode { message, .. } | ClientError::Transport { message, .. } => {
                 clean(message)
             }
@@ -393,11 +400,13 @@ impl fmt::Display for ClientError {
             ClientError::Unauthorized {
                 endpoint,
                 username,
+                message,
                 trace_id,
             } => write!(
                 f,
-                "OCP at {endpoint} rejected the credentials of user \"{username}\" (HTTP 401){}. \
-                 Check the provider's username and password and that the account is not locked.",
+                "OCP at {endpoint} rejected the credentials of \"{username}\" (HTTP 401): {message}{}. \
+                 Check the provider's username and password (or access key) and that the account \
+                 is not locked.",
                 trace_suffix(trace_id)
             ),
             ClientError::Forbidden {
@@ -545,6 +554,7 @@ mod tests {
         let e = ClientError::Unauthorized {
             endpoint: "http://ocp".into(),
             username: "admin".into(),
+            message: "Bad credentials".into(),
             trace_id: Some("a**b".into()),
         }
         .mask(&secret);

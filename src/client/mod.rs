@@ -22,6 +22,7 @@ pub mod error;
 pub mod field;
 pub mod retry;
 pub mod secret;
+pub mod signing;
 pub mod task;
 
 use std::fmt;
@@ -29,7 +30,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{
+    HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, DATE, LOCATION, RETRY_AFTER,
+};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -40,6 +43,7 @@ pub use self::error::{ClientError, TransportKind};
 pub use self::field::{FieldStep, OcpField};
 pub use self::retry::RetryPolicy;
 pub use self::secret::Secret;
+pub use self::signing::AccessKey;
 pub use self::task::{SubtaskInstance, TaskInstance, TaskScope, WaitOptions};
 
 /// Default `User-Agent`.
@@ -65,6 +69,9 @@ pub struct ClientConfig {
     pub username: String,
     /// Its password.
     pub password: Secret,
+    /// An OCP access key: when set, every request is signed with it (AK/SK, §1.2 B) instead
+    /// of sending the user and password.
+    pub access_key: Option<AccessKey>,
     /// PEM bundle of extra trusted CAs (added to the system roots).
     pub ca_cert_pem: Option<Vec<u8>>,
     /// Accept any server certificate (test installations only).
@@ -88,6 +95,7 @@ impl ClientConfig {
             endpoint: endpoint.into(),
             username: username.into(),
             password: password.into(),
+            access_key: None,
             ca_cert_pem: None,
             insecure: false,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
@@ -178,6 +186,7 @@ struct Inner {
     endpoint: String,
     username: String,
     password: Secret,
+    access_key: Option<AccessKey>,
     policy: RetryPolicy,
     request_timeout: Duration,
     coalescer: coalesce::Coalescer,
@@ -368,6 +377,7 @@ impl OcpClient {
                 endpoint,
                 username: cfg.username,
                 password: cfg.password,
+                access_key: cfg.access_key,
                 policy: RetryPolicy::new(cfg.max_retries),
                 request_timeout: cfg.request_timeout,
                 coalescer: coalesce::Coalescer::default(),
@@ -747,19 +757,46 @@ impl OcpClient {
                 message: format!("the request URL is invalid ({e})"),
             }
         })?;
+        // A body that serialises to `null` (`&()`, `None`) means "no body" (actions like
+        // start/stop take none).
+        let body = body.filter(|b| *b != b"null");
+        // `host[:port]` as the `Host` header carries it (the port only when the URL names one).
+        let host = match url.port() {
+            Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
+            None => url.host_str().unwrap_or_default().to_string(),
+        };
         let mut rb = self
             .inner
             .http
             .request(method.clone(), url)
-            .basic_auth(&self.inner.username, Some(self.inner.password.expose()))
             .header(ACCEPT, "application/json");
+        match &self.inner.access_key {
+            None => rb = rb.basic_auth(&self.inner.username, Some(self.inner.password.expose())),
+            Some(key) => {
+                let date = signing::date_now();
+                let signed = signing::Request {
+                    method: m,
+                    body,
+                    date: &date,
+                    host: &host,
+                    path: &path,
+                    query,
+                };
+                rb = rb
+                    .header(AUTHORIZATION, signing::authorization(key, &signed))
+                    .header(DATE, date)
+                    .header(signing::ORIGIN.0, signing::ORIGIN.1)
+                    .header(CONTENT_TYPE, signing::CONTENT_TYPE);
+            }
+        }
         if !query.is_empty() {
             rb = rb.query(query);
         }
-        // A body that serialises to `null` (`&()`, `None`) means "no body" (actions like
-        // start/stop take none).
-        if let Some(b) = body.filter(|b| *b != b"null") {
-            rb = rb.header(CONTENT_TYPE, "application/json").body(b.to_vec());
+        if let Some(b) = body {
+            if self.inner.access_key.is_none() {
+                rb = rb.header(CONTENT_TYPE, "application/json");
+            }
+            rb = rb.body(b.to_vec());
         }
         let started = Instant::now();
         let mut resp = match rb.send().await {
@@ -826,7 +863,10 @@ impl OcpClient {
             username: &self.inner.username,
             method: m,
             path: &path,
-            mask: Some(self.inner.password.expose()),
+            mask: Some(match &self.inner.access_key {
+                Some(key) => key.secret.expose(),
+                None => self.inner.password.expose(),
+            }),
         };
         envelope::parse_response(&ctx, status, &buf).map_err(|error| Failure { error, retry_after })
     }

@@ -23,11 +23,19 @@ pub(crate) struct TestSim {
 impl TestSim {
     /// Starts a simulator whose tasks take `task_seconds`.
     pub(crate) async fn start(task_seconds: f64) -> TestSim {
+        TestSim::start_with(ocp_sim::SimConfig {
+            task_seconds,
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// Starts a simulator with `cfg` but the tests' user and password.
+    pub(crate) async fn start_with(cfg: ocp_sim::SimConfig) -> TestSim {
         let sim = ocp_sim::Sim::start(ocp_sim::SimConfig {
             username: USER.into(),
             password: PASSWORD.into(),
-            task_seconds,
-            ..Default::default()
+            ..cfg
         })
         .await
         .unwrap_or_else(|e| panic!("sim did not start: {e}"));
@@ -43,6 +51,7 @@ impl TestSim {
             endpoint: self.sim.url(),
             username: USER.into(),
             password: Secret::new(PASSWORD),
+            access_key: None,
             ca_cert_pem: None,
             insecure: false,
             request_timeout: Duration::from_secs(5),

@@ -290,3 +290,50 @@ resource "ocp_host_type" "later" {{
     assert!(!out.contains("This is a bug"), "{out}");
     tf.apply().success();
 }
+
+/// AK/SK (ocp-api.md §1.2 B, §5 #19): with an access key, in the block or the environment,
+/// the provider signs its requests and needs no user or password; half a key is refused on
+/// the missing half; a wrong secret is OCP's 401, and the secret never shows.
+#[test]
+fn an_access_key_signs_the_requests_instead_of_the_user_and_password() {
+    const SECRET: &str = "SK-e2e-Secret-77";
+    let sim = runtime()
+        .block_on(ocp_sim::Sim::start(ocp_sim::SimConfig {
+            access_key: Some(("AK-e2e".into(), SECRET.into())),
+            ..ocp_sim::SimConfig::default()
+        }))
+        .expect("start ocp-sim");
+    let project = |block: &str| {
+        let tf = TfProject::new()
+            .file("main.tf", &cluster_config(block))
+            .env("OCP_ENDPOINT", &sim.url());
+        tf.init();
+        tf
+    };
+    let tf = project("provider \"ocp\" {\n  access_key_id = \"AK-e2e\"\n}\n")
+        .env("OCP_ACCESS_KEY_SECRET", SECRET);
+    let r = tf.run(&["plan", "-no-color"]).success();
+    assert!(!r.all().contains(SECRET), "{}", r.all());
+    let r = tf.apply().success();
+    assert!(!r.all().contains(SECRET), "{}", r.all());
+    let names = state_values(&tf, "data.ocp_clusters.all")["clusters"].to_string();
+    assert!(names.contains("demo-cluster"), "{names}");
+
+    let half = project("provider \"ocp\" {\n  access_key_id = \"AK-e2e\"\n}\n");
+    let r = half.run(&["plan", "-no-color"]).failure();
+    assert!(
+        r.stderr.contains("Missing Provider Setting") && r.stderr.contains("access_key_secret"),
+        "{}",
+        r.stderr
+    );
+
+    let wrong = project("provider \"ocp\" {\n  access_key_id = \"AK-e2e\"\n}\n")
+        .env("OCP_ACCESS_KEY_SECRET", "SK-wrong-secret");
+    let r = wrong.run(&["plan", "-no-color"]).failure();
+    assert!(
+        r.stderr.contains("signature does not match"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.all().contains("SK-wrong-secret"), "{}", r.all());
+}

@@ -40,6 +40,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine as _;
 
+pub mod aksk;
 pub mod clock;
 pub mod domain;
 pub mod envelope;
@@ -172,8 +173,8 @@ async fn persist_state(State(st): State<SharedState>, req: Request, next: Next) 
     resp
 }
 
-/// HTTP Basic authentication on `/api/v2/**` (§1.2 A). AK/SK signatures (§1.2 B) are not
-/// accepted (answered with 401).
+/// Authentication on `/api/v2/**`: HTTP Basic (§1.2 A), and AK/SK signatures (§1.2 B) with the
+/// access key of `--access-key` (see [`aksk`]; without one they are answered with 401).
 async fn authenticate(State(st): State<SharedState>, req: Request, next: Next) -> Response {
     if !is_api(req.uri().path()) {
         return next.run(req).await;
@@ -182,8 +183,23 @@ async fn authenticate(State(st): State<SharedState>, req: Request, next: Next) -
     let header = req
         .headers()
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let verdict = match header {
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if let Some((scheme, cred)) = header.as_deref().and_then(|h| h.split_once(' ')) {
+        if scheme == aksk::SCHEME {
+            let (parts, body) = req.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, 16 << 20).await else {
+                return ApiError::bad_request("the request body could not be read").into_response();
+            };
+            let key = cfg.access_key.as_ref();
+            let (m, u, h) = (&parts.method, &parts.uri, &parts.headers);
+            return match aksk::verify(key, cred, m, u, h, &bytes) {
+                Ok(()) => next.run(Request::from_parts(parts, bytes.into())).await,
+                Err(msg) => ApiError::unauthorized(msg).into_response(),
+            };
+        }
+    }
+    let verdict = match header.as_deref() {
         None => Err("Full authentication is required to access this resource"),
         Some(h) => match h.split_once(' ') {
             Some((scheme, cred)) if scheme.eq_ignore_ascii_case("basic") => {
@@ -197,7 +213,7 @@ async fn authenticate(State(st): State<SharedState>, req: Request, next: Next) -
                 }
             }
             Some((scheme, _)) if scheme.starts_with("OCP-ACCESS-KEY") => {
-                Err("AK/SK authentication is not enabled on this server")
+                Err("Unsupported access key signature scheme")
             }
             _ => Err("Unsupported authorization scheme"),
         },

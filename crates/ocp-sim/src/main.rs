@@ -21,8 +21,8 @@ const HELP: &str = "\
 ocp-sim: simulator of the OceanBase Cloud Platform (OCP) REST API v2
 
 USAGE:
-    ocp-sim [--listen ADDR] [--username U] [--password P] [--task-seconds S]
-            [--clock wall|virtual] [--state-file PATH] [--tls-cert PEM --tls-key PEM]
+    ocp-sim [--listen ADDR] [--username U] [--password P] [--access-key ID:SECRET]
+            [--task-seconds S] [--clock wall|virtual] [--state-file PATH] [--tls-cert PEM --tls-key PEM]
             [--fail-fraction F [--fail-statuses LIST] [--retry-after S] [--fault-seed N]]
             [--shape-chaos SEED]
 
@@ -30,6 +30,8 @@ OPTIONS:
     --listen ADDR         ip:port to bind; port 0 picks a free port [default: 127.0.0.1:8080]
     --username U          HTTP Basic user name [default: admin]
     --password P          HTTP Basic password [default: aaAA11__]
+    --access-key ID:SECRET  also accept requests signed with this OCP access key (AK/SK,
+                          OCP-ACCESS-KEY-HMACSHA1; Date within 15 minutes)
     --task-seconds S      total duration of one async task, seconds (float) [default: 2]
     --clock wall|virtual  the simulator's clock [default: wall]; a virtual clock moves only
                           through POST /_sim/clock/advance {\"seconds\": S} (tasks, backup
@@ -111,6 +113,15 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
             }
             "--username" => cfg.username = value()?,
             "--password" => cfg.password = value()?,
+            "--access-key" => {
+                let v = value()?;
+                match v.split_once(':') {
+                    Some((id, secret)) if !id.is_empty() && !secret.is_empty() => {
+                        cfg.access_key = Some((id.to_string(), secret.to_string()))
+                    }
+                    _ => return Err("invalid --access-key: expected ID:SECRET".to_string()),
+                }
+            }
             "--task-seconds" => {
                 let v = value()?;
                 let s: f64 = v

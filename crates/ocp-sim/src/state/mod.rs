@@ -78,6 +78,10 @@ pub struct SimConfig {
     pub tls_cert: Option<PathBuf>,
     /// PEM private key for HTTPS (`--tls-key`; needs [`SimConfig::tls_cert`]).
     pub tls_key: Option<PathBuf>,
+    /// The access key `(id, secret)` whose AK/SK signatures are accepted besides HTTP Basic
+    /// (`--access-key ID:SECRET`; see [`crate::aksk`]).
+    #[serde(default)]
+    pub access_key: Option<(String, String)>,
     /// Reshape every JSON answer with this seed (`--shape-chaos`).
     #[serde(default)]
     pub shape_chaos: Option<u64>,
@@ -96,6 +100,7 @@ impl Default for SimConfig {
             state_file: None,
             tls_cert: None,
             tls_key: None,
+            access_key: None,
             shape_chaos: None,
             clock: ClockKind::Wall,
         }
