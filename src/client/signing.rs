@@ -18,6 +18,7 @@ use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha1::Sha1;
 
+use super::api::path_segment as encode;
 use super::Secret;
 
 /// The scheme of the `Authorization` header.
@@ -50,19 +51,6 @@ pub struct Request<'a> {
     pub path: &'a str,
     /// The query parameters, decoded.
     pub query: &'a [(&'a str, String)],
-}
-
-/// Percent-encodes `s` keeping only RFC 3986's unreserved characters.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The string to sign of `r` (see the module docs).

@@ -16,47 +16,26 @@ use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha1::Sha1;
 
+use crate::paging::percent_decode;
+
 /// The scheme of the `Authorization` header.
 pub const SCHEME: &str = "OCP-ACCESS-KEY-HMACSHA1";
 
 /// How far a request's `Date` may be from the simulator's clock (§5 #19).
 const SKEW: Duration = Duration::from_secs(15 * 60);
 
+/// RFC 3986 percent-encoding: unreserved characters stay, every other byte is `%XX`.
 fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Decodes one `application/x-www-form-urlencoded` component (`+` is a space).
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
+    let keep = |b: u8| b.is_ascii_alphanumeric() || b"-_.~".contains(&b);
+    (s.bytes())
+        .map(|b| {
+            if keep(b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
             }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+        })
+        .collect()
 }
 
 /// The string to sign of a request as received.
@@ -95,7 +74,7 @@ pub fn string_to_sign(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
+            (percent_decode(k), percent_decode(v))
         })
         .collect();
     query.sort();
@@ -218,9 +197,7 @@ mod tests {
     }
 
     #[test]
-    fn query_components_decode_as_forms_do() {
-        assert_eq!(decode("a+b%2Fc%20d"), "a b/c d");
-        assert_eq!(decode("100%"), "100%");
-        assert_eq!(encode("a b/c"), "a%20b%2Fc");
+    fn query_components_are_re_encoded_with_rfc_3986() {
+        assert_eq!(encode("a b/c~d"), "a%20b%2Fc~d");
     }
 }

@@ -151,7 +151,9 @@ impl OcpClient {
     }
 }
 
-/// Percent-encodes one path segment (zone and user names go into paths, §1.5).
+/// Percent-encodes one path segment (zone and user names go into paths, §1.5), or a query
+/// key or value of a signed request (`client::signing`): all but RFC 3986's unreserved
+/// characters, upper-case hex.
 pub fn path_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
