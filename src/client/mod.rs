@@ -186,7 +186,9 @@ struct Inner {
     endpoint: String,
     username: String,
     password: Secret,
-    access_key: Option<AccessKey>,
+    /// The access key and the host it signs (`host[:port]` of the endpoint, as the `Host`
+    /// header carries it), when requests are signed.
+    signer: Option<(AccessKey, String)>,
     policy: RetryPolicy,
     request_timeout: Duration,
     coalescer: coalesce::Coalescer,
@@ -228,6 +230,15 @@ fn method_name(m: &Method) -> &'static str {
         Method::HEAD => "HEAD",
         _ => "OTHER",
     }
+}
+
+/// `host[:port]` of a validated endpoint, as the `Host` header carries it (the port only when
+/// the endpoint names one): what a signed request signs (`client::signing`).
+fn signed_host(endpoint: &str) -> String {
+    let authority = endpoint
+        .split_once("://")
+        .map_or(endpoint, |(_, rest)| rest);
+    authority.trim_end_matches('/').to_string()
 }
 
 /// Checks the endpoint and returns it normalised (`scheme://host[:port]`): the one rule of
@@ -371,13 +382,14 @@ impl OcpClient {
             },
             message: format!("the HTTP client could not be set up: {}", error_chain(&e)),
         })?;
+        let signer = cfg.access_key.map(|k| (k, signed_host(&endpoint)));
         Ok(OcpClient {
             inner: Arc::new(Inner {
                 http,
                 endpoint,
                 username: cfg.username,
                 password: cfg.password,
-                access_key: cfg.access_key,
+                signer,
                 policy: RetryPolicy::new(cfg.max_retries),
                 request_timeout: cfg.request_timeout,
                 coalescer: coalesce::Coalescer::default(),
@@ -760,42 +772,37 @@ impl OcpClient {
         // A body that serialises to `null` (`&()`, `None`) means "no body" (actions like
         // start/stop take none).
         let body = body.filter(|b| *b != b"null");
-        // `host[:port]` as the `Host` header carries it (the port only when the URL names one).
-        let host = match url.port() {
-            Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
-            None => url.host_str().unwrap_or_default().to_string(),
-        };
         let mut rb = self
             .inner
             .http
             .request(method.clone(), url)
             .header(ACCEPT, "application/json");
-        match &self.inner.access_key {
+        match &self.inner.signer {
             None => rb = rb.basic_auth(&self.inner.username, Some(self.inner.password.expose())),
-            Some(key) => {
+            Some((key, host)) => {
                 let date = signing::date_now();
                 let signed = signing::Request {
                     method: m,
                     body,
                     date: &date,
-                    host: &host,
+                    host,
                     path: &path,
                     query,
                 };
                 rb = rb
                     .header(AUTHORIZATION, signing::authorization(key, &signed))
                     .header(DATE, date)
-                    .header(signing::ORIGIN.0, signing::ORIGIN.1)
-                    .header(CONTENT_TYPE, signing::CONTENT_TYPE);
+                    .header(signing::ORIGIN.0, signing::ORIGIN.1);
             }
+        }
+        // A signed request always names its content type (it is signed); others with a body.
+        if body.is_some() || self.inner.signer.is_some() {
+            rb = rb.header(CONTENT_TYPE, signing::CONTENT_TYPE);
         }
         if !query.is_empty() {
             rb = rb.query(query);
         }
         if let Some(b) = body {
-            if self.inner.access_key.is_none() {
-                rb = rb.header(CONTENT_TYPE, "application/json");
-            }
             rb = rb.body(b.to_vec());
         }
         let started = Instant::now();
@@ -863,8 +870,8 @@ impl OcpClient {
             username: &self.inner.username,
             method: m,
             path: &path,
-            mask: Some(match &self.inner.access_key {
-                Some(key) => key.secret.expose(),
+            mask: Some(match &self.inner.signer {
+                Some((key, _)) => key.secret.expose(),
                 None => self.inner.password.expose(),
             }),
         };

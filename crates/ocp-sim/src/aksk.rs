@@ -16,7 +16,7 @@ use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha1::Sha1;
 
-use crate::paging::percent_decode;
+use crate::paging::Query;
 
 /// The scheme of the `Authorization` header.
 pub const SCHEME: &str = "OCP-ACCESS-KEY-HMACSHA1";
@@ -67,16 +67,7 @@ pub fn string_to_sign(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u
         .collect();
     ocp.sort();
     let ocp: Vec<String> = ocp.iter().map(|(n, v)| format!("{n}:{v}")).collect();
-    let mut query: Vec<(String, String)> = uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect();
+    let mut query = Query::parse(uri.query()).into_pairs();
     query.sort();
     let mut resource = uri.path().to_string();
     if !query.is_empty() {

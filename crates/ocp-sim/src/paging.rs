@@ -76,6 +76,11 @@ impl Query {
         Query { pairs }
     }
 
+    /// Every `(key, value)` pair, decoded, in the order sent.
+    pub fn into_pairs(self) -> Vec<(String, String)> {
+        self.pairs
+    }
+
     /// First non-empty value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.pairs
